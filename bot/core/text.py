@@ -1,0 +1,29 @@
+"""Text helpers shared by every feature: Vietnamese-aware folding and tidy names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip Vietnamese diacritics (đ → d) and collapse spaces.
+
+    'Thông tư 44 — Cộng đồng  học tập' → 'thong tu 44 — cong dong hoc tap'.
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+def fold_words(text: str) -> str:
+    """Like fold(), and punctuation becomes spaces: for search keys."""
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
+
+
+def clean_name(text: str) -> str:
+    """NFC-normalise and collapse spaces in a person's or place's name."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
