@@ -1,0 +1,54 @@
+"""The services bundle: storage, core services, translations and the clock, built once at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.core.members import MemberService
+from bot.i18n import I18n
+from storage.db import Database
+from storage.members import SqliteMembers
+from storage.org import SqliteOrg
+from storage.outbox import SqliteOutbox
+from storage.tasks import SqliteTasks
+
+
+@dataclass
+class Services:
+    """Everything handlers and jobs reach through `ctx.services`; no globals."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    i18n: I18n
+    org: SqliteOrg
+    member_store: SqliteMembers
+    members: MemberService
+    tasks: SqliteTasks
+    outbox: SqliteOutbox
+
+    @classmethod
+    async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
+                     i18n: I18n | None = None) -> Services:
+        """Open the database (migrating it) and wire every service."""
+        db = db or await Database.open(settings.database_path)
+        org = SqliteOrg(db)
+        member_store = SqliteMembers(db)
+        members = MemberService(member_store, org, clock,
+                                bootstrap_admins=frozenset(str(i) for i in settings.admin_ids))
+        return cls(
+            settings=settings,
+            db=db,
+            clock=clock,
+            i18n=i18n or I18n.load(tz=settings.timezone),
+            org=org,
+            member_store=member_store,
+            members=members,
+            tasks=SqliteTasks(db),
+            outbox=SqliteOutbox(db),
+        )
+
+    async def close(self) -> None:
+        await self.db.close()
