@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 import struct
 from typing import TYPE_CHECKING, Any
@@ -25,10 +26,6 @@ NOT_MODIFIED = (
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
-# Sending methods count against the flood limits.
-RATE_LIMITED = frozenset(
-    {"sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage", "sendmediagroup"}
-)
 
 
 def bad_request(detail: str) -> ApiError:
@@ -102,6 +99,18 @@ def inline_markup(markup: dict | None) -> dict | None:
     return markup if markup and "inline_keyboard" in markup else None
 
 
+def sniff_mime(data: bytes, filename: str | None, declared: str | None, kind: str) -> str:
+    """The content type of an upload: PTB declares octet-stream for raw bytes, so look at them."""
+    if declared and declared != "application/octet-stream":
+        return declared
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    guessed = mimetypes.guess_type(filename)[0] if filename else None
+    return guessed or ("image/jpeg" if kind == "photo" else "application/octet-stream")
+
+
 def _png_size(data: bytes) -> tuple[int, int]:
     if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
         return struct.unpack(">II", data[16:24])
@@ -153,7 +162,7 @@ class Methods:
 
     # --- chats --------------------------------------------------------------------------------
 
-    def target_chat(self, state: BotState, params: dict, *, sending: bool) -> ChatState:
+    def target_chat(self, state: BotState, params: dict, *, sending: bool, counted: bool = False) -> ChatState:
         chat_id = normalize_chat_id(params.get("chat_id"))
         if chat_id is None:
             raise bad_request("chat_id is empty")
@@ -166,6 +175,8 @@ class Methods:
             if chat.is_private:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+        if counted and self.emu.config.rate_limits:
+            self.emu.check_rate(state, chat)
         return chat
 
     def stored(self, state: BotState, params: dict, *, action: str) -> tuple[ChatState, StoredMessage]:
@@ -226,7 +237,7 @@ class Methods:
             value = params.get(value.removeprefix("attach://"))
         if hasattr(value, "file") and hasattr(value, "filename"):
             data = value.file.read()
-            mime = value.content_type or "application/octet-stream"
+            mime = sniff_mime(data, value.filename, value.content_type, kind)
             return self.emu.store_file(state, data, value.filename, mime, kind)
         if isinstance(value, str) and value in state.files:
             return state.files[value]
@@ -281,7 +292,7 @@ class Methods:
         return [updates[i][1] for i in range(limit)]
 
     def sendMessage(self, state: BotState, params: dict) -> dict:
-        chat = self.target_chat(state, params, sending=True)
+        chat = self.target_chat(state, params, sending=True, counted=True)
         text, entities = format_text(params, "text", "entities", TEXT_LIMIT, required=True)
         content: dict[str, Any] = {"text": text}
         if entities:
@@ -289,7 +300,7 @@ class Methods:
         return self.new_bot_message(state, chat, params, content)
 
     def _send_media(self, state: BotState, params: dict, key: str, kind: str) -> dict:
-        chat = self.target_chat(state, params, sending=True)
+        chat = self.target_chat(state, params, sending=True, counted=True)
         caption, entities = format_text(params, "caption", "caption_entities", CAPTION_LIMIT, required=False)
         file = self.upload(state, params, key, kind)
         content: dict[str, Any] = (
@@ -442,7 +453,7 @@ class Methods:
 
     def copyMessage(self, state: BotState, params: dict) -> dict:
         source = self._source(state, params)
-        chat = self.target_chat(state, params, sending=True)
+        chat = self.target_chat(state, params, sending=True, counted=True)
         content = {k: source.data[k] for k in self._COPIED if k in source.data}
         if "caption" in params:
             caption, entities = format_text(params, "caption", "caption_entities", CAPTION_LIMIT, required=False)
@@ -455,7 +466,7 @@ class Methods:
 
     def forwardMessage(self, state: BotState, params: dict) -> dict:
         source = self._source(state, params)
-        chat = self.target_chat(state, params, sending=True)
+        chat = self.target_chat(state, params, sending=True, counted=True)
         content = {k: source.data[k] for k in self._COPIED if k in source.data}
         content["forward_origin"] = {"type": "user", "sender_user": source.data["from"], "date": source.data["date"]}
         return self.new_bot_message(state, chat, {}, content, source.file)

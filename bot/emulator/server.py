@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.methods import RATE_LIMITED, Methods
+from bot.emulator.methods import Methods
 from bot.emulator.ratelimit import RateLimits, TokenBucket, acquire
 from bot.emulator.state import (
     TOKEN_RE,
@@ -284,8 +284,6 @@ class BotApiEmulator:
         if self.config.latency_ms and not polling:
             await asyncio.sleep(self.config.latency_ms / 1000)
         try:
-            if self.config.rate_limits and name.lower() in RATE_LIMITED:
-                self._check_rate(state, params)
             result = implementation(state, params)
             if asyncio.iscoroutine(result):
                 result = await result
@@ -297,22 +295,18 @@ class BotApiEmulator:
             state.record(name, params, True, result, None)
         return _json_response({"ok": True, "result": result})
 
-    def _check_rate(self, state: BotState, params: dict) -> None:
+    def check_rate(self, state: BotState, chat: ChatState) -> None:
+        """Take a token from the bot's and the chat's flood buckets, or answer 429."""
         limits = self.config.limits
         if state.global_bucket is None:
             state.global_bucket = TokenBucket(limits.global_per_s, limits.global_burst)
-        buckets = [state.global_bucket]
-        chat_id = normalize_chat_id(params.get("chat_id"))
-        chat = state.chats.get(chat_id) if chat_id is not None else None
-        if chat is not None:
-            if chat.bucket is None:
-                chat.bucket = (
-                    TokenBucket(limits.private_per_s, limits.private_burst)
-                    if chat.is_private
-                    else TokenBucket(limits.group_per_min / 60, limits.group_burst)
-                )
-            buckets.append(chat.bucket)
-        wait = acquire(buckets)
+        if chat.bucket is None:
+            chat.bucket = (
+                TokenBucket(limits.private_per_s, limits.private_burst)
+                if chat.is_private
+                else TokenBucket(limits.group_per_min / 60, limits.group_burst)
+            )
+        wait = acquire([state.global_bucket, chat.bucket])
         if wait:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
 
