@@ -1,4 +1,4 @@
-"""People's names, phone numbers, short codes and free text as typed by cadres."""
+"""People's full names as typed by cadres: tidied, title-cased the Vietnamese way, or refused."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 from bot.core.parsing.errors import ParseError, ParseReason
-from bot.core.parsing.normal import is_too_long, prepare
 from bot.core.text import clean_name
 
 NAME_MIN_CHARS = 2
@@ -14,8 +13,6 @@ NAME_MAX_CHARS = 80
 _NAME_PUNCTUATION = frozenset(" -'’")
 _LINK = re.compile(r"(?i)(?:https?://|www\.|t\.me/|@\w|\w\.(?:com|vn|net|org)\b)")
 _WORD_START = re.compile(r"(^|[\s\-'’])(\w)")
-_PHONE_NOISE = re.compile(r"[\s.\-()]")
-_MOBILE_PREFIXES = frozenset("35789")
 
 
 def parse_person_name(text: str) -> str | ParseError:
@@ -47,50 +44,3 @@ def _name_refusal(name: str) -> ParseError | None:
 
 def _is_name_char(ch: str) -> bool:
     return ch in _NAME_PUNCTUATION or ch.isalpha() or unicodedata.category(ch) == "Mn"
-
-
-def parse_phone(text: str) -> str | ParseError:
-    """A Vietnamese mobile number in E.164: '0903 123 456', '84 903-123-456' → '+84903123456'."""
-    if is_too_long(text):
-        return ParseError(ParseReason.NOT_A_PHONE)
-    national = _national_number(_PHONE_NOISE.sub("", unicodedata.normalize("NFKC", text)))
-    if national is None:
-        return ParseError(ParseReason.NOT_A_PHONE)
-    if len(national) == 10 and national[0] == "2":
-        return ParseError(ParseReason.NOT_MOBILE, "landline")
-    if len(national) != 9 or national[0] not in _MOBILE_PREFIXES:
-        return ParseError(ParseReason.NOT_A_PHONE)
-    return "+84" + national
-
-
-def _national_number(digits: str) -> str | None:
-    """The 9 (mobile) or 10 (landline) digits after the country code; None if not Vietnamese."""
-    for prefix in ("+840", "+84", "00840", "0084", "840", "84", "0"):
-        if digits.startswith(prefix):
-            rest = digits[len(prefix):]
-            valid = len(rest) in (9, 10) and rest.isascii() and rest.isdigit() and rest[0] != "0"
-            return rest if valid else None
-    return None
-
-
-def normalise_code(text: str) -> str:
-    """A check-in or invite code as the bot stores it: '  ab-12 ' → 'AB12', 'đ' → 'D'."""
-    if is_too_long(text):
-        text = text[:200]
-    return "".join(ch for ch in prepare(text) if ch.isascii() and ch.isalnum()).upper()
-
-
-def limit_text(text: str, max_len: int) -> str | ParseError:
-    """Free text (a title, a venue, a note): NFC, control characters dropped, trimmed, 1..max_len."""
-    if len(text) > max_len * 4 + 100:
-        return ParseError(ParseReason.TOO_LONG)
-    kept = "".join(ch for ch in unicodedata.normalize("NFC", text) if _is_kept_char(ch)).strip()
-    if not kept:
-        return ParseError(ParseReason.EMPTY)
-    if len(kept) > max_len:
-        return ParseError(ParseReason.TOO_LONG, f"{len(kept)} > {max_len}")
-    return kept
-
-
-def _is_kept_char(ch: str) -> bool:
-    return ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
