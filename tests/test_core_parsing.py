@@ -152,6 +152,11 @@ def test_the_caller_sets_the_largest_believable_count() -> None:
         ("chieu thu sau 2h", at(2026, 11, 27, 14)),
         ("  chiều   thứ  Sáu   2h ", at(2026, 11, 27, 14)),
         ("tối thứ Hai 7h", at(2026, 11, 30, 19)),
+        ("thứ Hai tối 7h", at(2026, 11, 30, 19)),
+        ("thứ Hai tới 7h tối", at(2026, 11, 30, 19)),
+        ("thu hai toi 7h", at(2026, 11, 30, 7)),  # without diacritics, 'toi' after a weekday reads as 'tới'
+        ("toi nay 7h", at(2026, 11, 27, 19)),
+        ("7h toi mai", at(2026, 11, 28, 19)),
         ("15/12 2h chiều", at(2026, 12, 15, 14)),
         ("15/12 8h sáng", at(2026, 12, 15, 8)),
         ("15/12 14h chiều", at(2026, 12, 15, 14)),
@@ -484,6 +489,16 @@ def test_a_reporting_period_can_be_typed_many_ways(kind: str, typed: str, key: s
     assert isinstance(period, Period), period
     assert period.label_key == key
     assert period.kind is PeriodKind(kind)
+
+
+def test_a_period_is_read_from_the_day_in_vietnam() -> None:
+    new_year_morning_in_vietnam = datetime(2026, 12, 31, 18, 0, tzinfo=UTC)
+    period = parse_period("tháng này", kind="month", now=new_year_morning_in_vietnam)
+    assert isinstance(period, Period)
+    assert period.label_key == "2027-01"
+    assert parse_period("tuần tới", kind="week", now=date(2026, 11, 27)) == period_containing(
+        "week", date(2026, 12, 1)
+    )
 
 
 @pytest.mark.parametrize(

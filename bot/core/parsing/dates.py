@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.parsing.errors import ParseError, ParseReason
-from bot.core.parsing.normal import is_too_long, prepare
+from bot.core.parsing.normal import is_too_long, prepare_when
 from bot.core.parsing.when_text import DateParts, TimeParts, WhenParts, extract_when
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -77,7 +77,7 @@ def parse_time(text: str) -> time | ParseError:
 def _parts(text: str) -> WhenParts | ParseError:
     if is_too_long(text):
         return ParseError(ParseReason.INVALID, "input too long")
-    folded = prepare(text)
+    folded = prepare_when(text)
     if not folded:
         return ParseError(ParseReason.EMPTY)
     return extract_when(folded)

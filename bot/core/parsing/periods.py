@@ -100,7 +100,7 @@ def parse_period(
     if is_too_long(text):
         return ParseError(ParseReason.NOT_A_PERIOD, "input too long")
     folded = prepare(text)
-    today = now.astimezone(tz).date() if isinstance(now, datetime) else now
+    today = _local_day(now, tz)
     if not folded:
         return ParseError(ParseReason.EMPTY)
     relative = _RELATIVE.fullmatch(folded)
@@ -111,6 +111,12 @@ def parse_period(
         if match:
             return _numbered(kind, match, today)
     return ParseError(ParseReason.NOT_A_PERIOD)
+
+
+def _local_day(now: datetime | date, tz: ZoneInfo) -> date:
+    if not isinstance(now, datetime):
+        return now
+    return now.date() if now.tzinfo is None else now.astimezone(tz).date()
 
 
 def _shift(period: Period, steps: int) -> Period:

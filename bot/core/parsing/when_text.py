@@ -29,7 +29,7 @@ _WEEKDAY = re.compile(
 )
 _RELATIVE_DAY = re.compile(r"\b(?:(?P<today>hom\s+nay|nay)|(?P<yesterday>hom\s+qua)|(?P<tomorrow>(?:ngay\s+)?mai)"
                            r"|(?P<after>ngay\s+kia|kia|ngay\s+mot))\b")
-_DAY_PART = re.compile(r"\b(sang|trua|chieu|toi|dem|am|pm)\b")
+_DAY_PART = re.compile(r"\b(sang|trua|chieu|toi|evening|dem|am|pm)\b")
 
 _WEEKDAY_WORDS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
 _RELATIVE_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1, "after": 2}
@@ -153,7 +153,8 @@ def _extract_time(text: str) -> tuple[TimeParts | None | ParseError, str]:
     if not found:
         return None, text
     hour, minute = found[0]
-    return _apply_day_part(hour, minute, _DAY_PART.findall(text)), text
+    parts = ["toi" if part == "evening" else part for part in _DAY_PART.findall(text)]
+    return _apply_day_part(hour, minute, parts), text
 
 
 def _clock(match: re.Match[str]) -> tuple[int, int]:
