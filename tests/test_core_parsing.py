@@ -91,6 +91,7 @@ def test_a_count_can_be_typed_in_digits_or_in_words(typed: str, count: int) -> N
         ("-5", ParseReason.NEGATIVE),
         ("âm 5", ParseReason.NEGATIVE),
         ("1,5", ParseReason.NOT_WHOLE),
+        ("1.2.3", ParseReason.NOT_WHOLE),
         ("12.5 người", ParseReason.NOT_WHOLE),
         ("0,500", ParseReason.NOT_WHOLE),
         ("", ParseReason.NOT_A_NUMBER),
@@ -162,6 +163,17 @@ def test_the_caller_sets_the_largest_believable_count() -> None:
         ("15/12 14h chiều", at(2026, 12, 15, 14)),
         ("8 giờ rưỡi tối mai", at(2026, 11, 28, 20, 30)),
         ("8pm mai", at(2026, 11, 28, 20)),
+        ("hai giờ chiều mai", at(2026, 11, 28, 14)),
+        ("thứ hai hai giờ chiều", at(2026, 11, 30, 14)),
+        ("tám giờ rưỡi sáng mai", at(2026, 11, 28, 8, 30)),
+        ("hai mươi giờ ngày 15/12", at(2026, 12, 15, 20)),
+        ("8h30 sáng thứ 2 tuần tới", at(2026, 11, 30, 8, 30)),
+        ("Thứ 2, ngày 30/11/2026, lúc 8h", at(2026, 11, 30, 8)),
+        ("Thứ Ba, 15/12/2026 - 8h00", at(2026, 12, 15, 8)),
+        ("15/12 (thứ Ba) 8h", at(2026, 12, 15, 8)),
+        ("THỨ HAI 8H", at(2026, 11, 30, 8)),
+        ("Thứ bẩy 8h", at(2026, 11, 28, 8)),
+        ("7 giờ 30 phút sáng Chủ Nhật", at(2026, 11, 29, 7, 30)),
     ],
 )
 def test_a_meeting_time_can_be_typed_the_vietnamese_way(typed: str, expected: datetime) -> None:
@@ -350,6 +362,8 @@ def test_a_past_date_is_accepted_when_the_caller_allows_it() -> None:
         ("12h", time(12, 0)),
         ("0h", time(0, 0)),
         ("12am", time(0, 0)),
+        ("hai giờ chiều", time(14, 0)),
+        ("mười giờ", time(10, 0)),
     ],
 )
 def test_a_clock_time_alone(typed: str, expected: time) -> None:

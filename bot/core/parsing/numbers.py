@@ -75,6 +75,11 @@ def _number_word_runs(folded: str) -> list[list[str]]:
     return [run for run in runs if run]
 
 
+def number_from_words(words: list[str]) -> int | None:
+    """0–99 from folded Vietnamese number words (['hai', 'muoi', 'mot'] → 21); None if they are not one."""
+    return _words_value(words) if words and all(w in _NUMBER_WORDS for w in words) else None
+
+
 def _words_value(words: list[str]) -> int | None:
     """'mười' 10, 'mười lăm' 15, 'hai mươi' 20, 'hai mươi mốt' 21, 'hai mốt' 21; None otherwise."""
     first, rest = words[0], words[1:]

@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 
 from bot.core.parsing.errors import ParseError, ParseReason
+from bot.core.parsing.numbers import number_from_words
 
+_HOUR_IN_WORDS = re.compile(r"\b((?:[a-z]+\s+){0,2}[a-z]+)(?=\s+gio\b)")
 _ISO_DATE = re.compile(r"(?<![0-9])(\d{4})-(\d{1,2})-(\d{1,2})(?![0-9])t?")
 _DMY = re.compile(
-    r"(?<![0-9.,:/-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}|\d{2}))?(?![0-9])(?!\s?[/.:-]\s?\d)"
+    r"(?<![0-9.,:/-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}|\d{2}))?(?![0-9])(?![/.:-]\d)"
 )
 _VERBAL_DATE = re.compile(
     r"(?:\bngay\s*)?(?<![0-9])(\d{1,2})\s*thang\s*(\d{1,2})(?![0-9])(?:\s*(?:nam\s*)?(\d{4})(?![0-9]))?"
@@ -142,6 +144,7 @@ def _extract_relative_day(text: str) -> tuple[int | None | ParseError, str]:
 
 
 def _extract_time(text: str) -> tuple[TimeParts | None | ParseError, str]:
+    text = _HOUR_IN_WORDS.sub(_hour_words_to_digits, text)
     found = [_clock(m) for m in _TIME_WITH_UNIT.finditer(text)]
     text = _TIME_WITH_UNIT.sub(" ", text)
     found += [_clock(m) for m in _TIME_WITH_COLON.finditer(text)]
@@ -155,6 +158,16 @@ def _extract_time(text: str) -> tuple[TimeParts | None | ParseError, str]:
     hour, minute = found[0]
     parts = ["toi" if part == "evening" else part for part in _DAY_PART.findall(text)]
     return _apply_day_part(hour, minute, parts), text
+
+
+def _hour_words_to_digits(match: re.Match[str]) -> str:
+    """'hai giờ chiều' → '2 giờ chiều'; 'thứ hai hai giờ' keeps 'thứ hai' and reads the last 'hai'."""
+    words = match[1].split()
+    for start in range(len(words)):
+        value = number_from_words(words[start:])
+        if value is not None:
+            return " ".join([*words[:start], str(value)])
+    return match[0]
 
 
 def _clock(match: re.Match[str]) -> tuple[int, int]:
