@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from bot.core.parsing import ParseError, parse_person_name, parse_phone
 from bot.core.models import Chapter, Member, MemberStatus, Recipient, Role, Ward
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore, OrgStore
 
 INVITE_LIFETIME = timedelta(days=30)
-MIN_NAME_LENGTH = 2
 MAX_NAME_LENGTH = 80
 LOCALES = ("vi", "en")
 
@@ -207,21 +207,11 @@ class MemberService:
 
 def check_full_name(text: str) -> str | None:
     """A tidy full name, or None when the text cannot be a person's name."""
-    from bot.core.text import clean_name
-
-    name = clean_name(text)
-    if not (MIN_NAME_LENGTH <= len(name) <= MAX_NAME_LENGTH):
-        return None
-    if not all(ch.isalpha() or ch in " -'." for ch in name) or not any(ch.isalpha() for ch in name):
-        return None
-    return " ".join(word[:1].upper() + word[1:] for word in name.split(" "))
+    name = parse_person_name(text)
+    return None if isinstance(name, ParseError) else name
 
 
 def check_phone(text: str) -> str | None:
     """A Vietnamese phone number as +84…, or None."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if text.strip().startswith("+") or digits.startswith("84"):
-        digits = digits[2:] if digits.startswith("84") else digits
-    elif digits.startswith("0"):
-        digits = digits[1:]
-    return f"+84{digits}" if len(digits) == 9 and digits[0] in "35789" else None
+    phone = parse_phone(text)
+    return None if isinstance(phone, ParseError) else phone
