@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.members import MemberService
+from bot.core.summary import SummaryService
 from bot.i18n import I18n
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
+from storage.summary import SqliteSummary
 from storage.tasks import SqliteTasks
 
 
@@ -28,6 +30,7 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    summary: SummaryService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -48,6 +51,7 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
+            summary=SummaryService(SqliteSummary(db), clock, settings.timezone),
         )
 
     async def close(self) -> None:

@@ -60,11 +60,11 @@ def _chapter_lines(inputs: SummaryInputs, wards: dict[int, WardInfo],
         ward = wards[chapter.ward_id]
         report = current.get(chapter.id)
         reported = report is not None
-        is_excused = chapter.id in excused and not reported
+        active = chapter.active and ward.active
+        is_excused = chapter.id in excused and not reported and active
         lines.append(ChapterLine(
             chapter_id=chapter.id, ward_id=ward.id, ward_name=ward.name, name=chapter.name,
-            active=chapter.active and ward.active,
-            expected=chapter.active and ward.active and not is_excused,
+            active=active, expected=active and not is_excused,
             reported=reported, excused=is_excused,
             on_time=None if report is None or deadline is None or report.filed_at is None
             else report.filed_at <= deadline,

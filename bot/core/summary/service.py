@@ -18,7 +18,7 @@ from bot.core.ports import Clock
 from bot.core.summary.compute import compute_summary
 from bot.core.summary.inputs import PeriodInfo, SummaryInputs, WardInfo
 from bot.core.summary.model import WeeklySummary
-from bot.core.summary.weeks import Week, summary_week, week_of
+from bot.core.summary.weeks import Week, parse_week_key, summary_week, week_of
 from bot.core.text import fold
 
 _WARD_WORD = re.compile(r"^(?:phuong|p\.?|xa|x\.?|ward)\s*(?P<rest>\S.*)$")
@@ -29,6 +29,10 @@ class SummaryStore(Protocol):
     async def wards(self) -> list[WardInfo]: ...
     async def subscriptions(self) -> dict[int, bool]: ...
     async def set_subscription(self, member_id: int, subscribed: bool, *, now: datetime) -> None: ...
+    async def deliver(self, week_key: str, member_id: int, ward_id: int | None, messages: list[Any], *,
+                      now: datetime) -> bool: ...
+    async def delivered(self, week_key: str) -> set[int]: ...
+    async def summary_message_week(self, chat_id: str, message_id: int) -> str | None: ...
 
 
 class Outcome(StrEnum):
@@ -151,4 +155,18 @@ class SummaryService:
         return subscribed
 
     async def audience(self, members: list[Member]) -> list[Addressee]:
+        """Who should get the given week's summary (before removing those who already had it)."""
         return summary_audience(members, await self._store.subscriptions())
+
+    async def deliver(self, week: Week, addressee: Addressee, messages: list[Any]) -> bool:
+        """Queue a person's summary for a week once; False when they already had it."""
+        return await self._store.deliver(week.key, addressee.member.id, addressee.ward_id, messages,
+                                         now=self._clock.now())
+
+    async def delivered(self, week: Week) -> set[int]:
+        return await self._store.delivered(week.key)
+
+    async def summary_message_week(self, chat_id: str, message_id: int) -> Week | None:
+        """The week of a summary message sent into this chat, if it was one."""
+        key = await self._store.summary_message_week(chat_id, message_id)
+        return parse_week_key(key, self.tz) if key else None
