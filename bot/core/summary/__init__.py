@@ -7,12 +7,13 @@ from bot.core.summary.model import (Broadcasts, ChapterLine, FaqStats, NewMember
                                     TrainingLine, WardLine, WeeklySummary)
 from bot.core.summary.service import (Addressee, Outcome, SummaryResult, SummaryService, SummaryStore,
                                       match_ward, summary_audience)
-from bot.core.summary.weeks import Week, delivery_time, parse_week_key, summary_week, week_of, week_of_day
+from bot.core.summary.weeks import (Schedule, Week, delivery_time, parse_schedule, parse_week_key, summary_week,
+                                    week_of, week_of_day)
 
 __all__ = [
     "Addressee", "BroadcastCounts", "BroadcastFact", "Broadcasts", "ChapterInfo", "ChapterLine", "Event",
-    "FaqCounts", "FaqStats", "NewMembers", "Outcome", "PeriodInfo", "ReportFact", "Reporting", "SeminarCounts",
+    "FaqCounts", "FaqStats", "NewMembers", "Outcome", "PeriodInfo", "ReportFact", "Reporting", "Schedule", "SeminarCounts",
     "SeminarLine", "SummaryInputs", "SummaryResult", "SummaryService", "SummaryStore", "TrainingCounts",
     "TrainingLine", "WardInfo", "WardLine", "Week", "WeeklySummary", "compute_summary", "delivery_time",
-    "match_ward", "natural_key", "parse_week_key", "summary_audience", "summary_week", "week_of", "week_of_day",
+    "match_ward", "natural_key", "parse_schedule", "parse_week_key", "summary_audience", "summary_week", "week_of", "week_of_day",
 ]

@@ -128,6 +128,11 @@ class SummaryService:
         """Trusted callers only (scheduler, command line): no permission check."""
         return compute_summary(await self.inputs(week), ward_id=ward_id)
 
+    async def summaries(self, week: Week, ward_ids: set[int | None]) -> dict[int | None, WeeklySummary]:
+        """Several versions of one week (district = None, and wards) from one gathering of the facts."""
+        inputs = await self.inputs(week)
+        return {ward_id: compute_summary(inputs, ward_id=ward_id) for ward_id in ward_ids}
+
     async def summary_for(self, actor: Member | None, week: Week, ward_id: int | None = None) -> SummaryResult:
         """The summary this member may see: district-wide, or their own ward for ward leads."""
         reach = reach_of(actor, Action.VIEW_SUMMARY)

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+_DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+         "t2": 0, "t3": 1, "t4": 2, "t5": 3, "t6": 4, "t7": 5, "cn": 6}
+_SCHEDULE = re.compile(r"^\s*(?P<day>[a-z0-9]{2,3})\w*\s+(?P<hour>\d{1,2})[:h](?P<minute>\d{2})?\s*$")
 _KEY = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
 
 
@@ -76,3 +79,28 @@ def delivery_time(week: Week, at: time, weekday: int = 0) -> datetime:
     """When the summary of `week` is due: the following week's `weekday` (0 = Monday) at `at`, local."""
     day = week.monday + timedelta(days=7 + weekday)
     return datetime.combine(day, at, tzinfo=week.tz)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the weekly summary goes out: a weekday (0 = Monday) and a wall-clock time in the bot's zone."""
+
+    weekday: int = 0
+    at: time = time(7, 0)
+
+    def due(self, week: Week) -> datetime:
+        """When the summary of `week` is due (in the following week)."""
+        return delivery_time(week, self.at, self.weekday)
+
+
+def parse_schedule(text: str) -> Schedule | None:
+    """'MON 07:00', 'monday 7h', 'T2 7:30' → Schedule; None when unreadable."""
+    match = _SCHEDULE.match((text or "").lower())
+    if not match:
+        return None
+    word = match.group("day")
+    day = _DAYS.get(word[:3], _DAYS.get(word[:2]))
+    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    if day is None or hour > 23 or minute > 59:
+        return None
+    return Schedule(day, time(hour, minute))
