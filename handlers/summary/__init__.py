@@ -18,7 +18,7 @@ from handlers.render import answer_stale, esc, split_message
 from handlers.summary.chart import render_chart
 from handlers.summary.keyboards import earlier_weeks, ward_buttons, week_choice
 from handlers.summary.text import render_summary
-from handlers.summary.weekly import TASK_KIND, XLSX, plan_summaries, run_weekly_summary, workbook_filename
+from handlers.summary.weekly import TASK_KIND, plan_summaries, run_weekly_summary, workbook_filename
 from handlers.summary.workbook import render_workbook
 
 COMMANDS = (
@@ -56,8 +56,7 @@ async def send_summary(message: Message, ctx: BotContext, summary: WeeklySummary
     if png:
         await message.reply_photo(InputFile(png, filename=f"tom-tat-{summary.week.key}.png"),
                                   caption=t.gettext("New members by ward, {week}").format(week=summary.week.key))
-    await message.reply_document(InputFile(render_workbook(t, summary), filename=workbook_filename(summary),
-                                           mime_type=XLSX),
+    await message.reply_document(InputFile(render_workbook(t, summary), filename=workbook_filename(summary)),
                                  caption=t.gettext("Weekly summary {week} (Excel)").format(week=summary.week.key))
 
 

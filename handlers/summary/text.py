@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.core.summary import WardLine, WeeklySummary
+from bot.core.summary import WardLine, WeeklySummary, natural_key
 from bot.i18n import Translator
 
 MAX_WARD_LINES = 15
@@ -149,5 +149,5 @@ def button_wards(summary: WeeklySummary) -> list[WardLine]:
     if summary.ward_id is not None:
         return []
     worth = [w for w in summary.wards if w.missing or w.new_this_week or w.new_previous_week]
-    worth.sort(key=lambda w: (-len(w.missing), -w.new_this_week, w.name))
+    worth.sort(key=lambda w: (-len(w.missing), -w.new_this_week, natural_key(w.name)))
     return worth[:MAX_BUTTON_WARDS]
