@@ -180,3 +180,25 @@ async def test_ward_leads_cannot_open_another_ward(bot: BotUnderTest) -> None:
     await seed_reports(bot)
     assert "Tóm tắt tuần 2026-W47 — Phường 2" in texts(await lead.send("/summary 2026-W47"))
     assert "chỉ dành cho" in texts(await lead.send("phường 1"))
+
+
+async def test_command_line_prints_the_same_text_and_writes_the_files(bot: BotUnderTest, tmp_path,
+                                                                      monkeypatch, capsys) -> None:  # noqa: ANN001
+    import argparse
+
+    from bot.commands import summary as command
+
+    await seed_reports(bot)
+    path = bot.settings.database_path
+    await bot.stop()
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    args = argparse.Namespace(week="2026-W48", ward=None, xlsx=tmp_path / "s.xlsx", png=tmp_path / "s.png",
+                              locale="vi", database=str(path))
+    assert await command._summary(args, bot.settings, path) == 0
+    out = capsys.readouterr().out
+    assert "Tóm tắt tuần 2026-W48 (23/11/2026 – 29/11/2026)" in out
+    assert "Tuần qua: 9 (+8 so với tuần trước đó); từ đầu kỳ đến nay: 10." in out
+    assert overview(args.xlsx.read_bytes())["Hội viên mới tuần qua"] == 9
+    assert args.png.read_bytes().startswith(b"\x89PNG")
+    args.week = "2026-W99"
+    assert await command._summary(args, bot.settings, path) == 2

@@ -18,7 +18,7 @@ from handlers.render import answer_stale, esc, split_message
 from handlers.summary.chart import render_chart
 from handlers.summary.keyboards import earlier_weeks, ward_buttons, week_choice
 from handlers.summary.text import render_summary
-from handlers.summary.weekly import TASK_KIND, plan_summaries, run_weekly_summary, workbook_filename
+from handlers.summary.weekly import TASK_KIND, link_report_periods, plan_summaries, run_weekly_summary, workbook_filename
 from handlers.summary.workbook import render_workbook
 
 COMMANDS = (
@@ -175,8 +175,5 @@ def register(app: Application) -> None:
 
 
 async def _startup(app: Application) -> None:
-    services = app.bot_data["services"]
-    reports = getattr(services, "reports", None)
-    if reports is not None and hasattr(reports, "current_period"):
-        services.summary.period_source = reports.current_period
+    link_report_periods(app.bot_data["services"])
     await plan_summaries(app)

@@ -34,6 +34,13 @@ def schedule_from_env(env: dict[str, str] | None = None) -> Schedule:
     return parsed or Schedule()
 
 
+def link_report_periods(services) -> None:  # noqa: ANN001 - bot.services.Services
+    """Read the reporting period from the reports feature when it is installed (monthly otherwise)."""
+    reports = getattr(services, "reports", None)
+    if reports is not None and hasattr(reports, "current_period"):
+        services.summary.period_source = reports.current_period
+
+
 def task_key(week: Week) -> str:
     return f"{TASK_PREFIX}{week.key}"
 
