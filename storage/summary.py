@@ -70,10 +70,11 @@ class SqliteSummary:
         if "chapter_reports" not in tables:
             return None
         end = to_db_time(as_of)
+        columns = "SELECT chapter_id, period_key, COALESCE(new_members, 0) AS new_members, filed_at FROM chapter_reports"
         rows = await self._db.fetch_all(
-            "SELECT chapter_id, period_key, COALESCE(new_members, 0) AS new_members, filed_at FROM chapter_reports "
-            "WHERE filed_at < ? AND (period_key = ? OR filed_at >= ?)",
-            (end, period.key, to_db_time(week.previous().start)))
+            f"{columns} WHERE period_key = ? AND filed_at < ? "
+            f"UNION ALL {columns} WHERE filed_at >= ? AND filed_at < ? AND period_key != ?",
+            (period.key, end, to_db_time(week.previous().start), end, period.key))
         facts = [ReportFact(r["chapter_id"], r["period_key"], int(r["new_members"]), from_db_time(r["filed_at"]))
                  for r in rows]
         if "report_excuses" in tables:
