@@ -22,22 +22,22 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.summary import PeriodInfo, SummaryService, Week, parse_week_key  # noqa: E402
-from bot.i18n import I18n  # noqa: E402
-from handlers.summary.chart import render_chart  # noqa: E402
-from handlers.summary.text import render_summary  # noqa: E402
-from handlers.summary.workbook import render_workbook  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.migrate import apply_migrations, available_migrations  # noqa: E402
-from storage.summary import SqliteSummary  # noqa: E402
-from tests.summary_schema import agreed_statements  # noqa: E402
+from bot.core.summary import PeriodInfo, SummaryService, Week, parse_week_key
+from bot.i18n import I18n
+from handlers.summary.chart import render_chart
+from handlers.summary.text import render_summary
+from handlers.summary.workbook import render_workbook
+from storage.db import Database
+from storage.migrate import apply_migrations, available_migrations
+from storage.summary import SqliteSummary
+from tests.summary_schema import agreed_statements
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=VN)
@@ -180,7 +180,7 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
     return counts
 
 
-async def measure(service: SummaryService, week: Week, translator) -> tuple[float, float, float, int]:  # noqa: ANN001
+async def measure(service: SummaryService, week: Week, translator) -> tuple[float, float, float, int]:
     """Wall and CPU seconds for summary + workbook (+ message text), the chart's wall seconds, workbook size.
 
     CPU time (all threads of this process, SQLite's included) is reported beside wall time because a busy

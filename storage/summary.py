@@ -10,8 +10,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.core.summary import (BroadcastCounts, BroadcastFact, ChapterInfo, Event, FaqCounts, PeriodInfo, ReportFact,
-                              SeminarCounts, SummaryInputs, TrainingCounts, WardInfo, Week)
+from bot.core.summary import (
+    BroadcastCounts,
+    BroadcastFact,
+    ChapterInfo,
+    Event,
+    FaqCounts,
+    PeriodInfo,
+    ReportFact,
+    SeminarCounts,
+    SummaryInputs,
+    TrainingCounts,
+    WardInfo,
+    Week,
+)
 from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
 from storage.db import Database, from_db_time, to_db_time
 from storage.outbox import OutgoingMessage, enqueue_in

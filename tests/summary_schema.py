@@ -35,7 +35,7 @@ def agreed_statements() -> list[str]:
     return [s.strip() for s in AGREED_TABLES.split(";") if s.strip()]
 
 
-async def ensure_agreed_tables(db) -> None:  # noqa: ANN001 - storage.db.Database
+async def ensure_agreed_tables(db) -> None:
     """Create whichever agreed tables the installed migrations did not."""
     async with db.transaction() as conn:
         for statement in agreed_statements():

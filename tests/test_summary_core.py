@@ -8,9 +8,25 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.models import Member, MemberStatus, Role
-from bot.core.summary import (BroadcastCounts, BroadcastFact, ChapterInfo, Event, FaqCounts, PeriodInfo, ReportFact,
-                              SeminarCounts, SummaryInputs, TrainingCounts, WardInfo, compute_summary, match_ward,
-                              parse_week_key, summary_audience, summary_week, week_of)
+from bot.core.summary import (
+    BroadcastCounts,
+    BroadcastFact,
+    ChapterInfo,
+    Event,
+    FaqCounts,
+    PeriodInfo,
+    ReportFact,
+    SeminarCounts,
+    SummaryInputs,
+    TrainingCounts,
+    WardInfo,
+    compute_summary,
+    match_ward,
+    parse_week_key,
+    summary_audience,
+    summary_week,
+    week_of,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 W48 = parse_week_key("2026-W48", VN)  # Monday 23/11/2026 – Sunday 29/11/2026
@@ -29,8 +45,8 @@ def vn(day: int, hour: int = 9, month: int = 11) -> datetime:
 
 
 def inputs(**changes: object) -> SummaryInputs:
-    base = dict(week=W48, as_of=END_OF_W48, period=PeriodInfo("2026-11", vn(25, 20)), wards=WARDS,
-                chapters=CHAPTERS, reports=(), trainings=(), seminars=(), broadcasts=(), faq=())
+    base = {"week": W48, "as_of": END_OF_W48, "period": PeriodInfo("2026-11", vn(25, 20)), "wards": WARDS,
+                "chapters": CHAPTERS, "reports": (), "trainings": (), "seminars": (), "broadcasts": (), "faq": ()}
     base.update(changes)
     return SummaryInputs(**base)  # type: ignore[arg-type]
 

@@ -183,7 +183,7 @@ async def test_ward_leads_cannot_open_another_ward(bot: BotUnderTest) -> None:
 
 
 async def test_command_line_prints_the_same_text_and_writes_the_files(bot: BotUnderTest, tmp_path,
-                                                                      monkeypatch, capsys) -> None:  # noqa: ANN001
+                                                                      monkeypatch, capsys) -> None:
     import argparse
 
     from bot.commands import summary as command

@@ -44,7 +44,7 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-async def _summary(args: argparse.Namespace, settings, source: Path) -> int:  # noqa: ANN001
+async def _summary(args: argparse.Namespace, settings, source: Path) -> int:
     from handlers.summary.chart import render_chart
     from handlers.summary.text import render_summary
     from handlers.summary.weekly import link_report_periods

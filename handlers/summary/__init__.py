@@ -18,7 +18,13 @@ from handlers.render import answer_stale, esc, split_message
 from handlers.summary.chart import render_chart
 from handlers.summary.keyboards import earlier_weeks, ward_buttons, week_choice
 from handlers.summary.text import render_summary
-from handlers.summary.weekly import TASK_KIND, link_report_periods, plan_summaries, run_weekly_summary, workbook_filename
+from handlers.summary.weekly import (
+    TASK_KIND,
+    link_report_periods,
+    plan_summaries,
+    run_weekly_summary,
+    workbook_filename,
+)
 from handlers.summary.workbook import render_workbook
 
 COMMANDS = (

@@ -5,10 +5,19 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application
 
-from bot.core.summary import Addressee, Schedule, Week, WeeklySummary, parse_schedule, parse_week_key, summary_week
+from bot.core.summary import (
+    Addressee,
+    Schedule,
+    Week,
+    WeeklySummary,
+    parse_schedule,
+    parse_week_key,
+    summary_week,
+)
 from bot.i18n import Translator
 from handlers.render import split_message
 from handlers.summary.chart import render_chart
@@ -17,6 +26,9 @@ from handlers.summary.text import render_summary
 from handlers.summary.workbook import render_workbook
 from storage.outbox import OutgoingMessage
 from storage.tasks import Task
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +46,7 @@ def schedule_from_env(env: dict[str, str] | None = None) -> Schedule:
     return parsed or Schedule()
 
 
-def link_report_periods(services) -> None:  # noqa: ANN001 - bot.services.Services
+def link_report_periods(services: Services) -> None:
     """Read the reporting period from the reports feature when it is installed (monthly otherwise)."""
     reports = getattr(services, "reports", None)
     if reports is not None and hasattr(reports, "current_period"):
@@ -111,7 +123,8 @@ async def deliver_week(app: Application, week: Week) -> int:
     return queued
 
 
-async def _save_attachments(services, t: Translator, summary: WeeklySummary) -> tuple[int | None, int]:  # noqa: ANN001
+async def _save_attachments(services: Services, t: Translator,
+                            summary: WeeklySummary) -> tuple[int | None, int]:
     now: datetime = services.clock.now()
     png = render_chart(t, summary)
     chart_id = await services.outbox.save_blob(f"tom-tat-{summary.week.key}.png", "image/png", png, now=now) \

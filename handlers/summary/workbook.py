@@ -17,7 +17,7 @@ def _local(t: Translator, when: datetime | None) -> datetime | None:
     return when.astimezone(t.tz).replace(tzinfo=None) if when else None
 
 
-def _cell(ws, value: object) -> object:  # noqa: ANN001 - a write-only worksheet
+def _cell(ws, value: object) -> object:
     """Rates as percentages and dates in Vietnamese order; everything else as is."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -87,7 +87,7 @@ def render_workbook(t: Translator, summary: WeeklySummary) -> bytes:
     book = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def sheet(title: str, header: list[str], rows, widths: list[int]) -> None:  # noqa: ANN001
+    def sheet(title: str, header: list[str], rows, widths: list[int]) -> None:
         ws = book.create_sheet(title[:31])
         for index, width in enumerate(widths):
             ws.column_dimensions[chr(ord("A") + index)].width = width

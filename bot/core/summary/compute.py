@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from bot.core.summary.inputs import ChapterInfo, Event, ReportFact, SummaryInputs, WardInfo
-from bot.core.summary.model import (Broadcasts, ChapterLine, FaqStats, NewMembers, Reporting, SeminarLine,
-                                    TrainingLine, WardLine, WeeklySummary)
+from bot.core.summary.model import (
+    Broadcasts,
+    ChapterLine,
+    FaqStats,
+    NewMembers,
+    Reporting,
+    SeminarLine,
+    TrainingLine,
+    WardLine,
+    WeeklySummary,
+)
 
+InScope = Callable[[int | None], bool]
 SEMINAR_HORIZON = timedelta(days=14)
 TRAINING_HORIZON = timedelta(days=30)
 MAX_NEXT_TRAININGS = 5
@@ -22,7 +32,7 @@ def compute_summary(inputs: SummaryInputs, *, ward_id: int | None = None) -> Wee
     chapters = [c for c in inputs.chapters if c.ward_id in wards]
     chapter_lines = _chapter_lines(inputs, wards, chapters)
     ward_lines = _ward_lines(wards, chapter_lines, _previous_week_by_ward(inputs))
-    in_scope = (lambda w: True) if ward_id is None else (lambda w: w == ward_id)
+    in_scope: InScope = (lambda w: True) if ward_id is None else (lambda w: w == ward_id)
     return WeeklySummary(
         week=inputs.week,
         previous_week=inputs.week.previous(),
@@ -138,7 +148,8 @@ def _reporting(inputs: SummaryInputs, chapters: list[ChapterLine]) -> Reporting 
     )
 
 
-def _sum_by_event(counts: Iterable, key: str, in_scope, fields: tuple[str, ...]) -> dict[int, dict[str, int]]:  # noqa: ANN001
+def _sum_by_event(counts: Iterable, key: str, in_scope: InScope,
+                  fields: tuple[str, ...]) -> dict[int, dict[str, int]]:
     totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(fields, 0))
     for row in counts:
         if in_scope(row.ward_id):
@@ -148,7 +159,8 @@ def _sum_by_event(counts: Iterable, key: str, in_scope, fields: tuple[str, ...])
     return totals
 
 
-def _trainings(inputs: SummaryInputs, in_scope, *, held: bool, restricted: bool) -> tuple[TrainingLine, ...]:  # noqa: ANN001
+def _trainings(inputs: SummaryInputs, in_scope: InScope, *, held: bool,
+               restricted: bool) -> tuple[TrainingLine, ...]:
     if inputs.trainings is None:
         return ()
     counts = _sum_by_event(inputs.training_counts, "training_id", in_scope, ("registered", "attended"))
@@ -167,7 +179,7 @@ def _training_line(event: Event, counts: dict[str, int]) -> TrainingLine:
                         counts.get("attended", 0))
 
 
-def _seminars(inputs: SummaryInputs, in_scope, *, restricted: bool) -> tuple[SeminarLine, ...]:  # noqa: ANN001
+def _seminars(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> tuple[SeminarLine, ...]:
     if inputs.seminars is None:
         return ()
     fields = ("yes", "no", "delegated", "pending")
@@ -183,7 +195,7 @@ def _seminars(inputs: SummaryInputs, in_scope, *, restricted: bool) -> tuple[Sem
     return tuple(lines)
 
 
-def _broadcasts(inputs: SummaryInputs, in_scope, *, restricted: bool) -> Broadcasts | None:  # noqa: ANN001
+def _broadcasts(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> Broadcasts | None:
     if inputs.broadcasts is None:
         return None
     sent = [b for b in inputs.broadcasts if inputs.week.contains(b.sent_at)]
@@ -199,7 +211,7 @@ def _broadcasts(inputs: SummaryInputs, in_scope, *, restricted: bool) -> Broadca
     return Broadcasts(len(sent), recipients, acked) if sent else None
 
 
-def _faq(inputs: SummaryInputs, in_scope, *, restricted: bool) -> FaqStats | None:  # noqa: ANN001
+def _faq(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> FaqStats | None:
     if inputs.faq is None:
         return None
     rows = [r for r in inputs.faq if in_scope(r.ward_id)]

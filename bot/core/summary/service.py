@@ -119,7 +119,7 @@ class SummaryService:
             period = self.period_source(when)
             if inspect.isawaitable(period):
                 period = await period
-            key = getattr(period, "key", None) or getattr(period, "label_key")
+            key = getattr(period, "key", None) or period.label_key
             return PeriodInfo(str(key), getattr(period, "deadline", None))
         local = when.astimezone(self.tz).date()
         return PeriodInfo(period_containing(PeriodKind.MONTH, local).label_key)
