@@ -164,6 +164,8 @@ def test_the_caller_sets_the_largest_believable_count() -> None:
         ("8 giờ rưỡi tối mai", at(2026, 11, 28, 20, 30)),
         ("8pm mai", at(2026, 11, 28, 20)),
         ("hai giờ chiều mai", at(2026, 11, 28, 14)),
+        ("15/12 lúc 8", at(2026, 12, 15, 8)),
+        ("thứ Hai lúc 14", at(2026, 11, 30, 14)),
         ("thứ hai hai giờ chiều", at(2026, 11, 30, 14)),
         ("tám giờ rưỡi sáng mai", at(2026, 11, 28, 8, 30)),
         ("hai mươi giờ ngày 15/12", at(2026, 12, 15, 20)),
@@ -364,6 +366,7 @@ def test_a_past_date_is_accepted_when_the_caller_allows_it() -> None:
         ("12am", time(0, 0)),
         ("hai giờ chiều", time(14, 0)),
         ("mười giờ", time(10, 0)),
+        ("lúc 14", time(14, 0)),
     ],
 )
 def test_a_clock_time_alone(typed: str, expected: time) -> None:
@@ -480,6 +483,8 @@ def test_free_text_is_trimmed_and_limited() -> None:
         ("month", "thang 11/2026", "2026-11"),
         ("month", "Tháng 11 năm 2026", "2026-11"),
         ("month", "2026-11", "2026-11"),
+        ("month", "11", "2026-11"),
+        ("month", "T11/2026", "2026-11"),
         ("month", "tháng 10", "2026-10"),  # the one just past
         ("month", "tháng 1", "2027-01"),  # the coming one, typed in late November
         ("month", "tháng này", "2026-11"),
@@ -489,9 +494,13 @@ def test_free_text_is_trimmed_and_limited() -> None:
         ("quarter", "quý 4", "2026-Q4"),
         ("quarter", "quý IV", "2026-Q4"),
         ("quarter", "2026-Q1", "2026-Q1"),
+        ("quarter", "4", "2026-Q4"),
+        ("quarter", "quý 4 năm 2026", "2026-Q4"),
         ("quarter", "quý trước", "2026-Q3"),
         ("week", "2026-W48", "2026-W48"),
         ("week", "tuần 48", "2026-W48"),
+        ("week", "48", "2026-W48"),
+        ("week", "tuần 1", "2027-W01"),
         ("week", "tuan 48/2026", "2026-W48"),
         ("week", "tuần này", "2026-W48"),
         ("week", "tuần sau", "2026-W49"),

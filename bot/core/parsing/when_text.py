@@ -23,6 +23,7 @@ _TIME_WITH_UNIT = re.compile(
 )
 _TIME_WITH_COLON = re.compile(r"(?<![0-9.,/:])(\d{1,2}):(\d{2})(?::\d{2})?(?![0-9])")
 _TIME_WITH_AM_PM = re.compile(r"(?<![0-9.,/:])(\d{1,2})(?=\s*(?:am|pm)\b)")
+_TIME_AFTER_LUC = re.compile(r"(?<=\bluc)\s*(\d{1,2})(?![0-9])(?!\s?[/.:-]\s?\d)")
 _NEXT_WEEK = re.compile(r"\btuan\s+(?:sau|next|toi)\b")
 _THIS_WEEK = re.compile(r"\btuan\s+nay\b")
 _WEEKDAY = re.compile(
@@ -50,6 +51,7 @@ class DateParts:
 
     @property
     def given(self) -> bool:
+        """True when the phrase named a day in any way."""
         return self.day is not None or self.offset_days is not None or self.weekday is not None
 
 
@@ -63,6 +65,8 @@ class TimeParts:
 
 @dataclass(frozen=True)
 class WhenParts:
+    """Everything found in one phrase."""
+
     date: DateParts
     time: TimeParts | None
 
@@ -151,6 +155,8 @@ def _extract_time(text: str) -> tuple[TimeParts | None | ParseError, str]:
     text = _TIME_WITH_COLON.sub(" ", text)
     found += [(int(m[1]), 0) for m in _TIME_WITH_AM_PM.finditer(text)]
     text = _TIME_WITH_AM_PM.sub(" ", text)
+    found += [(int(m[1]), 0) for m in _TIME_AFTER_LUC.finditer(text)]
+    text = _TIME_AFTER_LUC.sub(" ", text)
     if len(found) > 1:
         return ParseError(ParseReason.AMBIGUOUS, "several times"), text
     if not found:
