@@ -547,7 +547,8 @@ def test_periods_have_the_expected_bounds() -> None:
     assert (week.start, week.end) == (date(2026, 11, 23), date(2026, 11, 29))
     assert week.start.weekday() == 0
     quarter = period_containing("quarter", date(2026, 12, 31))
-    assert (quarter.start, quarter.end, quarter.label_key) == (date(2026, 10, 1), date(2026, 12, 31), "2026-Q4")
+    assert (quarter.start, quarter.end) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert quarter.label_key == "2026-Q4"
 
 
 def test_periods_step_across_year_ends() -> None:
@@ -615,6 +616,7 @@ def test_every_accepted_moment_is_aware_and_ahead_unless_past_is_allowed(
 _MINUTES = st.datetimes(min_value=datetime(2026, 11, 28), max_value=datetime(2031, 12, 31)).map(
     lambda moment: moment.replace(second=0, microsecond=0, tzinfo=VN_TZ)
 )
+_DAYS = st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31))
 _FORMATS = ["%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M", "%H:%M %d/%m/%Y", "%d.%m.%Y %Hh%M"]
 
 
@@ -636,7 +638,7 @@ def test_a_moment_written_out_in_words_reads_back_as_itself(moment: datetime) ->
         assert parsed.when == moment
 
 
-@given(day=st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)), kind=st.sampled_from(PeriodKind))
+@given(day=_DAYS, kind=st.sampled_from(PeriodKind))
 def test_period_arithmetic_is_consistent(day: date, kind: PeriodKind) -> None:
     period = period_containing(kind, day)
     assert period.contains(day)
@@ -645,7 +647,7 @@ def test_period_arithmetic_is_consistent(day: date, kind: PeriodKind) -> None:
     assert period.next().previous() == period
 
 
-@given(day=st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)), kind=st.sampled_from(PeriodKind))
+@given(day=_DAYS, kind=st.sampled_from(PeriodKind))
 def test_a_period_key_reads_back_as_the_same_period(day: date, kind: PeriodKind) -> None:
     period = period_containing(kind, day)
     assert parse_period(period.label_key, kind=kind, now=datetime(2026, 1, 1, tzinfo=UTC)) == period

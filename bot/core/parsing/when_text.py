@@ -19,7 +19,8 @@ _VERBAL_DATE = re.compile(
 _DAY_ONLY = re.compile(r"\bngay\s*(\d{1,2})(?![0-9])")
 _TIME_WITH_UNIT = re.compile(
     r"(?<![0-9.,/:])(\d{1,2})\s*(?:gio|h|g)(?![a-z])\s*"
-    r"(?:(\d{1,2})(?![0-9])(?!\s?[/.-]\s?\d)(?!\s*(?:gio|h|g)(?![a-z]))(?:\s*(?:phut|p)(?![a-z]))?|(ruoi)(?![a-z]))?"
+    r"(?:(\d{1,2})(?![0-9])(?!\s?[/.-]\s?\d)(?!\s*(?:gio|h|g)(?![a-z]))(?:\s*(?:phut|p)(?![a-z]))?"
+    r"|(ruoi)(?![a-z]))?"
 )
 _TIME_WITH_COLON = re.compile(r"(?<![0-9.,/:])(\d{1,2}):(\d{2})(?::\d{2})?(?![0-9])")
 _TIME_WITH_AM_PM = re.compile(r"(?<![0-9.,/:])(\d{1,2})(?=\s*(?:am|pm)\b)")
@@ -27,11 +28,14 @@ _TIME_AFTER_LUC = re.compile(r"(?<=\bluc)\s*(\d{1,2})(?![0-9])(?!\s?[/.:-]\s?\d)
 _NEXT_WEEK = re.compile(r"\btuan\s+(?:sau|next|toi)\b")
 _THIS_WEEK = re.compile(r"\btuan\s+nay\b")
 _WEEKDAY = re.compile(
-    r"\b(?:thu\s*(?P<word>hai|ba|tu|nam|sau|bay)|thu\s*(?P<num>[2-7])|t(?P<short>[2-7])|(?P<sunday>chu\s*nhat|cn))"
+    r"\b(?:thu\s*(?P<word>hai|ba|tu|nam|sau|bay)|thu\s*(?P<num>[2-7])|t(?P<short>[2-7])"
+    r"|(?P<sunday>chu\s*nhat|cn))"
     r"(?![a-z0-9])(?:\s+(?:next|toi|nay)\b)?"
 )
-_RELATIVE_DAY = re.compile(r"\b(?:(?P<today>hom\s+nay|nay)|(?P<yesterday>hom\s+qua)|(?P<tomorrow>(?:ngay\s+)?mai)"
-                           r"|(?P<after>ngay\s+kia|kia|ngay\s+mot))\b")
+_RELATIVE_DAY = re.compile(
+    r"\b(?:(?P<today>hom\s+nay|nay)|(?P<yesterday>hom\s+qua)|(?P<tomorrow>(?:ngay\s+)?mai)"
+    r"|(?P<after>ngay\s+kia|kia|ngay\s+mot))\b"
+)
 _DAY_PART = re.compile(r"\b(sang|trua|chieu|toi|evening|dem|am|pm)\b")
 
 _WEEKDAY_WORDS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
