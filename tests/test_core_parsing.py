@@ -613,6 +613,13 @@ def test_every_accepted_moment_is_aware_and_ahead_unless_past_is_allowed(
         assert allow_past or result.when >= now
 
 
+@given(count=st.integers(0, 100_000), separator=st.sampled_from([",", "."]), unit=st.sampled_from(["", " người"]))
+def test_a_count_written_with_thousands_separators_reads_back_as_itself(
+    count: int, separator: str, unit: str
+) -> None:
+    assert parse_count(f"{count:,}".replace(",", separator) + unit) == count
+
+
 _MINUTES = st.datetimes(min_value=datetime(2026, 11, 28), max_value=datetime(2031, 12, 31)).map(
     lambda moment: moment.replace(second=0, microsecond=0, tzinfo=VN_TZ)
 )
