@@ -167,10 +167,11 @@ class Methods:
         if chat_id is None:
             raise bad_request("chat_id is empty")
         chat = state.chats.get(chat_id)
-        if chat is None:
+        if chat is None or not chat.known:
             if self.emu.config.strict_chats or isinstance(chat_id, str):
                 raise bad_request("chat not found")
-            chat = self.emu.ensure_chat(state, chat_id)
+            if chat is None:
+                chat = self.emu.ensure_chat(state, chat_id)
         if sending and chat.blocked:
             if chat.is_private:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")

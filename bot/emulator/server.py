@@ -147,6 +147,12 @@ class BotApiEmulator:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        """Stop serving; parked long polls (the bot's and the sandbox page's) end at once."""
+        for state in self._states.values():
+            state.generation += 1
+            state.pulse_updates()
+            for chat in state.chats.values():
+                chat.touch()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
