@@ -273,6 +273,7 @@ class BotApiEmulator:
         except ValueError:
             return _json_response(error_payload(ApiError(400, "Bad Request: can't parse request")), 400)
         polling = name == "getUpdates"
+        recorded = _describe_uploads(params) if request.content_type == "multipart/form-data" else params
         if state.faults:
             fault = state.take_fault(name, params.get("chat_id"))
             if fault is not None:
@@ -285,7 +286,7 @@ class BotApiEmulator:
                 if fault.error_code:
                     error = _fault_error(fault)
                     if not polling:
-                        state.record(name, params, False, None, error)
+                        state.record(name, recorded, False, None, error)
                     return _json_response(error_payload(error), error.code)
         if self.config.latency_ms and not polling:
             await asyncio.sleep(self.config.latency_ms / 1000)
@@ -295,10 +296,10 @@ class BotApiEmulator:
                 result = await result
         except ApiError as error:
             if not polling:
-                state.record(name, params, False, None, error)
+                state.record(name, recorded, False, None, error)
             return _json_response(error_payload(error), error.code)
         if not polling:
-            state.record(name, params, True, result, None)
+            state.record(name, recorded, True, result, None)
         return _json_response({"ok": True, "result": result})
 
     def check_rate(self, state: BotState, chat: ChatState) -> None:
@@ -565,6 +566,14 @@ def _chat_object(chat_id: int | str, user: FakeUser | None) -> dict:
     if isinstance(chat_id, int):
         return {"id": chat_id, "type": "group", "title": f"Group {chat_id}"}
     raise ApiError(400, "Bad Request: chat not found")
+
+
+def _describe_uploads(params: dict) -> dict:
+    """Params as recorded: uploaded files become {filename, content_type}, not open file objects."""
+    return {
+        key: {"filename": value.filename, "content_type": value.content_type} if hasattr(value, "file") else value
+        for key, value in params.items()
+    }
 
 
 def _is_loopback(host: str) -> bool:
