@@ -149,3 +149,15 @@ async def test_the_cli_serves_a_standalone_emulator():
         process.stdout.close()
     assert process.returncode == 0
 
+
+
+async def test_history_long_poll_wakes_on_a_new_message(emulator_with_clock):
+    emu = emulator_with_clock
+    async with EmulatorClient(emu.origin) as client:
+        first = await client.history(TOKEN, LAN.id)
+        waiting = asyncio.create_task(client.history(TOKEN, LAN.id, since=first["version"], timeout=5))
+        await emu.send_text(TOKEN, LAN, "mới")
+        later = await asyncio.wait_for(waiting, 3)
+        unchanged = await client.history(TOKEN, LAN.id, since=later["version"], timeout=0.05)
+    assert later["version"] > first["version"] and later["messages"][-1]["text"] == "mới"
+    assert unchanged["version"] == later["version"]

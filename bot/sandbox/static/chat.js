@@ -184,6 +184,7 @@ function renderMessage(message) {
   const bubble = el("div", "bubble");
   if (message.photo) {
     const img = el("img", "photo");
+    img.addEventListener("load", () => img.classList.toggle("pixelated", img.naturalWidth < 320));
     img.src = message.photo.url;
     img.alt = message.caption || "";
     bubble.append(img);
