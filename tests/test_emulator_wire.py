@@ -195,7 +195,7 @@ async def test_message_dates_come_from_the_emulator_clock():
 
 
 async def test_global_flood_limit_applies_across_chats(emulator):
-    emulator.configure(rate_limits=True, global_per_s=30, global_burst=5, private_burst=100, private_per_s=100)
+    emulator.configure(rate_limits=True, global_per_s=0.1, global_burst=5, private_burst=100, private_per_s=100)
     statuses = [(await call(emulator, "sendMessage", chat_id=1000 + i, text="x"))[0] for i in range(7)]
     assert statuses == [200] * 5 + [429] * 2
     assert (await call(emulator, "sendChatAction", chat_id=1, action="typing"))[0] == 200
