@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.emulator.html import HtmlParseError, parse_html, utf16_len
+from bot.emulator.html import HtmlParseError, detect_entities, merge_entities, parse_html, utf16_len
 
 
 def test_tags_become_entities_with_utf16_offsets():
@@ -77,3 +77,22 @@ def test_bold_entity_covers_exactly_the_wrapped_text(before, inside):
     assert plain == before + inside
     expected = [{"type": "bold", "offset": utf16_len(before), "length": utf16_len(inside)}] if inside else []
     assert entities == expected
+
+
+def test_commands_and_links_are_detected_like_telegram_does():
+    text = "Gõ /baocao hoặc /start@khuyenhoc_test_bot, xem https://hoi.vn/start."
+    assert detect_entities(text) == [
+        {"type": "bot_command", "offset": 3, "length": 7},
+        {"type": "bot_command", "offset": 16, "length": 25},
+        {"type": "url", "offset": 47, "length": 20},
+    ]
+    assert detect_entities("a/b 1/2 //x") == []
+
+
+def test_detected_entities_stay_out_of_code_and_links():
+    source = "<b>Dùng /help</b> <code>/raw</code> <a href='https://x.vn'>/link</a>"
+    text, explicit = parse_html(source)
+    merged = merge_entities(explicit, detect_entities(text))
+    assert [(e["type"], text[e["offset"] : e["offset"] + e["length"]]) for e in merged] == [
+        ("bold", "Dùng /help"), ("bot_command", "/help"), ("code", "/raw"), ("text_link", "/link")
+    ]  # fmt: skip

@@ -8,7 +8,7 @@ import re
 import struct
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator.html import HtmlParseError, parse_html
+from bot.emulator.html import HtmlParseError, detect_entities, merge_entities, parse_html
 from bot.emulator.state import ApiError, BotState, ChatState, StoredFile, StoredMessage, normalize_chat_id
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ def format_text(
         given = params.get(entities_key)
         if isinstance(given, list):
             entities = given
+    if text and ("/" in text):
+        entities = merge_entities(entities, detect_entities(text))
     if required and not text.strip():
         raise bad_request("message text is empty")
     if len(text) > limit:

@@ -6,7 +6,6 @@ import asyncio
 import ipaddress
 import json
 import mimetypes
-import re
 import secrets
 import time
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.emulator.html import detect_entities
 from bot.emulator.methods import Methods
 from bot.emulator.ratelimit import RateLimits, TokenBucket, acquire
 from bot.emulator.state import (
@@ -43,7 +43,6 @@ TEXT_KEYS = frozenset(
         "parse_mode", "language_code", "secret_token",
     }
 )  # fmt: skip
-_COMMAND_ENTITY_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _JSON = "application/json"
 _FAULT_DESCRIPTIONS = {
     400: "Bad Request: injected fault",
@@ -77,22 +76,6 @@ def error_payload(error: ApiError) -> dict:
     if error.parameters:
         payload["parameters"] = error.parameters
     return payload
-
-
-def _utf16_offset(text: str, index: int) -> int:
-    return len(text[:index].encode("utf-16-le")) // 2
-
-
-def command_entities(text: str) -> list[dict]:
-    """bot_command entities as Telegram attaches them to a user's message (UTF-16 offsets)."""
-    return [
-        {
-            "type": "bot_command",
-            "offset": _utf16_offset(text, m.start()),
-            "length": _utf16_offset(text, m.end()) - _utf16_offset(text, m.start()),
-        }
-        for m in _COMMAND_ENTITY_RE.finditer(text)
-    ]
 
 
 class BotApiEmulator:
@@ -355,7 +338,7 @@ class BotApiEmulator:
     async def send_text(self, token: str, user: FakeUser, text: str, *, chat_id: int | str | None = None) -> dict:
         """The user sends a text message; commands get bot_command entities. Returns the Message."""
         content: dict[str, Any] = {"text": text}
-        entities = command_entities(text) if "/" in text else []
+        entities = detect_entities(text) if "/" in text else []
         if entities:
             content["entities"] = entities
         return self._user_message(token, user, chat_id, content)
