@@ -8,7 +8,7 @@ import re
 import struct
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator.html import HtmlParseError, parse_html
+from bot.emulator.html import HtmlParseError, detect_entities, merge_entities, parse_html
 from bot.emulator.state import ApiError, BotState, ChatState, StoredFile, StoredMessage, normalize_chat_id
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ def format_text(
         given = params.get(entities_key)
         if isinstance(given, list):
             entities = given
+    if text and ("/" in text):
+        entities = merge_entities(entities, detect_entities(text))
     if required and not text.strip():
         raise bad_request("message text is empty")
     if len(text) > limit:
@@ -167,10 +169,11 @@ class Methods:
         if chat_id is None:
             raise bad_request("chat_id is empty")
         chat = state.chats.get(chat_id)
-        if chat is None:
+        if chat is None or not chat.known:
             if self.emu.config.strict_chats or isinstance(chat_id, str):
                 raise bad_request("chat not found")
-            chat = self.emu.ensure_chat(state, chat_id)
+            if chat is None:
+                chat = self.emu.ensure_chat(state, chat_id)
         if sending and chat.blocked:
             if chat.is_private:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
