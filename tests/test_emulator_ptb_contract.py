@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import struct
-import zlib
+
 import pytest
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import AIORateLimiter, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from tests.emulator_fixtures import LAN, MINH, TOKEN, application_builder, emulator, running_bot
+from tests.emulator_fixtures import LAN, MINH, TOKEN, application_builder, emulator, running_bot, tiny_png
 
 __all__ = ["emulator"]
-
-
-def tiny_png(width: int = 3, height: int = 2) -> bytes:
-    """A valid PNG of the given size (all white)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
 from bot.sandbox.web import add_sandbox_routes, next_monday_morning
-from tests.emulator_fixtures import TOKEN, application_builder, running_bot
+from tests.emulator_fixtures import TOKEN, application_builder, running_bot, tiny_png
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -66,6 +66,12 @@ async def got_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
+async def got_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    photo = update.message.photo[-1]
+    data = await (await photo.get_file()).download_as_bytearray()
+    await update.message.reply_text(f"Đã nhận ảnh {photo.width}x{photo.height} ({len(data)} byte): {update.message.caption}")
+
+
 @pytest.fixture
 async def sandbox() -> AsyncIterator[tuple[BotApiEmulator, AdjustableClock, list[datetime]]]:
     clock = AdjustableClock(datetime(2026, 11, 27, 1, 0, tzinfo=UTC), frozen=True)
@@ -84,6 +90,7 @@ async def sandbox() -> AsyncIterator[tuple[BotApiEmulator, AdjustableClock, list
         app.add_handler(CommandHandler("phone", ask_phone))
         app.add_handler(CallbackQueryHandler(pressed))
         app.add_handler(MessageHandler(filters.CONTACT, got_contact))
+        app.add_handler(MessageHandler(filters.PHOTO, got_photo))
         async with running_bot(app, emulator):
             yield emulator, clock, moves
 
@@ -134,7 +141,7 @@ async def test_cadre_starts_the_bot_presses_a_button_and_moves_time(sandbox, pag
     await expect(page.locator("#clock")).to_have_text("Thứ Hai, 30/11/2026 07:00")
 
 
-async def test_contact_button_and_document_download(sandbox, page):
+async def test_contact_photo_and_document_exchange(sandbox, page):
     emulator = sandbox[0]
     await choose(page, "Trần Văn Đức")
     await page.fill("#text", "/phone")
@@ -151,6 +158,13 @@ async def test_contact_button_and_document_download(sandbox, page):
         assert response.headers["Content-Type"].startswith("text/csv")
         assert "danh_b%E1%BA%A1.csv" in response.headers["Content-Disposition"]
     assert body.decode() == "Họ tên,Số điện thoại\nLan,0901\n"
+
+    png = tiny_png(4, 3)
+    await page.fill("#text", "Danh sách giấy")
+    await page.set_input_files("#file", files=[{"name": "ds.png", "mimeType": "image/png", "buffer": png}])
+    await expect(page.locator(".row.user img.photo")).to_be_visible()
+    reply = f"Đã nhận ảnh 4x3 ({len(png)} byte): Danh sách giấy"
+    await expect(page.locator(".row.bot").filter(has_text=reply)).to_be_visible()
 
 
 async def test_switching_person_shows_the_other_persons_chat(sandbox, page):
