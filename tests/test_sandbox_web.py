@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
+import pytest_asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
-from bot.sandbox.web import add_sandbox_routes, next_monday_morning
-from tests.emulator_fixtures import TOKEN, application_builder, running_bot
+from bot.sandbox.web import add_sandbox_routes
+from tests.emulator_fixtures import TOKEN, application_builder, running_bot, tiny_png
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,7 +31,9 @@ if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is required in CI for the sandbox browser test", pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
-from playwright.async_api import Page, async_playwright, expect  # noqa: E402
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 PEOPLE = [
     {"user_id": 7001, "name": "Nguyễn Thị Lan", "role": "Cán bộ chi hội", "group": "Phường Bến Thành"},
@@ -66,7 +70,13 @@ async def got_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-@pytest.fixture
+async def got_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    photo = update.message.photo[-1]
+    data = await (await photo.get_file()).download_as_bytearray()
+    await update.message.reply_text(f"Đã nhận ảnh {photo.width}x{photo.height} ({len(data)} byte): {update.message.caption}")
+
+
+@pytest_asyncio.fixture(loop_scope="module")
 async def sandbox() -> AsyncIterator[tuple[BotApiEmulator, AdjustableClock, list[datetime]]]:
     clock = AdjustableClock(datetime(2026, 11, 27, 1, 0, tzinfo=UTC), frozen=True)
     moves: list[datetime] = []
@@ -84,21 +94,29 @@ async def sandbox() -> AsyncIterator[tuple[BotApiEmulator, AdjustableClock, list
         app.add_handler(CommandHandler("phone", ask_phone))
         app.add_handler(CallbackQueryHandler(pressed))
         app.add_handler(MessageHandler(filters.CONTACT, got_contact))
+        app.add_handler(MessageHandler(filters.PHOTO, got_photo))
         async with running_bot(app, emulator):
             yield emulator, clock, moves
 
 
-@pytest.fixture
-async def page(sandbox) -> AsyncIterator[Page]:
-    emulator = sandbox[0]
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium for the module (launching it is the slow part)."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-        page = await context.new_page()
-        page.set_default_timeout(10_000)
-        await page.goto(emulator.origin + "/")
-        yield page
+        yield browser
         await browser.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(browser, sandbox) -> AsyncIterator[Page]:
+    """A phone-sized page showing the sandbox, in a fresh browser context."""
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    await page.goto(sandbox[0].origin + "/")
+    yield page
+    await context.close()
 
 
 async def choose(page: Page, name: str) -> None:
@@ -134,7 +152,7 @@ async def test_cadre_starts_the_bot_presses_a_button_and_moves_time(sandbox, pag
     await expect(page.locator("#clock")).to_have_text("Thứ Hai, 30/11/2026 07:00")
 
 
-async def test_contact_button_and_document_download(sandbox, page):
+async def test_contact_photo_and_document_exchange(sandbox, page):
     emulator = sandbox[0]
     await choose(page, "Trần Văn Đức")
     await page.fill("#text", "/phone")
@@ -152,6 +170,22 @@ async def test_contact_button_and_document_download(sandbox, page):
         assert "danh_b%E1%BA%A1.csv" in response.headers["Content-Disposition"]
     assert body.decode() == "Họ tên,Số điện thoại\nLan,0901\n"
 
+    png = tiny_png(4, 3)
+    await page.fill("#text", "Danh sách giấy")
+    await page.set_input_files("#file", files=[{"name": "ds.png", "mimeType": "image/png", "buffer": png}])
+    await expect(page.locator(".row.user img.photo")).to_be_visible()
+    reply = f"Đã nhận ảnh 4x3 ({len(png)} byte): Danh sách giấy"
+    await expect(page.locator(".row.bot").filter(has_text=reply)).to_be_visible()
+
+
+async def test_search_ignores_diacritics_and_case(sandbox, page):
+    await page.fill("#search", "DUC")
+    await expect(page.get_by_role("listitem")).to_have_text([re.compile("Trần Văn Đức")])
+    await page.fill("#search", "ben thanh lan")
+    await expect(page.get_by_role("listitem")).to_have_text([re.compile("Nguyễn Thị Lan")])
+    await page.fill("#search", "không có ai")
+    await expect(page.locator(".empty")).to_have_text("Không tìm thấy ai phù hợp.")
+
 
 async def test_switching_person_shows_the_other_persons_chat(sandbox, page):
     await choose(page, "Nguyễn Thị Lan")
@@ -163,8 +197,3 @@ async def test_switching_person_shows_the_other_persons_chat(sandbox, page):
     await expect(page.locator(".row")).to_have_count(0)
     await expect(page.locator(".messages")).to_contain_text("Chưa có tin nhắn")
 
-
-def test_next_monday_morning_is_strictly_in_the_future():
-    monday_7am = datetime.fromisoformat("2026-11-30T00:00:00+00:00")  # 07:00 in Vietnam
-    assert next_monday_morning(monday_7am - timedelta(minutes=1)) == monday_7am
-    assert next_monday_morning(monday_7am) == monday_7am + timedelta(days=7)

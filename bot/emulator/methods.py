@@ -20,10 +20,10 @@ CALLBACK_DATA_LIMIT = 64
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup are exactly "
+    "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
-QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
@@ -44,7 +44,8 @@ def format_text(
         if required:
             raise bad_request("message text is empty")
         return "", []
-    raw = raw if isinstance(raw, str) else json.dumps(raw) if not isinstance(raw, (int, float)) else str(raw)
+    if not isinstance(raw, str):
+        raw = str(raw)
     parse_mode = str(params.get("parse_mode") or "")
     entities: list[dict] = []
     if parse_mode.lower() == "html":
@@ -327,7 +328,7 @@ class Methods:
         current = {k: data.get(k) for k in keys}
         wanted = {**{k: v or None for k, v in changes.items()}, "reply_markup": inline_markup(markup)}
         if current == wanted:
-            raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+            raise bad_request(NOT_MODIFIED)
         for key, value in wanted.items():
             if value:
                 data[key] = value
@@ -374,7 +375,7 @@ class Methods:
         record = state.callbacks.get(query_id)
         now = self.emu.monotonic()
         if record is None or record.answered or now - record.created > self.emu.config.callback_ttl_s:
-            raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
+            raise bad_request(QUERY_TOO_OLD)
         text = params.get("text")
         if text is not None and len(str(text)) > 200:
             raise bad_request("MESSAGE_TOO_LONG")

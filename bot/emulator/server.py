@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.emulator.html import detect_entities
-from bot.emulator.methods import Methods
+from bot.emulator.methods import Methods, document_object, photo_sizes, sniff_mime
 from bot.emulator.ratelimit import RateLimits, TokenBucket, acquire
 from bot.emulator.state import (
     TOKEN_RE,
@@ -384,9 +384,8 @@ class BotApiEmulator:
         return self._user_message(token, user, None, {"contact": contact})
 
     async def send_photo(self, token: str, user: FakeUser, data: bytes, caption: str | None = None) -> dict:
-        from bot.emulator.methods import photo_sizes
-
-        file = self.store_file(self.bot_state(token), data, None, "image/png", "photo")
+        """The user sends a picture (PNG or JPEG bytes), optionally with a caption."""
+        file = self.store_file(self.bot_state(token), data, None, sniff_mime(data, None, None, "photo"), "photo")
         content: dict[str, Any] = {"photo": photo_sizes(file), "_file": file}
         if caption:
             content["caption"] = caption
@@ -395,8 +394,7 @@ class BotApiEmulator:
     async def send_document(
         self, token: str, user: FakeUser, data: bytes, filename: str, mime_type: str | None = None
     ) -> dict:
-        from bot.emulator.methods import document_object
-
+        """The user sends a file; the content type is guessed from the name unless given."""
         mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         file = self.store_file(self.bot_state(token), data, filename, mime, "document")
         return self._user_message(token, user, None, {"document": document_object(file), "_file": file})

@@ -179,6 +179,22 @@ class SandboxWeb:
         message = await self.emu.share_contact(self.token, user, demo_phone(person))
         return web.json_response({"message_id": message["message_id"]})
 
+    async def upload(self, request: web.Request) -> web.Response:
+        """The person attaches a picture (sent as a photo) or any other file (sent as a document)."""
+        user, _ = await self._user(request)
+        form = await request.post()
+        upload = form.get("file")
+        if not hasattr(upload, "file"):
+            raise web.HTTPBadRequest(text="file expected")
+        data = upload.file.read()
+        caption = str(form.get("caption") or "").strip() or None
+        mime = upload.content_type or "application/octet-stream"
+        if mime in ("image/png", "image/jpeg"):
+            message = await self.emu.send_photo(self.token, user, data, caption)
+        else:
+            message = await self.emu.send_document(self.token, user, data, upload.filename or "tep", mime)
+        return web.json_response({"message_id": message["message_id"]})
+
     async def file(self, request: web.Request) -> web.Response:
         stored = self.emu.file(self.token, request.match_info["file_id"])
         if stored is None:
@@ -229,6 +245,7 @@ def add_sandbox_routes(
     app.router.add_post("/sandbox/api/chat/{user_id}/send", sandbox.send)
     app.router.add_post("/sandbox/api/chat/{user_id}/press", sandbox.press)
     app.router.add_post("/sandbox/api/chat/{user_id}/contact", sandbox.contact)
+    app.router.add_post("/sandbox/api/chat/{user_id}/upload", sandbox.upload)
     app.router.add_get("/sandbox/api/file/{file_id}", sandbox.file)
     app.router.add_get("/sandbox/api/clock", sandbox.get_clock)
     app.router.add_post("/sandbox/api/clock", sandbox.move_clock)

@@ -9,6 +9,7 @@ const L = {
   bot_name: "Khuyến học Bot",
   type_message: "Nhắn tin…",
   send: "Gửi",
+  attach: "Gửi ảnh hoặc tệp (nội dung ô nhập làm chú thích)",
   plus_hour: "+1 giờ",
   plus_day: "+1 ngày",
   next_monday: "Thứ Hai tới 07:00",
@@ -358,6 +359,21 @@ async function sendText(text) {
   }
 }
 
+async function sendFile(file) {
+  if (!state.person || !file) return;
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const caption = $("text").value.trim();
+  if (caption) form.append("caption", caption);
+  $("text").value = "";
+  try {
+    const response = await fetch(`/sandbox/api/chat/${state.person.user_id}/upload`, { method: "POST", body: form });
+    if (!response.ok) throw new Error(`${response.status}`);
+  } catch (error) {
+    showToast(L.error);
+  }
+}
+
 async function pressButton(node, messageId, data) {
   node.classList.add("pending");
   try {
@@ -420,6 +436,10 @@ function main() {
     input.value = "";
     sendText(text);
     input.focus();
+  });
+  $("file").addEventListener("change", (event) => {
+    sendFile(event.target.files[0]);
+    event.target.value = "";
   });
   const buttons = Array.from(document.querySelectorAll("[data-move]"));
   buttons.forEach((button) => button.addEventListener("click", () => moveClock(button.dataset.move, buttons)));
