@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram.ext import Application
 
@@ -25,12 +25,18 @@ from handlers.summary.keyboards import ward_buttons
 from handlers.summary.text import render_summary
 from handlers.summary.workbook import render_workbook
 from storage.outbox import OutgoingMessage
-from storage.tasks import Task
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 logger = logging.getLogger(__name__)
+
+
+class DueTask(Protocol):
+    """What the scheduler hands a task handler (storage.tasks.Task)."""
+
+    key: str
+    payload: dict[str, Any]
 
 TASK_KIND = "weekly_summary"
 TASK_PREFIX = "summary:"
@@ -76,7 +82,7 @@ async def plan_summaries(app: Application) -> None:
     await services.tasks.plan(task_key(week), TASK_KIND, schedule.due(week), {"week": week.key}, now=now)
 
 
-async def run_weekly_summary(app: Application, task: Task) -> None:
+async def run_weekly_summary(app: Application, task: DueTask) -> None:
     """Send the week's summary to everyone who should have it and has not; then plan next week's."""
     services = app.bot_data["services"]
     summary_service, now = services.summary, services.clock.now()

@@ -153,9 +153,14 @@ class SummaryService:
 
     async def toggle_subscription(self, actor: Member | None) -> bool | None:
         """Switch the Monday summary on or off for this member; None when they have no access to it."""
-        if actor is None or not can(actor, Action.VIEW_SUMMARY) or reach_of(actor, Action.VIEW_SUMMARY) is Reach.NONE:
+        if actor is None:
             return None
-        subscribed = not await self.is_subscribed(actor)
+        return await self.subscribe(actor, not await self.is_subscribed(actor))
+
+    async def subscribe(self, actor: Member, subscribed: bool) -> bool | None:
+        """Switch the Monday summary on or off; None when the member has no access to it."""
+        if not can(actor, Action.VIEW_SUMMARY) or reach_of(actor, Action.VIEW_SUMMARY) is Reach.NONE:
+            return None
         await self._store.set_subscription(actor.id, subscribed, now=self._clock.now())
         return subscribed
 
