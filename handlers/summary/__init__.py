@@ -15,17 +15,16 @@ from bot.scheduler import register_task_kind
 from handlers import callbacks
 from handlers.registry import N_, CommandSpec, add_startup_hook
 from handlers.render import answer_stale, esc, split_message
-from handlers.summary.chart import render_chart
 from handlers.summary.keyboards import earlier_weeks, ward_buttons, week_choice
 from handlers.summary.text import render_summary
 from handlers.summary.weekly import (
     TASK_KIND,
     link_report_periods,
     plan_summaries,
+    render_files,
     run_weekly_summary,
     workbook_filename,
 )
-from handlers.summary.workbook import render_workbook
 
 COMMANDS = (
     CommandSpec("summary", N_("Weekly summary of the association"), Action.VIEW_SUMMARY),
@@ -58,11 +57,11 @@ async def send_summary(message: Message, ctx: BotContext, summary: WeeklySummary
         await message.reply_text(part, reply_markup=markup if index == len(parts) - 1 else None)
     if not files or summary.is_empty:
         return
-    png = render_chart(t, summary)
+    png, xlsx = await render_files(t, summary)
     if png:
         await message.reply_photo(InputFile(png, filename=f"tom-tat-{summary.week.key}.png"),
                                   caption=t.gettext("New members by ward, {week}").format(week=summary.week.key))
-    await message.reply_document(InputFile(render_workbook(t, summary), filename=workbook_filename(summary)),
+    await message.reply_document(InputFile(xlsx, filename=workbook_filename(summary)),
                                  caption=t.gettext("Weekly summary {week} (Excel)").format(week=summary.week.key))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from datetime import datetime
@@ -132,12 +133,17 @@ async def deliver_week(app: Application, week: Week) -> int:
 async def _save_attachments(services: Services, t: Translator,
                             summary: WeeklySummary) -> tuple[int | None, int]:
     now: datetime = services.clock.now()
-    png = render_chart(t, summary)
+    png, xlsx = await render_files(t, summary)
     chart_id = await services.outbox.save_blob(f"tom-tat-{summary.week.key}.png", "image/png", png, now=now) \
         if png else None
-    workbook_id = await services.outbox.save_blob(workbook_filename(summary), XLSX, render_workbook(t, summary),
-                                                  now=now)
+    workbook_id = await services.outbox.save_blob(workbook_filename(summary), XLSX, xlsx, now=now)
     return chart_id, workbook_id
+
+
+async def render_files(t: Translator, summary: WeeklySummary) -> tuple[bytes | None, bytes]:
+    """The chart and the workbook, drawn in a worker thread so the bot keeps answering meanwhile."""
+    png = await asyncio.to_thread(render_chart, t, summary)
+    return png, await asyncio.to_thread(render_workbook, t, summary)
 
 
 def workbook_filename(summary: WeeklySummary) -> str:
