@@ -8,8 +8,15 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from bot.core.summary import (ChapterInfo, PeriodInfo, ReportFact, SummaryInputs, WardInfo, compute_summary,
-                              parse_week_key)
+from bot.core.summary import (
+    ChapterInfo,
+    PeriodInfo,
+    ReportFact,
+    SummaryInputs,
+    WardInfo,
+    compute_summary,
+    parse_week_key,
+)
 from bot.i18n import I18n
 from handlers.render import MAX_MESSAGE, split_message
 from handlers.summary.chart import chart_rows, render_chart
