@@ -16,12 +16,14 @@ from bot.core.summary import (
     FaqCounts,
     PeriodInfo,
     ReportFact,
+    Schedule,
     SeminarCounts,
     SummaryInputs,
     TrainingCounts,
     WardInfo,
     compute_summary,
     match_ward,
+    parse_schedule,
     parse_week_key,
     summary_audience,
     summary_week,
@@ -234,3 +236,22 @@ def test_as_of_mid_week_includes_only_what_happened_so_far() -> None:
     assert [t.title for t in summary.trainings_next] == ["Sắp tới"]
     assert summary.trainings_held == ()
     assert summary.as_of - summary.week.start == timedelta(days=2, hours=12)
+
+
+class TestSchedule:
+    @pytest.mark.parametrize("text, weekday, at", [
+        ("MON 07:00", 0, "07:00"), ("monday 7h", 0, "07:00"), ("T2 7:30", 0, "07:30"), ("tue 08:15", 1, "08:15"),
+        ("CN 6h", 6, "06:00"),
+    ])
+    def test_schedules_as_written_in_the_settings(self, text: str, weekday: int, at: str) -> None:
+        schedule = parse_schedule(text)
+        assert schedule is not None
+        assert (schedule.weekday, schedule.at.strftime("%H:%M")) == (weekday, at)
+
+    @pytest.mark.parametrize("text", ["", "xyz 07:00", "mon 25:00", "mon 07:61", "07:00"])
+    def test_unreadable_schedules(self, text: str) -> None:
+        assert parse_schedule(text) is None
+
+    def test_the_summary_of_a_week_is_due_the_following_week(self) -> None:
+        assert Schedule().due(W48) == datetime(2026, 11, 30, 7, 0, tzinfo=VN)
+        assert parse_schedule("tue 08:30").due(W48) == datetime(2026, 12, 1, 8, 30, tzinfo=VN)

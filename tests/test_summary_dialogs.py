@@ -202,3 +202,16 @@ async def test_command_line_prints_the_same_text_and_writes_the_files(bot: BotUn
     assert args.png.read_bytes().startswith(b"\x89PNG")
     args.week = "2026-W99"
     assert await command._summary(args, bot.settings, path) == 2
+
+
+async def test_the_delivery_time_is_configurable(bot: BotUnderTest, monkeypatch) -> None:
+    chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
+    await seed_reports(bot)
+    monkeypatch.setenv("SUMMARY_SCHEDULE", "TUE 08:30")
+    await bot.restart()
+    await monday_7am(bot)
+    assert chair.inbox() == []
+    await bot.advance(days=1, hours=1, minutes=29)
+    assert chair.inbox() == []
+    await bot.advance(minutes=1)
+    assert "Tóm tắt tuần 2026-W48" in texts(chair.inbox())
