@@ -179,7 +179,7 @@ async def test_ward_leads_cannot_open_another_ward(bot: BotUnderTest) -> None:
     lead = await bot.member(9002, "Lê Văn Nam", Role.WARD_LEAD, ward="Phường 2")
     await seed_reports(bot)
     assert "Tóm tắt tuần 2026-W47 — Phường 2" in texts(await lead.send("/summary 2026-W47"))
-    assert "chỉ dành cho" in texts(await lead.send("phường 1"))
+    assert "chỉ xem được bản tóm tắt của phường mình" in texts(await lead.send("phường 1"))
 
 
 async def test_command_line_prints_the_same_text_and_writes_the_files(bot: BotUnderTest, tmp_path,

@@ -82,8 +82,7 @@ async def summary_command(update: Update, ctx: BotContext) -> None:
             return
         await show_week(message, ctx, week)
         return
-    result = await service.summary_for(ctx.member, service.last_week())
-    if result.outcome is Outcome.DENIED:
+    if not service.may_view(ctx.member):
         await deny(message, ctx)
         return
     this_week = service.week_of(ctx.services.clock.now())
@@ -92,7 +91,9 @@ async def summary_command(update: Update, ctx: BotContext) -> None:
 
 async def show_week(message: Message, ctx: BotContext, week: Week, ward_id: int | None = None) -> None:
     result = await ctx.services.summary.summary_for(ctx.member, week, ward_id)
-    if result.outcome is Outcome.DENIED:
+    if result.outcome is Outcome.DENIED and ctx.services.summary.may_view(ctx.member):
+        await message.reply_text(ctx.t.gettext("You can only see the summary of your own ward."))
+    elif result.outcome is Outcome.DENIED:
         await deny(message, ctx)
     elif result.outcome is Outcome.NOT_FOUND or result.summary is None:
         await message.reply_text(ctx.t.gettext("That ward no longer exists."))

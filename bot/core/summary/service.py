@@ -128,6 +128,11 @@ class SummaryService:
         """Trusted callers only (scheduler, command line): no permission check."""
         return compute_summary(await self.inputs(week), ward_id=ward_id)
 
+    @staticmethod
+    def may_view(actor: Member | None) -> bool:
+        """Whether this member may see some summary (the district's, or their ward's)."""
+        return can(actor, Action.VIEW_SUMMARY) and reach_of(actor, Action.VIEW_SUMMARY) is not Reach.NONE
+
     async def summaries(self, week: Week, ward_ids: set[int | None]) -> dict[int | None, WeeklySummary]:
         """Several versions of one week (district = None, and wards) from one gathering of the facts."""
         inputs = await self.inputs(week)
@@ -159,7 +164,7 @@ class SummaryService:
 
     async def subscribe(self, actor: Member, subscribed: bool) -> bool | None:
         """Switch the Monday summary on or off; None when the member has no access to it."""
-        if not can(actor, Action.VIEW_SUMMARY) or reach_of(actor, Action.VIEW_SUMMARY) is Reach.NONE:
+        if not self.may_view(actor):
             return None
         await self._store.set_subscription(actor.id, subscribed, now=self._clock.now())
         return subscribed
