@@ -43,6 +43,7 @@ class SqliteSummary:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._tables: frozenset[str] | None = None
+        self._columns: dict[str, frozenset[str]] = {}
 
     async def tables(self) -> frozenset[str]:
         """Names of the tables present (read once: migrations run before the bot starts)."""
@@ -50,6 +51,13 @@ class SqliteSummary:
             rows = await self._db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
             self._tables = frozenset(r["name"] for r in rows)
         return self._tables
+
+    async def columns(self, table: str) -> frozenset[str]:
+        """Column names of a table (read once per table)."""
+        if table not in self._columns:
+            rows = await self._db.fetch_all("SELECT name FROM pragma_table_info(?)", (table,))
+            self._columns[table] = frozenset(r["name"] for r in rows)
+        return self._columns[table]
 
     async def wards(self) -> list[WardInfo]:
         rows = await self._db.fetch_all("SELECT id, name, active FROM wards ORDER BY id")
@@ -149,11 +157,14 @@ class SqliteSummary:
                           as_of: datetime) -> tuple[tuple[BroadcastFact, ...] | None, tuple[BroadcastCounts, ...]]:
         if "broadcasts" not in tables:
             return None, ()
+        # A re-send to those who did not acknowledge is its own row pointing at the original (root_id), and its
+        # acknowledgements are recorded on the original too: count originals only.
+        originals = " AND b.root_id IS NULL" if "root_id" in await self.columns("broadcasts") else ""
         rows = await self._db.fetch_all(
             "SELECT b.id, b.sent_at, COALESCE(b.recipients, "
             "(SELECT COUNT(*) FROM outbox o WHERE o.batch = 'broadcast:' || b.id), 0) AS recipients "
-            "FROM broadcasts b WHERE b.sent_at >= ? AND b.sent_at < ? AND b.status IN ('sending', 'done')",
-            (to_db_time(week.start), to_db_time(min(as_of, week.end))))
+            "FROM broadcasts b WHERE b.sent_at >= ? AND b.sent_at < ? AND b.status IN ('sending', 'done')"
+            + originals, (to_db_time(week.start), to_db_time(min(as_of, week.end))))
         facts = tuple(BroadcastFact(r["id"], from_db_time(r["sent_at"]), int(r["recipients"])) for r in rows)
         if not facts:
             return facts, ()
