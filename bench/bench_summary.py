@@ -214,7 +214,11 @@ async def main() -> int:
         await create_schema(path)
         rows = populate(path, scale)
         db = await Database.open(path, migrate=False)
-        service = SummaryService(SqliteSummary(db), FixedClock(), VN,
+        store = SqliteSummary(db)
+        await store.tables()  # adds the summary's indexes, as the bot does at start
+        async with db.connection() as conn:
+            await conn.execute("ANALYZE")
+        service = SummaryService(store, FixedClock(), VN,
                                  period_source=lambda when: PeriodInfo(when.astimezone(VN).strftime("%Y-%m"),
                                                                        datetime(2026, 11, 25, 20, tzinfo=VN)))
         sizes[scale] = {"db": db, "service": service, "rows": rows, "total_rows": sum(rows.values()),

@@ -111,6 +111,7 @@ async def test_without_the_other_features_the_summary_still_works(db: Database) 
 
 async def test_the_window_queries_use_indexes(db: Database) -> None:
     await ensure_agreed_tables(db)
+    await SqliteSummary(db).tables()
     plans = {}
     for name, sql in (("reports", "SELECT * FROM chapter_reports WHERE filed_at >= '2026' AND filed_at < '2027'"),
                       ("trainings", "SELECT * FROM trainings WHERE starts_at >= '2026' AND starts_at < '2027'"),

@@ -181,5 +181,7 @@ def register(app: Application) -> None:
 
 
 async def _startup(app: Application) -> None:
-    link_report_periods(app.bot_data["services"])
+    services = app.bot_data["services"]
+    link_report_periods(services)
+    await services.summary.prepare()
     await plan_summaries(app)
