@@ -215,3 +215,11 @@ async def test_the_delivery_time_is_configurable(bot: BotUnderTest, monkeypatch)
     assert chair.inbox() == []
     await bot.advance(minutes=1)
     assert "Tóm tắt tuần 2026-W48" in texts(chair.inbox())
+
+
+async def test_a_week_with_nothing_at_all_is_one_line(bot: BotUnderTest) -> None:
+    chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
+    replies = await chair.send("/summary 2026-W46")    # before this month's reporting deadline, nothing happened
+    assert [(r.method, r.text) for r in replies] == [(
+        "sendMessage", "📊 <b>Tóm tắt tuần 2026-W46</b> (09/11/2026 – 15/11/2026)\n"
+                       "Tuần này không có gì mới cần báo cáo.")]

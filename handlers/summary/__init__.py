@@ -32,20 +32,23 @@ COMMANDS = (
 )
 MAX_DRILL_TEXT = 60
 _WARD_ONLY = re.compile(r"^\s*(?:phuong|p\.?)\s*\d{1,3}\s*$")
+_WARD_WORD = re.compile(r"^\s*(?:phuong|xa|p\.?)\s*\w[\w\s]{0,30}$")
 SUMMARY_MARK = "📊"
 
 
 class WardReply(filters.MessageFilter):
-    """'phường 5' typed alone, or a short text replying to a summary message (nothing else: the FAQ gets it)."""
+    """'phường 5' typed alone, or a reply to the bot that starts with a ward word or answers a summary's first
+    part (nothing else: free text belongs to the FAQ)."""
 
     def filter(self, message: Message) -> bool:
         text = message.text or ""
         if not text or len(text) > MAX_DRILL_TEXT or text.startswith("/"):
             return False
+        folded = fold(text)
         reply = message.reply_to_message
         if reply is not None and reply.from_user is not None and reply.from_user.is_bot:
-            return (reply.text or "").startswith(SUMMARY_MARK)
-        return bool(_WARD_ONLY.match(fold(text)))
+            return (reply.text or "").startswith(SUMMARY_MARK) or bool(_WARD_WORD.match(folded))
+        return bool(_WARD_ONLY.match(folded))
 
 
 async def send_summary(message: Message, ctx: BotContext, summary: WeeklySummary, *, files: bool = True) -> None:

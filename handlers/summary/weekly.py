@@ -164,6 +164,8 @@ def summary_messages(t: Translator, summary: WeeklySummary, addressee: Addressee
     if chart_id is not None:
         messages.append(OutgoingMessage(f"{base}:chart", addressee.member.id, chat_id, t.gettext(
             "New members by ward, {week}").format(week=summary.week.key), kind="photo", blob_id=chart_id))
+    if summary.is_empty:
+        return messages
     messages.append(OutgoingMessage(f"{base}:workbook", addressee.member.id, chat_id, t.gettext(
         "Weekly summary {week} (Excel)").format(week=summary.week.key), kind="document", blob_id=workbook_id))
     return messages
