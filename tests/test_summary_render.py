@@ -87,3 +87,19 @@ def test_english_and_changes() -> None:
     text = render_summary(t, compute_summary(city(wards=5, chapters=20)))
     assert "Weekly summary 2026-W48" in text and "Still missing" in text
     assert (signed(t, 3), signed(t, -2), signed(t, 0)) == ("+3", "−2", "±0")
+
+
+def test_delivery_messages_text_then_chart_then_workbook_with_stable_dedupe_keys() -> None:
+    from bot.core.models import Member, MemberStatus, Role
+    from bot.core.summary import Addressee
+    from handlers.summary.weekly import summary_messages
+
+    t = I18N.translator("vi")
+    chair = Addressee(Member(7, "Hoa", MemberStatus.ACTIVE, Role.ADMIN), None)
+    messages = summary_messages(t, compute_summary(city()), chair, "1007", (11, 12))
+    assert [(m.kind, m.dedupe_key) for m in messages] == [
+        ("text", "summary:2026-W48:to:7:text:0"), ("text", "summary:2026-W48:to:7:text:1"),
+        ("photo", "summary:2026-W48:to:7:chart"), ("document", "summary:2026-W48:to:7:workbook")]
+    assert messages[0].markup is None and messages[1].markup is not None
+    empty = compute_summary(SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11")))
+    assert [m.kind for m in summary_messages(t, empty, chair, "1007", (None, 12))] == ["text"]
