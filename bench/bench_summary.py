@@ -136,7 +136,7 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
                 tid = len(trainings) + 1
                 starts = datetime.combine(monday + timedelta(days=k * 2), datetime.min.time(), VN) + timedelta(hours=8)
                 trainings.append((tid, f"Tập huấn {tid}", db_time(starts), db_time(starts + timedelta(hours=3)),
-                                  "Hội trường quận", "cancelled" if tid % 41 == 0 else "scheduled"))
+                                  "Hội trường quận", "cancelled" if tid % 41 == 0 else "scheduled", stamp))
                 people = rng.sample(member_ids, per_event)
                 registrations += [(tid, m, "registered", db_time(starts - timedelta(days=3))) for m in people]
                 attendance += [(tid, m, db_time(starts), "qr") for m in people if rng.random() < 0.75]
@@ -144,7 +144,8 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
                 sid = len(seminars) + 1
                 starts = datetime.combine(monday + timedelta(days=1 + k * 2), datetime.min.time(), VN) + timedelta(
                     hours=14)
-                seminars.append((sid, f"Hội thảo {sid}", db_time(starts), "UBND phường", "scheduled"))
+                seminars.append((sid, f"Hội thảo {sid}", db_time(starts), db_time(starts + timedelta(hours=2)),
+                                 "UBND phường", "scheduled", stamp))
                 invitees += [(sid, m, rng.choice(("yes", "yes", "no", "delegated", "pending")),
                               db_time(starts - timedelta(days=7))) for m in rng.sample(member_ids, 2 * per_event)]
             if monday <= NOW.date():
@@ -159,18 +160,19 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
                     forwarded = int(outcome == "none" and rng.random() < 0.5)
                     questions.append((rng.choice(member_ids), f"câu hỏi {index}-{k}", db_time(asked), outcome,
                                       forwarded, "open" if forwarded and index > len(weeks) - 6 else "closed"))
-        insert("trainings", "INSERT INTO trainings (id, title, starts_at, ends_at, venue, status) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", trainings)
+        insert("trainings", "INSERT INTO trainings (id, title, starts_at, ends_at, venue, status, created_by, "
+                            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?7, ?7)", trainings)
         insert("training_registrations", "INSERT INTO training_registrations (training_id, member_id, status, "
-                                         "registered_at) VALUES (?, ?, ?, ?)", registrations)
+                                         "registered_at, updated_at) VALUES (?, ?, ?, ?4, ?4)", registrations)
         insert("training_attendance", "INSERT INTO training_attendance (training_id, member_id, checked_in_at, method)"
                                       " VALUES (?, ?, ?, ?)", attendance)
-        insert("seminars", "INSERT INTO seminars (id, topic, starts_at, venue, status) VALUES (?, ?, ?, ?, ?)",
+        insert("seminars", "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, status, created_by, "
+                           "created_at, updated_at) VALUES (?1, ?2, 'Ban tổ chức', ?3, ?4, ?5, ?6, 1, ?7, ?7)",
                seminars)
         insert("seminar_invitees", "INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) "
                                    "VALUES (?, ?, ?, ?)", invitees)
-        insert("broadcasts", "INSERT INTO broadcasts (id, status, sent_at, created_at, recipients) "
-                             "VALUES (?, ?, ?, ?, ?)", broadcasts)
+        insert("broadcasts", "INSERT INTO broadcasts (id, created_by, status, sent_at, created_at, recipients) "
+                             "VALUES (?, 1, ?, ?, ?, ?)", broadcasts)
         insert("broadcast_acks", "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (?, ?, ?)",
                acks)
         insert("faq_questions", "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, status) "

@@ -45,28 +45,38 @@ async def seed_features(db: Database) -> None:
             [(11, "2026-11", 3, t(24), t(24)), (21, "2026-11", 2, t(17), t(17)), (12, "2026-10", 7, t(25),
                                                                                      t(25)),
              (12, "2026-11", 4, t(1, month=12), t(1, month=12))])  # filed after the week: not in W48's summary
-        await conn.execute("INSERT INTO report_excuses VALUES (22, '2026-11', 1, ?)", (t(20),))
-        await conn.executemany("INSERT INTO trainings (id, title, starts_at, venue, status) VALUES (?, ?, ?, ?, ?)",
-                               [(1, "Kỹ năng", t(26), "Hội trường", "scheduled"),
-                                (2, "Đã hủy", t(27), "", "cancelled"), (3, "Tháng 12", t(3, month=12), "", "scheduled")])
-        await conn.executemany("INSERT INTO training_registrations VALUES (?, ?, ?, ?)",
+        await conn.execute("INSERT INTO report_excuses (chapter_id, period_key, excused_by, created_at) "
+                           "VALUES (22, '2026-11', 1, ?)", (t(20),))
+        await conn.executemany(
+            "INSERT INTO trainings (id, title, starts_at, ends_at, venue, status, created_by, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            [(i, title, at, at, venue, status, STAMP, STAMP) for i, title, at, venue, status in (
+                (1, "Kỹ năng", t(26), "Hội trường", "scheduled"), (2, "Đã hủy", t(27), "", "cancelled"),
+                (3, "Tháng 12", t(3, month=12), "", "scheduled"))])
+        await conn.executemany("INSERT INTO training_registrations (training_id, member_id, status, registered_at, "
+                               "updated_at) VALUES (?, ?, ?, ?, ?4)",
                                [(1, m, "registered", t(20)) for m in (2, 3, 4, 6, 7)]
                                + [(1, 8, "withdrawn", t(20)), (3, 2, "registered", t(25))])
-        await conn.executemany("INSERT INTO training_attendance VALUES (?, ?, ?, 'qr', 0, 0)",
+        await conn.executemany("INSERT INTO training_attendance (training_id, member_id, checked_in_at, method, late, "
+                               "excused) VALUES (?, ?, ?, 'qr', 0, 0)",
                                [(1, m, t(26)) for m in (2, 3, 6)])
-        await conn.execute("INSERT INTO seminars (id, topic, starts_at, venue, status) VALUES (1, 'Hội thảo', ?, "
-                           "'UBND', 'scheduled')", (t(4, month=12),))
-        await conn.executemany("INSERT INTO seminar_invitees VALUES (1, ?, ?, NULL, ?)",
+        await conn.execute("INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, status, created_by, "
+                           "created_at, updated_at) VALUES (1, 'Hội thảo', 'Ban tổ chức', ?1, ?1, 'UBND', 'scheduled', "
+                           "1, ?2, ?2)", (t(4, month=12), STAMP))
+        await conn.executemany("INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, responded_at, invited_at) "
+                               "VALUES (1, ?, ?, NULL, ?)",
                                [(2, "yes", t(20)), (3, "pending", t(20)), (6, "no", t(20)), (7, "delegated", t(20)),
                                 (8, "pending", t(20))])
-        await conn.execute("INSERT INTO broadcasts (id, status, sent_at, created_at, recipients) "
-                           "VALUES (1, 'done', ?, ?, 8)", (t(24), t(24)))
-        await conn.executemany("INSERT INTO broadcast_acks VALUES (1, ?, ?)", [(m, t(24)) for m in (2, 3, 6)])
+        await conn.execute("INSERT INTO broadcasts (id, created_by, status, sent_at, created_at, recipients) "
+                           "VALUES (1, 1, 'done', ?, ?, 8)", (t(24), t(24)))
+        await conn.executemany("INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (1, ?, ?)",
+                               [(m, t(24)) for m in (2, 3, 6)])
         if "root_id" in {r["name"] for r in await (await conn.execute("PRAGMA table_info(broadcasts)")).fetchall()}:
             # A re-send to those who did not acknowledge: not another broadcast in the summary.
             await conn.execute("INSERT INTO broadcasts (id, created_by, status, sent_at, created_at, recipients, "
                                "root_id) VALUES (2, 1, 'done', ?, ?, 5, 1)", (t(25), t(25)))
-            await conn.execute("INSERT INTO broadcast_acks VALUES (2, 7, ?), (1, 7, ?)", (t(25), t(25)))
+            await conn.execute("INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (2, 7, ?1), (1, 7, ?1)",
+                               (t(25),))
         await conn.executemany(
             "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, status) VALUES (?, ?, ?, ?, ?, ?)",
             [(2, "a", t(24), "answer", 0, "closed"), (3, "b", t(24), "none", 1, "open"),
