@@ -230,3 +230,16 @@ async def test_a_week_with_nothing_at_all_is_one_line(bot: BotUnderTest) -> None
     assert [(r.method, r.text) for r in replies] == [(
         "sendMessage", "📊 <b>Tóm tắt tuần 2026-W46</b> (09/11/2026 – 15/11/2026)\n"
                        "Tuần này không có gì mới cần báo cáo.")]
+
+
+async def test_after_a_long_outage_only_the_latest_week_goes_out(bot: BotUnderTest) -> None:
+    chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
+    await seed_reports(bot)
+    await bot.stop()
+    bot.clock.advance(timedelta(days=15))        # down from Monday 23/11 until Tuesday 08/12
+    await bot.start()
+    await bot.settle()                           # week 48's run is stale: it plans week 49's, already due...
+    await bot.settle()                           # ...which the next scheduler tick sends
+    assert [r.text for r in summaries(chair) if r.method == "sendMessage"][0].startswith(
+        "📊 <b>Tóm tắt tuần 2026-W49</b>")
+    assert "2026-W48" not in texts(summaries(chair))
