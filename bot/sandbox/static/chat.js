@@ -168,8 +168,8 @@ function renderChat(view) {
   box.replaceChildren();
   if (!view.messages.length) box.append(el("div", "day-note", L.no_messages));
   for (const message of view.messages) box.append(renderMessage(message));
+  renderReplyKeyboard(view.reply_keyboard);  // before scrolling: it changes the height of the list
   if (nearBottom || view.messages.length > previousCount) box.scrollTop = box.scrollHeight;
-  renderReplyKeyboard(view.reply_keyboard);
   if (state.toastsSeen === null) {
     state.toastsSeen = view.toasts.length;
   } else if (view.toasts.length > state.toastsSeen) {
@@ -185,7 +185,11 @@ function renderMessage(message) {
   const bubble = el("div", "bubble");
   if (message.photo) {
     const img = el("img", "photo");
-    img.addEventListener("load", () => img.classList.toggle("pixelated", img.naturalWidth < 320));
+    if (message.photo.width && message.photo.height) {
+      img.width = message.photo.width;  // reserves the space before loading, so scrolling stays right
+      img.height = message.photo.height;
+      img.classList.toggle("pixelated", message.photo.width < 320);
+    }
     img.src = message.photo.url;
     img.alt = message.caption || "";
     bubble.append(img);
