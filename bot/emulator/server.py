@@ -505,6 +505,11 @@ class BotApiEmulator:
         chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
         return chat.reply_keyboard if chat else None
 
+    def chat_action(self, token: str, chat_id: int | str) -> str | None:
+        """The chat action ("typing", "upload_document", ...) the bot showed since its last message."""
+        chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
+        return chat.action if chat else None
+
     def chat_version(self, token: str, chat_id: int | str) -> int:
         chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
         return chat.version if chat else 0

@@ -134,6 +134,7 @@ class SandboxWeb:
             "messages": [self._message_view(entry) for entry in history],
             "toasts": self.emu.toasts(self.token, user_id),
             "reply_keyboard": self.emu.reply_keyboard(self.token, user_id),
+            "chat_action": self.emu.chat_action(self.token, user_id),
             "clock": clock_view(self.clock.now()),
         }
 

@@ -22,6 +22,8 @@ const L = {
   error: "Có lỗi xảy ra",
   button_gone: "Nút này không còn hiệu lực",
   unsupported_button: "Nút này không dùng được trong bản thử nghiệm",
+  typing: "đang soạn tin…",
+  uploading: "đang gửi tệp…",
 };
 
 const $ = (id) => document.getElementById(id);
@@ -168,6 +170,7 @@ function renderChat(view) {
   box.replaceChildren();
   if (!view.messages.length) box.append(el("div", "day-note", L.no_messages));
   for (const message of view.messages) box.append(renderMessage(message));
+  renderChatAction(view.chat_action);
   renderReplyKeyboard(view.reply_keyboard);  // before scrolling: it changes the height of the list
   if (nearBottom || view.messages.length > previousCount) box.scrollTop = box.scrollHeight;
   if (state.toastsSeen === null) {
@@ -177,6 +180,19 @@ function renderChat(view) {
     state.toastsSeen = view.toasts.length;
     showToast(toast.text, toast.show_alert);
   }
+}
+
+let actionTimer = null;
+function renderChatAction(action) {
+  const me = $("me");
+  const person = `${state.person.name} · ${state.person.role}`;
+  clearTimeout(actionTimer);
+  if (!action) {
+    me.textContent = person;
+    return;
+  }
+  me.textContent = action.startsWith("upload") ? L.uploading : L.typing;
+  actionTimer = setTimeout(() => { me.textContent = person; }, 5000);  // Telegram shows it for 5 s
 }
 
 function renderMessage(message) {
