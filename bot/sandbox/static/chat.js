@@ -119,6 +119,7 @@ function openChat(person) {
   state.person = person;
   state.version = -1;
   state.toastsSeen = null;
+  clearTimeout(actionTimer);
   history.replaceState(null, "", `#u=${person.user_id}`);
   $("me").textContent = `${person.name} · ${person.role}`;
   $("messages").replaceChildren();
