@@ -224,3 +224,10 @@ async def test_chat_action_lasts_until_the_bot_sends_a_message(emulator):
     assert emulator.chat_action(TOKEN, LAN.id) == "upload_document"
     await call(emulator, "sendMessage", chat_id=LAN.id, text="xong")
     assert emulator.chat_action(TOKEN, LAN.id) is None
+
+
+async def test_malformed_parameters_are_a_bad_request_not_a_crash(emulator):
+    status, body = await call(emulator, "setMyCommands", commands=["not an object"])
+    assert status == 400 and body["description"].startswith("Bad Request: invalid parameters")
+    status, body = await call(emulator, "copyMessage", chat_id=LAN.id, from_chat_id=LAN.id, message_id="abc")
+    assert status == 400
