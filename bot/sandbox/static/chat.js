@@ -27,7 +27,7 @@ const L = {
 };
 
 const $ = (id) => document.getElementById(id);
-const state = { people: [], person: null, version: -1, toastsSeen: null, poll: null };
+const state = { people: [], person: null, version: -1, instance: "", toastsSeen: null, poll: null };
 
 function applyLabels() {
   document.querySelectorAll("[data-l]").forEach((el) => { el.textContent = L[el.dataset.l]; });
@@ -146,14 +146,16 @@ async function startPolling() {
   const person = state.person;
   while (!controller.signal.aborted) {
     try {
-      const url = `/sandbox/api/chat/${person.user_id}?since=${state.version}&timeout=25`;
+      const query = `since=${state.version}&instance=${encodeURIComponent(state.instance)}&timeout=25`;
+      const url = `/sandbox/api/chat/${person.user_id}?${query}`;
       const response = await fetch(url, { signal: controller.signal });
       if (!response.ok) throw new Error(`${response.status}`);
       const view = await response.json();
       if (controller.signal.aborted) return;
       renderClock(view.clock);
-      if (view.version !== state.version) {
+      if (view.version !== state.version || view.instance !== state.instance) {
         state.version = view.version;
+        state.instance = view.instance;
         renderChat(view);
       }
     } catch (error) {
