@@ -28,6 +28,13 @@ _TRAINING_COLUMNS = ("id, title, starts_at, ends_at, venue, description, capacit
 _UPDATABLE = ("title", "venue", "description", "capacity", "starts_at", "ends_at", "late_after_minutes")
 
 
+_CHECK_IN = (
+    "INSERT INTO training_attendance (training_id, member_id, checked_in_at, method, late, excused, recorded_by) "
+    "VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
+    "checked_in_at = excluded.checked_in_at, method = excluded.method, late = excluded.late, excused = 0, "
+    "recorded_by = excluded.recorded_by WHERE training_attendance.checked_in_at IS NULL RETURNING *")
+
+
 def _training(row: sqlite3.Row) -> Training:
     starts, ends = from_db_time(row["starts_at"]), from_db_time(row["ends_at"])
     assert starts is not None and ends is not None
@@ -199,28 +206,35 @@ class SqliteAttendance:
             await audit.record(conn, at=now, actor_id=actor_id, action="checkin_code", entity="training",
                                entity_id=training_id, details={})
 
-    async def code(self, code: str) -> tuple[int, bool] | None:
-        """(training id, revoked?) for a code, or None."""
-        row = await self._db.fetch_one("SELECT training_id, revoked_at FROM training_codes WHERE code = ?", (code,))
-        return (row["training_id"], row["revoked_at"] is not None) if row else None
+    async def code(self, code: str) -> tuple[Training, bool] | None:
+        """The session a code belongs to and whether the code was retired, in one query."""
+        columns = ", ".join(f"t.{c.strip()}" for c in _TRAINING_COLUMNS.split(","))
+        async with self._db.connection() as conn:
+            rows = list(await conn.execute_fetchall(f"SELECT {columns}, k.revoked_at FROM training_codes k JOIN "
+                                                    "trainings t ON t.id = k.training_id WHERE k.code = ?", (code,)))
+        return (_training(rows[0]), rows[0]["revoked_at"] is not None) if rows else None
 
     async def check_in(self, training_id: int, member_id: int, *, at: datetime, method: CheckInMethod, late: bool,
                        recorded_by: int | None) -> tuple[bool, Attendance]:
-        """Record a check-in once: (new?, the row as stored). An excused person who comes is checked in."""
-        async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT INTO training_attendance (training_id, member_id, checked_in_at, method, late, excused, "
-                "recorded_by) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
-                "checked_in_at = excluded.checked_in_at, method = excluded.method, late = excluded.late, "
-                "excused = 0, recorded_by = excluded.recorded_by WHERE training_attendance.checked_in_at IS NULL",
-                (training_id, member_id, to_db_time(at), method.value, int(late), recorded_by))
-            inserted = cur.rowcount == 1
-            rows = await _fetch_all(conn, "SELECT * FROM training_attendance WHERE training_id = ? AND member_id = ?",
-                                    (training_id, member_id))
-            if inserted and method is CheckInMethod.MANUAL:
-                await audit.record(conn, at=at, actor_id=recorded_by, action="manual_check_in", entity="training",
-                                   entity_id=training_id, details={"member_id": member_id})
-        return inserted, _attendance(rows[0])
+        """Record a check-in once: (new?, the row as stored). An excused person who comes is checked in.
+
+        One atomic statement (RETURNING) on the busy path; manual check-ins are audited in a transaction.
+        """
+        params = (training_id, member_id, to_db_time(at), method.value, int(late), recorded_by)
+        if method is CheckInMethod.MANUAL:
+            async with self._db.transaction() as conn:
+                rows = await conn.execute_fetchall(_CHECK_IN, params)
+                if rows:
+                    await audit.record(conn, at=at, actor_id=recorded_by, action="manual_check_in",
+                                       entity="training", entity_id=training_id, details={"member_id": member_id})
+        else:
+            async with self._db.connection() as conn:
+                rows = await conn.execute_fetchall(_CHECK_IN, params)
+        if rows:
+            return True, _attendance(list(rows)[0])
+        existing = await self.attendance(training_id, member_id)
+        assert existing is not None
+        return False, existing
 
     async def undo_check_in(self, training_id: int, member_id: int, *, actor_id: int, now: datetime) -> bool:
         async with self._db.transaction() as conn:

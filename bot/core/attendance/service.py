@@ -67,7 +67,7 @@ class AttendanceStore(Protocol):
     async def participants(self, training_id: int) -> list[int]: ...
     async def active_code(self, training_id: int) -> str | None: ...
     async def save_code(self, training_id: int, code: str, *, actor_id: int, now: datetime) -> None: ...
-    async def code(self, code: str) -> tuple[int, bool] | None: ...
+    async def code(self, code: str) -> tuple[Training, bool] | None: ...
     async def check_in(self, training_id: int, member_id: int, *, at: datetime, method: CheckInMethod, late: bool,
                        recorded_by: int | None) -> tuple[bool, Attendance]: ...
     async def undo_check_in(self, training_id: int, member_id: int, *, actor_id: int, now: datetime) -> bool: ...
@@ -290,24 +290,23 @@ class AttendanceService:
         found = await self._store.code(code) if plausible_code(code) else None
         if found is None or member is None:
             return CheckInResult(Outcome.UNKNOWN_CODE)
-        training_id, revoked = found
-        training = await self._store.training(training_id)
-        if training is None:
-            return CheckInResult(Outcome.UNKNOWN_CODE)
+        training, revoked = found
         if training.cancelled:
             return CheckInResult(Outcome.CANCELLED, training)
         now = self._clock.now()
-        previous = await self._store.attendance(training.id, member.id)
-        if previous is not None and previous.checked_in_at is not None:
-            return CheckInResult(Outcome.ALREADY_DONE, training, previous.checked_in_at, previous.late, member.id)
-        if revoked:
-            return CheckInResult(Outcome.EXPIRED_CODE, training)
         state = window_state(training, now)
-        if state is WindowState.TOO_EARLY:
-            return CheckInResult(Outcome.TOO_EARLY, training)
-        if state is WindowState.CLOSED:
-            return CheckInResult(Outcome.CLOSED, training)
-        if not can(member, Action.ATTEND_TRAINING):
+        attending = can(member, Action.ATTEND_TRAINING)
+        if revoked or state is not WindowState.OPEN or not attending:
+            previous = await self._store.attendance(training.id, member.id)
+            if previous is not None and previous.checked_in_at is not None:
+                return CheckInResult(Outcome.ALREADY_DONE, training, previous.checked_in_at, previous.late,
+                                     member.id)
+            if revoked:
+                return CheckInResult(Outcome.EXPIRED_CODE, training)
+            if state is WindowState.TOO_EARLY:
+                return CheckInResult(Outcome.TOO_EARLY, training)
+            if state is WindowState.CLOSED:
+                return CheckInResult(Outcome.CLOSED, training)
             await self._store.save_pending(member.id, training.id, scanned_at=now, method=method)
             return CheckInResult(Outcome.NEEDS_REGISTRATION, training, now, is_late(training, now), member.id)
         return await self._record(training, member.id, now, method, None)
