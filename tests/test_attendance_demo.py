@@ -19,5 +19,5 @@ async def test_the_demo_session_is_tomorrow_morning_with_registrations_and_seedi
     replies = await lan.send("/trainings")
     listing = texts(replies)
     assert listing.count(DEMO_TITLE) == 1 and DEMO_VENUE in listing
-    assert "Thứ ba, 24/11/2026 08:00–11:00" in listing and "Đã đăng ký 6/40 chỗ" in listing
+    assert "Thứ Ba, 24/11/2026 08:00–11:00" in listing and "Đã đăng ký 6/40 chỗ" in listing
     assert "Anh/chị đã đăng ký." in listing

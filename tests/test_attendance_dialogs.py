@@ -58,7 +58,7 @@ async def test_an_organiser_creates_a_session_in_chat_and_the_audience_is_invite
     replies = await organiser.send("20/11/2026 8h")
     assert "Thời điểm này đã qua" in texts(replies)
     replies = await organiser.send("25/11 8h")
-    assert "Tôi hiểu là: <b>Thứ tư, 25/11/2026 08:00</b>. Có đúng không ạ?" in texts(replies)
+    assert "Tôi hiểu là: <b>Thứ Tư, 25/11/2026 08:00</b>. Có đúng không ạ?" in texts(replies)
     await organiser.press("Đúng rồi")
     replies = await organiser.send("11h30")
     assert "Ở đâu?" in texts(replies)
@@ -72,7 +72,7 @@ async def test_an_organiser_creates_a_session_in_chat_and_the_audience_is_invite
     await organiser.send("40")
     replies = await organiser.press("Bỏ qua")
     summary = texts(replies)
-    assert "Xin kiểm tra lại trước khi lưu" in summary and "Thứ tư, 25/11/2026 08:00–11:30" in summary
+    assert "Xin kiểm tra lại trước khi lưu" in summary and "Thứ Tư, 25/11/2026 08:00–11:30" in summary
     assert "Số chỗ: 40" in summary
     replies = await organiser.press("Lưu và gửi lời mời")
     assert "Lời mời đang được gửi tới 1 hội viên" in texts(replies)
@@ -91,13 +91,13 @@ async def test_the_date_picker_reads_the_time_back_before_going_on(bot: BotUnder
     replies = await organiser.press("«")
     assert replies and "23" in replies[-1].buttons and "22" not in replies[-1].buttons
     replies = await organiser.press("26")
-    assert "Thứ năm, 26/11/2026: mấy giờ?" in texts(replies)
+    assert "Thứ Năm, 26/11/2026: mấy giờ?" in texts(replies)
     replies = await organiser.press("13:30")
-    assert "Tôi hiểu là: <b>Thứ năm, 26/11/2026 13:30</b>" in texts(replies)
+    assert "Tôi hiểu là: <b>Thứ Năm, 26/11/2026 13:30</b>" in texts(replies)
     replies = await organiser.press("Nhập lại")
     assert "Xin gõ lại ngày giờ" in texts(replies)
     replies = await organiser.send("8g30 thứ Hai")
-    assert "Thứ hai, 30/11/2026 08:30" in texts(replies)
+    assert "Thứ Hai, 30/11/2026 08:30" in texts(replies)
 
 
 async def test_cadres_cannot_create_or_run_sessions(bot: BotUnderTest) -> None:
@@ -283,12 +283,12 @@ async def test_rescheduling_reads_the_time_back_and_tells_everyone_registered(bo
     replies = await organiser.send("hôm qua 8h")
     assert "Thời điểm này đã qua" in texts(replies)
     replies = await organiser.send("27/11 14h")
-    assert "Dời buổi tập huấn sang <b>Thứ sáu, 27/11/2026 14:00</b>?" in texts(replies)
+    assert "Dời buổi tập huấn sang <b>Thứ Sáu, 27/11/2026 14:00</b>?" in texts(replies)
     replies = await organiser.press("Đồng ý dời")
     assert "Đang báo cho 1 người đã đăng ký" in texts(replies)
     told = texts(lan.inbox())
-    assert "Buổi tập huấn đổi giờ" in told and "Trước đây: Thứ tư, 25/11/2026 08:00–11:00" in told
-    assert "Nay: <b>Thứ sáu, 27/11/2026 14:00–17:00</b>" in told
+    assert "Buổi tập huấn đổi giờ" in told and "Trước đây: Thứ Tư, 25/11/2026 08:00–11:00" in told
+    assert "Nay: <b>Thứ Sáu, 27/11/2026 14:00–17:00</b>" in told
     assert minh.inbox() == []
 
     await organiser.press("Số chỗ")
