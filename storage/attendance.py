@@ -118,6 +118,12 @@ class SqliteAttendance:
                                entity_id=training_id, details={})
         return True
 
+    async def reassess_late(self, training_id: int, late_from: datetime) -> None:
+        """After a new start or late threshold: check-ins strictly after `late_from` are late."""
+        async with self._db.connection() as conn:
+            await conn.execute("UPDATE training_attendance SET late = (checked_in_at > ?) WHERE training_id = ? "
+                               "AND checked_in_at IS NOT NULL", (to_db_time(late_from), training_id))
+
     async def registration(self, training_id: int, member_id: int) -> Registration | None:
         row = await self._db.fetch_one(
             "SELECT status, registered_at FROM training_registrations WHERE training_id = ? AND member_id = ?",

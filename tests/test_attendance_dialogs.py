@@ -313,3 +313,38 @@ async def test_cancelling_tells_everyone_registered(bot: BotUnderTest) -> None:
     replies = await lan.press("Đăng ký")
     assert "Buổi tập huấn này đã bị hủy." in lan.toasts()
     assert "Hiện chưa có buổi tập huấn nào" in texts(await lan.send("/trainings"))
+
+
+async def test_bad_input_while_creating_gets_a_polite_answer_and_changes_nothing(bot: BotUnderTest) -> None:
+    organiser, *_ = await organiser_and_cadres(bot)
+    await organiser.send("/training_new")
+    replies = await organiser.send("Tập huấn " * 40)
+    assert "Xin nhập tên buổi tập huấn, tối đa 120 ký tự." in texts(replies)
+    await organiser.send("Tập huấn")
+    await organiser.send("25/11 8h")
+    replies = await organiser.send("vâng")
+    assert "Xin dùng các nút phía trên" in texts(replies)
+    await organiser.press("Đúng rồi")
+    replies = await organiser.send("7h")
+    assert "Xin nhập giờ kết thúc sau giờ bắt đầu (08:00)" in texts(replies)
+    replies = await organiser.send("/cancel")
+    assert "Đã dừng. Không có gì được lưu." in texts(replies)
+    await organiser.press("Bỏ qua")
+    assert "Nút này không còn hiệu lực." in organiser.toasts()[-1]
+    assert await bot.services.attendance.upcoming_for(await active_member(bot.services, 4001)) == []
+
+
+async def test_the_qr_code_is_a_png_with_a_deep_link_and_checkin_explains_itself(bot: BotUnderTest) -> None:
+    organiser, lan, *_ = await organiser_and_cadres(bot)
+    await session(bot, organiser)
+    code = await qr_code(organiser)
+    message = next(m for m in reversed(organiser.history()) if "photo" in m)
+    stored = bot.emu.file(TOKEN, message["photo"][-1]["file_id"])
+    assert stored is not None and stored.data.startswith(b"\x89PNG")
+    assert "Chưa đến giờ điểm danh: quét trước 07:00 sẽ không được ghi nhận." in message.get("caption", "")
+    assert code in message.get("caption", "")
+    replies = await lan.send("/checkin")
+    assert "Xin gõ /checkin rồi đến mã in dưới mã QR" in texts(replies)
+    stranger = bot.person(4300, "Khách")
+    replies = await stranger.send("/start ci_NOTACODE")
+    assert "Tôi không nhận ra mã này" in texts(replies) and "Phường 1" in replies[-1].buttons

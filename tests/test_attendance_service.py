@@ -225,3 +225,20 @@ async def test_cancelling_tells_everyone_registered_or_waiting(world: World) -> 
     assert result.outcome is Outcome.OK and set(result.notify) == {lan.id, minh.id}
     assert (await world.service.cancel(organiser, training_id)).outcome is Outcome.ALREADY_DONE
     assert (await world.service.register(hoa, training_id)).outcome is Outcome.CANCELLED
+
+
+async def test_a_new_late_threshold_applies_to_those_already_checked_in(world: World) -> None:
+    organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
+    training_id = await world.session(organiser)
+    code = (await world.service.checkin_code(organiser, training_id)).code
+    assert code is not None
+    lan, minh = await world.person("Lan"), await world.person("Minh")
+    world.clock.set(START + timedelta(minutes=10))
+    await world.service.scan(lan, code, method=CheckInMethod.QR)
+    world.clock.set(START + timedelta(minutes=20))
+    await world.service.scan(minh, code, method=CheckInMethod.QR)
+    assert (await world.service.update(organiser, training_id, late_after_minutes=5)).outcome is Outcome.OK
+    assert [(await world.store.attendance(training_id, m.id)).late for m in (lan, minh)] == [True, True]
+    await world.service.update(organiser, training_id, late_after_minutes=20)
+    assert [(await world.store.attendance(training_id, m.id)).late for m in (lan, minh)] == [False, False]
+    assert (await world.service.update(organiser, training_id, late_after_minutes=999)).outcome is Outcome.INVALID

@@ -59,6 +59,7 @@ class AttendanceStore(Protocol):
     async def update_training(self, training_id: int, changes: dict[str, object], *,
                               now: datetime, actor_id: int) -> tuple[Training, list[int]]: ...
     async def cancel_training(self, training_id: int, *, now: datetime, actor_id: int) -> bool: ...
+    async def reassess_late(self, training_id: int, late_from: datetime) -> None: ...
     async def registration(self, training_id: int, member_id: int) -> Registration | None: ...
     async def register(self, training_id: int, member_id: int, *, now: datetime) -> tuple[RegistrationStatus, bool]: ...
     async def decline(self, training_id: int, member_id: int, *,
@@ -246,6 +247,8 @@ class AttendanceService:
         if all(getattr(training, k) == v for k, v in changes.items()):
             return TrainingResult(Outcome.ALREADY_DONE, training)
         updated, promoted = await self._store.update_training(training.id, changes, now=now, actor_id=actor.id)
+        if updated.late_from != training.late_from:
+            await self._store.reassess_late(training.id, updated.late_from)
         notify = tuple(m for m in await self._store.participants(training.id) if m not in promoted)
         return TrainingResult(Outcome.OK, updated, training, notify, tuple(promoted))
 
