@@ -310,12 +310,12 @@ def summarise(runs: list[Run], reps: int, cadres: int) -> dict:
 def print_table(report: dict) -> None:
     print(f"\n{report['cadres']} cadres within {report['spread_seconds']} s, {report['repetitions']} interleaved "
           f"repetitions; median (min–max); load average {report['load_average'][0]:.1f}")
-    print(f"{'metric':18s}" + "".join(f"{c:>24s}" for c in CONFIGS) + "".join(f"{r:>24s}" for r in report["ratios"]))
+    print(f"{'metric':18s}" + "".join(f"{c:>27s}" for c in CONFIGS) + "".join(f"{r:>27s}" for r in report["ratios"]))
     for name, row in report["metrics"].items():
         cells = [median_range(row[c]["values"]) for c in CONFIGS]
         for ratio in report["ratios"].values():
             cells.append(f"×{ratio[name]['median']:.2f} ({ratio[name]['min']:.2f}–{ratio[name]['max']:.2f})")
-        print(f"{name:18s}" + "".join(f"{c:>24s}" for c in cells))
+        print(f"{name:18s}" + "".join(f"{c:>27s}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -127,6 +127,7 @@ async def test_a_full_session_has_a_waiting_list_that_moves_up_when_someone_with
     await hoa.send("/trainings")
     replies = await hoa.press("Đăng ký")
     assert "Anh/chị đang trong danh sách chờ." in texts(replies)
+    assert await hoa.press("Đăng ký") == []
     assert any("danh sách chờ" in toast for toast in hoa.toasts())
 
     replies = await lan.press("Không tham dự")

@@ -69,6 +69,8 @@ async def answer_pressed(update: Update, ctx: BotContext) -> None:
     }
     assert result.status is not None
     await query.answer(texts[result.status], show_alert=result.status is RegistrationStatus.WAITLISTED)
+    if result.outcome is Outcome.ALREADY_DONE:
+        return
     assert ctx.member is not None
     view = await service.view(ctx.member, result.training)
     await query.edit_message_text(card(t, result.training, view), reply_markup=buttons(answer_buttons(
