@@ -28,7 +28,6 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from bot.emulator import BotApiEmulator, FakeUser  # noqa: E402
+from bot.emulator import BotApiEmulator, FakeUser
 
 RESULTS = ROOT / "bench" / "results" / "bench_attendance.json"
 SPREAD_SECONDS = 3.0
@@ -166,10 +165,11 @@ async def phase(emu: BotApiEmulator, token: str, users: list[FakeUser], text: st
     return Phase(len(calls) / (last - first), percentile(latencies, 0.5), percentile(latencies, 0.99), len(calls))
 
 
-async def wait_until_polling(emu: BotApiEmulator, token: str, process: subprocess.Popen, timeout: float = 30) -> None:
+async def wait_until_polling(emu: BotApiEmulator, token: str, process: asyncio.subprocess.Process,
+                             timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
-        if process.poll() is not None:
+        if process.returncode is not None:
             raise RuntimeError(f"bot exited early with {process.returncode}")
         try:
             await emu.wait_polling(token, timeout=0.5)
@@ -196,7 +196,10 @@ async def one_run(emu: BotApiEmulator, config: str, rep: int, cadres: int, templ
         command = [sys.executable, "-m", "bot", "run"]
     text = "/ping" if config == "floor" else f"/checkin {code}"
     emu.bot_state(token)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log_path = workdir / f"{config}-{rep}.log"
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL,
+                                                       stderr=log)
     try:
         await wait_until_polling(emu, token, process)
         await asyncio.sleep(0.5)
@@ -206,12 +209,13 @@ async def one_run(emu: BotApiEmulator, config: str, rep: int, cadres: int, templ
     finally:
         process.terminate()
         try:
-            _, stderr = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(process.wait(), 20)
+        except TimeoutError:
             process.kill()
-            _, stderr = process.communicate()
-    if process.returncode not in (0, -15) and stderr:
-        print(stderr.decode()[-2000:], file=sys.stderr)
+            await process.wait()
+    errors = log_path.read_text(errors="replace")
+    if "Traceback" in errors:
+        print(f"{config} bot logged errors:\n{errors[-2000:]}", file=sys.stderr)
     run = Run(config, rep, load, cpu)
     if config == "attendance" and db_path is not None:
         run.checks = verify(emu, token, db_path, training_id, users)
@@ -281,7 +285,7 @@ def summarise(runs: list[Run], reps: int, cadres: int) -> dict:
     def spread(values: list[float]) -> dict:
         return {"median": statistics.median(values), "min": min(values), "max": max(values), "values": values}
 
-    def value(config: str, rep: int, getter) -> float:  # noqa: ANN001
+    def value(config: str, rep: int, getter) -> float:
         return next(getter(r) for r in runs if r.config == config and r.rep == rep)
 
     table = {name: {config: spread([getter(r) for r in runs if r.config == config]) for config in CONFIGS}

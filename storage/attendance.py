@@ -237,7 +237,7 @@ class SqliteAttendance:
             async with self._db.connection() as conn:
                 rows = await conn.execute_fetchall(_CHECK_IN, params)
         if rows:
-            return True, _attendance(list(rows)[0])
+            return True, _attendance(next(iter(rows)))
         existing = await self.attendance(training_id, member_id)
         assert existing is not None
         return False, existing

@@ -28,9 +28,9 @@ START = datetime(2026, 12, 15, 8, 0, tzinfo=VN)
 
 
 def training(**overrides: object) -> Training:
-    values: dict[str, object] = dict(id=1, title="Tập huấn kỹ năng", starts_at=START,
-                                     ends_at=START + timedelta(hours=3), venue="Hội trường", description=None,
-                                     capacity=None, audience=Audience(), status=TrainingStatus.SCHEDULED)
+    values: dict[str, object] = {"id": 1, "title": "Tập huấn kỹ năng", "starts_at": START,
+                                     "ends_at": START + timedelta(hours=3), "venue": "Hội trường", "description": None,
+                                     "capacity": None, "audience": Audience(), "status": TrainingStatus.SCHEDULED}
     values.update(overrides)
     return Training(**values)  # type: ignore[arg-type]
 

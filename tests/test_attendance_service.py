@@ -51,8 +51,8 @@ class World:
                                          role=role, status=status, ward_id=ward_id, chapter_id=chapter_id)
 
     async def session(self, organiser: Member, **overrides: object) -> int:
-        values: dict[str, object] = dict(title="Tập huấn nghiệp vụ", starts_at=START,
-                                         ends_at=START + timedelta(hours=3), venue="Hội trường UBND Phường 1")
+        values: dict[str, object] = {"title": "Tập huấn nghiệp vụ", "starts_at": START,
+                                         "ends_at": START + timedelta(hours=3), "venue": "Hội trường UBND Phường 1"}
         values.update(overrides)
         result = await self.service.create(organiser, TrainingDraft(**values))  # type: ignore[arg-type]
         assert result.outcome is Outcome.OK and result.training is not None

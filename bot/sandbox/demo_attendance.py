@@ -13,7 +13,7 @@ DEMO_DESCRIPTION = "Mang theo sổ ghi chép và bút. Có phát tài liệu t�
 DEMO_REGISTRATIONS = 12
 
 
-async def seed(services, now: datetime) -> None:  # noqa: ANN001 - bot.services.Services
+async def seed(services, now: datetime) -> None:
     """One upcoming session (tomorrow 08:00–11:00, 40 seats, everyone invited) with a dozen registrations."""
     members = await services.member_store.list_members()
     organiser = next((m for m in members if m.role is Role.ORGANISER), None)

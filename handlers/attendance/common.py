@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from telegram.ext import Application
 
-from bot.core.attendance import Outcome, RegistrationStatus, Training, TrainingView
+from bot.core.attendance import Audience, Outcome, RegistrationStatus, Training, TrainingView
 from bot.i18n import Translator
 from handlers import callbacks
 from handlers.registry import N_
@@ -114,11 +114,8 @@ def when_error(t: Translator, reason: str) -> str:
                      "8g30 thứ Hai.")
 
 
-async def audience_recipients(app: Application, audience: object) -> list[int]:
+async def audience_recipients(app: Application, audience: Audience) -> list[int]:
     """Member ids of everyone an audience invites (active and reachable)."""
-    from bot.core.attendance import Audience
-
-    assert isinstance(audience, Audience)
     store = app.bot_data["services"].member_store
     if audience.everyone:
         return [r.member_id for r in await store.recipients()]

@@ -16,7 +16,14 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.core.attendance import Audience, Outcome, TrainingDraft
-from bot.core.attendance.rules import MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE, month_grid, shift_month
+from bot.core.attendance.rules import (
+    MAX_CAPACITY,
+    MAX_DESCRIPTION,
+    MAX_TITLE,
+    MAX_VENUE,
+    month_grid,
+    shift_month,
+)
 from bot.core.models import Role
 from bot.core.parsing import ParseError, limit_text, parse_count, parse_datetime, parse_time
 from bot.core.permissions import Action, can
@@ -67,7 +74,7 @@ async def title_received(update: Update, ctx: BotContext) -> int:
     return WHEN
 
 
-def calendar_markup(t: Translator, month: date, today: date):  # noqa: ANN201 - InlineKeyboardMarkup
+def calendar_markup(t: Translator, month: date, today: date):
     """A month of day buttons, Monday first; days before today are blank."""
     first = month.replace(day=1)
     rows: list[list[tuple[str, str]]] = [[(label, callbacks.encode(P, "noop")) for label in (
@@ -228,7 +235,7 @@ async def venue_received(update: Update, ctx: BotContext) -> int:
     return AUDIENCE
 
 
-def audience_kinds(t: Translator):  # noqa: ANN201 - InlineKeyboardMarkup
+def audience_kinds(t: Translator):
     return buttons([[(t.gettext("Everyone"), callbacks.encode(P, "a", "all"))],
                     [(t.gettext("Some wards"), callbacks.encode(P, "a", "w")),
                      (t.gettext("Some roles"), callbacks.encode(P, "a", "r"))],

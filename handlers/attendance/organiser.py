@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import BotContext
 from bot.core.attendance import CheckInResult, Outcome, Training, WindowState, summarise, window_state
@@ -38,7 +45,7 @@ FIELD_PROMPTS = {
 }
 
 
-def manage_markup(t: Translator, training: Training):  # noqa: ANN201 - InlineKeyboardMarkup
+def manage_markup(t: Translator, training: Training):
     tid = training.id
     return buttons([
         [(t.gettext("👥 Live view"), callbacks.encode(P, "l", tid, "-")),
