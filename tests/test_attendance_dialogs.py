@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 
@@ -27,8 +27,6 @@ async def organiser_and_cadres(bot: BotUnderTest) -> tuple[Person, Person, Perso
 async def session(bot: BotUnderTest, organiser: Person, *, capacity: int | None = None,
                   audience: Audience | None = None) -> int:
     """A session on Wednesday 25/11 08:00–11:00, created directly (the dialog has its own test)."""
-    from datetime import datetime
-
     starts = datetime(2026, 11, 25, 8, 0, tzinfo=VN)
     member = await active_member(bot.services, organiser.user.id)
     result = await bot.services.attendance.create(member, TrainingDraft(
@@ -349,3 +347,20 @@ async def test_the_qr_code_is_a_png_with_a_deep_link_and_checkin_explains_itself
     stranger = bot.person(4300, "Khách")
     replies = await stranger.send("/start ci_NOTACODE")
     assert "Tôi không nhận ra mã này" in texts(replies) and "Phường 1" in replies[-1].buttons
+
+
+async def test_with_two_sessions_the_organiser_chooses_which_one(bot: BotUnderTest) -> None:
+    organiser, *_ = await organiser_and_cadres(bot)
+    await session(bot, organiser)
+    member = await active_member(bot.services, organiser.user.id)
+    starts = datetime(2026, 11, 28, 14, 0, tzinfo=VN)
+    await bot.services.attendance.create(member, TrainingDraft("Tập huấn chiều thứ Bảy", starts,
+                                                               starts + timedelta(hours=2), "Nhà văn hóa"))
+    replies = await organiser.send("/checkin_qr")
+    assert "Buổi tập huấn nào?" in texts(replies)
+    assert replies[-1].buttons == ["Tập huấn nghiệp vụ khuyến học · 25/11/2026", "Tập huấn chiều thứ Bảy · 28/11/2026"]
+    replies = await organiser.press("Tập huấn chiều thứ Bảy")
+    assert any(r.method == "sendPhoto" and "Tập huấn chiều thứ Bảy" in r.text for r in replies)
+    await organiser.send("/attendance")
+    replies = await organiser.press("Tập huấn nghiệp vụ")
+    assert "Chưa có ai đăng ký." in texts(replies)
