@@ -364,3 +364,39 @@ async def test_with_two_sessions_the_organiser_chooses_which_one(bot: BotUnderTe
     await organiser.send("/attendance")
     replies = await organiser.press("Tập huấn nghiệp vụ")
     assert "Chưa có ai đăng ký." in texts(replies)
+
+
+async def create_with_audience(organiser: Person, *choices: str) -> list:
+    await organiser.send("/training_new")
+    await organiser.send("Tập huấn cho một số người")
+    await organiser.send("25/11 8h")
+    await organiser.press("Đúng rồi")
+    await organiser.press("Bỏ qua")
+    await organiser.send("Hội trường")
+    for choice in choices:
+        await organiser.press(choice)
+    await organiser.press("Xong")
+    await organiser.press("Bỏ qua")
+    await organiser.press("Bỏ qua")
+    return await organiser.press("Lưu và gửi lời mời")
+
+
+async def test_invitations_go_to_the_chosen_roles_only(bot: BotUnderTest) -> None:
+    organiser, lan, _minh, _hoa = await organiser_and_cadres(bot)
+    lead = await bot.member(4500, "Đặng Văn Khoa", Role.WARD_LEAD, ward="Phường 4")
+    replies = await create_with_audience(organiser, "Một số chức danh", "Lãnh đạo hội phường")
+    assert "Lời mời đang được gửi tới 1 hội viên" in texts(replies)
+    assert "Trân trọng kính mời" in texts(lead.inbox())
+    assert lan.inbox() == []
+    assert "Hiện chưa có buổi tập huấn nào" in texts(await lan.send("/trainings"))
+
+
+async def test_invitations_go_to_the_chosen_chapters_only(bot: BotUnderTest) -> None:
+    organiser, _lan, minh, _hoa = await organiser_and_cadres(bot)  # Minh is in Chi hội Khu phố 1 of Phường 2
+    first = await bot.member(4600, "Hồ Thị Mai", Role.CADRE, ward="Phường 2", chapter="Chi hội Khu phố 1")
+    second = await bot.member(4601, "Ngô Văn Sơn", Role.CADRE, ward="Phường 2", chapter="Chi hội Khu phố 2")
+    replies = await create_with_audience(organiser, "Một số chi hội", "Phường 2", "Chi hội Khu phố 1")
+    assert "Lời mời đang được gửi tới 2 hội viên" in texts(replies)
+    assert any("Mời: Chi hội Khu phố 1 (Phường 2)" in (m.get("text") or "") for m in organiser.history())
+    assert "Trân trọng kính mời" in texts(first.inbox()) and "Trân trọng kính mời" in texts(minh.inbox())
+    assert second.inbox() == []
