@@ -249,60 +249,81 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
     if draft is None or not parts:
         await answer_stale(update, t)
         return AUDIENCE
-    selection = draft.setdefault("audience", {"w": [], "r": [], "c": []})
     kind, value = parts
-    org = ctx.services.org
-    if kind == "a" and value == "all":
-        draft["audience"] = {"all": True}
-        await query.answer()
-        await query.edit_message_text(t.gettext("Invited: everyone."))
-        return await ask_capacity(update, ctx)
-    if kind == "a" and value == "done":
-        if not (selection.get("w") or selection.get("r") or selection.get("c")):
-            await query.answer(t.gettext("Choose at least one, or press Everyone."), show_alert=True)
-            return AUDIENCE
-        await query.answer()
-        await query.edit_message_text(t.gettext("Invited: {audience}").format(
-            audience=await audience_text(ctx, t, audience_from(draft))))
-        return await ask_capacity(update, ctx)
-    toggles = {"tw": "w", "tr": "r", "tc": "c"}
-    if kind in toggles:
-        key = toggles[kind]
-        item: object = value if key == "r" else callbacks.parse_int(value)
-        if item is None or (key == "r" and value not in {r.value for r in Role}):
+    if kind == "a" and value in ("all", "done"):
+        return await audience_finished(update, ctx, draft, everyone=value == "all")
+    selection = draft.setdefault("audience", {"w": [], "r": [], "c": []})
+    if kind in TOGGLES:
+        view = await toggle(ctx, selection, TOGGLES[kind], value)
+        if view is None:
             await answer_stale(update, t)
             return AUDIENCE
-        chosen = selection.setdefault(key, [])
-        if item in chosen:
-            chosen.remove(item)
-        else:
-            chosen.append(item)
-        if key == "c":
-            chapter = await org.chapter(int(value))
-            value = str(chapter.ward_id) if chapter else "0"
-            kind = "cw"
-        else:
-            kind, value = "a", key
+        kind, value = view
+    rows = await choice_rows(ctx, selection, kind, value)
     await query.answer()
-    if kind == "a" and value == "w":
-        wards = await org.wards()
-        rows = grid([(mark(w.id in selection["w"]) + w.name, callbacks.encode(P, "tw", w.id)) for w in wards], 3)
-    elif kind == "a" and value == "r":
-        rows = grid([(mark(r.value in selection["r"]) + role_label(t, r), callbacks.encode(P, "tr", r.value))
-                     for r in Role], 2)
-    elif kind == "a" and value == "c":
-        wards = await org.wards()
-        rows = grid([(w.name, callbacks.encode(P, "cw", w.id)) for w in wards], 3)
-    elif kind == "cw" and callbacks.parse_int(value):
-        chapters = await org.chapters(int(value))
-        rows = grid([(mark(c.id in selection["c"]) + c.name, callbacks.encode(P, "tc", c.id)) for c in chapters], 1)
-        rows.append([(t.gettext("« Other wards"), callbacks.encode(P, "a", "c"))])
-    else:
+    if rows is None:
         return AUDIENCE
     rows.append([(t.gettext("✔️ Done"), callbacks.encode(P, "a", "done"))])
     await query.edit_message_text(t.gettext("Tap to select or unselect, then press Done."),
                                   reply_markup=buttons(rows))
     return AUDIENCE
+
+
+TOGGLES = {"tw": "w", "tr": "r", "tc": "c"}
+
+
+async def audience_finished(update: Update, ctx: BotContext, draft: dict, *, everyone: bool) -> int:
+    query, t = update.callback_query, ctx.t
+    if everyone:
+        draft["audience"] = {"all": True}
+        await query.answer()
+        await query.edit_message_text(t.gettext("Invited: everyone."))
+        return await ask_capacity(update, ctx)
+    selection = draft.get("audience") or {}
+    if not (selection.get("w") or selection.get("r") or selection.get("c")):
+        await query.answer(t.gettext("Choose at least one, or press Everyone."), show_alert=True)
+        return AUDIENCE
+    await query.answer()
+    await query.edit_message_text(t.gettext("Invited: {audience}").format(
+        audience=await audience_text(ctx, t, audience_from(draft))))
+    return await ask_capacity(update, ctx)
+
+
+async def toggle(ctx: BotContext, selection: dict, key: str, value: str) -> tuple[str, str] | None:
+    """Select or unselect one ward, role or chapter; the list to show next, or None if the value is bad."""
+    item: object = value if key == "r" else callbacks.parse_int(value)
+    if item is None or (key == "r" and value not in {r.value for r in Role}):
+        return None
+    chapter = await ctx.services.org.chapter(int(value)) if key == "c" else None
+    if key == "c" and chapter is None:
+        return None
+    chosen = selection.setdefault(key, [])
+    if item in chosen:
+        chosen.remove(item)
+    else:
+        chosen.append(item)
+    return ("cw", str(chapter.ward_id)) if chapter else ("a", key)
+
+
+async def choice_rows(ctx: BotContext, selection: dict, kind: str,
+                      value: str) -> list[list[tuple[str, str]]] | None:
+    """The buttons for one list of choices, selected ones ticked."""
+    t, org = ctx.t, ctx.services.org
+    if kind == "a" and value == "w":
+        return grid([(mark(w.id in selection["w"]) + w.name, callbacks.encode(P, "tw", w.id))
+                     for w in await org.wards()], 3)
+    if kind == "a" and value == "r":
+        return grid([(mark(r.value in selection["r"]) + role_label(t, r), callbacks.encode(P, "tr", r.value))
+                     for r in Role], 2)
+    if kind == "a" and value == "c":
+        return grid([(w.name, callbacks.encode(P, "cw", w.id)) for w in await org.wards()], 3)
+    ward_id = callbacks.parse_int(value) if kind == "cw" else None
+    if ward_id is None:
+        return None
+    rows = grid([(mark(c.id in selection["c"]) + c.name, callbacks.encode(P, "tc", c.id))
+                 for c in await org.chapters(ward_id)], 1)
+    rows.append([(t.gettext("« Other wards"), callbacks.encode(P, "a", "c"))])
+    return rows
 
 
 def mark(selected: bool) -> str:
