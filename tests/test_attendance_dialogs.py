@@ -400,3 +400,15 @@ async def test_invitations_go_to_the_chosen_chapters_only(bot: BotUnderTest) -> 
     assert any("Mời: Chi hội Khu phố 1 (Phường 2)" in (m.get("text") or "") for m in organiser.history())
     assert "Trân trọng kính mời" in texts(first.inbox()) and "Trân trọng kính mời" in texts(minh.inbox())
     assert second.inbox() == []
+
+
+async def test_a_forwarded_invitation_pressed_by_a_stranger_registers_nothing(bot: BotUnderTest) -> None:
+    organiser, lan, *_ = await organiser_and_cadres(bot)
+    training_id = await session(bot, organiser)
+    await lan.send("/trainings")
+    message_id, data = lan.find_button("Đăng ký")
+    stranger = bot.person(4700, "Khách")
+    await stranger.send("/help")
+    await stranger.press_data(message_id, data, in_chat_of=lan)
+    assert "Các buổi tập huấn dành cho hội viên đã đăng ký." in lan.toasts()[-1]
+    assert await bot.services.attendance.participants(training_id) == []

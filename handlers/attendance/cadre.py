@@ -12,17 +12,18 @@ from bot.core.permissions import Action, can
 from bot.i18n import Translator
 from handlers import callbacks
 from handlers.attendance.common import answer_buttons, card, notify, notify_promoted, outcome_text
+from handlers.registry import N_
 from handlers.render import answer_stale, buttons, esc
 
 MAX_LISTED = 10
+MEMBERS_ONLY = N_("Training sessions are for registered members. Send /start to register with your chapter.")
 
 
 async def list_trainings(update: Update, ctx: BotContext) -> None:
     """/trainings: upcoming sessions with Register / Not attending buttons (organisers: every session)."""
     t, member = ctx.t, ctx.member
     if not can(member, Action.ATTEND_TRAINING):
-        await update.effective_message.reply_text(t.gettext(
-            "Training sessions are for registered members. Send /start to register with your chapter."))
+        await update.effective_message.reply_text(t.gettext(MEMBERS_ONLY))
         return
     manage = can(member, Action.MANAGE_TRAINING)
     views = await ctx.services.attendance.upcoming_for(member, include_all=True)
@@ -56,6 +57,9 @@ async def answer_pressed(update: Update, ctx: BotContext) -> None:
         result = await service.decline(ctx.member, training_id)
     if result.outcome is Outcome.NOT_FOUND or result.training is None:
         await answer_stale(update, t)
+        return
+    if result.outcome is Outcome.DENIED:
+        await query.answer(t.gettext(MEMBERS_ONLY), show_alert=True)
         return
     if result.outcome not in (Outcome.OK, Outcome.ALREADY_DONE):
         await query.answer(outcome_text(t, result.outcome), show_alert=True)
