@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.attendance import AttendanceService
 from bot.core.members import MemberService
 from bot.i18n import I18n
+from storage.attendance import SqliteAttendance
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -28,6 +30,7 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    attendance: AttendanceService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -48,6 +51,7 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
+            attendance=AttendanceService(SqliteAttendance(db), clock),
         )
 
     async def close(self) -> None:

@@ -27,6 +27,8 @@ class Action(StrEnum):
     CHANGE_ROLE = "change_role"
     VIEW_MEMBER_PHONE = "view_member_phone"
     LIST_MEMBERS = "list_members"
+    MANAGE_TRAINING = "manage_training"
+    ATTEND_TRAINING = "attend_training"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ RULES: dict[Action, Rule] = {
     Action.CHANGE_ROLE: Rule(),
     Action.VIEW_MEMBER_PHONE: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.LIST_MEMBERS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
+    Action.MANAGE_TRAINING: Rule(organiser=Reach.ALL),
+    Action.ATTEND_TRAINING: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
 }
 
 
