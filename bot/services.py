@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.members import MemberService
+from bot.core.reports import ReportService
 from bot.i18n import I18n
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
+from storage.reports import SqliteReports
 from storage.tasks import SqliteTasks
 
 
@@ -28,6 +30,7 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    reports: ReportService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -48,6 +51,7 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
+            reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
         )
 
     async def close(self) -> None:
