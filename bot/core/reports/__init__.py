@@ -18,6 +18,7 @@ from bot.core.reports.schedule import (
 )
 from bot.core.reports.service import (
     TASK_KIND,
+    ExportData,
     FileOutcome,
     FileResult,
     ReportService,
@@ -28,7 +29,7 @@ from bot.core.reports.service import (
 )
 
 __all__ = [
-    "TASK_KIND", "ChapterLine", "ChapterRow", "FileOutcome", "FileResult", "PastReport", "ReportConfig",
+    "TASK_KIND", "ChapterLine", "ExportData", "ChapterRow", "FileOutcome", "FileResult", "PastReport", "ReportConfig",
     "ReportRow", "ReportService", "ReportValues", "ReportingPeriod", "Rollup", "Rung", "Status", "Step",
     "StoredReport", "Target", "Totals", "WardRollup", "Warning_", "current_period", "deadline_of", "ladder",
     "parse_deadline", "period_from_key", "periods_between", "reporting_period", "roll_up", "sanity_warnings",

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.models import Chapter, Member, Role, Ward
-from bot.core.parsing import VN_TZ
+from bot.core.parsing import VN_TZ, Period
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.ports import Clock, OrgStore
 from bot.core.reports.rollup import ChapterRow, ReportRow, Rollup, roll_up
@@ -22,6 +22,7 @@ from bot.core.reports.schedule import (
     current_period,
     ladder,
     period_from_key,
+    periods_between,
     reporting_period,
     step_still_makes_sense,
     task_key,
@@ -65,6 +66,8 @@ class ReportStore(Protocol):
     async def excused(self, period_key: str) -> set[int]: ...
     async def set_excused(self, chapter_id: int, period_key: str, excused: bool, *, actor_id: int,
                           now: datetime) -> bool: ...
+    async def changes(self, report_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]: ...
+    async def filer_names(self, member_ids: Sequence[int]) -> dict[int, str]: ...
 
 
 class TaskPlanner(Protocol):
@@ -109,6 +112,20 @@ class Rung:
     step: Step
     period: ReportingPeriod
     missing: tuple[ChapterRow, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """Everything an export of a range of periods shows: each period's roll-up and every report with its history."""
+
+    periods: tuple[tuple[ReportingPeriod, Rollup], ...]
+    reports: tuple[StoredReport, ...]
+    changes: dict[int, list[dict[str, Any]]]
+    names: dict[int, str]
+    chapters: dict[int, ChapterRow]
+
+
+MAX_EXPORT_PERIODS = 60
 
 
 class ReportService:
@@ -280,3 +297,25 @@ class ReportService:
         rollup = await self.rollup(rp.key)
         assert rollup is not None
         return Rung(step_, rp, tuple(line.chapter for line in rollup.missing()))
+
+    async def export(self, actor: Member | None, first: Period, last: Period) -> ExportData | None:
+        """The data of an Excel export, for organisers and admins; None when not allowed or the range is wrong."""
+        if not can(actor, Action.EXPORT_REPORTS):
+            return None
+        config = await self._store.config()
+        periods = periods_between(first, last)
+        if not periods or len(periods) > MAX_EXPORT_PERIODS or first.kind is not config.kind:
+            return None
+        rows = await self.chapter_rows()
+        reports = await self._store.for_periods([p.label_key for p in periods])
+        rolled = []
+        for period in periods:
+            rp = reporting_period(period, config, self._tz)
+            period_reports = [ReportRow(r.chapter_id, r.new_members, r.total_members, r.filed_at)
+                              for r in reports if r.period_key == rp.key]
+            rolled.append((rp, roll_up(rows, period_reports, await self._store.excused(rp.key), rp.deadline)))
+        changes = await self._store.changes([r.id for r in reports])
+        actor_ids = [r.filed_by for r in reports if r.filed_by] + [
+            c["actor_id"] for history in changes.values() for c in history if c["actor_id"]]
+        return ExportData(tuple(rolled), tuple(reports), changes, await self._store.filer_names(actor_ids),
+                          {row.chapter_id: row for row in rows})
