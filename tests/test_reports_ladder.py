@@ -1,0 +1,115 @@
+"""The reminder ladder: chapters before the deadline, ward leads the day after, the district office three days
+after; only the missing, never twice, also across restarts, and only when it still makes sense."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.core.models import Role
+from tests.harness import VN, BotUnderTest, texts
+
+
+async def file_report(person, new: str = "3", total: str = "45") -> None:  # noqa: ANN001 - Person
+    await person.send("/report")
+    await person.send(new)
+    await person.send(total)
+    await person.press("Bỏ qua")
+    await person.press("Bỏ qua")
+    await person.press("Xác nhận")
+
+
+async def test_cadres_of_missing_chapters_are_reminded_on_the_morning_of_the_deadline(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3")
+    await file_report(lan)
+
+    await bot.advance(days=1, hours=22)  # Wednesday 25/11 07:00: not yet
+    assert binh.inbox() == []
+    await bot.advance(hours=1)  # 08:00 on the deadline day
+
+    reminder = texts(binh.inbox())
+    assert "Hôm nay là hạn chót: báo cáo hội viên mới của Chi hội Khu phố 3 cho tháng 11/2026" in reminder
+    assert lan.inbox() == []
+
+
+async def test_the_reminder_button_opens_the_report_for_that_chapter_and_period(bot: BotUnderTest) -> None:
+    binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3")
+    await bot.advance(days=2)
+    binh.inbox()
+    replies = await binh.press("Báo cáo ngay")
+    assert "Chi hội Khu phố 3 (Phường 5), tháng 11/2026" in texts(replies)
+
+
+async def test_escalation_to_ward_leads_then_to_the_district_office_names_only_missing_chapters(
+        bot: BotUnderTest) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    other_lead = await bot.member(3002, "Võ Thị Mai", Role.WARD_LEAD, ward="Phường 6")
+    office = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    await file_report(lan)
+    kp1 = await chapter_id(bot, "Phường 6", "Chi hội Khu phố 1")
+    await bot.services.reports.excuse(await member_of(bot, 5001), kp1, "2026-11")
+
+    await bot.advance(days=3)  # Thursday 26/11 09:00: the day after the deadline
+    escalation = texts(lead.inbox())
+    assert "Đã quá hạn báo cáo tháng 11/2026" in escalation
+    assert "Chi hội Khu phố 1" in escalation and "Chi hội Khu phố 3" in escalation
+    assert "Chi hội Khu phố 2" not in escalation
+    assert "Chi hội Khu phố 1" not in texts(other_lead.inbox())
+    assert office.inbox() == []
+
+    await bot.advance(days=2)  # Saturday 28/11 09:00: three days after
+    district = texts(office.inbox())
+    assert "chi hội chưa báo cáo tháng 11/2026" in district
+    assert "<b>Phường 5</b>" in district and "<b>Phường 6</b>" in district
+    assert lead.inbox() == [] and other_lead.inbox() == []
+
+
+async def test_a_restart_between_rungs_neither_doubles_nor_loses_a_reminder(bot: BotUnderTest) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    office = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
+    binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3")
+
+    await bot.advance(days=2)
+    assert len(binh.inbox()) == 1
+    await bot.restart()
+    await bot.advance(hours=1)
+    assert binh.inbox() == []
+
+    await bot.stop()
+    bot.clock.advance(timedelta(days=4))  # down across both escalations
+    await bot.start()
+    await bot.settle()
+    assert len(lead.inbox()) == 1
+    assert len(office.inbox()) == 1
+    await bot.restart()
+    await bot.advance(days=1)
+    assert lead.inbox() == [] and office.inbox() == [] and binh.inbox() == []
+
+
+async def test_a_reminder_due_while_down_is_dropped_once_the_deadline_has_passed(bot: BotUnderTest) -> None:
+    binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3")
+    await bot.stop()
+    bot.clock.set(datetime(2026, 11, 25, 21, 0, tzinfo=VN))  # down through the morning reminder and deadline
+    await bot.start()
+    await bot.settle()
+    assert binh.inbox() == []
+
+
+async def test_a_lead_nudges_a_missing_chapter_now_from_the_overview(bot: BotUnderTest) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3")
+    replies = await lead.send("/reports")
+    assert "❌ Chi hội Khu phố 3: chưa báo cáo" in texts(replies)
+    await lead.press("Nhắc Chi hội Khu phố 3")
+    assert "Đã gửi lời nhắc tới 1 cán bộ của Chi hội Khu phố 3." in lead.toasts()
+    assert "Trần Văn Minh nhắc bạn" in texts(binh.inbox())
+
+
+async def chapter_id(bot: BotUnderTest, ward: str, chapter: str) -> int:
+    ward_id = next(w.id for w in await bot.services.org.wards() if w.name == ward)
+    return next(c.id for c in await bot.services.org.chapters(ward_id) if c.name == chapter)
+
+
+async def member_of(bot: BotUnderTest, user_id: int):  # noqa: ANN201
+    return await bot.services.member_store.find_by_account("telegram", str(user_id))
