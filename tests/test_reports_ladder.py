@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core.models import Role
-from tests.harness import VN, BotUnderTest, texts
+from tests.harness import VN, BotUnderTest, Reply, texts
 
 
-async def file_report(person, new: str = "3", total: str = "45") -> None:  # noqa: ANN001 - Person
+async def file_report(person, new: str = "3", total: str = "45") -> list[Reply]:  # noqa: ANN001 - Person
+    """The whole dialog with no note and no photo; returns the bot's answer to Confirm."""
     await person.send("/report")
     await person.send(new)
     await person.send(total)
     await person.press("Bỏ qua")
     await person.press("Bỏ qua")
-    await person.press("Xác nhận")
+    return await person.press("Xác nhận")
 
 
 async def test_cadres_of_missing_chapters_are_reminded_on_the_morning_of_the_deadline(bot: BotUnderTest) -> None:
