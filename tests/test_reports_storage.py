@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -10,11 +11,12 @@ import pytest
 from bot.core.org import parse_org_csv
 from bot.core.parsing import PeriodKind
 from bot.core.reports import PastReport, ReportConfig, ReportValues
+from bot.sandbox.demo_reports import seed
 from storage.audit import history
 from storage.db import Database
 from storage.org import SqliteOrg
 from storage.reports import SqliteReports
-from tests.harness import SAMPLE_ORG
+from tests.harness import SAMPLE_ORG, BotUnderTest
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
@@ -70,3 +72,17 @@ async def test_the_database_refuses_negative_counts_and_unknown_chapters(store: 
         await store.save(1, "2026-11", ReportValues(-1, 4), actor_id=None, on_behalf=False, now=NOW)
     with pytest.raises(sqlite3.IntegrityError):
         await store.save(9999, "2026-11", ReportValues(1, 4), actor_id=None, on_behalf=False, now=NOW)
+
+
+async def test_the_sandbox_demo_seeds_both_periods_once(tmp_path: Path) -> None:
+    async with BotUnderTest.running(tmp_path) as bot:
+        now = bot.clock.now()
+        await seed(bot.services, now)
+        await seed(bot.services, now)
+        current = await bot.services.reports.rollup("2026-11")
+        previous = await bot.services.reports.rollup("2026-10")
+        assert current is not None and previous is not None
+        assert 30 <= current.district.reported <= 50 and 55 <= previous.district.reported <= 70
+        assert previous.district.on_time < previous.district.reported
+        count = await bot.services.db.fetch_value("SELECT COUNT(*) FROM chapter_reports")
+        assert count == current.district.reported + previous.district.reported
