@@ -60,6 +60,16 @@ class SqliteReports:
                                                                    "deadline_time": config.deadline_time.strftime(
                                                                        "%H:%M")}})
 
+    async def collecting_since(self, now: datetime) -> datetime:
+        """When chasing began; the first call records `now`."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE report_config SET collecting_since = ? WHERE id = 1 AND collecting_since IS NULL",
+                               (to_db_time(now),))
+            cur = await conn.execute("SELECT collecting_since FROM report_config WHERE id = 1")
+            row = await cur.fetchone()
+            await cur.close()
+        return from_db_time(row[0]) if row and row[0] else now
+
     @staticmethod
     async def _config_in(conn: Any) -> dict[str, Any] | None:
         cur = await conn.execute("SELECT period_kind, deadline_day, deadline_time FROM report_config WHERE id = 1")

@@ -33,7 +33,7 @@ async def test_a_cadre_files_the_current_month_one_question_at_a_time(bot: BotUn
 
     replies = await lan.press("Xác nhận")
     assert "✅ Đã lưu báo cáo. Xin cảm ơn!" in texts(replies)
-    report = await bot.services.reports._store.get(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
+    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
     assert report is not None and (report.new_members, report.total_members, report.on_behalf) == (3, 45, False)
 
 
@@ -86,7 +86,7 @@ async def test_filing_again_corrects_the_report_and_the_audit_log_keeps_old_and_
 
     rollup = await bot.services.reports.rollup("2026-11")
     assert rollup is not None and rollup.district.reported == 1 and rollup.district.new_members == 4
-    report = await bot.services.reports._store.get(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
+    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
     changes = await history(bot.services.db, "chapter_report", report.id)
     assert [c["action"] for c in changes] == ["report_filed", "report_corrected"]
     assert changes[1]["details"]["old"]["new_members"] == 3 and changes[1]["details"]["new"]["new_members"] == 4
@@ -105,7 +105,7 @@ async def test_the_read_back_mentions_an_existing_report_and_a_photo_is_kept(bot
     await lan.press("Xác nhận")
     replies = await lan.send("/report")
     assert "Đã báo cáo: 3 hội viên mới, tổng 45." in texts(replies)
-    report = await bot.services.reports._store.get(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
+    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
     assert report is not None and report.photo_file_id
 
 
@@ -121,7 +121,7 @@ async def test_a_ward_lead_files_on_behalf_of_a_chapter_of_their_ward(bot: BotUn
     await lead.press("Bỏ qua")
     await lead.press("Bỏ qua")
     await lead.press("Xác nhận")
-    report = await bot.services.reports._store.get(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 3"), "2026-11")
+    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 3"), "2026-11")
     assert report is not None and report.on_behalf and report.new_members == 2
 
 
@@ -136,15 +136,16 @@ async def test_an_organiser_files_for_any_chapter_by_ward_then_chapter(bot: BotU
 async def test_a_cadre_cannot_file_for_another_chapter_even_with_its_reminder_button(bot: BotUnderTest) -> None:
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 6", chapter="Chi hội Khu phố 1")
-    await bot.advance(days=2)
-    assert "Hôm nay là hạn chót" in texts(binh.inbox())
+    lead = await bot.member(3002, "Võ Thị Mai", Role.WARD_LEAD, ward="Phường 6")
+    await lead.send("/reports")
+    await lead.press("Nhắc Chi hội Khu phố 1")
     message_id, data = binh.find_button("Báo cáo ngay")
 
     replies = await lan.press_data(message_id, data, in_chat_of=binh)
 
     assert "Bạn chỉ được gửi báo cáo cho chi hội của mình." in texts(replies + binh.inbox())
     other = await chapter_id(bot, "Phường 6", "Chi hội Khu phố 1")
-    assert await bot.services.reports._store.get(other, "2026-11") is None
+    assert await bot.services.reports.report(other, "2026-11") is None
 
 
 async def test_visitors_are_refused_politely(bot: BotUnderTest) -> None:

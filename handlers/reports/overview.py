@@ -104,7 +104,7 @@ async def pressed(update: Update, ctx: BotContext) -> None:
 
 
 async def nudge(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingPeriod) -> None:
-    """Remind the cadres of a chapter that has not reported, now."""
+    """Remind the cadres of a chapter that has not reported, now (at most once an hour per chapter)."""
     query, t, services = update.callback_query, ctx.t, ctx.services
     chapter = await services.reports.may_nudge(ctx.member, chapter_id)
     if chapter is None:
@@ -124,7 +124,7 @@ async def nudge(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingP
             chapter=chapter.name), show_alert=True)
         return
     now = services.clock.now()
-    stamp = int(now.timestamp())
+    hour = int(now.timestamp()) // 3600
     messages = []
     for cadre in cadres:
         ct = services.i18n.translator(cadre.locale)
@@ -132,10 +132,13 @@ async def nudge(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingP
                           "sent yet. Deadline: {deadline}.").format(
             lead=esc(ctx.member.full_name), chapter=esc(chapter.name), period=period_label(ct, rp),
             deadline=ct.datetime(rp.deadline))
-        messages.append(OutgoingMessage(f"report:{rp.key}:nudge:{chapter_id}:{stamp}:to:{cadre.member_id}",
+        messages.append(OutgoingMessage(f"report:{rp.key}:nudge:{chapter_id}:{hour}:to:{cadre.member_id}",
                                         cadre.member_id, cadre.chat_id, text,
                                         markup=report_now_button(ct, chapter_id, rp.key)))
-    await services.outbox.enqueue(f"report:{rp.key}:nudge", messages, now=now)
+    if not await services.outbox.enqueue(f"report:{rp.key}:nudge", messages, now=now):
+        await query.answer(t.gettext("{chapter} was already reminded this hour.").format(chapter=chapter.name),
+                           show_alert=True)
+        return
     ctx.bot_data["delivery"].wake()
     await query.answer(t.ngettext("Reminder sent to {count} cadre of {chapter}.",
                                   "Reminder sent to {count} cadres of {chapter}.", len(cadres)).format(

@@ -26,11 +26,13 @@ CREATE TABLE report_excuses (
 );
 
 -- One row: the reporting period kind and its deadline (day within the period, local time of day).
+-- collecting_since: when the bot first planned reminders; chapters are chased from the first period starting then.
 CREATE TABLE report_config (
     id              INTEGER PRIMARY KEY CHECK (id = 1),
     period_kind     TEXT NOT NULL DEFAULT 'month' CHECK (period_kind IN ('month', 'week', 'quarter')),
     deadline_day    INTEGER NOT NULL DEFAULT 25 CHECK (deadline_day BETWEEN 1 AND 31),
     deadline_time   TEXT NOT NULL DEFAULT '20:00',
+    collecting_since TEXT,
     updated_by      INTEGER REFERENCES members(id),
     updated_at      TEXT
 );

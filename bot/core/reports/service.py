@@ -58,6 +58,7 @@ class ReportValues:
 class ReportStore(Protocol):
     async def config(self) -> ReportConfig: ...
     async def save_config(self, config: ReportConfig, *, actor_id: int | None, now: datetime) -> None: ...
+    async def collecting_since(self, now: datetime) -> datetime: ...
     async def get(self, chapter_id: int, period_key: str) -> StoredReport | None: ...
     async def save(self, chapter_id: int, period_key: str, values: ReportValues, *, actor_id: int,
                    on_behalf: bool, now: datetime) -> tuple[StoredReport, StoredReport | None]: ...
@@ -149,6 +150,10 @@ class ReportService:
         if period is None or period.kind is not config.kind:
             return None
         return reporting_period(period, config, self._tz)
+
+    async def report(self, chapter_id: int, period_key: str) -> StoredReport | None:
+        """A chapter's report for a period, if filed."""
+        return await self._store.get(chapter_id, period_key)
 
     async def chapters_to_file(self, actor: Member | None) -> list[Chapter]:
         """The chapters this member may report for: a cadre their own, a ward lead their ward's, organisers all."""
@@ -269,12 +274,19 @@ class ReportService:
 
     async def plan_ladders(self, now: datetime | None = None) -> int:
         """Plan the rungs of the current and the next period that are still ahead (idempotent: deterministic keys;
-        rungs already planned keep their time, so one that fell due during downtime still runs)."""
+        rungs already planned keep their time, so one that fell due during downtime still runs).
+
+        Chapters are chased from the first period that starts once the bot collects reports: a period already
+        under way when the bot was set up is collected and shown, but nobody is chased for it.
+        """
         now = now or self._clock.now()
+        since = (await self._store.collecting_since(now)).astimezone(self._tz).date()
         rp = await self.current_period(now)
         config = await self._store.config()
         planned = 0
         for period in (rp, reporting_period(rp.period.next(), config, self._tz)):
+            if period.start < since:
+                continue
             for step, due in ladder(period, self._tz):
                 if due <= now:
                     continue
