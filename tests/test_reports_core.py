@@ -15,7 +15,7 @@ from bot.core.reports import (
     ReportRow,
     Status,
     Step,
-    Warning_,
+    Concern,
     current_period,
     deadline_of,
     ladder,
@@ -153,15 +153,15 @@ def test_ordinary_numbers_need_no_confirmation() -> None:
 
 
 def test_more_new_members_than_total_asks_for_confirmation() -> None:
-    assert sanity_warnings(5, 3, []) == [Warning_.NEW_OVER_TOTAL]
+    assert sanity_warnings(5, 3, []) == [Concern.NEW_OVER_TOTAL]
 
 
 def test_numbers_far_outside_the_chapters_history_ask_for_confirmation() -> None:
     history = [PastReport("2026-09", 2, 40), PastReport("2026-10", 3, 42)]
-    assert Warning_.NEW_UNUSUAL in sanity_warnings(30, 72, history)
+    assert Concern.NEW_UNUSUAL in sanity_warnings(30, 72, history)
     assert sanity_warnings(13, 55, history) == []
-    assert sanity_warnings(3, 450, history) == [Warning_.TOTAL_UNUSUAL]
-    assert sanity_warnings(3, 20, history) == [Warning_.TOTAL_UNUSUAL]
+    assert sanity_warnings(3, 450, history) == [Concern.TOTAL_UNUSUAL]
+    assert sanity_warnings(3, 20, history) == [Concern.TOTAL_UNUSUAL]
 
 
 def test_negative_numbers_never_reach_the_checks() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import Any
 
@@ -127,7 +128,7 @@ async def send_export(update: Update, ctx: BotContext, first: Period, last: Peri
         await update.effective_message.reply_text(t.gettext(
             "That range of periods cannot be exported (the first must come before the last, at most 60 periods)."))
         return
-    content = workbook_bytes(data, t)
+    content = await asyncio.to_thread(workbook_bytes, data, t)  # seconds for a year: keep the bot responsive
     name = f"bao-cao-hoi-vien-{first.label_key}" + (f"_{last.label_key}" if last != first else "") + ".xlsx"
     await update.effective_message.reply_document(InputFile(content, filename=name), caption=t.gettext(
         "New-member reports: {periods}").format(periods=", ".join(period_label(t, rp) for rp, _ in data.periods[:3])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.parsing import PeriodKind
-from bot.core.reports import ChapterLine, ReportingPeriod, Status, Totals, Warning_
+from bot.core.reports import ChapterLine, ReportingPeriod, Status, Totals, Concern
 from bot.i18n import Translator
 from handlers.registry import N_
 from handlers.render import esc
@@ -14,9 +14,9 @@ KIND_LABELS = {
     PeriodKind.QUARTER: N_("quarterly"),
 }
 WARNING_TEXTS = {
-    Warning_.NEW_OVER_TOTAL: N_("⚠️ There are more new members than members in total."),
-    Warning_.NEW_UNUSUAL: N_("⚠️ The number of new members is much higher than in earlier reports."),
-    Warning_.TOTAL_UNUSUAL: N_("⚠️ The total is far from the last total plus the new members."),
+    Concern.NEW_OVER_TOTAL: N_("⚠️ There are more new members than members in total."),
+    Concern.NEW_UNUSUAL: N_("⚠️ The number of new members is much higher than in earlier reports."),
+    Concern.TOTAL_UNUSUAL: N_("⚠️ The total is far from the last total plus the new members."),
 }
 STATUS_ICONS = {Status.ON_TIME: "✅", Status.LATE: "🕒", Status.MISSING: "❌", Status.EXCUSED: "⏸"}
 

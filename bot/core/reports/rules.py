@@ -11,7 +11,7 @@ MAX_NOTE = 500
 UNUSUAL_MIN_GAP = 10
 
 
-class Warning_(StrEnum):
+class Concern(StrEnum):
     """A report that is possible but worth a second look before saving."""
 
     NEW_OVER_TOTAL = "new_over_total"
@@ -28,7 +28,7 @@ class PastReport:
     total_members: int
 
 
-def sanity_warnings(new_members: int, total_members: int, history: Sequence[PastReport]) -> list[Warning_]:
+def sanity_warnings(new_members: int, total_members: int, history: Sequence[PastReport]) -> list[Concern]:
     """Warnings for numbers that are allowed but surprising; the caller asks for confirmation.
 
     - more new members than members in total;
@@ -38,14 +38,14 @@ def sanity_warnings(new_members: int, total_members: int, history: Sequence[Past
     """
     if new_members < 0 or total_members < 0:
         raise ValueError("counts are never negative (parse_count refuses them)")
-    warnings: list[Warning_] = []
+    warnings: list[Concern] = []
     if new_members > total_members:
-        warnings.append(Warning_.NEW_OVER_TOTAL)
+        warnings.append(Concern.NEW_OVER_TOTAL)
     if history:
         highest = max(p.new_members for p in history)
         if new_members > max(3 * highest, highest + UNUSUAL_MIN_GAP):
-            warnings.append(Warning_.NEW_UNUSUAL)
+            warnings.append(Concern.NEW_UNUSUAL)
         expected = history[-1].total_members + new_members
         if abs(total_members - expected) > max(UNUSUAL_MIN_GAP, 0.3 * expected):
-            warnings.append(Warning_.TOTAL_UNUSUAL)
+            warnings.append(Concern.TOTAL_UNUSUAL)
     return warnings

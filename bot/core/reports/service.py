@@ -14,7 +14,7 @@ from bot.core.parsing import VN_TZ, Period
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.ports import Clock, OrgStore
 from bot.core.reports.rollup import ChapterRow, ReportRow, Rollup, roll_up
-from bot.core.reports.rules import MAX_COUNT, MAX_NOTE, PastReport, Warning_, sanity_warnings
+from bot.core.reports.rules import MAX_COUNT, MAX_NOTE, PastReport, Concern, sanity_warnings
 from bot.core.reports.schedule import (
     ReportConfig,
     ReportingPeriod,
@@ -182,7 +182,7 @@ class ReportService:
                       on_behalf=actor.chapter_id != chapter.id or actor.role is not Role.CADRE)
 
     async def warnings(self, chapter_id: int, period_key: str, new_members: int,
-                       total_members: int) -> list[Warning_]:
+                       total_members: int) -> list[Concern]:
         """Sanity checks against the chapter's earlier reports."""
         history = await self._store.history(chapter_id, before_key=period_key, limit=HISTORY_LENGTH)
         return sanity_warnings(new_members, total_members, history)
