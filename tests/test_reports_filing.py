@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.core.models import Role
+from bot.core.reports import ReportValues
 from storage.audit import history
+from storage.reports import SqliteReports
 from tests.harness import BotUnderTest, texts
 
 
@@ -166,3 +170,18 @@ async def test_a_closed_period_cannot_be_corrected(bot: BotUnderTest) -> None:
     await bot.advance(days=8)
     replies = await lan.press("Xác nhận")
     assert "Kỳ báo cáo đã đóng; không thể thay đổi báo cáo nữa." in texts(replies)
+
+
+async def test_numbers_far_outside_the_chapters_history_ask_for_confirmation(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    kp2 = await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2")
+    await SqliteReports(bot.services.db).save(kp2, "2026-10", ReportValues(2, 42), actor_id=None, on_behalf=False,
+                                              now=bot.clock.now() - timedelta(days=30))
+    await lan.send("/report")
+    await lan.send("40")
+    await lan.send("82")
+    await lan.press("Bỏ qua")
+    replies = await lan.press("Bỏ qua")
+    assert "⚠️ Số hội viên mới cao hơn nhiều so với các kỳ trước." in texts(replies)
+    replies = await lan.press("Đúng rồi, lưu lại")
+    assert "✅ Đã lưu báo cáo. Xin cảm ơn!" in texts(replies)

@@ -56,6 +56,11 @@ async def test_organisers_see_every_ward_with_rates_and_drill_down_and_excuse(bo
     rollup = await bot.services.reports.rollup("2026-11")
     assert rollup is not None and rollup.district.excused == 1 and rollup.district.expected == 78
 
+    replies = await hoa.press("↩️ Nhắc lại Chi hội Khu phố 1")
+    assert "❌ Chi hội Khu phố 1: chưa báo cáo" in texts(replies)
+    rollup = await bot.services.reports.rollup("2026-11")
+    assert rollup is not None and rollup.district.excused == 0
+
 
 async def test_a_ward_lead_cannot_drill_into_another_ward_with_a_forged_button(bot: BotUnderTest) -> None:
     hoa = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)

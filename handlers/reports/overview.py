@@ -64,12 +64,16 @@ def ward_view(ctx: BotContext, rp: ReportingPeriod, ward: WardRollup):  # noqa: 
     rows = []
     may_excuse = can(ctx.member, Action.EXCUSE_REPORT)
     for line in ward.chapters:
+        chapter_id = line.chapter.chapter_id
+        if line.status is Status.EXCUSED and may_excuse:
+            rows.append([(t.gettext("↩️ Chase {chapter} again").format(chapter=line.chapter.chapter_name),
+                          callbacks.encode(PREFIX, "u", chapter_id, rp.key))])
         if line.status is not Status.MISSING:
             continue
         row = [(t.gettext("🔔 Remind {chapter}").format(chapter=line.chapter.chapter_name),
-                callbacks.encode(PREFIX, "n", line.chapter.chapter_id, rp.key))]
+                callbacks.encode(PREFIX, "n", chapter_id, rp.key))]
         if may_excuse:
-            row.append((t.gettext("⏸ Excuse"), callbacks.encode(PREFIX, "e", line.chapter.chapter_id, rp.key)))
+            row.append((t.gettext("⏸ Excuse"), callbacks.encode(PREFIX, "e", chapter_id, rp.key)))
         rows.append(row)
     return "\n".join(lines), buttons(rows) if rows else None
 
@@ -78,7 +82,7 @@ async def pressed(update: Update, ctx: BotContext) -> None:
     """Drill down into a ward, nudge or excuse a chapter, or export: authorised again for the presser."""
     query, t = update.callback_query, ctx.t
     parts = callbacks.decode(query.data, PREFIX, 3)
-    target = callbacks.parse_int(parts[1]) if parts and parts[0] in ("w", "n", "e", "x") else None
+    target = callbacks.parse_int(parts[1]) if parts and parts[0] in ("w", "n", "e", "u", "x") else None
     rp = await ctx.services.reports.period(parts[2]) if parts and target is not None else None
     if parts is None or target is None or rp is None:
         await answer_stale(update, t)
@@ -95,8 +99,8 @@ async def pressed(update: Update, ctx: BotContext) -> None:
         await update.effective_message.reply_text(text, reply_markup=markup)
     elif action == "n":
         await nudge(update, ctx, target, rp)
-    elif action == "e":
-        await excuse(update, ctx, target, rp)
+    elif action in ("e", "u"):
+        await excuse(update, ctx, target, rp, excused=action == "e")
     else:
         from handlers.reports.export import send_export
 
@@ -149,16 +153,22 @@ def report_now_button(t, chapter_id: int, period_key: str) -> dict:  # noqa: ANN
     return buttons([[(t.gettext("📝 Report now"), callbacks.encode(START_PREFIX, chapter_id, period_key))]]).to_dict()
 
 
-async def excuse(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingPeriod) -> None:
-    """An organiser excuses a missing chapter for the period: no more chasing, not counted missing."""
+async def excuse(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingPeriod, *, excused: bool) -> None:
+    """An organiser excuses a missing chapter for the period (no more chasing, not counted missing), or takes the
+    excuse back."""
     query, t = update.callback_query, ctx.t
-    outcome = await ctx.services.reports.excuse(ctx.member, chapter_id, rp.key)
+    outcome = await ctx.services.reports.excuse(ctx.member, chapter_id, rp.key, excused=excused)
     if outcome is FileOutcome.DENIED or outcome is FileOutcome.NOT_FOUND:
         await query.answer(t.gettext("Only organisers can excuse a chapter."), show_alert=True)
         return
     chapter = await ctx.services.org.chapter(chapter_id)
-    await query.answer(t.gettext("{chapter} is excused for {period}.").format(
-        chapter=chapter.name if chapter else "", period=period_label(t, rp)), show_alert=True)
+    name = chapter.name if chapter else ""
+    if excused:
+        await query.answer(t.gettext("{chapter} is excused for {period}.").format(
+            chapter=name, period=period_label(t, rp)), show_alert=True)
+    else:
+        await query.answer(t.gettext("{chapter} is expected to report for {period} again.").format(
+            chapter=name, period=period_label(t, rp)), show_alert=True)
     rollup = await ctx.services.reports.view(ctx.member, rp.key, ward_id=chapter.ward_id if chapter else None)
     ward = rollup.ward(chapter.ward_id) if rollup and chapter else None
     if ward is not None:
