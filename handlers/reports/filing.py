@@ -18,7 +18,7 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.core.parsing import ParseError, ParseReason, limit_text, parse_count
 from bot.core.permissions import Action, Reach, can, reach_of
-from bot.core.reports import FileOutcome, ReportValues, Target
+from bot.core.reports import FileOutcome, FileResult, ReportValues, Target
 from bot.core.reports.rules import MAX_COUNT, MAX_NOTE
 from handlers import callbacks
 from handlers.common import menu_for
@@ -299,13 +299,13 @@ async def confirm_or_edit(update: Update, ctx: BotContext) -> int:
     return ConversationHandler.END
 
 
-def outcome_text(ctx: BotContext, result) -> str:  # noqa: ANN001 - FileResult
+def outcome_text(ctx: BotContext, result: FileResult) -> str:
     t = ctx.t
     if result.outcome is FileOutcome.FILED:
         if result.on_time:
             return t.gettext("✅ Report saved. Thank you!")
         return t.gettext("✅ Report saved (after the deadline). Thank you!")
-    if result.outcome is FileOutcome.UPDATED:
+    if result.outcome is FileOutcome.UPDATED and result.previous and result.report:
         return t.gettext("✅ Report corrected: was {old_new} new, total {old_total}; now {new} new, total "
                          "{total}.").format(old_new=t.number(result.previous.new_members),
                                             old_total=t.number(result.previous.total_members),

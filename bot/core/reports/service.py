@@ -115,6 +115,11 @@ class Rung:
     missing: tuple[ChapterRow, ...] = field(default_factory=tuple)
 
 
+def on_behalf(actor: Member, chapter: Chapter) -> bool:
+    """Filed by someone other than a cadre of the chapter itself (a ward lead, an organiser)."""
+    return actor.chapter_id != chapter.id or actor.role is not Role.CADRE
+
+
 @dataclass(frozen=True)
 class ExportData:
     """Everything an export of a range of periods shows: each period's roll-up and every report with its history."""
@@ -179,7 +184,7 @@ class ReportService:
         if rp is None:
             return None
         return Target(chapter, await self._org.ward(chapter.ward_id), rp, await self._store.get(chapter.id, rp.key),
-                      on_behalf=actor.chapter_id != chapter.id or actor.role is not Role.CADRE)
+                      on_behalf=on_behalf(actor, chapter))
 
     async def warnings(self, chapter_id: int, period_key: str, new_members: int,
                        total_members: int) -> list[Concern]:
@@ -209,9 +214,8 @@ class ReportService:
                                      existing.photo_file_id) == (values.new_members, values.total_members,
                                                                  values.note, values.photo_file_id):
             return FileResult(FileOutcome.UNCHANGED, existing, existing, rp.on_time(existing.filed_at))
-        on_behalf = actor.chapter_id != chapter.id or actor.role is not Role.CADRE
         report, previous = await self._store.save(chapter.id, rp.key, values, actor_id=actor.id,
-                                                  on_behalf=on_behalf, now=now)
+                                                  on_behalf=on_behalf(actor, chapter), now=now)
         outcome = FileOutcome.FILED if previous is None else FileOutcome.UPDATED
         return FileResult(outcome, report, previous, rp.on_time(report.filed_at))
 
