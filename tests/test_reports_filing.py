@@ -23,7 +23,7 @@ async def test_a_cadre_files_the_current_month_one_question_at_a_time(bot: BotUn
 
     replies = await lan.send("📝 Báo cáo hội viên mới")
     assert "Chi hội Khu phố 2 (Phường 5), tháng 11/2026" in texts(replies)
-    assert "Hạn nộp: Thứ tư, 25/11/2026 20:00" in texts(replies)
+    assert "Hạn nộp: Thứ Tư, 25/11/2026 20:00" in texts(replies)
     assert "có thêm bao nhiêu hội viên mới" in texts(replies)
 
     replies = await lan.send("ba người")

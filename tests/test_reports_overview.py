@@ -31,7 +31,7 @@ async def test_a_ward_lead_sees_their_wards_chapters_reported_or_missing(bot: Bo
 async def test_a_late_report_is_marked_late(bot: BotUnderTest) -> None:
     lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
-    await bot.advance(days=2, hours=11)  # 25/11 20:00 has passed
+    await bot.advance(days=2, hours=12)  # 25/11 21:00: the deadline has passed
     assert "✅ Đã lưu báo cáo (sau hạn nộp). Xin cảm ơn!" in texts(await file_report(lan))
     replies = await lead.send("/reports")
     assert "🕒 Chi hội Khu phố 2: 3 mới, tổng 45 (nộp muộn)" in texts(replies)

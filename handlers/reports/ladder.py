@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any, Protocol
 
 from telegram.ext import Application
 
@@ -15,7 +16,13 @@ from handlers.render import esc, split_message
 from handlers.reports.overview import report_now_button
 from handlers.reports.texts import period_label
 from storage.outbox import OutgoingMessage
-from storage.tasks import Task
+
+
+class Task(Protocol):
+    """The due task the scheduler hands over (storage.tasks.Task)."""
+
+    key: str
+    payload: dict[str, Any]
 
 
 async def run_rung(app: Application, task: Task) -> None:
