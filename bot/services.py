@@ -8,12 +8,14 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.core.attendance import AttendanceService
 from bot.core.members import MemberService
+from bot.core.reports import ReportService
 from bot.i18n import I18n
 from storage.attendance import SqliteAttendance
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
+from storage.reports import SqliteReports
 from storage.tasks import SqliteTasks
 
 
@@ -31,6 +33,7 @@ class Services:
     tasks: SqliteTasks
     outbox: SqliteOutbox
     attendance: AttendanceService
+    reports: ReportService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -52,6 +55,7 @@ class Services:
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
             attendance=AttendanceService(SqliteAttendance(db), clock),
+            reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
         )
 
     async def close(self) -> None:
