@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.members import MemberService
+from bot.core.seminar_service import SeminarService
 from bot.i18n import I18n
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
+from storage.seminars import SqliteSeminars
 from storage.tasks import SqliteTasks
 
 
@@ -28,6 +30,7 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    seminars: SeminarService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -48,6 +51,7 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
+            seminars=SeminarService(SqliteSeminars(db), member_store, clock),
         )
 
     async def close(self) -> None:
