@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.models import Role
 from bot.core.seminars import Rsvp
@@ -166,3 +166,16 @@ async def test_the_attachment_goes_with_every_invitation(bot: BotUnderTest) -> N
     await create_seminar(bot, organiser, attachment=b"%PDF-1.4 chuong trinh")
     documents = [r for r in minh.inbox() if r.method == "sendDocument"]
     assert len(documents) == 1 and "Tài liệu cho buổi tọa đàm" in documents[0].text
+
+
+async def test_the_sandbox_demo_plans_one_seminar_four_days_ahead_with_some_answers(bot: BotUnderTest) -> None:
+    from bot.sandbox.demo_seminars import seed
+
+    await people(bot)
+    await seed(bot.services, bot.clock.now())
+    await seed(bot.services, bot.clock.now())
+    seminars = await bot.services.seminars.upcoming()
+    assert len(seminars) == 1
+    assert timedelta(days=3) < seminars[0].starts_at - bot.clock.now() < timedelta(days=5)
+    answers = [i.rsvp for i in await bot.services.seminars.invitees(seminars[0].id)]
+    assert answers.count(Rsvp.YES) == 2 and answers.count(Rsvp.NO) == 1 and Rsvp.PENDING in answers
