@@ -97,9 +97,11 @@ class SqliteSeminars:
             (to_db_time(now),))
         return [_seminar(r) for r in rows]
 
-    async def open_seminars(self) -> list[Seminar]:
-        """Every scheduled seminar (its tasks decide themselves what is still worth doing)."""
-        rows = await self._db.fetch_all(f"SELECT {_COLUMNS} FROM seminars WHERE status = 'scheduled' ORDER BY id")
+    async def open_seminars(self, ending_after: datetime) -> list[Seminar]:
+        """Scheduled seminars not yet over by `ending_after` (their tasks decide what is still worth doing)."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM seminars WHERE status = 'scheduled' AND ends_at > ? ORDER BY id",
+            (to_db_time(ending_after),))
         return [_seminar(r) for r in rows]
 
     async def invitees(self, seminar_id: int) -> list[Invitee]:

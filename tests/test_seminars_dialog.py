@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.core.models import Role
 from bot.core.seminars import Rsvp
@@ -179,3 +184,55 @@ async def test_the_sandbox_demo_plans_one_seminar_four_days_ahead_with_some_answ
     assert timedelta(days=3) < seminars[0].starts_at - bot.clock.now() < timedelta(days=5)
     answers = [i.rsvp for i in await bot.services.seminars.invitees(seminars[0].id)]
     assert answers.count(Rsvp.YES) == 2 and answers.count(Rsvp.NO) == 1 and Rsvp.PENDING in answers
+
+
+async def test_a_cadre_pressing_an_organisers_cancel_buttons_changes_nothing(bot: BotUnderTest) -> None:
+    organiser, minh, _hoa, _chau, lan = await people(bot)
+    seminar_id = await create_seminar(bot, organiser)
+    await organiser.send("/seminars")
+    await organiser.press("Hủy tọa đàm")
+    message_id, data = organiser.find_button("Đồng ý hủy")
+    minh.inbox()
+
+    await lan.press_data(message_id, data, in_chat_of=organiser)
+    nudge_id, nudge_data = organiser.find_button("Nhắc người chưa trả lời")
+    await lan.press_data(nudge_id, nudge_data, in_chat_of=organiser)
+
+    assert organiser.toasts().count("Chỉ cán bộ tổ chức mới được quản lý tọa đàm.") == 2
+    seminar = await bot.services.seminars.get(seminar_id)
+    assert seminar is not None and seminar.is_open and seminar.nudges == 0
+    assert minh.inbox() == []
+
+
+async def test_a_topic_that_is_too_long_is_refused_politely(bot: BotUnderTest) -> None:
+    organiser, *_ = await people(bot)
+    await organiser.send("/newseminar")
+    replies = await organiser.send("Tọa đàm " * 40)
+    assert "Xin vui lòng nhập chủ đề không quá 200 ký tự." in texts(replies)
+    replies = await organiser.send("/cancel")
+    assert "Đã dừng. Không có gì thay đổi." in texts(replies)
+    assert await bot.services.seminars.upcoming() == []
+
+
+@pytest.fixture
+def server_in_new_york() -> Iterator[None]:
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
+
+
+async def test_times_are_vietnamese_whatever_the_servers_time_zone(server_in_new_york: None,
+                                                                    bot: BotUnderTest) -> None:
+    organiser, minh, *_ = await people(bot)
+    seminar_id = await create_seminar(bot, organiser, when="27/11 8h")
+    assert "Thứ sáu, 27/11/2026 08:00–10:00" in texts(minh.inbox())
+    seminar = await bot.services.seminars.get(seminar_id)
+    assert seminar is not None and seminar.starts_at == datetime(2026, 11, 27, 1, 0, tzinfo=UTC)

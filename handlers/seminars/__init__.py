@@ -1,4 +1,9 @@
-"""Seminars (tọa đàm): organisers create and manage them; invitees answer; reminders are durable tasks."""
+"""Seminars (tọa đàm): organisers create and manage them; invitees answer; reminders are durable tasks.
+
+After the seminar, those who said they would attend get one feedback question (1–5). Attendance check-in
+is not wired in: the trainings check-in (issue 4) could record who actually came, but it belongs to another
+feature and is not integrated here.
+"""
 
 from __future__ import annotations
 

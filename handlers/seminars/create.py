@@ -59,8 +59,6 @@ async def start(update: Update, ctx: BotContext) -> int:
     if not can(ctx.member, Action.MANAGE_SEMINARS):
         await update.effective_message.reply_text(t.gettext("Only the organisers can create seminars."))
         return ConversationHandler.END
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     ctx.user_data[DRAFT] = {"audience": {}, "host_ward_ids": []}
     await update.effective_message.reply_text(t.gettext(
         "<b>New seminar</b> (send /cancel to stop at any time)\nWhat is the topic of the seminar?"))
