@@ -104,6 +104,15 @@ class SqliteSeminars:
             (to_db_time(ending_after),))
         return [_seminar(r) for r in rows]
 
+    async def invitations(self, member_id: int, now: datetime) -> list[tuple[Seminar, Rsvp]]:
+        """Upcoming seminars this member is invited to (and has not handed over), with their answer."""
+        columns = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
+        rows = await self._db.fetch_all(
+            f"SELECT {columns}, i.rsvp AS answer FROM seminars s JOIN seminar_invitees i ON i.seminar_id = s.id "
+            "WHERE i.member_id = ? AND i.rsvp != 'delegated' AND s.status = 'scheduled' AND s.starts_at > ? "
+            "ORDER BY s.starts_at, s.id", (member_id, to_db_time(now)))
+        return [(_seminar(r), Rsvp(r["answer"])) for r in rows]
+
     async def invitees(self, seminar_id: int) -> list[Invitee]:
         """Invitees with their names and wards, by name."""
         rows = await self._db.fetch_all(

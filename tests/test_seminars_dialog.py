@@ -236,3 +236,16 @@ async def test_times_are_vietnamese_whatever_the_servers_time_zone(server_in_new
     assert "Thứ sáu, 27/11/2026 08:00–10:00" in texts(minh.inbox())
     seminar = await bot.services.seminars.get(seminar_id)
     assert seminar is not None and seminar.starts_at == datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+
+
+async def test_an_invitee_finds_their_invitations_and_changes_the_answer_there(bot: BotUnderTest) -> None:
+    organiser, minh, _hoa, chau, _lan = await people(bot)
+    seminar_id = await create_seminar(bot, organiser)
+    await minh.press("Tham dự")
+
+    replies = await minh.send("/myseminars")
+    assert "Xây dựng xã hội học tập ở khu phố" in texts(replies) and "Bạn đã trả lời: tham dự." in texts(replies)
+    await minh.press("Không tham dự", message_id=replies[-1].message_id)
+    answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
+    assert answers["Trần Văn Minh"] is Rsvp.NO
+    assert "Bạn chưa có giấy mời tọa đàm nào sắp tới." in texts(await chau.send("/myseminars"))

@@ -28,6 +28,7 @@ class Action(StrEnum):
     VIEW_MEMBER_PHONE = "view_member_phone"
     LIST_MEMBERS = "list_members"
     MANAGE_SEMINARS = "manage_seminars"
+    ANSWER_SEMINARS = "answer_seminars"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ RULES: dict[Action, Rule] = {
     Action.VIEW_MEMBER_PHONE: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.LIST_MEMBERS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
+    Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
 }
 
 

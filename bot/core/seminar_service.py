@@ -37,6 +37,7 @@ class SeminarStore(Protocol):
     async def get(self, seminar_id: int) -> Seminar | None: ...
     async def upcoming(self, now: datetime) -> list[Seminar]: ...
     async def open_seminars(self, ending_after: datetime) -> list[Seminar]: ...
+    async def invitations(self, member_id: int, now: datetime) -> list[tuple[Seminar, Rsvp]]: ...
     async def invitees(self, seminar_id: int) -> list[Invitee]: ...
     async def invitee(self, seminar_id: int, member_id: int) -> Invitee | None: ...
     async def set_rsvp(self, seminar_id: int, member_id: int, rsvp: Rsvp, *, now: datetime) -> None: ...
@@ -143,6 +144,12 @@ class SeminarService:
     async def invitees(self, seminar_id: int) -> list[Invitee]:
         return await self._store.invitees(seminar_id)
 
+    async def my_invitations(self, actor: Member | None) -> list[tuple[Seminar, Rsvp]]:
+        """The upcoming seminars this member is invited to, with their current answer."""
+        if actor is None or not can(actor, Action.ANSWER_SEMINARS):
+            return []
+        return await self._store.invitations(actor.id, self._clock.now())
+
     async def invitee(self, seminar_id: int, member_id: int) -> Invitee | None:
         return await self._store.invitee(seminar_id, member_id)
 
@@ -152,6 +159,8 @@ class SeminarService:
         invitee = await self._store.invitee(seminar_id, actor.id) if actor and seminar else None
         now = self._clock.now()
         outcome = check_rsvp(seminar, invitee, rsvp, now)
+        if seminar is not None and not can(actor, Action.ANSWER_SEMINARS):
+            outcome = RsvpOutcome.DENIED
         if outcome is RsvpOutcome.OK and rsvp is Rsvp.DELEGATED:
             outcome = RsvpOutcome.INVALID
         if outcome is RsvpOutcome.OK:
@@ -163,12 +172,16 @@ class SeminarService:
         """Before asking for a name: is this member still able to send someone in their place?"""
         seminar = await self._store.get(seminar_id)
         invitee = await self._store.invitee(seminar_id, actor.id) if actor and seminar else None
+        if seminar is not None and not can(actor, Action.ANSWER_SEMINARS):
+            return SeminarResult(RsvpOutcome.DENIED, seminar)
         return SeminarResult(check_rsvp(seminar, invitee, Rsvp.DELEGATED, self._clock.now()), seminar)
 
     async def delegate(self, actor: Member | None, seminar_id: int, replacement_id: int) -> SeminarResult:
         """The invitee names a replacement, who is invited in turn."""
         seminar = await self._store.get(seminar_id)
         invitee = await self._store.invitee(seminar_id, actor.id) if actor and seminar else None
+        if seminar is not None and not can(actor, Action.ANSWER_SEMINARS):
+            return SeminarResult(RsvpOutcome.DENIED, seminar)
         replacement = await self._members.get(replacement_id)
         if replacement is None or not replacement.is_active:
             return SeminarResult(RsvpOutcome.NOT_FOUND, seminar)

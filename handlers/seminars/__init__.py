@@ -28,6 +28,7 @@ COMMANDS = (
     CommandSpec("seminars", N_("Upcoming seminars and who is coming"), Action.MANAGE_SEMINARS),
     CommandSpec("newseminar", N_("Create a seminar and invite people"), Action.MANAGE_SEMINARS),
     CommandSpec("seminarreminders", N_("When seminar reminders are sent"), Action.MANAGE_SEMINARS),
+    CommandSpec("myseminars", N_("Seminars you are invited to"), Action.ANSWER_SEMINARS),
 )
 MENU_LABEL = N_("🎤 Seminars")
 MENU = (MenuEntry(MENU_LABEL, Action.MANAGE_SEMINARS, 40),)
@@ -78,6 +79,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("seminars", manage.overview))
     app.add_handler(MessageHandler(menu_filter(app, MENU_LABEL), manage.overview))
     app.add_handler(CommandHandler("seminarreminders", manage.reminder_offsets))
+    app.add_handler(CommandHandler("myseminars", respond.my_invitations))
     app.add_handler(CallbackQueryHandler(respond.rsvp_pressed, pattern=callbacks.pattern("semr")))
     app.add_handler(CallbackQueryHandler(respond.replacement_chosen, pattern=callbacks.pattern("semp")))
     app.add_handler(CallbackQueryHandler(respond.rating_pressed, pattern=callbacks.pattern("semf")))

@@ -11,11 +11,14 @@ from bot.core.text import fold
 from bot.scheduler import run_due_tasks
 from handlers import callbacks
 from handlers.render import answer_stale, buttons, esc
+from handlers.seminars import texts
 from handlers.seminars.create import REPLACEMENT_NAME
 
 REPLACING = "seminar_replacing"
 MAX_SEARCH_RESULTS = 8
 ANSWERS = {"y": Rsvp.YES, "n": Rsvp.NO}
+ANSWER_LABELS = {Rsvp.YES: "✅", Rsvp.NO: "❌", Rsvp.PENDING: "⏳"}
+MAX_LISTED = 10
 
 
 def refusal(ctx: BotContext, outcome: RsvpOutcome) -> str:
@@ -28,6 +31,7 @@ def refusal(ctx: BotContext, outcome: RsvpOutcome) -> str:
                                         "Thank you!"),
         RsvpOutcome.ALREADY_INVITED: t.gettext("That person is already invited."),
         RsvpOutcome.INVALID: t.gettext("Please choose someone else."),
+        RsvpOutcome.DENIED: t.gettext("Only active members can answer invitations."),
     }.get(outcome, t.gettext("This button is no longer valid."))
 
 
@@ -129,3 +133,22 @@ async def rating_pressed(update: Update, ctx: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_text(t.gettext("Thank you for your feedback: {rating}/5.").format(rating=rating))
+
+
+async def my_invitations(update: Update, ctx: BotContext) -> None:
+    """/myseminars: the seminars I am invited to, my answer, and the buttons to change it."""
+    t = ctx.t
+    invitations = await ctx.services.seminars.my_invitations(ctx.member)
+    if not invitations:
+        await update.effective_message.reply_text(t.gettext("You have no upcoming seminar invitations."))
+        return
+    for seminar, answer in invitations[:MAX_LISTED]:
+        if answer is Rsvp.YES:
+            line = t.gettext("Your answer: attending.")
+        elif answer is Rsvp.NO:
+            line = t.gettext("Your answer: not attending.")
+        else:
+            line = t.gettext("You have not answered yet.")
+        await update.effective_message.reply_text(
+            texts.details(t, seminar) + "\n\n" + ANSWER_LABELS[answer] + " " + line,
+            reply_markup=texts.rsvp_markup(t, seminar.id))
