@@ -175,3 +175,21 @@ async def test_organisers_configure_the_reminder_offsets_in_chat(bot: BotUnderTe
     replies = await organiser.send("/seminarreminders 45 ngày")
     assert "Tôi chưa hiểu." in texts(replies)
     assert await bot.services.seminars.reminder_offsets() == (timedelta(days=2), timedelta(minutes=30))
+
+
+async def test_a_reminder_task_run_twice_after_a_crash_sends_nothing_twice(bot: BotUnderTest) -> None:
+    from handlers.seminars.jobs import remind
+
+    _organiser, minh, _hoa, lan, seminar_id = await setup(bot)
+    bot.clock.advance(STARTS - timedelta(days=1) - bot.clock.now())
+    task = next(t for t in await bot.services.tasks.pending(f"seminar:{seminar_id}:")
+                if t.key.endswith(":remind:86400"))
+    assert bot.app is not None
+    await remind(bot.app, task)
+    await remind(bot.app, task)  # the crash came before the task was marked done
+    await bot.settle()
+
+    assert len(sent(bot, minh, "sendDocument", "Nhắc lịch tọa đàm")) == 1
+    assert len(sent(bot, lan, "sendMessage", "Xin trả lời giấy mời")) == 1
+    statuses = [row["status"] for row in await bot.services.outbox.rows(f"seminar:{seminar_id}")]
+    assert statuses == ["sent"] * 6  # 3 invitations, 2 reminders (Minh, Lan), the organiser's summary
