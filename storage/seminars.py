@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.core.seminars import (
+    ANNOUNCE,
     Audience,
     Invitee,
     PlannedTask,
@@ -51,9 +52,14 @@ async def _plan_all(conn: aiosqlite.Connection, tasks: Sequence[PlannedTask], no
         await plan_in(conn, task.key, task.kind, task.due_at, task.payload, now=now)
 
 
-async def _cancel_pending(conn: aiosqlite.Connection, prefix: str) -> None:
-    await conn.execute("UPDATE scheduled_tasks SET status = 'cancelled' WHERE status = 'pending' "
-                       "AND substr(key, 1, ?) = ?", (len(prefix), prefix))
+async def _cancel_pending(conn: aiosqlite.Connection, prefix: str, *, keep_invitations: bool = False) -> None:
+    """Drop pending tasks under a key prefix (invitations not yet sent may be kept: they show current details)."""
+    sql = "UPDATE scheduled_tasks SET status = 'cancelled' WHERE status = 'pending' AND substr(key, 1, ?) = ?"
+    params: list[object] = [len(prefix), prefix]
+    if keep_invitations:
+        sql += " AND kind != ?"
+        params.append(ANNOUNCE)
+    await conn.execute(sql, params)
 
 
 class SqliteSeminars:
@@ -159,7 +165,7 @@ class SqliteSeminars:
                 "UPDATE seminars SET starts_at = ?, ends_at = ?, version = ?, updated_at = ? WHERE id = ?",
                 (to_db_time(seminar.starts_at), to_db_time(seminar.ends_at), seminar.version, to_db_time(now),
                  seminar.id))
-            await _cancel_pending(conn, f"seminar:{seminar.id}:v")
+            await _cancel_pending(conn, f"seminar:{seminar.id}:v", keep_invitations=True)
             await _plan_all(conn, tasks, now)
             await audit.record(conn, at=now, actor_id=actor_id, action="reschedule_seminar", entity="seminar",
                                entity_id=seminar.id, details={"starts_at": to_db_time(seminar.starts_at)})

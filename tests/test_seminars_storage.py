@@ -104,6 +104,7 @@ async def test_rescheduling_drops_pending_reminders_and_plans_the_new_ones(world
     assert result.seminar.ends_at == STARTS + timedelta(days=7, hours=2)
     keys = [t.key for t in await world.tasks.pending(f"seminar:{seminar.id}:")]
     assert all(":v1:" in k or k.endswith(":v0:invite") for k in keys)
+    assert f"seminar:{seminar.id}:v0:invite" in keys  # invitations not yet sent still go out (with the new time)
     assert f"seminar:{seminar.id}:v1:moved" in keys
     old = await world.tasks.get(f"seminar:{seminar.id}:v0:remind:86400")
     assert old is not None and old["status"] == "cancelled"
