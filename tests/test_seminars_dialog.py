@@ -249,3 +249,23 @@ async def test_an_invitee_finds_their_invitations_and_changes_the_answer_there(b
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
     assert answers["Trần Văn Minh"] is Rsvp.NO
     assert "Bạn chưa có giấy mời tọa đàm nào sắp tới." in texts(await chau.send("/myseminars"))
+
+
+async def test_each_invitee_reads_the_invitation_in_their_own_language(bot: BotUnderTest) -> None:
+    organiser = await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER)
+    await bot.member(5001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 1")
+    await bot.member(5002, "Lê Thị Hoa", Role.WARD_LEAD, ward="Phường 2")
+    anna = await bot.member(6001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 1", locale="en")
+    await create_seminar(bot, organiser)
+    invitation = anna.inbox()[-1]
+    assert "Seminar invitation" in invitation.text and "Friday" in invitation.text
+    assert invitation.buttons == ["✅ Attend", "❌ Not attending", "👤 Send a replacement"]
+
+
+async def test_an_old_draft_button_after_the_dialog_ended_is_refused(bot: BotUnderTest) -> None:
+    organiser, *_ = await people(bot)
+    await organiser.send("/newseminar")
+    await organiser.send("Chủ đề thử")
+    await organiser.send("/cancel")
+    await organiser.press("Phường 1")
+    assert "Nút này không còn hiệu lực." in " ".join(organiser.toasts())
