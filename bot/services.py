@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.core.attendance import AttendanceService
 from bot.core.members import MemberService
 from bot.core.reports import ReportService
+from bot.core.seminar_service import SeminarService
 from bot.i18n import I18n
 from storage.attendance import SqliteAttendance
 from storage.db import Database
@@ -16,6 +17,7 @@ from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
 from storage.reports import SqliteReports
+from storage.seminars import SqliteSeminars
 from storage.tasks import SqliteTasks
 
 
@@ -34,6 +36,7 @@ class Services:
     outbox: SqliteOutbox
     attendance: AttendanceService
     reports: ReportService
+    seminars: SeminarService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -56,6 +59,7 @@ class Services:
             outbox=SqliteOutbox(db),
             attendance=AttendanceService(SqliteAttendance(db), clock),
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
+            seminars=SeminarService(SqliteSeminars(db), member_store, clock),
         )
 
     async def close(self) -> None:

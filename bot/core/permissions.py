@@ -35,6 +35,8 @@ class Action(StrEnum):
     EXCUSE_REPORT = "excuse_report"
     EXPORT_REPORTS = "export_reports"
     CONFIGURE_REPORTS = "configure_reports"
+    MANAGE_SEMINARS = "manage_seminars"
+    ANSWER_SEMINARS = "answer_seminars"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ RULES: dict[Action, Rule] = {
     Action.EXCUSE_REPORT: Rule(organiser=Reach.ALL),
     Action.EXPORT_REPORTS: Rule(organiser=Reach.ALL),
     Action.CONFIGURE_REPORTS: Rule(),
+    Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
+    Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
 }
 
 
