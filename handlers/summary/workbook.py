@@ -57,7 +57,7 @@ def overview_rows(t: Translator, summary: WeeklySummary) -> list[tuple[str, obje
                  (t.gettext("Chapters reported"), rep.reported),
                  (t.gettext("Reporting rate"), rep.rate),
                  (t.gettext("Reported on time"), rep.on_time),
-                 (t.gettext("Excused"), rep.excused),
+                 (t.gettext("Excused chapters"), rep.excused),
                  (t.gettext("Still missing"), rep.missing)]
     if summary.trainings_held:
         rows += [(t.gettext("Trainings held"), len(summary.trainings_held)),
@@ -104,7 +104,7 @@ def render_workbook(t: Translator, summary: WeeklySummary) -> bytes:
     sheet(t.gettext("Wards"),
           [t.gettext("Ward"), t.gettext("New members last week"), t.gettext("New members the week before"),
            t.gettext("Change"), t.gettext("New members, period to date"), t.gettext("Chapters expected to report"),
-           t.gettext("Chapters reported"), t.gettext("Reporting rate"), t.gettext("Excused"),
+           t.gettext("Chapters reported"), t.gettext("Reporting rate"), t.gettext("Excused chapters"),
            t.gettext("Still missing")],
           ((w.name, w.new_this_week, w.new_previous_week, w.change, w.new_period, w.expected, w.reported,
             w.reporting_rate, w.excused, len(w.missing)) for w in summary.wards),
@@ -112,7 +112,7 @@ def render_workbook(t: Translator, summary: WeeklySummary) -> bytes:
     yes, no = t.gettext("yes"), t.gettext("no")
     sheet(t.gettext("Chapters"),
           [t.gettext("Ward"), t.gettext("Chapter"), t.gettext("Active"), t.gettext("Reported"),
-           t.gettext("Excused"), t.gettext("On time"), t.gettext("Filed at"), t.gettext("New members, period to date"),
+           t.gettext("Excused from reporting"), t.gettext("On time"), t.gettext("Filed at"), t.gettext("New members, period to date"),
            t.gettext("New members last week")],
           ((c.ward_name, c.name, yes if c.active else no, yes if c.reported else no, yes if c.excused else no,
             "" if c.on_time is None else (yes if c.on_time else no), _local(t, c.filed_at), c.new_members_period,
@@ -122,7 +122,7 @@ def render_workbook(t: Translator, summary: WeeklySummary) -> bytes:
     sheet(t.gettext("Missing reports"), [t.gettext("Ward"), t.gettext("Chapter")],
           ((ward, name) for ward, names in missing for name in names), [22, 40])
     sheet(t.gettext("Trainings"),
-          [t.gettext("When"), t.gettext("Training"), t.gettext("Venue"), t.gettext("Status"),
+          [t.gettext("Date and time"), t.gettext("Training"), t.gettext("Venue"), t.gettext("Status"),
            t.gettext("Registered"), t.gettext("Attended"), t.gettext("Attendance rate")],
           [(_local(t, x.starts_at), x.title, x.venue, t.gettext("held"), x.registered, x.attended, x.rate)
            for x in summary.trainings_held]
@@ -130,7 +130,7 @@ def render_workbook(t: Translator, summary: WeeklySummary) -> bytes:
              for x in summary.trainings_next],
           [18, 34, 24, 10, 11, 11, 11])
     sheet(t.gettext("Seminars"),
-          [t.gettext("When"), t.gettext("Seminar"), t.gettext("Venue"), t.gettext("Invited"), t.gettext("Coming"),
+          [t.gettext("Date and time"), t.gettext("Seminar"), t.gettext("Venue"), t.gettext("Invited"), t.gettext("Coming"),
            t.gettext("Not coming"), t.gettext("Sending someone"), t.gettext("Not answered")],
           ((_local(t, x.starts_at), x.topic, x.venue, x.invited, x.yes, x.no, x.delegated, x.pending)
            for x in summary.seminars),
