@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.broadcasts import BroadcastService
 from bot.core.members import MemberService
 from bot.i18n import I18n
+from storage.broadcasts import SqliteBroadcasts
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -28,6 +30,7 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    broadcasts: BroadcastService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -48,6 +51,7 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
+            broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
         )
 
     async def close(self) -> None:

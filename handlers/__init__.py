@@ -6,10 +6,10 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import approvals, common, errors, fallback, onboarding
+from handlers import approvals, broadcasts, common, errors, fallback, onboarding
 from handlers.registry import CommandSpec, MenuEntry
 
-FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals)
+FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, broadcasts)
 LAST: tuple[ModuleType, ...] = (fallback,)
 
 

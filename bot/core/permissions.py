@@ -27,6 +27,7 @@ class Action(StrEnum):
     CHANGE_ROLE = "change_role"
     VIEW_MEMBER_PHONE = "view_member_phone"
     LIST_MEMBERS = "list_members"
+    SEND_BROADCAST = "send_broadcast"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ RULES: dict[Action, Rule] = {
     Action.CHANGE_ROLE: Rule(),
     Action.VIEW_MEMBER_PHONE: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.LIST_MEMBERS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
+    Action.SEND_BROADCAST: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
 }
 
 
