@@ -13,6 +13,7 @@ OVERALL_PER_SECOND = 28.0
 OVERALL_BURST = 20.0
 PRIVATE_INTERVAL = 1.0
 GROUP_INTERVAL = 60.0 / 19
+_EPSILON = 1e-9
 
 
 def is_group_chat(chat_id: str | int) -> bool:
@@ -44,7 +45,7 @@ class Pacer:
         """Seconds until the bot may send its next message (pause included)."""
         self._refill(now)
         assert self._tokens is not None
-        token_wait = 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+        token_wait = 0.0 if self._tokens >= 1 - _EPSILON else (1 - self._tokens) / self.rate
         return max(token_wait, self._paused_until - now, 0.0)
 
     def take(self, chat_id: str | int, now: float) -> None:
