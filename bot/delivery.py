@@ -92,9 +92,11 @@ class DeliveryWorker:
                     continue
                 self._wake.clear()
                 self._idle.set()
+                wait = await self._idle_wait()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), await self._idle_wait())
+                    await asyncio.wait_for(self._wake.wait(), wait)
                 continue
+            self._idle.clear()
             for index, row in enumerate(claimed):
                 try:
                     await self._dispatch(row)

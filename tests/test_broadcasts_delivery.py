@@ -138,7 +138,8 @@ async def test_a_bot_killed_mid_broadcast_resumes_and_loses_nobody(tmp_path: Pat
     duplicates = sum(n - 1 for c, n in sent.items() if c in set(chats) and n > 1)
     assert lost == []
     assert duplicates <= in_flight, (duplicates, in_flight)
-    assert sent[organiser] >= 1
+    report = [c for c in emu.calls(TOKEN, "sendMessage", chat_id=organiser, ok=True)]
+    assert "Đã gửi: 400 / 400" in report[-1].params["text"]
 
 
 async def _queue_broadcast(db: Database) -> int:
@@ -175,11 +176,14 @@ async def _wait_until_done(database_path: Path, batch: str, timeout: float = 90)
     while asyncio.get_running_loop().time() < deadline:
         db = await Database.open(database_path, migrate=False)
         try:
-            pending = await db.fetch_value(
-                "SELECT COUNT(*) FROM outbox WHERE batch = ? AND status IN ('queued', 'sending')", (batch,))
+            pending = await db.fetch_value("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
+            reported = await db.fetch_value("SELECT COUNT(*) FROM outbox WHERE batch = ? AND status = 'sent'",
+                                            (batch.replace("broadcast:", "broadcast-report:"),))
+            status = await db.fetch_value("SELECT status FROM broadcasts WHERE id = ?",
+                                          (int(batch.rpartition(":")[2]),))
         finally:
             await db.close()
-        if pending == 0:
+        if pending == 0 and status == "done" and reported:
             return
         await asyncio.sleep(0.5)
     raise AssertionError(f"{batch} did not finish in {timeout} s")

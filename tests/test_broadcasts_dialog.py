@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.models import Role
+from handlers.broadcasts.sending import progress_settled
 from tests.harness import TOKEN, BotUnderTest, texts
 
 
@@ -33,7 +34,8 @@ async def drain(bot: BotUnderTest) -> None:
     """Wait until every queued message is out, including those paced for a chat that just got one."""
     for _ in range(300):
         await bot.settle()
-        if not await bot.services.outbox.pending_count():
+        busy = await progress_settled(bot.app)
+        if not busy and not await bot.services.outbox.pending_count():
             return
         await asyncio.sleep(0.1)
     raise AssertionError("the outbox did not drain")

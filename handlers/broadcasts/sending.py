@@ -13,6 +13,7 @@ from telegram.ext import Application
 
 from bot.context import BotContext
 from bot.core.broadcasts import (
+    PROGRESS_INTERVAL_S,
     AudienceMember,
     Broadcast,
     BroadcastStatus,
@@ -92,10 +93,10 @@ async def report_of(app: Application, broadcast: Broadcast) -> DeliveryReport:
     return build_report(len(lines) + len(skipped), lines, skipped=skipped, acked=await store.ack_count(broadcast.id))
 
 
-def progress_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> str:
-    percent = t.percent(report.handled / report.total) if report.total else t.percent(1)
+def progress_text(t: Translator, broadcast: Broadcast, handled: int, total: int) -> str:
+    percent = t.percent(handled / total) if total else t.percent(1)
     return t.gettext("📣 Sending broadcast #{id}: {handled} of {total} ({percent})…").format(
-        id=broadcast.id, handled=t.number(report.handled), total=t.number(report.total), percent=percent)
+        id=broadcast.id, handled=t.number(handled), total=t.number(total), percent=percent)
 
 
 def _names(t: Translator, lines: tuple[DeliveryLine, ...], *, phones: bool) -> str:
@@ -136,38 +137,70 @@ def manage_markup(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
 
 @dataclass
 class _Progress:
-    lock: asyncio.Lock
+    """Per broadcast: one background task edits the progress message; deliveries never wait for it."""
+
+    dirty: bool = False
+    task: asyncio.Task[None] | None = None
     last_at: float | None = None
     last_handled: int = 0
 
 
 async def on_progress(app: Application, batch: str) -> None:
-    """After each outcome: edit the sender's progress message (throttled), then the final report once."""
+    """After each outcome: (re)start the broadcast's progress task, which catches up with every outcome."""
     broadcast_id = broadcast_id_of(batch)
     if broadcast_id is None:
         return
     states: dict[int, _Progress] = app.bot_data.setdefault(PROGRESS_KEY, {})
-    state = states.setdefault(broadcast_id, _Progress(asyncio.Lock()))
-    async with state.lock:
-        services = app.bot_data["services"]
-        progress = await services.outbox.progress(batch)
-        broadcast = await services.broadcasts.store.get(broadcast_id)
-        if broadcast is None or broadcast.status is not BroadcastStatus.SENDING:
-            return
-        handled = progress.total - progress.count("queued") - progress.count("sending")
-        if progress.done or not progress.total:
-            if await services.broadcasts.finish(broadcast_id):
-                states.pop(broadcast_id, None)
-                await _finalise(app, broadcast)
-            return
-        now = time.monotonic()
-        if state.last_at is not None and not progress_due(
-                last_at=state.last_at, last_handled=state.last_handled, now=now, handled=handled,
-                total=progress.total):
-            return
-        state.last_at, state.last_handled = now, handled
-        t = await _sender_translator(app, broadcast)
-        await _edit(app, broadcast, progress_text(t, broadcast, await report_of(app, broadcast)))
+    state = states.setdefault(broadcast_id, _Progress())
+    state.dirty = True
+    if state.task is None or state.task.done():
+        state.task = asyncio.create_task(_follow(app, broadcast_id, state), name=f"broadcast-progress-{broadcast_id}")
+
+
+async def progress_settled(app: Application) -> bool:
+    """Wait for the progress tasks running now; True if there were any (tests, graceful stop)."""
+    tasks = [s.task for s in app.bot_data.get(PROGRESS_KEY, {}).values() if s.task is not None and not s.task.done()]
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return bool(tasks)
+
+
+async def _follow(app: Application, broadcast_id: int, state: _Progress) -> None:
+    while state.dirty:
+        state.dirty = False
+        try:
+            if await _update(app, broadcast_id, state):
+                app.bot_data.get(PROGRESS_KEY, {}).pop(broadcast_id, None)
+                return
+        except Exception:
+            logger.exception("progress of broadcast %s", broadcast_id)
+
+
+async def _update(app: Application, broadcast_id: int, state: _Progress) -> bool:
+    """Edit the sender's progress message (throttled); once every row has an outcome, the final report.
+
+    Returns True when the broadcast is over (nothing more to follow)."""
+    services = app.bot_data["services"]
+    broadcast = await services.broadcasts.store.get(broadcast_id)
+    if broadcast is None or broadcast.status is not BroadcastStatus.SENDING:
+        return True
+    progress = await services.outbox.progress(broadcast.batch)
+    if progress.done:
+        if await services.broadcasts.finish(broadcast_id):
+            await _finalise(app, broadcast)
+        return True
+    handled = progress.total - progress.count("queued") - progress.count("sending")
+    now = time.monotonic()
+    if state.last_at is not None and not progress_due(last_at=state.last_at, last_handled=state.last_handled,
+                                                      now=now, handled=handled, total=progress.total):
+        if now - state.last_at < PROGRESS_INTERVAL_S:
+            await asyncio.sleep(PROGRESS_INTERVAL_S - (now - state.last_at))
+            state.dirty = True
+        return False
+    state.last_at, state.last_handled = now, handled
+    t = await _sender_translator(app, broadcast)
+    await _edit(app, broadcast, progress_text(t, broadcast, handled, progress.total))
+    return False
 
 
 async def _sender_translator(app: Application, broadcast: Broadcast) -> Translator:
