@@ -157,6 +157,23 @@ class SqliteBroadcasts:
                 for d in deliveries), now=now)
         return True
 
+    async def record_delivered(self, broadcast_id: int, deliveries: list[Delivery], *, sent_at: datetime,
+                               finished_at: datetime) -> None:
+        """A broadcast that already went out (sandbox demo data, imports): rows are recorded as sent."""
+        batch = batch_name(broadcast_id)
+        async with self._db.transaction() as conn:
+            for d in deliveries:
+                await conn.execute(
+                    "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, status, "
+                    "not_before, sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?) "
+                    "ON CONFLICT (dedupe_key) DO NOTHING",
+                    (batch, f"{batch}:to:{d.member_id}", d.member_id, d.chat_id, d.content.kind, d.content.text,
+                     json.dumps(d.markup, ensure_ascii=False) if d.markup else None, d.content.blob_id,
+                     to_db_time(sent_at), to_db_time(sent_at), to_db_time(sent_at)))
+            await conn.execute("UPDATE broadcasts SET status = 'done', sent_at = ?, finished_at = ?, recipients = ? "
+                               "WHERE id = ?", (to_db_time(sent_at), to_db_time(finished_at), len(deliveries),
+                                                broadcast_id))
+
     async def cancel(self, broadcast_id: int) -> bool:
         async with self._db.connection() as conn:
             cur = await conn.execute("UPDATE broadcasts SET status = 'cancelled' "

@@ -116,3 +116,26 @@ async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None
     assert await store.cancel(later.id)
     assert not await store.start_sending(later.id, [], [], now=NOW)
     assert not await store.cancel(later.id)
+
+
+async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(tmp_path) -> None:  # noqa: ANN001
+    from bot.clock import AdjustableClock
+    from bot.config import Settings
+    from bot.sandbox.demo_broadcasts import seed as seed_demo
+    from bot.services import Services
+
+    services = await Services.create(Settings(bot_token=None, database_path=tmp_path / "demo.db"),
+                                     AdjustableClock(NOW))
+    try:
+        await seed(services.db)
+        await seed_demo(services, NOW)
+        await seed_demo(services, NOW)
+        done = await services.broadcasts.store.recent(statuses=(BroadcastStatus.DONE,))
+        assert len(done) == 1 and done[0].sent_at == NOW - timedelta(days=3)
+        assert (await services.outbox.progress(done[0].batch)).counts == {"sent": 3}
+        assert await services.outbox.pending_count() == 0
+        organiser = await services.member_store.get(done[0].created_by)
+        acks = await services.broadcasts.acknowledgements(organiser, done[0].id)
+        assert len(acks.acked) == 2 and len(acks.waiting) == 1
+    finally:
+        await services.close()
