@@ -57,7 +57,7 @@ async def add_members(db: Database, count: int) -> list[int]:
 
 async def run_bot(members: int) -> dict:
     """The real bot (in process, over HTTP) sends one broadcast; measured from Confirm to the last outcome."""
-    from handlers.broadcasts.sending import launch
+    from handlers.broadcasts.sending import launch, progress_settled
 
     with tempfile.TemporaryDirectory() as tmp:
         async with BotUnderTest.running(Path(tmp)) as bot:
@@ -80,6 +80,7 @@ async def run_bot(members: int) -> dict:
             calls = [c for c in bot.emu.bot_state(TOKEN).calls[mark:] if c.method == "sendMessage"
                      and isinstance(c.chat_id, int) and c.chat_id >= FIRST_CHAT]
             rows = await bot.services.outbox.rows(batch)
+            await progress_settled(bot.app)
     sent = Counter(c.chat_id for c in calls if c.ok)
     statuses = Counter(r["status"] for r in rows)
     return {

@@ -89,6 +89,7 @@ def test_progress_is_edited_at_most_every_two_seconds_or_each_tenth() -> None:
     assert progress_due(last_at=None, last_handled=0, now=0.0, handled=1, total=100)
     assert not progress_due(last_at=10.0, last_handled=5, now=11.0, handled=9, total=100)
     assert progress_due(last_at=10.0, last_handled=5, now=11.0, handled=15, total=100)
+    assert not progress_due(last_at=10.0, last_handled=5, now=10.5, handled=50, total=100)
     assert progress_due(last_at=10.0, last_handled=5, now=12.0, handled=6, total=100)
     assert not progress_due(last_at=10.0, last_handled=5, now=20.0, handled=5, total=100)
     assert not progress_due(last_at=None, last_handled=0, now=0.0, handled=0, total=0)

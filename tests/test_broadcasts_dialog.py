@@ -247,3 +247,17 @@ async def _create_seminar_tables(bot: BotUnderTest) -> None:
                            "created_at TEXT)")
         await conn.execute("CREATE TABLE IF NOT EXISTS seminar_invitees (seminar_id INTEGER, member_id INTEGER, "
                            "rsvp TEXT, responded_at TEXT, invited_at TEXT, PRIMARY KEY (seminar_id, member_id))")
+
+
+async def test_a_message_the_api_refuses_is_reported_as_failed_with_the_name(bot: BotUnderTest) -> None:
+    organiser, lan, binh, lead5 = await setup_people(bot)
+    await compose(organiser)
+    await organiser.press("Tất cả")
+    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=binh.chat_id, error_code=400,
+                         description="Bad Request: chat not found")
+    await organiser.press("Xác nhận và gửi")
+    await drain(bot)
+
+    report = report_in(organiser, 1)
+    assert "Đã gửi: 3 / 4" in report and "Gửi lỗi: 1" in report
+    assert "Không gửi được:\n• Trần Văn Bình – Phường 6" in report

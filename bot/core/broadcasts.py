@@ -17,6 +17,7 @@ MAX_CAPTION = 1024
 MAX_SCHEDULE_AHEAD = timedelta(days=60)
 PROGRESS_INTERVAL_S = 2.0
 PROGRESS_STEP = 0.1
+PROGRESS_MIN_GAP_S = 1.0
 
 
 class AudienceKind(StrEnum):
@@ -230,12 +231,14 @@ def may_manage(member: Member | None, broadcast: Broadcast) -> bool:
 
 def progress_due(*, last_at: float | None, last_handled: int, now: float, handled: int, total: int,
                  interval: float = PROGRESS_INTERVAL_S, step: float = PROGRESS_STEP) -> bool:
-    """Edit the progress message now? At most every `interval` seconds, or at each `step` of the total."""
+    """Edit the progress message now? Every `interval` seconds, sooner at each `step` of the total,
+    never twice within PROGRESS_MIN_GAP_S (Telegram allows about one message a second per chat)."""
     if total <= 0 or handled <= last_handled:
         return False
     if last_at is None:
         return True
-    return now - last_at >= interval or (handled - last_handled) / total >= step
+    elapsed = now - last_at
+    return elapsed >= interval or (elapsed >= PROGRESS_MIN_GAP_S and (handled - last_handled) / total >= step)
 
 
 def build_report(total: int, lines: Iterable[DeliveryLine], *, skipped: Iterable[DeliveryLine] = (),

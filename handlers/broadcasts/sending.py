@@ -121,7 +121,7 @@ def final_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> s
         failed=t.number(len(report.failed)), unreachable=t.number(len(report.unreachable)),
         acked=t.number(report.acked))
     if report.failed:
-        text += "\n\n" + t.gettext("<b>Not delivered after several attempts:</b>") + "\n" + _names(
+        text += "\n\n" + t.gettext("<b>Could not be delivered:</b>") + "\n" + _names(
             t, report.failed, phones=True)
     if report.unreachable:
         text += "\n\n" + t.gettext("<b>Please call them, they have blocked the bot:</b>") + "\n" + _names(
@@ -179,8 +179,10 @@ async def _follow(app: Application, broadcast_id: int, state: _Progress) -> None
 async def _update(app: Application, broadcast_id: int, state: _Progress) -> bool:
     """Edit the sender's progress message (throttled); once every row has an outcome, the final report.
 
-    Returns True when the broadcast is over (nothing more to follow)."""
-    services = app.bot_data["services"]
+    Returns True when the broadcast is over (nothing more to follow), or the bot is stopping."""
+    services = app.bot_data.get("services")
+    if services is None:
+        return True
     broadcast = await services.broadcasts.store.get(broadcast_id)
     if broadcast is None or broadcast.status is not BroadcastStatus.SENDING:
         return True
