@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ from storage.db import Database, to_db_time  # noqa: E402
 from tests.harness import TOKEN, BotUnderTest  # noqa: E402
 
 FIRST_CHAT = 100_000
+warnings.filterwarnings("ignore", message=".*per_message=False.*")
 
 
 async def add_members(db: Database, count: int) -> list[int]:

@@ -188,10 +188,11 @@ def _cancel_row(t) -> list[tuple[str, str]]:  # noqa: ANN001 - Translator
 
 
 def _audience_from(draft: dict) -> Audience:
+    """The toggled choices; anything that is not a role or an id (forged buttons) is ignored."""
     kind = AudienceKind(draft["audience_kind"])
     if kind is AudienceKind.ROLES:
-        return Audience(kind, roles=tuple(Role(r) for r in draft["selected"]))
-    return Audience(kind, tuple(int(i) for i in draft["selected"]))
+        return Audience(kind, roles=tuple(Role(r) for r in draft["selected"] if r in {x.value for x in Role}))
+    return Audience(kind, tuple(int(i) for i in draft["selected"] if i.isdigit() and len(i) < 12))
 
 
 async def _show_options(update: Update, ctx: BotContext) -> int:
