@@ -44,6 +44,7 @@ class DeliveryWorker:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._file_ids: dict[int, str] = {}
+        self._uploads: dict[int, asyncio.Lock] = {}
 
     @property
     def _services(self):  # noqa: ANN202 - Services, imported lazily to avoid a cycle
@@ -178,13 +179,21 @@ class DeliveryWorker:
             return await bot.send_message(row.chat_id, row.text, reply_markup=markup)
         if row.blob_id is None:
             raise BadRequest("attachment is missing")
-        upload: str | InputFile | None = self._file_ids.get(row.blob_id)
-        if upload is None:
+        if row.blob_id in self._file_ids:
+            return await self._send_file(row, self._file_ids[row.blob_id], markup)
+        async with self._uploads.setdefault(row.blob_id, asyncio.Lock()):
+            if row.blob_id in self._file_ids:
+                return await self._send_file(row, self._file_ids[row.blob_id], markup)
             blob = await self._services.outbox.blob(row.blob_id)
             if blob is None:
                 raise BadRequest("attachment is missing")
             filename, _mime, data = blob
-            upload = InputFile(data, filename=filename)
+            return await self._send_file(row, InputFile(data, filename=filename), markup)
+
+    async def _send_file(self, row: QueuedMessage, upload: str | InputFile, markup: TelegramObject | None) -> Message:
+        """Send a photo or document; the first upload's file id is reused for every later recipient."""
+        assert row.blob_id is not None
+        bot = self._app.bot
         if row.kind == "photo":
             message = await bot.send_photo(row.chat_id, upload, caption=row.text or None, reply_markup=markup)
             if message.photo:

@@ -67,6 +67,11 @@ async def test_a_broadcast_to_300_members_at_telegrams_pace_reaches_everyone_onc
     rejected = [c for c in bot.emu.calls(TOKEN, "sendMessage", ok=False)
                 if c.error_code == 429 and c.chat_id in members]
     assert rejected == []
+    progress_posts = [c for c in bot.emu.calls(TOKEN, "sendMessage", chat_id=organiser.chat_id, ok=True)
+                      if c.params["text"].startswith("📣")]
+    edits = bot.emu.calls(TOKEN, "editMessageText", chat_id=organiser.chat_id, ok=True)
+    assert len(progress_posts) == 1
+    assert 3 <= len(edits) <= 16
     report = report_in(organiser, 1)
     assert "Đã gửi: 296 / 301" in report
     assert "Không liên lạc được (đã chặn bot): 5" in report

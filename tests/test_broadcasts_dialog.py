@@ -261,3 +261,21 @@ async def test_a_message_the_api_refuses_is_reported_as_failed_with_the_name(bot
     report = report_in(organiser, 1)
     assert "Đã gửi: 3 / 4" in report and "Gửi lỗi: 1" in report
     assert "Không gửi được:\n• Trần Văn Bình – Phường 6" in report
+
+
+async def test_a_photo_with_its_caption_reaches_every_recipient(bot: BotUnderTest) -> None:
+    organiser, lan, binh, lead5 = await setup_people(bot)
+    await organiser.send("/broadcast")
+    photo = b"\x89PNG\r\n\x1a\n lich tap huan"
+    replies = await organiser.send_photo(photo, caption="Lịch tập huấn tháng 12")
+    assert "Ai sẽ nhận thông báo?" in texts(replies)
+    replies = await organiser.press("Tất cả")
+    assert replies[0].method == "sendPhoto" and replies[0].text == "Lịch tập huấn tháng 12"
+    await organiser.press("Xác nhận và gửi")
+    await drain(bot)
+
+    for person in (lan, binh, lead5):
+        received = person.history()[-1]
+        assert received["caption"] == "Lịch tập huấn tháng 12" and received["file"]["data"] == photo
+    uploads = [c for c in bot.emu.calls(TOKEN, "sendPhoto", ok=True) if not isinstance(c.params.get("photo"), str)]
+    assert len(uploads) == 2, "the preview, then one upload whose file id serves every recipient"
