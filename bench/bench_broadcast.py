@@ -153,7 +153,7 @@ async def main() -> int:
     if ideal_runs:
         print(f"{'ideal client wall time, s':<34}{summary([r['wall_s'] for r in ideal_runs]):>28}")
         print(f"{'bot / ideal client, time':<34}"
-              f"{summary([b['wall_s'] / i['wall_s'] for b, i in zip(bot_runs, ideal_runs)]):>28}")
+              f"{summary([b['wall_s'] / i['wall_s'] for b, i in zip(bot_runs, ideal_runs, strict=True)]):>28}")
     print(f"{'bot / theory, time':<34}{summary([w / theory for w in walls]):>28}")
     print(f"{'achieved rate, msg/s':<34}{summary([r['rate_per_s'] for r in bot_runs]):>28}")
     print(f"{'fraction of the limit (≥ 0.9)':<34}{summary([r['fraction_of_limit'] for r in bot_runs]):>28}")
