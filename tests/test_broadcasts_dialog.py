@@ -279,3 +279,15 @@ async def test_a_photo_with_its_caption_reaches_every_recipient(bot: BotUnderTes
         assert received["caption"] == "Lịch tập huấn tháng 12" and received["file"]["data"] == photo
     uploads = [c for c in bot.emu.calls(TOKEN, "sendPhoto", ok=True) if not isinstance(c.params.get("photo"), str)]
     assert len(uploads) == 2, "the preview, then one upload whose file id serves every recipient"
+
+
+async def test_organisers_and_ward_leads_have_a_broadcast_button_cadres_do_not(bot: BotUnderTest) -> None:
+    organiser, lan, binh, lead5 = await setup_people(bot)
+    for person in (organiser, lan, lead5):
+        await person.send("/start")
+    assert "📣 Gửi thông báo" in organiser.menu() and "📣 Gửi thông báo" in lead5.menu()
+    assert "📣 Gửi thông báo" not in lan.menu()
+    replies = await organiser.send("📣 Gửi thông báo")
+    assert "Hãy gửi nội dung cần thông báo" in texts(replies)
+    replies = await organiser.send("/cancel")
+    assert "Đã huỷ: chưa gửi cho ai." in texts(replies)
