@@ -6,14 +6,20 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.attendance import AttendanceService
 from bot.core.broadcasts import BroadcastService
 from bot.core.members import MemberService
+from bot.core.reports import ReportService
+from bot.core.seminar_service import SeminarService
 from bot.i18n import I18n
+from storage.attendance import SqliteAttendance
 from storage.broadcasts import SqliteBroadcasts
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
+from storage.reports import SqliteReports
+from storage.seminars import SqliteSeminars
 from storage.tasks import SqliteTasks
 
 
@@ -30,6 +36,9 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    attendance: AttendanceService
+    reports: ReportService
+    seminars: SeminarService
     broadcasts: BroadcastService
 
     @classmethod
@@ -51,6 +60,9 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
+            attendance=AttendanceService(SqliteAttendance(db), clock),
+            reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
+            seminars=SeminarService(SqliteSeminars(db), member_store, clock),
             broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
         )
 

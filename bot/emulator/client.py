@@ -47,6 +47,8 @@ class EmulatorClient:
             await self.__aenter__()
         clean = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items() if v is not None}
         async with self._session.request(verb, self.origin + path, json=json_body, params=clean) as response:
+            if response.content_type != "application/json":
+                raise EmulatorControlError(f"{response.status}: {await response.text()}")
             payload = await response.json()
             if response.status == 408:
                 raise TimeoutError(payload.get("error"))
@@ -126,9 +128,15 @@ class EmulatorClient:
         """Index of the next call (use as `since`)."""
         return (await self._request("GET", f"/_emu/{token}/calls", params={"since": 1 << 62}))["next"]
 
-    async def history(self, token: str, chat_id: int) -> dict:
-        """{"version", "messages", "toasts", "reply_keyboard"}; files carry a download_path."""
-        return await self._request("GET", f"/_emu/{token}/history", params={"chat_id": chat_id})
+    async def history(
+        self, token: str, chat_id: int, *, since: int | None = None, timeout: float = 25
+    ) -> dict:
+        """{"version", "messages", "toasts", "reply_keyboard"}; files carry a download_path.
+
+        With `since` (a version), waits until the chat changes past it or `timeout` passes.
+        """
+        params = {"chat_id": chat_id, "since": since, "timeout": timeout if since is not None else None}
+        return await self._request("GET", f"/_emu/{token}/history", params=params)
 
     async def state(self, token: str) -> dict:
         return await self._request("GET", f"/_emu/{token}/state")

@@ -46,9 +46,9 @@ CANCEL_PREFIX = "bcx"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 KIND_LABELS = {
     AudienceKind.ALL: N_("Everyone"),
-    AudienceKind.WARDS: N_("Wards"),
-    AudienceKind.CHAPTERS: N_("Chapters"),
-    AudienceKind.ROLES: N_("Roles"),
+    AudienceKind.WARDS: N_("By ward"),
+    AudienceKind.CHAPTERS: N_("By chapter"),
+    AudienceKind.ROLES: N_("By role"),
     AudienceKind.SEMINAR: N_("Invitees of a seminar"),
     AudienceKind.TRAINING: N_("Registrants of a training"),
     AudienceKind.UNACKED: N_("Who has not acknowledged a broadcast"),

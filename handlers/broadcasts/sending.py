@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
@@ -29,7 +30,6 @@ from bot.i18n import Translator
 from handlers import callbacks
 from handlers.render import answer_stale, buttons, esc
 from storage.outbox import OutgoingMessage
-from storage.tasks import Task
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,12 @@ MANAGE_PREFIX = "bcm"
 TASK_KIND = "broadcast_send"
 MAX_NAMES = 25
 PROGRESS_KEY = "broadcast_progress"
+
+
+class Task(Protocol):
+    """The due task the scheduler hands over (storage.tasks.Task)."""
+
+    payload: dict[str, Any]
 
 
 def task_key(broadcast_id: int) -> str:

@@ -1,4 +1,7 @@
-"""Pure parsers for what cadres type on their phones; every refusal is a ParseError value, never an exception."""
+"""Pure parsers for what cadres type on their phones.
+
+Every refusal is a ParseError value carrying a ParseReason; no parser raises on user input.
+"""
 
 from bot.core.parsing.dates import VN_TZ, ParsedWhen, parse_date, parse_datetime, parse_time
 from bot.core.parsing.errors import ParseError, ParseReason

@@ -7,6 +7,8 @@ import unicodedata
 from bot.core.parsing.errors import ParseError, ParseReason
 from bot.core.parsing.normal import MAX_INPUT_CHARS, prepare
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 
 def normalise_code(text: str) -> str:
     """A check-in or invite code as the bot stores it: '  ab-12 ' → 'AB12', 'đ' → 'D'."""
@@ -24,9 +26,6 @@ def limit_text(text: str, max_len: int) -> str | ParseError:
     if len(kept) > max_len:
         return ParseError(ParseReason.TOO_LONG, f"{len(kept)} > {max_len}")
     return kept
-
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _is_kept_char(ch: str) -> bool:

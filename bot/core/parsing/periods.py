@@ -15,6 +15,8 @@ from bot.core.parsing.normal import is_too_long, prepare
 
 
 class PeriodKind(str, Enum):
+    """The lengths of reporting period the association uses."""
+
     MONTH = "month"
     WEEK = "week"
     QUARTER = "quarter"
@@ -30,12 +32,15 @@ class Period:
     label_key: str
 
     def contains(self, day: date) -> bool:
+        """True when `day` falls within the period (both ends included)."""
         return self.start <= day <= self.end
 
     def next(self) -> Period:
+        """The period of the same kind that starts the day after this one ends."""
         return period_containing(self.kind, self.end + timedelta(days=1))
 
     def previous(self) -> Period:
+        """The period of the same kind that ends the day before this one starts."""
         return period_containing(self.kind, self.start - timedelta(days=1))
 
 
@@ -73,14 +78,15 @@ _PATTERNS = {
     PeriodKind.MONTH: [
         re.compile(rf"(?:thang\s*|t)?(?P<index>\d{{1,2}}){_YEAR}"),
         re.compile(r"(?P<year>\d{4})-(?P<index>\d{1,2})"),
-        re.compile(r"(?:thang\s*|t)(?P<index>\d{1,2})"),
+        re.compile(r"(?:thang\s*|t)?(?P<index>\d{1,2})"),
     ],
     PeriodKind.WEEK: [
-        re.compile(rf"(?:tuan|w)\s*(?P<index>\d{{1,2}})(?:{_YEAR})?"),
+        re.compile(rf"(?:tuan|w)?\s*(?P<index>\d{{1,2}})(?:{_YEAR})?"),
         re.compile(r"(?P<year>\d{4})\s*-?\s*w(?P<index>\d{1,2})"),
     ],
     PeriodKind.QUARTER: [
         re.compile(rf"(?:quy|q)\s*(?P<index>[1-4]|iv|i{{1,3}})(?:{_YEAR})?"),
+        re.compile(r"(?P<index>[1-4])"),
         re.compile(r"(?P<year>\d{4})\s*-?\s*q(?P<index>[1-4])"),
     ],
 }

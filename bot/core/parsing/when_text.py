@@ -19,18 +19,23 @@ _VERBAL_DATE = re.compile(
 _DAY_ONLY = re.compile(r"\bngay\s*(\d{1,2})(?![0-9])")
 _TIME_WITH_UNIT = re.compile(
     r"(?<![0-9.,/:])(\d{1,2})\s*(?:gio|h|g)(?![a-z])\s*"
-    r"(?:(\d{1,2})(?![0-9])(?!\s?[/.-]\s?\d)(?!\s*(?:gio|h|g)(?![a-z]))(?:\s*(?:phut|p)(?![a-z]))?|(ruoi)(?![a-z]))?"
+    r"(?:(\d{1,2})(?![0-9])(?!\s?[/.-]\s?\d)(?!\s*(?:gio|h|g)(?![a-z]))(?:\s*(?:phut|p)(?![a-z]))?"
+    r"|(ruoi)(?![a-z]))?"
 )
 _TIME_WITH_COLON = re.compile(r"(?<![0-9.,/:])(\d{1,2}):(\d{2})(?::\d{2})?(?![0-9])")
 _TIME_WITH_AM_PM = re.compile(r"(?<![0-9.,/:])(\d{1,2})(?=\s*(?:am|pm)\b)")
+_TIME_AFTER_LUC = re.compile(r"(?<=\bluc)\s*(\d{1,2})(?![0-9])(?!\s?[/.:-]\s?\d)")
 _NEXT_WEEK = re.compile(r"\btuan\s+(?:sau|next|toi)\b")
 _THIS_WEEK = re.compile(r"\btuan\s+nay\b")
 _WEEKDAY = re.compile(
-    r"\b(?:thu\s*(?P<word>hai|ba|tu|nam|sau|bay)|thu\s*(?P<num>[2-7])|t(?P<short>[2-7])|(?P<sunday>chu\s*nhat|cn))"
+    r"\b(?:thu\s*(?P<word>hai|ba|tu|nam|sau|bay)|thu\s*(?P<num>[2-7])|t(?P<short>[2-7])"
+    r"|(?P<sunday>chu\s*nhat|cn))"
     r"(?![a-z0-9])(?:\s+(?:next|toi|nay)\b)?"
 )
-_RELATIVE_DAY = re.compile(r"\b(?:(?P<today>hom\s+nay|nay)|(?P<yesterday>hom\s+qua)|(?P<tomorrow>(?:ngay\s+)?mai)"
-                           r"|(?P<after>ngay\s+kia|kia|ngay\s+mot))\b")
+_RELATIVE_DAY = re.compile(
+    r"\b(?:(?P<today>hom\s+nay|nay)|(?P<yesterday>hom\s+qua)|(?P<tomorrow>(?:ngay\s+)?mai)"
+    r"|(?P<after>ngay\s+kia|kia|ngay\s+mot))\b"
+)
 _DAY_PART = re.compile(r"\b(sang|trua|chieu|toi|evening|dem|am|pm)\b")
 
 _WEEKDAY_WORDS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
@@ -50,6 +55,7 @@ class DateParts:
 
     @property
     def given(self) -> bool:
+        """True when the phrase named a day in any way."""
         return self.day is not None or self.offset_days is not None or self.weekday is not None
 
 
@@ -63,6 +69,8 @@ class TimeParts:
 
 @dataclass(frozen=True)
 class WhenParts:
+    """Everything found in one phrase."""
+
     date: DateParts
     time: TimeParts | None
 
@@ -151,6 +159,8 @@ def _extract_time(text: str) -> tuple[TimeParts | None | ParseError, str]:
     text = _TIME_WITH_COLON.sub(" ", text)
     found += [(int(m[1]), 0) for m in _TIME_WITH_AM_PM.finditer(text)]
     text = _TIME_WITH_AM_PM.sub(" ", text)
+    found += [(int(m[1]), 0) for m in _TIME_AFTER_LUC.finditer(text)]
+    text = _TIME_AFTER_LUC.sub(" ", text)
     if len(found) > 1:
         return ParseError(ParseReason.AMBIGUOUS, "several times"), text
     if not found:
