@@ -63,7 +63,7 @@ async def test_an_organiser_creates_a_seminar_and_the_invitees_get_rsvp_buttons(
         invitation = invitee.inbox()
         assert "Giấy mời dự tọa đàm" in texts(invitation)
         assert "Xây dựng xã hội học tập ở khu phố" in texts(invitation)
-        assert "Thứ sáu, 27/11/2026 08:00–10:00" in texts(invitation)
+        assert "Thứ Sáu, 27/11/2026 08:00–10:00" in texts(invitation)
         assert "Hội trường UBND Phường 1" in texts(invitation)
         assert "Khai mạc" in texts(invitation)
         assert invitation[-1].buttons == ["✅ Tham dự", "❌ Không tham dự", "👤 Cử người thay"]
@@ -163,7 +163,7 @@ async def test_bad_dates_get_a_polite_answer_and_the_dialog_waits(bot: BotUnderT
     await organiser.press("Xong")
     assert "Thời điểm này đã qua." in texts(await organiser.send("20/11/2026 8h"))
     assert "Tôi chưa hiểu ngày giờ này." in texts(await organiser.send("ngày nào đó"))
-    assert "Tôi hiểu là: <b>Thứ sáu, 27/11/2026 14:00</b>" in texts(await organiser.send("thứ Sáu 14h"))
+    assert "Tôi hiểu là: <b>Thứ Sáu, 27/11/2026 14:00</b>" in texts(await organiser.send("thứ Sáu 14h"))
 
 
 async def test_the_attachment_goes_with_every_invitation(bot: BotUnderTest) -> None:
@@ -210,7 +210,7 @@ async def test_a_topic_that_is_too_long_is_refused_politely(bot: BotUnderTest) -
     replies = await organiser.send("Tọa đàm " * 40)
     assert "Xin vui lòng nhập chủ đề không quá 200 ký tự." in texts(replies)
     replies = await organiser.send("/cancel")
-    assert "Đã dừng. Không có gì thay đổi." in texts(replies)
+    assert "Đã dừng. Chưa có gì thay đổi." in texts(replies)
     assert await bot.services.seminars.upcoming() == []
 
 
@@ -233,7 +233,7 @@ async def test_times_are_vietnamese_whatever_the_servers_time_zone(server_in_new
                                                                     bot: BotUnderTest) -> None:
     organiser, minh, *_ = await people(bot)
     seminar_id = await create_seminar(bot, organiser, when="27/11 8h")
-    assert "Thứ sáu, 27/11/2026 08:00–10:00" in texts(minh.inbox())
+    assert "Thứ Sáu, 27/11/2026 08:00–10:00" in texts(minh.inbox())
     seminar = await bot.services.seminars.get(seminar_id)
     assert seminar is not None and seminar.starts_at == datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 

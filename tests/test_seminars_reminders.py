@@ -50,7 +50,7 @@ async def test_each_invitee_gets_each_reminder_exactly_once_across_restarts(bot:
     reminder = minh.inbox()
     assert [r.method for r in reminder] == ["sendDocument"]
     assert "Nhắc lịch tọa đàm «Học tập suốt đời»" in reminder[0].text
-    assert "Thời gian: Thứ sáu, 27/11/2026 08:00–10:00" in reminder[0].text
+    assert "Thời gian: Thứ Sáu, 27/11/2026 08:00–10:00" in reminder[0].text
     assert "Xin trả lời giấy mời" in texts(lan.inbox())
     assert hoa.inbox() == []
 
@@ -117,7 +117,7 @@ async def test_a_rescheduled_seminar_tells_everyone_and_reminds_for_the_new_date
     await organiser.press("Dời lịch")
     await organiser.send("4/12 8h")
     replies = await organiser.press("Đồng ý dời lịch")
-    assert "Đã dời sang Thứ sáu, 04/12/2026 08:00" in texts(replies)
+    assert "Đã dời sang Thứ Sáu, 04/12/2026 08:00" in texts(replies)
     for person in (minh, hoa, lan):
         assert "Buổi tọa đàm đã được dời lịch" in texts(person.inbox())
 
