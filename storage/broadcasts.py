@@ -28,7 +28,7 @@ _PEOPLE = ("SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.chat_id, a
 # Audiences drawn from other features' tables (seminars, trainings); absent until those features exist.
 _SOURCES = {
     AudienceKind.SEMINAR: ("seminar_invitees",
-                           "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ?)"),
+                           "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')"),
     AudienceKind.TRAINING: ("training_registrations",
                             "m.id IN (SELECT member_id FROM training_registrations WHERE training_id = ? "
                             "AND status IN ('registered', 'waitlisted'))"),

@@ -125,13 +125,23 @@ def test_the_pacer_keeps_under_the_overall_rate_after_its_burst() -> None:
     assert sent >= 20 + 28 * 10 - 2
 
 
-def test_the_pacer_spaces_messages_to_one_chat_and_to_groups() -> None:
+def test_the_pacer_allows_a_short_burst_per_chat_then_one_a_second() -> None:
     pacer = Pacer()
-    pacer.take("42", 100.0)
-    assert pacer.chat_wait("42", 100.5) == 0.5
-    assert pacer.chat_wait("43", 100.5) == 0.0
-    pacer.take("-100123", 100.0)
-    assert 3.0 < pacer.chat_wait("-100123", 100.0) < 3.2
+    for _ in range(3):
+        assert pacer.chat_wait("42", 100.0) == 0.0
+        pacer.take("42", 100.0)
+    assert pacer.chat_wait("42", 100.0) == 1.0
+    assert abs(pacer.chat_wait("42", 100.4) - 0.6) < 1e-9
+    assert pacer.chat_wait("43", 100.0) == 0.0
+    pacer.take("42", 101.0)
+    assert pacer.chat_wait("42", 101.5) == 0.5
+
+
+def test_groups_get_about_nineteen_messages_a_minute_after_their_burst() -> None:
+    pacer = Pacer()
+    for _ in range(3):
+        pacer.take("-100123", 0.0)
+    assert 3.1 < pacer.chat_wait("-100123", 0.0) < 3.2
     assert is_group_chat(-5) and not is_group_chat(5)
 
 

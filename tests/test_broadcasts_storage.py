@@ -58,27 +58,41 @@ async def test_audiences_by_ward_chapter_and_role(db: Database) -> None:
     assert blocked == ["Trần Văn Bình"]
 
 
-async def test_seminar_and_training_audiences_wait_for_those_tables(db: Database) -> None:
+SEMINAR = ("INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, created_by, created_at, updated_at) "
+           "VALUES (1, 'Phương pháp học', 'TS. An', ?, ?, 'Hội trường', ?, ?, ?)")
+TRAINING = ("INSERT INTO trainings (id, title, starts_at, ends_at, venue, created_by, created_at, updated_at) "
+            "VALUES (1, 'Tập huấn', ?, ?, 'Nhà văn hoá', ?, ?, ?)")
+
+
+async def test_seminar_invitees_and_training_registrants_are_audiences(db: Database) -> None:
     ids = await seed(db)
     store = SqliteBroadcasts(db)
-    for kind, table in ((AudienceKind.SEMINAR, "seminar_invitees"), (AudienceKind.TRAINING, "training_registrations")):
-        exists = await db.fetch_value("SELECT COUNT(*) FROM sqlite_master WHERE name = ?", (table,))
-        if not exists:
-            assert await store.audience_members(Audience(kind, (1,))) is None
+    stamp = to_db_time(NOW)
     async with db.transaction() as conn:
-        await conn.execute("CREATE TABLE IF NOT EXISTS seminar_invitees (seminar_id INTEGER, member_id INTEGER, "
-                           "rsvp TEXT, responded_at TEXT, invited_at TEXT, PRIMARY KEY (seminar_id, member_id))")
-        await conn.execute("CREATE TABLE IF NOT EXISTS training_registrations (training_id INTEGER, "
-                           "member_id INTEGER, status TEXT, registered_at TEXT, PRIMARY KEY (training_id, member_id))")
-        await conn.execute("PRAGMA foreign_keys = OFF")
-        await conn.execute("INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) "
-                           "VALUES (1, ?, 'pending', ?)", (ids["lan"], to_db_time(NOW)))
+        await conn.execute(SEMINAR, (stamp, stamp, ids["ha"], stamp, stamp))
+        await conn.execute(TRAINING, (stamp, stamp, ids["ha"], stamp, stamp))
+        for member, rsvp in ((ids["lan"], "pending"), (ids["tam"], "delegated"), (ids["binh"], "yes")):
+            await conn.execute("INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) "
+                               "VALUES (1, ?, ?, ?)", (member, rsvp, stamp))
         for member, status in ((ids["tam"], "registered"), (ids["lan"], "withdrawn"), (ids["ha"], "waitlisted")):
-            await conn.execute("INSERT INTO training_registrations (training_id, member_id, status, registered_at) "
-                               "VALUES (1, ?, ?, ?)", (member, status, to_db_time(NOW)))
-    assert await names(store, Audience(AudienceKind.SEMINAR, (1,))) == ["Nguyễn Thị Lan"]
+            await conn.execute("INSERT INTO training_registrations (training_id, member_id, status, registered_at, "
+                               "updated_at) VALUES (1, ?, ?, ?, ?)", (member, status, stamp, stamp))
+    assert await names(store, Audience(AudienceKind.SEMINAR, (1,))) == ["Nguyễn Thị Lan", "Trần Văn Bình"]
     assert await names(store, Audience(AudienceKind.TRAINING, (1,))) == ["Phạm Thu Hà", "Lê Văn Tâm"]
     assert await names(store, Audience(AudienceKind.TRAINING, (1,), ward_id=2)) == []
+    assert await store.events(AudienceKind.SEMINAR, since=NOW) == [(1, "Phương pháp học")]
+
+
+async def test_without_the_seminars_or_trainings_feature_those_audiences_are_not_available(db: Database) -> None:
+    await seed(db)
+    async with db.connection() as conn:
+        await conn.execute("PRAGMA foreign_keys = OFF")
+        for table in ("seminar_invitees", "seminars", "training_attendance", "training_registrations", "trainings"):
+            await conn.execute(f"DROP TABLE IF EXISTS {table}")
+    store = SqliteBroadcasts(db)
+    assert await store.audience_members(Audience(AudienceKind.SEMINAR, (1,))) is None
+    assert await store.audience_members(Audience(AudienceKind.TRAINING, (1,))) is None
+    assert await store.events(AudienceKind.TRAINING, since=NOW) is None
 
 
 async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_original(db: Database) -> None:

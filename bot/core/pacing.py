@@ -13,6 +13,7 @@ OVERALL_PER_SECOND = 28.0
 OVERALL_BURST = 20.0
 PRIVATE_INTERVAL = 1.0
 GROUP_INTERVAL = 60.0 / 19
+CHAT_BURST = 3.0
 _EPSILON = 1e-9
 
 
@@ -32,14 +33,16 @@ class Pacer:
     burst: float = OVERALL_BURST
     private_interval: float = PRIVATE_INTERVAL
     group_interval: float = GROUP_INTERVAL
+    chat_burst: float = CHAT_BURST
     _tokens: float | None = None
     _stamp: float = 0.0
     _paused_until: float = 0.0
-    _chat_next: dict[str, float] = field(default_factory=dict)
+    _chats: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def chat_wait(self, chat_id: str | int, now: float) -> float:
-        """Seconds until this chat may receive another message."""
-        return max(0.0, self._chat_next.get(str(chat_id), 0.0) - now)
+        """Seconds until this chat may receive another message (a short burst, then one per interval)."""
+        tokens = self._chat_tokens(str(chat_id), now)
+        return 0.0 if tokens >= 1 - _EPSILON else (1 - tokens) * self._interval(chat_id)
 
     def overall_wait(self, now: float) -> float:
         """Seconds until the bot may send its next message (pause included)."""
@@ -53,10 +56,10 @@ class Pacer:
         self._refill(now)
         assert self._tokens is not None
         self._tokens -= 1
-        interval = self.group_interval if is_group_chat(chat_id) else self.private_interval
-        self._chat_next[str(chat_id)] = now + interval
-        if len(self._chat_next) > 10_000:
-            self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
+        key = str(chat_id)
+        self._chats[key] = (self._chat_tokens(key, now) - 1, now)
+        if len(self._chats) > 10_000:
+            self._chats = {k: v for k, v in self._chats.items() if self._chat_tokens(k, now) < self.chat_burst}
 
     def pause(self, seconds: float, now: float) -> None:
         """Telegram said 'retry after': nothing goes out before then; the bucket restarts empty."""
@@ -64,6 +67,13 @@ class Pacer:
         self._refill(now)
         self._tokens = 0.0
         self._stamp = self._paused_until
+
+    def _interval(self, chat_id: str | int) -> float:
+        return self.group_interval if is_group_chat(chat_id) else self.private_interval
+
+    def _chat_tokens(self, key: str, now: float) -> float:
+        tokens, stamp = self._chats.get(key, (self.chat_burst, now))
+        return min(self.chat_burst, tokens + max(0.0, now - stamp) / self._interval(key))
 
     def _refill(self, now: float) -> None:
         if self._tokens is None:
