@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.attendance import AttendanceService
+from bot.core.broadcasts import BroadcastService
 from bot.core.members import MemberService
 from bot.core.reports import ReportService
 from bot.core.seminar_service import SeminarService
 from bot.core.summary import SummaryService
 from bot.i18n import I18n
 from storage.attendance import SqliteAttendance
+from storage.broadcasts import SqliteBroadcasts
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -39,6 +41,7 @@ class Services:
     attendance: AttendanceService
     reports: ReportService
     seminars: SeminarService
+    broadcasts: BroadcastService
     summary: SummaryService
 
     @classmethod
@@ -63,6 +66,7 @@ class Services:
             attendance=AttendanceService(SqliteAttendance(db), clock),
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
             seminars=SeminarService(SqliteSeminars(db), member_store, clock),
+            broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
             summary=SummaryService(SqliteSummary(db), clock, settings.timezone),
         )
 

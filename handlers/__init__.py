@@ -7,10 +7,12 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import approvals, attendance, common, errors, fallback, onboarding, reports, seminars, summary
+from handlers import (approvals, attendance, broadcasts, common, errors, fallback, onboarding, reports, seminars,
+                      summary)
 from handlers.registry import CommandSpec, MenuEntry
 
-FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, summary)
+FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts,
+                                     summary)
 LAST: tuple[ModuleType, ...] = (fallback,)
 
 

@@ -278,7 +278,7 @@ async def test_rescheduling_reads_the_time_back_and_tells_everyone_registered(bo
     await lan.press("Đăng ký")
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
-    await organiser.press("Đổi giờ")
+    await organiser.press("Dời lịch")
     replies = await organiser.send("hôm qua 8h")
     assert "Thời điểm này đã qua" in texts(replies)
     replies = await organiser.send("27/11 14h")

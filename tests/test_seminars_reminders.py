@@ -50,7 +50,7 @@ async def test_each_invitee_gets_each_reminder_exactly_once_across_restarts(bot:
     reminder = minh.inbox()
     assert [r.method for r in reminder] == ["sendDocument"]
     assert "Nhắc lịch tọa đàm «Học tập suốt đời»" in reminder[0].text
-    assert "Thời gian: Thứ sáu, 27/11/2026 08:00–10:00" in reminder[0].text
+    assert "Thời gian: Thứ Sáu, 27/11/2026 08:00–10:00" in reminder[0].text
     assert "Xin trả lời giấy mời" in texts(lan.inbox())
     assert hoa.inbox() == []
 
@@ -117,7 +117,7 @@ async def test_a_rescheduled_seminar_tells_everyone_and_reminds_for_the_new_date
     await organiser.press("Dời lịch")
     await organiser.send("4/12 8h")
     replies = await organiser.press("Đồng ý dời lịch")
-    assert "Đã dời sang Thứ sáu, 04/12/2026 08:00" in texts(replies)
+    assert "Đã dời sang Thứ Sáu, 04/12/2026 08:00" in texts(replies)
     for person in (minh, hoa, lan):
         assert "Buổi tọa đàm đã được dời lịch" in texts(person.inbox())
 
@@ -168,11 +168,11 @@ async def test_attendees_are_asked_one_feedback_question_after_the_seminar(bot: 
 
 async def test_organisers_configure_the_reminder_offsets_in_chat(bot: BotUnderTest) -> None:
     organiser = await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER)
-    replies = await organiser.send("/seminarreminders")
+    replies = await organiser.send("/seminar_reminders")
     assert "Lời nhắc được gửi trước giờ bắt đầu 3 ngày, 1 ngày, 2 giờ." in texts(replies)
-    replies = await organiser.send("/seminarreminders 2 ngày, 30 phút")
+    replies = await organiser.send("/seminar_reminders 2 ngày, 30 phút")
     assert "sẽ gửi lời nhắc trước giờ bắt đầu 2 ngày, 30 phút." in texts(replies)
-    replies = await organiser.send("/seminarreminders 45 ngày")
+    replies = await organiser.send("/seminar_reminders 45 ngày")
     assert "Tôi chưa hiểu." in texts(replies)
     assert await bot.services.seminars.reminder_offsets() == (timedelta(days=2), timedelta(minutes=30))
 

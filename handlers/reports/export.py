@@ -25,7 +25,7 @@ ACTION_LABELS = {"report_filed": N_("filed"), "report_corrected": N_("corrected"
 
 def _totals_header(t: Translator) -> list[str]:
     return [t.gettext("Chapters"), t.gettext("Expected"), t.gettext("Reported"), t.gettext("On time"),
-            t.gettext("Excused"), t.gettext("Missing"), t.gettext("Reporting rate"), t.gettext("On-time rate"),
+            t.gettext("Excused from reporting"), t.gettext("Missing"), t.gettext("Reporting rate"), t.gettext("On-time rate"),
             t.gettext("New members"), t.gettext("Total members")]
 
 

@@ -46,7 +46,7 @@ def chapter_line(t: Translator, line: ChapterLine) -> str:
     text = t.gettext("{icon} {chapter}: {new} new, total {total}").format(
         icon=icon, chapter=name, new=t.number(line.new_members or 0), total=t.number(line.total_members or 0))
     if line.status is Status.LATE:
-        text += " " + t.gettext("(late)")
+        text += " " + t.gettext("(filed late)")
     return text
 
 

@@ -31,7 +31,7 @@ from bot.services import Services
 from handlers.registry import add_startup_hook
 from handlers.seminars import texts
 from storage.outbox import OutgoingMessage
-from storage.tasks import Task
+from bot.scheduler import Task
 
 ICS_FILENAME = "toa-dam.ics"
 
