@@ -1,0 +1,231 @@
+"""Matching a cadre's question to knowledge-base entries.
+
+Retrieval is lexical over normalised tokens (see `normalise`): every stored phrasing of every entry is a
+document; unigrams and adjacent-word bigrams are weighted by inverse document frequency (BM25's idf).
+A phrasing's score is an F-measure of how much of the question's weight it explains and how much of
+its own weight the question mentions; an entry also gets credit for a question spread over several
+of its phrasings. rapidfuzz corrects misspelt words against the vocabulary and adds a character-level
+similarity, so typos and run-together words still match. The best entry's score decides: answer,
+suggest up to three entries, or decline.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.core.faq.loading import KnowledgeBase
+from bot.core.faq.model import FaqAnswer, FaqEntry
+from bot.core.faq.normalise import Normaliser
+
+ANSWER_THRESHOLD = 0.45
+"""A best score at or above this is a confident match."""
+SUGGEST_THRESHOLD = 0.4
+"""Between this and ANSWER_THRESHOLD the bot offers suggestions; below it, it declines."""
+MAX_SUGGESTIONS = 3
+
+_BETA2 = 2.0**2  # the question's coverage counts more than the phrasing's
+_ENTRY_LEVEL_FACTOR = 0.65
+_FUZZ_WEIGHT = 0.3
+_FUZZ_MIN_LEXICAL = 0.2
+_MARGIN_BONUS = 0.5
+_MIN_INFORMATION = 6.0  # summed idf of the question's words below which confidence is scaled down
+_BIGRAM_FACTOR = 0.7  # adjacent-word pairs add precision, but the words themselves already count
+_CORRECTED_CREDIT = 0.7  # a word matched only after spelling correction counts for less
+_MIN_FUZZY_LEN = 4
+_OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision than the question
+_DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    entry: int
+    terms: frozenset[str]
+    weight: float
+    text: str
+    documents: frozenset[str]
+
+
+def _terms(tokens: list[str]) -> list[str]:
+    return tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+
+
+class FaqMatcher:
+    """Answers questions from a KnowledgeBase; build once, then `ask` is fast (no I/O)."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        answer_threshold: float = ANSWER_THRESHOLD,
+        suggest_threshold: float = SUGGEST_THRESHOLD,
+    ) -> None:
+        self.kb = kb
+        self.answer_threshold = answer_threshold
+        self.suggest_threshold = suggest_threshold
+        self._normaliser = Normaliser(kb.abbreviations, kb.synonyms)
+        phrasings: list[tuple[int, list[str]]] = []
+        for index, entry in enumerate(kb.entries):
+            for question in entry.questions:
+                tokens = self._normaliser.tokens(question)
+                if tokens:
+                    phrasings.append((index, tokens))
+        df: Counter[str] = Counter()
+        for _, tokens in phrasings:
+            df.update(set(_terms(tokens)))
+        n = len(phrasings)
+        self._idf = {
+            t: math.log(1 + (n - c + 0.5) / (c + 0.5)) * (_BIGRAM_FACTOR if "_" in t else 1.0)
+            for t, c in df.items()
+        }
+        self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._docs = [
+            _Doc(
+                entry=i,
+                terms=frozenset(ts := _terms(tokens)),
+                weight=sum(self._idf[t] for t in set(ts)),
+                text=" ".join(tokens),
+                documents=frozenset(t for t in tokens if _DOCUMENT.match(t)),
+            )
+            for i, tokens in phrasings
+        ]
+        entry_terms: list[set[str]] = [set() for _ in kb.entries]
+        for doc in self._docs:
+            entry_terms[doc.entry] |= doc.terms
+        self._entry_terms = [frozenset(t) for t in entry_terms]
+        self._doc_texts = [doc.text for doc in self._docs]
+        self._vocabulary = sorted({t for t in df if "_" not in t})
+        self._vocabulary_set = frozenset(self._vocabulary)
+
+    def ask(self, question: str) -> FaqAnswer:
+        """The bot's verdict on `question`: answer, unconfirmed, suggest or none."""
+        ranked = self.rank(question, limit=MAX_SUGGESTIONS)
+        if not ranked or ranked[0][1] < self.suggest_threshold:
+            score = ranked[0][1] if ranked else 0.0
+            return FaqAnswer(answered=False, entry=None, score=score, suggestions=(), kind="none")
+        best, score = ranked[0]
+        if score >= self.answer_threshold:
+            kind = "answer" if best.confirmed else "unconfirmed"
+            return FaqAnswer(answered=best.confirmed, entry=best, score=score, suggestions=(), kind=kind)
+        floor = max(self.suggest_threshold * 0.8, score - 0.2)
+        suggestions = tuple(entry for entry, s in ranked if s >= floor)
+        return FaqAnswer(answered=False, entry=None, score=score, suggestions=suggestions, kind="suggest")
+
+    def rank(self, question: str, limit: int = 5) -> list[tuple[FaqEntry, float]]:
+        """Entries most likely meant by `question`, best first, with scores in 0..1."""
+        tokens, credit = self._correct(self._normaliser.tokens(question))
+        if not tokens:
+            return []
+        query_terms = _terms(tokens)
+        weights: dict[str, float] = {}
+        credits: dict[str, float] = {}
+        for i, term in enumerate(query_terms):
+            unknown_weight = self._unknown_idf * (_BIGRAM_FACTOR if i >= len(tokens) else 1.0)
+            weights[term] = self._idf.get(term, unknown_weight)
+            if i < len(tokens):
+                credits[term] = credit[i]
+            else:
+                a, b = i - len(tokens), i - len(tokens) + 1
+                credits[term] = min(credit[a], credit[b])
+        total = sum(weights.values())
+        query_text = " ".join(tokens)
+        query_documents = frozenset(t for t in tokens if _DOCUMENT.match(t))
+        unknown = any(t not in self._vocabulary_set for t in tokens)
+        fuzzy = process.cdist([query_text], self._doc_texts, scorer=fuzz.token_sort_ratio)[0]
+        phrasing_best: dict[int, float] = {}
+        for doc, similarity in zip(self._docs, fuzzy):
+            common = doc.terms.intersection(weights)
+            if not common:
+                continue
+            matched = sum(weights[t] for t in common)
+            recall = sum(weights[t] * credits[t] for t in common) / total
+            precision = matched / doc.weight
+            lexical = (1 + _BETA2) * precision * recall / (_BETA2 * precision + recall)
+            if unknown and lexical >= _FUZZ_MIN_LEXICAL and similarity / 100.0 > lexical:
+                lexical += _FUZZ_WEIGHT * (similarity / 100.0 - lexical)
+            if query_documents and doc.documents and not query_documents & doc.documents:
+                lexical *= _OTHER_DOCUMENT_FACTOR
+            if lexical > phrasing_best.get(doc.entry, 0.0):
+                phrasing_best[doc.entry] = lexical
+        scores = dict(phrasing_best)
+        for index, terms in enumerate(self._entry_terms):
+            common = terms.intersection(weights)
+            if len(common) < 2:
+                continue
+            recall = sum(weights[t] * credits[t] for t in common) / total
+            spread = _ENTRY_LEVEL_FACTOR * recall * recall
+            if spread > scores.get(index, 0.0):
+                scores[index] = spread
+        ranked = sorted(scores, key=lambda i: (-scores[i], -phrasing_best.get(i, 0.0), i))
+        if not ranked:
+            return []
+        # An entry far ahead of the next one is a surer match than one among several close candidates.
+        top = scores[ranked[0]]
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        scores[ranked[0]] = top + _MARGIN_BONUS * min(top, top - runner_up)
+        # One or two common words ("quy định", "hội khuyến học") say too little to answer with confidence.
+        information = sum(self._idf.get(t, 0.0) for t in set(tokens))
+        if information < _MIN_INFORMATION:
+            factor = information / _MIN_INFORMATION
+            scores = {i: s * factor for i, s in scores.items()}
+        return [(self.kb.entries[i], round(min(1.0, float(scores[i])), 4)) for i in ranked[:limit]]
+
+    def _correct(self, tokens: list[str]) -> tuple[list[str], list[float]]:
+        """Fix misspelt and run-together words against the vocabulary; credit < 1 marks a guess."""
+        fixed: list[str] = []
+        credit: list[float] = []
+        for token in tokens:
+            if token in self._vocabulary_set or token.isdigit() or len(token) < 3:
+                fixed.append(token)
+                credit.append(1.0)
+                continue
+            split = self._split(token)
+            if split:
+                fixed.extend(split)
+                credit.extend([_CORRECTED_CREDIT] * len(split))
+                continue
+            match = self._closest(token)
+            if match is not None:
+                fixed.append(match[0])
+                credit.append(_CORRECTED_CREDIT * match[1] / 100.0)
+                continue
+            fixed.append(token)
+            credit.append(1.0)
+        return fixed, credit
+
+    def _closest(self, token: str) -> tuple[str, float] | None:
+        """The known word `token` is most likely a misspelling of, with its similarity (0..100).
+
+        Short Vietnamese syllables differ by one letter from unrelated words ("bong" / "bang"), so
+        four-letter words are only corrected for swapped letters ("tiue" → "tieu").
+        """
+        if len(token) < _MIN_FUZZY_LEN:
+            return None
+        if len(token) == _MIN_FUZZY_LEN:
+            for candidate, score, _ in process.extract(
+                token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=70, limit=8
+            ):
+                if sorted(candidate) == sorted(token) or _is_dropped_letter(token, candidate):
+                    return candidate, score
+            return None
+        match = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return (match[0], match[1]) if match is not None else None
+
+    def _split(self, token: str) -> list[str] | None:
+        """'hoso' → ['ho', 'so'] when both halves are known words."""
+        for cut in range(2, len(token) - 1):
+            left, right = token[:cut], token[cut:]
+            if left in self._vocabulary_set and right in self._vocabulary_set:
+                return [left, right]
+        return None
+
+
+def _is_dropped_letter(token: str, candidate: str) -> bool:
+    """'nhiu' is 'nhieu' with one letter left out (same first letter)."""
+    if len(candidate) != len(token) + 1 or candidate[0] != token[0]:
+        return False
+    return any(candidate[:i] + candidate[i + 1 :] == token for i in range(1, len(candidate)))
