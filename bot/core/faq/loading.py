@@ -18,6 +18,7 @@ RESERVED_FILES = frozenset({TOPICS_FILE, ABBREVIATIONS_FILE})
 MAX_ANSWER_CHARS = 1000
 """Hard limit on a plain-text answer (Zalo allows 2,000 characters; aim for ≤ 600 on a phone)."""
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 _REQUIRED = ("id", "topic", "questions", "answer", "answer_en", "source", "status")
 _KNOWN = frozenset(_REQUIRED) | {"sections"}
@@ -95,7 +96,7 @@ class KnowledgeBase:
 def _read_yaml(path: Path, problems: list[str]) -> object:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader
     except FileNotFoundError:
         problems.append(f"{path.name}: file missing")
     except yaml.YAMLError as exc:

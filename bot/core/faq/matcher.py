@@ -43,14 +43,16 @@ _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 @dataclass(frozen=True, slots=True)
 class _Doc:
+    """One stored phrasing, indexed."""
+
     entry: int
-    terms: frozenset[str]
     weight: float
     text: str
     documents: frozenset[str]
 
 
 def _terms(tokens: list[str]) -> list[str]:
+    """Unigrams, then adjacent-word bigrams ("ho_so")."""
     return tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
 
 
@@ -83,21 +85,22 @@ class FaqMatcher:
             for t, c in df.items()
         }
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
-        self._docs = [
-            _Doc(
-                entry=i,
-                terms=frozenset(ts := _terms(tokens)),
-                weight=sum(self._idf[t] for t in set(ts)),
-                text=" ".join(tokens),
-                documents=frozenset(t for t in tokens if _DOCUMENT.match(t)),
+        self._docs: list[_Doc] = []
+        self._postings: dict[str, list[int]] = {}
+        self._entry_postings: dict[str, set[int]] = {}
+        for doc_index, (entry_index, tokens) in enumerate(phrasings):
+            terms = set(_terms(tokens))
+            self._docs.append(
+                _Doc(
+                    entry=entry_index,
+                    weight=sum(self._idf[t] for t in terms),
+                    text=" ".join(tokens),
+                    documents=frozenset(t for t in tokens if _DOCUMENT.match(t)),
+                )
             )
-            for i, tokens in phrasings
-        ]
-        entry_terms: list[set[str]] = [set() for _ in kb.entries]
-        for doc in self._docs:
-            entry_terms[doc.entry] |= doc.terms
-        self._entry_terms = [frozenset(t) for t in entry_terms]
-        self._doc_texts = [doc.text for doc in self._docs]
+            for term in terms:
+                self._postings.setdefault(term, []).append(doc_index)
+                self._entry_postings.setdefault(term, set()).add(entry_index)
         self._vocabulary = sorted({t for t in df if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
 
@@ -120,44 +123,11 @@ class FaqMatcher:
         tokens, credit = self._correct(self._normaliser.tokens(question))
         if not tokens:
             return []
-        query_terms = _terms(tokens)
-        weights: dict[str, float] = {}
-        credits: dict[str, float] = {}
-        for i, term in enumerate(query_terms):
-            unknown_weight = self._unknown_idf * (_BIGRAM_FACTOR if i >= len(tokens) else 1.0)
-            weights[term] = self._idf.get(term, unknown_weight)
-            if i < len(tokens):
-                credits[term] = credit[i]
-            else:
-                a, b = i - len(tokens), i - len(tokens) + 1
-                credits[term] = min(credit[a], credit[b])
+        weights, credited = self._query_weights(tokens, credit)
         total = sum(weights.values())
-        query_text = " ".join(tokens)
-        query_documents = frozenset(t for t in tokens if _DOCUMENT.match(t))
-        unknown = any(t not in self._vocabulary_set for t in tokens)
-        fuzzy = process.cdist([query_text], self._doc_texts, scorer=fuzz.token_sort_ratio)[0]
-        phrasing_best: dict[int, float] = {}
-        for doc, similarity in zip(self._docs, fuzzy):
-            common = doc.terms.intersection(weights)
-            if not common:
-                continue
-            matched = sum(weights[t] for t in common)
-            recall = sum(weights[t] * credits[t] for t in common) / total
-            precision = matched / doc.weight
-            lexical = (1 + _BETA2) * precision * recall / (_BETA2 * precision + recall)
-            if unknown and lexical >= _FUZZ_MIN_LEXICAL and similarity / 100.0 > lexical:
-                lexical += _FUZZ_WEIGHT * (similarity / 100.0 - lexical)
-            if query_documents and doc.documents and not query_documents & doc.documents:
-                lexical *= _OTHER_DOCUMENT_FACTOR
-            if lexical > phrasing_best.get(doc.entry, 0.0):
-                phrasing_best[doc.entry] = lexical
+        phrasing_best = self._score_phrasings(tokens, weights, credited, total)
         scores = dict(phrasing_best)
-        for index, terms in enumerate(self._entry_terms):
-            common = terms.intersection(weights)
-            if len(common) < 2:
-                continue
-            recall = sum(weights[t] * credits[t] for t in common) / total
-            spread = _ENTRY_LEVEL_FACTOR * recall * recall
+        for index, spread in self._score_entries(weights, credited, total).items():
             if spread > scores.get(index, 0.0):
                 scores[index] = spread
         ranked = sorted(scores, key=lambda i: (-scores[i], -phrasing_best.get(i, 0.0), i))
@@ -167,12 +137,61 @@ class FaqMatcher:
         top = scores[ranked[0]]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
         scores[ranked[0]] = top + _MARGIN_BONUS * min(top, top - runner_up)
-        # One or two common words ("quy định", "hội khuyến học") say too little to answer with confidence.
+        # One or two common words ("học tập", "phường") say too little to answer with confidence.
         information = sum(self._idf.get(t, 0.0) for t in set(tokens))
-        if information < _MIN_INFORMATION:
-            factor = information / _MIN_INFORMATION
-            scores = {i: s * factor for i, s in scores.items()}
-        return [(self.kb.entries[i], round(min(1.0, float(scores[i])), 4)) for i in ranked[:limit]]
+        factor = min(1.0, information / _MIN_INFORMATION)
+        return [(self.kb.entries[i], round(min(1.0, scores[i] * factor), 4)) for i in ranked[:limit]]
+
+    def _query_weights(self, tokens: list[str], credit: list[float]) -> tuple[dict[str, float], dict[str, float]]:
+        """idf weight of every query term, and that weight discounted for spelling guesses."""
+        weights: dict[str, float] = {}
+        credited: dict[str, float] = {}
+        for i, term in enumerate(_terms(tokens)):
+            is_bigram = i >= len(tokens)
+            weight = self._idf.get(term, self._unknown_idf * (_BIGRAM_FACTOR if is_bigram else 1.0))
+            share = min(credit[i - len(tokens)], credit[i - len(tokens) + 1]) if is_bigram else credit[i]
+            weights[term] = weight
+            credited[term] = weight * share
+        return weights, credited
+
+    def _score_phrasings(
+        self, tokens: list[str], weights: dict[str, float], credited: dict[str, float], total: float
+    ) -> dict[int, float]:
+        """Best phrasing score per entry: F-measure of question and phrasing coverage."""
+        matched: dict[int, float] = {}
+        matched_credited: dict[int, float] = {}
+        for term in weights:
+            for doc_index in self._postings.get(term, ()):
+                matched[doc_index] = matched.get(doc_index, 0.0) + weights[term]
+                matched_credited[doc_index] = matched_credited.get(doc_index, 0.0) + credited[term]
+        query_documents = frozenset(t for t in tokens if _DOCUMENT.match(t))
+        query_text = " ".join(tokens) if any(t not in self._vocabulary_set for t in tokens) else None
+        best: dict[int, float] = {}
+        for doc_index, weight in matched.items():
+            doc = self._docs[doc_index]
+            recall = matched_credited[doc_index] / total
+            precision = weight / doc.weight
+            score = (1 + _BETA2) * precision * recall / (_BETA2 * precision + recall)
+            if query_text is not None and score >= _FUZZ_MIN_LEXICAL:
+                # Words the vocabulary does not know may be typos: let character similarity help.
+                similarity = fuzz.token_sort_ratio(query_text, doc.text) / 100.0
+                if similarity > score:
+                    score += _FUZZ_WEIGHT * (similarity - score)
+            if query_documents and doc.documents and not query_documents & doc.documents:
+                score *= _OTHER_DOCUMENT_FACTOR
+            if score > best.get(doc.entry, 0.0):
+                best[doc.entry] = score
+        return best
+
+    def _score_entries(self, weights: dict[str, float], credited: dict[str, float], total: float) -> dict[int, float]:
+        """Credit for a question whose words are spread over several phrasings of one entry."""
+        matched: dict[int, float] = {}
+        count: Counter[int] = Counter()
+        for term in weights:
+            for entry_index in self._entry_postings.get(term, ()):
+                matched[entry_index] = matched.get(entry_index, 0.0) + credited[term]
+                count[entry_index] += 1
+        return {i: _ENTRY_LEVEL_FACTOR * (m / total) ** 2 for i, m in matched.items() if count[i] >= 2}
 
     def _correct(self, tokens: list[str]) -> tuple[list[str], list[float]]:
         """Fix misspelt and run-together words against the vocabulary; credit < 1 marks a guess."""
