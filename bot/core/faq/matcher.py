@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.faq.loading import KnowledgeBase
-from bot.core.faq.model import FaqAnswer, FaqEntry
+from bot.core.faq.model import FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import Normaliser
 
 ANSWER_THRESHOLD = 0.45
@@ -29,10 +29,12 @@ SUGGEST_THRESHOLD = 0.4
 MAX_SUGGESTIONS = 3
 
 _BETA2 = 2.0**2  # the question's coverage counts more than the phrasing's
-_ENTRY_LEVEL_FACTOR = 0.65
+_ENTRY_LEVEL_FACTOR = 1.1
 _FUZZ_WEIGHT = 0.3
 _FUZZ_MIN_LEXICAL = 0.2
 _MARGIN_BONUS = 0.5
+_ANSWER_ONLY_CREDIT = 0.5
+_ENTRY_LEVEL_MIN_WORDS = 3  # two words spread over different phrasings are too easily a coincidence
 _MIN_INFORMATION = 6.0  # summed idf of the question's words below which confidence is scaled down
 _BIGRAM_FACTOR = 0.7  # adjacent-word pairs add precision, but the words themselves already count
 _CORRECTED_CREDIT = 0.7  # a word matched only after spelling correction counts for less
@@ -88,6 +90,7 @@ class FaqMatcher:
         self._docs: list[_Doc] = []
         self._postings: dict[str, list[int]] = {}
         self._entry_postings: dict[str, set[int]] = {}
+        self._answer_postings: dict[str, set[int]] = {}
         for doc_index, (entry_index, tokens) in enumerate(phrasings):
             terms = set(_terms(tokens))
             self._docs.append(
@@ -101,7 +104,22 @@ class FaqMatcher:
             for term in terms:
                 self._postings.setdefault(term, []).append(doc_index)
                 self._entry_postings.setdefault(term, set()).add(entry_index)
-        self._vocabulary = sorted({t for t in df if "_" not in t})
+        # Answers widen what an entry is about: their words count for the entry as a whole and are known
+        # words for spelling correction; their idf comes from how many answers use them.
+        answer_df: Counter[str] = Counter()
+        for entry_index, entry in enumerate(kb.entries):
+            terms = set()
+            for text in (entry.answer, entry.answer_en):
+                terms.update(_terms(self._normaliser.tokens(to_plain(text))))
+            answer_df.update(terms)
+            for term in terms:
+                self._answer_postings.setdefault(term, set()).add(entry_index)
+        entries = len(kb.entries)
+        for term, count in answer_df.items():
+            if term not in self._idf:
+                idf = math.log(1 + (entries - count + 0.5) / (count + 0.5))
+                self._idf[term] = idf * (_BIGRAM_FACTOR if "_" in term else 1.0)
+        self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
 
     def ask(self, question: str) -> FaqAnswer:
@@ -184,14 +202,21 @@ class FaqMatcher:
         return best
 
     def _score_entries(self, weights: dict[str, float], credited: dict[str, float], total: float) -> dict[int, float]:
-        """Credit for a question whose words are spread over several phrasings of one entry."""
+        """Credit for a question whose words are spread over several phrasings (and the answer) of one entry.
+
+        Words found only in the answer count half: answers are long, so chance matches are likelier.
+        """
         matched: dict[int, float] = {}
         count: Counter[int] = Counter()
         for term in weights:
-            for entry_index in self._entry_postings.get(term, ()):
-                matched[entry_index] = matched.get(entry_index, 0.0) + credited[term]
-                count[entry_index] += 1
-        return {i: _ENTRY_LEVEL_FACTOR * (m / total) ** 2 for i, m in matched.items() if count[i] >= 2}
+            in_phrasings = self._entry_postings.get(term, set())
+            for entry_index in in_phrasings | self._answer_postings.get(term, set()):
+                share = 1.0 if entry_index in in_phrasings else _ANSWER_ONLY_CREDIT
+                matched[entry_index] = matched.get(entry_index, 0.0) + credited[term] * share
+                count[entry_index] += "_" not in term
+        return {
+            i: _ENTRY_LEVEL_FACTOR * (m / total) ** 2 for i, m in matched.items() if count[i] >= _ENTRY_LEVEL_MIN_WORDS
+        }
 
     def _correct(self, tokens: list[str]) -> tuple[list[str], list[float]]:
         """Fix misspelt and run-together words against the vocabulary; credit < 1 marks a guess."""

@@ -14,12 +14,12 @@ from bot.core.text import fold
 VI_STOP_WORDS = frozenset(
     """
     la cua khong chua thi va cho nhung cac nhu nay ay voi duoc bi ve theo trong tai den ma nhe a ah ha nhi
-    vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can
+    vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can gom the de
     """.split()
 )
 EN_STOP_WORDS = frozenset(
     """
-    what whats is are the a of for can in on at by with we i you it be was were this that and or could should
+    what whats how is are the a of for can in on at by with we i you it be was were this that and or could should
     would my our me please tell about there any have has us your its does did into from as if than then
     them they their these those will shall must
     """.split()
