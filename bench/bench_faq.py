@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -102,6 +103,8 @@ def main() -> int:
     result = {
         "python": platform.python_version(),
         "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "load_average_1m": os.getloadavg()[0],
         "entries": len(kb.entries),
         "phrasings": sum(len(e.questions) for e in kb.entries),
         "questions": len(questions),
@@ -127,6 +130,7 @@ def main() -> int:
     print(row("load YAML", load["load_yaml_ms"]))
     print(row("build matcher", load["build_matcher_ms"]))
     print(row("load + build (start-up)", load["total_ms"]))
+    print(f"machine: {result['cpus']} CPUs, load average {result['load_average_1m']:.1f} (noise inflates p99)")
     verdict = "meets" if result["meets_target"] else "MISSES"
     print(f"p99 target < {TARGET_P99_MS:.0f} ms: {verdict}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -119,6 +119,11 @@ class FaqMatcher:
             if term not in self._idf:
                 idf = math.log(1 + (entries - count + 0.5) / (count + 0.5))
                 self._idf[term] = idf * (_BIGRAM_FACTOR if "_" in term else 1.0)
+        self._entry_shares: dict[str, dict[int, float]] = {}
+        for term, entry_indices in self._answer_postings.items():
+            self._entry_shares[term] = dict.fromkeys(entry_indices, _ANSWER_ONLY_CREDIT)
+        for term, entry_indices in self._entry_postings.items():
+            self._entry_shares.setdefault(term, {}).update(dict.fromkeys(entry_indices, 1.0))
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
 
@@ -209,11 +214,10 @@ class FaqMatcher:
         matched: dict[int, float] = {}
         count: Counter[int] = Counter()
         for term in weights:
-            in_phrasings = self._entry_postings.get(term, set())
-            for entry_index in in_phrasings | self._answer_postings.get(term, set()):
-                share = 1.0 if entry_index in in_phrasings else _ANSWER_ONLY_CREDIT
+            is_word = "_" not in term
+            for entry_index, share in self._entry_shares.get(term, {}).items():
                 matched[entry_index] = matched.get(entry_index, 0.0) + credited[term] * share
-                count[entry_index] += "_" not in term
+                count[entry_index] += is_word
         return {
             i: _ENTRY_LEVEL_FACTOR * (m / total) ** 2 for i, m in matched.items() if count[i] >= _ENTRY_LEVEL_MIN_WORDS
         }
