@@ -34,6 +34,7 @@ _FUZZ_WEIGHT = 0.3
 _FUZZ_MIN_LEXICAL = 0.2
 _MARGIN_BONUS = 0.5
 _ANSWER_ONLY_CREDIT = 0.5
+_ENTRY_LEVEL_CAP = 0.7  # a single phrasing that matches well must still win
 _ENTRY_LEVEL_MIN_WORDS = 3  # two words spread over different phrasings are too easily a coincidence
 _MIN_INFORMATION = 6.0  # summed idf of the question's words below which confidence is scaled down
 _BIGRAM_FACTOR = 0.7  # adjacent-word pairs add precision, but the words themselves already count
@@ -91,6 +92,7 @@ class FaqMatcher:
         self._postings: dict[str, list[int]] = {}
         self._entry_postings: dict[str, set[int]] = {}
         self._answer_postings: dict[str, set[int]] = {}
+        self._entry_documents: dict[int, set[str]] = {}
         for doc_index, (entry_index, tokens) in enumerate(phrasings):
             terms = set(_terms(tokens))
             self._docs.append(
@@ -104,6 +106,7 @@ class FaqMatcher:
             for term in terms:
                 self._postings.setdefault(term, []).append(doc_index)
                 self._entry_postings.setdefault(term, set()).add(entry_index)
+            self._entry_documents.setdefault(entry_index, set()).update(self._docs[-1].documents)
         # Answers widen what an entry is about: their words count for the entry as a whole and are known
         # words for spelling correction; their idf comes from how many answers use them.
         answer_df: Counter[str] = Counter()
@@ -150,7 +153,11 @@ class FaqMatcher:
         total = sum(weights.values())
         phrasing_best = self._score_phrasings(tokens, weights, credited, total)
         scores = dict(phrasing_best)
+        query_documents = {t for t in tokens if _DOCUMENT.match(t)}
         for index, spread in self._score_entries(weights, credited, total).items():
+            documents = self._entry_documents.get(index)
+            if query_documents and documents and not query_documents & documents:
+                spread *= _OTHER_DOCUMENT_FACTOR
             if spread > scores.get(index, 0.0):
                 scores[index] = spread
         ranked = sorted(scores, key=lambda i: (-scores[i], -phrasing_best.get(i, 0.0), i))
@@ -219,7 +226,9 @@ class FaqMatcher:
                 matched[entry_index] = matched.get(entry_index, 0.0) + credited[term] * share
                 count[entry_index] += is_word
         return {
-            i: _ENTRY_LEVEL_FACTOR * (m / total) ** 2 for i, m in matched.items() if count[i] >= _ENTRY_LEVEL_MIN_WORDS
+            i: min(_ENTRY_LEVEL_CAP, _ENTRY_LEVEL_FACTOR * (m / total) ** 2)
+            for i, m in matched.items()
+            if count[i] >= _ENTRY_LEVEL_MIN_WORDS
         }
 
     def _correct(self, tokens: list[str]) -> tuple[list[str], list[float]]:

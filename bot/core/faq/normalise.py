@@ -36,11 +36,13 @@ _DOC_KINDS = (
 )
 # "Thông tư số 44/2014/TT-BGDĐT", "tt44", "circular No. 44" → "tt44"
 _DOC_PREFIX = [
-    (kind, re.compile(rf"\b(?:{words})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})(?:\s*/\s*\d{{4}})?(?:/[a-z&-]+)*"))
+    (kind, re.compile(rf"\b(?:{words})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})(?:\s*/\s*\d{{4}})?(?:[/-][a-z&]+)*"))
     for kind, words in _DOC_KINDS
 ]
 # "448/QĐ-KHVN", "142/2025/NĐ-CP", "04-CT/TU" → "qd448", "nd142", "ct4"
 _DOC_SUFFIX = re.compile(r"\b(\d{1,4})(?:\s*/\s*\d{4})?\s*[/-]\s*(tt|qd|nd|nq|ct|cv)\b[\w&/-]*")
+# "ngày 28 tháng 2" → "28/2"
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 
@@ -67,10 +69,10 @@ class Normaliser:
 
     def text(self, raw: str) -> str:
         """Folded text with documents canonical ("tt44"), abbreviations expanded, punctuation removed."""
-        text = fold(raw)
-        text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
+        text = _DAY_MONTH.sub(r"\1/\2", fold(raw))
         for kind, pattern in _DOC_PREFIX:
             text = pattern.sub(lambda m, kind=kind: _doc_token(kind, m.group(1)), text)
+        text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
         if self._abbrev_re is not None:
             text = self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], text)
         if self._synonym_re is not None:
@@ -79,7 +81,14 @@ class Normaliser:
 
     def tokens(self, raw: str) -> list[str]:
         """Content tokens: normalised words minus stop words, English plurals made singular."""
-        return [_singular(w) for w in self.text(raw).split() if w not in STOP_WORDS]
+        return [_canonical(w) for w in self.text(raw).split() if w not in STOP_WORDS]
+
+
+def _canonical(word: str) -> str:
+    """Numbers without leading zeros ("02" → "2"), English plurals singular."""
+    if word.isdigit():
+        return str(int(word))
+    return _singular(word)
 
 
 def _singular(word: str) -> str:
