@@ -16,11 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.model import FaqAnswer, FaqEntry, to_plain
-from bot.core.faq.normalise import Normaliser
+from bot.core.faq.normalise import Normaliser, accent_forms
 
 ANSWER_THRESHOLD = 0.45
 """A best score at or above this is a confident match."""
@@ -34,6 +35,7 @@ _FUZZ_WEIGHT = 0.3
 _FUZZ_MIN_LEXICAL = 0.2
 _MARGIN_BONUS = 0.5
 _ANSWER_ONLY_CREDIT = 0.5
+_OTHER_ACCENT_CREDIT = 0.4  # a word typed with other diacritics than the stored one
 _ENTRY_LEVEL_CAP = 0.7  # a single phrasing that matches well must still win
 _ENTRY_LEVEL_MIN_WORDS = 3  # two words spread over different phrasings are too easily a coincidence
 _MIN_INFORMATION = 6.0  # summed idf of the question's words below which confidence is scaled down
@@ -44,19 +46,46 @@ _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    """One stored phrasing, indexed."""
-
-    entry: int
-    weight: float
-    text: str
-    documents: frozenset[str]
-
-
 def _terms(tokens: list[str]) -> list[str]:
     """Unigrams, then adjacent-word bigrams ("ho_so")."""
     return tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def _idf(count: int, total: int, term: str) -> float:
+    """BM25's inverse document frequency, damped for bigrams."""
+    return math.log(1 + (total - count + 0.5) / (count + 0.5)) * (_BIGRAM_FACTOR if "_" in term else 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Postings:
+    """Where a term occurs: documents (phrasings or entries), and which of them spell it with which marks."""
+
+    items: np.ndarray
+    shares: np.ndarray
+    accented: frozenset[int]
+    by_accent: dict[str, frozenset[int]]
+
+    def other_accent(self, typed: str) -> np.ndarray:
+        """Mask over `items`: those that spell the word with other diacritics than `typed`."""
+        other = self.accented - self.by_accent.get(typed, frozenset())
+        if not other:
+            return np.zeros(len(self.items), dtype=bool)
+        return np.isin(self.items, np.fromiter(other, dtype=np.int64))
+
+
+def _build_postings(
+    occurrences: dict[str, dict[int, float]], accents: dict[str, dict[str, set[int]]]
+) -> dict[str, _Postings]:
+    postings = {}
+    for term, shares in occurrences.items():
+        by_accent = {form: frozenset(ids) for form, ids in accents.get(term, {}).items()}
+        postings[term] = _Postings(
+            items=np.fromiter(shares, dtype=np.int64, count=len(shares)),
+            shares=np.fromiter(shares.values(), dtype=np.float64, count=len(shares)),
+            accented=frozenset().union(*by_accent.values()) if by_accent else frozenset(),
+            by_accent=by_accent,
+        )
+    return postings
 
 
 class FaqMatcher:
@@ -73,60 +102,56 @@ class FaqMatcher:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self._normaliser = Normaliser(kb.abbreviations, kb.synonyms)
-        phrasings: list[tuple[int, list[str]]] = []
+        doc_entry: list[int] = []
+        doc_tokens: list[list[str]] = []
+        doc_accents: list[dict[str, str]] = []
         for index, entry in enumerate(kb.entries):
             for question in entry.questions:
                 tokens = self._normaliser.tokens(question)
                 if tokens:
-                    phrasings.append((index, tokens))
+                    doc_entry.append(index)
+                    doc_tokens.append(tokens)
+                    doc_accents.append(accent_forms(question))
         df: Counter[str] = Counter()
-        for _, tokens in phrasings:
+        for tokens in doc_tokens:
             df.update(set(_terms(tokens)))
-        n = len(phrasings)
-        self._idf = {
-            t: math.log(1 + (n - c + 0.5) / (c + 0.5)) * (_BIGRAM_FACTOR if "_" in t else 1.0)
-            for t, c in df.items()
-        }
-        self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
-        self._docs: list[_Doc] = []
-        self._postings: dict[str, list[int]] = {}
-        self._entry_postings: dict[str, set[int]] = {}
-        self._answer_postings: dict[str, set[int]] = {}
-        self._entry_documents: dict[int, set[str]] = {}
-        for doc_index, (entry_index, tokens) in enumerate(phrasings):
-            terms = set(_terms(tokens))
-            self._docs.append(
-                _Doc(
-                    entry=entry_index,
-                    weight=sum(self._idf[t] for t in terms),
-                    text=" ".join(tokens),
-                    documents=frozenset(t for t in tokens if _DOCUMENT.match(t)),
-                )
-            )
-            for term in terms:
-                self._postings.setdefault(term, []).append(doc_index)
-                self._entry_postings.setdefault(term, set()).add(entry_index)
-            self._entry_documents.setdefault(entry_index, set()).update(self._docs[-1].documents)
-        # Answers widen what an entry is about: their words count for the entry as a whole and are known
-        # words for spelling correction; their idf comes from how many answers use them.
+        self._idf = {t: _idf(c, len(doc_tokens), t) for t, c in df.items()}
+        self._unknown_idf = _idf(0, len(doc_tokens), "")
+
+        occurrences: dict[str, dict[int, float]] = {}
+        accents: dict[str, dict[str, set[int]]] = {}
+        entry_occurrences: dict[str, dict[int, float]] = {}
+        entry_accents: dict[str, dict[str, set[int]]] = {}
+        for doc, (entry_index, tokens, typed) in enumerate(zip(doc_entry, doc_tokens, doc_accents)):
+            for term in set(_terms(tokens)):
+                occurrences.setdefault(term, {})[doc] = 1.0
+                entry_occurrences.setdefault(term, {})[entry_index] = 1.0
+            for folded, form in typed.items():
+                accents.setdefault(folded, {}).setdefault(form, set()).add(doc)
+                entry_accents.setdefault(folded, {}).setdefault(form, set()).add(entry_index)
+        # Answers widen what an entry is about: their words count (half) for the entry as a whole and are
+        # known words for spelling correction; their idf comes from how many answers use them.
         answer_df: Counter[str] = Counter()
         for entry_index, entry in enumerate(kb.entries):
-            terms = set()
-            for text in (entry.answer, entry.answer_en):
-                terms.update(_terms(self._normaliser.tokens(to_plain(text))))
+            terms: set[str] = set()
+            for text in (to_plain(entry.answer), to_plain(entry.answer_en)):
+                terms.update(_terms(self._normaliser.tokens(text)))
+                for folded, form in accent_forms(text).items():
+                    entry_accents.setdefault(folded, {}).setdefault(form, set()).add(entry_index)
             answer_df.update(terms)
             for term in terms:
-                self._answer_postings.setdefault(term, set()).add(entry_index)
-        entries = len(kb.entries)
+                entry_occurrences.setdefault(term, {}).setdefault(entry_index, _ANSWER_ONLY_CREDIT)
         for term, count in answer_df.items():
-            if term not in self._idf:
-                idf = math.log(1 + (entries - count + 0.5) / (count + 0.5))
-                self._idf[term] = idf * (_BIGRAM_FACTOR if "_" in term else 1.0)
-        self._entry_shares: dict[str, dict[int, float]] = {}
-        for term, entry_indices in self._answer_postings.items():
-            self._entry_shares[term] = dict.fromkeys(entry_indices, _ANSWER_ONLY_CREDIT)
-        for term, entry_indices in self._entry_postings.items():
-            self._entry_shares.setdefault(term, {}).update(dict.fromkeys(entry_indices, 1.0))
+            self._idf.setdefault(term, _idf(count, len(kb.entries), term))
+
+        self._doc_entry = np.array(doc_entry, dtype=np.int64)
+        self._doc_weight = np.array([sum(self._idf[t] for t in set(_terms(ts))) for ts in doc_tokens])
+        self._doc_texts = [" ".join(tokens) for tokens in doc_tokens]
+        self._postings = _build_postings(occurrences, accents)
+        self._entry_postings = _build_postings(entry_occurrences, entry_accents)
+        self._has_document = np.array([any(_DOCUMENT.match(t) for t in ts) for ts in doc_tokens])
+        self._entry_has_document = np.zeros(len(kb.entries), dtype=bool)
+        self._entry_has_document[self._doc_entry[self._has_document]] = True
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
 
@@ -151,26 +176,26 @@ class FaqMatcher:
             return []
         weights, credited = self._query_weights(tokens, credit)
         total = sum(weights.values())
-        phrasing_best = self._score_phrasings(tokens, weights, credited, total)
-        scores = dict(phrasing_best)
-        query_documents = {t for t in tokens if _DOCUMENT.match(t)}
-        for index, spread in self._score_entries(weights, credited, total).items():
-            documents = self._entry_documents.get(index)
-            if query_documents and documents and not query_documents & documents:
-                spread *= _OTHER_DOCUMENT_FACTOR
-            if spread > scores.get(index, 0.0):
-                scores[index] = spread
-        ranked = sorted(scores, key=lambda i: (-scores[i], -phrasing_best.get(i, 0.0), i))
-        if not ranked:
+        typed = accent_forms(question)
+        documents = [t for t in tokens if _DOCUMENT.match(t)]
+        phrasing_best = self._score_phrasings(tokens, weights, credited, total, typed, documents)
+        spread = self._score_entries(weights, credited, total, typed, documents)
+        scores = np.maximum(phrasing_best, spread)
+        candidates = np.nonzero(scores > 0)[0]
+        if not len(candidates):
             return []
+        order = candidates[np.lexsort((candidates, -phrasing_best[candidates], -scores[candidates]))]
         # An entry far ahead of the next one is a surer match than one among several close candidates.
-        top = scores[ranked[0]]
-        runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
-        scores[ranked[0]] = top + _MARGIN_BONUS * min(top, top - runner_up)
+        top = float(scores[order[0]])
+        runner_up = float(scores[order[1]]) if len(order) > 1 else 0.0
+        boosted = top + _MARGIN_BONUS * min(top, top - runner_up)
         # One or two common words ("học tập", "phường") say too little to answer with confidence.
-        information = sum(self._idf.get(t, 0.0) for t in set(tokens))
-        factor = min(1.0, information / _MIN_INFORMATION)
-        return [(self.kb.entries[i], round(min(1.0, scores[i] * factor), 4)) for i in ranked[:limit]]
+        factor = min(1.0, sum(self._idf.get(t, 0.0) for t in set(tokens)) / _MIN_INFORMATION)
+        ranked = []
+        for rank, index in enumerate(order[:limit]):
+            score = boosted if rank == 0 else float(scores[index])
+            ranked.append((self.kb.entries[index], round(min(1.0, score * factor), 4)))
+        return ranked
 
     def _query_weights(self, tokens: list[str], credit: list[float]) -> tuple[dict[str, float], dict[str, float]]:
         """idf weight of every query term, and that weight discounted for spelling guesses."""
@@ -184,52 +209,90 @@ class FaqMatcher:
             credited[term] = weight * share
         return weights, credited
 
+    def _accumulate(
+        self,
+        postings: dict[str, _Postings],
+        size: int,
+        weights: dict[str, float],
+        credited: dict[str, float],
+        typed: dict[str, str],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Matched weight, credited matched weight and matched word count per document."""
+        matched = np.zeros(size)
+        gained = np.zeros(size)
+        words = np.zeros(size)
+        for term, weight in weights.items():
+            hit = postings.get(term)
+            if hit is None:
+                continue
+            gain = credited[term] * hit.shares
+            form = typed.get(term)
+            if form is not None and hit.accented:
+                # "dạy" typed, "đây" stored: probably another word.
+                gain = np.where(hit.other_accent(form), gain * _OTHER_ACCENT_CREDIT, gain)
+            matched[hit.items] += weight
+            gained[hit.items] += gain
+            if "_" not in term:
+                words[hit.items] += 1
+        return matched, gained, words
+
+    def _conflicts(self, postings: dict[str, _Postings], has_document: np.ndarray, documents: list[str]) -> np.ndarray:
+        """Mask: the item names circulars/decisions, but none of those the question names."""
+        named = np.zeros(len(has_document), dtype=bool)
+        for document in documents:
+            hit = postings.get(document)
+            if hit is not None:
+                named[hit.items] = True
+        return has_document & ~named
+
     def _score_phrasings(
-        self, tokens: list[str], weights: dict[str, float], credited: dict[str, float], total: float
-    ) -> dict[int, float]:
-        """Best phrasing score per entry: F-measure of question and phrasing coverage."""
-        matched: dict[int, float] = {}
-        matched_credited: dict[int, float] = {}
-        for term in weights:
-            for doc_index in self._postings.get(term, ()):
-                matched[doc_index] = matched.get(doc_index, 0.0) + weights[term]
-                matched_credited[doc_index] = matched_credited.get(doc_index, 0.0) + credited[term]
-        query_documents = frozenset(t for t in tokens if _DOCUMENT.match(t))
-        query_text = " ".join(tokens) if any(t not in self._vocabulary_set for t in tokens) else None
-        best: dict[int, float] = {}
-        for doc_index, weight in matched.items():
-            doc = self._docs[doc_index]
-            recall = matched_credited[doc_index] / total
-            precision = weight / doc.weight
-            score = (1 + _BETA2) * precision * recall / (_BETA2 * precision + recall)
-            if query_text is not None and score >= _FUZZ_MIN_LEXICAL:
-                # Words the vocabulary does not know may be typos: let character similarity help.
-                similarity = fuzz.token_sort_ratio(query_text, doc.text) / 100.0
-                if similarity > score:
-                    score += _FUZZ_WEIGHT * (similarity - score)
-            if query_documents and doc.documents and not query_documents & doc.documents:
-                score *= _OTHER_DOCUMENT_FACTOR
-            if score > best.get(doc.entry, 0.0):
-                best[doc.entry] = score
+        self,
+        tokens: list[str],
+        weights: dict[str, float],
+        credited: dict[str, float],
+        total: float,
+        typed: dict[str, str],
+        documents: list[str],
+    ) -> np.ndarray:
+        """Best phrasing score per entry: F-measure of question coverage and phrasing coverage."""
+        matched, gained, _ = self._accumulate(self._postings, len(self._doc_entry), weights, credited, typed)
+        recall = gained / total
+        precision = matched / self._doc_weight
+        denominator = _BETA2 * precision + recall
+        score = np.divide((1 + _BETA2) * precision * recall, denominator, out=np.zeros_like(recall), where=denominator > 0)
+        if any(t not in self._vocabulary_set for t in tokens):
+            # Words the vocabulary does not know may be typos: let character similarity help.
+            query_text = " ".join(tokens)
+            for doc in np.nonzero(score >= _FUZZ_MIN_LEXICAL)[0]:
+                similarity = fuzz.token_sort_ratio(query_text, self._doc_texts[doc]) / 100.0
+                if similarity > score[doc]:
+                    score[doc] += _FUZZ_WEIGHT * (similarity - score[doc])
+        if documents:
+            score[self._conflicts(self._postings, self._has_document, documents)] *= _OTHER_DOCUMENT_FACTOR
+        best = np.zeros(len(self.kb.entries))
+        np.maximum.at(best, self._doc_entry, score)
         return best
 
-    def _score_entries(self, weights: dict[str, float], credited: dict[str, float], total: float) -> dict[int, float]:
+    def _score_entries(
+        self,
+        weights: dict[str, float],
+        credited: dict[str, float],
+        total: float,
+        typed: dict[str, str],
+        documents: list[str],
+    ) -> np.ndarray:
         """Credit for a question whose words are spread over several phrasings (and the answer) of one entry.
 
         Words found only in the answer count half: answers are long, so chance matches are likelier.
         """
-        matched: dict[int, float] = {}
-        count: Counter[int] = Counter()
-        for term in weights:
-            is_word = "_" not in term
-            for entry_index, share in self._entry_shares.get(term, {}).items():
-                matched[entry_index] = matched.get(entry_index, 0.0) + credited[term] * share
-                count[entry_index] += is_word
-        return {
-            i: min(_ENTRY_LEVEL_CAP, _ENTRY_LEVEL_FACTOR * (m / total) ** 2)
-            for i, m in matched.items()
-            if count[i] >= _ENTRY_LEVEL_MIN_WORDS
-        }
+        _, gained, words = self._accumulate(self._entry_postings, len(self.kb.entries), weights, credited, typed)
+        spread = np.minimum(_ENTRY_LEVEL_CAP, _ENTRY_LEVEL_FACTOR * (gained / total) ** 2)
+        spread[words < _ENTRY_LEVEL_MIN_WORDS] = 0.0
+        if documents:
+            spread[self._conflicts(self._entry_postings, self._entry_has_document, documents)] *= (
+                _OTHER_DOCUMENT_FACTOR
+            )
+        return spread
 
     def _correct(self, tokens: list[str]) -> tuple[list[str], list[float]]:
         """Fix misspelt and run-together words against the vocabulary; credit < 1 marks a guess."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 from bot.core.text import fold
 
@@ -14,7 +16,7 @@ from bot.core.text import fold
 VI_STOP_WORDS = frozenset(
     """
     la cua khong chua thi va cho nhung cac nhu nay ay voi duoc bi ve theo trong tai den ma nhe a ah ha nhi
-    vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can gom the de
+    vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can gom the de phai
     """.split()
 )
 EN_STOP_WORDS = frozenset(
@@ -82,6 +84,23 @@ class Normaliser:
     def tokens(self, raw: str) -> list[str]:
         """Content tokens: normalised words minus stop words, English plurals made singular."""
         return [_canonical(w) for w in self.text(raw).split() if w not in STOP_WORDS]
+
+
+_fold_word = lru_cache(maxsize=65536)(fold)
+
+
+def accent_forms(raw: str) -> dict[str, str]:
+    """Words typed with diacritics, by their folded form: 'Dạy học' → {'day': 'dạy'}.
+
+    Folding merges different words ("dạy" / "đây", "giảm" / "giám"); when a cadre did type the marks,
+    the matcher uses them to tell such words apart.
+    """
+    forms: dict[str, str] = {}
+    for word in _NON_WORD.sub(" ", unicodedata.normalize("NFC", raw).lower()).split():
+        folded = _fold_word(word)
+        if folded != word:
+            forms[folded] = word
+    return forms
 
 
 def _canonical(word: str) -> str:
