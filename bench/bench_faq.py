@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
+import yaml
 
-from bot.core.faq import FaqMatcher, KnowledgeBase  # noqa: E402
-from bot.core.text import fold  # noqa: E402
+from bot.core.faq import FaqMatcher, KnowledgeBase
+from bot.core.text import fold
 
 DEV_SET = ROOT / "tests" / "data" / "faq_dev.yaml"
 RESULTS = ROOT / "bench" / "results" / "faq.json"
@@ -119,8 +119,10 @@ def main() -> int:
     def row(label: str, stats: dict[str, float], unit: str = "ms") -> str:
         return f"{label:<34} {stats['median']:>10.3f} {unit:<3} ({stats['min']:.3f}–{stats['max']:.3f})"
 
-    print(f"FAQ benchmark: {result['entries']} entries, {result['phrasings']} phrasings, "
-          f"{len(questions)} questions × {args.rounds} rounds × {repetitions} repetitions")
+    print(
+        f"FAQ benchmark: {result['entries']} entries, {result['phrasings']} phrasings, "
+        f"{len(questions)} questions × {args.rounds} rounds × {repetitions} repetitions"
+    )
     print(f"{'measure':<34} {'median':>10}     (min–max over repetitions)")
     print(row("matcher p50 per question", per_question["matcher_p50_ms"]))
     print(row("matcher p99 per question", per_question["matcher_p99_ms"]))
@@ -130,7 +132,9 @@ def main() -> int:
     print(row("load YAML", load["load_yaml_ms"]))
     print(row("build matcher", load["build_matcher_ms"]))
     print(row("load + build (start-up)", load["total_ms"]))
-    print(f"machine: {result['cpus']} CPUs, load average {result['load_average_1m']:.1f} (noise inflates p99)")
+    print(
+        f"machine: {result['cpus']} CPUs, load average {result['load_average_1m']:.1f} (noise inflates p99)"
+    )
     verdict = "meets" if result["meets_target"] else "MISSES"
     print(f"p99 target < {TARGET_P99_MS:.0f} ms: {verdict}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

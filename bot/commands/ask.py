@@ -1,8 +1,8 @@
 """`python -m bot ask`: print the answer the bot would give, to test the FAQ knowledge base.
 
-    python -m bot ask "tt44 có mấy tiêu chí"        # one question, human-readable
-    python -m bot ask --json < questions.txt        # one question per line → one JSON object per line
-    python -m bot ask --kb path/to/faq "..."        # try an edited knowledge base
+python -m bot ask "tt44 có mấy tiêu chí"        # one question, human-readable
+python -m bot ask --json < questions.txt        # one question per line → one JSON object per line
+python -m bot ask --kb path/to/faq "..."        # try an edited knowledge base
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the `ask` subcommand."""
     parser = subparsers.add_parser("ask", help="answer a question from the FAQ knowledge base")
     parser.add_argument("question", nargs="*", help="the question (omit with --json to read stdin)")
-    parser.add_argument("--json", action="store_true", help="read one question per stdin line, write JSON lines")
+    parser.add_argument(
+        "--json", action="store_true", help="read one question per stdin line, write JSON lines"
+    )
     parser.add_argument("--kb", type=Path, default=None, help="knowledge-base directory (default: packaged)")
     parser.add_argument("--locale", default="vi", choices=("vi", "en"), help="answer language (default: vi)")
     parser.set_defaults(func=run)
@@ -72,9 +74,14 @@ def render_text(result: FaqAnswer, t: gettext.NullTranslations, locale: str) -> 
     """The reply as plain text: answer with source, suggestions, or a polite decline."""
     _ = t.gettext
     if result.entry is not None:
-        parts = [to_plain(result.entry.answer_for(locale)), _("Source: {source}").format(source=result.entry.source)]
+        parts = [
+            to_plain(result.entry.answer_for(locale)),
+            _("Source: {source}").format(source=result.entry.source),
+        ]
         if result.kind == "unconfirmed":
-            parts.append(_("There is no confirmed answer to this yet. I can send your question to the organisers."))
+            parts.append(
+                _("There is no confirmed answer to this yet. I can send your question to the organisers.")
+            )
         return "\n\n".join(parts)
     if result.suggestions:
         lines = [_("Did you mean…")] + [f"• {entry.title}" for entry in result.suggestions]

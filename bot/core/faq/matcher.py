@@ -11,6 +11,7 @@ suggest up to three entries, or decline.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -48,7 +49,7 @@ _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 def _terms(tokens: list[str]) -> list[str]:
     """Unigrams, then adjacent-word bigrams ("ho_so")."""
-    return tokens + [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+    return tokens + [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
 
 
 def _idf(count: int, total: int, term: str) -> float:
@@ -197,7 +198,9 @@ class FaqMatcher:
             ranked.append((self.kb.entries[index], round(min(1.0, score * factor), 4)))
         return ranked
 
-    def _query_weights(self, tokens: list[str], credit: list[float]) -> tuple[dict[str, float], dict[str, float]]:
+    def _query_weights(
+        self, tokens: list[str], credit: list[float]
+    ) -> tuple[dict[str, float], dict[str, float]]:
         """idf weight of every query term, and that weight discounted for spelling guesses."""
         weights: dict[str, float] = {}
         credited: dict[str, float] = {}
@@ -236,7 +239,9 @@ class FaqMatcher:
                 words[hit.items] += 1
         return matched, gained, words
 
-    def _conflicts(self, postings: dict[str, _Postings], has_document: np.ndarray, documents: list[str]) -> np.ndarray:
+    def _conflicts(
+        self, postings: dict[str, _Postings], has_document: np.ndarray, documents: list[str]
+    ) -> np.ndarray:
         """Mask: the item names circulars/decisions, but none of those the question names."""
         named = np.zeros(len(has_document), dtype=bool)
         for document in documents:
@@ -259,7 +264,9 @@ class FaqMatcher:
         recall = gained / total
         precision = matched / self._doc_weight
         denominator = _BETA2 * precision + recall
-        score = np.divide((1 + _BETA2) * precision * recall, denominator, out=np.zeros_like(recall), where=denominator > 0)
+        score = np.divide(
+            (1 + _BETA2) * precision * recall, denominator, out=np.zeros_like(recall), where=denominator > 0
+        )
         if any(t not in self._vocabulary_set for t in tokens):
             # Words the vocabulary does not know may be typos: let character similarity help.
             query_text = " ".join(tokens)
@@ -285,7 +292,9 @@ class FaqMatcher:
 
         Words found only in the answer count half: answers are long, so chance matches are likelier.
         """
-        _, gained, words = self._accumulate(self._entry_postings, len(self.kb.entries), weights, credited, typed)
+        _, gained, words = self._accumulate(
+            self._entry_postings, len(self.kb.entries), weights, credited, typed
+        )
         spread = np.minimum(_ENTRY_LEVEL_CAP, _ENTRY_LEVEL_FACTOR * (gained / total) ** 2)
         spread[words < _ENTRY_LEVEL_MIN_WORDS] = 0.0
         if documents:

@@ -38,7 +38,10 @@ _DOC_KINDS = (
 )
 # "Thông tư số 44/2014/TT-BGDĐT", "tt44", "circular No. 44" → "tt44"
 _DOC_PREFIX = [
-    (kind, re.compile(rf"\b(?:{words})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})(?:\s*/\s*\d{{4}})?(?:[/-][a-z&]+)*"))
+    (
+        kind,
+        re.compile(rf"\b(?:{words})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})(?:\s*/\s*\d{{4}})?(?:[/-][a-z&]+)*"),
+    )
     for kind, words in _DOC_KINDS
 ]
 # "448/QĐ-KHVN", "142/2025/NĐ-CP", "04-CT/TU" → "qd448", "nd142", "ct4"
