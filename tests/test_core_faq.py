@@ -250,3 +250,34 @@ def test_one_common_word_is_not_enough_for_a_confident_answer(matcher):
 def test_scores_are_between_0_and_1(matcher):
     for question in ("tt44", "ho so", "thoi tiet", "TT44 còn hiệu lực không"):
         assert 0.0 <= matcher.ask(question).score <= 1.0
+
+
+# --- organisers' answers become entries ----------------------------------------------------------
+
+
+def test_an_organisers_answer_becomes_an_entry_the_bot_then_answers_with(tmp_path, kb):
+    from bot.core.faq.additions import added_entry, append_entry
+
+    added = tmp_path / "data" / "added.yaml"
+    first = added_entry(
+        "Phòng họp của Hội Khuyến học phường ở đâu?",
+        'Ở tầng 2: "phòng họp A" – trụ sở UBND phường.',
+        source="Trả lời của ban tổ chức, 27/11/2026",
+        existing=[e.id for e in kb.entries],
+    )
+    append_entry(added, first)
+    second = added_entry(
+        "Phòng họp của Hội Khuyến học phường ở đâu?",
+        "Đã chuyển sang tầng 3.",
+        source="Ban tổ chức",
+        existing=[e.id for e in kb.entries] + [first.id],
+    )
+    append_entry(added, second)
+    assert first.id == "added-phong-hop-cua-hoi-khuyen-hoc"
+    assert second.id == "added-phong-hop-cua-hoi-khuyen-hoc-2"
+
+    reloaded = KnowledgeBase.load(extra_files=[added])
+    assert reloaded.entry(first.id).answer == 'Ở tầng 2: "phòng họp A" – trụ sở UBND phường.'
+    assert len(reloaded.entries) == len(kb.entries) + 2
+    result = FaqMatcher(reloaded).ask("phong hop hoi khuyen hoc phuong o dau")
+    assert result.kind == "answer" and result.entry.id in {first.id, second.id}
