@@ -4,7 +4,8 @@
 
 Each repetition times every dev-set question `rounds` times through the matcher and, interleaved
 question by question, through a trivial baseline (exact lookup of the folded question in a dict of all
-stored phrasings). Reported: p50/p99 per question (medians over repetitions, with min–max), the ratio
+stored phrasings). Reported: p50/p99 per question (medians over repetitions, with min–max), p99 of each
+question's fastest run (what the code costs without scheduling noise from other processes), the ratio
 matcher/baseline from the same run, and the cost of loading the knowledge base and building the
 matcher. Results are printed as a table and written to bench/results/faq.json.
 """
@@ -68,6 +69,7 @@ def time_questions(questions: list[str], repetitions: int, rounds: int) -> dict[
     for _ in range(repetitions):
         matcher_ms: list[float] = []
         baseline_ms: list[float] = []
+        fastest: dict[str, float] = {}
         for _ in range(rounds):
             for question in questions:
                 start = time.perf_counter()
@@ -77,10 +79,12 @@ def time_questions(questions: list[str], repetitions: int, rounds: int) -> dict[
                 end = time.perf_counter()
                 matcher_ms.append((middle - start) * 1000)
                 baseline_ms.append((end - middle) * 1000)
+                fastest[question] = min(fastest.get(question, float("inf")), (middle - start) * 1000)
         runs.append(
             {
                 "matcher_p50_ms": percentile(matcher_ms, 50),
                 "matcher_p99_ms": percentile(matcher_ms, 99),
+                "matcher_p99_best_of_rounds_ms": percentile(list(fastest.values()), 99),
                 "baseline_p50_ms": percentile(baseline_ms, 50),
                 "baseline_p99_ms": percentile(baseline_ms, 99),
                 "ratio_p50": percentile(matcher_ms, 50) / percentile(baseline_ms, 50),
@@ -126,6 +130,7 @@ def main() -> int:
     print(f"{'measure':<34} {'median':>10}     (min–max over repetitions)")
     print(row("matcher p50 per question", per_question["matcher_p50_ms"]))
     print(row("matcher p99 per question", per_question["matcher_p99_ms"]))
+    print(row("matcher p99 (best of rounds)", per_question["matcher_p99_best_of_rounds_ms"]))
     print(row("baseline (exact dict) p50", per_question["baseline_p50_ms"]))
     print(row("baseline (exact dict) p99", per_question["baseline_p99_ms"]))
     print(row("ratio matcher/baseline p50", per_question["ratio_p50"], "×"))
