@@ -13,12 +13,13 @@ from bot.core.text import fold
 
 ADDED_TOPIC = "general"
 _SLUG_WORDS = 6
+_MAX_BASE = 36  # ids are at most 40 characters, leaving room for "-NN"
 
 
 def new_entry_id(question: str, existing: Iterable[str]) -> str:
     """A stable, unused slug from the question: 'Phòng họp ở đâu?' → 'added-phong-hop-o-dau'."""
     words = re.findall(r"[a-z0-9]+", fold(question))[:_SLUG_WORDS] or ["question"]
-    base = "added-" + "-".join(words)
+    base = ("added-" + "-".join(words))[:_MAX_BASE].rstrip("-")
     taken = set(existing)
     candidate, n = base, 2
     while candidate in taken:

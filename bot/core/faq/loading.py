@@ -19,7 +19,7 @@ MAX_ANSWER_CHARS = 1000
 """Hard limit on a plain-text answer (Zalo allows 2,000 characters; aim for ≤ 600 on a phone)."""
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")  # ≤ 40 characters: it travels in button data
 _REQUIRED = ("id", "topic", "questions", "answer", "answer_en", "source", "status")
 _KNOWN = frozenset(_REQUIRED) | {"sections"}
 
@@ -183,7 +183,7 @@ def _parse_entry(item: object, where: str, topic_ids: set[str], problems: list[s
         problems.extend(f"{where}: {f}" for f in found)
         return None
     if not _ID.match(item["id"]):
-        found.append("'id' must be a slug: lower-case letters, digits and '-'")
+        found.append("'id' must be a slug of at most 40 lower-case letters, digits and '-'")
     if item["topic"] not in topic_ids:
         found.append(f"unknown topic '{item['topic']}' (see topics.yaml)")
     if item["status"] not in STATUSES:
