@@ -31,6 +31,8 @@ SUGGEST_THRESHOLD = 0.4
 MAX_SUGGESTIONS = 3
 
 _BETA2 = 2.0**2  # the question's coverage counts more than the phrasing's
+_LONG_QUESTION = 7  # words; beyond this, beta² falls by _BETA2_STEP per word (down to 1)
+_BETA2_STEP = 0.5
 _ENTRY_LEVEL_FACTOR = 1.1
 _FUZZ_WEIGHT = 0.3
 _FUZZ_MIN_LEXICAL = 0.2
@@ -263,9 +265,11 @@ class FaqMatcher:
         matched, gained, _ = self._accumulate(self._postings, len(self._doc_entry), weights, credited, typed)
         recall = gained / total
         precision = matched / self._doc_weight
-        denominator = _BETA2 * precision + recall
+        # A long message carries chat around the question: then a phrasing it fully contains matters more.
+        beta2 = max(1.0, _BETA2 - max(0, len(tokens) - _LONG_QUESTION) * _BETA2_STEP)
+        denominator = beta2 * precision + recall
         score = np.divide(
-            (1 + _BETA2) * precision * recall, denominator, out=np.zeros_like(recall), where=denominator > 0
+            (1 + beta2) * precision * recall, denominator, out=np.zeros_like(recall), where=denominator > 0
         )
         if any(t not in self._vocabulary_set for t in tokens):
             # Words the vocabulary does not know may be typos: let character similarity help.

@@ -27,6 +27,13 @@ EN_STOP_WORDS = frozenset(
     """.split()
 )
 STOP_WORDS = VI_STOP_WORDS | EN_STOP_WORDS
+# Chat words dropped only when typed with their diacritics: unaccented they collide with topic words
+# ("hỏi" / "hội", "mình" / "minh chứng", "chị" / "tiêu chí").
+ACCENTED_STOP_WORDS = frozenset(
+    """
+    hỏi muốn chào đang cảm ơn mình em anh chị bạn ạ nhé nhá vậy giúp dùm giùm làm ơn xin
+    """.split()
+)
 
 _DOC_KINDS = (
     ("tt", r"thong\s*tu|circular|tt"),
@@ -74,7 +81,9 @@ class Normaliser:
 
     def text(self, raw: str) -> str:
         """Folded text with documents canonical ("tt44"), abbreviations expanded, punctuation removed."""
-        text = _DAY_MONTH.sub(r"\1/\2", fold(raw))
+        lowered = unicodedata.normalize("NFC", raw).lower()
+        kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
+        text = _DAY_MONTH.sub(r"\1/\2", fold("".join(kept)))
         for kind, pattern in _DOC_PREFIX:
             text = pattern.sub(lambda m, kind=kind: _doc_token(kind, m.group(1)), text)
         text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
