@@ -2,11 +2,20 @@
 
 Retrieval is lexical over normalised tokens (see `normalise`): every stored phrasing of every entry is a
 document; unigrams and adjacent-word bigrams are weighted by inverse document frequency (BM25's idf).
-A phrasing's score is an F-measure of how much of the question's weight it explains and how much of
-its own weight the question mentions; an entry also gets credit for a question spread over several
-of its phrasings. rapidfuzz corrects misspelt words against the vocabulary and adds a character-level
-similarity, so typos and run-together words still match. The best entry's score decides: answer,
-suggest up to three entries, or decline.
+
+- A phrasing's score is an F-measure of how much of the question's weight it explains (counted more)
+  and how much of its own weight the question mentions.
+- An entry also gets (capped) credit for a question spread over several of its phrasings and, at half
+  weight, its answer.
+- rapidfuzz corrects misspelt and run-together words against the vocabulary and adds character-level
+  similarity when a word stays unknown.
+- Folding merges words ("dạy" / "đây"): when the cadre typed diacritics, a stored word spelt with
+  other marks counts for less. A phrasing naming another circular or decision ("tt25" for "tt44")
+  counts for less.
+- The best entry gains from its lead over the runner-up; one or two common words lose confidence.
+
+The best entry's score decides: answer, suggest up to three entries, or decline. Thresholds and
+weights were chosen on tests/data/faq_dev.yaml (see bot/knowledge/faq/README.md).
 """
 
 from __future__ import annotations
