@@ -35,7 +35,7 @@ from bot.core.faq.normalise import Normaliser, accent_forms
 
 ANSWER_THRESHOLD = 0.45
 """A best score at or above this is a confident match."""
-SUGGEST_THRESHOLD = 0.4
+SUGGEST_THRESHOLD = 0.42
 """Between this and ANSWER_THRESHOLD the bot offers suggestions; below it, it declines."""
 MAX_SUGGESTIONS = 3
 
