@@ -281,3 +281,45 @@ def test_an_organisers_answer_becomes_an_entry_the_bot_then_answers_with(tmp_pat
     assert len(reloaded.entries) == len(kb.entries) + 2
     result = FaqMatcher(reloaded).ask("phong hop hoi khuyen hoc phuong o dau")
     assert result.kind == "answer" and result.entry.id in {first.id, second.id}
+
+
+# --- normalisation --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def normaliser(kb):
+    from bot.core.faq.normalise import Normaliser
+
+    return Normaliser(kb.abbreviations, kb.synonyms)
+
+
+def test_every_way_of_writing_a_circular_number_is_the_same_document(normaliser):
+    for text in (
+        "Thông tư số 44/2014/TT-BGDĐT",
+        "TT 44",
+        "tt44",
+        "thong tu 44",
+        "Circular No. 44",
+        "44/2014/TT-BGDĐT",
+    ):
+        assert normaliser.tokens(text) == ["tt44"], text
+    assert normaliser.tokens("448/QĐ-KHVN") == normaliser.tokens("Quyết định 448") == ["qd448"]
+
+
+def test_dates_are_read_the_same_written_in_words_or_digits(normaliser):
+    assert normaliser.tokens("ngày 28 tháng 2") == normaliser.tokens("ngày 28/02")
+
+
+def test_abbreviations_and_english_question_words_are_expanded(normaliser):
+    assert normaliser.tokens("CĐHT") == normaliser.tokens("cdht") == ["cong", "dong", "hoc", "tap"]
+    assert normaliser.tokens("how many criteria") == normaliser.tokens("bao nhiêu tiêu chí")
+
+
+def test_mấy_means_how_many_but_máy_bay_stays_an_aeroplane(normaliser):
+    assert normaliser.tokens("mấy tiêu chí") == normaliser.tokens("bao nhiêu tiêu chí")
+    assert normaliser.tokens("máy bay") == ["may", "bay"]
+
+
+def test_chat_words_typed_with_diacritics_are_dropped_but_not_their_unaccented_homographs(normaliser):
+    assert normaliser.tokens("cho em hỏi Hội Khuyến học") == ["hoi", "khuyen", "hoc"]
+    assert "minh" in normaliser.tokens("minh chứng của mình")

@@ -77,11 +77,29 @@ class Normaliser:
 
     def __init__(self, abbreviations: Mapping[str, str], synonyms: Mapping[str, str]) -> None:
         self._abbrev_re, self._abbrev = _phrase_pattern(abbreviations)
-        self._synonym_re, self._synonyms = _phrase_pattern(synonyms)
+        # Fillers (mapped to "") typed with diacritics are removed only when typed that way: folded,
+        # "cho hỏi" would also swallow "cho Hội".
+        accented_fillers = sorted(
+            (k for k, v in synonyms.items() if not v.strip() and fold(k) != k.lower()), key=len, reverse=True
+        )
+        self._filler_re = (
+            re.compile(
+                r"(?<!\w)(?:"
+                + "|".join(re.escape(unicodedata.normalize("NFC", k).lower()) for k in accented_fillers)
+                + r")(?!\w)"
+            )
+            if accented_fillers
+            else None
+        )
+        self._synonym_re, self._synonyms = _phrase_pattern(
+            {k: v for k, v in synonyms.items() if k not in accented_fillers}
+        )
 
     def text(self, raw: str) -> str:
         """Folded text with documents canonical ("tt44"), abbreviations expanded, punctuation removed."""
         lowered = unicodedata.normalize("NFC", raw).lower()
+        if self._filler_re is not None:
+            lowered = self._filler_re.sub(" ", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _DAY_MONTH.sub(r"\1/\2", fold("".join(kept)))
         for kind, pattern in _DOC_PREFIX:
