@@ -54,6 +54,7 @@ _MIN_INFORMATION = 6.0  # summed idf of the question's words below which confide
 _BIGRAM_FACTOR = 0.7  # adjacent-word pairs add precision, but the words themselves already count
 _CORRECTED_CREDIT = 0.7  # a word matched only after spelling correction counts for less
 _MIN_FUZZY_LEN = 4
+_MAX_CITING_ENTRIES = 3
 _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision than the question
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
@@ -124,6 +125,20 @@ class FaqMatcher:
                     doc_entry.append(index)
                     doc_tokens.append(tokens)
                     doc_accents.append(accent_forms(question))
+        # A document only an answer or two mention ("QĐ 89", "NĐ 143/2025") is a question of its own:
+        # a one-word phrasing makes "QĐ 89 là gì?" find the entries that cite it.
+        asked = {t for tokens in doc_tokens for t in tokens}
+        cited: dict[str, set[int]] = {}
+        for index, entry in enumerate(kb.entries):
+            for token in self._normaliser.tokens(to_plain(entry.answer)):
+                if _DOCUMENT.match(token) and token not in asked:
+                    cited.setdefault(token, set()).add(index)
+        for token, indices in sorted(cited.items()):
+            if len(indices) <= _MAX_CITING_ENTRIES:
+                for index in sorted(indices):
+                    doc_entry.append(index)
+                    doc_tokens.append([token])
+                    doc_accents.append({})
         df: Counter[str] = Counter()
         for tokens in doc_tokens:
             df.update(set(_terms(tokens)))
