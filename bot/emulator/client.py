@@ -1,0 +1,172 @@
+"""An async client for the emulator's control API, for drivers running in another process."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+
+from bot.emulator.state import FakeUser
+
+
+class EmulatorControlError(RuntimeError):
+    """The control API answered with an error."""
+
+
+def _user(user: FakeUser | dict) -> dict:
+    return asdict(user) if isinstance(user, FakeUser) else user
+
+
+class EmulatorClient:
+    """Drive an emulator over HTTP: ``async with EmulatorClient("http://127.0.0.1:8081") as c: ...``."""
+
+    def __init__(self, origin: str, *, session: aiohttp.ClientSession | None = None) -> None:
+        self.origin = origin.rstrip("/")
+        self._session = session
+        self._own_session = session is None
+
+    async def __aenter__(self) -> EmulatorClient:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._own_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _request(self, verb: str, path: str, *, json_body: Any = None, params: dict | None = None) -> Any:
+        if self._session is None:
+            await self.__aenter__()
+        clean = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items() if v is not None}
+        async with self._session.request(verb, self.origin + path, json=json_body, params=clean) as response:
+            if response.content_type != "application/json":
+                raise EmulatorControlError(f"{response.status}: {await response.text()}")
+            payload = await response.json()
+            if response.status == 408:
+                raise TimeoutError(payload.get("error"))
+            if response.status >= 400:
+                raise EmulatorControlError(f"{response.status}: {payload.get('error')}")
+            return payload
+
+    # --- user-side actions ----------------------------------------------------------------------
+
+    async def send_text(self, token: str, user: FakeUser | dict, text: str, *, chat_id: int | None = None) -> dict:
+        body = {"user": _user(user), "text": text, "chat_id": chat_id}
+        return (await self._request("POST", f"/_emu/{token}/send_text", json_body=body))["message"]
+
+    async def send_texts(self, token: str, items: list[tuple[FakeUser | dict, str]]) -> dict:
+        """Inject many texts in one request; returns {"message_ids", "time" (server monotonic)}."""
+        body = {"items": [{"user": _user(u), "text": t} for u, t in items]}
+        return await self._request("POST", f"/_emu/{token}/send_texts", json_body=body)
+
+    async def press_button(
+        self, token: str, user: FakeUser | dict, message_id: int, callback_data: str, *, chat_id: int | None = None
+    ) -> str:
+        body = {"user": _user(user), "message_id": message_id, "callback_data": callback_data, "chat_id": chat_id}
+        return (await self._request("POST", f"/_emu/{token}/press_button", json_body=body))["callback_query_id"]
+
+    async def share_contact(self, token: str, user: FakeUser | dict, phone_number: str) -> dict:
+        body = {"user": _user(user), "phone_number": phone_number}
+        return (await self._request("POST", f"/_emu/{token}/share_contact", json_body=body))["message"]
+
+    async def send_photo(self, token: str, user: FakeUser | dict, data: bytes, caption: str | None = None) -> dict:
+        body = {"user": _user(user), "data_base64": base64.b64encode(data).decode(), "caption": caption}
+        return (await self._request("POST", f"/_emu/{token}/send_photo", json_body=body))["message"]
+
+    async def send_document(self, token: str, user: FakeUser | dict, data: bytes, filename: str) -> dict:
+        body = {"user": _user(user), "data_base64": base64.b64encode(data).decode(), "filename": filename}
+        return (await self._request("POST", f"/_emu/{token}/send_document", json_body=body))["message"]
+
+    async def add_user(self, token: str, user: FakeUser | dict) -> None:
+        await self._request("POST", f"/_emu/{token}/add_user", json_body={"user": _user(user)})
+
+    async def block(self, token: str, chat_id: int) -> None:
+        await self._request("POST", f"/_emu/{token}/block", json_body={"chat_id": chat_id})
+
+    async def unblock(self, token: str, chat_id: int) -> None:
+        await self._request("POST", f"/_emu/{token}/unblock", json_body={"chat_id": chat_id})
+
+    # --- inspection -----------------------------------------------------------------------------
+
+    async def calls(
+        self,
+        token: str,
+        *,
+        method: str | None = None,
+        chat_id: int | None = None,
+        since: int = 0,
+        ok: bool | None = None,
+    ) -> list[dict]:
+        """Recorded calls as dicts (index, method, params, ok, result, error_code, description, time, chat_id)."""
+        params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok}
+        return (await self._request("GET", f"/_emu/{token}/calls", params=params))["calls"]
+
+    async def wait_for(
+        self,
+        token: str,
+        *,
+        method: str | None = None,
+        chat_id: int | None = None,
+        count: int = 1,
+        since: int = 0,
+        ok: bool | None = None,
+        timeout: float = 10,
+    ) -> list[dict]:
+        """Long-poll until `count` matching calls exist at or after index `since`; TimeoutError otherwise."""
+        params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok, "count": count, "timeout": timeout}
+        return (await self._request("GET", f"/_emu/{token}/calls", params=params))["calls"]
+
+    async def mark(self, token: str) -> int:
+        """Index of the next call (use as `since`)."""
+        return (await self._request("GET", f"/_emu/{token}/calls", params={"since": 1 << 62}))["next"]
+
+    async def history(
+        self, token: str, chat_id: int, *, since: int | None = None, timeout: float = 25
+    ) -> dict:
+        """{"version", "messages", "toasts", "reply_keyboard"}; files carry a download_path.
+
+        With `since` (a version), waits until the chat changes past it or `timeout` passes.
+        """
+        params = {"chat_id": chat_id, "since": since, "timeout": timeout if since is not None else None}
+        return await self._request("GET", f"/_emu/{token}/history", params=params)
+
+    async def state(self, token: str) -> dict:
+        return await self._request("GET", f"/_emu/{token}/state")
+
+    async def commands(self, token: str, *, scope: dict | None = None, language_code: str = "") -> list[dict]:
+        params = {"scope": json.dumps(scope) if scope else None, "language_code": language_code}
+        return (await self._request("GET", f"/_emu/{token}/commands", params=params))["commands"]
+
+    async def wait_polling(self, token: str, timeout: float = 10) -> None:
+        await self._request("GET", f"/_emu/{token}/wait_polling", params={"timeout": timeout})
+
+    # --- control --------------------------------------------------------------------------------
+
+    async def inject_fault(self, token: str, method: str, **fault: Any) -> None:
+        """Same keywords as BotApiEmulator.inject_fault (count, chat_id, error_code, description, ...)."""
+        await self._request("POST", f"/_emu/{token}/faults", json_body={"method": method, **fault})
+
+    async def configure(self, **settings: Any) -> dict:
+        return await self._request("POST", "/_emu/config", json_body=settings)
+
+    async def reset(self) -> None:
+        await self._request("POST", "/_emu/reset")
+
+    async def clock_now(self) -> datetime:
+        return datetime.fromisoformat((await self._request("GET", "/_emu/clock"))["now"])
+
+    async def clock_advance(self, seconds: float) -> datetime:
+        payload = await self._request("POST", "/_emu/clock/advance", json_body={"seconds": seconds})
+        return datetime.fromisoformat(payload["now"])
+
+    async def clock_set(self, when: datetime) -> datetime:
+        payload = await self._request("POST", "/_emu/clock/set", json_body={"now": when.isoformat()})
+        return datetime.fromisoformat(payload["now"])

@@ -1,0 +1,371 @@
+"""What the emulator remembers per bot token: updates, chats, messages, files, calls, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.emulator.ratelimit import RateLimits, TokenBucket
+
+TOKEN_RE = re.compile(r"^(\d{1,20}):[A-Za-z0-9_-]{1,100}$")
+
+TEST_BOT_USERNAME = "khuyenhoc_test_bot"
+TEST_BOT_NAME = "Khuyến học (thử nghiệm)"
+
+
+class ApiError(Exception):
+    """A Bot API error reply: HTTP status and error_code are the same number."""
+
+    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+class EmulatorError(ValueError):
+    """A user-side action that could not happen in Telegram (e.g. pressing a button that isn't there)."""
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    """A Telegram user acting on the emulator."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = "vi"
+
+    def to_api(self) -> dict:
+        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> FakeUser:
+        return cls(
+            id=int(data["id"]),
+            first_name=str(data.get("first_name") or data.get("name") or f"User {data['id']}"),
+            last_name=data.get("last_name"),
+            username=data.get("username"),
+            language_code=data.get("language_code", "vi"),
+        )
+
+
+@dataclass
+class Call:
+    """One Bot API call the bot made, as recorded by the emulator."""
+
+    index: int
+    method: str
+    params: dict
+    ok: bool
+    result: Any
+    error_code: int | None
+    description: str | None
+    time: float
+    chat_id: int | str | None
+
+    def to_json(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass
+class Fault:
+    """The next `count` calls of `method` (optionally to one chat) misbehave."""
+
+    method: str
+    count: int = 1
+    chat_id: int | str | None = None
+    error_code: int | None = None
+    description: str | None = None
+    retry_after: int | None = None
+    drop: bool = False
+    delay: float = 0.0
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    data: bytes
+    file_name: str | None
+    mime_type: str
+    file_path: str
+
+    def describe(self) -> dict:
+        return {
+            "file_id": self.file_id,
+            "file_name": self.file_name,
+            "mime_type": self.mime_type,
+            "file_size": len(self.data),
+            "file_path": self.file_path,
+        }
+
+
+@dataclass
+class StoredMessage:
+    data: dict
+    from_bot: bool
+    file: StoredFile | None = None
+
+
+@dataclass
+class CallbackRecord:
+    chat_id: int | str
+    created: float
+    answered: bool = False
+
+
+class ChatState:
+    """One chat: its Telegram object, its messages (both sides) and what the user sees."""
+
+    def __init__(self, chat: dict, *, known: bool) -> None:
+        self.chat = chat
+        self.known = known
+        self.blocked = False
+        self.messages: dict[int, StoredMessage] = {}
+        self.next_message_id = 1
+        self.version = 0
+        self.toasts: list[dict] = []
+        self.reply_keyboard: dict | None = None
+        self.action: str | None = None  # the bot's last sendChatAction, until it sends a message
+        self.bucket: TokenBucket | None = None
+        self._changed = asyncio.Event()
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat["type"] == "private"
+
+    def new_message_id(self) -> int:
+        message_id = self.next_message_id
+        self.next_message_id += 1
+        return message_id
+
+    def touch(self) -> None:
+        """Record a visible change and wake whoever waits for one."""
+        self.version += 1
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def wait_change(self, since: int, timeout: float) -> int:
+        try:
+            async with asyncio.timeout(timeout):
+                while self.version <= since:
+                    await self._changed.wait()
+        except TimeoutError:
+            pass
+        return self.version
+
+
+class _CallWaiter:
+    __slots__ = ("method", "chat_id", "ok", "count", "matched", "future")
+
+    def __init__(self, method, chat_id, ok, count, matched, future) -> None:
+        self.method = method
+        self.chat_id = chat_id
+        self.ok = ok
+        self.count = count
+        self.matched = matched
+        self.future = future
+
+
+def call_matches(call: Call, method: str | None, chat_id: int | str | None, ok: bool | None) -> bool:
+    return (
+        (method is None or call.method.lower() == method)
+        and (chat_id is None or call.chat_id == chat_id)
+        and (ok is None or call.ok == ok)
+    )
+
+
+def normalize_chat_id(value: Any) -> int | str | None:
+    """Chat ids arrive as ints, digit strings or '@username'."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ApiError(400, "Bad Request: chat not found")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+class BotState:
+    """Everything the emulator holds for one bot token."""
+
+    def __init__(self, token: str) -> None:
+        match = TOKEN_RE.match(token)
+        if not match:
+            raise ValueError("malformed bot token")
+        self.token = token
+        self.bot_id = int(match.group(1))
+        self.username = TEST_BOT_USERNAME
+        self.generation = 0  # monotonic across resets: orphaned long polls must stay detectable
+        self.parked: set[int] = set()
+        self._update_event = asyncio.Event()
+        self._poll_event = asyncio.Event()
+        self.clear()
+
+    def clear(self) -> None:
+        self.updates: deque[tuple[int, dict]] = deque()
+        self.next_update_id = 1
+        self.chats: dict[int | str, ChatState] = {}
+        self.callbacks: dict[str, CallbackRecord] = {}
+        self.next_callback_id = 1
+        self.files: dict[str, StoredFile] = {}
+        self.files_by_path: dict[str, StoredFile] = {}
+        self.commands: dict[tuple[str, str], list[dict]] = {}
+        self.menu_buttons: dict[int | str | None, dict] = {}
+        self.calls: list[Call] = []
+        self.waiters: list[_CallWaiter] = []
+        self.faults: list[Fault] = []
+        self.global_bucket: TokenBucket | None = None
+        self.pulse_updates()
+
+    # --- identity -------------------------------------------------------------------------
+
+    def bot_user(self) -> dict:
+        return {"id": self.bot_id, "is_bot": True, "first_name": TEST_BOT_NAME, "username": self.username}
+
+    # --- updates and long polls -------------------------------------------------------------
+
+    def push_update(self, kind: str, payload: dict) -> int:
+        update_id = self.next_update_id
+        self.next_update_id += 1
+        self.updates.append((update_id, {"update_id": update_id, kind: payload}))
+        self.pulse_updates()
+        return update_id
+
+    def pulse_updates(self) -> None:
+        event, self._update_event = self._update_event, asyncio.Event()
+        event.set()
+
+    def confirm(self, offset: int) -> None:
+        updates = self.updates
+        if offset < 0:
+            while len(updates) > -offset:
+                updates.popleft()
+        elif offset:
+            while updates and updates[0][0] < offset:
+                updates.popleft()
+
+    async def wait_for_update(self, generation: int, timeout: float) -> None:
+        """Park a long poll until an update arrives, a newer poll supersedes it, or time is up."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        self.parked.add(generation)
+        self._pulse_polls()
+        try:
+            while not self.updates and self.generation == generation:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return
+                try:
+                    async with asyncio.timeout(remaining):
+                        await self._update_event.wait()
+                except TimeoutError:
+                    return
+        finally:
+            self.parked.discard(generation)
+            self._pulse_polls()
+
+    def _pulse_polls(self) -> None:
+        event, self._poll_event = self._poll_event, asyncio.Event()
+        event.set()
+
+    def is_polling(self) -> bool:
+        return self.generation in self.parked
+
+    async def wait_polling(self, timeout: float) -> None:
+        async with asyncio.timeout(timeout):
+            while not self.is_polling():
+                await self._poll_event.wait()
+
+    # --- calls ------------------------------------------------------------------------------
+
+    def record(self, method: str, params: dict, ok: bool, result: Any, error: ApiError | None) -> None:
+        chat_id = params.get("chat_id")
+        if chat_id is not None and not isinstance(chat_id, int):
+            try:
+                chat_id = normalize_chat_id(chat_id)
+            except ApiError:
+                chat_id = None
+        call = Call(
+            index=len(self.calls),
+            method=method,
+            params=params,
+            ok=ok,
+            result=result,
+            error_code=error.code if error else None,
+            description=error.description if error else None,
+            time=time.monotonic(),
+            chat_id=chat_id,
+        )
+        self.calls.append(call)
+        if self.waiters:
+            self._feed_waiters(call)
+
+    def _feed_waiters(self, call: Call) -> None:
+        remaining = []
+        for waiter in self.waiters:
+            if waiter.future.done():
+                continue
+            if call_matches(call, waiter.method, waiter.chat_id, waiter.ok):
+                waiter.matched.append(call)
+                if len(waiter.matched) >= waiter.count:
+                    waiter.future.set_result(waiter.matched)
+                    continue
+            remaining.append(waiter)
+        self.waiters = remaining
+
+    def start_index(self, since: int | float | None) -> int:
+        if since is None:
+            return 0
+        if isinstance(since, int):
+            return max(0, since)
+        for call in self.calls:  # a monotonic timestamp
+            if call.time >= since:
+                return call.index
+        return len(self.calls)
+
+    def add_waiter(self, method, chat_id, ok, count, matched) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self.waiters.append(_CallWaiter(method, chat_id, ok, count, matched, future))
+        return future
+
+    # --- faults -----------------------------------------------------------------------------
+
+    def take_fault(self, method: str, chat_id: Any) -> Fault | None:
+        lowered = method.lower()
+        for fault in self.faults:
+            if fault.method != lowered:
+                continue
+            if fault.chat_id is not None and str(fault.chat_id) != str(chat_id):
+                continue
+            fault.count -= 1
+            if fault.count <= 0:
+                self.faults.remove(fault)
+            return fault
+        return None
+
+
+@dataclass
+class EmulatorConfig:
+    """Settings that can be changed at run time."""
+
+    rate_limits: bool = False
+    latency_ms: float = 0.0
+    strict_chats: bool = False
+    callback_ttl_s: float = 900.0
+    limits: RateLimits = field(default_factory=RateLimits)

@@ -1,0 +1,19 @@
+"""QR codes as PNG bytes (segno, pure Python)."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+
+
+def qr_png(data: str, *, scale: int = 10, border: int = 4) -> bytes:
+    """A PNG QR code for a link or code, large enough to scan from a projector."""
+    buffer = io.BytesIO()
+    segno.make(data, error="m").save(buffer, kind="png", scale=scale, border=border)
+    return buffer.getvalue()
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    """t.me link that opens the bot and sends /start <payload>."""
+    return f"https://t.me/{bot_username}?start={payload}"

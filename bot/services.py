@@ -1,0 +1,70 @@
+"""The services bundle: storage, core services, translations and the clock, built once at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.core.attendance import AttendanceService
+from bot.core.broadcasts import BroadcastService
+from bot.core.members import MemberService
+from bot.core.reports import ReportService
+from bot.core.seminar_service import SeminarService
+from bot.i18n import I18n
+from storage.attendance import SqliteAttendance
+from storage.broadcasts import SqliteBroadcasts
+from storage.db import Database
+from storage.members import SqliteMembers
+from storage.org import SqliteOrg
+from storage.outbox import SqliteOutbox
+from storage.reports import SqliteReports
+from storage.seminars import SqliteSeminars
+from storage.tasks import SqliteTasks
+
+
+@dataclass
+class Services:
+    """Everything handlers and jobs reach through `ctx.services`; no globals."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    i18n: I18n
+    org: SqliteOrg
+    member_store: SqliteMembers
+    members: MemberService
+    tasks: SqliteTasks
+    outbox: SqliteOutbox
+    attendance: AttendanceService
+    reports: ReportService
+    seminars: SeminarService
+    broadcasts: BroadcastService
+
+    @classmethod
+    async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
+                     i18n: I18n | None = None) -> Services:
+        """Open the database (migrating it) and wire every service."""
+        db = db or await Database.open(settings.database_path)
+        org = SqliteOrg(db)
+        member_store = SqliteMembers(db)
+        members = MemberService(member_store, org, clock,
+                                bootstrap_admins=frozenset(str(i) for i in settings.admin_ids))
+        return cls(
+            settings=settings,
+            db=db,
+            clock=clock,
+            i18n=i18n or I18n.load(tz=settings.timezone),
+            org=org,
+            member_store=member_store,
+            members=members,
+            tasks=SqliteTasks(db),
+            outbox=SqliteOutbox(db),
+            attendance=AttendanceService(SqliteAttendance(db), clock),
+            reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
+            seminars=SeminarService(SqliteSeminars(db), member_store, clock),
+            broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
+        )
+
+    async def close(self) -> None:
+        await self.db.close()
