@@ -8,20 +8,12 @@ python -m bot ask --kb path/to/faq "..."        # try an edited knowledge base
 from __future__ import annotations
 
 import argparse
-import gettext
-import io
 import json
 import sys
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
-import locales
 from bot.core.faq import FaqAnswer, FaqMatcher, KnowledgeBase, KnowledgeBaseError, to_plain
-
-DOMAIN = "faq"
-LOCALES_DIR = Path(locales.__file__).resolve().parent
+from bot.i18n import I18n, Translator
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -59,18 +51,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_translations(locale: str) -> gettext.NullTranslations:
-    """The FAQ catalog for `locale`, compiled in memory from its .po file (fails loudly if missing)."""
-    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with po_path.open("rb") as fh:
-        catalog = read_po(fh, locale=locale, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+def load_translations(locale: str) -> Translator:
+    """The bot's texts for `locale` (the same catalogs the bot uses)."""
+    return I18n.load().translator(locale)
 
 
-def render_text(result: FaqAnswer, t: gettext.NullTranslations, locale: str) -> str:
+def render_text(result: FaqAnswer, t: Translator, locale: str) -> str:
     """The reply as plain text: answer with source, suggestions, or a polite decline."""
     _ = t.gettext
     if result.entry is not None:
@@ -89,7 +75,7 @@ def render_text(result: FaqAnswer, t: gettext.NullTranslations, locale: str) -> 
     return _("Sorry, there is no answer to this question yet. I can send it to the organisers.")
 
 
-def to_json(result: FaqAnswer, t: gettext.NullTranslations, locale: str) -> dict[str, object]:
+def to_json(result: FaqAnswer, t: Translator, locale: str) -> dict[str, object]:
     """The JSON line for one question (see module docstring)."""
     return {
         "answered": result.answered,
