@@ -59,7 +59,9 @@ def render_verdict(t: Translator, verdict: FaqAnswer, question_id: int | None) -
     if verdict.entry is not None and verdict.kind == "answer":
         return render_entry(t, verdict.entry), []
     if verdict.entry is not None:
-        note = t.gettext("There is no confirmed answer to this yet. I can send your question to the organisers.")
+        note = t.gettext(
+            "There is no confirmed answer to this yet. I can send your question to the organisers."
+        )
         return f"{render_entry(t, verdict.entry)}\n\n{note}", [send_button(t, question_id)]
     if verdict.suggestions:
         rows = [[(_label(e.title), callbacks.encode(P, "e", e.id))] for e in verdict.suggestions]
@@ -80,10 +82,14 @@ async def question_asked(update: Update, ctx: BotContext) -> None:
 async def show_topics(update: Update, ctx: BotContext) -> None:
     """/faq: the topics as buttons."""
     t, kb = ctx.t, ctx.services.faq.kb
-    rows = [[(topic.title_for(t.locale), callbacks.encode(P, "t", topic.id))] for topic in kb.topics
-            if kb.by_topic(topic.id)]
+    rows = [
+        [(topic.title_for(t.locale), callbacks.encode(P, "t", topic.id))]
+        for topic in kb.topics
+        if kb.by_topic(topic.id)
+    ]
     await update.effective_message.reply_text(
-        t.gettext("Choose a topic, or simply type your question."), reply_markup=buttons(rows))
+        t.gettext("Choose a topic, or simply type your question."), reply_markup=buttons(rows)
+    )
 
 
 async def faq_pressed(update: Update, ctx: BotContext) -> None:
@@ -96,17 +102,24 @@ async def faq_pressed(update: Update, ctx: BotContext) -> None:
     action, value = parts[0], parts[1] if len(parts) > 1 else ""
     if action == "home":
         await query.answer()
-        rows = [[(topic.title_for(t.locale), callbacks.encode(P, "t", topic.id))] for topic in faq.kb.topics
-                if faq.kb.by_topic(topic.id)]
-        await query.edit_message_text(t.gettext("Choose a topic, or simply type your question."),
-                                      reply_markup=buttons(rows))
+        rows = [
+            [(topic.title_for(t.locale), callbacks.encode(P, "t", topic.id))]
+            for topic in faq.kb.topics
+            if faq.kb.by_topic(topic.id)
+        ]
+        await query.edit_message_text(
+            t.gettext("Choose a topic, or simply type your question."), reply_markup=buttons(rows)
+        )
     elif action == "t" and faq.kb.by_topic(value):
         await query.answer()
         rows = [[(_label(e.title), callbacks.encode(P, "e", e.id))] for e in faq.kb.by_topic(value)]
         rows.append([(t.gettext("⬅️ All topics"), callbacks.encode(P, "home"))])
         await query.edit_message_text(
-            t.gettext("<b>{topic}</b>: choose a question.").format(topic=esc(faq.kb.topic(value).title_for(t.locale))),
-            reply_markup=buttons(rows))
+            t.gettext("<b>{topic}</b>: choose a question.").format(
+                topic=esc(faq.kb.topic(value).title_for(t.locale))
+            ),
+            reply_markup=buttons(rows),
+        )
     elif action == "e" and value in {e.id for e in faq.kb.entries}:
         await query.answer()
         await query.message.reply_text(render_entry(t, faq.kb.entry(value)))
@@ -130,7 +143,8 @@ async def send_to_organisers(update: Update, ctx: BotContext, question_id: int) 
     await notify_organisers(ctx, result.question)
     await query.edit_message_reply_markup(reply_markup=None)
     await query.message.reply_text(
-        t.gettext("I have sent your question to the organisers. Their answer will come here."))
+        t.gettext("I have sent your question to the organisers. Their answer will come here.")
+    )
 
 
 async def notify_organisers(ctx: BotContext, question: AskedQuestion) -> None:
@@ -141,11 +155,18 @@ async def notify_organisers(ctx: BotContext, question: AskedQuestion) -> None:
     for organiser in organisers:
         t = ctx.services.i18n.translator(organiser.locale)
         text = t.gettext("❓ <b>Question from {name}</b>\n{question}").format(
-            name=esc(asker.full_name if asker else "?"), question=esc(question.text))
+            name=esc(asker.full_name if asker else "?"), question=esc(question.text)
+        )
         markup = buttons([[(t.gettext("✍️ Answer"), callbacks.encode(P, "a", question.id))]]).to_dict()
-        messages.append(OutgoingMessage(dedupe_key=f"faq:{question.id}:to:{organiser.member_id}",
-                                        member_id=organiser.member_id, chat_id=organiser.chat_id, text=text,
-                                        markup=markup))
+        messages.append(
+            OutgoingMessage(
+                dedupe_key=f"faq:{question.id}:to:{organiser.member_id}",
+                member_id=organiser.member_id,
+                chat_id=organiser.chat_id,
+                text=text,
+                markup=markup,
+            )
+        )
     if messages:
         await ctx.services.outbox.enqueue(f"faq:{question.id}", messages, now=ctx.services.clock.now())
         ctx.bot_data["delivery"].wake()
@@ -163,9 +184,11 @@ async def list_waiting(update: Update, ctx: BotContext) -> None:
         return
     for question in waiting:
         text = t.gettext("❓ {question}\n<i>asked {when}</i>").format(
-            question=esc(question.text), when=t.datetime(question.sent_at or question.asked_at))
+            question=esc(question.text), when=t.datetime(question.sent_at or question.asked_at)
+        )
         await update.effective_message.reply_text(
-            text, reply_markup=buttons([[(t.gettext("✍️ Answer"), callbacks.encode(P, "a", question.id))]]))
+            text, reply_markup=buttons([[(t.gettext("✍️ Answer"), callbacks.encode(P, "a", question.id))]])
+        )
 
 
 async def answer_pressed(update: Update, ctx: BotContext) -> int | None:
@@ -183,8 +206,11 @@ async def answer_pressed(update: Update, ctx: BotContext) -> int | None:
     await query.answer()
     assert result.question is not None
     ctx.user_data[P] = result.question.id
-    await query.message.reply_text(t.gettext("Type your answer to:\n<i>{question}</i>\n(/cancel to stop)").format(
-        question=esc(result.question.text)))
+    await query.message.reply_text(
+        t.gettext("Type your answer to:\n<i>{question}</i>\n(/cancel to stop)").format(
+            question=esc(result.question.text)
+        )
+    )
     return ANSWERING
 
 
@@ -201,7 +227,10 @@ async def answer_typed(update: Update, ctx: BotContext) -> int:
     await deliver_answer(ctx, result.question)
     await update.effective_message.reply_text(
         t.gettext("Your answer has been sent to the person who asked."),
-        reply_markup=buttons([[(t.gettext("➕ Add to the FAQ"), callbacks.encode(P, "k", result.question.id))]]))
+        reply_markup=buttons(
+            [[(t.gettext("➕ Add to the FAQ"), callbacks.encode(P, "k", result.question.id))]]
+        ),
+    )
     return ConversationHandler.END
 
 
@@ -211,10 +240,20 @@ async def deliver_answer(ctx: BotContext, question: AskedQuestion) -> None:
         return
     t = ctx.services.i18n.translator(recipient.locale)
     text = t.gettext("💬 <b>Answer to your question</b>\n<i>{question}</i>\n\n{answer}").format(
-        question=esc(question.text), answer=esc(question.answer))
-    await ctx.services.outbox.enqueue(f"faq:{question.id}", [OutgoingMessage(
-        dedupe_key=f"faq:{question.id}:answer", member_id=recipient.member_id, chat_id=recipient.chat_id,
-        text=text)], now=ctx.services.clock.now())
+        question=esc(question.text), answer=esc(question.answer)
+    )
+    await ctx.services.outbox.enqueue(
+        f"faq:{question.id}",
+        [
+            OutgoingMessage(
+                dedupe_key=f"faq:{question.id}:answer",
+                member_id=recipient.member_id,
+                chat_id=recipient.chat_id,
+                text=text,
+            )
+        ],
+        now=ctx.services.clock.now(),
+    )
     ctx.bot_data["delivery"].wake()
 
 
@@ -243,7 +282,9 @@ async def add_pressed(update: Update, ctx: BotContext) -> None:
     else:
         await query.answer()
         await query.edit_message_reply_markup(reply_markup=None)
-        await query.message.reply_text(t.gettext("Added to the FAQ as <code>{id}</code>.").format(id=result.entry.id))
+        await query.message.reply_text(
+            t.gettext("Added to the FAQ as <code>{id}</code>.").format(id=result.entry.id)
+        )
 
 
 async def reload_faq(update: Update, ctx: BotContext) -> None:
@@ -258,11 +299,15 @@ async def reload_faq(update: Update, ctx: BotContext) -> None:
         problems = "\n".join(f"• {esc(p)}" for p in exc.problems[:15])
         await update.effective_message.reply_text(
             t.gettext("The FAQ files have errors; the previous version stays in use:\n{problems}").format(
-                problems=problems))
+                problems=problems
+            )
+        )
         return
     await update.effective_message.reply_text(
         t.gettext("FAQ reloaded: {entries} entries in {topics} topics.").format(
-            entries=len(kb.entries), topics=len(kb.topics)))
+            entries=len(kb.entries), topics=len(kb.topics)
+        )
+    )
 
 
 def register(app: Application) -> None:
@@ -271,18 +316,22 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(menu_filter(app, N_("❓ Questions & answers")), show_topics))
     app.add_handler(CommandHandler("questions", list_waiting))
     app.add_handler(CommandHandler("faq_reload", reload_faq))
-    app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(answer_pressed, pattern=rf"^v1:{P}:a:")],
-        states={ANSWERING: [MessageHandler(text, answer_typed)]},
-        fallbacks=[CommandHandler("cancel", stop_answering)],
-        allow_reentry=True,
-        name="faq_answer",
-        conversation_timeout=timedelta(minutes=30),
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CallbackQueryHandler(answer_pressed, pattern=rf"^v1:{P}:a:")],
+            states={ANSWERING: [MessageHandler(text, answer_typed)]},
+            fallbacks=[CommandHandler("cancel", stop_answering)],
+            allow_reentry=True,
+            name="faq_answer",
+            conversation_timeout=timedelta(minutes=30),
+        )
+    )
     app.add_handler(CallbackQueryHandler(add_pressed, pattern=rf"^v1:{P}:k:"))
     app.add_handler(CallbackQueryHandler(faq_pressed, pattern=callbacks.pattern(P)))
 
 
 def register_late(app: Application) -> None:
     """Free text no conversation wanted is a question (registered after every feature, before the fallback)."""
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, question_asked))
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, question_asked)
+    )

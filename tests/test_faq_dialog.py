@@ -96,3 +96,18 @@ async def test_questions_are_counted_for_the_weekly_summary(bot):
     assert counts.answered_by_bot == 1
     assert counts.unanswered == 1
     assert counts.sent_to_organisers == 1 and counts.waiting == 1
+
+
+async def test_a_weak_match_offers_suggestions_as_buttons_and_pressing_one_answers(bot):
+    from bot.core.faq import FaqMatcher
+
+    lan, _ = await people(bot)
+    faq = bot.services.faq
+    faq.matcher = FaqMatcher(faq.kb, answer_threshold=0.99, suggest_threshold=0.3)  # every match is weak
+    replies = await lan.send("hội khuyến học chủ trì đánh giá theo thông tư 44 không")
+    assert "Có phải bạn muốn hỏi…" in texts(replies)
+    suggestions = [b for b in lan.all_buttons() if b != "📨 Gửi câu hỏi cho cán bộ phụ trách"]
+    assert 1 <= len(suggestions) <= 3
+    assert "Hội Khuyến học có vai trò gì trong TT44?" in suggestions
+    replies = await lan.press("Hội Khuyến học có vai trò gì trong TT44?")
+    assert "thống nhất với Hội Khuyến học Việt Nam" in texts(replies)
