@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -79,16 +79,18 @@ async def question_asked(update: Update, ctx: BotContext) -> None:
     await message.reply_text(text, reply_markup=buttons(rows) if rows else None)
 
 
+def topic_buttons(ctx: BotContext) -> InlineKeyboardMarkup:
+    """One button per topic that has entries, titled in the reader's language."""
+    kb, locale = ctx.services.faq.kb, ctx.t.locale
+    rows = [[(topic.title_for(locale), callbacks.encode(P, "t", topic.id))] for topic in kb.topics]
+    return buttons([row for row, topic in zip(rows, kb.topics, strict=True) if kb.by_topic(topic.id)])
+
+
 async def show_topics(update: Update, ctx: BotContext) -> None:
     """/faq: the topics as buttons."""
-    t, kb = ctx.t, ctx.services.faq.kb
-    rows = [
-        [(topic.title_for(t.locale), callbacks.encode(P, "t", topic.id))]
-        for topic in kb.topics
-        if kb.by_topic(topic.id)
-    ]
+    t = ctx.t
     await update.effective_message.reply_text(
-        t.gettext("Choose a topic, or simply type your question."), reply_markup=buttons(rows)
+        t.gettext("Choose a topic, or simply type your question."), reply_markup=topic_buttons(ctx)
     )
 
 
@@ -102,13 +104,8 @@ async def faq_pressed(update: Update, ctx: BotContext) -> None:
     action, value = parts[0], parts[1] if len(parts) > 1 else ""
     if action == "home":
         await query.answer()
-        rows = [
-            [(topic.title_for(t.locale), callbacks.encode(P, "t", topic.id))]
-            for topic in faq.kb.topics
-            if faq.kb.by_topic(topic.id)
-        ]
         await query.edit_message_text(
-            t.gettext("Choose a topic, or simply type your question."), reply_markup=buttons(rows)
+            t.gettext("Choose a topic, or simply type your question."), reply_markup=topic_buttons(ctx)
         )
     elif action == "t" and faq.kb.by_topic(value):
         await query.answer()
