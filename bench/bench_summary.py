@@ -175,8 +175,15 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
                              "VALUES (?, 1, ?, ?, ?, ?)", broadcasts)
         insert("broadcast_acks", "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (?, ?, ?)",
                acks)
-        insert("faq_questions", "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, status) "
-                                "VALUES (?, ?, ?, ?, ?, ?)", questions)
+        faq_columns = {row[1] for row in conn.execute("PRAGMA table_info(faq_questions)")}
+        if "kind" in faq_columns:  # the FAQ feature's table: status 'sent' = waiting for the organisers
+            insert("faq_questions", "INSERT INTO faq_questions (member_id, text, asked_at, kind, score, status, "
+                                    "sent_at) VALUES (?1, ?2, ?3, ?4, 0.5, ?5, CASE WHEN ?6 THEN ?3 END)",
+                   [(m, text, at, kind, "sent" if status == "open" else "logged", forwarded)
+                    for m, text, at, kind, forwarded, status in questions])
+        else:
+            insert("faq_questions", "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, "
+                                    "status) VALUES (?, ?, ?, ?, ?, ?)", questions)
     conn.execute("ANALYZE")
     conn.close()
     return counts

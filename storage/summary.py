@@ -203,19 +203,29 @@ class SqliteSummary:
 
     async def _faq(self, tables: frozenset[str], week: Week,
                    as_of: datetime) -> tuple[tuple[FaqCounts, ...] | None, int]:
+        """Questions asked in the week by ward, and the organisers' queue now.
+
+        Reads the FAQ table as installed: the agreed shape (outcome, forwarded, status 'open') or the FAQ
+        feature's (kind, sent_at, status 'logged' | 'sent' | 'answered').
+        """
         if "faq_questions" not in tables:
             return None, 0
+        columns = await self.columns("faq_questions")
+        outcome = "q.outcome" if "outcome" in columns else "q.kind"
+        if "forwarded" in columns:
+            forwarded, queue_filter = "COALESCE(q.forwarded, 0)", "status = 'open' AND COALESCE(forwarded, 0) = 1"
+        else:
+            forwarded, queue_filter = "(q.sent_at IS NOT NULL)", "status = 'sent'"
         outcomes = (*UNANSWERED_OUTCOMES, *LOW_CONFIDENCE_OUTCOMES)
         rows = await self._db.fetch_all(
             "SELECT m.ward_id, COUNT(*) AS asked, "
-            f"SUM(q.outcome IN ({_in(UNANSWERED_OUTCOMES)})) AS unanswered, "
-            f"SUM(q.outcome IN ({_in(LOW_CONFIDENCE_OUTCOMES)})) AS low, "
-            "SUM(COALESCE(q.forwarded, 0)) AS forwarded "
+            f"SUM({outcome} IN ({_in(UNANSWERED_OUTCOMES)})) AS unanswered, "
+            f"SUM({outcome} IN ({_in(LOW_CONFIDENCE_OUTCOMES)})) AS low, "
+            f"SUM({forwarded}) AS forwarded "
             "FROM faq_questions q LEFT JOIN members m ON m.id = q.member_id "
             "WHERE q.asked_at >= ? AND q.asked_at < ? GROUP BY m.ward_id",
             (*outcomes, to_db_time(week.start), to_db_time(min(as_of, week.end))))
-        queue = await self._db.fetch_value(
-            "SELECT COUNT(*) FROM faq_questions WHERE status = 'open' AND COALESCE(forwarded, 0) = 1")
+        queue = await self._db.fetch_value(f"SELECT COUNT(*) FROM faq_questions WHERE {queue_filter}")
         return (tuple(FaqCounts(r["ward_id"], r["asked"], r["unanswered"] or 0, r["low"] or 0, r["forwarded"] or 0)
                       for r in rows), int(queue or 0))
 

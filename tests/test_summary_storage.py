@@ -77,10 +77,27 @@ async def seed_features(db: Database) -> None:
                                "root_id) VALUES (2, 1, 'done', ?, ?, 5, 1)", (t(25), t(25)))
             await conn.execute("INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (2, 7, ?1), (1, 7, ?1)",
                                (t(25),))
+        await seed_faq(conn)
+
+
+# (asker, asked at, what the FAQ made of it, sent on to the organisers and still waiting)
+QUESTIONS = ((2, t(24), "answer", False), (3, t(24), "none", True), (6, t(25), "suggest", False),
+             (7, t(10), "none", True))
+
+
+async def seed_faq(conn) -> None:  # noqa: ANN001 - an aiosqlite connection in a transaction
+    """The FAQ feature's table (kind, status 'sent', sent_at), or the agreed one (outcome, forwarded, 'open')."""
+    columns = {r["name"] for r in await (await conn.execute("PRAGMA table_info(faq_questions)")).fetchall()}
+    if "kind" in columns:
         await conn.executemany(
-            "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, status) VALUES (?, ?, ?, ?, ?, ?)",
-            [(2, "a", t(24), "answer", 0, "closed"), (3, "b", t(24), "none", 1, "open"),
-             (6, "c", t(25), "suggest", 0, "closed"), (7, "d", t(10), "none", 1, "open")])
+            "INSERT INTO faq_questions (member_id, text, kind, score, status, asked_at, sent_at) "
+            "VALUES (?, 'q', ?, 0.5, ?, ?, ?)",
+            [(m, kind, "sent" if sent else "logged", at, at if sent else None) for m, at, kind, sent in QUESTIONS])
+    else:
+        await conn.executemany(
+            "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, status) "
+            "VALUES (?, 'q', ?, ?, ?, ?)",
+            [(m, at, kind, int(sent), "open" if sent else "closed") for m, at, kind, sent in QUESTIONS])
 
 
 async def test_facts_and_numbers_from_the_feature_tables(db: Database) -> None:
@@ -104,6 +121,18 @@ async def test_facts_and_numbers_from_the_feature_tables(db: Database) -> None:
     ward2 = compute_summary(await store.inputs(W48, as_of=AS_OF, period=PERIOD), ward_id=2)
     assert [(x.registered, x.attended) for x in ward2.trainings_held] == [(2, 1)]
     assert (ward2.faq.asked, ward2.faq.low_confidence) == (1, 1)
+
+
+async def test_the_agreed_faq_table_shape_is_read_too(db: Database) -> None:
+    await seed_org(db)
+    async with db.transaction() as conn:
+        await conn.execute("DROP TABLE IF EXISTS faq_questions")
+    await ensure_agreed_tables(db)
+    async with db.transaction() as conn:
+        await seed_faq(conn)
+    summary = compute_summary(await SqliteSummary(db).inputs(W48, as_of=AS_OF, period=PERIOD))
+    assert (summary.faq.asked, summary.faq.unanswered, summary.faq.low_confidence, summary.faq.forwarded,
+            summary.faq.queue) == (3, 1, 1, 1, 2)
 
 
 async def test_without_the_other_features_the_summary_still_works(db: Database) -> None:
