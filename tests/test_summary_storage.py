@@ -85,7 +85,7 @@ QUESTIONS = ((2, t(24), "answer", False), (3, t(24), "none", True), (6, t(25), "
              (7, t(10), "none", True))
 
 
-async def seed_faq(conn) -> None:  # noqa: ANN001 - an aiosqlite connection in a transaction
+async def seed_faq(conn) -> None:
     """The FAQ feature's table (kind, status 'sent', sent_at), or the agreed one (outcome, forwarded, 'open')."""
     columns = {r["name"] for r in await (await conn.execute("PRAGMA table_info(faq_questions)")).fetchall()}
     if "kind" in columns:
