@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.summary.weeks import parse_schedule
+
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_PATH = Path("data") / "khuyenhoc.db"
 DEFAULT_ASSOCIATION_NAME = "Hội Khuyến học Quận 10"
@@ -33,6 +35,7 @@ class Settings:
     association_name: str = DEFAULT_ASSOCIATION_NAME
     log_level: str = "INFO"
     ops_chat_id: int | None = None
+    summary_schedule: str = "MON 07:00"
     tick_seconds: float = 15.0
     concurrent_updates: int = 16
 
@@ -71,6 +74,9 @@ class Settings:
         if db_path.exists() and db_path.is_dir():
             problems.append(f"DATABASE_PATH {db_path} is a directory; give a file path.")
         name = env.get("ASSOCIATION_NAME", "").strip() or DEFAULT_ASSOCIATION_NAME
+        summary_schedule = env.get("SUMMARY_SCHEDULE", "").strip() or "MON 07:00"
+        if parse_schedule(summary_schedule) is None:
+            problems.append(f"SUMMARY_SCHEDULE must be a weekday and a time like 'MON 07:00', got {summary_schedule!r}.")
         if problems:
             raise ConfigError("\n".join(f"- {p}" for p in problems))
         return cls(
@@ -82,6 +88,7 @@ class Settings:
             association_name=name,
             log_level=log_level,
             ops_chat_id=ops_chat_id,
+            summary_schedule=summary_schedule,
         )
 
     def with_changes(self, **changes: object) -> Settings:

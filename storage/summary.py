@@ -31,16 +31,6 @@ from storage.outbox import OutgoingMessage, enqueue_in
 UNANSWERED_OUTCOMES = ("none", "unconfirmed")
 LOW_CONFIDENCE_OUTCOMES = ("suggest",)
 BATCH_PREFIX = "summary:"
-SUPPORT_INDEXES = (
-    ("summary_reports_filed", "chapter_reports", ("filed_at",)),
-    ("summary_trainings_start", "trainings", ("starts_at",)),
-    ("summary_seminars_start", "seminars", ("starts_at",)),
-    ("summary_broadcasts_sent", "broadcasts", ("sent_at",)),
-    ("summary_faq_asked", "faq_questions", ("asked_at",)),
-    ("summary_faq_queue", "faq_questions", ("status", "forwarded")),
-)
-
-
 def _in(values: Iterable[object]) -> str:
     return ", ".join("?" * len(list(values)))
 
@@ -54,20 +44,10 @@ class SqliteSummary:
         self._columns: dict[str, frozenset[str]] = {}
 
     async def tables(self) -> frozenset[str]:
-        """Names of the tables present (read once: migrations run before the bot starts).
-
-        On that first read, the indexes the summary's time-window queries need are added to the feature tables
-        that exist. They cannot live in a migration: a migration cannot be conditional, and the summary must
-        work (and the bot start) whichever features are installed.
-        """
+        """Names of the tables present (read once: migrations run before the bot starts)."""
         if self._tables is None:
             rows = await self._db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
-            tables = frozenset(r["name"] for r in rows)
-            for name, table, columns in SUPPORT_INDEXES:
-                if table in tables and set(columns) <= await self.columns(table):
-                    async with self._db.connection() as conn:
-                        await conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({', '.join(columns)})")
-            self._tables = tables
+            self._tables = frozenset(r["name"] for r in rows)
         return self._tables
 
     async def columns(self, table: str) -> frozenset[str]:

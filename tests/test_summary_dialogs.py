@@ -211,10 +211,10 @@ async def test_command_line_prints_the_same_text_and_writes_the_files(bot: BotUn
     assert await command._summary(args, bot.settings, path) == 2
 
 
-async def test_the_delivery_time_is_configurable(bot: BotUnderTest, monkeypatch) -> None:
+async def test_the_delivery_time_is_configurable(bot: BotUnderTest) -> None:
     chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
     await seed_reports(bot)
-    monkeypatch.setenv("SUMMARY_SCHEDULE", "TUE 08:30")
+    bot.settings = bot.settings.with_changes(summary_schedule="TUE 08:30")
     await bot.restart()
     await monday_7am(bot)
     assert summaries(chair) == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -44,13 +43,9 @@ TASK_PREFIX = "summary:"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def schedule_from_env(env: dict[str, str] | None = None) -> Schedule:
-    """SUMMARY_SCHEDULE, e.g. 'MON 07:00' (the default), read in the bot's time zone."""
-    raw = (os.environ if env is None else env).get("SUMMARY_SCHEDULE", "").strip()
-    parsed = parse_schedule(raw) if raw else None
-    if raw and parsed is None:
-        logger.warning("SUMMARY_SCHEDULE=%r is not like 'MON 07:00'; using Monday 07:00", raw)
-    return parsed or Schedule()
+def configured_schedule(app: Application) -> Schedule:
+    """SUMMARY_SCHEDULE from the settings (checked at start), e.g. 'MON 07:00', in the bot's time zone."""
+    return parse_schedule(app.bot_data["settings"].summary_schedule) or Schedule()
 
 
 def link_report_periods(services: Services) -> None:
@@ -69,7 +64,7 @@ async def plan_summaries(app: Application) -> None:
     configured time, or plan the next delivery when none is pending (a fresh install sends nothing old)."""
     services = app.bot_data["services"]
     summary, now = services.summary, services.clock.now()
-    schedule: Schedule = app.bot_data.setdefault("summary_schedule", schedule_from_env())
+    schedule = configured_schedule(app)
     pending = await services.tasks.pending(TASK_PREFIX)
     if pending:
         for task in pending:
@@ -87,7 +82,7 @@ async def run_weekly_summary(app: Application, task: DueTask) -> None:
     """Send the week's summary to everyone who should have it and has not; then plan next week's."""
     services = app.bot_data["services"]
     summary_service, now = services.summary, services.clock.now()
-    schedule: Schedule = app.bot_data.get("summary_schedule") or schedule_from_env()
+    schedule = configured_schedule(app)
     week = parse_week_key(task.payload.get("week", ""), summary_service.tz)
     if week is None:
         raise ValueError(f"task {task.key} has no valid week")

@@ -14,3 +14,9 @@ CREATE TABLE summary_deliveries (
     PRIMARY KEY (week_key, member_id)
 );
 
+
+-- The summary's time-window queries over the features' tables (migrations 0002–0006 always precede this one).
+CREATE INDEX summary_reports_filed ON chapter_reports(filed_at);
+CREATE INDEX summary_trainings_start ON trainings(starts_at);
+CREATE INDEX summary_seminars_start ON seminars(starts_at);
+CREATE INDEX summary_broadcasts_sent ON broadcasts(sent_at);
