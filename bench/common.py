@@ -125,7 +125,11 @@ def proc_stats(pid: int) -> ProcStats:
 
 
 class BotProcess:
-    """A bot as a real program. kind 'ours' runs `python -m bot run`; 'echo' runs bench/echo_bot.py."""
+    """A bot as a real program.
+
+    kind 'ours' runs the real bot with Telegram's send-rate ceiling lifted (bench/our_bot.py), 'ours-limited'
+    runs `python -m bot run` exactly as deployed, 'echo' runs the bare PTB echo bot (bench/echo_bot.py).
+    """
 
     def __init__(self, emulator: EmulatorProcess, kind: str, *, args: tuple[str, ...] = (),
                  database: Path | None = None, workdir: Path | None = None, log_level: str = "WARNING") -> None:
@@ -138,6 +142,8 @@ class BotProcess:
             shutil.copy(database, self.database)
         self.log_path = self.workdir / f"{kind}.log"
         if kind == "ours":
+            self._args = [PYTHON, str(REPO / "bench" / "our_bot.py"), *args]
+        elif kind == "ours-limited":
             self._args = [PYTHON, "-m", "bot", "run", *args]
         elif kind == "echo":
             self._args = [PYTHON, str(REPO / "bench" / "echo_bot.py"), *args]
@@ -349,7 +355,9 @@ def _metrics(runs: list[dict[str, float]]) -> list[str]:
 
 
 def machine() -> dict[str, Any]:
-    return {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    """The box the numbers came from; the load average says how busy it was (the numbers are noisy then)."""
+    return {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+            "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
 def write_results(result: dict[str, Any]) -> Path:
