@@ -111,7 +111,7 @@ def _parse_ids(raw: str, problems: list[str]) -> frozenset[int]:
 def _parse_zone(name: str, problems: list[str]) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         problems.append(f"BOT_TIMEZONE {name!r} is not a known time zone (e.g. Asia/Ho_Chi_Minh).")
         return None
 
