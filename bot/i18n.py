@@ -81,7 +81,7 @@ class Translator:
     def weekday(self, day: date | datetime) -> str:
         if isinstance(day, datetime):
             day = day.astimezone(self.tz).date()
-        return format_date(day, "EEEE", locale=self.locale).capitalize()
+        return " ".join(word.capitalize() for word in format_date(day, "EEEE", locale=self.locale).split())
 
     def number(self, value: int | float | Decimal) -> str:
         return format_decimal(value, locale=self.locale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from types import ModuleType
 
 from telegram.ext import Application
@@ -16,8 +17,11 @@ LAST: tuple[ModuleType, ...] = (fallback,)
 def register_all(app: Application) -> None:
     """Register every feature, then the late handlers and the error handler."""
     app.bot_data["menu_entries"] = menu_entries()
-    for module in FEATURES:
-        module.register(app)
+    with warnings.catch_warnings():
+        # Expected: our conversations are per chat and also take button presses (see docs/DEVELOPING.md).
+        warnings.filterwarnings("ignore", message=".*per_message=False.*CallbackQueryHandler.*")
+        for module in FEATURES:
+            module.register(app)
     common.register_late(app)
     for module in LAST:
         module.register(app)

@@ -231,6 +231,13 @@ class SqliteMembers:
         assert expires is not None
         return Invite(row["token"], row["chapter_id"], row["created_by"], expires, row["revoked_at"] is not None)
 
+    async def accounts(self, channel: str = "telegram") -> list[tuple[Member, str]]:
+        """Every member with an account on the channel, with its external id."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_MEMBER_COLUMNS}, a.external_id FROM members m JOIN channel_accounts a ON a.member_id = m.id "
+            "AND a.channel = ? ORDER BY m.name_key", (channel,))
+        return [(_member(r), r["external_id"]) for r in rows]
+
     async def count_by_status(self) -> dict[str, int]:
         rows = await self._db.fetch_all("SELECT status, COUNT(*) AS n FROM members GROUP BY status")
         return {r["status"]: r["n"] for r in rows}

@@ -6,6 +6,8 @@ Import what you need: ``from tests.emulator_fixtures import emulator, running_bo
 from __future__ import annotations
 
 import os
+import struct
+import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -51,3 +53,14 @@ async def running_bot(app: Application, emu: BotApiEmulator, token: str = TOKEN)
                 await app.updater.stop()
             if app.running:
                 await app.stop()
+
+
+def tiny_png(width: int = 3, height: int = 2) -> bytes:
+    """A valid PNG of the given size (all white)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

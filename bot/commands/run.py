@@ -21,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead (no Telegram, no internet).")
         return sandbox.run(sandbox.default_args())
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from bot.app import ALLOWED_UPDATES, build_application
 
     app = build_application(settings)

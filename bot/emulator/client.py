@@ -126,9 +126,15 @@ class EmulatorClient:
         """Index of the next call (use as `since`)."""
         return (await self._request("GET", f"/_emu/{token}/calls", params={"since": 1 << 62}))["next"]
 
-    async def history(self, token: str, chat_id: int) -> dict:
-        """{"version", "messages", "toasts", "reply_keyboard"}; files carry a download_path."""
-        return await self._request("GET", f"/_emu/{token}/history", params={"chat_id": chat_id})
+    async def history(
+        self, token: str, chat_id: int, *, since: int | None = None, timeout: float = 25
+    ) -> dict:
+        """{"version", "messages", "toasts", "reply_keyboard"}; files carry a download_path.
+
+        With `since` (a version), waits until the chat changes past it or `timeout` passes.
+        """
+        params = {"chat_id": chat_id, "since": since, "timeout": timeout if since is not None else None}
+        return await self._request("GET", f"/_emu/{token}/history", params=params)
 
     async def state(self, token: str) -> dict:
         return await self._request("GET", f"/_emu/{token}/state")

@@ -132,6 +132,9 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
     async def history(request: web.Request) -> web.Response:
         token = request.match_info["token"]
         chat_id = request.query["chat_id"]
+        if request.query.get("since"):
+            timeout = float(request.query.get("timeout") or 25)
+            await emu.wait_chat_change(token, chat_id, int(request.query["since"]), timeout)
         return _ok(
             {
                 "version": emu.chat_version(token, chat_id),

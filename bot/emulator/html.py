@@ -180,3 +180,51 @@ def _entity_for(tag: str, attributes: dict[str, str], offset: int) -> dict:
     if kind == "code" and attributes.get("class", "").startswith("language-"):
         return {"type": "code", "language": attributes["class"].removeprefix("language-")}
     return {"type": kind}
+
+
+_COMMAND_RE = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])")
+_URL_RE = re.compile(r"https?://[^\s<>\"']+")
+_OPAQUE = frozenset({"code", "pre", "text_link", "url", "bot_command", "custom_emoji"})
+
+
+def _utf16_span(text: str, start: int, end: int) -> tuple[int, int]:
+    offset = utf16_len(text[:start])
+    return offset, utf16_len(text[start:end])
+
+
+def detect_entities(text: str) -> list[dict]:
+    """Entities Telegram finds by itself in any message: bot commands and URLs (UTF-16 offsets)."""
+    found = []
+    url_spans = []
+    for match in _URL_RE.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        url_spans.append((match.start(), match.start() + len(url)))
+        offset, length = _utf16_span(text, match.start(), match.start() + len(url))
+        found.append({"type": "url", "offset": offset, "length": length})
+    for match in _COMMAND_RE.finditer(text):
+        if any(start <= match.start() < end for start, end in url_spans):
+            continue
+        offset, length = _utf16_span(text, match.start(), match.end())
+        found.append({"type": "bot_command", "offset": offset, "length": length})
+    found.sort(key=lambda e: e["offset"])
+    return found
+
+
+def merge_entities(explicit: list[dict], detected: list[dict]) -> list[dict]:
+    """Add detected entities that neither cross an explicit one nor sit inside code or a link."""
+    merged = list(explicit)
+    for entity in detected:
+        start, end = entity["offset"], entity["offset"] + entity["length"]
+        clash = False
+        for other in explicit:
+            o_start, o_end = other["offset"], other["offset"] + other["length"]
+            if end <= o_start or o_end <= start:
+                continue
+            inside = o_start <= start and end <= o_end
+            if not inside or other["type"] in _OPAQUE:
+                clash = True
+                break
+        if not clash:
+            merged.append(entity)
+    merged.sort(key=lambda e: (e["offset"], -e["length"]))
+    return merged

@@ -8,7 +8,7 @@ import re
 import struct
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator.html import HtmlParseError, parse_html
+from bot.emulator.html import HtmlParseError, detect_entities, merge_entities, parse_html
 from bot.emulator.state import ApiError, BotState, ChatState, StoredFile, StoredMessage, normalize_chat_id
 
 if TYPE_CHECKING:
@@ -20,10 +20,10 @@ CALLBACK_DATA_LIMIT = 64
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup are exactly "
+    "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
-QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
@@ -44,7 +44,8 @@ def format_text(
         if required:
             raise bad_request("message text is empty")
         return "", []
-    raw = raw if isinstance(raw, str) else json.dumps(raw) if not isinstance(raw, (int, float)) else str(raw)
+    if not isinstance(raw, str):
+        raw = str(raw)
     parse_mode = str(params.get("parse_mode") or "")
     entities: list[dict] = []
     if parse_mode.lower() == "html":
@@ -57,6 +58,8 @@ def format_text(
         given = params.get(entities_key)
         if isinstance(given, list):
             entities = given
+    if text and ("/" in text):
+        entities = merge_entities(entities, detect_entities(text))
     if required and not text.strip():
         raise bad_request("message text is empty")
     if len(text) > limit:
@@ -167,10 +170,11 @@ class Methods:
         if chat_id is None:
             raise bad_request("chat_id is empty")
         chat = state.chats.get(chat_id)
-        if chat is None:
+        if chat is None or not chat.known:
             if self.emu.config.strict_chats or isinstance(chat_id, str):
                 raise bad_request("chat not found")
-            chat = self.emu.ensure_chat(state, chat_id)
+            if chat is None:
+                chat = self.emu.ensure_chat(state, chat_id)
         if sending and chat.blocked:
             if chat.is_private:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -324,7 +328,7 @@ class Methods:
         current = {k: data.get(k) for k in keys}
         wanted = {**{k: v or None for k, v in changes.items()}, "reply_markup": inline_markup(markup)}
         if current == wanted:
-            raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
+            raise bad_request(NOT_MODIFIED)
         for key, value in wanted.items():
             if value:
                 data[key] = value
@@ -371,7 +375,7 @@ class Methods:
         record = state.callbacks.get(query_id)
         now = self.emu.monotonic()
         if record is None or record.answered or now - record.created > self.emu.config.callback_ttl_s:
-            raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
+            raise bad_request(QUERY_TOO_OLD)
         text = params.get("text")
         if text is not None and len(str(text)) > 200:
             raise bad_request("MESSAGE_TOO_LONG")

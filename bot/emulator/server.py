@@ -6,7 +6,6 @@ import asyncio
 import ipaddress
 import json
 import mimetypes
-import re
 import secrets
 import time
 from collections.abc import Iterable
@@ -15,7 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.methods import Methods
+from bot.emulator.html import detect_entities
+from bot.emulator.methods import Methods, document_object, photo_sizes, sniff_mime
 from bot.emulator.ratelimit import RateLimits, TokenBucket, acquire
 from bot.emulator.state import (
     TOKEN_RE,
@@ -43,7 +43,6 @@ TEXT_KEYS = frozenset(
         "parse_mode", "language_code", "secret_token",
     }
 )  # fmt: skip
-_COMMAND_ENTITY_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _JSON = "application/json"
 _FAULT_DESCRIPTIONS = {
     400: "Bad Request: injected fault",
@@ -77,22 +76,6 @@ def error_payload(error: ApiError) -> dict:
     if error.parameters:
         payload["parameters"] = error.parameters
     return payload
-
-
-def _utf16_offset(text: str, index: int) -> int:
-    return len(text[:index].encode("utf-16-le")) // 2
-
-
-def command_entities(text: str) -> list[dict]:
-    """bot_command entities as Telegram attaches them to a user's message (UTF-16 offsets)."""
-    return [
-        {
-            "type": "bot_command",
-            "offset": _utf16_offset(text, m.start()),
-            "length": _utf16_offset(text, m.end()) - _utf16_offset(text, m.start()),
-        }
-        for m in _COMMAND_ENTITY_RE.finditer(text)
-    ]
 
 
 class BotApiEmulator:
@@ -147,6 +130,12 @@ class BotApiEmulator:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        """Stop serving; parked long polls (the bot's and the sandbox page's) end at once."""
+        for state in self._states.values():
+            state.generation += 1
+            state.pulse_updates()
+            for chat in state.chats.values():
+                chat.touch()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -267,6 +256,7 @@ class BotApiEmulator:
         except ValueError:
             return _json_response(error_payload(ApiError(400, "Bad Request: can't parse request")), 400)
         polling = name == "getUpdates"
+        recorded = _describe_uploads(params) if request.content_type == "multipart/form-data" else params
         if state.faults:
             fault = state.take_fault(name, params.get("chat_id"))
             if fault is not None:
@@ -279,7 +269,7 @@ class BotApiEmulator:
                 if fault.error_code:
                     error = _fault_error(fault)
                     if not polling:
-                        state.record(name, params, False, None, error)
+                        state.record(name, recorded, False, None, error)
                     return _json_response(error_payload(error), error.code)
         if self.config.latency_ms and not polling:
             await asyncio.sleep(self.config.latency_ms / 1000)
@@ -289,10 +279,10 @@ class BotApiEmulator:
                 result = await result
         except ApiError as error:
             if not polling:
-                state.record(name, params, False, None, error)
+                state.record(name, recorded, False, None, error)
             return _json_response(error_payload(error), error.code)
         if not polling:
-            state.record(name, params, True, result, None)
+            state.record(name, recorded, True, result, None)
         return _json_response({"ok": True, "result": result})
 
     def check_rate(self, state: BotState, chat: ChatState) -> None:
@@ -348,7 +338,7 @@ class BotApiEmulator:
     async def send_text(self, token: str, user: FakeUser, text: str, *, chat_id: int | str | None = None) -> dict:
         """The user sends a text message; commands get bot_command entities. Returns the Message."""
         content: dict[str, Any] = {"text": text}
-        entities = command_entities(text) if "/" in text else []
+        entities = detect_entities(text) if "/" in text else []
         if entities:
             content["entities"] = entities
         return self._user_message(token, user, chat_id, content)
@@ -394,9 +384,8 @@ class BotApiEmulator:
         return self._user_message(token, user, None, {"contact": contact})
 
     async def send_photo(self, token: str, user: FakeUser, data: bytes, caption: str | None = None) -> dict:
-        from bot.emulator.methods import photo_sizes
-
-        file = self.store_file(self.bot_state(token), data, None, "image/png", "photo")
+        """The user sends a picture (PNG or JPEG bytes), optionally with a caption."""
+        file = self.store_file(self.bot_state(token), data, None, sniff_mime(data, None, None, "photo"), "photo")
         content: dict[str, Any] = {"photo": photo_sizes(file), "_file": file}
         if caption:
             content["caption"] = caption
@@ -405,8 +394,7 @@ class BotApiEmulator:
     async def send_document(
         self, token: str, user: FakeUser, data: bytes, filename: str, mime_type: str | None = None
     ) -> dict:
-        from bot.emulator.methods import document_object
-
+        """The user sends a file; the content type is guessed from the name unless given."""
         mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         file = self.store_file(self.bot_state(token), data, filename, mime, "document")
         return self._user_message(token, user, None, {"document": document_object(file), "_file": file})
@@ -559,6 +547,14 @@ def _chat_object(chat_id: int | str, user: FakeUser | None) -> dict:
     if isinstance(chat_id, int):
         return {"id": chat_id, "type": "group", "title": f"Group {chat_id}"}
     raise ApiError(400, "Bad Request: chat not found")
+
+
+def _describe_uploads(params: dict) -> dict:
+    """Params as recorded: uploaded files become {filename, content_type}, not open file objects."""
+    return {
+        key: {"filename": value.filename, "content_type": value.content_type} if hasattr(value, "file") else value
+        for key, value in params.items()
+    }
 
 
 def _is_loopback(host: str) -> bool:

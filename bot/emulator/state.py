@@ -6,7 +6,7 @@ import asyncio
 import re
 import time
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.emulator.ratelimit import RateLimits, TokenBucket
@@ -75,7 +75,7 @@ class Call:
     chat_id: int | str | None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 @dataclass

@@ -1,0 +1,139 @@
+"""The sandbox: emulator + the real bot + the web chat page, on 127.0.0.1, with its own database and clock."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.app import ALLOWED_UPDATES, build_application, on_shutdown, on_startup, on_stop, process_due_now
+from bot.clock import AdjustableClock
+from bot.config import Settings
+from bot.emulator import BotApiEmulator
+from bot.sandbox import demo
+from bot.sandbox.web import add_sandbox_routes
+from handlers.render import role_label
+
+logger = logging.getLogger(__name__)
+
+SANDBOX_TOKEN = "777000:SANDBOX-khuyenhoc-local"
+ROLE_GROUPS = {"admin": 0, "organiser": 1, "ward_lead": 2, "cadre": 3}
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    port: int
+    database_path: Path
+    reset: bool = False
+
+
+class Sandbox:
+    """Owns the emulator (with the page) and the bot pointed at it."""
+
+    def __init__(self, options: SandboxOptions, base: Settings) -> None:
+        self.options = options
+        self.clock = AdjustableClock(_saved_clock(options.database_path))
+        self.emu = BotApiEmulator(port=options.port, clock=self.clock)
+        self.settings = base.with_changes(bot_token=SANDBOX_TOKEN, database_path=options.database_path,
+                                          tick_seconds=5.0)
+        self.app = None
+        add_sandbox_routes(self.emu.app, self.emu, token=SANDBOX_TOKEN, people=self.people, clock=self.clock,
+                           on_clock_moved=self.clock_moved)
+
+    @property
+    def url(self) -> str:
+        return self.emu.origin + "/"
+
+    async def start(self) -> None:
+        if self.options.reset:
+            for suffix in ("", "-wal", "-shm", ".clock"):
+                Path(f"{self.options.database_path}{suffix}").unlink(missing_ok=True)
+        fresh = not self.options.database_path.exists()
+        await self.emu.start()
+        self.settings = self.settings.with_changes(api_url=self.emu.base_url)
+        self.app = build_application(self.settings, clock=self.clock)
+        await self.app.initialize()
+        await on_startup(self.app)
+        if fresh:
+            await demo.seed(self.app.bot_data["services"], self.clock.now())
+        await self.app.start()
+        await self.app.updater.start_polling(timeout=10, poll_interval=0, allowed_updates=ALLOWED_UPDATES)
+
+    async def stop(self) -> None:
+        app, self.app = self.app, None
+        if app is not None:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await on_stop(app)
+            await app.shutdown()
+            await on_shutdown(app)
+        _save_clock(self.options.database_path, self.clock.now())
+        await self.emu.stop()
+
+    async def clock_moved(self) -> None:
+        """The page moved time forward: run what fell due now."""
+        if self.app is not None:
+            await process_due_now(self.app)
+
+    async def people(self) -> list[dict]:
+        """Demo persons for the picker: members by role and ward, plus a few newcomers to try registering."""
+        if self.app is None:
+            return []
+        services = self.app.bot_data["services"]
+        t = services.i18n.translator("vi")
+        wards = {w.id: w.name for w in await services.org.wards(include_inactive=True)}
+        listed = []
+        for member, telegram_id in await services.member_store.accounts():
+            if not member.is_active:
+                continue
+            group = role_label(t, member.role)
+            if member.role is not None and member.role.value in ("ward_lead", "cadre") and member.ward_id:
+                group = f"{group} · {wards.get(member.ward_id, '')}"
+            listed.append({"user_id": int(telegram_id), "name": member.full_name, "role": role_label(t, member.role),
+                           "group": group, "order": (ROLE_GROUPS.get(member.role.value if member.role else "", 9),
+                                                     member.ward_id or 0)})
+        listed.sort(key=lambda p: (p.pop("order"), p["name"]))
+        newcomers = [{"user_id": uid, "name": f"Người mới {i}", "role": t.gettext("not registered"),
+                      "group": t.gettext("not registered")} for i, uid in enumerate(demo.NEWCOMER_IDS, start=1)]
+        return listed + newcomers
+
+
+async def serve(options: SandboxOptions, base: Settings) -> None:
+    """Run until Ctrl+C / SIGTERM."""
+    sandbox = Sandbox(options, base)
+    await sandbox.start()
+    print(f"Sandbox ready: open {sandbox.url} (database {options.database_path}). Ctrl+C to stop.", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await sandbox.stop()
+
+
+def _clock_file(database_path: Path) -> Path:
+    return Path(f"{database_path}.clock")
+
+
+def _saved_clock(database_path: Path) -> datetime | None:
+    """The sandbox's time when it last stopped, so moved-forward time is not undone by a restart."""
+    try:
+        saved = datetime.fromisoformat(json.loads(_clock_file(database_path).read_text())["now"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return saved if saved > datetime.now(saved.tzinfo) else None
+
+
+def _save_clock(database_path: Path, now: datetime) -> None:
+    with contextlib.suppress(OSError):
+        _clock_file(database_path).write_text(json.dumps({"now": now.isoformat()}))

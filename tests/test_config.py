@@ -1,0 +1,59 @@
+"""Configuration is read from the environment and checked once, with clear messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import DEFAULT_API_URL, ConfigError, Settings
+
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def test_defaults_are_vietnamese_and_point_at_telegram() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert settings.api_url == DEFAULT_API_URL
+    assert settings.file_url == "https://api.telegram.org/file/bot"
+    assert settings.timezone == ZoneInfo("Asia/Ho_Chi_Minh")
+    assert settings.association_name == "Hội Khuyến học Quận 10"
+    assert settings.database_path == Path("data") / "khuyenhoc.db"
+    assert settings.admin_ids == frozenset()
+
+
+def test_every_variable_is_read() -> None:
+    settings = Settings.from_env({
+        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
+        "DATABASE_PATH": "/var/lib/bot/kh.db", "ADMIN_IDS": " 11, 22 ;33 ", "BOT_TIMEZONE": "Asia/Bangkok",
+        "ASSOCIATION_NAME": "Hội Khuyến học Phường Diên Hồng", "OPS_CHAT_ID": "-100123", "LOG_LEVEL": "debug",
+    })
+    assert settings.api_url == "http://127.0.0.1:8081/bot"
+    assert settings.file_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.database_path == Path("/var/lib/bot/kh.db")
+    assert settings.admin_ids == {11, 22, 33}
+    assert settings.timezone == ZoneInfo("Asia/Bangkok")
+    assert settings.association_name == "Hội Khuyến học Phường Diên Hồng"
+    assert settings.ops_chat_id == -100123
+    assert settings.log_level == "DEBUG"
+
+
+def test_a_missing_token_says_what_to_set_and_how_to_try_without_one() -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({})
+    assert "TELEGRAM_BOT_TOKEN is not set" in str(error.value)
+    assert "sandbox" in str(error.value)
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": "not-a-token", "ADMIN_IDS": "12,abc", "BOT_TIMEZONE": "Mars/Base",
+                           "TELEGRAM_API_URL": "ftp://x", "LOG_LEVEL": "LOUD"})
+    message = str(error.value)
+    for fragment in ("does not look like a bot token", "ADMIN_IDS must be a whole number", "Mars/Base",
+                     "TELEGRAM_API_URL must be an http(s) URL", "LOG_LEVEL"):
+        assert fragment in message
+
+
+def test_the_sandbox_may_run_without_a_token() -> None:
+    assert Settings.from_env({}, require_token=False).bot_token is None

@@ -1,0 +1,103 @@
+"""Messages to many people go through a durable outbox; later work through durable tasks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.models import Role
+from bot.scheduler import register_task_kind
+from storage.db import to_db_time
+from storage.outbox import OutgoingMessage
+from tests.harness import TOKEN, BotUnderTest, texts
+
+
+async def test_each_recipient_gets_the_message_once_and_blocked_ones_are_marked(bot: BotUnderTest) -> None:
+    people = [await bot.member(6000 + i, f"Cán Bộ {name}", Role.CADRE, ward="Phường 2")
+              for i, name in enumerate(("An", "Bình", "Chi"))]
+    bot.emu.block(TOKEN, people[2].chat_id)
+    services = bot.services
+    ward_two = next(w for w in await services.org.wards() if w.name == "Phường 2")
+    recipients = await services.member_store.recipients(ward_ids=[ward_two.id])
+    messages = [OutgoingMessage(f"test:1:{r.member_id}", r.member_id, r.chat_id, "Lịch tập huấn tháng 12")
+                for r in recipients]
+    assert await services.outbox.enqueue("test:1", messages, now=bot.clock.now()) == 3
+    assert await services.outbox.enqueue("test:1", messages, now=bot.clock.now()) == 0
+    await bot.settle()
+
+    progress = await services.outbox.progress("test:1")
+    assert (progress.count("sent"), progress.count("unreachable"), progress.done) == (2, 1, True)
+    assert "Lịch tập huấn tháng 12" in texts(people[0].inbox())
+    assert people[2].inbox() == []
+    reachable = await services.member_store.recipients(ward_ids=[recipients[0].ward_id])
+    assert people[2].chat_id not in {int(r.chat_id) for r in reachable}
+    await people[2].send("/me")
+    reachable = await services.member_store.recipients(ward_ids=[recipients[0].ward_id])
+    assert people[2].chat_id in {int(r.chat_id) for r in reachable}
+
+
+async def test_messages_in_flight_when_the_bot_stopped_are_sent_after_the_restart(bot: BotUnderTest) -> None:
+    cadre = await bot.member(6001, "Cán Bộ An", Role.CADRE, ward="Phường 2")
+    services = bot.services
+    await services.outbox.enqueue("test:2", [OutgoingMessage("test:2:a", None, str(cadre.chat_id), "Nhắc lịch")],
+                                  now=bot.clock.now() + timedelta(days=1))
+    async with services.db.connection() as conn:
+        await conn.execute("UPDATE outbox SET status = 'sending', not_before = ? WHERE batch = 'test:2'",
+                           (to_db_time(bot.clock.now()),))
+    await bot.restart()
+    await bot.settle()
+    assert [r.text for r in cadre.inbox()] == ["Nhắc lịch"]
+
+
+async def test_a_task_runs_once_when_due_even_across_a_restart(bot: BotUnderTest) -> None:
+    cadre = await bot.member(6001, "Cán Bộ An", Role.CADRE, ward="Phường 2")
+    runs: list[str] = []
+
+    async def remind(app, task) -> None:  # noqa: ANN001
+        runs.append(task.key)
+        await app.bot_data["services"].outbox.enqueue(task.key, [OutgoingMessage(
+            f"{task.key}:to:{cadre.chat_id}", None, str(cadre.chat_id), task.payload["text"])],
+            now=app.bot_data["services"].clock.now())
+
+    register_task_kind(bot.app, "test_reminder", remind)
+    await bot.services.tasks.plan("test:remind:1", "test_reminder", bot.clock.now() + timedelta(hours=2),
+                                  {"text": "Mai họp lúc 8 giờ"}, now=bot.clock.now())
+    await bot.advance(hours=1)
+    assert runs == []
+    await bot.advance(hours=1, minutes=1)
+    assert runs == ["test:remind:1"]
+    await bot.restart()
+    register_task_kind(bot.app, "test_reminder", remind)
+    await bot.advance(days=1)
+    assert runs == ["test:remind:1"]
+    assert [r.text for r in cadre.inbox()] == ["Mai họp lúc 8 giờ"]
+
+
+async def test_a_task_planned_again_moves_instead_of_doubling_and_can_be_cancelled(bot: BotUnderTest) -> None:
+    tasks, now = bot.services.tasks, bot.clock.now()
+    await tasks.plan("seminar:9:remind:3600", "x", now + timedelta(days=3), now=now)
+    await tasks.plan("seminar:9:remind:3600", "x", now + timedelta(days=4), now=now)
+    await tasks.plan("seminar:9:remind:86400", "x", now + timedelta(days=3), now=now)
+    pending = await tasks.pending("seminar:9:")
+    assert [(t.key, t.due_at) for t in pending] == [("seminar:9:remind:86400", now.replace(microsecond=0) +
+                                                     timedelta(days=3)),
+                                                    ("seminar:9:remind:3600", now.replace(microsecond=0) +
+                                                     timedelta(days=4))]
+    assert await tasks.cancel_prefix("seminar:9:") == 2
+    assert await tasks.pending("seminar:9:") == []
+
+
+async def test_a_failing_task_is_retried_later_not_lost(bot: BotUnderTest) -> None:
+    attempts: list[int] = []
+
+    async def flaky(app, task) -> None:  # noqa: ANN001
+        attempts.append(task.attempts)
+        if len(attempts) == 1:
+            raise RuntimeError("the database was busy")
+
+    register_task_kind(bot.app, "flaky", flaky)
+    await bot.services.tasks.plan("flaky:1", "flaky", bot.clock.now(), now=bot.clock.now())
+    await bot.settle()
+    assert attempts == [0]
+    await bot.advance(minutes=6)
+    assert attempts == [0, 1]
+    assert (await bot.services.tasks.get("flaky:1"))["status"] == "done"
