@@ -64,7 +64,7 @@ async def test_a_cadre_pressing_the_leads_approve_button_changes_nothing(bot: Bo
     assert apologies(bot) == []
 
 
-@pytest.mark.parametrize("data", [
+TAMPERED = (
     "v0:join:a:{id}",            # an older version's button
     "v2:join:a:{id}",            # a newer version's button
     "join:a:{id}",               # no version
@@ -76,16 +76,21 @@ async def test_a_cadre_pressing_the_leads_approve_button_changes_nothing(bot: Bo
     "v1:join:a:{id}" + ":x" * 30,  # longer than Telegram's 64 bytes
     "v1:nosuchfeature:1",        # a feature that does not exist
     "",                          # empty
-])
-async def test_tampered_button_data_is_refused_politely_without_effect(bot: BotUnderTest, data: str) -> None:
+)
+
+
+async def test_tampered_button_data_is_refused_politely_without_effect(bot: BotUnderTest) -> None:
     people = await cast(bot)
     lan = await make_pending(bot, 7303, "Nguyễn Thị Lan")
     target = await member_id(bot, lan)
     before = await audit_rows(bot)
+    admin = people["admin"]
 
-    await forge_press(bot, people["admin"], data.format(id=target))
+    for data in TAMPERED:
+        toasts = len(admin.toasts())
+        await forge_press(bot, admin, data.format(id=target))
+        assert admin.toasts()[toasts:] == [stale_text(bot)], data
 
-    assert stale_text(bot) in people["admin"].toasts()
     assert (await bot.services.members.get(target)).status is MemberStatus.PENDING
     assert await audit_rows(bot) == before
     assert apologies(bot) == []
