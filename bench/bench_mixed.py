@@ -44,7 +44,7 @@ MIX = (
 
 
 async def _run(quick: bool, reps: int) -> dict:
-    users, per_user = (50, 4) if quick else (200, 10)
+    users, per_user = (50, 4) if quick else (100, 10)
     results = Results("mixed_cadre",
                       f"{users * per_user} updates from {users} active cadres ({per_user} each, cycling through "
                       f"{len(MIX)} kinds: /help, /me, /start, menu buttons, free text) injected at once; the bot "

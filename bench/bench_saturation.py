@@ -29,7 +29,7 @@ OURS = "our bot: free text → fallback"
 
 
 async def _run(quick: bool, reps: int) -> dict:
-    users, per_user = (50, 4) if quick else (200, 10)
+    users, per_user = (50, 4) if quick else (100, 10)
     results = Results("echo_saturation",
                       f"{users * per_user} text updates from {users} users injected at once; the emulator on "
                       "loopback (no latency). Throughput = replies / (last reply − injection).",

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import inspect
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -46,12 +47,18 @@ def run_module(name: str, *, quick: bool, reps: int) -> list[dict]:
     return output if isinstance(output, list) else [output]
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    """SIGTERM stops the run like Ctrl-C, so the emulator and bot processes are stopped too."""
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small loads: a smoke run, not for verdicts")
     parser.add_argument("--reps", type=int, default=3, help="interleaved repetitions (default 3)")
     parser.add_argument("--only", nargs="*", default=[], help="run only modules whose name contains one of these")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _interrupt)
     collected: list[dict] = []
     failed: list[str] = []
     began = time.monotonic()
