@@ -146,6 +146,23 @@ async def test_one_member_flooding_the_bot_does_not_hold_up_the_others(bot: BotU
     assert apologies(bot) == []
 
 
+async def test_each_members_messages_are_answered_in_the_order_they_were_sent_while_others_talk_too(
+        bot: BotUnderTest) -> None:
+    people = [await bot.member(7410 + n, f"Cán Bộ Số {n}", Role.CADRE, ward=WARD) for n in range(5)]
+    sequence = ["/me", "/help", "xin chào", "/start"] * 5
+    await bot.emu.send_texts(TOKEN, [(p.user, text) for text in sequence for p in people])
+
+    t = bot.services.i18n.translator("vi")
+    role_line = t.gettext("Role: {role}").split("{")[0]
+    welcome = t.gettext("Welcome back, {name}! Choose an action below or type your question.").split("}")[-1]
+    for person in people:
+        calls = await bot.emu.wait_for(TOKEN, method="sendMessage", chat_id=person.chat_id, count=len(sequence),
+                                       timeout=60)
+        kinds = ["me" if role_line in c.params["text"] else "help" if "/me —" in c.params["text"]
+                 else "welcome" if welcome in c.params["text"] else "fallback" for c in calls]
+        assert kinds == ["me", "help", "fallback", "welcome"] * 5, (person.user.first_name, kinds)
+
+
 # --- personal data --------------------------------------------------------------------------------------
 
 NAME = "Nguyễn Thị Lan"
