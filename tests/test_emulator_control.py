@@ -161,3 +161,11 @@ async def test_history_long_poll_wakes_on_a_new_message(emulator_with_clock):
         unchanged = await client.history(TOKEN, LAN.id, since=later["version"], timeout=0.05)
     assert later["version"] > first["version"] and later["messages"][-1]["text"] == "mới"
     assert unchanged["version"] == later["version"]
+
+
+async def test_malformed_control_requests_are_explained(emulator_with_clock):
+    async with EmulatorClient(emulator_with_clock.origin) as client:
+        with pytest.raises(EmulatorControlError, match="400: missing field 'text'"):
+            await client._request("POST", f"/_emu/{TOKEN}/send_text", json_body={"user": {"id": 1}})
+        with pytest.raises(EmulatorControlError, match="400"):
+            await client._request("POST", "/_emu/clock/advance", json_body={"seconds": "soon"})

@@ -307,3 +307,20 @@ async def test_stale_callback_queries_are_too_old(emulator):
         with pytest.raises(BadRequest, match="(?i)query is too old"):
             await bot.answer_callback_query(query_id, "muộn")
     assert emulator.toasts(TOKEN, LAN.id) == []
+
+
+async def test_group_messages_carry_the_group_chat_and_the_sender(emulator):
+    seen: list[tuple[str, int, int]] = []
+
+    async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        seen.append((update.effective_chat.type, update.effective_chat.id, update.effective_user.id))
+        await update.effective_chat.send_message("Chào cả nhóm")
+
+    app = application_builder(emulator).build()
+    app.add_handler(CommandHandler("start", record))
+    async with running_bot(app, emulator):
+        await emulator.send_text(TOKEN, LAN, "/start", chat_id=-1001234567)
+        [reply] = await emulator.wait_for(TOKEN, method="sendMessage", chat_id=-1001234567)
+    assert seen == [("supergroup", -1001234567, LAN.id)]
+    assert reply.result["chat"]["type"] == "supergroup"
+    assert [m["from"]["id"] for m in emulator.chat_history(TOKEN, -1001234567)] == [LAN.id, 123456]

@@ -217,3 +217,17 @@ async def test_latency_is_added_to_calls_but_not_to_polls(emulator):
     started = loop.time()
     await call(emulator, "getUpdates")
     assert loop.time() - started < 0.5
+
+
+async def test_chat_action_lasts_until_the_bot_sends_a_message(emulator):
+    await call(emulator, "sendChatAction", chat_id=LAN.id, action="upload_document")
+    assert emulator.chat_action(TOKEN, LAN.id) == "upload_document"
+    await call(emulator, "sendMessage", chat_id=LAN.id, text="xong")
+    assert emulator.chat_action(TOKEN, LAN.id) is None
+
+
+async def test_malformed_parameters_are_a_bad_request_not_a_crash(emulator):
+    status, body = await call(emulator, "setMyCommands", commands=["not an object"])
+    assert status == 400 and body["description"].startswith("Bad Request: invalid parameters")
+    status, body = await call(emulator, "copyMessage", chat_id=LAN.id, from_chat_id=LAN.id, message_id="abc")
+    assert status == 400

@@ -76,6 +76,10 @@ async def got_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.message.reply_text(f"Đã nhận ảnh {photo.width}x{photo.height} ({len(data)} byte): {update.message.caption}")
 
 
+async def think(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.message.chat.send_action("typing")
+
+
 @pytest_asyncio.fixture(loop_scope="module")
 async def sandbox() -> AsyncIterator[tuple[BotApiEmulator, AdjustableClock, list[datetime]]]:
     clock = AdjustableClock(datetime(2026, 11, 27, 1, 0, tzinfo=UTC), frozen=True)
@@ -92,6 +96,7 @@ async def sandbox() -> AsyncIterator[tuple[BotApiEmulator, AdjustableClock, list
         app = application_builder(emulator).build()
         app.add_handler(CommandHandler("start", start))
         app.add_handler(CommandHandler("phone", ask_phone))
+        app.add_handler(CommandHandler("think", think))
         app.add_handler(CallbackQueryHandler(pressed))
         app.add_handler(MessageHandler(filters.CONTACT, got_contact))
         app.add_handler(MessageHandler(filters.PHOTO, got_photo))
@@ -192,6 +197,9 @@ async def test_switching_person_shows_the_other_persons_chat(sandbox, page):
     await page.fill("#text", "/start")
     await page.press("#text", "Enter")
     await expect(page.locator(".row.bot")).to_have_count(1)
+    await page.fill("#text", "/think")
+    await page.press("#text", "Enter")
+    await expect(page.locator("#me")).to_have_text("đang soạn tin…")
     await page.get_by_role("button", name="Đổi người").click()
     await choose(page, "Lê Hoàng Yến")
     await expect(page.locator(".row")).to_have_count(0)

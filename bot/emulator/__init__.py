@@ -1,4 +1,17 @@
-"""A local Telegram Bot API emulator: end-to-end tests, the sandbox and benchmarks run the real bot against it."""
+"""A local Telegram Bot API emulator: end-to-end tests, the sandbox and benchmarks run the real bot against it.
+
+In a test::
+
+    async with BotApiEmulator() as emu:
+        app = ApplicationBuilder().token(TOKEN).base_url(emu.base_url).base_file_url(emu.base_file_url).build()
+        ...start polling...
+        await emu.wait_polling(TOKEN)
+        mark = emu.mark(TOKEN)
+        await emu.send_text(TOKEN, FakeUser(1, "Lan"), "/start")
+        [reply] = await emu.wait_for(TOKEN, method="sendMessage", chat_id=1, since=mark)
+
+From another process: ``python -m bot.emulator --port 8081`` and ``bot.emulator.client.EmulatorClient``.
+"""
 
 from bot.emulator.ratelimit import RateLimits
 from bot.emulator.server import BotApiEmulator

@@ -47,6 +47,8 @@ class EmulatorClient:
             await self.__aenter__()
         clean = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items() if v is not None}
         async with self._session.request(verb, self.origin + path, json=json_body, params=clean) as response:
+            if response.content_type != "application/json":
+                raise EmulatorControlError(f"{response.status}: {await response.text()}")
             payload = await response.json()
             if response.status == 408:
                 raise TimeoutError(payload.get("error"))

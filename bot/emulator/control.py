@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +15,8 @@ from bot.emulator.state import EmulatorError, FakeUser, Fault
 
 if TYPE_CHECKING:
     from bot.emulator.server import BotApiEmulator
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _ok(payload: Any) -> web.Response:
@@ -33,6 +37,21 @@ def history_json(emu: BotApiEmulator, token: str, chat_id: int | str) -> list[di
             file["size"] = len(data)
             file["download_path"] = f"/file/bot{token}/{file['file_path']}"
     return entries
+
+
+def _guarded(handler: Handler) -> Handler:
+    """Missing or malformed fields answer 400 with a JSON explanation instead of a 500."""
+
+    @functools.wraps(handler)
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except KeyError as error:
+            return _fail(400, f"missing field {error}")
+        except (ValueError, TypeError) as error:
+            return _fail(400, str(error))
+
+    return guarded
 
 
 def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
@@ -262,4 +281,6 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
             return _fail(400, str(error))
         return _ok({"now": now.isoformat()})
 
-    app.router.add_routes(routes)
+    for route in routes:
+        if isinstance(route, web.RouteDef):
+            app.router.add_route(route.method, route.path, _guarded(route.handler))

@@ -221,6 +221,7 @@ class Methods:
             elif markup.get("remove_keyboard"):
                 chat.reply_keyboard = None
         chat.messages[data["message_id"]] = StoredMessage(data, from_bot=True, file=file)
+        chat.action = None
         chat.touch()
         return data
 
@@ -432,7 +433,9 @@ class Methods:
         return True
 
     def sendChatAction(self, state: BotState, params: dict) -> bool:
-        self.target_chat(state, params, sending=True)
+        chat = self.target_chat(state, params, sending=True)
+        chat.action = str(params.get("action") or "typing")
+        chat.touch()
         return True
 
     def setChatMenuButton(self, state: BotState, params: dict) -> bool:

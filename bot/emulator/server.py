@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.emulator.control import add_control_routes
 from bot.emulator.html import detect_entities
 from bot.emulator.methods import Methods, document_object, photo_sizes, sniff_mime
 from bot.emulator.ratelimit import RateLimits, TokenBucket, acquire
@@ -115,8 +116,6 @@ class BotApiEmulator:
         self.app = web.Application(client_max_size=60 * 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        from bot.emulator.control import add_control_routes
-
         add_control_routes(self.app, self)
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -274,9 +273,12 @@ class BotApiEmulator:
         if self.config.latency_ms and not polling:
             await asyncio.sleep(self.config.latency_ms / 1000)
         try:
-            result = implementation(state, params)
-            if asyncio.iscoroutine(result):
-                result = await result
+            try:
+                result = implementation(state, params)
+                if asyncio.iscoroutine(result):
+                    result = await result
+            except (KeyError, TypeError, ValueError, AttributeError) as malformed:
+                raise ApiError(400, f"Bad Request: invalid parameters ({malformed})") from None
         except ApiError as error:
             if not polling:
                 state.record(name, recorded, False, None, error)
@@ -313,13 +315,19 @@ class BotApiEmulator:
         """Make the user's private chat known (as if they had started the bot earlier)."""
         self.ensure_chat(self.bot_state(token), user.id, user)
 
-    def _user_message(self, token: str, user: FakeUser, chat_id: int | str | None, content: dict) -> dict:
+    def _user_message(
+        self,
+        token: str,
+        user: FakeUser,
+        chat_id: int | str | None,
+        content: dict,
+        file: StoredFile | None = None,
+    ) -> dict:
         state = self.bot_state(token)
         key = user.id if chat_id is None else normalize_chat_id(chat_id)
         chat = self.ensure_chat(state, key, user if key == user.id else None)
         chat.known = True
         chat.blocked = False  # writing to the bot means the user has (re)started it
-        file = content.pop("_file", None)
         data = {
             "message_id": chat.new_message_id(),
             "from": user.to_api(),
@@ -386,10 +394,10 @@ class BotApiEmulator:
     async def send_photo(self, token: str, user: FakeUser, data: bytes, caption: str | None = None) -> dict:
         """The user sends a picture (PNG or JPEG bytes), optionally with a caption."""
         file = self.store_file(self.bot_state(token), data, None, sniff_mime(data, None, None, "photo"), "photo")
-        content: dict[str, Any] = {"photo": photo_sizes(file), "_file": file}
+        content: dict[str, Any] = {"photo": photo_sizes(file)}
         if caption:
             content["caption"] = caption
-        return self._user_message(token, user, None, content)
+        return self._user_message(token, user, None, content, file)
 
     async def send_document(
         self, token: str, user: FakeUser, data: bytes, filename: str, mime_type: str | None = None
@@ -397,7 +405,7 @@ class BotApiEmulator:
         """The user sends a file; the content type is guessed from the name unless given."""
         mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         file = self.store_file(self.bot_state(token), data, filename, mime, "document")
-        return self._user_message(token, user, None, {"document": document_object(file), "_file": file})
+        return self._user_message(token, user, None, {"document": document_object(file)}, file)
 
     def block(self, token: str, chat_id: int | str) -> None:
         """The user blocks the bot: sending to this chat answers 403 until the user writes again."""
@@ -504,6 +512,11 @@ class BotApiEmulator:
         """The ReplyKeyboardMarkup the user currently sees in this chat, if any."""
         chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
         return chat.reply_keyboard if chat else None
+
+    def chat_action(self, token: str, chat_id: int | str) -> str | None:
+        """The chat action ("typing", "upload_document", ...) the bot showed since its last message."""
+        chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
+        return chat.action if chat else None
 
     def chat_version(self, token: str, chat_id: int | str) -> int:
         chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))

@@ -137,6 +137,7 @@ class ChatState:
         self.version = 0
         self.toasts: list[dict] = []
         self.reply_keyboard: dict | None = None
+        self.action: str | None = None  # the bot's last sendChatAction, until it sends a message
         self.bucket: TokenBucket | None = None
         self._changed = asyncio.Event()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -63,6 +64,8 @@ class SandboxWeb:
         self.clock = clock
         self.on_clock_moved = on_clock_moved
         self._people_by_id: dict[int, dict] = {}
+        # Versions restart with the server: a page that knew an older server must not wait for them.
+        self.instance = secrets.token_hex(6)
 
     async def _person(self, user_id: int) -> dict:
         if user_id not in self._people_by_id:
@@ -130,10 +133,12 @@ class SandboxWeb:
     def chat_view(self, user_id: int) -> dict:
         history = self.emu.chat_history(self.token, user_id)[-MAX_MESSAGES:]
         return {
+            "instance": self.instance,
             "version": self.emu.chat_version(self.token, user_id),
             "messages": [self._message_view(entry) for entry in history],
             "toasts": self.emu.toasts(self.token, user_id),
             "reply_keyboard": self.emu.reply_keyboard(self.token, user_id),
+            "chat_action": self.emu.chat_action(self.token, user_id),
             "clock": clock_view(self.clock.now()),
         }
 
@@ -151,7 +156,7 @@ class SandboxWeb:
         user, _ = await self._user(request)
         since = int(request.query.get("since") or -1)
         timeout = min(float(request.query.get("timeout") or LONG_POLL_S), 60.0)
-        if since >= 0:
+        if since >= 0 and request.query.get("instance") == self.instance:
             await self.emu.wait_chat_change(self.token, user.id, since, timeout)
         return web.json_response(self.chat_view(user.id))
 

@@ -22,10 +22,12 @@ const L = {
   error: "Có lỗi xảy ra",
   button_gone: "Nút này không còn hiệu lực",
   unsupported_button: "Nút này không dùng được trong bản thử nghiệm",
+  typing: "đang soạn tin…",
+  uploading: "đang gửi tệp…",
 };
 
 const $ = (id) => document.getElementById(id);
-const state = { people: [], person: null, version: -1, toastsSeen: null, poll: null };
+const state = { people: [], person: null, version: -1, instance: "", toastsSeen: null, poll: null };
 
 function applyLabels() {
   document.querySelectorAll("[data-l]").forEach((el) => { el.textContent = L[el.dataset.l]; });
@@ -117,6 +119,7 @@ function openChat(person) {
   state.person = person;
   state.version = -1;
   state.toastsSeen = null;
+  clearTimeout(actionTimer);
   history.replaceState(null, "", `#u=${person.user_id}`);
   $("me").textContent = `${person.name} · ${person.role}`;
   $("messages").replaceChildren();
@@ -143,14 +146,16 @@ async function startPolling() {
   const person = state.person;
   while (!controller.signal.aborted) {
     try {
-      const url = `/sandbox/api/chat/${person.user_id}?since=${state.version}&timeout=25`;
+      const query = `since=${state.version}&instance=${encodeURIComponent(state.instance)}&timeout=25`;
+      const url = `/sandbox/api/chat/${person.user_id}?${query}`;
       const response = await fetch(url, { signal: controller.signal });
       if (!response.ok) throw new Error(`${response.status}`);
       const view = await response.json();
       if (controller.signal.aborted) return;
       renderClock(view.clock);
-      if (view.version !== state.version) {
+      if (view.version !== state.version || view.instance !== state.instance) {
         state.version = view.version;
+        state.instance = view.instance;
         renderChat(view);
       }
     } catch (error) {
@@ -168,8 +173,9 @@ function renderChat(view) {
   box.replaceChildren();
   if (!view.messages.length) box.append(el("div", "day-note", L.no_messages));
   for (const message of view.messages) box.append(renderMessage(message));
+  renderChatAction(view.chat_action);
+  renderReplyKeyboard(view.reply_keyboard);  // before scrolling: it changes the height of the list
   if (nearBottom || view.messages.length > previousCount) box.scrollTop = box.scrollHeight;
-  renderReplyKeyboard(view.reply_keyboard);
   if (state.toastsSeen === null) {
     state.toastsSeen = view.toasts.length;
   } else if (view.toasts.length > state.toastsSeen) {
@@ -179,13 +185,30 @@ function renderChat(view) {
   }
 }
 
+let actionTimer = null;
+function renderChatAction(action) {
+  const me = $("me");
+  const person = `${state.person.name} · ${state.person.role}`;
+  clearTimeout(actionTimer);
+  if (!action) {
+    me.textContent = person;
+    return;
+  }
+  me.textContent = action.startsWith("upload") ? L.uploading : L.typing;
+  actionTimer = setTimeout(() => { me.textContent = person; }, 5000);  // Telegram shows it for 5 s
+}
+
 function renderMessage(message) {
   const row = el("div", `row ${message.from_bot ? "bot" : "user"}`);
   row.dataset.messageId = message.id;
   const bubble = el("div", "bubble");
   if (message.photo) {
     const img = el("img", "photo");
-    img.addEventListener("load", () => img.classList.toggle("pixelated", img.naturalWidth < 320));
+    if (message.photo.width && message.photo.height) {
+      img.width = message.photo.width;  // reserves the space before loading, so scrolling stays right
+      img.height = message.photo.height;
+      img.classList.toggle("pixelated", message.photo.width < 320);
+    }
     img.src = message.photo.url;
     img.alt = message.caption || "";
     bubble.append(img);
