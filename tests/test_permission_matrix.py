@@ -20,7 +20,7 @@ import handlers
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.permissions import RULES, Action, can
 from tests.harness import BotUnderTest, texts
-from tests.proof_helpers import ROLES, WARD, cast, forge_press, make_pending, member_id
+from tests.proof_helpers import ROLES, WARD, apologies, cast, forge_press, make_pending, member_id
 
 SPECIFICATION = """
 action              stranger pending cadre lead_other_ward ward_lead organiser admin
@@ -42,7 +42,8 @@ COMMAND_REFUSALS: dict[str, str | None] = {
     "invite": "Only ward leads and organisers can create invitations.",
     "role": "Only district admins can change roles.",
 }
-"""For every command that names an action: the refusal a member without it gets (None: never refused)."""
+"""For every command that names an action: the refusal a member without it gets (None: not checked by text;
+every refusal is still checked to come without buttons and without any effect)."""
 
 BUTTONS: dict[str, Action | None] = {
     "join": Action.APPROVE_MEMBER,
@@ -146,6 +147,12 @@ def test_a_lead_of_another_ward_never_reaches_into_this_ward(action: Action) -> 
 # --- commands through the real bot --------------------------------------------------------------------
 
 
+async def effects(bot: BotUnderTest) -> tuple[int, int]:
+    """Audited changes and queued messages so far: a refused command adds neither."""
+    db = bot.services.db
+    return (await db.fetch_value("SELECT COUNT(*) FROM audit_log"), await db.fetch_value("SELECT COUNT(*) FROM outbox"))
+
+
 async def test_every_command_is_refused_exactly_to_the_roles_without_its_action(bot: BotUnderTest) -> None:
     people = await cast(bot)
     t = bot.services.i18n.translator("vi")
@@ -157,10 +164,16 @@ async def test_every_command_is_refused_exactly_to_the_roles_without_its_action(
         refusal = COMMAND_REFUSALS[spec.name]
         for role in ROLES:
             allowed = rules[spec.action][role] in "Yo"
+            before = await effects(bot)
             replies = await people[role].send(f"/{spec.name}")
-            refused = refusal is not None and t.gettext(refusal) in texts(replies)
-            if not replies or refused == allowed:
-                mismatches.append(f"/{spec.name} as {role}: {'refused' if refused else 'served'} {texts(replies)!r}")
+            said = texts(replies)
+            if not replies or apologies(bot):
+                mismatches.append(f"/{spec.name} as {role}: no answer or an error {said!r}")
+            elif refusal is not None and (t.gettext(refusal) in said) == allowed:
+                mismatches.append(f"/{spec.name} as {role}: {'refused' if allowed else 'served'} {said!r}")
+            elif not allowed and (await effects(bot) != before or any(r.buttons for r in replies)):
+                mismatches.append(f"/{spec.name} as {role}: refused, but with buttons or an effect {said!r}")
+            await people[role].send("/cancel")
     assert not mismatches, "\n".join(mismatches)
 
 
