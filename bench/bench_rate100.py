@@ -56,6 +56,10 @@ async def _run(quick: bool, reps: int) -> dict:
         await interleaved(results, configs, reps, measure, idle_s=1.0)
     results.ratio("our bot / echo, p99", OURS, BASELINE, "p99")
     results.target("our bot p99 at 100 updates/s", results.median(OURS, "p99"), "<=", 15, " ms")
+    baseline_p99 = results.median(BASELINE, "p99")
+    if baseline_p99 > 15:
+        results.notes.append(f"the bare echo bot's p99 was {baseline_p99:.0f} ms too: the machine could not sustain "
+                             f"{RATE:.0f} updates/s during this run (shared, loaded), so this is no verdict on the bot")
     return results.to_dict()
 
 
