@@ -47,6 +47,23 @@ def run_module(name: str, *, quick: bool, reps: int) -> list[dict]:
     return output if isinstance(output, list) else [output]
 
 
+README = REPO / "bench" / "README.md"
+BEGIN, END = "<!-- latest results -->", "<!-- end of latest results -->"
+
+
+def update_readme(tables: str, where: dict) -> None:
+    """Put a full run's tables into bench/README.md between the markers."""
+    text = README.read_text()
+    if BEGIN not in text or END not in text:
+        return
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    intro = (f"Run of {when} on {where['cpus']} CPUs, Python {where['python']}, load average "
+             f"{where['loadavg_1m']} at the end (the box is shared: read the ratios, not the rates).")
+    README.write_text(f"{head}{BEGIN}\n{intro}\n\n{tables.replace('### ', '#### ')}\n{END}{tail}")
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     """SIGTERM stops the run like Ctrl-C, so the emulator and bot processes are stopped too."""
     raise KeyboardInterrupt
@@ -76,7 +93,10 @@ def main() -> int:
     combined = {"machine": machine(), "seconds": round(time.monotonic() - began, 1), "quick": args.quick,
                 "reps": args.reps, "results": collected, "failed": failed}
     (RESULTS / "all.json").write_text(json.dumps(combined, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / "latest.md").write_text("\n\n".join(render(r) for r in collected) + "\n")
+    tables = "\n\n".join(render(r) for r in collected)
+    (RESULTS / "latest.md").write_text(tables + "\n")
+    if not args.quick and not args.only and collected:
+        update_readme(tables, combined["machine"])
     missed = [f"{r['name']}: {t['name']}" for r in collected for t in r.get("targets", []) if not t["ok"]]
     print(f"{len(collected)} results in {combined['seconds']} s; targets missed: {len(missed)}; "
           f"failed modules: {', '.join(failed) or 'none'}")
