@@ -19,7 +19,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mode", choices=("seq", "perchat"), default="seq")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
 
     from telegram import Update

@@ -19,8 +19,17 @@ UNLIMITED = 1_000_000
 
 
 def main() -> int:
+    """`python bench/our_bot.py [--concurrency N]` (N: the update processor's slots; default the bot's own)."""
     bot.app.OVERALL_MAX_RATE = UNLIMITED
     bot.app.GROUP_MAX_RATE = UNLIMITED
+    if "--concurrency" in sys.argv:
+        slots = int(sys.argv[sys.argv.index("--concurrency") + 1])
+        build = bot.app.build_application
+
+        def build_with_slots(settings, **kwargs):  # noqa: ANN001, ANN003, ANN202
+            return build(settings.with_changes(concurrent_updates=slots), **kwargs)
+
+        bot.app.build_application = build_with_slots
     from bot.__main__ import main as bot_main
 
     return bot_main(["run"])

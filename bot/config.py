@@ -34,7 +34,9 @@ class Settings:
     log_level: str = "INFO"
     ops_chat_id: int | None = None
     tick_seconds: float = 15.0
-    concurrent_updates: int = 16
+    concurrent_updates: int = 8
+    """Chats handled at once: 8 covers Telegram's ~30 messages/s even at 100 ms round trips, and each extra
+    slot costs CPU in httpx's connection pool (bench/README.md: 8 beat 16 at 20 ms round trips)."""
 
     @property
     def file_url(self) -> str:
