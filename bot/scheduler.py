@@ -11,6 +11,8 @@ from telegram.ext import Application
 
 from storage.tasks import Task
 
+__all__ = ["Task", "TaskHandler", "register_task_kind", "run_due_tasks", "tick"]
+
 logger = logging.getLogger(__name__)
 
 TaskHandler = Callable[[Application, Task], Awaitable[None]]

@@ -6,12 +6,18 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.attendance import AttendanceService
 from bot.core.members import MemberService
+from bot.core.reports import ReportService
+from bot.core.seminar_service import SeminarService
 from bot.i18n import I18n
+from storage.attendance import SqliteAttendance
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
+from storage.reports import SqliteReports
+from storage.seminars import SqliteSeminars
 from storage.tasks import SqliteTasks
 
 
@@ -28,6 +34,9 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    attendance: AttendanceService
+    reports: ReportService
+    seminars: SeminarService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -48,6 +57,9 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
+            attendance=AttendanceService(SqliteAttendance(db), clock),
+            reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
+            seminars=SeminarService(SqliteSeminars(db), member_store, clock),
         )
 
     async def close(self) -> None:

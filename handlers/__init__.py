@@ -7,10 +7,10 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import approvals, common, errors, fallback, onboarding
+from handlers import approvals, attendance, common, errors, fallback, onboarding, reports, seminars
 from handlers.registry import CommandSpec, MenuEntry
 
-FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals)
+FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars)
 LAST: tuple[ModuleType, ...] = (fallback,)
 
 

@@ -27,6 +27,16 @@ class Action(StrEnum):
     CHANGE_ROLE = "change_role"
     VIEW_MEMBER_PHONE = "view_member_phone"
     LIST_MEMBERS = "list_members"
+    MANAGE_TRAINING = "manage_training"
+    ATTEND_TRAINING = "attend_training"
+    FILE_REPORT = "file_report"
+    VIEW_REPORTS = "view_reports"
+    NUDGE_REPORT = "nudge_report"
+    EXCUSE_REPORT = "excuse_report"
+    EXPORT_REPORTS = "export_reports"
+    CONFIGURE_REPORTS = "configure_reports"
+    MANAGE_SEMINARS = "manage_seminars"
+    ANSWER_SEMINARS = "answer_seminars"
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,16 @@ RULES: dict[Action, Rule] = {
     Action.CHANGE_ROLE: Rule(),
     Action.VIEW_MEMBER_PHONE: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.LIST_MEMBERS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
+    Action.MANAGE_TRAINING: Rule(organiser=Reach.ALL),
+    Action.ATTEND_TRAINING: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
+    Action.FILE_REPORT: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD, cadre=Reach.OWN_CHAPTER),
+    Action.VIEW_REPORTS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
+    Action.NUDGE_REPORT: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
+    Action.EXCUSE_REPORT: Rule(organiser=Reach.ALL),
+    Action.EXPORT_REPORTS: Rule(organiser=Reach.ALL),
+    Action.CONFIGURE_REPORTS: Rule(),
+    Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
+    Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
 }
 
 

@@ -1,0 +1,126 @@
+"""The attendance rules: check-in window, late threshold, capacity and waiting list, codes."""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot.core.attendance.models import RegistrationStatus, RosterRow, Training
+
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+MAX_TITLE = 120
+MAX_VENUE = 160
+MAX_DESCRIPTION = 1000
+MAX_CAPACITY = 5000
+MAX_DURATION_HOURS = 14
+
+
+class WindowState(StrEnum):
+    TOO_EARLY = "too_early"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def window_state(training: Training, at: datetime) -> WindowState:
+    """Where `at` falls relative to the check-in window [opens_at, ends_at] (both ends included)."""
+    if at < training.opens_at:
+        return WindowState.TOO_EARLY
+    if at > training.ends_at:
+        return WindowState.CLOSED
+    return WindowState.OPEN
+
+
+def is_late(training: Training, at: datetime) -> bool:
+    """Strictly after start + threshold is late; exactly on the threshold is still on time."""
+    return at > training.late_from
+
+
+def place_for(capacity: int | None, registered: int) -> RegistrationStatus:
+    """A new registration gets a seat while seats remain, otherwise a place on the waiting list."""
+    if capacity is None or registered < capacity:
+        return RegistrationStatus.REGISTERED
+    return RegistrationStatus.WAITLISTED
+
+
+def promotions(capacity: int | None, registered: int, waitlist: Sequence[int]) -> list[int]:
+    """Who moves up from the waiting list (in its order) to fill the free seats."""
+    free = len(waitlist) if capacity is None else max(0, capacity - registered)
+    return list(waitlist[:free])
+
+
+def new_code() -> str:
+    """A short code that is easy to read aloud and to type (no 0/O, 1/I/L, 2/Z, 5/S, 8/B)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def plausible_code(code: str) -> bool:
+    """Worth a database lookup: the right length and alphabet (after normalise_code)."""
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+def month_grid(year: int, month: int) -> list[list[int]]:
+    """Weeks of a month, Monday first; 0 marks days outside the month."""
+    return calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
+
+
+def shift_month(day: date, months: int) -> date:
+    """The first day of the month `months` away from `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class WardGroup:
+    """One ward's part of the live view."""
+
+    ward: str | None
+    on_time: tuple[RosterRow, ...]
+    late: tuple[RosterRow, ...]
+    not_arrived: tuple[RosterRow, ...]
+    excused: tuple[RosterRow, ...]
+
+
+@dataclass(frozen=True)
+class LiveSummary:
+    registered: int
+    checked_in: int
+    late: int
+    not_arrived: int
+    excused: int
+    walk_ins: int
+    waitlisted: int
+    groups: tuple[WardGroup, ...]
+
+
+def summarise(rows: Sequence[RosterRow]) -> LiveSummary:
+    """Counts and a per-ward grouping for the organisers' live view.
+
+    Expected people are the registered and anyone checked in or excused without registering (walk-ins).
+    """
+    expected = [r for r in rows if r.registration is RegistrationStatus.REGISTERED or r.checked_in or r.excused]
+    wards = sorted({r.ward for r in expected}, key=lambda w: (w is None, w or ""))
+    groups = []
+    for ward in wards:
+        mine = [r for r in expected if r.ward == ward]
+        groups.append(WardGroup(
+            ward,
+            tuple(r for r in mine if r.checked_in and not r.late),
+            tuple(r for r in mine if r.checked_in and r.late),
+            tuple(r for r in mine if not r.checked_in and not r.excused),
+            tuple(r for r in mine if not r.checked_in and r.excused),
+        ))
+    return LiveSummary(
+        registered=sum(r.registration is RegistrationStatus.REGISTERED for r in rows),
+        checked_in=sum(r.checked_in for r in expected),
+        late=sum(r.checked_in and r.late for r in expected),
+        not_arrived=sum(not r.checked_in and not r.excused for r in expected),
+        excused=sum(not r.checked_in and r.excused for r in expected),
+        walk_ins=sum(r.checked_in and r.registration is not RegistrationStatus.REGISTERED for r in expected),
+        waitlisted=sum(r.registration is RegistrationStatus.WAITLISTED for r in rows),
+        groups=tuple(groups),
+    )

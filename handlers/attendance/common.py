@@ -1,0 +1,129 @@
+"""Rendering shared by the attendance adapters: session cards, buttons, outcome texts, notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from telegram.ext import Application
+
+from bot.core.attendance import Audience, Outcome, RegistrationStatus, Training, TrainingView
+from bot.i18n import Translator
+from handlers import callbacks
+from handlers.registry import N_
+from handlers.render import buttons, esc
+from storage.outbox import OutgoingMessage
+
+REGISTER_LABEL = N_("Register")
+DECLINE_LABEL = N_("Not attending")
+STATUS_TEXTS = {
+    RegistrationStatus.REGISTERED: N_("You are registered."),
+    RegistrationStatus.WAITLISTED: N_("You are on the waiting list."),
+    RegistrationStatus.DECLINED: N_("You said you will not attend."),
+    RegistrationStatus.WITHDRAWN: N_("You withdrew."),
+}
+
+
+def when_text(t: Translator, training: Training) -> str:
+    """'Thứ Ba, 15/12/2026 08:00–11:00'."""
+    return t.gettext("{start}–{end}").format(start=t.datetime(training.starts_at), end=t.time(training.ends_at))
+
+
+def card(t: Translator, training: Training, view: TrainingView | None = None) -> str:
+    """A session's essentials, for invitations, lists and notifications."""
+    lines = [f"<b>{esc(training.title)}</b>",
+             t.gettext("🕗 {when}").format(when=when_text(t, training)),
+             t.gettext("📍 {venue}").format(venue=esc(training.venue))]
+    if training.description:
+        lines.append(esc(training.description))
+    if view is not None:
+        if training.capacity is not None:
+            lines.append(t.gettext("👥 {registered}/{capacity} seats taken").format(
+                registered=t.number(view.registered), capacity=t.number(training.capacity)))
+            if view.waitlisted:
+                lines.append(t.gettext("⏳ {count} on the waiting list").format(count=t.number(view.waitlisted)))
+        else:
+            lines.append(t.gettext("👥 {registered} registered").format(registered=t.number(view.registered)))
+        if view.my_status is not None:
+            lines.append(t.gettext(STATUS_TEXTS[view.my_status]))
+    return "\n".join(lines)
+
+
+def answer_buttons(t: Translator, training: Training, *, manage: bool = False) -> list[list[tuple[str, str]]]:
+    rows = [[(t.gettext(REGISTER_LABEL), callbacks.encode("tr", "r", training.id)),
+             (t.gettext(DECLINE_LABEL), callbacks.encode("tr", "d", training.id))]]
+    if manage:
+        rows.append([(t.gettext("⚙️ Manage"), callbacks.encode("tm", "m", training.id, "-"))])
+    return rows
+
+
+def outcome_text(t: Translator, outcome: Outcome) -> str:
+    """Refusals shared by several actions."""
+    texts = {
+        Outcome.DENIED: t.gettext("Only the organisers can do that."),
+        Outcome.NOT_FOUND: t.gettext("That training session no longer exists."),
+        Outcome.CANCELLED: t.gettext("That training session has been cancelled."),
+        Outcome.INVALID: t.gettext("That value cannot be used. Nothing was changed."),
+        Outcome.STARTED: t.gettext("That session has already started, so registration is closed."),
+        Outcome.CLOSED: t.gettext("That session has already ended."),
+        Outcome.NOT_INVITED: t.gettext("This session is for other wards, roles or chapters. Please ask the "
+                                       "organisers if you would like to attend."),
+    }
+    return texts.get(outcome, t.gettext("Done."))
+
+
+async def notify(app: Application, member_ids: Iterable[int], *, batch: str, key: str,
+                 render: Callable[[Translator], str],
+                 markup: Callable[[Translator], list[list[tuple[str, str]]]] | None = None) -> int:
+    """Queue one message per member (in their language) through the outbox; `key` makes it idempotent."""
+    services = app.bot_data["services"]
+    ids = list(dict.fromkeys(member_ids))
+    if not ids:
+        return 0
+    messages = []
+    for recipient in await services.member_store.recipients(member_ids=ids):
+        t = services.i18n.translator(recipient.locale)
+        messages.append(OutgoingMessage(
+            dedupe_key=f"{key}:to:{recipient.member_id}", member_id=recipient.member_id, chat_id=recipient.chat_id,
+            text=render(t), markup=buttons(markup(t)).to_dict() if markup else None))
+    added = await services.outbox.enqueue(batch, messages, now=services.clock.now())
+    app.bot_data["delivery"].wake()
+    return added
+
+
+async def notify_promoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
+    """People moved up from the waiting list are told they now have a seat."""
+    stamp = int(app.bot_data["services"].clock.now().timestamp())
+    await notify(app, member_ids, batch=f"training:{training.id}:promoted", key=f"training:{training.id}:promoted:"
+                 f"{stamp}", render=lambda t: t.gettext(
+                     "🎉 A seat became free: you are now registered for this training session.") + "\n\n"
+                 + card(t, training), markup=lambda t: answer_buttons(t, training))
+
+
+PARSE_ERROR_TEXTS = {
+    "past": N_("That moment is already in the past. Please give a date and time still to come."),
+    "no_time": N_("Please add the start time too, for example: 15/12 8h."),
+}
+
+
+def when_error(t: Translator, reason: str) -> str:
+    """Why a typed date and time was refused, with examples."""
+    message = PARSE_ERROR_TEXTS.get(reason)
+    if message:
+        return t.gettext(message)
+    return t.gettext("I could not read that date and time. Please type it like: 15/12 8h, 15/12/2026 08:00 or "
+                     "8g30 thứ Hai.")
+
+
+async def audience_recipients(app: Application, audience: Audience) -> list[int]:
+    """Member ids of everyone an audience invites (active and reachable)."""
+    store = app.bot_data["services"].member_store
+    if audience.everyone:
+        return [r.member_id for r in await store.recipients()]
+    found: dict[int, None] = {}
+    for kwargs in ({"ward_ids": audience.ward_ids}, {"roles": audience.roles},
+                   {"chapter_ids": audience.chapter_ids}):
+        values = next(iter(kwargs.values()))
+        if values:
+            for recipient in await store.recipients(**kwargs):
+                found[recipient.member_id] = None
+    return list(found)
