@@ -31,6 +31,16 @@ create_invite       -        -       -     o               Y         Y         Y
 change_role         -        -       -     -               -         -         Y
 view_member_phone   -        -       -     o               Y         Y         Y
 list_members        -        -       -     o               Y         Y         Y
+manage_training     -        -       -     -               -         Y         Y
+attend_training     -        -       Y     Y               Y         Y         Y
+file_report         -        -       Y     o               Y         Y         Y
+view_reports        -        -       -     o               Y         Y         Y
+nudge_report        -        -       -     o               Y         Y         Y
+excuse_report       -        -       -     -               -         Y         Y
+export_reports      -        -       -     -               -         Y         Y
+configure_reports   -        -       -     -               -         -         Y
+manage_seminars     -        -       -     -               -         Y         Y
+answer_seminars     -        -       Y     Y               Y         Y         Y
 """
 
 PUBLIC_COMMANDS = {"start", "help", "language", "cancel"}
@@ -41,6 +51,19 @@ COMMAND_REFUSALS: dict[str, str | None] = {
     "pending": "Only ward leads and organisers can approve members.",
     "invite": "Only ward leads and organisers can create invitations.",
     "role": "Only district admins can change roles.",
+    "trainings": None,
+    "checkin": None,
+    "training_new": None,
+    "checkin_qr": None,
+    "attendance": None,
+    "report": None,
+    "reports": None,
+    "report_export": None,
+    "report_settings": None,
+    "seminars": None,
+    "newseminar": None,
+    "seminarreminders": None,
+    "myseminars": None,
 }
 """For every command that names an action: the refusal a member without it gets (None: not checked by text;
 every refusal is still checked to come without buttons and without any effect)."""
@@ -51,6 +74,18 @@ BUTTONS: dict[str, Action | None] = {
     "role": Action.CHANGE_ROLE,
     "lang": None,
     "ob": None,
+    "tr": Action.ATTEND_TRAINING,
+    "tn": Action.MANAGE_TRAINING,
+    "tm": Action.MANAGE_TRAINING,
+    "repf": Action.FILE_REPORT,
+    "repc": Action.FILE_REPORT,
+    "repv": Action.VIEW_REPORTS,
+    "reps": Action.CONFIGURE_REPORTS,
+    "semn": Action.MANAGE_SEMINARS,
+    "semo": Action.MANAGE_SEMINARS,
+    "semr": Action.ANSWER_SEMINARS,
+    "semp": Action.ANSWER_SEMINARS,
+    "semf": Action.ANSWER_SEMINARS,
 }
 """Every callback-data prefix the bot listens to, and the action that guards it (None: anyone)."""
 
@@ -88,8 +123,8 @@ def callback_prefixes(app) -> set[str]:  # noqa: ANN001 - Application
                 visit(child)
         elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
             pattern = handler.pattern.pattern if hasattr(handler.pattern, "pattern") else str(handler.pattern)
-            match = re.match(r"\^v1:(.+?)\(:\|\$\)$", pattern)
-            assert match, f"callback pattern {pattern!r} is not built with handlers.callbacks.pattern()"
+            match = re.match(r"\^v1:((?:[A-Za-z0-9_.-]|\\[.-])+)(?:\(:\|\$\)|:)", pattern)
+            assert match, f"callback pattern {pattern!r} does not start with a versioned prefix (callbacks.pattern())"
             found.add(match.group(1).replace("\\", ""))
 
     for group in app.handlers.values():
@@ -240,3 +275,22 @@ async def test_language_and_registration_buttons_do_nothing_harmful_for_anyone(b
         await forge_press(bot, people[role], "v1:ob:c:1")
         after = await bot.services.member_store.find_by_account("telegram", str(people[role].user.id))
         assert after.status is status_before and after.chapter_id == member.chapter_id, role
+
+
+async def test_any_button_forged_by_someone_without_its_action_changes_nothing(bot: BotUnderTest) -> None:
+    people = await cast(bot)
+    rules = specification()
+    shapes = ("v1:{p}:1", "v1:{p}:a:1", "v1:{p}:y:1:1", "v1:{p}:1:1:1")
+    problems = []
+    for prefix, action in BUTTONS.items():
+        if action is None:
+            continue
+        for role in ROLES:
+            if rules[action][role] != "-":
+                continue
+            for shape in shapes:
+                before = await effects(bot)
+                await forge_press(bot, people[role], shape.format(p=prefix))
+                if await effects(bot) != before or apologies(bot):
+                    problems.append(f"{shape.format(p=prefix)} pressed by {role}")
+    assert not problems, "\n".join(problems)
