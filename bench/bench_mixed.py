@@ -32,22 +32,25 @@ MIX = (
     "/help",
     "/me",
     "/start",
+    "/trainings",
+    "/myseminars",
+    "/report",
+    "12",
+    "/cancel",
     "cho tôi hỏi lịch sinh hoạt tháng này",
-    "/me",
-    "/help",
-    "cảm ơn",
-    "/start",
-    "❔ Trợ giúp",
     "👤 Thông tin của tôi",
 )
-"""What cadres send, one reply each: commands, menu buttons and free text (→ FAQ or the fallback)."""
+"""What cadres send, one reply each: profile and help, upcoming trainings and seminars, the first step of the
+monthly report (started, one answer, cancelled), a menu button and free text (→ the FAQ, or the fallback)."""
 
 
 async def _run(quick: bool, reps: int) -> dict:
     users, per_user = (50, 4) if quick else (100, 10)
     results = Results("mixed_cadre",
                       f"{users * per_user} updates from {users} active cadres ({per_user} each, cycling through "
-                      f"{len(MIX)} kinds: /help, /me, /start, menu buttons, free text) injected at once; the bot "
+                      f"{len(MIX)} kinds: /help, /me, /start, /trainings, /myseminars, a report started and cancelled, "
+                      "a menu button, "
+                      "free text) injected at once; the bot "
                       "uses its real handlers and a SQLite database seeded with the sample organisation.",
                       params={"updates": users * per_user, "users": users, "mix": list(MIX), "reps": reps})
     results.units.update(throughput="upd/s", p50="ms", p99="ms", cpu_per_update="ms", rss_idle="MiB",
