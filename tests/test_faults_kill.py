@@ -192,3 +192,41 @@ async def test_killed_in_the_middle_of_an_approval(tmp_path: Path) -> None:
 
     assert query(bot.database, "SELECT COUNT(*) FROM audit_log WHERE action = 'approve'") == [(1,)]
     assert integrity(bot.database) == "ok"
+
+
+async def test_killed_while_confirming_a_report(tmp_path: Path) -> None:
+    cadre = FakeUser(9400, "An")
+    async with running(tmp_path, [(9400, "Nguyễn Văn An", Role.CADRE, WARD)]) as (emu, bot):
+        async def say(text: str) -> None:
+            mark = emu.mark(TOKEN)
+            await emu.send_text(TOKEN, cadre, text)
+            await emu.wait_for(TOKEN, method="sendMessage", chat_id=cadre.id, since=mark, timeout=30)
+
+        async def press(data: str) -> None:
+            message = next(m for m in reversed(emu.chat_history(TOKEN, cadre.id))
+                           if data in str(m.get("reply_markup")))
+            mark = emu.mark(TOKEN)
+            await emu.press_button(TOKEN, cadre, message["message_id"], data)
+            await emu.wait_for(TOKEN, method="sendMessage", chat_id=cadre.id, since=mark, timeout=30)
+
+        await say("/report")
+        await say("12")
+        await say("150")
+        await press("v1:repc:skip:note")
+        await press("v1:repc:skip:photo")
+        emu.inject_fault(TOKEN, "sendMessage", chat_id=cadre.id, delay=20)  # "saved" never reaches the cadre
+        confirm = next(m for m in reversed(emu.chat_history(TOKEN, cadre.id))
+                       if "v1:repc:ok" in str(m.get("reply_markup")))
+        await emu.press_button(TOKEN, cadre, confirm["message_id"], "v1:repc:ok:-")
+        await until(lambda: query(bot.database, "SELECT COUNT(*) FROM chapter_reports") == [(1,)])
+        bot.kill()
+
+        assert integrity(bot.database) == "ok"
+        emu.bot_state(TOKEN).faults.clear()
+        await bot.start()
+        await say("/report")  # the cadre, never told, tries again: the saved report is there to correct
+        assert "12" in sent_texts(emu, cadre.id)[-1]
+        await bot.stop()
+
+    assert query(bot.database, "SELECT new_members, total_members FROM chapter_reports") == [(12, 150)]
+    assert integrity(bot.database) == "ok"
