@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.attendance import AttendanceService
+from bot.core.broadcasts import BroadcastService
 from bot.core.members import MemberService
 from bot.core.reports import ReportService
 from bot.core.seminar_service import SeminarService
 from bot.i18n import I18n
 from storage.attendance import SqliteAttendance
+from storage.broadcasts import SqliteBroadcasts
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -37,6 +39,7 @@ class Services:
     attendance: AttendanceService
     reports: ReportService
     seminars: SeminarService
+    broadcasts: BroadcastService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -60,6 +63,7 @@ class Services:
             attendance=AttendanceService(SqliteAttendance(db), clock),
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
             seminars=SeminarService(SqliteSeminars(db), member_store, clock),
+            broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
         )
 
     async def close(self) -> None:

@@ -7,10 +7,10 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import approvals, attendance, common, errors, fallback, onboarding, reports, seminars
+from handlers import approvals, attendance, broadcasts, common, errors, fallback, onboarding, reports, seminars
 from handlers.registry import CommandSpec, MenuEntry
 
-FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars)
+FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts)
 LAST: tuple[ModuleType, ...] = (fallback,)
 
 

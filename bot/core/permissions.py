@@ -37,6 +37,7 @@ class Action(StrEnum):
     CONFIGURE_REPORTS = "configure_reports"
     MANAGE_SEMINARS = "manage_seminars"
     ANSWER_SEMINARS = "answer_seminars"
+    SEND_BROADCAST = "send_broadcast"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ RULES: dict[Action, Rule] = {
     Action.CONFIGURE_REPORTS: Rule(),
     Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
     Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
+    Action.SEND_BROADCAST: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
 }
 
 
