@@ -41,6 +41,7 @@ export_reports      -        -       -     -               -         Y         Y
 configure_reports   -        -       -     -               -         -         Y
 manage_seminars     -        -       -     -               -         Y         Y
 answer_seminars     -        -       Y     Y               Y         Y         Y
+send_broadcast      -        -       -     o               Y         Y         Y
 """
 
 PUBLIC_COMMANDS = {"start", "help", "language", "cancel"}
@@ -64,6 +65,7 @@ COMMAND_REFUSALS: dict[str, str | None] = {
     "newseminar": None,
     "seminarreminders": None,
     "myseminars": None,
+    "broadcast": None,
 }
 """For every command that names an action: the refusal a member without it gets (None: not checked by text;
 every refusal is still checked to come without buttons and without any effect)."""
@@ -86,6 +88,10 @@ BUTTONS: dict[str, Action | None] = {
     "semr": Action.ANSWER_SEMINARS,
     "semp": Action.ANSWER_SEMINARS,
     "semf": Action.ANSWER_SEMINARS,
+    "bcc": Action.SEND_BROADCAST,
+    "bcm": Action.SEND_BROADCAST,
+    "bcx": Action.SEND_BROADCAST,
+    "bca": None,  # "I have read it": only the recipient's own acknowledgement is recorded
 }
 """Every callback-data prefix the bot listens to, and the action that guards it (None: anyone)."""
 
