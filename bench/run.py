@@ -22,6 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import PYTHON, REPO, RESULTS, machine, render, write_results  # noqa: E402
 
+SCRIPT_RESULTS: dict[str, object] = {}
+"""JSON written by modules run as scripts (their own format), kept in all.json."""
+
 ORDER = ("bench_saturation", "bench_rtt20", "bench_rate100", "bench_mixed")
 """The foundation's workloads first; features' modules follow in name order."""
 
@@ -39,7 +42,10 @@ def run_module(name: str, *, quick: bool, reps: int) -> list[dict]:
     run = getattr(module, "run", None)
     if run is None:
         print(f"(running {name}.py as a script)", flush=True)
+        began = time.time()
         subprocess.run([PYTHON, str(REPO / "bench" / f"{name}.py")], cwd=REPO, check=True)
+        written = [p for p in RESULTS.glob("*.json") if p.stat().st_mtime >= began and p.name != "all.json"]
+        SCRIPT_RESULTS.update({p.stem: json.loads(p.read_text()) for p in written})
         return []
     accepted = inspect.signature(run).parameters
     kwargs = {k: v for k, v in (("quick", quick), ("reps", reps)) if k in accepted}
@@ -91,7 +97,7 @@ def main() -> int:
             failed.append(name)
     RESULTS.mkdir(parents=True, exist_ok=True)
     combined = {"machine": machine(), "seconds": round(time.monotonic() - began, 1), "quick": args.quick,
-                "reps": args.reps, "results": collected, "failed": failed}
+                "reps": args.reps, "results": collected, "script_results": SCRIPT_RESULTS, "failed": failed}
     (RESULTS / "all.json").write_text(json.dumps(combined, indent=2, ensure_ascii=False) + "\n")
     tables = "\n\n".join(render(r) for r in collected)
     (RESULTS / "latest.md").write_text(tables + "\n")
