@@ -16,8 +16,8 @@ from tests.harness import VN, BotUnderTest, Person, texts
 
 async def create_seminar(bot: BotUnderTest, organiser: Person, *, when: str = "27/11 8h",
                          attachment: bytes | None = None) -> int:
-    """Walk the whole /newseminar dialog; invite the ward leads of Phường 1 and 2, and Lan by name."""
-    await organiser.send("/newseminar")
+    """Walk the whole /seminar_new dialog; invite the ward leads of Phường 1 and 2, and Lan by name."""
+    await organiser.send("/seminar_new")
     await organiser.send("Xây dựng xã hội học tập ở khu phố")
     await organiser.press("Phường 1")
     await organiser.press("Phường 2")
@@ -151,13 +151,13 @@ async def test_the_overview_shows_counts_and_names_by_ward_and_nudges_once_an_ho
 
 async def test_a_cadre_cannot_create_seminars_or_see_the_overview(bot: BotUnderTest) -> None:
     _organiser, _minh, _hoa, _chau, lan = await people(bot)
-    assert "Chỉ cán bộ tổ chức mới được tạo buổi tọa đàm." in texts(await lan.send("/newseminar"))
+    assert "Chỉ cán bộ tổ chức mới được tạo buổi tọa đàm." in texts(await lan.send("/seminar_new"))
     assert "Chỉ cán bộ tổ chức mới xem được tổng hợp tọa đàm." in texts(await lan.send("/seminars"))
 
 
 async def test_bad_dates_get_a_polite_answer_and_the_dialog_waits(bot: BotUnderTest) -> None:
     organiser, *_ = await people(bot)
-    await organiser.send("/newseminar")
+    await organiser.send("/seminar_new")
     await organiser.send("Chủ đề thử")
     await organiser.press("Phường 1")
     await organiser.press("Xong")
@@ -206,7 +206,7 @@ async def test_a_cadre_pressing_an_organisers_cancel_buttons_changes_nothing(bot
 
 async def test_a_topic_that_is_too_long_is_refused_politely(bot: BotUnderTest) -> None:
     organiser, *_ = await people(bot)
-    await organiser.send("/newseminar")
+    await organiser.send("/seminar_new")
     replies = await organiser.send("Tọa đàm " * 40)
     assert "Xin vui lòng nhập chủ đề không quá 200 ký tự." in texts(replies)
     replies = await organiser.send("/cancel")
@@ -243,12 +243,12 @@ async def test_an_invitee_finds_their_invitations_and_changes_the_answer_there(b
     seminar_id = await create_seminar(bot, organiser)
     await minh.press("Tham dự")
 
-    replies = await minh.send("/myseminars")
+    replies = await minh.send("/my_seminars")
     assert "Xây dựng xã hội học tập ở khu phố" in texts(replies) and "Bạn đã trả lời: tham dự." in texts(replies)
     await minh.press("Không tham dự", message_id=replies[-1].message_id)
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
     assert answers["Trần Văn Minh"] is Rsvp.NO
-    assert "Bạn chưa có giấy mời tọa đàm nào sắp tới." in texts(await chau.send("/myseminars"))
+    assert "Bạn chưa có giấy mời tọa đàm nào sắp tới." in texts(await chau.send("/my_seminars"))
 
 
 async def test_each_invitee_reads_the_invitation_in_their_own_language(bot: BotUnderTest) -> None:
@@ -264,7 +264,7 @@ async def test_each_invitee_reads_the_invitation_in_their_own_language(bot: BotU
 
 async def test_an_old_draft_button_after_the_dialog_ended_is_refused(bot: BotUnderTest) -> None:
     organiser, *_ = await people(bot)
-    await organiser.send("/newseminar")
+    await organiser.send("/seminar_new")
     await organiser.send("Chủ đề thử")
     await organiser.send("/cancel")
     await organiser.press("Phường 1")

@@ -168,11 +168,11 @@ async def test_attendees_are_asked_one_feedback_question_after_the_seminar(bot: 
 
 async def test_organisers_configure_the_reminder_offsets_in_chat(bot: BotUnderTest) -> None:
     organiser = await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER)
-    replies = await organiser.send("/seminarreminders")
+    replies = await organiser.send("/seminar_reminders")
     assert "Lời nhắc được gửi trước giờ bắt đầu 3 ngày, 1 ngày, 2 giờ." in texts(replies)
-    replies = await organiser.send("/seminarreminders 2 ngày, 30 phút")
+    replies = await organiser.send("/seminar_reminders 2 ngày, 30 phút")
     assert "sẽ gửi lời nhắc trước giờ bắt đầu 2 ngày, 30 phút." in texts(replies)
-    replies = await organiser.send("/seminarreminders 45 ngày")
+    replies = await organiser.send("/seminar_reminders 45 ngày")
     assert "Tôi chưa hiểu." in texts(replies)
     assert await bot.services.seminars.reminder_offsets() == (timedelta(days=2), timedelta(minutes=30))
 

@@ -26,9 +26,9 @@ from handlers.seminars import create, jobs, manage, respond
 
 COMMANDS = (
     CommandSpec("seminars", N_("Upcoming seminars and who is coming"), Action.MANAGE_SEMINARS),
-    CommandSpec("newseminar", N_("Create a seminar and invite people"), Action.MANAGE_SEMINARS),
-    CommandSpec("seminarreminders", N_("When seminar reminders are sent"), Action.MANAGE_SEMINARS),
-    CommandSpec("myseminars", N_("Seminars you are invited to"), Action.ANSWER_SEMINARS),
+    CommandSpec("seminar_new", N_("Create a seminar and invite people"), Action.MANAGE_SEMINARS),
+    CommandSpec("seminar_reminders", N_("When seminar reminders are sent"), Action.MANAGE_SEMINARS),
+    CommandSpec("my_seminars", N_("Seminars you are invited to"), Action.ANSWER_SEMINARS),
 )
 MENU_LABEL = N_("🎤 Seminars")
 MENU = (MenuEntry(MENU_LABEL, Action.MANAGE_SEMINARS, 40),)
@@ -43,7 +43,7 @@ def register(app: Application) -> None:
     draft_buttons = callbacks.pattern("semn")
     app.add_handler(ConversationHandler(
         entry_points=[
-            CommandHandler("newseminar", create.start),
+            CommandHandler("seminar_new", create.start),
             CallbackQueryHandler(manage.move_pressed, pattern=_pattern("semo", "m")),
             CallbackQueryHandler(respond.replacement_pressed, pattern=rf"^{callbacks.VERSION}:semr:\d+:d$"),
         ],
@@ -78,8 +78,8 @@ def register(app: Application) -> None:
     ))
     app.add_handler(CommandHandler("seminars", manage.overview))
     app.add_handler(MessageHandler(menu_filter(app, MENU_LABEL), manage.overview))
-    app.add_handler(CommandHandler("seminarreminders", manage.reminder_offsets))
-    app.add_handler(CommandHandler("myseminars", respond.my_invitations))
+    app.add_handler(CommandHandler("seminar_reminders", manage.reminder_offsets))
+    app.add_handler(CommandHandler("my_seminars", respond.my_invitations))
     app.add_handler(CallbackQueryHandler(respond.rsvp_pressed, pattern=callbacks.pattern("semr")))
     app.add_handler(CallbackQueryHandler(respond.replacement_chosen, pattern=callbacks.pattern("semp")))
     app.add_handler(CallbackQueryHandler(respond.rating_pressed, pattern=callbacks.pattern("semf")))

@@ -1,4 +1,4 @@
-"""/newseminar: topic → host wards → date and time (read back) → venue → audience → agenda → attachment → confirm."""
+"""/seminar_new: topic → host wards → date and time (read back) → venue → audience → agenda → attachment → confirm."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def parse_when(ctx: BotContext, text: str) -> datetime | str:
 
 
 async def start(update: Update, ctx: BotContext) -> int:
-    """/newseminar (organisers)."""
+    """/seminar_new (organisers)."""
     t = ctx.t
     if not can(ctx.member, Action.MANAGE_SEMINARS):
         await update.effective_message.reply_text(t.gettext("Only the organisers can create seminars."))

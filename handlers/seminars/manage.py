@@ -43,7 +43,7 @@ async def overview(update: Update, ctx: BotContext) -> None:
     seminars = await ctx.services.seminars.upcoming()
     if not seminars:
         await update.effective_message.reply_text(t.gettext(
-            "No seminar is coming up. Create one with /newseminar."))
+            "No seminar is coming up. Create one with /seminar_new."))
         return
     ward_names = {w.id: w.name for w in await ctx.services.org.wards(include_inactive=True)}
     for seminar in seminars[:MAX_LISTED]:
@@ -173,7 +173,7 @@ async def cancel_pressed(update: Update, ctx: BotContext) -> None:
 
 
 async def reminder_offsets(update: Update, ctx: BotContext) -> None:
-    """/seminarreminders [3d, 1d, 2h]: show or set when new seminars send reminders."""
+    """/seminar_reminders [3d, 1d, 2h]: show or set when new seminars send reminders."""
     t = ctx.t
     if not can(ctx.member, Action.MANAGE_SEMINARS):
         await update.effective_message.reply_text(outcome_text(ctx, RsvpOutcome.DENIED))
@@ -184,12 +184,12 @@ async def reminder_offsets(update: Update, ctx: BotContext) -> None:
         if offsets is None:
             await update.effective_message.reply_text(t.gettext(
                 "I could not read that. Type up to 5 times before the start, separated by commas, each between "
-                "15 minutes and 30 days, for example: /seminarreminders 3 ngày, 1 ngày, 2 giờ"))
+                "15 minutes and 30 days, for example: /seminar_reminders 3 ngày, 1 ngày, 2 giờ"))
             return
         await ctx.services.seminars.set_reminder_offsets(ctx.member, offsets)
     current = await ctx.services.seminars.reminder_offsets()
     listed = ", ".join(texts.lead_time(t, o) for o in current)
     text = (t.gettext("New seminars will send reminders {offsets} before the start.") if typed else t.gettext(
         "Reminders are sent {offsets} before the start. To change this for new seminars, type for example: "
-        "/seminarreminders 3 ngày, 1 ngày, 2 giờ")).format(offsets=listed)
+        "/seminar_reminders 3 ngày, 1 ngày, 2 giờ")).format(offsets=listed)
     await update.effective_message.reply_text(text)

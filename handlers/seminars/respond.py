@@ -136,7 +136,7 @@ async def rating_pressed(update: Update, ctx: BotContext) -> None:
 
 
 async def my_invitations(update: Update, ctx: BotContext) -> None:
-    """/myseminars: the seminars I am invited to, my answer, and the buttons to change it."""
+    """/my_seminars: the seminars I am invited to, my answer, and the buttons to change it."""
     t = ctx.t
     invitations = await ctx.services.seminars.my_invitations(ctx.member)
     if not invitations:
