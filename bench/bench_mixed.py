@@ -33,7 +33,7 @@ MIX = (
     "/me",
     "/start",
     "/trainings",
-    "/myseminars",
+    "/my_seminars",
     "/report",
     "12",
     "/cancel",
@@ -48,7 +48,7 @@ async def _run(quick: bool, reps: int) -> dict:
     users, per_user = (50, 4) if quick else (100, 10)
     results = Results("mixed_cadre",
                       f"{users * per_user} updates from {users} active cadres ({per_user} each, cycling through "
-                      f"{len(MIX)} kinds: /help, /me, /start, /trainings, /myseminars, a report started and cancelled, "
+                      f"{len(MIX)} kinds: /help, /me, /start, /trainings, /my_seminars, a report started and cancelled, "
                       "a menu button, "
                       "free text) injected at once; the bot "
                       "uses its real handlers and a SQLite database seeded with the sample organisation.",

@@ -62,9 +62,9 @@ COMMAND_REFUSALS: dict[str, str | None] = {
     "report_export": None,
     "report_settings": None,
     "seminars": None,
-    "newseminar": None,
-    "seminarreminders": None,
-    "myseminars": None,
+    "seminar_new": None,
+    "seminar_reminders": None,
+    "my_seminars": None,
     "broadcast": None,
 }
 """For every command that names an action: the refusal a member without it gets (None: not checked by text;
