@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.attendance import AttendanceService
 from bot.core.broadcasts import BroadcastService
+from bot.core.faq.questions import FaqService
 from bot.core.members import MemberService
 from bot.core.reports import ReportService
 from bot.core.seminar_service import SeminarService
@@ -15,6 +17,7 @@ from bot.i18n import I18n
 from storage.attendance import SqliteAttendance
 from storage.broadcasts import SqliteBroadcasts
 from storage.db import Database
+from storage.faq import SqliteFaqQuestions
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
@@ -40,6 +43,7 @@ class Services:
     reports: ReportService
     seminars: SeminarService
     broadcasts: BroadcastService
+    faq: FaqService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -64,7 +68,13 @@ class Services:
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
             seminars=SeminarService(SqliteSeminars(db), member_store, clock),
             broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
+            faq=FaqService(SqliteFaqQuestions(db), clock, added_path=faq_added_path(settings)),
         )
 
     async def close(self) -> None:
         await self.db.close()
+
+
+def faq_added_path(settings: Settings) -> Path:
+    """Where entries added from the chat are kept: beside the database, so updates never overwrite them."""
+    return settings.database_path.parent / "faq" / "added.yaml"

@@ -7,10 +7,10 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import approvals, attendance, broadcasts, common, errors, fallback, onboarding, reports, seminars
+from handlers import approvals, attendance, broadcasts, common, errors, fallback, faq, onboarding, reports, seminars
 from handlers.registry import CommandSpec, MenuEntry
 
-FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts)
+FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts, faq)
 LAST: tuple[ModuleType, ...] = (fallback,)
 
 
@@ -23,6 +23,7 @@ def register_all(app: Application) -> None:
         for module in FEATURES:
             module.register(app)
     common.register_late(app)
+    faq.register_late(app)
     for module in LAST:
         module.register(app)
     app.add_error_handler(errors.on_error)

@@ -38,6 +38,8 @@ class Action(StrEnum):
     MANAGE_SEMINARS = "manage_seminars"
     ANSWER_SEMINARS = "answer_seminars"
     SEND_BROADCAST = "send_broadcast"
+    ANSWER_FAQ = "answer_faq"
+    RELOAD_FAQ = "reload_faq"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
     Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
     Action.SEND_BROADCAST: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
+    Action.ANSWER_FAQ: Rule(organiser=Reach.ALL),
+    Action.RELOAD_FAQ: Rule(),
 }
 
 

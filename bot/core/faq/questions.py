@@ -1,0 +1,183 @@
+"""Questions cadres ask: the log, the queue sent on to organisers, their answers and weekly counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from bot.core.faq.additions import added_entry, append_entry
+from bot.core.faq.loading import KnowledgeBase
+from bot.core.faq.matcher import FaqMatcher
+from bot.core.faq.model import FaqAnswer, FaqEntry
+from bot.core.models import Member
+from bot.core.permissions import Action, can
+from bot.core.ports import Clock
+
+MAX_QUESTION_LENGTH = 1000
+
+
+class QuestionStatus(StrEnum):
+    LOGGED = "logged"  # the bot answered, suggested or declined; nobody was asked
+    SENT = "sent"  # sent on to the organisers, waiting for an answer
+    ANSWERED = "answered"  # an organiser answered it
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    DENIED = "denied"
+    NOT_FOUND = "not_found"
+    ALREADY_DONE = "already_done"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    id: int
+    member_id: int | None
+    text: str
+    kind: str
+    entry_id: str | None
+    score: float
+    status: QuestionStatus
+    asked_at: datetime
+    sent_at: datetime | None = None
+    answer: str | None = None
+    answered_by: int | None = None
+    answered_at: datetime | None = None
+    added_entry_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FaqCounts:
+    """What the weekly summary reports about questions asked between two instants."""
+
+    asked: int
+    answered_by_bot: int
+    low_confidence: int  # only suggestions offered
+    unanswered: int  # declined or no confirmed answer
+    sent_to_organisers: int
+    answered_by_organisers: int
+    waiting: int  # sent on and still unanswered (at the end of the period)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    outcome: Outcome
+    question: AskedQuestion | None = None
+    entry: FaqEntry | None = None
+
+
+class QuestionStore(Protocol):
+    async def add(self, member_id: int | None, text: str, verdict: FaqAnswer, *, now: datetime) -> int: ...
+    async def get(self, question_id: int) -> AskedQuestion | None: ...
+    async def mark_sent(self, question_id: int, *, now: datetime) -> bool: ...
+    async def waiting(self, limit: int) -> list[AskedQuestion]: ...
+    async def answer(self, question_id: int, text: str, by: int, *, now: datetime) -> bool: ...
+    async def set_added_entry(self, question_id: int, entry_id: str) -> None: ...
+    async def counts(self, since: datetime, until: datetime) -> FaqCounts: ...
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> tuple[KnowledgeBase, FaqMatcher]:
+    """The shipped knowledge base and its matcher, built once per process (immutable)."""
+    kb = KnowledgeBase.load()
+    return kb, FaqMatcher(kb)
+
+
+class FaqService:
+    """Answers questions from the knowledge base and runs the organisers' queue."""
+
+    def __init__(
+        self, store: QuestionStore, clock: Clock, *, added_path: Path, kb_dir: Path | None = None
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self.added_path = added_path
+        self._kb_dir = kb_dir
+        if kb_dir is None and not added_path.exists():
+            self.kb, self.matcher = _packaged()
+        else:
+            self.kb = KnowledgeBase.load(kb_dir, extra_files=[added_path])
+            self.matcher = FaqMatcher(self.kb)
+
+    def reload(self) -> KnowledgeBase:
+        """Re-read the YAML files; KnowledgeBaseError (naming file and entry) leaves the old ones in use."""
+        kb = KnowledgeBase.load(self._kb_dir, extra_files=[self.added_path])
+        self.kb, self.matcher = kb, FaqMatcher(kb)
+        return kb
+
+    async def ask(self, member: Member | None, text: str) -> tuple[FaqAnswer, int | None]:
+        """The bot's verdict on a question, logged for the queue and the weekly counts."""
+        question = " ".join(text.split())[:MAX_QUESTION_LENGTH]
+        verdict = self.matcher.ask(question)
+        if not can(member, Action.ASK_FAQ) or not question:
+            return verdict, None
+        question_id = await self._store.add(
+            member.id if member else None, question, verdict, now=self._clock.now()
+        )
+        return verdict, question_id
+
+    async def send_to_organisers(self, member: Member | None, question_id: int) -> QuestionResult:
+        """The asker chose to pass the question on; organisers are then told by the adapter."""
+        question = await self._store.get(question_id)
+        if question is None or member is None or question.member_id != member.id:
+            return QuestionResult(Outcome.NOT_FOUND)
+        if question.status is not QuestionStatus.LOGGED:
+            return QuestionResult(Outcome.ALREADY_DONE, question)
+        await self._store.mark_sent(question_id, now=self._clock.now())
+        return QuestionResult(Outcome.OK, await self._store.get(question_id))
+
+    async def waiting(self, member: Member | None, limit: int = 10) -> QuestionResult | list[AskedQuestion]:
+        """Questions sent on and not yet answered (organisers only)."""
+        if not can(member, Action.ANSWER_FAQ):
+            return QuestionResult(Outcome.DENIED)
+        return await self._store.waiting(limit)
+
+    async def question(self, member: Member | None, question_id: int) -> QuestionResult:
+        if not can(member, Action.ANSWER_FAQ):
+            return QuestionResult(Outcome.DENIED)
+        question = await self._store.get(question_id)
+        return QuestionResult(Outcome.OK if question else Outcome.NOT_FOUND, question)
+
+    async def answer(self, member: Member | None, question_id: int, text: str) -> QuestionResult:
+        """An organiser's answer; the adapter then delivers it to the asker."""
+        if not can(member, Action.ANSWER_FAQ):
+            return QuestionResult(Outcome.DENIED)
+        assert member is not None
+        answer = text.strip()
+        if not answer:
+            return QuestionResult(Outcome.INVALID)
+        question = await self._store.get(question_id)
+        if question is None:
+            return QuestionResult(Outcome.NOT_FOUND)
+        if question.status is QuestionStatus.ANSWERED:
+            return QuestionResult(Outcome.ALREADY_DONE, question)
+        await self._store.answer(question_id, answer, member.id, now=self._clock.now())
+        return QuestionResult(Outcome.OK, await self._store.get(question_id))
+
+    async def add_to_knowledge_base(
+        self, member: Member | None, question_id: int, *, source: str
+    ) -> QuestionResult:
+        """Turn an answered question into a knowledge-base entry (appended to added.yaml) and reload."""
+        if not can(member, Action.ANSWER_FAQ):
+            return QuestionResult(Outcome.DENIED)
+        question = await self._store.get(question_id)
+        if question is None or question.answer is None:
+            return QuestionResult(Outcome.NOT_FOUND, question)
+        if question.added_entry_id is not None:
+            return QuestionResult(Outcome.ALREADY_DONE, question)
+        entry = added_entry(
+            question.text, question.answer, source=source, existing=[e.id for e in self.kb.entries]
+        )
+        append_entry(self.added_path, entry)
+        self.reload()
+        await self._store.set_added_entry(question_id, entry.id)
+        return QuestionResult(Outcome.OK, await self._store.get(question_id), entry)
+
+    async def counts(self, since: datetime, until: datetime) -> FaqCounts:
+        """Questions asked in [since, until) by outcome, for the weekly summary."""
+        return await self._store.counts(since, until)

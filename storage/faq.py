@@ -1,0 +1,119 @@
+"""The FAQ question log and the organisers' queue in SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from bot.core.faq.model import FaqAnswer
+from bot.core.faq.questions import AskedQuestion, FaqCounts, QuestionStatus
+from storage.db import Database, from_db_time, to_db_time
+
+_COLUMNS = (
+    "id, member_id, text, kind, entry_id, score, status, asked_at, sent_at, answer, answered_by, "
+    "answered_at, added_entry_id"
+)
+
+
+def _question(row: sqlite3.Row) -> AskedQuestion:
+    asked = from_db_time(row["asked_at"])
+    assert asked is not None
+    return AskedQuestion(
+        id=row["id"],
+        member_id=row["member_id"],
+        text=row["text"],
+        kind=row["kind"],
+        entry_id=row["entry_id"],
+        score=row["score"],
+        status=QuestionStatus(row["status"]),
+        asked_at=asked,
+        sent_at=from_db_time(row["sent_at"]),
+        answer=row["answer"],
+        answered_by=row["answered_by"],
+        answered_at=from_db_time(row["answered_at"]),
+        added_entry_id=row["added_entry_id"],
+    )
+
+
+class SqliteFaqQuestions:
+    """Questions asked in free text, what the bot made of them, and the organisers' answers."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, member_id: int | None, text: str, verdict: FaqAnswer, *, now: datetime) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO faq_questions (member_id, text, kind, entry_id, score, asked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    member_id,
+                    text,
+                    verdict.kind,
+                    verdict.entry.id if verdict.entry else None,
+                    float(verdict.score),
+                    to_db_time(now),
+                ),
+            )
+            return int(cursor.lastrowid)
+
+    async def get(self, question_id: int) -> AskedQuestion | None:
+        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM faq_questions WHERE id = ?", (question_id,))
+        return _question(row) if row else None
+
+    async def mark_sent(self, question_id: int, *, now: datetime) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE faq_questions SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'logged'",
+                (to_db_time(now), question_id),
+            )
+            return cursor.rowcount == 1
+
+    async def waiting(self, limit: int) -> list[AskedQuestion]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM faq_questions WHERE status = 'sent' ORDER BY sent_at, id LIMIT ?",
+            (limit,),
+        )
+        return [_question(r) for r in rows]
+
+    async def answer(self, question_id: int, text: str, by: int, *, now: datetime) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE faq_questions SET status = 'answered', answer = ?, answered_by = ?, answered_at = ?, "
+                "sent_at = COALESCE(sent_at, ?) WHERE id = ? AND status != 'answered'",
+                (text, by, to_db_time(now), to_db_time(now), question_id),
+            )
+            return cursor.rowcount == 1
+
+    async def set_added_entry(self, question_id: int, entry_id: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE faq_questions SET added_entry_id = ? WHERE id = ?", (entry_id, question_id)
+            )
+
+    async def counts(self, since: datetime, until: datetime) -> FaqCounts:
+        window = (to_db_time(since), to_db_time(until))
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS asked, "
+            "COALESCE(SUM(kind = 'answer'), 0) AS by_bot, "
+            "COALESCE(SUM(kind = 'suggest'), 0) AS low, "
+            "COALESCE(SUM(kind IN ('none', 'unconfirmed')), 0) AS unanswered, "
+            "COALESCE(SUM(sent_at IS NOT NULL), 0) AS sent, "
+            "COALESCE(SUM(status = 'answered'), 0) AS by_organisers "
+            "FROM faq_questions WHERE asked_at >= ? AND asked_at < ?",
+            window,
+        )
+        waiting = await self._db.fetch_value(
+            "SELECT COUNT(*) FROM faq_questions WHERE sent_at IS NOT NULL AND sent_at < ? "
+            "AND (answered_at IS NULL OR answered_at >= ?)",
+            (window[1], window[1]),
+        )
+        assert row is not None
+        return FaqCounts(
+            asked=row["asked"],
+            answered_by_bot=row["by_bot"],
+            low_confidence=row["low"],
+            unanswered=row["unanswered"],
+            sent_to_organisers=row["sent"],
+            answered_by_organisers=row["by_organisers"],
+            waiting=int(waiting),
+        )

@@ -1,0 +1,72 @@
+"""The FAQ matcher against the development set of realistic questions (tests/data/faq_dev.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core.faq import FaqMatcher, KnowledgeBase, to_plain
+
+DEV_SET = Path(__file__).parent / "data" / "faq_dev.yaml"
+
+
+@pytest.fixture(scope="module")
+def dev_set() -> list[dict]:
+    return yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["questions"]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> FaqMatcher:
+    return FaqMatcher(KnowledgeBase.load())
+
+
+def _acceptable(item: dict) -> list[str]:
+    expected = item["expect_entry"]
+    return [expected] if isinstance(expected, str) else list(expected)
+
+
+def test_the_dev_set_is_big_and_varied_enough(dev_set, matcher):
+    in_scope = [q for q in dev_set if not q.get("out_of_scope")]
+    out_of_scope = [q for q in dev_set if q.get("out_of_scope")]
+    english = [q for q in dev_set if q.get("locale") == "en"]
+    assert len(dev_set) >= 150 and len(out_of_scope) >= 20
+    assert len(english) >= 0.1 * len(dev_set)
+    known = {e.id for e in matcher.kb.entries}
+    for item in in_scope:
+        assert set(_acceptable(item)) <= known, item["q"]
+        assert item.get("must_contain"), item["q"]
+
+
+def test_at_least_90_percent_of_in_scope_questions_get_a_correct_answer(dev_set, matcher):
+    in_scope = [q for q in dev_set if not q.get("out_of_scope")]
+    misses = []
+    for item in in_scope:
+        result = matcher.ask(item["q"])
+        entry = result.entry if result.kind in ("answer", "unconfirmed") else None
+        if entry is None or entry.id not in _acceptable(item):
+            misses.append(f"{item['q']!r}: {result.kind} {entry and entry.id} ({result.score:.2f})")
+            continue
+        text = to_plain(entry.answer_for(item.get("locale", "vi")))
+        missing = [fact for fact in item["must_contain"] if fact not in text]
+        if missing:
+            misses.append(f"{item['q']!r}: {entry.id} lacks {missing}")
+    accuracy = 1 - len(misses) / len(in_scope)
+    print(f"\nin scope: {accuracy:.1%} correct ({len(in_scope) - len(misses)}/{len(in_scope)})")
+    print("\n".join(misses))
+    assert accuracy >= 0.9, "\n".join(misses)
+
+
+def test_at_least_90_percent_of_out_of_scope_questions_are_declined(dev_set, matcher):
+    out_of_scope = [q for q in dev_set if q.get("out_of_scope")]
+    misses = []
+    for item in out_of_scope:
+        result = matcher.ask(item["q"])
+        if result.kind != "none":
+            shown = result.entry.id if result.entry else [e.id for e in result.suggestions]
+            misses.append(f"{item['q']!r}: {result.kind} {shown} ({result.score:.2f})")
+    declined = 1 - len(misses) / len(out_of_scope)
+    print(f"\nout of scope: {declined:.1%} declined ({len(out_of_scope) - len(misses)}/{len(out_of_scope)})")
+    print("\n".join(misses))
+    assert declined >= 0.9, "\n".join(misses)
