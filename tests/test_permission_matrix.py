@@ -42,6 +42,8 @@ configure_reports   -        -       -     -               -         -         Y
 manage_seminars     -        -       -     -               -         Y         Y
 answer_seminars     -        -       Y     Y               Y         Y         Y
 send_broadcast      -        -       -     o               Y         Y         Y
+answer_faq          -        -       -     -               -         Y         Y
+reload_faq          -        -       -     -               -         -         Y
 """
 
 PUBLIC_COMMANDS = {"start", "help", "language", "cancel"}
@@ -66,6 +68,9 @@ COMMAND_REFUSALS: dict[str, str | None] = {
     "seminar_reminders": None,
     "my_seminars": None,
     "broadcast": None,
+    "faq": None,
+    "questions": None,
+    "faq_reload": None,
 }
 """For every command that names an action: the refusal a member without it gets (None: not checked by text;
 every refusal is still checked to come without buttons and without any effect)."""
@@ -92,6 +97,7 @@ BUTTONS: dict[str, Action | None] = {
     "bcm": Action.SEND_BROADCAST,
     "bcx": Action.SEND_BROADCAST,
     "bca": None,  # "I have read it": only the recipient's own acknowledgement is recorded
+    "faq": Action.ASK_FAQ,
 }
 """Every callback-data prefix the bot listens to, and the action that guards it (None: anyone)."""
 
