@@ -13,6 +13,7 @@ from bot.core.faq.questions import FaqService
 from bot.core.members import MemberService
 from bot.core.reports import ReportService
 from bot.core.seminar_service import SeminarService
+from bot.core.summary import SummaryService
 from bot.i18n import I18n
 from storage.attendance import SqliteAttendance
 from storage.broadcasts import SqliteBroadcasts
@@ -23,6 +24,7 @@ from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
 from storage.reports import SqliteReports
 from storage.seminars import SqliteSeminars
+from storage.summary import SqliteSummary
 from storage.tasks import SqliteTasks
 
 
@@ -44,6 +46,7 @@ class Services:
     seminars: SeminarService
     broadcasts: BroadcastService
     faq: FaqService
+    summary: SummaryService
 
     @classmethod
     async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
@@ -69,6 +72,7 @@ class Services:
             seminars=SeminarService(SqliteSeminars(db), member_store, clock),
             broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
             faq=FaqService(SqliteFaqQuestions(db), clock, added_path=faq_added_path(settings)),
+            summary=SummaryService(SqliteSummary(db), clock, settings.timezone),
         )
 
     async def close(self) -> None:

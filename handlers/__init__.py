@@ -7,10 +7,12 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import approvals, attendance, broadcasts, common, errors, fallback, faq, onboarding, reports, seminars
+from handlers import (approvals, attendance, broadcasts, common, errors, fallback, faq, onboarding, reports,
+                      seminars, summary)
 from handlers.registry import CommandSpec, MenuEntry
 
-FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts, faq)
+FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts,
+                                     summary, faq)
 LAST: tuple[ModuleType, ...] = (fallback,)
 
 

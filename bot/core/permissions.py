@@ -40,6 +40,7 @@ class Action(StrEnum):
     SEND_BROADCAST = "send_broadcast"
     ANSWER_FAQ = "answer_faq"
     RELOAD_FAQ = "reload_faq"
+    VIEW_SUMMARY = "view_summary"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ RULES: dict[Action, Rule] = {
     Action.SEND_BROADCAST: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.ANSWER_FAQ: Rule(organiser=Reach.ALL),
     Action.RELOAD_FAQ: Rule(),
+    Action.VIEW_SUMMARY: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
 }
 
 

@@ -1,0 +1,264 @@
+"""The weekly summary's facts: SQL aggregation over whichever feature tables exist, subscriptions, deliveries.
+
+Each section checks (once) that its tables exist, so the summary works with whatever features are installed.
+Counts are grouped by the member's ward in SQL; only small, already-aggregated rows reach Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.core.summary import (
+    BroadcastCounts,
+    BroadcastFact,
+    ChapterInfo,
+    Event,
+    FaqCounts,
+    PeriodInfo,
+    ReportFact,
+    SeminarCounts,
+    SummaryInputs,
+    TrainingCounts,
+    WardInfo,
+    Week,
+)
+from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
+from storage.db import Database, from_db_time, to_db_time
+from storage.outbox import OutgoingMessage, enqueue_in
+
+UNANSWERED_OUTCOMES = ("none", "unconfirmed")
+LOW_CONFIDENCE_OUTCOMES = ("suggest",)
+BATCH_PREFIX = "summary:"
+SUPPORT_INDEXES = (
+    ("summary_reports_filed", "chapter_reports", ("filed_at",)),
+    ("summary_trainings_start", "trainings", ("starts_at",)),
+    ("summary_seminars_start", "seminars", ("starts_at",)),
+    ("summary_broadcasts_sent", "broadcasts", ("sent_at",)),
+    ("summary_faq_asked", "faq_questions", ("asked_at",)),
+    ("summary_faq_queue", "faq_questions", ("status", "forwarded")),
+)
+
+
+def _in(values: Iterable[object]) -> str:
+    return ", ".join("?" * len(list(values)))
+
+
+class SqliteSummary:
+    """Reads the agreed tables of the other features; writes only its own two tables."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._tables: frozenset[str] | None = None
+        self._columns: dict[str, frozenset[str]] = {}
+
+    async def tables(self) -> frozenset[str]:
+        """Names of the tables present (read once: migrations run before the bot starts).
+
+        On that first read, the indexes the summary's time-window queries need are added to the feature tables
+        that exist. They cannot live in a migration: a migration cannot be conditional, and the summary must
+        work (and the bot start) whichever features are installed.
+        """
+        if self._tables is None:
+            rows = await self._db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+            tables = frozenset(r["name"] for r in rows)
+            for name, table, columns in SUPPORT_INDEXES:
+                if table in tables and set(columns) <= await self.columns(table):
+                    async with self._db.connection() as conn:
+                        await conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({', '.join(columns)})")
+            self._tables = tables
+        return self._tables
+
+    async def columns(self, table: str) -> frozenset[str]:
+        """Column names of a table (read once per table)."""
+        if table not in self._columns:
+            rows = await self._db.fetch_all("SELECT name FROM pragma_table_info(?)", (table,))
+            self._columns[table] = frozenset(r["name"] for r in rows)
+        return self._columns[table]
+
+    async def wards(self) -> list[WardInfo]:
+        rows = await self._db.fetch_all("SELECT id, name, active FROM wards ORDER BY id")
+        return [WardInfo(r["id"], r["name"], bool(r["active"])) for r in rows]
+
+    async def chapters(self) -> list[ChapterInfo]:
+        rows = await self._db.fetch_all("SELECT id, ward_id, name, active FROM chapters ORDER BY id")
+        return [ChapterInfo(r["id"], r["ward_id"], r["name"], bool(r["active"])) for r in rows]
+
+    async def inputs(self, week: Week, *, as_of: datetime, period: PeriodInfo) -> SummaryInputs:
+        """Every section's facts for `week`, as they stood at `as_of`."""
+        tables = await self.tables()
+        trainings, training_counts = await self._trainings(tables, week, as_of)
+        seminars, seminar_counts = await self._seminars(tables, as_of)
+        broadcasts, broadcast_counts = await self._broadcasts(tables, week, as_of)
+        faq, queue = await self._faq(tables, week, as_of)
+        return SummaryInputs(
+            week=week, as_of=as_of, period=period,
+            wards=tuple(await self.wards()), chapters=tuple(await self.chapters()),
+            reports=await self._reports(tables, week, as_of, period),
+            trainings=trainings, training_counts=training_counts,
+            seminars=seminars, seminar_counts=seminar_counts,
+            broadcasts=broadcasts, broadcast_counts=broadcast_counts,
+            faq=faq, faq_queue=queue,
+        )
+
+    async def _reports(self, tables: frozenset[str], week: Week, as_of: datetime,
+                       period: PeriodInfo) -> tuple[ReportFact, ...] | None:
+        """This period's reports and excuses, plus any report first filed in this or the previous week."""
+        if "chapter_reports" not in tables:
+            return None
+        end = to_db_time(as_of)
+        columns = "SELECT chapter_id, period_key, COALESCE(new_members, 0) AS new_members, filed_at FROM chapter_reports"
+        rows = await self._db.fetch_all(
+            f"{columns} WHERE period_key = ? AND filed_at < ? "
+            f"UNION ALL {columns} WHERE filed_at >= ? AND filed_at < ? AND period_key != ?",
+            (period.key, end, to_db_time(week.previous().start), end, period.key))
+        facts = [ReportFact(r["chapter_id"], r["period_key"], int(r["new_members"]), from_db_time(r["filed_at"]))
+                 for r in rows]
+        if "report_excuses" in tables:
+            excuses = await self._db.fetch_all(
+                "SELECT chapter_id FROM report_excuses WHERE period_key = ? AND (created_at IS NULL OR created_at < ?)",
+                (period.key, end))
+            facts.extend(ReportFact(r["chapter_id"], period.key, excused=True) for r in excuses)
+        return tuple(facts)
+
+    async def _trainings(self, tables: frozenset[str], week: Week,
+                         as_of: datetime) -> tuple[tuple[Event, ...] | None, tuple[TrainingCounts, ...]]:
+        if "trainings" not in tables:
+            return None, ()
+        window = (to_db_time(week.start), to_db_time(as_of + TRAINING_HORIZON))
+        rows = await self._db.fetch_all(
+            "SELECT id, title, starts_at, COALESCE(venue, '') AS venue FROM trainings "
+            "WHERE starts_at >= ? AND starts_at < ? AND COALESCE(status, 'scheduled') != 'cancelled'", window)
+        events = tuple(Event(r["id"], r["title"], from_db_time(r["starts_at"]), r["venue"]) for r in rows)
+        totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
+        selected = ("SELECT id FROM trainings WHERE starts_at >= ? AND starts_at < ? "
+                    "AND COALESCE(status, 'scheduled') != 'cancelled'")
+        if "training_registrations" in tables:
+            for r in await self._db.fetch_all(
+                    "SELECT r.training_id, m.ward_id, COUNT(*) AS n FROM training_registrations r "
+                    "LEFT JOIN members m ON m.id = r.member_id "
+                    f"WHERE r.status = 'registered' AND r.training_id IN ({selected}) GROUP BY 1, 2", window):
+                totals[(r["training_id"], r["ward_id"])][0] += r["n"]
+        if "training_attendance" in tables:
+            for r in await self._db.fetch_all(
+                    "SELECT a.training_id, m.ward_id, COUNT(*) AS n FROM training_attendance a "
+                    "LEFT JOIN members m ON m.id = a.member_id "
+                    f"WHERE a.checked_in_at IS NOT NULL AND a.training_id IN ({selected}) GROUP BY 1, 2", window):
+                totals[(r["training_id"], r["ward_id"])][1] += r["n"]
+        counts = tuple(TrainingCounts(tid, ward, reg, att) for (tid, ward), (reg, att) in totals.items())
+        return events, counts
+
+    async def _seminars(self, tables: frozenset[str],
+                        as_of: datetime) -> tuple[tuple[Event, ...] | None, tuple[SeminarCounts, ...]]:
+        if "seminars" not in tables:
+            return None, ()
+        window = (to_db_time(as_of), to_db_time(as_of + SEMINAR_HORIZON))
+        rows = await self._db.fetch_all(
+            "SELECT id, topic, starts_at, COALESCE(venue, '') AS venue FROM seminars "
+            "WHERE starts_at >= ? AND starts_at < ? AND COALESCE(status, 'scheduled') != 'cancelled'", window)
+        events = tuple(Event(r["id"], r["topic"], from_db_time(r["starts_at"]), r["venue"]) for r in rows)
+        if "seminar_invitees" not in tables or not events:
+            return events, ()
+        ids = [e.id for e in events]
+        totals: dict[tuple[int, int | None], dict[str, int]] = defaultdict(
+            lambda: {"yes": 0, "no": 0, "delegated": 0, "pending": 0})
+        for r in await self._db.fetch_all(
+                "SELECT i.seminar_id, m.ward_id, COALESCE(i.rsvp, 'pending') AS rsvp, COUNT(*) AS n "
+                "FROM seminar_invitees i LEFT JOIN members m ON m.id = i.member_id "
+                f"WHERE i.seminar_id IN ({_in(ids)}) GROUP BY 1, 2, 3", ids):
+            answer = r["rsvp"] if r["rsvp"] in ("yes", "no", "delegated") else "pending"
+            totals[(r["seminar_id"], r["ward_id"])][answer] += r["n"]
+        return events, tuple(SeminarCounts(sid, ward, **c) for (sid, ward), c in totals.items())
+
+    async def _broadcasts(self, tables: frozenset[str], week: Week,
+                          as_of: datetime) -> tuple[tuple[BroadcastFact, ...] | None, tuple[BroadcastCounts, ...]]:
+        if "broadcasts" not in tables:
+            return None, ()
+        # A re-send to those who did not acknowledge is its own row pointing at the original (root_id), and its
+        # acknowledgements are recorded on the original too: count originals only.
+        originals = " AND b.root_id IS NULL" if "root_id" in await self.columns("broadcasts") else ""
+        rows = await self._db.fetch_all(
+            "SELECT b.id, b.sent_at, COALESCE(b.recipients, "
+            "(SELECT COUNT(*) FROM outbox o WHERE o.batch = 'broadcast:' || b.id), 0) AS recipients "
+            "FROM broadcasts b WHERE b.sent_at >= ? AND b.sent_at < ? AND b.status IN ('sending', 'done')"
+            + originals, (to_db_time(week.start), to_db_time(min(as_of, week.end))))
+        facts = tuple(BroadcastFact(r["id"], from_db_time(r["sent_at"]), int(r["recipients"])) for r in rows)
+        if not facts:
+            return facts, ()
+        ids = [b.id for b in facts]
+        totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
+        batches = [f"broadcast:{i}" for i in ids]
+        for r in await self._db.fetch_all(
+                "SELECT o.batch, m.ward_id, COUNT(*) AS n FROM outbox o LEFT JOIN members m ON m.id = o.member_id "
+                f"WHERE o.batch IN ({_in(batches)}) AND o.status = 'sent' GROUP BY 1, 2", batches):
+            totals[(int(r["batch"].split(":", 1)[1]), r["ward_id"])][0] += r["n"]
+        if "broadcast_acks" in tables:
+            for r in await self._db.fetch_all(
+                    "SELECT a.broadcast_id, m.ward_id, COUNT(*) AS n FROM broadcast_acks a "
+                    "LEFT JOIN members m ON m.id = a.member_id "
+                    f"WHERE a.broadcast_id IN ({_in(ids)}) GROUP BY 1, 2", ids):
+                totals[(r["broadcast_id"], r["ward_id"])][1] += r["n"]
+        return facts, tuple(BroadcastCounts(bid, ward, d, a) for (bid, ward), (d, a) in totals.items())
+
+    async def _faq(self, tables: frozenset[str], week: Week,
+                   as_of: datetime) -> tuple[tuple[FaqCounts, ...] | None, int]:
+        """Questions asked in the week by ward, and the organisers' queue now.
+
+        Reads the FAQ table as installed: the agreed shape (outcome, forwarded, status 'open') or the FAQ
+        feature's (kind, sent_at, status 'logged' | 'sent' | 'answered').
+        """
+        if "faq_questions" not in tables:
+            return None, 0
+        columns = await self.columns("faq_questions")
+        outcome = "q.outcome" if "outcome" in columns else "q.kind"
+        if "forwarded" in columns:
+            forwarded, queue_filter = "COALESCE(q.forwarded, 0)", "status = 'open' AND COALESCE(forwarded, 0) = 1"
+        else:
+            forwarded, queue_filter = "(q.sent_at IS NOT NULL)", "status = 'sent'"
+        outcomes = (*UNANSWERED_OUTCOMES, *LOW_CONFIDENCE_OUTCOMES)
+        rows = await self._db.fetch_all(
+            "SELECT m.ward_id, COUNT(*) AS asked, "
+            f"SUM({outcome} IN ({_in(UNANSWERED_OUTCOMES)})) AS unanswered, "
+            f"SUM({outcome} IN ({_in(LOW_CONFIDENCE_OUTCOMES)})) AS low, "
+            f"SUM({forwarded}) AS forwarded "
+            "FROM faq_questions q LEFT JOIN members m ON m.id = q.member_id "
+            "WHERE q.asked_at >= ? AND q.asked_at < ? GROUP BY m.ward_id",
+            (*outcomes, to_db_time(week.start), to_db_time(min(as_of, week.end))))
+        queue = await self._db.fetch_value(f"SELECT COUNT(*) FROM faq_questions WHERE {queue_filter}")
+        return (tuple(FaqCounts(r["ward_id"], r["asked"], r["unanswered"] or 0, r["low"] or 0, r["forwarded"] or 0)
+                      for r in rows), int(queue or 0))
+
+    async def subscriptions(self) -> dict[int, bool]:
+        rows = await self._db.fetch_all("SELECT member_id, subscribed FROM summary_subscriptions")
+        return {r["member_id"]: bool(r["subscribed"]) for r in rows}
+
+    async def set_subscription(self, member_id: int, subscribed: bool, *, now: datetime) -> None:
+        async with self._db.connection() as conn:
+            await conn.execute(
+                "INSERT INTO summary_subscriptions (member_id, subscribed, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (member_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at",
+                (member_id, int(subscribed), to_db_time(now)))
+
+    async def deliver(self, week_key: str, member_id: int, ward_id: int | None,
+                      messages: list[OutgoingMessage], *, now: datetime) -> bool:
+        """Queue one person's summary for a week, once: False if they already had that week's."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO summary_deliveries (week_key, member_id, ward_id, sent_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (week_key, member_id) DO NOTHING", (week_key, member_id, ward_id, to_db_time(now)))
+            if cur.rowcount != 1:
+                return False
+            await enqueue_in(conn, f"{BATCH_PREFIX}{week_key}", messages, now=now)
+        return True
+
+    async def delivered(self, week_key: str) -> set[int]:
+        rows = await self._db.fetch_all("SELECT member_id FROM summary_deliveries WHERE week_key = ?", (week_key,))
+        return {r["member_id"] for r in rows}
+
+    async def summary_message_week(self, chat_id: str, message_id: int) -> str | None:
+        """The week of a summary message we sent into this chat (for replies like 'phường 5')."""
+        batch = await self._db.fetch_value(
+            "SELECT batch FROM outbox WHERE batch >= ? AND batch < ? AND chat_id = ? AND message_id = ?",
+            (BATCH_PREFIX, BATCH_PREFIX[:-1] + ";", chat_id, message_id))
+        return batch[len(BATCH_PREFIX):] if batch else None

@@ -1,0 +1,105 @@
+"""What the chair reads: a concise message that fits Telegram, a chart and a workbook with the same numbers."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+
+from bot.core.summary import (
+    ChapterInfo,
+    PeriodInfo,
+    ReportFact,
+    SummaryInputs,
+    WardInfo,
+    compute_summary,
+    parse_week_key,
+)
+from bot.i18n import I18n
+from handlers.render import MAX_MESSAGE, split_message
+from handlers.summary.chart import chart_rows, render_chart
+from handlers.summary.text import render_summary, signed
+from handlers.summary.workbook import render_workbook
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+W48 = parse_week_key("2026-W48", VN)
+I18N = I18n.load()
+
+
+def city(wards: int = 300, chapters: int = 2000) -> SummaryInputs:
+    """A city where a third of the chapters reported (some this week) and the deadline has passed."""
+    reports = tuple(ReportFact(c, "2026-11", c % 4, datetime(2026, 11, 20 + c % 9, 9, tzinfo=VN))
+                    for c in range(1, chapters + 1) if c % 3 == 0)
+    return SummaryInputs(
+        week=W48, as_of=W48.end, period=PeriodInfo("2026-11", datetime(2026, 11, 25, 20, tzinfo=VN)),
+        wards=tuple(WardInfo(w, f"Phường {w}") for w in range(1, wards + 1)),
+        chapters=tuple(ChapterInfo(c, 1 + c % wards, f"Chi hội Khu phố {c}") for c in range(1, chapters + 1)),
+        reports=reports, trainings=(), seminars=(), broadcasts=(), faq=())
+
+
+def test_a_city_sized_summary_stays_concise_and_fits_telegram() -> None:
+    t = I18N.translator("vi")
+    text = render_summary(t, compute_summary(city()))
+    parts = split_message(text)
+    assert all(len(part) <= MAX_MESSAGE for part in parts)
+    assert len(parts) <= 2
+    # Every chapter of a ward has the same number mod 3, so 100 wards reported fully and 200 miss some:
+    # 25 wards are named, the other 175 are in the workbook.
+    assert "Còn thiếu (1.334):" in text
+    assert "• … và 175 phường khác (xem tệp Excel)" in text
+
+
+def test_the_workbook_holds_every_missing_chapter_and_the_same_totals() -> None:
+    t = I18N.translator("vi")
+    summary = compute_summary(city())
+    book = load_workbook(io.BytesIO(render_workbook(t, summary)))
+    missing = list(book["Chưa báo cáo"].iter_rows(min_row=2, values_only=True))
+    assert len(missing) == summary.reporting.missing == 2000 - 666
+    wards = list(book["Phường"].iter_rows(min_row=2, values_only=True))
+    assert sum(row[1] for row in wards) == summary.new_members.this_week
+    assert len(list(book["Chi hội"].iter_rows(min_row=2))) == 2000
+    overview = {row[0]: row[1] for row in book["Tổng quan"].iter_rows(min_row=2, values_only=True)}
+    assert overview["Tỷ lệ báo cáo"] == summary.reporting.rate
+    [rate_cell] = [row[1] for row in book["Tổng quan"].iter_rows(min_row=2) if row[0].value == "Tỷ lệ báo cáo"]
+    assert rate_cell.number_format == "0%"
+
+
+def test_the_chart_shows_at_most_twelve_bars_with_the_rest_folded() -> None:
+    summary = compute_summary(city())
+    rows = chart_rows(summary)
+    assert len(rows) == 12 and rows[-1][0] == "…"
+    assert sum(r[1] for r in rows) == summary.new_members.this_week
+    png = render_chart(I18N.translator("vi"), summary)
+    assert png is not None and png.startswith(b"\x89PNG")
+
+
+def test_no_chart_without_new_members() -> None:
+    summary = compute_summary(SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11"),
+                                            wards=(WardInfo(1, "Phường 1"),)))
+    assert chart_rows(summary) == []
+    assert render_chart(I18N.translator("vi"), summary) is None
+
+
+def test_english_and_changes() -> None:
+    t = I18N.translator("en")
+    text = render_summary(t, compute_summary(city(wards=5, chapters=20)))
+    assert "Weekly summary 2026-W48" in text and "Still missing" in text
+    assert (signed(t, 3), signed(t, -2), signed(t, 0)) == ("+3", "−2", "±0")
+
+
+def test_delivery_messages_text_then_chart_then_workbook_with_stable_dedupe_keys() -> None:
+    from bot.core.models import Member, MemberStatus, Role
+    from bot.core.summary import Addressee
+    from handlers.summary.weekly import summary_messages
+
+    t = I18N.translator("vi")
+    chair = Addressee(Member(7, "Hoa", MemberStatus.ACTIVE, Role.ADMIN), None)
+    messages = summary_messages(t, compute_summary(city()), chair, "1007", (11, 12))
+    assert [(m.kind, m.dedupe_key) for m in messages] == [
+        ("text", "summary:2026-W48:to:7:text:0"), ("text", "summary:2026-W48:to:7:text:1"),
+        ("photo", "summary:2026-W48:to:7:chart"), ("document", "summary:2026-W48:to:7:workbook")]
+    assert messages[0].markup is None and messages[1].markup is not None
+    empty = compute_summary(SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11")))
+    assert [m.kind for m in summary_messages(t, empty, chair, "1007", (None, 12))] == ["text"]
