@@ -44,6 +44,7 @@ answer_seminars     -        -       Y     Y               Y         Y         Y
 send_broadcast      -        -       -     o               Y         Y         Y
 answer_faq          -        -       -     -               -         Y         Y
 reload_faq          -        -       -     -               -         -         Y
+view_summary        -        -       -     o               Y         Y         Y
 """
 
 PUBLIC_COMMANDS = {"start", "help", "language", "cancel"}
@@ -71,6 +72,8 @@ COMMAND_REFUSALS: dict[str, str | None] = {
     "faq": None,
     "questions": None,
     "faq_reload": None,
+    "summary": None,
+    "summary_subscribe": None,
 }
 """For every command that names an action: the refusal a member without it gets (None: not checked by text;
 every refusal is still checked to come without buttons and without any effect)."""
@@ -98,6 +101,9 @@ BUTTONS: dict[str, Action | None] = {
     "bcx": Action.SEND_BROADCAST,
     "bca": None,  # "I have read it": only the recipient's own acknowledgement is recorded
     "faq": Action.ASK_FAQ,
+    "sumk": Action.VIEW_SUMMARY,
+    "sume": Action.VIEW_SUMMARY,
+    "sumw": Action.VIEW_SUMMARY,
 }
 """Every callback-data prefix the bot listens to, and the action that guards it (None: anyone)."""
 
