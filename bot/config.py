@@ -37,7 +37,9 @@ class Settings:
     ops_chat_id: int | None = None
     summary_schedule: str = "MON 07:00"
     tick_seconds: float = 15.0
-    concurrent_updates: int = 16
+    concurrent_updates: int = 8
+    """Chats handled at once: 8 covers Telegram's ~30 messages/s even at 100 ms round trips, and each extra
+    slot costs CPU in httpx's connection pool (bench/README.md: 8 beat 16 at 20 ms round trips)."""
 
     @property
     def file_url(self) -> str:
@@ -118,7 +120,7 @@ def _parse_ids(raw: str, problems: list[str]) -> frozenset[int]:
 def _parse_zone(name: str, problems: list[str]) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         problems.append(f"BOT_TIMEZONE {name!r} is not a known time zone (e.g. Asia/Ho_Chi_Minh).")
         return None
 

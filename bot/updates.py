@@ -20,7 +20,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     Conversations stay correct because each chat still sees its updates one by one.
     """
 
-    def __init__(self, concurrency: int = 16) -> None:
+    def __init__(self, concurrency: int = 8) -> None:
         super().__init__(max_concurrent_updates=_UNBOUNDED)
         self._slots = asyncio.BoundedSemaphore(concurrency)
         self._locks: dict[object, asyncio.Lock] = {}

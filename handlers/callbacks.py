@@ -39,4 +39,4 @@ def pattern(prefix: str) -> str:
 
 def parse_int(value: str) -> int | None:
     """A positive id from callback data, or None."""
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None

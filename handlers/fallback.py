@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
 from handlers.common import menu_for
+from handlers.render import answer_stale
 
 MAX_ECHO = 32
 
@@ -27,6 +28,12 @@ async def stray_message(update: Update, ctx: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=menu_for(ctx))
 
 
+async def unknown_button(update: Update, ctx: BotContext) -> None:
+    """A button no feature recognises (another version's, or forged): say so instead of leaving it spinning."""
+    await answer_stale(update, ctx.t)
+
+
 def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, stray_message))
+    app.add_handler(CallbackQueryHandler(unknown_button))

@@ -86,18 +86,12 @@ class Database:
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""
         async with self.connection() as conn:
-            cursor = await conn.execute(sql, tuple(params))
-            rows = await cursor.fetchall()
-            await cursor.close()
-            return list(rows)
+            return list(await conn.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        """Run a read query and return its first row, or None."""
-        async with self.connection() as conn:
-            cursor = await conn.execute(sql, tuple(params))
-            row = await cursor.fetchone()
-            await cursor.close()
-            return row
+        """Run a read query and return its first row, or None (meant for lookups by key)."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_value(self, sql: str, params: Iterable[Any] = ()) -> Any:
         """First column of the first row, or None."""

@@ -43,6 +43,7 @@ class SqliteMembers:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._fresh_accounts: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     async def get(self, member_id: int) -> Member | None:
         row = await self._db.fetch_one(f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.id = ?", (member_id,))
@@ -77,13 +78,23 @@ class SqliteMembers:
         return member
 
     async def touch_account(self, channel: str, external_id: str, *, chat_id: str, username: str | None) -> None:
-        """A member wrote again: they are reachable (clear a block) and keep chat/username fresh."""
+        """A member wrote again: they are reachable (clear a block) and keep chat/username fresh.
+
+        Runs for every update, so an account already written with these values since the last
+        block is not written again (the bot is the only writer of channel accounts).
+        """
+        key, state = (channel, external_id), (chat_id, username)
+        if self._fresh_accounts.get(key) == state:
+            return
         async with self._db.connection() as conn:
             await conn.execute(
                 "UPDATE channel_accounts SET chat_id = ?, username = ?, blocked_at = NULL "
                 "WHERE channel = ? AND external_id = ? "
                 "AND (chat_id != ? OR username IS NOT ? OR blocked_at IS NOT NULL)",
                 (chat_id, username, channel, external_id, chat_id, username))
+        if len(self._fresh_accounts) > 50_000:
+            self._fresh_accounts.clear()
+        self._fresh_accounts[key] = state
 
     async def update(self, member_id: int, *, now: datetime, actor_id: int | None, action: str,
                      **fields: object) -> Member:
@@ -192,6 +203,7 @@ class SqliteMembers:
 
     async def mark_blocked(self, member_id: int, channel: str, *, now: datetime) -> None:
         """The member blocked the bot on this channel: skip them until they write again."""
+        self._fresh_accounts.clear()
         async with self._db.connection() as conn:
             await conn.execute(
                 "UPDATE channel_accounts SET blocked_at = ? WHERE member_id = ? AND channel = ? AND blocked_at IS NULL",

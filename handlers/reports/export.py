@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from telegram import InputFile, Update
 
 from bot.context import BotContext
@@ -17,6 +15,9 @@ from bot.core.reports import ExportData, Status
 from bot.i18n import Translator
 from handlers.registry import N_
 from handlers.reports.texts import period_label
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 STATUS_LABELS = {Status.ON_TIME: N_("on time"), Status.LATE: N_("late"), Status.MISSING: N_("not reported"),
                  Status.EXCUSED: N_("excused")}
@@ -35,6 +36,8 @@ def _totals_cells(totals: Any) -> list[Any]:
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]], percent_columns: range = range(0)):
+    from openpyxl.styles import Font
+
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
     for cell in sheet[1]:
@@ -54,6 +57,8 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]],
 
 def workbook_bytes(data: ExportData, t: Translator) -> bytes:
     """An .xlsx with four sheets, headers and labels in the member's language, times in local time."""
+    from openpyxl import Workbook  # imported when used: openpyxl (and numpy) cost ~20 MiB of resident memory
+
     book = Workbook()
     book.remove(book.active)
     period = t.gettext("Period")

@@ -135,7 +135,7 @@ def accent_forms(raw: str) -> dict[str, str]:
 
 def _canonical(word: str) -> str:
     """Numbers without leading zeros ("02" → "2"), English plurals singular."""
-    if word.isdigit():
+    if word.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
         return str(int(word))
     return _singular(word)
 
