@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.core.members import Decision, JoinRequest, Outcome
-from bot.core.models import MemberStatus, Role
+from bot.core.models import Member, MemberStatus, Role
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.text import fold
 from bot.qr import deep_link, qr_png
 from handlers import callbacks
-from handlers.registry import N_, CommandSpec
+from handlers.registry import N_, CommandSpec, add_startup_hook
 from handlers.render import answer_stale, buttons, esc, grid, role_label
 from storage.outbox import OutgoingMessage
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 COMMANDS = (
     CommandSpec("pending", N_("Join requests waiting for you"), Action.APPROVE_MEMBER),
@@ -24,8 +29,8 @@ COMMANDS = (
 MAX_SEARCH_RESULTS = 8
 
 
-def request_text(ctx: BotContext, locale: str, request: JoinRequest) -> str:
-    t = ctx.services.i18n.translator(locale)
+def request_text(services: Services, locale: str, request: JoinRequest) -> str:
+    t = services.i18n.translator(locale)
     member = request.member
     assert member is not None and request.chapter is not None
     text = t.gettext("<b>New member request</b>\n{name}\nChapter: {chapter} ({ward})").format(
@@ -36,24 +41,41 @@ def request_text(ctx: BotContext, locale: str, request: JoinRequest) -> str:
     return text
 
 
-def decision_buttons(ctx: BotContext, locale: str, member_id: int) -> dict:
-    t = ctx.services.i18n.translator(locale)
+def decision_buttons(services: Services, locale: str, member_id: int) -> dict:
+    t = services.i18n.translator(locale)
     return buttons([[(t.gettext("✅ Approve"), callbacks.encode("join", "a", member_id)),
                      (t.gettext("❌ Reject"), callbacks.encode("join", "r", member_id))]]).to_dict()
 
 
-async def notify_approvers(ctx: BotContext, request: JoinRequest) -> None:
-    """Queue the request, with Approve / Reject buttons, to every approver (once each)."""
+def request_stamp(member: Member) -> int:
+    """Identifies one join request of a member (a new request after a rejection gets a new stamp)."""
+    return int(member.requested_at.timestamp()) if member.requested_at else 0
+
+
+async def notify_approvers(app: Application, request: JoinRequest) -> None:
+    """Queue the request, with Approve / Reject buttons, to every approver (once each, whatever reruns it)."""
+    services: Services = app.bot_data["services"]
     member = request.member
     assert member is not None
-    stamp = int(member.requested_at.timestamp()) if member.requested_at else 0
+    stamp = request_stamp(member)
     messages = [OutgoingMessage(dedupe_key=f"join:{member.id}:{stamp}:to:{a.member_id}", member_id=a.member_id,
-                                chat_id=a.chat_id, text=request_text(ctx, a.locale, request),
-                                markup=decision_buttons(ctx, a.locale, member.id))
+                                chat_id=a.chat_id, text=request_text(services, a.locale, request),
+                                markup=decision_buttons(services, a.locale, member.id))
                 for a in request.approvers]
     if messages:
-        await ctx.services.outbox.enqueue(f"join:{member.id}", messages, now=ctx.services.clock.now())
-        ctx.bot_data["delivery"].wake()
+        await services.outbox.enqueue(f"join:{member.id}", messages, now=services.clock.now())
+        app.bot_data["delivery"].wake()
+
+
+async def renotify_pending(app: Application) -> None:
+    """At start: requests saved just before a crash still reach their approvers (dedupe keys prevent doubles)."""
+    services: Services = app.bot_data["services"]
+    for person in await services.member_store.list_members(statuses=[MemberStatus.PENDING]):
+        profile = await services.members.profile(person)
+        if profile.chapter is None or person.ward_id is None:
+            continue
+        approvers = tuple(await services.members.approvers_for(person.ward_id))
+        await notify_approvers(app, JoinRequest(Outcome.OK, person, profile.chapter, profile.ward, approvers))
 
 
 async def decide(update: Update, ctx: BotContext) -> None:
@@ -74,7 +96,7 @@ async def decide(update: Update, ctx: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_text(query.message.text_html + "\n\n" + outcome_line(ctx, decision), reply_markup=None)
-    if decision.outcome is Outcome.OK:
+    if decision.member is not None and decision.member.status in (MemberStatus.ACTIVE, MemberStatus.REJECTED):
         await tell_requester(ctx, decision)
 
 
@@ -87,9 +109,12 @@ def outcome_line(ctx: BotContext, decision: Decision) -> str:
 
 
 async def tell_requester(ctx: BotContext, decision: Decision) -> None:
-    """The person hears the outcome; approval hooks (e.g. a pending check-in) run."""
+    """The person hears the outcome once (also when an approver presses again after a crash);
+    approval hooks (e.g. a pending check-in) run and must be idempotent."""
     member = decision.member
     assert member is not None
+    if member.requested_at is None:
+        return
     recipient = await ctx.services.members.recipient(member.id)
     if recipient is None:
         return
@@ -105,7 +130,7 @@ async def tell_requester(ctx: BotContext, decision: Decision) -> None:
                          "to try again or contact your ward lead.")
         markup = None
     await ctx.services.outbox.enqueue(f"join:{member.id}", [OutgoingMessage(
-        dedupe_key=f"join:{member.id}:decided:{int(ctx.services.clock.now().timestamp())}", member_id=member.id,
+        dedupe_key=f"join:{member.id}:{request_stamp(member)}:decided", member_id=member.id,
         chat_id=recipient.chat_id, text=text.format(name=esc(member.full_name)), markup=markup)],
         now=ctx.services.clock.now())
     ctx.bot_data["delivery"].wake()
@@ -129,8 +154,8 @@ async def list_pending(update: Update, ctx: BotContext) -> None:
     for person in pending[:20]:
         profile = await ctx.services.members.profile(person)
         request = JoinRequest(Outcome.OK, person, profile.chapter, profile.ward)
-        await update.effective_message.reply_text(request_text(ctx, t.locale, request),
-                                                  reply_markup=decision_buttons(ctx, t.locale, person.id))
+        await update.effective_message.reply_text(request_text(ctx.services, t.locale, request),
+                                                  reply_markup=decision_buttons(ctx.services, t.locale, person.id))
 
 
 async def start_invite(update: Update, ctx: BotContext) -> None:
@@ -238,6 +263,7 @@ async def role_pressed(update: Update, ctx: BotContext) -> None:
 
 
 def register(app: Application) -> None:
+    add_startup_hook(app, renotify_pending)
     app.add_handler(CallbackQueryHandler(decide, pattern=callbacks.pattern("join")))
     app.add_handler(CommandHandler("pending", list_pending))
     app.add_handler(CommandHandler("invite", start_invite))

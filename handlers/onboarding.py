@@ -185,7 +185,7 @@ async def submit(update: Update, ctx: BotContext, phone: str | None) -> int:
             reply_markup=ReplyKeyboardRemove())
         return ConversationHandler.END
     ctx.member = result.member
-    await notify_approvers(ctx, result)
+    await notify_approvers(ctx.application, result)
     ward = esc(result.ward.name if result.ward else "")
     if result.approvers:
         text = t.gettext("Thank you! Your request to join <b>{chapter}</b> ({ward}) has been sent to the leads. "

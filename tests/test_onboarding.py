@@ -59,3 +59,47 @@ async def test_a_lead_of_another_ward_cannot_approve_even_with_the_button(bot: B
     assert "Chỉ lãnh đạo hội phường đó và cán bộ tổ chức mới được duyệt yêu cầu này." in lead.toasts()
     member = await active_member(bot.services, 2001)
     assert member is not None and member.status is MemberStatus.PENDING
+
+
+async def register_in_ward_five(bot: BotUnderTest, user_id: int, name: str) -> None:
+    person = bot.person(user_id, name.split()[-1])
+    await person.send("/start")
+    await person.press("Phường 5")
+    await person.press("Chi hội Khu phố 1")
+    await person.send(name)
+    await person.send("Bỏ qua")
+
+
+async def test_an_approval_saved_just_before_a_crash_still_reaches_the_newcomer_once(bot: BotUnderTest) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    organiser = await bot.member(3005, "Đỗ Thu Hà", Role.ORGANISER)
+    await register_in_ward_five(bot, 2001, "Nguyễn Thị Lan")
+    lan = bot.person(2001, "Lan")
+    lan.inbox()
+    member = await active_member(bot.services, 2001)
+    leader = await active_member(bot.services, 3001)
+    assert member is not None and leader is not None
+    await bot.services.members.decide(leader, member.id, approve=True)  # committed, then the bot "crashed"
+    await bot.restart()
+    assert lan.inbox() == []
+
+    replies = await lead.press("Duyệt")
+    assert "Đã được Trần Văn Minh duyệt" in texts(replies)
+    await organiser.press("Duyệt")
+    welcome = [r for r in lan.inbox() if "Đăng ký của bạn đã được duyệt" in r.text]
+    assert len(welcome) == 1
+
+
+async def test_a_request_saved_just_before_a_crash_still_reaches_the_approvers(bot: BotUnderTest) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    visitor = await bot.services.members.identify("2009", chat_id="2009", display_name="Khách")
+    chapter = (await bot.services.org.chapters(lead_ward := (await active_member(bot.services, 3001)).ward_id))[0]
+    assert lead_ward is not None
+    await bot.services.members.request_join(visitor, chapter_id=chapter.id, full_name="Phan Văn Tư")
+    assert lead.inbox() == []
+    await bot.restart()
+    await bot.settle()
+    assert "Phan Văn Tư" in texts(lead.inbox())
+    await bot.restart()
+    await bot.settle()
+    assert lead.inbox() == []
