@@ -57,6 +57,9 @@ async def test_opening_check_in_twice_reuses_the_same_session(bot: BotUnderTest)
     assert again.training is not None and again.training.seminar_id == seminar_id
     upcoming = await bot.services.attendance.upcoming_for(member, include_all=True, with_seminars=True)
     assert [v.training.id for v in upcoming] == [again.training.id]
+    # It follows its seminar: it is not edited or cancelled as a training session.
+    assert (await bot.services.attendance.update(member, again.training.id, title="Khác")).outcome == "invalid"
+    assert (await bot.services.attendance.cancel(member, again.training.id)).outcome == "invalid"
 
 
 async def test_a_cadre_cannot_open_the_check_in_of_a_seminar(bot: BotUnderTest) -> None:

@@ -242,6 +242,8 @@ class AttendanceService:
             return TrainingResult(Outcome.NOT_FOUND)
         if training.cancelled:
             return TrainingResult(Outcome.CANCELLED, training)
+        if training.for_seminar and set(changes) != {"late_after_minutes"}:
+            return TrainingResult(Outcome.INVALID, training)  # it follows its seminar
         if set(changes) - EDITABLE_FIELDS or not changes:
             raise ValueError(f"not editable: {sorted(set(changes) - EDITABLE_FIELDS)}")
         starts_at = changes.get("starts_at")
@@ -266,6 +268,8 @@ class AttendanceService:
         training = await self._store.training(training_id)
         if training is None:
             return TrainingResult(Outcome.NOT_FOUND)
+        if training.for_seminar:
+            return TrainingResult(Outcome.INVALID, training)  # cancel the seminar instead
         if not await self._store.cancel_training(training.id, now=self._clock.now(), actor_id=actor.id):
             return TrainingResult(Outcome.ALREADY_DONE, training)
         return TrainingResult(Outcome.OK, await self._store.training(training.id), training,
