@@ -12,6 +12,7 @@ from bot.core.broadcasts import BroadcastService
 from bot.core.faq.questions import FaqService
 from bot.core.members import MemberService
 from bot.core.reports import ReportService
+from bot.core.seminar_checkin import SeminarCheckInService
 from bot.core.seminar_service import SeminarService
 from bot.core.summary import SummaryService
 from bot.i18n import I18n
@@ -44,6 +45,7 @@ class Services:
     attendance: AttendanceService
     reports: ReportService
     seminars: SeminarService
+    seminar_checkin: SeminarCheckInService
     broadcasts: BroadcastService
     faq: FaqService
     summary: SummaryService
@@ -57,6 +59,8 @@ class Services:
         member_store = SqliteMembers(db)
         members = MemberService(member_store, org, clock,
                                 bootstrap_admins=frozenset(str(i) for i in settings.admin_ids))
+        attendance_store = SqliteAttendance(db)
+        seminars = SeminarService(SqliteSeminars(db), member_store, clock)
         return cls(
             settings=settings,
             db=db,
@@ -67,9 +71,10 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
-            attendance=AttendanceService(SqliteAttendance(db), clock),
+            attendance=AttendanceService(attendance_store, clock),
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
-            seminars=SeminarService(SqliteSeminars(db), member_store, clock),
+            seminars=seminars,
+            seminar_checkin=SeminarCheckInService(attendance_store, seminars, clock),
             broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
             faq=FaqService(SqliteFaqQuestions(db), clock, added_path=faq_added_path(settings)),
             summary=SummaryService(SqliteSummary(db), clock, settings.timezone),

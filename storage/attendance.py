@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -24,7 +25,7 @@ from storage import audit
 from storage.db import Database, from_db_time, to_db_time
 
 _TRAINING_COLUMNS = ("id, title, starts_at, ends_at, venue, description, capacity, audience, status, "
-                     "checkin_opens_minutes, late_after_minutes, version, created_by")
+                     "checkin_opens_minutes, late_after_minutes, version, created_by, seminar_id")
 _UPDATABLE = ("title", "venue", "description", "capacity", "starts_at", "ends_at", "late_after_minutes")
 
 
@@ -40,7 +41,8 @@ def _training(row: sqlite3.Row) -> Training:
     assert starts is not None and ends is not None
     return Training(row["id"], row["title"], starts, ends, row["venue"], row["description"], row["capacity"],
                     Audience.from_json(row["audience"]), TrainingStatus(row["status"]),
-                    row["checkin_opens_minutes"], row["late_after_minutes"], row["version"], row["created_by"])
+                    row["checkin_opens_minutes"], row["late_after_minutes"], row["version"], row["created_by"],
+                    row["seminar_id"])
 
 
 def _attendance(row: sqlite3.Row) -> Attendance:
@@ -86,6 +88,52 @@ class SqliteAttendance:
             f"SELECT {_TRAINING_COLUMNS} FROM trainings WHERE status = 'scheduled' AND ends_at >= ? "
             "ORDER BY starts_at, id", (to_db_time(now),))
         return [_training(r) for r in rows]
+
+    async def seminar_training(self, seminar_id: int) -> Training | None:
+        """The check-in session linked to a seminar, if one was opened."""
+        row = await self._db.fetch_one(f"SELECT {_TRAINING_COLUMNS} FROM trainings WHERE seminar_id = ?",
+                                       (seminar_id,))
+        return _training(row) if row else None
+
+    async def open_seminar_training(self, seminar_id: int, draft: TrainingDraft, expected: Sequence[int], *,
+                                    created_by: int, now: datetime) -> Training:
+        """Make (once) or refresh the seminar's check-in session; `expected` are registered silently.
+
+        Registered people no longer expected (they declined since) are marked declined; nobody is told.
+        """
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            rows = await _fetch_all(conn, "SELECT id FROM trainings WHERE seminar_id = ?", (seminar_id,))
+            if rows:
+                training_id = rows[0]["id"]
+                await conn.execute("UPDATE trainings SET title = ?, starts_at = ?, ends_at = ?, venue = ?, "
+                                   "updated_at = ? WHERE id = ?",
+                                   (draft.title, to_db_time(draft.starts_at), to_db_time(draft.ends_at), draft.venue,
+                                    stamp, training_id))
+            else:
+                cur = await conn.execute(
+                    "INSERT INTO trainings (title, starts_at, ends_at, venue, description, capacity, audience, "
+                    "status, created_by, created_at, updated_at, seminar_id) "
+                    "VALUES (?, ?, ?, ?, ?, NULL, ?, 'scheduled', ?, ?, ?, ?)",
+                    (draft.title, to_db_time(draft.starts_at), to_db_time(draft.ends_at), draft.venue,
+                     draft.description, draft.audience.to_json(), created_by, stamp, stamp, seminar_id))
+                training_id = cur.lastrowid
+                await audit.record(conn, at=now, actor_id=created_by, action="open_seminar_checkin",
+                                   entity="training", entity_id=training_id, details={"seminar_id": seminar_id})
+            await conn.executemany(
+                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, updated_at) "
+                "VALUES (?, ?, 'registered', ?, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
+                "status = 'registered', updated_at = excluded.updated_at "
+                "WHERE training_registrations.status != 'registered'",
+                [(training_id, member_id, stamp, stamp) for member_id in expected])
+            marks = ", ".join("?" for _ in expected)
+            await conn.execute(
+                "UPDATE training_registrations SET status = 'declined', updated_at = ? WHERE training_id = ? "
+                f"AND status = 'registered' AND member_id NOT IN ({marks})",
+                (stamp, training_id, *expected))
+        training = await self.training(training_id)
+        assert training is not None
+        return training
 
     async def update_training(self, training_id: int, changes: dict[str, object], *, now: datetime,
                               actor_id: int) -> tuple[Training, list[int]]:

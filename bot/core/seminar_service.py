@@ -252,13 +252,19 @@ class SeminarService:
         await self._store.record_nudge(nudged, announce_task(nudged, Announcement.NUDGE, now), now=now)
         return SeminarResult(RsvpOutcome.OK, nudged, len(waiting))
 
-    async def rate(self, actor: Member | None, seminar_id: int, rating: int) -> SeminarResult:
-        """An attendee answers the feedback question (1–5), once the seminar has started; changeable."""
+    async def rate(self, actor: Member | None, seminar_id: int, rating: int, *,
+                   attended: bool | None = None) -> SeminarResult:
+        """An attendee answers the feedback question (1–5), once the seminar has started; changeable.
+
+        `attended` says whether the actor checked in (when check-in was opened); otherwise an attendee is
+        an invitee who said they would come.
+        """
         seminar = await self._store.get(seminar_id)
         invitee = await self._store.invitee(seminar_id, actor.id) if actor and seminar else None
         if seminar is None:
             return SeminarResult(RsvpOutcome.NOT_FOUND)
-        if invitee is None or invitee.rsvp is not Rsvp.YES:
+        said_yes = invitee is not None and invitee.rsvp is Rsvp.YES
+        if actor is None or not (said_yes if attended is None else attended):
             return SeminarResult(RsvpOutcome.NOT_INVITED, seminar)
         if not seminar.is_open:
             return SeminarResult(RsvpOutcome.CANCELLED, seminar)

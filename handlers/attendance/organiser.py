@@ -46,13 +46,19 @@ FIELD_PROMPTS = {
 
 
 def manage_markup(t: Translator, training: Training):
+    """The organiser's buttons; a seminar's check-in session is changed through the seminar, so only check-in."""
     tid = training.id
-    return buttons([
+    check_in = [
         [(t.gettext("👥 Live view"), callbacks.encode(P, "l", tid, "-")),
          (t.gettext("📷 QR code"), callbacks.encode(P, "q", tid, "-"))],
         [(t.gettext("✍️ Check someone in"), callbacks.encode(P, "s", tid, "ci")),
          (t.gettext("🙋 Mark excused"), callbacks.encode(P, "s", tid, "ex"))],
         [(t.gettext("📊 Excel list"), callbacks.encode(P, "x", tid, "-"))],
+    ]
+    if training.for_seminar:
+        return buttons(check_in)
+    return buttons([
+        *check_in,
         [(t.gettext("✏️ Title"), callbacks.encode(P, "e", tid, "title")),
          (t.gettext("✏️ Venue"), callbacks.encode(P, "e", tid, "venue")),
          (t.gettext("✏️ Description"), callbacks.encode(P, "e", tid, "description"))],
@@ -431,7 +437,7 @@ async def pick_session(update: Update, ctx: BotContext, action: str) -> Training
     if not can(ctx.member, Action.MANAGE_TRAINING):
         await update.effective_message.reply_text(outcome_text(t, Outcome.DENIED))
         return None
-    views = await ctx.services.attendance.upcoming_for(ctx.member, include_all=True)
+    views = await ctx.services.attendance.upcoming_for(ctx.member, include_all=True, with_seminars=True)
     now = ctx.services.clock.now()
     open_now = [v.training for v in views if window_state(v.training, now) is WindowState.OPEN]
     if len(open_now) == 1 or (len(views) == 1 and not open_now):

@@ -1,8 +1,8 @@
 """Seminars (tọa đàm): organisers create and manage them; invitees answer; reminders are durable tasks.
 
-After the seminar, those who said they would attend get one feedback question (1–5). Attendance check-in
-is not wired in: the trainings check-in (issue 4) could record who actually came, but it belongs to another
-feature and is not integrated here.
+Check-in at the venue reuses the trainings check-in (a session linked to the seminar: QR code, /checkin,
+live view, manual check-in, Excel list). After the seminar, those who checked in (or, without check-in,
+those who said they would attend) get one feedback question (1–5).
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(respond.replacement_chosen, pattern=callbacks.pattern("semp")))
     app.add_handler(CallbackQueryHandler(respond.rating_pressed, pattern=callbacks.pattern("semf")))
     app.add_handler(CallbackQueryHandler(manage.nudge_pressed, pattern=_pattern("semo", "n")))
+    app.add_handler(CallbackQueryHandler(manage.checkin_pressed, pattern=_pattern("semo", "ci")))
     app.add_handler(CallbackQueryHandler(manage.cancel_pressed, pattern=_pattern("semo", "x", "xx", "xk")))
     app.add_handler(CallbackQueryHandler(create.stale_draft_button, pattern=callbacks.pattern("semo")))
     app.add_handler(CallbackQueryHandler(create.stale_draft_button, pattern=draft_buttons))

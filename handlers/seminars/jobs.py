@@ -155,13 +155,13 @@ async def summarise(app: Application, task: Task) -> None:
 
 
 async def ask_feedback(app: Application, task: Task) -> None:
-    """After the seminar: those who said they would attend are asked one question."""
+    """After the seminar: those who checked in (or, without check-in, said they would attend) get one question."""
     services: Services = app.bot_data["services"]
     seminar = await services.seminars.get(task.payload["seminar_id"])
     if not feedback_due(seminar, version=task.payload["version"]):
         return
     assert seminar is not None
-    attendees = [i.member_id for i in await services.seminars.invitees(seminar.id) if i.rsvp is Rsvp.YES]
+    attendees = await services.seminar_checkin.attendees(seminar.id)
     messages = []
     for recipient in await _recipients(services, attendees):
         t = services.i18n.translator(recipient.locale)

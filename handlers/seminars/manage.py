@@ -8,11 +8,14 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
+from bot.core.attendance import Outcome
 from bot.core.permissions import Action, can
 from bot.core.seminars import Rsvp, RsvpOutcome, parse_offsets
 from bot.core.text import fold
 from bot.scheduler import run_due_tasks
 from handlers import callbacks
+from handlers.attendance import organiser
+from handlers.attendance.common import card
 from handlers.render import answer_stale, buttons, esc
 from handlers.seminars import texts
 from handlers.seminars.create import MOVE_CONFIRM, MOVE_WHEN, parse_when
@@ -80,6 +83,30 @@ async def nudge_pressed(update: Update, ctx: BotContext) -> None:
     else:
         text = outcome_text(ctx, result.outcome)
     await query.answer(text, show_alert=True)
+
+
+async def checkin_pressed(update: Update, ctx: BotContext) -> None:
+    """📋 Check-in: open the seminar's check-in, then the trainings' QR poster and check-in buttons."""
+    query, t = update.callback_query, ctx.t
+    seminar_id = _seminar_id(update, "ci")
+    if seminar_id is None:
+        await answer_stale(update, t)
+        return
+    opened = await ctx.services.seminar_checkin.open(ctx.member, seminar_id)
+    if opened.outcome is not Outcome.OK or opened.training is None:
+        refusals = {
+            Outcome.DENIED: t.gettext("Only the organisers can open the check-in of a seminar."),
+            Outcome.CANCELLED: t.gettext("That seminar has been cancelled."),
+            Outcome.CLOSED: t.gettext("That seminar is over, so check-in is closed."),
+        }
+        await query.answer(refusals.get(opened.outcome, t.gettext("That seminar no longer exists.")),
+                           show_alert=True)
+        return
+    await organiser.send_qr(update, ctx, opened.training, "-")
+    await update.effective_message.reply_text(
+        card(t, opened.training) + "\n\n" + t.gettext(
+            "Invitees who have not declined are on the list. Show the QR code at the venue; the live view shows "
+            "who has arrived."), reply_markup=organiser.manage_markup(t, opened.training))
 
 
 async def move_pressed(update: Update, ctx: BotContext) -> int:

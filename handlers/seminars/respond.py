@@ -125,7 +125,8 @@ async def rating_pressed(update: Update, ctx: BotContext) -> None:
         return
     seminar_id, rating = ids
     assert seminar_id is not None and rating is not None
-    result = await ctx.services.seminars.rate(ctx.member, seminar_id, rating)
+    attended = await ctx.services.seminar_checkin.attended(seminar_id, ctx.member.id) if ctx.member else False
+    result = await ctx.services.seminars.rate(ctx.member, seminar_id, rating, attended=attended)
     if result.outcome not in (RsvpOutcome.OK, RsvpOutcome.UNCHANGED):
         messages = {RsvpOutcome.NOT_INVITED: t.gettext("Only those who attended can rate this seminar.")}
         await query.answer(messages.get(result.outcome, t.gettext("This button is no longer valid.")),

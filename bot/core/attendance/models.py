@@ -99,6 +99,7 @@ class Training:
     late_after_minutes: int = DEFAULT_LATE_AFTER_MINUTES
     version: int = 1
     created_by: int | None = None
+    seminar_id: int | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -108,6 +109,11 @@ class Training:
     def opens_at(self) -> datetime:
         """When check-in opens (by default an hour before the start)."""
         return self.starts_at - timedelta(minutes=self.checkin_opens_minutes)
+
+    @property
+    def for_seminar(self) -> bool:
+        """The check-in of a seminar rather than a training session of its own."""
+        return self.seminar_id is not None
 
     @property
     def late_from(self) -> datetime:

@@ -168,14 +168,20 @@ class AttendanceService:
         return TrainingResult(Outcome.OK, await self._store.create_training(draft, created_by=actor.id,
                                                                              now=self._clock.now()))
 
-    async def upcoming_for(self, member: Member | None, *, include_all: bool = False) -> list[TrainingView]:
-        """Sessions not yet ended that the member is invited to (organisers: every one when include_all)."""
+    async def upcoming_for(self, member: Member | None, *, include_all: bool = False,
+                           with_seminars: bool = False) -> list[TrainingView]:
+        """Sessions not yet ended that the member is invited to (organisers: every one when include_all).
+
+        Seminars' check-in sessions are left out unless `with_seminars` (organisers picking a check-in).
+        """
         if not can(member, Action.ATTEND_TRAINING):
             return []
         assert member is not None
         see_all = include_all and can(member, Action.MANAGE_TRAINING)
         views = []
         for training in await self._store.upcoming(self._clock.now()):
+            if training.for_seminar and not (with_seminars and see_all):
+                continue
             mine = await self._store.registration(training.id, member.id)
             if not (see_all or training.audience.includes(member) or mine is not None):
                 continue
@@ -236,6 +242,8 @@ class AttendanceService:
             return TrainingResult(Outcome.NOT_FOUND)
         if training.cancelled:
             return TrainingResult(Outcome.CANCELLED, training)
+        if training.for_seminar and set(changes) != {"late_after_minutes"}:
+            return TrainingResult(Outcome.INVALID, training)  # it follows its seminar
         if set(changes) - EDITABLE_FIELDS or not changes:
             raise ValueError(f"not editable: {sorted(set(changes) - EDITABLE_FIELDS)}")
         starts_at = changes.get("starts_at")
@@ -260,6 +268,8 @@ class AttendanceService:
         training = await self._store.training(training_id)
         if training is None:
             return TrainingResult(Outcome.NOT_FOUND)
+        if training.for_seminar:
+            return TrainingResult(Outcome.INVALID, training)  # cancel the seminar instead
         if not await self._store.cancel_training(training.id, now=self._clock.now(), actor_id=actor.id):
             return TrainingResult(Outcome.ALREADY_DONE, training)
         return TrainingResult(Outcome.OK, await self._store.training(training.id), training,
