@@ -56,6 +56,9 @@ _CORRECTED_CREDIT = 0.7  # a word matched only after spelling correction counts 
 _MIN_FUZZY_LEN = 4
 _MAX_CITING_ENTRIES = 3
 _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision than the question
+_KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
+_KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
+_OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 
@@ -179,6 +182,10 @@ class FaqMatcher:
         self._has_document = np.array([any(_DOCUMENT.match(t) for t in ts) for ts in doc_tokens])
         self._entry_has_document = np.zeros(len(kb.entries), dtype=bool)
         self._entry_has_document[self._doc_entry[self._has_document]] = True
+        entry_documents: list[set[str]] = [set() for _ in kb.entries]
+        for entry_index, tokens in zip(doc_entry, doc_tokens):
+            entry_documents[entry_index].update(t for t in tokens if _DOCUMENT.match(t))
+        self._entry_documents = [frozenset(d) for d in entry_documents]
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
 
@@ -207,7 +214,7 @@ class FaqMatcher:
         documents = [t for t in tokens if _DOCUMENT.match(t)]
         phrasing_best = self._score_phrasings(tokens, weights, credited, total, typed, documents)
         spread = self._score_entries(weights, credited, total, typed, documents)
-        scores = np.maximum(phrasing_best, spread)
+        scores = np.maximum(phrasing_best, spread) * self._key_coverage(tokens, credit)
         candidates = np.nonzero(scores > 0)[0]
         if not len(candidates):
             return []
@@ -223,6 +230,25 @@ class FaqMatcher:
             score = boosted if rank == 0 else float(scores[index])
             ranked.append((self.kb.entries[index], round(min(1.0, score * factor), 4)))
         return ranked
+
+    def _key_coverage(self, tokens: list[str], credit: list[float]) -> np.ndarray:
+        """Per entry, a factor for how much of the question's rarest words the entry explains.
+
+        The words that set a question apart ("khiếu nại", "minh chứng") weigh more than its common ones:
+        each known word counts with its squared idf, over the entry's phrasings and (half) its answer.
+        An entry that leaves the question's key words unexplained loses up to _KEY_PENALTY of its score.
+        """
+        size = len(self.kb.entries)
+        keys = {t: self._idf[t] ** _KEY_POWER * c for t, c in zip(tokens, credit) if t in self._idf}
+        total = sum(keys.values())
+        if not total:
+            return np.ones(size)
+        explained = np.zeros(size)
+        for term, weight in keys.items():
+            hit = self._entry_postings.get(term)
+            if hit is not None:
+                explained[hit.items] += weight * hit.shares
+        return 1.0 - _KEY_PENALTY + _KEY_PENALTY * explained / total
 
     def _query_weights(
         self, tokens: list[str], credit: list[float]
@@ -306,7 +332,18 @@ class FaqMatcher:
             score[self._conflicts(self._postings, self._has_document, documents)] *= _OTHER_DOCUMENT_FACTOR
         best = np.zeros(len(self.kb.entries))
         np.maximum.at(best, self._doc_entry, score)
+        if documents:
+            best[self._entries_about_other_documents(documents)] *= _OTHER_TOPIC_DOCUMENT_FACTOR
         return best
+
+    def _entries_about_other_documents(self, documents: list[str]) -> np.ndarray:
+        """Mask: entries whose phrasings name circulars/decisions, none of them named in the question.
+
+        "chấm điểm CĐHT theo TT44" should not land on an entry asked about as TT25's, even through one
+        of its phrasings that names no document.
+        """
+        named = set(documents)
+        return np.array([bool(d) and not (d & named) for d in self._entry_documents], dtype=bool)
 
     def _score_entries(
         self,

@@ -55,8 +55,26 @@ _DOC_PREFIX = [
 _DOC_SUFFIX = re.compile(r"\b(\d{1,4})(?:\s*/\s*\d{4})?\s*[/-]\s*(tt|qd|nd|nq|ct|cv)\b[\w&/-]*")
 # "ngày 28 tháng 2" → "28/2"
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
+_WORD = re.compile(r"[a-z]+")
+# "QĐ 448 là quyết định gì": the kind word only repeats what the number already says.
+_KIND_WORDS = {"qd": "quyet dinh", "nd": "nghi dinh", "nq": "nghi quyet", "cv": "cong van", "ct": "chi thi"}
+_DOC_TOKEN = re.compile(r"\b(tt|qd|nd|nq|cv|ct)\d+\b")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
+
+
+def _singular_words(text: str) -> str:
+    """Every English plural in `text` made singular (stop words kept: "this" is not a plural)."""
+    return _WORD.sub(lambda m: m.group(0) if m.group(0) in STOP_WORDS else _singular(m.group(0)), text)
+
+
+def _drop_kind_echo(text: str) -> str:
+    """Remove a bare kind word ("quyet dinh") when the text already names a document of that kind."""
+    for kind in {m.group(1) for m in _DOC_TOKEN.finditer(text)}:
+        words = _KIND_WORDS.get(kind)
+        if words:
+            text = re.sub(rf"\b{words}\b(?!\s*\d)", " ", text)
+    return text
 
 
 def _doc_token(kind: str, number: str) -> str:
@@ -64,7 +82,7 @@ def _doc_token(kind: str, number: str) -> str:
 
 
 def _phrase_pattern(phrases: Mapping[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    table = {fold(k): fold(v) for k, v in phrases.items() if fold(k)}
+    table = {_singular_words(fold(k)): fold(v) for k, v in phrases.items() if fold(k)}
     if not table:
         return None, {}
     keys = sorted(table, key=len, reverse=True)
@@ -107,6 +125,9 @@ class Normaliser:
         text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
         if self._abbrev_re is not None:
             text = self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], text)
+        # English plurals first, so "districts" meets the synonym written for "district".
+        text = _singular_words(text)
+        text = _drop_kind_echo(text)
         if self._synonym_re is not None:
             text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
