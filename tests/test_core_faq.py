@@ -247,6 +247,25 @@ def test_one_common_word_is_not_enough_for_a_confident_answer(matcher):
         assert matcher.ask(question).kind in ("suggest", "none"), question
 
 
+def test_the_question_s_distinctive_word_decides_between_entries_sharing_common_words(matcher):
+    # "quyết định công nhận CĐHT" is in many entries; "khiếu nại" is what the cadre asks about.
+    assert matcher.ask("minh muon khieu nai quyet dinh cong nhan cdht").entry.id == "complaints"
+
+
+def test_a_question_naming_tt44_is_not_answered_with_an_entry_about_tt25(matcher):
+    assert matcher.ask("chấm điểm cdht theo tt44 thế nào").entry.id == "tt44-scoring-method"
+
+
+def test_a_single_topic_word_inside_chat_is_not_answered(matcher):
+    for question in ("làm sao để giảm cân", "bot ơi bạn tên gì"):
+        assert matcher.ask(question).kind in ("suggest", "none"), question
+    assert matcher.ask("bot ơi bạn tên gì").kind != "unconfirmed"
+
+
+def test_words_the_knowledge_base_never_uses_point_outside_it(matcher):
+    assert matcher.ask("quy định về giờ giấc karaoke trong khu dân cư").kind in ("suggest", "none")
+
+
 def test_scores_are_between_0_and_1(matcher):
     for question in ("tt44", "ho so", "thoi tiet", "TT44 còn hiệu lực không"):
         assert 0.0 <= matcher.ask(question).score <= 1.0
@@ -313,6 +332,16 @@ def test_dates_are_read_the_same_written_in_words_or_digits(normaliser):
 def test_abbreviations_and_english_question_words_are_expanded(normaliser):
     assert normaliser.tokens("CĐHT") == normaliser.tokens("cdht") == ["cong", "dong", "hoc", "tap"]
     assert normaliser.tokens("how many criteria") == normaliser.tokens("bao nhiêu tiêu chí")
+
+
+def test_english_plurals_and_verb_forms_meet_the_same_synonyms(normaliser):
+    assert normaliser.tokens("districts") == normaliser.tokens("district") == normaliser.tokens("huyện")
+    assert normaliser.tokens("who leads") == normaliser.tokens("ai chủ trì")
+
+
+def test_a_document_kind_word_after_its_number_adds_nothing(normaliser):
+    assert normaliser.tokens("QĐ 448 là quyết định gì") == ["qd448"]
+    assert "quyet" in normaliser.tokens("quyết định công nhận theo TT25")
 
 
 def test_mấy_means_how_many_but_máy_bay_stays_an_aeroplane(normaliser):

@@ -59,6 +59,8 @@ _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision
 _KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
 _KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
 _OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
+_UNKNOWN_PENALTY = 0.3  # the most a question of only unknown words loses
+_SINGLE_WORD_FACTOR = 0.7
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 
@@ -225,6 +227,12 @@ class FaqMatcher:
         boosted = top + _MARGIN_BONUS * min(top, top - runner_up)
         # One or two common words ("học tập", "phường") say too little to answer with confidence.
         factor = min(1.0, sum(self._idf.get(t, 0.0) for t in set(tokens)) / _MIN_INFORMATION)
+        # Words the knowledge base never uses ("karaoke", "vắc xin") suggest a question about something else.
+        unknown = sum(weights[t] for t in set(tokens) if t not in self._vocabulary_set and not t.isdigit())
+        factor *= 1.0 - _UNKNOWN_PENALTY * unknown / total
+        # A single topic word ("giảm" cân, "tên") is too thin to answer on.
+        if len({t for t in tokens if not _DOCUMENT.match(t)}) < 2 and not documents:
+            factor *= _SINGLE_WORD_FACTOR
         ranked = []
         for rank, index in enumerate(order[:limit]):
             score = boosted if rank == 0 else float(scores[index])
