@@ -191,6 +191,13 @@ def test_abbreviations_typos_and_run_together_words_are_understood(matcher):
     assert matcher.ask("hoso tt44 gom nhung gi").entry.id == "tt44-dossier"
 
 
+def test_misspelt_abbreviations_english_words_and_document_names_are_understood(matcher):
+    assert matcher.ask("tthtccd de lam gi vay").entry.id in ("tthtcd-functions", "tthtcd-tasks")
+    assert matcher.ask("is circular 44 still vlaid").entry.id == "tt44-status"
+    assert matcher.ask("nghhi dinh 142 noi gi ve giao duc").entry.id == "reform-2025-decrees"
+    assert matcher.ask("what is dcision 448").entry.id == "qd448-identity"
+
+
 def test_word_order_does_not_matter(matcher):
     assert matcher.ask("thành lập TTHTCĐ thẩm quyền ai").entry.id == "tthtcd-establish"
 
@@ -337,6 +344,11 @@ def test_abbreviations_and_english_question_words_are_expanded(normaliser):
 def test_english_plurals_and_verb_forms_meet_the_same_synonyms(normaliser):
     assert normaliser.tokens("districts") == normaliser.tokens("district") == normaliser.tokens("huyện")
     assert normaliser.tokens("who leads") == normaliser.tokens("ai chủ trì")
+
+
+def test_a_misspelt_document_kind_still_names_the_document(normaliser):
+    assert normaliser.tokens("thng tu 44") == normaliser.tokens("Circlar 44") == ["tt44"]
+    assert normaliser.tokens("tieu chi so 8") == ["tieu", "chi", "8"]
 
 
 def test_a_document_kind_word_after_its_number_adds_nothing(normaliser):

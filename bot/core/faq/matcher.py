@@ -65,6 +65,8 @@ _KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the questio
 _OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
 _UNKNOWN_PENALTY = 0.3  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
+_MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
+_SURFACE_SIMILARITY = 80
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 
@@ -194,6 +196,9 @@ class FaqMatcher:
         self._entry_documents = [frozenset(d) for d in entry_documents]
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
+        self._surface_words = sorted(
+            {w for w in self._normaliser.surface_words() if " " not in w and w not in self._vocabulary_set}
+        )
 
     def ask(self, question: str) -> FaqAnswer:
         """The bot's verdict on `question`: answer, unconfirmed, suggest or none."""
@@ -389,6 +394,11 @@ class FaqMatcher:
                 fixed.append(token)
                 credit.append(1.0)
                 continue
+            surface = self._closest_surface(token)
+            if surface is not None:
+                fixed.extend(surface[0])
+                credit.extend([_CORRECTED_CREDIT * surface[1] / 100.0] * len(surface[0]))
+                continue
             split = self._split(token)
             if split:
                 fixed.extend(split)
@@ -420,6 +430,22 @@ class FaqMatcher:
             return None
         match = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=80)
         return (match[0], match[1]) if match is not None else None
+
+    def _closest_surface(self, token: str) -> tuple[list[str], float] | None:
+        """A misspelt abbreviation, English word or chat word ("tthtd", "vlaid", "khogn"), with what it stands for.
+
+        Such words are rewritten by the normaliser before matching, so the matched vocabulary never holds
+        them; a close slip is read as the word and expanded the same way (chat words to nothing).
+        """
+        if len(token) < _MIN_SURFACE_LEN:
+            return None
+        match = process.extractOne(token, self._surface_words, scorer=fuzz.ratio, score_cutoff=_SURFACE_SIMILARITY)
+        if match is None:
+            return None
+        vocabulary_match = self._closest(token)
+        if vocabulary_match is not None and vocabulary_match[1] > match[1]:
+            return None
+        return self._normaliser.tokens(match[0]), match[1]
 
     def _split(self, token: str) -> list[str] | None:
         """'hoso' → ['ho', 'so'] when both halves are known words."""

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from bot.core.text import fold
 
 # Function words that carry no topic in these questions (folded: no diacritics). Folded syllables collide
@@ -63,6 +65,27 @@ _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 
 
+_KIND_PHRASES = ("thong tu", "quyet dinh", "nghi dinh", "nghi quyet", "cong van", "chi thi")
+_KIND_ENGLISH = ("circular", "decision", "decree", "resolution")
+_TWO_WORDS_NUMBER = re.compile(r"\b([a-z]+ [a-z]+)(?= (?:so )?\d)")
+_ONE_WORD_NUMBER = re.compile(r"\b([a-z]{5,})(?= (?:no\.? )?\d)")
+_KIND_SIMILARITY = 80
+
+
+def _fix_kind_typos(text: str) -> str:
+    """'thng tu 44', 'nghhi dinh 142', 'Circlar 44' → the kind words spelt right, so the number is a document."""
+
+    def closest(match: re.Match[str], choices: tuple[str, ...]) -> str:
+        typed = match.group(1)
+        if typed in choices:
+            return typed
+        best = process.extractOne(typed, choices, scorer=fuzz.ratio, score_cutoff=_KIND_SIMILARITY)
+        return best[0] if best else typed
+
+    text = _TWO_WORDS_NUMBER.sub(lambda m: closest(m, _KIND_PHRASES), text)
+    return _ONE_WORD_NUMBER.sub(lambda m: closest(m, _KIND_ENGLISH), text)
+
+
 def _singular_words(text: str) -> str:
     """Every English plural in `text` made singular (stop words kept: "this" is not a plural)."""
     return _WORD.sub(lambda m: m.group(0) if m.group(0) in STOP_WORDS else _singular(m.group(0)), text)
@@ -113,6 +136,10 @@ class Normaliser:
             {k: v for k, v in synonyms.items() if k not in accented_fillers}
         )
 
+    def surface_words(self) -> set[str]:
+        """Words (folded) that the normaliser rewrites or drops: abbreviations, synonym keys, stop words."""
+        return set(self._abbrev) | set(self._synonyms) | STOP_WORDS
+
     def text(self, raw: str) -> str:
         """Folded text with documents canonical ("tt44"), abbreviations expanded, punctuation removed."""
         lowered = unicodedata.normalize("NFC", raw).lower()
@@ -120,6 +147,7 @@ class Normaliser:
             lowered = self._filler_re.sub(" ", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _DAY_MONTH.sub(r"\1/\2", fold("".join(kept)))
+        text = _fix_kind_typos(text)
         for kind, pattern in _DOC_PREFIX:
             text = pattern.sub(lambda m, kind=kind: _doc_token(kind, m.group(1)), text)
         text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
