@@ -67,6 +67,7 @@ _UNKNOWN_PENALTY = 0.3  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
 _SURFACE_SIMILARITY = 80
+_SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 
@@ -397,7 +398,7 @@ class FaqMatcher:
             surface = self._closest_surface(token)
             if surface is not None:
                 fixed.extend(surface[0])
-                credit.extend([_CORRECTED_CREDIT * surface[1] / 100.0] * len(surface[0]))
+                credit.extend([_SURFACE_CREDIT * surface[1] / 100.0] * len(surface[0]))
                 continue
             split = self._split(token)
             if split:
