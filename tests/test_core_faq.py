@@ -191,6 +191,13 @@ def test_abbreviations_typos_and_run_together_words_are_understood(matcher):
     assert matcher.ask("hoso tt44 gom nhung gi").entry.id == "tt44-dossier"
 
 
+def test_misspelt_abbreviations_english_words_and_document_names_are_understood(matcher):
+    assert matcher.ask("ai thanh lap tthtdc").entry.id == "tthtcd-establish"
+    assert matcher.ask("is circular 44 still vlaid").entry.id == "tt44-status"
+    assert matcher.ask("nghhi dinh 142 noi gi ve giao duc").entry.id == "reform-2025-decrees"
+    assert matcher.ask("what is dcision 448").entry.id == "qd448-identity"
+
+
 def test_word_order_does_not_matter(matcher):
     assert matcher.ask("thành lập TTHTCĐ thẩm quyền ai").entry.id == "tthtcd-establish"
 
@@ -245,6 +252,25 @@ def test_a_weak_match_offers_at_most_three_suggestions_instead_of_an_answer(kb):
 def test_one_common_word_is_not_enough_for_a_confident_answer(matcher):
     for question in ("tt44", "học tập", "phường"):
         assert matcher.ask(question).kind in ("suggest", "none"), question
+
+
+def test_the_question_s_distinctive_word_decides_between_entries_sharing_common_words(matcher):
+    # "quyết định công nhận CĐHT" is in many entries; "khiếu nại" is what the cadre asks about.
+    assert matcher.ask("minh muon khieu nai quyet dinh cong nhan cdht").entry.id == "complaints"
+
+
+def test_a_question_naming_tt44_is_not_answered_with_an_entry_about_tt25(matcher):
+    assert matcher.ask("chấm điểm cdht theo tt44 thế nào").entry.id == "tt44-scoring-method"
+
+
+def test_a_single_topic_word_inside_chat_is_not_answered(matcher):
+    for question in ("làm sao để giảm cân", "bot ơi bạn tên gì"):
+        assert matcher.ask(question).kind in ("suggest", "none"), question
+    assert matcher.ask("bot ơi bạn tên gì").kind != "unconfirmed"
+
+
+def test_words_the_knowledge_base_never_uses_point_outside_it(matcher):
+    assert matcher.ask("quy định về giờ giấc karaoke trong khu dân cư").kind in ("suggest", "none")
 
 
 def test_scores_are_between_0_and_1(matcher):
@@ -313,6 +339,21 @@ def test_dates_are_read_the_same_written_in_words_or_digits(normaliser):
 def test_abbreviations_and_english_question_words_are_expanded(normaliser):
     assert normaliser.tokens("CĐHT") == normaliser.tokens("cdht") == ["cong", "dong", "hoc", "tap"]
     assert normaliser.tokens("how many criteria") == normaliser.tokens("bao nhiêu tiêu chí")
+
+
+def test_english_plurals_and_verb_forms_meet_the_same_synonyms(normaliser):
+    assert normaliser.tokens("districts") == normaliser.tokens("district") == normaliser.tokens("huyện")
+    assert normaliser.tokens("who leads") == normaliser.tokens("ai chủ trì")
+
+
+def test_a_misspelt_document_kind_still_names_the_document(normaliser):
+    assert normaliser.tokens("thng tu 44") == normaliser.tokens("Circlar 44") == ["tt44"]
+    assert normaliser.tokens("tieu chi so 8") == ["tieu", "chi", "8"]
+
+
+def test_a_document_kind_word_after_its_number_adds_nothing(normaliser):
+    assert normaliser.tokens("QĐ 448 là quyết định gì") == ["qd448"]
+    assert "quyet" in normaliser.tokens("quyết định công nhận theo TT25")
 
 
 def test_mấy_means_how_many_but_máy_bay_stays_an_aeroplane(normaliser):

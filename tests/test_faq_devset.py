@@ -1,4 +1,5 @@
-"""The FAQ matcher against the development set of realistic questions (tests/data/faq_dev.yaml)."""
+"""The FAQ matcher against realistic questions: the development set (tests/data/faq_dev.yaml) and the blind
+batches written before each round of tuning (tests/data/faq_blind*.yaml), scored together."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import yaml
 
 from bot.core.faq import FaqMatcher, KnowledgeBase, to_plain
 
-DEV_SET = Path(__file__).parent / "data" / "faq_dev.yaml"
+DATA = Path(__file__).parent / "data"
+QUESTION_SETS = [DATA / "faq_dev.yaml", *sorted(DATA.glob("faq_blind*.yaml"))]
 
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[dict]:
-    return yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["questions"]
+    return [q for path in QUESTION_SETS for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
 
 
 @pytest.fixture(scope="module")

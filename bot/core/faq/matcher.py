@@ -12,10 +12,14 @@ document; unigrams and adjacent-word bigrams are weighted by inverse document fr
 - Folding merges words ("dạy" / "đây"): when the cadre typed diacritics, a stored word spelt with
   other marks counts for less. A phrasing naming another circular or decision ("tt25" for "tt44")
   counts for less.
-- The best entry gains from its lead over the runner-up; one or two common words lose confidence.
+- An entry that leaves the question's rarest words unexplained, or that is asked about as another
+  circular/decision than the one the question names, counts for less.
+- The best entry gains from its lead over the runner-up; one or two common words, a single topic word,
+  or words the knowledge base never uses lose confidence.
 
 The best entry's score decides: answer, suggest up to three entries, or decline. Thresholds and
-weights were chosen on tests/data/faq_dev.yaml (see bot/knowledge/faq/README.md).
+weights were chosen on tests/data/faq_dev.yaml and the blind batches tests/data/faq_blind*.yaml
+(see bot/knowledge/faq/README.md).
 """
 
 from __future__ import annotations
@@ -56,6 +60,14 @@ _CORRECTED_CREDIT = 0.7  # a word matched only after spelling correction counts 
 _MIN_FUZZY_LEN = 4
 _MAX_CITING_ENTRIES = 3
 _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision than the question
+_KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
+_KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
+_OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
+_UNKNOWN_PENALTY = 0.3  # the most a question of only unknown words loses
+_SINGLE_WORD_FACTOR = 0.7
+_MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
+_SURFACE_SIMILARITY = 80
+_SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
 
 
@@ -179,8 +191,15 @@ class FaqMatcher:
         self._has_document = np.array([any(_DOCUMENT.match(t) for t in ts) for ts in doc_tokens])
         self._entry_has_document = np.zeros(len(kb.entries), dtype=bool)
         self._entry_has_document[self._doc_entry[self._has_document]] = True
+        entry_documents: list[set[str]] = [set() for _ in kb.entries]
+        for entry_index, tokens in zip(doc_entry, doc_tokens):
+            entry_documents[entry_index].update(t for t in tokens if _DOCUMENT.match(t))
+        self._entry_documents = [frozenset(d) for d in entry_documents]
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
+        self._surface_words = sorted(
+            {w for w in self._normaliser.surface_words() if " " not in w and w not in self._vocabulary_set}
+        )
 
     def ask(self, question: str) -> FaqAnswer:
         """The bot's verdict on `question`: answer, unconfirmed, suggest or none."""
@@ -207,7 +226,7 @@ class FaqMatcher:
         documents = [t for t in tokens if _DOCUMENT.match(t)]
         phrasing_best = self._score_phrasings(tokens, weights, credited, total, typed, documents)
         spread = self._score_entries(weights, credited, total, typed, documents)
-        scores = np.maximum(phrasing_best, spread)
+        scores = np.maximum(phrasing_best, spread) * self._key_coverage(tokens, credit)
         candidates = np.nonzero(scores > 0)[0]
         if not len(candidates):
             return []
@@ -218,11 +237,36 @@ class FaqMatcher:
         boosted = top + _MARGIN_BONUS * min(top, top - runner_up)
         # One or two common words ("học tập", "phường") say too little to answer with confidence.
         factor = min(1.0, sum(self._idf.get(t, 0.0) for t in set(tokens)) / _MIN_INFORMATION)
+        # Words the knowledge base never uses ("karaoke", "vắc xin") suggest a question about something else.
+        unknown = sum(weights[t] for t in set(tokens) if t not in self._vocabulary_set and not t.isdigit())
+        factor *= 1.0 - _UNKNOWN_PENALTY * unknown / total
+        # A single topic word ("giảm" cân, "tên") is too thin to answer on.
+        if len({t for t in tokens if not _DOCUMENT.match(t)}) < 2 and not documents:
+            factor *= _SINGLE_WORD_FACTOR
         ranked = []
         for rank, index in enumerate(order[:limit]):
             score = boosted if rank == 0 else float(scores[index])
             ranked.append((self.kb.entries[index], round(min(1.0, score * factor), 4)))
         return ranked
+
+    def _key_coverage(self, tokens: list[str], credit: list[float]) -> np.ndarray:
+        """Per entry, a factor for how much of the question's rarest words the entry explains.
+
+        The words that set a question apart ("khiếu nại", "minh chứng") weigh more than its common ones:
+        each known word counts with its squared idf, over the entry's phrasings and (half) its answer.
+        An entry that leaves the question's key words unexplained loses up to _KEY_PENALTY of its score.
+        """
+        size = len(self.kb.entries)
+        keys = {t: self._idf[t] ** _KEY_POWER * c for t, c in zip(tokens, credit) if t in self._idf}
+        total = sum(keys.values())
+        if not total:
+            return np.ones(size)
+        explained = np.zeros(size)
+        for term, weight in keys.items():
+            hit = self._entry_postings.get(term)
+            if hit is not None:
+                explained[hit.items] += weight * hit.shares
+        return 1.0 - _KEY_PENALTY + _KEY_PENALTY * explained / total
 
     def _query_weights(
         self, tokens: list[str], credit: list[float]
@@ -306,7 +350,18 @@ class FaqMatcher:
             score[self._conflicts(self._postings, self._has_document, documents)] *= _OTHER_DOCUMENT_FACTOR
         best = np.zeros(len(self.kb.entries))
         np.maximum.at(best, self._doc_entry, score)
+        if documents:
+            best[self._entries_about_other_documents(documents)] *= _OTHER_TOPIC_DOCUMENT_FACTOR
         return best
+
+    def _entries_about_other_documents(self, documents: list[str]) -> np.ndarray:
+        """Mask: entries whose phrasings name circulars/decisions, none of them named in the question.
+
+        "chấm điểm CĐHT theo TT44" should not land on an entry asked about as TT25's, even through one
+        of its phrasings that names no document.
+        """
+        named = set(documents)
+        return np.array([bool(d) and not (d & named) for d in self._entry_documents], dtype=bool)
 
     def _score_entries(
         self,
@@ -340,6 +395,11 @@ class FaqMatcher:
                 fixed.append(token)
                 credit.append(1.0)
                 continue
+            surface = self._closest_surface(token)
+            if surface is not None:
+                fixed.extend(surface[0])
+                credit.extend([_SURFACE_CREDIT * surface[1] / 100.0] * len(surface[0]))
+                continue
             split = self._split(token)
             if split:
                 fixed.extend(split)
@@ -371,6 +431,22 @@ class FaqMatcher:
             return None
         match = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=80)
         return (match[0], match[1]) if match is not None else None
+
+    def _closest_surface(self, token: str) -> tuple[list[str], float] | None:
+        """A misspelt abbreviation, English word or chat word ("tthtd", "vlaid", "khogn"), with what it stands for.
+
+        Such words are rewritten by the normaliser before matching, so the matched vocabulary never holds
+        them; a close slip is read as the word and expanded the same way (chat words to nothing).
+        """
+        if len(token) < _MIN_SURFACE_LEN:
+            return None
+        match = process.extractOne(token, self._surface_words, scorer=fuzz.ratio, score_cutoff=_SURFACE_SIMILARITY)
+        if match is None:
+            return None
+        vocabulary_match = self._closest(token)
+        if vocabulary_match is not None and vocabulary_match[1] > match[1]:
+            return None
+        return self._normaliser.tokens(match[0]), match[1]
 
     def _split(self, token: str) -> list[str] | None:
         """'hoso' → ['ho', 'so'] when both halves are known words."""

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from bot.core.text import fold
 
 # Function words that carry no topic in these questions (folded: no diacritics). Folded syllables collide
@@ -55,8 +57,47 @@ _DOC_PREFIX = [
 _DOC_SUFFIX = re.compile(r"\b(\d{1,4})(?:\s*/\s*\d{4})?\s*[/-]\s*(tt|qd|nd|nq|ct|cv)\b[\w&/-]*")
 # "ngày 28 tháng 2" → "28/2"
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
+_WORD = re.compile(r"[a-z]+")
+# "QĐ 448 là quyết định gì": the kind word only repeats what the number already says.
+_KIND_WORDS = {"qd": "quyet dinh", "nd": "nghi dinh", "nq": "nghi quyet", "cv": "cong van", "ct": "chi thi"}
+_DOC_TOKEN = re.compile(r"\b(tt|qd|nd|nq|cv|ct)\d+\b")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
+
+
+_KIND_PHRASES = ("thong tu", "quyet dinh", "nghi dinh", "nghi quyet", "cong van", "chi thi")
+_KIND_ENGLISH = ("circular", "decision", "decree", "resolution")
+_TWO_WORDS_NUMBER = re.compile(r"\b([a-z]+ [a-z]+)(?= (?:so )?\d)")
+_ONE_WORD_NUMBER = re.compile(r"\b([a-z]{5,})(?= (?:no\.? )?\d)")
+_KIND_SIMILARITY = 80
+
+
+def _fix_kind_typos(text: str) -> str:
+    """'thng tu 44', 'nghhi dinh 142', 'Circlar 44' → the kind words spelt right, so the number is a document."""
+
+    def closest(match: re.Match[str], choices: tuple[str, ...]) -> str:
+        typed = match.group(1)
+        if typed in choices:
+            return typed
+        best = process.extractOne(typed, choices, scorer=fuzz.ratio, score_cutoff=_KIND_SIMILARITY)
+        return best[0] if best else typed
+
+    text = _TWO_WORDS_NUMBER.sub(lambda m: closest(m, _KIND_PHRASES), text)
+    return _ONE_WORD_NUMBER.sub(lambda m: closest(m, _KIND_ENGLISH), text)
+
+
+def _singular_words(text: str) -> str:
+    """Every English plural in `text` made singular (stop words kept: "this" is not a plural)."""
+    return _WORD.sub(lambda m: m.group(0) if m.group(0) in STOP_WORDS else _singular(m.group(0)), text)
+
+
+def _drop_kind_echo(text: str) -> str:
+    """Remove a bare kind word ("quyet dinh") when the text already names a document of that kind."""
+    for kind in {m.group(1) for m in _DOC_TOKEN.finditer(text)}:
+        words = _KIND_WORDS.get(kind)
+        if words:
+            text = re.sub(rf"\b{words}\b(?!\s*\d)", " ", text)
+    return text
 
 
 def _doc_token(kind: str, number: str) -> str:
@@ -64,7 +105,7 @@ def _doc_token(kind: str, number: str) -> str:
 
 
 def _phrase_pattern(phrases: Mapping[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    table = {fold(k): fold(v) for k, v in phrases.items() if fold(k)}
+    table = {_singular_words(fold(k)): fold(v) for k, v in phrases.items() if fold(k)}
     if not table:
         return None, {}
     keys = sorted(table, key=len, reverse=True)
@@ -95,6 +136,10 @@ class Normaliser:
             {k: v for k, v in synonyms.items() if k not in accented_fillers}
         )
 
+    def surface_words(self) -> set[str]:
+        """Words (folded) that the normaliser rewrites or drops: abbreviations, synonym keys, stop words."""
+        return set(self._abbrev) | set(self._synonyms) | STOP_WORDS
+
     def text(self, raw: str) -> str:
         """Folded text with documents canonical ("tt44"), abbreviations expanded, punctuation removed."""
         lowered = unicodedata.normalize("NFC", raw).lower()
@@ -102,11 +147,15 @@ class Normaliser:
             lowered = self._filler_re.sub(" ", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _DAY_MONTH.sub(r"\1/\2", fold("".join(kept)))
+        text = _fix_kind_typos(text)
         for kind, pattern in _DOC_PREFIX:
             text = pattern.sub(lambda m, kind=kind: _doc_token(kind, m.group(1)), text)
         text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
         if self._abbrev_re is not None:
             text = self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], text)
+        # English plurals first, so "districts" meets the synonym written for "district".
+        text = _singular_words(text)
+        text = _drop_kind_echo(text)
         if self._synonym_re is not None:
             text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
