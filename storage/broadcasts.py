@@ -36,8 +36,8 @@ _SOURCES = {
 _EVENTS = {
     AudienceKind.SEMINAR: ("seminars", "SELECT id, topic AS title, starts_at FROM seminars "
                                        "WHERE status = 'scheduled' AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
-    AudienceKind.TRAINING: ("trainings", "SELECT id, title, starts_at FROM trainings "
-                                         "WHERE status = 'scheduled' AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
+    AudienceKind.TRAINING: ("trainings", "SELECT id, title, starts_at FROM trainings WHERE status = 'scheduled' "
+                                         "AND seminar_id IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
 }
 
 

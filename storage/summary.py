@@ -109,11 +109,12 @@ class SqliteSummary:
         window = (to_db_time(week.start), to_db_time(as_of + TRAINING_HORIZON))
         rows = await self._db.fetch_all(
             "SELECT id, title, starts_at, COALESCE(venue, '') AS venue FROM trainings "
-            "WHERE starts_at >= ? AND starts_at < ? AND COALESCE(status, 'scheduled') != 'cancelled'", window)
+            "WHERE starts_at >= ? AND starts_at < ? AND COALESCE(status, 'scheduled') != 'cancelled' "
+            "AND seminar_id IS NULL", window)
         events = tuple(Event(r["id"], r["title"], from_db_time(r["starts_at"]), r["venue"]) for r in rows)
         totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
         selected = ("SELECT id FROM trainings WHERE starts_at >= ? AND starts_at < ? "
-                    "AND COALESCE(status, 'scheduled') != 'cancelled'")
+                    "AND COALESCE(status, 'scheduled') != 'cancelled' AND seminar_id IS NULL")
         if "training_registrations" in tables:
             for r in await self._db.fetch_all(
                     "SELECT r.training_id, m.ward_id, COUNT(*) AS n FROM training_registrations r "

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.core.broadcasts import AudienceKind
 from bot.core.models import Role
+from bot.core.summary.weeks import week_of
 from tests.harness import BotUnderTest, Person, active_member, texts
 from tests.test_seminars_reminders import STARTS, move_to, setup
 
@@ -114,3 +116,17 @@ async def test_reopening_follows_the_answers_and_a_past_seminar_is_refused(bot: 
     await move_to(bot, STARTS + timedelta(hours=2, minutes=1))
     past = await bot.services.seminar_checkin.open(member, seminar_id)
     assert past.outcome == "closed"
+
+
+
+async def test_a_seminars_check_in_is_not_counted_as_a_training_in_the_summary_or_broadcasts(
+        bot: BotUnderTest) -> None:
+    organiser, *_rest = await setup(bot)
+    await move_to(bot, STARTS - timedelta(minutes=30))
+    await open_checkin(organiser)
+    assert await bot.services.db.fetch_value("SELECT COUNT(*) FROM trainings WHERE seminar_id IS NOT NULL") == 1
+
+    week = week_of(bot.clock.now(), bot.settings.timezone)
+    summary = await bot.services.summary.summary(week)
+    assert summary.trainings_held == () and summary.trainings_next == ()
+    assert await bot.services.broadcasts.store.events(AudienceKind.TRAINING, since=bot.clock.now()) == []
