@@ -95,6 +95,16 @@ class SqliteAttendance:
                                        (seminar_id,))
         return _training(row) if row else None
 
+    async def cancel_seminar_training(self, seminar_id: int, *, now: datetime) -> bool:
+        """The seminar was cancelled: its check-in session stops accepting scans."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute("UPDATE trainings SET status = 'cancelled' WHERE seminar_id = ? "
+                                     "AND status != 'cancelled'", (seminar_id,))
+            if cur.rowcount:
+                await audit.record(conn, at=now, actor_id=None, action="cancel_with_seminar", entity="seminar",
+                                   entity_id=seminar_id, details={})
+            return cur.rowcount == 1
+
     async def open_seminar_training(self, seminar_id: int, draft: TrainingDraft, expected: Sequence[int], *,
                                     created_by: int, now: datetime) -> Training:
         """Make (once) or refresh the seminar's check-in session; `expected` are registered silently.

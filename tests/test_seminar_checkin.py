@@ -130,3 +130,17 @@ async def test_a_seminars_check_in_is_not_counted_as_a_training_in_the_summary_o
     summary = await bot.services.summary.summary(week)
     assert summary.trainings_held == () and summary.trainings_next == ()
     assert await bot.services.broadcasts.store.events(AudienceKind.TRAINING, since=bot.clock.now()) == []
+
+
+async def test_a_cancelled_seminars_check_in_code_stops_working(bot: BotUnderTest) -> None:
+    organiser, _minh, _hoa, lan, _seminar_id = await setup(bot)
+    await move_to(bot, STARTS - timedelta(minutes=30))
+    code, _replies = await open_checkin(organiser)
+    await organiser.send("/seminars")
+    await organiser.press("Hủy tọa đàm")
+    await organiser.press("Đồng ý hủy")
+
+    replies = await lan.send(f"/checkin {code}")
+    assert "✅ Đã điểm danh" not in texts(replies)
+    assert await bot.services.db.fetch_value(
+        "SELECT COUNT(*) FROM training_attendance WHERE checked_in_at IS NOT NULL") == 0

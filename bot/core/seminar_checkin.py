@@ -20,6 +20,7 @@ class SeminarCheckInStore(Protocol):
     async def open_seminar_training(self, seminar_id: int, draft: TrainingDraft, expected: Sequence[int], *,
                                     created_by: int, now: datetime) -> Training: ...
     async def roster(self, training_id: int) -> list[RosterRow]: ...
+    async def cancel_seminar_training(self, seminar_id: int, *, now: datetime) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,13 @@ class SeminarCheckInService:
         training = await self._store.open_seminar_training(seminar_id, draft, expected, created_by=actor.id,
                                                            now=now)
         return SeminarCheckIn(Outcome.OK, training)
+
+    async def close_if_cancelled(self, seminar_id: int) -> bool:
+        """After a seminar is cancelled, its check-in session (if any) refuses scans too."""
+        seminar = await self._seminars.get(seminar_id)
+        if seminar is None or seminar.is_open:
+            return False
+        return await self._store.cancel_seminar_training(seminar_id, now=self._clock.now())
 
     async def attendees(self, seminar_id: int) -> list[int]:
         """Who attended: those checked in when check-in was opened, else those who said they would come."""

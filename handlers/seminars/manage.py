@@ -193,6 +193,7 @@ async def cancel_pressed(update: Update, ctx: BotContext) -> None:
     if result.outcome is not RsvpOutcome.OK:
         await query.answer(outcome_text(ctx, result.outcome), show_alert=True)
         return
+    await ctx.services.seminar_checkin.close_if_cancelled(seminar.id)
     await query.answer()
     await query.edit_message_text(t.gettext("✖ «{topic}» is cancelled. Every invitee is being told.").format(
         topic=esc(seminar.topic)))
