@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageDraw, ImageFont
-
 from bot.qr import qr_png
 
 BAND_HEIGHT = 90
@@ -14,6 +12,8 @@ FONT_SIZE = 56
 
 def checkin_poster(link: str, code: str) -> bytes:
     """PNG: the QR code for `link`, and `code` in large letters below it for those who cannot scan."""
+    from PIL import Image, ImageDraw, ImageFont  # imported when a poster is made: keeps the idle bot small
+
     qr = Image.open(io.BytesIO(qr_png(link))).convert("RGB")
     poster = Image.new("RGB", (qr.width, qr.height + BAND_HEIGHT), "white")
     poster.paste(qr, (0, 0))
