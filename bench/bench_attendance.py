@@ -43,7 +43,7 @@ from bot.emulator import BotApiEmulator, FakeUser
 
 RESULTS = ROOT / "bench" / "results" / "bench_attendance.json"
 SPREAD_SECONDS = 3.0
-CONFIGS = ("echo", "echo_paced", "attendance")
+CONFIGS = ("echo", "echo_paced", "attendance", "attendance_unpaced")
 FIRST_USER_ID = 500_000
 TARGET_RATIO = 0.8
 
@@ -193,7 +193,8 @@ async def one_run(emu: BotApiEmulator, config: str, rep: int, cadres: int, templ
         shutil.copy(template, db_path)
         env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_URL=emu.base_url, DATABASE_PATH=str(db_path),
                    LOG_LEVEL="WARNING")
-        command = [sys.executable, "-m", "bot", "run"]
+        command = ([sys.executable, str(ROOT / "bench" / "our_bot.py")] if config == "attendance_unpaced"
+                   else [sys.executable, "-m", "bot", "run"])
     text = "/ping" if config == "floor" else f"/checkin {code}"
     emu.bot_state(token)
     log_path = workdir / f"{config}-{rep}.log"
@@ -217,7 +218,7 @@ async def one_run(emu: BotApiEmulator, config: str, rep: int, cadres: int, templ
     if "Traceback" in errors:
         print(f"{config} bot logged errors:\n{errors[-2000:]}", file=sys.stderr)
     run = Run(config, rep, load, cpu)
-    if config == "attendance" and db_path is not None:
+    if config.startswith("attendance") and db_path is not None:
         run.checks = verify(emu, token, db_path, training_id, users)
     return run
 
@@ -266,9 +267,11 @@ async def main(reps: int, cadres: int, floor: bool) -> int:
     print_table(report)
     raw = report["ratios"]["attendance/echo"]["throughput"]["median"]
     paced = report["ratios"]["attendance/echo_paced"]["throughput"]["median"]
-    ok = paced >= TARGET_RATIO
-    print(f"\ntarget: attendance ≥ {TARGET_RATIO} × echo throughput under the same Telegram pacing: ×{paced:.2f} → "
-          f"{'met' if ok else 'NOT met'} (against the unpaced echo bot: ×{raw:.2f}); "
+    unpaced = report["ratios"]["attendance_unpaced/echo"]["throughput"]["median"]
+    ok = paced >= TARGET_RATIO and unpaced >= TARGET_RATIO
+    print(f"\ntarget: attendance ≥ {TARGET_RATIO} × echo throughput, both with Telegram's pacing on each side "
+          f"(×{paced:.2f}) and with the send-rate ceiling lifted against the bare echo bot (×{unpaced:.2f}) → "
+          f"{'met' if ok else 'NOT met'} (production bot against the unpaced echo bot: ×{raw:.2f}); "
           f"no lost or doubled check-ins in {reps} runs ({cadres} cadres each)")
     print(f"results written to {RESULTS.relative_to(ROOT)}")
     return 0 if ok else 1
@@ -291,7 +294,8 @@ def summarise(runs: list[Run], reps: int, cadres: int) -> dict:
     table = {name: {config: spread([getter(r) for r in runs if r.config == config]) for config in CONFIGS}
              for name, getter in metrics.items()}
     ratios = {}
-    pairs = [("attendance", "echo"), ("attendance", "echo_paced"), ("echo_paced", "echo")]
+    pairs = [("attendance", "echo"), ("attendance", "echo_paced"), ("attendance_unpaced", "echo"),
+             ("echo_paced", "echo")]
     if "floor" in CONFIGS:
         pairs += [("floor", "echo_paced"), ("attendance", "floor")]
     for top, bottom in pairs:
