@@ -9,20 +9,33 @@ messages the delivery worker had in flight (at most MAX_IN_FLIGHT).
 
 from __future__ import annotations
 
+import gc
+import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.core.models import Role
+from bot.core.reports.schedule import current_period
+from bot.core.reports.service import ReportValues
 from bot.core.seminars import REMINDER, Audience, PlannedTask, Seminar, SeminarStatus, reminder_key
+from bot.core.summary import summary_week
 from bot.delivery import MAX_IN_FLIGHT
 from bot.emulator import BotApiEmulator
 from storage.db import Database
+from storage.org import SqliteOrg
+from storage.reports import SqliteReports
 from storage.seminars import SqliteSeminars
+from storage.summary import SqliteSummary
+from storage.tasks import SqliteTasks
 from tests.test_faults_kill import TOKEN, BotProcess, integrity, query, seed, until
 
 INVITEES = [(9500 + n, f"Cán Bộ Chi Hội {n}", Role.CADRE, None) for n in range(240)]
 ORGANISER = (9499, "Phạm Thu Hà", Role.ORGANISER, None)
 REMINDED = "Xin trả lời giấy mời"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def seed_seminar_with_reminder_due(path: Path) -> None:
@@ -76,4 +89,80 @@ async def test_killed_in_the_middle_of_a_seminar_reminder_run(tmp_path: Path) ->
     assert min(copies) == 1 and max(copies) <= 2, copies
     assert sum(copies) <= len(INVITEES) + MAX_IN_FLIGHT, copies  # only what was in flight may come twice
     assert query(database, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%remind%'") == [(len(INVITEES),)]
+    assert integrity(database) == "ok"
+
+
+WARDS = [f"Phường {n}" for n in range(1, 16)]
+ADDRESSEES = [(9800 + n, f"Quản Trị {n}", Role.ADMIN, None) for n in range(6)] + [
+    (9810 + n, f"Trưởng Phường {n}", Role.WARD_LEAD, WARDS[n % len(WARDS)]) for n in range(30)]
+
+
+async def seed_last_week(path: Path) -> str:
+    """Reports filed last week by a chapter of every ward, the ward leads subscribed to the summary, and the
+    summary of last week due now (the schedule says Monday 00:00, so it is late whatever today is)."""
+    now = datetime.now(UTC)
+    week = summary_week(now, VN)
+    filed_at = week.start + timedelta(days=2, hours=3)
+    db = await Database.open(path)
+    try:
+        reports, org, summary = SqliteReports(db), SqliteOrg(db), SqliteSummary(db)
+        period = current_period(filed_at, await reports.config(), VN)
+        for ward in await org.wards():
+            chapter = (await org.chapters(ward.id))[0]
+            await reports.save(chapter.id, period.key, ReportValues(new_members=ward.id % 7 + 1, total_members=90),
+                               actor_id=1, on_behalf=True, now=filed_at)
+        leads = query(path, "SELECT id FROM members WHERE role = ?", (Role.WARD_LEAD.value,))
+        for (member_id,) in leads:
+            await summary.set_subscription(member_id, True, now=now)
+        await SqliteTasks(db).plan(f"summary:{week.key}", "weekly_summary", now, {"week": week.key}, now=now)
+    finally:
+        await db.close()
+    return week.key
+
+
+def collect_interrupted_uploads() -> None:
+    """A photo or workbook upload cut off by the kill leaves the emulator's (aiohttp's) spooled temporary file to
+    the garbage collector: collect it now, so that its ResourceWarning does not land in some later test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
+def received(emu: BotApiEmulator, chat_id: int) -> dict[str, int]:
+    calls = emu.calls(TOKEN, chat_id=chat_id, ok=True)
+    return {method: sum(c.method == method for c in calls) for method in ("sendMessage", "sendPhoto", "sendDocument")}
+
+
+async def test_killed_in_the_middle_of_the_weekly_summary_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARY_SCHEDULE", "MON 00:00")
+    database = tmp_path / "bot.db"
+    await seed(database, ADDRESSEES)
+    week = await seed_last_week(database)
+    async with BotApiEmulator(rate_limits=True) as emu:
+        bot = BotProcess(emu, database)
+        await bot.start()
+        try:
+            await emu.wait_for(TOKEN, method="sendMessage", ok=True, count=3, timeout=30)
+            bot.kill()
+            complete = sum(received(emu, p[0])["sendDocument"] > 0 for p in ADDRESSEES)
+            assert complete < len(ADDRESSEES), "the crash must come in the middle of the run"
+            assert integrity(database) == "ok"
+
+            await bot.start()
+            await until(lambda: all(received(emu, p[0])["sendDocument"] for p in ADDRESSEES), timeout=40)
+            await until(lambda: query(database, "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
+                        == [(0,)])
+        finally:
+            await bot.stop()
+    collect_interrupted_uploads()
+
+    for person in ADDRESSEES:
+        got = received(emu, person[0])
+        assert got["sendMessage"] >= 1 and 1 <= got["sendPhoto"] <= 2 and 1 <= got["sendDocument"] <= 2, (person, got)
+    rows = query(database, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE ?", (f"summary:{week}:to:%",))[0][0]
+    sent = sum(sum(received(emu, p[0]).values()) for p in ADDRESSEES)
+    assert rows <= sent <= rows + MAX_IN_FLIGHT  # only what was in flight may come twice
+    deliveries = query(database, "SELECT COUNT(*), COUNT(DISTINCT member_id) FROM summary_deliveries WHERE week_key = ?",
+                       (week,))
+    assert deliveries == [(len(ADDRESSEES), len(ADDRESSEES))]
     assert integrity(database) == "ok"
