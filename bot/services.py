@@ -75,7 +75,7 @@ class Services:
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
             seminars=seminars,
             seminar_checkin=SeminarCheckInService(attendance_store, seminars, clock),
-            broadcasts=BroadcastService(SqliteBroadcasts(db), clock),
+            broadcasts=BroadcastService(SqliteBroadcasts(db), clock, member_store),
             faq=FaqService(SqliteFaqQuestions(db), clock, added_path=faq_added_path(settings)),
             summary=SummaryService(SqliteSummary(db), clock, settings.timezone),
         )

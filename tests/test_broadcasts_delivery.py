@@ -152,8 +152,9 @@ async def _queue_broadcast(db: Database) -> int:
     from bot.core.broadcasts import BroadcastService
     from bot.clock import SystemClock
     from storage.broadcasts import SqliteBroadcasts
+    from storage.members import SqliteMembers
 
-    service = BroadcastService(SqliteBroadcasts(db), SystemClock())
+    service = BroadcastService(SqliteBroadcasts(db), SystemClock(), SqliteMembers(db))
     organiser = await _member(db, "9000")
     created = await service.create(organiser, Content("Lịch tập huấn tháng 12"), Audience(AudienceKind.ROLES,
                                                                                         roles=(Role.CADRE,)))

@@ -6,7 +6,7 @@ import asyncio
 
 from bot.core.models import Role
 from handlers.broadcasts.sending import progress_settled
-from tests.harness import TOKEN, BotUnderTest, texts
+from tests.harness import TOKEN, BotUnderTest, active_member, texts
 
 
 async def setup_people(bot: BotUnderTest):  # noqa: ANN201
@@ -273,3 +273,20 @@ async def test_organisers_and_ward_leads_have_a_broadcast_button_cadres_do_not(b
     assert "Hãy gửi nội dung cần thông báo" in texts(replies)
     replies = await organiser.send("/cancel")
     assert "Đã huỷ: chưa gửi cho ai." in texts(replies)
+
+
+async def test_a_scheduled_broadcast_is_not_sent_if_its_sender_lost_the_right_meanwhile(bot: BotUnderTest) -> None:
+    organiser, lan, _binh, _lead5 = await setup_people(bot)
+    await compose(organiser, "Nhắc nộp báo cáo")
+    await organiser.press("Tất cả")
+    await organiser.press("Hẹn giờ gửi")
+    await organiser.send("mai 8h")
+    sender = await active_member(bot.services, organiser.chat_id)
+    assert sender is not None
+    await bot.services.member_store.update(sender.id, now=bot.clock.now(), actor_id=None, action="test_setup",
+                                           role=Role.CADRE)
+    organiser.inbox()
+
+    await bot.advance(days=1)
+    assert lan.inbox() == []
+    assert "Thông báo #1 không được gửi" in texts(organiser.inbox())

@@ -283,12 +283,17 @@ class Clock(Protocol):
 MarkupFor = Callable[[Broadcast, AudienceMember], "dict[str, Any] | None"]
 
 
+class MemberLookup(Protocol):
+    async def get(self, member_id: int) -> Member | None: ...
+
+
 @dataclass
 class BroadcastService:
     """Compose, schedule, send, acknowledge and re-send broadcasts, checking who may do it."""
 
     store: BroadcastStore
     clock: Clock
+    members: MemberLookup
 
     async def preview(self, member: Member | None, audience: Audience) -> Preview:
         """The scoped audience and who in it can be reached (blocked members are listed apart)."""
@@ -331,7 +336,12 @@ class BroadcastService:
             return Outcome(Result.NOT_FOUND)
         if broadcast.status not in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED):
             return Outcome(Result.ALREADY_DONE, broadcast)
-        people = await self.store.audience_members(broadcast.audience) or []
+        sender = await self.members.get(broadcast.created_by)
+        audience = scope_audience(sender, broadcast.audience, await self.store.chapter_wards())
+        if audience is None:
+            await self.store.cancel(broadcast.id)
+            return Outcome(Result.DENIED, await self.store.get(broadcast.id))
+        people = await self.store.audience_members(audience) or []
         deliveries = [Delivery(p.member_id, p.chat_id, broadcast.content, markup_for(broadcast, p))
                       for p in people if not p.blocked]
         skipped = [p.member_id for p in people if p.blocked]

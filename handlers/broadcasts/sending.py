@@ -74,6 +74,7 @@ async def launch(app: Application, broadcast_id: int, *, report_chat_id: str | N
         return Result.ALREADY_DONE
     sender = await services.members.recipient(broadcast.created_by)
     chat_id = report_chat_id or (sender.chat_id if sender else None)
+    message = None
     if chat_id is not None:
         t = services.i18n.translator(sender.locale if sender else "vi")
         try:
@@ -83,6 +84,10 @@ async def launch(app: Application, broadcast_id: int, *, report_chat_id: str | N
         except TelegramError:
             logger.warning("could not post the progress message of broadcast %s", broadcast.id)
     outcome = await services.broadcasts.launch(broadcast_id, _markup_for(app))
+    if outcome.result is Result.DENIED and message is not None:
+        t = services.i18n.translator(sender.locale if sender else "vi")
+        await message.edit_text(t.gettext(
+            "Broadcast #{id} was not sent: its sender may no longer send to this audience.").format(id=broadcast.id))
     if outcome.result is not Result.OK:
         return outcome.result
     delivery = app.bot_data.get("delivery")
