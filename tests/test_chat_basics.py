@@ -64,8 +64,9 @@ async def test_unknown_commands_and_cancel_get_short_helpful_answers(bot: BotUnd
     assert "Tôi không hiểu lệnh này." in texts(await cadre.send("/xoa_het"))
     assert "Không có việc gì đang làm để hủy." in texts(await cadre.send("/cancel"))
     stranger = bot.person(4200, "Khách")
-    sticker_like = texts(await stranger.send("🙂"))
-    assert sticker_like
+    assert "hiện chưa có câu trả lời cho câu hỏi này" in texts(await stranger.send("🙂"))
+    photo = texts(await stranger.send_photo(b"\x89PNG\r\n\x1a\n" + b"\0" * 64))
+    assert "Gửi /start để đăng ký vào chi hội" in photo
 
 
 async def test_commands_are_registered_in_both_languages(bot: BotUnderTest) -> None:

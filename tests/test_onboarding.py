@@ -93,8 +93,9 @@ async def test_an_approval_saved_just_before_a_crash_still_reaches_the_newcomer_
 async def test_a_request_saved_just_before_a_crash_still_reaches_the_approvers(bot: BotUnderTest) -> None:
     lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
     visitor = await bot.services.members.identify("2009", chat_id="2009", display_name="Khách")
-    chapter = (await bot.services.org.chapters(lead_ward := (await active_member(bot.services, 3001)).ward_id))[0]
-    assert lead_ward is not None
+    leader = await active_member(bot.services, 3001)
+    assert leader is not None and leader.ward_id is not None
+    chapter = (await bot.services.org.chapters(leader.ward_id))[0]
     await bot.services.members.request_join(visitor, chapter_id=chapter.id, full_name="Phan Văn Tư")
     assert lead.inbox() == []
     await bot.restart()
