@@ -291,7 +291,7 @@ async def reload_faq(update: Update, ctx: BotContext) -> None:
         await update.effective_message.reply_text(t.gettext("Only admins can reload the FAQ."))
         return
     try:
-        kb = ctx.services.faq.reload()
+        kb = await ctx.services.faq.reload()
     except KnowledgeBaseError as exc:
         problems = "\n".join(f"• {esc(p)}" for p in exc.problems[:15])
         await update.effective_message.reply_text(

@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from bot.core.faq.model import FaqEntry
 from bot.core.text import fold
 
@@ -54,6 +52,8 @@ def append_entry(path: Path, entry: FaqEntry) -> None:
         "answer_en": entry.answer_en,
         "source": entry.source,
     }
+    import yaml  # imported when used: only an organiser adding an entry needs it
+
     block = yaml.safe_dump([record], allow_unicode=True, sort_keys=False, width=100)
     indented = "".join(f"  {line}" if line.strip() else line for line in block.splitlines(keepends=True))
     path.parent.mkdir(parents=True, exist_ok=True)

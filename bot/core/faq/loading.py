@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from bot.core.faq.model import STATUSES, FaqEntry, Topic, markup_problem, to_plain
 
 TOPICS_FILE = "topics.yaml"
@@ -18,7 +16,6 @@ RESERVED_FILES = frozenset({TOPICS_FILE, ABBREVIATIONS_FILE})
 MAX_ANSWER_CHARS = 1000
 """Hard limit on a plain-text answer (Zalo allows 2,000 characters; aim for ≤ 600 on a phone)."""
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")  # ≤ 40 characters: it travels in button data
 _REQUIRED = ("id", "topic", "questions", "answer", "answer_en", "source", "status")
 _KNOWN = frozenset(_REQUIRED) | {"sections"}
@@ -94,9 +91,12 @@ class KnowledgeBase:
 
 
 def _read_yaml(path: Path, problems: list[str]) -> object:
+    import yaml  # imported when used: the bot loads the knowledge base in a child process (see build.py)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_LOADER)  # a safe loader (CSafeLoader or SafeLoader)
+            return yaml.load(fh, Loader=loader)  # a safe loader (CSafeLoader or SafeLoader)
     except FileNotFoundError:
         problems.append(f"{path.name}: file missing")
     except yaml.YAMLError as exc:

@@ -27,10 +27,12 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import sys
+from array import array
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.core.faq.loading import KnowledgeBase
@@ -81,36 +83,82 @@ def _idf(count: int, total: int, term: str) -> float:
     return math.log(1 + (total - count + 0.5) / (count + 0.5)) * (_BIGRAM_FACTOR if "_" in term else 1.0)
 
 
-@dataclass(frozen=True, slots=True)
-class _Postings:
-    """Where a term occurs: documents (phrasings or entries), and which of them spell it with which marks."""
+class _Hit(NamedTuple):
+    """Where one term occurs: documents (phrasings or entries) and how they spell it.
 
-    items: np.ndarray
-    shares: np.ndarray
-    accented: frozenset[int]
-    by_accent: dict[str, frozenset[int]]
+    `items` lists the documents that use the term in full first, then (from `full`) those that only earn
+    partial credit (an entry whose answer alone uses it). `marks[i]` has bit k set when `items[i]` spells
+    the word as `forms[k]`.
+    """
 
-    def other_accent(self, typed: str) -> np.ndarray:
-        """Mask over `items`: those that spell the word with other diacritics than `typed`."""
-        other = self.accented - self.by_accent.get(typed, frozenset())
-        if not other:
-            return np.zeros(len(self.items), dtype=bool)
-        return np.isin(self.items, np.fromiter(other, dtype=np.int64))
+    items: Sequence[int]
+    full: int
+    forms: tuple[str, ...]
+    marks: Sequence[int]
+
+    def other_accent(self, typed: str) -> set[int]:
+        """Documents that spell the word with other diacritics than `typed`, and never as `typed`."""
+        if not self.forms:
+            return set()
+        bit = 1 << self.forms.index(typed) if typed in self.forms else 0
+        return {item for item, mark in zip(self.items, self.marks) if mark and not mark & bit}
 
 
-def _build_postings(
-    occurrences: dict[str, dict[int, float]], accents: dict[str, dict[str, set[int]]]
-) -> dict[str, _Postings]:
-    postings = {}
-    for term, shares in occurrences.items():
-        by_accent = {form: frozenset(ids) for form, ids in accents.get(term, {}).items()}
-        postings[term] = _Postings(
-            items=np.fromiter(shares, dtype=np.int64, count=len(shares)),
-            shares=np.fromiter(shares.values(), dtype=np.float64, count=len(shares)),
-            accented=frozenset().union(*by_accent.values()) if by_accent else frozenset(),
-            by_accent=by_accent,
-        )
-    return postings
+class _PostingIndex:
+    """Every term's hits, in flat arrays of small integers (one slice per term).
+
+    The index stays resident for the bot's lifetime: a few hundred kilobytes this way, where a list or a
+    set per term would cost megabytes.
+    """
+
+    __slots__ = ("_forms", "_full", "_items", "_marks", "_slot", "_start")
+
+    def __init__(
+        self,
+        full: dict[str, list[int]],
+        partial: dict[str, list[int]],
+        accents: dict[str, dict[str, set[int]]],
+    ) -> None:
+        """`full[term]`, `partial[term]`: ascending ids of the documents using it; `accents[word][form]`: who spells it so."""
+        self._slot: dict[str, int] = {}
+        self._start = array("L", [0])
+        self._full = array("L")
+        self._forms: dict[int, tuple[str, ...]] = {}
+        items: list[int] = []
+        marks: list[int] = []
+        for slot, term in enumerate([*full, *(t for t in partial if t not in full)]):
+            ordered = full.get(term, []) + partial.get(term, [])
+            spelt = {form: ids for form, ids in accents.get(term, {}).items() if not ids.isdisjoint(ordered)}
+            forms = tuple(sorted(spelt))
+            if forms:
+                self._forms[slot] = forms
+            self._slot[sys.intern(term)] = slot
+            self._full.append(len(full.get(term, ())))
+            items.extend(ordered)
+            marks.extend(
+                sum(1 << k for k, form in enumerate(forms) if item in spelt[form]) for item in ordered
+            )
+            self._start.append(len(items))
+        self._items = array("H", items)
+        self._marks = _pack(marks)
+
+    def get(self, term: str) -> _Hit | None:
+        """Where `term` occurs, or None for a term no document uses."""
+        slot = self._slot.get(term)
+        if slot is None:
+            return None
+        start, end = self._start[slot], self._start[slot + 1]
+        forms = self._forms.get(slot, ())
+        return _Hit(self._items[start:end], self._full[slot], forms, self._marks[start:end] if forms else ())
+
+
+def _pack(values: list[int]) -> Sequence[int]:
+    """`values` (non-negative) in the narrowest array that holds them."""
+    largest = max(values, default=0)
+    for code in ("B", "H", "L", "Q"):
+        if largest < 1 << (array(code).itemsize * 8):
+            return array(code, values)
+    return tuple(values)
 
 
 class FaqMatcher:
@@ -151,46 +199,53 @@ class FaqMatcher:
                     doc_entry.append(index)
                     doc_tokens.append([token])
                     doc_accents.append({})
+        doc_terms = [set(_terms(tokens)) for tokens in doc_tokens]
         df: Counter[str] = Counter()
-        for tokens in doc_tokens:
-            df.update(set(_terms(tokens)))
-        self._idf = {t: _idf(c, len(doc_tokens), t) for t, c in df.items()}
+        for terms in doc_terms:
+            df.update(terms)
+        self._idf = {sys.intern(t): _idf(c, len(doc_tokens), t) for t, c in df.items()}
         self._unknown_idf = _idf(0, len(doc_tokens), "")
 
-        occurrences: dict[str, dict[int, float]] = {}
+        phrased: dict[str, list[int]] = {}
         accents: dict[str, dict[str, set[int]]] = {}
-        entry_occurrences: dict[str, dict[int, float]] = {}
+        entry_terms: list[set[str]] = [set() for _ in kb.entries]
         entry_accents: dict[str, dict[str, set[int]]] = {}
-        for doc, (entry_index, tokens, typed) in enumerate(zip(doc_entry, doc_tokens, doc_accents)):
-            for term in set(_terms(tokens)):
-                occurrences.setdefault(term, {})[doc] = 1.0
-                entry_occurrences.setdefault(term, {})[entry_index] = 1.0
+        for doc, (entry_index, terms, typed) in enumerate(zip(doc_entry, doc_terms, doc_accents)):
+            for term in terms:
+                phrased.setdefault(term, []).append(doc)
+            entry_terms[entry_index] |= terms
             for folded, form in typed.items():
                 accents.setdefault(folded, {}).setdefault(form, set()).add(doc)
                 entry_accents.setdefault(folded, {}).setdefault(form, set()).add(entry_index)
         # Answers widen what an entry is about: their words count (half) for the entry as a whole and are
         # known words for spelling correction; their idf comes from how many answers use them.
+        entry_phrased: dict[str, list[int]] = {}
+        entry_answered: dict[str, list[int]] = {}
         answer_df: Counter[str] = Counter()
         for entry_index, entry in enumerate(kb.entries):
-            terms: set[str] = set()
+            for term in entry_terms[entry_index]:
+                entry_phrased.setdefault(term, []).append(entry_index)
+            terms = set()
             for text in (to_plain(entry.answer), to_plain(entry.answer_en)):
                 terms.update(_terms(self._normaliser.tokens(text)))
                 for folded, form in accent_forms(text).items():
                     entry_accents.setdefault(folded, {}).setdefault(form, set()).add(entry_index)
             answer_df.update(terms)
-            for term in terms:
-                entry_occurrences.setdefault(term, {}).setdefault(entry_index, _ANSWER_ONLY_CREDIT)
+            for term in terms - entry_terms[entry_index]:
+                entry_answered.setdefault(term, []).append(entry_index)
         for term, count in answer_df.items():
-            self._idf.setdefault(term, _idf(count, len(kb.entries), term))
+            if term not in self._idf:
+                self._idf[sys.intern(term)] = _idf(count, len(kb.entries), term)
 
-        self._doc_entry = np.array(doc_entry, dtype=np.int64)
-        self._doc_weight = np.array([sum(self._idf[t] for t in set(_terms(ts))) for ts in doc_tokens])
+        self._doc_entry = array("H", doc_entry)
+        self._doc_weight = array("d", (sum(self._idf[t] for t in terms) for terms in doc_terms))
         self._doc_texts = [" ".join(tokens) for tokens in doc_tokens]
-        self._postings = _build_postings(occurrences, accents)
-        self._entry_postings = _build_postings(entry_occurrences, entry_accents)
-        self._has_document = np.array([any(_DOCUMENT.match(t) for t in ts) for ts in doc_tokens])
-        self._entry_has_document = np.zeros(len(kb.entries), dtype=bool)
-        self._entry_has_document[self._doc_entry[self._has_document]] = True
+        self._postings = _PostingIndex(phrased, {}, accents)
+        self._entry_postings = _PostingIndex(entry_phrased, entry_answered, entry_accents)
+        self._docs_naming_documents = frozenset(
+            doc for doc, ts in enumerate(doc_tokens) if any(_DOCUMENT.match(t) for t in ts)
+        )
+        self._entries_naming_documents = frozenset(doc_entry[doc] for doc in self._docs_naming_documents)
         entry_documents: list[set[str]] = [set() for _ in kb.entries]
         for entry_index, tokens in zip(doc_entry, doc_tokens):
             entry_documents[entry_index].update(t for t in tokens if _DOCUMENT.match(t))
@@ -226,14 +281,16 @@ class FaqMatcher:
         documents = [t for t in tokens if _DOCUMENT.match(t)]
         phrasing_best = self._score_phrasings(tokens, weights, credited, total, typed, documents)
         spread = self._score_entries(weights, credited, total, typed, documents)
-        scores = np.maximum(phrasing_best, spread) * self._key_coverage(tokens, credit)
-        candidates = np.nonzero(scores > 0)[0]
-        if not len(candidates):
+        coverage = self._key_coverage(tokens, credit)
+        scores = [max(p, s) * c for p, s, c in zip(phrasing_best, spread, coverage)]
+        order = sorted(
+            (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
+        )
+        if not order:
             return []
-        order = candidates[np.lexsort((candidates, -phrasing_best[candidates], -scores[candidates]))]
         # An entry far ahead of the next one is a surer match than one among several close candidates.
-        top = float(scores[order[0]])
-        runner_up = float(scores[order[1]]) if len(order) > 1 else 0.0
+        top = scores[order[0]]
+        runner_up = scores[order[1]] if len(order) > 1 else 0.0
         boosted = top + _MARGIN_BONUS * min(top, top - runner_up)
         # One or two common words ("học tập", "phường") say too little to answer with confidence.
         factor = min(1.0, sum(self._idf.get(t, 0.0) for t in set(tokens)) / _MIN_INFORMATION)
@@ -245,11 +302,11 @@ class FaqMatcher:
             factor *= _SINGLE_WORD_FACTOR
         ranked = []
         for rank, index in enumerate(order[:limit]):
-            score = boosted if rank == 0 else float(scores[index])
+            score = boosted if rank == 0 else scores[index]
             ranked.append((self.kb.entries[index], round(min(1.0, score * factor), 4)))
         return ranked
 
-    def _key_coverage(self, tokens: list[str], credit: list[float]) -> np.ndarray:
+    def _key_coverage(self, tokens: list[str], credit: list[float]) -> list[float]:
         """Per entry, a factor for how much of the question's rarest words the entry explains.
 
         The words that set a question apart ("khiếu nại", "minh chứng") weigh more than its common ones:
@@ -260,13 +317,14 @@ class FaqMatcher:
         keys = {t: self._idf[t] ** _KEY_POWER * c for t, c in zip(tokens, credit) if t in self._idf}
         total = sum(keys.values())
         if not total:
-            return np.ones(size)
-        explained = np.zeros(size)
+            return [1.0] * size
+        explained = [0.0] * size
         for term, weight in keys.items():
             hit = self._entry_postings.get(term)
             if hit is not None:
-                explained[hit.items] += weight * hit.shares
-        return 1.0 - _KEY_PENALTY + _KEY_PENALTY * explained / total
+                for position, item in enumerate(hit.items):
+                    explained[item] += weight * (1.0 if position < hit.full else _ANSWER_ONLY_CREDIT)
+        return [1.0 - _KEY_PENALTY + _KEY_PENALTY * e / total for e in explained]
 
     def _query_weights(
         self, tokens: list[str], credit: list[float]
@@ -282,43 +340,44 @@ class FaqMatcher:
             credited[term] = weight * share
         return weights, credited
 
+    @staticmethod
     def _accumulate(
-        self,
-        postings: dict[str, _Postings],
-        size: int,
+        postings: _PostingIndex,
         weights: dict[str, float],
         credited: dict[str, float],
         typed: dict[str, str],
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Matched weight, credited matched weight and matched word count per document."""
-        matched = np.zeros(size)
-        gained = np.zeros(size)
-        words = np.zeros(size)
+    ) -> tuple[dict[int, float], dict[int, float], dict[int, int]]:
+        """Matched weight, credited matched weight and matched word count of every document the question touches."""
+        matched: dict[int, float] = {}
+        gained: dict[int, float] = {}
+        words: dict[int, int] = {}
         for term, weight in weights.items():
             hit = postings.get(term)
             if hit is None:
                 continue
-            gain = credited[term] * hit.shares
             form = typed.get(term)
-            if form is not None and hit.accented:
-                # "dạy" typed, "đây" stored: probably another word.
-                gain = np.where(hit.other_accent(form), gain * _OTHER_ACCENT_CREDIT, gain)
-            matched[hit.items] += weight
-            gained[hit.items] += gain
-            if "_" not in term:
-                words[hit.items] += 1
+            # "dạy" typed, "đây" stored: probably another word.
+            other = hit.other_accent(form) if form is not None else ()
+            is_word = "_" not in term
+            for position, item in enumerate(hit.items):
+                gain = credited[term] * (1.0 if position < hit.full else _ANSWER_ONLY_CREDIT)
+                if item in other:
+                    gain *= _OTHER_ACCENT_CREDIT
+                matched[item] = matched.get(item, 0.0) + weight
+                gained[item] = gained.get(item, 0.0) + gain
+                if is_word:
+                    words[item] = words.get(item, 0) + 1
         return matched, gained, words
 
-    def _conflicts(
-        self, postings: dict[str, _Postings], has_document: np.ndarray, documents: list[str]
-    ) -> np.ndarray:
-        """Mask: the item names circulars/decisions, but none of those the question names."""
-        named = np.zeros(len(has_document), dtype=bool)
+    @staticmethod
+    def _named(postings: _PostingIndex, documents: list[str]) -> set[int]:
+        """Items (phrasings or entries) that name one of the question's circulars/decisions."""
+        named: set[int] = set()
         for document in documents:
             hit = postings.get(document)
             if hit is not None:
-                named[hit.items] = True
-        return has_document & ~named
+                named.update(hit.items)
+        return named
 
     def _score_phrasings(
         self,
@@ -328,40 +387,42 @@ class FaqMatcher:
         total: float,
         typed: dict[str, str],
         documents: list[str],
-    ) -> np.ndarray:
+    ) -> list[float]:
         """Best phrasing score per entry: F-measure of question coverage and phrasing coverage."""
-        matched, gained, _ = self._accumulate(self._postings, len(self._doc_entry), weights, credited, typed)
-        recall = gained / total
-        precision = matched / self._doc_weight
+        matched, gained, _ = self._accumulate(self._postings, weights, credited, typed)
         # A long message carries chat around the question: then a phrasing it fully contains matters more.
         beta2 = max(1.0, _BETA2 - max(0, len(tokens) - _LONG_QUESTION) * _BETA2_STEP)
-        denominator = beta2 * precision + recall
-        score = np.divide(
-            (1 + beta2) * precision * recall, denominator, out=np.zeros_like(recall), where=denominator > 0
-        )
-        if any(t not in self._vocabulary_set for t in tokens):
-            # Words the vocabulary does not know may be typos: let character similarity help.
-            query_text = " ".join(tokens)
-            for doc in np.nonzero(score >= _FUZZ_MIN_LEXICAL)[0]:
+        fuzzy = any(t not in self._vocabulary_set for t in tokens)
+        query_text = " ".join(tokens)
+        conflicts = self._docs_naming_documents - self._named(self._postings, documents) if documents else ()
+        best = [0.0] * len(self.kb.entries)
+        for doc, weight in matched.items():
+            recall = gained[doc] / total
+            precision = weight / self._doc_weight[doc]
+            denominator = beta2 * precision + recall
+            score = (1 + beta2) * precision * recall / denominator if denominator > 0 else 0.0
+            if fuzzy and score >= _FUZZ_MIN_LEXICAL:
+                # Words the vocabulary does not know may be typos: let character similarity help.
                 similarity = fuzz.token_sort_ratio(query_text, self._doc_texts[doc]) / 100.0
-                if similarity > score[doc]:
-                    score[doc] += _FUZZ_WEIGHT * (similarity - score[doc])
+                if similarity > score:
+                    score += _FUZZ_WEIGHT * (similarity - score)
+            if doc in conflicts:
+                score *= _OTHER_DOCUMENT_FACTOR
+            entry = self._doc_entry[doc]
+            best[entry] = max(best[entry], score)
         if documents:
-            score[self._conflicts(self._postings, self._has_document, documents)] *= _OTHER_DOCUMENT_FACTOR
-        best = np.zeros(len(self.kb.entries))
-        np.maximum.at(best, self._doc_entry, score)
-        if documents:
-            best[self._entries_about_other_documents(documents)] *= _OTHER_TOPIC_DOCUMENT_FACTOR
+            for entry in self._entries_about_other_documents(documents):
+                best[entry] *= _OTHER_TOPIC_DOCUMENT_FACTOR
         return best
 
-    def _entries_about_other_documents(self, documents: list[str]) -> np.ndarray:
-        """Mask: entries whose phrasings name circulars/decisions, none of them named in the question.
+    def _entries_about_other_documents(self, documents: list[str]) -> list[int]:
+        """Entries whose phrasings name circulars/decisions, none of them named in the question.
 
         "chấm điểm CĐHT theo TT44" should not land on an entry asked about as TT25's, even through one
         of its phrasings that names no document.
         """
         named = set(documents)
-        return np.array([bool(d) and not (d & named) for d in self._entry_documents], dtype=bool)
+        return [entry for entry, names in enumerate(self._entry_documents) if names and not names & named]
 
     def _score_entries(
         self,
@@ -370,20 +431,22 @@ class FaqMatcher:
         total: float,
         typed: dict[str, str],
         documents: list[str],
-    ) -> np.ndarray:
+    ) -> list[float]:
         """Credit for a question whose words are spread over several phrasings (and the answer) of one entry.
 
         Words found only in the answer count half: answers are long, so chance matches are likelier.
         """
-        _, gained, words = self._accumulate(
-            self._entry_postings, len(self.kb.entries), weights, credited, typed
+        _, gained, words = self._accumulate(self._entry_postings, weights, credited, typed)
+        conflicts = (
+            self._entries_naming_documents - self._named(self._entry_postings, documents) if documents else ()
         )
-        spread = np.minimum(_ENTRY_LEVEL_CAP, _ENTRY_LEVEL_FACTOR * (gained / total) ** 2)
-        spread[words < _ENTRY_LEVEL_MIN_WORDS] = 0.0
-        if documents:
-            spread[self._conflicts(self._entry_postings, self._entry_has_document, documents)] *= (
-                _OTHER_DOCUMENT_FACTOR
-            )
+        spread = [0.0] * len(self.kb.entries)
+        for entry, gain in gained.items():
+            if words.get(entry, 0) < _ENTRY_LEVEL_MIN_WORDS:
+                continue
+            spread[entry] = min(_ENTRY_LEVEL_CAP, _ENTRY_LEVEL_FACTOR * (gain / total) ** 2)
+            if entry in conflicts:
+                spread[entry] *= _OTHER_DOCUMENT_FACTOR
         return spread
 
     def _correct(self, tokens: list[str]) -> tuple[list[str], list[float]]:
@@ -440,7 +503,9 @@ class FaqMatcher:
         """
         if len(token) < _MIN_SURFACE_LEN:
             return None
-        match = process.extractOne(token, self._surface_words, scorer=fuzz.ratio, score_cutoff=_SURFACE_SIMILARITY)
+        match = process.extractOne(
+            token, self._surface_words, scorer=fuzz.ratio, score_cutoff=_SURFACE_SIMILARITY
+        )
         if match is None:
             return None
         vocabulary_match = self._closest(token)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.faq.additions import added_entry, append_entry
+from bot.core.faq.build import build_matcher, build_matcher_async
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.matcher import FaqMatcher
 from bot.core.faq.model import FaqAnswer, FaqEntry
@@ -82,10 +83,9 @@ class QuestionStore(Protocol):
 
 
 @lru_cache(maxsize=1)
-def _packaged() -> tuple[KnowledgeBase, FaqMatcher]:
-    """The shipped knowledge base and its matcher, built once per process (immutable)."""
-    kb = KnowledgeBase.load()
-    return kb, FaqMatcher(kb)
+def _packaged() -> FaqMatcher:
+    """The shipped knowledge base's matcher, built once per process (immutable)."""
+    return build_matcher()
 
 
 class FaqService:
@@ -99,16 +99,19 @@ class FaqService:
         self.added_path = added_path
         self._kb_dir = kb_dir
         if kb_dir is None and not added_path.exists():
-            self.kb, self.matcher = _packaged()
+            self.matcher = _packaged()
         else:
-            self.kb = KnowledgeBase.load(kb_dir, extra_files=[added_path])
-            self.matcher = FaqMatcher(self.kb)
+            self.matcher = build_matcher(kb_dir, [added_path])
 
-    def reload(self) -> KnowledgeBase:
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base in use."""
+        return self.matcher.kb
+
+    async def reload(self) -> KnowledgeBase:
         """Re-read the YAML files; KnowledgeBaseError (naming file and entry) leaves the old ones in use."""
-        kb = KnowledgeBase.load(self._kb_dir, extra_files=[self.added_path])
-        self.kb, self.matcher = kb, FaqMatcher(kb)
-        return kb
+        self.matcher = await build_matcher_async(self._kb_dir, [self.added_path])
+        return self.matcher.kb
 
     async def ask(self, member: Member | None, text: str) -> tuple[FaqAnswer, int | None]:
         """The bot's verdict on a question, logged for the queue and the weekly counts."""
@@ -174,7 +177,7 @@ class FaqService:
             question.text, question.answer, source=source, existing=[e.id for e in self.kb.entries]
         )
         append_entry(self.added_path, entry)
-        self.reload()
+        await self.reload()
         await self._store.set_added_entry(question_id, entry.id)
         return QuestionResult(Outcome.OK, await self._store.get(question_id), entry)
 

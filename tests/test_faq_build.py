@@ -1,0 +1,95 @@
+"""The FAQ matcher is built in a short-lived child process and handed to the bot (bot/core/faq/build.py):
+the bot answers exactly as with a matcher built in its own process, a broken file is still refused with
+its problems named, and the bot still gets its matcher when the child cannot run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core.faq import FaqMatcher, KnowledgeBase, KnowledgeBaseError, build, packaged_directory
+from bot.core.faq.build import build_matcher, build_matcher_async
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def here() -> FaqMatcher:
+    return FaqMatcher(KnowledgeBase.load())
+
+
+@pytest.fixture(scope="module")
+def from_child() -> FaqMatcher:
+    return build_matcher()
+
+
+def test_the_matcher_from_the_child_process_ranks_every_dev_question_exactly_as_one_built_here(
+    here, from_child
+):
+    questions = [
+        q["q"] for p in sorted(DATA.glob("faq_*.yaml")) for q in yaml.safe_load(p.read_text())["questions"]
+    ]
+    assert len(questions) > 500
+    assert [e.id for e in from_child.kb.entries] == [e.id for e in here.kb.entries]
+    for question in questions:
+        ours = [(e.id, s) for e, s in from_child.rank(question)]
+        assert ours == [(e.id, s) for e, s in here.rank(question)], question
+
+
+def test_the_bot_process_itself_never_parses_yaml():
+    code = "import sys, bot.app; from bot.core.faq.build import build_matcher; build_matcher(); print('yaml' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_a_broken_file_is_refused_with_its_problems_named(tmp_path):
+    directory = tmp_path / "faq"
+    shutil.copytree(packaged_directory(), directory)
+    (directory / "typo.yaml").write_text("entries:\n  - id: x\n   topic: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"typo\.yaml: not valid YAML \(line \d+\)"):
+        build_matcher(directory)
+    with pytest.raises(KnowledgeBaseError) as error:
+        asyncio.run(build_matcher_async(directory))
+    assert any("typo.yaml" in problem for problem in error.value.problems)
+
+
+def test_organisers_added_entries_are_part_of_the_build(tmp_path):
+    added = tmp_path / "added.yaml"
+    added.write_text(
+        "entries:\n"
+        "  - id: ward-meeting-room\n    topic: general\n    status: confirmed\n"
+        "    questions: [Phòng họp của Hội Khuyến học phường ở đâu?]\n"
+        "    answer: Phòng họp ở tầng 2 trụ sở UBND phường.\n"
+        "    answer_en: The meeting room is on the 2nd floor of the ward office.\n"
+        "    source: Ban tổ chức\n",
+        encoding="utf-8",
+    )
+    matcher = asyncio.run(build_matcher_async(None, [added]))
+    assert matcher.ask("phong hop hoi khuyen hoc phuong o dau").entry.id == "ward-meeting-room"
+
+
+def test_when_the_child_process_cannot_run_the_bot_builds_in_its_own_process(monkeypatch, caplog):
+    monkeypatch.setattr(
+        build, "_command", lambda directory, extra: [sys.executable, "-c", "raise SystemExit(3)"]
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.core.faq.build"):
+        matcher = build_matcher()
+        also = asyncio.run(build_matcher_async())
+    assert matcher.ask("thong tu 44 co may tieu chi").kind == "answer"
+    assert also.ask("thong tu 44 co may tieu chi").kind == "answer"
+    assert "exited with 3" in caplog.text
+
+
+def test_when_no_python_can_be_started_the_bot_builds_in_its_own_process(monkeypatch, tmp_path):
+    monkeypatch.setattr(build, "_command", lambda directory, extra: [str(tmp_path / "no-such-python")])
+    assert build_matcher().ask("thong tu 44 co may tieu chi").kind == "answer"
+    assert asyncio.run(build_matcher_async()).ask("thong tu 44 co may tieu chi").kind == "answer"
