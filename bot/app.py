@@ -14,6 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BotContext
 from bot.delivery import DeliveryWorker
+from bot.http_client import StreamsRequest
 from bot.i18n import SUPPORTED_LOCALES, I18n
 from bot.scheduler import run_due_tasks, tick
 from bot.services import Services
@@ -48,6 +49,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None, request
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    elif settings.http_client == "streams":
+        builder = builder.request(StreamsRequest(pool_size=64)).get_updates_request(StreamsRequest(pool_size=1))
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["clock"] = clock or SystemClock()

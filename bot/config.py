@@ -17,6 +17,7 @@ DEFAULT_ASSOCIATION_NAME = "Hội Khuyến học Quận 10"
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+HTTP_CLIENTS = ("streams", "httpx")
 
 
 class ConfigError(ValueError):
@@ -40,6 +41,9 @@ class Settings:
     concurrent_updates: int = 8
     """Chats handled at once: 8 covers Telegram's ~30 messages/s even at 100 ms round trips, and each extra
     slot costs CPU in httpx's connection pool (bench/README.md: 8 beat 16 at 20 ms round trips)."""
+    http_client: str = "streams"
+    """How the bot talks HTTP to Telegram: 'streams' (bot/http_client.py, lean) or 'httpx' (python-telegram-bot's
+    own client, which honours HTTPS_PROXY)."""
 
     @property
     def file_url(self) -> str:
@@ -79,6 +83,9 @@ class Settings:
         summary_schedule = env.get("SUMMARY_SCHEDULE", "").strip() or "MON 07:00"
         if parse_schedule(summary_schedule) is None:
             problems.append(f"SUMMARY_SCHEDULE must be a weekday and a time like 'MON 07:00', got {summary_schedule!r}.")
+        http_client = env.get("TELEGRAM_HTTP_CLIENT", "").strip().lower() or "streams"
+        if http_client not in HTTP_CLIENTS:
+            problems.append(f"TELEGRAM_HTTP_CLIENT must be one of {', '.join(HTTP_CLIENTS)}, got {http_client!r}.")
         if problems:
             raise ConfigError("\n".join(f"- {p}" for p in problems))
         return cls(
@@ -91,6 +98,7 @@ class Settings:
             log_level=log_level,
             ops_chat_id=ops_chat_id,
             summary_schedule=summary_schedule,
+            http_client=http_client,
         )
 
     def with_changes(self, **changes: object) -> Settings:
