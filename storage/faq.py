@@ -42,19 +42,17 @@ class SqliteFaqQuestions:
         self._db = db
 
     async def add(self, member_id: int | None, text: str, verdict: FaqAnswer, *, now: datetime) -> int:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO faq_questions (member_id, text, kind, entry_id, score, asked_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    member_id,
-                    text,
-                    verdict.kind,
-                    verdict.entry.id if verdict.entry else None,
-                    float(verdict.score),
-                    to_db_time(now),
-                ),
-            )
-            return int(cursor.lastrowid)
+        return await self._db.insert(
+            "INSERT INTO faq_questions (member_id, text, kind, entry_id, score, asked_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                member_id,
+                text,
+                verdict.kind,
+                verdict.entry.id if verdict.entry else None,
+                float(verdict.score),
+                to_db_time(now),
+            ),
+        )
 
     async def get(self, question_id: int) -> AskedQuestion | None:
         row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM faq_questions WHERE id = ?", (question_id,))

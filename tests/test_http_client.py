@@ -11,9 +11,9 @@ import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Self
 
 import pytest
-import trustme
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
@@ -25,6 +25,7 @@ from bot.http_client import StreamsRequest
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 TOKEN = "123456:TEST-token-for-http"
 OK = b'{"ok":true,"result":true}'
+TLS = Path(__file__).parent / "data" / "tls"
 
 
 class ScriptedServer:
@@ -36,7 +37,7 @@ class ScriptedServer:
         self.requests: list[bytes] = []
         self._server: asyncio.Server | None = None
 
-    async def __aenter__(self) -> ScriptedServer:
+    async def __aenter__(self) -> Self:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         return self
 
@@ -277,7 +278,7 @@ async def test_a_request_before_initialize_or_after_shutdown_is_refused():
         await request.do_request("http://127.0.0.1:9/x", "POST", RequestData([]))
 
 
-async def test_python_telegram_bot_uploads_and_downloads_files_through_it_with_odd_file_names(tmp_path):
+async def test_python_telegram_bot_uploads_and_downloads_files_through_it_with_odd_file_names():
     async with BotApiEmulator() as emulator:
         bot = Bot(
             TOKEN, base_url=emulator.base_url, base_file_url=emulator.base_file_url, request=StreamsRequest()
@@ -293,12 +294,10 @@ async def test_python_telegram_bot_uploads_and_downloads_files_through_it_with_o
     assert recorded[-1].params["document"]["filename"] == "Danh sách %22tập huấn%22 2026.csv"
 
 
-async def test_it_speaks_tls_to_a_server_with_a_certificate_it_trusts(tmp_path: Path):
-    authority = trustme.CA()
+async def test_it_speaks_tls_to_a_server_with_a_certificate_it_trusts():
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(server_context)
-    client_context = ssl.create_default_context()
-    authority.configure_trust(client_context)
+    server_context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
+    client_context = ssl.create_default_context(cafile=TLS / "ca.pem")
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

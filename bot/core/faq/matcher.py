@@ -355,18 +355,24 @@ class FaqMatcher:
             hit = postings.get(term)
             if hit is None:
                 continue
+            credit = credited[term]
             form = typed.get(term)
             # "dạy" typed, "đây" stored: probably another word.
-            other = hit.other_accent(form) if form is not None else ()
+            other = hit.other_accent(form) if form is not None else None
             is_word = "_" not in term
             for position, item in enumerate(hit.items):
-                gain = credited[term] * (1.0 if position < hit.full else _ANSWER_ONLY_CREDIT)
-                if item in other:
+                gain = credit if position < hit.full else credit * _ANSWER_ONLY_CREDIT
+                if other and item in other:
                     gain *= _OTHER_ACCENT_CREDIT
-                matched[item] = matched.get(item, 0.0) + weight
-                gained[item] = gained.get(item, 0.0) + gain
-                if is_word:
-                    words[item] = words.get(item, 0) + 1
+                if item in matched:
+                    matched[item] += weight
+                    gained[item] += gain
+                    if is_word:
+                        words[item] += 1
+                else:
+                    matched[item] = weight
+                    gained[item] = gain
+                    words[item] = 1 if is_word else 0
         return matched, gained, words
 
     @staticmethod
@@ -442,7 +448,7 @@ class FaqMatcher:
         )
         spread = [0.0] * len(self.kb.entries)
         for entry, gain in gained.items():
-            if words.get(entry, 0) < _ENTRY_LEVEL_MIN_WORDS:
+            if words[entry] < _ENTRY_LEVEL_MIN_WORDS:
                 continue
             spread[entry] = min(_ENTRY_LEVEL_CAP, _ENTRY_LEVEL_FACTOR * (gain / total) ** 2)
             if entry in conflicts:
