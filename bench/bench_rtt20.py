@@ -33,7 +33,7 @@ BASELINE = "ptb echo, sequential (baseline)"
 PERCHAT = "ptb echo, PerChatUpdateProcessor(8)"
 PERCHAT16 = "ptb echo, PerChatUpdateProcessor(16)"
 OURS = "our bot: free text → fallback"
-OURS16 = "our bot with 16 slots instead of 8"
+OURS8 = "our bot with 8 slots instead of 16"
 
 
 async def _run(quick: bool, reps: int) -> dict:
@@ -54,7 +54,7 @@ async def _run(quick: bool, reps: int) -> dict:
             PERCHAT: lambda: BotProcess(emu, "echo", args=("--mode", "perchat", "--concurrency", "8")),
             PERCHAT16: lambda: BotProcess(emu, "echo", args=("--mode", "perchat", "--concurrency", "16")),
             OURS: lambda: BotProcess(emu, "ours", database=template),
-            OURS16: lambda: BotProcess(emu, "ours", database=template, args=("--concurrency", "16")),
+            OURS8: lambda: BotProcess(emu, "ours", database=template, args=("--concurrency", "8")),
         }
 
         async def measure(label: str, bot: BotProcess) -> dict:
@@ -70,7 +70,7 @@ async def _run(quick: bool, reps: int) -> dict:
     perchat = results.ratio("per-chat(8) / sequential echo", PERCHAT, BASELINE, "throughput")
     results.ratio("per-chat(16) / sequential echo", PERCHAT16, BASELINE, "throughput")
     ours = results.ratio("our bot / sequential echo", OURS, BASELINE, "throughput")
-    results.ratio("our bot with 16 slots / sequential echo", OURS16, BASELINE, "throughput")
+    results.ratio("our bot with 8 slots / sequential echo", OURS8, BASELINE, "throughput")
     results.target("per-chat processor vs one-at-a-time, 20 ms RTT", perchat["median"], ">=", 6, "×")
     results.target("our bot (real handlers and DB) vs one-at-a-time echo, 20 ms RTT", ours["median"], ">=", 6, "×")
     ceiling = 1000 / LATENCY_MS
