@@ -119,8 +119,10 @@ class StreamsRequest(BaseRequest):
         body, content_type = _encode(request_data)
         files = request_data is not None and bool(request_data.multipart_data)
         read_s = self._read_timeout if _is_default(read_timeout) else read_timeout
-        write_s = (self._media_write_timeout if files else self._write_timeout) if _is_default(write_timeout) else (
-            write_timeout
+        write_s = (
+            (self._media_write_timeout if files else self._write_timeout)
+            if _is_default(write_timeout)
+            else (write_timeout)
         )
         connect_s = self._connect_timeout if _is_default(connect_timeout) else connect_timeout
         pool_s = self._pool_timeout if _is_default(pool_timeout) else pool_timeout
@@ -162,8 +164,7 @@ class StreamsRequest(BaseRequest):
             connection.writer.write(head + body)
             async with asyncio.timeout(write_s):
                 await connection.writer.drain()
-            async with asyncio.timeout(read_s):
-                status, payload, reusable = await _read_response(connection.reader, method)
+            status, payload, reusable = await _read_response(_TimedReader(connection.reader, read_s), method)
         except BaseException:
             connection.close()
             raise
@@ -222,12 +223,17 @@ def _encode(request_data: RequestData | None) -> tuple[bytes, bytes | None]:
     boundary = secrets.token_hex(16).encode()
     parts: list[bytes] = []
     for name, value in fields.items():
-        parts.append(b"--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, _quote(name)))
+        parts.append(b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n' % (boundary, _quote(name)))
         parts.append(value.encode() + b"\r\n")
     for name, (filename, content, mime_type) in files.items():
         parts.append(
             b'--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\nContent-Type: %s\r\n\r\n'
-            % (boundary, _quote(name), _quote(filename or name), (mime_type or "application/octet-stream").encode())
+            % (
+                boundary,
+                _quote(name),
+                _quote(filename or name),
+                (mime_type or "application/octet-stream").encode(),
+            )
         )
         parts.append(_read(content) + b"\r\n")
     parts.append(b"--%s--\r\n" % boundary)
@@ -260,7 +266,43 @@ def _request_head(method: str, target: Any, body: bytes, content_type: bytes | N
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
-async def _read_response(reader: asyncio.StreamReader, method: str) -> tuple[int, bytes, bool]:
+class _TimedReader:
+    """Reads from a stream, each step within the read timeout (a slow download that keeps coming is fine)."""
+
+    _STEP = 64 * 1024
+
+    def __init__(self, reader: asyncio.StreamReader, timeout_s: float | None) -> None:
+        self._reader = reader
+        self._timeout_s = timeout_s
+
+    async def readuntil(self, separator: bytes) -> bytes:
+        async with asyncio.timeout(self._timeout_s):
+            return await self._reader.readuntil(separator)
+
+    async def readexactly(self, size: int) -> bytes:
+        parts: list[bytes] = []
+        while size > 0:
+            step = min(size, self._STEP)
+            async with asyncio.timeout(self._timeout_s):
+                parts.append(await self._reader.readexactly(step))
+            size -= step
+        return b"".join(parts)
+
+    async def read_to_end(self, limit: int) -> bytes:
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            async with asyncio.timeout(self._timeout_s):
+                part = await self._reader.read(self._STEP)
+            if not part:
+                return b"".join(parts)
+            total += len(part)
+            if total > limit:
+                raise _BadResponse("response body too large")
+            parts.append(part)
+
+
+async def _read_response(reader: _TimedReader, method: str) -> tuple[int, bytes, bool]:
     """Status, body and whether the connection may carry another request."""
     while True:
         version, status, headers = _parse_head(await reader.readuntil(b"\r\n\r\n"))
@@ -276,7 +318,11 @@ async def _read_response(reader: asyncio.StreamReader, method: str) -> tuple[int
         if not length.isdigit() or int(length) > _MAX_BODY_BYTES:
             raise _BadResponse(f"bad Content-Length {length!r}")
         return status, await reader.readexactly(int(length)), keep_alive
-    return status, await reader.read(_MAX_BODY_BYTES), False  # framed by the server closing the connection
+    return (
+        status,
+        await reader.read_to_end(_MAX_BODY_BYTES),
+        False,
+    )  # framed by the server closing the connection
 
 
 def _parse_head(raw: bytes) -> tuple[str, int, dict[str, str]]:
@@ -294,7 +340,7 @@ def _parse_head(raw: bytes) -> tuple[str, int, dict[str, str]]:
     return parts[0], int(parts[1]), headers
 
 
-async def _read_chunks(reader: asyncio.StreamReader) -> bytes:
+async def _read_chunks(reader: _TimedReader) -> bytes:
     chunks: list[bytes] = []
     total = 0
     while True:

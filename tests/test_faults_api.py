@@ -1,19 +1,28 @@
 """The Bot API misbehaving: errors, 429 storms, timeouts and dropped connections.
 
 The bot must wait and retry, keep its place in the update stream (no update lost, none handled
-twice) and keep serving.
+twice) and keep serving: with its own HTTP client and with python-telegram-bot's (TELEGRAM_HTTP_CLIENT=httpx).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
 
 from bot.core.models import Role
 from bot.delivery import DeliveryWorker
-from tests.harness import TOKEN, BotUnderTest, texts
 from storage.outbox import OutgoingMessage
+from tests.harness import TOKEN, BotUnderTest, texts
 from tests.proof_helpers import WARD, apologies
+
+
+@pytest.fixture(params=["streams", "httpx"])
+async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
+    async with BotUnderTest.running(tmp_path, http_client=request.param) as harness:
+        yield harness
 
 
 async def until(condition: Callable[[], bool], timeout: float = 10) -> None:

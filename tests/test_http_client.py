@@ -16,9 +16,11 @@ from typing import Self
 import pytest
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
-from telegram.request import RequestData
+from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.app import build_application
+from bot.config import Settings
 from bot.emulator.server import BotApiEmulator
 from bot.http_client import StreamsRequest
 
@@ -318,3 +320,30 @@ async def test_it_speaks_tls_to_a_server_with_a_certificate_it_trusts():
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_a_slow_download_that_keeps_coming_is_not_cut_off_but_a_stalled_one_is():
+    body = b"x" * (200 * 1024)
+
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            await server.read_request(reader)
+            stall = len(server.requests) > 1
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
+            for start in range(0, len(body), 64 * 1024):
+                await asyncio.sleep(0.5 if stall else 0.06)
+                writer.write(body[start : start + 64 * 1024])
+                await writer.drain()
+
+    server = ScriptedServer(trickle)
+    async with server, StreamsRequest() as request:
+        assert await request.do_request(server.url, "GET", read_timeout=0.2) == (200, body)
+        with pytest.raises(TimedOut):
+            await request.do_request(server.url, "GET", read_timeout=0.2)
+
+
+def test_the_bot_uses_its_own_client_unless_told_to_use_python_telegram_bots():
+    ours = build_application(Settings(bot_token=TOKEN))
+    assert isinstance(ours.bot.request, StreamsRequest)
+    theirs = build_application(Settings(bot_token=TOKEN, http_client="httpx"))
+    assert isinstance(theirs.bot.request, HTTPXRequest)
