@@ -19,7 +19,7 @@ from bot.core.attendance import (
     TrainingDraft,
     TrainingStatus,
 )
-from bot.core.attendance.rules import place_for, promotions
+from bot.core.attendance.rules import demotions, place_for, promotions
 from bot.core.models import Role
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
@@ -146,24 +146,29 @@ class SqliteAttendance:
         return training
 
     async def update_training(self, training_id: int, changes: dict[str, object], *, now: datetime,
-                              actor_id: int) -> tuple[Training, list[int]]:
-        """Apply edits (version + 1); a larger capacity promotes people from the waiting list."""
+                              actor_id: int) -> tuple[Training, list[int], list[int]]:
+        """Apply edits (version + 1); a new capacity moves people up from the waiting list or back onto it.
+
+        Returns the training, who was promoted and who was moved back to the waiting list.
+        """
         unknown = set(changes) - set(_UPDATABLE)
         if unknown:
             raise ValueError(f"unknown training fields: {sorted(unknown)}")
         values = {k: to_db_time(v) if isinstance(v, datetime) else v for k, v in changes.items()}
         promoted: list[int] = []
+        demoted: list[int] = []
         async with self._db.transaction() as conn:
             assignments = ", ".join(f"{column} = ?" for column in values)
             await conn.execute(f"UPDATE trainings SET {assignments}, version = version + 1, updated_at = ? "
                                "WHERE id = ?", (*values.values(), to_db_time(now), training_id))
             if "capacity" in changes:
+                demoted = await self._demote(conn, training_id, now)
                 promoted = await self._promote(conn, training_id, now)
             await audit.record(conn, at=now, actor_id=actor_id, action="update_training", entity="training",
                                entity_id=training_id, details={k: str(v) for k, v in values.items()})
         training = await self.training(training_id)
         assert training is not None
-        return training, promoted
+        return training, promoted, demoted
 
     async def cancel_training(self, training_id: int, *, now: datetime, actor_id: int) -> bool:
         async with self._db.transaction() as conn:
@@ -235,6 +240,18 @@ class SqliteAttendance:
                                 "WHERE t.id = ?", (training_id,))
         return rows[0]["capacity"], rows[0]["taken"]
 
+    async def _demote(self, conn: aiosqlite.Connection, training_id: int, now: datetime) -> list[int]:
+        capacity, _ = await self._seats(conn, training_id)
+        registered = await _fetch_all(conn, "SELECT member_id FROM training_registrations WHERE training_id = ? "
+                                      "AND status = 'registered' ORDER BY registered_at, rowid", (training_id,))
+        checked_in = await _fetch_all(conn, "SELECT member_id FROM training_attendance WHERE training_id = ? "
+                                      "AND checked_in_at IS NOT NULL", (training_id,))
+        chosen = demotions(capacity, [r["member_id"] for r in registered], {r["member_id"] for r in checked_in})
+        for member_id in chosen:
+            await conn.execute("UPDATE training_registrations SET status = 'waitlisted', updated_at = ? "
+                               "WHERE training_id = ? AND member_id = ?", (to_db_time(now), training_id, member_id))
+        return chosen
+
     async def _promote(self, conn: aiosqlite.Connection, training_id: int, now: datetime) -> list[int]:
         capacity, taken = await self._seats(conn, training_id)
         waiting = await _fetch_all(conn, "SELECT member_id FROM training_registrations WHERE training_id = ? AND "
@@ -244,6 +261,10 @@ class SqliteAttendance:
             await conn.execute("UPDATE training_registrations SET status = 'registered', updated_at = ? "
                                "WHERE training_id = ? AND member_id = ?", (to_db_time(now), training_id, member_id))
         return chosen
+
+    async def is_member(self, member_id: int) -> bool:
+        """Whether `member_id` names a member (a forged button may carry any number)."""
+        return await self._db.fetch_value("SELECT 1 FROM members WHERE id = ?", (member_id,)) is not None
 
     async def counts(self, training_id: int) -> dict[RegistrationStatus, int]:
         rows = await self._db.fetch_all("SELECT status, COUNT(*) AS n FROM training_registrations "

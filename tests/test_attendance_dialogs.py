@@ -135,6 +135,43 @@ async def test_a_full_session_has_a_waiting_list_that_moves_up_when_someone_with
     assert "Anh/chị đã đăng ký." in texts(replies) and "Đã đăng ký 2/2 chỗ" in texts(replies)
 
 
+async def test_cutting_the_seats_moves_the_latest_registrations_back_to_the_waiting_list_and_tells_them(
+        bot: BotUnderTest) -> None:
+    organiser, lan, minh, hoa = await organiser_and_cadres(bot)
+    await session(bot, organiser, capacity=3)
+    for person in (lan, minh, hoa):
+        await person.send("/trainings")
+        await person.press("Đăng ký")
+    bot.clock.advance(timedelta(days=1, hours=22, minutes=30))  # Wednesday 07:30: check-in is open
+    result = await bot.services.attendance.manual_check_in(
+        await active_member(bot.services, organiser.user.id), await _training_id(bot, organiser),
+        (await active_member(bot.services, hoa.user.id)).id)
+    assert result.outcome.value == "ok", result
+
+    await organiser.send("/trainings")
+    await organiser.press("Quản lý")
+    replies = await organiser.press("Số chỗ")
+    assert "Hiện có 3 người đã đăng ký. Nếu giảm số chỗ, những người đăng ký sau cùng sẽ chuyển về danh sách chờ" \
+        in texts(replies)
+    replies = await organiser.send("1")
+    assert "2 người đăng ký sau cùng đã được chuyển về danh sách chờ và đang được báo." in texts(replies)
+    assert "Đã đăng ký 1/1 chỗ" in texts(await hoa.send("/trainings"))
+    for person in (lan, minh):
+        assert "Ban tổ chức đã giảm số chỗ của buổi tập huấn này" in texts(person.inbox())
+    assert "Ban tổ chức đã giảm số chỗ" not in texts(hoa.inbox())  # she had already checked in
+
+    await organiser.press("Số chỗ")
+    await organiser.send("2")
+    assert "Đã có chỗ trống: anh/chị nay đã được đăng ký" in texts(lan.inbox())  # first in line again
+    assert "Đã có chỗ trống" not in texts(minh.inbox())
+    assert "Anh/chị đang trong danh sách chờ." in texts(await minh.send("/trainings"))
+
+
+async def _training_id(bot: BotUnderTest, organiser: Person) -> int:
+    member = await active_member(bot.services, organiser.user.id)
+    return (await bot.services.attendance.upcoming_for(member, include_all=True))[0].training.id
+
+
 async def test_cadres_check_in_by_scanning_inside_the_window_only(bot: BotUnderTest) -> None:
     organiser, lan, minh, _hoa = await organiser_and_cadres(bot)
     await session(bot, organiser)

@@ -11,6 +11,7 @@ from bot.core.attendance import Audience, RegistrationStatus, RosterRow, Trainin
 from bot.core.attendance.rules import (
     CODE_ALPHABET,
     WindowState,
+    demotions,
     is_late,
     month_grid,
     new_code,
@@ -81,6 +82,14 @@ def test_the_waiting_list_moves_up_in_order_to_fill_free_seats_only() -> None:
     assert promotions(3, 3, [7]) == []
     assert promotions(2, 3, [7]) == []
     assert promotions(None, 50, [7, 8]) == [7, 8]
+
+
+def test_cutting_seats_sends_the_latest_registrations_back_to_the_waiting_list_but_never_those_checked_in() -> None:
+    assert demotions(3, [1, 2, 3, 4, 5]) == [5, 4]
+    assert demotions(3, [1, 2, 3, 4, 5], checked_in={5}) == [4, 3]
+    assert demotions(1, [1, 2, 3], checked_in={1, 2, 3}) == []
+    assert demotions(5, [1, 2, 3]) == []
+    assert demotions(None, [1, 2, 3]) == []
 
 
 def test_codes_are_short_readable_and_recognised() -> None:

@@ -201,6 +201,8 @@ async def test_manual_check_in_undo_and_excused(world: World) -> None:
     assert (await world.service.manual_check_in(organiser, training_id, lan.id)).outcome is Outcome.TOO_EARLY
     world.clock.set(START + timedelta(minutes=1))
     assert (await world.service.manual_check_in(lan, training_id, lan.id)).outcome is Outcome.DENIED
+    assert (await world.service.excuse(organiser, training_id, 987_654)).outcome is Outcome.NOT_FOUND
+    assert (await world.service.manual_check_in(organiser, training_id, 987_654)).outcome is Outcome.NOT_FOUND
     assert (await world.service.manual_check_in(organiser, training_id, lan.id)).outcome is Outcome.OK
     assert (await world.service.manual_check_in(organiser, training_id, lan.id)).outcome is Outcome.ALREADY_DONE
     assert (await world.service.excuse(organiser, training_id, lan.id)).outcome is Outcome.ALREADY_DONE

@@ -90,6 +90,16 @@ async def notify(app: Application, member_ids: Iterable[int], *, batch: str, key
     return added
 
 
+async def notify_demoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
+    """People moved back to the waiting list when the organiser cut the seats are told, and kept first in line."""
+    stamp = int(app.bot_data["services"].clock.now().timestamp())
+    await notify(app, member_ids, batch=f"training:{training.id}:demoted", key=f"training:{training.id}:demoted:"
+                 f"{stamp}", render=lambda t: t.gettext(
+                     "ℹ️ The organisers reduced the number of seats for this training session, so your registration "
+                     "is back on the waiting list. You are first in line and will be told as soon as a seat is free.")
+                 + "\n\n" + card(t, training), markup=lambda t: answer_buttons(t, training))
+
+
 async def notify_promoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
     """People moved up from the waiting list are told they now have a seat."""
     stamp = int(app.bot_data["services"].clock.now().timestamp())

@@ -25,7 +25,15 @@ from bot.core.text import fold
 from bot.i18n import Translator
 from bot.qr import deep_link
 from handlers import callbacks
-from handlers.attendance.common import card, notify, notify_promoted, outcome_text, when_error, when_text
+from handlers.attendance.common import (
+    card,
+    notify,
+    notify_demoted,
+    notify_promoted,
+    outcome_text,
+    when_error,
+    when_text,
+)
 from handlers.attendance.export import attendance_workbook
 from handlers.attendance.qr_card import checkin_poster
 from handlers.registry import N_
@@ -304,6 +312,14 @@ async def edit_pressed(update: Update, ctx: BotContext) -> int:
         prompt = t.gettext("Type part of the person's name (accents are optional, for example: nguyen lan):")
     else:
         prompt = t.gettext(FIELD_PROMPTS[press[2]])
+    if press[2] == "capacity":
+        registered = (await ctx.services.attendance.view(ctx.member, training)).registered
+        prompt += "\n" + t.ngettext(
+            "{count} person is registered now. With fewer seats, those who registered last go back to the "
+            "waiting list (anyone already checked in keeps their seat) and are told.",
+            "{count} people are registered now. With fewer seats, those who registered last go back to the "
+            "waiting list (anyone already checked in keeps their seat) and are told.",
+            registered).format(count=t.number(registered))
     await update.effective_message.reply_text(prompt + "\n" + t.gettext("(/cancel to stop)"))
     return AWAIT_VALUE
 
@@ -392,10 +408,17 @@ async def apply_change(update: Update, ctx: BotContext, training_id: int, change
                  key=f"training:{training.id}:v{training.version}", render=render)
     if result.promoted:
         await notify_promoted(ctx.application, training, result.promoted)
-    await update.effective_message.reply_text(t.ngettext(
-        "Saved. {count} registered member is being told.", "Saved. {count} registered members are being told.",
-        len(result.notify)).format(count=t.number(len(result.notify))) + "\n\n" + card(t, training),
-        reply_markup=manage_markup(t, training))
+    if result.demoted:
+        await notify_demoted(ctx.application, training, result.demoted)
+    saved = t.ngettext("Saved. {count} registered member is being told.",
+                       "Saved. {count} registered members are being told.",
+                       len(result.notify)).format(count=t.number(len(result.notify)))
+    if result.demoted:
+        saved += "\n" + t.ngettext(
+            "{count} person who registered last is back on the waiting list and is being told.",
+            "{count} people who registered last are back on the waiting list and are being told.",
+            len(result.demoted)).format(count=t.number(len(result.demoted)))
+    await update.effective_message.reply_text(saved + "\n\n" + card(t, training), reply_markup=manage_markup(t, training))
 
 
 async def search(update: Update, ctx: BotContext, edit: dict, text: str) -> int:

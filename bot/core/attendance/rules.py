@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -51,6 +51,17 @@ def promotions(capacity: int | None, registered: int, waitlist: Sequence[int]) -
     """Who moves up from the waiting list (in its order) to fill the free seats."""
     free = len(waitlist) if capacity is None else max(0, capacity - registered)
     return list(waitlist[:free])
+
+
+def demotions(capacity: int | None, registered: Sequence[int], checked_in: Collection[int] = ()) -> list[int]:
+    """Who goes back to the waiting list when seats are cut below the registrations.
+
+    `registered` is in registration order; the latest registrations go first, never anyone already checked in.
+    """
+    if capacity is None or len(registered) <= capacity:
+        return []
+    movable = [member for member in reversed(registered) if member not in checked_in]
+    return movable[: len(registered) - capacity]
 
 
 def new_code() -> str:

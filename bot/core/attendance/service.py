@@ -57,7 +57,7 @@ class AttendanceStore(Protocol):
     async def training(self, training_id: int) -> Training | None: ...
     async def upcoming(self, now: datetime) -> list[Training]: ...
     async def update_training(self, training_id: int, changes: dict[str, object], *,
-                              now: datetime, actor_id: int) -> tuple[Training, list[int]]: ...
+                              now: datetime, actor_id: int) -> tuple[Training, list[int], list[int]]: ...
     async def cancel_training(self, training_id: int, *, now: datetime, actor_id: int) -> bool: ...
     async def reassess_late(self, training_id: int, late_from: datetime) -> None: ...
     async def registration(self, training_id: int, member_id: int) -> Registration | None: ...
@@ -74,6 +74,7 @@ class AttendanceStore(Protocol):
     async def undo_check_in(self, training_id: int, member_id: int, *, actor_id: int, now: datetime) -> bool: ...
     async def excuse(self, training_id: int, member_id: int, *, actor_id: int, now: datetime) -> bool: ...
     async def attendance(self, training_id: int, member_id: int) -> Attendance | None: ...
+    async def is_member(self, member_id: int) -> bool: ...
     async def roster(self, training_id: int) -> list[RosterRow]: ...
     async def save_pending(self, member_id: int, training_id: int, *, scanned_at: datetime,
                            method: CheckInMethod) -> None: ...
@@ -87,6 +88,7 @@ class TrainingResult:
     previous: Training | None = None
     notify: tuple[int, ...] = ()
     promoted: tuple[int, ...] = ()
+    demoted: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,11 +256,13 @@ class AttendanceService:
             return TrainingResult(Outcome.INVALID, training)
         if all(getattr(training, k) == v for k, v in changes.items()):
             return TrainingResult(Outcome.ALREADY_DONE, training)
-        updated, promoted = await self._store.update_training(training.id, changes, now=now, actor_id=actor.id)
+        updated, promoted, demoted = await self._store.update_training(training.id, changes, now=now,
+                                                                       actor_id=actor.id)
         if updated.late_from != training.late_from:
             await self._store.reassess_late(training.id, updated.late_from)
-        notify = tuple(m for m in await self._store.participants(training.id) if m not in promoted)
-        return TrainingResult(Outcome.OK, updated, training, notify, tuple(promoted))
+        moved = set(promoted) | set(demoted)
+        notify = tuple(m for m in await self._store.participants(training.id) if m not in moved)
+        return TrainingResult(Outcome.OK, updated, training, notify, tuple(promoted), tuple(demoted))
 
     async def cancel(self, actor: Member | None, training_id: int) -> TrainingResult:
         """Cancel a session; everyone registered or waiting is to be told."""
@@ -349,6 +353,8 @@ class AttendanceService:
         now = self._clock.now()
         if window_state(training, now) is WindowState.TOO_EARLY:
             return CheckInResult(Outcome.TOO_EARLY, training)
+        if not await self._store.is_member(member_id):
+            return CheckInResult(Outcome.NOT_FOUND, training)
         return await self._record(training, member_id, now, CheckInMethod.MANUAL, actor.id)
 
     async def undo_check_in(self, actor: Member | None, training_id: int, member_id: int) -> CheckInResult:
@@ -370,6 +376,8 @@ class AttendanceService:
         training = await self._store.training(training_id)
         if training is None:
             return CheckInResult(Outcome.NOT_FOUND)
+        if not await self._store.is_member(member_id):
+            return CheckInResult(Outcome.NOT_FOUND, training)
         previous = await self._store.attendance(training.id, member_id)
         if previous is not None and previous.checked_in_at is not None:
             return CheckInResult(Outcome.ALREADY_DONE, training, previous.checked_in_at, previous.late, member_id)
