@@ -21,7 +21,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from typing import IO, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -147,7 +147,7 @@ class StreamsRequest(BaseRequest):
 
     async def _exchange(
         self,
-        target: Any,
+        target: SplitResult,
         method: str,
         head: bytes,
         body: bytes,
@@ -249,7 +249,7 @@ def _read(content: bytes | IO[bytes]) -> bytes:
     return content if isinstance(content, bytes) else content.read()
 
 
-def _request_head(method: str, target: Any, body: bytes, content_type: bytes | None) -> bytes:
+def _request_head(method: str, target: SplitResult, body: bytes, content_type: bytes | None) -> bytes:
     path = (target.path or "/") + (f"?{target.query}" if target.query else "")
     default_port = 443 if target.scheme == "https" else 80
     host = target.hostname if target.port in (None, default_port) else f"{target.hostname}:{target.port}"
