@@ -127,9 +127,9 @@ async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None
     later = await store.create(created_by=ids["ha"], content=Content("Sau"), audience=Audience(AudienceKind.ALL),
                                status=BroadcastStatus.SCHEDULED, scheduled_at=NOW + timedelta(days=1), root_id=None,
                                now=NOW)
-    assert await store.cancel(later.id)
+    assert await store.cancel(later.id, now=NOW)
     assert not await store.start_sending(later.id, [], [], now=NOW)
-    assert not await store.cancel(later.id)
+    assert not await store.cancel(later.id, now=NOW)
 
 
 async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(tmp_path) -> None:  # noqa: ANN001
