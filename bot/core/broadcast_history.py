@@ -49,7 +49,8 @@ def may_view(member: Member | None, broadcast: Broadcast) -> bool:
 
 
 def history_order(broadcast: Broadcast) -> tuple[bool, float, float, int]:
-    """Sort key of the list: scheduled ones first, the next to go out on top; then the newest first.
+    """Sort key of the list: scheduled ones first, the next to go out on top; then the newest first
+    (by when it went out; a cancelled one by when it was written).
 
     storage.broadcasts.SqliteBroadcasts.history orders the same way in SQL (a storage test checks it)."""
     scheduled = broadcast.status is BroadcastStatus.SCHEDULED
