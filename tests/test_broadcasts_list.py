@@ -14,13 +14,13 @@ REFUSAL = "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hộ
 NOT_YOURS = "Xin lỗi, bạn chỉ xem và quản lý được các thông báo do chính mình gửi."
 
 
-async def send_now(person, text: str, audience_button: str = "Tất cả") -> None:  # noqa: ANN001
+async def send_now(person, text: str, audience_button: str = "Tất cả") -> None:
     await compose(person, text)
     await person.press(audience_button)
     await person.press("Xác nhận và gửi")
 
 
-async def schedule(person, text: str, when: str = "mai 8h", audience_button: str = "Tất cả") -> None:  # noqa: ANN001
+async def schedule(person, text: str, when: str = "mai 8h", audience_button: str = "Tất cả") -> None:
     await compose(person, text)
     await person.press(audience_button)
     await person.press("Hẹn giờ gửi")
@@ -39,7 +39,7 @@ async def audit_count(bot: BotUnderTest) -> int:
 
 
 async def test_an_organiser_sees_scheduled_ones_on_top_and_what_reached_whom(bot: BotUnderTest) -> None:
-    organiser, lan, binh, lead5 = await setup_people(bot)
+    organiser, _lan, binh, _lead5 = await setup_people(bot)
     bot.emu.block(TOKEN, binh.chat_id)
     await send_now(organiser, "Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá")
     await drain(bot)
@@ -115,7 +115,7 @@ async def test_an_organiser_cancels_a_scheduled_broadcast_and_it_never_goes_out(
 
 
 async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_nothing(bot: BotUnderTest) -> None:
-    organiser, lan, binh, lead5 = await setup_people(bot)
+    organiser, lan, _binh, _lead5 = await setup_people(bot)
     await schedule(organiser, "Nhắc nộp báo cáo")
     await organiser.send("/broadcasts")
     await organiser.press("Huỷ #1")
@@ -135,7 +135,7 @@ async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_noth
 
 
 async def test_a_ward_lead_sees_only_the_broadcasts_they_sent(bot: BotUnderTest) -> None:
-    organiser, lan, binh, lead5 = await setup_people(bot)
+    organiser, _lan, _binh, lead5 = await setup_people(bot)
     lead6 = await bot.member(4005, "Lê Thị Hoa", Role.WARD_LEAD, ward="Phường 6")
     await send_now(organiser, "Lịch tập huấn")
     await send_now(lead6, "Họp phường 6", audience_button="Mọi người trong phường tôi")
@@ -154,7 +154,7 @@ async def test_a_ward_lead_sees_only_the_broadcasts_they_sent(bot: BotUnderTest)
 
 
 async def test_a_forged_button_for_another_ward_leads_broadcast_is_refused(bot: BotUnderTest) -> None:
-    organiser, lan, binh, lead5 = await setup_people(bot)
+    _organiser, lan, _binh, lead5 = await setup_people(bot)
     lead6 = await bot.member(4005, "Lê Thị Hoa", Role.WARD_LEAD, ward="Phường 6")
     await schedule(lead5, "Họp chi hội tối thứ Sáu", audience_button="Mọi người trong phường tôi")
     await send_now(lead5, "Họp xong rồi", audience_button="Mọi người trong phường tôi")
@@ -173,7 +173,7 @@ async def test_a_forged_button_for_another_ward_leads_broadcast_is_refused(bot: 
 
 
 async def test_cadres_and_strangers_are_refused_politely(bot: BotUnderTest) -> None:
-    organiser, lan, binh, lead5 = await setup_people(bot)
+    organiser, lan, _binh, _lead5 = await setup_people(bot)
     await schedule(organiser, "Nhắc nộp báo cáo")
     stranger = bot.person(4099, "Khách")
     bot.emu.add_user(TOKEN, stranger.user)
@@ -187,7 +187,7 @@ async def test_cadres_and_strangers_are_refused_politely(bot: BotUnderTest) -> N
 
 
 async def test_organisers_and_ward_leads_have_a_list_button_in_their_menu(bot: BotUnderTest) -> None:
-    organiser, lan, binh, lead5 = await setup_people(bot)
+    organiser, lan, _binh, lead5 = await setup_people(bot)
     for person in (organiser, lan, lead5):
         await person.send("/start")
     assert "📋 Danh sách thông báo" in organiser.menu() and "📋 Danh sách thông báo" in lead5.menu()
