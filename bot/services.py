@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.attendance import AttendanceService
+from bot.core.broadcast_history import BroadcastHistory
 from bot.core.broadcasts import BroadcastService
 from bot.core.faq.questions import FaqService
 from bot.core.members import MemberService
@@ -47,6 +48,7 @@ class Services:
     seminars: SeminarService
     seminar_checkin: SeminarCheckInService
     broadcasts: BroadcastService
+    broadcast_history: BroadcastHistory
     faq: FaqService
     summary: SummaryService
 
@@ -61,6 +63,8 @@ class Services:
                                 bootstrap_admins=frozenset(str(i) for i in settings.admin_ids))
         attendance_store = SqliteAttendance(db)
         seminars = SeminarService(SqliteSeminars(db), member_store, clock)
+        broadcast_store = SqliteBroadcasts(db)
+        broadcasts = BroadcastService(broadcast_store, clock, member_store)
         return cls(
             settings=settings,
             db=db,
@@ -75,7 +79,8 @@ class Services:
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
             seminars=seminars,
             seminar_checkin=SeminarCheckInService(attendance_store, seminars, clock),
-            broadcasts=BroadcastService(SqliteBroadcasts(db), clock, member_store),
+            broadcasts=broadcasts,
+            broadcast_history=BroadcastHistory(broadcast_store, broadcasts),
             faq=FaqService(SqliteFaqQuestions(db), clock, added_path=faq_added_path(settings)),
             summary=SummaryService(SqliteSummary(db), clock, settings.timezone),
         )

@@ -16,6 +16,7 @@ from bot.core.broadcasts import (
     Delivery,
     DeliveryLine,
     batch_name,
+    broadcast_id_of,
 )
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
@@ -78,6 +79,31 @@ class SqliteBroadcasts:
     async def get(self, broadcast_id: int) -> Broadcast | None:
         row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM broadcasts WHERE id = ?", (broadcast_id,))
         return _broadcast(row) if row else None
+
+    async def count_history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None) -> int:
+        """How many broadcasts `history` pages through."""
+        where, params = _history_filter(statuses, created_by)
+        return int(await self._db.fetch_value(f"SELECT COUNT(*) FROM broadcasts WHERE {where}", params))
+
+    async def history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int,
+                      limit: int) -> list[Broadcast]:
+        """One page in bot.core.broadcast_history.history_order: scheduled first (soonest on top), then newest."""
+        where, params = _history_filter(statuses, created_by)
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM broadcasts WHERE {where} "
+            "ORDER BY status != 'scheduled', CASE WHEN status = 'scheduled' THEN scheduled_at END, "
+            "COALESCE(sent_at, created_at) DESC, id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+        return [_broadcast(r) for r in rows]
+
+    async def delivered_counts(self, broadcast_ids: list[int]) -> dict[int, int]:
+        """Messages delivered so far, per broadcast."""
+        if not broadcast_ids:
+            return {}
+        batches = [batch_name(i) for i in broadcast_ids]
+        rows = await self._db.fetch_all(
+            f"SELECT batch, COUNT(*) AS sent FROM outbox WHERE batch IN ({', '.join('?' * len(batches))}) "
+            "AND status = 'sent' GROUP BY batch", batches)
+        return {broadcast_id_of(r["batch"]): r["sent"] for r in rows}  # type: ignore[misc]
 
     async def recent(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None = None,
                    limit: int = 10) -> list[Broadcast]:
@@ -174,11 +200,16 @@ class SqliteBroadcasts:
                                "WHERE id = ?", (to_db_time(sent_at), to_db_time(finished_at), len(deliveries),
                                                 broadcast_id))
 
-    async def cancel(self, broadcast_id: int) -> bool:
-        async with self._db.connection() as conn:
+    async def cancel(self, broadcast_id: int, *, now: datetime, actor_id: int | None = None) -> bool:
+        """Cancel a broadcast that has not gone yet (audited); False if it already went or was cancelled."""
+        async with self._db.transaction() as conn:
             cur = await conn.execute("UPDATE broadcasts SET status = 'cancelled' "
                                      "WHERE id = ? AND status IN ('draft', 'scheduled')", (broadcast_id,))
-            return cur.rowcount == 1
+            if cur.rowcount != 1:
+                return False
+            await audit.record(conn, at=now, actor_id=actor_id, action="cancel_broadcast", entity="broadcast",
+                               entity_id=broadcast_id)
+            return True
 
     async def finish(self, broadcast_id: int, *, now: datetime) -> bool:
         async with self._db.connection() as conn:
@@ -241,6 +272,15 @@ class SqliteBroadcasts:
             f"WHERE m.id IN ({', '.join('?' * len(member_ids))}) ORDER BY m.name_key, m.id", member_ids)
         return [DeliveryLine(r["id"], r["full_name"], r["phone"], r["ward"], status, None, r["ward_id"])
                 for r in rows]
+
+
+def _history_filter(statuses: tuple[BroadcastStatus, ...], created_by: int | None) -> tuple[str, list[object]]:
+    where = f"status IN ({', '.join('?' * len(statuses))})"
+    params: list[object] = [s.value for s in statuses]
+    if created_by is not None:
+        where += " AND created_by = ?"
+        params.append(created_by)
+    return where, params
 
 
 def _in(sql: str, params: list[object], column: str, values: object) -> tuple[str, list[object]]:

@@ -127,9 +127,9 @@ async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None
     later = await store.create(created_by=ids["ha"], content=Content("Sau"), audience=Audience(AudienceKind.ALL),
                                status=BroadcastStatus.SCHEDULED, scheduled_at=NOW + timedelta(days=1), root_id=None,
                                now=NOW)
-    assert await store.cancel(later.id)
+    assert await store.cancel(later.id, now=NOW)
     assert not await store.start_sending(later.id, [], [], now=NOW)
-    assert not await store.cancel(later.id)
+    assert not await store.cancel(later.id, now=NOW)
 
 
 async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(tmp_path) -> None:  # noqa: ANN001
@@ -153,3 +153,35 @@ async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(t
         assert len(acks.acked) == 2 and len(acks.waiting) == 1
     finally:
         await services.close()
+
+
+async def test_the_history_pages_in_the_cores_order_with_delivered_counts(db: Database) -> None:
+    from bot.core.broadcast_history import LISTED, history_order
+
+    ids = await seed(db)
+    store = SqliteBroadcasts(db)
+    made = []
+    for n, (status, hours, by) in enumerate([("done", -48, "ha"), ("scheduled", 30, "tam"), ("cancelled", 5, "ha"),
+                                             ("scheduled", 2, "ha"), ("sending", -1, "tam"), ("done", -3, "ha"),
+                                             ("draft", 0, "ha")]):
+        when = NOW + timedelta(hours=hours)
+        scheduled = when if status in ("scheduled", "cancelled") else None
+        created = await store.create(created_by=ids[by], content=Content(f"Số {n}"),
+                                     audience=Audience(AudienceKind.ALL), status=BroadcastStatus.SCHEDULED,
+                                     scheduled_at=scheduled, root_id=None, now=NOW + timedelta(minutes=n))
+        if status == "sending":
+            await store.start_sending(created.id, [Delivery(ids["lan"], "503", created.content, None)], [], now=when)
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE broadcasts SET status = ?, sent_at = ? WHERE id = ?",
+                               (status, to_db_time(when) if status in ("done", "sending") else None, created.id))
+        made.append(await store.get(created.id))
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = 'sent'")
+
+    expected = [b.id for b in sorted((b for b in made if b.status in LISTED), key=history_order)]
+    assert await store.count_history(statuses=LISTED, created_by=None) == 6
+    pages = [b.id for offset in (0, 5) for b in await store.history(statuses=LISTED, created_by=None,
+                                                                     offset=offset, limit=5)]
+    assert pages == expected
+    assert [b.id for b in await store.history(statuses=LISTED, created_by=ids["tam"], offset=0, limit=5)] == [2, 5]
+    assert await store.delivered_counts([made[4].id, 1]) == {made[4].id: 1}

@@ -42,6 +42,7 @@ configure_reports   -        -       -     -               -         -         Y
 manage_seminars     -        -       -     -               -         Y         Y
 answer_seminars     -        -       Y     Y               Y         Y         Y
 send_broadcast      -        -       -     o               Y         Y         Y
+view_broadcasts     -        -       -     o               Y         Y         Y
 answer_faq          -        -       -     -               -         Y         Y
 reload_faq          -        -       -     -               -         -         Y
 view_summary        -        -       -     o               Y         Y         Y
@@ -69,6 +70,7 @@ COMMAND_REFUSALS: dict[str, str | None] = {
     "seminar_reminders": None,
     "my_seminars": None,
     "broadcast": None,
+    "broadcasts": "Only organisers, district admins and ward leads can see the list of broadcasts.",
     "faq": None,
     "questions": None,
     "faq_reload": None,
@@ -99,6 +101,7 @@ BUTTONS: dict[str, Action | None] = {
     "bcc": Action.SEND_BROADCAST,
     "bcm": Action.SEND_BROADCAST,
     "bcx": Action.SEND_BROADCAST,
+    "bcl": Action.VIEW_BROADCASTS,  # a ward lead's reach is the broadcasts they sent (tests/test_broadcasts_list.py)
     "bca": None,  # "I have read it": only the recipient's own acknowledgement is recorded
     "faq": Action.ASK_FAQ,
     "sumk": Action.VIEW_SUMMARY,

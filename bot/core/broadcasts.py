@@ -260,6 +260,20 @@ def build_report(total: int, lines: Iterable[DeliveryLine], *, skipped: Iterable
     return DeliveryReport(total, sent, tuple(failed), tuple(unreachable), waiting, acked)
 
 
+class ReportSource(Protocol):
+    async def delivery_lines(self, broadcast_id: int) -> list[DeliveryLine]: ...
+    async def member_lines(self, member_ids: list[int], status: str) -> list[DeliveryLine]: ...
+    async def ack_count(self, broadcast_id: int) -> int: ...
+
+
+async def delivery_report(source: ReportSource, broadcast: Broadcast) -> DeliveryReport:
+    """The report of a broadcast as it stands: its outbox rows plus the members skipped as blocked."""
+    lines = await source.delivery_lines(broadcast.id)
+    skipped = await source.member_lines(list(broadcast.skipped), "unreachable")
+    return build_report(len(lines) + len(skipped), lines, skipped=skipped,
+                        acked=await source.ack_count(broadcast.id))
+
+
 class BroadcastStore(Protocol):
     async def create(self, *, created_by: int, content: Content, audience: Audience, status: BroadcastStatus,
                      scheduled_at: datetime | None, root_id: int | None, now: datetime) -> Broadcast: ...
@@ -268,7 +282,7 @@ class BroadcastStore(Protocol):
     async def chapter_wards(self) -> dict[int, int]: ...
     async def start_sending(self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *,
                             now: datetime) -> bool: ...
-    async def cancel(self, broadcast_id: int) -> bool: ...
+    async def cancel(self, broadcast_id: int, *, now: datetime, actor_id: int | None = None) -> bool: ...
     async def finish(self, broadcast_id: int, *, now: datetime) -> bool: ...
     async def ack(self, broadcast: Broadcast, member_id: int, *, now: datetime) -> bool: ...
     async def was_recipient(self, broadcast_id: int, member_id: int) -> bool: ...
@@ -339,7 +353,7 @@ class BroadcastService:
         sender = await self.members.get(broadcast.created_by)
         audience = scope_audience(sender, broadcast.audience, await self.store.chapter_wards())
         if audience is None:
-            await self.store.cancel(broadcast.id)
+            await self.store.cancel(broadcast.id, now=self.clock.now())
             return Outcome(Result.DENIED, await self.store.get(broadcast.id))
         people = await self.store.audience_members(audience) or []
         deliveries = [Delivery(p.member_id, p.chat_id, broadcast.content, markup_for(broadcast, p))
@@ -357,7 +371,8 @@ class BroadcastService:
             return Outcome(Result.DENIED, broadcast)
         if broadcast.status not in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED):
             return Outcome(Result.TOO_LATE, broadcast)
-        if not await self.store.cancel(broadcast_id):
+        actor = member.id if member else None
+        if not await self.store.cancel(broadcast_id, now=self.clock.now(), actor_id=actor):
             return Outcome(Result.TOO_LATE, await self.store.get(broadcast_id))
         return Outcome(Result.OK, await self.store.get(broadcast_id))
 

@@ -38,6 +38,7 @@ class Action(StrEnum):
     MANAGE_SEMINARS = "manage_seminars"
     ANSWER_SEMINARS = "answer_seminars"
     SEND_BROADCAST = "send_broadcast"
+    VIEW_BROADCASTS = "view_broadcasts"
     ANSWER_FAQ = "answer_faq"
     RELOAD_FAQ = "reload_faq"
     VIEW_SUMMARY = "view_summary"
@@ -81,6 +82,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
     Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
     Action.SEND_BROADCAST: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
+    # Ward leads see (and report on) only the broadcasts they sent themselves: see bot/core/broadcast_history.py.
+    Action.VIEW_BROADCASTS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.ANSWER_FAQ: Rule(organiser=Reach.ALL),
     Action.RELOAD_FAQ: Rule(),
     Action.VIEW_SUMMARY: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),

@@ -30,29 +30,21 @@ from bot.core.parsing import ParseError, ParseReason, parse_datetime
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.scheduler import register_task_kind
 from handlers import callbacks
-from handlers.broadcasts import sending
+from handlers.broadcasts import history, sending
+from handlers.broadcasts.texts import KIND_LABELS, snippet
 from handlers.menu import menu_filter
 from handlers.registry import N_, CommandSpec, MenuEntry, add_startup_hook
 from handlers.render import answer_stale, buttons, grid, role_label
 
 COMMANDS = (CommandSpec("broadcast", N_("Send a message to members, with a delivery report"),
-                        Action.SEND_BROADCAST),)
+                        Action.SEND_BROADCAST), history.COMMAND)
 MENU_LABEL = N_("📣 Broadcast")
-MENU = (MenuEntry(MENU_LABEL, Action.SEND_BROADCAST, 60),)
+MENU = (MenuEntry(MENU_LABEL, Action.SEND_BROADCAST, 60), history.MENU_ENTRY)
 ASK_TEXT, ASK_ATTACHMENT, CHOOSE_AUDIENCE, CONFIRM, ASK_TIME = range(5)
 DRAFT = "broadcast"
 PREFIX = "bcc"
 CANCEL_PREFIX = "bcx"
 MAX_FILE_BYTES = 20 * 1024 * 1024
-KIND_LABELS = {
-    AudienceKind.ALL: N_("Everyone"),
-    AudienceKind.WARDS: N_("By ward"),
-    AudienceKind.CHAPTERS: N_("By chapter"),
-    AudienceKind.ROLES: N_("By role"),
-    AudienceKind.SEMINAR: N_("Invitees of a seminar"),
-    AudienceKind.TRAINING: N_("Registrants of a training"),
-    AudienceKind.UNACKED: N_("Who has not acknowledged a broadcast"),
-}
 
 
 def _draft(ctx: BotContext) -> dict:
@@ -224,7 +216,7 @@ async def _show_events(update: Update, ctx: BotContext, kind: AudienceKind) -> i
         mine = None if reach_of(ctx.member, Action.SEND_BROADCAST) is Reach.ALL else ctx.member.id
         sent = await store.recent(statuses=(BroadcastStatus.SENDING, BroadcastStatus.DONE), created_by=mine)
         events: list[tuple[int, str]] | None = [
-            (b.root, f"#{b.id} {t.date(b.sent_at or b.created_at)} {_snippet(b.content.text)}")
+            (b.root, f"#{b.id} {t.date(b.sent_at or b.created_at)} {snippet(b.content.text)}")
             for b in sent if b.root_id is None]
     else:
         events = await store.events(kind, since=services.clock.now() - timedelta(days=30))
@@ -238,13 +230,6 @@ async def _show_events(update: Update, ctx: BotContext, kind: AudienceKind) -> i
     rows = [[(title[:60], callbacks.encode(PREFIX, "e", event_id))] for event_id, title in events]
     await query.edit_message_text(t.gettext("Which one?"), reply_markup=buttons([*rows, _cancel_row(t)]))
     return CHOOSE_AUDIENCE
-
-
-def _snippet(html_text: str) -> str:
-    import re
-
-    plain = re.sub(r"<[^>]+>", "", html_text).replace("\n", " ").strip()
-    return plain[:30] + ("…" if len(plain) > 30 else "")
 
 
 async def show_preview(update: Update, ctx: BotContext, audience: Audience) -> int:
@@ -422,6 +407,9 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(sending.acknowledged, pattern=callbacks.pattern(sending.ACK_PREFIX)))
     app.add_handler(CallbackQueryHandler(sending.manage, pattern=callbacks.pattern(sending.MANAGE_PREFIX)))
     app.add_handler(CallbackQueryHandler(cancel_scheduled, pattern=callbacks.pattern(CANCEL_PREFIX)))
+    app.add_handler(CommandHandler("broadcasts", history.list_command))
+    app.add_handler(MessageHandler(menu_filter(app, history.MENU_LABEL), history.list_command))
+    app.add_handler(CallbackQueryHandler(history.pressed, pattern=callbacks.pattern(history.PREFIX)))
     app.add_handler(CallbackQueryHandler(answer_stale_button, pattern=callbacks.pattern(PREFIX)))
     register_task_kind(app, sending.TASK_KIND, sending.run_scheduled)
     add_startup_hook(app, sending.resume)

@@ -22,7 +22,7 @@ from bot.core.broadcasts import (
     DeliveryReport,
     Result,
     broadcast_id_of,
-    build_report,
+    delivery_report,
     progress_due,
 )
 from bot.core.models import Role
@@ -98,10 +98,7 @@ async def launch(app: Application, broadcast_id: int, *, report_chat_id: str | N
 
 
 async def report_of(app: Application, broadcast: Broadcast) -> DeliveryReport:
-    store = app.bot_data["services"].broadcasts.store
-    lines = await store.delivery_lines(broadcast.id)
-    skipped = await store.member_lines(list(broadcast.skipped), "unreachable")
-    return build_report(len(lines) + len(skipped), lines, skipped=skipped, acked=await store.ack_count(broadcast.id))
+    return await delivery_report(app.bot_data["services"].broadcasts.store, broadcast)
 
 
 def progress_text(t: Translator, broadcast: Broadcast, handled: int, total: int) -> str:

@@ -1,0 +1,196 @@
+"""An organiser looks back on the broadcasts: what is scheduled, what went out, reports, cancelling."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.broadcasts import Audience, AudienceKind, BroadcastStatus, Content
+from bot.core.models import Role
+from tests.harness import TOKEN, BotUnderTest, active_member, texts
+from tests.proof_helpers import forge_press
+from tests.test_broadcasts_dialog import compose, drain, setup_people
+
+REFUSAL = "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hội phường mới xem được danh sách thông báo."
+NOT_YOURS = "Xin lỗi, bạn chỉ xem và quản lý được các thông báo do chính mình gửi."
+
+
+async def send_now(person, text: str, audience_button: str = "Tất cả") -> None:
+    await compose(person, text)
+    await person.press(audience_button)
+    await person.press("Xác nhận và gửi")
+
+
+async def schedule(person, text: str, when: str = "mai 8h", audience_button: str = "Tất cả") -> None:
+    await compose(person, text)
+    await person.press(audience_button)
+    await person.press("Hẹn giờ gửi")
+    replies = await person.send(when)
+    assert "sẽ được gửi lúc" in texts(replies)
+
+
+async def status_of(bot: BotUnderTest, broadcast_id: int) -> BroadcastStatus:
+    found = await bot.services.broadcasts.store.get(broadcast_id)
+    assert found is not None
+    return found.status
+
+
+async def audit_count(bot: BotUnderTest) -> int:
+    return await bot.services.db.fetch_value("SELECT COUNT(*) FROM audit_log")
+
+
+async def test_an_organiser_sees_scheduled_ones_on_top_and_what_reached_whom(bot: BotUnderTest) -> None:
+    organiser, _lan, binh, _lead5 = await setup_people(bot)
+    bot.emu.block(TOKEN, binh.chat_id)
+    await send_now(organiser, "Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá")
+    await drain(bot)
+    await schedule(organiser, "Nhắc nộp báo cáo & danh sách hội viên mới")
+
+    replies = await organiser.send("/broadcasts")
+
+    listing = texts(replies)
+    assert "📋 <b>Các thông báo</b> – trang 1/1" in listing
+    assert listing.index("#2</b> · hẹn gửi lúc Thứ Ba, 24/11/2026 08:00") < listing.index(
+        "#1</b> · đã gửi Thứ Hai, 23/11/2026 09:00: tới được 3 / 4 người")
+    assert "Gửi tới: Tất cả" in listing
+    assert "“Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá”" in listing
+    assert "“Nhắc nộp báo cáo &amp; danh sách hội viên mới”" in listing
+    assert replies[-1].buttons == ["✖ Huỷ #2", "📊 Báo cáo #1"]
+
+    replies = await organiser.press("Báo cáo #1")
+    report = texts(replies)
+    assert "Thông báo #1 đã gửi xong" in report and "Đã gửi: 3 / 4" in report
+    assert "Trần Văn Bình – Phường 6" in report
+    assert replies[-1].buttons == ["👀 Ai đã nhận", "🔁 Gửi lại cho người chưa nhận"]
+
+
+async def test_a_long_history_is_shown_five_at_a_time(bot: BotUnderTest) -> None:
+    organiser, *_ = await setup_people(bot)
+    sender = await active_member(bot.services, organiser.chat_id)
+    for n in range(1, 8):
+        await bot.services.broadcasts.create(sender, Content(f"Thông báo số {n}"), Audience(AudienceKind.ALL),
+                                             scheduled_at=bot.clock.now() + timedelta(hours=n))
+
+    replies = await organiser.send("/broadcasts")
+    assert "trang 1/2" in texts(replies)
+    assert [b for b in replies[-1].buttons if "Huỷ" in b] == [f"✖ Huỷ #{n}" for n in range(1, 6)]
+    assert "Trang sau ▶" in replies[-1].buttons and "◀ Trang trước" not in replies[-1].buttons
+
+    replies = await organiser.press("Trang sau")
+    assert replies[-1].method == "editMessageText" and "trang 2/2" in texts(replies)
+    assert "“Thông báo số 7”" in texts(replies) and "“Thông báo số 5”" not in texts(replies)
+    assert replies[-1].buttons == ["✖ Huỷ #6", "✖ Huỷ #7", "◀ Trang trước"]
+
+    replies = await organiser.press("Trang trước")
+    assert "trang 1/2" in texts(replies)
+
+
+async def test_an_organiser_cancels_a_scheduled_broadcast_and_it_never_goes_out(bot: BotUnderTest) -> None:
+    organiser, lan, binh, lead5 = await setup_people(bot)
+    await schedule(organiser, "Nhắc nộp báo cáo")
+    await organiser.send("/broadcasts")
+
+    replies = await organiser.press("Huỷ #1")
+    assert "Bạn có chắc muốn huỷ thông báo #1?" in texts(replies)
+    assert "Thứ Ba, 24/11/2026 08:00 tới Tất cả" in texts(replies)
+    replies = await organiser.press("Không, giữ lại")
+    assert "Không có gì thay đổi" in texts(replies)
+    assert await status_of(bot, 1) is BroadcastStatus.SCHEDULED
+
+    await organiser.send("/broadcasts")
+    await organiser.press("Huỷ #1")
+    replies = await organiser.press("Có, huỷ thông báo")
+    assert "Thông báo #1 đã được huỷ" in texts(replies)
+    assert await status_of(bot, 1) is BroadcastStatus.CANCELLED
+
+    await bot.advance(days=2)
+    assert lan.inbox() == [] and binh.inbox() == [] and lead5.inbox() == []
+    replies = await organiser.send("/broadcasts")
+    assert "#1</b> · đã huỷ (dự kiến gửi lúc Thứ Ba, 24/11/2026 08:00)" in texts(replies)
+    assert replies[-1].buttons == []
+
+    before = await audit_count(bot)
+    await organiser.press("Huỷ #1")  # the button on the list shown before cancelling
+    assert "Thông báo #1 đã được huỷ trước khi gửi, không cần làm gì thêm." in organiser.toasts()
+    assert await audit_count(bot) == before
+
+
+async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_nothing(bot: BotUnderTest) -> None:
+    organiser, lan, _binh, _lead5 = await setup_people(bot)
+    await schedule(organiser, "Nhắc nộp báo cáo")
+    await organiser.send("/broadcasts")
+    await organiser.press("Huỷ #1")
+
+    await bot.advance(days=1)
+    await drain(bot)
+    assert [r.text for r in lan.inbox()] == ["Nhắc nộp báo cáo"]
+    before = await audit_count(bot)
+
+    await organiser.press("Có, huỷ thông báo")
+
+    assert "Rất tiếc, đã quá muộn: thông báo #1 đã được gửi đi rồi." in organiser.toasts()
+    assert await status_of(bot, 1) is BroadcastStatus.DONE
+    assert await audit_count(bot) == before
+    replies = await organiser.send("/broadcasts")
+    assert "#1</b> · đã gửi Thứ Ba, 24/11/2026 09:00: tới được 4 / 4 người" in texts(replies)
+
+
+async def test_a_ward_lead_sees_only_the_broadcasts_they_sent(bot: BotUnderTest) -> None:
+    organiser, _lan, _binh, lead5 = await setup_people(bot)
+    lead6 = await bot.member(4005, "Lê Thị Hoa", Role.WARD_LEAD, ward="Phường 6")
+    await send_now(organiser, "Lịch tập huấn")
+    await send_now(lead6, "Họp phường 6", audience_button="Mọi người trong phường tôi")
+    await schedule(lead5, "Họp chi hội tối thứ Sáu", audience_button="Mọi người trong phường tôi")
+    await drain(bot)
+
+    replies = await lead5.send("/broadcasts")
+    listing = texts(replies)
+    assert "#3</b> · hẹn gửi lúc" in listing and "Gửi tới: Tất cả – Phường 5" in listing
+    assert "#1</b>" not in listing and "#2</b>" not in listing
+    assert replies[-1].buttons == ["✖ Huỷ #3"]
+
+    replies = await organiser.send("/broadcasts")
+    assert all(f"#{n}</b>" in texts(replies) for n in (1, 2, 3))
+    assert "Gửi tới: Tất cả – Phường 6" in texts(replies)
+
+
+async def test_a_forged_button_for_another_ward_leads_broadcast_is_refused(bot: BotUnderTest) -> None:
+    _organiser, lan, _binh, lead5 = await setup_people(bot)
+    lead6 = await bot.member(4005, "Lê Thị Hoa", Role.WARD_LEAD, ward="Phường 6")
+    await schedule(lead5, "Họp chi hội tối thứ Sáu", audience_button="Mọi người trong phường tôi")
+    await send_now(lead5, "Họp xong rồi", audience_button="Mọi người trong phường tôi")
+    await drain(bot)
+    before = await audit_count(bot)
+
+    for data in ("v1:bcl:x:1", "v1:bcl:y:1", "v1:bcl:r:2"):
+        replies = await forge_press(bot, lead6, data)
+        assert replies == [], data
+    assert lead6.toasts().count(NOT_YOURS) == 3
+    assert await status_of(bot, 1) is BroadcastStatus.SCHEDULED
+    assert await audit_count(bot) == before
+
+    await bot.advance(days=1)
+    assert "Họp chi hội tối thứ Sáu" in texts(lan.inbox())
+
+
+async def test_cadres_and_strangers_are_refused_politely(bot: BotUnderTest) -> None:
+    organiser, lan, _binh, _lead5 = await setup_people(bot)
+    await schedule(organiser, "Nhắc nộp báo cáo")
+    stranger = bot.person(4099, "Khách")
+    bot.emu.add_user(TOKEN, stranger.user)
+
+    for person in (lan, stranger):
+        replies = await person.send("/broadcasts")
+        assert REFUSAL in texts(replies) and replies[-1].buttons == []
+        await forge_press(bot, person, "v1:bcl:y:1")
+        assert REFUSAL in person.toasts()
+    assert await status_of(bot, 1) is BroadcastStatus.SCHEDULED
+
+
+async def test_organisers_and_ward_leads_have_a_list_button_in_their_menu(bot: BotUnderTest) -> None:
+    organiser, lan, _binh, lead5 = await setup_people(bot)
+    for person in (organiser, lan, lead5):
+        await person.send("/start")
+    assert "📋 Danh sách thông báo" in organiser.menu() and "📋 Danh sách thông báo" in lead5.menu()
+    assert "📋 Danh sách thông báo" not in lan.menu()
+    replies = await organiser.send("📋 Danh sách thông báo")
+    assert "Chưa có thông báo nào. Để gửi thông báo, bạn dùng lệnh /broadcast." in texts(replies)
