@@ -26,6 +26,7 @@ from bot.core.seminars import (
     check_delegation,
     check_new_start,
     check_rsvp,
+    check_times,
     may_nudge,
     plan_tasks,
 )
@@ -65,7 +66,12 @@ class SeminarDraft:
     audience: Audience
     agenda: str = ""
     attachment_blob_id: int | None = None
-    duration: timedelta = DEFAULT_DURATION
+    ends_at: datetime | None = None
+    """None: the usual length (DEFAULT_DURATION) after the start."""
+
+    @property
+    def end(self) -> datetime:
+        return self.ends_at if self.ends_at is not None else self.starts_at + DEFAULT_DURATION
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,12 @@ class SeminarService:
             return SeminarResult(RsvpOutcome.DENIED)
         assert actor is not None
         now = self._clock.now()
-        if not check_new_start(draft.starts_at, now) or not draft.topic or not draft.venue:
+        if not check_times(draft.starts_at, draft.end, now) or not draft.topic or not draft.venue:
             return SeminarResult(RsvpOutcome.INVALID)
         invitees = await self.audience_members(draft.audience)
         if not invitees:
             return SeminarResult(RsvpOutcome.NOT_FOUND)
-        seminar = Seminar(0, draft.topic, draft.host, draft.starts_at, draft.starts_at + draft.duration, draft.venue,
+        seminar = Seminar(0, draft.topic, draft.host, draft.starts_at, draft.end, draft.venue,
                           draft.agenda, SeminarStatus.SCHEDULED, actor.id, draft.audience,
                           await self.reminder_offsets(), draft.attachment_blob_id)
         seminar_id = await self._store.create(

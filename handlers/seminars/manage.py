@@ -18,7 +18,8 @@ from handlers.attendance import organiser
 from handlers.attendance.common import card
 from handlers.render import answer_stale, buttons, esc
 from handlers.seminars import texts
-from handlers.seminars.create import MOVE_CONFIRM, MOVE_WHEN, parse_when
+from handlers.seminars.create import MOVE_CONFIRM, MOVE_WHEN
+from handlers.when_step import typed_start
 
 MOVE = "seminar_move"
 MAX_LISTED = 10
@@ -129,7 +130,7 @@ async def move_when_received(update: Update, ctx: BotContext) -> int:
     t, move = ctx.t, ctx.user_data.get(MOVE)
     if move is None:
         return ConversationHandler.END
-    when = parse_when(ctx, update.effective_message.text or "")
+    when = typed_start(ctx, update.effective_message.text or "")
     if isinstance(when, str):
         await update.effective_message.reply_text(when)
         return MOVE_WHEN

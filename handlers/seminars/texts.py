@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core.seminars import Invitee, RsvpCounts, Seminar, count_rsvps
 from bot.i18n import Translator
@@ -13,9 +13,13 @@ CAPTION_LIMIT = 1024
 RATINGS = (1, 2, 3, 4, 5)
 
 
-def when_text(t: Translator, seminar: Seminar) -> str:
+def span(t: Translator, starts_at: datetime, ends_at: datetime) -> str:
     """'Thứ Sáu, 04/12/2026 08:00–10:00' in Việt Nam time."""
-    return t.gettext("{start}–{end}").format(start=t.datetime(seminar.starts_at), end=t.time(seminar.ends_at))
+    return t.gettext("{start}–{end}").format(start=t.datetime(starts_at), end=t.time(ends_at))
+
+
+def when_text(t: Translator, seminar: Seminar) -> str:
+    return span(t, seminar.starts_at, seminar.ends_at)
 
 
 def details(t: Translator, seminar: Seminar, *, agenda: bool = True) -> str:
