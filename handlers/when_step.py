@@ -48,7 +48,7 @@ REFUSALS = {
     ParseReason.PAST.value: N_("That moment is already in the past. Please give a date and time still to come."),
     ParseReason.NO_TIME.value: N_("Please add the start time too, for example: 15/12 8h."),
     ParseReason.NO_DATE.value: N_("Please give the day too, for example: 15/12 8h30, or: thứ Sáu 14h."),
-    WhenProblem.TOO_FAR.value: N_("That is more than two years away. Please check the year, or pick a day below."),
+    WhenProblem.TOO_FAR.value: N_("That is more than two years away. Please check the year."),
 }
 WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
 
