@@ -83,8 +83,12 @@ class Translator:
             day = day.astimezone(self.tz).date()
         return " ".join(word.capitalize() for word in format_date(day, "EEEE", locale=self.locale).split())
 
-    def number(self, value: int | float | Decimal) -> str:
-        return format_decimal(value, locale=self.locale)
+    def number(self, value: int | float | Decimal, *, decimals: int | None = None) -> str:
+        """1.234.567 (vi); with `decimals`, exactly that many places: 4,3."""
+        if decimals is None:
+            return format_decimal(value, locale=self.locale)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale, decimal_quantization=True)
 
     def percent(self, ratio: float) -> str:
         return format_percent(ratio, locale=self.locale)

@@ -204,6 +204,19 @@ class SqliteSeminars:
                                         (seminar_id,))
         return {r["member_id"]: r["rating"] for r in rows}
 
+    async def rating_counts(self, seminar_id: int) -> dict[int, int]:
+        """How many attendees gave each rating (1–5) to one seminar."""
+        rows = await self._db.fetch_all(
+            "SELECT rating, COUNT(*) AS n FROM seminar_feedback WHERE seminar_id = ? GROUP BY rating", (seminar_id,))
+        return {r["rating"]: r["n"] for r in rows}
+
+    async def ended(self, *, ended_after: datetime, now: datetime, limit: int) -> list[Seminar]:
+        """Scheduled seminars that ended after `ended_after` and by `now`, the latest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM seminars WHERE status = 'scheduled' AND ends_at > ? AND ends_at <= ? "
+            "ORDER BY ends_at DESC, id DESC LIMIT ?", (to_db_time(ended_after), to_db_time(now), limit))
+        return [_seminar(r) for r in rows]
+
     async def default_offsets(self) -> tuple[timedelta, ...] | None:
         raw = await self._db.fetch_value("SELECT value FROM seminar_settings WHERE key = ?", (OFFSETS_KEY,))
         return offsets_from_seconds(json.loads(raw)) if raw else None

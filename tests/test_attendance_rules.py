@@ -13,15 +13,14 @@ from bot.core.attendance.rules import (
     WindowState,
     demotions,
     is_late,
-    month_grid,
     new_code,
     place_for,
     plausible_code,
     promotions,
-    shift_month,
     window_state,
 )
 from bot.core.models import Member, MemberStatus, Role
+from bot.core.when import month_grid, shift_month
 from bot.core.permissions import Action, can
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

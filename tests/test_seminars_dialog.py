@@ -14,17 +14,28 @@ from bot.core.seminars import Rsvp
 from tests.harness import VN, BotUnderTest, Person, texts
 
 
-async def create_seminar(bot: BotUnderTest, organiser: Person, *, when: str = "27/11 8h",
-                         attachment: bytes | None = None) -> int:
-    """Walk the whole /seminar_new dialog; invite the ward leads of Phường 1 and 2, and Lan by name."""
+async def create_seminar(bot: BotUnderTest, organiser: Person, *, when: str = "27/11 8h", end: str | None = None,
+                         pick: tuple[str, ...] = (), attachment: bytes | None = None) -> int:
+    """Walk the whole /seminar_new dialog; invite the ward leads of Phường 1 and 2, and Lan by name.
+
+    The start is typed (`when`) or picked with the buttons labelled `pick`; without `end` the organiser
+    presses Skip at "what time does it end?" (the usual two hours)."""
     await organiser.send("/seminar_new")
     await organiser.send("Xây dựng xã hội học tập ở khu phố")
     await organiser.press("Phường 1")
     await organiser.press("Phường 2")
     await organiser.press("Xong")
-    replies = await organiser.send(when)
+    for label in pick:
+        replies = await organiser.press(label)
+    if not pick:
+        replies = await organiser.send(when)
     assert "Tôi hiểu là" in texts(replies)
-    await organiser.press("Đúng")
+    replies = await organiser.press("Đúng")
+    assert "Mấy giờ kết thúc?" in texts(replies)
+    if end is None:
+        await organiser.press("Bỏ qua")
+    else:
+        await organiser.send(end)
     await organiser.send("Hội trường UBND Phường 1, 123 Lý Thường Kiệt")
     await organiser.press("Lãnh đạo hội phường")
     await organiser.press("Phường 1")
@@ -44,6 +55,14 @@ async def create_seminar(bot: BotUnderTest, organiser: Person, *, when: str = "2
     assert "Đã tạo buổi tọa đàm. Giấy mời đang được gửi tới 3 người." in texts(replies)
     seminars = await bot.services.seminars.upcoming()
     return seminars[-1].id
+
+
+async def up_to_the_start_time(organiser: Person, topic: str = "Chủ đề thử") -> list:
+    """/seminar_new with a topic and Phường 1 as host: the replies asking when it starts."""
+    await organiser.send("/seminar_new")
+    await organiser.send(topic)
+    await organiser.press("Phường 1")
+    return await organiser.press("Xong")
 
 
 async def people(bot: BotUnderTest) -> tuple[Person, Person, Person, Person, Person]:
@@ -157,10 +176,7 @@ async def test_a_cadre_cannot_create_seminars_or_see_the_overview(bot: BotUnderT
 
 async def test_bad_dates_get_a_polite_answer_and_the_dialog_waits(bot: BotUnderTest) -> None:
     organiser, *_ = await people(bot)
-    await organiser.send("/seminar_new")
-    await organiser.send("Chủ đề thử")
-    await organiser.press("Phường 1")
-    await organiser.press("Xong")
+    await up_to_the_start_time(organiser)
     assert "Thời điểm này đã qua." in texts(await organiser.send("20/11/2026 8h"))
     assert "Tôi chưa hiểu ngày giờ này." in texts(await organiser.send("ngày nào đó"))
     assert "Tôi hiểu là: <b>Thứ Sáu, 27/11/2026 14:00</b>" in texts(await organiser.send("thứ Sáu 14h"))
@@ -269,3 +285,49 @@ async def test_an_old_draft_button_after_the_dialog_ended_is_refused(bot: BotUnd
     await organiser.send("/cancel")
     await organiser.press("Phường 1")
     assert "Nút này không còn hiệu lực." in " ".join(organiser.toasts())
+
+
+async def test_an_organiser_picks_the_seminars_day_and_time_with_buttons(bot: BotUnderTest) -> None:
+    organiser, minh, *_ = await people(bot)
+    replies = await up_to_the_start_time(organiser, "Đọc sách cùng con")
+    assert "Bắt đầu lúc nào?" in texts(replies)
+    assert "27" in replies[-1].buttons and "22" not in replies[-1].buttons
+    replies = await organiser.press("27")
+    assert "Thứ Sáu, 27/11/2026: mấy giờ?" in texts(replies)
+    replies = await organiser.press("14:00")
+    assert "Tôi hiểu là: <b>Thứ Sáu, 27/11/2026 14:00</b>. Có đúng không ạ?" in texts(replies)
+    assert replies[-1].buttons == ["✅ Đúng rồi", "✏️ Nhập lại"]
+    await organiser.send("/cancel")
+
+    seminar_id = await create_seminar(bot, organiser, pick=("27", "14:00"), end="16h30")
+    assert "Thứ Sáu, 27/11/2026 14:00–16:30" in texts(minh.inbox())
+    seminar = await bot.services.seminars.get(seminar_id)
+    assert seminar is not None
+    assert (seminar.starts_at, seminar.ends_at) == (datetime(2026, 11, 27, 14, 0, tzinfo=VN),
+                                                    datetime(2026, 11, 27, 16, 30, tzinfo=VN))
+
+
+async def test_a_picked_day_then_a_typed_time_and_stale_picker_buttons(bot: BotUnderTest) -> None:
+    organiser, *_ = await people(bot)
+    await up_to_the_start_time(organiser)
+    await organiser.press("»")
+    replies = await organiser.press("18")
+    assert "Thứ Sáu, 18/12/2026: mấy giờ?" in texts(replies)
+    replies = await organiser.send("19g")
+    assert "Tôi hiểu là: <b>Thứ Sáu, 18/12/2026 19:00</b>" in texts(replies)
+    await organiser.press("Đúng rồi")
+
+    await organiser.press("08:00")
+    assert "Nút này không còn hiệu lực." in organiser.toasts()[-1]
+    replies = await organiser.press("Bỏ qua")
+    assert "Tọa đàm tổ chức ở đâu?" in texts(replies)
+
+
+async def test_a_year_typed_wrongly_is_refused_politely(bot: BotUnderTest) -> None:
+    organiser, *_ = await people(bot)
+    await up_to_the_start_time(organiser)
+    assert "cách đây hơn hai năm" in texts(await organiser.send("27/11/2062 8h"))
+    assert "Xin vui lòng ghi thêm ngày" in texts(await organiser.send("8h30"))
+    assert "Tôi chưa hiểu ngày giờ này" in texts(await organiser.send("27/11 8h " * 40))
+    replies = await organiser.send("27/11/2026 8h")
+    assert "Tôi hiểu là: <b>Thứ Sáu, 27/11/2026 08:00</b>" in texts(replies)

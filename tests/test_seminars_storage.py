@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -156,3 +157,28 @@ async def test_an_invitee_must_be_a_real_member(world: World) -> None:
         async with world.db.transaction() as conn:
             await conn.execute("INSERT INTO seminar_invitees (seminar_id, member_id, invited_at) VALUES (?, 999, ?)",
                                (seminar.id, "2026-11-23T02:00:00+00:00"))
+
+
+async def test_organisers_see_the_ratings_counted_once_the_seminar_has_ended(world: World) -> None:
+    organiser, minh, hoa = (world.people[n] for n in ("Phạm Thu Hà", "Trần Văn Minh", "Lê Thị Hoa"))
+    result = await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))
+    assert result.seminar is not None
+    seminar_id = result.seminar.id
+    for person in (minh, hoa):
+        await world.seminars.answer(person, seminar_id, Rsvp.YES)
+    world.clock.set(STARTS + timedelta(hours=1))
+    await world.seminars.rate(minh, seminar_id, 5)
+    await world.seminars.rate(hoa, seminar_id, 4)
+    assert await world.seminars.feedback_summary(organiser, seminar_id) is None
+    assert await world.seminars.recently_ended(organiser) == []
+
+    world.clock.set(STARTS + timedelta(hours=3))
+    summary = await world.seminars.feedback_summary(organiser, seminar_id)
+    assert summary is not None and summary.count == 2 and summary.average == Decimal("4.5")
+    assert summary.distribution == {5: 1, 4: 1, 3: 0, 2: 0, 1: 0}
+    assert [s.id for s in await world.seminars.recently_ended(organiser)] == [seminar_id]
+    assert await world.seminars.feedback_summary(minh, seminar_id) is None
+    assert await world.seminars.recently_ended(minh) == []
+
+    world.clock.set(STARTS + timedelta(days=31))
+    assert await world.seminars.recently_ended(organiser) == []

@@ -10,6 +10,7 @@ from typing import Protocol
 from bot.core.models import Member, Recipient
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore
+from bot.core.seminar_feedback import SHOWN_AFTER_END, FeedbackSummary, feedback_shown, summarise_feedback
 from bot.core.seminars import (
     DEFAULT_DURATION,
     DEFAULT_OFFSETS,
@@ -26,6 +27,7 @@ from bot.core.seminars import (
     check_delegation,
     check_new_start,
     check_rsvp,
+    check_times,
     may_nudge,
     plan_tasks,
 )
@@ -50,6 +52,8 @@ class SeminarStore(Protocol):
     async def plan(self, tasks: Sequence[PlannedTask], *, now: datetime) -> None: ...
     async def save_feedback(self, seminar_id: int, member_id: int, rating: int, *, now: datetime) -> bool: ...
     async def feedback(self, seminar_id: int) -> dict[int, int]: ...
+    async def rating_counts(self, seminar_id: int) -> dict[int, int]: ...
+    async def ended(self, *, ended_after: datetime, now: datetime, limit: int) -> list[Seminar]: ...
     async def default_offsets(self) -> tuple[timedelta, ...] | None: ...
     async def set_default_offsets(self, offsets: tuple[timedelta, ...], *, actor_id: int, now: datetime) -> None: ...
 
@@ -65,7 +69,12 @@ class SeminarDraft:
     audience: Audience
     agenda: str = ""
     attachment_blob_id: int | None = None
-    duration: timedelta = DEFAULT_DURATION
+    ends_at: datetime | None = None
+    """None: the usual length (DEFAULT_DURATION) after the start."""
+
+    @property
+    def end(self) -> datetime:
+        return self.ends_at if self.ends_at is not None else self.starts_at + DEFAULT_DURATION
 
 
 @dataclass(frozen=True)
@@ -122,12 +131,12 @@ class SeminarService:
             return SeminarResult(RsvpOutcome.DENIED)
         assert actor is not None
         now = self._clock.now()
-        if not check_new_start(draft.starts_at, now) or not draft.topic or not draft.venue:
+        if not check_times(draft.starts_at, draft.end, now) or not draft.topic or not draft.venue:
             return SeminarResult(RsvpOutcome.INVALID)
         invitees = await self.audience_members(draft.audience)
         if not invitees:
             return SeminarResult(RsvpOutcome.NOT_FOUND)
-        seminar = Seminar(0, draft.topic, draft.host, draft.starts_at, draft.starts_at + draft.duration, draft.venue,
+        seminar = Seminar(0, draft.topic, draft.host, draft.starts_at, draft.end, draft.venue,
                           draft.agenda, SeminarStatus.SCHEDULED, actor.id, draft.audience,
                           await self.reminder_offsets(), draft.attachment_blob_id)
         seminar_id = await self._store.create(
@@ -276,6 +285,20 @@ class SeminarService:
 
     async def feedback(self, seminar_id: int) -> dict[int, int]:
         return await self._store.feedback(seminar_id)
+
+    async def recently_ended(self, actor: Member | None, *, limit: int = 5) -> list[Seminar]:
+        """Seminars that ended in the last month, the latest first (organisers only; others get nothing)."""
+        if not can(actor, Action.MANAGE_SEMINARS):
+            return []
+        now = self._clock.now()
+        return await self._store.ended(ended_after=now - SHOWN_AFTER_END, now=now, limit=limit)
+
+    async def feedback_summary(self, actor: Member | None, seminar_id: int) -> FeedbackSummary | None:
+        """The ratings of an ended seminar for those who manage seminars; None for anyone else, or before the end."""
+        seminar = await self._store.get(seminar_id)
+        if seminar is None or not can(actor, Action.MANAGE_SEMINARS) or not feedback_shown(seminar, self._clock.now()):
+            return None
+        return summarise_feedback(await self._store.rating_counts(seminar_id))
 
     async def replan_all(self) -> int:
         """At start: plan every open seminar's future tasks again (idempotent: keys move, done stays done)."""

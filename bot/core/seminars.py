@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.models import Role
+from bot.core.when import end_problem, start_problem
 
 DEFAULT_OFFSETS: tuple[timedelta, ...] = (timedelta(days=3), timedelta(days=1), timedelta(hours=2))
 DEFAULT_DURATION = timedelta(hours=2)
@@ -253,7 +254,12 @@ def check_delegation(seminar: Seminar | None, invitee: Invitee | None, replaceme
 
 def check_new_start(starts_at: datetime, now: datetime) -> bool:
     """A seminar must start in the future and within two years."""
-    return now < starts_at < now + timedelta(days=730)
+    return start_problem(starts_at, now) is None
+
+
+def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> bool:
+    """A new seminar's start and end: the start still to come, the end after it (same rules as trainings)."""
+    return check_new_start(starts_at, now) and end_problem(starts_at, ends_at) is None
 
 
 def may_nudge(seminar: Seminar, now: datetime) -> bool:

@@ -109,21 +109,6 @@ async def notify_promoted(app: Application, training: Training, member_ids: Iter
                  + card(t, training), markup=lambda t: answer_buttons(t, training))
 
 
-PARSE_ERROR_TEXTS = {
-    "past": N_("That moment is already in the past. Please give a date and time still to come."),
-    "no_time": N_("Please add the start time too, for example: 15/12 8h."),
-}
-
-
-def when_error(t: Translator, reason: str) -> str:
-    """Why a typed date and time was refused, with examples."""
-    message = PARSE_ERROR_TEXTS.get(reason)
-    if message:
-        return t.gettext(message)
-    return t.gettext("I could not read that date and time. Please type it like: 15/12 8h, 15/12/2026 08:00 or "
-                     "8g30 thứ Hai.")
-
-
 async def audience_recipients(app: Application, audience: Audience) -> list[int]:
     """Member ids of everyone an audience invites (active and reachable)."""
     store = app.bot_data["services"].member_store

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.ext import (
@@ -16,26 +16,18 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.core.attendance import Audience, Outcome, TrainingDraft
-from bot.core.attendance.rules import (
-    MAX_CAPACITY,
-    MAX_DESCRIPTION,
-    MAX_TITLE,
-    MAX_VENUE,
-    month_grid,
-    shift_month,
-)
+from bot.core.attendance.rules import DEFAULT_LENGTH, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
 from bot.core.models import Role
-from bot.core.parsing import ParseError, limit_text, parse_count, parse_datetime, parse_time
+from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
 from bot.i18n import Translator
 from handlers import callbacks
-from handlers.attendance.common import answer_buttons, audience_recipients, card, notify, when_error
+from handlers.attendance.common import answer_buttons, audience_recipients, card, notify
 from handlers.render import answer_stale, buttons, esc, grid, role_label
+from handlers.when_step import WhenStep
 
 TITLE, WHEN, WHEN_CONFIRM, END_TIME, VENUE, AUDIENCE, CAPACITY, DESCRIPTION, REVIEW = range(9)
 DRAFT = "training_draft"
-DEFAULT_DURATION = timedelta(hours=3)
-TIME_CHOICES = ("07:30", "08:00", "08:30", "13:30", "14:00", "19:00")
 P = "tn"
 
 
@@ -67,158 +59,17 @@ async def title_received(update: Update, ctx: BotContext) -> int:
             "Please type a title of at most {max} characters.").format(max=MAX_TITLE))
         return TITLE
     draft["title"] = title
-    today = ctx.services.clock.now().astimezone(t.tz).date()
-    await update.effective_message.reply_text(
-        t.gettext("When does it start? Type for example <i>15/12 8h</i>, <i>15/12/2026 08:00</i> or "
-                  "<i>8g30 thứ Hai</i>, or pick a day:"), reply_markup=calendar_markup(t, today, today))
-    return WHEN
-
-
-def calendar_markup(t: Translator, month: date, today: date):
-    """A month of day buttons, Monday first; days before today are blank."""
-    first = month.replace(day=1)
-    rows: list[list[tuple[str, str]]] = [[(label, callbacks.encode(P, "noop")) for label in (
-        t.gettext("Mo"), t.gettext("Tu"), t.gettext("We"), t.gettext("Th"), t.gettext("Fr"), t.gettext("Sa"),
-        t.gettext("Su"))]]
-    for week in month_grid(first.year, first.month):
-        row = []
-        for day in week:
-            if day and date(first.year, first.month, day) >= today:
-                row.append((str(day), callbacks.encode(P, "day", f"{first.year:04d}{first.month:02d}{day:02d}")))
-            else:
-                row.append((" ", callbacks.encode(P, "noop")))
-        rows.append(row)
-    nav = []
-    if first > today.replace(day=1):
-        nav.append(("«", callbacks.encode(P, "cal", shift_month(first, -1).strftime("%Y%m"))))
-    nav.append((t.gettext("{month}/{year}").format(month=first.month, year=first.year), callbacks.encode(P, "noop")))
-    nav.append(("»", callbacks.encode(P, "cal", shift_month(first, 1).strftime("%Y%m"))))
-    rows.append(nav)
-    return buttons(rows)
-
-
-async def when_typed(update: Update, ctx: BotContext) -> int:
-    t, draft = ctx.t, draft_of(ctx)
-    if draft is None:
-        return await lost(update, ctx)
-    text = update.effective_message.text or ""
-    now = ctx.services.clock.now()
-    if "day" in draft:
-        clock = parse_time(text)
-        if not isinstance(clock, ParseError):
-            when = datetime.combine(date.fromisoformat(draft["day"]), clock, tzinfo=t.tz)
-            return await confirm_when(update, ctx, when)
-    parsed = parse_datetime(text, now=now, tz=t.tz)
-    if isinstance(parsed, ParseError):
-        await update.effective_message.reply_text(when_error(t, parsed.reason.value))
-        return WHEN
-    return await confirm_when(update, ctx, parsed.when)
-
-
-async def picker_pressed(update: Update, ctx: BotContext) -> int:
-    """Calendar navigation, a day, or a time button."""
-    query, t, draft = update.callback_query, ctx.t, draft_of(ctx)
-    parts = callbacks.decode(query.data, P, 2) or callbacks.decode(query.data, P, 1)
-    if draft is None or not parts:
-        await answer_stale(update, t)
-        return WHEN
-    today = ctx.services.clock.now().astimezone(t.tz).date()
-    try:
-        if parts[0] == "cal" and len(parts) == 2:
-            month = datetime.strptime(parts[1], "%Y%m").date()
-            await query.answer()
-            await query.edit_message_reply_markup(calendar_markup(t, max(month, today.replace(day=1)), today))
-            return WHEN
-        if parts[0] == "day" and len(parts) == 2:
-            day = datetime.strptime(parts[1], "%Y%m%d").date()
-            if day < today:
-                raise ValueError("past day")
-            draft["day"] = day.isoformat()
-            await query.answer()
-            rows = grid([(c, callbacks.encode(P, "tm", c.replace(":", ""))) for c in TIME_CHOICES], 3)
-            await query.edit_message_text(t.gettext("{day}: at what time? Choose below or type it (for example "
-                                                    "8h or 13g30).").format(day=f"{t.weekday(day)}, {t.date(day)}"),
-                                          reply_markup=buttons(rows))
-            return WHEN
-        if parts[0] == "tm" and len(parts) == 2 and "day" in draft:
-            clock = datetime.strptime(parts[1], "%H%M").time()
-            await query.answer()
-            return await confirm_when(update, ctx, datetime.combine(date.fromisoformat(draft["day"]), clock,
-                                                                    tzinfo=t.tz))
-    except ValueError:
-        pass
-    await query.answer()
-    return WHEN
-
-
-async def confirm_when(update: Update, ctx: BotContext, when: datetime) -> int:
-    """Read the time back before anything is saved."""
-    t, draft = ctx.t, draft_of(ctx)
-    assert draft is not None
-    if when <= ctx.services.clock.now():
-        await update.effective_message.reply_text(when_error(t, "past"))
-        return WHEN
-    draft["starts_at"] = when.isoformat()
-    await update.effective_message.reply_text(
-        t.gettext("I understood: <b>{when}</b>. Is that right?").format(when=t.datetime(when)),
-        reply_markup=buttons([[(t.gettext("✅ Yes, that is right"), callbacks.encode(P, "ok")),
-                               (t.gettext("✏️ Type it again"), callbacks.encode(P, "re"))]]))
-    return WHEN_CONFIRM
-
-
-async def when_confirmed(update: Update, ctx: BotContext) -> int:
-    query, t, draft = update.callback_query, ctx.t, draft_of(ctx)
-    parts = callbacks.decode(query.data, P, 1)
-    if draft is None or "starts_at" not in draft or not parts:
-        await answer_stale(update, t)
-        return WHEN_CONFIRM
-    await query.answer()
-    starts = datetime.fromisoformat(draft["starts_at"])
-    if parts[0] == "re":
-        draft.pop("starts_at", None)
-        draft.pop("day", None)
-        today = ctx.services.clock.now().astimezone(t.tz).date()
-        await query.edit_message_text(t.gettext("Please type the date and time again, or pick a day:"),
-                                      reply_markup=calendar_markup(t, today, today))
-        return WHEN
-    await query.edit_message_text(t.gettext("Start: <b>{when}</b>").format(when=t.datetime(starts)))
-    await update.effective_message.reply_text(
-        t.gettext("Until what time? Type for example 11h30, or press Skip (3 hours)."),
-        reply_markup=buttons([[(t.gettext("Skip"), callbacks.encode(P, "skip"))]]))
-    return END_TIME
-
-
-async def end_typed(update: Update, ctx: BotContext) -> int:
-    t, draft = ctx.t, draft_of(ctx)
-    if draft is None or "starts_at" not in draft:
-        return await lost(update, ctx)
-    clock = parse_time(update.effective_message.text or "")
-    starts = datetime.fromisoformat(draft["starts_at"])
-    ends = datetime.combine(starts.date(), clock, tzinfo=starts.tzinfo) if not isinstance(clock, ParseError) \
-        else None
-    if ends is None or ends <= starts:
-        await update.effective_message.reply_text(t.gettext(
-            "Please type an end time after the start ({start}), for example 11h30, or press Skip.").format(
-            start=t.time(starts)))
-        return END_TIME
-    draft["ends_at"] = ends.isoformat()
-    return await ask_venue(update, ctx)
-
-
-async def end_skipped(update: Update, ctx: BotContext) -> int:
-    draft = draft_of(ctx)
-    if draft is None or "starts_at" not in draft or not is_skip(update):
-        await answer_stale(update, ctx.t)
-        return END_TIME
-    await update.callback_query.answer()
-    draft["ends_at"] = (datetime.fromisoformat(draft["starts_at"]) + DEFAULT_DURATION).isoformat()
-    return await ask_venue(update, ctx)
+    return await WHEN_STEP.ask(update, ctx)
 
 
 async def ask_venue(update: Update, ctx: BotContext) -> int:
     await update.effective_message.reply_text(ctx.t.gettext(
         "Where? Type the venue (for example: Hội trường UBND Phường 1)."))
     return VENUE
+
+
+WHEN_STEP = WhenStep(prefix=P, draft_key=DRAFT, asking=WHEN, confirming=WHEN_CONFIRM, ending=END_TIME,
+                     usual_length=DEFAULT_LENGTH, then=ask_venue)
 
 
 async def venue_received(update: Update, ctx: BotContext) -> int:
@@ -494,9 +345,7 @@ def conversation(app: Application) -> ConversationHandler:
         entry_points=[CommandHandler("training_new", start)],
         states={
             TITLE: [MessageHandler(text, title_received)],
-            WHEN: [MessageHandler(text, when_typed), CallbackQueryHandler(picker_pressed, pattern=picker)],
-            WHEN_CONFIRM: [CallbackQueryHandler(when_confirmed, pattern=picker), MessageHandler(text, use_buttons)],
-            END_TIME: [MessageHandler(text, end_typed), CallbackQueryHandler(end_skipped, pattern=picker)],
+            **WHEN_STEP.states(),
             VENUE: [MessageHandler(text, venue_received)],
             AUDIENCE: [CallbackQueryHandler(audience_pressed, pattern=picker), MessageHandler(text, use_buttons)],
             CAPACITY: [MessageHandler(text, capacity_typed), CallbackQueryHandler(capacity_skipped, pattern=picker)],

@@ -19,25 +19,18 @@ from bot.core.attendance import CheckInResult, Outcome, Training, WindowState, s
 from bot.core.attendance.rules import MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
 from bot.core.attendance.service import MAX_LATE_THRESHOLD_MINUTES
 from bot.core.models import Member
-from bot.core.parsing import ParseError, limit_text, parse_count, parse_datetime
+from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
 from bot.core.text import fold
 from bot.i18n import Translator
 from bot.qr import deep_link
 from handlers import callbacks
-from handlers.attendance.common import (
-    card,
-    notify,
-    notify_demoted,
-    notify_promoted,
-    outcome_text,
-    when_error,
-    when_text,
-)
+from handlers.attendance.common import card, notify, notify_demoted, notify_promoted, outcome_text, when_text
 from handlers.attendance.export import attendance_workbook
 from handlers.attendance.qr_card import checkin_poster
 from handlers.registry import N_
 from handlers.render import answer_stale, buttons, esc, grid, split_message
+from handlers.when_step import typed_start
 
 P = "tm"
 AWAIT_VALUE, CONFIRM_WHEN = range(2)
@@ -333,14 +326,14 @@ async def value_received(update: Update, ctx: BotContext) -> int:
         return await search(update, ctx, edit, text)
     field = edit["field"]
     if field == "when":
-        parsed = parse_datetime(text, now=ctx.services.clock.now(), tz=t.tz)
-        if isinstance(parsed, ParseError):
-            await update.effective_message.reply_text(when_error(t, parsed.reason.value))
+        when = typed_start(ctx, text)
+        if isinstance(when, str):
+            await update.effective_message.reply_text(when)
             return AWAIT_VALUE
-        edit["when"] = parsed.when.isoformat()
+        edit["when"] = when.isoformat()
         await update.effective_message.reply_text(
             t.gettext("Move the session to <b>{when}</b>? Everyone registered will be told.").format(
-                when=t.datetime(parsed.when)),
+                when=t.datetime(when)),
             reply_markup=buttons([[(t.gettext("✅ Yes, move it"), callbacks.encode(P, "ok", edit["id"], "-")),
                                    (t.gettext("✏️ Type it again"), callbacks.encode(P, "re", edit["id"], "-"))]]))
         return CONFIRM_WHEN

@@ -9,18 +9,27 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.core.models import Role
-from bot.core.parsing import ParseError, ParseReason, limit_text, parse_datetime
+from bot.core.parsing import ParseError, limit_text
 from bot.core.permissions import Action, can
 from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import MAX_AGENDA, MAX_ATTACHMENT_BYTES, MAX_TOPIC, MAX_VENUE, Audience, RsvpOutcome
+from bot.core.seminars import (
+    DEFAULT_DURATION,
+    MAX_AGENDA,
+    MAX_ATTACHMENT_BYTES,
+    MAX_TOPIC,
+    MAX_VENUE,
+    Audience,
+    RsvpOutcome,
+)
 from bot.core.text import fold
 from bot.scheduler import run_due_tasks
 from handlers import callbacks
 from handlers.render import answer_stale, buttons, esc, grid, role_label
 from handlers.seminars import texts
+from handlers.when_step import WhenStep
 
 (TOPIC, HOST, WHEN, WHEN_CONFIRM, VENUE, AUDIENCE, AUDIENCE_NAME, AGENDA, ATTACHMENT, CONFIRM,
- MOVE_WHEN, MOVE_CONFIRM, REPLACEMENT_NAME) = range(13)
+ MOVE_WHEN, MOVE_CONFIRM, REPLACEMENT_NAME, END_TIME) = range(14)
 DRAFT = "seminar_draft"
 MAX_SEARCH_RESULTS = 8
 AUDIENCE_ROLES = (Role.WARD_LEAD, Role.CADRE, Role.ORGANISER)
@@ -32,25 +41,6 @@ def draft(ctx: BotContext) -> dict | None:
 
 def audience_of(data: dict) -> Audience:
     return Audience.from_json(data.get("audience", {}))
-
-
-def when_error(ctx: BotContext, error: ParseError) -> str:
-    t = ctx.t
-    if error.reason is ParseReason.PAST:
-        return t.gettext("That time has already passed. Please type a date and time in the future.")
-    if error.reason is ParseReason.NO_TIME:
-        return t.gettext("Please add the time too, for example: 15/12 8h30.")
-    return t.gettext("I could not read that date and time. Please type it like: 15/12 8h30, or: thứ Sáu 14h.")
-
-
-def parse_when(ctx: BotContext, text: str) -> datetime | str:
-    """A start time from typed text, or the polite message explaining why not."""
-    parsed = parse_datetime(text, now=ctx.services.clock.now(), tz=ctx.services.settings.timezone)
-    if isinstance(parsed, ParseError):
-        return when_error(ctx, parsed)
-    if not parsed.date_given:
-        return ctx.t.gettext("Please give the day too, for example: 15/12 8h30, or: thứ Sáu 14h.")
-    return parsed.when
 
 
 async def start(update: Update, ctx: BotContext) -> int:
@@ -112,40 +102,16 @@ async def host_pressed(update: Update, ctx: BotContext) -> int:
     data["host"] = ", ".join(names[i] for i in data["host_ward_ids"] if i in names)
     await query.answer()
     await query.edit_message_text(t.gettext("Host: {host}").format(host=esc(data["host"])))
-    await update.effective_message.reply_text(t.gettext(
-        "When does it start? Type the date and time, for example: 15/12 8h30, or: thứ Sáu 14h."))
-    return WHEN
+    return await WHEN_STEP.ask(update, ctx)
 
 
-async def when_received(update: Update, ctx: BotContext) -> int:
-    t, data = ctx.t, draft(ctx)
-    if data is None:
-        return ConversationHandler.END
-    when = parse_when(ctx, update.effective_message.text or "")
-    if isinstance(when, str):
-        await update.effective_message.reply_text(when)
-        return WHEN
-    data["starts_at"] = when.isoformat()
-    await update.effective_message.reply_text(
-        t.gettext("I understood: <b>{when}</b>. Is that right?").format(when=t.datetime(when)),
-        reply_markup=buttons([[(t.gettext("✅ Yes"), callbacks.encode("semn", "wy", 0)),
-                               (t.gettext("✏️ Type again"), callbacks.encode("semn", "wn", 0))]]))
-    return WHEN_CONFIRM
-
-
-async def when_confirmed(update: Update, ctx: BotContext) -> int:
-    query, t, data = update.callback_query, ctx.t, draft(ctx)
-    parts = callbacks.decode(query.data, "semn", 2)
-    if data is None or parts is None or parts[0] not in ("wy", "wn") or "starts_at" not in data:
-        await answer_stale(update, t)
-        return WHEN_CONFIRM
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if parts[0] == "wn":
-        await update.effective_message.reply_text(t.gettext("Please type the date and time again."))
-        return WHEN
-    await update.effective_message.reply_text(t.gettext("Where will it take place? Type the venue."))
+async def ask_venue(update: Update, ctx: BotContext) -> int:
+    await update.effective_message.reply_text(ctx.t.gettext("Where will it take place? Type the venue."))
     return VENUE
+
+
+WHEN_STEP = WhenStep(prefix="semn", draft_key=DRAFT, asking=WHEN, confirming=WHEN_CONFIRM, ending=END_TIME,
+                     usual_length=DEFAULT_DURATION, then=ask_venue)
 
 
 async def venue_received(update: Update, ctx: BotContext) -> int:
@@ -340,7 +306,8 @@ async def attachment_expected(update: Update, ctx: BotContext) -> int:
 
 def draft_of(data: dict) -> SeminarDraft:
     return SeminarDraft(topic=data["topic"], host=data["host"], starts_at=datetime.fromisoformat(data["starts_at"]),
-                        venue=data["venue"], audience=audience_of(data), agenda=data.get("agenda", ""),
+                        ends_at=datetime.fromisoformat(data["ends_at"]), venue=data["venue"],
+                        audience=audience_of(data), agenda=data.get("agenda", ""),
                         attachment_blob_id=data.get("blob_id"))
 
 
@@ -352,7 +319,7 @@ async def ask_confirm(update: Update, ctx: BotContext) -> int:
     lines = [t.gettext("<b>Please check the seminar:</b>"),
              t.gettext("<b>{topic}</b>").format(topic=esc(seminar_draft.topic)),
              t.gettext("Host: {host}").format(host=esc(seminar_draft.host)),
-             t.gettext("Time: {when}").format(when=t.datetime(seminar_draft.starts_at)),
+             t.gettext("Time: {when}").format(when=texts.span(t, seminar_draft.starts_at, seminar_draft.ends_at)),
              t.gettext("Venue: {venue}").format(venue=esc(seminar_draft.venue))]
     if seminar_draft.agenda:
         lines.append(t.gettext("Agenda:\n{agenda}").format(agenda=esc(seminar_draft.agenda)))
@@ -381,7 +348,7 @@ async def confirm_pressed(update: Update, ctx: BotContext) -> int:
         await query.edit_message_reply_markup(None)
         await update.effective_message.reply_text(t.gettext(
             "The start time has passed in the meantime. Please type a new date and time."))
-        return WHEN
+        return await WHEN_STEP.ask(update, ctx)
     ctx.user_data.pop(DRAFT, None)
     if result.outcome is not RsvpOutcome.OK or result.seminar is None:
         messages = {RsvpOutcome.DENIED: t.gettext("Only the organisers can create seminars."),

@@ -26,12 +26,11 @@ from bot.core.seminars import (
     reminder_decision,
     summary_due,
 )
-from bot.scheduler import register_task_kind
+from bot.scheduler import Task, register_task_kind
 from bot.services import Services
 from handlers.registry import add_startup_hook
 from handlers.seminars import texts
 from storage.outbox import OutgoingMessage
-from bot.scheduler import Task
 
 ICS_FILENAME = "toa-dam.ics"
 

@@ -18,7 +18,8 @@ from handlers.attendance import organiser
 from handlers.attendance.common import card
 from handlers.render import answer_stale, buttons, esc
 from handlers.seminars import texts
-from handlers.seminars.create import MOVE_CONFIRM, MOVE_WHEN, parse_when
+from handlers.seminars.create import MOVE_CONFIRM, MOVE_WHEN
+from handlers.when_step import typed_start
 
 MOVE = "seminar_move"
 MAX_LISTED = 10
@@ -37,7 +38,8 @@ def outcome_text(ctx: BotContext, outcome: RsvpOutcome) -> str:
 
 
 async def overview(update: Update, ctx: BotContext) -> None:
-    """/seminars: each upcoming seminar with its answers by ward, and buttons to manage it."""
+    """/seminars: each upcoming seminar with its answers by ward and buttons to manage it, then the seminars
+    that ended in the last month with their feedback."""
     t = ctx.t
     if not can(ctx.member, Action.MANAGE_SEMINARS):
         await update.effective_message.reply_text(t.gettext(
@@ -47,7 +49,6 @@ async def overview(update: Update, ctx: BotContext) -> None:
     if not seminars:
         await update.effective_message.reply_text(t.gettext(
             "No seminar is coming up. Create one with /seminar_new."))
-        return
     ward_names = {w.id: w.name for w in await ctx.services.org.wards(include_inactive=True)}
     for seminar in seminars[:MAX_LISTED]:
         invitees = await ctx.services.seminars.invitees(seminar.id)
@@ -56,6 +57,22 @@ async def overview(update: Update, ctx: BotContext) -> None:
         for index, part in enumerate(parts):
             markup = texts.manage_markup(t, seminar, waiting) if index == len(parts) - 1 else None
             await update.effective_message.reply_text(part, reply_markup=markup)
+    await ended_overview(update, ctx)
+
+
+async def ended_overview(update: Update, ctx: BotContext) -> None:
+    """The seminars that ended recently, each with its answers and its feedback (organisers only)."""
+    t, shown = ctx.t, []
+    for seminar in await ctx.services.seminars.recently_ended(ctx.member):
+        summary = await ctx.services.seminars.feedback_summary(ctx.member, seminar.id)
+        if summary is not None:
+            shown.append((seminar, summary))
+    if shown:
+        await update.effective_message.reply_text(t.gettext("<b>Seminars that ended recently</b>"))
+    for seminar, summary in shown:
+        invitees = await ctx.services.seminars.invitees(seminar.id)
+        for part in texts.split_for_markup(texts.ended_overview(t, seminar, invitees, summary)):
+            await update.effective_message.reply_text(part)
 
 
 def _seminar_id(update: Update, action: str) -> int | None:
@@ -129,7 +146,7 @@ async def move_when_received(update: Update, ctx: BotContext) -> int:
     t, move = ctx.t, ctx.user_data.get(MOVE)
     if move is None:
         return ConversationHandler.END
-    when = parse_when(ctx, update.effective_message.text or "")
+    when = typed_start(ctx, update.effective_message.text or "")
     if isinstance(when, str):
         await update.effective_message.reply_text(when)
         return MOVE_WHEN

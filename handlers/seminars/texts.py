@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from bot.core.seminar_feedback import FeedbackSummary
 from bot.core.seminars import Invitee, RsvpCounts, Seminar, count_rsvps
 from bot.i18n import Translator
 from handlers import callbacks
@@ -13,9 +14,13 @@ CAPTION_LIMIT = 1024
 RATINGS = (1, 2, 3, 4, 5)
 
 
-def when_text(t: Translator, seminar: Seminar) -> str:
+def span(t: Translator, starts_at: datetime, ends_at: datetime) -> str:
     """'Thứ Sáu, 04/12/2026 08:00–10:00' in Việt Nam time."""
-    return t.gettext("{start}–{end}").format(start=t.datetime(seminar.starts_at), end=t.time(seminar.ends_at))
+    return t.gettext("{start}–{end}").format(start=t.datetime(starts_at), end=t.time(ends_at))
+
+
+def when_text(t: Translator, seminar: Seminar) -> str:
+    return span(t, seminar.starts_at, seminar.ends_at)
 
 
 def details(t: Translator, seminar: Seminar, *, agenda: bool = True) -> str:
@@ -125,6 +130,24 @@ def overview(t: Translator, seminar: Seminar, invitees: list[Invitee], ward_name
             lines.append(label)
             lines.extend(names_by_ward(t, group, ward_names))
     return "\n".join(lines)
+
+
+def feedback_lines(t: Translator, summary: FeedbackSummary) -> list[str]:
+    """'⭐ Đánh giá: 4 lượt, trung bình 4,3/5' and the distribution 5⭐ … 1⭐."""
+    if not summary.count or summary.average is None:
+        return [t.gettext("⭐ No ratings yet.")]
+    head = t.ngettext("⭐ Feedback: {count} rating, average {average}/5",
+                      "⭐ Feedback: {count} ratings, average {average}/5", summary.count).format(
+        count=t.number(summary.count), average=t.number(summary.average, decimals=1))
+    spread = " · ".join(t.gettext("{rating}⭐: {count}").format(rating=rating, count=t.number(n))
+                        for rating, n in summary.distribution.items())
+    return [head, spread]
+
+
+def ended_overview(t: Translator, seminar: Seminar, invitees: list[Invitee], summary: FeedbackSummary) -> str:
+    """An ended seminar in /seminars: details, the answers it had, then its feedback."""
+    return "\n".join([details(t, seminar, agenda=False), "", counts_line(t, count_rsvps(invitees)),
+                      *feedback_lines(t, summary)])
 
 
 def manage_markup(t: Translator, seminar: Seminar, waiting: int) -> dict:

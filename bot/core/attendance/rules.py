@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.attendance.models import RegistrationStatus, RosterRow, Training
@@ -17,7 +16,8 @@ MAX_TITLE = 120
 MAX_VENUE = 160
 MAX_DESCRIPTION = 1000
 MAX_CAPACITY = 5000
-MAX_DURATION_HOURS = 14
+DEFAULT_LENGTH = timedelta(hours=3)
+"""A training's end when the organiser skips the question."""
 
 
 class WindowState(StrEnum):
@@ -72,17 +72,6 @@ def new_code() -> str:
 def plausible_code(code: str) -> bool:
     """Worth a database lookup: the right length and alphabet (after normalise_code)."""
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
-
-
-def month_grid(year: int, month: int) -> list[list[int]]:
-    """Weeks of a month, Monday first; 0 marks days outside the month."""
-    return calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
-
-
-def shift_month(day: date, months: int) -> date:
-    """The first day of the month `months` away from `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -18,7 +18,6 @@ from bot.core.attendance.models import (
 )
 from bot.core.attendance.rules import (
     MAX_CAPACITY,
-    MAX_DURATION_HOURS,
     WindowState,
     is_late,
     new_code,
@@ -29,6 +28,7 @@ from bot.core.models import Member
 from bot.core.parsing import normalise_code
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock
+from bot.core.when import end_problem, start_problem
 
 MAX_LATE_THRESHOLD_MINUTES = 240
 EDITABLE_FIELDS = frozenset({"title", "venue", "description", "capacity", "starts_at", "late_after_minutes"})
@@ -131,8 +131,7 @@ class TrainingView:
 
 def check_draft(draft: TrainingDraft, now: datetime) -> bool:
     """A session that can be saved: in the future, a sane length, a sane capacity, someone invited."""
-    return (draft.starts_at > now and draft.starts_at < draft.ends_at
-            and draft.ends_at - draft.starts_at <= timedelta(hours=MAX_DURATION_HOURS)
+    return (start_problem(draft.starts_at, now) is None and end_problem(draft.starts_at, draft.ends_at) is None
             and (draft.capacity is None or 1 <= draft.capacity <= MAX_CAPACITY)
             and not draft.audience.empty and bool(draft.title.strip()) and bool(draft.venue.strip()))
 
