@@ -35,9 +35,7 @@ from handlers.summary.chart import render_chart
 from handlers.summary.text import render_summary
 from handlers.summary.workbook import render_workbook
 from storage.db import Database
-from storage.migrate import apply_migrations, available_migrations
 from storage.summary import SqliteSummary
-from tests.summary_schema import agreed_statements
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=VN)
@@ -58,19 +56,8 @@ def db_time(when: datetime) -> str:
 
 
 async def create_schema(path: Path) -> None:
-    """Migrations when they are all there; otherwise 0001, the agreed tables directly, then the summary's own."""
-    try:
-        available_migrations()
-        db = await Database.open(path)
-    except RuntimeError:
-        db = await Database.open(path, migrate=False)
-        await apply_migrations(db, target=1)
-        own = (ROOT / "storage" / "migrations" / "0007_summary.sql").read_text(encoding="utf-8")
-        statements = agreed_statements() + [s for s in own.split(";") if s.strip() and "CREATE" in s]
-        async with db.transaction() as conn:
-            for statement in statements:
-                lines = [line for line in statement.splitlines() if not line.strip().startswith("--")]
-                await conn.execute("\n".join(lines))
+    """The bot's schema: every migration, as at start."""
+    db = await Database.open(path)
     await db.close()
 
 
@@ -224,7 +211,6 @@ async def main() -> int:
         rows = populate(path, scale)
         db = await Database.open(path, migrate=False)
         store = SqliteSummary(db)
-        await store.tables()  # adds the summary's indexes, as the bot does at start
         async with db.connection() as conn:
             await conn.execute("ANALYZE")
         service = SummaryService(store, FixedClock(), VN,

@@ -1,6 +1,5 @@
-"""The weekly summary's facts: SQL aggregation over whichever feature tables exist, subscriptions, deliveries.
+"""The weekly summary's facts: SQL aggregation over the features' tables, subscriptions, deliveries.
 
-Each section checks (once) that its tables exist, so the summary works with whatever features are installed.
 Counts are grouped by the member's ward in SQL; only small, already-aggregated rows reach Python.
 """
 
@@ -28,34 +27,23 @@ from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
 from storage.db import Database, from_db_time, to_db_time
 from storage.outbox import OutgoingMessage, enqueue_in
 
-UNANSWERED_OUTCOMES = ("none", "unconfirmed")
-LOW_CONFIDENCE_OUTCOMES = ("suggest",)
+UNANSWERED_KINDS = ("none", "unconfirmed")
+LOW_CONFIDENCE_KINDS = ("suggest",)
 BATCH_PREFIX = "summary:"
+# Trainings of their own: a seminar's check-in session is a training row linked to it (seminar_id).
+_TRAININGS = ("SELECT id FROM trainings WHERE starts_at >= ? AND starts_at < ? AND status != 'cancelled' "
+              "AND seminar_id IS NULL")
+
+
 def _in(values: Iterable[object]) -> str:
     return ", ".join("?" * len(list(values)))
 
 
 class SqliteSummary:
-    """Reads the agreed tables of the other features; writes only its own two tables."""
+    """Reads the other features' tables; writes only its own two tables."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._tables: frozenset[str] | None = None
-        self._columns: dict[str, frozenset[str]] = {}
-
-    async def tables(self) -> frozenset[str]:
-        """Names of the tables present (read once: migrations run before the bot starts)."""
-        if self._tables is None:
-            rows = await self._db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
-            self._tables = frozenset(r["name"] for r in rows)
-        return self._tables
-
-    async def columns(self, table: str) -> frozenset[str]:
-        """Column names of a table (read once per table)."""
-        if table not in self._columns:
-            rows = await self._db.fetch_all("SELECT name FROM pragma_table_info(?)", (table,))
-            self._columns[table] = frozenset(r["name"] for r in rows)
-        return self._columns[table]
 
     async def wards(self) -> list[WardInfo]:
         rows = await self._db.fetch_all("SELECT id, name, active FROM wards ORDER BY id")
@@ -67,103 +55,82 @@ class SqliteSummary:
 
     async def inputs(self, week: Week, *, as_of: datetime, period: PeriodInfo) -> SummaryInputs:
         """Every section's facts for `week`, as they stood at `as_of`."""
-        tables = await self.tables()
-        trainings, training_counts = await self._trainings(tables, week, as_of)
-        seminars, seminar_counts = await self._seminars(tables, as_of)
-        broadcasts, broadcast_counts = await self._broadcasts(tables, week, as_of)
-        faq, queue = await self._faq(tables, week, as_of)
+        trainings, training_counts = await self._trainings(week, as_of)
+        seminars, seminar_counts = await self._seminars(as_of)
+        broadcasts, broadcast_counts = await self._broadcasts(week, as_of)
+        faq, queue = await self._faq(week, as_of)
         return SummaryInputs(
             week=week, as_of=as_of, period=period,
             wards=tuple(await self.wards()), chapters=tuple(await self.chapters()),
-            reports=await self._reports(tables, week, as_of, period),
+            reports=await self._reports(week, as_of, period),
             trainings=trainings, training_counts=training_counts,
             seminars=seminars, seminar_counts=seminar_counts,
             broadcasts=broadcasts, broadcast_counts=broadcast_counts,
             faq=faq, faq_queue=queue,
         )
 
-    async def _reports(self, tables: frozenset[str], week: Week, as_of: datetime,
-                       period: PeriodInfo) -> tuple[ReportFact, ...] | None:
+    async def _reports(self, week: Week, as_of: datetime, period: PeriodInfo) -> tuple[ReportFact, ...]:
         """This period's reports and excuses, plus any report first filed in this or the previous week."""
-        if "chapter_reports" not in tables:
-            return None
         end = to_db_time(as_of)
-        columns = "SELECT chapter_id, period_key, COALESCE(new_members, 0) AS new_members, filed_at FROM chapter_reports"
+        columns = "SELECT chapter_id, period_key, new_members, filed_at FROM chapter_reports"
         rows = await self._db.fetch_all(
             f"{columns} WHERE period_key = ? AND filed_at < ? "
             f"UNION ALL {columns} WHERE filed_at >= ? AND filed_at < ? AND period_key != ?",
             (period.key, end, to_db_time(week.previous().start), end, period.key))
         facts = [ReportFact(r["chapter_id"], r["period_key"], int(r["new_members"]), from_db_time(r["filed_at"]))
                  for r in rows]
-        if "report_excuses" in tables:
-            excuses = await self._db.fetch_all(
-                "SELECT chapter_id FROM report_excuses WHERE period_key = ? AND (created_at IS NULL OR created_at < ?)",
-                (period.key, end))
-            facts.extend(ReportFact(r["chapter_id"], period.key, excused=True) for r in excuses)
+        excuses = await self._db.fetch_all(
+            "SELECT chapter_id FROM report_excuses WHERE period_key = ? AND created_at < ?", (period.key, end))
+        facts.extend(ReportFact(r["chapter_id"], period.key, excused=True) for r in excuses)
         return tuple(facts)
 
-    async def _trainings(self, tables: frozenset[str], week: Week,
-                         as_of: datetime) -> tuple[tuple[Event, ...] | None, tuple[TrainingCounts, ...]]:
-        if "trainings" not in tables:
-            return None, ()
+    async def _trainings(self, week: Week, as_of: datetime) -> tuple[tuple[Event, ...], tuple[TrainingCounts, ...]]:
         window = (to_db_time(week.start), to_db_time(as_of + TRAINING_HORIZON))
         rows = await self._db.fetch_all(
-            "SELECT id, title, starts_at, COALESCE(venue, '') AS venue FROM trainings "
-            "WHERE starts_at >= ? AND starts_at < ? AND COALESCE(status, 'scheduled') != 'cancelled' "
-            "AND seminar_id IS NULL", window)
+            "SELECT id, title, starts_at, venue FROM trainings "
+            "WHERE starts_at >= ? AND starts_at < ? AND status != 'cancelled' AND seminar_id IS NULL", window)
         events = tuple(Event(r["id"], r["title"], from_db_time(r["starts_at"]), r["venue"]) for r in rows)
         totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
-        selected = ("SELECT id FROM trainings WHERE starts_at >= ? AND starts_at < ? "
-                    "AND COALESCE(status, 'scheduled') != 'cancelled' AND seminar_id IS NULL")
-        if "training_registrations" in tables:
-            for r in await self._db.fetch_all(
-                    "SELECT r.training_id, m.ward_id, COUNT(*) AS n FROM training_registrations r "
-                    "LEFT JOIN members m ON m.id = r.member_id "
-                    f"WHERE r.status = 'registered' AND r.training_id IN ({selected}) GROUP BY 1, 2", window):
-                totals[(r["training_id"], r["ward_id"])][0] += r["n"]
-        if "training_attendance" in tables:
-            for r in await self._db.fetch_all(
-                    "SELECT a.training_id, m.ward_id, COUNT(*) AS n FROM training_attendance a "
-                    "LEFT JOIN members m ON m.id = a.member_id "
-                    f"WHERE a.checked_in_at IS NOT NULL AND a.training_id IN ({selected}) GROUP BY 1, 2", window):
-                totals[(r["training_id"], r["ward_id"])][1] += r["n"]
+        for r in await self._db.fetch_all(
+                "SELECT r.training_id, m.ward_id, COUNT(*) AS n FROM training_registrations r "
+                "LEFT JOIN members m ON m.id = r.member_id "
+                f"WHERE r.status = 'registered' AND r.training_id IN ({_TRAININGS}) GROUP BY 1, 2", window):
+            totals[(r["training_id"], r["ward_id"])][0] += r["n"]
+        for r in await self._db.fetch_all(
+                "SELECT a.training_id, m.ward_id, COUNT(*) AS n FROM training_attendance a "
+                "LEFT JOIN members m ON m.id = a.member_id "
+                f"WHERE a.checked_in_at IS NOT NULL AND a.training_id IN ({_TRAININGS}) GROUP BY 1, 2", window):
+            totals[(r["training_id"], r["ward_id"])][1] += r["n"]
         counts = tuple(TrainingCounts(tid, ward, reg, att) for (tid, ward), (reg, att) in totals.items())
         return events, counts
 
-    async def _seminars(self, tables: frozenset[str],
-                        as_of: datetime) -> tuple[tuple[Event, ...] | None, tuple[SeminarCounts, ...]]:
-        if "seminars" not in tables:
-            return None, ()
+    async def _seminars(self, as_of: datetime) -> tuple[tuple[Event, ...], tuple[SeminarCounts, ...]]:
         window = (to_db_time(as_of), to_db_time(as_of + SEMINAR_HORIZON))
         rows = await self._db.fetch_all(
-            "SELECT id, topic, starts_at, COALESCE(venue, '') AS venue FROM seminars "
-            "WHERE starts_at >= ? AND starts_at < ? AND COALESCE(status, 'scheduled') != 'cancelled'", window)
+            "SELECT id, topic, starts_at, venue FROM seminars "
+            "WHERE starts_at >= ? AND starts_at < ? AND status != 'cancelled'", window)
         events = tuple(Event(r["id"], r["topic"], from_db_time(r["starts_at"]), r["venue"]) for r in rows)
-        if "seminar_invitees" not in tables or not events:
+        if not events:
             return events, ()
         ids = [e.id for e in events]
         totals: dict[tuple[int, int | None], dict[str, int]] = defaultdict(
             lambda: {"yes": 0, "no": 0, "delegated": 0, "pending": 0})
         for r in await self._db.fetch_all(
-                "SELECT i.seminar_id, m.ward_id, COALESCE(i.rsvp, 'pending') AS rsvp, COUNT(*) AS n "
+                "SELECT i.seminar_id, m.ward_id, i.rsvp, COUNT(*) AS n "
                 "FROM seminar_invitees i LEFT JOIN members m ON m.id = i.member_id "
                 f"WHERE i.seminar_id IN ({_in(ids)}) GROUP BY 1, 2, 3", ids):
-            answer = r["rsvp"] if r["rsvp"] in ("yes", "no", "delegated") else "pending"
-            totals[(r["seminar_id"], r["ward_id"])][answer] += r["n"]
+            totals[(r["seminar_id"], r["ward_id"])][r["rsvp"]] += r["n"]
         return events, tuple(SeminarCounts(sid, ward, **c) for (sid, ward), c in totals.items())
 
-    async def _broadcasts(self, tables: frozenset[str], week: Week,
-                          as_of: datetime) -> tuple[tuple[BroadcastFact, ...] | None, tuple[BroadcastCounts, ...]]:
-        if "broadcasts" not in tables:
-            return None, ()
+    async def _broadcasts(self, week: Week,
+                          as_of: datetime) -> tuple[tuple[BroadcastFact, ...], tuple[BroadcastCounts, ...]]:
         # A re-send to those who did not acknowledge is its own row pointing at the original (root_id), and its
         # acknowledgements are recorded on the original too: count originals only.
-        originals = " AND b.root_id IS NULL" if "root_id" in await self.columns("broadcasts") else ""
         rows = await self._db.fetch_all(
             "SELECT b.id, b.sent_at, COALESCE(b.recipients, "
             "(SELECT COUNT(*) FROM outbox o WHERE o.batch = 'broadcast:' || b.id), 0) AS recipients "
-            "FROM broadcasts b WHERE b.sent_at >= ? AND b.sent_at < ? AND b.status IN ('sending', 'done')"
-            + originals, (to_db_time(week.start), to_db_time(min(as_of, week.end))))
+            "FROM broadcasts b WHERE b.sent_at >= ? AND b.sent_at < ? AND b.status IN ('sending', 'done') "
+            "AND b.root_id IS NULL", (to_db_time(week.start), to_db_time(min(as_of, week.end))))
         facts = tuple(BroadcastFact(r["id"], from_db_time(r["sent_at"]), int(r["recipients"])) for r in rows)
         if not facts:
             return facts, ()
@@ -174,39 +141,25 @@ class SqliteSummary:
                 "SELECT o.batch, m.ward_id, COUNT(*) AS n FROM outbox o LEFT JOIN members m ON m.id = o.member_id "
                 f"WHERE o.batch IN ({_in(batches)}) AND o.status = 'sent' GROUP BY 1, 2", batches):
             totals[(int(r["batch"].split(":", 1)[1]), r["ward_id"])][0] += r["n"]
-        if "broadcast_acks" in tables:
-            for r in await self._db.fetch_all(
-                    "SELECT a.broadcast_id, m.ward_id, COUNT(*) AS n FROM broadcast_acks a "
-                    "LEFT JOIN members m ON m.id = a.member_id "
-                    f"WHERE a.broadcast_id IN ({_in(ids)}) GROUP BY 1, 2", ids):
-                totals[(r["broadcast_id"], r["ward_id"])][1] += r["n"]
+        for r in await self._db.fetch_all(
+                "SELECT a.broadcast_id, m.ward_id, COUNT(*) AS n FROM broadcast_acks a "
+                "LEFT JOIN members m ON m.id = a.member_id "
+                f"WHERE a.broadcast_id IN ({_in(ids)}) GROUP BY 1, 2", ids):
+            totals[(r["broadcast_id"], r["ward_id"])][1] += r["n"]
         return facts, tuple(BroadcastCounts(bid, ward, d, a) for (bid, ward), (d, a) in totals.items())
 
-    async def _faq(self, tables: frozenset[str], week: Week,
-                   as_of: datetime) -> tuple[tuple[FaqCounts, ...] | None, int]:
-        """Questions asked in the week by ward, and the organisers' queue now.
-
-        Reads the FAQ table as installed: the agreed shape (outcome, forwarded, status 'open') or the FAQ
-        feature's (kind, sent_at, status 'logged' | 'sent' | 'answered').
-        """
-        if "faq_questions" not in tables:
-            return None, 0
-        columns = await self.columns("faq_questions")
-        outcome = "q.outcome" if "outcome" in columns else "q.kind"
-        if "forwarded" in columns:
-            forwarded, queue_filter = "COALESCE(q.forwarded, 0)", "status = 'open' AND COALESCE(forwarded, 0) = 1"
-        else:
-            forwarded, queue_filter = "(q.sent_at IS NOT NULL)", "status = 'sent'"
-        outcomes = (*UNANSWERED_OUTCOMES, *LOW_CONFIDENCE_OUTCOMES)
+    async def _faq(self, week: Week, as_of: datetime) -> tuple[tuple[FaqCounts, ...], int]:
+        """Questions asked in the week by ward (what the bot made of them, how many were sent on to the
+        organisers), and the organisers' queue now: questions sent on and not answered yet."""
         rows = await self._db.fetch_all(
             "SELECT m.ward_id, COUNT(*) AS asked, "
-            f"SUM({outcome} IN ({_in(UNANSWERED_OUTCOMES)})) AS unanswered, "
-            f"SUM({outcome} IN ({_in(LOW_CONFIDENCE_OUTCOMES)})) AS low, "
-            f"SUM({forwarded}) AS forwarded "
+            f"SUM(q.kind IN ({_in(UNANSWERED_KINDS)})) AS unanswered, "
+            f"SUM(q.kind IN ({_in(LOW_CONFIDENCE_KINDS)})) AS low, "
+            "SUM(q.sent_at IS NOT NULL) AS forwarded "
             "FROM faq_questions q LEFT JOIN members m ON m.id = q.member_id "
             "WHERE q.asked_at >= ? AND q.asked_at < ? GROUP BY m.ward_id",
-            (*outcomes, to_db_time(week.start), to_db_time(min(as_of, week.end))))
-        queue = await self._db.fetch_value(f"SELECT COUNT(*) FROM faq_questions WHERE {queue_filter}")
+            (*UNANSWERED_KINDS, *LOW_CONFIDENCE_KINDS, to_db_time(week.start), to_db_time(min(as_of, week.end))))
+        queue = await self._db.fetch_value("SELECT COUNT(*) FROM faq_questions WHERE status = 'sent'")
         return (tuple(FaqCounts(r["ward_id"], r["asked"], r["unanswered"] or 0, r["low"] or 0, r["forwarded"] or 0)
                       for r in rows), int(queue or 0))
 

@@ -199,11 +199,6 @@ class TestEmptyWeeks:
         summary = compute_summary(inputs(period=PeriodInfo("2026-12", vn(25, 20, month=12))))
         assert summary.is_empty
 
-    def test_missing_features_leave_their_sections_out(self) -> None:
-        summary = compute_summary(SummaryInputs(week=W48, as_of=END_OF_W48, period=PeriodInfo("2026-11"),
-                                                wards=WARDS, chapters=CHAPTERS))
-        assert summary.is_empty and summary.reporting is None and summary.new_members is None
-
 
 class TestAudienceAndWards:
     def member(self, mid: int, role: Role | None, ward: int | None = None,

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from bot.core.models import Role
 from storage.db import to_db_time
 from tests.harness import TOKEN, VN, BotUnderTest, Person, texts
-from tests.summary_schema import ensure_agreed_tables
 
 
 def vn(day: int, hour: int = 9, month: int = 11) -> str:
@@ -24,7 +23,6 @@ async def chapter_ids(bot: BotUnderTest, ward: str) -> list[int]:
 
 async def seed_reports(bot: BotUnderTest) -> None:
     """Week 48: Phường 1 gains 3 + 2 new members, Phường 2 gains 4; the week before Phường 2 gained 1."""
-    await ensure_agreed_tables(bot.services.db)
     p1, p2 = await chapter_ids(bot, "Phường 1"), await chapter_ids(bot, "Phường 2")
     rows = [(p1[0], "2026-11", 3, vn(24)), (p1[1], "2026-11", 2, vn(27)), (p2[0], "2026-11", 4, vn(25)),
             (p2[1], "2026-11", 1, vn(18))]

@@ -1,4 +1,4 @@
-"""The summary's facts come out of the feature tables aggregated by ward, whatever features are installed."""
+"""The summary's facts come out of the feature tables aggregated by ward."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from bot.core.summary import PeriodInfo, compute_summary, parse_week_key
 from storage.db import Database, to_db_time
 from storage.outbox import OutgoingMessage
 from storage.summary import SqliteSummary
-from tests.summary_schema import ensure_agreed_tables
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 W48 = parse_week_key("2026-W48", VN)
@@ -71,12 +70,11 @@ async def seed_features(db: Database) -> None:
                            "VALUES (1, 1, 'done', ?, ?, 8)", (t(24), t(24)))
         await conn.executemany("INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (1, ?, ?)",
                                [(m, t(24)) for m in (2, 3, 6)])
-        if "root_id" in {r["name"] for r in await (await conn.execute("PRAGMA table_info(broadcasts)")).fetchall()}:
-            # A re-send to those who did not acknowledge: not another broadcast in the summary.
-            await conn.execute("INSERT INTO broadcasts (id, created_by, status, sent_at, created_at, recipients, "
-                               "root_id) VALUES (2, 1, 'done', ?, ?, 5, 1)", (t(25), t(25)))
-            await conn.execute("INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (2, 7, ?1), (1, 7, ?1)",
-                               (t(25),))
+        # A re-send to those who did not acknowledge: not another broadcast in the summary.
+        await conn.execute("INSERT INTO broadcasts (id, created_by, status, sent_at, created_at, recipients, "
+                           "root_id) VALUES (2, 1, 'done', ?, ?, 5, 1)", (t(25), t(25)))
+        await conn.execute("INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (2, 7, ?1), (1, 7, ?1)",
+                           (t(25),))
         await seed_faq(conn)
 
 
@@ -86,22 +84,14 @@ QUESTIONS = ((2, t(24), "answer", False), (3, t(24), "none", True), (6, t(25), "
 
 
 async def seed_faq(conn) -> None:
-    """The FAQ feature's table (kind, status 'sent', sent_at), or the agreed one (outcome, forwarded, 'open')."""
-    columns = {r["name"] for r in await (await conn.execute("PRAGMA table_info(faq_questions)")).fetchall()}
-    if "kind" in columns:
-        await conn.executemany(
-            "INSERT INTO faq_questions (member_id, text, kind, score, status, asked_at, sent_at) "
-            "VALUES (?, 'q', ?, 0.5, ?, ?, ?)",
-            [(m, kind, "sent" if sent else "logged", at, at if sent else None) for m, at, kind, sent in QUESTIONS])
-    else:
-        await conn.executemany(
-            "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, status) "
-            "VALUES (?, 'q', ?, ?, ?, ?)",
-            [(m, at, kind, int(sent), "open" if sent else "closed") for m, at, kind, sent in QUESTIONS])
+    """Questions as the FAQ feature logs them: sent on to the organisers = status 'sent' with sent_at."""
+    await conn.executemany(
+        "INSERT INTO faq_questions (member_id, text, kind, score, status, asked_at, sent_at) "
+        "VALUES (?, 'q', ?, 0.5, ?, ?, ?)",
+        [(m, kind, "sent" if sent else "logged", at, at if sent else None) for m, at, kind, sent in QUESTIONS])
 
 
 async def test_facts_and_numbers_from_the_feature_tables(db: Database) -> None:
-    await ensure_agreed_tables(db)
     await seed_org(db)
     await seed_features(db)
     store = SqliteSummary(db)
@@ -115,42 +105,14 @@ async def test_facts_and_numbers_from_the_feature_tables(db: Database) -> None:
     assert [x.title for x in summary.trainings_next] == ["Tháng 12"]
     [seminar] = summary.seminars
     assert (seminar.yes, seminar.no, seminar.delegated, seminar.pending) == (1, 1, 1, 2)
-    acked = 4 if "root_id" in await store.columns("broadcasts") else 3
-    assert (summary.broadcasts.sent, summary.broadcasts.recipients, summary.broadcasts.acked) == (1, 8, acked)
+    assert (summary.broadcasts.sent, summary.broadcasts.recipients, summary.broadcasts.acked) == (1, 8, 4)
     assert (summary.faq.asked, summary.faq.unanswered, summary.faq.low_confidence, summary.faq.queue) == (3, 1, 1, 2)
     ward2 = compute_summary(await store.inputs(W48, as_of=AS_OF, period=PERIOD), ward_id=2)
     assert [(x.registered, x.attended) for x in ward2.trainings_held] == [(2, 1)]
     assert (ward2.faq.asked, ward2.faq.low_confidence) == (1, 1)
 
 
-async def test_the_agreed_faq_table_shape_is_read_too(db: Database) -> None:
-    await seed_org(db)
-    async with db.transaction() as conn:
-        await conn.execute("DROP TABLE IF EXISTS faq_questions")
-    await ensure_agreed_tables(db)
-    async with db.transaction() as conn:
-        await seed_faq(conn)
-    summary = compute_summary(await SqliteSummary(db).inputs(W48, as_of=AS_OF, period=PERIOD))
-    assert (summary.faq.asked, summary.faq.unanswered, summary.faq.low_confidence, summary.faq.forwarded,
-            summary.faq.queue) == (3, 1, 1, 1, 2)
-
-
-async def test_without_the_other_features_the_summary_still_works(db: Database) -> None:
-    await seed_org(db)
-    async with db.transaction() as conn:
-        for table in ("training_attendance", "training_registrations", "trainings", "report_excuses",
-                      "chapter_reports", "seminar_invitees", "seminars", "broadcast_acks", "broadcasts",
-                      "faq_questions"):
-            await conn.execute(f"DROP TABLE IF EXISTS {table}")
-    inputs = await SqliteSummary(db).inputs(W48, as_of=AS_OF, period=PERIOD)
-    assert (inputs.reports, inputs.trainings, inputs.seminars, inputs.broadcasts, inputs.faq) == (None,) * 5
-    assert len(inputs.chapters) == 4
-    assert compute_summary(inputs).is_empty
-
-
 async def test_the_window_queries_use_indexes(db: Database) -> None:
-    await ensure_agreed_tables(db)
-    await SqliteSummary(db).tables()
     plans = {}
     for name, sql in (("reports", "SELECT * FROM chapter_reports WHERE filed_at >= '2026' AND filed_at < '2027'"),
                       ("trainings", "SELECT * FROM trainings WHERE starts_at >= '2026' AND starts_at < '2027'"),

@@ -186,5 +186,4 @@ def register(app: Application) -> None:
 async def _startup(app: Application) -> None:
     services = app.bot_data["services"]
     link_report_periods(services)
-    await services.summary.prepare()
     await plan_summaries(app)

@@ -49,10 +49,8 @@ def configured_schedule(app: Application) -> Schedule:
 
 
 def link_report_periods(services: Services) -> None:
-    """Read the reporting period from the reports feature when it is installed (monthly otherwise)."""
-    reports = getattr(services, "reports", None)
-    if reports is not None and hasattr(reports, "current_period"):
-        services.summary.period_source = reports.current_period
+    """Read the reporting period (and its deadline) from the reports feature."""
+    services.summary.period_source = services.reports.current_period
 
 
 def task_key(week: Week) -> str:

@@ -39,7 +39,7 @@ def compute_summary(inputs: SummaryInputs, *, ward_id: int | None = None) -> Wee
         as_of=inputs.as_of,
         ward_id=ward_id,
         ward_name=wards[ward_id].name if ward_id is not None and ward_id in wards else None,
-        new_members=_new_members(inputs, ward_lines),
+        new_members=_new_members(ward_lines),
         reporting=_reporting(inputs, chapter_lines),
         trainings_held=_trainings(inputs, in_scope, held=True, restricted=ward_id is not None),
         trainings_next=_trainings(inputs, in_scope, held=False, restricted=ward_id is not None),
@@ -56,7 +56,7 @@ def _chapter_lines(inputs: SummaryInputs, wards: dict[int, WardInfo],
     current: dict[int, ReportFact] = {}
     excused: set[int] = set()
     this_week: dict[int, int] = defaultdict(int)
-    for fact in inputs.reports or ():
+    for fact in inputs.reports:
         if fact.period_key == inputs.period.key:
             if fact.excused:
                 excused.add(fact.chapter_id)
@@ -89,7 +89,7 @@ def _previous_week_by_ward(inputs: SummaryInputs) -> dict[int, int]:
     chapter_ward = {c.id: c.ward_id for c in inputs.chapters}
     previous = inputs.week.previous()
     totals: dict[int, int] = defaultdict(int)
-    for fact in inputs.reports or ():
+    for fact in inputs.reports:
         if fact.filed_at is not None and previous.contains(fact.filed_at) and fact.chapter_id in chapter_ward:
             totals[chapter_ward[fact.chapter_id]] += fact.new_members
     return totals
@@ -117,9 +117,7 @@ def natural_key(name: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", name))
 
 
-def _new_members(inputs: SummaryInputs, ward_lines: list[WardLine]) -> NewMembers | None:
-    if inputs.reports is None:
-        return None
+def _new_members(ward_lines: list[WardLine]) -> NewMembers | None:
     totals = NewMembers(sum(w.new_this_week for w in ward_lines), sum(w.new_previous_week for w in ward_lines),
                         sum(w.new_period for w in ward_lines))
     return totals if (totals.this_week or totals.previous_week or totals.period) else None
@@ -127,8 +125,6 @@ def _new_members(inputs: SummaryInputs, ward_lines: list[WardLine]) -> NewMember
 
 def _reporting(inputs: SummaryInputs, chapters: list[ChapterLine]) -> Reporting | None:
     """Shown once someone reported or was excused for the period, or its deadline has passed."""
-    if inputs.reports is None:
-        return None
     expected = [c for c in chapters if c.expected]
     reported = [c for c in expected if c.reported]
     excused = sum(c.excused for c in chapters)
@@ -161,8 +157,6 @@ def _sum_by_event(counts: Iterable, key: str, in_scope: InScope,
 
 def _trainings(inputs: SummaryInputs, in_scope: InScope, *, held: bool,
                restricted: bool) -> tuple[TrainingLine, ...]:
-    if inputs.trainings is None:
-        return ()
     counts = _sum_by_event(inputs.training_counts, "training_id", in_scope, ("registered", "attended"))
     if held:
         events = [e for e in inputs.trainings if inputs.week.contains(e.starts_at) and e.starts_at < inputs.as_of]
@@ -180,8 +174,6 @@ def _training_line(event: Event, counts: dict[str, int]) -> TrainingLine:
 
 
 def _seminars(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> tuple[SeminarLine, ...]:
-    if inputs.seminars is None:
-        return ()
     fields = ("yes", "no", "delegated", "pending")
     counts = _sum_by_event(inputs.seminar_counts, "seminar_id", in_scope, fields)
     lines = []
@@ -196,8 +188,6 @@ def _seminars(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> 
 
 
 def _broadcasts(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> Broadcasts | None:
-    if inputs.broadcasts is None:
-        return None
     sent = [b for b in inputs.broadcasts if inputs.week.contains(b.sent_at)]
     ids = {b.id for b in sent}
     counts = _sum_by_event((c for c in inputs.broadcast_counts if c.broadcast_id in ids), "broadcast_id", in_scope,
@@ -212,8 +202,6 @@ def _broadcasts(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -
 
 
 def _faq(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> FaqStats | None:
-    if inputs.faq is None:
-        return None
     rows = [r for r in inputs.faq if in_scope(r.ward_id)]
     stats = FaqStats(sum(r.asked for r in rows), sum(r.unanswered for r in rows),
                      sum(r.low_confidence for r in rows), sum(r.forwarded for r in rows),

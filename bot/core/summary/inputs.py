@@ -106,19 +106,19 @@ class PeriodInfo:
 
 @dataclass(frozen=True)
 class SummaryInputs:
-    """Everything one summary needs. A section whose feature is absent has `None` lists."""
+    """Everything one summary needs."""
 
     week: Week
     as_of: datetime
     period: PeriodInfo
     wards: tuple[WardInfo, ...] = ()
     chapters: tuple[ChapterInfo, ...] = ()
-    reports: tuple[ReportFact, ...] | None = None
-    trainings: tuple[Event, ...] | None = None
+    reports: tuple[ReportFact, ...] = ()
+    trainings: tuple[Event, ...] = ()
     training_counts: tuple[TrainingCounts, ...] = ()
-    seminars: tuple[Event, ...] | None = None
+    seminars: tuple[Event, ...] = ()
     seminar_counts: tuple[SeminarCounts, ...] = ()
-    broadcasts: tuple[BroadcastFact, ...] | None = None
+    broadcasts: tuple[BroadcastFact, ...] = ()
     broadcast_counts: tuple[BroadcastCounts, ...] = ()
-    faq: tuple[FaqCounts, ...] | None = None
+    faq: tuple[FaqCounts, ...] = ()
     faq_queue: int = 0

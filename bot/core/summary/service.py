@@ -25,7 +25,6 @@ _WARD_WORD = re.compile(r"^(?:phuong|p\.?|xa|x\.?|ward)\s*(?P<rest>\S.*)$")
 
 
 class SummaryStore(Protocol):
-    async def tables(self) -> frozenset[str]: ...
     async def inputs(self, week: Week, *, as_of: datetime, period: PeriodInfo) -> SummaryInputs: ...
     async def wards(self) -> list[WardInfo]: ...
     async def subscriptions(self) -> dict[int, bool]: ...
@@ -101,10 +100,6 @@ class SummaryService:
                  period_source: PeriodSource | None = None) -> None:
         self._store, self._clock, self.tz = store, clock, tz
         self.period_source = period_source
-
-    async def prepare(self) -> None:
-        """Look once at which features are installed (and let storage index what the summary reads)."""
-        await self._store.tables()
 
     def week_of(self, when: datetime) -> Week:
         return week_of(when, self.tz)
