@@ -26,19 +26,17 @@ _COLUMNS = ("id, created_by, text, kind, blob_id, audience, root_id, status, sch
             "recipients, skipped, report_chat_id, report_message_id, created_at")
 _PEOPLE = ("SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.chat_id, a.blocked_at FROM members m "
            "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = 'telegram' WHERE m.status = 'active'")
-# Audiences drawn from other features' tables (seminars, trainings); absent until those features exist.
+# Audiences drawn from other features' tables: a seminar's invitees, a training's registrations.
 _SOURCES = {
-    AudienceKind.SEMINAR: ("seminar_invitees",
-                           "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')"),
-    AudienceKind.TRAINING: ("training_registrations",
-                            "m.id IN (SELECT member_id FROM training_registrations WHERE training_id = ? "
+    AudienceKind.SEMINAR: "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')",
+    AudienceKind.TRAINING: ("m.id IN (SELECT member_id FROM training_registrations WHERE training_id = ? "
                             "AND status IN ('registered', 'waitlisted'))"),
 }
 _EVENTS = {
-    AudienceKind.SEMINAR: ("seminars", "SELECT id, topic AS title, starts_at FROM seminars "
-                                       "WHERE status = 'scheduled' AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
-    AudienceKind.TRAINING: ("trainings", "SELECT id, title, starts_at FROM trainings WHERE status = 'scheduled' "
-                                         "AND seminar_id IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
+    AudienceKind.SEMINAR: ("SELECT id, topic AS title, starts_at FROM seminars "
+                           "WHERE status = 'scheduled' AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
+    AudienceKind.TRAINING: ("SELECT id, title, starts_at FROM trainings WHERE status = 'scheduled' "
+                            "AND seminar_id IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
 }
 
 
@@ -55,7 +53,7 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
 
 
 class SqliteBroadcasts:
-    """Storage of broadcasts; `audience_members` answers None when its source table does not exist yet."""
+    """Storage of broadcasts, their audiences and acknowledgements."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -116,11 +114,7 @@ class SqliteBroadcasts:
         rows = await self._db.fetch_all(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
         return [_broadcast(r) for r in rows]
 
-    async def _table_exists(self, name: str) -> bool:
-        return bool(await self._db.fetch_value(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
-
-    async def audience_members(self, audience: Audience) -> list[AudienceMember] | None:
+    async def audience_members(self, audience: Audience) -> list[AudienceMember]:
         """Active members in the audience with their Telegram chat, blocked ones flagged."""
         sql, params = _PEOPLE, []
         if audience.kind is AudienceKind.WARDS:
@@ -130,12 +124,9 @@ class SqliteBroadcasts:
         elif audience.kind is AudienceKind.ROLES:
             sql, params = _in(sql, params, "m.role", [r.value for r in audience.roles])
         elif audience.kind in _SOURCES:
-            table, condition = _SOURCES[audience.kind]
-            if not await self._table_exists(table):
-                return None
             if len(audience.ids) != 1:
                 return []
-            sql += " AND " + condition
+            sql += " AND " + _SOURCES[audience.kind]
             params.append(audience.ids[0])
         elif audience.kind is AudienceKind.UNACKED:
             if len(audience.ids) != 1:
@@ -156,12 +147,9 @@ class SqliteBroadcasts:
                                              r["phone"], r["blocked_at"] is not None))
         return people
 
-    async def events(self, kind: AudienceKind, *, since: datetime, limit: int = 10) -> list[tuple[int, str]] | None:
-        """Seminars or trainings to choose an audience from (None: that feature is not installed)."""
-        table, sql = _EVENTS[kind]
-        if not await self._table_exists(table):
-            return None
-        return [(r["id"], r["title"]) for r in await self._db.fetch_all(sql, (to_db_time(since), limit))]
+    async def events(self, kind: AudienceKind, *, since: datetime, limit: int = 10) -> list[tuple[int, str]]:
+        """Scheduled seminars or trainings to choose an audience from, soonest first."""
+        return [(r["id"], r["title"]) for r in await self._db.fetch_all(_EVENTS[kind], (to_db_time(since), limit))]
 
     async def chapter_wards(self) -> dict[int, int]:
         return {r["id"]: r["ward_id"] for r in await self._db.fetch_all("SELECT id, ward_id FROM chapters")}

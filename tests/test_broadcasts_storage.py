@@ -83,18 +83,6 @@ async def test_seminar_invitees_and_training_registrants_are_audiences(db: Datab
     assert await store.events(AudienceKind.SEMINAR, since=NOW) == [(1, "Phương pháp học")]
 
 
-async def test_without_the_seminars_or_trainings_feature_those_audiences_are_not_available(db: Database) -> None:
-    await seed(db)
-    async with db.connection() as conn:
-        await conn.execute("PRAGMA foreign_keys = OFF")
-        for table in ("seminar_invitees", "seminars", "training_attendance", "training_registrations", "trainings"):
-            await conn.execute(f"DROP TABLE IF EXISTS {table}")
-    store = SqliteBroadcasts(db)
-    assert await store.audience_members(Audience(AudienceKind.SEMINAR, (1,))) is None
-    assert await store.audience_members(Audience(AudienceKind.TRAINING, (1,))) is None
-    assert await store.events(AudienceKind.TRAINING, since=NOW) is None
-
-
 async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_original(db: Database) -> None:
     ids = await seed(db)
     store, outbox = SqliteBroadcasts(db), SqliteOutbox(db)

@@ -278,7 +278,7 @@ class BroadcastStore(Protocol):
     async def create(self, *, created_by: int, content: Content, audience: Audience, status: BroadcastStatus,
                      scheduled_at: datetime | None, root_id: int | None, now: datetime) -> Broadcast: ...
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
-    async def audience_members(self, audience: Audience) -> list[AudienceMember] | None: ...
+    async def audience_members(self, audience: Audience) -> list[AudienceMember]: ...
     async def chapter_wards(self) -> dict[int, int]: ...
     async def start_sending(self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *,
                             now: datetime) -> bool: ...
@@ -315,8 +315,6 @@ class BroadcastService:
         if scoped is None:
             return Preview(Result.DENIED)
         people = await self.store.audience_members(scoped)
-        if people is None:
-            return Preview(Result.NOT_AVAILABLE, scoped)
         reachable = tuple(p for p in people if not p.blocked)
         blocked = tuple(p for p in people if p.blocked)
         result = Result.OK if reachable else Result.NO_RECIPIENTS
@@ -355,7 +353,7 @@ class BroadcastService:
         if audience is None:
             await self.store.cancel(broadcast.id, now=self.clock.now())
             return Outcome(Result.DENIED, await self.store.get(broadcast.id))
-        people = await self.store.audience_members(audience) or []
+        people = await self.store.audience_members(audience)
         deliveries = [Delivery(p.member_id, p.chat_id, broadcast.content, markup_for(broadcast, p))
                       for p in people if not p.blocked]
         skipped = [p.member_id for p in people if p.blocked]

@@ -215,14 +215,11 @@ async def _show_events(update: Update, ctx: BotContext, kind: AudienceKind) -> i
     if kind is AudienceKind.UNACKED:
         mine = None if reach_of(ctx.member, Action.SEND_BROADCAST) is Reach.ALL else ctx.member.id
         sent = await store.recent(statuses=(BroadcastStatus.SENDING, BroadcastStatus.DONE), created_by=mine)
-        events: list[tuple[int, str]] | None = [
+        events: list[tuple[int, str]] = [
             (b.root, f"#{b.id} {t.date(b.sent_at or b.created_at)} {snippet(b.content.text)}")
             for b in sent if b.root_id is None]
     else:
         events = await store.events(kind, since=services.clock.now() - timedelta(days=30))
-    if events is None:
-        await query.answer(t.gettext("This list is not available yet."), show_alert=True)
-        return CHOOSE_AUDIENCE
     if not events:
         await query.answer(t.gettext("There is nothing to choose from yet."), show_alert=True)
         return CHOOSE_AUDIENCE
@@ -237,9 +234,6 @@ async def show_preview(update: Update, ctx: BotContext, audience: Audience) -> i
     t, draft, services = ctx.t, _draft(ctx), ctx.services
     preview: Preview = await services.broadcasts.preview(ctx.member, audience)
     chat = update.effective_chat
-    if preview.result is Result.NOT_AVAILABLE:
-        await update.effective_message.reply_text(t.gettext("This list is not available yet."))
-        return CHOOSE_AUDIENCE
     if preview.result is Result.DENIED:
         await update.effective_message.reply_text(t.gettext("You can only send broadcasts within your own ward."))
         return CHOOSE_AUDIENCE
