@@ -105,7 +105,7 @@ async def seed_database(path: Path, cadres: int) -> tuple[int, str]:
                                                  display_name="Ban tổ chức", username=None, now=now)
         organiser = await members.update(organiser.id, now=now, actor_id=None, action="bench",
                                          status=MemberStatus.ACTIVE, role=Role.ORGANISER)
-        service = AttendanceService(SqliteAttendance(db), SystemClock())
+        service = AttendanceService(SqliteAttendance(db), SystemClock(), members)
         starts = now + timedelta(minutes=20)
         created = await service.create(organiser, TrainingDraft("Tập huấn đo tải", starts, starts + timedelta(hours=3),
                                                                 "Hội trường UBND Phường 1"))

@@ -75,7 +75,7 @@ class Services:
             members=members,
             tasks=SqliteTasks(db),
             outbox=SqliteOutbox(db),
-            attendance=AttendanceService(attendance_store, clock),
+            attendance=AttendanceService(attendance_store, clock, member_store),
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
             seminars=seminars,
             seminar_checkin=SeminarCheckInService(attendance_store, seminars, clock),

@@ -181,6 +181,20 @@ class SqliteAttendance:
                                entity_id=training_id, details={})
         return True
 
+    async def widen_audience(self, training_id: int, audience: Audience, *, version: int, now: datetime,
+                             actor_id: int) -> Training | None:
+        """Save a wider audience (version + 1, audited); None when the session changed since `version`
+        was read or is no longer scheduled."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute("UPDATE trainings SET audience = ?, version = version + 1, updated_at = ? "
+                                     "WHERE id = ? AND version = ? AND status = 'scheduled'",
+                                     (audience.to_json(), to_db_time(now), training_id, version))
+            if cur.rowcount != 1:
+                return None
+            await audit.record(conn, at=now, actor_id=actor_id, action="widen_audience", entity="training",
+                               entity_id=training_id, details={"audience": audience.to_json()})
+        return await self.training(training_id)
+
     async def reassess_late(self, training_id: int, late_from: datetime) -> None:
         """After a new start or late threshold: check-ins strictly after `late_from` are late."""
         async with self._db.connection() as conn:

@@ -14,6 +14,7 @@ from bot.core.attendance.rules import (
     demotions,
     is_late,
     new_code,
+    newly_invited,
     place_for,
     plausible_code,
     promotions,
@@ -109,6 +110,35 @@ def test_audience_everyone_wards_roles_or_chapters() -> None:
     assert not Audience(False, roles=(Role.WARD_LEAD,)).includes(member(role=Role.CADRE))
     assert Audience(False, chapter_ids=(10,)).includes(member(chapter_id=10))
     assert Audience(False).empty and not Audience().empty
+
+
+def test_inviting_more_only_ever_widens_the_audience() -> None:
+    ward_1 = Audience(False, ward_ids=(1,))
+    assert ward_1.widened(Audience(False, ward_ids=(2,))) == Audience(False, ward_ids=(1, 2))
+    assert ward_1.widened(Audience(False, ward_ids=(2, 1))) == Audience(False, ward_ids=(1, 2))
+    assert ward_1.widened(Audience(False, roles=(Role.WARD_LEAD,), chapter_ids=(30,))) == Audience(
+        False, (1,), (Role.WARD_LEAD,), (30,))
+    assert ward_1.widened(Audience()) == Audience()
+    assert Audience().widened(Audience(False, ward_ids=(2,))) == Audience()
+    assert ward_1.widened(Audience(False)) == ward_1
+    widened = ward_1.widened(Audience(False, chapter_ids=(20,)))
+    for person in (member(ward_id=1, chapter_id=10), member(ward_id=2, chapter_id=20)):
+        assert widened.includes(person)
+    assert not widened.includes(member(ward_id=2, chapter_id=21))
+
+
+def test_an_audience_is_found_with_one_member_query_per_kind_chosen() -> None:
+    assert Audience().member_filters() == [{}]
+    assert Audience(False).member_filters() == []
+    assert Audience(False, (1, 2), (), (30,)).member_filters() == [{"ward_ids": (1, 2)}, {"chapter_ids": (30,)}]
+    assert Audience(False, roles=(Role.CADRE,)).member_filters() == [{"roles": (Role.CADRE,)}]
+
+
+def test_newly_invited_are_those_the_old_audience_did_not_reach() -> None:
+    assert newly_invited([1, 2], [1, 2, 3, 4]) == [3, 4]
+    assert newly_invited([1, 2], [4, 3, 1, 4]) == [4, 3]
+    assert newly_invited([1], [1, 2, 3, 4], answered={3}, organiser=4) == [2]
+    assert newly_invited([1, 2], [1, 2]) == []
 
 
 def test_audience_survives_the_database_round_trip() -> None:

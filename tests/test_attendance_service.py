@@ -34,8 +34,8 @@ class World:
     def __init__(self, db: Database) -> None:
         self.clock = AdjustableClock(NOW)
         self.store = SqliteAttendance(db)
-        self.service = AttendanceService(self.store, self.clock)
         self.members = SqliteMembers(db)
+        self.service = AttendanceService(self.store, self.clock, self.members)
         self.org = SqliteOrg(db)
         self._next = 100
 
@@ -244,3 +244,53 @@ async def test_a_new_late_threshold_applies_to_those_already_checked_in(world: W
     await world.service.update(organiser, training_id, late_after_minutes=20)
     assert [(await world.store.attendance(training_id, m.id)).late for m in (lan, minh)] == [False, False]
     assert (await world.service.update(organiser, training_id, late_after_minutes=999)).outcome is Outcome.INVALID
+
+
+async def test_inviting_more_reaches_only_the_newly_included_and_keeps_everyone_already_invited(
+        world: World, db: Database) -> None:
+    organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
+    ward_1 = next(w.id for w in await world.org.wards() if w.name == "Phường 1")
+    ward_2 = next(w.id for w in await world.org.wards() if w.name == "Phường 2")
+    training_id = await world.session(organiser, audience=Audience(False, ward_ids=(ward_1,)))
+    lan = await world.person("Lan")
+    minh, khoa = await world.person("Minh", ward="Phường 2"), await world.person("Khoa", ward="Phường 2")
+    pending = await world.person("Chờ", ward="Phường 2", status=MemberStatus.PENDING)
+    hoa = await world.person("Hoa", ward="Phường 3")
+    await world.service.register(lan, training_id)
+    await world.service.register(organiser, training_id)
+    cadre_try = await world.service.invite_more(lan, training_id, Audience(False, ward_ids=(ward_2,)))
+    assert cadre_try.outcome is Outcome.DENIED
+
+    result = await world.service.invite_more(organiser, training_id, Audience(False, ward_ids=(ward_2,)))
+    assert result.outcome is Outcome.OK and result.training is not None
+    assert set(result.notify) == {minh.id, khoa.id}
+    assert lan.id not in result.notify and pending.id not in result.notify and hoa.id not in result.notify
+    assert result.training.audience == Audience(False, ward_ids=(ward_1, ward_2))
+    assert result.training.version == 2
+    assert (await world.store.training(training_id)).audience == result.training.audience
+    assert await db.fetch_value("SELECT COUNT(*) FROM audit_log WHERE action = 'widen_audience'") == 1
+    assert (await world.service.register(minh, training_id)).outcome is Outcome.OK
+    assert (await world.service.register(hoa, training_id)).outcome is Outcome.NOT_INVITED
+
+    again = await world.service.invite_more(organiser, training_id, Audience(False, ward_ids=(ward_2,)))
+    assert again.outcome is Outcome.ALREADY_DONE
+    assert (await world.service.invite_more(organiser, training_id, Audience(False))).outcome is Outcome.INVALID
+    everyone = await world.service.invite_more(organiser, training_id, Audience())
+    assert everyone.outcome is Outcome.OK and set(everyone.notify) == {hoa.id}
+    assert (await world.service.invitable(organiser, training_id)).outcome is Outcome.ALREADY_DONE
+
+
+async def test_inviting_more_is_refused_once_started_ended_or_cancelled(world: World) -> None:
+    organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
+    ward_2 = next(w.id for w in await world.org.wards() if w.name == "Phường 2")
+    more = Audience(False, ward_ids=(ward_2,))
+    training_id = await world.session(organiser, audience=Audience(False, roles=(Role.WARD_LEAD,)))
+    world.clock.set(START)
+    assert (await world.service.invite_more(organiser, training_id, more)).outcome is Outcome.STARTED
+    world.clock.set(START + timedelta(hours=4))
+    assert (await world.service.invite_more(organiser, training_id, more)).outcome is Outcome.CLOSED
+    world.clock.set(NOW)
+    await world.service.cancel(organiser, training_id)
+    assert (await world.service.invite_more(organiser, training_id, more)).outcome is Outcome.CANCELLED
+    assert (await world.service.invite_more(organiser, 9999, more)).outcome is Outcome.NOT_FOUND
+    assert (await world.store.training(training_id)).audience == Audience(False, roles=(Role.WARD_LEAD,))

@@ -89,6 +89,7 @@ BUTTONS: dict[str, Action | None] = {
     "tr": Action.ATTEND_TRAINING,
     "tn": Action.MANAGE_TRAINING,
     "tm": Action.MANAGE_TRAINING,
+    "ti": Action.MANAGE_TRAINING,
     "repf": Action.FILE_REPORT,
     "repc": Action.FILE_REPORT,
     "repv": Action.VIEW_REPORTS,

@@ -6,7 +6,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.core.permissions import Action
 from handlers import callbacks
-from handlers.attendance import cadre, create, organiser
+from handlers.attendance import cadre, create, invite_more, organiser
 from handlers.menu import menu_filter
 from handlers.registry import N_, CommandSpec, MenuEntry, add_approval_hook, add_start_payload
 
@@ -25,6 +25,7 @@ CHECKIN_PAYLOAD = "ci"
 def register(app: Application) -> None:
     app.add_handler(create.conversation(app))
     organiser.register(app)
+    invite_more.register(app)
     app.add_handler(CommandHandler("trainings", cadre.list_trainings))
     app.add_handler(MessageHandler(menu_filter(app, TRAININGS_LABEL), cadre.list_trainings))
     app.add_handler(CallbackQueryHandler(cadre.answer_pressed, pattern=callbacks.pattern("tr")))

@@ -6,13 +6,15 @@ from collections.abc import Callable, Iterable
 
 from telegram.ext import Application
 
-from bot.core.attendance import Audience, Outcome, RegistrationStatus, Training, TrainingView
+from bot.core.attendance import Outcome, RegistrationStatus, Training, TrainingView
 from bot.i18n import Translator
 from handlers import callbacks
 from handlers.registry import N_
 from handlers.render import buttons, esc
 from storage.outbox import OutgoingMessage
 
+INVITE_MORE = "ti"
+"""Button prefix of inviting more people to a session (handlers/attendance/invite_more.py)."""
 REGISTER_LABEL = N_("Register")
 DECLINE_LABEL = N_("Not attending")
 STATUS_TEXTS = {
@@ -109,16 +111,8 @@ async def notify_promoted(app: Application, training: Training, member_ids: Iter
                  + card(t, training), markup=lambda t: answer_buttons(t, training))
 
 
-async def audience_recipients(app: Application, audience: Audience) -> list[int]:
-    """Member ids of everyone an audience invites (active and reachable)."""
-    store = app.bot_data["services"].member_store
-    if audience.everyone:
-        return [r.member_id for r in await store.recipients()]
-    found: dict[int, None] = {}
-    for kwargs in ({"ward_ids": audience.ward_ids}, {"roles": audience.roles},
-                   {"chapter_ids": audience.chapter_ids}):
-        values = next(iter(kwargs.values()))
-        if values:
-            for recipient in await store.recipients(**kwargs):
-                found[recipient.member_id] = None
-    return list(found)
+async def send_invitations(app: Application, training: Training, member_ids: Iterable[int]) -> int:
+    """The invitation with the register buttons; one per person per session, however often it is asked for."""
+    return await notify(app, member_ids, batch=f"training:{training.id}:invite", key=f"training:{training.id}:invite",
+                        render=lambda t: t.gettext("📣 <b>You are invited to a training session</b>") + "\n\n"
+                        + card(t, training), markup=lambda t: answer_buttons(t, training))

@@ -17,13 +17,21 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.core.attendance import Audience, Outcome, TrainingDraft
 from bot.core.attendance.rules import DEFAULT_LENGTH, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
-from bot.core.models import Role
 from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
 from bot.i18n import Translator
 from handlers import callbacks
-from handlers.attendance.common import answer_buttons, audience_recipients, card, notify
-from handlers.render import answer_stale, buttons, esc, grid, role_label
+from handlers.attendance.audience_picker import (
+    TOGGLES,
+    audience_text,
+    choice_rows,
+    kind_rows,
+    new_selection,
+    selected_audience,
+    toggle,
+)
+from handlers.attendance.common import card, send_invitations
+from handlers.render import answer_stale, buttons, esc
 from handlers.when_step import WhenStep
 
 TITLE, WHEN, WHEN_CONFIRM, END_TIME, VENUE, AUDIENCE, CAPACITY, DESCRIPTION, REVIEW = range(9)
@@ -86,11 +94,13 @@ async def venue_received(update: Update, ctx: BotContext) -> int:
     return AUDIENCE
 
 
+def data(kind: str, value: object) -> str:
+    """Callback data of the creation dialog's audience buttons."""
+    return callbacks.encode(P, kind, value)
+
+
 def audience_kinds(t: Translator):
-    return buttons([[(t.gettext("Everyone"), callbacks.encode(P, "a", "all"))],
-                    [(t.gettext("Some wards"), callbacks.encode(P, "a", "w")),
-                     (t.gettext("Some roles"), callbacks.encode(P, "a", "r"))],
-                    [(t.gettext("Some chapters"), callbacks.encode(P, "a", "c"))]])
+    return buttons(kind_rows(t, data))
 
 
 async def audience_pressed(update: Update, ctx: BotContext) -> int:
@@ -103,14 +113,14 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
     kind, value = parts
     if kind == "a" and value in ("all", "done"):
         return await audience_finished(update, ctx, draft, everyone=value == "all")
-    selection = draft.setdefault("audience", {"w": [], "r": [], "c": []})
+    selection = draft.setdefault("audience", new_selection())
     if kind in TOGGLES:
         view = await toggle(ctx, selection, TOGGLES[kind], value)
         if view is None:
             await answer_stale(update, t)
             return AUDIENCE
         kind, value = view
-    rows = await choice_rows(ctx, selection, kind, value)
+    rows = await choice_rows(ctx, selection, kind, value, data)
     await query.answer()
     if rows is None:
         return AUDIENCE
@@ -118,9 +128,6 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
     await query.edit_message_text(t.gettext("Tap to select or unselect, then press Done."),
                                   reply_markup=buttons(rows))
     return AUDIENCE
-
-
-TOGGLES = {"tw": "w", "tr": "r", "tc": "c"}
 
 
 async def audience_finished(update: Update, ctx: BotContext, draft: dict, *, everyone: bool) -> int:
@@ -140,68 +147,8 @@ async def audience_finished(update: Update, ctx: BotContext, draft: dict, *, eve
     return await ask_capacity(update, ctx)
 
 
-async def toggle(ctx: BotContext, selection: dict, key: str, value: str) -> tuple[str, str] | None:
-    """Select or unselect one ward, role or chapter; the list to show next, or None if the value is bad."""
-    item: object = value if key == "r" else callbacks.parse_int(value)
-    if item is None or (key == "r" and value not in {r.value for r in Role}):
-        return None
-    chapter = await ctx.services.org.chapter(int(value)) if key == "c" else None
-    if key == "c" and chapter is None:
-        return None
-    chosen = selection.setdefault(key, [])
-    if item in chosen:
-        chosen.remove(item)
-    else:
-        chosen.append(item)
-    return ("cw", str(chapter.ward_id)) if chapter else ("a", key)
-
-
-async def choice_rows(ctx: BotContext, selection: dict, kind: str,
-                      value: str) -> list[list[tuple[str, str]]] | None:
-    """The buttons for one list of choices, selected ones ticked."""
-    t, org = ctx.t, ctx.services.org
-    if kind == "a" and value == "w":
-        return grid([(mark(w.id in selection["w"]) + w.name, callbacks.encode(P, "tw", w.id))
-                     for w in await org.wards()], 3)
-    if kind == "a" and value == "r":
-        return grid([(mark(r.value in selection["r"]) + role_label(t, r), callbacks.encode(P, "tr", r.value))
-                     for r in Role], 2)
-    if kind == "a" and value == "c":
-        return grid([(w.name, callbacks.encode(P, "cw", w.id)) for w in await org.wards()], 3)
-    ward_id = callbacks.parse_int(value) if kind == "cw" else None
-    if ward_id is None:
-        return None
-    rows = grid([(mark(c.id in selection["c"]) + c.name, callbacks.encode(P, "tc", c.id))
-                 for c in await org.chapters(ward_id)], 1)
-    rows.append([(t.gettext("« Other wards"), callbacks.encode(P, "a", "c"))])
-    return rows
-
-
-def mark(selected: bool) -> str:
-    return "✅ " if selected else ""
-
-
 def audience_from(draft: dict) -> Audience:
-    data = draft.get("audience") or {"all": True}
-    if data.get("all"):
-        return Audience()
-    return Audience(False, tuple(data.get("w", ())), tuple(Role(r) for r in data.get("r", ())),
-                    tuple(data.get("c", ())))
-
-
-async def audience_text(ctx: BotContext, t: Translator, audience: Audience) -> str:
-    """'everyone' or the chosen wards, roles and chapters by name."""
-    if audience.everyone:
-        return t.gettext("everyone")
-    org = ctx.services.org
-    names = [w.name for w in await org.wards() if w.id in audience.ward_ids]
-    names += [role_label(t, r) for r in audience.roles]
-    for chapter_id in audience.chapter_ids:
-        chapter = await org.chapter(chapter_id)
-        ward = await org.ward(chapter.ward_id) if chapter else None
-        if chapter:
-            names.append(f"{chapter.name} ({ward.name if ward else ''})")
-    return esc(", ".join(names))
+    return selected_audience(draft.get("audience") or {"all": True})
 
 
 async def ask_capacity(update: Update, ctx: BotContext) -> int:
@@ -307,12 +254,9 @@ async def review_pressed(update: Update, ctx: BotContext) -> int:
         return ConversationHandler.END
     ctx.user_data.pop(DRAFT, None)
     training = result.training
-    invited = [m for m in await audience_recipients(ctx.application, training.audience)
+    invited = [m for m in await ctx.services.attendance.invited(training.audience)
                if ctx.member is None or m != ctx.member.id]
-    await notify(ctx.application, invited, batch=f"training:{training.id}:invite",
-                 key=f"training:{training.id}:invite",
-                 render=lambda tt: tt.gettext("📣 <b>You are invited to a training session</b>") + "\n\n"
-                 + card(tt, training), markup=lambda tt: answer_buttons(tt, training))
+    await send_invitations(ctx.application, training, invited)
     await query.edit_message_text(t.ngettext(
         "✅ Saved. The invitation is being sent to {count} member.",
         "✅ Saved. The invitation is being sent to {count} members.", len(invited)).format(

@@ -25,7 +25,15 @@ from bot.core.text import fold
 from bot.i18n import Translator
 from bot.qr import deep_link
 from handlers import callbacks
-from handlers.attendance.common import card, notify, notify_demoted, notify_promoted, outcome_text, when_text
+from handlers.attendance.common import (
+    INVITE_MORE,
+    card,
+    notify,
+    notify_demoted,
+    notify_promoted,
+    outcome_text,
+    when_text,
+)
 from handlers.attendance.export import attendance_workbook
 from handlers.attendance.qr_card import checkin_poster
 from handlers.registry import N_
@@ -66,7 +74,8 @@ def manage_markup(t: Translator, training: Training):
         [(t.gettext("✏️ Seats"), callbacks.encode(P, "e", tid, "capacity")),
          (t.gettext("⏰ Late after"), callbacks.encode(P, "e", tid, "late")),
          (t.gettext("🕒 Reschedule"), callbacks.encode(P, "e", tid, "when"))],
-        [(t.gettext("❌ Cancel the session"), callbacks.encode(P, "c", tid, "-"))],
+        [(t.gettext("➕ Invite more"), callbacks.encode(INVITE_MORE, "s", tid, "-")),
+         (t.gettext("❌ Cancel the session"), callbacks.encode(P, "c", tid, "-"))],
     ])
 
 

@@ -6,11 +6,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from bot.core.models import Member, Role
 
 DEFAULT_OPENS_BEFORE_MINUTES = 60
 DEFAULT_LATE_AFTER_MINUTES = 15
+_T = TypeVar("_T")
 
 
 class TrainingStatus(StrEnum):
@@ -69,6 +71,28 @@ class Audience:
     @property
     def empty(self) -> bool:
         return not self.everyone and not (self.ward_ids or self.roles or self.chapter_ids)
+
+    def widened(self, added: Audience) -> Audience:
+        """Everyone either audience invites (the union); nobody already invited is left out."""
+        if self.everyone or added.everyone:
+            return Audience()
+        return Audience(False, _merged(self.ward_ids, added.ward_ids), _merged(self.roles, added.roles),
+                        _merged(self.chapter_ids, added.chapter_ids))
+
+    def member_filters(self) -> list[dict[str, tuple]]:
+        """Member queries (roles= / ward_ids= / chapter_ids=) whose results together are the audience.
+
+        Everyone is one query without filters; an empty audience is no query at all.
+        """
+        if self.everyone:
+            return [{}]
+        return [{name: values} for name, values in (("ward_ids", self.ward_ids), ("roles", self.roles),
+                                                    ("chapter_ids", self.chapter_ids)) if values]
+
+
+def _merged(first: tuple[_T, ...], second: tuple[_T, ...]) -> tuple[_T, ...]:
+    """`first`, then whatever of `second` is not in it, each once."""
+    return tuple(dict.fromkeys((*first, *second)))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -62,6 +62,16 @@ def demotions(capacity: int | None, registered: Sequence[int], checked_in: Colle
         return []
     movable = [member for member in reversed(registered) if member not in checked_in]
     return movable[: len(registered) - capacity]
+
+
+def newly_invited(before: Iterable[int], after: Iterable[int], *, answered: Collection[int] = (),
+                  organiser: int | None = None) -> list[int]:
+    """Who a widened audience reaches that the old one did not, in the order of `after`.
+
+    Anyone who already answered (registered or waiting) and the organiser who widened it are left out.
+    """
+    old = set(before)
+    return [m for m in dict.fromkeys(after) if m not in old and m not in answered and m != organiser]
 
 
 def new_code() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -9,6 +10,7 @@ from typing import Protocol
 
 from bot.core.attendance.models import (
     Attendance,
+    Audience,
     CheckInMethod,
     Registration,
     RegistrationStatus,
@@ -21,10 +23,11 @@ from bot.core.attendance.rules import (
     WindowState,
     is_late,
     new_code,
+    newly_invited,
     plausible_code,
     window_state,
 )
-from bot.core.models import Member
+from bot.core.models import Member, Recipient, Role
 from bot.core.parsing import normalise_code
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock
@@ -59,6 +62,8 @@ class AttendanceStore(Protocol):
     async def update_training(self, training_id: int, changes: dict[str, object], *,
                               now: datetime, actor_id: int) -> tuple[Training, list[int], list[int]]: ...
     async def cancel_training(self, training_id: int, *, now: datetime, actor_id: int) -> bool: ...
+    async def widen_audience(self, training_id: int, audience: Audience, *, version: int, now: datetime,
+                             actor_id: int) -> Training | None: ...
     async def reassess_late(self, training_id: int, late_from: datetime) -> None: ...
     async def registration(self, training_id: int, member_id: int) -> Registration | None: ...
     async def register(self, training_id: int, member_id: int, *, now: datetime) -> tuple[RegistrationStatus, bool]: ...
@@ -79,6 +84,13 @@ class AttendanceStore(Protocol):
     async def save_pending(self, member_id: int, training_id: int, *, scanned_at: datetime,
                            method: CheckInMethod) -> None: ...
     async def take_pending(self, member_id: int) -> list[tuple[int, datetime, CheckInMethod]]: ...
+
+
+class Invitees(Protocol):
+    """Active, reachable members by role, ward or chapter (the member store)."""
+
+    async def recipients(self, *, roles: Iterable[Role] | None = None, ward_ids: Iterable[int] | None = None,
+                         chapter_ids: Iterable[int] | None = None) -> list[Recipient]: ...
 
 
 @dataclass(frozen=True)
@@ -153,8 +165,8 @@ def valid_changes(changes: dict[str, object], now: datetime) -> bool:
 class AttendanceService:
     """Training sessions: create and change them, register, check in, see who came."""
 
-    def __init__(self, store: AttendanceStore, clock: Clock) -> None:
-        self._store, self._clock = store, clock
+    def __init__(self, store: AttendanceStore, clock: Clock, invitees: Invitees) -> None:
+        self._store, self._clock, self._invitees = store, clock, invitees
 
     async def get(self, training_id: int) -> Training | None:
         return await self._store.training(training_id)
@@ -277,6 +289,62 @@ class AttendanceService:
             return TrainingResult(Outcome.ALREADY_DONE, training)
         return TrainingResult(Outcome.OK, await self._store.training(training.id), training,
                               tuple(await self._store.participants(training.id)))
+
+    async def invited(self, audience: Audience) -> list[int]:
+        """Member ids of everyone an audience invites (active and reachable), each once."""
+        found: dict[int, None] = {}
+        for filters in audience.member_filters():
+            for recipient in await self._invitees.recipients(**filters):
+                found[recipient.member_id] = None
+        return list(found)
+
+    async def invitable(self, actor: Member | None, training_id: int) -> TrainingResult:
+        """Whether more people may be invited to a session now (OK with the session, or why not)."""
+        if not can(actor, Action.MANAGE_TRAINING):
+            return TrainingResult(Outcome.DENIED)
+        training = await self._store.training(training_id)
+        if training is None:
+            return TrainingResult(Outcome.NOT_FOUND)
+        if training.for_seminar:
+            return TrainingResult(Outcome.INVALID, training)  # it follows its seminar
+        if training.cancelled:
+            return TrainingResult(Outcome.CANCELLED, training)
+        now = self._clock.now()
+        if now > training.ends_at:
+            return TrainingResult(Outcome.CLOSED, training)
+        if now >= training.starts_at:
+            return TrainingResult(Outcome.STARTED, training)  # nobody could register any more
+        if training.audience.everyone:
+            return TrainingResult(Outcome.ALREADY_DONE, training)
+        return TrainingResult(Outcome.OK, training)
+
+    async def invite_more(self, actor: Member | None, training_id: int, added: Audience) -> TrainingResult:
+        """'Mời thêm': widen the audience (never narrow it); `notify` is who is newly invited.
+
+        Newly invited: active members the new audience reaches and the old one did not, except anyone
+        already registered or waiting and the organiser who widened it.
+        """
+        for _attempt in range(3):
+            check = await self.invitable(actor, training_id)
+            if check.outcome is not Outcome.OK or check.training is None:
+                return check
+            assert actor is not None
+            training = check.training
+            if added.empty:
+                return TrainingResult(Outcome.INVALID, training)
+            audience = training.audience.widened(added)
+            if audience == training.audience:
+                return TrainingResult(Outcome.ALREADY_DONE, training)
+            before = await self.invited(training.audience)
+            updated = await self._store.widen_audience(training.id, audience, version=training.version,
+                                                       now=self._clock.now(), actor_id=actor.id)
+            if updated is None:
+                continue  # changed meanwhile (another edit): look again
+            after = await self.invited(updated.audience)
+            answered = set(await self._store.participants(training.id))
+            return TrainingResult(Outcome.OK, updated, training,
+                                  tuple(newly_invited(before, after, answered=answered, organiser=actor.id)))
+        return TrainingResult(Outcome.ALREADY_DONE, await self._store.training(training_id))
 
     async def checkin_code(self, actor: Member | None, training_id: int, *, rotate: bool = False) -> CodeResult:
         """The session's current check-in code (made on first use); `rotate` retires the old one."""
