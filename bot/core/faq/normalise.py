@@ -19,6 +19,7 @@ VI_STOP_WORDS = frozenset(
     """
     la cua khong chua thi va cho nhung cac nhu nay ay voi duoc bi ve theo trong tai den ma nhe a ah ha nhi
     vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can gom the de phai
+    e chao
     """.split()
 )
 EN_STOP_WORDS = frozenset(
