@@ -269,6 +269,17 @@ def test_a_single_topic_word_inside_chat_is_not_answered(matcher):
     assert matcher.ask("bot ơi bạn tên gì").kind != "unconfirmed"
 
 
+def test_a_long_message_that_tells_its_story_first_is_answered_on_its_question(matcher):
+    story = "toi moi nhan viec o hoi khuyen hoc phuong, doc van ban thay nhieu qua, cho toi hoi "
+    assert matcher.ask(story + "thong tu 44 co bao nhieu tieu chi").entry.id == "tt44-criteria-count"
+    assert matcher.ask(story + "gia vang hom nay the nao").kind == "none"
+
+
+def test_the_new_circular_is_tt25_and_the_old_one_tt44(matcher, normaliser):
+    assert normaliser.tokens("theo thông tư mới") == ["tt25"]
+    assert normaliser.tokens("thong tu cu") == ["tt44"]
+
+
 def test_words_the_knowledge_base_never_uses_point_outside_it(matcher):
     assert matcher.ask("quy định về giờ giấc karaoke trong khu dân cư").kind in ("suggest", "none")
 
@@ -364,3 +375,20 @@ def test_mấy_means_how_many_but_máy_bay_stays_an_aeroplane(normaliser):
 def test_chat_words_typed_with_diacritics_are_dropped_but_not_their_unaccented_homographs(normaliser):
     assert normaliser.tokens("cho em hỏi Hội Khuyến học") == ["hoi", "khuyen", "hoc"]
     assert "minh" in normaliser.tokens("minh chứng của mình")
+
+
+def test_điều_mấy_asks_which_article_not_how_many(normaliser):
+    assert normaliser.tokens("hồ sơ ở điều mấy") == normaliser.tokens("hồ sơ ở điều nào")
+    assert "bao" not in normaliser.tokens("nộp trước ngày mấy")
+
+
+def test_an_unaccented_chat_opener_with_a_person_is_dropped_but_cho_hoi_khuyen_hoc_is_not(normaliser):
+    assert normaliser.tokens("cho e hoi tt44 con hieu luc ko") == normaliser.tokens("tt44 con hieu luc ko")
+    assert normaliser.tokens("gui ho so cho hoi khuyen hoc")[-3:] == ["hoi", "khuyen", "hoc"]
+
+
+def test_the_question_after_a_story_is_found_after_its_last_opener(normaliser):
+    assert normaliser.question_tail("em mới nhận việc ở hội, cho em hỏi hồ sơ gồm gì") == " hồ sơ gồm gì"
+    assert normaliser.question_tail("phường em không biết nộp hồ sơ cho ai") == " nộp hồ sơ cho ai"
+    assert normaliser.question_tail("hồ sơ cđht gồm gì") is None
+    assert normaliser.question_tail("gửi cho hội khuyến học") is None

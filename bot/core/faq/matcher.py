@@ -47,6 +47,8 @@ MAX_SUGGESTIONS = 3
 
 _BETA2 = 2.0**2  # the question's coverage counts more than the phrasing's
 _LONG_QUESTION = 7  # words; beyond this, beta² falls by _BETA2_STEP per word (down to 1)
+_LONG_MESSAGE = 12  # typed words; a longer message is also read from its last question opener on
+_MIN_TAIL_WORDS = 2  # content words the question after the opener must have
 _BETA2_STEP = 0.5
 _ENTRY_LEVEL_FACTOR = 1.1
 _FUZZ_WEIGHT = 0.3
@@ -271,7 +273,22 @@ class FaqMatcher:
         return FaqAnswer(answered=False, entry=None, score=score, suggestions=suggestions, kind="suggest")
 
     def rank(self, question: str, limit: int = 5) -> list[tuple[FaqEntry, float]]:
-        """Entries most likely meant by `question`, best first, with scores in 0..1."""
+        """Entries most likely meant by `question`, best first, with scores in 0..1.
+
+        A long message that tells a story before its question ("…, cho em hỏi …") is also ranked on the
+        question alone; the reading with the more confident best match wins.
+        """
+        ranked = self._rank(question, limit)
+        if len(question.split()) > _LONG_MESSAGE:
+            tail = self._normaliser.question_tail(question)
+            if tail is not None and len(self._normaliser.tokens(tail)) >= _MIN_TAIL_WORDS:
+                tail_ranked = self._rank(tail, limit)
+                if tail_ranked and (not ranked or tail_ranked[0][1] > ranked[0][1]):
+                    return tail_ranked
+        return ranked
+
+    def _rank(self, question: str, limit: int) -> list[tuple[FaqEntry, float]]:
+        """`rank` for one reading of the question."""
         tokens, credit = self._correct(self._normaliser.tokens(question))
         if not tokens:
             return []

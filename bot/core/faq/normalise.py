@@ -19,6 +19,7 @@ VI_STOP_WORDS = frozenset(
     """
     la cua khong chua thi va cho nhung cac nhu nay ay voi duoc bi ve theo trong tai den ma nhe a ah ha nhi
     vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can gom the de phai
+    e chao
     """.split()
 )
 EN_STOP_WORDS = frozenset(
@@ -58,6 +59,11 @@ _DOC_SUFFIX = re.compile(r"\b(\d{1,4})(?:\s*/\s*\d{4})?\s*[/-]\s*(tt|qd|nd|nq|ct
 # "ngày 28 tháng 2" → "28/2"
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
 _WORD = re.compile(r"[a-z]+")
+# Where a rambling message turns to its question ("…, cho em hỏi …", "… mà em không biết …"), folded.
+# "cho hỏi" alone is also "cho Hội" (khuyến học), so it needs a person or no "khuyen" after it.
+_QUESTION_OPENER = re.compile(
+    r"\b(?:cho\s+(?:(?:e|em|toi|minh|chau|con)\s+)?hoi(?!\s+khuyen)|(?:muon|xin|hoi)\s+hoi|khong\s+biet|ad\s+oi)\b"
+)
 # "QĐ 448 là quyết định gì": the kind word only repeats what the number already says.
 _KIND_WORDS = {"qd": "quyet dinh", "nd": "nghi dinh", "nq": "nghi quyet", "cv": "cong van", "ct": "chi thi"}
 _DOC_TOKEN = re.compile(r"\b(tt|qd|nd|nq|cv|ct)\d+\b")
@@ -159,6 +165,22 @@ class Normaliser:
         if self._synonym_re is not None:
             text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+    def question_tail(self, raw: str) -> str | None:
+        """The part of a message after its last question opener ("cho em hỏi", "không biết"), if any.
+
+        Older cadres often tell their situation first and ask at the end; the story's words then dilute the
+        question. Returns None when the message has no opener or nothing after it.
+        """
+        lowered = unicodedata.normalize("NFC", raw).lower()
+        folded = fold(lowered)
+        openers = list(_QUESTION_OPENER.finditer(folded))
+        if not openers:
+            return None
+        start = openers[-1].end()
+        # fold() keeps one letter per precomposed letter, so offsets carry over and the marks stay.
+        tail = lowered[start:] if len(folded) == len(lowered) else folded[start:]
+        return tail if tail.strip(" ,.?!") else None
 
     def tokens(self, raw: str) -> list[str]:
         """Content tokens: normalised words minus stop words, English plurals made singular."""
