@@ -26,13 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiohttp  # noqa: E402
+import aiohttp
 
-from bot.core.broadcasts import Audience, AudienceKind, Content, Result  # noqa: E402
-from bot.core.models import Role  # noqa: E402
-from bot.emulator import BotApiEmulator  # noqa: E402
-from storage.db import Database, to_db_time  # noqa: E402
-from tests.harness import TOKEN, BotUnderTest  # noqa: E402
+from bot.core.broadcasts import Audience, AudienceKind, Content, Result
+from bot.core.models import Role
+from bot.emulator import BotApiEmulator
+from storage.db import Database, to_db_time
+from tests.harness import TOKEN, BotUnderTest
 
 FIRST_CHAT = 100_000
 warnings.filterwarnings("ignore", message=".*per_message=False.*")

@@ -20,16 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.clock import AdjustableClock  # noqa: E402
-from bot.core.models import Member, MemberStatus, Role  # noqa: E402
-from bot.core.org import parse_org_csv  # noqa: E402
-from bot.core.reports import ReportRow, ReportService, ReportValues, period_from_key, roll_up  # noqa: E402
-from bot.i18n import I18n  # noqa: E402
-from handlers.reports.export import workbook_bytes  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.org import SqliteOrg  # noqa: E402
-from storage.reports import SqliteReports  # noqa: E402
-from storage.tasks import SqliteTasks  # noqa: E402
+from bot.clock import AdjustableClock
+from bot.core.models import Member, MemberStatus, Role
+from bot.core.org import parse_org_csv
+from bot.core.reports import ReportRow, ReportService, ReportValues, period_from_key, roll_up
+from bot.i18n import I18n
+from handlers.reports.export import workbook_bytes
+from storage.db import Database
+from storage.org import SqliteOrg
+from storage.reports import SqliteReports
+from storage.tasks import SqliteTasks
 
 REPETITIONS = 5
 INNER = {"baseline: list chapters": 50, "pure roll-up (79 chapters)": 200, "roll-up from the database": 20,

@@ -28,18 +28,18 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.clock import AdjustableClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.core.models import Role  # noqa: E402
-from bot.core.org import parse_org_csv  # noqa: E402
-from bot.core.seminar_service import SeminarDraft  # noqa: E402
-from bot.core.seminars import REMINDER, Audience  # noqa: E402
-from bot.core.text import fold  # noqa: E402
-from bot.services import Services  # noqa: E402
-from handlers.seminars.jobs import remind  # noqa: E402
-from storage.db import Database, to_db_time  # noqa: E402
-from storage.outbox import OutgoingMessage  # noqa: E402
-from storage.tasks import Task  # noqa: E402
+from bot.clock import AdjustableClock
+from bot.config import Settings
+from bot.core.models import Role
+from bot.core.org import parse_org_csv
+from bot.core.seminar_service import SeminarDraft
+from bot.core.seminars import REMINDER, Audience
+from bot.core.text import fold
+from bot.services import Services
+from handlers.seminars.jobs import remind
+from storage.db import Database, to_db_time
+from storage.outbox import OutgoingMessage
+from storage.tasks import Task
 
 RESULTS = ROOT / "bench" / "results" / "bench_seminars.json"
 STARTS = datetime(2026, 12, 4, 1, 0, tzinfo=UTC)

@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bot.emulator.client import EmulatorClient  # noqa: E402
+from bot.emulator.client import EmulatorClient
 
 PYTHON = sys.executable
 RESULTS = REPO / "bench" / "results"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import bot.app  # noqa: E402
+import bot.app
 
 UNLIMITED = 1_000_000
 
@@ -26,7 +26,7 @@ def main() -> int:
         slots = int(sys.argv[sys.argv.index("--concurrency") + 1])
         build = bot.app.build_application
 
-        def build_with_slots(settings, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        def build_with_slots(settings, **kwargs):
             return build(settings.with_changes(concurrent_updates=slots), **kwargs)
 
         bot.app.build_application = build_with_slots

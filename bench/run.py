@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PYTHON, REPO, RESULTS, machine, render, write_results  # noqa: E402
+from bench.common import PYTHON, REPO, RESULTS, machine, render, write_results
 
 SCRIPT_RESULTS: dict[str, object] = {}
 """JSON written by modules run as scripts (their own format), kept in all.json."""

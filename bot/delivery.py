@@ -47,7 +47,7 @@ class DeliveryWorker:
         self._uploads: dict[int, asyncio.Lock] = {}
 
     @property
-    def _services(self):  # noqa: ANN202 - Services, imported lazily to avoid a cycle
+    def _services(self):
         return self._app.bot_data["services"]
 
     async def start(self) -> None:

@@ -83,7 +83,7 @@ class Translator:
             day = day.astimezone(self.tz).date()
         return " ".join(word.capitalize() for word in format_date(day, "EEEE", locale=self.locale).split())
 
-    def number(self, value: int | float | Decimal, *, decimals: int | None = None) -> str:
+    def number(self, value: float | Decimal, *, decimals: int | None = None) -> str:
         """1.234.567 (vi); with `decimals`, exactly that many places: 4,3."""
         if decimals is None:
             return format_decimal(value, locale=self.locale)

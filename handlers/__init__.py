@@ -7,8 +7,19 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import (approvals, attendance, broadcasts, common, errors, fallback, faq, onboarding, reports,
-                      seminars, summary)
+from handlers import (
+    approvals,
+    attendance,
+    broadcasts,
+    common,
+    errors,
+    fallback,
+    faq,
+    onboarding,
+    reports,
+    seminars,
+    summary,
+)
 from handlers.registry import CommandSpec, MenuEntry
 
 FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts,

@@ -174,7 +174,7 @@ async def start_invite(update: Update, ctx: BotContext) -> None:
         grid([(w.name, callbacks.encode("inv", "w", w.id)) for w in wards], 3)))
 
 
-async def chapter_buttons(ctx: BotContext, ward_id: int | None):  # noqa: ANN201 - InlineKeyboardMarkup
+async def chapter_buttons(ctx: BotContext, ward_id: int | None):
     chapters = await ctx.services.org.chapters(ward_id) if ward_id else []
     return buttons(grid([(c.name, callbacks.encode("inv", "c", c.id)) for c in chapters], 1))
 

@@ -37,7 +37,7 @@ async def load_member(update: Update, ctx: BotContext) -> None:
         str(user.id), chat_id=str(chat.id if chat else user.id), display_name=user.full_name, username=user.username)
 
 
-def menu_for(ctx: BotContext):  # noqa: ANN201 - ReplyKeyboardMarkup
+def menu_for(ctx: BotContext):
     """The member's main menu keyboard."""
     return main_menu(ctx.bot_data["menu_entries"], ctx.member, ctx.t)
 

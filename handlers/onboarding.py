@@ -18,11 +18,11 @@ from bot.context import BotContext
 from bot.core.members import Outcome, check_full_name, check_phone
 from bot.core.models import MemberStatus
 from handlers import callbacks
+from handlers.approvals import notify_approvers
 from handlers.common import menu_for
 from handlers.menu import menu_filter
-from handlers.render import answer_stale, buttons, esc, grid
 from handlers.registry import N_
-from handlers.approvals import notify_approvers
+from handlers.render import answer_stale, buttons, esc, grid
 
 CHOOSE_WARD, CHOOSE_CHAPTER, ASK_NAME, ASK_PHONE = range(4)
 SKIP_LABEL = N_("Skip")
@@ -81,7 +81,7 @@ async def start(update: Update, ctx: BotContext) -> int:
     return CHOOSE_WARD
 
 
-async def ward_keyboard(ctx: BotContext):  # noqa: ANN201 - InlineKeyboardMarkup
+async def ward_keyboard(ctx: BotContext):
     wards = await ctx.services.members.wards()
     return buttons(grid([(w.name, callbacks.encode("ob", "w", w.id)) for w in wards], 3))
 

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, settings
 from storage.db import Database
 from tests.harness import BotUnderTest
 
-
 # The machines are shared and noisy: property tests judge behaviour, never speed.
 settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("project")

@@ -16,9 +16,9 @@ import pytest
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from telegram.ext import Application, ApplicationBuilder  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder
 
-from bot.emulator import BotApiEmulator, FakeUser  # noqa: E402
+from bot.emulator import BotApiEmulator, FakeUser
 
 TOKEN = "123456:TEST-emulator-token"
 LAN = FakeUser(id=1001, first_name="Lan", last_name="Nguyễn", username="lan_nguyen")

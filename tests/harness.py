@@ -19,15 +19,15 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from telegram.ext import Application  # noqa: E402
+from telegram.ext import Application
 
-from bot.app import build_application, on_shutdown, on_startup, on_stop  # noqa: E402
-from bot.clock import AdjustableClock  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.core.models import Member, MemberStatus, Role  # noqa: E402
-from bot.core.org import parse_org_csv  # noqa: E402
-from bot.emulator import BotApiEmulator, FakeUser  # noqa: E402
-from bot.services import Services  # noqa: E402
+from bot.app import build_application, on_shutdown, on_startup, on_stop
+from bot.clock import AdjustableClock
+from bot.config import Settings
+from bot.core.models import Member, MemberStatus, Role
+from bot.core.org import parse_org_csv
+from bot.emulator import BotApiEmulator, FakeUser
+from bot.services import Services
 
 TOKEN = "123456:TEST-khuyenhoc-token"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -215,7 +215,7 @@ class Person:
     def toasts(self) -> list[str]:
         return [t.get("text") or "" for t in self.bot.emu.toasts(TOKEN, self.chat_id)]
 
-    async def _act(self, inject) -> list[Reply]:  # noqa: ANN001
+    async def _act(self, inject) -> list[Reply]:
         self.inbox()
         await inject()
         update_id = self.bot.emu.bot_state(TOKEN).next_update_id - 1
@@ -225,7 +225,7 @@ class Person:
         return self.inbox()
 
 
-def _reply(call) -> Reply:  # noqa: ANN001
+def _reply(call) -> Reply:
     params = call.params
     markup = params.get("reply_markup") or {}
     if isinstance(markup, str):

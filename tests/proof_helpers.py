@@ -72,7 +72,7 @@ async def forge_press(bot: BotUnderTest, person: Person, data: str, *, message_i
         state.push_update("callback_query", {"id": query_id, "from": person.user.to_api(), "message": message,
                                              "chat_instance": "forged", "data": data})
 
-    return await person._act(inject)  # noqa: SLF001 - the harness's own wait-for-processing path
+    return await person._act(inject)
 
 
 def apologies(bot: BotUnderTest) -> list[str]:

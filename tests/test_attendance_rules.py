@@ -21,8 +21,8 @@ from bot.core.attendance.rules import (
     window_state,
 )
 from bot.core.models import Member, MemberStatus, Role
-from bot.core.when import month_grid, shift_month
 from bot.core.permissions import Action, can
+from bot.core.when import month_grid, shift_month
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2026, 12, 15, 8, 0, tzinfo=VN)

@@ -149,8 +149,8 @@ async def test_a_bot_killed_mid_broadcast_resumes_and_loses_nobody(tmp_path: Pat
 
 async def _queue_broadcast(db: Database) -> int:
     """What pressing Confirm does, without the bot running: the broadcast and its outbox rows."""
-    from bot.core.broadcasts import BroadcastService
     from bot.clock import SystemClock
+    from bot.core.broadcasts import BroadcastService
     from storage.broadcasts import SqliteBroadcasts
     from storage.members import SqliteMembers
 
@@ -165,7 +165,7 @@ async def _queue_broadcast(db: Database) -> int:
     return created.broadcast.id
 
 
-async def _member(db: Database, external_id: str):  # noqa: ANN202
+async def _member(db: Database, external_id: str):
     from storage.members import SqliteMembers
 
     return await SqliteMembers(db).find_by_account("telegram", external_id)

@@ -9,7 +9,7 @@ from handlers.broadcasts.sending import progress_settled
 from tests.harness import TOKEN, BotUnderTest, active_member, texts
 
 
-async def setup_people(bot: BotUnderTest):  # noqa: ANN201
+async def setup_people(bot: BotUnderTest):
     organiser = await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER, ward="Phường 1")
     lan = await bot.member(4002, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     binh = await bot.member(4003, "Trần Văn Bình", Role.CADRE, ward="Phường 6")
@@ -21,12 +21,12 @@ CALENDAR = "Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá"
 BOLD_TITLE = [{"type": "bold", "offset": 0, "length": len("Lịch tập huấn")}]
 
 
-async def send_formatted(person, text: str, entities: list[dict]):  # noqa: ANN001, ANN201
+async def send_formatted(person, text: str, entities: list[dict]):
     """The cadre types text with bold/italic parts (the emulator's public send_text has no entities)."""
     return await person._act(lambda: _inject(person, {"text": text, "entities": entities}))
 
 
-async def _inject(person, content: dict) -> None:  # noqa: ANN001
+async def _inject(person, content: dict) -> None:
     person.bot.emu._user_message(TOKEN, person.user, None, content)
 
 
@@ -41,14 +41,14 @@ async def drain(bot: BotUnderTest) -> None:
     raise AssertionError("the outbox did not drain")
 
 
-def report_in(person, broadcast_id: int) -> str:  # noqa: ANN001
+def report_in(person, broadcast_id: int) -> str:
     """The progress message of a broadcast as it stands now (it is edited in place)."""
     marker = f"Thông báo #{broadcast_id}"
     return next(m.get("text", "") for m in reversed(person.history())
                 if m["from_bot"] and marker in m.get("text", "") and m.get("text", "").startswith("📣"))
 
 
-async def compose(person, text: str = CALENDAR, entities: list[dict] | None = None) -> None:  # noqa: ANN001
+async def compose(person, text: str = CALENDAR, entities: list[dict] | None = None) -> None:
     replies = await person.send("/broadcast")
     assert "Hãy gửi nội dung cần thông báo" in texts(replies)
     if entities is None and text == CALENDAR:

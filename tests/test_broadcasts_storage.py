@@ -120,7 +120,7 @@ async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None
     assert not await store.cancel(later.id, now=NOW)
 
 
-async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(tmp_path) -> None:  # noqa: ANN001
+async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(tmp_path) -> None:
     from bot.clock import AdjustableClock
     from bot.config import Settings
     from bot.sandbox.demo_broadcasts import seed as seed_demo

@@ -11,17 +11,7 @@ import pytest
 from bot.core.faq import FaqMatcher, KnowledgeBase, KnowledgeBaseError, packaged_directory, to_html, to_plain
 
 # Every section of the fact sheet (shared/knowledge/thong-tu-44-facts.md) must be covered by an entry.
-FACT_SHEET_SECTIONS = """
-abbrev overview-van-ban tt44-identity tt44-scope tt44-criteria-count tt44-criteria-list tt44-tc-lanh-dao
-tt44-tc-giao-duc tt44-tc-hoc-tap-thuong-xuyen tt44-tc-cong-dong tt44-scoring tt44-grading tt44-timeline
-tt44-procedure-xa tt44-procedure-huyen tt44-tthc tt44-dossier tt44-roles tt44-hkh-role tt44-validity
-tt44-complaints tt44-rollout tt44-status tt25-identity tt25-purpose-principles tt25-levels-validity
-tt25-authority tt25-criteria-xa tt25-procedure tt25-dossier tt25-responsibilities tt44-vs-tt25
-reform-2025-overview reform-2025-decentralization reform-2025-cdht-authority reform-2025-tthtcd
-reform-2025-hcm-q10 tthtcd-legal-basis tthtcd-functions tthtcd-tasks tthtcd-management tthtcd-establish
-qd448-identity qd448-gia-dinh-hoc-tap qd448-other-models qd448-reporting models-targets dvht-tt22-2020
-hcm-van-ban faq-unconfirmed
-""".split()
+FACT_SHEET_SECTIONS = ["abbrev", "overview-van-ban", "tt44-identity", "tt44-scope", "tt44-criteria-count", "tt44-criteria-list", "tt44-tc-lanh-dao", "tt44-tc-giao-duc", "tt44-tc-hoc-tap-thuong-xuyen", "tt44-tc-cong-dong", "tt44-scoring", "tt44-grading", "tt44-timeline", "tt44-procedure-xa", "tt44-procedure-huyen", "tt44-tthc", "tt44-dossier", "tt44-roles", "tt44-hkh-role", "tt44-validity", "tt44-complaints", "tt44-rollout", "tt44-status", "tt25-identity", "tt25-purpose-principles", "tt25-levels-validity", "tt25-authority", "tt25-criteria-xa", "tt25-procedure", "tt25-dossier", "tt25-responsibilities", "tt44-vs-tt25", "reform-2025-overview", "reform-2025-decentralization", "reform-2025-cdht-authority", "reform-2025-tthtcd", "reform-2025-hcm-q10", "tthtcd-legal-basis", "tthtcd-functions", "tthtcd-tasks", "tthtcd-management", "tthtcd-establish", "qd448-identity", "qd448-gia-dinh-hoc-tap", "qd448-other-models", "qd448-reporting", "models-targets", "dvht-tt22-2020", "hcm-van-ban", "faq-unconfirmed"]
 REQUIRED_TOPICS = {"criteria", "scoring", "procedure", "dossier", "centres", "models", "changes"}
 
 

@@ -18,7 +18,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-
 from bot.core.models import MemberStatus, Role
 from bot.core.org import parse_org_csv
 from bot.delivery import MAX_IN_FLIGHT
@@ -106,7 +105,7 @@ def integrity(database: Path) -> str:
     return query(database, "PRAGMA integrity_check")[0][0]
 
 
-async def until(condition, timeout: float = 30) -> None:  # noqa: ANN001
+async def until(condition, timeout: float = 30) -> None:
     async with asyncio.timeout(timeout):
         while not condition():
             await asyncio.sleep(0.05)
@@ -118,7 +117,7 @@ def sent_texts(emu: BotApiEmulator, chat_id: int) -> list[str]:
 
 async def register(emu: BotApiEmulator, user: FakeUser, *, submit: bool = True) -> None:
     """The registration dialog, driven through the emulator, waiting for each answer."""
-    async def step(action) -> None:  # noqa: ANN001
+    async def step(action) -> None:
         """Act, then wait until the bot answered in this chat and has been quiet there for half a second."""
         mark = emu.mark(TOKEN)
         await action()

@@ -52,7 +52,7 @@ async def test_a_task_runs_once_when_due_even_across_a_restart(bot: BotUnderTest
     cadre = await bot.member(6001, "Cán Bộ An", Role.CADRE, ward="Phường 2")
     runs: list[str] = []
 
-    async def remind(app, task) -> None:  # noqa: ANN001
+    async def remind(app, task) -> None:
         runs.append(task.key)
         await app.bot_data["services"].outbox.enqueue(task.key, [OutgoingMessage(
             f"{task.key}:to:{cadre.chat_id}", None, str(cadre.chat_id), task.payload["text"])],
@@ -89,7 +89,7 @@ async def test_a_task_planned_again_moves_instead_of_doubling_and_can_be_cancell
 async def test_a_failing_task_is_retried_later_not_lost(bot: BotUnderTest) -> None:
     attempts: list[int] = []
 
-    async def flaky(app, task) -> None:  # noqa: ANN001
+    async def flaky(app, task) -> None:
         attempts.append(task.attempts)
         if len(attempts) == 1:
             raise RuntimeError("the database was busy")

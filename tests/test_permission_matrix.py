@@ -134,11 +134,11 @@ def member_as(role: str) -> Member:
     }[role]
 
 
-def callback_prefixes(app) -> set[str]:  # noqa: ANN001 - Application
+def callback_prefixes(app) -> set[str]:
     """Prefixes of every CallbackQueryHandler pattern, conversations included."""
     found: set[str] = set()
 
-    def visit(handler) -> None:  # noqa: ANN001
+    def visit(handler) -> None:
         if isinstance(handler, ConversationHandler):
             for child in [*handler.entry_points, *handler.fallbacks,
                           *(h for state in handler.states.values() for h in state)]:

@@ -18,7 +18,7 @@ typed = st.text(st.characters(blacklist_categories=("Cs",)), max_size=120)
 
 
 @cache
-def faq_matcher():  # noqa: ANN201 - FaqMatcher
+def faq_matcher():
     faq = pytest.importorskip("bot.core.faq")
     return faq.FaqMatcher(faq.KnowledgeBase.load())
 

@@ -10,12 +10,12 @@ import pytest
 from bot.core.parsing import PeriodKind, period_containing
 from bot.core.reports import (
     ChapterRow,
+    Concern,
     PastReport,
     ReportConfig,
     ReportRow,
     Status,
     Step,
-    Concern,
     current_period,
     deadline_of,
     ladder,

@@ -28,7 +28,7 @@ async def until(bot: BotUnderTest, *when: int) -> None:
     await bot.settle()
 
 
-async def file_report(person, new: str = "3", total: str = "45") -> list[Reply]:  # noqa: ANN001 - Person
+async def file_report(person, new: str = "3", total: str = "45") -> list[Reply]:
     """The whole dialog with no note and no photo; returns the bot's answer to Confirm."""
     await person.send("/report")
     await person.send(new)
@@ -179,5 +179,5 @@ async def chapter_id(bot: BotUnderTest, ward: str, chapter: str) -> int:
     return next(c.id for c in await bot.services.org.chapters(ward_id) if c.name == chapter)
 
 
-async def member_of(bot: BotUnderTest, user_id: int):  # noqa: ANN201
+async def member_of(bot: BotUnderTest, user_id: int):
     return await bot.services.member_store.find_by_account("telegram", str(user_id))

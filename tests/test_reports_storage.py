@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 

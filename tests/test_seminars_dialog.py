@@ -49,7 +49,7 @@ async def create_seminar(bot: BotUnderTest, organiser: Person, *, when: str = "2
     if attachment is None:
         await organiser.press("Bỏ qua")
     else:
-        await organiser._act(lambda: bot.emu.send_document(  # noqa: SLF001 - the harness has no helper for files
+        await organiser._act(lambda: bot.emu.send_document(
             "123456:TEST-khuyenhoc-token", organiser.user, attachment, "chuong-trinh.pdf", "application/pdf"))
     replies = await organiser.press("Tạo và gửi giấy mời")
     assert "Đã tạo buổi tọa đàm. Giấy mời đang được gửi tới 3 người." in texts(replies)
@@ -111,7 +111,7 @@ async def test_invitees_answer_and_can_change_their_mind_until_the_start(bot: Bo
     assert invitee is not None and invitee.rsvp is Rsvp.PENDING
 
 
-async def lan_member(bot: BotUnderTest):  # noqa: ANN201
+async def lan_member(bot: BotUnderTest):
     from tests.harness import active_member
 
     return await active_member(bot.services, 6001)

@@ -10,7 +10,12 @@ import pytest
 
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
-from storage.migrate import UnsupportedDatabaseVersion, apply_migrations, available_migrations, current_version
+from storage.migrate import (
+    UnsupportedDatabaseVersion,
+    apply_migrations,
+    available_migrations,
+    current_version,
+)
 
 NOW = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
 

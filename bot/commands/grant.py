@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_grant(database_path(args.database, settings), str(args.telegram_id), Role(args.role)))
 
 
-async def _grant(path, external_id: str, role: Role) -> int:  # noqa: ANN001
+async def _grant(path, external_id: str, role: Role) -> int:
     db = await Database.open(path)
     try:
         service = MemberService(SqliteMembers(db), SqliteOrg(db), SystemClock())

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_migrate(database_path(args.database, settings)))
 
 
-async def _migrate(path) -> int:  # noqa: ANN001
+async def _migrate(path) -> int:
     db = await Database.open(path, migrate=False)
     try:
         applied = await apply_migrations(db)

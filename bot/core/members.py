@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.core.parsing import ParseError, parse_person_name, parse_phone
 from bot.core.models import Chapter, Member, MemberStatus, Recipient, Role, Ward
+from bot.core.parsing import ParseError, parse_person_name, parse_phone
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore, OrgStore
 

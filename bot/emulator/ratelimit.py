@@ -22,7 +22,7 @@ class RateLimits:
 class TokenBucket:
     """A bucket refilled continuously at `rate` tokens per second up to `capacity`."""
 
-    __slots__ = ("rate", "capacity", "tokens", "stamp")
+    __slots__ = ("capacity", "rate", "stamp", "tokens")
 
     def __init__(self, rate: float, capacity: float) -> None:
         self.rate = rate

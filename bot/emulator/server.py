@@ -457,7 +457,7 @@ class BotApiEmulator:
         chat_id: int | str | None = None,
         method: str | None = None,
         count: int = 1,
-        since: int | float | None = None,
+        since: float | None = None,
         ok: bool | None = None,
         timeout: float = 10,
     ) -> list[Call]:

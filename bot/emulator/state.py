@@ -167,7 +167,7 @@ class ChatState:
 
 
 class _CallWaiter:
-    __slots__ = ("method", "chat_id", "ok", "count", "matched", "future")
+    __slots__ = ("chat_id", "count", "future", "matched", "method", "ok")
 
     def __init__(self, method, chat_id, ok, count, matched, future) -> None:
         self.method = method
@@ -329,7 +329,7 @@ class BotState:
             remaining.append(waiter)
         self.waiters = remaining
 
-    def start_index(self, since: int | float | None) -> int:
+    def start_index(self, since: float | None) -> int:
         if since is None:
             return 0
         if isinstance(since, int):

@@ -14,7 +14,7 @@ DEMO_TEXT = ("<b>Lịch tập huấn tháng 12</b>\n"
 ACK_SHARE = 0.7
 
 
-async def seed(services, now: datetime) -> None:  # noqa: ANN001 - bot.services.Services
+async def seed(services, now: datetime) -> None:
     """One broadcast sent three days ago to every member, about 70 % of whom acknowledged it (idempotent)."""
     store = services.broadcasts.store
     if await services.db.fetch_value("SELECT COUNT(*) FROM broadcasts WHERE text = ?", (DEMO_TEXT,)):

@@ -9,7 +9,7 @@ from bot.core.reports import ReportValues, reporting_period
 from storage.reports import SqliteReports
 
 
-async def seed(services, now: datetime) -> None:  # noqa: ANN001 - bot.services.Services
+async def seed(services, now: datetime) -> None:
     """Idempotent: about half the chapters reported this period, most of them last period (a few late), filed by
     the chapter's cadre when the demo has one."""
     store = SqliteReports(services.db)

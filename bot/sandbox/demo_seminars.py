@@ -21,7 +21,7 @@ DEMO_TOPIC = "Xây dựng mô hình học tập suốt đời ở khu dân cư"
 MAX_INVITEES = 12
 
 
-async def seed(services, now: datetime) -> None:  # noqa: ANN001 - bot.services.Services
+async def seed(services, now: datetime) -> None:
     """Idempotent: does nothing when the demo seminar is already planned, or there is nobody to invite."""
     store = SqliteSeminars(services.db)
     if any(s.topic == DEMO_TOPIC for s in await store.upcoming(now)):

@@ -175,7 +175,7 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
     return CHOOSE_AUDIENCE
 
 
-def _cancel_row(t) -> list[tuple[str, str]]:  # noqa: ANN001 - Translator
+def _cancel_row(t) -> list[tuple[str, str]]:
     return [(t.gettext("✖ Cancel"), callbacks.encode(PREFIX, "x"))]
 
 
@@ -286,13 +286,13 @@ async def confirm_pressed(update: Update, ctx: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def _create(ctx: BotContext, draft: dict, when):  # noqa: ANN001, ANN202
+async def _create(ctx: BotContext, draft: dict, when):
     content = Content(draft["text"], draft["kind"], draft["blob_id"])
     return await ctx.services.broadcasts.create(ctx.member, content, Audience.from_json(draft["audience"]),
                                                 scheduled_at=when)
 
 
-def _refusal(t, result: Result) -> str:  # noqa: ANN001 - Translator
+def _refusal(t, result: Result) -> str:
     if result is Result.DENIED:
         return t.gettext("You can only send broadcasts within your own ward.")
     if result is Result.NO_RECIPIENTS:

@@ -55,7 +55,7 @@ def ack_markup(t: Translator, broadcast_id: int) -> dict:
     return buttons([[(t.gettext("✅ Received"), callbacks.encode(ACK_PREFIX, broadcast_id))]]).to_dict()
 
 
-def _markup_for(app: Application):  # noqa: ANN202 - MarkupFor
+def _markup_for(app: Application):
     i18n = app.bot_data["i18n"]
 
     def markup(broadcast: Broadcast, person: AudienceMember) -> dict:

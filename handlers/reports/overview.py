@@ -41,7 +41,7 @@ async def show(update: Update, ctx: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-def district_view(ctx: BotContext, rp: ReportingPeriod, rollup: Rollup):  # noqa: ANN201
+def district_view(ctx: BotContext, rp: ReportingPeriod, rollup: Rollup):
     t = ctx.t
     lines = [t.gettext("<b>New-member reports, {period}</b> (deadline {deadline})").format(
         period=period_label(t, rp), deadline=t.datetime(rp.deadline)),
@@ -55,7 +55,7 @@ def district_view(ctx: BotContext, rp: ReportingPeriod, rollup: Rollup):  # noqa
     return "\n".join(lines), buttons(rows)
 
 
-def ward_view(ctx: BotContext, rp: ReportingPeriod, ward: WardRollup):  # noqa: ANN201
+def ward_view(ctx: BotContext, rp: ReportingPeriod, ward: WardRollup):
     t = ctx.t
     lines = [t.gettext("<b>{ward}, {period}</b> (deadline {deadline})").format(
         ward=esc(ward.ward_name), period=period_label(t, rp), deadline=t.datetime(rp.deadline)),
@@ -149,7 +149,7 @@ async def nudge(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingP
         count=len(cadres), chapter=chapter.name), show_alert=True)
 
 
-def report_now_button(t, chapter_id: int, period_key: str) -> dict:  # noqa: ANN001 - Translator
+def report_now_button(t, chapter_id: int, period_key: str) -> dict:
     return buttons([[(t.gettext("📝 Report now"), callbacks.encode(START_PREFIX, chapter_id, period_key))]]).to_dict()
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import BotContext
 from bot.core.parsing import PeriodKind

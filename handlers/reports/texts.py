@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.parsing import PeriodKind
-from bot.core.reports import ChapterLine, ReportingPeriod, Status, Totals, Concern
+from bot.core.reports import ChapterLine, Concern, ReportingPeriod, Status, Totals
 from bot.i18n import Translator
 from handlers.registry import N_
 from handlers.render import esc

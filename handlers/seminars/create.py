@@ -71,7 +71,7 @@ async def topic_received(update: Update, ctx: BotContext) -> int:
     return HOST
 
 
-async def host_keyboard(ctx: BotContext, data: dict):  # noqa: ANN201 - InlineKeyboardMarkup
+async def host_keyboard(ctx: BotContext, data: dict):
     chosen = set(data["host_ward_ids"])
     wards = await ctx.services.org.wards()
     rows = grid([(("✓ " if w.id in chosen else "") + w.name, callbacks.encode("semn", "h", w.id)) for w in wards], 3)
@@ -147,7 +147,7 @@ async def audience_text(ctx: BotContext, data: dict) -> str:
     return "\n".join(lines)
 
 
-async def audience_keyboard(ctx: BotContext, data: dict):  # noqa: ANN201 - InlineKeyboardMarkup
+async def audience_keyboard(ctx: BotContext, data: dict):
     t, audience = ctx.t, audience_of(data)
     rows = grid([(("✓ " if r in audience.roles else "") + role_label(t, r), callbacks.encode("semn", "ar", r.value))
                  for r in AUDIENCE_ROLES], 2)

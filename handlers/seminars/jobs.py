@@ -55,7 +55,7 @@ def _audience_for(what: Announcement, invitees: list[Invitee], to: int | None) -
     return [i for i in invitees if i.rsvp is not Rsvp.DELEGATED]
 
 
-def _announcement_wanted(seminar: Seminar, what: Announcement, version: int, now) -> bool:  # noqa: ANN001
+def _announcement_wanted(seminar: Seminar, what: Announcement, version: int, now) -> bool:
     if what is Announcement.CANCELLED:
         return not seminar.is_open
     if not seminar.is_open or seminar.started(now):

@@ -16,26 +16,16 @@ from bot.core.text import fold
 # frequent words are otherwise left to idf weighting. Question words that discriminate ("ai", "bao lau",
 # "khi nao", "o dau", "bao nhieu") are kept on purpose.
 VI_STOP_WORDS = frozenset(
-    """
-    la cua khong chua thi va cho nhung cac nhu nay ay voi duoc bi ve theo trong tai den ma nhe a ah ha nhi
-    vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can gom the de phai
-    e chao
-    """.split()
+    ["la", "cua", "khong", "chua", "thi", "va", "cho", "nhung", "cac", "nhu", "nay", "ay", "voi", "duoc", "bi", "ve", "theo", "trong", "tai", "den", "ma", "nhe", "a", "ah", "ha", "nhi", "vay", "oi", "roi", "hay", "hoac", "toi", "xin", "giup", "vui", "ad", "admin", "bot", "cai", "nua", "nao", "sao", "gi", "ak", "u", "uh", "dum", "ne", "nha", "noi", "can", "gom", "the", "de", "phai", "e", "chao"]
 )
 EN_STOP_WORDS = frozenset(
-    """
-    what whats how is are the a of for can in on at by with we i you it be was were this that and or could should
-    would my our me please tell about there any have has us your its does did into from as if than then
-    them they their these those will shall must
-    """.split()
+    ["what", "whats", "how", "is", "are", "the", "a", "of", "for", "can", "in", "on", "at", "by", "with", "we", "i", "you", "it", "be", "was", "were", "this", "that", "and", "or", "could", "should", "would", "my", "our", "me", "please", "tell", "about", "there", "any", "have", "has", "us", "your", "its", "does", "did", "into", "from", "as", "if", "than", "then", "them", "they", "their", "these", "those", "will", "shall", "must"]
 )
 STOP_WORDS = VI_STOP_WORDS | EN_STOP_WORDS
 # Chat words dropped only when typed with their diacritics: unaccented they collide with topic words
 # ("hỏi" / "hội", "mình" / "minh chứng", "chị" / "tiêu chí").
 ACCENTED_STOP_WORDS = frozenset(
-    """
-    hỏi muốn chào đang cảm ơn mình em anh chị bạn ạ nhé nhá vậy giúp dùm giùm làm ơn xin
-    """.split()
+    ["hỏi", "muốn", "chào", "đang", "cảm", "ơn", "mình", "em", "anh", "chị", "bạn", "ạ", "nhé", "nhá", "vậy", "giúp", "dùm", "giùm", "làm", "ơn", "xin"]
 )
 
 _DOC_KINDS = (

@@ -14,7 +14,7 @@ from bot.core.parsing import VN_TZ, Period
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.ports import Clock, OrgStore
 from bot.core.reports.rollup import ChapterRow, ReportRow, Rollup, roll_up
-from bot.core.reports.rules import MAX_COUNT, MAX_NOTE, PastReport, Concern, sanity_warnings
+from bot.core.reports.rules import MAX_COUNT, MAX_NOTE, Concern, PastReport, sanity_warnings
 from bot.core.reports.schedule import (
     ReportConfig,
     ReportingPeriod,
