@@ -157,6 +157,21 @@ class SqliteSeminars:
             await audit.record(conn, at=now, actor_id=member_id, action="delegate", entity="seminar",
                                entity_id=seminar_id, details={"replacement": replacement_id})
 
+    async def invite_more(self, seminar: Seminar, member_ids: Sequence[int], tasks: Sequence[PlannedTask], *,
+                          actor_id: int, now: datetime) -> None:
+        """The widened audience, the new invitees (anyone already invited stays as is) and their invitations."""
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE seminars SET audience = ?, updated_at = ? WHERE id = ?",
+                               (json.dumps(seminar.audience.to_json()), stamp, seminar.id))
+            await conn.executemany(
+                "INSERT INTO seminar_invitees (seminar_id, member_id, invited_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (seminar_id, member_id) DO NOTHING",
+                [(seminar.id, member_id, stamp) for member_id in member_ids])
+            await _plan_all(conn, tasks, now)
+            await audit.record(conn, at=now, actor_id=actor_id, action="invite_more_seminar", entity="seminar",
+                               entity_id=seminar.id, details={"invitees": len(member_ids)})
+
     async def reschedule(self, seminar: Seminar, tasks: Sequence[PlannedTask], *, actor_id: int,
                          now: datetime) -> None:
         """New time and version; the old version's pending tasks are dropped, the new ones planned."""

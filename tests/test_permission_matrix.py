@@ -96,6 +96,7 @@ BUTTONS: dict[str, Action | None] = {
     "reps": Action.CONFIGURE_REPORTS,
     "semn": Action.MANAGE_SEMINARS,
     "semo": Action.MANAGE_SEMINARS,
+    "semi": Action.MANAGE_SEMINARS,
     "semr": Action.ANSWER_SEMINARS,
     "semp": Action.ANSWER_SEMINARS,
     "semf": Action.ANSWER_SEMINARS,

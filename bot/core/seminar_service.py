@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.core.attendance.models import Audience as Groups
 from bot.core.models import Member, Recipient
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore
@@ -29,6 +30,7 @@ from bot.core.seminars import (
     check_rsvp,
     check_times,
     may_nudge,
+    newly_invited,
     plan_tasks,
 )
 
@@ -50,6 +52,8 @@ class SeminarStore(Protocol):
     async def cancel(self, seminar: Seminar, task: PlannedTask, *, actor_id: int, now: datetime) -> None: ...
     async def record_nudge(self, seminar: Seminar, task: PlannedTask, *, now: datetime) -> None: ...
     async def plan(self, tasks: Sequence[PlannedTask], *, now: datetime) -> None: ...
+    async def invite_more(self, seminar: Seminar, member_ids: Sequence[int], tasks: Sequence[PlannedTask], *,
+                          actor_id: int, now: datetime) -> None: ...
     async def save_feedback(self, seminar_id: int, member_id: int, rating: int, *, now: datetime) -> bool: ...
     async def feedback(self, seminar_id: int) -> dict[int, int]: ...
     async def rating_counts(self, seminar_id: int) -> dict[int, int]: ...
@@ -244,6 +248,31 @@ class SeminarService:
         await self._store.cancel(cancelled, announce_task(cancelled, Announcement.CANCELLED, now),
                                  actor_id=actor.id, now=now)
         return SeminarResult(RsvpOutcome.OK, await self._store.get(seminar_id))
+
+    async def invitable(self, actor: Member | None, seminar_id: int) -> SeminarResult:
+        """Whether more people may be invited now: OK with the seminar, or why not (cancelled, started, ...)."""
+        outcome, seminar = await self._managed(actor, seminar_id)
+        return SeminarResult(outcome, seminar)
+
+    async def invite_more(self, actor: Member | None, seminar_id: int, added: Groups) -> SeminarResult:
+        """'Mời thêm': invite the active members of the added wards, roles or chapters (or everyone) who are
+        not invitees yet; they get the creation's invitation and the later reminders. `invited` is how many."""
+        outcome, seminar = await self._managed(actor, seminar_id)
+        if outcome is RsvpOutcome.OK and added.empty:
+            outcome = RsvpOutcome.INVALID
+        if outcome is not RsvpOutcome.OK:
+            return SeminarResult(outcome, seminar)
+        assert seminar is not None and actor is not None
+        reached = [r.member_id for filters in added.member_filters()
+                   for r in await self._members.recipients(**filters)]
+        new = newly_invited(reached, [i.member_id for i in await self._store.invitees(seminar_id)])
+        if not new:
+            return SeminarResult(RsvpOutcome.UNCHANGED, seminar)
+        now = self._clock.now()
+        widened = replace(seminar, audience=seminar.audience.with_members(new))
+        await self._store.invite_more(widened, new, [announce_task(seminar, Announcement.INVITE, now, to=member_id)
+                                                     for member_id in new], actor_id=actor.id, now=now)
+        return SeminarResult(RsvpOutcome.OK, await self._store.get(seminar_id), len(new))
 
     async def nudge(self, actor: Member | None, seminar_id: int) -> SeminarResult:
         """Remind everyone who has not answered yet (at most once an hour)."""

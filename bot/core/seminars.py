@@ -88,6 +88,20 @@ class Audience:
         items = tuple(v for v in current if v != value) if value in current else (*current, value)
         return Audience(**{**self.__dict__, attr: items})
 
+    def with_members(self, member_ids: Iterable[int]) -> Audience:
+        """The audience widened by these named members (never narrowed; each named once)."""
+        return Audience(self.roles, self.ward_ids, self.chapter_ids,
+                        tuple(dict.fromkeys((*self.member_ids, *member_ids))))
+
+    def whole_groups(self) -> tuple[tuple[int, ...], tuple[Role, ...], tuple[int, ...]]:
+        """The wards, roles and chapters every member of which is invited (for "already invited" ticks).
+
+        Roles limited to places invite no whole ward, role or chapter; roles alone invite whole roles;
+        places alone invite whole wards and chapters."""
+        if self.roles:
+            return ((), self.roles, ()) if not (self.ward_ids or self.chapter_ids) else ((), (), ())
+        return self.ward_ids, (), self.chapter_ids
+
 
 @dataclass(frozen=True)
 class Seminar:
@@ -143,6 +157,17 @@ class PlannedTask:
     kind: str
     due_at: datetime
     payload: dict[str, Any]
+
+
+def invitation_key(seminar_id: int, version: int, member_id: int) -> str:
+    """The outbox dedupe key of one member's invitation (at creation or when invited later): sent once."""
+    return f"seminar:{seminar_id}:v{version}:invite:to:{member_id}"
+
+
+def newly_invited(reached: Iterable[int], invited: Iterable[int]) -> list[int]:
+    """Members an added audience reaches who are not invitees yet (whatever they answered), in order, once."""
+    already = set(invited)
+    return [m for m in dict.fromkeys(reached) if m not in already]
 
 
 def reminder_key(seminar: Seminar, offset: timedelta) -> str:

@@ -1,6 +1,7 @@
 """Choosing who is invited with toggle buttons: wards, roles, chapters (by ward), or everyone.
 
-Shared by creating a session and inviting more people later. `data(kind, value)` builds each button's
+Shared by creating a session, inviting more people to a session later, and inviting more people to a
+seminar. `data(kind, value)` builds each button's
 callback data, so every dialog keeps its own prefix; `selection` is {"w": [...], "r": [...], "c": [...]}.
 """
 
@@ -80,6 +81,28 @@ async def choice_rows(ctx: BotContext, selection: dict, kind: str, value: str, d
     rows = grid([(mark(c.id in selection["c"] or c.id in fixed.chapter_ids) + c.name, data("tc", c.id))
                  for c in await org.chapters(ward_id)], 1)
     rows.append([(t.gettext("« Other wards"), data("a", "c"))])
+    return rows
+
+
+ALREADY = "already"
+"""What `pick` answers when the press names a ward, role or chapter that is invited already."""
+
+
+async def pick(ctx: BotContext, selection: dict, kind: str, value: str, data: ButtonData, *,
+               invited: Audience) -> Rows | str | None:
+    """One press while adding people: tick or untick, then the list to show next with a Done button.
+
+    ALREADY when the press would untick someone already `invited` (people cannot be removed); None when stale."""
+    if kind in TOGGLES:
+        if already_in(invited, TOGGLES[kind], value):
+            return ALREADY
+        view = await toggle(ctx, selection, TOGGLES[kind], value)
+        if view is None:
+            return None
+        kind, value = view
+    rows = await choice_rows(ctx, selection, kind, value, data, invited=invited)
+    if rows is not None:
+        rows.append([(ctx.t.gettext("✔️ Done"), data("a", "done"))])
     return rows
 
 

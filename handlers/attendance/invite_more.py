@@ -16,14 +16,12 @@ from bot.core.permissions import Action, can
 from bot.i18n import Translator
 from handlers import callbacks
 from handlers.attendance.audience_picker import (
-    TOGGLES,
-    already_in,
+    ALREADY,
     audience_text,
-    choice_rows,
     kind_rows,
     new_selection,
+    pick,
     selected_audience,
-    toggle,
 )
 from handlers.attendance.common import INVITE_MORE as P
 from handlers.attendance.common import card, outcome_text, send_invitations
@@ -115,24 +113,15 @@ async def choose(update: Update, ctx: BotContext, state: dict, kind: str, value:
     if training is None:
         await answer_stale(update, t)
         return
-    selection = state["selection"]
-    if kind in TOGGLES:
-        if already_in(training.audience, TOGGLES[kind], value):
-            await query.answer(t.gettext("Already invited: people cannot be removed from the invitation."),
-                               show_alert=True)
-            return
-        view = await toggle(ctx, selection, TOGGLES[kind], value)
-        if view is None:
-            await answer_stale(update, t)
-            return
-        kind, value = view
-    data = data_for(training.id)
-    rows = await choice_rows(ctx, selection, kind, value, data, invited=training.audience)
-    if rows is None:
+    rows = await pick(ctx, state["selection"], kind, value, data_for(training.id), invited=training.audience)
+    if rows == ALREADY:
+        await query.answer(t.gettext("Already invited: people cannot be removed from the invitation."),
+                           show_alert=True)
+        return
+    if not isinstance(rows, list):
         await answer_stale(update, t)
         return
     await query.answer()
-    rows.append([(t.gettext("✔️ Done"), data("a", "done"))])
     await query.edit_message_text(t.gettext("Tap to select or unselect, then press Done. Ticked from the start: "
                                             "already invited."), reply_markup=buttons(rows))
 

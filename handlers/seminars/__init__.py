@@ -22,7 +22,7 @@ from bot.core.permissions import Action
 from handlers import callbacks
 from handlers.menu import menu_filter
 from handlers.registry import N_, CommandSpec, MenuEntry
-from handlers.seminars import create, jobs, manage, respond
+from handlers.seminars import create, invite_more, jobs, manage, respond
 
 COMMANDS = (
     CommandSpec("seminars", N_("Upcoming seminars and who is coming"), Action.MANAGE_SEMINARS),
@@ -84,6 +84,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(manage.nudge_pressed, pattern=_pattern("semo", "n")))
     app.add_handler(CallbackQueryHandler(manage.checkin_pressed, pattern=_pattern("semo", "ci")))
     app.add_handler(CallbackQueryHandler(manage.cancel_pressed, pattern=_pattern("semo", "x", "xx", "xk")))
+    invite_more.register(app)
     app.add_handler(CallbackQueryHandler(create.stale_draft_button, pattern=callbacks.pattern("semo")))
     app.add_handler(CallbackQueryHandler(create.stale_draft_button, pattern=draft_buttons))
     jobs.register(app)

@@ -23,6 +23,7 @@ from bot.core.seminars import (
     Rsvp,
     Seminar,
     feedback_due,
+    invitation_key,
     reminder_decision,
     summary_due,
 )
@@ -87,6 +88,8 @@ async def announce(app: Application, task: Task) -> None:
         else:
             text = texts.cancelled(t, seminar)
         key = f"{task.key}:to:{recipient.member_id}"
+        if what is Announcement.INVITE and invitee.delegate_of is None:
+            key = invitation_key(seminar.id, task.payload["version"], recipient.member_id)
         messages.append(OutgoingMessage(key, recipient.member_id, recipient.chat_id, text, markup=markup))
         if what is Announcement.INVITE and seminar.attachment_blob_id is not None:
             messages.append(OutgoingMessage(f"{key}:doc", recipient.member_id, recipient.chat_id,

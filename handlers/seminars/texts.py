@@ -155,7 +155,8 @@ def manage_markup(t: Translator, seminar: Seminar, waiting: int) -> dict:
     if waiting:
         rows.append([(t.gettext("🔔 Nudge those who have not answered ({count})").format(count=waiting),
                       callbacks.encode("semo", "n", seminar.id))])
-    rows.append([(t.gettext("📋 Check-in"), callbacks.encode("semo", "ci", seminar.id))])
+    rows.append([(t.gettext("📋 Check-in"), callbacks.encode("semo", "ci", seminar.id)),
+                 (t.gettext("➕ Invite more"), callbacks.encode("semi", "s", seminar.id, "-"))])
     rows.append([(t.gettext("🕒 Reschedule"), callbacks.encode("semo", "m", seminar.id)),
                  (t.gettext("✖ Cancel the seminar"), callbacks.encode("semo", "x", seminar.id))])
     return buttons(rows).to_dict()
