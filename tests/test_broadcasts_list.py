@@ -114,6 +114,54 @@ async def test_an_organiser_cancels_a_scheduled_broadcast_and_it_never_goes_out(
     assert await audit_count(bot) == before
 
 
+def shown(person, message_id: int | None) -> dict:
+    """The message as it now stands in the person's chat (after any edits; plain text, formatting aside)."""
+    return next(m for m in person.history() if m["message_id"] == message_id)
+
+
+def labels(message: dict) -> list[str]:
+    return [b["text"] for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+async def test_after_cancelling_the_list_above_shows_it_cancelled_without_its_cancel_button(
+        bot: BotUnderTest) -> None:
+    organiser, *_ = await setup_people(bot)
+    await schedule(organiser, "Nhắc nộp báo cáo")
+    await schedule(organiser, "Họp ban chấp hành", when="mai 10h")
+    listing = (await organiser.send("/broadcasts"))[-1]
+    assert listing.buttons == ["✖ Huỷ #1", "✖ Huỷ #2"]
+
+    await organiser.press("Huỷ #1", message_id=listing.message_id)
+    await organiser.press("Không, giữ lại")
+    assert labels(shown(organiser, listing.message_id)) == ["✖ Huỷ #1", "✖ Huỷ #2"]
+
+    await organiser.press("Huỷ #1", message_id=listing.message_id)
+    replies = await organiser.press("Có, huỷ thông báo")
+
+    assert "Thông báo #1 đã được huỷ" in texts(replies)
+    now_listed = shown(organiser, listing.message_id)
+    assert "#1 · đã huỷ (dự kiến gửi lúc Thứ Ba, 24/11/2026 08:00)" in now_listed["text"]
+    assert "#2 · hẹn gửi lúc Thứ Ba, 24/11/2026 10:00" in now_listed["text"]
+    assert labels(now_listed) == ["✖ Huỷ #2"]
+
+
+async def test_the_list_on_a_later_page_stays_on_that_page_after_cancelling(bot: BotUnderTest) -> None:
+    organiser, *_ = await setup_people(bot)
+    sender = await active_member(bot.services, organiser.chat_id)
+    for n in range(1, 8):
+        await bot.services.broadcasts.create(sender, Content(f"Thông báo số {n}"), Audience(AudienceKind.ALL),
+                                             scheduled_at=bot.clock.now() + timedelta(hours=n))
+    listing = (await organiser.send("/broadcasts"))[-1]
+    await organiser.press("Trang sau", message_id=listing.message_id)
+
+    await organiser.press("Huỷ #7", message_id=listing.message_id)
+    await organiser.press("Có, huỷ thông báo")
+
+    now_listed = shown(organiser, listing.message_id)
+    assert "trang 2/2" in now_listed["text"] and "#7 · đã huỷ" in now_listed["text"]
+    assert labels(now_listed) == ["✖ Huỷ #6", "◀ Trang trước"]
+
+
 async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_nothing(bot: BotUnderTest) -> None:
     organiser, lan, _binh, _lead5 = await setup_people(bot)
     await schedule(organiser, "Nhắc nộp báo cáo")
