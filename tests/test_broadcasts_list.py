@@ -198,7 +198,10 @@ async def test_a_ward_lead_sees_only_the_broadcasts_they_sent(bot: BotUnderTest)
 
     replies = await organiser.send("/broadcasts")
     assert all(f"#{n}</b>" in texts(replies) for n in (1, 2, 3))
-    assert "Gửi tới: Tất cả – Phường 6" in texts(replies)
+    assert "Gửi tới: Tất cả – Phường 6 — người gửi: Lê Thị Hoa" in texts(replies)
+    assert "Gửi tới: Tất cả – Phường 5 — người gửi: Lê Văn Tâm" in texts(replies)
+    assert "Gửi tới: Tất cả — người gửi: Phạm Thu Hà" in texts(replies)
+    assert "người gửi" not in listing
 
 
 async def test_a_forged_button_for_another_ward_leads_broadcast_is_refused(bot: BotUnderTest) -> None:

@@ -205,7 +205,10 @@ def _item_text(t: Translator, item: Listed, audience: str) -> str:
             id=b.id, when=when, sent=t.number(item.delivered), total=t.number(item.total))
     else:
         status = t.gettext("✖ <b>#{id}</b> · cancelled (it was to be sent {when})").format(id=b.id, when=when)
-    to = t.gettext("To: {audience}").format(audience=audience)
+    if item.sender:
+        to = t.gettext("To: {audience} — from {sender}").format(audience=audience, sender=esc(item.sender))
+    else:
+        to = t.gettext("To: {audience}").format(audience=audience)
     return "\n".join([status, to, "“" + esc(snippet(b.content.text, SNIPPET)) + "”"])
 
 
