@@ -8,6 +8,7 @@ from bot.core.broadcasts import Audience, AudienceKind, BroadcastStatus, Content
 from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, active_member, texts
 from tests.proof_helpers import forge_press
+from tests.test_broadcasts_delivery import add_members
 from tests.test_broadcasts_dialog import compose, drain, setup_people
 
 REFUSAL = "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hội phường mới xem được danh sách thông báo."
@@ -245,3 +246,55 @@ async def test_organisers_and_ward_leads_have_a_list_button_in_their_menu(bot: B
     assert "📋 Danh sách thông báo" not in lan.menu()
     replies = await organiser.send("📋 Danh sách thông báo")
     assert "Chưa có thông báo nào. Để gửi thông báo, bạn dùng lệnh /broadcast." in texts(replies)
+
+
+async def still_sending_to(bot: BotUnderTest, broadcast_id: int, person) -> None:
+    """Catch the broadcast mid-way: the message to `person` is still on its way to Telegram."""
+    member = await active_member(bot.services, person.chat_id)
+    async with bot.services.db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = 'sending' WHERE batch = ? AND member_id = ?",
+                           (f"broadcast:{broadcast_id}", member.id))
+        await conn.execute("UPDATE broadcasts SET status = 'sending', finished_at = NULL WHERE id = ?",
+                           (broadcast_id,))
+
+
+async def test_a_report_opened_while_still_sending_shows_who_was_reached_so_far(bot: BotUnderTest) -> None:
+    organiser, lan, binh, lead5 = await setup_people(bot)
+    bot.emu.block(TOKEN, binh.chat_id)
+    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=lan.chat_id, count=1, error_code=400,
+                         description="Bad Request: chat not found")
+    await send_now(organiser, "Lịch tập huấn tháng 12")
+    await drain(bot)
+    await still_sending_to(bot, 1, lead5)
+
+    listing = await organiser.send("/broadcasts")
+    assert "#1</b> · đang gửi từ" in texts(listing)
+    replies = await organiser.press("Báo cáo #1")
+
+    report = texts(replies)
+    assert report.startswith("📤 <b>Đang gửi: 3 / 4</b> (75%) – thông báo #1")
+    assert "Đã gửi: 1 / 4\nGửi lỗi: 1\nKhông liên lạc được (đã chặn bot): 1" in report
+    assert "<b>Không gửi được:</b>\n• Nguyễn Thị Lan – Phường 5" in report
+    assert "<b>Xin gọi điện cho những người đã chặn bot:</b>\n• Trần Văn Bình – Phường 6" in report
+    assert replies[-1].buttons == []
+
+
+async def test_a_long_report_comes_in_several_whole_messages(bot: BotUnderTest) -> None:
+    organiser = await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER, ward="Phường 1")
+    chats = await add_members(bot.services.db, 30)
+    async with bot.services.db.transaction() as conn:
+        await conn.execute("UPDATE members SET full_name = full_name || ? WHERE full_name LIKE 'Hội viên %'",
+                           (" – Chi hội Khuyến học dòng họ Nguyễn Văn" * 4,))
+    for chat_id in chats:
+        bot.emu.block(TOKEN, chat_id)
+    await send_now(organiser, "Lịch tập huấn tháng 12")
+    await drain(bot)
+    await organiser.send("/broadcasts")
+
+    replies = await organiser.press("Báo cáo #1")
+
+    assert [r.method for r in replies] == ["sendMessage", "sendMessage"]
+    assert all(len(r.text) <= 4096 and r.text.count("<b>") == r.text.count("</b>") for r in replies)
+    assert replies[0].text.startswith("📣 <b>Thông báo #1 đã gửi xong.</b>")
+    assert "Hội viên 0000" in texts(replies) and "… và 5 người khác" in replies[-1].text
+    assert replies[0].buttons == [] and replies[-1].buttons == ["👀 Ai đã nhận", "🔁 Gửi lại cho người chưa nhận"]

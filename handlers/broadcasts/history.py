@@ -14,7 +14,7 @@ from handlers import callbacks
 from handlers.broadcasts import sending
 from handlers.broadcasts.texts import describe_audience, snippet
 from handlers.registry import N_, CommandSpec, MenuEntry
-from handlers.render import answer_stale, buttons, esc
+from handlers.render import answer_stale, buttons, esc, split_message
 
 PREFIX = "bcl"
 COMMAND = CommandSpec("broadcasts", N_("See the broadcasts sent and scheduled, with their reports"),
@@ -71,11 +71,13 @@ async def _report(update: Update, ctx: BotContext, broadcast_id: int, _on_page: 
     broadcast, report = view.broadcast, view.report
     await query.answer()
     if broadcast.status is BroadcastStatus.DONE:
-        await update.effective_message.reply_text(sending.final_text(t, broadcast, report)[:4096],
-                                                  reply_markup=sending.manage_markup(t, broadcast.id))
+        text, markup = sending.final_text(t, broadcast, report), sending.manage_markup(t, broadcast.id)
     else:
-        await update.effective_message.reply_text(
-            sending.progress_text(t, broadcast, report.handled, report.total))
+        text, markup = sending.sending_report_text(t, broadcast, report), None
+    parts = split_message(text)
+    for part in parts[:-1]:
+        await update.effective_message.reply_text(part)
+    await update.effective_message.reply_text(parts[-1], reply_markup=markup)
 
 
 async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
