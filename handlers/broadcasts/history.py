@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
@@ -15,6 +17,8 @@ from handlers.broadcasts import sending
 from handlers.broadcasts.texts import describe_audience, snippet
 from handlers.registry import N_, CommandSpec, MenuEntry
 from handlers.render import answer_stale, buttons, esc, split_message
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "bcl"
 COMMAND = CommandSpec("broadcasts", N_("See the broadcasts sent and scheduled, with their reports"),
@@ -133,7 +137,7 @@ async def _refresh_list(update: Update, ctx: BotContext, page_number: int) -> No
         await listed.edit_text(text, reply_markup=markup)
     except BadRequest as exc:
         if "not modified" not in exc.message:
-            raise
+            logger.warning("could not redraw the broadcast list: %s", exc.message)
 
 
 def _is_list(message: Message) -> bool:
