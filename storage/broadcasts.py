@@ -103,6 +103,15 @@ class SqliteBroadcasts:
             "AND status = 'sent' GROUP BY batch", batches)
         return {broadcast_id_of(r["batch"]): r["sent"] for r in rows}  # type: ignore[misc]
 
+    async def sender_names(self, member_ids: list[int]) -> dict[int, str]:
+        """The full name of each of these members (the senders shown in the list)."""
+        if not member_ids:
+            return {}
+        wanted = sorted(set(member_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(wanted))})", wanted)
+        return {r["id"]: r["full_name"] for r in rows}
+
     async def recent(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None = None,
                    limit: int = 10) -> list[Broadcast]:
         """Newest first."""

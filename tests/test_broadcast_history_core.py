@@ -106,6 +106,10 @@ class FakeStore:
     async def delivered_counts(self, broadcast_ids: list[int]) -> dict[int, int]:
         return {i: self.delivered[i] for i in broadcast_ids if i in self.delivered}
 
+    async def sender_names(self, member_ids: list[int]) -> dict[int, str]:
+        people = {m.id: m.full_name for m in (ORGANISER, ADMIN, LEAD_1, LEAD_2)}
+        return {i: people[i] for i in member_ids if i in people}
+
     async def delivery_lines(self, broadcast_id: int) -> list[DeliveryLine]:
         return [DeliveryLine(10, "Lan", "0903", "Phường 1", "sent", ward_id=1)]
 
@@ -139,12 +143,15 @@ async def test_a_page_lists_what_the_member_may_see_with_delivered_counts() -> N
     assert first.result is Result.OK and first.total == 12 and first.pages == 3
     assert [i.broadcast.id for i in first.items] == [1, 2, 3, 4, 5]
     assert (first.items[0].delivered, first.items[0].total) == (3, 4)
+    assert [i.sender for i in first.items] == ["Phạm Thu Hà", "Phạm Thu Hà", "Lê Văn Tâm", "Phạm Thu Hà",
+                                               "Phạm Thu Hà"]
     assert not first.has_previous and first.has_next
     last = await history.page(ORGANISER, 7)
     assert last.page == 2 and [i.broadcast.id for i in last.items] == [11, 12] and not last.has_next
 
     mine = await history.page(LEAD_1, 0)
     assert [i.broadcast.id for i in mine.items] == [3, 6, 9, 12] and mine.pages == 1
+    assert all(i.sender is None for i in mine.items)
     assert (await history.page(LEAD_2, 0)).items == ()
     assert (await history.page(CADRE, 0)).result is Result.DENIED
     assert (await history.page(None, 0)).result is Result.DENIED

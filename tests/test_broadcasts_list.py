@@ -8,6 +8,7 @@ from bot.core.broadcasts import Audience, AudienceKind, BroadcastStatus, Content
 from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, active_member, texts
 from tests.proof_helpers import forge_press
+from tests.test_broadcasts_delivery import add_members
 from tests.test_broadcasts_dialog import compose, drain, setup_people
 
 REFUSAL = "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hội phường mới xem được danh sách thông báo."
@@ -114,6 +115,54 @@ async def test_an_organiser_cancels_a_scheduled_broadcast_and_it_never_goes_out(
     assert await audit_count(bot) == before
 
 
+def shown(person, message_id: int | None) -> dict:
+    """The message as it now stands in the person's chat (after any edits; plain text, formatting aside)."""
+    return next(m for m in person.history() if m["message_id"] == message_id)
+
+
+def labels(message: dict) -> list[str]:
+    return [b["text"] for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+async def test_after_cancelling_the_list_above_shows_it_cancelled_without_its_cancel_button(
+        bot: BotUnderTest) -> None:
+    organiser, *_ = await setup_people(bot)
+    await schedule(organiser, "Nhắc nộp báo cáo")
+    await schedule(organiser, "Họp ban chấp hành", when="mai 10h")
+    listing = (await organiser.send("/broadcasts"))[-1]
+    assert listing.buttons == ["✖ Huỷ #1", "✖ Huỷ #2"]
+
+    await organiser.press("Huỷ #1", message_id=listing.message_id)
+    await organiser.press("Không, giữ lại")
+    assert labels(shown(organiser, listing.message_id)) == ["✖ Huỷ #1", "✖ Huỷ #2"]
+
+    await organiser.press("Huỷ #1", message_id=listing.message_id)
+    replies = await organiser.press("Có, huỷ thông báo")
+
+    assert "Thông báo #1 đã được huỷ" in texts(replies)
+    now_listed = shown(organiser, listing.message_id)
+    assert "#1 · đã huỷ (dự kiến gửi lúc Thứ Ba, 24/11/2026 08:00)" in now_listed["text"]
+    assert "#2 · hẹn gửi lúc Thứ Ba, 24/11/2026 10:00" in now_listed["text"]
+    assert labels(now_listed) == ["✖ Huỷ #2"]
+
+
+async def test_the_list_on_a_later_page_stays_on_that_page_after_cancelling(bot: BotUnderTest) -> None:
+    organiser, *_ = await setup_people(bot)
+    sender = await active_member(bot.services, organiser.chat_id)
+    for n in range(1, 8):
+        await bot.services.broadcasts.create(sender, Content(f"Thông báo số {n}"), Audience(AudienceKind.ALL),
+                                             scheduled_at=bot.clock.now() + timedelta(hours=n))
+    listing = (await organiser.send("/broadcasts"))[-1]
+    await organiser.press("Trang sau", message_id=listing.message_id)
+
+    await organiser.press("Huỷ #7", message_id=listing.message_id)
+    await organiser.press("Có, huỷ thông báo")
+
+    now_listed = shown(organiser, listing.message_id)
+    assert "trang 2/2" in now_listed["text"] and "#7 · đã huỷ" in now_listed["text"]
+    assert labels(now_listed) == ["✖ Huỷ #6", "◀ Trang trước"]
+
+
 async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_nothing(bot: BotUnderTest) -> None:
     organiser, lan, _binh, _lead5 = await setup_people(bot)
     await schedule(organiser, "Nhắc nộp báo cáo")
@@ -150,7 +199,10 @@ async def test_a_ward_lead_sees_only_the_broadcasts_they_sent(bot: BotUnderTest)
 
     replies = await organiser.send("/broadcasts")
     assert all(f"#{n}</b>" in texts(replies) for n in (1, 2, 3))
-    assert "Gửi tới: Tất cả – Phường 6" in texts(replies)
+    assert "Gửi tới: Tất cả – Phường 6 — người gửi: Lê Thị Hoa" in texts(replies)
+    assert "Gửi tới: Tất cả – Phường 5 — người gửi: Lê Văn Tâm" in texts(replies)
+    assert "Gửi tới: Tất cả — người gửi: Phạm Thu Hà" in texts(replies)
+    assert "người gửi" not in listing
 
 
 async def test_a_forged_button_for_another_ward_leads_broadcast_is_refused(bot: BotUnderTest) -> None:
@@ -194,3 +246,55 @@ async def test_organisers_and_ward_leads_have_a_list_button_in_their_menu(bot: B
     assert "📋 Danh sách thông báo" not in lan.menu()
     replies = await organiser.send("📋 Danh sách thông báo")
     assert "Chưa có thông báo nào. Để gửi thông báo, bạn dùng lệnh /broadcast." in texts(replies)
+
+
+async def still_sending_to(bot: BotUnderTest, broadcast_id: int, person) -> None:
+    """Catch the broadcast mid-way: the message to `person` is still on its way to Telegram."""
+    member = await active_member(bot.services, person.chat_id)
+    async with bot.services.db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = 'sending' WHERE batch = ? AND member_id = ?",
+                           (f"broadcast:{broadcast_id}", member.id))
+        await conn.execute("UPDATE broadcasts SET status = 'sending', finished_at = NULL WHERE id = ?",
+                           (broadcast_id,))
+
+
+async def test_a_report_opened_while_still_sending_shows_who_was_reached_so_far(bot: BotUnderTest) -> None:
+    organiser, lan, binh, lead5 = await setup_people(bot)
+    bot.emu.block(TOKEN, binh.chat_id)
+    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=lan.chat_id, count=1, error_code=400,
+                         description="Bad Request: chat not found")
+    await send_now(organiser, "Lịch tập huấn tháng 12")
+    await drain(bot)
+    await still_sending_to(bot, 1, lead5)
+
+    listing = await organiser.send("/broadcasts")
+    assert "#1</b> · đang gửi từ" in texts(listing)
+    replies = await organiser.press("Báo cáo #1")
+
+    report = texts(replies)
+    assert report.startswith("📤 <b>Đang gửi: 3 / 4</b> (75%) – thông báo #1")
+    assert "Đã gửi: 1 / 4\nGửi lỗi: 1\nKhông liên lạc được (đã chặn bot): 1" in report
+    assert "<b>Không gửi được:</b>\n• Nguyễn Thị Lan – Phường 5" in report
+    assert "<b>Xin gọi điện cho những người đã chặn bot:</b>\n• Trần Văn Bình – Phường 6" in report
+    assert replies[-1].buttons == []
+
+
+async def test_a_long_report_comes_in_several_whole_messages(bot: BotUnderTest) -> None:
+    organiser = await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER, ward="Phường 1")
+    chats = await add_members(bot.services.db, 30)
+    async with bot.services.db.transaction() as conn:
+        await conn.execute("UPDATE members SET full_name = full_name || ? WHERE full_name LIKE 'Hội viên %'",
+                           (" – Chi hội Khuyến học dòng họ Nguyễn Văn" * 4,))
+    for chat_id in chats:
+        bot.emu.block(TOKEN, chat_id)
+    await send_now(organiser, "Lịch tập huấn tháng 12")
+    await drain(bot)
+    await organiser.send("/broadcasts")
+
+    replies = await organiser.press("Báo cáo #1")
+
+    assert [r.method for r in replies] == ["sendMessage", "sendMessage"]
+    assert all(len(r.text) <= 4096 and r.text.count("<b>") == r.text.count("</b>") for r in replies)
+    assert replies[0].text.startswith("📣 <b>Thông báo #1 đã gửi xong.</b>")
+    assert "Hội viên 0000" in texts(replies) and "… và 5 người khác" in replies[-1].text
+    assert replies[0].buttons == [] and replies[-1].buttons == ["👀 Ai đã nhận", "🔁 Gửi lại cho người chưa nhận"]

@@ -173,3 +173,6 @@ async def test_the_history_pages_in_the_cores_order_with_delivered_counts(db: Da
     assert pages == expected
     assert [b.id for b in await store.history(statuses=LISTED, created_by=ids["tam"], offset=0, limit=5)] == [2, 5]
     assert await store.delivered_counts([made[4].id, 1]) == {made[4].id: 1}
+    names = await store.sender_names([ids["ha"], ids["tam"], ids["ha"]])
+    assert set(names) == {ids["ha"], ids["tam"]} and all(names.values())
+    assert await store.sender_names([]) == {}

@@ -80,10 +80,12 @@ def phones_visible_to(viewer: Member | None, report: DeliveryReport) -> Delivery
 
 @dataclass(frozen=True)
 class Listed:
-    """One line of the list: the broadcast and how many of its messages were delivered so far."""
+    """One line of the list: the broadcast, how many of its messages were delivered so far, and who sent it
+    (only in a list of everyone's broadcasts: in a ward lead's own list it is always them)."""
 
     broadcast: Broadcast
     delivered: int = 0
+    sender: str | None = None
 
     @property
     def total(self) -> int:
@@ -126,6 +128,7 @@ class HistoryStore(ReportSource, Protocol):
     async def history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int,
                       limit: int) -> list[Broadcast]: ...
     async def delivered_counts(self, broadcast_ids: list[int]) -> dict[int, int]: ...
+    async def sender_names(self, member_ids: list[int]) -> dict[int, str]: ...
 
 
 class Canceller(Protocol):
@@ -141,7 +144,7 @@ class BroadcastHistory:
     page_size: int = PAGE_SIZE
 
     async def page(self, member: Member | None, page: int) -> HistoryPage:
-        """One page of the broadcasts this member may see, in history_order."""
+        """One page of the broadcasts this member may see, in history_order; with senders when it is everyone's."""
         scope = history_scope(member)
         if scope is None:
             return HistoryPage(Result.DENIED)
@@ -150,7 +153,8 @@ class BroadcastHistory:
         found = await self.store.history(statuses=LISTED, created_by=scope.created_by, offset=offset,
                                          limit=self.page_size)
         delivered = await self.store.delivered_counts([b.id for b in found])
-        items = tuple(Listed(b, delivered.get(b.id, 0)) for b in found)
+        senders = await self.store.sender_names([b.created_by for b in found]) if scope.created_by is None else {}
+        items = tuple(Listed(b, delivered.get(b.id, 0), senders.get(b.created_by)) for b in found)
         return HistoryPage(Result.OK, items, page, pages, total)
 
     async def report(self, member: Member | None, broadcast_id: int) -> ReportView:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+import logging
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.core.broadcast_history import HistoryPage, Listed
@@ -13,7 +16,9 @@ from handlers import callbacks
 from handlers.broadcasts import sending
 from handlers.broadcasts.texts import describe_audience, snippet
 from handlers.registry import N_, CommandSpec, MenuEntry
-from handlers.render import answer_stale, buttons, esc
+from handlers.render import answer_stale, buttons, esc, split_message
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "bcl"
 COMMAND = CommandSpec("broadcasts", N_("See the broadcasts sent and scheduled, with their reports"),
@@ -35,19 +40,22 @@ async def list_command(update: Update, ctx: BotContext) -> None:
 
 
 async def pressed(update: Update, ctx: BotContext) -> None:
-    """The list's buttons: p = page, r = report, x = cancel?, y = cancel confirmed, k = keep."""
+    """The list's buttons: p = page, r = report, x = cancel?, y = cancel confirmed, k = keep.
+
+    Each carries a number (page or broadcast) and the page of the list it was pressed on (0 on older buttons)."""
     query = update.callback_query
-    parts = callbacks.decode(query.data, PREFIX, 2)
+    parts = callbacks.decode(query.data, PREFIX, 2) or callbacks.decode(query.data, PREFIX, 3)
     number = callbacks.parse_int(parts[1]) if parts else None
+    on_page = callbacks.parse_int(parts[2]) if parts and len(parts) == 3 else 0
     action = parts[0] if parts else None
     handler = {"p": _page, "r": _report, "x": _ask_cancel, "y": _cancel, "k": _keep}.get(action or "")
-    if handler is None or number is None:
+    if handler is None or number is None or on_page is None:
         await answer_stale(update, ctx.t)
         return
-    await handler(update, ctx, number)
+    await handler(update, ctx, number, on_page)
 
 
-async def _page(update: Update, ctx: BotContext, number: int) -> None:
+async def _page(update: Update, ctx: BotContext, number: int, _on_page: int) -> None:
     query, t = update.callback_query, ctx.t
     page = await ctx.services.broadcast_history.page(ctx.member, number)
     if page.result is not Result.OK:
@@ -58,7 +66,7 @@ async def _page(update: Update, ctx: BotContext, number: int) -> None:
     await query.edit_message_text(text, reply_markup=markup)
 
 
-async def _report(update: Update, ctx: BotContext, broadcast_id: int) -> None:
+async def _report(update: Update, ctx: BotContext, broadcast_id: int, _on_page: int) -> None:
     query, t = update.callback_query, ctx.t
     view = await ctx.services.broadcast_history.report(ctx.member, broadcast_id)
     if view.result is not Result.OK or view.broadcast is None or view.report is None:
@@ -67,14 +75,17 @@ async def _report(update: Update, ctx: BotContext, broadcast_id: int) -> None:
     broadcast, report = view.broadcast, view.report
     await query.answer()
     if broadcast.status is BroadcastStatus.DONE:
-        await update.effective_message.reply_text(sending.final_text(t, broadcast, report)[:4096],
-                                                  reply_markup=sending.manage_markup(t, broadcast.id))
+        text, markup = sending.final_text(t, broadcast, report), sending.manage_markup(t, broadcast.id)
     else:
-        await update.effective_message.reply_text(
-            sending.progress_text(t, broadcast, report.handled, report.total))
+        text, markup = sending.sending_report_text(t, broadcast, report), None
+    parts = split_message(text)
+    for part in parts[:-1]:
+        await update.effective_message.reply_text(part)
+    await update.effective_message.reply_text(parts[-1], reply_markup=markup)
 
 
-async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int) -> None:
+async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
+    """"Are you sure?" as a reply to the list, so confirming can bring the list up to date."""
     query, t = update.callback_query, ctx.t
     outcome = await ctx.services.broadcast_history.check_cancel(ctx.member, broadcast_id)
     if outcome.result is not Result.OK or outcome.broadcast is None:
@@ -87,12 +98,12 @@ async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int) -> Non
         id=broadcast.id, when=t.datetime(broadcast.scheduled_at or broadcast.created_at), audience=audience,
         snippet=esc(snippet(broadcast.content.text, SNIPPET)))
     await query.answer()
-    await update.effective_message.reply_text(text, reply_markup=buttons([
-        [(t.gettext("✅ Yes, cancel it"), callbacks.encode(PREFIX, "y", broadcast.id))],
-        [(t.gettext("↩ No, keep it"), callbacks.encode(PREFIX, "k", broadcast.id))]]))
+    await update.effective_message.reply_text(text, do_quote=True, reply_markup=buttons([
+        [(t.gettext("✅ Yes, cancel it"), callbacks.encode(PREFIX, "y", broadcast.id, on_page))],
+        [(t.gettext("↩ No, keep it"), callbacks.encode(PREFIX, "k", broadcast.id, on_page))]]))
 
 
-async def _cancel(update: Update, ctx: BotContext, broadcast_id: int) -> None:
+async def _cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
     query, t = update.callback_query, ctx.t
     outcome = await ctx.services.broadcast_history.cancel(ctx.member, broadcast_id)
     if outcome.result is not Result.OK:
@@ -102,13 +113,39 @@ async def _cancel(update: Update, ctx: BotContext, broadcast_id: int) -> None:
     await query.answer()
     await query.edit_message_text(t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(
         id=broadcast_id))
+    await _refresh_list(update, ctx, on_page)
 
 
-async def _keep(update: Update, ctx: BotContext, broadcast_id: int) -> None:
+async def _keep(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
     query, t = update.callback_query, ctx.t
     await query.answer()
     await query.edit_message_text(t.gettext("Nothing changed: broadcast #{id} stays as it was.").format(
         id=broadcast_id))
+    await _refresh_list(update, ctx, on_page)
+
+
+async def _refresh_list(update: Update, ctx: BotContext, page_number: int) -> None:
+    """Re-draw the list the confirmation replied to (found by Telegram's reply link, never by button data)."""
+    listed = update.callback_query.message.reply_to_message if update.callback_query.message else None
+    if listed is None or not _is_list(listed):
+        return
+    page = await ctx.services.broadcast_history.page(ctx.member, page_number)
+    if page.result is not Result.OK:
+        return
+    text, markup = await _render(ctx, page)
+    try:
+        await listed.edit_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            logger.warning("could not redraw the broadcast list: %s", exc.message)
+
+
+def _is_list(message: Message) -> bool:
+    """A list message of this bot: the only messages with this feature's list buttons."""
+    markup = message.reply_markup
+    return markup is not None and any(
+        (button.callback_data or "").startswith(f"{callbacks.VERSION}:{PREFIX}:")
+        for row in markup.inline_keyboard for button in row if isinstance(button.callback_data, str))
 
 
 async def _refuse(update: Update, ctx: BotContext, result: Result, broadcast: Broadcast | None) -> None:
@@ -147,7 +184,8 @@ async def _render(ctx: BotContext, page: HistoryPage) -> tuple[str, InlineKeyboa
     for item in page.items:
         b = item.broadcast
         if b.status is BroadcastStatus.SCHEDULED:
-            rows.append([(t.gettext("✖ Cancel #{id}").format(id=b.id), callbacks.encode(PREFIX, "x", b.id))])
+            rows.append([(t.gettext("✖ Cancel #{id}").format(id=b.id),
+                          callbacks.encode(PREFIX, "x", b.id, page.page))])
         elif b.status in (BroadcastStatus.SENDING, BroadcastStatus.DONE):
             rows.append([(t.gettext("📊 Report #{id}").format(id=b.id), callbacks.encode(PREFIX, "r", b.id))])
     nav = []
@@ -173,7 +211,10 @@ def _item_text(t: Translator, item: Listed, audience: str) -> str:
             id=b.id, when=when, sent=t.number(item.delivered), total=t.number(item.total))
     else:
         status = t.gettext("✖ <b>#{id}</b> · cancelled (it was to be sent {when})").format(id=b.id, when=when)
-    to = t.gettext("To: {audience}").format(audience=audience)
+    if item.sender:
+        to = t.gettext("To: {audience} — from {sender}").format(audience=audience, sender=esc(item.sender))
+    else:
+        to = t.gettext("To: {audience}").format(audience=audience)
     return "\n".join([status, to, "“" + esc(snippet(b.content.text, SNIPPET)) + "”"])
 
 

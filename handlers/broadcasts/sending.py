@@ -123,11 +123,28 @@ def _names(t: Translator, lines: tuple[DeliveryLine, ...], *, phones: bool) -> s
 
 def final_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> str:
     """The delivery report: sent, failed and unreachable, with names (and phones to call)."""
-    text = t.gettext("📣 <b>Broadcast #{id} delivered.</b>\nSent: {sent} of {total}\nFailed: {failed}\n"
-                     "Unreachable (blocked the bot): {unreachable}\nAcknowledged: {acked}").format(
-        id=broadcast.id, sent=t.number(report.sent), total=t.number(report.total),
-        failed=t.number(len(report.failed)), unreachable=t.number(len(report.unreachable)),
-        acked=t.number(report.acked))
+    title = t.gettext("📣 <b>Broadcast #{id} delivered.</b>").format(id=broadcast.id)
+    return "\n".join([title, _counts(t, report)]) + _who_to_call(t, report)
+
+
+def sending_report_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> str:
+    """The report of a broadcast still going out: the final report's lines, so far, under how far it got."""
+    percent = t.percent(report.handled / report.total) if report.total else t.percent(1)
+    title = t.gettext("📤 <b>Sending: {handled} of {total}</b> ({percent}) – broadcast #{id}, so far:").format(
+        handled=t.number(report.handled), total=t.number(report.total), percent=percent, id=broadcast.id)
+    return "\n".join([title, _counts(t, report)]) + _who_to_call(t, report)
+
+
+def _counts(t: Translator, report: DeliveryReport) -> str:
+    return t.gettext("Sent: {sent} of {total}\nFailed: {failed}\nUnreachable (blocked the bot): {unreachable}\n"
+                     "Acknowledged: {acked}").format(
+        sent=t.number(report.sent), total=t.number(report.total), failed=t.number(len(report.failed)),
+        unreachable=t.number(len(report.unreachable)), acked=t.number(report.acked))
+
+
+def _who_to_call(t: Translator, report: DeliveryReport) -> str:
+    """The names (and phones, where the report keeps them) of those the broadcast did not reach."""
+    text = ""
     if report.failed:
         text += "\n\n" + t.gettext("<b>Could not be delivered:</b>") + "\n" + _names(
             t, report.failed, phones=True)
