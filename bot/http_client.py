@@ -119,11 +119,8 @@ class StreamsRequest(BaseRequest):
         body, content_type = _encode(request_data)
         files = request_data is not None and bool(request_data.multipart_data)
         read_s = self._read_timeout if _is_default(read_timeout) else read_timeout
-        write_s = (
-            (self._media_write_timeout if files else self._write_timeout)
-            if _is_default(write_timeout)
-            else (write_timeout)
-        )
+        default_write_s = self._media_write_timeout if files else self._write_timeout
+        write_s = default_write_s if _is_default(write_timeout) else write_timeout
         connect_s = self._connect_timeout if _is_default(connect_timeout) else connect_timeout
         pool_s = self._pool_timeout if _is_default(pool_timeout) else pool_timeout
         head = _request_head(method, target, body, content_type)
