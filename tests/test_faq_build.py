@@ -93,3 +93,14 @@ def test_when_no_python_can_be_started_the_bot_builds_in_its_own_process(monkeyp
     monkeypatch.setattr(build, "_command", lambda directory, extra: [str(tmp_path / "no-such-python")])
     assert build_matcher().ask("thong tu 44 co may tieu chi").kind == "answer"
     assert asyncio.run(build_matcher_async()).ask("thong tu 44 co may tieu chi").kind == "answer"
+
+
+def test_a_build_process_that_hangs_is_stopped_and_the_bot_builds_in_its_own_process(monkeypatch, caplog):
+    monkeypatch.setattr(build, "_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(
+        build, "_command", lambda directory, extra: [sys.executable, "-c", "import time; time.sleep(30)"]
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.core.faq.build"):
+        assert build_matcher().ask("thong tu 44 co may tieu chi").kind == "answer"
+        assert asyncio.run(build_matcher_async()).ask("thong tu 44 co may tieu chi").kind == "answer"
+    assert "took over 0.5 s" in caplog.text

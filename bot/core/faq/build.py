@@ -53,9 +53,15 @@ async def build_matcher_async(directory: Path | None = None, extra_files: Sequen
             stderr=asyncio.subprocess.PIPE,
             env=_env(),
         )
-        stdout, stderr = await asyncio.wait_for(process.communicate(), _TIMEOUT_S)
-    except (OSError, TimeoutError) as exc:
+    except OSError as exc:
         log.warning("FAQ build process failed (%s); building in the bot's process", exc)
+        return _build_here(directory, extra_files)
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), _TIMEOUT_S)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        log.warning("FAQ build process took over %s s; building in the bot's process", _TIMEOUT_S)
         return _build_here(directory, extra_files)
     assert process.returncode is not None
     return _result(process.returncode, stdout, stderr, directory, extra_files)
