@@ -126,8 +126,11 @@ class DeliveryWorker:
         chat_wait = self.pacer.chat_wait(row.chat_id, time.monotonic())
         if chat_wait > 0:
             await self._services.outbox.retry_later(
-                row.id, at=self._services.clock.now() + timedelta(seconds=chat_wait), error="paced",
-                count_attempt=False)
+                row.id,
+                at=self._services.clock.now() + timedelta(seconds=chat_wait),
+                error="paced",
+                count_attempt=False,
+            )
             return
         while (wait := self.pacer.overall_wait(time.monotonic())) > 0:
             await asyncio.sleep(wait)
@@ -153,7 +156,9 @@ class DeliveryWorker:
             pause = _seconds(exc.retry_after)
             self.pacer.pause(pause, time.monotonic())
             logger.warning("429 from the Bot API: pausing deliveries for %.1f s", pause)
-            await outbox.retry_later(row.id, at=now + timedelta(seconds=pause), error="429", count_attempt=False)
+            await outbox.retry_later(
+                row.id, at=now + timedelta(seconds=pause), error="429", count_attempt=False
+            )
         except Forbidden as exc:
             await outbox.mark_unreachable(row.id, exc.message)
             if row.member_id is not None:
@@ -190,7 +195,9 @@ class DeliveryWorker:
             filename, _mime, data = blob
             return await self._send_file(row, InputFile(data, filename=filename), markup)
 
-    async def _send_file(self, row: QueuedMessage, upload: str | InputFile, markup: TelegramObject | None) -> Message:
+    async def _send_file(
+        self, row: QueuedMessage, upload: str | InputFile, markup: TelegramObject | None
+    ) -> Message:
         """Send a photo or document; the first upload's file id is reused for every later recipient."""
         assert row.blob_id is not None
         bot = self._app.bot

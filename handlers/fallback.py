@@ -13,9 +13,10 @@ MAX_ECHO = 32
 
 
 async def unknown_command(update: Update, ctx: BotContext) -> None:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "I do not know that command. Send /help to see what I can do, or use the menu below."),
-        reply_markup=menu_for(ctx))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("I do not know that command. Send /help to see what I can do, or use the menu below."),
+        reply_markup=menu_for(ctx),
+    )
 
 
 async def stray_message(update: Update, ctx: BotContext) -> None:

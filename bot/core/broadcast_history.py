@@ -71,11 +71,15 @@ def phones_visible_to(viewer: Member | None, report: DeliveryReport) -> Delivery
 
     def shown(line: DeliveryLine) -> DeliveryLine:
         visible = reach_of(viewer, Action.VIEW_MEMBER_PHONE) is Reach.ALL or (
-            line.ward_id is not None and can(viewer, Action.VIEW_MEMBER_PHONE, ward_id=line.ward_id))
+            line.ward_id is not None and can(viewer, Action.VIEW_MEMBER_PHONE, ward_id=line.ward_id)
+        )
         return line if visible or line.phone is None else replace(line, phone=None)
 
-    return replace(report, failed=tuple(shown(x) for x in report.failed),
-                   unreachable=tuple(shown(x) for x in report.unreachable))
+    return replace(
+        report,
+        failed=tuple(shown(x) for x in report.failed),
+        unreachable=tuple(shown(x) for x in report.unreachable),
+    )
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,12 @@ class ReportView:
 
 class HistoryStore(ReportSource, Protocol):
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
-    async def count_history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None) -> int: ...
-    async def history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int,
-                      limit: int) -> list[Broadcast]: ...
+    async def count_history(
+        self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None
+    ) -> int: ...
+    async def history(
+        self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int, limit: int
+    ) -> list[Broadcast]: ...
     async def delivered_counts(self, broadcast_ids: list[int]) -> dict[int, int]: ...
     async def sender_names(self, member_ids: list[int]) -> dict[int, str]: ...
 
@@ -150,10 +157,13 @@ class BroadcastHistory:
             return HistoryPage(Result.DENIED)
         total = await self.store.count_history(statuses=LISTED, created_by=scope.created_by)
         page, pages, offset = page_window(total, page, self.page_size)
-        found = await self.store.history(statuses=LISTED, created_by=scope.created_by, offset=offset,
-                                         limit=self.page_size)
+        found = await self.store.history(
+            statuses=LISTED, created_by=scope.created_by, offset=offset, limit=self.page_size
+        )
         delivered = await self.store.delivered_counts([b.id for b in found])
-        senders = await self.store.sender_names([b.created_by for b in found]) if scope.created_by is None else {}
+        senders = (
+            await self.store.sender_names([b.created_by for b in found]) if scope.created_by is None else {}
+        )
         items = tuple(Listed(b, delivered.get(b.id, 0), senders.get(b.created_by)) for b in found)
         return HistoryPage(Result.OK, items, page, pages, total)
 

@@ -90,8 +90,9 @@ RULES: dict[Action, Rule] = {
 }
 
 
-def can(member: Member | None, action: Action | str, *, ward_id: int | None = None,
-        chapter_id: int | None = None) -> bool:
+def can(
+    member: Member | None, action: Action | str, *, ward_id: int | None = None, chapter_id: int | None = None
+) -> bool:
     """May this member perform the action on something in (ward_id, chapter_id)?
 
     A target of None means "not tied to a ward/chapter": only ALL reach covers it,
@@ -111,7 +112,8 @@ def can(member: Member | None, action: Action | str, *, ward_id: int | None = No
     if reach is Reach.OWN_WARD:
         return member.ward_id is not None and (ward_id is None or ward_id == member.ward_id)
     return member.chapter_id is not None and (
-        (chapter_id is None and (ward_id is None or ward_id == member.ward_id)) or chapter_id == member.chapter_id
+        (chapter_id is None and (ward_id is None or ward_id == member.ward_id))
+        or chapter_id == member.chapter_id
     )
 
 
