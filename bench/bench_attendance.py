@@ -2,20 +2,22 @@
 
     python bench/bench_attendance.py [--reps 3] [--cadres 500]
 
-Three processes, as in the research notes (e2e-and-perf.md §6): this driver hosts the Bot API emulator and only
-injects and waits; each bot under test is a separate process polling the emulator. Per repetition, interleaved
-(the order rotates between repetitions):
+Three processes, as in the research notes (e2e-and-perf.md §6): this driver hosts the Bot API emulator and
+only injects and waits; each bot under test is a separate process polling the emulator. Per repetition,
+interleaved (the order rotates between repetitions):
 - echo: a minimal PTB echo bot (default settings), answering every text with itself (the baseline);
-- echo_paced: the same echo bot with the bot's own AIORateLimiter settings (about 28 messages a second overall, to
-  stay under Telegram's flood limit): the fastest any bot that respects Telegram's limits can answer;
-- attendance: the real bot (`python -m bot run`, real SQLite database) where each cadre sends `/checkin CODE` for
-  a session whose check-in is open;
-- floor (with --floor): the real bot answering a command it does not know, i.e. everything the foundation does per
-  update (who is this member, menu, rate limiter) without the attendance feature, to tell the two costs apart.
+- echo_paced: the same echo bot with the bot's own AIORateLimiter settings (about 28 messages a second
+  overall, to stay under Telegram's flood limit): the fastest any bot that respects Telegram's limits can
+  answer;
+- attendance: the real bot (`python -m bot run`, real SQLite database) where each cadre sends `/checkin CODE`
+  for a session whose check-in is open;
+- floor (with --floor): the real bot answering a command it does not know, i.e. everything the foundation does
+  per update (who is this member, menu, rate limiter) without the attendance feature, to tell the two costs
+  apart.
 The cadres arrive within a few seconds (evenly over SPREAD_SECONDS). Throughput (replies / (last reply − first
-message)), p50/p99 latency (reply recorded − message injected, on the emulator's clock) and bot CPU per update are
-reported as medians (min–max) and as same-run ratios against echo. After each attendance run the database is
-checked: exactly one check-in row and one confirmation per cadre, none lost and none doubled.
+message)), p50/p99 latency (reply recorded − message injected, on the emulator's clock) and bot CPU per update
+are reported as medians (min–max) and as same-run ratios against echo. After each attendance run the database
+is checked: exactly one check-in row and one confirmation per cadre, none lost and none doubled.
 Results go to bench/results/bench_attendance.json.
 """
 
@@ -94,8 +96,8 @@ async def seed_database(path: Path, cadres: int) -> tuple[int, str]:
                 chapter = chapters[index % len(chapters)]
                 name = f"Cán bộ Số {index}"
                 cur = await conn.execute(
-                    "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, "
-                    "updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, ?, ?)",
+                    "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, "
+                    "created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, ?, ?)",
                     (name, fold(name), chapter.ward_id, chapter.id, stamp, stamp),
                 )
                 user_id = FIRST_USER_ID + index
@@ -307,8 +309,8 @@ async def main(reps: int, cadres: int, floor: bool) -> int:
                     run = await one_run(emu, config, rep, cadres, template, code, training_id, workdir)
                     runs.append(run)
                     print(
-                        f"rep {rep} {config:10s} {run.load.throughput:7.1f} upd/s p50 {run.load.p50_ms:7.1f} ms "
-                        f"p99 {run.load.p99_ms:7.1f} ms | cpu {run.cpu_ms_per_update:.2f} ms/upd "
+                        f"rep {rep} {config:10s} {run.load.throughput:7.1f} upd/s p50 {run.load.p50_ms:7.1f} "
+                        f"ms p99 {run.load.p99_ms:7.1f} ms | cpu {run.cpu_ms_per_update:.2f} ms/upd "
                         f"{run.checks or ''}",
                         flush=True,
                     )
@@ -377,8 +379,8 @@ def summarise(runs: list[Run], reps: int, cadres: int) -> dict:
 
 def print_table(report: dict) -> None:
     print(
-        f"\n{report['cadres']} cadres within {report['spread_seconds']} s, {report['repetitions']} interleaved "
-        f"repetitions; median (min–max); load average {report['load_average'][0]:.1f}"
+        f"\n{report['cadres']} cadres within {report['spread_seconds']} s, {report['repetitions']} "
+        f"interleaved repetitions; median (min–max); load average {report['load_average'][0]:.1f}"
     )
     print(
         f"{'metric':18s}"

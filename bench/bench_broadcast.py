@@ -3,10 +3,10 @@
     python bench/bench_broadcast.py [--members 1000] [--reps 3] [--measure-baseline]
 
 Reports the achieved rate as a fraction of the limit (target ≥ 0.9), HTTP 429 answers and how many were left
-unhandled (a row that ended failed because of them), lost recipients and duplicates. The baseline is the theory
-(N − burst) / rate for the emulator's configured bucket; with --measure-baseline an ideal client that sends exactly
-at the emulator's limits over raw HTTP is timed too, interleaved with the bot's runs (each run takes ~35 s).
-Writes bench/results/broadcast.json.
+unhandled (a row that ended failed because of them), lost recipients and duplicates. The baseline is the
+theory (N − burst) / rate for the emulator's configured bucket; with --measure-baseline an ideal client that
+sends exactly at the emulator's limits over raw HTTP is timed too, interleaved with the bot's runs (each run
+takes ~35 s). Writes bench/results/broadcast.json.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ async def add_members(db: Database, count: int) -> list[int]:
         for n in range(count):
             chapter_id, ward_id = chapters[n % len(chapters)]
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, created_at, "
-                "updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', ?, ?)",
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
+                "created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', ?, ?)",
                 (f"Hội viên {n:04d}", f"hoi vien {n:04d}", ward_id, chapter_id, now, now),
             )
             chat = FIRST_CHAT + n
@@ -111,7 +111,8 @@ async def run_bot(members: int) -> dict:
 
 
 async def run_ideal_client(members: int) -> dict:
-    """A client sending exactly at the emulator's bucket (burst, then rate) over raw HTTP: the measured baseline."""
+    """A client sending exactly at the emulator's bucket (burst, then rate) over raw HTTP: the measured
+    baseline."""
     async with BotApiEmulator(rate_limits=True) as emu, aiohttp.ClientSession() as session:
         limits = emu.config.limits
         url = f"{emu.base_url}{TOKEN}/sendMessage"

@@ -2,13 +2,13 @@
 
     python bench/bench_seminars.py [--reps 3] [--sizes 200 1000]
 
-In one process, on a real SQLite file: N invitees (half attending, half not answered). Per repetition and size,
-interleaved:
+In one process, on a real SQLite file: N invitees (half attending, half not answered). Per repetition and
+size, interleaved:
 - baseline: enqueue N pre-rendered text messages into the outbox (one transaction);
 - reminder: run the real `seminar_reminder` task handler: read the seminar and its invitees fresh, render each
   text in the invitee's language, write the .ics blob, enqueue N messages with dedupe keys.
-Reported: medians (min–max) in ms, per-message µs, and the same-run ratio reminder/baseline. A second run of the
-same reminder task is also timed (after a crash it runs again): it must enqueue nothing.
+Reported: medians (min–max) in ms, per-message µs, and the same-run ratio reminder/baseline. A second run of
+the same reminder task is also timed (after a crash it runs again): it must enqueue nothing.
 Results go to bench/results/bench_seminars.json.
 """
 
@@ -60,8 +60,8 @@ async def build(path: Path, size: int) -> tuple[Services, int]:
             chapter = chapters[index % len(chapters)]
             name = "Ban tổ chức" if index == 0 else f"Cán bộ Số {index}"
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, created_at, "
-                "updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
+                "created_at, updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)",
                 (
                     name,
                     fold(name),
@@ -153,7 +153,8 @@ async def main(reps: int, sizes: list[int]) -> None:
         for services, _ in worlds.values():
             await services.close()
     print(
-        f"{'invitees':>8} | {'baseline ms':>22} | {'reminder ms':>22} | {'rerun ms':>20} | {'µs/msg':>7} | ratio"
+        f"{'invitees':>8} | {'baseline ms':>22} | {'reminder ms':>22} | {'rerun ms':>20} | {'µs/msg':>7} | "
+        "ratio"
     )
     for size in sizes:
         row = {k: summary([v * 1000 for v in vs]) for k, vs in samples[size].items()}
@@ -166,8 +167,9 @@ async def main(reps: int, sizes: list[int]) -> None:
 
         per_message = row["reminder"]["median"] * 1000 / size
         print(
-            f"{size:>8} | {cell(row['baseline']):>22} | {cell(row['reminder']):>22} | {cell(row['rerun']):>20} | "
-            f"{per_message:>7.0f} | ×{row['ratio_reminder_over_baseline']['median']:.2f}"
+            f"{size:>8} | {cell(row['baseline']):>22} | {cell(row['reminder']):>22} | "
+            f"{cell(row['rerun']):>20} | {per_message:>7.0f} | "
+            f"×{row['ratio_reminder_over_baseline']['median']:.2f}"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"reps": reps, "sizes": sizes, "results": results}, indent=2))

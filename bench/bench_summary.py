@@ -5,8 +5,8 @@
 Builds three databases (1/4, 1/2 and the full city: 2,000 chapters in 300 wards, three years of reports,
 trainings with registrations and attendance, seminars with RSVPs, broadcasts with acknowledgements and FAQ
 questions), then times `SummaryService.summary(week)` + the workbook, interleaving the sizes over several
-repetitions. The baseline is the smallest size measured in the same run. Target: full size under 2 s, growth no
-faster than linear. Writes bench/results/summary.json.
+repetitions. The baseline is the smallest size measured in the same run. Target: full size under 2 s, growth
+no faster than linear. Writes bench/results/summary.json.
 """
 
 from __future__ import annotations
@@ -339,7 +339,8 @@ async def main() -> int:
     results = []
     load = os.getloadavg()[0]
     print(
-        f"\nload average {load:.1f} on {os.cpu_count()} CPUs; medians over {args.reps} interleaved repetitions"
+        f"\nload average {load:.1f} on {os.cpu_count()} CPUs; medians over {args.reps} interleaved "
+        "repetitions"
     )
     print(
         f"{'size':>6} {'rows':>9} {'data×':>6} {'wall median (min–max)':>26} {'wall×':>6} "

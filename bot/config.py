@@ -39,11 +39,11 @@ class Settings:
     summary_schedule: str = "MON 07:00"
     tick_seconds: float = 15.0
     concurrent_updates: int = 16
-    """Chats handled at once. At 20 ms round trips to Telegram 16 slots beat 8 (bench/README.md); each chat's own
-    updates still run one at a time, in order."""
+    """Chats handled at once. At 20 ms round trips to Telegram 16 slots beat 8 (bench/README.md); each chat's
+    own updates still run one at a time, in order."""
     http_client: str = "streams"
-    """How the bot talks HTTP to Telegram: 'streams' (bot/http_client.py, lean) or 'httpx' (python-telegram-bot's
-    own client, which honours HTTPS_PROXY)."""
+    """How the bot talks HTTP to Telegram: 'streams' (bot/http_client.py, lean) or 'httpx'
+    (python-telegram-bot's own client, which honours HTTPS_PROXY)."""
 
     @property
     def file_url(self) -> str:

@@ -76,7 +76,8 @@ class DeliveryWorker:
         """Call listener(batch) after each outcome in a batch whose name starts with the prefix."""
         self._listeners.append((batch_prefix, listener))
 
-    async def wait_idle(self, timeout: float = 30.0) -> None:
+    # A bounded wait is this helper's contract (callers rely on the default, no outer asyncio.timeout).
+    async def wait_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Wait until nothing is ready to send (tests, sandbox, graceful stop)."""
         await asyncio.wait_for(self._idle.wait(), timeout)
 
@@ -132,7 +133,8 @@ class DeliveryWorker:
                 count_attempt=False,
             )
             return
-        while (wait := self.pacer.overall_wait(time.monotonic())) > 0:
+        # Pacing: sleep exactly until the rate limiter has room again; there is no event to wait for.
+        while (wait := self.pacer.overall_wait(time.monotonic())) > 0:  # noqa: ASYNC110
             await asyncio.sleep(wait)
         await self._slots.acquire()
         self.pacer.take(row.chat_id, time.monotonic())

@@ -82,7 +82,8 @@ async def notify_approvers(app: Application, request: JoinRequest) -> None:
 
 
 async def renotify_pending(app: Application) -> None:
-    """At start: requests saved just before a crash still reach their approvers (dedupe keys prevent doubles)."""
+    """At start: requests saved just before a crash still reach their approvers (dedupe keys prevent
+    doubles)."""
     services: Services = app.bot_data["services"]
     for person in await services.member_store.list_members(statuses=[MemberStatus.PENDING]):
         profile = await services.members.profile(person)
@@ -244,8 +245,8 @@ async def invite_pressed(update: Update, ctx: BotContext) -> None:
     link = deep_link(ctx.bot.username, f"inv_{result.token}")
     await query.edit_message_text(
         t.gettext(
-            "Invitation for <b>{chapter}</b> ({ward}), valid for 30 days:\n{link}\n\nSend this link or show the QR "
-            "code: people who open it only need to type their name."
+            "Invitation for <b>{chapter}</b> ({ward}), valid for 30 days:\n{link}\n\nSend this link or show "
+            "the QR code: people who open it only need to type their name."
         ).format(
             chapter=esc(result.chapter.name),
             ward=esc(result.ward.name if result.ward else ""),

@@ -30,8 +30,8 @@ async def on_error(update: object, ctx: BotContext) -> None:
             await ctx.bot.send_message(
                 update.effective_chat.id,
                 t.gettext(
-                    "Sorry, something went wrong on my side and your last action may not have been completed. "
-                    "Please try again in a moment."
+                    "Sorry, something went wrong on my side and your last action may not have been "
+                    "completed. Please try again in a moment."
                 ),
             )
         except Exception:

@@ -30,7 +30,8 @@ async def stray_message(update: Update, ctx: BotContext) -> None:
 
 
 async def unknown_button(update: Update, ctx: BotContext) -> None:
-    """A button no feature recognises (another version's, or forged): say so instead of leaving it spinning."""
+    """A button no feature recognises (another version's, or forged): say so instead of leaving it
+    spinning."""
     await answer_stale(update, ctx.t)
 
 

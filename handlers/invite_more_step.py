@@ -1,4 +1,5 @@
-"""The '➕ Mời thêm' dialog shared by trainings and seminars: pick wards, roles or chapters, read back, confirm.
+"""The '➕ Mời thêm' dialog shared by trainings and seminars: pick wards, roles or chapters, read back,
+confirm.
 
 Each feature plugs in what differs: its callback prefix, the permission, how to begin (refusals, the opening
 text), which groups are already invited (ticked from the start) and what confirming does. Buttons:
@@ -42,7 +43,8 @@ class InviteMoreStep:
     denied: Callable[[BotContext], str]
     """The refusal shown to someone who may not manage the event."""
     begin: Callable[[Update, BotContext, int], Awaitable[str | None]]
-    """Checks the event can take more people; returns the opening text, or None after answering the refusal."""
+    """Checks the event can take more people; returns the opening text, or None after answering the
+    refusal."""
     invited: Callable[[BotContext, int], Awaitable[Audience | None]]
     """The groups already invited whole (ticked from the start); None when the event is gone."""
     confirm: Callable[[Update, BotContext, int, Audience], Awaitable[None]]

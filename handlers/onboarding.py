@@ -44,7 +44,8 @@ async def start(update: Update, ctx: BotContext) -> int:
         elif invite.outcome is Outcome.EXPIRED:
             await update.effective_message.reply_text(
                 t.gettext(
-                    "This invitation link has expired. Please ask your ward lead for a new one, or register below."
+                    "This invitation link has expired. Please ask your ward lead for a new one, or register "
+                    "below."
                 )
             )
         else:
@@ -69,8 +70,8 @@ async def start(update: Update, ctx: BotContext) -> int:
         profile = await ctx.services.members.profile(member)
         await update.effective_message.reply_text(
             t.gettext(
-                "Your request to join {chapter} is waiting for approval. You will get a message as soon as it is "
-                "decided."
+                "Your request to join {chapter} is waiting for approval. You will get a message as soon as "
+                "it is decided."
             ).format(chapter=esc(profile.chapter.name if profile.chapter else "")),
             reply_markup=ReplyKeyboardRemove(),
         )

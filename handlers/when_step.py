@@ -133,8 +133,8 @@ class WhenStep:
             t.gettext("Please type the date and time again, or pick a day:")
             if again
             else t.gettext(
-                "When does it start? Type the date and time, for example <i>15/12 8h30</i> or <i>thứ Sáu 14h</i>, "
-                "or pick a day below:"
+                "When does it start? Type the date and time, for example <i>15/12 8h30</i> or <i>thứ Sáu "
+                "14h</i>, or pick a day below:"
             )
         )
         await update.effective_message.reply_text(question, reply_markup=self.calendar(t, today, today))
@@ -175,7 +175,8 @@ class WhenStep:
         return await self.read_back(update, ctx, when)
 
     async def retyped(self, update: Update, ctx: BotContext) -> int:
-        """Text while the read-back waits: another date and time is read back, anything else asks for a button."""
+        """Text while the read-back waits: another date and time is read back, anything else asks for a
+        button."""
         parsed = parse_datetime(
             update.effective_message.text or "", now=ctx.services.clock.now(), tz=ctx.t.tz
         )

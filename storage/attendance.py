@@ -32,8 +32,8 @@ _UPDATABLE = ("title", "venue", "description", "capacity", "starts_at", "ends_at
 
 
 _CHECK_IN = (
-    "INSERT INTO training_attendance (training_id, member_id, checked_in_at, method, late, excused, recorded_by) "
-    "VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
+    "INSERT INTO training_attendance (training_id, member_id, checked_in_at, method, late, excused, "
+    "recorded_by) VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
     "checked_in_at = excluded.checked_in_at, method = excluded.method, late = excluded.late, excused = 0, "
     "recorded_by = excluded.recorded_by WHERE training_attendance.checked_in_at IS NULL RETURNING *"
 )
@@ -87,8 +87,9 @@ class SqliteAttendance:
     async def create_training(self, draft: TrainingDraft, *, created_by: int, now: datetime) -> Training:
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT INTO trainings (title, starts_at, ends_at, venue, description, capacity, audience, status, "
-                "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)",
+                "INSERT INTO trainings (title, starts_at, ends_at, venue, description, capacity, audience, "
+                "status, created_by, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)",
                 (
                     draft.title,
                     to_db_time(draft.starts_at),
@@ -189,8 +190,8 @@ class SqliteAttendance:
                 )
             else:
                 cur = await conn.execute(
-                    "INSERT INTO trainings (title, starts_at, ends_at, venue, description, capacity, audience, "
-                    "status, created_by, created_at, updated_at, seminar_id) "
+                    "INSERT INTO trainings (title, starts_at, ends_at, venue, description, capacity, "
+                    "audience, status, created_by, created_at, updated_at, seminar_id) "
                     "VALUES (?, ?, ?, ?, ?, NULL, ?, 'scheduled', ?, ?, ?, ?)",
                     (
                         draft.title,
@@ -216,9 +217,9 @@ class SqliteAttendance:
                     details={"seminar_id": seminar_id},
                 )
             await conn.executemany(
-                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, updated_at) "
-                "VALUES (?, ?, 'registered', ?, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
-                "status = 'registered', updated_at = excluded.updated_at "
+                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, "
+                "updated_at) VALUES (?, ?, 'registered', ?, ?) ON CONFLICT (training_id, member_id) DO "
+                "UPDATE SET status = 'registered', updated_at = excluded.updated_at "
                 "WHERE training_registrations.status != 'registered'",
                 [(training_id, member_id, stamp, stamp) for member_id in expected],
             )
@@ -322,7 +323,8 @@ class SqliteAttendance:
 
     async def registration(self, training_id: int, member_id: int) -> Registration | None:
         row = await self._db.fetch_one(
-            "SELECT status, registered_at FROM training_registrations WHERE training_id = ? AND member_id = ?",
+            "SELECT status, registered_at FROM training_registrations "
+            "WHERE training_id = ? AND member_id = ?",
             (training_id, member_id),
         )
         if row is None:
@@ -347,9 +349,10 @@ class SqliteAttendance:
             capacity, taken = await self._seats(conn, training_id)
             status = place_for(capacity, taken)
             await conn.execute(
-                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
-                "status = excluded.status, registered_at = excluded.registered_at, updated_at = excluded.updated_at",
+                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
+                "status = excluded.status, registered_at = excluded.registered_at, updated_at = "
+                "excluded.updated_at",
                 (training_id, member_id, status.value, to_db_time(now), to_db_time(now)),
             )
         return status, True
@@ -370,8 +373,8 @@ class SqliteAttendance:
                 return previous, []
             new = RegistrationStatus.DECLINED if previous is None else RegistrationStatus.WITHDRAWN
             await conn.execute(
-                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, updated_at) "
-                "VALUES (?, ?, ?, NULL, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
+                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, "
+                "updated_at) VALUES (?, ?, ?, NULL, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET "
                 "status = excluded.status, updated_at = excluded.updated_at",
                 (training_id, member_id, new.value, to_db_time(now)),
             )
@@ -554,9 +557,10 @@ class SqliteAttendance:
     async def excuse(self, training_id: int, member_id: int, *, actor_id: int, now: datetime) -> bool:
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT INTO training_attendance (training_id, member_id, excused, recorded_by) VALUES (?, ?, 1, ?) "
-                "ON CONFLICT (training_id, member_id) DO UPDATE SET excused = 1, recorded_by = excluded.recorded_by "
-                "WHERE training_attendance.checked_in_at IS NULL AND training_attendance.excused = 0",
+                "INSERT INTO training_attendance (training_id, member_id, excused, recorded_by) "
+                "VALUES (?, ?, 1, ?) ON CONFLICT (training_id, member_id) DO UPDATE SET excused = 1, "
+                "recorded_by = excluded.recorded_by WHERE training_attendance.checked_in_at IS NULL AND "
+                "training_attendance.excused = 0",
                 (training_id, member_id, actor_id),
             )
             if cur.rowcount != 1:

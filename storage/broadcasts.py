@@ -32,7 +32,9 @@ _PEOPLE = (
 )
 # Audiences drawn from other features' tables: a seminar's invitees, a training's registrations.
 _SOURCES = {
-    AudienceKind.SEMINAR: "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')",
+    AudienceKind.SEMINAR: (
+        "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')"
+    ),
     AudienceKind.TRAINING: (
         "m.id IN (SELECT member_id FROM training_registrations WHERE training_id = ? "
         "AND status IN ('registered', 'waitlisted'))"
@@ -90,8 +92,8 @@ class SqliteBroadcasts:
     ) -> Broadcast:
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT INTO broadcasts (created_by, text, kind, blob_id, audience, root_id, status, scheduled_at, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO broadcasts (created_by, text, kind, blob_id, audience, root_id, status, "
+                "scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     created_by,
                     content.text,
@@ -130,7 +132,8 @@ class SqliteBroadcasts:
     async def history(
         self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int, limit: int
     ) -> list[Broadcast]:
-        """One page in bot.core.broadcast_history.history_order: scheduled first (soonest on top), then newest."""
+        """One page in bot.core.broadcast_history.history_order: scheduled first (soonest on top), then
+        newest."""
         where, params = _history_filter(statuses, created_by)
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM broadcasts WHERE {where} "
@@ -230,7 +233,8 @@ class SqliteBroadcasts:
     async def start_sending(
         self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *, now: datetime
     ) -> bool:
-        """Queue every delivery and mark the broadcast sending, in one transaction; False if it already went."""
+        """Queue every delivery and mark the broadcast sending, in one transaction; False if it already
+        went."""
         batch = batch_name(broadcast_id)
         async with self._db.transaction() as conn:
             cur = await conn.execute(
@@ -267,9 +271,9 @@ class SqliteBroadcasts:
         async with self._db.transaction() as conn:
             for d in deliveries:
                 await conn.execute(
-                    "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, status, "
-                    "not_before, sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?) "
-                    "ON CONFLICT (dedupe_key) DO NOTHING",
+                    "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, "
+                    "status, not_before, sent_at, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
                     (
                         batch,
                         f"{batch}:to:{d.member_id}",
@@ -348,8 +352,8 @@ class SqliteBroadcasts:
 
     async def acks(self, broadcast_id: int) -> list[tuple[int, str, datetime]]:
         rows = await self._db.fetch_all(
-            "SELECT k.member_id, m.full_name, k.acked_at FROM broadcast_acks k JOIN members m ON m.id = k.member_id "
-            "WHERE k.broadcast_id = ? ORDER BY k.acked_at, m.name_key",
+            "SELECT k.member_id, m.full_name, k.acked_at FROM broadcast_acks k JOIN members m ON m.id = "
+            "k.member_id WHERE k.broadcast_id = ? ORDER BY k.acked_at, m.name_key",
             (broadcast_id,),
         )
         return [(r["member_id"], r["full_name"], from_db_time(r["acked_at"])) for r in rows]  # type: ignore[misc]
@@ -373,8 +377,8 @@ class SqliteBroadcasts:
     async def delivery_lines(self, broadcast_id: int) -> list[DeliveryLine]:
         """One line per outbox row of the broadcast, with the member's name, phone and ward."""
         rows = await self._db.fetch_all(
-            "SELECT o.member_id, m.full_name, m.phone, m.ward_id, w.name AS ward, o.status, o.error FROM outbox o "
-            "JOIN members m ON m.id = o.member_id LEFT JOIN wards w ON w.id = m.ward_id "
+            "SELECT o.member_id, m.full_name, m.phone, m.ward_id, w.name AS ward, o.status, o.error FROM "
+            "outbox o JOIN members m ON m.id = o.member_id LEFT JOIN wards w ON w.id = m.ward_id "
             "WHERE o.batch = ? ORDER BY m.name_key, m.id",
             (batch_name(broadcast_id),),
         )

@@ -87,8 +87,8 @@ class SqliteMembers:
                 )
                 member_id = cur.lastrowid
                 await conn.execute(
-                    "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, username, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, username, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (member_id, channel, external_id, chat_id, username, stamp),
                 )
             else:
@@ -183,8 +183,8 @@ class SqliteMembers:
         """Approve or reject a pending request exactly once; False if it was no longer pending."""
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE members SET status = ?, role = CASE WHEN ? THEN COALESCE(role, 'cadre') ELSE role END, "
-                "decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                "UPDATE members SET status = ?, role = CASE WHEN ? THEN COALESCE(role, 'cadre') ELSE role "
+                "END, decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
                 (
                     "active" if approve else "rejected",
                     approve,
@@ -278,7 +278,10 @@ class SqliteMembers:
     ) -> list[Member]:
         """Members by place and status, ordered by name."""
         status_values = [s.value for s in statuses]
-        sql = f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status IN ({', '.join('?' * len(status_values))})"
+        sql = (
+            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status IN "
+            f"({', '.join('?' * len(status_values))})"
+        )
         params: list[object] = list(status_values)
         if ward_id is not None:
             sql += " AND m.ward_id = ?"
@@ -290,7 +293,10 @@ class SqliteMembers:
 
     async def search(self, query_key: str, *, ward_id: int | None = None, limit: int = 10) -> list[Member]:
         """Active members whose folded name contains the folded query."""
-        sql = f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status = 'active' AND m.name_key LIKE ? ESCAPE '\\'"
+        sql = (
+            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status = 'active' AND m.name_key LIKE ? "
+            "ESCAPE '\\'"
+        )
         like = "%" + query_key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params: list[object] = [like]
         if ward_id is not None:
@@ -304,7 +310,8 @@ class SqliteMembers:
         self._fresh_accounts.clear()
         async with self._db.connection() as conn:
             await conn.execute(
-                "UPDATE channel_accounts SET blocked_at = ? WHERE member_id = ? AND channel = ? AND blocked_at IS NULL",
+                "UPDATE channel_accounts SET blocked_at = ? WHERE member_id = ? AND channel = ? AND "
+                "blocked_at IS NULL",
                 (to_db_time(now), member_id, channel),
             )
 
@@ -319,7 +326,8 @@ class SqliteMembers:
     ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO invites (token, chapter_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO invites (token, chapter_id, created_by, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (token, chapter_id, created_by, to_db_time(now), to_db_time(expires_at)),
             )
             await audit.record(
@@ -348,8 +356,8 @@ class SqliteMembers:
     async def accounts(self, channel: str = "telegram") -> list[tuple[Member, str]]:
         """Every member with an account on the channel, with its external id."""
         rows = await self._db.fetch_all(
-            f"SELECT {_MEMBER_COLUMNS}, a.external_id FROM members m JOIN channel_accounts a ON a.member_id = m.id "
-            "AND a.channel = ? ORDER BY m.name_key",
+            f"SELECT {_MEMBER_COLUMNS}, a.external_id FROM members m JOIN channel_accounts a ON a.member_id "
+            "= m.id AND a.channel = ? ORDER BY m.name_key",
             (channel,),
         )
         return [(_member(r), r["external_id"]) for r in rows]

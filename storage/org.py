@@ -137,7 +137,8 @@ class SqliteOrg:
     async def counts(self) -> tuple[int, int]:
         """(active wards, active chapters)."""
         row = await self._db.fetch_one(
-            "SELECT (SELECT COUNT(*) FROM wards WHERE active = 1), (SELECT COUNT(*) FROM chapters WHERE active = 1)"
+            "SELECT (SELECT COUNT(*) FROM wards WHERE active = 1), (SELECT COUNT(*) FROM chapters WHERE "
+            "active = 1)"
         )
         assert row is not None
         return row[0], row[1]

@@ -131,7 +131,8 @@ class SqliteOutbox:
         async with self._db.connection() as conn:
             cur = await conn.execute(
                 "UPDATE outbox SET attempts = attempts + ?, error = ?, not_before = ?, "
-                "status = CASE WHEN attempts + ? >= ? THEN 'failed' ELSE 'queued' END WHERE id = ? RETURNING status",
+                "status = CASE WHEN attempts + ? >= ? THEN 'failed' ELSE 'queued' END WHERE id = ? RETURNING "
+                "status",
                 (int(count_attempt), error[:300], to_db_time(at), int(count_attempt), MAX_ATTEMPTS, row_id),
             )
             row = await cur.fetchone()
@@ -160,7 +161,10 @@ class SqliteOutbox:
         return BatchProgress(sum(counts.values()), counts)
 
     async def rows(self, batch: str, status: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT id, member_id, chat_id, status, attempts, error, sent_at, message_id FROM outbox WHERE batch = ?"
+        sql = (
+            "SELECT id, member_id, chat_id, status, attempts, error, sent_at, message_id FROM outbox "
+            "WHERE batch = ?"
+        )
         params: list[object] = [batch]
         if status:
             sql += " AND status = ?"
@@ -185,8 +189,9 @@ async def enqueue_in(
     added = 0
     for message in messages:
         cur = await conn.execute(
-            "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, not_before, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, "
+            "not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (dedupe_key) DO NOTHING",
             (
                 batch,
                 message.dedupe_key,

@@ -67,10 +67,10 @@ class SqliteReports:
         async with self._db.transaction() as conn:
             old = await self._config_in(conn)
             await conn.execute(
-                "INSERT INTO report_config (id, period_kind, deadline_day, deadline_time, updated_by, updated_at) "
-                "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET period_kind = excluded.period_kind, "
-                "deadline_day = excluded.deadline_day, deadline_time = excluded.deadline_time, "
-                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                "INSERT INTO report_config (id, period_kind, deadline_day, deadline_time, updated_by, "
+                "updated_at) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET period_kind = "
+                "excluded.period_kind, deadline_day = excluded.deadline_day, deadline_time = "
+                "excluded.deadline_time, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
                 (
                     config.kind.value,
                     config.deadline_day,
@@ -147,8 +147,8 @@ class SqliteReports:
                 "INSERT INTO chapter_reports (chapter_id, period_key, new_members, total_members, note, "
                 "photo_file_id, filed_by, on_behalf, filed_at, updated_at, updated_by) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chapter_id, period_key) DO UPDATE SET "
-                "new_members = excluded.new_members, total_members = excluded.total_members, note = excluded.note, "
-                "photo_file_id = excluded.photo_file_id, updated_at = excluded.updated_at, "
+                "new_members = excluded.new_members, total_members = excluded.total_members, note = "
+                "excluded.note, photo_file_id = excluded.photo_file_id, updated_at = excluded.updated_at, "
                 f"updated_by = excluded.updated_by RETURNING {_COLUMNS}",
                 (
                     chapter_id,
@@ -196,8 +196,8 @@ class SqliteReports:
         if not period_keys:
             return []
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM chapter_reports WHERE period_key IN ({', '.join('?' * len(period_keys))}) "
-            "ORDER BY period_key, chapter_id",
+            f"SELECT {_COLUMNS} FROM chapter_reports WHERE period_key IN "
+            f"({', '.join('?' * len(period_keys))}) ORDER BY period_key, chapter_id",
             list(period_keys),
         )
         return [_report(r) for r in rows]
@@ -215,8 +215,8 @@ class SqliteReports:
         async with self._db.transaction() as conn:
             if excused:
                 cur = await conn.execute(
-                    "INSERT INTO report_excuses (chapter_id, period_key, excused_by, created_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT DO NOTHING",
+                    "INSERT INTO report_excuses (chapter_id, period_key, excused_by, created_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (chapter_id, period_key, actor_id, to_db_time(now)),
                 )
             else:

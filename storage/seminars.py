@@ -73,7 +73,8 @@ async def _plan_all(conn: aiosqlite.Connection, tasks: Sequence[PlannedTask], no
 
 
 async def _cancel_pending(conn: aiosqlite.Connection, prefix: str, *, keep_invitations: bool = False) -> None:
-    """Drop pending tasks under a key prefix (invitations not yet sent may be kept: they show current details)."""
+    """Drop pending tasks under a key prefix (invitations not yet sent may be kept: they show current
+    details)."""
     sql = "UPDATE scheduled_tasks SET status = 'cancelled' WHERE status = 'pending' AND substr(key, 1, ?) = ?"
     params: list[object] = [len(prefix), prefix]
     if keep_invitations:
@@ -100,8 +101,8 @@ class SqliteSeminars:
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT INTO seminars (topic, host, starts_at, ends_at, venue, agenda, status, created_by, created_at, "
-                "audience, reminder_offsets, attachment_blob_id, updated_at) "
+                "INSERT INTO seminars (topic, host, starts_at, ends_at, venue, agenda, status, created_by, "
+                "created_at, audience, reminder_offsets, attachment_blob_id, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     seminar.topic,
@@ -144,13 +145,15 @@ class SqliteSeminars:
     async def upcoming(self, now: datetime) -> list[Seminar]:
         """Scheduled seminars that have not started, soonest first."""
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM seminars WHERE status = 'scheduled' AND starts_at > ? ORDER BY starts_at, id",
+            f"SELECT {_COLUMNS} FROM seminars WHERE status = 'scheduled' AND starts_at > ? ORDER BY "
+            "starts_at, id",
             (to_db_time(now),),
         )
         return [_seminar(r) for r in rows]
 
     async def open_seminars(self, ending_after: datetime) -> list[Seminar]:
-        """Scheduled seminars not yet over by `ending_after` (their tasks decide what is still worth doing)."""
+        """Scheduled seminars not yet over by `ending_after` (their tasks decide what is still worth
+        doing)."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM seminars WHERE status = 'scheduled' AND ends_at > ? ORDER BY id",
             (to_db_time(ending_after),),
@@ -161,9 +164,9 @@ class SqliteSeminars:
         """Upcoming seminars this member is invited to (and has not handed over), with their answer."""
         columns = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
         rows = await self._db.fetch_all(
-            f"SELECT {columns}, i.rsvp AS answer FROM seminars s JOIN seminar_invitees i ON i.seminar_id = s.id "
-            "WHERE i.member_id = ? AND i.rsvp != 'delegated' AND s.status = 'scheduled' AND s.starts_at > ? "
-            "ORDER BY s.starts_at, s.id",
+            f"SELECT {columns}, i.rsvp AS answer FROM seminars s JOIN seminar_invitees i ON i.seminar_id = "
+            "s.id WHERE i.member_id = ? AND i.rsvp != 'delegated' AND s.status = 'scheduled' AND s.starts_at "
+            "> ? ORDER BY s.starts_at, s.id",
             (member_id, to_db_time(now)),
         )
         return [(_seminar(r), Rsvp(r["answer"])) for r in rows]
@@ -214,9 +217,10 @@ class SqliteSeminars:
                 (stamp, replacement_id, seminar_id, member_id),
             )
             await conn.execute(
-                "INSERT INTO seminar_invitees (seminar_id, member_id, invited_at, delegate_of) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (seminar_id, member_id) DO UPDATE SET rsvp = 'pending', responded_at = NULL, "
-                "delegated_to = NULL, delegate_of = excluded.delegate_of, invited_at = excluded.invited_at",
+                "INSERT INTO seminar_invitees (seminar_id, member_id, invited_at, delegate_of) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (seminar_id, member_id) DO UPDATE SET rsvp = 'pending', "
+                "responded_at = NULL, delegated_to = NULL, delegate_of = excluded.delegate_of, invited_at = "
+                "excluded.invited_at",
                 (seminar_id, replacement_id, stamp, member_id),
             )
             await _plan_all(conn, [task], now)
@@ -239,7 +243,8 @@ class SqliteSeminars:
         actor_id: int,
         now: datetime,
     ) -> None:
-        """The widened audience, the new invitees (anyone already invited stays as is) and their invitations."""
+        """The widened audience, the new invitees (anyone already invited stays as is) and their
+        invitations."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -323,9 +328,10 @@ class SqliteSeminars:
         """Store (or change) a rating; False when it was already exactly this."""
         async with self._db.connection() as conn:
             cur = await conn.execute(
-                "INSERT INTO seminar_feedback (seminar_id, member_id, rating, answered_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (seminar_id, member_id) DO UPDATE SET rating = excluded.rating, "
-                "answered_at = excluded.answered_at WHERE seminar_feedback.rating != excluded.rating",
+                "INSERT INTO seminar_feedback (seminar_id, member_id, rating, answered_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (seminar_id, member_id) DO UPDATE SET rating = "
+                "excluded.rating, answered_at = excluded.answered_at WHERE seminar_feedback.rating != "
+                "excluded.rating",
                 (seminar_id, member_id, rating, to_db_time(now)),
             )
             return cur.rowcount == 1

@@ -151,8 +151,8 @@ class SqliteSummary:
     async def _broadcasts(
         self, week: Week, as_of: datetime
     ) -> tuple[tuple[BroadcastFact, ...], tuple[BroadcastCounts, ...]]:
-        # A re-send to those who did not acknowledge is its own row pointing at the original (root_id), and its
-        # acknowledgements are recorded on the original too: count originals only.
+        # A re-send to those who did not acknowledge is its own row pointing at the original (root_id), and
+        # its acknowledgements are recorded on the original too: count originals only.
         rows = await self._db.fetch_all(
             "SELECT b.id, b.sent_at, COALESCE(b.recipients, "
             "(SELECT COUNT(*) FROM outbox o WHERE o.batch = 'broadcast:' || b.id), 0) AS recipients "
@@ -167,8 +167,8 @@ class SqliteSummary:
         totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
         batches = [f"broadcast:{i}" for i in ids]
         for r in await self._db.fetch_all(
-            "SELECT o.batch, m.ward_id, COUNT(*) AS n FROM outbox o LEFT JOIN members m ON m.id = o.member_id "
-            f"WHERE o.batch IN ({_in(batches)}) AND o.status = 'sent' GROUP BY 1, 2",
+            "SELECT o.batch, m.ward_id, COUNT(*) AS n FROM outbox o LEFT JOIN members m ON m.id = "
+            f"o.member_id WHERE o.batch IN ({_in(batches)}) AND o.status = 'sent' GROUP BY 1, 2",
             batches,
         ):
             totals[(int(r["batch"].split(":", 1)[1]), r["ward_id"])][0] += r["n"]
@@ -215,7 +215,8 @@ class SqliteSummary:
         async with self._db.connection() as conn:
             await conn.execute(
                 "INSERT INTO summary_subscriptions (member_id, subscribed, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (member_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at",
+                "ON CONFLICT (member_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = "
+                "excluded.updated_at",
                 (member_id, int(subscribed), to_db_time(now)),
             )
 

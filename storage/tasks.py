@@ -40,7 +40,8 @@ class SqliteTasks:
         """Cancel every pending task whose key starts with prefix."""
         async with self._db.connection() as conn:
             cur = await conn.execute(
-                "UPDATE scheduled_tasks SET status = 'cancelled' WHERE status = 'pending' AND substr(key, 1, ?) = ?",
+                "UPDATE scheduled_tasks SET status = 'cancelled' WHERE status = 'pending' AND substr(key, 1, "
+                "?) = ?",
                 (len(prefix), prefix),
             )
             return cur.rowcount
@@ -104,8 +105,9 @@ async def plan_in(
     """Plan a task inside the caller's transaction."""
     await conn.execute(
         "INSERT INTO scheduled_tasks (key, kind, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, kind = excluded.kind, "
-        "status = CASE WHEN scheduled_tasks.status = 'done' THEN 'done' ELSE 'pending' END, attempts = 0",
+        "ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, kind = "
+        "excluded.kind, status = CASE WHEN scheduled_tasks.status = 'done' THEN 'done' ELSE 'pending' END, "
+        "attempts = 0",
         (key, kind, to_db_time(due_at), json.dumps(payload or {}, ensure_ascii=False), to_db_time(now)),
     )
 

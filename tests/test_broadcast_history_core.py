@@ -44,7 +44,8 @@ def broadcast(
     hours: float = 0,
     recipients: int | None = None,
 ) -> Broadcast:
-    """Broadcast `id`, created `id` minutes after NOW; scheduled ones are due, others went, `hours` from NOW."""
+    """Broadcast `id`, created `id` minutes after NOW; scheduled ones are due, others went, `hours` from
+    NOW."""
     when = NOW + timedelta(hours=hours)
     return Broadcast(
         broadcast_id,
@@ -70,7 +71,8 @@ def test_organisers_and_admins_see_every_broadcast_ward_leads_their_own_others_n
 
 
 def test_the_list_shows_scheduled_ones_first_soonest_on_top_then_the_newest() -> None:
-    """Sent ones count from when they went out; a cancelled one from when it was written (NOW + id minutes)."""
+    """Sent ones count from when they went out; a cancelled one from when it was written (NOW + id
+    minutes)."""
     found = [
         broadcast(1, BroadcastStatus.DONE, hours=-48),
         broadcast(2, BroadcastStatus.SCHEDULED, hours=30),

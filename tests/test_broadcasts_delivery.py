@@ -35,8 +35,8 @@ async def add_members(db: Database, count: int, *, first_id: int = 100_000, role
             chapter_id, ward_id = chapters[n % len(chapters)]
             name = f"Hội viên {n:04d}"
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, created_at, "
-                "updated_at) VALUES (?, ?, 'active', ?, ?, ?, 'vi', ?, ?)",
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
+                "created_at, updated_at) VALUES (?, ?, 'active', ?, ?, ?, 'vi', ?, ?)",
                 (name, name.lower(), role, ward_id, chapter_id, now, now),
             )
             user_id = first_id + n

@@ -35,14 +35,14 @@ async def seed(db: Database) -> dict[str, int]:
         ]
         for n, (key, name, role, ward) in enumerate(people, start=1):
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, updated_at)"
-                " VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, "
+                "updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
                 (name, str(n), role, ward, ward * 10, stamp, stamp),
             )
             ids[key] = cur.lastrowid
             await conn.execute(
-                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, blocked_at, created_at) "
-                "VALUES (?, 'telegram', ?, ?, ?, ?)",
+                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, blocked_at, "
+                "created_at) VALUES (?, 'telegram', ?, ?, ?, ?)",
                 (cur.lastrowid, str(500 + n), str(500 + n), stamp if key == "binh" else None, stamp),
             )
     return ids

@@ -17,9 +17,11 @@ __all__ = ["emulator"]
 async def call(emu: BotApiEmulator, method: str, *, token: str = TOKEN, **params) -> tuple[int, dict]:
     """POST form-encoded like PTB: strings raw, everything else JSON-encoded."""
     form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{emu.base_url}{token}/{method}", data=form) as response:
-            return response.status, await response.json()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{emu.base_url}{token}/{method}", data=form) as response,
+    ):
+        return response.status, await response.json()
 
 
 def test_refuses_to_bind_a_non_loopback_host():

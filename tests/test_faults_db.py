@@ -56,7 +56,8 @@ async def set_busy_timeout(bot: BotUnderTest, milliseconds: int) -> None:
 
 
 async def fill_the_disk(bot: BotUnderTest) -> None:
-    """No page can be added to the file, and the audit trail's last page is full: the next audited write fails."""
+    """No page can be added to the file, and the audit trail's last page is full: the next audited write
+    fails."""
     async with bot.services.db.connection() as conn:
         pages = (await (await conn.execute("PRAGMA page_count")).fetchone())[0]
         await conn.execute(f"PRAGMA max_page_count = {pages}")

@@ -1,8 +1,8 @@
 """kill -9 of the real bot process in the middle of a scheduled job, then a restart against the same database.
 
-Two durable jobs of the bot fan out to many people: a seminar reminder run and the Monday summary. The bot runs
-as `python -m bot run` in its own process against an emulator in this process, with Telegram's flood limits on,
-so a run takes seconds; it is killed once the first messages are out. After the restart: `PRAGMA
+Two durable jobs of the bot fan out to many people: a seminar reminder run and the Monday summary. The bot
+runs as `python -m bot run` in its own process against an emulator in this process, with Telegram's flood
+limits on, so a run takes seconds; it is killed once the first messages are out. After the restart: `PRAGMA
 integrity_check` passes, everyone still gets what the run owed them, and nothing is sent twice beyond the
 messages the delivery worker had in flight (at most MAX_IN_FLIGHT).
 """
@@ -39,7 +39,8 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def seed_seminar_with_reminder_due(path: Path) -> None:
-    """A seminar in two days, every cadre invited and none answered yet; its '3 days before' reminder is due."""
+    """A seminar in two days, every cadre invited and none answered yet; its '3 days before' reminder is
+    due."""
     now = datetime.now(UTC)
     db = await Database.open(path)
     try:
@@ -156,8 +157,8 @@ async def seed_last_week(path: Path) -> str:
 
 
 def collect_interrupted_uploads() -> None:
-    """A photo or workbook upload cut off by the kill leaves the emulator's (aiohttp's) spooled temporary file to
-    the garbage collector: collect it now, so that its ResourceWarning does not land in some later test."""
+    """A photo or workbook upload cut off by the kill leaves the emulator's (aiohttp's) spooled temporary file
+    to the garbage collector: collect it now, so that its ResourceWarning does not land in some later test."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()

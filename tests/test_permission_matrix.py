@@ -103,7 +103,8 @@ BUTTONS: dict[str, Action | None] = {
     "bcc": Action.SEND_BROADCAST,
     "bcm": Action.SEND_BROADCAST,
     "bcx": Action.SEND_BROADCAST,
-    "bcl": Action.VIEW_BROADCASTS,  # a ward lead's reach is the broadcasts they sent (tests/test_broadcasts_list.py)
+    # a ward lead's reach is the broadcasts they sent (tests/test_broadcasts_list.py)
+    "bcl": Action.VIEW_BROADCASTS,
     "bca": None,  # "I have read it": only the recipient's own acknowledgement is recorded
     "faq": Action.ASK_FAQ,
     "sumk": Action.VIEW_SUMMARY,
@@ -264,7 +265,8 @@ async def test_help_lists_exactly_the_commands_each_role_may_use(bot: BotUnderTe
 async def test_every_button_prefix_is_guarded_by_a_listed_action(bot: BotUnderTest) -> None:
     prefixes = callback_prefixes(bot.app)
     assert prefixes == set(BUTTONS), (
-        f"unlisted button prefixes {sorted(prefixes - set(BUTTONS))}; stale entries {sorted(set(BUTTONS) - prefixes)}"
+        f"unlisted button prefixes {sorted(prefixes - set(BUTTONS))}; stale entries "
+        f"{sorted(set(BUTTONS) - prefixes)}"
     )
 
 

@@ -31,7 +31,8 @@ if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is required in CI for the sandbox browser test", pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
-from playwright.async_api import Browser, Page, async_playwright, expect
+# Imported only once the module is known not to be skipped for a missing Chromium.
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

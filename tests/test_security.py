@@ -224,7 +224,7 @@ async def test_phone_numbers_are_shown_only_to_the_member_their_ward_leads_organ
     people = await cast(bot)
     lan = bot.person(7601, "Lan", "Nguyễn")
     await register(bot, lan, NAME, "0903 123 456")
-    for role, person in people.items():
+    for person in people.values():
         await person.send("/pending")
         await person.send("/me")
         await person.send("/help")

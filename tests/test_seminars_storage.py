@@ -1,4 +1,5 @@
-"""Seminar storage on a real SQLite file: invitees, answers, tasks planned and dropped in the same transaction."""
+"""Seminar storage on a real SQLite file: invitees, answers, tasks planned and dropped in the same
+transaction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What the chair reads: a concise message that fits Telegram, a chart and a workbook with the same numbers."""
+"""What the chair reads: a concise message that fits Telegram, a chart and a workbook with the same
+numbers."""
 
 from __future__ import annotations
 

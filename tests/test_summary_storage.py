@@ -28,7 +28,8 @@ async def seed_org(db: Database) -> None:
             [(1, "Phường 1", "phuong 1", STAMP), (2, "Phường 2", "phuong 2", STAMP)],
         )
         await conn.executemany(
-            "INSERT INTO chapters (id, ward_id, name, name_key, active, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chapters (id, ward_id, name, name_key, active, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (11, 1, "KP 1", "kp 1", 1, STAMP),
                 (12, 1, "KP 2", "kp 2", 1, STAMP),
@@ -37,8 +38,8 @@ async def seed_org(db: Database) -> None:
             ],
         )
         await conn.executemany(
-            "INSERT INTO members (id, full_name, name_key, status, role, ward_id, chapter_id, created_at, updated_at) "
-            "VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)",
+            "INSERT INTO members (id, full_name, name_key, status, role, ward_id, chapter_id, created_at, "
+            "updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)",
             [
                 (
                     i,
@@ -58,8 +59,8 @@ async def seed_org(db: Database) -> None:
 async def seed_features(db: Database) -> None:
     async with db.transaction() as conn:
         await conn.executemany(
-            "INSERT INTO chapter_reports (chapter_id, period_key, new_members, total_members, filed_at, updated_at) "
-            "VALUES (?, ?, ?, 50, ?, ?)",
+            "INSERT INTO chapter_reports (chapter_id, period_key, new_members, total_members, filed_at, "
+            "updated_at) VALUES (?, ?, ?, 50, ?, ?)",
             [
                 (11, "2026-11", 3, t(24), t(24)),
                 (21, "2026-11", 2, t(17), t(17)),
@@ -73,8 +74,8 @@ async def seed_features(db: Database) -> None:
             (t(20),),
         )
         await conn.executemany(
-            "INSERT INTO trainings (id, title, starts_at, ends_at, venue, status, created_by, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            "INSERT INTO trainings (id, title, starts_at, ends_at, venue, status, created_by, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
             [
                 (i, title, at, at, venue, status, STAMP, STAMP)
                 for i, title, at, venue, status in (
@@ -97,8 +98,8 @@ async def seed_features(db: Database) -> None:
         )
         await conn.execute(
             "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, status, created_by, "
-            "created_at, updated_at) VALUES (1, 'Hội thảo', 'Ban tổ chức', ?1, ?1, 'UBND', 'scheduled', "
-            "1, ?2, ?2)",
+            "created_at, updated_at) "
+            "VALUES (1, 'Hội thảo', 'Ban tổ chức', ?1, ?1, 'UBND', 'scheduled', 1, ?2, ?2)",
             (t(4, month=12), STAMP),
         )
         await conn.executemany(

@@ -60,7 +60,8 @@ def history_order(broadcast: Broadcast) -> tuple[bool, float, float, int]:
 
 
 def page_window(total: int, page: int, size: int = PAGE_SIZE) -> tuple[int, int, int]:
-    """(page, pages, offset) with the asked page clamped to the pages there are (0-based; one page when empty)."""
+    """(page, pages, offset) with the asked page clamped to the pages there are (0-based; one page when
+    empty)."""
     pages = max(1, -(-total // size))
     page = min(max(page, 0), pages - 1)
     return page, pages, page * size
@@ -151,7 +152,8 @@ class BroadcastHistory:
     page_size: int = PAGE_SIZE
 
     async def page(self, member: Member | None, page: int) -> HistoryPage:
-        """One page of the broadcasts this member may see, in history_order; with senders when it is everyone's."""
+        """One page of the broadcasts this member may see, in history_order; with senders when it is
+        everyone's."""
         scope = history_scope(member)
         if scope is None:
             return HistoryPage(Result.DENIED)
@@ -182,7 +184,8 @@ class BroadcastHistory:
         return ReportView(Result.OK, broadcast, phones_visible_to(member, report))
 
     async def check_cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
-        """May this member cancel this broadcast now? (Asked before "are you sure?"; cancelling checks again.)"""
+        """May this member cancel this broadcast now? (Asked before "are you sure?"; cancelling checks
+        again.)"""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
             return Outcome(Result.NOT_FOUND)

@@ -82,7 +82,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
     Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
     Action.SEND_BROADCAST: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
-    # Ward leads see (and report on) only the broadcasts they sent themselves: see bot/core/broadcast_history.py.
+    # Ward leads see (and report on) only the broadcasts they sent themselves: see
+    # bot/core/broadcast_history.py.
     Action.VIEW_BROADCASTS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.ANSWER_FAQ: Rule(organiser=Reach.ALL),
     Action.RELOAD_FAQ: Rule(),

@@ -297,13 +297,15 @@ class SeminarService:
         return SeminarResult(RsvpOutcome.OK, await self._store.get(seminar_id))
 
     async def invitable(self, actor: Member | None, seminar_id: int) -> SeminarResult:
-        """Whether more people may be invited now: OK with the seminar, or why not (cancelled, started, ...)."""
+        """Whether more people may be invited now: OK with the seminar, or why not (cancelled, started,
+        ...)."""
         outcome, seminar = await self._managed(actor, seminar_id)
         return SeminarResult(outcome, seminar)
 
     async def invite_more(self, actor: Member | None, seminar_id: int, added: Groups) -> SeminarResult:
         """'Mời thêm': invite the active members of the added wards, roles or chapters (or everyone) who are
-        not invitees yet; they get the creation's invitation and the later reminders. `invited` is how many."""
+        not invitees yet; they get the creation's invitation and the later reminders. `invited` is how
+        many."""
         outcome, seminar = await self._managed(actor, seminar_id)
         if outcome is RsvpOutcome.OK and added.empty:
             outcome = RsvpOutcome.INVALID
@@ -379,7 +381,8 @@ class SeminarService:
         return await self._store.ended(ended_after=now - SHOWN_AFTER_END, now=now, limit=limit)
 
     async def feedback_summary(self, actor: Member | None, seminar_id: int) -> FeedbackSummary | None:
-        """The ratings of an ended seminar for those who manage seminars; None for anyone else, or before the end."""
+        """The ratings of an ended seminar for those who manage seminars; None for anyone else, or before the
+        end."""
         seminar = await self._store.get(seminar_id)
         if (
             seminar is None

@@ -57,7 +57,8 @@ class Announcement(StrEnum):
 @dataclass(frozen=True)
 class Audience:
     """Who is invited: members with one of `roles` (any role when empty) in one of the wards or chapters
-    (anywhere when both are empty), plus the named members. No roles and no places means named members only."""
+    (anywhere when both are empty), plus the named members. No roles and no places means named members
+    only."""
 
     roles: tuple[Role, ...] = ()
     ward_ids: tuple[int, ...] = ()

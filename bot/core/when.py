@@ -1,4 +1,5 @@
-"""When a training or a seminar takes place: the rules every "when?" dialog step applies, and the date picker grid."""
+"""When a training or a seminar takes place: the rules every "when?" dialog step applies, and the date picker
+grid."""
 
 from __future__ import annotations
 

@@ -128,7 +128,8 @@ class EmulatorClient:
         since: int = 0,
         ok: bool | None = None,
     ) -> list[dict]:
-        """Recorded calls as dicts (index, method, params, ok, result, error_code, description, time, chat_id)."""
+        """Recorded calls as dicts (index, method, params, ok, result, error_code, description, time,
+        chat_id)."""
         params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok}
         return (await self._request("GET", f"/_emu/{token}/calls", params=params))["calls"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import mimetypes
@@ -616,9 +617,7 @@ async def _read_params(request: web.Request) -> dict:
         if isinstance(value, str) and key not in TEXT_KEYS and value:
             first = value[0]
             if first in '{["-0123456789tfn':
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
         params[key] = value
     return params

@@ -71,7 +71,10 @@ class DemoPerson:
 
 def demo_name(index: int) -> str:
     """A plausible Vietnamese full name, different for each index."""
-    return f"{_FAMILY[index % len(_FAMILY)]} {_MIDDLE[(index // 3) % len(_MIDDLE)]} {_GIVEN[(index * 7) % len(_GIVEN)]}"
+    return (
+        f"{_FAMILY[index % len(_FAMILY)]} {_MIDDLE[(index // 3) % len(_MIDDLE)]} "
+        f"{_GIVEN[(index * 7) % len(_GIVEN)]}"
+    )
 
 
 def demo_people(ward_names: list[str]) -> list[DemoPerson]:

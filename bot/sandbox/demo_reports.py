@@ -10,8 +10,8 @@ from storage.reports import SqliteReports
 
 
 async def seed(services, now: datetime) -> None:
-    """Idempotent: about half the chapters reported this period, most of them last period (a few late), filed by
-    the chapter's cadre when the demo has one."""
+    """Idempotent: about half the chapters reported this period, most of them last period (a few late), filed
+    by the chapter's cadre when the demo has one."""
     store = SqliteReports(services.db)
     config = await store.config()
     current = await services.reports.current_period(now)

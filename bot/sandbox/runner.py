@@ -59,7 +59,8 @@ class Sandbox:
     async def start(self) -> None:
         if self.options.reset:
             for suffix in ("", "-wal", "-shm", ".clock"):
-                Path(f"{self.options.database_path}{suffix}").unlink(missing_ok=True)
+                # Once at sandbox start, before anything is served: a blocking unlink is harmless here.
+                Path(f"{self.options.database_path}{suffix}").unlink(missing_ok=True)  # noqa: ASYNC240
         fresh = not self.options.database_path.exists()
         await self.emu.start()
         self.settings = self.settings.with_changes(api_url=self.emu.base_url)

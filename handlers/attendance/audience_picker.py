@@ -120,7 +120,8 @@ async def pick(
 ) -> Rows | str | None:
     """One press while adding people: tick or untick, then the list to show next with a Done button.
 
-    ALREADY when the press would untick someone already `invited` (people cannot be removed); None when stale."""
+    ALREADY when the press would untick someone already `invited` (people cannot be removed); None when
+    stale."""
     if kind in TOGGLES:
         if already_in(invited, TOGGLES[kind], value):
             return ALREADY

@@ -120,7 +120,8 @@ async def notify(
 
 
 async def notify_demoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
-    """People moved back to the waiting list when the organiser cut the seats are told, and kept first in line."""
+    """People moved back to the waiting list when the organiser cut the seats are told, and kept first in
+    line."""
     stamp = int(app.bot_data["services"].clock.now().timestamp())
     await notify(
         app,
@@ -129,8 +130,9 @@ async def notify_demoted(app: Application, training: Training, member_ids: Itera
         key=f"training:{training.id}:demoted:{stamp}",
         render=lambda t: (
             t.gettext(
-                "ℹ️ The organisers reduced the number of seats for this training session, so your registration "
-                "is back on the waiting list. You are first in line and will be told as soon as a seat is free."
+                "ℹ️ The organisers reduced the number of seats for this training session, so your "
+                "registration is back on the waiting list. You are first in line and will be told as soon as "
+                "a seat is free."
             )
             + "\n\n"
             + card(t, training)

@@ -58,7 +58,8 @@ async def start(update: Update, ctx: BotContext) -> int:
     ctx.user_data[DRAFT] = {}
     await update.effective_message.reply_text(
         t.gettext(
-            "<b>New training session</b> (send /cancel at any time to stop)\n\nWhat is the title of the session?"
+            "<b>New training session</b> (send /cancel at any time to stop)\n\nWhat is the title of the "
+            "session?"
         )
     )
     return TITLE

@@ -1,4 +1,5 @@
-"""'➕ Mời thêm' for a training session: the shared dialog (handlers/invite_more_step.py) with the session's rules.
+"""'➕ Mời thêm' for a training session: the shared dialog (handlers/invite_more_step.py) with the session's
+rules.
 
 The audience only grows: people already invited (and registered) keep their place. The newly invited get
 the same invitation as at creation.

@@ -57,7 +57,8 @@ FIELD_PROMPTS = {
 
 
 def manage_markup(t: Translator, training: Training):
-    """The organiser's buttons; a seminar's check-in session is changed through the seminar, so only check-in."""
+    """The organiser's buttons; a seminar's check-in session is changed through the seminar, so only
+    check-in."""
     tid = training.id
     check_in = [
         [
@@ -374,7 +375,7 @@ async def person_result(
     await query.edit_message_text(text)
 
 
-# --- conversations: edit a field, reschedule, search a person ------------------------------------------------
+# --- conversations: edit a field, reschedule, search a person -----------------------------------------------
 
 
 async def edit_pressed(update: Update, ctx: BotContext) -> int:
@@ -588,7 +589,7 @@ async def stop_editing(update: Update, ctx: BotContext) -> int:
     return ConversationHandler.END
 
 
-# --- commands ---------------------------------------------------------------------------------------------------
+# --- commands -----------------------------------------------------------------------------------------------
 
 
 async def pick_session(update: Update, ctx: BotContext, action: str) -> Training | None:
@@ -609,7 +610,7 @@ async def pick_session(update: Update, ctx: BotContext, action: str) -> Training
             + t.gettext("Create one with /training_new.")
         )
         return None
-    candidates = [v.training for v in views] if not open_now else open_now
+    candidates = open_now if open_now else [v.training for v in views]
     rows = [
         [(f"{s.title[:40]} · {t.date(s.starts_at)}", callbacks.encode(P, action, s.id, "-"))]
         for s in candidates[:10]

@@ -99,8 +99,8 @@ async def file_received(update: Update, ctx: BotContext) -> int:
     if len(text or "") > MAX_CAPTION:
         await message.reply_text(
             t.gettext(
-                "With a photo or document the text can have at most {limit} characters. Send a shorter text with "
-                "/broadcast, or send this file without a caption."
+                "With a photo or document the text can have at most {limit} characters. Send a shorter text "
+                "with /broadcast, or send this file without a caption."
             ).format(limit=t.number(MAX_CAPTION))
         )
         return ASK_ATTACHMENT if draft.get("text") is not None else ASK_TEXT
@@ -379,7 +379,8 @@ async def time_received(update: Update, ctx: BotContext) -> int:
     if isinstance(parsed, ParseError):
         await message.reply_text(
             t.gettext(
-                "I could not read that time. Please write a day and a time, for example “15/12 8h” or “mai 7g30”."
+                "I could not read that time. Please write a day and a time, for example “15/12 8h” or “mai "
+                "7g30”."
             )
         )
         return ASK_TIME

@@ -43,7 +43,8 @@ async def list_command(update: Update, ctx: BotContext) -> None:
 async def pressed(update: Update, ctx: BotContext) -> None:
     """The list's buttons: p = page, r = report, x = cancel?, y = cancel confirmed, k = keep.
 
-    Each carries a number (page or broadcast) and the page of the list it was pressed on (0 on older buttons)."""
+    Each carries a number (page or broadcast) and the page of the list it was pressed on (0 on older
+    buttons)."""
     query = update.callback_query
     parts = callbacks.decode(query.data, PREFIX, 2) or callbacks.decode(query.data, PREFIX, 3)
     number = callbacks.parse_int(parts[1]) if parts else None
@@ -167,7 +168,8 @@ def _is_list(message: Message) -> bool:
 
 
 async def _refuse(update: Update, ctx: BotContext, result: Result, broadcast: Broadcast | None) -> None:
-    """A polite alert for a button that cannot act (someone else's, already sent, cancelled); nothing changes."""
+    """A polite alert for a button that cannot act (someone else's, already sent, cancelled); nothing
+    changes."""
     query, t = update.callback_query, ctx.t
     if result is Result.DENIED:
         text = (

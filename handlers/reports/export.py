@@ -214,7 +214,8 @@ async def send_export(update: Update, ctx: BotContext, first: Period, last: Peri
     if data is None:
         await update.effective_message.reply_text(
             t.gettext(
-                "That range of periods cannot be exported (the first must come before the last, at most 60 periods)."
+                "That range of periods cannot be exported (the first must come before the last, at most 60 "
+                "periods)."
             )
         )
         return

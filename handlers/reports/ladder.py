@@ -1,4 +1,5 @@
-"""The reminder ladder's durable tasks: chapters before the deadline, ward leads and the district office after."""
+"""The reminder ladder's durable tasks: chapters before the deadline, ward leads and the district office
+after."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ class Task(Protocol):
 
 
 async def run_rung(app: Application, task: Task) -> None:
-    """A rung fell due (maybe after downtime): decide from fresh state, message only the missing, once each."""
+    """A rung fell due (maybe after downtime): decide from fresh state, message only the missing, once
+    each."""
     services: Services = app.bot_data["services"]
     now = services.clock.now()
     await services.reports.plan_ladders(now)
@@ -144,7 +146,8 @@ async def district_escalations(services: Services, task: Task, rung: Rung) -> li
 
 
 async def plan_on_start(app: Application) -> None:
-    """At start: plan the rungs still ahead (the ones that fell due while the bot was down are already planned)."""
+    """At start: plan the rungs still ahead (the ones that fell due while the bot was down are already
+    planned)."""
     services: Services = app.bot_data["services"]
     await services.reports.plan_ladders()
 

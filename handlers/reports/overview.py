@@ -208,8 +208,8 @@ def report_now_button(t, chapter_id: int, period_key: str) -> dict:
 async def excuse(
     update: Update, ctx: BotContext, chapter_id: int, rp: ReportingPeriod, *, excused: bool
 ) -> None:
-    """An organiser excuses a missing chapter for the period (no more chasing, not counted missing), or takes the
-    excuse back."""
+    """An organiser excuses a missing chapter for the period (no more chasing, not counted missing), or takes
+    the excuse back."""
     query, t = update.callback_query, ctx.t
     outcome = await ctx.services.reports.excuse(ctx.member, chapter_id, rp.key, excused=excused)
     if outcome is FileOutcome.DENIED or outcome is FileOutcome.NOT_FOUND:

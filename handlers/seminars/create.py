@@ -1,4 +1,5 @@
-"""/seminar_new: topic → host wards → date and time (read back) → venue → audience → agenda → attachment → confirm."""
+"""/seminar_new: topic → host wards → date and time (read back) → venue → audience → agenda → attachment →
+confirm."""
 
 from __future__ import annotations
 

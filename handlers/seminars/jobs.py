@@ -198,7 +198,8 @@ async def summarise(app: Application, task: Task) -> None:
 
 
 async def ask_feedback(app: Application, task: Task) -> None:
-    """After the seminar: those who checked in (or, without check-in, said they would attend) get one question."""
+    """After the seminar: those who checked in (or, without check-in, said they would attend) get one
+    question."""
     services: Services = app.bot_data["services"]
     seminar = await services.seminars.get(task.payload["seminar_id"])
     if not feedback_due(seminar, version=task.payload["version"]):

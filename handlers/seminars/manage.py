@@ -134,8 +134,8 @@ async def checkin_pressed(update: Update, ctx: BotContext) -> None:
         card(t, opened.training)
         + "\n\n"
         + t.gettext(
-            "Invitees who have not declined are on the list. Show the QR code at the venue; the live view shows "
-            "who has arrived."
+            "Invitees who have not declined are on the list. Show the QR code at the venue; the live view "
+            "shows who has arrived."
         ),
         reply_markup=organiser.manage_markup(t, opened.training),
     )
@@ -273,8 +273,8 @@ async def reminder_offsets(update: Update, ctx: BotContext) -> None:
         if offsets is None:
             await update.effective_message.reply_text(
                 t.gettext(
-                    "I could not read that. Type up to 5 times before the start, separated by commas, each between "
-                    "15 minutes and 30 days, for example: /seminar_reminders 3 ngày, 1 ngày, 2 giờ"
+                    "I could not read that. Type up to 5 times before the start, separated by commas, each "
+                    "between 15 minutes and 30 days, for example: /seminar_reminders 3 ngày, 1 ngày, 2 giờ"
                 )
             )
             return
@@ -285,8 +285,8 @@ async def reminder_offsets(update: Update, ctx: BotContext) -> None:
         t.gettext("New seminars will send reminders {offsets} before the start.")
         if typed
         else t.gettext(
-            "Reminders are sent {offsets} before the start. To change this for new seminars, type for example: "
-            "/seminar_reminders 3 ngày, 1 ngày, 2 giờ"
+            "Reminders are sent {offsets} before the start. To change this for new seminars, type for "
+            "example: /seminar_reminders 3 ngày, 1 ngày, 2 giờ"
         )
     ).format(offsets=listed)
     await update.effective_message.reply_text(text)

@@ -62,7 +62,8 @@ def invitation(t: Translator, seminar: Seminar, *, delegated_by: str | None = No
         + details(t, seminar)
         + "\n\n"
         + t.gettext(
-            "Will you attend? Please answer with the buttons below; you can change your answer until the start."
+            "Will you attend? Please answer with the buttons below; you can change your answer until the "
+            "start."
         )
     )
 

@@ -168,7 +168,8 @@ async def ward_replied(update: Update, ctx: BotContext) -> None:
     if ward is None:
         await message.reply_text(
             ctx.t.gettext(
-                "I do not know a ward called “{text}”. Write its name as in the summary, for example “phường 5”."
+                "I do not know a ward called “{text}”. Write its name as in the summary, for example “phường "
+                "5”."
             ).format(text=esc(message.text))
         )
         return
@@ -183,7 +184,8 @@ async def toggle_subscription(update: Update, ctx: BotContext) -> None:
     elif subscribed:
         await message.reply_text(
             t.gettext(
-                "You will receive the weekly summary every Monday morning. Send /summary_subscribe again to stop."
+                "You will receive the weekly summary every Monday morning. Send /summary_subscribe again to "
+                "stop."
             )
         )
     else:

@@ -11,7 +11,8 @@ MAX_BARS = 12
 
 
 def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:
-    """(ward, last week, week before) for the wards with the most new members; the rest folded into one row."""
+    """(ward, last week, week before) for the wards with the most new members; the rest folded into one
+    row."""
     rows = [
         (w.name, w.new_this_week, w.new_previous_week)
         for w in summary.wards

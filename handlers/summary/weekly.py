@@ -1,4 +1,5 @@
-"""The Monday delivery: a durable task per week (`summary:<week>`), re-planned for the next week after each run."""
+"""The Monday delivery: a durable task per week (`summary:<week>`), re-planned for the next week after each
+run."""
 
 from __future__ import annotations
 

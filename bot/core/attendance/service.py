@@ -248,7 +248,8 @@ class AttendanceService:
         )
 
     async def register(self, member: Member | None, training_id: int) -> RegistrationResult:
-        """'Đăng ký': a seat while seats remain, else the waiting list; invited members only, before the start."""
+        """'Đăng ký': a seat while seats remain, else the waiting list; invited members only, before the
+        start."""
         training = await self._store.training(training_id)
         if training is None:
             return RegistrationResult(Outcome.NOT_FOUND)

@@ -208,7 +208,8 @@ _KIND_SIMILARITY = 80
 
 
 def _fix_kind_typos(text: str) -> str:
-    """'thng tu 44', 'nghhi dinh 142', 'Circlar 44' → the kind words spelt right, so the number is a document."""
+    """'thng tu 44', 'nghhi dinh 142', 'Circlar 44' → the kind words spelt right, so the number is a
+    document."""
 
     def closest(match: re.Match[str], choices: tuple[str, ...]) -> str:
         typed = match.group(1)

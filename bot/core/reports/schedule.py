@@ -1,4 +1,5 @@
-"""Reporting periods, deadlines and the reminder ladder: pure time arithmetic in the association's time zone."""
+"""Reporting periods, deadlines and the reminder ladder: pure time arithmetic in the association's time
+zone."""
 
 from __future__ import annotations
 
@@ -88,7 +89,8 @@ def deadline_of(period: Period, config: ReportConfig, tz: ZoneInfo = VN_TZ) -> d
 
 
 def reporting_period(period: Period, config: ReportConfig, tz: ZoneInfo = VN_TZ) -> ReportingPeriod:
-    """The period with its deadline; it closes at the later of the period's end and the last escalation day."""
+    """The period with its deadline; it closes at the later of the period's end and the last escalation
+    day."""
     deadline = deadline_of(period, config, tz)
     after_period = _local(period.end + timedelta(days=1), time(0, 0), tz)
     after_ladder = _local(deadline.date() + timedelta(days=ESCALATION_DAYS + 1), time(0, 0), tz)
@@ -198,7 +200,8 @@ _DEADLINE = re.compile(
 
 
 def parse_deadline(text: str, kind: PeriodKind) -> tuple[int, time] | None:
-    """'25 20:00', 'ngày 25 lúc 20h', '25' (20:00), 'thứ 6 17h' (weekly): the deadline day and time, or None."""
+    """'25 20:00', 'ngày 25 lúc 20h', '25' (20:00), 'thứ 6 17h' (weekly): the deadline day and time, or
+    None."""
     folded = re.sub(r"\s+", " ", fold(text[:60])).strip()
     match = _DEADLINE.match(folded)
     if not match:

@@ -1,4 +1,5 @@
-"""The reports service: filing, correcting, excusing, settings and the picture; permissions are checked here."""
+"""The reports service: filing, correcting, excusing, settings and the picture; permissions are checked
+here."""
 
 from __future__ import annotations
 
@@ -132,7 +133,8 @@ def on_behalf(actor: Member, chapter: Chapter) -> bool:
 
 @dataclass(frozen=True)
 class ExportData:
-    """Everything an export of a range of periods shows: each period's roll-up and every report with its history."""
+    """Everything an export of a range of periods shows: each period's roll-up and every report with its
+    history."""
 
     periods: tuple[tuple[ReportingPeriod, Rollup], ...]
     reports: tuple[StoredReport, ...]
@@ -172,7 +174,8 @@ class ReportService:
         return await self._store.get(chapter_id, period_key)
 
     async def chapters_to_file(self, actor: Member | None) -> list[Chapter]:
-        """The chapters this member may report for: a cadre their own, a ward lead their ward's, organisers all."""
+        """The chapters this member may report for: a cadre their own, a ward lead their ward's, organisers
+        all."""
         reach = reach_of(actor, Action.FILE_REPORT)
         if actor is None or reach is Reach.NONE:
             return []
@@ -246,7 +249,8 @@ class ReportService:
         return FileResult(outcome, report, previous, rp.on_time(report.filed_at))
 
     async def rollup(self, period_key: str, *, ward_id: int | None = None) -> Rollup | None:
-        """The period's picture for the whole district, or one ward (no permission check: for jobs and exports)."""
+        """The period's picture for the whole district, or one ward (no permission check: for jobs and
+        exports)."""
         rp = await self.period(period_key)
         if rp is None:
             return None
@@ -312,8 +316,8 @@ class ReportService:
         return FileOutcome.UPDATED
 
     async def plan_ladders(self, now: datetime | None = None) -> int:
-        """Plan the rungs of the current and the next period that are still ahead (idempotent: deterministic keys;
-        rungs already planned keep their time, so one that fell due during downtime still runs).
+        """Plan the rungs of the current and the next period that are still ahead (idempotent: deterministic
+        keys; rungs already planned keep their time, so one that fell due during downtime still runs).
 
         Chapters are chased from the first period that starts once the bot collects reports: a period already
         under way when the bot was set up is collected and shown, but nobody is chased for it.
@@ -355,7 +359,8 @@ class ReportService:
         return Rung(step_, rp, tuple(line.chapter for line in rollup.missing()))
 
     async def export(self, actor: Member | None, first: Period, last: Period) -> ExportData | None:
-        """The data of an Excel export, for organisers and admins; None when not allowed or the range is wrong."""
+        """The data of an Excel export, for organisers and admins; None when not allowed or the range is
+        wrong."""
         if not can(actor, Action.EXPORT_REPORTS):
             return None
         config = await self._store.config()

@@ -62,7 +62,8 @@ def default_subscription(member: Member) -> bool:
 
 
 def summary_audience(members: list[Member], subscriptions: dict[int, bool]) -> list[Addressee]:
-    """Members who get this week's summary: admins (on by default) and subscribed organisers and ward leads."""
+    """Members who get this week's summary: admins (on by default) and subscribed organisers and ward
+    leads."""
     audience = []
     for member in members:
         if not can(member, Action.VIEW_SUMMARY):
