@@ -2,20 +2,22 @@
 
     python bench/bench_attendance.py [--reps 3] [--cadres 500]
 
-Three processes, as in the research notes (e2e-and-perf.md §6): this driver hosts the Bot API emulator and only
-injects and waits; each bot under test is a separate process polling the emulator. Per repetition, interleaved
-(the order rotates between repetitions):
+Three processes, as in the research notes (e2e-and-perf.md §6): this driver hosts the Bot API emulator and
+only injects and waits; each bot under test is a separate process polling the emulator. Per repetition,
+interleaved (the order rotates between repetitions):
 - echo: a minimal PTB echo bot (default settings), answering every text with itself (the baseline);
-- echo_paced: the same echo bot with the bot's own AIORateLimiter settings (about 28 messages a second overall, to
-  stay under Telegram's flood limit): the fastest any bot that respects Telegram's limits can answer;
-- attendance: the real bot (`python -m bot run`, real SQLite database) where each cadre sends `/checkin CODE` for
-  a session whose check-in is open;
-- floor (with --floor): the real bot answering a command it does not know, i.e. everything the foundation does per
-  update (who is this member, menu, rate limiter) without the attendance feature, to tell the two costs apart.
+- echo_paced: the same echo bot with the bot's own AIORateLimiter settings (about 28 messages a second
+  overall, to stay under Telegram's flood limit): the fastest any bot that respects Telegram's limits can
+  answer;
+- attendance: the real bot (`python -m bot run`, real SQLite database) where each cadre sends `/checkin CODE`
+  for a session whose check-in is open;
+- floor (with --floor): the real bot answering a command it does not know, i.e. everything the foundation does
+  per update (who is this member, menu, rate limiter) without the attendance feature, to tell the two costs
+  apart.
 The cadres arrive within a few seconds (evenly over SPREAD_SECONDS). Throughput (replies / (last reply − first
-message)), p50/p99 latency (reply recorded − message injected, on the emulator's clock) and bot CPU per update are
-reported as medians (min–max) and as same-run ratios against echo. After each attendance run the database is
-checked: exactly one check-in row and one confirmation per cadre, none lost and none doubled.
+message)), p50/p99 latency (reply recorded − message injected, on the emulator's clock) and bot CPU per update
+are reported as medians (min–max) and as same-run ratios against echo. After each attendance run the database
+is checked: exactly one check-in row and one confirmation per cadre, none lost and none doubled.
 Results go to bench/results/bench_attendance.json.
 """
 
@@ -62,8 +64,9 @@ def run_echo_bot(api_url: str, token: str, paced: bool) -> None:
 
     builder = ApplicationBuilder().token(token).base_url(api_url)
     if paced:
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=OVERALL_MAX_RATE, group_max_rate=GROUP_MAX_RATE,
-                                                      max_retries=2))
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=OVERALL_MAX_RATE, group_max_rate=GROUP_MAX_RATE, max_retries=2)
+        )
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling(poll_interval=0, timeout=10, allowed_updates=[Update.MESSAGE])
@@ -93,22 +96,39 @@ async def seed_database(path: Path, cadres: int) -> tuple[int, str]:
                 chapter = chapters[index % len(chapters)]
                 name = f"Cán bộ Số {index}"
                 cur = await conn.execute(
-                    "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, "
-                    "updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, ?, ?)",
-                    (name, fold(name), chapter.ward_id, chapter.id, stamp, stamp))
+                    "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, "
+                    "created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, ?, ?)",
+                    (name, fold(name), chapter.ward_id, chapter.id, stamp, stamp),
+                )
                 user_id = FIRST_USER_ID + index
                 await conn.execute(
                     "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
-                    "VALUES (?, 'telegram', ?, ?, ?)", (cur.lastrowid, str(user_id), str(user_id), stamp))
+                    "VALUES (?, 'telegram', ?, ?, ?)",
+                    (cur.lastrowid, str(user_id), str(user_id), stamp),
+                )
         members = SqliteMembers(db)
-        organiser = await members.create_visitor(channel="telegram", external_id="1", chat_id="1",
-                                                 display_name="Ban tổ chức", username=None, now=now)
-        organiser = await members.update(organiser.id, now=now, actor_id=None, action="bench",
-                                         status=MemberStatus.ACTIVE, role=Role.ORGANISER)
+        organiser = await members.create_visitor(
+            channel="telegram",
+            external_id="1",
+            chat_id="1",
+            display_name="Ban tổ chức",
+            username=None,
+            now=now,
+        )
+        organiser = await members.update(
+            organiser.id,
+            now=now,
+            actor_id=None,
+            action="bench",
+            status=MemberStatus.ACTIVE,
+            role=Role.ORGANISER,
+        )
         service = AttendanceService(SqliteAttendance(db), SystemClock(), members)
         starts = now + timedelta(minutes=20)
-        created = await service.create(organiser, TrainingDraft("Tập huấn đo tải", starts, starts + timedelta(hours=3),
-                                                                "Hội trường UBND Phường 1"))
+        created = await service.create(
+            organiser,
+            TrainingDraft("Tập huấn đo tải", starts, starts + timedelta(hours=3), "Hội trường UBND Phường 1"),
+        )
         assert created.training is not None
         code = await service.checkin_code(organiser, created.training.id)
         assert code.code is not None
@@ -147,8 +167,9 @@ def percentile(values: list[float], q: float) -> float:
 async def phase(emu: BotApiEmulator, token: str, users: list[FakeUser], text: str, *, spread: float) -> Phase:
     """Inject one message per user (all at once, or evenly over `spread` seconds) and wait for every reply."""
     since = emu.mark(token)
-    waiter = asyncio.ensure_future(emu.wait_for(token, method="sendMessage", count=len(users), since=since,
-                                                ok=True, timeout=120))
+    waiter = asyncio.ensure_future(
+        emu.wait_for(token, method="sendMessage", count=len(users), since=since, ok=True, timeout=120)
+    )
     injected: dict[int, float] = {}
     start = time.monotonic()
     step = spread / len(users) if spread else 0.0
@@ -162,11 +183,14 @@ async def phase(emu: BotApiEmulator, token: str, users: list[FakeUser], text: st
     calls = await waiter
     latencies = [(c.time - injected[c.chat_id]) * 1000 for c in calls if c.chat_id in injected]
     first, last = min(injected.values()), max(c.time for c in calls)
-    return Phase(len(calls) / (last - first), percentile(latencies, 0.5), percentile(latencies, 0.99), len(calls))
+    return Phase(
+        len(calls) / (last - first), percentile(latencies, 0.5), percentile(latencies, 0.99), len(calls)
+    )
 
 
-async def wait_until_polling(emu: BotApiEmulator, token: str, process: asyncio.subprocess.Process,
-                             timeout: float = 30) -> None:
+async def wait_until_polling(
+    emu: BotApiEmulator, token: str, process: asyncio.subprocess.Process, timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if process.returncode is not None:
@@ -179,28 +203,50 @@ async def wait_until_polling(emu: BotApiEmulator, token: str, process: asyncio.s
                 raise
 
 
-async def one_run(emu: BotApiEmulator, config: str, rep: int, cadres: int, template: Path, code: str,
-                  training_id: int, workdir: Path) -> Run:
+async def one_run(
+    emu: BotApiEmulator,
+    config: str,
+    rep: int,
+    cadres: int,
+    template: Path,
+    code: str,
+    training_id: int,
+    workdir: Path,
+) -> Run:
     token = f"{700000 + rep * 10 + CONFIGS.index(config)}:BENCH-{config}-{rep}-token"
     users = [FakeUser(id=FIRST_USER_ID + i, first_name=f"Cán bộ {i}") for i in range(cadres)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost"}
     db_path = None
     if config.startswith("echo"):
-        command = [sys.executable, str(Path(__file__).resolve()), "--echo-bot", emu.base_url, token,
-                   "paced" if config == "echo_paced" else "raw"]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--echo-bot",
+            emu.base_url,
+            token,
+            "paced" if config == "echo_paced" else "raw",
+        ]
     else:
         db_path = workdir / f"run-{config}-{rep}.db"
         shutil.copy(template, db_path)
-        env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_URL=emu.base_url, DATABASE_PATH=str(db_path),
-                   LOG_LEVEL="WARNING")
-        command = ([sys.executable, str(ROOT / "bench" / "our_bot.py")] if config == "attendance_unpaced"
-                   else [sys.executable, "-m", "bot", "run"])
+        env.update(
+            TELEGRAM_BOT_TOKEN=token,
+            TELEGRAM_API_URL=emu.base_url,
+            DATABASE_PATH=str(db_path),
+            LOG_LEVEL="WARNING",
+        )
+        command = (
+            [sys.executable, str(ROOT / "bench" / "our_bot.py")]
+            if config == "attendance_unpaced"
+            else [sys.executable, "-m", "bot", "run"]
+        )
     text = "/ping" if config == "floor" else f"/checkin {code}"
     emu.bot_state(token)
     log_path = workdir / f"{config}-{rep}.log"
     with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL,
-                                                       stderr=log)
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=log
+        )
     try:
         await wait_until_polling(emu, token, process)
         await asyncio.sleep(0.5)
@@ -228,11 +274,15 @@ def verify(emu: BotApiEmulator, token: str, db_path: Path, training_id: int, use
     with sqlite3.connect(db_path) as conn:
         rows, distinct = conn.execute(
             "SELECT COUNT(*), COUNT(DISTINCT member_id) FROM training_attendance WHERE training_id = ? "
-            "AND checked_in_at IS NOT NULL", (training_id,)).fetchone()
+            "AND checked_in_at IS NOT NULL",
+            (training_id,),
+        ).fetchone()
     replies: dict[int, list[str]] = {}
     for call in emu.calls(token, method="sendMessage", ok=True):
         replies.setdefault(call.chat_id, []).append(str(call.params.get("text", "")))
-    confirmed = sum(1 for u in users if len(replies.get(u.id, [])) == 1 and "Đã điểm danh" in replies[u.id][0])
+    confirmed = sum(
+        1 for u in users if len(replies.get(u.id, [])) == 1 and "Đã điểm danh" in replies[u.id][0]
+    )
     checks = {"rows": rows, "distinct_members": distinct, "expected": len(users), "confirmed_once": confirmed}
     assert rows == distinct == len(users), f"lost or doubled check-ins: {checks}"
     assert confirmed == len(users), f"not every cadre got exactly one confirmation: {checks}"
@@ -254,13 +304,16 @@ async def main(reps: int, cadres: int, floor: bool) -> int:
         runs: list[Run] = []
         async with BotApiEmulator() as emu:
             for rep in range(reps):
-                order = CONFIGS[rep % len(CONFIGS):] + CONFIGS[:rep % len(CONFIGS)]
+                order = CONFIGS[rep % len(CONFIGS) :] + CONFIGS[: rep % len(CONFIGS)]
                 for config in order:
                     run = await one_run(emu, config, rep, cadres, template, code, training_id, workdir)
                     runs.append(run)
-                    print(f"rep {rep} {config:10s} {run.load.throughput:7.1f} upd/s p50 {run.load.p50_ms:7.1f} ms "
-                          f"p99 {run.load.p99_ms:7.1f} ms | cpu {run.cpu_ms_per_update:.2f} ms/upd "
-                          f"{run.checks or ''}", flush=True)
+                    print(
+                        f"rep {rep} {config:10s} {run.load.throughput:7.1f} upd/s p50 {run.load.p50_ms:7.1f} "
+                        f"ms p99 {run.load.p99_ms:7.1f} ms | cpu {run.cpu_ms_per_update:.2f} ms/upd "
+                        f"{run.checks or ''}",
+                        flush=True,
+                    )
     report = summarise(runs, reps, cadres)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -269,10 +322,12 @@ async def main(reps: int, cadres: int, floor: bool) -> int:
     paced = report["ratios"]["attendance/echo_paced"]["throughput"]["median"]
     unpaced = report["ratios"]["attendance_unpaced/echo"]["throughput"]["median"]
     ok = paced >= TARGET_RATIO and unpaced >= TARGET_RATIO
-    print(f"\ntarget: attendance ≥ {TARGET_RATIO} × echo throughput, both with Telegram's pacing on each side "
-          f"(×{paced:.2f}) and with the send-rate ceiling lifted against the bare echo bot (×{unpaced:.2f}) → "
-          f"{'met' if ok else 'NOT met'} (production bot against the unpaced echo bot: ×{raw:.2f}); "
-          f"no lost or doubled check-ins in {reps} runs ({cadres} cadres each)")
+    print(
+        f"\ntarget: attendance ≥ {TARGET_RATIO} × echo throughput, both with Telegram's pacing on each side "
+        f"(×{paced:.2f}) and with the send-rate ceiling lifted against the bare echo bot (×{unpaced:.2f}) → "
+        f"{'met' if ok else 'NOT met'} (production bot against the unpaced echo bot: ×{raw:.2f}); "
+        f"no lost or doubled check-ins in {reps} runs ({cadres} cadres each)"
+    )
     print(f"results written to {RESULTS.relative_to(ROOT)}")
     return 0 if ok else 1
 
@@ -291,17 +346,24 @@ def summarise(runs: list[Run], reps: int, cadres: int) -> dict:
     def value(config: str, rep: int, getter) -> float:
         return next(getter(r) for r in runs if r.config == config and r.rep == rep)
 
-    table = {name: {config: spread([getter(r) for r in runs if r.config == config]) for config in CONFIGS}
-             for name, getter in metrics.items()}
+    table = {
+        name: {config: spread([getter(r) for r in runs if r.config == config]) for config in CONFIGS}
+        for name, getter in metrics.items()
+    }
     ratios = {}
-    pairs = [("attendance", "echo"), ("attendance", "echo_paced"), ("attendance_unpaced", "echo"),
-             ("echo_paced", "echo")]
+    pairs = [
+        ("attendance", "echo"),
+        ("attendance", "echo_paced"),
+        ("attendance_unpaced", "echo"),
+        ("echo_paced", "echo"),
+    ]
     if "floor" in CONFIGS:
         pairs += [("floor", "echo_paced"), ("attendance", "floor")]
     for top, bottom in pairs:
         ratios[f"{top}/{bottom}"] = {
             name: spread([value(top, rep, getter) / value(bottom, rep, getter) for rep in range(reps)])
-            for name, getter in metrics.items()}
+            for name, getter in metrics.items()
+        }
     return {
         "benchmark": "500 cadres check in: attendance bot vs PTB echo bot on the same emulator",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -316,9 +378,15 @@ def summarise(runs: list[Run], reps: int, cadres: int) -> dict:
 
 
 def print_table(report: dict) -> None:
-    print(f"\n{report['cadres']} cadres within {report['spread_seconds']} s, {report['repetitions']} interleaved "
-          f"repetitions; median (min–max); load average {report['load_average'][0]:.1f}")
-    print(f"{'metric':18s}" + "".join(f"{c:>27s}" for c in CONFIGS) + "".join(f"{r:>27s}" for r in report["ratios"]))
+    print(
+        f"\n{report['cadres']} cadres within {report['spread_seconds']} s, {report['repetitions']} "
+        f"interleaved repetitions; median (min–max); load average {report['load_average'][0]:.1f}"
+    )
+    print(
+        f"{'metric':18s}"
+        + "".join(f"{c:>27s}" for c in CONFIGS)
+        + "".join(f"{r:>27s}" for r in report["ratios"])
+    )
     for name, row in report["metrics"].items():
         cells = [median_range(row[c]["values"]) for c in CONFIGS]
         for ratio in report["ratios"].values():
@@ -333,6 +401,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--cadres", type=int, default=500)
-    parser.add_argument("--floor", action="store_true", help="also measure the bot without the attendance feature")
+    parser.add_argument(
+        "--floor", action="store_true", help="also measure the bot without the attendance feature"
+    )
     arguments = parser.parse_args()
     raise SystemExit(asyncio.run(main(arguments.reps, arguments.cadres, arguments.floor)))

@@ -3,10 +3,10 @@
     python bench/bench_broadcast.py [--members 1000] [--reps 3] [--measure-baseline]
 
 Reports the achieved rate as a fraction of the limit (target ≥ 0.9), HTTP 429 answers and how many were left
-unhandled (a row that ended failed because of them), lost recipients and duplicates. The baseline is the theory
-(N − burst) / rate for the emulator's configured bucket; with --measure-baseline an ideal client that sends exactly
-at the emulator's limits over raw HTTP is timed too, interleaved with the bot's runs (each run takes ~35 s).
-Writes bench/results/broadcast.json.
+unhandled (a row that ended failed because of them), lost recipients and duplicates. The baseline is the
+theory (N − burst) / rate for the emulator's configured bucket; with --measure-baseline an ideal client that
+sends exactly at the emulator's limits over raw HTTP is timed too, interleaved with the bot's runs (each run
+takes ~35 s). Writes bench/results/broadcast.json.
 """
 
 from __future__ import annotations
@@ -41,18 +41,24 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*")
 async def add_members(db: Database, count: int) -> list[int]:
     """`count` active cadres spread over the chapters, chat id = user id."""
     now = to_db_time(datetime.now(UTC))
-    chapters = [(r["id"], r["ward_id"]) for r in await db.fetch_all("SELECT id, ward_id FROM chapters ORDER BY id")]
+    chapters = [
+        (r["id"], r["ward_id"]) for r in await db.fetch_all("SELECT id, ward_id FROM chapters ORDER BY id")
+    ]
     chats = []
     async with db.transaction() as conn:
         for n in range(count):
             chapter_id, ward_id = chapters[n % len(chapters)]
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, created_at, "
-                "updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', ?, ?)",
-                (f"Hội viên {n:04d}", f"hoi vien {n:04d}", ward_id, chapter_id, now, now))
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
+                "created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', ?, ?)",
+                (f"Hội viên {n:04d}", f"hoi vien {n:04d}", ward_id, chapter_id, now, now),
+            )
             chat = FIRST_CHAT + n
-            await conn.execute("INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
-                               "VALUES (?, 'telegram', ?, ?, ?)", (cur.lastrowid, str(chat), str(chat), now))
+            await conn.execute(
+                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
+                "VALUES (?, 'telegram', ?, ?, ?)",
+                (cur.lastrowid, str(chat), str(chat), now),
+            )
             chats.append(chat)
     return chats
 
@@ -69,8 +75,10 @@ async def run_bot(members: int) -> dict:
             bot.emu.configure(rate_limits=True)
             limits = bot.emu.config.limits
             created = await bot.services.broadcasts.create(
-                organiser, Content("<b>Lịch tập huấn tháng 12</b>: thứ Bảy 8h tại Nhà văn hoá"),
-                Audience(AudienceKind.ROLES, roles=(Role.CADRE,)))
+                organiser,
+                Content("<b>Lịch tập huấn tháng 12</b>: thứ Bảy 8h tại Nhà văn hoá"),
+                Audience(AudienceKind.ROLES, roles=(Role.CADRE,)),
+            )
             assert created.result is Result.OK and created.broadcast is not None
             batch = created.broadcast.batch
             mark = bot.emu.mark(TOKEN)
@@ -79,8 +87,11 @@ async def run_bot(members: int) -> dict:
             while not (await bot.services.outbox.progress(batch)).done:
                 await asyncio.sleep(0.05)
             wall = time.perf_counter() - started
-            calls = [c for c in bot.emu.bot_state(TOKEN).calls[mark:] if c.method == "sendMessage"
-                     and isinstance(c.chat_id, int) and c.chat_id >= FIRST_CHAT]
+            calls = [
+                c
+                for c in bot.emu.bot_state(TOKEN).calls[mark:]
+                if c.method == "sendMessage" and isinstance(c.chat_id, int) and c.chat_id >= FIRST_CHAT
+            ]
             rows = await bot.services.outbox.rows(batch)
             await progress_settled(bot.app)
     sent = Counter(c.chat_id for c in calls if c.ok)
@@ -100,7 +111,8 @@ async def run_bot(members: int) -> dict:
 
 
 async def run_ideal_client(members: int) -> dict:
-    """A client sending exactly at the emulator's bucket (burst, then rate) over raw HTTP: the measured baseline."""
+    """A client sending exactly at the emulator's bucket (burst, then rate) over raw HTTP: the measured
+    baseline."""
     async with BotApiEmulator(rate_limits=True) as emu, aiohttp.ClientSession() as session:
         limits = emu.config.limits
         url = f"{emu.base_url}{TOKEN}/sendMessage"
@@ -112,15 +124,21 @@ async def run_ideal_client(members: int) -> dict:
             if delay > 0:
                 await asyncio.sleep(delay)
             while True:
-                async with session.post(url, json={"chat_id": FIRST_CHAT + n, "text": "Lịch tập huấn"}) as response:
+                async with session.post(
+                    url, json={"chat_id": FIRST_CHAT + n, "text": "Lịch tập huấn"}
+                ) as response:
                     body = await response.json()
                 if body["ok"]:
                     break
                 rejected += 1
                 await asyncio.sleep(body.get("parameters", {}).get("retry_after", 1))
         wall = time.perf_counter() - started
-    return {"wall_s": wall, "rate_per_s": members / wall, "fraction_of_limit": members / wall / limits.global_per_s,
-            "http_429": rejected}
+    return {
+        "wall_s": wall,
+        "rate_per_s": members / wall,
+        "fraction_of_limit": members / wall / limits.global_per_s,
+        "http_429": rejected,
+    }
 
 
 def summary(values: list[float]) -> str:
@@ -128,7 +146,9 @@ def summary(values: list[float]) -> str:
 
 
 async def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--measure-baseline", action="store_true", help="also time an ideal raw-HTTP client")
@@ -140,20 +160,26 @@ async def main() -> int:
             ideal_runs.append(await run_ideal_client(args.members))
             print(f"rep {rep + 1}: ideal client {ideal_runs[-1]['wall_s']:.2f} s", flush=True)
         bot_runs.append(await run_bot(args.members))
-        print(f"rep {rep + 1}: bot {bot_runs[-1]['wall_s']:.2f} s, 429s {bot_runs[-1]['http_429']}", flush=True)
+        print(
+            f"rep {rep + 1}: bot {bot_runs[-1]['wall_s']:.2f} s, 429s {bot_runs[-1]['http_429']}", flush=True
+        )
     first = bot_runs[0]
     theory = (args.members - first["burst"]) / first["limit_per_s"]
     walls = [r["wall_s"] for r in bot_runs]
     print()
-    print(f"broadcast to {args.members} members, emulator limit {first['limit_per_s']:.0f}/s "
-          f"(burst {first['burst']:.0f}), {args.reps} repetitions; median (min–max)")
+    print(
+        f"broadcast to {args.members} members, emulator limit {first['limit_per_s']:.0f}/s "
+        f"(burst {first['burst']:.0f}), {args.reps} repetitions; median (min–max)"
+    )
     print(f"{'metric':<34}{'value':>28}")
     print(f"{'bot wall time, s':<34}{summary(walls):>28}")
     print(f"{'theory (N − burst) / rate, s':<34}{theory:>28.3f}")
     if ideal_runs:
         print(f"{'ideal client wall time, s':<34}{summary([r['wall_s'] for r in ideal_runs]):>28}")
-        print(f"{'bot / ideal client, time':<34}"
-              f"{summary([b['wall_s'] / i['wall_s'] for b, i in zip(bot_runs, ideal_runs, strict=True)]):>28}")
+        print(
+            f"{'bot / ideal client, time':<34}"
+            f"{summary([b['wall_s'] / i['wall_s'] for b, i in zip(bot_runs, ideal_runs, strict=True)]):>28}"
+        )
     print(f"{'bot / theory, time':<34}{summary([w / theory for w in walls]):>28}")
     print(f"{'achieved rate, msg/s':<34}{summary([r['rate_per_s'] for r in bot_runs]):>28}")
     print(f"{'fraction of the limit (≥ 0.9)':<34}{summary([r['fraction_of_limit'] for r in bot_runs]):>28}")
@@ -161,11 +187,23 @@ async def main() -> int:
         print(f"{key + ' (max over runs)':<34}{max(r[key] for r in bot_runs):>28}")
     out = ROOT / "bench" / "results" / "broadcast.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"members": args.members, "reps": args.reps, "theory_s": theory, "bot": bot_runs,
-                               "ideal_client": ideal_runs}, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "members": args.members,
+                "reps": args.reps,
+                "theory_s": theory,
+                "bot": bot_runs,
+                "ideal_client": ideal_runs,
+            },
+            indent=2,
+        )
+    )
     print(f"\nwritten {out.relative_to(ROOT)}")
-    ok = all(r["fraction_of_limit"] >= 0.9 and r["lost"] == 0 and r["duplicates"] == 0 and r["unhandled_429"] == 0
-             for r in bot_runs)
+    ok = all(
+        r["fraction_of_limit"] >= 0.9 and r["lost"] == 0 and r["duplicates"] == 0 and r["unhandled_429"] == 0
+        for r in bot_runs
+    )
     return 0 if ok else 1
 
 

@@ -55,7 +55,7 @@ def time_load(repetitions: int) -> dict[str, dict[str, float]]:
         built = time.perf_counter()
         load.append((loaded - start) * 1000)
         build.append((built - loaded) * 1000)
-    total = [a + b for a, b in zip(load, build)]
+    total = [a + b for a, b in zip(load, build, strict=True)]
     return {"load_yaml_ms": summary(load), "build_matcher_ms": summary(build), "total_ms": summary(total)}
 
 

@@ -46,15 +46,26 @@ monthly report (started, one answer, cancelled), a menu button and free text (�
 
 async def _run(quick: bool, reps: int) -> dict:
     users, per_user = (50, 4) if quick else (100, 10)
-    results = Results("mixed_cadre",
-                      f"{users * per_user} updates from {users} active cadres ({per_user} each, cycling through "
-                      f"{len(MIX)} kinds: /help, /me, /start, /trainings, /my_seminars, a report started and cancelled, "
-                      "a menu button, "
-                      "free text) injected at once; the bot "
-                      "uses its real handlers and a SQLite database seeded with the sample organisation.",
-                      params={"updates": users * per_user, "users": users, "mix": list(MIX), "reps": reps})
-    results.units.update(throughput="upd/s", p50="ms", p99="ms", cpu_per_update="ms", rss_idle="MiB",
-                         rss_after="MiB", hwm="MiB", stop_s="s", startup_s="s")
+    results = Results(
+        "mixed_cadre",
+        f"{users * per_user} updates from {users} active cadres ({per_user} each, cycling through "
+        f"{len(MIX)} kinds: /help, /me, /start, /trainings, /my_seminars, a report started and cancelled, "
+        "a menu button, "
+        "free text) injected at once; the bot "
+        "uses its real handlers and a SQLite database seeded with the sample organisation.",
+        params={"updates": users * per_user, "users": users, "mix": list(MIX), "reps": reps},
+    )
+    results.units.update(
+        throughput="upd/s",
+        p50="ms",
+        p99="ms",
+        cpu_per_update="ms",
+        rss_idle="MiB",
+        rss_after="MiB",
+        hwm="MiB",
+        stop_s="s",
+        startup_s="s",
+    )
     workdir = Path(tempfile.mkdtemp(prefix="bench-mix-"))
     template = await seeded_database(workdir, users)
     ids = [m[0] for m in members_for(users)]
@@ -71,17 +82,24 @@ async def _run(quick: bool, reps: int) -> dict:
             outcome = await burst(bot, items)
             after = bot.stats()
             latencies = outcome.latencies()
-            return {"throughput": outcome.throughput, "p50": percentile(latencies, 50),
-                    "p99": percentile(latencies, 99), "cpu_per_update": outcome.cpu_ms_per_update(),
-                    "rss_idle": idle.rss_mib, "rss_after": after.rss_mib, "hwm": after.hwm_mib}
+            return {
+                "throughput": outcome.throughput,
+                "p50": percentile(latencies, 50),
+                "p99": percentile(latencies, 99),
+                "cpu_per_update": outcome.cpu_ms_per_update(),
+                "rss_idle": idle.rss_mib,
+                "rss_after": after.rss_mib,
+                "hwm": after.hwm_mib,
+            }
 
         await interleaved(results, configs, reps, measure, idle_s=2.0)
     ratio = results.ratio("our bot (mixed, real DB) / bare echo", OURS, BASELINE, "throughput")
     results.target("mixed workload vs bare echo, throughput", ratio["median"], ">=", 0.7, "×")
     idle = results.median(OURS, "rss_idle")
     results.target("resident memory idle", idle, "<=", 60, " MiB")
-    results.target("resident memory after the load / idle", max(results.values(OURS, "rss_after")) / idle,
-                   "<=", 1.3, "×")
+    results.target(
+        "resident memory after the load / idle", max(results.values(OURS, "rss_after")) / idle, "<=", 1.3, "×"
+    )
     results.target("graceful stop (slowest run)", max(results.values(OURS, "stop_s")), "<=", 1.0, " s")
     return results.to_dict()
 

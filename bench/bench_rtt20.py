@@ -38,11 +38,15 @@ OURS8 = "our bot with 8 slots instead of 16"
 
 async def _run(quick: bool, reps: int) -> dict:
     users, per_user = (20, 5) if quick else (50, 8)
-    results = Results("echo_rtt20",
-                      f"{users * per_user} text updates ({per_user} per user, {users} users) injected at once; "
-                      f"every Bot API call but getUpdates takes {LATENCY_MS} ms on the emulator.",
-                      params={"updates": users * per_user, "users": users, "latency_ms": LATENCY_MS, "reps": reps})
-    results.units.update(throughput="upd/s", p50="ms", p99="ms", cpu_per_update="ms", stop_s="s", startup_s="s")
+    results = Results(
+        "echo_rtt20",
+        f"{users * per_user} text updates ({per_user} per user, {users} users) injected at once; "
+        f"every Bot API call but getUpdates takes {LATENCY_MS} ms on the emulator.",
+        params={"updates": users * per_user, "users": users, "latency_ms": LATENCY_MS, "reps": reps},
+    )
+    results.units.update(
+        throughput="upd/s", p50="ms", p99="ms", cpu_per_update="ms", stop_s="s", startup_s="s"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="bench-rtt-"))
     template = await seeded_database(workdir, users)
     ids = [m[0] for m in members_for(users)]
@@ -60,8 +64,12 @@ async def _run(quick: bool, reps: int) -> dict:
         async def measure(label: str, bot: BotProcess) -> dict:
             outcome = await burst(bot, items)
             latencies = outcome.latencies()
-            metrics = {"throughput": outcome.throughput, "p50": percentile(latencies, 50),
-                       "p99": percentile(latencies, 99), "cpu_per_update": outcome.cpu_ms_per_update()}
+            metrics = {
+                "throughput": outcome.throughput,
+                "p50": percentile(latencies, 50),
+                "p99": percentile(latencies, 99),
+                "cpu_per_update": outcome.cpu_ms_per_update(),
+            }
             if bot.kind == "echo":
                 metrics["order_violations"] = order_violations(items, outcome.replies)
             return metrics
@@ -72,13 +80,17 @@ async def _run(quick: bool, reps: int) -> dict:
     ours = results.ratio("our bot / sequential echo", OURS, BASELINE, "throughput")
     results.ratio("our bot with 8 slots / sequential echo", OURS8, BASELINE, "throughput")
     results.target("per-chat processor vs one-at-a-time, 20 ms RTT", perchat["median"], ">=", 6, "×")
-    results.target("our bot (real handlers and DB) vs one-at-a-time echo, 20 ms RTT", ours["median"], ">=", 6, "×")
+    results.target(
+        "our bot (real handlers and DB) vs one-at-a-time echo, 20 ms RTT", ours["median"], ">=", 6, "×"
+    )
     ceiling = 1000 / LATENCY_MS
     sequential = results.median(BASELINE, "throughput")
     if sequential < 0.7 * ceiling:
-        results.notes.append(f"one-at-a-time reached {sequential:.0f}/s of a possible {ceiling:.0f}/s: the machine "
-                             "was short of CPU (shared, loaded), which caps the concurrent configurations far more "
-                             "than the sequential one, so the ratios understate the gain")
+        results.notes.append(
+            f"one-at-a-time reached {sequential:.0f}/s of a possible {ceiling:.0f}/s: the machine "
+            "was short of CPU (shared, loaded), which caps the concurrent configurations far more "
+            "than the sequential one, so the ratios understate the gain"
+        )
     violations = sum(v for config in (PERCHAT, PERCHAT16) for v in results.values(config, "order_violations"))
     results.target("replies out of order within a chat (per-chat processor, all runs)", violations, "<=", 0)
     return results.to_dict()

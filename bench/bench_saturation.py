@@ -31,11 +31,15 @@ OURS8 = "our bot with 8 slots instead of 16"
 
 async def _run(quick: bool, reps: int) -> dict:
     users, per_user = (50, 4) if quick else (100, 10)
-    results = Results("echo_saturation",
-                      f"{users * per_user} text updates from {users} users injected at once; the emulator on "
-                      "loopback (no latency). Throughput = replies / (last reply − injection).",
-                      params={"updates": users * per_user, "users": users, "reps": reps})
-    results.units.update(throughput="upd/s", p50="ms", p99="ms", cpu_per_update="ms", stop_s="s", startup_s="s")
+    results = Results(
+        "echo_saturation",
+        f"{users * per_user} text updates from {users} users injected at once; the emulator on "
+        "loopback (no latency). Throughput = replies / (last reply − injection).",
+        params={"updates": users * per_user, "users": users, "reps": reps},
+    )
+    results.units.update(
+        throughput="upd/s", p50="ms", p99="ms", cpu_per_update="ms", stop_s="s", startup_s="s"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="bench-sat-"))
     template = await seeded_database(workdir, users)
     ids = [m[0] for m in members_for(users)]
@@ -52,8 +56,12 @@ async def _run(quick: bool, reps: int) -> dict:
         async def measure(label: str, bot: BotProcess) -> dict:
             outcome = await burst(bot, items)
             latencies = outcome.latencies()
-            metrics = {"throughput": outcome.throughput, "p50": percentile(latencies, 50),
-                       "p99": percentile(latencies, 99), "cpu_per_update": outcome.cpu_ms_per_update()}
+            metrics = {
+                "throughput": outcome.throughput,
+                "p50": percentile(latencies, 50),
+                "p99": percentile(latencies, 99),
+                "cpu_per_update": outcome.cpu_ms_per_update(),
+            }
             if bot.kind == "echo":
                 metrics["order_violations"] = order_violations(items, outcome.replies)
             return metrics
@@ -63,8 +71,10 @@ async def _run(quick: bool, reps: int) -> dict:
     ours = results.ratio("our bot (fallback, real DB) / sequential echo", OURS, BASELINE, "throughput")
     results.target("our bot's cheapest real path vs bare echo", ours["median"], ">=", 0.7, "×")
     results.ratio("our bot with 8 slots / sequential echo", OURS8, BASELINE, "throughput")
-    results.notes.append("our bot has no echo: free text reaches the fallback handler (member lookup in SQLite, "
-                         "a reply with the menu keyboard), its cheapest real path")
+    results.notes.append(
+        "our bot has no echo: free text reaches the fallback handler (member lookup in SQLite, "
+        "a reply with the menu keyboard), its cheapest real path"
+    )
     return results.to_dict()
 
 

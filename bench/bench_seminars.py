@@ -2,13 +2,13 @@
 
     python bench/bench_seminars.py [--reps 3] [--sizes 200 1000]
 
-In one process, on a real SQLite file: N invitees (half attending, half not answered). Per repetition and size,
-interleaved:
+In one process, on a real SQLite file: N invitees (half attending, half not answered). Per repetition and
+size, interleaved:
 - baseline: enqueue N pre-rendered text messages into the outbox (one transaction);
 - reminder: run the real `seminar_reminder` task handler: read the seminar and its invitees fresh, render each
   text in the invitee's language, write the .ics blob, enqueue N messages with dedupe keys.
-Reported: medians (min–max) in ms, per-message µs, and the same-run ratio reminder/baseline. A second run of the
-same reminder task is also timed (after a crash it runs again): it must enqueue nothing.
+Reported: medians (min–max) in ms, per-message µs, and the same-run ratio reminder/baseline. A second run of
+the same reminder task is also timed (after a crash it runs again): it must enqueue nothing.
 Results go to bench/results/bench_seminars.json.
 """
 
@@ -60,26 +60,50 @@ async def build(path: Path, size: int) -> tuple[Services, int]:
             chapter = chapters[index % len(chapters)]
             name = "Ban tổ chức" if index == 0 else f"Cán bộ Số {index}"
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, created_at, "
-                "updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)",
-                (name, fold(name), "organiser" if index == 0 else "cadre", chapter.ward_id, chapter.id,
-                 "en" if index % 10 == 0 else "vi", stamp, stamp))
-            await conn.execute("INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
-                               "VALUES (?, 'telegram', ?, ?, ?)", (cur.lastrowid, str(index), str(index), stamp))
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
+                "created_at, updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    fold(name),
+                    "organiser" if index == 0 else "cadre",
+                    chapter.ward_id,
+                    chapter.id,
+                    "en" if index % 10 == 0 else "vi",
+                    stamp,
+                    stamp,
+                ),
+            )
+            await conn.execute(
+                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
+                "VALUES (?, 'telegram', ?, ?, ?)",
+                (cur.lastrowid, str(index), str(index), stamp),
+            )
     organiser = await services.member_store.find_by_account("telegram", "0")
-    created = await services.seminars.create(organiser, SeminarDraft(
-        topic="Tọa đàm đo tải", host="Phường 1", starts_at=STARTS, venue="Hội trường UBND Phường 1",
-        audience=Audience(roles=(Role.CADRE,)), agenda="Khai mạc\nThảo luận"))
+    created = await services.seminars.create(
+        organiser,
+        SeminarDraft(
+            topic="Tọa đàm đo tải",
+            host="Phường 1",
+            starts_at=STARTS,
+            venue="Hội trường UBND Phường 1",
+            audience=Audience(roles=(Role.CADRE,)),
+            agenda="Khai mạc\nThảo luận",
+        ),
+    )
     assert created.seminar is not None and created.invited == size
     async with db.transaction() as conn:
-        await conn.execute("UPDATE seminar_invitees SET rsvp = 'yes' WHERE seminar_id = ? AND member_id % 2 = 0",
-                           (created.seminar.id,))
+        await conn.execute(
+            "UPDATE seminar_invitees SET rsvp = 'yes' WHERE seminar_id = ? AND member_id % 2 = 0",
+            (created.seminar.id,),
+        )
     clock.set(STARTS - timedelta(days=1) + timedelta(minutes=1))
     return services, created.seminar.id
 
 
 async def baseline(services: Services, size: int, tag: str) -> float:
-    messages = [OutgoingMessage(f"bench:{tag}:{i}", None, str(i), f"Nhắc lịch tọa đàm {i}") for i in range(size)]
+    messages = [
+        OutgoingMessage(f"bench:{tag}:{i}", None, str(i), f"Nhắc lịch tọa đàm {i}") for i in range(size)
+    ]
     start = time.perf_counter()
     added = await services.outbox.enqueue(f"bench:{tag}", messages, now=services.clock.now())
     elapsed = time.perf_counter() - start
@@ -89,8 +113,13 @@ async def baseline(services: Services, size: int, tag: str) -> float:
 
 async def reminder(app: SimpleNamespace, seminar_id: int, tag: str) -> tuple[float, float]:
     services: Services = app.bot_data["services"]
-    task = Task(f"seminar:{seminar_id}:v0:remind:86400:{tag}", REMINDER, services.clock.now(),
-                {"seminar_id": seminar_id, "version": 0, "offset": 86400}, 0)
+    task = Task(
+        f"seminar:{seminar_id}:v0:remind:86400:{tag}",
+        REMINDER,
+        services.clock.now(),
+        {"seminar_id": seminar_id, "version": 0, "offset": 86400},
+        0,
+    )
     before = await services.outbox.pending_count()
     start = time.perf_counter()
     await remind(app, task)  # type: ignore[arg-type]
@@ -111,7 +140,9 @@ async def main(reps: int, sizes: list[int]) -> None:
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         worlds = {size: await build(Path(tmp) / f"bench-{size}.db", size) for size in sizes}
-        samples: dict[int, dict[str, list[float]]] = {s: {"baseline": [], "reminder": [], "rerun": []} for s in sizes}
+        samples: dict[int, dict[str, list[float]]] = {
+            s: {"baseline": [], "reminder": [], "rerun": []} for s in sizes
+        }
         for rep in range(reps):
             for size, (services, seminar_id) in worlds.items():
                 app = SimpleNamespace(bot_data={"services": services})
@@ -121,7 +152,10 @@ async def main(reps: int, sizes: list[int]) -> None:
                 samples[size]["rerun"].append(again)
         for services, _ in worlds.values():
             await services.close()
-    print(f"{'invitees':>8} | {'baseline ms':>22} | {'reminder ms':>22} | {'rerun ms':>20} | {'µs/msg':>7} | ratio")
+    print(
+        f"{'invitees':>8} | {'baseline ms':>22} | {'reminder ms':>22} | {'rerun ms':>20} | {'µs/msg':>7} | "
+        "ratio"
+    )
     for size in sizes:
         row = {k: summary([v * 1000 for v in vs]) for k, vs in samples[size].items()}
         ratios = [r / b for r, b in zip(samples[size]["reminder"], samples[size]["baseline"], strict=True)]
@@ -132,8 +166,11 @@ async def main(reps: int, sizes: list[int]) -> None:
             return f"{stats['median']:.1f} ({stats['min']:.1f}–{stats['max']:.1f})"
 
         per_message = row["reminder"]["median"] * 1000 / size
-        print(f"{size:>8} | {cell(row['baseline']):>22} | {cell(row['reminder']):>22} | {cell(row['rerun']):>20} | "
-              f"{per_message:>7.0f} | ×{row['ratio_reminder_over_baseline']['median']:.2f}")
+        print(
+            f"{size:>8} | {cell(row['baseline']):>22} | {cell(row['reminder']):>22} | "
+            f"{cell(row['rerun']):>20} | {per_message:>7.0f} | "
+            f"×{row['ratio_reminder_over_baseline']['median']:.2f}"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"reps": reps, "sizes": sizes, "results": results}, indent=2))
     print(f"written to {RESULTS.relative_to(ROOT)}")

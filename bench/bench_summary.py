@@ -5,8 +5,8 @@
 Builds three databases (1/4, 1/2 and the full city: 2,000 chapters in 300 wards, three years of reports,
 trainings with registrations and attendance, seminars with RSVPs, broadcasts with acknowledgements and FAQ
 questions), then times `SummaryService.summary(week)` + the workbook, interleaving the sizes over several
-repetitions. The baseline is the smallest size measured in the same run. Target: full size under 2 s, growth no
-faster than linear. Writes bench/results/summary.json.
+repetitions. The baseline is the smallest size measured in the same run. Target: full size under 2 s, growth
+no faster than linear. Writes bench/results/summary.json.
 """
 
 from __future__ import annotations
@@ -86,17 +86,31 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
         counts[table] = counts.get(table, 0) + len(rows)
 
     with conn:
-        insert("wards", "INSERT INTO wards (id, name, name_key, active, created_at) VALUES (?, ?, ?, ?, ?)",
-               [(w, f"Phường {w}", f"phuong {w}", int(w % 97 != 0), stamp) for w in range(1, n_wards + 1)])
+        insert(
+            "wards",
+            "INSERT INTO wards (id, name, name_key, active, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(w, f"Phường {w}", f"phuong {w}", int(w % 97 != 0), stamp) for w in range(1, n_wards + 1)],
+        )
         chapters = [(c, 1 + c % n_wards) for c in range(1, n_chapters + 1)]
-        insert("chapters", "INSERT INTO chapters (id, ward_id, name, name_key, active, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-               [(c, w, f"Chi hội Khu phố {c}", f"chi hoi khu pho {c}", int(c % 53 != 0), stamp) for c, w in chapters])
+        insert(
+            "chapters",
+            "INSERT INTO chapters (id, ward_id, name, name_key, active, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (c, w, f"Chi hội Khu phố {c}", f"chi hoi khu pho {c}", int(c % 53 != 0), stamp)
+                for c, w in chapters
+            ],
+        )
         members = [(m, chapters[m % n_chapters]) for m in range(1, 3 * n_chapters + 1)]
-        insert("members", "INSERT INTO members (id, full_name, name_key, status, role, ward_id, chapter_id, "
-                          "created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)",
-               [(m, f"Hội viên {m}", f"hoi vien {m}", "admin" if m <= 3 else "cadre", w, c, stamp, stamp)
-                for m, (c, w) in members])
+        insert(
+            "members",
+            "INSERT INTO members (id, full_name, name_key, status, role, ward_id, chapter_id, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)",
+            [
+                (m, f"Hội viên {m}", f"hoi vien {m}", "admin" if m <= 3 else "cadre", w, c, stamp, stamp)
+                for m, (c, w) in members
+            ],
+        )
         member_ids = [m for m, _ in members]
         reports, excuses = [], []
         for year, month in months_back(12 * YEARS):
@@ -110,8 +124,12 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
                     day = rng.randint(1, 27) if current else rng.randint(10, 28)
                     filed = datetime(year, month, day, rng.randint(7, 21), tzinfo=VN)
                     reports.append((chapter, key, rng.randint(0, 5), 40, db_time(filed), db_time(filed)))
-        insert("chapter_reports", "INSERT INTO chapter_reports (chapter_id, period_key, new_members, total_members, "
-                                  "filed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", reports)
+        insert(
+            "chapter_reports",
+            "INSERT INTO chapter_reports (chapter_id, period_key, new_members, total_members, "
+            "filed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            reports,
+        )
         insert("report_excuses", "INSERT INTO report_excuses VALUES (?, ?, ?, ?)", excuses)
         first_monday = NOW.date() - timedelta(weeks=52 * YEARS, days=NOW.weekday())
         weeks = [first_monday + timedelta(weeks=i) for i in range(52 * YEARS + 3)]
@@ -121,56 +139,130 @@ def populate(path: Path, scale: float, seed: int = 7) -> dict[str, int]:
         for index, monday in enumerate(weeks):
             for k in range(3):
                 tid = len(trainings) + 1
-                starts = datetime.combine(monday + timedelta(days=k * 2), datetime.min.time(), VN) + timedelta(hours=8)
-                trainings.append((tid, f"Tập huấn {tid}", db_time(starts), db_time(starts + timedelta(hours=3)),
-                                  "Hội trường quận", "cancelled" if tid % 41 == 0 else "scheduled", stamp))
+                starts = datetime.combine(
+                    monday + timedelta(days=k * 2), datetime.min.time(), VN
+                ) + timedelta(hours=8)
+                trainings.append(
+                    (
+                        tid,
+                        f"Tập huấn {tid}",
+                        db_time(starts),
+                        db_time(starts + timedelta(hours=3)),
+                        "Hội trường quận",
+                        "cancelled" if tid % 41 == 0 else "scheduled",
+                        stamp,
+                    )
+                )
                 people = rng.sample(member_ids, per_event)
                 registrations += [(tid, m, "registered", db_time(starts - timedelta(days=3))) for m in people]
                 attendance += [(tid, m, db_time(starts), "qr") for m in people if rng.random() < 0.75]
             for k in range(2):
                 sid = len(seminars) + 1
-                starts = datetime.combine(monday + timedelta(days=1 + k * 2), datetime.min.time(), VN) + timedelta(
-                    hours=14)
-                seminars.append((sid, f"Hội thảo {sid}", db_time(starts), db_time(starts + timedelta(hours=2)),
-                                 "UBND phường", "scheduled", stamp))
-                invitees += [(sid, m, rng.choice(("yes", "yes", "no", "delegated", "pending")),
-                              db_time(starts - timedelta(days=7))) for m in rng.sample(member_ids, 2 * per_event)]
+                starts = datetime.combine(
+                    monday + timedelta(days=1 + k * 2), datetime.min.time(), VN
+                ) + timedelta(hours=14)
+                seminars.append(
+                    (
+                        sid,
+                        f"Hội thảo {sid}",
+                        db_time(starts),
+                        db_time(starts + timedelta(hours=2)),
+                        "UBND phường",
+                        "scheduled",
+                        stamp,
+                    )
+                )
+                invitees += [
+                    (
+                        sid,
+                        m,
+                        rng.choice(("yes", "yes", "no", "delegated", "pending")),
+                        db_time(starts - timedelta(days=7)),
+                    )
+                    for m in rng.sample(member_ids, 2 * per_event)
+                ]
             if monday <= NOW.date():
                 for k in range(3):
                     bid = len(broadcasts) + 1
-                    sent = datetime.combine(monday + timedelta(days=k), datetime.min.time(), VN) + timedelta(hours=10)
+                    sent = datetime.combine(monday + timedelta(days=k), datetime.min.time(), VN) + timedelta(
+                        hours=10
+                    )
                     broadcasts.append((bid, "done", db_time(sent), db_time(sent), len(member_ids)))
                     acks += [(bid, m, db_time(sent)) for m in rng.sample(member_ids, 4 * per_event)]
                 for k in range(round(150 * scale)):
-                    asked = datetime.combine(monday, datetime.min.time(), VN) + timedelta(minutes=rng.randint(0, 10079))
+                    asked = datetime.combine(monday, datetime.min.time(), VN) + timedelta(
+                        minutes=rng.randint(0, 10079)
+                    )
                     outcome = rng.choice(("answer", "answer", "answer", "suggest", "none", "unconfirmed"))
                     forwarded = int(outcome == "none" and rng.random() < 0.5)
-                    questions.append((rng.choice(member_ids), f"câu hỏi {index}-{k}", db_time(asked), outcome,
-                                      forwarded, "open" if forwarded and index > len(weeks) - 6 else "closed"))
-        insert("trainings", "INSERT INTO trainings (id, title, starts_at, ends_at, venue, status, created_by, "
-                            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?7, ?7)", trainings)
-        insert("training_registrations", "INSERT INTO training_registrations (training_id, member_id, status, "
-                                         "registered_at, updated_at) VALUES (?, ?, ?, ?4, ?4)", registrations)
-        insert("training_attendance", "INSERT INTO training_attendance (training_id, member_id, checked_in_at, method)"
-                                      " VALUES (?, ?, ?, ?)", attendance)
-        insert("seminars", "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, status, created_by, "
-                           "created_at, updated_at) VALUES (?1, ?2, 'Ban tổ chức', ?3, ?4, ?5, ?6, 1, ?7, ?7)",
-               seminars)
-        insert("seminar_invitees", "INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) "
-                                   "VALUES (?, ?, ?, ?)", invitees)
-        insert("broadcasts", "INSERT INTO broadcasts (id, created_by, status, sent_at, created_at, recipients) "
-                             "VALUES (?, 1, ?, ?, ?, ?)", broadcasts)
-        insert("broadcast_acks", "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (?, ?, ?)",
-               acks)
+                    questions.append(
+                        (
+                            rng.choice(member_ids),
+                            f"câu hỏi {index}-{k}",
+                            db_time(asked),
+                            outcome,
+                            forwarded,
+                            "open" if forwarded and index > len(weeks) - 6 else "closed",
+                        )
+                    )
+        insert(
+            "trainings",
+            "INSERT INTO trainings (id, title, starts_at, ends_at, venue, status, created_by, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?7, ?7)",
+            trainings,
+        )
+        insert(
+            "training_registrations",
+            "INSERT INTO training_registrations (training_id, member_id, status, "
+            "registered_at, updated_at) VALUES (?, ?, ?, ?4, ?4)",
+            registrations,
+        )
+        insert(
+            "training_attendance",
+            "INSERT INTO training_attendance (training_id, member_id, checked_in_at, method)"
+            " VALUES (?, ?, ?, ?)",
+            attendance,
+        )
+        insert(
+            "seminars",
+            "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, status, created_by, "
+            "created_at, updated_at) VALUES (?1, ?2, 'Ban tổ chức', ?3, ?4, ?5, ?6, 1, ?7, ?7)",
+            seminars,
+        )
+        insert(
+            "seminar_invitees",
+            "INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) VALUES (?, ?, ?, ?)",
+            invitees,
+        )
+        insert(
+            "broadcasts",
+            "INSERT INTO broadcasts (id, created_by, status, sent_at, created_at, recipients) "
+            "VALUES (?, 1, ?, ?, ?, ?)",
+            broadcasts,
+        )
+        insert(
+            "broadcast_acks",
+            "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) VALUES (?, ?, ?)",
+            acks,
+        )
         faq_columns = {row[1] for row in conn.execute("PRAGMA table_info(faq_questions)")}
         if "kind" in faq_columns:  # the FAQ feature's table: status 'sent' = waiting for the organisers
-            insert("faq_questions", "INSERT INTO faq_questions (member_id, text, asked_at, kind, score, status, "
-                                    "sent_at) VALUES (?1, ?2, ?3, ?4, 0.5, ?5, CASE WHEN ?6 THEN ?3 END)",
-                   [(m, text, at, kind, "sent" if status == "open" else "logged", forwarded)
-                    for m, text, at, kind, forwarded, status in questions])
+            insert(
+                "faq_questions",
+                "INSERT INTO faq_questions (member_id, text, asked_at, kind, score, status, "
+                "sent_at) VALUES (?1, ?2, ?3, ?4, 0.5, ?5, CASE WHEN ?6 THEN ?3 END)",
+                [
+                    (m, text, at, kind, "sent" if status == "open" else "logged", forwarded)
+                    for m, text, at, kind, forwarded, status in questions
+                ],
+            )
         else:
-            insert("faq_questions", "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, "
-                                    "status) VALUES (?, ?, ?, ?, ?, ?)", questions)
+            insert(
+                "faq_questions",
+                "INSERT INTO faq_questions (member_id, text, asked_at, outcome, forwarded, "
+                "status) VALUES (?, ?, ?, ?, ?, ?)",
+                questions,
+            )
     conn.execute("ANALYZE")
     conn.close()
     return counts
@@ -213,12 +305,27 @@ async def main() -> int:
         store = SqliteSummary(db)
         async with db.connection() as conn:
             await conn.execute("ANALYZE")
-        service = SummaryService(store, FixedClock(), VN,
-                                 period_source=lambda when: PeriodInfo(when.astimezone(VN).strftime("%Y-%m"),
-                                                                       datetime(2026, 11, 25, 20, tzinfo=VN)))
-        sizes[scale] = {"db": db, "service": service, "rows": rows, "total_rows": sum(rows.values()),
-                        "build_s": time.perf_counter() - started, "times": [], "cpu": [], "chart": []}
-        print(f"built 1/{round(1 / scale)} city: {sum(rows.values()):,} rows in {sizes[scale]['build_s']:.1f} s")
+        service = SummaryService(
+            store,
+            FixedClock(),
+            VN,
+            period_source=lambda when: PeriodInfo(
+                when.astimezone(VN).strftime("%Y-%m"), datetime(2026, 11, 25, 20, tzinfo=VN)
+            ),
+        )
+        sizes[scale] = {
+            "db": db,
+            "service": service,
+            "rows": rows,
+            "total_rows": sum(rows.values()),
+            "build_s": time.perf_counter() - started,
+            "times": [],
+            "cpu": [],
+            "chart": [],
+        }
+        print(
+            f"built 1/{round(1 / scale)} city: {sum(rows.values()):,} rows in {sizes[scale]['build_s']:.1f} s"
+        )
     await measure(sizes[SIZES[0]]["service"], week, translator)  # warm-up: imports, catalogs, matplotlib
     for _ in range(args.reps):
         for scale in SIZES:
@@ -231,39 +338,77 @@ async def main() -> int:
     base_wall, base_cpu = statistics.median(base["times"]), statistics.median(base["cpu"])
     results = []
     load = os.getloadavg()[0]
-    print(f"\nload average {load:.1f} on {os.cpu_count()} CPUs; medians over {args.reps} interleaved repetitions")
-    print(f"{'size':>6} {'rows':>9} {'data×':>6} {'wall median (min–max)':>26} {'wall×':>6} "
-          f"{'CPU median (min–max)':>25} {'CPU×':>5} {'exp.':>5} {'chart':>7}")
+    print(
+        f"\nload average {load:.1f} on {os.cpu_count()} CPUs; medians over {args.reps} interleaved "
+        "repetitions"
+    )
+    print(
+        f"{'size':>6} {'rows':>9} {'data×':>6} {'wall median (min–max)':>26} {'wall×':>6} "
+        f"{'CPU median (min–max)':>25} {'CPU×':>5} {'exp.':>5} {'chart':>7}"
+    )
     for scale in SIZES:
         entry = sizes[scale]
         wall, cpu = statistics.median(entry["times"]), statistics.median(entry["cpu"])
         data_ratio = entry["total_rows"] / base["total_rows"]
         exponent = math.log(cpu / base_cpu) / math.log(data_ratio) if data_ratio > 1 else None
-        results.append({"scale": scale, "rows": entry["rows"], "total_rows": entry["total_rows"],
-                        "wall_median_s": wall, "wall_min_s": min(entry["times"]), "wall_max_s": max(entry["times"]),
-                        "cpu_median_s": cpu, "cpu_min_s": min(entry["cpu"]), "cpu_max_s": max(entry["cpu"]),
-                        "data_ratio": data_ratio, "wall_ratio": wall / base_wall, "cpu_ratio": cpu / base_cpu,
-                        "growth_exponent_cpu": exponent, "chart_median_s": statistics.median(entry["chart"]),
-                        "xlsx_bytes": entry["xlsx_bytes"], "build_s": entry["build_s"]})
+        results.append(
+            {
+                "scale": scale,
+                "rows": entry["rows"],
+                "total_rows": entry["total_rows"],
+                "wall_median_s": wall,
+                "wall_min_s": min(entry["times"]),
+                "wall_max_s": max(entry["times"]),
+                "cpu_median_s": cpu,
+                "cpu_min_s": min(entry["cpu"]),
+                "cpu_max_s": max(entry["cpu"]),
+                "data_ratio": data_ratio,
+                "wall_ratio": wall / base_wall,
+                "cpu_ratio": cpu / base_cpu,
+                "growth_exponent_cpu": exponent,
+                "chart_median_s": statistics.median(entry["chart"]),
+                "xlsx_bytes": entry["xlsx_bytes"],
+                "build_s": entry["build_s"],
+            }
+        )
         label = "1/" + str(round(1 / scale)) if scale < 1 else "full"
-        print(f"{label:>6} {entry['total_rows']:>9,} {data_ratio:>6.2f} "
-              f"{wall:>8.3f} s ({min(entry['times']):.3f}–{max(entry['times']):.3f}) {wall / base_wall:>6.2f} "
-              f"{cpu:>7.3f} s ({min(entry['cpu']):.3f}–{max(entry['cpu']):.3f}) {cpu / base_cpu:>5.2f} "
-              f"{'' if exponent is None else f'{exponent:.2f}':>5} {statistics.median(entry['chart']):>5.2f} s")
+        print(
+            f"{label:>6} {entry['total_rows']:>9,} {data_ratio:>6.2f} "
+            f"{wall:>8.3f} s ({min(entry['times']):.3f}–{max(entry['times']):.3f}) {wall / base_wall:>6.2f} "
+            f"{cpu:>7.3f} s ({min(entry['cpu']):.3f}–{max(entry['cpu']):.3f}) {cpu / base_cpu:>5.2f} "
+            f"{'' if exponent is None else f'{exponent:.2f}':>5} {statistics.median(entry['chart']):>5.2f} s"
+        )
     full = results[-1]
-    verdict = {"target_s": TARGET_SECONDS, "full_wall_median_s": full["wall_median_s"],
-               "full_cpu_median_s": full["cpu_median_s"], "load_average": load,
-               "under_target_cpu": full["cpu_median_s"] < TARGET_SECONDS,
-               "under_target_wall": full["wall_median_s"] < TARGET_SECONDS,
-               "at_most_linear": full["growth_exponent_cpu"] is not None and full["growth_exponent_cpu"] <= 1.1}
-    print(f"\nfull city: {full['wall_median_s']:.3f} s wall, {full['cpu_median_s']:.3f} s CPU "
-          f"(target < {TARGET_SECONDS} s; wall time is stretched by the machine's load). "
-          f"CPU growth exponent vs data size: {full['growth_exponent_cpu']:.2f} "
-          f"({'at most linear' if verdict['at_most_linear'] else 'faster than linear'}).")
+    verdict = {
+        "target_s": TARGET_SECONDS,
+        "full_wall_median_s": full["wall_median_s"],
+        "full_cpu_median_s": full["cpu_median_s"],
+        "load_average": load,
+        "under_target_cpu": full["cpu_median_s"] < TARGET_SECONDS,
+        "under_target_wall": full["wall_median_s"] < TARGET_SECONDS,
+        "at_most_linear": full["growth_exponent_cpu"] is not None and full["growth_exponent_cpu"] <= 1.1,
+    }
+    print(
+        f"\nfull city: {full['wall_median_s']:.3f} s wall, {full['cpu_median_s']:.3f} s CPU "
+        f"(target < {TARGET_SECONDS} s; wall time is stretched by the machine's load). "
+        f"CPU growth exponent vs data size: {full['growth_exponent_cpu']:.2f} "
+        f"({'at most linear' if verdict['at_most_linear'] else 'faster than linear'})."
+    )
     out = ROOT / "bench" / "results" / "summary.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"week": WEEK, "reps": args.reps, "baseline": "1/4 city, same run",
-                               "results": results, "verdict": verdict}, indent=2, ensure_ascii=False))
+    out.write_text(
+        json.dumps(
+            {
+                "week": WEEK,
+                "reps": args.reps,
+                "baseline": "1/4 city, same run",
+                "results": results,
+                "verdict": verdict,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
     print(f"wrote {out.relative_to(ROOT)}")
     for entry in sizes.values():
         await entry["db"].close()

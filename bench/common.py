@@ -73,8 +73,9 @@ class EmulatorProcess:
         self.client = EmulatorClient(self.origin)
 
     async def __aenter__(self) -> EmulatorProcess:
-        self._proc = subprocess.Popen(self._args, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)
+        self._proc = subprocess.Popen(
+            self._args, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         await self.client.__aenter__()
         deadline = time.monotonic() + 15
         while True:
@@ -131,8 +132,16 @@ class BotProcess:
     runs `python -m bot run` exactly as deployed, 'echo' runs the bare PTB echo bot (bench/echo_bot.py).
     """
 
-    def __init__(self, emulator: EmulatorProcess, kind: str, *, args: tuple[str, ...] = (),
-                 database: Path | None = None, workdir: Path | None = None, log_level: str = "WARNING") -> None:
+    def __init__(
+        self,
+        emulator: EmulatorProcess,
+        kind: str,
+        *,
+        args: tuple[str, ...] = (),
+        database: Path | None = None,
+        workdir: Path | None = None,
+        log_level: str = "WARNING",
+    ) -> None:
         self.emulator = emulator
         self.kind = kind
         self.token = new_token()
@@ -149,8 +158,12 @@ class BotProcess:
             self._args = [PYTHON, str(REPO / "bench" / "echo_bot.py"), *args]
         else:
             raise ValueError(kind)
-        self._env = _env(TELEGRAM_BOT_TOKEN=self.token, TELEGRAM_API_URL=emulator.base_url,
-                         DATABASE_PATH=str(self.database), LOG_LEVEL=log_level)
+        self._env = _env(
+            TELEGRAM_BOT_TOKEN=self.token,
+            TELEGRAM_API_URL=emulator.base_url,
+            DATABASE_PATH=str(self.database),
+            LOG_LEVEL=log_level,
+        )
         self._proc: subprocess.Popen | None = None
         self._log = None
         self.started_s = 0.0
@@ -164,8 +177,9 @@ class BotProcess:
         """Spawn the process and wait until its long poll is parked; returns the startup time in seconds."""
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         began = time.monotonic()
-        self._proc = subprocess.Popen(self._args, cwd=self.workdir, env=self._env, stdout=self._log,
-                                      stderr=subprocess.STDOUT)
+        self._proc = subprocess.Popen(
+            self._args, cwd=self.workdir, env=self._env, stdout=self._log, stderr=subprocess.STDOUT
+        )
         try:
             await self.emulator.client.wait_polling(self.token, timeout=timeout)
         except Exception as exc:
@@ -226,8 +240,15 @@ async def inject(client: EmulatorClient, token: str, items: list[tuple[dict, str
     return float((await client.send_texts(token, items))["time"])
 
 
-async def wait_replies(client: EmulatorClient, token: str, count: int, *, since: int, timeout: float = 120,
-                       method: str = "sendMessage") -> list[dict]:
+async def wait_replies(
+    client: EmulatorClient,
+    token: str,
+    count: int,
+    *,
+    since: int,
+    timeout: float = 120,
+    method: str = "sendMessage",
+) -> list[dict]:
     """The first `count` successful calls of `method` from index `since` on (long-polled on the emulator)."""
     return await client.wait_for(token, method=method, count=count, since=since, ok=True, timeout=timeout)
 
@@ -279,11 +300,25 @@ async def seed_database(path: Path, members: list[tuple[int, str, str]]) -> None
         for index, (user_id, name, role) in enumerate(members):
             ward = wards[index % len(wards)]
             chapters = await org.chapters(ward.id)
-            visitor = await store.create_visitor(channel="telegram", external_id=str(user_id), chat_id=str(user_id),
-                                                 display_name=name, username=None, now=now)
-            await store.update(visitor.id, now=now, actor_id=None, action="bench_setup", full_name=name,
-                               role=Role(role), status=MemberStatus.ACTIVE, ward_id=ward.id,
-                               chapter_id=chapters[index % len(chapters)].id)
+            visitor = await store.create_visitor(
+                channel="telegram",
+                external_id=str(user_id),
+                chat_id=str(user_id),
+                display_name=name,
+                username=None,
+                now=now,
+            )
+            await store.update(
+                visitor.id,
+                now=now,
+                actor_id=None,
+                action="bench_setup",
+                full_name=name,
+                role=Role(role),
+                status=MemberStatus.ACTIVE,
+                ward_id=ward.id,
+                chapter_id=chapters[index % len(chapters)].id,
+            )
     finally:
         await db.close()
 
@@ -329,8 +364,9 @@ class Results:
 
     def target(self, label: str, value: float, op: str, threshold: float, unit: str = "") -> None:
         ok = value >= threshold if op == ">=" else value <= threshold
-        self.targets.append({"name": label, "value": value, "op": op, "threshold": threshold, "unit": unit,
-                             "ok": bool(ok)})
+        self.targets.append(
+            {"name": label, "value": value, "op": op, "threshold": threshold, "unit": unit, "ok": bool(ok)}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -339,10 +375,16 @@ class Results:
             "params": self.params,
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
-            "configs": {config: {metric: {**summary([s[metric] for s in runs if metric in s]),
-                                          "runs": [s.get(metric) for s in runs]}
-                                 for metric in _metrics(runs)}
-                        for config, runs in self.samples.items()},
+            "configs": {
+                config: {
+                    metric: {
+                        **summary([s[metric] for s in runs if metric in s]),
+                        "runs": [s.get(metric) for s in runs],
+                    }
+                    for metric in _metrics(runs)
+                }
+                for config, runs in self.samples.items()
+            },
             "units": self.units,
             "ratios": self.ratios,
             "targets": self.targets,
@@ -356,8 +398,11 @@ def _metrics(runs: list[dict[str, float]]) -> list[str]:
 
 def machine() -> dict[str, Any]:
     """The box the numbers came from; the load average says how busy it was (the numbers are noisy then)."""
-    return {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-            "loadavg_1m": round(os.getloadavg()[0], 2)}
+    return {
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+    }
 
 
 def write_results(result: dict[str, Any]) -> Path:
@@ -390,19 +435,24 @@ def render(result: dict[str, Any]) -> str:
         cells = []
         for metric in metrics:
             cell = values.get(metric)
-            cells.append("—" if cell is None else
-                         f"{fmt(cell['median'])} ({fmt(cell['min'])}–{fmt(cell['max'])})")
+            cells.append(
+                "—" if cell is None else f"{fmt(cell['median'])} ({fmt(cell['min'])}–{fmt(cell['max'])})"
+            )
         lines.append(f"| {config} | " + " | ".join(cells) + " |")
     if result.get("ratios"):
         lines.append("")
         for label, value in result["ratios"].items():
-            lines.append(f"- ratio {label}: ×{fmt(value['median'])} ({fmt(value['min'])}–{fmt(value['max'])})")
+            lines.append(
+                f"- ratio {label}: ×{fmt(value['median'])} ({fmt(value['min'])}–{fmt(value['max'])})"
+            )
     if result.get("targets"):
         lines.append("")
         for target in result["targets"]:
             mark = "✅" if target["ok"] else "❌"
-            lines.append(f"- {mark} {target['name']}: {fmt(target['value'])}{target['unit']} "
-                         f"(target {target['op']} {fmt(target['threshold'])}{target['unit']})")
+            lines.append(
+                f"- {mark} {target['name']}: {fmt(target['value'])}{target['unit']} "
+                f"(target {target['op']} {fmt(target['threshold'])}{target['unit']})"
+            )
     for note in result.get("notes", []):
         lines.append(f"- note: {note}")
     return "\n".join(lines)
@@ -466,8 +516,9 @@ async def burst(bot: BotProcess, items: list[tuple[dict, str]], *, timeout: floa
     return LoadOutcome(replies, started, [(u["id"], started) for u, _ in items], cpu1 - cpu0)
 
 
-async def open_loop(bot: BotProcess, items: list[tuple[dict, str]], rate: float, *,
-                    timeout: float = 60) -> LoadOutcome:
+async def open_loop(
+    bot: BotProcess, items: list[tuple[dict, str]], rate: float, *, timeout: float = 60
+) -> LoadOutcome:
     """Inject items one by one at a fixed rate (updates per second), then wait for every reply."""
     client = bot.emulator.client
     mark = await client.mark(bot.token)
@@ -513,8 +564,10 @@ def members_for(count: int, first_id: int = 500_000, role: str = "cadre") -> lis
     """Active members to seed: (user_id, a plausible Vietnamese name, role)."""
     family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi"]
     given = ["Văn An", "Thị Lan", "Minh Tuấn", "Thị Hoa", "Quốc Bảo", "Thu Hà", "Đức Minh", "Ngọc Mai"]
-    return [(first_id + i, f"{family[i % len(family)]} {given[(i // len(family)) % len(given)]}", role)
-            for i in range(count)]
+    return [
+        (first_id + i, f"{family[i % len(family)]} {given[(i // len(family)) % len(given)]}", role)
+        for i in range(count)
+    ]
 
 
 async def seeded_database(workdir: Path, count: int) -> Path:
@@ -529,8 +582,9 @@ def run_async(coro_fn: Any, **kwargs: Any) -> Any:
     return asyncio.run(coro_fn(**kwargs))
 
 
-async def interleaved(results: Results, configs: dict[str, Any], reps: int, measure: Any,
-                      *, idle_s: float = 0.5) -> None:
+async def interleaved(
+    results: Results, configs: dict[str, Any], reps: int, measure: Any, *, idle_s: float = 0.5
+) -> None:
     """Run every configuration once per round, rotating the order each round, for `reps` rounds.
 
     `configs` maps a label to a zero-argument factory returning an unstarted BotProcess;
@@ -551,8 +605,10 @@ async def interleaved(results: Results, configs: dict[str, Any], reps: int, meas
                 metrics["startup_s"] = startup
                 results.add(label, **metrics)
             except Exception as exc:
-                print(f"  {results.name} / {label} / round {rep + 1} failed: {exc}\n{bot.log_tail()}",
-                      file=sys.stderr)
+                print(
+                    f"  {results.name} / {label} / round {rep + 1} failed: {exc}\n{bot.log_tail()}",
+                    file=sys.stderr,
+                )
                 raise
             finally:
                 bot.cleanup()

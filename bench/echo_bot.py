@@ -29,8 +29,12 @@ def main() -> None:
         await update.effective_message.reply_text(update.effective_message.text)
 
     api_url = os.environ["TELEGRAM_API_URL"]
-    builder = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"]).base_url(api_url)
-               .base_file_url(api_url.rstrip("/").removesuffix("/bot") + "/file/bot"))
+    builder = (
+        ApplicationBuilder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(api_url)
+        .base_file_url(api_url.rstrip("/").removesuffix("/bot") + "/file/bot")
+    )
     if args.mode == "perchat":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from bot.updates import PerChatUpdateProcessor

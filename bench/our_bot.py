@@ -19,7 +19,8 @@ UNLIMITED = 1_000_000
 
 
 def main() -> int:
-    """`python bench/our_bot.py [--concurrency N]` (N: the update processor's slots; default the bot's own)."""
+    """`python bench/our_bot.py [--concurrency N]` (N: the update processor's slots; default the bot's
+    own)."""
     bot.app.OVERALL_MAX_RATE = UNLIMITED
     bot.app.GROUP_MAX_RATE = UNLIMITED
     if "--concurrency" in sys.argv:

@@ -65,8 +65,10 @@ def update_readme(tables: str, where: dict) -> None:
     head, rest = text.split(BEGIN, 1)
     tail = rest.split(END, 1)[1]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    intro = (f"Run of {when} on {where['cpus']} CPUs, Python {where['python']}, load average "
-             f"{where['loadavg_1m']} at the end (the box is shared: read the ratios, not the rates).")
+    intro = (
+        f"Run of {when} on {where['cpus']} CPUs, Python {where['python']}, load average "
+        f"{where['loadavg_1m']} at the end (the box is shared: read the ratios, not the rates)."
+    )
     README.write_text(f"{head}{BEGIN}\n{intro}\n\n{tables.replace('### ', '#### ')}\n{END}{tail}")
 
 
@@ -76,10 +78,14 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small loads: a smoke run, not for verdicts")
     parser.add_argument("--reps", type=int, default=3, help="interleaved repetitions (default 3)")
-    parser.add_argument("--only", nargs="*", default=[], help="run only modules whose name contains one of these")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="run only modules whose name contains one of these"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _interrupt)
     collected: list[dict] = []
@@ -96,16 +102,25 @@ def main() -> int:
             traceback.print_exc()
             failed.append(name)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    combined = {"machine": machine(), "seconds": round(time.monotonic() - began, 1), "quick": args.quick,
-                "reps": args.reps, "results": collected, "script_results": SCRIPT_RESULTS, "failed": failed}
+    combined = {
+        "machine": machine(),
+        "seconds": round(time.monotonic() - began, 1),
+        "quick": args.quick,
+        "reps": args.reps,
+        "results": collected,
+        "script_results": SCRIPT_RESULTS,
+        "failed": failed,
+    }
     (RESULTS / "all.json").write_text(json.dumps(combined, indent=2, ensure_ascii=False) + "\n")
     tables = "\n\n".join(render(r) for r in collected)
     (RESULTS / "latest.md").write_text(tables + "\n")
     if not args.quick and not args.only and collected:
         update_readme(tables, combined["machine"])
     missed = [f"{r['name']}: {t['name']}" for r in collected for t in r.get("targets", []) if not t["ok"]]
-    print(f"{len(collected)} results in {combined['seconds']} s; targets missed: {len(missed)}; "
-          f"failed modules: {', '.join(failed) or 'none'}")
+    print(
+        f"{len(collected)} results in {combined['seconds']} s; targets missed: {len(missed)}; "
+        f"failed modules: {', '.join(failed) or 'none'}"
+    )
     for line in missed:
         print(f"  ❌ {line}")
     return 1 if failed else 0

@@ -25,8 +25,13 @@ OVERALL_MAX_RATE = 28
 GROUP_MAX_RATE = 19
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None, request: BaseRequest | None = None,
-                      i18n: I18n | None = None) -> Application:
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    i18n: I18n | None = None,
+) -> Application:
     """The fully wired Application; `clock` is the emulator's in the sandbox and tests."""
     if settings.bot_token is None:
         raise ValueError("a bot token is required to build the application")
@@ -40,8 +45,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None, request
         .base_file_url(settings.file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.timezone, link_preview_options=None))
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(overall_max_rate=OVERALL_MAX_RATE, group_max_rate=GROUP_MAX_RATE,
-                                     max_retries=2))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=OVERALL_MAX_RATE, group_max_rate=GROUP_MAX_RATE, max_retries=2)
+        )
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
@@ -50,7 +56,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None, request
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     elif settings.http_client == "streams":
-        builder = builder.request(StreamsRequest(pool_size=64)).get_updates_request(StreamsRequest(pool_size=1))
+        builder = builder.request(StreamsRequest(pool_size=64)).get_updates_request(
+            StreamsRequest(pool_size=1)
+        )
     app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["clock"] = clock or SystemClock()
@@ -96,10 +104,14 @@ async def set_commands(app: Application) -> None:
     i18n: I18n = app.bot_data["i18n"]
     for locale in SUPPORTED_LOCALES:
         t = i18n.translator(locale)
-        commands = [BotCommand(spec.name, t.gettext(spec.description)[:256])
-                    for spec in handlers.command_specs() if spec.in_menu]
-        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
-                                      language_code=None if locale == "vi" else locale)
+        commands = [
+            BotCommand(spec.name, t.gettext(spec.description)[:256])
+            for spec in handlers.command_specs()
+            if spec.in_menu
+        ]
+        await app.bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=None if locale == "vi" else locale
+        )
 
 
 async def process_due_now(app: Application) -> None:

@@ -39,11 +39,11 @@ class Settings:
     summary_schedule: str = "MON 07:00"
     tick_seconds: float = 15.0
     concurrent_updates: int = 16
-    """Chats handled at once. At 20 ms round trips to Telegram 16 slots beat 8 (bench/README.md); each chat's own
-    updates still run one at a time, in order."""
+    """Chats handled at once. At 20 ms round trips to Telegram 16 slots beat 8 (bench/README.md); each chat's
+    own updates still run one at a time, in order."""
     http_client: str = "streams"
-    """How the bot talks HTTP to Telegram: 'streams' (bot/http_client.py, lean) or 'httpx' (python-telegram-bot's
-    own client, which honours HTTPS_PROXY)."""
+    """How the bot talks HTTP to Telegram: 'streams' (bot/http_client.py, lean) or 'httpx'
+    (python-telegram-bot's own client, which honours HTTPS_PROXY)."""
 
     @property
     def file_url(self) -> str:
@@ -65,7 +65,9 @@ class Settings:
                 "(or run `python -m bot sandbox` to try the bot locally without a token)."
             )
         elif token is not None and not _TOKEN_RE.match(token):
-            problems.append("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then the secret).")
+            problems.append(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then the secret)."
+            )
         api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
         if not re.match(r"^https?://[^\s/]+", api_url):
             problems.append(f"TELEGRAM_API_URL must be an http(s) URL, got {api_url!r}.")
@@ -82,10 +84,14 @@ class Settings:
         name = env.get("ASSOCIATION_NAME", "").strip() or DEFAULT_ASSOCIATION_NAME
         summary_schedule = env.get("SUMMARY_SCHEDULE", "").strip() or "MON 07:00"
         if parse_schedule(summary_schedule) is None:
-            problems.append(f"SUMMARY_SCHEDULE must be a weekday and a time like 'MON 07:00', got {summary_schedule!r}.")
+            problems.append(
+                f"SUMMARY_SCHEDULE must be a weekday and a time like 'MON 07:00', got {summary_schedule!r}."
+            )
         http_client = env.get("TELEGRAM_HTTP_CLIENT", "").strip().lower() or "streams"
         if http_client not in HTTP_CLIENTS:
-            problems.append(f"TELEGRAM_HTTP_CLIENT must be one of {', '.join(HTTP_CLIENTS)}, got {http_client!r}.")
+            problems.append(
+                f"TELEGRAM_HTTP_CLIENT must be one of {', '.join(HTTP_CLIENTS)}, got {http_client!r}."
+            )
         if problems:
             raise ConfigError("\n".join(f"- {p}" for p in problems))
         return cls(

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     """Typed access to our services; `member` is set by the loader that runs before every handler."""
 
-    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None) -> None:
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.member: Member | None = None
 

@@ -76,7 +76,8 @@ class DeliveryWorker:
         """Call listener(batch) after each outcome in a batch whose name starts with the prefix."""
         self._listeners.append((batch_prefix, listener))
 
-    async def wait_idle(self, timeout: float = 30.0) -> None:
+    # A bounded wait is this helper's contract (callers rely on the default, no outer asyncio.timeout).
+    async def wait_idle(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
         """Wait until nothing is ready to send (tests, sandbox, graceful stop)."""
         await asyncio.wait_for(self._idle.wait(), timeout)
 
@@ -126,10 +127,14 @@ class DeliveryWorker:
         chat_wait = self.pacer.chat_wait(row.chat_id, time.monotonic())
         if chat_wait > 0:
             await self._services.outbox.retry_later(
-                row.id, at=self._services.clock.now() + timedelta(seconds=chat_wait), error="paced",
-                count_attempt=False)
+                row.id,
+                at=self._services.clock.now() + timedelta(seconds=chat_wait),
+                error="paced",
+                count_attempt=False,
+            )
             return
-        while (wait := self.pacer.overall_wait(time.monotonic())) > 0:
+        # Pacing: sleep exactly until the rate limiter has room again; there is no event to wait for.
+        while (wait := self.pacer.overall_wait(time.monotonic())) > 0:  # noqa: ASYNC110
             await asyncio.sleep(wait)
         await self._slots.acquire()
         self.pacer.take(row.chat_id, time.monotonic())
@@ -153,7 +158,9 @@ class DeliveryWorker:
             pause = _seconds(exc.retry_after)
             self.pacer.pause(pause, time.monotonic())
             logger.warning("429 from the Bot API: pausing deliveries for %.1f s", pause)
-            await outbox.retry_later(row.id, at=now + timedelta(seconds=pause), error="429", count_attempt=False)
+            await outbox.retry_later(
+                row.id, at=now + timedelta(seconds=pause), error="429", count_attempt=False
+            )
         except Forbidden as exc:
             await outbox.mark_unreachable(row.id, exc.message)
             if row.member_id is not None:
@@ -190,7 +197,9 @@ class DeliveryWorker:
             filename, _mime, data = blob
             return await self._send_file(row, InputFile(data, filename=filename), markup)
 
-    async def _send_file(self, row: QueuedMessage, upload: str | InputFile, markup: TelegramObject | None) -> Message:
+    async def _send_file(
+        self, row: QueuedMessage, upload: str | InputFile, markup: TelegramObject | None
+    ) -> Message:
         """Send a photo or document; the first upload's file id is reused for every later recipient."""
         assert row.blob_id is not None
         bot = self._app.bot

@@ -130,8 +130,8 @@ class StreamsRequest(BaseRequest):
                 await self._slots.acquire()
         except TimeoutError as exc:
             raise TimedOut(
-                "Pool timeout: All connections in the connection pool are occupied. Request was *not* sent to "
-                "Telegram. Consider adjusting the connection pool size or the pool timeout."
+                "Pool timeout: All connections in the connection pool are occupied. Request was *not* sent "
+                "to Telegram. Consider adjusting the connection pool size or the pool timeout."
             ) from exc
         try:
             return await self._exchange(target, method, head, body, read_s, write_s, connect_s)

@@ -41,7 +41,12 @@ def read_catalogs(locales_dir: Path, locale: str) -> Catalog:
             if not message.id:
                 continue
             existing = merged.get(message.id, message.context)
-            if existing is not None and existing.string and message.string and existing.string != message.string:
+            if (
+                existing is not None
+                and existing.string
+                and message.string
+                and existing.string != message.string
+            ):
                 raise CatalogError(f"{path.name}: {message.id!r} is translated differently in two files")
             if existing is None or (message.string and not existing.string):
                 merged[message.id] = message

@@ -1,8 +1,8 @@
 """Catalog maintenance: extract msgids from the code, find missing translations, update .po files.
 
-    python -m bot.i18n_tools check            # list msgids without a Vietnamese translation
-    python -m bot.i18n_tools extract          # write locales/messages.pot
-    python -m bot.i18n_tools add FEATURE      # append missing msgids to <locale>/LC_MESSAGES/FEATURE.po
+python -m bot.i18n_tools check            # list msgids without a Vietnamese translation
+python -m bot.i18n_tools extract          # write locales/messages.pot
+python -m bot.i18n_tools add FEATURE      # append missing msgids to <locale>/LC_MESSAGES/FEATURE.po
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def extract(root: Path = ROOT) -> dict[str, SourceMessage]:
     found: dict[str, SourceMessage] = {}
     for folder in SOURCE_DIRS:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-                root / folder, method_map=[("**.py", "python")], keywords=KEYWORDS):
+            root / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
             msgid, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
             if msgid:
                 found.setdefault(msgid, SourceMessage(msgid, plural, f"{folder}/{filename}:{lineno}"))
@@ -70,8 +71,10 @@ def write_pot(path: Path) -> None:
     catalog = Catalog(project="khuyenhoc-bot", domain="messages")
     catalog.fuzzy = False
     for message in extract().values():
-        catalog.add((message.msgid, message.plural) if message.plural else message.msgid,
-                    locations=[tuple(message.location.rsplit(":", 1))])
+        catalog.add(
+            (message.msgid, message.plural) if message.plural else message.msgid,
+            locations=[tuple(message.location.rsplit(":", 1))],
+        )
     with path.open("wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False)
 
@@ -91,8 +94,10 @@ def add_missing(feature: str) -> int:
             catalog = Catalog(locale=locale, domain="messages", project="khuyenhoc-bot")
         for message in extract().values():
             if merged.get(message.msgid) is None and catalog.get(message.msgid) is None:
-                catalog.add((message.msgid, message.plural) if message.plural else message.msgid,
-                            string=("", "") if message.plural else "")
+                catalog.add(
+                    (message.msgid, message.plural) if message.plural else message.msgid,
+                    string=("", "") if message.plural else "",
+                )
                 added += 1
         catalog.fuzzy = False
         path.parent.mkdir(parents=True, exist_ok=True)

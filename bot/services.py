@@ -53,14 +53,16 @@ class Services:
     summary: SummaryService
 
     @classmethod
-    async def create(cls, settings: Settings, clock: Clock, *, db: Database | None = None,
-                     i18n: I18n | None = None) -> Services:
+    async def create(
+        cls, settings: Settings, clock: Clock, *, db: Database | None = None, i18n: I18n | None = None
+    ) -> Services:
         """Open the database (migrating it) and wire every service."""
         db = db or await Database.open(settings.database_path)
         org = SqliteOrg(db)
         member_store = SqliteMembers(db)
-        members = MemberService(member_store, org, clock,
-                                bootstrap_admins=frozenset(str(i) for i in settings.admin_ids))
+        members = MemberService(
+            member_store, org, clock, bootstrap_admins=frozenset(str(i) for i in settings.admin_ids)
+        )
         attendance_store = SqliteAttendance(db)
         seminars = SeminarService(SqliteSeminars(db), member_store, clock)
         broadcast_store = SqliteBroadcasts(db)

@@ -42,7 +42,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 del self._locks[key]
             self._mark_done(update)
 
-    async def wait_processed(self, update_id: int, timeout: float = 10.0) -> None:
+    # A bounded wait is this helper's contract (callers rely on the default, no outer asyncio.timeout).
+    async def wait_processed(self, update_id: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the update with this id has been handled (used by tests and the sandbox)."""
         if update_id in self._done:
             return

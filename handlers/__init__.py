@@ -22,8 +22,17 @@ from handlers import (
 )
 from handlers.registry import CommandSpec, MenuEntry
 
-FEATURES: tuple[ModuleType, ...] = (common, onboarding, approvals, attendance, reports, seminars, broadcasts,
-                                     summary, faq)
+FEATURES: tuple[ModuleType, ...] = (
+    common,
+    onboarding,
+    approvals,
+    attendance,
+    reports,
+    seminars,
+    broadcasts,
+    summary,
+    faq,
+)
 LAST: tuple[ModuleType, ...] = (fallback,)
 
 

@@ -34,8 +34,10 @@ def request_text(services: Services, locale: str, request: JoinRequest) -> str:
     member = request.member
     assert member is not None and request.chapter is not None
     text = t.gettext("<b>New member request</b>\n{name}\nChapter: {chapter} ({ward})").format(
-        name=esc(member.full_name), chapter=esc(request.chapter.name),
-        ward=esc(request.ward.name if request.ward else ""))
+        name=esc(member.full_name),
+        chapter=esc(request.chapter.name),
+        ward=esc(request.ward.name if request.ward else ""),
+    )
     if member.phone:
         text += "\n" + t.gettext("Phone: {phone}").format(phone=esc(member.phone))
     return text
@@ -43,8 +45,14 @@ def request_text(services: Services, locale: str, request: JoinRequest) -> str:
 
 def decision_buttons(services: Services, locale: str, member_id: int) -> dict:
     t = services.i18n.translator(locale)
-    return buttons([[(t.gettext("✅ Approve"), callbacks.encode("join", "a", member_id)),
-                     (t.gettext("❌ Reject"), callbacks.encode("join", "r", member_id))]]).to_dict()
+    return buttons(
+        [
+            [
+                (t.gettext("✅ Approve"), callbacks.encode("join", "a", member_id)),
+                (t.gettext("❌ Reject"), callbacks.encode("join", "r", member_id)),
+            ]
+        ]
+    ).to_dict()
 
 
 def request_stamp(member: Member) -> int:
@@ -58,17 +66,24 @@ async def notify_approvers(app: Application, request: JoinRequest) -> None:
     member = request.member
     assert member is not None
     stamp = request_stamp(member)
-    messages = [OutgoingMessage(dedupe_key=f"join:{member.id}:{stamp}:to:{a.member_id}", member_id=a.member_id,
-                                chat_id=a.chat_id, text=request_text(services, a.locale, request),
-                                markup=decision_buttons(services, a.locale, member.id))
-                for a in request.approvers]
+    messages = [
+        OutgoingMessage(
+            dedupe_key=f"join:{member.id}:{stamp}:to:{a.member_id}",
+            member_id=a.member_id,
+            chat_id=a.chat_id,
+            text=request_text(services, a.locale, request),
+            markup=decision_buttons(services, a.locale, member.id),
+        )
+        for a in request.approvers
+    ]
     if messages:
         await services.outbox.enqueue(f"join:{member.id}", messages, now=services.clock.now())
         app.bot_data["delivery"].wake()
 
 
 async def renotify_pending(app: Application) -> None:
-    """At start: requests saved just before a crash still reach their approvers (dedupe keys prevent doubles)."""
+    """At start: requests saved just before a crash still reach their approvers (dedupe keys prevent
+    doubles)."""
     services: Services = app.bot_data["services"]
     for person in await services.member_store.list_members(statuses=[MemberStatus.PENDING]):
         profile = await services.members.profile(person)
@@ -91,11 +106,15 @@ async def decide(update: Update, ctx: BotContext) -> None:
         await answer_stale(update, t)
         return
     if decision.outcome is Outcome.DENIED:
-        await query.answer(t.gettext("Only the leads of that ward and the organisers can decide on this request."),
-                           show_alert=True)
+        await query.answer(
+            t.gettext("Only the leads of that ward and the organisers can decide on this request."),
+            show_alert=True,
+        )
         return
     await query.answer()
-    await query.edit_message_text(query.message.text_html + "\n\n" + outcome_line(ctx, decision), reply_markup=None)
+    await query.edit_message_text(
+        query.message.text_html + "\n\n" + outcome_line(ctx, decision), reply_markup=None
+    )
     if decision.member is not None and decision.member.status in (MemberStatus.ACTIVE, MemberStatus.REJECTED):
         await tell_requester(ctx, decision)
 
@@ -123,16 +142,29 @@ async def tell_requester(ctx: BotContext, decision: Decision) -> None:
     if approved:
         from handlers.menu import main_menu
 
-        text = t.gettext("Welcome, {name}! Your registration is approved. Use the menu below or type a question.")
+        text = t.gettext(
+            "Welcome, {name}! Your registration is approved. Use the menu below or type a question."
+        )
         markup = main_menu(ctx.bot_data["menu_entries"], member, t).to_dict()
     else:
-        text = t.gettext("Sorry, {name}, your registration was not approved. If this is a mistake, send /start "
-                         "to try again or contact your ward lead.")
+        text = t.gettext(
+            "Sorry, {name}, your registration was not approved. If this is a mistake, send /start "
+            "to try again or contact your ward lead."
+        )
         markup = None
-    await ctx.services.outbox.enqueue(f"join:{member.id}", [OutgoingMessage(
-        dedupe_key=f"join:{member.id}:{request_stamp(member)}:decided", member_id=member.id,
-        chat_id=recipient.chat_id, text=text.format(name=esc(member.full_name)), markup=markup)],
-        now=ctx.services.clock.now())
+    await ctx.services.outbox.enqueue(
+        f"join:{member.id}",
+        [
+            OutgoingMessage(
+                dedupe_key=f"join:{member.id}:{request_stamp(member)}:decided",
+                member_id=member.id,
+                chat_id=recipient.chat_id,
+                text=text.format(name=esc(member.full_name)),
+                markup=markup,
+            )
+        ],
+        now=ctx.services.clock.now(),
+    )
     ctx.bot_data["delivery"].wake()
     if approved:
         for hook in ctx.bot_data.get("approval_hooks", []):
@@ -143,7 +175,9 @@ async def list_pending(update: Update, ctx: BotContext) -> None:
     """/pending: requests this approver may decide on, each with its buttons."""
     t, member = ctx.t, ctx.member
     if not can(member, Action.APPROVE_MEMBER):
-        await update.effective_message.reply_text(t.gettext("Only ward leads and organisers can approve members."))
+        await update.effective_message.reply_text(
+            t.gettext("Only ward leads and organisers can approve members.")
+        )
         return
     assert member is not None
     ward_id = member.ward_id if reach_of(member, Action.APPROVE_MEMBER) is Reach.OWN_WARD else None
@@ -154,24 +188,32 @@ async def list_pending(update: Update, ctx: BotContext) -> None:
     for person in pending[:20]:
         profile = await ctx.services.members.profile(person)
         request = JoinRequest(Outcome.OK, person, profile.chapter, profile.ward)
-        await update.effective_message.reply_text(request_text(ctx.services, t.locale, request),
-                                                  reply_markup=decision_buttons(ctx.services, t.locale, person.id))
+        await update.effective_message.reply_text(
+            request_text(ctx.services, t.locale, request),
+            reply_markup=decision_buttons(ctx.services, t.locale, person.id),
+        )
 
 
 async def start_invite(update: Update, ctx: BotContext) -> None:
     """/invite: choose a chapter (ward leads see their own ward's chapters)."""
     t, member = ctx.t, ctx.member
     if not can(member, Action.CREATE_INVITE):
-        await update.effective_message.reply_text(t.gettext("Only ward leads and organisers can create invitations."))
+        await update.effective_message.reply_text(
+            t.gettext("Only ward leads and organisers can create invitations.")
+        )
         return
     assert member is not None
     if reach_of(member, Action.CREATE_INVITE) is Reach.OWN_WARD:
-        await update.effective_message.reply_text(t.gettext("Which chapter is the invitation for?"),
-                                                  reply_markup=await chapter_buttons(ctx, member.ward_id))
+        await update.effective_message.reply_text(
+            t.gettext("Which chapter is the invitation for?"),
+            reply_markup=await chapter_buttons(ctx, member.ward_id),
+        )
         return
     wards = await ctx.services.org.wards()
-    await update.effective_message.reply_text(t.gettext("Which ward?"), reply_markup=buttons(
-        grid([(w.name, callbacks.encode("inv", "w", w.id)) for w in wards], 3)))
+    await update.effective_message.reply_text(
+        t.gettext("Which ward?"),
+        reply_markup=buttons(grid([(w.name, callbacks.encode("inv", "w", w.id)) for w in wards], 3)),
+    )
 
 
 async def chapter_buttons(ctx: BotContext, ward_id: int | None):
@@ -191,8 +233,9 @@ async def invite_pressed(update: Update, ctx: BotContext) -> None:
             await answer_stale(update, t)
             return
         await query.answer()
-        await query.edit_message_text(t.gettext("Which chapter is the invitation for?"),
-                                      reply_markup=await chapter_buttons(ctx, target))
+        await query.edit_message_text(
+            t.gettext("Which chapter is the invitation for?"), reply_markup=await chapter_buttons(ctx, target)
+        )
         return
     result = await ctx.services.members.create_invite(ctx.member, target)
     if result.outcome is not Outcome.OK or result.token is None or result.chapter is None:
@@ -200,12 +243,19 @@ async def invite_pressed(update: Update, ctx: BotContext) -> None:
         return
     await query.answer()
     link = deep_link(ctx.bot.username, f"inv_{result.token}")
-    await query.edit_message_text(t.gettext(
-        "Invitation for <b>{chapter}</b> ({ward}), valid for 30 days:\n{link}\n\nSend this link or show the QR "
-        "code: people who open it only need to type their name.").format(
-        chapter=esc(result.chapter.name), ward=esc(result.ward.name if result.ward else ""), link=esc(link)))
-    await update.effective_message.reply_photo(InputFile(qr_png(link), filename="invite.png"),
-                                               caption=esc(result.chapter.name))
+    await query.edit_message_text(
+        t.gettext(
+            "Invitation for <b>{chapter}</b> ({ward}), valid for 30 days:\n{link}\n\nSend this link or show "
+            "the QR code: people who open it only need to type their name."
+        ).format(
+            chapter=esc(result.chapter.name),
+            ward=esc(result.ward.name if result.ward else ""),
+            link=esc(link),
+        )
+    )
+    await update.effective_message.reply_photo(
+        InputFile(qr_png(link), filename="invite.png"), caption=esc(result.chapter.name)
+    )
 
 
 async def start_role_change(update: Update, ctx: BotContext) -> None:
@@ -216,17 +266,23 @@ async def start_role_change(update: Update, ctx: BotContext) -> None:
         return
     query_text = " ".join(ctx.args or []).strip()
     if len(query_text) < 2 or len(query_text) > 80:
-        await update.effective_message.reply_text(t.gettext("Type /role followed by part of the member's name, "
-                                                            "for example: /role Lan"))
+        await update.effective_message.reply_text(
+            t.gettext("Type /role followed by part of the member's name, for example: /role Lan")
+        )
         return
     found = await ctx.services.member_store.search(fold(query_text), limit=MAX_SEARCH_RESULTS)
     if not found:
-        await update.effective_message.reply_text(t.gettext("No active member matches {query}.").format(
-            query=esc(query_text)))
+        await update.effective_message.reply_text(
+            t.gettext("No active member matches {query}.").format(query=esc(query_text))
+        )
         return
-    rows = [[(f"{m.full_name} · {role_label(t, m.role)}", callbacks.encode("role", "m", m.id, "-"))] for m in found]
-    await update.effective_message.reply_text(t.gettext("Whose role do you want to change?"),
-                                              reply_markup=buttons(rows))
+    rows = [
+        [(f"{m.full_name} · {role_label(t, m.role)}", callbacks.encode("role", "m", m.id, "-"))]
+        for m in found
+    ]
+    await update.effective_message.reply_text(
+        t.gettext("Whose role do you want to change?"), reply_markup=buttons(rows)
+    )
 
 
 async def role_pressed(update: Update, ctx: BotContext) -> None:
@@ -243,8 +299,9 @@ async def role_pressed(update: Update, ctx: BotContext) -> None:
     if parts[0] == "m":
         await query.answer()
         rows = grid([(role_label(t, r), callbacks.encode("role", "s", member_id, r.value)) for r in Role], 2)
-        await query.edit_message_text(t.gettext("New role for {name}:").format(name=esc(target.full_name)),
-                                      reply_markup=buttons(rows))
+        await query.edit_message_text(
+            t.gettext("New role for {name}:").format(name=esc(target.full_name)), reply_markup=buttons(rows)
+        )
         return
     try:
         role = Role(parts[2])

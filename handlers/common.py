@@ -34,7 +34,11 @@ async def load_member(update: Update, ctx: BotContext) -> None:
         return
     chat = update.effective_chat
     ctx.member = await ctx.services.members.identify(
-        str(user.id), chat_id=str(chat.id if chat else user.id), display_name=user.full_name, username=user.username)
+        str(user.id),
+        chat_id=str(chat.id if chat else user.id),
+        display_name=user.full_name,
+        username=user.username,
+    )
 
 
 def menu_for(ctx: BotContext):
@@ -52,7 +56,9 @@ async def show_help(update: Update, ctx: BotContext) -> None:
         if spec.action is None or can(ctx.member, spec.action):
             lines.append(f"/{spec.name} — {esc(t.gettext(spec.description))}")
     lines.append("")
-    lines.append(t.gettext("You can also type a question about the Learning Community rules in your own words."))
+    lines.append(
+        t.gettext("You can also type a question about the Learning Community rules in your own words.")
+    )
     await update.effective_message.reply_text("\n".join(lines), reply_markup=menu_for(ctx))
 
 
@@ -81,7 +87,9 @@ async def show_profile(update: Update, ctx: BotContext) -> None:
 
 async def choose_language(update: Update, ctx: BotContext) -> None:
     """/language: buttons for each supported language."""
-    keyboard = buttons([[(LANGUAGE_NAMES[code], callbacks.encode("lang", code)) for code in SUPPORTED_LOCALES]])
+    keyboard = buttons(
+        [[(LANGUAGE_NAMES[code], callbacks.encode("lang", code)) for code in SUPPORTED_LOCALES]]
+    )
     await update.effective_message.reply_text(ctx.t.gettext("Choose your language:"), reply_markup=keyboard)
 
 
@@ -93,15 +101,17 @@ async def language_chosen(update: Update, ctx: BotContext) -> None:
         return
     ctx.member = await ctx.services.members.set_locale(ctx.member, parts[0])
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(ctx.t.gettext("Language set to {language}.").format(
-        language=LANGUAGE_NAMES[parts[0]]))
+    await update.callback_query.edit_message_text(
+        ctx.t.gettext("Language set to {language}.").format(language=LANGUAGE_NAMES[parts[0]])
+    )
     await update.effective_message.reply_text(ctx.t.gettext("Here is your menu."), reply_markup=menu_for(ctx))
 
 
 async def cancel_nothing(update: Update, ctx: BotContext) -> None:
     """/cancel outside any conversation."""
-    await update.effective_message.reply_text(ctx.t.gettext("There is nothing to cancel."),
-                                              reply_markup=menu_for(ctx))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("There is nothing to cancel."), reply_markup=menu_for(ctx)
+    )
 
 
 def register(app: Application) -> None:

@@ -27,16 +27,22 @@ async def on_error(update: object, ctx: BotContext) -> None:
         try:
             locale = await _locale_of(update, ctx)
             t = ctx.services.i18n.translator(locale)
-            await ctx.bot.send_message(update.effective_chat.id, t.gettext(
-                "Sorry, something went wrong on my side and your last action may not have been completed. "
-                "Please try again in a moment."))
+            await ctx.bot.send_message(
+                update.effective_chat.id,
+                t.gettext(
+                    "Sorry, something went wrong on my side and your last action may not have been "
+                    "completed. Please try again in a moment."
+                ),
+            )
         except Exception:
             logger.exception("could not apologise for the error in %s", where)
     ops_chat = ctx.bot_data.get("settings").ops_chat_id if ctx.bot_data.get("settings") else None
     if ops_chat:
         try:
             trace = "".join(traceback.format_exception(error))[-OPS_TRACE_LIMIT:]
-            await ctx.bot.send_message(ops_chat, f"<b>Error</b> in {html.escape(where)}\n<pre>{html.escape(trace)}</pre>")
+            await ctx.bot.send_message(
+                ops_chat, f"<b>Error</b> in {html.escape(where)}\n<pre>{html.escape(trace)}</pre>"
+            )
         except Exception:
             logger.exception("could not report the error to the ops chat")
 

@@ -13,9 +13,10 @@ MAX_ECHO = 32
 
 
 async def unknown_command(update: Update, ctx: BotContext) -> None:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "I do not know that command. Send /help to see what I can do, or use the menu below."),
-        reply_markup=menu_for(ctx))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("I do not know that command. Send /help to see what I can do, or use the menu below."),
+        reply_markup=menu_for(ctx),
+    )
 
 
 async def stray_message(update: Update, ctx: BotContext) -> None:
@@ -29,7 +30,8 @@ async def stray_message(update: Update, ctx: BotContext) -> None:
 
 
 async def unknown_button(update: Update, ctx: BotContext) -> None:
-    """A button no feature recognises (another version's, or forged): say so instead of leaving it spinning."""
+    """A button no feature recognises (another version's, or forged): say so instead of leaving it
+    spinning."""
     await answer_stale(update, ctx.t)
 
 

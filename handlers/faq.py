@@ -328,7 +328,8 @@ def register(app: Application) -> None:
 
 
 def register_late(app: Application) -> None:
-    """Free text no conversation wanted is a question (registered after every feature, before the fallback)."""
+    """Free text no conversation wanted is a question (registered after every feature, before the
+    fallback)."""
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, question_asked)
     )

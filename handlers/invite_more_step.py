@@ -1,4 +1,5 @@
-"""The '➕ Mời thêm' dialog shared by trainings and seminars: pick wards, roles or chapters, read back, confirm.
+"""The '➕ Mời thêm' dialog shared by trainings and seminars: pick wards, roles or chapters, read back,
+confirm.
 
 Each feature plugs in what differs: its callback prefix, the permission, how to begin (refusals, the opening
 text), which groups are already invited (ticked from the start) and what confirming does. Buttons:
@@ -42,7 +43,8 @@ class InviteMoreStep:
     denied: Callable[[BotContext], str]
     """The refusal shown to someone who may not manage the event."""
     begin: Callable[[Update, BotContext, int], Awaitable[str | None]]
-    """Checks the event can take more people; returns the opening text, or None after answering the refusal."""
+    """Checks the event can take more people; returns the opening text, or None after answering the
+    refusal."""
     invited: Callable[[BotContext, int], Awaitable[Audience | None]]
     """The groups already invited whole (ticked from the start); None when the event is gone."""
     confirm: Callable[[Update, BotContext, int, Audience], Awaitable[None]]
@@ -52,8 +54,10 @@ class InviteMoreStep:
 
     def data(self, event_id: int) -> ButtonData:
         """Callback data of one event's dialog buttons."""
+
         def data(kind: str, value: object) -> str:
             return callbacks.encode(self.prefix, kind, event_id, value)
+
         return data
 
     def register(self, app: Application) -> None:
@@ -99,7 +103,8 @@ class InviteMoreStep:
         ctx.user_data[self.state_key] = {"id": event_id, "selection": new_selection()}
         await update.callback_query.answer()
         await update.effective_message.reply_text(
-            opening, reply_markup=buttons(kind_rows(ctx.t, self.data(event_id))))
+            opening, reply_markup=buttons(kind_rows(ctx.t, self.data(event_id)))
+        )
 
     async def choose(self, update: Update, ctx: BotContext, state: dict, kind: str, value: str) -> None:
         """A list of wards, roles or chapters, or one of them ticked / unticked."""
@@ -110,15 +115,18 @@ class InviteMoreStep:
             return
         rows = await pick(ctx, state["selection"], kind, value, self.data(state["id"]), invited=invited)
         if rows == ALREADY:
-            await query.answer(t.gettext("Already invited: people cannot be removed from the invitation."),
-                               show_alert=True)
+            await query.answer(
+                t.gettext("Already invited: people cannot be removed from the invitation."), show_alert=True
+            )
             return
         if not isinstance(rows, list):
             await answer_stale(update, t)
             return
         await query.answer()
-        await query.edit_message_text(t.gettext("Tap to select or unselect, then press Done. Ticked from the "
-                                                "start: already invited."), reply_markup=buttons(rows))
+        await query.edit_message_text(
+            t.gettext("Tap to select or unselect, then press Done. Ticked from the start: already invited."),
+            reply_markup=buttons(rows),
+        )
 
     async def review(self, update: Update, ctx: BotContext, state: dict, *, everyone: bool) -> None:
         """Read the addition back before anyone is invited."""
@@ -133,9 +141,17 @@ class InviteMoreStep:
         data = self.data(state["id"])
         await query.edit_message_text(
             t.gettext("Also invite: <b>{audience}</b>?").format(audience=await audience_text(ctx, t, added))
-            + "\n" + t.gettext(self.review_note),
-            reply_markup=buttons([[(t.gettext("📣 Send the invitations"), data("ok", "-")),
-                                   (t.gettext("✖️ Stop"), data("x", "-"))]]))
+            + "\n"
+            + t.gettext(self.review_note),
+            reply_markup=buttons(
+                [
+                    [
+                        (t.gettext("📣 Send the invitations"), data("ok", "-")),
+                        (t.gettext("✖️ Stop"), data("x", "-")),
+                    ]
+                ]
+            ),
+        )
 
 
 EMPTY_CHOICE = N_("Choose at least one, or press Everyone.")

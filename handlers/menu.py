@@ -19,9 +19,13 @@ def main_menu(entries: list[MenuEntry], member: Member | None, t: Translator) ->
     """The buttons this member may use, two per row, in the member's language."""
     allowed = sorted((e for e in entries if e.action is None or can(member, e.action)), key=lambda e: e.order)
     labels = [KeyboardButton(t.gettext(e.label)) for e in allowed]
-    rows = [labels[i:i + ROW_WIDTH] for i in range(0, len(labels), ROW_WIDTH)]
-    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True,
-                               input_field_placeholder=t.gettext("Choose an action or type a question"))
+    rows = [labels[i : i + ROW_WIDTH] for i in range(0, len(labels), ROW_WIDTH)]
+    return ReplyKeyboardMarkup(
+        rows,
+        resize_keyboard=True,
+        is_persistent=True,
+        input_field_placeholder=t.gettext("Choose an action or type a question"),
+    )
 
 
 def menu_filter(app: Application, label: str) -> filters.BaseFilter:

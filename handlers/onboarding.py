@@ -42,11 +42,16 @@ async def start(update: Update, ctx: BotContext) -> int:
         if invite.outcome is Outcome.OK and invite.chapter is not None:
             chapter_id = invite.chapter.id
         elif invite.outcome is Outcome.EXPIRED:
-            await update.effective_message.reply_text(t.gettext(
-                "This invitation link has expired. Please ask your ward lead for a new one, or register below."))
+            await update.effective_message.reply_text(
+                t.gettext(
+                    "This invitation link has expired. Please ask your ward lead for a new one, or register "
+                    "below."
+                )
+            )
         else:
-            await update.effective_message.reply_text(t.gettext(
-                "This invitation link is not valid. You can still register below."))
+            await update.effective_message.reply_text(
+                t.gettext("This invitation link is not valid. You can still register below.")
+            )
     elif prefix and rest:
         handler = ctx.bot_data.get("start_payloads", {}).get(prefix)
         if handler is not None and await handler(update, ctx, rest):
@@ -56,28 +61,43 @@ async def start(update: Update, ctx: BotContext) -> int:
     if member.is_active:
         await update.effective_message.reply_text(
             t.gettext("Welcome back, {name}! Choose an action below or type your question.").format(
-                name=esc(member.full_name)), reply_markup=menu_for(ctx))
+                name=esc(member.full_name)
+            ),
+            reply_markup=menu_for(ctx),
+        )
         return ConversationHandler.END
     if member.status is MemberStatus.PENDING:
         profile = await ctx.services.members.profile(member)
-        await update.effective_message.reply_text(t.gettext(
-            "Your request to join {chapter} is waiting for approval. You will get a message as soon as it is "
-            "decided.").format(chapter=esc(profile.chapter.name if profile.chapter else "")),
-            reply_markup=ReplyKeyboardRemove())
+        await update.effective_message.reply_text(
+            t.gettext(
+                "Your request to join {chapter} is waiting for approval. You will get a message as soon as "
+                "it is decided."
+            ).format(chapter=esc(profile.chapter.name if profile.chapter else "")),
+            reply_markup=ReplyKeyboardRemove(),
+        )
         return ConversationHandler.END
     greeting = t.gettext("Hello! I am the assistant of {association}.").format(
-        association=esc(ctx.services.settings.association_name))
+        association=esc(ctx.services.settings.association_name)
+    )
     ctx.user_data[DRAFT] = {}
     if chapter_id is not None:
         ctx.user_data[DRAFT]["chapter_id"] = chapter_id
         chapter = await ctx.services.org.chapter(chapter_id)
         await update.effective_message.reply_text(
-            greeting + "\n" + t.gettext("You were invited to join <b>{chapter}</b>.").format(
-                chapter=esc(chapter.name if chapter else "")) + "\n\n" + ask_name_text(ctx),
-            reply_markup=ReplyKeyboardRemove())
+            greeting
+            + "\n"
+            + t.gettext("You were invited to join <b>{chapter}</b>.").format(
+                chapter=esc(chapter.name if chapter else "")
+            )
+            + "\n\n"
+            + ask_name_text(ctx),
+            reply_markup=ReplyKeyboardRemove(),
+        )
         return ASK_NAME
     await update.effective_message.reply_text(
-        greeting + "\n" + t.gettext("To register, first choose your ward:"), reply_markup=await ward_keyboard(ctx))
+        greeting + "\n" + t.gettext("To register, first choose your ward:"),
+        reply_markup=await ward_keyboard(ctx),
+    )
     return CHOOSE_WARD
 
 
@@ -128,26 +148,38 @@ async def name_received(update: Update, ctx: BotContext) -> int:
     t = ctx.t
     checked = check_full_name(update.effective_message.text or "")
     if checked is None:
-        await update.effective_message.reply_text(t.gettext(
-            "Please type your full name in letters only, between 2 and 80 characters "
-            "(for example: Nguyễn Thị Lan)."))
+        await update.effective_message.reply_text(
+            t.gettext(
+                "Please type your full name in letters only, between 2 and 80 characters "
+                "(for example: Nguyễn Thị Lan)."
+            )
+        )
         return ASK_NAME
     ctx.user_data.setdefault(DRAFT, {})["full_name"] = checked
     keyboard = ReplyKeyboardMarkup(
-        [[KeyboardButton(t.gettext(SHARE_LABEL), request_contact=True)], [KeyboardButton(t.gettext(SKIP_LABEL))]],
-        resize_keyboard=True, one_time_keyboard=True)
-    await update.effective_message.reply_text(t.gettext(
-        "Thank you, {name}. You may share your phone number so the organisers can call you "
-        "(only they and your ward lead can see it), or press Skip.").format(name=esc(checked)),
-        reply_markup=keyboard)
+        [
+            [KeyboardButton(t.gettext(SHARE_LABEL), request_contact=True)],
+            [KeyboardButton(t.gettext(SKIP_LABEL))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await update.effective_message.reply_text(
+        t.gettext(
+            "Thank you, {name}. You may share your phone number so the organisers can call you "
+            "(only they and your ward lead can see it), or press Skip."
+        ).format(name=esc(checked)),
+        reply_markup=keyboard,
+    )
     return ASK_PHONE
 
 
 async def contact_received(update: Update, ctx: BotContext) -> int:
     contact = update.effective_message.contact
     if contact.user_id is not None and contact.user_id != update.effective_user.id:
-        await update.effective_message.reply_text(ctx.t.gettext(
-            "Please share your own phone number with the button below, or press Skip."))
+        await update.effective_message.reply_text(
+            ctx.t.gettext("Please share your own phone number with the button below, or press Skip.")
+        )
         return ASK_PHONE
     phone = check_phone(contact.phone_number or "")
     return await submit(update, ctx, phone)
@@ -160,9 +192,12 @@ async def phone_skipped(update: Update, ctx: BotContext) -> int:
 async def phone_typed(update: Update, ctx: BotContext) -> int:
     phone = check_phone(update.effective_message.text or "")
     if phone is None:
-        await update.effective_message.reply_text(ctx.t.gettext(
-            "That does not look like a Vietnamese phone number. Use the button below, type a number "
-            "like 0903 123 456, or press Skip."))
+        await update.effective_message.reply_text(
+            ctx.t.gettext(
+                "That does not look like a Vietnamese phone number. Use the button below, type a number "
+                "like 0903 123 456, or press Skip."
+            )
+        )
         return ASK_PHONE
     return await submit(update, ctx, phone)
 
@@ -171,64 +206,85 @@ async def submit(update: Update, ctx: BotContext, phone: str | None) -> int:
     """Save the request (committed) and tell the approvers, then the person."""
     t, draft = ctx.t, ctx.user_data.pop(DRAFT, {})
     if "chapter_id" not in draft or "full_name" not in draft or ctx.member is None:
-        await update.effective_message.reply_text(t.gettext("Something was missing. Please send /start again."),
-                                                  reply_markup=ReplyKeyboardRemove())
+        await update.effective_message.reply_text(
+            t.gettext("Something was missing. Please send /start again."), reply_markup=ReplyKeyboardRemove()
+        )
         return ConversationHandler.END
-    result = await ctx.services.members.request_join(ctx.member, chapter_id=draft["chapter_id"],
-                                                     full_name=draft["full_name"], phone=phone)
+    result = await ctx.services.members.request_join(
+        ctx.member, chapter_id=draft["chapter_id"], full_name=draft["full_name"], phone=phone
+    )
     if result.outcome is Outcome.ALREADY_MEMBER:
-        await update.effective_message.reply_text(t.gettext("You are already registered."), reply_markup=menu_for(ctx))
+        await update.effective_message.reply_text(
+            t.gettext("You are already registered."), reply_markup=menu_for(ctx)
+        )
         return ConversationHandler.END
     if result.outcome is not Outcome.OK or result.member is None:
-        await update.effective_message.reply_text(t.gettext(
-            "That chapter is no longer available. Please send /start and choose again."),
-            reply_markup=ReplyKeyboardRemove())
+        await update.effective_message.reply_text(
+            t.gettext("That chapter is no longer available. Please send /start and choose again."),
+            reply_markup=ReplyKeyboardRemove(),
+        )
         return ConversationHandler.END
     ctx.member = result.member
     await notify_approvers(ctx.application, result)
     ward = esc(result.ward.name if result.ward else "")
     if result.approvers:
-        text = t.gettext("Thank you! Your request to join <b>{chapter}</b> ({ward}) has been sent to the leads. "
-                         "I will tell you as soon as it is approved.")
+        text = t.gettext(
+            "Thank you! Your request to join <b>{chapter}</b> ({ward}) has been sent to the leads. "
+            "I will tell you as soon as it is approved."
+        )
     else:
-        text = t.gettext("Thank you! Your request to join <b>{chapter}</b> ({ward}) is saved. Nobody can approve it "
-                         "yet; please tell the association office.")
-    await update.effective_message.reply_text(text.format(chapter=esc(result.chapter.name), ward=ward),
-                                              reply_markup=ReplyKeyboardRemove())
+        text = t.gettext(
+            "Thank you! Your request to join <b>{chapter}</b> ({ward}) is saved. Nobody can approve it "
+            "yet; please tell the association office."
+        )
+    await update.effective_message.reply_text(
+        text.format(chapter=esc(result.chapter.name), ward=ward), reply_markup=ReplyKeyboardRemove()
+    )
     return ConversationHandler.END
 
 
 async def cancel(update: Update, ctx: BotContext) -> int:
     ctx.user_data.pop(DRAFT, None)
-    await update.effective_message.reply_text(ctx.t.gettext("Registration cancelled. Send /start to begin again."),
-                                              reply_markup=ReplyKeyboardRemove())
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Registration cancelled. Send /start to begin again."),
+        reply_markup=ReplyKeyboardRemove(),
+    )
     return ConversationHandler.END
 
 
 async def stray_in_registration(update: Update, ctx: BotContext) -> None:
     """Anything else while choosing buttons: point at the buttons."""
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Please use the buttons above, or send /cancel to stop registering."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Please use the buttons above, or send /cancel to stop registering.")
+    )
 
 
 def register(app: Application) -> None:
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("start", start)],
-        states={
-            CHOOSE_WARD: [CallbackQueryHandler(ward_chosen, pattern=callbacks.pattern("ob")),
-                          MessageHandler(filters.TEXT & ~filters.COMMAND, stray_in_registration)],
-            CHOOSE_CHAPTER: [CallbackQueryHandler(chapter_chosen, pattern=callbacks.pattern("ob")),
-                             MessageHandler(filters.TEXT & ~filters.COMMAND, stray_in_registration)],
-            ASK_NAME: [MessageHandler(filters.TEXT & ~filters.COMMAND, name_received)],
-            ASK_PHONE: [MessageHandler(filters.CONTACT, contact_received),
-                        MessageHandler(menu_filter(app, SKIP_LABEL), phone_skipped),
-                        MessageHandler(filters.TEXT & ~filters.COMMAND, phone_typed)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        allow_reentry=True,
-        name="onboarding",
-        conversation_timeout=timedelta(hours=2),
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("start", start)],
+            states={
+                CHOOSE_WARD: [
+                    CallbackQueryHandler(ward_chosen, pattern=callbacks.pattern("ob")),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_in_registration),
+                ],
+                CHOOSE_CHAPTER: [
+                    CallbackQueryHandler(chapter_chosen, pattern=callbacks.pattern("ob")),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_in_registration),
+                ],
+                ASK_NAME: [MessageHandler(filters.TEXT & ~filters.COMMAND, name_received)],
+                ASK_PHONE: [
+                    MessageHandler(filters.CONTACT, contact_received),
+                    MessageHandler(menu_filter(app, SKIP_LABEL), phone_skipped),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, phone_typed),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            name="onboarding",
+            conversation_timeout=timedelta(hours=2),
+        )
+    )
     app.add_handler(CallbackQueryHandler(answer_stale_button, pattern=callbacks.pattern("ob")))
 
 

@@ -41,13 +41,14 @@ def status_label(t: Translator, status: MemberStatus) -> str:
 
 def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """Inline keyboard from rows of (label, callback_data)."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in row]
-                                 for row in rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows]
+    )
 
 
 def grid(items: list[tuple[str, str]], width: int = 2) -> list[list[tuple[str, str]]]:
     """Lay (label, data) pairs out in rows of `width`."""
-    return [items[i:i + width] for i in range(0, len(items), width)]
+    return [items[i : i + width] for i in range(0, len(items), width)]
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:

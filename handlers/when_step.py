@@ -45,7 +45,9 @@ START, END, DAY, CONFIRMED = "starts_at", "ends_at", "picked_day", "start_confir
 TEXT = filters.TEXT & ~filters.COMMAND
 
 REFUSALS = {
-    ParseReason.PAST.value: N_("That moment is already in the past. Please give a date and time still to come."),
+    ParseReason.PAST.value: N_(
+        "That moment is already in the past. Please give a date and time still to come."
+    ),
     ParseReason.NO_TIME.value: N_("Please add the start time too, for example: 15/12 8h."),
     ParseReason.NO_DATE.value: N_("Please give the day too, for example: 15/12 8h30, or: thứ Sáu 14h."),
     WhenProblem.TOO_FAR.value: N_("That is more than two years away. Please check the year."),
@@ -60,8 +62,10 @@ def refusal(t: Translator, reason: str) -> str:
     message = REFUSALS.get(reason)
     if message:
         return t.gettext(message)
-    return t.gettext("I could not read that date and time. Please type it like: 15/12 8h, 15/12/2026 08:00 or "
-                     "8g30 thứ Hai.")
+    return t.gettext(
+        "I could not read that date and time. Please type it like: 15/12 8h, 15/12/2026 08:00 or "
+        "8g30 thứ Hai."
+    )
 
 
 def typed_start(ctx: BotContext, text: str, *, picked_day: date | None = None) -> datetime | str:
@@ -99,8 +103,14 @@ class WhenStep:
         mine = rf"^{callbacks.VERSION}:{re.escape(self.prefix)}:w[a-z]:"
         return {
             self.asking: [MessageHandler(TEXT, self.typed), CallbackQueryHandler(self.pressed, pattern=mine)],
-            self.confirming: [CallbackQueryHandler(self.pressed, pattern=mine), MessageHandler(TEXT, self.retyped)],
-            self.ending: [MessageHandler(TEXT, self.end_typed), CallbackQueryHandler(self.pressed, pattern=mine)],
+            self.confirming: [
+                CallbackQueryHandler(self.pressed, pattern=mine),
+                MessageHandler(TEXT, self.retyped),
+            ],
+            self.ending: [
+                MessageHandler(TEXT, self.end_typed),
+                CallbackQueryHandler(self.pressed, pattern=mine),
+            ],
         }
 
     def button(self, kind: str, value: object = 0) -> str:
@@ -119,9 +129,14 @@ class WhenStep:
             for key in (START, END, DAY, CONFIRMED):
                 draft.pop(key, None)
         today = self.today(ctx)
-        question = t.gettext("Please type the date and time again, or pick a day:") if again else t.gettext(
-            "When does it start? Type the date and time, for example <i>15/12 8h30</i> or <i>thứ Sáu 14h</i>, "
-            "or pick a day below:")
+        question = (
+            t.gettext("Please type the date and time again, or pick a day:")
+            if again
+            else t.gettext(
+                "When does it start? Type the date and time, for example <i>15/12 8h30</i> or <i>thứ Sáu "
+                "14h</i>, or pick a day below:"
+            )
+        )
         await update.effective_message.reply_text(question, reply_markup=self.calendar(t, today, today))
         return self.asking
 
@@ -130,9 +145,14 @@ class WhenStep:
         first = month.replace(day=1)
         rows = [[(t.gettext(label), self.button("x")) for label in WEEKDAYS]]
         for week in month_grid(first.year, first.month):
-            rows.append([(str(day), self.button("d", f"{first:%Y%m}{day:02d}"))
-                         if day and pickable_day(date(first.year, first.month, day), today)
-                         else (" ", self.button("x")) for day in week])
+            rows.append(
+                [
+                    (str(day), self.button("d", f"{first:%Y%m}{day:02d}"))
+                    if day and pickable_day(date(first.year, first.month, day), today)
+                    else (" ", self.button("x"))
+                    for day in week
+                ]
+            )
         nav = []
         if first > today.replace(day=1):
             nav.append(("«", self.button("c", f"{shift_month(first, -1):%Y%m}")))
@@ -155,11 +175,15 @@ class WhenStep:
         return await self.read_back(update, ctx, when)
 
     async def retyped(self, update: Update, ctx: BotContext) -> int:
-        """Text while the read-back waits: another date and time is read back, anything else asks for a button."""
-        parsed = parse_datetime(update.effective_message.text or "", now=ctx.services.clock.now(), tz=ctx.t.tz)
+        """Text while the read-back waits: another date and time is read back, anything else asks for a
+        button."""
+        parsed = parse_datetime(
+            update.effective_message.text or "", now=ctx.services.clock.now(), tz=ctx.t.tz
+        )
         if isinstance(parsed, ParseError) or not parsed.date_given:
-            await update.effective_message.reply_text(ctx.t.gettext(
-                "Please use the buttons above, or type the date and time again."))
+            await update.effective_message.reply_text(
+                ctx.t.gettext("Please use the buttons above, or type the date and time again.")
+            )
             return self.confirming
         return await self.typed(update, ctx)
 
@@ -174,8 +198,15 @@ class WhenStep:
         draft[START] = when.isoformat()
         await update.effective_message.reply_text(
             t.gettext("I understood: <b>{when}</b>. Is that right?").format(when=t.datetime(when)),
-            reply_markup=buttons([[(t.gettext("✅ Yes, that is right"), self.button("y")),
-                                   (t.gettext("✏️ Type it again"), self.button("n"))]]))
+            reply_markup=buttons(
+                [
+                    [
+                        (t.gettext("✅ Yes, that is right"), self.button("y")),
+                        (t.gettext("✏️ Type it again"), self.button("n")),
+                    ]
+                ]
+            ),
+        )
         return self.confirming
 
     async def pressed(self, update: Update, ctx: BotContext) -> int:
@@ -183,8 +214,14 @@ class WhenStep:
         query, t, draft = update.callback_query, ctx.t, self.draft(ctx)
         parts = callbacks.decode(query.data, self.prefix, 2)
         kind, value = parts if parts else ("", "")
-        handler = {"wc": self.month_pressed, "wd": self.day_pressed, "wt": self.time_pressed,
-                   "wy": self.start_confirmed, "wn": self.retype_pressed, "ws": self.end_skipped}.get(kind)
+        handler = {
+            "wc": self.month_pressed,
+            "wd": self.day_pressed,
+            "wt": self.time_pressed,
+            "wy": self.start_confirmed,
+            "wn": self.retype_pressed,
+            "ws": self.end_skipped,
+        }.get(kind)
         if draft is None or handler is None:
             await answer_stale(update, t)
             return self.current(draft) if draft is not None else ConversationHandler.END
@@ -196,8 +233,11 @@ class WhenStep:
 
     def current(self, draft: dict) -> int:
         """The step's state, from what the draft already holds."""
-        return self.ending if START in draft and CONFIRMED in draft else (
-            self.confirming if START in draft else self.asking)
+        return (
+            self.ending
+            if START in draft and CONFIRMED in draft
+            else (self.confirming if START in draft else self.asking)
+        )
 
     async def month_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
         today = self.today(ctx)
@@ -209,7 +249,8 @@ class WhenStep:
             return None
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(
-            self.calendar(ctx.t, max(month, today.replace(day=1)), today))
+            self.calendar(ctx.t, max(month, today.replace(day=1)), today)
+        )
         return self.current(draft)
 
     async def day_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
@@ -226,7 +267,10 @@ class WhenStep:
         rows = grid([(c, self.button("t", c.replace(":", ""))) for c in TIME_CHOICES], 3)
         await update.callback_query.edit_message_text(
             t.gettext("{day}: at what time? Choose below or type it (for example 8h or 13g30).").format(
-                day=esc(f"{t.weekday(day)}, {t.date(day)}")), reply_markup=buttons(rows))
+                day=esc(f"{t.weekday(day)}, {t.date(day)}")
+            ),
+            reply_markup=buttons(rows),
+        )
         return self.asking
 
     async def time_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
@@ -237,8 +281,9 @@ class WhenStep:
         except ValueError:
             return None
         await update.callback_query.answer()
-        return await self.read_back(update, ctx, datetime.combine(date.fromisoformat(draft[DAY]), clock,
-                                                                  tzinfo=ctx.t.tz))
+        return await self.read_back(
+            update, ctx, datetime.combine(date.fromisoformat(draft[DAY]), clock, tzinfo=ctx.t.tz)
+        )
 
     async def retype_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
         if START not in draft or CONFIRMED in draft:
@@ -258,12 +303,15 @@ class WhenStep:
             return await self.ask(update, ctx)
         draft[CONFIRMED] = True
         await update.callback_query.answer()
-        await update.callback_query.edit_message_text(t.gettext("Start: <b>{when}</b>").format(
-            when=t.datetime(starts)))
+        await update.callback_query.edit_message_text(
+            t.gettext("Start: <b>{when}</b>").format(when=t.datetime(starts))
+        )
         await update.effective_message.reply_text(
-            t.gettext("What time does it end? Type it, for example 10h30, or press Skip to end at {end}.").format(
-                end=t.time(starts + self.usual_length)),
-            reply_markup=buttons([[(t.gettext("Skip"), self.button("s"))]]))
+            t.gettext(
+                "What time does it end? Type it, for example 10h30, or press Skip to end at {end}."
+            ).format(end=t.time(starts + self.usual_length)),
+            reply_markup=buttons([[(t.gettext("Skip"), self.button("s"))]]),
+        )
         return self.ending
 
     async def end_typed(self, update: Update, ctx: BotContext) -> int:
@@ -274,20 +322,25 @@ class WhenStep:
         starts = datetime.fromisoformat(draft[START])
         clock = parse_time(update.effective_message.text or "")
         if isinstance(clock, ParseError):
-            await update.effective_message.reply_text(t.gettext(
-                "I could not read that time. Please type it like 10h30 or 16:00, or press Skip."))
+            await update.effective_message.reply_text(
+                t.gettext("I could not read that time. Please type it like 10h30 or 16:00, or press Skip.")
+            )
             return self.ending
         ends = end_on_start_day(starts, clock)
         problem = end_problem(starts, ends)
         if problem is WhenProblem.BEFORE_START:
-            await update.effective_message.reply_text(t.gettext(
-                "Please type an end time after the start ({start}), for example 11h30, or press Skip.").format(
-                start=t.time(starts)))
+            await update.effective_message.reply_text(
+                t.gettext(
+                    "Please type an end time after the start ({start}), for example 11h30, or press Skip."
+                ).format(start=t.time(starts))
+            )
             return self.ending
         if problem is not None:
-            await update.effective_message.reply_text(t.gettext(
-                "That would last more than {hours} hours. Please check the end time, or press Skip.").format(
-                hours=t.number(MAX_LENGTH // timedelta(hours=1))))
+            await update.effective_message.reply_text(
+                t.gettext(
+                    "That would last more than {hours} hours. Please check the end time, or press Skip."
+                ).format(hours=t.number(MAX_LENGTH // timedelta(hours=1)))
+            )
             return self.ending
         return await self.finish(update, ctx, draft, ends)
 
@@ -306,6 +359,7 @@ class WhenStep:
 
 
 async def lost(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "I lost track of this draft. Please send the command again to start over."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("I lost track of this draft. Please send the command again to start over.")
+    )
     return ConversationHandler.END

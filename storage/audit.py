@@ -11,13 +11,27 @@ import aiosqlite
 from storage.db import Database, to_db_time
 
 
-async def record(conn: aiosqlite.Connection, *, at: datetime, actor_id: int | None, action: str, entity: str,
-                 entity_id: object, details: dict[str, Any] | None = None) -> None:
+async def record(
+    conn: aiosqlite.Connection,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    details: dict[str, Any] | None = None,
+) -> None:
     """Append one audit row using the caller's (transaction's) connection."""
     await conn.execute(
         "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-        (to_db_time(at), actor_id, action, entity, None if entity_id is None else str(entity_id),
-         json.dumps(details or {}, ensure_ascii=False, default=str)),
+        (
+            to_db_time(at),
+            actor_id,
+            action,
+            entity,
+            None if entity_id is None else str(entity_id),
+            json.dumps(details or {}, ensure_ascii=False, default=str),
+        ),
     )
 
 
@@ -27,5 +41,7 @@ async def history(db: Database, entity: str, entity_id: object) -> list[dict[str
         "SELECT at, actor_id, action, details FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
         (entity, str(entity_id)),
     )
-    return [{"at": r["at"], "actor_id": r["actor_id"], "action": r["action"], "details": json.loads(r["details"])}
-            for r in rows]
+    return [
+        {"at": r["at"], "actor_id": r["actor_id"], "action": r["action"], "details": json.loads(r["details"])}
+        for r in rows
+    ]

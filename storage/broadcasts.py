@@ -22,21 +22,33 @@ from storage import audit
 from storage.db import Database, from_db_time, to_db_time
 from storage.outbox import OutgoingMessage, enqueue_in
 
-_COLUMNS = ("id, created_by, text, kind, blob_id, audience, root_id, status, scheduled_at, sent_at, finished_at, "
-            "recipients, skipped, report_chat_id, report_message_id, created_at")
-_PEOPLE = ("SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.chat_id, a.blocked_at FROM members m "
-           "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = 'telegram' WHERE m.status = 'active'")
+_COLUMNS = (
+    "id, created_by, text, kind, blob_id, audience, root_id, status, scheduled_at, sent_at, finished_at, "
+    "recipients, skipped, report_chat_id, report_message_id, created_at"
+)
+_PEOPLE = (
+    "SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.chat_id, a.blocked_at FROM members m "
+    "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = 'telegram' WHERE m.status = 'active'"
+)
 # Audiences drawn from other features' tables: a seminar's invitees, a training's registrations.
 _SOURCES = {
-    AudienceKind.SEMINAR: "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')",
-    AudienceKind.TRAINING: ("m.id IN (SELECT member_id FROM training_registrations WHERE training_id = ? "
-                            "AND status IN ('registered', 'waitlisted'))"),
+    AudienceKind.SEMINAR: (
+        "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')"
+    ),
+    AudienceKind.TRAINING: (
+        "m.id IN (SELECT member_id FROM training_registrations WHERE training_id = ? "
+        "AND status IN ('registered', 'waitlisted'))"
+    ),
 }
 _EVENTS = {
-    AudienceKind.SEMINAR: ("SELECT id, topic AS title, starts_at FROM seminars "
-                           "WHERE status = 'scheduled' AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
-    AudienceKind.TRAINING: ("SELECT id, title, starts_at FROM trainings WHERE status = 'scheduled' "
-                            "AND seminar_id IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT ?"),
+    AudienceKind.SEMINAR: (
+        "SELECT id, topic AS title, starts_at FROM seminars "
+        "WHERE status = 'scheduled' AND starts_at >= ? ORDER BY starts_at LIMIT ?"
+    ),
+    AudienceKind.TRAINING: (
+        "SELECT id, title, starts_at FROM trainings WHERE status = 'scheduled' "
+        "AND seminar_id IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT ?"
+    ),
 }
 
 
@@ -44,12 +56,21 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
     created = from_db_time(row["created_at"])
     assert created is not None
     return Broadcast(
-        id=row["id"], created_by=row["created_by"], content=Content(row["text"], row["kind"], row["blob_id"]),
-        audience=Audience.from_json(row["audience"]), status=BroadcastStatus(row["status"]), created_at=created,
-        root_id=row["root_id"], scheduled_at=from_db_time(row["scheduled_at"]), sent_at=from_db_time(row["sent_at"]),
-        finished_at=from_db_time(row["finished_at"]), recipients=row["recipients"],
-        skipped=tuple(json.loads(row["skipped"] or "[]")), report_chat_id=row["report_chat_id"],
-        report_message_id=row["report_message_id"])
+        id=row["id"],
+        created_by=row["created_by"],
+        content=Content(row["text"], row["kind"], row["blob_id"]),
+        audience=Audience.from_json(row["audience"]),
+        status=BroadcastStatus(row["status"]),
+        created_at=created,
+        root_id=row["root_id"],
+        scheduled_at=from_db_time(row["scheduled_at"]),
+        sent_at=from_db_time(row["sent_at"]),
+        finished_at=from_db_time(row["finished_at"]),
+        recipients=row["recipients"],
+        skipped=tuple(json.loads(row["skipped"] or "[]")),
+        report_chat_id=row["report_chat_id"],
+        report_message_id=row["report_message_id"],
+    )
 
 
 class SqliteBroadcasts:
@@ -58,18 +79,43 @@ class SqliteBroadcasts:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, *, created_by: int, content: Content, audience: Audience, status: BroadcastStatus,
-                     scheduled_at: datetime | None, root_id: int | None, now: datetime) -> Broadcast:
+    async def create(
+        self,
+        *,
+        created_by: int,
+        content: Content,
+        audience: Audience,
+        status: BroadcastStatus,
+        scheduled_at: datetime | None,
+        root_id: int | None,
+        now: datetime,
+    ) -> Broadcast:
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT INTO broadcasts (created_by, text, kind, blob_id, audience, root_id, status, scheduled_at, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (created_by, content.text, content.kind, content.blob_id, audience.to_json(), root_id, status.value,
-                 to_db_time(scheduled_at) if scheduled_at else None, to_db_time(now)))
+                "INSERT INTO broadcasts (created_by, text, kind, blob_id, audience, root_id, status, "
+                "scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    created_by,
+                    content.text,
+                    content.kind,
+                    content.blob_id,
+                    audience.to_json(),
+                    root_id,
+                    status.value,
+                    to_db_time(scheduled_at) if scheduled_at else None,
+                    to_db_time(now),
+                ),
+            )
             broadcast_id = cur.lastrowid
-            await audit.record(conn, at=now, actor_id=created_by, action="create_broadcast", entity="broadcast",
-                               entity_id=broadcast_id, details={"audience": audience.to_json(),
-                                                                "status": status.value})
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=created_by,
+                action="create_broadcast",
+                entity="broadcast",
+                entity_id=broadcast_id,
+                details={"audience": audience.to_json(), "status": status.value},
+            )
         found = await self.get(broadcast_id)
         assert found is not None
         return found
@@ -83,14 +129,18 @@ class SqliteBroadcasts:
         where, params = _history_filter(statuses, created_by)
         return int(await self._db.fetch_value(f"SELECT COUNT(*) FROM broadcasts WHERE {where}", params))
 
-    async def history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int,
-                      limit: int) -> list[Broadcast]:
-        """One page in bot.core.broadcast_history.history_order: scheduled first (soonest on top), then newest."""
+    async def history(
+        self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int, limit: int
+    ) -> list[Broadcast]:
+        """One page in bot.core.broadcast_history.history_order: scheduled first (soonest on top), then
+        newest."""
         where, params = _history_filter(statuses, created_by)
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM broadcasts WHERE {where} "
             "ORDER BY status != 'scheduled', CASE WHEN status = 'scheduled' THEN scheduled_at END, "
-            "COALESCE(sent_at, created_at) DESC, id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+            "COALESCE(sent_at, created_at) DESC, id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
         return [_broadcast(r) for r in rows]
 
     async def delivered_counts(self, broadcast_ids: list[int]) -> dict[int, int]:
@@ -100,7 +150,9 @@ class SqliteBroadcasts:
         batches = [batch_name(i) for i in broadcast_ids]
         rows = await self._db.fetch_all(
             f"SELECT batch, COUNT(*) AS sent FROM outbox WHERE batch IN ({', '.join('?' * len(batches))}) "
-            "AND status = 'sent' GROUP BY batch", batches)
+            "AND status = 'sent' GROUP BY batch",
+            batches,
+        )
         return {broadcast_id_of(r["batch"]): r["sent"] for r in rows}  # type: ignore[misc]
 
     async def sender_names(self, member_ids: list[int]) -> dict[int, str]:
@@ -109,11 +161,13 @@ class SqliteBroadcasts:
             return {}
         wanted = sorted(set(member_ids))
         rows = await self._db.fetch_all(
-            f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(wanted))})", wanted)
+            f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(wanted))})", wanted
+        )
         return {r["id"]: r["full_name"] for r in rows}
 
-    async def recent(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None = None,
-                   limit: int = 10) -> list[Broadcast]:
+    async def recent(
+        self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None = None, limit: int = 10
+    ) -> list[Broadcast]:
         """Newest first."""
         sql = f"SELECT {_COLUMNS} FROM broadcasts WHERE status IN ({', '.join('?' * len(statuses))})"
         params: list[object] = [s.value for s in statuses]
@@ -140,8 +194,10 @@ class SqliteBroadcasts:
         elif audience.kind is AudienceKind.UNACKED:
             if len(audience.ids) != 1:
                 return []
-            sql += (" AND m.id IN (SELECT member_id FROM outbox WHERE batch = ?) "
-                    "AND m.id NOT IN (SELECT member_id FROM broadcast_acks WHERE broadcast_id = ?)")
+            sql += (
+                " AND m.id IN (SELECT member_id FROM outbox WHERE batch = ?) "
+                "AND m.id NOT IN (SELECT member_id FROM broadcast_acks WHERE broadcast_id = ?)"
+            )
             params.extend([batch_name(audience.ids[0]), audience.ids[0]])
         if audience.ward_id is not None:
             sql += " AND m.ward_id = ?"
@@ -152,112 +208,186 @@ class SqliteBroadcasts:
         for r in rows:
             if r["id"] not in seen:
                 seen.add(r["id"])
-                people.append(AudienceMember(r["id"], r["full_name"], r["chat_id"], r["locale"], r["ward_id"],
-                                             r["phone"], r["blocked_at"] is not None))
+                people.append(
+                    AudienceMember(
+                        r["id"],
+                        r["full_name"],
+                        r["chat_id"],
+                        r["locale"],
+                        r["ward_id"],
+                        r["phone"],
+                        r["blocked_at"] is not None,
+                    )
+                )
         return people
 
     async def events(self, kind: AudienceKind, *, since: datetime, limit: int = 10) -> list[tuple[int, str]]:
         """Scheduled seminars or trainings to choose an audience from, soonest first."""
-        return [(r["id"], r["title"]) for r in await self._db.fetch_all(_EVENTS[kind], (to_db_time(since), limit))]
+        return [
+            (r["id"], r["title"]) for r in await self._db.fetch_all(_EVENTS[kind], (to_db_time(since), limit))
+        ]
 
     async def chapter_wards(self) -> dict[int, int]:
         return {r["id"]: r["ward_id"] for r in await self._db.fetch_all("SELECT id, ward_id FROM chapters")}
 
-    async def start_sending(self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *,
-                            now: datetime) -> bool:
-        """Queue every delivery and mark the broadcast sending, in one transaction; False if it already went."""
+    async def start_sending(
+        self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *, now: datetime
+    ) -> bool:
+        """Queue every delivery and mark the broadcast sending, in one transaction; False if it already
+        went."""
         batch = batch_name(broadcast_id)
         async with self._db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE broadcasts SET status = 'sending', sent_at = ?, recipients = ?, skipped = ? "
                 "WHERE id = ? AND status IN ('draft', 'scheduled')",
-                (to_db_time(now), len(deliveries) + len(skipped), json.dumps(skipped), broadcast_id))
+                (to_db_time(now), len(deliveries) + len(skipped), json.dumps(skipped), broadcast_id),
+            )
             if cur.rowcount != 1:
                 return False
-            await enqueue_in(conn, batch, (
-                OutgoingMessage(dedupe_key=f"{batch}:to:{d.member_id}", member_id=d.member_id, chat_id=d.chat_id,
-                                text=d.content.text, kind=d.content.kind, markup=d.markup, blob_id=d.content.blob_id)
-                for d in deliveries), now=now)
+            await enqueue_in(
+                conn,
+                batch,
+                (
+                    OutgoingMessage(
+                        dedupe_key=f"{batch}:to:{d.member_id}",
+                        member_id=d.member_id,
+                        chat_id=d.chat_id,
+                        text=d.content.text,
+                        kind=d.content.kind,
+                        markup=d.markup,
+                        blob_id=d.content.blob_id,
+                    )
+                    for d in deliveries
+                ),
+                now=now,
+            )
         return True
 
-    async def record_delivered(self, broadcast_id: int, deliveries: list[Delivery], *, sent_at: datetime,
-                               finished_at: datetime) -> None:
+    async def record_delivered(
+        self, broadcast_id: int, deliveries: list[Delivery], *, sent_at: datetime, finished_at: datetime
+    ) -> None:
         """A broadcast that already went out (sandbox demo data, imports): rows are recorded as sent."""
         batch = batch_name(broadcast_id)
         async with self._db.transaction() as conn:
             for d in deliveries:
                 await conn.execute(
-                    "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, status, "
-                    "not_before, sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?) "
-                    "ON CONFLICT (dedupe_key) DO NOTHING",
-                    (batch, f"{batch}:to:{d.member_id}", d.member_id, d.chat_id, d.content.kind, d.content.text,
-                     json.dumps(d.markup, ensure_ascii=False) if d.markup else None, d.content.blob_id,
-                     to_db_time(sent_at), to_db_time(sent_at), to_db_time(sent_at)))
-            await conn.execute("UPDATE broadcasts SET status = 'done', sent_at = ?, finished_at = ?, recipients = ? "
-                               "WHERE id = ?", (to_db_time(sent_at), to_db_time(finished_at), len(deliveries),
-                                                broadcast_id))
+                    "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, "
+                    "status, not_before, sent_at, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                    (
+                        batch,
+                        f"{batch}:to:{d.member_id}",
+                        d.member_id,
+                        d.chat_id,
+                        d.content.kind,
+                        d.content.text,
+                        json.dumps(d.markup, ensure_ascii=False) if d.markup else None,
+                        d.content.blob_id,
+                        to_db_time(sent_at),
+                        to_db_time(sent_at),
+                        to_db_time(sent_at),
+                    ),
+                )
+            await conn.execute(
+                "UPDATE broadcasts SET status = 'done', sent_at = ?, finished_at = ?, recipients = ? "
+                "WHERE id = ?",
+                (to_db_time(sent_at), to_db_time(finished_at), len(deliveries), broadcast_id),
+            )
 
     async def cancel(self, broadcast_id: int, *, now: datetime, actor_id: int | None = None) -> bool:
         """Cancel a broadcast that has not gone yet (audited); False if it already went or was cancelled."""
         async with self._db.transaction() as conn:
-            cur = await conn.execute("UPDATE broadcasts SET status = 'cancelled' "
-                                     "WHERE id = ? AND status IN ('draft', 'scheduled')", (broadcast_id,))
+            cur = await conn.execute(
+                "UPDATE broadcasts SET status = 'cancelled' "
+                "WHERE id = ? AND status IN ('draft', 'scheduled')",
+                (broadcast_id,),
+            )
             if cur.rowcount != 1:
                 return False
-            await audit.record(conn, at=now, actor_id=actor_id, action="cancel_broadcast", entity="broadcast",
-                               entity_id=broadcast_id)
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="cancel_broadcast",
+                entity="broadcast",
+                entity_id=broadcast_id,
+            )
             return True
 
     async def finish(self, broadcast_id: int, *, now: datetime) -> bool:
         async with self._db.connection() as conn:
-            cur = await conn.execute("UPDATE broadcasts SET status = 'done', finished_at = ? "
-                                     "WHERE id = ? AND status = 'sending'", (to_db_time(now), broadcast_id))
+            cur = await conn.execute(
+                "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending'",
+                (to_db_time(now), broadcast_id),
+            )
             return cur.rowcount == 1
 
     async def set_report_message(self, broadcast_id: int, chat_id: str, message_id: int) -> None:
         async with self._db.connection() as conn:
-            await conn.execute("UPDATE broadcasts SET report_chat_id = ?, report_message_id = ? WHERE id = ?",
-                               (chat_id, message_id, broadcast_id))
+            await conn.execute(
+                "UPDATE broadcasts SET report_chat_id = ?, report_message_id = ? WHERE id = ?",
+                (chat_id, message_id, broadcast_id),
+            )
 
     async def ack(self, broadcast: Broadcast, member_id: int, *, now: datetime) -> bool:
         """Record an acknowledgement for the broadcast and its original; True if it is new."""
         async with self._db.transaction() as conn:
             added = 0
             for target in {broadcast.id, broadcast.root}:
-                cur = await conn.execute("INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) "
-                                         "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (target, member_id, to_db_time(now)))
+                cur = await conn.execute(
+                    "INSERT INTO broadcast_acks (broadcast_id, member_id, acked_at) "
+                    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (target, member_id, to_db_time(now)),
+                )
                 added += cur.rowcount
             return added > 0
 
     async def was_recipient(self, broadcast_id: int, member_id: int) -> bool:
-        return bool(await self._db.fetch_value(
-            "SELECT COUNT(*) FROM outbox WHERE batch = ? AND member_id = ?", (batch_name(broadcast_id), member_id)))
+        return bool(
+            await self._db.fetch_value(
+                "SELECT COUNT(*) FROM outbox WHERE batch = ? AND member_id = ?",
+                (batch_name(broadcast_id), member_id),
+            )
+        )
 
     async def acks(self, broadcast_id: int) -> list[tuple[int, str, datetime]]:
         rows = await self._db.fetch_all(
-            "SELECT k.member_id, m.full_name, k.acked_at FROM broadcast_acks k JOIN members m ON m.id = k.member_id "
-            "WHERE k.broadcast_id = ? ORDER BY k.acked_at, m.name_key", (broadcast_id,))
+            "SELECT k.member_id, m.full_name, k.acked_at FROM broadcast_acks k JOIN members m ON m.id = "
+            "k.member_id WHERE k.broadcast_id = ? ORDER BY k.acked_at, m.name_key",
+            (broadcast_id,),
+        )
         return [(r["member_id"], r["full_name"], from_db_time(r["acked_at"])) for r in rows]  # type: ignore[misc]
 
     async def ack_count(self, broadcast_id: int) -> int:
-        return int(await self._db.fetch_value("SELECT COUNT(*) FROM broadcast_acks WHERE broadcast_id = ?",
-                                              (broadcast_id,)))
+        return int(
+            await self._db.fetch_value(
+                "SELECT COUNT(*) FROM broadcast_acks WHERE broadcast_id = ?", (broadcast_id,)
+            )
+        )
 
     async def recipients_of(self, broadcast_id: int) -> list[tuple[int, str]]:
         """Members a broadcast was queued for (not those skipped as blocked), by name."""
         rows = await self._db.fetch_all(
             "SELECT m.id, m.full_name FROM outbox o JOIN members m ON m.id = o.member_id "
-            "WHERE o.batch = ? ORDER BY m.name_key, m.id", (batch_name(broadcast_id),))
+            "WHERE o.batch = ? ORDER BY m.name_key, m.id",
+            (batch_name(broadcast_id),),
+        )
         return [(r["id"], r["full_name"]) for r in rows]
 
     async def delivery_lines(self, broadcast_id: int) -> list[DeliveryLine]:
         """One line per outbox row of the broadcast, with the member's name, phone and ward."""
         rows = await self._db.fetch_all(
-            "SELECT o.member_id, m.full_name, m.phone, m.ward_id, w.name AS ward, o.status, o.error FROM outbox o "
-            "JOIN members m ON m.id = o.member_id LEFT JOIN wards w ON w.id = m.ward_id "
-            "WHERE o.batch = ? ORDER BY m.name_key, m.id", (batch_name(broadcast_id),))
-        return [DeliveryLine(r["member_id"], r["full_name"], r["phone"], r["ward"], r["status"], r["error"],
-                             r["ward_id"]) for r in rows]
+            "SELECT o.member_id, m.full_name, m.phone, m.ward_id, w.name AS ward, o.status, o.error FROM "
+            "outbox o JOIN members m ON m.id = o.member_id LEFT JOIN wards w ON w.id = m.ward_id "
+            "WHERE o.batch = ? ORDER BY m.name_key, m.id",
+            (batch_name(broadcast_id),),
+        )
+        return [
+            DeliveryLine(
+                r["member_id"], r["full_name"], r["phone"], r["ward"], r["status"], r["error"], r["ward_id"]
+            )
+            for r in rows
+        ]
 
     async def member_lines(self, member_ids: list[int], status: str) -> list[DeliveryLine]:
         """Lines for members who got no row (skipped because they had blocked the bot)."""
@@ -266,12 +396,18 @@ class SqliteBroadcasts:
         rows = await self._db.fetch_all(
             "SELECT m.id, m.full_name, m.phone, m.ward_id, w.name AS ward FROM members m "
             "LEFT JOIN wards w ON w.id = m.ward_id "
-            f"WHERE m.id IN ({', '.join('?' * len(member_ids))}) ORDER BY m.name_key, m.id", member_ids)
-        return [DeliveryLine(r["id"], r["full_name"], r["phone"], r["ward"], status, None, r["ward_id"])
-                for r in rows]
+            f"WHERE m.id IN ({', '.join('?' * len(member_ids))}) ORDER BY m.name_key, m.id",
+            member_ids,
+        )
+        return [
+            DeliveryLine(r["id"], r["full_name"], r["phone"], r["ward"], status, None, r["ward_id"])
+            for r in rows
+        ]
 
 
-def _history_filter(statuses: tuple[BroadcastStatus, ...], created_by: int | None) -> tuple[str, list[object]]:
+def _history_filter(
+    statuses: tuple[BroadcastStatus, ...], created_by: int | None
+) -> tuple[str, list[object]]:
     where = f"status IN ({', '.join('?' * len(statuses))})"
     params: list[object] = [s.value for s in statuses]
     if created_by is not None:

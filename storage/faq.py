@@ -43,7 +43,8 @@ class SqliteFaqQuestions:
 
     async def add(self, member_id: int | None, text: str, verdict: FaqAnswer, *, now: datetime) -> int:
         return await self._db.insert(
-            "INSERT INTO faq_questions (member_id, text, kind, entry_id, score, asked_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO faq_questions (member_id, text, kind, entry_id, score, asked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (
                 member_id,
                 text,

@@ -12,7 +12,9 @@ from bot.core.text import fold
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
 
-_MEMBER_COLUMNS = "m.id, m.full_name, m.status, m.role, m.ward_id, m.chapter_id, m.phone, m.locale, m.requested_at"
+_MEMBER_COLUMNS = (
+    "m.id, m.full_name, m.status, m.role, m.ward_id, m.chapter_id, m.phone, m.locale, m.requested_at"
+)
 
 
 def _member(row: sqlite3.Row) -> Member:
@@ -46,38 +48,58 @@ class SqliteMembers:
         self._fresh_accounts: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     async def get(self, member_id: int) -> Member | None:
-        row = await self._db.fetch_one(f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.id = ?", (member_id,))
+        row = await self._db.fetch_one(
+            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.id = ?", (member_id,)
+        )
         return _member(row) if row else None
 
     async def find_by_account(self, channel: str, external_id: str) -> Member | None:
         row = await self._db.fetch_one(
             f"SELECT {_MEMBER_COLUMNS} FROM members m JOIN channel_accounts a ON a.member_id = m.id "
-            "WHERE a.channel = ? AND a.external_id = ?", (channel, external_id))
+            "WHERE a.channel = ? AND a.external_id = ?",
+            (channel, external_id),
+        )
         return _member(row) if row else None
 
-    async def create_visitor(self, *, channel: str, external_id: str, chat_id: str, display_name: str,
-                             username: str | None, now: datetime) -> Member:
+    async def create_visitor(
+        self,
+        *,
+        channel: str,
+        external_id: str,
+        chat_id: str,
+        display_name: str,
+        username: str | None,
+        now: datetime,
+    ) -> Member:
         """First contact: a visitor row and its channel account (idempotent under races)."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "SELECT member_id FROM channel_accounts WHERE channel = ? AND external_id = ?", (channel, external_id))
+                "SELECT member_id FROM channel_accounts WHERE channel = ? AND external_id = ?",
+                (channel, external_id),
+            )
             found = await cur.fetchone()
             if found is None:
                 cur = await conn.execute(
                     "INSERT INTO members (full_name, name_key, status, created_at, updated_at) "
-                    "VALUES (?, ?, 'visitor', ?, ?)", (display_name, fold(display_name), stamp, stamp))
+                    "VALUES (?, ?, 'visitor', ?, ?)",
+                    (display_name, fold(display_name), stamp, stamp),
+                )
                 member_id = cur.lastrowid
                 await conn.execute(
-                    "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, username, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", (member_id, channel, external_id, chat_id, username, stamp))
+                    "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, username, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (member_id, channel, external_id, chat_id, username, stamp),
+                )
             else:
                 member_id = found["member_id"]
         member = await self.get(member_id)
         assert member is not None
         return member
 
-    async def touch_account(self, channel: str, external_id: str, *, chat_id: str, username: str | None) -> None:
+    async def touch_account(
+        self, channel: str, external_id: str, *, chat_id: str, username: str | None
+    ) -> None:
         """A member wrote again: they are reachable (clear a block) and keep chat/username fresh.
 
         Runs for every update, so an account already written with these values since the last
@@ -91,21 +113,39 @@ class SqliteMembers:
                 "UPDATE channel_accounts SET chat_id = ?, username = ?, blocked_at = NULL "
                 "WHERE channel = ? AND external_id = ? "
                 "AND (chat_id != ? OR username IS NOT ? OR blocked_at IS NOT NULL)",
-                (chat_id, username, channel, external_id, chat_id, username))
+                (chat_id, username, channel, external_id, chat_id, username),
+            )
         if len(self._fresh_accounts) > 50_000:
             self._fresh_accounts.clear()
         self._fresh_accounts[key] = state
 
-    async def update(self, member_id: int, *, now: datetime, actor_id: int | None, action: str,
-                     **fields: object) -> Member:
+    async def update(
+        self, member_id: int, *, now: datetime, actor_id: int | None, action: str, **fields: object
+    ) -> Member:
         """Change some columns of a member, audited with old and new values."""
-        allowed = {"full_name", "status", "role", "ward_id", "chapter_id", "phone", "locale", "requested_at",
-                   "decided_by", "decided_at"}
+        allowed = {
+            "full_name",
+            "status",
+            "role",
+            "ward_id",
+            "chapter_id",
+            "phone",
+            "locale",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+        }
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown member fields: {sorted(unknown)}")
-        values = {k: (to_db_time(v) if isinstance(v, datetime) else (v.value if isinstance(v, (Role, MemberStatus))
-                                                                        else v)) for k, v in fields.items()}
+        values = {
+            k: (
+                to_db_time(v)
+                if isinstance(v, datetime)
+                else (v.value if isinstance(v, (Role, MemberStatus)) else v)
+            )
+            for k, v in fields.items()
+        }
         if "full_name" in values:
             values["name_key"] = fold(str(values["full_name"]))
         async with self._db.transaction() as conn:
@@ -114,15 +154,27 @@ class SqliteMembers:
             if before is None:
                 raise LookupError(f"member {member_id} does not exist")
             assignments = ", ".join(f"{column} = ?" for column in values)
-            await conn.execute(f"UPDATE members SET {assignments}, updated_at = ? WHERE id = ?",
-                               (*values.values(), to_db_time(now), member_id))
-            changes = {k: {"old": before[k], "new": v} for k, v in values.items()
-                       if before[k] != v and k not in ("name_key", "phone")}
+            await conn.execute(
+                f"UPDATE members SET {assignments}, updated_at = ? WHERE id = ?",
+                (*values.values(), to_db_time(now), member_id),
+            )
+            changes = {
+                k: {"old": before[k], "new": v}
+                for k, v in values.items()
+                if before[k] != v and k not in ("name_key", "phone")
+            }
             if "phone" in values and before["phone"] != values["phone"]:
                 changes["phone"] = {"old": "***" if before["phone"] else None, "new": "***"}
             if changes:
-                await audit.record(conn, at=now, actor_id=actor_id, action=action, entity="member",
-                                   entity_id=member_id, details=changes)
+                await audit.record(
+                    conn,
+                    at=now,
+                    actor_id=actor_id,
+                    action=action,
+                    entity="member",
+                    entity_id=member_id,
+                    details=changes,
+                )
         member = await self.get(member_id)
         assert member is not None
         return member
@@ -131,13 +183,28 @@ class SqliteMembers:
         """Approve or reject a pending request exactly once; False if it was no longer pending."""
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE members SET status = ?, role = CASE WHEN ? THEN COALESCE(role, 'cadre') ELSE role END, "
-                "decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-                ("active" if approve else "rejected", approve, actor_id, to_db_time(now), to_db_time(now), member_id))
+                "UPDATE members SET status = ?, role = CASE WHEN ? THEN COALESCE(role, 'cadre') ELSE role "
+                "END, decided_by = ?, decided_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                (
+                    "active" if approve else "rejected",
+                    approve,
+                    actor_id,
+                    to_db_time(now),
+                    to_db_time(now),
+                    member_id,
+                ),
+            )
             if cur.rowcount != 1:
                 return False
-            await audit.record(conn, at=now, actor_id=actor_id, action="approve" if approve else "reject",
-                               entity="member", entity_id=member_id, details={})
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="approve" if approve else "reject",
+                entity="member",
+                entity_id=member_id,
+                details={},
+            )
         return True
 
     async def decided_by(self, member_id: int) -> Member | None:
@@ -145,15 +212,28 @@ class SqliteMembers:
         row = await self._db.fetch_one("SELECT decided_by FROM members WHERE id = ?", (member_id,))
         return await self.get(row["decided_by"]) if row and row["decided_by"] else None
 
-    async def recipients(self, *, member_ids: Iterable[int] | None = None, roles: Iterable[Role] | None = None,
-                         ward_ids: Iterable[int] | None = None, chapter_ids: Iterable[int] | None = None,
-                         channel: str = "telegram", include_blocked: bool = False) -> list[Recipient]:
+    async def recipients(
+        self,
+        *,
+        member_ids: Iterable[int] | None = None,
+        roles: Iterable[Role] | None = None,
+        ward_ids: Iterable[int] | None = None,
+        chapter_ids: Iterable[int] | None = None,
+        channel: str = "telegram",
+        include_blocked: bool = False,
+    ) -> list[Recipient]:
         """Active members matching every given filter, with their chat on one channel."""
-        sql = ("SELECT m.id, m.full_name, m.locale, m.ward_id, m.chapter_id, a.chat_id FROM members m "
-               "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = ? WHERE m.status = 'active'")
+        sql = (
+            "SELECT m.id, m.full_name, m.locale, m.ward_id, m.chapter_id, a.chat_id FROM members m "
+            "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = ? WHERE m.status = 'active'"
+        )
         params: list[object] = [channel]
-        for column, values in (("m.id", member_ids), ("m.role", roles), ("m.ward_id", ward_ids),
-                               ("m.chapter_id", chapter_ids)):
+        for column, values in (
+            ("m.id", member_ids),
+            ("m.role", roles),
+            ("m.ward_id", ward_ids),
+            ("m.chapter_id", chapter_ids),
+        ):
             if values is not None:
                 items = [v.value if isinstance(v, Role) else v for v in values]
                 if not items:
@@ -163,24 +243,45 @@ class SqliteMembers:
         if not include_blocked:
             sql += " AND a.blocked_at IS NULL"
         rows = await self._db.fetch_all(sql + " ORDER BY m.name_key, m.id", params)
-        return [Recipient(r["id"], r["chat_id"], r["locale"], r["full_name"], channel, r["ward_id"], r["chapter_id"])
-                for r in rows]
+        return [
+            Recipient(
+                r["id"], r["chat_id"], r["locale"], r["full_name"], channel, r["ward_id"], r["chapter_id"]
+            )
+            for r in rows
+        ]
 
     async def recipient(self, member_id: int, channel: str = "telegram") -> Recipient | None:
         """How to reach one member (whatever their status)."""
         row = await self._db.fetch_one(
             "SELECT m.id, m.full_name, m.locale, m.ward_id, m.chapter_id, a.chat_id FROM members m "
-            "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = ? WHERE m.id = ?", (channel, member_id))
+            "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = ? WHERE m.id = ?",
+            (channel, member_id),
+        )
         if row is None:
             return None
-        return Recipient(row["id"], row["chat_id"], row["locale"], row["full_name"], channel, row["ward_id"],
-                         row["chapter_id"])
+        return Recipient(
+            row["id"],
+            row["chat_id"],
+            row["locale"],
+            row["full_name"],
+            channel,
+            row["ward_id"],
+            row["chapter_id"],
+        )
 
-    async def list_members(self, *, ward_id: int | None = None, chapter_id: int | None = None,
-                           statuses: Iterable[MemberStatus] = (MemberStatus.ACTIVE,)) -> list[Member]:
+    async def list_members(
+        self,
+        *,
+        ward_id: int | None = None,
+        chapter_id: int | None = None,
+        statuses: Iterable[MemberStatus] = (MemberStatus.ACTIVE,),
+    ) -> list[Member]:
         """Members by place and status, ordered by name."""
         status_values = [s.value for s in statuses]
-        sql = (f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status IN ({', '.join('?' * len(status_values))})")
+        sql = (
+            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status IN "
+            f"({', '.join('?' * len(status_values))})"
+        )
         params: list[object] = list(status_values)
         if ward_id is not None:
             sql += " AND m.ward_id = ?"
@@ -192,7 +293,10 @@ class SqliteMembers:
 
     async def search(self, query_key: str, *, ward_id: int | None = None, limit: int = 10) -> list[Member]:
         """Active members whose folded name contains the folded query."""
-        sql = f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status = 'active' AND m.name_key LIKE ? ESCAPE '\\'"
+        sql = (
+            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status = 'active' AND m.name_key LIKE ? "
+            "ESCAPE '\\'"
+        )
         like = "%" + query_key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params: list[object] = [like]
         if ward_id is not None:
@@ -206,36 +310,56 @@ class SqliteMembers:
         self._fresh_accounts.clear()
         async with self._db.connection() as conn:
             await conn.execute(
-                "UPDATE channel_accounts SET blocked_at = ? WHERE member_id = ? AND channel = ? AND blocked_at IS NULL",
-                (to_db_time(now), member_id, channel))
+                "UPDATE channel_accounts SET blocked_at = ? WHERE member_id = ? AND channel = ? AND "
+                "blocked_at IS NULL",
+                (to_db_time(now), member_id, channel),
+            )
 
     async def external_id(self, member_id: int, channel: str = "telegram") -> str | None:
         return await self._db.fetch_value(
-            "SELECT external_id FROM channel_accounts WHERE member_id = ? AND channel = ?", (member_id, channel))
+            "SELECT external_id FROM channel_accounts WHERE member_id = ? AND channel = ?",
+            (member_id, channel),
+        )
 
-    async def save_invite(self, *, token: str, chapter_id: int, created_by: int, now: datetime,
-                          expires_at: datetime) -> None:
+    async def save_invite(
+        self, *, token: str, chapter_id: int, created_by: int, now: datetime, expires_at: datetime
+    ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO invites (token, chapter_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                (token, chapter_id, created_by, to_db_time(now), to_db_time(expires_at)))
-            await audit.record(conn, at=now, actor_id=created_by, action="create_invite", entity="chapter",
-                               entity_id=chapter_id, details={"expires_at": to_db_time(expires_at)})
+                "INSERT INTO invites (token, chapter_id, created_by, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (token, chapter_id, created_by, to_db_time(now), to_db_time(expires_at)),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=created_by,
+                action="create_invite",
+                entity="chapter",
+                entity_id=chapter_id,
+                details={"expires_at": to_db_time(expires_at)},
+            )
 
     async def invite(self, token: str) -> Invite | None:
         row = await self._db.fetch_one(
-            "SELECT token, chapter_id, created_by, expires_at, revoked_at FROM invites WHERE token = ?", (token,))
+            "SELECT token, chapter_id, created_by, expires_at, revoked_at FROM invites WHERE token = ?",
+            (token,),
+        )
         if row is None:
             return None
         expires = from_db_time(row["expires_at"])
         assert expires is not None
-        return Invite(row["token"], row["chapter_id"], row["created_by"], expires, row["revoked_at"] is not None)
+        return Invite(
+            row["token"], row["chapter_id"], row["created_by"], expires, row["revoked_at"] is not None
+        )
 
     async def accounts(self, channel: str = "telegram") -> list[tuple[Member, str]]:
         """Every member with an account on the channel, with its external id."""
         rows = await self._db.fetch_all(
-            f"SELECT {_MEMBER_COLUMNS}, a.external_id FROM members m JOIN channel_accounts a ON a.member_id = m.id "
-            "AND a.channel = ? ORDER BY m.name_key", (channel,))
+            f"SELECT {_MEMBER_COLUMNS}, a.external_id FROM members m JOIN channel_accounts a ON a.member_id "
+            "= m.id AND a.channel = ? ORDER BY m.name_key",
+            (channel,),
+        )
         return [(_member(r), r["external_id"]) for r in rows]
 
     async def count_by_status(self) -> dict[str, int]:

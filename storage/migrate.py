@@ -34,7 +34,9 @@ def available_migrations() -> list[Migration]:
     found.sort(key=lambda m: m.version)
     for expected, migration in enumerate(found, start=1):
         if migration.version != expected:
-            raise RuntimeError(f"migration numbers must be contiguous: expected {expected:04d}, found {migration.name}")
+            raise RuntimeError(
+                f"migration numbers must be contiguous: expected {expected:04d}, found {migration.name}"
+            )
     return found
 
 

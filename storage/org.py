@@ -31,7 +31,9 @@ class SqliteOrg:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def import_rows(self, rows: tuple[OrgRow, ...], *, now: datetime, actor_id: int | None = None) -> ImportReport:
+    async def import_rows(
+        self, rows: tuple[OrgRow, ...], *, now: datetime, actor_id: int | None = None
+    ) -> ImportReport:
         """Make the active structure equal the file: add, reactivate, deactivate; one transaction."""
         wards_added = chapters_added = reactivated = deactivated = 0
         stamp = to_db_time(now)
@@ -43,7 +45,8 @@ class SqliteOrg:
                 if found is None:
                     cur = await conn.execute(
                         "INSERT INTO wards (name, name_key, active, created_at) VALUES (?, ?, 1, ?)",
-                        (name, fold(name), stamp))
+                        (name, fold(name), stamp),
+                    )
                     ward_ids[name] = cur.lastrowid
                     wards_added += 1
                 else:
@@ -53,14 +56,17 @@ class SqliteOrg:
                         reactivated += 1
             keep_chapters: set[int] = set()
             for row in rows:
-                cur = await conn.execute("SELECT id, active, kind FROM chapters WHERE ward_id = ? AND name = ?",
-                                         (ward_ids[row.ward], row.chapter))
+                cur = await conn.execute(
+                    "SELECT id, active, kind FROM chapters WHERE ward_id = ? AND name = ?",
+                    (ward_ids[row.ward], row.chapter),
+                )
                 found = await cur.fetchone()
                 if found is None:
                     cur = await conn.execute(
                         "INSERT INTO chapters (ward_id, name, name_key, kind, active, created_at) "
                         "VALUES (?, ?, ?, ?, 1, ?)",
-                        (ward_ids[row.ward], row.chapter, fold(row.chapter), row.kind, stamp))
+                        (ward_ids[row.ward], row.chapter, fold(row.chapter), row.kind, stamp),
+                    )
                     keep_chapters.add(cur.lastrowid)
                     chapters_added += 1
                     continue
@@ -68,8 +74,10 @@ class SqliteOrg:
                 if not found["active"]:
                     reactivated += 1
                 if not found["active"] or (row.kind and row.kind != found["kind"]):
-                    await conn.execute("UPDATE chapters SET active = 1, kind = COALESCE(?, kind) WHERE id = ?",
-                                       (row.kind, found["id"]))
+                    await conn.execute(
+                        "UPDATE chapters SET active = 1, kind = COALESCE(?, kind) WHERE id = ?",
+                        (row.kind, found["id"]),
+                    )
             cur = await conn.execute("SELECT id FROM chapters WHERE active = 1")
             stale = [r["id"] for r in await cur.fetchall() if r["id"] not in keep_chapters]
             for chapter_id in stale:
@@ -82,14 +90,22 @@ class SqliteOrg:
             deactivated += len(stale_wards)
             report = ImportReport(wards_added, chapters_added, reactivated, deactivated)
             if report.changed:
-                await audit.record(conn, at=now, actor_id=actor_id, action="import", entity="org", entity_id=None,
-                                   details=report.__dict__)
+                await audit.record(
+                    conn,
+                    at=now,
+                    actor_id=actor_id,
+                    action="import",
+                    entity="org",
+                    entity_id=None,
+                    details=report.__dict__,
+                )
         return report
 
     async def wards(self, *, include_inactive: bool = False) -> list[Ward]:
         """Wards in a natural order (Phường 2 before Phường 10)."""
         rows = await self._db.fetch_all(
-            "SELECT id, name, active FROM wards" + ("" if include_inactive else " WHERE active = 1"))
+            "SELECT id, name, active FROM wards" + ("" if include_inactive else " WHERE active = 1")
+        )
         wards = [Ward(r["id"], r["name"], bool(r["active"])) for r in rows]
         return sorted(wards, key=lambda w: natural_key(w.name))
 
@@ -111,14 +127,19 @@ class SqliteOrg:
         return sorted(chapters, key=lambda c: (c.ward_id, natural_key(c.name)))
 
     async def chapter(self, chapter_id: int) -> Chapter | None:
-        row = await self._db.fetch_one("SELECT id, ward_id, name, kind, active FROM chapters WHERE id = ?",
-                                       (chapter_id,))
-        return Chapter(row["id"], row["ward_id"], row["name"], row["kind"], bool(row["active"])) if row else None
+        row = await self._db.fetch_one(
+            "SELECT id, ward_id, name, kind, active FROM chapters WHERE id = ?", (chapter_id,)
+        )
+        return (
+            Chapter(row["id"], row["ward_id"], row["name"], row["kind"], bool(row["active"])) if row else None
+        )
 
     async def counts(self) -> tuple[int, int]:
         """(active wards, active chapters)."""
         row = await self._db.fetch_one(
-            "SELECT (SELECT COUNT(*) FROM wards WHERE active = 1), (SELECT COUNT(*) FROM chapters WHERE active = 1)")
+            "SELECT (SELECT COUNT(*) FROM wards WHERE active = 1), (SELECT COUNT(*) FROM chapters WHERE "
+            "active = 1)"
+        )
         assert row is not None
         return row[0], row[1]
 

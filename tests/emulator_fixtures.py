@@ -38,7 +38,9 @@ def application_builder(emu: BotApiEmulator, token: str = TOKEN) -> ApplicationB
 
 
 @asynccontextmanager
-async def running_bot(app: Application, emu: BotApiEmulator, token: str = TOKEN) -> AsyncIterator[Application]:
+async def running_bot(
+    app: Application, emu: BotApiEmulator, token: str = TOKEN
+) -> AsyncIterator[Application]:
     """Initialize, start and poll like run_polling() does, without owning the event loop."""
     async with app:
         if app.post_init is not None:
@@ -63,4 +65,9 @@ def tiny_png(width: int = 3, height: int = 2) -> bytes:
 
     rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

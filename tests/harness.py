@@ -1,9 +1,9 @@
 """The real bot, over real HTTP, against the local Bot API emulator: the harness dialog tests use.
 
-    async with BotUnderTest.running(tmp_path) as bot:
-        lan = bot.person(1001, "Lan")
-        replies = await lan.send("/start")
-        await lan.press("Phường 1")
+async with BotUnderTest.running(tmp_path) as bot:
+    lan = bot.person(1001, "Lan")
+    replies = await lan.send("/start")
+    await lan.press("Phường 1")
 """
 
 from __future__ import annotations
@@ -32,8 +32,14 @@ from bot.services import Services
 TOKEN = "123456:TEST-khuyenhoc-token"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SAMPLE_ORG = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_org.csv"
-REPLY_METHODS = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "editMessageReplyMarkup",
-                 "editMessageCaption")
+REPLY_METHODS = (
+    "sendMessage",
+    "editMessageText",
+    "sendPhoto",
+    "sendDocument",
+    "editMessageReplyMarkup",
+    "editMessageCaption",
+)
 
 
 @dataclass
@@ -53,18 +59,31 @@ class Reply:
 class BotUnderTest:
     """Owns an emulator, a database file and the real Application pointed at them."""
 
-    def __init__(self, emu: BotApiEmulator, database_path: Path, clock: AdjustableClock,
-                 admin_ids: frozenset[int] = frozenset(), **settings: object) -> None:
+    def __init__(
+        self,
+        emu: BotApiEmulator,
+        database_path: Path,
+        clock: AdjustableClock,
+        admin_ids: frozenset[int] = frozenset(),
+        **settings: object,
+    ) -> None:
         self.emu = emu
         self.clock = clock
-        self.settings = Settings(bot_token=TOKEN, api_url=emu.base_url, database_path=database_path,
-                                 admin_ids=admin_ids, tick_seconds=3600, **settings)  # type: ignore[arg-type]
+        self.settings = Settings(
+            bot_token=TOKEN,
+            api_url=emu.base_url,
+            database_path=database_path,
+            admin_ids=admin_ids,
+            tick_seconds=3600,
+            **settings,
+        )  # type: ignore[arg-type]
         self.app: Application | None = None
 
     @classmethod
     @asynccontextmanager
-    async def running(cls, tmp_path: Path, *, start: datetime | None = None, org: bool = True,
-                      **kwargs: object) -> AsyncIterator[BotUnderTest]:
+    async def running(
+        cls, tmp_path: Path, *, start: datetime | None = None, org: bool = True, **kwargs: object
+    ) -> AsyncIterator[BotUnderTest]:
         """Emulator + bot, started; the organisation imported unless org=False."""
         clock = AdjustableClock(start or datetime(2026, 11, 23, 9, 0, tzinfo=VN))
         async with BotApiEmulator(clock=clock) as emu:
@@ -116,8 +135,16 @@ class BotUnderTest:
     def person(self, user_id: int, first_name: str, last_name: str | None = None) -> Person:
         return Person(self, FakeUser(id=user_id, first_name=first_name, last_name=last_name))
 
-    async def member(self, user_id: int, full_name: str, role: Role, *, ward: str | None = None,
-                     chapter: str | None = None, locale: str = "vi") -> Person:
+    async def member(
+        self,
+        user_id: int,
+        full_name: str,
+        role: Role,
+        *,
+        ward: str | None = None,
+        chapter: str | None = None,
+        locale: str = "vi",
+    ) -> Person:
         """A person who is already an active member with a role (set up directly in the database)."""
         first = full_name.split()[-1]
         person = self.person(user_id, first)
@@ -129,9 +156,18 @@ class BotUnderTest:
             ward_id = next(w.id for w in await services.org.wards() if w.name == ward)
             chapters = await services.org.chapters(ward_id)
             chapter_id = next(c.id for c in chapters if c.name == chapter) if chapter else chapters[0].id
-        await services.member_store.update(member.id, now=self.clock.now(), actor_id=None, action="test_setup",
-                                           full_name=full_name, role=role, status=MemberStatus.ACTIVE,
-                                           ward_id=ward_id, chapter_id=chapter_id, locale=locale)
+        await services.member_store.update(
+            member.id,
+            now=self.clock.now(),
+            actor_id=None,
+            action="test_setup",
+            full_name=full_name,
+            role=role,
+            status=MemberStatus.ACTIVE,
+            ward_id=ward_id,
+            chapter_id=chapter_id,
+            locale=locale,
+        )
         return person
 
     async def settle(self) -> None:
@@ -177,12 +213,15 @@ class Person:
         message_id, data = self.find_button(label, message_id=message_id)
         return await self._act(lambda: self.bot.emu.press_button(TOKEN, self.user, message_id, data))
 
-    async def press_data(self, message_id: int, data: str, *, in_chat_of: Person | None = None) -> list[Reply]:
+    async def press_data(
+        self, message_id: int, data: str, *, in_chat_of: Person | None = None
+    ) -> list[Reply]:
         """Press a button by its callback data, optionally on a message in someone else's chat
         (as in a group, or a forged callback)."""
         chat_id = in_chat_of.chat_id if in_chat_of else None
-        return await self._act(lambda: self.bot.emu.press_button(TOKEN, self.user, message_id, data,
-                                                                 chat_id=chat_id))
+        return await self._act(
+            lambda: self.bot.emu.press_button(TOKEN, self.user, message_id, data, chat_id=chat_id)
+        )
 
     def find_button(self, label: str, *, message_id: int | None = None) -> tuple[int, str]:
         for message in reversed(self.history()):
@@ -195,8 +234,12 @@ class Person:
         raise AssertionError(f"no button {label!r} in {self.user.first_name}'s chat: {self.all_buttons()}")
 
     def all_buttons(self) -> list[str]:
-        return [b["text"] for m in self.history() for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
-                for b in row]
+        return [
+            b["text"]
+            for m in self.history()
+            for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ]
 
     def menu(self) -> list[str]:
         """Labels of the reply keyboard currently shown."""
@@ -208,8 +251,10 @@ class Person:
 
     def inbox(self) -> list[Reply]:
         """Everything the bot did in this chat since the last look (messages from other people's actions)."""
-        calls = [c for c in self.bot.emu.calls(TOKEN, chat_id=self.chat_id, ok=True) if c.method in REPLY_METHODS]
-        new, self._seen = calls[self._seen:], len(calls)
+        calls = [
+            c for c in self.bot.emu.calls(TOKEN, chat_id=self.chat_id, ok=True) if c.method in REPLY_METHODS
+        ]
+        new, self._seen = calls[self._seen :], len(calls)
         return [_reply(c) for c in new]
 
     def toasts(self) -> list[str]:
@@ -234,8 +279,13 @@ def _reply(call) -> Reply:
         markup = json.loads(markup)
     labels = [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
     result = call.result if isinstance(call.result, dict) else {}
-    return Reply(call.method, params.get("text") or params.get("caption") or "", labels, result.get("message_id"),
-                 params)
+    return Reply(
+        call.method,
+        params.get("text") or params.get("caption") or "",
+        labels,
+        result.get("message_id"),
+        params,
+    )
 
 
 def texts(replies: list[Reply]) -> str:

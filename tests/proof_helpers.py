@@ -30,15 +30,23 @@ async def cast(bot: BotUnderTest, base: int = 7000) -> dict[str, Person]:
     return people
 
 
-async def make_pending(bot: BotUnderTest, user_id: int, full_name: str, *, ward: str = WARD,
-                       phone: str | None = None) -> Person:
+async def make_pending(
+    bot: BotUnderTest, user_id: int, full_name: str, *, ward: str = WARD, phone: str | None = None
+) -> Person:
     """Someone who asked to join a chapter of `ward` and waits for approval."""
     person = await bot.member(user_id, full_name, Role.CADRE, ward=ward, chapter=CHAPTER)
     member = await bot.services.member_store.find_by_account("telegram", str(user_id))
     assert member is not None
-    await bot.services.member_store.update(member.id, now=bot.clock.now(), actor_id=None, action="test_setup",
-                                           status=MemberStatus.PENDING, role=None, requested_at=bot.clock.now(),
-                                           **({"phone": phone} if phone else {}))
+    await bot.services.member_store.update(
+        member.id,
+        now=bot.clock.now(),
+        actor_id=None,
+        action="test_setup",
+        status=MemberStatus.PENDING,
+        role=None,
+        requested_at=bot.clock.now(),
+        **({"phone": phone} if phone else {}),
+    )
     return person
 
 
@@ -48,7 +56,9 @@ async def member_id(bot: BotUnderTest, person: Person) -> int:
     return member.id
 
 
-async def forge_press(bot: BotUnderTest, person: Person, data: str, *, message_id: int | None = None) -> list[Reply]:
+async def forge_press(
+    bot: BotUnderTest, person: Person, data: str, *, message_id: int | None = None
+) -> list[Reply]:
     """Send a callback query with arbitrary data, as a modified client or a replayed old button could.
 
     The query points at the newest bot message in the person's chat (or a message id that does not exist).
@@ -59,9 +69,17 @@ async def forge_press(bot: BotUnderTest, person: Person, data: str, *, message_i
         own = [m for m in chat.messages.values() if m.from_bot]
         message_id = own[-1].data["message_id"] if own else 999_999
     stored = chat.messages.get(message_id)
-    message = stored.data if stored else {
-        "message_id": message_id, "date": bot.emu.now_ts(), "chat": chat.chat, "from": state.bot_user(),
-        "text": "…"}
+    message = (
+        stored.data
+        if stored
+        else {
+            "message_id": message_id,
+            "date": bot.emu.now_ts(),
+            "chat": chat.chat,
+            "from": state.bot_user(),
+            "text": "…",
+        }
+    )
 
     async def inject() -> None:
         from bot.emulator.state import CallbackRecord
@@ -69,8 +87,16 @@ async def forge_press(bot: BotUnderTest, person: Person, data: str, *, message_i
         query_id = f"{state.bot_id}{state.next_callback_id:08d}"
         state.next_callback_id += 1
         state.callbacks[query_id] = CallbackRecord(chat_id=person.chat_id, created=bot.emu.monotonic())
-        state.push_update("callback_query", {"id": query_id, "from": person.user.to_api(), "message": message,
-                                             "chat_instance": "forged", "data": data})
+        state.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": person.user.to_api(),
+                "message": message,
+                "chat_instance": "forged",
+                "data": data,
+            },
+        )
 
     return await person._act(inject)
 
@@ -78,6 +104,10 @@ async def forge_press(bot: BotUnderTest, person: Person, data: str, *, message_i
 def apologies(bot: BotUnderTest) -> list[str]:
     """Texts of the generic 'something went wrong' apology the error handler sent (in any chat)."""
     t = bot.services.i18n.translator("vi")
-    apology = t.gettext("Sorry, something went wrong on my side and your last action may not have been "
-                        "completed. Please try again in a moment.")
-    return [c.params.get("text") for c in bot.emu.calls(TOKEN, "sendMessage") if c.params.get("text") == apology]
+    apology = t.gettext(
+        "Sorry, something went wrong on my side and your last action may not have been "
+        "completed. Please try again in a moment."
+    )
+    return [
+        c.params.get("text") for c in bot.emu.calls(TOKEN, "sendMessage") if c.params.get("text") == apology
+    ]

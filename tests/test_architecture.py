@@ -31,7 +31,11 @@ def test_core_imports_no_channel_or_storage_code(path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted((ROOT / "handlers").rglob("*.py")), ids=lambda p: p.name)
 def test_handlers_reach_storage_only_through_services(path: Path) -> None:
-    bad = {name for name in imported_modules(path) if name.split(".")[0] == "storage" and name != "storage.outbox"}
+    bad = {
+        name
+        for name in imported_modules(path)
+        if name.split(".")[0] == "storage" and name != "storage.outbox"
+    }
     assert bad == set()
 
 

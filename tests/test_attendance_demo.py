@@ -8,7 +8,8 @@ from tests.harness import BotUnderTest, texts
 
 
 async def test_the_demo_session_is_tomorrow_morning_with_registrations_and_seeding_twice_adds_nothing(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     await bot.member(5001, "Phạm Văn Tổ", Role.ORGANISER)
     for index in range(5):
         await bot.member(5100 + index, f"Cán bộ Thử {index}", Role.CADRE, ward="Phường 1")

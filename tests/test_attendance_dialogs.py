@@ -24,14 +24,23 @@ async def organiser_and_cadres(bot: BotUnderTest) -> tuple[Person, Person, Perso
     return organiser, lan, minh, hoa
 
 
-async def session(bot: BotUnderTest, organiser: Person, *, capacity: int | None = None,
-                  audience: Audience | None = None) -> int:
+async def session(
+    bot: BotUnderTest, organiser: Person, *, capacity: int | None = None, audience: Audience | None = None
+) -> int:
     """A session on Wednesday 25/11 08:00–11:00, created directly (the dialog has its own test)."""
     starts = datetime(2026, 11, 25, 8, 0, tzinfo=VN)
     member = await active_member(bot.services, organiser.user.id)
-    result = await bot.services.attendance.create(member, TrainingDraft(
-        "Tập huấn nghiệp vụ khuyến học", starts, starts + timedelta(hours=3), "Hội trường UBND Phường 1",
-        audience or Audience(), capacity))
+    result = await bot.services.attendance.create(
+        member,
+        TrainingDraft(
+            "Tập huấn nghiệp vụ khuyến học",
+            starts,
+            starts + timedelta(hours=3),
+            "Hội trường UBND Phường 1",
+            audience or Audience(),
+            capacity,
+        ),
+    )
     assert result.training is not None
     return result.training.id
 
@@ -116,7 +125,9 @@ async def test_cadres_cannot_create_or_run_sessions(bot: BotUnderTest) -> None:
     assert training is not None and not training.cancelled
 
 
-async def test_a_full_session_has_a_waiting_list_that_moves_up_when_someone_withdraws(bot: BotUnderTest) -> None:
+async def test_a_full_session_has_a_waiting_list_that_moves_up_when_someone_withdraws(
+    bot: BotUnderTest,
+) -> None:
     organiser, lan, minh, hoa = await organiser_and_cadres(bot)
     await session(bot, organiser, capacity=2)
     for person in (lan, minh):
@@ -136,7 +147,8 @@ async def test_a_full_session_has_a_waiting_list_that_moves_up_when_someone_with
 
 
 async def test_cutting_the_seats_moves_the_latest_registrations_back_to_the_waiting_list_and_tells_them(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     organiser, lan, minh, hoa = await organiser_and_cadres(bot)
     await session(bot, organiser, capacity=3)
     for person in (lan, minh, hoa):
@@ -144,15 +156,19 @@ async def test_cutting_the_seats_moves_the_latest_registrations_back_to_the_wait
         await person.press("Đăng ký")
     bot.clock.advance(timedelta(days=1, hours=22, minutes=30))  # Wednesday 07:30: check-in is open
     result = await bot.services.attendance.manual_check_in(
-        await active_member(bot.services, organiser.user.id), await _training_id(bot, organiser),
-        (await active_member(bot.services, hoa.user.id)).id)
+        await active_member(bot.services, organiser.user.id),
+        await _training_id(bot, organiser),
+        (await active_member(bot.services, hoa.user.id)).id,
+    )
     assert result.outcome.value == "ok", result
 
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
     replies = await organiser.press("Số chỗ")
-    assert "Hiện có 3 người đã đăng ký. Nếu giảm số chỗ, những người đăng ký sau cùng sẽ chuyển về danh sách chờ" \
+    assert (
+        "Hiện có 3 người đã đăng ký. Nếu giảm số chỗ, những người đăng ký sau cùng sẽ chuyển về danh sách chờ"
         in texts(replies)
+    )
     replies = await organiser.send("1")
     assert "2 người đăng ký sau cùng đã được chuyển về danh sách chờ và đang được báo." in texts(replies)
     assert "Đã đăng ký 1/1 chỗ" in texts(await hoa.send("/trainings"))
@@ -177,14 +193,18 @@ async def test_cadres_check_in_by_scanning_inside_the_window_only(bot: BotUnderT
     await session(bot, organiser)
     code = await qr_code(organiser)
     photo = next(m for m in organiser.history() if "photo" in m)
-    assert "ci_" + code in bot.emu.calls(TOKEN, chat_id=organiser.chat_id)[-1].params.get("caption", "") or photo
+    assert (
+        "ci_" + code in bot.emu.calls(TOKEN, chat_id=organiser.chat_id)[-1].params.get("caption", "") or photo
+    )
 
     replies = await lan.send(f"/start ci_{code}")
     assert "Điểm danh buổi <b>Tập huấn nghiệp vụ khuyến học</b> bắt đầu từ 07:00" in texts(replies)
 
     bot.clock.advance(timedelta(days=1, hours=22, minutes=5))  # Wednesday 07:05
     replies = await lan.send(f"/start ci_{code}")
-    assert "✅ Đã điểm danh buổi <b>Tập huấn nghiệp vụ khuyến học</b> lúc 07:05, ngày 25/11/2026" in texts(replies)
+    assert "✅ Đã điểm danh buổi <b>Tập huấn nghiệp vụ khuyến học</b> lúc 07:05, ngày 25/11/2026" in texts(
+        replies
+    )
     bot.clock.advance(timedelta(minutes=30))
     replies = await lan.send(f"/start ci_{code}")
     assert "Anh/chị đã điểm danh buổi <b>Tập huấn nghiệp vụ khuyến học</b> lúc 07:05 rồi" in texts(replies)
@@ -256,7 +276,11 @@ async def test_the_live_view_manual_check_in_with_undo_and_excused(bot: BotUnder
     replies = await organiser.send("/attendance")
     live = texts(replies)
     assert "Đăng ký: 3 · Đã đến: 1 (muộn: 0) · Chưa đến: 2 · Có phép: 0" in live
-    assert live.index("<b>Phường 1</b>") < live.index("✅ Nguyễn Thị Lan · 07:50") < live.index("<b>Phường 2</b>")
+    assert (
+        live.index("<b>Phường 1</b>")
+        < live.index("✅ Nguyễn Thị Lan · 07:50")
+        < live.index("<b>Phường 2</b>")
+    )
     assert "⏳ Trần Văn Minh" in live
 
     await organiser.press("Điểm danh giúp")
@@ -300,8 +324,18 @@ async def test_the_attendance_list_is_exported_as_an_excel_file(bot: BotUnderTes
     assert stored is not None and message["document"]["file_name"].endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(stored.data)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
-    assert rows[0] == ["Họ tên", "Phường", "Chi hội", "Chức danh", "Đăng ký", "Thời gian đăng ký", "Giờ điểm danh",
-                       "Đến muộn", "Có phép", "Cách điểm danh"]
+    assert rows[0] == [
+        "Họ tên",
+        "Phường",
+        "Chi hội",
+        "Chức danh",
+        "Đăng ký",
+        "Thời gian đăng ký",
+        "Giờ điểm danh",
+        "Đến muộn",
+        "Có phép",
+        "Cách điểm danh",
+    ]
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["Nguyễn Thị Lan"][4] == "đã đăng ký" and by_name["Nguyễn Thị Lan"][6] in (None, "")
     assert by_name["Trần Văn Minh"][1] == "Phường 2" and by_name["Trần Văn Minh"][6] == "25/11/2026 08:16"
@@ -391,11 +425,15 @@ async def test_with_two_sessions_the_organiser_chooses_which_one(bot: BotUnderTe
     await session(bot, organiser)
     member = await active_member(bot.services, organiser.user.id)
     starts = datetime(2026, 11, 28, 14, 0, tzinfo=VN)
-    await bot.services.attendance.create(member, TrainingDraft("Tập huấn chiều thứ Bảy", starts,
-                                                               starts + timedelta(hours=2), "Nhà văn hóa"))
+    await bot.services.attendance.create(
+        member, TrainingDraft("Tập huấn chiều thứ Bảy", starts, starts + timedelta(hours=2), "Nhà văn hóa")
+    )
     replies = await organiser.send("/checkin_qr")
     assert "Buổi tập huấn nào?" in texts(replies)
-    assert replies[-1].buttons == ["Tập huấn nghiệp vụ khuyến học · 25/11/2026", "Tập huấn chiều thứ Bảy · 28/11/2026"]
+    assert replies[-1].buttons == [
+        "Tập huấn nghiệp vụ khuyến học · 25/11/2026",
+        "Tập huấn chiều thứ Bảy · 28/11/2026",
+    ]
     replies = await organiser.press("Tập huấn chiều thứ Bảy")
     assert any(r.method == "sendPhoto" and "Tập huấn chiều thứ Bảy" in r.text for r in replies)
     await organiser.send("/attendance")

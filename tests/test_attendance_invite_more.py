@@ -16,8 +16,9 @@ async def ward_session(bot: BotUnderTest, organiser: Person) -> int:
     """A Phường 1 session made through the creation dialog, so Phường 1 has its invitations already."""
     replies = await create_with_audience(organiser, "Một số phường", "Phường 1")
     assert "Lời mời đang được gửi tới 1 hội viên" in texts(replies)
-    trainings = await bot.services.attendance.upcoming_for(await active_member(bot.services, organiser.user.id),
-                                                           include_all=True)
+    trainings = await bot.services.attendance.upcoming_for(
+        await active_member(bot.services, organiser.user.id), include_all=True
+    )
     return trainings[-1].training.id
 
 
@@ -62,7 +63,9 @@ async def test_an_organiser_adds_phuong_2_and_only_its_cadres_are_invited(bot: B
     assert minh.inbox() == [] and lan.inbox() == []
 
 
-async def test_a_chapter_can_be_added_and_people_already_invited_are_not_invited_again(bot: BotUnderTest) -> None:
+async def test_a_chapter_can_be_added_and_people_already_invited_are_not_invited_again(
+    bot: BotUnderTest,
+) -> None:
     organiser, lan, minh, _hoa = await organiser_and_cadres(bot)  # Minh is in Chi hội Khu phố 1 of Phường 2
     other = await bot.member(4601, "Ngô Văn Sơn", Role.CADRE, ward="Phường 2", chapter="Chi hội Khu phố 2")
     await ward_session(bot, organiser)
@@ -99,8 +102,12 @@ async def test_a_cadre_pressing_a_forged_invite_more_button_changes_nothing(bot:
     message_id, data = organiser.find_button("Mời thêm")
     await lan.press_data(message_id, data, in_chat_of=organiser)
     assert "Chỉ ban tổ chức mới làm được việc này." in organiser.toasts()[-1]
-    for forged in (f"v1:ti:a:{training_id}:w", f"v1:ti:tw:{training_id}:{ward_2}",
-                   f"v1:ti:a:{training_id}:all", f"v1:ti:ok:{training_id}:-"):
+    for forged in (
+        f"v1:ti:a:{training_id}:w",
+        f"v1:ti:tw:{training_id}:{ward_2}",
+        f"v1:ti:a:{training_id}:all",
+        f"v1:ti:ok:{training_id}:-",
+    ):
         await forge_press(bot, lan, forged)
         assert "Chỉ ban tổ chức mới làm được việc này." in lan.toasts()[-1]
     training = await bot.services.attendance.get(training_id)

@@ -29,26 +29,43 @@ START = datetime(2026, 12, 15, 8, 0, tzinfo=VN)
 
 
 def training(**overrides: object) -> Training:
-    values: dict[str, object] = {"id": 1, "title": "Tập huấn kỹ năng", "starts_at": START,
-                                     "ends_at": START + timedelta(hours=3), "venue": "Hội trường", "description": None,
-                                     "capacity": None, "audience": Audience(), "status": TrainingStatus.SCHEDULED}
+    values: dict[str, object] = {
+        "id": 1,
+        "title": "Tập huấn kỹ năng",
+        "starts_at": START,
+        "ends_at": START + timedelta(hours=3),
+        "venue": "Hội trường",
+        "description": None,
+        "capacity": None,
+        "audience": Audience(),
+        "status": TrainingStatus.SCHEDULED,
+    }
     values.update(overrides)
     return Training(**values)  # type: ignore[arg-type]
 
 
-def member(role: Role | None = Role.CADRE, ward_id: int | None = 1, chapter_id: int | None = 10,
-           status: MemberStatus = MemberStatus.ACTIVE) -> Member:
+def member(
+    role: Role | None = Role.CADRE,
+    ward_id: int | None = 1,
+    chapter_id: int | None = 10,
+    status: MemberStatus = MemberStatus.ACTIVE,
+) -> Member:
     return Member(1, "Nguyễn Thị Lan", status, role, ward_id, chapter_id)
 
 
-@pytest.mark.parametrize(("at", "state"), [
-    (START - timedelta(minutes=60, seconds=1), WindowState.TOO_EARLY),
-    (START - timedelta(minutes=60), WindowState.OPEN),
-    (START, WindowState.OPEN),
-    (START + timedelta(hours=3), WindowState.OPEN),
-    (START + timedelta(hours=3, seconds=1), WindowState.CLOSED),
-])
-def test_check_in_opens_an_hour_before_the_start_and_closes_at_the_end(at: datetime, state: WindowState) -> None:
+@pytest.mark.parametrize(
+    ("at", "state"),
+    [
+        (START - timedelta(minutes=60, seconds=1), WindowState.TOO_EARLY),
+        (START - timedelta(minutes=60), WindowState.OPEN),
+        (START, WindowState.OPEN),
+        (START + timedelta(hours=3), WindowState.OPEN),
+        (START + timedelta(hours=3, seconds=1), WindowState.CLOSED),
+    ],
+)
+def test_check_in_opens_an_hour_before_the_start_and_closes_at_the_end(
+    at: datetime, state: WindowState
+) -> None:
     assert window_state(training(), at) is state
 
 
@@ -58,8 +75,9 @@ def test_the_check_in_window_follows_the_session_setting() -> None:
     assert window_state(session, START - timedelta(minutes=30)) is WindowState.OPEN
 
 
-@pytest.mark.parametrize(("minutes_after_start", "late"), [(-30, False), (0, False), (15, False), (15.02, True),
-                                                            (90, True)])
+@pytest.mark.parametrize(
+    ("minutes_after_start", "late"), [(-30, False), (0, False), (15, False), (15.02, True), (90, True)]
+)
 def test_late_means_after_the_threshold_not_on_it(minutes_after_start: float, late: bool) -> None:
     assert is_late(training(), START + timedelta(minutes=minutes_after_start)) is late
 
@@ -84,7 +102,9 @@ def test_the_waiting_list_moves_up_in_order_to_fill_free_seats_only() -> None:
     assert promotions(None, 50, [7, 8]) == [7, 8]
 
 
-def test_cutting_seats_sends_the_latest_registrations_back_to_the_waiting_list_but_never_those_checked_in() -> None:
+def test_cutting_seats_sends_the_latest_registrations_back_to_the_waiting_list_but_never_those_checked_in() -> (  # noqa: E501
+    None
+):
     assert demotions(3, [1, 2, 3, 4, 5]) == [5, 4]
     assert demotions(3, [1, 2, 3, 4, 5], checked_in={5}) == [4, 3]
     assert demotions(1, [1, 2, 3], checked_in={1, 2, 3}) == []
@@ -117,7 +137,8 @@ def test_inviting_more_only_ever_widens_the_audience() -> None:
     assert ward_1.widened(Audience(False, ward_ids=(2,))) == Audience(False, ward_ids=(1, 2))
     assert ward_1.widened(Audience(False, ward_ids=(2, 1))) == Audience(False, ward_ids=(1, 2))
     assert ward_1.widened(Audience(False, roles=(Role.WARD_LEAD,), chapter_ids=(30,))) == Audience(
-        False, (1,), (Role.WARD_LEAD,), (30,))
+        False, (1,), (Role.WARD_LEAD,), (30,)
+    )
     assert ward_1.widened(Audience()) == Audience()
     assert Audience().widened(Audience(False, ward_ids=(2,))) == Audience()
     assert ward_1.widened(Audience(False)) == ward_1
@@ -130,7 +151,10 @@ def test_inviting_more_only_ever_widens_the_audience() -> None:
 def test_an_audience_is_found_with_one_member_query_per_kind_chosen() -> None:
     assert Audience().member_filters() == [{}]
     assert Audience(False).member_filters() == []
-    assert Audience(False, (1, 2), (), (30,)).member_filters() == [{"ward_ids": (1, 2)}, {"chapter_ids": (30,)}]
+    assert Audience(False, (1, 2), (), (30,)).member_filters() == [
+        {"ward_ids": (1, 2)},
+        {"chapter_ids": (30,)},
+    ]
     assert Audience(False, roles=(Role.CADRE,)).member_filters() == [{"roles": (Role.CADRE,)}]
 
 
@@ -166,10 +190,28 @@ def test_the_date_picker_shows_weeks_starting_on_monday() -> None:
     assert shift_month(date(2026, 1, 31), -1) == date(2025, 12, 1)
 
 
-def row(member_id: int, ward: str | None, registration: RegistrationStatus | None, *, checked_in: bool = False,
-        late: bool = False, excused: bool = False) -> RosterRow:
-    return RosterRow(member_id, f"Người {member_id}", ward, None, Role.CADRE, registration, START,
-                     START if checked_in else None, None, late, excused)
+def row(
+    member_id: int,
+    ward: str | None,
+    registration: RegistrationStatus | None,
+    *,
+    checked_in: bool = False,
+    late: bool = False,
+    excused: bool = False,
+) -> RosterRow:
+    return RosterRow(
+        member_id,
+        f"Người {member_id}",
+        ward,
+        None,
+        Role.CADRE,
+        registration,
+        START,
+        START if checked_in else None,
+        None,
+        late,
+        excused,
+    )
 
 
 def test_the_live_view_counts_and_groups_by_ward() -> None:
@@ -183,8 +225,15 @@ def test_the_live_view_counts_and_groups_by_ward() -> None:
         row(7, "Phường 3", RegistrationStatus.DECLINED),
     ]
     summary = summarise(rows)
-    assert (summary.registered, summary.checked_in, summary.late, summary.not_arrived, summary.excused,
-            summary.walk_ins, summary.waitlisted) == (4, 3, 1, 1, 1, 1, 1)
+    assert (
+        summary.registered,
+        summary.checked_in,
+        summary.late,
+        summary.not_arrived,
+        summary.excused,
+        summary.walk_ins,
+        summary.waitlisted,
+    ) == (4, 3, 1, 1, 1, 1, 1)
     assert [g.ward for g in summary.groups] == ["Phường 1", "Phường 2"]
     second = summary.groups[1]
     assert [r.member_id for r in second.on_time] == [5]

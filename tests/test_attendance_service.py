@@ -39,20 +39,43 @@ class World:
         self.org = SqliteOrg(db)
         self._next = 100
 
-    async def person(self, name: str, role: Role | None = Role.CADRE, ward: str = "Phường 1",
-                     status: MemberStatus = MemberStatus.ACTIVE) -> Member:
+    async def person(
+        self,
+        name: str,
+        role: Role | None = Role.CADRE,
+        ward: str = "Phường 1",
+        status: MemberStatus = MemberStatus.ACTIVE,
+    ) -> Member:
         self._next += 1
-        visitor = await self.members.create_visitor(channel="telegram", external_id=str(self._next),
-                                                    chat_id=str(self._next), display_name=name, username=None,
-                                                    now=NOW)
+        visitor = await self.members.create_visitor(
+            channel="telegram",
+            external_id=str(self._next),
+            chat_id=str(self._next),
+            display_name=name,
+            username=None,
+            now=NOW,
+        )
         ward_id = next(w.id for w in await self.org.wards() if w.name == ward)
         chapter_id = (await self.org.chapters(ward_id))[0].id
-        return await self.members.update(visitor.id, now=NOW, actor_id=None, action="test", full_name=name,
-                                         role=role, status=status, ward_id=ward_id, chapter_id=chapter_id)
+        return await self.members.update(
+            visitor.id,
+            now=NOW,
+            actor_id=None,
+            action="test",
+            full_name=name,
+            role=role,
+            status=status,
+            ward_id=ward_id,
+            chapter_id=chapter_id,
+        )
 
     async def session(self, organiser: Member, **overrides: object) -> int:
-        values: dict[str, object] = {"title": "Tập huấn nghiệp vụ", "starts_at": START,
-                                         "ends_at": START + timedelta(hours=3), "venue": "Hội trường UBND Phường 1"}
+        values: dict[str, object] = {
+            "title": "Tập huấn nghiệp vụ",
+            "starts_at": START,
+            "ends_at": START + timedelta(hours=3),
+            "venue": "Hội trường UBND Phường 1",
+        }
         values.update(overrides)
         result = await self.service.create(organiser, TrainingDraft(**values))  # type: ignore[arg-type]
         assert result.outcome is Outcome.OK and result.training is not None
@@ -71,8 +94,11 @@ async def test_only_organisers_create_sessions_and_nonsense_is_refused(world: Wo
     cadre = await world.person("Nguyễn Thị Lan")
     draft = TrainingDraft("Tập huấn", START, START + timedelta(hours=3), "Hội trường")
     assert (await world.service.create(cadre, draft)).outcome is Outcome.DENIED
-    assert (await world.service.create(organiser, TrainingDraft("Tập huấn", NOW - timedelta(hours=1), NOW,
-                                                                "Hội trường"))).outcome is Outcome.INVALID
+    assert (
+        await world.service.create(
+            organiser, TrainingDraft("Tập huấn", NOW - timedelta(hours=1), NOW, "Hội trường")
+        )
+    ).outcome is Outcome.INVALID
     backwards = TrainingDraft("Tập huấn", START, START - timedelta(hours=1), "Hội trường")
     assert (await world.service.create(organiser, backwards)).outcome is Outcome.INVALID
     nobody = TrainingDraft("Tập huấn", START, START + timedelta(hours=1), "Hội trường", Audience(False))
@@ -80,7 +106,9 @@ async def test_only_organisers_create_sessions_and_nonsense_is_refused(world: Wo
     assert (await world.service.create(organiser, draft)).outcome is Outcome.OK
 
 
-async def test_a_full_session_puts_people_on_the_waiting_list_and_promotes_on_withdrawal(world: World) -> None:
+async def test_a_full_session_puts_people_on_the_waiting_list_and_promotes_on_withdrawal(
+    world: World,
+) -> None:
     organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
     training_id = await world.session(organiser, capacity=2)
     lan, minh, hoa, tuan = [await world.person(n) for n in ("Lan", "Minh", "Hoa", "Tuấn")]
@@ -112,8 +140,9 @@ async def test_raising_the_capacity_promotes_the_waiting_list(world: World) -> N
     assert result.outcome is Outcome.OK and result.promoted == (minh.id,) and result.notify == (lan.id,)
     assert (await world.service.update(lan, training_id, capacity=9)).outcome is Outcome.DENIED
     assert (await world.service.update(organiser, training_id, capacity=0)).outcome is Outcome.INVALID
-    assert (await world.service.update(organiser, training_id, starts_at=NOW - timedelta(days=1))).outcome \
-        is Outcome.INVALID
+    assert (
+        await world.service.update(organiser, training_id, starts_at=NOW - timedelta(days=1))
+    ).outcome is Outcome.INVALID
 
 
 async def test_only_the_invited_may_register_and_not_after_the_start(world: World) -> None:
@@ -141,7 +170,9 @@ async def test_check_in_with_the_code_inside_the_window_only_once(world: World) 
     world.clock.advance(timedelta(minutes=30))
     second = await world.service.scan(lan, code, method=CheckInMethod.CODE)
     assert second.outcome is Outcome.ALREADY_DONE and second.at == START - timedelta(minutes=60)
-    assert (await world.service.scan(lan, "ZZZZZZ", method=CheckInMethod.CODE)).outcome is Outcome.UNKNOWN_CODE
+    assert (
+        await world.service.scan(lan, "ZZZZZZ", method=CheckInMethod.CODE)
+    ).outcome is Outcome.UNKNOWN_CODE
     minh = await world.person("Minh")
     world.clock.set(START + timedelta(hours=3, seconds=1))
     assert (await world.service.scan(minh, code, method=CheckInMethod.QR)).outcome is Outcome.CLOSED
@@ -168,8 +199,9 @@ async def test_many_simultaneous_scans_make_exactly_one_row_each(world: World, d
     assert code is not None
     people = [await world.person(f"Cán bộ {i}") for i in range(20)]
     world.clock.set(START)
-    results = await asyncio.gather(*(world.service.scan(p, code, method=CheckInMethod.QR)
-                                     for p in people + people))
+    results = await asyncio.gather(
+        *(world.service.scan(p, code, method=CheckInMethod.QR) for p in people + people)
+    )
     assert sorted(r.outcome for r in results).count(Outcome.OK) == 20
     assert await world.store.count_checked_in(training_id) == 20
 
@@ -185,8 +217,9 @@ async def test_a_stranger_scan_is_kept_and_completed_at_the_scan_time(world: Wor
     assert pending.outcome is Outcome.NEEDS_REGISTRATION
     assert await world.service.complete_pending(stranger) == []
     world.clock.set(START + timedelta(hours=5))
-    approved = await world.members.update(stranger.id, now=NOW, actor_id=None, action="test",
-                                          status=MemberStatus.ACTIVE, role=Role.CADRE)
+    approved = await world.members.update(
+        stranger.id, now=NOW, actor_id=None, action="test", status=MemberStatus.ACTIVE, role=Role.CADRE
+    )
     done = await world.service.complete_pending(approved)
     assert [(r.outcome, r.at, r.late) for r in done] == [(Outcome.OK, START + timedelta(minutes=5), False)]
     assert await world.service.complete_pending(approved) == []
@@ -204,7 +237,9 @@ async def test_manual_check_in_undo_and_excused(world: World) -> None:
     assert (await world.service.excuse(organiser, training_id, 987_654)).outcome is Outcome.NOT_FOUND
     assert (await world.service.manual_check_in(organiser, training_id, 987_654)).outcome is Outcome.NOT_FOUND
     assert (await world.service.manual_check_in(organiser, training_id, lan.id)).outcome is Outcome.OK
-    assert (await world.service.manual_check_in(organiser, training_id, lan.id)).outcome is Outcome.ALREADY_DONE
+    assert (
+        await world.service.manual_check_in(organiser, training_id, lan.id)
+    ).outcome is Outcome.ALREADY_DONE
     assert (await world.service.excuse(organiser, training_id, lan.id)).outcome is Outcome.ALREADY_DONE
     assert (await world.service.undo_check_in(organiser, training_id, lan.id)).outcome is Outcome.OK
     assert (await world.service.undo_check_in(organiser, training_id, lan.id)).outcome is Outcome.ALREADY_DONE
@@ -243,11 +278,14 @@ async def test_a_new_late_threshold_applies_to_those_already_checked_in(world: W
     assert [(await world.store.attendance(training_id, m.id)).late for m in (lan, minh)] == [True, True]
     await world.service.update(organiser, training_id, late_after_minutes=20)
     assert [(await world.store.attendance(training_id, m.id)).late for m in (lan, minh)] == [False, False]
-    assert (await world.service.update(organiser, training_id, late_after_minutes=999)).outcome is Outcome.INVALID
+    assert (
+        await world.service.update(organiser, training_id, late_after_minutes=999)
+    ).outcome is Outcome.INVALID
 
 
 async def test_inviting_more_reaches_only_the_newly_included_and_keeps_everyone_already_invited(
-        world: World, db: Database) -> None:
+    world: World, db: Database
+) -> None:
     organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
     ward_1 = next(w.id for w in await world.org.wards() if w.name == "Phường 1")
     ward_2 = next(w.id for w in await world.org.wards() if w.name == "Phường 2")
@@ -274,7 +312,9 @@ async def test_inviting_more_reaches_only_the_newly_included_and_keeps_everyone_
 
     again = await world.service.invite_more(organiser, training_id, Audience(False, ward_ids=(ward_2,)))
     assert again.outcome is Outcome.ALREADY_DONE
-    assert (await world.service.invite_more(organiser, training_id, Audience(False))).outcome is Outcome.INVALID
+    assert (
+        await world.service.invite_more(organiser, training_id, Audience(False))
+    ).outcome is Outcome.INVALID
     everyone = await world.service.invite_more(organiser, training_id, Audience())
     assert everyone.outcome is Outcome.OK and set(everyone.notify) == {hoa.id}
     assert (await world.service.invitable(organiser, training_id)).outcome is Outcome.ALREADY_DONE

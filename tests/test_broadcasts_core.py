@@ -28,8 +28,9 @@ NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 CHAPTER_WARDS = {11: 1, 12: 1, 21: 2}
 
 
-def person(member_id: int, role: Role | None, ward: int | None = 1,
-           status: MemberStatus = MemberStatus.ACTIVE) -> Member:
+def person(
+    member_id: int, role: Role | None, ward: int | None = 1, status: MemberStatus = MemberStatus.ACTIVE
+) -> Member:
     return Member(member_id, f"Member {member_id}", status, role, ward, None)
 
 
@@ -41,7 +42,9 @@ def test_organisers_and_admins_reach_any_audience_unchanged() -> None:
 
 def test_a_ward_lead_is_confined_to_their_own_ward() -> None:
     lead = person(3, Role.WARD_LEAD, ward=1)
-    assert scope_audience(lead, Audience(AudienceKind.ALL), CHAPTER_WARDS) == Audience(AudienceKind.ALL, ward_id=1)
+    assert scope_audience(lead, Audience(AudienceKind.ALL), CHAPTER_WARDS) == Audience(
+        AudienceKind.ALL, ward_id=1
+    )
     assert scope_audience(lead, Audience(AudienceKind.ROLES, roles=(Role.CADRE,)), CHAPTER_WARDS).ward_id == 1
     assert scope_audience(lead, Audience(AudienceKind.SEMINAR, (7,)), CHAPTER_WARDS).ward_id == 1
     assert scope_audience(lead, Audience(AudienceKind.WARDS, (1,)), CHAPTER_WARDS) is not None
@@ -53,12 +56,17 @@ def test_a_ward_lead_cannot_name_another_wards_wards_or_chapters() -> None:
     assert scope_audience(lead, Audience(AudienceKind.WARDS, (1, 2)), CHAPTER_WARDS) is None
     assert scope_audience(lead, Audience(AudienceKind.CHAPTERS, (11, 21)), CHAPTER_WARDS) is None
     assert scope_audience(lead, Audience(AudienceKind.CHAPTERS, (99,)), CHAPTER_WARDS) is None
-    assert scope_audience(person(4, Role.WARD_LEAD, ward=None), Audience(AudienceKind.ALL), CHAPTER_WARDS) is None
+    assert (
+        scope_audience(person(4, Role.WARD_LEAD, ward=None), Audience(AudienceKind.ALL), CHAPTER_WARDS)
+        is None
+    )
 
 
 def test_cadres_visitors_and_strangers_cannot_broadcast() -> None:
     assert scope_audience(person(5, Role.CADRE), Audience(AudienceKind.ALL), CHAPTER_WARDS) is None
-    assert scope_audience(person(6, None, status=MemberStatus.VISITOR), Audience(AudienceKind.ALL), {}) is None
+    assert (
+        scope_audience(person(6, None, status=MemberStatus.VISITOR), Audience(AudienceKind.ALL), {}) is None
+    )
     assert scope_audience(None, Audience(AudienceKind.ALL), {}) is None
 
 
@@ -78,7 +86,9 @@ def test_messages_respect_telegrams_text_and_caption_limits() -> None:
 
 
 def test_only_the_sender_organisers_and_admins_manage_a_broadcast() -> None:
-    broadcast = Broadcast(1, 3, Content("x"), Audience(AudienceKind.ALL, ward_id=1), BroadcastStatus.DONE, NOW)
+    broadcast = Broadcast(
+        1, 3, Content("x"), Audience(AudienceKind.ALL, ward_id=1), BroadcastStatus.DONE, NOW
+    )
     assert may_manage(person(3, Role.WARD_LEAD), broadcast)
     assert may_manage(person(1, Role.ORGANISER), broadcast)
     assert not may_manage(person(8, Role.WARD_LEAD), broadcast)
@@ -96,8 +106,12 @@ def test_progress_is_edited_at_most_every_two_seconds_or_each_tenth() -> None:
 
 
 def test_the_report_counts_each_outcome_and_lists_who_to_call() -> None:
-    lines = [DeliveryLine(1, "An", None, "Phường 1", "sent"), DeliveryLine(2, "Bình", "+8490", "Phường 2", "failed"),
-             DeliveryLine(3, "Chi", None, "Phường 1", "unreachable"), DeliveryLine(4, "Dũng", None, None, "queued")]
+    lines = [
+        DeliveryLine(1, "An", None, "Phường 1", "sent"),
+        DeliveryLine(2, "Bình", "+8490", "Phường 2", "failed"),
+        DeliveryLine(3, "Chi", None, "Phường 1", "unreachable"),
+        DeliveryLine(4, "Dũng", None, None, "queued"),
+    ]
     skipped = [DeliveryLine(5, "Em", "+8491", "Phường 3", "unreachable")]
     report = build_report(5, lines, skipped=skipped, acked=1)
     assert (report.sent, report.waiting, report.handled, report.acked) == (1, 1, 4, 1)

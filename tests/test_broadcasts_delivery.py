@@ -26,19 +26,25 @@ ROOT = Path(__file__).resolve().parent.parent
 async def add_members(db: Database, count: int, *, first_id: int = 100_000, role: str = "cadre") -> list[int]:
     """`count` active members spread over the wards, each with a Telegram chat (chat id = user id)."""
     now = to_db_time(datetime.now(UTC))
-    chapters = [(r["id"], r["ward_id"]) for r in await db.fetch_all("SELECT id, ward_id FROM chapters ORDER BY id")]
+    chapters = [
+        (r["id"], r["ward_id"]) for r in await db.fetch_all("SELECT id, ward_id FROM chapters ORDER BY id")
+    ]
     ids = []
     async with db.transaction() as conn:
         for n in range(count):
             chapter_id, ward_id = chapters[n % len(chapters)]
             name = f"Hội viên {n:04d}"
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, created_at, "
-                "updated_at) VALUES (?, ?, 'active', ?, ?, ?, 'vi', ?, ?)",
-                (name, name.lower(), role, ward_id, chapter_id, now, now))
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
+                "created_at, updated_at) VALUES (?, ?, 'active', ?, ?, ?, 'vi', ?, ?)",
+                (name, name.lower(), role, ward_id, chapter_id, now, now),
+            )
             user_id = first_id + n
-            await conn.execute("INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
-                               "VALUES (?, 'telegram', ?, ?, ?)", (cur.lastrowid, str(user_id), str(user_id), now))
+            await conn.execute(
+                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
+                "VALUES (?, 'telegram', ?, ?, ?)",
+                (cur.lastrowid, str(user_id), str(user_id), now),
+            )
             ids.append(user_id)
     return ids
 
@@ -64,11 +70,17 @@ async def test_a_broadcast_to_300_members_at_telegrams_pace_reaches_everyone_onc
     assert all(sent[c] == 1 for c in chats if c not in blocked)
     assert all(sent[c] == 0 for c in blocked)
     members = set(chats)
-    rejected = [c for c in bot.emu.calls(TOKEN, "sendMessage", ok=False)
-                if c.error_code == 429 and c.chat_id in members]
+    rejected = [
+        c
+        for c in bot.emu.calls(TOKEN, "sendMessage", ok=False)
+        if c.error_code == 429 and c.chat_id in members
+    ]
     assert rejected == []
-    progress_posts = [c for c in bot.emu.calls(TOKEN, "sendMessage", chat_id=organiser.chat_id, ok=True)
-                      if c.params["text"].startswith("📣")]
+    progress_posts = [
+        c
+        for c in bot.emu.calls(TOKEN, "sendMessage", chat_id=organiser.chat_id, ok=True)
+        if c.params["text"].startswith("📣")
+    ]
     edits = bot.emu.calls(TOKEN, "editMessageText", chat_id=organiser.chat_id, ok=True)
     assert len(progress_posts) == 1
     assert 3 <= len(edits) <= 16
@@ -114,9 +126,16 @@ async def test_a_bot_killed_mid_broadcast_resumes_and_loses_nobody(tmp_path: Pat
         await db.close()
 
     async with BotApiEmulator(rate_limits=True) as emu:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.base_url,
-               "DATABASE_PATH": str(database_path), "PTB_TIMEDELTA": "1", "NO_PROXY": "127.0.0.1,localhost",
-               "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": emu.base_url,
+            "DATABASE_PATH": str(database_path),
+            "PTB_TIMEDELTA": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
         first = _start_bot(env, tmp_path, "first")
         try:
             await emu.wait_for(TOKEN, method="sendMessage", ok=True, count=120, timeout=60)
@@ -156,11 +175,14 @@ async def _queue_broadcast(db: Database) -> int:
 
     service = BroadcastService(SqliteBroadcasts(db), SystemClock(), SqliteMembers(db))
     organiser = await _member(db, "9000")
-    created = await service.create(organiser, Content("Lịch tập huấn tháng 12"), Audience(AudienceKind.ROLES,
-                                                                                        roles=(Role.CADRE,)))
+    created = await service.create(
+        organiser, Content("Lịch tập huấn tháng 12"), Audience(AudienceKind.ROLES, roles=(Role.CADRE,))
+    )
     assert created.result is Result.OK and created.broadcast is not None
-    launched = await service.launch(created.broadcast.id, lambda b, p: {"inline_keyboard": [[{
-        "text": "✅ Đã nhận", "callback_data": f"v1:bca:{b.id}"}]]})
+    launched = await service.launch(
+        created.broadcast.id,
+        lambda b, p: {"inline_keyboard": [[{"text": "✅ Đã nhận", "callback_data": f"v1:bca:{b.id}"}]]},
+    )
     assert launched.result is Result.OK
     return created.broadcast.id
 
@@ -173,8 +195,9 @@ async def _member(db: Database, external_id: str):
 
 def _start_bot(env: dict, tmp_path: Path, name: str) -> subprocess.Popen:
     with open(tmp_path / f"{name}.log", "wb") as log:
-        return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
 
 
 async def _wait_until_done(database_path: Path, batch: str, timeout: float = 90) -> None:
@@ -182,11 +205,16 @@ async def _wait_until_done(database_path: Path, batch: str, timeout: float = 90)
     while asyncio.get_running_loop().time() < deadline:
         db = await Database.open(database_path, migrate=False)
         try:
-            pending = await db.fetch_value("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
-            reported = await db.fetch_value("SELECT COUNT(*) FROM outbox WHERE batch = ? AND status = 'sent'",
-                                            (batch.replace("broadcast:", "broadcast-report:"),))
-            status = await db.fetch_value("SELECT status FROM broadcasts WHERE id = ?",
-                                          (int(batch.rpartition(":")[2]),))
+            pending = await db.fetch_value(
+                "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
+            )
+            reported = await db.fetch_value(
+                "SELECT COUNT(*) FROM outbox WHERE batch = ? AND status = 'sent'",
+                (batch.replace("broadcast:", "broadcast-report:"),),
+            )
+            status = await db.fetch_value(
+                "SELECT status FROM broadcasts WHERE id = ?", (int(batch.rpartition(":")[2]),)
+            )
         finally:
             await db.close()
         if pending == 0 and status == "done" and reported:

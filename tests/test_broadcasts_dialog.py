@@ -44,8 +44,11 @@ async def drain(bot: BotUnderTest) -> None:
 def report_in(person, broadcast_id: int) -> str:
     """The progress message of a broadcast as it stands now (it is edited in place)."""
     marker = f"Thông báo #{broadcast_id}"
-    return next(m.get("text", "") for m in reversed(person.history())
-                if m["from_bot"] and marker in m.get("text", "") and m.get("text", "").startswith("📣"))
+    return next(
+        m.get("text", "")
+        for m in reversed(person.history())
+        if m["from_bot"] and marker in m.get("text", "") and m.get("text", "").startswith("📣")
+    )
 
 
 async def compose(person, text: str = CALENDAR, entities: list[dict] | None = None) -> None:
@@ -141,7 +144,9 @@ async def test_a_ward_lead_chooses_among_their_own_wards_chapters(bot: BotUnderT
 async def test_a_cadre_cannot_broadcast(bot: BotUnderTest) -> None:
     organiser, lan, binh, lead5 = await setup_people(bot)
     replies = await lan.send("/broadcast")
-    assert "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hội phường mới được gửi thông báo." in texts(replies)
+    assert "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hội phường mới được gửi thông báo." in texts(
+        replies
+    )
 
 
 async def test_an_organiser_sends_a_document_to_chosen_roles(bot: BotUnderTest) -> None:
@@ -191,8 +196,9 @@ async def test_a_scheduled_broadcast_waits_and_can_be_cancelled(bot: BotUnderTes
 
 async def test_blocked_members_are_listed_for_their_ward_lead_to_call(bot: BotUnderTest) -> None:
     organiser, lan, binh, lead5 = await setup_people(bot)
-    await bot.services.member_store.update(2, now=bot.clock.now(), actor_id=None, action="test_setup",
-                                           phone="+84903123456")
+    await bot.services.member_store.update(
+        2, now=bot.clock.now(), actor_id=None, action="test_setup", phone="+84903123456"
+    )
     bot.emu.block(TOKEN, lan.chat_id)
     await compose(organiser)
     await organiser.press("Tất cả")
@@ -217,11 +223,16 @@ async def test_the_invitees_of_a_seminar_can_be_the_audience(bot: BotUnderTest) 
     assert "Hiện chưa có mục nào để chọn." in organiser.toasts()
     stamp = "2026-12-01T01:00:00+00:00"
     async with bot.services.db.transaction() as conn:
-        await conn.execute("INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, created_by, created_at, "
-                           "updated_at) VALUES (7, 'Hội thảo phương pháp học', 'TS. An', ?, ?, 'Hội trường', 1, ?, ?)",
-                           (stamp, stamp, stamp, stamp))
-        await conn.execute("INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) "
-                           "VALUES (7, 3, 'pending', ?)", (stamp,))
+        await conn.execute(
+            "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, created_by, created_at, "
+            "updated_at) VALUES (7, 'Hội thảo phương pháp học', 'TS. An', ?, ?, 'Hội trường', 1, ?, ?)",
+            (stamp, stamp, stamp, stamp),
+        )
+        await conn.execute(
+            "INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) "
+            "VALUES (7, 3, 'pending', ?)",
+            (stamp,),
+        )
     replies = await organiser.press("Khách mời một hội thảo")
     assert "Hội thảo phương pháp học" in replies[-1].buttons
     replies = await organiser.press("Hội thảo phương pháp học")
@@ -235,8 +246,9 @@ async def test_a_message_the_api_refuses_is_reported_as_failed_with_the_name(bot
     organiser, lan, binh, lead5 = await setup_people(bot)
     await compose(organiser)
     await organiser.press("Tất cả")
-    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=binh.chat_id, error_code=400,
-                         description="Bad Request: chat not found")
+    bot.emu.inject_fault(
+        TOKEN, "sendMessage", chat_id=binh.chat_id, error_code=400, description="Bad Request: chat not found"
+    )
     await organiser.press("Xác nhận và gửi")
     await drain(bot)
 
@@ -259,7 +271,9 @@ async def test_a_photo_with_its_caption_reaches_every_recipient(bot: BotUnderTes
     for person in (lan, binh, lead5):
         received = person.history()[-1]
         assert received["caption"] == "Lịch tập huấn tháng 12" and received["file"]["data"] == photo
-    uploads = [c for c in bot.emu.calls(TOKEN, "sendPhoto", ok=True) if not isinstance(c.params.get("photo"), str)]
+    uploads = [
+        c for c in bot.emu.calls(TOKEN, "sendPhoto", ok=True) if not isinstance(c.params.get("photo"), str)
+    ]
     assert len(uploads) == 2, "the preview, then one upload whose file id serves every recipient"
 
 
@@ -275,7 +289,9 @@ async def test_organisers_and_ward_leads_have_a_broadcast_button_cadres_do_not(b
     assert "Đã huỷ: chưa gửi cho ai." in texts(replies)
 
 
-async def test_a_scheduled_broadcast_is_not_sent_if_its_sender_lost_the_right_meanwhile(bot: BotUnderTest) -> None:
+async def test_a_scheduled_broadcast_is_not_sent_if_its_sender_lost_the_right_meanwhile(
+    bot: BotUnderTest,
+) -> None:
     organiser, lan, _binh, _lead5 = await setup_people(bot)
     await compose(organiser, "Nhắc nộp báo cáo")
     await organiser.press("Tất cả")
@@ -283,8 +299,9 @@ async def test_a_scheduled_broadcast_is_not_sent_if_its_sender_lost_the_right_me
     await organiser.send("mai 8h")
     sender = await active_member(bot.services, organiser.chat_id)
     assert sender is not None
-    await bot.services.member_store.update(sender.id, now=bot.clock.now(), actor_id=None, action="test_setup",
-                                           role=Role.CADRE)
+    await bot.services.member_store.update(
+        sender.id, now=bot.clock.now(), actor_id=None, action="test_setup", role=Role.CADRE
+    )
     organiser.inbox()
 
     await bot.advance(days=1)

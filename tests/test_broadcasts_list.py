@@ -51,7 +51,8 @@ async def test_an_organiser_sees_scheduled_ones_on_top_and_what_reached_whom(bot
     listing = texts(replies)
     assert "📋 <b>Các thông báo</b> – trang 1/1" in listing
     assert listing.index("#2</b> · hẹn gửi lúc Thứ Ba, 24/11/2026 08:00") < listing.index(
-        "#1</b> · đã gửi Thứ Hai, 23/11/2026 09:00: tới được 3 / 4 người")
+        "#1</b> · đã gửi Thứ Hai, 23/11/2026 09:00: tới được 3 / 4 người"
+    )
     assert "Gửi tới: Tất cả" in listing
     assert "“Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá”" in listing
     assert "“Nhắc nộp báo cáo &amp; danh sách hội viên mới”" in listing
@@ -68,8 +69,12 @@ async def test_a_long_history_is_shown_five_at_a_time(bot: BotUnderTest) -> None
     organiser, *_ = await setup_people(bot)
     sender = await active_member(bot.services, organiser.chat_id)
     for n in range(1, 8):
-        await bot.services.broadcasts.create(sender, Content(f"Thông báo số {n}"), Audience(AudienceKind.ALL),
-                                             scheduled_at=bot.clock.now() + timedelta(hours=n))
+        await bot.services.broadcasts.create(
+            sender,
+            Content(f"Thông báo số {n}"),
+            Audience(AudienceKind.ALL),
+            scheduled_at=bot.clock.now() + timedelta(hours=n),
+        )
 
     replies = await organiser.send("/broadcasts")
     assert "trang 1/2" in texts(replies)
@@ -125,7 +130,8 @@ def labels(message: dict) -> list[str]:
 
 
 async def test_after_cancelling_the_list_above_shows_it_cancelled_without_its_cancel_button(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     organiser, *_ = await setup_people(bot)
     await schedule(organiser, "Nhắc nộp báo cáo")
     await schedule(organiser, "Họp ban chấp hành", when="mai 10h")
@@ -150,8 +156,12 @@ async def test_the_list_on_a_later_page_stays_on_that_page_after_cancelling(bot:
     organiser, *_ = await setup_people(bot)
     sender = await active_member(bot.services, organiser.chat_id)
     for n in range(1, 8):
-        await bot.services.broadcasts.create(sender, Content(f"Thông báo số {n}"), Audience(AudienceKind.ALL),
-                                             scheduled_at=bot.clock.now() + timedelta(hours=n))
+        await bot.services.broadcasts.create(
+            sender,
+            Content(f"Thông báo số {n}"),
+            Audience(AudienceKind.ALL),
+            scheduled_at=bot.clock.now() + timedelta(hours=n),
+        )
     listing = (await organiser.send("/broadcasts"))[-1]
     await organiser.press("Trang sau", message_id=listing.message_id)
 
@@ -163,7 +173,9 @@ async def test_the_list_on_a_later_page_stays_on_that_page_after_cancelling(bot:
     assert labels(now_listed) == ["✖ Huỷ #6", "◀ Trang trước"]
 
 
-async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_nothing(bot: BotUnderTest) -> None:
+async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_nothing(
+    bot: BotUnderTest,
+) -> None:
     organiser, lan, _binh, _lead5 = await setup_people(bot)
     await schedule(organiser, "Nhắc nộp báo cáo")
     await organiser.send("/broadcasts")
@@ -252,17 +264,26 @@ async def still_sending_to(bot: BotUnderTest, broadcast_id: int, person) -> None
     """Catch the broadcast mid-way: the message to `person` is still on its way to Telegram."""
     member = await active_member(bot.services, person.chat_id)
     async with bot.services.db.transaction() as conn:
-        await conn.execute("UPDATE outbox SET status = 'sending' WHERE batch = ? AND member_id = ?",
-                           (f"broadcast:{broadcast_id}", member.id))
-        await conn.execute("UPDATE broadcasts SET status = 'sending', finished_at = NULL WHERE id = ?",
-                           (broadcast_id,))
+        await conn.execute(
+            "UPDATE outbox SET status = 'sending' WHERE batch = ? AND member_id = ?",
+            (f"broadcast:{broadcast_id}", member.id),
+        )
+        await conn.execute(
+            "UPDATE broadcasts SET status = 'sending', finished_at = NULL WHERE id = ?", (broadcast_id,)
+        )
 
 
 async def test_a_report_opened_while_still_sending_shows_who_was_reached_so_far(bot: BotUnderTest) -> None:
     organiser, lan, binh, lead5 = await setup_people(bot)
     bot.emu.block(TOKEN, binh.chat_id)
-    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=lan.chat_id, count=1, error_code=400,
-                         description="Bad Request: chat not found")
+    bot.emu.inject_fault(
+        TOKEN,
+        "sendMessage",
+        chat_id=lan.chat_id,
+        count=1,
+        error_code=400,
+        description="Bad Request: chat not found",
+    )
     await send_now(organiser, "Lịch tập huấn tháng 12")
     await drain(bot)
     await still_sending_to(bot, 1, lead5)
@@ -283,8 +304,10 @@ async def test_a_long_report_comes_in_several_whole_messages(bot: BotUnderTest) 
     organiser = await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER, ward="Phường 1")
     chats = await add_members(bot.services.db, 30)
     async with bot.services.db.transaction() as conn:
-        await conn.execute("UPDATE members SET full_name = full_name || ? WHERE full_name LIKE 'Hội viên %'",
-                           (" – Chi hội Khuyến học dòng họ Nguyễn Văn" * 4,))
+        await conn.execute(
+            "UPDATE members SET full_name = full_name || ? WHERE full_name LIKE 'Hội viên %'",
+            (" – Chi hội Khuyến học dòng họ Nguyễn Văn" * 4,),
+        )
     for chat_id in chats:
         bot.emu.block(TOKEN, chat_id)
     await send_now(organiser, "Lịch tập huấn tháng 12")
@@ -297,4 +320,7 @@ async def test_a_long_report_comes_in_several_whole_messages(bot: BotUnderTest) 
     assert all(len(r.text) <= 4096 and r.text.count("<b>") == r.text.count("</b>") for r in replies)
     assert replies[0].text.startswith("📣 <b>Thông báo #1 đã gửi xong.</b>")
     assert "Hội viên 0000" in texts(replies) and "… và 5 người khác" in replies[-1].text
-    assert replies[0].buttons == [] and replies[-1].buttons == ["👀 Ai đã nhận", "🔁 Gửi lại cho người chưa nhận"]
+    assert replies[0].buttons == [] and replies[-1].buttons == [
+        "👀 Ai đã nhận",
+        "🔁 Gửi lại cho người chưa nhận",
+    ]

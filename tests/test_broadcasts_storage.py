@@ -19,21 +19,32 @@ async def seed(db: Database) -> dict[str, int]:
     ids: dict[str, int] = {}
     async with db.transaction() as conn:
         for ward in (1, 2):
-            await conn.execute("INSERT INTO wards (id, name, name_key, created_at) VALUES (?, ?, ?, ?)",
-                               (ward, f"Phường {ward}", f"phuong {ward}", stamp))
-            await conn.execute("INSERT INTO chapters (id, ward_id, name, name_key, created_at) VALUES (?, ?, ?, ?, ?)",
-                               (ward * 10, ward, "Chi hội Khu phố 1", "chi hoi khu pho 1", stamp))
-        people = [("ha", "Phạm Thu Hà", "organiser", 1), ("tam", "Lê Văn Tâm", "ward_lead", 1),
-                  ("lan", "Nguyễn Thị Lan", "cadre", 1), ("binh", "Trần Văn Bình", "cadre", 2)]
+            await conn.execute(
+                "INSERT INTO wards (id, name, name_key, created_at) VALUES (?, ?, ?, ?)",
+                (ward, f"Phường {ward}", f"phuong {ward}", stamp),
+            )
+            await conn.execute(
+                "INSERT INTO chapters (id, ward_id, name, name_key, created_at) VALUES (?, ?, ?, ?, ?)",
+                (ward * 10, ward, "Chi hội Khu phố 1", "chi hoi khu pho 1", stamp),
+            )
+        people = [
+            ("ha", "Phạm Thu Hà", "organiser", 1),
+            ("tam", "Lê Văn Tâm", "ward_lead", 1),
+            ("lan", "Nguyễn Thị Lan", "cadre", 1),
+            ("binh", "Trần Văn Bình", "cadre", 2),
+        ]
         for n, (key, name, role, ward) in enumerate(people, start=1):
             cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, updated_at)"
-                " VALUES (?, ?, 'active', ?, ?, ?, ?, ?)", (name, str(n), role, ward, ward * 10, stamp, stamp))
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, "
+                "updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
+                (name, str(n), role, ward, ward * 10, stamp, stamp),
+            )
             ids[key] = cur.lastrowid
             await conn.execute(
-                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, blocked_at, created_at) "
-                "VALUES (?, 'telegram', ?, ?, ?, ?)",
-                (cur.lastrowid, str(500 + n), str(500 + n), stamp if key == "binh" else None, stamp))
+                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, blocked_at, "
+                "created_at) VALUES (?, 'telegram', ?, ?, ?, ?)",
+                (cur.lastrowid, str(500 + n), str(500 + n), stamp if key == "binh" else None, stamp),
+            )
     return ids
 
 
@@ -48,20 +59,33 @@ async def test_audiences_by_ward_chapter_and_role(db: Database) -> None:
     store = SqliteBroadcasts(db)
     assert len(await names(store, Audience(AudienceKind.ALL))) == 4
     assert await names(store, Audience(AudienceKind.WARDS, (2,))) == ["Trần Văn Bình"]
-    assert await names(store, Audience(AudienceKind.CHAPTERS, (10,))) == ["Phạm Thu Hà", "Lê Văn Tâm",
-                                                                         "Nguyễn Thị Lan"]
-    assert await names(store, Audience(AudienceKind.ROLES, roles=(Role.CADRE,))) == ["Nguyễn Thị Lan",
-                                                                                     "Trần Văn Bình"]
-    assert await names(store, Audience(AudienceKind.ROLES, roles=(Role.CADRE,), ward_id=1)) == ["Nguyễn Thị Lan"]
+    assert await names(store, Audience(AudienceKind.CHAPTERS, (10,))) == [
+        "Phạm Thu Hà",
+        "Lê Văn Tâm",
+        "Nguyễn Thị Lan",
+    ]
+    assert await names(store, Audience(AudienceKind.ROLES, roles=(Role.CADRE,))) == [
+        "Nguyễn Thị Lan",
+        "Trần Văn Bình",
+    ]
+    assert await names(store, Audience(AudienceKind.ROLES, roles=(Role.CADRE,), ward_id=1)) == [
+        "Nguyễn Thị Lan"
+    ]
     assert await names(store, Audience(AudienceKind.WARDS, ())) == []
-    blocked = [p.full_name for p in await store.audience_members(Audience(AudienceKind.ALL)) or [] if p.blocked]
+    blocked = [
+        p.full_name for p in await store.audience_members(Audience(AudienceKind.ALL)) or [] if p.blocked
+    ]
     assert blocked == ["Trần Văn Bình"]
 
 
-SEMINAR = ("INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, created_by, created_at, updated_at) "
-           "VALUES (1, 'Phương pháp học', 'TS. An', ?, ?, 'Hội trường', ?, ?, ?)")
-TRAINING = ("INSERT INTO trainings (id, title, starts_at, ends_at, venue, created_by, created_at, updated_at) "
-            "VALUES (1, 'Tập huấn', ?, ?, 'Nhà văn hoá', ?, ?, ?)")
+SEMINAR = (
+    "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, created_by, created_at, updated_at) "
+    "VALUES (1, 'Phương pháp học', 'TS. An', ?, ?, 'Hội trường', ?, ?, ?)"
+)
+TRAINING = (
+    "INSERT INTO trainings (id, title, starts_at, ends_at, venue, created_by, created_at, updated_at) "
+    "VALUES (1, 'Tập huấn', ?, ?, 'Nhà văn hoá', ?, ?, ?)"
+)
 
 
 async def test_seminar_invitees_and_training_registrants_are_audiences(db: Database) -> None:
@@ -72,11 +96,20 @@ async def test_seminar_invitees_and_training_registrants_are_audiences(db: Datab
         await conn.execute(SEMINAR, (stamp, stamp, ids["ha"], stamp, stamp))
         await conn.execute(TRAINING, (stamp, stamp, ids["ha"], stamp, stamp))
         for member, rsvp in ((ids["lan"], "pending"), (ids["tam"], "delegated"), (ids["binh"], "yes")):
-            await conn.execute("INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) "
-                               "VALUES (1, ?, ?, ?)", (member, rsvp, stamp))
-        for member, status in ((ids["tam"], "registered"), (ids["lan"], "withdrawn"), (ids["ha"], "waitlisted")):
-            await conn.execute("INSERT INTO training_registrations (training_id, member_id, status, registered_at, "
-                               "updated_at) VALUES (1, ?, ?, ?, ?)", (member, status, stamp, stamp))
+            await conn.execute(
+                "INSERT INTO seminar_invitees (seminar_id, member_id, rsvp, invited_at) VALUES (1, ?, ?, ?)",
+                (member, rsvp, stamp),
+            )
+        for member, status in (
+            (ids["tam"], "registered"),
+            (ids["lan"], "withdrawn"),
+            (ids["ha"], "waitlisted"),
+        ):
+            await conn.execute(
+                "INSERT INTO training_registrations (training_id, member_id, status, registered_at, "
+                "updated_at) VALUES (1, ?, ?, ?, ?)",
+                (member, status, stamp, stamp),
+            )
     assert await names(store, Audience(AudienceKind.SEMINAR, (1,))) == ["Nguyễn Thị Lan", "Trần Văn Bình"]
     assert await names(store, Audience(AudienceKind.TRAINING, (1,))) == ["Phạm Thu Hà", "Lê Văn Tâm"]
     assert await names(store, Audience(AudienceKind.TRAINING, (1,), ward_id=2)) == []
@@ -86,9 +119,18 @@ async def test_seminar_invitees_and_training_registrants_are_audiences(db: Datab
 async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_original(db: Database) -> None:
     ids = await seed(db)
     store, outbox = SqliteBroadcasts(db), SqliteOutbox(db)
-    first = await store.create(created_by=ids["ha"], content=Content("Lịch"), audience=Audience(AudienceKind.ALL),
-                               status=BroadcastStatus.DRAFT, scheduled_at=None, root_id=None, now=NOW)
-    deliveries = [Delivery(ids[k], str(500 + n), first.content, None) for n, k in enumerate(("ha", "tam", "lan"), 1)]
+    first = await store.create(
+        created_by=ids["ha"],
+        content=Content("Lịch"),
+        audience=Audience(AudienceKind.ALL),
+        status=BroadcastStatus.DRAFT,
+        scheduled_at=None,
+        root_id=None,
+        now=NOW,
+    )
+    deliveries = [
+        Delivery(ids[k], str(500 + n), first.content, None) for n, k in enumerate(("ha", "tam", "lan"), 1)
+    ]
     assert await store.start_sending(first.id, deliveries, [ids["binh"]], now=NOW)
     assert not await store.start_sending(first.id, deliveries, [], now=NOW)
     assert (await outbox.progress(first.batch)).total == 3
@@ -101,20 +143,35 @@ async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_ori
     unacked = Audience(AudienceKind.UNACKED, (first.id,))
     assert await names(store, unacked) == ["Phạm Thu Hà", "Lê Văn Tâm"]
 
-    again = await store.create(created_by=ids["ha"], content=first.content, audience=unacked,
-                               status=BroadcastStatus.DRAFT, scheduled_at=None, root_id=first.id, now=NOW)
+    again = await store.create(
+        created_by=ids["ha"],
+        content=first.content,
+        audience=unacked,
+        status=BroadcastStatus.DRAFT,
+        scheduled_at=None,
+        root_id=first.id,
+        now=NOW,
+    )
     await store.start_sending(again.id, [Delivery(ids["tam"], "502", first.content, None)], [], now=NOW)
     assert await store.ack(again, ids["tam"], now=NOW)
     assert await names(store, unacked) == ["Phạm Thu Hà"]
-    assert await store.was_recipient(again.id, ids["tam"]) and not await store.was_recipient(again.id, ids["ha"])
+    assert await store.was_recipient(again.id, ids["tam"]) and not await store.was_recipient(
+        again.id, ids["ha"]
+    )
 
 
 async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None:
     ids = await seed(db)
     store = SqliteBroadcasts(db)
-    later = await store.create(created_by=ids["ha"], content=Content("Sau"), audience=Audience(AudienceKind.ALL),
-                               status=BroadcastStatus.SCHEDULED, scheduled_at=NOW + timedelta(days=1), root_id=None,
-                               now=NOW)
+    later = await store.create(
+        created_by=ids["ha"],
+        content=Content("Sau"),
+        audience=Audience(AudienceKind.ALL),
+        status=BroadcastStatus.SCHEDULED,
+        scheduled_at=NOW + timedelta(days=1),
+        root_id=None,
+        now=NOW,
+    )
     assert await store.cancel(later.id, now=NOW)
     assert not await store.start_sending(later.id, [], [], now=NOW)
     assert not await store.cancel(later.id, now=NOW)
@@ -126,8 +183,9 @@ async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(t
     from bot.sandbox.demo_broadcasts import seed as seed_demo
     from bot.services import Services
 
-    services = await Services.create(Settings(bot_token=None, database_path=tmp_path / "demo.db"),
-                                     AdjustableClock(NOW))
+    services = await Services.create(
+        Settings(bot_token=None, database_path=tmp_path / "demo.db"), AdjustableClock(NOW)
+    )
     try:
         await seed(services.db)
         await seed_demo(services, NOW)
@@ -149,29 +207,53 @@ async def test_the_history_pages_in_the_cores_order_with_delivered_counts(db: Da
     ids = await seed(db)
     store = SqliteBroadcasts(db)
     made = []
-    for n, (status, hours, by) in enumerate([("done", -48, "ha"), ("scheduled", 30, "tam"), ("cancelled", 5, "ha"),
-                                             ("scheduled", 2, "ha"), ("sending", -1, "tam"), ("done", -3, "ha"),
-                                             ("draft", 0, "ha")]):
+    for n, (status, hours, by) in enumerate(
+        [
+            ("done", -48, "ha"),
+            ("scheduled", 30, "tam"),
+            ("cancelled", 5, "ha"),
+            ("scheduled", 2, "ha"),
+            ("sending", -1, "tam"),
+            ("done", -3, "ha"),
+            ("draft", 0, "ha"),
+        ]
+    ):
         when = NOW + timedelta(hours=hours)
         scheduled = when if status in ("scheduled", "cancelled") else None
-        created = await store.create(created_by=ids[by], content=Content(f"Số {n}"),
-                                     audience=Audience(AudienceKind.ALL), status=BroadcastStatus.SCHEDULED,
-                                     scheduled_at=scheduled, root_id=None, now=NOW + timedelta(minutes=n))
+        created = await store.create(
+            created_by=ids[by],
+            content=Content(f"Số {n}"),
+            audience=Audience(AudienceKind.ALL),
+            status=BroadcastStatus.SCHEDULED,
+            scheduled_at=scheduled,
+            root_id=None,
+            now=NOW + timedelta(minutes=n),
+        )
         if status == "sending":
-            await store.start_sending(created.id, [Delivery(ids["lan"], "503", created.content, None)], [], now=when)
+            await store.start_sending(
+                created.id, [Delivery(ids["lan"], "503", created.content, None)], [], now=when
+            )
         async with db.transaction() as conn:
-            await conn.execute("UPDATE broadcasts SET status = ?, sent_at = ? WHERE id = ?",
-                               (status, to_db_time(when) if status in ("done", "sending") else None, created.id))
+            await conn.execute(
+                "UPDATE broadcasts SET status = ?, sent_at = ? WHERE id = ?",
+                (status, to_db_time(when) if status in ("done", "sending") else None, created.id),
+            )
         made.append(await store.get(created.id))
     async with db.transaction() as conn:
         await conn.execute("UPDATE outbox SET status = 'sent'")
 
     expected = [b.id for b in sorted((b for b in made if b.status in LISTED), key=history_order)]
     assert await store.count_history(statuses=LISTED, created_by=None) == 6
-    pages = [b.id for offset in (0, 5) for b in await store.history(statuses=LISTED, created_by=None,
-                                                                     offset=offset, limit=5)]
+    pages = [
+        b.id
+        for offset in (0, 5)
+        for b in await store.history(statuses=LISTED, created_by=None, offset=offset, limit=5)
+    ]
     assert pages == expected
-    assert [b.id for b in await store.history(statuses=LISTED, created_by=ids["tam"], offset=0, limit=5)] == [2, 5]
+    assert [b.id for b in await store.history(statuses=LISTED, created_by=ids["tam"], offset=0, limit=5)] == [
+        2,
+        5,
+    ]
     assert await store.delivered_counts([made[4].id, 1]) == {made[4].id: 1}
     names = await store.sender_names([ids["ha"], ids["tam"], ids["ha"]])
     assert set(names) == {ids["ha"], ids["tam"]} and all(names.values())

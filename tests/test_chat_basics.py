@@ -86,10 +86,16 @@ async def test_admin_ids_are_district_admins_from_the_first_start(tmp_path: Path
 
 
 async def test_an_unexpected_error_is_logged_and_answered_with_an_apology(
-        bot: BotUnderTest, caplog: pytest.LogCaptureFixture) -> None:
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
     cadre = await bot.member(4001, "Phạm Thị Thu", Role.CADRE, ward="Phường 3")
-    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=cadre.chat_id, error_code=400,
-                         description="Bad Request: something unexpected")
+    bot.emu.inject_fault(
+        TOKEN,
+        "sendMessage",
+        chat_id=cadre.chat_id,
+        error_code=400,
+        description="Bad Request: something unexpected",
+    )
     with caplog.at_level(logging.ERROR, logger="bot.errors"):
         replies = await cadre.send("/me")
     assert "Xin lỗi, hệ thống gặp sự cố" in texts(replies)

@@ -25,12 +25,20 @@ def test_defaults_are_vietnamese_and_point_at_telegram() -> None:
 
 
 def test_every_variable_is_read() -> None:
-    settings = Settings.from_env({
-        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
-        "DATABASE_PATH": "/var/lib/bot/kh.db", "ADMIN_IDS": " 11, 22 ;33 ", "BOT_TIMEZONE": "Asia/Bangkok",
-        "ASSOCIATION_NAME": "Hội Khuyến học Phường Diên Hồng", "OPS_CHAT_ID": "-100123", "LOG_LEVEL": "debug",
-        "SUMMARY_SCHEDULE": "TUE 08:30", "TELEGRAM_HTTP_CLIENT": " HTTPX ",
-    })
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
+            "DATABASE_PATH": "/var/lib/bot/kh.db",
+            "ADMIN_IDS": " 11, 22 ;33 ",
+            "BOT_TIMEZONE": "Asia/Bangkok",
+            "ASSOCIATION_NAME": "Hội Khuyến học Phường Diên Hồng",
+            "OPS_CHAT_ID": "-100123",
+            "LOG_LEVEL": "debug",
+            "SUMMARY_SCHEDULE": "TUE 08:30",
+            "TELEGRAM_HTTP_CLIENT": " HTTPX ",
+        }
+    )
     assert settings.summary_schedule == "TUE 08:30"
     assert settings.http_client == "httpx"
     assert settings.api_url == "http://127.0.0.1:8081/bot"
@@ -52,13 +60,27 @@ def test_a_missing_token_says_what_to_set_and_how_to_try_without_one() -> None:
 
 def test_every_problem_is_listed_at_once() -> None:
     with pytest.raises(ConfigError) as error:
-        Settings.from_env({"TELEGRAM_BOT_TOKEN": "not-a-token", "ADMIN_IDS": "12,abc", "BOT_TIMEZONE": "Mars/Base",
-                           "TELEGRAM_API_URL": "ftp://x", "LOG_LEVEL": "LOUD", "SUMMARY_SCHEDULE": "someday",
-                           "TELEGRAM_HTTP_CLIENT": "curl"})
+        Settings.from_env(
+            {
+                "TELEGRAM_BOT_TOKEN": "not-a-token",
+                "ADMIN_IDS": "12,abc",
+                "BOT_TIMEZONE": "Mars/Base",
+                "TELEGRAM_API_URL": "ftp://x",
+                "LOG_LEVEL": "LOUD",
+                "SUMMARY_SCHEDULE": "someday",
+                "TELEGRAM_HTTP_CLIENT": "curl",
+            }
+        )
     message = str(error.value)
-    for fragment in ("does not look like a bot token", "ADMIN_IDS must be a whole number", "Mars/Base",
-                     "TELEGRAM_API_URL must be an http(s) URL", "LOG_LEVEL", "SUMMARY_SCHEDULE",
-                     "TELEGRAM_HTTP_CLIENT must be one of streams, httpx"):
+    for fragment in (
+        "does not look like a bot token",
+        "ADMIN_IDS must be a whole number",
+        "Mars/Base",
+        "TELEGRAM_API_URL must be an http(s) URL",
+        "LOG_LEVEL",
+        "SUMMARY_SCHEDULE",
+        "TELEGRAM_HTTP_CLIENT must be one of streams, httpx",
+    ):
         assert fragment in message
 
 

@@ -11,7 +11,58 @@ import pytest
 from bot.core.faq import FaqMatcher, KnowledgeBase, KnowledgeBaseError, packaged_directory, to_html, to_plain
 
 # Every section of the fact sheet (shared/knowledge/thong-tu-44-facts.md) must be covered by an entry.
-FACT_SHEET_SECTIONS = ["abbrev", "overview-van-ban", "tt44-identity", "tt44-scope", "tt44-criteria-count", "tt44-criteria-list", "tt44-tc-lanh-dao", "tt44-tc-giao-duc", "tt44-tc-hoc-tap-thuong-xuyen", "tt44-tc-cong-dong", "tt44-scoring", "tt44-grading", "tt44-timeline", "tt44-procedure-xa", "tt44-procedure-huyen", "tt44-tthc", "tt44-dossier", "tt44-roles", "tt44-hkh-role", "tt44-validity", "tt44-complaints", "tt44-rollout", "tt44-status", "tt25-identity", "tt25-purpose-principles", "tt25-levels-validity", "tt25-authority", "tt25-criteria-xa", "tt25-procedure", "tt25-dossier", "tt25-responsibilities", "tt44-vs-tt25", "reform-2025-overview", "reform-2025-decentralization", "reform-2025-cdht-authority", "reform-2025-tthtcd", "reform-2025-hcm-q10", "tthtcd-legal-basis", "tthtcd-functions", "tthtcd-tasks", "tthtcd-management", "tthtcd-establish", "qd448-identity", "qd448-gia-dinh-hoc-tap", "qd448-other-models", "qd448-reporting", "models-targets", "dvht-tt22-2020", "hcm-van-ban", "faq-unconfirmed"]
+FACT_SHEET_SECTIONS = [
+    "abbrev",
+    "overview-van-ban",
+    "tt44-identity",
+    "tt44-scope",
+    "tt44-criteria-count",
+    "tt44-criteria-list",
+    "tt44-tc-lanh-dao",
+    "tt44-tc-giao-duc",
+    "tt44-tc-hoc-tap-thuong-xuyen",
+    "tt44-tc-cong-dong",
+    "tt44-scoring",
+    "tt44-grading",
+    "tt44-timeline",
+    "tt44-procedure-xa",
+    "tt44-procedure-huyen",
+    "tt44-tthc",
+    "tt44-dossier",
+    "tt44-roles",
+    "tt44-hkh-role",
+    "tt44-validity",
+    "tt44-complaints",
+    "tt44-rollout",
+    "tt44-status",
+    "tt25-identity",
+    "tt25-purpose-principles",
+    "tt25-levels-validity",
+    "tt25-authority",
+    "tt25-criteria-xa",
+    "tt25-procedure",
+    "tt25-dossier",
+    "tt25-responsibilities",
+    "tt44-vs-tt25",
+    "reform-2025-overview",
+    "reform-2025-decentralization",
+    "reform-2025-cdht-authority",
+    "reform-2025-tthtcd",
+    "reform-2025-hcm-q10",
+    "tthtcd-legal-basis",
+    "tthtcd-functions",
+    "tthtcd-tasks",
+    "tthtcd-management",
+    "tthtcd-establish",
+    "qd448-identity",
+    "qd448-gia-dinh-hoc-tap",
+    "qd448-other-models",
+    "qd448-reporting",
+    "models-targets",
+    "dvht-tt22-2020",
+    "hcm-van-ban",
+    "faq-unconfirmed",
+]
 REQUIRED_TOPICS = {"criteria", "scoring", "procedure", "dossier", "centres", "models", "changes"}
 
 
@@ -48,7 +99,7 @@ def test_every_section_of_the_fact_sheet_is_covered_by_an_entry(kb):
 
 
 def test_every_browsable_topic_has_entries_and_a_title_in_both_languages(kb):
-    assert REQUIRED_TOPICS <= {t.id for t in kb.topics}
+    assert {t.id for t in kb.topics} >= REQUIRED_TOPICS
     for topic in kb.topics:
         assert kb.by_topic(topic.id), topic.id
         assert topic.title_for("vi") and topic.title_for("en")

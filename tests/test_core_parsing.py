@@ -432,8 +432,15 @@ def test_something_that_is_not_a_name_is_refused(typed: str, why: ParseReason) -
 
 @pytest.mark.parametrize(
     "typed",
-    ["0903 123 456", "0903123456", "+84903123456", "84 903-123-456", "+84 (0) 903 123 456", "0903.123.456",
-     "0084 903 123 456"],
+    [
+        "0903 123 456",
+        "0903123456",
+        "+84903123456",
+        "84 903-123-456",
+        "+84 (0) 903 123 456",
+        "0903.123.456",
+        "0084 903 123 456",
+    ],
 )
 def test_a_mobile_number_in_any_usual_spelling_becomes_international(typed: str) -> None:
     assert parse_phone(typed) == "+84903123456"
@@ -569,9 +576,40 @@ _ANY_TEXT = st.one_of(
     st.text(alphabet=st.sampled_from(list("\x00\x07\x1b\u202e\u200d\n\t\r ")), max_size=20),
     st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=5), st.integers(1000, 20000)),
     st.lists(
-        st.sampled_from(["thứ", "hai", "sáu", "CN", "T2", "mai", "chiều", "tối", "tới", "tuần", "sau", "ngày",
-                         "tháng", "năm", "quý", "8h", "8g30", "15/12", "31/2", "2026", "lúc", "giờ", "rưỡi",
-                         "mười", "mươi", "lăm", "-", "1.234", "Q4", "W48"]),
+        st.sampled_from(
+            [
+                "thứ",
+                "hai",
+                "sáu",
+                "CN",
+                "T2",
+                "mai",
+                "chiều",
+                "tối",
+                "tới",
+                "tuần",
+                "sau",
+                "ngày",
+                "tháng",
+                "năm",
+                "quý",
+                "8h",
+                "8g30",
+                "15/12",
+                "31/2",
+                "2026",
+                "lúc",
+                "giờ",
+                "rưỡi",
+                "mười",
+                "mươi",
+                "lăm",
+                "-",
+                "1.234",
+                "Q4",
+                "W48",
+            ]
+        ),
         max_size=8,
     ).map(" ".join),
 )
@@ -613,7 +651,9 @@ def test_every_accepted_moment_is_aware_and_ahead_unless_past_is_allowed(
         assert allow_past or result.when >= now
 
 
-@given(count=st.integers(0, 100_000), separator=st.sampled_from([",", "."]), unit=st.sampled_from(["", " người"]))
+@given(
+    count=st.integers(0, 100_000), separator=st.sampled_from([",", "."]), unit=st.sampled_from(["", " người"])
+)
 def test_a_count_written_with_thousands_separators_reads_back_as_itself(
     count: int, separator: str, unit: str
 ) -> None:

@@ -24,8 +24,9 @@ STRANGER = FakeUser(id=7002, first_name="Lan")
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -40,14 +41,28 @@ async def said(emu: BotApiEmulator, chat_id: int, since: int, count: int = 1) ->
 
 
 async def test_the_bot_process_onboards_a_stranger_and_refuses_organiser_actions_to_a_cadre(
-        emulator: BotApiEmulator, tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "PTB_TIMEDELTA": "1",
-           "NO_PROXY": "127.0.0.1,localhost", "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emulator.base_url,
-           "DATABASE_PATH": str(tmp_path / "prod.db"), "LOG_LEVEL": "INFO"}
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "PTB_TIMEDELTA": "1",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": emulator.base_url,
+        "DATABASE_PATH": str(tmp_path / "prod.db"),
+        "LOG_LEVEL": "INFO",
+    }
     assert cli("import-org", str(SAMPLE_ORG), env=env).returncode == 0
     assert cli("grant", str(ADMIN.id), "admin", env=env).returncode == 0
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         await emulator.wait_polling(TOKEN, timeout=30)
         assert any(c["command"] == "start" for c in emulator.commands(TOKEN))
@@ -56,7 +71,9 @@ async def test_the_bot_process_onboards_a_stranger_and_refuses_organiser_actions
         await emulator.send_text(TOKEN, STRANGER, "/start")
         assert "Xin chào!" in await said(emulator, STRANGER.id, mark)
         keyboard = emulator.chat_history(TOKEN, STRANGER.id)[-1]
-        ward = next(b for row in keyboard["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "Phường 4")
+        ward = next(
+            b for row in keyboard["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "Phường 4"
+        )
         mark = emulator.mark(TOKEN)
         await emulator.press_button(TOKEN, STRANGER, keyboard["message_id"], ward["callback_data"])
         await said(emulator, STRANGER.id, mark)
@@ -81,14 +98,16 @@ async def test_the_bot_process_onboards_a_stranger_and_refuses_organiser_actions
         mark = emulator.mark(TOKEN)
         await emulator.send_text(TOKEN, STRANGER, "/invite")
         assert "Chỉ lãnh đạo hội phường và cán bộ tổ chức mới được tạo lời mời." in await said(
-            emulator, STRANGER.id, mark)
+            emulator, STRANGER.id, mark
+        )
 
         backup = tmp_path / "backup.db"
         result = await asyncio.to_thread(cli, "backup", str(backup), env=env)
         assert result.returncode == 0, result.stderr
         with sqlite3.connect(backup) as copy:
-            assert copy.execute("SELECT status FROM members WHERE full_name = 'Nguyễn Thị Lan'").fetchone() == (
-                "active",)
+            assert copy.execute(
+                "SELECT status FROM members WHERE full_name = 'Nguyễn Thị Lan'"
+            ).fetchone() == ("active",)
         with sqlite3.connect(tmp_path / "prod.db") as live:
             assert live.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     finally:
@@ -103,8 +122,12 @@ async def test_the_bot_process_onboards_a_stranger_and_refuses_organiser_actions
 
 
 def test_without_a_token_the_bot_explains_itself_or_starts_the_sandbox(tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "bad token",
-           "DATABASE_PATH": str(tmp_path / "x.db")}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": "bad token",
+        "DATABASE_PATH": str(tmp_path / "x.db"),
+    }
     result = cli("run", env=env)
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN does not look like a bot token" in result.stderr

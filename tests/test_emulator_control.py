@@ -117,7 +117,9 @@ async def test_commands_are_visible_over_http(emulator_with_clock):
     state = emu.bot_state(TOKEN)
     state.commands[('{"type": "default"}', "vi")] = [{"command": "start", "description": "Bắt đầu"}]
     async with EmulatorClient(emu.origin) as client:
-        assert await client.commands(TOKEN, language_code="vi") == [{"command": "start", "description": "Bắt đầu"}]
+        assert await client.commands(TOKEN, language_code="vi") == [
+            {"command": "start", "description": "Bắt đầu"}
+        ]
         assert await client.commands(TOKEN) == []
 
 
@@ -148,7 +150,6 @@ async def test_the_cli_serves_a_standalone_emulator():
         process.wait(timeout=10)
         process.stdout.close()
     assert process.returncode == 0
-
 
 
 async def test_history_long_poll_wakes_on_a_new_message(emulator_with_clock):

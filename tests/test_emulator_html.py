@@ -12,7 +12,7 @@ from bot.emulator.html import HtmlParseError, detect_entities, merge_entities, p
 
 
 def test_tags_become_entities_with_utf16_offsets():
-    text, entities = parse_html("😀 <b>Đậm <i>nghiêng</i></b> <a href=\"https://hoi.vn?a=1&amp;b=2\">Hội</a>")
+    text, entities = parse_html('😀 <b>Đậm <i>nghiêng</i></b> <a href="https://hoi.vn?a=1&amp;b=2">Hội</a>')
     assert text == "😀 Đậm nghiêng Hội"
     assert entities == [
         {"type": "bold", "offset": 3, "length": 11},

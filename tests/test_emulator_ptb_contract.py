@@ -65,8 +65,9 @@ async def test_inline_button_press_is_answered_and_edits_the_message(emulator):
 
     async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer("Đã ghi nhận")
-        await update.callback_query.edit_message_text(f"Bạn đã chọn: <b>{update.callback_query.data}</b>",
-                                                      parse_mode=ParseMode.HTML)
+        await update.callback_query.edit_message_text(
+            f"Bạn đã chọn: <b>{update.callback_query.data}</b>", parse_mode=ParseMode.HTML
+        )
 
     app = application_builder(emulator).build()
     app.add_handler(CommandHandler("start", start))
@@ -101,8 +102,9 @@ async def test_a_callback_query_can_be_answered_only_once(emulator):
     app = application_builder(emulator).build()
     app.add_handler(CallbackQueryHandler(pressed))
     async with running_bot(app, emulator):
-        sent = await app.bot.send_message(LAN.id, "x", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("A", callback_data="a")]]))
+        sent = await app.bot.send_message(
+            LAN.id, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
+        )
         await emulator.press_button(TOKEN, LAN, sent.message_id, "a")
         await emulator.wait_for(TOKEN, method="answerCallbackQuery", count=2)
     assert outcomes and "query is too old" in outcomes[0].lower()
@@ -162,7 +164,9 @@ async def test_commands_are_kept_per_scope_and_language(emulator):
 
 async def test_text_limit_counts_html_without_tags(emulator):
     async with Bot(TOKEN, base_url=emulator.base_url) as bot:
-        fits = await bot.send_message(LAN.id, "<b>" + "a" * 4090 + "&amp;</b>xxxxx", parse_mode=ParseMode.HTML)
+        fits = await bot.send_message(
+            LAN.id, "<b>" + "a" * 4090 + "&amp;</b>xxxxx", parse_mode=ParseMode.HTML
+        )
         with pytest.raises(BadRequest, match="(?i)message is too long"):
             await bot.send_message(LAN.id, "x" * 4097)
         with pytest.raises(BadRequest, match="(?i)message text is empty"):
@@ -177,8 +181,9 @@ async def test_malformed_html_is_refused(emulator):
         for bad in ("<b>chưa đóng", "a < b", "<br>", "<span>x</span>", "<b><i>x</b></i>"):
             with pytest.raises(BadRequest, match="(?i)can't parse entities"):
                 await bot.send_message(LAN.id, bad, parse_mode=ParseMode.HTML)
-        ok = await bot.send_message(LAN.id, "1 &lt; 2 &amp;&amp; <a href='https://x.vn'>link</a> > 0",
-                                    parse_mode=ParseMode.HTML)
+        ok = await bot.send_message(
+            LAN.id, "1 &lt; 2 &amp;&amp; <a href='https://x.vn'>link</a> > 0", parse_mode=ParseMode.HTML
+        )
     assert ok.text == "1 < 2 && link > 0"
     assert ok.entities[0].url == "https://x.vn"
 
@@ -194,8 +199,11 @@ async def test_edit_errors_match_telegram(emulator):
         with pytest.raises(BadRequest, match="(?i)message to delete not found"):
             await bot.delete_message(LAN.id, sent.message_id)
         with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
-            await bot.send_message(LAN.id, "x", reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton("A", callback_data="d" * 65)]]))
+            await bot.send_message(
+                LAN.id,
+                "x",
+                reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="d" * 65)]]),
+            )
 
 
 async def test_blocked_user_answers_forbidden_until_they_write_again(emulator):
@@ -272,7 +280,10 @@ async def test_restart_does_not_redeliver_confirmed_updates(emulator):
 
 
 async def test_a_second_poller_supersedes_the_first_with_409(emulator):
-    async with Bot(TOKEN, base_url=emulator.base_url) as first, Bot(TOKEN, base_url=emulator.base_url) as second:
+    async with (
+        Bot(TOKEN, base_url=emulator.base_url) as first,
+        Bot(TOKEN, base_url=emulator.base_url) as second,
+    ):
         parked = asyncio.create_task(first.get_updates(timeout=5))
         await emulator.wait_polling(TOKEN)
         assert await second.get_updates(timeout=0) == ()
@@ -288,7 +299,9 @@ async def test_captions_copies_forwards_and_menu_button_parse_in_ptb(emulator):
     await emulator.send_text(TOKEN, LAN, "Báo cáo của tôi")
     async with Bot(TOKEN, base_url=emulator.base_url, base_file_url=emulator.base_file_url) as bot:
         sent = await bot.send_photo(LAN.id, tiny_png(), caption="cũ")
-        edited = await bot.edit_message_caption(LAN.id, sent.message_id, caption="<i>mới</i>", parse_mode="HTML")
+        edited = await bot.edit_message_caption(
+            LAN.id, sent.message_id, caption="<i>mới</i>", parse_mode="HTML"
+        )
         with pytest.raises(BadRequest, match="(?i)no caption in the message"):
             text = await bot.send_message(LAN.id, "chữ")
             await bot.edit_message_caption(LAN.id, text.message_id, caption="x")
@@ -308,8 +321,9 @@ async def test_captions_copies_forwards_and_menu_button_parse_in_ptb(emulator):
 async def test_stale_callback_queries_are_too_old(emulator):
     emulator.configure(callback_ttl_s=0)
     async with Bot(TOKEN, base_url=emulator.base_url) as bot:
-        sent = await bot.send_message(LAN.id, "x", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("A", callback_data="a")]]))
+        sent = await bot.send_message(
+            LAN.id, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]])
+        )
         query_id = await emulator.press_button(TOKEN, LAN, sent.message_id, "a")
         with pytest.raises(BadRequest, match="(?i)query is too old"):
             await bot.answer_callback_query(query_id, "muộn")

@@ -17,9 +17,11 @@ __all__ = ["emulator"]
 async def call(emu: BotApiEmulator, method: str, *, token: str = TOKEN, **params) -> tuple[int, dict]:
     """POST form-encoded like PTB: strings raw, everything else JSON-encoded."""
     form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{emu.base_url}{token}/{method}", data=form) as response:
-            return response.status, await response.json()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{emu.base_url}{token}/{method}", data=form) as response,
+    ):
+        return response.status, await response.json()
 
 
 def test_refuses_to_bind_a_non_loopback_host():
@@ -37,7 +39,8 @@ async def test_urls_follow_ptb_conventions(emulator):
 
 async def test_unknown_method_and_malformed_token(emulator):
     assert await call(emulator, "sendCarrierPigeon") == (
-        404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        404,
+        {"ok": False, "error_code": 404, "description": "Not Found"},
     )
     status, body = await call(emulator, "getMe", token="not-a-token")
     assert (status, body["error_code"], body["description"]) == (401, 401, "Unauthorized")
@@ -79,9 +82,13 @@ async def test_errors_carry_the_status_code_and_parameters(emulator):
 
 
 async def test_faults_can_target_one_chat_and_delay(emulator):
-    emulator.inject_fault(TOKEN, "sendMessage", chat_id=MINH.id, error_code=400, description="Bad Request: boom")
+    emulator.inject_fault(
+        TOKEN, "sendMessage", chat_id=MINH.id, error_code=400, description="Bad Request: boom"
+    )
     assert (await call(emulator, "sendMessage", chat_id=LAN.id, text="x"))[0] == 200
-    assert (await call(emulator, "sendMessage", chat_id=MINH.id, text="x"))[1]["description"] == "Bad Request: boom"
+    assert (await call(emulator, "sendMessage", chat_id=MINH.id, text="x"))[1][
+        "description"
+    ] == "Bad Request: boom"
     emulator.inject_fault(TOKEN, "sendMessage", delay=0.2)
     started = asyncio.get_running_loop().time()
     assert (await call(emulator, "sendMessage", chat_id=LAN.id, text="x"))[0] == 200
@@ -195,7 +202,9 @@ async def test_message_dates_come_from_the_emulator_clock():
 
 
 async def test_global_flood_limit_applies_across_chats(emulator):
-    emulator.configure(rate_limits=True, global_per_s=0.1, global_burst=5, private_burst=100, private_per_s=100)
+    emulator.configure(
+        rate_limits=True, global_per_s=0.1, global_burst=5, private_burst=100, private_per_s=100
+    )
     statuses = [(await call(emulator, "sendMessage", chat_id=1000 + i, text="x"))[0] for i in range(7)]
     assert statuses == [200] * 5 + [429] * 2
     assert (await call(emulator, "sendChatAction", chat_id=1, action="typing"))[0] == 200

@@ -16,7 +16,9 @@ QUESTION_SETS = [DATA / "faq_dev.yaml", *sorted(DATA.glob("faq_blind*.yaml"))]
 
 @pytest.fixture(scope="module")
 def dev_set() -> list[dict]:
-    return [q for path in QUESTION_SETS for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
+    return [
+        q for path in QUESTION_SETS for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,8 @@ def replies_to(bot: BotUnderTest, chat_id: int) -> list[str]:
 
 
 async def test_polling_survives_a_server_error_and_a_dropped_connection_without_losing_or_repeating_updates(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     lan = await bot.member(8001, "Nguyễn Thị Lan", Role.CADRE, ward=WARD)
     state = bot.emu.bot_state(TOKEN)
     bot.emu.inject_fault(TOKEN, "getUpdates", error_code=500)
@@ -79,7 +80,9 @@ async def test_a_reply_rides_out_a_short_429_storm(bot: BotUnderTest) -> None:
     assert apologies(bot) == []
 
 
-async def test_a_reply_lost_to_a_server_error_gets_an_apology_and_the_bot_keeps_serving(bot: BotUnderTest) -> None:
+async def test_a_reply_lost_to_a_server_error_gets_an_apology_and_the_bot_keeps_serving(
+    bot: BotUnderTest,
+) -> None:
     lan = await bot.member(8004, "Nguyễn Thị Lan", Role.CADRE, ward=WARD)
     bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=lan.chat_id, error_code=500)
 
@@ -89,11 +92,15 @@ async def test_a_reply_lost_to_a_server_error_gets_an_apology_and_the_bot_keeps_
     assert "Nguyễn Thị Lan" in texts(await lan.send("/me"))
 
 
-async def test_queued_messages_survive_server_errors_and_429s_and_arrive_exactly_once(bot: BotUnderTest) -> None:
+async def test_queued_messages_survive_server_errors_and_429s_and_arrive_exactly_once(
+    bot: BotUnderTest,
+) -> None:
     lead = await bot.member(8005, "Trần Văn Minh", Role.WARD_LEAD, ward=WARD)
     organiser = await bot.member(8006, "Võ Thị Tổ", Role.ORGANISER)
     bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=lead.chat_id, count=2, error_code=500)
-    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=organiser.chat_id, count=4, error_code=429, retry_after=1)
+    bot.emu.inject_fault(
+        TOKEN, "sendMessage", chat_id=organiser.chat_id, count=4, error_code=429, retry_after=1
+    )
     lan = bot.person(8007, "Lan")
 
     await lan.send("/start")
@@ -115,8 +122,11 @@ async def test_queued_messages_survive_server_errors_and_429s_and_arrive_exactly
 async def test_a_delivery_that_times_out_is_retried_and_arrives_at_most_once_more(bot: BotUnderTest) -> None:
     lead = await bot.member(8008, "Trần Văn Minh", Role.WARD_LEAD, ward=WARD)
     bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=lead.chat_id, delay=6.0)  # past the 5 s read timeout
-    await bot.services.outbox.enqueue("fault-test", [OutgoingMessage("fault-test:1", None, str(lead.chat_id),
-                                                                     "Tin nhắn thử")], now=bot.clock.now())
+    await bot.services.outbox.enqueue(
+        "fault-test",
+        [OutgoingMessage("fault-test:1", None, str(lead.chat_id), "Tin nhắn thử")],
+        now=bot.clock.now(),
+    )
     delivery: DeliveryWorker = bot.app.bot_data["delivery"]
     delivery.wake()
     await until(lambda: bot.emu.calls(TOKEN, "sendMessage", lead.chat_id), timeout=15)
@@ -124,6 +134,8 @@ async def test_a_delivery_that_times_out_is_retried_and_arrives_at_most_once_mor
         await bot.advance(seconds=10)
 
     copies = [t for t in replies_to(bot, lead.chat_id) if t == "Tin nhắn thử"]
-    assert 1 <= len(copies) <= 2, copies  # the emulator finished the slow send too: at most the in-flight copy
+    assert 1 <= len(copies) <= 2, (
+        copies
+    )  # the emulator finished the slow send too: at most the in-flight copy
     [row] = await bot.services.outbox.rows("fault-test")
     assert row["status"] == "sent" and row["attempts"] == 1  # one timed-out attempt, then a good one

@@ -18,7 +18,10 @@ APOLOGY = "Xin lỗi, hệ thống gặp sự cố"
 
 async def counts(bot: BotUnderTest) -> tuple[int, int]:
     db = bot.services.db
-    return (await db.fetch_value("SELECT COUNT(*) FROM audit_log"), await db.fetch_value("SELECT COUNT(*) FROM outbox"))
+    return (
+        await db.fetch_value("SELECT COUNT(*) FROM audit_log"),
+        await db.fetch_value("SELECT COUNT(*) FROM outbox"),
+    )
 
 
 async def up_to_the_last_step(bot: BotUnderTest, person: Person) -> None:
@@ -53,15 +56,18 @@ async def set_busy_timeout(bot: BotUnderTest, milliseconds: int) -> None:
 
 
 async def fill_the_disk(bot: BotUnderTest) -> None:
-    """No page can be added to the file, and the audit trail's last page is full: the next audited write fails."""
+    """No page can be added to the file, and the audit trail's last page is full: the next audited write
+    fails."""
     async with bot.services.db.connection() as conn:
         pages = (await (await conn.execute("PRAGMA page_count")).fetchone())[0]
         await conn.execute(f"PRAGMA max_page_count = {pages}")
         while True:
             try:
-                await conn.execute("INSERT INTO audit_log (at, actor_id, action, entity, entity_id, details) "
-                                   "VALUES ('2026-01-01T00:00:00+00:00', NULL, 'filler', 'test', NULL, ?)",
-                                   ("x" * 200,))
+                await conn.execute(
+                    "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, details) "
+                    "VALUES ('2026-01-01T00:00:00+00:00', NULL, 'filler', 'test', NULL, ?)",
+                    ("x" * 200,),
+                )
             except sqlite3.OperationalError as error:
                 assert "full" in str(error)
                 return
@@ -73,7 +79,8 @@ async def free_the_disk(bot: BotUnderTest) -> None:
 
 
 async def test_a_locked_database_at_the_last_step_of_registration_gives_an_apology_and_writes_nothing(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     lead = await bot.member(9001, "Trần Văn Minh", Role.WARD_LEAD, ward=WARD)
     lan = bot.person(9002, "Lan")
     await up_to_the_last_step(bot, lan)
@@ -94,7 +101,8 @@ async def test_a_locked_database_at_the_last_step_of_registration_gives_an_apolo
 
 
 async def test_a_locked_database_when_a_lead_approves_gives_an_apology_and_the_request_stays_open(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     lead = await bot.member(9003, "Trần Văn Minh", Role.WARD_LEAD, ward=WARD)
     lan = bot.person(9004, "Lan")
     await finish_registration(lan)
@@ -112,7 +120,8 @@ async def test_a_locked_database_when_a_lead_approves_gives_an_apology_and_the_r
 
 
 async def test_a_full_disk_at_the_last_step_of_registration_gives_an_apology_and_writes_nothing(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     lead = await bot.member(9005, "Trần Văn Minh", Role.WARD_LEAD, ward=WARD)
     lan = bot.person(9006, "Lan")
     await up_to_the_last_step(bot, lan)

@@ -42,12 +42,27 @@ async def seed(path: Path, people: list[tuple[int, str, Role, str | None]]) -> N
         wards = {w.name: w for w in await org.wards()}
         store = SqliteMembers(db)
         for user_id, name, role, ward in people:
-            member = await store.create_visitor(channel="telegram", external_id=str(user_id), chat_id=str(user_id),
-                                                display_name=name, username=None, now=now)
+            member = await store.create_visitor(
+                channel="telegram",
+                external_id=str(user_id),
+                chat_id=str(user_id),
+                display_name=name,
+                username=None,
+                now=now,
+            )
             ward_id = wards[ward].id if ward else None
             chapter_id = (await org.chapters(ward_id))[0].id if ward_id else None
-            await store.update(member.id, now=now, actor_id=None, action="test_setup", full_name=name, role=role,
-                               status=MemberStatus.ACTIVE, ward_id=ward_id, chapter_id=chapter_id)
+            await store.update(
+                member.id,
+                now=now,
+                actor_id=None,
+                action="test_setup",
+                full_name=name,
+                role=role,
+                status=MemberStatus.ACTIVE,
+                ward_id=ward_id,
+                chapter_id=chapter_id,
+            )
     finally:
         await db.close()
 
@@ -61,11 +76,23 @@ class BotProcess:
         self.proc: subprocess.Popen | None = None
 
     async def start(self) -> None:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": self.emu.base_url,
-               "DATABASE_PATH": str(self.database), "PTB_TIMEDELTA": "1", "NO_PROXY": "127.0.0.1,localhost",
-               "PYTHONPATH": str(REPO), "LOG_LEVEL": "WARNING"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=self.database.parent, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": self.emu.base_url,
+            "DATABASE_PATH": str(self.database),
+            "PTB_TIMEDELTA": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "PYTHONPATH": str(REPO),
+            "LOG_LEVEL": "WARNING",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=self.database.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         await self.emu.wait_polling(TOKEN, timeout=60)
 
     def kill(self) -> None:
@@ -83,8 +110,9 @@ class BotProcess:
 
 
 @asynccontextmanager
-async def running(tmp_path: Path, people: list[tuple[int, str, Role, str | None]]) -> AsyncIterator[
-        tuple[BotApiEmulator, BotProcess]]:
+async def running(
+    tmp_path: Path, people: list[tuple[int, str, Role, str | None]]
+) -> AsyncIterator[tuple[BotApiEmulator, BotProcess]]:
     database = tmp_path / "bot.db"
     await seed(database, people)
     async with BotApiEmulator() as emu:
@@ -117,6 +145,7 @@ def sent_texts(emu: BotApiEmulator, chat_id: int) -> list[str]:
 
 async def register(emu: BotApiEmulator, user: FakeUser, *, submit: bool = True) -> None:
     """The registration dialog, driven through the emulator, waiting for each answer."""
+
     async def step(action) -> None:
         """Act, then wait until the bot answered in this chat and has been quiet there for half a second."""
         mark = emu.mark(TOKEN)
@@ -161,13 +190,17 @@ async def test_killed_while_delivering_a_join_request_to_many_approvers(tmp_path
         emu.configure(latency_ms=0)
         assert integrity(bot.database) == "ok"
         await bot.start()
-        await until(lambda: all(any("Nguyễn Thị Lan" in t for t in sent_texts(emu, o[0])) for o in organisers))
+        await until(
+            lambda: all(any("Nguyễn Thị Lan" in t for t in sent_texts(emu, o[0])) for o in organisers)
+        )
         await bot.stop()
 
     copies = [sum("Nguyễn Thị Lan" in t for t in sent_texts(emu, o[0])) for o in organisers]
     assert min(copies) == 1 and max(copies) <= 2, copies
     assert sum(copies) <= len(organisers) + MAX_IN_FLIGHT, copies  # only what was in flight may come twice
-    assert query(bot.database, "SELECT status FROM members WHERE full_name = 'Nguyễn Thị Lan'") == [("pending",)]
+    assert query(bot.database, "SELECT status FROM members WHERE full_name = 'Nguyễn Thị Lan'") == [
+        ("pending",)
+    ]
     assert integrity(bot.database) == "ok"
 
 
@@ -181,8 +214,16 @@ async def test_killed_in_the_middle_of_an_approval(tmp_path: Path) -> None:
         emu.inject_fault(TOKEN, "editMessageText", delay=20)  # the bot hangs right after deciding
 
         await emu.press_button(TOKEN, lead, request["message_id"], approve)
-        await until(lambda: query(bot.database, "SELECT status FROM members WHERE id = (SELECT member_id FROM "
-                                                "channel_accounts WHERE external_id = '9301')") == [("active",)])
+        await until(
+            lambda: (
+                query(
+                    bot.database,
+                    "SELECT status FROM members WHERE id = (SELECT member_id FROM "
+                    "channel_accounts WHERE external_id = '9301')",
+                )
+                == [("active",)]
+            )
+        )
         bot.kill()
 
         assert integrity(bot.database) == "ok"
@@ -203,14 +244,16 @@ async def test_killed_in_the_middle_of_an_approval(tmp_path: Path) -> None:
 async def test_killed_while_confirming_a_report(tmp_path: Path) -> None:
     cadre = FakeUser(9400, "An")
     async with running(tmp_path, [(9400, "Nguyễn Văn An", Role.CADRE, WARD)]) as (emu, bot):
+
         async def say(text: str) -> None:
             mark = emu.mark(TOKEN)
             await emu.send_text(TOKEN, cadre, text)
             await emu.wait_for(TOKEN, method="sendMessage", chat_id=cadre.id, since=mark, timeout=30)
 
         async def press(data: str) -> None:
-            message = next(m for m in reversed(emu.chat_history(TOKEN, cadre.id))
-                           if data in str(m.get("reply_markup")))
+            message = next(
+                m for m in reversed(emu.chat_history(TOKEN, cadre.id)) if data in str(m.get("reply_markup"))
+            )
             mark = emu.mark(TOKEN)
             await emu.press_button(TOKEN, cadre, message["message_id"], data)
             await emu.wait_for(TOKEN, method="sendMessage", chat_id=cadre.id, since=mark, timeout=30)
@@ -221,8 +264,11 @@ async def test_killed_while_confirming_a_report(tmp_path: Path) -> None:
         await press("v1:repc:skip:note")
         await press("v1:repc:skip:photo")
         emu.inject_fault(TOKEN, "sendMessage", chat_id=cadre.id, delay=20)  # "saved" never reaches the cadre
-        confirm = next(m for m in reversed(emu.chat_history(TOKEN, cadre.id))
-                       if "v1:repc:ok" in str(m.get("reply_markup")))
+        confirm = next(
+            m
+            for m in reversed(emu.chat_history(TOKEN, cadre.id))
+            if "v1:repc:ok" in str(m.get("reply_markup"))
+        )
         await emu.press_button(TOKEN, cadre, confirm["message_id"], "v1:repc:ok:-")
         await until(lambda: query(bot.database, "SELECT COUNT(*) FROM chapter_reports") == [(1,)])
         bot.kill()

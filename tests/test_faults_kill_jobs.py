@@ -1,8 +1,8 @@
 """kill -9 of the real bot process in the middle of a scheduled job, then a restart against the same database.
 
-Two durable jobs of the bot fan out to many people: a seminar reminder run and the Monday summary. The bot runs
-as `python -m bot run` in its own process against an emulator in this process, with Telegram's flood limits on,
-so a run takes seconds; it is killed once the first messages are out. After the restart: `PRAGMA
+Two durable jobs of the bot fan out to many people: a seminar reminder run and the Monday summary. The bot
+runs as `python -m bot run` in its own process against an emulator in this process, with Telegram's flood
+limits on, so a run takes seconds; it is killed once the first messages are out. After the restart: `PRAGMA
 integrity_check` passes, everyone still gets what the run owed them, and nothing is sent twice beyond the
 messages the delivery worker had in flight (at most MAX_IN_FLIGHT).
 """
@@ -39,29 +39,52 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 async def seed_seminar_with_reminder_due(path: Path) -> None:
-    """A seminar in two days, every cadre invited and none answered yet; its '3 days before' reminder is due."""
+    """A seminar in two days, every cadre invited and none answered yet; its '3 days before' reminder is
+    due."""
     now = datetime.now(UTC)
     db = await Database.open(path)
     try:
         ids = dict(await db.fetch_all("SELECT ca.external_id, ca.member_id FROM channel_accounts ca"))
         starts = now + timedelta(days=2)
-        seminar = Seminar(0, "Học tập suốt đời", "Phường 5", starts, starts + timedelta(hours=2),
-                          "Nhà văn hóa Phường 5", "Khai mạc; thảo luận", SeminarStatus.SCHEDULED,
-                          ids[str(ORGANISER[0])], Audience(roles=(Role.CADRE,)))
+        seminar = Seminar(
+            0,
+            "Học tập suốt đời",
+            "Phường 5",
+            starts,
+            starts + timedelta(hours=2),
+            "Nhà văn hóa Phường 5",
+            "Khai mạc; thảo luận",
+            SeminarStatus.SCHEDULED,
+            ids[str(ORGANISER[0])],
+            Audience(roles=(Role.CADRE,)),
+        )
         three_days = timedelta(days=3)
 
         def reminder_due_now(saved: Seminar) -> list[PlannedTask]:
-            return [PlannedTask(reminder_key(saved, three_days), REMINDER, now,
-                                {"seminar_id": saved.id, "version": saved.version,
-                                 "offset": int(three_days.total_seconds())})]
+            return [
+                PlannedTask(
+                    reminder_key(saved, three_days),
+                    REMINDER,
+                    now,
+                    {
+                        "seminar_id": saved.id,
+                        "version": saved.version,
+                        "offset": int(three_days.total_seconds()),
+                    },
+                )
+            ]
 
-        await SqliteSeminars(db).create(seminar, [ids[str(p[0])] for p in INVITEES], reminder_due_now, now=now)
+        await SqliteSeminars(db).create(
+            seminar, [ids[str(p[0])] for p in INVITEES], reminder_due_now, now=now
+        )
     finally:
         await db.close()
 
 
 def reminders(emu: BotApiEmulator, chat_id: int) -> int:
-    return sum(REMINDED in c.params.get("text", "") for c in emu.calls(TOKEN, "sendMessage", chat_id, ok=True))
+    return sum(
+        REMINDED in c.params.get("text", "") for c in emu.calls(TOKEN, "sendMessage", chat_id, ok=True)
+    )
 
 
 async def test_killed_in_the_middle_of_a_seminar_reminder_run(tmp_path: Path) -> None:
@@ -80,21 +103,28 @@ async def test_killed_in_the_middle_of_a_seminar_reminder_run(tmp_path: Path) ->
 
             await bot.start()
             await until(lambda: all(reminders(emu, p[0]) for p in INVITEES), timeout=40)
-            await until(lambda: query(database, "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
-                        == [(0,)])
+            await until(
+                lambda: (
+                    query(database, "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
+                    == [(0,)]
+                )
+            )
         finally:
             await bot.stop()
 
     copies = [reminders(emu, p[0]) for p in INVITEES]
     assert min(copies) == 1 and max(copies) <= 2, copies
     assert sum(copies) <= len(INVITEES) + MAX_IN_FLIGHT, copies  # only what was in flight may come twice
-    assert query(database, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%remind%'") == [(len(INVITEES),)]
+    assert query(database, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%remind%'") == [
+        (len(INVITEES),)
+    ]
     assert integrity(database) == "ok"
 
 
 WARDS = [f"Phường {n}" for n in range(1, 16)]
 ADDRESSEES = [(9800 + n, f"Quản Trị {n}", Role.ADMIN, None) for n in range(6)] + [
-    (9810 + n, f"Trưởng Phường {n}", Role.WARD_LEAD, WARDS[n % len(WARDS)]) for n in range(30)]
+    (9810 + n, f"Trưởng Phường {n}", Role.WARD_LEAD, WARDS[n % len(WARDS)]) for n in range(30)
+]
 
 
 async def seed_last_week(path: Path) -> str:
@@ -109,8 +139,14 @@ async def seed_last_week(path: Path) -> str:
         period = current_period(filed_at, await reports.config(), VN)
         for ward in await org.wards():
             chapter = (await org.chapters(ward.id))[0]
-            await reports.save(chapter.id, period.key, ReportValues(new_members=ward.id % 7 + 1, total_members=90),
-                               actor_id=1, on_behalf=True, now=filed_at)
+            await reports.save(
+                chapter.id,
+                period.key,
+                ReportValues(new_members=ward.id % 7 + 1, total_members=90),
+                actor_id=1,
+                on_behalf=True,
+                now=filed_at,
+            )
         leads = query(path, "SELECT id FROM members WHERE role = ?", (Role.WARD_LEAD.value,))
         for (member_id,) in leads:
             await summary.set_subscription(member_id, True, now=now)
@@ -121,8 +157,8 @@ async def seed_last_week(path: Path) -> str:
 
 
 def collect_interrupted_uploads() -> None:
-    """A photo or workbook upload cut off by the kill leaves the emulator's (aiohttp's) spooled temporary file to
-    the garbage collector: collect it now, so that its ResourceWarning does not land in some later test."""
+    """A photo or workbook upload cut off by the kill leaves the emulator's (aiohttp's) spooled temporary file
+    to the garbage collector: collect it now, so that its ResourceWarning does not land in some later test."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
@@ -130,10 +166,15 @@ def collect_interrupted_uploads() -> None:
 
 def received(emu: BotApiEmulator, chat_id: int) -> dict[str, int]:
     calls = emu.calls(TOKEN, chat_id=chat_id, ok=True)
-    return {method: sum(c.method == method for c in calls) for method in ("sendMessage", "sendPhoto", "sendDocument")}
+    return {
+        method: sum(c.method == method for c in calls)
+        for method in ("sendMessage", "sendPhoto", "sendDocument")
+    }
 
 
-async def test_killed_in_the_middle_of_the_weekly_summary_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_killed_in_the_middle_of_the_weekly_summary_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SUMMARY_SCHEDULE", "MON 00:00")
     database = tmp_path / "bot.db"
     await seed(database, ADDRESSEES)
@@ -150,19 +191,31 @@ async def test_killed_in_the_middle_of_the_weekly_summary_run(tmp_path: Path, mo
 
             await bot.start()
             await until(lambda: all(received(emu, p[0])["sendDocument"] for p in ADDRESSEES), timeout=40)
-            await until(lambda: query(database, "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
-                        == [(0,)])
+            await until(
+                lambda: (
+                    query(database, "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')")
+                    == [(0,)]
+                )
+            )
         finally:
             await bot.stop()
     collect_interrupted_uploads()
 
     for person in ADDRESSEES:
         got = received(emu, person[0])
-        assert got["sendMessage"] >= 1 and 1 <= got["sendPhoto"] <= 2 and 1 <= got["sendDocument"] <= 2, (person, got)
-    rows = query(database, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE ?", (f"summary:{week}:to:%",))[0][0]
+        assert got["sendMessage"] >= 1 and 1 <= got["sendPhoto"] <= 2 and 1 <= got["sendDocument"] <= 2, (
+            person,
+            got,
+        )
+    rows = query(database, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE ?", (f"summary:{week}:to:%",))[
+        0
+    ][0]
     sent = sum(sum(received(emu, p[0]).values()) for p in ADDRESSEES)
     assert rows <= sent <= rows + MAX_IN_FLIGHT  # only what was in flight may come twice
-    deliveries = query(database, "SELECT COUNT(*), COUNT(DISTINCT member_id) FROM summary_deliveries WHERE week_key = ?",
-                       (week,))
+    deliveries = query(
+        database,
+        "SELECT COUNT(*), COUNT(DISTINCT member_id) FROM summary_deliveries WHERE week_key = ?",
+        (week,),
+    )
     assert deliveries == [(len(ADDRESSEES), len(ADDRESSEES))]
     assert integrity(database) == "ok"

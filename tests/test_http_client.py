@@ -124,8 +124,8 @@ async def test_the_request_is_a_form_like_python_telegram_bots_own_client_sends(
     assert head.startswith(f"POST /bot{TOKEN}/getMe HTTP/1.1\r\n".encode())
     assert b"Content-Type: application/x-www-form-urlencoded" in head
     assert (
-        body
-        == b"chat_id=42&text=Ch%C3%A0o+b%E1%BA%A1n+%26+h%E1%BA%B9n+g%E1%BA%B7p&reply_markup=%7B%22inline_keyboard%22%3A+%5B%5D%7D"
+        body == b"chat_id=42&text=Ch%C3%A0o+b%E1%BA%A1n+%26+h%E1%BA%B9n+g%E1%BA%B7p"
+        b"&reply_markup=%7B%22inline_keyboard%22%3A+%5B%5D%7D"
     )
 
 
@@ -155,7 +155,8 @@ async def test_an_idle_connection_older_than_the_keepalive_window_is_not_reused(
     ("raw", "reused"),
     [
         (
-            b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\n{"ok"\r\n14\r\n:true,"result":true}\r\n0\r\nX-Trailer: 1\r\n\r\n',
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b'5;ext=1\r\n{"ok"\r\n14\r\n:true,"result":true}\r\n0\r\nX-Trailer: 1\r\n\r\n',
             True,
         ),
         (b"HTTP/1.1 100 Continue\r\n\r\n" + _response(), True),

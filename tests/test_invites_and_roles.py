@@ -7,7 +7,8 @@ from tests.harness import BotUnderTest, active_member, texts
 
 
 async def test_a_ward_lead_invites_to_a_chapter_and_the_invited_person_only_types_their_name(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
     await lead.send("/invite")
     assert "Chi hội Khu phố 1" in lead.all_buttons()
@@ -40,7 +41,9 @@ async def test_a_forged_invitation_link_still_lets_the_person_register(bot: BotU
 
 async def test_a_cadre_cannot_create_invitations(bot: BotUnderTest) -> None:
     cadre = await bot.member(4001, "Phạm Thị Thu", Role.CADRE, ward="Phường 3")
-    assert "Chỉ lãnh đạo hội phường và cán bộ tổ chức mới được tạo lời mời." in texts(await cadre.send("/invite"))
+    assert "Chỉ lãnh đạo hội phường và cán bộ tổ chức mới được tạo lời mời." in texts(
+        await cadre.send("/invite")
+    )
 
 
 async def test_an_admin_makes_a_cadre_ward_lead_in_chat(bot: BotUnderTest) -> None:

@@ -70,7 +70,9 @@ async def register_in_ward_five(bot: BotUnderTest, user_id: int, name: str) -> N
     await person.send("Bỏ qua")
 
 
-async def test_an_approval_saved_just_before_a_crash_still_reaches_the_newcomer_once(bot: BotUnderTest) -> None:
+async def test_an_approval_saved_just_before_a_crash_still_reaches_the_newcomer_once(
+    bot: BotUnderTest,
+) -> None:
     lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
     organiser = await bot.member(3005, "Đỗ Thu Hà", Role.ORGANISER)
     await register_in_ward_five(bot, 2001, "Nguyễn Thị Lan")

@@ -33,8 +33,12 @@ def test_extra_columns_and_a_byte_order_mark_are_accepted() -> None:
 
 
 def test_every_problem_is_reported_with_its_line_number() -> None:
-    parsed = parse_org_csv(csv("ward,chapter\nPhường 1,Chi hội A\n,Chi hội B\nPhường 2,\nPhường 1,chi hội a\n"
-                               "Phường 3,Chi hội C,extra\n"))
+    parsed = parse_org_csv(
+        csv(
+            "ward,chapter\nPhường 1,Chi hội A\n,Chi hội B\nPhường 2,\nPhường 1,chi hội a\n"
+            "Phường 3,Chi hội C,extra\n"
+        )
+    )
     assert not parsed.ok
     assert [(p.line, p.message) for p in parsed.problems] == [
         (3, "the ward is empty"),
@@ -62,13 +66,19 @@ async def test_reimporting_the_same_file_changes_nothing(db: Database) -> None:
 
 async def test_a_removed_chapter_is_marked_inactive_and_keeps_its_members(db: Database) -> None:
     org = SqliteOrg(db)
-    await org.import_rows(parse_org_csv(csv("ward,chapter\nPhường 1,Khu phố 1\nPhường 1,Khu phố 2\n")).rows, now=NOW)
+    await org.import_rows(
+        parse_org_csv(csv("ward,chapter\nPhường 1,Khu phố 1\nPhường 1,Khu phố 2\n")).rows, now=NOW
+    )
     old = next(c for c in await org.chapters() if c.name == "Khu phố 2")
     async with db.connection() as conn:
-        await conn.execute("INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, "
-                           "updated_at) VALUES ('Lan', 'lan', 'active', 'cadre', ?, ?, '', '')", (old.ward_id, old.id))
-    report = await org.import_rows(parse_org_csv(csv("ward,chapter\nPhường 1,Khu phố 1\nPhường 1,Khu phố 2A\n")).rows,
-                                   now=NOW)
+        await conn.execute(
+            "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, created_at, "
+            "updated_at) VALUES ('Lan', 'lan', 'active', 'cadre', ?, ?, '', '')",
+            (old.ward_id, old.id),
+        )
+    report = await org.import_rows(
+        parse_org_csv(csv("ward,chapter\nPhường 1,Khu phố 1\nPhường 1,Khu phố 2A\n")).rows, now=NOW
+    )
     assert (report.chapters_added, report.deactivated) == (1, 1)
     assert [c.name for c in await org.chapters()] == ["Khu phố 1", "Khu phố 2A"]
     kept = await org.chapter(old.id)
@@ -77,8 +87,14 @@ async def test_a_removed_chapter_is_marked_inactive_and_keeps_its_members(db: Da
 
 
 def run_cli(*args: str, env_db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(env_db), "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(env_db), "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_import_org_on_the_command_line_loads_the_sample(tmp_path: Path) -> None:

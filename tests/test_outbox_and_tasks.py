@@ -12,14 +12,18 @@ from tests.harness import TOKEN, BotUnderTest, texts
 
 
 async def test_each_recipient_gets_the_message_once_and_blocked_ones_are_marked(bot: BotUnderTest) -> None:
-    people = [await bot.member(6000 + i, f"Cán Bộ {name}", Role.CADRE, ward="Phường 2")
-              for i, name in enumerate(("An", "Bình", "Chi"))]
+    people = [
+        await bot.member(6000 + i, f"Cán Bộ {name}", Role.CADRE, ward="Phường 2")
+        for i, name in enumerate(("An", "Bình", "Chi"))
+    ]
     bot.emu.block(TOKEN, people[2].chat_id)
     services = bot.services
     ward_two = next(w for w in await services.org.wards() if w.name == "Phường 2")
     recipients = await services.member_store.recipients(ward_ids=[ward_two.id])
-    messages = [OutgoingMessage(f"test:1:{r.member_id}", r.member_id, r.chat_id, "Lịch tập huấn tháng 12")
-                for r in recipients]
+    messages = [
+        OutgoingMessage(f"test:1:{r.member_id}", r.member_id, r.chat_id, "Lịch tập huấn tháng 12")
+        for r in recipients
+    ]
     assert await services.outbox.enqueue("test:1", messages, now=bot.clock.now()) == 3
     assert await services.outbox.enqueue("test:1", messages, now=bot.clock.now()) == 0
     await bot.settle()
@@ -38,11 +42,16 @@ async def test_each_recipient_gets_the_message_once_and_blocked_ones_are_marked(
 async def test_messages_in_flight_when_the_bot_stopped_are_sent_after_the_restart(bot: BotUnderTest) -> None:
     cadre = await bot.member(6001, "Cán Bộ An", Role.CADRE, ward="Phường 2")
     services = bot.services
-    await services.outbox.enqueue("test:2", [OutgoingMessage("test:2:a", None, str(cadre.chat_id), "Nhắc lịch")],
-                                  now=bot.clock.now() + timedelta(days=1))
+    await services.outbox.enqueue(
+        "test:2",
+        [OutgoingMessage("test:2:a", None, str(cadre.chat_id), "Nhắc lịch")],
+        now=bot.clock.now() + timedelta(days=1),
+    )
     async with services.db.connection() as conn:
-        await conn.execute("UPDATE outbox SET status = 'sending', not_before = ? WHERE batch = 'test:2'",
-                           (to_db_time(bot.clock.now()),))
+        await conn.execute(
+            "UPDATE outbox SET status = 'sending', not_before = ? WHERE batch = 'test:2'",
+            (to_db_time(bot.clock.now()),),
+        )
     await bot.restart()
     await bot.settle()
     assert [r.text for r in cadre.inbox()] == ["Nhắc lịch"]
@@ -54,13 +63,24 @@ async def test_a_task_runs_once_when_due_even_across_a_restart(bot: BotUnderTest
 
     async def remind(app, task) -> None:
         runs.append(task.key)
-        await app.bot_data["services"].outbox.enqueue(task.key, [OutgoingMessage(
-            f"{task.key}:to:{cadre.chat_id}", None, str(cadre.chat_id), task.payload["text"])],
-            now=app.bot_data["services"].clock.now())
+        await app.bot_data["services"].outbox.enqueue(
+            task.key,
+            [
+                OutgoingMessage(
+                    f"{task.key}:to:{cadre.chat_id}", None, str(cadre.chat_id), task.payload["text"]
+                )
+            ],
+            now=app.bot_data["services"].clock.now(),
+        )
 
     register_task_kind(bot.app, "test_reminder", remind)
-    await bot.services.tasks.plan("test:remind:1", "test_reminder", bot.clock.now() + timedelta(hours=2),
-                                  {"text": "Mai họp lúc 8 giờ"}, now=bot.clock.now())
+    await bot.services.tasks.plan(
+        "test:remind:1",
+        "test_reminder",
+        bot.clock.now() + timedelta(hours=2),
+        {"text": "Mai họp lúc 8 giờ"},
+        now=bot.clock.now(),
+    )
     await bot.advance(hours=1)
     assert runs == []
     await bot.advance(hours=1, minutes=1)
@@ -78,10 +98,10 @@ async def test_a_task_planned_again_moves_instead_of_doubling_and_can_be_cancell
     await tasks.plan("seminar:9:remind:3600", "x", now + timedelta(days=4), now=now)
     await tasks.plan("seminar:9:remind:86400", "x", now + timedelta(days=3), now=now)
     pending = await tasks.pending("seminar:9:")
-    assert [(t.key, t.due_at) for t in pending] == [("seminar:9:remind:86400", now.replace(microsecond=0) +
-                                                     timedelta(days=3)),
-                                                    ("seminar:9:remind:3600", now.replace(microsecond=0) +
-                                                     timedelta(days=4))]
+    assert [(t.key, t.due_at) for t in pending] == [
+        ("seminar:9:remind:86400", now.replace(microsecond=0) + timedelta(days=3)),
+        ("seminar:9:remind:3600", now.replace(microsecond=0) + timedelta(days=4)),
+    ]
     assert await tasks.cancel_prefix("seminar:9:") == 2
     assert await tasks.pending("seminar:9:") == []
 

@@ -103,7 +103,8 @@ BUTTONS: dict[str, Action | None] = {
     "bcc": Action.SEND_BROADCAST,
     "bcm": Action.SEND_BROADCAST,
     "bcx": Action.SEND_BROADCAST,
-    "bcl": Action.VIEW_BROADCASTS,  # a ward lead's reach is the broadcasts they sent (tests/test_broadcasts_list.py)
+    # a ward lead's reach is the broadcasts they sent (tests/test_broadcasts_list.py)
+    "bcl": Action.VIEW_BROADCASTS,
     "bca": None,  # "I have read it": only the recipient's own acknowledgement is recorded
     "faq": Action.ASK_FAQ,
     "sumk": Action.VIEW_SUMMARY,
@@ -141,13 +142,18 @@ def callback_prefixes(app) -> set[str]:
 
     def visit(handler) -> None:
         if isinstance(handler, ConversationHandler):
-            for child in [*handler.entry_points, *handler.fallbacks,
-                          *(h for state in handler.states.values() for h in state)]:
+            for child in [
+                *handler.entry_points,
+                *handler.fallbacks,
+                *(h for state in handler.states.values() for h in state),
+            ]:
                 visit(child)
         elif isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
             pattern = handler.pattern.pattern if hasattr(handler.pattern, "pattern") else str(handler.pattern)
             match = re.match(r"\^v1:((?:[A-Za-z0-9_.-]|\\[.-])+)(?:\(:\|\$\)|:)", pattern)
-            assert match, f"callback pattern {pattern!r} does not start with a versioned prefix (callbacks.pattern())"
+            assert match, (
+                f"callback pattern {pattern!r} does not start with a versioned prefix (callbacks.pattern())"
+            )
             found.add(match.group(1).replace("\\", ""))
 
     for group in app.handlers.values():
@@ -171,7 +177,8 @@ def test_every_action_has_a_row_in_the_specification() -> None:
 def test_every_command_names_an_action_or_is_public() -> None:
     for spec in handlers.command_specs():
         assert spec.action in RULES or spec.name in PUBLIC_COMMANDS, (
-            f"/{spec.name} names no action: give its CommandSpec an Action, or list it in PUBLIC_COMMANDS")
+            f"/{spec.name} names no action: give its CommandSpec an Action, or list it in PUBLIC_COMMANDS"
+        )
         if spec.action is not None:
             assert spec.name in COMMAND_REFUSALS, f"write the refusal of /{spec.name} in COMMAND_REFUSALS"
 
@@ -181,7 +188,11 @@ def test_every_command_names_an_action_or_is_public() -> None:
 def test_the_core_allows_exactly_what_the_specification_says(action: Action, role: str) -> None:
     cell = specification()[action][role]
     member = member_as(role)
-    assert can(member, action, ward_id=WARD_ID, chapter_id=CHAPTER_ID) is (cell == "Y"), (action, role, "ward 5")
+    assert can(member, action, ward_id=WARD_ID, chapter_id=CHAPTER_ID) is (cell == "Y"), (
+        action,
+        role,
+        "ward 5",
+    )
     assert can(member, action) is (cell in "Yo"), (action, role, "anywhere")
     if cell != "Y" and not RULES[action].public:
         assert not can(member, action, ward_id=WARD_ID), (action, role)
@@ -208,7 +219,10 @@ def test_a_lead_of_another_ward_never_reaches_into_this_ward(action: Action) -> 
 async def effects(bot: BotUnderTest) -> tuple[int, int]:
     """Audited changes and queued messages so far: a refused command adds neither."""
     db = bot.services.db
-    return (await db.fetch_value("SELECT COUNT(*) FROM audit_log"), await db.fetch_value("SELECT COUNT(*) FROM outbox"))
+    return (
+        await db.fetch_value("SELECT COUNT(*) FROM audit_log"),
+        await db.fetch_value("SELECT COUNT(*) FROM outbox"),
+    )
 
 
 async def test_every_command_is_refused_exactly_to_the_roles_without_its_action(bot: BotUnderTest) -> None:
@@ -251,7 +265,9 @@ async def test_help_lists_exactly_the_commands_each_role_may_use(bot: BotUnderTe
 async def test_every_button_prefix_is_guarded_by_a_listed_action(bot: BotUnderTest) -> None:
     prefixes = callback_prefixes(bot.app)
     assert prefixes == set(BUTTONS), (
-        f"unlisted button prefixes {sorted(prefixes - set(BUTTONS))}; stale entries {sorted(set(BUTTONS) - prefixes)}")
+        f"unlisted button prefixes {sorted(prefixes - set(BUTTONS))}; stale entries "
+        f"{sorted(set(BUTTONS) - prefixes)}"
+    )
 
 
 async def test_approve_buttons_work_only_for_the_wards_leads_organisers_and_admins(bot: BotUnderTest) -> None:
@@ -276,7 +292,9 @@ async def test_role_buttons_work_only_for_admins(bot: BotUnderTest) -> None:
         assert changed is (expected[role] == "Y"), role
 
 
-async def test_invitation_buttons_work_only_for_the_wards_leads_organisers_and_admins(bot: BotUnderTest) -> None:
+async def test_invitation_buttons_work_only_for_the_wards_leads_organisers_and_admins(
+    bot: BotUnderTest,
+) -> None:
     people = await cast(bot)
     expected = specification()[Action.CREATE_INVITE]
     ward = next(w for w in await bot.services.org.wards() if w.name == WARD)

@@ -19,8 +19,16 @@ from bot.core.text import clean_name
 from handlers import callbacks
 
 PART = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
-ENV_KEYS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_PATH", "ADMIN_IDS", "BOT_TIMEZONE",
-            "ASSOCIATION_NAME", "OPS_CHAT_ID", "LOG_LEVEL")
+ENV_KEYS = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_URL",
+    "DATABASE_PATH",
+    "ADMIN_IDS",
+    "BOT_TIMEZONE",
+    "ASSOCIATION_NAME",
+    "OPS_CHAT_ID",
+    "LOG_LEVEL",
+)
 names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 parts = st.from_regex(PART, fullmatch=True)
 
@@ -42,7 +50,7 @@ def assert_well_formed(result: OrgFile) -> None:
 
 @given(st.binary(max_size=2000))
 @example(b"\xff\xfe\x00w\x00a\x00r\x00d")
-@example(b"ward,chapter\n\"unterminated")
+@example(b'ward,chapter\n"unterminated')
 @example(b"ward,chapter\n" + b"x," * 100_00)
 @example(b"\x00ward,chapter\n")
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -75,14 +83,19 @@ def test_a_well_formed_file_is_read_back_exactly(pairs: list[tuple[str, str]]) -
 # --- button data ----------------------------------------------------------------------------------------
 
 
-@given(st.one_of(st.none(), st.text(max_size=120)), st.sampled_from(["join", "inv", "role", "lang", "ob"]),
-       st.integers(min_value=0, max_value=5))
+@given(
+    st.one_of(st.none(), st.text(max_size=120)),
+    st.sampled_from(["join", "inv", "role", "lang", "ob"]),
+    st.integers(min_value=0, max_value=5),
+)
 @example("v1:join:a:12", "join", 2)
 @example("v2:join:a:12", "join", 2)
 @example("v1:join:a:12:extra", "join", 2)
 @example("v1:join:a:" + "9" * 80, "join", 2)
 @example("v1:join:a:１２", "join", 2)
-def test_any_button_data_decodes_to_well_formed_parts_or_none(data: str | None, prefix: str, arity: int) -> None:
+def test_any_button_data_decodes_to_well_formed_parts_or_none(
+    data: str | None, prefix: str, arity: int
+) -> None:
     parsed = callbacks.decode(data, prefix, arity)
     if parsed is not None:
         assert data is not None and data.startswith(f"v1:{prefix}:" if arity else f"v1:{prefix}")
@@ -91,8 +104,9 @@ def test_any_button_data_decodes_to_well_formed_parts_or_none(data: str | None, 
 
 
 @given(st.sampled_from(["join", "inv", "role", "lang", "ob"]), st.lists(parts, max_size=4))
-def test_encoded_buttons_decode_to_the_same_parts_or_are_refused_when_too_long(prefix: str,
-                                                                              items: list[str]) -> None:
+def test_encoded_buttons_decode_to_the_same_parts_or_are_refused_when_too_long(
+    prefix: str, items: list[str]
+) -> None:
     try:
         data = callbacks.encode(prefix, *items)
     except ValueError:
@@ -125,9 +139,31 @@ def test_ids_in_button_data_are_plain_positive_numbers_or_none(value: str) -> No
 # --- settings from the environment ----------------------------------------------------------------------
 
 
-env_values = st.one_of(st.text(max_size=40), st.sampled_from([
-    "123456:ABCDEFGHIJKLMNOP", "0", "-1", "1,2;3", " ", "Asia", "Asia/Ho_Chi_Minh", "../../etc/passwd", "UTC/",
-    "http://127.0.0.1:1/bot", "ftp://x", "debug", "/", ".", "\x00", "1_000", "١٢", "99999999999999999999999"]))
+env_values = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "123456:ABCDEFGHIJKLMNOP",
+            "0",
+            "-1",
+            "1,2;3",
+            " ",
+            "Asia",
+            "Asia/Ho_Chi_Minh",
+            "../../etc/passwd",
+            "UTC/",
+            "http://127.0.0.1:1/bot",
+            "ftp://x",
+            "debug",
+            "/",
+            ".",
+            "\x00",
+            "1_000",
+            "١٢",
+            "99999999999999999999999",
+        ]
+    ),
+)
 
 
 @given(st.dictionaries(st.sampled_from(ENV_KEYS), env_values, max_size=len(ENV_KEYS)))

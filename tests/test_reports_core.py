@@ -39,6 +39,7 @@ def vn(*args: int) -> datetime:
 
 # Periods and deadlines
 
+
 def test_the_default_is_monthly_due_on_the_25th_at_20_00_local_time() -> None:
     rp = current_period(vn(2026, 11, 23, 9, 0), MONTHLY)
     assert rp.key == "2026-11"
@@ -97,10 +98,15 @@ def test_a_range_of_periods_runs_across_the_year_end() -> None:
 
 # The ladder
 
+
 def test_the_ladder_for_the_default_deadline() -> None:
     rp = current_period(vn(2026, 11, 1, 0, 0), MONTHLY)
-    assert ladder(rp) == [(Step.BEFORE, vn(2026, 11, 22, 8, 0)), (Step.MORNING, vn(2026, 11, 25, 8, 0)),
-                          (Step.WARD, vn(2026, 11, 26, 8, 0)), (Step.DISTRICT, vn(2026, 11, 28, 8, 0))]
+    assert ladder(rp) == [
+        (Step.BEFORE, vn(2026, 11, 22, 8, 0)),
+        (Step.MORNING, vn(2026, 11, 25, 8, 0)),
+        (Step.WARD, vn(2026, 11, 26, 8, 0)),
+        (Step.DISTRICT, vn(2026, 11, 28, 8, 0)),
+    ]
     assert task_key(rp.key, Step.WARD) == "report:2026-11:ward"
 
 
@@ -124,27 +130,39 @@ def test_reminders_stop_at_the_deadline_minute_and_escalations_at_the_close() ->
     assert not step_still_makes_sense(Step.DISTRICT, rp, vn(2026, 12, 1, 0, 0))
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), [
-    ("25 20:00", PeriodKind.MONTH, (25, time(20, 0))),
-    ("ngày 25 lúc 20h", PeriodKind.MONTH, (25, time(20, 0))),
-    ("28 17h30", PeriodKind.MONTH, (28, time(17, 30))),
-    ("10", PeriodKind.MONTH, (10, time(20, 0))),
-    ("thứ 6 17:00", PeriodKind.WEEK, (5, time(17, 0))),
-    ("Chủ nhật 9g", PeriodKind.WEEK, (7, time(9, 0))),
-    ("5 20:00", PeriodKind.WEEK, (5, time(20, 0))),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("25 20:00", PeriodKind.MONTH, (25, time(20, 0))),
+        ("ngày 25 lúc 20h", PeriodKind.MONTH, (25, time(20, 0))),
+        ("28 17h30", PeriodKind.MONTH, (28, time(17, 30))),
+        ("10", PeriodKind.MONTH, (10, time(20, 0))),
+        ("thứ 6 17:00", PeriodKind.WEEK, (5, time(17, 0))),
+        ("Chủ nhật 9g", PeriodKind.WEEK, (7, time(9, 0))),
+        ("5 20:00", PeriodKind.WEEK, (5, time(20, 0))),
+    ],
+)
 def test_deadlines_typed_by_an_admin(text: str, kind: PeriodKind, expected: tuple[int, time]) -> None:
     assert parse_deadline(text, kind) == expected
 
 
-@pytest.mark.parametrize(("text", "kind"), [("32 20:00", PeriodKind.MONTH), ("25 25:00", PeriodKind.MONTH),
-                                            ("8 20:00", PeriodKind.WEEK), ("hôm nay", PeriodKind.MONTH),
-                                            ("0", PeriodKind.MONTH), ("thứ 6", PeriodKind.MONTH)])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("32 20:00", PeriodKind.MONTH),
+        ("25 25:00", PeriodKind.MONTH),
+        ("8 20:00", PeriodKind.WEEK),
+        ("hôm nay", PeriodKind.MONTH),
+        ("0", PeriodKind.MONTH),
+        ("thứ 6", PeriodKind.MONTH),
+    ],
+)
 def test_impossible_deadlines_are_refused(text: str, kind: PeriodKind) -> None:
     assert parse_deadline(text, kind) is None
 
 
 # Sanity checks
+
 
 def test_ordinary_numbers_need_no_confirmation() -> None:
     history = [PastReport("2026-09", 2, 40), PastReport("2026-10", 3, 42)]
@@ -171,14 +189,21 @@ def test_negative_numbers_never_reach_the_checks() -> None:
 
 # Roll-ups
 
-CHAPTERS = [ChapterRow(1, "KP1", 10, "Phường 1"), ChapterRow(2, "KP2", 10, "Phường 1"),
-            ChapterRow(3, "KP3", 10, "Phường 1"), ChapterRow(4, "KP1", 20, "Phường 2")]
+CHAPTERS = [
+    ChapterRow(1, "KP1", 10, "Phường 1"),
+    ChapterRow(2, "KP2", 10, "Phường 1"),
+    ChapterRow(3, "KP3", 10, "Phường 1"),
+    ChapterRow(4, "KP1", 20, "Phường 2"),
+]
 DEADLINE = vn(2026, 11, 25, 20, 0)
 
 
 def test_rates_new_members_and_totals_roll_up_from_chapters_to_wards_to_the_district() -> None:
-    reports = [ReportRow(1, 3, 45, DEADLINE), ReportRow(2, 1, 20, DEADLINE + timedelta(seconds=1)),
-               ReportRow(4, 2, 30, DEADLINE - timedelta(days=2))]
+    reports = [
+        ReportRow(1, 3, 45, DEADLINE),
+        ReportRow(2, 1, 20, DEADLINE + timedelta(seconds=1)),
+        ReportRow(4, 2, 30, DEADLINE - timedelta(days=2)),
+    ]
     rollup = roll_up(CHAPTERS, reports, excused=[], deadline=DEADLINE)
     ward1 = rollup.ward(10)
     assert ward1 is not None
@@ -187,8 +212,12 @@ def test_rates_new_members_and_totals_roll_up_from_chapters_to_wards_to_the_dist
     assert ward1.totals.reporting_rate == pytest.approx(2 / 3)
     assert ward1.totals.on_time_rate == pytest.approx(1 / 3)
     assert (ward1.totals.new_members, ward1.totals.total_members) == (4, 65)
-    assert (rollup.district.reported, rollup.district.expected, rollup.district.new_members,
-            rollup.district.total_members) == (3, 4, 6, 95)
+    assert (
+        rollup.district.reported,
+        rollup.district.expected,
+        rollup.district.new_members,
+        rollup.district.total_members,
+    ) == (3, 4, 6, 95)
     assert [line.chapter.chapter_id for line in rollup.missing()] == [3]
 
 

@@ -37,8 +37,14 @@ async def test_a_cadre_files_the_current_month_one_question_at_a_time(bot: BotUn
 
     replies = await lan.press("Xác nhận")
     assert "✅ Đã lưu báo cáo. Xin cảm ơn!" in texts(replies)
-    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
-    assert report is not None and (report.new_members, report.total_members, report.on_behalf) == (3, 45, False)
+    report = await bot.services.reports.report(
+        await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11"
+    )
+    assert report is not None and (report.new_members, report.total_members, report.on_behalf) == (
+        3,
+        45,
+        False,
+    )
 
 
 async def test_bad_numbers_get_a_clear_message_and_the_question_again(bot: BotUnderTest) -> None:
@@ -56,7 +62,9 @@ async def test_bad_numbers_get_a_clear_message_and_the_question_again(bot: BotUn
     assert "tổng cộng bao nhiêu hội viên" in texts(replies)
 
 
-async def test_more_new_members_than_total_asks_for_confirmation_and_edit_asks_again(bot: BotUnderTest) -> None:
+async def test_more_new_members_than_total_asks_for_confirmation_and_edit_asks_again(
+    bot: BotUnderTest,
+) -> None:
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     await lan.send("/report")
     await lan.send("30")
@@ -77,7 +85,9 @@ async def test_more_new_members_than_total_asks_for_confirmation_and_edit_asks_a
     assert "⚠️" not in texts(replies)
 
 
-async def test_filing_again_corrects_the_report_and_the_audit_log_keeps_old_and_new(bot: BotUnderTest) -> None:
+async def test_filing_again_corrects_the_report_and_the_audit_log_keeps_old_and_new(
+    bot: BotUnderTest,
+) -> None:
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     for new, total in (("3", "45"), ("4", "46")):
         replies = await lan.send("/report")
@@ -86,14 +96,20 @@ async def test_filing_again_corrects_the_report_and_the_audit_log_keeps_old_and_
         await lan.press("Bỏ qua")
         await lan.press("Bỏ qua")
         replies = await lan.press("Xác nhận")
-    assert "Đã sửa báo cáo: trước là 3 hội viên mới, tổng 45; nay là 4 hội viên mới, tổng 46." in texts(replies)
+    assert "Đã sửa báo cáo: trước là 3 hội viên mới, tổng 45; nay là 4 hội viên mới, tổng 46." in texts(
+        replies
+    )
 
     rollup = await bot.services.reports.rollup("2026-11")
     assert rollup is not None and rollup.district.reported == 1 and rollup.district.new_members == 4
-    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
+    report = await bot.services.reports.report(
+        await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11"
+    )
     changes = await history(bot.services.db, "chapter_report", report.id)
     assert [c["action"] for c in changes] == ["report_filed", "report_corrected"]
-    assert changes[1]["details"]["old"]["new_members"] == 3 and changes[1]["details"]["new"]["new_members"] == 4
+    assert (
+        changes[1]["details"]["old"]["new_members"] == 3 and changes[1]["details"]["new"]["new_members"] == 4
+    )
 
 
 async def test_the_read_back_mentions_an_existing_report_and_a_photo_is_kept(bot: BotUnderTest) -> None:
@@ -109,7 +125,9 @@ async def test_the_read_back_mentions_an_existing_report_and_a_photo_is_kept(bot
     await lan.press("Xác nhận")
     replies = await lan.send("/report")
     assert "Đã báo cáo: 3 hội viên mới, tổng 45." in texts(replies)
-    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11")
+    report = await bot.services.reports.report(
+        await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11"
+    )
     assert report is not None and report.photo_file_id
 
 
@@ -125,7 +143,9 @@ async def test_a_ward_lead_files_on_behalf_of_a_chapter_of_their_ward(bot: BotUn
     await lead.press("Bỏ qua")
     await lead.press("Bỏ qua")
     await lead.press("Xác nhận")
-    report = await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 3"), "2026-11")
+    report = await bot.services.reports.report(
+        await chapter_id(bot, "Phường 5", "Chi hội Khu phố 3"), "2026-11"
+    )
     assert report is not None and report.on_behalf and report.new_members == 2
 
 
@@ -137,7 +157,9 @@ async def test_an_organiser_files_for_any_chapter_by_ward_then_chapter(bot: BotU
     assert "Chi hội Khu phố 1 (Phường 7)" in texts(replies)
 
 
-async def test_a_cadre_cannot_file_for_another_chapter_even_with_its_reminder_button(bot: BotUnderTest) -> None:
+async def test_a_cadre_cannot_file_for_another_chapter_even_with_its_reminder_button(
+    bot: BotUnderTest,
+) -> None:
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 6", chapter="Chi hội Khu phố 1")
     lead = await bot.member(3002, "Võ Thị Mai", Role.WARD_LEAD, ward="Phường 6")
@@ -175,8 +197,14 @@ async def test_a_closed_period_cannot_be_corrected(bot: BotUnderTest) -> None:
 async def test_numbers_far_outside_the_chapters_history_ask_for_confirmation(bot: BotUnderTest) -> None:
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     kp2 = await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2")
-    await SqliteReports(bot.services.db).save(kp2, "2026-10", ReportValues(2, 42), actor_id=None, on_behalf=False,
-                                              now=bot.clock.now() - timedelta(days=30))
+    await SqliteReports(bot.services.db).save(
+        kp2,
+        "2026-10",
+        ReportValues(2, 42),
+        actor_id=None,
+        on_behalf=False,
+        now=bot.clock.now() - timedelta(days=30),
+    )
     await lan.send("/report")
     await lan.send("40")
     await lan.send("82")

@@ -39,7 +39,8 @@ async def file_report(person, new: str = "3", total: str = "45") -> list[Reply]:
 
 
 async def test_cadres_of_missing_chapters_are_reminded_three_days_before_and_on_the_morning(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3")
     await until(bot, 11, 2, 9, 0)
@@ -73,7 +74,8 @@ async def test_the_reminder_button_opens_the_report_for_that_chapter_and_period(
 
 
 async def test_escalation_to_ward_leads_then_to_the_district_office_names_only_missing_chapters(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
     other_lead = await bot.member(3002, "Võ Thị Mai", Role.WARD_LEAD, ward="Phường 6")
     office = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
@@ -155,7 +157,9 @@ async def test_the_ladder_carries_on_into_the_next_month(bot: BotUnderTest) -> N
 
 async def test_a_period_already_under_way_when_the_bot_starts_is_not_chased(tmp_path: Path) -> None:
     async with BotUnderTest.running(tmp_path) as fresh:  # first start on 23/11
-        binh = await fresh.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3")
+        binh = await fresh.member(
+            4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 3"
+        )
         await fresh.advance(days=6)
         assert binh.inbox() == []
         assert {t.key for t in await fresh.services.tasks.pending("report:")} >= {"report:2026-12:before"}

@@ -72,7 +72,9 @@ async def test_a_ward_lead_cannot_drill_into_another_ward_with_a_forged_button(b
     assert "Phường 6, tháng" not in texts(replies + hoa.inbox())
 
 
-async def test_the_excel_export_has_a_sheet_per_level_and_every_report_with_its_history(bot: BotUnderTest) -> None:
+async def test_the_excel_export_has_a_sheet_per_level_and_every_report_with_its_history(
+    bot: BotUnderTest,
+) -> None:
     hoa = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
     await file_report(lan, "3", "45")

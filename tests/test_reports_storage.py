@@ -28,20 +28,29 @@ async def store(db: Database) -> SqliteReports:
     return SqliteReports(db)
 
 
-async def test_filing_twice_for_a_period_updates_the_one_row_and_audits_old_and_new(store: SqliteReports,
-                                                                                    db: Database) -> None:
-    first, previous = await store.save(1, "2026-11", ReportValues(3, 45), actor_id=None, on_behalf=False, now=NOW)
+async def test_filing_twice_for_a_period_updates_the_one_row_and_audits_old_and_new(
+    store: SqliteReports, db: Database
+) -> None:
+    first, previous = await store.save(
+        1, "2026-11", ReportValues(3, 45), actor_id=None, on_behalf=False, now=NOW
+    )
     assert previous is None and first.filed_at == NOW
     later = NOW + timedelta(days=2)
-    second, previous = await store.save(1, "2026-11", ReportValues(4, 46, "sửa"), actor_id=None, on_behalf=True,
-                                        now=later)
+    second, previous = await store.save(
+        1, "2026-11", ReportValues(4, 46, "sửa"), actor_id=None, on_behalf=True, now=later
+    )
     assert previous == first
     assert second.id == first.id and second.filed_at == NOW and second.updated_at == later
     assert not second.on_behalf, "who first filed stays recorded; corrections are in the audit log"
     assert await db.fetch_value("SELECT COUNT(*) FROM chapter_reports") == 1
     changes = await history(db, "chapter_report", first.id)
     assert [c["action"] for c in changes] == ["report_filed", "report_corrected"]
-    assert changes[1]["details"]["old"] == {"new_members": 3, "total_members": 45, "note": None, "photo": False}
+    assert changes[1]["details"]["old"] == {
+        "new_members": 3,
+        "total_members": 45,
+        "note": None,
+        "photo": False,
+    }
     assert changes[1]["details"]["new"]["note"] == "sửa" and changes[1]["details"]["on_behalf"] is True
 
 
@@ -49,8 +58,10 @@ async def test_history_is_the_chapters_earlier_periods_oldest_first(store: Sqlit
     for key, new in (("2026-08", 1), ("2026-09", 2), ("2026-10", 3), ("2026-11", 9)):
         await store.save(1, key, ReportValues(new, 40 + new), actor_id=None, on_behalf=False, now=NOW)
     await store.save(2, "2026-10", ReportValues(5, 50), actor_id=None, on_behalf=False, now=NOW)
-    assert await store.history(1, before_key="2026-11", limit=2) == [PastReport("2026-09", 2, 42),
-                                                                     PastReport("2026-10", 3, 43)]
+    assert await store.history(1, before_key="2026-11", limit=2) == [
+        PastReport("2026-09", 2, 42),
+        PastReport("2026-10", 3, 43),
+    ]
 
 
 async def test_excusing_is_idempotent_and_can_be_taken_back(store: SqliteReports) -> None:

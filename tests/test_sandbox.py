@@ -20,14 +20,24 @@ from bot.sandbox.runner import Sandbox, SandboxOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
 async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    running = Sandbox(SandboxOptions(port=0, database_path=tmp_path / "sandbox.db"),
-                      Settings(bot_token=None, database_path=tmp_path / "production.db"))
+    running = Sandbox(
+        SandboxOptions(port=0, database_path=tmp_path / "sandbox.db"),
+        Settings(bot_token=None, database_path=tmp_path / "production.db"),
+    )
     await running.start()
     try:
         yield running
@@ -36,18 +46,28 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
 
 
 async def test_the_sandbox_has_demo_people_in_every_role_and_the_sample_district(sandbox: Sandbox) -> None:
-    async with aiohttp.ClientSession() as session, session.get(sandbox.url + "sandbox/api/people") as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(sandbox.url + "sandbox/api/people") as response,
+    ):
         people = (await response.json())["people"]
     roles = {p["role"] for p in people}
-    assert {"Quản trị viên (Thường trực Hội)", "Cán bộ tổ chức", "Lãnh đạo hội phường", "Cán bộ chi hội",
-            "chưa đăng ký"} <= roles
+    assert {
+        "Quản trị viên (Thường trực Hội)",
+        "Cán bộ tổ chức",
+        "Lãnh đạo hội phường",
+        "Cán bộ chi hội",
+        "chưa đăng ký",
+    } <= roles
     assert len(people) >= 30
     assert any(p["group"] == "Lãnh đạo hội phường · Phường 15" for p in people)
     assert await sandbox.app.bot_data["services"].org.counts() == (15, 79)
     assert not (sandbox.options.database_path.parent / "production.db").exists()
 
 
-@pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.environ.get("CI"), reason="chromium is not installed")
+@pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not os.environ.get("CI"), reason="chromium is not installed"
+)
 async def test_a_newcomer_registers_in_the_browser(sandbox: Sandbox) -> None:
     from playwright.async_api import async_playwright, expect
 
@@ -72,11 +92,17 @@ async def test_a_newcomer_registers_in_the_browser(sandbox: Sandbox) -> None:
 
 
 async def test_the_run_command_without_a_token_starts_the_sandbox(tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "SANDBOX_PORT": "0",
-           "SANDBOX_DATABASE": str(tmp_path / "sandbox.db"), "DATABASE_PATH": str(tmp_path / "production.db"),
-           "NO_PROXY": "127.0.0.1,localhost"}
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", cwd=ROOT, env=env,
-                                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "SANDBOX_PORT": "0",
+        "SANDBOX_DATABASE": str(tmp_path / "sandbox.db"),
+        "DATABASE_PATH": str(tmp_path / "production.db"),
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         lines = []
         while True:
@@ -86,7 +112,10 @@ async def test_the_run_command_without_a_token_starts_the_sandbox(tmp_path: Path
                 break
         url = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines))
         assert url, lines
-        async with aiohttp.ClientSession() as session, session.get(url.group(0) + "sandbox/api/people") as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(url.group(0) + "sandbox/api/people") as response,
+        ):
             assert response.status == 200
             assert len((await response.json())["people"]) >= 30
     finally:
@@ -98,8 +127,18 @@ async def test_the_run_command_without_a_token_starts_the_sandbox(tmp_path: Path
 
 
 def test_the_sandbox_refuses_the_production_database(tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(tmp_path / "p.db")}
-    result = subprocess.run([sys.executable, "-m", "bot", "sandbox", "--database", str(tmp_path / "p.db")],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_PATH": str(tmp_path / "p.db"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--database", str(tmp_path / "p.db")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "never uses the production database" in result.stderr

@@ -31,7 +31,8 @@ if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is required in CI for the sandbox browser test", pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
-from playwright.async_api import Browser, Page, async_playwright, expect
+# Imported only once the module is known not to be skipped for a missing Chromium.
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -49,7 +50,9 @@ async def demo_people() -> list[dict]:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Có mặt", callback_data="present")]])
     await update.message.reply_text(
-        "Chào <b>Lan</b>! Buổi tập huấn sáng nay, bạn có mặt không?", parse_mode=ParseMode.HTML, reply_markup=keyboard
+        "Chào <b>Lan</b>! Buổi tập huấn sáng nay, bạn có mặt không?",
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
     )
 
 
@@ -73,7 +76,9 @@ async def got_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def got_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     photo = update.message.photo[-1]
     data = await (await photo.get_file()).download_as_bytearray()
-    await update.message.reply_text(f"Đã nhận ảnh {photo.width}x{photo.height} ({len(data)} byte): {update.message.caption}")
+    await update.message.reply_text(
+        f"Đã nhận ảnh {photo.width}x{photo.height} ({len(data)} byte): {update.message.caption}"
+    )
 
 
 async def think(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -204,4 +209,3 @@ async def test_switching_person_shows_the_other_persons_chat(sandbox, page):
     await choose(page, "Lê Hoàng Yến")
     await expect(page.locator(".row")).to_have_count(0)
     await expect(page.locator(".messages")).to_contain_text("Chưa có tin nhắn")
-

@@ -30,8 +30,9 @@ async def site() -> AsyncIterator[tuple[BotApiEmulator, aiohttp.ClientSession, l
         moved.append(clock.now().isoformat())
 
     emulator = BotApiEmulator(clock=clock)
-    add_sandbox_routes(emulator.app, emulator, token=TOKEN, people=demo_people, clock=clock,
-                       on_clock_moved=on_clock_moved)
+    add_sandbox_routes(
+        emulator.app, emulator, token=TOKEN, people=demo_people, clock=clock, on_clock_moved=on_clock_moved
+    )
     async with emulator, aiohttp.ClientSession(emulator.origin) as session:
         yield emulator, session, moved
 
@@ -39,23 +40,31 @@ async def site() -> AsyncIterator[tuple[BotApiEmulator, aiohttp.ClientSession, l
 async def get(session: aiohttp.ClientSession, path: str) -> tuple[int, dict | str]:
     async with session.get(path) as response:
         text = await response.text()
-        return response.status, (await response.json()) if response.content_type == "application/json" else text
+        return response.status, (
+            await response.json()
+        ) if response.content_type == "application/json" else text
 
 
 async def post(session: aiohttp.ClientSession, path: str, body: dict) -> tuple[int, dict | str]:
     async with session.post(path, json=body) as response:
         text = await response.text()
-        return response.status, (await response.json()) if response.content_type == "application/json" else text
+        return response.status, (
+            await response.json()
+        ) if response.content_type == "application/json" else text
 
 
 async def test_a_person_writes_and_the_chat_view_follows(site):
     emulator, session, _ = site
     assert (await get(session, "/sandbox/api/people"))[1] == {"people": PEOPLE}
     status, first = await get(session, "/sandbox/api/chat/8001?since=-1")
-    assert status == 200 and first["messages"] == [] and first["clock"]["label"] == "Thứ Sáu, 27/11/2026 08:00"
+    assert (
+        status == 200 and first["messages"] == [] and first["clock"]["label"] == "Thứ Sáu, 27/11/2026 08:00"
+    )
 
     waiting = asyncio.create_task(
-        get(session, f"/sandbox/api/chat/8001?since={first['version']}&instance={first['instance']}&timeout=5")
+        get(
+            session, f"/sandbox/api/chat/8001?since={first['version']}&instance={first['instance']}&timeout=5"
+        )
     )
     assert (await post(session, "/sandbox/api/chat/8001/send", {"text": "/start"}))[0] == 200
     _, changed = await asyncio.wait_for(waiting, 3)
@@ -77,7 +86,9 @@ async def test_refusals(site):
     _, session, moved = site
     assert (await post(session, "/sandbox/api/chat/9999/send", {"text": "x"}))[0] == 404
     assert (await post(session, "/sandbox/api/chat/8001/send", {"text": "  "}))[0] == 400
-    assert (await post(session, "/sandbox/api/chat/8001/press", {"message_id": 1, "callback_data": "x"}))[0] == 404
+    assert (await post(session, "/sandbox/api/chat/8001/press", {"message_id": 1, "callback_data": "x"}))[
+        0
+    ] == 404
     assert (await get(session, "/sandbox/api/file/nope"))[0] == 404
     assert (await post(session, "/sandbox/api/clock", {"action": "back"}))[0] == 400
     assert moved == []

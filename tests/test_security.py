@@ -21,7 +21,9 @@ def stale_text(bot: BotUnderTest) -> str:
     return bot.services.i18n.translator("vi").gettext(STALE)
 
 
-async def register(bot: BotUnderTest, person: Person, name: str, phone: str | None, *, ward: str = WARD) -> None:
+async def register(
+    bot: BotUnderTest, person: Person, name: str, phone: str | None, *, ward: str = WARD
+) -> None:
     """The whole registration dialog, as the person types it."""
     await person.send("/start")
     await person.press(ward)
@@ -37,7 +39,8 @@ async def register(bot: BotUnderTest, person: Person, name: str, phone: str | No
 
 
 async def test_a_lead_who_edits_the_id_in_an_approve_button_cannot_approve_someone_of_another_ward(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     people = await cast(bot)
     elsewhere = await make_pending(bot, 7301, "Ngô Văn Khác", ward=OTHER_WARD)
     target = await member_id(bot, elsewhere)
@@ -45,7 +48,10 @@ async def test_a_lead_who_edits_the_id_in_an_approve_button_cannot_approve_someo
 
     await forge_press(bot, people["ward_lead"], f"v1:join:a:{target}")
 
-    assert "Chỉ lãnh đạo hội phường đó và cán bộ tổ chức mới được duyệt yêu cầu này." in people["ward_lead"].toasts()
+    assert (
+        "Chỉ lãnh đạo hội phường đó và cán bộ tổ chức mới được duyệt yêu cầu này."
+        in people["ward_lead"].toasts()
+    )
     assert (await bot.services.members.get(target)).status is MemberStatus.PENDING
     assert await audit_rows(bot) == before
 
@@ -65,17 +71,17 @@ async def test_a_cadre_pressing_the_leads_approve_button_changes_nothing(bot: Bo
 
 
 TAMPERED = (
-    "v0:join:a:{id}",            # an older version's button
-    "v2:join:a:{id}",            # a newer version's button
-    "join:a:{id}",               # no version
-    "v1:join:a:{id}:1",          # one part too many
-    "v1:join:x:{id}",            # an unknown verb
-    "v1:join:a:-{id}",           # a negative id
+    "v0:join:a:{id}",  # an older version's button
+    "v2:join:a:{id}",  # a newer version's button
+    "join:a:{id}",  # no version
+    "v1:join:a:{id}:1",  # one part too many
+    "v1:join:x:{id}",  # an unknown verb
+    "v1:join:a:-{id}",  # a negative id
     "v1:join:a:{id}0000000000",  # an id nobody has
-    "v1:join:a:1e3",             # not a number
+    "v1:join:a:1e3",  # not a number
     "v1:join:a:{id}" + ":x" * 30,  # longer than Telegram's 64 bytes
-    "v1:nosuchfeature:1",        # a feature that does not exist
-    "",                          # empty
+    "v1:nosuchfeature:1",  # a feature that does not exist
+    "",  # empty
 )
 
 
@@ -114,7 +120,8 @@ async def test_an_approve_button_pressed_again_later_does_not_decide_twice(bot: 
 
 
 async def test_a_button_pressed_by_someone_unknown_on_a_forwarded_message_changes_nothing(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     people = await cast(bot)
     lan = bot.person(7305, "Lan")
     await register(bot, lan, "Nguyễn Thị Lan", None)
@@ -140,14 +147,16 @@ async def test_one_member_flooding_the_bot_does_not_hold_up_the_others(bot: BotU
     flood_answered = len(bot.emu.calls(TOKEN, "sendMessage", flooder.chat_id))
     assert "/me" in texts(replies)
     assert flood_answered < flood, "the other member waited until the whole flood was answered"
-    answered = await bot.emu.wait_for(TOKEN, method="sendMessage", chat_id=flooder.chat_id, count=flood,
-                                      timeout=120)
+    answered = await bot.emu.wait_for(
+        TOKEN, method="sendMessage", chat_id=flooder.chat_id, count=flood, timeout=120
+    )
     assert len(answered) == flood
     assert apologies(bot) == []
 
 
 async def test_each_members_messages_are_answered_in_the_order_they_were_sent_while_others_talk_too(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     people = [await bot.member(7410 + n, f"Cán Bộ Số {n}", Role.CADRE, ward=WARD) for n in range(5)]
     sequence = ["/me", "/help", "xin chào", "/start"] * 5
     await bot.emu.send_texts(TOKEN, [(p.user, text) for text in sequence for p in people])
@@ -156,10 +165,19 @@ async def test_each_members_messages_are_answered_in_the_order_they_were_sent_wh
     role_line = t.gettext("Role: {role}").split("{")[0]
     welcome = t.gettext("Welcome back, {name}! Choose an action below or type your question.").split("}")[-1]
     for person in people:
-        calls = await bot.emu.wait_for(TOKEN, method="sendMessage", chat_id=person.chat_id, count=len(sequence),
-                                       timeout=60)
-        kinds = ["me" if role_line in c.params["text"] else "help" if "/me —" in c.params["text"]
-                 else "welcome" if welcome in c.params["text"] else "fallback" for c in calls]
+        calls = await bot.emu.wait_for(
+            TOKEN, method="sendMessage", chat_id=person.chat_id, count=len(sequence), timeout=60
+        )
+        kinds = [
+            "me"
+            if role_line in c.params["text"]
+            else "help"
+            if "/me —" in c.params["text"]
+            else "welcome"
+            if welcome in c.params["text"]
+            else "fallback"
+            for c in calls
+        ]
         assert kinds == ["me", "help", "fallback", "welcome"] * 5, (person.user.first_name, kinds)
 
 
@@ -179,7 +197,8 @@ def leaks(text: str) -> list[str]:
 
 
 async def test_names_and_phone_numbers_never_reach_the_logs_at_the_default_level(
-        bot: BotUnderTest, caplog: pytest.LogCaptureFixture) -> None:
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # as `python -m bot run` configures it
     people = await cast(bot)
@@ -200,11 +219,12 @@ async def test_names_and_phone_numbers_never_reach_the_logs_at_the_default_level
 
 
 async def test_phone_numbers_are_shown_only_to_the_member_their_ward_leads_organisers_and_admins(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     people = await cast(bot)
     lan = bot.person(7601, "Lan", "Nguyễn")
     await register(bot, lan, NAME, "0903 123 456")
-    for role, person in people.items():
+    for person in people.values():
         await person.send("/pending")
         await person.send("/me")
         await person.send("/help")

@@ -22,8 +22,12 @@ async def open_checkin(organiser: Person) -> tuple[str, list]:
     return match.group(1), replies
 
 
-async def test_an_invitee_scans_the_seminar_qr_code_and_the_organiser_sees_them_arrive(bot: BotUnderTest) -> None:
-    organiser, _minh, hoa, lan, _seminar_id = await setup(bot)  # Minh attends, Hoa declines, Lan has not answered
+async def test_an_invitee_scans_the_seminar_qr_code_and_the_organiser_sees_them_arrive(
+    bot: BotUnderTest,
+) -> None:
+    organiser, _minh, hoa, lan, _seminar_id = await setup(
+        bot
+    )  # Minh attends, Hoa declines, Lan has not answered
     await move_to(bot, STARTS - timedelta(minutes=30))
     for person in (hoa, lan):
         person.inbox()
@@ -60,7 +64,9 @@ async def test_opening_check_in_twice_reuses_the_same_session(bot: BotUnderTest)
     upcoming = await bot.services.attendance.upcoming_for(member, include_all=True, with_seminars=True)
     assert [v.training.id for v in upcoming] == [again.training.id]
     # It follows its seminar: it is not edited or cancelled as a training session.
-    assert (await bot.services.attendance.update(member, again.training.id, title="Khác")).outcome == "invalid"
+    assert (
+        await bot.services.attendance.update(member, again.training.id, title="Khác")
+    ).outcome == "invalid"
     assert (await bot.services.attendance.cancel(member, again.training.id)).outcome == "invalid"
 
 
@@ -72,7 +78,8 @@ async def test_a_cadre_cannot_open_the_check_in_of_a_seminar(bot: BotUnderTest) 
     await minh.press_data(message_id, data, in_chat_of=organiser)
     assert "Chỉ ban tổ chức mới mở được điểm danh cho buổi tọa đàm." in organiser.toasts()
     assert (await bot.services.seminar_checkin.attendees(seminar_id)) == [
-        (await active_member(bot.services, 5001)).id]  # no check-in session: those who said yes
+        (await active_member(bot.services, 5001)).id
+    ]  # no check-in session: those who said yes
 
 
 async def test_the_seminar_check_in_is_not_listed_among_the_trainings(bot: BotUnderTest) -> None:
@@ -118,13 +125,15 @@ async def test_reopening_follows_the_answers_and_a_past_seminar_is_refused(bot: 
     assert past.outcome == "closed"
 
 
-
 async def test_a_seminars_check_in_is_not_counted_as_a_training_in_the_summary_or_broadcasts(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     organiser, *_rest = await setup(bot)
     await move_to(bot, STARTS - timedelta(minutes=30))
     await open_checkin(organiser)
-    assert await bot.services.db.fetch_value("SELECT COUNT(*) FROM trainings WHERE seminar_id IS NOT NULL") == 1
+    assert (
+        await bot.services.db.fetch_value("SELECT COUNT(*) FROM trainings WHERE seminar_id IS NOT NULL") == 1
+    )
 
     week = week_of(bot.clock.now(), bot.settings.timezone)
     summary = await bot.services.summary.summary(week)
@@ -142,5 +151,9 @@ async def test_a_cancelled_seminars_check_in_code_stops_working(bot: BotUnderTes
 
     replies = await lan.send(f"/checkin {code}")
     assert "✅ Đã điểm danh" not in texts(replies)
-    assert await bot.services.db.fetch_value(
-        "SELECT COUNT(*) FROM training_attendance WHERE checked_in_at IS NOT NULL") == 0
+    assert (
+        await bot.services.db.fetch_value(
+            "SELECT COUNT(*) FROM training_attendance WHERE checked_in_at IS NOT NULL"
+        )
+        == 0
+    )

@@ -13,7 +13,9 @@ from bot.core.seminars import Seminar, SeminarStatus
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 STARTS = datetime(2026, 11, 27, 8, 0, tzinfo=VN)
 ENDS = datetime(2026, 11, 27, 11, 30, tzinfo=VN)
-SEMINAR = Seminar(1, "Học tập suốt đời", "Phường 1", STARTS, ENDS, "Nhà văn hóa", "", SeminarStatus.SCHEDULED, 1)
+SEMINAR = Seminar(
+    1, "Học tập suốt đời", "Phường 1", STARTS, ENDS, "Nhà văn hóa", "", SeminarStatus.SCHEDULED, 1
+)
 
 
 def test_three_ratings_give_their_count_average_and_spread_best_first() -> None:

@@ -13,7 +13,9 @@ async def move_to(bot: BotUnderTest, when: datetime) -> None:
     await bot.advance(seconds=(when - bot.clock.now()).total_seconds())
 
 
-async def test_the_organiser_sees_count_average_and_spread_of_the_ratings_after_the_end(bot: BotUnderTest) -> None:
+async def test_the_organiser_sees_count_average_and_spread_of_the_ratings_after_the_end(
+    bot: BotUnderTest,
+) -> None:
     organiser, minh, hoa, _chau, lan = await people(bot)
     seminar_id = await create_seminar(bot, organiser, when="27/11 8h", end="11h30")
     for person in (minh, hoa, lan):
@@ -37,7 +39,10 @@ async def test_the_organiser_sees_count_average_and_spread_of_the_ratings_after_
     assert "5⭐: 1 · 4⭐: 2 · 3⭐: 0 · 2⭐: 0 · 1⭐: 0" in replies
 
     assert "Chỉ cán bộ tổ chức mới xem được tổng hợp tọa đàm." in texts(await lan.send("/seminars"))
-    assert await bot.services.seminars.feedback_summary(await active_member(bot.services, 6001), seminar_id) is None
+    assert (
+        await bot.services.seminars.feedback_summary(await active_member(bot.services, 6001), seminar_id)
+        is None
+    )
 
 
 async def test_an_organiser_reading_in_english_sees_the_same_numbers(bot: BotUnderTest) -> None:

@@ -40,19 +40,30 @@ STARTS = datetime(2026, 12, 4, 8, 0, tzinfo=VN)
 
 
 def seminar(**changes: object) -> Seminar:
-    base = Seminar(id=7, topic="Học tập suốt đời", host="Phường 1", starts_at=STARTS,
-                   ends_at=STARTS + timedelta(hours=2), venue="Nhà văn hóa", agenda="", status=SeminarStatus.SCHEDULED,
-                   created_by=1)
+    base = Seminar(
+        id=7,
+        topic="Học tập suốt đời",
+        host="Phường 1",
+        starts_at=STARTS,
+        ends_at=STARTS + timedelta(hours=2),
+        venue="Nhà văn hóa",
+        agenda="",
+        status=SeminarStatus.SCHEDULED,
+        created_by=1,
+    )
     return replace(base, **changes)
 
 
-def invitee(rsvp: Rsvp = Rsvp.PENDING, member_id: int = 10, ward_id: int | None = 1,
-            name: str = "Lan") -> Invitee:
+def invitee(
+    rsvp: Rsvp = Rsvp.PENDING, member_id: int = 10, ward_id: int | None = 1, name: str = "Lan"
+) -> Invitee:
     return Invitee(7, member_id, name, ward_id, rsvp)
 
 
 class TestPlanning:
-    def test_a_seminar_planned_a_week_ahead_gets_three_reminders_a_summary_and_a_feedback_question(self) -> None:
+    def test_a_seminar_planned_a_week_ahead_gets_three_reminders_a_summary_and_a_feedback_question(
+        self,
+    ) -> None:
         tasks = plan_tasks(seminar(), STARTS - timedelta(days=7))
         assert [(t.kind, t.due_at) for t in tasks] == [
             (REMINDER, STARTS - timedelta(days=3)),
@@ -66,8 +77,12 @@ class TestPlanning:
 
     def test_reminders_already_past_when_planning_are_left_out(self) -> None:
         tasks = plan_tasks(seminar(), STARTS - timedelta(hours=30))
-        assert [t.key for t in tasks] == ["seminar:7:v0:remind:86400", "seminar:7:v0:summary",
-                                          "seminar:7:v0:remind:7200", "seminar:7:v0:feedback"]
+        assert [t.key for t in tasks] == [
+            "seminar:7:v0:remind:86400",
+            "seminar:7:v0:summary",
+            "seminar:7:v0:remind:7200",
+            "seminar:7:v0:feedback",
+        ]
 
     def test_a_reminder_exactly_now_is_not_planned_again(self) -> None:
         tasks = plan_tasks(seminar(), STARTS - timedelta(hours=2))
@@ -77,10 +92,14 @@ class TestPlanning:
         now = STARTS - timedelta(days=5)
         assert plan_tasks(seminar(), now) == plan_tasks(seminar(), now)
 
-    def test_a_rescheduled_seminar_gets_new_keys_so_done_reminders_of_the_old_date_do_not_block_them(self) -> None:
+    def test_a_rescheduled_seminar_gets_new_keys_so_done_reminders_of_the_old_date_do_not_block_them(
+        self,
+    ) -> None:
         now = STARTS - timedelta(days=5)
         old = {t.key for t in plan_tasks(seminar(), now)}
-        moved = seminar(starts_at=STARTS + timedelta(days=7), ends_at=STARTS + timedelta(days=7, hours=2), version=1)
+        moved = seminar(
+            starts_at=STARTS + timedelta(days=7), ends_at=STARTS + timedelta(days=7, hours=2), version=1
+        )
         new = plan_tasks(moved, now)
         assert old.isdisjoint(t.key for t in new)
         assert all(t.key.startswith("seminar:7:v1:") for t in new)
@@ -104,11 +123,17 @@ class TestPlanning:
 
 class TestCatchUp:
     def test_a_reminder_on_time_is_sent(self) -> None:
-        decision = reminder_decision(seminar(), version=0, offset=timedelta(days=1), now=STARTS - timedelta(days=1))
+        decision = reminder_decision(
+            seminar(), version=0, offset=timedelta(days=1), now=STARTS - timedelta(days=1)
+        )
         assert decision is ReminderDecision.SEND
 
-    def test_a_late_reminder_is_still_sent_if_no_later_one_is_due_and_the_seminar_has_not_started(self) -> None:
-        decision = reminder_decision(seminar(), version=0, offset=timedelta(days=3), now=STARTS - timedelta(days=2))
+    def test_a_late_reminder_is_still_sent_if_no_later_one_is_due_and_the_seminar_has_not_started(
+        self,
+    ) -> None:
+        decision = reminder_decision(
+            seminar(), version=0, offset=timedelta(days=3), now=STARTS - timedelta(days=2)
+        )
         assert decision is ReminderDecision.SEND
 
     def test_after_downtime_only_the_latest_due_reminder_is_sent(self) -> None:
@@ -122,11 +147,19 @@ class TestCatchUp:
 
     def test_a_reminder_for_an_earlier_date_or_a_cancelled_seminar_is_outdated(self) -> None:
         now = STARTS - timedelta(days=3)
-        assert reminder_decision(seminar(version=1), version=0, offset=timedelta(days=3),
-                                 now=now) is ReminderDecision.OUTDATED
-        assert reminder_decision(seminar(status=SeminarStatus.CANCELLED), version=0, offset=timedelta(days=3),
-                                 now=now) is ReminderDecision.OUTDATED
-        assert reminder_decision(None, version=0, offset=timedelta(days=3), now=now) is ReminderDecision.OUTDATED
+        assert (
+            reminder_decision(seminar(version=1), version=0, offset=timedelta(days=3), now=now)
+            is ReminderDecision.OUTDATED
+        )
+        assert (
+            reminder_decision(
+                seminar(status=SeminarStatus.CANCELLED), version=0, offset=timedelta(days=3), now=now
+            )
+            is ReminderDecision.OUTDATED
+        )
+        assert (
+            reminder_decision(None, version=0, offset=timedelta(days=3), now=now) is ReminderDecision.OUTDATED
+        )
 
     def test_the_summary_goes_out_until_the_start(self) -> None:
         assert summary_due(seminar(), version=0, now=STARTS - timedelta(minutes=1))
@@ -135,8 +168,13 @@ class TestCatchUp:
 
     def test_times_are_right_whatever_zone_the_clock_reports_in(self) -> None:
         utc_now = (STARTS - timedelta(days=1)).astimezone(UTC)
-        assert reminder_decision(seminar(), version=0, offset=timedelta(days=1), now=utc_now) is ReminderDecision.SEND
-        assert plan_tasks(seminar(), utc_now - timedelta(days=5))[0].due_at == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+        assert (
+            reminder_decision(seminar(), version=0, offset=timedelta(days=1), now=utc_now)
+            is ReminderDecision.SEND
+        )
+        assert plan_tasks(seminar(), utc_now - timedelta(days=5))[0].due_at == datetime(
+            2026, 12, 1, 1, 0, tzinfo=UTC
+        )
 
 
 class TestRsvp:
@@ -154,22 +192,34 @@ class TestRsvp:
     def test_strangers_and_cancelled_seminars(self) -> None:
         assert check_rsvp(seminar(), None, Rsvp.YES, self.now) is RsvpOutcome.NOT_INVITED
         assert check_rsvp(None, invitee(), Rsvp.YES, self.now) is RsvpOutcome.NOT_FOUND
-        assert check_rsvp(seminar(status=SeminarStatus.CANCELLED), invitee(), Rsvp.YES,
-                          self.now) is RsvpOutcome.CANCELLED
+        assert (
+            check_rsvp(seminar(status=SeminarStatus.CANCELLED), invitee(), Rsvp.YES, self.now)
+            is RsvpOutcome.CANCELLED
+        )
         assert check_rsvp(seminar(), invitee(), Rsvp.PENDING, self.now) is RsvpOutcome.INVALID
 
     def test_a_replacement_must_be_someone_else_not_already_invited(self) -> None:
         me = invitee(member_id=10)
         assert check_delegation(seminar(), me, 11, None, self.now) is RsvpOutcome.OK
         assert check_delegation(seminar(), me, 10, None, self.now) is RsvpOutcome.INVALID
-        assert check_delegation(seminar(), me, 11, invitee(Rsvp.YES, 11), self.now) is RsvpOutcome.ALREADY_INVITED
+        assert (
+            check_delegation(seminar(), me, 11, invitee(Rsvp.YES, 11), self.now)
+            is RsvpOutcome.ALREADY_INVITED
+        )
         assert check_delegation(seminar(), me, 11, invitee(Rsvp.DELEGATED, 11), self.now) is RsvpOutcome.OK
         assert check_delegation(seminar(), me, 11, None, STARTS) is RsvpOutcome.TOO_LATE
 
     def test_counts_group_names_by_ward(self) -> None:
-        counts = count_rsvps([invitee(Rsvp.YES, 1, 1, "An"), invitee(Rsvp.YES, 2, 2, "Bình"),
-                              invitee(Rsvp.YES, 3, 1, "Chi"), invitee(Rsvp.NO, 4, None, "Dũng"),
-                              invitee(Rsvp.DELEGATED, 5, 1, "Em"), invitee(Rsvp.PENDING, 6, 2, "Giang")])
+        counts = count_rsvps(
+            [
+                invitee(Rsvp.YES, 1, 1, "An"),
+                invitee(Rsvp.YES, 2, 2, "Bình"),
+                invitee(Rsvp.YES, 3, 1, "Chi"),
+                invitee(Rsvp.NO, 4, None, "Dũng"),
+                invitee(Rsvp.DELEGATED, 5, 1, "Em"),
+                invitee(Rsvp.PENDING, 6, 2, "Giang"),
+            ]
+        )
         assert (counts.yes, counts.no, counts.waiting, counts.replaced) == (3, 1, 1, 1)
         assert counts.attending == {1: ["An", "Chi"], 2: ["Bình"]}
         assert counts.declined == {None: ["Dũng"]}
@@ -187,12 +237,15 @@ class TestRsvp:
 
 
 class TestOffsetsAndAudience:
-    @pytest.mark.parametrize(("typed", "expected"), [
-        ("3d, 1d, 2h", (timedelta(days=3), timedelta(days=1), timedelta(hours=2))),
-        ("2 gio; 3 ngay", (timedelta(days=3), timedelta(hours=2))),
-        ("30 phut", (timedelta(minutes=30),)),
-        ("1d,1d", (timedelta(days=1),)),
-    ])
+    @pytest.mark.parametrize(
+        ("typed", "expected"),
+        [
+            ("3d, 1d, 2h", (timedelta(days=3), timedelta(days=1), timedelta(hours=2))),
+            ("2 gio; 3 ngay", (timedelta(days=3), timedelta(hours=2))),
+            ("30 phut", (timedelta(minutes=30),)),
+            ("1d,1d", (timedelta(days=1),)),
+        ],
+    )
     def test_offsets_as_typed(self, typed: str, expected: tuple[timedelta, ...]) -> None:
         assert parse_offsets(typed) == expected
 
@@ -210,9 +263,15 @@ class TestOffsetsAndAudience:
 
 class TestCalendarFile:
     def test_an_event_in_utc_with_escaped_text_and_crlf(self) -> None:
-        event = CalendarEvent(uid="seminar-7@khuyenhoc-bot", starts_at=STARTS, ends_at=STARTS + timedelta(hours=2),
-                              summary="Tọa đàm: học tập, đọc sách; gia đình", location="Hội trường\nPhường 1",
-                              description="a\\b", sequence=2)
+        event = CalendarEvent(
+            uid="seminar-7@khuyenhoc-bot",
+            starts_at=STARTS,
+            ends_at=STARTS + timedelta(hours=2),
+            summary="Tọa đàm: học tập, đọc sách; gia đình",
+            location="Hội trường\nPhường 1",
+            description="a\\b",
+            sequence=2,
+        )
         text = event_ics(event, now=datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
         lines = text.split("\r\n")
         assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
@@ -232,8 +291,10 @@ class TestCalendarFile:
 
     def test_naive_times_are_refused(self) -> None:
         with pytest.raises(ValueError):
-            event_ics(CalendarEvent("x", datetime(2026, 12, 4, 8), datetime(2026, 12, 4, 10), "x"),
-                      now=datetime(2026, 11, 27, tzinfo=UTC))
+            event_ics(
+                CalendarEvent("x", datetime(2026, 12, 4, 8), datetime(2026, 12, 4, 10), "x"),
+                now=datetime(2026, 11, 27, tzinfo=UTC),
+            )
 
     def test_escaping_keeps_plain_text(self) -> None:
         assert escape_text("Phường 1") == "Phường 1"

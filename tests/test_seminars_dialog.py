@@ -14,8 +14,15 @@ from bot.core.seminars import Rsvp
 from tests.harness import VN, BotUnderTest, Person, texts
 
 
-async def create_seminar(bot: BotUnderTest, organiser: Person, *, when: str = "27/11 8h", end: str | None = None,
-                         pick: tuple[str, ...] = (), attachment: bytes | None = None) -> int:
+async def create_seminar(
+    bot: BotUnderTest,
+    organiser: Person,
+    *,
+    when: str = "27/11 8h",
+    end: str | None = None,
+    pick: tuple[str, ...] = (),
+    attachment: bytes | None = None,
+) -> int:
     """Walk the whole /seminar_new dialog; invite the ward leads of Phường 1 and 2, and Lan by name.
 
     The start is typed (`when`) or picked with the buttons labelled `pick`; without `end` the organiser
@@ -49,8 +56,15 @@ async def create_seminar(bot: BotUnderTest, organiser: Person, *, when: str = "2
     if attachment is None:
         await organiser.press("Bỏ qua")
     else:
-        await organiser._act(lambda: bot.emu.send_document(
-            "123456:TEST-khuyenhoc-token", organiser.user, attachment, "chuong-trinh.pdf", "application/pdf"))
+        await organiser._act(
+            lambda: bot.emu.send_document(
+                "123456:TEST-khuyenhoc-token",
+                organiser.user,
+                attachment,
+                "chuong-trinh.pdf",
+                "application/pdf",
+            )
+        )
     replies = await organiser.press("Tạo và gửi giấy mời")
     assert "Đã tạo buổi tọa đàm. Giấy mời đang được gửi tới 3 người." in texts(replies)
     seminars = await bot.services.seminars.upcoming()
@@ -189,7 +203,9 @@ async def test_the_attachment_goes_with_every_invitation(bot: BotUnderTest) -> N
     assert len(documents) == 1 and "Tài liệu cho buổi tọa đàm" in documents[0].text
 
 
-async def test_the_sandbox_demo_plans_one_seminar_four_days_ahead_with_some_answers(bot: BotUnderTest) -> None:
+async def test_the_sandbox_demo_plans_one_seminar_four_days_ahead_with_some_answers(
+    bot: BotUnderTest,
+) -> None:
     from bot.sandbox.demo_seminars import seed
 
     await people(bot)
@@ -245,8 +261,9 @@ def server_in_new_york() -> Iterator[None]:
         time.tzset()
 
 
-async def test_times_are_vietnamese_whatever_the_servers_time_zone(server_in_new_york: None,
-                                                                    bot: BotUnderTest) -> None:
+async def test_times_are_vietnamese_whatever_the_servers_time_zone(
+    server_in_new_york: None, bot: BotUnderTest
+) -> None:
     organiser, minh, *_ = await people(bot)
     seminar_id = await create_seminar(bot, organiser, when="27/11 8h")
     assert "Thứ Sáu, 27/11/2026 08:00–10:00" in texts(minh.inbox())
@@ -260,7 +277,9 @@ async def test_an_invitee_finds_their_invitations_and_changes_the_answer_there(b
     await minh.press("Tham dự")
 
     replies = await minh.send("/my_seminars")
-    assert "Xây dựng xã hội học tập ở khu phố" in texts(replies) and "Bạn đã trả lời: tham dự." in texts(replies)
+    assert "Xây dựng xã hội học tập ở khu phố" in texts(replies) and "Bạn đã trả lời: tham dự." in texts(
+        replies
+    )
     await minh.press("Không tham dự", message_id=replies[-1].message_id)
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
     assert answers["Trần Văn Minh"] is Rsvp.NO
@@ -303,8 +322,10 @@ async def test_an_organiser_picks_the_seminars_day_and_time_with_buttons(bot: Bo
     assert "Thứ Sáu, 27/11/2026 14:00–16:30" in texts(minh.inbox())
     seminar = await bot.services.seminars.get(seminar_id)
     assert seminar is not None
-    assert (seminar.starts_at, seminar.ends_at) == (datetime(2026, 11, 27, 14, 0, tzinfo=VN),
-                                                    datetime(2026, 11, 27, 16, 30, tzinfo=VN))
+    assert (seminar.starts_at, seminar.ends_at) == (
+        datetime(2026, 11, 27, 14, 0, tzinfo=VN),
+        datetime(2026, 11, 27, 16, 30, tzinfo=VN),
+    )
 
 
 async def test_a_picked_day_then_a_typed_time_and_stale_picker_buttons(bot: BotUnderTest) -> None:

@@ -16,7 +16,9 @@ async def move_to(bot: BotUnderTest, when: datetime) -> None:
     await bot.advance(seconds=(when - bot.clock.now()).total_seconds())
 
 
-async def test_the_typed_end_is_in_the_invitation_the_calendar_file_and_the_feedback_time(bot: BotUnderTest) -> None:
+async def test_the_typed_end_is_in_the_invitation_the_calendar_file_and_the_feedback_time(
+    bot: BotUnderTest,
+) -> None:
     organiser, minh, *_ = await people(bot)
     seminar_id = await create_seminar(bot, organiser, when="27/11 8h", end="11h30")
     assert "Thứ Sáu, 27/11/2026 08:00–11:30" in texts(minh.inbox())
@@ -27,7 +29,9 @@ async def test_the_typed_end_is_in_the_invitation_the_calendar_file_and_the_feed
     await move_to(bot, STARTS - timedelta(days=3) + timedelta(minutes=5))
     reminder = [r for r in minh.inbox() if r.method == "sendDocument"]
     assert "Thời gian: Thứ Sáu, 27/11/2026 08:00–11:30" in reminder[0].text
-    calendar_file = next(c for c in bot.emu.calls(TOKEN, chat_id=minh.chat_id, ok=True) if c.method == "sendDocument")
+    calendar_file = next(
+        c for c in bot.emu.calls(TOKEN, chat_id=minh.chat_id, ok=True) if c.method == "sendDocument"
+    )
     ics = bot.emu.file(TOKEN, calendar_file.result["document"]["file_id"]).data.decode()
     assert "DTSTART:20261127T010000Z\r\n" in ics and "DTEND:20261127T043000Z\r\n" in ics
 

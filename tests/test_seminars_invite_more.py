@@ -50,8 +50,12 @@ async def test_an_organiser_adds_phuong_3_and_only_its_people_get_the_invitation
     assert "Bạn sẽ tham dự" in texts(await chau.press("Tham dự"))
     assert minh.inbox() == [] and hoa.inbox() == [] and lan.inbox() == []
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
-    assert answers == {"Trần Văn Minh": Rsvp.YES, "Lê Thị Hoa": Rsvp.PENDING, "Nguyễn Thị Lan": Rsvp.PENDING,
-                       "Ngô Bảo Châu": Rsvp.YES}
+    assert answers == {
+        "Trần Văn Minh": Rsvp.YES,
+        "Lê Thị Hoa": Rsvp.PENDING,
+        "Nguyễn Thị Lan": Rsvp.PENDING,
+        "Ngô Bảo Châu": Rsvp.YES,
+    }
 
     await forge_press(bot, organiser, confirm[1])  # the confirm button pressed again, as a replay
     assert "Nút này không còn hiệu lực." in organiser.toasts()[-1]

@@ -45,8 +45,17 @@ def test_the_newly_invited_are_those_reached_who_are_not_invitees_yet_in_order_o
 
 
 def test_an_invitation_sent_later_has_the_same_once_only_key_as_the_creations() -> None:
-    seminar = Seminar(42, "Học tập suốt đời", "Phường 1", STARTS, STARTS + timedelta(hours=2), "Nhà văn hóa", "",
-                      SeminarStatus.SCHEDULED, 1)
+    seminar = Seminar(
+        42,
+        "Học tập suốt đời",
+        "Phường 1",
+        STARTS,
+        STARTS + timedelta(hours=2),
+        "Nhà văn hóa",
+        "",
+        SeminarStatus.SCHEDULED,
+        1,
+    )
     creation = announce_task(seminar, Announcement.INVITE, STARTS - timedelta(days=7))
     assert invitation_key(42, 0, 15) == f"{creation.key}:to:15"
     assert invitation_key(42, 1, 15) != invitation_key(42, 0, 15)
@@ -56,9 +65,16 @@ async def seminar_for_ward_leads(bot: BotUnderTest) -> int:
     await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER)
     await bot.member(5001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 1")
     wards = {w.name: w.id for w in await bot.services.org.wards()}
-    result = await bot.services.seminars.create(await active_member(bot.services, 4001), SeminarDraft(
-        topic="Học tập suốt đời", host="Phường 1", starts_at=STARTS, venue="Nhà văn hóa Phường 1",
-        audience=Audience(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],))))
+    result = await bot.services.seminars.create(
+        await active_member(bot.services, 4001),
+        SeminarDraft(
+            topic="Học tập suốt đời",
+            host="Phường 1",
+            starts_at=STARTS,
+            venue="Nhà văn hóa Phường 1",
+            audience=Audience(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],)),
+        ),
+    )
     assert result.seminar is not None
     return result.seminar.id
 

@@ -20,11 +20,19 @@ async def setup(bot: BotUnderTest) -> tuple[Person, Person, Person, Person, int]
     lan = await bot.member(5003, "Nguyễn Thị Lan", Role.WARD_LEAD, ward="Phường 3")
     wards = {w.name: w.id for w in await bot.services.org.wards()}
     creator = await active_member(bot.services, 4001)
-    result = await bot.services.seminars.create(creator, SeminarDraft(
-        topic="Học tập suốt đời", host="Phường 1", starts_at=STARTS, venue="Nhà văn hóa Phường 1",
-        audience=Audience(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"], wards["Phường 2"],
-                                                              wards["Phường 3"])),
-        agenda="Khai mạc; tham luận, thảo luận"))
+    result = await bot.services.seminars.create(
+        creator,
+        SeminarDraft(
+            topic="Học tập suốt đời",
+            host="Phường 1",
+            starts_at=STARTS,
+            venue="Nhà văn hóa Phường 1",
+            audience=Audience(
+                roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"], wards["Phường 2"], wards["Phường 3"])
+            ),
+            agenda="Khai mạc; tham luận, thảo luận",
+        ),
+    )
     assert result.seminar is not None and result.invited == 3
     await bot.settle()
     await minh.press("Tham dự")
@@ -35,8 +43,11 @@ async def setup(bot: BotUnderTest) -> tuple[Person, Person, Person, Person, int]
 
 
 def sent(bot: BotUnderTest, person: Person, method: str, fragment: str = "") -> list:
-    return [c for c in bot.emu.calls(TOKEN, chat_id=person.chat_id, ok=True)
-            if c.method == method and fragment in (c.params.get("text") or c.params.get("caption") or "")]
+    return [
+        c
+        for c in bot.emu.calls(TOKEN, chat_id=person.chat_id, ok=True)
+        if c.method == method and fragment in (c.params.get("text") or c.params.get("caption") or "")
+    ]
 
 
 async def move_to(bot: BotUnderTest, when: datetime) -> None:
@@ -70,7 +81,9 @@ async def test_each_invitee_gets_each_reminder_exactly_once_across_restarts(bot:
     assert len(sent(bot, lan, "sendMessage", "Xin trả lời giấy mời")) == 3
     assert len(sent(bot, lan, "sendDocument")) == 0
     assert [c.params["text"][:20] for c in sent(bot, hoa, "sendMessage")] == [
-        "<b>Giấy mời dự tọa đ", "Đã ghi nhận: bạn khô"]  # invitation, her own answer
+        "<b>Giấy mời dự tọa đ",
+        "Đã ghi nhận: bạn khô",
+    ]  # invitation, her own answer
     assert len(sent(bot, hoa, "sendDocument")) == 0
     assert len(sent(bot, organiser, "sendMessage", "Phản hồi cho buổi tọa đàm ngày mai")) == 1
 
@@ -86,10 +99,14 @@ async def test_the_reminder_carries_a_calendar_file_in_utc(bot: BotUnderTest) ->
     assert "DESCRIPTION:Khai mạc\\; tham luận\\, thảo luận\r\n" in ics
 
 
-async def test_after_downtime_only_the_latest_due_reminder_goes_out_before_the_start(bot: BotUnderTest) -> None:
+async def test_after_downtime_only_the_latest_due_reminder_goes_out_before_the_start(
+    bot: BotUnderTest,
+) -> None:
     _organiser, minh, _hoa, lan, _ = await setup(bot)
     await bot.stop()
-    bot.clock.advance(STARTS - timedelta(hours=1) - bot.clock.now())  # down through the 3-day, 1-day, 2-hour ones
+    bot.clock.advance(
+        STARTS - timedelta(hours=1) - bot.clock.now()
+    )  # down through the 3-day, 1-day, 2-hour ones
     await bot.start()
     await bot.settle()
 
@@ -98,7 +115,8 @@ async def test_after_downtime_only_the_latest_due_reminder_goes_out_before_the_s
 
 
 async def test_reminders_that_fell_due_during_downtime_are_dropped_once_the_seminar_started(
-        bot: BotUnderTest) -> None:
+    bot: BotUnderTest,
+) -> None:
     organiser, minh, _hoa, lan, _ = await setup(bot)
     await bot.stop()
     bot.clock.advance(STARTS + timedelta(minutes=30) - bot.clock.now())
@@ -182,8 +200,11 @@ async def test_a_reminder_task_run_twice_after_a_crash_sends_nothing_twice(bot: 
 
     _organiser, minh, _hoa, lan, seminar_id = await setup(bot)
     bot.clock.advance(STARTS - timedelta(days=1) - bot.clock.now())
-    task = next(t for t in await bot.services.tasks.pending(f"seminar:{seminar_id}:")
-                if t.key.endswith(":remind:86400"))
+    task = next(
+        t
+        for t in await bot.services.tasks.pending(f"seminar:{seminar_id}:")
+        if t.key.endswith(":remind:86400")
+    )
     assert bot.app is not None
     await remind(bot.app, task)
     await remind(bot.app, task)  # the crash came before the task was marked done

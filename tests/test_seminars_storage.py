@@ -1,4 +1,5 @@
-"""Seminar storage on a real SQLite file: invitees, answers, tasks planned and dropped in the same transaction."""
+"""Seminar storage on a real SQLite file: invitees, answers, tasks planned and dropped in the same
+transaction."""
 
 from __future__ import annotations
 
@@ -36,24 +37,49 @@ class World:
         self.people: dict[str, Member] = {}
 
     async def populate(self) -> None:
-        await self.org.import_rows((OrgRow(2, "Phường 1", "Chi hội KP1", None), OrgRow(3, "Phường 2", "Chi hội KP1",
-                                                                                          None)), now=NOW)
+        await self.org.import_rows(
+            (OrgRow(2, "Phường 1", "Chi hội KP1", None), OrgRow(3, "Phường 2", "Chi hội KP1", None)), now=NOW
+        )
         wards = {w.name: w.id for w in await self.org.wards()}
         chapters = {c.ward_id: c.id for c in await self.org.chapters()}
-        for n, (name, role, ward) in enumerate([("Phạm Thu Hà", Role.ORGANISER, None),
-                                                ("Trần Văn Minh", Role.WARD_LEAD, "Phường 1"),
-                                                ("Lê Thị Hoa", Role.WARD_LEAD, "Phường 2"),
-                                                ("Nguyễn Thị Lan", Role.CADRE, "Phường 1")], start=1):
-            visitor = await self.members.create_visitor(channel="telegram", external_id=str(n), chat_id=str(n),
-                                                        display_name=name, username=None, now=NOW)
+        for n, (name, role, ward) in enumerate(
+            [
+                ("Phạm Thu Hà", Role.ORGANISER, None),
+                ("Trần Văn Minh", Role.WARD_LEAD, "Phường 1"),
+                ("Lê Thị Hoa", Role.WARD_LEAD, "Phường 2"),
+                ("Nguyễn Thị Lan", Role.CADRE, "Phường 1"),
+            ],
+            start=1,
+        ):
+            visitor = await self.members.create_visitor(
+                channel="telegram",
+                external_id=str(n),
+                chat_id=str(n),
+                display_name=name,
+                username=None,
+                now=NOW,
+            )
             ward_id = wards[ward] if ward else None
             self.people[name] = await self.members.update(
-                visitor.id, now=NOW, actor_id=None, action="test", full_name=name, role=role,
-                status=MemberStatus.ACTIVE, ward_id=ward_id, chapter_id=chapters[ward_id] if ward_id else None)
+                visitor.id,
+                now=NOW,
+                actor_id=None,
+                action="test",
+                full_name=name,
+                role=role,
+                status=MemberStatus.ACTIVE,
+                ward_id=ward_id,
+                chapter_id=chapters[ward_id] if ward_id else None,
+            )
 
     def draft(self, audience: Audience) -> SeminarDraft:
-        return SeminarDraft(topic="Học tập suốt đời", host="Phường 1", starts_at=STARTS, venue="Nhà văn hóa",
-                            audience=audience)
+        return SeminarDraft(
+            topic="Học tập suốt đời",
+            host="Phường 1",
+            starts_at=STARTS,
+            venue="Nhà văn hóa",
+            audience=audience,
+        )
 
 
 @pytest.fixture
@@ -70,9 +96,14 @@ async def test_creating_a_seminar_saves_invitees_and_plans_the_invitation_and_re
     seminar_id = result.seminar.id
     assert [i.full_name for i in await world.seminars.invitees(seminar_id)] == ["Lê Thị Hoa", "Trần Văn Minh"]
     pending = [t.key for t in await world.tasks.pending(f"seminar:{seminar_id}:")]
-    assert pending == [f"seminar:{seminar_id}:v0:invite", f"seminar:{seminar_id}:v0:remind:259200",
-                       f"seminar:{seminar_id}:v0:remind:86400", f"seminar:{seminar_id}:v0:summary",
-                       f"seminar:{seminar_id}:v0:remind:7200", f"seminar:{seminar_id}:v0:feedback"]
+    assert pending == [
+        f"seminar:{seminar_id}:v0:invite",
+        f"seminar:{seminar_id}:v0:remind:259200",
+        f"seminar:{seminar_id}:v0:remind:86400",
+        f"seminar:{seminar_id}:v0:summary",
+        f"seminar:{seminar_id}:v0:remind:7200",
+        f"seminar:{seminar_id}:v0:feedback",
+    ]
 
 
 async def test_audience_is_roles_within_places_plus_named_people(world: World) -> None:
@@ -81,14 +112,18 @@ async def test_audience_is_roles_within_places_plus_named_people(world: World) -
     assert [r.full_name for r in await world.seminars.audience_members(leads_of_ward_1)] == ["Trần Văn Minh"]
     everyone_in_ward_1 = Audience(ward_ids=(wards["Phường 1"],), member_ids=(world.people["Lê Thị Hoa"].id,))
     assert [r.full_name for r in await world.seminars.audience_members(everyone_in_ward_1)] == [
-        "Lê Thị Hoa", "Nguyễn Thị Lan", "Trần Văn Minh"]
+        "Lê Thị Hoa",
+        "Nguyễn Thị Lan",
+        "Trần Văn Minh",
+    ]
     assert await world.seminars.audience_members(Audience()) == []
 
 
 async def test_only_organisers_create_and_an_empty_audience_creates_nothing(world: World) -> None:
     lead = world.people["Trần Văn Minh"]
-    assert (await world.seminars.create(lead, world.draft(Audience(roles=(Role.CADRE,))))).outcome \
-        is RsvpOutcome.DENIED
+    assert (
+        await world.seminars.create(lead, world.draft(Audience(roles=(Role.CADRE,))))
+    ).outcome is RsvpOutcome.DENIED
     organiser = world.people["Phạm Thu Hà"]
     wards = {w.name: w.id for w in await world.org.wards()}
     nobody = Audience(roles=(Role.ORGANISER,), ward_ids=(wards["Phường 2"],))
@@ -105,7 +140,9 @@ async def test_rescheduling_drops_pending_reminders_and_plans_the_new_ones(world
     assert result.seminar.ends_at == STARTS + timedelta(days=7, hours=2)
     keys = [t.key for t in await world.tasks.pending(f"seminar:{seminar.id}:")]
     assert all(":v1:" in k or k.endswith(":v0:invite") for k in keys)
-    assert f"seminar:{seminar.id}:v0:invite" in keys  # invitations not yet sent still go out (with the new time)
+    assert (
+        f"seminar:{seminar.id}:v0:invite" in keys
+    )  # invitations not yet sent still go out (with the new time)
     assert f"seminar:{seminar.id}:v1:moved" in keys
     old = await world.tasks.get(f"seminar:{seminar.id}:v0:remind:86400")
     assert old is not None and old["status"] == "cancelled"
@@ -121,14 +158,17 @@ async def test_cancelling_drops_every_pending_task_and_plans_the_notice(world: W
     assert seminar is not None
     result = await world.seminars.cancel(organiser, seminar.id)
     assert result.seminar is not None and result.seminar.status is SeminarStatus.CANCELLED
-    assert [t.key for t in await world.tasks.pending(f"seminar:{seminar.id}:")] == [f"seminar:{seminar.id}:cancelled"]
+    assert [t.key for t in await world.tasks.pending(f"seminar:{seminar.id}:")] == [
+        f"seminar:{seminar.id}:cancelled"
+    ]
     assert (await world.seminars.cancel(organiser, seminar.id)).outcome is RsvpOutcome.CANCELLED
     assert await world.seminars.replan_all() == 0
 
 
 async def test_answers_delegation_and_feedback(world: World) -> None:
-    organiser, minh, hoa, lan = (world.people[n] for n in ("Phạm Thu Hà", "Trần Văn Minh", "Lê Thị Hoa",
-                                                            "Nguyễn Thị Lan"))
+    organiser, minh, hoa, lan = (
+        world.people[n] for n in ("Phạm Thu Hà", "Trần Văn Minh", "Lê Thị Hoa", "Nguyễn Thị Lan")
+    )
     seminar = (await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))).seminar
     assert seminar is not None
     assert (await world.seminars.answer(minh, seminar.id, Rsvp.YES)).outcome is RsvpOutcome.OK
@@ -137,7 +177,7 @@ async def test_answers_delegation_and_feedback(world: World) -> None:
     assert (await world.seminars.delegate(hoa, seminar.id, lan.id)).outcome is RsvpOutcome.OK
     replacement = await world.seminars.invitee(seminar.id, lan.id)
     assert replacement is not None and replacement.rsvp is Rsvp.PENDING and replacement.delegate_of == hoa.id
-    assert (await world.tasks.pending(f"seminar:{seminar.id}:v0:invite:{lan.id}"))
+    assert await world.tasks.pending(f"seminar:{seminar.id}:v0:invite:{lan.id}")
 
     assert (await world.seminars.rate(minh, seminar.id, 4)).outcome is RsvpOutcome.INVALID  # not started yet
     world.clock.set(STARTS + timedelta(hours=3))
@@ -155,8 +195,10 @@ async def test_an_invitee_must_be_a_real_member(world: World) -> None:
     assert seminar is not None
     with pytest.raises(sqlite3.IntegrityError):
         async with world.db.transaction() as conn:
-            await conn.execute("INSERT INTO seminar_invitees (seminar_id, member_id, invited_at) VALUES (?, 999, ?)",
-                               (seminar.id, "2026-11-23T02:00:00+00:00"))
+            await conn.execute(
+                "INSERT INTO seminar_invitees (seminar_id, member_id, invited_at) VALUES (?, 999, ?)",
+                (seminar.id, "2026-11-23T02:00:00+00:00"),
+            )
 
 
 async def test_organisers_see_the_ratings_counted_once_the_seminar_has_ended(world: World) -> None:

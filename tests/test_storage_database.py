@@ -29,8 +29,10 @@ async def test_the_database_runs_in_wal_mode_with_foreign_keys_on(db: Database) 
 async def test_a_chapter_of_a_ward_that_does_not_exist_is_refused(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         async with db.transaction() as conn:
-            await conn.execute("INSERT INTO chapters (ward_id, name, name_key, created_at) VALUES (999, 'X', 'x', ?)",
-                               (to_db_time(NOW),))
+            await conn.execute(
+                "INSERT INTO chapters (ward_id, name, name_key, created_at) VALUES (999, 'X', 'x', ?)",
+                (to_db_time(NOW),),
+            )
 
 
 async def test_migrations_apply_in_order_and_rerunning_them_changes_nothing(tmp_path: Path) -> None:
@@ -60,19 +62,34 @@ async def test_a_database_from_a_newer_bot_is_refused(tmp_path: Path) -> None:
 async def test_a_failed_transaction_leaves_nothing_behind(db: Database) -> None:
     with pytest.raises(RuntimeError):
         async with db.transaction() as conn:
-            await conn.execute("INSERT INTO wards (name, name_key, created_at) VALUES ('Phường 1', 'phuong 1', ?)",
-                               (to_db_time(NOW),))
+            await conn.execute(
+                "INSERT INTO wards (name, name_key, created_at) VALUES ('Phường 1', 'phuong 1', ?)",
+                (to_db_time(NOW),),
+            )
             raise RuntimeError("disk trouble")
     assert await db.fetch_value("SELECT COUNT(*) FROM wards") == 0
 
 
 async def test_changes_are_audited_with_old_and_new_values(db: Database) -> None:
     async with db.transaction() as conn:
-        await audit.record(conn, at=NOW, actor_id=None, action="rename", entity="chapter", entity_id=7,
-                           details={"name": {"old": "Khu phố 1", "new": "Khu phố 1A"}})
+        await audit.record(
+            conn,
+            at=NOW,
+            actor_id=None,
+            action="rename",
+            entity="chapter",
+            entity_id=7,
+            details={"name": {"old": "Khu phố 1", "new": "Khu phố 1A"}},
+        )
     rows = await audit.history(db, "chapter", 7)
-    assert rows == [{"at": "2026-11-27T01:30:00+00:00", "actor_id": None, "action": "rename",
-                     "details": {"name": {"old": "Khu phố 1", "new": "Khu phố 1A"}}}]
+    assert rows == [
+        {
+            "at": "2026-11-27T01:30:00+00:00",
+            "actor_id": None,
+            "action": "rename",
+            "details": {"name": {"old": "Khu phố 1", "new": "Khu phố 1A"}},
+        }
+    ]
 
 
 def test_times_are_stored_in_utc_and_naive_times_are_refused() -> None:
@@ -85,12 +102,16 @@ def test_times_are_stored_in_utc_and_naive_times_are_refused() -> None:
 
 async def test_backup_is_a_consistent_copy_while_writes_continue(db: Database, tmp_path: Path) -> None:
     async with db.transaction() as conn:
-        await conn.execute("INSERT INTO wards (name, name_key, created_at) VALUES ('Phường 1', 'phuong 1', ?)",
-                           (to_db_time(NOW),))
+        await conn.execute(
+            "INSERT INTO wards (name, name_key, created_at) VALUES ('Phường 1', 'phuong 1', ?)",
+            (to_db_time(NOW),),
+        )
     await db.backup_to(tmp_path / "copy.db")
     async with db.transaction() as conn:
-        await conn.execute("INSERT INTO wards (name, name_key, created_at) VALUES ('Phường 2', 'phuong 2', ?)",
-                           (to_db_time(NOW),))
+        await conn.execute(
+            "INSERT INTO wards (name, name_key, created_at) VALUES ('Phường 2', 'phuong 2', ?)",
+            (to_db_time(NOW),),
+        )
     copy = await Database.open(tmp_path / "copy.db", migrate=False)
     try:
         assert await copy.fetch_value("PRAGMA integrity_check") == "ok"

@@ -34,8 +34,11 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 W48 = parse_week_key("2026-W48", VN)  # Monday 23/11/2026 – Sunday 29/11/2026
 WARDS = (WardInfo(1, "Phường 1"), WardInfo(2, "Phường 2"), WardInfo(10, "Phường 10"))
 CHAPTERS = (
-    ChapterInfo(11, 1, "Khu phố 1"), ChapterInfo(12, 1, "Khu phố 2"), ChapterInfo(13, 1, "Khu phố 3"),
-    ChapterInfo(21, 2, "Khu phố 1"), ChapterInfo(22, 2, "Trường THCS (tên mới)"),
+    ChapterInfo(11, 1, "Khu phố 1"),
+    ChapterInfo(12, 1, "Khu phố 2"),
+    ChapterInfo(13, 1, "Khu phố 3"),
+    ChapterInfo(21, 2, "Khu phố 1"),
+    ChapterInfo(22, 2, "Trường THCS (tên mới)"),
     ChapterInfo(23, 2, "Khu phố cũ", active=False),
     ChapterInfo(101, 10, "Khu phố 1"),
 )
@@ -47,8 +50,18 @@ def vn(day: int, hour: int = 9, month: int = 11) -> datetime:
 
 
 def inputs(**changes: object) -> SummaryInputs:
-    base = {"week": W48, "as_of": END_OF_W48, "period": PeriodInfo("2026-11", vn(25, 20)), "wards": WARDS,
-                "chapters": CHAPTERS, "reports": (), "trainings": (), "seminars": (), "broadcasts": (), "faq": ()}
+    base = {
+        "week": W48,
+        "as_of": END_OF_W48,
+        "period": PeriodInfo("2026-11", vn(25, 20)),
+        "wards": WARDS,
+        "chapters": CHAPTERS,
+        "reports": (),
+        "trainings": (),
+        "seminars": (),
+        "broadcasts": (),
+        "faq": (),
+    }
     base.update(changes)
     return SummaryInputs(**base)  # type: ignore[arg-type]
 
@@ -83,18 +96,23 @@ class TestWeeks:
 class TestNewMembers:
     def test_by_ward_this_week_previous_week_and_period(self) -> None:
         reports = (
-            ReportFact(11, "2026-11", 3, vn(24)),           # this week, ward 1
-            ReportFact(12, "2026-11", 2, vn(29, 23)),       # Sunday late evening: still this week
-            ReportFact(21, "2026-11", 5, vn(18)),           # previous week, ward 2
-            ReportFact(22, "2026-11", 1, vn(3)),            # earlier this month
-            ReportFact(101, "2026-10", 4, vn(23, 8)),       # last month's report filed late, this week
+            ReportFact(11, "2026-11", 3, vn(24)),  # this week, ward 1
+            ReportFact(12, "2026-11", 2, vn(29, 23)),  # Sunday late evening: still this week
+            ReportFact(21, "2026-11", 5, vn(18)),  # previous week, ward 2
+            ReportFact(22, "2026-11", 1, vn(3)),  # earlier this month
+            ReportFact(101, "2026-10", 4, vn(23, 8)),  # last month's report filed late, this week
         )
         summary = compute_summary(inputs(reports=reports))
         assert summary.new_members is not None
-        assert (summary.new_members.this_week, summary.new_members.previous_week, summary.new_members.period) == \
-            (9, 5, 11)
+        assert (
+            summary.new_members.this_week,
+            summary.new_members.previous_week,
+            summary.new_members.period,
+        ) == (9, 5, 11)
         assert summary.new_members.change == 4
-        by_ward = {w.name: (w.new_this_week, w.new_previous_week, w.new_period, w.change) for w in summary.wards}
+        by_ward = {
+            w.name: (w.new_this_week, w.new_previous_week, w.new_period, w.change) for w in summary.wards
+        }
         assert by_ward == {"Phường 1": (5, 0, 5, 5), "Phường 2": (0, 5, 6, -5), "Phường 10": (4, 0, 0, 4)}
         assert [w.name for w in summary.wards] == ["Phường 1", "Phường 2", "Phường 10"]
 
@@ -114,19 +132,22 @@ class TestNewMembers:
 class TestReporting:
     def test_rate_excludes_excused_and_deactivated_chapters(self) -> None:
         reports = (
-            ReportFact(11, "2026-11", 1, vn(20)),            # on time
-            ReportFact(21, "2026-11", 0, vn(27)),            # late
-            ReportFact(12, "2026-11", excused=True),         # excused: not expected, not missing
-            ReportFact(23, "2026-11", 2, vn(20)),            # deactivated chapter: counted in members, not in rate
-            ReportFact(13, "2026-10", 2, vn(2)),             # last period: does not count for this one
+            ReportFact(11, "2026-11", 1, vn(20)),  # on time
+            ReportFact(21, "2026-11", 0, vn(27)),  # late
+            ReportFact(12, "2026-11", excused=True),  # excused: not expected, not missing
+            ReportFact(23, "2026-11", 2, vn(20)),  # deactivated chapter: counted in members, not in rate
+            ReportFact(13, "2026-10", 2, vn(2)),  # last period: does not count for this one
         )
         summary = compute_summary(inputs(reports=reports))
         rep = summary.reporting
         assert rep is not None
         assert (rep.expected, rep.reported, rep.on_time, rep.excused, rep.missing) == (5, 2, 1, 1, 3)
         assert rep.rate == pytest.approx(0.4)
-        assert rep.missing_by_ward == (("Phường 1", ("Khu phố 3",)), ("Phường 2", ("Trường THCS (tên mới)",)),
-                                       ("Phường 10", ("Khu phố 1",)))
+        assert rep.missing_by_ward == (
+            ("Phường 1", ("Khu phố 3",)),
+            ("Phường 2", ("Trường THCS (tên mới)",)),
+            ("Phường 10", ("Khu phố 1",)),
+        )
         assert summary.new_members.period == 3
 
     def test_renamed_chapter_shows_its_new_name(self) -> None:
@@ -155,10 +176,18 @@ class TestReporting:
 
 class TestActivities:
     def test_trainings_held_and_next(self) -> None:
-        trainings = (Event(1, "Kỹ năng", vn(26, 8)), Event(2, "Hồ sơ", vn(2, 8, month=12)),
-                     Event(3, "Tuần trước", vn(20)), Event(4, "Xa", vn(1, 8, month=1).replace(year=2027)))
-        counts = (TrainingCounts(1, 1, registered=10, attended=8), TrainingCounts(1, 2, registered=6, attended=4),
-                  TrainingCounts(1, None, registered=0, attended=1), TrainingCounts(2, 1, registered=3))
+        trainings = (
+            Event(1, "Kỹ năng", vn(26, 8)),
+            Event(2, "Hồ sơ", vn(2, 8, month=12)),
+            Event(3, "Tuần trước", vn(20)),
+            Event(4, "Xa", vn(1, 8, month=1).replace(year=2027)),
+        )
+        counts = (
+            TrainingCounts(1, 1, registered=10, attended=8),
+            TrainingCounts(1, 2, registered=6, attended=4),
+            TrainingCounts(1, None, registered=0, attended=1),
+            TrainingCounts(2, 1, registered=3),
+        )
         summary = compute_summary(inputs(trainings=trainings, training_counts=counts))
         held = summary.trainings_held
         assert [(t.title, t.registered, t.attended) for t in held] == [("Kỹ năng", 16, 13)]
@@ -173,13 +202,27 @@ class TestActivities:
         seminars = (Event(5, "Hội thảo A", vn(3, 14, month=12)), Event(6, "Sau 2 tuần", vn(15, 8, month=12)))
         counts = (SeminarCounts(5, 1, yes=4, no=1, pending=3), SeminarCounts(5, 2, delegated=1, pending=2))
         [line] = compute_summary(inputs(seminars=seminars, seminar_counts=counts)).seminars
-        assert (line.topic, line.yes, line.no, line.delegated, line.pending, line.invited) == \
-            ("Hội thảo A", 4, 1, 1, 5, 11)
+        assert (line.topic, line.yes, line.no, line.delegated, line.pending, line.invited) == (
+            "Hội thảo A",
+            4,
+            1,
+            1,
+            5,
+            11,
+        )
 
     def test_broadcasts_and_acknowledgements(self) -> None:
-        broadcasts = (BroadcastFact(1, vn(24), 40), BroadcastFact(2, vn(28), 10), BroadcastFact(3, vn(18), 99))
-        counts = (BroadcastCounts(1, 1, delivered=20, acked=15), BroadcastCounts(1, 2, delivered=20, acked=5),
-                  BroadcastCounts(2, 1, delivered=10, acked=10), BroadcastCounts(3, 1, delivered=99, acked=99))
+        broadcasts = (
+            BroadcastFact(1, vn(24), 40),
+            BroadcastFact(2, vn(28), 10),
+            BroadcastFact(3, vn(18), 99),
+        )
+        counts = (
+            BroadcastCounts(1, 1, delivered=20, acked=15),
+            BroadcastCounts(1, 2, delivered=20, acked=5),
+            BroadcastCounts(2, 1, delivered=10, acked=10),
+            BroadcastCounts(3, 1, delivered=99, acked=99),
+        )
         district = compute_summary(inputs(broadcasts=broadcasts, broadcast_counts=counts)).broadcasts
         assert (district.sent, district.recipients, district.acked) == (2, 50, 30)
         assert district.rate == pytest.approx(0.6)
@@ -187,10 +230,18 @@ class TestActivities:
         assert (ward2.sent, ward2.recipients, ward2.acked) == (1, 20, 5)
 
     def test_faq_unanswered_and_queue(self) -> None:
-        faq = (FaqCounts(1, asked=10, unanswered=2, low_confidence=3, forwarded=1), FaqCounts(None, asked=4,
-                                                                                             unanswered=1))
+        faq = (
+            FaqCounts(1, asked=10, unanswered=2, low_confidence=3, forwarded=1),
+            FaqCounts(None, asked=4, unanswered=1),
+        )
         stats = compute_summary(inputs(faq=faq, faq_queue=5)).faq
-        assert (stats.asked, stats.unanswered, stats.low_confidence, stats.forwarded, stats.queue) == (14, 3, 3, 1, 5)
+        assert (stats.asked, stats.unanswered, stats.low_confidence, stats.forwarded, stats.queue) == (
+            14,
+            3,
+            3,
+            1,
+            5,
+        )
         assert compute_summary(inputs(faq=faq, faq_queue=5), ward_id=1).faq.queue is None
 
 
@@ -201,22 +252,43 @@ class TestEmptyWeeks:
 
 
 class TestAudienceAndWards:
-    def member(self, mid: int, role: Role | None, ward: int | None = None,
-               status: MemberStatus = MemberStatus.ACTIVE) -> Member:
+    def member(
+        self, mid: int, role: Role | None, ward: int | None = None, status: MemberStatus = MemberStatus.ACTIVE
+    ) -> Member:
         return Member(mid, f"M{mid}", status, role, ward_id=ward)
 
     def test_admins_by_default_others_when_subscribed_ward_leads_restricted(self) -> None:
-        members = [self.member(1, Role.ADMIN), self.member(2, Role.ADMIN), self.member(3, Role.ORGANISER),
-                   self.member(4, Role.ORGANISER), self.member(5, Role.WARD_LEAD, 2), self.member(6, Role.WARD_LEAD, 1),
-                   self.member(7, Role.CADRE, 1), self.member(8, Role.ADMIN, status=MemberStatus.INACTIVE)]
+        members = [
+            self.member(1, Role.ADMIN),
+            self.member(2, Role.ADMIN),
+            self.member(3, Role.ORGANISER),
+            self.member(4, Role.ORGANISER),
+            self.member(5, Role.WARD_LEAD, 2),
+            self.member(6, Role.WARD_LEAD, 1),
+            self.member(7, Role.CADRE, 1),
+            self.member(8, Role.ADMIN, status=MemberStatus.INACTIVE),
+        ]
         subscriptions = {2: False, 3: True, 5: True, 7: True, 8: True}
         audience = summary_audience(members, subscriptions)
         assert [(a.member.id, a.ward_id) for a in audience] == [(1, None), (3, None), (5, 2)]
 
-    @pytest.mark.parametrize("text, expected", [
-        ("phường 5", 5), ("phuong 5", 5), ("PHUONG   5", 5), ("P5", 5), ("p.5", 5), ("5", 5), ("Phường 15", 15),
-        ("phường Tân Định", 7), ("tan dinh", 7), ("phường 6", None), ("khu phố 5", None), ("", None),
-    ])
+    @pytest.mark.parametrize(
+        "text, expected",
+        [
+            ("phường 5", 5),
+            ("phuong 5", 5),
+            ("PHUONG   5", 5),
+            ("P5", 5),
+            ("p.5", 5),
+            ("5", 5),
+            ("Phường 15", 15),
+            ("phường Tân Định", 7),
+            ("tan dinh", 7),
+            ("phường 6", None),
+            ("khu phố 5", None),
+            ("", None),
+        ],
+    )
     def test_ward_names_as_typed(self, text: str, expected: int | None) -> None:
         wards = [WardInfo(5, "Phường 5"), WardInfo(15, "Phường 15"), WardInfo(7, "Phường Tân Định")]
         found = match_ward(text, wards)
@@ -225,8 +297,9 @@ class TestAudienceAndWards:
 
 def test_as_of_mid_week_includes_only_what_happened_so_far() -> None:
     reports = (ReportFact(11, "2026-11", 2, vn(24)),)
-    summary = compute_summary(inputs(as_of=vn(25, 12), reports=reports,
-                                     trainings=(Event(1, "Sắp tới", vn(27, 8)),)))
+    summary = compute_summary(
+        inputs(as_of=vn(25, 12), reports=reports, trainings=(Event(1, "Sắp tới", vn(27, 8)),))
+    )
     assert summary.new_members.this_week == 2
     assert [t.title for t in summary.trainings_next] == ["Sắp tới"]
     assert summary.trainings_held == ()
@@ -234,10 +307,16 @@ def test_as_of_mid_week_includes_only_what_happened_so_far() -> None:
 
 
 class TestSchedule:
-    @pytest.mark.parametrize("text, weekday, at", [
-        ("MON 07:00", 0, "07:00"), ("monday 7h", 0, "07:00"), ("T2 7:30", 0, "07:30"), ("tue 08:15", 1, "08:15"),
-        ("CN 6h", 6, "06:00"),
-    ])
+    @pytest.mark.parametrize(
+        "text, weekday, at",
+        [
+            ("MON 07:00", 0, "07:00"),
+            ("monday 7h", 0, "07:00"),
+            ("T2 7:30", 0, "07:30"),
+            ("tue 08:15", 1, "08:15"),
+            ("CN 6h", 6, "06:00"),
+        ],
+    )
     def test_schedules_as_written_in_the_settings(self, text: str, weekday: int, at: str) -> None:
         schedule = parse_schedule(text)
         assert schedule is not None

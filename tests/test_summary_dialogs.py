@@ -24,12 +24,18 @@ async def chapter_ids(bot: BotUnderTest, ward: str) -> list[int]:
 async def seed_reports(bot: BotUnderTest) -> None:
     """Week 48: Phường 1 gains 3 + 2 new members, Phường 2 gains 4; the week before Phường 2 gained 1."""
     p1, p2 = await chapter_ids(bot, "Phường 1"), await chapter_ids(bot, "Phường 2")
-    rows = [(p1[0], "2026-11", 3, vn(24)), (p1[1], "2026-11", 2, vn(27)), (p2[0], "2026-11", 4, vn(25)),
-            (p2[1], "2026-11", 1, vn(18))]
+    rows = [
+        (p1[0], "2026-11", 3, vn(24)),
+        (p1[1], "2026-11", 2, vn(27)),
+        (p2[0], "2026-11", 4, vn(25)),
+        (p2[1], "2026-11", 1, vn(18)),
+    ]
     async with bot.services.db.transaction() as conn:
-        await conn.executemany("INSERT INTO chapter_reports (chapter_id, period_key, new_members, total_members, "
-                               "filed_at, updated_at) VALUES (?, ?, ?, 40, ?, ?)",
-                               [(c, p, n, at, at) for c, p, n, at in rows])
+        await conn.executemany(
+            "INSERT INTO chapter_reports (chapter_id, period_key, new_members, total_members, "
+            "filed_at, updated_at) VALUES (?, ?, ?, 40, ?, ?)",
+            [(c, p, n, at, at) for c, p, n, at in rows],
+        )
 
 
 def summaries(person: Person) -> list:
@@ -79,8 +85,12 @@ async def test_the_chair_receives_message_chart_and_workbook_on_monday_at_seven(
     [xlsx] = files_in(chair, "document")
     numbers = overview(xlsx)
     assert numbers["Tuần"] == "2026-W48"
-    assert (numbers["Hội viên mới tuần qua"], numbers["Hội viên mới tuần trước đó"], numbers["Thay đổi"],
-            numbers["Hội viên mới từ đầu kỳ"]) == (9, 1, 8, 10)
+    assert (
+        numbers["Hội viên mới tuần qua"],
+        numbers["Hội viên mới tuần trước đó"],
+        numbers["Thay đổi"],
+        numbers["Hội viên mới từ đầu kỳ"],
+    ) == (9, 1, 8, 10)
     assert (numbers["Số chi hội phải báo cáo"], numbers["Số chi hội đã báo cáo"]) == (79, 4)
     book = load_workbook(io.BytesIO(xlsx))
     missing = list(book["Chưa báo cáo"].iter_rows(min_row=2, values_only=True))
@@ -90,7 +100,7 @@ async def test_the_chair_receives_message_chart_and_workbook_on_monday_at_seven(
 async def test_never_twice_for_the_same_week_and_late_once_after_downtime(bot: BotUnderTest) -> None:
     chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
     await seed_reports(bot)
-    await bot.advance(days=6, hours=20)           # Monday 05:00; the bot then goes down until 09:00
+    await bot.advance(days=6, hours=20)  # Monday 05:00; the bot then goes down until 09:00
     await bot.stop()
     bot.clock.advance(timedelta(hours=4))
     await bot.start()
@@ -98,11 +108,12 @@ async def test_never_twice_for_the_same_week_and_late_once_after_downtime(bot: B
     assert [r.method for r in summaries(chair)] == ["sendMessage", "sendPhoto", "sendDocument"]
     await bot.restart()
     await bot.settle()
-    await bot.services.tasks.plan("summary:2026-W48", "weekly_summary", bot.clock.now(), {"week": "2026-W48"},
-                                  now=bot.clock.now())
+    await bot.services.tasks.plan(
+        "summary:2026-W48", "weekly_summary", bot.clock.now(), {"week": "2026-W48"}, now=bot.clock.now()
+    )
     await bot.advance(hours=1)
     assert summaries(chair) == []
-    await bot.advance(days=7)                     # the next Monday brings the next week, once
+    await bot.advance(days=7)  # the next Monday brings the next week, once
     assert "Tóm tắt tuần 2026-W49" in texts(summaries(chair))
 
 
@@ -133,8 +144,11 @@ async def test_summary_on_demand_with_a_choice_of_week(bot: BotUnderTest) -> Non
     assert "Anh/chị muốn xem tuần nào?" in texts(replies)
     assert replies[0].buttons == ["Tuần này (2026-W49)", "Tuần trước (2026-W48)", "Các tuần trước nữa…"]
     replies = await organiser.press("Tuần trước")
-    assert [r.method for r in replies if r.method != "editMessageText"] == ["sendMessage", "sendPhoto",
-                                                                             "sendDocument"]
+    assert [r.method for r in replies if r.method != "editMessageText"] == [
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+    ]
     assert "Tuần qua: <b>9</b>" in texts(replies)
     await organiser.press("Các tuần trước nữa")
     replies = await organiser.press("2026-W47")
@@ -158,8 +172,10 @@ async def test_drill_down_by_reply_or_button(bot: BotUnderTest) -> None:
 
     async def reply(text: str) -> list:
         async def inject() -> dict:
-            return bot.emu._user_message(TOKEN, chair.user, None,
-                                         {"text": text, "reply_to_message": summary_message})
+            return bot.emu._user_message(
+                TOKEN, chair.user, None, {"text": text, "reply_to_message": summary_message}
+            )
+
         return await chair._act(inject)
 
     details = texts(await reply("phuong 2"))
@@ -187,8 +203,9 @@ async def test_ward_leads_cannot_open_another_ward(bot: BotUnderTest) -> None:
     assert "chỉ xem được bản tóm tắt của phường mình" in texts(await lead.send("phường 1"))
 
 
-async def test_command_line_prints_the_same_text_and_writes_the_files(bot: BotUnderTest, tmp_path,
-                                                                      monkeypatch, capsys) -> None:
+async def test_command_line_prints_the_same_text_and_writes_the_files(
+    bot: BotUnderTest, tmp_path, monkeypatch, capsys
+) -> None:
     import argparse
 
     from bot.commands import summary as command
@@ -197,8 +214,14 @@ async def test_command_line_prints_the_same_text_and_writes_the_files(bot: BotUn
     path = bot.settings.database_path
     await bot.stop()
     monkeypatch.setenv("DATABASE_PATH", str(path))
-    args = argparse.Namespace(week="2026-W48", ward=None, xlsx=tmp_path / "s.xlsx", png=tmp_path / "s.png",
-                              locale="vi", database=str(path))
+    args = argparse.Namespace(
+        week="2026-W48",
+        ward=None,
+        xlsx=tmp_path / "s.xlsx",
+        png=tmp_path / "s.png",
+        locale="vi",
+        database=str(path),
+    )
     assert await command._summary(args, bot.settings, path) == 0
     out = capsys.readouterr().out
     assert "Tóm tắt tuần 2026-W48 (23/11/2026 – 29/11/2026)" in out
@@ -224,9 +247,12 @@ async def test_the_delivery_time_is_configurable(bot: BotUnderTest) -> None:
 
 async def test_a_week_with_nothing_at_all_is_one_line(bot: BotUnderTest) -> None:
     chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
-    replies = await chair.send("/summary 2026-W46")    # before this month's reporting deadline, nothing happened
-    one_line = ("📊 <b>Tóm tắt tuần 2026-W46</b> (09/11/2026 – 15/11/2026)\n"
-                "Tuần này không có gì mới cần báo cáo.")
+    replies = await chair.send(
+        "/summary 2026-W46"
+    )  # before this month's reporting deadline, nothing happened
+    one_line = (
+        "📊 <b>Tóm tắt tuần 2026-W46</b> (09/11/2026 – 15/11/2026)\nTuần này không có gì mới cần báo cáo."
+    )
     assert [(r.method, r.text) for r in replies] == [("sendMessage", one_line)]
 
 
@@ -234,10 +260,12 @@ async def test_after_a_long_outage_only_the_latest_week_goes_out(bot: BotUnderTe
     chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
     await seed_reports(bot)
     await bot.stop()
-    bot.clock.advance(timedelta(days=15))        # down from Monday 23/11 until Tuesday 08/12
+    bot.clock.advance(timedelta(days=15))  # down from Monday 23/11 until Tuesday 08/12
     await bot.start()
-    await bot.settle()                           # week 48's run is stale: it plans week 49's, already due...
-    await bot.settle()                           # ...which the next scheduler tick sends
+    await bot.settle()  # week 48's run is stale: it plans week 49's, already due...
+    await bot.settle()  # ...which the next scheduler tick sends
     received = summaries(chair)
-    assert next(r.text for r in received if r.method == "sendMessage").startswith("📊 <b>Tóm tắt tuần 2026-W49</b>")
+    assert next(r.text for r in received if r.method == "sendMessage").startswith(
+        "📊 <b>Tóm tắt tuần 2026-W49</b>"
+    )
     assert "2026-W48" not in texts(received)

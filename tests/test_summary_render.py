@@ -1,4 +1,5 @@
-"""What the chair reads: a concise message that fits Telegram, a chart and a workbook with the same numbers."""
+"""What the chair reads: a concise message that fits Telegram, a chart and a workbook with the same
+numbers."""
 
 from __future__ import annotations
 
@@ -30,13 +31,23 @@ I18N = I18n.load()
 
 def city(wards: int = 300, chapters: int = 2000) -> SummaryInputs:
     """A city where a third of the chapters reported (some this week) and the deadline has passed."""
-    reports = tuple(ReportFact(c, "2026-11", c % 4, datetime(2026, 11, 20 + c % 9, 9, tzinfo=VN))
-                    for c in range(1, chapters + 1) if c % 3 == 0)
+    reports = tuple(
+        ReportFact(c, "2026-11", c % 4, datetime(2026, 11, 20 + c % 9, 9, tzinfo=VN))
+        for c in range(1, chapters + 1)
+        if c % 3 == 0
+    )
     return SummaryInputs(
-        week=W48, as_of=W48.end, period=PeriodInfo("2026-11", datetime(2026, 11, 25, 20, tzinfo=VN)),
+        week=W48,
+        as_of=W48.end,
+        period=PeriodInfo("2026-11", datetime(2026, 11, 25, 20, tzinfo=VN)),
         wards=tuple(WardInfo(w, f"Phường {w}") for w in range(1, wards + 1)),
         chapters=tuple(ChapterInfo(c, 1 + c % wards, f"Chi hội Khu phố {c}") for c in range(1, chapters + 1)),
-        reports=reports, trainings=(), seminars=(), broadcasts=(), faq=())
+        reports=reports,
+        trainings=(),
+        seminars=(),
+        broadcasts=(),
+        faq=(),
+    )
 
 
 def test_a_city_sized_summary_stays_concise_and_fits_telegram() -> None:
@@ -62,7 +73,9 @@ def test_the_workbook_holds_every_missing_chapter_and_the_same_totals() -> None:
     assert len(list(book["Chi hội"].iter_rows(min_row=2))) == 2000
     overview = {row[0]: row[1] for row in book["Tổng quan"].iter_rows(min_row=2, values_only=True)}
     assert overview["Tỷ lệ báo cáo"] == summary.reporting.rate
-    [rate_cell] = [row[1] for row in book["Tổng quan"].iter_rows(min_row=2) if row[0].value == "Tỷ lệ báo cáo"]
+    [rate_cell] = [
+        row[1] for row in book["Tổng quan"].iter_rows(min_row=2) if row[0].value == "Tỷ lệ báo cáo"
+    ]
     assert rate_cell.number_format == "0%"
 
 
@@ -76,8 +89,9 @@ def test_the_chart_shows_at_most_twelve_bars_with_the_rest_folded() -> None:
 
 
 def test_no_chart_without_new_members() -> None:
-    summary = compute_summary(SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11"),
-                                            wards=(WardInfo(1, "Phường 1"),)))
+    summary = compute_summary(
+        SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11"), wards=(WardInfo(1, "Phường 1"),))
+    )
     assert chart_rows(summary) == []
     assert render_chart(I18N.translator("vi"), summary) is None
 
@@ -98,8 +112,11 @@ def test_delivery_messages_text_then_chart_then_workbook_with_stable_dedupe_keys
     chair = Addressee(Member(7, "Hoa", MemberStatus.ACTIVE, Role.ADMIN), None)
     messages = summary_messages(t, compute_summary(city()), chair, "1007", (11, 12))
     assert [(m.kind, m.dedupe_key) for m in messages] == [
-        ("text", "summary:2026-W48:to:7:text:0"), ("text", "summary:2026-W48:to:7:text:1"),
-        ("photo", "summary:2026-W48:to:7:chart"), ("document", "summary:2026-W48:to:7:workbook")]
+        ("text", "summary:2026-W48:to:7:text:0"),
+        ("text", "summary:2026-W48:to:7:text:1"),
+        ("photo", "summary:2026-W48:to:7:chart"),
+        ("document", "summary:2026-W48:to:7:workbook"),
+    ]
     assert messages[0].markup is None and messages[1].markup is not None
     empty = compute_summary(SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11")))
     assert [m.kind for m in summary_messages(t, empty, chair, "1007", (None, 12))] == ["text"]

@@ -50,8 +50,14 @@ def test_the_picker_offers_days_from_today_for_two_years() -> None:
 def test_a_seminar_without_a_typed_end_lasts_the_usual_two_hours() -> None:
     draft = SeminarDraft("Chủ đề", "Phường 1", START, "Hội trường", Audience())
     assert draft.end == START + DEFAULT_DURATION == datetime(2026, 12, 15, 10, 0, tzinfo=VN)
-    typed = SeminarDraft("Chủ đề", "Phường 1", START, "Hội trường", Audience(),
-                         ends_at=datetime(2026, 12, 15, 11, 30, tzinfo=VN))
+    typed = SeminarDraft(
+        "Chủ đề",
+        "Phường 1",
+        START,
+        "Hội trường",
+        Audience(),
+        ends_at=datetime(2026, 12, 15, 11, 30, tzinfo=VN),
+    )
     assert typed.end == datetime(2026, 12, 15, 11, 30, tzinfo=VN)
     assert check_times(START, typed.end, NOW)
     assert not check_times(START, START - timedelta(hours=1), NOW)

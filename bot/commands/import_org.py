@@ -15,7 +15,9 @@ from storage.org import SqliteOrg
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("import-org", help="import wards and chapters from a UTF-8 CSV (ward,chapter[,kind])")
+    parser = subparsers.add_parser(
+        "import-org", help="import wards and chapters from a UTF-8 CSV (ward,chapter[,kind])"
+    )
     parser.add_argument("file", type=Path)
     parser.add_argument("--database", help="SQLite file (default: DATABASE_PATH)")
     parser.set_defaults(func=run)
@@ -45,7 +47,9 @@ async def _import(path: Path, rows: tuple) -> int:
         wards, chapters = await org.counts()
     finally:
         await db.close()
-    print(f"Imported: {report.wards_added} wards and {report.chapters_added} chapters added, "
-          f"{report.reactivated} reactivated, {report.deactivated} marked inactive. "
-          f"Now active: {wards} wards, {chapters} chapters.")
+    print(
+        f"Imported: {report.wards_added} wards and {report.chapters_added} chapters added, "
+        f"{report.reactivated} reactivated, {report.deactivated} marked inactive. "
+        f"Now active: {wards} wards, {chapters} chapters."
+    )
     return 0

@@ -28,6 +28,8 @@ async def _migrate(path) -> int:
         version = await current_version(db)
     finally:
         await db.close()
-    print(f"Applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}. "
-          f"Schema version {version}.")
+    print(
+        f"Applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}. "
+        f"Schema version {version}."
+    )
     return 0

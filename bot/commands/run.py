@@ -9,7 +9,9 @@ from bot.commands._common import settings_or_exit
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("run", help="run the bot (long polling); without a token, start the sandbox")
+    parser = subparsers.add_parser(
+        "run", help="run the bot (long polling); without a token, start the sandbox"
+    )
     parser.set_defaults(func=run)
 
 

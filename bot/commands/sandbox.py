@@ -16,7 +16,9 @@ DEFAULT_DATABASE = Path("data") / "sandbox.db"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sandbox", help="local sandbox: Bot API emulator, the bot and a web chat page")
+    parser = subparsers.add_parser(
+        "sandbox", help="local sandbox: Bot API emulator, the bot and a web chat page"
+    )
     _add_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -24,10 +26,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     port = int(os.environ.get("SANDBOX_PORT", "") or DEFAULT_PORT)
     database = Path(os.environ.get("SANDBOX_DATABASE", "") or DEFAULT_DATABASE)
-    parser.add_argument("--port", type=int, default=port,
-                        help=f"web page port (default $SANDBOX_PORT or {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--database", type=Path, default=database,
-                        help=f"the sandbox's own SQLite file (default $SANDBOX_DATABASE or {DEFAULT_DATABASE})")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=port,
+        help=f"web page port (default $SANDBOX_PORT or {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=database,
+        help=f"the sandbox's own SQLite file (default $SANDBOX_DATABASE or {DEFAULT_DATABASE})",
+    )
     parser.add_argument("--reset", action="store_true", help="start again from fresh demo data")
 
 
@@ -41,8 +51,11 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(require_token=False)
     database = Path(args.database)
     if database.resolve() == settings.database_path.resolve():
-        print(f"The sandbox never uses the production database ({settings.database_path}); "
-              "choose another --database.", file=sys.stderr)
+        print(
+            f"The sandbox never uses the production database ({settings.database_path}); "
+            "choose another --database.",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot.sandbox.runner import SandboxOptions, serve
@@ -50,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(serve(SandboxOptions(args.port, database, args.reset), settings))
     except OSError as exc:
-        print(f"Could not start the sandbox on 127.0.0.1:{args.port}: {exc.strerror}. Try --port.", file=sys.stderr)
+        print(
+            f"Could not start the sandbox on 127.0.0.1:{args.port}: {exc.strerror}. Try --port.",
+            file=sys.stderr,
+        )
         return 1
     return 0

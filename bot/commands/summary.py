@@ -20,7 +20,9 @@ _TAG = re.compile(r"</?[a-z]+>")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("summary", help="print the weekly summary and write its chart and workbook")
+    parser = subparsers.add_parser(
+        "summary", help="print the weekly summary and write its chart and workbook"
+    )
     parser.add_argument("--week", help="ISO week such as 2026-W48 (default: last week)")
     parser.add_argument("--ward", help="only this ward, e.g. 'Phường 5'")
     parser.add_argument("--xlsx", type=Path, help="write the Excel workbook here")

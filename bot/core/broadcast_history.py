@@ -60,7 +60,8 @@ def history_order(broadcast: Broadcast) -> tuple[bool, float, float, int]:
 
 
 def page_window(total: int, page: int, size: int = PAGE_SIZE) -> tuple[int, int, int]:
-    """(page, pages, offset) with the asked page clamped to the pages there are (0-based; one page when empty)."""
+    """(page, pages, offset) with the asked page clamped to the pages there are (0-based; one page when
+    empty)."""
     pages = max(1, -(-total // size))
     page = min(max(page, 0), pages - 1)
     return page, pages, page * size
@@ -71,11 +72,15 @@ def phones_visible_to(viewer: Member | None, report: DeliveryReport) -> Delivery
 
     def shown(line: DeliveryLine) -> DeliveryLine:
         visible = reach_of(viewer, Action.VIEW_MEMBER_PHONE) is Reach.ALL or (
-            line.ward_id is not None and can(viewer, Action.VIEW_MEMBER_PHONE, ward_id=line.ward_id))
+            line.ward_id is not None and can(viewer, Action.VIEW_MEMBER_PHONE, ward_id=line.ward_id)
+        )
         return line if visible or line.phone is None else replace(line, phone=None)
 
-    return replace(report, failed=tuple(shown(x) for x in report.failed),
-                   unreachable=tuple(shown(x) for x in report.unreachable))
+    return replace(
+        report,
+        failed=tuple(shown(x) for x in report.failed),
+        unreachable=tuple(shown(x) for x in report.unreachable),
+    )
 
 
 @dataclass(frozen=True)
@@ -124,9 +129,12 @@ class ReportView:
 
 class HistoryStore(ReportSource, Protocol):
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
-    async def count_history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None) -> int: ...
-    async def history(self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int,
-                      limit: int) -> list[Broadcast]: ...
+    async def count_history(
+        self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None
+    ) -> int: ...
+    async def history(
+        self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int, limit: int
+    ) -> list[Broadcast]: ...
     async def delivered_counts(self, broadcast_ids: list[int]) -> dict[int, int]: ...
     async def sender_names(self, member_ids: list[int]) -> dict[int, str]: ...
 
@@ -144,16 +152,20 @@ class BroadcastHistory:
     page_size: int = PAGE_SIZE
 
     async def page(self, member: Member | None, page: int) -> HistoryPage:
-        """One page of the broadcasts this member may see, in history_order; with senders when it is everyone's."""
+        """One page of the broadcasts this member may see, in history_order; with senders when it is
+        everyone's."""
         scope = history_scope(member)
         if scope is None:
             return HistoryPage(Result.DENIED)
         total = await self.store.count_history(statuses=LISTED, created_by=scope.created_by)
         page, pages, offset = page_window(total, page, self.page_size)
-        found = await self.store.history(statuses=LISTED, created_by=scope.created_by, offset=offset,
-                                         limit=self.page_size)
+        found = await self.store.history(
+            statuses=LISTED, created_by=scope.created_by, offset=offset, limit=self.page_size
+        )
         delivered = await self.store.delivered_counts([b.id for b in found])
-        senders = await self.store.sender_names([b.created_by for b in found]) if scope.created_by is None else {}
+        senders = (
+            await self.store.sender_names([b.created_by for b in found]) if scope.created_by is None else {}
+        )
         items = tuple(Listed(b, delivered.get(b.id, 0), senders.get(b.created_by)) for b in found)
         return HistoryPage(Result.OK, items, page, pages, total)
 
@@ -172,7 +184,8 @@ class BroadcastHistory:
         return ReportView(Result.OK, broadcast, phones_visible_to(member, report))
 
     async def check_cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
-        """May this member cancel this broadcast now? (Asked before "are you sure?"; cancelling checks again.)"""
+        """May this member cancel this broadcast now? (Asked before "are you sure?"; cancelling checks
+        again.)"""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
             return Outcome(Result.NOT_FOUND)

@@ -64,14 +64,24 @@ class Audience:
     ward_id: int | None = None
 
     def to_json(self) -> str:
-        return json.dumps({"kind": self.kind.value, "ids": list(self.ids), "roles": [r.value for r in self.roles],
-                           "ward_id": self.ward_id})
+        return json.dumps(
+            {
+                "kind": self.kind.value,
+                "ids": list(self.ids),
+                "roles": [r.value for r in self.roles],
+                "ward_id": self.ward_id,
+            }
+        )
 
     @classmethod
     def from_json(cls, raw: str) -> Audience:
         data = json.loads(raw or "{}")
-        return cls(AudienceKind(data.get("kind", "all")), tuple(int(i) for i in data.get("ids", [])),
-                   tuple(Role(r) for r in data.get("roles", [])), data.get("ward_id"))
+        return cls(
+            AudienceKind(data.get("kind", "all")),
+            tuple(int(i) for i in data.get("ids", [])),
+            tuple(Role(r) for r in data.get("roles", [])),
+            data.get("ward_id"),
+        )
 
 
 @dataclass(frozen=True)
@@ -201,7 +211,9 @@ def check_content(content: Content) -> Result:
     return Result.TOO_LONG if len(content.text) > limit else Result.OK
 
 
-def scope_audience(member: Member | None, audience: Audience, chapter_wards: dict[int, int]) -> Audience | None:
+def scope_audience(
+    member: Member | None, audience: Audience, chapter_wards: dict[int, int]
+) -> Audience | None:
     """The audience this member may reach, or None when they may not send it at all.
 
     Organisers and admins reach everyone; a ward lead's audience is confined to their own ward:
@@ -229,8 +241,16 @@ def may_manage(member: Member | None, broadcast: Broadcast) -> bool:
     return member.id == broadcast.created_by or reach_of(member, Action.SEND_BROADCAST) is Reach.ALL
 
 
-def progress_due(*, last_at: float | None, last_handled: int, now: float, handled: int, total: int,
-                 interval: float = PROGRESS_INTERVAL_S, step: float = PROGRESS_STEP) -> bool:
+def progress_due(
+    *,
+    last_at: float | None,
+    last_handled: int,
+    now: float,
+    handled: int,
+    total: int,
+    interval: float = PROGRESS_INTERVAL_S,
+    step: float = PROGRESS_STEP,
+) -> bool:
     """Edit the progress message now? Every `interval` seconds, sooner at each `step` of the total,
     never twice within PROGRESS_MIN_GAP_S (Telegram allows about one message a second per chat)."""
     if total <= 0 or handled <= last_handled:
@@ -241,8 +261,9 @@ def progress_due(*, last_at: float | None, last_handled: int, now: float, handle
     return elapsed >= interval or (elapsed >= PROGRESS_MIN_GAP_S and (handled - last_handled) / total >= step)
 
 
-def build_report(total: int, lines: Iterable[DeliveryLine], *, skipped: Iterable[DeliveryLine] = (),
-                 acked: int = 0) -> DeliveryReport:
+def build_report(
+    total: int, lines: Iterable[DeliveryLine], *, skipped: Iterable[DeliveryLine] = (), acked: int = 0
+) -> DeliveryReport:
     """Summarise delivery lines (one per outbox row) plus members skipped because they had blocked the bot."""
     sent = 0
     waiting = 0
@@ -270,18 +291,29 @@ async def delivery_report(source: ReportSource, broadcast: Broadcast) -> Deliver
     """The report of a broadcast as it stands: its outbox rows plus the members skipped as blocked."""
     lines = await source.delivery_lines(broadcast.id)
     skipped = await source.member_lines(list(broadcast.skipped), "unreachable")
-    return build_report(len(lines) + len(skipped), lines, skipped=skipped,
-                        acked=await source.ack_count(broadcast.id))
+    return build_report(
+        len(lines) + len(skipped), lines, skipped=skipped, acked=await source.ack_count(broadcast.id)
+    )
 
 
 class BroadcastStore(Protocol):
-    async def create(self, *, created_by: int, content: Content, audience: Audience, status: BroadcastStatus,
-                     scheduled_at: datetime | None, root_id: int | None, now: datetime) -> Broadcast: ...
+    async def create(
+        self,
+        *,
+        created_by: int,
+        content: Content,
+        audience: Audience,
+        status: BroadcastStatus,
+        scheduled_at: datetime | None,
+        root_id: int | None,
+        now: datetime,
+    ) -> Broadcast: ...
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
     async def audience_members(self, audience: Audience) -> list[AudienceMember]: ...
     async def chapter_wards(self) -> dict[int, int]: ...
-    async def start_sending(self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *,
-                            now: datetime) -> bool: ...
+    async def start_sending(
+        self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *, now: datetime
+    ) -> bool: ...
     async def cancel(self, broadcast_id: int, *, now: datetime, actor_id: int | None = None) -> bool: ...
     async def finish(self, broadcast_id: int, *, now: datetime) -> bool: ...
     async def ack(self, broadcast: Broadcast, member_id: int, *, now: datetime) -> bool: ...
@@ -320,8 +352,15 @@ class BroadcastService:
         result = Result.OK if reachable else Result.NO_RECIPIENTS
         return Preview(result, scoped, reachable, blocked)
 
-    async def create(self, member: Member | None, content: Content, audience: Audience, *,
-                     scheduled_at: datetime | None = None, root_id: int | None = None) -> Outcome:
+    async def create(
+        self,
+        member: Member | None,
+        content: Content,
+        audience: Audience,
+        *,
+        scheduled_at: datetime | None = None,
+        root_id: int | None = None,
+    ) -> Outcome:
         """Record a confirmed broadcast: to send now (status 'sending' once launched) or at `scheduled_at`."""
         checked = check_content(content)
         if checked is not Result.OK:
@@ -337,8 +376,15 @@ class BroadcastService:
             if scheduled_at - now > MAX_SCHEDULE_AHEAD:
                 return Outcome(Result.TOO_FAR)
         status = BroadcastStatus.SCHEDULED if scheduled_at else BroadcastStatus.DRAFT
-        broadcast = await self.store.create(created_by=member.id, content=content, audience=preview.audience,
-                                            status=status, scheduled_at=scheduled_at, root_id=root_id, now=now)
+        broadcast = await self.store.create(
+            created_by=member.id,
+            content=content,
+            audience=preview.audience,
+            status=status,
+            scheduled_at=scheduled_at,
+            root_id=root_id,
+            now=now,
+        )
         return Outcome(Result.OK, broadcast)
 
     async def launch(self, broadcast_id: int, markup_for: MarkupFor) -> Outcome:
@@ -354,8 +400,11 @@ class BroadcastService:
             await self.store.cancel(broadcast.id, now=self.clock.now())
             return Outcome(Result.DENIED, await self.store.get(broadcast.id))
         people = await self.store.audience_members(audience)
-        deliveries = [Delivery(p.member_id, p.chat_id, broadcast.content, markup_for(broadcast, p))
-                      for p in people if not p.blocked]
+        deliveries = [
+            Delivery(p.member_id, p.chat_id, broadcast.content, markup_for(broadcast, p))
+            for p in people
+            if not p.blocked
+        ]
         skipped = [p.member_id for p in people if p.blocked]
         started = await self.store.start_sending(broadcast.id, deliveries, skipped, now=self.clock.now())
         return Outcome(Result.OK if started else Result.ALREADY_DONE, await self.store.get(broadcast.id))
@@ -393,8 +442,11 @@ class BroadcastService:
             return Acknowledgements(Result.DENIED, broadcast)
         acks = await self.store.acks(broadcast.root)
         acked_ids = {a[0] for a in acks}
-        waiting = tuple(name for member_id, name in await self.store.recipients_of(broadcast.root)
-                        if member_id not in acked_ids)
+        waiting = tuple(
+            name
+            for member_id, name in await self.store.recipients_of(broadcast.root)
+            if member_id not in acked_ids
+        )
         return Acknowledgements(Result.OK, broadcast, tuple((name, at) for _, name, at in acks), waiting)
 
     async def resend_unacked(self, member: Member | None, broadcast_id: int) -> Outcome:

@@ -63,28 +63,47 @@ class Profile:
 class MemberService:
     """Everything a channel adapter may ask about members; permissions are checked here."""
 
-    def __init__(self, store: MemberStore, org: OrgStore, clock: Clock, *, bootstrap_admins: frozenset[str] = frozenset(),
-                 channel: str = "telegram") -> None:
+    def __init__(
+        self,
+        store: MemberStore,
+        org: OrgStore,
+        clock: Clock,
+        *,
+        bootstrap_admins: frozenset[str] = frozenset(),
+        channel: str = "telegram",
+    ) -> None:
         self._store, self._org, self._clock = store, org, clock
         self._bootstrap_admins = bootstrap_admins
         self._channel = channel
 
-    async def identify(self, external_id: str, *, chat_id: str, display_name: str,
-                       username: str | None = None) -> Member:
+    async def identify(
+        self, external_id: str, *, chat_id: str, display_name: str, username: str | None = None
+    ) -> Member:
         """The member behind a channel account, creating a visitor on first contact.
 
         Accounts listed in ADMIN_IDS become active district admins on first contact.
         """
         member = await self._store.find_by_account(self._channel, external_id)
         if member is None:
-            member = await self._store.create_visitor(channel=self._channel, external_id=external_id,
-                                                      chat_id=chat_id, display_name=display_name[:MAX_NAME_LENGTH],
-                                                      username=username, now=self._clock.now())
+            member = await self._store.create_visitor(
+                channel=self._channel,
+                external_id=external_id,
+                chat_id=chat_id,
+                display_name=display_name[:MAX_NAME_LENGTH],
+                username=username,
+                now=self._clock.now(),
+            )
         else:
             await self._store.touch_account(self._channel, external_id, chat_id=chat_id, username=username)
         if external_id in self._bootstrap_admins and not (member.is_active and member.role is Role.ADMIN):
-            member = await self._store.update(member.id, now=self._clock.now(), actor_id=None, action="bootstrap_admin",
-                                              status=MemberStatus.ACTIVE, role=Role.ADMIN)
+            member = await self._store.update(
+                member.id,
+                now=self._clock.now(),
+                actor_id=None,
+                action="bootstrap_admin",
+                status=MemberStatus.ACTIVE,
+                role=Role.ADMIN,
+            )
         return member
 
     async def wards(self) -> list[Ward]:
@@ -93,8 +112,9 @@ class MemberService:
     async def chapters(self, ward_id: int) -> list[Chapter]:
         return await self._org.chapters(ward_id)
 
-    async def request_join(self, member: Member, *, chapter_id: int, full_name: str,
-                           phone: str | None = None) -> JoinRequest:
+    async def request_join(
+        self, member: Member, *, chapter_id: int, full_name: str, phone: str | None = None
+    ) -> JoinRequest:
         """A visitor (or a rejected person trying again) asks to join a chapter."""
         if member.is_active:
             return JoinRequest(Outcome.ALREADY_MEMBER, member)
@@ -103,10 +123,20 @@ class MemberService:
             return JoinRequest(Outcome.NOT_FOUND)
         ward = await self._org.ward(chapter.ward_id)
         updated = await self._store.update(
-            member.id, now=self._clock.now(), actor_id=member.id, action="request_join", full_name=full_name,
-            status=MemberStatus.PENDING, ward_id=chapter.ward_id, chapter_id=chapter.id,
-            requested_at=self._clock.now(), **({"phone": phone} if phone else {}))
-        return JoinRequest(Outcome.OK, updated, chapter, ward, tuple(await self.approvers_for(chapter.ward_id)))
+            member.id,
+            now=self._clock.now(),
+            actor_id=member.id,
+            action="request_join",
+            full_name=full_name,
+            status=MemberStatus.PENDING,
+            ward_id=chapter.ward_id,
+            chapter_id=chapter.id,
+            requested_at=self._clock.now(),
+            **({"phone": phone} if phone else {}),
+        )
+        return JoinRequest(
+            Outcome.OK, updated, chapter, ward, tuple(await self.approvers_for(chapter.ward_id))
+        )
 
     async def approvers_for(self, ward_id: int) -> list[Recipient]:
         """Who decides on a join request in this ward: its ward leads, organisers and admins."""
@@ -127,16 +157,23 @@ class MemberService:
         assert actor is not None
         if target.status is not MemberStatus.PENDING:
             return Decision(Outcome.ALREADY_DONE, target, await self._store.decided_by(member_id))
-        if not await self._store.decide_pending(member_id, approve=approve, actor_id=actor.id, now=self._clock.now()):
-            return Decision(Outcome.ALREADY_DONE, await self._store.get(member_id), await self._store.decided_by(member_id))
+        if not await self._store.decide_pending(
+            member_id, approve=approve, actor_id=actor.id, now=self._clock.now()
+        ):
+            return Decision(
+                Outcome.ALREADY_DONE,
+                await self._store.get(member_id),
+                await self._store.decided_by(member_id),
+            )
         return Decision(Outcome.OK, await self._store.get(member_id), actor)
 
     async def set_locale(self, member: Member, locale: str) -> Member:
         """Remember the member's language."""
         if locale not in LOCALES:
             raise ValueError(f"unsupported locale {locale!r}")
-        return await self._store.update(member.id, now=self._clock.now(), actor_id=member.id, action="set_locale",
-                                        locale=locale)
+        return await self._store.update(
+            member.id, now=self._clock.now(), actor_id=member.id, action="set_locale", locale=locale
+        )
 
     async def change_role(self, actor: Member | None, member_id: int, role: Role) -> Decision:
         """Admins give a member a role (activating them if needed)."""
@@ -149,19 +186,36 @@ class MemberService:
             return Decision(Outcome.INVALID, target)
         if target.is_active and target.role is role:
             return Decision(Outcome.ALREADY_DONE, target)
-        updated = await self._store.update(member_id, now=self._clock.now(), actor_id=actor.id if actor else None,
-                                           action="change_role", role=role, status=MemberStatus.ACTIVE)
+        updated = await self._store.update(
+            member_id,
+            now=self._clock.now(),
+            actor_id=actor.id if actor else None,
+            action="change_role",
+            role=role,
+            status=MemberStatus.ACTIVE,
+        )
         return Decision(Outcome.OK, updated, actor)
 
     async def grant(self, external_id: str, role: Role) -> Member:
         """Command-line grant: the account becomes an active member with this role."""
         member = await self._store.find_by_account(self._channel, external_id)
         if member is None:
-            member = await self._store.create_visitor(channel=self._channel, external_id=external_id,
-                                                      chat_id=external_id, display_name=f"#{external_id}",
-                                                      username=None, now=self._clock.now())
-        return await self._store.update(member.id, now=self._clock.now(), actor_id=None, action="grant",
-                                        role=role, status=MemberStatus.ACTIVE)
+            member = await self._store.create_visitor(
+                channel=self._channel,
+                external_id=external_id,
+                chat_id=external_id,
+                display_name=f"#{external_id}",
+                username=None,
+                now=self._clock.now(),
+            )
+        return await self._store.update(
+            member.id,
+            now=self._clock.now(),
+            actor_id=None,
+            action="grant",
+            role=role,
+            status=MemberStatus.ACTIVE,
+        )
 
     async def create_invite(self, actor: Member | None, chapter_id: int) -> InviteResult:
         """A deep-link token that skips the ward and chapter choice for one chapter."""
@@ -173,8 +227,9 @@ class MemberService:
         assert actor is not None
         token = secrets.token_urlsafe(9)
         now = self._clock.now()
-        await self._store.save_invite(token=token, chapter_id=chapter.id, created_by=actor.id, now=now,
-                                      expires_at=now + INVITE_LIFETIME)
+        await self._store.save_invite(
+            token=token, chapter_id=chapter.id, created_by=actor.id, now=now, expires_at=now + INVITE_LIFETIME
+        )
         return InviteResult(Outcome.OK, token, chapter, await self._org.ward(chapter.ward_id))
 
     async def resolve_invite(self, token: str) -> InviteResult:

@@ -57,7 +57,9 @@ def parse_org_csv(data: bytes) -> OrgFile:
         return OrgFile((), (OrgProblem(1, f"unreadable CSV: {exc}"),))
     missing = [col for col in ("ward", "chapter") if col not in header]
     if missing:
-        return OrgFile((), (OrgProblem(1, f"the header must have columns ward,chapter (missing: {', '.join(missing)})"),))
+        return OrgFile(
+            (), (OrgProblem(1, f"the header must have columns ward,chapter (missing: {', '.join(missing)})"),)
+        )
     ward_at, chapter_at = header.index("ward"), header.index("chapter")
     kind_at = header.index("kind") if "kind" in header else None
     rows: list[OrgRow] = []

@@ -59,7 +59,9 @@ class Pacer:
         key = str(chat_id)
         self._chats[key] = (self._chat_tokens(key, now) - 1, now)
         if len(self._chats) > 10_000:
-            self._chats = {k: v for k, v in self._chats.items() if self._chat_tokens(k, now) < self.chat_burst}
+            self._chats = {
+                k: v for k, v in self._chats.items() if self._chat_tokens(k, now) < self.chat_burst
+            }
 
     def pause(self, seconds: float, now: float) -> None:
         """Telegram said 'retry after': nothing goes out before then; the bucket restarts empty."""

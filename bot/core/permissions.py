@@ -82,7 +82,8 @@ RULES: dict[Action, Rule] = {
     Action.MANAGE_SEMINARS: Rule(organiser=Reach.ALL),
     Action.ANSWER_SEMINARS: Rule(organiser=Reach.ALL, ward_lead=Reach.ALL, cadre=Reach.ALL),
     Action.SEND_BROADCAST: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
-    # Ward leads see (and report on) only the broadcasts they sent themselves: see bot/core/broadcast_history.py.
+    # Ward leads see (and report on) only the broadcasts they sent themselves: see
+    # bot/core/broadcast_history.py.
     Action.VIEW_BROADCASTS: Rule(organiser=Reach.ALL, ward_lead=Reach.OWN_WARD),
     Action.ANSWER_FAQ: Rule(organiser=Reach.ALL),
     Action.RELOAD_FAQ: Rule(),
@@ -90,8 +91,9 @@ RULES: dict[Action, Rule] = {
 }
 
 
-def can(member: Member | None, action: Action | str, *, ward_id: int | None = None,
-        chapter_id: int | None = None) -> bool:
+def can(
+    member: Member | None, action: Action | str, *, ward_id: int | None = None, chapter_id: int | None = None
+) -> bool:
     """May this member perform the action on something in (ward_id, chapter_id)?
 
     A target of None means "not tied to a ward/chapter": only ALL reach covers it,
@@ -111,7 +113,8 @@ def can(member: Member | None, action: Action | str, *, ward_id: int | None = No
     if reach is Reach.OWN_WARD:
         return member.ward_id is not None and (ward_id is None or ward_id == member.ward_id)
     return member.chapter_id is not None and (
-        (chapter_id is None and (ward_id is None or ward_id == member.ward_id)) or chapter_id == member.chapter_id
+        (chapter_id is None and (ward_id is None or ward_id == member.ward_id))
+        or chapter_id == member.chapter_id
     )
 
 

@@ -17,8 +17,15 @@ from bot.core.seminars import Rsvp
 
 class SeminarCheckInStore(Protocol):
     async def seminar_training(self, seminar_id: int) -> Training | None: ...
-    async def open_seminar_training(self, seminar_id: int, draft: TrainingDraft, expected: Sequence[int], *,
-                                    created_by: int, now: datetime) -> Training: ...
+    async def open_seminar_training(
+        self,
+        seminar_id: int,
+        draft: TrainingDraft,
+        expected: Sequence[int],
+        *,
+        created_by: int,
+        now: datetime,
+    ) -> Training: ...
     async def roster(self, training_id: int) -> list[RosterRow]: ...
     async def cancel_seminar_training(self, seminar_id: int, *, now: datetime) -> bool: ...
 
@@ -54,12 +61,22 @@ class SeminarCheckInService:
         now = self._clock.now()
         if now >= seminar.ends_at:
             return SeminarCheckIn(Outcome.CLOSED, await self._store.seminar_training(seminar_id))
-        expected = [i.member_id for i in await self._seminars.invitees(seminar_id)
-                    if i.rsvp in (Rsvp.YES, Rsvp.PENDING)]
-        draft = TrainingDraft(seminar.topic, seminar.starts_at, seminar.ends_at, seminar.venue,
-                              Audience(everyone=False), description=seminar.host or None)
-        training = await self._store.open_seminar_training(seminar_id, draft, expected, created_by=actor.id,
-                                                           now=now)
+        expected = [
+            i.member_id
+            for i in await self._seminars.invitees(seminar_id)
+            if i.rsvp in (Rsvp.YES, Rsvp.PENDING)
+        ]
+        draft = TrainingDraft(
+            seminar.topic,
+            seminar.starts_at,
+            seminar.ends_at,
+            seminar.venue,
+            Audience(everyone=False),
+            description=seminar.host or None,
+        )
+        training = await self._store.open_seminar_training(
+            seminar_id, draft, expected, created_by=actor.id, now=now
+        )
         return SeminarCheckIn(Outcome.OK, training)
 
     async def close_if_cancelled(self, seminar_id: int) -> bool:

@@ -36,8 +36,14 @@ from bot.core.seminars import (
 
 
 class SeminarStore(Protocol):
-    async def create(self, seminar: Seminar, member_ids: Sequence[int],
-                     tasks_for: Callable[[Seminar], Sequence[PlannedTask]], *, now: datetime) -> int: ...
+    async def create(
+        self,
+        seminar: Seminar,
+        member_ids: Sequence[int],
+        tasks_for: Callable[[Seminar], Sequence[PlannedTask]],
+        *,
+        now: datetime,
+    ) -> int: ...
     async def get(self, seminar_id: int) -> Seminar | None: ...
     async def upcoming(self, now: datetime) -> list[Seminar]: ...
     async def open_seminars(self, ending_after: datetime) -> list[Seminar]: ...
@@ -45,21 +51,32 @@ class SeminarStore(Protocol):
     async def invitees(self, seminar_id: int) -> list[Invitee]: ...
     async def invitee(self, seminar_id: int, member_id: int) -> Invitee | None: ...
     async def set_rsvp(self, seminar_id: int, member_id: int, rsvp: Rsvp, *, now: datetime) -> None: ...
-    async def delegate(self, seminar_id: int, member_id: int, replacement_id: int, task: PlannedTask, *,
-                       now: datetime) -> None: ...
-    async def reschedule(self, seminar: Seminar, tasks: Sequence[PlannedTask], *, actor_id: int,
-                         now: datetime) -> None: ...
+    async def delegate(
+        self, seminar_id: int, member_id: int, replacement_id: int, task: PlannedTask, *, now: datetime
+    ) -> None: ...
+    async def reschedule(
+        self, seminar: Seminar, tasks: Sequence[PlannedTask], *, actor_id: int, now: datetime
+    ) -> None: ...
     async def cancel(self, seminar: Seminar, task: PlannedTask, *, actor_id: int, now: datetime) -> None: ...
     async def record_nudge(self, seminar: Seminar, task: PlannedTask, *, now: datetime) -> None: ...
     async def plan(self, tasks: Sequence[PlannedTask], *, now: datetime) -> None: ...
-    async def invite_more(self, seminar: Seminar, member_ids: Sequence[int], tasks: Sequence[PlannedTask], *,
-                          actor_id: int, now: datetime) -> None: ...
+    async def invite_more(
+        self,
+        seminar: Seminar,
+        member_ids: Sequence[int],
+        tasks: Sequence[PlannedTask],
+        *,
+        actor_id: int,
+        now: datetime,
+    ) -> None: ...
     async def save_feedback(self, seminar_id: int, member_id: int, rating: int, *, now: datetime) -> bool: ...
     async def feedback(self, seminar_id: int) -> dict[int, int]: ...
     async def rating_counts(self, seminar_id: int) -> dict[int, int]: ...
     async def ended(self, *, ended_after: datetime, now: datetime, limit: int) -> list[Seminar]: ...
     async def default_offsets(self) -> tuple[timedelta, ...] | None: ...
-    async def set_default_offsets(self, offsets: tuple[timedelta, ...], *, actor_id: int, now: datetime) -> None: ...
+    async def set_default_offsets(
+        self, offsets: tuple[timedelta, ...], *, actor_id: int, now: datetime
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -118,7 +135,9 @@ class SeminarService:
                 if audience.ward_ids:
                     groups.append(await self._members.recipients(roles=roles, ward_ids=audience.ward_ids))
                 if audience.chapter_ids:
-                    groups.append(await self._members.recipients(roles=roles, chapter_ids=audience.chapter_ids))
+                    groups.append(
+                        await self._members.recipients(roles=roles, chapter_ids=audience.chapter_ids)
+                    )
             else:
                 groups = [await self._members.recipients(roles=roles)]
             for group in groups:
@@ -140,12 +159,26 @@ class SeminarService:
         invitees = await self.audience_members(draft.audience)
         if not invitees:
             return SeminarResult(RsvpOutcome.NOT_FOUND)
-        seminar = Seminar(0, draft.topic, draft.host, draft.starts_at, draft.end, draft.venue,
-                          draft.agenda, SeminarStatus.SCHEDULED, actor.id, draft.audience,
-                          await self.reminder_offsets(), draft.attachment_blob_id)
+        seminar = Seminar(
+            0,
+            draft.topic,
+            draft.host,
+            draft.starts_at,
+            draft.end,
+            draft.venue,
+            draft.agenda,
+            SeminarStatus.SCHEDULED,
+            actor.id,
+            draft.audience,
+            await self.reminder_offsets(),
+            draft.attachment_blob_id,
+        )
         seminar_id = await self._store.create(
-            seminar, [r.member_id for r in invitees],
-            lambda saved: [announce_task(saved, Announcement.INVITE, now), *plan_tasks(saved, now)], now=now)
+            seminar,
+            [r.member_id for r in invitees],
+            lambda saved: [announce_task(saved, Announcement.INVITE, now), *plan_tasks(saved, now)],
+            now=now,
+        )
         return SeminarResult(RsvpOutcome.OK, await self._store.get(seminar_id), len(invitees))
 
     async def get(self, seminar_id: int) -> Seminar | None:
@@ -204,8 +237,13 @@ class SeminarService:
         if outcome is not RsvpOutcome.OK:
             return SeminarResult(outcome, seminar, replacement=replacement)
         assert actor is not None and seminar is not None
-        await self._store.delegate(seminar_id, actor.id, replacement_id,
-                                   announce_task(seminar, Announcement.INVITE, now, to=replacement_id), now=now)
+        await self._store.delegate(
+            seminar_id,
+            actor.id,
+            replacement_id,
+            announce_task(seminar, Announcement.INVITE, now, to=replacement_id),
+            now=now,
+        )
         return SeminarResult(RsvpOutcome.OK, seminar, replacement=replacement)
 
     async def _managed(self, actor: Member | None, seminar_id: int) -> tuple[RsvpOutcome, Seminar | None]:
@@ -231,10 +269,18 @@ class SeminarService:
         assert seminar is not None and actor is not None
         if starts_at == seminar.starts_at:
             return SeminarResult(RsvpOutcome.UNCHANGED, seminar)
-        moved = replace(seminar, starts_at=starts_at, ends_at=starts_at + (seminar.ends_at - seminar.starts_at),
-                        version=seminar.version + 1)
-        await self._store.reschedule(moved, [announce_task(moved, Announcement.MOVED, now), *plan_tasks(moved, now)],
-                                     actor_id=actor.id, now=now)
+        moved = replace(
+            seminar,
+            starts_at=starts_at,
+            ends_at=starts_at + (seminar.ends_at - seminar.starts_at),
+            version=seminar.version + 1,
+        )
+        await self._store.reschedule(
+            moved,
+            [announce_task(moved, Announcement.MOVED, now), *plan_tasks(moved, now)],
+            actor_id=actor.id,
+            now=now,
+        )
         return SeminarResult(RsvpOutcome.OK, await self._store.get(seminar_id))
 
     async def cancel(self, actor: Member | None, seminar_id: int) -> SeminarResult:
@@ -245,33 +291,44 @@ class SeminarService:
         assert seminar is not None and actor is not None
         now = self._clock.now()
         cancelled = replace(seminar, status=SeminarStatus.CANCELLED)
-        await self._store.cancel(cancelled, announce_task(cancelled, Announcement.CANCELLED, now),
-                                 actor_id=actor.id, now=now)
+        await self._store.cancel(
+            cancelled, announce_task(cancelled, Announcement.CANCELLED, now), actor_id=actor.id, now=now
+        )
         return SeminarResult(RsvpOutcome.OK, await self._store.get(seminar_id))
 
     async def invitable(self, actor: Member | None, seminar_id: int) -> SeminarResult:
-        """Whether more people may be invited now: OK with the seminar, or why not (cancelled, started, ...)."""
+        """Whether more people may be invited now: OK with the seminar, or why not (cancelled, started,
+        ...)."""
         outcome, seminar = await self._managed(actor, seminar_id)
         return SeminarResult(outcome, seminar)
 
     async def invite_more(self, actor: Member | None, seminar_id: int, added: Groups) -> SeminarResult:
         """'Mời thêm': invite the active members of the added wards, roles or chapters (or everyone) who are
-        not invitees yet; they get the creation's invitation and the later reminders. `invited` is how many."""
+        not invitees yet; they get the creation's invitation and the later reminders. `invited` is how
+        many."""
         outcome, seminar = await self._managed(actor, seminar_id)
         if outcome is RsvpOutcome.OK and added.empty:
             outcome = RsvpOutcome.INVALID
         if outcome is not RsvpOutcome.OK:
             return SeminarResult(outcome, seminar)
         assert seminar is not None and actor is not None
-        reached = [r.member_id for filters in added.member_filters()
-                   for r in await self._members.recipients(**filters)]
+        reached = [
+            r.member_id
+            for filters in added.member_filters()
+            for r in await self._members.recipients(**filters)
+        ]
         new = newly_invited(reached, [i.member_id for i in await self._store.invitees(seminar_id)])
         if not new:
             return SeminarResult(RsvpOutcome.UNCHANGED, seminar)
         now = self._clock.now()
         widened = replace(seminar, audience=seminar.audience.with_members(new))
-        await self._store.invite_more(widened, new, [announce_task(seminar, Announcement.INVITE, now, to=member_id)
-                                                     for member_id in new], actor_id=actor.id, now=now)
+        await self._store.invite_more(
+            widened,
+            new,
+            [announce_task(seminar, Announcement.INVITE, now, to=member_id) for member_id in new],
+            actor_id=actor.id,
+            now=now,
+        )
         return SeminarResult(RsvpOutcome.OK, await self._store.get(seminar_id), len(new))
 
     async def nudge(self, actor: Member | None, seminar_id: int) -> SeminarResult:
@@ -290,8 +347,9 @@ class SeminarService:
         await self._store.record_nudge(nudged, announce_task(nudged, Announcement.NUDGE, now), now=now)
         return SeminarResult(RsvpOutcome.OK, nudged, len(waiting))
 
-    async def rate(self, actor: Member | None, seminar_id: int, rating: int, *,
-                   attended: bool | None = None) -> SeminarResult:
+    async def rate(
+        self, actor: Member | None, seminar_id: int, rating: int, *, attended: bool | None = None
+    ) -> SeminarResult:
         """An attendee answers the feedback question (1–5), once the seminar has started; changeable.
 
         `attended` says whether the actor checked in (when check-in was opened); otherwise an attendee is
@@ -323,9 +381,14 @@ class SeminarService:
         return await self._store.ended(ended_after=now - SHOWN_AFTER_END, now=now, limit=limit)
 
     async def feedback_summary(self, actor: Member | None, seminar_id: int) -> FeedbackSummary | None:
-        """The ratings of an ended seminar for those who manage seminars; None for anyone else, or before the end."""
+        """The ratings of an ended seminar for those who manage seminars; None for anyone else, or before the
+        end."""
         seminar = await self._store.get(seminar_id)
-        if seminar is None or not can(actor, Action.MANAGE_SEMINARS) or not feedback_shown(seminar, self._clock.now()):
+        if (
+            seminar is None
+            or not can(actor, Action.MANAGE_SEMINARS)
+            or not feedback_shown(seminar, self._clock.now())
+        ):
             return None
         return summarise_feedback(await self._store.rating_counts(seminar_id))
 

@@ -57,7 +57,8 @@ class Announcement(StrEnum):
 @dataclass(frozen=True)
 class Audience:
     """Who is invited: members with one of `roles` (any role when empty) in one of the wards or chapters
-    (anywhere when both are empty), plus the named members. No roles and no places means named members only."""
+    (anywhere when both are empty), plus the named members. No roles and no places means named members
+    only."""
 
     roles: tuple[Role, ...] = ()
     ward_ids: tuple[int, ...] = ()
@@ -73,13 +74,21 @@ class Audience:
         return not self.has_group and not self.member_ids
 
     def to_json(self) -> dict[str, Any]:
-        return {"roles": [r.value for r in self.roles], "ward_ids": list(self.ward_ids),
-                "chapter_ids": list(self.chapter_ids), "member_ids": list(self.member_ids)}
+        return {
+            "roles": [r.value for r in self.roles],
+            "ward_ids": list(self.ward_ids),
+            "chapter_ids": list(self.chapter_ids),
+            "member_ids": list(self.member_ids),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Audience:
-        return cls(tuple(Role(r) for r in data.get("roles", [])), tuple(data.get("ward_ids", [])),
-                   tuple(data.get("chapter_ids", [])), tuple(data.get("member_ids", [])))
+        return cls(
+            tuple(Role(r) for r in data.get("roles", [])),
+            tuple(data.get("ward_ids", [])),
+            tuple(data.get("chapter_ids", [])),
+            tuple(data.get("member_ids", [])),
+        )
 
     def toggled(self, kind: str, value: Any) -> Audience:
         """The audience with one role, ward, chapter or member added or removed."""
@@ -90,8 +99,9 @@ class Audience:
 
     def with_members(self, member_ids: Iterable[int]) -> Audience:
         """The audience widened by these named members (never narrowed; each named once)."""
-        return Audience(self.roles, self.ward_ids, self.chapter_ids,
-                        tuple(dict.fromkeys((*self.member_ids, *member_ids))))
+        return Audience(
+            self.roles, self.ward_ids, self.chapter_ids, tuple(dict.fromkeys((*self.member_ids, *member_ids)))
+        )
 
     def whole_groups(self) -> tuple[tuple[int, ...], tuple[Role, ...], tuple[int, ...]]:
         """The wards, roles and chapters every member of which is invited (for "already invited" ticks).
@@ -180,16 +190,27 @@ def plan_tasks(seminar: Seminar, now: datetime) -> list[PlannedTask]:
     if not seminar.is_open:
         return []
     base = {"seminar_id": seminar.id, "version": seminar.version}
-    tasks = [PlannedTask(reminder_key(seminar, offset), REMINDER, seminar.starts_at - offset,
-                         {**base, "offset": int(offset.total_seconds())})
-             for offset in seminar.offsets]
-    tasks.append(PlannedTask(f"{seminar.version_prefix}summary", SUMMARY, seminar.starts_at - SUMMARY_BEFORE, base))
-    tasks.append(PlannedTask(f"{seminar.version_prefix}feedback", FEEDBACK, seminar.ends_at + FEEDBACK_AFTER_END,
-                             base))
+    tasks = [
+        PlannedTask(
+            reminder_key(seminar, offset),
+            REMINDER,
+            seminar.starts_at - offset,
+            {**base, "offset": int(offset.total_seconds())},
+        )
+        for offset in seminar.offsets
+    ]
+    tasks.append(
+        PlannedTask(f"{seminar.version_prefix}summary", SUMMARY, seminar.starts_at - SUMMARY_BEFORE, base)
+    )
+    tasks.append(
+        PlannedTask(f"{seminar.version_prefix}feedback", FEEDBACK, seminar.ends_at + FEEDBACK_AFTER_END, base)
+    )
     return sorted((t for t in tasks if t.due_at > now), key=lambda t: (t.due_at, t.key))
 
 
-def announce_task(seminar: Seminar, what: Announcement, now: datetime, *, to: int | None = None) -> PlannedTask:
+def announce_task(
+    seminar: Seminar, what: Announcement, now: datetime, *, to: int | None = None
+) -> PlannedTask:
     """A task, due now, that tells invitees (or one member) about the seminar; its key makes it once-only."""
     if what is Announcement.INVITE:
         key = f"{seminar.version_prefix}invite" + (f":{to}" if to is not None else "")
@@ -212,8 +233,9 @@ class ReminderDecision(StrEnum):
     SUPERSEDED = "superseded"  # a later reminder is also due: send only that one
 
 
-def reminder_decision(seminar: Seminar | None, *, version: int, offset: timedelta,
-                      now: datetime) -> ReminderDecision:
+def reminder_decision(
+    seminar: Seminar | None, *, version: int, offset: timedelta, now: datetime
+) -> ReminderDecision:
     """Whether a reminder that has fallen due should still go out (it may run late, after downtime)."""
     if seminar is None or not seminar.is_open or seminar.version != version:
         return ReminderDecision.OUTDATED
@@ -263,8 +285,13 @@ def check_rsvp(seminar: Seminar | None, invitee: Invitee | None, answer: Rsvp, n
     return RsvpOutcome.OK
 
 
-def check_delegation(seminar: Seminar | None, invitee: Invitee | None, replacement_id: int,
-                     replacement_invite: Invitee | None, now: datetime) -> RsvpOutcome:
+def check_delegation(
+    seminar: Seminar | None,
+    invitee: Invitee | None,
+    replacement_id: int,
+    replacement_invite: Invitee | None,
+    now: datetime,
+) -> RsvpOutcome:
     """May this invitee send `replacement_id` in their place?"""
     outcome = check_rsvp(seminar, invitee, Rsvp.DELEGATED, now)
     if outcome is not RsvpOutcome.OK:
@@ -333,8 +360,16 @@ def count_rsvps(invitees: Iterable[Invitee]) -> RsvpCounts:
 
 
 _OFFSET_PART = re.compile(r"^(\d{1,3})\s*(d|ngay|h|gio|g|m|phut|p)$")
-_UNITS = {"d": "days", "ngay": "days", "h": "hours", "gio": "hours", "g": "hours", "m": "minutes",
-          "phut": "minutes", "p": "minutes"}
+_UNITS = {
+    "d": "days",
+    "ngay": "days",
+    "h": "hours",
+    "gio": "hours",
+    "g": "hours",
+    "m": "minutes",
+    "phut": "minutes",
+    "p": "minutes",
+}
 
 
 def parse_offsets(text: str) -> tuple[timedelta, ...] | None:

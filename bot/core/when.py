@@ -1,4 +1,5 @@
-"""When a training or a seminar takes place: the rules every "when?" dialog step applies, and the date picker grid."""
+"""When a training or a seminar takes place: the rules every "when?" dialog step applies, and the date picker
+grid."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def end_on_start_day(starts_at: datetime, clock: time) -> datetime:
     return datetime.combine(starts_at.date(), clock, tzinfo=starts_at.tzinfo)
 
 
-def end_problem(starts_at: datetime, ends_at: datetime, max_length: timedelta = MAX_LENGTH) -> WhenProblem | None:
+def end_problem(
+    starts_at: datetime, ends_at: datetime, max_length: timedelta = MAX_LENGTH
+) -> WhenProblem | None:
     """None when `ends_at` is a usable end: after the start, and not absurdly long after it."""
     if ends_at <= starts_at:
         return WhenProblem.BEFORE_START

@@ -1,9 +1,11 @@
-"""A local Telegram Bot API emulator: end-to-end tests, the sandbox and benchmarks run the real bot against it.
+"""A local Telegram Bot API emulator: end-to-end tests, the sandbox and benchmarks run the real bot
+against it.
 
 In a test::
 
     async with BotApiEmulator() as emu:
-        app = ApplicationBuilder().token(TOKEN).base_url(emu.base_url).base_file_url(emu.base_file_url).build()
+        app = ApplicationBuilder().token(TOKEN).base_url(emu.base_url)
+        app = app.base_file_url(emu.base_file_url).build()
         ...start polling...
         await emu.wait_polling(TOKEN)
         mark = emu.mark(TOKEN)

@@ -42,10 +42,16 @@ class EmulatorClient:
             await self._session.close()
             self._session = None
 
-    async def _request(self, verb: str, path: str, *, json_body: Any = None, params: dict | None = None) -> Any:
+    async def _request(
+        self, verb: str, path: str, *, json_body: Any = None, params: dict | None = None
+    ) -> Any:
         if self._session is None:
             await self.__aenter__()
-        clean = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (params or {}).items() if v is not None}
+        clean = {
+            k: str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in (params or {}).items()
+            if v is not None
+        }
         async with self._session.request(verb, self.origin + path, json=json_body, params=clean) as response:
             if response.content_type != "application/json":
                 raise EmulatorControlError(f"{response.status}: {await response.text()}")
@@ -58,7 +64,9 @@ class EmulatorClient:
 
     # --- user-side actions ----------------------------------------------------------------------
 
-    async def send_text(self, token: str, user: FakeUser | dict, text: str, *, chat_id: int | None = None) -> dict:
+    async def send_text(
+        self, token: str, user: FakeUser | dict, text: str, *, chat_id: int | None = None
+    ) -> dict:
         body = {"user": _user(user), "text": text, "chat_id": chat_id}
         return (await self._request("POST", f"/_emu/{token}/send_text", json_body=body))["message"]
 
@@ -68,16 +76,31 @@ class EmulatorClient:
         return await self._request("POST", f"/_emu/{token}/send_texts", json_body=body)
 
     async def press_button(
-        self, token: str, user: FakeUser | dict, message_id: int, callback_data: str, *, chat_id: int | None = None
+        self,
+        token: str,
+        user: FakeUser | dict,
+        message_id: int,
+        callback_data: str,
+        *,
+        chat_id: int | None = None,
     ) -> str:
-        body = {"user": _user(user), "message_id": message_id, "callback_data": callback_data, "chat_id": chat_id}
-        return (await self._request("POST", f"/_emu/{token}/press_button", json_body=body))["callback_query_id"]
+        body = {
+            "user": _user(user),
+            "message_id": message_id,
+            "callback_data": callback_data,
+            "chat_id": chat_id,
+        }
+        return (await self._request("POST", f"/_emu/{token}/press_button", json_body=body))[
+            "callback_query_id"
+        ]
 
     async def share_contact(self, token: str, user: FakeUser | dict, phone_number: str) -> dict:
         body = {"user": _user(user), "phone_number": phone_number}
         return (await self._request("POST", f"/_emu/{token}/share_contact", json_body=body))["message"]
 
-    async def send_photo(self, token: str, user: FakeUser | dict, data: bytes, caption: str | None = None) -> dict:
+    async def send_photo(
+        self, token: str, user: FakeUser | dict, data: bytes, caption: str | None = None
+    ) -> dict:
         body = {"user": _user(user), "data_base64": base64.b64encode(data).decode(), "caption": caption}
         return (await self._request("POST", f"/_emu/{token}/send_photo", json_body=body))["message"]
 
@@ -105,7 +128,8 @@ class EmulatorClient:
         since: int = 0,
         ok: bool | None = None,
     ) -> list[dict]:
-        """Recorded calls as dicts (index, method, params, ok, result, error_code, description, time, chat_id)."""
+        """Recorded calls as dicts (index, method, params, ok, result, error_code, description, time,
+        chat_id)."""
         params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok}
         return (await self._request("GET", f"/_emu/{token}/calls", params=params))["calls"]
 
@@ -121,7 +145,14 @@ class EmulatorClient:
         timeout: float = 10,
     ) -> list[dict]:
         """Long-poll until `count` matching calls exist at or after index `since`; TimeoutError otherwise."""
-        params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok, "count": count, "timeout": timeout}
+        params = {
+            "method": method,
+            "chat_id": chat_id,
+            "since": since,
+            "ok": ok,
+            "count": count,
+            "timeout": timeout,
+        }
         return (await self._request("GET", f"/_emu/{token}/calls", params=params))["calls"]
 
     async def mark(self, token: str) -> int:

@@ -102,7 +102,9 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
     @routes.post("/_emu/{token}/share_contact")
     async def share_contact(request: web.Request) -> web.Response:
         data = await body(request)
-        message = await emu.share_contact(request.match_info["token"], user_of(data), str(data["phone_number"]))
+        message = await emu.share_contact(
+            request.match_info["token"], user_of(data), str(data["phone_number"])
+        )
         return _ok({"message": message})
 
     @routes.post("/_emu/{token}/send_photo")

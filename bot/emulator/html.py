@@ -99,7 +99,7 @@ def parse_html(source: str) -> tuple[str, list[dict]]:
                 raise HtmlParseError(f"Unclosed end tag at byte offset {offset}")
             name = source[i + 2 : close].strip().lower()
             if not stack:
-                raise HtmlParseError(f'Unexpected end tag at byte offset {offset}')
+                raise HtmlParseError(f"Unexpected end tag at byte offset {offset}")
             top = stack.pop()
             if name != top.tag:
                 raise HtmlParseError(
@@ -121,7 +121,7 @@ def parse_html(source: str) -> tuple[str, list[dict]]:
             raise HtmlParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
         close = source.find(">", name_match.end())
         if close == -1:
-            raise HtmlParseError(f'Unclosed start tag at byte offset {offset}')
+            raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
         attributes = _parse_attributes(source[name_match.end() : close], offset)
         stack.append(_Open(name, _entity_for(name, attributes, offset), position))
         i = close + 1
@@ -136,9 +136,14 @@ def _merge_pre_language(entity: dict, entities: list[dict]) -> None:
     if entity["type"] != "pre" or not entities:
         return
     inner = entities[-1]
-    if inner["type"] == "code" and "language" in inner and (inner["offset"], inner["length"]) == (
-        entity["offset"],
-        entity["length"],
+    if (
+        inner["type"] == "code"
+        and "language" in inner
+        and (inner["offset"], inner["length"])
+        == (
+            entity["offset"],
+            entity["length"],
+        )
     ):
         entities.pop()
         entity["language"] = inner["language"]
@@ -152,7 +157,9 @@ def _parse_attributes(text: str, offset: int) -> dict[str, str]:
         match = _ATTR_RE.match(text, pos)
         if not match or match.end() == pos:
             if text[pos:].strip():
-                raise HtmlParseError(f"Expected equal sign in declaration of an attribute at byte offset {offset}")
+                raise HtmlParseError(
+                    f"Expected equal sign in declaration of an attribute at byte offset {offset}"
+                )
             break
         name = match.group(1).lower()
         value = next((g for g in match.groups()[1:] if g is not None), "")

@@ -27,7 +27,6 @@ QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is in
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
-
 def bad_request(detail: str) -> ApiError:
     return ApiError(400, f"Bad Request: {detail}")
 
@@ -81,7 +80,7 @@ def validate_markup(markup: Any) -> dict | None:
     if "inline_keyboard" in markup:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list):
-            raise bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array")
+            raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not button.get("text"):
@@ -165,7 +164,9 @@ class Methods:
 
     # --- chats --------------------------------------------------------------------------------
 
-    def target_chat(self, state: BotState, params: dict, *, sending: bool, counted: bool = False) -> ChatState:
+    def target_chat(
+        self, state: BotState, params: dict, *, sending: bool, counted: bool = False
+    ) -> ChatState:
         chat_id = normalize_chat_id(params.get("chat_id"))
         if chat_id is None:
             raise bad_request("chat_id is empty")
@@ -384,7 +385,11 @@ class Methods:
         chat = state.chats.get(record.chat_id)
         if chat is not None and text:
             chat.toasts.append(
-                {"callback_query_id": query_id, "text": str(text), "show_alert": bool(params.get("show_alert"))}
+                {
+                    "callback_query_id": query_id,
+                    "text": str(text),
+                    "show_alert": bool(params.get("show_alert")),
+                }
             )
             chat.touch()
         return True
@@ -412,7 +417,9 @@ class Methods:
         if isinstance(commands, str):
             commands = json.loads(commands)
         if not isinstance(commands, list) or len(commands) > 100:
-            raise bad_request("BOT_COMMANDS_TOO_MUCH" if isinstance(commands, list) else "commands are invalid")
+            raise bad_request(
+                "BOT_COMMANDS_TOO_MUCH" if isinstance(commands, list) else "commands are invalid"
+            )
         clean = []
         for item in commands:
             command = str(item.get("command", "")).removeprefix("/")
@@ -463,7 +470,9 @@ class Methods:
         chat = self.target_chat(state, params, sending=True, counted=True)
         content = {k: source.data[k] for k in self._COPIED if k in source.data}
         if "caption" in params:
-            caption, entities = format_text(params, "caption", "caption_entities", CAPTION_LIMIT, required=False)
+            caption, entities = format_text(
+                params, "caption", "caption_entities", CAPTION_LIMIT, required=False
+            )
             content.pop("caption_entities", None)
             content["caption"] = caption
             if entities:
@@ -475,5 +484,9 @@ class Methods:
         source = self._source(state, params)
         chat = self.target_chat(state, params, sending=True, counted=True)
         content = {k: source.data[k] for k in self._COPIED if k in source.data}
-        content["forward_origin"] = {"type": "user", "sender_user": source.data["from"], "date": source.data["date"]}
+        content["forward_origin"] = {
+            "type": "user",
+            "sender_user": source.data["from"],
+            "date": source.data["date"],
+        }
         return self.new_bot_message(state, chat, {}, content, source.file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import mimetypes
@@ -218,7 +219,9 @@ class BotApiEmulator:
             chat.known = True
         return chat
 
-    def store_file(self, state: BotState, data: bytes, file_name: str | None, mime: str, kind: str) -> StoredFile:
+    def store_file(
+        self, state: BotState, data: bytes, file_name: str | None, mime: str, kind: str
+    ) -> StoredFile:
         self._file_counter += 1
         n = self._file_counter
         unique = f"AgAD{n:06d}"
@@ -343,7 +346,9 @@ class BotApiEmulator:
         state.push_update("message", data)
         return data
 
-    async def send_text(self, token: str, user: FakeUser, text: str, *, chat_id: int | str | None = None) -> dict:
+    async def send_text(
+        self, token: str, user: FakeUser, text: str, *, chat_id: int | str | None = None
+    ) -> dict:
         """The user sends a text message; commands get bot_command entities. Returns the Message."""
         content: dict[str, Any] = {"text": text}
         entities = detect_entities(text) if "/" in text else []
@@ -356,7 +361,13 @@ class BotApiEmulator:
         return [await self.send_text(token, user, text) for user, text in messages]
 
     async def press_button(
-        self, token: str, user: FakeUser, message_id: int, callback_data: str, *, chat_id: int | str | None = None
+        self,
+        token: str,
+        user: FakeUser,
+        message_id: int,
+        callback_data: str,
+        *,
+        chat_id: int | str | None = None,
     ) -> str:
         """The user presses an inline button; returns the callback_query_id the bot must answer."""
         state = self.bot_state(token)
@@ -393,7 +404,9 @@ class BotApiEmulator:
 
     async def send_photo(self, token: str, user: FakeUser, data: bytes, caption: str | None = None) -> dict:
         """The user sends a picture (PNG or JPEG bytes), optionally with a caption."""
-        file = self.store_file(self.bot_state(token), data, None, sniff_mime(data, None, None, "photo"), "photo")
+        file = self.store_file(
+            self.bot_state(token), data, None, sniff_mime(data, None, None, "photo"), "photo"
+        )
         content: dict[str, Any] = {"photo": photo_sizes(file)}
         if caption:
             content["caption"] = caption
@@ -439,7 +452,12 @@ class BotApiEmulator:
     # --- inspection -------------------------------------------------------------------------
 
     def calls(
-        self, token: str, method: str | None = None, chat_id: int | str | None = None, *, ok: bool | None = None
+        self,
+        token: str,
+        method: str | None = None,
+        chat_id: int | str | None = None,
+        *,
+        ok: bool | None = None,
     ) -> list[Call]:
         """The bot's recorded calls (all but getUpdates), oldest first, optionally filtered."""
         lowered = method.lower() if method else None
@@ -542,7 +560,9 @@ def _fault_error(fault: Fault) -> ApiError:
     code = fault.error_code or 500
     if code == 429:
         retry = fault.retry_after or 1
-        return ApiError(429, fault.description or f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        return ApiError(
+            429, fault.description or f"Too Many Requests: retry after {retry}", {"retry_after": retry}
+        )
     return ApiError(code, fault.description or _FAULT_DESCRIPTIONS.get(code, "Injected fault"))
 
 
@@ -565,7 +585,9 @@ def _chat_object(chat_id: int | str, user: FakeUser | None) -> dict:
 def _describe_uploads(params: dict) -> dict:
     """Params as recorded: uploaded files become {filename, content_type}, not open file objects."""
     return {
-        key: {"filename": value.filename, "content_type": value.content_type} if hasattr(value, "file") else value
+        key: {"filename": value.filename, "content_type": value.content_type}
+        if hasattr(value, "file")
+        else value
         for key, value in params.items()
     }
 
@@ -595,9 +617,7 @@ async def _read_params(request: web.Request) -> dict:
         if isinstance(value, str) and key not in TEXT_KEYS and value:
             first = value[0]
             if first in '{["-0123456789tfn':
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
         params[key] = value
     return params

@@ -19,10 +19,45 @@ logger = logging.getLogger(__name__)
 SAMPLE_ORG = Path(__file__).resolve().parent.parent / "data" / "sample_org.csv"
 FIRST_ID = 900_000_001
 NEWCOMER_IDS = tuple(range(910_000_001, 910_000_004))
-_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
+_FAMILY = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+)
 _MIDDLE = ("Thị", "Văn", "Ngọc", "Minh", "Thanh", "Hữu", "Thu", "Quốc")
-_GIVEN = ("Lan", "Hùng", "Mai", "Tuấn", "Hoa", "Dũng", "Hạnh", "Sơn", "Thảo", "Phúc", "Yến", "Bình", "Cúc", "Tâm",
-          "Nga", "Khoa", "Liên", "Trung", "Vân", "Hải")
+_GIVEN = (
+    "Lan",
+    "Hùng",
+    "Mai",
+    "Tuấn",
+    "Hoa",
+    "Dũng",
+    "Hạnh",
+    "Sơn",
+    "Thảo",
+    "Phúc",
+    "Yến",
+    "Bình",
+    "Cúc",
+    "Tâm",
+    "Nga",
+    "Khoa",
+    "Liên",
+    "Trung",
+    "Vân",
+    "Hải",
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +71,10 @@ class DemoPerson:
 
 def demo_name(index: int) -> str:
     """A plausible Vietnamese full name, different for each index."""
-    return f"{_FAMILY[index % len(_FAMILY)]} {_MIDDLE[(index // 3) % len(_MIDDLE)]} {_GIVEN[(index * 7) % len(_GIVEN)]}"
+    return (
+        f"{_FAMILY[index % len(_FAMILY)]} {_MIDDLE[(index // 3) % len(_MIDDLE)]} "
+        f"{_GIVEN[(index * 7) % len(_GIVEN)]}"
+    )
 
 
 def demo_people(ward_names: list[str]) -> list[DemoPerson]:
@@ -65,13 +103,19 @@ async def seed(services: Services, now: datetime) -> None:
     await services.org.import_rows(parsed.rows, now=now)
     wards = {w.name: w for w in await services.org.wards()}
     for person in demo_people(list(wards)):
-        member = await services.members.identify(str(person.telegram_id), chat_id=str(person.telegram_id),
-                                                 display_name=person.full_name)
-        fields: dict[str, object] = {"full_name": person.full_name, "role": person.role,
-                                     "status": MemberStatus.ACTIVE}
+        member = await services.members.identify(
+            str(person.telegram_id), chat_id=str(person.telegram_id), display_name=person.full_name
+        )
+        fields: dict[str, object] = {
+            "full_name": person.full_name,
+            "role": person.role,
+            "status": MemberStatus.ACTIVE,
+        }
         if person.ward:
             chapters = await services.org.chapters(wards[person.ward].id)
-            fields.update(ward_id=wards[person.ward].id, chapter_id=chapters[person.chapter_index % len(chapters)].id)
+            fields.update(
+                ward_id=wards[person.ward].id, chapter_id=chapters[person.chapter_index % len(chapters)].id
+            )
         await services.member_store.update(member.id, now=now, actor_id=None, action="sandbox_seed", **fields)
     for info in sorted(pkgutil.iter_modules(bot.sandbox.__path__), key=lambda i: i.name):
         if info.name.startswith("demo_"):

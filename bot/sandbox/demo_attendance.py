@@ -25,8 +25,17 @@ async def seed(services, now: datetime) -> None:
     tz = services.settings.timezone
     tomorrow = now.astimezone(tz).date() + timedelta(days=1)
     starts = datetime.combine(tomorrow, time(8, 0), tzinfo=tz)
-    result = await services.attendance.create(organiser, TrainingDraft(
-        DEMO_TITLE, starts, starts + timedelta(hours=3), DEMO_VENUE, capacity=40, description=DEMO_DESCRIPTION))
+    result = await services.attendance.create(
+        organiser,
+        TrainingDraft(
+            DEMO_TITLE,
+            starts,
+            starts + timedelta(hours=3),
+            DEMO_VENUE,
+            capacity=40,
+            description=DEMO_DESCRIPTION,
+        ),
+    )
     if result.training is None:
         return
     cadres = [m for m in members if m.role is Role.CADRE][:DEMO_REGISTRATIONS]

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from bot.core.broadcasts import Audience, AudienceKind, BroadcastStatus, Content, Delivery
 from bot.core.models import Role
 
-DEMO_TEXT = ("<b>Lịch tập huấn tháng 12</b>\n"
-             "• Thứ Bảy 6/12, 8h00: Kỹ năng vận động “Gia đình học tập” – Hội trường UBND Quận\n"
-             "• Thứ Bảy 13/12, 8h00: Quỹ khuyến học và học bổng – Nhà văn hoá Phường 5\n"
-             "Xin các anh chị bấm “Đã nhận” sau khi đọc.")
+DEMO_TEXT = (
+    "<b>Lịch tập huấn tháng 12</b>\n"
+    "• Thứ Bảy 6/12, 8h00: Kỹ năng vận động “Gia đình học tập” – Hội trường UBND Quận\n"
+    "• Thứ Bảy 13/12, 8h00: Quỹ khuyến học và học bổng – Nhà văn hoá Phường 5\n"
+    "Xin các anh chị bấm “Đã nhận” sau khi đọc."
+)
 ACK_SHARE = 0.7
 
 
@@ -20,18 +22,29 @@ async def seed(services, now: datetime) -> None:
     if await services.db.fetch_value("SELECT COUNT(*) FROM broadcasts WHERE text = ?", (DEMO_TEXT,)):
         return
     members = await services.member_store.list_members()
-    sender = next((m for m in members if m.role in (Role.ORGANISER, Role.ADMIN)), members[0] if members else None)
+    sender = next(
+        (m for m in members if m.role in (Role.ORGANISER, Role.ADMIN)), members[0] if members else None
+    )
     if sender is None:
         return
     sent_at = now - timedelta(days=3)
-    broadcast = await store.create(created_by=sender.id, content=Content(DEMO_TEXT),
-                                   audience=Audience(AudienceKind.ALL), status=BroadcastStatus.DRAFT,
-                                   scheduled_at=None, root_id=None, now=sent_at - timedelta(minutes=5))
+    broadcast = await store.create(
+        created_by=sender.id,
+        content=Content(DEMO_TEXT),
+        audience=Audience(AudienceKind.ALL),
+        status=BroadcastStatus.DRAFT,
+        scheduled_at=None,
+        root_id=None,
+        now=sent_at - timedelta(minutes=5),
+    )
     recipients = await services.member_store.recipients()
     markup = {"inline_keyboard": [[{"text": "✅ Đã nhận", "callback_data": f"v1:bca:{broadcast.id}"}]]}
-    await store.record_delivered(broadcast.id, [Delivery(r.member_id, r.chat_id, broadcast.content, markup)
-                                                for r in recipients],
-                                 sent_at=sent_at, finished_at=sent_at + timedelta(minutes=1))
+    await store.record_delivered(
+        broadcast.id,
+        [Delivery(r.member_id, r.chat_id, broadcast.content, markup) for r in recipients],
+        sent_at=sent_at,
+        finished_at=sent_at + timedelta(minutes=1),
+    )
     acknowledging = recipients[: int(len(recipients) * ACK_SHARE)]
     for n, recipient in enumerate(acknowledging):
         await store.ack(broadcast, recipient.member_id, now=sent_at + timedelta(minutes=10 + 7 * n))

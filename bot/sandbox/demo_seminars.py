@@ -36,12 +36,24 @@ async def seed(services, now: datetime) -> None:
     starts = datetime.combine(day, time(8, 0), tzinfo=tz)
     wards = {w.id: w.name for w in await services.org.wards()}
     host = wards.get(invitees[0].ward_id or 0, "Quận 10")
-    seminar = Seminar(0, DEMO_TOPIC, host, starts, starts + DEFAULT_DURATION, f"Hội trường UBND {host}",
-                      "1. Khai mạc\n2. Tham luận của các phường\n3. Thảo luận và kết luận", SeminarStatus.SCHEDULED,
-                      creator.id, Audience(member_ids=tuple(m.id for m in invitees)))
+    seminar = Seminar(
+        0,
+        DEMO_TOPIC,
+        host,
+        starts,
+        starts + DEFAULT_DURATION,
+        f"Hội trường UBND {host}",
+        "1. Khai mạc\n2. Tham luận của các phường\n3. Thảo luận và kết luận",
+        SeminarStatus.SCHEDULED,
+        creator.id,
+        Audience(member_ids=tuple(m.id for m in invitees)),
+    )
     seminar_id = await store.create(
-        seminar, [m.id for m in invitees],
-        lambda saved: [announce_task(saved, Announcement.INVITE, now), *plan_tasks(saved, now)], now=now)
+        seminar,
+        [m.id for m in invitees],
+        lambda saved: [announce_task(saved, Announcement.INVITE, now), *plan_tasks(saved, now)],
+        now=now,
+    )
     answers = [Rsvp.YES, Rsvp.YES, Rsvp.NO, Rsvp.YES]
     for member, answer in zip(invitees[1:], answers, strict=False):
         await store.set_rsvp(seminar_id, member.id, answer, now=now)

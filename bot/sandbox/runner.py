@@ -39,11 +39,18 @@ class Sandbox:
         self.options = options
         self.clock = AdjustableClock(_saved_clock(options.database_path))
         self.emu = BotApiEmulator(port=options.port, clock=self.clock)
-        self.settings = base.with_changes(bot_token=SANDBOX_TOKEN, database_path=options.database_path,
-                                          tick_seconds=5.0)
+        self.settings = base.with_changes(
+            bot_token=SANDBOX_TOKEN, database_path=options.database_path, tick_seconds=5.0
+        )
         self.app = None
-        add_sandbox_routes(self.emu.app, self.emu, token=SANDBOX_TOKEN, people=self.people, clock=self.clock,
-                           on_clock_moved=self.clock_moved)
+        add_sandbox_routes(
+            self.emu.app,
+            self.emu,
+            token=SANDBOX_TOKEN,
+            people=self.people,
+            clock=self.clock,
+            on_clock_moved=self.clock_moved,
+        )
 
     @property
     def url(self) -> str:
@@ -52,7 +59,8 @@ class Sandbox:
     async def start(self) -> None:
         if self.options.reset:
             for suffix in ("", "-wal", "-shm", ".clock"):
-                Path(f"{self.options.database_path}{suffix}").unlink(missing_ok=True)
+                # Once at sandbox start, before anything is served: a blocking unlink is harmless here.
+                Path(f"{self.options.database_path}{suffix}").unlink(missing_ok=True)  # noqa: ASYNC240
         fresh = not self.options.database_path.exists()
         await self.emu.start()
         self.settings = self.settings.with_changes(api_url=self.emu.base_url)
@@ -96,12 +104,28 @@ class Sandbox:
             group = role_label(t, member.role)
             if member.role is not None and member.role.value in ("ward_lead", "cadre") and member.ward_id:
                 group = f"{group} · {wards.get(member.ward_id, '')}"
-            listed.append({"user_id": int(telegram_id), "name": member.full_name, "role": role_label(t, member.role),
-                           "group": group, "order": (ROLE_GROUPS.get(member.role.value if member.role else "", 9),
-                                                     member.ward_id or 0)})
+            listed.append(
+                {
+                    "user_id": int(telegram_id),
+                    "name": member.full_name,
+                    "role": role_label(t, member.role),
+                    "group": group,
+                    "order": (
+                        ROLE_GROUPS.get(member.role.value if member.role else "", 9),
+                        member.ward_id or 0,
+                    ),
+                }
+            )
         listed.sort(key=lambda p: (p.pop("order"), p["name"]))
-        newcomers = [{"user_id": uid, "name": f"Người mới {i}", "role": t.gettext("not registered"),
-                      "group": t.gettext("not registered")} for i, uid in enumerate(demo.NEWCOMER_IDS, start=1)]
+        newcomers = [
+            {
+                "user_id": uid,
+                "name": f"Người mới {i}",
+                "role": t.gettext("not registered"),
+                "group": t.gettext("not registered"),
+            }
+            for i, uid in enumerate(demo.NEWCOMER_IDS, start=1)
+        ]
         return listed + newcomers
 
 
@@ -109,7 +133,9 @@ async def serve(options: SandboxOptions, base: Settings) -> None:
     """Run until Ctrl+C / SIGTERM."""
     sandbox = Sandbox(options, base)
     await sandbox.start()
-    print(f"Sandbox ready: open {sandbox.url} (database {options.database_path}). Ctrl+C to stop.", flush=True)
+    print(
+        f"Sandbox ready: open {sandbox.url} (database {options.database_path}). Ctrl+C to stop.", flush=True
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -28,7 +28,9 @@ People = Callable[[], Awaitable[list[dict]]]
 def next_monday_morning(now: datetime) -> datetime:
     """The next Monday 07:00 in Vietnam strictly after `now`."""
     local = now.astimezone(LOCAL_TZ)
-    target = local.replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=(7 - local.weekday()) % 7)
+    target = local.replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(
+        days=(7 - local.weekday()) % 7
+    )
     if target <= local:
         target += timedelta(days=7)
     return target
@@ -72,7 +74,9 @@ class SandboxWeb:
             self._people_by_id = {int(p["user_id"]): p for p in await self.people()}
         person = self._people_by_id.get(user_id)
         if person is None:
-            raise web.HTTPNotFound(text=json.dumps({"error": "unknown person"}), content_type="application/json")
+            raise web.HTTPNotFound(
+                text=json.dumps({"error": "unknown person"}), content_type="application/json"
+            )
         return person
 
     async def _user(self, request: web.Request) -> tuple[FakeUser, dict]:

@@ -14,8 +14,12 @@ COMMANDS = (
     CommandSpec("trainings", N_("Upcoming training sessions: register or decline"), Action.ATTEND_TRAINING),
     CommandSpec("checkin", N_("Check in at a training session with its code"), Action.ATTEND_TRAINING),
     CommandSpec("training_new", N_("Create a training session (organisers)"), Action.MANAGE_TRAINING),
-    CommandSpec("checkin_qr", N_("Check-in QR code for the current session (organisers)"), Action.MANAGE_TRAINING),
-    CommandSpec("attendance", N_("Who has arrived at the current session (organisers)"), Action.MANAGE_TRAINING),
+    CommandSpec(
+        "checkin_qr", N_("Check-in QR code for the current session (organisers)"), Action.MANAGE_TRAINING
+    ),
+    CommandSpec(
+        "attendance", N_("Who has arrived at the current session (organisers)"), Action.MANAGE_TRAINING
+    ),
 )
 TRAININGS_LABEL = N_("📅 Trainings")
 MENU = (MenuEntry(TRAININGS_LABEL, Action.ATTEND_TRAINING, 30),)

@@ -28,9 +28,11 @@ def new_selection() -> dict[str, list]:
 
 def kind_rows(t: Translator, data: ButtonData) -> Rows:
     """Everyone / some wards / some roles / some chapters."""
-    return [[(t.gettext("Everyone"), data("a", "all"))],
-            [(t.gettext("Some wards"), data("a", "w")), (t.gettext("Some roles"), data("a", "r"))],
-            [(t.gettext("Some chapters"), data("a", "c"))]]
+    return [
+        [(t.gettext("Everyone"), data("a", "all"))],
+        [(t.gettext("Some wards"), data("a", "w")), (t.gettext("Some roles"), data("a", "r"))],
+        [(t.gettext("Some chapters"), data("a", "c"))],
+    ]
 
 
 def item(key: str, value: str) -> object | None:
@@ -43,7 +45,10 @@ def item(key: str, value: str) -> object | None:
 def already_in(audience: Audience, key: str, value: str) -> bool:
     """Whether a toggle names a ward, role or chapter the audience already invites."""
     chosen = item(key, value)
-    return chosen in {"w": audience.ward_ids, "r": [r.value for r in audience.roles], "c": audience.chapter_ids}[key]
+    return (
+        chosen
+        in {"w": audience.ward_ids, "r": [r.value for r in audience.roles], "c": audience.chapter_ids}[key]
+    )
 
 
 async def toggle(ctx: BotContext, selection: dict, key: str, value: str) -> tuple[str, str] | None:
@@ -62,24 +67,46 @@ async def toggle(ctx: BotContext, selection: dict, key: str, value: str) -> tupl
     return ("cw", str(chapter.ward_id)) if chapter else ("a", key)
 
 
-async def choice_rows(ctx: BotContext, selection: dict, kind: str, value: str, data: ButtonData, *,
-                      invited: Audience | None = None) -> Rows | None:
+async def choice_rows(
+    ctx: BotContext,
+    selection: dict,
+    kind: str,
+    value: str,
+    data: ButtonData,
+    *,
+    invited: Audience | None = None,
+) -> Rows | None:
     """The buttons for one list of choices; selected ones (and those `invited` already) ticked."""
     t, org = ctx.t, ctx.services.org
     fixed = invited or Audience(False)
     if kind == "a" and value == "w":
-        return grid([(mark(w.id in selection["w"] or w.id in fixed.ward_ids) + w.name, data("tw", w.id))
-                     for w in await org.wards()], 3)
+        return grid(
+            [
+                (mark(w.id in selection["w"] or w.id in fixed.ward_ids) + w.name, data("tw", w.id))
+                for w in await org.wards()
+            ],
+            3,
+        )
     if kind == "a" and value == "r":
-        return grid([(mark(r.value in selection["r"] or r in fixed.roles) + role_label(t, r), data("tr", r.value))
-                     for r in Role], 2)
+        return grid(
+            [
+                (mark(r.value in selection["r"] or r in fixed.roles) + role_label(t, r), data("tr", r.value))
+                for r in Role
+            ],
+            2,
+        )
     if kind == "a" and value == "c":
         return grid([(w.name, data("cw", w.id)) for w in await org.wards()], 3)
     ward_id = callbacks.parse_int(value) if kind == "cw" else None
     if ward_id is None:
         return None
-    rows = grid([(mark(c.id in selection["c"] or c.id in fixed.chapter_ids) + c.name, data("tc", c.id))
-                 for c in await org.chapters(ward_id)], 1)
+    rows = grid(
+        [
+            (mark(c.id in selection["c"] or c.id in fixed.chapter_ids) + c.name, data("tc", c.id))
+            for c in await org.chapters(ward_id)
+        ],
+        1,
+    )
     rows.append([(t.gettext("« Other wards"), data("a", "c"))])
     return rows
 
@@ -88,11 +115,13 @@ ALREADY = "already"
 """What `pick` answers when the press names a ward, role or chapter that is invited already."""
 
 
-async def pick(ctx: BotContext, selection: dict, kind: str, value: str, data: ButtonData, *,
-               invited: Audience) -> Rows | str | None:
+async def pick(
+    ctx: BotContext, selection: dict, kind: str, value: str, data: ButtonData, *, invited: Audience
+) -> Rows | str | None:
     """One press while adding people: tick or untick, then the list to show next with a Done button.
 
-    ALREADY when the press would untick someone already `invited` (people cannot be removed); None when stale."""
+    ALREADY when the press would untick someone already `invited` (people cannot be removed); None when
+    stale."""
     if kind in TOGGLES:
         if already_in(invited, TOGGLES[kind], value):
             return ALREADY
@@ -114,8 +143,12 @@ def selected_audience(selection: dict) -> Audience:
     """The wards, roles and chapters ticked, or everyone when {"all": True}."""
     if selection.get("all"):
         return Audience()
-    return Audience(False, tuple(selection.get("w", ())), tuple(Role(r) for r in selection.get("r", ())),
-                    tuple(selection.get("c", ())))
+    return Audience(
+        False,
+        tuple(selection.get("w", ())),
+        tuple(Role(r) for r in selection.get("r", ())),
+        tuple(selection.get("c", ())),
+    )
 
 
 async def audience_text(ctx: BotContext, t: Translator, audience: Audience) -> str:

@@ -27,22 +27,31 @@ STATUS_TEXTS = {
 
 def when_text(t: Translator, training: Training) -> str:
     """'Thứ Ba, 15/12/2026 08:00–11:00'."""
-    return t.gettext("{start}–{end}").format(start=t.datetime(training.starts_at), end=t.time(training.ends_at))
+    return t.gettext("{start}–{end}").format(
+        start=t.datetime(training.starts_at), end=t.time(training.ends_at)
+    )
 
 
 def card(t: Translator, training: Training, view: TrainingView | None = None) -> str:
     """A session's essentials, for invitations, lists and notifications."""
-    lines = [f"<b>{esc(training.title)}</b>",
-             t.gettext("🕗 {when}").format(when=when_text(t, training)),
-             t.gettext("📍 {venue}").format(venue=esc(training.venue))]
+    lines = [
+        f"<b>{esc(training.title)}</b>",
+        t.gettext("🕗 {when}").format(when=when_text(t, training)),
+        t.gettext("📍 {venue}").format(venue=esc(training.venue)),
+    ]
     if training.description:
         lines.append(esc(training.description))
     if view is not None:
         if training.capacity is not None:
-            lines.append(t.gettext("👥 {registered}/{capacity} seats taken").format(
-                registered=t.number(view.registered), capacity=t.number(training.capacity)))
+            lines.append(
+                t.gettext("👥 {registered}/{capacity} seats taken").format(
+                    registered=t.number(view.registered), capacity=t.number(training.capacity)
+                )
+            )
             if view.waitlisted:
-                lines.append(t.gettext("⏳ {count} on the waiting list").format(count=t.number(view.waitlisted)))
+                lines.append(
+                    t.gettext("⏳ {count} on the waiting list").format(count=t.number(view.waitlisted))
+                )
         else:
             lines.append(t.gettext("👥 {registered} registered").format(registered=t.number(view.registered)))
         if view.my_status is not None:
@@ -51,8 +60,12 @@ def card(t: Translator, training: Training, view: TrainingView | None = None) ->
 
 
 def answer_buttons(t: Translator, training: Training, *, manage: bool = False) -> list[list[tuple[str, str]]]:
-    rows = [[(t.gettext(REGISTER_LABEL), callbacks.encode("tr", "r", training.id)),
-             (t.gettext(DECLINE_LABEL), callbacks.encode("tr", "d", training.id))]]
+    rows = [
+        [
+            (t.gettext(REGISTER_LABEL), callbacks.encode("tr", "r", training.id)),
+            (t.gettext(DECLINE_LABEL), callbacks.encode("tr", "d", training.id)),
+        ]
+    ]
     if manage:
         rows.append([(t.gettext("⚙️ Manage"), callbacks.encode("tm", "m", training.id, "-"))])
     return rows
@@ -67,15 +80,23 @@ def outcome_text(t: Translator, outcome: Outcome) -> str:
         Outcome.INVALID: t.gettext("That value cannot be used. Nothing was changed."),
         Outcome.STARTED: t.gettext("That session has already started, so registration is closed."),
         Outcome.CLOSED: t.gettext("That session has already ended."),
-        Outcome.NOT_INVITED: t.gettext("This session is for other wards, roles or chapters. Please ask the "
-                                       "organisers if you would like to attend."),
+        Outcome.NOT_INVITED: t.gettext(
+            "This session is for other wards, roles or chapters. Please ask the "
+            "organisers if you would like to attend."
+        ),
     }
     return texts.get(outcome, t.gettext("Done."))
 
 
-async def notify(app: Application, member_ids: Iterable[int], *, batch: str, key: str,
-                 render: Callable[[Translator], str],
-                 markup: Callable[[Translator], list[list[tuple[str, str]]]] | None = None) -> int:
+async def notify(
+    app: Application,
+    member_ids: Iterable[int],
+    *,
+    batch: str,
+    key: str,
+    render: Callable[[Translator], str],
+    markup: Callable[[Translator], list[list[tuple[str, str]]]] | None = None,
+) -> int:
     """Queue one message per member (in their language) through the outbox; `key` makes it idempotent."""
     services = app.bot_data["services"]
     ids = list(dict.fromkeys(member_ids))
@@ -84,35 +105,68 @@ async def notify(app: Application, member_ids: Iterable[int], *, batch: str, key
     messages = []
     for recipient in await services.member_store.recipients(member_ids=ids):
         t = services.i18n.translator(recipient.locale)
-        messages.append(OutgoingMessage(
-            dedupe_key=f"{key}:to:{recipient.member_id}", member_id=recipient.member_id, chat_id=recipient.chat_id,
-            text=render(t), markup=buttons(markup(t)).to_dict() if markup else None))
+        messages.append(
+            OutgoingMessage(
+                dedupe_key=f"{key}:to:{recipient.member_id}",
+                member_id=recipient.member_id,
+                chat_id=recipient.chat_id,
+                text=render(t),
+                markup=buttons(markup(t)).to_dict() if markup else None,
+            )
+        )
     added = await services.outbox.enqueue(batch, messages, now=services.clock.now())
     app.bot_data["delivery"].wake()
     return added
 
 
 async def notify_demoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
-    """People moved back to the waiting list when the organiser cut the seats are told, and kept first in line."""
+    """People moved back to the waiting list when the organiser cut the seats are told, and kept first in
+    line."""
     stamp = int(app.bot_data["services"].clock.now().timestamp())
-    await notify(app, member_ids, batch=f"training:{training.id}:demoted", key=f"training:{training.id}:demoted:"
-                 f"{stamp}", render=lambda t: t.gettext(
-                     "ℹ️ The organisers reduced the number of seats for this training session, so your registration "
-                     "is back on the waiting list. You are first in line and will be told as soon as a seat is free.")
-                 + "\n\n" + card(t, training), markup=lambda t: answer_buttons(t, training))
+    await notify(
+        app,
+        member_ids,
+        batch=f"training:{training.id}:demoted",
+        key=f"training:{training.id}:demoted:{stamp}",
+        render=lambda t: (
+            t.gettext(
+                "ℹ️ The organisers reduced the number of seats for this training session, so your "
+                "registration is back on the waiting list. You are first in line and will be told as soon as "
+                "a seat is free."
+            )
+            + "\n\n"
+            + card(t, training)
+        ),
+        markup=lambda t: answer_buttons(t, training),
+    )
 
 
 async def notify_promoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
     """People moved up from the waiting list are told they now have a seat."""
     stamp = int(app.bot_data["services"].clock.now().timestamp())
-    await notify(app, member_ids, batch=f"training:{training.id}:promoted", key=f"training:{training.id}:promoted:"
-                 f"{stamp}", render=lambda t: t.gettext(
-                     "🎉 A seat became free: you are now registered for this training session.") + "\n\n"
-                 + card(t, training), markup=lambda t: answer_buttons(t, training))
+    await notify(
+        app,
+        member_ids,
+        batch=f"training:{training.id}:promoted",
+        key=f"training:{training.id}:promoted:{stamp}",
+        render=lambda t: (
+            t.gettext("🎉 A seat became free: you are now registered for this training session.")
+            + "\n\n"
+            + card(t, training)
+        ),
+        markup=lambda t: answer_buttons(t, training),
+    )
 
 
 async def send_invitations(app: Application, training: Training, member_ids: Iterable[int]) -> int:
     """The invitation with the register buttons; one per person per session, however often it is asked for."""
-    return await notify(app, member_ids, batch=f"training:{training.id}:invite", key=f"training:{training.id}:invite",
-                        render=lambda t: t.gettext("📣 <b>You are invited to a training session</b>") + "\n\n"
-                        + card(t, training), markup=lambda t: answer_buttons(t, training))
+    return await notify(
+        app,
+        member_ids,
+        batch=f"training:{training.id}:invite",
+        key=f"training:{training.id}:invite",
+        render=lambda t: (
+            t.gettext("📣 <b>You are invited to a training session</b>") + "\n\n" + card(t, training)
+        ),
+        markup=lambda t: answer_buttons(t, training),
+    )

@@ -51,11 +51,17 @@ async def start(update: Update, ctx: BotContext) -> int:
     """/training_new: organisers only."""
     t = ctx.t
     if not can(ctx.member, Action.MANAGE_TRAINING):
-        await update.effective_message.reply_text(t.gettext("Only the organisers can create training sessions."))
+        await update.effective_message.reply_text(
+            t.gettext("Only the organisers can create training sessions.")
+        )
         return ConversationHandler.END
     ctx.user_data[DRAFT] = {}
-    await update.effective_message.reply_text(t.gettext(
-        "<b>New training session</b> (send /cancel at any time to stop)\n\nWhat is the title of the session?"))
+    await update.effective_message.reply_text(
+        t.gettext(
+            "<b>New training session</b> (send /cancel at any time to stop)\n\nWhat is the title of the "
+            "session?"
+        )
+    )
     return TITLE
 
 
@@ -63,21 +69,30 @@ async def title_received(update: Update, ctx: BotContext) -> int:
     t, draft = ctx.t, draft_of(ctx)
     title = limit_text(update.effective_message.text or "", MAX_TITLE)
     if draft is None or isinstance(title, ParseError):
-        await update.effective_message.reply_text(t.gettext(
-            "Please type a title of at most {max} characters.").format(max=MAX_TITLE))
+        await update.effective_message.reply_text(
+            t.gettext("Please type a title of at most {max} characters.").format(max=MAX_TITLE)
+        )
         return TITLE
     draft["title"] = title
     return await WHEN_STEP.ask(update, ctx)
 
 
 async def ask_venue(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Where? Type the venue (for example: Hội trường UBND Phường 1)."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Where? Type the venue (for example: Hội trường UBND Phường 1).")
+    )
     return VENUE
 
 
-WHEN_STEP = WhenStep(prefix=P, draft_key=DRAFT, asking=WHEN, confirming=WHEN_CONFIRM, ending=END_TIME,
-                     usual_length=DEFAULT_LENGTH, then=ask_venue)
+WHEN_STEP = WhenStep(
+    prefix=P,
+    draft_key=DRAFT,
+    asking=WHEN,
+    confirming=WHEN_CONFIRM,
+    ending=END_TIME,
+    usual_length=DEFAULT_LENGTH,
+    then=ask_venue,
+)
 
 
 async def venue_received(update: Update, ctx: BotContext) -> int:
@@ -86,8 +101,9 @@ async def venue_received(update: Update, ctx: BotContext) -> int:
     if draft is None:
         return await lost(update, ctx)
     if isinstance(venue, ParseError):
-        await update.effective_message.reply_text(t.gettext(
-            "Please type a venue of at most {max} characters.").format(max=MAX_VENUE))
+        await update.effective_message.reply_text(
+            t.gettext("Please type a venue of at most {max} characters.").format(max=MAX_VENUE)
+        )
         return VENUE
     draft["venue"] = venue
     await update.effective_message.reply_text(t.gettext("Who is invited?"), reply_markup=audience_kinds(t))
@@ -125,8 +141,9 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
     if rows is None:
         return AUDIENCE
     rows.append([(t.gettext("✔️ Done"), callbacks.encode(P, "a", "done"))])
-    await query.edit_message_text(t.gettext("Tap to select or unselect, then press Done."),
-                                  reply_markup=buttons(rows))
+    await query.edit_message_text(
+        t.gettext("Tap to select or unselect, then press Done."), reply_markup=buttons(rows)
+    )
     return AUDIENCE
 
 
@@ -142,8 +159,9 @@ async def audience_finished(update: Update, ctx: BotContext, draft: dict, *, eve
         await query.answer(t.gettext("Choose at least one, or press Everyone."), show_alert=True)
         return AUDIENCE
     await query.answer()
-    await query.edit_message_text(t.gettext("Invited: {audience}").format(
-        audience=await audience_text(ctx, t, audience_from(draft))))
+    await query.edit_message_text(
+        t.gettext("Invited: {audience}").format(audience=await audience_text(ctx, t, audience_from(draft)))
+    )
     return await ask_capacity(update, ctx)
 
 
@@ -154,7 +172,8 @@ def audience_from(draft: dict) -> Audience:
 async def ask_capacity(update: Update, ctx: BotContext) -> int:
     await update.effective_message.reply_text(
         ctx.t.gettext("How many seats are there? Type a number, or press Skip if there is no limit."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(P, "skip"))]]))
+        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(P, "skip"))]]),
+    )
     return CAPACITY
 
 
@@ -164,8 +183,11 @@ async def capacity_typed(update: Update, ctx: BotContext) -> int:
         return await lost(update, ctx)
     count = parse_count(update.effective_message.text or "", max_value=MAX_CAPACITY)
     if isinstance(count, ParseError) or count < 1:
-        await update.effective_message.reply_text(t.gettext(
-            "Please type a number of seats between 1 and {max}, or press Skip.").format(max=t.number(MAX_CAPACITY)))
+        await update.effective_message.reply_text(
+            t.gettext("Please type a number of seats between 1 and {max}, or press Skip.").format(
+                max=t.number(MAX_CAPACITY)
+            )
+        )
         return CAPACITY
     draft["capacity"] = count
     return await ask_description(update, ctx)
@@ -182,7 +204,8 @@ async def capacity_skipped(update: Update, ctx: BotContext) -> int:
 async def ask_description(update: Update, ctx: BotContext) -> int:
     await update.effective_message.reply_text(
         ctx.t.gettext("Add a short description (programme, what to bring), or press Skip."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(P, "skip"))]]))
+        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(P, "skip"))]]),
+    )
     return DESCRIPTION
 
 
@@ -192,8 +215,11 @@ async def description_typed(update: Update, ctx: BotContext) -> int:
         return await lost(update, ctx)
     text = limit_text(update.effective_message.text or "", MAX_DESCRIPTION)
     if isinstance(text, ParseError):
-        await update.effective_message.reply_text(t.gettext(
-            "Please keep the description under {max} characters, or press Skip.").format(max=MAX_DESCRIPTION))
+        await update.effective_message.reply_text(
+            t.gettext("Please keep the description under {max} characters, or press Skip.").format(
+                max=MAX_DESCRIPTION
+            )
+        )
         return DESCRIPTION
     draft["description"] = text
     return await review(update, ctx)
@@ -208,9 +234,15 @@ async def description_skipped(update: Update, ctx: BotContext) -> int:
 
 
 def to_draft(draft: dict) -> TrainingDraft:
-    return TrainingDraft(draft["title"], datetime.fromisoformat(draft["starts_at"]),
-                         datetime.fromisoformat(draft["ends_at"]), draft["venue"], audience_from(draft),
-                         draft.get("capacity"), draft.get("description"))
+    return TrainingDraft(
+        draft["title"],
+        datetime.fromisoformat(draft["starts_at"]),
+        datetime.fromisoformat(draft["ends_at"]),
+        draft["venue"],
+        audience_from(draft),
+        draft.get("capacity"),
+        draft.get("description"),
+    )
 
 
 async def review(update: Update, ctx: BotContext) -> int:
@@ -218,18 +250,33 @@ async def review(update: Update, ctx: BotContext) -> int:
     t, draft = ctx.t, draft_of(ctx)
     assert draft is not None
     session = to_draft(draft)
-    lines = [t.gettext("<b>Please check before saving:</b>"), esc(session.title),
-             t.gettext("🕗 {when}").format(when=t.gettext("{start}–{end}").format(
-                 start=t.datetime(session.starts_at), end=t.time(session.ends_at))),
-             t.gettext("📍 {venue}").format(venue=esc(session.venue)),
-             t.gettext("Invited: {audience}").format(audience=await audience_text(ctx, t, session.audience)),
-             t.gettext("Seats: {capacity}").format(capacity=t.number(session.capacity) if session.capacity
-                                                   else t.gettext("no limit"))]
+    lines = [
+        t.gettext("<b>Please check before saving:</b>"),
+        esc(session.title),
+        t.gettext("🕗 {when}").format(
+            when=t.gettext("{start}–{end}").format(
+                start=t.datetime(session.starts_at), end=t.time(session.ends_at)
+            )
+        ),
+        t.gettext("📍 {venue}").format(venue=esc(session.venue)),
+        t.gettext("Invited: {audience}").format(audience=await audience_text(ctx, t, session.audience)),
+        t.gettext("Seats: {capacity}").format(
+            capacity=t.number(session.capacity) if session.capacity else t.gettext("no limit")
+        ),
+    ]
     if session.description:
         lines.append(esc(session.description))
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=buttons([[
-        (t.gettext("💾 Save and invite"), callbacks.encode(P, "save")),
-        (t.gettext("✖️ Discard"), callbacks.encode(P, "x"))]]))
+    await update.effective_message.reply_text(
+        "\n".join(lines),
+        reply_markup=buttons(
+            [
+                [
+                    (t.gettext("💾 Save and invite"), callbacks.encode(P, "save")),
+                    (t.gettext("✖️ Discard"), callbacks.encode(P, "x")),
+                ]
+            ]
+        ),
+    )
     return REVIEW
 
 
@@ -246,28 +293,42 @@ async def review_pressed(update: Update, ctx: BotContext) -> int:
         return ConversationHandler.END
     result = await ctx.services.attendance.create(ctx.member, to_draft(draft))
     if result.outcome is not Outcome.OK or result.training is None:
-        text = t.gettext("The session could not be saved: its start must still be in the future. Please send "
-                         "/training_new to start again.") if result.outcome is Outcome.INVALID else t.gettext(
-            "Only the organisers can create training sessions.")
+        text = (
+            t.gettext(
+                "The session could not be saved: its start must still be in the future. Please send "
+                "/training_new to start again."
+            )
+            if result.outcome is Outcome.INVALID
+            else t.gettext("Only the organisers can create training sessions.")
+        )
         ctx.user_data.pop(DRAFT, None)
         await query.edit_message_text(text)
         return ConversationHandler.END
     ctx.user_data.pop(DRAFT, None)
     training = result.training
-    invited = [m for m in await ctx.services.attendance.invited(training.audience)
-               if ctx.member is None or m != ctx.member.id]
+    invited = [
+        m
+        for m in await ctx.services.attendance.invited(training.audience)
+        if ctx.member is None or m != ctx.member.id
+    ]
     await send_invitations(ctx.application, training, invited)
-    await query.edit_message_text(t.ngettext(
-        "✅ Saved. The invitation is being sent to {count} member.",
-        "✅ Saved. The invitation is being sent to {count} members.", len(invited)).format(
-        count=t.number(len(invited))) + "\n\n" + card(t, training),
-        reply_markup=buttons([[(t.gettext("⚙️ Manage"), callbacks.encode("tm", "m", training.id, "-"))]]))
+    await query.edit_message_text(
+        t.ngettext(
+            "✅ Saved. The invitation is being sent to {count} member.",
+            "✅ Saved. The invitation is being sent to {count} members.",
+            len(invited),
+        ).format(count=t.number(len(invited)))
+        + "\n\n"
+        + card(t, training),
+        reply_markup=buttons([[(t.gettext("⚙️ Manage"), callbacks.encode("tm", "m", training.id, "-"))]]),
+    )
     return ConversationHandler.END
 
 
 async def lost(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "I lost track of this session draft. Please send /training_new to start again."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("I lost track of this session draft. Please send /training_new to start again.")
+    )
     return ConversationHandler.END
 
 
@@ -278,8 +339,9 @@ async def cancel(update: Update, ctx: BotContext) -> int:
 
 
 async def use_buttons(update: Update, ctx: BotContext) -> None:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Please use the buttons above, or send /cancel to stop."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Please use the buttons above, or send /cancel to stop.")
+    )
 
 
 def conversation(app: Application) -> ConversationHandler:
@@ -291,10 +353,18 @@ def conversation(app: Application) -> ConversationHandler:
             TITLE: [MessageHandler(text, title_received)],
             **WHEN_STEP.states(),
             VENUE: [MessageHandler(text, venue_received)],
-            AUDIENCE: [CallbackQueryHandler(audience_pressed, pattern=picker), MessageHandler(text, use_buttons)],
-            CAPACITY: [MessageHandler(text, capacity_typed), CallbackQueryHandler(capacity_skipped, pattern=picker)],
-            DESCRIPTION: [MessageHandler(text, description_typed),
-                          CallbackQueryHandler(description_skipped, pattern=picker)],
+            AUDIENCE: [
+                CallbackQueryHandler(audience_pressed, pattern=picker),
+                MessageHandler(text, use_buttons),
+            ],
+            CAPACITY: [
+                MessageHandler(text, capacity_typed),
+                CallbackQueryHandler(capacity_skipped, pattern=picker),
+            ],
+            DESCRIPTION: [
+                MessageHandler(text, description_typed),
+                CallbackQueryHandler(description_skipped, pattern=picker),
+            ],
             REVIEW: [CallbackQueryHandler(review_pressed, pattern=picker), MessageHandler(text, use_buttons)],
         },
         fallbacks=[CommandHandler("cancel", cancel)],
@@ -302,7 +372,6 @@ def conversation(app: Application) -> ConversationHandler:
         name="training_new",
         conversation_timeout=timedelta(hours=1),
     )
-
 
 
 async def stale_button(update: Update, ctx: BotContext) -> None:

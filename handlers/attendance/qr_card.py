@@ -21,8 +21,12 @@ def checkin_poster(link: str, code: str) -> bytes:
     font = ImageFont.load_default(size=FONT_SIZE)
     spaced = " ".join(code)
     left, top, right, bottom = draw.textbbox((0, 0), spaced, font=font)
-    draw.text(((qr.width - (right - left)) / 2 - left, qr.height + (BAND_HEIGHT - (bottom - top)) / 2 - top - 12),
-              spaced, fill="black", font=font)
+    draw.text(
+        ((qr.width - (right - left)) / 2 - left, qr.height + (BAND_HEIGHT - (bottom - top)) / 2 - top - 12),
+        spaced,
+        fill="black",
+        font=font,
+    )
     buffer = io.BytesIO()
     poster.save(buffer, format="PNG")
     return buffer.getvalue()

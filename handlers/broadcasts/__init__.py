@@ -36,8 +36,10 @@ from handlers.menu import menu_filter
 from handlers.registry import N_, CommandSpec, MenuEntry, add_startup_hook
 from handlers.render import answer_stale, buttons, grid, role_label
 
-COMMANDS = (CommandSpec("broadcast", N_("Send a message to members, with a delivery report"),
-                        Action.SEND_BROADCAST), history.COMMAND)
+COMMANDS = (
+    CommandSpec("broadcast", N_("Send a message to members, with a delivery report"), Action.SEND_BROADCAST),
+    history.COMMAND,
+)
 MENU_LABEL = N_("📣 Broadcast")
 MENU = (MenuEntry(MENU_LABEL, Action.SEND_BROADCAST, 60), history.MENU_ENTRY)
 ASK_TEXT, ASK_ATTACHMENT, CHOOSE_AUDIENCE, CONFIRM, ASK_TIME = range(5)
@@ -55,26 +57,37 @@ async def start(update: Update, ctx: BotContext) -> int:
     """/broadcast: organisers, admins and ward leads (their ward) write the message."""
     t = ctx.t
     if not can(ctx.member, Action.SEND_BROADCAST):
-        await update.effective_message.reply_text(t.gettext(
-            "Only organisers, district admins and ward leads can send broadcasts."))
+        await update.effective_message.reply_text(
+            t.gettext("Only organisers, district admins and ward leads can send broadcasts.")
+        )
         return ConversationHandler.END
     ctx.user_data[DRAFT] = {}
-    await update.effective_message.reply_text(t.gettext(
-        "Send the message to broadcast. Bold, italics and links are kept. You can also send a photo or a "
-        "document (PDF, Excel…) with the text as its caption.\n/cancel to stop."))
+    await update.effective_message.reply_text(
+        t.gettext(
+            "Send the message to broadcast. Bold, italics and links are kept. You can also send a photo or a "
+            "document (PDF, Excel…) with the text as its caption.\n/cancel to stop."
+        )
+    )
     return ASK_TEXT
 
 
 async def text_received(update: Update, ctx: BotContext) -> int:
     message, t = update.effective_message, ctx.t
     if len(message.text or "") > MAX_TEXT:
-        await message.reply_text(t.gettext("The message is too long: at most {limit} characters.").format(
-            limit=t.number(MAX_TEXT)))
+        await message.reply_text(
+            t.gettext("The message is too long: at most {limit} characters.").format(limit=t.number(MAX_TEXT))
+        )
         return ASK_TEXT
     _draft(ctx).update(text=message.text_html, kind="text", blob_id=None)
-    await message.reply_text(t.gettext("Attach a photo or a document? Send it now, or press “No attachment”."),
-                             reply_markup=buttons([[(t.gettext("No attachment"), callbacks.encode(PREFIX, "na"))],
-                                                   [(t.gettext("✖ Cancel"), callbacks.encode(PREFIX, "x"))]]))
+    await message.reply_text(
+        t.gettext("Attach a photo or a document? Send it now, or press “No attachment”."),
+        reply_markup=buttons(
+            [
+                [(t.gettext("No attachment"), callbacks.encode(PREFIX, "na"))],
+                [(t.gettext("✖ Cancel"), callbacks.encode(PREFIX, "x"))],
+            ]
+        ),
+    )
     return ASK_ATTACHMENT
 
 
@@ -84,9 +97,12 @@ async def file_received(update: Update, ctx: BotContext) -> int:
     draft = _draft(ctx)
     text = message.caption_html if message.caption else draft.get("text", "")
     if len(text or "") > MAX_CAPTION:
-        await message.reply_text(t.gettext(
-            "With a photo or document the text can have at most {limit} characters. Send a shorter text with "
-            "/broadcast, or send this file without a caption.").format(limit=t.number(MAX_CAPTION)))
+        await message.reply_text(
+            t.gettext(
+                "With a photo or document the text can have at most {limit} characters. Send a shorter text "
+                "with /broadcast, or send this file without a caption."
+            ).format(limit=t.number(MAX_CAPTION))
+        )
         return ASK_ATTACHMENT if draft.get("text") is not None else ASK_TEXT
     if message.photo:
         attachment, kind, filename, mime = message.photo[-1], "photo", "photo.jpg", "image/jpeg"
@@ -111,10 +127,20 @@ async def no_attachment(update: Update, ctx: BotContext) -> int:
 
 async def ask_audience(update: Update, ctx: BotContext, *, edit: bool = False) -> int:
     t, member = ctx.t, ctx.member
-    kinds = [k for k in AudienceKind
-             if not (k is AudienceKind.WARDS and reach_of(member, Action.SEND_BROADCAST) is Reach.OWN_WARD)]
-    labels = [(t.gettext(KIND_LABELS[k]) if not (k is AudienceKind.ALL and _ward_only(ctx))
-               else t.gettext("Everyone in my ward"), callbacks.encode(PREFIX, "k", k.value)) for k in kinds]
+    kinds = [
+        k
+        for k in AudienceKind
+        if not (k is AudienceKind.WARDS and reach_of(member, Action.SEND_BROADCAST) is Reach.OWN_WARD)
+    ]
+    labels = [
+        (
+            t.gettext(KIND_LABELS[k])
+            if not (k is AudienceKind.ALL and _ward_only(ctx))
+            else t.gettext("Everyone in my ward"),
+            callbacks.encode(PREFIX, "k", k.value),
+        )
+        for k in kinds
+    ]
     markup = buttons([*grid(labels, 2), [(t.gettext("✖ Cancel"), callbacks.encode(PREFIX, "x"))]])
     text = t.gettext("Who should receive it?")
     if edit:
@@ -146,8 +172,15 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
         if kind is AudienceKind.CHAPTERS and not _ward_only(ctx):
             wards = await ctx.services.org.wards()
             await query.answer()
-            await query.edit_message_text(t.gettext("Chapters of which ward?"), reply_markup=buttons(
-                [*grid([(w.name, callbacks.encode(PREFIX, "cw", w.id)) for w in wards], 3), _cancel_row(t)]))
+            await query.edit_message_text(
+                t.gettext("Chapters of which ward?"),
+                reply_markup=buttons(
+                    [
+                        *grid([(w.name, callbacks.encode(PREFIX, "cw", w.id)) for w in wards], 3),
+                        _cancel_row(t),
+                    ]
+                ),
+            )
             return CHOOSE_AUDIENCE
         if kind is AudienceKind.CHAPTERS:
             draft["ward_id"] = ctx.member.ward_id if ctx.member else None
@@ -200,12 +233,19 @@ async def _show_options(update: Update, ctx: BotContext) -> int:
         options = [(r.value, role_label(t, r)) for r in Role]
     else:
         return await _show_events(update, ctx, kind)
-    toggles = [(("✅ " if key in selected else "") + label, callbacks.encode(PREFIX, "t", key))
-               for key, label in options]
-    rows = [*grid(toggles, 1 if kind is AudienceKind.CHAPTERS else 3),
-            [(t.gettext("Continue ➡"), callbacks.encode(PREFIX, "ok"))], _cancel_row(t)]
+    toggles = [
+        (("✅ " if key in selected else "") + label, callbacks.encode(PREFIX, "t", key))
+        for key, label in options
+    ]
+    rows = [
+        *grid(toggles, 1 if kind is AudienceKind.CHAPTERS else 3),
+        [(t.gettext("Continue ➡"), callbacks.encode(PREFIX, "ok"))],
+        _cancel_row(t),
+    ]
     await query.answer()
-    await query.edit_message_text(t.gettext("Choose one or more, then press Continue."), reply_markup=buttons(rows))
+    await query.edit_message_text(
+        t.gettext("Choose one or more, then press Continue."), reply_markup=buttons(rows)
+    )
     return CHOOSE_AUDIENCE
 
 
@@ -217,7 +257,9 @@ async def _show_events(update: Update, ctx: BotContext, kind: AudienceKind) -> i
         sent = await store.recent(statuses=(BroadcastStatus.SENDING, BroadcastStatus.DONE), created_by=mine)
         events: list[tuple[int, str]] = [
             (b.root, f"#{b.id} {t.date(b.sent_at or b.created_at)} {snippet(b.content.text)}")
-            for b in sent if b.root_id is None]
+            for b in sent
+            if b.root_id is None
+        ]
     else:
         events = await store.events(kind, since=services.clock.now() - timedelta(days=30))
     if not events:
@@ -235,11 +277,14 @@ async def show_preview(update: Update, ctx: BotContext, audience: Audience) -> i
     preview: Preview = await services.broadcasts.preview(ctx.member, audience)
     chat = update.effective_chat
     if preview.result is Result.DENIED:
-        await update.effective_message.reply_text(t.gettext("You can only send broadcasts within your own ward."))
+        await update.effective_message.reply_text(
+            t.gettext("You can only send broadcasts within your own ward.")
+        )
         return CHOOSE_AUDIENCE
     if preview.result is Result.NO_RECIPIENTS:
-        await update.effective_message.reply_text(t.gettext(
-            "Nobody in this audience can receive the message. Choose another audience or /cancel."))
+        await update.effective_message.reply_text(
+            t.gettext("Nobody in this audience can receive the message. Choose another audience or /cancel.")
+        )
         return CHOOSE_AUDIENCE
     draft["audience"] = (preview.audience or audience).to_json()
     markup = sending.ack_markup(t, 0)
@@ -253,14 +298,24 @@ async def show_preview(update: Update, ctx: BotContext, audience: Audience) -> i
         send = ctx.bot.send_photo if content.kind == "photo" else ctx.bot.send_document
         await send(chat.id, upload, caption=content.text or None, reply_markup=markup)
     summary = t.gettext("⬆ This is how the message will look.\nRecipients: {count}").format(
-        count=t.number(len(preview.reachable)))
+        count=t.number(len(preview.reachable))
+    )
     if preview.blocked:
-        summary += "\n" + t.gettext("{count} more have blocked the bot: they will be listed in the report for "
-                                    "their ward lead to call.").format(count=t.number(len(preview.blocked)))
-    await ctx.bot.send_message(chat.id, summary, reply_markup=buttons([
-        [(t.gettext("✅ Confirm and send"), callbacks.encode(PREFIX, "go"))],
-        [(t.gettext("🕒 Send later"), callbacks.encode(PREFIX, "later"))],
-        _cancel_row(t)]))
+        summary += "\n" + t.gettext(
+            "{count} more have blocked the bot: they will be listed in the report for "
+            "their ward lead to call."
+        ).format(count=t.number(len(preview.blocked)))
+    await ctx.bot.send_message(
+        chat.id,
+        summary,
+        reply_markup=buttons(
+            [
+                [(t.gettext("✅ Confirm and send"), callbacks.encode(PREFIX, "go"))],
+                [(t.gettext("🕒 Send later"), callbacks.encode(PREFIX, "later"))],
+                _cancel_row(t),
+            ]
+        ),
+    )
     return CONFIRM
 
 
@@ -268,8 +323,9 @@ async def confirm_pressed(update: Update, ctx: BotContext) -> int:
     query, t, draft = update.callback_query, ctx.t, _draft(ctx)
     if query.data == callbacks.encode(PREFIX, "later"):
         await query.answer()
-        await query.edit_message_text(t.gettext(
-            "When should it be sent? For example: “15/12 8h”, “mai 7g30”, “thứ Hai 9h”."))
+        await query.edit_message_text(
+            t.gettext("When should it be sent? For example: “15/12 8h”, “mai 7g30”, “thứ Hai 9h”.")
+        )
         return ASK_TIME
     if query.data != callbacks.encode(PREFIX, "go") or "audience" not in draft:
         await answer_stale(update, t)
@@ -279,8 +335,9 @@ async def confirm_pressed(update: Update, ctx: BotContext) -> int:
         await query.answer(_refusal(t, outcome.result), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    await query.edit_message_text(t.gettext("✅ Confirmed: broadcast #{id} is being sent.").format(
-        id=outcome.broadcast.id))
+    await query.edit_message_text(
+        t.gettext("✅ Confirmed: broadcast #{id} is being sent.").format(id=outcome.broadcast.id)
+    )
     ctx.user_data.pop(DRAFT, None)
     await sending.launch(ctx.application, outcome.broadcast.id, report_chat_id=str(update.effective_chat.id))
     return ConversationHandler.END
@@ -288,17 +345,22 @@ async def confirm_pressed(update: Update, ctx: BotContext) -> int:
 
 async def _create(ctx: BotContext, draft: dict, when):
     content = Content(draft["text"], draft["kind"], draft["blob_id"])
-    return await ctx.services.broadcasts.create(ctx.member, content, Audience.from_json(draft["audience"]),
-                                                scheduled_at=when)
+    return await ctx.services.broadcasts.create(
+        ctx.member, content, Audience.from_json(draft["audience"]), scheduled_at=when
+    )
 
 
 def _refusal(t, result: Result) -> str:
     if result is Result.DENIED:
         return t.gettext("You can only send broadcasts within your own ward.")
     if result is Result.NO_RECIPIENTS:
-        return t.gettext("Nobody in this audience can receive the message. Choose another audience or /cancel.")
+        return t.gettext(
+            "Nobody in this audience can receive the message. Choose another audience or /cancel."
+        )
     if result is Result.TOO_LONG:
-        return t.gettext("The message is too long: at most {limit} characters.").format(limit=t.number(MAX_TEXT))
+        return t.gettext("The message is too long: at most {limit} characters.").format(
+            limit=t.number(MAX_TEXT)
+        )
     if result is Result.IN_PAST:
         return t.gettext("That time has already passed. Please give a time in the future.")
     if result is Result.TOO_FAR:
@@ -315,8 +377,12 @@ async def time_received(update: Update, ctx: BotContext) -> int:
         await message.reply_text(_refusal(t, Result.IN_PAST))
         return ASK_TIME
     if isinstance(parsed, ParseError):
-        await message.reply_text(t.gettext(
-            "I could not read that time. Please write a day and a time, for example “15/12 8h” or “mai 7g30”."))
+        await message.reply_text(
+            t.gettext(
+                "I could not read that time. Please write a day and a time, for example “15/12 8h” or “mai "
+                "7g30”."
+            )
+        )
         return ASK_TIME
     outcome = await _create(ctx, draft, parsed.when)
     if outcome.result in (Result.IN_PAST, Result.TOO_FAR):
@@ -326,14 +392,22 @@ async def time_received(update: Update, ctx: BotContext) -> int:
         await message.reply_text(_refusal(t, outcome.result))
         return ConversationHandler.END
     broadcast = outcome.broadcast
-    await services.tasks.plan(sending.task_key(broadcast.id), sending.TASK_KIND, parsed.when,
-                              {"broadcast_id": broadcast.id}, now=services.clock.now())
+    await services.tasks.plan(
+        sending.task_key(broadcast.id),
+        sending.TASK_KIND,
+        parsed.when,
+        {"broadcast_id": broadcast.id},
+        now=services.clock.now(),
+    )
     ctx.user_data.pop(DRAFT, None)
     await message.reply_text(
-        t.gettext("🕒 Broadcast #{id} will be sent on {when}.").format(id=broadcast.id,
-                                                                        when=t.datetime(parsed.when)),
-        reply_markup=buttons([[(t.gettext("✖ Cancel this broadcast"),
-                                callbacks.encode(CANCEL_PREFIX, broadcast.id))]]))
+        t.gettext("🕒 Broadcast #{id} will be sent on {when}.").format(
+            id=broadcast.id, when=t.datetime(parsed.when)
+        ),
+        reply_markup=buttons(
+            [[(t.gettext("✖ Cancel this broadcast"), callbacks.encode(CANCEL_PREFIX, broadcast.id))]]
+        ),
+    )
     return ConversationHandler.END
 
 
@@ -347,16 +421,18 @@ async def cancel_scheduled(update: Update, ctx: BotContext) -> None:
         return
     outcome = await ctx.services.broadcasts.cancel(ctx.member, broadcast_id)
     if outcome.result is Result.TOO_LATE:
-        await query.answer(t.gettext("Too late: this broadcast has already been sent or cancelled."),
-                           show_alert=True)
+        await query.answer(
+            t.gettext("Too late: this broadcast has already been sent or cancelled."), show_alert=True
+        )
         return
     if outcome.result is not Result.OK:
         await answer_stale(update, t)
         return
     await ctx.services.tasks.cancel_prefix(f"broadcast:{broadcast_id}:")
     await query.answer()
-    await query.edit_message_text(t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(
-        id=broadcast_id))
+    await query.edit_message_text(
+        t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(id=broadcast_id)
+    )
 
 
 async def cancel(update: Update, ctx: BotContext) -> int:
@@ -371,33 +447,50 @@ async def cancel(update: Update, ctx: BotContext) -> int:
 
 
 async def stray_text(update: Update, ctx: BotContext) -> int | None:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Please use the buttons above, or /cancel to stop this broadcast."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Please use the buttons above, or /cancel to stop this broadcast.")
+    )
     return None
 
 
 def register(app: Application) -> None:
     files = filters.PHOTO | filters.Document.ALL
     cancel_button = CallbackQueryHandler(cancel, pattern=f"^{callbacks.encode(PREFIX, 'x')}$")
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("broadcast", start), MessageHandler(menu_filter(app, MENU_LABEL), start)],
-        states={
-            ASK_TEXT: [MessageHandler(files, file_received),
-                       MessageHandler(filters.TEXT & ~filters.COMMAND, text_received)],
-            ASK_ATTACHMENT: [cancel_button, MessageHandler(files, file_received),
-                             CallbackQueryHandler(no_attachment, pattern=f"^{callbacks.encode(PREFIX, 'na')}$"),
-                             MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text)],
-            CHOOSE_AUDIENCE: [cancel_button, CallbackQueryHandler(audience_pressed, pattern=callbacks.pattern(PREFIX)),
-                              MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text)],
-            CONFIRM: [cancel_button, CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(PREFIX)),
-                      MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text)],
-            ASK_TIME: [MessageHandler(filters.TEXT & ~filters.COMMAND, time_received)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        allow_reentry=True,
-        name="broadcast",
-        conversation_timeout=timedelta(hours=1),
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("broadcast", start),
+                MessageHandler(menu_filter(app, MENU_LABEL), start),
+            ],
+            states={
+                ASK_TEXT: [
+                    MessageHandler(files, file_received),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, text_received),
+                ],
+                ASK_ATTACHMENT: [
+                    cancel_button,
+                    MessageHandler(files, file_received),
+                    CallbackQueryHandler(no_attachment, pattern=f"^{callbacks.encode(PREFIX, 'na')}$"),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text),
+                ],
+                CHOOSE_AUDIENCE: [
+                    cancel_button,
+                    CallbackQueryHandler(audience_pressed, pattern=callbacks.pattern(PREFIX)),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text),
+                ],
+                CONFIRM: [
+                    cancel_button,
+                    CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(PREFIX)),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text),
+                ],
+                ASK_TIME: [MessageHandler(filters.TEXT & ~filters.COMMAND, time_received)],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            name="broadcast",
+            conversation_timeout=timedelta(hours=1),
+        )
+    )
     app.add_handler(CallbackQueryHandler(sending.acknowledged, pattern=callbacks.pattern(sending.ACK_PREFIX)))
     app.add_handler(CallbackQueryHandler(sending.manage, pattern=callbacks.pattern(sending.MANAGE_PREFIX)))
     app.add_handler(CallbackQueryHandler(cancel_scheduled, pattern=callbacks.pattern(CANCEL_PREFIX)))
@@ -411,4 +504,3 @@ def register(app: Application) -> None:
 
 async def answer_stale_button(update: Update, ctx: BotContext) -> None:
     await answer_stale(update, ctx.t)
-

@@ -21,8 +21,9 @@ from handlers.render import answer_stale, buttons, esc, split_message
 logger = logging.getLogger(__name__)
 
 PREFIX = "bcl"
-COMMAND = CommandSpec("broadcasts", N_("See the broadcasts sent and scheduled, with their reports"),
-                      Action.VIEW_BROADCASTS)
+COMMAND = CommandSpec(
+    "broadcasts", N_("See the broadcasts sent and scheduled, with their reports"), Action.VIEW_BROADCASTS
+)
 MENU_LABEL = N_("📋 Broadcast list")
 MENU_ENTRY = MenuEntry(MENU_LABEL, Action.VIEW_BROADCASTS, 61)
 SNIPPET = 60
@@ -42,7 +43,8 @@ async def list_command(update: Update, ctx: BotContext) -> None:
 async def pressed(update: Update, ctx: BotContext) -> None:
     """The list's buttons: p = page, r = report, x = cancel?, y = cancel confirmed, k = keep.
 
-    Each carries a number (page or broadcast) and the page of the list it was pressed on (0 on older buttons)."""
+    Each carries a number (page or broadcast) and the page of the list it was pressed on (0 on older
+    buttons)."""
     query = update.callback_query
     parts = callbacks.decode(query.data, PREFIX, 2) or callbacks.decode(query.data, PREFIX, 3)
     number = callbacks.parse_int(parts[1]) if parts else None
@@ -85,7 +87,7 @@ async def _report(update: Update, ctx: BotContext, broadcast_id: int, _on_page: 
 
 
 async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
-    """"Are you sure?" as a reply to the list, so confirming can bring the list up to date."""
+    """ "Are you sure?" as a reply to the list, so confirming can bring the list up to date."""
     query, t = update.callback_query, ctx.t
     outcome = await ctx.services.broadcast_history.check_cancel(ctx.member, broadcast_id)
     if outcome.result is not Result.OK or outcome.broadcast is None:
@@ -93,14 +95,26 @@ async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int, on_pag
         return
     broadcast = outcome.broadcast
     audience = (await _audiences(ctx, [broadcast]))[broadcast.id]
-    text = t.gettext("Cancel broadcast #{id}? It was to be sent on {when} to {audience}:\n“{snippet}”\n"
-                     "If you cancel it, nobody receives it.").format(
-        id=broadcast.id, when=t.datetime(broadcast.scheduled_at or broadcast.created_at), audience=audience,
-        snippet=esc(snippet(broadcast.content.text, SNIPPET)))
+    text = t.gettext(
+        "Cancel broadcast #{id}? It was to be sent on {when} to {audience}:\n“{snippet}”\n"
+        "If you cancel it, nobody receives it."
+    ).format(
+        id=broadcast.id,
+        when=t.datetime(broadcast.scheduled_at or broadcast.created_at),
+        audience=audience,
+        snippet=esc(snippet(broadcast.content.text, SNIPPET)),
+    )
     await query.answer()
-    await update.effective_message.reply_text(text, do_quote=True, reply_markup=buttons([
-        [(t.gettext("✅ Yes, cancel it"), callbacks.encode(PREFIX, "y", broadcast.id, on_page))],
-        [(t.gettext("↩ No, keep it"), callbacks.encode(PREFIX, "k", broadcast.id, on_page))]]))
+    await update.effective_message.reply_text(
+        text,
+        do_quote=True,
+        reply_markup=buttons(
+            [
+                [(t.gettext("✅ Yes, cancel it"), callbacks.encode(PREFIX, "y", broadcast.id, on_page))],
+                [(t.gettext("↩ No, keep it"), callbacks.encode(PREFIX, "k", broadcast.id, on_page))],
+            ]
+        ),
+    )
 
 
 async def _cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
@@ -111,16 +125,18 @@ async def _cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: i
         return
     await ctx.services.tasks.cancel_prefix(f"broadcast:{broadcast_id}:")
     await query.answer()
-    await query.edit_message_text(t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(
-        id=broadcast_id))
+    await query.edit_message_text(
+        t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(id=broadcast_id)
+    )
     await _refresh_list(update, ctx, on_page)
 
 
 async def _keep(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
     query, t = update.callback_query, ctx.t
     await query.answer()
-    await query.edit_message_text(t.gettext("Nothing changed: broadcast #{id} stays as it was.").format(
-        id=broadcast_id))
+    await query.edit_message_text(
+        t.gettext("Nothing changed: broadcast #{id} stays as it was.").format(id=broadcast_id)
+    )
     await _refresh_list(update, ctx, on_page)
 
 
@@ -145,21 +161,30 @@ def _is_list(message: Message) -> bool:
     markup = message.reply_markup
     return markup is not None and any(
         (button.callback_data or "").startswith(f"{callbacks.VERSION}:{PREFIX}:")
-        for row in markup.inline_keyboard for button in row if isinstance(button.callback_data, str))
+        for row in markup.inline_keyboard
+        for button in row
+        if isinstance(button.callback_data, str)
+    )
 
 
 async def _refuse(update: Update, ctx: BotContext, result: Result, broadcast: Broadcast | None) -> None:
-    """A polite alert for a button that cannot act (someone else's, already sent, cancelled); nothing changes."""
+    """A polite alert for a button that cannot act (someone else's, already sent, cancelled); nothing
+    changes."""
     query, t = update.callback_query, ctx.t
     if result is Result.DENIED:
-        text = (t.gettext("You can only see and manage the broadcasts you sent yourself.")
-                if can(ctx.member, Action.VIEW_BROADCASTS) else _not_allowed(t))
+        text = (
+            t.gettext("You can only see and manage the broadcasts you sent yourself.")
+            if can(ctx.member, Action.VIEW_BROADCASTS)
+            else _not_allowed(t)
+        )
     elif broadcast is not None and broadcast.status is BroadcastStatus.CANCELLED:
         text = t.gettext("Broadcast #{id} was cancelled before it went out: nothing more to do.").format(
-            id=broadcast.id)
+            id=broadcast.id
+        )
     elif broadcast is not None and broadcast.status is BroadcastStatus.SCHEDULED:
-        text = t.gettext("Broadcast #{id} has not been sent yet: its report will be ready once it goes out.").format(
-            id=broadcast.id)
+        text = t.gettext(
+            "Broadcast #{id} has not been sent yet: its report will be ready once it goes out."
+        ).format(id=broadcast.id)
     elif broadcast is not None and result is Result.TOO_LATE:
         text = t.gettext("Too late: broadcast #{id} has already been sent.").format(id=broadcast.id)
     else:
@@ -178,14 +203,21 @@ async def _render(ctx: BotContext, page: HistoryPage) -> tuple[str, InlineKeyboa
         return t.gettext("There are no broadcasts yet. To send one, use /broadcast."), None
     audiences = await _audiences(ctx, [item.broadcast for item in page.items])
     header = t.gettext("📋 <b>Broadcasts</b> – page {page} of {pages}").format(
-        page=t.number(page.page + 1), pages=t.number(page.pages))
+        page=t.number(page.page + 1), pages=t.number(page.pages)
+    )
     blocks = [_item_text(t, item, audiences[item.broadcast.id]) for item in page.items]
     rows: list[list[tuple[str, str]]] = []
     for item in page.items:
         b = item.broadcast
         if b.status is BroadcastStatus.SCHEDULED:
-            rows.append([(t.gettext("✖ Cancel #{id}").format(id=b.id),
-                          callbacks.encode(PREFIX, "x", b.id, page.page))])
+            rows.append(
+                [
+                    (
+                        t.gettext("✖ Cancel #{id}").format(id=b.id),
+                        callbacks.encode(PREFIX, "x", b.id, page.page),
+                    )
+                ]
+            )
         elif b.status in (BroadcastStatus.SENDING, BroadcastStatus.DONE):
             rows.append([(t.gettext("📊 Report #{id}").format(id=b.id), callbacks.encode(PREFIX, "r", b.id))])
     nav = []
@@ -204,11 +236,13 @@ def _item_text(t: Translator, item: Listed, audience: str) -> str:
     if b.status is BroadcastStatus.SCHEDULED:
         status = t.gettext("🕒 <b>#{id}</b> · scheduled for {when}").format(id=b.id, when=when)
     elif b.status is BroadcastStatus.SENDING:
-        status = t.gettext("📤 <b>#{id}</b> · sending since {when}: {sent} of {total} delivered so far").format(
-            id=b.id, when=when, sent=t.number(item.delivered), total=t.number(item.total))
+        status = t.gettext(
+            "📤 <b>#{id}</b> · sending since {when}: {sent} of {total} delivered so far"
+        ).format(id=b.id, when=when, sent=t.number(item.delivered), total=t.number(item.total))
     elif b.status is BroadcastStatus.DONE:
         status = t.gettext("✅ <b>#{id}</b> · sent {when}: delivered {sent} of {total}").format(
-            id=b.id, when=when, sent=t.number(item.delivered), total=t.number(item.total))
+            id=b.id, when=when, sent=t.number(item.delivered), total=t.number(item.total)
+        )
     else:
         status = t.gettext("✖ <b>#{id}</b> · cancelled (it was to be sent {when})").format(id=b.id, when=when)
     if item.sender:
@@ -222,6 +256,9 @@ async def _audiences(ctx: BotContext, found: list[Broadcast]) -> dict[int, str]:
     """Each broadcast's audience described in the member's language."""
     org = ctx.services.org
     wards = {w.id: w.name for w in await org.wards(include_inactive=True)}
-    chapters = ({c.id: c.name for c in await org.chapters(include_inactive=True)}
-                if any(b.audience.kind is AudienceKind.CHAPTERS for b in found) else {})
+    chapters = (
+        {c.id: c.name for c in await org.chapters(include_inactive=True)}
+        if any(b.audience.kind is AudienceKind.CHAPTERS for b in found)
+        else {}
+    )
     return {b.id: describe_audience(ctx.t, b.audience, wards=wards, chapters=chapters) for b in found}

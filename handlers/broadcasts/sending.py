@@ -78,16 +78,20 @@ async def launch(app: Application, broadcast_id: int, *, report_chat_id: str | N
     if chat_id is not None:
         t = services.i18n.translator(sender.locale if sender else "vi")
         try:
-            message = await app.bot.send_message(chat_id, t.gettext("📣 Preparing broadcast #{id}…").format(
-                id=broadcast.id))
+            message = await app.bot.send_message(
+                chat_id, t.gettext("📣 Preparing broadcast #{id}…").format(id=broadcast.id)
+            )
             await services.broadcasts.store.set_report_message(broadcast.id, str(chat_id), message.message_id)
         except TelegramError:
             logger.warning("could not post the progress message of broadcast %s", broadcast.id)
     outcome = await services.broadcasts.launch(broadcast_id, _markup_for(app))
     if outcome.result is Result.DENIED and message is not None:
         t = services.i18n.translator(sender.locale if sender else "vi")
-        await message.edit_text(t.gettext(
-            "Broadcast #{id} was not sent: its sender may no longer send to this audience.").format(id=broadcast.id))
+        await message.edit_text(
+            t.gettext("Broadcast #{id} was not sent: its sender may no longer send to this audience.").format(
+                id=broadcast.id
+            )
+        )
     if outcome.result is not Result.OK:
         return outcome.result
     delivery = app.bot_data.get("delivery")
@@ -104,7 +108,8 @@ async def report_of(app: Application, broadcast: Broadcast) -> DeliveryReport:
 def progress_text(t: Translator, broadcast: Broadcast, handled: int, total: int) -> str:
     percent = t.percent(handled / total) if total else t.percent(1)
     return t.gettext("📣 Sending broadcast #{id}: {handled} of {total} ({percent})…").format(
-        id=broadcast.id, handled=t.number(handled), total=t.number(total), percent=percent)
+        id=broadcast.id, handled=t.number(handled), total=t.number(total), percent=percent
+    )
 
 
 def _names(t: Translator, lines: tuple[DeliveryLine, ...], *, phones: bool) -> str:
@@ -130,34 +135,57 @@ def final_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> s
 def sending_report_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> str:
     """The report of a broadcast still going out: the final report's lines, so far, under how far it got."""
     percent = t.percent(report.handled / report.total) if report.total else t.percent(1)
-    title = t.gettext("📤 <b>Sending: {handled} of {total}</b> ({percent}) – broadcast #{id}, so far:").format(
-        handled=t.number(report.handled), total=t.number(report.total), percent=percent, id=broadcast.id)
+    title = t.gettext(
+        "📤 <b>Sending: {handled} of {total}</b> ({percent}) – broadcast #{id}, so far:"
+    ).format(handled=t.number(report.handled), total=t.number(report.total), percent=percent, id=broadcast.id)
     return "\n".join([title, _counts(t, report)]) + _who_to_call(t, report)
 
 
 def _counts(t: Translator, report: DeliveryReport) -> str:
-    return t.gettext("Sent: {sent} of {total}\nFailed: {failed}\nUnreachable (blocked the bot): {unreachable}\n"
-                     "Acknowledged: {acked}").format(
-        sent=t.number(report.sent), total=t.number(report.total), failed=t.number(len(report.failed)),
-        unreachable=t.number(len(report.unreachable)), acked=t.number(report.acked))
+    return t.gettext(
+        "Sent: {sent} of {total}\nFailed: {failed}\nUnreachable (blocked the bot): {unreachable}\n"
+        "Acknowledged: {acked}"
+    ).format(
+        sent=t.number(report.sent),
+        total=t.number(report.total),
+        failed=t.number(len(report.failed)),
+        unreachable=t.number(len(report.unreachable)),
+        acked=t.number(report.acked),
+    )
 
 
 def _who_to_call(t: Translator, report: DeliveryReport) -> str:
     """The names (and phones, where the report keeps them) of those the broadcast did not reach."""
     text = ""
     if report.failed:
-        text += "\n\n" + t.gettext("<b>Could not be delivered:</b>") + "\n" + _names(
-            t, report.failed, phones=True)
+        text += (
+            "\n\n"
+            + t.gettext("<b>Could not be delivered:</b>")
+            + "\n"
+            + _names(t, report.failed, phones=True)
+        )
     if report.unreachable:
-        text += "\n\n" + t.gettext("<b>Please call them, they have blocked the bot:</b>") + "\n" + _names(
-            t, report.unreachable, phones=True)
+        text += (
+            "\n\n"
+            + t.gettext("<b>Please call them, they have blocked the bot:</b>")
+            + "\n"
+            + _names(t, report.unreachable, phones=True)
+        )
     return text
 
 
 def manage_markup(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
-    return buttons([[(t.gettext("👀 Who acknowledged"), callbacks.encode(MANAGE_PREFIX, "w", broadcast_id))],
-                    [(t.gettext("🔁 Re-send to those who have not"), callbacks.encode(MANAGE_PREFIX, "r",
-                                                                                    broadcast_id))]])
+    return buttons(
+        [
+            [(t.gettext("👀 Who acknowledged"), callbacks.encode(MANAGE_PREFIX, "w", broadcast_id))],
+            [
+                (
+                    t.gettext("🔁 Re-send to those who have not"),
+                    callbacks.encode(MANAGE_PREFIX, "r", broadcast_id),
+                )
+            ],
+        ]
+    )
 
 
 @dataclass
@@ -179,12 +207,18 @@ async def on_progress(app: Application, batch: str) -> None:
     state = states.setdefault(broadcast_id, _Progress())
     state.dirty = True
     if state.task is None or state.task.done():
-        state.task = asyncio.create_task(_follow(app, broadcast_id, state), name=f"broadcast-progress-{broadcast_id}")
+        state.task = asyncio.create_task(
+            _follow(app, broadcast_id, state), name=f"broadcast-progress-{broadcast_id}"
+        )
 
 
 async def progress_settled(app: Application) -> bool:
     """Wait for the progress tasks running now; True if there were any (tests, graceful stop)."""
-    tasks = [s.task for s in app.bot_data.get(PROGRESS_KEY, {}).values() if s.task is not None and not s.task.done()]
+    tasks = [
+        s.task
+        for s in app.bot_data.get(PROGRESS_KEY, {}).values()
+        if s.task is not None and not s.task.done()
+    ]
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
     return bool(tasks)
@@ -218,8 +252,9 @@ async def _update(app: Application, broadcast_id: int, state: _Progress) -> bool
         return True
     handled = progress.total - progress.count("queued") - progress.count("sending")
     now = time.monotonic()
-    if state.last_at is not None and not progress_due(last_at=state.last_at, last_handled=state.last_handled,
-                                                      now=now, handled=handled, total=progress.total):
+    if state.last_at is not None and not progress_due(
+        last_at=state.last_at, last_handled=state.last_handled, now=now, handled=handled, total=progress.total
+    ):
         if now - state.last_at < PROGRESS_INTERVAL_S:
             await asyncio.sleep(PROGRESS_INTERVAL_S - (now - state.last_at))
             state.dirty = True
@@ -236,12 +271,18 @@ async def _sender_translator(app: Application, broadcast: Broadcast) -> Translat
     return services.i18n.translator(sender.locale if sender else "vi")
 
 
-async def _edit(app: Application, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def _edit(
+    app: Application, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     if broadcast.report_chat_id is None or broadcast.report_message_id is None:
         return
     try:
-        await app.bot.edit_message_text(text, chat_id=broadcast.report_chat_id,
-                                        message_id=broadcast.report_message_id, reply_markup=markup)
+        await app.bot.edit_message_text(
+            text,
+            chat_id=broadcast.report_chat_id,
+            message_id=broadcast.report_message_id,
+            reply_markup=markup,
+        )
     except BadRequest as exc:
         if "not modified" not in exc.message:
             logger.warning("could not edit the progress of broadcast %s: %s", broadcast.id, exc.message)
@@ -262,9 +303,19 @@ async def _finalise(app: Application, broadcast: Broadcast) -> None:
     else:
         sender = await services.members.recipient(broadcast.created_by)
         if sender is not None:
-            await services.outbox.enqueue(f"broadcast-report:{broadcast.id}", [OutgoingMessage(
-                f"broadcast-report:{broadcast.id}", sender.member_id, sender.chat_id, text[:4096],
-                markup=markup.to_dict())], now=services.clock.now())
+            await services.outbox.enqueue(
+                f"broadcast-report:{broadcast.id}",
+                [
+                    OutgoingMessage(
+                        f"broadcast-report:{broadcast.id}",
+                        sender.member_id,
+                        sender.chat_id,
+                        text[:4096],
+                        markup=markup.to_dict(),
+                    )
+                ],
+                now=services.clock.now(),
+            )
     await _tell_ward_leads(app, broadcast, report)
 
 
@@ -280,10 +331,18 @@ async def _tell_ward_leads(app: Application, broadcast: Broadcast, report: Deliv
             if lead.member_id == broadcast.created_by:
                 continue
             t = services.i18n.translator(lead.locale)
-            text = t.gettext("These members of your ward could not receive broadcast #{id} because they have "
-                             "blocked the bot. Please call them:").format(id=broadcast.id)
-            messages.append(OutgoingMessage(f"broadcast:{broadcast.id}:unreachable:{lead.member_id}", lead.member_id,
-                                            lead.chat_id, (text + "\n" + _names(t, tuple(lines), phones=True))[:4096]))
+            text = t.gettext(
+                "These members of your ward could not receive broadcast #{id} because they have "
+                "blocked the bot. Please call them:"
+            ).format(id=broadcast.id)
+            messages.append(
+                OutgoingMessage(
+                    f"broadcast:{broadcast.id}:unreachable:{lead.member_id}",
+                    lead.member_id,
+                    lead.chat_id,
+                    (text + "\n" + _names(t, tuple(lines), phones=True))[:4096],
+                )
+            )
     if messages:
         await services.outbox.enqueue(f"broadcast-leads:{broadcast.id}", messages, now=services.clock.now())
         app.bot_data["delivery"].wake()
@@ -298,8 +357,10 @@ async def acknowledged(update: Update, ctx: BotContext) -> None:
         await answer_stale(update, t)
         return
     if broadcast_id == 0:
-        await query.answer(t.gettext("This is the preview: recipients press this button to confirm they read it."),
-                           show_alert=True)
+        await query.answer(
+            t.gettext("This is the preview: recipients press this button to confirm they read it."),
+            show_alert=True,
+        )
         return
     outcome = await ctx.services.broadcasts.acknowledge(ctx.member, broadcast_id)
     if outcome.result is Result.OK:
@@ -328,8 +389,10 @@ async def manage(update: Update, ctx: BotContext) -> None:
         return
     outcome = await ctx.services.broadcasts.resend_unacked(ctx.member, broadcast_id)
     if outcome.result is Result.NO_RECIPIENTS:
-        await query.answer(t.gettext("Everyone has acknowledged (or cannot be reached): nothing to re-send."),
-                           show_alert=True)
+        await query.answer(
+            t.gettext("Everyone has acknowledged (or cannot be reached): nothing to re-send."),
+            show_alert=True,
+        )
         return
     if outcome.result is not Result.OK or outcome.broadcast is None:
         await answer_stale(update, t)
@@ -340,12 +403,22 @@ async def manage(update: Update, ctx: BotContext) -> None:
 
 def ack_text(t: Translator, broadcast_id: int, acked: tuple, waiting: tuple[str, ...]) -> str:
     text = t.gettext("<b>Broadcast #{id}</b>\nAcknowledged: {acked}\nNot yet: {waiting}").format(
-        id=broadcast_id, acked=t.number(len(acked)), waiting=t.number(len(waiting)))
+        id=broadcast_id, acked=t.number(len(acked)), waiting=t.number(len(waiting))
+    )
     if acked:
-        text += "\n\n" + t.gettext("<b>Acknowledged:</b>") + "\n" + "\n".join(
-            f"• {esc(name)} ({t.datetime(at)})" for name, at in acked[:60])
+        text += (
+            "\n\n"
+            + t.gettext("<b>Acknowledged:</b>")
+            + "\n"
+            + "\n".join(f"• {esc(name)} ({t.datetime(at)})" for name, at in acked[:60])
+        )
     if waiting:
-        text += "\n\n" + t.gettext("<b>Not yet:</b>") + "\n" + "\n".join(f"• {esc(name)}" for name in waiting[:60])
+        text += (
+            "\n\n"
+            + t.gettext("<b>Not yet:</b>")
+            + "\n"
+            + "\n".join(f"• {esc(name)}" for name in waiting[:60])
+        )
     return text
 
 

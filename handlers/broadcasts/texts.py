@@ -22,8 +22,9 @@ KIND_LABELS = {
 }
 
 
-def describe_audience(t: Translator, audience: Audience, *, wards: dict[int, str],
-                      chapters: dict[int, str]) -> str:
+def describe_audience(
+    t: Translator, audience: Audience, *, wards: dict[int, str], chapters: dict[int, str]
+) -> str:
     """'By ward: Phường 5, Phường 6', 'Everyone – Phường 5' (a ward lead's): HTML-escaped."""
     label = t.gettext(KIND_LABELS[audience.kind])
     if audience.kind is AudienceKind.WARDS:

@@ -19,23 +19,48 @@ from handlers.reports.texts import period_label
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-STATUS_LABELS = {Status.ON_TIME: N_("on time"), Status.LATE: N_("late"), Status.MISSING: N_("not reported"),
-                 Status.EXCUSED: N_("excused")}
+STATUS_LABELS = {
+    Status.ON_TIME: N_("on time"),
+    Status.LATE: N_("late"),
+    Status.MISSING: N_("not reported"),
+    Status.EXCUSED: N_("excused"),
+}
 ACTION_LABELS = {"report_filed": N_("filed"), "report_corrected": N_("corrected")}
 
 
 def _totals_header(t: Translator) -> list[str]:
-    return [t.gettext("Chapters"), t.gettext("Expected"), t.gettext("Reported"), t.gettext("On time"),
-            t.gettext("Excused from reporting"), t.gettext("Missing"), t.gettext("Reporting rate"), t.gettext("On-time rate"),
-            t.gettext("New members"), t.gettext("Total members")]
+    return [
+        t.gettext("Chapters"),
+        t.gettext("Expected"),
+        t.gettext("Reported"),
+        t.gettext("On time"),
+        t.gettext("Excused from reporting"),
+        t.gettext("Missing"),
+        t.gettext("Reporting rate"),
+        t.gettext("On-time rate"),
+        t.gettext("New members"),
+        t.gettext("Total members"),
+    ]
 
 
 def _totals_cells(totals: Any) -> list[Any]:
-    return [totals.chapters, totals.expected, totals.reported, totals.on_time, totals.excused, totals.missing,
-            totals.reporting_rate, totals.on_time_rate, totals.new_members, totals.total_members]
+    return [
+        totals.chapters,
+        totals.expected,
+        totals.reported,
+        totals.on_time,
+        totals.excused,
+        totals.missing,
+        totals.reporting_rate,
+        totals.on_time_rate,
+        totals.new_members,
+        totals.total_members,
+    ]
 
 
-def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]], percent_columns: range = range(0)):
+def _sheet(
+    book: Workbook, title: str, header: list[str], rows: list[list[Any]], percent_columns: range = range(0)
+):
     from openpyxl.styles import Font
 
     sheet = book.create_sheet(title[:31])
@@ -64,33 +89,85 @@ def workbook_bytes(data: ExportData, t: Translator) -> bytes:
     period = t.gettext("Period")
     district_rows = [[period_label(t, rp), *_totals_cells(rollup.district)] for rp, rollup in data.periods]
     _sheet(book, t.gettext("District"), [period, *_totals_header(t)], district_rows, range(8, 10))
-    ward_rows = [[period_label(t, rp), w.ward_name, *_totals_cells(w.totals)]
-                 for rp, rollup in data.periods for w in rollup.wards]
+    ward_rows = [
+        [period_label(t, rp), w.ward_name, *_totals_cells(w.totals)]
+        for rp, rollup in data.periods
+        for w in rollup.wards
+    ]
     _sheet(book, t.gettext("Wards"), [period, t.gettext("Ward"), *_totals_header(t)], ward_rows, range(9, 11))
-    chapter_rows = [[period_label(t, rp), w.ward_name, line.chapter.chapter_name, t.gettext(STATUS_LABELS[line.status]),
-                     line.new_members, line.total_members]
-                    for rp, rollup in data.periods for w in rollup.wards for line in w.chapters]
-    _sheet(book, t.gettext("Chapters"), [period, t.gettext("Ward"), t.gettext("Chapter"), t.gettext("Status"),
-                                         t.gettext("New members"), t.gettext("Total members")], chapter_rows)
+    chapter_rows = [
+        [
+            period_label(t, rp),
+            w.ward_name,
+            line.chapter.chapter_name,
+            t.gettext(STATUS_LABELS[line.status]),
+            line.new_members,
+            line.total_members,
+        ]
+        for rp, rollup in data.periods
+        for w in rollup.wards
+        for line in w.chapters
+    ]
+    _sheet(
+        book,
+        t.gettext("Chapters"),
+        [
+            period,
+            t.gettext("Ward"),
+            t.gettext("Chapter"),
+            t.gettext("Status"),
+            t.gettext("New members"),
+            t.gettext("Total members"),
+        ],
+        chapter_rows,
+    )
     labels = {rp.key: period_label(t, rp) for rp, _ in data.periods}
     report_rows: list[list[Any]] = []
     for report in data.reports:
         chapter = data.chapters.get(report.chapter_id)
-        base = [labels.get(report.period_key, report.period_key), chapter.ward_name if chapter else "",
-                chapter.chapter_name if chapter else str(report.chapter_id)]
+        base = [
+            labels.get(report.period_key, report.period_key),
+            chapter.ward_name if chapter else "",
+            chapter.chapter_name if chapter else str(report.chapter_id),
+        ]
         for change in data.changes.get(report.id, []):
             details = change["details"]
             old, new = details.get("old") or {}, details.get("new") or {}
-            report_rows.append([*base, t.gettext(ACTION_LABELS.get(change["action"], change["action"])),
-                                _local(t, change["at"]), change["actor"] or "",
-                                t.gettext("yes") if details.get("on_behalf") else t.gettext("no"),
-                                old.get("new_members"), old.get("total_members"), new.get("new_members"),
-                                new.get("total_members"), new.get("note") or "",
-                                t.gettext("yes") if new.get("photo") else t.gettext("no")])
-    _sheet(book, t.gettext("Reports and history"), [
-        period, t.gettext("Ward"), t.gettext("Chapter"), t.gettext("Change"), t.gettext("When"), t.gettext("By"),
-        t.gettext("On behalf"), t.gettext("New members before"), t.gettext("Total before"), t.gettext("New members"),
-        t.gettext("Total members"), t.gettext("Note"), t.gettext("Photo")], report_rows)
+            report_rows.append(
+                [
+                    *base,
+                    t.gettext(ACTION_LABELS.get(change["action"], change["action"])),
+                    _local(t, change["at"]),
+                    change["actor"] or "",
+                    t.gettext("yes") if details.get("on_behalf") else t.gettext("no"),
+                    old.get("new_members"),
+                    old.get("total_members"),
+                    new.get("new_members"),
+                    new.get("total_members"),
+                    new.get("note") or "",
+                    t.gettext("yes") if new.get("photo") else t.gettext("no"),
+                ]
+            )
+    _sheet(
+        book,
+        t.gettext("Reports and history"),
+        [
+            period,
+            t.gettext("Ward"),
+            t.gettext("Chapter"),
+            t.gettext("Change"),
+            t.gettext("When"),
+            t.gettext("By"),
+            t.gettext("On behalf"),
+            t.gettext("New members before"),
+            t.gettext("Total before"),
+            t.gettext("New members"),
+            t.gettext("Total members"),
+            t.gettext("Note"),
+            t.gettext("Photo"),
+        ],
+        report_rows,
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -110,9 +187,12 @@ async def export_command(update: Update, ctx: BotContext) -> None:
     now = ctx.services.clock.now()
     parsed = [parse_period(a, kind=config.kind, now=now) for a in (ctx.args or [])[:3]]
     if len(parsed) > 2 or any(isinstance(p, ParseError) for p in parsed):
-        await update.effective_message.reply_text(t.gettext(
-            "Type /report_export alone for this period, or with one or two periods, for example: "
-            "/report_export 9/2026 11/2026"))
+        await update.effective_message.reply_text(
+            t.gettext(
+                "Type /report_export alone for this period, or with one or two periods, for example: "
+                "/report_export 9/2026 11/2026"
+            )
+        )
         return
     current = (await ctx.services.reports.current_period(now)).period
     first = parsed[0] if parsed else current
@@ -126,15 +206,25 @@ async def send_export(update: Update, ctx: BotContext, first: Period, last: Peri
     data = await ctx.services.reports.export(ctx.member, first, last)
     if update.callback_query is not None:
         if data is None:
-            await update.callback_query.answer(t.gettext("Only organisers can export the reports."), show_alert=True)
+            await update.callback_query.answer(
+                t.gettext("Only organisers can export the reports."), show_alert=True
+            )
             return
         await update.callback_query.answer()
     if data is None:
-        await update.effective_message.reply_text(t.gettext(
-            "That range of periods cannot be exported (the first must come before the last, at most 60 periods)."))
+        await update.effective_message.reply_text(
+            t.gettext(
+                "That range of periods cannot be exported (the first must come before the last, at most 60 "
+                "periods)."
+            )
+        )
         return
     content = await asyncio.to_thread(workbook_bytes, data, t)  # seconds for a year: keep the bot responsive
     name = f"bao-cao-hoi-vien-{first.label_key}" + (f"_{last.label_key}" if last != first else "") + ".xlsx"
-    await update.effective_message.reply_document(InputFile(content, filename=name), caption=t.gettext(
-        "New-member reports: {periods}").format(periods=", ".join(period_label(t, rp) for rp, _ in data.periods[:3])
-                                                + (" …" if len(data.periods) > 3 else "")))
+    await update.effective_message.reply_document(
+        InputFile(content, filename=name),
+        caption=t.gettext("New-member reports: {periods}").format(
+            periods=", ".join(period_label(t, rp) for rp, _ in data.periods[:3])
+            + (" …" if len(data.periods) > 3 else "")
+        ),
+    )

@@ -49,25 +49,30 @@ async def start(update: Update, ctx: BotContext) -> int:
     t, member = ctx.t, ctx.member
     ctx.user_data.pop(DRAFT, None)
     if not can(member, Action.FILE_REPORT):
-        await update.effective_message.reply_text(t.gettext(
-            "Only chapter cadres, ward leads and organisers can file new-member reports."))
+        await update.effective_message.reply_text(
+            t.gettext("Only chapter cadres, ward leads and organisers can file new-member reports.")
+        )
         return ConversationHandler.END
     reach = reach_of(member, Action.FILE_REPORT)
     chapters = await ctx.services.reports.chapters_to_file(member)
     if reach is Reach.OWN_CHAPTER:
         if not chapters:
-            await update.effective_message.reply_text(t.gettext(
-                "Your account is not linked to a chapter yet. Please ask your ward lead."))
+            await update.effective_message.reply_text(
+                t.gettext("Your account is not linked to a chapter yet. Please ask your ward lead.")
+            )
             return ConversationHandler.END
         return await begin(update, ctx, chapters[0].id, None)
     if reach is Reach.OWN_WARD:
         await update.effective_message.reply_text(
             t.gettext("Which chapter are you reporting for?"),
-            reply_markup=buttons(grid([(c.name, callbacks.encode(PREFIX, "c", c.id)) for c in chapters], 1)))
+            reply_markup=buttons(grid([(c.name, callbacks.encode(PREFIX, "c", c.id)) for c in chapters], 1)),
+        )
         return CHOOSE
     wards = await ctx.services.org.wards()
-    await update.effective_message.reply_text(t.gettext("Which ward is the chapter in?"), reply_markup=buttons(
-        grid([(w.name, callbacks.encode(PREFIX, "w", w.id)) for w in wards], 3)))
+    await update.effective_message.reply_text(
+        t.gettext("Which ward is the chapter in?"),
+        reply_markup=buttons(grid([(w.name, callbacks.encode(PREFIX, "w", w.id)) for w in wards], 3)),
+    )
     return CHOOSE
 
 
@@ -97,8 +102,10 @@ async def chosen(update: Update, ctx: BotContext) -> int:
             return CHOOSE
         chapters = await ctx.services.org.chapters(target_id)
         await query.answer()
-        await query.edit_message_text(t.gettext("Which chapter are you reporting for?"), reply_markup=buttons(
-            grid([(c.name, callbacks.encode(PREFIX, "c", c.id)) for c in chapters], 1)))
+        await query.edit_message_text(
+            t.gettext("Which chapter are you reporting for?"),
+            reply_markup=buttons(grid([(c.name, callbacks.encode(PREFIX, "c", c.id)) for c in chapters], 1)),
+        )
         return CHOOSE
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -110,24 +117,34 @@ async def begin(update: Update, ctx: BotContext, chapter_id: int, period_key: st
     t = ctx.t
     target = await ctx.services.reports.target(ctx.member, chapter_id, period_key)
     if target is None:
-        await update.effective_message.reply_text(t.gettext(
-            "You can only file reports for your own chapter."))
+        await update.effective_message.reply_text(
+            t.gettext("You can only file reports for your own chapter.")
+        )
         return ConversationHandler.END
     if not target.period.is_open(ctx.services.clock.now()):
-        await update.effective_message.reply_text(t.gettext(
-            "The reporting period {period} is closed; its report can no longer be changed.").format(
-            period=period_label(t, target.period)))
+        await update.effective_message.reply_text(
+            t.gettext("The reporting period {period} is closed; its report can no longer be changed.").format(
+                period=period_label(t, target.period)
+            )
+        )
         return ConversationHandler.END
     ctx.user_data[DRAFT] = Draft(target.chapter.id, target.period.key)
-    lines = [t.gettext("<b>New-member report</b>\n{chapter} ({ward}), {period}. Deadline: {deadline}.").format(
-        chapter=esc(target.chapter.name), ward=esc(target.ward.name if target.ward else ""),
-        period=period_label(t, target.period), deadline=t.datetime(target.period.deadline))]
+    lines = [
+        t.gettext("<b>New-member report</b>\n{chapter} ({ward}), {period}. Deadline: {deadline}.").format(
+            chapter=esc(target.chapter.name),
+            ward=esc(target.ward.name if target.ward else ""),
+            period=period_label(t, target.period),
+            deadline=t.datetime(target.period.deadline),
+        )
+    ]
     if target.on_behalf:
         lines.append(t.gettext("You are filing on the chapter's behalf; this is recorded."))
     if target.existing is not None:
-        lines.append(t.gettext("Already reported: {new} new members, total {total}. Your answers will "
-                               "replace them.").format(new=t.number(target.existing.new_members),
-                                                       total=t.number(target.existing.total_members)))
+        lines.append(
+            t.gettext(
+                "Already reported: {new} new members, total {total}. Your answers will replace them."
+            ).format(new=t.number(target.existing.new_members), total=t.number(target.existing.total_members))
+        )
     lines.append("")
     lines.append(ask_new_text(ctx))
     await update.effective_message.reply_text("\n".join(lines))
@@ -184,7 +201,8 @@ async def total_received(update: Update, ctx: BotContext) -> int:
     draft.total_members = value
     await update.effective_message.reply_text(
         ctx.t.gettext("Any note for the ward (optional)? Type it, or press Skip."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(PREFIX, "skip", "note"))]]))
+        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(PREFIX, "skip", "note"))]]),
+    )
     return ASK_NOTE
 
 
@@ -194,9 +212,11 @@ async def note_received(update: Update, ctx: BotContext) -> int:
         return await lost(update, ctx)
     note = limit_text(update.effective_message.text or "", MAX_NOTE)
     if isinstance(note, ParseError):
-        await update.effective_message.reply_text(ctx.t.gettext(
-            "The note is too long (at most {max} characters). Please shorten it, or press Skip.").format(
-            max=MAX_NOTE))
+        await update.effective_message.reply_text(
+            ctx.t.gettext(
+                "The note is too long (at most {max} characters). Please shorten it, or press Skip."
+            ).format(max=MAX_NOTE)
+        )
         return ASK_NOTE
     draft.note = note or None
     return await ask_photo(update, ctx)
@@ -221,7 +241,8 @@ async def skip_pressed(update: Update, ctx: BotContext, what: str) -> bool:
 async def ask_photo(update: Update, ctx: BotContext) -> int:
     await update.effective_message.reply_text(
         ctx.t.gettext("You may send a photo of the paper list (optional), or press Skip."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(PREFIX, "skip", "photo"))]]))
+        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(PREFIX, "skip", "photo"))]]),
+    )
     return ASK_PHOTO
 
 
@@ -240,8 +261,9 @@ async def photo_skipped(update: Update, ctx: BotContext) -> int:
 
 
 async def not_a_photo(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Please send a photo of the paper list, or press Skip."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Please send a photo of the paper list, or press Skip.")
+    )
     return ASK_PHOTO
 
 
@@ -253,20 +275,36 @@ async def read_back(update: Update, ctx: BotContext) -> int:
     target = await ctx.services.reports.target(ctx.member, draft.chapter_id, draft.period_key)
     if target is None:
         return await lost(update, ctx)
-    warnings = await ctx.services.reports.warnings(draft.chapter_id, draft.period_key, draft.new_members,
-                                                   draft.total_members)
-    await update.effective_message.reply_text(summary(ctx, target, draft, warnings), reply_markup=buttons([[
-        (t.gettext("✅ Confirm") if not warnings else t.gettext("✅ Yes, it is correct"),
-         callbacks.encode(PREFIX, "ok", "-")),
-        (t.gettext("✏️ Edit"), callbacks.encode(PREFIX, "edit", "-"))]]))
+    warnings = await ctx.services.reports.warnings(
+        draft.chapter_id, draft.period_key, draft.new_members, draft.total_members
+    )
+    await update.effective_message.reply_text(
+        summary(ctx, target, draft, warnings),
+        reply_markup=buttons(
+            [
+                [
+                    (
+                        t.gettext("✅ Confirm") if not warnings else t.gettext("✅ Yes, it is correct"),
+                        callbacks.encode(PREFIX, "ok", "-"),
+                    ),
+                    (t.gettext("✏️ Edit"), callbacks.encode(PREFIX, "edit", "-")),
+                ]
+            ]
+        ),
+    )
     return CONFIRM
 
 
 def summary(ctx: BotContext, target: Target, draft: Draft, warnings: list) -> str:
     t = ctx.t
-    lines = [t.gettext("{chapter}, {period}: {new} new members, total {total} — is that right?").format(
-        chapter=esc(target.chapter.name), period=period_label(t, target.period),
-        new=t.number(draft.new_members or 0), total=t.number(draft.total_members or 0))]
+    lines = [
+        t.gettext("{chapter}, {period}: {new} new members, total {total} — is that right?").format(
+            chapter=esc(target.chapter.name),
+            period=period_label(t, target.period),
+            new=t.number(draft.new_members or 0),
+            total=t.number(draft.total_members or 0),
+        )
+    ]
     if draft.note:
         lines.append(t.gettext("Note: {note}").format(note=esc(draft.note)))
     if draft.photo_file_id:
@@ -292,8 +330,12 @@ async def confirm_or_edit(update: Update, ctx: BotContext) -> int:
         await update.effective_message.reply_text(ask_new_text(ctx))
         return ASK_NEW
     assert draft.new_members is not None and draft.total_members is not None
-    result = await ctx.services.reports.file(ctx.member, draft.chapter_id, draft.period_key, ReportValues(
-        draft.new_members, draft.total_members, draft.note, draft.photo_file_id))
+    result = await ctx.services.reports.file(
+        ctx.member,
+        draft.chapter_id,
+        draft.period_key,
+        ReportValues(draft.new_members, draft.total_members, draft.note, draft.photo_file_id),
+    )
     ctx.user_data.pop(DRAFT, None)
     await update.effective_message.reply_text(outcome_text(ctx, result), reply_markup=menu_for(ctx))
     return ConversationHandler.END
@@ -306,11 +348,14 @@ def outcome_text(ctx: BotContext, result: FileResult) -> str:
             return t.gettext("✅ Report saved. Thank you!")
         return t.gettext("✅ Report saved (after the deadline). Thank you!")
     if result.outcome is FileOutcome.UPDATED and result.previous and result.report:
-        return t.gettext("✅ Report corrected: was {old_new} new, total {old_total}; now {new} new, total "
-                         "{total}.").format(old_new=t.number(result.previous.new_members),
-                                            old_total=t.number(result.previous.total_members),
-                                            new=t.number(result.report.new_members),
-                                            total=t.number(result.report.total_members))
+        return t.gettext(
+            "✅ Report corrected: was {old_new} new, total {old_total}; now {new} new, total {total}."
+        ).format(
+            old_new=t.number(result.previous.new_members),
+            old_total=t.number(result.previous.total_members),
+            new=t.number(result.report.new_members),
+            total=t.number(result.report.total_members),
+        )
     if result.outcome is FileOutcome.UNCHANGED:
         return t.gettext("The report already says exactly this; nothing changed.")
     if result.outcome is FileOutcome.CLOSED:
@@ -326,20 +371,23 @@ async def lost(update: Update, ctx: BotContext) -> int:
     if update.callback_query is not None:
         await answer_stale(update, ctx.t)
     else:
-        await update.effective_message.reply_text(ctx.t.gettext(
-            "Your report was interrupted. Please send /report to start again."))
+        await update.effective_message.reply_text(
+            ctx.t.gettext("Your report was interrupted. Please send /report to start again.")
+        )
     return ConversationHandler.END
 
 
 async def stray(update: Update, ctx: BotContext) -> None:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Please use the buttons above, or send /cancel to stop the report."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Please use the buttons above, or send /cancel to stop the report.")
+    )
 
 
 async def cancel(update: Update, ctx: BotContext) -> int:
     ctx.user_data.pop(DRAFT, None)
-    await update.effective_message.reply_text(ctx.t.gettext("Report cancelled; nothing was saved."),
-                                              reply_markup=menu_for(ctx))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Report cancelled; nothing was saved."), reply_markup=menu_for(ctx)
+    )
     return ConversationHandler.END
 
 
@@ -349,24 +397,38 @@ async def stale_button(update: Update, ctx: BotContext) -> None:
 
 def register(app: Application) -> None:
     text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler(["report", "baocao"], start), MessageHandler(menu_filter(app, MENU_LABEL), start),
-                      CallbackQueryHandler(start_from_button, pattern=callbacks.pattern(START_PREFIX))],
-        states={
-            CHOOSE: [CallbackQueryHandler(chosen, pattern=callbacks.pattern(PREFIX)), MessageHandler(text, stray)],
-            ASK_NEW: [MessageHandler(text, new_received)],
-            ASK_TOTAL: [MessageHandler(text, total_received)],
-            ASK_NOTE: [MessageHandler(text, note_received),
-                       CallbackQueryHandler(note_skipped, pattern=callbacks.pattern(PREFIX))],
-            ASK_PHOTO: [MessageHandler(filters.PHOTO, photo_received),
-                        CallbackQueryHandler(photo_skipped, pattern=callbacks.pattern(PREFIX)),
-                        MessageHandler(text, not_a_photo)],
-            CONFIRM: [CallbackQueryHandler(confirm_or_edit, pattern=callbacks.pattern(PREFIX)),
-                      MessageHandler(text, stray)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        allow_reentry=True,
-        name="reports",
-        conversation_timeout=timedelta(hours=2),
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler(["report", "baocao"], start),
+                MessageHandler(menu_filter(app, MENU_LABEL), start),
+                CallbackQueryHandler(start_from_button, pattern=callbacks.pattern(START_PREFIX)),
+            ],
+            states={
+                CHOOSE: [
+                    CallbackQueryHandler(chosen, pattern=callbacks.pattern(PREFIX)),
+                    MessageHandler(text, stray),
+                ],
+                ASK_NEW: [MessageHandler(text, new_received)],
+                ASK_TOTAL: [MessageHandler(text, total_received)],
+                ASK_NOTE: [
+                    MessageHandler(text, note_received),
+                    CallbackQueryHandler(note_skipped, pattern=callbacks.pattern(PREFIX)),
+                ],
+                ASK_PHOTO: [
+                    MessageHandler(filters.PHOTO, photo_received),
+                    CallbackQueryHandler(photo_skipped, pattern=callbacks.pattern(PREFIX)),
+                    MessageHandler(text, not_a_photo),
+                ],
+                CONFIRM: [
+                    CallbackQueryHandler(confirm_or_edit, pattern=callbacks.pattern(PREFIX)),
+                    MessageHandler(text, stray),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            name="reports",
+            conversation_timeout=timedelta(hours=2),
+        )
+    )
     app.add_handler(CallbackQueryHandler(stale_button, pattern=callbacks.pattern(PREFIX)))

@@ -1,4 +1,5 @@
-"""The reminder ladder's durable tasks: chapters before the deadline, ward leads and the district office after."""
+"""The reminder ladder's durable tasks: chapters before the deadline, ward leads and the district office
+after."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ class Task(Protocol):
 
 
 async def run_rung(app: Application, task: Task) -> None:
-    """A rung fell due (maybe after downtime): decide from fresh state, message only the missing, once each."""
+    """A rung fell due (maybe after downtime): decide from fresh state, message only the missing, once
+    each."""
     services: Services = app.bot_data["services"]
     now = services.clock.now()
     await services.reports.plan_ladders(now)
@@ -50,17 +52,29 @@ async def chapter_reminders(services: Services, task: Task, rung: Rung) -> list[
     for cadre in cadres:
         t = services.i18n.translator(cadre.locale)
         if rung.step is Step.BEFORE:
-            text = t.gettext("📝 Reminder: the new-member report of {chapter} for {period} is due on {deadline}. "
-                             "It takes a minute: press the button below.")
+            text = t.gettext(
+                "📝 Reminder: the new-member report of {chapter} for {period} is due on {deadline}. "
+                "It takes a minute: press the button below."
+            )
         else:
-            text = t.gettext("📝 Today is the deadline: the new-member report of {chapter} for {period} is due "
-                             "at {deadline}. Press the button below to send it.")
+            text = t.gettext(
+                "📝 Today is the deadline: the new-member report of {chapter} for {period} is due "
+                "at {deadline}. Press the button below to send it."
+            )
         assert cadre.chapter_id is not None
-        messages.append(OutgoingMessage(
-            f"{task.key}:to:{cadre.member_id}", cadre.member_id, cadre.chat_id,
-            text.format(chapter=esc(names[cadre.chapter_id]), period=period_label(t, rung.period),
-                        deadline=t.datetime(rung.period.deadline)),
-            markup=report_now_button(t, cadre.chapter_id, rung.period.key)))
+        messages.append(
+            OutgoingMessage(
+                f"{task.key}:to:{cadre.member_id}",
+                cadre.member_id,
+                cadre.chat_id,
+                text.format(
+                    chapter=esc(names[cadre.chapter_id]),
+                    period=period_label(t, rung.period),
+                    deadline=t.datetime(rung.period.deadline),
+                ),
+                markup=report_now_button(t, cadre.chapter_id, rung.period.key),
+            )
+        )
     return messages
 
 
@@ -80,13 +94,19 @@ async def ward_escalations(services: Services, task: Task, rung: Rung) -> list[O
         chapters = grouped.get(lead.ward_id or 0, [])
         if not chapters:
             continue
-        text = t.gettext("⏰ The deadline for {period} ({deadline}) has passed. Chapters of {ward} that have not "
-                         "reported yet:").format(period=period_label(t, rung.period),
-                                                 deadline=t.datetime(rung.period.deadline),
-                                                 ward=esc(chapters[0].ward_name))
+        text = t.gettext(
+            "⏰ The deadline for {period} ({deadline}) has passed. Chapters of {ward} that have not "
+            "reported yet:"
+        ).format(
+            period=period_label(t, rung.period),
+            deadline=t.datetime(rung.period.deadline),
+            ward=esc(chapters[0].ward_name),
+        )
         text += "\n" + "\n".join(f"• {esc(c.chapter_name)}" for c in chapters)
         text += "\n\n" + t.gettext("Send /reports to remind them with one press.")
-        messages.append(OutgoingMessage(f"{task.key}:to:{lead.member_id}", lead.member_id, lead.chat_id, text))
+        messages.append(
+            OutgoingMessage(f"{task.key}:to:{lead.member_id}", lead.member_id, lead.chat_id, text)
+        )
     return messages
 
 
@@ -96,24 +116,38 @@ async def district_escalations(services: Services, task: Task, rung: Rung) -> li
     messages = []
     for person in office:
         t = services.i18n.translator(person.locale)
-        lines = [t.ngettext("⏰ {count} chapter has still not reported for {period} (deadline {deadline}):",
-                            "⏰ {count} chapters have still not reported for {period} (deadline {deadline}):",
-                            len(rung.missing)).format(count=len(rung.missing), period=period_label(t, rung.period),
-                                                      deadline=t.datetime(rung.period.deadline))]
+        lines = [
+            t.ngettext(
+                "⏰ {count} chapter has still not reported for {period} (deadline {deadline}):",
+                "⏰ {count} chapters have still not reported for {period} (deadline {deadline}):",
+                len(rung.missing),
+            ).format(
+                count=len(rung.missing),
+                period=period_label(t, rung.period),
+                deadline=t.datetime(rung.period.deadline),
+            )
+        ]
         for chapters in grouped.values():
-            lines.append(t.gettext("<b>{ward}</b>: {chapters}").format(
-                ward=esc(chapters[0].ward_name), chapters=", ".join(esc(c.chapter_name) for c in chapters)))
+            lines.append(
+                t.gettext("<b>{ward}</b>: {chapters}").format(
+                    ward=esc(chapters[0].ward_name), chapters=", ".join(esc(c.chapter_name) for c in chapters)
+                )
+            )
         lines.append("")
         lines.append(t.gettext("Send /reports for the full picture."))
         for index, part in enumerate(split_message("\n".join(lines), 3500)):
             suffix = "" if index == 0 else f":{index}"
-            messages.append(OutgoingMessage(f"{task.key}:to:{person.member_id}{suffix}", person.member_id,
-                                            person.chat_id, part))
+            messages.append(
+                OutgoingMessage(
+                    f"{task.key}:to:{person.member_id}{suffix}", person.member_id, person.chat_id, part
+                )
+            )
     return messages
 
 
 async def plan_on_start(app: Application) -> None:
-    """At start: plan the rungs still ahead (the ones that fell due while the bot was down are already planned)."""
+    """At start: plan the rungs still ahead (the ones that fell due while the bot was down are already
+    planned)."""
     services: Services = app.bot_data["services"]
     await services.reports.plan_ladders()
 

@@ -22,8 +22,11 @@ async def show(update: Update, ctx: BotContext) -> None:
     """/reports for the current period."""
     t, member = ctx.t, ctx.member
     if not can(member, Action.VIEW_REPORTS):
-        await update.effective_message.reply_text(t.gettext(
-            "Only ward leads and organisers can see the reports of chapters. To file yours, send /report."))
+        await update.effective_message.reply_text(
+            t.gettext(
+                "Only ward leads and organisers can see the reports of chapters. To file yours, send /report."
+            )
+        )
         return
     assert member is not None
     rp = await ctx.services.reports.current_period()
@@ -43,12 +46,19 @@ async def show(update: Update, ctx: BotContext) -> None:
 
 def district_view(ctx: BotContext, rp: ReportingPeriod, rollup: Rollup):
     t = ctx.t
-    lines = [t.gettext("<b>New-member reports, {period}</b> (deadline {deadline})").format(
-        period=period_label(t, rp), deadline=t.datetime(rp.deadline)),
-        t.gettext("<b>District:</b> {totals}").format(totals=totals_line(t, rollup.district)), ""]
+    lines = [
+        t.gettext("<b>New-member reports, {period}</b> (deadline {deadline})").format(
+            period=period_label(t, rp), deadline=t.datetime(rp.deadline)
+        ),
+        t.gettext("<b>District:</b> {totals}").format(totals=totals_line(t, rollup.district)),
+        "",
+    ]
     for ward in rollup.wards:
-        lines.append(t.gettext("<b>{ward}</b>: {totals}").format(ward=esc(ward.ward_name),
-                                                                 totals=totals_line(t, ward.totals)))
+        lines.append(
+            t.gettext("<b>{ward}</b>: {totals}").format(
+                ward=esc(ward.ward_name), totals=totals_line(t, ward.totals)
+            )
+        )
     rows = grid([(w.ward_name, callbacks.encode(PREFIX, "w", w.ward_id, rp.key)) for w in rollup.wards], 3)
     if can(ctx.member, Action.EXPORT_REPORTS):
         rows.append([(t.gettext("📊 Excel file"), callbacks.encode(PREFIX, "x", 0, rp.key))])
@@ -57,21 +67,35 @@ def district_view(ctx: BotContext, rp: ReportingPeriod, rollup: Rollup):
 
 def ward_view(ctx: BotContext, rp: ReportingPeriod, ward: WardRollup):
     t = ctx.t
-    lines = [t.gettext("<b>{ward}, {period}</b> (deadline {deadline})").format(
-        ward=esc(ward.ward_name), period=period_label(t, rp), deadline=t.datetime(rp.deadline)),
-        totals_line(t, ward.totals), ""]
+    lines = [
+        t.gettext("<b>{ward}, {period}</b> (deadline {deadline})").format(
+            ward=esc(ward.ward_name), period=period_label(t, rp), deadline=t.datetime(rp.deadline)
+        ),
+        totals_line(t, ward.totals),
+        "",
+    ]
     lines.extend(chapter_line(t, line) for line in ward.chapters)
     rows = []
     may_excuse = can(ctx.member, Action.EXCUSE_REPORT)
     for line in ward.chapters:
         chapter_id = line.chapter.chapter_id
         if line.status is Status.EXCUSED and may_excuse:
-            rows.append([(t.gettext("↩️ Chase {chapter} again").format(chapter=line.chapter.chapter_name),
-                          callbacks.encode(PREFIX, "u", chapter_id, rp.key))])
+            rows.append(
+                [
+                    (
+                        t.gettext("↩️ Chase {chapter} again").format(chapter=line.chapter.chapter_name),
+                        callbacks.encode(PREFIX, "u", chapter_id, rp.key),
+                    )
+                ]
+            )
         if line.status is not Status.MISSING:
             continue
-        row = [(t.gettext("🔔 Remind {chapter}").format(chapter=line.chapter.chapter_name),
-                callbacks.encode(PREFIX, "n", chapter_id, rp.key))]
+        row = [
+            (
+                t.gettext("🔔 Remind {chapter}").format(chapter=line.chapter.chapter_name),
+                callbacks.encode(PREFIX, "n", chapter_id, rp.key),
+            )
+        ]
         if may_excuse:
             row.append((t.gettext("⏸ Excuse"), callbacks.encode(PREFIX, "e", chapter_id, rp.key)))
         rows.append(row)
@@ -119,43 +143,73 @@ async def nudge(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingP
     ward = rollup.ward(chapter.ward_id) if rollup else None
     line = next((c for c in ward.chapters if c.chapter.chapter_id == chapter_id), None) if ward else None
     if line is None or line.status is not Status.MISSING:
-        await query.answer(t.gettext("{chapter} does not need a reminder: it has reported or is excused.").format(
-            chapter=chapter.name), show_alert=True)
+        await query.answer(
+            t.gettext("{chapter} does not need a reminder: it has reported or is excused.").format(
+                chapter=chapter.name
+            ),
+            show_alert=True,
+        )
         return
     cadres = await services.member_store.recipients(roles=[Role.CADRE], chapter_ids=[chapter_id])
     if not cadres:
-        await query.answer(t.gettext("Nobody from {chapter} uses the bot yet; please call them.").format(
-            chapter=chapter.name), show_alert=True)
+        await query.answer(
+            t.gettext("Nobody from {chapter} uses the bot yet; please call them.").format(
+                chapter=chapter.name
+            ),
+            show_alert=True,
+        )
         return
     now = services.clock.now()
     hour = int(now.timestamp()) // 3600
     messages = []
     for cadre in cadres:
         ct = services.i18n.translator(cadre.locale)
-        text = ct.gettext("🔔 {lead} reminds you: the new-member report of {chapter} for {period} has not been "
-                          "sent yet. Deadline: {deadline}.").format(
-            lead=esc(ctx.member.full_name), chapter=esc(chapter.name), period=period_label(ct, rp),
-            deadline=ct.datetime(rp.deadline))
-        messages.append(OutgoingMessage(f"report:{rp.key}:nudge:{chapter_id}:{hour}:to:{cadre.member_id}",
-                                        cadre.member_id, cadre.chat_id, text,
-                                        markup=report_now_button(ct, chapter_id, rp.key)))
+        text = ct.gettext(
+            "🔔 {lead} reminds you: the new-member report of {chapter} for {period} has not been "
+            "sent yet. Deadline: {deadline}."
+        ).format(
+            lead=esc(ctx.member.full_name),
+            chapter=esc(chapter.name),
+            period=period_label(ct, rp),
+            deadline=ct.datetime(rp.deadline),
+        )
+        messages.append(
+            OutgoingMessage(
+                f"report:{rp.key}:nudge:{chapter_id}:{hour}:to:{cadre.member_id}",
+                cadre.member_id,
+                cadre.chat_id,
+                text,
+                markup=report_now_button(ct, chapter_id, rp.key),
+            )
+        )
     if not await services.outbox.enqueue(f"report:{rp.key}:nudge", messages, now=now):
-        await query.answer(t.gettext("{chapter} was already reminded this hour.").format(chapter=chapter.name),
-                           show_alert=True)
+        await query.answer(
+            t.gettext("{chapter} was already reminded this hour.").format(chapter=chapter.name),
+            show_alert=True,
+        )
         return
     ctx.bot_data["delivery"].wake()
-    await query.answer(t.ngettext("Reminder sent to {count} cadre of {chapter}.",
-                                  "Reminder sent to {count} cadres of {chapter}.", len(cadres)).format(
-        count=len(cadres), chapter=chapter.name), show_alert=True)
+    await query.answer(
+        t.ngettext(
+            "Reminder sent to {count} cadre of {chapter}.",
+            "Reminder sent to {count} cadres of {chapter}.",
+            len(cadres),
+        ).format(count=len(cadres), chapter=chapter.name),
+        show_alert=True,
+    )
 
 
 def report_now_button(t, chapter_id: int, period_key: str) -> dict:
-    return buttons([[(t.gettext("📝 Report now"), callbacks.encode(START_PREFIX, chapter_id, period_key))]]).to_dict()
+    return buttons(
+        [[(t.gettext("📝 Report now"), callbacks.encode(START_PREFIX, chapter_id, period_key))]]
+    ).to_dict()
 
 
-async def excuse(update: Update, ctx: BotContext, chapter_id: int, rp: ReportingPeriod, *, excused: bool) -> None:
-    """An organiser excuses a missing chapter for the period (no more chasing, not counted missing), or takes the
-    excuse back."""
+async def excuse(
+    update: Update, ctx: BotContext, chapter_id: int, rp: ReportingPeriod, *, excused: bool
+) -> None:
+    """An organiser excuses a missing chapter for the period (no more chasing, not counted missing), or takes
+    the excuse back."""
     query, t = update.callback_query, ctx.t
     outcome = await ctx.services.reports.excuse(ctx.member, chapter_id, rp.key, excused=excused)
     if outcome is FileOutcome.DENIED or outcome is FileOutcome.NOT_FOUND:
@@ -164,11 +218,17 @@ async def excuse(update: Update, ctx: BotContext, chapter_id: int, rp: Reporting
     chapter = await ctx.services.org.chapter(chapter_id)
     name = chapter.name if chapter else ""
     if excused:
-        await query.answer(t.gettext("{chapter} is excused for {period}.").format(
-            chapter=name, period=period_label(t, rp)), show_alert=True)
+        await query.answer(
+            t.gettext("{chapter} is excused for {period}.").format(chapter=name, period=period_label(t, rp)),
+            show_alert=True,
+        )
     else:
-        await query.answer(t.gettext("{chapter} is expected to report for {period} again.").format(
-            chapter=name, period=period_label(t, rp)), show_alert=True)
+        await query.answer(
+            t.gettext("{chapter} is expected to report for {period} again.").format(
+                chapter=name, period=period_label(t, rp)
+            ),
+            show_alert=True,
+        )
     rollup = await ctx.services.reports.view(ctx.member, rp.key, ward_id=chapter.ward_id if chapter else None)
     ward = rollup.ward(chapter.ward_id) if rollup and chapter else None
     if ward is not None:

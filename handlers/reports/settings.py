@@ -37,26 +37,35 @@ def describe(t: Translator, config: ReportConfig) -> str:
     at = config.deadline_time.strftime("%H:%M")
     if config.kind is PeriodKind.WEEK:
         return t.gettext("Weekly reports, due on weekday {day} (1 = Monday) at {time}.").format(
-            day=config.deadline_day, time=at)
+            day=config.deadline_day, time=at
+        )
     if config.kind is PeriodKind.QUARTER:
         return t.gettext("Quarterly reports, due on day {day} of the quarter's last month at {time}.").format(
-            day=config.deadline_day, time=at)
+            day=config.deadline_day, time=at
+        )
     return t.gettext("Monthly reports, due on day {day} of the month at {time}.").format(
-        day=config.deadline_day, time=at)
+        day=config.deadline_day, time=at
+    )
 
 
 async def start(update: Update, ctx: BotContext) -> int:
     t = ctx.t
     if not can(ctx.member, Action.CONFIGURE_REPORTS):
-        await update.effective_message.reply_text(t.gettext("Only district admins can change the report settings."))
+        await update.effective_message.reply_text(
+            t.gettext("Only district admins can change the report settings.")
+        )
         return ConversationHandler.END
     config = await ctx.services.reports.config()
     rp = await ctx.services.reports.current_period()
     await update.effective_message.reply_text(
-        t.gettext("<b>Report settings</b>\n{settings}\nCurrent period: {period}, deadline {deadline}.\n\n"
-                  "Choose how often chapters report:").format(
-            settings=describe(t, config), period=period_label(t, rp), deadline=t.datetime(rp.deadline)),
-        reply_markup=buttons([[(t.gettext(KIND_LABELS[k]), callbacks.encode(PREFIX, k.value)) for k in PeriodKind]]))
+        t.gettext(
+            "<b>Report settings</b>\n{settings}\nCurrent period: {period}, deadline {deadline}.\n\n"
+            "Choose how often chapters report:"
+        ).format(settings=describe(t, config), period=period_label(t, rp), deadline=t.datetime(rp.deadline)),
+        reply_markup=buttons(
+            [[(t.gettext(KIND_LABELS[k]), callbacks.encode(PREFIX, k.value)) for k in PeriodKind]]
+        ),
+    )
     return CHOOSE_KIND
 
 
@@ -78,8 +87,9 @@ def deadline_question(t: Translator, kind: PeriodKind) -> str:
     if kind is PeriodKind.WEEK:
         question = t.gettext("Which weekday and time is the deadline? For example: {example}")
     elif kind is PeriodKind.QUARTER:
-        question = t.gettext("Which day of the quarter's last month, and what time, is the deadline? "
-                             "For example: {example}")
+        question = t.gettext(
+            "Which day of the quarter's last month, and what time, is the deadline? For example: {example}"
+        )
     else:
         question = t.gettext("Which day of the month and what time is the deadline? For example: {example}")
     return question.format(example=DEADLINE_EXAMPLES[kind])
@@ -93,17 +103,22 @@ async def deadline_received(update: Update, ctx: BotContext) -> int:
     parsed = parse_deadline(update.effective_message.text or "", kind)
     if parsed is None:
         await update.effective_message.reply_text(
-            t.gettext("I did not understand that deadline.") + "\n" + deadline_question(t, kind))
+            t.gettext("I did not understand that deadline.") + "\n" + deadline_question(t, kind)
+        )
         return ASK_DEADLINE
     config = ReportConfig(kind, parsed[0], parsed[1])
     if await ctx.services.reports.configure(ctx.member, config) is FileOutcome.DENIED:
-        await update.effective_message.reply_text(t.gettext("Only district admins can change the report settings."))
+        await update.effective_message.reply_text(
+            t.gettext("Only district admins can change the report settings.")
+        )
         return ConversationHandler.END
     ctx.user_data.pop(DRAFT, None)
     rp = await ctx.services.reports.current_period()
-    await update.effective_message.reply_text(t.gettext(
-        "Saved. {settings}\nCurrent period: {period}, deadline {deadline}. Reminders are planned again.").format(
-        settings=describe(t, config), period=period_label(t, rp), deadline=t.datetime(rp.deadline)))
+    await update.effective_message.reply_text(
+        t.gettext(
+            "Saved. {settings}\nCurrent period: {period}, deadline {deadline}. Reminders are planned again."
+        ).format(settings=describe(t, config), period=period_label(t, rp), deadline=t.datetime(rp.deadline))
+    )
     return ConversationHandler.END
 
 
@@ -118,15 +133,17 @@ async def stale_button(update: Update, ctx: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("report_settings", start)],
-        states={
-            CHOOSE_KIND: [CallbackQueryHandler(kind_chosen, pattern=callbacks.pattern(PREFIX))],
-            ASK_DEADLINE: [MessageHandler(filters.TEXT & ~filters.COMMAND, deadline_received)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        allow_reentry=True,
-        name="report_settings",
-        conversation_timeout=timedelta(hours=1),
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("report_settings", start)],
+            states={
+                CHOOSE_KIND: [CallbackQueryHandler(kind_chosen, pattern=callbacks.pattern(PREFIX))],
+                ASK_DEADLINE: [MessageHandler(filters.TEXT & ~filters.COMMAND, deadline_received)],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            allow_reentry=True,
+            name="report_settings",
+            conversation_timeout=timedelta(hours=1),
+        )
+    )
     app.add_handler(CallbackQueryHandler(stale_button, pattern=callbacks.pattern(PREFIX)))

@@ -44,15 +44,22 @@ def chapter_line(t: Translator, line: ChapterLine) -> str:
     if line.status is Status.EXCUSED:
         return t.gettext("{icon} {chapter}: excused").format(icon=icon, chapter=name)
     text = t.gettext("{icon} {chapter}: {new} new, total {total}").format(
-        icon=icon, chapter=name, new=t.number(line.new_members or 0), total=t.number(line.total_members or 0))
+        icon=icon, chapter=name, new=t.number(line.new_members or 0), total=t.number(line.total_members or 0)
+    )
     if line.status is Status.LATE:
         text += " " + t.gettext("(filed late)")
     return text
 
 
 def totals_line(t: Translator, totals: Totals) -> str:
-    return t.gettext("{reported}/{expected} chapters reported ({rate}), on time {on_time_rate}; "
-                     "{new} new members, total {total}").format(
-        reported=t.number(totals.reported), expected=t.number(totals.expected), rate=rate(t, totals.reporting_rate),
-        on_time_rate=rate(t, totals.on_time_rate), new=t.number(totals.new_members),
-        total=t.number(totals.total_members))
+    return t.gettext(
+        "{reported}/{expected} chapters reported ({rate}), on time {on_time_rate}; "
+        "{new} new members, total {total}"
+    ).format(
+        reported=t.number(totals.reported),
+        expected=t.number(totals.expected),
+        rate=rate(t, totals.reporting_rate),
+        on_time_rate=rate(t, totals.on_time_rate),
+        new=t.number(totals.new_members),
+        total=t.number(totals.total_members),
+    )

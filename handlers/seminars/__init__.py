@@ -41,39 +41,57 @@ def _pattern(prefix: str, *alternatives: str) -> str:
 
 def register(app: Application) -> None:
     draft_buttons = callbacks.pattern("semn")
-    app.add_handler(ConversationHandler(
-        entry_points=[
-            CommandHandler("seminar_new", create.start),
-            CallbackQueryHandler(manage.move_pressed, pattern=_pattern("semo", "m")),
-            CallbackQueryHandler(respond.replacement_pressed, pattern=rf"^{callbacks.VERSION}:semr:\d+:d$"),
-        ],
-        states={
-            create.TOPIC: [MessageHandler(TEXT, create.topic_received)],
-            create.HOST: [CallbackQueryHandler(create.host_pressed, pattern=draft_buttons),
-                          MessageHandler(TEXT, create.stray)],
-            **create.WHEN_STEP.states(),
-            create.VENUE: [MessageHandler(TEXT, create.venue_received)],
-            create.AUDIENCE: [CallbackQueryHandler(create.audience_pressed, pattern=draft_buttons),
-                              MessageHandler(TEXT, create.stray)],
-            create.AUDIENCE_NAME: [MessageHandler(TEXT, create.audience_name_received),
-                                   CallbackQueryHandler(create.audience_pressed, pattern=draft_buttons)],
-            create.AGENDA: [CallbackQueryHandler(create.agenda_skipped, pattern=_pattern("semn", "skip")),
-                            MessageHandler(TEXT, create.agenda_received)],
-            create.ATTACHMENT: [CallbackQueryHandler(create.attachment_skipped, pattern=_pattern("semn", "skip")),
-                                MessageHandler(filters.Document.ALL, create.attachment_received),
-                                MessageHandler(TEXT | filters.PHOTO, create.attachment_expected)],
-            create.CONFIRM: [CallbackQueryHandler(create.confirm_pressed, pattern=draft_buttons),
-                             MessageHandler(TEXT, create.stray)],
-            create.MOVE_WHEN: [MessageHandler(TEXT, manage.move_when_received)],
-            create.MOVE_CONFIRM: [CallbackQueryHandler(manage.move_confirmed, pattern=_pattern("semo", "mo", "mr")),
-                                  MessageHandler(TEXT, manage.move_when_received)],
-            create.REPLACEMENT_NAME: [MessageHandler(TEXT, respond.replacement_name_received)],
-        },
-        fallbacks=[CommandHandler("cancel", create.cancel)],
-        allow_reentry=True,
-        name="seminars",
-        conversation_timeout=timedelta(hours=2),
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("seminar_new", create.start),
+                CallbackQueryHandler(manage.move_pressed, pattern=_pattern("semo", "m")),
+                CallbackQueryHandler(
+                    respond.replacement_pressed, pattern=rf"^{callbacks.VERSION}:semr:\d+:d$"
+                ),
+            ],
+            states={
+                create.TOPIC: [MessageHandler(TEXT, create.topic_received)],
+                create.HOST: [
+                    CallbackQueryHandler(create.host_pressed, pattern=draft_buttons),
+                    MessageHandler(TEXT, create.stray),
+                ],
+                **create.WHEN_STEP.states(),
+                create.VENUE: [MessageHandler(TEXT, create.venue_received)],
+                create.AUDIENCE: [
+                    CallbackQueryHandler(create.audience_pressed, pattern=draft_buttons),
+                    MessageHandler(TEXT, create.stray),
+                ],
+                create.AUDIENCE_NAME: [
+                    MessageHandler(TEXT, create.audience_name_received),
+                    CallbackQueryHandler(create.audience_pressed, pattern=draft_buttons),
+                ],
+                create.AGENDA: [
+                    CallbackQueryHandler(create.agenda_skipped, pattern=_pattern("semn", "skip")),
+                    MessageHandler(TEXT, create.agenda_received),
+                ],
+                create.ATTACHMENT: [
+                    CallbackQueryHandler(create.attachment_skipped, pattern=_pattern("semn", "skip")),
+                    MessageHandler(filters.Document.ALL, create.attachment_received),
+                    MessageHandler(TEXT | filters.PHOTO, create.attachment_expected),
+                ],
+                create.CONFIRM: [
+                    CallbackQueryHandler(create.confirm_pressed, pattern=draft_buttons),
+                    MessageHandler(TEXT, create.stray),
+                ],
+                create.MOVE_WHEN: [MessageHandler(TEXT, manage.move_when_received)],
+                create.MOVE_CONFIRM: [
+                    CallbackQueryHandler(manage.move_confirmed, pattern=_pattern("semo", "mo", "mr")),
+                    MessageHandler(TEXT, manage.move_when_received),
+                ],
+                create.REPLACEMENT_NAME: [MessageHandler(TEXT, respond.replacement_name_received)],
+            },
+            fallbacks=[CommandHandler("cancel", create.cancel)],
+            allow_reentry=True,
+            name="seminars",
+            conversation_timeout=timedelta(hours=2),
+        )
+    )
     app.add_handler(CommandHandler("seminars", manage.overview))
     app.add_handler(MessageHandler(menu_filter(app, MENU_LABEL), manage.overview))
     app.add_handler(CommandHandler("seminar_reminders", manage.reminder_offsets))

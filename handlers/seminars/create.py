@@ -1,4 +1,5 @@
-"""/seminar_new: topic → host wards → date and time (read back) → venue → audience → agenda → attachment → confirm."""
+"""/seminar_new: topic → host wards → date and time (read back) → venue → audience → agenda → attachment →
+confirm."""
 
 from __future__ import annotations
 
@@ -28,8 +29,22 @@ from handlers.render import answer_stale, buttons, esc, grid, role_label
 from handlers.seminars import texts
 from handlers.when_step import WhenStep
 
-(TOPIC, HOST, WHEN, WHEN_CONFIRM, VENUE, AUDIENCE, AUDIENCE_NAME, AGENDA, ATTACHMENT, CONFIRM,
- MOVE_WHEN, MOVE_CONFIRM, REPLACEMENT_NAME, END_TIME) = range(14)
+(
+    TOPIC,
+    HOST,
+    WHEN,
+    WHEN_CONFIRM,
+    VENUE,
+    AUDIENCE,
+    AUDIENCE_NAME,
+    AGENDA,
+    ATTACHMENT,
+    CONFIRM,
+    MOVE_WHEN,
+    MOVE_CONFIRM,
+    REPLACEMENT_NAME,
+    END_TIME,
+) = range(14)
 DRAFT = "seminar_draft"
 MAX_SEARCH_RESULTS = 8
 AUDIENCE_ROLES = (Role.WARD_LEAD, Role.CADRE, Role.ORGANISER)
@@ -50,8 +65,9 @@ async def start(update: Update, ctx: BotContext) -> int:
         await update.effective_message.reply_text(t.gettext("Only the organisers can create seminars."))
         return ConversationHandler.END
     ctx.user_data[DRAFT] = {"audience": {}, "host_ward_ids": []}
-    await update.effective_message.reply_text(t.gettext(
-        "<b>New seminar</b> (send /cancel to stop at any time)\nWhat is the topic of the seminar?"))
+    await update.effective_message.reply_text(
+        t.gettext("<b>New seminar</b> (send /cancel to stop at any time)\nWhat is the topic of the seminar?")
+    )
     return TOPIC
 
 
@@ -61,20 +77,24 @@ async def topic_received(update: Update, ctx: BotContext) -> int:
     if data is None:
         return ConversationHandler.END
     if isinstance(topic, ParseError):
-        await update.effective_message.reply_text(t.gettext(
-            "Please type the topic in at most {limit} characters.").format(limit=MAX_TOPIC))
+        await update.effective_message.reply_text(
+            t.gettext("Please type the topic in at most {limit} characters.").format(limit=MAX_TOPIC)
+        )
         return TOPIC
     data["topic"] = topic
     await update.effective_message.reply_text(
         t.gettext("Which ward or wards host the seminar? Tap each host ward, then «Done»."),
-        reply_markup=await host_keyboard(ctx, data))
+        reply_markup=await host_keyboard(ctx, data),
+    )
     return HOST
 
 
 async def host_keyboard(ctx: BotContext, data: dict):
     chosen = set(data["host_ward_ids"])
     wards = await ctx.services.org.wards()
-    rows = grid([(("✓ " if w.id in chosen else "") + w.name, callbacks.encode("semn", "h", w.id)) for w in wards], 3)
+    rows = grid(
+        [(("✓ " if w.id in chosen else "") + w.name, callbacks.encode("semn", "h", w.id)) for w in wards], 3
+    )
     rows.append([(ctx.t.gettext("Done »"), callbacks.encode("semn", "hd", 0))])
     return buttons(rows)
 
@@ -110,8 +130,15 @@ async def ask_venue(update: Update, ctx: BotContext) -> int:
     return VENUE
 
 
-WHEN_STEP = WhenStep(prefix="semn", draft_key=DRAFT, asking=WHEN, confirming=WHEN_CONFIRM, ending=END_TIME,
-                     usual_length=DEFAULT_DURATION, then=ask_venue)
+WHEN_STEP = WhenStep(
+    prefix="semn",
+    draft_key=DRAFT,
+    asking=WHEN,
+    confirming=WHEN_CONFIRM,
+    ending=END_TIME,
+    usual_length=DEFAULT_DURATION,
+    then=ask_venue,
+)
 
 
 async def venue_received(update: Update, ctx: BotContext) -> int:
@@ -120,8 +147,9 @@ async def venue_received(update: Update, ctx: BotContext) -> int:
         return ConversationHandler.END
     venue = limit_text(update.effective_message.text or "", MAX_VENUE)
     if isinstance(venue, ParseError):
-        await update.effective_message.reply_text(t.gettext(
-            "Please type the venue in at most {limit} characters.").format(limit=MAX_VENUE))
+        await update.effective_message.reply_text(
+            t.gettext("Please type the venue in at most {limit} characters.").format(limit=MAX_VENUE)
+        )
         return VENUE
     data["venue"] = venue
     await show_audience(update, ctx, data, new_message=True)
@@ -131,31 +159,59 @@ async def venue_received(update: Update, ctx: BotContext) -> int:
 async def audience_text(ctx: BotContext, data: dict) -> str:
     t, audience = ctx.t, audience_of(data)
     invited = await ctx.services.seminars.audience_members(audience)
-    lines = [t.gettext("<b>Who is invited?</b> Tap roles and wards (people with those roles in those wards), "
-                       "add chapters or people by name, then «Done».")]
+    lines = [
+        t.gettext(
+            "<b>Who is invited?</b> Tap roles and wards (people with those roles in those wards), "
+            "add chapters or people by name, then «Done»."
+        )
+    ]
     if audience.roles:
-        lines.append(t.gettext("Roles: {roles}").format(roles=", ".join(role_label(t, r) for r in audience.roles)))
+        lines.append(
+            t.gettext("Roles: {roles}").format(roles=", ".join(role_label(t, r) for r in audience.roles))
+        )
     if audience.chapter_ids:
         names = [c.name for c in [await ctx.services.org.chapter(i) for i in audience.chapter_ids] if c]
         lines.append(t.gettext("Chapters: {chapters}").format(chapters=esc(", ".join(names))))
     if audience.member_ids:
-        people = {r.member_id: r.full_name for r in await ctx.services.member_store.recipients(
-            member_ids=audience.member_ids)}
-        lines.append(t.gettext("Named people: {names}").format(
-            names=esc(", ".join(people[i] for i in audience.member_ids if i in people))))
+        people = {
+            r.member_id: r.full_name
+            for r in await ctx.services.member_store.recipients(member_ids=audience.member_ids)
+        }
+        lines.append(
+            t.gettext("Named people: {names}").format(
+                names=esc(", ".join(people[i] for i in audience.member_ids if i in people))
+            )
+        )
     lines.append(t.gettext("Invited so far: {count} people").format(count=t.number(len(invited))))
     return "\n".join(lines)
 
 
 async def audience_keyboard(ctx: BotContext, data: dict):
     t, audience = ctx.t, audience_of(data)
-    rows = grid([(("✓ " if r in audience.roles else "") + role_label(t, r), callbacks.encode("semn", "ar", r.value))
-                 for r in AUDIENCE_ROLES], 2)
+    rows = grid(
+        [
+            (
+                ("✓ " if r in audience.roles else "") + role_label(t, r),
+                callbacks.encode("semn", "ar", r.value),
+            )
+            for r in AUDIENCE_ROLES
+        ],
+        2,
+    )
     wards = await ctx.services.org.wards()
-    rows += grid([(("✓ " if w.id in audience.ward_ids else "") + w.name, callbacks.encode("semn", "aw", w.id))
-                  for w in wards], 3)
-    rows.append([(t.gettext("🏘 Add chapters"), callbacks.encode("semn", "acw", 0)),
-                 (t.gettext("👤 Add a person by name"), callbacks.encode("semn", "an", 0))])
+    rows += grid(
+        [
+            (("✓ " if w.id in audience.ward_ids else "") + w.name, callbacks.encode("semn", "aw", w.id))
+            for w in wards
+        ],
+        3,
+    )
+    rows.append(
+        [
+            (t.gettext("🏘 Add chapters"), callbacks.encode("semn", "acw", 0)),
+            (t.gettext("👤 Add a person by name"), callbacks.encode("semn", "an", 0)),
+        ]
+    )
     rows.append([(t.gettext("Done »"), callbacks.encode("semn", "ad", 0))])
     return buttons(rows)
 
@@ -188,31 +244,48 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
     elif kind == "acw":
         await query.answer()
         wards = await ctx.services.org.wards()
-        await query.edit_message_text(t.gettext("Chapters of which ward?"), reply_markup=buttons(
-            grid([(w.name, callbacks.encode("semn", "ac", w.id)) for w in wards], 3)))
+        await query.edit_message_text(
+            t.gettext("Chapters of which ward?"),
+            reply_markup=buttons(grid([(w.name, callbacks.encode("semn", "ac", w.id)) for w in wards], 3)),
+        )
         return AUDIENCE
     elif kind == "ac" and (ward_id := callbacks.parse_int(value)):
         await query.answer()
         chapters = await ctx.services.org.chapters(ward_id)
-        rows = grid([(("✓ " if c.id in audience.chapter_ids else "") + c.name, callbacks.encode("semn", "at", c.id))
-                     for c in chapters], 2)
+        rows = grid(
+            [
+                (
+                    ("✓ " if c.id in audience.chapter_ids else "") + c.name,
+                    callbacks.encode("semn", "at", c.id),
+                )
+                for c in chapters
+            ],
+            2,
+        )
         rows.append([(t.gettext("« Back"), callbacks.encode("semn", "ab", 0))])
-        await query.edit_message_text(t.gettext("Tap the chapters to invite, then «Back»."), reply_markup=buttons(rows))
+        await query.edit_message_text(
+            t.gettext("Tap the chapters to invite, then «Back»."), reply_markup=buttons(rows)
+        )
         return AUDIENCE
     elif kind == "an":
         await query.answer()
-        await update.effective_message.reply_text(t.gettext("Type part of the person's name (accents optional)."))
+        await update.effective_message.reply_text(
+            t.gettext("Type part of the person's name (accents optional).")
+        )
         return AUDIENCE_NAME
     elif kind == "ad":
         if audience.empty or not await ctx.services.seminars.audience_members(audience):
-            await query.answer(t.gettext("Nobody is invited yet. Please choose at least one group or person."),
-                               show_alert=True)
+            await query.answer(
+                t.gettext("Nobody is invited yet. Please choose at least one group or person."),
+                show_alert=True,
+            )
             return AUDIENCE
         await query.answer()
         await query.edit_message_text(await audience_text(ctx, data))
         await update.effective_message.reply_text(
             t.gettext("Type the agenda (one item per line), or press Skip."),
-            reply_markup=buttons([[(t.gettext("Skip"), callbacks.encode("semn", "skip", 0))]]))
+            reply_markup=buttons([[(t.gettext("Skip"), callbacks.encode("semn", "skip", 0))]]),
+        )
         return AGENDA
     elif kind != "ab":
         await answer_stale(update, t)
@@ -222,8 +295,13 @@ async def audience_pressed(update: Update, ctx: BotContext) -> int:
         ward_chapter = await ctx.services.org.chapter(int(value))
         chapters = await ctx.services.org.chapters(ward_chapter.ward_id) if ward_chapter else []
         chosen = audience_of(data).chapter_ids
-        rows = grid([(("✓ " if c.id in chosen else "") + c.name, callbacks.encode("semn", "at", c.id))
-                     for c in chapters], 2)
+        rows = grid(
+            [
+                (("✓ " if c.id in chosen else "") + c.name, callbacks.encode("semn", "at", c.id))
+                for c in chapters
+            ],
+            2,
+        )
         rows.append([(t.gettext("« Back"), callbacks.encode("semn", "ab", 0))])
         await query.edit_message_reply_markup(buttons(rows))
         return AUDIENCE
@@ -235,15 +313,22 @@ async def audience_name_received(update: Update, ctx: BotContext) -> int:
     t = ctx.t
     text = (update.effective_message.text or "").strip()
     if not 2 <= len(text) <= 80:
-        await update.effective_message.reply_text(t.gettext("Please type between 2 and 80 letters of the name."))
+        await update.effective_message.reply_text(
+            t.gettext("Please type between 2 and 80 letters of the name.")
+        )
         return AUDIENCE_NAME
     found = await ctx.services.member_store.search(fold(text), limit=MAX_SEARCH_RESULTS)
     if not found:
-        await update.effective_message.reply_text(t.gettext(
-            "No active member matches «{query}». Type another part of the name.").format(query=esc(text)))
+        await update.effective_message.reply_text(
+            t.gettext("No active member matches «{query}». Type another part of the name.").format(
+                query=esc(text)
+            )
+        )
         return AUDIENCE_NAME
-    await update.effective_message.reply_text(t.gettext("Tap the person to invite:"), reply_markup=buttons(
-        [[(m.full_name, callbacks.encode("semn", "am", m.id))] for m in found]))
+    await update.effective_message.reply_text(
+        t.gettext("Tap the person to invite:"),
+        reply_markup=buttons([[(m.full_name, callbacks.encode("semn", "am", m.id))] for m in found]),
+    )
     return AUDIENCE
 
 
@@ -253,8 +338,9 @@ async def agenda_received(update: Update, ctx: BotContext) -> int:
         return ConversationHandler.END
     agenda = limit_text(update.effective_message.text or "", MAX_AGENDA)
     if isinstance(agenda, ParseError):
-        await update.effective_message.reply_text(t.gettext(
-            "Please keep the agenda under {limit} characters.").format(limit=MAX_AGENDA))
+        await update.effective_message.reply_text(
+            t.gettext("Please keep the agenda under {limit} characters.").format(limit=MAX_AGENDA)
+        )
         return AGENDA
     data["agenda"] = agenda
     return await ask_attachment(update, ctx)
@@ -269,9 +355,12 @@ async def agenda_skipped(update: Update, ctx: BotContext) -> int:
 async def ask_attachment(update: Update, ctx: BotContext) -> int:
     t = ctx.t
     await update.effective_message.reply_text(
-        t.gettext("If there is a document to send with the invitation, upload it now (as a file). Otherwise "
-                  "press Skip."),
-        reply_markup=buttons([[(t.gettext("Skip"), callbacks.encode("semn", "skip", 0))]]))
+        t.gettext(
+            "If there is a document to send with the invitation, upload it now (as a file). Otherwise "
+            "press Skip."
+        ),
+        reply_markup=buttons([[(t.gettext("Skip"), callbacks.encode("semn", "skip", 0))]]),
+    )
     return ATTACHMENT
 
 
@@ -281,13 +370,17 @@ async def attachment_received(update: Update, ctx: BotContext) -> int:
     if data is None or document is None:
         return ConversationHandler.END
     if document.file_size and document.file_size > MAX_ATTACHMENT_BYTES:
-        await update.effective_message.reply_text(t.gettext("That file is too large (10 MB at most). "
-                                                            "Please upload a smaller one or press Skip."))
+        await update.effective_message.reply_text(
+            t.gettext("That file is too large (10 MB at most). Please upload a smaller one or press Skip.")
+        )
         return ATTACHMENT
     content = bytes(await (await document.get_file()).download_as_bytearray())
     data["blob_id"] = await ctx.services.outbox.save_blob(
-        document.file_name or "tai-lieu", document.mime_type or "application/octet-stream", content,
-        now=ctx.services.clock.now())
+        document.file_name or "tai-lieu",
+        document.mime_type or "application/octet-stream",
+        content,
+        now=ctx.services.clock.now(),
+    )
     data["file_name"] = document.file_name or "tai-lieu"
     return await ask_confirm(update, ctx)
 
@@ -299,16 +392,23 @@ async def attachment_skipped(update: Update, ctx: BotContext) -> int:
 
 
 async def attachment_expected(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Please upload the document as a file, or press Skip."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Please upload the document as a file, or press Skip.")
+    )
     return ATTACHMENT
 
 
 def draft_of(data: dict) -> SeminarDraft:
-    return SeminarDraft(topic=data["topic"], host=data["host"], starts_at=datetime.fromisoformat(data["starts_at"]),
-                        ends_at=datetime.fromisoformat(data["ends_at"]), venue=data["venue"],
-                        audience=audience_of(data), agenda=data.get("agenda", ""),
-                        attachment_blob_id=data.get("blob_id"))
+    return SeminarDraft(
+        topic=data["topic"],
+        host=data["host"],
+        starts_at=datetime.fromisoformat(data["starts_at"]),
+        ends_at=datetime.fromisoformat(data["ends_at"]),
+        venue=data["venue"],
+        audience=audience_of(data),
+        agenda=data.get("agenda", ""),
+        attachment_blob_id=data.get("blob_id"),
+    )
 
 
 async def ask_confirm(update: Update, ctx: BotContext) -> int:
@@ -316,19 +416,27 @@ async def ask_confirm(update: Update, ctx: BotContext) -> int:
     assert data is not None
     seminar_draft = draft_of(data)
     invited = await ctx.services.seminars.audience_members(seminar_draft.audience)
-    lines = [t.gettext("<b>Please check the seminar:</b>"),
-             t.gettext("<b>{topic}</b>").format(topic=esc(seminar_draft.topic)),
-             t.gettext("Host: {host}").format(host=esc(seminar_draft.host)),
-             t.gettext("Time: {when}").format(when=texts.span(t, seminar_draft.starts_at, seminar_draft.ends_at)),
-             t.gettext("Venue: {venue}").format(venue=esc(seminar_draft.venue))]
+    lines = [
+        t.gettext("<b>Please check the seminar:</b>"),
+        t.gettext("<b>{topic}</b>").format(topic=esc(seminar_draft.topic)),
+        t.gettext("Host: {host}").format(host=esc(seminar_draft.host)),
+        t.gettext("Time: {when}").format(when=texts.span(t, seminar_draft.starts_at, seminar_draft.ends_at)),
+        t.gettext("Venue: {venue}").format(venue=esc(seminar_draft.venue)),
+    ]
     if seminar_draft.agenda:
         lines.append(t.gettext("Agenda:\n{agenda}").format(agenda=esc(seminar_draft.agenda)))
     if data.get("file_name"):
         lines.append(t.gettext("Attachment: {name}").format(name=esc(data["file_name"])))
     lines.append(t.gettext("Invitations will go to {count} people.").format(count=t.number(len(invited))))
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=buttons([
-        [(t.gettext("✅ Create and send invitations"), callbacks.encode("semn", "ok", 0))],
-        [(t.gettext("✖ Discard"), callbacks.encode("semn", "no", 0))]]))
+    await update.effective_message.reply_text(
+        "\n".join(lines),
+        reply_markup=buttons(
+            [
+                [(t.gettext("✅ Create and send invitations"), callbacks.encode("semn", "ok", 0))],
+                [(t.gettext("✖ Discard"), callbacks.encode("semn", "no", 0))],
+            ]
+        ),
+    )
     return CONFIRM
 
 
@@ -346,19 +454,27 @@ async def confirm_pressed(update: Update, ctx: BotContext) -> int:
     result = await ctx.services.seminars.create(ctx.member, draft_of(data))
     if result.outcome is RsvpOutcome.INVALID:
         await query.edit_message_reply_markup(None)
-        await update.effective_message.reply_text(t.gettext(
-            "The start time has passed in the meantime. Please type a new date and time."))
+        await update.effective_message.reply_text(
+            t.gettext("The start time has passed in the meantime. Please type a new date and time.")
+        )
         return await WHEN_STEP.ask(update, ctx)
     ctx.user_data.pop(DRAFT, None)
     if result.outcome is not RsvpOutcome.OK or result.seminar is None:
-        messages = {RsvpOutcome.DENIED: t.gettext("Only the organisers can create seminars."),
-                    RsvpOutcome.NOT_FOUND: t.gettext("Nobody reachable matches that audience, so nothing was "
-                                                     "created.")}
+        messages = {
+            RsvpOutcome.DENIED: t.gettext("Only the organisers can create seminars."),
+            RsvpOutcome.NOT_FOUND: t.gettext(
+                "Nobody reachable matches that audience, so nothing was created."
+            ),
+        }
         await query.edit_message_text(messages.get(result.outcome, t.gettext("The seminar was not created.")))
         return ConversationHandler.END
-    await query.edit_message_text(t.gettext(
-        "✅ Seminar created. Invitations are going to {count} people. See the answers with /seminars.").format(
-        count=t.number(result.invited)) + "\n\n" + texts.details(t, result.seminar))
+    await query.edit_message_text(
+        t.gettext(
+            "✅ Seminar created. Invitations are going to {count} people. See the answers with /seminars."
+        ).format(count=t.number(result.invited))
+        + "\n\n"
+        + texts.details(t, result.seminar)
+    )
     await run_due_tasks(ctx.application)
     return ConversationHandler.END
 
@@ -372,8 +488,9 @@ async def cancel(update: Update, ctx: BotContext) -> int:
 
 async def stray(update: Update, ctx: BotContext) -> None:
     """Text while buttons are expected."""
-    await update.effective_message.reply_text(ctx.t.gettext(
-        "Please use the buttons above, or send /cancel to stop."))
+    await update.effective_message.reply_text(
+        ctx.t.gettext("Please use the buttons above, or send /cancel to stop.")
+    )
 
 
 async def stale_draft_button(update: Update, ctx: BotContext) -> None:

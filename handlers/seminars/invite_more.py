@@ -24,7 +24,11 @@ P = "semi"
 def refusal(ctx: BotContext, outcome: RsvpOutcome, seminar: Seminar | None) -> str:
     """Why nobody more can be invited now."""
     t = ctx.t
-    if outcome is RsvpOutcome.TOO_LATE and seminar is not None and ctx.services.clock.now() >= seminar.ends_at:
+    if (
+        outcome is RsvpOutcome.TOO_LATE
+        and seminar is not None
+        and ctx.services.clock.now() >= seminar.ends_at
+    ):
         return t.gettext("That seminar is already over, so nobody more can be invited.")
     return {
         RsvpOutcome.DENIED: t.gettext("Only the organisers can manage seminars."),
@@ -53,11 +57,18 @@ async def begin(update: Update, ctx: BotContext, seminar_id: int) -> str | None:
         return None
     seminar = check.seminar
     invited = len(await ctx.services.seminars.invitees(seminar.id))
-    return (t.gettext("<b>Invite more people: {topic}</b>").format(topic=esc(seminar.topic)) + "\n"
-            + t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
-                count=t.number(invited))
-            + "\n\n" + t.gettext("Choose the wards, chapters or roles to add. Nobody already invited is removed "
-                                  "or invited twice, and their answers stay as they are."))
+    return (
+        t.gettext("<b>Invite more people: {topic}</b>").format(topic=esc(seminar.topic))
+        + "\n"
+        + t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
+            count=t.number(invited)
+        )
+        + "\n\n"
+        + t.gettext(
+            "Choose the wards, chapters or roles to add. Nobody already invited is removed "
+            "or invited twice, and their answers stay as they are."
+        )
+    )
 
 
 async def invited_groups(ctx: BotContext, seminar_id: int) -> Groups | None:
@@ -75,17 +86,24 @@ async def confirmed(update: Update, ctx: BotContext, seminar_id: int, added: Gro
     seminar = result.seminar
     invitees = await ctx.services.seminars.invitees(seminar.id)
     waiting = sum(1 for i in invitees if i.rsvp is Rsvp.PENDING)
-    done = t.ngettext("✅ Invited {count} more person.", "✅ Invited {count} more people.",
-                      result.invited).format(count=t.number(result.invited))
+    done = t.ngettext(
+        "✅ Invited {count} more person.", "✅ Invited {count} more people.", result.invited
+    ).format(count=t.number(result.invited))
     total = t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", len(invitees)).format(
-        count=t.number(len(invitees)))
+        count=t.number(len(invitees))
+    )
     await query.edit_message_text(f"{done}\n{total}", reply_markup=texts.manage_markup(t, seminar, waiting))
     await run_due_tasks(ctx.application)
 
 
 STEP = InviteMoreStep(
-    prefix=P, state_key="seminar_invite_more", action=Action.MANAGE_SEMINARS,
-    denied=lambda ctx: refusal(ctx, RsvpOutcome.DENIED, None), begin=begin, invited=invited_groups,
+    prefix=P,
+    state_key="seminar_invite_more",
+    action=Action.MANAGE_SEMINARS,
+    denied=lambda ctx: refusal(ctx, RsvpOutcome.DENIED, None),
+    begin=begin,
+    invited=invited_groups,
     confirm=confirmed,
-    review_note=N_("Those not invited yet will receive the seminar's invitation with the answer buttons."))
+    review_note=N_("Those not invited yet will receive the seminar's invitation with the answer buttons."),
+)
 register = STEP.register

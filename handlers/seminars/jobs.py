@@ -69,7 +69,9 @@ async def announce(app: Application, task: Task) -> None:
     services: Services = app.bot_data["services"]
     seminar = await services.seminars.get(task.payload["seminar_id"])
     what = Announcement(task.payload["what"])
-    if seminar is None or not _announcement_wanted(seminar, what, task.payload["version"], services.clock.now()):
+    if seminar is None or not _announcement_wanted(
+        seminar, what, task.payload["version"], services.clock.now()
+    ):
         return
     invitees = await services.seminars.invitees(seminar.id)
     concerned = {i.member_id: i for i in _audience_for(what, invitees, task.payload.get("to"))}
@@ -92,16 +94,29 @@ async def announce(app: Application, task: Task) -> None:
             key = invitation_key(seminar.id, task.payload["version"], recipient.member_id)
         messages.append(OutgoingMessage(key, recipient.member_id, recipient.chat_id, text, markup=markup))
         if what is Announcement.INVITE and seminar.attachment_blob_id is not None:
-            messages.append(OutgoingMessage(f"{key}:doc", recipient.member_id, recipient.chat_id,
-                                            texts.attachment_caption(t, seminar), kind="document",
-                                            blob_id=seminar.attachment_blob_id))
+            messages.append(
+                OutgoingMessage(
+                    f"{key}:doc",
+                    recipient.member_id,
+                    recipient.chat_id,
+                    texts.attachment_caption(t, seminar),
+                    kind="document",
+                    blob_id=seminar.attachment_blob_id,
+                )
+            )
     await services.outbox.enqueue(batch(seminar), messages, now=services.clock.now())
 
 
 def calendar_file(seminar: Seminar, services: Services) -> bytes:
-    event = CalendarEvent(uid=f"seminar-{seminar.id}@khuyenhoc-bot", starts_at=seminar.starts_at,
-                          ends_at=seminar.ends_at, summary=seminar.topic, location=seminar.venue,
-                          description=seminar.agenda, sequence=seminar.version)
+    event = CalendarEvent(
+        uid=f"seminar-{seminar.id}@khuyenhoc-bot",
+        starts_at=seminar.starts_at,
+        ends_at=seminar.ends_at,
+        summary=seminar.topic,
+        location=seminar.venue,
+        description=seminar.agenda,
+        sequence=seminar.version,
+    )
     return event_ics(event, now=services.clock.now()).encode()
 
 
@@ -110,13 +125,17 @@ async def remind(app: Application, task: Task) -> None:
     services: Services = app.bot_data["services"]
     now = services.clock.now()
     seminar = await services.seminars.get(task.payload["seminar_id"])
-    decision = reminder_decision(seminar, version=task.payload["version"],
-                                 offset=timedelta(seconds=task.payload["offset"]), now=now)
+    decision = reminder_decision(
+        seminar, version=task.payload["version"], offset=timedelta(seconds=task.payload["offset"]), now=now
+    )
     if decision is not ReminderDecision.SEND:
         return
     assert seminar is not None
-    invitees = {i.member_id: i for i in await services.seminars.invitees(seminar.id)
-                if i.rsvp in (Rsvp.YES, Rsvp.PENDING)}
+    invitees = {
+        i.member_id: i
+        for i in await services.seminars.invitees(seminar.id)
+        if i.rsvp in (Rsvp.YES, Rsvp.PENDING)
+    }
     blob_id = None
     messages: list[OutgoingMessage] = []
     for recipient in await _recipients(services, list(invitees)):
@@ -124,13 +143,29 @@ async def remind(app: Application, task: Task) -> None:
         key = f"{task.key}:to:{recipient.member_id}"
         if invitees[recipient.member_id].rsvp is Rsvp.YES:
             if blob_id is None:
-                blob_id = await services.outbox.save_blob(ICS_FILENAME, "text/calendar",
-                                                          calendar_file(seminar, services), now=now)
-            messages.append(OutgoingMessage(key, recipient.member_id, recipient.chat_id,
-                                            texts.reminder_caption(t, seminar), kind="document", blob_id=blob_id))
+                blob_id = await services.outbox.save_blob(
+                    ICS_FILENAME, "text/calendar", calendar_file(seminar, services), now=now
+                )
+            messages.append(
+                OutgoingMessage(
+                    key,
+                    recipient.member_id,
+                    recipient.chat_id,
+                    texts.reminder_caption(t, seminar),
+                    kind="document",
+                    blob_id=blob_id,
+                )
+            )
         else:
-            messages.append(OutgoingMessage(key, recipient.member_id, recipient.chat_id, texts.nudge(t, seminar),
-                                            markup=texts.rsvp_markup(t, seminar.id)))
+            messages.append(
+                OutgoingMessage(
+                    key,
+                    recipient.member_id,
+                    recipient.chat_id,
+                    texts.nudge(t, seminar),
+                    markup=texts.rsvp_markup(t, seminar.id),
+                )
+            )
     await services.outbox.enqueue(batch(seminar), messages, now=now)
 
 
@@ -149,15 +184,22 @@ async def summarise(app: Application, task: Task) -> None:
     text = texts.summary(t, seminar, invitees, await _ward_names(services))
     waiting = sum(1 for i in invitees if i.rsvp is Rsvp.PENDING)
     parts = texts.split_for_markup(text)
-    messages = [OutgoingMessage(f"{task.key}:to:{organiser.member_id}" + (f":{n}" if n else ""),
-                                organiser.member_id, organiser.chat_id, part,
-                                markup=texts.manage_markup(t, seminar, waiting) if n == len(parts) - 1 else None)
-                for n, part in enumerate(parts)]
+    messages = [
+        OutgoingMessage(
+            f"{task.key}:to:{organiser.member_id}" + (f":{n}" if n else ""),
+            organiser.member_id,
+            organiser.chat_id,
+            part,
+            markup=texts.manage_markup(t, seminar, waiting) if n == len(parts) - 1 else None,
+        )
+        for n, part in enumerate(parts)
+    ]
     await services.outbox.enqueue(batch(seminar), messages, now=services.clock.now())
 
 
 async def ask_feedback(app: Application, task: Task) -> None:
-    """After the seminar: those who checked in (or, without check-in, said they would attend) get one question."""
+    """After the seminar: those who checked in (or, without check-in, said they would attend) get one
+    question."""
     services: Services = app.bot_data["services"]
     seminar = await services.seminars.get(task.payload["seminar_id"])
     if not feedback_due(seminar, version=task.payload["version"]):
@@ -167,9 +209,15 @@ async def ask_feedback(app: Application, task: Task) -> None:
     messages = []
     for recipient in await _recipients(services, attendees):
         t = services.i18n.translator(recipient.locale)
-        messages.append(OutgoingMessage(f"{task.key}:to:{recipient.member_id}", recipient.member_id,
-                                        recipient.chat_id, texts.feedback_question(t, seminar),
-                                        markup=texts.feedback_markup(seminar.id)))
+        messages.append(
+            OutgoingMessage(
+                f"{task.key}:to:{recipient.member_id}",
+                recipient.member_id,
+                recipient.chat_id,
+                texts.feedback_question(t, seminar),
+                markup=texts.feedback_markup(seminar.id),
+            )
+        )
     await services.outbox.enqueue(batch(seminar), messages, now=services.clock.now())
 
 

@@ -42,13 +42,17 @@ async def overview(update: Update, ctx: BotContext) -> None:
     that ended in the last month with their feedback."""
     t = ctx.t
     if not can(ctx.member, Action.MANAGE_SEMINARS):
-        await update.effective_message.reply_text(t.gettext(
-            "Only the organisers can see the seminar overview. Your invitations come to you as messages."))
+        await update.effective_message.reply_text(
+            t.gettext(
+                "Only the organisers can see the seminar overview. Your invitations come to you as messages."
+            )
+        )
         return
     seminars = await ctx.services.seminars.upcoming()
     if not seminars:
-        await update.effective_message.reply_text(t.gettext(
-            "No seminar is coming up. Create one with /seminar_new."))
+        await update.effective_message.reply_text(
+            t.gettext("No seminar is coming up. Create one with /seminar_new.")
+        )
     ward_names = {w.id: w.name for w in await ctx.services.org.wards(include_inactive=True)}
     for seminar in seminars[:MAX_LISTED]:
         invitees = await ctx.services.seminars.invitees(seminar.id)
@@ -88,13 +92,18 @@ async def nudge_pressed(update: Update, ctx: BotContext) -> None:
         return
     result = await ctx.services.seminars.nudge(ctx.member, seminar_id)
     if result.outcome is RsvpOutcome.OK:
-        await query.answer(t.gettext("Sending a reminder to {count} people who have not answered.").format(
-            count=t.number(result.invited)), show_alert=True)
+        await query.answer(
+            t.gettext("Sending a reminder to {count} people who have not answered.").format(
+                count=t.number(result.invited)
+            ),
+            show_alert=True,
+        )
         await run_due_tasks(ctx.application)
         return
     if result.outcome is RsvpOutcome.UNCHANGED and result.seminar and result.seminar.last_nudged_at:
-        text = t.gettext("They were already reminded at {time}. You can remind them again an hour later.").format(
-            time=t.time(result.seminar.last_nudged_at))
+        text = t.gettext(
+            "They were already reminded at {time}. You can remind them again an hour later."
+        ).format(time=t.time(result.seminar.last_nudged_at))
     elif result.outcome is RsvpOutcome.NOT_FOUND and result.seminar is not None:
         text = t.gettext("Everyone has answered already.")
     else:
@@ -116,14 +125,20 @@ async def checkin_pressed(update: Update, ctx: BotContext) -> None:
             Outcome.CANCELLED: t.gettext("That seminar has been cancelled."),
             Outcome.CLOSED: t.gettext("That seminar is over, so check-in is closed."),
         }
-        await query.answer(refusals.get(opened.outcome, t.gettext("That seminar no longer exists.")),
-                           show_alert=True)
+        await query.answer(
+            refusals.get(opened.outcome, t.gettext("That seminar no longer exists.")), show_alert=True
+        )
         return
     await organiser.send_qr(update, ctx, opened.training, "-")
     await update.effective_message.reply_text(
-        card(t, opened.training) + "\n\n" + t.gettext(
-            "Invitees who have not declined are on the list. Show the QR code at the venue; the live view shows "
-            "who has arrived."), reply_markup=organiser.manage_markup(t, opened.training))
+        card(t, opened.training)
+        + "\n\n"
+        + t.gettext(
+            "Invitees who have not declined are on the list. Show the QR code at the venue; the live view "
+            "shows who has arrived."
+        ),
+        reply_markup=organiser.manage_markup(t, opened.training),
+    )
 
 
 async def move_pressed(update: Update, ctx: BotContext) -> int:
@@ -136,9 +151,11 @@ async def move_pressed(update: Update, ctx: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     ctx.user_data[MOVE] = {"id": seminar.id}
-    await update.effective_message.reply_text(t.gettext(
-        "Rescheduling «{topic}» (now {when}). Type the new date and time, or /cancel.").format(
-        topic=esc(seminar.topic), when=t.datetime(seminar.starts_at)))
+    await update.effective_message.reply_text(
+        t.gettext("Rescheduling «{topic}» (now {when}). Type the new date and time, or /cancel.").format(
+            topic=esc(seminar.topic), when=t.datetime(seminar.starts_at)
+        )
+    )
     return MOVE_WHEN
 
 
@@ -152,17 +169,31 @@ async def move_when_received(update: Update, ctx: BotContext) -> int:
         return MOVE_WHEN
     move["starts_at"] = when.isoformat()
     await update.effective_message.reply_text(
-        t.gettext("Move the seminar to <b>{when}</b>? Every invitee will be told.").format(when=t.datetime(when)),
-        reply_markup=buttons([[(t.gettext("✅ Yes, move it"), callbacks.encode("semo", "mo", move["id"])),
-                               (t.gettext("✏️ Type again"), callbacks.encode("semo", "mr", move["id"]))]]))
+        t.gettext("Move the seminar to <b>{when}</b>? Every invitee will be told.").format(
+            when=t.datetime(when)
+        ),
+        reply_markup=buttons(
+            [
+                [
+                    (t.gettext("✅ Yes, move it"), callbacks.encode("semo", "mo", move["id"])),
+                    (t.gettext("✏️ Type again"), callbacks.encode("semo", "mr", move["id"])),
+                ]
+            ]
+        ),
+    )
     return MOVE_CONFIRM
 
 
 async def move_confirmed(update: Update, ctx: BotContext) -> int:
     query, t, move = update.callback_query, ctx.t, ctx.user_data.get(MOVE)
     parts = callbacks.decode(query.data, "semo", 2)
-    if move is None or parts is None or parts[0] not in ("mo", "mr") or parts[1] != str(move["id"]) \
-            or "starts_at" not in move:
+    if (
+        move is None
+        or parts is None
+        or parts[0] not in ("mo", "mr")
+        or parts[1] != str(move["id"])
+        or "starts_at" not in move
+    ):
         await answer_stale(update, t)
         return MOVE_CONFIRM
     await query.answer()
@@ -171,13 +202,17 @@ async def move_confirmed(update: Update, ctx: BotContext) -> int:
         await update.effective_message.reply_text(t.gettext("Please type the date and time again."))
         return MOVE_WHEN
     ctx.user_data.pop(MOVE, None)
-    result = await ctx.services.seminars.reschedule(ctx.member, move["id"], datetime.fromisoformat(move["starts_at"]))
+    result = await ctx.services.seminars.reschedule(
+        ctx.member, move["id"], datetime.fromisoformat(move["starts_at"])
+    )
     if result.outcome is not RsvpOutcome.OK or result.seminar is None:
         await update.effective_message.reply_text(outcome_text(ctx, result.outcome))
         return ConversationHandler.END
-    await update.effective_message.reply_text(t.gettext(
-        "✅ Moved to {when}. Every invitee is being told, and the reminders follow the new time.").format(
-        when=t.datetime(result.seminar.starts_at)))
+    await update.effective_message.reply_text(
+        t.gettext(
+            "✅ Moved to {when}. Every invitee is being told, and the reminders follow the new time."
+        ).format(when=t.datetime(result.seminar.starts_at))
+    )
     await run_due_tasks(ctx.application)
     return ConversationHandler.END
 
@@ -198,9 +233,17 @@ async def cancel_pressed(update: Update, ctx: BotContext) -> None:
         await query.answer()
         await update.effective_message.reply_text(
             t.gettext("Cancel «{topic}» on {when}? Every invitee will be told.").format(
-                topic=esc(seminar.topic), when=t.datetime(seminar.starts_at)),
-            reply_markup=buttons([[(t.gettext("✖ Yes, cancel it"), callbacks.encode("semo", "xx", seminar.id)),
-                                   (t.gettext("« Keep it"), callbacks.encode("semo", "xk", seminar.id))]]))
+                topic=esc(seminar.topic), when=t.datetime(seminar.starts_at)
+            ),
+            reply_markup=buttons(
+                [
+                    [
+                        (t.gettext("✖ Yes, cancel it"), callbacks.encode("semo", "xx", seminar.id)),
+                        (t.gettext("« Keep it"), callbacks.encode("semo", "xk", seminar.id)),
+                    ]
+                ]
+            ),
+        )
         return
     if parts[0] == "xk":
         await query.answer()
@@ -212,8 +255,9 @@ async def cancel_pressed(update: Update, ctx: BotContext) -> None:
         return
     await ctx.services.seminar_checkin.close_if_cancelled(seminar.id)
     await query.answer()
-    await query.edit_message_text(t.gettext("✖ «{topic}» is cancelled. Every invitee is being told.").format(
-        topic=esc(seminar.topic)))
+    await query.edit_message_text(
+        t.gettext("✖ «{topic}» is cancelled. Every invitee is being told.").format(topic=esc(seminar.topic))
+    )
     await run_due_tasks(ctx.application)
 
 
@@ -227,14 +271,22 @@ async def reminder_offsets(update: Update, ctx: BotContext) -> None:
     if typed:
         offsets = parse_offsets(fold(typed))
         if offsets is None:
-            await update.effective_message.reply_text(t.gettext(
-                "I could not read that. Type up to 5 times before the start, separated by commas, each between "
-                "15 minutes and 30 days, for example: /seminar_reminders 3 ngày, 1 ngày, 2 giờ"))
+            await update.effective_message.reply_text(
+                t.gettext(
+                    "I could not read that. Type up to 5 times before the start, separated by commas, each "
+                    "between 15 minutes and 30 days, for example: /seminar_reminders 3 ngày, 1 ngày, 2 giờ"
+                )
+            )
             return
         await ctx.services.seminars.set_reminder_offsets(ctx.member, offsets)
     current = await ctx.services.seminars.reminder_offsets()
     listed = ", ".join(texts.lead_time(t, o) for o in current)
-    text = (t.gettext("New seminars will send reminders {offsets} before the start.") if typed else t.gettext(
-        "Reminders are sent {offsets} before the start. To change this for new seminars, type for example: "
-        "/seminar_reminders 3 ngày, 1 ngày, 2 giờ")).format(offsets=listed)
+    text = (
+        t.gettext("New seminars will send reminders {offsets} before the start.")
+        if typed
+        else t.gettext(
+            "Reminders are sent {offsets} before the start. To change this for new seminars, type for "
+            "example: /seminar_reminders 3 ngày, 1 ngày, 2 giờ"
+        )
+    ).format(offsets=listed)
     await update.effective_message.reply_text(text)

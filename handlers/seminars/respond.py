@@ -27,8 +27,9 @@ def refusal(ctx: BotContext, outcome: RsvpOutcome) -> str:
         RsvpOutcome.NOT_FOUND: t.gettext("That seminar no longer exists."),
         RsvpOutcome.NOT_INVITED: t.gettext("You are not on the invitation list of this seminar."),
         RsvpOutcome.CANCELLED: t.gettext("This seminar has been cancelled, so no answer is needed."),
-        RsvpOutcome.TOO_LATE: t.gettext("The seminar has already started, so answers can no longer be changed. "
-                                        "Thank you!"),
+        RsvpOutcome.TOO_LATE: t.gettext(
+            "The seminar has already started, so answers can no longer be changed. Thank you!"
+        ),
         RsvpOutcome.ALREADY_INVITED: t.gettext("That person is already invited."),
         RsvpOutcome.INVALID: t.gettext("Please choose someone else."),
         RsvpOutcome.DENIED: t.gettext("Only active members can answer invitations."),
@@ -70,8 +71,9 @@ async def replacement_pressed(update: Update, ctx: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     ctx.user_data[REPLACING] = seminar_id
-    await update.effective_message.reply_text(t.gettext(
-        "Who will attend in your place? Type part of their name (accents optional), or /cancel."))
+    await update.effective_message.reply_text(
+        t.gettext("Who will attend in your place? Type part of their name (accents optional), or /cancel.")
+    )
     return REPLACEMENT_NAME
 
 
@@ -81,18 +83,27 @@ async def replacement_name_received(update: Update, ctx: BotContext) -> int:
         return ConversationHandler.END
     text = (update.effective_message.text or "").strip()
     if not 2 <= len(text) <= 80:
-        await update.effective_message.reply_text(t.gettext("Please type between 2 and 80 letters of the name."))
+        await update.effective_message.reply_text(
+            t.gettext("Please type between 2 and 80 letters of the name.")
+        )
         return REPLACEMENT_NAME
-    found = [m for m in await ctx.services.member_store.search(fold(text), limit=MAX_SEARCH_RESULTS + 1)
-             if ctx.member is None or m.id != ctx.member.id][:MAX_SEARCH_RESULTS]
+    found = [
+        m
+        for m in await ctx.services.member_store.search(fold(text), limit=MAX_SEARCH_RESULTS + 1)
+        if ctx.member is None or m.id != ctx.member.id
+    ][:MAX_SEARCH_RESULTS]
     if not found:
-        await update.effective_message.reply_text(t.gettext(
-            "No active member matches «{query}». Type another part of the name.").format(query=esc(text)))
+        await update.effective_message.reply_text(
+            t.gettext("No active member matches «{query}». Type another part of the name.").format(
+                query=esc(text)
+            )
+        )
         return REPLACEMENT_NAME
     ctx.user_data.pop(REPLACING, None)
-    await update.effective_message.reply_text(t.gettext("Tap the person who will attend in your place:"),
-                                              reply_markup=buttons([[(m.full_name, callbacks.encode(
-                                                  "semp", seminar_id, m.id))] for m in found]))
+    await update.effective_message.reply_text(
+        t.gettext("Tap the person who will attend in your place:"),
+        reply_markup=buttons([[(m.full_name, callbacks.encode("semp", seminar_id, m.id))] for m in found]),
+    )
     return ConversationHandler.END
 
 
@@ -110,9 +121,11 @@ async def replacement_chosen(update: Update, ctx: BotContext) -> None:
         await query.answer(refusal(ctx, result.outcome), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(t.gettext(
-        "Thank you. {name} will receive the invitation to «{topic}» in your place.").format(
-        name=esc(result.replacement.full_name), topic=esc(result.seminar.topic)))
+    await query.edit_message_text(
+        t.gettext("Thank you. {name} will receive the invitation to «{topic}» in your place.").format(
+            name=esc(result.replacement.full_name), topic=esc(result.seminar.topic)
+        )
+    )
     await run_due_tasks(ctx.application)
 
 
@@ -129,8 +142,9 @@ async def rating_pressed(update: Update, ctx: BotContext) -> None:
     result = await ctx.services.seminars.rate(ctx.member, seminar_id, rating, attended=attended)
     if result.outcome not in (RsvpOutcome.OK, RsvpOutcome.UNCHANGED):
         messages = {RsvpOutcome.NOT_INVITED: t.gettext("Only those who attended can rate this seminar.")}
-        await query.answer(messages.get(result.outcome, t.gettext("This button is no longer valid.")),
-                           show_alert=True)
+        await query.answer(
+            messages.get(result.outcome, t.gettext("This button is no longer valid.")), show_alert=True
+        )
         return
     await query.answer()
     await query.edit_message_text(t.gettext("Thank you for your feedback: {rating}/5.").format(rating=rating))
@@ -152,4 +166,5 @@ async def my_invitations(update: Update, ctx: BotContext) -> None:
             line = t.gettext("You have not answered yet.")
         await update.effective_message.reply_text(
             texts.details(t, seminar) + "\n\n" + ANSWER_LABELS[answer] + " " + line,
-            reply_markup=texts.rsvp_markup(t, seminar.id))
+            reply_markup=texts.rsvp_markup(t, seminar.id),
+        )

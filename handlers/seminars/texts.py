@@ -38,21 +38,34 @@ def details(t: Translator, seminar: Seminar, *, agenda: bool = True) -> str:
 
 def rsvp_markup(t: Translator, seminar_id: int) -> dict:
     """'Tham dự', 'Không tham dự', 'Cử người thay'."""
-    return buttons([
-        [(t.gettext("✅ Attend"), callbacks.encode("semr", seminar_id, "y")),
-         (t.gettext("❌ Not attending"), callbacks.encode("semr", seminar_id, "n"))],
-        [(t.gettext("👤 Send a replacement"), callbacks.encode("semr", seminar_id, "d"))],
-    ]).to_dict()
+    return buttons(
+        [
+            [
+                (t.gettext("✅ Attend"), callbacks.encode("semr", seminar_id, "y")),
+                (t.gettext("❌ Not attending"), callbacks.encode("semr", seminar_id, "n")),
+            ],
+            [(t.gettext("👤 Send a replacement"), callbacks.encode("semr", seminar_id, "d"))],
+        ]
+    ).to_dict()
 
 
 def invitation(t: Translator, seminar: Seminar, *, delegated_by: str | None = None) -> str:
     if delegated_by:
         head = t.gettext("<b>Seminar invitation</b>\n{name} has asked you to attend in their place.").format(
-            name=esc(delegated_by))
+            name=esc(delegated_by)
+        )
     else:
         head = t.gettext("<b>Seminar invitation</b>\nYou are invited to the seminar below.")
-    return head + "\n\n" + details(t, seminar) + "\n\n" + t.gettext(
-        "Will you attend? Please answer with the buttons below; you can change your answer until the start.")
+    return (
+        head
+        + "\n\n"
+        + details(t, seminar)
+        + "\n\n"
+        + t.gettext(
+            "Will you attend? Please answer with the buttons below; you can change your answer until the "
+            "start."
+        )
+    )
 
 
 def attachment_caption(t: Translator, seminar: Seminar) -> str:
@@ -60,19 +73,24 @@ def attachment_caption(t: Translator, seminar: Seminar) -> str:
 
 
 def moved(t: Translator, seminar: Seminar) -> str:
-    return t.gettext("<b>The seminar has been moved</b>\n\n{details}\n\nIf your answer changes, please press "
-                     "a button below.").format(details=details(t, seminar, agenda=False))
+    return t.gettext(
+        "<b>The seminar has been moved</b>\n\n{details}\n\nIf your answer changes, please press "
+        "a button below."
+    ).format(details=details(t, seminar, agenda=False))
 
 
 def cancelled(t: Translator, seminar: Seminar) -> str:
-    return t.gettext("<b>The seminar has been cancelled</b>\n«{topic}», planned for {when}, will not take place. "
-                     "We apologise for the inconvenience.").format(topic=esc(seminar.topic),
-                                                                   when=t.datetime(seminar.starts_at))
+    return t.gettext(
+        "<b>The seminar has been cancelled</b>\n«{topic}», planned for {when}, will not take place. "
+        "We apologise for the inconvenience."
+    ).format(topic=esc(seminar.topic), when=t.datetime(seminar.starts_at))
 
 
 def nudge(t: Translator, seminar: Seminar) -> str:
-    return t.gettext("<b>Please answer the invitation</b>\nYou have not yet said whether you will attend:\n\n"
-                     "{details}\n\nPlease press a button below.").format(details=details(t, seminar, agenda=False))
+    return t.gettext(
+        "<b>Please answer the invitation</b>\nYou have not yet said whether you will attend:\n\n"
+        "{details}\n\nPlease press a button below."
+    ).format(details=details(t, seminar, agenda=False))
 
 
 def lead_time(t: Translator, offset: timedelta) -> str:
@@ -89,9 +107,12 @@ def lead_time(t: Translator, offset: timedelta) -> str:
 
 
 def reminder_caption(t: Translator, seminar: Seminar) -> str:
-    return clip(t.gettext("<b>Reminder: seminar «{topic}»</b>\nTime: {when}\nVenue: {venue}\n\nOpen the attached "
-                          "file to add it to your calendar.").format(
-        topic=esc(seminar.topic), when=when_text(t, seminar), venue=esc(seminar.venue)))
+    return clip(
+        t.gettext(
+            "<b>Reminder: seminar «{topic}»</b>\nTime: {when}\nVenue: {venue}\n\nOpen the attached "
+            "file to add it to your calendar."
+        ).format(topic=esc(seminar.topic), when=when_text(t, seminar), venue=esc(seminar.venue))
+    )
 
 
 def clip(text: str, limit: int = CAPTION_LIMIT) -> str:
@@ -101,7 +122,8 @@ def clip(text: str, limit: int = CAPTION_LIMIT) -> str:
 
 def counts_line(t: Translator, counts: RsvpCounts) -> str:
     line = t.gettext("Attending: {yes} · Not attending: {no} · No answer yet: {waiting}").format(
-        yes=t.number(counts.yes), no=t.number(counts.no), waiting=t.number(counts.waiting))
+        yes=t.number(counts.yes), no=t.number(counts.no), waiting=t.number(counts.waiting)
+    )
     if counts.replaced:
         line += "\n" + t.gettext("Sent a replacement: {count}").format(count=t.number(counts.replaced))
     return line
@@ -123,9 +145,11 @@ def overview(t: Translator, seminar: Seminar, invitees: list[Invitee], ward_name
     """One seminar in /seminars: details, counts, then names by ward for each answer."""
     counts = count_rsvps(invitees)
     lines = [details(t, seminar, agenda=False), "", counts_line(t, counts)]
-    for label, group in ((t.gettext("✅ Attending:"), counts.attending),
-                         (t.gettext("❌ Not attending:"), counts.declined),
-                         (t.gettext("⏳ No answer yet:"), counts.pending)):
+    for label, group in (
+        (t.gettext("✅ Attending:"), counts.attending),
+        (t.gettext("❌ Not attending:"), counts.declined),
+        (t.gettext("⏳ No answer yet:"), counts.pending),
+    ):
         if group:
             lines.append(label)
             lines.extend(names_by_ward(t, group, ward_names))
@@ -136,44 +160,76 @@ def feedback_lines(t: Translator, summary: FeedbackSummary) -> list[str]:
     """'⭐ Đánh giá: 4 lượt, trung bình 4,3/5' and the distribution 5⭐ … 1⭐."""
     if not summary.count or summary.average is None:
         return [t.gettext("⭐ No ratings yet.")]
-    head = t.ngettext("⭐ Feedback: {count} rating, average {average}/5",
-                      "⭐ Feedback: {count} ratings, average {average}/5", summary.count).format(
-        count=t.number(summary.count), average=t.number(summary.average, decimals=1))
-    spread = " · ".join(t.gettext("{rating}⭐: {count}").format(rating=rating, count=t.number(n))
-                        for rating, n in summary.distribution.items())
+    head = t.ngettext(
+        "⭐ Feedback: {count} rating, average {average}/5",
+        "⭐ Feedback: {count} ratings, average {average}/5",
+        summary.count,
+    ).format(count=t.number(summary.count), average=t.number(summary.average, decimals=1))
+    spread = " · ".join(
+        t.gettext("{rating}⭐: {count}").format(rating=rating, count=t.number(n))
+        for rating, n in summary.distribution.items()
+    )
     return [head, spread]
 
 
 def ended_overview(t: Translator, seminar: Seminar, invitees: list[Invitee], summary: FeedbackSummary) -> str:
     """An ended seminar in /seminars: details, the answers it had, then its feedback."""
-    return "\n".join([details(t, seminar, agenda=False), "", counts_line(t, count_rsvps(invitees)),
-                      *feedback_lines(t, summary)])
+    return "\n".join(
+        [
+            details(t, seminar, agenda=False),
+            "",
+            counts_line(t, count_rsvps(invitees)),
+            *feedback_lines(t, summary),
+        ]
+    )
 
 
 def manage_markup(t: Translator, seminar: Seminar, waiting: int) -> dict:
     rows: list[list[tuple[str, str]]] = []
     if waiting:
-        rows.append([(t.gettext("🔔 Nudge those who have not answered ({count})").format(count=waiting),
-                      callbacks.encode("semo", "n", seminar.id))])
-    rows.append([(t.gettext("📋 Check-in"), callbacks.encode("semo", "ci", seminar.id)),
-                 (t.gettext("➕ Invite more"), callbacks.encode("semi", "s", seminar.id, "-"))])
-    rows.append([(t.gettext("🕒 Reschedule"), callbacks.encode("semo", "m", seminar.id)),
-                 (t.gettext("✖ Cancel the seminar"), callbacks.encode("semo", "x", seminar.id))])
+        rows.append(
+            [
+                (
+                    t.gettext("🔔 Nudge those who have not answered ({count})").format(count=waiting),
+                    callbacks.encode("semo", "n", seminar.id),
+                )
+            ]
+        )
+    rows.append(
+        [
+            (t.gettext("📋 Check-in"), callbacks.encode("semo", "ci", seminar.id)),
+            (t.gettext("➕ Invite more"), callbacks.encode("semi", "s", seminar.id, "-")),
+        ]
+    )
+    rows.append(
+        [
+            (t.gettext("🕒 Reschedule"), callbacks.encode("semo", "m", seminar.id)),
+            (t.gettext("✖ Cancel the seminar"), callbacks.encode("semo", "x", seminar.id)),
+        ]
+    )
     return buttons(rows).to_dict()
 
 
 def summary(t: Translator, seminar: Seminar, invitees: list[Invitee], ward_names: dict[int, str]) -> str:
     """The organiser's RSVP summary, the day before."""
-    return t.gettext("<b>Answers for tomorrow's seminar</b>") + "\n\n" + overview(t, seminar, invitees, ward_names)
+    return (
+        t.gettext("<b>Answers for tomorrow's seminar</b>")
+        + "\n\n"
+        + overview(t, seminar, invitees, ward_names)
+    )
 
 
 def feedback_question(t: Translator, seminar: Seminar) -> str:
-    return t.gettext("Thank you for attending «{topic}». How useful was the seminar for you? "
-                     "Choose from 1 (not useful) to 5 (very useful).").format(topic=esc(seminar.topic))
+    return t.gettext(
+        "Thank you for attending «{topic}». How useful was the seminar for you? "
+        "Choose from 1 (not useful) to 5 (very useful)."
+    ).format(topic=esc(seminar.topic))
 
 
 def feedback_markup(seminar_id: int) -> dict:
-    return buttons(grid([(str(n) + " ⭐", callbacks.encode("semf", seminar_id, n)) for n in RATINGS], 5)).to_dict()
+    return buttons(
+        grid([(str(n) + " ⭐", callbacks.encode("semf", seminar_id, n)) for n in RATINGS], 5)
+    ).to_dict()
 
 
 def split_for_markup(text: str) -> list[str]:

@@ -28,7 +28,9 @@ from handlers.summary.weekly import (
 
 COMMANDS = (
     CommandSpec("summary", N_("Weekly summary of the association"), Action.VIEW_SUMMARY),
-    CommandSpec("summary_subscribe", N_("Receive the weekly summary every Monday (or stop)"), Action.VIEW_SUMMARY),
+    CommandSpec(
+        "summary_subscribe", N_("Receive the weekly summary every Monday (or stop)"), Action.VIEW_SUMMARY
+    ),
 )
 MAX_DRILL_TEXT = 60
 _WARD_ONLY = re.compile(r"^\s*(?:phuong|p\.?)\s*\d{1,3}\s*$")
@@ -51,7 +53,9 @@ class WardReply(filters.MessageFilter):
         return bool(_WARD_ONLY.match(folded))
 
 
-async def send_summary(message: Message, ctx: BotContext, summary: WeeklySummary, *, files: bool = True) -> None:
+async def send_summary(
+    message: Message, ctx: BotContext, summary: WeeklySummary, *, files: bool = True
+) -> None:
     """Reply with the summary text (split), its ward buttons, then the chart and the workbook."""
     t = ctx.t
     parts = split_message(render_summary(t, summary))
@@ -62,15 +66,20 @@ async def send_summary(message: Message, ctx: BotContext, summary: WeeklySummary
         return
     png, xlsx = await render_files(t, summary)
     if png:
-        await message.reply_photo(InputFile(png, filename=f"tom-tat-{summary.week.key}.png"),
-                                  caption=t.gettext("New members by ward, {week}").format(week=summary.week.key))
-    await message.reply_document(InputFile(xlsx, filename=workbook_filename(summary)),
-                                 caption=t.gettext("Weekly summary {week} (Excel)").format(week=summary.week.key))
+        await message.reply_photo(
+            InputFile(png, filename=f"tom-tat-{summary.week.key}.png"),
+            caption=t.gettext("New members by ward, {week}").format(week=summary.week.key),
+        )
+    await message.reply_document(
+        InputFile(xlsx, filename=workbook_filename(summary)),
+        caption=t.gettext("Weekly summary {week} (Excel)").format(week=summary.week.key),
+    )
 
 
 async def deny(message: Message, ctx: BotContext) -> None:
-    await message.reply_text(ctx.t.gettext(
-        "The weekly summary is for district admins, organisers and ward leads."))
+    await message.reply_text(
+        ctx.t.gettext("The weekly summary is for district admins, organisers and ward leads.")
+    )
 
 
 async def summary_command(update: Update, ctx: BotContext) -> None:
@@ -80,8 +89,11 @@ async def summary_command(update: Update, ctx: BotContext) -> None:
     if arg:
         week = parse_week_key(arg, service.tz)
         if week is None or week.start > ctx.services.clock.now():
-            await message.reply_text(ctx.t.gettext(
-                "I could not read that week. Write it like 2026-W48, or send /summary and choose."))
+            await message.reply_text(
+                ctx.t.gettext(
+                    "I could not read that week. Write it like 2026-W48, or send /summary and choose."
+                )
+            )
             return
         await show_week(message, ctx, week)
         return
@@ -138,7 +150,9 @@ async def ward_pressed(update: Update, ctx: BotContext) -> None:
         return
     result = await ctx.services.summary.summary_for(ctx.member, week, ward_id)
     if result.outcome is not Outcome.OK or result.summary is None:
-        await update.callback_query.answer(ctx.t.gettext("You cannot see this ward's details."), show_alert=True)
+        await update.callback_query.answer(
+            ctx.t.gettext("You cannot see this ward's details."), show_alert=True
+        )
         return
     await update.callback_query.answer()
     await send_summary(update.effective_message, ctx, result.summary, files=False)
@@ -152,9 +166,12 @@ async def ward_replied(update: Update, ctx: BotContext) -> None:
         week = await service.summary_message_week(str(message.chat_id), message.reply_to_message.message_id)
     ward = await service.find_ward(message.text or "")
     if ward is None:
-        await message.reply_text(ctx.t.gettext(
-            "I do not know a ward called “{text}”. Write its name as in the summary, for example “phường 5”.").format(
-            text=esc(message.text)))
+        await message.reply_text(
+            ctx.t.gettext(
+                "I do not know a ward called “{text}”. Write its name as in the summary, for example “phường "
+                "5”."
+            ).format(text=esc(message.text))
+        )
         return
     await show_week(message, ctx, week or service.last_week(), ward.id)
 
@@ -165,11 +182,18 @@ async def toggle_subscription(update: Update, ctx: BotContext) -> None:
     if subscribed is None:
         await deny(message, ctx)
     elif subscribed:
-        await message.reply_text(t.gettext(
-            "You will receive the weekly summary every Monday morning. Send /summary_subscribe again to stop."))
+        await message.reply_text(
+            t.gettext(
+                "You will receive the weekly summary every Monday morning. Send /summary_subscribe again to "
+                "stop."
+            )
+        )
     else:
-        await message.reply_text(t.gettext(
-            "You will no longer receive the weekly summary. Send /summary_subscribe to receive it again."))
+        await message.reply_text(
+            t.gettext(
+                "You will no longer receive the weekly summary. Send /summary_subscribe to receive it again."
+            )
+        )
 
 
 def register(app: Application) -> None:

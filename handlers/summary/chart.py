@@ -11,13 +11,17 @@ MAX_BARS = 12
 
 
 def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:
-    """(ward, last week, week before) for the wards with the most new members; the rest folded into one row."""
-    rows = [(w.name, w.new_this_week, w.new_previous_week) for w in summary.wards
-            if w.new_this_week or w.new_previous_week]
+    """(ward, last week, week before) for the wards with the most new members; the rest folded into one
+    row."""
+    rows = [
+        (w.name, w.new_this_week, w.new_previous_week)
+        for w in summary.wards
+        if w.new_this_week or w.new_previous_week
+    ]
     rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
     if len(rows) > MAX_BARS:
-        rest = rows[MAX_BARS - 1:]
-        rows = rows[:MAX_BARS - 1] + [("…", sum(r[1] for r in rest), sum(r[2] for r in rest))]
+        rest = rows[MAX_BARS - 1 :]
+        rows = rows[: MAX_BARS - 1] + [("…", sum(r[1] for r in rest), sum(r[2] for r in rest))]
     return rows
 
 
@@ -43,10 +47,20 @@ def render_chart(t: Translator, summary: WeeklySummary) -> bytes | None:
     axes = figure.subplots()
     positions = range(len(rows))
     bar = 0.38
-    axes.barh([p + bar / 2 for p in positions], this_week, height=bar, color="#1f77b4",
-              label=t.gettext("Last week ({week})").format(week=summary.week.key))
-    axes.barh([p - bar / 2 for p in positions], previous, height=bar, color="#c7c7c7",
-              label=t.gettext("Week before ({week})").format(week=summary.previous_week.key))
+    axes.barh(
+        [p + bar / 2 for p in positions],
+        this_week,
+        height=bar,
+        color="#1f77b4",
+        label=t.gettext("Last week ({week})").format(week=summary.week.key),
+    )
+    axes.barh(
+        [p - bar / 2 for p in positions],
+        previous,
+        height=bar,
+        color="#c7c7c7",
+        label=t.gettext("Week before ({week})").format(week=summary.previous_week.key),
+    )
     for p, value, before in zip(positions, this_week, previous, strict=True):
         axes.text(value, p + bar / 2, f" {value}", va="center", fontsize=11, fontweight="bold")
         axes.text(before, p - bar / 2, f" {before}", va="center", fontsize=9, color="#555555")

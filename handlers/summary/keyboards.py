@@ -22,17 +22,28 @@ def ward_buttons(t: Translator, summary: WeeklySummary) -> InlineKeyboardMarkup 
 
 def week_choice(t: Translator, this_week: Week) -> InlineKeyboardMarkup:
     last = this_week.previous()
-    return buttons([
-        [(t.gettext("This week ({week})").format(week=this_week.key), callbacks.encode("sumk", this_week.key)),
-         (t.gettext("Last week ({week})").format(week=last.key), callbacks.encode("sumk", last.key))],
-        [(t.gettext("Earlier weeks…"), callbacks.encode("sume", last.key))],
-    ])
+    return buttons(
+        [
+            [
+                (
+                    t.gettext("This week ({week})").format(week=this_week.key),
+                    callbacks.encode("sumk", this_week.key),
+                ),
+                (t.gettext("Last week ({week})").format(week=last.key), callbacks.encode("sumk", last.key)),
+            ],
+            [(t.gettext("Earlier weeks…"), callbacks.encode("sume", last.key))],
+        ]
+    )
 
 
 def earlier_weeks(t: Translator, before: Week) -> InlineKeyboardMarkup:
     weeks, week = [], before
     for _ in range(EARLIER_WEEKS):
         week = week.previous()
-        weeks.append((t.gettext("{week} (from {start})").format(week=week.key, start=t.date(week.monday)),
-                      callbacks.encode("sumk", week.key)))
+        weeks.append(
+            (
+                t.gettext("{week} (from {start})").format(week=week.key, start=t.date(week.monday)),
+                callbacks.encode("sumk", week.key),
+            )
+        )
     return buttons(grid(weeks, 2) + [[(t.gettext("Earlier weeks…"), callbacks.encode("sume", week.key))]])

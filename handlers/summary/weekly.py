@@ -1,4 +1,5 @@
-"""The Monday delivery: a durable task per week (`summary:<week>`), re-planned for the next week after each run."""
+"""The Monday delivery: a durable task per week (`summary:<week>`), re-planned for the next week after each
+run."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class DueTask(Protocol):
     key: str
     payload: dict[str, Any]
 
+
 TASK_KIND = "weekly_summary"
 TASK_PREFIX = "summary:"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +70,9 @@ async def plan_summaries(app: Application) -> None:
         for task in pending:
             week = parse_week_key(task.payload.get("week", ""), summary.tz)
             if week is not None:
-                await services.tasks.plan(task.key, TASK_KIND, schedule.due(week), {"week": week.key}, now=now)
+                await services.tasks.plan(
+                    task.key, TASK_KIND, schedule.due(week), {"week": week.key}, now=now
+                )
         return
     week = summary_week(now, summary.tz)
     if schedule.due(week) <= now:
@@ -123,12 +127,16 @@ async def deliver_week(app: Application, week: Week) -> int:
     return queued
 
 
-async def _save_attachments(services: Services, t: Translator,
-                            summary: WeeklySummary) -> tuple[int | None, int]:
+async def _save_attachments(
+    services: Services, t: Translator, summary: WeeklySummary
+) -> tuple[int | None, int]:
     now: datetime = services.clock.now()
     png, xlsx = await render_files(t, summary)
-    chart_id = await services.outbox.save_blob(f"tom-tat-{summary.week.key}.png", "image/png", png, now=now) \
-        if png else None
+    chart_id = (
+        await services.outbox.save_blob(f"tom-tat-{summary.week.key}.png", "image/png", png, now=now)
+        if png
+        else None
+    )
     workbook_id = await services.outbox.save_blob(workbook_filename(summary), XLSX, xlsx, now=now)
     return chart_id, workbook_id
 
@@ -144,21 +152,49 @@ def workbook_filename(summary: WeeklySummary) -> str:
     return f"tom-tat-{summary.week.key}{suffix}.xlsx"
 
 
-def summary_messages(t: Translator, summary: WeeklySummary, addressee: Addressee, chat_id: str,
-                     attachments: tuple[int | None, int]) -> list[OutgoingMessage]:
+def summary_messages(
+    t: Translator,
+    summary: WeeklySummary,
+    addressee: Addressee,
+    chat_id: str,
+    attachments: tuple[int | None, int],
+) -> list[OutgoingMessage]:
     """Text (split to fit), with ward buttons under the last part, then the chart and the workbook."""
     base = f"{TASK_PREFIX}{summary.week.key}:to:{addressee.member.id}"
     parts = split_message(render_summary(t, summary))
     markup = ward_buttons(t, summary)
-    messages = [OutgoingMessage(f"{base}:text:{i}", addressee.member.id, chat_id, part,
-                                markup=markup.to_dict() if markup and i == len(parts) - 1 else None)
-                for i, part in enumerate(parts)]
+    messages = [
+        OutgoingMessage(
+            f"{base}:text:{i}",
+            addressee.member.id,
+            chat_id,
+            part,
+            markup=markup.to_dict() if markup and i == len(parts) - 1 else None,
+        )
+        for i, part in enumerate(parts)
+    ]
     chart_id, workbook_id = attachments
     if chart_id is not None:
-        messages.append(OutgoingMessage(f"{base}:chart", addressee.member.id, chat_id, t.gettext(
-            "New members by ward, {week}").format(week=summary.week.key), kind="photo", blob_id=chart_id))
+        messages.append(
+            OutgoingMessage(
+                f"{base}:chart",
+                addressee.member.id,
+                chat_id,
+                t.gettext("New members by ward, {week}").format(week=summary.week.key),
+                kind="photo",
+                blob_id=chart_id,
+            )
+        )
     if summary.is_empty:
         return messages
-    messages.append(OutgoingMessage(f"{base}:workbook", addressee.member.id, chat_id, t.gettext(
-        "Weekly summary {week} (Excel)").format(week=summary.week.key), kind="document", blob_id=workbook_id))
+    messages.append(
+        OutgoingMessage(
+            f"{base}:workbook",
+            addressee.member.id,
+            chat_id,
+            t.gettext("Weekly summary {week} (Excel)").format(week=summary.week.key),
+            kind="document",
+            blob_id=workbook_id,
+        )
+    )
     return messages

@@ -50,23 +50,34 @@ class Audience:
             return False
         if self.everyone:
             return True
-        return ((member.ward_id is not None and member.ward_id in self.ward_ids)
-                or (member.role is not None and member.role in self.roles)
-                or (member.chapter_id is not None and member.chapter_id in self.chapter_ids))
+        return (
+            (member.ward_id is not None and member.ward_id in self.ward_ids)
+            or (member.role is not None and member.role in self.roles)
+            or (member.chapter_id is not None and member.chapter_id in self.chapter_ids)
+        )
 
     def to_json(self) -> str:
         if self.everyone:
             return json.dumps({"everyone": True})
-        return json.dumps({"ward_ids": list(self.ward_ids), "roles": [r.value for r in self.roles],
-                           "chapter_ids": list(self.chapter_ids)})
+        return json.dumps(
+            {
+                "ward_ids": list(self.ward_ids),
+                "roles": [r.value for r in self.roles],
+                "chapter_ids": list(self.chapter_ids),
+            }
+        )
 
     @classmethod
     def from_json(cls, raw: str | None) -> Audience:
         data = json.loads(raw) if raw else {"everyone": True}
         if data.get("everyone"):
             return cls()
-        return cls(False, tuple(int(i) for i in data.get("ward_ids", ())),
-                   tuple(Role(r) for r in data.get("roles", ())), tuple(int(i) for i in data.get("chapter_ids", ())))
+        return cls(
+            False,
+            tuple(int(i) for i in data.get("ward_ids", ())),
+            tuple(Role(r) for r in data.get("roles", ())),
+            tuple(int(i) for i in data.get("chapter_ids", ())),
+        )
 
     @property
     def empty(self) -> bool:
@@ -76,8 +87,12 @@ class Audience:
         """Everyone either audience invites (the union); nobody already invited is left out."""
         if self.everyone or added.everyone:
             return Audience()
-        return Audience(False, _merged(self.ward_ids, added.ward_ids), _merged(self.roles, added.roles),
-                        _merged(self.chapter_ids, added.chapter_ids))
+        return Audience(
+            False,
+            _merged(self.ward_ids, added.ward_ids),
+            _merged(self.roles, added.roles),
+            _merged(self.chapter_ids, added.chapter_ids),
+        )
 
     def member_filters(self) -> list[dict[str, tuple]]:
         """Member queries (roles= / ward_ids= / chapter_ids=) whose results together are the audience.
@@ -86,8 +101,15 @@ class Audience:
         """
         if self.everyone:
             return [{}]
-        return [{name: values} for name, values in (("ward_ids", self.ward_ids), ("roles", self.roles),
-                                                    ("chapter_ids", self.chapter_ids)) if values]
+        return [
+            {name: values}
+            for name, values in (
+                ("ward_ids", self.ward_ids),
+                ("roles", self.roles),
+                ("chapter_ids", self.chapter_ids),
+            )
+            if values
+        ]
 
 
 def _merged(first: tuple[_T, ...], second: tuple[_T, ...]) -> tuple[_T, ...]:

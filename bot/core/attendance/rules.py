@@ -64,8 +64,13 @@ def demotions(capacity: int | None, registered: Sequence[int], checked_in: Colle
     return movable[: len(registered) - capacity]
 
 
-def newly_invited(before: Iterable[int], after: Iterable[int], *, answered: Collection[int] = (),
-                  organiser: int | None = None) -> list[int]:
+def newly_invited(
+    before: Iterable[int],
+    after: Iterable[int],
+    *,
+    answered: Collection[int] = (),
+    organiser: int | None = None,
+) -> list[int]:
     """Who a widened audience reaches that the old one did not, in the order of `after`.
 
     Anyone who already answered (registered or waiting) and the organiser who widened it are left out.
@@ -112,18 +117,22 @@ def summarise(rows: Sequence[RosterRow]) -> LiveSummary:
 
     Expected people are the registered and anyone checked in or excused without registering (walk-ins).
     """
-    expected = [r for r in rows if r.registration is RegistrationStatus.REGISTERED or r.checked_in or r.excused]
+    expected = [
+        r for r in rows if r.registration is RegistrationStatus.REGISTERED or r.checked_in or r.excused
+    ]
     wards = sorted({r.ward for r in expected}, key=lambda w: (w is None, w or ""))
     groups = []
     for ward in wards:
         mine = [r for r in expected if r.ward == ward]
-        groups.append(WardGroup(
-            ward,
-            tuple(r for r in mine if r.checked_in and not r.late),
-            tuple(r for r in mine if r.checked_in and r.late),
-            tuple(r for r in mine if not r.checked_in and not r.excused),
-            tuple(r for r in mine if not r.checked_in and r.excused),
-        ))
+        groups.append(
+            WardGroup(
+                ward,
+                tuple(r for r in mine if r.checked_in and not r.late),
+                tuple(r for r in mine if r.checked_in and r.late),
+                tuple(r for r in mine if not r.checked_in and not r.excused),
+                tuple(r for r in mine if not r.checked_in and r.excused),
+            )
+        )
     return LiveSummary(
         registered=sum(r.registration is RegistrationStatus.REGISTERED for r in rows),
         checked_in=sum(r.checked_in for r in expected),

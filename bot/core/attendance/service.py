@@ -59,38 +59,59 @@ class AttendanceStore(Protocol):
     async def create_training(self, draft: TrainingDraft, *, created_by: int, now: datetime) -> Training: ...
     async def training(self, training_id: int) -> Training | None: ...
     async def upcoming(self, now: datetime) -> list[Training]: ...
-    async def update_training(self, training_id: int, changes: dict[str, object], *,
-                              now: datetime, actor_id: int) -> tuple[Training, list[int], list[int]]: ...
+    async def update_training(
+        self, training_id: int, changes: dict[str, object], *, now: datetime, actor_id: int
+    ) -> tuple[Training, list[int], list[int]]: ...
     async def cancel_training(self, training_id: int, *, now: datetime, actor_id: int) -> bool: ...
-    async def widen_audience(self, training_id: int, audience: Audience, *, version: int, now: datetime,
-                             actor_id: int) -> Training | None: ...
+    async def widen_audience(
+        self, training_id: int, audience: Audience, *, version: int, now: datetime, actor_id: int
+    ) -> Training | None: ...
     async def reassess_late(self, training_id: int, late_from: datetime) -> None: ...
     async def registration(self, training_id: int, member_id: int) -> Registration | None: ...
-    async def register(self, training_id: int, member_id: int, *, now: datetime) -> tuple[RegistrationStatus, bool]: ...
-    async def decline(self, training_id: int, member_id: int, *,
-                      now: datetime) -> tuple[RegistrationStatus | None, list[int]]: ...
+    async def register(
+        self, training_id: int, member_id: int, *, now: datetime
+    ) -> tuple[RegistrationStatus, bool]: ...
+    async def decline(
+        self, training_id: int, member_id: int, *, now: datetime
+    ) -> tuple[RegistrationStatus | None, list[int]]: ...
     async def counts(self, training_id: int) -> dict[RegistrationStatus, int]: ...
     async def participants(self, training_id: int) -> list[int]: ...
     async def active_code(self, training_id: int) -> str | None: ...
     async def save_code(self, training_id: int, code: str, *, actor_id: int, now: datetime) -> None: ...
     async def code(self, code: str) -> tuple[Training, bool] | None: ...
-    async def check_in(self, training_id: int, member_id: int, *, at: datetime, method: CheckInMethod, late: bool,
-                       recorded_by: int | None) -> tuple[bool, Attendance]: ...
-    async def undo_check_in(self, training_id: int, member_id: int, *, actor_id: int, now: datetime) -> bool: ...
+    async def check_in(
+        self,
+        training_id: int,
+        member_id: int,
+        *,
+        at: datetime,
+        method: CheckInMethod,
+        late: bool,
+        recorded_by: int | None,
+    ) -> tuple[bool, Attendance]: ...
+    async def undo_check_in(
+        self, training_id: int, member_id: int, *, actor_id: int, now: datetime
+    ) -> bool: ...
     async def excuse(self, training_id: int, member_id: int, *, actor_id: int, now: datetime) -> bool: ...
     async def attendance(self, training_id: int, member_id: int) -> Attendance | None: ...
     async def is_member(self, member_id: int) -> bool: ...
     async def roster(self, training_id: int) -> list[RosterRow]: ...
-    async def save_pending(self, member_id: int, training_id: int, *, scanned_at: datetime,
-                           method: CheckInMethod) -> None: ...
+    async def save_pending(
+        self, member_id: int, training_id: int, *, scanned_at: datetime, method: CheckInMethod
+    ) -> None: ...
     async def take_pending(self, member_id: int) -> list[tuple[int, datetime, CheckInMethod]]: ...
 
 
 class Invitees(Protocol):
     """Active, reachable members by role, ward or chapter (the member store)."""
 
-    async def recipients(self, *, roles: Iterable[Role] | None = None, ward_ids: Iterable[int] | None = None,
-                         chapter_ids: Iterable[int] | None = None) -> list[Recipient]: ...
+    async def recipients(
+        self,
+        *,
+        roles: Iterable[Role] | None = None,
+        ward_ids: Iterable[int] | None = None,
+        chapter_ids: Iterable[int] | None = None,
+    ) -> list[Recipient]: ...
 
 
 @dataclass(frozen=True)
@@ -143,9 +164,14 @@ class TrainingView:
 
 def check_draft(draft: TrainingDraft, now: datetime) -> bool:
     """A session that can be saved: in the future, a sane length, a sane capacity, someone invited."""
-    return (start_problem(draft.starts_at, now) is None and end_problem(draft.starts_at, draft.ends_at) is None
-            and (draft.capacity is None or 1 <= draft.capacity <= MAX_CAPACITY)
-            and not draft.audience.empty and bool(draft.title.strip()) and bool(draft.venue.strip()))
+    return (
+        start_problem(draft.starts_at, now) is None
+        and end_problem(draft.starts_at, draft.ends_at) is None
+        and (draft.capacity is None or 1 <= draft.capacity <= MAX_CAPACITY)
+        and not draft.audience.empty
+        and bool(draft.title.strip())
+        and bool(draft.venue.strip())
+    )
 
 
 def valid_changes(changes: dict[str, object], now: datetime) -> bool:
@@ -178,11 +204,13 @@ class AttendanceService:
         assert actor is not None
         if not check_draft(draft, self._clock.now()):
             return TrainingResult(Outcome.INVALID)
-        return TrainingResult(Outcome.OK, await self._store.create_training(draft, created_by=actor.id,
-                                                                             now=self._clock.now()))
+        return TrainingResult(
+            Outcome.OK, await self._store.create_training(draft, created_by=actor.id, now=self._clock.now())
+        )
 
-    async def upcoming_for(self, member: Member | None, *, include_all: bool = False,
-                           with_seminars: bool = False) -> list[TrainingView]:
+    async def upcoming_for(
+        self, member: Member | None, *, include_all: bool = False, with_seminars: bool = False
+    ) -> list[TrainingView]:
         """Sessions not yet ended that the member is invited to (organisers: every one when include_all).
 
         Seminars' check-in sessions are left out unless `with_seminars` (organisers picking a check-in).
@@ -199,19 +227,29 @@ class AttendanceService:
             if not (see_all or training.audience.includes(member) or mine is not None):
                 continue
             counts = await self._store.counts(training.id)
-            views.append(TrainingView(training, mine.status if mine else None,
-                                      counts.get(RegistrationStatus.REGISTERED, 0),
-                                      counts.get(RegistrationStatus.WAITLISTED, 0)))
+            views.append(
+                TrainingView(
+                    training,
+                    mine.status if mine else None,
+                    counts.get(RegistrationStatus.REGISTERED, 0),
+                    counts.get(RegistrationStatus.WAITLISTED, 0),
+                )
+            )
         return views
 
     async def view(self, member: Member, training: Training) -> TrainingView:
         mine = await self._store.registration(training.id, member.id)
         counts = await self._store.counts(training.id)
-        return TrainingView(training, mine.status if mine else None, counts.get(RegistrationStatus.REGISTERED, 0),
-                            counts.get(RegistrationStatus.WAITLISTED, 0))
+        return TrainingView(
+            training,
+            mine.status if mine else None,
+            counts.get(RegistrationStatus.REGISTERED, 0),
+            counts.get(RegistrationStatus.WAITLISTED, 0),
+        )
 
     async def register(self, member: Member | None, training_id: int) -> RegistrationResult:
-        """'Đăng ký': a seat while seats remain, else the waiting list; invited members only, before the start."""
+        """'Đăng ký': a seat while seats remain, else the waiting list; invited members only, before the
+        start."""
         training = await self._store.training(training_id)
         if training is None:
             return RegistrationResult(Outcome.NOT_FOUND)
@@ -267,8 +305,9 @@ class AttendanceService:
             return TrainingResult(Outcome.INVALID, training)
         if all(getattr(training, k) == v for k, v in changes.items()):
             return TrainingResult(Outcome.ALREADY_DONE, training)
-        updated, promoted, demoted = await self._store.update_training(training.id, changes, now=now,
-                                                                       actor_id=actor.id)
+        updated, promoted, demoted = await self._store.update_training(
+            training.id, changes, now=now, actor_id=actor.id
+        )
         if updated.late_from != training.late_from:
             await self._store.reassess_late(training.id, updated.late_from)
         moved = set(promoted) | set(demoted)
@@ -287,8 +326,12 @@ class AttendanceService:
             return TrainingResult(Outcome.INVALID, training)  # cancel the seminar instead
         if not await self._store.cancel_training(training.id, now=self._clock.now(), actor_id=actor.id):
             return TrainingResult(Outcome.ALREADY_DONE, training)
-        return TrainingResult(Outcome.OK, await self._store.training(training.id), training,
-                              tuple(await self._store.participants(training.id)))
+        return TrainingResult(
+            Outcome.OK,
+            await self._store.training(training.id),
+            training,
+            tuple(await self._store.participants(training.id)),
+        )
 
     async def invited(self, audience: Audience) -> list[int]:
         """Member ids of everyone an audience invites (active and reachable), each once."""
@@ -336,17 +379,24 @@ class AttendanceService:
             if audience == training.audience:
                 return TrainingResult(Outcome.ALREADY_DONE, training)
             before = await self.invited(training.audience)
-            updated = await self._store.widen_audience(training.id, audience, version=training.version,
-                                                       now=self._clock.now(), actor_id=actor.id)
+            updated = await self._store.widen_audience(
+                training.id, audience, version=training.version, now=self._clock.now(), actor_id=actor.id
+            )
             if updated is None:
                 continue  # changed meanwhile (another edit): look again
             after = await self.invited(updated.audience)
             answered = set(await self._store.participants(training.id))
-            return TrainingResult(Outcome.OK, updated, training,
-                                  tuple(newly_invited(before, after, answered=answered, organiser=actor.id)))
+            return TrainingResult(
+                Outcome.OK,
+                updated,
+                training,
+                tuple(newly_invited(before, after, answered=answered, organiser=actor.id)),
+            )
         return TrainingResult(Outcome.ALREADY_DONE, await self._store.training(training_id))
 
-    async def checkin_code(self, actor: Member | None, training_id: int, *, rotate: bool = False) -> CodeResult:
+    async def checkin_code(
+        self, actor: Member | None, training_id: int, *, rotate: bool = False
+    ) -> CodeResult:
         """The session's current check-in code (made on first use); `rotate` retires the old one."""
         if not can(actor, Action.MANAGE_TRAINING):
             return CodeResult(Outcome.DENIED)
@@ -383,8 +433,9 @@ class AttendanceService:
         if revoked or state is not WindowState.OPEN or not attending:
             previous = await self._store.attendance(training.id, member.id)
             if previous is not None and previous.checked_in_at is not None:
-                return CheckInResult(Outcome.ALREADY_DONE, training, previous.checked_in_at, previous.late,
-                                     member.id)
+                return CheckInResult(
+                    Outcome.ALREADY_DONE, training, previous.checked_in_at, previous.late, member.id
+                )
             if revoked:
                 return CheckInResult(Outcome.EXPIRED_CODE, training)
             if state is WindowState.TOO_EARLY:
@@ -431,7 +482,9 @@ class AttendanceService:
         training = await self._store.training(training_id)
         if training is None:
             return CheckInResult(Outcome.NOT_FOUND)
-        if not await self._store.undo_check_in(training.id, member_id, actor_id=actor.id, now=self._clock.now()):
+        if not await self._store.undo_check_in(
+            training.id, member_id, actor_id=actor.id, now=self._clock.now()
+        ):
             return CheckInResult(Outcome.ALREADY_DONE, training, member_id=member_id)
         return CheckInResult(Outcome.OK, training, member_id=member_id)
 
@@ -447,12 +500,16 @@ class AttendanceService:
             return CheckInResult(Outcome.NOT_FOUND, training)
         previous = await self._store.attendance(training.id, member_id)
         if previous is not None and previous.checked_in_at is not None:
-            return CheckInResult(Outcome.ALREADY_DONE, training, previous.checked_in_at, previous.late, member_id)
+            return CheckInResult(
+                Outcome.ALREADY_DONE, training, previous.checked_in_at, previous.late, member_id
+            )
         if not await self._store.excuse(training.id, member_id, actor_id=actor.id, now=self._clock.now()):
             return CheckInResult(Outcome.ALREADY_DONE, training, member_id=member_id)
         return CheckInResult(Outcome.OK, training, member_id=member_id)
 
-    async def roster(self, actor: Member | None, training_id: int) -> tuple[Training | None, list[RosterRow]] | None:
+    async def roster(
+        self, actor: Member | None, training_id: int
+    ) -> tuple[Training | None, list[RosterRow]] | None:
         """Everyone on the session's list (organisers only); None when refused."""
         if not can(actor, Action.MANAGE_TRAINING):
             return None
@@ -462,9 +519,12 @@ class AttendanceService:
     async def participants(self, training_id: int) -> list[int]:
         return await self._store.participants(training_id)
 
-    async def _record(self, training: Training, member_id: int, at: datetime, method: CheckInMethod,
-                      recorded_by: int | None) -> CheckInResult:
-        inserted, row = await self._store.check_in(training.id, member_id, at=at, method=method,
-                                                   late=is_late(training, at), recorded_by=recorded_by)
-        return CheckInResult(Outcome.OK if inserted else Outcome.ALREADY_DONE, training, row.checked_in_at,
-                             row.late, member_id)
+    async def _record(
+        self, training: Training, member_id: int, at: datetime, method: CheckInMethod, recorded_by: int | None
+    ) -> CheckInResult:
+        inserted, row = await self._store.check_in(
+            training.id, member_id, at=at, method=method, late=is_late(training, at), recorded_by=recorded_by
+        )
+        return CheckInResult(
+            Outcome.OK if inserted else Outcome.ALREADY_DONE, training, row.checked_in_at, row.late, member_id
+        )

@@ -58,7 +58,10 @@ def append_entry(path: Path, entry: FaqEntry) -> None:
     indented = "".join(f"  {line}" if line.strip() else line for line in block.splitlines(keepends=True))
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or not path.read_text(encoding="utf-8").strip():
-        header = "# Entries added from the chat (/questions → add to FAQ). Edit freely; same format as the others.\n"
+        header = (
+            "# Entries added from the chat (/questions → add to FAQ). Edit freely; same format as the "
+            "others.\n"
+        )
         path.write_text(header + "entries:\n" + indented, encoding="utf-8")
         return
     existing = path.read_text(encoding="utf-8")

@@ -103,7 +103,7 @@ class _Hit(NamedTuple):
         if not self.forms:
             return set()
         bit = 1 << self.forms.index(typed) if typed in self.forms else 0
-        return {item for item, mark in zip(self.items, self.marks) if mark and not mark & bit}
+        return {item for item, mark in zip(self.items, self.marks, strict=True) if mark and not mark & bit}
 
 
 class _PostingIndex:
@@ -121,7 +121,8 @@ class _PostingIndex:
         partial: dict[str, list[int]],
         accents: dict[str, dict[str, set[int]]],
     ) -> None:
-        """`full[term]`, `partial[term]`: ascending ids of the documents using it; `accents[word][form]`: who spells it so."""
+        """`full[term]`, `partial[term]`: ascending ids of the documents using it; `accents[word][form]`: who
+        spells it so."""
         self._slot: dict[str, int] = {}
         self._start = array("L", [0])
         self._full = array("L")
@@ -212,7 +213,9 @@ class FaqMatcher:
         accents: dict[str, dict[str, set[int]]] = {}
         entry_terms: list[set[str]] = [set() for _ in kb.entries]
         entry_accents: dict[str, dict[str, set[int]]] = {}
-        for doc, (entry_index, terms, typed) in enumerate(zip(doc_entry, doc_terms, doc_accents)):
+        for doc, (entry_index, terms, typed) in enumerate(
+            zip(doc_entry, doc_terms, doc_accents, strict=True)
+        ):
             for term in terms:
                 phrased.setdefault(term, []).append(doc)
             entry_terms[entry_index] |= terms
@@ -249,7 +252,7 @@ class FaqMatcher:
         )
         self._entries_naming_documents = frozenset(doc_entry[doc] for doc in self._docs_naming_documents)
         entry_documents: list[set[str]] = [set() for _ in kb.entries]
-        for entry_index, tokens in zip(doc_entry, doc_tokens):
+        for entry_index, tokens in zip(doc_entry, doc_tokens, strict=True):
             entry_documents[entry_index].update(t for t in tokens if _DOCUMENT.match(t))
         self._entry_documents = [frozenset(d) for d in entry_documents]
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
@@ -299,7 +302,7 @@ class FaqMatcher:
         phrasing_best = self._score_phrasings(tokens, weights, credited, total, typed, documents)
         spread = self._score_entries(weights, credited, total, typed, documents)
         coverage = self._key_coverage(tokens, credit)
-        scores = [max(p, s) * c for p, s, c in zip(phrasing_best, spread, coverage)]
+        scores = [max(p, s) * c for p, s, c in zip(phrasing_best, spread, coverage, strict=True)]
         order = sorted(
             (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
         )
@@ -331,7 +334,9 @@ class FaqMatcher:
         An entry that leaves the question's key words unexplained loses up to _KEY_PENALTY of its score.
         """
         size = len(self.kb.entries)
-        keys = {t: self._idf[t] ** _KEY_POWER * c for t, c in zip(tokens, credit) if t in self._idf}
+        keys = {
+            t: self._idf[t] ** _KEY_POWER * c for t, c in zip(tokens, credit, strict=True) if t in self._idf
+        }
         total = sum(keys.values())
         if not total:
             return [1.0] * size
@@ -364,7 +369,8 @@ class FaqMatcher:
         credited: dict[str, float],
         typed: dict[str, str],
     ) -> tuple[dict[int, float], dict[int, float], dict[int, int]]:
-        """Matched weight, credited matched weight and matched word count of every document the question touches."""
+        """Matched weight, credited matched weight and matched word count of every document the question
+        touches."""
         matched: dict[int, float] = {}
         gained: dict[int, float] = {}
         words: dict[int, int] = {}
@@ -519,7 +525,8 @@ class FaqMatcher:
         return (match[0], match[1]) if match is not None else None
 
     def _closest_surface(self, token: str) -> tuple[list[str], float] | None:
-        """A misspelt abbreviation, English word or chat word ("tthtd", "vlaid", "khogn"), with what it stands for.
+        """A misspelt abbreviation, English word or chat word ("tthtd", "vlaid", "khogn"), with what it stands
+        for.
 
         Such words are rewritten by the normaliser before matching, so the matched vocabulary never holds
         them; a close slip is read as the word and expanded the same way (chat words to nothing).

@@ -36,4 +36,3 @@ class ParseError:
 
     reason: ParseReason
     detail: str = ""
-

@@ -11,8 +11,19 @@ _NUMBER = re.compile(r"(?P<sign>(?<![0-9a-z])[-−–]\s*)?(?<![0-9])(?P<digits>
 _SAID_NEGATIVE = re.compile(r"\bam\s*$")
 _MAX_DIGITS = 15
 
-_DIGIT_WORDS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5,
-                "sau": 6, "bay": 7, "tam": 8, "chin": 9}
+_DIGIT_WORDS = {
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+}
 _TENS_WORDS = {w: v for w, v in _DIGIT_WORDS.items() if v >= 2 and w != "tu"}
 _AFTER_TEN = {**{w: v for w, v in _DIGIT_WORDS.items() if v >= 1}, "lam": 5}
 _COLLOQUIAL_UNITS = {"mot": 1, "tu": 4, "lam": 5}

@@ -6,7 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.core.parsing.dates import VN_TZ
@@ -14,7 +14,7 @@ from bot.core.parsing.errors import ParseError, ParseReason
 from bot.core.parsing.normal import is_too_long, prepare
 
 
-class PeriodKind(str, Enum):
+class PeriodKind(StrEnum):
     """The lengths of reporting period the association uses."""
 
     MONTH = "month"

@@ -30,7 +30,7 @@ def _national_number(digits: str) -> str | None:
     """The 9 (mobile) or 10 (landline) digits after the country code; None if not Vietnamese."""
     for prefix in ("+840", "+84", "00840", "0084", "840", "84", "0"):
         if digits.startswith(prefix):
-            rest = digits[len(prefix):]
+            rest = digits[len(prefix) :]
             valid = len(rest) in (9, 10) and rest.isascii() and rest.isdigit() and rest[0] != "0"
             return rest if valid else None
     return None

@@ -193,7 +193,14 @@ def _apply_day_part(hour: int, minute: int, parts: list[str]) -> TimeParts | Par
     part = parts[0] if parts else None
     if hour > 23 or minute > 59 or (part is not None and hour > 12):
         return _invalid_unless_consistent(hour, minute, part)
-    if part in ("chieu", "toi", "pm") and hour < 12 or part == "trua" and hour < 6 or part == "dem" and 6 <= hour < 12:
+    if (
+        part in ("chieu", "toi", "pm")
+        and hour < 12
+        or part == "trua"
+        and hour < 6
+        or part == "dem"
+        and 6 <= hour < 12
+    ):
         hour += 12
     elif part == "am" and hour == 12:
         hour = 0

@@ -102,8 +102,9 @@ def _totals(lines: list[ChapterLine]) -> Totals:
     )
 
 
-def roll_up(chapters: Iterable[ChapterRow], reports: Iterable[ReportRow], excused: Iterable[int],
-            deadline: datetime) -> Rollup:
+def roll_up(
+    chapters: Iterable[ChapterRow], reports: Iterable[ReportRow], excused: Iterable[int], deadline: datetime
+) -> Rollup:
     """One period's picture. A report counts as on time when first filed by the deadline minute; an excused
     chapter is neither expected nor missing (a report it files anyway still counts)."""
     by_chapter = {r.chapter_id: r for r in reports}
@@ -116,9 +117,12 @@ def roll_up(chapters: Iterable[ChapterRow], reports: Iterable[ReportRow], excuse
             status = Status.ON_TIME if report.filed_at <= deadline else Status.LATE
             line = ChapterLine(chapter, status, report.new_members, report.total_members)
         else:
-            line = ChapterLine(chapter, Status.EXCUSED if chapter.chapter_id in excused_ids else Status.MISSING)
+            line = ChapterLine(
+                chapter, Status.EXCUSED if chapter.chapter_id in excused_ids else Status.MISSING
+            )
         wards.setdefault(chapter.ward_id, []).append(line)
         names[chapter.ward_id] = chapter.ward_name
-    ward_rollups = tuple(WardRollup(ward_id, names[ward_id], _totals(lines), tuple(lines))
-                         for ward_id, lines in wards.items())
+    ward_rollups = tuple(
+        WardRollup(ward_id, names[ward_id], _totals(lines), tuple(lines)) for ward_id, lines in wards.items()
+    )
     return Rollup(_totals([line for w in ward_rollups for line in w.chapters]), ward_rollups)

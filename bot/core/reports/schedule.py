@@ -1,4 +1,5 @@
-"""Reporting periods, deadlines and the reminder ladder: pure time arithmetic in the association's time zone."""
+"""Reporting periods, deadlines and the reminder ladder: pure time arithmetic in the association's time
+zone."""
 
 from __future__ import annotations
 
@@ -88,7 +89,8 @@ def deadline_of(period: Period, config: ReportConfig, tz: ZoneInfo = VN_TZ) -> d
 
 
 def reporting_period(period: Period, config: ReportConfig, tz: ZoneInfo = VN_TZ) -> ReportingPeriod:
-    """The period with its deadline; it closes at the later of the period's end and the last escalation day."""
+    """The period with its deadline; it closes at the later of the period's end and the last escalation
+    day."""
     deadline = deadline_of(period, config, tz)
     after_period = _local(period.end + timedelta(days=1), time(0, 0), tz)
     after_ladder = _local(deadline.date() + timedelta(days=ESCALATION_DAYS + 1), time(0, 0), tz)
@@ -149,7 +151,9 @@ def ladder(rp: ReportingPeriod, tz: ZoneInfo = VN_TZ) -> list[tuple[Step, dateti
         (Step.WARD, _local(deadline_day + timedelta(days=1), MORNING, tz)),
         (Step.DISTRICT, _local(deadline_day + timedelta(days=ESCALATION_DAYS), MORNING, tz)),
     ]
-    return [(step, due) for step, due in steps if step not in (Step.BEFORE, Step.MORNING) or due < rp.deadline]
+    return [
+        (step, due) for step, due in steps if step not in (Step.BEFORE, Step.MORNING) or due < rp.deadline
+    ]
 
 
 def step_still_makes_sense(step: Step, rp: ReportingPeriod, now: datetime, tz: ZoneInfo = VN_TZ) -> bool:
@@ -173,15 +177,31 @@ def task_key(period_key: str, step: Step) -> str:
     return f"report:{period_key}:{step.value}"
 
 
-_WEEKDAYS = {"thu 2": 1, "thu hai": 1, "thu 3": 2, "thu ba": 2, "thu 4": 3, "thu tu": 3, "thu 5": 4,
-             "thu nam": 4, "thu 6": 5, "thu sau": 5, "thu 7": 6, "thu bay": 6, "chu nhat": 7, "cn": 7}
+_WEEKDAYS = {
+    "thu 2": 1,
+    "thu hai": 1,
+    "thu 3": 2,
+    "thu ba": 2,
+    "thu 4": 3,
+    "thu tu": 3,
+    "thu 5": 4,
+    "thu nam": 4,
+    "thu 6": 5,
+    "thu sau": 5,
+    "thu 7": 6,
+    "thu bay": 6,
+    "chu nhat": 7,
+    "cn": 7,
+}
 _DEADLINE = re.compile(
     r"^(?:ngay\s*)?(?P<day>\d{1,2}|thu\s*(?:\d|hai|ba|tu|nam|sau|bay)|chu nhat|cn)"
-    r"(?:\s*,?\s*(?:luc|vao)?\s*(?P<hour>\d{1,2})\s*(?:[:hg]\s*(?P<minute>\d{2})?)?\s*(?:gio)?)?$")
+    r"(?:\s*,?\s*(?:luc|vao)?\s*(?P<hour>\d{1,2})\s*(?:[:hg]\s*(?P<minute>\d{2})?)?\s*(?:gio)?)?$"
+)
 
 
 def parse_deadline(text: str, kind: PeriodKind) -> tuple[int, time] | None:
-    """'25 20:00', 'ngày 25 lúc 20h', '25' (20:00), 'thứ 6 17h' (weekly): the deadline day and time, or None."""
+    """'25 20:00', 'ngày 25 lúc 20h', '25' (20:00), 'thứ 6 17h' (weekly): the deadline day and time, or
+    None."""
     folded = re.sub(r"\s+", " ", fold(text[:60])).strip()
     match = _DEADLINE.match(folded)
     if not match:

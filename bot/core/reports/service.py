@@ -1,4 +1,5 @@
-"""The reports service: filing, correcting, excusing, settings and the picture; permissions are checked here."""
+"""The reports service: filing, correcting, excusing, settings and the picture; permissions are checked
+here."""
 
 from __future__ import annotations
 
@@ -60,20 +61,30 @@ class ReportStore(Protocol):
     async def save_config(self, config: ReportConfig, *, actor_id: int | None, now: datetime) -> None: ...
     async def collecting_since(self, now: datetime) -> datetime: ...
     async def get(self, chapter_id: int, period_key: str) -> StoredReport | None: ...
-    async def save(self, chapter_id: int, period_key: str, values: ReportValues, *, actor_id: int,
-                   on_behalf: bool, now: datetime) -> tuple[StoredReport, StoredReport | None]: ...
+    async def save(
+        self,
+        chapter_id: int,
+        period_key: str,
+        values: ReportValues,
+        *,
+        actor_id: int,
+        on_behalf: bool,
+        now: datetime,
+    ) -> tuple[StoredReport, StoredReport | None]: ...
     async def history(self, chapter_id: int, *, before_key: str, limit: int) -> list[PastReport]: ...
     async def for_periods(self, period_keys: Sequence[str]) -> list[StoredReport]: ...
     async def excused(self, period_key: str) -> set[int]: ...
-    async def set_excused(self, chapter_id: int, period_key: str, excused: bool, *, actor_id: int,
-                          now: datetime) -> bool: ...
+    async def set_excused(
+        self, chapter_id: int, period_key: str, excused: bool, *, actor_id: int, now: datetime
+    ) -> bool: ...
     async def changes(self, report_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]: ...
     async def filer_names(self, member_ids: Sequence[int]) -> dict[int, str]: ...
 
 
 class TaskPlanner(Protocol):
-    async def plan(self, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None, *,
-                   now: datetime) -> None: ...
+    async def plan(
+        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None, *, now: datetime
+    ) -> None: ...
     async def cancel_prefix(self, prefix: str) -> int: ...
 
 
@@ -122,7 +133,8 @@ def on_behalf(actor: Member, chapter: Chapter) -> bool:
 
 @dataclass(frozen=True)
 class ExportData:
-    """Everything an export of a range of periods shows: each period's roll-up and every report with its history."""
+    """Everything an export of a range of periods shows: each period's roll-up and every report with its
+    history."""
 
     periods: tuple[tuple[ReportingPeriod, Rollup], ...]
     reports: tuple[StoredReport, ...]
@@ -137,8 +149,9 @@ MAX_EXPORT_PERIODS = 60
 class ReportService:
     """Everything adapters may ask about chapter reports."""
 
-    def __init__(self, store: ReportStore, org: OrgStore, tasks: TaskPlanner, clock: Clock,
-                 tz: ZoneInfo = VN_TZ) -> None:
+    def __init__(
+        self, store: ReportStore, org: OrgStore, tasks: TaskPlanner, clock: Clock, tz: ZoneInfo = VN_TZ
+    ) -> None:
         self._store, self._org, self._tasks, self._clock, self._tz = store, org, tasks, clock, tz
 
     async def config(self) -> ReportConfig:
@@ -161,7 +174,8 @@ class ReportService:
         return await self._store.get(chapter_id, period_key)
 
     async def chapters_to_file(self, actor: Member | None) -> list[Chapter]:
-        """The chapters this member may report for: a cadre their own, a ward lead their ward's, organisers all."""
+        """The chapters this member may report for: a cadre their own, a ward lead their ward's, organisers
+        all."""
         reach = reach_of(actor, Action.FILE_REPORT)
         if actor is None or reach is Reach.NONE:
             return []
@@ -172,7 +186,9 @@ class ReportService:
             return await self._org.chapters(actor.ward_id) if actor.ward_id else []
         return await self._org.chapters()
 
-    async def target(self, actor: Member | None, chapter_id: int, period_key: str | None = None) -> Target | None:
+    async def target(
+        self, actor: Member | None, chapter_id: int, period_key: str | None = None
+    ) -> Target | None:
         """What the member would file: None when they may not, or the chapter or period is unknown."""
         chapter = await self._org.chapter(chapter_id)
         if chapter is None or not chapter.active:
@@ -183,16 +199,24 @@ class ReportService:
         rp = await self.period(period_key) if period_key else await self.current_period()
         if rp is None:
             return None
-        return Target(chapter, await self._org.ward(chapter.ward_id), rp, await self._store.get(chapter.id, rp.key),
-                      on_behalf=on_behalf(actor, chapter))
+        return Target(
+            chapter,
+            await self._org.ward(chapter.ward_id),
+            rp,
+            await self._store.get(chapter.id, rp.key),
+            on_behalf=on_behalf(actor, chapter),
+        )
 
-    async def warnings(self, chapter_id: int, period_key: str, new_members: int,
-                       total_members: int) -> list[Concern]:
+    async def warnings(
+        self, chapter_id: int, period_key: str, new_members: int, total_members: int
+    ) -> list[Concern]:
         """Sanity checks against the chapter's earlier reports."""
         history = await self._store.history(chapter_id, before_key=period_key, limit=HISTORY_LENGTH)
         return sanity_warnings(new_members, total_members, history)
 
-    async def file(self, actor: Member | None, chapter_id: int, period_key: str, values: ReportValues) -> FileResult:
+    async def file(
+        self, actor: Member | None, chapter_id: int, period_key: str, values: ReportValues
+    ) -> FileResult:
         """File or correct a chapter's report; the same period again updates it (audited with old and new)."""
         now = self._clock.now()
         chapter = await self._org.chapter(chapter_id)
@@ -207,29 +231,39 @@ class ReportService:
         if not rp.is_open(now):
             return FileResult(FileOutcome.CLOSED)
         if not (0 <= values.new_members <= MAX_COUNT and 0 <= values.total_members <= MAX_COUNT) or (
-                values.note is not None and len(values.note) > MAX_NOTE):
+            values.note is not None and len(values.note) > MAX_NOTE
+        ):
             return FileResult(FileOutcome.INVALID)
         existing = await self._store.get(chapter.id, rp.key)
-        if existing is not None and (existing.new_members, existing.total_members, existing.note,
-                                     existing.photo_file_id) == (values.new_members, values.total_members,
-                                                                 values.note, values.photo_file_id):
+        if existing is not None and (
+            existing.new_members,
+            existing.total_members,
+            existing.note,
+            existing.photo_file_id,
+        ) == (values.new_members, values.total_members, values.note, values.photo_file_id):
             return FileResult(FileOutcome.UNCHANGED, existing, existing, rp.on_time(existing.filed_at))
-        report, previous = await self._store.save(chapter.id, rp.key, values, actor_id=actor.id,
-                                                  on_behalf=on_behalf(actor, chapter), now=now)
+        report, previous = await self._store.save(
+            chapter.id, rp.key, values, actor_id=actor.id, on_behalf=on_behalf(actor, chapter), now=now
+        )
         outcome = FileOutcome.FILED if previous is None else FileOutcome.UPDATED
         return FileResult(outcome, report, previous, rp.on_time(report.filed_at))
 
     async def rollup(self, period_key: str, *, ward_id: int | None = None) -> Rollup | None:
-        """The period's picture for the whole district, or one ward (no permission check: for jobs and exports)."""
+        """The period's picture for the whole district, or one ward (no permission check: for jobs and
+        exports)."""
         rp = await self.period(period_key)
         if rp is None:
             return None
         rows = await self.chapter_rows(ward_id)
-        reports = [ReportRow(r.chapter_id, r.new_members, r.total_members, r.filed_at)
-                   for r in await self._store.for_periods([rp.key])]
+        reports = [
+            ReportRow(r.chapter_id, r.new_members, r.total_members, r.filed_at)
+            for r in await self._store.for_periods([rp.key])
+        ]
         return roll_up(rows, reports, await self._store.excused(rp.key), rp.deadline)
 
-    async def view(self, actor: Member | None, period_key: str, *, ward_id: int | None = None) -> Rollup | None:
+    async def view(
+        self, actor: Member | None, period_key: str, *, ward_id: int | None = None
+    ) -> Rollup | None:
         """The picture a member may see: a ward lead their ward, organisers and admins everything."""
         reach = reach_of(actor, Action.VIEW_REPORTS)
         if actor is None or reach is Reach.NONE:
@@ -242,8 +276,11 @@ class ReportService:
 
     async def chapter_rows(self, ward_id: int | None = None) -> list[ChapterRow]:
         wards = {w.id: w for w in await self._org.wards()}
-        return [ChapterRow(c.id, c.name, c.ward_id, wards[c.ward_id].name)
-                for c in await self._org.chapters(ward_id) if c.ward_id in wards]
+        return [
+            ChapterRow(c.id, c.name, c.ward_id, wards[c.ward_id].name)
+            for c in await self._org.chapters(ward_id)
+            if c.ward_id in wards
+        ]
 
     async def may_nudge(self, actor: Member | None, chapter_id: int) -> Chapter | None:
         """The chapter, if this member may chase it now."""
@@ -252,8 +289,9 @@ class ReportService:
             return None
         return chapter
 
-    async def excuse(self, actor: Member | None, chapter_id: int, period_key: str, *,
-                     excused: bool = True) -> FileOutcome:
+    async def excuse(
+        self, actor: Member | None, chapter_id: int, period_key: str, *, excused: bool = True
+    ) -> FileOutcome:
         """An organiser excuses a chapter for a period (or takes the excuse back)."""
         chapter = await self._org.chapter(chapter_id)
         if chapter is None or await self.period(period_key) is None:
@@ -261,8 +299,9 @@ class ReportService:
         if not can(actor, Action.EXCUSE_REPORT, ward_id=chapter.ward_id):
             return FileOutcome.DENIED
         assert actor is not None
-        changed = await self._store.set_excused(chapter_id, period_key, excused, actor_id=actor.id,
-                                                now=self._clock.now())
+        changed = await self._store.set_excused(
+            chapter_id, period_key, excused, actor_id=actor.id, now=self._clock.now()
+        )
         return FileOutcome.UPDATED if changed else FileOutcome.UNCHANGED
 
     async def configure(self, actor: Member | None, config: ReportConfig) -> FileOutcome:
@@ -277,8 +316,8 @@ class ReportService:
         return FileOutcome.UPDATED
 
     async def plan_ladders(self, now: datetime | None = None) -> int:
-        """Plan the rungs of the current and the next period that are still ahead (idempotent: deterministic keys;
-        rungs already planned keep their time, so one that fell due during downtime still runs).
+        """Plan the rungs of the current and the next period that are still ahead (idempotent: deterministic
+        keys; rungs already planned keep their time, so one that fell due during downtime still runs).
 
         Chapters are chased from the first period that starts once the bot collects reports: a period already
         under way when the bot was set up is collected and shown, but nobody is chased for it.
@@ -294,8 +333,13 @@ class ReportService:
             for step, due in ladder(period, self._tz):
                 if due <= now:
                     continue
-                await self._tasks.plan(task_key(period.key, step), TASK_KIND, due,
-                                       {"period": period.key, "step": step.value}, now=now)
+                await self._tasks.plan(
+                    task_key(period.key, step),
+                    TASK_KIND,
+                    due,
+                    {"period": period.key, "step": step.value},
+                    now=now,
+                )
                 planned += 1
         return planned
 
@@ -315,7 +359,8 @@ class ReportService:
         return Rung(step_, rp, tuple(line.chapter for line in rollup.missing()))
 
     async def export(self, actor: Member | None, first: Period, last: Period) -> ExportData | None:
-        """The data of an Excel export, for organisers and admins; None when not allowed or the range is wrong."""
+        """The data of an Excel export, for organisers and admins; None when not allowed or the range is
+        wrong."""
         if not can(actor, Action.EXPORT_REPORTS):
             return None
         config = await self._store.config()
@@ -327,11 +372,20 @@ class ReportService:
         rolled = []
         for period in periods:
             rp = reporting_period(period, config, self._tz)
-            period_reports = [ReportRow(r.chapter_id, r.new_members, r.total_members, r.filed_at)
-                              for r in reports if r.period_key == rp.key]
+            period_reports = [
+                ReportRow(r.chapter_id, r.new_members, r.total_members, r.filed_at)
+                for r in reports
+                if r.period_key == rp.key
+            ]
             rolled.append((rp, roll_up(rows, period_reports, await self._store.excused(rp.key), rp.deadline)))
         changes = await self._store.changes([r.id for r in reports])
         actor_ids = [r.filed_by for r in reports if r.filed_by] + [
-            c["actor_id"] for history in changes.values() for c in history if c["actor_id"]]
-        return ExportData(tuple(rolled), tuple(reports), changes, await self._store.filer_names(actor_ids),
-                          {row.chapter_id: row for row in rows})
+            c["actor_id"] for history in changes.values() for c in history if c["actor_id"]
+        ]
+        return ExportData(
+            tuple(rolled),
+            tuple(reports),
+            changes,
+            await self._store.filer_names(actor_ids),
+            {row.chapter_id: row for row in rows},
+        )

@@ -51,8 +51,9 @@ def compute_summary(inputs: SummaryInputs, *, ward_id: int | None = None) -> Wee
     )
 
 
-def _chapter_lines(inputs: SummaryInputs, wards: dict[int, WardInfo],
-                   chapters: list[ChapterInfo]) -> list[ChapterLine]:
+def _chapter_lines(
+    inputs: SummaryInputs, wards: dict[int, WardInfo], chapters: list[ChapterInfo]
+) -> list[ChapterLine]:
     current: dict[int, ReportFact] = {}
     excused: set[int] = set()
     this_week: dict[int, int] = defaultdict(int)
@@ -72,16 +73,24 @@ def _chapter_lines(inputs: SummaryInputs, wards: dict[int, WardInfo],
         reported = report is not None
         active = chapter.active and ward.active
         is_excused = chapter.id in excused and not reported and active
-        lines.append(ChapterLine(
-            chapter_id=chapter.id, ward_id=ward.id, ward_name=ward.name, name=chapter.name,
-            active=active, expected=active and not is_excused,
-            reported=reported, excused=is_excused,
-            on_time=None if report is None or deadline is None or report.filed_at is None
-            else report.filed_at <= deadline,
-            filed_at=report.filed_at if report else None,
-            new_members_period=report.new_members if report else 0,
-            new_this_week=this_week.get(chapter.id, 0),
-        ))
+        lines.append(
+            ChapterLine(
+                chapter_id=chapter.id,
+                ward_id=ward.id,
+                ward_name=ward.name,
+                name=chapter.name,
+                active=active,
+                expected=active and not is_excused,
+                reported=reported,
+                excused=is_excused,
+                on_time=None
+                if report is None or deadline is None or report.filed_at is None
+                else report.filed_at <= deadline,
+                filed_at=report.filed_at if report else None,
+                new_members_period=report.new_members if report else 0,
+                new_this_week=this_week.get(chapter.id, 0),
+            )
+        )
     return lines
 
 
@@ -95,21 +104,27 @@ def _previous_week_by_ward(inputs: SummaryInputs) -> dict[int, int]:
     return totals
 
 
-def _ward_lines(wards: dict[int, WardInfo], chapters: list[ChapterLine],
-                previous_week: dict[int, int]) -> list[WardLine]:
+def _ward_lines(
+    wards: dict[int, WardInfo], chapters: list[ChapterLine], previous_week: dict[int, int]
+) -> list[WardLine]:
     by_ward: dict[int, list[ChapterLine]] = defaultdict(list)
     for line in chapters:
         by_ward[line.ward_id].append(line)
-    return [WardLine(
-        ward_id=ward.id, name=ward.name, active=ward.active,
-        new_this_week=sum(c.new_this_week for c in by_ward[ward.id]),
-        new_previous_week=previous_week.get(ward.id, 0),
-        new_period=sum(c.new_members_period for c in by_ward[ward.id]),
-        expected=sum(c.expected for c in by_ward[ward.id]),
-        reported=sum(c.expected and c.reported for c in by_ward[ward.id]),
-        excused=sum(c.excused for c in by_ward[ward.id]),
-        missing=tuple(c.name for c in by_ward[ward.id] if c.expected and not c.reported),
-    ) for ward in sorted(wards.values(), key=lambda w: (natural_key(w.name), w.id))]
+    return [
+        WardLine(
+            ward_id=ward.id,
+            name=ward.name,
+            active=ward.active,
+            new_this_week=sum(c.new_this_week for c in by_ward[ward.id]),
+            new_previous_week=previous_week.get(ward.id, 0),
+            new_period=sum(c.new_members_period for c in by_ward[ward.id]),
+            expected=sum(c.expected for c in by_ward[ward.id]),
+            reported=sum(c.expected and c.reported for c in by_ward[ward.id]),
+            excused=sum(c.excused for c in by_ward[ward.id]),
+            missing=tuple(c.name for c in by_ward[ward.id] if c.expected and not c.reported),
+        )
+        for ward in sorted(wards.values(), key=lambda w: (natural_key(w.name), w.id))
+    ]
 
 
 def natural_key(name: str) -> tuple:
@@ -118,8 +133,11 @@ def natural_key(name: str) -> tuple:
 
 
 def _new_members(ward_lines: list[WardLine]) -> NewMembers | None:
-    totals = NewMembers(sum(w.new_this_week for w in ward_lines), sum(w.new_previous_week for w in ward_lines),
-                        sum(w.new_period for w in ward_lines))
+    totals = NewMembers(
+        sum(w.new_this_week for w in ward_lines),
+        sum(w.new_previous_week for w in ward_lines),
+        sum(w.new_period for w in ward_lines),
+    )
     return totals if (totals.this_week or totals.previous_week or totals.period) else None
 
 
@@ -137,15 +155,24 @@ def _reporting(inputs: SummaryInputs, chapters: list[ChapterLine]) -> Reporting 
         if not line.reported:
             missing.setdefault(line.ward_name, []).append(line.name)
     return Reporting(
-        period_key=inputs.period.key, deadline=deadline, expected=len(expected), reported=len(reported),
-        on_time=sum(bool(c.on_time) for c in reported), excused=excused,
-        missing_by_ward=tuple(sorted(((ward, tuple(names)) for ward, names in missing.items()),
-                                     key=lambda item: natural_key(item[0]))),
+        period_key=inputs.period.key,
+        deadline=deadline,
+        expected=len(expected),
+        reported=len(reported),
+        on_time=sum(bool(c.on_time) for c in reported),
+        excused=excused,
+        missing_by_ward=tuple(
+            sorted(
+                ((ward, tuple(names)) for ward, names in missing.items()),
+                key=lambda item: natural_key(item[0]),
+            )
+        ),
     )
 
 
-def _sum_by_event(counts: Iterable, key: str, in_scope: InScope,
-                  fields: tuple[str, ...]) -> dict[int, dict[str, int]]:
+def _sum_by_event(
+    counts: Iterable, key: str, in_scope: InScope, fields: tuple[str, ...]
+) -> dict[int, dict[str, int]]:
     totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(fields, 0))
     for row in counts:
         if in_scope(row.ward_id):
@@ -155,22 +182,30 @@ def _sum_by_event(counts: Iterable, key: str, in_scope: InScope,
     return totals
 
 
-def _trainings(inputs: SummaryInputs, in_scope: InScope, *, held: bool,
-               restricted: bool) -> tuple[TrainingLine, ...]:
+def _trainings(
+    inputs: SummaryInputs, in_scope: InScope, *, held: bool, restricted: bool
+) -> tuple[TrainingLine, ...]:
     counts = _sum_by_event(inputs.training_counts, "training_id", in_scope, ("registered", "attended"))
     if held:
-        events = [e for e in inputs.trainings if inputs.week.contains(e.starts_at) and e.starts_at < inputs.as_of]
+        events = [
+            e for e in inputs.trainings if inputs.week.contains(e.starts_at) and e.starts_at < inputs.as_of
+        ]
     else:
-        events = [e for e in inputs.trainings if inputs.as_of <= e.starts_at < inputs.as_of + TRAINING_HORIZON]
-    lines = [_training_line(e, counts.get(e.id, {})) for e in sorted(events, key=lambda e: (e.starts_at, e.id))]
+        events = [
+            e for e in inputs.trainings if inputs.as_of <= e.starts_at < inputs.as_of + TRAINING_HORIZON
+        ]
+    lines = [
+        _training_line(e, counts.get(e.id, {})) for e in sorted(events, key=lambda e: (e.starts_at, e.id))
+    ]
     if held and restricted:
         lines = [line for line in lines if line.registered or line.attended]
     return tuple(lines if held else lines[:MAX_NEXT_TRAININGS])
 
 
 def _training_line(event: Event, counts: dict[str, int]) -> TrainingLine:
-    return TrainingLine(event.title, event.starts_at, event.venue, counts.get("registered", 0),
-                        counts.get("attended", 0))
+    return TrainingLine(
+        event.title, event.starts_at, event.venue, counts.get("registered", 0), counts.get("attended", 0)
+    )
 
 
 def _seminars(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> tuple[SeminarLine, ...]:
@@ -181,7 +216,9 @@ def _seminars(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> 
         if not inputs.as_of <= event.starts_at < inputs.as_of + SEMINAR_HORIZON:
             continue
         c = counts.get(event.id, dict.fromkeys(fields, 0))
-        line = SeminarLine(event.title, event.starts_at, event.venue, c["yes"], c["no"], c["delegated"], c["pending"])
+        line = SeminarLine(
+            event.title, event.starts_at, event.venue, c["yes"], c["no"], c["delegated"], c["pending"]
+        )
         if not restricted or line.invited:
             lines.append(line)
     return tuple(lines)
@@ -190,8 +227,12 @@ def _seminars(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> 
 def _broadcasts(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> Broadcasts | None:
     sent = [b for b in inputs.broadcasts if inputs.week.contains(b.sent_at)]
     ids = {b.id for b in sent}
-    counts = _sum_by_event((c for c in inputs.broadcast_counts if c.broadcast_id in ids), "broadcast_id", in_scope,
-                           ("delivered", "acked"))
+    counts = _sum_by_event(
+        (c for c in inputs.broadcast_counts if c.broadcast_id in ids),
+        "broadcast_id",
+        in_scope,
+        ("delivered", "acked"),
+    )
     acked = sum(c["acked"] for c in counts.values())
     if restricted:
         recipients = sum(c["delivered"] for c in counts.values())
@@ -203,7 +244,11 @@ def _broadcasts(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -
 
 def _faq(inputs: SummaryInputs, in_scope: InScope, *, restricted: bool) -> FaqStats | None:
     rows = [r for r in inputs.faq if in_scope(r.ward_id)]
-    stats = FaqStats(sum(r.asked for r in rows), sum(r.unanswered for r in rows),
-                     sum(r.low_confidence for r in rows), sum(r.forwarded for r in rows),
-                     None if restricted else inputs.faq_queue)
+    stats = FaqStats(
+        sum(r.asked for r in rows),
+        sum(r.unanswered for r in rows),
+        sum(r.low_confidence for r in rows),
+        sum(r.forwarded for r in rows),
+        None if restricted else inputs.faq_queue,
+    )
     return stats if (stats.unanswered or stats.low_confidence or stats.queue) else None

@@ -158,5 +158,12 @@ class WeeklySummary:
     @property
     def is_empty(self) -> bool:
         """Nothing at all happened or needs attention."""
-        return (self.new_members is None and self.reporting is None and not self.trainings_held
-                and not self.trainings_next and not self.seminars and self.broadcasts is None and self.faq is None)
+        return (
+            self.new_members is None
+            and self.reporting is None
+            and not self.trainings_held
+            and not self.trainings_next
+            and not self.seminars
+            and self.broadcasts is None
+            and self.faq is None
+        )

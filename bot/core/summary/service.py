@@ -29,8 +29,9 @@ class SummaryStore(Protocol):
     async def wards(self) -> list[WardInfo]: ...
     async def subscriptions(self) -> dict[int, bool]: ...
     async def set_subscription(self, member_id: int, subscribed: bool, *, now: datetime) -> None: ...
-    async def deliver(self, week_key: str, member_id: int, ward_id: int | None, messages: list[Any], *,
-                      now: datetime) -> bool: ...
+    async def deliver(
+        self, week_key: str, member_id: int, ward_id: int | None, messages: list[Any], *, now: datetime
+    ) -> bool: ...
     async def delivered(self, week_key: str) -> set[int]: ...
     async def summary_message_week(self, chat_id: str, message_id: int) -> str | None: ...
 
@@ -61,7 +62,8 @@ def default_subscription(member: Member) -> bool:
 
 
 def summary_audience(members: list[Member], subscriptions: dict[int, bool]) -> list[Addressee]:
-    """Members who get this week's summary: admins (on by default) and subscribed organisers and ward leads."""
+    """Members who get this week's summary: admins (on by default) and subscribed organisers and ward
+    leads."""
     audience = []
     for member in members:
         if not can(member, Action.VIEW_SUMMARY):
@@ -96,8 +98,9 @@ PeriodSource = Callable[[datetime], Any]
 class SummaryService:
     """Builds summaries for people (permissions checked here) and for the scheduler and CLI."""
 
-    def __init__(self, store: SummaryStore, clock: Clock, tz: ZoneInfo,
-                 period_source: PeriodSource | None = None) -> None:
+    def __init__(
+        self, store: SummaryStore, clock: Clock, tz: ZoneInfo, period_source: PeriodSource | None = None
+    ) -> None:
         self._store, self._clock, self.tz = store, clock, tz
         self.period_source = period_source
 
@@ -138,7 +141,9 @@ class SummaryService:
         inputs = await self.inputs(week)
         return {ward_id: compute_summary(inputs, ward_id=ward_id) for ward_id in ward_ids}
 
-    async def summary_for(self, actor: Member | None, week: Week, ward_id: int | None = None) -> SummaryResult:
+    async def summary_for(
+        self, actor: Member | None, week: Week, ward_id: int | None = None
+    ) -> SummaryResult:
         """The summary this member may see: district-wide, or their own ward for ward leads."""
         reach = reach_of(actor, Action.VIEW_SUMMARY)
         if reach is Reach.OWN_WARD and ward_id is None and actor is not None:
@@ -175,8 +180,9 @@ class SummaryService:
 
     async def deliver(self, week: Week, addressee: Addressee, messages: list[Any]) -> bool:
         """Queue a person's summary for a week once; False when they already had it."""
-        return await self._store.deliver(week.key, addressee.member.id, addressee.ward_id, messages,
-                                         now=self._clock.now())
+        return await self._store.deliver(
+            week.key, addressee.member.id, addressee.ward_id, messages, now=self._clock.now()
+        )
 
     async def delivered(self, week: Week) -> set[int]:
         return await self._store.delivered(week.key)

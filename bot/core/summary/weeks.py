@@ -7,8 +7,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-_DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
-         "t2": 0, "t3": 1, "t4": 2, "t5": 3, "t6": 4, "t7": 5, "cn": 6}
+_DAYS = {
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "t2": 0,
+    "t3": 1,
+    "t4": 2,
+    "t5": 3,
+    "t6": 4,
+    "t7": 5,
+    "cn": 6,
+}
 _SCHEDULE = re.compile(r"^\s*(?P<day>[a-z0-9]{2,3})\w*\s+(?P<hour>\d{1,2})[:h](?P<minute>\d{2})?\s*$")
 _KEY = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
 
