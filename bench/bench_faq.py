@@ -2,7 +2,8 @@
 
     python bench/bench_faq.py [--repetitions 5] [--rounds 20]
 
-Each repetition times every dev-set question `rounds` times through the matcher and, interleaved
+Each repetition times every question of the dev sets (tests/data/faq_dev*.yaml: short questions, long messages
+that tell a story, English, two in one) `rounds` times through the matcher and, interleaved
 question by question, through a trivial baseline (exact lookup of the folded question in a dict of all
 stored phrasings). Reported: p50/p99 per question (medians over repetitions, with min–max), p99 of each
 question's fastest run (what the code costs without scheduling noise from other processes), the ratio
@@ -29,9 +30,10 @@ import yaml
 from bot.core.faq import FaqMatcher, KnowledgeBase
 from bot.core.text import fold
 
-DEV_SET = ROOT / "tests" / "data" / "faq_dev.yaml"
+DEV_SETS = sorted((ROOT / "tests" / "data").glob("faq_dev*.yaml"))
 RESULTS = ROOT / "bench" / "results" / "faq.json"
-TARGET_P99_MS = 20.0
+TARGET_P99_MS = 50.0
+"""Issue #17: the FAQ answers within 50 ms per question at the 99th percentile."""
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -96,10 +98,14 @@ def time_questions(questions: list[str], repetitions: int, rounds: int) -> dict[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=5, help="independent repetitions (≥ 3)")
-    parser.add_argument("--rounds", type=int, default=20, help="passes over the dev set per repetition")
+    parser.add_argument("--rounds", type=int, default=20, help="passes over the dev sets per repetition")
     args = parser.parse_args()
     repetitions = max(3, args.repetitions)
-    questions = [item["q"] for item in yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["questions"]]
+    questions = [
+        item["q"]
+        for path in DEV_SETS
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    ]
 
     load = time_load(repetitions)
     per_question = time_questions(questions, repetitions, args.rounds)

@@ -17,6 +17,7 @@ from bench.common import (
     EmulatorProcess,
     Results,
     burst,
+    http_candidates,
     interleaved,
     main_for,
     members_for,
@@ -75,6 +76,7 @@ async def _run(quick: bool, reps: int) -> dict:
         configs = {
             BASELINE: lambda: BotProcess(emu, "echo", args=("--mode", "seq")),
             OURS: lambda: BotProcess(emu, "ours", database=template),
+            **http_candidates(emu, template),
         }
 
         async def measure(label: str, bot: BotProcess) -> dict:
@@ -95,6 +97,8 @@ async def _run(quick: bool, reps: int) -> dict:
         await interleaved(results, configs, reps, measure, idle_s=2.0)
     ratio = results.ratio("our bot (mixed, real DB) / bare echo", OURS, BASELINE, "throughput")
     results.target("mixed workload vs bare echo, throughput", ratio["median"], ">=", 0.7, "×")
+    for label in http_candidates(emu, template):
+        results.ratio(f"{label} / bare echo", label, BASELINE, "throughput")
     idle = results.median(OURS, "rss_idle")
     results.target("resident memory idle", idle, "<=", 60, " MiB")
     results.target(

@@ -12,6 +12,7 @@ from bench.common import (
     BotProcess,
     EmulatorProcess,
     Results,
+    http_candidates,
     interleaved,
     main_for,
     members_for,
@@ -47,6 +48,7 @@ async def _run(quick: bool, reps: int) -> dict:
         configs = {
             BASELINE: lambda: BotProcess(emu, "echo", args=("--mode", "seq")),
             OURS: lambda: BotProcess(emu, "ours", database=template),
+            **http_candidates(emu, template),
         }
 
         async def measure(label: str, bot: BotProcess) -> dict:
@@ -61,6 +63,8 @@ async def _run(quick: bool, reps: int) -> dict:
 
         await interleaved(results, configs, reps, measure, idle_s=1.0)
     results.ratio("our bot / echo, p99", OURS, BASELINE, "p99")
+    for label in http_candidates(emu, template):
+        results.ratio(f"{label} / echo, p99", label, BASELINE, "p99")
     results.target("our bot p99 at 100 updates/s", results.median(OURS, "p99"), "<=", 15, " ms")
     baseline_p99 = results.median(BASELINE, "p99")
     if baseline_p99 > 15:

@@ -18,6 +18,7 @@ from bench.common import (
     EmulatorProcess,
     Results,
     burst,
+    http_candidates,
     interleaved,
     main_for,
     members_for,
@@ -34,6 +35,7 @@ PERCHAT = "ptb echo, PerChatUpdateProcessor(8)"
 PERCHAT16 = "ptb echo, PerChatUpdateProcessor(16)"
 OURS = "our bot: free text → fallback"
 OURS8 = "our bot with 8 slots instead of 16"
+STOCK8 = "our bot, httpx's own pool, 8 slots"
 
 
 async def _run(quick: bool, reps: int) -> dict:
@@ -59,6 +61,10 @@ async def _run(quick: bool, reps: int) -> dict:
             PERCHAT16: lambda: BotProcess(emu, "echo", args=("--mode", "perchat", "--concurrency", "16")),
             OURS: lambda: BotProcess(emu, "ours", database=template),
             OURS8: lambda: BotProcess(emu, "ours", database=template, args=("--concurrency", "8")),
+            **http_candidates(emu, template),
+            STOCK8: lambda: BotProcess(
+                emu, "ours", database=template, args=("--http", "stock", "--concurrency", "8")
+            ),
         }
 
         async def measure(label: str, bot: BotProcess) -> dict:
@@ -79,6 +85,9 @@ async def _run(quick: bool, reps: int) -> dict:
     results.ratio("per-chat(16) / sequential echo", PERCHAT16, BASELINE, "throughput")
     ours = results.ratio("our bot / sequential echo", OURS, BASELINE, "throughput")
     results.ratio("our bot with 8 slots / sequential echo", OURS8, BASELINE, "throughput")
+    for label in http_candidates(emu, template):
+        results.ratio(f"{label} / sequential echo", label, BASELINE, "throughput")
+    results.ratio(f"{STOCK8} / sequential echo", STOCK8, BASELINE, "throughput")
     results.target("per-chat processor vs one-at-a-time, 20 ms RTT", perchat["median"], ">=", 6, "×")
     results.target(
         "our bot (real handlers and DB) vs one-at-a-time echo, 20 ms RTT", ours["median"], ">=", 6, "×"

@@ -13,6 +13,7 @@ from bench.common import (
     EmulatorProcess,
     Results,
     burst,
+    http_candidates,
     interleaved,
     main_for,
     members_for,
@@ -51,6 +52,7 @@ async def _run(quick: bool, reps: int) -> dict:
             PERCHAT: lambda: BotProcess(emu, "echo", args=("--mode", "perchat", "--concurrency", "8")),
             OURS: lambda: BotProcess(emu, "ours", database=template),
             OURS8: lambda: BotProcess(emu, "ours", database=template, args=("--concurrency", "8")),
+            **http_candidates(emu, template),
         }
 
         async def measure(label: str, bot: BotProcess) -> dict:
@@ -71,6 +73,8 @@ async def _run(quick: bool, reps: int) -> dict:
     ours = results.ratio("our bot (fallback, real DB) / sequential echo", OURS, BASELINE, "throughput")
     results.target("our bot's cheapest real path vs bare echo", ours["median"], ">=", 0.7, "×")
     results.ratio("our bot with 8 slots / sequential echo", OURS8, BASELINE, "throughput")
+    for label in http_candidates(emu, template):
+        results.ratio(f"{label} / sequential echo", label, BASELINE, "throughput")
     results.notes.append(
         "our bot has no echo: free text reaches the fallback handler (member lookup in SQLite, "
         "a reply with the menu keyboard), its cheapest real path"

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core.summary import PeriodInfo, SummaryService, Week, parse_week_key
 from bot.i18n import I18n
-from handlers.summary.chart import render_chart
-from handlers.summary.text import render_summary
-from handlers.summary.workbook import render_workbook
+from bot.views.summary.chart import render_chart
+from bot.views.summary.text import render_summary
+from bot.views.summary.workbook import render_workbook
 from storage.db import Database
 from storage.summary import SqliteSummary
 

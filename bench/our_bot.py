@@ -1,9 +1,9 @@
-"""Run the real bot (`python -m bot run`) for a benchmark, with Telegram's send-rate limiter lifted.
+"""Run the real bot (`python -m bot run`) for a benchmark, with Telegram's send-rate ceiling lifted.
 
-In production `AIORateLimiter(overall_max_rate=28)` keeps every chat-bound call under Telegram's
-~30 messages per second, so a burst of 2000 replies is paced at 28/s by design. The benchmarks compare
-our handlers and database with a bare echo bot that has no limiter, so they lift that ceiling (the
-limiter's code still runs); everything else is exactly `python -m bot run`.
+In production the Telegram channel paces everything it sends at 28 messages a second (Telegram's limit is about
+30), so a burst of 2000 replies is paced at 28/s by design. The benchmarks compare our flows and database with a
+bare echo bot that has no limiter, so they lift that ceiling (the pacer's code still runs); everything else is
+exactly `python -m bot run`.
 """
 
 from __future__ import annotations
@@ -13,24 +13,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import bot.app
+from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 
 UNLIMITED = 1_000_000
 
 
 def main() -> int:
-    """`python bench/our_bot.py [--concurrency N]` (N: the update processor's slots; default the bot's
-    own)."""
-    bot.app.OVERALL_MAX_RATE = UNLIMITED
-    bot.app.GROUP_MAX_RATE = UNLIMITED
+    """`python bench/our_bot.py [--concurrency N] [--http CLIENT]`: update slots, HTTP client."""
+    TelegramChannel.send_rate = UNLIMITED
+    changes: dict[str, object] = {}
     if "--concurrency" in sys.argv:
-        slots = int(sys.argv[sys.argv.index("--concurrency") + 1])
-        build = bot.app.build_application
+        changes["concurrent_updates"] = int(sys.argv[sys.argv.index("--concurrency") + 1])
+    if "--http" in sys.argv:
+        changes["http_client"] = sys.argv[sys.argv.index("--http") + 1]
+    if changes:
+        import bot.config
 
-        def build_with_slots(settings, **kwargs):
-            return build(settings.with_changes(concurrent_updates=slots), **kwargs)
+        original = bot.config.Settings.from_env.__func__  # type: ignore[attr-defined]
 
-        bot.app.build_application = build_with_slots
+        def from_env(cls, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            return original(cls, *args, **kwargs).with_changes(**changes)
+
+        bot.config.Settings.from_env = classmethod(from_env)  # type: ignore[method-assign]
     from bot.__main__ import main as bot_main
 
     return bot_main(["run"])

@@ -1,4 +1,7 @@
-"""Settings from the environment (and a .env file), checked once at start."""
+"""Settings from the environment (and a .env file), checked once at start.
+
+Every problem is said in Vietnamese, then in English, and all of them at once: `ConfigError`.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +15,29 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.summary.weeks import parse_schedule
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_ZALO_API_URL = "https://bot-api.zaloplatforms.com/bot"
 DEFAULT_DATABASE_PATH = Path("data") / "khuyenhoc.db"
 DEFAULT_ASSOCIATION_NAME = "Hội Khuyến học Quận 10"
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_PORT = 8080
+DEFAULT_ZALO_SEND_RATE = 8.0
+DEFAULT_STARTUP_RETRY_SECONDS = 300
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
+_ZALO_TOKEN_RE = re.compile(r"^[0-9]{1,30}:[A-Za-z0-9_\-]{8,200}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_\-]{8,256}$")
+_URL_RE = re.compile(r"^https?://[^\s/]+")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-HTTP_CLIENTS = ("streams", "httpx")
+LOG_FORMATS = ("text", "json")
+HTTP_CLIENTS = ("lean", "stock")
 
 
 class ConfigError(ValueError):
-    """The environment does not describe a runnable bot; the message says what to fix."""
+    """The environment does not describe a runnable bot; the message says what to fix (vi, then en)."""
+
+
+def problem(vi: str, en: str) -> str:
+    """One configuration problem, in Vietnamese then English."""
+    return f"{vi}\n  {en}"
 
 
 @dataclass(frozen=True)
@@ -31,19 +47,31 @@ class Settings:
     bot_token: str | None
     api_url: str = DEFAULT_API_URL
     database_path: Path = DEFAULT_DATABASE_PATH
-    admin_ids: frozenset[int] = frozenset()
+    admin_ids: frozenset[int | str] = frozenset()
+    """Telegram user ids, and 'zalo:<id>' for Zalo accounts."""
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     association_name: str = DEFAULT_ASSOCIATION_NAME
     log_level: str = "INFO"
+    log_format: str = "text"
     ops_chat_id: int | None = None
     summary_schedule: str = "MON 07:00"
     tick_seconds: float = 15.0
     concurrent_updates: int = 16
     """Chats handled at once. At 20 ms round trips to Telegram 16 slots beat 8 (bench/README.md); each chat's
     own updates still run one at a time, in order."""
-    http_client: str = "streams"
-    """How the bot talks HTTP to Telegram: 'streams' (bot/http_client.py, lean) or 'httpx'
-    (python-telegram-bot's own client, which honours HTTPS_PROXY)."""
+    http_client: str = "lean"
+    """python-telegram-bot's httpx client over 'lean', the bot's keep-alive pool (bot/channels/http.py), or over
+    'stock', httpx's own pool (about 1 ms more CPU per Bot API call at 16 chats at once; bench/README.md)."""
+    zalo_token: str | None = None
+    zalo_api_url: str = DEFAULT_ZALO_API_URL
+    zalo_webhook_secret: str | None = None
+    zalo_send_rate: float = DEFAULT_ZALO_SEND_RATE
+    """Messages a second sent to Zalo (its limits are not published)."""
+    public_base_url: str | None = None
+    """The public address of the bot's web server root (webhooks, download links)."""
+    port: int = DEFAULT_PORT
+    startup_retry_seconds: int = DEFAULT_STARTUP_RETRY_SECONDS
+    """How long an unreachable API is retried at start (with capped exponential back-off) before giving up."""
 
     @property
     def file_url(self) -> str:
@@ -53,44 +81,136 @@ class Settings:
             return base[: -len("/bot")] + "/file/bot"
         return base + "/file/bot"
 
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The channels configured: Telegram and/or Zalo."""
+        return tuple(
+            name for name, token in (("telegram", self.bot_token), ("zalo", self.zalo_token)) if token
+        )
+
+    @property
+    def needs_web_server(self) -> bool:
+        """A webhook or download links need the bot's own web server."""
+        return bool(self.zalo_token and (self.zalo_webhook_secret or self.public_base_url))
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never appear in a log or an error report."""
+        return tuple(s for s in (self.bot_token, self.zalo_token, self.zalo_webhook_secret) if s)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
         """Read and check the settings; raise ConfigError listing every problem."""
         env = os.environ if env is None else env
         problems: list[str] = []
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
-        if token is None and require_token:
+        zalo_token = env.get("ZALO_BOT_TOKEN", "").strip() or None
+        if token is None and zalo_token is None and require_token:
             problems.append(
-                "TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the environment or in .env "
-                "(or run `python -m bot sandbox` to try the bot locally without a token)."
+                problem(
+                    "Chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN: đặt token của bot vào môi trường hoặc "
+                    "tệp "
+                    ".env (hoặc chạy `python -m bot sandbox` để thử bot trên máy mà không cần token).",
+                    "Neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set: put the bot's token in the "
+                    "environment "
+                    "or in .env (or run `python -m bot sandbox` to try the bot locally without a token).",
+                )
             )
-        elif token is not None and not _TOKEN_RE.match(token):
+        if token is not None and not _TOKEN_RE.match(token):
             problems.append(
-                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then the secret)."
+                problem(
+                    "TELEGRAM_BOT_TOKEN không giống token của bot (các chữ số, dấu hai chấm, rồi phần bí "
+                    "mật).",
+                    "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then the secret).",
+                )
             )
-        api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
-        if not re.match(r"^https?://[^\s/]+", api_url):
-            problems.append(f"TELEGRAM_API_URL must be an http(s) URL, got {api_url!r}.")
+        if zalo_token is not None and not _ZALO_TOKEN_RE.match(zalo_token):
+            problems.append(
+                problem(
+                    "ZALO_BOT_TOKEN không giống token của bot Zalo (các chữ số, dấu hai chấm, rồi phần bí "
+                    "mật).",
+                    "ZALO_BOT_TOKEN does not look like a Zalo bot token (digits, a colon, then the secret).",
+                )
+            )
+        api_url = _url(env, "TELEGRAM_API_URL", DEFAULT_API_URL, problems)
+        zalo_api_url = _url(env, "ZALO_API_URL", DEFAULT_ZALO_API_URL, problems)
+        public = env.get("PUBLIC_BASE_URL", "").strip() or None
+        if public is not None and not _URL_RE.match(public):
+            problems.append(
+                problem(
+                    f"PUBLIC_BASE_URL phải là địa chỉ http(s), nhận được {public!r}.",
+                    f"PUBLIC_BASE_URL must be an http(s) URL, got {public!r}.",
+                )
+            )
+        secret = env.get("ZALO_WEBHOOK_SECRET", "").strip() or None
+        if secret is not None and not _SECRET_RE.match(secret):
+            problems.append(
+                problem(
+                    "ZALO_WEBHOOK_SECRET phải dài 8–256 ký tự, chỉ gồm chữ, số, '_' và '-'.",
+                    "ZALO_WEBHOOK_SECRET must be 8–256 letters, digits, '_' or '-'.",
+                )
+            )
+        if secret is not None and public is None:
+            problems.append(
+                problem(
+                    "Chế độ webhook của Zalo (ZALO_WEBHOOK_SECRET) cần PUBLIC_BASE_URL: địa chỉ công khai "
+                    "của máy "
+                    "chủ web của bot.",
+                    "Zalo's webhook mode (ZALO_WEBHOOK_SECRET) needs PUBLIC_BASE_URL, the public address of "
+                    "the "
+                    "bot's web server.",
+                )
+            )
         admin_ids = _parse_ids(env.get("ADMIN_IDS", ""), problems)
         timezone = _parse_zone(env.get("BOT_TIMEZONE", "").strip() or DEFAULT_TIMEZONE, problems)
         log_level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
         if log_level not in _LOG_LEVELS:
-            problems.append(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
+            problems.append(
+                problem(
+                    f"LOG_LEVEL phải là một trong {', '.join(_LOG_LEVELS)}.",
+                    f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.",
+                )
+            )
+        log_format = (env.get("LOG_FORMAT", "").strip() or "text").lower()
+        if log_format not in LOG_FORMATS:
+            problems.append(problem("LOG_FORMAT phải là text hoặc json.", "LOG_FORMAT must be text or json."))
         ops = env.get("OPS_CHAT_ID", "").strip()
         ops_chat_id = _parse_int(ops, "OPS_CHAT_ID", problems) if ops else None
+        port = _parse_int(env.get("PORT", "").strip() or str(DEFAULT_PORT), "PORT", problems)
+        if port is not None and not 0 <= port <= 65535:
+            problems.append(problem("PORT phải từ 0 đến 65535.", "PORT must be between 0 and 65535."))
+        retry = _parse_int(
+            env.get("STARTUP_RETRY_SECONDS", "").strip() or str(DEFAULT_STARTUP_RETRY_SECONDS),
+            "STARTUP_RETRY_SECONDS",
+            problems,
+        )
+        send_rate = _parse_rate(env.get("ZALO_SEND_RATE", "").strip(), problems)
         db_path = Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH)
         if db_path.exists() and db_path.is_dir():
-            problems.append(f"DATABASE_PATH {db_path} is a directory; give a file path.")
+            problems.append(
+                problem(
+                    f"DATABASE_PATH {db_path} là một thư mục; hãy cho đường dẫn tới một tệp.",
+                    f"DATABASE_PATH {db_path} is a directory; give a file path.",
+                )
+            )
         name = env.get("ASSOCIATION_NAME", "").strip() or DEFAULT_ASSOCIATION_NAME
         summary_schedule = env.get("SUMMARY_SCHEDULE", "").strip() or "MON 07:00"
         if parse_schedule(summary_schedule) is None:
             problems.append(
-                f"SUMMARY_SCHEDULE must be a weekday and a time like 'MON 07:00', got {summary_schedule!r}."
+                problem(
+                    f"SUMMARY_SCHEDULE phải là thứ và giờ như 'MON 07:00', nhận được {summary_schedule!r}.",
+                    f"SUMMARY_SCHEDULE must be a weekday and a time like 'MON 07:00', got "
+                    f"{summary_schedule!r}.",
+                )
             )
-        http_client = env.get("TELEGRAM_HTTP_CLIENT", "").strip().lower() or "streams"
+        http_client = env.get("TELEGRAM_HTTP_CLIENT", "").strip().lower() or "lean"
         if http_client not in HTTP_CLIENTS:
             problems.append(
-                f"TELEGRAM_HTTP_CLIENT must be one of {', '.join(HTTP_CLIENTS)}, got {http_client!r}."
+                problem(
+                    f"TELEGRAM_HTTP_CLIENT phải là một trong {', '.join(HTTP_CLIENTS)}, nhận được "
+                    f"{http_client!r}.",
+                    f"TELEGRAM_HTTP_CLIENT must be one of {', '.join(HTTP_CLIENTS)}, got {http_client!r}.",
+                )
             )
         if problems:
             raise ConfigError("\n".join(f"- {p}" for p in problems))
@@ -102,9 +222,17 @@ class Settings:
             timezone=timezone if timezone is not None else ZoneInfo(DEFAULT_TIMEZONE),
             association_name=name,
             log_level=log_level,
+            log_format=log_format,
             ops_chat_id=ops_chat_id,
             summary_schedule=summary_schedule,
             http_client=http_client,
+            zalo_token=zalo_token,
+            zalo_api_url=zalo_api_url,
+            zalo_webhook_secret=secret,
+            zalo_send_rate=send_rate,
+            public_base_url=public.rstrip("/") if public else None,
+            port=port if port is not None else DEFAULT_PORT,
+            startup_retry_seconds=retry if retry is not None else DEFAULT_STARTUP_RETRY_SECONDS,
         )
 
     def with_changes(self, **changes: object) -> Settings:
@@ -112,22 +240,62 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -> str:
+    value = env.get(name, "").strip() or default
+    if not _URL_RE.match(value):
+        problems.append(
+            problem(
+                f"{name} phải là địa chỉ http(s), nhận được {value!r}.",
+                f"{name} must be an http(s) URL, got {value!r}.",
+            )
+        )
+    return value
+
+
 def _parse_int(raw: str, name: str, problems: list[str]) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        problems.append(f"{name} must be a whole number, got {raw!r}.")
+        problems.append(
+            problem(
+                f"{name} phải là một số nguyên, nhận được {raw!r}.",
+                f"{name} must be a whole number, got {raw!r}.",
+            )
+        )
         return None
 
 
-def _parse_ids(raw: str, problems: list[str]) -> frozenset[int]:
-    ids = set()
+def _parse_rate(raw: str, problems: list[str]) -> float:
+    if not raw:
+        return DEFAULT_ZALO_SEND_RATE
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 1000:
+        problems.append(
+            problem(
+                f"ZALO_SEND_RATE phải là số tin mỗi giây, lớn hơn 0, nhận được {raw!r}.",
+                f"ZALO_SEND_RATE must be messages per second, above 0, got {raw!r}.",
+            )
+        )
+        return DEFAULT_ZALO_SEND_RATE
+    return rate
+
+
+def _parse_ids(raw: str, problems: list[str]) -> frozenset[int | str]:
+    """Telegram user ids, and 'zalo:<id>' for Zalo accounts."""
+    ids: set[int | str] = set()
     for part in raw.replace(";", ",").split(","):
         part = part.strip()
-        if part:
-            value = _parse_int(part, "ADMIN_IDS", problems)
-            if value is not None:
-                ids.add(value)
+        if not part:
+            continue
+        if part.lower().startswith("zalo:") and len(part) > 5:
+            ids.add("zalo:" + part[5:].strip())
+            continue
+        value = _parse_int(part, "ADMIN_IDS", problems)
+        if value is not None:
+            ids.add(value)
     return frozenset(ids)
 
 
@@ -135,7 +303,12 @@ def _parse_zone(name: str, problems: list[str]) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        problems.append(f"BOT_TIMEZONE {name!r} is not a known time zone (e.g. Asia/Ho_Chi_Minh).")
+        problems.append(
+            problem(
+                f"BOT_TIMEZONE {name!r} không phải múi giờ hợp lệ (ví dụ Asia/Ho_Chi_Minh).",
+                f"BOT_TIMEZONE {name!r} is not a known time zone (e.g. Asia/Ho_Chi_Minh).",
+            )
+        )
         return None
 
 

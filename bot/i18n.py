@@ -23,6 +23,11 @@ SUPPORTED_LOCALES = ("vi", "en")
 LOCALES_DIR = Path(locales.__file__).parent
 
 
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where the reader's locale is known."""
+    return message
+
+
 class CatalogError(RuntimeError):
     """A catalog is missing or contradicts itself; the bot refuses to start."""
 

@@ -12,6 +12,7 @@ from bot.core.broadcast_history import BroadcastHistory
 from bot.core.broadcasts import BroadcastService
 from bot.core.faq.questions import FaqService
 from bot.core.members import MemberService
+from bot.core.notices import NoticeService
 from bot.core.reports import ReportService
 from bot.core.seminar_checkin import SeminarCheckInService
 from bot.core.seminar_service import SeminarService
@@ -19,7 +20,9 @@ from bot.core.summary import SummaryService
 from bot.i18n import I18n
 from storage.attendance import SqliteAttendance
 from storage.broadcasts import SqliteBroadcasts
+from storage.channel_state import SqliteChannelState
 from storage.db import Database
+from storage.dialogs import SqliteDialogs
 from storage.faq import SqliteFaqQuestions
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -43,6 +46,9 @@ class Services:
     members: MemberService
     tasks: SqliteTasks
     outbox: SqliteOutbox
+    dialogs: SqliteDialogs
+    channel_state: SqliteChannelState
+    notices: NoticeService
     attendance: AttendanceService
     reports: ReportService
     seminars: SeminarService
@@ -59,6 +65,7 @@ class Services:
         """Open the database (migrating it) and wire every service."""
         db = db or await Database.open(settings.database_path)
         org = SqliteOrg(db)
+        outbox = SqliteOutbox(db)
         member_store = SqliteMembers(db)
         members = MemberService(
             member_store, org, clock, bootstrap_admins=frozenset(str(i) for i in settings.admin_ids)
@@ -76,7 +83,10 @@ class Services:
             member_store=member_store,
             members=members,
             tasks=SqliteTasks(db),
-            outbox=SqliteOutbox(db),
+            outbox=outbox,
+            dialogs=SqliteDialogs(db),
+            channel_state=SqliteChannelState(db),
+            notices=NoticeService(outbox, member_store, clock),
             attendance=AttendanceService(attendance_store, clock, member_store),
             reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
             seminars=seminars,

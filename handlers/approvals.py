@@ -1,36 +1,73 @@
-"""Deciding on join requests, invitation links and roles (ward leads, organisers, admins)."""
+"""Deciding on join requests, invitation links and roles (ward leads, organisers, admins).
+
+The approve / reject buttons on a join request live long in the approvers' chats: their wire form stays
+'v1:join:a:<member id>' / 'v1:join:r:<member id>'. A decision, the newcomer's notice and the approval hooks of
+other features (a pending check-in) happen in the approving turn's one transaction.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Literal
 
-from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
-
-from bot.context import BotContext
+from bot.conversation.markup import esc
+from bot.conversation.replies import Attachment, Choice, Choices, Reply, grid, rows
+from bot.conversation.router import CommandSpec, Router
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.members import Decision, JoinRequest, Outcome
 from bot.core.models import Member, MemberStatus, Role
+from bot.core.notices import OutgoingMessage
 from bot.core.permissions import Action, Reach, can, reach_of
-from bot.core.text import fold
-from bot.qr import deep_link, qr_png
-from handlers import callbacks
-from handlers.registry import N_, CommandSpec, add_startup_hook
-from handlers.render import answer_stale, buttons, esc, grid, role_label
-from storage.outbox import OutgoingMessage
+from bot.i18n import N_, Translator
+from bot.views.labels import role_label
+from bot.views.qr import qr_png
 
 if TYPE_CHECKING:
+    from bot.runtime import Runtime
     from bot.services import Services
 
-COMMANDS = (
-    CommandSpec("pending", N_("Join requests waiting for you"), Action.APPROVE_MEMBER),
-    CommandSpec("invite", N_("Invitation link and QR code for a chapter"), Action.CREATE_INVITE),
-    CommandSpec("role", N_("Change a member's role (admins)"), Action.CHANGE_ROLE),
-)
 MAX_SEARCH_RESULTS = 8
+INVITE_PAYLOAD = "inv"
 
 
-def request_text(services: Services, locale: str, request: JoinRequest) -> str:
-    t = services.i18n.translator(locale)
+@token("join")
+class JoinDecision(Token):
+    """'✅ Approve' / '❌ Reject' under a join request."""
+
+    answer: Literal["a", "r"]
+    member_id: int
+
+
+@token("inv:w")
+class InviteWard(Token):
+    ward_id: int
+
+
+@token("inv:c")
+class InviteChapter(Token):
+    chapter_id: int
+
+
+@token("role:m")
+class RoleMember(Token):
+    """Whose role to change; `role` is always empty ('-'), as on the buttons sent before."""
+
+    member_id: int
+    role: Role | None = None
+
+
+@token("role:s")
+class RoleSet(Token):
+    member_id: int
+    role: Role
+
+
+# --- join requests ----------------------------------------------------------------------------------------
+
+
+def request_text(t: Translator, request: JoinRequest) -> str:
+    """The join request as approvers see it (the phone number only they may see)."""
     member = request.member
     assert member is not None and request.chapter is not None
     text = t.gettext("<b>New member request</b>\n{name}\nChapter: {chapter} ({ward})").format(
@@ -43,16 +80,13 @@ def request_text(services: Services, locale: str, request: JoinRequest) -> str:
     return text
 
 
-def decision_buttons(services: Services, locale: str, member_id: int) -> dict:
-    t = services.i18n.translator(locale)
-    return buttons(
+def decision_choices(t: Translator, member_id: int) -> Choices:
+    return rows(
         [
-            [
-                (t.gettext("✅ Approve"), callbacks.encode("join", "a", member_id)),
-                (t.gettext("❌ Reject"), callbacks.encode("join", "r", member_id)),
-            ]
+            Choice(t.gettext("✅ Approve"), JoinDecision("a", member_id)),
+            Choice(t.gettext("❌ Reject"), JoinDecision("r", member_id)),
         ]
-    ).to_dict()
+    )
 
 
 def request_stamp(member: Member) -> int:
@@ -60,270 +94,259 @@ def request_stamp(member: Member) -> int:
     return int(member.requested_at.timestamp()) if member.requested_at else 0
 
 
-async def notify_approvers(app: Application, request: JoinRequest) -> None:
-    """Queue the request, with Approve / Reject buttons, to every approver (once each, whatever reruns it)."""
-    services: Services = app.bot_data["services"]
+async def notify_approvers(services: Services, request: JoinRequest) -> None:
+    """Queue the request, with Approve / Reject, to every approver (once each, whatever reruns it).
+
+    Inside a turn this is part of the turn's transaction: the request and its notices commit together.
+    """
     member = request.member
     assert member is not None
     stamp = request_stamp(member)
-    messages = [
-        OutgoingMessage(
-            dedupe_key=f"join:{member.id}:{stamp}:to:{a.member_id}",
-            member_id=a.member_id,
-            chat_id=a.chat_id,
-            text=request_text(services, a.locale, request),
-            markup=decision_buttons(services, a.locale, member.id),
+    messages = []
+    for approver in request.approvers:
+        t = services.i18n.translator(approver.locale)
+        reply = Reply(request_text(t, request), choices=decision_choices(t, member.id))
+        messages.append(
+            OutgoingMessage.to(approver, f"join:{member.id}:{stamp}:to:{approver.member_id}", reply)
         )
-        for a in request.approvers
-    ]
     if messages:
-        await services.outbox.enqueue(f"join:{member.id}", messages, now=services.clock.now())
-        app.bot_data["delivery"].wake()
+        await services.notices.queue(f"join:{member.id}", messages)
 
 
-async def renotify_pending(app: Application) -> None:
-    """At start: requests saved just before a crash still reach their approvers (dedupe keys prevent
-    doubles)."""
-    services: Services = app.bot_data["services"]
-    for person in await services.member_store.list_members(statuses=[MemberStatus.PENDING]):
-        profile = await services.members.profile(person)
-        if profile.chapter is None or person.ward_id is None:
-            continue
-        approvers = tuple(await services.members.approvers_for(person.ward_id))
-        await notify_approvers(app, JoinRequest(Outcome.OK, person, profile.chapter, profile.ward, approvers))
+async def renotify_pending(rt: Runtime) -> None:
+    """At start: pending requests whose notices were never queued (saved by an older version, or outside a
+    turn) still reach their approvers; dedupe keys prevent doubles."""
+    services = rt.services
+    for request in await services.members.waiting_requests():
+        await notify_approvers(services, request)
 
 
-async def decide(update: Update, ctx: BotContext) -> None:
-    """Approve / Reject pressed: checked against the presser's reach, applied once."""
-    query, t = update.callback_query, ctx.t
-    parts = callbacks.decode(query.data, "join", 2)
-    member_id = callbacks.parse_int(parts[1]) if parts and parts[0] in ("a", "r") else None
-    if member_id is None:
-        await answer_stale(update, t)
-        return
-    decision = await ctx.services.members.decide(ctx.member, member_id, approve=parts[0] == "a")
-    if decision.outcome is Outcome.NOT_FOUND:
-        await answer_stale(update, t)
-        return
+async def decided(turn: Turn, choice: JoinDecision) -> None:
+    """Approve / Reject pressed: checked against the presser's reach in the core, applied once."""
+    t = turn.t
+    decision = await turn.services.members.decide(turn.member, choice.member_id, approve=choice.answer == "a")
     if decision.outcome is Outcome.DENIED:
-        await query.answer(
+        turn.toast(
             t.gettext("Only the leads of that ward and the organisers can decide on this request."),
-            show_alert=True,
+            alert=True,
         )
         return
-    await query.answer()
-    await query.edit_message_text(
-        query.message.text_html + "\n\n" + outcome_line(ctx, decision), reply_markup=None
-    )
-    if decision.member is not None and decision.member.status in (MemberStatus.ACTIVE, MemberStatus.REJECTED):
-        await tell_requester(ctx, decision)
+    member = decision.member
+    if (
+        decision.outcome is Outcome.NOT_FOUND
+        or member is None
+        or member.status not in (MemberStatus.ACTIVE, MemberStatus.REJECTED)
+    ):
+        turn.stale()
+        return
+    request = await turn.services.members.join_request(member)
+    if request.chapter is None:
+        turn.edit(outcome_line(t, decision))
+    else:
+        turn.edit(request_text(t, request) + "\n\n" + outcome_line(t, decision))
+    await tell_requester(turn, decision)
 
 
-def outcome_line(ctx: BotContext, decision: Decision) -> str:
-    t, member = ctx.t, decision.member
+def outcome_line(t: Translator, decision: Decision) -> str:
+    member = decision.member
     by = esc(decision.decided_by.full_name) if decision.decided_by else "?"
     if member is not None and member.status is MemberStatus.ACTIVE:
         return t.gettext("✅ Approved by {name}.").format(name=by)
     return t.gettext("❌ Not approved (decided by {name}).").format(name=by)
 
 
-async def tell_requester(ctx: BotContext, decision: Decision) -> None:
-    """The person hears the outcome once (also when an approver presses again after a crash);
-    approval hooks (e.g. a pending check-in) run and must be idempotent."""
+async def tell_requester(turn: Turn, decision: Decision) -> None:
+    """The person hears the outcome once (also when an approver presses again after a crash), queued in this
+    turn; after an approval the other features' approval hooks run here too (they must be idempotent)."""
     member = decision.member
     assert member is not None
     if member.requested_at is None:
         return
-    recipient = await ctx.services.members.recipient(member.id)
-    if recipient is None:
-        return
-    t = ctx.services.i18n.translator(recipient.locale)
     approved = member.status is MemberStatus.ACTIVE
-    if approved:
-        from handlers.menu import main_menu
-
-        text = t.gettext(
-            "Welcome, {name}! Your registration is approved. Use the menu below or type a question."
+    recipient = await turn.services.members.recipient(member.id)
+    if recipient is not None:
+        t = turn.services.i18n.translator(recipient.locale)
+        await turn.services.notices.queue(
+            f"join:{member.id}",
+            [
+                OutgoingMessage.to(
+                    recipient,
+                    f"join:{member.id}:{request_stamp(member)}:decided",
+                    outcome_notice(turn, t, member),
+                )
+            ],
         )
-        markup = main_menu(ctx.bot_data["menu_entries"], member, t).to_dict()
-    else:
-        text = t.gettext(
+    if approved:
+        for hook in turn.router.approval_hooks:
+            await hook(turn, member)
+
+
+def outcome_notice(turn: Turn, t: Translator, member: Member) -> Reply:
+    """What the newcomer is told: welcome with their menu, or not approved."""
+    if member.status is MemberStatus.ACTIVE:
+        return Reply(
+            t.gettext(
+                "Welcome, {name}! Your registration is approved. Use the menu below or type a question."
+            ).format(name=esc(member.full_name)),
+            suggestions=turn.router.main_menu(member, t),
+        )
+    return Reply(
+        t.gettext(
             "Sorry, {name}, your registration was not approved. If this is a mistake, send /start "
             "to try again or contact your ward lead."
-        )
-        markup = None
-    await ctx.services.outbox.enqueue(
-        f"join:{member.id}",
-        [
-            OutgoingMessage(
-                dedupe_key=f"join:{member.id}:{request_stamp(member)}:decided",
-                member_id=member.id,
-                chat_id=recipient.chat_id,
-                text=text.format(name=esc(member.full_name)),
-                markup=markup,
-            )
-        ],
-        now=ctx.services.clock.now(),
+        ).format(name=esc(member.full_name))
     )
-    ctx.bot_data["delivery"].wake()
-    if approved:
-        for hook in ctx.bot_data.get("approval_hooks", []):
-            await hook(ctx.application, member)
 
 
-async def list_pending(update: Update, ctx: BotContext) -> None:
+async def list_pending(turn: Turn) -> None:
     """/pending: requests this approver may decide on, each with its buttons."""
-    t, member = ctx.t, ctx.member
-    if not can(member, Action.APPROVE_MEMBER):
-        await update.effective_message.reply_text(
-            t.gettext("Only ward leads and organisers can approve members.")
-        )
+    t = turn.t
+    requests = await turn.services.members.open_requests(turn.member)
+    if requests is None:
+        turn.reply(t.gettext("Only ward leads and organisers can approve members."))
         return
-    assert member is not None
-    ward_id = member.ward_id if reach_of(member, Action.APPROVE_MEMBER) is Reach.OWN_WARD else None
-    pending = await ctx.services.member_store.list_members(ward_id=ward_id, statuses=[MemberStatus.PENDING])
-    if not pending:
-        await update.effective_message.reply_text(t.gettext("No join requests are waiting."))
+    if not requests:
+        turn.reply(t.gettext("No join requests are waiting."))
         return
-    for person in pending[:20]:
-        profile = await ctx.services.members.profile(person)
-        request = JoinRequest(Outcome.OK, person, profile.chapter, profile.ward)
-        await update.effective_message.reply_text(
-            request_text(ctx.services, t.locale, request),
-            reply_markup=decision_buttons(ctx.services, t.locale, person.id),
-        )
+    for request in requests:
+        assert request.member is not None
+        if request.chapter is not None:
+            turn.reply(request_text(t, request), choices=decision_choices(t, request.member.id))
 
 
-async def start_invite(update: Update, ctx: BotContext) -> None:
+# --- invitations --------------------------------------------------------------------------------------------
+
+
+async def start_invite(turn: Turn) -> None:
     """/invite: choose a chapter (ward leads see their own ward's chapters)."""
-    t, member = ctx.t, ctx.member
-    if not can(member, Action.CREATE_INVITE):
-        await update.effective_message.reply_text(
-            t.gettext("Only ward leads and organisers can create invitations.")
-        )
+    t, member = turn.t, turn.member
+    if member is None or not can(member, Action.CREATE_INVITE):
+        turn.reply(t.gettext("Only ward leads and organisers can create invitations."))
         return
-    assert member is not None
     if reach_of(member, Action.CREATE_INVITE) is Reach.OWN_WARD:
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext("Which chapter is the invitation for?"),
-            reply_markup=await chapter_buttons(ctx, member.ward_id),
+            choices=await chapter_choices(turn, member.ward_id),
         )
         return
-    wards = await ctx.services.org.wards()
-    await update.effective_message.reply_text(
-        t.gettext("Which ward?"),
-        reply_markup=buttons(grid([(w.name, callbacks.encode("inv", "w", w.id)) for w in wards], 3)),
+    wards = await turn.services.members.wards()
+    turn.reply(t.gettext("Which ward?"), choices=grid([Choice(w.name, InviteWard(w.id)) for w in wards], 3))
+
+
+async def chapter_choices(turn: Turn, ward_id: int | None) -> Choices:
+    chapters = await turn.services.members.chapters(ward_id) if ward_id else []
+    return grid([Choice(c.name, InviteChapter(c.id)) for c in chapters], 1)
+
+
+async def invite_ward_chosen(turn: Turn, choice: InviteWard) -> None:
+    if not can(turn.member, Action.CREATE_INVITE, ward_id=choice.ward_id):
+        turn.stale()
+        return
+    turn.edit(
+        turn.t.gettext("Which chapter is the invitation for?"),
+        choices=await chapter_choices(turn, choice.ward_id),
     )
 
 
-async def chapter_buttons(ctx: BotContext, ward_id: int | None):
-    chapters = await ctx.services.org.chapters(ward_id) if ward_id else []
-    return buttons(grid([(c.name, callbacks.encode("inv", "c", c.id)) for c in chapters], 1))
-
-
-async def invite_pressed(update: Update, ctx: BotContext) -> None:
-    query, t = update.callback_query, ctx.t
-    parts = callbacks.decode(query.data, "inv", 2)
-    target = callbacks.parse_int(parts[1]) if parts and parts[0] in ("w", "c") else None
-    if target is None:
-        await answer_stale(update, t)
+async def invite_chapter_chosen(turn: Turn, choice: InviteChapter) -> None:
+    """The invitation: a link and its QR code where the channel has deep links, else the code to type."""
+    t = turn.t
+    result = await turn.services.members.create_invite(turn.member, choice.chapter_id)
+    if result.outcome is not Outcome.OK or result.token is None or result.chapter is None:
+        turn.toast(t.gettext("You cannot create an invitation for that chapter."), alert=True)
         return
-    if parts[0] == "w":
-        if not can(ctx.member, Action.CREATE_INVITE, ward_id=target):
-            await answer_stale(update, t)
-            return
-        await query.answer()
-        await query.edit_message_text(
-            t.gettext("Which chapter is the invitation for?"), reply_markup=await chapter_buttons(ctx, target)
+    chapter, ward = esc(result.chapter.name), esc(result.ward.name if result.ward else "")
+    link = turn.channel.deep_link(f"{INVITE_PAYLOAD}_{result.token}")
+    if link is None:
+        turn.edit(
+            t.gettext(
+                "Invitation for <b>{chapter}</b> ({ward}), valid for 30 days. Ask the person to send me this "
+                "message: <code>/start {code}</code>\nThey will then only need to type their name."
+            ).format(chapter=chapter, ward=ward, code=esc(f"{INVITE_PAYLOAD}_{result.token}"))
         )
         return
-    result = await ctx.services.members.create_invite(ctx.member, target)
-    if result.outcome is not Outcome.OK or result.token is None or result.chapter is None:
-        await query.answer(t.gettext("You cannot create an invitation for that chapter."), show_alert=True)
-        return
-    await query.answer()
-    link = deep_link(ctx.bot.username, f"inv_{result.token}")
-    await query.edit_message_text(
+    turn.edit(
         t.gettext(
             "Invitation for <b>{chapter}</b> ({ward}), valid for 30 days:\n{link}\n\nSend this link or show "
             "the QR code: people who open it only need to type their name."
-        ).format(
-            chapter=esc(result.chapter.name),
-            ward=esc(result.ward.name if result.ward else ""),
-            link=esc(link),
-        )
+        ).format(chapter=chapter, ward=ward, link=esc(link))
     )
-    await update.effective_message.reply_photo(
-        InputFile(qr_png(link), filename="invite.png"), caption=esc(result.chapter.name)
+    turn.reply(
+        chapter,
+        attachment=Attachment("invite.png", "image/png", image=True, render=functools.partial(qr_png, link)),
     )
 
 
-async def start_role_change(update: Update, ctx: BotContext) -> None:
+# --- roles --------------------------------------------------------------------------------------------------
+
+
+async def start_role_change(turn: Turn) -> None:
     """/role <name>: admins pick a member, then a role."""
-    t = ctx.t
-    if not can(ctx.member, Action.CHANGE_ROLE):
-        await update.effective_message.reply_text(t.gettext("Only district admins can change roles."))
+    t = turn.t
+    if not can(turn.member, Action.CHANGE_ROLE):
+        turn.reply(t.gettext("Only district admins can change roles."))
         return
-    query_text = " ".join(ctx.args or []).strip()
-    if len(query_text) < 2 or len(query_text) > 80:
-        await update.effective_message.reply_text(
-            t.gettext("Type /role followed by part of the member's name, for example: /role Lan")
-        )
+    query = " ".join(turn.args).strip()
+    if len(query) < 2 or len(query) > 80:
+        turn.reply(t.gettext("Type /role followed by part of the member's name, for example: /role Lan"))
         return
-    found = await ctx.services.member_store.search(fold(query_text), limit=MAX_SEARCH_RESULTS)
+    found = await turn.services.members.find_for_role_change(turn.member, query, limit=MAX_SEARCH_RESULTS)
     if not found:
-        await update.effective_message.reply_text(
-            t.gettext("No active member matches {query}.").format(query=esc(query_text))
-        )
+        turn.reply(t.gettext("No active member matches {query}.").format(query=esc(query)))
         return
-    rows = [
-        [(f"{m.full_name} · {role_label(t, m.role)}", callbacks.encode("role", "m", m.id, "-"))]
-        for m in found
-    ]
-    await update.effective_message.reply_text(
-        t.gettext("Whose role do you want to change?"), reply_markup=buttons(rows)
+    choices = grid([Choice(f"{m.full_name} · {role_label(t, m.role)}", RoleMember(m.id)) for m in found], 1)
+    turn.reply(t.gettext("Whose role do you want to change?"), choices=choices)
+
+
+async def role_member_chosen(turn: Turn, choice: RoleMember) -> None:
+    t = turn.t
+    target = (
+        await turn.services.members.get(choice.member_id) if can(turn.member, Action.CHANGE_ROLE) else None
     )
-
-
-async def role_pressed(update: Update, ctx: BotContext) -> None:
-    query, t = update.callback_query, ctx.t
-    parts = callbacks.decode(query.data, "role", 3)
-    member_id = callbacks.parse_int(parts[1]) if parts else None
-    if member_id is None or parts[0] not in ("m", "s") or not can(ctx.member, Action.CHANGE_ROLE):
-        await answer_stale(update, t)
-        return
-    target = await ctx.services.members.get(member_id)
     if target is None:
-        await answer_stale(update, t)
+        turn.stale()
         return
-    if parts[0] == "m":
-        await query.answer()
-        rows = grid([(role_label(t, r), callbacks.encode("role", "s", member_id, r.value)) for r in Role], 2)
-        await query.edit_message_text(
-            t.gettext("New role for {name}:").format(name=esc(target.full_name)), reply_markup=buttons(rows)
-        )
+    choices = grid([Choice(role_label(t, r), RoleSet(target.id, r)) for r in Role], 2)
+    turn.edit(t.gettext("New role for {name}:").format(name=esc(target.full_name)), choices=choices)
+
+
+async def role_chosen(turn: Turn, choice: RoleSet) -> None:
+    t = turn.t
+    target = (
+        await turn.services.members.get(choice.member_id) if can(turn.member, Action.CHANGE_ROLE) else None
+    )
+    if target is None:
+        turn.stale()
         return
-    try:
-        role = Role(parts[2])
-    except ValueError:
-        await answer_stale(update, t)
-        return
-    decision = await ctx.services.members.change_role(ctx.member, member_id, role)
-    await query.answer()
+    decision = await turn.services.members.change_role(turn.member, choice.member_id, choice.role)
     messages = {
         Outcome.OK: t.gettext("{name} is now: {role}."),
         Outcome.ALREADY_DONE: t.gettext("{name} already has the role {role}."),
         Outcome.INVALID: t.gettext("{name} has no ward yet, so cannot lead one."),
     }
     text = messages.get(decision.outcome, t.gettext("You cannot change roles."))
-    await query.edit_message_text(text.format(name=esc(target.full_name), role=role_label(t, role)))
+    turn.edit(text.format(name=esc(target.full_name), role=role_label(t, choice.role)))
 
 
-def register(app: Application) -> None:
-    add_startup_hook(app, renotify_pending)
-    app.add_handler(CallbackQueryHandler(decide, pattern=callbacks.pattern("join")))
-    app.add_handler(CommandHandler("pending", list_pending))
-    app.add_handler(CommandHandler("invite", start_invite))
-    app.add_handler(CallbackQueryHandler(invite_pressed, pattern=callbacks.pattern("inv")))
-    app.add_handler(CommandHandler("role", start_role_change))
-    app.add_handler(CallbackQueryHandler(role_pressed, pattern=callbacks.pattern("role")))
+def register(router: Router) -> None:
+    router.on_startup(renotify_pending)
+    router.choice(JoinDecision, decided)
+    router.command(
+        "pending",
+        list_pending,
+        CommandSpec("pending", N_("Join requests waiting for you"), Action.APPROVE_MEMBER),
+    )
+    router.command(
+        "invite",
+        start_invite,
+        CommandSpec("invite", N_("Invitation link and QR code for a chapter"), Action.CREATE_INVITE),
+    )
+    router.choice(InviteWard, invite_ward_chosen)
+    router.choice(InviteChapter, invite_chapter_chosen)
+    router.command(
+        "role",
+        start_role_change,
+        CommandSpec("role", N_("Change a member's role (admins)"), Action.CHANGE_ROLE),
+    )
+    router.choice(RoleMember, role_member_chosen)
+    router.choice(RoleSet, role_chosen)

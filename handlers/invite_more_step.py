@@ -1,157 +1,165 @@
-"""The '➕ Mời thêm' dialog shared by trainings and seminars: pick wards, roles or chapters, read back,
-confirm.
+"""The '➕ Mời thêm' dialog shared by trainings and seminars: pick wards, roles or chapters, confirm.
 
-Each feature plugs in what differs: its callback prefix, the permission, how to begin (refusals, the opening
-text), which groups are already invited (ticked from the start) and what confirming does. Buttons:
-v1:<prefix>:<kind>:<event id>:<value>; the choice in progress is kept in user_data, and the presser is
-authorised on every press and again in the service on confirm.
+Each feature plugs in what differs: its token kind, the permission, how to begin (refusals, the opening text),
+which groups are already invited (ticked from the start) and what confirming does. Choices carry the event id
+(`v1:<kind>:<action>:<event id>:<value>`); the choice in progress is kept in the dialog's data, and the person
+is authorised on every choice and again in the service on confirm.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Literal
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
-
-from bot.context import BotContext
+from bot.conversation.dialogs import Dialog
+from bot.conversation.replies import Choice, rows
+from bot.conversation.router import Router, Step
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.attendance import Audience
 from bot.core.permissions import Action, can
-from handlers import callbacks
+from bot.i18n import N_
 from handlers.attendance.audience_picker import (
     ALREADY,
+    as_choices,
     audience_text,
-    kind_rows,
+    kind_lines,
     new_selection,
     pick,
     selected_audience,
 )
-from handlers.registry import N_
-from handlers.render import answer_stale, buttons
 
-ButtonData = Callable[[str, object], str]
+EMPTY_CHOICE = N_("Choose at least one, or press Everyone.")
+InviteAction = Literal["s", "ok", "x", "a", "tw", "tr", "tc", "cw"]
+
+
+def invite_token(kind: str) -> type[Token]:
+    """The token class of one feature's dialog (its own kind keeps old buttons meaningful)."""
+
+    @token(kind)
+    class InvitePress(Token):
+        """s: start; a/tw/tr/tc/cw: lists and toggles; ok: send the invitations; x: stop."""
+
+        action: InviteAction
+        event_id: int
+        value: str
+
+    return InvitePress
 
 
 @dataclass(frozen=True)
 class InviteMoreStep:
     """One feature's '➕ Mời thêm' dialog."""
 
-    prefix: str
-    state_key: str
+    kind: str
     action: Action
-    denied: Callable[[BotContext], str]
+    denied: Callable[[Turn], str]
     """The refusal shown to someone who may not manage the event."""
-    begin: Callable[[Update, BotContext, int], Awaitable[str | None]]
-    """Checks the event can take more people; returns the opening text, or None after answering the
-    refusal."""
-    invited: Callable[[BotContext, int], Awaitable[Audience | None]]
+    begin: Callable[[Turn, int], Awaitable[str | None]]
+    """Checks the event can take more people; the opening text, or None after answering the refusal."""
+    invited: Callable[[Turn, int], Awaitable[Audience | None]]
     """The groups already invited whole (ticked from the start); None when the event is gone."""
-    confirm: Callable[[Update, BotContext, int, Audience], Awaitable[None]]
+    confirm: Callable[[Turn, int, Audience], Awaitable[None]]
     """Invites the added groups and edits the dialog's message with the outcome."""
     review_note: str
     """A msgid: what the newly included will receive (shown under the read-back)."""
+    token_class: type[Token] = field(init=False)
+    dialog: Dialog = field(init=False)
 
-    def data(self, event_id: int) -> ButtonData:
-        """Callback data of one event's dialog buttons."""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "token_class", invite_token(self.kind))
+        object.__setattr__(self, "dialog", Dialog(f"invite_more_{self.kind}", timeout=timedelta(hours=2)))
 
-        def data(kind: str, value: object) -> str:
-            return callbacks.encode(self.prefix, kind, event_id, value)
+    def start_token(self, event_id: int) -> Token:
+        """The '➕ Invite more' choice of an event's management card."""
+        return self.token_class("s", event_id, "-")  # type: ignore[call-arg]
 
-        return data
+    def make(self, event_id: int) -> Callable[[str, object], Token]:
+        def make(action: str, value: object) -> Token:
+            return self.token_class(action, event_id, str(value))  # type: ignore[call-arg]
 
-    def register(self, app: Application) -> None:
-        app.add_handler(CallbackQueryHandler(self.pressed, pattern=callbacks.pattern(self.prefix)))
+        return make
 
-    async def pressed(self, update: Update, ctx: BotContext) -> None:
-        """Every button of the dialog; anyone may press any button, so the presser is checked first."""
-        query, t = update.callback_query, ctx.t
-        parts = callbacks.decode(query.data, self.prefix, 3)
-        event_id = callbacks.parse_int(parts[1]) if parts else None
-        if parts is None or event_id is None:
-            await answer_stale(update, t)
+    def register(self, router: Router) -> None:
+        router.choice(self.token_class, self.pressed)
+        router.dialog(self.dialog, {"pick": Step()})
+
+    async def pressed(self, turn: Turn, press: Token) -> None:
+        """Every choice of the dialog; anyone may press any button, so the person is checked first."""
+        action, event_id, value = press.action, press.event_id, press.value  # type: ignore[attr-defined]
+        if not can(turn.member, self.action):
+            turn.toast(self.denied(turn), alert=True)
             return
-        if not can(ctx.member, self.action):
-            await query.answer(self.denied(ctx), show_alert=True)
+        if action == "s":
+            await self.start(turn, event_id)
             return
-        kind, value = parts[0], parts[2]
-        if kind == "s":
-            await self.start(update, ctx, event_id)
+        if not turn.in_dialog(self.dialog) or turn.data.get("event_id") != event_id:
+            turn.stale()
             return
-        state = ctx.user_data.get(self.state_key)
-        if not state or state["id"] != event_id:
-            await answer_stale(update, t)
-            return
-        if kind == "ok":
-            ctx.user_data.pop(self.state_key, None)
-            await query.answer()
-            await self.confirm(update, ctx, event_id, selected_audience(state["selection"]))
-        elif kind == "x":
-            ctx.user_data.pop(self.state_key, None)
-            await query.answer()
-            await query.edit_message_text(t.gettext("Stopped. Nobody more was invited."))
-        elif kind == "a" and value in ("all", "done"):
-            await self.review(update, ctx, state, everyone=value == "all")
+        t = turn.t
+        if action == "ok":
+            selection = turn.data["selection"]
+            turn.end()
+            await self.confirm(turn, event_id, selected_audience(selection))
+        elif action == "x":
+            turn.end()
+            turn.edit(t.gettext("Stopped. Nobody more was invited."))
+        elif action == "a" and value in ("all", "done"):
+            await self.review(turn, everyone=value == "all")
         else:
-            await self.choose(update, ctx, state, kind, value)
+            await self.choose(turn, action, value)
 
-    async def start(self, update: Update, ctx: BotContext, event_id: int) -> None:
+    async def start(self, turn: Turn, event_id: int) -> None:
         """The opening text with the kinds of people that can be added."""
-        opening = await self.begin(update, ctx, event_id)
+        opening = await self.begin(turn, event_id)
         if opening is None:
             return
-        ctx.user_data[self.state_key] = {"id": event_id, "selection": new_selection()}
-        await update.callback_query.answer()
-        await update.effective_message.reply_text(
-            opening, reply_markup=buttons(kind_rows(ctx.t, self.data(event_id)))
-        )
+        turn.begin(self.dialog, "pick", event_id=event_id, selection=new_selection())
+        turn.reply(opening, choices=as_choices(kind_lines(turn.t, self.make(event_id))))
 
-    async def choose(self, update: Update, ctx: BotContext, state: dict, kind: str, value: str) -> None:
+    async def choose(self, turn: Turn, action: str, value: str) -> None:
         """A list of wards, roles or chapters, or one of them ticked / unticked."""
-        query, t = update.callback_query, ctx.t
-        invited = await self.invited(ctx, state["id"])
+        t, event_id = turn.t, turn.data["event_id"]
+        invited = await self.invited(turn, event_id)
         if invited is None:
-            await answer_stale(update, t)
+            turn.stale()
             return
-        rows = await pick(ctx, state["selection"], kind, value, self.data(state["id"]), invited=invited)
-        if rows == ALREADY:
-            await query.answer(
-                t.gettext("Already invited: people cannot be removed from the invitation."), show_alert=True
+        selection = turn.data["selection"]
+        lines = await pick(turn, selection, action, value, self.make(event_id), invited=invited)
+        if lines == ALREADY:
+            turn.toast(
+                t.gettext("Already invited: people cannot be removed from the invitation."), alert=True
             )
             return
-        if not isinstance(rows, list):
-            await answer_stale(update, t)
+        if not isinstance(lines, list):
+            turn.stale()
             return
-        await query.answer()
-        await query.edit_message_text(
+        turn.update(selection=selection)
+        turn.edit(
             t.gettext("Tap to select or unselect, then press Done. Ticked from the start: already invited."),
-            reply_markup=buttons(rows),
+            choices=as_choices(lines),
         )
 
-    async def review(self, update: Update, ctx: BotContext, state: dict, *, everyone: bool) -> None:
+    async def review(self, turn: Turn, *, everyone: bool) -> None:
         """Read the addition back before anyone is invited."""
-        query, t = update.callback_query, ctx.t
-        if everyone:
-            state["selection"] = {"all": True}
-        added = selected_audience(state["selection"])
+        t = turn.t
+        selection = {"all": True} if everyone else turn.data["selection"]
+        added = selected_audience(selection)
         if added.empty:
-            await query.answer(t.gettext(EMPTY_CHOICE), show_alert=True)
+            turn.toast(t.gettext(EMPTY_CHOICE), alert=True)
             return
-        await query.answer()
-        data = self.data(state["id"])
-        await query.edit_message_text(
-            t.gettext("Also invite: <b>{audience}</b>?").format(audience=await audience_text(ctx, t, added))
+        turn.update(selection=selection)
+        make = self.make(turn.data["event_id"])
+        turn.edit(
+            t.gettext("Also invite: <b>{audience}</b>?").format(audience=await audience_text(turn, t, added))
             + "\n"
             + t.gettext(self.review_note),
-            reply_markup=buttons(
+            choices=rows(
                 [
-                    [
-                        (t.gettext("📣 Send the invitations"), data("ok", "-")),
-                        (t.gettext("✖️ Stop"), data("x", "-")),
-                    ]
+                    Choice(t.gettext("📣 Send the invitations"), make("ok", "-")),
+                    Choice(t.gettext("✖️ Stop"), make("x", "-")),
                 ]
             ),
         )
-
-
-EMPTY_CHOICE = N_("Choose at least one, or press Everyone.")

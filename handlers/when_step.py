@@ -1,29 +1,33 @@
-"""The "when?" step shared by the creation dialogs (trainings, seminars): start, read-back, end.
+"""The "when?" step shared by the creation and reschedule dialogs (trainings and seminars):
+start, read-back, end.
 
-The organiser types the start ("15/12 8h30", "thứ Sáu 14h") or picks a day and a time with buttons; the bot
-reads it back ("Thứ Hai, 15/12/2026 08:30 — đúng không?") with ✅ / ✏️; then it asks the end ("10h30", or Skip
-to keep the usual length). A conversation plugs the step in with its own callback prefix, draft and states:
+The organiser types the start ("15/12 8h30", "thứ Sáu 14h") or picks a day and a time; the bot reads it back
+("Thứ Hai, 15/12/2026 08:30 — đúng không?") with ✅ / ✏️; then it asks the end ("10h30", or Skip to keep the
+usual length). A dialog plugs the step in with its own step names and what comes next:
 
-    WHEN = WhenStep(prefix="tn", draft_key=DRAFT, asking=WHEN, confirming=WHEN_CONFIRM, ending=END_TIME,
+    WHEN = WhenStep(DIALOG, asking="when", confirming="when_ok", ending="when_end",
                     usual_length=timedelta(hours=3), then=ask_venue)
-    ConversationHandler(states={..., **WHEN.states(), ...})
-    return await WHEN.ask(update, ctx)          # from the step before
+    WHEN.attach(router)                     # in the feature's register()
+    await WHEN.ask(turn)                    # from the step before
 
-The draft (a dict in ctx.user_data) receives "starts_at" and "ends_at" as ISO strings. The rules (what is a
-usable start or end) are bot.core.when's; this module parses, calls and renders.
+The dialog data receives "starts_at" and "ends_at" as ISO strings. The rules (what is a usable start or end)
+are bot.core.when's; this module parses, calls and renders. The choices (month, day, time, yes, retype, skip)
+are one set of tokens for every dialog: a press goes to the WhenStep of the dialog the person is in.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import ClassVar, Literal
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
-
-from bot.context import BotContext
+from bot.conversation.dialogs import Dialog
+from bot.conversation.markup import esc
+from bot.conversation.replies import Choice, Choices, grid, rows
+from bot.conversation.router import Router, Step
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.parsing import ParseError, ParseReason, parse_datetime, parse_time
 from bot.core.when import (
     MAX_LENGTH,
@@ -35,14 +39,10 @@ from bot.core.when import (
     shift_month,
     start_problem,
 )
-from bot.i18n import Translator
-from handlers import callbacks
-from handlers.registry import N_
-from handlers.render import answer_stale, buttons, esc, grid
+from bot.i18n import N_, Translator
 
 TIME_CHOICES = ("07:30", "08:00", "08:30", "13:30", "14:00", "19:00")
 START, END, DAY, CONFIRMED = "starts_at", "ends_at", "picked_day", "start_confirmed"
-TEXT = filters.TEXT & ~filters.COMMAND
 
 REFUSALS = {
     ParseReason.PAST.value: N_(
@@ -54,7 +54,35 @@ REFUSALS = {
 }
 WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
 
-Next = Callable[[Update, BotContext], Awaitable[int]]
+Next = Callable[[Turn], Awaitable[None]]
+
+
+@token("when:m")
+class WhenMonth(Token):
+    """Show the calendar of another month (yyyymm)."""
+
+    month: str
+
+
+@token("when:d")
+class WhenDay(Token):
+    """A day picked on the calendar (yyyymmdd)."""
+
+    day: str
+
+
+@token("when:t")
+class WhenTime(Token):
+    """A time picked for the picked day (hhmm)."""
+
+    clock: str
+
+
+@token("when:a")
+class WhenAnswer(Token):
+    """yes: the start read back is right; retype: type it again; skip: the usual end; none: a blank cell."""
+
+    answer: Literal["yes", "retype", "skip", "none"]
 
 
 def refusal(t: Translator, reason: str) -> str:
@@ -68,9 +96,9 @@ def refusal(t: Translator, reason: str) -> str:
     )
 
 
-def typed_start(ctx: BotContext, text: str, *, picked_day: date | None = None) -> datetime | str:
+def typed_start(turn: Turn, text: str, *, picked_day: date | None = None) -> datetime | str:
     """A start from what the organiser typed (a time alone on a picked day), or the polite refusal."""
-    t, now = ctx.t, ctx.services.clock.now()
+    t, now = turn.t, turn.now
     clock = parse_time(text) if picked_day is not None else None
     if picked_day is not None and not isinstance(clock, ParseError) and clock is not None:
         when = datetime.combine(picked_day, clock, tzinfo=t.tz)
@@ -87,48 +115,41 @@ def typed_start(ctx: BotContext, text: str, *, picked_day: date | None = None) -
 
 @dataclass(frozen=True)
 class WhenStep:
-    """Start (typed or picked), read back, then end, for one conversation."""
+    """Start (typed or picked), read back, then end, inside one dialog."""
 
-    prefix: str
-    draft_key: str
-    asking: int
-    confirming: int
-    ending: int
+    dialog: Dialog
+    asking: str
+    confirming: str
+    ending: str
     usual_length: timedelta
     then: Next
-    """Asks the conversation's next question once the end is known; returns that state."""
+    """Asks the dialog's next question once the end is known (and moves the dialog on)."""
 
-    def states(self) -> dict[object, list[BaseHandler]]:
-        """The three states to merge into the conversation's states."""
-        mine = rf"^{callbacks.VERSION}:{re.escape(self.prefix)}:w[a-z]:"
-        return {
-            self.asking: [MessageHandler(TEXT, self.typed), CallbackQueryHandler(self.pressed, pattern=mine)],
-            self.confirming: [
-                CallbackQueryHandler(self.pressed, pattern=mine),
-                MessageHandler(TEXT, self.retyped),
-            ],
-            self.ending: [
-                MessageHandler(TEXT, self.end_typed),
-                CallbackQueryHandler(self.pressed, pattern=mine),
-            ],
-        }
+    _by_dialog: ClassVar[dict[str, WhenStep]] = {}
 
-    def button(self, kind: str, value: object = 0) -> str:
-        return callbacks.encode(self.prefix, "w" + kind, value)
+    def attach(self, router: Router) -> None:
+        """Register the step's three dialog steps (and, once, the shared choices)."""
+        WhenStep._by_dialog[self.dialog.name] = self
+        router.dialog(
+            self.dialog,
+            {
+                self.asking: Step(text=self.typed),
+                self.confirming: Step(text=self.retyped),
+                self.ending: Step(text=self.end_typed),
+            },
+        )
+        if WhenDay not in router.choices:
+            for token_class in (WhenMonth, WhenDay, WhenTime, WhenAnswer):
+                router.choice(token_class, _pressed)
 
-    def draft(self, ctx: BotContext) -> dict | None:
-        return ctx.user_data.get(self.draft_key)
+    def today(self, turn: Turn) -> date:
+        return turn.now.astimezone(turn.t.tz).date()
 
-    def today(self, ctx: BotContext) -> date:
-        return ctx.services.clock.now().astimezone(ctx.t.tz).date()
-
-    async def ask(self, update: Update, ctx: BotContext, *, again: bool = False) -> int:
+    async def ask(self, turn: Turn, *, again: bool = False) -> None:
         """Ask for the start (a new message), with the day picker of the current month."""
-        t, draft = ctx.t, self.draft(ctx)
-        if draft is not None:
-            for key in (START, END, DAY, CONFIRMED):
-                draft.pop(key, None)
-        today = self.today(ctx)
+        t = turn.t
+        turn.goto(self.asking, **{START: None, END: None, DAY: None, CONFIRMED: None})
+        today = self.today(turn)
         question = (
             t.gettext("Please type the date and time again, or pick a day:")
             if again
@@ -137,229 +158,198 @@ class WhenStep:
                 "14h</i>, or pick a day below:"
             )
         )
-        await update.effective_message.reply_text(question, reply_markup=self.calendar(t, today, today))
-        return self.asking
+        turn.reply(question, choices=self.calendar(t, today, today))
 
-    def calendar(self, t: Translator, month: date, today: date) -> InlineKeyboardMarkup:
-        """A month of day buttons, Monday first; days that cannot be picked are blank."""
+    def calendar(self, t: Translator, month: date, today: date) -> Choices:
+        """A month of days, Monday first; days that cannot be picked are blank."""
+        blank = WhenAnswer("none")
+        lines = [[Choice(t.gettext(label), blank, display_only=True) for label in WEEKDAYS]]
         first = month.replace(day=1)
-        rows = [[(t.gettext(label), self.button("x")) for label in WEEKDAYS]]
         for week in month_grid(first.year, first.month):
-            rows.append(
+            lines.append(
                 [
-                    (str(day), self.button("d", f"{first:%Y%m}{day:02d}"))
+                    Choice(str(day), WhenDay(f"{first:%Y%m}{day:02d}"))
                     if day and pickable_day(date(first.year, first.month, day), today)
-                    else (" ", self.button("x"))
+                    else Choice(" ", blank, display_only=True)
                     for day in week
                 ]
             )
         nav = []
         if first > today.replace(day=1):
-            nav.append(("«", self.button("c", f"{shift_month(first, -1):%Y%m}")))
-        nav.append((t.gettext("{month}/{year}").format(month=first.month, year=first.year), self.button("x")))
+            nav.append(Choice("«", WhenMonth(f"{shift_month(first, -1):%Y%m}")))
+        month_label = t.gettext("{month}/{year}").format(month=first.month, year=first.year)
+        nav.append(Choice(month_label, blank, display_only=True))
         if pickable_day(shift_month(first, 1), today):
-            nav.append(("»", self.button("c", f"{shift_month(first, 1):%Y%m}")))
-        rows.append(nav)
-        return buttons(rows)
+            nav.append(Choice("»", WhenMonth(f"{shift_month(first, 1):%Y%m}")))
+        lines.append(nav)
+        return rows(*lines)
 
-    async def typed(self, update: Update, ctx: BotContext) -> int:
+    async def typed(self, turn: Turn) -> None:
         """A typed start: a time alone after picking a day, else a date and a time."""
-        draft = self.draft(ctx)
-        if draft is None:
-            return await lost(update, ctx)
-        picked = date.fromisoformat(draft[DAY]) if DAY in draft else None
-        when = typed_start(ctx, update.effective_message.text or "", picked_day=picked)
+        picked = turn.data.get(DAY)
+        when = typed_start(turn, turn.text, picked_day=date.fromisoformat(picked) if picked else None)
         if isinstance(when, str):
-            await update.effective_message.reply_text(when)
-            return self.asking
-        return await self.read_back(update, ctx, when)
+            turn.reply(when)
+            return
+        self.read_back(turn, when)
 
-    async def retyped(self, update: Update, ctx: BotContext) -> int:
-        """Text while the read-back waits: another date and time is read back, anything else asks for a
-        button."""
-        parsed = parse_datetime(
-            update.effective_message.text or "", now=ctx.services.clock.now(), tz=ctx.t.tz
-        )
+    async def retyped(self, turn: Turn) -> None:
+        """Text while the read-back waits: another date and time is read back; else, ask to choose."""
+        parsed = parse_datetime(turn.text, now=turn.now, tz=turn.t.tz)
         if isinstance(parsed, ParseError) or not parsed.date_given:
-            await update.effective_message.reply_text(
-                ctx.t.gettext("Please use the buttons above, or type the date and time again.")
-            )
-            return self.confirming
-        return await self.typed(update, ctx)
+            turn.reply(turn.t.gettext("Please use the buttons above, or type the date and time again."))
+            return
+        await self.typed(turn)
 
-    async def read_back(self, update: Update, ctx: BotContext, when: datetime) -> int:
+    def read_back(self, turn: Turn, when: datetime) -> None:
         """Refuse a past or absurd start; otherwise read it back before going on."""
-        t, draft = ctx.t, self.draft(ctx)
-        assert draft is not None
-        problem = start_problem(when, ctx.services.clock.now())
+        t = turn.t
+        problem = start_problem(when, turn.now)
         if problem is not None:
-            await update.effective_message.reply_text(refusal(t, problem.value))
-            return self.asking
-        draft[START] = when.isoformat()
-        await update.effective_message.reply_text(
+            turn.goto(self.asking)
+            turn.reply(refusal(t, problem.value))
+            return
+        turn.goto(self.confirming, **{START: when.isoformat()})
+        turn.reply(
             t.gettext("I understood: <b>{when}</b>. Is that right?").format(when=t.datetime(when)),
-            reply_markup=buttons(
+            choices=rows(
                 [
-                    [
-                        (t.gettext("✅ Yes, that is right"), self.button("y")),
-                        (t.gettext("✏️ Type it again"), self.button("n")),
-                    ]
+                    Choice(t.gettext("✅ Yes, that is right"), WhenAnswer("yes")),
+                    Choice(t.gettext("✏️ Type it again"), WhenAnswer("retype")),
                 ]
             ),
         )
-        return self.confirming
 
-    async def pressed(self, update: Update, ctx: BotContext) -> int:
-        """Any button of the step: month, day, time, ✅, ✏️, Skip (the end); stale ones change nothing."""
-        query, t, draft = update.callback_query, ctx.t, self.draft(ctx)
-        parts = callbacks.decode(query.data, self.prefix, 2)
-        kind, value = parts if parts else ("", "")
-        handler = {
-            "wc": self.month_pressed,
-            "wd": self.day_pressed,
-            "wt": self.time_pressed,
-            "wy": self.start_confirmed,
-            "wn": self.retype_pressed,
-            "ws": self.end_skipped,
-        }.get(kind)
-        if draft is None or handler is None:
-            await answer_stale(update, t)
-            return self.current(draft) if draft is not None else ConversationHandler.END
-        result = await handler(update, ctx, draft, value)
-        if result is None:
-            await answer_stale(update, t)
-            return self.current(draft)
-        return result
+    async def pressed(self, turn: Turn, token: Token) -> bool:
+        """A choice of this step; False when it does not fit where the dialog stands (stale)."""
+        data = turn.data
+        if isinstance(token, WhenMonth):
+            return self.month_pressed(turn, token.month)
+        if isinstance(token, WhenDay):
+            return self.day_pressed(turn, token.day, data)
+        if isinstance(token, WhenTime):
+            return self.time_pressed(turn, token.clock, data)
+        if isinstance(token, WhenAnswer):
+            if token.answer == "none":
+                return True
+            if token.answer == "yes":
+                return await self.start_confirmed(turn, data)
+            if token.answer == "retype":
+                return await self.retype_pressed(turn, data)
+            return await self.end_skipped(turn, data)
+        return False
 
-    def current(self, draft: dict) -> int:
-        """The step's state, from what the draft already holds."""
-        return (
-            self.ending
-            if START in draft and CONFIRMED in draft
-            else (self.confirming if START in draft else self.asking)
-        )
-
-    async def month_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
-        today = self.today(ctx)
+    def month_pressed(self, turn: Turn, value: str) -> bool:
+        today = self.today(turn)
         try:
             month = datetime.strptime(value, "%Y%m").date()
         except ValueError:
-            return None
-        if not pickable_day(month, today) and month > today:
-            return None
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(
-            self.calendar(ctx.t, max(month, today.replace(day=1)), today)
-        )
-        return self.current(draft)
+            return False
+        if turn.step != self.asking or (not pickable_day(month, today) and month > today):
+            return False
+        turn.edit_choices(self.calendar(turn.t, max(month, today.replace(day=1)), today))
+        return True
 
-    async def day_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
-        t = ctx.t
+    def day_pressed(self, turn: Turn, value: str, data: dict) -> bool:
+        t = turn.t
         try:
             day = datetime.strptime(value, "%Y%m%d").date()
         except ValueError:
-            return None
-        if not pickable_day(day, self.today(ctx)) or CONFIRMED in draft:
-            return None
-        draft[DAY] = day.isoformat()
-        draft.pop(START, None)
-        await update.callback_query.answer()
-        rows = grid([(c, self.button("t", c.replace(":", ""))) for c in TIME_CHOICES], 3)
-        await update.callback_query.edit_message_text(
+            return False
+        if not pickable_day(day, self.today(turn)) or data.get(CONFIRMED) or turn.step == self.ending:
+            return False
+        turn.goto(self.asking, **{DAY: day.isoformat(), START: None})
+        choices = grid([Choice(c, WhenTime(c.replace(":", ""))) for c in TIME_CHOICES], 3)
+        turn.edit(
             t.gettext("{day}: at what time? Choose below or type it (for example 8h or 13g30).").format(
                 day=esc(f"{t.weekday(day)}, {t.date(day)}")
             ),
-            reply_markup=buttons(rows),
+            choices=choices,
         )
-        return self.asking
+        return True
 
-    async def time_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
-        if DAY not in draft or CONFIRMED in draft:
-            return None
+    def time_pressed(self, turn: Turn, value: str, data: dict) -> bool:
+        if not data.get(DAY) or data.get(CONFIRMED):
+            return False
         try:
             clock = datetime.strptime(value, "%H%M").time()
         except ValueError:
-            return None
-        await update.callback_query.answer()
-        return await self.read_back(
-            update, ctx, datetime.combine(date.fromisoformat(draft[DAY]), clock, tzinfo=ctx.t.tz)
-        )
+            return False
+        self.read_back(turn, datetime.combine(date.fromisoformat(data[DAY]), clock, tzinfo=turn.t.tz))
+        return True
 
-    async def retype_pressed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
-        if START not in draft or CONFIRMED in draft:
-            return None
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-        return await self.ask(update, ctx, again=True)
+    async def retype_pressed(self, turn: Turn, data: dict) -> bool:
+        if not data.get(START) or data.get(CONFIRMED):
+            return False
+        turn.clear_choices()
+        await self.ask(turn, again=True)
+        return True
 
-    async def start_confirmed(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
+    async def start_confirmed(self, turn: Turn, data: dict) -> bool:
         """✅: the start is kept; ask the end."""
-        if START not in draft or CONFIRMED in draft:
-            return None
-        t, starts = ctx.t, datetime.fromisoformat(draft[START])
-        if start_problem(starts, ctx.services.clock.now()) is not None:
-            await update.callback_query.answer()
-            await update.effective_message.reply_text(refusal(t, WhenProblem.PAST.value))
-            return await self.ask(update, ctx)
-        draft[CONFIRMED] = True
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(
-            t.gettext("Start: <b>{when}</b>").format(when=t.datetime(starts))
-        )
-        await update.effective_message.reply_text(
+        if not data.get(START) or data.get(CONFIRMED):
+            return False
+        t, starts = turn.t, datetime.fromisoformat(data[START])
+        if start_problem(starts, turn.now) is not None:
+            turn.clear_choices()
+            turn.reply(refusal(t, WhenProblem.PAST.value))
+            await self.ask(turn)
+            return True
+        turn.goto(self.ending, **{CONFIRMED: True})
+        turn.edit(t.gettext("Start: <b>{when}</b>").format(when=t.datetime(starts)))
+        turn.reply(
             t.gettext(
                 "What time does it end? Type it, for example 10h30, or press Skip to end at {end}."
             ).format(end=t.time(starts + self.usual_length)),
-            reply_markup=buttons([[(t.gettext("Skip"), self.button("s"))]]),
+            choices=rows([Choice(t.gettext("Skip"), WhenAnswer("skip"))]),
         )
-        return self.ending
+        return True
 
-    async def end_typed(self, update: Update, ctx: BotContext) -> int:
+    async def end_typed(self, turn: Turn) -> None:
         """The end as a clock time on the start's day: after the start, not absurdly long."""
-        t, draft = ctx.t, self.draft(ctx)
-        if draft is None or START not in draft:
-            return await lost(update, ctx)
-        starts = datetime.fromisoformat(draft[START])
-        clock = parse_time(update.effective_message.text or "")
+        t, data = turn.t, turn.data
+        starts = datetime.fromisoformat(data[START])
+        clock = parse_time(turn.text)
         if isinstance(clock, ParseError):
-            await update.effective_message.reply_text(
+            turn.reply(
                 t.gettext("I could not read that time. Please type it like 10h30 or 16:00, or press Skip.")
             )
-            return self.ending
+            return
         ends = end_on_start_day(starts, clock)
         problem = end_problem(starts, ends)
         if problem is WhenProblem.BEFORE_START:
-            await update.effective_message.reply_text(
+            turn.reply(
                 t.gettext(
                     "Please type an end time after the start ({start}), for example 11h30, or press Skip."
                 ).format(start=t.time(starts))
             )
-            return self.ending
+            return
         if problem is not None:
-            await update.effective_message.reply_text(
+            turn.reply(
                 t.gettext(
                     "That would last more than {hours} hours. Please check the end time, or press Skip."
                 ).format(hours=t.number(MAX_LENGTH // timedelta(hours=1)))
             )
-            return self.ending
-        return await self.finish(update, ctx, draft, ends)
+            return
+        await self.finish(turn, ends)
 
-    async def end_skipped(self, update: Update, ctx: BotContext, draft: dict, value: str) -> int | None:
-        if CONFIRMED not in draft or END in draft:
-            return None
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-        return await self.finish(update, ctx, draft, datetime.fromisoformat(draft[START]) + self.usual_length)
+    async def end_skipped(self, turn: Turn, data: dict) -> bool:
+        if turn.step != self.ending or data.get(END):
+            return False
+        turn.clear_choices()
+        await self.finish(turn, datetime.fromisoformat(data[START]) + self.usual_length)
+        return True
 
-    async def finish(self, update: Update, ctx: BotContext, draft: dict, ends: datetime) -> int:
-        draft[END] = ends.isoformat()
-        draft.pop(DAY, None)
-        draft.pop(CONFIRMED, None)
-        return await self.then(update, ctx)
+    async def finish(self, turn: Turn, ends: datetime) -> None:
+        turn.update(**{END: ends.isoformat(), DAY: None, CONFIRMED: None})
+        await self.then(turn)
 
 
-async def lost(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("I lost track of this draft. Please send the command again to start over.")
-    )
-    return ConversationHandler.END
+async def _pressed(turn: Turn, token: Token) -> None:
+    """A calendar, time, yes/retype or skip choice: handled by the WhenStep of the person's dialog, if any."""
+    step = WhenStep._by_dialog.get(turn.state.dialog) if turn.state else None
+    if step is None or turn.step not in (step.asking, step.confirming, step.ending):
+        turn.stale()
+        return
+    if not await step.pressed(turn, token):
+        turn.stale()

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
+import aiosqlite
+
+from bot.conversation.replies import Attachment, Choices, Reply
 from bot.core.broadcasts import (
     Audience,
     AudienceKind,
@@ -15,20 +20,28 @@ from bot.core.broadcasts import (
     Content,
     Delivery,
     DeliveryLine,
+    FollowUp,
+    SendTask,
     batch_name,
     broadcast_id_of,
+    tasks_prefix,
 )
+from bot.core.notices import OutgoingMessage
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
-from storage.outbox import OutgoingMessage, enqueue_in
+from storage.outbox import enqueue_in, save_blob_in
+from storage.tasks import plan_in
 
 _COLUMNS = (
     "id, created_by, text, kind, blob_id, audience, root_id, status, scheduled_at, sent_at, finished_at, "
     "recipients, skipped, report_chat_id, report_message_id, created_at"
 )
+# Active members with their account on the channel members are reached on (Telegram, as for every notice:
+# storage.members.SqliteMembers.recipients); the channel travels with each recipient to the outbox row.
 _PEOPLE = (
-    "SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.chat_id, a.blocked_at FROM members m "
-    "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = 'telegram' WHERE m.status = 'active'"
+    "SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.channel, a.chat_id, a.blocked_at "
+    "FROM members m JOIN channel_accounts a ON a.member_id = m.id AND a.channel = 'telegram' "
+    "WHERE m.status = 'active'"
 )
 # Audiences drawn from other features' tables: a seminar's invitees, a training's registrations.
 _SOURCES = {
@@ -69,7 +82,7 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         recipients=row["recipients"],
         skipped=tuple(json.loads(row["skipped"] or "[]")),
         report_chat_id=row["report_chat_id"],
-        report_message_id=row["report_message_id"],
+        report_message_id=None if row["report_message_id"] is None else str(row["report_message_id"]),
     )
 
 
@@ -89,7 +102,9 @@ class SqliteBroadcasts:
         scheduled_at: datetime | None,
         root_id: int | None,
         now: datetime,
+        task: Callable[[int], SendTask] | None = None,
     ) -> Broadcast:
+        """Record a broadcast (audited) and plan its send task, in one transaction."""
         async with self._db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO broadcasts (created_by, text, kind, blob_id, audience, root_id, status, "
@@ -116,6 +131,9 @@ class SqliteBroadcasts:
                 entity_id=broadcast_id,
                 details={"audience": audience.to_json(), "status": status.value},
             )
+            if task is not None:
+                planned = task(broadcast_id)
+                await plan_in(conn, planned.key, planned.kind, planned.due_at, planned.payload, now=now)
         found = await self.get(broadcast_id)
         assert found is not None
         return found
@@ -217,6 +235,7 @@ class SqliteBroadcasts:
                         r["ward_id"],
                         r["phone"],
                         r["blocked_at"] is not None,
+                        r["channel"],
                     )
                 )
         return people
@@ -233,8 +252,8 @@ class SqliteBroadcasts:
     async def start_sending(
         self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *, now: datetime
     ) -> bool:
-        """Queue every delivery and mark the broadcast sending, in one transaction; False if it already
-        went."""
+        """Queue every delivery (neutral replies, the attachment by blob id) and mark the broadcast sending,
+        in one transaction; False if it already went."""
         batch = batch_name(broadcast_id)
         async with self._db.transaction() as conn:
             cur = await conn.execute(
@@ -244,18 +263,17 @@ class SqliteBroadcasts:
             )
             if cur.rowcount != 1:
                 return False
+            attachments = await _attachments(conn, deliveries)
             await enqueue_in(
                 conn,
                 batch,
                 (
                     OutgoingMessage(
-                        dedupe_key=f"{batch}:to:{d.member_id}",
-                        member_id=d.member_id,
-                        chat_id=d.chat_id,
-                        text=d.content.text,
-                        kind=d.content.kind,
-                        markup=d.markup,
-                        blob_id=d.content.blob_id,
+                        f"{batch}:to:{d.member_id}",
+                        d.member_id,
+                        d.chat_id,
+                        Reply(d.content.text, _choices(d.choices), attachments.get(d.content.blob_id)),
+                        d.channel,
                     )
                     for d in deliveries
                 ),
@@ -270,18 +288,20 @@ class SqliteBroadcasts:
         batch = batch_name(broadcast_id)
         async with self._db.transaction() as conn:
             for d in deliveries:
+                reply = Reply(d.content.text, _choices(d.choices))
                 await conn.execute(
-                    "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, "
-                    "status, not_before, sent_at, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                    "INSERT INTO outbox (batch, dedupe_key, member_id, channel, chat_id, kind, text, "
+                    "content, blob_id, status, not_before, sent_at, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
                     (
                         batch,
                         f"{batch}:to:{d.member_id}",
                         d.member_id,
+                        d.channel,
                         d.chat_id,
                         d.content.kind,
                         d.content.text,
-                        json.dumps(d.markup, ensure_ascii=False) if d.markup else None,
+                        json.dumps(reply.to_json(), ensure_ascii=False),
                         d.content.blob_id,
                         to_db_time(sent_at),
                         to_db_time(sent_at),
@@ -295,7 +315,8 @@ class SqliteBroadcasts:
             )
 
     async def cancel(self, broadcast_id: int, *, now: datetime, actor_id: int | None = None) -> bool:
-        """Cancel a broadcast that has not gone yet (audited); False if it already went or was cancelled."""
+        """Cancel a broadcast that has not gone yet, with its pending send task (audited); False if it already
+        went or was cancelled."""
         async with self._db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE broadcasts SET status = 'cancelled' "
@@ -304,6 +325,12 @@ class SqliteBroadcasts:
             )
             if cur.rowcount != 1:
                 return False
+            prefix = tasks_prefix(broadcast_id)
+            await conn.execute(
+                "UPDATE scheduled_tasks SET status = 'cancelled' "
+                "WHERE status = 'pending' AND substr(key, 1, ?) = ?",
+                (len(prefix), prefix),
+            )
             await audit.record(
                 conn,
                 at=now,
@@ -314,20 +341,44 @@ class SqliteBroadcasts:
             )
             return True
 
-    async def finish(self, broadcast_id: int, *, now: datetime) -> bool:
-        async with self._db.connection() as conn:
+    async def finish(self, broadcast_id: int, *, now: datetime, follow_ups: Sequence[FollowUp] = ()) -> bool:
+        """Mark a broadcast done and queue the messages that causes, in one transaction; False if it was not
+        sending (already finished)."""
+        async with self._db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending'",
                 (to_db_time(now), broadcast_id),
             )
-            return cur.rowcount == 1
+            if cur.rowcount != 1:
+                return False
+            for batch, messages in follow_ups:
+                await enqueue_in(conn, batch, messages, now=now)
+            return True
 
-    async def set_report_message(self, broadcast_id: int, chat_id: str, message_id: int) -> None:
+    async def set_report_message(self, broadcast_id: int, chat_id: str, message_id: str) -> None:
         async with self._db.connection() as conn:
             await conn.execute(
                 "UPDATE broadcasts SET report_chat_id = ?, report_message_id = ? WHERE id = ?",
                 (chat_id, message_id, broadcast_id),
             )
+
+    async def batch_progress(self, broadcast_id: int) -> tuple[int, int]:
+        """(messages queued for the broadcast, how many of them still wait for an outcome)."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS total, COALESCE(SUM(status IN ('queued', 'sending')), 0) AS waiting "
+            "FROM outbox WHERE batch = ?",
+            (batch_name(broadcast_id),),
+        )
+        return (int(row["total"]), int(row["waiting"])) if row else (0, 0)
+
+    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
+        """Keep an attachment (a broadcast's photo or document) once; messages refer to it by id."""
+        async with self._db.transaction() as conn:
+            return await save_blob_in(conn, filename, mime_type, data, now=now)
+
+    async def blob(self, blob_id: int) -> tuple[str, str, bytes] | None:
+        row = await self._db.fetch_one("SELECT filename, mime_type, data FROM blobs WHERE id = ?", (blob_id,))
+        return (row["filename"], row["mime_type"], bytes(row["data"])) if row else None
 
     async def ack(self, broadcast: Broadcast, member_id: int, *, now: datetime) -> bool:
         """Record an acknowledgement for the broadcast and its original; True if it is new."""
@@ -421,3 +472,29 @@ def _in(sql: str, params: list[object], column: str, values: object) -> tuple[st
     if not items:
         return sql + " AND 0", params
     return sql + f" AND {column} IN ({', '.join('?' * len(items))})", [*params, *items]
+
+
+async def _attachments(
+    conn: aiosqlite.Connection, deliveries: list[Delivery]
+) -> dict[int | None, Attachment]:
+    """The stored attachment each delivery's content refers to, by blob id (the file is not loaded)."""
+    found: dict[int | None, Attachment] = {}
+    for content in {d.content for d in deliveries}:
+        if content.blob_id is None or content.blob_id in found:
+            continue
+        cur = await conn.execute("SELECT filename, mime_type FROM blobs WHERE id = ?", (content.blob_id,))
+        row = await cur.fetchone()
+        await cur.close()
+        filename, mime_type = (row["filename"], row["mime_type"]) if row else ("", "")
+        found[content.blob_id] = Attachment(
+            filename, mime_type, image=content.kind == "photo", blob_id=content.blob_id
+        )
+    return found
+
+
+def _choices(choices: Choices | dict[str, Any] | None) -> Choices:
+    """A delivery's choices; a Telegram inline keyboard (the sandbox demo's, from before the neutral
+    outbox) is read the way stored rows of that time are."""
+    if isinstance(choices, dict):
+        return Reply.from_json({"choices": choices.get("inline_keyboard", [])}).choices
+    return choices or ()

@@ -1,16 +1,26 @@
-"""One aiosqlite connection per process: PRAGMAs, a lock, explicit transactions."""
+"""One aiosqlite connection per process: PRAGMAs, a lock, explicit transactions.
+
+Transactions nest: inside `transaction()`, the same task's `transaction()` becomes a savepoint and
+`connection()` joins it, so a conversation turn can wrap every use case it calls in one transaction
+(the action, its audit lines, its outbox messages and tasks, and the dialog state commit together).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+logger = logging.getLogger(__name__)
 
 CONNECTION_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
@@ -35,6 +45,35 @@ def from_db_time(raw: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+@dataclass
+class _Open:
+    """The transaction a task holds: which database, which task, savepoint depth, after-commit callbacks."""
+
+    db: Database
+    task: asyncio.Task[object] | None
+    depth: int = 0
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+_OPEN: ContextVar[_Open | None] = ContextVar("open_transaction", default=None)
+_USING: ContextVar[Database | None] = ContextVar("database_in_use", default=None)
+
+
+def changed(topic: str) -> None:
+    """Tell the database's listeners that `topic` ('outbox', 'tasks') has new work, once the change commits.
+
+    Called by storage code that only holds a connection; it finds its database from the context.
+    """
+    open_tx = _OPEN.get()
+    if open_tx is not None and open_tx.task is asyncio.current_task():
+        db = open_tx.db
+        open_tx.after_commit.append(lambda: db.notify(topic))
+        return
+    db = _USING.get()
+    if db is not None:
+        db.notify(topic)
+
+
 class Database:
     """The bot's single SQLite connection; every use goes through its lock."""
 
@@ -42,6 +81,37 @@ class Database:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self._listeners: dict[str, list[Callable[[], None]]] = {}
+
+    def listen(self, topic: str, callback: Callable[[], None]) -> None:
+        """Call `callback()` whenever committed changes bring new work on `topic` (see `changed`)."""
+        self._listeners.setdefault(topic, []).append(callback)
+
+    def notify(self, topic: str) -> None:
+        for callback in self._listeners.get(topic, ()):
+            try:
+                callback()
+            except Exception:
+                logger.exception("listener of %s failed", topic)
+
+    def _held(self) -> _Open | None:
+        """The transaction this task holds on this database, if any (a child task never inherits it)."""
+        open_tx = _OPEN.get()
+        if open_tx is not None and open_tx.db is self and open_tx.task is asyncio.current_task():
+            return open_tx
+        return None
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._held() is not None
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback()` once the enclosing transaction commits (at once when there is none)."""
+        open_tx = self._held()
+        if open_tx is None:
+            callback()
+        else:
+            open_tx.after_commit.append(callback)
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -66,22 +136,55 @@ class Database:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
-        """The connection, for reads and single-statement writes (autocommit)."""
-        async with self._lock:
+        """The connection, for reads and single-statement writes (autocommit, or the task's transaction)."""
+        if self._held() is not None:
             yield self._conn
+            return
+        async with self._lock:
+            token = _USING.set(self)
+            try:
+                yield self._conn
+            finally:
+                _USING.reset(token)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; rolled back on any exception. Not re-entrant."""
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception; nested in the same task, a savepoint."""
+        open_tx = self._held()
+        if open_tx is not None:
+            open_tx.depth += 1
+            name = f"sp{open_tx.depth}"
+            await self._conn.execute(f"SAVEPOINT {name}")
             try:
                 yield self._conn
             except BaseException:
-                await self._conn.rollback()
+                await self._conn.execute(f"ROLLBACK TO {name}")
+                await self._conn.execute(f"RELEASE {name}")
                 raise
             else:
-                await self._conn.commit()
+                await self._conn.execute(f"RELEASE {name}")
+            finally:
+                open_tx.depth -= 1
+            return
+        async with self._lock:
+            open_tx = _Open(self, asyncio.current_task())
+            token = _OPEN.set(open_tx)
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    await self._conn.rollback()
+                    raise
+                else:
+                    await self._conn.commit()
+            finally:
+                _OPEN.reset(token)
+        for callback in open_tx.after_commit:
+            try:
+                callback()
+            except Exception:
+                logger.exception("after-commit callback failed")
 
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one INSERT on its own (a single statement is atomic and commits at once); the new row's id.

@@ -13,8 +13,11 @@ from storage import audit
 from storage.db import Database, from_db_time, to_db_time
 
 _MEMBER_COLUMNS = (
-    "m.id, m.full_name, m.status, m.role, m.ward_id, m.chapter_id, m.phone, m.locale, m.requested_at"
+    "m.id, m.full_name, m.status, m.role, m.ward_id, m.chapter_id, m.phone, m.locale, m.requested_at, "
+    "m.channel"
 )
+_ACCOUNT = "a.channel = COALESCE(?, m.channel, 'telegram')"
+"""The account to reach a member on: the channel asked for, else the member's preferred one."""
 
 
 def _member(row: sqlite3.Row) -> Member:
@@ -28,6 +31,7 @@ def _member(row: sqlite3.Row) -> Member:
         phone=row["phone"],
         locale=row["locale"],
         requested_at=from_db_time(row["requested_at"]),
+        channel=row["channel"],
     )
 
 
@@ -81,9 +85,9 @@ class SqliteMembers:
             found = await cur.fetchone()
             if found is None:
                 cur = await conn.execute(
-                    "INSERT INTO members (full_name, name_key, status, created_at, updated_at) "
-                    "VALUES (?, ?, 'visitor', ?, ?)",
-                    (display_name, fold(display_name), stamp, stamp),
+                    "INSERT INTO members (full_name, name_key, status, channel, created_at, updated_at) "
+                    "VALUES (?, ?, 'visitor', ?, ?, ?)",
+                    (display_name, fold(display_name), channel, stamp, stamp),
                 )
                 member_id = cur.lastrowid
                 await conn.execute(
@@ -219,13 +223,15 @@ class SqliteMembers:
         roles: Iterable[Role] | None = None,
         ward_ids: Iterable[int] | None = None,
         chapter_ids: Iterable[int] | None = None,
-        channel: str = "telegram",
+        channel: str | None = None,
         include_blocked: bool = False,
     ) -> list[Recipient]:
-        """Active members matching every given filter, with their chat on one channel."""
+        """Active members matching every given filter, with their chat on `channel` (default: each member's
+        preferred channel, the one they last wrote from)."""
         sql = (
-            "SELECT m.id, m.full_name, m.locale, m.ward_id, m.chapter_id, a.chat_id FROM members m "
-            "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = ? WHERE m.status = 'active'"
+            "SELECT m.id, m.full_name, m.locale, m.ward_id, m.chapter_id, a.chat_id, a.channel "
+            "FROM members m "
+            f"JOIN channel_accounts a ON a.member_id = m.id AND {_ACCOUNT} WHERE m.status = 'active'"
         )
         params: list[object] = [channel]
         for column, values in (
@@ -245,16 +251,23 @@ class SqliteMembers:
         rows = await self._db.fetch_all(sql + " ORDER BY m.name_key, m.id", params)
         return [
             Recipient(
-                r["id"], r["chat_id"], r["locale"], r["full_name"], channel, r["ward_id"], r["chapter_id"]
+                r["id"],
+                r["chat_id"],
+                r["locale"],
+                r["full_name"],
+                r["channel"],
+                r["ward_id"],
+                r["chapter_id"],
             )
             for r in rows
         ]
 
-    async def recipient(self, member_id: int, channel: str = "telegram") -> Recipient | None:
-        """How to reach one member (whatever their status)."""
+    async def recipient(self, member_id: int, channel: str | None = None) -> Recipient | None:
+        """How to reach one member (whatever their status), on `channel` or their preferred channel."""
         row = await self._db.fetch_one(
-            "SELECT m.id, m.full_name, m.locale, m.ward_id, m.chapter_id, a.chat_id FROM members m "
-            "JOIN channel_accounts a ON a.member_id = m.id AND a.channel = ? WHERE m.id = ?",
+            "SELECT m.id, m.full_name, m.locale, m.ward_id, m.chapter_id, a.chat_id, a.channel "
+            "FROM members m "
+            f"JOIN channel_accounts a ON a.member_id = m.id AND {_ACCOUNT} WHERE m.id = ?",
             (channel, member_id),
         )
         if row is None:
@@ -264,7 +277,7 @@ class SqliteMembers:
             row["chat_id"],
             row["locale"],
             row["full_name"],
-            channel,
+            row["channel"],
             row["ward_id"],
             row["chapter_id"],
         )
@@ -304,6 +317,11 @@ class SqliteMembers:
             params.append(ward_id)
         rows = await self._db.fetch_all(sql + " ORDER BY m.name_key LIMIT ?", (*params, limit))
         return [_member(r) for r in rows]
+
+    async def set_channel(self, member_id: int, channel: str) -> None:
+        """The member wrote from this channel: notices reach them there from now on."""
+        async with self._db.connection() as conn:
+            await conn.execute("UPDATE members SET channel = ? WHERE id = ?", (channel, member_id))
 
     async def mark_blocked(self, member_id: int, channel: str, *, now: datetime) -> None:
         """The member blocked the bot on this channel: skip them until they write again."""

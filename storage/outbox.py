@@ -1,32 +1,24 @@
-"""The outbound message queue: one row per recipient, sent by the delivery worker."""
+"""The outbound message queue: one row per recipient and channel, sent by the delivery worker.
+
+A row records the recipient's channel and chat there and the reply in neutral form (`Reply.to_json()`); the
+channel's adapter renders it when it is sent. Attachments are stored once in `blobs` and shared by every row.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from storage.db import Database, from_db_time, to_db_time
+from bot.conversation.replies import Attachment, Reply
+from bot.core.notices import OutgoingMessage
+from storage.db import Database, changed, from_db_time, to_db_time
 
 MAX_ATTEMPTS = 4
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """One message for one recipient; dedupe_key makes enqueueing idempotent."""
-
-    dedupe_key: str
-    member_id: int | None
-    chat_id: str
-    text: str
-    kind: str = "text"
-    markup: dict[str, Any] | None = None
-    blob_id: int | None = None
-    not_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -34,12 +26,14 @@ class QueuedMessage:
     id: int
     batch: str
     member_id: int | None
+    channel: str
     chat_id: str
-    kind: str
-    text: str
-    markup: dict[str, Any] | None
-    blob_id: int | None
+    reply: Reply
     attempts: int
+
+    @property
+    def blob_id(self) -> int | None:
+        return self.reply.attachment.blob_id if self.reply.attachment else None
 
 
 @dataclass(frozen=True)
@@ -68,11 +62,7 @@ class SqliteOutbox:
 
     async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
         async with self._db.connection() as conn:
-            cur = await conn.execute(
-                "INSERT INTO blobs (filename, mime_type, data, created_at) VALUES (?, ?, ?, ?)",
-                (filename, mime_type, data, to_db_time(now)),
-            )
-            return cur.lastrowid
+            return await save_blob_in(conn, filename, mime_type, data, now=now)
 
     async def blob(self, blob_id: int) -> tuple[str, str, bytes] | None:
         row = await self._db.fetch_one("SELECT filename, mime_type, data FROM blobs WHERE id = ?", (blob_id,))
@@ -84,13 +74,18 @@ class SqliteOutbox:
             cur = await conn.execute("UPDATE outbox SET status = 'queued' WHERE status = 'sending'")
             return cur.rowcount
 
-    async def claim(self, now: datetime, limit: int) -> list[QueuedMessage]:
-        """Mark up to `limit` ready rows as sending (committed) and return them, oldest first."""
+    async def claim(self, now: datetime, limit: int, channels: Sequence[str]) -> list[QueuedMessage]:
+        """Mark up to `limit` ready rows of these channels as sending (committed); oldest first."""
+        if not channels:
+            return []
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "SELECT id, batch, member_id, chat_id, kind, text, markup, blob_id, attempts FROM outbox "
-                "WHERE status = 'queued' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
-                (to_db_time(now), limit),
+                "SELECT id, batch, member_id, channel, chat_id, kind, text, content, blob_id, attempts "
+                "FROM outbox "
+                f"WHERE status = 'queued' AND not_before <= ? "
+                f"AND channel IN ({', '.join('?' * len(channels))}) "
+                "ORDER BY not_before, id LIMIT ?",
+                (to_db_time(now), *channels, limit),
             )
             rows = await cur.fetchall()
             if rows:
@@ -100,20 +95,12 @@ class SqliteOutbox:
                 )
         return [
             QueuedMessage(
-                r["id"],
-                r["batch"],
-                r["member_id"],
-                r["chat_id"],
-                r["kind"],
-                r["text"],
-                json.loads(r["markup"]) if r["markup"] else None,
-                r["blob_id"],
-                r["attempts"],
+                r["id"], r["batch"], r["member_id"], r["channel"], r["chat_id"], _reply(r), r["attempts"]
             )
             for r in rows
         ]
 
-    async def mark_sent(self, row_id: int, *, message_id: int | None, now: datetime) -> None:
+    async def mark_sent(self, row_id: int, *, message_id: int | str | None, now: datetime) -> None:
         async with self._db.connection() as conn:
             await conn.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, error = NULL WHERE id = ?",
@@ -131,8 +118,8 @@ class SqliteOutbox:
         async with self._db.connection() as conn:
             cur = await conn.execute(
                 "UPDATE outbox SET attempts = attempts + ?, error = ?, not_before = ?, "
-                "status = CASE WHEN attempts + ? >= ? THEN 'failed' ELSE 'queued' END WHERE id = ? RETURNING "
-                "status",
+                "status = CASE WHEN attempts + ? >= ? THEN 'failed' ELSE 'queued' END "
+                "WHERE id = ? RETURNING status",
                 (int(count_attempt), error[:300], to_db_time(at), int(count_attempt), MAX_ATTEMPTS, row_id),
             )
             row = await cur.fetchone()
@@ -171,7 +158,14 @@ class SqliteOutbox:
             params.append(status)
         return [dict(r) for r in await self._db.fetch_all(sql + " ORDER BY id", params)]
 
-    async def next_ready_at(self) -> datetime | None:
+    async def next_ready_at(self, *, paced_only: bool = False) -> datetime | None:
+        """When the next queued row falls due (`paced_only`: among rows held back only by a chat's pace)."""
+        if paced_only:
+            return from_db_time(
+                await self._db.fetch_value(
+                    "SELECT MIN(not_before) FROM outbox WHERE status = 'queued' AND error = 'paced'"
+                )
+            )
         return from_db_time(
             await self._db.fetch_value("SELECT MIN(not_before) FROM outbox WHERE status = 'queued'")
         )
@@ -185,25 +179,70 @@ class SqliteOutbox:
 async def enqueue_in(
     conn: aiosqlite.Connection, batch: str, messages: Iterable[OutgoingMessage], *, now: datetime
 ) -> int:
-    """Queue messages inside the caller's transaction; returns how many were new."""
+    """Queue messages inside the caller's transaction; returns how many were new.
+
+    An attachment given with its data is stored once, however many messages carry it.
+    """
     added = 0
+    stored: dict[int, int] = {}
     for message in messages:
+        reply = message.reply
+        attachment = reply.attachment
+        if attachment is not None and attachment.blob_id is None:
+            if id(attachment) not in stored:
+                stored[id(attachment)] = await save_blob_in(
+                    conn, attachment.filename, attachment.mime_type, await attachment.content(), now=now
+                )
+            reply = replace(
+                reply, attachment=replace(attachment, blob_id=stored[id(attachment)], data=b"", render=None)
+            )
         cur = await conn.execute(
-            "INSERT INTO outbox (batch, dedupe_key, member_id, chat_id, kind, text, markup, blob_id, "
-            "not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO outbox (batch, dedupe_key, member_id, channel, chat_id, kind, text, content, "
+            "blob_id, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (dedupe_key) DO NOTHING",
             (
                 batch,
                 message.dedupe_key,
                 message.member_id,
+                message.channel,
                 message.chat_id,
                 message.kind,
-                message.text,
-                json.dumps(message.markup, ensure_ascii=False) if message.markup else None,
-                message.blob_id,
+                reply.text,
+                json.dumps(reply.to_json(), ensure_ascii=False),
+                reply.attachment.blob_id if reply.attachment else None,
                 to_db_time(message.not_before or now),
                 to_db_time(now),
             ),
         )
         added += cur.rowcount
+    if added:
+        changed("outbox")
     return added
+
+
+async def save_blob_in(
+    conn: aiosqlite.Connection, filename: str, mime_type: str, data: bytes, *, now: datetime
+) -> int:
+    """Store a file once (inside the caller's transaction); messages refer to it by id."""
+    cur = await conn.execute(
+        "INSERT INTO blobs (filename, mime_type, data, created_at) VALUES (?, ?, ?, ?)",
+        (filename, mime_type, data, to_db_time(now)),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def attachment_of(blob_id: int, filename: str, mime_type: str, *, image: bool) -> Attachment:
+    """An attachment already stored in `blobs`."""
+    return Attachment(filename, mime_type, image=image, blob_id=blob_id)
+
+
+def _reply(row: Any) -> Reply:
+    """The neutral reply of a queued row."""
+    content = json.loads(row["content"]) if row["content"] else {"text": row["text"]}
+    reply = Reply.from_json(content)
+    if reply.attachment is None and row["blob_id"] is not None:
+        reply = replace(
+            reply, attachment=Attachment("", "", image=row["kind"] == "photo", blob_id=row["blob_id"])
+        )
+    return reply

@@ -23,6 +23,7 @@ from bot.core.seminars import (
 )
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
+from storage.outbox import save_blob_in
 from storage.tasks import plan_in
 
 _COLUMNS = (
@@ -382,3 +383,13 @@ class SqliteSeminars:
                 entity_id=OFFSETS_KEY,
                 details={"offsets": offsets_to_seconds(offsets)},
             )
+
+    async def save_attachment(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
+        """Store a seminar's document once (in the caller's transaction); invitations refer to it by id."""
+        async with self._db.connection() as conn:
+            return await save_blob_in(conn, filename, mime_type, data, now=now)
+
+    async def attachment(self, blob_id: int) -> tuple[str, str] | None:
+        """A stored document's file name and type."""
+        row = await self._db.fetch_one("SELECT filename, mime_type FROM blobs WHERE id = ?", (blob_id,))
+        return (row["filename"], row["mime_type"]) if row else None

@@ -5,10 +5,14 @@ Counts are grouped by the member's ward in SQL; only small, already-aggregated r
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from bot.core.models import Member, Recipient
+from bot.core.notices import OutgoingMessage
 from bot.core.summary import (
     BroadcastCounts,
     BroadcastFact,
@@ -25,7 +29,9 @@ from bot.core.summary import (
 )
 from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
 from storage.db import Database, from_db_time, to_db_time
-from storage.outbox import OutgoingMessage, enqueue_in
+from storage.members import SqliteMembers
+from storage.outbox import enqueue_in, save_blob_in
+from storage.tasks import plan_in
 
 UNANSWERED_KINDS = ("none", "unconfirmed")
 LOW_CONFIDENCE_KINDS = ("suggest",)
@@ -42,10 +48,12 @@ def _in(values: Iterable[object]) -> str:
 
 
 class SqliteSummary:
-    """Reads the other features' tables; writes only its own two tables."""
+    """Reads the other features' tables; writes its own two tables, and the delivery's tasks, queued
+    messages and their files."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._members = SqliteMembers(db)
 
     async def wards(self) -> list[WardInfo]:
         rows = await self._db.fetch_all("SELECT id, name, active FROM wards ORDER BY id")
@@ -254,3 +262,30 @@ class SqliteSummary:
             (BATCH_PREFIX, BATCH_PREFIX[:-1] + ";", chat_id, message_id),
         )
         return batch[len(BATCH_PREFIX) :] if batch else None
+
+    async def members(self) -> list[Member]:
+        """Every active member (the Monday audience is chosen among them)."""
+        return await self._members.list_members()
+
+    async def recipient(self, member_id: int) -> Recipient | None:
+        return await self._members.recipient(member_id)
+
+    async def plan_task(
+        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any], *, now: datetime
+    ) -> None:
+        async with self._db.connection() as conn:
+            await plan_in(conn, key, kind, due_at, payload, now=now)
+
+    async def pending_tasks(self, prefix: str) -> list[tuple[str, dict[str, Any]]]:
+        """(key, payload) of the pending tasks whose key starts with `prefix`."""
+        rows = await self._db.fetch_all(
+            "SELECT key, payload FROM scheduled_tasks WHERE status = 'pending' AND substr(key, 1, ?) = ? "
+            "ORDER BY due_at, key",
+            (len(prefix), prefix),
+        )
+        return [(r["key"], json.loads(r["payload"])) for r in rows]
+
+    async def save_file(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
+        """Store a file once; queued messages refer to it by id."""
+        async with self._db.connection() as conn:
+            return await save_blob_in(conn, filename, mime_type, data, now=now)

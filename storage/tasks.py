@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from storage.db import Database, from_db_time, to_db_time
+from bot.core.tasks import Task
+from storage.db import Database, changed, from_db_time, to_db_time
+
+__all__ = ["SqliteTasks", "Task", "mark_done_in", "plan_in"]
 
 MAX_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class Task:
-    key: str
-    kind: str
-    due_at: datetime
-    payload: dict[str, Any]
-    attempts: int
 
 
 class SqliteTasks:
@@ -110,6 +103,7 @@ async def plan_in(
         "attempts = 0",
         (key, kind, to_db_time(due_at), json.dumps(payload or {}, ensure_ascii=False), to_db_time(now)),
     )
+    changed("tasks")
 
 
 async def mark_done_in(conn: aiosqlite.Connection, key: str, *, now: datetime) -> bool:

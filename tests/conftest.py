@@ -25,8 +25,21 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         await database.close()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "channels(*names): run the module's `bot` tests on each named channel (default: telegram)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker("channels")
+    if marker is not None and "bot" in metafunc.fixturenames:
+        metafunc.parametrize("bot", marker.args, indirect=True, ids=[f"on-{name}" for name in marker.args])
+
+
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[BotUnderTest]:
-    """The real bot against the emulator, with the sample organisation imported."""
-    async with BotUnderTest.running(tmp_path) as harness:
+async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
+    """The real bot with the sample organisation imported, on the Telegram emulator or the channel asked."""
+    channel = getattr(request, "param", "telegram")
+    async with BotUnderTest.running(tmp_path, channel=channel) as harness:
         yield harness

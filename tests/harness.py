@@ -1,4 +1,8 @@
-"""The real bot, over real HTTP, against the local Bot API emulator: the harness dialog tests use.
+"""The real bot, as people use it: the harness dialog tests use.
+
+On the "telegram" channel the real program talks over real HTTP to the local Bot API emulator; on the
+"transcript" channel the same flows run in process and each chat is a list of messages (tests/transcript.py).
+A test module runs on several channels with `pytestmark = pytest.mark.channels("transcript", "telegram")`.
 
 async with BotUnderTest.running(tmp_path) as bot:
     lan = bot.person(1001, "Lan")
@@ -8,10 +12,12 @@ async with BotUnderTest.running(tmp_path) as bot:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,17 +25,24 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from telegram.ext import Application
-
-from bot.app import build_application, on_shutdown, on_startup, on_stop
+import handlers
+from bot.channels.telegram.channel import TelegramChannel
 from bot.clock import AdjustableClock
 from bot.config import Settings
+from bot.conversation.inputs import Chose, Command, Event, Sender, SharedContact, SharedFile, Text
+from bot.conversation.markup import esc
+from bot.conversation.router import Router
+from bot.conversation.tokens import Token
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.org import parse_org_csv
 from bot.emulator import BotApiEmulator, FakeUser
+from bot.runtime import Runtime
 from bot.services import Services
+from tests.transcript import TranscriptChannel
 
 TOKEN = "123456:TEST-khuyenhoc-token"
+SHORT_HOLD = 3.0
+"""Messages held back this briefly (a chat's pace) are waited for by `settle()`; later ones are the future."""
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SAMPLE_ORG = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_org.csv"
 REPLY_METHODS = (
@@ -57,37 +70,55 @@ class Reply:
 
 
 class BotUnderTest:
-    """Owns an emulator, a database file and the real Application pointed at them."""
+    """Owns a database file, the runtime and its channel (with the Bot API emulator on "telegram")."""
 
     def __init__(
         self,
-        emu: BotApiEmulator,
+        emu: BotApiEmulator | None,
         database_path: Path,
         clock: AdjustableClock,
         admin_ids: frozenset[int] = frozenset(),
+        channel: str = "telegram",
         **settings: object,
     ) -> None:
-        self.emu = emu
+        self.emu = emu  # type: ignore[assignment]
+        self.channel_name = channel
         self.clock = clock
         self.settings = Settings(
             bot_token=TOKEN,
-            api_url=emu.base_url,
+            api_url=emu.base_url if emu is not None else "http://127.0.0.1:9/bot",
             database_path=database_path,
             admin_ids=admin_ids,
             tick_seconds=3600,
             **settings,
         )  # type: ignore[arg-type]
-        self.app: Application | None = None
+        self.runtime: Runtime | None = None
+        self._dying = False
+        self.router = Router()
+        handlers.register_all(self.router)
+        """Kept across restarts, like the code of a restarted program (tests add task kinds to it)."""
+        self.channel: TelegramChannel | TranscriptChannel | None = None
 
     @classmethod
     @asynccontextmanager
     async def running(
-        cls, tmp_path: Path, *, start: datetime | None = None, org: bool = True, **kwargs: object
+        cls,
+        tmp_path: Path,
+        *,
+        start: datetime | None = None,
+        org: bool = True,
+        channel: str = "telegram",
+        **kwargs: object,
     ) -> AsyncIterator[BotUnderTest]:
-        """Emulator + bot, started; the organisation imported unless org=False."""
+        """The bot started on `channel`; the organisation imported unless org=False."""
         clock = AdjustableClock(start or datetime(2026, 11, 23, 9, 0, tzinfo=VN))
-        async with BotApiEmulator(clock=clock) as emu:
-            harness = cls(emu, tmp_path / "bot.db", clock, **kwargs)  # type: ignore[arg-type]
+        async with AsyncExitStack() as stack:
+            emu = (
+                await stack.enter_async_context(BotApiEmulator(clock=clock))
+                if channel == "telegram"
+                else None
+            )
+            harness = cls(emu, tmp_path / "bot.db", clock, channel=channel, **kwargs)  # type: ignore[arg-type]
             await harness.start()
             try:
                 if org:
@@ -98,34 +129,55 @@ class BotUnderTest:
 
     @property
     def services(self) -> Services:
-        assert self.app is not None
-        return self.app.bot_data["services"]
+        assert self.runtime is not None
+        return self.runtime.services
 
     async def start(self) -> None:
-        """Start the bot the way run_polling() does (post_init included), without owning the loop."""
-        self.app = build_application(self.settings, clock=self.clock)
-        await self.app.initialize()
-        await on_startup(self.app)
-        await self.app.start()
-        await self.app.updater.start_polling(timeout=1, poll_interval=0)
-        await self.emu.wait_polling(TOKEN)
+        """Start the bot as `python -m bot run` does: services, delivery, scheduler, then the channel."""
+        self.runtime = Runtime(self.settings, clock=self.clock, router=self.router)
+        if self.channel_name == "telegram":
+            self.channel = TelegramChannel(self.runtime, self.settings, poll_timeout=1)
+        else:
+            self.channel = TranscriptChannel(self.runtime, previous=self.channel)
+        self.runtime.add_channel(self.channel)
+        await self.runtime.start()
+        if self.channel_name == "telegram":
+            await self.emu.wait_polling(TOKEN)
 
     async def stop(self) -> None:
-        """Graceful stop: polling, application, delivery worker, database."""
-        app, self.app = self.app, None
-        if app is None:
-            return
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await on_stop(app)
-        await app.shutdown()
-        await on_shutdown(app)
+        """Graceful stop: receiving, the delivery worker, the database."""
+        runtime, self.runtime = self.runtime, None
+        if runtime is not None:
+            await runtime.stop()
 
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+    async def crash_right_after(self, action: Callable[[], Awaitable[object]]) -> None:
+        """Run `action` (a person's turn) as if the process died the moment its transaction committed.
+
+        Nothing the turn caused may leave before the crash: the scheduler and the delivery worker are
+        stopped first, and the turn's own replies are dropped. Then the bot starts again from its database.
+        """
+        runtime = self.runtime
+        assert runtime is not None
+        await runtime.scheduler.stop()
+        await runtime.delivery.stop()
+        runtime.delivery.wake = runtime.scheduler.wake = lambda: None  # type: ignore[method-assign]
+        handle = runtime.handle
+
+        async def handle_then_die(inp, hooks=None):  # noqa: ANN001, ANN202
+            await handle(inp, hooks)
+            return []  # the process is gone: none of the turn's replies goes out
+
+        runtime.handle = handle_then_die  # type: ignore[method-assign]
+        self._dying = True
+        try:
+            await action()
+        finally:
+            self._dying = False
+        await self.restart()
 
     async def import_org(self, csv_path: Path = SAMPLE_ORG) -> None:
         parsed = parse_org_csv(csv_path.read_bytes())
@@ -133,7 +185,8 @@ class BotUnderTest:
         await self.services.org.import_rows(parsed.rows, now=self.clock.now())
 
     def person(self, user_id: int, first_name: str, last_name: str | None = None) -> Person:
-        return Person(self, FakeUser(id=user_id, first_name=first_name, last_name=last_name))
+        user = FakeUser(id=user_id, first_name=first_name, last_name=last_name)
+        return Person(self, user) if self.channel_name == "telegram" else TranscriptPerson(self, user)
 
     async def member(
         self,
@@ -148,9 +201,12 @@ class BotUnderTest:
         """A person who is already an active member with a role (set up directly in the database)."""
         first = full_name.split()[-1]
         person = self.person(user_id, first)
-        self.emu.add_user(TOKEN, person.user)
+        if self.emu is not None:
+            self.emu.add_user(TOKEN, person.user)
         services = self.services
-        member = await services.members.identify(str(user_id), chat_id=str(user_id), display_name=full_name)
+        member = await services.members.identify(
+            self.channel_name, str(user_id), chat_id=str(user_id), display_name=full_name
+        )
         ward_id = chapter_id = None
         if ward is not None:
             ward_id = next(w.id for w in await services.org.wards() if w.name == ward)
@@ -172,11 +228,19 @@ class BotUnderTest:
 
     async def settle(self) -> None:
         """Wait until the scheduler has nothing due and the outbox has nothing ready."""
-        assert self.app is not None
-        from bot.app import process_due_now
-
-        await process_due_now(self.app)
-        await self.app.bot_data["delivery"].wait_idle()
+        assert self.runtime is not None
+        if self._dying:
+            return
+        await self.runtime.process_due_now()
+        await self.runtime.delivery.wait_idle()
+        for _ in range(10):
+            ready_at = await self.runtime.services.outbox.next_ready_at(paced_only=True)
+            wait = (ready_at - self.clock.now()).total_seconds() if ready_at is not None else None
+            if wait is None or wait > SHORT_HOLD:
+                return
+            await asyncio.sleep(max(0.0, wait) + 0.01)
+            self.runtime.delivery.wake()
+            await self.runtime.delivery.wait_idle()
 
     async def advance(self, **delta: float) -> None:
         """Move the bot's clock forward and let everything that fell due happen."""
@@ -264,8 +328,8 @@ class Person:
         self.inbox()
         await inject()
         update_id = self.bot.emu.bot_state(TOKEN).next_update_id - 1
-        assert self.bot.app is not None
-        await self.bot.app.update_processor.wait_processed(update_id)
+        assert self.bot.channel is not None
+        await self.bot.channel.wait_processed(update_id)
         await self.bot.settle()
         return self.inbox()
 
@@ -293,5 +357,82 @@ def texts(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)
 
 
-async def active_member(services: Services, user_id: int) -> Member | None:
-    return await services.member_store.find_by_account("telegram", str(user_id))
+async def active_member(services: Services, user_id: int, channel: str = "telegram") -> Member | None:
+    return await services.member_store.find_by_account(channel, str(user_id))
+
+
+class TranscriptPerson(Person):
+    """A person on the transcript channel: the same actions, recorded in process."""
+
+    @property
+    def log(self):
+        assert isinstance(self.bot.channel, TranscriptChannel)
+        return self.bot.channel.chat(str(self.chat_id))
+
+    @property
+    def sender(self) -> Sender:
+        name = " ".join(p for p in (self.user.first_name, self.user.last_name) if p)
+        return Sender("transcript", str(self.user.id), str(self.user.id), name, self.user.username)
+
+    async def send(self, text: str) -> list[Reply]:
+        if text.startswith("/"):
+            word, _, args = text[1:].partition(" ")
+            event: Event = Command(word.split("@")[0].lower(), args.strip())
+        else:
+            event = Text(text, esc(text))
+        return await self._do(event)
+
+    async def share_contact(self, phone: str) -> list[Reply]:
+        return await self._do(SharedContact(phone, own=True))
+
+    async def send_photo(self, data: bytes, caption: str | None = None) -> list[Reply]:
+        return await self._do(SharedFile(f"photo-{len(data)}-{self.user.id}", image=True, caption=caption))
+
+    async def press(self, label: str, *, message_id: int | None = None) -> list[Reply]:
+        message_id, data = self.find_button(label, message_id=message_id)
+        return await self._do(Chose(Token.parse(data), data, str(message_id)), origin=message_id)
+
+    async def press_data(
+        self, message_id: int, data: str, *, in_chat_of: Person | None = None
+    ) -> list[Reply]:
+        """Press a choice by its token, maybe on a message in someone else's chat (forged, or in a group)."""
+        chat = str(in_chat_of.chat_id) if in_chat_of else None
+        return await self._do(Chose(Token.parse(data), data, str(message_id)), origin=message_id, chat=chat)
+
+    def find_button(self, label: str, *, message_id: int | None = None) -> tuple[int, str]:
+        for message in reversed(self.log.messages):
+            if message_id is not None and message.message_id != message_id:
+                continue
+            for row in message.choices:
+                for text, data in row:
+                    if label in text and not data.startswith("url:"):
+                        return message.message_id, data
+        raise AssertionError(f"no choice {label!r} in {self.user.first_name}'s chat: {self.all_buttons()}")
+
+    def all_buttons(self) -> list[str]:
+        return [text for m in self.log.messages for row in m.choices for text, _ in row]
+
+    def menu(self) -> list[str]:
+        return list(self.log.keys)
+
+    def history(self) -> list[dict]:
+        return [
+            {"message_id": m.message_id, "text": m.text, "choices": m.choices, "document": m.attachment}
+            for m in self.log.messages
+        ]
+
+    def inbox(self) -> list[Reply]:
+        calls = self.log.calls
+        new, self._seen = calls[self._seen :], len(calls)
+        return [Reply(c.method, c.text, c.buttons, c.message_id, c.params) for c in new]
+
+    def toasts(self) -> list[str]:
+        return list(self.log.toasts)
+
+    async def _do(self, event: Event, origin: int | None = None, chat: str | None = None) -> list[Reply]:
+        self.inbox()
+        assert isinstance(self.bot.channel, TranscriptChannel)
+        sender = self.sender if chat is None else replace(self.sender, chat_id=chat, private=False)
+        await self.bot.channel.act(sender, event, origin=origin)
+        await self.bot.settle()
+        return self.inbox()

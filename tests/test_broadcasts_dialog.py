@@ -34,7 +34,7 @@ async def drain(bot: BotUnderTest) -> None:
     """Wait until every queued message is out, including those paced for a chat that just got one."""
     for _ in range(300):
         await bot.settle()
-        busy = await progress_settled(bot.app)
+        busy = await progress_settled(bot.runtime)
         if not busy and not await bot.services.outbox.pending_count():
             return
         await asyncio.sleep(0.1)
@@ -154,7 +154,7 @@ async def test_an_organiser_sends_a_document_to_chosen_roles(bot: BotUnderTest) 
     await organiser.send("/broadcast")
     pdf = b"%PDF-1.4 lich tap huan"
     await bot.emu.send_document(TOKEN, organiser.user, pdf, "lich-thang-12.pdf")
-    await bot.app.update_processor.wait_processed(bot.emu.bot_state(TOKEN).next_update_id - 1)
+    await bot.channel.wait_processed(bot.emu.bot_state(TOKEN).next_update_id - 1)
     await drain(bot)
     await organiser.press("Theo vai trò")
     await organiser.press("Lãnh đạo hội phường")

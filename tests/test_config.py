@@ -20,7 +20,7 @@ def test_defaults_are_vietnamese_and_point_at_telegram() -> None:
     assert settings.association_name == "Hội Khuyến học Quận 10"
     assert settings.database_path == Path("data") / "khuyenhoc.db"
     assert settings.admin_ids == frozenset()
-    assert settings.http_client == "streams"
+    assert settings.http_client == "lean"
     assert settings.concurrent_updates == 16
 
 
@@ -36,11 +36,11 @@ def test_every_variable_is_read() -> None:
             "OPS_CHAT_ID": "-100123",
             "LOG_LEVEL": "debug",
             "SUMMARY_SCHEDULE": "TUE 08:30",
-            "TELEGRAM_HTTP_CLIENT": " HTTPX ",
+            "TELEGRAM_HTTP_CLIENT": " STOCK ",
         }
     )
     assert settings.summary_schedule == "TUE 08:30"
-    assert settings.http_client == "httpx"
+    assert settings.http_client == "stock"
     assert settings.api_url == "http://127.0.0.1:8081/bot"
     assert settings.file_url == "http://127.0.0.1:8081/file/bot"
     assert settings.database_path == Path("/var/lib/bot/kh.db")
@@ -54,8 +54,30 @@ def test_every_variable_is_read() -> None:
 def test_a_missing_token_says_what_to_set_and_how_to_try_without_one() -> None:
     with pytest.raises(ConfigError) as error:
         Settings.from_env({})
-    assert "TELEGRAM_BOT_TOKEN is not set" in str(error.value)
+    assert "Chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN" in str(error.value)
+    assert "Neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set" in str(error.value)
     assert "sandbox" in str(error.value)
+
+
+def test_zalo_settings_are_read_and_webhook_mode_needs_a_public_address() -> None:
+    settings = Settings.from_env(
+        {
+            "ZALO_BOT_TOKEN": "1234567890:zalo-secret-abcdef",
+            "PUBLIC_BASE_URL": "https://bot.example.org/",
+            "ZALO_WEBHOOK_SECRET": "s3cret-token-1",
+            "ADMIN_IDS": "42, zalo:6ede9afa66b88fe6d6a9",
+            "PORT": "9000",
+        }
+    )
+    assert settings.channels == ("zalo",)
+    assert settings.public_base_url == "https://bot.example.org" and settings.port == 9000
+    assert settings.admin_ids == frozenset({42, "zalo:6ede9afa66b88fe6d6a9"})
+    assert settings.needs_web_server
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env(
+            {"ZALO_BOT_TOKEN": "1234567890:zalo-secret-abcdef", "ZALO_WEBHOOK_SECRET": "s3cret-token-1"}
+        )
+    assert "cần PUBLIC_BASE_URL" in str(error.value) and "needs PUBLIC_BASE_URL" in str(error.value)
 
 
 def test_every_problem_is_listed_at_once() -> None:
@@ -79,7 +101,7 @@ def test_every_problem_is_listed_at_once() -> None:
         "TELEGRAM_API_URL must be an http(s) URL",
         "LOG_LEVEL",
         "SUMMARY_SCHEDULE",
-        "TELEGRAM_HTTP_CLIENT must be one of streams, httpx",
+        "TELEGRAM_HTTP_CLIENT must be one of lean, stock",
     ):
         assert fragment in message
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from datetime import timedelta
 
 from bot.core.models import Role
-from tests.harness import BotUnderTest, texts
+from bot.core.pacing import PRIVATE_INTERVAL
+from tests.harness import TOKEN, BotUnderTest, texts
+from tests.proof_helpers import apologies
+
+
+async def paced(bot: BotUnderTest) -> None:
+    """Let queued notices reach a chat that has just had three messages (the answer, the buttons taken off,
+    the confirmation): the channel paces each chat to about a message a second, in real time."""
+    await asyncio.sleep(PRIVATE_INTERVAL)
+    await bot.settle()
 
 
 async def people(bot: BotUnderTest) -> tuple:
@@ -65,7 +76,7 @@ async def test_the_organiser_answers_in_chat_the_cadre_receives_it_and_it_become
     assert "Hãy gõ câu trả lời" in texts(replies)
     replies = await organiser.send("Ở tầng 2 trụ sở UBND phường.")
     assert "Câu trả lời đã được gửi tới người hỏi." in texts(replies)
-    await bot.settle()
+    await paced(bot)
     assert any("Ở tầng 2 trụ sở UBND phường." in r.text for r in lan.inbox())
 
     replies = await organiser.press("➕ Thêm vào bộ hỏi đáp")
@@ -111,3 +122,83 @@ async def test_a_weak_match_offers_suggestions_as_buttons_and_pressing_one_answe
     assert "Hội Khuyến học có vai trò gì trong TT44?" in suggestions
     replies = await lan.press("Hội Khuyến học có vai trò gì trong TT44?")
     assert "thống nhất với Hội Khuyến học Việt Nam" in texts(replies)
+
+
+QUESTION = "Phòng họp của Hội Khuyến học phường mình ở đâu vậy?"
+ANSWER = "Ở tầng 2 trụ sở UBND phường."
+
+
+async def question_sent_on(bot: BotUnderTest) -> tuple:
+    """Lan's question sent on to the organisers; the organiser has pressed ✍️ Answer under it."""
+    lan, organiser = await people(bot)
+    await lan.send(QUESTION)
+    await lan.press("📨 Gửi câu hỏi cho cán bộ phụ trách")
+    await bot.settle()
+    assert any(QUESTION in r.text for r in organiser.inbox())
+    _, data = organiser.find_button("✍️ Trả lời")
+    assert re.fullmatch(r"v1:faq:a:\d+", data)  # the wire form of before: old Answer buttons still work
+    assert "Hãy gõ câu trả lời" in texts(await organiser.press("✍️ Trả lời"))
+    return lan, organiser
+
+
+def answers_to(person) -> list:
+    return [r for r in person.inbox() if ANSWER in r.text]
+
+
+async def test_a_restart_while_the_organiser_types_the_answer_loses_nothing_and_doubles_nothing(bot):
+    lan, organiser = await question_sent_on(bot)
+    await bot.restart()
+    replies = await organiser.send(ANSWER)
+    assert "Câu trả lời đã được gửi tới người hỏi." in texts(replies)
+    await paced(bot)
+    assert len(answers_to(lan)) == 1
+    await bot.restart()
+    await paced(bot)
+    assert answers_to(lan) == []
+    assert "Không có câu hỏi nào đang chờ trả lời." in texts(await organiser.send("/questions"))
+
+
+async def test_cancel_keeps_the_question_waiting_and_an_answer_left_for_half_an_hour_is_not_sent(bot):
+    lan, organiser = await question_sent_on(bot)
+    assert "Đã hủy. Câu hỏi vẫn nằm trong /questions." in texts(await organiser.send("/cancel"))
+    assert QUESTION in texts(await organiser.send("/questions"))
+    await organiser.press("✍️ Trả lời")
+    await bot.advance(minutes=31)
+    replies = await organiser.send(ANSWER)
+    assert "Đã quá 30 phút nên câu trả lời của anh/chị chưa được gửi." in texts(replies)
+    await paced(bot)
+    assert answers_to(lan) == []
+    assert QUESTION in texts(await organiser.send("/questions"))
+
+
+async def test_the_answer_and_its_notice_commit_together(bot, monkeypatch):
+    lan, organiser = await question_sent_on(bot)
+    notices = bot.services.notices
+    queue = notices.queue
+
+    async def queue_then_fail(batch, messages):
+        await queue(batch, messages)
+        raise RuntimeError("crash inside the turn, after the notice was queued")
+
+    monkeypatch.setattr(notices, "queue", queue_then_fail)
+    replies = await organiser.send(ANSWER)
+    assert [r.text for r in replies] == [apologies(bot)[-1]]
+    await paced(bot)
+    assert answers_to(lan) == []  # rolled back with the answer: nothing half-done
+    monkeypatch.setattr(notices, "queue", queue)
+    assert "Câu trả lời đã được gửi tới người hỏi." in texts(await organiser.send(ANSWER))
+    await paced(bot)
+    assert len(answers_to(lan)) == 1
+
+
+async def test_a_failure_right_after_the_answer_commits_loses_nothing_and_doubles_nothing(bot):
+    lan, organiser = await question_sent_on(bot)
+    bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=organiser.chat_id, count=1, error_code=400)
+    replies = await organiser.send(ANSWER)  # the confirmation could not be shown: an apology instead
+    assert "Câu trả lời đã được gửi" not in texts(replies) and "Xin lỗi" in texts(replies)
+    await paced(bot)
+    assert len(answers_to(lan)) == 1
+    replies = await organiser.send(ANSWER)  # the organiser, unsure, answers again: it is a question now
+    assert "Câu trả lời đã được gửi" not in texts(replies)
+    await paced(bot)
+    assert answers_to(lan) == []

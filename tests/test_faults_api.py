@@ -1,7 +1,7 @@
 """The Bot API misbehaving: errors, 429 storms, timeouts and dropped connections.
 
 The bot must wait and retry, keep its place in the update stream (no update lost, none handled
-twice) and keep serving: with its own HTTP client and with python-telegram-bot's (TELEGRAM_HTTP_CLIENT=httpx).
+twice) and keep serving: over the bot's keep-alive pool and over httpx's own (TELEGRAM_HTTP_CLIENT=stock).
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation.replies import Reply
 from bot.core.models import Role
-from bot.delivery import DeliveryWorker
-from storage.outbox import OutgoingMessage
+from bot.core.notices import OutgoingMessage
 from tests.harness import TOKEN, BotUnderTest, texts
 from tests.proof_helpers import WARD, apologies
 
 
-@pytest.fixture(params=["streams", "httpx"])
+@pytest.fixture(params=["lean", "stock"])
 async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[BotUnderTest]:
     async with BotUnderTest.running(tmp_path, http_client=request.param) as harness:
         yield harness
@@ -124,11 +124,10 @@ async def test_a_delivery_that_times_out_is_retried_and_arrives_at_most_once_mor
     bot.emu.inject_fault(TOKEN, "sendMessage", chat_id=lead.chat_id, delay=6.0)  # past the 5 s read timeout
     await bot.services.outbox.enqueue(
         "fault-test",
-        [OutgoingMessage("fault-test:1", None, str(lead.chat_id), "Tin nhắn thử")],
+        [OutgoingMessage("fault-test:1", None, str(lead.chat_id), Reply("Tin nhắn thử"))],
         now=bot.clock.now(),
     )
-    delivery: DeliveryWorker = bot.app.bot_data["delivery"]
-    delivery.wake()
+    bot.runtime.delivery.wake()
     await until(lambda: bot.emu.calls(TOKEN, "sendMessage", lead.chat_id), timeout=15)
     for _ in range(3):
         await bot.advance(seconds=10)

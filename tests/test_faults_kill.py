@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bot.core.models import MemberStatus, Role
 from bot.core.org import parse_org_csv
-from bot.delivery import MAX_IN_FLIGHT
 from bot.emulator import BotApiEmulator, FakeUser
+from bot.runtime.delivery import MAX_IN_FLIGHT
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -267,9 +267,9 @@ async def test_killed_while_confirming_a_report(tmp_path: Path) -> None:
         confirm = next(
             m
             for m in reversed(emu.chat_history(TOKEN, cadre.id))
-            if "v1:repc:ok" in str(m.get("reply_markup"))
+            if "v1:repc:a:ok" in str(m.get("reply_markup"))
         )
-        await emu.press_button(TOKEN, cadre, confirm["message_id"], "v1:repc:ok:-")
+        await emu.press_button(TOKEN, cadre, confirm["message_id"], "v1:repc:a:ok")
         await until(lambda: query(bot.database, "SELECT COUNT(*) FROM chapter_reports") == [(1,)])
         bot.kill()
 

@@ -22,8 +22,8 @@ from bot.core.reports.schedule import current_period
 from bot.core.reports.service import ReportValues
 from bot.core.seminars import REMINDER, Audience, PlannedTask, Seminar, SeminarStatus, reminder_key
 from bot.core.summary import summary_week
-from bot.delivery import MAX_IN_FLIGHT
 from bot.emulator import BotApiEmulator
+from bot.runtime.delivery import MAX_IN_FLIGHT
 from storage.db import Database
 from storage.org import SqliteOrg
 from storage.reports import SqliteReports

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.conversation.inputs import Chose, Command, Input, Sender
+from bot.conversation.replies import Reply as ReplyOut
 from bot.core.models import MemberStatus, Role
 from tests.harness import BotUnderTest, active_member, texts
 
@@ -82,3 +84,47 @@ async def test_pending_lists_the_requests_a_lead_may_decide(bot: BotUnderTest) -
     assert "Đỗ Thị Năm" in listing and "Đỗ Văn Sáu" not in listing
     await lead.press("Duyệt")
     assert "Đăng ký của bạn đã được duyệt" in texts(bot.person(2001, "Người").inbox())
+
+
+async def test_on_a_channel_without_links_the_invitation_is_a_code_to_send_the_bot(bot: BotUnderTest) -> None:
+    services = bot.services
+    lead = await services.members.identify("zalo", "z-3001", chat_id="z-3001", display_name="Minh")
+    ward = next(w for w in await services.org.wards() if w.name == "Phường 5")
+    await services.member_store.update(
+        lead.id,
+        now=bot.clock.now(),
+        actor_id=None,
+        action="test_setup",
+        full_name="Trần Văn Minh",
+        role=Role.WARD_LEAD,
+        status=MemberStatus.ACTIVE,
+        ward_id=ward.id,
+    )
+    assert bot.runtime is not None and bot.runtime.channel_info("zalo").deep_link("inv_x") is None
+    sender = Sender("zalo", "z-3001", "z-3001", "Minh")
+
+    [question] = await bot.runtime.handle(Input(sender, Command("invite")))
+    assert isinstance(question, ReplyOut)
+    chapter = next(c.token for row in question.choices for c in row if c.label == "Chi hội Khu phố 3")
+    outputs = await bot.runtime.handle(Input(sender, Chose(chapter)))
+
+    [invitation] = [o for o in outputs if isinstance(o, ReplyOut)]
+    assert invitation.attachment is None
+    assert "Lời mời vào <b>Chi hội Khu phố 3</b> (Phường 5)" in invitation.text
+    code = invitation.text.split("<code>/start ")[1].split("</code>")[0]
+    newcomer = bot.person(2002, "Bình")
+    assert "Bạn được mời tham gia <b>Chi hội Khu phố 3</b>." in texts(await newcomer.send(f"/start {code}"))
+
+
+def test_buttons_sent_before_the_upgrade_keep_their_meaning() -> None:
+    from bot.conversation.tokens import Token
+    from handlers.approvals import InviteChapter, InviteWard, JoinDecision, RoleMember, RoleSet
+
+    assert Token.parse("v1:join:a:12") == JoinDecision("a", 12)
+    assert Token.parse("v1:join:r:12") == JoinDecision("r", 12)
+    assert Token.parse("v1:inv:w:5") == InviteWard(5)
+    assert Token.parse("v1:inv:c:51") == InviteChapter(51)
+    assert Token.parse("v1:role:m:12:-") == RoleMember(12)
+    assert Token.parse("v1:role:s:12:ward_lead") == RoleSet(12, Role.WARD_LEAD)
+    assert JoinDecision("a", 12).encode() == "v1:join:a:12"
+    assert RoleMember(12).encode() == "v1:role:m:12:-"

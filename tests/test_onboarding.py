@@ -94,7 +94,7 @@ async def test_an_approval_saved_just_before_a_crash_still_reaches_the_newcomer_
 
 async def test_a_request_saved_just_before_a_crash_still_reaches_the_approvers(bot: BotUnderTest) -> None:
     lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
-    visitor = await bot.services.members.identify("2009", chat_id="2009", display_name="Khách")
+    visitor = await bot.services.members.identify("telegram", "2009", chat_id="2009", display_name="Khách")
     leader = await active_member(bot.services, 3001)
     assert leader is not None and leader.ward_id is not None
     chapter = (await bot.services.org.chapters(leader.ward_id))[0]
@@ -106,3 +106,118 @@ async def test_a_request_saved_just_before_a_crash_still_reaches_the_approvers(b
     await bot.restart()
     await bot.settle()
     assert lead.inbox() == []
+
+
+async def test_a_restart_in_the_middle_of_registration_continues_it_with_nothing_lost_or_doubled(
+    bot: BotUnderTest,
+) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    lan = bot.person(2001, "Lan")
+    await lan.send("/start")
+    await lan.press("Phường 5")
+
+    await bot.restart()  # after choosing the ward
+    replies = await lan.press("Chi hội Khu phố 2")
+    assert "Chi hội: <b>Chi hội Khu phố 2</b>" in texts(replies)
+    replies = await lan.send("Nguyễn Thị Lan")
+    assert "Cảm ơn Nguyễn Thị Lan" in texts(replies)
+
+    await bot.restart()  # after typing the name
+    replies = await lan.share_contact("0903 123 456")
+    assert "Yêu cầu gia nhập <b>Chi hội Khu phố 2</b> (Phường 5) đã được gửi tới lãnh đạo hội" in texts(
+        replies
+    )
+
+    requests = [r for r in lead.inbox() if "Yêu cầu gia nhập mới" in r.text]
+    assert len(requests) == 1
+    assert "Nguyễn Thị Lan" in requests[0].text and "Chi hội Khu phố 2 (Phường 5)" in requests[0].text
+    assert "+84903123456" in requests[0].text
+    member = await active_member(bot.services, 2001)
+    assert member is not None and member.status is MemberStatus.PENDING
+    assert member.full_name == "Nguyễn Thị Lan" and member.phone == "+84903123456"
+    profile = await bot.services.members.profile(member)
+    assert profile.chapter is not None and profile.chapter.name == "Chi hội Khu phố 2"
+
+    await bot.restart()  # the registration is over: nothing is asked or sent again
+    replies = await lan.send("Bỏ qua")
+    assert "đã được gửi tới lãnh đạo hội" not in texts(replies)
+    await bot.settle()
+    assert lead.inbox() == []
+    assert (
+        await bot.services.db.fetch_value(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'request_join' AND entity_id = ?", (member.id,)
+        )
+        == 1
+    )
+
+
+async def test_a_restart_after_opening_an_invitation_still_registers_with_the_invited_chapter(
+    bot: BotUnderTest,
+) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    await lead.send("/invite")
+    link_text = texts(await lead.press("Chi hội Khu phố 3"))
+    token = link_text.split("start=inv_")[1].split()[0]
+    binh = bot.person(2002, "Bình")
+    await binh.send(f"/start inv_{token}")
+
+    await bot.restart()  # the invitation was opened; the name is not typed yet
+    replies = await binh.send("Lê Văn Bình")
+    assert "Cảm ơn Lê Văn Bình" in texts(replies)
+    await binh.send("Bỏ qua")
+
+    requests = [r for r in lead.inbox() if "Yêu cầu gia nhập mới" in r.text]
+    assert len(requests) == 1 and "Lê Văn Bình" in requests[0].text
+    assert "Chi hội Khu phố 3 (Phường 5)" in requests[0].text
+
+
+async def test_registration_can_be_cancelled_and_ends_politely_when_left_too_long(bot: BotUnderTest) -> None:
+    lan = bot.person(2001, "Lan")
+    await lan.send("/start")
+    await lan.press("Phường 5")
+    await lan.press("Chi hội Khu phố 1")
+    await lan.send("Nguyễn Thị Lan")
+    replies = await lan.send("/cancel")
+    assert "Đã hủy đăng ký. Gửi /start để bắt đầu lại." in texts(replies)
+    assert "remove_keyboard" in str(replies[-1].params.get("reply_markup"))
+
+    await lan.send("/start")
+    await lan.press("Phường 5")
+    await bot.advance(hours=3)
+    replies = await lan.press("Chi hội Khu phố 1")
+    assert "để dở quá lâu nên đã kết thúc" in texts(replies)
+    assert "Nút này không còn hiệu lực." in lan.toasts()
+    member = await active_member(bot.services, 2001)
+    assert member is not None and member.status is MemberStatus.VISITOR and member.chapter_id is None
+
+
+async def test_other_features_hear_of_an_approval_inside_the_approving_turn(bot: BotUnderTest) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    await register_in_ward_five(bot, 2001, "Nguyễn Thị Lan")
+    lan = bot.person(2001, "Lan")
+    lan.inbox()
+    assert bot.runtime is not None
+    hooks = bot.runtime.router.approval_hooks
+
+    async def broken(turn, member) -> None:
+        raise RuntimeError("a feature failed while the approval was being saved")
+
+    hooks.append(broken)
+    replies = await lead.press("Duyệt")
+    assert "Xin lỗi, hệ thống gặp sự cố" in texts(replies)
+    member = await active_member(bot.services, 2001)
+    assert member is not None and member.status is MemberStatus.PENDING
+    notices = await bot.services.outbox.rows(f"join:{member.id}")
+    assert [n for n in notices if n["member_id"] == member.id] == [], "the approval and its notice are undone"
+    assert lan.inbox() == []
+
+    heard: list[tuple[str, bool]] = []
+
+    async def listening(turn, member) -> None:
+        heard.append((member.full_name, bot.services.db.in_transaction))
+
+    hooks[-1] = listening
+    replies = await lead.press("Duyệt")
+    assert "Đã được Trần Văn Minh duyệt" in texts(replies)
+    assert heard == [("Nguyễn Thị Lan", True)], "the hook runs inside the approving turn's transaction"
+    assert "Đăng ký của bạn đã được duyệt" in texts(lan.inbox())

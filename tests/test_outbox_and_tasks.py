@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.conversation.replies import Reply
 from bot.core.models import Role
-from bot.scheduler import register_task_kind
+from bot.core.notices import OutgoingMessage
 from storage.db import to_db_time
-from storage.outbox import OutgoingMessage
 from tests.harness import TOKEN, BotUnderTest, texts
 
 
@@ -21,8 +21,7 @@ async def test_each_recipient_gets_the_message_once_and_blocked_ones_are_marked(
     ward_two = next(w for w in await services.org.wards() if w.name == "Phường 2")
     recipients = await services.member_store.recipients(ward_ids=[ward_two.id])
     messages = [
-        OutgoingMessage(f"test:1:{r.member_id}", r.member_id, r.chat_id, "Lịch tập huấn tháng 12")
-        for r in recipients
+        OutgoingMessage.to(r, f"test:1:{r.member_id}", Reply("Lịch tập huấn tháng 12")) for r in recipients
     ]
     assert await services.outbox.enqueue("test:1", messages, now=bot.clock.now()) == 3
     assert await services.outbox.enqueue("test:1", messages, now=bot.clock.now()) == 0
@@ -44,7 +43,7 @@ async def test_messages_in_flight_when_the_bot_stopped_are_sent_after_the_restar
     services = bot.services
     await services.outbox.enqueue(
         "test:2",
-        [OutgoingMessage("test:2:a", None, str(cadre.chat_id), "Nhắc lịch")],
+        [OutgoingMessage("test:2:a", None, str(cadre.chat_id), Reply("Nhắc lịch"))],
         now=bot.clock.now() + timedelta(days=1),
     )
     async with services.db.connection() as conn:
@@ -61,19 +60,13 @@ async def test_a_task_runs_once_when_due_even_across_a_restart(bot: BotUnderTest
     cadre = await bot.member(6001, "Cán Bộ An", Role.CADRE, ward="Phường 2")
     runs: list[str] = []
 
-    async def remind(app, task) -> None:
+    async def remind(rt, task) -> None:
         runs.append(task.key)
-        await app.bot_data["services"].outbox.enqueue(
-            task.key,
-            [
-                OutgoingMessage(
-                    f"{task.key}:to:{cadre.chat_id}", None, str(cadre.chat_id), task.payload["text"]
-                )
-            ],
-            now=app.bot_data["services"].clock.now(),
-        )
+        reply = Reply(task.payload["text"])
+        message = OutgoingMessage(f"{task.key}:to:{cadre.chat_id}", None, str(cadre.chat_id), reply)
+        await rt.services.notices.queue(task.key, [message])
 
-    register_task_kind(bot.app, "test_reminder", remind)
+    bot.router.task("test_reminder", remind)
     await bot.services.tasks.plan(
         "test:remind:1",
         "test_reminder",
@@ -86,7 +79,6 @@ async def test_a_task_runs_once_when_due_even_across_a_restart(bot: BotUnderTest
     await bot.advance(hours=1, minutes=1)
     assert runs == ["test:remind:1"]
     await bot.restart()
-    register_task_kind(bot.app, "test_reminder", remind)
     await bot.advance(days=1)
     assert runs == ["test:remind:1"]
     assert [r.text for r in cadre.inbox()] == ["Mai họp lúc 8 giờ"]
@@ -109,12 +101,12 @@ async def test_a_task_planned_again_moves_instead_of_doubling_and_can_be_cancell
 async def test_a_failing_task_is_retried_later_not_lost(bot: BotUnderTest) -> None:
     attempts: list[int] = []
 
-    async def flaky(app, task) -> None:
+    async def flaky(rt, task) -> None:
         attempts.append(task.attempts)
         if len(attempts) == 1:
             raise RuntimeError("the database was busy")
 
-    register_task_kind(bot.app, "flaky", flaky)
+    bot.router.task("flaky", flaky)
     await bot.services.tasks.plan("flaky:1", "flaky", bot.clock.now(), now=bot.clock.now())
     await bot.settle()
     assert attempts == [0]

@@ -32,7 +32,9 @@ def faq_matcher():
 @settings(max_examples=150, deadline=None)
 def test_any_question_gets_a_verdict_from_the_faq(question: str) -> None:
     answer = faq_matcher().ask(question)
-    assert answer.kind in ("answer", "unconfirmed", "suggest", "none")
+    assert answer.kind in ("answer", "unconfirmed", "suggest", "none", "small_talk")
+    assert (answer.small_talk is not None) is (answer.kind == "small_talk")
+    assert answer.language in ("vi", "en")
     assert 0.0 <= answer.score <= 1.0 + 1e-9
     assert (answer.entry is not None) is (answer.kind in ("answer", "unconfirmed"))
 
@@ -91,3 +93,38 @@ def test_any_summary_schedule_text_gives_a_weekday_and_time_or_none(text: str) -
     schedule = weeks.parse_schedule(text)
     if schedule is not None:
         assert 0 <= schedule.weekday <= 6 and isinstance(schedule.at, time)
+
+
+@given(typed, st.sampled_from(["title", "venue", "description", "capacity", "late"]))
+@example("-", "description")
+@example("0", "capacity")
+@example("5001", "capacity")
+@example("mười lăm", "late")
+@example("x" * 121, "title")
+def test_any_typed_training_field_gives_a_usable_value_or_none(text: str, field: str) -> None:
+    organiser = pytest.importorskip("handlers.attendance.organiser")
+    from bot.core.attendance.rules import MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
+    from bot.core.attendance.service import MAX_LATE_THRESHOLD_MINUTES
+
+    value = organiser.parse_field(field, text)
+    if value is None or value == "":
+        assert value is None or field in ("description", "capacity")
+    elif field in ("title", "venue", "description"):
+        limit = {"title": MAX_TITLE, "venue": MAX_VENUE, "description": MAX_DESCRIPTION}[field]
+        assert isinstance(value, str) and 0 < len(value) <= limit
+    else:
+        limit = MAX_CAPACITY if field == "capacity" else MAX_LATE_THRESHOLD_MINUTES
+        assert isinstance(value, int) and 0 <= value <= limit and (field == "late" or value >= 1)
+
+
+@given(typed)
+@example("k7m4qp")
+@example(" K 7 M 4 Q P ")
+@example("ci_K7M4QP")
+def test_any_typed_check_in_code_is_normalised_or_refused_without_a_lookup(text: str) -> None:
+    from bot.core.attendance.rules import CODE_ALPHABET, CODE_LENGTH, plausible_code
+    from bot.core.parsing import normalise_code
+
+    code = normalise_code(text)
+    if plausible_code(code):
+        assert len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)

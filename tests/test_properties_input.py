@@ -9,14 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Literal
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.config import ConfigError, Settings
+from bot.conversation.tokens import MAX_BYTES, Token, TokenError, token
 from bot.core.org import MAX_NAME_LENGTH, OrgFile, parse_org_csv
 from bot.core.text import clean_name
-from handlers import callbacks
 
 PART = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 ENV_KEYS = (
@@ -28,6 +29,13 @@ ENV_KEYS = (
     "ASSOCIATION_NAME",
     "OPS_CHAT_ID",
     "LOG_LEVEL",
+    "LOG_FORMAT",
+    "ZALO_BOT_TOKEN",
+    "ZALO_WEBHOOK_SECRET",
+    "PUBLIC_BASE_URL",
+    "PORT",
+    "ZALO_SEND_RATE",
+    "STARTUP_RETRY_SECONDS",
 )
 names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 parts = st.from_regex(PART, fullmatch=True)
@@ -83,57 +91,62 @@ def test_a_well_formed_file_is_read_back_exactly(pairs: list[tuple[str, str]]) -
 # --- button data ----------------------------------------------------------------------------------------
 
 
-@given(
-    st.one_of(st.none(), st.text(max_size=120)),
-    st.sampled_from(["join", "inv", "role", "lang", "ob"]),
-    st.integers(min_value=0, max_value=5),
-)
-@example("v1:join:a:12", "join", 2)
-@example("v2:join:a:12", "join", 2)
-@example("v1:join:a:12:extra", "join", 2)
-@example("v1:join:a:" + "9" * 80, "join", 2)
-@example("v1:join:a:１２", "join", 2)
-def test_any_button_data_decodes_to_well_formed_parts_or_none(
-    data: str | None, prefix: str, arity: int
-) -> None:
-    parsed = callbacks.decode(data, prefix, arity)
+@token("ptest")
+class Sample(Token):
+    """A choice token of every field type the project uses, for the properties below."""
+
+    name: str
+    number: int
+    flag: bool
+    pick: Literal["a", "b"]
+
+
+@given(st.one_of(st.none(), st.text(max_size=120)))
+@example("v1:join:a:12")
+@example("v2:join:a:12")
+@example("v1:join:a:12:extra")
+@example("v1:join:a:" + "9" * 80)
+@example("v1:join:a:１２")
+@example("v1:ptest:x:１２:1:a")
+def test_any_button_data_is_a_well_formed_token_or_none(data: str | None) -> None:
+    parsed = Token.parse(data)
     if parsed is not None:
-        assert data is not None and data.startswith(f"v1:{prefix}:" if arity else f"v1:{prefix}")
-        assert len(data.encode()) <= callbacks.MAX_BYTES
-        assert len(parsed) == arity and all(PART.match(p) for p in parsed)
+        assert data is not None and len(data.encode()) <= MAX_BYTES
+        assert parsed.encode().split(":")[:2] == data.split(":")[:2]
+        assert Token.parse(parsed.encode()) == parsed
 
 
-@given(st.sampled_from(["join", "inv", "role", "lang", "ob"]), st.lists(parts, max_size=4))
-def test_encoded_buttons_decode_to_the_same_parts_or_are_refused_when_too_long(
-    prefix: str, items: list[str]
+@given(parts, st.integers(min_value=-(10**11), max_value=10**11), st.booleans(), st.sampled_from(["a", "b"]))
+def test_tokens_round_trip_or_are_refused_when_too_long(
+    name: str, number: int, flag: bool, pick: str
 ) -> None:
+    sample = Sample(name, number, flag, pick)  # type: ignore[arg-type]
     try:
-        data = callbacks.encode(prefix, *items)
-    except ValueError:
-        assert len(":".join(["v1", prefix, *items]).encode()) > callbacks.MAX_BYTES
+        data = sample.encode()
+    except TokenError:
+        assert len(f"v1:ptest:{name}:{number}:{int(flag)}:{pick}".encode()) > MAX_BYTES
         return
-    assert len(data.encode()) <= callbacks.MAX_BYTES
-    assert callbacks.decode(data, prefix, len(items)) == items
+    assert len(data.encode()) <= MAX_BYTES
+    assert Token.parse(data) == sample
 
 
 @given(st.text(max_size=60))
-def test_unsafe_parts_are_refused_with_a_value_error(part: str) -> None:
+def test_unsafe_text_in_a_token_is_refused(part: str) -> None:
     try:
-        data = callbacks.encode("join", part)
-    except ValueError:
+        data = Sample(part, 1, True, "a").encode()
+    except TokenError:
         assert not PART.match(part)
     else:
-        assert callbacks.decode(data, "join", 1) == [part]
+        assert Token.parse(data) == Sample(part, 1, True, "a")
 
 
 @given(st.text(max_size=30))
 @example("²")
 @example("١٢٣")
-@example("0" * 11)
-@example("99999999999")
-def test_ids_in_button_data_are_plain_positive_numbers_or_none(value: str) -> None:
-    parsed = callbacks.parse_int(value)
-    assert parsed is None or (isinstance(parsed, int) and 0 <= parsed < 10**11 and value.isascii())
+@example("0" * 13)
+def test_numbers_in_button_data_are_plain_ascii_digits_or_the_button_is_stale(value: str) -> None:
+    parsed = Token.parse(f"v1:ptest:x:{value}:1:a")
+    assert parsed is None or (value.lstrip("-").isascii() and value.lstrip("-").isdigit())
 
 
 # --- settings from the environment ----------------------------------------------------------------------
@@ -173,7 +186,12 @@ def test_any_environment_gives_settings_or_a_config_error_that_says_what_to_fix(
         result = Settings.from_env(env, require_token=False)
     except ConfigError as error:
         message = str(error)
-        assert message and all(line.startswith("- ") for line in message.splitlines())
+        lines = message.splitlines()
+        assert lines and len(lines) % 2 == 0, "each problem in Vietnamese, then in English"
+        assert all(
+            vi.startswith("- ") and en.startswith("  ")
+            for vi, en in zip(lines[::2], lines[1::2], strict=True)
+        )
         return
     assert isinstance(result, Settings)
     assert result.log_level in ("DEBUG", "INFO", "WARNING", "ERROR")

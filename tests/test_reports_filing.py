@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.core.models import Role
 from bot.core.reports import ReportValues
 from storage.audit import history
 from storage.reports import SqliteReports
 from tests.harness import BotUnderTest, texts
+
+pytestmark = pytest.mark.channels("transcript", "telegram")
 
 
 async def chapter_id(bot: BotUnderTest, ward: str, chapter: str) -> int:
@@ -182,16 +186,32 @@ async def test_visitors_are_refused_politely(bot: BotUnderTest) -> None:
     assert "Chỉ lãnh đạo hội phường và cán bộ tổ chức mới xem được" in texts(replies)
 
 
-async def test_a_closed_period_cannot_be_corrected(bot: BotUnderTest) -> None:
+async def test_a_period_that_closes_while_the_report_is_read_back_cannot_be_filed(bot: BotUnderTest) -> None:
     lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    period = await bot.services.reports.current_period()
+    await bot.advance(seconds=(period.closes_at - bot.clock.now()).total_seconds() - 30 * 60)
     await lan.send("/report")
     await lan.send("3")
     await lan.send("45")
     await lan.press("Bỏ qua")
     await lan.press("Bỏ qua")
-    await bot.advance(days=8)
+    await bot.advance(hours=1)
     replies = await lan.press("Xác nhận")
     assert "Kỳ báo cáo đã đóng; không thể thay đổi báo cáo nữa." in texts(replies)
+
+
+async def test_a_report_left_unfinished_for_a_day_ends_politely_and_saves_nothing(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    await lan.send("/report")
+    await lan.send("3")
+    await bot.advance(days=1)
+    replies = await lan.send("45")
+    assert "Việc báo cáo bị gián đoạn. Xin gửi /report để bắt đầu lại." in texts(replies)
+    period = await bot.services.reports.current_period()
+    assert (
+        await bot.services.reports.report(await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), period.key)
+        is None
+    )
 
 
 async def test_numbers_far_outside_the_chapters_history_ask_for_confirmation(bot: BotUnderTest) -> None:

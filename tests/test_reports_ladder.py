@@ -15,6 +15,8 @@ import pytest
 from bot.core.models import Role
 from tests.harness import VN, BotUnderTest, Reply, texts
 
+pytestmark = pytest.mark.channels("transcript", "telegram")
+
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotUnderTest]:

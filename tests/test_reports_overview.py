@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, texts
 from tests.test_reports_ladder import file_report
+
+pytestmark = pytest.mark.channels("transcript", "telegram")
 
 
 async def test_a_ward_lead_sees_their_wards_chapters_reported_or_missing(bot: BotUnderTest) -> None:
@@ -72,6 +75,7 @@ async def test_a_ward_lead_cannot_drill_into_another_ward_with_a_forged_button(b
     assert "Phường 6, tháng" not in texts(replies + hoa.inbox())
 
 
+@pytest.mark.channels("telegram")
 async def test_the_excel_export_has_a_sheet_per_level_and_every_report_with_its_history(
     bot: BotUnderTest,
 ) -> None:

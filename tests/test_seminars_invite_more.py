@@ -139,6 +139,7 @@ async def test_a_cancelled_seminar_politely_refuses_more_invitations(bot: BotUnd
 async def test_a_started_or_ended_seminar_politely_refuses_more_invitations(bot: BotUnderTest) -> None:
     organiser, _minh, _hoa, chau, _lan = await people(bot)
     seminar_id = await create_seminar(bot, organiser)
+    await move_to(bot, STARTS - timedelta(minutes=30))  # a dialog left alone for two hours ends
     await open_invite_more(organiser)
     await organiser.press("Một số phường")
     await organiser.press("Phường 3")

@@ -205,9 +205,9 @@ async def test_a_reminder_task_run_twice_after_a_crash_sends_nothing_twice(bot: 
         for t in await bot.services.tasks.pending(f"seminar:{seminar_id}:")
         if t.key.endswith(":remind:86400")
     )
-    assert bot.app is not None
-    await remind(bot.app, task)
-    await remind(bot.app, task)  # the crash came before the task was marked done
+    assert bot.runtime is not None
+    await remind(bot.runtime, task)
+    await remind(bot.runtime, task)  # the crash came before the task was marked done
     await bot.settle()
 
     assert len(sent(bot, minh, "sendDocument", "Nhắc lịch tọa đàm")) == 1

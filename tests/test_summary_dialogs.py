@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 
 from bot.core.models import Role
+from bot.core.org import parse_org_csv
+from bot.core.pacing import PRIVATE_INTERVAL
 from storage.db import to_db_time
-from tests.harness import TOKEN, VN, BotUnderTest, Person, texts
+from tests.harness import SAMPLE_ORG, TOKEN, VN, BotUnderTest, Person, texts
+from tests.proof_helpers import forge_press
 
 
 def vn(day: int, hour: int = 9, month: int = 11) -> str:
@@ -59,6 +63,12 @@ def overview(xlsx: bytes) -> dict[str, object]:
     book = load_workbook(io.BytesIO(xlsx))
     assert book.sheetnames == ["Tổng quan", "Phường", "Chi hội", "Chưa báo cáo", "Tập huấn", "Hội thảo"]
     return {row[0]: row[1] for row in book["Tổng quan"].iter_rows(min_row=2, values_only=True)}
+
+
+async def paced(bot: BotUnderTest) -> None:
+    """Let messages held by the channel's pacing go out (about one a second per chat, in real time)."""
+    await asyncio.sleep(PRIVATE_INTERVAL)
+    await bot.settle()
 
 
 async def monday_7am(bot: BotUnderTest) -> None:
@@ -126,6 +136,7 @@ async def test_ward_leads_who_subscribe_get_their_ward_and_admins_can_opt_out(bo
     assert "không nhận bản tóm tắt hằng tuần nữa" in texts(await chair.send("/summary_subscribe"))
     assert "chỉ dành cho" in texts(await cadre.send("/summary_subscribe"))
     await monday_7am(bot)
+    await paced(bot)  # the lead's chat had a message moments ago: the workbook comes a second later
     assert summaries(chair) == [] and summaries(cadre) == []
     replies = summaries(lead)
     message = replies[0].text
@@ -269,3 +280,29 @@ async def test_after_a_long_outage_only_the_latest_week_goes_out(bot: BotUnderTe
         "📊 <b>Tóm tắt tuần 2026-W49</b>"
     )
     assert "2026-W48" not in texts(received)
+
+
+async def test_ward_choices_keep_their_wire_form_so_last_weeks_buttons_still_work(bot: BotUnderTest) -> None:
+    chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
+    await seed_reports(bot)
+    await monday_7am(bot)
+    name = chair.all_buttons()[0]
+    ward_id = next(w.id for w in await bot.services.org.wards() if w.name == name)
+    message_id, data = chair.find_button(name)
+    assert data == f"v1:sumw:2026-W48:{ward_id}"  # as sent before the channel-neutral layer
+    assert f"Tóm tắt tuần 2026-W48 — {name}</b>" in texts(await chair.press_data(message_id, data))
+    assert await forge_press(bot, chair, "v1:sumw:2026-W4x:1", message_id=message_id) == []
+    assert chair.toasts()[-1] == "Nút này không còn hiệu lực."
+
+
+async def test_a_ward_named_after_the_word_phuong_opens_its_details_for_those_who_see_summaries(
+    bot: BotUnderTest,
+) -> None:
+    csv = SAMPLE_ORG.read_bytes() + "Phường Tân Định,Chi hội Khu phố 1,khu phố\n".encode()
+    await bot.services.org.import_rows(parse_org_csv(csv).rows, now=bot.clock.now())
+    chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
+    cadre = await bot.member(9003, "Phạm Thu", Role.CADRE, ward="Phường 2")
+    assert "Tóm tắt tuần 2026-W47 — Phường Tân Định" in texts(await chair.send("phường Tân Định"))
+    assert "Tóm tắt" not in texts(await chair.send("phường Tân Định họp ở đâu"))
+    assert "Tóm tắt" not in texts(await chair.send("phường Tân Phú"))
+    assert "Tóm tắt" not in texts(await cadre.send("phường Tân Định"))

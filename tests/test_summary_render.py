@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from bot.channels.telegram.render import TEXT_LIMIT as MAX_MESSAGE
+from bot.conversation.markup import split
+from bot.conversation.replies import Attachment
 from bot.core.summary import (
     ChapterInfo,
     PeriodInfo,
@@ -19,10 +22,9 @@ from bot.core.summary import (
     parse_week_key,
 )
 from bot.i18n import I18n
-from handlers.render import MAX_MESSAGE, split_message
-from handlers.summary.chart import chart_rows, render_chart
-from handlers.summary.text import render_summary, signed
-from handlers.summary.workbook import render_workbook
+from bot.views.summary.chart import chart_rows, render_chart
+from bot.views.summary.text import render_summary, signed
+from bot.views.summary.workbook import render_workbook
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 W48 = parse_week_key("2026-W48", VN)
@@ -53,7 +55,7 @@ def city(wards: int = 300, chapters: int = 2000) -> SummaryInputs:
 def test_a_city_sized_summary_stays_concise_and_fits_telegram() -> None:
     t = I18N.translator("vi")
     text = render_summary(t, compute_summary(city()))
-    parts = split_message(text)
+    parts = split(text, MAX_MESSAGE)
     assert all(len(part) <= MAX_MESSAGE for part in parts)
     assert len(parts) <= 2
     # Every chapter of a ward has the same number mod 3, so 100 wards reported fully and 200 miss some:
@@ -104,19 +106,24 @@ def test_english_and_changes() -> None:
 
 
 def test_delivery_messages_text_then_chart_then_workbook_with_stable_dedupe_keys() -> None:
-    from bot.core.models import Member, MemberStatus, Role
+    from bot.core.models import Member, MemberStatus, Recipient, Role
     from bot.core.summary import Addressee
     from handlers.summary.weekly import summary_messages
 
     t = I18N.translator("vi")
     chair = Addressee(Member(7, "Hoa", MemberStatus.ACTIVE, Role.ADMIN), None)
-    messages = summary_messages(t, compute_summary(city()), chair, "1007", (11, 12))
+    recipient = Recipient(7, "1007", "vi", "Hoa")
+    chart = Attachment("tom-tat-2026-W48.png", "image/png", image=True, blob_id=11)
+    workbook = Attachment("tom-tat-2026-W48.xlsx", "application/octet-stream", blob_id=12)
+    messages = summary_messages(t, compute_summary(city()), chair, recipient, (chart, workbook))
     assert [(m.kind, m.dedupe_key) for m in messages] == [
         ("text", "summary:2026-W48:to:7:text:0"),
         ("text", "summary:2026-W48:to:7:text:1"),
         ("photo", "summary:2026-W48:to:7:chart"),
         ("document", "summary:2026-W48:to:7:workbook"),
     ]
-    assert messages[0].markup is None and messages[1].markup is not None
+    assert not messages[0].reply.choices and messages[1].reply.choices
+    assert [m.reply.attachment.blob_id for m in messages[2:]] == [11, 12]
+    assert {(m.channel, m.chat_id) for m in messages} == {("telegram", "1007")}
     empty = compute_summary(SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11")))
-    assert [m.kind for m in summary_messages(t, empty, chair, "1007", (None, 12))] == ["text"]
+    assert [m.kind for m in summary_messages(t, empty, chair, recipient, (None, workbook))] == ["text"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.conversation.replies import Reply
+from bot.core.notices import OutgoingMessage
 from bot.core.summary import PeriodInfo, compute_summary, parse_week_key
 from storage.db import Database, to_db_time
-from storage.outbox import OutgoingMessage
 from storage.summary import SqliteSummary
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -202,7 +203,7 @@ async def test_the_window_queries_use_indexes(db: Database) -> None:
 async def test_a_week_is_delivered_once_per_person(db: Database) -> None:
     await seed_org(db)
     store = SqliteSummary(db)
-    message = OutgoingMessage("summary:2026-W48:to:1:text", 1, "1001", "Tóm tắt")
+    message = OutgoingMessage("summary:2026-W48:to:1:text", 1, "1001", Reply("Tóm tắt"))
     assert await store.deliver("2026-W48", 1, None, [message], now=AS_OF)
     assert not await store.deliver("2026-W48", 1, None, [message], now=AS_OF)
     assert await store.delivered("2026-W48") == {1}

@@ -14,7 +14,7 @@ def settings_or_exit(*, require_token: bool) -> Settings:
     try:
         return Settings.from_env(require_token=require_token)
     except ConfigError as exc:
-        print(f"Configuration problem:\n{exc}", file=sys.stderr)
+        print(f"Cấu hình chưa đúng — Configuration problem:\n{exc}", file=sys.stderr)
         raise SystemExit(2) from exc
 
 

@@ -1,32 +1,81 @@
-"""`python -m bot run`: long polling against the configured Bot API (the default command)."""
+"""`python -m bot run`: the configured channels (Telegram, Zalo or both) until SIGINT/SIGTERM (the default).
+
+Start-up failures end the program with one short message in Vietnamese and English and a distinct exit code:
+2 configuration invalid, 3 a token rejected, 4 the database not writable or newer than the code, 5 an API that
+stayed unreachable for STARTUP_RETRY_SECONDS.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
+import sqlite3
+import sys
 
 from bot.commands._common import settings_or_exit
 
+EXIT_TOKEN_REJECTED = 3
+EXIT_DATABASE = 4
+EXIT_UNREACHABLE = 5
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "run", help="run the bot (long polling); without a token, start the sandbox"
-    )
+    parser = subparsers.add_parser("run", help="run the bot; without a token, start the sandbox")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(require_token=False)
-    if settings.bot_token is None:
+    if not settings.channels:
         from bot.commands import sandbox
 
-        print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead (no Telegram, no internet).")
+        print(
+            "Chưa có TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: mở sandbox trên máy (không cần Telegram, không "
+            "cần "
+            "internet). — No TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN: starting the local sandbox instead."
+        )
         return sandbox.run(sandbox.default_args())
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot import logs
+    from bot.channels.base import ApiUnreachable, TokenRejected
+    from bot.runtime.serve import run as serve
+    from storage.migrate import UnsupportedDatabaseVersion
 
-    app = build_application(settings)
-    app.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0, timeout=10)
+    logs.configure(settings.log_level, settings.log_format, secrets=settings.secrets)
+    try:
+        serve(settings)
+    except TokenRejected as exc:
+        return fail(
+            EXIT_TOKEN_REJECTED,
+            f"Token của bot bị từ chối ({exc}). Lấy lại token (Telegram: @BotFather; Zalo: Zalo Bot "
+            f"Manager).",
+            f"The bot's token was rejected ({exc}). Get the token again (Telegram: @BotFather; Zalo: Zalo "
+            f"Bot Manager).",
+        )
+    except UnsupportedDatabaseVersion:
+        return fail(
+            EXIT_DATABASE,
+            f"Cơ sở dữ liệu {settings.database_path} do phiên bản bot mới hơn ghi: hãy cài bản bot mới hơn.",
+            f"The database {settings.database_path} was written by a newer bot: deploy the newer bot.",
+        )
+    except (sqlite3.OperationalError, PermissionError, IsADirectoryError) as exc:
+        return fail(
+            EXIT_DATABASE,
+            f"Không ghi được cơ sở dữ liệu {settings.database_path} ({exc}): kiểm tra DATABASE_PATH và "
+            f"quyền ghi.",
+            f"Cannot write the database {settings.database_path} ({exc}): check DATABASE_PATH and "
+            f"permissions.",
+        )
+    except ApiUnreachable as exc:
+        return fail(
+            EXIT_UNREACHABLE,
+            f"Không kết nối được ({exc}) sau {settings.startup_retry_seconds} giây thử lại: kiểm tra mạng.",
+            f"Could not connect ({exc}) after retrying for {settings.startup_retry_seconds} s: check the "
+            f"network.",
+        )
     return 0
+
+
+def fail(code: int, vi: str, en: str) -> int:
+    from bot.logs import redact
+
+    print(redact(f"{vi}\n{en}"), file=sys.stderr)
+    return code

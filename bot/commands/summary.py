@@ -14,6 +14,9 @@ from bot.commands._common import database_path, settings_or_exit
 from bot.core.summary import parse_week_key
 from bot.i18n import SUPPORTED_LOCALES
 from bot.services import Services
+from bot.views.summary.chart import render_chart
+from bot.views.summary.text import render_summary
+from bot.views.summary.workbook import render_workbook
 from storage.db import Database
 
 _TAG = re.compile(r"</?[a-z]+>")
@@ -47,15 +50,10 @@ def plain(text: str) -> str:
 
 
 async def _summary(args: argparse.Namespace, settings, source: Path) -> int:
-    from handlers.summary.chart import render_chart
-    from handlers.summary.text import render_summary
-    from handlers.summary.weekly import link_report_periods
-    from handlers.summary.workbook import render_workbook
-
     services = await Services.create(settings, SystemClock(), db=await Database.open(source))
     try:
-        link_report_periods(services)
         service = services.summary
+        service.period_source = services.reports.current_period
         week = parse_week_key(args.week, service.tz) if args.week else service.last_week()
         if week is None:
             print(f"Not an ISO week: {args.week!r} (write it like 2026-W48).", file=sys.stderr)

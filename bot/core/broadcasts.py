@@ -1,20 +1,32 @@
-"""Broadcasts: who may send what to whom, acknowledgements, and the delivery report (channel-neutral)."""
+"""Broadcasts: who may send what to whom, acknowledgements, and the delivery report (channel-neutral).
+
+Confirming a broadcast records it and plans its send task in one transaction (`BroadcastService.create`): the
+task (`TASK_KIND`, due now or at the scheduled time) queues one outbox message per recipient, once
+(`launch`); when every message has an outcome, `finish` marks it done and queues what that causes (the
+sender's report where no live card shows it, the ward leads' lists of whom to call) in that same transaction.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any, Protocol
 
-from bot.core.models import Member, Role
+from bot.conversation.replies import Choices
+from bot.core.models import Member, Recipient, Role
+from bot.core.notices import OutgoingMessage
 from bot.core.permissions import Action, Reach, can, reach_of
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_SCHEDULE_AHEAD = timedelta(days=60)
+EVENTS_SINCE = timedelta(days=30)
+"""Seminars and trainings to choose an audience from: those that started at most this long ago."""
+TASK_KIND = "broadcast_send"
 PROGRESS_INTERVAL_S = 2.0
 PROGRESS_STEP = 0.1
 PROGRESS_MIN_GAP_S = 1.0
@@ -108,7 +120,8 @@ class Broadcast:
     recipients: int | None = None
     skipped: tuple[int, ...] = ()
     report_chat_id: str | None = None
-    report_message_id: int | None = None
+    report_message_id: str | None = None
+    """The sender's live progress card (on the sender's channel), once it is posted."""
 
     @property
     def batch(self) -> str:
@@ -129,16 +142,48 @@ class AudienceMember:
     ward_id: int | None
     phone: str | None
     blocked: bool
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """One recipient's message, ready for the outbox."""
+    """One recipient's message, ready for the outbox: the content with these choices under it."""
 
     member_id: int
     chat_id: str
     content: Content
-    markup: dict[str, Any] | None
+    choices: Choices | None = None
+    channel: str = "telegram"
+
+
+@dataclass(frozen=True)
+class ReportTo:
+    """Where the sender confirmed: the live progress card goes to this chat (on the sender's channel)."""
+
+    channel: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class SendTask:
+    """The durable task that sends a broadcast, planned with it (its key makes planning it idempotent)."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A broadcast whose every message has an outcome, and its report."""
+
+    broadcast: Broadcast
+    report: DeliveryReport
+
+
+FollowUp = tuple[str, Sequence[OutgoingMessage]]
+"""Messages an action causes, by outbox batch."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +241,34 @@ class Acknowledgements:
 
 def batch_name(broadcast_id: int) -> str:
     return f"broadcast:{broadcast_id}"
+
+
+def task_key(broadcast_id: int) -> str:
+    """The send task of a broadcast ('broadcast:<id>:send', as before the neutral layer)."""
+    return f"broadcast:{broadcast_id}:send"
+
+
+def tasks_prefix(broadcast_id: int) -> str:
+    """Every task of a broadcast (cancelling it cancels them)."""
+    return f"broadcast:{broadcast_id}:"
+
+
+def send_task(broadcast_id: int, due_at: datetime, report_to: ReportTo | None) -> SendTask:
+    payload: dict[str, Any] = {"broadcast_id": broadcast_id}
+    if report_to is not None:
+        payload.update(report_channel=report_to.channel, report_chat_id=report_to.chat_id)
+    return SendTask(task_key(broadcast_id), TASK_KIND, due_at, payload)
+
+
+def report_target(sender: Recipient | None, payload: dict[str, Any]) -> tuple[str, str] | None:
+    """(channel, chat) of a broadcast's live card: the chat it was confirmed in when that is on the sender's
+    channel, else the sender's own chat; None when the sender cannot be reached at all."""
+    if sender is None:
+        return None
+    chat = payload.get("report_chat_id")
+    if chat and payload.get("report_channel") == sender.channel:
+        return sender.channel, str(chat)
+    return sender.channel, sender.chat_id
 
 
 def broadcast_id_of(batch: str) -> int | None:
@@ -296,7 +369,7 @@ async def delivery_report(source: ReportSource, broadcast: Broadcast) -> Deliver
     )
 
 
-class BroadcastStore(Protocol):
+class BroadcastStore(ReportSource, Protocol):
     async def create(
         self,
         *,
@@ -307,15 +380,28 @@ class BroadcastStore(Protocol):
         scheduled_at: datetime | None,
         root_id: int | None,
         now: datetime,
+        task: Callable[[int], SendTask] | None = None,
     ) -> Broadcast: ...
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
+    async def recent(
+        self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None = None, limit: int = 10
+    ) -> list[Broadcast]: ...
+    async def events(
+        self, kind: AudienceKind, *, since: datetime, limit: int = 10
+    ) -> list[tuple[int, str]]: ...
     async def audience_members(self, audience: Audience) -> list[AudienceMember]: ...
     async def chapter_wards(self) -> dict[int, int]: ...
     async def start_sending(
         self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *, now: datetime
     ) -> bool: ...
     async def cancel(self, broadcast_id: int, *, now: datetime, actor_id: int | None = None) -> bool: ...
-    async def finish(self, broadcast_id: int, *, now: datetime) -> bool: ...
+    async def finish(
+        self, broadcast_id: int, *, now: datetime, follow_ups: Sequence[FollowUp] = ()
+    ) -> bool: ...
+    async def set_report_message(self, broadcast_id: int, chat_id: str, message_id: str) -> None: ...
+    async def batch_progress(self, broadcast_id: int) -> tuple[int, int]: ...
+    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
+    async def blob(self, blob_id: int) -> tuple[str, str, bytes] | None: ...
     async def ack(self, broadcast: Broadcast, member_id: int, *, now: datetime) -> bool: ...
     async def was_recipient(self, broadcast_id: int, member_id: int) -> bool: ...
     async def acks(self, broadcast_id: int) -> list[tuple[int, str, datetime]]: ...
@@ -326,7 +412,10 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-MarkupFor = Callable[[Broadcast, AudienceMember], "dict[str, Any] | None"]
+ChoicesFor = Callable[[Broadcast, AudienceMember], Choices]
+"""The choices under one recipient's copy (the "Đã nhận" acknowledgement, in their language)."""
+FollowUpsFor = Callable[[Broadcast, DeliveryReport], Awaitable[Sequence[FollowUp]]]
+"""What the end of a broadcast causes: messages to queue with marking it done."""
 
 
 class MemberLookup(Protocol):
@@ -341,6 +430,10 @@ class BroadcastService:
     clock: Clock
     members: MemberLookup
 
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        """A broadcast as it stands (for its send task and its progress; no permission is implied)."""
+        return await self.store.get(broadcast_id)
+
     async def preview(self, member: Member | None, audience: Audience) -> Preview:
         """The scoped audience and who in it can be reached (blocked members are listed apart)."""
         scoped = scope_audience(member, audience, await self.store.chapter_wards())
@@ -352,6 +445,39 @@ class BroadcastService:
         result = Result.OK if reachable else Result.NO_RECIPIENTS
         return Preview(result, scoped, reachable, blocked)
 
+    async def events(self, member: Member | None, kind: AudienceKind) -> list[tuple[int, str]]:
+        """Seminars or trainings (id, title) whose invitees or registrants this member may write to."""
+        if not can(member, Action.SEND_BROADCAST) or kind not in (
+            AudienceKind.SEMINAR,
+            AudienceKind.TRAINING,
+        ):
+            return []
+        return await self.store.events(kind, since=self.clock.now() - EVENTS_SINCE)
+
+    async def acknowledgeable(self, member: Member | None) -> list[Broadcast]:
+        """Original broadcasts (not re-sends) whose non-acknowledgers this member may write to, newest first:
+        everyone's for organisers and admins, their own for a ward lead."""
+        if not can(member, Action.SEND_BROADCAST):
+            return []
+        assert member is not None
+        mine = None if reach_of(member, Action.SEND_BROADCAST) is Reach.ALL else member.id
+        sent = await self.store.recent(
+            statuses=(BroadcastStatus.SENDING, BroadcastStatus.DONE), created_by=mine
+        )
+        return [b for b in sent if b.root_id is None]
+
+    async def save_attachment(
+        self, member: Member | None, filename: str, mime_type: str, data: bytes
+    ) -> int | None:
+        """Keep a photo or document for a broadcast being written; its blob id (None: may not broadcast)."""
+        if not can(member, Action.SEND_BROADCAST):
+            return None
+        return await self.store.save_blob(filename, mime_type, data, now=self.clock.now())
+
+    async def attachment(self, blob_id: int) -> tuple[str, str, bytes] | None:
+        """(filename, mime type, bytes) of a kept attachment (the preview shows it)."""
+        return await self.store.blob(blob_id)
+
     async def create(
         self,
         member: Member | None,
@@ -360,8 +486,12 @@ class BroadcastService:
         *,
         scheduled_at: datetime | None = None,
         root_id: int | None = None,
+        report_to: ReportTo | None = None,
     ) -> Outcome:
-        """Record a confirmed broadcast: to send now (status 'sending' once launched) or at `scheduled_at`."""
+        """Record a confirmed broadcast and plan its send task, in one transaction: now, or at `scheduled_at`.
+
+        `report_to`: the chat the sender confirmed in, where the live progress card is posted (default: the
+        sender's own chat)."""
         checked = check_content(content)
         if checked is not Result.OK:
             return Outcome(checked)
@@ -384,10 +514,11 @@ class BroadcastService:
             scheduled_at=scheduled_at,
             root_id=root_id,
             now=now,
+            task=partial(send_task, due_at=scheduled_at or now, report_to=report_to),
         )
         return Outcome(Result.OK, broadcast)
 
-    async def launch(self, broadcast_id: int, markup_for: MarkupFor) -> Outcome:
+    async def launch(self, broadcast_id: int, choices_for: ChoicesFor) -> Outcome:
         """Resolve the audience now (fresh) and queue one message per reachable recipient, once."""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
@@ -401,7 +532,7 @@ class BroadcastService:
             return Outcome(Result.DENIED, await self.store.get(broadcast.id))
         people = await self.store.audience_members(audience)
         deliveries = [
-            Delivery(p.member_id, p.chat_id, broadcast.content, markup_for(broadcast, p))
+            Delivery(p.member_id, p.chat_id, broadcast.content, choices_for(broadcast, p), p.channel)
             for p in people
             if not p.blocked
         ]
@@ -409,8 +540,21 @@ class BroadcastService:
         started = await self.store.start_sending(broadcast.id, deliveries, skipped, now=self.clock.now())
         return Outcome(Result.OK if started else Result.ALREADY_DONE, await self.store.get(broadcast.id))
 
+    async def set_report_card(self, broadcast_id: int, chat_id: str, message_id: str) -> None:
+        """Remember the sender's live progress card (so a re-run of the send task posts no second one)."""
+        await self.store.set_report_message(broadcast_id, chat_id, message_id)
+
+    async def progress(self, broadcast_id: int) -> tuple[int, int]:
+        """(messages queued in all, how many have an outcome) of a broadcast being sent."""
+        total, waiting = await self.store.batch_progress(broadcast_id)
+        return total, total - waiting
+
+    async def sending(self) -> list[Broadcast]:
+        """Broadcasts going out now (their progress is followed again after a restart)."""
+        return await self.store.recent(statuses=(BroadcastStatus.SENDING,), limit=100)
+
     async def cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
-        """Cancel a scheduled broadcast before it goes."""
+        """Cancel a scheduled broadcast before it goes (its send task is cancelled with it)."""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
             return Outcome(Result.NOT_FOUND)
@@ -449,16 +593,30 @@ class BroadcastService:
         )
         return Acknowledgements(Result.OK, broadcast, tuple((name, at) for _, name, at in acks), waiting)
 
-    async def resend_unacked(self, member: Member | None, broadcast_id: int) -> Outcome:
-        """A new broadcast, same content, to the original's recipients who have not acknowledged."""
+    async def resend_unacked(
+        self, member: Member | None, broadcast_id: int, *, report_to: ReportTo | None = None
+    ) -> Outcome:
+        """A new broadcast, same content, to the original's recipients who have not acknowledged; sent now."""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
             return Outcome(Result.NOT_FOUND)
         if not may_manage(member, broadcast):
             return Outcome(Result.DENIED, broadcast)
         audience = Audience(AudienceKind.UNACKED, (broadcast.root,), ward_id=broadcast.audience.ward_id)
-        return await self.create(member, broadcast.content, audience, root_id=broadcast.root)
+        return await self.create(
+            member, broadcast.content, audience, root_id=broadcast.root, report_to=report_to
+        )
 
-    async def finish(self, broadcast_id: int) -> bool:
-        """Every row has an outcome: the broadcast is done (True only the first time)."""
-        return await self.store.finish(broadcast_id, now=self.clock.now())
+    async def finish(self, broadcast_id: int, follow_ups: FollowUpsFor | None = None) -> Finished | None:
+        """Every message has an outcome: mark the broadcast done and queue what that causes, in one
+        transaction. The broadcast and its report the first time only (None before the end, or after)."""
+        broadcast = await self.store.get(broadcast_id)
+        if broadcast is None or broadcast.status is not BroadcastStatus.SENDING:
+            return None
+        report = await delivery_report(self.store, broadcast)
+        if not report.done:
+            return None
+        messages = await follow_ups(broadcast, report) if follow_ups is not None else ()
+        if not await self.store.finish(broadcast_id, now=self.clock.now(), follow_ups=messages):
+            return None
+        return Finished(await self.store.get(broadcast_id) or broadcast, report)

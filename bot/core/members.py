@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
 from bot.core.models import Chapter, Member, MemberStatus, Recipient, Role, Ward
 from bot.core.parsing import ParseError, parse_person_name, parse_phone
-from bot.core.permissions import Action, can
+from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.ports import Clock, MemberStore, OrgStore
+from bot.core.text import fold
 
 INVITE_LIFETIME = timedelta(days=30)
 MAX_NAME_LENGTH = 80
+MAX_OPEN_REQUESTS = 20
 LOCALES = ("vi", "en")
 
 
@@ -77,16 +79,16 @@ class MemberService:
         self._channel = channel
 
     async def identify(
-        self, external_id: str, *, chat_id: str, display_name: str, username: str | None = None
+        self, channel: str, external_id: str, *, chat_id: str, display_name: str, username: str | None = None
     ) -> Member:
         """The member behind a channel account, creating a visitor on first contact.
 
         Accounts listed in ADMIN_IDS become active district admins on first contact.
         """
-        member = await self._store.find_by_account(self._channel, external_id)
+        member = await self._store.find_by_account(channel, external_id)
         if member is None:
             member = await self._store.create_visitor(
-                channel=self._channel,
+                channel=channel,
                 external_id=external_id,
                 chat_id=chat_id,
                 display_name=display_name[:MAX_NAME_LENGTH],
@@ -94,8 +96,13 @@ class MemberService:
                 now=self._clock.now(),
             )
         else:
-            await self._store.touch_account(self._channel, external_id, chat_id=chat_id, username=username)
-        if external_id in self._bootstrap_admins and not (member.is_active and member.role is Role.ADMIN):
+            await self._store.touch_account(channel, external_id, chat_id=chat_id, username=username)
+            if member.channel != channel:
+                await self._store.set_channel(member.id, channel)
+                member = replace(member, channel=channel)
+        if self._is_bootstrap_admin(channel, external_id) and not (
+            member.is_active and member.role is Role.ADMIN
+        ):
             member = await self._store.update(
                 member.id,
                 now=self._clock.now(),
@@ -106,11 +113,22 @@ class MemberService:
             )
         return member
 
+    def _is_bootstrap_admin(self, channel: str, external_id: str) -> bool:
+        """ADMIN_IDS: bare ids are Telegram accounts; other channels' ids are written 'channel:id'."""
+        return f"{channel}:{external_id}" in self._bootstrap_admins or (
+            channel == "telegram" and external_id in self._bootstrap_admins
+        )
+
     async def wards(self) -> list[Ward]:
         return await self._org.wards()
 
     async def chapters(self, ward_id: int) -> list[Chapter]:
         return await self._org.chapters(ward_id)
+
+    async def chapter(self, chapter_id: int) -> Chapter | None:
+        """An active chapter people may ask to join, or None."""
+        chapter = await self._org.chapter(chapter_id)
+        return chapter if chapter is not None and chapter.active else None
 
     async def request_join(
         self, member: Member, *, chapter_id: int, full_name: str, phone: str | None = None
@@ -146,6 +164,29 @@ class MemberService:
         for recipient in leads + district:
             seen.setdefault(recipient.member_id, recipient)
         return list(seen.values())
+
+    async def join_request(self, member: Member, *, with_approvers: bool = False) -> JoinRequest:
+        """A member's join request as the approvers see it (its chapter and ward; who decides, if asked)."""
+        profile = await self.profile(member)
+        approvers: tuple[Recipient, ...] = ()
+        if with_approvers and member.ward_id is not None:
+            approvers = tuple(await self.approvers_for(member.ward_id))
+        return JoinRequest(Outcome.OK, member, profile.chapter, profile.ward, approvers)
+
+    async def open_requests(self, actor: Member | None) -> list[JoinRequest] | None:
+        """Pending requests this approver may decide on (a ward lead: their ward's), by name, at most
+        MAX_OPEN_REQUESTS; None when the actor may not approve members."""
+        if actor is None or not can(actor, Action.APPROVE_MEMBER):
+            return None
+        ward_id = actor.ward_id if reach_of(actor, Action.APPROVE_MEMBER) is Reach.OWN_WARD else None
+        pending = await self._store.list_members(ward_id=ward_id, statuses=[MemberStatus.PENDING])
+        return [await self.join_request(m) for m in pending[:MAX_OPEN_REQUESTS]]
+
+    async def waiting_requests(self) -> list[JoinRequest]:
+        """Every pending request with a chapter, with its approvers (the bot re-announces them at start)."""
+        pending = await self._store.list_members(statuses=[MemberStatus.PENDING])
+        requests = [await self.join_request(m, with_approvers=True) for m in pending if m.ward_id is not None]
+        return [r for r in requests if r.chapter is not None]
 
     async def decide(self, actor: Member | None, member_id: int, *, approve: bool) -> Decision:
         """Approve or reject a pending request; checked against the actor's reach, done once."""
@@ -195,6 +236,15 @@ class MemberService:
             status=MemberStatus.ACTIVE,
         )
         return Decision(Outcome.OK, updated, actor)
+
+    async def find_for_role_change(
+        self, actor: Member | None, text: str, *, limit: int
+    ) -> list[Member] | None:
+        """Active members whose name contains `text` (accents ignored); None when the actor may not change
+        roles."""
+        if not can(actor, Action.CHANGE_ROLE):
+            return None
+        return await self._store.search(fold(text), limit=limit)
 
     async def grant(self, external_id: str, role: Role) -> Member:
         """Command-line grant: the account becomes an active member with this role."""
@@ -253,11 +303,12 @@ class MemberService:
         return await self._store.get(member_id)
 
     async def recipient(self, member_id: int) -> Recipient | None:
-        return await self._store.recipient(member_id, self._channel)
+        """How to reach a member, on their preferred channel."""
+        return await self._store.recipient(member_id)
 
-    async def mark_unreachable(self, member_id: int) -> None:
+    async def mark_unreachable(self, member_id: int, channel: str | None = None) -> None:
         """The member blocked the bot on this channel."""
-        await self._store.mark_blocked(member_id, self._channel, now=self._clock.now())
+        await self._store.mark_blocked(member_id, channel or self._channel, now=self._clock.now())
 
 
 def check_full_name(text: str) -> str | None:

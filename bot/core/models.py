@@ -55,6 +55,8 @@ class Member:
     phone: str | None = None
     locale: str = "vi"
     requested_at: datetime | None = None
+    channel: str | None = None
+    """The channel notices reach them on: the one they last wrote from."""
 
     @property
     def is_active(self) -> bool:

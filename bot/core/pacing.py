@@ -63,6 +63,13 @@ class Pacer:
                 k: v for k, v in self._chats.items() if self._chat_tokens(k, now) < self.chat_burst
             }
 
+    def take_overall(self, now: float) -> None:
+        """Record a reply sent now: it counts against the whole bot's rate, not the chat's (the person is
+        talking to the bot, so the chat's own interval is for the messages they did not ask for)."""
+        self._refill(now)
+        assert self._tokens is not None
+        self._tokens -= 1
+
     def pause(self, seconds: float, now: float) -> None:
         """Telegram said 'retry after': nothing goes out before then; the bucket restarts empty."""
         self._paused_until = max(self._paused_until, now + max(0.0, seconds))

@@ -48,10 +48,14 @@ class MemberStore(Protocol):
         roles: Iterable[Role] | None = None,
         ward_ids: Iterable[int] | None = None,
         chapter_ids: Iterable[int] | None = None,
-        channel: str = "telegram",
+        channel: str | None = None,
         include_blocked: bool = False,
     ) -> list[Recipient]: ...
-    async def recipient(self, member_id: int, channel: str = "telegram") -> Recipient | None: ...
+    async def recipient(self, member_id: int, channel: str | None = None) -> Recipient | None: ...
+    async def set_channel(self, member_id: int, channel: str) -> None: ...
+    async def search(
+        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
+    ) -> list[Member]: ...
     async def list_members(
         self,
         *,

@@ -11,8 +11,8 @@ from bot.core.attendance import Audience, Outcome, RosterRow, Training, Training
 from bot.core.models import Member
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock
-from bot.core.seminar_service import SeminarService
-from bot.core.seminars import Rsvp
+from bot.core.seminar_service import SeminarResult, SeminarService
+from bot.core.seminars import Rsvp, RsvpOutcome
 
 
 class SeminarCheckInStore(Protocol):
@@ -78,6 +78,14 @@ class SeminarCheckInService:
             seminar_id, draft, expected, created_by=actor.id, now=now
         )
         return SeminarCheckIn(Outcome.OK, training)
+
+    async def cancel(self, actor: Member | None, seminar_id: int) -> SeminarResult:
+        """Call the seminar off (every invitee is told, no reminder goes out) and close its check-in, so a
+        scan of its code is refused too; one use case, in the caller's transaction."""
+        result = await self._seminars.cancel(actor, seminar_id)
+        if result.outcome is RsvpOutcome.OK:
+            await self.close_if_cancelled(seminar_id)
+        return result
 
     async def close_if_cancelled(self, seminar_id: int) -> bool:
         """After a seminar is cancelled, its check-in session (if any) refuses scans too."""

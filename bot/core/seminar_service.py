@@ -16,6 +16,7 @@ from bot.core.seminars import (
     DEFAULT_DURATION,
     DEFAULT_OFFSETS,
     FEEDBACK_AFTER_END,
+    MAX_ATTACHMENT_BYTES,
     Announcement,
     Audience,
     Invitee,
@@ -33,6 +34,10 @@ from bot.core.seminars import (
     newly_invited,
     plan_tasks,
 )
+from bot.core.text import fold
+
+MIN_SEARCH, MAX_SEARCH = 2, 80
+"""How many letters of a name a search takes."""
 
 
 class SeminarStore(Protocol):
@@ -77,6 +82,16 @@ class SeminarStore(Protocol):
     async def set_default_offsets(
         self, offsets: tuple[timedelta, ...], *, actor_id: int, now: datetime
     ) -> None: ...
+    async def save_attachment(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
+    async def attachment(self, blob_id: int) -> tuple[str, str] | None: ...
+
+
+class SeminarMembers(MemberStore, Protocol):
+    """The members a seminar reaches, and finding one by name (invite by name, send a replacement)."""
+
+    async def search(
+        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
+    ) -> list[Member]: ...
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,7 @@ class SeminarResult:
 class SeminarService:
     """Create, reschedule, cancel and nudge (organisers); answer, delegate and rate (invitees)."""
 
-    def __init__(self, store: SeminarStore, members: MemberStore, clock: Clock) -> None:
+    def __init__(self, store: SeminarStore, members: SeminarMembers, clock: Clock) -> None:
         self._store, self._members, self._clock = store, members, clock
 
     async def reminder_offsets(self) -> tuple[timedelta, ...]:
@@ -147,6 +162,35 @@ class SeminarService:
             for recipient in await self._members.recipients(member_ids=audience.member_ids):
                 found.setdefault(recipient.member_id, recipient)
         return sorted(found.values(), key=lambda r: (r.full_name, r.member_id))
+
+    async def find_members(
+        self, actor: Member | None, typed: str, *, limit: int, excluding: int | None = None
+    ) -> list[Member] | None:
+        """Active members whose name contains what was typed (accents optional), by name; None when the
+        text is too short or too long to search. Only active members may search (to invite or to send a
+        replacement)."""
+        text = typed.strip()
+        if not MIN_SEARCH <= len(text) <= MAX_SEARCH:
+            return None
+        if not (can(actor, Action.ANSWER_SEMINARS) or can(actor, Action.MANAGE_SEMINARS)):
+            return []
+        found = await self._members.search(fold(text), limit=limit + 1)
+        return [m for m in found if m.id != excluding][:limit]
+
+    async def save_attachment(
+        self, actor: Member | None, filename: str, mime_type: str, data: bytes
+    ) -> int | None:
+        """Keep the document an organiser uploads for a new seminar's invitations; its id, or None when the
+        organiser may not create seminars or the file is empty or too large."""
+        if not can(actor, Action.MANAGE_SEMINARS) or not data or len(data) > MAX_ATTACHMENT_BYTES:
+            return None
+        return await self._store.save_attachment(filename, mime_type, data, now=self._clock.now())
+
+    async def attachment(self, seminar: Seminar) -> tuple[str, str] | None:
+        """The file name and type of the seminar's document, if it has one."""
+        if seminar.attachment_blob_id is None:
+            return None
+        return await self._store.attachment(seminar.attachment_blob_id)
 
     async def create(self, actor: Member | None, draft: SeminarDraft) -> SeminarResult:
         """Save the seminar and its invitees, plan its reminders and the invitations, in one transaction."""

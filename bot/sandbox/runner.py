@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.app import ALLOWED_UPDATES, build_application, on_shutdown, on_startup, on_stop, process_due_now
+from bot.channels.telegram.channel import TelegramChannel
 from bot.clock import AdjustableClock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
+from bot.runtime import Runtime
 from bot.sandbox import demo
 from bot.sandbox.web import add_sandbox_routes
-from handlers.render import role_label
+from bot.views.labels import role_label
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ class Sandbox:
         self.settings = base.with_changes(
             bot_token=SANDBOX_TOKEN, database_path=options.database_path, tick_seconds=5.0
         )
-        self.app = None
+        self.runtime: Runtime | None = None
+        self.channel: TelegramChannel | None = None
         add_sandbox_routes(
             self.emu.app,
             self.emu,
@@ -64,37 +66,32 @@ class Sandbox:
         fresh = not self.options.database_path.exists()
         await self.emu.start()
         self.settings = self.settings.with_changes(api_url=self.emu.base_url)
-        self.app = build_application(self.settings, clock=self.clock)
-        await self.app.initialize()
-        await on_startup(self.app)
+        runtime = Runtime(self.settings, clock=self.clock)
+        self.channel = TelegramChannel(runtime, self.settings)
+        runtime.add_channel(self.channel)
+        await runtime.start(receive=False)
         if fresh:
-            await demo.seed(self.app.bot_data["services"], self.clock.now())
-        await self.app.start()
-        await self.app.updater.start_polling(timeout=10, poll_interval=0, allowed_updates=ALLOWED_UPDATES)
+            await demo.seed(runtime.services, self.clock.now())
+        await self.channel.start()
+        self.runtime = runtime
 
     async def stop(self) -> None:
-        app, self.app = self.app, None
-        if app is not None:
-            if app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await on_stop(app)
-            await app.shutdown()
-            await on_shutdown(app)
+        runtime, self.runtime = self.runtime, None
+        if runtime is not None:
+            await runtime.stop()
         _save_clock(self.options.database_path, self.clock.now())
         await self.emu.stop()
 
     async def clock_moved(self) -> None:
         """The page moved time forward: run what fell due now."""
-        if self.app is not None:
-            await process_due_now(self.app)
+        if self.runtime is not None:
+            await self.runtime.process_due_now()
 
     async def people(self) -> list[dict]:
         """Demo persons for the picker: members by role and ward, plus a few newcomers to try registering."""
-        if self.app is None:
+        if self.runtime is None:
             return []
-        services = self.app.bot_data["services"]
+        services = self.runtime.services
         t = services.i18n.translator("vi")
         wards = {w.id: w.name for w in await services.org.wards(include_inactive=True)}
         listed = []

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
-
+from bot.conversation.router import CommandSpec, MenuEntry, Router
 from bot.core.permissions import Action
-from handlers import callbacks
+from bot.i18n import N_
 from handlers.attendance import cadre, create, invite_more, organiser
-from handlers.menu import menu_filter
-from handlers.registry import N_, CommandSpec, MenuEntry, add_approval_hook, add_start_payload
 
 COMMANDS = (
     CommandSpec("trainings", N_("Upcoming training sessions: register or decline"), Action.ATTEND_TRAINING),
@@ -22,18 +19,13 @@ COMMANDS = (
     ),
 )
 TRAININGS_LABEL = N_("📅 Trainings")
-MENU = (MenuEntry(TRAININGS_LABEL, Action.ATTEND_TRAINING, 30),)
-CHECKIN_PAYLOAD = "ci"
 
 
-def register(app: Application) -> None:
-    app.add_handler(create.conversation(app))
-    organiser.register(app)
-    invite_more.register(app)
-    app.add_handler(CommandHandler("trainings", cadre.list_trainings))
-    app.add_handler(MessageHandler(menu_filter(app, TRAININGS_LABEL), cadre.list_trainings))
-    app.add_handler(CallbackQueryHandler(cadre.answer_pressed, pattern=callbacks.pattern("tr")))
-    app.add_handler(CommandHandler("checkin", cadre.check_in_command))
-    app.add_handler(CallbackQueryHandler(create.stale_button, pattern=callbacks.pattern(create.P)))
-    add_start_payload(app, CHECKIN_PAYLOAD, cadre.scanned)
-    add_approval_hook(app, cadre.after_approval)
+def register(router: Router) -> None:
+    for spec in COMMANDS:
+        router.describe(spec)
+    router.menu(MenuEntry(TRAININGS_LABEL, Action.ATTEND_TRAINING, 30), cadre.list_trainings)
+    cadre.register(router)
+    create.register(router)
+    organiser.register(router)
+    invite_more.register(router)

@@ -1,45 +1,47 @@
-"""Choosing who is invited with toggle buttons: wards, roles, chapters (by ward), or everyone.
+"""Choosing who is invited with toggle choices: wards, roles, chapters (by ward), or everyone.
 
-Shared by creating a session, inviting more people to a session later, and inviting more people to a
-seminar. `data(kind, value)` builds each button's
-callback data, so every dialog keeps its own prefix; `selection` is {"w": [...], "r": [...], "c": [...]}.
+Shared by creating a session, inviting more people to a session later, and inviting more people to a seminar.
+`make(kind, value)` builds each choice's token, so every dialog keeps its own tokens; `selection` is
+{"w": [...], "r": [...], "c": [...]} (or {"all": True}), kept in the dialog's data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.context import BotContext
+from bot.conversation.markup import esc
+from bot.conversation.replies import Choice, grid, rows
+from bot.conversation.tokens import Token
+from bot.conversation.turn import Turn
 from bot.core.attendance import Audience
 from bot.core.models import Role
 from bot.i18n import Translator
-from handlers import callbacks
-from handlers.render import esc, grid, role_label
+from bot.views.labels import role_label
 
-ButtonData = Callable[[str, object], str]
-Rows = list[list[tuple[str, str]]]
+MakeToken = Callable[[str, object], Token]
+Lines = list[list[Choice]]
 TOGGLES = {"tw": "w", "tr": "r", "tc": "c"}
-"""Toggle button kinds and the selection list each one changes."""
+"""Toggle kinds and the selection list each one changes."""
 
 
 def new_selection() -> dict[str, list]:
     return {"w": [], "r": [], "c": []}
 
 
-def kind_rows(t: Translator, data: ButtonData) -> Rows:
+def kind_lines(t: Translator, make: MakeToken) -> Lines:
     """Everyone / some wards / some roles / some chapters."""
     return [
-        [(t.gettext("Everyone"), data("a", "all"))],
-        [(t.gettext("Some wards"), data("a", "w")), (t.gettext("Some roles"), data("a", "r"))],
-        [(t.gettext("Some chapters"), data("a", "c"))],
+        [Choice(t.gettext("Everyone"), make("a", "all"))],
+        [Choice(t.gettext("Some wards"), make("a", "w")), Choice(t.gettext("Some roles"), make("a", "r"))],
+        [Choice(t.gettext("Some chapters"), make("a", "c"))],
     ]
 
 
 def item(key: str, value: str) -> object | None:
-    """The ward/chapter id or role a toggle button names, or None if it is not one."""
+    """The ward/chapter id or role a toggle names, or None if it is not one."""
     if key == "r":
         return value if value in {r.value for r in Role} else None
-    return callbacks.parse_int(value)
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 def already_in(audience: Audience, key: str, value: str) -> bool:
@@ -51,12 +53,12 @@ def already_in(audience: Audience, key: str, value: str) -> bool:
     )
 
 
-async def toggle(ctx: BotContext, selection: dict, key: str, value: str) -> tuple[str, str] | None:
+async def toggle(turn: Turn, selection: dict, key: str, value: str) -> tuple[str, str] | None:
     """Select or unselect one ward, role or chapter; the list to show next, or None if the value is bad."""
     chosen_item = item(key, value)
     if chosen_item is None:
         return None
-    chapter = await ctx.services.org.chapter(int(value)) if key == "c" else None
+    chapter = await turn.services.org.chapter(int(value)) if key == "c" else None
     if key == "c" and chapter is None:
         return None
     chosen = selection.setdefault(key, [])
@@ -67,72 +69,74 @@ async def toggle(ctx: BotContext, selection: dict, key: str, value: str) -> tupl
     return ("cw", str(chapter.ward_id)) if chapter else ("a", key)
 
 
-async def choice_rows(
-    ctx: BotContext,
-    selection: dict,
-    kind: str,
-    value: str,
-    data: ButtonData,
-    *,
-    invited: Audience | None = None,
-) -> Rows | None:
-    """The buttons for one list of choices; selected ones (and those `invited` already) ticked."""
-    t, org = ctx.t, ctx.services.org
+async def choice_lines(
+    turn: Turn, selection: dict, kind: str, value: str, make: MakeToken, *, invited: Audience | None = None
+) -> Lines | None:
+    """The choices of one list; selected ones (and those `invited` already) ticked."""
+    t, org = turn.t, turn.services.org
     fixed = invited or Audience(False)
     if kind == "a" and value == "w":
-        return grid(
-            [
-                (mark(w.id in selection["w"] or w.id in fixed.ward_ids) + w.name, data("tw", w.id))
-                for w in await org.wards()
-            ],
-            3,
-        )
+        wards = await org.wards()
+        return [
+            list(line)
+            for line in grid(
+                [
+                    Choice(mark(w.id in selection["w"] or w.id in fixed.ward_ids) + w.name, make("tw", w.id))
+                    for w in wards
+                ],
+                3,
+            )
+        ]
     if kind == "a" and value == "r":
-        return grid(
-            [
-                (mark(r.value in selection["r"] or r in fixed.roles) + role_label(t, r), data("tr", r.value))
-                for r in Role
-            ],
-            2,
-        )
+        return [
+            list(line)
+            for line in grid(
+                [
+                    Choice(
+                        mark(r.value in selection["r"] or r in fixed.roles) + role_label(t, r),
+                        make("tr", r.value),
+                    )
+                    for r in Role
+                ],
+                2,
+            )
+        ]
     if kind == "a" and value == "c":
-        return grid([(w.name, data("cw", w.id)) for w in await org.wards()], 3)
-    ward_id = callbacks.parse_int(value) if kind == "cw" else None
+        return [list(line) for line in grid([Choice(w.name, make("cw", w.id)) for w in await org.wards()], 3)]
+    ward_id = item("w", value) if kind == "cw" else None
     if ward_id is None:
         return None
-    rows = grid(
-        [
-            (mark(c.id in selection["c"] or c.id in fixed.chapter_ids) + c.name, data("tc", c.id))
-            for c in await org.chapters(ward_id)
-        ],
-        1,
-    )
-    rows.append([(t.gettext("« Other wards"), data("a", "c"))])
-    return rows
+    lines = [
+        [Choice(mark(c.id in selection["c"] or c.id in fixed.chapter_ids) + c.name, make("tc", c.id))]
+        for c in await org.chapters(ward_id)  # type: ignore[arg-type]
+    ]
+    lines.append([Choice(t.gettext("« Other wards"), make("a", "c"))])
+    return lines
 
 
 ALREADY = "already"
-"""What `pick` answers when the press names a ward, role or chapter that is invited already."""
+"""What `pick` answers when the choice names a ward, role or chapter that is invited already."""
 
 
 async def pick(
-    ctx: BotContext, selection: dict, kind: str, value: str, data: ButtonData, *, invited: Audience
-) -> Rows | str | None:
-    """One press while adding people: tick or untick, then the list to show next with a Done button.
+    turn: Turn, selection: dict, kind: str, value: str, make: MakeToken, *, invited: Audience
+) -> Lines | str | None:
+    """One choice while adding people: tick or untick, then the list to show next with a Done choice.
 
-    ALREADY when the press would untick someone already `invited` (people cannot be removed); None when
-    stale."""
+    ALREADY when the choice would untick someone already `invited` (people cannot be removed);
+    None when stale.
+    """
     if kind in TOGGLES:
         if already_in(invited, TOGGLES[kind], value):
             return ALREADY
-        view = await toggle(ctx, selection, TOGGLES[kind], value)
+        view = await toggle(turn, selection, TOGGLES[kind], value)
         if view is None:
             return None
         kind, value = view
-    rows = await choice_rows(ctx, selection, kind, value, data, invited=invited)
-    if rows is not None:
-        rows.append([(ctx.t.gettext("✔️ Done"), data("a", "done"))])
-    return rows
+    lines = await choice_lines(turn, selection, kind, value, make, invited=invited)
+    if lines is not None:
+        lines.append([Choice(turn.t.gettext("✔️ Done"), make("a", "done"))])
+    return lines
 
 
 def mark(selected: bool) -> str:
@@ -151,11 +155,11 @@ def selected_audience(selection: dict) -> Audience:
     )
 
 
-async def audience_text(ctx: BotContext, t: Translator, audience: Audience) -> str:
+async def audience_text(turn: Turn, t: Translator, audience: Audience) -> str:
     """'everyone' or the chosen wards, roles and chapters by name."""
     if audience.everyone:
         return t.gettext("everyone")
-    org = ctx.services.org
+    org = turn.services.org
     names = [w.name for w in await org.wards() if w.id in audience.ward_ids]
     names += [role_label(t, r) for r in audience.roles]
     for chapter_id in audience.chapter_ids:
@@ -164,3 +168,7 @@ async def audience_text(ctx: BotContext, t: Translator, audience: Audience) -> s
         if chapter:
             names.append(f"{chapter.name} ({ward.name if ward else ''})")
     return esc(", ".join(names))
+
+
+def as_choices(lines: Lines):  # noqa: ANN201 - Choices
+    return rows(*lines)

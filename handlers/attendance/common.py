@@ -1,172 +1,115 @@
-"""Rendering shared by the attendance adapters: session cards, buttons, outcome texts, notifications."""
+"""Shared by the attendance flows: the long-lived choices (register / decline, manage) and the notices the
+flows queue for other people.
+
+Notices are queued inside the turn that causes them (the turn is one transaction): a session saved,
+changed or cancelled, a seat freed or cut, commits together with the messages that tell people, and the
+dedupe keys make queueing them again harmless.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Literal
 
-from telegram.ext import Application
-
-from bot.core.attendance import Outcome, RegistrationStatus, Training, TrainingView
+from bot.conversation.replies import Choice, Choices, Reply, rows
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
+from bot.core.attendance import Training
+from bot.core.notices import OutgoingMessage
 from bot.i18n import Translator
-from handlers import callbacks
-from handlers.registry import N_
-from handlers.render import buttons, esc
-from storage.outbox import OutgoingMessage
-
-INVITE_MORE = "ti"
-"""Button prefix of inviting more people to a session (handlers/attendance/invite_more.py)."""
-REGISTER_LABEL = N_("Register")
-DECLINE_LABEL = N_("Not attending")
-STATUS_TEXTS = {
-    RegistrationStatus.REGISTERED: N_("You are registered."),
-    RegistrationStatus.WAITLISTED: N_("You are on the waiting list."),
-    RegistrationStatus.DECLINED: N_("You said you will not attend."),
-    RegistrationStatus.WITHDRAWN: N_("You withdrew."),
-}
+from bot.views.attendance.texts import (
+    DECLINE_LABEL,
+    REGISTER_LABEL,
+    demoted_text,
+    invitation_text,
+    promoted_text,
+)
 
 
-def when_text(t: Translator, training: Training) -> str:
-    """'Thứ Ba, 15/12/2026 08:00–11:00'."""
-    return t.gettext("{start}–{end}").format(
-        start=t.datetime(training.starts_at), end=t.time(training.ends_at)
+@token("tr")
+class TrainingAnswer(Token):
+    """Register ('r') or Not attending ('d') under an invitation or a listed session: 'v1:tr:r:<id>'."""
+
+    answer: Literal["r", "d"]
+    training_id: int
+
+
+@token("tm:m")
+class ManageOpen(Token):
+    """'⚙️ Manage' a session: its management card ('v1:tm:m:<id>:-')."""
+
+    training_id: int
+    arg: Literal["-"] = "-"
+
+
+def answer_choices(t: Translator, training: Training, *, manage: bool = False) -> Choices:
+    """Register / Not attending (and, for organisers, Manage)."""
+    return rows(
+        [
+            Choice(t.gettext(REGISTER_LABEL), TrainingAnswer("r", training.id)),
+            Choice(t.gettext(DECLINE_LABEL), TrainingAnswer("d", training.id)),
+        ],
+        [manage_open_choice(t, training)] if manage else [],
     )
 
 
-def card(t: Translator, training: Training, view: TrainingView | None = None) -> str:
-    """A session's essentials, for invitations, lists and notifications."""
-    lines = [
-        f"<b>{esc(training.title)}</b>",
-        t.gettext("🕗 {when}").format(when=when_text(t, training)),
-        t.gettext("📍 {venue}").format(venue=esc(training.venue)),
-    ]
-    if training.description:
-        lines.append(esc(training.description))
-    if view is not None:
-        if training.capacity is not None:
-            lines.append(
-                t.gettext("👥 {registered}/{capacity} seats taken").format(
-                    registered=t.number(view.registered), capacity=t.number(training.capacity)
-                )
-            )
-            if view.waitlisted:
-                lines.append(
-                    t.gettext("⏳ {count} on the waiting list").format(count=t.number(view.waitlisted))
-                )
-        else:
-            lines.append(t.gettext("👥 {registered} registered").format(registered=t.number(view.registered)))
-        if view.my_status is not None:
-            lines.append(t.gettext(STATUS_TEXTS[view.my_status]))
-    return "\n".join(lines)
+def manage_open_choice(t: Translator, training: Training) -> Choice:
+    return Choice(t.gettext("⚙️ Manage"), ManageOpen(training.id))
 
 
-def answer_buttons(t: Translator, training: Training, *, manage: bool = False) -> list[list[tuple[str, str]]]:
-    rows = [
-        [
-            (t.gettext(REGISTER_LABEL), callbacks.encode("tr", "r", training.id)),
-            (t.gettext(DECLINE_LABEL), callbacks.encode("tr", "d", training.id)),
-        ]
-    ]
-    if manage:
-        rows.append([(t.gettext("⚙️ Manage"), callbacks.encode("tm", "m", training.id, "-"))])
-    return rows
-
-
-def outcome_text(t: Translator, outcome: Outcome) -> str:
-    """Refusals shared by several actions."""
-    texts = {
-        Outcome.DENIED: t.gettext("Only the organisers can do that."),
-        Outcome.NOT_FOUND: t.gettext("That training session no longer exists."),
-        Outcome.CANCELLED: t.gettext("That training session has been cancelled."),
-        Outcome.INVALID: t.gettext("That value cannot be used. Nothing was changed."),
-        Outcome.STARTED: t.gettext("That session has already started, so registration is closed."),
-        Outcome.CLOSED: t.gettext("That session has already ended."),
-        Outcome.NOT_INVITED: t.gettext(
-            "This session is for other wards, roles or chapters. Please ask the "
-            "organisers if you would like to attend."
-        ),
-    }
-    return texts.get(outcome, t.gettext("Done."))
-
-
-async def notify(
-    app: Application,
+async def tell(
+    turn: Turn,
     member_ids: Iterable[int],
     *,
     batch: str,
     key: str,
-    render: Callable[[Translator], str],
-    markup: Callable[[Translator], list[list[tuple[str, str]]]] | None = None,
+    text: Callable[[Translator], str],
+    choices: Callable[[Translator], Choices] | None = None,
 ) -> int:
-    """Queue one message per member (in their language) through the outbox; `key` makes it idempotent."""
-    services = app.bot_data["services"]
+    """Queue one message per member (in their language) in this turn; `key` makes it idempotent."""
     ids = list(dict.fromkeys(member_ids))
     if not ids:
         return 0
+    services = turn.services
     messages = []
-    for recipient in await services.member_store.recipients(member_ids=ids):
+    for recipient in await services.notices.recipients(member_ids=ids):
         t = services.i18n.translator(recipient.locale)
-        messages.append(
-            OutgoingMessage(
-                dedupe_key=f"{key}:to:{recipient.member_id}",
-                member_id=recipient.member_id,
-                chat_id=recipient.chat_id,
-                text=render(t),
-                markup=buttons(markup(t)).to_dict() if markup else None,
-            )
-        )
-    added = await services.outbox.enqueue(batch, messages, now=services.clock.now())
-    app.bot_data["delivery"].wake()
-    return added
+        reply = Reply(text(t), choices(t) if choices else ())
+        messages.append(OutgoingMessage.to(recipient, f"{key}:to:{recipient.member_id}", reply))
+    return await services.notices.queue(batch, messages)
 
 
-async def notify_demoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
-    """People moved back to the waiting list when the organiser cut the seats are told, and kept first in
-    line."""
-    stamp = int(app.bot_data["services"].clock.now().timestamp())
-    await notify(
-        app,
-        member_ids,
-        batch=f"training:{training.id}:demoted",
-        key=f"training:{training.id}:demoted:{stamp}",
-        render=lambda t: (
-            t.gettext(
-                "ℹ️ The organisers reduced the number of seats for this training session, so your "
-                "registration is back on the waiting list. You are first in line and will be told as soon as "
-                "a seat is free."
-            )
-            + "\n\n"
-            + card(t, training)
-        ),
-        markup=lambda t: answer_buttons(t, training),
-    )
-
-
-async def notify_promoted(app: Application, training: Training, member_ids: Iterable[int]) -> None:
-    """People moved up from the waiting list are told they now have a seat."""
-    stamp = int(app.bot_data["services"].clock.now().timestamp())
-    await notify(
-        app,
-        member_ids,
-        batch=f"training:{training.id}:promoted",
-        key=f"training:{training.id}:promoted:{stamp}",
-        render=lambda t: (
-            t.gettext("🎉 A seat became free: you are now registered for this training session.")
-            + "\n\n"
-            + card(t, training)
-        ),
-        markup=lambda t: answer_buttons(t, training),
-    )
-
-
-async def send_invitations(app: Application, training: Training, member_ids: Iterable[int]) -> int:
-    """The invitation with the register buttons; one per person per session, however often it is asked for."""
-    return await notify(
-        app,
+async def queue_invitations(turn: Turn, training: Training, member_ids: Iterable[int]) -> int:
+    """The invitation with the register choices; one per person per session, however often it is asked for."""
+    return await tell(
+        turn,
         member_ids,
         batch=f"training:{training.id}:invite",
         key=f"training:{training.id}:invite",
-        render=lambda t: (
-            t.gettext("📣 <b>You are invited to a training session</b>") + "\n\n" + card(t, training)
-        ),
-        markup=lambda t: answer_buttons(t, training),
+        text=lambda t: invitation_text(t, training),
+        choices=lambda t: answer_choices(t, training),
+    )
+
+
+async def queue_promoted(turn: Turn, training: Training, member_ids: Iterable[int], *, cause: str) -> int:
+    """People moved up from the waiting list are told they now have a seat (`cause` names the event)."""
+    return await tell(
+        turn,
+        member_ids,
+        batch=f"training:{training.id}:promoted",
+        key=f"training:{training.id}:promoted:{cause}",
+        text=lambda t: promoted_text(t, training),
+        choices=lambda t: answer_choices(t, training),
+    )
+
+
+async def queue_demoted(turn: Turn, training: Training, member_ids: Iterable[int], *, cause: str) -> int:
+    """People moved back to the waiting list when the seats were cut are told, and kept first in line."""
+    return await tell(
+        turn,
+        member_ids,
+        batch=f"training:{training.id}:demoted",
+        key=f"training:{training.id}:demoted:{cause}",
+        text=lambda t: demoted_text(t, training),
+        choices=lambda t: answer_choices(t, training),
     )

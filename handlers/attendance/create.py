@@ -1,255 +1,220 @@
-"""Organisers create a training session in chat: title, time (typed or picked), venue, audience, seats."""
+"""/training_new: organisers create a training session in chat — title, time (typed or picked, read back),
+venue, audience, seats, description — read back before it is saved and the invitations go out.
+
+Where the organiser stands is kept in the database (dialog `training_new`): a restart in the middle loses
+nothing. A draft left alone for an hour ends; the next message says so and nothing is saved. The invitations
+are queued in the turn that saves the session.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal
 
-from telegram import Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot.context import BotContext
+from bot.conversation.dialogs import Dialog
+from bot.conversation.markup import esc
+from bot.conversation.replies import Choice, rows
+from bot.conversation.router import Router, Step
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.attendance import Audience, Outcome, TrainingDraft
 from bot.core.attendance.rules import DEFAULT_LENGTH, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
 from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
-from bot.i18n import Translator
-from handlers import callbacks
+from bot.i18n import N_
+from bot.views.attendance.texts import card
 from handlers.attendance.audience_picker import (
-    TOGGLES,
+    as_choices,
     audience_text,
-    choice_rows,
-    kind_rows,
+    kind_lines,
     new_selection,
+    pick,
     selected_audience,
-    toggle,
 )
-from handlers.attendance.common import card, send_invitations
-from handlers.render import answer_stale, buttons, esc
+from handlers.attendance.common import manage_open_choice, queue_invitations
 from handlers.when_step import WhenStep
 
-TITLE, WHEN, WHEN_CONFIRM, END_TIME, VENUE, AUDIENCE, CAPACITY, DESCRIPTION, REVIEW = range(9)
-DRAFT = "training_draft"
-P = "tn"
+TRAINING_NEW = Dialog(
+    "training_new",
+    timeout=timedelta(hours=1),
+    expired=N_("I lost track of this session draft. Please send /training_new to start again."),
+    cancelled=N_("Stopped. Nothing was saved."),
+)
 
 
-def is_skip(update: Update) -> bool:
-    return callbacks.decode(update.callback_query.data, P, 1) == ["skip"]
+@token("tn:a")
+class AudiencePress(Token):
+    """The audience picker: 'a' everyone / a list / done, 'tw'/'tr'/'tc' toggles, 'cw' a ward's chapters."""
+
+    action: Literal["a", "tw", "tr", "tc", "cw"]
+    value: str
 
 
-def draft_of(ctx: BotContext) -> dict | None:
-    return ctx.user_data.get(DRAFT)
+@token("tn:skip")
+class SkipPress(Token):
+    """Skip the number of seats (no limit) or the description."""
+
+    what: Literal["capacity", "description"]
 
 
-async def start(update: Update, ctx: BotContext) -> int:
+@token("tn:r")
+class ReviewPress(Token):
+    answer: Literal["save", "x"]
+
+
+def audience_token(action: str, value: object) -> Token:
+    return AudiencePress(action, str(value))  # type: ignore[arg-type]  # checked by the picker
+
+
+async def start(turn: Turn) -> None:
     """/training_new: organisers only."""
-    t = ctx.t
-    if not can(ctx.member, Action.MANAGE_TRAINING):
-        await update.effective_message.reply_text(
-            t.gettext("Only the organisers can create training sessions.")
-        )
-        return ConversationHandler.END
-    ctx.user_data[DRAFT] = {}
-    await update.effective_message.reply_text(
+    t = turn.t
+    if not can(turn.member, Action.MANAGE_TRAINING):
+        turn.reply(t.gettext("Only the organisers can create training sessions."))
+        return
+    turn.begin(TRAINING_NEW, "title")
+    turn.reply(
         t.gettext(
             "<b>New training session</b> (send /cancel at any time to stop)\n\nWhat is the title of the "
             "session?"
         )
     )
-    return TITLE
 
 
-async def title_received(update: Update, ctx: BotContext) -> int:
-    t, draft = ctx.t, draft_of(ctx)
-    title = limit_text(update.effective_message.text or "", MAX_TITLE)
-    if draft is None or isinstance(title, ParseError):
-        await update.effective_message.reply_text(
-            t.gettext("Please type a title of at most {max} characters.").format(max=MAX_TITLE)
-        )
-        return TITLE
-    draft["title"] = title
-    return await WHEN_STEP.ask(update, ctx)
+async def title_received(turn: Turn) -> None:
+    t = turn.t
+    title = limit_text(turn.text, MAX_TITLE)
+    if isinstance(title, ParseError):
+        turn.reply(t.gettext("Please type a title of at most {max} characters.").format(max=MAX_TITLE))
+        return
+    turn.update(title=title)
+    await WHEN.ask(turn)
 
 
-async def ask_venue(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Where? Type the venue (for example: Hội trường UBND Phường 1).")
-    )
-    return VENUE
+async def ask_venue(turn: Turn) -> None:
+    turn.goto("venue")
+    turn.reply(turn.t.gettext("Where? Type the venue (for example: Hội trường UBND Phường 1)."))
 
 
-WHEN_STEP = WhenStep(
-    prefix=P,
-    draft_key=DRAFT,
-    asking=WHEN,
-    confirming=WHEN_CONFIRM,
-    ending=END_TIME,
+WHEN = WhenStep(
+    TRAINING_NEW,
+    asking="when",
+    confirming="when_ok",
+    ending="when_end",
     usual_length=DEFAULT_LENGTH,
     then=ask_venue,
 )
 
 
-async def venue_received(update: Update, ctx: BotContext) -> int:
-    t, draft = ctx.t, draft_of(ctx)
-    venue = limit_text(update.effective_message.text or "", MAX_VENUE)
-    if draft is None:
-        return await lost(update, ctx)
+async def venue_received(turn: Turn) -> None:
+    t = turn.t
+    venue = limit_text(turn.text, MAX_VENUE)
     if isinstance(venue, ParseError):
-        await update.effective_message.reply_text(
-            t.gettext("Please type a venue of at most {max} characters.").format(max=MAX_VENUE)
-        )
-        return VENUE
-    draft["venue"] = venue
-    await update.effective_message.reply_text(t.gettext("Who is invited?"), reply_markup=audience_kinds(t))
-    return AUDIENCE
+        turn.reply(t.gettext("Please type a venue of at most {max} characters.").format(max=MAX_VENUE))
+        return
+    turn.goto("audience", venue=venue, audience=new_selection())
+    turn.reply(t.gettext("Who is invited?"), choices=as_choices(kind_lines(t, audience_token)))
 
 
-def data(kind: str, value: object) -> str:
-    """Callback data of the creation dialog's audience buttons."""
-    return callbacks.encode(P, kind, value)
+async def audience_pressed(turn: Turn, press: AudiencePress) -> None:
+    """Everyone, or wards / roles / chapters ticked one by one, then Done."""
+    t = turn.t
+    if press.action == "a" and press.value in ("all", "done"):
+        await audience_finished(turn, everyone=press.value == "all")
+        return
+    selection = turn.data["audience"]
+    lines = await pick(turn, selection, press.action, press.value, audience_token, invited=Audience(False))
+    if not isinstance(lines, list):
+        turn.stale()
+        return
+    turn.update(audience=selection)
+    turn.edit(t.gettext("Tap to select or unselect, then press Done."), choices=as_choices(lines))
 
 
-def audience_kinds(t: Translator):
-    return buttons(kind_rows(t, data))
-
-
-async def audience_pressed(update: Update, ctx: BotContext) -> int:
-    """Choose everyone, or toggle wards / roles / chapters, then Done."""
-    query, t, draft = update.callback_query, ctx.t, draft_of(ctx)
-    parts = callbacks.decode(query.data, P, 2)
-    if draft is None or not parts:
-        await answer_stale(update, t)
-        return AUDIENCE
-    kind, value = parts
-    if kind == "a" and value in ("all", "done"):
-        return await audience_finished(update, ctx, draft, everyone=value == "all")
-    selection = draft.setdefault("audience", new_selection())
-    if kind in TOGGLES:
-        view = await toggle(ctx, selection, TOGGLES[kind], value)
-        if view is None:
-            await answer_stale(update, t)
-            return AUDIENCE
-        kind, value = view
-    rows = await choice_rows(ctx, selection, kind, value, data)
-    await query.answer()
-    if rows is None:
-        return AUDIENCE
-    rows.append([(t.gettext("✔️ Done"), callbacks.encode(P, "a", "done"))])
-    await query.edit_message_text(
-        t.gettext("Tap to select or unselect, then press Done."), reply_markup=buttons(rows)
-    )
-    return AUDIENCE
-
-
-async def audience_finished(update: Update, ctx: BotContext, draft: dict, *, everyone: bool) -> int:
-    query, t = update.callback_query, ctx.t
+async def audience_finished(turn: Turn, *, everyone: bool) -> None:
+    t = turn.t
+    selection = {"all": True} if everyone else turn.data["audience"]
+    audience = selected_audience(selection)
+    if audience.empty:
+        turn.toast(t.gettext("Choose at least one, or press Everyone."), alert=True)
+        return
     if everyone:
-        draft["audience"] = {"all": True}
-        await query.answer()
-        await query.edit_message_text(t.gettext("Invited: everyone."))
-        return await ask_capacity(update, ctx)
-    selection = draft.get("audience") or {}
-    if not (selection.get("w") or selection.get("r") or selection.get("c")):
-        await query.answer(t.gettext("Choose at least one, or press Everyone."), show_alert=True)
-        return AUDIENCE
-    await query.answer()
-    await query.edit_message_text(
-        t.gettext("Invited: {audience}").format(audience=await audience_text(ctx, t, audience_from(draft)))
+        turn.edit(t.gettext("Invited: everyone."))
+    else:
+        turn.edit(t.gettext("Invited: {audience}").format(audience=await audience_text(turn, t, audience)))
+    turn.goto("capacity", audience=selection)
+    turn.reply(
+        t.gettext("How many seats are there? Type a number, or press Skip if there is no limit."),
+        choices=rows([Choice(t.gettext("Skip"), SkipPress("capacity"))]),
     )
-    return await ask_capacity(update, ctx)
 
 
-def audience_from(draft: dict) -> Audience:
-    return selected_audience(draft.get("audience") or {"all": True})
-
-
-async def ask_capacity(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("How many seats are there? Type a number, or press Skip if there is no limit."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(P, "skip"))]]),
-    )
-    return CAPACITY
-
-
-async def capacity_typed(update: Update, ctx: BotContext) -> int:
-    t, draft = ctx.t, draft_of(ctx)
-    if draft is None:
-        return await lost(update, ctx)
-    count = parse_count(update.effective_message.text or "", max_value=MAX_CAPACITY)
+async def capacity_typed(turn: Turn) -> None:
+    t = turn.t
+    count = parse_count(turn.text, max_value=MAX_CAPACITY)
     if isinstance(count, ParseError) or count < 1:
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext("Please type a number of seats between 1 and {max}, or press Skip.").format(
                 max=t.number(MAX_CAPACITY)
             )
         )
-        return CAPACITY
-    draft["capacity"] = count
-    return await ask_description(update, ctx)
+        return
+    turn.update(capacity=count)
+    ask_description(turn)
 
 
-async def capacity_skipped(update: Update, ctx: BotContext) -> int:
-    if draft_of(ctx) is None or not is_skip(update):
-        await answer_stale(update, ctx.t)
-        return CAPACITY
-    await update.callback_query.answer()
-    return await ask_description(update, ctx)
-
-
-async def ask_description(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Add a short description (programme, what to bring), or press Skip."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(P, "skip"))]]),
+def ask_description(turn: Turn) -> None:
+    t = turn.t
+    turn.goto("description")
+    turn.reply(
+        t.gettext("Add a short description (programme, what to bring), or press Skip."),
+        choices=rows([Choice(t.gettext("Skip"), SkipPress("description"))]),
     )
-    return DESCRIPTION
 
 
-async def description_typed(update: Update, ctx: BotContext) -> int:
-    t, draft = ctx.t, draft_of(ctx)
-    if draft is None:
-        return await lost(update, ctx)
-    text = limit_text(update.effective_message.text or "", MAX_DESCRIPTION)
+async def description_typed(turn: Turn) -> None:
+    t = turn.t
+    text = limit_text(turn.text, MAX_DESCRIPTION)
     if isinstance(text, ParseError):
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext("Please keep the description under {max} characters, or press Skip.").format(
                 max=MAX_DESCRIPTION
             )
         )
-        return DESCRIPTION
-    draft["description"] = text
-    return await review(update, ctx)
+        return
+    turn.update(description=text)
+    await review(turn)
 
 
-async def description_skipped(update: Update, ctx: BotContext) -> int:
-    if draft_of(ctx) is None or not is_skip(update):
-        await answer_stale(update, ctx.t)
-        return DESCRIPTION
-    await update.callback_query.answer()
-    return await review(update, ctx)
+async def skipped(turn: Turn, press: SkipPress) -> None:
+    if turn.step != press.what:
+        turn.stale()
+        return
+    if press.what == "capacity":
+        turn.update(capacity=None)
+        ask_description(turn)
+    else:
+        turn.update(description=None)
+        await review(turn)
 
 
-def to_draft(draft: dict) -> TrainingDraft:
+def to_draft(data: dict) -> TrainingDraft:
     return TrainingDraft(
-        draft["title"],
-        datetime.fromisoformat(draft["starts_at"]),
-        datetime.fromisoformat(draft["ends_at"]),
-        draft["venue"],
-        audience_from(draft),
-        draft.get("capacity"),
-        draft.get("description"),
+        data["title"],
+        datetime.fromisoformat(data["starts_at"]),
+        datetime.fromisoformat(data["ends_at"]),
+        data["venue"],
+        selected_audience(data["audience"]),
+        data.get("capacity"),
+        data.get("description"),
     )
 
 
-async def review(update: Update, ctx: BotContext) -> int:
+async def review(turn: Turn) -> None:
     """Everything read back, time included, before saving."""
-    t, draft = ctx.t, draft_of(ctx)
-    assert draft is not None
-    session = to_draft(draft)
+    t = turn.t
+    turn.goto("review")
+    session = to_draft(turn.data)
     lines = [
         t.gettext("<b>Please check before saving:</b>"),
         esc(session.title),
@@ -259,41 +224,36 @@ async def review(update: Update, ctx: BotContext) -> int:
             )
         ),
         t.gettext("📍 {venue}").format(venue=esc(session.venue)),
-        t.gettext("Invited: {audience}").format(audience=await audience_text(ctx, t, session.audience)),
+        t.gettext("Invited: {audience}").format(audience=await audience_text(turn, t, session.audience)),
         t.gettext("Seats: {capacity}").format(
             capacity=t.number(session.capacity) if session.capacity else t.gettext("no limit")
         ),
     ]
     if session.description:
         lines.append(esc(session.description))
-    await update.effective_message.reply_text(
+    turn.reply(
         "\n".join(lines),
-        reply_markup=buttons(
+        choices=rows(
             [
-                [
-                    (t.gettext("💾 Save and invite"), callbacks.encode(P, "save")),
-                    (t.gettext("✖️ Discard"), callbacks.encode(P, "x")),
-                ]
+                Choice(t.gettext("💾 Save and invite"), ReviewPress("save")),
+                Choice(t.gettext("✖️ Discard"), ReviewPress("x")),
             ]
         ),
     )
-    return REVIEW
 
 
-async def review_pressed(update: Update, ctx: BotContext) -> int:
-    query, t, draft = update.callback_query, ctx.t, draft_of(ctx)
-    parts = callbacks.decode(query.data, P, 1)
-    if draft is None or not parts or parts[0] not in ("save", "x"):
-        await answer_stale(update, t)
-        return REVIEW
-    await query.answer()
-    if parts[0] == "x":
-        ctx.user_data.pop(DRAFT, None)
-        await query.edit_message_text(t.gettext("Discarded. Nothing was saved."))
-        return ConversationHandler.END
-    result = await ctx.services.attendance.create(ctx.member, to_draft(draft))
-    if result.outcome is not Outcome.OK or result.training is None:
-        text = (
+async def review_pressed(turn: Turn, press: ReviewPress) -> None:
+    """Save (and queue the invitations in the same turn), or discard."""
+    t = turn.t
+    data = turn.data
+    turn.end()
+    if press.answer == "x":
+        turn.edit(t.gettext("Discarded. Nothing was saved."))
+        return
+    result = await turn.services.attendance.create(turn.member, to_draft(data))
+    training = result.training
+    if result.outcome is not Outcome.OK or training is None:
+        turn.edit(
             t.gettext(
                 "The session could not be saved: its start must still be in the future. Please send "
                 "/training_new to start again."
@@ -301,79 +261,38 @@ async def review_pressed(update: Update, ctx: BotContext) -> int:
             if result.outcome is Outcome.INVALID
             else t.gettext("Only the organisers can create training sessions.")
         )
-        ctx.user_data.pop(DRAFT, None)
-        await query.edit_message_text(text)
-        return ConversationHandler.END
-    ctx.user_data.pop(DRAFT, None)
-    training = result.training
-    invited = [
-        m
-        for m in await ctx.services.attendance.invited(training.audience)
-        if ctx.member is None or m != ctx.member.id
-    ]
-    await send_invitations(ctx.application, training, invited)
-    await query.edit_message_text(
+        return
+    await queue_invitations(turn, training, result.notify)
+    turn.edit(
         t.ngettext(
             "✅ Saved. The invitation is being sent to {count} member.",
             "✅ Saved. The invitation is being sent to {count} members.",
-            len(invited),
-        ).format(count=t.number(len(invited)))
+            len(result.notify),
+        ).format(count=t.number(len(result.notify)))
         + "\n\n"
         + card(t, training),
-        reply_markup=buttons([[(t.gettext("⚙️ Manage"), callbacks.encode("tm", "m", training.id, "-"))]]),
-    )
-    return ConversationHandler.END
-
-
-async def lost(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("I lost track of this session draft. Please send /training_new to start again.")
-    )
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, ctx: BotContext) -> int:
-    ctx.user_data.pop(DRAFT, None)
-    await update.effective_message.reply_text(ctx.t.gettext("Stopped. Nothing was saved."))
-    return ConversationHandler.END
-
-
-async def use_buttons(update: Update, ctx: BotContext) -> None:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Please use the buttons above, or send /cancel to stop.")
+        choices=rows([manage_open_choice(t, training)]),
     )
 
 
-def conversation(app: Application) -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND
-    picker = callbacks.pattern(P)
-    return ConversationHandler(
-        entry_points=[CommandHandler("training_new", start)],
-        states={
-            TITLE: [MessageHandler(text, title_received)],
-            **WHEN_STEP.states(),
-            VENUE: [MessageHandler(text, venue_received)],
-            AUDIENCE: [
-                CallbackQueryHandler(audience_pressed, pattern=picker),
-                MessageHandler(text, use_buttons),
-            ],
-            CAPACITY: [
-                MessageHandler(text, capacity_typed),
-                CallbackQueryHandler(capacity_skipped, pattern=picker),
-            ],
-            DESCRIPTION: [
-                MessageHandler(text, description_typed),
-                CallbackQueryHandler(description_skipped, pattern=picker),
-            ],
-            REVIEW: [CallbackQueryHandler(review_pressed, pattern=picker), MessageHandler(text, use_buttons)],
+async def use_the_buttons(turn: Turn) -> None:
+    turn.reply(turn.t.gettext("Please use the buttons above, or send /cancel to stop."))
+
+
+def register(router: Router) -> None:
+    router.command("training_new", start)
+    WHEN.attach(router)
+    router.dialog(
+        TRAINING_NEW,
+        {
+            "title": Step(text=title_received),
+            "venue": Step(text=venue_received),
+            "audience": Step(text=use_the_buttons),
+            "capacity": Step(text=capacity_typed),
+            "description": Step(text=description_typed),
+            "review": Step(text=use_the_buttons),
         },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        allow_reentry=True,
-        name="training_new",
-        conversation_timeout=timedelta(hours=1),
     )
-
-
-async def stale_button(update: Update, ctx: BotContext) -> None:
-    """A creation button pressed after the draft was finished or abandoned."""
-    await answer_stale(update, ctx.t)
+    router.choice(AudiencePress, audience_pressed, dialog=TRAINING_NEW, steps=("audience",))
+    router.choice(SkipPress, skipped, dialog=TRAINING_NEW, steps=("capacity", "description"))
+    router.choice(ReviewPress, review_pressed, dialog=TRAINING_NEW, steps=("review",))

@@ -2,24 +2,23 @@
 rules.
 
 The audience only grows: people already invited (and registered) keep their place. The newly invited get
-the same invitation as at creation.
+the same invitation as at creation, queued in the turn that widens the audience.
 """
 
 from __future__ import annotations
 
-from telegram import Update
-
-from bot.context import BotContext
-from bot.core.attendance import Audience, Outcome, TrainingResult
+from bot.conversation.markup import esc
+from bot.conversation.turn import Turn
+from bot.core.attendance import Audience, Outcome
 from bot.core.permissions import Action
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.views.attendance.texts import card, outcome_text
 from handlers.attendance.audience_picker import audience_text
-from handlers.attendance.common import INVITE_MORE as P
-from handlers.attendance.common import card, outcome_text, send_invitations
-from handlers.attendance.organiser import manage_markup
+from handlers.attendance.common import queue_invitations
 from handlers.invite_more_step import InviteMoreStep
-from handlers.registry import N_
-from handlers.render import answer_stale, esc
+
+KIND = "ti"
+"""Its choices: 'v1:ti:<action>:<training id>:<value>' (the card's '➕ Invite more' is 'v1:ti:s:<id>:-')."""
 
 
 def refusal(t: Translator, outcome: Outcome) -> str:
@@ -37,24 +36,26 @@ def refusal(t: Translator, outcome: Outcome) -> str:
     return texts.get(outcome) or outcome_text(t, outcome)
 
 
-async def begin(update: Update, ctx: BotContext, training_id: int) -> str | None:
+async def begin(turn: Turn, training_id: int) -> str | None:
     """Who is invited now, or None after refusing (ended, started, cancelled, already open to everyone)."""
-    query, t = update.callback_query, ctx.t
-    check = await ctx.services.attendance.invitable(ctx.member, training_id)
+    t = turn.t
+    check = await turn.services.attendance.invitable(turn.member, training_id)
     if check.outcome is Outcome.NOT_FOUND:
-        await answer_stale(update, t)
+        turn.stale()
         return None
     if check.outcome is Outcome.ALREADY_DONE:
-        await query.answer(t.gettext("This session is already open to everyone."), show_alert=True)
+        turn.toast(t.gettext("This session is already open to everyone."), alert=True)
         return None
     if check.outcome is not Outcome.OK or check.training is None:
-        await query.answer(refusal(t, check.outcome), show_alert=True)
+        turn.toast(refusal(t, check.outcome), alert=True)
         return None
     training = check.training
     return (
         t.gettext("<b>Invite more people: {title}</b>").format(title=esc(training.title))
         + "\n"
-        + t.gettext("Invited now: {audience}").format(audience=await audience_text(ctx, t, training.audience))
+        + t.gettext("Invited now: {audience}").format(
+            audience=await audience_text(turn, t, training.audience)
+        )
         + "\n\n"
         + t.gettext(
             "Choose the wards, chapters or roles to add. The list can only grow: nobody "
@@ -63,20 +64,22 @@ async def begin(update: Update, ctx: BotContext, training_id: int) -> str | None
     )
 
 
-async def invited(ctx: BotContext, training_id: int) -> Audience | None:
-    training = await ctx.services.attendance.get(training_id)
+async def invited(turn: Turn, training_id: int) -> Audience | None:
+    training = await turn.services.attendance.get(training_id)
     return training.audience if training else None
 
 
-async def confirmed(update: Update, ctx: BotContext, training_id: int, added: Audience) -> None:
-    """Widen the audience and invite the newly included."""
-    query, t = update.callback_query, ctx.t
-    result: TrainingResult = await ctx.services.attendance.invite_more(ctx.member, training_id, added)
-    if result.outcome is not Outcome.OK or result.training is None:
-        await query.edit_message_text(refusal(t, result.outcome))
-        return
+async def confirmed(turn: Turn, training_id: int, added: Audience) -> None:
+    """Widen the audience and, in the same turn, invite the newly included."""
+    from handlers.attendance.organiser import manage_choices  # the card's choices include this dialog's
+
+    t = turn.t
+    result = await turn.services.attendance.invite_more(turn.member, training_id, added)
     training = result.training
-    await send_invitations(ctx.application, training, result.notify)
+    if result.outcome is not Outcome.OK or training is None:
+        turn.edit(refusal(t, result.outcome))
+        return
+    await queue_invitations(turn, training, result.notify)
     if result.notify:
         done = t.ngettext(
             "✅ Invited {count} more person.", "✅ Invited {count} more people.", len(result.notify)
@@ -86,17 +89,16 @@ async def confirmed(update: Update, ctx: BotContext, training_id: int, added: Au
             "✅ Saved. Nobody new to invite yet: the people you added are already invited or do not "
             "use the bot yet."
         )
-    now = t.gettext("Invited now: {audience}").format(audience=await audience_text(ctx, t, training.audience))
-    await query.edit_message_text(
-        f"{done}\n{now}\n\n{card(t, training)}", reply_markup=manage_markup(t, training)
+    now = t.gettext("Invited now: {audience}").format(
+        audience=await audience_text(turn, t, training.audience)
     )
+    turn.edit(f"{done}\n{now}\n\n{card(t, training)}", choices=manage_choices(t, training))
 
 
 STEP = InviteMoreStep(
-    prefix=P,
-    state_key="training_invite_more",
+    kind=KIND,
     action=Action.MANAGE_TRAINING,
-    denied=lambda ctx: outcome_text(ctx.t, Outcome.DENIED),
+    denied=lambda turn: outcome_text(turn.t, Outcome.DENIED),
     begin=begin,
     invited=invited,
     confirm=confirmed,

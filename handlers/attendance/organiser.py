@@ -1,49 +1,50 @@
-"""What organisers do with a session: manage, edit, reschedule, cancel, QR code, live view, export."""
+"""What organisers do with a session: manage, edit, reschedule, cancel, QR poster, live view, check-in by
+name (with undo), excused, export.
+
+Editing a field, rescheduling and finding a person by name are one small dialog (`training_edit`, 30
+minutes): the value typed is read (a new start is read back first) and saved; everyone registered or
+waiting is told in the same turn. A seminar's check-in session is changed through its seminar: its card
+only has the check-in choices.
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
+from typing import Literal
 
-from telegram import InputFile, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot.context import BotContext
-from bot.core.attendance import CheckInResult, Outcome, Training, WindowState, summarise, window_state
+from bot.conversation.dialogs import Dialog
+from bot.conversation.markup import esc
+from bot.conversation.replies import Attachment, Choice, Choices, grid, rows
+from bot.conversation.router import Router, Step
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
+from bot.core.attendance import CheckInResult, Outcome, Training, WindowState, window_state
 from bot.core.attendance.rules import MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
 from bot.core.attendance.service import MAX_LATE_THRESHOLD_MINUTES
-from bot.core.models import Member
 from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
-from bot.core.text import fold
-from bot.i18n import Translator
-from bot.qr import deep_link
-from handlers import callbacks
-from handlers.attendance.common import (
-    INVITE_MORE,
+from bot.i18n import N_, Translator
+from bot.views.attendance.poster import checkin_poster
+from bot.views.attendance.texts import (
+    cancelled_text,
     card,
-    notify,
-    notify_demoted,
-    notify_promoted,
+    changed_text,
+    live_text,
+    moved_text,
     outcome_text,
+    qr_caption,
+    qr_refusal,
     when_text,
 )
-from handlers.attendance.export import attendance_workbook
-from handlers.attendance.qr_card import checkin_poster
-from handlers.registry import N_
-from handlers.render import answer_stale, buttons, esc, grid, split_message
+from bot.views.attendance.workbook import XLSX, attendance_workbook, workbook_name
+from handlers.attendance import invite_more
+from handlers.attendance.common import ManageOpen, queue_demoted, queue_promoted, tell
 from handlers.when_step import typed_start
 
-P = "tm"
-AWAIT_VALUE, CONFIRM_WHEN = range(2)
-EDIT = "training_edit"
 MAX_SEARCH_RESULTS = 8
+MAX_PICKED = 10
+PNG = "image/png"
 FIELD_PROMPTS = {
     "title": N_("Type the new title:"),
     "venue": N_("Type the new venue:"),
@@ -54,250 +55,259 @@ FIELD_PROMPTS = {
     ),
     "when": N_("Type the new date and start time (for example 16/12 8h):"),
 }
+Field = Literal["title", "venue", "description", "capacity", "late", "when"]
+EDIT = Dialog(
+    "training_edit",
+    timeout=timedelta(minutes=30),
+    expired=N_("The change you started was left unfinished for too long; nothing was changed."),
+    cancelled=N_("Stopped. Nothing was changed."),
+)
 
 
-def manage_markup(t: Translator, training: Training):
-    """The organiser's buttons; a seminar's check-in session is changed through the seminar, so only
-    check-in."""
+@token("tm:l")
+class LiveView(Token):
+    training_id: int
+    arg: Literal["-"] = "-"
+
+
+@token("tm:q")
+class QrPoster(Token):
+    """The QR poster; 'r' makes a new code and retires the old one."""
+
+    training_id: int
+    rotate: Literal["-", "r"] = "-"
+
+
+@token("tm:x")
+class ExportList(Token):
+    training_id: int
+    arg: Literal["-"] = "-"
+
+
+@token("tm:c")
+class CancelSession(Token):
+    """Cancel the session: '-' asks, 'y' confirms."""
+
+    training_id: int
+    confirm: Literal["-", "y"] = "-"
+
+
+@token("tm:e")
+class EditField(Token):
+    training_id: int
+    field: Field
+
+
+@token("tm:s")
+class FindPerson(Token):
+    """Find a person by name to check them in ('ci') or mark them excused ('ex')."""
+
+    training_id: int
+    purpose: Literal["ci", "ex"]
+
+
+@token("tm:ci")
+class CheckInPerson(Token):
+    training_id: int
+    member_id: int
+
+
+@token("tm:ex")
+class ExcusePerson(Token):
+    training_id: int
+    member_id: int
+
+
+@token("tm:u")
+class UndoCheckIn(Token):
+    training_id: int
+    member_id: int
+
+
+@token("tm:ok")
+class MoveConfirmed(Token):
+    """'✅ Yes, move it' under the read-back of a new start."""
+
+    training_id: int
+    arg: Literal["-"] = "-"
+
+
+@token("tm:re")
+class MoveRetyped(Token):
+    """'✏️ Type it again' under the read-back of a new start."""
+
+    training_id: int
+    arg: Literal["-"] = "-"
+
+
+def manage_choices(t: Translator, training: Training) -> Choices:
+    """The organiser's choices; a seminar's check-in session is changed through its seminar, so only the
+    check-in choices."""
     tid = training.id
-    check_in = [
+    check_in = rows(
+        [Choice(t.gettext("👥 Live view"), LiveView(tid)), Choice(t.gettext("📷 QR code"), QrPoster(tid))],
         [
-            (t.gettext("👥 Live view"), callbacks.encode(P, "l", tid, "-")),
-            (t.gettext("📷 QR code"), callbacks.encode(P, "q", tid, "-")),
+            Choice(t.gettext("✍️ Check someone in"), FindPerson(tid, "ci")),
+            Choice(t.gettext("🙋 Mark excused"), FindPerson(tid, "ex")),
         ],
-        [
-            (t.gettext("✍️ Check someone in"), callbacks.encode(P, "s", tid, "ci")),
-            (t.gettext("🙋 Mark excused"), callbacks.encode(P, "s", tid, "ex")),
-        ],
-        [(t.gettext("📊 Excel list"), callbacks.encode(P, "x", tid, "-"))],
-    ]
+        [Choice(t.gettext("📊 Excel list"), ExportList(tid))],
+    )
     if training.for_seminar:
-        return buttons(check_in)
-    return buttons(
+        return check_in
+    return check_in + rows(
         [
-            *check_in,
-            [
-                (t.gettext("✏️ Title"), callbacks.encode(P, "e", tid, "title")),
-                (t.gettext("✏️ Venue"), callbacks.encode(P, "e", tid, "venue")),
-                (t.gettext("✏️ Description"), callbacks.encode(P, "e", tid, "description")),
-            ],
-            [
-                (t.gettext("✏️ Seats"), callbacks.encode(P, "e", tid, "capacity")),
-                (t.gettext("⏰ Late after"), callbacks.encode(P, "e", tid, "late")),
-                (t.gettext("🕒 Reschedule"), callbacks.encode(P, "e", tid, "when")),
-            ],
-            [
-                (t.gettext("➕ Invite more"), callbacks.encode(INVITE_MORE, "s", tid, "-")),
-                (t.gettext("❌ Cancel the session"), callbacks.encode(P, "c", tid, "-")),
-            ],
-        ]
+            Choice(t.gettext("✏️ Title"), EditField(tid, "title")),
+            Choice(t.gettext("✏️ Venue"), EditField(tid, "venue")),
+            Choice(t.gettext("✏️ Description"), EditField(tid, "description")),
+        ],
+        [
+            Choice(t.gettext("✏️ Seats"), EditField(tid, "capacity")),
+            Choice(t.gettext("⏰ Late after"), EditField(tid, "late")),
+            Choice(t.gettext("🕒 Reschedule"), EditField(tid, "when")),
+        ],
+        [
+            Choice(t.gettext("➕ Invite more"), invite_more.STEP.start_token(tid)),
+            Choice(t.gettext("❌ Cancel the session"), CancelSession(tid)),
+        ],
     )
 
 
-def parse_press(update: Update) -> tuple[str, int, str] | None:
-    parts = callbacks.decode(update.callback_query.data, P, 3)
-    training_id = callbacks.parse_int(parts[1]) if parts else None
-    return (parts[0], training_id, parts[2]) if parts and training_id else None
-
-
-async def pressed(update: Update, ctx: BotContext) -> None:
-    """Every organiser button outside a conversation; the presser is authorised in the service."""
-    query, t = update.callback_query, ctx.t
-    press = parse_press(update)
-    if press is None:
-        await answer_stale(update, t)
-        return
-    action, training_id, arg = press
-    if not can(ctx.member, Action.MANAGE_TRAINING):
-        await query.answer(outcome_text(t, Outcome.DENIED), show_alert=True)
-        return
-    training = await ctx.services.attendance.get(training_id)
+async def managed(turn: Turn, training_id: int) -> Training | None:
+    """The session an organiser's choice is about; None after answering a refusal or a stale choice."""
+    if not can(turn.member, Action.MANAGE_TRAINING):
+        turn.toast(outcome_text(turn.t, Outcome.DENIED), alert=True)
+        return None
+    training = await turn.services.attendance.get(training_id)
     if training is None:
-        await answer_stale(update, t)
-        return
-    handler = {
-        "m": show_manage,
-        "l": show_live,
-        "q": send_qr,
-        "x": send_export,
-        "c": cancel_pressed,
-        "ci": check_in_pressed,
-        "ex": excuse_pressed,
-        "u": undo_pressed,
-    }.get(action)
-    if handler is None:
-        await answer_stale(update, t)
-        return
-    await handler(update, ctx, training, arg)
+        turn.stale()
+    return training
 
 
-async def show_manage(update: Update, ctx: BotContext, training: Training, _arg: str) -> None:
-    await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        card(ctx.t, training), reply_markup=manage_markup(ctx.t, training)
-    )
+async def show_manage(turn: Turn, press: ManageOpen) -> None:
+    training = await managed(turn, press.training_id)
+    if training is not None:
+        turn.reply(card(turn.t, training), choices=manage_choices(turn.t, training))
 
 
-def live_text(t: Translator, training: Training, rows: list) -> str:
-    summary = summarise(rows)
-    lines = [
-        t.gettext("<b>{title}</b> · {when}").format(title=esc(training.title), when=when_text(t, training)),
-        t.gettext(
-            "Registered: {registered} · Checked in: {checked_in} (late: {late}) · Not yet: {missing} · "
-            "Excused: {excused}"
-        ).format(
-            registered=t.number(summary.registered),
-            checked_in=t.number(summary.checked_in),
-            late=t.number(summary.late),
-            missing=t.number(summary.not_arrived),
-            excused=t.number(summary.excused),
-        ),
-    ]
-    if summary.walk_ins:
-        lines.append(t.gettext("Came without registering: {count}").format(count=t.number(summary.walk_ins)))
-    if summary.waitlisted:
-        lines.append(t.gettext("On the waiting list: {count}").format(count=t.number(summary.waitlisted)))
-    for group in summary.groups:
-        lines.append("")
-        ward = group.ward or t.gettext("No ward")
-        lines.append(f"<b>{esc(ward)}</b>")
-        for row in group.on_time:
-            lines.append(
-                t.gettext("✅ {name} · {time}").format(
-                    name=esc(row.full_name), time=t.time(row.checked_in_at)
-                )
-            )
-        for row in group.late:
-            lines.append(
-                t.gettext("⏰ {name} · {time} (late)").format(
-                    name=esc(row.full_name), time=t.time(row.checked_in_at)
-                )
-            )
-        for row in group.not_arrived:
-            lines.append(t.gettext("⏳ {name}").format(name=esc(row.full_name)))
-        for row in group.excused:
-            lines.append(t.gettext("🙋 {name} (excused)").format(name=esc(row.full_name)))
-    if not summary.groups:
-        lines.append(t.gettext("Nobody has registered yet."))
-    return "\n".join(lines)
+# --- live view, QR poster, export ---------------------------------------------------------------------
 
 
-async def show_live(update: Update, ctx: BotContext, training: Training, _arg: str = "-") -> None:
-    """Registered, checked in, late, not yet arrived, excused, grouped by ward."""
-    t = ctx.t
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    roster = await ctx.services.attendance.roster(ctx.member, training.id)
+async def live_pressed(turn: Turn, press: LiveView) -> None:
+    training = await managed(turn, press.training_id)
+    if training is not None:
+        await live_reply(turn, training)
+
+
+async def live_reply(turn: Turn, training: Training) -> None:
+    """Registered, checked in, late, not yet arrived, excused, grouped by ward (split where it is long)."""
+    t = turn.t
+    roster = await turn.services.attendance.roster(turn.member, training.id)
     if roster is None:
         return
-    parts = split_message(live_text(t, training, roster[1]))
-    markup = buttons(
-        [
+    tid = training.id
+    turn.reply(
+        live_text(t, training, roster[1]),
+        choices=rows(
             [
-                (t.gettext("🔄 Refresh"), callbacks.encode(P, "l", training.id, "-")),
-                (t.gettext("📊 Excel list"), callbacks.encode(P, "x", training.id, "-")),
+                Choice(t.gettext("🔄 Refresh"), LiveView(tid)),
+                Choice(t.gettext("📊 Excel list"), ExportList(tid)),
             ],
             [
-                (t.gettext("✍️ Check someone in"), callbacks.encode(P, "s", training.id, "ci")),
-                (t.gettext("🙋 Mark excused"), callbacks.encode(P, "s", training.id, "ex")),
+                Choice(t.gettext("✍️ Check someone in"), FindPerson(tid, "ci")),
+                Choice(t.gettext("🙋 Mark excused"), FindPerson(tid, "ex")),
             ],
-        ]
-    )
-    for index, part in enumerate(parts):
-        await update.effective_message.reply_text(
-            part, reply_markup=markup if index == len(parts) - 1 else None
-        )
-
-
-async def send_qr(update: Update, ctx: BotContext, training: Training, arg: str) -> None:
-    """The QR poster for the session; 'r' makes a new code and retires the old one."""
-    t = ctx.t
-    result = await ctx.services.attendance.checkin_code(ctx.member, training.id, rotate=arg == "r")
-    if update.callback_query is not None:
-        if result.outcome is not Outcome.OK:
-            await update.callback_query.answer(qr_refusal(t, result.outcome), show_alert=True)
-            return
-        await update.callback_query.answer(
-            t.gettext("New code made: the old one no longer works.") if arg == "r" else None
-        )
-    elif result.outcome is not Outcome.OK:
-        await update.effective_message.reply_text(qr_refusal(t, result.outcome))
-        return
-    assert result.code is not None
-    link = deep_link(ctx.bot.username, f"ci_{result.code}")
-    caption = t.gettext(
-        "<b>{title}</b>\nScan to check in. Without a camera, send: /checkin {code}\nValid from {opens} "
-        "to {end}, {date}."
-    ).format(
-        title=esc(training.title),
-        code=result.code,
-        opens=t.time(training.opens_at),
-        end=t.time(training.ends_at),
-        date=t.date(training.starts_at),
-    )
-    if window_state(training, ctx.services.clock.now()) is WindowState.TOO_EARLY:
-        caption += "\n" + t.gettext("Check-in has not opened yet: scans before {opens} are refused.").format(
-            opens=t.time(training.opens_at)
-        )
-    await update.effective_message.reply_photo(
-        InputFile(checkin_poster(link, result.code), filename=f"checkin-{training.id}.png"),
-        caption=caption,
-        reply_markup=buttons(
-            [[(t.gettext("🔄 New code (old one stops working)"), callbacks.encode(P, "q", training.id, "r"))]]
         ),
     )
 
 
-def qr_refusal(t: Translator, outcome: Outcome) -> str:
-    if outcome is Outcome.CLOSED:
-        return t.gettext("That session has ended, so there is no check-in code any more.")
-    return outcome_text(t, outcome)
+async def qr_pressed(turn: Turn, press: QrPoster) -> None:
+    training = await managed(turn, press.training_id)
+    if training is not None:
+        await qr_reply(turn, training, rotate=press.rotate == "r")
 
 
-async def send_export(update: Update, ctx: BotContext, training: Training, _arg: str = "-") -> None:
-    t = ctx.t
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    roster = await ctx.services.attendance.roster(ctx.member, training.id)
-    if roster is None:
+async def qr_reply(turn: Turn, training: Training, *, rotate: bool = False) -> None:
+    """The check-in poster (QR code and the code to type) with a 'new code' choice, or why there is none.
+
+    `rotate` makes a new code and retires the old one. On a channel without deep links the poster shows the
+    code to type only.
+    """
+    t = turn.t
+    result = await turn.services.attendance.checkin_code(turn.member, training.id, rotate=rotate)
+    if result.outcome is not Outcome.OK or result.code is None:
+        if turn.pressed:
+            turn.toast(qr_refusal(t, result.outcome), alert=True)
+        else:
+            turn.reply(qr_refusal(t, result.outcome))
         return
-    data = attendance_workbook(t, training, roster[1])
-    day = training.starts_at.astimezone(t.tz).strftime("%Y-%m-%d")
-    await update.effective_message.reply_document(
-        InputFile(data, filename=f"diem-danh-{training.id}-{day}.xlsx"),
-        caption=t.gettext("Attendance list: <b>{title}</b>").format(title=esc(training.title)),
+    if rotate and turn.pressed:
+        turn.toast(t.gettext("New code made: the old one no longer works."))
+    code = result.code
+    link = turn.channel.deep_link(f"ci_{code}")
+    caption = qr_caption(
+        t,
+        training,
+        code,
+        scannable=link is not None,
+        too_early=window_state(training, turn.now) is WindowState.TOO_EARLY,
+    )
+    poster = Attachment(
+        f"checkin-{training.id}.png", PNG, image=True, render=functools.partial(checkin_poster, link, code)
+    )
+    turn.reply(
+        caption,
+        attachment=poster,
+        choices=rows([Choice(t.gettext("🔄 New code (old one stops working)"), QrPoster(training.id, "r"))]),
     )
 
 
-async def cancel_pressed(update: Update, ctx: BotContext, training: Training, arg: str) -> None:
-    """Ask once, then cancel and tell everyone registered or waiting."""
-    query, t = update.callback_query, ctx.t
-    if arg != "y":
-        await query.answer()
-        await update.effective_message.reply_text(
+async def export_pressed(turn: Turn, press: ExportList) -> None:
+    """The attendance list as a workbook (built after the turn commits)."""
+    t = turn.t
+    training = await managed(turn, press.training_id)
+    roster = await turn.services.attendance.roster(turn.member, training.id) if training else None
+    if training is None or roster is None:
+        return
+    turn.reply(
+        t.gettext("Attendance list: <b>{title}</b>").format(title=esc(training.title)),
+        attachment=Attachment(
+            workbook_name(t, training),
+            XLSX,
+            render=functools.partial(attendance_workbook, t, training, roster[1]),
+        ),
+    )
+
+
+# --- cancel ---------------------------------------------------------------------------------------------
+
+
+async def cancel_pressed(turn: Turn, press: CancelSession) -> None:
+    """Ask once, then cancel and tell everyone registered or waiting (in the same turn)."""
+    t = turn.t
+    training = await managed(turn, press.training_id)
+    if training is None:
+        return
+    if press.confirm != "y":
+        turn.reply(
             t.gettext("Cancel <b>{title}</b> ({when})? Everyone registered will be told.").format(
                 title=esc(training.title), when=when_text(t, training)
             ),
-            reply_markup=buttons(
-                [[(t.gettext("Yes, cancel it"), callbacks.encode(P, "c", training.id, "y"))]]
-            ),
+            choices=rows([Choice(t.gettext("Yes, cancel it"), CancelSession(training.id, "y"))]),
         )
         return
-    result = await ctx.services.attendance.cancel(ctx.member, training.id)
-    await query.answer()
-    if result.outcome is not Outcome.OK or result.training is None:
-        await query.edit_message_text(t.gettext("That session was already cancelled."))
+    result = await turn.services.attendance.cancel(turn.member, training.id)
+    cancelled = result.training
+    if result.outcome is not Outcome.OK or cancelled is None:
+        turn.edit(t.gettext("That session was already cancelled."))
         return
-    await notify(
-        ctx.application,
+    await tell(
+        turn,
         result.notify,
         batch=f"training:{training.id}:change",
-        key=f"training:{training.id}:v{result.training.version}",
-        render=lambda tt: tt.gettext(
-            "❌ <b>Training session cancelled</b>\n{title}, {when}\nWe are sorry for the inconvenience."
-        ).format(title=esc(training.title), when=when_text(tt, training)),
+        key=f"training:{training.id}:v{cancelled.version}",
+        text=lambda tt: cancelled_text(tt, training),
     )
-    await query.edit_message_text(
+    turn.edit(
         t.ngettext(
             "Cancelled. {count} registered member is being told.",
             "Cancelled. {count} registered members are being told.",
@@ -306,50 +316,50 @@ async def cancel_pressed(update: Update, ctx: BotContext, training: Training, ar
     )
 
 
-async def check_in_pressed(update: Update, ctx: BotContext, training: Training, arg: str) -> None:
-    member_id = callbacks.parse_int(arg)
-    result = await ctx.services.attendance.manual_check_in(ctx.member, training.id, member_id or 0)
-    await person_result(update, ctx, training, member_id, result, undo=True)
+# --- check someone in, excuse, undo ---------------------------------------------------------------------
 
 
-async def excuse_pressed(update: Update, ctx: BotContext, training: Training, arg: str) -> None:
-    member_id = callbacks.parse_int(arg)
-    result = await ctx.services.attendance.excuse(ctx.member, training.id, member_id or 0)
-    await person_result(update, ctx, training, member_id, result, undo=False)
+async def check_in_pressed(turn: Turn, press: CheckInPerson) -> None:
+    training = await managed(turn, press.training_id)
+    if training is not None:
+        result = await turn.services.attendance.manual_check_in(turn.member, training.id, press.member_id)
+        await person_result(turn, training, press.member_id, result, undo=True)
 
 
-async def undo_pressed(update: Update, ctx: BotContext, training: Training, arg: str) -> None:
-    query, t = update.callback_query, ctx.t
-    member_id = callbacks.parse_int(arg)
-    person = await ctx.services.members.get(member_id) if member_id else None
-    if person is None:
-        await answer_stale(update, t)
+async def excuse_pressed(turn: Turn, press: ExcusePerson) -> None:
+    training = await managed(turn, press.training_id)
+    if training is not None:
+        result = await turn.services.attendance.excuse(turn.member, training.id, press.member_id)
+        await person_result(turn, training, press.member_id, result, undo=False)
+
+
+async def undo_pressed(turn: Turn, press: UndoCheckIn) -> None:
+    t = turn.t
+    training = await managed(turn, press.training_id)
+    if training is None:
         return
-    result = await ctx.services.attendance.undo_check_in(ctx.member, training.id, person.id)
-    await query.answer()
+    person = await turn.services.members.get(press.member_id)
+    if person is None:
+        turn.stale()
+        return
+    result = await turn.services.attendance.undo_check_in(turn.member, training.id, person.id)
     text = (
         t.gettext("Undone: {name} is no longer checked in.")
         if result.outcome is Outcome.OK
         else t.gettext("{name} was not checked in, so there is nothing to undo.")
     )
-    await query.edit_message_text(text.format(name=esc(person.full_name)))
+    turn.edit(text.format(name=esc(person.full_name)))
 
 
 async def person_result(
-    update: Update,
-    ctx: BotContext,
-    training: Training,
-    member_id: int | None,
-    result: CheckInResult,
-    *,
-    undo: bool,
+    turn: Turn, training: Training, member_id: int, result: CheckInResult, *, undo: bool
 ) -> None:
-    query, t = update.callback_query, ctx.t
-    person = await ctx.services.members.get(member_id) if member_id else None
+    """What became of checking someone in (with Undo) or marking them excused."""
+    t = turn.t
+    person = await turn.services.members.get(member_id)
     if person is None or result.outcome is Outcome.NOT_FOUND:
-        await answer_stale(update, t)
+        turn.stale()
         return
-    await query.answer()
     name = esc(person.full_name)
     if result.outcome is Outcome.TOO_EARLY:
         text = t.gettext("Check-in opens at {opens}; please try again then.").format(
@@ -365,48 +375,39 @@ async def person_result(
         text = t.gettext("✅ {name} checked in at {time}.").format(name=name, time=t.time(result.at))
         if result.late:
             text += " " + t.gettext("(late)")
-        await query.edit_message_text(
-            text,
-            reply_markup=buttons([[(t.gettext("↩️ Undo"), callbacks.encode(P, "u", training.id, person.id))]]),
-        )
+        turn.edit(text, choices=rows([Choice(t.gettext("↩️ Undo"), UndoCheckIn(training.id, person.id))]))
         return
     else:
         text = t.gettext("🙋 {name} is marked excused.").format(name=name)
-    await query.edit_message_text(text)
+    turn.edit(text)
 
 
-# --- conversations: edit a field, reschedule, search a person -----------------------------------------------
+# --- the dialog: edit a field, reschedule, find a person ------------------------------------------------
 
 
-async def edit_pressed(update: Update, ctx: BotContext) -> int:
-    """✏️ / 🕒 / search buttons: ask for the value."""
-    query, t = update.callback_query, ctx.t
-    press = parse_press(update)
-    if (
-        press is None
-        or press[0] not in ("e", "s")
-        or (press[0] == "e" and press[2] not in FIELD_PROMPTS)
-        or (press[0] == "s" and press[2] not in ("ci", "ex"))
-    ):
-        await answer_stale(update, t)
-        return ConversationHandler.END
-    if not can(ctx.member, Action.MANAGE_TRAINING):
-        await query.answer(outcome_text(t, Outcome.DENIED), show_alert=True)
-        return ConversationHandler.END
-    training = await ctx.services.attendance.get(press[1])
+async def editable(turn: Turn, training_id: int) -> Training | None:
+    """A session that may be changed now; None after answering the refusal."""
+    t = turn.t
+    if not can(turn.member, Action.MANAGE_TRAINING):
+        turn.toast(outcome_text(t, Outcome.DENIED), alert=True)
+        return None
+    training = await turn.services.attendance.get(training_id)
     if training is None or training.cancelled:
-        await query.answer(
-            outcome_text(t, Outcome.CANCELLED if training else Outcome.NOT_FOUND), show_alert=True
-        )
-        return ConversationHandler.END
-    await query.answer()
-    ctx.user_data[EDIT] = {"id": training.id, "kind": press[0], "field": press[2]}
-    if press[0] == "s":
-        prompt = t.gettext("Type part of the person's name (accents are optional, for example: nguyen lan):")
-    else:
-        prompt = t.gettext(FIELD_PROMPTS[press[2]])
-    if press[2] == "capacity":
-        registered = (await ctx.services.attendance.view(ctx.member, training)).registered
+        turn.toast(outcome_text(t, Outcome.CANCELLED if training else Outcome.NOT_FOUND), alert=True)
+        return None
+    return training
+
+
+async def edit_pressed(turn: Turn, press: EditField) -> None:
+    """✏️ / ⏰ / 🕒: ask for the new value."""
+    t = turn.t
+    training = await editable(turn, press.training_id)
+    if training is None:
+        return
+    turn.begin(EDIT, "value", training_id=training.id, kind="e", field=press.field)
+    prompt = t.gettext(FIELD_PROMPTS[press.field])
+    if press.field == "capacity" and turn.member is not None:
+        registered = (await turn.services.attendance.view(turn.member, training)).registered
         prompt += "\n" + t.ngettext(
             "{count} person is registered now. With fewer seats, those who registered last go back to the "
             "waiting list (anyone already checked in keeps their seat) and are told.",
@@ -414,48 +415,56 @@ async def edit_pressed(update: Update, ctx: BotContext) -> int:
             "waiting list (anyone already checked in keeps their seat) and are told.",
             registered,
         ).format(count=t.number(registered))
-    await update.effective_message.reply_text(prompt + "\n" + t.gettext("(/cancel to stop)"))
-    return AWAIT_VALUE
+    turn.reply(prompt + "\n" + t.gettext("(/cancel to stop)"))
 
 
-async def value_received(update: Update, ctx: BotContext) -> int:
-    t, edit = ctx.t, ctx.user_data.get(EDIT)
-    if not edit:
-        return ConversationHandler.END
-    text = update.effective_message.text or ""
-    if edit["kind"] == "s":
-        return await search(update, ctx, edit, text)
-    field = edit["field"]
+async def find_pressed(turn: Turn, press: FindPerson) -> None:
+    """✍️ Check someone in / 🙋 Mark excused: ask for part of the name."""
+    t = turn.t
+    training = await editable(turn, press.training_id)
+    if training is None:
+        return
+    turn.begin(EDIT, "value", training_id=training.id, kind="s", field=press.purpose)
+    turn.reply(
+        t.gettext("Type part of the person's name (accents are optional, for example: nguyen lan):")
+        + "\n"
+        + t.gettext("(/cancel to stop)")
+    )
+
+
+async def value_received(turn: Turn) -> None:
+    """The typed value: a name to find, a new start to read back, or a field's new value to save."""
+    t, data, text = turn.t, turn.data, turn.text
+    if data["kind"] == "s":
+        await search(turn, text)
+        return
+    field = data["field"]
     if field == "when":
-        when = typed_start(ctx, text)
+        when = typed_start(turn, text)
         if isinstance(when, str):
-            await update.effective_message.reply_text(when)
-            return AWAIT_VALUE
-        edit["when"] = when.isoformat()
-        await update.effective_message.reply_text(
+            turn.reply(when)
+            return
+        turn.goto("confirm_when", when=when.isoformat())
+        tid = data["training_id"]
+        turn.reply(
             t.gettext("Move the session to <b>{when}</b>? Everyone registered will be told.").format(
                 when=t.datetime(when)
             ),
-            reply_markup=buttons(
+            choices=rows(
                 [
-                    [
-                        (t.gettext("✅ Yes, move it"), callbacks.encode(P, "ok", edit["id"], "-")),
-                        (t.gettext("✏️ Type it again"), callbacks.encode(P, "re", edit["id"], "-")),
-                    ]
+                    Choice(t.gettext("✅ Yes, move it"), MoveConfirmed(tid)),
+                    Choice(t.gettext("✏️ Type it again"), MoveRetyped(tid)),
                 ]
             ),
         )
-        return CONFIRM_WHEN
+        return
     value = parse_field(field, text)
     if value is None:
-        await update.effective_message.reply_text(
-            t.gettext("That value cannot be used. Please type it again, or send /cancel.")
-        )
-        return AWAIT_VALUE
-    ctx.user_data.pop(EDIT, None)
+        turn.reply(t.gettext("That value cannot be used. Please type it again, or send /cancel."))
+        return
+    turn.end()
     name = {"late": "late_after_minutes"}.get(field, field)
-    await apply_change(update, ctx, edit["id"], {name: None if value == "" else value})
-    return ConversationHandler.END
+    await apply_change(turn, data["training_id"], {name: None if value == "" else value})
 
 
 def parse_field(field: str, text: str) -> object:
@@ -474,71 +483,50 @@ def parse_field(field: str, text: str) -> object:
     return "" if field == "capacity" and count == 0 else count
 
 
-async def when_confirmed(update: Update, ctx: BotContext) -> int:
-    query, t, edit = update.callback_query, ctx.t, ctx.user_data.get(EDIT)
-    press = parse_press(update)
-    if (
-        not edit
-        or press is None
-        or press[1] != edit["id"]
-        or press[0] not in ("ok", "re")
-        or "when" not in edit
-    ):
-        await answer_stale(update, t)
-        return CONFIRM_WHEN
-    await query.answer()
-    if press[0] == "re":
-        await query.edit_message_text(t.gettext(FIELD_PROMPTS["when"]))
-        return AWAIT_VALUE
-    ctx.user_data.pop(EDIT, None)
-    await query.edit_message_reply_markup(None)
-    await apply_change(update, ctx, edit["id"], {"starts_at": datetime.fromisoformat(edit["when"])})
-    return ConversationHandler.END
-
-
-async def apply_change(update: Update, ctx: BotContext, training_id: int, changes: dict[str, object]) -> None:
-    """Save an edit and tell everyone registered or waiting (promoted people get their own message)."""
-    t = ctx.t
-    result = await ctx.services.attendance.update(ctx.member, training_id, **changes)
-    if result.outcome is Outcome.ALREADY_DONE:
-        await update.effective_message.reply_text(
-            t.gettext("That is already the current value; nothing changed.")
-        )
+async def move_confirmed(turn: Turn, press: MoveConfirmed) -> None:
+    data = turn.data
+    if press.training_id != data.get("training_id") or not data.get("when"):
+        turn.stale()
         return
-    if result.outcome is not Outcome.OK or result.training is None or result.previous is None:
-        await update.effective_message.reply_text(outcome_text(t, result.outcome))
+    turn.end()
+    turn.clear_choices()
+    await apply_change(turn, press.training_id, {"starts_at": datetime.fromisoformat(data["when"])})
+
+
+async def move_retyped(turn: Turn, press: MoveRetyped) -> None:
+    if press.training_id != turn.data.get("training_id"):
+        turn.stale()
+        return
+    turn.goto("value", when=None)
+    turn.edit(turn.t.gettext(FIELD_PROMPTS["when"]))
+
+
+async def apply_change(turn: Turn, training_id: int, changes: dict[str, object]) -> None:
+    """Save an edit and, in the same turn, tell everyone registered or waiting (promoted and demoted people
+    get their own message)."""
+    t = turn.t
+    result = await turn.services.attendance.update(turn.member, training_id, **changes)
+    if result.outcome is Outcome.ALREADY_DONE:
+        turn.reply(t.gettext("That is already the current value; nothing changed."))
         return
     training, previous = result.training, result.previous
+    if result.outcome is not Outcome.OK or training is None or previous is None:
+        turn.reply(outcome_text(t, result.outcome))
+        return
     if "starts_at" in changes:
-
-        def render(tt: Translator) -> str:
-            return (
-                tt.gettext("🕒 <b>Training session moved</b>\nIt was: {old}\nNow: <b>{new}</b>").format(
-                    old=when_text(tt, previous), new=when_text(tt, training)
-                )
-                + "\n\n"
-                + card(tt, training)
-            )
+        notice = functools.partial(moved_text, previous=previous, training=training)
     else:
-
-        def render(tt: Translator) -> str:
-            return (
-                tt.gettext("✏️ <b>A training session you registered for has changed</b>")
-                + "\n\n"
-                + card(tt, training)
-            )
-
-    await notify(
-        ctx.application,
+        notice = functools.partial(changed_text, training=training)
+    version = f"v{training.version}"
+    await tell(
+        turn,
         result.notify,
         batch=f"training:{training.id}:change",
-        key=f"training:{training.id}:v{training.version}",
-        render=render,
+        key=f"training:{training.id}:{version}",
+        text=notice,
     )
-    if result.promoted:
-        await notify_promoted(ctx.application, training, result.promoted)
-    if result.demoted:
-        await notify_demoted(ctx.application, training, result.demoted)
+    await queue_promoted(turn, training, result.promoted, cause=version)
+    await queue_demoted(turn, training, result.demoted, cause=version)
     saved = t.ngettext(
         "Saved. {count} registered member is being told.",
         "Saved. {count} registered members are being told.",
@@ -550,107 +538,99 @@ async def apply_change(update: Update, ctx: BotContext, training_id: int, change
             "{count} people who registered last are back on the waiting list and are being told.",
             len(result.demoted),
         ).format(count=t.number(len(result.demoted)))
-    await update.effective_message.reply_text(
-        saved + "\n\n" + card(t, training), reply_markup=manage_markup(t, training)
-    )
+    turn.reply(saved + "\n\n" + card(t, training), choices=manage_choices(t, training))
 
 
-async def search(update: Update, ctx: BotContext, edit: dict, text: str) -> int:
-    """Accent-insensitive name search; each match is a button."""
-    t = ctx.t
-    query_text = text.strip()
-    if not 2 <= len(query_text) <= 80:
-        await update.effective_message.reply_text(
-            t.gettext("Please type between 2 and 80 letters of the name.")
-        )
-        return AWAIT_VALUE
-    found: list[Member] = await ctx.services.member_store.search(fold(query_text), limit=MAX_SEARCH_RESULTS)
+async def search(turn: Turn, text: str) -> None:
+    """Accent-insensitive name search; each match is a choice."""
+    t, data = turn.t, turn.data
+    query = text.strip()
+    if not 2 <= len(query) <= 80:
+        turn.reply(t.gettext("Please type between 2 and 80 letters of the name."))
+        return
+    found = await turn.services.attendance.find_people(turn.member, query, limit=MAX_SEARCH_RESULTS)
     if not found:
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext(
                 "No active member matches {query}. Try another part of the name, or send /cancel."
-            ).format(query=esc(query_text))
+            ).format(query=esc(query))
         )
-        return AWAIT_VALUE
-    ctx.user_data.pop(EDIT, None)
-    labels = []
+        return
+    turn.end()
+    tid = data["training_id"]
+    choices = []
     for person in found:
-        ward = await ctx.services.org.ward(person.ward_id) if person.ward_id else None
+        ward = await turn.services.org.ward(person.ward_id) if person.ward_id else None
         label = f"{person.full_name} · {ward.name}" if ward else person.full_name
-        labels.append((label[:60], callbacks.encode(P, edit["field"], edit["id"], person.id)))
-    prompt = t.gettext("Who is checking in?") if edit["field"] == "ci" else t.gettext("Who is excused?")
-    await update.effective_message.reply_text(prompt, reply_markup=buttons(grid(labels, 1)))
-    return ConversationHandler.END
+        chosen: Token = (
+            CheckInPerson(tid, person.id) if data["field"] == "ci" else ExcusePerson(tid, person.id)
+        )
+        choices.append(Choice(label[:60], chosen))
+    prompt = t.gettext("Who is checking in?") if data["field"] == "ci" else t.gettext("Who is excused?")
+    turn.reply(prompt, choices=grid(choices, 1))
 
 
-async def stop_editing(update: Update, ctx: BotContext) -> int:
-    ctx.user_data.pop(EDIT, None)
-    await update.effective_message.reply_text(ctx.t.gettext("Stopped. Nothing was changed."))
-    return ConversationHandler.END
+# --- commands -------------------------------------------------------------------------------------------
 
 
-# --- commands -----------------------------------------------------------------------------------------------
-
-
-async def pick_session(update: Update, ctx: BotContext, action: str) -> Training | None:
+async def pick_session(turn: Turn, choose: type[LiveView] | type[QrPoster]) -> Training | None:
     """The session a command is about: the one whose check-in is open, the only upcoming one, or ask."""
-    t = ctx.t
-    if not can(ctx.member, Action.MANAGE_TRAINING):
-        await update.effective_message.reply_text(outcome_text(t, Outcome.DENIED))
+    t = turn.t
+    if not can(turn.member, Action.MANAGE_TRAINING):
+        turn.reply(outcome_text(t, Outcome.DENIED))
         return None
-    views = await ctx.services.attendance.upcoming_for(ctx.member, include_all=True, with_seminars=True)
-    now = ctx.services.clock.now()
-    open_now = [v.training for v in views if window_state(v.training, now) is WindowState.OPEN]
+    views = await turn.services.attendance.upcoming_for(turn.member, include_all=True, with_seminars=True)
+    open_now = [v.training for v in views if window_state(v.training, turn.now) is WindowState.OPEN]
     if len(open_now) == 1 or (len(views) == 1 and not open_now):
         return open_now[0] if open_now else views[0].training
     if not views:
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext("No training sessions are planned at the moment.")
             + "\n"
             + t.gettext("Create one with /training_new.")
         )
         return None
     candidates = open_now if open_now else [v.training for v in views]
-    rows = [
-        [(f"{s.title[:40]} · {t.date(s.starts_at)}", callbacks.encode(P, action, s.id, "-"))]
-        for s in candidates[:10]
-    ]
-    await update.effective_message.reply_text(t.gettext("Which session?"), reply_markup=buttons(rows))
+    turn.reply(
+        t.gettext("Which session?"),
+        choices=grid(
+            [
+                Choice(f"{s.title[:40]} · {t.date(s.starts_at)}", choose(s.id))
+                for s in candidates[:MAX_PICKED]
+            ],
+            1,
+        ),
+    )
     return None
 
 
-async def qr_command(update: Update, ctx: BotContext) -> None:
+async def qr_command(turn: Turn) -> None:
     """/checkin_qr: the check-in poster for the current session."""
-    training = await pick_session(update, ctx, "q")
+    training = await pick_session(turn, QrPoster)
     if training is not None:
-        await send_qr(update, ctx, training, "-")
+        await qr_reply(turn, training)
 
 
-async def live_command(update: Update, ctx: BotContext) -> None:
+async def live_command(turn: Turn) -> None:
     """/attendance: the live view of the current session."""
-    training = await pick_session(update, ctx, "l")
+    training = await pick_session(turn, LiveView)
     if training is not None:
-        await show_live(update, ctx, training)
+        await live_reply(turn, training)
 
 
-def register(app: Application) -> None:
-    text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(
-        ConversationHandler(
-            entry_points=[CallbackQueryHandler(edit_pressed, pattern=rf"^v1:{P}:(e|s):")],
-            states={
-                AWAIT_VALUE: [MessageHandler(text, value_received)],
-                CONFIRM_WHEN: [
-                    CallbackQueryHandler(when_confirmed, pattern=rf"^v1:{P}:(ok|re):"),
-                    MessageHandler(text, value_received),
-                ],
-            },
-            fallbacks=[CommandHandler("cancel", stop_editing)],
-            allow_reentry=True,
-            name="training_edit",
-            conversation_timeout=timedelta(minutes=30),
-        )
-    )
-    app.add_handler(CallbackQueryHandler(pressed, pattern=callbacks.pattern(P)))
-    app.add_handler(CommandHandler("checkin_qr", qr_command))
-    app.add_handler(CommandHandler("attendance", live_command))
+def register(router: Router) -> None:
+    router.command("checkin_qr", qr_command)
+    router.command("attendance", live_command)
+    router.choice(ManageOpen, show_manage)
+    router.choice(LiveView, live_pressed)
+    router.choice(QrPoster, qr_pressed)
+    router.choice(ExportList, export_pressed)
+    router.choice(CancelSession, cancel_pressed)
+    router.choice(CheckInPerson, check_in_pressed)
+    router.choice(ExcusePerson, excuse_pressed)
+    router.choice(UndoCheckIn, undo_pressed)
+    router.choice(EditField, edit_pressed)
+    router.choice(FindPerson, find_pressed)
+    router.choice(MoveConfirmed, move_confirmed, dialog=EDIT, steps=("confirm_when",))
+    router.choice(MoveRetyped, move_retyped, dialog=EDIT, steps=("confirm_when",))
+    router.dialog(EDIT, {"value": Step(text=value_received), "confirm_when": Step(text=value_received)})

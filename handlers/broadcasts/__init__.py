@@ -1,302 +1,350 @@
-"""/broadcast: compose a message (text, optional photo or document), choose the audience, preview, confirm."""
+"""/broadcast: compose a message (text, optional photo or document), choose the audience, preview, confirm.
+
+Steps: "text" (the message, or a photo/document with its caption) → "attachment" (a file, or no attachment)
+→ "audience" (a kind, then wards / chapters / roles to tick, or the seminar, training or earlier broadcast)
+→ "confirm" (the preview exactly as recipients will see it, with the number of recipients) → sent now, or
+"time" (when to send it). Where the person stands is kept in the database: a restart in the middle continues
+there. Confirming records the broadcast and plans its send task in the same transaction (bot.core.broadcasts);
+the task does the sending (handlers/broadcasts/sending.py).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import InputFile, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot.context import BotContext
+from bot.conversation.dialogs import Dialog
+from bot.conversation.inputs import SharedFile, Text
+from bot.conversation.markup import esc
+from bot.conversation.replies import Attachment, Choice, Choices, grid, rows
+from bot.conversation.router import CommandSpec, MenuEntry, Router, Step
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.broadcasts import (
     MAX_CAPTION,
     MAX_TEXT,
     Audience,
     AudienceKind,
-    BroadcastStatus,
     Content,
-    Preview,
+    ReportTo,
     Result,
 )
 from bot.core.models import Role
 from bot.core.parsing import ParseError, ParseReason, parse_datetime
 from bot.core.permissions import Action, Reach, can, reach_of
-from bot.scheduler import register_task_kind
-from handlers import callbacks
+from bot.i18n import N_, Translator
+from bot.views.broadcasts.texts import KIND_LABELS, snippet
+from bot.views.labels import role_label
 from handlers.broadcasts import history, sending
-from handlers.broadcasts.texts import KIND_LABELS, snippet
-from handlers.menu import menu_filter
-from handlers.registry import N_, CommandSpec, MenuEntry, add_startup_hook
-from handlers.render import answer_stale, buttons, grid, role_label
 
-COMMANDS = (
-    CommandSpec("broadcast", N_("Send a message to members, with a delivery report"), Action.SEND_BROADCAST),
-    history.COMMAND,
+COMMAND = CommandSpec(
+    "broadcast", N_("Send a message to members, with a delivery report"), Action.SEND_BROADCAST
 )
 MENU_LABEL = N_("📣 Broadcast")
-MENU = (MenuEntry(MENU_LABEL, Action.SEND_BROADCAST, 60), history.MENU_ENTRY)
-ASK_TEXT, ASK_ATTACHMENT, CHOOSE_AUDIENCE, CONFIRM, ASK_TIME = range(5)
-DRAFT = "broadcast"
-PREFIX = "bcc"
-CANCEL_PREFIX = "bcx"
+MENU_ENTRY = MenuEntry(MENU_LABEL, Action.SEND_BROADCAST, 60)
 MAX_FILE_BYTES = 20 * 1024 * 1024
+BROADCAST = Dialog(
+    "broadcast",
+    timeout=timedelta(hours=1),
+    expired=N_(
+        "The broadcast you were writing was left unfinished for more than an hour; nothing was sent. "
+        "Send /broadcast to start again."
+    ),
+    cancelled=N_("Cancelled: nothing was sent."),
+)
+EDITING = ("attachment", "audience", "confirm")
+"""The steps with choices under the bot's last message (✖ Cancel among them)."""
 
 
-def _draft(ctx: BotContext) -> dict:
-    return ctx.user_data.setdefault(DRAFT, {})
+@token("bcc:na")
+class NoAttachment(Token):
+    pass
 
 
-async def start(update: Update, ctx: BotContext) -> int:
+@token("bcc:x")
+class CancelDraft(Token):
+    pass
+
+
+@token("bcc:k")
+class PickKind(Token):
+    kind: AudienceKind
+
+
+@token("bcc:cw")
+class PickWard(Token):
+    """The ward whose chapters to choose from."""
+
+    ward_id: int
+
+
+@token("bcc:t")
+class Toggle(Token):
+    """Tick or untick a ward, a chapter (their id) or a role (its value)."""
+
+    key: str
+
+
+@token("bcc:ok")
+class Continue(Token):
+    pass
+
+
+@token("bcc:e")
+class PickEvent(Token):
+    """The seminar, training or earlier broadcast whose people are the audience."""
+
+    event_id: int
+
+
+@token("bcc:go")
+class SendNow(Token):
+    pass
+
+
+@token("bcc:later")
+class SendLater(Token):
+    pass
+
+
+@token("bcx")
+class CancelScheduled(Token):
+    """'✖ Cancel this broadcast' under a scheduled one ('v1:bcx:<id>', as before)."""
+
+    broadcast_id: int
+
+
+# writing the message
+
+
+async def start(turn: Turn) -> None:
     """/broadcast: organisers, admins and ward leads (their ward) write the message."""
-    t = ctx.t
-    if not can(ctx.member, Action.SEND_BROADCAST):
-        await update.effective_message.reply_text(
-            t.gettext("Only organisers, district admins and ward leads can send broadcasts.")
-        )
-        return ConversationHandler.END
-    ctx.user_data[DRAFT] = {}
-    await update.effective_message.reply_text(
+    t = turn.t
+    if not can(turn.member, Action.SEND_BROADCAST):
+        turn.reply(t.gettext("Only organisers, district admins and ward leads can send broadcasts."))
+        return
+    turn.begin(BROADCAST, "text")
+    turn.reply(
         t.gettext(
             "Send the message to broadcast. Bold, italics and links are kept. You can also send a photo or a "
             "document (PDF, Excel…) with the text as its caption.\n/cancel to stop."
         )
     )
-    return ASK_TEXT
 
 
-async def text_received(update: Update, ctx: BotContext) -> int:
-    message, t = update.effective_message, ctx.t
-    if len(message.text or "") > MAX_TEXT:
-        await message.reply_text(
+async def text_received(turn: Turn) -> None:
+    """The message; its formatting (bold, italics, links) is kept in the neutral markup."""
+    t, event = turn.t, turn.event
+    assert isinstance(event, Text)
+    if len(event.text) > MAX_TEXT:
+        turn.reply(
             t.gettext("The message is too long: at most {limit} characters.").format(limit=t.number(MAX_TEXT))
         )
-        return ASK_TEXT
-    _draft(ctx).update(text=message.text_html, kind="text", blob_id=None)
-    await message.reply_text(
+        return
+    turn.goto("attachment", text=event.markup or esc(event.text), kind="text", blob_id=None)
+    turn.reply(
         t.gettext("Attach a photo or a document? Send it now, or press “No attachment”."),
-        reply_markup=buttons(
-            [
-                [(t.gettext("No attachment"), callbacks.encode(PREFIX, "na"))],
-                [(t.gettext("✖ Cancel"), callbacks.encode(PREFIX, "x"))],
-            ]
-        ),
+        choices=rows([Choice(t.gettext("No attachment"), NoAttachment())], _cancel_line(t)),
     )
-    return ASK_ATTACHMENT
 
 
-async def file_received(update: Update, ctx: BotContext) -> int:
+async def file_received(turn: Turn) -> None:
     """A photo or document, with the text typed before or its own caption."""
-    message, t = update.effective_message, ctx.t
-    draft = _draft(ctx)
-    text = message.caption_html if message.caption else draft.get("text", "")
-    if len(text or "") > MAX_CAPTION:
-        await message.reply_text(
+    t, event = turn.t, turn.event
+    assert isinstance(event, SharedFile)
+    text = (event.caption_markup or esc(event.caption)) if event.caption else turn.data.get("text", "")
+    if len(text) > MAX_CAPTION:
+        turn.reply(
             t.gettext(
                 "With a photo or document the text can have at most {limit} characters. Send a shorter text "
                 "with /broadcast, or send this file without a caption."
             ).format(limit=t.number(MAX_CAPTION))
         )
-        return ASK_ATTACHMENT if draft.get("text") is not None else ASK_TEXT
-    if message.photo:
-        attachment, kind, filename, mime = message.photo[-1], "photo", "photo.jpg", "image/jpeg"
+        return
+    data = await _fetch(turn, event)
+    if data is None:
+        turn.reply(t.gettext("The file is too large: at most 20 MB."))
+        return
+    if event.image:
+        kind, filename, mime = "photo", "photo.jpg", "image/jpeg"
     else:
-        document = message.document
-        attachment, kind = document, "document"
-        filename, mime = document.file_name or "file", document.mime_type or "application/octet-stream"
-    if (attachment.file_size or 0) > MAX_FILE_BYTES:
-        await message.reply_text(t.gettext("The file is too large: at most 20 MB."))
-        return ASK_ATTACHMENT if draft.get("text") is not None else ASK_TEXT
-    data = bytes(await (await attachment.get_file()).download_as_bytearray())
-    services = ctx.services
-    blob_id = await services.outbox.save_blob(filename, mime, data, now=services.clock.now())
-    draft.update(text=text or "", kind=kind, blob_id=blob_id)
-    return await ask_audience(update, ctx)
+        kind = "document"
+        filename, mime = event.filename or "file", event.mime_type or "application/octet-stream"
+    blob_id = await turn.services.broadcasts.save_attachment(turn.member, filename, mime, data)
+    if blob_id is None:
+        turn.end()
+        turn.reply(t.gettext("Only organisers, district admins and ward leads can send broadcasts."))
+        return
+    turn.goto("audience", text=text, kind=kind, blob_id=blob_id)
+    ask_audience(turn)
 
 
-async def no_attachment(update: Update, ctx: BotContext) -> int:
-    await update.callback_query.answer()
-    return await ask_audience(update, ctx, edit=True)
+async def _fetch(turn: Turn, event: SharedFile) -> bytes | None:
+    """The bytes of the file the person sent; None when it is larger than MAX_FILE_BYTES."""
+    return await turn.channel.fetch_file(event.ref, MAX_FILE_BYTES)
 
 
-async def ask_audience(update: Update, ctx: BotContext, *, edit: bool = False) -> int:
-    t, member = ctx.t, ctx.member
-    kinds = [
-        k
-        for k in AudienceKind
-        if not (k is AudienceKind.WARDS and reach_of(member, Action.SEND_BROADCAST) is Reach.OWN_WARD)
-    ]
+async def no_attachment(turn: Turn, _press: NoAttachment) -> None:
+    turn.goto("audience")
+    ask_audience(turn, edit=True)
+
+
+def _ward_only(turn: Turn) -> bool:
+    return reach_of(turn.member, Action.SEND_BROADCAST) is Reach.OWN_WARD
+
+
+def _cancel_line(t: Translator) -> list[Choice]:
+    return [Choice(t.gettext("✖ Cancel"), CancelDraft())]
+
+
+# choosing who receives it
+
+
+def ask_audience(turn: Turn, *, edit: bool = False) -> None:
+    """Everyone (a ward lead: everyone in their ward), by ward, chapter or role, or an event's people."""
+    t, ward_only = turn.t, _ward_only(turn)
+    kinds = [k for k in AudienceKind if not (k is AudienceKind.WARDS and ward_only)]
     labels = [
-        (
-            t.gettext(KIND_LABELS[k])
-            if not (k is AudienceKind.ALL and _ward_only(ctx))
-            else t.gettext("Everyone in my ward"),
-            callbacks.encode(PREFIX, "k", k.value),
+        Choice(
+            t.gettext("Everyone in my ward")
+            if k is AudienceKind.ALL and ward_only
+            else t.gettext(KIND_LABELS[k]),
+            PickKind(k),
         )
         for k in kinds
     ]
-    markup = buttons([*grid(labels, 2), [(t.gettext("✖ Cancel"), callbacks.encode(PREFIX, "x"))]])
+    choices = (*grid(labels, 2), tuple(_cancel_line(t)))
     text = t.gettext("Who should receive it?")
     if edit:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
+        turn.edit(text, choices=choices)
     else:
-        await update.effective_message.reply_text(text, reply_markup=markup)
-    return CHOOSE_AUDIENCE
+        turn.reply(text, choices=choices)
 
 
-def _ward_only(ctx: BotContext) -> bool:
-    return reach_of(ctx.member, Action.SEND_BROADCAST) is Reach.OWN_WARD
+async def kind_chosen(turn: Turn, press: PickKind) -> None:
+    kind = press.kind
+    if kind is AudienceKind.WARDS and _ward_only(turn):
+        turn.stale()
+        return
+    turn.update(audience_kind=kind.value, selected=[], ward_id=None)
+    if kind is AudienceKind.ALL:
+        await show_preview(turn, Audience(AudienceKind.ALL))
+        return
+    if kind is AudienceKind.CHAPTERS and not _ward_only(turn):
+        wards = await turn.services.org.wards()
+        turn.edit(
+            turn.t.gettext("Chapters of which ward?"),
+            choices=(*grid([Choice(w.name, PickWard(w.id)) for w in wards], 3), tuple(_cancel_line(turn.t))),
+        )
+        return
+    if kind is AudienceKind.CHAPTERS:
+        turn.update(ward_id=turn.member.ward_id if turn.member else None)
+    await show_options(turn)
 
 
-async def audience_pressed(update: Update, ctx: BotContext) -> int:
-    """Audience buttons: a kind, then the wards/chapters/roles (toggles) or the seminar/training/broadcast."""
-    query, t = update.callback_query, ctx.t
-    draft = _draft(ctx)
-    parts = query.data.split(":")[2:] if query.data and query.data.startswith(f"v1:{PREFIX}:") else []
-    if not parts or "text" not in draft:
-        await answer_stale(update, t)
-        return CHOOSE_AUDIENCE
-    action = parts[0]
-    if action == "k" and len(parts) == 2 and parts[1] in {k.value for k in AudienceKind}:
-        kind = AudienceKind(parts[1])
-        draft.update(audience_kind=kind.value, selected=[])
-        if kind is AudienceKind.ALL:
-            await query.answer()
-            return await show_preview(update, ctx, Audience(AudienceKind.ALL))
-        if kind is AudienceKind.CHAPTERS and not _ward_only(ctx):
-            wards = await ctx.services.org.wards()
-            await query.answer()
-            await query.edit_message_text(
-                t.gettext("Chapters of which ward?"),
-                reply_markup=buttons(
-                    [
-                        *grid([(w.name, callbacks.encode(PREFIX, "cw", w.id)) for w in wards], 3),
-                        _cancel_row(t),
-                    ]
-                ),
-            )
-            return CHOOSE_AUDIENCE
-        if kind is AudienceKind.CHAPTERS:
-            draft["ward_id"] = ctx.member.ward_id if ctx.member else None
-        return await _show_options(update, ctx)
-    if action == "cw" and len(parts) == 2 and (ward_id := callbacks.parse_int(parts[1])) is not None:
-        draft["ward_id"] = ward_id
-        return await _show_options(update, ctx)
-    if action == "t" and len(parts) == 2 and draft.get("audience_kind"):
-        selected: list[str] = draft.setdefault("selected", [])
-        if parts[1] in selected:
-            selected.remove(parts[1])
-        else:
-            selected.append(parts[1])
-        return await _show_options(update, ctx)
-    if action == "ok" and draft.get("selected"):
-        await query.answer()
-        return await show_preview(update, ctx, _audience_from(draft))
-    if action == "e" and len(parts) == 2 and (event_id := callbacks.parse_int(parts[1])) is not None:
-        await query.answer()
-        return await show_preview(update, ctx, Audience(AudienceKind(draft["audience_kind"]), (event_id,)))
-    if action == "ok":
-        await query.answer(t.gettext("Choose at least one."), show_alert=True)
-        return CHOOSE_AUDIENCE
-    await answer_stale(update, t)
-    return CHOOSE_AUDIENCE
+async def ward_chosen(turn: Turn, press: PickWard) -> None:
+    if turn.data.get("audience_kind") != AudienceKind.CHAPTERS.value or _ward_only(turn):
+        turn.stale()
+        return
+    turn.update(ward_id=press.ward_id)
+    await show_options(turn)
 
 
-def _cancel_row(t) -> list[tuple[str, str]]:
-    return [(t.gettext("✖ Cancel"), callbacks.encode(PREFIX, "x"))]
+async def toggled(turn: Turn, press: Toggle) -> None:
+    if turn.data.get("audience_kind") not in (AudienceKind.WARDS, AudienceKind.CHAPTERS, AudienceKind.ROLES):
+        turn.stale()
+        return
+    selected: list[str] = list(turn.data.get("selected", []))
+    if press.key in selected:
+        selected.remove(press.key)
+    else:
+        selected.append(press.key)
+    turn.update(selected=selected)
+    await show_options(turn)
 
 
-def _audience_from(draft: dict) -> Audience:
-    """The toggled choices; anything that is not a role or an id (forged buttons) is ignored."""
-    kind = AudienceKind(draft["audience_kind"])
+async def continued(turn: Turn, _press: Continue) -> None:
+    if not turn.data.get("audience_kind"):
+        turn.stale()
+        return
+    if not turn.data.get("selected"):
+        turn.toast(turn.t.gettext("Choose at least one."), alert=True)
+        return
+    await show_preview(turn, _audience_from(turn.data))
+
+
+async def event_chosen(turn: Turn, press: PickEvent) -> None:
+    raw = turn.data.get("audience_kind")
+    if raw not in (AudienceKind.SEMINAR, AudienceKind.TRAINING, AudienceKind.UNACKED):
+        turn.stale()
+        return
+    await show_preview(turn, Audience(AudienceKind(raw), (press.event_id,)))
+
+
+def _audience_from(data: dict) -> Audience:
+    """The ticked choices; anything that is not a role or an id is ignored."""
+    kind = AudienceKind(data["audience_kind"])
     if kind is AudienceKind.ROLES:
-        return Audience(kind, roles=tuple(Role(r) for r in draft["selected"] if r in {x.value for x in Role}))
-    return Audience(kind, tuple(int(i) for i in draft["selected"] if i.isdigit() and len(i) < 12))
+        return Audience(kind, roles=tuple(Role(r) for r in data["selected"] if r in {x.value for x in Role}))
+    return Audience(kind, tuple(int(i) for i in data["selected"] if i.isdigit() and len(i) < 12))
 
 
-async def _show_options(update: Update, ctx: BotContext) -> int:
-    """The choices for the audience kind in the draft, with ✅ on the selected toggles."""
-    query, t, draft, services = update.callback_query, ctx.t, _draft(ctx), ctx.services
-    kind = AudienceKind(draft["audience_kind"])
-    selected = set(draft.get("selected", []))
+async def show_options(turn: Turn) -> None:
+    """The choices for the audience kind in the draft, with ✅ on the ticked ones."""
+    t, data, org = turn.t, turn.data, turn.services.org
+    kind = AudienceKind(data["audience_kind"])
+    selected = set(data.get("selected", []))
     if kind is AudienceKind.WARDS:
-        options = [(str(w.id), w.name) for w in await services.org.wards()]
+        options = [(str(w.id), w.name) for w in await org.wards()]
     elif kind is AudienceKind.CHAPTERS:
-        options = [(str(c.id), c.name) for c in await services.org.chapters(draft.get("ward_id"))]
+        options = [(str(c.id), c.name) for c in await org.chapters(data.get("ward_id"))]
     elif kind is AudienceKind.ROLES:
         options = [(r.value, role_label(t, r)) for r in Role]
     else:
-        return await _show_events(update, ctx, kind)
-    toggles = [
-        (("✅ " if key in selected else "") + label, callbacks.encode(PREFIX, "t", key))
-        for key, label in options
-    ]
-    rows = [
+        await show_events(turn, kind)
+        return
+    toggles = [Choice(("✅ " if key in selected else "") + label, Toggle(key)) for key, label in options]
+    choices = (
         *grid(toggles, 1 if kind is AudienceKind.CHAPTERS else 3),
-        [(t.gettext("Continue ➡"), callbacks.encode(PREFIX, "ok"))],
-        _cancel_row(t),
-    ]
-    await query.answer()
-    await query.edit_message_text(
-        t.gettext("Choose one or more, then press Continue."), reply_markup=buttons(rows)
+        (Choice(t.gettext("Continue ➡"), Continue()),),
+        tuple(_cancel_line(t)),
     )
-    return CHOOSE_AUDIENCE
+    turn.edit(t.gettext("Choose one or more, then press Continue."), choices=choices)
 
 
-async def _show_events(update: Update, ctx: BotContext, kind: AudienceKind) -> int:
-    query, t, services = update.callback_query, ctx.t, ctx.services
-    store = services.broadcasts.store
+async def show_events(turn: Turn, kind: AudienceKind) -> None:
+    """Seminars, trainings, or the earlier broadcasts whose non-acknowledgers to write to."""
+    t, broadcasts = turn.t, turn.services.broadcasts
     if kind is AudienceKind.UNACKED:
-        mine = None if reach_of(ctx.member, Action.SEND_BROADCAST) is Reach.ALL else ctx.member.id
-        sent = await store.recent(statuses=(BroadcastStatus.SENDING, BroadcastStatus.DONE), created_by=mine)
-        events: list[tuple[int, str]] = [
+        events = [
             (b.root, f"#{b.id} {t.date(b.sent_at or b.created_at)} {snippet(b.content.text)}")
-            for b in sent
-            if b.root_id is None
+            for b in await broadcasts.acknowledgeable(turn.member)
         ]
     else:
-        events = await store.events(kind, since=services.clock.now() - timedelta(days=30))
+        events = await broadcasts.events(turn.member, kind)
     if not events:
-        await query.answer(t.gettext("There is nothing to choose from yet."), show_alert=True)
-        return CHOOSE_AUDIENCE
-    await query.answer()
-    rows = [[(title[:60], callbacks.encode(PREFIX, "e", event_id))] for event_id, title in events]
-    await query.edit_message_text(t.gettext("Which one?"), reply_markup=buttons([*rows, _cancel_row(t)]))
-    return CHOOSE_AUDIENCE
+        turn.toast(t.gettext("There is nothing to choose from yet."), alert=True)
+        return
+    lines = [[Choice(title[:60], PickEvent(event_id))] for event_id, title in events]
+    turn.edit(t.gettext("Which one?"), choices=rows(*lines, _cancel_line(t)))
 
 
-async def show_preview(update: Update, ctx: BotContext, audience: Audience) -> int:
+# preview and confirmation
+
+
+async def show_preview(turn: Turn, audience: Audience) -> None:
     """The message exactly as recipients will see it, then the number of recipients and Confirm."""
-    t, draft, services = ctx.t, _draft(ctx), ctx.services
-    preview: Preview = await services.broadcasts.preview(ctx.member, audience)
-    chat = update.effective_chat
+    t, data = turn.t, turn.data
+    preview = await turn.services.broadcasts.preview(turn.member, audience)
     if preview.result is Result.DENIED:
-        await update.effective_message.reply_text(
-            t.gettext("You can only send broadcasts within your own ward.")
-        )
-        return CHOOSE_AUDIENCE
+        turn.reply(t.gettext("You can only send broadcasts within your own ward."))
+        return
     if preview.result is Result.NO_RECIPIENTS:
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext("Nobody in this audience can receive the message. Choose another audience or /cancel.")
         )
-        return CHOOSE_AUDIENCE
-    draft["audience"] = (preview.audience or audience).to_json()
-    markup = sending.ack_markup(t, 0)
-    content = Content(draft["text"], draft["kind"], draft["blob_id"])
-    if content.kind == "text":
-        await ctx.bot.send_message(chat.id, content.text, reply_markup=markup)
-    else:
-        blob = await services.outbox.blob(content.blob_id)
-        assert blob is not None
-        upload = InputFile(blob[2], filename=blob[0])
-        send = ctx.bot.send_photo if content.kind == "photo" else ctx.bot.send_document
-        await send(chat.id, upload, caption=content.text or None, reply_markup=markup)
+        return
+    turn.goto("confirm", audience=(preview.audience or audience).to_json())
+    turn.reply(data["text"], choices=sending.ack_choices(t, 0), attachment=await _attachment(turn, data))
     summary = t.gettext("⬆ This is how the message will look.\nRecipients: {count}").format(
         count=t.number(len(preview.reachable))
     )
@@ -305,52 +353,86 @@ async def show_preview(update: Update, ctx: BotContext, audience: Audience) -> i
             "{count} more have blocked the bot: they will be listed in the report for "
             "their ward lead to call."
         ).format(count=t.number(len(preview.blocked)))
-    await ctx.bot.send_message(
-        chat.id,
-        summary,
-        reply_markup=buttons(
-            [
-                [(t.gettext("✅ Confirm and send"), callbacks.encode(PREFIX, "go"))],
-                [(t.gettext("🕒 Send later"), callbacks.encode(PREFIX, "later"))],
-                _cancel_row(t),
-            ]
-        ),
+    turn.reply(summary, choices=_confirm_choices(t))
+
+
+async def _attachment(turn: Turn, data: dict) -> Attachment | None:
+    """The draft's photo or document, as a file with its bytes (a reply cannot load stored files)."""
+    if data.get("blob_id") is None:
+        return None
+    stored = await turn.services.broadcasts.attachment(int(data["blob_id"]))
+    if stored is None:
+        return None
+    filename, mime, content = stored
+    return Attachment(filename, mime, data=content, image=data.get("kind") == "photo")
+
+
+def _confirm_choices(t: Translator) -> Choices:
+    return rows(
+        [Choice(t.gettext("✅ Confirm and send"), SendNow())],
+        [Choice(t.gettext("🕒 Send later"), SendLater())],
+        _cancel_line(t),
     )
-    return CONFIRM
 
 
-async def confirm_pressed(update: Update, ctx: BotContext) -> int:
-    query, t, draft = update.callback_query, ctx.t, _draft(ctx)
-    if query.data == callbacks.encode(PREFIX, "later"):
-        await query.answer()
-        await query.edit_message_text(
-            t.gettext("When should it be sent? For example: “15/12 8h”, “mai 7g30”, “thứ Hai 9h”.")
-        )
-        return ASK_TIME
-    if query.data != callbacks.encode(PREFIX, "go") or "audience" not in draft:
-        await answer_stale(update, t)
-        return CONFIRM
-    outcome = await _create(ctx, draft, None)
+def _content(data: dict) -> Content:
+    return Content(data["text"], data["kind"], data.get("blob_id"))
+
+
+async def send_now(turn: Turn, _press: SendNow) -> None:
+    """Record the broadcast and plan its sending in this turn's transaction; its card follows here."""
+    t, data = turn.t, turn.data
+    report_to = ReportTo(turn.input.channel, turn.input.sender.chat_id)
+    outcome = await turn.services.broadcasts.create(
+        turn.member, _content(data), Audience.from_json(data["audience"]), report_to=report_to
+    )
+    turn.end()
     if outcome.result is not Result.OK or outcome.broadcast is None:
-        await query.answer(_refusal(t, outcome.result), show_alert=True)
-        return ConversationHandler.END
-    await query.answer()
-    await query.edit_message_text(
-        t.gettext("✅ Confirmed: broadcast #{id} is being sent.").format(id=outcome.broadcast.id)
+        turn.toast(_refusal(t, outcome.result), alert=True)
+        return
+    turn.edit(t.gettext("✅ Confirmed: broadcast #{id} is being sent.").format(id=outcome.broadcast.id))
+
+
+async def send_later(turn: Turn, _press: SendLater) -> None:
+    turn.goto("time")
+    turn.edit(turn.t.gettext("When should it be sent? For example: “15/12 8h”, “mai 7g30”, “thứ Hai 9h”."))
+
+
+async def time_received(turn: Turn) -> None:
+    """When to send it: recorded with its send task planned for then, in this turn's transaction."""
+    t, data = turn.t, turn.data
+    parsed = parse_datetime(turn.text, now=turn.now, tz=t.tz)
+    if isinstance(parsed, ParseError) and parsed.reason is ParseReason.PAST:
+        turn.reply(_refusal(t, Result.IN_PAST))
+        return
+    if isinstance(parsed, ParseError):
+        turn.reply(
+            t.gettext(
+                "I could not read that time. Please write a day and a time, for example “15/12 8h” or “mai "
+                "7g30”."
+            )
+        )
+        return
+    outcome = await turn.services.broadcasts.create(
+        turn.member, _content(data), Audience.from_json(data["audience"]), scheduled_at=parsed.when
     )
-    ctx.user_data.pop(DRAFT, None)
-    await sending.launch(ctx.application, outcome.broadcast.id, report_chat_id=str(update.effective_chat.id))
-    return ConversationHandler.END
-
-
-async def _create(ctx: BotContext, draft: dict, when):
-    content = Content(draft["text"], draft["kind"], draft["blob_id"])
-    return await ctx.services.broadcasts.create(
-        ctx.member, content, Audience.from_json(draft["audience"]), scheduled_at=when
+    if outcome.result in (Result.IN_PAST, Result.TOO_FAR):
+        turn.reply(_refusal(t, outcome.result))
+        return
+    turn.end()
+    if outcome.result is not Result.OK or outcome.broadcast is None:
+        turn.reply(_refusal(t, outcome.result))
+        return
+    broadcast = outcome.broadcast
+    turn.reply(
+        t.gettext("🕒 Broadcast #{id} will be sent on {when}.").format(
+            id=broadcast.id, when=t.datetime(parsed.when)
+        ),
+        choices=rows([Choice(t.gettext("✖ Cancel this broadcast"), CancelScheduled(broadcast.id))]),
     )
 
 
-def _refusal(t, result: Result) -> str:
+def _refusal(t: Translator, result: Result) -> str:
     if result is Result.DENIED:
         return t.gettext("You can only send broadcasts within your own ward.")
     if result is Result.NO_RECIPIENTS:
@@ -368,139 +450,59 @@ def _refusal(t, result: Result) -> str:
     return t.gettext("This broadcast cannot be sent. Please start again with /broadcast.")
 
 
-async def time_received(update: Update, ctx: BotContext) -> int:
-    message, t, draft, services = update.effective_message, ctx.t, _draft(ctx), ctx.services
-    if "audience" not in draft:
-        return ConversationHandler.END
-    parsed = parse_datetime(message.text or "", now=services.clock.now(), tz=services.settings.timezone)
-    if isinstance(parsed, ParseError) and parsed.reason is ParseReason.PAST:
-        await message.reply_text(_refusal(t, Result.IN_PAST))
-        return ASK_TIME
-    if isinstance(parsed, ParseError):
-        await message.reply_text(
-            t.gettext(
-                "I could not read that time. Please write a day and a time, for example “15/12 8h” or “mai "
-                "7g30”."
-            )
-        )
-        return ASK_TIME
-    outcome = await _create(ctx, draft, parsed.when)
-    if outcome.result in (Result.IN_PAST, Result.TOO_FAR):
-        await message.reply_text(_refusal(t, outcome.result))
-        return ASK_TIME
-    if outcome.result is not Result.OK or outcome.broadcast is None:
-        await message.reply_text(_refusal(t, outcome.result))
-        return ConversationHandler.END
-    broadcast = outcome.broadcast
-    await services.tasks.plan(
-        sending.task_key(broadcast.id),
-        sending.TASK_KIND,
-        parsed.when,
-        {"broadcast_id": broadcast.id},
-        now=services.clock.now(),
-    )
-    ctx.user_data.pop(DRAFT, None)
-    await message.reply_text(
-        t.gettext("🕒 Broadcast #{id} will be sent on {when}.").format(
-            id=broadcast.id, when=t.datetime(parsed.when)
-        ),
-        reply_markup=buttons(
-            [[(t.gettext("✖ Cancel this broadcast"), callbacks.encode(CANCEL_PREFIX, broadcast.id))]]
-        ),
-    )
-    return ConversationHandler.END
-
-
-async def cancel_scheduled(update: Update, ctx: BotContext) -> None:
-    """'Cancel this broadcast' under a scheduled one: only before it goes."""
-    query, t = update.callback_query, ctx.t
-    parts = callbacks.decode(query.data, CANCEL_PREFIX, 1)
-    broadcast_id = callbacks.parse_int(parts[0]) if parts else None
-    if broadcast_id is None:
-        await answer_stale(update, t)
-        return
-    outcome = await ctx.services.broadcasts.cancel(ctx.member, broadcast_id)
+async def cancel_scheduled(turn: Turn, press: CancelScheduled) -> None:
+    """'Cancel this broadcast' under a scheduled one: only before it goes (its send task goes with it)."""
+    t = turn.t
+    outcome = await turn.services.broadcasts.cancel(turn.member, press.broadcast_id)
     if outcome.result is Result.TOO_LATE:
-        await query.answer(
-            t.gettext("Too late: this broadcast has already been sent or cancelled."), show_alert=True
-        )
+        turn.toast(t.gettext("Too late: this broadcast has already been sent or cancelled."), alert=True)
         return
     if outcome.result is not Result.OK:
-        await answer_stale(update, t)
+        turn.stale()
         return
-    await ctx.services.tasks.cancel_prefix(f"broadcast:{broadcast_id}:")
-    await query.answer()
-    await query.edit_message_text(
-        t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(id=broadcast_id)
+    turn.edit(t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(id=press.broadcast_id))
+
+
+# leaving the dialog
+
+
+async def cancelled(turn: Turn) -> None:
+    """/cancel in the dialog (the router ends it)."""
+    turn.reply(turn.t.gettext("Cancelled: nothing was sent."))
+
+
+async def cancel_pressed(turn: Turn, _press: CancelDraft) -> None:
+    turn.end()
+    turn.edit(turn.t.gettext("Cancelled: nothing was sent."))
+
+
+async def use_the_buttons(turn: Turn) -> None:
+    turn.reply(turn.t.gettext("Please use the buttons above, or /cancel to stop this broadcast."))
+
+
+def register(router: Router) -> None:
+    router.command("broadcast", start, COMMAND)
+    router.menu(MENU_ENTRY, start)
+    history.register(router)
+    router.dialog(
+        BROADCAST,
+        {
+            "text": Step(text=text_received, file=file_received),
+            "attachment": Step(text=use_the_buttons, file=file_received),
+            "audience": Step(other=use_the_buttons),
+            "confirm": Step(other=use_the_buttons),
+            "time": Step(text=time_received),
+        },
+        on_cancel=cancelled,
     )
-
-
-async def cancel(update: Update, ctx: BotContext) -> int:
-    ctx.user_data.pop(DRAFT, None)
-    text = ctx.t.gettext("Cancelled: nothing was sent.")
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text)
-    else:
-        await update.effective_message.reply_text(text)
-    return ConversationHandler.END
-
-
-async def stray_text(update: Update, ctx: BotContext) -> int | None:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Please use the buttons above, or /cancel to stop this broadcast.")
-    )
-    return None
-
-
-def register(app: Application) -> None:
-    files = filters.PHOTO | filters.Document.ALL
-    cancel_button = CallbackQueryHandler(cancel, pattern=f"^{callbacks.encode(PREFIX, 'x')}$")
-    app.add_handler(
-        ConversationHandler(
-            entry_points=[
-                CommandHandler("broadcast", start),
-                MessageHandler(menu_filter(app, MENU_LABEL), start),
-            ],
-            states={
-                ASK_TEXT: [
-                    MessageHandler(files, file_received),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, text_received),
-                ],
-                ASK_ATTACHMENT: [
-                    cancel_button,
-                    MessageHandler(files, file_received),
-                    CallbackQueryHandler(no_attachment, pattern=f"^{callbacks.encode(PREFIX, 'na')}$"),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text),
-                ],
-                CHOOSE_AUDIENCE: [
-                    cancel_button,
-                    CallbackQueryHandler(audience_pressed, pattern=callbacks.pattern(PREFIX)),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text),
-                ],
-                CONFIRM: [
-                    cancel_button,
-                    CallbackQueryHandler(confirm_pressed, pattern=callbacks.pattern(PREFIX)),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, stray_text),
-                ],
-                ASK_TIME: [MessageHandler(filters.TEXT & ~filters.COMMAND, time_received)],
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            allow_reentry=True,
-            name="broadcast",
-            conversation_timeout=timedelta(hours=1),
-        )
-    )
-    app.add_handler(CallbackQueryHandler(sending.acknowledged, pattern=callbacks.pattern(sending.ACK_PREFIX)))
-    app.add_handler(CallbackQueryHandler(sending.manage, pattern=callbacks.pattern(sending.MANAGE_PREFIX)))
-    app.add_handler(CallbackQueryHandler(cancel_scheduled, pattern=callbacks.pattern(CANCEL_PREFIX)))
-    app.add_handler(CommandHandler("broadcasts", history.list_command))
-    app.add_handler(MessageHandler(menu_filter(app, history.MENU_LABEL), history.list_command))
-    app.add_handler(CallbackQueryHandler(history.pressed, pattern=callbacks.pattern(history.PREFIX)))
-    app.add_handler(CallbackQueryHandler(answer_stale_button, pattern=callbacks.pattern(PREFIX)))
-    register_task_kind(app, sending.TASK_KIND, sending.run_scheduled)
-    add_startup_hook(app, sending.resume)
-
-
-async def answer_stale_button(update: Update, ctx: BotContext) -> None:
-    await answer_stale(update, ctx.t)
+    router.choice(NoAttachment, no_attachment, dialog=BROADCAST, steps=("attachment",))
+    router.choice(CancelDraft, cancel_pressed, dialog=BROADCAST, steps=EDITING)
+    router.choice(PickKind, kind_chosen, dialog=BROADCAST, steps=("audience",))
+    router.choice(PickWard, ward_chosen, dialog=BROADCAST, steps=("audience",))
+    router.choice(Toggle, toggled, dialog=BROADCAST, steps=("audience",))
+    router.choice(Continue, continued, dialog=BROADCAST, steps=("audience",))
+    router.choice(PickEvent, event_chosen, dialog=BROADCAST, steps=("audience",))
+    router.choice(SendNow, send_now, dialog=BROADCAST, steps=("confirm",))
+    router.choice(SendLater, send_later, dialog=BROADCAST, steps=("confirm",))
+    router.choice(CancelScheduled, cancel_scheduled)
+    sending.register(router)

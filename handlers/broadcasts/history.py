@@ -1,26 +1,25 @@
-"""/broadcasts: the broadcasts a member may look back on, a page at a time, with reports and cancelling."""
+"""/broadcasts: the broadcasts a member may look back on, a page at a time, with reports and cancelling.
+
+Cancelling a scheduled one asks "are you sure?" in place of the list; either answer brings the list back, up
+to date, on the page it was on.
+"""
 
 from __future__ import annotations
 
-import logging
+from typing import Literal
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
-
-from bot.context import BotContext
+from bot.conversation.markup import esc
+from bot.conversation.replies import Choice, Choices, rows
+from bot.conversation.router import CommandSpec, MenuEntry, Router
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.broadcast_history import HistoryPage, Listed
 from bot.core.broadcasts import AudienceKind, Broadcast, BroadcastStatus, Result
 from bot.core.permissions import Action, can
-from bot.i18n import Translator
-from handlers import callbacks
-from handlers.broadcasts import sending
-from handlers.broadcasts.texts import describe_audience, snippet
-from handlers.registry import N_, CommandSpec, MenuEntry
-from handlers.render import answer_stale, buttons, esc, split_message
+from bot.i18n import N_, Translator
+from bot.views.broadcasts.texts import describe_audience, final_text, sending_report_text, snippet
+from handlers.broadcasts.sending import manage_choices, parts
 
-logger = logging.getLogger(__name__)
-
-PREFIX = "bcl"
 COMMAND = CommandSpec(
     "broadcasts", N_("See the broadcasts sent and scheduled, with their reports"), Action.VIEW_BROADCASTS
 )
@@ -29,72 +28,104 @@ MENU_ENTRY = MenuEntry(MENU_LABEL, Action.VIEW_BROADCASTS, 61)
 SNIPPET = 60
 
 
-async def list_command(update: Update, ctx: BotContext) -> None:
+@token("bcl")
+class ListPress(Token):
+    """p = a page, r = a report; x / y / k with one number are the cancel buttons of lists shown before they
+    carried their page ('v1:bcl:x:<id>': page 0)."""
+
+    action: Literal["p", "r", "x", "y", "k"]
+    number: int
+
+
+@token("bcl:x")
+class AskCancel(Token):
+    """'✖ Cancel #id' on a list shown at `on_page`."""
+
+    broadcast_id: int
+    on_page: int
+
+
+@token("bcl:y")
+class ConfirmCancel(Token):
+    broadcast_id: int
+    on_page: int
+
+
+@token("bcl:k")
+class KeepIt(Token):
+    broadcast_id: int
+    on_page: int
+
+
+async def list_command(turn: Turn) -> None:
     """/broadcasts (or the menu button): the first page."""
-    t = ctx.t
-    page = await ctx.services.broadcast_history.page(ctx.member, 0)
+    page = await turn.services.broadcast_history.page(turn.member, 0)
     if page.result is not Result.OK:
-        await update.effective_message.reply_text(_not_allowed(t))
+        turn.reply(_not_allowed(turn.t))
         return
-    text, markup = await _render(ctx, page)
-    await update.effective_message.reply_text(text, reply_markup=markup)
+    text, choices = await _render(turn, page)
+    turn.reply(text, choices=choices)
 
 
-async def pressed(update: Update, ctx: BotContext) -> None:
-    """The list's buttons: p = page, r = report, x = cancel?, y = cancel confirmed, k = keep.
-
-    Each carries a number (page or broadcast) and the page of the list it was pressed on (0 on older
-    buttons)."""
-    query = update.callback_query
-    parts = callbacks.decode(query.data, PREFIX, 2) or callbacks.decode(query.data, PREFIX, 3)
-    number = callbacks.parse_int(parts[1]) if parts else None
-    on_page = callbacks.parse_int(parts[2]) if parts and len(parts) == 3 else 0
-    action = parts[0] if parts else None
-    handler = {"p": _page, "r": _report, "x": _ask_cancel, "y": _cancel, "k": _keep}.get(action or "")
-    if handler is None or number is None or on_page is None:
-        await answer_stale(update, ctx.t)
-        return
-    await handler(update, ctx, number, on_page)
+async def pressed(turn: Turn, press: ListPress) -> None:
+    if press.action == "p":
+        await _page(turn, press.number)
+    elif press.action == "r":
+        await _report(turn, press.number)
+    elif press.action == "x":
+        await _ask_cancel(turn, press.number, 0)
+    elif press.action == "y":
+        await _cancel(turn, press.number, 0)
+    else:
+        await _keep(turn, press.number, 0)
 
 
-async def _page(update: Update, ctx: BotContext, number: int, _on_page: int) -> None:
-    query, t = update.callback_query, ctx.t
-    page = await ctx.services.broadcast_history.page(ctx.member, number)
+async def ask_cancel(turn: Turn, press: AskCancel) -> None:
+    await _ask_cancel(turn, press.broadcast_id, press.on_page)
+
+
+async def confirm_cancel(turn: Turn, press: ConfirmCancel) -> None:
+    await _cancel(turn, press.broadcast_id, press.on_page)
+
+
+async def keep(turn: Turn, press: KeepIt) -> None:
+    await _keep(turn, press.broadcast_id, press.on_page)
+
+
+async def _page(turn: Turn, number: int) -> None:
+    page = await turn.services.broadcast_history.page(turn.member, number)
     if page.result is not Result.OK:
-        await query.answer(_not_allowed(t), show_alert=True)
+        turn.toast(_not_allowed(turn.t), alert=True)
         return
-    text, markup = await _render(ctx, page)
-    await query.answer()
-    await query.edit_message_text(text, reply_markup=markup)
+    text, choices = await _render(turn, page)
+    turn.edit(text, choices=choices)
 
 
-async def _report(update: Update, ctx: BotContext, broadcast_id: int, _on_page: int) -> None:
-    query, t = update.callback_query, ctx.t
-    view = await ctx.services.broadcast_history.report(ctx.member, broadcast_id)
+async def _report(turn: Turn, broadcast_id: int) -> None:
+    """The report as new messages (the list stays); split into whole messages when it is long."""
+    t = turn.t
+    view = await turn.services.broadcast_history.report(turn.member, broadcast_id)
     if view.result is not Result.OK or view.broadcast is None or view.report is None:
-        await _refuse(update, ctx, view.result, view.broadcast)
+        _refuse(turn, view.result, view.broadcast)
         return
     broadcast, report = view.broadcast, view.report
-    await query.answer()
     if broadcast.status is BroadcastStatus.DONE:
-        text, markup = sending.final_text(t, broadcast, report), sending.manage_markup(t, broadcast.id)
+        text, choices = final_text(t, broadcast, report), manage_choices(t, broadcast.id)
     else:
-        text, markup = sending.sending_report_text(t, broadcast, report), None
-    parts = split_message(text)
-    for part in parts[:-1]:
-        await update.effective_message.reply_text(part)
-    await update.effective_message.reply_text(parts[-1], reply_markup=markup)
+        text, choices = sending_report_text(t, broadcast, report), ()
+    for reply in parts(text, turn.channel.text_limit, choices):
+        turn.reply(reply.text, choices=reply.choices)
 
 
-async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
-    """ "Are you sure?" as a reply to the list, so confirming can bring the list up to date."""
-    query, t = update.callback_query, ctx.t
-    outcome = await ctx.services.broadcast_history.check_cancel(ctx.member, broadcast_id)
+async def _ask_cancel(turn: Turn, broadcast_id: int, on_page: int) -> None:
+    """ "Are you sure?" in place of the list, so either answer can bring the list back up to date."""
+    t = turn.t
+    outcome = await turn.services.broadcast_history.check_cancel(turn.member, broadcast_id)
     if outcome.result is not Result.OK or outcome.broadcast is None:
-        await _refuse(update, ctx, outcome.result, outcome.broadcast)
+        _refuse(turn, outcome.result, outcome.broadcast)
         return
     broadcast = outcome.broadcast
-    audience = (await _audiences(ctx, [broadcast]))[broadcast.id]
+    audience = (await _audiences(turn, [broadcast]))[broadcast.id]
     text = t.gettext(
         "Cancel broadcast #{id}? It was to be sent on {when} to {audience}:\n“{snippet}”\n"
         "If you cancel it, nobody receives it."
@@ -104,77 +135,48 @@ async def _ask_cancel(update: Update, ctx: BotContext, broadcast_id: int, on_pag
         audience=audience,
         snippet=esc(snippet(broadcast.content.text, SNIPPET)),
     )
-    await query.answer()
-    await update.effective_message.reply_text(
+    turn.edit(
         text,
-        do_quote=True,
-        reply_markup=buttons(
-            [
-                [(t.gettext("✅ Yes, cancel it"), callbacks.encode(PREFIX, "y", broadcast.id, on_page))],
-                [(t.gettext("↩ No, keep it"), callbacks.encode(PREFIX, "k", broadcast.id, on_page))],
-            ]
+        choices=rows(
+            [Choice(t.gettext("✅ Yes, cancel it"), ConfirmCancel(broadcast.id, on_page))],
+            [Choice(t.gettext("↩ No, keep it"), KeepIt(broadcast.id, on_page))],
         ),
     )
 
 
-async def _cancel(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
-    query, t = update.callback_query, ctx.t
-    outcome = await ctx.services.broadcast_history.cancel(ctx.member, broadcast_id)
+async def _cancel(turn: Turn, broadcast_id: int, on_page: int) -> None:
+    """Cancel (the core cancels its send task with it), then the list again and a word that it is done."""
+    outcome = await turn.services.broadcast_history.cancel(turn.member, broadcast_id)
     if outcome.result is not Result.OK:
-        await _refuse(update, ctx, outcome.result, outcome.broadcast)
+        _refuse(turn, outcome.result, outcome.broadcast)
         return
-    await ctx.services.tasks.cancel_prefix(f"broadcast:{broadcast_id}:")
-    await query.answer()
-    await query.edit_message_text(
-        t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(id=broadcast_id)
-    )
-    await _refresh_list(update, ctx, on_page)
+    await _back_to_list(turn, on_page)
+    turn.reply(turn.t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(id=broadcast_id))
 
 
-async def _keep(update: Update, ctx: BotContext, broadcast_id: int, on_page: int) -> None:
-    query, t = update.callback_query, ctx.t
-    await query.answer()
-    await query.edit_message_text(
-        t.gettext("Nothing changed: broadcast #{id} stays as it was.").format(id=broadcast_id)
-    )
-    await _refresh_list(update, ctx, on_page)
+async def _keep(turn: Turn, broadcast_id: int, on_page: int) -> None:
+    await _back_to_list(turn, on_page)
+    turn.reply(turn.t.gettext("Nothing changed: broadcast #{id} stays as it was.").format(id=broadcast_id))
 
 
-async def _refresh_list(update: Update, ctx: BotContext, page_number: int) -> None:
-    """Re-draw the list the confirmation replied to (found by Telegram's reply link, never by button data)."""
-    listed = update.callback_query.message.reply_to_message if update.callback_query.message else None
-    if listed is None or not _is_list(listed):
-        return
-    page = await ctx.services.broadcast_history.page(ctx.member, page_number)
+async def _back_to_list(turn: Turn, page_number: int) -> None:
+    """The list in place of the question, as it stands now, on the page it was on."""
+    page = await turn.services.broadcast_history.page(turn.member, page_number)
     if page.result is not Result.OK:
+        turn.clear_choices()
         return
-    text, markup = await _render(ctx, page)
-    try:
-        await listed.edit_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            logger.warning("could not redraw the broadcast list: %s", exc.message)
+    text, choices = await _render(turn, page)
+    turn.edit(text, choices=choices)
 
 
-def _is_list(message: Message) -> bool:
-    """A list message of this bot: the only messages with this feature's list buttons."""
-    markup = message.reply_markup
-    return markup is not None and any(
-        (button.callback_data or "").startswith(f"{callbacks.VERSION}:{PREFIX}:")
-        for row in markup.inline_keyboard
-        for button in row
-        if isinstance(button.callback_data, str)
-    )
-
-
-async def _refuse(update: Update, ctx: BotContext, result: Result, broadcast: Broadcast | None) -> None:
-    """A polite alert for a button that cannot act (someone else's, already sent, cancelled); nothing
+def _refuse(turn: Turn, result: Result, broadcast: Broadcast | None) -> None:
+    """A polite alert for a choice that cannot act (someone else's, already sent, cancelled); nothing
     changes."""
-    query, t = update.callback_query, ctx.t
+    t = turn.t
     if result is Result.DENIED:
         text = (
             t.gettext("You can only see and manage the broadcasts you sent yourself.")
-            if can(ctx.member, Action.VIEW_BROADCASTS)
+            if can(turn.member, Action.VIEW_BROADCASTS)
             else _not_allowed(t)
         )
     elif broadcast is not None and broadcast.status is BroadcastStatus.CANCELLED:
@@ -188,46 +190,37 @@ async def _refuse(update: Update, ctx: BotContext, result: Result, broadcast: Br
     elif broadcast is not None and result is Result.TOO_LATE:
         text = t.gettext("Too late: broadcast #{id} has already been sent.").format(id=broadcast.id)
     else:
-        await answer_stale(update, t)
+        turn.stale()
         return
-    await query.answer(text, show_alert=True)
+    turn.toast(text, alert=True)
 
 
 def _not_allowed(t: Translator) -> str:
     return t.gettext("Only organisers, district admins and ward leads can see the list of broadcasts.")
 
 
-async def _render(ctx: BotContext, page: HistoryPage) -> tuple[str, InlineKeyboardMarkup | None]:
-    t = ctx.t
+async def _render(turn: Turn, page: HistoryPage) -> tuple[str, Choices]:
+    t = turn.t
     if not page.items:
-        return t.gettext("There are no broadcasts yet. To send one, use /broadcast."), None
-    audiences = await _audiences(ctx, [item.broadcast for item in page.items])
+        return t.gettext("There are no broadcasts yet. To send one, use /broadcast."), ()
+    audiences = await _audiences(turn, [item.broadcast for item in page.items])
     header = t.gettext("📋 <b>Broadcasts</b> – page {page} of {pages}").format(
         page=t.number(page.page + 1), pages=t.number(page.pages)
     )
     blocks = [_item_text(t, item, audiences[item.broadcast.id]) for item in page.items]
-    rows: list[list[tuple[str, str]]] = []
+    lines: list[list[Choice]] = []
     for item in page.items:
         b = item.broadcast
         if b.status is BroadcastStatus.SCHEDULED:
-            rows.append(
-                [
-                    (
-                        t.gettext("✖ Cancel #{id}").format(id=b.id),
-                        callbacks.encode(PREFIX, "x", b.id, page.page),
-                    )
-                ]
-            )
+            lines.append([Choice(t.gettext("✖ Cancel #{id}").format(id=b.id), AskCancel(b.id, page.page))])
         elif b.status in (BroadcastStatus.SENDING, BroadcastStatus.DONE):
-            rows.append([(t.gettext("📊 Report #{id}").format(id=b.id), callbacks.encode(PREFIX, "r", b.id))])
+            lines.append([Choice(t.gettext("📊 Report #{id}").format(id=b.id), ListPress("r", b.id))])
     nav = []
     if page.has_previous:
-        nav.append((t.gettext("◀ Previous"), callbacks.encode(PREFIX, "p", page.page - 1)))
+        nav.append(Choice(t.gettext("◀ Previous"), ListPress("p", page.page - 1)))
     if page.has_next:
-        nav.append((t.gettext("Next ▶"), callbacks.encode(PREFIX, "p", page.page + 1)))
-    if nav:
-        rows.append(nav)
-    return "\n\n".join([header, *blocks]), buttons(rows) if rows else None
+        nav.append(Choice(t.gettext("Next ▶"), ListPress("p", page.page + 1)))
+    return "\n\n".join([header, *blocks]), rows(*lines, nav)
 
 
 def _item_text(t: Translator, item: Listed, audience: str) -> str:
@@ -252,13 +245,22 @@ def _item_text(t: Translator, item: Listed, audience: str) -> str:
     return "\n".join([status, to, "“" + esc(snippet(b.content.text, SNIPPET)) + "”"])
 
 
-async def _audiences(ctx: BotContext, found: list[Broadcast]) -> dict[int, str]:
+async def _audiences(turn: Turn, found: list[Broadcast]) -> dict[int, str]:
     """Each broadcast's audience described in the member's language."""
-    org = ctx.services.org
+    org = turn.services.org
     wards = {w.id: w.name for w in await org.wards(include_inactive=True)}
     chapters = (
         {c.id: c.name for c in await org.chapters(include_inactive=True)}
         if any(b.audience.kind is AudienceKind.CHAPTERS for b in found)
         else {}
     )
-    return {b.id: describe_audience(ctx.t, b.audience, wards=wards, chapters=chapters) for b in found}
+    return {b.id: describe_audience(turn.t, b.audience, wards=wards, chapters=chapters) for b in found}
+
+
+def register(router: Router) -> None:
+    router.command("broadcasts", list_command, COMMAND)
+    router.menu(MENU_ENTRY, list_command)
+    router.choice(ListPress, pressed)
+    router.choice(AskCancel, ask_cancel)
+    router.choice(ConfirmCancel, confirm_cancel)
+    router.choice(KeepIt, keep)

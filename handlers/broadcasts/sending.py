@@ -1,43 +1,64 @@
-"""Broadcast delivery on Telegram: launch, live progress, the final report, acknowledgements, re-send."""
+"""Broadcast delivery: the send task, the sender's live progress card, the final report, the ward leads' lists
+of whom to call, "✅ Đã nhận" acknowledgements and the buttons under the report.
+
+Confirming plans the send task in the confirming turn's transaction (bot.core.broadcasts); the task posts the
+sender's card, then queues one message per recipient, once. A delivery listener follows each broadcast's
+outcomes and edits the card (throttled); when the last message has an outcome the broadcast is marked done
+together with the messages that causes, then the card shows the final report (split over further messages
+when it does not fit in one).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application
-
-from bot.context import BotContext
+from bot.channels.base import CardRef
+from bot.conversation.markup import split
+from bot.conversation.replies import Choice, Choices, Reply, rows
+from bot.conversation.router import Router
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.broadcasts import (
     PROGRESS_INTERVAL_S,
+    TASK_KIND,
     AudienceMember,
     Broadcast,
     BroadcastStatus,
+    ChoicesFor,
     DeliveryLine,
     DeliveryReport,
+    Finished,
+    FollowUp,
+    ReportTo,
     Result,
     broadcast_id_of,
-    delivery_report,
     progress_due,
+    report_target,
 )
-from bot.core.models import Role
-from bot.i18n import Translator
-from handlers import callbacks
-from handlers.render import answer_stale, buttons, esc
-from storage.outbox import OutgoingMessage
+from bot.core.models import Recipient, Role
+from bot.core.notices import OutgoingMessage
+from bot.i18n import I18n, Translator
+from bot.views.broadcasts.texts import (
+    ack_text,
+    call_them_text,
+    final_text,
+    not_sent_text,
+    preparing_text,
+    progress_text,
+)
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from bot.services import Services
 
 logger = logging.getLogger(__name__)
-
-ACK_PREFIX = "bca"
-MANAGE_PREFIX = "bcm"
-TASK_KIND = "broadcast_send"
-MAX_NAMES = 25
-PROGRESS_KEY = "broadcast_progress"
 
 
 class Task(Protocol):
@@ -46,151 +67,99 @@ class Task(Protocol):
     payload: dict[str, Any]
 
 
-def task_key(broadcast_id: int) -> str:
-    return f"broadcast:{broadcast_id}:send"
+@token("bca")
+class Acknowledge(Token):
+    """'✅ Đã nhận' under a broadcast ('v1:bca:<id>', as on every copy sent before); 0 under the preview."""
+
+    broadcast_id: int
 
 
-def ack_markup(t: Translator, broadcast_id: int) -> dict:
-    """The 'Đã nhận' button under every broadcast message (0 = a preview)."""
-    return buttons([[(t.gettext("✅ Received"), callbacks.encode(ACK_PREFIX, broadcast_id))]]).to_dict()
+@token("bcm")
+class ManageReport(Token):
+    """Under the report: w = who acknowledged, r = re-send to those who have not ('v1:bcm:w:<id>')."""
+
+    action: Literal["w", "r"]
+    broadcast_id: int
 
 
-def _markup_for(app: Application):
-    i18n = app.bot_data["i18n"]
-
-    def markup(broadcast: Broadcast, person: AudienceMember) -> dict:
-        return ack_markup(i18n.translator(person.locale), broadcast.id)
-
-    return markup
+def ack_choices(t: Translator, broadcast_id: int) -> Choices:
+    """The 'Đã nhận' choice under every broadcast message (0 = a preview)."""
+    return rows([Choice(t.gettext("✅ Received"), Acknowledge(broadcast_id))])
 
 
-async def launch(app: Application, broadcast_id: int, *, report_chat_id: str | None = None) -> Result:
-    """Post the sender's progress message, queue one message per recipient, once; safe to call twice."""
-    services = app.bot_data["services"]
-    broadcast = await services.broadcasts.store.get(broadcast_id)
+def ack_choices_for(i18n: I18n) -> ChoicesFor:
+    """Each recipient's 'Đã nhận', in their language."""
+
+    def choices(broadcast: Broadcast, person: AudienceMember) -> Choices:
+        return ack_choices(i18n.translator(person.locale), broadcast.id)
+
+    return choices
+
+
+def manage_choices(t: Translator, broadcast_id: int) -> Choices:
+    return rows(
+        [Choice(t.gettext("👀 Who acknowledged"), ManageReport("w", broadcast_id))],
+        [Choice(t.gettext("🔁 Re-send to those who have not"), ManageReport("r", broadcast_id))],
+    )
+
+
+def parts(text: str, limit: int, choices: Choices = ()) -> list[Reply]:
+    """A long text as whole messages that each fit `limit`, the choices under the last."""
+    pieces = split(text, limit)
+    return [Reply(piece, choices if n == len(pieces) - 1 else ()) for n, piece in enumerate(pieces)]
+
+
+# the send task
+
+
+async def run_send(rt: Runtime, task: Task) -> None:
+    """A confirmed broadcast falls due (now, or at its scheduled time): send it unless it was cancelled or has
+    gone already (a re-run after a crash changes nothing)."""
+    await launch(rt, int(task.payload.get("broadcast_id", 0)), task.payload)
+
+
+async def launch(rt: Runtime, broadcast_id: int, payload: dict | None = None) -> Result:
+    """Post the sender's card, then queue one message per recipient, once; safe to call twice."""
+    services = rt.services
+    broadcast = await services.broadcasts.get(broadcast_id)
     if broadcast is None:
         return Result.NOT_FOUND
     if broadcast.status not in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED):
         return Result.ALREADY_DONE
-    sender = await services.members.recipient(broadcast.created_by)
-    chat_id = report_chat_id or (sender.chat_id if sender else None)
-    message = None
-    if chat_id is not None:
-        t = services.i18n.translator(sender.locale if sender else "vi")
-        try:
-            message = await app.bot.send_message(
-                chat_id, t.gettext("📣 Preparing broadcast #{id}…").format(id=broadcast.id)
-            )
-            await services.broadcasts.store.set_report_message(broadcast.id, str(chat_id), message.message_id)
-        except TelegramError:
-            logger.warning("could not post the progress message of broadcast %s", broadcast.id)
-    outcome = await services.broadcasts.launch(broadcast_id, _markup_for(app))
-    if outcome.result is Result.DENIED and message is not None:
-        t = services.i18n.translator(sender.locale if sender else "vi")
-        await message.edit_text(
-            t.gettext("Broadcast #{id} was not sent: its sender may no longer send to this audience.").format(
-                id=broadcast.id
-            )
-        )
+    sender = await services.notices.recipient(broadcast.created_by)
+    t = _translator(services, sender)
+    card = _card(broadcast, sender)
+    target = report_target(sender, payload or {})
+    if card is None and target is not None:
+        card = await rt.post_card(*target, Reply(preparing_text(t, broadcast.id)))
+        if card is not None:
+            await services.broadcasts.set_report_card(broadcast.id, card.chat_id, card.message_id)
+    outcome = await services.broadcasts.launch(broadcast.id, ack_choices_for(services.i18n))
+    if outcome.result is Result.DENIED and card is not None:
+        await rt.update_card(card, Reply(not_sent_text(t, broadcast.id)))
     if outcome.result is not Result.OK:
         return outcome.result
-    delivery = app.bot_data.get("delivery")
-    if delivery is not None:
-        delivery.wake()
-    await on_progress(app, broadcast.batch)
+    await progress_of(rt).on_outcome(rt, broadcast.batch)
     return Result.OK
 
 
-async def report_of(app: Application, broadcast: Broadcast) -> DeliveryReport:
-    return await delivery_report(app.bot_data["services"].broadcasts.store, broadcast)
+def _translator(services: Services, sender: Recipient | None) -> Translator:
+    return services.i18n.translator(sender.locale if sender else None)
 
 
-def progress_text(t: Translator, broadcast: Broadcast, handled: int, total: int) -> str:
-    percent = t.percent(handled / total) if total else t.percent(1)
-    return t.gettext("📣 Sending broadcast #{id}: {handled} of {total} ({percent})…").format(
-        id=broadcast.id, handled=t.number(handled), total=t.number(total), percent=percent
-    )
+def _card(broadcast: Broadcast, sender: Recipient | None) -> CardRef | None:
+    """The sender's live card of this broadcast, once posted (on the sender's channel)."""
+    if sender is None or broadcast.report_chat_id is None or broadcast.report_message_id is None:
+        return None
+    return CardRef(sender.channel, broadcast.report_chat_id, broadcast.report_message_id)
 
 
-def _names(t: Translator, lines: tuple[DeliveryLine, ...], *, phones: bool) -> str:
-    shown = []
-    for line in lines[:MAX_NAMES]:
-        parts = [esc(line.full_name)]
-        if line.ward_name:
-            parts.append(esc(line.ward_name))
-        if phones and line.phone:
-            parts.append(esc(line.phone))
-        shown.append("• " + " – ".join(parts))
-    if len(lines) > MAX_NAMES:
-        shown.append(t.gettext("… and {count} more").format(count=t.number(len(lines) - MAX_NAMES)))
-    return "\n".join(shown)
-
-
-def final_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> str:
-    """The delivery report: sent, failed and unreachable, with names (and phones to call)."""
-    title = t.gettext("📣 <b>Broadcast #{id} delivered.</b>").format(id=broadcast.id)
-    return "\n".join([title, _counts(t, report)]) + _who_to_call(t, report)
-
-
-def sending_report_text(t: Translator, broadcast: Broadcast, report: DeliveryReport) -> str:
-    """The report of a broadcast still going out: the final report's lines, so far, under how far it got."""
-    percent = t.percent(report.handled / report.total) if report.total else t.percent(1)
-    title = t.gettext(
-        "📤 <b>Sending: {handled} of {total}</b> ({percent}) – broadcast #{id}, so far:"
-    ).format(handled=t.number(report.handled), total=t.number(report.total), percent=percent, id=broadcast.id)
-    return "\n".join([title, _counts(t, report)]) + _who_to_call(t, report)
-
-
-def _counts(t: Translator, report: DeliveryReport) -> str:
-    return t.gettext(
-        "Sent: {sent} of {total}\nFailed: {failed}\nUnreachable (blocked the bot): {unreachable}\n"
-        "Acknowledged: {acked}"
-    ).format(
-        sent=t.number(report.sent),
-        total=t.number(report.total),
-        failed=t.number(len(report.failed)),
-        unreachable=t.number(len(report.unreachable)),
-        acked=t.number(report.acked),
-    )
-
-
-def _who_to_call(t: Translator, report: DeliveryReport) -> str:
-    """The names (and phones, where the report keeps them) of those the broadcast did not reach."""
-    text = ""
-    if report.failed:
-        text += (
-            "\n\n"
-            + t.gettext("<b>Could not be delivered:</b>")
-            + "\n"
-            + _names(t, report.failed, phones=True)
-        )
-    if report.unreachable:
-        text += (
-            "\n\n"
-            + t.gettext("<b>Please call them, they have blocked the bot:</b>")
-            + "\n"
-            + _names(t, report.unreachable, phones=True)
-        )
-    return text
-
-
-def manage_markup(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
-    return buttons(
-        [
-            [(t.gettext("👀 Who acknowledged"), callbacks.encode(MANAGE_PREFIX, "w", broadcast_id))],
-            [
-                (
-                    t.gettext("🔁 Re-send to those who have not"),
-                    callbacks.encode(MANAGE_PREFIX, "r", broadcast_id),
-                )
-            ],
-        ]
-    )
+# following the outcomes
 
 
 @dataclass
-class _Progress:
-    """Per broadcast: one background task edits the progress message; deliveries never wait for it."""
+class _Following:
+    """One broadcast's card: a background task edits it; deliveries never wait for it."""
 
     dirty: bool = False
     task: asyncio.Task[None] | None = None
@@ -198,239 +167,216 @@ class _Progress:
     last_handled: int = 0
 
 
-async def on_progress(app: Application, batch: str) -> None:
-    """After each outcome: (re)start the broadcast's progress task, which catches up with every outcome."""
-    broadcast_id = broadcast_id_of(batch)
-    if broadcast_id is None:
-        return
-    states: dict[int, _Progress] = app.bot_data.setdefault(PROGRESS_KEY, {})
-    state = states.setdefault(broadcast_id, _Progress())
-    state.dirty = True
-    if state.task is None or state.task.done():
-        state.task = asyncio.create_task(
-            _follow(app, broadcast_id, state), name=f"broadcast-progress-{broadcast_id}"
-        )
+class Progress:
+    """The broadcasts one runtime follows (the delivery worker reports each outcome)."""
+
+    def __init__(self) -> None:
+        self._following: dict[int, _Following] = {}
+
+    async def on_outcome(self, rt: Runtime, batch: str) -> None:
+        """After an outcome: (re)start the broadcast's follower, which catches up with every outcome."""
+        broadcast_id = broadcast_id_of(batch)
+        if broadcast_id is None:
+            return
+        state = self._following.setdefault(broadcast_id, _Following())
+        state.dirty = True
+        if state.task is None or state.task.done():
+            state.task = asyncio.create_task(
+                self._follow(rt, broadcast_id, state), name=f"broadcast-progress-{broadcast_id}"
+            )
+
+    async def settled(self) -> bool:
+        """Wait for the followers running now; True if there were any (tests, graceful stop)."""
+        running = [s.task for s in self._following.values() if s.task is not None and not s.task.done()]
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
+        return bool(running)
+
+    async def _follow(self, rt: Runtime, broadcast_id: int, state: _Following) -> None:
+        while state.dirty:
+            state.dirty = False
+            try:
+                if await _update(rt, broadcast_id, state):
+                    self._following.pop(broadcast_id, None)
+                    return
+            except Exception:
+                logger.exception("progress of broadcast %s", broadcast_id)
 
 
-async def progress_settled(app: Application) -> bool:
-    """Wait for the progress tasks running now; True if there were any (tests, graceful stop)."""
-    tasks = [
-        s.task
-        for s in app.bot_data.get(PROGRESS_KEY, {}).values()
-        if s.task is not None and not s.task.done()
-    ]
-    if tasks:
-        await asyncio.gather(*tasks, return_exceptions=True)
-    return bool(tasks)
+_PROGRESS: weakref.WeakKeyDictionary[Runtime, Progress] = weakref.WeakKeyDictionary()
 
 
-async def _follow(app: Application, broadcast_id: int, state: _Progress) -> None:
-    while state.dirty:
-        state.dirty = False
-        try:
-            if await _update(app, broadcast_id, state):
-                app.bot_data.get(PROGRESS_KEY, {}).pop(broadcast_id, None)
-                return
-        except Exception:
-            logger.exception("progress of broadcast %s", broadcast_id)
+def progress_of(rt: Runtime) -> Progress:
+    if rt not in _PROGRESS:
+        _PROGRESS[rt] = Progress()
+    return _PROGRESS[rt]
 
 
-async def _update(app: Application, broadcast_id: int, state: _Progress) -> bool:
-    """Edit the sender's progress message (throttled); once every row has an outcome, the final report.
+async def progress_settled(rt: Runtime) -> bool:
+    """Wait for the cards being updated now; True if there were any."""
+    return await progress_of(rt).settled()
 
-    Returns True when the broadcast is over (nothing more to follow), or the bot is stopping."""
-    services = app.bot_data.get("services")
-    if services is None:
+
+async def _update(rt: Runtime, broadcast_id: int, state: _Following) -> bool:
+    """Edit the sender's card (throttled); once every message has an outcome, finish with the final report.
+
+    True when the broadcast is over (nothing more to follow), or the bot is stopping."""
+    if not rt.started:
         return True
-    broadcast = await services.broadcasts.store.get(broadcast_id)
+    services = rt.services
+    broadcast = await services.broadcasts.get(broadcast_id)
     if broadcast is None or broadcast.status is not BroadcastStatus.SENDING:
         return True
-    progress = await services.outbox.progress(broadcast.batch)
-    if progress.done:
-        if await services.broadcasts.finish(broadcast_id):
-            await _finalise(app, broadcast)
+    total, handled = await services.broadcasts.progress(broadcast_id)
+    if handled >= total:
+        finished = await services.broadcasts.finish(broadcast_id, partial(_follow_ups, rt))
+        if finished is not None:
+            await _finalise(rt, finished)
         return True
-    handled = progress.total - progress.count("queued") - progress.count("sending")
     now = time.monotonic()
     if state.last_at is not None and not progress_due(
-        last_at=state.last_at, last_handled=state.last_handled, now=now, handled=handled, total=progress.total
+        last_at=state.last_at, last_handled=state.last_handled, now=now, handled=handled, total=total
     ):
         if now - state.last_at < PROGRESS_INTERVAL_S:
             await asyncio.sleep(PROGRESS_INTERVAL_S - (now - state.last_at))
             state.dirty = True
         return False
     state.last_at, state.last_handled = now, handled
-    t = await _sender_translator(app, broadcast)
-    await _edit(app, broadcast, progress_text(t, broadcast, handled, progress.total))
+    sender = await services.notices.recipient(broadcast.created_by)
+    card = _card(broadcast, sender)
+    if card is not None:
+        await rt.update_card(
+            card, Reply(progress_text(_translator(services, sender), broadcast, handled, total))
+        )
     return False
 
 
-async def _sender_translator(app: Application, broadcast: Broadcast) -> Translator:
-    services = app.bot_data["services"]
-    sender = await services.member_store.get(broadcast.created_by)
-    return services.i18n.translator(sender.locale if sender else "vi")
-
-
-async def _edit(
-    app: Application, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    if broadcast.report_chat_id is None or broadcast.report_message_id is None:
-        return
-    try:
-        await app.bot.edit_message_text(
-            text,
-            chat_id=broadcast.report_chat_id,
-            message_id=broadcast.report_message_id,
-            reply_markup=markup,
+async def _follow_ups(rt: Runtime, broadcast: Broadcast, report: DeliveryReport) -> list[FollowUp]:
+    """What the end of a broadcast causes, queued as it is marked done: the sender's report where no card
+    shows it, and each ward lead's list of members of their ward who blocked the bot."""
+    services = rt.services
+    follow_ups: list[FollowUp] = []
+    sender = await services.notices.recipient(broadcast.created_by)
+    if sender is not None and _card(broadcast, sender) is None:
+        t = _translator(services, sender)
+        replies = parts(
+            final_text(t, broadcast, report),
+            rt.channel_info(sender.channel).text_limit,
+            manage_choices(t, broadcast.id),
         )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            logger.warning("could not edit the progress of broadcast %s: %s", broadcast.id, exc.message)
-    except TelegramError as exc:
-        logger.warning("could not edit the progress of broadcast %s: %s", broadcast.id, exc)
+        key = f"broadcast-report:{broadcast.id}"
+        follow_ups.append((key, _messages(sender, key, replies)))
+    leads = await _lead_messages(rt, broadcast, report.unreachable)
+    if leads:
+        follow_ups.append((f"broadcast-leads:{broadcast.id}", leads))
+    return follow_ups
 
 
-async def _finalise(app: Application, broadcast: Broadcast) -> None:
-    """The final report to the sender; each ward lead hears which of their members could not be reached."""
-    services = app.bot_data["services"]
-    broadcast = await services.broadcasts.store.get(broadcast.id) or broadcast
-    report = await report_of(app, broadcast)
-    t = await _sender_translator(app, broadcast)
-    text = final_text(t, broadcast, report)
-    markup = manage_markup(t, broadcast.id)
-    if broadcast.report_message_id is not None:
-        await _edit(app, broadcast, text[:4096], markup)
-    else:
-        sender = await services.members.recipient(broadcast.created_by)
-        if sender is not None:
-            await services.outbox.enqueue(
-                f"broadcast-report:{broadcast.id}",
-                [
-                    OutgoingMessage(
-                        f"broadcast-report:{broadcast.id}",
-                        sender.member_id,
-                        sender.chat_id,
-                        text[:4096],
-                        markup=markup.to_dict(),
-                    )
-                ],
-                now=services.clock.now(),
-            )
-    await _tell_ward_leads(app, broadcast, report)
-
-
-async def _tell_ward_leads(app: Application, broadcast: Broadcast, report: DeliveryReport) -> None:
-    services = app.bot_data["services"]
+async def _lead_messages(
+    rt: Runtime, broadcast: Broadcast, unreachable: Sequence[DeliveryLine]
+) -> list[OutgoingMessage]:
     by_ward: dict[int, list[DeliveryLine]] = {}
-    for line in report.unreachable:
+    for line in unreachable:
         if line.ward_id is not None:
             by_ward.setdefault(line.ward_id, []).append(line)
+    services = rt.services
     messages = []
     for ward_id, lines in by_ward.items():
-        for lead in await services.member_store.recipients(roles=[Role.WARD_LEAD], ward_ids=[ward_id]):
+        for lead in await services.notices.recipients(roles=[Role.WARD_LEAD], ward_ids=[ward_id]):
             if lead.member_id == broadcast.created_by:
                 continue
             t = services.i18n.translator(lead.locale)
-            text = t.gettext(
-                "These members of your ward could not receive broadcast #{id} because they have "
-                "blocked the bot. Please call them:"
-            ).format(id=broadcast.id)
-            messages.append(
-                OutgoingMessage(
-                    f"broadcast:{broadcast.id}:unreachable:{lead.member_id}",
-                    lead.member_id,
-                    lead.chat_id,
-                    (text + "\n" + _names(t, tuple(lines), phones=True))[:4096],
-                )
-            )
-    if messages:
-        await services.outbox.enqueue(f"broadcast-leads:{broadcast.id}", messages, now=services.clock.now())
-        app.bot_data["delivery"].wake()
+            text = call_them_text(t, broadcast.id, lines)
+            key = f"broadcast:{broadcast.id}:unreachable:{lead.member_id}"
+            messages += _messages(lead, key, parts(text, rt.channel_info(lead.channel).text_limit))
+    return messages
 
 
-async def acknowledged(update: Update, ctx: BotContext) -> None:
-    """'Đã nhận' pressed under a broadcast."""
-    query, t = update.callback_query, ctx.t
-    parts = callbacks.decode(query.data, ACK_PREFIX, 1)
-    broadcast_id = callbacks.parse_int(parts[0]) if parts else None
-    if broadcast_id is None:
-        await answer_stale(update, t)
+def _messages(recipient: Recipient, key: str, replies: list[Reply]) -> list[OutgoingMessage]:
+    """One message per part; the first keeps the plain key (as before parts existed)."""
+    return [
+        OutgoingMessage.to(recipient, key if n == 0 else f"{key}:{n}", reply)
+        for n, reply in enumerate(replies)
+    ]
+
+
+async def _finalise(rt: Runtime, finished: Finished) -> None:
+    """The final report on the sender's card; what does not fit goes in the messages after it."""
+    broadcast, services = finished.broadcast, rt.services
+    sender = await services.notices.recipient(broadcast.created_by)
+    card = _card(broadcast, sender)
+    if card is None:
         return
-    if broadcast_id == 0:
-        await query.answer(
+    t = _translator(services, sender)
+    replies = parts(
+        final_text(t, broadcast, finished.report),
+        rt.channel_info(card.channel).text_limit,
+        manage_choices(t, broadcast.id),
+    )
+    await rt.update_card(card, replies[0])
+    for reply in replies[1:]:
+        if await rt.post_card(card.channel, card.chat_id, reply) is None:
+            logger.warning("could not post the rest of the report of broadcast %s", broadcast.id)
+            return
+
+
+async def resume(rt: Runtime) -> None:
+    """At start: follow broadcast outcomes; finish broadcasts whose last outcome came before a stop."""
+    progress = progress_of(rt)
+    rt.delivery.on_progress("broadcast:", partial(progress.on_outcome, rt))
+    for broadcast in await rt.services.broadcasts.sending():
+        await progress.on_outcome(rt, broadcast.batch)
+
+
+# presses by recipients and senders
+
+
+async def acknowledged(turn: Turn, press: Acknowledge) -> None:
+    """'Đã nhận' pressed under a broadcast: only a recipient's press counts, once."""
+    t = turn.t
+    if press.broadcast_id == 0:
+        turn.toast(
             t.gettext("This is the preview: recipients press this button to confirm they read it."),
-            show_alert=True,
+            alert=True,
         )
         return
-    outcome = await ctx.services.broadcasts.acknowledge(ctx.member, broadcast_id)
+    outcome = await turn.services.broadcasts.acknowledge(turn.member, press.broadcast_id)
     if outcome.result is Result.OK:
-        await query.answer(t.gettext("Thank you, your confirmation is recorded."))
+        turn.toast(t.gettext("Thank you, your confirmation is recorded."))
     elif outcome.result is Result.ALREADY_DONE:
-        await query.answer(t.gettext("You have already confirmed this message."))
+        turn.toast(t.gettext("You have already confirmed this message."))
     else:
-        await answer_stale(update, t)
+        turn.stale()
 
 
-async def manage(update: Update, ctx: BotContext) -> None:
-    """Buttons under the report: who acknowledged, re-send to those who have not."""
-    query, t = update.callback_query, ctx.t
-    parts = callbacks.decode(query.data, MANAGE_PREFIX, 2)
-    broadcast_id = callbacks.parse_int(parts[1]) if parts and parts[0] in ("w", "r") else None
-    if broadcast_id is None:
-        await answer_stale(update, t)
-        return
-    if parts[0] == "w":
-        acks = await ctx.services.broadcasts.acknowledgements(ctx.member, broadcast_id)
+async def manage(turn: Turn, press: ManageReport) -> None:
+    """Buttons under the report: who acknowledged, re-send to those who have not (sent now, with a card)."""
+    t, services = turn.t, turn.services
+    if press.action == "w":
+        acks = await services.broadcasts.acknowledgements(turn.member, press.broadcast_id)
         if acks.result is not Result.OK:
-            await answer_stale(update, t)
+            turn.stale()
             return
-        await query.answer()
-        await update.effective_message.reply_text(ack_text(t, broadcast_id, acks.acked, acks.waiting)[:4096])
+        for reply in parts(
+            ack_text(t, press.broadcast_id, acks.acked, acks.waiting), turn.channel.text_limit
+        ):
+            turn.reply(reply.text)
         return
-    outcome = await ctx.services.broadcasts.resend_unacked(ctx.member, broadcast_id)
+    report_to = ReportTo(turn.input.channel, turn.input.sender.chat_id)
+    outcome = await services.broadcasts.resend_unacked(turn.member, press.broadcast_id, report_to=report_to)
     if outcome.result is Result.NO_RECIPIENTS:
-        await query.answer(
-            t.gettext("Everyone has acknowledged (or cannot be reached): nothing to re-send."),
-            show_alert=True,
+        turn.toast(
+            t.gettext("Everyone has acknowledged (or cannot be reached): nothing to re-send."), alert=True
         )
         return
     if outcome.result is not Result.OK or outcome.broadcast is None:
-        await answer_stale(update, t)
+        turn.stale()
         return
-    await query.answer(t.gettext("Re-sending to those who have not acknowledged."))
-    await launch(ctx.application, outcome.broadcast.id, report_chat_id=str(update.effective_chat.id))
+    turn.toast(t.gettext("Re-sending to those who have not acknowledged."))
 
 
-def ack_text(t: Translator, broadcast_id: int, acked: tuple, waiting: tuple[str, ...]) -> str:
-    text = t.gettext("<b>Broadcast #{id}</b>\nAcknowledged: {acked}\nNot yet: {waiting}").format(
-        id=broadcast_id, acked=t.number(len(acked)), waiting=t.number(len(waiting))
-    )
-    if acked:
-        text += (
-            "\n\n"
-            + t.gettext("<b>Acknowledged:</b>")
-            + "\n"
-            + "\n".join(f"• {esc(name)} ({t.datetime(at)})" for name, at in acked[:60])
-        )
-    if waiting:
-        text += (
-            "\n\n"
-            + t.gettext("<b>Not yet:</b>")
-            + "\n"
-            + "\n".join(f"• {esc(name)}" for name in waiting[:60])
-        )
-    return text
-
-
-async def run_scheduled(app: Application, task: Task) -> None:
-    """A scheduled broadcast falls due: send it unless it was cancelled (idempotent)."""
-    broadcast_id = int(task.payload.get("broadcast_id", 0))
-    await launch(app, broadcast_id)
-
-
-async def resume(app: Application) -> None:
-    """At start: listen to broadcast outcomes; finish broadcasts whose last outcome came before a stop."""
-    app.bot_data["delivery"].on_progress("broadcast:", lambda batch: on_progress(app, batch))
-    store = app.bot_data["services"].broadcasts.store
-    for broadcast in await store.recent(statuses=(BroadcastStatus.SENDING,), limit=100):
-        await on_progress(app, broadcast.batch)
+def register(router: Router) -> None:
+    router.choice(Acknowledge, acknowledged)
+    router.choice(ManageReport, manage)
+    router.task(TASK_KIND, run_send)
+    router.on_startup(resume)

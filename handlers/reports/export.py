@@ -1,230 +1,65 @@
-"""The Excel export: district, wards and chapters per period, and every report with its history."""
+"""/report_export: the reports workbook of this period,
+one period ('10/2026') or a range ('9/2026 11/2026')."""
 
 from __future__ import annotations
 
-import asyncio
-import io
-from typing import TYPE_CHECKING, Any
+import functools
 
-from telegram import InputFile, Update
-
-from bot.context import BotContext
+from bot.conversation.replies import Attachment
+from bot.conversation.router import Router
+from bot.conversation.turn import Turn
 from bot.core.parsing import ParseError, Period, parse_period
 from bot.core.permissions import Action, can
-from bot.core.reports import ExportData, Status
-from bot.i18n import Translator
-from handlers.registry import N_
-from handlers.reports.texts import period_label
+from bot.views.reports.texts import period_label
+from bot.views.reports.workbook import workbook_bytes
 
-if TYPE_CHECKING:
-    from openpyxl import Workbook
-
-STATUS_LABELS = {
-    Status.ON_TIME: N_("on time"),
-    Status.LATE: N_("late"),
-    Status.MISSING: N_("not reported"),
-    Status.EXCUSED: N_("excused"),
-}
-ACTION_LABELS = {"report_filed": N_("filed"), "report_corrected": N_("corrected")}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _totals_header(t: Translator) -> list[str]:
-    return [
-        t.gettext("Chapters"),
-        t.gettext("Expected"),
-        t.gettext("Reported"),
-        t.gettext("On time"),
-        t.gettext("Excused from reporting"),
-        t.gettext("Missing"),
-        t.gettext("Reporting rate"),
-        t.gettext("On-time rate"),
-        t.gettext("New members"),
-        t.gettext("Total members"),
-    ]
-
-
-def _totals_cells(totals: Any) -> list[Any]:
-    return [
-        totals.chapters,
-        totals.expected,
-        totals.reported,
-        totals.on_time,
-        totals.excused,
-        totals.missing,
-        totals.reporting_rate,
-        totals.on_time_rate,
-        totals.new_members,
-        totals.total_members,
-    ]
-
-
-def _sheet(
-    book: Workbook, title: str, header: list[str], rows: list[list[Any]], percent_columns: range = range(0)
-):
-    from openpyxl.styles import Font
-
-    sheet = book.create_sheet(title[:31])
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for column in percent_columns:
-        for cells in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            for cell in cells:
-                cell.number_format = "0%"
-    sheet.freeze_panes = "A2"
-    for column_cells in sheet.columns:
-        width = max(len(str(c.value)) if c.value is not None else 0 for c in column_cells)
-        sheet.column_dimensions[column_cells[0].column_letter].width = min(max(width + 2, 8), 50)
-    return sheet
-
-
-def workbook_bytes(data: ExportData, t: Translator) -> bytes:
-    """An .xlsx with four sheets, headers and labels in the member's language, times in local time."""
-    from openpyxl import Workbook  # imported when used: openpyxl (and numpy) cost ~20 MiB of resident memory
-
-    book = Workbook()
-    book.remove(book.active)
-    period = t.gettext("Period")
-    district_rows = [[period_label(t, rp), *_totals_cells(rollup.district)] for rp, rollup in data.periods]
-    _sheet(book, t.gettext("District"), [period, *_totals_header(t)], district_rows, range(8, 10))
-    ward_rows = [
-        [period_label(t, rp), w.ward_name, *_totals_cells(w.totals)]
-        for rp, rollup in data.periods
-        for w in rollup.wards
-    ]
-    _sheet(book, t.gettext("Wards"), [period, t.gettext("Ward"), *_totals_header(t)], ward_rows, range(9, 11))
-    chapter_rows = [
-        [
-            period_label(t, rp),
-            w.ward_name,
-            line.chapter.chapter_name,
-            t.gettext(STATUS_LABELS[line.status]),
-            line.new_members,
-            line.total_members,
-        ]
-        for rp, rollup in data.periods
-        for w in rollup.wards
-        for line in w.chapters
-    ]
-    _sheet(
-        book,
-        t.gettext("Chapters"),
-        [
-            period,
-            t.gettext("Ward"),
-            t.gettext("Chapter"),
-            t.gettext("Status"),
-            t.gettext("New members"),
-            t.gettext("Total members"),
-        ],
-        chapter_rows,
-    )
-    labels = {rp.key: period_label(t, rp) for rp, _ in data.periods}
-    report_rows: list[list[Any]] = []
-    for report in data.reports:
-        chapter = data.chapters.get(report.chapter_id)
-        base = [
-            labels.get(report.period_key, report.period_key),
-            chapter.ward_name if chapter else "",
-            chapter.chapter_name if chapter else str(report.chapter_id),
-        ]
-        for change in data.changes.get(report.id, []):
-            details = change["details"]
-            old, new = details.get("old") or {}, details.get("new") or {}
-            report_rows.append(
-                [
-                    *base,
-                    t.gettext(ACTION_LABELS.get(change["action"], change["action"])),
-                    _local(t, change["at"]),
-                    change["actor"] or "",
-                    t.gettext("yes") if details.get("on_behalf") else t.gettext("no"),
-                    old.get("new_members"),
-                    old.get("total_members"),
-                    new.get("new_members"),
-                    new.get("total_members"),
-                    new.get("note") or "",
-                    t.gettext("yes") if new.get("photo") else t.gettext("no"),
-                ]
-            )
-    _sheet(
-        book,
-        t.gettext("Reports and history"),
-        [
-            period,
-            t.gettext("Ward"),
-            t.gettext("Chapter"),
-            t.gettext("Change"),
-            t.gettext("When"),
-            t.gettext("By"),
-            t.gettext("On behalf"),
-            t.gettext("New members before"),
-            t.gettext("Total before"),
-            t.gettext("New members"),
-            t.gettext("Total members"),
-            t.gettext("Note"),
-            t.gettext("Photo"),
-        ],
-        report_rows,
-    )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _local(t: Translator, when: Any) -> str:
-    return f"{t.date(when)} {t.time(when)}"
-
-
-async def export_command(update: Update, ctx: BotContext) -> None:
-    """/report_export [from] [to]: this period, one period ('10/2026') or a range ('9/2026 11/2026')."""
-    t = ctx.t
-    if not can(ctx.member, Action.EXPORT_REPORTS):
-        await update.effective_message.reply_text(t.gettext("Only organisers can export the reports."))
+async def export_command(turn: Turn) -> None:
+    t = turn.t
+    if not can(turn.member, Action.EXPORT_REPORTS):
+        turn.reply(t.gettext("Only organisers can export the reports."))
         return
-    config = await ctx.services.reports.config()
-    now = ctx.services.clock.now()
-    parsed = [parse_period(a, kind=config.kind, now=now) for a in (ctx.args or [])[:3]]
+    config = await turn.services.reports.config()
+    parsed = [parse_period(a, kind=config.kind, now=turn.now) for a in turn.args[:3]]
     if len(parsed) > 2 or any(isinstance(p, ParseError) for p in parsed):
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext(
                 "Type /report_export alone for this period, or with one or two periods, for example: "
                 "/report_export 9/2026 11/2026"
             )
         )
         return
-    current = (await ctx.services.reports.current_period(now)).period
+    current = (await turn.services.reports.current_period(turn.now)).period
     first = parsed[0] if parsed else current
     last = parsed[-1] if parsed else current
     assert isinstance(first, Period) and isinstance(last, Period)
-    await send_export(update, ctx, first, last)
+    await export_reply(turn, first, last)
 
 
-async def send_export(update: Update, ctx: BotContext, first: Period, last: Period) -> None:
-    t = ctx.t
-    data = await ctx.services.reports.export(ctx.member, first, last)
-    if update.callback_query is not None:
-        if data is None:
-            await update.callback_query.answer(
-                t.gettext("Only organisers can export the reports."), show_alert=True
-            )
-            return
-        await update.callback_query.answer()
+async def export_reply(turn: Turn, first: Period, last: Period) -> None:
+    """The workbook as a document (built after the turn commits: a year's workbook takes seconds)."""
+    t = turn.t
+    data = await turn.services.reports.export(turn.member, first, last)
     if data is None:
-        await update.effective_message.reply_text(
-            t.gettext(
-                "That range of periods cannot be exported (the first must come before the last, at most 60 "
-                "periods)."
+        if turn.pressed:
+            turn.toast(t.gettext("Only organisers can export the reports."), alert=True)
+        else:
+            turn.reply(
+                t.gettext(
+                    "That range of periods cannot be exported (the first must come before the last, "
+                    "at most 60 periods)."
+                )
             )
-        )
         return
-    content = await asyncio.to_thread(workbook_bytes, data, t)  # seconds for a year: keep the bot responsive
     name = f"bao-cao-hoi-vien-{first.label_key}" + (f"_{last.label_key}" if last != first else "") + ".xlsx"
-    await update.effective_message.reply_document(
-        InputFile(content, filename=name),
-        caption=t.gettext("New-member reports: {periods}").format(
-            periods=", ".join(period_label(t, rp) for rp, _ in data.periods[:3])
-            + (" …" if len(data.periods) > 3 else "")
-        ),
+    caption = t.gettext("New-member reports: {periods}").format(
+        periods=", ".join(period_label(t, rp) for rp, _ in data.periods[:3])
+        + (" …" if len(data.periods) > 3 else "")
     )
+    turn.reply(caption, attachment=Attachment(name, XLSX, render=functools.partial(workbook_bytes, data, t)))
+
+
+def register(router: Router) -> None:
+    router.command("report_export", export_command)

@@ -1,134 +1,135 @@
-"""/report: a chapter cadre (or a lead on the chapter's behalf) files the period's new-member report."""
+"""/report: a chapter cadre (or a lead on the chapter's behalf) files the period's new-member report.
+
+One question at a time (new members, total, an optional note, an optional photo of the paper list), read back
+before it is saved. Where the person stands is kept in the database: a restart in the middle loses nothing.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
-from telegram import Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot.context import BotContext
+from bot.conversation.dialogs import Dialog
+from bot.conversation.inputs import SharedFile
+from bot.conversation.markup import esc
+from bot.conversation.replies import Choice, grid, rows
+from bot.conversation.router import Router, Step
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.parsing import ParseError, ParseReason, limit_text, parse_count
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.reports import FileOutcome, FileResult, ReportValues, Target
 from bot.core.reports.rules import MAX_COUNT, MAX_NOTE
-from handlers import callbacks
-from handlers.common import menu_for
-from handlers.menu import menu_filter
-from handlers.registry import N_
-from handlers.render import answer_stale, buttons, esc, grid
-from handlers.reports.texts import WARNING_TEXTS, period_label
+from bot.i18n import N_, Translator
+from bot.views.reports.texts import WARNING_TEXTS, period_label
 
-CHOOSE, ASK_NEW, ASK_TOTAL, ASK_NOTE, ASK_PHOTO, CONFIRM = range(6)
-DRAFT = "reports"
-PREFIX = "repc"
-START_PREFIX = "repf"
 MENU_LABEL = N_("📝 New-member report")
+REPORT = Dialog(
+    "report",
+    timeout=timedelta(hours=2),
+    expired=N_("Your report was interrupted. Please send /report to start again."),
+    cancelled=N_("Report cancelled; nothing was saved."),
+)
 
 
-@dataclass
-class Draft:
+@token("repf")
+class ReportStart(Token):
+    """'📝 Report now' under a reminder: this chapter, this period."""
+
     chapter_id: int
     period_key: str
-    new_members: int | None = None
-    total_members: int | None = None
-    note: str | None = None
-    photo_file_id: str | None = None
 
 
-async def start(update: Update, ctx: BotContext) -> int:
-    """/report or the menu button: the current period, the member's chapter (or a choice of chapters)."""
-    t, member = ctx.t, ctx.member
-    ctx.user_data.pop(DRAFT, None)
+@token("repc:w")
+class ReportWard(Token):
+    ward_id: int
+
+
+@token("repc:c")
+class ReportChapter(Token):
+    chapter_id: int
+
+
+@token("repc:skip")
+class ReportSkip(Token):
+    what: Literal["note", "photo"]
+
+
+@token("repc:a")
+class ReportAnswer(Token):
+    answer: Literal["ok", "edit"]
+
+
+def report_now_choice(t: Translator, chapter_id: int, period_key: str) -> Choice:
+    return Choice(t.gettext("📝 Report now"), ReportStart(chapter_id, period_key))
+
+
+async def start(turn: Turn) -> None:
+    """/report or the menu: the current period, the member's chapter (or a choice of chapters)."""
+    t, member = turn.t, turn.member
+    turn.end()
     if not can(member, Action.FILE_REPORT):
-        await update.effective_message.reply_text(
-            t.gettext("Only chapter cadres, ward leads and organisers can file new-member reports.")
-        )
-        return ConversationHandler.END
+        turn.reply(t.gettext("Only chapter cadres, ward leads and organisers can file new-member reports."))
+        return
     reach = reach_of(member, Action.FILE_REPORT)
-    chapters = await ctx.services.reports.chapters_to_file(member)
+    chapters = await turn.services.reports.chapters_to_file(member)
     if reach is Reach.OWN_CHAPTER:
         if not chapters:
-            await update.effective_message.reply_text(
-                t.gettext("Your account is not linked to a chapter yet. Please ask your ward lead.")
-            )
-            return ConversationHandler.END
-        return await begin(update, ctx, chapters[0].id, None)
+            turn.reply(t.gettext("Your account is not linked to a chapter yet. Please ask your ward lead."))
+            return
+        await begin(turn, chapters[0].id, None)
+        return
+    turn.begin(REPORT, "choose")
     if reach is Reach.OWN_WARD:
-        await update.effective_message.reply_text(
+        turn.reply(
             t.gettext("Which chapter are you reporting for?"),
-            reply_markup=buttons(grid([(c.name, callbacks.encode(PREFIX, "c", c.id)) for c in chapters], 1)),
+            choices=grid([Choice(c.name, ReportChapter(c.id)) for c in chapters], 1),
         )
-        return CHOOSE
-    wards = await ctx.services.org.wards()
-    await update.effective_message.reply_text(
+        return
+    wards = await turn.services.org.wards()
+    turn.reply(
         t.gettext("Which ward is the chapter in?"),
-        reply_markup=buttons(grid([(w.name, callbacks.encode(PREFIX, "w", w.id)) for w in wards], 3)),
+        choices=grid([Choice(w.name, ReportWard(w.id)) for w in wards], 3),
     )
-    return CHOOSE
 
 
-async def start_from_button(update: Update, ctx: BotContext) -> int:
-    """'📝 Report now' under a reminder: that chapter and that period."""
-    parts = callbacks.decode(update.callback_query.data, START_PREFIX, 2)
-    chapter_id = callbacks.parse_int(parts[0]) if parts else None
-    if chapter_id is None:
-        await answer_stale(update, ctx.t)
-        return ConversationHandler.END
-    await update.callback_query.answer()
-    ctx.user_data.pop(DRAFT, None)
-    return await begin(update, ctx, chapter_id, parts[1])
+async def start_from_reminder(turn: Turn, token: ReportStart) -> None:
+    await begin(turn, token.chapter_id, token.period_key)
 
 
-async def chosen(update: Update, ctx: BotContext) -> int:
-    """A ward (organisers) or a chapter was chosen."""
-    query, t = update.callback_query, ctx.t
-    parts = callbacks.decode(query.data, PREFIX, 2)
-    target_id = callbacks.parse_int(parts[1]) if parts and parts[0] in ("w", "c") else None
-    if target_id is None:
-        await answer_stale(update, t)
-        return CHOOSE
-    if parts[0] == "w":
-        if not can(ctx.member, Action.FILE_REPORT, ward_id=target_id):
-            await answer_stale(update, t)
-            return CHOOSE
-        chapters = await ctx.services.org.chapters(target_id)
-        await query.answer()
-        await query.edit_message_text(
-            t.gettext("Which chapter are you reporting for?"),
-            reply_markup=buttons(grid([(c.name, callbacks.encode(PREFIX, "c", c.id)) for c in chapters], 1)),
-        )
-        return CHOOSE
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    return await begin(update, ctx, target_id, None)
+async def ward_chosen(turn: Turn, token: ReportWard) -> None:
+    if not can(turn.member, Action.FILE_REPORT, ward_id=token.ward_id):
+        turn.stale()
+        return
+    chapters = await turn.services.org.chapters(token.ward_id)
+    turn.edit(
+        turn.t.gettext("Which chapter are you reporting for?"),
+        choices=grid([Choice(c.name, ReportChapter(c.id)) for c in chapters], 1),
+    )
 
 
-async def begin(update: Update, ctx: BotContext, chapter_id: int, period_key: str | None) -> int:
+async def chapter_chosen(turn: Turn, token: ReportChapter) -> None:
+    turn.clear_choices()
+    await begin(turn, token.chapter_id, None)
+
+
+async def begin(turn: Turn, chapter_id: int, period_key: str | None) -> None:
     """Check the member may report for this chapter and period, then ask the first question."""
-    t = ctx.t
-    target = await ctx.services.reports.target(ctx.member, chapter_id, period_key)
+    t = turn.t
+    target = await turn.services.reports.target(turn.member, chapter_id, period_key)
     if target is None:
-        await update.effective_message.reply_text(
-            t.gettext("You can only file reports for your own chapter.")
-        )
-        return ConversationHandler.END
-    if not target.period.is_open(ctx.services.clock.now()):
-        await update.effective_message.reply_text(
+        turn.end()
+        turn.reply(t.gettext("You can only file reports for your own chapter."))
+        return
+    if not target.period.is_open(turn.now):
+        turn.end()
+        turn.reply(
             t.gettext("The reporting period {period} is closed; its report can no longer be changed.").format(
                 period=period_label(t, target.period)
             )
         )
-        return ConversationHandler.END
-    ctx.user_data[DRAFT] = Draft(target.chapter.id, target.period.key)
+        return
+    turn.begin(REPORT, "new", chapter_id=target.chapter.id, period_key=target.period.key)
     lines = [
         t.gettext("<b>New-member report</b>\n{chapter} ({ward}), {period}. Deadline: {deadline}.").format(
             chapter=esc(target.chapter.name),
@@ -146,21 +147,19 @@ async def begin(update: Update, ctx: BotContext, chapter_id: int, period_key: st
             ).format(new=t.number(target.existing.new_members), total=t.number(target.existing.total_members))
         )
     lines.append("")
-    lines.append(ask_new_text(ctx))
-    await update.effective_message.reply_text("\n".join(lines))
-    return ASK_NEW
+    lines.append(ask_new_text(t))
+    turn.reply("\n".join(lines))
 
 
-def ask_new_text(ctx: BotContext) -> str:
-    return ctx.t.gettext("How many new members did the chapter gain this period? (a number, for example 3)")
+def ask_new_text(t: Translator) -> str:
+    return t.gettext("How many new members did the chapter gain this period? (a number, for example 3)")
 
 
-def ask_total_text(ctx: BotContext) -> str:
-    return ctx.t.gettext("How many members does the chapter have in total now?")
+def ask_total_text(t: Translator) -> str:
+    return t.gettext("How many members does the chapter have in total now?")
 
 
-def count_problem(ctx: BotContext, error: ParseError) -> str:
-    t = ctx.t
+def count_problem(t: Translator, error: ParseError) -> str:
     if error.reason is ParseReason.NEGATIVE:
         return t.gettext("The number cannot be negative.")
     if error.reason is ParseReason.TOO_LARGE:
@@ -172,142 +171,107 @@ def count_problem(ctx: BotContext, error: ParseError) -> str:
     return t.gettext("I did not understand that as a number.")
 
 
-def draft_of(ctx: BotContext) -> Draft | None:
-    draft = ctx.user_data.get(DRAFT)
-    return draft if isinstance(draft, Draft) else None
-
-
-async def new_received(update: Update, ctx: BotContext) -> int:
-    draft = draft_of(ctx)
-    if draft is None:
-        return await lost(update, ctx)
-    value = parse_count(update.effective_message.text or "", max_value=MAX_COUNT)
+async def new_received(turn: Turn) -> None:
+    t = turn.t
+    value = parse_count(turn.text, max_value=MAX_COUNT)
     if isinstance(value, ParseError):
-        await update.effective_message.reply_text(count_problem(ctx, value) + "\n" + ask_new_text(ctx))
-        return ASK_NEW
-    draft.new_members = value
-    await update.effective_message.reply_text(ask_total_text(ctx))
-    return ASK_TOTAL
+        turn.reply(count_problem(t, value) + "\n" + ask_new_text(t))
+        return
+    turn.goto("total", new_members=value)
+    turn.reply(ask_total_text(t))
 
 
-async def total_received(update: Update, ctx: BotContext) -> int:
-    draft = draft_of(ctx)
-    if draft is None:
-        return await lost(update, ctx)
-    value = parse_count(update.effective_message.text or "", max_value=MAX_COUNT)
+async def total_received(turn: Turn) -> None:
+    t = turn.t
+    value = parse_count(turn.text, max_value=MAX_COUNT)
     if isinstance(value, ParseError):
-        await update.effective_message.reply_text(count_problem(ctx, value) + "\n" + ask_total_text(ctx))
-        return ASK_TOTAL
-    draft.total_members = value
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Any note for the ward (optional)? Type it, or press Skip."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(PREFIX, "skip", "note"))]]),
+        turn.reply(count_problem(t, value) + "\n" + ask_total_text(t))
+        return
+    turn.goto("note", total_members=value)
+    turn.reply(
+        t.gettext("Any note for the ward (optional)? Type it, or press Skip."),
+        choices=rows([Choice(t.gettext("Skip"), ReportSkip("note"))]),
     )
-    return ASK_NOTE
 
 
-async def note_received(update: Update, ctx: BotContext) -> int:
-    draft = draft_of(ctx)
-    if draft is None:
-        return await lost(update, ctx)
-    note = limit_text(update.effective_message.text or "", MAX_NOTE)
+async def note_received(turn: Turn) -> None:
+    note = limit_text(turn.text, MAX_NOTE)
     if isinstance(note, ParseError):
-        await update.effective_message.reply_text(
-            ctx.t.gettext(
+        turn.reply(
+            turn.t.gettext(
                 "The note is too long (at most {max} characters). Please shorten it, or press Skip."
             ).format(max=MAX_NOTE)
         )
-        return ASK_NOTE
-    draft.note = note or None
-    return await ask_photo(update, ctx)
+        return
+    turn.update(note=note or None)
+    ask_photo(turn)
 
 
-async def note_skipped(update: Update, ctx: BotContext) -> int:
-    if draft_of(ctx) is None or not await skip_pressed(update, ctx, "note"):
-        return ASK_NOTE
-    return await ask_photo(update, ctx)
+async def skipped(turn: Turn, token: ReportSkip) -> None:
+    if turn.step != token.what:
+        turn.stale()
+        return
+    turn.clear_choices()
+    if token.what == "note":
+        ask_photo(turn)
+    else:
+        await read_back(turn)
 
 
-async def skip_pressed(update: Update, ctx: BotContext, what: str) -> bool:
-    parts = callbacks.decode(update.callback_query.data, PREFIX, 2)
-    if parts != ["skip", what]:
-        await answer_stale(update, ctx.t)
-        return False
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    return True
-
-
-async def ask_photo(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("You may send a photo of the paper list (optional), or press Skip."),
-        reply_markup=buttons([[(ctx.t.gettext("Skip"), callbacks.encode(PREFIX, "skip", "photo"))]]),
+def ask_photo(turn: Turn) -> None:
+    turn.goto("photo")
+    turn.reply(
+        turn.t.gettext("You may send a photo of the paper list (optional), or press Skip."),
+        choices=rows([Choice(turn.t.gettext("Skip"), ReportSkip("photo"))]),
     )
-    return ASK_PHOTO
 
 
-async def photo_received(update: Update, ctx: BotContext) -> int:
-    draft = draft_of(ctx)
-    if draft is None:
-        return await lost(update, ctx)
-    draft.photo_file_id = update.effective_message.photo[-1].file_id
-    return await read_back(update, ctx)
+async def photo_received(turn: Turn) -> None:
+    event = turn.event
+    if not isinstance(event, SharedFile) or not event.image:
+        await not_a_photo(turn)
+        return
+    turn.update(photo=f"{turn.input.channel}:{event.ref}")
+    await read_back(turn)
 
 
-async def photo_skipped(update: Update, ctx: BotContext) -> int:
-    if draft_of(ctx) is None or not await skip_pressed(update, ctx, "photo"):
-        return ASK_PHOTO
-    return await read_back(update, ctx)
+async def not_a_photo(turn: Turn) -> None:
+    turn.reply(turn.t.gettext("Please send a photo of the paper list, or press Skip."))
 
 
-async def not_a_photo(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Please send a photo of the paper list, or press Skip.")
-    )
-    return ASK_PHOTO
-
-
-async def read_back(update: Update, ctx: BotContext) -> int:
+async def read_back(turn: Turn) -> None:
     """'Chi hội …, tháng 11/2026: 3 hội viên mới, tổng 45 — đúng không?' with the sanity warnings."""
-    t, draft = ctx.t, draft_of(ctx)
-    if draft is None or draft.new_members is None or draft.total_members is None:
-        return await lost(update, ctx)
-    target = await ctx.services.reports.target(ctx.member, draft.chapter_id, draft.period_key)
+    t, data = turn.t, turn.data
+    target = await turn.services.reports.target(turn.member, data["chapter_id"], data["period_key"])
     if target is None:
-        return await lost(update, ctx)
-    warnings = await ctx.services.reports.warnings(
-        draft.chapter_id, draft.period_key, draft.new_members, draft.total_members
+        turn.end()
+        turn.reply(t.gettext("Your report was interrupted. Please send /report to start again."))
+        return
+    warnings = await turn.services.reports.warnings(
+        data["chapter_id"], data["period_key"], data["new_members"], data["total_members"]
     )
-    await update.effective_message.reply_text(
-        summary(ctx, target, draft, warnings),
-        reply_markup=buttons(
-            [
-                [
-                    (
-                        t.gettext("✅ Confirm") if not warnings else t.gettext("✅ Yes, it is correct"),
-                        callbacks.encode(PREFIX, "ok", "-"),
-                    ),
-                    (t.gettext("✏️ Edit"), callbacks.encode(PREFIX, "edit", "-")),
-                ]
-            ]
+    turn.goto("confirm")
+    confirm = t.gettext("✅ Confirm") if not warnings else t.gettext("✅ Yes, it is correct")
+    turn.reply(
+        summary(t, target, turn.data, warnings),
+        choices=rows(
+            [Choice(confirm, ReportAnswer("ok")), Choice(t.gettext("✏️ Edit"), ReportAnswer("edit"))]
         ),
     )
-    return CONFIRM
 
 
-def summary(ctx: BotContext, target: Target, draft: Draft, warnings: list) -> str:
-    t = ctx.t
+def summary(t: Translator, target: Target, data: dict, warnings: list) -> str:
     lines = [
         t.gettext("{chapter}, {period}: {new} new members, total {total} — is that right?").format(
             chapter=esc(target.chapter.name),
             period=period_label(t, target.period),
-            new=t.number(draft.new_members or 0),
-            total=t.number(draft.total_members or 0),
+            new=t.number(data["new_members"]),
+            total=t.number(data["total_members"]),
         )
     ]
-    if draft.note:
-        lines.append(t.gettext("Note: {note}").format(note=esc(draft.note)))
-    if draft.photo_file_id:
+    if data.get("note"):
+        lines.append(t.gettext("Note: {note}").format(note=esc(data["note"])))
+    if data.get("photo"):
         lines.append(t.gettext("Photo of the paper list: attached."))
     if warnings:
         lines.append("")
@@ -316,33 +280,21 @@ def summary(ctx: BotContext, target: Target, draft: Draft, warnings: list) -> st
     return "\n".join(lines)
 
 
-async def confirm_or_edit(update: Update, ctx: BotContext) -> int:
+async def answered(turn: Turn, token: ReportAnswer) -> None:
     """Confirm saves (once; filing again updates); Edit asks the numbers again."""
-    query, t, draft = update.callback_query, ctx.t, draft_of(ctx)
-    parts = callbacks.decode(query.data, PREFIX, 2)
-    if draft is None or not parts or parts[0] not in ("ok", "edit"):
-        await answer_stale(update, t)
-        return CONFIRM
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if parts[0] == "edit":
-        draft.new_members = draft.total_members = None
-        await update.effective_message.reply_text(ask_new_text(ctx))
-        return ASK_NEW
-    assert draft.new_members is not None and draft.total_members is not None
-    result = await ctx.services.reports.file(
-        ctx.member,
-        draft.chapter_id,
-        draft.period_key,
-        ReportValues(draft.new_members, draft.total_members, draft.note, draft.photo_file_id),
-    )
-    ctx.user_data.pop(DRAFT, None)
-    await update.effective_message.reply_text(outcome_text(ctx, result), reply_markup=menu_for(ctx))
-    return ConversationHandler.END
+    turn.clear_choices()
+    if token.answer == "edit":
+        turn.goto("new", new_members=None, total_members=None)
+        turn.reply(ask_new_text(turn.t))
+        return
+    data = turn.data
+    values = ReportValues(data["new_members"], data["total_members"], data.get("note"), data.get("photo"))
+    result = await turn.services.reports.file(turn.member, data["chapter_id"], data["period_key"], values)
+    turn.end()
+    turn.reply(outcome_text(turn.t, result), menu=True)
 
 
-def outcome_text(ctx: BotContext, result: FileResult) -> str:
-    t = ctx.t
+def outcome_text(t: Translator, result: FileResult) -> str:
     if result.outcome is FileOutcome.FILED:
         if result.on_time:
             return t.gettext("✅ Report saved. Thank you!")
@@ -365,70 +317,25 @@ def outcome_text(ctx: BotContext, result: FileResult) -> str:
     return t.gettext("The report could not be saved. Please send /report to try again.")
 
 
-async def lost(update: Update, ctx: BotContext) -> int:
-    """The draft is gone (e.g. after a restart): start again."""
-    ctx.user_data.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await answer_stale(update, ctx.t)
-    else:
-        await update.effective_message.reply_text(
-            ctx.t.gettext("Your report was interrupted. Please send /report to start again.")
-        )
-    return ConversationHandler.END
+async def use_the_buttons(turn: Turn) -> None:
+    turn.reply(turn.t.gettext("Please use the buttons above, or send /cancel to stop the report."))
 
 
-async def stray(update: Update, ctx: BotContext) -> None:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Please use the buttons above, or send /cancel to stop the report.")
+def register(router: Router) -> None:
+    router.command(("report", "baocao"), start)
+    router.choice(ReportStart, start_from_reminder)
+    router.choice(ReportWard, ward_chosen, dialog=REPORT, steps=("choose",))
+    router.choice(ReportChapter, chapter_chosen, dialog=REPORT, steps=("choose",))
+    router.choice(ReportSkip, skipped, dialog=REPORT, steps=("note", "photo"))
+    router.choice(ReportAnswer, answered, dialog=REPORT, steps=("confirm",))
+    router.dialog(
+        REPORT,
+        {
+            "choose": Step(text=use_the_buttons),
+            "new": Step(text=new_received),
+            "total": Step(text=total_received),
+            "note": Step(text=note_received),
+            "photo": Step(file=photo_received, text=not_a_photo),
+            "confirm": Step(text=use_the_buttons),
+        },
     )
-
-
-async def cancel(update: Update, ctx: BotContext) -> int:
-    ctx.user_data.pop(DRAFT, None)
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Report cancelled; nothing was saved."), reply_markup=menu_for(ctx)
-    )
-    return ConversationHandler.END
-
-
-async def stale_button(update: Update, ctx: BotContext) -> None:
-    await answer_stale(update, ctx.t)
-
-
-def register(app: Application) -> None:
-    text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(
-        ConversationHandler(
-            entry_points=[
-                CommandHandler(["report", "baocao"], start),
-                MessageHandler(menu_filter(app, MENU_LABEL), start),
-                CallbackQueryHandler(start_from_button, pattern=callbacks.pattern(START_PREFIX)),
-            ],
-            states={
-                CHOOSE: [
-                    CallbackQueryHandler(chosen, pattern=callbacks.pattern(PREFIX)),
-                    MessageHandler(text, stray),
-                ],
-                ASK_NEW: [MessageHandler(text, new_received)],
-                ASK_TOTAL: [MessageHandler(text, total_received)],
-                ASK_NOTE: [
-                    MessageHandler(text, note_received),
-                    CallbackQueryHandler(note_skipped, pattern=callbacks.pattern(PREFIX)),
-                ],
-                ASK_PHOTO: [
-                    MessageHandler(filters.PHOTO, photo_received),
-                    CallbackQueryHandler(photo_skipped, pattern=callbacks.pattern(PREFIX)),
-                    MessageHandler(text, not_a_photo),
-                ],
-                CONFIRM: [
-                    CallbackQueryHandler(confirm_or_edit, pattern=callbacks.pattern(PREFIX)),
-                    MessageHandler(text, stray),
-                ],
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            allow_reentry=True,
-            name="reports",
-            conversation_timeout=timedelta(hours=2),
-        )
-    )
-    app.add_handler(CallbackQueryHandler(stale_button, pattern=callbacks.pattern(PREFIX)))

@@ -1,35 +1,30 @@
-"""The reminder ladder's durable tasks: chapters before the deadline, ward leads and the district office
-after."""
+"""The reminder ladder's durable tasks: chapters before the deadline, ward leads and the office after."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
-from telegram.ext import Application
-
+from bot.conversation.markup import esc, split
+from bot.conversation.replies import Reply, rows
+from bot.conversation.router import Router
 from bot.core.models import Role
+from bot.core.notices import OutgoingMessage
 from bot.core.reports import TASK_KIND, ChapterRow, Rung, Step
-from bot.scheduler import register_task_kind
-from bot.services import Services
-from handlers.registry import add_startup_hook
-from handlers.render import esc, split_message
-from handlers.reports.overview import report_now_button
-from handlers.reports.texts import period_label
-from storage.outbox import OutgoingMessage
+from bot.views.reports.texts import period_label
+from handlers.reports.filing import report_now_choice
+
+if TYPE_CHECKING:
+    from bot.core.tasks import Task
+    from bot.runtime import Runtime
+    from bot.services import Services
+
+PART_LIMIT = 3500
 
 
-class Task(Protocol):
-    """The due task the scheduler hands over (storage.tasks.Task)."""
-
-    key: str
-    payload: dict[str, Any]
-
-
-async def run_rung(app: Application, task: Task) -> None:
-    """A rung fell due (maybe after downtime): decide from fresh state, message only the missing, once
-    each."""
-    services: Services = app.bot_data["services"]
+async def run_rung(rt: Runtime, task: Task) -> None:
+    """A rung fell due (maybe after downtime): decide from fresh state; message only the missing, once."""
+    services = rt.services
     now = services.clock.now()
     await services.reports.plan_ladders(now)
     rung = await services.reports.rung(str(task.payload.get("period")), str(task.payload.get("step")), now)
@@ -42,12 +37,12 @@ async def run_rung(app: Application, task: Task) -> None:
     else:
         messages = await district_escalations(services, task, rung)
     if messages:
-        await services.outbox.enqueue(f"report:{rung.period.key}:{rung.step.value}", messages, now=now)
+        await services.notices.queue(f"report:{rung.period.key}:{rung.step.value}", messages)
 
 
 async def chapter_reminders(services: Services, task: Task, rung: Rung) -> list[OutgoingMessage]:
     names = {c.chapter_id: c.chapter_name for c in rung.missing}
-    cadres = await services.member_store.recipients(roles=[Role.CADRE], chapter_ids=list(names))
+    cadres = await services.notices.recipients(roles=[Role.CADRE], chapter_ids=list(names))
     messages = []
     for cadre in cadres:
         t = services.i18n.translator(cadre.locale)
@@ -62,19 +57,13 @@ async def chapter_reminders(services: Services, task: Task, rung: Rung) -> list[
                 "at {deadline}. Press the button below to send it."
             )
         assert cadre.chapter_id is not None
-        messages.append(
-            OutgoingMessage(
-                f"{task.key}:to:{cadre.member_id}",
-                cadre.member_id,
-                cadre.chat_id,
-                text.format(
-                    chapter=esc(names[cadre.chapter_id]),
-                    period=period_label(t, rung.period),
-                    deadline=t.datetime(rung.period.deadline),
-                ),
-                markup=report_now_button(t, cadre.chapter_id, rung.period.key),
-            )
+        text = text.format(
+            chapter=esc(names[cadre.chapter_id]),
+            period=period_label(t, rung.period),
+            deadline=t.datetime(rung.period.deadline),
         )
+        reply = Reply(text, rows([report_now_choice(t, cadre.chapter_id, rung.period.key)]))
+        messages.append(OutgoingMessage.to(cadre, f"{task.key}:to:{cadre.member_id}", reply))
     return messages
 
 
@@ -87,7 +76,7 @@ def _by_ward(missing: tuple[ChapterRow, ...]) -> dict[int, list[ChapterRow]]:
 
 async def ward_escalations(services: Services, task: Task, rung: Rung) -> list[OutgoingMessage]:
     grouped = _by_ward(rung.missing)
-    leads = await services.member_store.recipients(roles=[Role.WARD_LEAD], ward_ids=list(grouped))
+    leads = await services.notices.recipients(roles=[Role.WARD_LEAD], ward_ids=list(grouped))
     messages = []
     for lead in leads:
         t = services.i18n.translator(lead.locale)
@@ -104,15 +93,13 @@ async def ward_escalations(services: Services, task: Task, rung: Rung) -> list[O
         )
         text += "\n" + "\n".join(f"• {esc(c.chapter_name)}" for c in chapters)
         text += "\n\n" + t.gettext("Send /reports to remind them with one press.")
-        messages.append(
-            OutgoingMessage(f"{task.key}:to:{lead.member_id}", lead.member_id, lead.chat_id, text)
-        )
+        messages.append(OutgoingMessage.to(lead, f"{task.key}:to:{lead.member_id}", Reply(text)))
     return messages
 
 
 async def district_escalations(services: Services, task: Task, rung: Rung) -> list[OutgoingMessage]:
     grouped = _by_ward(rung.missing)
-    office = await services.member_store.recipients(roles=[Role.ORGANISER, Role.ADMIN])
+    office = await services.notices.recipients(roles=[Role.ORGANISER, Role.ADMIN])
     messages = []
     for person in office:
         t = services.i18n.translator(person.locale)
@@ -135,23 +122,19 @@ async def district_escalations(services: Services, task: Task, rung: Rung) -> li
             )
         lines.append("")
         lines.append(t.gettext("Send /reports for the full picture."))
-        for index, part in enumerate(split_message("\n".join(lines), 3500)):
+        for index, part in enumerate(split("\n".join(lines), PART_LIMIT)):
             suffix = "" if index == 0 else f":{index}"
             messages.append(
-                OutgoingMessage(
-                    f"{task.key}:to:{person.member_id}{suffix}", person.member_id, person.chat_id, part
-                )
+                OutgoingMessage.to(person, f"{task.key}:to:{person.member_id}{suffix}", Reply(part))
             )
     return messages
 
 
-async def plan_on_start(app: Application) -> None:
-    """At start: plan the rungs still ahead (the ones that fell due while the bot was down are already
-    planned)."""
-    services: Services = app.bot_data["services"]
-    await services.reports.plan_ladders()
+async def plan_on_start(rt: Runtime) -> None:
+    """At start: plan the rungs still ahead (those that fell due while the bot was down are planned)."""
+    await rt.services.reports.plan_ladders()
 
 
-def register(app: Application) -> None:
-    register_task_kind(app, TASK_KIND, run_rung)
-    add_startup_hook(app, plan_on_start)
+def register(router: Router) -> None:
+    router.task(TASK_KIND, run_rung)
+    router.on_startup(plan_on_start)

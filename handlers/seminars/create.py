@@ -1,14 +1,23 @@
-"""/seminar_new: topic → host wards → date and time (read back) → venue → audience → agenda → attachment →
-confirm."""
+"""/seminar_new: topic → host wards → date and time (read back) and end → venue → audience → agenda →
+attachment → confirm.
+
+Where the organiser stands, and every answer so far, is kept in the database (the dialog's data), so a restart
+in the middle continues at the same question; the uploaded document is stored when it arrives. Creating the
+seminar saves it with its invitees, reminders and invitations in the turn's transaction.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Literal
 
-from telegram import Update
-from telegram.ext import ConversationHandler
-
-from bot.context import BotContext
+from bot.conversation.dialogs import Dialog
+from bot.conversation.inputs import SharedFile
+from bot.conversation.markup import esc
+from bot.conversation.replies import Choice, Choices, grid, rows
+from bot.conversation.router import Router, Step
+from bot.conversation.tokens import Token, token
+from bot.conversation.turn import Turn
 from bot.core.models import Role
 from bot.core.parsing import ParseError, limit_text
 from bot.core.permissions import Action, can
@@ -22,143 +31,173 @@ from bot.core.seminars import (
     Audience,
     RsvpOutcome,
 )
-from bot.core.text import fold
-from bot.scheduler import run_due_tasks
-from handlers import callbacks
-from handlers.render import answer_stale, buttons, esc, grid, role_label
-from handlers.seminars import texts
+from bot.i18n import N_, Translator
+from bot.views.labels import role_label
+from bot.views.seminars import texts
 from handlers.when_step import WhenStep
 
-(
-    TOPIC,
-    HOST,
-    WHEN,
-    WHEN_CONFIRM,
-    VENUE,
-    AUDIENCE,
-    AUDIENCE_NAME,
-    AGENDA,
-    ATTACHMENT,
-    CONFIRM,
-    MOVE_WHEN,
-    MOVE_CONFIRM,
-    REPLACEMENT_NAME,
-    END_TIME,
-) = range(14)
-DRAFT = "seminar_draft"
+NEW = Dialog(
+    "seminar_new",
+    timeout=timedelta(hours=2),
+    expired=N_(
+        "Creating the seminar was left unfinished for too long and has stopped; nothing was created. "
+        "Send /seminar_new to start again."
+    ),
+    cancelled=N_("Stopped. Nothing was changed."),
+)
 MAX_SEARCH_RESULTS = 8
 AUDIENCE_ROLES = (Role.WARD_LEAD, Role.CADRE, Role.ORGANISER)
+AUDIENCE_STEPS = ("audience", "audience_name")
 
 
-def draft(ctx: BotContext) -> dict | None:
-    return ctx.user_data.get(DRAFT)
+@token("semn:h")
+class HostWard(Token):
+    """A host ward ticked or unticked."""
+
+    ward_id: int
+
+
+@token("semn:hd")
+class HostDone(Token):
+    pass
+
+
+@token("semn:ar")
+class AudienceRole(Token):
+    role: Role
+
+
+@token("semn:aw")
+class AudienceWard(Token):
+    ward_id: int
+
+
+@token("semn:at")
+class AudienceChapter(Token):
+    chapter_id: int
+
+
+@token("semn:am")
+class AudienceMember(Token):
+    member_id: int
+
+
+@token("semn:ac")
+class ChaptersOf(Token):
+    """The chapters of one ward, to tick."""
+
+    ward_id: int
+
+
+@token("semn:a")
+class AudienceMove(Token):
+    """wards: which ward's chapters; name: add a person by name; back: the audience again; done: go on."""
+
+    to: Literal["wards", "name", "back", "done"]
+
+
+@token("semn:skip")
+class Skip(Token):
+    what: Literal["agenda", "attachment"]
+
+
+@token("semn:c")
+class Confirm(Token):
+    answer: Literal["ok", "no"]
 
 
 def audience_of(data: dict) -> Audience:
     return Audience.from_json(data.get("audience", {}))
 
 
-async def start(update: Update, ctx: BotContext) -> int:
+async def start(turn: Turn) -> None:
     """/seminar_new (organisers)."""
-    t = ctx.t
-    if not can(ctx.member, Action.MANAGE_SEMINARS):
-        await update.effective_message.reply_text(t.gettext("Only the organisers can create seminars."))
-        return ConversationHandler.END
-    ctx.user_data[DRAFT] = {"audience": {}, "host_ward_ids": []}
-    await update.effective_message.reply_text(
+    t = turn.t
+    if not can(turn.member, Action.MANAGE_SEMINARS):
+        turn.reply(t.gettext("Only the organisers can create seminars."))
+        return
+    turn.begin(NEW, "topic", audience={}, host_ward_ids=[])
+    turn.reply(
         t.gettext("<b>New seminar</b> (send /cancel to stop at any time)\nWhat is the topic of the seminar?")
     )
-    return TOPIC
 
 
-async def topic_received(update: Update, ctx: BotContext) -> int:
-    t, data = ctx.t, draft(ctx)
-    topic = limit_text(update.effective_message.text or "", MAX_TOPIC)
-    if data is None:
-        return ConversationHandler.END
+async def topic_received(turn: Turn) -> None:
+    t = turn.t
+    topic = limit_text(turn.text, MAX_TOPIC)
     if isinstance(topic, ParseError):
-        await update.effective_message.reply_text(
-            t.gettext("Please type the topic in at most {limit} characters.").format(limit=MAX_TOPIC)
-        )
-        return TOPIC
-    data["topic"] = topic
-    await update.effective_message.reply_text(
+        turn.reply(t.gettext("Please type the topic in at most {limit} characters.").format(limit=MAX_TOPIC))
+        return
+    turn.goto("host", topic=topic)
+    turn.reply(
         t.gettext("Which ward or wards host the seminar? Tap each host ward, then «Done»."),
-        reply_markup=await host_keyboard(ctx, data),
+        choices=await host_choices(turn),
     )
-    return HOST
 
 
-async def host_keyboard(ctx: BotContext, data: dict):
-    chosen = set(data["host_ward_ids"])
-    wards = await ctx.services.org.wards()
-    rows = grid(
-        [(("✓ " if w.id in chosen else "") + w.name, callbacks.encode("semn", "h", w.id)) for w in wards], 3
+async def host_choices(turn: Turn) -> Choices:
+    chosen = set(turn.data["host_ward_ids"])
+    wards = await turn.services.org.wards()
+    return rows(
+        *grid([Choice(("✓ " if w.id in chosen else "") + w.name, HostWard(w.id)) for w in wards], 3),
+        [Choice(turn.t.gettext("Done »"), HostDone())],
     )
-    rows.append([(ctx.t.gettext("Done »"), callbacks.encode("semn", "hd", 0))])
-    return buttons(rows)
 
 
-async def host_pressed(update: Update, ctx: BotContext) -> int:
-    query, t, data = update.callback_query, ctx.t, draft(ctx)
-    parts = callbacks.decode(query.data, "semn", 2)
-    if data is None or parts is None or parts[0] not in ("h", "hd"):
-        await answer_stale(update, t)
-        return HOST
-    if parts[0] == "h":
-        ward = await ctx.services.org.ward(callbacks.parse_int(parts[1]) or 0)
-        if ward is None:
-            await answer_stale(update, t)
-            return HOST
-        ids = data["host_ward_ids"]
-        data["host_ward_ids"] = [i for i in ids if i != ward.id] if ward.id in ids else [*ids, ward.id]
-        await query.answer()
-        await query.edit_message_reply_markup(await host_keyboard(ctx, data))
-        return HOST
-    if not data["host_ward_ids"]:
-        await query.answer(t.gettext("Please tap at least one host ward."), show_alert=True)
-        return HOST
-    names = {w.id: w.name for w in await ctx.services.org.wards()}
-    data["host"] = ", ".join(names[i] for i in data["host_ward_ids"] if i in names)
-    await query.answer()
-    await query.edit_message_text(t.gettext("Host: {host}").format(host=esc(data["host"])))
-    return await WHEN_STEP.ask(update, ctx)
+async def host_pressed(turn: Turn, press: HostWard) -> None:
+    ward = await turn.services.org.ward(press.ward_id)
+    if ward is None:
+        turn.stale()
+        return
+    ids = turn.data["host_ward_ids"]
+    turn.update(host_ward_ids=[i for i in ids if i != ward.id] if ward.id in ids else [*ids, ward.id])
+    turn.edit_choices(await host_choices(turn))
 
 
-async def ask_venue(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(ctx.t.gettext("Where will it take place? Type the venue."))
-    return VENUE
+async def host_done(turn: Turn, _press: HostDone) -> None:
+    t, chosen = turn.t, turn.data["host_ward_ids"]
+    if not chosen:
+        turn.toast(t.gettext("Please tap at least one host ward."), alert=True)
+        return
+    names = {w.id: w.name for w in await turn.services.org.wards()}
+    host = ", ".join(names[i] for i in chosen if i in names)
+    turn.update(host=host)
+    turn.edit(t.gettext("Host: {host}").format(host=esc(host)))
+    await WHEN.ask(turn)
 
 
-WHEN_STEP = WhenStep(
-    prefix="semn",
-    draft_key=DRAFT,
-    asking=WHEN,
-    confirming=WHEN_CONFIRM,
-    ending=END_TIME,
+async def after_when(turn: Turn) -> None:
+    """Once the start and end are known: the venue (or, when the time was asked again, the read-back)."""
+    if turn.data.get("retimed"):
+        await ask_confirm(turn)
+        return
+    turn.goto("venue")
+    turn.reply(turn.t.gettext("Where will it take place? Type the venue."))
+
+
+WHEN = WhenStep(
+    NEW,
+    asking="when",
+    confirming="when_ok",
+    ending="when_end",
     usual_length=DEFAULT_DURATION,
-    then=ask_venue,
+    then=after_when,
 )
 
 
-async def venue_received(update: Update, ctx: BotContext) -> int:
-    t, data = ctx.t, draft(ctx)
-    if data is None:
-        return ConversationHandler.END
-    venue = limit_text(update.effective_message.text or "", MAX_VENUE)
+async def venue_received(turn: Turn) -> None:
+    t = turn.t
+    venue = limit_text(turn.text, MAX_VENUE)
     if isinstance(venue, ParseError):
-        await update.effective_message.reply_text(
-            t.gettext("Please type the venue in at most {limit} characters.").format(limit=MAX_VENUE)
-        )
-        return VENUE
-    data["venue"] = venue
-    await show_audience(update, ctx, data, new_message=True)
-    return AUDIENCE
+        turn.reply(t.gettext("Please type the venue in at most {limit} characters.").format(limit=MAX_VENUE))
+        return
+    turn.goto("audience", venue=venue)
+    await show_audience(turn, new_message=True)
 
 
-async def audience_text(ctx: BotContext, data: dict) -> str:
-    t, audience = ctx.t, audience_of(data)
-    invited = await ctx.services.seminars.audience_members(audience)
+async def audience_text(turn: Turn, audience: Audience) -> str:
+    t, org = turn.t, turn.services.org
+    invited = await turn.services.seminars.audience_members(audience)
     lines = [
         t.gettext(
             "<b>Who is invited?</b> Tap roles and wards (people with those roles in those wards), "
@@ -170,12 +209,12 @@ async def audience_text(ctx: BotContext, data: dict) -> str:
             t.gettext("Roles: {roles}").format(roles=", ".join(role_label(t, r) for r in audience.roles))
         )
     if audience.chapter_ids:
-        names = [c.name for c in [await ctx.services.org.chapter(i) for i in audience.chapter_ids] if c]
+        names = [c.name for c in [await org.chapter(i) for i in audience.chapter_ids] if c]
         lines.append(t.gettext("Chapters: {chapters}").format(chapters=esc(", ".join(names))))
     if audience.member_ids:
         people = {
             r.member_id: r.full_name
-            for r in await ctx.services.member_store.recipients(member_ids=audience.member_ids)
+            for r in await turn.services.notices.recipients(member_ids=audience.member_ids)
         }
         lines.append(
             t.gettext("Named people: {names}").format(
@@ -186,216 +225,206 @@ async def audience_text(ctx: BotContext, data: dict) -> str:
     return "\n".join(lines)
 
 
-async def audience_keyboard(ctx: BotContext, data: dict):
-    t, audience = ctx.t, audience_of(data)
-    rows = grid(
+async def audience_choices(turn: Turn, audience: Audience) -> Choices:
+    t = turn.t
+    roles = grid(
         [
-            (
-                ("✓ " if r in audience.roles else "") + role_label(t, r),
-                callbacks.encode("semn", "ar", r.value),
-            )
+            Choice(("✓ " if r in audience.roles else "") + role_label(t, r), AudienceRole(r))
             for r in AUDIENCE_ROLES
         ],
         2,
     )
-    wards = await ctx.services.org.wards()
-    rows += grid(
+    wards = grid(
         [
-            (("✓ " if w.id in audience.ward_ids else "") + w.name, callbacks.encode("semn", "aw", w.id))
-            for w in wards
+            Choice(("✓ " if w.id in audience.ward_ids else "") + w.name, AudienceWard(w.id))
+            for w in await turn.services.org.wards()
         ],
         3,
     )
-    rows.append(
+    return rows(
+        *roles,
+        *wards,
         [
-            (t.gettext("🏘 Add chapters"), callbacks.encode("semn", "acw", 0)),
-            (t.gettext("👤 Add a person by name"), callbacks.encode("semn", "an", 0)),
-        ]
+            Choice(t.gettext("🏘 Add chapters"), AudienceMove("wards")),
+            Choice(t.gettext("👤 Add a person by name"), AudienceMove("name")),
+        ],
+        [Choice(t.gettext("Done »"), AudienceMove("done"))],
     )
-    rows.append([(t.gettext("Done »"), callbacks.encode("semn", "ad", 0))])
-    return buttons(rows)
 
 
-async def show_audience(update: Update, ctx: BotContext, data: dict, *, new_message: bool = False) -> None:
-    text, keyboard = await audience_text(ctx, data), await audience_keyboard(ctx, data)
-    if new_message or update.callback_query is None:
-        await update.effective_message.reply_text(text, reply_markup=keyboard)
+async def show_audience(turn: Turn, *, new_message: bool = False) -> None:
+    audience = audience_of(turn.data)
+    text, choices = await audience_text(turn, audience), await audience_choices(turn, audience)
+    if new_message:
+        turn.reply(text, choices=choices)
     else:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+        turn.edit(text, choices=choices)
 
 
-async def audience_pressed(update: Update, ctx: BotContext) -> int:
-    """Toggle a role, ward, chapter or named person; open the chapter or name pickers; finish."""
-    query, t, data = update.callback_query, ctx.t, draft(ctx)
-    parts = callbacks.decode(query.data, "semn", 2)
-    if data is None or parts is None:
-        await answer_stale(update, t)
-        return AUDIENCE
-    kind, value = parts
-    audience = audience_of(data)
-    if kind == "ar" and value in {r.value for r in AUDIENCE_ROLES}:
-        data["audience"] = audience.toggled("role", Role(value)).to_json()
-    elif kind == "aw" and await ctx.services.org.ward(callbacks.parse_int(value) or 0):
-        data["audience"] = audience.toggled("ward", int(value)).to_json()
-    elif kind == "at" and await ctx.services.org.chapter(callbacks.parse_int(value) or 0):
-        data["audience"] = audience.toggled("chapter", int(value)).to_json()
-    elif kind == "am" and await ctx.services.members.get(callbacks.parse_int(value) or 0):
-        data["audience"] = audience.toggled("member", int(value)).to_json()
-    elif kind == "acw":
-        await query.answer()
-        wards = await ctx.services.org.wards()
-        await query.edit_message_text(
-            t.gettext("Chapters of which ward?"),
-            reply_markup=buttons(grid([(w.name, callbacks.encode("semn", "ac", w.id)) for w in wards], 3)),
-        )
-        return AUDIENCE
-    elif kind == "ac" and (ward_id := callbacks.parse_int(value)):
-        await query.answer()
-        chapters = await ctx.services.org.chapters(ward_id)
-        rows = grid(
-            [
-                (
-                    ("✓ " if c.id in audience.chapter_ids else "") + c.name,
-                    callbacks.encode("semn", "at", c.id),
-                )
-                for c in chapters
-            ],
-            2,
-        )
-        rows.append([(t.gettext("« Back"), callbacks.encode("semn", "ab", 0))])
-        await query.edit_message_text(
-            t.gettext("Tap the chapters to invite, then «Back»."), reply_markup=buttons(rows)
-        )
-        return AUDIENCE
-    elif kind == "an":
-        await query.answer()
-        await update.effective_message.reply_text(
-            t.gettext("Type part of the person's name (accents optional).")
-        )
-        return AUDIENCE_NAME
-    elif kind == "ad":
-        if audience.empty or not await ctx.services.seminars.audience_members(audience):
-            await query.answer(
-                t.gettext("Nobody is invited yet. Please choose at least one group or person."),
-                show_alert=True,
-            )
-            return AUDIENCE
-        await query.answer()
-        await query.edit_message_text(await audience_text(ctx, data))
-        await update.effective_message.reply_text(
-            t.gettext("Type the agenda (one item per line), or press Skip."),
-            reply_markup=buttons([[(t.gettext("Skip"), callbacks.encode("semn", "skip", 0))]]),
-        )
-        return AGENDA
-    elif kind != "ab":
-        await answer_stale(update, t)
-        return AUDIENCE
-    await query.answer()
-    if kind == "at":
-        ward_chapter = await ctx.services.org.chapter(int(value))
-        chapters = await ctx.services.org.chapters(ward_chapter.ward_id) if ward_chapter else []
-        chosen = audience_of(data).chapter_ids
-        rows = grid(
-            [
-                (("✓ " if c.id in chosen else "") + c.name, callbacks.encode("semn", "at", c.id))
-                for c in chapters
-            ],
-            2,
-        )
-        rows.append([(t.gettext("« Back"), callbacks.encode("semn", "ab", 0))])
-        await query.edit_message_reply_markup(buttons(rows))
-        return AUDIENCE
-    await show_audience(update, ctx, data, new_message=kind == "am")
-    return AUDIENCE
-
-
-async def audience_name_received(update: Update, ctx: BotContext) -> int:
-    t = ctx.t
-    text = (update.effective_message.text or "").strip()
-    if not 2 <= len(text) <= 80:
-        await update.effective_message.reply_text(
-            t.gettext("Please type between 2 and 80 letters of the name.")
-        )
-        return AUDIENCE_NAME
-    found = await ctx.services.member_store.search(fold(text), limit=MAX_SEARCH_RESULTS)
-    if not found:
-        await update.effective_message.reply_text(
-            t.gettext("No active member matches «{query}». Type another part of the name.").format(
-                query=esc(text)
-            )
-        )
-        return AUDIENCE_NAME
-    await update.effective_message.reply_text(
-        t.gettext("Tap the person to invite:"),
-        reply_markup=buttons([[(m.full_name, callbacks.encode("semn", "am", m.id))] for m in found]),
+async def chapter_choices(turn: Turn, ward_id: int) -> Choices:
+    chosen = audience_of(turn.data).chapter_ids
+    chapters = await turn.services.org.chapters(ward_id)
+    return rows(
+        *grid(
+            [Choice(("✓ " if c.id in chosen else "") + c.name, AudienceChapter(c.id)) for c in chapters], 2
+        ),
+        [Choice(turn.t.gettext("« Back"), AudienceMove("back"))],
     )
-    return AUDIENCE
 
 
-async def agenda_received(update: Update, ctx: BotContext) -> int:
-    t, data = ctx.t, draft(ctx)
-    if data is None:
-        return ConversationHandler.END
-    agenda = limit_text(update.effective_message.text or "", MAX_AGENDA)
-    if isinstance(agenda, ParseError):
-        await update.effective_message.reply_text(
-            t.gettext("Please keep the agenda under {limit} characters.").format(limit=MAX_AGENDA)
+async def toggle(turn: Turn, kind: str, value: object) -> None:
+    turn.goto("audience", audience=audience_of(turn.data).toggled(kind, value).to_json())
+
+
+async def role_pressed(turn: Turn, press: AudienceRole) -> None:
+    if press.role not in AUDIENCE_ROLES:
+        turn.stale()
+        return
+    await toggle(turn, "role", press.role)
+    await show_audience(turn)
+
+
+async def ward_pressed(turn: Turn, press: AudienceWard) -> None:
+    if await turn.services.org.ward(press.ward_id) is None:
+        turn.stale()
+        return
+    await toggle(turn, "ward", press.ward_id)
+    await show_audience(turn)
+
+
+async def chapters_of_pressed(turn: Turn, press: ChaptersOf) -> None:
+    turn.edit(
+        turn.t.gettext("Tap the chapters to invite, then «Back»."),
+        choices=await chapter_choices(turn, press.ward_id),
+    )
+
+
+async def chapter_pressed(turn: Turn, press: AudienceChapter) -> None:
+    chapter = await turn.services.org.chapter(press.chapter_id)
+    if chapter is None:
+        turn.stale()
+        return
+    await toggle(turn, "chapter", chapter.id)
+    turn.edit_choices(await chapter_choices(turn, chapter.ward_id))
+
+
+async def member_pressed(turn: Turn, press: AudienceMember) -> None:
+    if await turn.services.notices.recipient(press.member_id) is None:
+        turn.stale()
+        return
+    await toggle(turn, "member", press.member_id)
+    await show_audience(turn, new_message=True)
+
+
+async def audience_moved(turn: Turn, press: AudienceMove) -> None:
+    t = turn.t
+    if press.to == "wards":
+        wards = await turn.services.org.wards()
+        turn.edit(
+            t.gettext("Chapters of which ward?"),
+            choices=grid([Choice(w.name, ChaptersOf(w.id)) for w in wards], 3),
         )
-        return AGENDA
-    data["agenda"] = agenda
-    return await ask_attachment(update, ctx)
+    elif press.to == "name":
+        turn.goto("audience_name")
+        turn.reply(t.gettext("Type part of the person's name (accents optional)."))
+    elif press.to == "back":
+        await show_audience(turn)
+    else:
+        await audience_done(turn)
 
 
-async def agenda_skipped(update: Update, ctx: BotContext) -> int:
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    return await ask_attachment(update, ctx)
+async def audience_done(turn: Turn) -> None:
+    t, audience = turn.t, audience_of(turn.data)
+    if audience.empty or not await turn.services.seminars.audience_members(audience):
+        turn.toast(
+            t.gettext("Nobody is invited yet. Please choose at least one group or person."), alert=True
+        )
+        return
+    turn.edit(await audience_text(turn, audience))
+    turn.goto("agenda")
+    turn.reply(
+        t.gettext("Type the agenda (one item per line), or press Skip."),
+        choices=rows([Choice(t.gettext("Skip"), Skip("agenda"))]),
+    )
 
 
-async def ask_attachment(update: Update, ctx: BotContext) -> int:
-    t = ctx.t
-    await update.effective_message.reply_text(
+async def audience_name_received(turn: Turn) -> None:
+    t = turn.t
+    found = await turn.services.seminars.find_members(turn.member, turn.text, limit=MAX_SEARCH_RESULTS)
+    if found is None:
+        turn.reply(t.gettext("Please type between 2 and 80 letters of the name."))
+        return
+    if not found:
+        turn.reply(
+            t.gettext("No active member matches «{query}». Type another part of the name.").format(
+                query=esc(turn.text)
+            )
+        )
+        return
+    turn.goto("audience")
+    turn.reply(
+        t.gettext("Tap the person to invite:"),
+        choices=rows(*([Choice(m.full_name, AudienceMember(m.id))] for m in found)),
+    )
+
+
+async def agenda_received(turn: Turn) -> None:
+    agenda = limit_text(turn.text, MAX_AGENDA)
+    if isinstance(agenda, ParseError):
+        turn.reply(
+            turn.t.gettext("Please keep the agenda under {limit} characters.").format(limit=MAX_AGENDA)
+        )
+        return
+    turn.update(agenda=agenda)
+    ask_attachment(turn)
+
+
+async def skipped(turn: Turn, press: Skip) -> None:
+    if turn.step != press.what:
+        turn.stale()
+        return
+    turn.clear_choices()
+    if press.what == "agenda":
+        ask_attachment(turn)
+    else:
+        await ask_confirm(turn)
+
+
+def ask_attachment(turn: Turn) -> None:
+    t = turn.t
+    turn.goto("attachment")
+    turn.reply(
         t.gettext(
             "If there is a document to send with the invitation, upload it now (as a file). Otherwise "
             "press Skip."
         ),
-        reply_markup=buttons([[(t.gettext("Skip"), callbacks.encode("semn", "skip", 0))]]),
+        choices=rows([Choice(t.gettext("Skip"), Skip("attachment"))]),
     )
-    return ATTACHMENT
 
 
-async def attachment_received(update: Update, ctx: BotContext) -> int:
-    t, data = ctx.t, draft(ctx)
-    document = update.effective_message.document
-    if data is None or document is None:
-        return ConversationHandler.END
-    if document.file_size and document.file_size > MAX_ATTACHMENT_BYTES:
-        await update.effective_message.reply_text(
+async def attachment_received(turn: Turn) -> None:
+    t, event = turn.t, turn.event
+    if not isinstance(event, SharedFile) or event.image:
+        await attachment_expected(turn)
+        return
+    file_name = event.filename or "tai-lieu"
+    content = await turn.channel.fetch_file(event.ref, MAX_ATTACHMENT_BYTES)
+    blob_id = None
+    if content is not None:
+        blob_id = await turn.services.seminars.save_attachment(
+            turn.member, file_name, event.mime_type or "application/octet-stream", content
+        )
+    if blob_id is None:
+        turn.reply(
             t.gettext("That file is too large (10 MB at most). Please upload a smaller one or press Skip.")
         )
-        return ATTACHMENT
-    content = bytes(await (await document.get_file()).download_as_bytearray())
-    data["blob_id"] = await ctx.services.outbox.save_blob(
-        document.file_name or "tai-lieu",
-        document.mime_type or "application/octet-stream",
-        content,
-        now=ctx.services.clock.now(),
-    )
-    data["file_name"] = document.file_name or "tai-lieu"
-    return await ask_confirm(update, ctx)
+        return
+    turn.update(blob_id=blob_id, file_name=file_name)
+    await ask_confirm(turn)
 
 
-async def attachment_skipped(update: Update, ctx: BotContext) -> int:
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    return await ask_confirm(update, ctx)
-
-
-async def attachment_expected(update: Update, ctx: BotContext) -> int:
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Please upload the document as a file, or press Skip.")
-    )
-    return ATTACHMENT
+async def attachment_expected(turn: Turn) -> None:
+    turn.reply(turn.t.gettext("Please upload the document as a file, or press Skip."))
 
 
 def draft_of(data: dict) -> SeminarDraft:
@@ -411,87 +440,99 @@ def draft_of(data: dict) -> SeminarDraft:
     )
 
 
-async def ask_confirm(update: Update, ctx: BotContext) -> int:
-    t, data = ctx.t, draft(ctx)
-    assert data is not None
-    seminar_draft = draft_of(data)
-    invited = await ctx.services.seminars.audience_members(seminar_draft.audience)
+def read_back(t: Translator, draft: SeminarDraft, file_name: str | None, invited: int) -> str:
     lines = [
         t.gettext("<b>Please check the seminar:</b>"),
-        t.gettext("<b>{topic}</b>").format(topic=esc(seminar_draft.topic)),
-        t.gettext("Host: {host}").format(host=esc(seminar_draft.host)),
-        t.gettext("Time: {when}").format(when=texts.span(t, seminar_draft.starts_at, seminar_draft.ends_at)),
-        t.gettext("Venue: {venue}").format(venue=esc(seminar_draft.venue)),
+        *texts.detail_lines(
+            t,
+            topic=draft.topic,
+            host=draft.host,
+            when=texts.span(t, draft.starts_at, draft.end),
+            venue=draft.venue,
+            agenda=draft.agenda,
+        ),
     ]
-    if seminar_draft.agenda:
-        lines.append(t.gettext("Agenda:\n{agenda}").format(agenda=esc(seminar_draft.agenda)))
-    if data.get("file_name"):
-        lines.append(t.gettext("Attachment: {name}").format(name=esc(data["file_name"])))
-    lines.append(t.gettext("Invitations will go to {count} people.").format(count=t.number(len(invited))))
-    await update.effective_message.reply_text(
-        "\n".join(lines),
-        reply_markup=buttons(
-            [
-                [(t.gettext("✅ Create and send invitations"), callbacks.encode("semn", "ok", 0))],
-                [(t.gettext("✖ Discard"), callbacks.encode("semn", "no", 0))],
-            ]
+    if file_name:
+        lines.append(t.gettext("Attachment: {name}").format(name=esc(file_name)))
+    lines.append(t.gettext("Invitations will go to {count} people.").format(count=t.number(invited)))
+    return "\n".join(lines)
+
+
+async def ask_confirm(turn: Turn) -> None:
+    t, data = turn.t, turn.data
+    draft = draft_of(data)
+    invited = await turn.services.seminars.audience_members(draft.audience)
+    turn.goto("confirm")
+    turn.reply(
+        read_back(t, draft, data.get("file_name"), len(invited)),
+        choices=rows(
+            [Choice(t.gettext("✅ Create and send invitations"), Confirm("ok"))],
+            [Choice(t.gettext("✖ Discard"), Confirm("no"))],
         ),
     )
-    return CONFIRM
 
 
-async def confirm_pressed(update: Update, ctx: BotContext) -> int:
-    query, t, data = update.callback_query, ctx.t, draft(ctx)
-    parts = callbacks.decode(query.data, "semn", 2)
-    if data is None or parts is None or parts[0] not in ("ok", "no"):
-        await answer_stale(update, t)
-        return ConversationHandler.END
-    await query.answer()
-    if parts[0] == "no":
-        ctx.user_data.pop(DRAFT, None)
-        await query.edit_message_text(t.gettext("The seminar was not created."))
-        return ConversationHandler.END
-    result = await ctx.services.seminars.create(ctx.member, draft_of(data))
+async def confirmed(turn: Turn, press: Confirm) -> None:
+    """Create the seminar: it, its invitees, its reminders and the invitations commit with this turn."""
+    t = turn.t
+    if press.answer == "no":
+        turn.end()
+        turn.edit(t.gettext("The seminar was not created."))
+        return
+    result = await turn.services.seminars.create(turn.member, draft_of(turn.data))
     if result.outcome is RsvpOutcome.INVALID:
-        await query.edit_message_reply_markup(None)
-        await update.effective_message.reply_text(
-            t.gettext("The start time has passed in the meantime. Please type a new date and time.")
-        )
-        return await WHEN_STEP.ask(update, ctx)
-    ctx.user_data.pop(DRAFT, None)
+        turn.clear_choices()
+        turn.update(retimed=True)
+        turn.reply(t.gettext("The start time has passed in the meantime. Please type a new date and time."))
+        await WHEN.ask(turn)
+        return
+    turn.end()
     if result.outcome is not RsvpOutcome.OK or result.seminar is None:
-        messages = {
+        refusals = {
             RsvpOutcome.DENIED: t.gettext("Only the organisers can create seminars."),
             RsvpOutcome.NOT_FOUND: t.gettext(
                 "Nobody reachable matches that audience, so nothing was created."
             ),
         }
-        await query.edit_message_text(messages.get(result.outcome, t.gettext("The seminar was not created.")))
-        return ConversationHandler.END
-    await query.edit_message_text(
+        turn.edit(refusals.get(result.outcome, t.gettext("The seminar was not created.")))
+        return
+    turn.edit(
         t.gettext(
             "✅ Seminar created. Invitations are going to {count} people. See the answers with /seminars."
         ).format(count=t.number(result.invited))
         + "\n\n"
         + texts.details(t, result.seminar)
     )
-    await run_due_tasks(ctx.application)
-    return ConversationHandler.END
 
 
-async def cancel(update: Update, ctx: BotContext) -> int:
-    ctx.user_data.pop(DRAFT, None)
-    ctx.user_data.pop("seminar_move", None)
-    await update.effective_message.reply_text(ctx.t.gettext("Stopped. Nothing was changed."))
-    return ConversationHandler.END
-
-
-async def stray(update: Update, ctx: BotContext) -> None:
+async def use_the_buttons(turn: Turn) -> None:
     """Text while buttons are expected."""
-    await update.effective_message.reply_text(
-        ctx.t.gettext("Please use the buttons above, or send /cancel to stop.")
+    turn.reply(turn.t.gettext("Please use the buttons above, or send /cancel to stop."))
+
+
+def register(router: Router) -> None:
+    router.command("seminar_new", start)
+    router.choice(HostWard, host_pressed, dialog=NEW, steps=("host",))
+    router.choice(HostDone, host_done, dialog=NEW, steps=("host",))
+    router.choice(AudienceRole, role_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
+    router.choice(AudienceWard, ward_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
+    router.choice(AudienceChapter, chapter_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
+    router.choice(AudienceMember, member_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
+    router.choice(ChaptersOf, chapters_of_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
+    router.choice(AudienceMove, audience_moved, dialog=NEW, steps=AUDIENCE_STEPS)
+    router.choice(Skip, skipped, dialog=NEW, steps=("agenda", "attachment"))
+    router.choice(Confirm, confirmed, dialog=NEW, steps=("confirm",))
+    WHEN.attach(router)
+    router.dialog(
+        NEW,
+        {
+            "topic": Step(text=topic_received),
+            "host": Step(text=use_the_buttons),
+            "venue": Step(text=venue_received),
+            "audience": Step(text=use_the_buttons),
+            "audience_name": Step(text=audience_name_received),
+            "agenda": Step(text=agenda_received),
+            "attachment": Step(file=attachment_received, text=attachment_expected),
+            "confirm": Step(text=use_the_buttons),
+        },
     )
-
-
-async def stale_draft_button(update: Update, ctx: BotContext) -> None:
-    await answer_stale(update, ctx.t)

@@ -1,17 +1,20 @@
 """Seminar tasks as they fall due: invitations, notices, reminders, the organiser's summary, feedback.
 
-Every handler reads fresh state and enqueues with dedupe keys derived from the task key, so a task
-that runs again (after a crash between its work and being marked done) sends nothing twice.
+The tasks are planned by the core in the same transaction as the action that causes them (creating,
+rescheduling, cancelling, nudging, delegating, inviting more), and a task due now wakes the scheduler once
+that transaction commits. Every handler reads fresh state and queues with dedupe keys derived from the task
+key, so a task that runs again (after a crash between its work and being marked done) sends nothing twice.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from telegram.ext import Application
-
-from bot.core.ical import CalendarEvent, event_ics
+from bot.conversation.replies import Attachment, Reply
+from bot.conversation.router import Router
 from bot.core.models import Recipient
+from bot.core.notices import OutgoingMessage
 from bot.core.seminars import (
     ANNOUNCE,
     FEEDBACK,
@@ -27,13 +30,17 @@ from bot.core.seminars import (
     reminder_decision,
     summary_due,
 )
-from bot.scheduler import Task, register_task_kind
-from bot.services import Services
-from handlers.registry import add_startup_hook
-from handlers.seminars import texts
-from storage.outbox import OutgoingMessage
+from bot.core.tasks import Task
+from bot.views.seminars import texts
+from bot.views.seminars.calendar import ICS_FILENAME, ICS_MIME, calendar_file
+from handlers.seminars.choices import answer_choices, rating_choices
+from handlers.seminars.invite_more import card_choices
 
-ICS_FILENAME = "toa-dam.ics"
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from bot.services import Services
+
+DOCUMENT_MIME = "application/octet-stream"
 
 
 def batch(seminar: Seminar) -> str:
@@ -41,11 +48,7 @@ def batch(seminar: Seminar) -> str:
 
 
 async def _recipients(services: Services, member_ids: list[int]) -> list[Recipient]:
-    return await services.member_store.recipients(member_ids=member_ids) if member_ids else []
-
-
-async def _ward_names(services: Services) -> dict[int, str]:
-    return {w.id: w.name for w in await services.org.wards(include_inactive=True)}
+    return await services.notices.recipients(member_ids=member_ids) if member_ids else []
 
 
 def _audience_for(what: Announcement, invitees: list[Invitee], to: int | None) -> list[Invitee]:
@@ -56,7 +59,7 @@ def _audience_for(what: Announcement, invitees: list[Invitee], to: int | None) -
     return [i for i in invitees if i.rsvp is not Rsvp.DELEGATED]
 
 
-def _announcement_wanted(seminar: Seminar, what: Announcement, version: int, now) -> bool:
+def _announcement_wanted(seminar: Seminar, what: Announcement, version: int, now: datetime) -> bool:
     if what is Announcement.CANCELLED:
         return not seminar.is_open
     if not seminar.is_open or seminar.started(now):
@@ -64,9 +67,17 @@ def _announcement_wanted(seminar: Seminar, what: Announcement, version: int, now
     return what is not Announcement.MOVED or seminar.version == version
 
 
-async def announce(app: Application, task: Task) -> None:
+async def _document(services: Services, seminar: Seminar) -> Attachment | None:
+    """The seminar's stored document, sent after the invitation."""
+    if seminar.attachment_blob_id is None:
+        return None
+    name, mime = await services.seminars.attachment(seminar) or ("", DOCUMENT_MIME)
+    return Attachment(name, mime, blob_id=seminar.attachment_blob_id)
+
+
+async def announce(rt: Runtime, task: Task) -> None:
     """Invitations, 'moved', 'cancelled' and nudges to the invitees concerned."""
-    services: Services = app.bot_data["services"]
+    services = rt.services
     seminar = await services.seminars.get(task.payload["seminar_id"])
     what = Announcement(task.payload["what"])
     if seminar is None or not _announcement_wanted(
@@ -76,11 +87,12 @@ async def announce(app: Application, task: Task) -> None:
     invitees = await services.seminars.invitees(seminar.id)
     concerned = {i.member_id: i for i in _audience_for(what, invitees, task.payload.get("to"))}
     names = {i.member_id: i.full_name for i in invitees}
+    document = await _document(services, seminar) if what is Announcement.INVITE else None
     messages: list[OutgoingMessage] = []
     for recipient in await _recipients(services, list(concerned)):
         t = services.i18n.translator(recipient.locale)
         invitee = concerned[recipient.member_id]
-        markup = None if what is Announcement.CANCELLED else texts.rsvp_markup(t, seminar.id)
+        choices = () if what is Announcement.CANCELLED else answer_choices(t, seminar.id)
         if what is Announcement.INVITE:
             text = texts.invitation(t, seminar, delegated_by=names.get(invitee.delegate_of or 0))
         elif what is Announcement.MOVED:
@@ -92,37 +104,16 @@ async def announce(app: Application, task: Task) -> None:
         key = f"{task.key}:to:{recipient.member_id}"
         if what is Announcement.INVITE and invitee.delegate_of is None:
             key = invitation_key(seminar.id, task.payload["version"], recipient.member_id)
-        messages.append(OutgoingMessage(key, recipient.member_id, recipient.chat_id, text, markup=markup))
-        if what is Announcement.INVITE and seminar.attachment_blob_id is not None:
-            messages.append(
-                OutgoingMessage(
-                    f"{key}:doc",
-                    recipient.member_id,
-                    recipient.chat_id,
-                    texts.attachment_caption(t, seminar),
-                    kind="document",
-                    blob_id=seminar.attachment_blob_id,
-                )
-            )
-    await services.outbox.enqueue(batch(seminar), messages, now=services.clock.now())
+        messages.append(OutgoingMessage.to(recipient, key, Reply(text, choices)))
+        if document is not None:
+            caption = texts.attachment_caption(t, seminar)
+            messages.append(OutgoingMessage.to(recipient, f"{key}:doc", Reply(caption, attachment=document)))
+    await services.notices.queue(batch(seminar), messages)
 
 
-def calendar_file(seminar: Seminar, services: Services) -> bytes:
-    event = CalendarEvent(
-        uid=f"seminar-{seminar.id}@khuyenhoc-bot",
-        starts_at=seminar.starts_at,
-        ends_at=seminar.ends_at,
-        summary=seminar.topic,
-        location=seminar.venue,
-        description=seminar.agenda,
-        sequence=seminar.version,
-    )
-    return event_ics(event, now=services.clock.now()).encode()
-
-
-async def remind(app: Application, task: Task) -> None:
+async def remind(rt: Runtime, task: Task) -> None:
     """A reminder with the calendar file to those attending; a nudge to answer to those who have not."""
-    services: Services = app.bot_data["services"]
+    services = rt.services
     now = services.clock.now()
     seminar = await services.seminars.get(task.payload["seminar_id"])
     decision = reminder_decision(
@@ -136,71 +127,49 @@ async def remind(app: Application, task: Task) -> None:
         for i in await services.seminars.invitees(seminar.id)
         if i.rsvp in (Rsvp.YES, Rsvp.PENDING)
     }
-    blob_id = None
+    calendar = Attachment(ICS_FILENAME, ICS_MIME, data=calendar_file(seminar, now))
     messages: list[OutgoingMessage] = []
     for recipient in await _recipients(services, list(invitees)):
         t = services.i18n.translator(recipient.locale)
         key = f"{task.key}:to:{recipient.member_id}"
         if invitees[recipient.member_id].rsvp is Rsvp.YES:
-            if blob_id is None:
-                blob_id = await services.outbox.save_blob(
-                    ICS_FILENAME, "text/calendar", calendar_file(seminar, services), now=now
-                )
-            messages.append(
-                OutgoingMessage(
-                    key,
-                    recipient.member_id,
-                    recipient.chat_id,
-                    texts.reminder_caption(t, seminar),
-                    kind="document",
-                    blob_id=blob_id,
-                )
-            )
+            reply = Reply(texts.reminder_caption(t, seminar), attachment=calendar)
         else:
-            messages.append(
-                OutgoingMessage(
-                    key,
-                    recipient.member_id,
-                    recipient.chat_id,
-                    texts.nudge(t, seminar),
-                    markup=texts.rsvp_markup(t, seminar.id),
-                )
-            )
-    await services.outbox.enqueue(batch(seminar), messages, now=now)
+            reply = Reply(texts.nudge(t, seminar), answer_choices(t, seminar.id))
+        messages.append(OutgoingMessage.to(recipient, key, reply))
+    await services.notices.queue(batch(seminar), messages)
 
 
-async def summarise(app: Application, task: Task) -> None:
-    """The day before: the organiser gets the answers so far."""
-    services: Services = app.bot_data["services"]
+async def summarise(rt: Runtime, task: Task) -> None:
+    """The day before: the organiser gets the answers so far, under the seminar's card."""
+    services = rt.services
     seminar = await services.seminars.get(task.payload["seminar_id"])
     if not summary_due(seminar, version=task.payload["version"], now=services.clock.now()):
         return
     assert seminar is not None
-    organiser = await services.members.recipient(seminar.created_by)
+    organiser = await services.notices.recipient(seminar.created_by)
     if organiser is None:
         return
     t = services.i18n.translator(organiser.locale)
     invitees = await services.seminars.invitees(seminar.id)
-    text = texts.summary(t, seminar, invitees, await _ward_names(services))
+    ward_names = {w.id: w.name for w in await services.org.wards(include_inactive=True)}
     waiting = sum(1 for i in invitees if i.rsvp is Rsvp.PENDING)
-    parts = texts.split_for_markup(text)
+    parts = texts.parts(texts.summary(t, seminar, invitees, ward_names))
     messages = [
-        OutgoingMessage(
+        OutgoingMessage.to(
+            organiser,
             f"{task.key}:to:{organiser.member_id}" + (f":{n}" if n else ""),
-            organiser.member_id,
-            organiser.chat_id,
-            part,
-            markup=texts.manage_markup(t, seminar, waiting) if n == len(parts) - 1 else None,
+            Reply(part, card_choices(t, seminar, waiting) if n == len(parts) - 1 else ()),
         )
         for n, part in enumerate(parts)
     ]
-    await services.outbox.enqueue(batch(seminar), messages, now=services.clock.now())
+    await services.notices.queue(batch(seminar), messages)
 
 
-async def ask_feedback(app: Application, task: Task) -> None:
+async def ask_feedback(rt: Runtime, task: Task) -> None:
     """After the seminar: those who checked in (or, without check-in, said they would attend) get one
     question."""
-    services: Services = app.bot_data["services"]
+    services = rt.services
     seminar = await services.seminars.get(task.payload["seminar_id"])
     if not feedback_due(seminar, version=task.payload["version"]):
         return
@@ -210,25 +179,23 @@ async def ask_feedback(app: Application, task: Task) -> None:
     for recipient in await _recipients(services, attendees):
         t = services.i18n.translator(recipient.locale)
         messages.append(
-            OutgoingMessage(
+            OutgoingMessage.to(
+                recipient,
                 f"{task.key}:to:{recipient.member_id}",
-                recipient.member_id,
-                recipient.chat_id,
-                texts.feedback_question(t, seminar),
-                markup=texts.feedback_markup(seminar.id),
+                Reply(texts.feedback_question(t, seminar), rating_choices(seminar.id)),
             )
         )
-    await services.outbox.enqueue(batch(seminar), messages, now=services.clock.now())
+    await services.notices.queue(batch(seminar), messages)
 
 
-async def replan_on_start(app: Application) -> None:
+async def replan_on_start(rt: Runtime) -> None:
     """Rebuild every open seminar's tasks from the database (idempotent)."""
-    await app.bot_data["services"].seminars.replan_all()
+    await rt.services.seminars.replan_all()
 
 
-def register(app: Application) -> None:
-    register_task_kind(app, ANNOUNCE, announce)
-    register_task_kind(app, REMINDER, remind)
-    register_task_kind(app, SUMMARY, summarise)
-    register_task_kind(app, FEEDBACK, ask_feedback)
-    add_startup_hook(app, replan_on_start)
+def register(router: Router) -> None:
+    router.task(ANNOUNCE, announce)
+    router.task(REMINDER, remind)
+    router.task(SUMMARY, summarise)
+    router.task(FEEDBACK, ask_feedback)
+    router.on_startup(replan_on_start)

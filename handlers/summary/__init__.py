@@ -2,212 +2,194 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-from telegram import InputFile, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
-
-from bot.context import BotContext
+from bot.conversation.inputs import Text
+from bot.conversation.markup import esc
+from bot.conversation.replies import Attachment
+from bot.conversation.router import CommandSpec, Router
+from bot.conversation.turn import Turn
 from bot.core.permissions import Action
-from bot.core.summary import Outcome, Week, WeeklySummary, parse_week_key
+from bot.core.summary import TASK_KIND, Outcome, Week, WeeklySummary, parse_week_key
 from bot.core.text import fold
-from bot.scheduler import register_task_kind
-from handlers import callbacks
-from handlers.registry import N_, CommandSpec, add_startup_hook
-from handlers.render import answer_stale, esc, split_message
-from handlers.summary.keyboards import earlier_weeks, ward_buttons, week_choice
-from handlers.summary.text import render_summary
-from handlers.summary.weekly import (
-    TASK_KIND,
-    link_report_periods,
-    plan_summaries,
-    render_files,
-    run_weekly_summary,
-    workbook_filename,
+from bot.i18n import N_
+from bot.views.summary.chart import PNG, chart_filename, chart_png, chart_rows
+from bot.views.summary.text import chart_caption, render_summary, workbook_caption
+from bot.views.summary.workbook import XLSX, render_workbook, workbook_filename
+from handlers.summary.choices import (
+    EarlierWeeks,
+    SummaryWard,
+    SummaryWeek,
+    earlier_weeks,
+    ward_choices,
+    week_choice,
 )
+from handlers.summary.weekly import plan_on_start, run_weekly_summary
 
-COMMANDS = (
-    CommandSpec("summary", N_("Weekly summary of the association"), Action.VIEW_SUMMARY),
-    CommandSpec(
-        "summary_subscribe", N_("Receive the weekly summary every Monday (or stop)"), Action.VIEW_SUMMARY
-    ),
-)
 MAX_DRILL_TEXT = 60
+WARD_FALLBACK_ORDER = 880
+"""Typed ward names are looked at after dialogs, menu labels and check-in codes, before the FAQ (900)."""
 _WARD_ONLY = re.compile(r"^\s*(?:phuong|p\.?)\s*\d{1,3}\s*$")
-_WARD_WORD = re.compile(r"^\s*(?:phuong|xa|p\.?)\s*\w[\w\s]{0,30}$")
-SUMMARY_MARK = "📊"
+_WARD_NAMED = re.compile(r"^\s*(?:phuong|xa)\s+\w[\w\s]{0,30}$")
 
 
-class WardReply(filters.MessageFilter):
-    """'phường 5' typed alone, or a reply to the bot that starts with a ward word or answers a summary's first
-    part (nothing else: free text belongs to the FAQ)."""
-
-    def filter(self, message: Message) -> bool:
-        text = message.text or ""
-        if not text or len(text) > MAX_DRILL_TEXT or text.startswith("/"):
-            return False
-        folded = fold(text)
-        reply = message.reply_to_message
-        if reply is not None and reply.from_user is not None and reply.from_user.is_bot:
-            return (reply.text or "").startswith(SUMMARY_MARK) or bool(_WARD_WORD.match(folded))
-        return bool(_WARD_ONLY.match(folded))
-
-
-async def send_summary(
-    message: Message, ctx: BotContext, summary: WeeklySummary, *, files: bool = True
-) -> None:
-    """Reply with the summary text (split), its ward buttons, then the chart and the workbook."""
-    t = ctx.t
-    parts = split_message(render_summary(t, summary))
-    markup = ward_buttons(t, summary)
-    for index, part in enumerate(parts):
-        await message.reply_text(part, reply_markup=markup if index == len(parts) - 1 else None)
+async def send_summary(turn: Turn, summary: WeeklySummary, *, files: bool = True) -> None:
+    """The summary text (the channel splits it) with its ward choices, then the chart and the workbook (drawn
+    after the turn commits, in a worker thread)."""
+    t = turn.t
+    turn.reply(render_summary(t, summary), choices=ward_choices(t, summary))
     if not files or summary.is_empty:
         return
-    png, xlsx = await render_files(t, summary)
-    if png:
-        await message.reply_photo(
-            InputFile(png, filename=f"tom-tat-{summary.week.key}.png"),
-            caption=t.gettext("New members by ward, {week}").format(week=summary.week.key),
+    if chart_rows(summary):
+        chart = Attachment(
+            chart_filename(summary), PNG, image=True, render=functools.partial(chart_png, t, summary)
         )
-    await message.reply_document(
-        InputFile(xlsx, filename=workbook_filename(summary)),
-        caption=t.gettext("Weekly summary {week} (Excel)").format(week=summary.week.key),
+        turn.reply(chart_caption(t, summary), attachment=chart)
+    workbook = Attachment(
+        workbook_filename(summary), XLSX, render=functools.partial(render_workbook, t, summary)
     )
+    turn.reply(workbook_caption(t, summary), attachment=workbook)
 
 
-async def deny(message: Message, ctx: BotContext) -> None:
-    await message.reply_text(
-        ctx.t.gettext("The weekly summary is for district admins, organisers and ward leads.")
-    )
+def deny(turn: Turn) -> None:
+    turn.reply(turn.t.gettext("The weekly summary is for district admins, organisers and ward leads."))
 
 
-async def summary_command(update: Update, ctx: BotContext) -> None:
+async def summary_command(turn: Turn) -> None:
     """/summary: choose a week; /summary 2026-W48 goes straight to that week."""
-    message, service = update.effective_message, ctx.services.summary
-    arg = " ".join(ctx.args or []).strip()
+    t, service = turn.t, turn.services.summary
+    arg = " ".join(turn.args).strip()
     if arg:
         week = parse_week_key(arg, service.tz)
-        if week is None or week.start > ctx.services.clock.now():
-            await message.reply_text(
-                ctx.t.gettext(
-                    "I could not read that week. Write it like 2026-W48, or send /summary and choose."
-                )
+        if week is None or week.start > turn.now:
+            turn.reply(
+                t.gettext("I could not read that week. Write it like 2026-W48, or send /summary and choose.")
             )
             return
-        await show_week(message, ctx, week)
+        await show_week(turn, week)
         return
-    if not service.may_view(ctx.member):
-        await deny(message, ctx)
+    if not service.may_view(turn.member):
+        deny(turn)
         return
-    this_week = service.week_of(ctx.services.clock.now())
-    await message.reply_text(ctx.t.gettext("Which week?"), reply_markup=week_choice(ctx.t, this_week))
+    turn.reply(t.gettext("Which week?"), choices=week_choice(t, service.week_of(turn.now)))
 
 
-async def show_week(message: Message, ctx: BotContext, week: Week, ward_id: int | None = None) -> None:
-    result = await ctx.services.summary.summary_for(ctx.member, week, ward_id)
-    if result.outcome is Outcome.DENIED and ctx.services.summary.may_view(ctx.member):
-        await message.reply_text(ctx.t.gettext("You can only see the summary of your own ward."))
+async def show_week(turn: Turn, week: Week, ward_id: int | None = None) -> None:
+    service, t = turn.services.summary, turn.t
+    result = await service.summary_for(turn.member, week, ward_id)
+    if result.outcome is Outcome.DENIED and service.may_view(turn.member):
+        turn.reply(t.gettext("You can only see the summary of your own ward."))
     elif result.outcome is Outcome.DENIED:
-        await deny(message, ctx)
+        deny(turn)
     elif result.outcome is Outcome.NOT_FOUND or result.summary is None:
-        await message.reply_text(ctx.t.gettext("That ward no longer exists."))
+        turn.reply(t.gettext("That ward no longer exists."))
     else:
-        await send_summary(message, ctx, result.summary, files=ward_id is None)
+        await send_summary(turn, result.summary, files=ward_id is None)
 
 
-def _pressed_week(update: Update, ctx: BotContext, prefix: str) -> Week | None:
-    parts = callbacks.decode(update.callback_query.data, prefix, 1)
-    week = parse_week_key(parts[0], ctx.services.summary.tz) if parts else None
-    return week if week is not None and week.start <= ctx.services.clock.now() else None
+def chosen_week(turn: Turn, key: str) -> Week | None:
+    """The week a choice names, if it is a real week that has begun."""
+    week = parse_week_key(key, turn.services.summary.tz)
+    return week if week is not None and week.start <= turn.now else None
 
 
-async def week_pressed(update: Update, ctx: BotContext) -> None:
-    week = _pressed_week(update, ctx, "sumk")
+async def week_chosen(turn: Turn, choice: SummaryWeek) -> None:
+    week = chosen_week(turn, choice.week)
     if week is None:
-        await answer_stale(update, ctx.t)
+        turn.stale()
         return
-    await update.callback_query.answer()
-    await show_week(update.effective_message, ctx, week)
+    await show_week(turn, week)
 
 
-async def earlier_pressed(update: Update, ctx: BotContext) -> None:
-    week = _pressed_week(update, ctx, "sume")
+async def earlier_chosen(turn: Turn, choice: EarlierWeeks) -> None:
+    week = chosen_week(turn, choice.before)
     if week is None:
-        await answer_stale(update, ctx.t)
+        turn.stale()
         return
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(earlier_weeks(ctx.t, week))
+    turn.edit(turn.t.gettext("Which week?"), choices=earlier_weeks(turn.t, week))
 
 
-async def ward_pressed(update: Update, ctx: BotContext) -> None:
-    """A ward button under the summary: that ward's details for the same week."""
-    parts = callbacks.decode(update.callback_query.data, "sumw", 2)
-    week = parse_week_key(parts[0], ctx.services.summary.tz) if parts else None
-    ward_id = callbacks.parse_int(parts[1]) if parts else None
-    if week is None or ward_id is None:
-        await answer_stale(update, ctx.t)
+async def ward_chosen(turn: Turn, choice: SummaryWard) -> None:
+    """A ward choice under the summary: that ward's details for the same week."""
+    week = parse_week_key(choice.week, turn.services.summary.tz)
+    if week is None:
+        turn.stale()
         return
-    result = await ctx.services.summary.summary_for(ctx.member, week, ward_id)
+    result = await turn.services.summary.summary_for(turn.member, week, choice.ward_id)
     if result.outcome is not Outcome.OK or result.summary is None:
-        await update.callback_query.answer(
-            ctx.t.gettext("You cannot see this ward's details."), show_alert=True
-        )
+        turn.toast(turn.t.gettext("You cannot see this ward's details."), alert=True)
         return
-    await update.callback_query.answer()
-    await send_summary(update.effective_message, ctx, result.summary, files=False)
+    await send_summary(turn, result.summary, files=False)
 
 
-async def ward_replied(update: Update, ctx: BotContext) -> None:
-    """'phường 5' (typed, or replying to a summary): that ward's details for the summary's week."""
-    message, service = update.effective_message, ctx.services.summary
-    week = None
-    if message.reply_to_message is not None:
-        week = await service.summary_message_week(str(message.chat_id), message.reply_to_message.message_id)
-    ward = await service.find_ward(message.text or "")
-    if ward is None:
-        await message.reply_text(
-            ctx.t.gettext(
+async def ward_typed(turn: Turn) -> bool:
+    """'phường 5' typed alone: that ward's details for last week's summary.
+
+    Also a ward's name after the word 'phường' or 'xã' ('phường Tân Định') when it names a known ward, for
+    those who may see summaries: a reply to a summary with a ward's name meant that, and channels do not tell
+    yet which message a text replies to. Anything else (questions that mention a ward) is left to the FAQ.
+    """
+    if not isinstance(turn.event, Text) or not turn.input.sender.private:
+        return False
+    text, service = turn.text, turn.services.summary
+    if not text or len(text) > MAX_DRILL_TEXT or text.startswith("/"):
+        return False
+    folded = fold(text)
+    ward_only = bool(_WARD_ONLY.match(folded))
+    if not ward_only and not _WARD_NAMED.match(folded):
+        return False
+    ward = await service.find_ward(text)
+    if ward is None and ward_only:
+        turn.reply(
+            turn.t.gettext(
                 "I do not know a ward called “{text}”. Write its name as in the summary, for example “phường "
                 "5”."
-            ).format(text=esc(message.text))
+            ).format(text=esc(text))
         )
-        return
-    await show_week(message, ctx, week or service.last_week(), ward.id)
+        return True
+    if ward is None or not (ward_only or service.may_view(turn.member)):
+        return False
+    await show_week(turn, service.last_week(), ward.id)
+    return True
 
 
-async def toggle_subscription(update: Update, ctx: BotContext) -> None:
-    subscribed = await ctx.services.summary.toggle_subscription(ctx.member)
-    message, t = update.effective_message, ctx.t
+async def toggle_subscription(turn: Turn) -> None:
+    t = turn.t
+    subscribed = await turn.services.summary.toggle_subscription(turn.member)
     if subscribed is None:
-        await deny(message, ctx)
+        deny(turn)
     elif subscribed:
-        await message.reply_text(
+        turn.reply(
             t.gettext(
                 "You will receive the weekly summary every Monday morning. Send /summary_subscribe again to "
                 "stop."
             )
         )
     else:
-        await message.reply_text(
+        turn.reply(
             t.gettext(
                 "You will no longer receive the weekly summary. Send /summary_subscribe to receive it again."
             )
         )
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("summary", summary_command))
-    app.add_handler(CommandHandler("summary_subscribe", toggle_subscription))
-    app.add_handler(CallbackQueryHandler(week_pressed, pattern=callbacks.pattern("sumk")))
-    app.add_handler(CallbackQueryHandler(earlier_pressed, pattern=callbacks.pattern("sume")))
-    app.add_handler(CallbackQueryHandler(ward_pressed, pattern=callbacks.pattern("sumw")))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & WardReply(), ward_replied))
-    register_task_kind(app, TASK_KIND, run_weekly_summary)
-    add_startup_hook(app, _startup)
-
-
-async def _startup(app: Application) -> None:
-    services = app.bot_data["services"]
-    link_report_periods(services)
-    await plan_summaries(app)
+def register(router: Router) -> None:
+    router.command(
+        "summary",
+        summary_command,
+        CommandSpec("summary", N_("Weekly summary of the association"), Action.VIEW_SUMMARY),
+    )
+    router.command(
+        "summary_subscribe",
+        toggle_subscription,
+        CommandSpec(
+            "summary_subscribe", N_("Receive the weekly summary every Monday (or stop)"), Action.VIEW_SUMMARY
+        ),
+    )
+    router.choice(SummaryWeek, week_chosen)
+    router.choice(EarlierWeeks, earlier_chosen)
+    router.choice(SummaryWard, ward_chosen)
+    router.fallback(ward_typed, WARD_FALLBACK_ORDER)
+    router.task(TASK_KIND, run_weekly_summary)
+    router.on_startup(plan_on_start)

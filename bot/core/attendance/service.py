@@ -31,6 +31,7 @@ from bot.core.models import Member, Recipient, Role
 from bot.core.parsing import normalise_code
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock
+from bot.core.text import fold
 from bot.core.when import end_problem, start_problem
 
 MAX_LATE_THRESHOLD_MINUTES = 240
@@ -103,7 +104,7 @@ class AttendanceStore(Protocol):
 
 
 class Invitees(Protocol):
-    """Active, reachable members by role, ward or chapter (the member store)."""
+    """Active members: reachable ones by role, ward or chapter, or by name (the member store)."""
 
     async def recipients(
         self,
@@ -112,6 +113,10 @@ class Invitees(Protocol):
         ward_ids: Iterable[int] | None = None,
         chapter_ids: Iterable[int] | None = None,
     ) -> list[Recipient]: ...
+
+    async def search(
+        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
+    ) -> list[Member]: ...
 
 
 @dataclass(frozen=True)
@@ -198,15 +203,15 @@ class AttendanceService:
         return await self._store.training(training_id)
 
     async def create(self, actor: Member | None, draft: TrainingDraft) -> TrainingResult:
-        """Save a new session (organisers only)."""
+        """Save a new session (organisers only); `notify` is everyone it invites, except its organiser."""
         if not can(actor, Action.MANAGE_TRAINING):
             return TrainingResult(Outcome.DENIED)
         assert actor is not None
         if not check_draft(draft, self._clock.now()):
             return TrainingResult(Outcome.INVALID)
-        return TrainingResult(
-            Outcome.OK, await self._store.create_training(draft, created_by=actor.id, now=self._clock.now())
-        )
+        training = await self._store.create_training(draft, created_by=actor.id, now=self._clock.now())
+        invited = tuple(m for m in await self.invited(training.audience) if m != actor.id)
+        return TrainingResult(Outcome.OK, training, notify=invited)
 
     async def upcoming_for(
         self, member: Member | None, *, include_all: bool = False, with_seminars: bool = False
@@ -518,6 +523,13 @@ class AttendanceService:
 
     async def participants(self, training_id: int) -> list[int]:
         return await self._store.participants(training_id)
+
+    async def find_people(self, actor: Member | None, query: str, *, limit: int = 8) -> list[Member] | None:
+        """Active members whose name contains `query` (accents optional), for checking someone in by hand or
+        marking them excused (organisers only); None when refused."""
+        if not can(actor, Action.MANAGE_TRAINING):
+            return None
+        return await self._invitees.search(fold(query), limit=limit)
 
     async def _record(
         self, training: Training, member_id: int, at: datetime, method: CheckInMethod, recorded_by: int | None

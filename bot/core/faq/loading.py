@@ -8,17 +8,25 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from bot.core.faq.documents import DocumentRecord, parse_documents
+from bot.core.faq.glossary import spell_out
 from bot.core.faq.model import STATUSES, FaqEntry, Topic, markup_problem, to_plain
+from bot.core.text import fold
 
 TOPICS_FILE = "topics.yaml"
 ABBREVIATIONS_FILE = "abbreviations.yaml"
-RESERVED_FILES = frozenset({TOPICS_FILE, ABBREVIATIONS_FILE})
+DOCUMENTS_FILE = "documents.yaml"
+ENGLISH_FILE = "english.yaml"
+RESERVED_FILES = frozenset({TOPICS_FILE, ABBREVIATIONS_FILE, DOCUMENTS_FILE, ENGLISH_FILE})
 MAX_ANSWER_CHARS = 1000
 """Hard limit on a plain-text answer (Zalo allows 2,000 characters; aim for ≤ 600 on a phone)."""
+MAX_LONG_ANSWER_CHARS = 1800
+"""Hard limit on the long version ("Xem thêm") of an answer."""
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")  # ≤ 40 characters: it travels in button data
 _REQUIRED = ("id", "topic", "questions", "answer", "answer_en", "source", "status")
-_KNOWN = frozenset(_REQUIRED) | {"sections"}
+# `note` is for maintainers only: read and checked, never kept, so it can never reach a user.
+_KNOWN = frozenset(_REQUIRED) | {"sections", "more", "more_en", "note"}
 
 
 class KnowledgeBaseError(ValueError):
@@ -42,6 +50,13 @@ class KnowledgeBase:
     topics: tuple[Topic, ...]
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     synonyms: Mapping[str, str] = field(default_factory=dict)
+    documents: tuple[DocumentRecord, ...] = ()
+    spelled: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Per locale, abbreviation → what it stands for: spelled out at its first use in every answer."""
+    outside: tuple[str, ...] = ()
+    """Folded phrases that mark a question as outside the knowledge base (personal data, …)."""
+    english: Mapping[str, str] = field(default_factory=dict)
+    """The English lexicon: English word or phrase → the Vietnamese words the knowledge base uses."""
 
     @classmethod
     def load(cls, directory: Path | None = None, *, extra_files: Iterable[Path] = ()) -> KnowledgeBase:
@@ -52,14 +67,24 @@ class KnowledgeBase:
         directory = Path(directory) if directory is not None else packaged_directory()
         problems: list[str] = []
         topics = _load_topics(directory / TOPICS_FILE, problems)
-        abbreviations, synonyms = _load_tables(directory / ABBREVIATIONS_FILE, problems)
+        abbreviations, synonyms, spelled, outside = _load_tables(directory / ABBREVIATIONS_FILE, problems)
+        english = (
+            _load_english(directory / ENGLISH_FILE, problems) if (directory / ENGLISH_FILE).exists() else {}
+        )
+        documents: tuple[DocumentRecord, ...] = ()
+        if (directory / DOCUMENTS_FILE).exists():
+            data = _read_yaml(directory / DOCUMENTS_FILE, problems)
+            if data is not None:
+                documents = parse_documents(data, DOCUMENTS_FILE, problems)
         entry_files = [p for p in sorted(directory.glob("*.yaml")) if p.name not in RESERVED_FILES]
+        packaged = set(entry_files)
         entry_files += [Path(p) for p in extra_files if Path(p).exists()]
         topic_ids = {t.id for t in topics}
         entries: list[FaqEntry] = []
         seen: dict[str, str] = {}
         for path in entry_files:
-            for entry in _load_entries(path, topic_ids, problems):
+            # Organisers' answers added from the chat are shown as they wrote them.
+            for entry in _load_entries(path, topic_ids, problems, spelled if path in packaged else {}):
                 if entry.id in seen:
                     problems.append(f"{path.name}: entry '{entry.id}': id already used in {seen[entry.id]}")
                     continue
@@ -69,7 +94,14 @@ class KnowledgeBase:
             problems.append(f"{directory}: no entries found")
         if problems:
             raise KnowledgeBaseError(problems)
-        return cls(tuple(entries), topics, abbreviations, synonyms)
+        return cls(tuple(entries), topics, abbreviations, synonyms, documents, spelled, outside, english)
+
+    def document(self, document_id: str) -> DocumentRecord:
+        """The document record with `document_id` (KeyError if none)."""
+        for record in self.documents:
+            if record.id == document_id:
+                return record
+        raise KeyError(document_id)
 
     def entry(self, entry_id: str) -> FaqEntry:
         """The entry with `entry_id` (KeyError if none)."""
@@ -123,10 +155,12 @@ def _load_topics(path: Path, problems: list[str]) -> tuple[Topic, ...]:
     return tuple(topics)
 
 
-def _load_tables(path: Path, problems: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+def _load_tables(
+    path: Path, problems: list[str]
+) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, str]], tuple[str, ...]]:
     data = _read_yaml(path, problems)
     if data is None:
-        return {}, {}
+        return {}, {}, {}, ()
     tables: list[dict[str, str]] = []
     for key in ("abbreviations", "synonyms"):
         table = data.get(key, {}) if isinstance(data, dict) else None
@@ -136,10 +170,46 @@ def _load_tables(path: Path, problems: list[str]) -> tuple[dict[str, str], dict[
             problems.append(f"{path.name}: '{key}' must map text to text")
             table = {}
         tables.append(table)
-    return tables[0], tables[1]
+    spelled: dict[str, dict[str, str]] = {}
+    raw = data.get("spell_out", {}) if isinstance(data, dict) else {}
+    for locale in ("vi", "en"):
+        table = raw.get(locale, {}) if isinstance(raw, dict) else None
+        if not isinstance(table, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+        ):
+            problems.append(f"{path.name}: 'spell_out: {locale}:' must map text to text")
+            table = {}
+        spelled[locale] = table
+    outside = data.get("outside", []) if isinstance(data, dict) else []
+    if not isinstance(outside, list) or not all(isinstance(p, str) and p.strip() for p in outside):
+        problems.append(f"{path.name}: 'outside' must be a list of phrases")
+        outside = []
+    return tables[0], tables[1], spelled, tuple(fold(p) for p in outside)
 
 
-def _load_entries(path: Path, topic_ids: set[str], problems: list[str]) -> list[FaqEntry]:
+def _load_english(path: Path, problems: list[str]) -> dict[str, str]:
+    """english.yaml's `terms:`, families (headings) flattened: English phrase → Vietnamese words."""
+    data = _read_yaml(path, problems)
+    if data is None:
+        return {}
+    families = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(families, dict):
+        problems.append(f"{path.name}: expected 'terms:' with families of English phrase: Vietnamese words")
+        return {}
+    terms: dict[str, str] = {}
+    for family, table in families.items():
+        if not isinstance(table, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+        ):
+            problems.append(f"{path.name}: family '{family}' must map English text to Vietnamese text")
+            continue
+        terms.update(table)
+    return terms
+
+
+def _load_entries(
+    path: Path, topic_ids: set[str], problems: list[str], spelled: Mapping[str, Mapping[str, str]]
+) -> list[FaqEntry]:
     data = _read_yaml(path, problems)
     if data is None:
         return []
@@ -149,13 +219,21 @@ def _load_entries(path: Path, topic_ids: set[str], problems: list[str]) -> list[
         return []
     entries = []
     for n, item in enumerate(items, start=1):
-        entry = _parse_entry(item, f"{path.name}: entry #{n}", topic_ids, problems)
+        entry = _parse_entry(item, f"{path.name}: entry #{n}", topic_ids, problems, spelled)
         if entry is not None:
             entries.append(entry)
     return entries
 
 
-def _parse_entry(item: object, where: str, topic_ids: set[str], problems: list[str]) -> FaqEntry | None:
+def _parse_entry(
+    item: object,
+    where: str,
+    topic_ids: set[str],
+    problems: list[str],
+    spelled: Mapping[str, Mapping[str, str]],
+) -> FaqEntry | None:
+    """One entry, checked; its answers with abbreviations spelled out (`spelled` per locale; {}: as
+    written)."""
     if not isinstance(item, dict):
         problems.append(f"{where}: expected a mapping of fields")
         return None
@@ -171,6 +249,9 @@ def _parse_entry(item: object, where: str, topic_ids: set[str], problems: list[s
     for key in ("id", "topic", "answer", "answer_en", "source", "status"):
         if key in item and not (isinstance(item[key], str) and item[key].strip()):
             found.append(f"'{key}' must be non-empty text")
+    for key in ("more", "more_en", "note"):
+        if key in item and not isinstance(item[key], str):
+            found.append(f"'{key}' must be text")
     questions = item.get("questions")
     if "questions" in item and not (
         isinstance(questions, list) and questions and all(isinstance(q, str) and q.strip() for q in questions)
@@ -194,16 +275,36 @@ def _parse_entry(item: object, where: str, topic_ids: set[str], problems: list[s
             found.append(f"'{key}' markup: {problem} (only <b> and <i> are allowed)")
         if len(to_plain(item[key])) > MAX_ANSWER_CHARS:
             found.append(f"'{key}' is longer than {MAX_ANSWER_CHARS} characters")
+    for key in ("more", "more_en"):
+        problem = markup_problem(item.get(key, ""))
+        if problem:
+            found.append(f"'{key}' markup: {problem} (only <b> and <i> are allowed)")
+        if len(to_plain(item.get(key, ""))) > MAX_LONG_ANSWER_CHARS:
+            found.append(f"'{key}' is longer than {MAX_LONG_ANSWER_CHARS} characters")
+    if "\n" in item["source"].strip():
+        found.append("'source' must be one line")
     if found:
         problems.extend(f"{where}: {f}" for f in found)
         return None
+
+    def written(key: str, locale: str) -> str:
+        text = _paragraphs(item.get(key, ""))
+        return spell_out(text, spelled[locale], locale) if spelled else text
+
     return FaqEntry(
         id=item["id"],
         topic=item["topic"],
         questions=tuple(q.strip() for q in questions),
-        answer=" ".join(item["answer"].split()),
-        answer_en=" ".join(item["answer_en"].split()),
+        answer=written("answer", "vi"),
+        answer_en=written("answer_en", "en"),
         source=" ".join(item["source"].split()),
         status=item["status"],
         sections=tuple(sections),
+        more=written("more", "vi"),
+        more_en=written("more_en", "en"),
     )
+
+
+def _paragraphs(text: str) -> str:
+    """Lines joined with spaces; a blank line (a paragraph break) is kept as one newline."""
+    return "\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())

@@ -1,25 +1,35 @@
 """Matching a cadre's question to knowledge-base entries.
 
-Retrieval is lexical over normalised tokens (see `normalise`): every stored phrasing of every entry is a
-document; unigrams and adjacent-word bigrams are weighted by inverse document frequency (BM25's idf).
+Before any similarity (see `ask`): small talk; a long message is cut into its question and the story or
+premise around it (`focus`); a comparison ("X với Y khác nhau chỗ nào") and two questions in one are
+answered part by part; a question naming one document and asking one of its fields is answered from that
+document's record (`documents`), or from an entry asked about that very document when the record lacks the
+field.
+
+Retrieval is lexical over normalised tokens (see `normalise`, `english`): every stored phrasing of every
+entry is a document; unigrams and adjacent-word bigrams are weighted by inverse document frequency (BM25's
+idf).
 
 - A phrasing's score is an F-measure of how much of the question's weight it explains (counted more)
-  and how much of its own weight the question mentions.
-- An entry also gets (capped) credit for a question spread over several of its phrasings and, at half
-  weight, its answer.
-- rapidfuzz corrects misspelt and run-together words against the vocabulary and adds character-level
-  similarity when a word stays unknown.
+  and how much of its own weight the question mentions. Words of the story around a long message's
+  question count for less (its premise more than its story), and can only add to a match.
+- An entry also gets (capped, and never far ahead of its best phrasing) credit for a question spread over
+  several of its phrasings and, at half weight, its answer.
+- rapidfuzz corrects misspelt and run-together words against the vocabulary (a slip in a syllable is read
+  from the two-syllable word it makes with its neighbour) and adds character-level similarity when a word
+  stays unknown.
 - Folding merges words ("dạy" / "đây"): when the cadre typed diacritics, a stored word spelt with
   other marks counts for less. A phrasing naming another circular or decision ("tt25" for "tt44")
-  counts for less.
+  counts for less, and so does one asking for another kind of answer (who / when / contents / how many).
 - An entry that leaves the question's rarest words unexplained, or that is asked about as another
-  circular/decision than the one the question names, counts for less.
+  circular/decision than the one the question names, counts for less; so does an entry about a repealed
+  document when the question asks what applies now ("bây giờ", "năm nay", "currently").
 - The best entry gains from its lead over the runner-up; one or two common words, a single topic word,
   or words the knowledge base never uses lose confidence.
 
 The best entry's score decides: answer, suggest up to three entries, or decline. Thresholds and
-weights were chosen on tests/data/faq_dev.yaml and the blind batches tests/data/faq_blind*.yaml
-(see bot/knowledge/faq/README.md).
+weights were chosen on the development sets tests/data/faq_dev*.yaml and the blind batches
+tests/data/faq_blind*.yaml (see bot/knowledge/faq/README.md), never on eval/'s frozen blind sets.
 """
 
 from __future__ import annotations
@@ -34,21 +44,37 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
+from bot.core.faq import focus, language, texts
+from bot.core.faq.documents import (
+    ARTICLE,
+    GENERIC_WORDS,
+    DocumentIndex,
+    DocumentRecord,
+    Reference,
+    answer_fields,
+    card,
+)
+from bot.core.faq.documents import detect_fields as _detect_fields
+from bot.core.faq.glossary import spell_out
 from bot.core.faq.loading import KnowledgeBase
+from bot.core.faq.messages import is_question, question_splits
 from bot.core.faq.model import FaqAnswer, FaqEntry, to_plain
-from bot.core.faq.normalise import Normaliser, accent_forms
+from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms
+from bot.core.faq.smalltalk import small_talk, without_greeting
+from bot.core.text import fold
 
-ANSWER_THRESHOLD = 0.45
+ANSWER_THRESHOLD = 0.42
 """A best score at or above this is a confident match."""
-SUGGEST_THRESHOLD = 0.42
+SUGGEST_THRESHOLD = 0.41
 """Between this and ANSWER_THRESHOLD the bot offers suggestions; below it, it declines."""
 MAX_SUGGESTIONS = 3
 
 _BETA2 = 2.0**2  # the question's coverage counts more than the phrasing's
 _LONG_QUESTION = 7  # words; beyond this, beta² falls by _BETA2_STEP per word (down to 1)
-_LONG_MESSAGE = 12  # typed words; a longer message is also read from its last question opener on
-_MIN_TAIL_WORDS = 2  # content words the question after the opener must have
+_OTHER_TYPE_FACTOR = 0.85  # a phrasing that asks for another kind of answer (who / when / contents …)
+_REPEALED_NOW_FACTOR = 0.85  # an entry about a repealed document, for a question about what applies now
 _BETA2_STEP = 0.5
 _ENTRY_LEVEL_FACTOR = 1.1
 _FUZZ_WEIGHT = 0.3
@@ -56,23 +82,56 @@ _FUZZ_MIN_LEXICAL = 0.2
 _MARGIN_BONUS = 0.5
 _ANSWER_ONLY_CREDIT = 0.5
 _OTHER_ACCENT_CREDIT = 0.4  # a word typed with other diacritics than the stored one
+_SPREAD_LEAD = 0.15  # how far an entry's spread credit may lead its best single phrasing
 _ENTRY_LEVEL_CAP = 0.7  # a single phrasing that matches well must still win
 _ENTRY_LEVEL_MIN_WORDS = 3  # two words spread over different phrasings are too easily a coincidence
 _MIN_INFORMATION = 6.0  # summed idf of the question's words below which confidence is scaled down
 _BIGRAM_FACTOR = 0.7  # adjacent-word pairs add precision, but the words themselves already count
 _CORRECTED_CREDIT = 0.7  # a word matched only after spelling correction counts for less
 _MIN_FUZZY_LEN = 4
+_COMMON_PAIR_ENTRIES = 4  # a two-word term used by this many entries (phrasings or answers) is common
+_CONTEXT_CREDIT = 0.85  # a slip read from the word next to it ("tiu chi")
+_CONTEXT_SHORT = 5  # words up to this long are corrected by one edit from their context, longer ones by two
 _MAX_CITING_ENTRIES = 3
 _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision than the question
 _KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
 _KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
 _OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
-_UNKNOWN_PENALTY = 0.3  # the most a question of only unknown words loses
+_UNKNOWN_PENALTY = 0.5  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
 _SURFACE_SIMILARITY = 80
 _SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
 _DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
+# "X với Y khác nhau chỗ nào", "what is the difference between X and Y" (folded)
+_COMPARISON = re.compile(
+    r"^(?P<a>.+?)\s+(?:voi|va|hay|vs|versus|so voi)\s+(?P<b>.+?)\s+"
+    r"(?:khac nhau|khac biet|khac gi|giong nhau|khac)\b"
+)
+_COMPARISON_EN = re.compile(r"\bdifferen(?:ce|t)\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*\??$")
+# A question about what applies now (folded): "bây giờ", "hiện nay", "năm nay", "giờ nộp …", "currently".
+_NOW = re.compile(
+    r"\b(?:hien\s+nay|hien\s+hanh|hien\s+tai|bay\s+gio|nam\s+nay|hom\s+nay|dang\s+(?:duoc\s+)?ap\s+dung|moi\s+nhat"
+    r"|now|currently|current|nowadays|these\s+days|this\s+year|today|at\s+present)\b|(?:^|,\s*)gio\b"
+)
+
+
+# What kind of answer a question wants, from its question words (folded, after the normaliser's rewriting):
+# its contents, who, when, where, how many, how, whether. A phrasing asking for another kind fits less.
+_QUESTION_TYPES = (
+    ("contents", re.compile(r"\bgom\b|\bthanh phan\b|\bnhung gi\b|\bgiay to gi\b|\bcan gi\b")),
+    ("who", re.compile(r"\bai\b")),
+    ("when", re.compile(r"\bkhi nao\b|\bngay nao\b|\bthang nao\b|\bnam nao\b|\bhan\b|\btruoc ngay\b")),
+    ("where", re.compile(r"\bo dau\b|\bve dau\b|\bnoi nao\b|\bcho ai\b|\bgui ai\b")),
+    ("quantity", re.compile(r"\bbao nhieu\b")),
+    ("duration", re.compile(r"\bbao lau\b")),
+    ("how", re.compile(r"\bthe nao\b|\bra sao\b|\bnhu the nao\b|\bcach\b|\bcac buoc\b|\bquy trinh\b")),
+)
+
+
+def _question_types(text: str) -> int:
+    """The kinds of answer a normalised question wants, as a bit mask (0: it does not say)."""
+    return sum(1 << k for k, (_, pattern) in enumerate(_QUESTION_TYPES) if pattern.search(text))
 
 
 def _terms(tokens: list[str]) -> list[str]:
@@ -173,21 +232,37 @@ class FaqMatcher:
         *,
         answer_threshold: float = ANSWER_THRESHOLD,
         suggest_threshold: float = SUGGEST_THRESHOLD,
+        core_texts: texts.Texts | None = None,
     ) -> None:
         self.kb = kb
+        self._texts = core_texts if core_texts is not None else texts.load_texts()
+        self._documents = DocumentIndex(kb.documents)
+        self._abbreviations = frozenset(fold(k) for k in kb.abbreviations)
+        self._outside = (
+            re.compile(r"\b(?:" + "|".join(re.escape(p) for p in kb.outside) + r")\b") if kb.outside else None
+        )
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
-        self._normaliser = Normaliser(kb.abbreviations, kb.synonyms)
+        self._normaliser = Normaliser(kb.abbreviations, kb.synonyms, kb.english)
+        # Two-syllable words of the knowledge base's own (formal) texts: what protects "tiêu chí" from the
+        # chat word "chị" when a message's pronouns and chat syllables are dropped.
+        formal = [t for e in kb.entries for t in (to_plain(e.answer), to_plain(e.more), e.source)]
+        formal += [t for r in kb.documents for t in (r.name, r.about, r.issuer, r.signer, r.basis)]
+        self._compounds = frozenset(
+            f"{a} {b}" for text in formal for a, b in itertools.pairwise(self._normaliser.text(text).split())
+        )
         doc_entry: list[int] = []
         doc_tokens: list[list[str]] = []
         doc_accents: list[dict[str, str]] = []
+        doc_types: list[int] = []
         for index, entry in enumerate(kb.entries):
             for question in entry.questions:
-                tokens = self._normaliser.tokens(question)
+                tokens = self._normaliser.tokens(question, self._compounds)
                 if tokens:
                     doc_entry.append(index)
                     doc_tokens.append(tokens)
                     doc_accents.append(accent_forms(question))
+                    doc_types.append(_question_types(self._normaliser.text(question)))
         # A document only an answer or two mention ("QĐ 89", "NĐ 143/2025") is a question of its own:
         # a one-word phrasing makes "QĐ 89 là gì?" find the entries that cite it.
         asked = {t for tokens in doc_tokens for t in tokens}
@@ -202,6 +277,7 @@ class FaqMatcher:
                     doc_entry.append(index)
                     doc_tokens.append([token])
                     doc_accents.append({})
+                    doc_types.append(0)
         doc_terms = [set(_terms(tokens)) for tokens in doc_tokens]
         df: Counter[str] = Counter()
         for terms in doc_terms:
@@ -241,8 +317,20 @@ class FaqMatcher:
         for term, count in answer_df.items():
             if term not in self._idf:
                 self._idf[sys.intern(term)] = _idf(count, len(kb.entries), term)
+        # Two-word terms many entries use ("tieu chi", "hieu luc", "cong nhan"): a slip in one of their
+        # syllables is read from the other one (see _in_context).
+        spread_pairs: Counter[str] = Counter()
+        for entry_index in range(len(kb.entries)):
+            spread_pairs.update(t for t in entry_terms[entry_index] if "_" in t)
+        for term, count in answer_df.items():
+            if "_" in term:
+                spread_pairs[term] += count
+        self._common_pairs = frozenset(
+            sys.intern(t.replace("_", " ")) for t, c in spread_pairs.items() if c >= _COMMON_PAIR_ENTRIES
+        )
 
         self._doc_entry = array("H", doc_entry)
+        self._doc_types = array("B", doc_types)
         self._doc_weight = array("d", (sum(self._idf[t] for t in terms) for terms in doc_terms))
         self._doc_texts = [" ".join(tokens) for tokens in doc_tokens]
         self._postings = _PostingIndex(phrased, {}, accents)
@@ -255,54 +343,459 @@ class FaqMatcher:
         for entry_index, tokens in zip(doc_entry, doc_tokens, strict=True):
             entry_documents[entry_index].update(t for t in tokens if _DOCUMENT.match(t))
         self._entry_documents = [frozenset(d) for d in entry_documents]
+        self._entry_index = {entry.id: i for i, entry in enumerate(kb.entries)}
+        # Entries that compare things ("TT44 và TT25 khác nhau thế nào"): they answer a comparison whole.
+        self._comparing_entries = frozenset(
+            entry.id
+            for entry in kb.entries
+            if any(_COMPARISON.search(fold(q)) or _COMPARISON_EN.search(fold(q)) for q in entry.questions)
+            or any(w in fold(" ".join(entry.questions)) for w in ("so sanh", "khac biet", "difference"))
+        )
+        # Entries asked about repealed documents only (TT44, TT22/2020): "what applies now" is not them.
+        repealed = {ref for record in kb.documents if record.repealed for ref in record.refs}
+        self._entries_about_repealed = frozenset(
+            i for i, names in enumerate(self._entry_documents) if names and names <= repealed
+        )
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
         self._surface_words = sorted(
             {w for w in self._normaliser.surface_words() if " " not in w and w not in self._vocabulary_set}
         )
+        # Every record's words and the field words as the matcher reads them (see _explained).
+        self._record_tokens = {
+            record.id: frozenset(self._normaliser.tokens(" ".join(self._record_texts(record))))
+            for record in kb.documents
+        }
+        self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS)))
+        # Documents some entry mentions (phrasings, answers, sources): a question may name them.
+        self._cited_refs = frozenset(
+            r.ref
+            for entry in kb.entries
+            for text in (*entry.questions, to_plain(entry.answer), to_plain(entry.answer_en), entry.source)
+            for r in self._documents.references(fold(text))
+        )
 
-    def ask(self, question: str) -> FaqAnswer:
-        """The bot's verdict on `question`: answer, unconfirmed, suggest or none."""
-        ranked = self.rank(question, limit=MAX_SUGGESTIONS)
+    def ask(self, question: str, locale: str = "vi") -> FaqAnswer:
+        """The bot's verdict on a message from a person whose language setting is `locale`.
+
+        Small talk → kind "small_talk"; a question naming a document and asking one of its fields → the
+        document's record (or a decline when the record lacks the field); two questions in one message →
+        both answered (`parts`); otherwise the best entry: answer, unconfirmed, suggest or none.
+        """
+        text = " ".join(question.split())
+        if not is_question(text):
+            return FaqAnswer(False, None, 0.0, (), "none", "en" if locale.startswith("en") else "vi")
+        spoken = language.detect(text, self._abbreviations)
+        # The person's setting, unless the question is clearly English.
+        answer_language = "en" if spoken == "en" or locale.startswith("en") else "vi"
+        talk = small_talk(text)
+        if talk is not None:
+            return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
+        text = without_greeting(text)
+        # A long message that tells a story: its asking clauses are the question, the story is context.
+        focused = focus.split(text)
+        question_part, story = focused if focused is not None else (text, ())
+        frame = ""
+        if story and not self._documents.references(fold(question_part)):
+            # "Chỉ thị 04 của Thành ủy…, ban hành ngày nào": the story names the document asked about.
+            told = fold(" , ".join(piece for piece, _ in story))
+            named = [r for r in self._documents.references(told) if r.subject]
+            if len({r.ref for r in named}) == 1:
+                frame = told[named[0].start : named[0].end]
+        whole = self._ask_one(question_part, answer_language, context=story, frame=frame)
+        folded = fold(question_part)
+        if _COMPARISON.search(folded) or _COMPARISON_EN.search(folded):
+            # A comparison is one question, whatever "và" / "and" joins.
+            compared = self._compare(question_part, whole, answer_language)
+            return compared if compared is not None else whole
+        # Two questions in one: of the ways to cut the message, the one whose weaker answer is surest.
+        best: FaqAnswer | None = None
+        for parts in question_splits(question_part):
+            combined = self._ask_two(parts, whole, answer_language, story)
+            if combined is not None and (best is None or combined.score > best.score):
+                best = combined
+        return best if best is not None else whole
+
+    def _compare(self, question: str, whole: FaqAnswer, answer_language: str) -> FaqAnswer | None:
+        """ "TTHTCĐ với CĐHT khác nhau chỗ nào": when no entry compares the two, what each of them is.
+
+        None when the message compares nothing, or an entry that compares things answers it ("TT44 và TT25
+        khác nhau thế nào"), or either of the two is not known.
+        """
+        folded = fold(question)
+        match = _COMPARISON.search(folded) or _COMPARISON_EN.search(folded)
+        if match is None:
+            return None
+        sides = [match.group("a").strip(" ,?"), match.group("b").strip(" ,?")]
+        side_tokens = [self._normaliser.tokens(side, self._compounds) for side in sides]
+        if not all(side_tokens):
+            return None
+        if whole.entry is not None and whole.entry.id in self._comparing_entries:
+            # An entry that compares these very things ("TT44 và TT25") answers the comparison.
+            entry = self._entry_index[whole.entry.id]
+            if all(self._explains(entry, tokens) for tokens in side_tokens):
+                return None
+        first, second = (self._ask_one(f"{side} là gì", answer_language) for side in sides)
+        if first.entry is None or second.entry is None or first.entry.id == second.entry.id:
+            return None
+        kind = "unconfirmed" if "unconfirmed" in (first.kind, second.kind) else "answer"
+        return FaqAnswer(
+            answered=kind == "answer",
+            entry=self._combined_entry(first.entry, second.entry),
+            score=min(first.score, second.score),
+            suggestions=(),
+            kind=kind,
+            language=answer_language,
+            parts=(first, second),
+        )
+
+    def _explains(self, entry: int, tokens: list[str]) -> bool:
+        """Whether most of `tokens` are words of the entry's phrasings."""
+        found = 0
+        for token in tokens:
+            hit = self._entry_postings.get(token)
+            found += hit is not None and entry in hit.items[: hit.full]
+        return found * 2 >= len(tokens)
+
+    def _ask_two(
+        self, parts: list[str], whole: FaqAnswer, answer_language: str, story: focus.Context = ()
+    ) -> FaqAnswer | None:
+        """Both questions of a two-question message answered, or None when that is not the better reading."""
+        first = self._ask_one(parts[0], answer_language, context=story)
+        second_text = parts[1]
+        # "…, và bị bãi bỏ khi nào": the second question often leaves out the document the first one named.
+        named = [r for r in self._documents.references(fold(parts[0])) if r.subject]
+        if named and not self._documents.references(fold(parts[1])):
+            document = parts[0][named[0].start : named[0].end]
+            if focus.points_back(parts[1]) or all(
+                t in self._generic_tokens for t in self._normaliser.tokens(parts[1])
+            ):
+                second_text = f"{document} {parts[1]}"  # "…, và văn bản nào sửa đổi nó": the same document
+            else:
+                # "TT25 có mấy điều, UBND xã làm gì": a frame; the second question has its own subject.
+                second_text = f"theo {document}, {parts[1]}"
+        second = self._ask_one(second_text, answer_language, context=story)
+        if second.entry is None and second_text != parts[1]:
+            second = self._ask_one(parts[1], answer_language, context=story)
+        if (
+            first.document is not None
+            and first.document == second.document
+            and first.fields
+            and second.fields
+        ):
+            # Two fields of one document: one answer from its record.
+            fields = list(dict.fromkeys(first.fields + second.fields))
+            record = self._documents.get(first.document)
+            entry = self._record_entry(record, fields) if record is not None else None
+            if entry is not None:
+                kind = "answer" if entry.confirmed else "unconfirmed"
+                return FaqAnswer(
+                    entry.confirmed,
+                    entry,
+                    1.0,
+                    (),
+                    kind,
+                    answer_language,
+                    document=record.id,
+                    fields=tuple(fields),
+                )
+        if second.entry is None and first.entry is not None:
+            retry = self._ask_one(
+                f"{parts[1]} {parts[0]}", answer_language, exclude=first.entry.id, context=story
+            )
+            if retry.entry is not None and retry.score >= self.answer_threshold:
+                second = retry
+        if first.entry is None or second.entry is None:
+            if whole.entry is None and (first.entry is not None or second.entry is not None):
+                return first if first.entry is not None else second
+            return None
+        if first.entry.id == second.entry.id:
+            return first if whole.entry is None or first.score >= whole.score else None
+        kinds = {first.kind, second.kind}
+        kind = "unconfirmed" if "unconfirmed" in kinds else "answer"
+        entry = self._combined_entry(first.entry, second.entry)
+        return FaqAnswer(
+            answered=kind == "answer",
+            entry=entry,
+            score=min(first.score, second.score),
+            suggestions=(),
+            kind=kind,
+            language=answer_language,
+            parts=(first, second),
+        )
+
+    def _combined_entry(self, first: FaqEntry, second: FaqEntry) -> FaqEntry:
+        """One entry holding both answers, numbered, with both sources."""
+
+        def both(locale: str) -> str:
+            template = self._texts[locale][texts.PART]
+            return "\n\n".join(
+                template.format(n=n, answer=e.answer_for(locale)) for n, e in ((1, first), (2, second))
+            )
+
+        source = (
+            first.source if first.source == second.source else f"(1) {first.source} · (2) {second.source}"
+        )
+        return FaqEntry(
+            id=f"{first.id}+{second.id}"[:80],
+            topic=first.topic,
+            questions=(first.title, second.title),
+            answer=both("vi"),
+            answer_en=both("en"),
+            source=source,
+            status="confirmed" if first.confirmed and second.confirmed else "unconfirmed",
+        )
+
+    def _ask_one(
+        self,
+        question: str,
+        answer_language: str,
+        exclude: str | None = None,
+        context: focus.Context = (),
+        frame: str = "",
+    ) -> FaqAnswer:
+        """One question: from a document's record when it asks a document's field, else by retrieval.
+
+        `context` is the story around the question in a long message: its words count for less. `frame`: the
+        document the story names, when the question itself names none ("…, vậy nó ban hành ngày nào").
+        """
+        if frame and all(t in self._generic_tokens for t in self._normaliser.tokens(question)):
+            # Only a bare field question ("…, vậy nó ban hành ngày nào") is about the story's document;
+            # "…tập huấn thông tư 44…, tập huấn đó vào ngày nào" asks about something else the story told.
+            framed = f"{frame} {question}"
+            folded = fold(framed)
+            from_record = self._from_record(
+                framed, folded, self._documents.references(folded), answer_language
+            )
+            if from_record is not None:
+                return from_record
+        folded = fold(question)
+        references = self._documents.references(folded)
+        from_record = self._from_record(question, folded, references, answer_language)
+        if from_record is not None:
+            return from_record
+        if self._outside is not None and self._outside.search(" ".join(re.findall(r"\w+", folded))):
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        if any(r.record is None and r.ref not in self._cited_refs for r in references):
+            # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        return self._retrieve(question, answer_language, exclude, context)
+
+    def _retrieve(
+        self, question: str, answer_language: str, exclude: str | None = None, context: focus.Context = ()
+    ) -> FaqAnswer:
+        ranked = self.rank(question, limit=MAX_SUGGESTIONS + 1, context=context)
+        if exclude is not None:
+            ranked = [(e, s) for e, s in ranked if e.id != exclude]
+        ranked = ranked[:MAX_SUGGESTIONS]
         if not ranked or ranked[0][1] < self.suggest_threshold:
             score = ranked[0][1] if ranked else 0.0
-            return FaqAnswer(answered=False, entry=None, score=score, suggestions=(), kind="none")
+            return FaqAnswer(False, None, score, (), "none", answer_language)
         best, score = ranked[0]
         if score >= self.answer_threshold:
             kind = "answer" if best.confirmed else "unconfirmed"
-            return FaqAnswer(answered=best.confirmed, entry=best, score=score, suggestions=(), kind=kind)
+            return FaqAnswer(best.confirmed, best, score, (), kind, answer_language)
         floor = max(self.suggest_threshold * 0.8, score - 0.2)
         suggestions = tuple(entry for entry, s in ranked if s >= floor)
-        return FaqAnswer(answered=False, entry=None, score=score, suggestions=suggestions, kind="suggest")
+        return FaqAnswer(False, None, score, suggestions, "suggest", answer_language)
 
-    def rank(self, question: str, limit: int = 5) -> list[tuple[FaqEntry, float]]:
+    def _from_record(
+        self, question: str, folded: str, references: list[Reference], answer_language: str
+    ) -> FaqAnswer | None:
+        """The answer from a document's record when `question` asks a field of one named document, else None.
+
+        The question must name exactly one document as what it is about (not "theo TT25, …"), ask at least
+        one field, and say nothing the record does not explain ("ai ký quyết định công nhận CĐHT theo TT44"
+        asks about recognition, not about TT44's signer).
+        """
+        subjects = [r for r in references if r.subject]
+        if len({r.ref for r in subjects}) != 1 or ARTICLE.search(folded):
+            return None
+        # The field is asked outside the document's name ("Hiến pháp sửa đổi 2025" asks no amendment).
+        unnamed = folded
+        for named in sorted(references, key=lambda r: -r.start):
+            unnamed = f"{unnamed[: named.start]} {unnamed[named.end :]}"
+        fields = _detect_fields(unnamed)
+        reference = subjects[0]
+        if "about" in fields and not _is_subject(folded, reference):
+            fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
+        if not fields:
+            return None
+        record = reference.record
+        if not self._explained(folded, references, record):
+            return None
+        if record is None:
+            if reference.ref in self._cited_refs:
+                return None
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language, fields=tuple(fields))
+        curated = record.entries.get(fields[0]) or (
+            record.entries.get("status") if fields[0] == "repealed_by" else None
+        )
+        if len(fields) == 1 and curated:
+            entry = self.kb.entry(curated)
+            kind = "answer" if entry.confirmed else "unconfirmed"
+            return FaqAnswer(
+                entry.confirmed,
+                entry,
+                1.0,
+                (),
+                kind,
+                answer_language,
+                document=record.id,
+                fields=tuple(fields),
+            )
+        entry = self._record_entry(record, fields)
+        if entry is None:
+            # The record does not hold it; an entry asked about this very document may ("NĐ 46/2017 còn áp
+            # dụng không": its Article 42 was repealed). Never an entry about another document.
+            about = [
+                (e, score)
+                for e, score in self.rank(question, limit=MAX_SUGGESTIONS)
+                if set(record.refs) & self._entry_documents[self._entry_index[e.id]]
+            ]
+            if about and about[0][1] >= self.answer_threshold:
+                best, score = about[0]
+                kind = "answer" if best.confirmed else "unconfirmed"
+                return FaqAnswer(
+                    best.confirmed,
+                    best,
+                    score,
+                    (),
+                    kind,
+                    answer_language,
+                    document=record.id,
+                    fields=tuple(fields),
+                )
+            return FaqAnswer(
+                False, None, 0.0, (), "none", answer_language, document=record.id, fields=tuple(fields)
+            )
+        kind = "answer" if entry.confirmed else "unconfirmed"
+        return FaqAnswer(
+            entry.confirmed, entry, 1.0, (), kind, answer_language, document=record.id, fields=tuple(fields)
+        )
+
+    def _explained(self, folded: str, references: list[Reference], record: DocumentRecord | None) -> bool:
+        """Whether every word of the question is the document, a field word, chat, or the record's own
+        words."""
+        text = folded
+        for reference in sorted(references, key=lambda r: -r.start):
+            text = text[: reference.start] + " " + text[reference.end :]
+        known = self._documents.words(record) if record is not None else frozenset()
+        words = re.findall(r"[a-z]+|\d+", text)
+        unexplained = [
+            w
+            for w in words
+            if w not in GENERIC_WORDS
+            and w not in STOP_WORDS
+            and w not in known
+            and not (w.isdigit() and record is not None and record.year == int(w))
+            and w not in self._abbreviations
+        ]
+        if len(unexplained) <= 1 and not any(w.isdigit() for w in unexplained):
+            return True
+        if record is None:
+            return False
+        # Read as the matcher reads it ("Association for Promoting Education" is "hội khuyến học"), the
+        # question may still say only what the record says.
+        generic = self._generic_tokens
+        left = [
+            t
+            for t in self._normaliser.tokens(text)
+            if t not in generic
+            and t not in self._record_tokens[record.id]
+            and not (t.isdigit() and record.year == int(t))
+        ]
+        return len(left) <= 1 and not any(t.isdigit() for t in left)
+
+    @staticmethod
+    def _record_texts(record: DocumentRecord) -> list[str]:
+        """The texts of a record that say what the document is."""
+        keys = ("name", "about", "issuer", "signer", "basis")
+        return [getattr(record, f"{k}{s}") for k in keys for s in ("", "_en")] + list(record.names)
+
+    def _record_entry(self, record: DocumentRecord, fields: list[str]) -> FaqEntry | None:
+        """An entry written from the record: the fields asked, in both languages, with the record's source."""
+        answers = {
+            locale: answer_fields(self._documents, record, fields, self._texts[locale], locale)
+            for locale in ("vi", "en")
+        }
+        if answers["vi"] is None or answers["en"] is None:
+            return None
+        topic = self.kb.entry(record.entry).topic if record.entry else self.kb.topics[0].id
+        spelled = self.kb.spelled
+        return FaqEntry(
+            id=f"doc-{record.id}-{'-'.join(fields)}"[:80],
+            topic=topic,
+            questions=(record.name,),
+            answer=spell_out(answers["vi"].text, spelled.get("vi", {}), "vi"),
+            answer_en=spell_out(answers["en"].text, spelled.get("en", {}), "en"),
+            source=record.source,
+            status="confirmed" if answers["vi"].confirmed else "unconfirmed",
+            more=spell_out(
+                card(self._documents, record, self._texts["vi"], "vi"), spelled.get("vi", {}), "vi"
+            ),
+            more_en=spell_out(
+                card(self._documents, record, self._texts["en"], "en"), spelled.get("en", {}), "en"
+            ),
+        )
+
+    def rank(
+        self, question: str, limit: int = 5, context: focus.Context = ()
+    ) -> list[tuple[FaqEntry, float]]:
         """Entries most likely meant by `question`, best first, with scores in 0..1.
 
-        A long message that tells a story before its question ("…, cho em hỏi …") is also ranked on the
-        question alone; the reading with the more confident best match wins.
+        `context`: the text around the question in a long message (its story, its premise), each piece with
+        the weight its words count for (see `focus`).
         """
-        ranked = self._rank(question, limit)
-        if len(question.split()) > _LONG_MESSAGE:
-            tail = self._normaliser.question_tail(question)
-            if tail is not None and len(self._normaliser.tokens(tail)) >= _MIN_TAIL_WORDS:
-                tail_ranked = self._rank(tail, limit)
-                if tail_ranked and (not ranked or tail_ranked[0][1] > ranked[0][1]):
-                    return tail_ranked
-        return ranked
-
-    def _rank(self, question: str, limit: int) -> list[tuple[FaqEntry, float]]:
-        """`rank` for one reading of the question."""
-        tokens, credit = self._correct(self._normaliser.tokens(question))
+        tokens, credit = self._correct(self._normaliser.tokens(question, self._compounds))
         if not tokens:
             return []
-        weights, credited = self._query_weights(tokens, credit)
-        total = sum(weights.values())
-        typed = accent_forms(question)
+        focus_weights = [1.0] * len(tokens)
+        asked = dict.fromkeys(tokens)
+        for piece, weight in context:
+            told, told_credit = self._correct(self._normaliser.tokens(piece, self._compounds))
+            for token, token_credit in zip(told, told_credit, strict=True):
+                # Words the knowledge base never uses are the teller's life ("volunteer", "wife"): no help.
+                if token not in asked and token in self._vocabulary_set:
+                    tokens.append(token)
+                    credit.append(token_credit)
+                    focus_weights.append(weight)
+                    asked[token] = None
+        now = _NOW.search(fold(question)) is not None
+        told = " ".join(piece for piece, _ in context)
+        types = _question_types(self._normaliser.text(question))
+        return self._rank(tokens, credit, focus_weights, f"{question} {told}", limit, now, types)
+
+    def _rank(
+        self,
+        tokens: list[str],
+        credit: list[float],
+        focus_weights: list[float],
+        raw: str,
+        limit: int,
+        now: bool = False,
+        types: int = 0,
+    ) -> list[tuple[FaqEntry, float]]:
+        """`rank` on the question's tokens, each with its spelling credit and focus weight; `now`: the
+        question asks what applies now ("bây giờ", "năm nay", "currently")."""
+        weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
+        # What a match must cover is the question; the story around it can only add ("…phường em…").
+        total = sum(w for t, w in focused.items() if w >= weights[t])
+        typed = accent_forms(raw)
         documents = [t for t in tokens if _DOCUMENT.match(t)]
-        phrasing_best = self._score_phrasings(tokens, weights, credited, total, typed, documents)
-        spread = self._score_entries(weights, credited, total, typed, documents)
-        coverage = self._key_coverage(tokens, credit)
-        scores = [max(p, s) * c for p, s, c in zip(phrasing_best, spread, coverage, strict=True)]
+        size = sum(1 for f in focus_weights if f == 1.0)
+        # A phrasing's precision counts what the question mentions; a word only the story mentions, less.
+        phrasing_best = self._score_phrasings(tokens, size, focused, credited, total, typed, documents, types)
+        spread = self._score_entries(focused, credited, total, typed, documents)
+        coverage = self._key_coverage(tokens, [c * f for c, f in zip(credit, focus_weights, strict=True)])
+        scores = [
+            max(p, min(s, p + _SPREAD_LEAD)) * c
+            for p, s, c in zip(phrasing_best, spread, coverage, strict=True)
+        ]
+        if now and not documents:
+            # "hồ sơ năm nay gồm gì": what applies now, not what a repealed circular said.
+            for entry in self._entries_about_repealed:
+                scores[entry] *= _REPEALED_NOW_FACTOR
         order = sorted(
             (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
         )
@@ -313,9 +806,11 @@ class FaqMatcher:
         runner_up = scores[order[1]] if len(order) > 1 else 0.0
         boosted = top + _MARGIN_BONUS * min(top, top - runner_up)
         # One or two common words ("học tập", "phường") say too little to answer with confidence.
-        factor = min(1.0, sum(self._idf.get(t, 0.0) for t in set(tokens)) / _MIN_INFORMATION)
+        factor = min(1.0, sum(self._idf.get(t, 0.0) for t in dict.fromkeys(tokens)) / _MIN_INFORMATION)
         # Words the knowledge base never uses ("karaoke", "vắc xin") suggest a question about something else.
-        unknown = sum(weights[t] for t in set(tokens) if t not in self._vocabulary_set and not t.isdigit())
+        unknown = sum(
+            focused[t] for t in dict.fromkeys(tokens) if t not in self._vocabulary_set and not t.isdigit()
+        )
         factor *= 1.0 - _UNKNOWN_PENALTY * unknown / total
         # A single topic word ("giảm" cân, "tên") is too thin to answer on.
         if len({t for t in tokens if not _DOCUMENT.match(t)}) < 2 and not documents:
@@ -349,18 +844,29 @@ class FaqMatcher:
         return [1.0 - _KEY_PENALTY + _KEY_PENALTY * e / total for e in explained]
 
     def _query_weights(
-        self, tokens: list[str], credit: list[float]
-    ) -> tuple[dict[str, float], dict[str, float]]:
-        """idf weight of every query term, and that weight discounted for spelling guesses."""
+        self, tokens: list[str], credit: list[float], focus_weights: list[float]
+    ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """Per query term: its idf weight (what a phrasing's precision counts), that weight times its focus
+        (what the question's coverage is out of: story words count less) and times its spelling credit too
+        (what a match earns)."""
         weights: dict[str, float] = {}
         credited: dict[str, float] = {}
+        focused: dict[str, float] = {}
+        size = len(tokens)
         for i, term in enumerate(_terms(tokens)):
-            is_bigram = i >= len(tokens)
+            is_bigram = i >= size
             weight = self._idf.get(term, self._unknown_idf * (_BIGRAM_FACTOR if is_bigram else 1.0))
-            share = min(credit[i - len(tokens)], credit[i - len(tokens) + 1]) if is_bigram else credit[i]
+            if is_bigram:
+                share = min(credit[i - size], credit[i - size + 1])
+                focus_weight = min(focus_weights[i - size], focus_weights[i - size + 1])
+            else:
+                share, focus_weight = credit[i], focus_weights[i]
+            if term in focused and focused[term] >= weight * focus_weight:
+                continue
             weights[term] = weight
-            credited[term] = weight * share
-        return weights, credited
+            focused[term] = weight * focus_weight
+            credited[term] = weight * focus_weight * share
+        return weights, credited, focused
 
     @staticmethod
     def _accumulate(
@@ -400,33 +906,42 @@ class FaqMatcher:
 
     @staticmethod
     def _named(postings: _PostingIndex, documents: list[str]) -> set[int]:
-        """Items (phrasings or entries) that name one of the question's circulars/decisions."""
+        """Items (phrasings or entries) that name one of the question's circulars/decisions.
+
+        An entry names a document when a phrasing does: nearly every answer about TT44 also says that TT25
+        replaced it, which does not make it an answer about TT25.
+        """
         named: set[int] = set()
         for document in documents:
             hit = postings.get(document)
             if hit is not None:
-                named.update(hit.items)
+                named.update(hit.items[: hit.full])
         return named
 
     def _score_phrasings(
         self,
         tokens: list[str],
+        size: int,
         weights: dict[str, float],
         credited: dict[str, float],
         total: float,
         typed: dict[str, str],
         documents: list[str],
+        types: int = 0,
     ) -> list[float]:
-        """Best phrasing score per entry: F-measure of question coverage and phrasing coverage."""
+        """Best phrasing score per entry: F-measure of question coverage and phrasing coverage.
+
+        `size`: how many words the question itself has (a long message's story not counted).
+        """
         matched, gained, _ = self._accumulate(self._postings, weights, credited, typed)
-        # A long message carries chat around the question: then a phrasing it fully contains matters more.
-        beta2 = max(1.0, _BETA2 - max(0, len(tokens) - _LONG_QUESTION) * _BETA2_STEP)
+        # A long question carries chat around what it asks: then a phrasing it fully contains matters more.
+        beta2 = max(1.0, _BETA2 - max(0, size - _LONG_QUESTION) * _BETA2_STEP)
         fuzzy = any(t not in self._vocabulary_set for t in tokens)
         query_text = " ".join(tokens)
         conflicts = self._docs_naming_documents - self._named(self._postings, documents) if documents else ()
         best = [0.0] * len(self.kb.entries)
         for doc, weight in matched.items():
-            recall = gained[doc] / total
+            recall = min(1.0, gained[doc] / total)
             precision = weight / self._doc_weight[doc]
             denominator = beta2 * precision + recall
             score = (1 + beta2) * precision * recall / denominator if denominator > 0 else 0.0
@@ -437,6 +952,8 @@ class FaqMatcher:
                     score += _FUZZ_WEIGHT * (similarity - score)
             if doc in conflicts:
                 score *= _OTHER_DOCUMENT_FACTOR
+            if types and self._doc_types[doc] and not types & self._doc_types[doc]:
+                score *= _OTHER_TYPE_FACTOR  # "hồ sơ gồm gì" is not "các bước … trước khi gửi hồ sơ"
             entry = self._doc_entry[doc]
             best[entry] = max(best[entry], score)
         if documents:
@@ -482,29 +999,59 @@ class FaqMatcher:
         """Fix misspelt and run-together words against the vocabulary; credit < 1 marks a guess."""
         fixed: list[str] = []
         credit: list[float] = []
-        for token in tokens:
-            if token in self._vocabulary_set or token.isdigit() or len(token) < 3:
-                fixed.append(token)
-                credit.append(1.0)
-                continue
-            surface = self._closest_surface(token)
-            if surface is not None:
-                fixed.extend(surface[0])
-                credit.extend([_SURFACE_CREDIT * surface[1] / 100.0] * len(surface[0]))
-                continue
-            split = self._split(token)
-            if split:
-                fixed.extend(split)
-                credit.extend([_CORRECTED_CREDIT] * len(split))
-                continue
-            match = self._closest(token)
-            if match is not None:
-                fixed.append(match[0])
-                credit.append(_CORRECTED_CREDIT * match[1] / 100.0)
-                continue
-            fixed.append(token)
-            credit.append(1.0)
+        for i, token in enumerate(tokens):
+            if token.isdigit() or len(token) < 2:
+                words, share = [token], 1.0
+            elif (paired := self._in_context(tokens, i)) is not None:
+                words, share = [paired], _CONTEXT_CREDIT
+            elif token in self._vocabulary_set or len(token) < 3:
+                words, share = [token], 1.0
+            elif (surface := self._closest_surface(token)) is not None:
+                words, share = surface[0], _SURFACE_CREDIT * surface[1] / 100.0
+            elif split := self._split(token):
+                words, share = split, _CORRECTED_CREDIT
+            elif (match := self._closest(token)) is not None:
+                words, share = [match[0]], _CORRECTED_CREDIT * match[1] / 100.0
+            else:
+                words, share = [token], 1.0
+            fixed.extend(words)
+            credit.extend([share] * len(words))
         return fixed, credit
+
+    def _in_context(self, tokens: list[str], i: int) -> str | None:
+        """The word a slip stands for, told by its neighbour: one letter off a word that makes a two-syllable
+        word of the knowledge base's own texts with the word next to it ("cng nhan" → "cong nhan",
+        "tieeu chi" → "tieu chi"). Known words are left as they are."""
+        token = tokens[i]
+        before = tokens[i - 1] if i > 0 else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if not before and not after:
+            return None
+        if token in self._vocabulary_set:
+            return None
+        # A Vietnamese syllable the knowledge base does not use is usually a real word ("vàng", "xăng"): it is
+        # read as a slip only into a term many entries use ("teu chi" → "tieu chi").
+        syllable = language.is_vietnamese_syllable(token)
+        limit = 1 if len(token) <= _CONTEXT_SHORT else 2
+        best: tuple[float, str] | None = None
+        for candidate, distance, _ in process.extract(
+            token, self._vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=32
+        ):
+            if candidate == token or candidate.isdigit() or (syllable and candidate[0] != token[0]):
+                continue
+            pairs = [p for p in (f"{before} {candidate}", f"{candidate} {after}") if "  " not in f" {p} "]
+            fits = [
+                p
+                for p in pairs
+                if p in self._compounds
+                and p.replace(" ", "_") in self._idf
+                and (not syllable or p in self._common_pairs)
+            ]
+            if fits:
+                rank = (distance, -max(self._idf.get(p.replace(" ", "_"), 0.0) for p in fits))
+                if best is None or rank < best[0]:
+                    best = (rank, candidate)
+        return best[1] if best is not None else None
 
     def _closest(self, token: str) -> tuple[str, float] | None:
         """The known word `token` is most likely a misspelling of, with its similarity (0..100).
@@ -536,7 +1083,8 @@ class FaqMatcher:
         match = process.extractOne(
             token, self._surface_words, scorer=fuzz.ratio, score_cutoff=_SURFACE_SIMILARITY
         )
-        if match is None:
+        # A slip rarely changes the first letter; "award" is not "ward", "mother" not "other".
+        if match is None or match[0][0] != token[0]:
             return None
         vocabulary_match = self._closest(token)
         if vocabulary_match is not None and vocabulary_match[1] > match[1]:
@@ -550,6 +1098,17 @@ class FaqMatcher:
             if left in self._vocabulary_set and right in self._vocabulary_set:
                 return [left, right]
         return None
+
+
+def _is_subject(folded: str, reference: Reference) -> bool:
+    """Whether the question is about the document it names, not about something else named before it.
+
+    "TT44 quy định gì", "What does Circular 44 cover": the document comes first (after question words and
+    chat) or right before the verb. "UBND xã làm gì trong quy trình TT44", "What did the commune association
+    do in the Circular 44 process": something else comes first; the question is about that.
+    """
+    before = re.findall(r"[a-z]+|\d+", folded[: reference.start])
+    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES for w in before)
 
 
 def _is_dropped_letter(token: str, candidate: str) -> bool:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 STATUSES = ("confirmed", "unconfirmed")
-AnswerKind = Literal["answer", "suggest", "unconfirmed", "none"]
+AnswerKind = Literal["answer", "suggest", "unconfirmed", "none", "small_talk"]
+SmallTalk = Literal["greeting", "thanks", "who", "help", "goodbye"]
 
 _TAG = re.compile(r"</?(?:b|i)>")
 
@@ -42,6 +43,8 @@ class FaqEntry:
     source: str
     status: Literal["confirmed", "unconfirmed"]
     sections: tuple[str, ...] = ()
+    more: str = ""
+    more_en: str = ""
 
     @property
     def confirmed(self) -> bool:
@@ -56,14 +59,34 @@ class FaqEntry:
         """The answer in `locale` ("en" → English, anything else → Vietnamese), in light markup."""
         return self.answer_en if locale.startswith("en") else self.answer
 
+    @property
+    def has_more(self) -> bool:
+        """Whether a longer version exists (offer "Xem thêm" / "See more")."""
+        return bool(self.more)
+
+    def long_answer_for(self, locale: str) -> str:
+        """The long version ("Xem thêm") in `locale`, or the answer itself when there is none."""
+        if not self.more:
+            return self.answer_for(locale)
+        return self.more_en if locale.startswith("en") and self.more_en else self.more
+
 
 @dataclass(frozen=True, slots=True)
 class FaqAnswer:
-    """What the matcher made of a question.
+    """What the matcher made of a message.
 
     kind: "answer" (confident, confirmed entry), "unconfirmed" (confident, but the fact sheet has no
     confirmed answer: say so and offer to pass the question on), "suggest" (weak: offer `suggestions`),
-    "none" (out of scope or no match).
+    "none" (out of scope, no match, or a document's detail the knowledge base does not hold),
+    "small_talk" (greeting, thanks, "who are you", help, goodbye: `small_talk` says which; answer with a
+    short friendly text and the menu, never with an entry or a decline).
+
+    `language` is the language the answer is in ("vi" or "en"): the person's setting, or English when the
+    question is clearly English. Render `entry.answer_for(language)`.
+    `parts`: for a message that asks two questions, one verdict per question (each with its own entry and
+    source); `entry` is then both answers combined, so a renderer that ignores `parts` still shows both.
+    `document` / `fields`: set when the answer was built from a document's record (its id and the fields
+    asked, e.g. "signed", "repealed_by").
     """
 
     answered: bool
@@ -71,6 +94,24 @@ class FaqAnswer:
     score: float
     suggestions: tuple[FaqEntry, ...]
     kind: AnswerKind
+    language: str = "vi"
+    small_talk: SmallTalk | None = None
+    parts: tuple[FaqAnswer, ...] = ()
+    document: str | None = None
+    fields: tuple[str, ...] = ()
+
+    @property
+    def more(self) -> bool:
+        """A longer version of the answer can be offered ("Xem thêm" / "See more")."""
+        return self.entry is not None and self.entry.has_more
+
+    def text(self) -> str:
+        """The main answer in light markup, in `language` ("" when there is no entry)."""
+        return self.entry.answer_for(self.language) if self.entry is not None else ""
+
+    def long_text(self) -> str:
+        """The long version in light markup ("" when there is no entry)."""
+        return self.entry.long_answer_for(self.language) if self.entry is not None else ""
 
 
 def to_plain(markup: str) -> str:

@@ -8,164 +8,56 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
+from bot.core.faq import english
+from bot.core.faq.language import is_vietnamese_syllable
+from bot.core.faq.words import words
 from bot.core.text import fold
 
 # Function words that carry no topic in these questions (folded: no diacritics). Folded syllables collide
 # ("chi" is chị and chí, "do" is do and độ, "co" is có and cơ), so only words that never matter are here;
 # frequent words are otherwise left to idf weighting. Question words that discriminate ("ai", "bao lau",
 # "khi nao", "o dau", "bao nhieu") are kept on purpose.
-VI_STOP_WORDS = frozenset(
-    [
-        "la",
-        "cua",
-        "khong",
-        "chua",
-        "thi",
-        "va",
-        "cho",
-        "nhung",
-        "cac",
-        "nhu",
-        "nay",
-        "ay",
-        "voi",
-        "duoc",
-        "bi",
-        "ve",
-        "theo",
-        "trong",
-        "tai",
-        "den",
-        "ma",
-        "nhe",
-        "a",
-        "ah",
-        "ha",
-        "nhi",
-        "vay",
-        "oi",
-        "roi",
-        "hay",
-        "hoac",
-        "toi",
-        "xin",
-        "giup",
-        "vui",
-        "ad",
-        "admin",
-        "bot",
-        "cai",
-        "nua",
-        "nao",
-        "sao",
-        "gi",
-        "ak",
-        "u",
-        "uh",
-        "dum",
-        "ne",
-        "nha",
-        "noi",
-        "can",
-        "gom",
-        "the",
-        "de",
-        "phai",
-        "e",
-        "chao",
-    ]
+VI_STOP_WORDS = words(
+    """
+    la cua khong chua thi va cho nhung cac nhu nay ay voi duoc bi ve theo trong tai den ma nhe a ah ha
+    nhi vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can
+    the de phai e chao
+    """
 )
-EN_STOP_WORDS = frozenset(
-    [
-        "what",
-        "whats",
-        "how",
-        "is",
-        "are",
-        "the",
-        "a",
-        "of",
-        "for",
-        "can",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "we",
-        "i",
-        "you",
-        "it",
-        "be",
-        "was",
-        "were",
-        "this",
-        "that",
-        "and",
-        "or",
-        "could",
-        "should",
-        "would",
-        "my",
-        "our",
-        "me",
-        "please",
-        "tell",
-        "about",
-        "there",
-        "any",
-        "have",
-        "has",
-        "us",
-        "your",
-        "its",
-        "does",
-        "did",
-        "into",
-        "from",
-        "as",
-        "if",
-        "than",
-        "then",
-        "them",
-        "they",
-        "their",
-        "these",
-        "those",
-        "will",
-        "shall",
-        "must",
-    ]
+EN_STOP_WORDS = words(
+    """
+    what whats how is are the a of for can in on at by with we i you it be was were this that and or
+    could should would my our me please tell about there any have has us your its does did into from as
+    if than then them they their these those will shall must
+    """
 )
 STOP_WORDS = VI_STOP_WORDS | EN_STOP_WORDS
+# Pronouns and chat syllables (folded) that fold like topic syllables ("chị" / "chí", "chú" / "chủ", "mình" /
+# "minh"): dropped only when no known two-syllable word around them claims them (see Normaliser.tokens).
+CHAT_SYLLABLES = words(
+    """
+    e em chi anh chu ad oi vay ha nha nhe ti xiu nghe noi minh ne nhi chau ong ba bac di co ak hen nhen
+    luon dum ho coi xem biet oke ok okay da vang ngu hoi
+    """
+)
+# Two-syllable words (folded) with a syllable that is a stop word when alone ("để" / "đề án", "cần" / "căn
+# cứ", "thì" / "thị trấn", "về" / "vệ sinh"): in these words the syllable is kept (see Normaliser.tokens).
+STOP_WORD_COMPOUNDS = words(
+    """
+    de_an de_nghi de_cap de_xuat can_cu can_bo giai_the doan_the cu_the the_thao the_che ve_sinh bao_ve
+    tai_chinh tai_lieu tai_tro noi_dung noi_vu nhu_cau cai_cach thi_dua thi_tran thi_hanh thuc_thi
+    """
+)
 # Chat words dropped only when typed with their diacritics: unaccented they collide with topic words
 # ("hỏi" / "hội", "mình" / "minh chứng", "chị" / "tiêu chí").
-ACCENTED_STOP_WORDS = frozenset(
-    [
-        "hỏi",
-        "muốn",
-        "chào",
-        "đang",
-        "cảm",
-        "ơn",
-        "mình",
-        "em",
-        "anh",
-        "chị",
-        "bạn",
-        "ạ",
-        "nhé",
-        "nhá",
-        "vậy",
-        "giúp",
-        "dùm",
-        "giùm",
-        "làm",
-        "ơn",
-        "xin",
-    ]
-)
+ACCENTED_STOP_WORDS = words(
+    """
+    hỏi muốn chào đang cảm ơn mình em anh chị bạn ạ nhé nhá vậy giúp dùm giùm làm xin
+    đó này ấy kia nó
+    """
+)  # the last line points back at something said before: "tiêu chí đó", "thông tư này", "nó"
 
 _DOC_KINDS = (
     ("tt", r"thong\s*tu|circular|tt"),
@@ -179,20 +71,24 @@ _DOC_KINDS = (
 _DOC_PREFIX = [
     (
         kind,
-        re.compile(rf"\b(?:{words})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})(?:\s*/\s*\d{{4}})?(?:[/-][a-z&]+)*"),
+        re.compile(rf"\b(?:{names})\s*(?:so|no\.?|number)?\s*(\d{{1,4}})(?:\s*/\s*\d{{4}})?(?:[/-][a-z&]+)*"),
     )
-    for kind, words in _DOC_KINDS
+    for kind, names in _DOC_KINDS
 ]
 # "448/QĐ-KHVN", "142/2025/NĐ-CP", "04-CT/TU" → "qd448", "nd142", "ct4"
 _DOC_SUFFIX = re.compile(r"\b(\d{1,4})(?:\s*/\s*\d{4})?\s*[/-]\s*(tt|qd|nd|nq|ct|cv)\b[\w&/-]*")
+# "giờ" opening a clause is "now" ("giờ nộp hồ sơ ở đâu", "…, vậy giờ còn …"), not an hour ("giờ làm việc").
+_NOW_GIO = re.compile(
+    r"(^\s*|[,.;:!?]\s*|\b(?:vay|thi|ma|con|roi|nhung)\s+)gio\b(?!\s+(?:lam|giac|hanh|mo|dong|nao|may|chieu|sang))"
+)
+# Administrative procedure codes: "1.005097" → "1005097", one word
+_PROCEDURE_CODE = re.compile(r"\b(\d{1,2})\.(\d{6})\b")
 # "ngày 28 tháng 2" → "28/2"
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
 _WORD = re.compile(r"[a-z]+")
-# Where a rambling message turns to its question ("…, cho em hỏi …", "… mà em không biết …"), folded.
-# "cho hỏi" alone is also "cho Hội" (khuyến học), so it needs a person or no "khuyen" after it.
-_QUESTION_OPENER = re.compile(
-    r"\b(?:cho\s+(?:(?:e|em|toi|minh|chau|con)\s+)?hoi(?!\s+khuyen)|(?:muon|xin|hoi)\s+hoi|khong\s+biet|ad\s+oi)\b"
-)
+_DOUBLED = re.compile(r"([a-z])\1")
+_MIN_RESPELL = 4  # shorter words are too easily another word
+_RESPELL_TWO_EDITS = 8  # words at least this long may be two edits off
 # "QĐ 448 là quyết định gì": the kind word only repeats what the number already says.
 _KIND_WORDS = {"qd": "quyet dinh", "nd": "nghi dinh", "nq": "nghi quyet", "cv": "cong van", "ct": "chi thi"}
 _DOC_TOKEN = re.compile(r"\b(tt|qd|nd|nq|cv|ct)\d+\b")
@@ -222,9 +118,9 @@ def _fix_kind_typos(text: str) -> str:
     return _ONE_WORD_NUMBER.sub(lambda m: closest(m, _KIND_ENGLISH), text)
 
 
-def _singular_words(text: str) -> str:
-    """Every English plural in `text` made singular (stop words kept: "this" is not a plural)."""
-    return _WORD.sub(lambda m: m.group(0) if m.group(0) in STOP_WORDS else _singular(m.group(0)), text)
+def _stem_words(text: str) -> str:
+    """Every English word in `text` reduced to its stem (stop words kept: "this" is not a plural)."""
+    return english.stem_words(text, STOP_WORDS)
 
 
 def _drop_kind_echo(text: str) -> str:
@@ -240,8 +136,21 @@ def _doc_token(kind: str, number: str) -> str:
     return f" {kind}{int(number)} "
 
 
-def _phrase_pattern(phrases: Mapping[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    table = {_singular_words(fold(k)): fold(v) for k, v in phrases.items() if fold(k)}
+def _phrase_pattern(
+    phrases: Mapping[str, str], stemmed: bool = True, english_keys: Mapping[str, str] = {}
+) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """A pattern matching every phrase (longest first) and the table of what each stands for.
+
+    With `stemmed`, the phrases are matched on stemmed text (English word forms meet: see `english`).
+    `english_keys` are English phrases, read the way an English question is (contractions, English-only stop
+    words dropped, stemmed); they come after `phrases`.
+    """
+    table = {(_stem_words(fold(k)) if stemmed else fold(k)): fold(v) for k, v in phrases.items() if fold(k)}
+    for key, value in english_keys.items():
+        read = " ".join(_stem_words(english.prepare(fold(key), always_english=True)).split())
+        # A key left with stop words only ("kind of" → "of") would rewrite every "of".
+        if any(w not in STOP_WORDS for w in read.split()):
+            table.setdefault(read, fold(value))
     if not table:
         return None, {}
     keys = sorted(table, key=len, reverse=True)
@@ -252,8 +161,13 @@ def _phrase_pattern(phrases: Mapping[str, str]) -> tuple[re.Pattern[str] | None,
 class Normaliser:
     """Turns a question into comparable tokens; the same steps run on entries and on users' questions."""
 
-    def __init__(self, abbreviations: Mapping[str, str], synonyms: Mapping[str, str]) -> None:
-        self._abbrev_re, self._abbrev = _phrase_pattern(abbreviations)
+    def __init__(
+        self,
+        abbreviations: Mapping[str, str],
+        synonyms: Mapping[str, str],
+        english_terms: Mapping[str, str] = {},
+    ) -> None:
+        self._abbrev_re, self._abbrev = _phrase_pattern(abbreviations, stemmed=False)
         # Fillers (mapped to "") typed with diacritics are removed only when typed that way: folded,
         # "cho hỏi" would also swallow "cho Hội".
         accented_fillers = sorted(
@@ -269,8 +183,33 @@ class Normaliser:
             else None
         )
         self._synonym_re, self._synonyms = _phrase_pattern(
-            {k: v for k, v in synonyms.items() if k not in accented_fillers}
+            {k: v for k, v in synonyms.items() if k not in accented_fillers}, english_keys=english_terms
         )
+        # The words a slip in an English word or an abbreviation is read against ("criteia", "hsoo").
+        spelled = {w for key in english_terms for w in _WORD.findall(fold(key))}
+        spelled |= {w for key in abbreviations for w in _WORD.findall(fold(key))}
+        spelled |= (
+            STOP_WORDS | english.ENGLISH_ONLY_STOP_WORDS | english.COMMON_WORDS | english.IRREGULAR_FORMS
+        )
+        self._spelled = tuple(sorted(w for w in spelled if len(w) >= 3))
+        self._spelled_set = frozenset(self._spelled)
+
+    def _respell(self, word: str) -> str:
+        """A slip in an English word or an abbreviation put right ("criteia" → "criteria", "manny" → "many",
+        "hsoo" → "hso"); Vietnamese syllables and words it knows stay as they are."""
+        if len(word) < _MIN_RESPELL or word in self._spelled_set or is_vietnamese_syllable(word):
+            return word
+        single = _DOUBLED.sub(r"\1", word)
+        if single != word and (single in self._spelled_set or is_vietnamese_syllable(single)):
+            return single
+        limit = 1 if len(word) < _RESPELL_TWO_EDITS else 2
+        for candidate, _, _ in process.extract(
+            word, self._spelled, scorer=OSA.distance, score_cutoff=limit, limit=4
+        ):
+            # A slip rarely changes the first letter, but may swap the first two ("waht", "paply").
+            if candidate[0] == word[0] or candidate[:2] == word[1::-1]:
+                return candidate
+        return word
 
     def surface_words(self) -> set[str]:
         """Words (folded) that the normaliser rewrites or drops: abbreviations, synonym keys, stop words."""
@@ -282,39 +221,42 @@ class Normaliser:
         if self._filler_re is not None:
             lowered = self._filler_re.sub(" ", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
-        text = _DAY_MONTH.sub(r"\1/\2", fold("".join(kept)))
+        text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
+        text = _WORD.sub(lambda m: self._respell(m.group(0)), text)
+        text = english.prepare(text)
+        text = _NOW_GIO.sub(r"\1hien nay", text)
         text = _fix_kind_typos(text)
         for kind, pattern in _DOC_PREFIX:
             text = pattern.sub(lambda m, kind=kind: _doc_token(kind, m.group(1)), text)
         text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
         if self._abbrev_re is not None:
             text = self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], text)
-        # English plurals first, so "districts" meets the synonym written for "district".
-        text = _singular_words(text)
+        # English words stemmed first: "districts", "recognised" meet the synonyms of "district", "recognise".
+        text = _stem_words(text)
         text = _drop_kind_echo(text)
         if self._synonym_re is not None:
             text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
-    def question_tail(self, raw: str) -> str | None:
-        """The part of a message after its last question opener ("cho em hỏi", "không biết"), if any.
+    def tokens(self, raw: str, compounds: frozenset[str] = frozenset()) -> list[str]:
+        """Content tokens: normalised words minus stop words, English plurals made singular.
 
-        Older cadres often tell their situation first and ask at the end; the story's words then dilute the
-        question. Returns None when the message has no opener or nothing after it.
+        With `compounds` (known two-syllable words, "tieu chi"), the pronouns and chat syllables of a
+        message ("chị ơi", "em", "ad", "vậy") are dropped too, unless they are a syllable of a known word
+        next to them ("tiêu chí", "chủ trì", "biết chữ"): a light word segmentation that uses the
+        knowledge base's own vocabulary.
         """
-        lowered = unicodedata.normalize("NFC", raw).lower()
-        folded = fold(lowered)
-        openers = list(_QUESTION_OPENER.finditer(folded))
-        if not openers:
-            return None
-        start = openers[-1].end()
-        # fold() keeps one letter per precomposed letter, so offsets carry over and the marks stay.
-        tail = lowered[start:] if len(folded) == len(lowered) else folded[start:]
-        return tail if tail.strip(" ,.?!") else None
-
-    def tokens(self, raw: str) -> list[str]:
-        """Content tokens: normalised words minus stop words, English plurals made singular."""
-        return [_canonical(w) for w in self.text(raw).split() if w not in STOP_WORDS]
+        words = self.text(raw).split()
+        if compounds:
+            words = [
+                w for i, w in enumerate(words) if w not in CHAT_SYLLABLES or _in_compound(words, i, compounds)
+            ]
+        # A stop word that folds like a syllable of a two-syllable word is kept in that word ("đề án").
+        return [
+            _canonical(w)
+            for i, w in enumerate(words)
+            if w not in STOP_WORDS or _in_compound(words, i, STOP_WORD_COMPOUNDS, "_")
+        ]
 
 
 _fold_word = lru_cache(maxsize=65536)(fold)
@@ -334,17 +276,15 @@ def accent_forms(raw: str) -> dict[str, str]:
     return forms
 
 
+def _in_compound(words: list[str], i: int, compounds: frozenset[str], joint: str = " ") -> bool:
+    """Whether words[i] and a neighbour make a known two-syllable word (its syllables joined by `joint`)."""
+    return (i > 0 and f"{words[i - 1]}{joint}{words[i]}" in compounds) or (
+        i + 1 < len(words) and f"{words[i]}{joint}{words[i + 1]}" in compounds
+    )
+
+
 def _canonical(word: str) -> str:
-    """Numbers without leading zeros ("02" → "2"), English plurals singular."""
+    """Numbers without leading zeros ("02" → "2"); words as they are (English ones are stemmed in `text`)."""
     if word.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
         return str(int(word))
-    return _singular(word)
-
-
-def _singular(word: str) -> str:
-    """English plural → singular. Safe for folded Vietnamese: no Vietnamese syllable ends in 's'."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
     return word

@@ -13,6 +13,7 @@ from bot.core.faq.additions import added_entry, append_entry
 from bot.core.faq.build import build_matcher, build_matcher_async
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.matcher import FaqMatcher
+from bot.core.faq.messages import is_question
 from bot.core.faq.model import FaqAnswer, FaqEntry
 from bot.core.models import Member
 from bot.core.permissions import Action, can
@@ -114,10 +115,15 @@ class FaqService:
         return self.matcher.kb
 
     async def ask(self, member: Member | None, text: str) -> tuple[FaqAnswer, int | None]:
-        """The bot's verdict on a question, logged for the queue and the weekly counts."""
+        """The bot's verdict on a question, logged for the queue and the weekly counts.
+
+        The answer is in the member's language, or in English when the question clearly is
+        (`verdict.language`). Small talk and messages that are not questions are not logged.
+        """
         question = " ".join(text.split())[:MAX_QUESTION_LENGTH]
-        verdict = self.matcher.ask(question)
-        if not can(member, Action.ASK_FAQ) or not question:
+        verdict = self.matcher.ask(question, getattr(member, "locale", None) or "vi")
+        logged = bool(question) and is_question(question) and verdict.kind != "small_talk"
+        if not can(member, Action.ASK_FAQ) or not logged:
             return verdict, None
         question_id = await self._store.add(
             member.id if member else None, question, verdict, now=self._clock.now()

@@ -26,6 +26,8 @@ from bot.core.summary.model import (
     WeeklySummary,
 )
 from bot.core.summary.service import (
+    TASK_KIND,
+    TASK_PREFIX,
     Addressee,
     Outcome,
     SummaryResult,
@@ -33,6 +35,7 @@ from bot.core.summary.service import (
     SummaryStore,
     match_ward,
     summary_audience,
+    task_key,
 )
 from bot.core.summary.weeks import (
     Schedule,
@@ -46,6 +49,8 @@ from bot.core.summary.weeks import (
 )
 
 __all__ = [
+    "TASK_KIND",
+    "TASK_PREFIX",
     "Addressee",
     "BroadcastCounts",
     "BroadcastFact",
@@ -81,6 +86,7 @@ __all__ = [
     "parse_week_key",
     "summary_audience",
     "summary_week",
+    "task_key",
     "week_of",
     "week_of_day",
 ]

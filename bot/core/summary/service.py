@@ -1,26 +1,35 @@
-"""The summary service: who may see which summary, subscriptions, and who gets the Monday delivery."""
+"""The summary service: who may see which summary, subscriptions, and who gets the Monday delivery.
+
+The Monday delivery is a durable task per week (`summary:<week>`, kind `weekly_summary`), planned again for
+the next week each time it runs; each addressee's messages are queued once, in the transaction that records
+the delivery.
+"""
 
 from __future__ import annotations
 
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.core.models import Member, Role
+from bot.conversation.replies import Attachment
+from bot.core.models import Member, Recipient, Role
+from bot.core.notices import OutgoingMessage
 from bot.core.parsing import PeriodKind, period_containing
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.ports import Clock
 from bot.core.summary.compute import compute_summary
 from bot.core.summary.inputs import PeriodInfo, SummaryInputs, WardInfo
 from bot.core.summary.model import WeeklySummary
-from bot.core.summary.weeks import Week, parse_week_key, summary_week, week_of
+from bot.core.summary.weeks import Schedule, Week, parse_week_key, summary_week, week_of
 from bot.core.text import fold
 
+TASK_KIND = "weekly_summary"
+TASK_PREFIX = "summary:"
 _WARD_WORD = re.compile(r"^(?:phuong|p\.?|xa|x\.?|ward)\s*(?P<rest>\S.*)$")
 
 
@@ -30,10 +39,23 @@ class SummaryStore(Protocol):
     async def subscriptions(self) -> dict[int, bool]: ...
     async def set_subscription(self, member_id: int, subscribed: bool, *, now: datetime) -> None: ...
     async def deliver(
-        self, week_key: str, member_id: int, ward_id: int | None, messages: list[Any], *, now: datetime
+        self,
+        week_key: str,
+        member_id: int,
+        ward_id: int | None,
+        messages: list[OutgoingMessage],
+        *,
+        now: datetime,
     ) -> bool: ...
     async def delivered(self, week_key: str) -> set[int]: ...
     async def summary_message_week(self, chat_id: str, message_id: int) -> str | None: ...
+    async def members(self) -> list[Member]: ...
+    async def recipient(self, member_id: int) -> Recipient | None: ...
+    async def plan_task(
+        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any], *, now: datetime
+    ) -> None: ...
+    async def pending_tasks(self, prefix: str) -> list[tuple[str, dict[str, Any]]]: ...
+    async def save_file(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
 
 
 class Outcome(StrEnum):
@@ -90,6 +112,10 @@ def match_ward(text: str, wards: list[WardInfo]) -> WardInfo | None:
     rest = match.group("rest").strip() if match else wanted
     hits = [w for key, w in by_key.items() if key == rest or key.endswith(" " + rest)]
     return hits[0] if len(hits) == 1 else None
+
+
+def task_key(week: Week) -> str:
+    return f"{TASK_PREFIX}{week.key}"
 
 
 PeriodSource = Callable[[datetime], Any]
@@ -174,12 +200,30 @@ class SummaryService:
         await self._store.set_subscription(actor.id, subscribed, now=self._clock.now())
         return subscribed
 
-    async def audience(self, members: list[Member]) -> list[Addressee]:
-        """Who should get the given week's summary (before removing those who already had it)."""
-        return summary_audience(members, await self._store.subscriptions())
+    async def undelivered(self, week: Week) -> list[tuple[Addressee, Recipient]]:
+        """Who should get this week's summary and has not had it yet, with how to reach them."""
+        audience = summary_audience(await self._store.members(), await self._store.subscriptions())
+        already = await self._store.delivered(week.key)
+        pending = []
+        for addressee in audience:
+            if addressee.member.id in already:
+                continue
+            recipient = await self._store.recipient(addressee.member.id)
+            if recipient is not None:
+                pending.append((addressee, recipient))
+        return pending
 
-    async def deliver(self, week: Week, addressee: Addressee, messages: list[Any]) -> bool:
-        """Queue a person's summary for a week once; False when they already had it."""
+    async def keep_file(self, attachment: Attachment) -> Attachment:
+        """Store a file that many addressees' messages share, once; the attachment then refers to it."""
+        data = await attachment.content()
+        blob_id = await self._store.save_file(
+            attachment.filename, attachment.mime_type, data, now=self._clock.now()
+        )
+        return replace(attachment, data=b"", render=None, blob_id=blob_id)
+
+    async def deliver(self, week: Week, addressee: Addressee, messages: list[OutgoingMessage]) -> bool:
+        """Queue a person's summary for a week once (recorded in the same transaction); False when they
+        already had it."""
         return await self._store.deliver(
             week.key, addressee.member.id, addressee.ward_id, messages, now=self._clock.now()
         )
@@ -187,7 +231,42 @@ class SummaryService:
     async def delivered(self, week: Week) -> set[int]:
         return await self._store.delivered(week.key)
 
+    async def plan_deliveries(self, schedule: Schedule) -> None:
+        """At start: keep the pending week's task at the configured time (it runs at once if the bot was down
+        at the time), or plan the next delivery when none is pending (a fresh install sends nothing old)."""
+        now = self._clock.now()
+        pending = await self._store.pending_tasks(TASK_PREFIX)
+        if pending:
+            for key, payload in pending:
+                week = parse_week_key(str(payload.get("week", "")), self.tz)
+                if week is not None:
+                    await self._store.plan_task(
+                        key, TASK_KIND, schedule.due(week), {"week": week.key}, now=now
+                    )
+            return
+        week = summary_week(now, self.tz)
+        if schedule.due(week) <= now:
+            week = week.next()
+        await self.plan_delivery(week, schedule)
+
+    async def plan_delivery(self, week: Week, schedule: Schedule) -> None:
+        """Plan the delivery of this week's summary at the configured time (idempotent)."""
+        await self._store.plan_task(
+            task_key(week), TASK_KIND, schedule.due(week), {"week": week.key}, now=self._clock.now()
+        )
+
+    async def delivery_due(self, payload: dict[str, Any], schedule: Schedule) -> Week | None:
+        """A delivery task fell due: plan next week's, then the week to send now, or None when its delivery
+        week is already over (after a long outage only the latest week goes out). ValueError: no week."""
+        week = parse_week_key(str(payload.get("week", "")), self.tz)
+        if week is None:
+            raise ValueError(f"summary task payload has no valid week: {payload!r}")
+        following = week.next()
+        await self.plan_delivery(following, schedule)
+        return week if self._clock.now() < following.end else None
+
     async def summary_message_week(self, chat_id: str, message_id: int) -> Week | None:
-        """The week of a summary message sent into this chat, if it was one."""
+        """The week of a summary message sent into this chat, if it was one (for replies like 'phường 5',
+        once channels tell which message a text replies to)."""
         key = await self._store.summary_message_week(chat_id, message_id)
         return parse_week_key(key, self.tz) if key else None

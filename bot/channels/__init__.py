@@ -1,0 +1,1 @@
+"""Messaging channels: each turns people's actions into neutral inputs and renders the neutral replies."""

@@ -1,0 +1,403 @@
+"""Zalo as a channel: receive by long polling or webhook, answer in plain text with numbered lists.
+
+Every update becomes a neutral input for `Runtime.handle()`. Inside the turn's transaction the channel
+records the update as handled (Zalo's updates carry no offset: a re-delivered one is dropped) and reads and
+stores the person's current numbered list (`choice_lists`), so after a restart a typed "2" still means what it
+meant. Replies are rendered by `render.py`; files go out as signed links under PUBLIC_BASE_URL, images by URL.
+One pacer paces everything sent (Zalo's limits are unpublished: ZALO_SEND_RATE), and "Quota exceeded" (429)
+pauses it with a growing back-off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.channels.base import (
+    ApiUnreachable,
+    BlobLoader,
+    CardRef,
+    RateLimited,
+    Rejected,
+    TokenRejected,
+    TransientFailure,
+    Unreachable,
+)
+from bot.channels.zalo.client import (
+    ZaloApiError,
+    ZaloBadRequest,
+    ZaloClient,
+    ZaloForbidden,
+    ZaloNotFound,
+    ZaloRateLimited,
+    ZaloTransientError,
+    ZaloUnauthorized,
+    ZaloUpdate,
+    parse_update,
+)
+from bot.channels.zalo.inputs import StaleNumber, Vocabulary, to_event
+from bot.channels.zalo.render import ListItem, Message, Rendered, numbered, render
+from bot.conversation.inputs import Input, Sender, Unsupported
+from bot.conversation.replies import Attachment, Output, Reply
+from bot.conversation.turn import Turn
+from bot.core.models import Member
+from bot.core.pacing import Pacer
+from bot.i18n import SUPPORTED_LOCALES, Translator
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.config import Settings
+    from bot.runtime import Runtime
+    from storage.outbox import QueuedMessage
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+WEBHOOK_PATH = "/zalo/webhook"
+ACTIVE_LIST = timedelta(hours=24)
+"""A list shown in answer to the person within this time is still the one they are answering."""
+POLL_TIMEOUT = 30
+RETRY_PAUSE = (1, 2, 5, 10, 30, 60)
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+class ZaloChannel:
+    """The Zalo adapter: receive, render, deliver."""
+
+    name = CHANNEL
+    text_limit = 2000
+
+    def __init__(self, runtime: Runtime, settings: Settings, *, client: ZaloClient | None = None) -> None:
+        assert settings.zalo_token is not None
+        self.runtime = runtime
+        self.settings = settings
+        self.client = client or ZaloClient(settings.zalo_token, api_url=settings.zalo_api_url)
+        self.pacer = Pacer(
+            rate=settings.zalo_send_rate, burst=max(1.0, settings.zalo_send_rate), chat_burst=5
+        )
+        self.vocabulary = Vocabulary({}, {})
+        self._poller: asyncio.Task[None] | None = None
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._slots = asyncio.Semaphore(settings.concurrent_updates)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._backoff = 0
+
+    # what flows may ask
+
+    def deep_link(self, payload: str) -> str | None:
+        """Zalo has no start parameter: invitations and check-in codes are typed."""
+        return None
+
+    async def fetch_file(self, ref: str, max_bytes: int) -> bytes | None:
+        """A picture someone sent: Zalo gives its URL."""
+        import httpx
+
+        async with httpx.AsyncClient(timeout=20) as http, http.stream("GET", ref) as response:
+            response.raise_for_status()
+            data = bytearray()
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > max_bytes:
+                    return None
+            return bytes(data)
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.zalo_webhook_secret)
+
+    # lifecycle
+
+    async def start(self) -> None:
+        """Check the token, then poll or register the webhook."""
+        try:
+            await self.client.get_me()
+        except (ZaloUnauthorized, ZaloNotFound):
+            raise TokenRejected("Zalo rejected the bot token") from None
+        except ZaloTransientError as exc:
+            raise ApiUnreachable(f"Zalo's Bot API: {type(exc).__name__}") from None
+        self.vocabulary = self._vocabulary()
+        if self.webhook_mode:
+            web = self.runtime.web
+            assert web is not None and self.settings.public_base_url
+            web.add_post(WEBHOOK_PATH, self.webhook)
+            url = self.settings.public_base_url.rstrip("/") + WEBHOOK_PATH
+            await self.client.set_webhook(url, self.settings.zalo_webhook_secret or "")
+            return
+        with contextlib.suppress(ZaloApiError):
+            await self.client.delete_webhook()
+        self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.client.aclose()
+
+    def _vocabulary(self) -> Vocabulary:
+        router, i18n = self.runtime.router, self.runtime.i18n
+        labels = [
+            i18n.translator(locale).gettext(e.label)
+            for e in router.menu_entries
+            for locale in SUPPORTED_LOCALES
+        ]
+        return Vocabulary.build(router.commands, labels)
+
+    # receiving
+
+    async def _poll(self) -> None:
+        """getUpdates returns one update at a time; each is handled in its own task (chats in parallel)."""
+        pause = 0.5
+        while True:
+            try:
+                update = await self.client.get_updates(timeout=POLL_TIMEOUT)
+            except asyncio.CancelledError:
+                raise
+            except ZaloTransientError:
+                self.runtime.connection_lost(self.name)
+                pause = min(pause * 2, 60.0)
+                await asyncio.sleep(pause)
+                continue
+            except Exception:
+                logger.exception("Zalo polling failed; retrying")
+                await asyncio.sleep(5)
+                continue
+            pause = 0.5
+            self.runtime.connection_back(self.name)
+            if update is not None:
+                self.receive(update)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Zalo's push: refused without the secret header; otherwise handled, and 200 once it is recorded."""
+        from aiohttp import web
+
+        given = request.headers.get(SECRET_HEADER, "")
+        expected = self.settings.zalo_webhook_secret or ""
+        if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+            logger.warning("a Zalo webhook request without the right secret was refused")
+            raise web.HTTPForbidden()
+        try:
+            update = parse_update(await request.json())
+        except ValueError:
+            raise web.HTTPBadRequest() from None
+        if update is not None:
+            await self.handle_update(update)
+        return web.json_response({"ok": True})
+
+    def receive(self, update: ZaloUpdate) -> None:
+        task = asyncio.create_task(self.handle_update(update), name=f"zalo-{update.message_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def handle_update(self, update: ZaloUpdate) -> None:
+        """One update, after the chat's earlier ones; at most `concurrent_updates` chats at once."""
+        if update.sender_is_bot or not self.runtime.started:
+            return
+        lock = self._locks.setdefault(update.chat_id, asyncio.Lock())
+        async with lock, self._slots:
+            hooks = _Turn(self, update)
+            sender = Sender(
+                CHANNEL, update.sender_id, update.chat_id, update.display_name or "", None, update.is_private
+            )
+            outputs = await self.runtime.handle(Input(sender, Unsupported(), update.message_id), hooks)
+            messages = hooks.rendered.messages if hooks.rendered is not None else hooks.direct(outputs)
+            for message in messages:
+                try:
+                    await self._send(update.chat_id, message, paced=True)
+                except Exception:
+                    logger.exception("could not answer a Zalo message")
+                    break
+        if not lock.locked() and len(self._locks) > 10_000:
+            self._locks.pop(update.chat_id, None)
+
+    # sending
+
+    async def _send(
+        self, chat_id: str, message: Message, *, paced: bool, blobs: BlobLoader | None = None
+    ) -> str:
+        if paced:
+            while (wait := self.pacer.overall_wait(time.monotonic())) > 0:  # noqa: ASYNC110 - a token bucket
+                await asyncio.sleep(wait)
+            self.pacer.take_overall(time.monotonic())
+        if message.image is not None:
+            url = await self._link(message.image, blobs)
+            if url is not None:
+                sent = await self.client.send_photo(chat_id, url, message.text or None)
+                return sent.message_id
+        text = message.text
+        if message.document is not None:
+            url = await self._link(message.document, blobs)
+            text = f"{text}\n{url}" if url else f"{text}\n{self._no_link_text(chat_id)}"
+        sent = await self.client.send_message(chat_id, text)
+        return sent.message_id
+
+    async def _link(self, attachment: Attachment, blobs: BlobLoader | None) -> str | None:
+        """A signed link to the file (stored first when it came with the reply itself)."""
+        web = self.runtime.web
+        if web is None or web.links is None:
+            return None
+        services = self.runtime.services
+        blob_id = attachment.blob_id
+        if blob_id is None:
+            blob_id = await services.outbox.save_blob(
+                attachment.filename,
+                attachment.mime_type,
+                await attachment.content(),
+                now=services.clock.now(),
+            )
+        return web.links.url(blob_id, attachment.filename or "file", now=services.clock.now())
+
+    def _no_link_text(self, chat_id: str) -> str:
+        return "(Tệp này chưa gửi được qua Zalo — This file cannot be sent on Zalo yet)"
+
+    async def deliver(self, message: QueuedMessage, blobs: BlobLoader) -> str | None:
+        """A queued message: rendered in the recipient's language, its list remembered, then sent."""
+        services = self.runtime.services
+        member = await services.members.get(message.member_id) if message.member_id is not None else None
+        t = self.runtime.i18n.translator(member.locale if member else None)
+        rendered = render([message.reply], t)
+        if member is not None and rendered.items:
+            await self._remember(member.id, rendered.items, by_reply=False)
+        last = None
+        try:
+            for part in rendered.messages:
+                last = await self._send(message.chat_id, part, paced=False, blobs=blobs)
+        except ZaloRateLimited as exc:
+            self._backoff = min(self._backoff + 1, len(RETRY_PAUSE) - 1)
+            raise RateLimited(exc.retry_after or RETRY_PAUSE[self._backoff], "429 Quota exceeded") from exc
+        except ZaloForbidden as exc:
+            raise Unreachable(exc.description) from exc
+        except ZaloBadRequest as exc:
+            if "not found" in exc.description.lower() or "never" in exc.description.lower():
+                raise Unreachable("has not written to the bot on Zalo") from exc
+            raise Rejected(exc.description) from exc
+        except ZaloTransientError as exc:
+            raise TransientFailure(str(exc)) from exc
+        self._backoff = 0
+        return last
+
+    async def _remember(self, member_id: int, items: list[ListItem], *, by_reply: bool) -> None:
+        """Make `items` the person's current list; a list arriving on its own while another one is being
+        answered makes the next typed number ambiguous (answered with the current list)."""
+        state = self.runtime.services.channel_state
+        now = self.runtime.clock.now()
+        contested = False
+        if not by_reply:
+            current = await state.current_list(member_id, CHANNEL)
+            contested = current is not None and current.by_reply and now - current.shown_at < ACTIVE_LIST
+        await state.show_list(
+            member_id,
+            CHANNEL,
+            [_item_json(i) for i in items],
+            by_reply=by_reply,
+            contested=contested,
+            now=now,
+        )
+
+    async def post_card(self, chat_id: str, reply: Reply) -> CardRef | None:
+        t = self.runtime.i18n.translator(None)
+        rendered = render([reply], t)
+        last = ""
+        try:
+            for part in rendered.messages:
+                last = await self._send(chat_id, part, paced=True)
+        except Exception:
+            logger.warning("could not post a message to a Zalo chat")
+            return None
+        return CardRef(self.name, chat_id, last)
+
+    async def update_card(self, card: CardRef, reply: Reply, *, final: bool = False) -> None:
+        """Zalo cannot edit: only the final state of a card is sent, as a new message."""
+        if final:
+            await self.post_card(card.chat_id, reply)
+
+
+@dataclass
+class _Turn:
+    """Zalo's part of one turn, inside its transaction: de-duplication, the numbered list, the rendering."""
+
+    channel: ZaloChannel
+    update: ZaloUpdate
+    rendered: Rendered | None = None
+    member: Member | None = None
+    t: Translator | None = None
+    chose_from_list: bool = False
+    _replies: list[Output] = field(default_factory=list)
+
+    async def prepare(self, inp: Input, member: Member) -> Input | Reply | None:
+        runtime = self.channel.runtime
+        state = runtime.services.channel_state
+        if not await state.first_time(CHANNEL, "|".join(self.update.key), now=runtime.clock.now()):
+            logger.info("a Zalo update was delivered again; it was handled already")
+            return None
+        self.member = member
+        self.t = runtime.i18n.translator(member.locale)
+        current = await state.current_list(member.id, CHANNEL)
+        items = [_item_from(i) for i in current.items] if current else None
+        event = to_event(
+            self.update, items, self.channel.vocabulary, list_is_current=not (current and current.contested)
+        )
+        if isinstance(event, StaleNumber):
+            return await self._stale(member, items)
+        self.chose_from_list = items is not None and _from_list(event)
+        return Input(inp.sender, event, inp.id)
+
+    async def _stale(self, member: Member, items: list[ListItem] | None) -> Reply:
+        """A number for a list that is gone or was replaced: say so and show the current list."""
+        assert self.t is not None
+        t = self.t
+        if not items:
+            return Reply(t.gettext("That list is out of date. Type what you need, or /help."))
+        await self.channel.runtime.services.channel_state.settle_list(member.id, CHANNEL)
+        text = numbered(t.gettext("That list is out of date. The current list is:"), items, t)
+        self.rendered = Rendered([Message(text)], None)
+        return Reply(text)
+
+    async def finish(self, turn: Turn) -> None:
+        assert self.t is not None and self.member is not None
+        self.rendered = render(turn.outputs, turn.t)
+        state = self.channel.runtime.services.channel_state
+        if self.rendered.items is not None:
+            await state.show_list(
+                self.member.id,
+                CHANNEL,
+                [_item_json(i) for i in self.rendered.items],
+                by_reply=True,
+                contested=False,
+                now=turn.now,
+            )
+        elif self.chose_from_list:
+            await state.show_list(self.member.id, CHANNEL, [], by_reply=True, contested=False, now=turn.now)
+
+    def direct(self, outputs: list[Output]) -> list[Message]:
+        """Replies made outside a turn's flow (an apology after an error)."""
+        return render(outputs, self.t or self.channel.runtime.i18n.translator(None)).messages
+
+
+def _item_json(item: ListItem) -> dict[str, str]:
+    data = {"label": item.label}
+    if item.token is not None:
+        data["token"] = item.token
+    if item.typed is not None:
+        data["typed"] = item.typed
+    return data
+
+
+def _item_from(data: dict[str, str]) -> ListItem:
+    return ListItem(data.get("label", ""), data.get("token"), data.get("typed"))
+
+
+def _from_list(event: object) -> bool:
+    from bot.conversation.inputs import Chose
+
+    return isinstance(event, Chose)

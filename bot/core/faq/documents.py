@@ -1,0 +1,609 @@
+"""Documents as entities: records of the circulars, decisions and laws the knowledge base knows, the
+references to them in a question ("TT44", "Thông tư 44/2014/TT-BGDĐT", "QĐ 387", "Luật Khiếu nại"), and the
+field asked (date issued, signer, in force from, repealed by …).
+
+A question that names one document and asks one of its fields ("QĐ 387 ký ngày nào") is answered from that
+document's record, or declined when the record does not hold the field: never from another document, however
+alike the words. Records live in `documents.yaml` beside the entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from bot.core.faq.words import words
+from bot.core.text import fold
+
+UNCONFIRMED = "unconfirmed"
+"""A field's value when the fact sheet marks it as not verified: say so, never guess."""
+CURRENT = "current"
+"""`in_force: current`: the document applies today, from a date the fact sheet does not give."""
+
+FIELDS = (
+    "signed",
+    "signer",
+    "issuer",
+    "in_force",
+    "status",
+    "repealed_by",
+    "replaces",
+    "amended_by",
+    "number",
+    "basis",
+    "about",
+)
+_TEXT_FIELDS = ("name", "about", "issuer", "signer", "basis")
+_PLAIN_FIELDS = ("signed", "in_force", "repealed", "repealed_by", "replaces", "number", "source", "entry")
+_KNOWN_KEYS = (
+    {"id", "refs", "names", "year", "amended_by", "amends", "entries", "note"}
+    | set(_PLAIN_FIELDS)
+    | {f"{k}{s}" for k in _TEXT_FIELDS for s in ("", "_en")}
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
+_REF = re.compile(r"^(tt|qd|nd|nq|cv|ct|vbhn)\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """What the knowledge base knows about one document. A missing field is unknown (the bot declines);
+    UNCONFIRMED marks a field the fact sheet could not verify (the bot says so)."""
+
+    id: str
+    refs: tuple[str, ...]  # "tt44": kind and number, as the normaliser writes them
+    names: tuple[str, ...]  # folded names for documents without a number ("luat khieu nai")
+    year: int | None
+    name: str
+    name_en: str
+    source: str
+    about: str = ""
+    about_en: str = ""
+    issuer: str = ""
+    issuer_en: str = ""
+    signer: str = ""
+    signer_en: str = ""
+    basis: str = ""
+    basis_en: str = ""
+    signed: str = ""
+    in_force: str = ""
+    repealed: str = ""
+    repealed_by: str = ""
+    replaces: str = ""
+    number: str = ""
+    amended_by: tuple[str, ...] = ()
+    amends: tuple[str, ...] = ()
+    entry: str = ""  # the entry that presents the document
+    entries: Mapping[str, str] = field(default_factory=dict)  # field → the curated entry that answers it
+
+    def text(self, key: str, locale: str) -> str:
+        """A localised text field ("name", "about", …): English when asked and written, else Vietnamese."""
+        if locale.startswith("en"):
+            value = getattr(self, f"{key}_en", "")
+            if value:
+                return value
+        return getattr(self, key)
+
+    def words(self) -> frozenset[str]:
+        """Every folded word of the record's texts: a question's words that these explain describe the
+        document."""
+        texts = [getattr(self, f"{k}{s}") for k in _TEXT_FIELDS for s in ("", "_en")]
+        texts += [self.number, self.signed, self.in_force, self.repealed, *self.names]
+        return frozenset(w for text in texts for w in re.findall(r"[a-z0-9]+", fold(text)))
+
+
+def parse_documents(data: object, filename: str, problems: list[str]) -> tuple[DocumentRecord, ...]:
+    """Document records from the parsed `documents.yaml`, problems appended to `problems`."""
+    items = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        problems.append(f"{filename}: expected a 'documents:' list")
+        return ()
+    records: list[DocumentRecord] = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        where = f"{filename}: document #{n}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: expected a mapping of fields")
+            continue
+        if isinstance(item.get("id"), str):
+            where = f"{where} '{item['id']}'"
+        found: list[str] = []
+        unknown = sorted(set(map(str, item)) - _KNOWN_KEYS)
+        if unknown:
+            found.append(f"unknown field(s) {', '.join(unknown)}")
+        for key in ("id", "name", "name_en", "source"):
+            if not (isinstance(item.get(key), str) and item[key].strip()):
+                found.append(f"'{key}' must be non-empty text")
+        refs = item.get("refs", [])
+        names = item.get("names", [])
+        if not (isinstance(refs, list) and all(isinstance(r, str) and _REF.match(r) for r in refs)):
+            found.append("'refs' must be a list like [tt44, qd448]")
+        if not (isinstance(names, list) and all(isinstance(r, str) for r in names)):
+            found.append("'names' must be a list of text")
+        elif not refs and not names:
+            found.append("needs 'refs' or 'names'")
+        for key in ("amended_by", "amends"):
+            if not (
+                isinstance(item.get(key, []), list) and all(isinstance(v, str) for v in item.get(key, []))
+            ):
+                found.append(f"'{key}' must be a list of document ids")
+        entries = item.get("entries", {})
+        if not (
+            isinstance(entries, dict) and all(k in FIELDS and isinstance(v, str) for k, v in entries.items())
+        ):
+            found.append(f"'entries' must map fields ({', '.join(FIELDS)}) to entry ids")
+        year = item.get("year")
+        if year is not None and not isinstance(year, int):
+            found.append("'year' must be a number")
+        for key in (*_PLAIN_FIELDS, *(f"{k}{s}" for k in _TEXT_FIELDS for s in ("", "_en"))):
+            if key in item and not isinstance(item[key], (str, int)):
+                found.append(f"'{key}' must be text")
+        if not found and not _ID.match(item["id"]):
+            found.append("'id' must be a slug of lower-case letters, digits and '-'")
+        if not found and item["id"] in seen:
+            found.append("id already used")
+        if found:
+            problems.extend(f"{where}: {f}" for f in found)
+            continue
+        seen.add(item["id"])
+
+        def text(key: str, item: dict = item) -> str:
+            return " ".join(str(item.get(key, "")).split())
+
+        records.append(
+            DocumentRecord(
+                id=item["id"],
+                refs=tuple(refs),
+                names=tuple(fold(n) for n in names),
+                year=year,
+                **{k: text(k) for k in ("name", "name_en", "source")},
+                **{f"{k}{s}": text(f"{k}{s}") for k in _TEXT_FIELDS[1:] for s in ("", "_en")},
+                **{k: text(k) for k in _PLAIN_FIELDS if k not in ("source",)},
+                amended_by=tuple(item.get("amended_by", [])),
+                amends=tuple(item.get("amends", [])),
+                entries=dict(entries),
+            )
+        )
+    ids = {r.id for r in records}
+    for record in records:
+        for other in (record.repealed_by, record.replaces, *record.amended_by, *record.amends):
+            if other and other != UNCONFIRMED and other not in ids:
+                problems.append(f"{filename}: document '{record.id}': unknown document '{other}'")
+    return tuple(records)
+
+
+# --- references in a question ---------------------------------------------------------------------
+
+_KINDS = (
+    ("vbhn", r"van\s*ban\s*hop\s*nhat|consolidated\s+text|vbhn"),
+    ("tt", r"thong\s*tu|circular|tt"),
+    ("qd", r"quyet\s*dinh|decision|qd"),
+    ("nd", r"nghi\s*dinh|decree|nd"),
+    ("nq", r"nghi\s*quyet|resolution|nq"),
+    ("cv", r"cong\s*van|official\s*letter|dispatch|cv"),
+    ("ct", r"chi\s*thi|directive|ct"),
+)
+_PREFIXED = re.compile(
+    r"\b(?P<kind>" + "|".join(f"(?P<{k}>{w})" for k, w in _KINDS) + r")"
+    r"\s*(?:so|no\.?|number)?\s*(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?(?:\s*[/-]\s*[a-z&]+\d*)*"
+)
+_SUFFIXED = re.compile(
+    r"\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
+)
+# "theo TT25, ai ký …", "under Circular 25": the document frames the question; it is not what is asked about.
+_FRAME = re.compile(r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$")
+
+
+class Reference(NamedTuple):
+    """A document named in a question: its record (None when unknown), canonical ref, and whether the
+    question is about it (not just framed by it: "theo TT25, …")."""
+
+    record: DocumentRecord | None
+    ref: str
+    year: int | None
+    start: int
+    end: int
+    subject: bool
+
+
+class DocumentIndex:
+    """Finds document references in questions and answers their fields from the records."""
+
+    def __init__(self, records: Iterable[DocumentRecord]) -> None:
+        self.records = tuple(records)
+        self._by_ref: dict[str, list[DocumentRecord]] = {}
+        for record in self.records:
+            for ref in record.refs:
+                self._by_ref.setdefault(ref, []).append(record)
+        names = sorted({(n, r.id) for r in self.records for n in r.names}, key=lambda p: -len(p[0]))
+        self._names = [(re.compile(rf"\b{re.escape(n)}\b"), i) for n, i in names]
+        self._by_id = {r.id: r for r in self.records}
+        self._words = {r.id: r.words() for r in self.records}
+
+    def get(self, document_id: str) -> DocumentRecord | None:
+        return self._by_id.get(document_id)
+
+    def words(self, record: DocumentRecord) -> frozenset[str]:
+        return self._words[record.id]
+
+    def references(self, folded: str) -> list[Reference]:
+        """Every document named in `folded` (folded text, punctuation kept), in order."""
+        found: list[Reference] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(record: DocumentRecord | None, ref: str, year: int | None, start: int, end: int) -> None:
+            if any(s < end and start < e for s, e in taken):
+                return
+            taken.append((start, end))
+            subject = _FRAME.search(folded[:start]) is None
+            found.append(Reference(record, ref, year, start, end, subject))
+
+        for pattern, _ in ((_SUFFIXED, 0), (_PREFIXED, 1)):
+            for match in pattern.finditer(folded):
+                kind = match.group("kind")
+                if pattern is _PREFIXED:
+                    kind = next(k for k, _w in _KINDS if match.group(k))
+                number = int(match.group("number"))
+                year = int(match.group("year")) if match.group("year") else None
+                ref = f"{kind}{number}"
+                add(self._record(ref, year), ref, year, match.start(), match.end())
+        for pattern, record_id in self._names:
+            for match in pattern.finditer(folded):
+                record = self._by_id[record_id]
+                add(
+                    record,
+                    record.refs[0] if record.refs else record.id,
+                    record.year,
+                    match.start(),
+                    match.end(),
+                )
+        return sorted(found, key=lambda r: r.start)
+
+    def _record(self, ref: str, year: int | None) -> DocumentRecord | None:
+        candidates = self._by_ref.get(ref, [])
+        if year is not None:
+            candidates = [r for r in candidates if r.year in (None, year)]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+# --- the field asked ------------------------------------------------------------------------------
+
+
+def _any(*alternatives: str) -> str:
+    """One pattern matching any of `alternatives`."""
+    return "|".join(f"(?:{a})" for a in alternatives)
+
+
+_WHEN = _any(
+    r"(?:ngay|nam|thang|khi|luc|hom|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
+    r"bao\s*gio",
+    r"when",
+    r"(?:what|which)\s+(?:date|year)",
+)
+# Every field's phrasings, one alternative a line (folded text: no diacritics, punctuation removed).
+_FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        "signer",
+        _any(
+            r"\b(?:ai|nguoi\s+nao|who)\s+(?:da\s+)?(?:ky|signed|sign)\b",
+            r"\bnguoi\s+ky\b",
+            r"\bsigned\s+by\b",
+            r"\bsigner\b",
+            r"\bsignatory\b",
+        ),
+    ),
+    (
+        "in_force",
+        _any(
+            rf"\b(?:co\s+)?hieu\s*luc\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
+            r"\b(?:ngay|khi|luc)\s+(?:nao|may)?\s*(?:co\s+)?hieu\s*luc\b",
+            r"\b(?:ngay|thoi\s+diem)\s+(?:co\s+)?hieu\s*luc\b",
+            r"\btake[sn]?\s+effect\b",
+            r"\btook\s+effect\b",
+            r"\bin\s+force\s+(?:from|since|on)\b",
+            r"\beffective\s+(?:date|from|since)\b",
+            r"\b(?:entry|come|came)\s+into\s+force\b",
+            r"\bwhen\b.*\b(?:effective|in\s+force)\b",
+            rf"\bap\s+dung\s+tu\s+(?:{_WHEN})",
+        ),
+    ),
+    (
+        "repealed_by",
+        _any(
+            r"\b(?:bi\s+)?(?:thay(?:\s+the)?|bai\s+bo)\s+(?:boi|bang)\b",
+            r"\b(?:van\s+ban|thong\s+tu|quyet\s+dinh|cai)\s+nao\s+(?:da\s+)?(?:thay|bai\s+bo)\b",
+            r"\bthay\s+bang\s+(?:gi|cai\s+gi|van\s+ban\s+nao)\b",
+            r"\breplaced\s+(?:by|with)\b",
+            r"\bwhat\s+replaced\b",
+            r"\bwhich\b.*\breplaced\b",
+            r"\brepealed\s+by\b",
+            r"\bsuperseded\b",
+            rf"\b(?:het\s+hieu\s+luc|bai\s+bo|bo)\s+(?:tu\s+)?(?:{_WHEN})",
+            r"\bwhen\b.*\b(?:repealed|abolished|replaced|expired?)\b",
+            r"\bnhu\s+nao\b.*\bbai\s+bo\b",
+        ),
+    ),
+    (
+        "replaces",
+        _any(
+            r"\bthay(?:\s+the)?\s+(?:cho\s+)?(?:van\s+ban|thong\s+tu|quyet\s+dinh|cai)\s+(?:nao|gi)\b",
+            r"\bwhat\s+did\b.*\breplace\b",
+            r"\bwhich\b.*\bdid\b.*\breplace\b",
+            r"\bbai\s+bo\s+(?:van\s+ban|thong\s+tu|cai)\s+(?:nao|gi)\b",
+            r"\bwhat\s+did\b.*\brepeal\b",
+        ),
+    ),
+    (
+        "status",
+        _any(
+            r"\b(?:con|het|da\s+het|co\s+con|dang\s+co|co)\s+hieu\s*luc\s+(?:khong|ko|k|chua|nua|ha|a)\b",
+            r"\b(?:con|het|da\s+het)\s+hieu\s*luc\b",
+            r"\bcon\s+(?:ap\s+dung|dung|xai|su\s+dung|gia\s+tri)\b",
+            r"\b(?:dang|con\s+dang|van\s+dang|van\s+con)\s+(?:duoc\s+)?(?:ap\s+dung|dung|xai|su\s+dung|thuc\s+hien)\b",
+            r"\bbi\s+bai\s+bo\s+(?:chua|roi)\b",
+            r"\bbai\s+bo\s+chua\b",
+            r"\bstill\s+(?:in\s+force|valid|apply|applies|applicable|in\s+effect|in\s+use|used|current)\b",
+            r"\bno\s+longer\b",
+            r"\b(?:is|are)\b.*\b(?:repealed|in\s+force|valid|in\s+effect)\s*\??$",
+            r"\bthe\s+one\s+in\s+force\b",
+        ),
+    ),
+    ("amended_by", _any(r"\bsua\s+doi\b", r"\bsua\s+boi\b", r"\bamended\b", r"\bamends?\b")),
+    (
+        "number",
+        _any(
+            r"(?<!co )\bso\s+(?:hieu|may|bao\s+nhieu|gi)\b",  # "cơ sở gì" is not "số gì"
+            r"\b(?:luat|thong\s+tu|quyet\s+dinh)\s+so\s+(?:may|bao\s+nhieu)\b",
+            r"\bwhat\s+(?:is\s+)?(?:the\s+)?number\b",
+            r"\bwhich\s+number\b",
+            r"\bnumbered\b",
+            r"\bfull\s+number\b",
+        ),
+    ),
+    (
+        "basis",
+        _any(
+            r"\bcan\s+cu\b",
+            r"\bdua\s+(?:tren|vao|theo)\b",
+            r"\bbased\s+on\b",
+            r"\bon\s+the\s+basis\b",
+            r"\bgrounds?\b",
+        ),
+    ),
+    (
+        "issuer",
+        _any(
+            r"\b(?:co\s+quan|bo|don\s+vi|cap)\s+nao\s+(?:da\s+)?(?:ban\s+hanh|ra|lam)\b",
+            r"\b(?:ai|do\s+ai|cua\s+ai)\s+(?:ban\s+hanh|ra)\b",
+            r"\bdo\s+ai\b",
+            r"\bcua\s+ai\b",
+            r"\bcua\s+(?:co\s+quan|bo)\s+nao\b",  # "của bộ giáo dục" states the issuer; "của bộ nào" asks it
+            r"\bwhich\s+(?:ministry|body|agency|authority|office|organisation|organization)\b",
+            r"\bwho\s+(?:issued|adopted|made)\b",
+            r"\bissued\s+by\s+whom\b",
+            r"\bissuer\b",
+        ),
+    ),
+    (
+        "signed",
+        _any(
+            rf"\b(?:ban\s+hanh|ky|ra|de|duoc\s+ky|ky\s+ban\s+hanh|ra\s+doi)\s+(?:vao\s+|tu\s+)?(?:{_WHEN})",
+            r"\b(?<!viet )(?:ngay|nam)\s+(?:ban\s+hanh|ky|ra)\b",
+            r"\bngay\s+(?:nao|may)\b",
+            r"\bnam\s+nao\b(?!\s+cung)",
+            r"\bwhen\b.*\b(?:issued|signed|adopted|published|dated|promulgated)\b",
+            r"\b(?:issue|signing)\s+date\b",
+            r"\bdate\s+of\s+(?:issue|signing)\b",
+            r"\bdated\b",
+            r"\bwhat\s+date\b",
+        ),
+    ),
+    (
+        "about",
+        _any(
+            r"\bla\s+(?:gi|van\s+ban\s+gi|thong\s+tu\s+gi|quyet\s+dinh\s+gi|cai\s+gi|nghi\s+dinh\s+gi|cong\s+van\s+gi"
+            r"|luat\s+gi)\b",
+            r"\b(?:quy\s+dinh|noi|ban\s+hanh|phan\s+cap|de\s+cap|lam)\s+(?:ve\s+)?(?:gi|cai\s+gi|van\s+de\s+gi"
+            r"|nhung\s+gi|dieu\s+gi|linh\s+vuc\s+(?:gi|nao)|gi\s+vay)\b",
+            r"\b(?:ve|about)\s+(?:cai\s+)?(?:gi|what)\b",
+            r"\bnoi\s+dung\b",
+            r"\bwhat\s+(?:is|was|are)\b",
+            r"\bwhat\s+does\b.*\b(?:cover|regulate|say|do|govern|deal)\b",
+            r"\bwhat\b.*\b(?:covers|regulates|says|governs|deals\s+with|is\s+about)\b",
+            r"\bwhat\b.*\babout\b",
+            r"\bwhat\s+did\b.*\b(?:cover|regulate|say|do)\b",
+            r"\bla\s+ve\b",
+            r"\blam\s+gi\b",
+        ),
+    ),
+)
+_FIELDS = tuple((name, re.compile(pattern)) for name, pattern in _FIELD_PATTERNS)
+# Words a question about a document's field uses besides the document and the field (folded).
+GENERIC_WORDS = words(
+    """
+    van ban hanh ky ngay nam thang nao may gi cai la do ai duoc co hieu luc tu khi bao gio con khong ko k
+    chua het bi bai bo thay the boi bang so quy dinh ve noi ra de hom dung ap xai su gia tri roi da nhu
+    nguoi ke vao tinh cua hay nua sao ha vay a ah oi nhe nha ad bot cho hoi em anh chi minh toi chau xin
+    thong quyet nghi cong thi luat phap hop nhat dua tren can cu linh vuc phan cap lam ten chinh thuc day
+    du full name entry dang hien hanh muon xet biet
+    what when who which is was were the of an does did has have by on in from since still valid force
+    effect took take takes taken came come into issued signed adopted published dated date number numbered
+    replaced repealed replace repeal amended amend based basis about cover covers regulate regulates say
+    says circular decision decree resolution letter directive law official it its this that ministry body
+    please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
+    """
+)
+# "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.
+ARTICLE = re.compile(r"\b(?:dieu|khoan|article|art|clause)\s*\d+")
+
+
+def detect_fields(folded: str) -> list[str]:
+    """The fields a question asks about a document, in FIELDS order ("signed", "status", …)."""
+    text = " ".join(re.sub(r"[^\w\s/]", " ", folded).split())
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for name, pattern in _FIELDS:
+        found_spans = [m.span() for m in pattern.finditer(text)]
+        if found_spans:
+            spans[name] = found_spans
+    # A date or status word that belongs to a more specific field ("hiệu lực từ ngày nào" is not the date
+    # issued; "hết hiệu lực từ khi nào" is when it was repealed) does not count on its own.
+    specific = [span for name in ("in_force", "repealed_by", "replaces") for span in spans.get(name, [])]
+    for general in ("signed", "status"):
+        if general in spans:
+            left = [sp for sp in spans[general] if not any(sp[0] < e and s < sp[1] for s, e in specific)]
+            if left:
+                spans[general] = left
+            else:
+                del spans[general]
+    found = list(spans)
+    if "signer" in found and "issuer" in found:
+        found.remove("issuer")  # "do ai ký ban hành": who signed
+    if "status" in found and "repealed_by" in found:
+        found.remove("status")
+    if len(found) > 1 and "about" in found:
+        found.remove("about")  # "TT44 ban hành ngày nào, là gì": the specific field
+    return [f for f in FIELDS if f in found]
+
+
+# --- answers from a record ------------------------------------------------------------------------
+
+
+class FieldAnswer(NamedTuple):
+    """A record's answer to some fields, in one language; `confirmed` is False when a field is unverified."""
+
+    text: str
+    confirmed: bool
+
+
+def answer_fields(
+    index: DocumentIndex, record: DocumentRecord, fields: Iterable[str], texts: Mapping[str, str], locale: str
+) -> FieldAnswer | None:
+    """The sentences answering `fields` of `record` in `locale`, or None when the record lacks any of them."""
+    from bot.core.faq import texts as t
+
+    name = f"<b>{record.text('name', locale)}</b>"
+    sentences: list[str] = []
+    confirmed = True
+    fields = list(fields)
+
+    def other(document_id: str) -> str:
+        if document_id == UNCONFIRMED:
+            return texts[t.UNKNOWN_OTHER]
+        found = index.get(document_id)
+        return found.text("name", locale) if found is not None else document_id
+
+    for asked in fields:
+        if asked == "signed":
+            if not record.signed:
+                return None
+            if record.signed == UNCONFIRMED:
+                confirmed = False
+                sentences.append(texts[t.SIGNED_UNCONFIRMED].format(name=name))
+            else:
+                template = t.SIGNED_YEAR if re.fullmatch(r"\d{4}", record.signed) else t.SIGNED
+                sentences.append(texts[template].format(name=name, date=record.signed))
+        elif asked == "signer":
+            if not record.signer:
+                return None
+            sentences.append(texts[t.SIGNER].format(name=name, signer=record.text("signer", locale)))
+        elif asked == "issuer":
+            if not record.issuer:
+                return None
+            issuer = record.text("issuer", locale)
+            if record.signed and record.signed != UNCONFIRMED and "signed" not in fields:
+                template = t.ISSUER_IN if re.fullmatch(r"\d{4}", record.signed) else t.ISSUER_ON
+                sentences.append(texts[template].format(name=name, issuer=issuer, date=record.signed))
+            else:
+                sentences.append(texts[t.ISSUER].format(name=name, issuer=issuer))
+        elif asked == "in_force":
+            if not record.in_force or record.in_force == CURRENT:
+                return None
+            if record.in_force == UNCONFIRMED:
+                confirmed = False
+                sentences.append(texts[t.IN_FORCE_UNCONFIRMED].format(name=name))
+            else:
+                sentences.append(texts[t.IN_FORCE].format(name=name, date=record.in_force))
+        elif asked in ("status", "repealed_by"):
+            sentence = _status(record, texts, name, other)
+            if sentence is None:
+                return None
+            if sentence[1] is False:
+                confirmed = False
+            sentences.append(sentence[0])
+        elif asked == "replaces":
+            if not record.replaces:
+                return None
+            sentences.append(texts[t.REPLACES].format(name=name, other=other(record.replaces)))
+        elif asked == "amended_by":
+            if record.amended_by:
+                others = ", ".join(other(d) for d in record.amended_by)
+                sentences.append(texts[t.AMENDED_BY].format(name=name, other=others))
+            elif record.amends:
+                others = ", ".join(other(d) for d in record.amends)
+                sentences.append(texts[t.AMENDS].format(name=name, other=others))
+            else:
+                return None
+        elif asked == "number":
+            if not record.number:
+                return None
+            sentences.append(texts[t.NUMBER].format(name=name, number=record.number))
+        elif asked == "basis":
+            if not record.basis:
+                return None
+            sentences.append(texts[t.BASIS].format(name=name, basis=record.text("basis", locale)))
+        elif asked == "about":
+            if not record.about:
+                return None
+            about = record.text("about", locale)
+            if record.issuer and record.signed and record.signed != UNCONFIRMED:
+                sentences.append(
+                    texts[t.ABOUT_ISSUED].format(
+                        name=name, issuer=record.text("issuer", locale), date=record.signed, about=about
+                    )
+                )
+            else:
+                sentences.append(texts[t.ABOUT].format(name=name, about=about))
+        name = record.text("name", locale)  # bold once
+    if record.repealed and not {"status", "repealed_by"} & set(fields):
+        replacement = other(record.repealed_by) if record.repealed_by else texts[t.UNKNOWN_OTHER]
+        sentences.append(
+            texts[t.REPEALED_NOTE].format(
+                name=record.text("name", locale), date=record.repealed, other=replacement
+            )
+        )
+    return FieldAnswer(" ".join(sentences), confirmed)
+
+
+def _status(
+    record: DocumentRecord, texts: Mapping[str, str], name: str, other: Callable[[str], str]
+) -> tuple[str, bool] | None:
+    """Whether the document is in force, as a sentence, and whether that is confirmed; None when unknown."""
+    from bot.core.faq import texts as t
+
+    if record.repealed:
+        if record.repealed == UNCONFIRMED:
+            return texts[t.STATUS_UNCONFIRMED].format(name=name), False
+        if record.repealed_by:
+            text = texts[t.REPEALED_REPLACED].format(
+                name=name, date=record.repealed, other=other(record.repealed_by)
+            )
+            return text, True
+        return texts[t.REPEALED].format(name=name, date=record.repealed), True
+    if record.in_force == CURRENT:
+        return texts[t.STATUS_IN_FORCE].format(name=name), True
+    if record.in_force and record.in_force != UNCONFIRMED:
+        return texts[t.STATUS_IN_FORCE_SINCE].format(name=name, date=record.in_force), True
+    return None
+
+
+def card(index: DocumentIndex, record: DocumentRecord, texts: Mapping[str, str], locale: str) -> str:
+    """Everything the record holds, as sentences: the long version ("Xem thêm") of a document answer."""
+    parts: list[str] = []
+    for asked in ("about", "signer", "in_force", "status", "replaces", "amended_by", "basis", "number"):
+        answer = answer_fields(index, record, [asked], texts, locale)
+        if answer is not None:
+            text = answer.text.split("⚠️")[0].strip()
+            if text and text not in parts:
+                parts.append(text)
+    return " ".join(parts)

@@ -1,0 +1,221 @@
+"""Where a long message asks its question: the story around it counts for less.
+
+Cadres often tell their situation first and ask at the end ("em mới nhận việc ở phường, chị trước nghỉ rồi,
+cho em hỏi hồ sơ gồm gì"), or ask first and explain after ("…, em cần gấp để báo cáo sếp"). Every word of
+such a message counted alike dilutes the question with the story. A message is cut into clauses (sentences,
+commas, the openers that turn to the question: "cho em hỏi", "vậy", "không biết", "could you tell me", and
+the end of a premise: "… rồi | thì …"). A clause *asks* when it carries a question marker ("gì", "ai",
+"bao nhiêu", a clause-final "không", "?", "what", "how many"…) or follows an opener.
+
+- The question: the asking clauses and those that only frame them ("Theo Thông tư 44, …").
+- The story: clauses that speak of the person or the past ("phường em năm ngoái…", "I'm a volunteer…"), and
+  everything told before an opener; kept as context at STORY_WEIGHT (a story still says "phường", "hồ sơ").
+- A premise ("phường em được công nhận rồi | thì …") counts more: PREMISE_WEIGHT. So does the story when the
+  question points back into it ("tập huấn đó vào ngày nào", "when did it take effect").
+
+Short messages (≤ LONG_MESSAGE words) are never split: they are the question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from bot.core.text import fold
+
+LONG_MESSAGE = 12
+"""Typed words; a longer message is read for where it asks."""
+STORY_WEIGHT = 0.1
+"""A word of the story a long message tells, against a word of its question."""
+PREMISE_WEIGHT = 0.5
+"""A word of the premise a question starts from ("phường em được công nhận rồi | thì năm nay …")."""
+
+Context = tuple[tuple[str, float], ...]
+"""Text around a question, each piece with the weight its words count for."""
+
+# Openers after which the message asks (folded). "cho hỏi" alone is also "cho Hội" (khuyến học): it needs a
+# person between, or no "khuyen" after it.
+_PERSON = r"(?:e|em|toi|minh|chau|con|chu|co|bac|anh|chi|tui|tao|ad|t)"
+_OPENER = re.compile(
+    r"\b(?:"
+    rf"cho\s+(?:{_PERSON}\s+)?hoi(?:\s+(?:chut|ti|xiu|nhanh|ngu|thu|them|lai|la|luon))*(?!\s+khuyen)"
+    rf"|(?:{_PERSON}\s+)?(?:muon|xin|can)\s+(?:hoi|biet)"
+    r"|hoi\s+(?:ngu|nhanh|chut|ti|xiu|thu|them)(?:\s+(?:chut|ti|xiu|nha|nhe|ad))*"
+    r"|khong\s+biet(?!\s+(?:chu|doc|lam|dung))"
+    r"|(?:could|can|would)\s+you\s+(?:please\s+)?(?:tell|let|explain|help)(?:\s+me)?"
+    r"|i\s+(?:would\s+like|want|wanted|need|d\s+like)\s+to\s+(?:know|ask|check)"
+    r"|(?:my|the|a|one|quick)\s+question\s+is|quick\s+(?:question|one)|do\s+you\s+know|please\s+tell\s+me"
+    r")\b"
+)
+# Openers that only turn to the question at the start of a clause ("…, vậy giờ còn …"): at its end "vậy" is
+# a particle ("… mấy mức vậy chị").
+_LEADING_OPENER = re.compile(
+    r"^\s*(?:vay\s+(?:thi|cho|ad|nen|con)|vay|the\s+thi|rot\s+cuoc|tom\s+lai|nhu\s+vay)\b"
+)
+# Sentence and clause ends; a full stop only before a space ("TP.HCM", "1.005097" stay whole).
+_CLAUSE_END = re.compile(r"[!?;:\n]+|\.+(?=\s|$)|,|\s[-–]\s")
+# Question markers (folded). A clause-final "không/chưa" asks ("… được không"); inside a story it negates
+# ("không ai chỉ"), so it only counts at the end of a clause.
+_MARKER = re.compile(
+    r"\b(?:gi|j|nao(?!\s+cung)|ai(?!\s+cung)|bao\s+nhieu|bn|bao\s+lau|bao\s+gio|khi\s+nao|the\s+nao|ntn|"
+    r"ra\s+sao|o\s+dau|di\s+dau|dau\s+(?:a|ad|vay|nhi|ha)|sao|phai\s+khong|co\s+phai|hay\s+khong|hay\s+chua)\b"
+)
+# "mấy năm", "mấy người": a question, or "a few years" in a story; it counts only where no clause asks
+# plainly.
+_WEAK_MARKER = re.compile(r"\bmay\s+(?:ngay|nam|thang|muc|buoc|tieu|bo|lan|nguoi|cap|loai|phan|diem|dieu)\b")
+_FINAL_NEGATION = re.compile(
+    r"\b(?:khong|ko|k|hok|hong|chua|hem|nua\s+khong|duoc\s+khong|dau)"
+    r"(?:\s+(?:a|ah|ak|ad|vay|nhi|ha|nhe|nha|ta|chi|anh|em|ban|admin|oi|chu|bac|co|vay\s+a|a\s+ad|ad\s+oi|ban\s+oi))*\s*$"
+)
+_NOT_ASKING = re.compile(r"\b(?:khong\s+ai|chua\s+(?:\w+\s+){0,3}bao\s+gio|khong\s+biet\s+(?:chu|doc))\b")
+_ENGLISH_ASKING = re.compile(
+    r"^(?:what|whats|who|whom|whose|when|where|which|how|why|is|are|was|were|do|does|did|can|could|should|"
+    r"would|will|may|must|has|have|had)\b"
+)
+# English questions asked inside a sentence: "she wants to know how many criteria …", "tell me which …".
+_ENGLISH_INDIRECT = re.compile(
+    r"\bhow\s+(?:many|much|long|often|do|does|did|can|to)\b|\b(?:know|tell\s+(?:me|us)|ask|asking|wonder|"
+    r"wondering|explain|check|sure|clear|understand|find\s+out)\s+(?:\w+\s+)?(?:what|which|who|whom|when|where|"
+    r"whether|if|why|how)\b"
+)
+# Words that make a clause part of a story rather than of the question: the person speaking or spoken to, time
+# in the past, greetings and thanks ("phường em năm ngoái…", "hồi đó tụi tôi…", "I'm a volunteer…").
+_NARRATIVE = re.compile(
+    r"\b(?:em|e|toi|tui|tao|minh(?!\s+chung)|chau|chu|bac|anh|ad|admin|roi|da|vua|nghe|hom\s+qua|nam\s+ngoai|"
+    r"(?:hom|tuan|thang|lan|dot)\s+(?:truoc|kia|roi)|"
+    r"hoi\s+(?:truoc|do|xua)|ngay\s+xua|lau\s+roi|chao|cam\s+on|kinh\s+gui|thua|sep|"
+    r"i|im|my|we|our|me|us|hello|hi|hey|dear|thanks?|cheers)\b"
+)
+# Where a premise ends and its question begins: "… rồi thì …", "… xong thì …" (folded; cut before "thì").
+_PREMISE_END = re.compile(r"(?<=\broi)\s+(?=thi\b)|(?<=\bxong)\s+(?=thi\b)")
+# Words pointing back at something told before (typed with their marks: unaccented "do", "nay" are other
+# words).
+_ANAPHOR = re.compile(r"(?<!\w)(?:đó|này|ấy|nó|kia|it|this|that|these|those|they|them)(?!\w)")
+_WORD = re.compile(r"\w+")
+
+
+class Clause(NamedTuple):
+    """A piece of a message and whether it asks (plainly, or only by a weak marker such as "mấy năm").
+
+    A clause that does not ask is part of the story when it speaks of the person or the past (`story`), else
+    it frames the question ("Theo Thông tư 44, …", "Mục đích của việc đánh giá, xếp loại …"). A `premise`
+    ends where its question begins ("… rồi | thì …").
+    """
+
+    text: str
+    asks: bool
+    weak: bool = False
+    premise: bool = False
+    before_opener: bool = False  # told before "cho em hỏi", "could you tell me": the story, whatever it says
+
+    @property
+    def story(self) -> bool:
+        return (
+            not self.asks
+            and not self.premise
+            and (
+                self.before_opener or _NARRATIVE.search(" ".join(_WORD.findall(fold(self.text)))) is not None
+            )
+        )
+
+
+def clauses(raw: str) -> list[Clause]:
+    """The message cut into clauses, each marked asking or not (see the module docstring)."""
+    text = unicodedata.normalize("NFC", raw)
+    pieces: list[tuple[str, bool]] = []  # (text, ends with "?")
+    last = 0
+    for match in _CLAUSE_END.finditer(text):
+        pieces.append((text[last : match.start()], "?" in match.group(0)))
+        last = match.end()
+    pieces.append((text[last:], False))
+    found: list[Clause] = []
+    parts = [part for text_piece in pieces for part in _premises(*text_piece)]
+    for piece, question_mark, premise in parts:
+        folded = fold(piece)
+        if not _WORD.search(folded):
+            continue
+        if len(folded) == len(piece.strip()):
+            # The last opener turns to the question ("…, cho em hỏi …").
+            openers = list(_OPENER.finditer(folded))
+            opener = openers[-1] if openers else _LEADING_OPENER.match(folded)
+            if opener is not None:
+                start = len(piece) - len(piece.lstrip())
+                before, after = piece[: start + opener.start()], piece[start + opener.end() :]
+                if _WORD.search(fold(before)):
+                    found.append(Clause(before, *_asks(fold(before), False)))
+                if _WORD.search(fold(after)):
+                    # What came before the turn to the question is its story.
+                    found = [c._replace(before_opener=True) for c in found]
+                    found.append(Clause(after, True, premise=premise))
+                continue
+        if premise:
+            found.append(Clause(piece, False, premise=True))
+        else:
+            found.append(Clause(piece, *_asks(folded, question_mark)))
+    if any(c.asks and not c.weak for c in found):
+        found = [Clause(c.text, False) if c.weak else c for c in found]
+    return found
+
+
+def points_back(text: str) -> bool:
+    """Whether `text` points back at something said before ("sửa đổi nó", "tập huấn đó", "when did it …")."""
+    return _ANAPHOR.search(unicodedata.normalize("NFC", text).lower()) is not None
+
+
+def _premises(piece: str, question_mark: bool) -> list[tuple[str, bool, bool]]:
+    """A clause cut after its premise ("TT44 hết hiệu lực rồi | thì …", "xã em được công nhận rồi | thì …").
+
+    Each part: (text, ends with "?", is a premise).
+    """
+    folded = fold(piece)
+    if len(folded) != len(piece.strip()):
+        return [(piece, question_mark, False)]
+    start = len(piece) - len(piece.lstrip())
+    cuts = [start + m.start() for m in _PREMISE_END.finditer(folded)]
+    if not cuts:
+        return [(piece, question_mark, False)]
+    ends = [*cuts, len(piece)]
+    begins = [0, *cuts]
+    return [
+        (piece[b:e], question_mark and e == len(piece), e != len(piece))
+        for b, e in zip(begins, ends, strict=True)
+    ]
+
+
+def _asks(folded: str, question_mark: bool) -> tuple[bool, bool]:
+    """(asks, only weakly) for one clause."""
+    if question_mark:
+        return True, False
+    words = " ".join(_WORD.findall(folded))
+    if _ENGLISH_ASKING.match(words) or _ENGLISH_INDIRECT.search(words):
+        return True, False
+    spoken = _NOT_ASKING.sub(" ", words)
+    if _MARKER.search(spoken) or _FINAL_NEGATION.search(spoken):
+        return True, False
+    if _WEAK_MARKER.search(spoken):
+        return True, True
+    return False, False
+
+
+def split(raw: str) -> tuple[str, Context] | None:
+    """(question, context) of a long message that asks in some clauses and tells a story in others, else None.
+
+    The question is the asking clauses and those that frame them, in order. The context is the story (the
+    clauses that speak of the person or the past) at STORY_WEIGHT and the premises at PREMISE_WEIGHT. None
+    for a short message, one that asks nowhere (nothing to tell apart) or has nothing around its question.
+    """
+    if len(raw.split()) <= LONG_MESSAGE:
+        return None
+    found = clauses(raw)
+    if not any(c.asks for c in found):
+        return None
+    question = [c.text.strip(" ,") for c in found if not c.story and not c.premise]
+    story = ", ".join(c.text.strip(" ,") for c in found if c.story)
+    premise = ", ".join(c.text.strip(" ,") for c in found if c.premise)
+    # "tập huấn đó vào ngày nào", "when did it take effect": the question points back into its story.
+    told = PREMISE_WEIGHT if points_back(" ".join(question)) else STORY_WEIGHT
+    context = tuple((text, weight) for text, weight in ((story, told), (premise, PREMISE_WEIGHT)) if text)
+    if not context or not question:
+        return None
+    return ", ".join(question), context

@@ -1,0 +1,71 @@
+"""What a message is before it is matched: a question at all, and one question or two."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.text import fold
+
+_CODE_LENGTH = 6  # attendance and seminar check-in codes (bot.core.attendance.rules.CODE_LENGTH)
+_NUMBER = re.compile(r"^[\s\d+().,:/-]*\d[\s\d+().,:/-]*$")
+_CODE = re.compile(rf"^[A-Za-z0-9]{{{_CODE_LENGTH}}}$")
+_LINK = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def is_question(text: str) -> bool:
+    """Whether `text` is for the FAQ (a question, or small talk it answers) rather than something else.
+
+    False for an empty message, a bare number or phone number ("12", "0912 345 678"), a link, and a
+    check-in-code-shaped word (six letters or digits with a digit or in capitals: "KTW4KD", "A3F9QX"), so
+    the chat layer can send those elsewhere (a check-in, a choice in a list).
+    """
+    stripped = " ".join(text.split())
+    if not stripped or not _LETTER.search(stripped):
+        return False
+    if _NUMBER.match(stripped) or _LINK.match(stripped):
+        return False
+    word = stripped.strip(" .!?,")
+    return not (_CODE.match(word) and (any(ch.isdigit() for ch in word) or word.isupper()))
+
+
+# Where two questions meet: "…?", ";", a comma, "và" / "and" (each side must ask something: see
+# question_splits).
+_JOINS = re.compile(
+    r"\?\s*(?=\S)|;\s*|,\s*(?:(?:va|con|and|also|plus|roi|voi lai|them nua)\s+)?|\s+(?:va|and)\s+"
+)
+_MARKER = re.compile(
+    r"\b(?:gi|j|nao|ai|bao nhieu|bn|may|khong|ko|k|hok|chua|sao|the nao|ntn|khi nao|dau|bao lau|bao gio|"
+    r"ra sao|"
+    r"what|whats|who|when|where|which|how|why|is|are|does|do|did|can)\b|\?"
+)
+_MIN_WORDS = 3
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions in a message: two when it joins two questions ("hồ sơ gồm những gì, và nộp trước ngày
+    nào"), else the message itself. Each part must ask something (a question word) and have a few words."""
+    splits = question_splits(text)
+    return splits[0] if splits else [text]
+
+
+def question_splits(text: str, limit: int = 3) -> list[list[str]]:
+    """Every way (at most `limit`, first joins first) to read the message as two questions, each a few words
+    long and asking something; [] for a message that asks one question."""
+    folded = fold(text)
+    if len(folded) != len(text):  # offsets must carry over; fold() keeps one letter per letter
+        return []
+    found: list[list[str]] = []
+    for match in _JOINS.finditer(folded):
+        left, right = text[: match.start()], text[match.end() :]
+        left_folded, right_folded = folded[: match.start()], folded[match.end() :]
+        if (
+            len(left.split()) >= _MIN_WORDS
+            and len(right.split()) >= _MIN_WORDS - 1
+            and _MARKER.search(left_folded + ("?" if match.group(0).startswith("?") else ""))
+            and _MARKER.search(right_folded)
+        ):
+            found.append([left.strip(" ,;?") + "?", right.strip(" ,;")])
+            if len(found) == limit:
+                break
+    return found

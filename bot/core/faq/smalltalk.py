@@ -1,0 +1,220 @@
+"""Small talk: greetings, thanks, "who are you", help and goodbyes get a friendly answer, not the FAQ decline.
+
+A message is small talk only when small-talk phrases and chat words are all it says: "chào ad, TT44 còn hiệu
+lực không" is a question (the greeting is dropped before matching).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.faq.words import words
+from bot.core.text import fold
+
+# Folded phrases, longest first within each kind; the first kind that matches wins.
+_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "who",
+        (
+            "ban la ai",
+            "bot la ai",
+            "em la ai",
+            "may la ai",
+            "ai day",
+            "ai vay",
+            "day la ai",
+            "la ai vay",
+            "ban ten gi",
+            "bot ten gi",
+            "ten gi",
+            "ban la gi",
+            "bot la gi",
+            "la bot gi",
+            "who are you",
+            "what are you",
+            "who is this",
+            "what is this bot",
+            "whats your name",
+            "what is your name",
+            "your name",
+            "are you a bot",
+            "are you human",
+            "ban la nguoi hay may",
+            "gioi thieu ve ban",
+        ),
+    ),
+    (
+        "help",
+        (
+            "giup toi voi",
+            "giup em voi",
+            "giup minh voi",
+            "giup voi",
+            "giup toi",
+            "giup em",
+            "giup minh",
+            "tro giup",
+            "huong dan su dung",
+            "huong dan",
+            "lam duoc gi",
+            "biet lam gi",
+            "lam gi duoc",
+            "co the lam gi",
+            "giup duoc gi",
+            "hoi duoc gi",
+            "hoi gi duoc",
+            "dung the nao",
+            "su dung the nao",
+            "cach dung",
+            "menu",
+            "help me",
+            "help",
+            "what can you do",
+            "how do i use",
+            "how to use",
+            "what can i ask",
+            "can you help",
+            "cuu",
+            "huong dan toi",
+            "chuc nang",
+        ),
+    ),
+    (
+        "thanks",
+        (
+            "cam on",
+            "cam ong",
+            "cam on nhieu",
+            "cam on nhe",
+            "cam on nha",
+            "cam on ban",
+            "cam on ad",
+            "cam on bot",
+            "cam on em",
+            "cam on a",
+            "thank you",
+            "thanks",
+            "thank",
+            "thx",
+            "tks",
+            "ty",
+            "many thanks",
+            "cheers",
+            "camon",
+            "cmon",
+            "ok cam on",
+            "da cam on",
+            "xin cam on",
+        ),
+    ),
+    (
+        "goodbye",
+        (
+            "tam biet",
+            "hen gap lai",
+            "bye",
+            "bye bye",
+            "goodbye",
+            "good bye",
+            "see you",
+            "chao tam biet",
+            "chuc ngu ngon",
+            "ngu ngon",
+            "good night",
+        ),
+    ),
+    (
+        "greeting",
+        (
+            "xin chao",
+            "chao ban",
+            "chao bot",
+            "chao ad",
+            "chao admin",
+            "chao em",
+            "chao anh",
+            "chao chi",
+            "chao",
+            "alo",
+            "a lo",
+            "hello",
+            "hi",
+            "hey",
+            "helo",
+            "hallo",
+            "good morning",
+            "good afternoon",
+            "good evening",
+            "chao buoi sang",
+            "chao buoi chieu",
+            "chao buoi toi",
+            "chao ca nha",
+            "chao moi nguoi",
+            "hi there",
+        ),
+    ),
+)
+# Words that may surround small talk without making it a question (folded).
+_FILLER = words(
+    """
+    a ah ak oi ad admin bot ban em anh chi minh toi nhe nha nhieu lam qua rat ok oke okay okie vang da
+    du roi vay ha hi hihi haha nhiu cam on ca moi nguoi buoi sang chieu trua nay hom so much very lot
+    you all there everyone again for your help that helps helped great good nice have day team really
+    thanks yeah yes sir madam dear friend! please
+    """
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _compiled() -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (
+            kind,
+            re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(ps, key=len, reverse=True)) + r")\b"),
+        )
+        for kind, ps in _PHRASES
+    ]
+
+
+_KINDS = _compiled()
+_MAX_WORDS = 12
+
+
+def small_talk(text: str) -> str | None:
+    """The kind of small talk `text` is ("greeting", "thanks", "who", "help", "goodbye"), or None.
+
+    None when the message says anything beyond small talk and chat words.
+    """
+    folded = fold(text)
+    words = _WORD.findall(folded)
+    if not words or len(words) > _MAX_WORDS:
+        return None
+    spoken = " ".join(words)
+    found: list[str] = []
+    rest = spoken
+    for kind, pattern in _KINDS:
+        if pattern.search(rest):
+            found.append(kind)
+            rest = pattern.sub(" ", rest)
+    if not found:
+        return None
+    if any(w not in _FILLER for w in rest.split()):
+        return None
+    # "chào, giúp tôi với": the request matters more than the greeting; "cảm ơn, tạm biệt": the goodbye.
+    for kind in ("who", "help", "thanks", "goodbye", "greeting"):
+        if kind in found:
+            return kind
+    return None
+
+
+def without_greeting(text: str) -> str:
+    """`text` without a leading greeting or thanks ("chào ad, …" → "…"), to match the question after it."""
+    folded = fold(text)
+    match = re.match(
+        r"^\s*(?:(?:xin\s+)?chao|hello|hi|hey|alo|dear|cam\s+on|thanks?|thank\s+you)\b[^,.!?]{0,25}?[,.!?:]\s*",
+        folded,
+    )
+    if match is None or len(folded) != len(text):
+        return text
+    rest = text[match.end() :]
+    return rest if len(rest.split()) >= 2 else text

@@ -1,0 +1,193 @@
+"""An async client for the Zalo emulator's control API, for drivers running in another process."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict
+from typing import Any
+
+import aiohttp
+
+from bot.emulator.zalo.state import ZaloUser
+
+
+class ZaloEmulatorControlError(RuntimeError):
+    """The control API answered with an error."""
+
+
+def _user(user: ZaloUser | dict) -> dict:
+    return asdict(user) if isinstance(user, ZaloUser) else user
+
+
+class ZaloEmulatorClient:
+    """Drive a Zalo emulator over HTTP: ``async with ZaloEmulatorClient("http://127.0.0.1:8082") as c:``."""
+
+    def __init__(self, origin: str, *, session: aiohttp.ClientSession | None = None) -> None:
+        self.origin = origin.rstrip("/")
+        self._session = session
+        self._own_session = session is None
+
+    async def __aenter__(self) -> ZaloEmulatorClient:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None), trust_env=False)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._own_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _request(
+        self, verb: str, path: str, *, json_body: Any = None, params: dict | None = None
+    ) -> Any:
+        if self._session is None:
+            await self.__aenter__()
+        assert self._session is not None
+        clean = {
+            k: str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in (params or {}).items()
+            if v is not None
+        }
+        async with self._session.request(verb, self.origin + path, json=json_body, params=clean) as response:
+            if response.content_type != "application/json":
+                raise ZaloEmulatorControlError(f"{response.status}: {await response.text()}")
+            payload = await response.json()
+            if response.status == 408:
+                raise TimeoutError(payload.get("error"))
+            if response.status >= 400:
+                raise ZaloEmulatorControlError(f"{response.status}: {payload.get('error')}")
+            return payload
+
+    # --- user-side actions ----------------------------------------------------------------------
+
+    async def send_text(self, token: str, user: ZaloUser | dict, text: str) -> dict:
+        body = {"user": _user(user), "text": text}
+        return (await self._request("POST", f"/_zalo/{token}/send_text", json_body=body))["update"]
+
+    async def send_texts(self, token: str, items: list[tuple[ZaloUser | dict, str]]) -> dict:
+        body = {"items": [{"user": _user(u), "text": t} for u, t in items]}
+        return await self._request("POST", f"/_zalo/{token}/send_texts", json_body=body)
+
+    async def send_image(
+        self,
+        token: str,
+        user: ZaloUser | dict,
+        *,
+        data: bytes | None = None,
+        url: str | None = None,
+        caption: str | None = None,
+    ) -> dict:
+        body = {
+            "user": _user(user),
+            "data_base64": base64.b64encode(data).decode() if data is not None else None,
+            "url": url,
+            "caption": caption,
+        }
+        return (await self._request("POST", f"/_zalo/{token}/send_image", json_body=body))["update"]
+
+    async def send_sticker(self, token: str, user: ZaloUser | dict, sticker: str | None = None) -> dict:
+        body = {"user": _user(user), "sticker": sticker}
+        return (await self._request("POST", f"/_zalo/{token}/send_sticker", json_body=body))["update"]
+
+    async def send_unsupported(self, token: str, user: ZaloUser | dict) -> dict:
+        body = {"user": _user(user)}
+        return (await self._request("POST", f"/_zalo/{token}/send_unsupported", json_body=body))["update"]
+
+    async def redeliver(self, token: str, message_id: str | None = None) -> dict:
+        body = {"message_id": message_id}
+        return (await self._request("POST", f"/_zalo/{token}/redeliver", json_body=body))["update"]
+
+    async def add_user(self, token: str, user: ZaloUser | dict) -> None:
+        await self._request("POST", f"/_zalo/{token}/add_user", json_body={"user": _user(user)})
+
+    async def forget_user(self, token: str, chat_id: str) -> None:
+        await self._request("POST", f"/_zalo/{token}/forget_user", json_body={"chat_id": chat_id})
+
+    # --- faults and limits ----------------------------------------------------------------------
+
+    async def quota_exceeded(
+        self, token: str, count: int = 1, *, method: str | None = None, retry_after: int | None = None
+    ) -> None:
+        body = {"count": count, "method": method, "retry_after": retry_after}
+        await self._request("POST", f"/_zalo/{token}/quota", json_body=body)
+
+    async def inject_fault(self, token: str, method: str | None = None, **fault: Any) -> None:
+        """Same keywords as ZaloEmulator.inject_fault (count, chat_id, error_code, description, drop, ...)."""
+        await self._request("POST", f"/_zalo/{token}/faults", json_body={"method": method, **fault})
+
+    async def revoke(self, token: str) -> None:
+        await self._request("POST", f"/_zalo/{token}/revoke")
+
+    # --- inspection -----------------------------------------------------------------------------
+
+    async def calls(
+        self,
+        token: str,
+        *,
+        method: str | None = None,
+        chat_id: str | None = None,
+        since: int = 0,
+        ok: bool | None = None,
+    ) -> list[dict]:
+        params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok}
+        return (await self._request("GET", f"/_zalo/{token}/calls", params=params))["calls"]
+
+    async def wait_for(
+        self,
+        token: str,
+        *,
+        method: str | None = None,
+        chat_id: str | None = None,
+        count: int = 1,
+        since: int = 0,
+        ok: bool | None = None,
+        timeout: float = 10,
+    ) -> list[dict]:
+        """Long-poll until `count` matching calls exist at or after index `since`; TimeoutError otherwise."""
+        params = {
+            "method": method,
+            "chat_id": chat_id,
+            "since": since,
+            "ok": ok,
+            "count": count,
+            "timeout": timeout,
+        }
+        return (await self._request("GET", f"/_zalo/{token}/calls", params=params))["calls"]
+
+    async def mark(self, token: str) -> int:
+        return (await self._request("GET", f"/_zalo/{token}/calls", params={"since": 1 << 62}))["next"]
+
+    async def sent(self, token: str, chat_id: str) -> list[dict]:
+        return (await self._request("GET", f"/_zalo/{token}/sent", params={"chat_id": chat_id}))["messages"]
+
+    async def history(
+        self, token: str, chat_id: str, *, since: int | None = None, timeout: float = 25
+    ) -> dict:
+        params = {"chat_id": chat_id, "since": since, "timeout": timeout if since is not None else None}
+        return await self._request("GET", f"/_zalo/{token}/history", params=params)
+
+    async def deliveries(
+        self, token: str, *, since: int = 0, count: int = 0, ok: bool | None = None, timeout: float = 10
+    ) -> list[dict]:
+        params = {"since": since, "count": count or None, "ok": ok, "timeout": timeout if count else None}
+        return (await self._request("GET", f"/_zalo/{token}/deliveries", params=params))["deliveries"]
+
+    async def wait_polling(self, token: str, timeout: float = 10) -> None:
+        await self._request("GET", f"/_zalo/{token}/wait_polling", params={"timeout": timeout})
+
+    async def state(self, token: str) -> dict:
+        return await self._request("GET", f"/_zalo/{token}/state")
+
+    # --- settings -------------------------------------------------------------------------------
+
+    async def configure(self, **settings: Any) -> dict:
+        return await self._request("POST", "/_zalo/config", json_body=settings)
+
+    async def config(self) -> dict:
+        return await self._request("GET", "/_zalo/config")
+
+    async def reset(self) -> None:
+        await self._request("POST", "/_zalo/reset")

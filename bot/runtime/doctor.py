@@ -1,0 +1,242 @@
+"""`python -m bot doctor`: is this deployment healthy, and what to do about each problem.
+
+Checks the configuration, the database (integrity, migrations, free disk), each configured channel (token
+accepted, webhook state), the scheduler (overdue and failed tasks) and the outbox (pending, oldest unsent,
+failures). Each finding is one line in Vietnamese and English, with what to do; problems make the exit code
+non-zero. Nothing is changed: the database is opened without migrating.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings
+from bot.logs import redact
+
+LOW_DISK_BYTES = 200 * 1024 * 1024
+OUTBOX_LATE = timedelta(minutes=10)
+
+
+class Level(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    PROBLEM = "problem"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the report: what was found (vi, en) and, for a problem, what to do (vi, en)."""
+
+    level: Level
+    vi: str
+    en: str
+    fix_vi: str = ""
+    fix_en: str = ""
+
+
+ICONS = {Level.OK: "✅", Level.WARN: "⚠️", Level.PROBLEM: "❌"}
+ChannelCheck = Callable[[Settings], Awaitable[list[Finding]]]
+
+
+def render(findings: list[Finding]) -> str:
+    """The report as text: one finding per line (Vietnamese — English), the fix indented below."""
+    lines = []
+    for f in findings:
+        lines.append(f"{ICONS[f.level]} {f.vi} — {f.en}")
+        if f.fix_vi or f.fix_en:
+            lines.append(f"   → {f.fix_vi} — {f.fix_en}")
+    problems = sum(1 for f in findings if f.level is Level.PROBLEM)
+    if problems:
+        lines.append(f"\n{problems} vấn đề cần xử lý — {problems} problem(s) to fix.")
+    else:
+        lines.append("\nMọi thứ ổn — All good.")
+    return redact("\n".join(lines))
+
+
+async def diagnose(
+    env: dict[str, str] | None = None, *, channel_checks: dict[str, ChannelCheck]
+) -> list[Finding]:
+    """Every check, in order; a broken configuration stops there."""
+    try:
+        settings = Settings.from_env(env, require_token=False)
+    except ConfigError as exc:
+        return [
+            Finding(
+                Level.PROBLEM,
+                "Cấu hình chưa đúng",
+                "Configuration is invalid",
+                "sửa các biến môi trường:\n" + str(exc),
+                "fix the environment variables listed above",
+            )
+        ]
+    findings = [Finding(Level.OK, "Cấu hình hợp lệ", "Configuration is valid")]
+    findings += await database_findings(settings)
+    if settings.bot_token is None:
+        findings.append(
+            Finding(
+                Level.WARN,
+                "Chưa cấu hình kênh nào (không có TELEGRAM_BOT_TOKEN)",
+                "No channel configured (TELEGRAM_BOT_TOKEN is not set)",
+                "đặt TELEGRAM_BOT_TOKEN để chạy thật",
+                "set TELEGRAM_BOT_TOKEN to run for real",
+            )
+        )
+    for name, check in channel_checks.items():
+        if name == "telegram" and settings.bot_token is None:
+            continue
+        findings += await check(settings)
+    return findings
+
+
+async def database_findings(settings: Settings) -> list[Finding]:
+    from storage.db import Database
+    from storage.health import queue_state, schema_state, task_state
+
+    path = settings.database_path
+    findings: list[Finding] = []
+    if not path.exists():
+        return [
+            Finding(
+                Level.WARN,
+                f"Chưa có cơ sở dữ liệu ở {path}",
+                f"No database at {path} yet",
+                "bot sẽ tạo khi chạy lần đầu; kiểm tra DATABASE_PATH nếu đã có dữ liệu",
+                "the bot creates it on first start; check DATABASE_PATH if data exists elsewhere",
+            )
+        ]
+    free = shutil.disk_usage(path.parent).free
+    if free < LOW_DISK_BYTES:
+        findings.append(
+            Finding(
+                Level.PROBLEM,
+                f"Ổ đĩa chỉ còn {free // (1024 * 1024)} MiB trống",
+                f"Only {free // (1024 * 1024)} MiB free on the database's disk",
+                "giải phóng dung lượng hoặc chuyển DATABASE_PATH sang ổ khác",
+                "free some space or move DATABASE_PATH to another volume",
+            )
+        )
+    try:
+        db = await Database.open(path, migrate=False)
+    except Exception as exc:
+        return [
+            *findings,
+            Finding(
+                Level.PROBLEM,
+                f"Không mở được cơ sở dữ liệu: {exc}",
+                f"Cannot open the database: {exc}",
+                "kiểm tra quyền ghi và đường dẫn DATABASE_PATH",
+                "check DATABASE_PATH and that the bot may write there",
+            ),
+        ]
+    try:
+        now = SystemClock().now()
+        schema = await schema_state(db)
+        findings += schema_findings(schema.version, schema.latest, schema.integrity)
+        if schema.version == schema.latest:
+            findings += queue_findings(await queue_state(db, now), now)
+            findings += task_findings(await task_state(db, now))
+    finally:
+        await db.close()
+    return findings
+
+
+def schema_findings(version: int, latest: int, integrity: str) -> list[Finding]:
+    findings = []
+    if integrity != "ok":
+        findings.append(
+            Finding(
+                Level.PROBLEM,
+                f"Cơ sở dữ liệu hỏng: {integrity}",
+                f"The database failed its integrity check: {integrity}",
+                "dừng bot, khôi phục từ bản sao lưu (python -m bot backup)",
+                "stop the bot and restore the latest backup (python -m bot backup)",
+            )
+        )
+    if version > latest:
+        findings.append(
+            Finding(
+                Level.PROBLEM,
+                f"Cơ sở dữ liệu mới hơn mã nguồn (phiên bản {version} > {latest})",
+                f"The database is newer than this code (schema {version} > {latest})",
+                "cài phiên bản bot mới hơn, đừng hạ cấp dữ liệu",
+                "deploy the newer bot; never downgrade the data",
+            )
+        )
+    elif version < latest:
+        findings.append(
+            Finding(
+                Level.WARN,
+                f"Còn {latest - version} bản nâng cấp cơ sở dữ liệu chưa chạy",
+                f"{latest - version} database migration(s) pending",
+                "bot tự chạy khi khởi động, hoặc chạy python -m bot migrate",
+                "the bot applies them at start, or run python -m bot migrate",
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                Level.OK, f"Cơ sở dữ liệu ổn (phiên bản {version})", f"Database is healthy (schema {version})"
+            )
+        )
+    return findings
+
+
+def queue_findings(state, now: datetime) -> list[Finding]:  # noqa: ANN001 - storage.health.QueueState
+    late = state.oldest_unsent_at is not None and now - state.oldest_unsent_at > OUTBOX_LATE
+    findings = [
+        Finding(
+            Level.PROBLEM if late else Level.OK,
+            f"Hàng đợi tin nhắn: {state.pending} tin đang chờ gửi",
+            f"Outbox: {state.pending} message(s) waiting",
+            *(
+                (
+                    "có tin chờ quá 10 phút: kiểm tra bot có đang chạy và kết nối được kênh",
+                    "messages have waited over 10 minutes: check the bot runs and reaches its channel",
+                )
+                if late
+                else ()
+            ),
+        )
+    ]
+    if state.failed_last_day:
+        findings.append(
+            Finding(
+                Level.WARN,
+                f"{state.failed_last_day} tin gửi thất bại trong 24 giờ qua",
+                f"{state.failed_last_day} message(s) failed in the last 24 hours",
+                "xem nhật ký (log) để biết lý do",
+                "read the log for the reasons",
+            )
+        )
+    return findings
+
+
+def task_findings(state) -> list[Finding]:  # noqa: ANN001 - storage.health.TaskState
+    findings = [
+        Finding(
+            Level.PROBLEM if state.overdue else Level.OK,
+            f"Lịch nhắc việc: {state.pending} việc đã lên lịch, {state.overdue} việc quá hạn chưa chạy",
+            f"Scheduler: {state.pending} task(s) planned, {state.overdue} overdue",
+            *(
+                ("bot có thể đang dừng: khởi động lại bot", "the bot may be stopped: start it again")
+                if state.overdue
+                else ()
+            ),
+        )
+    ]
+    if state.failed:
+        findings.append(
+            Finding(
+                Level.WARN,
+                f"{state.failed} việc đã bỏ sau nhiều lần lỗi",
+                f"{state.failed} task(s) gave up after repeated errors",
+                "xem nhật ký (log) để biết lý do",
+                "read the log for the reasons",
+            )
+        )
+    return findings

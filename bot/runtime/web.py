@@ -1,0 +1,98 @@
+"""The bot's own web server on PORT: channel webhooks, signed download links and the health endpoint.
+
+Started only when something needs it (a webhook, or files to link for a channel that cannot send files), so a
+Telegram-only bot on long polling opens no port. `PUBLIC_BASE_URL` is the public address of this server's root
+(a proxy in front maps every path unchanged); the bot never fetches its own public address.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bot.runtime.links import FileLinks
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class WebServer:
+    def __init__(self, runtime: Runtime, *, host: str, port: int, links: FileLinks | None) -> None:
+        self.runtime = runtime
+        self.host, self.port = host, port
+        self.links = links
+        self.app = web.Application(client_max_size=1024 * 1024)
+        self.app.router.add_get("/healthz", self.health)
+        self.app.router.add_get("/files/{token}/{name}", self.file)
+        self._runner: web.AppRunner | None = None
+
+    def add_post(self, path: str, handler: Handler) -> None:
+        self.app.router.add_post(path, handler)
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        if self.port == 0:
+            sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
+            self.port = sockets[0].getsockname()[1] if sockets else 0
+        logger.info("web server listening on %s:%s", self.host, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        """A signed download link: the file, or 403 (tampered) / 410 (expired) / 404 (gone)."""
+        if self.links is None or not self.runtime.started:
+            raise web.HTTPNotFound()
+        checked = self.links.check(request.match_info["token"], now=self.runtime.clock.now())
+        if checked == "forged":
+            raise web.HTTPForbidden(text="This link is not valid.")
+        if checked == "expired":
+            raise web.HTTPGone(text="This link has expired. Please ask the bot again.")
+        stored = await self.runtime.services.outbox.blob(int(checked))
+        if stored is None:
+            raise web.HTTPNotFound()
+        filename, mime_type, data = stored
+        disposition = "inline" if mime_type.startswith("image/") else "attachment"
+        return web.Response(
+            body=data,
+            content_type=mime_type,
+            headers={
+                "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
+                "Cache-Control": "private, max-age=3600",
+            },
+        )
+
+    async def health(self, request: web.Request) -> web.Response:
+        """Database reachable, queue depth, oldest unsent message age: 200 when healthy, else 503."""
+        from storage.health import queue_state
+
+        if not self.runtime.started:
+            return web.json_response({"status": "starting"}, status=503)
+        now = self.runtime.clock.now()
+        try:
+            queue = await queue_state(self.runtime.services.db, now)
+        except Exception:
+            logger.exception("health check: the database did not answer")
+            return web.json_response({"status": "database unavailable"}, status=503)
+        oldest = (now - queue.oldest_unsent_at).total_seconds() if queue.oldest_unsent_at else 0.0
+        return web.json_response(
+            {
+                "status": "ok",
+                "database": "ok",
+                "queue_depth": queue.pending,
+                "oldest_unsent_seconds": round(oldest),
+            }
+        )

@@ -1,0 +1,1 @@
+"""How training sessions read and look: cards, notices, the live view, the workbook, the QR poster."""

@@ -1,0 +1,1 @@
+"""How broadcasts read: audiences, progress, delivery reports and acknowledgements."""

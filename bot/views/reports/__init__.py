@@ -1,0 +1,1 @@
+"""How new-member reports read and export, in a member's language."""

@@ -1,0 +1,1 @@
+"""How the weekly summary reads, draws and exports, in a member's language."""

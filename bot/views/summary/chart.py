@@ -1,0 +1,87 @@
+"""A phone-readable PNG: new members by ward, last week against the week before."""
+
+from __future__ import annotations
+
+import io
+
+from bot.core.summary import WeeklySummary
+from bot.i18n import Translator
+
+MAX_BARS = 12
+PNG = "image/png"
+
+
+def chart_filename(summary: WeeklySummary) -> str:
+    return f"tom-tat-{summary.week.key}.png"
+
+
+def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:
+    """(ward, last week, week before) for the wards with the most new members; the rest folded into one
+    row."""
+    rows = [
+        (w.name, w.new_this_week, w.new_previous_week)
+        for w in summary.wards
+        if w.new_this_week or w.new_previous_week
+    ]
+    rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
+    if len(rows) > MAX_BARS:
+        rest = rows[MAX_BARS - 1 :]
+        rows = rows[: MAX_BARS - 1] + [("…", sum(r[1] for r in rest), sum(r[2] for r in rest))]
+    return rows
+
+
+def render_chart(t: Translator, summary: WeeklySummary) -> bytes | None:
+    """PNG bytes, or None when no ward had new members in either week.
+
+    matplotlib is imported here, not at module level, to keep the idle bot small.
+    """
+    rows = chart_rows(summary)
+    if not rows:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    labels = [name if name != "…" else t.gettext("Other wards") for name, _, _ in rows][::-1]
+    this_week = [r[1] for r in rows][::-1]
+    previous = [r[2] for r in rows][::-1]
+    height = 2.0 + 0.6 * len(rows)
+    figure = Figure(figsize=(6.4, height), dpi=150)
+    axes = figure.subplots()
+    positions = range(len(rows))
+    bar = 0.38
+    axes.barh(
+        [p + bar / 2 for p in positions],
+        this_week,
+        height=bar,
+        color="#1f77b4",
+        label=t.gettext("Last week ({week})").format(week=summary.week.key),
+    )
+    axes.barh(
+        [p - bar / 2 for p in positions],
+        previous,
+        height=bar,
+        color="#c7c7c7",
+        label=t.gettext("Week before ({week})").format(week=summary.previous_week.key),
+    )
+    for p, value, before in zip(positions, this_week, previous, strict=True):
+        axes.text(value, p + bar / 2, f" {value}", va="center", fontsize=11, fontweight="bold")
+        axes.text(before, p - bar / 2, f" {before}", va="center", fontsize=9, color="#555555")
+    axes.set_yticks(list(positions), labels, fontsize=12)
+    axes.tick_params(axis="x", labelsize=10)
+    axes.set_title(t.gettext("New members by ward"), fontsize=14, loc="left")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.45, -0.08), ncol=2, fontsize=10, frameon=False)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.margins(x=0.15)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart_png(t: Translator, summary: WeeklySummary) -> bytes:
+    """The chart for an attachment made on demand (only offered when `chart_rows` has rows)."""
+    return render_chart(t, summary) or b""

@@ -1,0 +1,1 @@
+"""Evaluation of the FAQ on frozen question sets (see eval/README.md)."""
