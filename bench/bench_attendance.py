@@ -6,8 +6,8 @@ Three processes, as in the research notes (e2e-and-perf.md §6): this driver hos
 only injects and waits; each bot under test is a separate process polling the emulator. Per repetition,
 interleaved (the order rotates between repetitions):
 - echo: a minimal PTB echo bot (default settings), answering every text with itself (the baseline);
-- echo_paced: the same echo bot with the bot's own AIORateLimiter settings (about 28 messages a second
-  overall, to stay under Telegram's flood limit): the fastest any bot that respects Telegram's limits can
+- echo_paced: the same echo bot with an AIORateLimiter at the bot's own overall send rate (28 messages a
+  second, to stay under Telegram's flood limit): the fastest any bot that respects Telegram's limits can
   answer;
 - attendance: the real bot (`python -m bot run`, real SQLite database) where each cadre sends `/checkin CODE`
   for a session whose check-in is open;
@@ -53,11 +53,10 @@ TARGET_RATIO = 0.8
 def run_echo_bot(api_url: str, token: str, paced: bool) -> None:
     """The baseline: the smallest PTB bot that answers every text (runs in its own process).
 
-    `paced` adds the same AIORateLimiter settings as the real bot (bot.app)."""
+    `paced` adds an AIORateLimiter at the real bot's overall send rate (bot/channels/telegram)."""
+    from bot.core.pacing import OVERALL_PER_SECOND
     from telegram import Update
     from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
-
-    from bot.app import GROUP_MAX_RATE, OVERALL_MAX_RATE
 
     async def echo(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(update.effective_message.text)
@@ -65,7 +64,7 @@ def run_echo_bot(api_url: str, token: str, paced: bool) -> None:
     builder = ApplicationBuilder().token(token).base_url(api_url)
     if paced:
         builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=OVERALL_MAX_RATE, group_max_rate=GROUP_MAX_RATE, max_retries=2)
+            AIORateLimiter(overall_max_rate=OVERALL_PER_SECOND, group_max_rate=20, max_retries=2)
         )
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp
 
-from bot.core.broadcasts import Audience, AudienceKind, Content, Result
+from bot.core.broadcasts import Audience, AudienceKind, Content, ReportTo, Result
 from bot.core.models import Role
 from bot.emulator import BotApiEmulator
 from storage.db import Database, to_db_time
@@ -65,8 +65,6 @@ async def add_members(db: Database, count: int) -> list[int]:
 
 async def run_bot(members: int) -> dict:
     """The real bot (in process, over HTTP) sends one broadcast; measured from Confirm to the last outcome."""
-    from handlers.broadcasts.sending import launch, progress_settled
-
     with tempfile.TemporaryDirectory() as tmp:
         async with BotUnderTest.running(Path(tmp)) as bot:
             await bot.member(1, "Phạm Thu Hà", Role.ORGANISER, ward="Phường 1")
@@ -78,12 +76,12 @@ async def run_bot(members: int) -> dict:
                 organiser,
                 Content("<b>Lịch tập huấn tháng 12</b>: thứ Bảy 8h tại Nhà văn hoá"),
                 Audience(AudienceKind.ROLES, roles=(Role.CADRE,)),
+                report_to=ReportTo("telegram", "1"),
             )
             assert created.result is Result.OK and created.broadcast is not None
             batch = created.broadcast.batch
             mark = bot.emu.mark(TOKEN)
             started = time.perf_counter()
-            assert await launch(bot.app, created.broadcast.id) is Result.OK
             while not (await bot.services.outbox.progress(batch)).done:
                 await asyncio.sleep(0.05)
             wall = time.perf_counter() - started
@@ -93,7 +91,7 @@ async def run_bot(members: int) -> dict:
                 if c.method == "sendMessage" and isinstance(c.chat_id, int) and c.chat_id >= FIRST_CHAT
             ]
             rows = await bot.services.outbox.rows(batch)
-            await progress_settled(bot.app)
+            await bot.settle()
     sent = Counter(c.chat_id for c in calls if c.ok)
     statuses = Counter(r["status"] for r in rows)
     return {

@@ -581,9 +581,9 @@ async def seeded_database(workdir: Path, count: int) -> Path:
 HTTP_CANDIDATES: dict[str, tuple[str, ...]] = {
     "our bot, httpx's own pool (TELEGRAM_HTTP_CLIENT=stock)": ("--http", "stock"),
 }
-"""Our bot over another HTTP transport than its default (`bot/channels/telegram/request.py`), run beside it, so every
-run shows what the bot's keep-alive pool buys over httpx's own. The comparison with the former own client and with
-aiohttp (bench/README.md) ran with more entries here."""
+"""Our bot over another HTTP transport than its default (`bot/channels/telegram/request.py`), run beside it,
+so every run shows what the bot's keep-alive pool buys over httpx's own. The comparison with the former own
+client and with aiohttp (bench/README.md) ran with more entries here."""
 
 
 def http_candidates(emu: EmulatorProcess, template: Path) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Run the real bot (`python -m bot run`) for a benchmark, with Telegram's send-rate ceiling lifted.
 
-In production the Telegram channel paces everything it sends at 28 messages a second (Telegram's limit is about
-30), so a burst of 2000 replies is paced at 28/s by design. The benchmarks compare our flows and database with a
-bare echo bot that has no limiter, so they lift that ceiling (the pacer's code still runs); everything else is
-exactly `python -m bot run`.
+In production the Telegram channel paces everything it sends at 28 messages a second (Telegram's limit is
+about 30), so a burst of 2000 replies is paced at 28/s by design. The benchmarks compare our flows and
+database with a bare echo bot that has no limiter, so they lift that ceiling (the pacer's code still runs);
+everything else is exactly `python -m bot run`.
 """
 
 from __future__ import annotations

@@ -60,8 +60,9 @@ class Settings:
     """Chats handled at once. At 20 ms round trips to Telegram 16 slots beat 8 (bench/README.md); each chat's
     own updates still run one at a time, in order."""
     http_client: str = "lean"
-    """python-telegram-bot's httpx client over 'lean', the bot's keep-alive pool (bot/channels/http.py), or over
-    'stock', httpx's own pool (about 1 ms more CPU per Bot API call at 16 chats at once; bench/README.md)."""
+    """python-telegram-bot's httpx client over 'lean', the bot's keep-alive pool (bot/channels/http.py), or
+    over 'stock', httpx's own pool (about 1 ms more CPU per Bot API call at 16 chats at once;
+    bench/README.md)."""
     zalo_token: str | None = None
     zalo_api_url: str = DEFAULT_ZALO_API_URL
     zalo_webhook_secret: str | None = None

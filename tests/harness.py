@@ -13,7 +13,6 @@ async with BotUnderTest.running(tmp_path) as bot:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager

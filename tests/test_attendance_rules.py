@@ -102,7 +102,7 @@ def test_the_waiting_list_moves_up_in_order_to_fill_free_seats_only() -> None:
     assert promotions(None, 50, [7, 8]) == [7, 8]
 
 
-def test_cutting_seats_sends_the_latest_registrations_back_to_the_waiting_list_but_never_those_checked_in() -> (
+def test_cutting_seats_sends_the_latest_registrations_back_to_the_waiting_list_but_never_those_checked_in() -> (  # noqa: E501
     None
 ):
     assert demotions(3, [1, 2, 3, 4, 5]) == [5, 4]

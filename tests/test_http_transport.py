@@ -2,9 +2,10 @@
 
 Every dialog test already runs the real Application through it against the emulator. These tests pin the
 transport's own promises over real HTTP: against the emulator, that a slow answer is `TimedOut`, a dropped or
-refused connection a `NetworkError`, a full pool a pool timeout, and that uploads and downloads work; against a
-loopback server that answers exactly as scripted, what the emulator cannot show (connections kept alive and
-replaced, every way of framing a body, TLS, proxies); and, as a real process, that the token stays out of the logs.
+refused connection a `NetworkError`, a full pool a pool timeout, and that uploads and downloads work; against
+a loopback server that answers exactly as scripted, what the emulator cannot show (connections kept alive and
+replaced, every way of framing a body, TLS, proxies); and, as a real process, that the token stays out of the
+logs.
 """
 
 from __future__ import annotations
@@ -252,7 +253,8 @@ async def test_an_idle_connection_older_than_the_keepalive_window_is_not_reused(
     ("raw", "reused"),
     [
         (
-            b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\n{"ok"\r\n14\r\n:true,"result":true}\r\n'
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b'5;ext=1\r\n{"ok"\r\n14\r\n:true,"result":true}\r\n'
             b"0\r\nX-Trailer: 1\r\n\r\n",
             True,
         ),

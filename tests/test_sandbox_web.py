@@ -32,7 +32,7 @@ if not shutil.which(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
 # Imported only once the module is known not to be skipped for a missing Chromium.
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -1,13 +1,14 @@
-"""The connection pool under the bot's httpx clients: keep-alive HTTP/1.1 over asyncio streams, h11 for the protocol.
+"""The connection pool under the bot's httpx clients: keep-alive HTTP/1.1 over asyncio streams and h11.
 
-httpx is the project's HTTP client library: python-telegram-bot's `HTTPXRequest` talks to Telegram through it, and
-any other outgoing HTTP (a Zalo client, webhooks' callers) should use `httpx.AsyncClient` too. This module replaces
-one part of httpx, its connection pool (httpcore): httpcore rescans every pooled connection, with a readability
-check through anyio, each time a request starts or ends, which at 16 chats at once costs about 1 ms of CPU per Bot
-API call, as much as the rest of the bot spends on a reply (bench/README.md). Everything else stays httpx's and
-h11's (both maintained): URLs, headers, form and multipart encoding, the HTTP/1.1 wire format and message framing,
-the exceptions python-telegram-bot maps to `TimedOut` and `NetworkError`. It does not speak to proxies: behind
-one (HTTPS_PROXY and friends), use httpx's own transport (bot/channels/telegram/request.py does).
+httpx is the project's HTTP client library: python-telegram-bot's `HTTPXRequest` talks to Telegram through it,
+and any other outgoing HTTP (a Zalo client, webhooks' callers) should use `httpx.AsyncClient` too. This module
+replaces one part of httpx, its connection pool (httpcore): httpcore rescans every pooled connection, with a
+readability check through anyio, each time a request starts or ends, which at 16 chats at once costs about 1
+ms of CPU per Bot API call, as much as the rest of the bot spends on a reply (bench/README.md). Everything
+else stays httpx's and h11's (both maintained): URLs, headers, form and multipart encoding, the HTTP/1.1 wire
+format and message framing, the exceptions python-telegram-bot maps to `TimedOut` and `NetworkError`. It does
+not speak to proxies: behind one (HTTPS_PROXY and friends), use httpx's own transport
+(bot/channels/telegram/request.py does).
 
     client = httpx.AsyncClient(transport=KeepAlivePool(max_connections=32))
 """
@@ -37,7 +38,7 @@ class _Connection:
         self.generation = generation
 
     def reusable(self, now: float, keepalive_expiry: float) -> bool:
-        """The server has not hung up, and the connection has not been idle longer than the keep-alive window."""
+        """The server has not hung up, and the connection has not idled past the keep-alive window."""
         return (
             not (self.reader.at_eof() or self.writer.is_closing())
             and now - self.idle_since < keepalive_expiry
@@ -84,7 +85,7 @@ class KeepAlivePool(httpx.AsyncBaseTransport):
             self._slots.release()
 
     async def aclose(self) -> None:
-        """Close the idle connections (one still in use closes when its request ends); the pool stays usable."""
+        """Close the idle connections (one in use closes when its request ends); the pool stays usable."""
         self._generation += 1
         idle = [connection for pool in self._idle.values() for connection in pool]
         self._idle.clear()
@@ -107,7 +108,8 @@ class KeepAlivePool(httpx.AsyncBaseTransport):
             connection.idle_since = time.monotonic()
             self._idle.setdefault(origin, []).append(connection)
         else:
-            connection.close()  # Connection: close, HTTP/1.0, a body framed by the server hanging up, or aclose()
+            # Connection: close, HTTP/1.0, a body framed by the server hanging up, or aclose().
+            connection.close()
         return httpx.Response(
             status, headers=headers, content=body, request=request, extensions={"http_version": b"HTTP/1.1"}
         )
@@ -178,7 +180,7 @@ class KeepAlivePool(httpx.AsyncBaseTransport):
         return None
 
     async def _connect(
-        self, request: httpx.Request, origin: tuple[bytes, bytes, int], timeout: float | None
+        self, request: httpx.Request, origin: tuple[bytes, bytes, int], connect_timeout: float | None
     ) -> _Connection:
         scheme, host, port = origin
         context = None
@@ -188,7 +190,7 @@ class KeepAlivePool(httpx.AsyncBaseTransport):
             context = self._ssl_context
         hostname = host.decode("ascii")
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(connect_timeout):
                 reader, writer = await asyncio.open_connection(
                     hostname, port, ssl=context, server_hostname=hostname if context else None
                 )

@@ -1,4 +1,4 @@
-"""How the bot talks HTTP to Telegram: python-telegram-bot's `HTTPXRequest`, over the bot's keep-alive pool."""
+"""How the bot talks HTTP to Telegram: python-telegram-bot's `HTTPXRequest` over the bot's keep-alive pool."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.channels.http import KeepAlivePool
 
 POOL_SIZE = 32
-"""Bot API calls in flight at once: 16 chats' updates + 8 broadcast sends + the scheduler, with room to spare."""
+"""Bot API calls in flight at once: 16 chats' updates, 8 broadcast sends and the scheduler, with room."""
 POOL_TIMEOUT_S = 10.0
 """How long a call waits for a free connection before it fails (it was not sent, so waiting is harmless)."""
 
@@ -18,9 +18,9 @@ POOL_TIMEOUT_S = 10.0
 def telegram_requests(client: str = "lean", *, pool_size: int = POOL_SIZE) -> tuple[BaseRequest, BaseRequest]:
     """The `BaseRequest` for Bot API calls and the one for getUpdates (one long poll at a time).
 
-    'lean': `HTTPXRequest` over `KeepAlivePool` (bot/channels/http.py). 'stock': `HTTPXRequest` with httpx's own
-    pool (httpcore), sized like the lean one, its keep-alive connections included. Behind a proxy (HTTPS_PROXY,
-    HTTP_PROXY or ALL_PROXY set) 'lean' is 'stock': httpx's own transport is the one that speaks to proxies.
+    'lean': `HTTPXRequest` over `KeepAlivePool` (bot/channels/http.py). 'stock': `HTTPXRequest` with httpx's
+    own pool (httpcore), sized like the lean one, its keep-alive connections included. Behind a proxy
+    (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY set) 'lean' is 'stock': httpx's own transport speaks to proxies.
     """
     if client == "lean" and not behind_a_proxy():
         return (
