@@ -61,7 +61,7 @@ async def test_the_sandbox_has_demo_people_in_every_role_and_the_sample_district
     } <= roles
     assert len(people) >= 30
     assert any(p["group"] == "Lãnh đạo hội phường · Phường 15" for p in people)
-    assert await sandbox.app.bot_data["services"].org.counts() == (15, 79)
+    assert await sandbox.runtime.services.org.counts() == (15, 79)
     assert not (sandbox.options.database_path.parent / "production.db").exists()
 
 
