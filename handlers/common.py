@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from bot.conversation.inputs import Text
 from bot.conversation.markup import esc
 from bot.conversation.replies import Choice, rows
 from bot.conversation.router import CommandSpec, MenuEntry, Router
@@ -16,6 +17,8 @@ from bot.views.labels import LANGUAGE_NAMES, role_label, status_label
 HELP_LABEL = N_("❔ Help")
 PROFILE_LABEL = N_("👤 My profile")
 FALLBACK_ORDER = 1000
+BARE_NUMBER_ORDER = 890
+"""A number typed alone is an answer to a list or a question, never an FAQ question (FAQ is at 900)."""
 
 
 @token("lang")
@@ -101,6 +104,20 @@ async def stray_message(turn: Turn) -> bool:
     return True
 
 
+async def bare_number(turn: Turn) -> bool:
+    """A number typed alone that no list or question is waiting for: say so and show the menu."""
+    text = turn.text.strip().rstrip(".)")
+    if not isinstance(turn.event, Text) or not text.isdecimal() or not turn.input.sender.private:
+        return False
+    turn.reply(
+        turn.t.gettext(
+            "The number {number} does not match any open choice. Choose an action from the menu, or send /help."
+        ).format(number=text),
+        menu=True,
+    )
+    return True
+
+
 def register(router: Router) -> None:
     router.describe(CommandSpec("start", N_("Start or register")))
     router.command("help", show_help, CommandSpec("help", N_("What I can do for you")))
@@ -115,4 +132,5 @@ def register(router: Router) -> None:
     router.choice(LanguageChoice, language_chosen)
     router.command("cancel", cancel_nothing, CommandSpec("cancel", N_("Stop what you are doing")))
     router.unknown_command = unknown_command
+    router.fallback(bare_number, BARE_NUMBER_ORDER)
     router.fallback(stray_message, FALLBACK_ORDER)

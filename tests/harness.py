@@ -1,8 +1,9 @@
 """The real bot, as people use it: the harness dialog tests use.
 
-On the "telegram" channel the real program talks over real HTTP to the local Bot API emulator; on the
-"transcript" channel the same flows run in process and each chat is a list of messages (tests/transcript.py).
-A test module runs on several channels with `pytestmark = pytest.mark.channels("transcript", "telegram")`.
+On the "telegram" channel the real program talks over real HTTP to the local Bot API emulator, on "zalo" to
+the local Zalo Bot Platform emulator (a press is typing the choice's number); on the "transcript" channel the
+same flows run in process and each chat is a list of messages (tests/transcript.py). A test module runs on
+several channels with `pytestmark = pytest.mark.channels("transcript", "telegram", "zalo")`.
 
 async with BotUnderTest.running(tmp_path) as bot:
     lan = bot.person(1001, "Lan")
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -26,20 +28,23 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
 import handlers
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.zalo.channel import ZaloChannel
 from bot.clock import AdjustableClock
 from bot.config import Settings
 from bot.conversation.inputs import Chose, Command, Event, Sender, SharedContact, SharedFile, Text
-from bot.conversation.markup import esc
+from bot.conversation.markup import esc, to_plain
 from bot.conversation.router import Router
 from bot.conversation.tokens import Token
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.org import parse_org_csv
 from bot.emulator import BotApiEmulator, FakeUser
+from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.services import Services
 from tests.transcript import TranscriptChannel
 
 TOKEN = "123456:TEST-khuyenhoc-token"
+ZALO_TOKEN = "1459232241454765289:Zt3st-khuyenhoc_token"
 SHORT_HOLD = 3.0
 """Messages held back this briefly (a chat's pace) are waited for by `settle()`; later ones are the future."""
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -81,6 +86,7 @@ class BotUnderTest:
         **settings: object,
     ) -> None:
         self.emu = emu  # type: ignore[assignment]
+        self.zalo: ZaloEmulator | None = None
         self.channel_name = channel
         self.clock = clock
         self.settings = Settings(
@@ -91,12 +97,13 @@ class BotUnderTest:
             tick_seconds=3600,
             **settings,
         )  # type: ignore[arg-type]
+        self._zalo_updates = 0
         self.runtime: Runtime | None = None
         self._dying = False
         self.router = Router()
         handlers.register_all(self.router)
         """Kept across restarts, like the code of a restarted program (tests add task kinds to it)."""
-        self.channel: TelegramChannel | TranscriptChannel | None = None
+        self.channel: TelegramChannel | ZaloChannel | TranscriptChannel | None = None
 
     @classmethod
     @asynccontextmanager
@@ -117,7 +124,19 @@ class BotUnderTest:
                 if channel == "telegram"
                 else None
             )
+            zalo = None
+            if channel == "zalo":
+                zalo = await stack.enter_async_context(ZaloEmulator(clock=clock))
+                port = free_port()
+                kwargs = {
+                    "zalo_token": ZALO_TOKEN,
+                    "zalo_api_url": zalo.base_url,
+                    "port": port,
+                    "public_base_url": f"http://127.0.0.1:{port}/",
+                    **kwargs,
+                }
             harness = cls(emu, tmp_path / "bot.db", clock, channel=channel, **kwargs)  # type: ignore[arg-type]
+            harness.zalo = zalo
             await harness.start()
             try:
                 if org:
@@ -136,12 +155,17 @@ class BotUnderTest:
         self.runtime = Runtime(self.settings, clock=self.clock, router=self.router)
         if self.channel_name == "telegram":
             self.channel = TelegramChannel(self.runtime, self.settings, poll_timeout=1)
+        elif self.channel_name == "zalo":
+            self.channel = ZaloChannel(self.runtime, self.settings)
+            self._zalo_updates = 0
         else:
             self.channel = TranscriptChannel(self.runtime, previous=self.channel)
         self.runtime.add_channel(self.channel)
         await self.runtime.start()
         if self.channel_name == "telegram":
             await self.emu.wait_polling(TOKEN)
+        elif self.zalo is not None and not self.settings.zalo_webhook_secret:
+            await self.zalo.wait_polling(ZALO_TOKEN)
 
     async def stop(self) -> None:
         """Graceful stop: receiving, the delivery worker, the database."""
@@ -185,7 +209,13 @@ class BotUnderTest:
 
     def person(self, user_id: int, first_name: str, last_name: str | None = None) -> Person:
         user = FakeUser(id=user_id, first_name=first_name, last_name=last_name)
+        if self.channel_name == "zalo":
+            return ZaloPerson(self, user)
         return Person(self, user) if self.channel_name == "telegram" else TranscriptPerson(self, user)
+
+    def account(self, user_id: int) -> str:
+        """The person's id on the channel under test (Zalo's ids are 20 hex characters)."""
+        return zalo_id(user_id) if self.channel_name == "zalo" else str(user_id)
 
     async def member(
         self,
@@ -202,9 +232,12 @@ class BotUnderTest:
         person = self.person(user_id, first)
         if self.emu is not None:
             self.emu.add_user(TOKEN, person.user)
+        if isinstance(person, ZaloPerson) and self.zalo is not None:
+            self.zalo.add_user(ZALO_TOKEN, person.zalo_user)  # has written to the bot before
         services = self.services
+        account = self.account(user_id)
         member = await services.members.identify(
-            self.channel_name, str(user_id), chat_id=str(user_id), display_name=full_name
+            self.channel_name, account, chat_id=account, display_name=full_name
         )
         ward_id = chapter_id = None
         if ward is not None:
@@ -356,8 +389,28 @@ def texts(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)
 
 
+def plain(replies: list[Reply]) -> str:
+    """All reply texts joined, as read on the screen (formatting removed): the same on every channel."""
+    return to_plain(texts(replies))
+
+
 async def active_member(services: Services, user_id: int, channel: str = "telegram") -> Member | None:
-    return await services.member_store.find_by_account(channel, str(user_id))
+    account = zalo_id(user_id) if channel == "zalo" else str(user_id)
+    return await services.member_store.find_by_account(channel, account)
+
+
+def free_port() -> int:
+    """A loopback port free right now (the bot's web server binds it next)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def zalo_id(user_id: int) -> str:
+    """The hex id a test person numbered `user_id` has on Zalo."""
+    return f"{user_id:020x}"
 
 
 class TranscriptPerson(Person):
@@ -435,3 +488,106 @@ class TranscriptPerson(Person):
         await self.bot.channel.act(sender, event, origin=origin)
         await self.bot.settle()
         return self.inbox()
+
+
+_LIST_LINE = re.compile(r"^(\d{1,3})\. (.+)$", re.MULTILINE)
+
+
+class ZaloPerson(Person):
+    """A Zalo user talking to the bot through the Zalo emulator: a press is typing the choice's number."""
+
+    def __init__(self, bot: BotUnderTest, user: FakeUser) -> None:
+        super().__init__(bot, user)
+        name = " ".join(p for p in (user.first_name, user.last_name) if p)
+        self.zalo_user = ZaloUser(zalo_id(user.id), name)
+
+    @property
+    def chat_id(self) -> str:  # type: ignore[override]
+        return self.zalo_user.id
+
+    @property
+    def _emu(self) -> ZaloEmulator:
+        assert self.bot.zalo is not None
+        return self.bot.zalo
+
+    async def send(self, text: str) -> list[Reply]:
+        return await self._act(lambda: self._emu.send_text(ZALO_TOKEN, self.zalo_user, text))
+
+    async def share_contact(self, phone: str) -> list[Reply]:
+        """Zalo cannot share a contact: the number is typed."""
+        return await self.send(phone)
+
+    async def send_photo(self, data: bytes, caption: str | None = None) -> list[Reply]:
+        return await self._act(
+            lambda: self._emu.send_image(ZALO_TOKEN, self.zalo_user, data=data, caption=caption)
+        )
+
+    async def press(self, label: str, *, message_id: int | None = None) -> list[Reply]:
+        """Type the number of the line containing `label` in the newest numbered list."""
+        number, _ = self.find_button(label, message_id=message_id)
+        return await self.send(str(number))
+
+    async def press_data(
+        self, message_id: int, data: str, *, in_chat_of: Person | None = None
+    ) -> list[Reply]:
+        raise AssertionError("Zalo has no buttons: a choice is a typed number")
+
+    def _lists(self) -> list[list[tuple[int, str]]]:
+        """The numbered lists the bot sent, oldest first."""
+        found = []
+        for message in self.history():
+            lines = [(int(n), label) for n, label in _LIST_LINE.findall(_said(message))]
+            if lines:
+                found.append(lines)
+        return found
+
+    def find_button(self, label: str, *, message_id: int | None = None) -> tuple[int, str]:
+        lists = self._lists()
+        if lists:
+            for number, text in lists[-1]:
+                if label in text:
+                    return number, text
+        raise AssertionError(f"no line {label!r} in {self.user.first_name}'s last list: {self.all_buttons()}")
+
+    def all_buttons(self) -> list[str]:
+        lists = self._lists()
+        return [text for _, text in lists[-1]] if lists else []
+
+    def menu(self) -> list[str]:
+        return self.all_buttons()
+
+    def history(self) -> list[dict]:
+        return self._emu.sent(ZALO_TOKEN, self.chat_id)
+
+    def inbox(self) -> list[Reply]:
+        sent = self.history()
+        new, self._seen = sent[self._seen :], len(sent)
+        return [
+            Reply(
+                m["method"],
+                _said(m),
+                [text for _, text in _LIST_LINE.findall(_said(m))],
+                None,
+                m,
+            )
+            for m in new
+        ]
+
+    def toasts(self) -> list[str]:
+        """Zalo has no pop-ups: a short answer is a message."""
+        return [_said(m) for m in self.history()]
+
+    async def _act(self, inject) -> list[Reply]:
+        self.inbox()
+        await inject()
+        self.bot._zalo_updates += 1
+        channel = self.bot.channel
+        assert isinstance(channel, ZaloChannel)
+        await channel.wait_handled(self.bot._zalo_updates)
+        await self.bot.settle()
+        return self.inbox()
+
+
+def _said(message: dict) -> str:
+    """A Zalo message's text, or a photo's caption."""
+    return message.get("text") or message.get("caption") or ""

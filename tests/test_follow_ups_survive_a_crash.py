@@ -8,7 +8,7 @@ import pytest
 from bot.core.models import Role
 from tests.harness import BotUnderTest
 
-pytestmark = pytest.mark.channels("transcript", "telegram")
+pytestmark = pytest.mark.channels("transcript", "telegram", "zalo")
 
 
 async def test_a_leads_reminder_survives_a_crash_right_after_the_press(bot: BotUnderTest) -> None:

@@ -12,7 +12,7 @@ from storage.audit import history
 from storage.reports import SqliteReports
 from tests.harness import BotUnderTest, texts
 
-pytestmark = pytest.mark.channels("transcript", "telegram")
+pytestmark = pytest.mark.channels("transcript", "telegram", "zalo")
 
 
 async def chapter_id(bot: BotUnderTest, ward: str, chapter: str) -> int:
@@ -161,6 +161,7 @@ async def test_an_organiser_files_for_any_chapter_by_ward_then_chapter(bot: BotU
     assert "Chi hội Khu phố 1 (Phường 7)" in texts(replies)
 
 
+@pytest.mark.channels("transcript", "telegram")  # a button pressed in someone else's chat
 async def test_a_cadre_cannot_file_for_another_chapter_even_with_its_reminder_button(
     bot: BotUnderTest,
 ) -> None:

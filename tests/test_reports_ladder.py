@@ -15,7 +15,7 @@ import pytest
 from bot.core.models import Role
 from tests.harness import VN, BotUnderTest, Reply, texts
 
-pytestmark = pytest.mark.channels("transcript", "telegram")
+pytestmark = pytest.mark.channels("transcript", "telegram", "zalo")
 
 
 @pytest.fixture

@@ -104,7 +104,10 @@ async def seed(services: Services, now: datetime) -> None:
     wards = {w.name: w for w in await services.org.wards()}
     for person in demo_people(list(wards)):
         member = await services.members.identify(
-            "telegram", str(person.telegram_id), chat_id=str(person.telegram_id), display_name=person.full_name
+            "telegram",
+            str(person.telegram_id),
+            chat_id=str(person.telegram_id),
+            display_name=person.full_name,
         )
         fields: dict[str, object] = {
             "full_name": person.full_name,

@@ -88,6 +88,9 @@ class ZaloChannel:
         self._slots = asyncio.Semaphore(settings.concurrent_updates)
         self._tasks: set[asyncio.Task[None]] = set()
         self._backoff = 0
+        self.handled = 0
+        """Updates received and done with (handled, or dropped as a re-delivery)."""
+        self._handled_changed = asyncio.Condition()
 
     # what flows may ask
 
@@ -107,6 +110,11 @@ class ZaloChannel:
                 if len(data) > max_bytes:
                     return None
             return bytes(data)
+
+    async def wait_handled(self, count: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Until `count` updates have been handled since the start (tests and the sandbox)."""
+        async with asyncio.timeout(timeout), self._handled_changed:
+            await self._handled_changed.wait_for(lambda: self.handled >= count)
 
     @property
     def webhook_mode(self) -> bool:
@@ -201,8 +209,15 @@ class ZaloChannel:
 
     async def handle_update(self, update: ZaloUpdate) -> None:
         """One update, after the chat's earlier ones; at most `concurrent_updates` chats at once."""
-        if update.sender_is_bot or not self.runtime.started:
-            return
+        try:
+            if not update.sender_is_bot and self.runtime.started:
+                await self._handle(update)
+        finally:
+            async with self._handled_changed:
+                self.handled += 1
+                self._handled_changed.notify_all()
+
+    async def _handle(self, update: ZaloUpdate) -> None:
         lock = self._locks.setdefault(update.chat_id, asyncio.Lock())
         async with lock, self._slots:
             hooks = _Turn(self, update)
@@ -210,7 +225,12 @@ class ZaloChannel:
                 CHANNEL, update.sender_id, update.chat_id, update.display_name or "", None, update.is_private
             )
             outputs = await self.runtime.handle(Input(sender, Unsupported(), update.message_id), hooks)
-            messages = hooks.rendered.messages if hooks.rendered is not None else hooks.direct(outputs)
+            if not outputs:
+                messages = []
+            elif hooks.rendered is not None:
+                messages = hooks.rendered.messages
+            else:
+                messages = hooks.direct(outputs)
             for message in messages:
                 try:
                     await self._send(update.chat_id, message, paced=True)
@@ -376,7 +396,8 @@ class _Turn:
                 contested=False,
                 now=turn.now,
             )
-        elif self.chose_from_list:
+        elif self.chose_from_list or self.rendered.messages:
+            # The answer on screen has no list: a number typed next is an answer, not a choice.
             await state.show_list(self.member.id, CHANNEL, [], by_reply=True, contested=False, now=turn.now)
 
     def direct(self, outputs: list[Output]) -> list[Message]:

@@ -4,7 +4,8 @@ Zalo has no commands and no buttons, so words do both jobs:
 - "/report", "report", "bao cao", "Báo cáo" (with or without the slash and the diacritics) start a command
   when they name one of the bot's commands or main-menu actions;
 - a number answers the person's current numbered list ("2"), and so do the words of one of its lines
-  ("Tham dự"); a number when the list that was on screen has been replaced since is stale, never a guess.
+  ("Tham dự"); a number when the list that was on screen has been replaced since is stale, never a guess;
+  a number beyond the list is typed text (the answer to the dialog's question, or "not a choice").
 """
 
 from __future__ import annotations
@@ -62,9 +63,11 @@ def to_event(
     number = _NUMBER.match(text)
     if number is not None and items:
         index = int(number.group(1))
-        if not list_is_current or not 1 <= index <= len(items):
+        if not list_is_current:
             return StaleNumber(index)
-        return _chosen(items[index - 1])
+        if 1 <= index <= len(items) and (items[index - 1].token or items[index - 1].typed):
+            return _chosen(items[index - 1])
+        return Text(text, None)  # not on the list: an answer to the question asked ("40 chỗ"), if any
     if items and list_is_current:
         wanted = key(text)
         for item in items:

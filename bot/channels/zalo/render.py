@@ -54,9 +54,10 @@ class Rendered:
 
 
 def render(outputs: list[Output], t: Translator) -> Rendered:
-    """What the turn's replies look like on Zalo."""
+    """What the turn's replies look like on Zalo. Several replies with choices share one list, numbered on
+    from one reply to the next ("1–3" under the first seminar, "4–6" under the second)."""
     messages: list[Message] = []
-    items: list[ListItem] | None = None
+    items: list[ListItem] = []
     for output in outputs:
         if isinstance(output, Toast):
             if output.text.strip():
@@ -64,24 +65,25 @@ def render(outputs: list[Output], t: Translator) -> Rendered:
         elif isinstance(output, EditChoices):
             if output.choices:
                 listed = choice_items(Reply("", output.choices))
-                messages.append(Message(numbered(t.gettext("Choose:"), listed, t)))
-                items = listed
+                messages.append(Message(numbered(t.gettext("Choose:"), listed, t, start=len(items) + 1)))
+                items += listed
         else:
-            reply_items, reply_messages = render_reply(output, t)
+            reply_items, reply_messages = render_reply(output, t, start=len(items) + 1)
             messages += reply_messages
-            if reply_items is not None:
-                items = reply_items
-    return Rendered(messages, items)
+            items += reply_items or []
+    return Rendered(messages, items or None)
 
 
-def render_reply(reply: Reply, t: Translator) -> tuple[list[ListItem] | None, list[Message]]:
-    """One reply: its messages and its numbered list (None when it offers none)."""
+def render_reply(
+    reply: Reply, t: Translator, *, start: int = 1
+) -> tuple[list[ListItem] | None, list[Message]]:
+    """One reply: its messages and its numbered list (None when it offers none), numbered from `start`."""
     text = to_plain(reply.text).strip()
     items = choice_items(reply) or suggestion_items(reply)
     hint = contact_hint(reply, t)
     if hint:
         text = f"{text}\n\n{hint}" if text else hint
-    body = numbered(text, items, t) if items else text
+    body = numbered(text, items, t, start=start) if items else text
     attachment = reply.attachment
     if attachment is not None and attachment.image:
         caption, *rest = split_text(body) if body else [""]
@@ -95,18 +97,18 @@ def render_reply(reply: Reply, t: Translator) -> tuple[list[ListItem] | None, li
 
 
 def choice_items(reply: Reply) -> list[ListItem]:
-    """The reply's choices that do something, in reading order (a web link is shown as text instead)."""
-    found = []
+    """The reply's choices that do something, in reading order, then its web links (shown as text)."""
+    found, links = [], []
     for row in reply.choices:
         for choice in row:
             if choice.display_only or not choice.label.strip():
                 continue
             if choice.url is not None:
-                found.append(ListItem(f"{choice.label}: {choice.url}"))
+                links.append(ListItem(f"{choice.label}: {choice.url}"))
             else:
                 assert choice.token is not None
                 found.append(ListItem(choice.label, token=choice.token.encode()))
-    return found
+    return found + links
 
 
 def suggestion_items(reply: Reply) -> list[ListItem]:
@@ -130,10 +132,12 @@ def contact_hint(reply: Reply, t: Translator) -> str:
     return ""
 
 
-def numbered(text: str, items: list[ListItem], t: Translator) -> str:
+def numbered(text: str, items: list[ListItem], t: Translator, *, start: int = 1) -> str:
     """The text, then one line per item ("1. Tham dự"), then how to answer."""
     lines = [
-        f"{number}. {item.label}" for number, item in enumerate(items, start=1) if item.token or item.typed
+        f"{number}. {item.label}"
+        for number, item in enumerate(items, start=start)
+        if item.token or item.typed
     ]
     links = [item.label for item in items if not (item.token or item.typed)]
     body = "\n".join(lines + links)

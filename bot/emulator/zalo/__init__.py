@@ -12,8 +12,9 @@ It follows the public copy of the official docs (docs/zalo-bot-doc.md in lamdt1/
   ignored and recorded in ``ZaloCall.ignored``; with ``strict_params`` they are refused (400).
 - ``getUpdates(timeout)`` long-polls and returns ONE update per call (``result`` is one object:
   ``{"message": {...}, "event_name": "..."}``); no offset: an update handed out is gone. It is refused while
-  a webhook is set. With no update before the timeout it answers 408 "Request timeout" (what third-party
-  clients report; `empty_poll` setting).
+  a webhook is set. A long poll whose connection is dropped (the bot stopped) takes no update (assumed:
+  the docs are silent; webhook mode does not depend on it). With no update before the timeout it answers
+  408 "Request timeout" (what third-party clients report; `empty_poll` setting).
 - Ids (``from.id``, ``chat.id``, ``message_id``) are 20-character hex strings; ``date`` is in milliseconds.
 - Events: message.text.received (``text``), message.image.received (``photo`` URL, ``caption``),
   message.sticker.received (``sticker``, ``url``), message.unsupported.received (no content).

@@ -139,7 +139,9 @@ class ZaloEmulator:
 
     async def start(self) -> None:
         """Start serving; `port` is filled in when 0 was asked for."""
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5, handle_signals=False)
+        self._runner = web.AppRunner(
+            self.app, access_log=None, shutdown_timeout=0.5, handle_signals=False, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
