@@ -111,7 +111,8 @@ async def bare_number(turn: Turn) -> bool:
         return False
     turn.reply(
         turn.t.gettext(
-            "The number {number} does not match any open choice. Choose an action from the menu, or send /help."
+            "The number {number} does not match any open choice. "
+            "Choose an action from the menu, or send /help."
         ).format(number=text),
         menu=True,
     )

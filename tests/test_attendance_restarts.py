@@ -110,7 +110,8 @@ async def test_a_restart_in_the_middle_of_creating_a_session_continues_where_the
         ("Tập huấn kỹ năng ghi chép sổ sách", 40)
     ]
     await replay(bot, organiser, save)
-    assert "Nút này không còn hiệu lực." in organiser.toasts()[-1]
+    if bot.channel_name != "zalo":  # on Zalo the number now means a line of the list on screen
+        assert "Nút này không còn hiệu lực." in organiser.toasts()[-1]
     assert len(await sessions_of(bot, organiser)) == 1
     assert count(lan.inbox(), INVITATION) == 1 and count(minh.inbox(), INVITATION) == 0
 
