@@ -1,4 +1,5 @@
-"""/help, /me, /language, /cancel, and the answer to an unknown command or a message nobody waited for."""
+"""/help, /me (with linking a second app and choosing where notices arrive), /link, /language, /cancel, and
+the answer to an unknown command or a message nobody waited for."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from bot.conversation.replies import Choice, rows
 from bot.conversation.router import CommandSpec, MenuEntry, Router
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.members import LINK_CODE_LIFETIME, Outcome
+from bot.core.models import MemberStatus
 from bot.core.permissions import Action, can
 from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.views.labels import LANGUAGE_NAMES, role_label, status_label
@@ -21,9 +24,22 @@ BARE_NUMBER_ORDER = 890
 """A number typed alone is an answer to a list or a question, never an FAQ question (FAQ is at 900)."""
 
 
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+
+
 @token("lang")
 class LanguageChoice(Token):
     locale: Literal["vi", "en"]
+
+
+@token("link")
+class LinkAnotherApp(Token):
+    pass
+
+
+@token("notify")
+class NotifyOn(Token):
+    channel: Literal["telegram", "zalo"]
 
 
 async def show_help(turn: Turn) -> None:
@@ -58,9 +74,82 @@ async def show_profile(turn: Turn) -> None:
     if member.phone:
         lines.append(t.gettext("Phone: {phone}").format(phone=esc(member.phone)))
     lines.append(t.gettext("Language: {language}").format(language=LANGUAGE_NAMES[t.locale]))
+    channels = await turn.services.members.channels(member)
+    if len(channels) > 1:
+        where = CHANNEL_NAMES.get(member.channel or "", member.channel or "")
+        lines.append(t.gettext("Notices reach you on: {app}").format(app=where))
     if not member.is_active:
         lines.append(t.gettext("Send /start to register with your chapter."))
     turn.reply("\n".join(lines), menu=True)
+    others = [c for c in CHANNEL_NAMES if c in channels and c != member.channel]
+    if member.status is not MemberStatus.VISITOR or len(channels) > 1:
+        choices = [Choice(t.gettext("🔗 Use the bot on another app too"), LinkAnotherApp())]
+        choices += [
+            Choice(t.gettext("📨 Receive notices on {app}").format(app=CHANNEL_NAMES[c]), NotifyOn(c))
+            for c in others
+        ]
+        turn.reply(t.gettext("Other apps:"), choices=rows(*([c] for c in choices)))
+
+
+async def link_pressed(turn: Turn, _choice: LinkAnotherApp) -> None:
+    """A one-time code to type on the other app."""
+    t, member = turn.t, turn.member
+    if member is None:
+        turn.stale()
+        return
+    code = await turn.services.members.link_code(member, turn.input.channel)
+    turn.reply(
+        t.gettext(
+            "Your linking code: <b>{code}</b> (valid for {minutes} minutes).\n"
+            "Open the bot on the other app (Zalo or Telegram) and send: <b>/link {code}</b>\n"
+            "That account then shares your profile, role and history here."
+        ).format(code=code, minutes=int(LINK_CODE_LIFETIME.total_seconds() // 60))
+    )
+
+
+async def link_typed(turn: Turn) -> None:
+    """/link CODE (also "lienket CODE"): this account joins the profile the code was shown to."""
+    t, member = turn.t, turn.member
+    if member is None:
+        return
+    code = "".join(turn.args)
+    if not code:
+        turn.reply(t.gettext("Send /link followed by the code shown by /me on your other app."))
+        return
+    decision = await turn.services.members.link_account(member, turn.input.channel, code)
+    if decision.outcome is Outcome.OK and decision.member is not None:
+        turn.member = decision.member
+        turn.reply(
+            t.gettext("✅ Linked. This app now uses the profile of {name}; notices will arrive here.").format(
+                name=esc(decision.member.full_name)
+            ),
+            menu=True,
+        )
+    elif decision.outcome is Outcome.ALREADY_DONE:
+        turn.reply(t.gettext("This code belongs to this same account: type it on your other app."))
+    elif decision.outcome is Outcome.INVALID:
+        turn.reply(t.gettext("This code was made on this app: type it on your other app (Zalo or Telegram)."))
+    elif decision.outcome is Outcome.ALREADY_MEMBER:
+        turn.reply(
+            t.gettext(
+                "This account already has its own profile, or that profile already has an account on this "
+                "app, so they cannot be linked. Please ask the organisers."
+            )
+        )
+    else:
+        turn.reply(t.gettext("That code is wrong or has expired. Make a new one with /me on your other app."))
+
+
+async def notify_chosen(turn: Turn, choice: NotifyOn) -> None:
+    """Notices arrive on the chosen app from now on."""
+    member = turn.member
+    if member is None or choice.channel not in await turn.services.members.channels(member):
+        turn.stale()
+        return
+    turn.member = await turn.services.members.prefer_channel(member, choice.channel)
+    turn.reply(
+        turn.t.gettext("📨 Notices will reach you on {app}.").format(app=CHANNEL_NAMES[choice.channel])
+    )
 
 
 async def choose_language(turn: Turn) -> None:
@@ -131,6 +220,13 @@ def register(router: Router) -> None:
         CommandSpec("language", N_("Change language (Tiếng Việt / English)")),
     )
     router.choice(LanguageChoice, language_chosen)
+    router.command(
+        ("link", "lienket"),
+        link_typed,
+        CommandSpec("link", N_("Link this app to your profile on another app (code from /me)")),
+    )
+    router.choice(LinkAnotherApp, link_pressed)
+    router.choice(NotifyOn, notify_chosen)
     router.command("cancel", cancel_nothing, CommandSpec("cancel", N_("Stop what you are doing")))
     router.unknown_command = unknown_command
     router.fallback(bare_number, BARE_NUMBER_ORDER)

@@ -318,6 +318,68 @@ class SqliteMembers:
         rows = await self._db.fetch_all(sql + " ORDER BY m.name_key LIMIT ?", (*params, limit))
         return [_member(r) for r in rows]
 
+    async def save_link_code(self, member_id: int, channel: str, code: str, *, expires_at: datetime) -> None:
+        """The member's one live linking code (a new one replaces the old)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM link_codes WHERE member_id = ? OR code = ?", (member_id, code))
+            await conn.execute(
+                "INSERT INTO link_codes (code, member_id, channel, expires_at) VALUES (?, ?, ?, ?)",
+                (code, member_id, channel, to_db_time(expires_at)),
+            )
+
+    async def take_link_code(self, code: str, *, now: datetime) -> tuple[int, str] | None:
+        """The (member id, channel) a live code was shown to, used up; None when unknown or expired."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "SELECT member_id, channel, expires_at FROM link_codes WHERE code = ?", (code,)
+            )
+            row = await cur.fetchone()
+            if row is None:
+                return None
+            await conn.execute("DELETE FROM link_codes WHERE code = ?", (code,))
+            if from_db_time(row["expires_at"]) <= now:
+                return None
+            return row["member_id"], row["channel"]
+
+    async def move_account(
+        self, from_member: int, to_member: int, channel: str, *, now: datetime, actor_id: int
+    ) -> None:
+        """Give `from_member`'s account on `channel` to `to_member` (audited); the emptied visitor row is
+        retired (status inactive) so nothing reaches it again."""
+        self._fresh_accounts.clear()
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE channel_accounts SET member_id = ?, blocked_at = NULL "
+                "WHERE member_id = ? AND channel = ?",
+                (to_member, from_member, channel),
+            )
+            await conn.execute("DELETE FROM choice_lists WHERE member_id = ?", (from_member,))
+            await conn.execute("DELETE FROM dialog_states WHERE member_id = ?", (from_member,))
+            await conn.execute(
+                "UPDATE members SET status = 'inactive', updated_at = ? WHERE id = ? AND status = 'visitor'",
+                (to_db_time(now), from_member),
+            )
+            await conn.execute(
+                "UPDATE members SET channel = ?, updated_at = ? WHERE id = ?",
+                (channel, to_db_time(now), to_member),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                action="link_account",
+                entity="member",
+                entity_id=to_member,
+                details={"channel": channel, "from_member": from_member},
+            )
+
+    async def channels_of(self, member_id: int) -> list[str]:
+        """The channels the member has an account on."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT channel FROM channel_accounts WHERE member_id = ? ORDER BY channel", (member_id,)
+        )
+        return [r["channel"] for r in rows]
+
     async def set_channel(self, member_id: int, channel: str) -> None:
         """The member wrote from this channel: notices reach them there from now on."""
         async with self._db.connection() as conn:

@@ -119,13 +119,12 @@ class BotUnderTest:
         """The bot started on `channel`; the organisation imported unless org=False."""
         clock = AdjustableClock(start or datetime(2026, 11, 23, 9, 0, tzinfo=VN))
         async with AsyncExitStack() as stack:
+            names = channel.split("+")
             emu = (
-                await stack.enter_async_context(BotApiEmulator(clock=clock))
-                if channel == "telegram"
-                else None
+                await stack.enter_async_context(BotApiEmulator(clock=clock)) if "telegram" in names else None
             )
             zalo = None
-            if channel == "zalo":
+            if "zalo" in names:
                 zalo = await stack.enter_async_context(ZaloEmulator(clock=clock))
                 port = free_port()
                 kwargs = {
@@ -153,18 +152,21 @@ class BotUnderTest:
     async def start(self) -> None:
         """Start the bot as `python -m bot run` does: services, delivery, scheduler, then the channel."""
         self.runtime = Runtime(self.settings, clock=self.clock, router=self.router)
-        if self.channel_name == "telegram":
-            self.channel = TelegramChannel(self.runtime, self.settings, poll_timeout=1)
-        elif self.channel_name == "zalo":
-            self.channel = ZaloChannel(self.runtime, self.settings)
-            self._zalo_updates = 0
-        else:
+        names = self.channel_name.split("+")
+        if "transcript" in names:
             self.channel = TranscriptChannel(self.runtime, previous=self.channel)
-        self.runtime.add_channel(self.channel)
+            self.runtime.add_channel(self.channel)
+        if "zalo" in names:
+            self.channel = ZaloChannel(self.runtime, self.settings)
+            self.runtime.add_channel(self.channel)
+            self._zalo_updates = 0
+        if "telegram" in names:
+            self.channel = TelegramChannel(self.runtime, self.settings, poll_timeout=1)
+            self.runtime.add_channel(self.channel)
         await self.runtime.start()
-        if self.channel_name == "telegram":
+        if "telegram" in names:
             await self.emu.wait_polling(TOKEN)
-        elif self.zalo is not None and not self.settings.zalo_webhook_secret:
+        if self.zalo is not None and not self.settings.zalo_webhook_secret:
             await self.zalo.wait_polling(ZALO_TOKEN)
 
     async def stop(self) -> None:
@@ -207,15 +209,24 @@ class BotUnderTest:
         assert parsed.ok, parsed.problems
         await self.services.org.import_rows(parsed.rows, now=self.clock.now())
 
+    @property
+    def primary(self) -> str:
+        """The channel people are on by default ("telegram" for "telegram+zalo")."""
+        return self.channel_name.split("+")[0]
+
     def person(self, user_id: int, first_name: str, last_name: str | None = None) -> Person:
         user = FakeUser(id=user_id, first_name=first_name, last_name=last_name)
-        if self.channel_name == "zalo":
+        if self.primary == "zalo":
             return ZaloPerson(self, user)
-        return Person(self, user) if self.channel_name == "telegram" else TranscriptPerson(self, user)
+        return Person(self, user) if self.primary == "telegram" else TranscriptPerson(self, user)
+
+    def zalo_person(self, user_id: int, first_name: str, last_name: str | None = None) -> ZaloPerson:
+        """Someone writing on Zalo (when Zalo runs beside another channel)."""
+        return ZaloPerson(self, FakeUser(id=user_id, first_name=first_name, last_name=last_name))
 
     def account(self, user_id: int) -> str:
-        """The person's id on the channel under test (Zalo's ids are 20 hex characters)."""
-        return zalo_id(user_id) if self.channel_name == "zalo" else str(user_id)
+        """The person's id on the default channel (Zalo's ids are 20 hex characters)."""
+        return zalo_id(user_id) if self.primary == "zalo" else str(user_id)
 
     async def member(
         self,
@@ -237,7 +248,7 @@ class BotUnderTest:
         services = self.services
         account = self.account(user_id)
         member = await services.members.identify(
-            self.channel_name, account, chat_id=account, display_name=full_name
+            self.primary, account, chat_id=account, display_name=full_name
         )
         ward_id = chapter_id = None
         if ward is not None:
@@ -581,7 +592,8 @@ class ZaloPerson(Person):
         self.inbox()
         await inject()
         self.bot._zalo_updates += 1
-        channel = self.bot.channel
+        assert self.bot.runtime is not None
+        channel = self.bot.runtime.channels["zalo"]
         assert isinstance(channel, ZaloChannel)
         await channel.wait_handled(self.bot._zalo_updates)
         await self.bot.settle()

@@ -14,6 +14,10 @@ from bot.core.ports import Clock, MemberStore, OrgStore
 from bot.core.text import fold
 
 INVITE_LIFETIME = timedelta(days=30)
+LINK_CODE_LIFETIME = timedelta(minutes=15)
+"""How long a code from /me links an account on another channel."""
+LINK_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LINK_CODE_LENGTH = 6
 MAX_NAME_LENGTH = 80
 MAX_OPEN_REQUESTS = 20
 LOCALES = ("vi", "en")
@@ -97,6 +101,15 @@ class MemberService:
             )
         else:
             await self._store.touch_account(channel, external_id, chat_id=chat_id, username=username)
+            if member.full_name == f"#{external_id}" and display_name.strip():
+                # Granted a role from the command line before ever writing: now we know the name.
+                member = await self._store.update(
+                    member.id,
+                    now=self._clock.now(),
+                    actor_id=member.id,
+                    action="first_contact",
+                    full_name=display_name.strip()[:MAX_NAME_LENGTH],
+                )
             if member.channel != channel:
                 await self._store.set_channel(member.id, channel)
                 member = replace(member, channel=channel)
@@ -246,12 +259,53 @@ class MemberService:
             return None
         return await self._store.search(fold(text), limit=limit)
 
-    async def grant(self, external_id: str, role: Role) -> Member:
+    async def link_code(self, member: Member, channel: str) -> str:
+        """A one-time code that, typed on another channel, adds that account to this member."""
+        code = "".join(secrets.choice(LINK_CODE_ALPHABET) for _ in range(LINK_CODE_LENGTH))
+        await self._store.save_link_code(
+            member.id, channel, code, expires_at=self._clock.now() + LINK_CODE_LIFETIME
+        )
+        return code
+
+    async def link_account(self, member: Member, channel: str, code: str) -> Decision:
+        """The account `member` wrote from (on `channel`) joins the member the code was shown to.
+
+        Only a first-contact account (a visitor) can be linked, and only to a member without an account on
+        this channel yet; the code is used up either way once it was right."""
+        normalised = "".join(code.split()).upper()
+        taken = await self._store.take_link_code(normalised, now=self._clock.now())
+        if taken is None:
+            return Decision(Outcome.EXPIRED)
+        target_id, shown_on = taken
+        if target_id == member.id:
+            return Decision(Outcome.ALREADY_DONE, member)
+        if shown_on == channel:
+            return Decision(Outcome.INVALID)
+        if member.status is not MemberStatus.VISITOR or channel in await self._store.channels_of(target_id):
+            return Decision(Outcome.ALREADY_MEMBER)
+        await self._store.move_account(
+            member.id, target_id, channel, now=self._clock.now(), actor_id=target_id
+        )
+        return Decision(Outcome.OK, await self._store.get(target_id))
+
+    async def channels(self, member: Member) -> list[str]:
+        """The channels the member can be reached on."""
+        return await self._store.channels_of(member.id)
+
+    async def prefer_channel(self, member: Member, channel: str) -> Member:
+        """Notices reach the member on this channel (one they have an account on)."""
+        if channel not in await self._store.channels_of(member.id):
+            raise ValueError(f"member {member.id} has no account on {channel!r}")
+        await self._store.set_channel(member.id, channel)
+        return replace(member, channel=channel)
+
+    async def grant(self, external_id: str, role: Role, *, channel: str | None = None) -> Member:
         """Command-line grant: the account becomes an active member with this role."""
-        member = await self._store.find_by_account(self._channel, external_id)
+        channel = channel or self._channel
+        member = await self._store.find_by_account(channel, external_id)
         if member is None:
             member = await self._store.create_visitor(
-                channel=self._channel,
+                channel=channel,
                 external_id=external_id,
                 chat_id=external_id,
                 display_name=f"#{external_id}",

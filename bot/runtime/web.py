@@ -32,10 +32,20 @@ class WebServer:
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self.health)
         self.app.router.add_get("/files/{token}/{name}", self.file)
+        self.app.router.add_post("/hooks/{channel}", self.hook)
+        self._hooks: dict[str, Handler] = {}
         self._runner: web.AppRunner | None = None
 
-    def add_post(self, path: str, handler: Handler) -> None:
-        self.app.router.add_post(path, handler)
+    def add_hook(self, channel: str, handler: Handler) -> str:
+        """Serve a channel's webhook (channels start after the server); its path under PUBLIC_BASE_URL."""
+        self._hooks[channel] = handler
+        return f"hooks/{channel}"
+
+    async def hook(self, request: web.Request) -> web.StreamResponse:
+        handler = self._hooks.get(request.match_info["channel"])
+        if handler is None:
+            raise web.HTTPNotFound()
+        return await handler(request)
 
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None)

@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHANNEL = "zalo"
-WEBHOOK_PATH = "/zalo/webhook"
 ACTIVE_LIST = timedelta(hours=24)
 """A list shown in answer to the person within this time is still the one they are answering."""
 POLL_TIMEOUT = 30
@@ -134,8 +133,8 @@ class ZaloChannel:
         if self.webhook_mode:
             web = self.runtime.web
             assert web is not None and self.settings.public_base_url
-            web.add_post(WEBHOOK_PATH, self.webhook)
-            url = self.settings.public_base_url.rstrip("/") + WEBHOOK_PATH
+            path = web.add_hook(CHANNEL, self.webhook)
+            url = self.settings.public_base_url.rstrip("/") + "/" + path
             await self.client.set_webhook(url, self.settings.zalo_webhook_secret or "")
             return
         with contextlib.suppress(ZaloApiError):

@@ -1,0 +1,185 @@
+"""On Zalo: what a person who only has Zalo does, and what the platform's limits change.
+
+Zalo has no buttons, no files and no edits: choices are numbered lists answered by the number or the words,
+files are short-lived signed links, and a message holds at most 2,000 characters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.channels.zalo.render import render, zalo_length
+from bot.conversation.replies import Choice, Reply, rows
+from bot.conversation.tokens import Token, token
+from bot.core.models import Role
+from bot.emulator.zalo import SECRET_HEADER
+from tests.harness import ZALO_TOKEN, BotUnderTest, active_member, texts, zalo_id
+
+pytestmark = pytest.mark.channels("zalo")
+
+
+async def test_a_person_with_only_zalo_registers_by_typing_numbers_and_is_approved(bot: BotUnderTest) -> None:
+    lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
+    lan = bot.person(7001, "Lan")
+    replies = await lan.send("start")
+    assert "1. Phường 1" in texts(replies) and "gõ số" in texts(replies)
+    await lan.send("5")
+    replies = await lan.press("Chi hội Khu phố 2")
+    assert "họ và tên" in texts(replies).lower()
+    await lan.send("Nguyễn Thị Lan")
+    replies = await lan.send("0912 345 678")
+    assert "đã được gửi" in texts(replies)
+
+    request = [r for r in lead.inbox() if "Nguyễn Thị Lan" in r.text]
+    assert request and "1. " in request[-1].text
+    await lead.press("Duyệt")
+    member = await active_member(bot.services, 7001, "zalo")
+    assert member is not None and member.is_active and member.role is Role.CADRE
+    assert any("chấp nhận" in r.text or "duyệt" in r.text.lower() for r in lan.inbox())
+
+
+async def test_commands_work_without_the_slash_and_without_diacritics(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    for typed in ("/report", "report", "bao cao hoi vien moi", "Báo cáo hội viên mới"):
+        replies = await lan.send(typed)
+        assert "có thêm bao nhiêu hội viên mới" in texts(replies), typed
+        await lan.send("/cancel")
+
+
+async def test_a_number_for_a_list_that_was_replaced_is_never_a_wrong_action(bot: BotUnderTest) -> None:
+    lan = bot.person(7002, "Lan")
+    await lan.send("/start")
+    await lan.send("/language")
+    replies = await lan.send("9")  # beyond the list on screen: it chooses nothing
+    assert replies and "Phường 9" not in texts(replies)
+    member = await active_member(bot.services, 7002, "zalo")
+    assert member is not None and member.ward_id is None and member.locale == "vi"
+
+
+async def test_a_bare_number_with_no_list_open_is_not_a_question(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    await lan.send("Thông tư 44 là gì")
+    replies = await lan.send("20")
+    assert "không ứng với lựa chọn nào" in texts(replies)
+    assert "Điều 20" not in texts(replies)
+
+
+@token("zt:long")
+class LongPress(Token):
+    pass
+
+
+def test_a_long_text_is_split_at_line_breaks_in_order_and_every_part_fits() -> None:
+    from bot.i18n import I18n
+
+    t = I18n.load().translator("vi")
+    lines = [f"Dòng {n}: Chi hội Khu phố {n} đã báo cáo đúng hạn 😀" for n in range(200)]
+    rendered = render([Reply("\n".join(lines), rows([Choice("Xem thêm", LongPress())]))], t)
+    assert len(rendered.messages) > 1
+    assert all(zalo_length(m.text) <= 2000 for m in rendered.messages)
+    joined = "\n".join(m.text for m in rendered.messages)
+    assert (
+        joined.index("Dòng 10:") < joined.index("Dòng 150:") and "1. Xem thêm" in rendered.messages[-1].text
+    )
+    assert "<" not in joined
+
+
+async def test_the_report_workbook_is_a_signed_link_that_works_and_refuses_tampering(
+    bot: BotUnderTest,
+) -> None:
+    hoa = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
+    replies = await hoa.send("/report_export")
+    link = next(word for r in replies for word in r.text.split() if word.startswith("http://127.0.0.1"))
+    async with aiohttp.ClientSession() as http:
+        async with http.get(link) as response:
+            assert response.status == 200
+            assert (await response.read())[:2] == b"PK"  # an .xlsx is a zip file
+        async with http.get(link.replace("/files/", "/files/x")) as response:
+            assert response.status in (403, 404)
+    calls = bot.zalo.calls(ZALO_TOKEN)  # type: ignore[union-attr]
+    assert {c.method for c in calls} <= {
+        "getMe",
+        "deleteWebhook",
+        "sendMessage",
+        "sendPhoto",
+        "sendChatAction",
+    }
+
+
+async def test_an_update_delivered_twice_is_handled_once(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    await lan.send("/report")
+    await lan.send("3")
+    before = len(lan.history())
+    bot.zalo.redeliver(ZALO_TOKEN)  # type: ignore[union-attr]
+    await lan._act(lambda: _nothing())
+    assert len(lan.history()) == before
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def test_quota_exceeded_delays_a_notice_but_loses_nothing(bot: BotUnderTest) -> None:
+    binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 6", chapter="Chi hội Khu phố 1")
+    lead = await bot.member(3002, "Võ Thị Mai", Role.WARD_LEAD, ward="Phường 6")
+    await lead.send("/reports")
+    bot.zalo.quota_exceeded(ZALO_TOKEN, 2, method="sendMessage")  # type: ignore[union-attr]
+    await lead.press("Nhắc Chi hội Khu phố 1")
+    for _ in range(20):
+        await bot.advance(seconds=5)
+        if any("nhắc" in r.text for r in binh.history() and [Reply_(r) for r in binh.history()]):
+            break
+    assert sum("nhắc" in (m.get("text") or "") for m in binh.history()) == 1
+
+
+def Reply_(message: dict) -> Reply:  # noqa: N802
+    return Reply(message.get("text") or "")
+
+
+@pytest.mark.channels("telegram+zalo")
+async def test_one_person_links_zalo_to_their_telegram_profile_with_a_code_from_me(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    await lan.send("/me")
+    replies = await lan.press("ứng dụng khác")
+    code = texts(replies).split("/link ")[1][:6]
+
+    on_zalo = bot.zalo_person(9001, "Lan Zalo")
+    replies = await on_zalo.send(f"/link {code}")
+    assert "Đã liên kết" in texts(replies) and "Nguyễn Thị Lan" in texts(replies)
+    member = await bot.services.member_store.find_by_account("zalo", zalo_id(9001))
+    assert member is not None and member.role is Role.CADRE and member.channel == "zalo"
+    replies = await on_zalo.send("bao cao")
+    assert "Chi hội Khu phố 2 (Phường 5)" in texts(replies)
+
+    again = bot.zalo_person(9002, "Người khác")
+    assert "không đúng hoặc đã hết hạn" in texts(await again.send(f"/link {code}"))
+
+    replies = await lan.send("/me")  # writing on Telegram makes it the app notices reach her on
+    assert "Thông báo gửi tới anh/chị qua: Telegram" in texts(replies)
+    replies = await lan.press("Nhận thông báo qua Zalo")
+    assert "Zalo" in texts(replies)
+    member = await bot.services.member_store.find_by_account("telegram", "4001")
+    assert member is not None and member.channel == "zalo"
+
+
+@pytest.mark.channels("zalo")
+async def test_a_webhook_without_the_secret_is_refused_and_with_it_is_handled(
+    tmp_path: Path,
+) -> None:
+    async with BotUnderTest.running(
+        tmp_path, channel="zalo", zalo_webhook_secret="s3cret-webhook-value"
+    ) as bot:
+        hook = bot.zalo.webhook(ZALO_TOKEN)  # type: ignore[union-attr]
+        assert hook is not None and hook["secret_token"] == "s3cret-webhook-value"
+        update = {"ok": True, "result": {"event_name": "message.text.received", "message": {}}}
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {SECRET_HEADER: "wrong-secret-value"}):
+                async with http.post(hook["url"], json=update, headers=headers) as response:
+                    assert response.status in (401, 403)
+        lan = bot.person(7003, "Lan")
+        replies = await lan.send("/start")
+        assert "1. Phường 1" in texts(replies)
