@@ -54,9 +54,10 @@ def run_echo_bot(api_url: str, token: str, paced: bool) -> None:
     """The baseline: the smallest PTB bot that answers every text (runs in its own process).
 
     `paced` adds an AIORateLimiter at the real bot's overall send rate (bot/channels/telegram)."""
-    from bot.core.pacing import OVERALL_PER_SECOND
     from telegram import Update
     from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+    from bot.core.pacing import OVERALL_PER_SECOND
 
     async def echo(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(update.effective_message.text)
