@@ -104,6 +104,7 @@ class SqliteAttendance:
                 ),
             )
             training_id = cur.lastrowid
+            assert training_id is not None
             await audit.record(
                 conn,
                 at=now,
@@ -457,11 +458,12 @@ class SqliteAttendance:
         return [r["member_id"] for r in rows]
 
     async def active_code(self, training_id: int) -> str | None:
-        return await self._db.fetch_value(
+        code: str | None = await self._db.fetch_value(
             "SELECT code FROM training_codes WHERE training_id = ? AND revoked_at IS "
             "NULL ORDER BY created_at DESC, rowid DESC LIMIT 1",
             (training_id,),
         )
+        return code
 
     async def save_code(self, training_id: int, code: str, *, actor_id: int, now: datetime) -> None:
         """The new current code; every earlier code of the session stops working."""

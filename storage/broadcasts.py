@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,12 +23,11 @@ from bot.core.broadcasts import (
     FollowUp,
     SendTask,
     batch_name,
-    broadcast_id_of,
     tasks_prefix,
 )
 from bot.core.notices import OutgoingMessage
 from storage import audit
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Database, db_time, from_db_time, to_db_time
 from storage.outbox import enqueue_in, save_blob_in
 from storage.tasks import plan_in
 
@@ -122,6 +121,7 @@ class SqliteBroadcasts:
                 ),
             )
             broadcast_id = cur.lastrowid
+            assert broadcast_id is not None
             await audit.record(
                 conn,
                 at=now,
@@ -165,13 +165,14 @@ class SqliteBroadcasts:
         """Messages delivered so far, per broadcast."""
         if not broadcast_ids:
             return {}
-        batches = [batch_name(i) for i in broadcast_ids]
+        ids_by_batch = {batch_name(i): i for i in broadcast_ids}
+        batches = list(ids_by_batch)
         rows = await self._db.fetch_all(
             f"SELECT batch, COUNT(*) AS sent FROM outbox WHERE batch IN ({', '.join('?' * len(batches))}) "
             "AND status = 'sent' GROUP BY batch",
             batches,
         )
-        return {broadcast_id_of(r["batch"]): r["sent"] for r in rows}  # type: ignore[misc]
+        return {ids_by_batch[r["batch"]]: r["sent"] for r in rows}
 
     async def sender_names(self, member_ids: list[int]) -> dict[int, str]:
         """The full name of each of these members (the senders shown in the list)."""
@@ -197,7 +198,8 @@ class SqliteBroadcasts:
 
     async def audience_members(self, audience: Audience) -> list[AudienceMember]:
         """Active members in the audience with their Telegram chat, blocked ones flagged."""
-        sql, params = _PEOPLE, []
+        sql = _PEOPLE
+        params: list[object] = []
         if audience.kind is AudienceKind.WARDS:
             sql, params = _in(sql, params, "m.ward_id", audience.ids)
         elif audience.kind is AudienceKind.CHAPTERS:
@@ -407,7 +409,7 @@ class SqliteBroadcasts:
             "k.member_id WHERE k.broadcast_id = ? ORDER BY k.acked_at, m.name_key",
             (broadcast_id,),
         )
-        return [(r["member_id"], r["full_name"], from_db_time(r["acked_at"])) for r in rows]  # type: ignore[misc]
+        return [(r["member_id"], r["full_name"], db_time(r["acked_at"])) for r in rows]
 
     async def ack_count(self, broadcast_id: int) -> int:
         return int(
@@ -467,8 +469,8 @@ def _history_filter(
     return where, params
 
 
-def _in(sql: str, params: list[object], column: str, values: object) -> tuple[str, list[object]]:
-    items = list(values)  # type: ignore[call-overload]
+def _in(sql: str, params: list[object], column: str, values: Iterable[object]) -> tuple[str, list[object]]:
+    items = list(values)
     if not items:
         return sql + " AND 0", params
     return sql + f" AND {column} IN ({', '.join('?' * len(items))})", [*params, *items]

@@ -41,6 +41,11 @@ def from_db_time(raw: str | None) -> datetime | None:
     """Read a UTC ISO string back as an aware datetime."""
     if raw is None:
         return None
+    return db_time(raw)
+
+
+def db_time(raw: str) -> datetime:
+    """`from_db_time` for a column that is never NULL (NOT NULL, or filtered on in the query)."""
     parsed = datetime.fromisoformat(raw)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -69,9 +74,9 @@ def changed(topic: str) -> None:
         db = open_tx.db
         open_tx.after_commit.append(lambda: db.notify(topic))
         return
-    db = _USING.get()
-    if db is not None:
-        db.notify(topic)
+    using = _USING.get()
+    if using is not None:
+        using.notify(topic)
 
 
 class Database:

@@ -90,6 +90,7 @@ class SqliteMembers:
                     (display_name, fold(display_name), channel, stamp, stamp),
                 )
                 member_id = cur.lastrowid
+                assert member_id is not None
                 await conn.execute(
                     "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, username, "
                     "created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -396,10 +397,11 @@ class SqliteMembers:
             )
 
     async def external_id(self, member_id: int, channel: str = "telegram") -> str | None:
-        return await self._db.fetch_value(
+        external_id: str | None = await self._db.fetch_value(
             "SELECT external_id FROM channel_accounts WHERE member_id = ? AND channel = ?",
             (member_id, channel),
         )
+        return external_id
 
     async def save_invite(
         self, *, token: str, chapter_id: int, created_by: int, now: datetime, expires_at: datetime

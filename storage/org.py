@@ -47,7 +47,9 @@ class SqliteOrg:
                         "INSERT INTO wards (name, name_key, active, created_at) VALUES (?, ?, 1, ?)",
                         (name, fold(name), stamp),
                     )
-                    ward_ids[name] = cur.lastrowid
+                    ward_id = cur.lastrowid
+                    assert ward_id is not None
+                    ward_ids[name] = ward_id
                     wards_added += 1
                 else:
                     ward_ids[name] = found["id"]
@@ -67,7 +69,9 @@ class SqliteOrg:
                         "VALUES (?, ?, ?, ?, 1, ?)",
                         (ward_ids[row.ward], row.chapter, fold(row.chapter), row.kind, stamp),
                     )
-                    keep_chapters.add(cur.lastrowid)
+                    chapter_id = cur.lastrowid
+                    assert chapter_id is not None
+                    keep_chapters.add(chapter_id)
                     chapters_added += 1
                     continue
                 keep_chapters.add(found["id"])

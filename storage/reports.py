@@ -11,7 +11,7 @@ from typing import Any
 from bot.core.parsing import PeriodKind
 from bot.core.reports import PastReport, ReportConfig, ReportValues, StoredReport
 from storage.audit import record
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Database, db_time, from_db_time, to_db_time
 
 ENTITY = "chapter_report"
 _COLUMNS = (
@@ -31,8 +31,8 @@ def _report(row: sqlite3.Row) -> StoredReport:
         row["photo_file_id"],
         row["filed_by"],
         bool(row["on_behalf"]),
-        from_db_time(row["filed_at"]),
-        from_db_time(row["updated_at"]),
+        db_time(row["filed_at"]),
+        db_time(row["updated_at"]),
     )
 
 
@@ -106,7 +106,7 @@ class SqliteReports:
             cur = await conn.execute("SELECT collecting_since FROM report_config WHERE id = 1")
             row = await cur.fetchone()
             await cur.close()
-        return from_db_time(row[0]) if row and row[0] else now
+        return db_time(row[0]) if row and row[0] else now
 
     @staticmethod
     async def _config_in(conn: Any) -> dict[str, Any] | None:
@@ -164,8 +164,10 @@ class SqliteReports:
                     actor_id,
                 ),
             )
-            saved = _report(await cur.fetchone())
+            saved_row = await cur.fetchone()
             await cur.close()
+            assert saved_row is not None
+            saved = _report(saved_row)
             await record(
                 conn,
                 at=now,

@@ -28,7 +28,7 @@ from bot.core.summary import (
     Week,
 )
 from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Database, db_time, from_db_time, to_db_time
 from storage.members import SqliteMembers
 from storage.outbox import enqueue_in, save_blob_in
 from storage.tasks import plan_in
@@ -114,7 +114,7 @@ class SqliteSummary:
             "WHERE starts_at >= ? AND starts_at < ? AND status != 'cancelled' AND seminar_id IS NULL",
             window,
         )
-        events = tuple(Event(r["id"], r["title"], from_db_time(r["starts_at"]), r["venue"]) for r in rows)
+        events = tuple(Event(r["id"], r["title"], db_time(r["starts_at"]), r["venue"]) for r in rows)
         totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
         for r in await self._db.fetch_all(
             "SELECT r.training_id, m.ward_id, COUNT(*) AS n FROM training_registrations r "
@@ -140,7 +140,7 @@ class SqliteSummary:
             "WHERE starts_at >= ? AND starts_at < ? AND status != 'cancelled'",
             window,
         )
-        events = tuple(Event(r["id"], r["topic"], from_db_time(r["starts_at"]), r["venue"]) for r in rows)
+        events = tuple(Event(r["id"], r["topic"], db_time(r["starts_at"]), r["venue"]) for r in rows)
         if not events:
             return events, ()
         ids = [e.id for e in events]
@@ -168,7 +168,7 @@ class SqliteSummary:
             "AND b.root_id IS NULL",
             (to_db_time(week.start), to_db_time(min(as_of, week.end))),
         )
-        facts = tuple(BroadcastFact(r["id"], from_db_time(r["sent_at"]), int(r["recipients"])) for r in rows)
+        facts = tuple(BroadcastFact(r["id"], db_time(r["sent_at"]), int(r["recipients"])) for r in rows)
         if not facts:
             return facts, ()
         ids = [b.id for b in facts]

@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.tasks import Task
-from storage.db import Database, changed, from_db_time, to_db_time
+from storage.db import Database, changed, db_time, from_db_time, to_db_time
 
 __all__ = ["SqliteTasks", "Task", "mark_done_in", "plan_in"]
 
@@ -47,7 +47,7 @@ class SqliteTasks:
             (to_db_time(now), limit),
         )
         return [
-            Task(r["key"], r["kind"], from_db_time(r["due_at"]), json.loads(r["payload"]), r["attempts"])
+            Task(r["key"], r["kind"], db_time(r["due_at"]), json.loads(r["payload"]), r["attempts"])
             for r in rows
         ]
 
@@ -67,7 +67,7 @@ class SqliteTasks:
             (len(prefix), prefix),
         )
         return [
-            Task(r["key"], r["kind"], from_db_time(r["due_at"]), json.loads(r["payload"]), r["attempts"])
+            Task(r["key"], r["kind"], db_time(r["due_at"]), json.loads(r["payload"]), r["attempts"])
             for r in rows
         ]
 

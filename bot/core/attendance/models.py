@@ -6,13 +6,21 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from bot.core.models import Member, Role
 
 DEFAULT_OPENS_BEFORE_MINUTES = 60
 DEFAULT_LATE_AFTER_MINUTES = 15
 _T = TypeVar("_T")
+
+
+class MemberFilter(TypedDict, total=False):
+    """Keyword filters of a member query (`MemberStore.recipients`)."""
+
+    ward_ids: tuple[int, ...]
+    roles: tuple[Role, ...]
+    chapter_ids: tuple[int, ...]
 
 
 class TrainingStatus(StrEnum):
@@ -69,7 +77,7 @@ class Audience:
 
     @classmethod
     def from_json(cls, raw: str | None) -> Audience:
-        data = json.loads(raw) if raw else {"everyone": True}
+        data: dict[str, Any] = json.loads(raw) if raw else {"everyone": True}
         if data.get("everyone"):
             return cls()
         return cls(
@@ -94,22 +102,21 @@ class Audience:
             _merged(self.chapter_ids, added.chapter_ids),
         )
 
-    def member_filters(self) -> list[dict[str, tuple]]:
+    def member_filters(self) -> list[MemberFilter]:
         """Member queries (roles= / ward_ids= / chapter_ids=) whose results together are the audience.
 
         Everyone is one query without filters; an empty audience is no query at all.
         """
         if self.everyone:
             return [{}]
-        return [
-            {name: values}
-            for name, values in (
-                ("ward_ids", self.ward_ids),
-                ("roles", self.roles),
-                ("chapter_ids", self.chapter_ids),
-            )
-            if values
-        ]
+        filters: list[MemberFilter] = []
+        if self.ward_ids:
+            filters.append({"ward_ids": self.ward_ids})
+        if self.roles:
+            filters.append({"roles": self.roles})
+        if self.chapter_ids:
+            filters.append({"chapter_ids": self.chapter_ids})
+        return filters
 
 
 def _merged(first: tuple[_T, ...], second: tuple[_T, ...]) -> tuple[_T, ...]:

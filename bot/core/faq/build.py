@@ -88,7 +88,8 @@ def _result(
         kind, value = pickle.loads(stdout)  # written by our own child process: trusted
         if kind == "invalid":
             raise KnowledgeBaseError(value)
-        return value
+        matcher: FaqMatcher = value
+        return matcher
     tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
     log.warning("FAQ build process exited with %s (%s); building in the bot's process", returncode, tail)
     return _build_here(directory, extra_files)

@@ -80,10 +80,11 @@ class DocumentRecord:
     def text(self, key: str, locale: str) -> str:
         """A localised text field ("name", "about", …): English when asked and written, else Vietnamese."""
         if locale.startswith("en"):
-            value = getattr(self, f"{key}_en", "")
-            if value:
-                return value
-        return getattr(self, key)
+            english: str = getattr(self, f"{key}_en", "")
+            if english:
+                return english
+        value: str = getattr(self, key)
+        return value
 
     def words(self) -> frozenset[str]:
         """Every folded word of the record's texts: a question's words that these explain describe the

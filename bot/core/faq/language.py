@@ -46,7 +46,7 @@ def detect(text: str, known_abbreviations: frozenset[str] = frozenset()) -> str 
     marked = sum(1 for ch in letters if _DIACRITIC.match(ch) and ch not in "’‘")
     if marked >= max(2, len(letters) // 40):
         return "vi"
-    english = vietnamese = 0
+    english = vietnamese = 0.0
     for word in _WORD.findall(normalised.lower()):
         word = word.split("'")[0]
         if word in known_abbreviations:

@@ -263,6 +263,7 @@ def _parse_entry(
     if found:
         problems.extend(f"{where}: {f}" for f in found)
         return None
+    assert isinstance(questions, list)  # required, and checked above
     if not _ID.match(item["id"]):
         found.append("'id' must be a slug of at most 40 lower-case letters, digits and '-'")
     if item["topic"] not in topic_ids:

@@ -60,7 +60,7 @@ from bot.core.faq.documents import detect_fields as _detect_fields
 from bot.core.faq.glossary import spell_out
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.messages import is_question, question_splits
-from bot.core.faq.model import FaqAnswer, FaqEntry, to_plain
+from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms
 from bot.core.faq.smalltalk import small_talk, without_greeting
 from bot.core.text import fold
@@ -438,7 +438,7 @@ class FaqMatcher:
         first, second = (self._ask_one(f"{side} là gì", answer_language) for side in sides)
         if first.entry is None or second.entry is None or first.entry.id == second.entry.id:
             return None
-        kind = "unconfirmed" if "unconfirmed" in (first.kind, second.kind) else "answer"
+        kind: AnswerKind = "unconfirmed" if "unconfirmed" in (first.kind, second.kind) else "answer"
         return FaqAnswer(
             answered=kind == "answer",
             entry=self._combined_entry(first.entry, second.entry),
@@ -487,8 +487,8 @@ class FaqMatcher:
             fields = list(dict.fromkeys(first.fields + second.fields))
             record = self._documents.get(first.document)
             entry = self._record_entry(record, fields) if record is not None else None
-            if entry is not None:
-                kind = "answer" if entry.confirmed else "unconfirmed"
+            if record is not None and entry is not None:
+                kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
                 return FaqAnswer(
                     entry.confirmed,
                     entry,
@@ -593,7 +593,7 @@ class FaqMatcher:
             return FaqAnswer(False, None, score, (), "none", answer_language)
         best, score = ranked[0]
         if score >= self.answer_threshold:
-            kind = "answer" if best.confirmed else "unconfirmed"
+            kind: AnswerKind = "answer" if best.confirmed else "unconfirmed"
             return FaqAnswer(best.confirmed, best, score, (), kind, answer_language)
         floor = max(self.suggest_threshold * 0.8, score - 0.2)
         suggestions = tuple(entry for entry, s in ranked if s >= floor)
@@ -632,11 +632,11 @@ class FaqMatcher:
             record.entries.get("status") if fields[0] == "repealed_by" else None
         )
         if len(fields) == 1 and curated:
-            entry = self.kb.entry(curated)
-            kind = "answer" if entry.confirmed else "unconfirmed"
+            curated_entry = self.kb.entry(curated)
+            kind: AnswerKind = "answer" if curated_entry.confirmed else "unconfirmed"
             return FaqAnswer(
-                entry.confirmed,
-                entry,
+                curated_entry.confirmed,
+                curated_entry,
                 1.0,
                 (),
                 kind,
@@ -753,8 +753,8 @@ class FaqMatcher:
         focus_weights = [1.0] * len(tokens)
         asked = dict.fromkeys(tokens)
         for piece, weight in context:
-            told, told_credit = self._correct(self._normaliser.tokens(piece, self._compounds))
-            for token, token_credit in zip(told, told_credit, strict=True):
+            told_tokens, told_credit = self._correct(self._normaliser.tokens(piece, self._compounds))
+            for token, token_credit in zip(told_tokens, told_credit, strict=True):
                 # Words the knowledge base never uses are the teller's life ("volunteer", "wife"): no help.
                 if token not in asked and token in self._vocabulary_set:
                     tokens.append(token)
@@ -1033,7 +1033,7 @@ class FaqMatcher:
         # read as a slip only into a term many entries use ("teu chi" → "tieu chi").
         syllable = language.is_vietnamese_syllable(token)
         limit = 1 if len(token) <= _CONTEXT_SHORT else 2
-        best: tuple[float, str] | None = None
+        best: tuple[tuple[int, float], str] | None = None
         for candidate, distance, _ in process.extract(
             token, self._vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=32
         ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -136,6 +136,11 @@ def _doc_token(kind: str, number: str) -> str:
     return f" {kind}{int(number)} "
 
 
+def _prefixed_doc_token(kind: str, match: re.Match[str]) -> str:
+    """The token of a document named before its number (folded "thong tu 44" → "tt44")."""
+    return _doc_token(kind, match.group(1))
+
+
 def _phrase_pattern(
     phrases: Mapping[str, str], stemmed: bool = True, english_keys: Mapping[str, str] = {}
 ) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -203,6 +208,7 @@ class Normaliser:
         if single != word and (single in self._spelled_set or is_vietnamese_syllable(single)):
             return single
         limit = 1 if len(word) < _RESPELL_TWO_EDITS else 2
+        candidate: str  # one of self._spelled; rapidfuzz's overloads type it Any
         for candidate, _, _ in process.extract(
             word, self._spelled, scorer=OSA.distance, score_cutoff=limit, limit=4
         ):
@@ -227,7 +233,7 @@ class Normaliser:
         text = _NOW_GIO.sub(r"\1hien nay", text)
         text = _fix_kind_typos(text)
         for kind, pattern in _DOC_PREFIX:
-            text = pattern.sub(lambda m, kind=kind: _doc_token(kind, m.group(1)), text)
+            text = pattern.sub(partial(_prefixed_doc_token, kind), text)
         text = _DOC_SUFFIX.sub(lambda m: _doc_token(m.group(2), m.group(1)), text)
         if self._abbrev_re is not None:
             text = self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], text)

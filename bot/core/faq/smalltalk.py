@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.faq.model import SmallTalk
 from bot.core.faq.words import words
 from bot.core.text import fold
 
@@ -178,9 +179,11 @@ def _compiled() -> list[tuple[str, re.Pattern[str]]]:
 
 _KINDS = _compiled()
 _MAX_WORDS = 12
+# "chào, giúp tôi với": the request matters more than the greeting; "cảm ơn, tạm biệt": the goodbye.
+_PRECEDENCE: tuple[SmallTalk, ...] = ("who", "help", "thanks", "goodbye", "greeting")
 
 
-def small_talk(text: str) -> str | None:
+def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk `text` is ("greeting", "thanks", "who", "help", "goodbye"), or None.
 
     None when the message says anything beyond small talk and chat words.
@@ -200,8 +203,7 @@ def small_talk(text: str) -> str | None:
         return None
     if any(w not in _FILLER for w in rest.split()):
         return None
-    # "chào, giúp tôi với": the request matters more than the greeting; "cảm ơn, tạm biệt": the goodbye.
-    for kind in ("who", "help", "thanks", "goodbye", "greeting"):
+    for kind in _PRECEDENCE:
         if kind in found:
             return kind
     return None

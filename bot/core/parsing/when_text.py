@@ -117,12 +117,13 @@ def _ordered(match: re.Match[str], order: str) -> tuple[int, int | None, int | N
     values = [int(group) if group else None for group in match.groups()]
     if order == "ymd":
         year, month, day = values
-        return day, month, year
-    if order == "d":
-        return values[0], None, None
-    day, month, year = values
-    if year is not None and year < 100:
-        year += 2000
+    elif order == "d":
+        day, month, year = values[0], None, None
+    else:
+        day, month, year = values
+        if year is not None and year < 100:
+            year += 2000
+    assert day is not None  # the day group of every date pattern is required
     return day, month, year
 
 
