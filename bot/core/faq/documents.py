@@ -400,7 +400,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bngay\s+(?:nao|may|bao\s*nhieu)\b",
             r"\bco\s+tu\s+(?:khi\s+nao|bao\s*gio|luc\s+nao|hoi\s+nao|nam\s+nao)\b",
             r"\bnam\s+nao\b(?!\s+cung)",
-            r"\bwhen\b.*\b(?:issued|signed|adopted|published|dated|promulgated)\b",
+            r"\bwhen\b.*\b(?:issued|signed|adopted|published|dated|promulgated|passed|enacted)\b",
+            rf"\b(?:duoc\s+)?thong\s+qua\s+(?:vao\s+)?(?:{_WHEN})",
             r"\b(?:issue|signing)\s+date\b",
             r"\bdate\s+of\s+(?:issue|signing)\b",
             r"\bdated\b",
@@ -412,7 +413,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         "about",
         _any(
             r"\bla\s+(?:gi|van\s+ban\s+gi|thong\s+tu\s+gi|quyet\s+dinh\s+gi|cai\s+gi|nghi\s+dinh\s+gi|cong\s+van\s+gi"
-            r"|luat\s+gi)\b",
+            r"|luat\s+gi|thu\s+tuc\s+gi)\b",
             r"\b(?:quy\s+dinh|noi|ban\s+hanh|phan\s+cap|de\s+cap|lam)\s+(?:ve\s+)?(?:gi|cai\s+gi|van\s+de\s+gi"
             r"|nhung\s+gi|dieu\s+gi|linh\s+vuc\s+(?:gi|nao)|gi\s+vay)\b",
             r"\b(?:ve|about)\s+(?:cai\s+)?(?:gi|what)\b",
@@ -444,7 +445,7 @@ GENERIC_WORDS = words(
     replaced repealed replace repeal amended amend based basis about cover covers regulate regulates say
     says circular decision decree resolution letter directive law official it its this that ministry body
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
-    hoi han qua doi sua change changed changes year apply applies applied start started begin began outdated
+    thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start started begin began outdated
     """
 )
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.
