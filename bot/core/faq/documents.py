@@ -445,7 +445,8 @@ GENERIC_WORDS = words(
     replaced repealed replace repeal amended amend based basis about cover covers regulate regulates say
     says circular decision decree resolution letter directive law official it its this that ministry body
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
-    thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start started begin began outdated
+    thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
+    started begin began outdated
     """
 )
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.

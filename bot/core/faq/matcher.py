@@ -580,7 +580,7 @@ class FaqMatcher:
                 return from_record
         folded = fold(question)
         if self._scope.foreign(folded):
-            # "Thông tư 44/2014 của Bộ Tài chính", "Luật Cán bộ, công chức": not what the knowledge base covers.
+            # "Thông tư 44/2014 của Bộ Tài chính", "Luật Cán bộ, công chức": not what the FAQ covers.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         references = self._documents.references(folded)
         from_record = self._from_record(question, folded, references, answer_language)
