@@ -411,6 +411,9 @@ class FaqMatcher:
             named = [r for r in self._documents.references(told) if r.subject]
             if len({r.ref for r in named}) == 1:
                 frame = told[named[0].start : named[0].end]
+        if self._scope.foreign(fold(question_part)):
+            # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         whole = self._ask_one(question_part, answer_language, context=story, frame=frame)
         folded = fold(question_part)
         if _COMPARISON.search(folded) or _COMPARISON_EN.search(folded):
