@@ -10,8 +10,8 @@ from eval.run import BLIND_SET, Scores, bot_answerer, load_items, score
 
 IN_SCOPE_TARGET = 0.95
 OUT_OF_SCOPE_TARGET = 0.95
-IN_SCOPE_FLOOR = 0.96
-"""Where the matcher stands today (96.7% after round 2); a change that falls below it is a regression."""
+IN_SCOPE_FLOOR = 0.97
+"""Where the matcher stands today (97.1% after round 3); a change that falls below it is a regression."""
 
 
 @pytest.fixture(scope="module")

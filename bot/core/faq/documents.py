@@ -277,7 +277,7 @@ def _any(*alternatives: str) -> str:
 
 
 _WHEN = _any(
-    r"(?:ngay|nam|thang|khi|luc|hom|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
+    r"(?:ngay|nam|thang|khi|luc|hom|hoi|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
     r"bao\s*gio",
     r"when",
     r"(?:what|which)\s+(?:date|year)",
@@ -306,7 +306,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\beffective\s+(?:date|from|since)\b",
             r"\b(?:entry|come|came)\s+into\s+force\b",
             r"\bwhen\b.*\b(?:effective|in\s+force)\b",
-            rf"\bap\s+dung\s+tu\s+(?:{_WHEN})",
+            rf"\b(?:bat\s+dau\s+)?ap\s+dung\s+(?:tu\s+)?(?:{_WHEN})",
+            r"\bappl(?:y|ies|ied)\s+(?:from|since)\b",
+            r"\b(?:start|begin|began|started)\s+(?:to\s+)?apply\b",
         ),
     ),
     (
@@ -344,6 +346,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:dang|con\s+dang|van\s+dang|van\s+con)\s+(?:duoc\s+)?(?:ap\s+dung|dung|xai|su\s+dung|thuc\s+hien)\b",
             r"\bbi\s+bai\s+bo\s+(?:chua|roi)\b",
             r"\bbai\s+bo\s+chua\b",
+            r"\bhet\s+han\b",
+            r"\bout\s+of\s+date\b",
+            r"\boutdated\b",
+            r"\b(?:is|are)\b.*\bexpired\s*\??$",
             r"\bstill\s+(?:in\s+force|valid|apply|applies|applicable|in\s+effect|in\s+use|used|current)\b",
             r"\bno\s+longer\b",
             r"\b(?:is|are)\b.*\b(?:repealed|in\s+force|valid|in\s+effect)\s*\??$",
@@ -378,6 +384,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:co\s+quan|bo|don\s+vi|cap)\s+nao\s+(?:da\s+)?(?:ban\s+hanh|ra|lam)\b",
             r"\b(?:ai|do\s+ai|cua\s+ai)\s+(?:ban\s+hanh|ra)\b",
             r"\bdo\s+ai\b",
+            r"\b(?:co\s+quan|don\s+vi|noi)\s+ban\s+hanh\b",
             r"\bcua\s+ai\b",
             r"\bcua\s+(?:co\s+quan|bo)\s+nao\b",  # "của bộ giáo dục" states the issuer; "của bộ nào" asks it
             r"\bwhich\s+(?:ministry|body|agency|authority|office|organisation|organization)\b",
@@ -391,20 +398,23 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         _any(
             rf"\b(?:ban\s+hanh|ky|ra|de|duoc\s+ky|ky\s+ban\s+hanh|ra\s+doi)\s+(?:vao\s+|tu\s+)?(?:{_WHEN})",
             r"\b(?<!viet )(?:ngay|nam)\s+(?:ban\s+hanh|ky|ra)\b",
-            r"\bngay\s+(?:nao|may)\b",
+            r"\bngay\s+(?:nao|may|bao\s*nhieu)\b",
+            r"\bco\s+tu\s+(?:khi\s+nao|bao\s*gio|luc\s+nao|hoi\s+nao|nam\s+nao)\b",
             r"\bnam\s+nao\b(?!\s+cung)",
-            r"\bwhen\b.*\b(?:issued|signed|adopted|published|dated|promulgated)\b",
+            r"\bwhen\b.*\b(?:issued|signed|adopted|published|dated|promulgated|passed|enacted)\b",
+            rf"\b(?:duoc\s+)?thong\s+qua\s+(?:vao\s+)?(?:{_WHEN})",
             r"\b(?:issue|signing)\s+date\b",
             r"\bdate\s+of\s+(?:issue|signing)\b",
             r"\bdated\b",
-            r"\bwhat\s+date\b",
+            r"\b(?:what|which)\s+(?:date|year)\b",
+            r"(?<!of )\bdate\s*\??$",
         ),
     ),
     (
         "about",
         _any(
             r"\bla\s+(?:gi|van\s+ban\s+gi|thong\s+tu\s+gi|quyet\s+dinh\s+gi|cai\s+gi|nghi\s+dinh\s+gi|cong\s+van\s+gi"
-            r"|luat\s+gi)\b",
+            r"|luat\s+gi|thu\s+tuc\s+gi)\b",
             r"\b(?:quy\s+dinh|noi|ban\s+hanh|phan\s+cap|de\s+cap|lam)\s+(?:ve\s+)?(?:gi|cai\s+gi|van\s+de\s+gi"
             r"|nhung\s+gi|dieu\s+gi|linh\s+vuc\s+(?:gi|nao)|gi\s+vay)\b",
             r"\b(?:ve|about)\s+(?:cai\s+)?(?:gi|what)\b",
@@ -415,6 +425,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhat\b.*\babout\b",
             r"\bwhat\s+did\b.*\b(?:cover|regulate|say|do)\b",
             r"\bla\s+ve\b",
+            r"\bwhat\s+s\b",
+            r"\bwhat\b.*\bchange[sd]?\b",
+            r"\b(?:thay\s+doi|sua)\s+(?:nhung\s+)?(?:gi|cai\s+gi|dieu\s+gi)\b",
             r"\blam\s+gi\b",
         ),
     ),
@@ -433,6 +446,8 @@ GENERIC_WORDS = words(
     replaced repealed replace repeal amended amend based basis about cover covers regulate regulates say
     says circular decision decree resolution letter directive law official it its this that ministry body
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
+    thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
+    started begin began outdated
     """
 )
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.

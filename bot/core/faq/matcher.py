@@ -62,6 +62,7 @@ from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.messages import is_question, question_splits
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms
+from bot.core.faq.scope import Scope
 from bot.core.faq.smalltalk import small_talk, without_greeting
 from bot.core.text import fold
 
@@ -102,7 +103,7 @@ _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
 _SURFACE_SIMILARITY = 80
 _SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
-_DOCUMENT = re.compile(r"^(?:tt|qd|nd|nq|cv|ct)\d+$")
+_DOCUMENT = re.compile(r"^(?:(?:tt|qd|nd|nq|cv|ct)\d+|\d{6,})$")  # circulars, decisions … and procedure codes
 # "X với Y khác nhau chỗ nào", "what is the difference between X and Y" (folded)
 _COMPARISON = re.compile(
     r"^(?P<a>.+?)\s+(?:voi|va|hay|vs|versus|so voi)\s+(?P<b>.+?)\s+"
@@ -367,6 +368,14 @@ class FaqMatcher:
             for record in kb.documents
         }
         self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS)))
+        # The ministries and laws the knowledge base speaks of: a question naming another one is not for it.
+        kb_texts = [
+            t
+            for e in kb.entries
+            for t in (*e.questions, to_plain(e.answer), to_plain(e.answer_en), to_plain(e.more), e.source)
+        ]
+        kb_texts += [t for r in kb.documents for t in (*self._record_texts(r), r.source)]
+        self._scope = Scope(fold(t) for t in kb_texts)
         # Documents some entry mentions (phrasings, answers, sources): a question may name them.
         self._cited_refs = frozenset(
             r.ref
@@ -402,6 +411,9 @@ class FaqMatcher:
             named = [r for r in self._documents.references(told) if r.subject]
             if len({r.ref for r in named}) == 1:
                 frame = told[named[0].start : named[0].end]
+        if self._scope.foreign(fold(question_part)):
+            # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         whole = self._ask_one(question_part, answer_language, context=story, frame=frame)
         folded = fold(question_part)
         if _COMPARISON.search(folded) or _COMPARISON_EN.search(folded):
@@ -570,6 +582,9 @@ class FaqMatcher:
             if from_record is not None:
                 return from_record
         folded = fold(question)
+        if self._scope.foreign(folded):
+            # "Thông tư 44/2014 của Bộ Tài chính", "Luật Cán bộ, công chức": not what the FAQ covers.
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         references = self._documents.references(folded)
         from_record = self._from_record(question, folded, references, answer_language)
         if from_record is not None:

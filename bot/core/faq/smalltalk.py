@@ -58,6 +58,19 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "huong dan su dung",
             "huong dan",
             "lam duoc gi",
+            "lam duoc nhung gi",
+            "lam nhung gi",
+            "biet lam nhung gi",
+            "giup duoc nhung gi",
+            "giup gi duoc",
+            "hoi duoc nhung gi",
+            "hoi nhung gi",
+            "tra loi duoc gi",
+            "tra loi duoc nhung gi",
+            "what do you do",
+            "what can you help with",
+            "how can you help",
+            "what can i ask you",
             "biet lam gi",
             "lam gi duoc",
             "co the lam gi",
@@ -122,6 +135,9 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "chuc ngu ngon",
             "ngu ngon",
             "good night",
+            "see you later",
+            "chao nhe",
+            "chao nha",
         ),
     ),
     (
@@ -161,7 +177,7 @@ _FILLER = words(
     a ah ak oi ad admin bot ban em anh chi minh toi nhe nha nhieu lam qua rat ok oke okay okie vang da
     du roi vay ha hi hihi haha nhiu cam on ca moi nguoi buoi sang chieu trua nay hom so much very lot
     you all there everyone again for your help that helps helped great good nice have day team really
-    thanks yeah yes sir madam dear friend! please
+    thanks yeah yes sir madam dear friend! please thoi lai sau nhe later now duoc
     """
 )
 _WORD = re.compile(r"[a-z0-9]+")

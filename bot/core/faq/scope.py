@@ -1,0 +1,137 @@
+"""What a question names that the knowledge base does not cover: another ministry ("Bộ Tài chính", "Ministry
+of Health", "TT 44/2014/TT-BTC") or another law ("Luật Cán bộ, công chức", "Labour Code").
+
+Such a question is declined before any similarity: its other words ("thông tư", "quy định", "tiêu chí") are
+the knowledge base's words too, and would find an entry about something else. What counts as covered is read
+from the knowledge base's own texts, so an entry that starts speaking of a ministry or a law brings it in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.core.faq.words import words
+
+# Ministries and ministry-level bodies, folded, by the words that follow "bộ" / "ministry of" (the first
+# word or two is enough to tell them apart).
+_MINISTRIES_VI = (
+    "giao duc",
+    "tai chinh",
+    "y te",
+    "cong an",
+    "quoc phong",
+    "ngoai giao",
+    "tu phap",
+    "noi vu",
+    "lao dong",
+    "xay dung",
+    "giao thong",
+    "cong thuong",
+    "nong nghiep",
+    "tai nguyen",
+    "khoa hoc",
+    "thong tin",
+    "van hoa",
+    "ke hoach",
+    "dan toc",
+)
+_MINISTRIES_EN = (
+    "education",
+    "finance",
+    "health",
+    "public security",
+    "defence",
+    "defense",
+    "foreign affairs",
+    "justice",
+    "home affairs",
+    "labour",
+    "labor",
+    "construction",
+    "transport",
+    "industry",
+    "agriculture",
+    "natural resources",
+    "science",
+    "information",
+    "culture",
+    "planning",
+    "ethnic",
+)
+# The ministry's code in a document number ("44/2014/TT-BTC"), folded.
+_CODES = (
+    "bgddt",
+    "btc",
+    "byt",
+    "bca",
+    "bqp",
+    "bng",
+    "btp",
+    "bnv",
+    "bldtbxh",
+    "bxd",
+    "bgtvt",
+    "bct",
+    "bnnptnt",
+    "bnnmt",
+    "btnmt",
+    "bkhcn",
+    "btttt",
+    "bvhttdl",
+    "bkhdt",
+)
+_MINISTRY = re.compile(
+    r"\bbo\s+(?:truong\s+bo\s+)?(?P<vi>" + "|".join(_MINISTRIES_VI) + r")\b"
+    r"|\bministry\s+of\s+(?P<en>" + "|".join(_MINISTRIES_EN) + r")\b"
+    r"|\b(?P<en2>" + "|".join(_MINISTRIES_EN) + r")\s+ministry\b"
+    r"|[/-]\s*(?:tt|qd|ct|cv)?\s*-?\s*(?P<code>" + "|".join(_CODES) + r")\b"
+)
+# "Luật Giáo dục", "bộ luật Lao động", "the Labour Code", "Law on Cadres": the law's name is the word after.
+_LAW_VI = re.compile(r"\bluat\s+(?P<name>[a-z]+)")
+_LAW_EN = re.compile(r"\blaw\s+on\s+(?:the\s+)?(?P<after>[a-z]+)|\b(?P<before>[a-z]+)\s+(?:law|code)\b")
+# Words after "luật" / around "law" that do not name a law ("theo luật thì", "which law", "the law").
+_NOT_A_NAME = words(
+    """
+    thi la co khong ko gi nao so ve nay do dinh quy moi cu hien hanh the which what this that a an of by
+    under new old current any its our your their relevant applicable same
+    """
+)
+
+
+def _ministries(folded: str) -> set[str]:
+    found: set[str] = set()
+    for match in _MINISTRY.finditer(folded):
+        if match.group("vi"):
+            found.add(match.group("vi"))
+        elif match.group("en") or match.group("en2"):
+            found.add("en:" + (match.group("en") or match.group("en2")))
+        else:
+            found.add("code:" + match.group("code"))
+    return found
+
+
+def _laws(folded: str) -> set[str]:
+    found = {m.group("name") for m in _LAW_VI.finditer(folded) if m.group("name") not in _NOT_A_NAME}
+    for match in _LAW_EN.finditer(folded):
+        name = match.group("after") or match.group("before")
+        if name not in _NOT_A_NAME:
+            found.add("en:" + name)
+    return found
+
+
+class Scope:
+    """The ministries and laws the knowledge base's texts speak of."""
+
+    def __init__(self, folded_texts: Iterable[str]) -> None:
+        ministries: set[str] = set()
+        laws: set[str] = set()
+        for text in folded_texts:
+            ministries |= _ministries(text)
+            laws |= _laws(text)
+        self._ministries = frozenset(ministries)
+        self._laws = frozenset(laws)
+
+    def foreign(self, folded: str) -> bool:
+        """Whether the question (folded) names a ministry or a law the knowledge base never speaks of."""
+        return bool(_ministries(folded) - self._ministries or _laws(folded) - self._laws)
