@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.core.models import Member, MemberStatus, Recipient, Role
 from bot.core.text import fold
 from storage import audit
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Database, db_time, from_db_time, to_db_time
 
 _MEMBER_COLUMNS = (
     "m.id, m.full_name, m.status, m.role, m.ward_id, m.chapter_id, m.phone, m.locale, m.requested_at, "
@@ -338,7 +338,7 @@ class SqliteMembers:
             if row is None:
                 return None
             await conn.execute("DELETE FROM link_codes WHERE code = ?", (code,))
-            if from_db_time(row["expires_at"]) <= now:
+            if db_time(row["expires_at"]) <= now:
                 return None
             return row["member_id"], row["channel"]
 
