@@ -80,15 +80,15 @@ async def show_profile(turn: Turn) -> None:
         lines.append(t.gettext("Notices reach you on: {app}").format(app=where))
     if not member.is_active:
         lines.append(t.gettext("Send /start to register with your chapter."))
-    turn.reply("\n".join(lines), menu=True)
-    others = [c for c in CHANNEL_NAMES if c in channels and c != member.channel]
+    choices: list[Choice] = []
     if member.status is not MemberStatus.VISITOR or len(channels) > 1:
-        choices = [Choice(t.gettext("🔗 Use the bot on another app too"), LinkAnotherApp())]
+        choices.append(Choice(t.gettext("🔗 Use the bot on another app too"), LinkAnotherApp()))
         choices += [
             Choice(t.gettext("📨 Receive notices on {app}").format(app=CHANNEL_NAMES[c]), NotifyOn(c))
-            for c in others
+            for c in CHANNEL_NAMES
+            if c in channels and c != member.channel
         ]
-        turn.reply(t.gettext("Other apps:"), choices=rows(*([c] for c in choices)))
+    turn.reply("\n".join(lines), choices=rows(*([c] for c in choices)), menu=not choices)
 
 
 async def link_pressed(turn: Turn, _choice: LinkAnotherApp) -> None:
@@ -210,9 +210,15 @@ async def bare_number(turn: Turn) -> bool:
 
 def register(router: Router) -> None:
     router.describe(CommandSpec("start", N_("Start or register")))
-    router.command("help", show_help, CommandSpec("help", N_("What I can do for you")))
+    router.command(
+        ("help", "huongdan", "trogiup"), show_help, CommandSpec("help", N_("What I can do for you"))
+    )
     router.menu(MenuEntry(HELP_LABEL, None, 90), show_help)
-    router.command("me", show_profile, CommandSpec("me", N_("Your profile"), Action.VIEW_OWN_PROFILE))
+    router.command(
+        ("me", "hoso", "thongtincuatoi"),
+        show_profile,
+        CommandSpec("me", N_("Your profile"), Action.VIEW_OWN_PROFILE),
+    )
     router.menu(MenuEntry(PROFILE_LABEL, Action.VIEW_OWN_PROFILE, 80), show_profile)
     router.command(
         ("language", "ngonngu"),
@@ -227,7 +233,9 @@ def register(router: Router) -> None:
     )
     router.choice(LinkAnotherApp, link_pressed)
     router.choice(NotifyOn, notify_chosen)
-    router.command("cancel", cancel_nothing, CommandSpec("cancel", N_("Stop what you are doing")))
+    router.command(
+        ("cancel", "huybo", "dunglai"), cancel_nothing, CommandSpec("cancel", N_("Stop what you are doing"))
+    )
     router.unknown_command = unknown_command
     router.fallback(bare_number, BARE_NUMBER_ORDER)
     router.fallback(stray_message, FALLBACK_ORDER)

@@ -251,7 +251,7 @@ async def use_the_buttons(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("start", start)
+    router.command(("start", "batdau", "dangky"), start)
     router.choice(WardChoice, ward_chosen, dialog=REGISTRATION, steps=("ward",))
     router.choice(ChapterChoice, chapter_chosen, dialog=REGISTRATION, steps=("chapter",))
     router.choice(BackToWards, back_to_wards, dialog=REGISTRATION, steps=("chapter",))

@@ -46,7 +46,7 @@ reload_faq          -        -       -     -               -         -         Y
 view_summary        -        -       -     o               Y         Y         Y
 """
 
-PUBLIC_COMMANDS = {"start", "help", "language", "cancel"}
+PUBLIC_COMMANDS = {"start", "help", "language", "cancel", "link"}
 """Commands anyone may send (they check nothing, or they guard each step themselves)."""
 
 COMMAND_REFUSALS: dict[str, str | None] = {
@@ -83,6 +83,8 @@ BUTTONS: dict[str, Action | None] = {
     "inv": Action.CREATE_INVITE,
     "role": Action.CHANGE_ROLE,
     "lang": None,
+    "link": None,  # one's own profile: a code to link another app
+    "notify": None,  # one's own profile: where notices arrive
     "ob": None,
     "tr": Action.ATTEND_TRAINING,
     "tn": Action.MANAGE_TRAINING,

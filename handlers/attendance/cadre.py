@@ -126,8 +126,8 @@ async def after_approval(turn: Turn, member: Member) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("trainings", list_trainings)
-    router.command("checkin", check_in_command)
+    router.command(("trainings", "taphuan"), list_trainings)
+    router.command(("checkin", "diemdanh"), check_in_command)
     router.choice(TrainingAnswer, answer_pressed)
     router.start_payload(CHECKIN_PAYLOAD, scanned)
     router.on_approval(after_approval)

@@ -212,5 +212,5 @@ async def excuse(turn: Turn, chapter_id: int, rp: ReportingPeriod, *, excused: b
 
 
 def register(router: Router) -> None:
-    router.command("reports", show)
+    router.command(("reports", "xembaocao"), show)
     router.choice(ReportsPress, pressed)

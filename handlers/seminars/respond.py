@@ -134,7 +134,7 @@ async def my_invitations(turn: Turn) -> None:
 
 
 def register(router: Router) -> None:
-    router.command("my_seminars", my_invitations)
+    router.command(("my_seminars", "toadam", "toadamcuatoi"), my_invitations)
     router.choice(Answer, answer_pressed)
     router.choice(Replacement, replacement_chosen)
     router.choice(Rating, rating_pressed)
