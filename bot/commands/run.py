@@ -2,17 +2,19 @@
 
 Start-up failures end the program with one short message in Vietnamese and English and a distinct exit code:
 2 configuration invalid, 3 a token rejected, 4 the database not writable or newer than the code, 5 an API that
-stayed unreachable for STARTUP_RETRY_SECONDS.
+stayed unreachable for STARTUP_RETRY_SECONDS; anything else is logged (secrets masked) and ends with 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sqlite3
 import sys
 
 from bot.commands._common import settings_or_exit
 
+EXIT_UNEXPECTED = 1
 EXIT_TOKEN_REJECTED = 3
 EXIT_DATABASE = 4
 EXIT_UNREACHABLE = 5
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             f"Cơ sở dữ liệu {settings.database_path} do phiên bản bot mới hơn ghi: hãy cài bản bot mới hơn.",
             f"The database {settings.database_path} was written by a newer bot: deploy the newer bot.",
         )
-    except (sqlite3.OperationalError, PermissionError, IsADirectoryError) as exc:
+    except (sqlite3.Error, PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
         return fail(
             EXIT_DATABASE,
             f"Không ghi được cơ sở dữ liệu {settings.database_path} ({exc}): kiểm tra DATABASE_PATH và "
@@ -70,6 +72,13 @@ def run(args: argparse.Namespace) -> int:
             f"Không kết nối được ({exc}) sau {settings.startup_retry_seconds} giây thử lại: kiểm tra mạng.",
             f"Could not connect ({exc}) after retrying for {settings.startup_retry_seconds} s: check the "
             f"network.",
+        )
+    except Exception:
+        logging.getLogger("bot.errors").exception("the bot stopped on an unexpected error")
+        return fail(
+            EXIT_UNEXPECTED,
+            "Bot dừng vì một lỗi không lường trước (chi tiết ở dòng nhật ký phía trên).",
+            "The bot stopped on an unexpected error (details in the log line above).",
         )
     return 0
 

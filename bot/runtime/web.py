@@ -32,10 +32,19 @@ class WebServer:
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self.health)
         self.app.router.add_get("/files/{token}/{name}", self.file)
+        self._posts: dict[str, Handler] = {}
+        self.app.router.add_post("/{path:.*}", self._post)
         self._runner: web.AppRunner | None = None
 
     def add_post(self, path: str, handler: Handler) -> None:
-        self.app.router.add_post(path, handler)
+        """Serve POST requests to `path` (a channel's webhook), also once the server is running."""
+        self._posts[path] = handler
+
+    async def _post(self, request: web.Request) -> web.StreamResponse:
+        handler = self._posts.get(request.path)
+        if handler is None:
+            raise web.HTTPNotFound()
+        return await handler(request)
 
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None)
