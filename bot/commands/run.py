@@ -8,6 +8,7 @@ stayed unreachable for STARTUP_RETRY_SECONDS; anything else is logged (secrets m
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sqlite3
 import sys
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from storage.migrate import UnsupportedDatabaseVersion
 
     logs.configure(settings.log_level, settings.log_format, secrets=settings.secrets)
+    fail = functools.partial(_fail, json_log=settings.log_format == "json")
     try:
         serve(settings)
     except TokenRejected as exc:
@@ -83,8 +85,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def fail(code: int, vi: str, en: str) -> int:
+def _fail(code: int, vi: str, en: str, *, json_log: bool = False) -> int:
+    """The message (Vietnamese, then English) on stderr: as is, or one JSON log record (LOG_FORMAT=json)."""
     from bot.logs import redact
 
-    print(redact(f"{vi}\n{en}"), file=sys.stderr)
+    if json_log:
+        logging.getLogger("bot").critical("%s\n%s", vi, en)
+    else:
+        print(redact(f"{vi}\n{en}"), file=sys.stderr)
     return code

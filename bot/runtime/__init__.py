@@ -210,7 +210,7 @@ class Runtime:
 
     async def handle(self, inp: Input, hooks: TurnHooks | None = None) -> list[Output]:
         """Run one turn for this input, in one transaction; the replies to send once it has committed."""
-        with bind(input=f"{inp.channel}:{inp.id or '-'}"):
+        with bind(update=f"{inp.channel}:{inp.id or '-'}"):
             return await self._handle(inp, hooks)
 
     async def _handle(self, inp: Input, hooks: TurnHooks | None) -> list[Output]:
