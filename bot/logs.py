@@ -16,6 +16,7 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from types import TracebackType
 
 NOISY = ("httpx", "httpcore", "apscheduler", "aiohttp.access", "telegram.ext.Updater")
 _CONTEXT: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("log_context", default=None)
@@ -139,9 +140,16 @@ def configure(level: str = "INFO", fmt: str = "text", *, secrets: Iterable[str |
     root.addHandler(handler)
     root.setLevel(level)
     protect_handlers()
+    logging.captureWarnings(True)
+    sys.excepthook = _log_uncaught
     quiet = logging.WARNING if logging.getLevelName(level) != logging.DEBUG else logging.INFO
     for name in NOISY:
         logging.getLogger(name).setLevel(quiet)
+
+
+def _log_uncaught(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """An exception nobody caught goes through logging too, so its traceback is masked like the rest."""
+    logging.getLogger("bot.errors").critical("uncaught exception", exc_info=(kind, error, trace))
 
 
 def protect_handlers() -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 
 from bot.config import load_dotenv_if_present
+
+SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -16,10 +19,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot import logs
     from bot.channels.telegram import health as telegram
-    from bot.runtime.doctor import Level, diagnose, render
+    from bot.runtime.doctor import Level, diagnose, render, zalo_check
 
     load_dotenv_if_present()
-    findings = asyncio.run(diagnose(channel_checks={"telegram": telegram.check}))
+    secrets = [os.environ.get(name, "").strip() for name in SECRET_VARIABLES]
+    logs.configure("ERROR", secrets=secrets)  # the libraries stay quiet; whatever is printed is masked
+    findings = asyncio.run(diagnose(channel_checks={"telegram": telegram.check, "zalo": zalo_check}))
     print(render(findings))
     return 1 if any(f.level is Level.PROBLEM for f in findings) else 0

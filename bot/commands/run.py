@@ -2,17 +2,20 @@
 
 Start-up failures end the program with one short message in Vietnamese and English and a distinct exit code:
 2 configuration invalid, 3 a token rejected, 4 the database not writable or newer than the code, 5 an API that
-stayed unreachable for STARTUP_RETRY_SECONDS.
+stayed unreachable for STARTUP_RETRY_SECONDS; anything else is logged (secrets masked) and ends with 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import logging
 import sqlite3
 import sys
 
 from bot.commands._common import settings_or_exit
 
+EXIT_UNEXPECTED = 1
 EXIT_TOKEN_REJECTED = 3
 EXIT_DATABASE = 4
 EXIT_UNREACHABLE = 5
@@ -40,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from storage.migrate import UnsupportedDatabaseVersion
 
     logs.configure(settings.log_level, settings.log_format, secrets=settings.secrets)
+    fail = functools.partial(_fail, json_log=settings.log_format == "json")
     try:
         serve(settings)
     except TokenRejected as exc:
@@ -56,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             f"Cơ sở dữ liệu {settings.database_path} do phiên bản bot mới hơn ghi: hãy cài bản bot mới hơn.",
             f"The database {settings.database_path} was written by a newer bot: deploy the newer bot.",
         )
-    except (sqlite3.OperationalError, PermissionError, IsADirectoryError) as exc:
+    except (sqlite3.Error, PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
         return fail(
             EXIT_DATABASE,
             f"Không ghi được cơ sở dữ liệu {settings.database_path} ({exc}): kiểm tra DATABASE_PATH và "
@@ -71,11 +75,22 @@ def run(args: argparse.Namespace) -> int:
             f"Could not connect ({exc}) after retrying for {settings.startup_retry_seconds} s: check the "
             f"network.",
         )
+    except Exception:
+        logging.getLogger("bot.errors").exception("the bot stopped on an unexpected error")
+        return fail(
+            EXIT_UNEXPECTED,
+            "Bot dừng vì một lỗi không lường trước (chi tiết ở dòng nhật ký phía trên).",
+            "The bot stopped on an unexpected error (details in the log line above).",
+        )
     return 0
 
 
-def fail(code: int, vi: str, en: str) -> int:
+def _fail(code: int, vi: str, en: str, *, json_log: bool = False) -> int:
+    """The message (Vietnamese, then English) on stderr: as is, or one JSON log record (LOG_FORMAT=json)."""
     from bot.logs import redact
 
-    print(redact(f"{vi}\n{en}"), file=sys.stderr)
+    if json_log:
+        logging.getLogger("bot").critical("%s\n%s", vi, en)
+    else:
+        print(redact(f"{vi}\n{en}"), file=sys.stderr)
     return code

@@ -102,23 +102,28 @@ class Runtime:
         return channel if channel is not None else PlainChannel(name)
 
     async def start(self, *, receive: bool = True) -> None:
-        """Open the database, run start-up hooks, start delivery and the scheduler, then the channels."""
+        """Open the database, run start-up hooks, start delivery and the scheduler, then the channels; on a
+        failure everything started is stopped again before the error is raised."""
         from bot.services import Services
 
         self._services = await Services.create(self.settings, self.clock, i18n=self.i18n)
-        db = self._services.db
-        db.listen("outbox", self.delivery.wake)
-        db.listen("tasks", self.scheduler.wake)
-        for hook in self.router.startup_hooks:
-            await hook(self)
-        await self.delivery.start()
-        self.scheduler.start(self.settings.tick_seconds)
-        if self.settings.needs_web_server and self.web is None:
-            self.web = self.make_web_server()
-        if self.web is not None:
-            await self.web.start()
-        if receive:
-            await self.start_channels()
+        try:
+            db = self._services.db
+            db.listen("outbox", self.delivery.wake)
+            db.listen("tasks", self.scheduler.wake)
+            for hook in self.router.startup_hooks:
+                await hook(self)
+            await self.delivery.start()
+            self.scheduler.start(self.settings.tick_seconds)
+            if self.settings.needs_web_server and self.web is None:
+                self.web = self.make_web_server()
+            if self.web is not None:
+                await self.web.start()
+            if receive:
+                await self.start_channels()
+        except BaseException:
+            await self.stop()  # a failed start leaves no worker or database thread keeping the process alive
+            raise
 
     async def start_channels(self) -> None:
         """Start each channel; an unreachable API is tried again with capped exponential back-off (one log
@@ -132,16 +137,17 @@ class Runtime:
                     await channel.start()
                     break
                 except ApiUnreachable as exc:
-                    if time.monotonic() + pause > deadline:
+                    wait = min(pause, deadline - time.monotonic())
+                    if wait <= 0:
                         raise
                     logger.warning(
                         "%s API unreachable at start (attempt %d: %s); trying again in %.0f s",
                         channel.name,
                         attempt,
                         exc,
-                        pause,
+                        wait,
                     )
-                    await asyncio.sleep(pause)
+                    await asyncio.sleep(wait)
                     pause, attempt = min(pause * 2, MAX_RETRY_PAUSE), attempt + 1
 
     def connection_lost(self, channel: str) -> None:
@@ -204,7 +210,7 @@ class Runtime:
 
     async def handle(self, inp: Input, hooks: TurnHooks | None = None) -> list[Output]:
         """Run one turn for this input, in one transaction; the replies to send once it has committed."""
-        with bind(input=f"{inp.channel}:{inp.id or '-'}"):
+        with bind(update=f"{inp.channel}:{inp.id or '-'}"):
             return await self._handle(inp, hooks)
 
     async def _handle(self, inp: Input, hooks: TurnHooks | None) -> list[Output]:

@@ -37,6 +37,8 @@ class Finding:
     en: str
     fix_vi: str = ""
     fix_en: str = ""
+    details: tuple[str, ...] = ()
+    """Lines shown under the finding as they are (the configuration problems, each vi then en)."""
 
 
 ICONS = {Level.OK: "✅", Level.WARN: "⚠️", Level.PROBLEM: "❌"}
@@ -50,6 +52,7 @@ def render(findings: list[Finding]) -> str:
         lines.append(f"{ICONS[f.level]} {f.vi} — {f.en}")
         if f.fix_vi or f.fix_en:
             lines.append(f"   → {f.fix_vi} — {f.fix_en}")
+        lines += [f"     {line}" for line in f.details]
     problems = sum(1 for f in findings if f.level is Level.PROBLEM)
     if problems:
         lines.append(f"\n{problems} vấn đề cần xử lý — {problems} problem(s) to fix.")
@@ -70,26 +73,26 @@ async def diagnose(
                 Level.PROBLEM,
                 "Cấu hình chưa đúng",
                 "Configuration is invalid",
-                "sửa các biến môi trường:\n" + str(exc),
-                "fix the environment variables listed above",
+                "sửa các biến môi trường dưới đây",
+                "fix the environment variables below",
+                details=tuple(str(exc).splitlines()),
             )
         ]
     findings = [Finding(Level.OK, "Cấu hình hợp lệ", "Configuration is valid")]
     findings += await database_findings(settings)
-    if settings.bot_token is None:
+    if not settings.channels:
         findings.append(
             Finding(
                 Level.WARN,
-                "Chưa cấu hình kênh nào (không có TELEGRAM_BOT_TOKEN)",
-                "No channel configured (TELEGRAM_BOT_TOKEN is not set)",
-                "đặt TELEGRAM_BOT_TOKEN để chạy thật",
-                "set TELEGRAM_BOT_TOKEN to run for real",
+                "Chưa cấu hình kênh nào (không có TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN)",
+                "No channel configured (neither TELEGRAM_BOT_TOKEN nor ZALO_BOT_TOKEN is set)",
+                "đặt token của bot để chạy thật",
+                "set the bot's token to run for real",
             )
         )
     for name, check in channel_checks.items():
-        if name == "telegram" and settings.bot_token is None:
-            continue
-        findings += await check(settings)
+        if name in settings.channels:
+            findings += await check(settings)
     return findings
 
 
@@ -102,11 +105,11 @@ async def database_findings(settings: Settings) -> list[Finding]:
     if not path.exists():
         return [
             Finding(
-                Level.WARN,
+                Level.PROBLEM,
                 f"Chưa có cơ sở dữ liệu ở {path}",
-                f"No database at {path} yet",
-                "bot sẽ tạo khi chạy lần đầu; kiểm tra DATABASE_PATH nếu đã có dữ liệu",
-                "the bot creates it on first start; check DATABASE_PATH if data exists elsewhere",
+                f"No database at {path}",
+                "kiểm tra DATABASE_PATH nếu đã có dữ liệu; nếu không, tạo nó: python -m bot migrate",
+                "check DATABASE_PATH if the data is elsewhere; else create it: python -m bot migrate",
             )
         ]
     free = shutil.disk_usage(path.parent).free
@@ -123,17 +126,13 @@ async def database_findings(settings: Settings) -> list[Finding]:
     try:
         db = await Database.open(path, migrate=False)
     except Exception as exc:
-        return [
-            *findings,
-            Finding(
-                Level.PROBLEM,
-                f"Không mở được cơ sở dữ liệu: {exc}",
-                f"Cannot open the database: {exc}",
-                "kiểm tra quyền ghi và đường dẫn DATABASE_PATH",
-                "check DATABASE_PATH and that the bot may write there",
-            ),
-        ]
+        return [*findings, _cannot_use(exc)]
     try:
+        try:
+            async with db.transaction():  # takes the write lock: the bot will be able to write
+                pass
+        except Exception as exc:
+            return [*findings, _cannot_use(exc)]
         now = SystemClock().now()
         schema = await schema_state(db)
         findings += schema_findings(schema.version, schema.latest, schema.integrity)
@@ -143,6 +142,16 @@ async def database_findings(settings: Settings) -> list[Finding]:
     finally:
         await db.close()
     return findings
+
+
+def _cannot_use(exc: Exception) -> Finding:
+    return Finding(
+        Level.PROBLEM,
+        f"Không mở hoặc không ghi được cơ sở dữ liệu: {exc}",
+        f"Cannot open or write the database: {exc}",
+        "kiểm tra đường dẫn DATABASE_PATH và quyền ghi vào tệp và thư mục của nó",
+        "check DATABASE_PATH and that the bot may write the file and its folder",
+    )
 
 
 def schema_findings(version: int, latest: int, integrity: str) -> list[Finding]:
@@ -170,11 +179,11 @@ def schema_findings(version: int, latest: int, integrity: str) -> list[Finding]:
     elif version < latest:
         findings.append(
             Finding(
-                Level.WARN,
+                Level.PROBLEM,
                 f"Còn {latest - version} bản nâng cấp cơ sở dữ liệu chưa chạy",
                 f"{latest - version} database migration(s) pending",
-                "bot tự chạy khi khởi động, hoặc chạy python -m bot migrate",
-                "the bot applies them at start, or run python -m bot migrate",
+                "sao lưu (python -m bot backup) rồi chạy python -m bot migrate",
+                "back up (python -m bot backup), then run python -m bot migrate",
             )
         )
     else:
@@ -206,11 +215,11 @@ def queue_findings(state, now: datetime) -> list[Finding]:  # noqa: ANN001 - sto
     if state.failed_last_day:
         findings.append(
             Finding(
-                Level.WARN,
+                Level.PROBLEM,
                 f"{state.failed_last_day} tin gửi thất bại trong 24 giờ qua",
                 f"{state.failed_last_day} message(s) failed in the last 24 hours",
-                "xem nhật ký (log) để biết lý do",
-                "read the log for the reasons",
+                "xem nhật ký (log, tìm 'bot.errors') để biết lý do",
+                "read the log (look for 'bot.errors') for the reasons",
             )
         )
     return findings
@@ -220,8 +229,10 @@ def task_findings(state) -> list[Finding]:  # noqa: ANN001 - storage.health.Task
     findings = [
         Finding(
             Level.PROBLEM if state.overdue else Level.OK,
-            f"Lịch nhắc việc: {state.pending} việc đã lên lịch, {state.overdue} việc quá hạn chưa chạy",
-            f"Scheduler: {state.pending} task(s) planned, {state.overdue} overdue",
+            f"Lịch nhắc việc: {state.pending} việc đã lên lịch, {state.overdue} việc quá hạn chưa chạy"
+            + (f", việc kế tiếp lúc {_when(state.next_due_at)}" if state.next_due_at else ""),
+            f"Scheduler: {state.pending} task(s) planned, {state.overdue} overdue"
+            + (f", the next due at {_when(state.next_due_at)}" if state.next_due_at else ""),
             *(
                 ("bot có thể đang dừng: khởi động lại bot", "the bot may be stopped: start it again")
                 if state.overdue
@@ -237,6 +248,85 @@ def task_findings(state) -> list[Finding]:  # noqa: ANN001 - storage.health.Task
                 f"{state.failed} task(s) gave up after repeated errors",
                 "xem nhật ký (log) để biết lý do",
                 "read the log for the reasons",
+            )
+        )
+    return findings
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment.utcoffset() == timedelta(0) else moment.isoformat()
+
+
+async def zalo_check(settings: Settings) -> list[Finding]:
+    """Zalo: the token accepted (getMe), the webhook as the settings want it, files linkable."""
+    from bot.channels.zalo.client import (
+        ZaloClient,
+        ZaloError,
+        ZaloNotFound,
+        ZaloTransientError,
+        ZaloUnauthorized,
+    )
+
+    assert settings.zalo_token is not None
+    try:
+        async with ZaloClient(settings.zalo_token, api_url=settings.zalo_api_url) as client:
+            me = await client.get_me()
+            hook = await client.get_webhook_info()
+    except (ZaloUnauthorized, ZaloNotFound):
+        return [
+            Finding(
+                Level.PROBLEM,
+                "Zalo từ chối token của bot",
+                "Zalo rejected the bot token",
+                "lấy lại token trong Zalo Bot Manager và đặt vào ZALO_BOT_TOKEN",
+                "get the token again in Zalo Bot Manager and set ZALO_BOT_TOKEN",
+            )
+        ]
+    except ZaloTransientError as exc:
+        return [
+            Finding(
+                Level.PROBLEM,
+                f"Không kết nối được API của Zalo ({type(exc).__name__})",
+                f"Cannot reach Zalo's Bot API ({type(exc).__name__})",
+                "kiểm tra mạng, tường lửa và ZALO_API_URL",
+                "check the network, the firewall and ZALO_API_URL",
+            )
+        ]
+    except ZaloError as exc:
+        return [Finding(Level.PROBLEM, f"Zalo báo lỗi: {exc}", f"Zalo answered an error: {exc}")]
+    findings = [
+        Finding(
+            Level.OK, f"Zalo: token hợp lệ ({me.account_name})", f"Zalo: token accepted ({me.account_name})"
+        )
+    ]
+    if settings.zalo_webhook_secret and settings.public_base_url:
+        expected = settings.public_base_url.rstrip("/") + "/zalo/webhook"
+        if hook.url != expected:
+            findings.append(
+                Finding(
+                    Level.WARN,
+                    f"Webhook của Zalo chưa trỏ tới {expected}",
+                    f"Zalo's webhook does not point at {expected} yet",
+                    "bot đặt webhook khi khởi động; nếu vẫn thế, kiểm tra PUBLIC_BASE_URL và proxy",
+                    "the bot sets it at start; if this stays, check PUBLIC_BASE_URL and the proxy",
+                )
+            )
+    elif hook.url:
+        findings.append(
+            Finding(
+                Level.WARN,
+                "Zalo đang đặt webhook; khi chạy kiểu long polling bot sẽ gỡ nó",
+                "A Zalo webhook is set; the bot removes it when it starts long polling",
+            )
+        )
+    if not settings.public_base_url:
+        findings.append(
+            Finding(
+                Level.WARN,
+                "Chưa đặt PUBLIC_BASE_URL: bot không gửi được tệp qua Zalo",
+                "PUBLIC_BASE_URL is not set: the bot cannot send files on Zalo",
+                "đặt PUBLIC_BASE_URL là địa chỉ công khai của máy chủ web của bot (cổng PORT)",
+                "set PUBLIC_BASE_URL to the public address of the bot's web server (on PORT)",
             )
         )
     return findings

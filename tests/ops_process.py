@@ -1,0 +1,126 @@
+"""`python -m bot` as an operator runs it: a real process, its whole output kept (tests/test_ops_*.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TELEGRAM_TOKEN = "7654321:OpsTelegramSecretPart-AbCdEfGh1234"
+ZALO_TOKEN = "8765432109:OpsZaloSecretPart_IjKlMnOp5678"
+WEBHOOK_SECRET = "OpsWebhookSecret-QrStUvWx9012"
+OPS_CHAT = -100777
+
+
+def base_env(tmp_path: Path, **variables: str) -> dict[str, str]:
+    """A clean environment: only what the test gives, the database in `tmp_path`."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "PTB_TIMEDELTA": "1",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "DATABASE_PATH": str(tmp_path / "bot.db"),
+        **variables,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def closed_url(path: str = "/bot") -> str:
+    """An API address where nothing listens (a connection is refused at once)."""
+    return f"http://127.0.0.1:{free_port()}{path}"
+
+
+@dataclass
+class Finished:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def last_lines(self, n: int) -> list[str]:
+        return self.stderr.strip().splitlines()[-n:]
+
+
+class BotProcess:
+    """`python -m bot <args>` started in the background; its stdout and stderr are read all along."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.env = env
+        self.args = args
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+        self._process: asyncio.subprocess.Process | None = None
+        self._readers: list[asyncio.Task[None]] = []
+
+    async def start(self) -> BotProcess:
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            *self.args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert self._process.stdout is not None and self._process.stderr is not None
+        self._readers = [
+            asyncio.create_task(_drain(self._process.stdout, self.stdout)),
+            asyncio.create_task(_drain(self._process.stderr, self.stderr)),
+        ]
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.returncode is None
+
+    async def wait_for_output(self, fragment: str, count: int = 1, timeout: float = 30) -> None:  # noqa: ASYNC109
+        """Until `fragment` was written `count` times (to stdout or stderr)."""
+        async with asyncio.timeout(timeout):
+            while (self.stdout + self.stderr).decode(errors="replace").count(fragment) < count:
+                await asyncio.sleep(0.05)
+
+    async def finished(self, timeout: float = 60) -> Finished:  # noqa: ASYNC109
+        """Wait for the process to end by itself."""
+        assert self._process is not None
+        try:
+            await asyncio.wait_for(self._process.wait(), timeout)
+        except TimeoutError:
+            self._process.kill()
+            await self._process.wait()
+            raise AssertionError(
+                f"still running after {timeout} s:\n{self.stderr.decode()[-3000:]}"
+            ) from None
+        await asyncio.gather(*self._readers)
+        assert self._process.returncode is not None
+        return Finished(self._process.returncode, self.stdout.decode(), self.stderr.decode())
+
+    async def stop(self, timeout: float = 20) -> Finished:  # noqa: ASYNC109
+        """SIGTERM, as a host stops a service, then what it wrote."""
+        if self.running:
+            assert self._process is not None
+            self._process.send_signal(signal.SIGTERM)
+        return await self.finished(timeout)
+
+
+async def _drain(stream: asyncio.StreamReader, into: bytearray) -> None:
+    while chunk := await stream.read(65536):
+        into += chunk
+
+
+async def run_bot(env: dict[str, str], *args: str, timeout: float = 60) -> Finished:  # noqa: ASYNC109
+    """`python -m bot <args>` until it ends by itself."""
+    return await (await BotProcess(env, *args).start()).finished(timeout)
