@@ -32,14 +32,14 @@ class WebServer:
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self.health)
         self.app.router.add_get("/files/{token}/{name}", self.file)
-        self.app.router.add_post("/hooks/{channel}", self.hook)
+        self.app.router.add_post("/{channel}/webhook", self.hook)
         self._hooks: dict[str, Handler] = {}
         self._runner: web.AppRunner | None = None
 
     def add_hook(self, channel: str, handler: Handler) -> str:
         """Serve a channel's webhook (channels start after the server); its path under PUBLIC_BASE_URL."""
         self._hooks[channel] = handler
-        return f"hooks/{channel}"
+        return f"{channel}/webhook"
 
     async def hook(self, request: web.Request) -> web.StreamResponse:
         handler = self._hooks.get(request.match_info["channel"])
