@@ -435,6 +435,18 @@ class SqliteMembers:
             row["token"], row["chapter_id"], row["created_by"], expires, row["revoked_at"] is not None
         )
 
+    async def add_account(
+        self, member_id: int, channel: str, external_id: str, *, chat_id: str, now: datetime
+    ) -> None:
+        """Give a member an account on another channel (the sandbox's demo people); kept if it exists."""
+        self._fresh_accounts.clear()
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO channel_accounts "
+                "(member_id, channel, external_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                (member_id, channel, external_id, chat_id, to_db_time(now)),
+            )
+
     async def accounts(self, channel: str = "telegram") -> list[tuple[Member, str]]:
         """Every member with an account on the channel, with its external id."""
         rows = await self._db.fetch_all(

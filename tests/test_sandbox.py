@@ -91,6 +91,108 @@ async def test_a_newcomer_registers_in_the_browser(sandbox: Sandbox) -> None:
             await browser.close()
 
 
+async def sandbox_api(sandbox: Sandbox, path: str, body: dict | None = None) -> dict:
+    async with aiohttp.ClientSession() as session:
+        if body is None:
+            async with session.get(sandbox.url + path.lstrip("/")) as response:
+                return await response.json()
+        async with session.post(sandbox.url + path.lstrip("/"), json=body) as response:
+            return await response.json()
+
+
+async def zalo_says(sandbox: Sandbox, user_id: int, text: str, expect: str) -> list[dict]:
+    """Type on Zalo as a demo person; the chat once a bot message containing `expect` is there."""
+    await sandbox_api(sandbox, f"/sandbox/api/chat/{user_id}/send?channel=zalo", {"text": text})
+    for _ in range(100):
+        view = await sandbox_api(sandbox, f"/sandbox/api/chat/{user_id}?channel=zalo")
+        if any(expect in (m.get("text") or "") for m in view["messages"] if m["from_bot"]):
+            return view["messages"]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {expect!r} in {view['messages']}")
+
+
+async def test_the_sandbox_switches_to_zalo_where_lists_are_typed_and_files_are_links(
+    sandbox: Sandbox,
+) -> None:
+    people = await sandbox_api(sandbox, "/sandbox/api/people")
+    assert people["channels"] == ["telegram", "zalo"]
+    newcomer = next(p for p in people["people"] if p["name"] == "Người mới 1")["user_id"]
+    messages = await zalo_says(sandbox, newcomer, "bat dau", "1. Phường 1")
+    assert not any("inline_keyboard" in m for m in messages)
+    await zalo_says(sandbox, newcomer, "10", "2. Chi hội")
+
+    organiser = next(p for p in people["people"] if p["role"] == "Cán bộ tổ chức")["user_id"]
+    messages = await zalo_says(sandbox, organiser, "/report_export", "/files/")
+    link = next(m for m in messages if "/files/" in (m.get("text") or ""))
+    [entity] = [e for e in link["entities"] if e["type"] == "url"]
+    url = link["text"].encode("utf-16-le")[2 * entity["offset"] : 2 * (entity["offset"] + entity["length"])]
+    async with aiohttp.ClientSession() as session, session.get(url.decode("utf-16-le")) as response:
+        assert response.status == 200 and (await response.read())[:2] == b"PK"
+    telegram = await sandbox_api(sandbox, f"/sandbox/api/chat/{organiser}")
+    assert not any("/files/" in (m.get("text") or "") for m in telegram["messages"])
+
+
+@pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not os.environ.get("CI"), reason="chromium is not installed"
+)
+async def test_the_page_is_readable_by_older_eyes_and_shows_zalo_on_a_switch(sandbox: Sandbox) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 360, "height": 740}, locale="vi-VN")
+            page.set_default_timeout(15_000)
+            await page.goto(sandbox.url)
+            await page.fill("#search", "người mới 2")
+            await page.get_by_role("listitem").filter(has_text="Người mới 2").click()
+            await page.fill("#text", "/start")
+            await page.press("#text", "Enter")
+            await expect(page.locator("#pending")).to_have_text("Bot đang trả lời…")
+            greeting = page.locator(".row.bot").filter(has_text="Xin chào!")
+            await expect(greeting).to_be_visible()
+            await expect(page.locator("#pending")).to_be_hidden()
+            size = "el => parseFloat(getComputedStyle(el).fontSize)"
+            assert await greeting.locator(".text").evaluate(size) >= 17
+            button = greeting.get_by_role("button", name="Phường 10", exact=True)
+            assert await button.evaluate(size) >= 16
+            assert (await button.bounding_box() or {"height": 0})["height"] >= 44
+
+            await page.press("#text", "Shift+Enter")
+            await page.type("#text", "hai dòng")
+            assert "\n" in await page.input_value("#text")
+            await page.fill("#text", "")
+
+            await page.get_by_test_id("channel-switch").click()
+            await expect(page.get_by_test_id("channel-switch")).to_have_text("Zalo ⇄")
+            await expect(page.locator(".messages")).to_contain_text("Chưa có tin nhắn")
+            await page.fill("#text", "/start")
+            await page.press("#text", "Enter")
+            listed = page.locator(".row.bot").filter(has_text="1. Phường 1")
+            await expect(listed).to_be_visible()
+            await expect(page.locator(".row.bot button")).to_have_count(0)
+            await page.get_by_test_id("channel-switch").click()
+            await expect(page.locator(".row.bot").filter(has_text="Xin chào!")).to_be_visible()
+        finally:
+            await browser.close()
+
+
+async def test_reset_starts_afresh_with_the_clock_too(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    options = SandboxOptions(port=0, database_path=tmp_path / "sandbox.db")
+    base = Settings(bot_token=None, database_path=tmp_path / "production.db")
+    first = Sandbox(options, base)
+    await first.start()
+    first.clock.advance(timedelta(days=30))
+    moved = first.clock.now()
+    await first.stop()
+    again = Sandbox(options, base)
+    assert again.clock.now() >= moved
+    fresh = Sandbox(SandboxOptions(port=0, database_path=options.database_path, reset=True), base)
+    assert fresh.clock.now() < moved - timedelta(days=29)
+
+
 async def test_the_run_command_without_a_token_starts_the_sandbox(tmp_path: Path) -> None:
     env = {
         "PATH": os.environ.get("PATH", ""),

@@ -1,4 +1,10 @@
-"""The sandbox: emulator + the real bot + the web chat page, on 127.0.0.1, with its own database and clock."""
+"""The sandbox: emulators + the real bot + the web chat page, on 127.0.0.1, with its own database and clock.
+
+The bot runs both channels, Telegram against the Bot API emulator (which also serves the page) and Zalo
+against the Zalo emulator; every demo person has an account on both, and the page switches between them to
+show what a Zalo user sees (numbered lists, links instead of files). The bot's own web server (signed
+download links, images for Zalo) listens on another loopback port.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +18,20 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.zalo.channel import ZaloChannel
 from bot.clock import AdjustableClock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
+from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.sandbox import demo
-from bot.sandbox.web import add_sandbox_routes
+from bot.sandbox.web import add_sandbox_routes, sandbox_zalo_id
 from bot.views.labels import role_label
 
 logger = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "777000:SANDBOX-khuyenhoc-local"
+SANDBOX_ZALO_TOKEN = "777000777:SANDBOX-khuyenhoc-zalo"
 ROLE_GROUPS = {"admin": 0, "organiser": 1, "ward_lead": 2, "cadre": 3}
 
 
@@ -38,10 +47,19 @@ class Sandbox:
 
     def __init__(self, options: SandboxOptions, base: Settings) -> None:
         self.options = options
+        if options.reset:
+            # Before the clock is read: --reset starts afresh, moved time included.
+            for suffix in ("", "-wal", "-shm", ".clock"):
+                Path(f"{options.database_path}{suffix}").unlink(missing_ok=True)
         self.clock = AdjustableClock(_saved_clock(options.database_path))
         self.emu = BotApiEmulator(port=options.port, clock=self.clock)
+        self.zalo = ZaloEmulator(clock=self.clock)
         self.settings = base.with_changes(
-            bot_token=SANDBOX_TOKEN, database_path=options.database_path, tick_seconds=5.0
+            bot_token=SANDBOX_TOKEN,
+            zalo_token=SANDBOX_ZALO_TOKEN,
+            zalo_webhook_secret=None,
+            database_path=options.database_path,
+            tick_seconds=5.0,
         )
         self.runtime: Runtime | None = None
         self.channel: TelegramChannel | None = None
@@ -52,6 +70,8 @@ class Sandbox:
             people=self.people,
             clock=self.clock,
             on_clock_moved=self.clock_moved,
+            zalo=self.zalo,
+            zalo_token=SANDBOX_ZALO_TOKEN,
         )
 
     @property
@@ -59,27 +79,44 @@ class Sandbox:
         return self.emu.origin + "/"
 
     async def start(self) -> None:
-        if self.options.reset:
-            for suffix in ("", "-wal", "-shm", ".clock"):
-                # Once at sandbox start, before anything is served: a blocking unlink is harmless here.
-                Path(f"{self.options.database_path}{suffix}").unlink(missing_ok=True)  # noqa: ASYNC240
         fresh = not self.options.database_path.exists()
         await self.emu.start()
-        self.settings = self.settings.with_changes(api_url=self.emu.base_url)
+        await self.zalo.start()
+        port = _free_port()
+        self.settings = self.settings.with_changes(
+            api_url=self.emu.base_url,
+            zalo_api_url=self.zalo.base_url,
+            port=port,
+            public_base_url=f"http://127.0.0.1:{port}/",
+        )
         runtime = Runtime(self.settings, clock=self.clock)
+        runtime.web = runtime.make_web_server(host="127.0.0.1")
         self.channel = TelegramChannel(runtime, self.settings)
+        zalo_channel = ZaloChannel(runtime, self.settings)
         runtime.add_channel(self.channel)
+        runtime.add_channel(zalo_channel)
         await runtime.start(receive=False)
         if fresh:
             await demo.seed(runtime.services, self.clock.now())
+        await self._zalo_accounts(runtime)
         await self.channel.start()
+        await zalo_channel.start()
         self.runtime = runtime
+
+    async def _zalo_accounts(self, runtime: Runtime) -> None:
+        """Every demo person also has Zalo (the same person, to compare), known to the Zalo emulator."""
+        store, now = runtime.services.member_store, self.clock.now()
+        for member, telegram_id in await store.accounts():
+            zalo_id = sandbox_zalo_id(int(telegram_id))
+            await store.add_account(member.id, "zalo", zalo_id, chat_id=zalo_id, now=now)
+            self.zalo.add_user(SANDBOX_ZALO_TOKEN, ZaloUser(zalo_id, member.full_name))
 
     async def stop(self) -> None:
         runtime, self.runtime = self.runtime, None
         if runtime is not None:
             await runtime.stop()
         _save_clock(self.options.database_path, self.clock.now())
+        await self.zalo.stop()
         await self.emu.stop()
 
     async def clock_moved(self) -> None:
@@ -142,6 +179,15 @@ async def serve(options: SandboxOptions, base: Settings) -> None:
         await stop.wait()
     finally:
         await sandbox.stop()
+
+
+def _free_port() -> int:
+    """A loopback port for the bot's own web server (download links, Zalo's images)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _clock_file(database_path: Path) -> Path:

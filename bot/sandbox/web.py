@@ -1,8 +1,13 @@
-"""The sandbox web chat: a phone-like page that talks to the bot through the emulator, on the same server."""
+"""The sandbox web chat: a phone-like page that talks to the bot through the emulators, on the same server.
+
+Every chat endpoint takes `?channel=zalo` to act as the same person on Zalo (default: Telegram): the page then
+shows what a Zalo user sees — plain text, numbered lists answered by typing, links instead of files.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -16,6 +21,7 @@ from babel.dates import format_datetime
 
 from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator, EmulatorError, FakeUser
+from bot.emulator.zalo import ZaloEmulator, ZaloUser
 
 STATIC_DIR = Path(__file__).with_name("static")
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -23,6 +29,41 @@ LONG_POLL_S = 25.0
 MAX_MESSAGES = 300
 
 People = Callable[[], Awaitable[list[dict]]]
+_URL = re.compile(r"https?://\S+")
+
+
+def sandbox_zalo_id(user_id: int) -> str:
+    """The Zalo id (20 hex characters, as on Zalo) of the sandbox person with this Telegram id."""
+    return f"{user_id % 16**20:020x}"
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def zalo_message_view(index: int, entry: dict) -> dict[str, Any]:
+    """A Zalo emulator message in the page's shape: plain text with its links clickable, or a photo."""
+    view: dict[str, Any] = {
+        "id": index,
+        "from_bot": entry["from_bot"],
+        "time": datetime.fromtimestamp(entry["date"] / 1000, LOCAL_TZ).strftime("%H:%M"),
+        "edited": False,
+    }
+    photo = entry.get("photo")
+    if isinstance(photo, str):
+        view["photo"] = {"url": photo}
+    for key in ("text", "caption"):
+        text = entry.get(key)
+        if isinstance(text, str):
+            view[key] = text
+            view[f"{key}_entities" if key == "caption" else "entities"] = [
+                {"type": "url", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
+                for m in _URL.finditer(text)
+            ]
+    if "text" not in view and "caption" not in view and not photo:
+        view["text"] = "(" + str(entry.get("event_name") or entry.get("method") or "?") + ")"
+        view["entities"] = []
+    return view
 
 
 def next_monday_morning(now: datetime) -> datetime:
@@ -59,8 +100,12 @@ class SandboxWeb:
         people: People,
         clock: AdjustableClock,
         on_clock_moved: Callable[[], Awaitable[None]] | None = None,
+        zalo: ZaloEmulator | None = None,
+        zalo_token: str = "",
     ) -> None:
         self.emu = emu
+        self.zalo = zalo
+        self.zalo_token = zalo_token
         self.token = token
         self.people = people
         self.clock = clock
@@ -86,6 +131,28 @@ class SandboxWeb:
             raise web.HTTPBadRequest(text="user id expected") from None
         person = await self._person(user_id)
         return FakeUser(id=user_id, first_name=str(person["name"]), language_code="vi"), person
+
+    def _zalo_user(self, request: web.Request, user: FakeUser) -> ZaloUser | None:
+        """The same person on Zalo when the page asks for it (?channel=zalo)."""
+        if request.query.get("channel") != "zalo":
+            return None
+        if self.zalo is None:
+            raise web.HTTPNotFound(text="Zalo is not running in this sandbox")
+        return ZaloUser(sandbox_zalo_id(user.id), user.first_name)
+
+    def zalo_chat_view(self, zalo_id: str) -> dict:
+        assert self.zalo is not None
+        history = self.zalo.chat_history(self.zalo_token, zalo_id)[-MAX_MESSAGES:]
+        return {
+            "instance": self.instance,
+            "channel": "zalo",
+            "version": self.zalo.chat_version(self.zalo_token, zalo_id),
+            "messages": [zalo_message_view(i, entry) for i, entry in enumerate(history)],
+            "toasts": [],
+            "reply_keyboard": None,
+            "chat_action": self.zalo.chat_action(self.zalo_token, zalo_id),
+            "clock": clock_view(self.clock.now()),
+        }
 
     @staticmethod
     async def _body(request: web.Request) -> dict:
@@ -154,13 +221,21 @@ class SandboxWeb:
     async def list_people(self, request: web.Request) -> web.Response:
         people = await self.people()
         self._people_by_id = {int(p["user_id"]): p for p in people}
-        return web.json_response({"people": people})
+        channels = ["telegram", "zalo"] if self.zalo is not None else ["telegram"]
+        return web.json_response({"people": people, "channels": channels})
 
     async def chat(self, request: web.Request) -> web.Response:
         user, _ = await self._user(request)
         since = int(request.query.get("since") or -1)
         timeout = min(float(request.query.get("timeout") or LONG_POLL_S), 60.0)
-        if since >= 0 and request.query.get("instance") == self.instance:
+        waiting = since >= 0 and request.query.get("instance") == self.instance
+        zalo_user = self._zalo_user(request, user)
+        if zalo_user is not None:
+            assert self.zalo is not None
+            if waiting:
+                await self.zalo.wait_chat_change(self.zalo_token, zalo_user.id, since, timeout)
+            return web.json_response(self.zalo_chat_view(zalo_user.id))
+        if waiting:
             await self.emu.wait_chat_change(self.token, user.id, since, timeout)
         return web.json_response(self.chat_view(user.id))
 
@@ -169,11 +244,18 @@ class SandboxWeb:
         text = str((await self._body(request)).get("text") or "").strip()
         if not text:
             raise web.HTTPBadRequest(text="empty message")
+        zalo_user = self._zalo_user(request, user)
+        if zalo_user is not None:
+            assert self.zalo is not None
+            update = await self.zalo.send_text(self.zalo_token, zalo_user, text)
+            return web.json_response({"message_id": update["message"]["message_id"]})
         message = await self.emu.send_text(self.token, user, text)
         return web.json_response({"message_id": message["message_id"]})
 
     async def press(self, request: web.Request) -> web.Response:
         user, _ = await self._user(request)
+        if self._zalo_user(request, user) is not None:
+            return web.json_response({"error": "Zalo has no buttons: type the number"}, status=400)
         data = await self._body(request)
         try:
             query_id = await self.emu.press_button(
@@ -185,6 +267,11 @@ class SandboxWeb:
 
     async def contact(self, request: web.Request) -> web.Response:
         user, person = await self._user(request)
+        zalo_user = self._zalo_user(request, user)
+        if zalo_user is not None:  # Zalo cannot share a contact: the number is typed
+            assert self.zalo is not None
+            update = await self.zalo.send_text(self.zalo_token, zalo_user, demo_phone(person))
+            return web.json_response({"message_id": update["message"]["message_id"]})
         message = await self.emu.share_contact(self.token, user, demo_phone(person))
         return web.json_response({"message_id": message["message_id"]})
 
@@ -198,6 +285,14 @@ class SandboxWeb:
         data = upload.file.read()
         caption = str(form.get("caption") or "").strip() or None
         mime = upload.content_type or "application/octet-stream"
+        zalo_user = self._zalo_user(request, user)
+        if zalo_user is not None:  # Zalo users send pictures; any other file arrives as "unsupported"
+            assert self.zalo is not None
+            if mime in ("image/png", "image/jpeg"):
+                update = await self.zalo.send_image(self.zalo_token, zalo_user, data=data, caption=caption)
+            else:
+                update = await self.zalo.send_unsupported(self.zalo_token, zalo_user)
+            return web.json_response({"message_id": update["message"]["message_id"]})
         if mime in ("image/png", "image/jpeg"):
             message = await self.emu.send_photo(self.token, user, data, caption)
         else:
@@ -240,13 +335,24 @@ def add_sandbox_routes(
     people: People,
     clock: AdjustableClock,
     on_clock_moved: Callable[[], Awaitable[None]] | None = None,
+    zalo: ZaloEmulator | None = None,
+    zalo_token: str = "",
 ) -> SandboxWeb:
     """Mount the chat page at / and its JSON API under /sandbox/api/ on the emulator's application.
 
     `people()` returns dicts {"user_id", "name", "role", "group"} (optionally "phone"); after the
-    clock moves, `on_clock_moved()` lets the bot run what fell due.
+    clock moves, `on_clock_moved()` lets the bot run what fell due. With `zalo`, `?channel=zalo` on the chat
+    endpoints acts as the same person on Zalo.
     """
-    sandbox = SandboxWeb(emu, token=token, people=people, clock=clock, on_clock_moved=on_clock_moved)
+    sandbox = SandboxWeb(
+        emu,
+        token=token,
+        people=people,
+        clock=clock,
+        on_clock_moved=on_clock_moved,
+        zalo=zalo,
+        zalo_token=zalo_token,
+    )
     app.router.add_get("/", sandbox.index)
     app.router.add_static("/sandbox/static", STATIC_DIR)
     app.router.add_get("/sandbox/api/people", sandbox.list_people)

@@ -24,10 +24,35 @@ const L = {
   unsupported_button: "Nút này không dùng được trong bản thử nghiệm",
   typing: "đang soạn tin…",
   uploading: "đang gửi tệp…",
+  channel_hint: "Đổi giữa Telegram và Zalo: cùng một người, xem bot trên ứng dụng kia",
+  zalo_no_buttons: "Trên Zalo không có nút: hãy gõ số thứ tự",
+  pending: "Bot đang trả lời…",
 };
 
 const $ = (id) => document.getElementById(id);
-const state = { people: [], person: null, version: -1, instance: "", toastsSeen: null, poll: null };
+const state = {
+  people: [], person: null, version: -1, instance: "", toastsSeen: null, poll: null,
+  channel: localStorage.getItem("sandbox-channel") === "zalo" ? "zalo" : "telegram",
+};
+
+// The chat endpoints act as the same person on Zalo with ?channel=zalo.
+function chatPath(suffix = "", query = "") {
+  const params = [query, state.channel === "zalo" ? "channel=zalo" : ""].filter(Boolean).join("&");
+  return `/sandbox/api/chat/${state.person.user_id}${suffix}${params ? `?${params}` : ""}`;
+}
+
+function renderChannel() {
+  const button = $("channel");
+  button.textContent = state.channel === "zalo" ? "Zalo ⇄" : "Telegram ⇄";
+  document.body.classList.toggle("zalo", state.channel === "zalo");
+}
+
+function switchChannel() {
+  state.channel = state.channel === "zalo" ? "telegram" : "zalo";
+  localStorage.setItem("sandbox-channel", state.channel);
+  renderChannel();
+  if (state.person) openChat(state.person);
+}
 
 function applyLabels() {
   document.querySelectorAll("[data-l]").forEach((el) => { el.textContent = L[el.dataset.l]; });
@@ -107,6 +132,12 @@ function renderPeople() {
 async function loadPeople() {
   const data = await api("/sandbox/api/people");
   state.people = data.people;
+  const zalo = (data.channels || []).includes("zalo");
+  $("channel").hidden = !zalo;
+  if (!zalo && state.channel === "zalo") {
+    state.channel = "telegram";
+    renderChannel();
+  }
   renderPeople();
   const match = location.hash.match(/u=(-?\d+)/);
   const chosen = match && state.people.find((p) => String(p.user_id) === match[1]);
@@ -118,6 +149,8 @@ async function loadPeople() {
 function openChat(person) {
   state.person = person;
   state.version = -1;
+  state.botCount = undefined;
+  showPending(false);
   state.toastsSeen = null;
   clearTimeout(actionTimer);
   history.replaceState(null, "", `#u=${person.user_id}`);
@@ -147,7 +180,7 @@ async function startPolling() {
   while (!controller.signal.aborted) {
     try {
       const query = `since=${state.version}&instance=${encodeURIComponent(state.instance)}&timeout=25`;
-      const url = `/sandbox/api/chat/${person.user_id}?${query}`;
+      const url = chatPath("", query);
       const response = await fetch(url, { signal: controller.signal });
       if (!response.ok) throw new Error(`${response.status}`);
       const view = await response.json();
@@ -166,7 +199,19 @@ async function startPolling() {
   }
 }
 
+// "Bot đang trả lời…" from a message or a press until the bot's next message (or 20 s).
+let pendingTimer = null;
+function showPending(on) {
+  clearTimeout(pendingTimer);
+  $("pending").textContent = L.pending;
+  $("pending").hidden = !on;
+  if (on) pendingTimer = setTimeout(() => { $("pending").hidden = true; }, 20000);
+}
+
 function renderChat(view) {
+  const botCount = view.messages.filter((m) => m.from_bot).length;
+  if (state.botCount !== undefined && botCount > state.botCount) showPending(false);
+  state.botCount = botCount;
   const box = $("messages");
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const previousCount = box.querySelectorAll(".row").length;
@@ -376,7 +421,8 @@ function renderReplyKeyboard(markup) {
 async function sendText(text) {
   if (!state.person || !text.trim()) return;
   try {
-    await api(`/sandbox/api/chat/${state.person.user_id}/send`, { text });
+    showPending(true);
+    await api(chatPath("/send"), { text });
   } catch (error) {
     showToast(L.error);
   }
@@ -390,7 +436,7 @@ async function sendFile(file) {
   if (caption) form.append("caption", caption);
   $("text").value = "";
   try {
-    const response = await fetch(`/sandbox/api/chat/${state.person.user_id}/upload`, { method: "POST", body: form });
+    const response = await fetch(chatPath("/upload"), { method: "POST", body: form });
     if (!response.ok) throw new Error(`${response.status}`);
   } catch (error) {
     showToast(L.error);
@@ -400,7 +446,8 @@ async function sendFile(file) {
 async function pressButton(node, messageId, data) {
   node.classList.add("pending");
   try {
-    await api(`/sandbox/api/chat/${state.person.user_id}/press`, { message_id: messageId, callback_data: data });
+    showPending(true);
+    await api(chatPath("/press"), { message_id: messageId, callback_data: data });
   } catch (error) {
     showToast(L.button_gone);
   } finally {
@@ -410,7 +457,7 @@ async function pressButton(node, messageId, data) {
 
 async function shareContact() {
   try {
-    await api(`/sandbox/api/chat/${state.person.user_id}/contact`, {});
+    await api(chatPath("/contact"), {});
   } catch (error) {
     showToast(L.error);
   }
@@ -452,6 +499,14 @@ function main() {
   applyLabels();
   $("search").addEventListener("input", renderPeople);
   $("switch").addEventListener("click", closeChat);
+  $("channel").addEventListener("click", switchChannel);
+  renderChannel();
+  $("text").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {  // Shift+Enter: a new line
+      event.preventDefault();
+      $("composer").requestSubmit();
+    }
+  });
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = $("text");
