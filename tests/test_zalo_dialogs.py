@@ -183,3 +183,25 @@ async def test_a_webhook_without_the_secret_is_refused_and_with_it_is_handled(
         lan = bot.person(7003, "Lan")
         replies = await lan.send("/start")
         assert "1. Phường 1" in texts(replies)
+
+
+async def test_a_cadre_checks_in_by_typing_the_command_words_and_the_code(bot: BotUnderTest) -> None:
+    from datetime import datetime, timedelta
+
+    from bot.core.attendance import TrainingDraft
+    from tests.harness import VN
+
+    organiser = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    starts = datetime(2026, 11, 23, 9, 30, tzinfo=VN)
+    organiser_member = await active_member(bot.services, 5001, "zalo")
+    created = await bot.services.attendance.create(
+        organiser_member,
+        TrainingDraft("Tập huấn nghiệp vụ", starts, starts + timedelta(hours=2), "Hội trường"),
+    )
+    assert created.training is not None
+    code = await bot.services.attendance.checkin_code(organiser_member, created.training.id)
+    assert code.code is not None
+    replies = await lan.send(f"diem danh {code.code.lower()}")
+    assert "✅ Đã điểm danh" in texts(replies)
+    assert organiser is not None

@@ -76,11 +76,11 @@ def to_event(
     if text.startswith("/"):
         word, _, args = text[1:].partition(" ")
         return Command(word.split("@")[0].lower(), args.strip())
-    first, _, rest = text.partition(" ")
-    for words, remainder in ((text, ""), (first, rest)):
-        name = vocabulary.commands.get(key(words))
+    words = text.split()
+    for count in range(min(len(words), 4), 0, -1):  # "diem danh KTW4KD", "bao cao", "report 11/2026"
+        name = vocabulary.commands.get(key(" ".join(words[:count])))
         if name is not None:
-            return Command(name, remainder.strip())
+            return Command(name, " ".join(words[count:]))
     label = vocabulary.menu.get(key(text))
     if label is not None:
         return Text(label, label)
