@@ -35,12 +35,13 @@ _COLUMNS = (
     "id, created_by, text, kind, blob_id, audience, root_id, status, scheduled_at, sent_at, finished_at, "
     "recipients, skipped, report_chat_id, report_message_id, created_at"
 )
-# Active members with their account on the channel members are reached on (Telegram, as for every notice:
-# storage.members.SqliteMembers.recipients); the channel travels with each recipient to the outbox row.
+# Active members with their account on the channel they are reached on, their preferred one (as for every
+# notice: storage.members.SqliteMembers.recipients), so each member gets a broadcast once, on that channel;
+# the channel travels with each recipient to the outbox row.
 _PEOPLE = (
     "SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.channel, a.chat_id, a.blocked_at "
-    "FROM members m JOIN channel_accounts a ON a.member_id = m.id AND a.channel = 'telegram' "
-    "WHERE m.status = 'active'"
+    "FROM members m JOIN channel_accounts a ON a.member_id = m.id "
+    "AND a.channel = COALESCE(m.channel, 'telegram') WHERE m.status = 'active'"
 )
 # Audiences drawn from other features' tables: a seminar's invitees, a training's registrations.
 _SOURCES = {

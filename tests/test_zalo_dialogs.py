@@ -205,3 +205,26 @@ async def test_a_cadre_checks_in_by_typing_the_command_words_and_the_code(bot: B
     replies = await lan.send(f"diem danh {code.code.lower()}")
     assert "✅ Đã điểm danh" in texts(replies)
     assert organiser is not None
+
+
+@pytest.mark.channels("telegram+zalo")
+async def test_a_broadcast_reaches_each_member_once_on_the_app_they_use(bot: BotUnderTest) -> None:
+    organiser = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
+    on_telegram = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5")
+    on_zalo = bot.zalo_person(4002, "Minh")
+    await on_zalo.send("/start")  # a newcomer on Zalo, made a cadre by the organisers
+    member = await bot.services.member_store.find_by_account("zalo", zalo_id(4002))
+    assert member is not None
+    await bot.services.member_store.update(
+        member.id, now=bot.clock.now(), actor_id=None, action="test_setup", role=Role.CADRE, status="active"
+    )
+    await organiser.send("/broadcast")
+    await organiser.send("Họp chi hội thứ Bảy 8h")
+    await organiser.press("Không đính kèm")
+    await organiser.press("Theo vai trò")
+    await organiser.press("Cán bộ chi hội")
+    await organiser.press("Tiếp tục")
+    await organiser.press("Xác nhận và gửi")
+    await bot.settle()
+    assert sum("Họp chi hội thứ Bảy 8h" in r.text for r in on_telegram.inbox()) == 1
+    assert sum("Họp chi hội thứ Bảy 8h" in r.text for r in on_zalo.inbox()) == 1

@@ -1,0 +1,214 @@
+"""Benchmark: the Zalo path — updates handled per second at 20 ms API round trips, and a broadcast to 1,000.
+
+    python bench/bench_zalo.py [--users 200] [--members 1000] [--rate 50] [--reps 3]
+
+1. Updates. Every user sends one message at once to the real bot (in process, over real HTTP, on the real
+   database) through the Zalo emulator answering every call after 20 ms. Zalo's `getUpdates` hands out ONE
+   update per call and has no offset, so a long-polling bot cannot take more than one update per round trip:
+   the baseline, measured in the same run, is a bare client doing nothing but `getUpdates` in a loop at that
+   latency (the ceiling of polling). Webhook mode has no such ceiling: the same load pushed by the emulator's
+   webhook is reported beside it (its baseline: a bare aiohttp endpoint answering each push with 200).
+2. Broadcast. One broadcast to `members` Zalo members at a configured pace (ZALO_SEND_RATE=`rate`), with the
+   emulator capping calls slightly above it and 20 "Quota exceeded" answers injected on the way. Target: the
+   achieved rate ≥ 0.9× the configured pace, 0 lost, 0 doubled.
+
+Writes bench/results/zalo.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import aiohttp
+from aiohttp import web
+
+from bot.core.broadcasts import Audience, AudienceKind, Content, ReportTo, Result
+from bot.core.models import Role
+from bot.emulator.zalo import ZaloEmulator, ZaloUser
+from storage.db import Database, to_db_time
+from tests.harness import ZALO_TOKEN, BotUnderTest, zalo_id
+
+RESULTS = ROOT / "bench" / "results" / "zalo.json"
+LATENCY_MS = 20.0
+FIRST = 300_000
+
+
+async def polling_ceiling(seconds: float = 3.0) -> float:
+    """Updates a second a bare client gets from getUpdates at the latency (one update per call)."""
+    async with ZaloEmulator(latency_ms=LATENCY_MS) as emu, aiohttp.ClientSession() as http:
+        users = [ZaloUser(zalo_id(FIRST + n), f"U{n}") for n in range(2000)]
+        for user in users:
+            await emu.send_text(ZALO_TOKEN, user, "xin chào")
+        url = f"{emu.base_url}{ZALO_TOKEN}/getUpdates"
+        taken, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            async with http.post(url, json={"timeout": 1}) as response:
+                taken += bool((await response.json()).get("result"))
+        return taken / (time.perf_counter() - started)
+
+
+async def webhook_ceiling(users: int) -> float:
+    """Pushes a second the emulator delivers to a bare endpoint that answers 200 at once."""
+    app = web.Application()
+    app.router.add_post("/hook", lambda request: _ok(request))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with ZaloEmulator(latency_ms=LATENCY_MS) as emu, aiohttp.ClientSession() as http:
+            async with http.post(
+                f"{emu.base_url}{ZALO_TOKEN}/setWebhook",
+                json={"url": f"http://127.0.0.1:{port}/hook", "secret_token": "bench-secret-1"},
+            ) as response:
+                assert (await response.json())["ok"]
+            started = time.perf_counter()
+            for n in range(users):
+                await emu.send_text(ZALO_TOKEN, ZaloUser(zalo_id(FIRST + n), f"U{n}"), "xin chào")
+            await emu.wait_deliveries(ZALO_TOKEN, count=users, ok=True, timeout=120)
+            return users / (time.perf_counter() - started)
+    finally:
+        await runner.cleanup()
+
+
+async def _ok(request: web.Request) -> web.Response:
+    await request.read()
+    return web.json_response({"ok": True})
+
+
+async def bot_updates(users: int, *, webhook: bool) -> float:
+    """Updates a second the real bot answers (each user's "xin chào" gets its reply)."""
+    settings: dict[str, object] = {"zalo_webhook_secret": "bench-secret-1"} if webhook else {}
+    with tempfile.TemporaryDirectory() as tmp:
+        async with BotUnderTest.running(Path(tmp), channel="zalo", **settings) as bot:
+            assert bot.zalo is not None
+            bot.zalo.configure(latency_ms=LATENCY_MS)
+            people = [ZaloUser(zalo_id(FIRST + n), f"U{n}") for n in range(users)]
+            mark = bot.zalo.mark(ZALO_TOKEN)
+            started = time.perf_counter()
+            for user in people:
+                await bot.zalo.send_text(ZALO_TOKEN, user, "/help")
+            await bot.zalo.wait_for(
+                ZALO_TOKEN, method="sendMessage", count=users, since=mark, ok=True, timeout=300
+            )
+            return users / (time.perf_counter() - started)
+
+
+async def add_members(db: Database, count: int) -> list[str]:
+    """`count` active Zalo cadres spread over the chapters."""
+    now = to_db_time(datetime.now(UTC))
+    chapters = [
+        (r["id"], r["ward_id"]) for r in await db.fetch_all("SELECT id, ward_id FROM chapters ORDER BY id")
+    ]
+    chats = []
+    async with db.transaction() as conn:
+        for n in range(count):
+            chapter_id, ward_id = chapters[n % len(chapters)]
+            cur = await conn.execute(
+                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
+                "channel, created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', 'zalo', ?, ?)",
+                (f"Hội viên {n:04d}", f"hoi vien {n:04d}", ward_id, chapter_id, now, now),
+            )
+            chat = zalo_id(FIRST + n)
+            await conn.execute(
+                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
+                "VALUES (?, 'zalo', ?, ?, ?)",
+                (cur.lastrowid, chat, chat, now),
+            )
+            chats.append(chat)
+    return chats
+
+
+async def broadcast(members: int, rate: float) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        async with BotUnderTest.running(Path(tmp), channel="zalo", zalo_send_rate=rate) as bot:
+            assert bot.zalo is not None
+            await bot.member(1, "Phạm Thu Hà", Role.ORGANISER, ward="Phường 1")
+            organiser = await bot.services.member_store.find_by_account("zalo", zalo_id(1))
+            chats = await add_members(bot.services.db, members)
+            for chat in chats:
+                bot.zalo.add_user(ZALO_TOKEN, ZaloUser(chat, "Hội viên"))
+            bot.zalo.configure(rate_limit_per_s=rate * 1.2)
+            bot.zalo.quota_exceeded(ZALO_TOKEN, 20, method="sendMessage")
+            mark = bot.zalo.mark(ZALO_TOKEN)
+            created = await bot.services.broadcasts.create(
+                organiser,
+                Content("<b>Lịch tập huấn tháng 12</b>: thứ Bảy 8h tại Nhà văn hoá"),
+                Audience(AudienceKind.ROLES, roles=(Role.CADRE,)),
+                report_to=ReportTo("zalo", zalo_id(1)),
+            )
+            assert created.result is Result.OK and created.broadcast is not None, created.result
+            batch = created.broadcast.batch
+            started = time.perf_counter()
+            while not (await bot.services.outbox.progress(batch)).done:
+                await asyncio.sleep(0.05)
+            wall = time.perf_counter() - started
+            calls = bot.zalo.bot_state(ZALO_TOKEN).calls[mark:]
+            rows = await bot.services.outbox.rows(batch)
+    sent = Counter(c.chat_id for c in calls if c.method == "sendMessage" and c.ok and c.chat_id in set(chats))
+    return {
+        "wall_s": wall,
+        "rate_per_s": members / wall,
+        "fraction_of_pace": members / wall / rate,
+        "quota_exceeded": sum(1 for c in calls if not c.ok and c.error_code == 429),
+        "failed": Counter(r["status"] for r in rows).get("failed", 0),
+        "lost": sum(1 for chat in chats if sent[chat] == 0),
+        "duplicates": sum(n - 1 for n in sent.values() if n > 1),
+    }
+
+
+def median(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+    runs: dict[str, list] = {"poll_ceiling": [], "poll_bot": [], "hook_ceiling": [], "hook_bot": [], "bc": []}
+    for rep in range(args.reps):
+        runs["poll_ceiling"].append(await polling_ceiling())
+        runs["poll_bot"].append(await bot_updates(args.users, webhook=False))
+        runs["hook_ceiling"].append(await webhook_ceiling(args.users))
+        runs["hook_bot"].append(await bot_updates(args.users, webhook=True))
+        runs["bc"].append(await broadcast(args.members, args.rate))
+        print(f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]}" for k, v in runs.items()), flush=True)
+    poll = [b / c for b, c in zip(runs["poll_bot"], runs["poll_ceiling"], strict=True)]
+    hook = [b / c for b, c in zip(runs["hook_bot"], runs["hook_ceiling"], strict=True)]
+    pace = [r["fraction_of_pace"] for r in runs["bc"]]
+    lost = sum(r["lost"] for r in runs["bc"])
+    doubled = sum(r["duplicates"] for r in runs["bc"])
+    print()
+    print(f"Zalo at {LATENCY_MS:.0f} ms per API call, {args.reps} repetitions; median (min–max)")
+    print(f"  long polling: bot {median(runs['poll_bot'])} updates/s, getUpdates ceiling "
+          f"{median(runs['poll_ceiling'])}/s → ×{median(poll)}")  # fmt: skip
+    print(f"  webhook:      bot {median(runs['hook_bot'])} updates/s, bare endpoint "
+          f"{median(runs['hook_ceiling'])}/s → ×{median(hook)}")  # fmt: skip
+    print(f"  broadcast to {args.members} at {args.rate:.0f}/s: ×{median(pace)} of the pace, "
+          f"{sum(r['quota_exceeded'] for r in runs['bc'])} 'Quota exceeded', lost {lost}, doubled {doubled} "
+          f"→ target (≥ 0.9×, 0 lost, 0 doubled) {'met' if min(pace) >= 0.9 and not lost and not doubled else 'NOT met'}")  # fmt: skip  # noqa: E501
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"latency_ms": LATENCY_MS, "args": vars(args), "runs": runs}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
