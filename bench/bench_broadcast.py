@@ -82,7 +82,11 @@ async def run_bot(members: int) -> dict:
             batch = created.broadcast.batch
             mark = bot.emu.mark(TOKEN)
             started = time.perf_counter()
-            while not (await bot.services.outbox.progress(batch)).done:
+            await bot.runtime.process_due_now()  # the send task queues one message per member
+            while True:
+                progress = await bot.services.outbox.progress(batch)
+                if progress.total >= members and progress.done:
+                    break
                 await asyncio.sleep(0.05)
             wall = time.perf_counter() - started
             calls = [

@@ -7,10 +7,10 @@
    update per call and has no offset, so a long-polling bot cannot take more than one update per round trip:
    the baseline, measured in the same run, is a bare client doing nothing but `getUpdates` in a loop at that
    latency (the ceiling of polling). Webhook mode has no such ceiling: the same load pushed by the emulator's
-   webhook is reported beside it (its baseline: a bare aiohttp endpoint answering each push with 200).
+   webhook is reported beside it, against the same bot on Telegram (long polling, 20 ms) in the same run.
 2. Broadcast. One broadcast to `members` Zalo members at a configured pace (ZALO_SEND_RATE=`rate`), with the
-   emulator capping calls slightly above it and 20 "Quota exceeded" answers injected on the way. Target: the
-   achieved rate ≥ 0.9× the configured pace, 0 lost, 0 doubled.
+   emulator capping calls at 1.2× it and one "Quota exceeded" answer injected on the way (waited out).
+   Target: the achieved rate ≥ 0.9× the configured pace, 0 lost, 0 doubled.
 
 Writes bench/results/zalo.json.
 """
@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiohttp
-from aiohttp import web
 
 from bot.core.broadcasts import Audience, AudienceKind, Content, ReportTo, Result
 from bot.core.models import Role
@@ -59,39 +58,13 @@ async def polling_ceiling(seconds: float = 3.0) -> float:
         return taken / (time.perf_counter() - started)
 
 
-async def webhook_ceiling(users: int) -> float:
-    """Pushes a second the emulator delivers to a bare endpoint that answers 200 at once."""
-    app = web.Application()
-    app.router.add_post("/hook", lambda request: _ok(request))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with ZaloEmulator(latency_ms=LATENCY_MS) as emu, aiohttp.ClientSession() as http:
-            async with http.post(
-                f"{emu.base_url}{ZALO_TOKEN}/setWebhook",
-                json={"url": f"http://127.0.0.1:{port}/hook", "secret_token": "bench-secret-1"},
-            ) as response:
-                assert (await response.json())["ok"]
-            started = time.perf_counter()
-            for n in range(users):
-                await emu.send_text(ZALO_TOKEN, ZaloUser(zalo_id(FIRST + n), f"U{n}"), "xin chào")
-            await emu.wait_deliveries(ZALO_TOKEN, count=users, ok=True, timeout=120)
-            return users / (time.perf_counter() - started)
-    finally:
-        await runner.cleanup()
-
-
-async def _ok(request: web.Request) -> web.Response:
-    await request.read()
-    return web.json_response({"ok": True})
-
-
 async def bot_updates(users: int, *, webhook: bool) -> float:
     """Updates a second the real bot answers (each user's "xin chào" gets its reply)."""
-    settings: dict[str, object] = {"zalo_webhook_secret": "bench-secret-1"} if webhook else {}
+    # Zalo publishes no rate: ZALO_SEND_RATE paces every reply (8/s by default). Lifted here, as
+    # bench/our_bot.py lifts Telegram's, to measure what the bot handles; the pace is measured below.
+    settings: dict[str, object] = {"zalo_send_rate": 10_000.0}
+    if webhook:
+        settings["zalo_webhook_secret"] = "bench-secret-1"
     with tempfile.TemporaryDirectory() as tmp:
         async with BotUnderTest.running(Path(tmp), channel="zalo", **settings) as bot:
             assert bot.zalo is not None
@@ -104,6 +77,25 @@ async def bot_updates(users: int, *, webhook: bool) -> float:
             await bot.zalo.wait_for(
                 ZALO_TOKEN, method="sendMessage", count=users, since=mark, ok=True, timeout=300
             )
+            return users / (time.perf_counter() - started)
+
+
+async def telegram_updates(users: int) -> float:
+    """The same load on the Telegram channel (the Bot API emulator at 20 ms), send-rate ceiling lifted."""
+    from bot.channels.telegram.channel import TelegramChannel
+    from bot.emulator import FakeUser
+    from tests.harness import TOKEN
+
+    TelegramChannel.send_rate = 10_000.0
+    with tempfile.TemporaryDirectory() as tmp:
+        async with BotUnderTest.running(Path(tmp), channel="telegram") as bot:
+            bot.emu.configure(latency_ms=LATENCY_MS)
+            people = [FakeUser(id=FIRST + n, first_name=f"U{n}") for n in range(users)]
+            mark = bot.emu.mark(TOKEN)
+            started = time.perf_counter()
+            for user in people:
+                await bot.emu.send_text(TOKEN, user, "/help")
+            await bot.emu.wait_for(TOKEN, method="sendMessage", count=users, since=mark, ok=True, timeout=300)
             return users / (time.perf_counter() - started)
 
 
@@ -142,7 +134,7 @@ async def broadcast(members: int, rate: float) -> dict:
             for chat in chats:
                 bot.zalo.add_user(ZALO_TOKEN, ZaloUser(chat, "Hội viên"))
             bot.zalo.configure(rate_limit_per_s=rate * 1.2)
-            bot.zalo.quota_exceeded(ZALO_TOKEN, 20, method="sendMessage")
+            bot.zalo.quota_exceeded(ZALO_TOKEN, 1, method="sendMessage")
             mark = bot.zalo.mark(ZALO_TOKEN)
             created = await bot.services.broadcasts.create(
                 organiser,
@@ -153,7 +145,11 @@ async def broadcast(members: int, rate: float) -> dict:
             assert created.result is Result.OK and created.broadcast is not None, created.result
             batch = created.broadcast.batch
             started = time.perf_counter()
-            while not (await bot.services.outbox.progress(batch)).done:
+            await bot.runtime.process_due_now()  # the send task queues one message per member
+            while True:
+                progress = await bot.services.outbox.progress(batch)
+                if progress.total >= members and progress.done:
+                    break
                 await asyncio.sleep(0.05)
             wall = time.perf_counter() - started
             calls = bot.zalo.bot_state(ZALO_TOKEN).calls[mark:]
@@ -183,16 +179,16 @@ async def main() -> int:
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
-    runs: dict[str, list] = {"poll_ceiling": [], "poll_bot": [], "hook_ceiling": [], "hook_bot": [], "bc": []}
+    runs: dict[str, list] = {"poll_ceiling": [], "poll_bot": [], "telegram": [], "hook_bot": [], "bc": []}
     for rep in range(args.reps):
         runs["poll_ceiling"].append(await polling_ceiling())
         runs["poll_bot"].append(await bot_updates(args.users, webhook=False))
-        runs["hook_ceiling"].append(await webhook_ceiling(args.users))
+        runs["telegram"].append(await telegram_updates(args.users))
         runs["hook_bot"].append(await bot_updates(args.users, webhook=True))
         runs["bc"].append(await broadcast(args.members, args.rate))
         print(f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]}" for k, v in runs.items()), flush=True)
     poll = [b / c for b, c in zip(runs["poll_bot"], runs["poll_ceiling"], strict=True)]
-    hook = [b / c for b, c in zip(runs["hook_bot"], runs["hook_ceiling"], strict=True)]
+    hook = [b / c for b, c in zip(runs["hook_bot"], runs["telegram"], strict=True)]
     pace = [r["fraction_of_pace"] for r in runs["bc"]]
     lost = sum(r["lost"] for r in runs["bc"])
     doubled = sum(r["duplicates"] for r in runs["bc"])
@@ -200,8 +196,8 @@ async def main() -> int:
     print(f"Zalo at {LATENCY_MS:.0f} ms per API call, {args.reps} repetitions; median (min–max)")
     print(f"  long polling: bot {median(runs['poll_bot'])} updates/s, getUpdates ceiling "
           f"{median(runs['poll_ceiling'])}/s → ×{median(poll)}")  # fmt: skip
-    print(f"  webhook:      bot {median(runs['hook_bot'])} updates/s, bare endpoint "
-          f"{median(runs['hook_ceiling'])}/s → ×{median(hook)}")  # fmt: skip
+    print(f"  webhook:      bot {median(runs['hook_bot'])} updates/s, the same bot on Telegram "
+          f"{median(runs['telegram'])}/s → ×{median(hook)}")  # fmt: skip
     print(f"  broadcast to {args.members} at {args.rate:.0f}/s: ×{median(pace)} of the pace, "
           f"{sum(r['quota_exceeded'] for r in runs['bc'])} 'Quota exceeded', lost {lost}, doubled {doubled} "
           f"→ target (≥ 0.9×, 0 lost, 0 doubled) {'met' if min(pace) >= 0.9 and not lost and not doubled else 'NOT met'}")  # fmt: skip  # noqa: E501

@@ -63,7 +63,8 @@ CHANNEL = "zalo"
 ACTIVE_LIST = timedelta(hours=24)
 """A list shown in answer to the person within this time is still the one they are answering."""
 POLL_TIMEOUT = 30
-RETRY_PAUSE = (1, 2, 5, 10, 30, 60)
+RETRY_PAUSE = (1, 2, 4, 8, 15, 30, 60)
+"""Seconds to pause sending after consecutive "Quota exceeded" answers (Zalo gives no retry hint)."""
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
 
@@ -185,7 +186,8 @@ class ZaloChannel:
                 self.receive(update)
 
     async def webhook(self, request: web.Request) -> web.Response:
-        """Zalo's push: refused without the secret header; otherwise handled, and 200 once it is recorded."""
+        """Zalo's push: refused without the secret header; otherwise 200 once its turn has committed (the
+        update is recorded as handled, with everything it caused); the replies follow, in order per chat."""
         from aiohttp import web
 
         given = request.headers.get(SECRET_HEADER, "")
@@ -198,25 +200,33 @@ class ZaloChannel:
         except ValueError:
             raise web.HTTPBadRequest() from None
         if update is not None:
-            await self.handle_update(update)
+            committed = asyncio.Event()
+            task = self.receive(update, committed)
+            waiter = asyncio.ensure_future(committed.wait())
+            await asyncio.wait((task, waiter), return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            if task.done() and task.exception() is not None:
+                raise web.HTTPInternalServerError()  # not recorded: Zalo delivers it again
         return web.json_response({"ok": True})
 
-    def receive(self, update: ZaloUpdate) -> None:
-        task = asyncio.create_task(self.handle_update(update), name=f"zalo-{update.message_id}")
+    def receive(self, update: ZaloUpdate, committed: asyncio.Event | None = None) -> asyncio.Task[None]:
+        task = asyncio.create_task(self.handle_update(update, committed), name=f"zalo-{update.message_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
-    async def handle_update(self, update: ZaloUpdate) -> None:
-        """One update, after the chat's earlier ones; at most `concurrent_updates` chats at once."""
+    async def handle_update(self, update: ZaloUpdate, committed: asyncio.Event | None = None) -> None:
+        """One update, after the chat's earlier ones; at most `concurrent_updates` chats at once.
+        `committed` is set once its turn has committed (before the replies go out)."""
         try:
             if not update.sender_is_bot and self.runtime.started:
-                await self._handle(update)
+                await self._handle(update, committed)
         finally:
             async with self._handled_changed:
                 self.handled += 1
                 self._handled_changed.notify_all()
 
-    async def _handle(self, update: ZaloUpdate) -> None:
+    async def _handle(self, update: ZaloUpdate, committed: asyncio.Event | None) -> None:
         lock = self._locks.setdefault(update.chat_id, asyncio.Lock())
         async with lock, self._slots:
             hooks = _Turn(self, update)
@@ -224,6 +234,8 @@ class ZaloChannel:
                 CHANNEL, update.sender_id, update.chat_id, update.display_name or "", None, update.is_private
             )
             outputs = await self.runtime.handle(Input(sender, Unsupported(), update.message_id), hooks)
+            if committed is not None:
+                committed.set()
             if not outputs:
                 messages = []
             elif hooks.rendered is not None:
@@ -292,8 +304,9 @@ class ZaloChannel:
             for part in rendered.messages:
                 last = await self._send(message.chat_id, part, paced=False, blobs=blobs)
         except ZaloRateLimited as exc:
+            pause = exc.retry_after or RETRY_PAUSE[self._backoff]
             self._backoff = min(self._backoff + 1, len(RETRY_PAUSE) - 1)
-            raise RateLimited(exc.retry_after or RETRY_PAUSE[self._backoff], "429 Quota exceeded") from exc
+            raise RateLimited(pause, "429 Quota exceeded") from exc
         except ZaloForbidden as exc:
             raise Unreachable(exc.description) from exc
         except ZaloBadRequest as exc:

@@ -286,8 +286,8 @@ class ZaloEmulator:
                         raise _fault_error(fault)
             if not polling:
                 self._check_rate(state)
-                if self.config.latency_ms:
-                    await asyncio.sleep(self.config.latency_ms / 1000)
+            if self.config.latency_ms:  # the network's round trip, long polls included
+                await asyncio.sleep(self.config.latency_ms / 1000)
             if ignored and self.config.strict_params:
                 raise ZaloApiError(400, f"Bad Request: unknown parameter(s) {', '.join(ignored)}")
             try:
