@@ -399,15 +399,16 @@ async def test_per_second_cap_answers_429_over_the_rate(zalo, http) -> None:
     assert (await api(http, zalo, "sendMessage", json=body))[0] == 200
 
 
-async def test_latency_is_added_to_every_call_but_get_updates(zalo, http) -> None:
-    zalo.configure(latency_ms=1000)
+async def test_latency_is_the_round_trip_of_every_call_long_polls_included(zalo, http) -> None:
+    zalo.configure(latency_ms=300)
     started = time.monotonic()
     await api(http, zalo, "getMe")
-    assert time.monotonic() - started >= 0.99
+    assert time.monotonic() - started >= 0.29
     await zalo.send_text(TOKEN, LAN, "nhanh")
     started = time.monotonic()
-    await api(http, zalo, "getUpdates", json={"timeout": 1})
-    assert time.monotonic() - started < 0.9
+    status, payload = await api(http, zalo, "getUpdates", json={"timeout": 5})
+    assert status == 200 and payload["result"]["message"]["text"] == "nhanh"
+    assert 0.29 <= time.monotonic() - started < 3
 
 
 async def test_injected_faults_error_and_drop(zalo, http) -> None:
