@@ -104,6 +104,9 @@ class Translator:
         return format_percent(ratio, locale=self.locale)
 
 
+_COMPILED: dict[tuple[str, tuple[tuple[str, int], ...]], dict[str, gettext.NullTranslations]] = {}
+
+
 @dataclass
 class I18n:
     """All supported locales, loaded once at start."""
@@ -113,13 +116,24 @@ class I18n:
 
     @classmethod
     def load(cls, locales_dir: Path = LOCALES_DIR, tz: ZoneInfo | None = None) -> I18n:
-        """Compile every locale's .po files in memory; raise CatalogError when one is missing."""
-        catalogs: dict[str, gettext.NullTranslations] = {}
-        for locale in SUPPORTED_LOCALES:
-            buffer = io.BytesIO()
-            write_mo(buffer, read_catalogs(locales_dir, locale))
-            buffer.seek(0)
-            catalogs[locale] = gettext.GNUTranslations(buffer)
+        """Compile every locale's .po files in memory; raise CatalogError when one is missing.
+
+        Compiled catalogs are kept per process while the files are unchanged (parsing them is most of the
+        cost of building a runtime, which tests and the sandbox do often)."""
+        key = (
+            str(locales_dir),
+            tuple((str(p), p.stat().st_mtime_ns) for p in sorted(locales_dir.glob("*/LC_MESSAGES/*.po"))),
+        )
+        catalogs = _COMPILED.get(key)
+        if catalogs is None:
+            catalogs = {}
+            for locale in SUPPORTED_LOCALES:
+                buffer = io.BytesIO()
+                write_mo(buffer, read_catalogs(locales_dir, locale))
+                buffer.seek(0)
+                catalogs[locale] = gettext.GNUTranslations(buffer)
+            _COMPILED.clear()
+            _COMPILED[key] = catalogs
         return cls(catalogs, tz or ZoneInfo("Asia/Ho_Chi_Minh"))
 
     def translator(self, locale: str | None) -> Translator:
