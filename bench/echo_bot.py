@@ -37,7 +37,7 @@ def main() -> None:
     )
     if args.mode == "perchat":
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from bot.updates import PerChatUpdateProcessor
+        from bot.channels.telegram.updates import PerChatUpdateProcessor
 
         builder = builder.concurrent_updates(PerChatUpdateProcessor(args.concurrency))
     app = builder.build()
