@@ -168,7 +168,7 @@ class WhenStep:
         for week in month_grid(first.year, first.month):
             lines.append(
                 [
-                    Choice(str(day), WhenDay(f"{first:%Y%m}{day:02d}"))
+                    Choice(str(day), WhenDay(f"{first:%Y%m}{day:02d}"), optional=True)
                     if day and pickable_day(date(first.year, first.month, day), today)
                     else Choice(" ", blank, display_only=True)
                     for day in week
@@ -176,11 +176,11 @@ class WhenStep:
             )
         nav = []
         if first > today.replace(day=1):
-            nav.append(Choice("«", WhenMonth(f"{shift_month(first, -1):%Y%m}")))
+            nav.append(Choice("«", WhenMonth(f"{shift_month(first, -1):%Y%m}"), optional=True))
         month_label = t.gettext("{month}/{year}").format(month=first.month, year=first.year)
         nav.append(Choice(month_label, blank, display_only=True))
         if pickable_day(shift_month(first, 1), today):
-            nav.append(Choice("»", WhenMonth(f"{shift_month(first, 1):%Y%m}")))
+            nav.append(Choice("»", WhenMonth(f"{shift_month(first, 1):%Y%m}"), optional=True))
         lines.append(nav)
         return rows(*lines)
 

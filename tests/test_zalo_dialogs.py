@@ -228,3 +228,44 @@ async def test_a_broadcast_reaches_each_member_once_on_the_app_they_use(bot: Bot
     await bot.settle()
     assert sum("Họp chi hội thứ Bảy 8h" in r.text for r in on_telegram.inbox()) == 1
     assert sum("Họp chi hội thứ Bảy 8h" in r.text for r in on_zalo.inbox()) == 1
+
+
+async def test_a_date_is_typed_on_zalo_where_no_calendar_of_numbers_could_be_misread(
+    bot: BotUnderTest,
+) -> None:
+    organiser = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
+    await organiser.send("/training_new")
+    replies = await organiser.send("Tập huấn kỹ năng ghi chép")
+    assert "15/12 8h30" in texts(replies)
+    assert "1. 1\n" not in texts(replies) and "25. 25" not in texts(replies)  # no days listed by number
+    replies = await organiser.send("25")  # a day typed alone is read as a date, never as line 25
+    assert "Chi hội" not in texts(replies)
+    replies = await organiser.send("25/11 8h")
+    assert "Thứ Tư, 25/11/2026 08:00" in texts(replies)
+
+
+def test_a_pagers_next_page_is_listed_last_as_zero_and_chosen_by_typing_zero() -> None:
+    from bot.channels.zalo.client import ZaloUpdate
+    from bot.channels.zalo.inputs import Vocabulary, to_event
+    from bot.conversation.inputs import Chose
+    from bot.i18n import I18n
+
+    t = I18n.load().translator("vi")
+    reply = Reply(
+        "Thông báo đã gửi",
+        rows([Choice("Thông báo 1", LongPress())], [Choice("Trang sau ▶", PageMore(), more=True)]),
+    )
+    rendered = render([reply], t)
+    assert "1. Thông báo 1" in rendered.messages[0].text and "0. Trang sau ▶" in rendered.messages[0].text
+    items = rendered.items
+    assert items is not None
+    update = ZaloUpdate.__new__(ZaloUpdate)
+    for name, value in {"event_name": "message.text.received", "text": "0"}.items():
+        object.__setattr__(update, name, value)
+    event = to_event(update, items, Vocabulary({}, {}), list_is_current=True)
+    assert isinstance(event, Chose) and isinstance(event.token, PageMore)
+
+
+@token("zt:more")
+class PageMore(Token):
+    pass

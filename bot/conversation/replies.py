@@ -21,13 +21,17 @@ class Choice:
     """One option: a label and the token it stands for, or a web link (`url`).
 
     `display_only`: a cell that shows something but offers nothing (a calendar's weekday header, a blank day);
-    channels that list choices instead of laying them out leave it out.
+    channels that list choices instead of laying them out leave it out. `optional`: a shortcut for what the
+    question also accepts typed (a calendar's days); a channel without buttons may leave it out. `more`: the
+    pager's "next page" (listed last, as "0. Xem thêm", where choices are numbered).
     """
 
     label: str
     token: Token | None = None
     url: str | None = None
     display_only: bool = False
+    optional: bool = False
+    more: bool = False
 
     def __post_init__(self) -> None:
         if (self.token is None) == (self.url is None):

@@ -219,7 +219,7 @@ async def _render(turn: Turn, page: HistoryPage) -> tuple[str, Choices]:
     if page.has_previous:
         nav.append(Choice(t.gettext("◀ Previous"), ListPress("p", page.page - 1)))
     if page.has_next:
-        nav.append(Choice(t.gettext("Next ▶"), ListPress("p", page.page + 1)))
+        nav.append(Choice(t.gettext("Next ▶"), ListPress("p", page.page + 1), more=True))
     return "\n\n".join([header, *blocks]), rows(*lines, nav)
 
 

@@ -376,8 +376,13 @@ class _Turn:
         self.t = runtime.i18n.translator(member.locale)
         current = await state.current_list(member.id, CHANNEL)
         items = [_item_from(i) for i in current.items] if current else None
+        in_dialog = await runtime.services.dialogs.get(member.id, CHANNEL) is not None
         event = to_event(
-            self.update, items, self.channel.vocabulary, list_is_current=not (current and current.contested)
+            self.update,
+            items,
+            self.channel.vocabulary,
+            list_is_current=not (current and current.contested),
+            in_dialog=in_dialog,
         )
         if isinstance(event, StaleNumber):
             return await self._stale(member, items)
@@ -419,6 +424,8 @@ class _Turn:
 
 def _item_json(item: ListItem) -> dict[str, str]:
     data = {"label": item.label}
+    if item.more:
+        data["more"] = "1"
     if item.token is not None:
         data["token"] = item.token
     if item.typed is not None:
@@ -427,7 +434,7 @@ def _item_json(item: ListItem) -> dict[str, str]:
 
 
 def _item_from(data: dict[str, str]) -> ListItem:
-    return ListItem(data.get("label", ""), data.get("token"), data.get("typed"))
+    return ListItem(data.get("label", ""), data.get("token"), data.get("typed"), bool(data.get("more")))
 
 
 def _from_list(event: object) -> bool:

@@ -51,10 +51,22 @@ class Vocabulary:
         )
 
 
+CANCEL_WORDS = frozenset({"cancel", "huy", "huybo", "dunglai", "thoat"})
+"""What ends a dialog when typed alone, without the slash ("hủy", "dừng lại")."""
+
+
 def to_event(
-    update: ZaloUpdate, items: list[ListItem] | None, vocabulary: Vocabulary, *, list_is_current: bool
+    update: ZaloUpdate,
+    items: list[ListItem] | None,
+    vocabulary: Vocabulary,
+    *,
+    list_is_current: bool,
+    in_dialog: bool = False,
 ) -> Event | StaleNumber:
-    """The neutral event for one update, given the person's current list (None: none open)."""
+    """The neutral event for one update, given the person's current list (None: none open).
+
+    In a dialog, typed words are the answer to its question ("Tập huấn kỹ năng…" is a title, not
+    /trainings): only a slash command or a cancel word alone is a command there."""
     if update.event_name == IMAGE_EVENT and update.photo_url:
         return SharedFile(update.photo_url, image=True, caption=update.caption)
     if update.event_name != TEXT_EVENT or update.text is None:
@@ -65,8 +77,11 @@ def to_event(
         index = int(number.group(1))
         if not list_is_current:
             return StaleNumber(index)
-        if 1 <= index <= len(items) and (items[index - 1].token or items[index - 1].typed):
-            return _chosen(items[index - 1])
+        numbered = [item for item in items if not item.more]
+        if index == 0 and any(item.more for item in items):
+            return _chosen(next(item for item in items if item.more))
+        if 1 <= index <= len(numbered) and (numbered[index - 1].token or numbered[index - 1].typed):
+            return _chosen(numbered[index - 1])
         return Text(text, None)  # not on the list: an answer to the question asked ("40 chỗ"), if any
     if items and list_is_current:
         wanted = key(text)
@@ -76,6 +91,8 @@ def to_event(
     if text.startswith("/"):
         word, _, args = text[1:].partition(" ")
         return Command(word.split("@")[0].lower(), args.strip())
+    if in_dialog:
+        return Command("cancel", "") if key(text) in CANCEL_WORDS else Text(update.text, None)
     words = text.split()
     for count in range(min(len(words), 4), 0, -1):  # "diem danh KTW4KD", "bao cao", "report 11/2026"
         name = vocabulary.commands.get(key(" ".join(words[:count])))

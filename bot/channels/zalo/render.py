@@ -34,6 +34,8 @@ class ListItem:
     label: str
     token: str | None = None
     typed: str | None = None
+    more: bool = False
+    """The pager's "next page": listed last as "0. …", chosen by typing 0."""
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,17 @@ def render(outputs: list[Output], t: Translator) -> Rendered:
         elif isinstance(output, EditChoices):
             if output.choices:
                 listed = choice_items(Reply("", output.choices))
-                messages.append(Message(numbered(t.gettext("Choose:"), listed, t, start=len(items) + 1)))
+                messages.append(Message(numbered(t.gettext("Choose:"), listed, t, start=_next_number(items))))
                 items += listed
         else:
-            reply_items, reply_messages = render_reply(output, t, start=len(items) + 1)
+            reply_items, reply_messages = render_reply(output, t, start=_next_number(items))
             messages += reply_messages
             items += reply_items or []
     return Rendered(messages, items or None)
+
+
+def _next_number(items: list[ListItem]) -> int:
+    return sum(1 for item in items if not item.more) + 1
 
 
 def render_reply(
@@ -98,17 +104,20 @@ def render_reply(
 
 def choice_items(reply: Reply) -> list[ListItem]:
     """The reply's choices that do something, in reading order, then its web links (shown as text)."""
-    found, links = [], []
+    found, links, more = [], [], []
     for row in reply.choices:
         for choice in row:
-            if choice.display_only or not choice.label.strip():
+            if choice.display_only or choice.optional or not choice.label.strip():
+                continue
+            if choice.more and choice.token is not None:
+                more.append(ListItem(choice.label, token=choice.token.encode(), more=True))
                 continue
             if choice.url is not None:
                 links.append(ListItem(f"{choice.label}: {choice.url}"))
             else:
                 assert choice.token is not None
                 found.append(ListItem(choice.label, token=choice.token.encode()))
-    return found + links
+    return found + more[:1] + links
 
 
 def suggestion_items(reply: Reply) -> list[ListItem]:
@@ -136,9 +145,10 @@ def numbered(text: str, items: list[ListItem], t: Translator, *, start: int = 1)
     """The text, then one line per item ("1. Tham dự"), then how to answer."""
     lines = [
         f"{number}. {item.label}"
-        for number, item in enumerate(items, start=start)
+        for number, item in enumerate((i for i in items if not i.more), start=start)
         if item.token or item.typed
     ]
+    lines += [f"0. {item.label}" for item in items if item.more]
     links = [item.label for item in items if not (item.token or item.typed)]
     body = "\n".join(lines + links)
     hint = t.gettext("Type the number of your choice.") if lines else ""
