@@ -232,6 +232,9 @@ def split(raw: str) -> tuple[str, Context] | None:
     premise = ", ".join(c.text.strip(" ,") for c in found if c.premise)
     # "tập huấn đó vào ngày nào", "when did it take effect": the question points back into its story.
     told = PREMISE_WEIGHT if points_back(" ".join(question)) else STORY_WEIGHT
+    if told == STORY_WEIGHT:
+        story = ", ".join(c.text.strip(" ,") for c in found if c.story)
+        introduction = ""
     context = tuple(
         (text, weight)
         for text, weight in ((story, told), (introduction, STORY_WEIGHT), (premise, PREMISE_WEIGHT))
