@@ -373,6 +373,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         _any(
             r"\bcan\s+cu\b",
             r"\bdua\s+(?:tren|vao|theo)\b",
+            r"\b(?:theo|tren\s+co\s+so)\s+de\s+nghi\s+cua\b",
+            r"\bproposed\s+by\b",
+            r"\b(?:at|on)\s+the\s+proposal\s+of\b",
             r"\bbased\s+on\b",
             r"\bon\s+the\s+basis\b",
             r"\bgrounds?\b",
@@ -425,6 +428,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhat\b.*\babout\b",
             r"\bwhat\s+did\b.*\b(?:cover|regulate|say|do)\b",
             r"\bla\s+ve\b",
+            # "phê duyệt đề án gì", "ban hành quy chế gì": what a decision approves or issues
+            r"\b(?:phe\s+duyet|ban\s+hanh|quy\s+dinh|de\s+ra|noi)\s+(?:de\s+an|chuong\s+trinh|ke\s+hoach|quy\s+che"
+            r"|chuyen|van\s+de|muc\s+tieu)\s+(?:gi|nao)\b",
             r"\bwhat\s+s\b",
             r"\bwhat\b.*\bchange[sd]?\b",
             r"\b(?:thay\s+doi|sua)\s+(?:nhung\s+)?(?:gi|cai\s+gi|dieu\s+gi)\b",
@@ -447,7 +453,7 @@ GENERIC_WORDS = words(
     says circular decision decree resolution letter directive law official it its this that ministry body
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
-    started begin began outdated
+    started begin began outdated phe duyet an chuyen soan drafted don vi
     """
 )
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from bot.core.faq.smalltalk import is_chatter
 from bot.core.text import fold
 
 LONG_MESSAGE = 12
@@ -68,7 +69,10 @@ _FINAL_NEGATION = re.compile(
     r"\b(?:khong|ko|k|hok|hong|chua|hem|nua\s+khong|duoc\s+khong|dau)"
     r"(?:\s+(?:a|ah|ak|ad|vay|nhi|ha|nhe|nha|ta|chi|anh|em|ban|admin|oi|chu|bac|co|vay\s+a|a\s+ad|ad\s+oi|ban\s+oi))*\s*$"
 )
-_NOT_ASKING = re.compile(r"\b(?:khong\s+ai|chua\s+(?:\w+\s+){0,3}bao\s+gio|khong\s+biet\s+(?:chu|doc))\b")
+_NOT_ASKING = re.compile(
+    r"\b(?:(?:khong|chang|cha|chua)\s+(?:co\s+)?(?:ai|gi|j)|chua\s+(?:\w+\s+){0,3}bao\s+gio|"
+    r"khong\s+biet\s+(?:chu|doc))\b"
+)
 _ENGLISH_ASKING = re.compile(
     r"^(?:what|whats|who|whom|whose|when|where|which|how|why|is|are|was|were|do|does|did|can|could|should|"
     r"would|will|may|must|has|have|had)\b"
@@ -86,6 +90,12 @@ _NARRATIVE = re.compile(
     r"(?:hom|tuan|thang|lan|dot)\s+(?:truoc|kia|roi)|"
     r"hoi\s+(?:truoc|do|xua)|ngay\s+xua|lau\s+roi|chao|cam\s+on|kinh\s+gui|thua|sep|"
     r"i|im|my|we|our|me|us|hello|hi|hey|dear|thanks?|cheers)\b"
+)
+# A clause in which the person introduces themselves ("em là cán bộ …", "tôi năm nay 68 tuổi", "I'm a
+# volunteer"): the story, never what a question points back at.
+_INTRODUCTION = re.compile(
+    rf"^(?:(?:da|thua|xin\s+chao|chao\s+\w+)\s+)?{_PERSON}\s+(?:la|lam|dang|moi|nam\s+nay|o|hien|vua|tu|\d+\s+tuoi)\b"
+    r"|^(?:i\s+am|im|my\s+name)\b"
 )
 # Where a premise ends and its question begins: "… rồi thì …", "… xong thì …" (folded; cut before "thì").
 _PREMISE_END = re.compile(r"(?<=\broi)\s+(?=thi\b)|(?<=\bxong)\s+(?=thi\b)")
@@ -183,6 +193,11 @@ def _premises(piece: str, question_mark: bool) -> list[tuple[str, bool, bool]]:
     ]
 
 
+def _introduces(text: str) -> bool:
+    """Whether a clause is the person introducing themselves ("em là cán bộ văn hóa phường …")."""
+    return _INTRODUCTION.search(" ".join(_WORD.findall(fold(text)))) is not None
+
+
 def _asks(folded: str, question_mark: bool) -> tuple[bool, bool]:
     """(asks, only weakly) for one clause."""
     if question_mark:
@@ -207,15 +222,24 @@ def split(raw: str) -> tuple[str, Context] | None:
     """
     if len(raw.split()) <= LONG_MESSAGE:
         return None
-    found = clauses(raw)
+    # Greetings, thanks, apologies and requests to help ("nhờ bot xem giúp") say nothing about the question.
+    found = [c for c in clauses(raw) if not is_chatter(c.text)]
     if not any(c.asks for c in found):
         return None
     question = [c.text.strip(" ,") for c in found if not c.story and not c.premise]
-    story = ", ".join(c.text.strip(" ,") for c in found if c.story)
+    introduction = ", ".join(c.text.strip(" ,") for c in found if c.story and _introduces(c.text))
+    story = ", ".join(c.text.strip(" ,") for c in found if c.story and not _introduces(c.text))
     premise = ", ".join(c.text.strip(" ,") for c in found if c.premise)
     # "tập huấn đó vào ngày nào", "when did it take effect": the question points back into its story.
     told = PREMISE_WEIGHT if points_back(" ".join(question)) else STORY_WEIGHT
-    context = tuple((text, weight) for text, weight in ((story, told), (premise, PREMISE_WEIGHT)) if text)
+    if told == STORY_WEIGHT:
+        story = ", ".join(c.text.strip(" ,") for c in found if c.story)
+        introduction = ""
+    context = tuple(
+        (text, weight)
+        for text, weight in ((story, told), (introduction, STORY_WEIGHT), (premise, PREMISE_WEIGHT))
+        if text
+    )
     if not context or not question:
         return None
     return ", ".join(question), context

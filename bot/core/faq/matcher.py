@@ -415,6 +415,8 @@ class FaqMatcher:
             # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         whole = self._ask_one(question_part, answer_language, context=story, frame=frame)
+        if focused is not None:
+            whole = self._ask_clauses(question_part, whole, answer_language, story) or whole
         folded = fold(question_part)
         if _COMPARISON.search(folded) or _COMPARISON_EN.search(folded):
             # A comparison is one question, whatever "và" / "and" joins.
@@ -427,6 +429,28 @@ class FaqMatcher:
             if combined is not None and (best is None or combined.score > best.score):
                 best = combined
         return best if best is not None else whole
+
+    def _ask_clauses(
+        self, question: str, whole: FaqAnswer, answer_language: str, story: focus.Context
+    ) -> FaqAnswer | None:
+        """The question of a long message asked one asking clause at a time, the rest as its frame.
+
+        "…, trong báo cáo có đoạn ghi căn cứ pháp lý, thông tư 25 ký ngày nào": the clause that names a
+        document and asks its field is answered from the record; a clause answered where the whole was not
+        is the answer. None when no single clause does better than the whole.
+        """
+        asking = [c.text.strip(" ,") for c in focus.clauses(question) if c.asks]
+        if len(asking) != 1 or whole.document is not None:
+            return None
+        clause = asking[0]
+        rest = fold(question).replace(fold(clause), " ")
+        context = ((rest, focus.PREMISE_WEIGHT), *story) if rest.strip(" ,") else story
+        alone = self._ask_one(clause, answer_language, context=context)
+        if alone.document is not None:
+            return alone
+        if whole.kind not in ("answer", "unconfirmed") and alone.kind in ("answer", "unconfirmed"):
+            return alone
+        return None
 
     def _compare(self, question: str, whole: FaqAnswer, answer_language: str) -> FaqAnswer | None:
         """ "TTHTCĐ với CĐHT khác nhau chỗ nào": when no entry compares the two, what each of them is.

@@ -39,7 +39,7 @@ STOP_WORDS = VI_STOP_WORDS | EN_STOP_WORDS
 CHAT_SYLLABLES = words(
     """
     e em chi anh chu ad oi vay ha nha nhe ti xiu nghe noi minh ne nhi chau ong ba bac di co ak hen nhen
-    luon dum ho coi xem biet oke ok okay da vang ngu hoi
+    luon dum ho coi xem biet oke ok okay da vang ngu hoi ta ua nghen nhen
     """
 )
 # Two-syllable words (folded) with a syllable that is a stop word when alone ("để" / "đề án", "cần" / "căn
@@ -55,9 +55,12 @@ STOP_WORD_COMPOUNDS = words(
 ACCENTED_STOP_WORDS = words(
     """
     hỏi muốn chào đang cảm ơn mình em anh chị bạn ạ nhé nhá vậy giúp dùm giùm làm xin
+    dạ dợ ủa hả hở nè á hen nhen nghen nhỉ chớ hông hổng hem khum
     đó này ấy kia nó
     """
-)  # the last line points back at something said before: "tiêu chí đó", "thông tư này", "nó"
+)  # the second line: southern chat particles; the last points back at something said before: "tiêu chí đó"
+# "là nhiêu", "tối đa nhiêu": "nhiêu" typed alone (with its marks) is "bao nhiêu".
+_BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
 
 _DOC_KINDS = (
     ("tt", r"thong\s*tu|circular|tt"),
@@ -226,6 +229,7 @@ class Normaliser:
         lowered = unicodedata.normalize("NFC", raw).lower()
         if self._filler_re is not None:
             lowered = self._filler_re.sub(" ", lowered)
+        lowered = _BARE_NHIEU.sub("bao nhiêu", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
         text = _WORD.sub(lambda m: self._respell(m.group(0)), text)

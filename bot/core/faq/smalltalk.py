@@ -40,6 +40,11 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "your name",
             "are you a bot",
             "are you human",
+            "who am i talking to",
+            "who am i talking with",
+            "who is there",
+            "co ai khong",
+            "co ai do khong",
             "ban la nguoi hay may",
             "gioi thieu ve ban",
         ),
@@ -91,6 +96,10 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "cuu",
             "huong dan toi",
             "chuc nang",
+            "giup gi",
+            "giup duoc gi cho",
+            "biet gi ve",
+            "biet nhung gi ve",
         ),
     ),
     (
@@ -119,6 +128,7 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ok cam on",
             "da cam on",
             "xin cam on",
+            "cam on nhieu lam",
         ),
     ),
     (
@@ -178,6 +188,14 @@ _FILLER = words(
     du roi vay ha hi hihi haha nhiu cam on ca moi nguoi buoi sang chieu trua nay hom so much very lot
     you all there everyone again for your help that helps helped great good nice have day team really
     thanks yeah yes sir madam dear friend! please thoi lai sau nhe later now duoc
+    giup hieu hay tot vui qua co ai khong the biet gi cho con chau cac tui bac co chu di ve khuyen hoc hoi
+    oi alo do nghen nhen ne a ha hen roi
+    """
+)
+# Words of apologies and requests to help, around a question in a longer message (folded).
+_REQUEST = words(
+    """
+    nho xem coi giup dum gium tra loi mong vui long lam on truoc xin phien sorry excuse
     """
 )
 _WORD = re.compile(r"[a-z0-9]+")
@@ -223,6 +241,15 @@ def small_talk(text: str) -> SmallTalk | None:
         if kind in found:
             return kind
     return None
+
+
+def is_chatter(text: str) -> bool:
+    """Whether a clause of a longer message is only chat: small talk, an apology or a request to help
+    ("xin lỗi làm phiền", "nhờ bot xem giúp", "em cảm ơn nhiều")."""
+    spoken = _WORD.findall(fold(text))
+    if not spoken:
+        return True
+    return small_talk(text) is not None or all(w in _FILLER or w in _REQUEST for w in spoken)
 
 
 def without_greeting(text: str) -> str:
