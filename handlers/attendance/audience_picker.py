@@ -13,7 +13,7 @@ from bot.conversation.markup import esc
 from bot.conversation.replies import Choice, grid, rows
 from bot.conversation.tokens import Token
 from bot.conversation.turn import Turn
-from bot.core.attendance import Audience
+from bot.core.audience import EVERYONE, NOBODY, Audience
 from bot.core.models import Role
 from bot.i18n import Translator
 from bot.views.labels import role_label
@@ -45,12 +45,9 @@ def item(key: str, value: str) -> object | None:
 
 
 def already_in(audience: Audience, key: str, value: str) -> bool:
-    """Whether a toggle names a ward, role or chapter the audience already invites."""
-    chosen = item(key, value)
-    return (
-        chosen
-        in {"w": audience.ward_ids, "r": [r.value for r in audience.roles], "c": audience.chapter_ids}[key]
-    )
+    """Whether a toggle names a ward, role or chapter the audience already invites whole."""
+    ward_ids, roles, chapter_ids = audience.whole_groups()
+    return item(key, value) in {"w": ward_ids, "r": [r.value for r in roles], "c": chapter_ids}[key]
 
 
 async def toggle(turn: Turn, selection: dict, key: str, value: str) -> tuple[str, str] | None:
@@ -72,16 +69,16 @@ async def toggle(turn: Turn, selection: dict, key: str, value: str) -> tuple[str
 async def choice_lines(
     turn: Turn, selection: dict, kind: str, value: str, make: MakeToken, *, invited: Audience | None = None
 ) -> Lines | None:
-    """The choices of one list; selected ones (and those `invited` already) ticked."""
+    """The choices of one list; selected ones (and those `invited` whole already) ticked."""
     t, org = turn.t, turn.services.org
-    fixed = invited or Audience(False)
+    fixed_wards, fixed_roles, fixed_chapters = (invited or NOBODY).whole_groups()
     if kind == "a" and value == "w":
         wards = await org.wards()
         return [
             list(line)
             for line in grid(
                 [
-                    Choice(mark(w.id in selection["w"] or w.id in fixed.ward_ids) + w.name, make("tw", w.id))
+                    Choice(mark(w.id in selection["w"] or w.id in fixed_wards) + w.name, make("tw", w.id))
                     for w in wards
                 ],
                 3,
@@ -93,7 +90,7 @@ async def choice_lines(
             for line in grid(
                 [
                     Choice(
-                        mark(r.value in selection["r"] or r in fixed.roles) + role_label(t, r),
+                        mark(r.value in selection["r"] or r in fixed_roles) + role_label(t, r),
                         make("tr", r.value),
                     )
                     for r in Role
@@ -107,7 +104,7 @@ async def choice_lines(
     if ward_id is None:
         return None
     lines = [
-        [Choice(mark(c.id in selection["c"] or c.id in fixed.chapter_ids) + c.name, make("tc", c.id))]
+        [Choice(mark(c.id in selection["c"] or c.id in fixed_chapters) + c.name, make("tc", c.id))]
         for c in await org.chapters(ward_id)  # type: ignore[arg-type]
     ]
     lines.append([Choice(t.gettext("« Other wards"), make("a", "c"))])
@@ -146,12 +143,11 @@ def mark(selected: bool) -> str:
 def selected_audience(selection: dict) -> Audience:
     """The wards, roles and chapters ticked, or everyone when {"all": True}."""
     if selection.get("all"):
-        return Audience()
-    return Audience(
-        False,
-        tuple(selection.get("w", ())),
-        tuple(Role(r) for r in selection.get("r", ())),
-        tuple(selection.get("c", ())),
+        return EVERYONE
+    return Audience.any_of(
+        ward_ids=selection.get("w", ()),
+        roles=(Role(r) for r in selection.get("r", ())),
+        chapter_ids=selection.get("c", ()),
     )
 
 

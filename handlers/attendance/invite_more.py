@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.conversation.markup import esc
 from bot.conversation.turn import Turn
-from bot.core.attendance import Audience, Outcome
+from bot.core.attendance import Outcome
+from bot.core.audience import Audience
 from bot.core.permissions import Action
 from bot.i18n import N_, Translator
 from bot.views.attendance.texts import card, outcome_text

@@ -19,14 +19,15 @@ from bot.conversation.replies import Attachment, Choice, Choices, grid, rows
 from bot.conversation.router import CommandSpec, MenuEntry, Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.audience import Audience
 from bot.core.broadcasts import (
     MAX_CAPTION,
     MAX_TEXT,
-    Audience,
     AudienceKind,
     Content,
     ReportTo,
     Result,
+    audience_of,
 )
 from bot.core.models import Role
 from bot.core.parsing import ParseError, ParseReason, parse_datetime
@@ -227,7 +228,7 @@ async def kind_chosen(turn: Turn, press: PickKind) -> None:
         return
     turn.update(audience_kind=kind.value, selected=[], ward_id=None)
     if kind is AudienceKind.ALL:
-        await show_preview(turn, Audience(AudienceKind.ALL))
+        await show_preview(turn, audience_of(AudienceKind.ALL))
         return
     if kind is AudienceKind.CHAPTERS and not _ward_only(turn):
         wards = await turn.services.org.wards()
@@ -277,15 +278,15 @@ async def event_chosen(turn: Turn, press: PickEvent) -> None:
     if raw not in (AudienceKind.SEMINAR, AudienceKind.TRAINING, AudienceKind.UNACKED):
         turn.stale()
         return
-    await show_preview(turn, Audience(AudienceKind(raw), (press.event_id,)))
+    await show_preview(turn, audience_of(AudienceKind(raw), (press.event_id,)))
 
 
 def _audience_from(data: dict) -> Audience:
     """The ticked choices; anything that is not a role or an id is ignored."""
     kind = AudienceKind(data["audience_kind"])
     if kind is AudienceKind.ROLES:
-        return Audience(kind, roles=tuple(Role(r) for r in data["selected"] if r in {x.value for x in Role}))
-    return Audience(kind, tuple(int(i) for i in data["selected"] if i.isdigit() and len(i) < 12))
+        return audience_of(kind, roles=(Role(r) for r in data["selected"] if r in {x.value for x in Role}))
+    return audience_of(kind, (int(i) for i in data["selected"] if i.isdigit() and len(i) < 12))
 
 
 async def show_options(turn: Turn) -> None:
@@ -375,6 +376,11 @@ def _confirm_choices(t: Translator) -> Choices:
     )
 
 
+def _chosen(data: dict) -> Audience:
+    """The audience confirmed in the preview (kept in the dialog's data)."""
+    return Audience.from_json(data["audience"], legacy="broadcast")
+
+
 def _content(data: dict) -> Content:
     return Content(data["text"], data["kind"], data.get("blob_id"))
 
@@ -384,7 +390,10 @@ async def send_now(turn: Turn, _press: SendNow) -> None:
     t, data = turn.t, turn.data
     report_to = ReportTo(turn.input.channel, turn.input.sender.chat_id)
     outcome = await turn.services.broadcasts.create(
-        turn.member, _content(data), Audience.from_json(data["audience"]), report_to=report_to
+        turn.member,
+        _content(data),
+        _chosen(data),
+        report_to=report_to,
     )
     turn.end()
     if outcome.result is not Result.OK or outcome.broadcast is None:
@@ -414,7 +423,10 @@ async def time_received(turn: Turn) -> None:
         )
         return
     outcome = await turn.services.broadcasts.create(
-        turn.member, _content(data), Audience.from_json(data["audience"]), scheduled_at=parsed.when
+        turn.member,
+        _content(data),
+        _chosen(data),
+        scheduled_at=parsed.when,
     )
     if outcome.result in (Result.IN_PAST, Result.TOO_FAR):
         turn.reply(_refusal(t, outcome.result))

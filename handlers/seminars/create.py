@@ -18,6 +18,7 @@ from bot.conversation.replies import Choice, Choices, grid, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.parsing import ParseError, limit_text
 from bot.core.permissions import Action, can
@@ -28,7 +29,6 @@ from bot.core.seminars import (
     MAX_ATTACHMENT_BYTES,
     MAX_TOPIC,
     MAX_VENUE,
-    Audience,
     RsvpOutcome,
 )
 from bot.i18n import N_, Translator
@@ -107,7 +107,7 @@ class Confirm(Token):
 
 
 def audience_of(data: dict) -> Audience:
-    return Audience.from_json(data.get("audience", {}))
+    return Audience.from_json(data.get("audience", {}), legacy="seminar")
 
 
 async def start(turn: Turn) -> None:
@@ -273,7 +273,7 @@ async def chapter_choices(turn: Turn, ward_id: int) -> Choices:
 
 
 async def toggle(turn: Turn, kind: str, value: object) -> None:
-    turn.goto("audience", audience=audience_of(turn.data).toggled(kind, value).to_json())
+    turn.goto("audience", audience=audience_of(turn.data).toggled(kind, value).to_dict())
 
 
 async def role_pressed(turn: Turn, press: AudienceRole) -> None:
