@@ -21,7 +21,7 @@ from bot.conversation.turn import Turn
 from bot.core.audience import Audience
 from bot.core.permissions import Action, can
 from bot.i18n import N_
-from handlers.attendance.audience_picker import (
+from handlers.audience_picker import (
     ALREADY,
     as_choices,
     audience_text,

@@ -24,7 +24,8 @@ from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
 from bot.i18n import N_
 from bot.views.attendance.texts import card
-from handlers.attendance.audience_picker import (
+from handlers.attendance.common import manage_open_choice, queue_invitations
+from handlers.audience_picker import (
     as_choices,
     audience_text,
     kind_lines,
@@ -32,7 +33,6 @@ from handlers.attendance.audience_picker import (
     pick,
     selected_audience,
 )
-from handlers.attendance.common import manage_open_choice, queue_invitations
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(

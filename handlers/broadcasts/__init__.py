@@ -34,7 +34,7 @@ from bot.core.parsing import ParseError, ParseReason, parse_datetime
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.i18n import N_, Translator
 from bot.views.broadcasts.texts import KIND_LABELS, snippet
-from bot.views.labels import role_label
+from handlers.audience_picker import chapter_options, role_options, toggles, ward_options
 from handlers.broadcasts import history, sending
 
 COMMAND = CommandSpec(
@@ -231,11 +231,8 @@ async def kind_chosen(turn: Turn, press: PickKind) -> None:
         await show_preview(turn, audience_of(AudienceKind.ALL))
         return
     if kind is AudienceKind.CHAPTERS and not _ward_only(turn):
-        wards = await turn.services.org.wards()
-        turn.edit(
-            turn.t.gettext("Chapters of which ward?"),
-            choices=(*grid([Choice(w.name, PickWard(w.id)) for w in wards], 3), tuple(_cancel_line(turn.t))),
-        )
+        wards = toggles(await ward_options(turn), (), PickWard, per_row=3)
+        turn.edit(turn.t.gettext("Chapters of which ward?"), choices=rows(*wards, _cancel_line(turn.t)))
         return
     if kind is AudienceKind.CHAPTERS:
         turn.update(ward_id=turn.member.ward_id if turn.member else None)
@@ -291,24 +288,26 @@ def _audience_from(data: dict) -> Audience:
 
 async def show_options(turn: Turn) -> None:
     """The choices for the audience kind in the draft, with ✅ on the ticked ones."""
-    t, data, org = turn.t, turn.data, turn.services.org
+    t, data = turn.t, turn.data
     kind = AudienceKind(data["audience_kind"])
     selected = set(data.get("selected", []))
+    options: list[tuple[object, str]]
     if kind is AudienceKind.WARDS:
-        options = [(str(w.id), w.name) for w in await org.wards()]
+        options = list(await ward_options(turn))
     elif kind is AudienceKind.CHAPTERS:
-        options = [(str(c.id), c.name) for c in await org.chapters(data.get("ward_id"))]
+        options = list(await chapter_options(turn, data.get("ward_id")))
     elif kind is AudienceKind.ROLES:
-        options = [(r.value, role_label(t, r)) for r in Role]
+        options = list(role_options(t))
     else:
         await show_events(turn, kind)
         return
-    toggles = [Choice(("✅ " if key in selected else "") + label, Toggle(key)) for key, label in options]
-    choices = (
-        *grid(toggles, 1 if kind is AudienceKind.CHAPTERS else 3),
-        (Choice(t.gettext("Continue ➡"), Continue()),),
-        tuple(_cancel_line(t)),
+    lines = toggles(
+        [(str(key), label) for key, label in options],
+        selected,
+        Toggle,
+        per_row=1 if kind is AudienceKind.CHAPTERS else 3,
     )
+    choices = rows(*lines, [Choice(t.gettext("Continue ➡"), Continue())], _cancel_line(t))
     turn.edit(t.gettext("Choose one or more, then press Continue."), choices=choices)
 
 
