@@ -389,10 +389,7 @@ async def send_now(turn: Turn, _press: SendNow) -> None:
     t, data = turn.t, turn.data
     report_to = ReportTo(turn.input.channel, turn.input.sender.chat_id)
     outcome = await turn.services.broadcasts.create(
-        turn.member,
-        _content(data),
-        _chosen(data),
-        report_to=report_to,
+        turn.member, _content(data), _chosen(data), report_to=report_to
     )
     turn.end()
     if outcome.result is not Result.OK or outcome.broadcast is None:
@@ -422,10 +419,7 @@ async def time_received(turn: Turn) -> None:
         )
         return
     outcome = await turn.services.broadcasts.create(
-        turn.member,
-        _content(data),
-        _chosen(data),
-        scheduled_at=parsed.when,
+        turn.member, _content(data), _chosen(data), scheduled_at=parsed.when
     )
     if outcome.result in (Result.IN_PAST, Result.TOO_FAR):
         turn.reply(_refusal(t, outcome.result))
