@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp
 
-from bot.core.broadcasts import Audience, AudienceKind, Content, ReportTo, Result
+from bot.core.audience import Audience
+from bot.core.broadcasts import Content, ReportTo, Result
 from bot.core.models import Role
 from bot.emulator import BotApiEmulator
 from storage.db import Database, to_db_time
@@ -75,7 +76,7 @@ async def run_bot(members: int) -> dict:
             created = await bot.services.broadcasts.create(
                 organiser,
                 Content("<b>Lịch tập huấn tháng 12</b>: thứ Bảy 8h tại Nhà văn hoá"),
-                Audience(AudienceKind.ROLES, roles=(Role.CADRE,)),
+                Audience.any_of(roles=(Role.CADRE,)),
                 report_to=ReportTo("telegram", "1"),
             )
             assert created.result is Result.OK and created.broadcast is not None

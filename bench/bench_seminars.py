@@ -30,10 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.clock import AdjustableClock
 from bot.config import Settings
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.org import parse_org_csv
 from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import REMINDER, Audience
+from bot.core.seminars import REMINDER
 from bot.core.text import fold
 from bot.services import Services
 from handlers.seminars.jobs import remind
@@ -86,7 +87,7 @@ async def build(path: Path, size: int) -> tuple[Services, int]:
             host="Phường 1",
             starts_at=STARTS,
             venue="Hội trường UBND Phường 1",
-            audience=Audience(roles=(Role.CADRE,)),
+            audience=Audience.of(roles=(Role.CADRE,)),
             agenda="Khai mạc\nThảo luận",
         ),
     )

@@ -18,10 +18,10 @@ from bot.conversation.replies import Choice, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
-from bot.core.attendance import Audience
+from bot.core.audience import Audience
 from bot.core.permissions import Action, can
 from bot.i18n import N_
-from handlers.attendance.audience_picker import (
+from handlers.audience_picker import (
     ALREADY,
     as_choices,
     audience_text,
@@ -60,7 +60,8 @@ class InviteMoreStep:
     begin: Callable[[Turn, int], Awaitable[str | None]]
     """Checks the event can take more people; the opening text, or None after answering the refusal."""
     invited: Callable[[Turn, int], Awaitable[Audience | None]]
-    """The groups already invited whole (ticked from the start); None when the event is gone."""
+    """Who is invited now (the wards, roles and chapters invited whole are ticked from the start); None when
+    the event is gone."""
     confirm: Callable[[Turn, int, Audience], Awaitable[None]]
     """Invites the added groups and edits the dialog's message with the outcome."""
     review_note: str

@@ -10,7 +10,6 @@ import aiosqlite
 
 from bot.core.attendance import (
     Attendance,
-    Audience,
     CheckInMethod,
     Registration,
     RegistrationStatus,
@@ -20,6 +19,7 @@ from bot.core.attendance import (
     TrainingStatus,
 )
 from bot.core.attendance.rules import demotions, place_for, promotions
+from bot.core.audience import Audience
 from bot.core.models import Role
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
@@ -50,7 +50,7 @@ def _training(row: sqlite3.Row) -> Training:
         row["venue"],
         row["description"],
         row["capacity"],
-        Audience.from_json(row["audience"]),
+        Audience.from_json(row["audience"], legacy="training"),
         TrainingStatus(row["status"]),
         row["checkin_opens_minutes"],
         row["late_after_minutes"],

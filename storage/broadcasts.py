@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,6 @@ from bot.conversation.replies import Attachment, Choices, Reply
 from bot.core.broadcasts import (
     Audience,
     AudienceKind,
-    AudienceMember,
     Broadcast,
     BroadcastStatus,
     Content,
@@ -35,24 +34,6 @@ _COLUMNS = (
     "id, created_by, text, kind, blob_id, audience, root_id, status, scheduled_at, sent_at, finished_at, "
     "recipients, skipped, report_chat_id, report_message_id, created_at"
 )
-# Active members with their account on the channel they are reached on, their preferred one (as for every
-# notice: storage.members.SqliteMembers.recipients), so each member gets a broadcast once, on that channel;
-# the channel travels with each recipient to the outbox row.
-_PEOPLE = (
-    "SELECT m.id, m.full_name, m.locale, m.ward_id, m.phone, a.channel, a.chat_id, a.blocked_at "
-    "FROM members m JOIN channel_accounts a ON a.member_id = m.id "
-    "AND a.channel = COALESCE(m.channel, 'telegram') WHERE m.status = 'active'"
-)
-# Audiences drawn from other features' tables: a seminar's invitees, a training's registrations.
-_SOURCES = {
-    AudienceKind.SEMINAR: (
-        "m.id IN (SELECT member_id FROM seminar_invitees WHERE seminar_id = ? AND rsvp != 'delegated')"
-    ),
-    AudienceKind.TRAINING: (
-        "m.id IN (SELECT member_id FROM training_registrations WHERE training_id = ? "
-        "AND status IN ('registered', 'waitlisted'))"
-    ),
-}
 _EVENTS = {
     AudienceKind.SEMINAR: (
         "SELECT id, topic AS title, starts_at FROM seminars "
@@ -72,7 +53,7 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         id=row["id"],
         created_by=row["created_by"],
         content=Content(row["text"], row["kind"], row["blob_id"]),
-        audience=Audience.from_json(row["audience"]),
+        audience=Audience.from_json(row["audience"], legacy="broadcast"),
         status=BroadcastStatus(row["status"]),
         created_at=created,
         root_id=row["root_id"],
@@ -196,52 +177,6 @@ class SqliteBroadcasts:
             params.append(created_by)
         rows = await self._db.fetch_all(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
         return [_broadcast(r) for r in rows]
-
-    async def audience_members(self, audience: Audience) -> list[AudienceMember]:
-        """Active members in the audience with their Telegram chat, blocked ones flagged."""
-        sql = _PEOPLE
-        params: list[object] = []
-        if audience.kind is AudienceKind.WARDS:
-            sql, params = _in(sql, params, "m.ward_id", audience.ids)
-        elif audience.kind is AudienceKind.CHAPTERS:
-            sql, params = _in(sql, params, "m.chapter_id", audience.ids)
-        elif audience.kind is AudienceKind.ROLES:
-            sql, params = _in(sql, params, "m.role", [r.value for r in audience.roles])
-        elif audience.kind in _SOURCES:
-            if len(audience.ids) != 1:
-                return []
-            sql += " AND " + _SOURCES[audience.kind]
-            params.append(audience.ids[0])
-        elif audience.kind is AudienceKind.UNACKED:
-            if len(audience.ids) != 1:
-                return []
-            sql += (
-                " AND m.id IN (SELECT member_id FROM outbox WHERE batch = ?) "
-                "AND m.id NOT IN (SELECT member_id FROM broadcast_acks WHERE broadcast_id = ?)"
-            )
-            params.extend([batch_name(audience.ids[0]), audience.ids[0]])
-        if audience.ward_id is not None:
-            sql += " AND m.ward_id = ?"
-            params.append(audience.ward_id)
-        rows = await self._db.fetch_all(sql + " ORDER BY m.name_key, m.id", params)
-        seen: set[int] = set()
-        people = []
-        for r in rows:
-            if r["id"] not in seen:
-                seen.add(r["id"])
-                people.append(
-                    AudienceMember(
-                        r["id"],
-                        r["full_name"],
-                        r["chat_id"],
-                        r["locale"],
-                        r["ward_id"],
-                        r["phone"],
-                        r["blocked_at"] is not None,
-                        r["channel"],
-                    )
-                )
-        return people
 
     async def events(self, kind: AudienceKind, *, since: datetime, limit: int = 10) -> list[tuple[int, str]]:
         """Scheduled seminars or trainings to choose an audience from, soonest first."""
@@ -468,13 +403,6 @@ def _history_filter(
         where += " AND created_by = ?"
         params.append(created_by)
     return where, params
-
-
-def _in(sql: str, params: list[object], column: str, values: Iterable[object]) -> tuple[str, list[object]]:
-    items = list(values)
-    if not items:
-        return sql + " AND 0", params
-    return sql + f" AND {column} IN ({', '.join('?' * len(items))})", [*params, *items]
 
 
 async def _attachments(

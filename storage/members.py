@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.audience import Audience, AudienceMember
 from bot.core.models import Member, MemberStatus, Recipient, Role
 from bot.core.text import fold
 from storage import audit
+from storage.audience import audience_members
 from storage.db import Database, db_time, from_db_time, to_db_time
 
 _MEMBER_COLUMNS = (
@@ -262,6 +264,12 @@ class SqliteMembers:
             )
             for r in rows
         ]
+
+    async def audience_members(
+        self, audience: Audience, *, include_blocked: bool = False
+    ) -> list[AudienceMember]:
+        """Everyone in an audience, on their preferred channel (`storage.audience`)."""
+        return await audience_members(self._db, audience, include_blocked=include_blocked)
 
     async def recipient(self, member_id: int, channel: str | None = None) -> Recipient | None:
         """How to reach one member (whatever their status), on `channel` or their preferred channel."""

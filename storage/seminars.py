@@ -46,7 +46,7 @@ def _seminar(row: sqlite3.Row) -> Seminar:
         agenda=row["agenda"],
         status=SeminarStatus(row["status"]),
         created_by=row["created_by"],
-        audience=Audience.from_json(json.loads(row["audience"])),
+        audience=Audience.from_json(row["audience"], legacy="seminar"),
         offsets=offsets_from_seconds(json.loads(row["reminder_offsets"])),
         attachment_blob_id=row["attachment_blob_id"],
         version=row["version"],
@@ -115,7 +115,7 @@ class SqliteSeminars:
                     seminar.status.value,
                     seminar.created_by,
                     stamp,
-                    json.dumps(seminar.audience.to_json()),
+                    seminar.audience.to_json(),
                     json.dumps(offsets_to_seconds(seminar.offsets)),
                     seminar.attachment_blob_id,
                     stamp,
@@ -250,7 +250,7 @@ class SqliteSeminars:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE seminars SET audience = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(seminar.audience.to_json()), stamp, seminar.id),
+                (seminar.audience.to_json(), stamp, seminar.id),
             )
             await conn.executemany(
                 "INSERT INTO seminar_invitees (seminar_id, member_id, invited_at) VALUES (?, ?, ?) "

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 
-from bot.core.attendance import Audience, TrainingDraft
+from bot.core.attendance import TrainingDraft
+from bot.core.audience import EVERYONE, Audience
 from bot.core.models import Role
 from tests.harness import TOKEN, VN, BotUnderTest, Person, active_member, texts
 
@@ -37,7 +38,7 @@ async def session(
             starts,
             starts + timedelta(hours=3),
             "Hội trường UBND Phường 1",
-            audience or Audience(),
+            audience or EVERYONE,
             capacity,
         ),
     )

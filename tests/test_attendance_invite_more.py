@@ -3,7 +3,7 @@ created; nobody already invited is invited twice or removed."""
 
 from __future__ import annotations
 
-from bot.core.attendance import Audience
+from bot.core.audience import Audience
 from bot.core.models import Role
 from tests.harness import BotUnderTest, Person, active_member, texts
 from tests.proof_helpers import forge_press
@@ -96,7 +96,7 @@ async def test_a_cadre_pressing_a_forged_invite_more_button_changes_nothing(bot:
     organiser, lan, minh, _hoa = await organiser_and_cadres(bot)
     ward_1 = next(w.id for w in await bot.services.org.wards() if w.name == "Phường 1")
     ward_2 = next(w.id for w in await bot.services.org.wards() if w.name == "Phường 2")
-    training_id = await session(bot, organiser, audience=Audience(False, ward_ids=(ward_1,)))
+    training_id = await session(bot, organiser, audience=Audience.any_of(ward_ids=(ward_1,)))
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
     message_id, data = organiser.find_button("Mời thêm")
@@ -111,18 +111,18 @@ async def test_a_cadre_pressing_a_forged_invite_more_button_changes_nothing(bot:
         await forge_press(bot, lan, forged)
         assert "Chỉ ban tổ chức mới làm được việc này." in lan.toasts()[-1]
     training = await bot.services.attendance.get(training_id)
-    assert training is not None and training.audience == Audience(False, ward_ids=(ward_1,))
+    assert training is not None and training.audience == Audience.any_of(ward_ids=(ward_1,))
     assert minh.inbox() == []
 
     await forge_press(bot, organiser, f"v1:ti:ok:{training_id}:-")
     assert "Nút này không còn hiệu lực." in organiser.toasts()[-1]
-    assert (await bot.services.attendance.get(training_id)).audience == Audience(False, ward_ids=(ward_1,))
+    assert (await bot.services.attendance.get(training_id)).audience == Audience.any_of(ward_ids=(ward_1,))
 
 
 async def test_a_cancelled_or_ended_session_politely_refuses_more_invitations(bot: BotUnderTest) -> None:
     organiser, _lan, minh, _hoa = await organiser_and_cadres(bot)
     ward_1 = next(w.id for w in await bot.services.org.wards() if w.name == "Phường 1")
-    await session(bot, organiser, audience=Audience(False, ward_ids=(ward_1,)))
+    await session(bot, organiser, audience=Audience.any_of(ward_ids=(ward_1,)))
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
     await organiser.press("Mời thêm")
@@ -139,7 +139,7 @@ async def test_a_cancelled_or_ended_session_politely_refuses_more_invitations(bo
     assert "Buổi tập huấn này đã bị hủy." in organiser.toasts()[-1]
     assert minh.inbox() == []
 
-    await session(bot, organiser, audience=Audience(False, ward_ids=(ward_1,)))
+    await session(bot, organiser, audience=Audience.any_of(ward_ids=(ward_1,)))
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
     await bot.advance(days=3)

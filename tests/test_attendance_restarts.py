@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.channels.base import TransientFailure
-from bot.core.attendance import Audience, TrainingDraft
+from bot.core.attendance import TrainingDraft
+from bot.core.audience import EVERYONE, Audience
 from bot.core.models import Role
 from tests.harness import VN, BotUnderTest, Person, Reply, active_member, plain, texts
 from tests.proof_helpers import forge_press
@@ -40,7 +41,7 @@ async def session(
             starts,
             starts + timedelta(hours=3),
             "Hội trường UBND Phường 1",
-            audience or Audience(),
+            audience or EVERYONE,
             capacity,
         ),
     )
@@ -168,7 +169,7 @@ async def test_a_restart_while_looking_for_a_name_continues_the_check_in_by_hand
 async def test_a_restart_while_inviting_more_people_continues_and_invites_once(bot: BotUnderTest) -> None:
     organiser, lan, minh, _hoa = await organiser_and_cadres(bot)
     ward_1 = next(w.id for w in await bot.services.org.wards() if w.name == "Phường 1")
-    await session(bot, organiser, audience=Audience(False, ward_ids=(ward_1,)))
+    await session(bot, organiser, audience=Audience.any_of(ward_ids=(ward_1,)))
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
     await organiser.press("Mời thêm")
@@ -304,7 +305,7 @@ async def test_a_crash_right_after_rescheduling_tells_everyone_registered_once(b
 async def test_a_crash_right_after_inviting_more_people_still_invites_each_once(bot: BotUnderTest) -> None:
     organiser, lan, minh, _hoa = await organiser_and_cadres(bot)
     ward_1 = next(w.id for w in await bot.services.org.wards() if w.name == "Phường 1")
-    await session(bot, organiser, audience=Audience(False, ward_ids=(ward_1,)))
+    await session(bot, organiser, audience=Audience.any_of(ward_ids=(ward_1,)))
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
     await organiser.press("Mời thêm")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.attendance import Audience, RegistrationStatus, RosterRow, Training, TrainingStatus, summarise
+from bot.core.attendance import RegistrationStatus, RosterRow, Training, TrainingStatus, summarise
 from bot.core.attendance.rules import (
     CODE_ALPHABET,
     WindowState,
@@ -20,6 +20,7 @@ from bot.core.attendance.rules import (
     promotions,
     window_state,
 )
+from bot.core.audience import EVERYONE, NOBODY, Audience
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.permissions import Action, can
 from bot.core.when import month_grid, shift_month
@@ -37,7 +38,7 @@ def training(**overrides: object) -> Training:
         "venue": "Hội trường",
         "description": None,
         "capacity": None,
-        "audience": Audience(),
+        "audience": EVERYONE,
         "status": TrainingStatus.SCHEDULED,
     }
     values.update(overrides)
@@ -122,40 +123,30 @@ def test_codes_are_short_readable_and_recognised() -> None:
 
 
 def test_audience_everyone_wards_roles_or_chapters() -> None:
-    assert Audience().includes(member())
-    assert not Audience().includes(member(status=MemberStatus.PENDING))
-    assert Audience(False, ward_ids=(1,)).includes(member(ward_id=1))
-    assert not Audience(False, ward_ids=(2,)).includes(member(ward_id=1))
-    assert Audience(False, roles=(Role.WARD_LEAD,)).includes(member(role=Role.WARD_LEAD))
-    assert not Audience(False, roles=(Role.WARD_LEAD,)).includes(member(role=Role.CADRE))
-    assert Audience(False, chapter_ids=(10,)).includes(member(chapter_id=10))
-    assert Audience(False).empty and not Audience().empty
+    assert EVERYONE.includes(member())
+    assert not EVERYONE.includes(member(status=MemberStatus.PENDING))
+    assert Audience.any_of(ward_ids=(1,)).includes(member(ward_id=1))
+    assert not Audience.any_of(ward_ids=(2,)).includes(member(ward_id=1))
+    assert Audience.any_of(roles=(Role.WARD_LEAD,)).includes(member(role=Role.WARD_LEAD))
+    assert not Audience.any_of(roles=(Role.WARD_LEAD,)).includes(member(role=Role.CADRE))
+    assert Audience.any_of(chapter_ids=(10,)).includes(member(chapter_id=10))
+    assert NOBODY.empty and not EVERYONE.empty
 
 
 def test_inviting_more_only_ever_widens_the_audience() -> None:
-    ward_1 = Audience(False, ward_ids=(1,))
-    assert ward_1.widened(Audience(False, ward_ids=(2,))) == Audience(False, ward_ids=(1, 2))
-    assert ward_1.widened(Audience(False, ward_ids=(2, 1))) == Audience(False, ward_ids=(1, 2))
-    assert ward_1.widened(Audience(False, roles=(Role.WARD_LEAD,), chapter_ids=(30,))) == Audience(
-        False, (1,), (Role.WARD_LEAD,), (30,)
+    ward_1 = Audience.any_of(ward_ids=(1,))
+    assert ward_1.widened(Audience.any_of(ward_ids=(2,))) == Audience.any_of(ward_ids=(1, 2))
+    assert ward_1.widened(Audience.any_of(ward_ids=(2, 1))) == Audience.any_of(ward_ids=(1, 2))
+    assert ward_1.widened(Audience.any_of(roles=(Role.WARD_LEAD,), chapter_ids=(30,))) == Audience.any_of(
+        ward_ids=(1,), roles=(Role.WARD_LEAD,), chapter_ids=(30,)
     )
-    assert ward_1.widened(Audience()) == Audience()
-    assert Audience().widened(Audience(False, ward_ids=(2,))) == Audience()
-    assert ward_1.widened(Audience(False)) == ward_1
-    widened = ward_1.widened(Audience(False, chapter_ids=(20,)))
+    assert ward_1.widened(EVERYONE) == EVERYONE
+    assert EVERYONE.widened(Audience.any_of(ward_ids=(2,))) == EVERYONE
+    assert ward_1.widened(NOBODY) == ward_1
+    widened = ward_1.widened(Audience.any_of(chapter_ids=(20,)))
     for person in (member(ward_id=1, chapter_id=10), member(ward_id=2, chapter_id=20)):
         assert widened.includes(person)
     assert not widened.includes(member(ward_id=2, chapter_id=21))
-
-
-def test_an_audience_is_found_with_one_member_query_per_kind_chosen() -> None:
-    assert Audience().member_filters() == [{}]
-    assert Audience(False).member_filters() == []
-    assert Audience(False, (1, 2), (), (30,)).member_filters() == [
-        {"ward_ids": (1, 2)},
-        {"chapter_ids": (30,)},
-    ]
-    assert Audience(False, roles=(Role.CADRE,)).member_filters() == [{"roles": (Role.CADRE,)}]
 
 
 def test_newly_invited_are_those_the_old_audience_did_not_reach() -> None:
@@ -166,9 +157,9 @@ def test_newly_invited_are_those_the_old_audience_did_not_reach() -> None:
 
 
 def test_audience_survives_the_database_round_trip() -> None:
-    audience = Audience(False, (1, 2), (Role.CADRE,), (10,))
-    assert Audience.from_json(audience.to_json()) == audience
-    assert Audience.from_json(Audience().to_json()) == Audience()
+    audience = Audience.any_of(ward_ids=(1, 2), roles=(Role.CADRE,), chapter_ids=(10,))
+    assert Audience.from_json(audience.to_json(), legacy="training") == audience
+    assert Audience.from_json(EVERYONE.to_json(), legacy="training") == EVERYONE
 
 
 def test_only_organisers_and_admins_manage_trainings_and_every_active_member_attends() -> None:

@@ -11,12 +11,12 @@ import pytest
 from bot.clock import AdjustableClock
 from bot.core.attendance import (
     AttendanceService,
-    Audience,
     CheckInMethod,
     Outcome,
     RegistrationStatus,
     TrainingDraft,
 )
+from bot.core.audience import EVERYONE, NOBODY, Audience
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.org import parse_org_csv
 from storage.attendance import SqliteAttendance
@@ -101,7 +101,7 @@ async def test_only_organisers_create_sessions_and_nonsense_is_refused(world: Wo
     ).outcome is Outcome.INVALID
     backwards = TrainingDraft("Tập huấn", START, START - timedelta(hours=1), "Hội trường")
     assert (await world.service.create(organiser, backwards)).outcome is Outcome.INVALID
-    nobody = TrainingDraft("Tập huấn", START, START + timedelta(hours=1), "Hội trường", Audience(False))
+    nobody = TrainingDraft("Tập huấn", START, START + timedelta(hours=1), "Hội trường", NOBODY)
     assert (await world.service.create(organiser, nobody)).outcome is Outcome.INVALID
     assert (await world.service.create(organiser, draft)).outcome is Outcome.OK
 
@@ -147,7 +147,7 @@ async def test_raising_the_capacity_promotes_the_waiting_list(world: World) -> N
 
 async def test_only_the_invited_may_register_and_not_after_the_start(world: World) -> None:
     organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
-    training_id = await world.session(organiser, audience=Audience(False, roles=(Role.WARD_LEAD,)))
+    training_id = await world.session(organiser, audience=Audience.any_of(roles=(Role.WARD_LEAD,)))
     cadre = await world.person("Lan")
     lead = await world.person("Minh", Role.WARD_LEAD)
     assert (await world.service.register(cadre, training_id)).outcome is Outcome.NOT_INVITED
@@ -289,33 +289,31 @@ async def test_inviting_more_reaches_only_the_newly_included_and_keeps_everyone_
     organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
     ward_1 = next(w.id for w in await world.org.wards() if w.name == "Phường 1")
     ward_2 = next(w.id for w in await world.org.wards() if w.name == "Phường 2")
-    training_id = await world.session(organiser, audience=Audience(False, ward_ids=(ward_1,)))
+    training_id = await world.session(organiser, audience=Audience.any_of(ward_ids=(ward_1,)))
     lan = await world.person("Lan")
     minh, khoa = await world.person("Minh", ward="Phường 2"), await world.person("Khoa", ward="Phường 2")
     pending = await world.person("Chờ", ward="Phường 2", status=MemberStatus.PENDING)
     hoa = await world.person("Hoa", ward="Phường 3")
     await world.service.register(lan, training_id)
     await world.service.register(organiser, training_id)
-    cadre_try = await world.service.invite_more(lan, training_id, Audience(False, ward_ids=(ward_2,)))
+    cadre_try = await world.service.invite_more(lan, training_id, Audience.any_of(ward_ids=(ward_2,)))
     assert cadre_try.outcome is Outcome.DENIED
 
-    result = await world.service.invite_more(organiser, training_id, Audience(False, ward_ids=(ward_2,)))
+    result = await world.service.invite_more(organiser, training_id, Audience.any_of(ward_ids=(ward_2,)))
     assert result.outcome is Outcome.OK and result.training is not None
     assert set(result.notify) == {minh.id, khoa.id}
     assert lan.id not in result.notify and pending.id not in result.notify and hoa.id not in result.notify
-    assert result.training.audience == Audience(False, ward_ids=(ward_1, ward_2))
+    assert result.training.audience == Audience.any_of(ward_ids=(ward_1, ward_2))
     assert result.training.version == 2
     assert (await world.store.training(training_id)).audience == result.training.audience
     assert await db.fetch_value("SELECT COUNT(*) FROM audit_log WHERE action = 'widen_audience'") == 1
     assert (await world.service.register(minh, training_id)).outcome is Outcome.OK
     assert (await world.service.register(hoa, training_id)).outcome is Outcome.NOT_INVITED
 
-    again = await world.service.invite_more(organiser, training_id, Audience(False, ward_ids=(ward_2,)))
+    again = await world.service.invite_more(organiser, training_id, Audience.any_of(ward_ids=(ward_2,)))
     assert again.outcome is Outcome.ALREADY_DONE
-    assert (
-        await world.service.invite_more(organiser, training_id, Audience(False))
-    ).outcome is Outcome.INVALID
-    everyone = await world.service.invite_more(organiser, training_id, Audience())
+    assert (await world.service.invite_more(organiser, training_id, NOBODY)).outcome is Outcome.INVALID
+    everyone = await world.service.invite_more(organiser, training_id, EVERYONE)
     assert everyone.outcome is Outcome.OK and set(everyone.notify) == {hoa.id}
     assert (await world.service.invitable(organiser, training_id)).outcome is Outcome.ALREADY_DONE
 
@@ -323,8 +321,8 @@ async def test_inviting_more_reaches_only_the_newly_included_and_keeps_everyone_
 async def test_inviting_more_is_refused_once_started_ended_or_cancelled(world: World) -> None:
     organiser = await world.person("Phạm Văn Tổ", Role.ORGANISER)
     ward_2 = next(w.id for w in await world.org.wards() if w.name == "Phường 2")
-    more = Audience(False, ward_ids=(ward_2,))
-    training_id = await world.session(organiser, audience=Audience(False, roles=(Role.WARD_LEAD,)))
+    more = Audience.any_of(ward_ids=(ward_2,))
+    training_id = await world.session(organiser, audience=Audience.any_of(roles=(Role.WARD_LEAD,)))
     world.clock.set(START)
     assert (await world.service.invite_more(organiser, training_id, more)).outcome is Outcome.STARTED
     world.clock.set(START + timedelta(hours=4))
@@ -333,4 +331,4 @@ async def test_inviting_more_is_refused_once_started_ended_or_cancelled(world: W
     await world.service.cancel(organiser, training_id)
     assert (await world.service.invite_more(organiser, training_id, more)).outcome is Outcome.CANCELLED
     assert (await world.service.invite_more(organiser, 9999, more)).outcome is Outcome.NOT_FOUND
-    assert (await world.store.training(training_id)).audience == Audience(False, roles=(Role.WARD_LEAD,))
+    assert (await world.store.training(training_id)).audience == Audience.any_of(roles=(Role.WARD_LEAD,))

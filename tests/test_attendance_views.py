@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from PIL import Image
 
 from bot.conversation.tokens import Token
-from bot.core.attendance import Audience, Training, TrainingStatus
+from bot.core.attendance import Training, TrainingStatus
+from bot.core.audience import EVERYONE
 from bot.i18n import I18n
 from bot.views.attendance.poster import checkin_poster
 from bot.views.attendance.texts import card, when_text
@@ -29,7 +30,7 @@ def training(**changes: object) -> Training:
         "venue": "Hội trường UBND Phường 1",
         "description": None,
         "capacity": 40,
-        "audience": Audience(),
+        "audience": EVERYONE,
         "status": TrainingStatus.SCHEDULED,
     }
     values.update(changes)

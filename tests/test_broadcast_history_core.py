@@ -15,7 +15,6 @@ from bot.core.broadcast_history import (
     phones_visible_to,
 )
 from bot.core.broadcasts import (
-    Audience,
     AudienceKind,
     Broadcast,
     BroadcastStatus,
@@ -24,6 +23,7 @@ from bot.core.broadcasts import (
     DeliveryReport,
     Outcome,
     Result,
+    audience_of,
 )
 from bot.core.models import Member, MemberStatus, Role
 
@@ -51,7 +51,7 @@ def broadcast(
         broadcast_id,
         by,
         Content(f"Thông báo {broadcast_id}"),
-        Audience(AudienceKind.ALL),
+        audience_of(AudienceKind.ALL),
         status,
         NOW + timedelta(minutes=broadcast_id),
         scheduled_at=when if status in (BroadcastStatus.SCHEDULED, BroadcastStatus.CANCELLED) else None,

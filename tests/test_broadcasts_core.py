@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.core.audience import Audience
 from bot.core.broadcasts import (
-    Audience,
     AudienceKind,
     Broadcast,
     BroadcastStatus,
     Content,
     DeliveryLine,
     Result,
+    audience_of,
     batch_name,
     broadcast_id_of,
     build_report,
@@ -35,45 +36,48 @@ def person(
 
 
 def test_organisers_and_admins_reach_any_audience_unchanged() -> None:
-    audience = Audience(AudienceKind.WARDS, (1, 2))
+    audience = audience_of(AudienceKind.WARDS, (1, 2))
     assert scope_audience(person(1, Role.ORGANISER), audience, CHAPTER_WARDS) == audience
     assert scope_audience(person(2, Role.ADMIN, ward=None), audience, CHAPTER_WARDS) == audience
 
 
 def test_a_ward_lead_is_confined_to_their_own_ward() -> None:
     lead = person(3, Role.WARD_LEAD, ward=1)
-    assert scope_audience(lead, Audience(AudienceKind.ALL), CHAPTER_WARDS) == Audience(
-        AudienceKind.ALL, ward_id=1
+    assert scope_audience(lead, audience_of(AudienceKind.ALL), CHAPTER_WARDS) == audience_of(
+        AudienceKind.ALL
+    ).within(1)
+    assert (
+        scope_audience(lead, audience_of(AudienceKind.ROLES, roles=(Role.CADRE,)), CHAPTER_WARDS).ward_id == 1
     )
-    assert scope_audience(lead, Audience(AudienceKind.ROLES, roles=(Role.CADRE,)), CHAPTER_WARDS).ward_id == 1
-    assert scope_audience(lead, Audience(AudienceKind.SEMINAR, (7,)), CHAPTER_WARDS).ward_id == 1
-    assert scope_audience(lead, Audience(AudienceKind.WARDS, (1,)), CHAPTER_WARDS) is not None
-    assert scope_audience(lead, Audience(AudienceKind.CHAPTERS, (11, 12)), CHAPTER_WARDS) is not None
+    assert scope_audience(lead, audience_of(AudienceKind.SEMINAR, (7,)), CHAPTER_WARDS).ward_id == 1
+    assert scope_audience(lead, audience_of(AudienceKind.WARDS, (1,)), CHAPTER_WARDS) is not None
+    assert scope_audience(lead, audience_of(AudienceKind.CHAPTERS, (11, 12)), CHAPTER_WARDS) is not None
 
 
 def test_a_ward_lead_cannot_name_another_wards_wards_or_chapters() -> None:
     lead = person(3, Role.WARD_LEAD, ward=1)
-    assert scope_audience(lead, Audience(AudienceKind.WARDS, (1, 2)), CHAPTER_WARDS) is None
-    assert scope_audience(lead, Audience(AudienceKind.CHAPTERS, (11, 21)), CHAPTER_WARDS) is None
-    assert scope_audience(lead, Audience(AudienceKind.CHAPTERS, (99,)), CHAPTER_WARDS) is None
+    assert scope_audience(lead, audience_of(AudienceKind.WARDS, (1, 2)), CHAPTER_WARDS) is None
+    assert scope_audience(lead, audience_of(AudienceKind.CHAPTERS, (11, 21)), CHAPTER_WARDS) is None
+    assert scope_audience(lead, audience_of(AudienceKind.CHAPTERS, (99,)), CHAPTER_WARDS) is None
     assert (
-        scope_audience(person(4, Role.WARD_LEAD, ward=None), Audience(AudienceKind.ALL), CHAPTER_WARDS)
+        scope_audience(person(4, Role.WARD_LEAD, ward=None), audience_of(AudienceKind.ALL), CHAPTER_WARDS)
         is None
     )
 
 
 def test_cadres_visitors_and_strangers_cannot_broadcast() -> None:
-    assert scope_audience(person(5, Role.CADRE), Audience(AudienceKind.ALL), CHAPTER_WARDS) is None
+    assert scope_audience(person(5, Role.CADRE), audience_of(AudienceKind.ALL), CHAPTER_WARDS) is None
     assert (
-        scope_audience(person(6, None, status=MemberStatus.VISITOR), Audience(AudienceKind.ALL), {}) is None
+        scope_audience(person(6, None, status=MemberStatus.VISITOR), audience_of(AudienceKind.ALL), {})
+        is None
     )
-    assert scope_audience(None, Audience(AudienceKind.ALL), {}) is None
+    assert scope_audience(None, audience_of(AudienceKind.ALL), {}) is None
 
 
 def test_an_audience_survives_a_round_trip_through_the_database() -> None:
-    audience = Audience(AudienceKind.ROLES, roles=(Role.WARD_LEAD, Role.CADRE), ward_id=4)
-    assert Audience.from_json(audience.to_json()) == audience
-    assert Audience.from_json("") == Audience(AudienceKind.ALL)
+    audience = audience_of(AudienceKind.ROLES, roles=(Role.WARD_LEAD, Role.CADRE)).within(4)
+    assert Audience.from_json(audience.to_json(), legacy="broadcast") == audience
+    assert Audience.from_json("", legacy="broadcast") == audience_of(AudienceKind.ALL)
 
 
 def test_messages_respect_telegrams_text_and_caption_limits() -> None:
@@ -87,7 +91,7 @@ def test_messages_respect_telegrams_text_and_caption_limits() -> None:
 
 def test_only_the_sender_organisers_and_admins_manage_a_broadcast() -> None:
     broadcast = Broadcast(
-        1, 3, Content("x"), Audience(AudienceKind.ALL, ward_id=1), BroadcastStatus.DONE, NOW
+        1, 3, Content("x"), audience_of(AudienceKind.ALL).within(1), BroadcastStatus.DONE, NOW
     )
     assert may_manage(person(3, Role.WARD_LEAD), broadcast)
     assert may_manage(person(1, Role.ORGANISER), broadcast)

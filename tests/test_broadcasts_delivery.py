@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.broadcasts import Audience, AudienceKind, Content, Result
+from bot.core.broadcasts import AudienceKind, Content, Result, audience_of
 from bot.core.models import Role
 from bot.core.org import parse_org_csv
 from bot.emulator import BotApiEmulator
@@ -178,7 +178,7 @@ async def _queue_broadcast(db: Database) -> int:
     service = BroadcastService(SqliteBroadcasts(db), SystemClock(), SqliteMembers(db))
     organiser = await _member(db, "9000")
     created = await service.create(
-        organiser, Content("Lịch tập huấn tháng 12"), Audience(AudienceKind.ROLES, roles=(Role.CADRE,))
+        organiser, Content("Lịch tập huấn tháng 12"), audience_of(AudienceKind.ROLES, roles=(Role.CADRE,))
     )
     assert created.result is Result.OK and created.broadcast is not None
     launched = await service.launch(

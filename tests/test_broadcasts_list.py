@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.broadcasts import Audience, AudienceKind, BroadcastStatus, Content
+from bot.core.broadcasts import AudienceKind, BroadcastStatus, Content, audience_of
 from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, active_member, texts
 from tests.proof_helpers import forge_press
@@ -72,7 +72,7 @@ async def test_a_long_history_is_shown_five_at_a_time(bot: BotUnderTest) -> None
         await bot.services.broadcasts.create(
             sender,
             Content(f"Thông báo số {n}"),
-            Audience(AudienceKind.ALL),
+            audience_of(AudienceKind.ALL),
             scheduled_at=bot.clock.now() + timedelta(hours=n),
         )
 
@@ -159,7 +159,7 @@ async def test_the_list_on_a_later_page_stays_on_that_page_after_cancelling(bot:
         await bot.services.broadcasts.create(
             sender,
             Content(f"Thông báo số {n}"),
-            Audience(AudienceKind.ALL),
+            audience_of(AudienceKind.ALL),
             scheduled_at=bot.clock.now() + timedelta(hours=n),
         )
     listing = (await organiser.send("/broadcasts"))[-1]

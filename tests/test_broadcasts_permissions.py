@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.broadcasts import Audience, AudienceKind, Content
+from bot.core.broadcasts import AudienceKind, Content, audience_of
 from bot.core.models import Role
 from tests.harness import BotUnderTest, active_member, texts
 from tests.proof_helpers import ROLES, apologies, cast, forge_press
@@ -46,11 +46,11 @@ async def broadcasts_to_press(bot: BotUnderTest, people: dict) -> None:
     await bot.services.broadcasts.create(
         organiser,
         Content("Nhắc nộp báo cáo"),
-        Audience(AudienceKind.ALL),
+        audience_of(AudienceKind.ALL),
         scheduled_at=bot.clock.now() + timedelta(days=1),
     )
     await bot.services.broadcasts.create(
-        organiser, Content("Họp ban chấp hành"), Audience(AudienceKind.ROLES, roles=(Role.WARD_LEAD,))
+        organiser, Content("Họp ban chấp hành"), audience_of(AudienceKind.ROLES, roles=(Role.WARD_LEAD,))
     )
     await drain(bot)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.broadcasts import Audience, AudienceKind, BroadcastStatus, Content, Delivery
+from bot.core.audience import Audience
+from bot.core.broadcasts import AudienceKind, BroadcastStatus, Content, Delivery, audience_of
 from bot.core.models import Role
+from storage.audience import audience_members
 from storage.broadcasts import SqliteBroadcasts
 from storage.db import Database, to_db_time
 from storage.outbox import SqliteOutbox
@@ -48,32 +50,32 @@ async def seed(db: Database) -> dict[str, int]:
     return ids
 
 
-async def names(store: SqliteBroadcasts, audience: Audience) -> list[str]:
-    people = await store.audience_members(audience)
-    assert people is not None
-    return [p.full_name for p in people]
+async def names(db: Database, audience: Audience) -> list[str]:
+    """Everyone a broadcast to this audience reaches (those who blocked the bot too), by name."""
+    return [p.full_name for p in await audience_members(db, audience, include_blocked=True)]
 
 
 async def test_audiences_by_ward_chapter_and_role(db: Database) -> None:
     await seed(db)
-    store = SqliteBroadcasts(db)
-    assert len(await names(store, Audience(AudienceKind.ALL))) == 4
-    assert await names(store, Audience(AudienceKind.WARDS, (2,))) == ["Trần Văn Bình"]
-    assert await names(store, Audience(AudienceKind.CHAPTERS, (10,))) == [
+    assert len(await names(db, audience_of(AudienceKind.ALL))) == 4
+    assert await names(db, audience_of(AudienceKind.WARDS, (2,))) == ["Trần Văn Bình"]
+    assert await names(db, audience_of(AudienceKind.CHAPTERS, (10,))) == [
         "Phạm Thu Hà",
         "Lê Văn Tâm",
         "Nguyễn Thị Lan",
     ]
-    assert await names(store, Audience(AudienceKind.ROLES, roles=(Role.CADRE,))) == [
+    assert await names(db, audience_of(AudienceKind.ROLES, roles=(Role.CADRE,))) == [
         "Nguyễn Thị Lan",
         "Trần Văn Bình",
     ]
-    assert await names(store, Audience(AudienceKind.ROLES, roles=(Role.CADRE,), ward_id=1)) == [
+    assert await names(db, audience_of(AudienceKind.ROLES, roles=(Role.CADRE,)).within(1)) == [
         "Nguyễn Thị Lan"
     ]
-    assert await names(store, Audience(AudienceKind.WARDS, ())) == []
+    assert await names(db, audience_of(AudienceKind.WARDS, ())) == []
     blocked = [
-        p.full_name for p in await store.audience_members(Audience(AudienceKind.ALL)) or [] if p.blocked
+        p.full_name
+        for p in await audience_members(db, audience_of(AudienceKind.ALL), include_blocked=True)
+        if p.blocked
     ]
     assert blocked == ["Trần Văn Bình"]
 
@@ -110,9 +112,9 @@ async def test_seminar_invitees_and_training_registrants_are_audiences(db: Datab
                 "updated_at) VALUES (1, ?, ?, ?, ?)",
                 (member, status, stamp, stamp),
             )
-    assert await names(store, Audience(AudienceKind.SEMINAR, (1,))) == ["Nguyễn Thị Lan", "Trần Văn Bình"]
-    assert await names(store, Audience(AudienceKind.TRAINING, (1,))) == ["Phạm Thu Hà", "Lê Văn Tâm"]
-    assert await names(store, Audience(AudienceKind.TRAINING, (1,), ward_id=2)) == []
+    assert await names(db, audience_of(AudienceKind.SEMINAR, (1,))) == ["Nguyễn Thị Lan", "Trần Văn Bình"]
+    assert await names(db, audience_of(AudienceKind.TRAINING, (1,))) == ["Phạm Thu Hà", "Lê Văn Tâm"]
+    assert await names(db, audience_of(AudienceKind.TRAINING, (1,)).within(2)) == []
     assert await store.events(AudienceKind.SEMINAR, since=NOW) == [(1, "Phương pháp học")]
 
 
@@ -122,7 +124,7 @@ async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_ori
     first = await store.create(
         created_by=ids["ha"],
         content=Content("Lịch"),
-        audience=Audience(AudienceKind.ALL),
+        audience=audience_of(AudienceKind.ALL),
         status=BroadcastStatus.DRAFT,
         scheduled_at=None,
         root_id=None,
@@ -140,8 +142,8 @@ async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_ori
 
     assert await store.ack(first, ids["lan"], now=NOW)
     assert not await store.ack(first, ids["lan"], now=NOW + timedelta(minutes=1))
-    unacked = Audience(AudienceKind.UNACKED, (first.id,))
-    assert await names(store, unacked) == ["Phạm Thu Hà", "Lê Văn Tâm"]
+    unacked = audience_of(AudienceKind.UNACKED, (first.id,))
+    assert await names(db, unacked) == ["Phạm Thu Hà", "Lê Văn Tâm"]
 
     again = await store.create(
         created_by=ids["ha"],
@@ -154,7 +156,7 @@ async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_ori
     )
     await store.start_sending(again.id, [Delivery(ids["tam"], "502", first.content, None)], [], now=NOW)
     assert await store.ack(again, ids["tam"], now=NOW)
-    assert await names(store, unacked) == ["Phạm Thu Hà"]
+    assert await names(db, unacked) == ["Phạm Thu Hà"]
     assert await store.was_recipient(again.id, ids["tam"]) and not await store.was_recipient(
         again.id, ids["ha"]
     )
@@ -166,7 +168,7 @@ async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None
     later = await store.create(
         created_by=ids["ha"],
         content=Content("Sau"),
-        audience=Audience(AudienceKind.ALL),
+        audience=audience_of(AudienceKind.ALL),
         status=BroadcastStatus.SCHEDULED,
         scheduled_at=NOW + timedelta(days=1),
         root_id=None,
@@ -223,7 +225,7 @@ async def test_the_history_pages_in_the_cores_order_with_delivered_counts(db: Da
         created = await store.create(
             created_by=ids[by],
             content=Content(f"Số {n}"),
-            audience=Audience(AudienceKind.ALL),
+            audience=audience_of(AudienceKind.ALL),
             status=BroadcastStatus.SCHEDULED,
             scheduled_at=scheduled,
             root_id=None,

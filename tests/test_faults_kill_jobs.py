@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.reports.schedule import current_period
 from bot.core.reports.service import ReportValues
-from bot.core.seminars import REMINDER, Audience, PlannedTask, Seminar, SeminarStatus, reminder_key
+from bot.core.seminars import REMINDER, PlannedTask, Seminar, SeminarStatus, reminder_key
 from bot.core.summary import summary_week
 from bot.emulator import BotApiEmulator
 from bot.runtime.delivery import MAX_IN_FLIGHT
@@ -56,7 +57,7 @@ async def seed_seminar_with_reminder_due(path: Path) -> None:
             "Khai mạc; thảo luận",
             SeminarStatus.SCHEDULED,
             ids[str(ORGANISER[0])],
-            Audience(roles=(Role.CADRE,)),
+            Audience.of(roles=(Role.CADRE,)),
         )
         three_days = timedelta(days=3)
 

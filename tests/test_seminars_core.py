@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.audience import Audience
 from bot.core.ical import CalendarEvent, escape_text, event_ics, fold_line
 from bot.core.models import Role
 from bot.core.seminars import (
@@ -16,7 +17,6 @@ from bot.core.seminars import (
     REMINDER,
     SUMMARY,
     Announcement,
-    Audience,
     Invitee,
     ReminderDecision,
     Rsvp,
@@ -255,9 +255,9 @@ class TestOffsetsAndAudience:
 
     def test_audience_toggles_and_round_trips(self) -> None:
         audience = Audience().toggled("role", Role.WARD_LEAD).toggled("ward", 3).toggled("member", 9)
-        assert audience == Audience(roles=(Role.WARD_LEAD,), ward_ids=(3,), member_ids=(9,))
+        assert audience == Audience.of(roles=(Role.WARD_LEAD,), ward_ids=(3,), member_ids=(9,))
         assert audience.toggled("ward", 3).ward_ids == ()
-        assert Audience.from_json(audience.to_json()) == audience
+        assert Audience.from_json(audience.to_json(), legacy="seminar") == audience
         assert Audience().empty and not audience.empty
 
 

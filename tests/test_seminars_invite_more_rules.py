@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.attendance import Audience as Groups
+from bot.core.audience import EVERYONE, Audience
 from bot.core.models import Role
 from bot.core.seminar_service import SeminarDraft
 from bot.core.seminars import (
     Announcement,
-    Audience,
     RsvpOutcome,
     Seminar,
     SeminarStatus,
@@ -26,16 +25,16 @@ STARTS = datetime(2026, 11, 27, 8, 0, tzinfo=VN)
 
 
 def test_widening_by_members_keeps_everyone_already_invited_and_names_each_once() -> None:
-    audience = Audience(roles=(Role.WARD_LEAD,), ward_ids=(1, 2), member_ids=(7,))
+    audience = Audience.of(roles=(Role.WARD_LEAD,), ward_ids=(1, 2), member_ids=(7,))
     widened = audience.with_members([8, 7, 9, 8])
-    assert widened == Audience(roles=(Role.WARD_LEAD,), ward_ids=(1, 2), member_ids=(7, 8, 9))
+    assert widened == Audience.of(roles=(Role.WARD_LEAD,), ward_ids=(1, 2), member_ids=(7, 8, 9))
 
 
 def test_whole_groups_are_those_invited_without_a_role_limit() -> None:
-    assert Audience(ward_ids=(1,), chapter_ids=(11,), member_ids=(5,)).whole_groups() == ((1,), (), (11,))
-    assert Audience(roles=(Role.CADRE,)).whole_groups() == ((), (Role.CADRE,), ())
-    assert Audience(roles=(Role.WARD_LEAD,), ward_ids=(1, 2)).whole_groups() == ((), (), ())
-    assert Audience(member_ids=(5,)).whole_groups() == ((), (), ())
+    assert Audience.of(ward_ids=(1,), chapter_ids=(11,), member_ids=(5,)).whole_groups() == ((1,), (), (11,))
+    assert Audience.of(roles=(Role.CADRE,)).whole_groups() == ((), (Role.CADRE,), ())
+    assert Audience.of(roles=(Role.WARD_LEAD,), ward_ids=(1, 2)).whole_groups() == ((), (), ())
+    assert Audience.of(member_ids=(5,)).whole_groups() == ((), (), ())
 
 
 def test_the_newly_invited_are_those_reached_who_are_not_invitees_yet_in_order_once() -> None:
@@ -72,7 +71,7 @@ async def seminar_for_ward_leads(bot: BotUnderTest) -> int:
             host="Phường 1",
             starts_at=STARTS,
             venue="Nhà văn hóa Phường 1",
-            audience=Audience(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],)),
+            audience=Audience.of(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],)),
         ),
     )
     assert result.seminar is not None
@@ -84,11 +83,11 @@ async def test_the_service_invites_only_for_organisers_and_only_before_the_start
     await bot.member(6001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 1")
     organiser, cadre = await active_member(bot.services, 4001), await active_member(bot.services, 6001)
     wards = {w.name: w.id for w in await bot.services.org.wards()}
-    phuong_1 = Groups(False, ward_ids=(wards["Phường 1"],))
+    phuong_1 = Audience.any_of(ward_ids=(wards["Phường 1"],))
     seminars = bot.services.seminars
 
     assert (await seminars.invite_more(cadre, seminar_id, phuong_1)).outcome is RsvpOutcome.DENIED
-    assert (await seminars.invite_more(organiser, seminar_id, Groups(False))).outcome is RsvpOutcome.INVALID
+    assert (await seminars.invite_more(organiser, seminar_id, Audience())).outcome is RsvpOutcome.INVALID
     assert (await seminars.invite_more(organiser, 999, phuong_1)).outcome is RsvpOutcome.NOT_FOUND
     assert len(await seminars.invitees(seminar_id)) == 1
 
@@ -98,7 +97,7 @@ async def test_the_service_invites_only_for_organisers_and_only_before_the_start
     assert (await seminars.invite_more(organiser, seminar_id, phuong_1)).outcome is RsvpOutcome.UNCHANGED
 
     await bot.advance(days=4)
-    assert (await seminars.invite_more(organiser, seminar_id, Groups())).outcome is RsvpOutcome.TOO_LATE
+    assert (await seminars.invite_more(organiser, seminar_id, EVERYONE)).outcome is RsvpOutcome.TOO_LATE
 
 
 async def test_a_cancelled_seminar_takes_no_more_invitees(bot: BotUnderTest) -> None:
@@ -106,6 +105,6 @@ async def test_a_cancelled_seminar_takes_no_more_invitees(bot: BotUnderTest) -> 
     await bot.member(6001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 1")
     organiser = await active_member(bot.services, 4001)
     await bot.services.seminars.cancel(organiser, seminar_id)
-    result = await bot.services.seminars.invite_more(organiser, seminar_id, Groups())
+    result = await bot.services.seminars.invite_more(organiser, seminar_id, EVERYONE)
     assert result.outcome is RsvpOutcome.CANCELLED
     assert len(await bot.services.seminars.invitees(seminar_id)) == 1

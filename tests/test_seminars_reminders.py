@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import Audience
 from tests.harness import TOKEN, VN, BotUnderTest, Person, active_member, texts
 
 STARTS = datetime(2026, 11, 27, 8, 0, tzinfo=VN)  # the harness clock starts on Monday 23/11 09:00
@@ -27,7 +27,7 @@ async def setup(bot: BotUnderTest) -> tuple[Person, Person, Person, Person, int]
             host="Phường 1",
             starts_at=STARTS,
             venue="Nhà văn hóa Phường 1",
-            audience=Audience(
+            audience=Audience.of(
                 roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"], wards["Phường 2"], wards["Phường 3"])
             ),
             agenda="Khai mạc; tham luận, thảo luận",

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import AdjustableClock
+from bot.core.audience import Audience
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.org import OrgRow
 from bot.core.seminar_service import SeminarDraft, SeminarService
-from bot.core.seminars import Audience, Rsvp, RsvpOutcome, SeminarStatus
+from bot.core.seminars import Rsvp, RsvpOutcome, SeminarStatus
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -24,6 +25,7 @@ from storage.tasks import SqliteTasks
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=VN)
 STARTS = datetime(2026, 11, 27, 8, 0, tzinfo=VN)
+LEADS = Audience.of(roles=(Role.WARD_LEAD,))
 
 
 class World:
@@ -91,7 +93,7 @@ async def world(db: Database) -> World:
 
 async def test_creating_a_seminar_saves_invitees_and_plans_the_invitation_and_reminders(world: World) -> None:
     organiser = world.people["Phạm Thu Hà"]
-    result = await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))
+    result = await world.seminars.create(organiser, world.draft(LEADS))
     assert result.outcome is RsvpOutcome.OK and result.seminar is not None and result.invited == 2
     seminar_id = result.seminar.id
     assert [i.full_name for i in await world.seminars.invitees(seminar_id)] == ["Lê Thị Hoa", "Trần Văn Minh"]
@@ -108,9 +110,11 @@ async def test_creating_a_seminar_saves_invitees_and_plans_the_invitation_and_re
 
 async def test_audience_is_roles_within_places_plus_named_people(world: World) -> None:
     wards = {w.name: w.id for w in await world.org.wards()}
-    leads_of_ward_1 = Audience(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],))
+    leads_of_ward_1 = Audience.of(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],))
     assert [r.full_name for r in await world.seminars.audience_members(leads_of_ward_1)] == ["Trần Văn Minh"]
-    everyone_in_ward_1 = Audience(ward_ids=(wards["Phường 1"],), member_ids=(world.people["Lê Thị Hoa"].id,))
+    everyone_in_ward_1 = Audience.of(
+        ward_ids=(wards["Phường 1"],), member_ids=(world.people["Lê Thị Hoa"].id,)
+    )
     assert [r.full_name for r in await world.seminars.audience_members(everyone_in_ward_1)] == [
         "Lê Thị Hoa",
         "Nguyễn Thị Lan",
@@ -122,18 +126,18 @@ async def test_audience_is_roles_within_places_plus_named_people(world: World) -
 async def test_only_organisers_create_and_an_empty_audience_creates_nothing(world: World) -> None:
     lead = world.people["Trần Văn Minh"]
     assert (
-        await world.seminars.create(lead, world.draft(Audience(roles=(Role.CADRE,))))
+        await world.seminars.create(lead, world.draft(Audience.of(roles=(Role.CADRE,))))
     ).outcome is RsvpOutcome.DENIED
     organiser = world.people["Phạm Thu Hà"]
     wards = {w.name: w.id for w in await world.org.wards()}
-    nobody = Audience(roles=(Role.ORGANISER,), ward_ids=(wards["Phường 2"],))
+    nobody = Audience.of(roles=(Role.ORGANISER,), ward_ids=(wards["Phường 2"],))
     assert (await world.seminars.create(organiser, world.draft(nobody))).outcome is RsvpOutcome.NOT_FOUND
     assert await world.seminars.upcoming() == []
 
 
 async def test_rescheduling_drops_pending_reminders_and_plans_the_new_ones(world: World) -> None:
     organiser = world.people["Phạm Thu Hà"]
-    seminar = (await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))).seminar
+    seminar = (await world.seminars.create(organiser, world.draft(LEADS))).seminar
     assert seminar is not None
     result = await world.seminars.reschedule(organiser, seminar.id, STARTS + timedelta(days=7))
     assert result.outcome is RsvpOutcome.OK and result.seminar is not None and result.seminar.version == 1
@@ -154,7 +158,7 @@ async def test_rescheduling_drops_pending_reminders_and_plans_the_new_ones(world
 
 async def test_cancelling_drops_every_pending_task_and_plans_the_notice(world: World) -> None:
     organiser = world.people["Phạm Thu Hà"]
-    seminar = (await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))).seminar
+    seminar = (await world.seminars.create(organiser, world.draft(LEADS))).seminar
     assert seminar is not None
     result = await world.seminars.cancel(organiser, seminar.id)
     assert result.seminar is not None and result.seminar.status is SeminarStatus.CANCELLED
@@ -169,7 +173,7 @@ async def test_answers_delegation_and_feedback(world: World) -> None:
     organiser, minh, hoa, lan = (
         world.people[n] for n in ("Phạm Thu Hà", "Trần Văn Minh", "Lê Thị Hoa", "Nguyễn Thị Lan")
     )
-    seminar = (await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))).seminar
+    seminar = (await world.seminars.create(organiser, world.draft(LEADS))).seminar
     assert seminar is not None
     assert (await world.seminars.answer(minh, seminar.id, Rsvp.YES)).outcome is RsvpOutcome.OK
     assert (await world.seminars.answer(lan, seminar.id, Rsvp.YES)).outcome is RsvpOutcome.NOT_INVITED
@@ -191,7 +195,7 @@ async def test_answers_delegation_and_feedback(world: World) -> None:
 
 async def test_an_invitee_must_be_a_real_member(world: World) -> None:
     organiser = world.people["Phạm Thu Hà"]
-    seminar = (await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))).seminar
+    seminar = (await world.seminars.create(organiser, world.draft(LEADS))).seminar
     assert seminar is not None
     with pytest.raises(sqlite3.IntegrityError):
         async with world.db.transaction() as conn:
@@ -203,7 +207,7 @@ async def test_an_invitee_must_be_a_real_member(world: World) -> None:
 
 async def test_organisers_see_the_ratings_counted_once_the_seminar_has_ended(world: World) -> None:
     organiser, minh, hoa = (world.people[n] for n in ("Phạm Thu Hà", "Trần Văn Minh", "Lê Thị Hoa"))
-    result = await world.seminars.create(organiser, world.draft(Audience(roles=(Role.WARD_LEAD,))))
+    result = await world.seminars.create(organiser, world.draft(LEADS))
     assert result.seminar is not None
     seminar_id = result.seminar.id
     for person in (minh, hoa):

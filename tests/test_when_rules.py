@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.audience import Audience
 from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import DEFAULT_DURATION, Audience, check_times
+from bot.core.seminars import DEFAULT_DURATION, check_times
 from bot.core.when import (
     WhenProblem,
     end_on_start_day,

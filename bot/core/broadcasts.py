@@ -8,15 +8,15 @@ sender's report where no live card shows it, the ward leads' lists of whom to ca
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from typing import Any, Protocol
 
 from bot.conversation.replies import Choices
+from bot.core.audience import EVERYONE, Audience, AudienceMember, AudienceResolver, EventKind
 from bot.core.models import Member, Recipient, Role
 from bot.core.notices import OutgoingMessage
 from bot.core.permissions import Action, Reach, can, reach_of
@@ -66,34 +66,33 @@ class Result(StrEnum):
     ALREADY_DONE = "already_done"
 
 
-@dataclass(frozen=True)
-class Audience:
-    """Who a broadcast goes to; `ward_id` confines it to one ward (ward leads)."""
+def kind_of(audience: Audience) -> AudienceKind:
+    """How the broadcast picker names an audience: an event's people, or everyone / by ward, chapter or role
+    (a mix of places is named by ward)."""
+    if audience.events:
+        return AudienceKind(audience.events[0].kind.value)
+    if audience.everyone:
+        return AudienceKind.ALL
+    if audience.roles and not (audience.ward_ids or audience.chapter_ids):
+        return AudienceKind.ROLES
+    if audience.chapter_ids and not audience.ward_ids:
+        return AudienceKind.CHAPTERS
+    return AudienceKind.WARDS
 
-    kind: AudienceKind
-    ids: tuple[int, ...] = ()
-    roles: tuple[Role, ...] = ()
-    ward_id: int | None = None
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "kind": self.kind.value,
-                "ids": list(self.ids),
-                "roles": [r.value for r in self.roles],
-                "ward_id": self.ward_id,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, raw: str) -> Audience:
-        data = json.loads(raw or "{}")
-        return cls(
-            AudienceKind(data.get("kind", "all")),
-            tuple(int(i) for i in data.get("ids", [])),
-            tuple(Role(r) for r in data.get("roles", [])),
-            data.get("ward_id"),
-        )
+def audience_of(kind: AudienceKind, ids: Iterable[int] = (), roles: Iterable[Role] = ()) -> Audience:
+    """The audience of one choice in the broadcast picker: everyone, some wards, chapters or roles, or the
+    people of one seminar, training or earlier broadcast (the first of `ids`)."""
+    ids = tuple(ids)
+    if kind is AudienceKind.ALL:
+        return EVERYONE
+    if kind is AudienceKind.WARDS:
+        return Audience.any_of(ward_ids=ids)
+    if kind is AudienceKind.CHAPTERS:
+        return Audience.any_of(chapter_ids=ids)
+    if kind is AudienceKind.ROLES:
+        return Audience.any_of(roles=roles)
+    return Audience.of_event(EventKind(kind.value), ids[0]) if ids else Audience()
 
 
 @dataclass(frozen=True)
@@ -131,18 +130,6 @@ class Broadcast:
     def root(self) -> int:
         """The broadcast whose acknowledgements count (a re-send counts for its original)."""
         return self.root_id or self.id
-
-
-@dataclass(frozen=True)
-class AudienceMember:
-    member_id: int
-    full_name: str
-    chat_id: str
-    locale: str
-    ward_id: int | None
-    phone: str | None
-    blocked: bool
-    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -290,7 +277,7 @@ def scope_audience(
     """The audience this member may reach, or None when they may not send it at all.
 
     Organisers and admins reach everyone; a ward lead's audience is confined to their own ward:
-    only their ward, only its chapters, and every other kind intersected with it.
+    only their ward, only its chapters, and everything else intersected with it.
     """
     if not can(member, Action.SEND_BROADCAST):
         return None
@@ -300,11 +287,11 @@ def scope_audience(
     ward = member.ward_id
     if ward is None:
         return None
-    if audience.kind is AudienceKind.WARDS and any(i != ward for i in audience.ids):
+    if any(i != ward for i in audience.ward_ids):
         return None
-    if audience.kind is AudienceKind.CHAPTERS and any(chapter_wards.get(i) != ward for i in audience.ids):
+    if any(chapter_wards.get(i) != ward for i in audience.chapter_ids):
         return None
-    return replace(audience, ward_id=ward)
+    return audience.within(ward)
 
 
 def may_manage(member: Member | None, broadcast: Broadcast) -> bool:
@@ -389,7 +376,6 @@ class BroadcastStore(ReportSource, Protocol):
     async def events(
         self, kind: AudienceKind, *, since: datetime, limit: int = 10
     ) -> list[tuple[int, str]]: ...
-    async def audience_members(self, audience: Audience) -> list[AudienceMember]: ...
     async def chapter_wards(self) -> dict[int, int]: ...
     async def start_sending(
         self, broadcast_id: int, deliveries: list[Delivery], skipped: list[int], *, now: datetime
@@ -418,7 +404,7 @@ FollowUpsFor = Callable[[Broadcast, DeliveryReport], Awaitable[Sequence[FollowUp
 """What the end of a broadcast causes: messages to queue with marking it done."""
 
 
-class MemberLookup(Protocol):
+class MemberLookup(AudienceResolver, Protocol):
     async def get(self, member_id: int) -> Member | None: ...
 
 
@@ -439,7 +425,7 @@ class BroadcastService:
         scoped = scope_audience(member, audience, await self.store.chapter_wards())
         if scoped is None:
             return Preview(Result.DENIED)
-        people = await self.store.audience_members(scoped)
+        people = await self.members.audience_members(scoped, include_blocked=True)
         reachable = tuple(p for p in people if not p.blocked)
         blocked = tuple(p for p in people if p.blocked)
         result = Result.OK if reachable else Result.NO_RECIPIENTS
@@ -530,7 +516,7 @@ class BroadcastService:
         if audience is None:
             await self.store.cancel(broadcast.id, now=self.clock.now())
             return Outcome(Result.DENIED, await self.store.get(broadcast.id))
-        people = await self.store.audience_members(audience)
+        people = await self.members.audience_members(audience, include_blocked=True)
         deliveries = [
             Delivery(p.member_id, p.chat_id, broadcast.content, choices_for(broadcast, p), p.channel)
             for p in people
@@ -602,7 +588,7 @@ class BroadcastService:
             return Outcome(Result.NOT_FOUND)
         if not may_manage(member, broadcast):
             return Outcome(Result.DENIED, broadcast)
-        audience = Audience(AudienceKind.UNACKED, (broadcast.root,), ward_id=broadcast.audience.ward_id)
+        audience = Audience.of_event(EventKind.UNACKED, broadcast.root).within(broadcast.audience.ward_id)
         return await self.create(
             member, broadcast.content, audience, root_id=broadcast.root, report_to=report_to
         )

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.attendance import Audience, Outcome, RosterRow, Training, TrainingDraft
+from bot.core.attendance import Outcome, RosterRow, Training, TrainingDraft
+from bot.core.audience import NOBODY
 from bot.core.models import Member
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock
@@ -71,7 +72,7 @@ class SeminarCheckInService:
             seminar.starts_at,
             seminar.ends_at,
             seminar.venue,
-            Audience(everyone=False),
+            NOBODY,
             description=seminar.host or None,
         )
         training = await self._store.open_seminar_training(

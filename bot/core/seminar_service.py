@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.attendance.models import Audience as Groups
+from bot.core.audience import Audience, AudienceResolver
 from bot.core.models import Member, Recipient
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore
@@ -18,7 +18,6 @@ from bot.core.seminars import (
     FEEDBACK_AFTER_END,
     MAX_ATTACHMENT_BYTES,
     Announcement,
-    Audience,
     Invitee,
     PlannedTask,
     Rsvp,
@@ -86,7 +85,7 @@ class SeminarStore(Protocol):
     async def attachment(self, blob_id: int) -> tuple[str, str] | None: ...
 
 
-class SeminarMembers(MemberStore, Protocol):
+class SeminarMembers(MemberStore, AudienceResolver, Protocol):
     """The members a seminar reaches, and finding one by name (invite by name, send a replacement)."""
 
     async def search(
@@ -142,26 +141,8 @@ class SeminarService:
 
     async def audience_members(self, audience: Audience) -> list[Recipient]:
         """Active, reachable members the audience designates, each once, in name order."""
-        found: dict[int, Recipient] = {}
-        if audience.has_group:
-            roles = audience.roles or None
-            if audience.ward_ids or audience.chapter_ids:
-                groups = []
-                if audience.ward_ids:
-                    groups.append(await self._members.recipients(roles=roles, ward_ids=audience.ward_ids))
-                if audience.chapter_ids:
-                    groups.append(
-                        await self._members.recipients(roles=roles, chapter_ids=audience.chapter_ids)
-                    )
-            else:
-                groups = [await self._members.recipients(roles=roles)]
-            for group in groups:
-                for recipient in group:
-                    found.setdefault(recipient.member_id, recipient)
-        if audience.member_ids:
-            for recipient in await self._members.recipients(member_ids=audience.member_ids):
-                found.setdefault(recipient.member_id, recipient)
-        return sorted(found.values(), key=lambda r: (r.full_name, r.member_id))
+        found = await self._members.audience_members(audience)
+        return sorted((p.recipient for p in found), key=lambda r: (r.full_name, r.member_id))
 
     async def find_members(
         self, actor: Member | None, typed: str, *, limit: int, excluding: int | None = None
@@ -346,7 +327,7 @@ class SeminarService:
         outcome, seminar = await self._managed(actor, seminar_id)
         return SeminarResult(outcome, seminar)
 
-    async def invite_more(self, actor: Member | None, seminar_id: int, added: Groups) -> SeminarResult:
+    async def invite_more(self, actor: Member | None, seminar_id: int, added: Audience) -> SeminarResult:
         """'Mời thêm': invite the active members of the added wards, roles or chapters (or everyone) who are
         not invitees yet; they get the creation's invitation and the later reminders. `invited` is how
         many."""
@@ -356,11 +337,7 @@ class SeminarService:
         if outcome is not RsvpOutcome.OK:
             return SeminarResult(outcome, seminar)
         assert seminar is not None and actor is not None
-        reached = [
-            r.member_id
-            for filters in added.member_filters()
-            for r in await self._members.recipients(**filters)
-        ]
+        reached = [p.member_id for p in await self._members.audience_members(added)]
         new = newly_invited(reached, [i.member_id for i in await self._store.invitees(seminar_id)])
         if not new:
             return SeminarResult(RsvpOutcome.UNCHANGED, seminar)

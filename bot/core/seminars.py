@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from bot.core.models import Role
+from bot.core.audience import Audience
 from bot.core.when import end_problem, start_problem
 
 DEFAULT_OFFSETS: tuple[timedelta, ...] = (timedelta(days=3), timedelta(days=1), timedelta(hours=2))
@@ -55,65 +55,6 @@ class Announcement(StrEnum):
 
 
 @dataclass(frozen=True)
-class Audience:
-    """Who is invited: members with one of `roles` (any role when empty) in one of the wards or chapters
-    (anywhere when both are empty), plus the named members. No roles and no places means named members
-    only."""
-
-    roles: tuple[Role, ...] = ()
-    ward_ids: tuple[int, ...] = ()
-    chapter_ids: tuple[int, ...] = ()
-    member_ids: tuple[int, ...] = ()
-
-    @property
-    def has_group(self) -> bool:
-        return bool(self.roles or self.ward_ids or self.chapter_ids)
-
-    @property
-    def empty(self) -> bool:
-        return not self.has_group and not self.member_ids
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "roles": [r.value for r in self.roles],
-            "ward_ids": list(self.ward_ids),
-            "chapter_ids": list(self.chapter_ids),
-            "member_ids": list(self.member_ids),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Audience:
-        return cls(
-            tuple(Role(r) for r in data.get("roles", [])),
-            tuple(data.get("ward_ids", [])),
-            tuple(data.get("chapter_ids", [])),
-            tuple(data.get("member_ids", [])),
-        )
-
-    def toggled(self, kind: str, value: Any) -> Audience:
-        """The audience with one role, ward, chapter or member added or removed."""
-        attr = {"role": "roles", "ward": "ward_ids", "chapter": "chapter_ids", "member": "member_ids"}[kind]
-        current: tuple[Any, ...] = getattr(self, attr)
-        items = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return Audience(**{**self.__dict__, attr: items})
-
-    def with_members(self, member_ids: Iterable[int]) -> Audience:
-        """The audience widened by these named members (never narrowed; each named once)."""
-        return Audience(
-            self.roles, self.ward_ids, self.chapter_ids, tuple(dict.fromkeys((*self.member_ids, *member_ids)))
-        )
-
-    def whole_groups(self) -> tuple[tuple[int, ...], tuple[Role, ...], tuple[int, ...]]:
-        """The wards, roles and chapters every member of which is invited (for "already invited" ticks).
-
-        Roles limited to places invite no whole ward, role or chapter; roles alone invite whole roles;
-        places alone invite whole wards and chapters."""
-        if self.roles:
-            return ((), self.roles, ()) if not (self.ward_ids or self.chapter_ids) else ((), (), ())
-        return self.ward_ids, (), self.chapter_ids
-
-
-@dataclass(frozen=True)
 class Seminar:
     id: int
     topic: str
@@ -124,7 +65,7 @@ class Seminar:
     agenda: str
     status: SeminarStatus
     created_by: int
-    audience: Audience = field(default_factory=Audience)
+    audience: Audience = Audience()
     offsets: tuple[timedelta, ...] = DEFAULT_OFFSETS
     attachment_blob_id: int | None = None
     version: int = 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core.broadcasts import Audience, AudienceKind, BroadcastStatus, Content, Delivery
+from bot.core.audience import EVERYONE
+from bot.core.broadcasts import BroadcastStatus, Content, Delivery
 from bot.core.models import Role
 
 DEMO_TEXT = (
@@ -31,7 +32,7 @@ async def seed(services, now: datetime) -> None:
     broadcast = await store.create(
         created_by=sender.id,
         content=Content(DEMO_TEXT),
-        audience=Audience(AudienceKind.ALL),
+        audience=EVERYONE,
         status=BroadcastStatus.DRAFT,
         scheduled_at=None,
         root_id=None,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.seminars import (
     DEFAULT_DURATION,
     Announcement,
-    Audience,
     Rsvp,
     Seminar,
     SeminarStatus,
@@ -46,7 +46,7 @@ async def seed(services, now: datetime) -> None:
         "1. Khai mạc\n2. Tham luận của các phường\n3. Thảo luận và kết luận",
         SeminarStatus.SCHEDULED,
         creator.id,
-        Audience(member_ids=tuple(m.id for m in invitees)),
+        Audience.of(member_ids=(m.id for m in invitees)),
     )
     seminar_id = await store.create(
         seminar,

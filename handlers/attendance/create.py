@@ -17,13 +17,15 @@ from bot.conversation.replies import Choice, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
-from bot.core.attendance import Audience, Outcome, TrainingDraft
+from bot.core.attendance import Outcome, TrainingDraft
 from bot.core.attendance.rules import DEFAULT_LENGTH, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
+from bot.core.audience import NOBODY
 from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
 from bot.i18n import N_
 from bot.views.attendance.texts import card
-from handlers.attendance.audience_picker import (
+from handlers.attendance.common import manage_open_choice, queue_invitations
+from handlers.audience_picker import (
     as_choices,
     audience_text,
     kind_lines,
@@ -31,7 +33,6 @@ from handlers.attendance.audience_picker import (
     pick,
     selected_audience,
 )
-from handlers.attendance.common import manage_open_choice, queue_invitations
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(
@@ -123,7 +124,7 @@ async def audience_pressed(turn: Turn, press: AudiencePress) -> None:
         await audience_finished(turn, everyone=press.value == "all")
         return
     selection = turn.data["audience"]
-    lines = await pick(turn, selection, press.action, press.value, audience_token, invited=Audience(False))
+    lines = await pick(turn, selection, press.action, press.value, audience_token, invited=NOBODY)
     if not isinstance(lines, list):
         turn.stale()
         return

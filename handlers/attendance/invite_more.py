@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from bot.conversation.markup import esc
 from bot.conversation.turn import Turn
-from bot.core.attendance import Audience, Outcome
+from bot.core.attendance import Outcome
+from bot.core.audience import Audience
 from bot.core.permissions import Action
 from bot.i18n import N_, Translator
 from bot.views.attendance.texts import card, outcome_text
-from handlers.attendance.audience_picker import audience_text
 from handlers.attendance.common import queue_invitations
+from handlers.audience_picker import audience_text
 from handlers.invite_more_step import InviteMoreStep
 
 KIND = "ti"

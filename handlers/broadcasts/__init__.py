@@ -19,21 +19,22 @@ from bot.conversation.replies import Attachment, Choice, Choices, grid, rows
 from bot.conversation.router import CommandSpec, MenuEntry, Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.audience import Audience
 from bot.core.broadcasts import (
     MAX_CAPTION,
     MAX_TEXT,
-    Audience,
     AudienceKind,
     Content,
     ReportTo,
     Result,
+    audience_of,
 )
 from bot.core.models import Role
 from bot.core.parsing import ParseError, ParseReason, parse_datetime
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.i18n import N_, Translator
 from bot.views.broadcasts.texts import KIND_LABELS, snippet
-from bot.views.labels import role_label
+from handlers.audience_picker import chapter_options, role_options, toggles, ward_options
 from handlers.broadcasts import history, sending
 
 COMMAND = CommandSpec(
@@ -227,14 +228,11 @@ async def kind_chosen(turn: Turn, press: PickKind) -> None:
         return
     turn.update(audience_kind=kind.value, selected=[], ward_id=None)
     if kind is AudienceKind.ALL:
-        await show_preview(turn, Audience(AudienceKind.ALL))
+        await show_preview(turn, audience_of(AudienceKind.ALL))
         return
     if kind is AudienceKind.CHAPTERS and not _ward_only(turn):
-        wards = await turn.services.org.wards()
-        turn.edit(
-            turn.t.gettext("Chapters of which ward?"),
-            choices=(*grid([Choice(w.name, PickWard(w.id)) for w in wards], 3), tuple(_cancel_line(turn.t))),
-        )
+        wards = toggles(await ward_options(turn), (), PickWard, per_row=3)
+        turn.edit(turn.t.gettext("Chapters of which ward?"), choices=rows(*wards, _cancel_line(turn.t)))
         return
     if kind is AudienceKind.CHAPTERS:
         turn.update(ward_id=turn.member.ward_id if turn.member else None)
@@ -277,37 +275,39 @@ async def event_chosen(turn: Turn, press: PickEvent) -> None:
     if raw not in (AudienceKind.SEMINAR, AudienceKind.TRAINING, AudienceKind.UNACKED):
         turn.stale()
         return
-    await show_preview(turn, Audience(AudienceKind(raw), (press.event_id,)))
+    await show_preview(turn, audience_of(AudienceKind(raw), (press.event_id,)))
 
 
 def _audience_from(data: dict) -> Audience:
     """The ticked choices; anything that is not a role or an id is ignored."""
     kind = AudienceKind(data["audience_kind"])
     if kind is AudienceKind.ROLES:
-        return Audience(kind, roles=tuple(Role(r) for r in data["selected"] if r in {x.value for x in Role}))
-    return Audience(kind, tuple(int(i) for i in data["selected"] if i.isdigit() and len(i) < 12))
+        return audience_of(kind, roles=(Role(r) for r in data["selected"] if r in {x.value for x in Role}))
+    return audience_of(kind, (int(i) for i in data["selected"] if i.isdigit() and len(i) < 12))
 
 
 async def show_options(turn: Turn) -> None:
     """The choices for the audience kind in the draft, with ✅ on the ticked ones."""
-    t, data, org = turn.t, turn.data, turn.services.org
+    t, data = turn.t, turn.data
     kind = AudienceKind(data["audience_kind"])
     selected = set(data.get("selected", []))
+    options: list[tuple[object, str]]
     if kind is AudienceKind.WARDS:
-        options = [(str(w.id), w.name) for w in await org.wards()]
+        options = list(await ward_options(turn))
     elif kind is AudienceKind.CHAPTERS:
-        options = [(str(c.id), c.name) for c in await org.chapters(data.get("ward_id"))]
+        options = list(await chapter_options(turn, data.get("ward_id")))
     elif kind is AudienceKind.ROLES:
-        options = [(r.value, role_label(t, r)) for r in Role]
+        options = list(role_options(t))
     else:
         await show_events(turn, kind)
         return
-    toggles = [Choice(("✅ " if key in selected else "") + label, Toggle(key)) for key, label in options]
-    choices = (
-        *grid(toggles, 1 if kind is AudienceKind.CHAPTERS else 3),
-        (Choice(t.gettext("Continue ➡"), Continue()),),
-        tuple(_cancel_line(t)),
+    lines = toggles(
+        [(str(key), label) for key, label in options],
+        selected,
+        Toggle,
+        per_row=1 if kind is AudienceKind.CHAPTERS else 3,
     )
+    choices = rows(*lines, [Choice(t.gettext("Continue ➡"), Continue())], _cancel_line(t))
     turn.edit(t.gettext("Choose one or more, then press Continue."), choices=choices)
 
 
@@ -375,6 +375,11 @@ def _confirm_choices(t: Translator) -> Choices:
     )
 
 
+def _chosen(data: dict) -> Audience:
+    """The audience confirmed in the preview (kept in the dialog's data)."""
+    return Audience.from_json(data["audience"], legacy="broadcast")
+
+
 def _content(data: dict) -> Content:
     return Content(data["text"], data["kind"], data.get("blob_id"))
 
@@ -384,7 +389,7 @@ async def send_now(turn: Turn, _press: SendNow) -> None:
     t, data = turn.t, turn.data
     report_to = ReportTo(turn.input.channel, turn.input.sender.chat_id)
     outcome = await turn.services.broadcasts.create(
-        turn.member, _content(data), Audience.from_json(data["audience"]), report_to=report_to
+        turn.member, _content(data), _chosen(data), report_to=report_to
     )
     turn.end()
     if outcome.result is not Result.OK or outcome.broadcast is None:
@@ -414,7 +419,7 @@ async def time_received(turn: Turn) -> None:
         )
         return
     outcome = await turn.services.broadcasts.create(
-        turn.member, _content(data), Audience.from_json(data["audience"]), scheduled_at=parsed.when
+        turn.member, _content(data), _chosen(data), scheduled_at=parsed.when
     )
     if outcome.result in (Result.IN_PAST, Result.TOO_FAR):
         turn.reply(_refusal(t, outcome.result))

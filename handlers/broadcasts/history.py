@@ -14,7 +14,7 @@ from bot.conversation.router import CommandSpec, MenuEntry, Router
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.broadcast_history import HistoryPage, Listed
-from bot.core.broadcasts import AudienceKind, Broadcast, BroadcastStatus, Result
+from bot.core.broadcasts import Broadcast, BroadcastStatus, Result
 from bot.core.permissions import Action, can
 from bot.i18n import N_, Translator
 from bot.views.broadcasts.texts import describe_audience, final_text, sending_report_text, snippet
@@ -251,7 +251,7 @@ async def _audiences(turn: Turn, found: list[Broadcast]) -> dict[int, str]:
     wards = {w.id: w.name for w in await org.wards(include_inactive=True)}
     chapters = (
         {c.id: c.name for c in await org.chapters(include_inactive=True)}
-        if any(b.audience.kind is AudienceKind.CHAPTERS for b in found)
+        if any(b.audience.chapter_ids for b in found)
         else {}
     )
     return {b.id: describe_audience(turn.t, b.audience, wards=wards, chapters=chapters) for b in found}

@@ -14,10 +14,11 @@ from typing import Literal
 from bot.conversation.dialogs import Dialog
 from bot.conversation.inputs import SharedFile
 from bot.conversation.markup import esc
-from bot.conversation.replies import Choice, Choices, grid, rows
+from bot.conversation.replies import Choice, Choices, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.parsing import ParseError, limit_text
 from bot.core.permissions import Action, can
@@ -28,12 +29,12 @@ from bot.core.seminars import (
     MAX_ATTACHMENT_BYTES,
     MAX_TOPIC,
     MAX_VENUE,
-    Audience,
     RsvpOutcome,
 )
 from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 from bot.views.seminars import texts
+from handlers.audience_picker import chapter_options, role_options, toggles, ward_options
 from handlers.when_step import WhenStep
 
 NEW = Dialog(
@@ -48,6 +49,7 @@ NEW = Dialog(
 MAX_SEARCH_RESULTS = 8
 AUDIENCE_ROLES = (Role.WARD_LEAD, Role.CADRE, Role.ORGANISER)
 AUDIENCE_STEPS = ("audience", "audience_name")
+TICK = "✓ "
 
 
 @token("semn:h")
@@ -107,7 +109,7 @@ class Confirm(Token):
 
 
 def audience_of(data: dict) -> Audience:
-    return Audience.from_json(data.get("audience", {}))
+    return Audience.from_json(data.get("audience", {}), legacy="seminar")
 
 
 async def start(turn: Turn) -> None:
@@ -137,9 +139,8 @@ async def topic_received(turn: Turn) -> None:
 
 async def host_choices(turn: Turn) -> Choices:
     chosen = set(turn.data["host_ward_ids"])
-    wards = await turn.services.org.wards()
     return rows(
-        *grid([Choice(("✓ " if w.id in chosen else "") + w.name, HostWard(w.id)) for w in wards], 3),
+        *toggles(await ward_options(turn), chosen, HostWard, per_row=3, tick=TICK),
         [Choice(turn.t.gettext("Done »"), HostDone())],
     )
 
@@ -226,21 +227,11 @@ async def audience_text(turn: Turn, audience: Audience) -> str:
 
 
 async def audience_choices(turn: Turn, audience: Audience) -> Choices:
+    """The shared picker's role and ward toggles (people with those roles in those wards), then chapters,
+    a person by name, and Done."""
     t = turn.t
-    roles = grid(
-        [
-            Choice(("✓ " if r in audience.roles else "") + role_label(t, r), AudienceRole(r))
-            for r in AUDIENCE_ROLES
-        ],
-        2,
-    )
-    wards = grid(
-        [
-            Choice(("✓ " if w.id in audience.ward_ids else "") + w.name, AudienceWard(w.id))
-            for w in await turn.services.org.wards()
-        ],
-        3,
-    )
+    roles = toggles(role_options(t, AUDIENCE_ROLES), audience.roles, AudienceRole, per_row=2, tick=TICK)
+    wards = toggles(await ward_options(turn), audience.ward_ids, AudienceWard, per_row=3, tick=TICK)
     return rows(
         *roles,
         *wards,
@@ -263,17 +254,14 @@ async def show_audience(turn: Turn, *, new_message: bool = False) -> None:
 
 async def chapter_choices(turn: Turn, ward_id: int) -> Choices:
     chosen = audience_of(turn.data).chapter_ids
-    chapters = await turn.services.org.chapters(ward_id)
     return rows(
-        *grid(
-            [Choice(("✓ " if c.id in chosen else "") + c.name, AudienceChapter(c.id)) for c in chapters], 2
-        ),
+        *toggles(await chapter_options(turn, ward_id), chosen, AudienceChapter, per_row=2, tick=TICK),
         [Choice(turn.t.gettext("« Back"), AudienceMove("back"))],
     )
 
 
 async def toggle(turn: Turn, kind: str, value: object) -> None:
-    turn.goto("audience", audience=audience_of(turn.data).toggled(kind, value).to_json())
+    turn.goto("audience", audience=audience_of(turn.data).toggled(kind, value).to_dict())
 
 
 async def role_pressed(turn: Turn, press: AudienceRole) -> None:
@@ -319,10 +307,9 @@ async def member_pressed(turn: Turn, press: AudienceMember) -> None:
 async def audience_moved(turn: Turn, press: AudienceMove) -> None:
     t = turn.t
     if press.to == "wards":
-        wards = await turn.services.org.wards()
         turn.edit(
             t.gettext("Chapters of which ward?"),
-            choices=grid([Choice(w.name, ChaptersOf(w.id)) for w in wards], 3),
+            choices=rows(*toggles(await ward_options(turn), (), ChaptersOf, per_row=3)),
         )
     elif press.to == "name":
         turn.goto("audience_name")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.conversation.markup import esc
 from bot.conversation.replies import Choices
 from bot.conversation.turn import Turn
-from bot.core.attendance import Audience as Groups
+from bot.core.audience import Audience
 from bot.core.permissions import Action
 from bot.core.seminars import Rsvp, RsvpOutcome, Seminar
 from bot.i18n import N_, Translator
@@ -22,12 +22,6 @@ KIND = "semi"
 
 def refusal(turn: Turn, outcome: RsvpOutcome, seminar: Seminar | None) -> str:
     return texts.invite_more_refusal(turn.t, outcome, seminar, turn.now)
-
-
-def whole_groups(seminar: Seminar) -> Groups:
-    """The wards, roles and chapters the seminar already invites entirely, ticked from the start."""
-    ward_ids, roles, chapter_ids = seminar.audience.whole_groups()
-    return Groups(False, ward_ids, roles, chapter_ids)
 
 
 async def begin(turn: Turn, seminar_id: int) -> str | None:
@@ -56,12 +50,12 @@ async def begin(turn: Turn, seminar_id: int) -> str | None:
     )
 
 
-async def invited_groups(turn: Turn, seminar_id: int) -> Groups | None:
+async def invited_groups(turn: Turn, seminar_id: int) -> Audience | None:
     seminar = await turn.services.seminars.get(seminar_id)
-    return whole_groups(seminar) if seminar else None
+    return seminar.audience if seminar else None
 
 
-async def confirmed(turn: Turn, seminar_id: int, added: Groups) -> None:
+async def confirmed(turn: Turn, seminar_id: int, added: Audience) -> None:
     """Invite the newly included (their invitations are queued with this turn); tell the organiser."""
     t = turn.t
     result = await turn.services.seminars.invite_more(turn.member, seminar_id, added)

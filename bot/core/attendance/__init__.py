@@ -2,7 +2,6 @@
 
 from bot.core.attendance.models import (
     Attendance,
-    Audience,
     CheckInMethod,
     Registration,
     RegistrationStatus,
@@ -27,7 +26,6 @@ __all__ = [
     "Attendance",
     "AttendanceService",
     "AttendanceStore",
-    "Audience",
     "CheckInMethod",
     "CheckInResult",
     "CodeResult",

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypedDict, TypeVar
 
-from bot.core.models import Member, Role
+from bot.core.audience import EVERYONE, Audience
+from bot.core.models import Role
 
 DEFAULT_OPENS_BEFORE_MINUTES = 60
 DEFAULT_LATE_AFTER_MINUTES = 15
-_T = TypeVar("_T")
-
-
-class MemberFilter(TypedDict, total=False):
-    """Keyword filters of a member query (`MemberStore.recipients`)."""
-
-    ward_ids: tuple[int, ...]
-    roles: tuple[Role, ...]
-    chapter_ids: tuple[int, ...]
 
 
 class TrainingStatus(StrEnum):
@@ -44,87 +34,6 @@ class CheckInMethod(StrEnum):
 
 
 @dataclass(frozen=True)
-class Audience:
-    """Who is invited: everyone, or members in any of the listed wards / roles / chapters."""
-
-    everyone: bool = True
-    ward_ids: tuple[int, ...] = ()
-    roles: tuple[Role, ...] = ()
-    chapter_ids: tuple[int, ...] = ()
-
-    def includes(self, member: Member) -> bool:
-        """Is this (active) member invited?"""
-        if not member.is_active:
-            return False
-        if self.everyone:
-            return True
-        return (
-            (member.ward_id is not None and member.ward_id in self.ward_ids)
-            or (member.role is not None and member.role in self.roles)
-            or (member.chapter_id is not None and member.chapter_id in self.chapter_ids)
-        )
-
-    def to_json(self) -> str:
-        if self.everyone:
-            return json.dumps({"everyone": True})
-        return json.dumps(
-            {
-                "ward_ids": list(self.ward_ids),
-                "roles": [r.value for r in self.roles],
-                "chapter_ids": list(self.chapter_ids),
-            }
-        )
-
-    @classmethod
-    def from_json(cls, raw: str | None) -> Audience:
-        data: dict[str, Any] = json.loads(raw) if raw else {"everyone": True}
-        if data.get("everyone"):
-            return cls()
-        return cls(
-            False,
-            tuple(int(i) for i in data.get("ward_ids", ())),
-            tuple(Role(r) for r in data.get("roles", ())),
-            tuple(int(i) for i in data.get("chapter_ids", ())),
-        )
-
-    @property
-    def empty(self) -> bool:
-        return not self.everyone and not (self.ward_ids or self.roles or self.chapter_ids)
-
-    def widened(self, added: Audience) -> Audience:
-        """Everyone either audience invites (the union); nobody already invited is left out."""
-        if self.everyone or added.everyone:
-            return Audience()
-        return Audience(
-            False,
-            _merged(self.ward_ids, added.ward_ids),
-            _merged(self.roles, added.roles),
-            _merged(self.chapter_ids, added.chapter_ids),
-        )
-
-    def member_filters(self) -> list[MemberFilter]:
-        """Member queries (roles= / ward_ids= / chapter_ids=) whose results together are the audience.
-
-        Everyone is one query without filters; an empty audience is no query at all.
-        """
-        if self.everyone:
-            return [{}]
-        filters: list[MemberFilter] = []
-        if self.ward_ids:
-            filters.append({"ward_ids": self.ward_ids})
-        if self.roles:
-            filters.append({"roles": self.roles})
-        if self.chapter_ids:
-            filters.append({"chapter_ids": self.chapter_ids})
-        return filters
-
-
-def _merged(first: tuple[_T, ...], second: tuple[_T, ...]) -> tuple[_T, ...]:
-    """`first`, then whatever of `second` is not in it, each once."""
-    return tuple(dict.fromkeys((*first, *second)))
-
-
-@dataclass(frozen=True)
 class TrainingDraft:
     """What an organiser typed for a new session, already parsed and checked."""
 
@@ -132,7 +41,7 @@ class TrainingDraft:
     starts_at: datetime
     ends_at: datetime
     venue: str
-    audience: Audience = field(default_factory=Audience)
+    audience: Audience = EVERYONE
     capacity: int | None = None
     description: str | None = None
 

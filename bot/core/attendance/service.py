@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -10,7 +9,6 @@ from typing import Protocol
 
 from bot.core.attendance.models import (
     Attendance,
-    Audience,
     CheckInMethod,
     Registration,
     RegistrationStatus,
@@ -27,7 +25,8 @@ from bot.core.attendance.rules import (
     plausible_code,
     window_state,
 )
-from bot.core.models import Member, Recipient, Role
+from bot.core.audience import Audience, AudienceResolver
+from bot.core.models import Member
 from bot.core.parsing import normalise_code
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock
@@ -103,16 +102,8 @@ class AttendanceStore(Protocol):
     async def take_pending(self, member_id: int) -> list[tuple[int, datetime, CheckInMethod]]: ...
 
 
-class Invitees(Protocol):
-    """Active members: reachable ones by role, ward or chapter, or by name (the member store)."""
-
-    async def recipients(
-        self,
-        *,
-        roles: Iterable[Role] | None = None,
-        ward_ids: Iterable[int] | None = None,
-        chapter_ids: Iterable[int] | None = None,
-    ) -> list[Recipient]: ...
+class Invitees(AudienceResolver, Protocol):
+    """Active members: reachable ones in an audience, or by name (the member store)."""
 
     async def search(
         self, query_key: str, *, ward_id: int | None = None, limit: int = 10
@@ -340,11 +331,7 @@ class AttendanceService:
 
     async def invited(self, audience: Audience) -> list[int]:
         """Member ids of everyone an audience invites (active and reachable), each once."""
-        found: dict[int, None] = {}
-        for filters in audience.member_filters():
-            for recipient in await self._invitees.recipients(**filters):
-                found[recipient.member_id] = None
-        return list(found)
+        return [p.member_id for p in await self._invitees.audience_members(audience)]
 
     async def invitable(self, actor: Member | None, training_id: int) -> TrainingResult:
         """Whether more people may be invited to a session now (OK with the session, or why not)."""

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.conversation.markup import esc
-from bot.core.broadcasts import Audience, AudienceKind, Broadcast, DeliveryLine, DeliveryReport
+from bot.core.audience import Audience
+from bot.core.broadcasts import AudienceKind, Broadcast, DeliveryLine, DeliveryReport, kind_of
 from bot.core.models import Role
 from bot.i18n import N_, Translator
 from bot.views.labels import role_label
@@ -35,19 +36,18 @@ def describe_audience(
     t: Translator, audience: Audience, *, wards: dict[int, str], chapters: dict[int, str]
 ) -> str:
     """'By ward: Phường 5, Phường 6', 'Everyone – Phường 5' (a ward lead's): escaped."""
-    label = t.gettext(KIND_LABELS[audience.kind])
-    if audience.kind is AudienceKind.WARDS:
-        names = [wards.get(i, f"#{i}") for i in audience.ids]
-    elif audience.kind is AudienceKind.CHAPTERS:
-        names = [chapters.get(i, f"#{i}") for i in audience.ids]
-    elif audience.kind is AudienceKind.ROLES:
-        names = [role_label(t, Role(r)) for r in audience.roles]
-    elif audience.kind in (AudienceKind.SEMINAR, AudienceKind.TRAINING, AudienceKind.UNACKED):
-        names = [f"#{i}" for i in audience.ids]
-    else:
+    kind = kind_of(audience)
+    label = t.gettext(KIND_LABELS[kind])
+    if kind in (AudienceKind.SEMINAR, AudienceKind.TRAINING, AudienceKind.UNACKED):
+        names = [f"#{e.id}" for e in audience.events]
+    elif kind is AudienceKind.ALL:
         names = []
+    else:
+        names = [wards.get(i, f"#{i}") for i in audience.ward_ids]
+        names += [chapters.get(i, f"#{i}") for i in audience.chapter_ids]
+        names += [role_label(t, Role(r)) for r in audience.roles]
     text = t.gettext("{audience}: {names}").format(audience=label, names=", ".join(names)) if names else label
-    if audience.ward_id is not None and audience.kind is not AudienceKind.WARDS:
+    if audience.ward_id is not None and kind is not AudienceKind.WARDS:
         text = t.gettext("{audience} – {ward}").format(audience=text, ward=wards.get(audience.ward_id, ""))
     return esc(text)
 

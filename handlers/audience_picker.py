@@ -1,27 +1,64 @@
-"""Choosing who is invited with toggle choices: wards, roles, chapters (by ward), or everyone.
+"""The audience picker: choosing who receives something (`bot.core.audience.Audience`) with toggle choices.
 
-Shared by creating a session, inviting more people to a session later, and inviting more people to a seminar.
-`make(kind, value)` builds each choice's token, so every dialog keeps its own tokens; `selection` is
-{"w": [...], "r": [...], "c": [...]} (or {"all": True}), kept in the dialog's data.
+Every flow that names recipients picks them here: creating a training and '➕ Mời thêm' (trainings and
+seminars, handlers/invite_more_step.py) use the whole picker (everyone, or any of some wards, roles and
+chapters); creating a seminar (handlers/seminars/create.py: roles in wards, chapters, people by name) and
+/broadcast (handlers/broadcasts: one kind, then its wards, chapters or roles, or an event's people) lay out
+the same toggle lists (`toggles` over `ward_options`, `role_options`, `chapter_options`). Each flow keeps its
+own tokens (`make(kind, value)` here, token classes there), so buttons already sent keep their meaning;
+`selection` is {"w": [...], "r": [...], "c": [...]} (or {"all": True}), kept in the dialog's data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from bot.conversation.markup import esc
 from bot.conversation.replies import Choice, grid, rows
 from bot.conversation.tokens import Token
 from bot.conversation.turn import Turn
-from bot.core.attendance import Audience
+from bot.core.audience import EVERYONE, NOBODY, Audience
 from bot.core.models import Role
 from bot.i18n import Translator
 from bot.views.labels import role_label
 
 MakeToken = Callable[[str, object], Token]
 Lines = list[list[Choice]]
+TICK = "✅ "
 TOGGLES = {"tw": "w", "tr": "r", "tc": "c"}
 """Toggle kinds and the selection list each one changes."""
+
+
+async def ward_options(turn: Turn) -> list[tuple[int, str]]:
+    """(id, name) of every ward, in the organisation's order."""
+    return [(w.id, w.name) for w in await turn.services.org.wards()]
+
+
+def role_options(t: Translator, roles: Iterable[Role] = tuple(Role)) -> list[tuple[Role, str]]:
+    """(role, label) of each role offered."""
+    return [(r, role_label(t, r)) for r in roles]
+
+
+async def chapter_options(turn: Turn, ward_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of one ward's chapters."""
+    return [(c.id, c.name) for c in await turn.services.org.chapters(ward_id)]
+
+
+def toggles(
+    options: Sequence[tuple[object, str]],
+    ticked: Collection[object],
+    make: Callable[[object], Token],
+    *,
+    per_row: int,
+    tick: str = TICK,
+) -> Lines:
+    """One toggle choice per option, `per_row` to a line, the ticked ones marked."""
+    return [
+        list(line)
+        for line in grid(
+            [Choice((tick if key in ticked else "") + label, make(key)) for key, label in options], per_row
+        )
+    ]
 
 
 def new_selection() -> dict[str, list]:
@@ -45,12 +82,9 @@ def item(key: str, value: str) -> object | None:
 
 
 def already_in(audience: Audience, key: str, value: str) -> bool:
-    """Whether a toggle names a ward, role or chapter the audience already invites."""
-    chosen = item(key, value)
-    return (
-        chosen
-        in {"w": audience.ward_ids, "r": [r.value for r in audience.roles], "c": audience.chapter_ids}[key]
-    )
+    """Whether a toggle names a ward, role or chapter the audience already invites whole."""
+    ward_ids, roles, chapter_ids = audience.whole_groups()
+    return item(key, value) in {"w": ward_ids, "r": [r.value for r in roles], "c": chapter_ids}[key]
 
 
 async def toggle(turn: Turn, selection: dict, key: str, value: str) -> tuple[str, str] | None:
@@ -72,44 +106,22 @@ async def toggle(turn: Turn, selection: dict, key: str, value: str) -> tuple[str
 async def choice_lines(
     turn: Turn, selection: dict, kind: str, value: str, make: MakeToken, *, invited: Audience | None = None
 ) -> Lines | None:
-    """The choices of one list; selected ones (and those `invited` already) ticked."""
-    t, org = turn.t, turn.services.org
-    fixed = invited or Audience(False)
+    """The choices of one list; selected ones (and those `invited` whole already) ticked."""
+    t = turn.t
+    fixed_wards, fixed_roles, fixed_chapters = (invited or NOBODY).whole_groups()
     if kind == "a" and value == "w":
-        wards = await org.wards()
-        return [
-            list(line)
-            for line in grid(
-                [
-                    Choice(mark(w.id in selection["w"] or w.id in fixed.ward_ids) + w.name, make("tw", w.id))
-                    for w in wards
-                ],
-                3,
-            )
-        ]
+        ticked = {*selection["w"], *fixed_wards}
+        return toggles(await ward_options(turn), ticked, lambda w: make("tw", w), per_row=3)
     if kind == "a" and value == "r":
-        return [
-            list(line)
-            for line in grid(
-                [
-                    Choice(
-                        mark(r.value in selection["r"] or r in fixed.roles) + role_label(t, r),
-                        make("tr", r.value),
-                    )
-                    for r in Role
-                ],
-                2,
-            )
-        ]
+        ticked_roles = {*(Role(r) for r in selection["r"]), *fixed_roles}
+        return toggles(role_options(t), ticked_roles, lambda r: make("tr", r), per_row=2)
     if kind == "a" and value == "c":
-        return [list(line) for line in grid([Choice(w.name, make("cw", w.id)) for w in await org.wards()], 3)]
+        return toggles(await ward_options(turn), (), lambda w: make("cw", w), per_row=3)
     ward_id = item("w", value) if kind == "cw" else None
     if ward_id is None:
         return None
-    lines = [
-        [Choice(mark(c.id in selection["c"] or c.id in fixed.chapter_ids) + c.name, make("tc", c.id))]
-        for c in await org.chapters(ward_id)  # type: ignore[arg-type]
-    ]
+    ticked = {*selection["c"], *fixed_chapters}
+    lines = toggles(await chapter_options(turn, ward_id), ticked, lambda c: make("tc", c), per_row=1)
     lines.append([Choice(t.gettext("« Other wards"), make("a", "c"))])
     return lines
 
@@ -139,19 +151,14 @@ async def pick(
     return lines
 
 
-def mark(selected: bool) -> str:
-    return "✅ " if selected else ""
-
-
 def selected_audience(selection: dict) -> Audience:
     """The wards, roles and chapters ticked, or everyone when {"all": True}."""
     if selection.get("all"):
-        return Audience()
-    return Audience(
-        False,
-        tuple(selection.get("w", ())),
-        tuple(Role(r) for r in selection.get("r", ())),
-        tuple(selection.get("c", ())),
+        return EVERYONE
+    return Audience.any_of(
+        ward_ids=selection.get("w", ()),
+        roles=(Role(r) for r in selection.get("r", ())),
+        chapter_ids=selection.get("c", ()),
     )
 
 
