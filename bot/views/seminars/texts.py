@@ -74,6 +74,14 @@ def attachment_caption(t: Translator, seminar: Seminar) -> str:
     return clip(t.gettext("Document for the seminar «{topic}»").format(topic=esc(seminar.topic)))
 
 
+def calendar_caption(t: Translator, seminar: Seminar) -> str:
+    return clip(
+        t.gettext("Open this file to add the seminar «{topic}» to your phone's calendar.").format(
+            topic=esc(seminar.topic)
+        )
+    )
+
+
 def moved(t: Translator, seminar: Seminar) -> str:
     return t.gettext(
         "<b>The seminar has been moved</b>\n\n{details}\n\nIf your answer changes, please press "
