@@ -213,7 +213,7 @@ async def test_cadres_check_in_by_scanning_inside_the_window_only(bot: BotUnderT
     replies = await minh.send(f"/checkin {code.lower()}")
     assert "lúc 08:25" in texts(replies) and "Buổi học đã bắt đầu lúc 08:00" in texts(replies)
     replies = await minh.send("/checkin XXXX")
-    assert "Tôi không nhận ra mã này" in texts(replies)
+    assert "Mã không đúng hoặc đã hết hạn" in texts(replies)
 
     bot.clock.advance(timedelta(hours=3))
     hoa = await active_member(bot.services, 4004)
@@ -417,7 +417,7 @@ async def test_the_qr_code_is_a_png_with_a_deep_link_and_checkin_explains_itself
     assert "Xin gõ /checkin rồi đến mã in dưới mã QR" in texts(replies)
     stranger = bot.person(4300, "Khách")
     replies = await stranger.send("/start ci_NOTACODE")
-    assert "Tôi không nhận ra mã này" in texts(replies) and "Phường 1" in replies[-1].buttons
+    assert "Mã không đúng hoặc đã hết hạn" in texts(replies) and "Phường 1" in replies[-1].buttons
 
 
 async def test_with_two_sessions_the_organiser_chooses_which_one(bot: BotUnderTest) -> None:

@@ -89,6 +89,22 @@ def plausible_code(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
 
 
+def looks_like_code(text: str) -> bool:
+    """A message typed alone that is a check-in attempt: one word of CODE_LENGTH characters from
+    CODE_ALPHABET (a dash or space inside allowed), written in capitals or holding a digit.
+
+    So 'KTW4KD', 'ktw4kd' and 'KTW-4KD' are codes; 'OK', 'CAMON' (too short) and a lower-case name such
+    as 'nguyen' (no digit) are not, nor digits alone (a bare number is answered as such).
+    """
+    word = text.strip()
+    if len(word) > CODE_LENGTH + 2 or not all(ch.isascii() and (ch.isalnum() or ch in "- ") for ch in word):
+        return False
+    code = word.replace("-", "").replace(" ", "")
+    if code.isdecimal():
+        return False
+    return plausible_code(code.upper()) and (code.isupper() or any(ch.isdigit() for ch in code))
+
+
 @dataclass(frozen=True)
 class WardGroup:
     """One ward's part of the live view."""

@@ -125,7 +125,7 @@ def check_in_text(t: Translator, result: CheckInResult, name: str) -> str:
             title=esc(training.title)
         )
     return t.gettext(
-        "I do not recognise that code. Please check the code printed under the QR code (6 letters "
+        "This code is wrong or has expired. Please check the code printed under the QR code (6 letters "
         "and digits) and try again, or ask an organiser."
     )
 
