@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -19,6 +18,7 @@ from bot.core.summary.model import (
     WardLine,
     WeeklySummary,
 )
+from bot.core.text import natural_key
 
 InScope = Callable[[int | None], bool]
 SEMINAR_HORIZON = timedelta(days=14)
@@ -67,7 +67,9 @@ def _chapter_lines(
             this_week[fact.chapter_id] += fact.new_members
     deadline = inputs.period.deadline
     lines = []
-    for chapter in sorted(chapters, key=lambda c: (wards[c.ward_id].name, c.name, c.id)):
+    for chapter in sorted(
+        chapters, key=lambda c: (natural_key(wards[c.ward_id].name), natural_key(c.name), c.id)
+    ):
         ward = wards[chapter.ward_id]
         report = current.get(chapter.id)
         reported = report is not None
@@ -125,11 +127,6 @@ def _ward_lines(
         )
         for ward in sorted(wards.values(), key=lambda w: (natural_key(w.name), w.id))
     ]
-
-
-def natural_key(name: str) -> tuple:
-    """'Phường 2' before 'Phường 10'."""
-    return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", name))
 
 
 def _new_members(ward_lines: list[WardLine]) -> NewMembers | None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from bot.conversation.markup import esc, split
 from bot.core.seminar_feedback import FeedbackSummary
 from bot.core.seminars import Invitee, RsvpCounts, RsvpOutcome, Seminar, count_rsvps
+from bot.core.text import natural_key
 from bot.i18n import Translator
 
 CAPTION_LIMIT = 1024
@@ -140,9 +141,9 @@ def counts_line(t: Translator, counts: RsvpCounts) -> str:
 
 
 def names_by_ward(t: Translator, group: dict[int | None, list[str]], ward_names: dict[int, str]) -> list[str]:
-    def order(item: tuple[int | None, list[str]]) -> tuple[int, str]:
+    def order(item: tuple[int | None, list[str]]) -> tuple[int, tuple[tuple[int, int | str], ...]]:
         ward_id = item[0]
-        return (1, "") if ward_id is None else (0, ward_names.get(ward_id, ""))
+        return (1, ()) if ward_id is None else (0, natural_key(ward_names.get(ward_id, "")))
 
     lines = []
     for ward_id, names in sorted(group.items(), key=order):

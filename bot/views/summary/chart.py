@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from bot.core.summary import WeeklySummary
+from bot.core.text import natural_key
 from bot.i18n import Translator
 
 MAX_BARS = 12
@@ -23,7 +24,7 @@ def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:
         for w in summary.wards
         if w.new_this_week or w.new_previous_week
     ]
-    rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
+    rows.sort(key=lambda r: (-r[1], -r[2], natural_key(r[0])))
     if len(rows) > MAX_BARS:
         rest = rows[MAX_BARS - 1 :]
         rows = rows[: MAX_BARS - 1] + [("…", sum(r[1] for r in rest), sum(r[2] for r in rest))]
