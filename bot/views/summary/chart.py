@@ -7,6 +7,7 @@ import io
 from bot.core.summary import WeeklySummary
 from bot.core.text import natural_key
 from bot.i18n import Translator
+from bot.views.summary.text import week_label
 
 MAX_BARS = 12
 PNG = "image/png"
@@ -58,14 +59,14 @@ def render_chart(t: Translator, summary: WeeklySummary) -> bytes | None:
         this_week,
         height=bar,
         color="#1f77b4",
-        label=t.gettext("Last week ({week})").format(week=summary.week.key),
+        label=week_label(t, summary.week),
     )
     axes.barh(
         [p - bar / 2 for p in positions],
         previous,
         height=bar,
         color="#c7c7c7",
-        label=t.gettext("Week before ({week})").format(week=summary.previous_week.key),
+        label=week_label(t, summary.previous_week),
     )
     for p, value, before in zip(positions, this_week, previous, strict=True):
         axes.text(value, p + bar / 2, f" {value}", va="center", fontsize=11, fontweight="bold")
