@@ -21,6 +21,7 @@ from bot.core.attendance import (
 from bot.core.attendance.rules import demotions, place_for, promotions
 from bot.core.audience import Audience
 from bot.core.models import Role
+from bot.core.text import natural_key
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
 
@@ -596,9 +597,10 @@ class SqliteAttendance:
             "LEFT JOIN wards w ON w.id = m.ward_id LEFT JOIN chapters c ON c.id = m.chapter_id "
             "LEFT JOIN training_registrations r ON r.training_id = ? AND r.member_id = m.id "
             "LEFT JOIN training_attendance a ON a.training_id = ? AND a.member_id = m.id "
-            "ORDER BY w.name IS NULL, w.name, m.name_key, m.id",
+            "ORDER BY m.name_key, m.id",
             (training_id,) * 4,
         )
+        rows = sorted(rows, key=lambda r: (r["ward"] is None, natural_key(r["ward"] or "")))
         return [
             RosterRow(
                 r["id"],

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.models import Chapter, Ward
 from bot.core.org import OrgRow
-from bot.core.text import fold
+from bot.core.text import fold, natural_key
 from storage import audit
 from storage.db import Database, to_db_time
 
@@ -146,8 +145,3 @@ class SqliteOrg:
         )
         assert row is not None
         return row[0], row[1]
-
-
-def natural_key(name: str) -> tuple:
-    """Sort 'Phường 2' before 'Phường 10'."""
-    return tuple(int(part) if part.isdigit() else fold(part) for part in re.split(r"(\d+)", name))

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from bot.core.attendance.models import Audience
 from bot.core.models import Member, Recipient
 from bot.core.notices import OutgoingMessage
 from bot.core.summary import (
@@ -41,6 +42,15 @@ _TRAININGS = (
     "SELECT id FROM trainings WHERE starts_at >= ? AND starts_at < ? AND status != 'cancelled' "
     "AND seminar_id IS NULL"
 )
+
+
+def _audience_wards(audience: Audience, chapter_wards: dict[int, int]) -> frozenset[int] | None:
+    """The wards a training is open to; None when not limited to wards (everyone, or by role)."""
+    if audience.everyone or audience.roles:
+        return None
+    return frozenset(audience.ward_ids) | {
+        chapter_wards[c] for c in audience.chapter_ids if c in chapter_wards
+    }
 
 
 def _in(values: Iterable[object]) -> str:
@@ -110,11 +120,24 @@ class SqliteSummary:
     ) -> tuple[tuple[Event, ...], tuple[TrainingCounts, ...]]:
         window = (to_db_time(week.start), to_db_time(as_of + TRAINING_HORIZON))
         rows = await self._db.fetch_all(
-            "SELECT id, title, starts_at, venue FROM trainings "
+            "SELECT id, title, starts_at, ends_at, venue, audience FROM trainings "
             "WHERE starts_at >= ? AND starts_at < ? AND status != 'cancelled' AND seminar_id IS NULL",
             window,
         )
-        events = tuple(Event(r["id"], r["title"], db_time(r["starts_at"]), r["venue"]) for r in rows)
+        chapter_wards = {
+            r["id"]: r["ward_id"] for r in await self._db.fetch_all("SELECT id, ward_id FROM chapters")
+        }
+        events = tuple(
+            Event(
+                r["id"],
+                r["title"],
+                db_time(r["starts_at"]),
+                r["venue"],
+                db_time(r["ends_at"]),
+                _audience_wards(Audience.from_json(r["audience"]), chapter_wards),
+            )
+            for r in rows
+        )
         totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
         for r in await self._db.fetch_all(
             "SELECT r.training_id, m.ward_id, COUNT(*) AS n FROM training_registrations r "

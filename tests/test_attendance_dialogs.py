@@ -214,7 +214,7 @@ async def test_cadres_check_in_by_scanning_inside_the_window_only(bot: BotUnderT
     replies = await minh.send(f"/checkin {code.lower()}")
     assert "lúc 08:25" in texts(replies) and "Buổi học đã bắt đầu lúc 08:00" in texts(replies)
     replies = await minh.send("/checkin XXXX")
-    assert "Tôi không nhận ra mã này" in texts(replies)
+    assert "Mã không đúng hoặc đã hết hạn" in texts(replies)
 
     bot.clock.advance(timedelta(hours=3))
     hoa = await active_member(bot.services, 4004)
@@ -276,7 +276,7 @@ async def test_the_live_view_manual_check_in_with_undo_and_excused(bot: BotUnder
 
     replies = await organiser.send("/attendance")
     live = texts(replies)
-    assert "Đăng ký: 3 · Đã đến: 1 (muộn: 0) · Chưa đến: 2 · Có phép: 0" in live
+    assert "Đăng ký: 3\nĐã đến: 1 (muộn: 0) + chưa đến: 2 + có phép: 0 = 3" in live
     assert (
         live.index("<b>Phường 1</b>")
         < live.index("✅ Nguyễn Thị Lan · 07:50")
@@ -304,7 +304,7 @@ async def test_the_live_view_manual_check_in_with_undo_and_excused(bot: BotUnder
     await organiser.press("Trần Văn Minh")
     replies = await organiser.send("/attendance")
     live = texts(replies)
-    assert "Đăng ký: 3 · Đã đến: 2 (muộn: 1) · Chưa đến: 0 · Có phép: 1" in live
+    assert "Đăng ký: 3\nĐã đến: 2 (muộn: 1) + chưa đến: 0 + có phép: 1 = 3" in live
     assert "⏰ Trần Văn Minh · 08:30 (muộn)" in live and "🙋 Lê Thị Hoa (có phép)" in live
 
 
@@ -418,7 +418,7 @@ async def test_the_qr_code_is_a_png_with_a_deep_link_and_checkin_explains_itself
     assert "Xin gõ /checkin rồi đến mã in dưới mã QR" in texts(replies)
     stranger = bot.person(4300, "Khách")
     replies = await stranger.send("/start ci_NOTACODE")
-    assert "Tôi không nhận ra mã này" in texts(replies) and "Phường 1" in replies[-1].buttons
+    assert "Mã không đúng hoặc đã hết hạn" in texts(replies) and "Phường 1" in replies[-1].buttons
 
 
 async def test_with_two_sessions_the_organiser_chooses_which_one(bot: BotUnderTest) -> None:

@@ -13,6 +13,7 @@ from bot.core.attendance.rules import (
     WindowState,
     demotions,
     is_late,
+    looks_like_code,
     new_code,
     newly_invited,
     place_for,
@@ -216,6 +217,8 @@ def test_the_live_view_counts_and_groups_by_ward() -> None:
         row(7, "Phường 3", RegistrationStatus.DECLINED),
     ]
     summary = summarise(rows)
+    assert summary.expected == summary.registered + summary.walk_ins
+    assert summary.expected == summary.checked_in + summary.not_arrived + summary.excused
     assert (
         summary.registered,
         summary.checked_in,
@@ -230,3 +233,31 @@ def test_the_live_view_counts_and_groups_by_ward() -> None:
     assert [r.member_id for r in second.on_time] == [5]
     assert [r.member_id for r in second.not_arrived] == [3]
     assert [r.member_id for r in second.excused] == [4]
+
+
+def test_every_generated_code_typed_alone_is_read_as_a_check_in_attempt() -> None:
+    codes = [new_code() for _ in range(500)]
+    assert all(looks_like_code(code) for code in codes if not code.isdecimal())
+    assert all(looks_like_code(code.lower()) for code in codes if any(ch.isdigit() for ch in code))
+
+
+@pytest.mark.parametrize(
+    "text", ["OK", "CAMON", "nguyen", "Cảm ơn", "20", "346797", "KTW4KD thanks", "KTW4KDX"]
+)
+def test_ordinary_words_and_numbers_are_not_check_in_attempts(text: str) -> None:
+    assert not looks_like_code(text)
+
+
+def test_the_live_view_lists_wards_in_natural_order() -> None:
+    rows = [
+        row(i, ward, RegistrationStatus.REGISTERED) for i, ward in enumerate(["Phường 10", "Phường 2", None])
+    ]
+    assert [g.ward for g in summarise(rows).groups] == ["Phường 2", "Phường 10", None]
+
+
+def test_an_unregistered_person_marked_excused_keeps_the_counts_adding_up() -> None:
+    summary = summarise(
+        [row(1, "Phường 1", RegistrationStatus.REGISTERED), row(2, "Phường 1", None, excused=True)]
+    )
+    assert (summary.registered, summary.walk_ins, summary.expected) == (1, 1, 2)
+    assert summary.checked_in + summary.not_arrived + summary.excused == 2

@@ -139,7 +139,13 @@ def test_reminders_stop_at_the_deadline_minute_and_escalations_at_the_close() ->
         ("10", PeriodKind.MONTH, (10, time(20, 0))),
         ("thứ 6 17:00", PeriodKind.WEEK, (5, time(17, 0))),
         ("Chủ nhật 9g", PeriodKind.WEEK, (7, time(9, 0))),
-        ("5 20:00", PeriodKind.WEEK, (5, time(20, 0))),
+        ("6 20:00", PeriodKind.WEEK, (5, time(20, 0))),
+        ("t6 17h", PeriodKind.WEEK, (5, time(17, 0))),
+        ("T.6 17:00", PeriodKind.WEEK, (5, time(17, 0))),
+        ("thu sau 17:00", PeriodKind.WEEK, (5, time(17, 0))),
+        ("Thứ Hai 8h", PeriodKind.WEEK, (1, time(8, 0))),
+        ("thứ 7", PeriodKind.WEEK, (6, time(20, 0))),
+        ("CN 9:00", PeriodKind.WEEK, (7, time(9, 0))),
     ],
 )
 def test_deadlines_typed_by_an_admin(text: str, kind: PeriodKind, expected: tuple[int, time]) -> None:
@@ -152,6 +158,8 @@ def test_deadlines_typed_by_an_admin(text: str, kind: PeriodKind, expected: tupl
         ("32 20:00", PeriodKind.MONTH),
         ("25 25:00", PeriodKind.MONTH),
         ("8 20:00", PeriodKind.WEEK),
+        ("1 20:00", PeriodKind.WEEK),
+        ("thứ 8", PeriodKind.WEEK),
         ("hôm nay", PeriodKind.MONTH),
         ("0", PeriodKind.MONTH),
         ("thứ 6", PeriodKind.MONTH),

@@ -117,11 +117,25 @@ async def test_an_admin_switches_to_weekly_reports_and_the_ladder_is_planned_aga
     replies = await admin.send("ngày mai")
     assert "Tôi chưa hiểu hạn nộp này." in texts(replies)
     replies = await admin.send("thứ 6 17h")
-    assert "Báo cáo hằng tuần" in texts(replies) and "tuần 48/2026" in texts(replies)
+    assert "Báo cáo hằng tuần, hạn nộp vào thứ Sáu hằng tuần lúc 17:00." in texts(replies)
+    assert "tuần 48/2026" in texts(replies)
     assert "27/11/2026 17:00" in texts(replies)
     pending = await bot.services.tasks.pending("report:")
     assert {t.key for t in pending} >= {"report:2026-W48:morning", "report:2026-W48:ward"}
     assert not any(t.key.startswith("report:2026-11") for t in pending)
+
+
+@pytest.mark.parametrize("typed", ["thứ 6 17h", "t6 17h", "T.6 17:00", "thu sau 17h"])
+async def test_a_weekly_deadline_on_thu_6_is_saved_and_shown_as_friday(bot: BotUnderTest, typed: str) -> None:
+    admin = await bot.member(6001, "Đỗ Văn An", Role.ADMIN)
+    await admin.send("/report_settings")
+    await admin.press("Hằng tuần")
+    replies = await admin.send(typed)
+    assert "hạn nộp vào thứ Sáu hằng tuần lúc 17:00" in texts(replies)
+    assert "thứ 5" not in texts(replies) and "1 = thứ Hai" not in texts(replies)
+    assert "Thứ Sáu, 27/11/2026 17:00" in texts(replies)
+    replies = await admin.send("/report_settings")
+    assert "hạn nộp vào thứ Sáu hằng tuần lúc 17:00" in texts(replies)
 
 
 async def test_only_admins_change_the_settings(bot: BotUnderTest) -> None:

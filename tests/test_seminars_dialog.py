@@ -196,10 +196,24 @@ async def test_bad_dates_get_a_polite_answer_and_the_dialog_waits(bot: BotUnderT
     assert "Tôi hiểu là: <b>Thứ Sáu, 27/11/2026 14:00</b>" in texts(await organiser.send("thứ Sáu 14h"))
 
 
+@pytest.mark.channels("transcript", "telegram", "zalo")
+async def test_a_seminar_created_ninety_minutes_ahead_sends_the_calendar_file_with_every_invitation(
+    bot: BotUnderTest,
+) -> None:
+    organiser, minh, hoa, _chau, lan = await people(bot)
+    await create_seminar(bot, organiser, when="23/11 10h30")  # the clock reads Monday 23/11 09:00
+    for person in (minh, hoa, lan):
+        received = person.inbox()
+        calendar = [r for r in received if "vào lịch điện thoại" in r.text]
+        assert len(calendar) == 1
+        assert "Mở tệp này để thêm tọa đàm «Xây dựng xã hội học tập ở khu phố»" in calendar[0].text
+        assert "Giấy mời dự tọa đàm" in received[-1].text and "✅ Tham dự" in received[-1].buttons
+
+
 async def test_the_attachment_goes_with_every_invitation(bot: BotUnderTest) -> None:
     organiser, minh, *_ = await people(bot)
     await create_seminar(bot, organiser, attachment=b"%PDF-1.4 chuong trinh")
-    documents = [r for r in minh.inbox() if r.method == "sendDocument"]
+    documents = [r for r in minh.inbox() if r.method == "sendDocument" and "lịch điện thoại" not in r.text]
     assert len(documents) == 1 and "Tài liệu cho buổi tọa đàm" in documents[0].text
 
 

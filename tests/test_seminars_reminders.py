@@ -79,12 +79,12 @@ async def test_each_invitee_gets_each_reminder_exactly_once_across_restarts(bot:
 
     assert len(sent(bot, minh, "sendDocument", "Nhắc lịch tọa đàm")) == 3
     assert len(sent(bot, lan, "sendMessage", "Xin trả lời giấy mời")) == 3
-    assert len(sent(bot, lan, "sendDocument")) == 0
+    assert len(sent(bot, lan, "sendDocument", "Nhắc lịch")) == 0
     assert [c.params["text"][:20] for c in sent(bot, hoa, "sendMessage")] == [
         "<b>Giấy mời dự tọa đ",
         "Đã ghi nhận: bạn khô",
     ]  # invitation, her own answer
-    assert len(sent(bot, hoa, "sendDocument")) == 0
+    assert len(sent(bot, hoa, "sendDocument", "Nhắc lịch")) == 0
     assert len(sent(bot, organiser, "sendMessage", "Phản hồi cho buổi tọa đàm ngày mai")) == 1
 
 
@@ -123,7 +123,7 @@ async def test_reminders_that_fell_due_during_downtime_are_dropped_once_the_semi
     await bot.start()
     await bot.settle()
 
-    assert sent(bot, minh, "sendDocument") == []
+    assert sent(bot, minh, "sendDocument", "Nhắc lịch") == []
     assert sent(bot, lan, "sendMessage", "Xin trả lời giấy mời") == []
     assert sent(bot, organiser, "sendMessage", "Phản hồi") == []
 
@@ -140,7 +140,7 @@ async def test_a_rescheduled_seminar_tells_everyone_and_reminds_for_the_new_date
         assert "Buổi tọa đàm đã được dời lịch" in texts(person.inbox())
 
     await move_to(bot, STARTS + timedelta(hours=3))  # the old date passes: nothing is sent for it
-    assert len(sent(bot, minh, "sendDocument")) == 1
+    assert len(sent(bot, minh, "sendDocument", "Nhắc lịch")) == 1
     new_start = datetime(2026, 12, 4, 8, 0, tzinfo=VN)
     await move_to(bot, new_start - timedelta(days=3) + timedelta(minutes=5))
     await bot.restart()
@@ -164,7 +164,7 @@ async def test_a_cancelled_seminar_tells_everyone_and_sends_no_more_reminders(bo
 
     await bot.restart()
     await move_to(bot, STARTS + timedelta(hours=4))
-    assert sent(bot, minh, "sendDocument") == []
+    assert sent(bot, minh, "sendDocument", "Nhắc lịch") == []
     assert minh.inbox() == [] and lan.inbox() == []
     await minh.press("Không tham dự")
     assert "Buổi tọa đàm này đã bị hủy, bạn không cần trả lời nữa." in minh.toasts()
@@ -213,4 +213,31 @@ async def test_a_reminder_task_run_twice_after_a_crash_sends_nothing_twice(bot: 
     assert len(sent(bot, minh, "sendDocument", "Nhắc lịch tọa đàm")) == 1
     assert len(sent(bot, lan, "sendMessage", "Xin trả lời giấy mời")) == 1
     statuses = [row["status"] for row in await bot.services.outbox.rows(f"seminar:{seminar_id}")]
-    assert statuses == ["sent"] * 6  # 3 invitations, 2 reminders (Minh, Lan), the organiser's summary
+    assert statuses == ["sent"] * 9  # 3 invitations with their calendar files, 2 reminders, the summary
+
+
+async def test_reminders_still_ahead_go_out_for_a_seminar_created_the_day_before(bot: BotUnderTest) -> None:
+    await bot.member(4001, "Phạm Thu Hà", Role.ORGANISER)
+    minh = await bot.member(5001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 1")
+    wards = {w.name: w.id for w in await bot.services.org.wards()}
+    starts = bot.clock.now() + timedelta(hours=20)
+    result = await bot.services.seminars.create(
+        await active_member(bot.services, 4001),
+        SeminarDraft(
+            topic="Họp nhanh",
+            host="Phường 1",
+            starts_at=starts,
+            venue="Nhà văn hóa Phường 1",
+            audience=Audience(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],)),
+            agenda="",
+        ),
+    )
+    assert result.invited == 1
+    await bot.settle()
+    await minh.press("Tham dự")
+    minh.inbox()
+
+    await move_to(bot, starts - timedelta(hours=2) + timedelta(minutes=5))
+
+    reminders = sent(bot, minh, "sendDocument", "Nhắc lịch tọa đàm")
+    assert len(reminders) == 1  # the 2-hour one; 3 days and 1 day before had already passed at creation

@@ -198,6 +198,22 @@ class TestActivities:
         ward10 = compute_summary(inputs(trainings=trainings, training_counts=counts), ward_id=10)
         assert ward10.trainings_held == ()
 
+    def test_a_session_still_running_is_not_held_yet(self) -> None:
+        as_of = inputs().as_of
+        running = Event(1, "Đang học", as_of - timedelta(hours=1), ends_at=as_of + timedelta(hours=2))
+        summary = compute_summary(inputs(trainings=(running,)))
+        assert summary.trainings_held == ()
+        assert [t.title for t in summary.trainings_next] == ["Đang học"]
+
+    def test_a_wards_detail_lists_only_the_trainings_open_to_that_ward(self) -> None:
+        trainings = (
+            Event(2, "Cho Phường 1", vn(2, 8, month=12), ward_ids=frozenset({1})),
+            Event(3, "Cho mọi người", vn(3, 8, month=12)),
+            Event(4, "Cho Phường 2", vn(4, 8, month=12), ward_ids=frozenset({2})),
+        )
+        ward2 = compute_summary(inputs(trainings=trainings), ward_id=2)
+        assert [t.title for t in ward2.trainings_next] == ["Cho mọi người", "Cho Phường 2"]
+
     def test_seminars_in_the_next_two_weeks_with_rsvps(self) -> None:
         seminars = (Event(5, "Hội thảo A", vn(3, 14, month=12)), Event(6, "Sau 2 tuần", vn(15, 8, month=12)))
         counts = (SeminarCounts(5, 1, yes=4, no=1, pending=3), SeminarCounts(5, 2, delegated=1, pending=2))

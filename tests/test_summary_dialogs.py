@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
@@ -42,15 +43,18 @@ async def seed_reports(bot: BotUnderTest) -> None:
         )
 
 
+WEEK_LABEL = re.compile(r"tuần \d\d/\d\d–\d\d/\d\d")
+
+
 def summaries(person: Person) -> list:
     """What reached this person from the weekly summary (other features may write to admins meanwhile)."""
-    return [r for r in person.inbox() if "2026-W" in r.text]
+    return [r for r in person.inbox() if "2026-W" in r.text or WEEK_LABEL.search(r.text)]
 
 
 def files_in(person: Person, kind: str) -> list[bytes]:
     out = []
     for message in person.history():
-        if "2026-W" not in (message.get("caption") or ""):
+        if not WEEK_LABEL.search(message.get("caption") or ""):
             continue
         if kind == "document" and "document" in message:
             out.append(person.bot.emu.file(TOKEN, message["document"]["file_id"]).data)
@@ -153,7 +157,11 @@ async def test_summary_on_demand_with_a_choice_of_week(bot: BotUnderTest) -> Non
     await bot.advance(days=7)
     replies = await organiser.send("/summary")
     assert "Anh/chị muốn xem tuần nào?" in texts(replies)
-    assert replies[0].buttons == ["Tuần này (2026-W49)", "Tuần trước (2026-W48)", "Các tuần trước nữa…"]
+    assert replies[0].buttons == [
+        "Tuần này (tuần 30/11–06/12)",
+        "Tuần trước (tuần 23/11–29/11)",
+        "Các tuần trước nữa…",
+    ]
     replies = await organiser.press("Tuần trước")
     assert [r.method for r in replies if r.method != "editMessageText"] == [
         "sendMessage",
@@ -162,7 +170,7 @@ async def test_summary_on_demand_with_a_choice_of_week(bot: BotUnderTest) -> Non
     ]
     assert "Tuần qua: <b>9</b>" in texts(replies)
     await organiser.press("Các tuần trước nữa")
-    replies = await organiser.press("2026-W47")
+    replies = await organiser.press("tuần 16/11–22/11")
     assert "Tóm tắt tuần 2026-W47" in texts(replies)
     assert "Tuần qua: <b>1</b>" in texts(replies)
     assert "2026-W46" in texts(await organiser.send("/summary 2026-W46"))
@@ -190,15 +198,15 @@ async def test_drill_down_by_reply_or_button(bot: BotUnderTest) -> None:
         return await chair._act(inject)
 
     details = texts(await reply("phuong 2"))
-    assert "Tóm tắt tuần 2026-W48 — Phường 2" in details and "Tuần qua: <b>4</b>" in details
+    assert "Tóm tắt tuần 2026-W49 — Phường 2" in details  # typed: this week so far
     assert "không tìm thấy phường" in texts(await reply("phường 99"))
     first_button = chair.all_buttons()[0]
     details = texts(await chair.press(first_button))
     assert f"Tóm tắt tuần 2026-W48 — {first_button}</b>" in details
     details = texts(await reply("P1"))
-    assert "Tóm tắt tuần 2026-W48 — Phường 1" in details and "Tuần qua: <b>5</b>" in details
+    assert "Tóm tắt tuần 2026-W49 — Phường 1" in details
     details = texts(await chair.send("Phường 2"))
-    assert "Tóm tắt tuần 2026-W48 — Phường 2" in details
+    assert "Tóm tắt tuần 2026-W49 — Phường 2" in details
 
 
 async def test_questions_mentioning_a_ward_are_left_to_the_faq(bot: BotUnderTest) -> None:
@@ -302,7 +310,7 @@ async def test_a_ward_named_after_the_word_phuong_opens_its_details_for_those_wh
     await bot.services.org.import_rows(parse_org_csv(csv).rows, now=bot.clock.now())
     chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
     cadre = await bot.member(9003, "Phạm Thu", Role.CADRE, ward="Phường 2")
-    assert "Tóm tắt tuần 2026-W47 — Phường Tân Định" in texts(await chair.send("phường Tân Định"))
+    assert "Tóm tắt tuần 2026-W48 — Phường Tân Định" in texts(await chair.send("phường Tân Định"))
     assert "Tóm tắt" not in texts(await chair.send("phường Tân Định họp ở đâu"))
     assert "Tóm tắt" not in texts(await chair.send("phường Tân Phú"))
     assert "Tóm tắt" not in texts(await cadre.send("phường Tân Định"))

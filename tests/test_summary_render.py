@@ -23,7 +23,7 @@ from bot.core.summary import (
 )
 from bot.i18n import I18n
 from bot.views.summary.chart import chart_rows, render_chart
-from bot.views.summary.text import render_summary, signed
+from bot.views.summary.text import chart_caption, render_summary, signed, week_label, workbook_caption
 from bot.views.summary.workbook import render_workbook
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -127,3 +127,12 @@ def test_delivery_messages_text_then_chart_then_workbook_with_stable_dedupe_keys
     assert {(m.channel, m.chat_id) for m in messages} == {("telegram", "1007")}
     empty = compute_summary(SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11")))
     assert [m.kind for m in summary_messages(t, empty, chair, recipient, (None, workbook))] == ["text"]
+
+
+def test_weeks_are_named_by_their_dates_in_the_chart_and_file_captions_never_as_iso_weeks() -> None:
+    t = I18N.translator("vi")
+    summary = compute_summary(city(wards=3, chapters=6))
+    monday, sunday = summary.week.monday.strftime("%d/%m"), summary.week.sunday.strftime("%d/%m")
+    assert week_label(t, summary.week) == f"tuần {monday}–{sunday}"
+    for caption in (chart_caption(t, summary), workbook_caption(t, summary)):
+        assert f"tuần {monday}–{sunday}" in caption and "-W" not in caption

@@ -7,6 +7,7 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+_DIGITS = re.compile(r"(\d+)")
 
 
 def fold(text: str) -> str:
@@ -22,6 +23,11 @@ def fold(text: str) -> str:
 def fold_words(text: str) -> str:
     """Like fold(), and punctuation becomes spaces: for search keys."""
     return _SPACES.sub(" ", _NON_WORD.sub(" ", fold(text)).replace("_", " ")).strip()
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for ward and chapter names: 'Phường 2' before 'Phường 10', accents and case ignored."""
+    return tuple((0, int(p)) if p.isdigit() else (1, fold(p)) for p in _DIGITS.split(name) if p)
 
 
 def clean_name(text: str) -> str:

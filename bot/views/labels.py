@@ -19,6 +19,15 @@ STATUS_LABELS = {
     MemberStatus.INACTIVE: N_("inactive"),
 }
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+WEEKDAY_NAMES = {
+    1: N_("Monday"),
+    2: N_("Tuesday"),
+    3: N_("Wednesday"),
+    4: N_("Thursday"),
+    5: N_("Friday"),
+    6: N_("Saturday"),
+    7: N_("Sunday"),
+}
 
 
 def role_label(t: Translator, role: Role | None) -> str:
@@ -27,3 +36,8 @@ def role_label(t: Translator, role: Role | None) -> str:
 
 def status_label(t: Translator, status: MemberStatus) -> str:
     return t.gettext(STATUS_LABELS[status])
+
+
+def weekday_name(t: Translator, iso_weekday: int) -> str:
+    """'thứ Sáu' for 5, 'Chủ nhật' for 7: a weekday as written inside a sentence."""
+    return t.gettext(WEEKDAY_NAMES[iso_weekday])

@@ -7,9 +7,11 @@ inside the approving turn).
 
 from __future__ import annotations
 
+from bot.conversation.inputs import Text
 from bot.conversation.router import Router
 from bot.conversation.turn import Turn
 from bot.core.attendance import CheckInMethod, Outcome, RegistrationStatus
+from bot.core.attendance.rules import looks_like_code
 from bot.core.models import Member
 from bot.core.permissions import Action, can
 from bot.i18n import N_
@@ -23,6 +25,8 @@ from bot.views.attendance.texts import (
 from handlers.attendance.common import TrainingAnswer, answer_choices, queue_promoted, tell
 
 MAX_LISTED = 10
+CODE_TYPED_ORDER = 870
+"""Before the ward names, bare numbers and the FAQ."""
 CHECKIN_PAYLOAD = "ci"
 MEMBERS_ONLY = N_("Training sessions are for registered members. Send /start to register with your chapter.")
 
@@ -92,6 +96,19 @@ async def check_in_command(turn: Turn) -> None:
             )
         )
         return
+    await check_in_with(turn, raw)
+
+
+async def code_typed(turn: Turn) -> bool:
+    """A check-in code typed alone ('KTW4KD'), in a private chat: a check-in attempt, not a question."""
+    if not isinstance(turn.event, Text) or not turn.input.sender.private or not looks_like_code(turn.text):
+        return False
+    await check_in_with(turn, turn.text)
+    return True
+
+
+async def check_in_with(turn: Turn, raw: str) -> None:
+    t = turn.t
     result = await turn.services.attendance.scan(turn.member, raw, method=CheckInMethod.CODE)
     if result.outcome is Outcome.NEEDS_REGISTRATION:
         turn.reply(needs_registration_text(t, result) + "\n" + t.gettext("Send /start to register."))
@@ -130,4 +147,5 @@ def register(router: Router) -> None:
     router.command(("checkin", "diemdanh"), check_in_command)
     router.choice(TrainingAnswer, answer_pressed)
     router.start_payload(CHECKIN_PAYLOAD, scanned)
+    router.fallback(code_typed, CODE_TYPED_ORDER)
     router.on_approval(after_approval)

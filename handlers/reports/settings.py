@@ -13,6 +13,7 @@ from bot.core.parsing import PeriodKind
 from bot.core.permissions import Action, can
 from bot.core.reports import FileOutcome, ReportConfig, parse_deadline
 from bot.i18n import N_, Translator
+from bot.views.labels import weekday_name
 from bot.views.reports.texts import KIND_LABELS, period_label
 
 SETTINGS = Dialog("report_settings", timeout=timedelta(hours=1), cancelled=N_("Settings unchanged."))
@@ -31,8 +32,8 @@ class PeriodKindChoice(Token):
 def describe(t: Translator, config: ReportConfig) -> str:
     at = config.deadline_time.strftime("%H:%M")
     if config.kind is PeriodKind.WEEK:
-        return t.gettext("Weekly reports, due on weekday {day} (1 = Monday) at {time}.").format(
-            day=config.deadline_day, time=at
+        return t.gettext("Weekly reports, due every {weekday} at {time}.").format(
+            weekday=weekday_name(t, config.deadline_day), time=at
         )
     if config.kind is PeriodKind.QUARTER:
         return t.gettext("Quarterly reports, due on day {day} of the quarter's last month at {time}.").format(

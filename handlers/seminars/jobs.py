@@ -76,7 +76,10 @@ async def _document(services: Services, seminar: Seminar) -> Attachment | None:
 
 
 async def announce(rt: Runtime, task: Task) -> None:
-    """Invitations, 'moved', 'cancelled' and nudges to the invitees concerned."""
+    """Invitations, 'moved', 'cancelled' and nudges to the invitees concerned.
+
+    An invitation comes with the calendar file whatever the lead time (sent just before it, so the answer
+    buttons stay at the bottom), since a seminar created shortly before its start has no reminder left."""
     services = rt.services
     seminar = await services.seminars.get(task.payload["seminar_id"])
     what = Announcement(task.payload["what"])
@@ -88,6 +91,11 @@ async def announce(rt: Runtime, task: Task) -> None:
     concerned = {i.member_id: i for i in _audience_for(what, invitees, task.payload.get("to"))}
     names = {i.member_id: i.full_name for i in invitees}
     document = await _document(services, seminar) if what is Announcement.INVITE else None
+    calendar = (
+        Attachment(ICS_FILENAME, ICS_MIME, data=calendar_file(seminar, services.clock.now()))
+        if what is Announcement.INVITE
+        else None
+    )
     messages: list[OutgoingMessage] = []
     for recipient in await _recipients(services, list(concerned)):
         t = services.i18n.translator(recipient.locale)
@@ -104,6 +112,9 @@ async def announce(rt: Runtime, task: Task) -> None:
         key = f"{task.key}:to:{recipient.member_id}"
         if what is Announcement.INVITE and invitee.delegate_of is None:
             key = invitation_key(seminar.id, task.payload["version"], recipient.member_id)
+        if calendar is not None:
+            caption = texts.calendar_caption(t, seminar)
+            messages.append(OutgoingMessage.to(recipient, f"{key}:ics", Reply(caption, attachment=calendar)))
         messages.append(OutgoingMessage.to(recipient, key, Reply(text, choices)))
         if document is not None:
             caption = texts.attachment_caption(t, seminar)

@@ -124,7 +124,7 @@ async def ward_chosen(turn: Turn, choice: SummaryWard) -> None:
 
 
 async def ward_typed(turn: Turn) -> bool:
-    """'phường 5' typed alone: that ward's details for last week's summary.
+    """'phường 5' typed alone: that ward's details for this week so far.
 
     Also a ward's name after the word 'phường' or 'xã' ('phường Tân Định') when it names a known ward, for
     those who may see summaries: a reply to a summary with a ward's name meant that, and channels do not tell
@@ -150,7 +150,7 @@ async def ward_typed(turn: Turn) -> bool:
         return True
     if ward is None or not (ward_only or service.may_view(turn.member)):
         return False
-    await show_week(turn, service.last_week(), ward.id)
+    await show_week(turn, service.week_of(turn.now), ward.id)
     return True
 
 

@@ -10,7 +10,7 @@ from bot.conversation.replies import Choice, Choices, grid, rows
 from bot.conversation.tokens import Token, token
 from bot.core.summary import Week, WeeklySummary
 from bot.i18n import Translator
-from bot.views.summary.text import button_wards
+from bot.views.summary.text import button_wards, week_label
 
 EARLIER_WEEKS = 6
 
@@ -46,8 +46,11 @@ def week_choice(t: Translator, this_week: Week) -> Choices:
     last = this_week.previous()
     return rows(
         [
-            Choice(t.gettext("This week ({week})").format(week=this_week.key), SummaryWeek(this_week.key)),
-            Choice(t.gettext("Last week ({week})").format(week=last.key), SummaryWeek(last.key)),
+            Choice(
+                t.gettext("This week ({week})").format(week=week_label(t, this_week)),
+                SummaryWeek(this_week.key),
+            ),
+            Choice(t.gettext("Last week ({week})").format(week=week_label(t, last)), SummaryWeek(last.key)),
         ],
         [Choice(t.gettext("Earlier weeks…"), EarlierWeeks(last.key))],
     )
@@ -57,6 +60,6 @@ def earlier_weeks(t: Translator, before: Week) -> Choices:
     weeks, week = [], before
     for _ in range(EARLIER_WEEKS):
         week = week.previous()
-        label = t.gettext("{week} (from {start})").format(week=week.key, start=t.date(week.monday))
+        label = week_label(t, week)
         weeks.append(Choice(label, SummaryWeek(week.key)))
     return grid(weeks, 2) + rows([Choice(t.gettext("Earlier weeks…"), EarlierWeeks(week.key))])

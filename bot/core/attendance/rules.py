@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.attendance.models import RegistrationStatus, RosterRow, Training
+from bot.core.text import natural_key
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
@@ -89,6 +90,22 @@ def plausible_code(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
 
 
+def looks_like_code(text: str) -> bool:
+    """A message typed alone that is a check-in attempt: one word of CODE_LENGTH characters from
+    CODE_ALPHABET (a dash or space inside allowed), written in capitals or holding a digit.
+
+    So 'KTW4KD', 'ktw4kd' and 'KTW-4KD' are codes; 'OK', 'CAMON' (too short) and a lower-case name such
+    as 'nguyen' (no digit) are not, nor digits alone (a bare number is answered as such).
+    """
+    word = text.strip()
+    if len(word) > CODE_LENGTH + 2 or not all(ch.isascii() and (ch.isalnum() or ch in "- ") for ch in word):
+        return False
+    code = word.replace("-", "").replace(" ", "")
+    if code.isdecimal():
+        return False
+    return plausible_code(code.upper()) and (code.isupper() or any(ch.isdigit() for ch in code))
+
+
 @dataclass(frozen=True)
 class WardGroup:
     """One ward's part of the live view."""
@@ -102,6 +119,9 @@ class WardGroup:
 
 @dataclass(frozen=True)
 class LiveSummary:
+    """expected = registered + walk_ins = checked_in + not_arrived + excused."""
+
+    expected: int
     registered: int
     checked_in: int
     late: int
@@ -115,12 +135,13 @@ class LiveSummary:
 def summarise(rows: Sequence[RosterRow]) -> LiveSummary:
     """Counts and a per-ward grouping for the organisers' live view.
 
-    Expected people are the registered and anyone checked in or excused without registering (walk-ins).
+    Expected people are the registered and anyone checked in or excused without registering (walk-ins,
+    never counted as registered), so registered + walk-ins = arrived + not yet + excused.
     """
     expected = [
         r for r in rows if r.registration is RegistrationStatus.REGISTERED or r.checked_in or r.excused
     ]
-    wards = sorted({r.ward for r in expected}, key=lambda w: (w is None, w or ""))
+    wards = sorted({r.ward for r in expected}, key=lambda w: (w is None, natural_key(w or "")))
     groups = []
     for ward in wards:
         mine = [r for r in expected if r.ward == ward]
@@ -133,13 +154,15 @@ def summarise(rows: Sequence[RosterRow]) -> LiveSummary:
                 tuple(r for r in mine if not r.checked_in and r.excused),
             )
         )
+    registered = sum(r.registration is RegistrationStatus.REGISTERED for r in rows)
     return LiveSummary(
-        registered=sum(r.registration is RegistrationStatus.REGISTERED for r in rows),
+        expected=len(expected),
+        registered=registered,
         checked_in=sum(r.checked_in for r in expected),
         late=sum(r.checked_in and r.late for r in expected),
         not_arrived=sum(not r.checked_in and not r.excused for r in expected),
         excused=sum(not r.checked_in and r.excused for r in expected),
-        walk_ins=sum(r.checked_in and r.registration is not RegistrationStatus.REGISTERED for r in expected),
+        walk_ins=len(expected) - registered,
         waitlisted=sum(r.registration is RegistrationStatus.WAITLISTED for r in rows),
         groups=tuple(groups),
     )

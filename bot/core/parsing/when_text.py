@@ -28,7 +28,7 @@ _TIME_AFTER_LUC = re.compile(r"(?<=\bluc)\s*(\d{1,2})(?![0-9])(?!\s?[/.:-]\s?\d)
 _NEXT_WEEK = re.compile(r"\btuan\s+(?:sau|next|toi)\b")
 _THIS_WEEK = re.compile(r"\btuan\s+nay\b")
 _WEEKDAY = re.compile(
-    r"\b(?:thu\s*(?P<word>hai|ba|tu|nam|sau|bay)|thu\s*(?P<num>[2-7])|t(?P<short>[2-7])"
+    r"\b(?:thu\s*(?P<word>hai|ba|tu|nam|sau|bay)|thu\s*(?P<num>[2-7])|t\.?(?P<short>[2-7])"
     r"|(?P<sunday>chu\s*nhat|cn))"
     r"(?![a-z0-9])(?:\s+(?:next|toi|nay)\b)?"
 )

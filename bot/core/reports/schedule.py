@@ -10,6 +10,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.core.parsing import VN_TZ, Period, PeriodKind, period_containing
+from bot.core.parsing.weekdays import WEEKDAY_PATTERN, parse_weekday
 from bot.core.text import fold
 
 ESCALATION_DAYS = 3
@@ -177,24 +178,8 @@ def task_key(period_key: str, step: Step) -> str:
     return f"report:{period_key}:{step.value}"
 
 
-_WEEKDAYS = {
-    "thu 2": 1,
-    "thu hai": 1,
-    "thu 3": 2,
-    "thu ba": 2,
-    "thu 4": 3,
-    "thu tu": 3,
-    "thu 5": 4,
-    "thu nam": 4,
-    "thu 6": 5,
-    "thu sau": 5,
-    "thu 7": 6,
-    "thu bay": 6,
-    "chu nhat": 7,
-    "cn": 7,
-}
 _DEADLINE = re.compile(
-    r"^(?:ngay\s*)?(?P<day>\d{1,2}|thu\s*(?:\d|hai|ba|tu|nam|sau|bay)|chu nhat|cn)"
+    rf"^(?:ngay\s*)?(?P<day>\d{{1,2}}|{WEEKDAY_PATTERN})"
     r"(?:\s*,?\s*(?:luc|vao)?\s*(?P<hour>\d{1,2})\s*(?:[:hg]\s*(?P<minute>\d{2})?)?\s*(?:gio)?)?$"
 )
 
@@ -206,11 +191,14 @@ def parse_deadline(text: str, kind: PeriodKind) -> tuple[int, time] | None:
     match = _DEADLINE.match(folded)
     if not match:
         return None
-    raw_day = re.sub(r"\s+", " ", match["day"])
-    if raw_day.isdigit():
+    raw_day = match["day"]
+    if kind is PeriodKind.WEEK:
+        weekday = parse_weekday(raw_day if not raw_day.isdigit() else "thu " + raw_day)
+        if weekday is None:
+            return None
+        day = weekday
+    elif raw_day.isdigit():
         day = int(raw_day)
-    elif kind is PeriodKind.WEEK and re.sub(r"^thu(\d)$", r"thu \1", raw_day) in _WEEKDAYS:
-        day = _WEEKDAYS[re.sub(r"^thu(\d)$", r"thu \1", raw_day)]
     else:
         return None
     if not 1 <= day <= MAX_DEADLINE_DAY[kind]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -19,6 +18,7 @@ from bot.core.summary.model import (
     WardLine,
     WeeklySummary,
 )
+from bot.core.text import natural_key
 
 InScope = Callable[[int | None], bool]
 SEMINAR_HORIZON = timedelta(days=14)
@@ -42,7 +42,9 @@ def compute_summary(inputs: SummaryInputs, *, ward_id: int | None = None) -> Wee
         new_members=_new_members(ward_lines),
         reporting=_reporting(inputs, chapter_lines),
         trainings_held=_trainings(inputs, in_scope, held=True, restricted=ward_id is not None),
-        trainings_next=_trainings(inputs, in_scope, held=False, restricted=ward_id is not None),
+        trainings_next=_trainings(
+            inputs, in_scope, held=False, restricted=ward_id is not None, ward_id=ward_id
+        ),
         seminars=_seminars(inputs, in_scope, restricted=ward_id is not None),
         broadcasts=_broadcasts(inputs, in_scope, restricted=ward_id is not None),
         faq=_faq(inputs, in_scope, restricted=ward_id is not None),
@@ -67,7 +69,9 @@ def _chapter_lines(
             this_week[fact.chapter_id] += fact.new_members
     deadline = inputs.period.deadline
     lines = []
-    for chapter in sorted(chapters, key=lambda c: (wards[c.ward_id].name, c.name, c.id)):
+    for chapter in sorted(
+        chapters, key=lambda c: (natural_key(wards[c.ward_id].name), natural_key(c.name), c.id)
+    ):
         ward = wards[chapter.ward_id]
         report = current.get(chapter.id)
         reported = report is not None
@@ -127,11 +131,6 @@ def _ward_lines(
     ]
 
 
-def natural_key(name: str) -> tuple:
-    """'Phường 2' before 'Phường 10'."""
-    return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", name))
-
-
 def _new_members(ward_lines: list[WardLine]) -> NewMembers | None:
     totals = NewMembers(
         sum(w.new_this_week for w in ward_lines),
@@ -183,16 +182,25 @@ def _sum_by_event(
 
 
 def _trainings(
-    inputs: SummaryInputs, in_scope: InScope, *, held: bool, restricted: bool
+    inputs: SummaryInputs, in_scope: InScope, *, held: bool, restricted: bool, ward_id: int | None = None
 ) -> tuple[TrainingLine, ...]:
+    """Held: this week's sessions that are over (one still running is not held yet). Next: those not over
+    that start within the horizon; for one ward, only those open to it or with its people registered."""
     counts = _sum_by_event(inputs.training_counts, "training_id", in_scope, ("registered", "attended"))
     if held:
-        events = [
-            e for e in inputs.trainings if inputs.week.contains(e.starts_at) and e.starts_at < inputs.as_of
-        ]
+        events = [e for e in inputs.trainings if inputs.week.contains(e.starts_at) and e.over(inputs.as_of)]
     else:
         events = [
-            e for e in inputs.trainings if inputs.as_of <= e.starts_at < inputs.as_of + TRAINING_HORIZON
+            e
+            for e in inputs.trainings
+            if not e.over(inputs.as_of)
+            and e.starts_at < inputs.as_of + TRAINING_HORIZON
+            and (
+                ward_id is None
+                or e.ward_ids is None
+                or ward_id in e.ward_ids
+                or counts.get(e.id, {}).get("registered")
+            )
         ]
     lines = [
         _training_line(e, counts.get(e.id, {})) for e in sorted(events, key=lambda e: (e.starts_at, e.id))

@@ -42,12 +42,21 @@ class ReportFact:
 
 @dataclass(frozen=True)
 class Event:
-    """A training or a seminar: title (or topic), when and where; cancelled ones never reach the summary."""
+    """A training or a seminar: title (or topic), when and where; cancelled ones never reach the summary.
+
+    `ends_at` (None: unknown) tells a session still running from one held; `ward_ids` are the wards its
+    audience is limited to (None: not limited to wards, e.g. everyone or some roles).
+    """
 
     id: int
     title: str
     starts_at: datetime
     venue: str = ""
+    ends_at: datetime | None = None
+    ward_ids: frozenset[int] | None = None
+
+    def over(self, at: datetime) -> bool:
+        return (self.ends_at or self.starts_at) <= at
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def check_in_text(t: Translator, result: CheckInResult, name: str) -> str:
             title=esc(training.title)
         )
     return t.gettext(
-        "I do not recognise that code. Please check the code printed under the QR code (6 letters "
+        "This code is wrong or has expired. Please check the code printed under the QR code (6 letters "
         "and digits) and try again, or ask an organiser."
     )
 
@@ -175,23 +175,32 @@ def qr_refusal(t: Translator, outcome: Outcome) -> str:
 
 
 def live_text(t: Translator, training: Training, rows: Sequence[RosterRow]) -> str:
-    """Registered, checked in, late, not yet arrived, excused, grouped by ward."""
+    """Registered (+ walk-ins), checked in, late, not yet arrived, excused (the sums shown), by ward."""
     summary = summarise(rows)
     lines = [
         t.gettext("<b>{title}</b> · {when}").format(title=esc(training.title), when=when_text(t, training)),
+    ]
+    if summary.walk_ins:
+        lines.append(
+            t.gettext("Registered: {registered} + came without registering: {walk_ins} = {expected}").format(
+                registered=t.number(summary.registered),
+                walk_ins=t.number(summary.walk_ins),
+                expected=t.number(summary.expected),
+            )
+        )
+    else:
+        lines.append(t.gettext("Registered: {registered}").format(registered=t.number(summary.registered)))
+    lines.append(
         t.gettext(
-            "Registered: {registered} · Checked in: {checked_in} (late: {late}) · Not yet: {missing} · "
-            "Excused: {excused}"
+            "Arrived: {checked_in} (late: {late}) + not yet: {missing} + excused: {excused} = {expected}"
         ).format(
-            registered=t.number(summary.registered),
             checked_in=t.number(summary.checked_in),
             late=t.number(summary.late),
             missing=t.number(summary.not_arrived),
             excused=t.number(summary.excused),
-        ),
-    ]
-    if summary.walk_ins:
-        lines.append(t.gettext("Came without registering: {count}").format(count=t.number(summary.walk_ins)))
+            expected=t.number(summary.expected),
+        )
+    )
     if summary.waitlisted:
         lines.append(t.gettext("On the waiting list: {count}").format(count=t.number(summary.waitlisted)))
     for group in summary.groups:

@@ -1,4 +1,4 @@
-"""The "add to calendar" file (.ics) that goes with a seminar's reminders."""
+"""The "add to calendar" file (.ics) that goes with a seminar's invitation and reminders."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from bot.conversation.markup import esc, split
 from bot.core.seminar_feedback import FeedbackSummary
 from bot.core.seminars import Invitee, RsvpCounts, RsvpOutcome, Seminar, count_rsvps
+from bot.core.text import natural_key
 from bot.i18n import Translator
 
 CAPTION_LIMIT = 1024
@@ -74,6 +75,14 @@ def attachment_caption(t: Translator, seminar: Seminar) -> str:
     return clip(t.gettext("Document for the seminar «{topic}»").format(topic=esc(seminar.topic)))
 
 
+def calendar_caption(t: Translator, seminar: Seminar) -> str:
+    return clip(
+        t.gettext("Open this file to add the seminar «{topic}» to your phone's calendar.").format(
+            topic=esc(seminar.topic)
+        )
+    )
+
+
 def moved(t: Translator, seminar: Seminar) -> str:
     return t.gettext(
         "<b>The seminar has been moved</b>\n\n{details}\n\nIf your answer changes, please press "
@@ -132,9 +141,9 @@ def counts_line(t: Translator, counts: RsvpCounts) -> str:
 
 
 def names_by_ward(t: Translator, group: dict[int | None, list[str]], ward_names: dict[int, str]) -> list[str]:
-    def order(item: tuple[int | None, list[str]]) -> tuple[int, str]:
+    def order(item: tuple[int | None, list[str]]) -> tuple[int, tuple[tuple[int, int | str], ...]]:
         ward_id = item[0]
-        return (1, "") if ward_id is None else (0, ward_names.get(ward_id, ""))
+        return (1, ()) if ward_id is None else (0, natural_key(ward_names.get(ward_id, "")))
 
     lines = []
     for ward_id, names in sorted(group.items(), key=order):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 from bot.core.summary import WeeklySummary
+from bot.core.text import natural_key
 from bot.i18n import Translator
+from bot.views.summary.text import week_label
 
 MAX_BARS = 12
 PNG = "image/png"
@@ -23,7 +25,7 @@ def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:
         for w in summary.wards
         if w.new_this_week or w.new_previous_week
     ]
-    rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
+    rows.sort(key=lambda r: (-r[1], -r[2], natural_key(r[0])))
     if len(rows) > MAX_BARS:
         rest = rows[MAX_BARS - 1 :]
         rows = rows[: MAX_BARS - 1] + [("…", sum(r[1] for r in rest), sum(r[2] for r in rest))]
@@ -57,14 +59,14 @@ def render_chart(t: Translator, summary: WeeklySummary) -> bytes | None:
         this_week,
         height=bar,
         color="#1f77b4",
-        label=t.gettext("Last week ({week})").format(week=summary.week.key),
+        label=week_label(t, summary.week),
     )
     axes.barh(
         [p - bar / 2 for p in positions],
         previous,
         height=bar,
         color="#c7c7c7",
-        label=t.gettext("Week before ({week})").format(week=summary.previous_week.key),
+        label=week_label(t, summary.previous_week),
     )
     for p, value, before in zip(positions, this_week, previous, strict=True):
         axes.text(value, p + bar / 2, f" {value}", va="center", fontsize=11, fontweight="bold")

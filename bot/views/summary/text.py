@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.markup import esc
-from bot.core.summary import WardLine, WeeklySummary, natural_key
+from bot.core.summary import WardLine, Week, WeeklySummary, natural_key
 from bot.i18n import Translator
 
 MAX_WARD_LINES = 15
@@ -23,6 +23,13 @@ def signed(t: Translator, value: int) -> str:
 
 def rate(t: Translator, value: float | None) -> str:
     return t.percent(value) if value is not None else "—"
+
+
+def week_label(t: Translator, week: Week) -> str:
+    """'tuần 30/11–06/12': how a week is named to people (never '2026-W49')."""
+    return t.gettext("week {start}–{end}").format(
+        start=week.monday.strftime("%d/%m"), end=week.sunday.strftime("%d/%m")
+    )
 
 
 def heading(t: Translator, summary: WeeklySummary) -> str:
@@ -203,8 +210,8 @@ def button_wards(summary: WeeklySummary) -> list[WardLine]:
 
 
 def chart_caption(t: Translator, summary: WeeklySummary) -> str:
-    return t.gettext("New members by ward, {week}").format(week=summary.week.key)
+    return t.gettext("New members by ward, {week}").format(week=week_label(t, summary.week))
 
 
 def workbook_caption(t: Translator, summary: WeeklySummary) -> str:
-    return t.gettext("Weekly summary {week} (Excel)").format(week=summary.week.key)
+    return t.gettext("Weekly summary {week} (Excel)").format(week=week_label(t, summary.week))
