@@ -134,7 +134,7 @@ class SqliteSummary:
                 db_time(r["starts_at"]),
                 r["venue"],
                 db_time(r["ends_at"]),
-                _audience_wards(Audience.from_json(r["audience"]), chapter_wards),
+                _audience_wards(Audience.from_json(r["audience"], legacy="training"), chapter_wards),
             )
             for r in rows
         )
