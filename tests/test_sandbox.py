@@ -115,7 +115,7 @@ async def test_the_sandbox_switches_to_zalo_where_lists_are_typed_and_files_are_
     sandbox: Sandbox,
 ) -> None:
     people = await sandbox_api(sandbox, "/sandbox/api/people")
-    assert people["channels"] == ["telegram", "zalo"]
+    assert (await sandbox_api(sandbox, "/sandbox/api/channels"))["channels"] == ["telegram", "zalo"]
     newcomer = next(p for p in people["people"] if p["name"] == "Người mới 1")["user_id"]
     messages = await zalo_says(sandbox, newcomer, "bat dau", "1. Phường 1")
     assert not any("inline_keyboard" in m for m in messages)

@@ -228,7 +228,7 @@ async def test_reminders_still_ahead_go_out_for_a_seminar_created_the_day_before
             host="Phường 1",
             starts_at=starts,
             venue="Nhà văn hóa Phường 1",
-            audience=Audience(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],)),
+            audience=Audience.of(roles=(Role.WARD_LEAD,), ward_ids=(wards["Phường 1"],)),
             agenda="",
         ),
     )

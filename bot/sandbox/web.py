@@ -221,8 +221,13 @@ class SandboxWeb:
     async def list_people(self, request: web.Request) -> web.Response:
         people = await self.people()
         self._people_by_id = {int(p["user_id"]): p for p in people}
-        channels = ["telegram", "zalo"] if self.zalo is not None else ["telegram"]
-        return web.json_response({"people": people, "channels": channels})
+        return web.json_response({"people": people})
+
+    async def list_channels(self, request: web.Request) -> web.Response:
+        """The apps the page can show the chat on."""
+        return web.json_response(
+            {"channels": ["telegram", "zalo"] if self.zalo is not None else ["telegram"]}
+        )
 
     async def chat(self, request: web.Request) -> web.Response:
         user, _ = await self._user(request)
@@ -356,6 +361,7 @@ def add_sandbox_routes(
     app.router.add_get("/", sandbox.index)
     app.router.add_static("/sandbox/static", STATIC_DIR)
     app.router.add_get("/sandbox/api/people", sandbox.list_people)
+    app.router.add_get("/sandbox/api/channels", sandbox.list_channels)
     app.router.add_get("/sandbox/api/chat/{user_id}", sandbox.chat)
     app.router.add_post("/sandbox/api/chat/{user_id}/send", sandbox.send)
     app.router.add_post("/sandbox/api/chat/{user_id}/press", sandbox.press)

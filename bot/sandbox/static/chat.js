@@ -132,7 +132,7 @@ function renderPeople() {
 async function loadPeople() {
   const data = await api("/sandbox/api/people");
   state.people = data.people;
-  const zalo = (data.channels || []).includes("zalo");
+  const zalo = (await api("/sandbox/api/channels")).channels.includes("zalo");
   $("channel").hidden = !zalo;
   if (!zalo && state.channel === "zalo") {
     state.channel = "telegram";
