@@ -1,6 +1,7 @@
 """The FAQ matcher is built in a short-lived child process and handed to the bot (bot/core/faq/build.py):
 the bot answers exactly as with a matcher built in its own process, a broken file is still refused with
-its problems named, and the bot still gets its matcher when the child cannot run."""
+its problems named, and the bot still gets its matcher when the child cannot run. A build is kept, so a
+restart with the same code and knowledge skips it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,38 @@ from bot.core.faq import FaqMatcher, KnowledgeBase, KnowledgeBaseError, build, p
 from bot.core.faq.build import build_matcher, build_matcher_async
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its builds in a folder of its own (the child really runs)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
+def test_a_restart_with_the_same_knowledge_reuses_the_build_and_a_change_builds_afresh(
+    tmp_path: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    knowledge = tmp_path / "kb"
+    shutil.copytree(packaged_directory(), knowledge)
+    first = build_matcher(knowledge)
+    assert len(list((own_cache / "khuyenhoc-bot").glob("faq-*.pickle"))) == 1
+    monkeypatch.setattr(build, "_command", lambda directory, extra: ["/no/such/python"])
+    monkeypatch.setattr(build, "_build_here", lambda directory, extra: pytest.fail("built again"))
+    again = build_matcher(knowledge)
+    assert again.ask("thong tu 44 co may tieu chi").kind == first.ask("thong tu 44 co may tieu chi").kind
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(own_cache))
+    faq = next(knowledge.rglob("*.yaml"))
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(
+        build, "_build_here", lambda d, e: calls.append(d) or FaqMatcher(KnowledgeBase.load(d))
+    )
+    monkeypatch.setattr(build, "_command", lambda directory, extra: ["/no/such/python"])
+    build_matcher(knowledge)
+    assert calls == [knowledge]
 
 
 @pytest.fixture(scope="module")
