@@ -251,3 +251,13 @@ def test_an_excused_chapter_that_reports_anyway_counts_as_reported() -> None:
 def test_a_reporting_period_by_key_uses_the_configured_deadline() -> None:
     rp = reporting_period(period_from_key("2026-12"), MONTHLY)
     assert rp.deadline == vn(2026, 12, 25, 20, 0)
+
+
+def test_an_unusually_large_number_of_new_members_for_the_period_length_is_confirmed_first() -> None:
+    from bot.core.parsing.periods import PeriodKind
+    from bot.core.reports.rules import LARGE_NEW
+
+    assert Concern.NEW_LARGE in sanity_warnings(500, 900, [], PeriodKind.WEEK)
+    assert Concern.NEW_LARGE not in sanity_warnings(LARGE_NEW[PeriodKind.WEEK], 900, [], PeriodKind.WEEK)
+    assert Concern.NEW_LARGE not in sanity_warnings(120, 900, [], PeriodKind.MONTH)
+    assert Concern.NEW_LARGE in sanity_warnings(301, 900, [], PeriodKind.QUARTER)

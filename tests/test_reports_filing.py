@@ -234,3 +234,18 @@ async def test_numbers_far_outside_the_chapters_history_ask_for_confirmation(bot
     assert "⚠️ Số hội viên mới cao hơn nhiều so với các kỳ trước." in texts(replies)
     replies = await lan.press("Đúng rồi, lưu lại")
     assert "✅ Đã lưu báo cáo. Xin cảm ơn!" in texts(replies)
+
+
+async def test_an_unusually_large_count_is_confirmed_before_it_is_saved(bot: BotUnderTest) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    await lan.send("/report")
+    await lan.send("500")
+    await lan.send("600")
+    await lan.press("Bỏ qua")
+    replies = await lan.press("Bỏ qua")
+    assert "Anh/chị xác nhận 500 hội viên mới?" in texts(replies)
+    chapter = await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2")
+    assert await bot.services.reports.report(chapter, "2026-11") is None
+    await lan.press("Đúng")
+    report = await bot.services.reports.report(chapter, "2026-11")
+    assert report is not None and report.new_members == 500

@@ -275,7 +275,8 @@ def summary(t: Translator, target: Target, data: dict, warnings: list) -> str:
         lines.append(t.gettext("Photo of the paper list: attached."))
     if warnings:
         lines.append("")
-        lines.extend(t.gettext(WARNING_TEXTS[w]) for w in warnings)
+        new = t.number(data["new_members"])
+        lines.extend(t.gettext(WARNING_TEXTS[w]).format(new=new) for w in warnings)
         lines.append(t.gettext("Please check the numbers. If they are right, confirm; otherwise press Edit."))
     return "\n".join(lines)
 

@@ -6,9 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.parsing.periods import PeriodKind
+
 MAX_COUNT = 100_000
 MAX_NOTE = 500
 UNUSUAL_MIN_GAP = 10
+LARGE_NEW = {PeriodKind.WEEK: 50, PeriodKind.MONTH: 150, PeriodKind.QUARTER: 300}
+"""New members in one period above which the cadre confirms the number before it is saved, whatever the
+chapter's history (a typing slip such as 500 for 50 is the usual cause): a chapter has tens to a few hundred
+members, so more than 50 new in a week, 150 in a month or 300 in a quarter is worth a second look."""
 
 
 class Concern(StrEnum):
@@ -16,6 +22,7 @@ class Concern(StrEnum):
 
     NEW_OVER_TOTAL = "new_over_total"
     NEW_UNUSUAL = "new_unusual"
+    NEW_LARGE = "new_large"
     TOTAL_UNUSUAL = "total_unusual"
 
 
@@ -28,10 +35,16 @@ class PastReport:
     total_members: int
 
 
-def sanity_warnings(new_members: int, total_members: int, history: Sequence[PastReport]) -> list[Concern]:
+def sanity_warnings(
+    new_members: int,
+    total_members: int,
+    history: Sequence[PastReport],
+    kind: PeriodKind | None = None,
+) -> list[Concern]:
     """Warnings for numbers that are allowed but surprising; the caller asks for confirmation.
 
     - more new members than members in total;
+    - more new members than `LARGE_NEW` allows for the period's length;
     - new members far above anything the chapter reported before (more than three times its highest, and
       at least 10 more);
     - a total far from the last total plus the new members (off by more than 30 %, and at least 10).
@@ -41,6 +54,8 @@ def sanity_warnings(new_members: int, total_members: int, history: Sequence[Past
     warnings: list[Concern] = []
     if new_members > total_members:
         warnings.append(Concern.NEW_OVER_TOTAL)
+    if kind is not None and new_members > LARGE_NEW[kind]:
+        warnings.append(Concern.NEW_LARGE)
     if history:
         highest = max(p.new_members for p in history)
         if new_members > max(3 * highest, highest + UNUSUAL_MIN_GAP):

@@ -212,7 +212,8 @@ class ReportService:
     ) -> list[Concern]:
         """Sanity checks against the chapter's earlier reports."""
         history = await self._store.history(chapter_id, before_key=period_key, limit=HISTORY_LENGTH)
-        return sanity_warnings(new_members, total_members, history)
+        period = period_from_key(period_key)
+        return sanity_warnings(new_members, total_members, history, period.kind if period else None)
 
     async def file(
         self, actor: Member | None, chapter_id: int, period_key: str, values: ReportValues

@@ -15,6 +15,7 @@ KIND_LABELS = {
 WARNING_TEXTS = {
     Concern.NEW_OVER_TOTAL: N_("⚠️ There are more new members than members in total."),
     Concern.NEW_UNUSUAL: N_("⚠️ The number of new members is much higher than in earlier reports."),
+    Concern.NEW_LARGE: N_("⚠️ That is many new members for one period. Do you confirm {new} new members?"),
     Concern.TOTAL_UNUSUAL: N_("⚠️ The total is far from the last total plus the new members."),
 }
 STATUS_ICONS = {Status.ON_TIME: "✅", Status.LATE: "🕒", Status.MISSING: "❌", Status.EXCUSED: "⏸"}
