@@ -142,3 +142,14 @@ async def test_only_admins_change_the_settings(bot: BotUnderTest) -> None:
     hoa = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
     replies = await hoa.send("/report_settings")
     assert "Chỉ quản trị viên quận mới được thay đổi cài đặt báo cáo." in texts(replies)
+
+
+async def test_at_first_set_up_the_organiser_is_told_reminders_start_with_the_next_period(
+    bot: BotUnderTest,
+) -> None:
+    hoa = await bot.member(5001, "Lê Thị Hoa", Role.ORGANISER)
+    replies = await hoa.send("/reports")
+    assert "việc nhắc và báo lên cấp trên bắt đầu từ kỳ sau" in texts(replies)
+    await bot.advance(days=8)  # 1 December: the first period the bot chases
+    replies = await hoa.send("/reports")
+    assert "tháng 12/2026" in texts(replies) and "bắt đầu từ kỳ sau" not in texts(replies)

@@ -49,6 +49,11 @@ async def show(turn: Turn) -> None:
     else:
         assert rollup is not None
         text, choices = district_view(turn, rp, rollup)
+    if not await turn.services.reports.chased(rp):
+        text += "\n\n" + t.gettext(
+            "ℹ️ This period was already under way when the bot started collecting reports, so no reminders "
+            "are sent for it; reminders and escalations start with the next period."
+        )
     turn.reply(text, choices=choices)
 
 

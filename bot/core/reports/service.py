@@ -316,6 +316,12 @@ class ReportService:
         await self.plan_ladders(now)
         return FileOutcome.UPDATED
 
+    async def chased(self, rp: ReportingPeriod, now: datetime | None = None) -> bool:
+        """Whether chapters are reminded and escalated for this period: not for one already under way when
+        the bot started collecting reports (see plan_ladders)."""
+        since = (await self._store.collecting_since(now or self._clock.now())).astimezone(self._tz).date()
+        return rp.period.start >= since
+
     async def plan_ladders(self, now: datetime | None = None) -> int:
         """Plan the rungs of the current and the next period that are still ahead (idempotent: deterministic
         keys; rungs already planned keep their time, so one that fell due during downtime still runs).
