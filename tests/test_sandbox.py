@@ -244,3 +244,61 @@ def test_the_sandbox_refuses_the_production_database(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "never uses the production database" in result.stderr
+
+
+async def test_the_picker_marks_the_chair_and_puts_people_who_just_registered_first(sandbox: Sandbox) -> None:
+    from bot.sandbox.demo import CHAIR_ID, NEWCOMER_IDS
+
+    people = (await sandbox_api(sandbox, "/sandbox/api/people"))["people"]
+    chair = next(p for p in people if p["user_id"] == CHAIR_ID)
+    assert "Chủ tịch Hội" in chair["role"] and people.index(chair) == 0
+    newcomer = NEWCOMER_IDS[0]
+    await sandbox_api(sandbox, f"/sandbox/api/chat/{newcomer}/send", {"text": "/start"})
+    await sandbox_api(sandbox, f"/sandbox/api/chat/{newcomer}/send", {"text": "Phường 1"})
+    for _ in range(50):
+        view = await sandbox_api(sandbox, f"/sandbox/api/chat/{newcomer}")
+        buttons = [b for m in view["messages"] for row in m.get("inline_keyboard", []) for b in row]
+        if any("Khu phố 1" in b["text"] for b in buttons):
+            break
+        await asyncio.sleep(0.1)
+    wards = next(m for m in view["messages"] if m.get("inline_keyboard"))
+    ward = next(b for row in wards["inline_keyboard"] for b in row if b["text"] == "Phường 1")
+    await sandbox_api(
+        sandbox,
+        f"/sandbox/api/chat/{newcomer}/press",
+        {"message_id": wards["id"], "callback_data": ward["callback_data"]},
+    )
+    await asyncio.sleep(0.5)
+    view = await sandbox_api(sandbox, f"/sandbox/api/chat/{newcomer}")
+    chapters = [m for m in view["messages"] if m.get("inline_keyboard")][-1]
+    chapter = chapters["inline_keyboard"][0][0]
+    await sandbox_api(
+        sandbox,
+        f"/sandbox/api/chat/{newcomer}/press",
+        {"message_id": chapters["id"], "callback_data": chapter["callback_data"]},
+    )
+    await asyncio.sleep(0.3)
+    await sandbox_api(sandbox, f"/sandbox/api/chat/{newcomer}/send", {"text": "Lê Thị Mới"})
+    await asyncio.sleep(0.3)
+    await sandbox_api(sandbox, f"/sandbox/api/chat/{newcomer}/send", {"text": "0912345678"})
+    await asyncio.sleep(0.5)
+    people = (await sandbox_api(sandbox, "/sandbox/api/people"))["people"]
+    assert people[0]["user_id"] == newcomer and people[0]["name"] == "Lê Thị Mới"
+    assert people[0]["group"] == "vừa đăng ký"
+
+
+def test_demo_names_match_their_gender_and_the_calendar_names_the_right_weekdays() -> None:
+    from datetime import UTC, datetime
+
+    from babel.dates import format_date
+
+    from bot.sandbox.demo import demo_name
+    from bot.sandbox.demo_broadcasts import demo_text
+
+    women = {"Lan", "Mai", "Hoa", "Hạnh", "Thảo", "Yến", "Cúc", "Nga", "Liên", "Vân"}
+    for index in range(60):
+        _family, middle, given = demo_name(index).split()
+        assert (middle in {"Thị", "Ngọc", "Thu", "Thanh"}) == (given in women), demo_name(index)
+    text = demo_text(datetime(2026, 12, 3, 2, 0, tzinfo=UTC))
+    assert "Thứ Bảy 5/12" in text and "Thứ Bảy 12/12" in text
+    assert format_date(datetime(2026, 12, 5), "EEEE", locale="vi") == "Thứ Bảy"

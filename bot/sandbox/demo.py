@@ -35,29 +35,16 @@ _FAMILY = (
     "Hồ",
     "Ngô",
 )
-_MIDDLE = ("Thị", "Văn", "Ngọc", "Minh", "Thanh", "Hữu", "Thu", "Quốc")
-_GIVEN = (
-    "Lan",
-    "Hùng",
-    "Mai",
-    "Tuấn",
-    "Hoa",
-    "Dũng",
-    "Hạnh",
-    "Sơn",
-    "Thảo",
-    "Phúc",
-    "Yến",
-    "Bình",
-    "Cúc",
-    "Tâm",
-    "Nga",
-    "Khoa",
-    "Liên",
-    "Trung",
-    "Vân",
-    "Hải",
+_WOMEN = (
+    ("Thị", "Ngọc", "Thu", "Thanh"),
+    ("Lan", "Mai", "Hoa", "Hạnh", "Thảo", "Yến", "Cúc", "Nga", "Liên", "Vân"),
 )
+_MEN = (
+    ("Văn", "Minh", "Hữu", "Quốc"),
+    ("Hùng", "Tuấn", "Dũng", "Sơn", "Phúc", "Bình", "Tâm", "Khoa", "Trung", "Hải"),
+)
+CHAIR_ID = 900_000_001
+"""The first demo admin: the association's chair (Chủ tịch Hội)."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +57,13 @@ class DemoPerson:
 
 
 def demo_name(index: int) -> str:
-    """A plausible Vietnamese full name, different for each index."""
+    """A plausible Vietnamese full name, different for each index: women and men in turn, each with a
+    middle and a given name of their gender ("Nguyễn Thị Lan", "Trần Văn Hùng")."""
+    middles, givens = _WOMEN if index % 2 == 0 else _MEN
+    half = index // 2
     return (
-        f"{_FAMILY[index % len(_FAMILY)]} {_MIDDLE[(index // 3) % len(_MIDDLE)]} "
-        f"{_GIVEN[(index * 7) % len(_GIVEN)]}"
+        f"{_FAMILY[index % len(_FAMILY)]} {middles[(half // 3) % len(middles)]} "
+        f"{givens[(half * 7) % len(givens)]}"
     )
 
 

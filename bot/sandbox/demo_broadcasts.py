@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.audience import EVERYONE
 from bot.core.broadcasts import BroadcastStatus, Content, Delivery
 from bot.core.models import Role
 
-DEMO_TEXT = (
-    "<b>Lịch tập huấn tháng 12</b>\n"
-    "• Thứ Bảy 6/12, 8h00: Kỹ năng vận động “Gia đình học tập” – Hội trường UBND Quận\n"
-    "• Thứ Bảy 13/12, 8h00: Quỹ khuyến học và học bổng – Nhà văn hoá Phường 5\n"
-    "Xin các anh chị bấm “Đã nhận” sau khi đọc."
-)
+DEMO_TITLE = "<b>Lịch tập huấn sắp tới</b>"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def demo_text(now: datetime) -> str:
+    """The calendar of the next two Saturdays after `now` (their weekday names always match their dates)."""
+    today = now.astimezone(VN).date()
+    first = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    second = first + timedelta(days=7)
+    return (
+        f"{DEMO_TITLE}\n"
+        f"• Thứ Bảy {first.day}/{first.month}, 8h00: Kỹ năng vận động “Gia đình học tập” – "
+        "Hội trường UBND Quận\n"
+        f"• Thứ Bảy {second.day}/{second.month}, 8h00: Quỹ khuyến học và học bổng – Nhà văn hoá Phường 5\n"
+        "Xin các anh chị bấm “Đã nhận” sau khi đọc."
+    )
+
+
 ACK_SHARE = 0.7
 
 
 async def seed(services, now: datetime) -> None:
     """One broadcast sent three days ago to every member, about 70 % of whom acknowledged it (idempotent)."""
     store = services.broadcasts.store
-    if await services.db.fetch_value("SELECT COUNT(*) FROM broadcasts WHERE text = ?", (DEMO_TEXT,)):
+    if await services.db.fetch_value(
+        "SELECT COUNT(*) FROM broadcasts WHERE text LIKE ?", (DEMO_TITLE + "%",)
+    ):
         return
     members = await services.member_store.list_members()
     sender = next(
@@ -29,9 +44,10 @@ async def seed(services, now: datetime) -> None:
     if sender is None:
         return
     sent_at = now - timedelta(days=3)
+    text = demo_text(sent_at)
     broadcast = await store.create(
         created_by=sender.id,
-        content=Content(DEMO_TEXT),
+        content=Content(text),
         audience=EVERYONE,
         status=BroadcastStatus.DRAFT,
         scheduled_at=None,

@@ -26,7 +26,7 @@ from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.sandbox import demo
 from bot.sandbox.web import add_sandbox_routes, sandbox_zalo_id
-from bot.views.labels import role_label
+from bot.views.labels import role_label, status_label
 
 logger = logging.getLogger(__name__)
 
@@ -125,42 +125,65 @@ class Sandbox:
             await self.runtime.process_due_now()
 
     async def people(self) -> list[dict]:
-        """Demo persons for the picker: members by role and ward, plus a few newcomers to try registering."""
+        """Demo persons for the picker: people who registered here first, then members by role and ward (the
+        chair marked), then the newcomers still free to try registering."""
         if self.runtime is None:
             return []
         services = self.runtime.services
         t = services.i18n.translator("vi")
         wards = {w.id: w.name for w in await services.org.wards(include_inactive=True)}
-        listed = []
+        registered, listed = [], []
+        newcomers = {uid: n for n, uid in enumerate(demo.NEWCOMER_IDS, start=1)}
         for member, telegram_id in await services.member_store.accounts():
+            user_id = int(telegram_id)
+            if user_id in newcomers:
+                newcomers.pop(user_id)
+                if member.status.value in ("visitor", "inactive"):
+                    newcomers[user_id] = -1  # wrote, but has not registered: still a newcomer
+                    continue
+                label = role_label(t, member.role) if member.is_active else status_label(t, member.status)
+                registered.append(
+                    {
+                        "user_id": user_id,
+                        "name": member.full_name,
+                        "role": label,
+                        "group": t.gettext("just registered"),
+                    }
+                )
+                continue
             if not member.is_active:
                 continue
+            role = role_label(t, member.role)
+            if user_id == demo.CHAIR_ID:
+                role = t.gettext("{role} · chair of the association").format(role=role)
             group = role_label(t, member.role)
             if member.role is not None and member.role.value in ("ward_lead", "cadre") and member.ward_id:
                 group = f"{group} · {wards.get(member.ward_id, '')}"
             listed.append(
                 {
-                    "user_id": int(telegram_id),
+                    "user_id": user_id,
                     "name": member.full_name,
-                    "role": role_label(t, member.role),
+                    "role": role,
                     "group": group,
                     "order": (
                         ROLE_GROUPS.get(member.role.value if member.role else "", 9),
                         member.ward_id or 0,
+                        user_id != demo.CHAIR_ID,
                     ),
                 }
             )
         listed.sort(key=lambda p: (p.pop("order"), p["name"]))
-        newcomers = [
+        waiting = [
             {
                 "user_id": uid,
-                "name": f"Người mới {i}",
+                "name": f"Người mới {demo.NEWCOMER_IDS.index(uid) + 1}",
                 "role": t.gettext("not registered"),
                 "group": t.gettext("not registered"),
             }
-            for i, uid in enumerate(demo.NEWCOMER_IDS, start=1)
+            for uid in demo.NEWCOMER_IDS
+            if uid in newcomers
         ]
-        return listed + newcomers
+        return registered + listed + waiting
 
 
 async def serve(options: SandboxOptions, base: Settings) -> None:
