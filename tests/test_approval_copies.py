@@ -10,7 +10,7 @@ from bot.conversation.markup import to_plain
 from bot.conversation.replies import Reply
 from bot.core.models import MemberStatus, Role
 from bot.core.notices import OutgoingMessage
-from tests.harness import BotUnderTest, Person, active_member, plain, texts
+from tests.harness import ZALO_TOKEN, BotUnderTest, Person, active_member, plain, texts
 from tests.test_onboarding import register_in_ward_five
 
 pytestmark = pytest.mark.channels("transcript", "telegram", "zalo")
@@ -110,3 +110,22 @@ async def test_the_deciding_approvers_own_card_never_shows_formatting_as_tags(bo
     shown = to_plain(card) if bot.primary == "transcript" else card  # the transcript keeps neutral markup
     assert shown.startswith("Yêu cầu gia nhập mới\nNguyễn Thị Lan")
     assert "<" not in shown and ">" not in shown
+
+
+async def test_a_person_granted_a_role_before_ever_writing_is_shown_by_name_once_they_write(
+    bot: BotUnderTest,
+) -> None:
+    await bot.services.members.grant(bot.account(3009), Role.ORGANISER, channel=bot.primary)
+    granted = await active_member(bot.services, 3009, bot.primary)
+    assert granted is not None and granted.full_name.startswith("#")
+    ha = bot.person(3009, "Hà", "Đỗ Thu")
+    if bot.zalo is not None:
+        bot.zalo.add_user(ZALO_TOKEN, ha.zalo_user)  # type: ignore[attr-defined]
+
+    await register_in_ward_five(bot, 2001, "Nguyễn Thị Lan")
+    await ha.send("/pending")  # the first message Hà writes to the bot
+    await ha.press("Duyệt")
+
+    member = await active_member(bot.services, 3009, bot.primary)
+    assert member is not None and not member.full_name.startswith("#")
+    assert "Đã được" in card_of(ha, "Nguyễn Thị Lan") and "#" not in card_of(ha, "Nguyễn Thị Lan")
