@@ -9,7 +9,7 @@ from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, active_member, texts
 from tests.proof_helpers import forge_press
 from tests.test_broadcasts_delivery import add_members
-from tests.test_broadcasts_dialog import compose, drain, setup_people
+from tests.test_broadcasts_dialog import body, compose, drain, setup_people
 
 REFUSAL = "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hội phường mới xem được danh sách thông báo."
 NOT_YOURS = "Xin lỗi, bạn chỉ xem và quản lý được các thông báo do chính mình gửi."
@@ -183,7 +183,7 @@ async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_noth
 
     await bot.advance(days=1)
     await drain(bot)
-    assert [r.text for r in lan.inbox()] == ["Nhắc nộp báo cáo"]
+    assert [body(r.text) for r in lan.inbox()] == ["Nhắc nộp báo cáo"]
     before = await audit_count(bot)
 
     await organiser.press("Có, huỷ thông báo")

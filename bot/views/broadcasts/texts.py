@@ -52,6 +52,13 @@ def describe_audience(
     return esc(text)
 
 
+def sender_line(t: Translator, name: str, role: Role | None, unit: str) -> str:
+    """Above a broadcast as recipients see it: who sent it and from which unit (escaped)."""
+    return t.gettext("✉️ From <b>{name}</b> ({role}, {unit})").format(
+        name=esc(name), role=role_label(t, role), unit=esc(unit)
+    )
+
+
 def snippet(markup_text: str, limit: int = 30) -> str:
     """The start of a broadcast's text as plain text (tags dropped, entities decoded), for a label or list."""
     plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup_text)).split())
