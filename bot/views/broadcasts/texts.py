@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.conversation.markup import esc
 from bot.core.broadcasts import Audience, AudienceKind, Broadcast, DeliveryLine, DeliveryReport
 from bot.core.models import Role
+from bot.core.text import shorten
 from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 
@@ -61,8 +62,7 @@ def sender_line(t: Translator, name: str, role: Role | None, unit: str) -> str:
 
 def snippet(markup_text: str, limit: int = 30) -> str:
     """The start of a broadcast's text as plain text (tags dropped, entities decoded), for a label or list."""
-    plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup_text)).split())
-    return plain[:limit] + ("…" if len(plain) > limit else "")
+    return shorten(html.unescape(re.sub(r"<[^>]+>", "", markup_text)), limit + 1)
 
 
 def preparing_text(t: Translator, broadcast_id: int) -> str:
