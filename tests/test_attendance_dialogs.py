@@ -436,7 +436,7 @@ async def test_with_two_sessions_the_organiser_chooses_which_one(bot: BotUnderTe
     replies = await organiser.send("/checkin_qr")
     assert "Buổi tập huấn nào?" in texts(replies)
     assert replies[-1].buttons == [
-        "Tập huấn nghiệp vụ khuyến học · 25/11/2026",
+        "Tập huấn nghiệp vụ khuyến… · 25/11/2026",
         "Tập huấn chiều thứ Bảy · 28/11/2026",
     ]
     replies = await organiser.press("Tập huấn chiều thứ Bảy")

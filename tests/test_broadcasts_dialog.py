@@ -108,9 +108,9 @@ async def test_recipients_acknowledge_and_the_organiser_resends_to_the_others(bo
         person.inbox()
 
     await lan.press("Đã nhận")
-    assert "Cảm ơn, đã ghi nhận bạn đã nhận thông báo." in lan.toasts()
+    assert "Cảm ơn, đã ghi nhận anh/chị đã nhận thông báo." in lan.toasts()
     await lan.press("Đã nhận")
-    assert "Bạn đã xác nhận thông báo này rồi." in lan.toasts()
+    assert "Anh/chị đã xác nhận thông báo này rồi." in lan.toasts()
 
     replies = await organiser.press("Ai đã nhận")
     assert "Đã nhận: 1" in texts(replies) and "Nguyễn Thị Lan" in texts(replies)
@@ -201,8 +201,8 @@ async def test_a_scheduled_broadcast_waits_and_can_be_cancelled(bot: BotUnderTes
     await organiser.press("Tất cả")
     await organiser.press("Hẹn giờ gửi")
     await organiser.send("mai 8h")
-    replies = await organiser.press("Huỷ thông báo này")
-    assert "Thông báo #2 đã được huỷ" in texts(replies)
+    replies = await organiser.press("Hủy thông báo này")
+    assert "Thông báo #2 đã được hủy" in texts(replies)
     await bot.advance(days=2)
     assert lan.inbox() == []
 
@@ -232,13 +232,13 @@ async def test_blocked_members_are_listed_for_their_ward_lead_to_call(bot: BotUn
 async def test_the_invitees_of_a_seminar_can_be_the_audience(bot: BotUnderTest) -> None:
     organiser, lan, binh, lead5 = await setup_people(bot)
     await compose(organiser)
-    replies = await organiser.press("Khách mời một hội thảo")
+    replies = await organiser.press("Khách mời một tọa đàm")
     assert "Hiện chưa có mục nào để chọn." in organiser.toasts()
     stamp = "2026-12-01T01:00:00+00:00"
     async with bot.services.db.transaction() as conn:
         await conn.execute(
             "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, created_by, created_at, "
-            "updated_at) VALUES (7, 'Hội thảo phương pháp học', 'TS. An', ?, ?, 'Hội trường', 1, ?, ?)",
+            "updated_at) VALUES (7, 'Tọa đàm phương pháp học', 'TS. An', ?, ?, 'Hội trường', 1, ?, ?)",
             (stamp, stamp, stamp, stamp),
         )
         await conn.execute(
@@ -246,9 +246,9 @@ async def test_the_invitees_of_a_seminar_can_be_the_audience(bot: BotUnderTest) 
             "VALUES (7, 3, 'pending', ?)",
             (stamp,),
         )
-    replies = await organiser.press("Khách mời một hội thảo")
-    assert "Hội thảo phương pháp học" in replies[-1].buttons
-    replies = await organiser.press("Hội thảo phương pháp học")
+    replies = await organiser.press("Khách mời một tọa đàm")
+    assert "Tọa đàm phương pháp học" in replies[-1].buttons
+    replies = await organiser.press("Tọa đàm phương pháp học")
     assert "Số người nhận: 1" in texts(replies)
     await organiser.press("Xác nhận và gửi")
     await drain(bot)
@@ -299,7 +299,7 @@ async def test_organisers_and_ward_leads_have_a_broadcast_button_cadres_do_not(b
     replies = await organiser.send("📣 Gửi thông báo")
     assert "Hãy gửi nội dung cần thông báo" in texts(replies)
     replies = await organiser.send("/cancel")
-    assert "Đã huỷ: chưa gửi cho ai." in texts(replies)
+    assert "Đã hủy: chưa gửi cho ai." in texts(replies)
 
 
 async def test_a_scheduled_broadcast_is_not_sent_if_its_sender_lost_the_right_meanwhile(

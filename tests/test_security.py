@@ -116,7 +116,7 @@ async def test_an_approve_button_pressed_again_later_does_not_decide_twice(bot: 
     member = await active_member(bot.services, 7304)
     assert member.status is MemberStatus.ACTIVE
     assert await audit_rows(bot) == decided
-    assert "Đăng ký của bạn đã được duyệt" in texts(lan.inbox())
+    assert "Đăng ký của anh/chị đã được duyệt" in texts(lan.inbox())
     assert lan.inbox() == []
 
 
