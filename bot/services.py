@@ -73,7 +73,7 @@ class Services:
         attendance_store = SqliteAttendance(db)
         seminars = SeminarService(SqliteSeminars(db), member_store, clock)
         broadcast_store = SqliteBroadcasts(db)
-        broadcasts = BroadcastService(broadcast_store, clock, member_store)
+        broadcasts = BroadcastService(broadcast_store, clock, member_store, SqliteTasks(db))
         return cls(
             settings=settings,
             db=db,

@@ -122,7 +122,8 @@ async def renotify_pending(rt: Runtime) -> None:
 
 
 async def decided(turn: Turn, choice: JoinDecision) -> None:
-    """Approve / Reject pressed: checked against the presser's reach in the core, applied once."""
+    """Approve / Reject pressed: checked against the presser's reach in the core, applied once; every other
+    approver's copy of the request then shows the outcome, and an old copy's button changes nothing."""
     t = turn.t
     decision = await turn.services.members.decide(turn.member, choice.member_id, approve=choice.answer == "a")
     if decision.outcome is Outcome.DENIED:
@@ -139,12 +140,41 @@ async def decided(turn: Turn, choice: JoinDecision) -> None:
     ):
         turn.stale()
         return
-    request = await turn.services.members.join_request(member)
-    if request.chapter is None:
-        turn.edit(outcome_line(t, decision))
-    else:
-        turn.edit(request_text(t, request) + "\n\n" + outcome_line(t, decision))
+    if decision.outcome is Outcome.ALREADY_DONE:
+        turn.toast(t.gettext("This request has already been handled."))
+    request = await turn.services.members.join_request(member, with_approvers=True)
+    turn.edit(decided_text(t, request, decision))
+    await update_other_copies(turn, request, decision)
     await tell_requester(turn, decision)
+
+
+def decided_text(t: Translator, request: JoinRequest, decision: Decision) -> str:
+    """A decided request as its cards show it: the request, then who decided what."""
+    if request.chapter is None:
+        return outcome_line(t, decision)
+    return request_text(t, request) + "\n\n" + outcome_line(t, decision)
+
+
+async def update_other_copies(turn: Turn, request: JoinRequest, decision: Decision) -> None:
+    """Queue, for every other approver, the decided card in place of their copy of the request (edited where
+    the channel can; on Zalo, which cannot edit, it arrives as a short note that nothing is left to do; a copy
+    that never went is dropped with its replacement)."""
+    member = request.member
+    assert member is not None
+    stamp = request_stamp(member)
+    messages = []
+    for approver in request.approvers:
+        if turn.member is not None and approver.member_id == turn.member.id:
+            continue
+        t = turn.services.i18n.translator(approver.locale)
+        copy = f"join:{member.id}:{stamp}:to:{approver.member_id}"
+        messages.append(
+            OutgoingMessage.to(
+                approver, f"{copy}:decided", Reply(decided_text(t, request, decision)), replaces=copy
+            )
+        )
+    if messages:
+        await turn.services.notices.queue(f"join:{member.id}", messages)
 
 
 def outcome_line(t: Translator, decision: Decision) -> str:

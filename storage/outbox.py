@@ -30,6 +30,10 @@ class QueuedMessage:
     chat_id: str
     reply: Reply
     attempts: int
+    replaces: str | None = None
+    """The dedupe key of the earlier message this one replaces (see `OutgoingMessage.replaces`)."""
+    replaces_message_id: str | None = None
+    """That message's id on the channel, once the delivery worker has found it was sent."""
 
     @property
     def blob_id(self) -> int | None:
@@ -80,8 +84,8 @@ class SqliteOutbox:
             return []
         async with self._db.transaction() as conn:
             cur = await conn.execute(
-                "SELECT id, batch, member_id, channel, chat_id, kind, text, content, blob_id, attempts "
-                "FROM outbox "
+                "SELECT id, batch, member_id, channel, chat_id, kind, text, content, blob_id, attempts, "
+                "replaces FROM outbox "
                 f"WHERE status = 'queued' AND not_before <= ? "
                 f"AND channel IN ({', '.join('?' * len(channels))}) "
                 "ORDER BY not_before, id LIMIT ?",
@@ -95,7 +99,14 @@ class SqliteOutbox:
                 )
         return [
             QueuedMessage(
-                r["id"], r["batch"], r["member_id"], r["channel"], r["chat_id"], _reply(r), r["attempts"]
+                r["id"],
+                r["batch"],
+                r["member_id"],
+                r["channel"],
+                r["chat_id"],
+                _reply(r),
+                r["attempts"],
+                r["replaces"],
             )
             for r in rows
         ]
@@ -105,6 +116,31 @@ class SqliteOutbox:
             await conn.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, error = NULL WHERE id = ?",
                 (to_db_time(now), message_id, row_id),
+            )
+
+    async def replaced(self, dedupe_key: str) -> tuple[str, str | None] | None:
+        """(status, message id on its channel) of the message a replacement takes the place of; None if it
+        was never queued. A message still queued is cancelled: its replacement makes it out of date."""
+        async with self._db.connection() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = 'cancelled', error = 'replaced' "
+                "WHERE dedupe_key = ? AND status = 'queued'",
+                (dedupe_key,),
+            )
+            cur = await conn.execute(
+                "SELECT status, message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+            )
+            row = await cur.fetchone()
+            await cur.close()
+        if row is None:
+            return None
+        return row[0], None if row[1] is None else str(row[1])
+
+    async def skip(self, row_id: int, reason: str) -> None:
+        """Nothing to send for this row (the message it replaces never went)."""
+        async with self._db.connection() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = 'cancelled', error = ? WHERE id = ?", (reason[:300], row_id)
             )
 
     async def mark_unreachable(self, row_id: int, error: str) -> None:
@@ -198,7 +234,7 @@ async def enqueue_in(
             )
         cur = await conn.execute(
             "INSERT INTO outbox (batch, dedupe_key, member_id, channel, chat_id, kind, text, content, "
-            "blob_id, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "blob_id, not_before, created_at, replaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (dedupe_key) DO NOTHING",
             (
                 batch,
@@ -212,6 +248,7 @@ async def enqueue_in(
                 reply.attachment.blob_id if reply.attachment else None,
                 to_db_time(message.not_before or now),
                 to_db_time(now),
+                message.replaces,
             ),
         )
         added += cur.rowcount

@@ -119,6 +119,7 @@ async def test_cadres_cannot_create_or_run_sessions(bot: BotUnderTest) -> None:
     await lan.press_data(message_id, data, in_chat_of=organiser)
     assert "Chỉ ban tổ chức mới làm được việc này." in organiser.toasts()
     await organiser.press("Quản lý")
+    await organiser.press("Thêm…")
     await organiser.press("Hủy buổi tập huấn")
     message_id, data = organiser.find_button("Đồng ý hủy")
     await lan.press_data(message_id, data, in_chat_of=organiser)
@@ -165,6 +166,7 @@ async def test_cutting_the_seats_moves_the_latest_registrations_back_to_the_wait
 
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
+    await organiser.press("Thêm…")
     replies = await organiser.press("Số chỗ")
     assert (
         "Hiện có 3 người đã đăng ký. Nếu giảm số chỗ, những người đăng ký sau cùng sẽ chuyển về danh sách chờ"
@@ -177,6 +179,7 @@ async def test_cutting_the_seats_moves_the_latest_registrations_back_to_the_wait
         assert "Ban tổ chức đã giảm số chỗ của buổi tập huấn này" in texts(person.inbox())
     assert "Ban tổ chức đã giảm số chỗ" not in texts(hoa.inbox())  # she had already checked in
 
+    await organiser.press("Thêm…")
     await organiser.press("Số chỗ")
     await organiser.send("2")
     assert "Đã có chỗ trống: anh/chị nay đã được đăng ký" in texts(lan.inbox())  # first in line again
@@ -362,6 +365,7 @@ async def test_rescheduling_reads_the_time_back_and_tells_everyone_registered(bo
     assert "Nay: <b>Thứ Sáu, 27/11/2026 14:00–17:00</b>" in told
     assert minh.inbox() == []
 
+    await organiser.press("Thêm…")
     await organiser.press("Số chỗ")
     replies = await organiser.send("-5")
     assert "Giá trị này không dùng được" in texts(replies)
@@ -376,6 +380,7 @@ async def test_cancelling_tells_everyone_registered(bot: BotUnderTest) -> None:
     await lan.press("Đăng ký")
     await organiser.send("/trainings")
     await organiser.press("Quản lý")
+    await organiser.press("Thêm…")
     await organiser.press("Hủy buổi tập huấn")
     replies = await organiser.press("Đồng ý hủy")
     assert "Đã hủy. Đang báo cho 1 người đã đăng ký." in texts(replies)
@@ -432,7 +437,7 @@ async def test_with_two_sessions_the_organiser_chooses_which_one(bot: BotUnderTe
     replies = await organiser.send("/checkin_qr")
     assert "Buổi tập huấn nào?" in texts(replies)
     assert replies[-1].buttons == [
-        "Tập huấn nghiệp vụ khuyến học · 25/11/2026",
+        "Tập huấn nghiệp vụ khuyến… · 25/11/2026",
         "Tập huấn chiều thứ Bảy · 28/11/2026",
     ]
     replies = await organiser.press("Tập huấn chiều thứ Bảy")

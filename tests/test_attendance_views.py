@@ -53,7 +53,7 @@ def test_the_card_says_what_when_and_where_with_peoples_data_escaped() -> None:
 
 def test_a_seminars_check_in_session_offers_only_the_check_in_choices() -> None:
     t = I18n.load(tz=VN).translator("vi")
-    full = labels(manage_choices(t, training()))
+    full = labels(manage_choices(t, training())) + labels(manage_choices(t, training(), more=True))
     assert "➕ Mời thêm" in full and "❌ Hủy buổi tập huấn" in full and "🕒 Dời lịch" in full
     seminar = labels(manage_choices(t, training(seminar_id=3)))
     assert seminar == [
@@ -69,8 +69,9 @@ def test_long_lived_buttons_keep_the_wire_form_they_had_before_the_upgrade() -> 
     t = I18n.load(tz=VN).translator("vi")
     tokens = [c.token for row in answer_choices(t, training(), manage=True) for c in row]
     assert [tok.encode() for tok in tokens if tok] == ["v1:tr:r:7", "v1:tr:d:7", "v1:tm:m:7:-"]
-    wire = [c.token.encode() for row in manage_choices(t, training()) for c in row if c.token]
-    assert wire == [
+    pages = (*manage_choices(t, training()), *manage_choices(t, training(), more=True))
+    wire = {c.token.encode() for row in pages for c in row if c.token}
+    assert wire >= {
         "v1:tm:l:7:-",
         "v1:tm:q:7:-",
         "v1:tm:s:7:ci",
@@ -84,10 +85,21 @@ def test_long_lived_buttons_keep_the_wire_form_they_had_before_the_upgrade() -> 
         "v1:tm:e:7:when",
         "v1:ti:s:7:-",
         "v1:tm:c:7:-",
-    ]
+    }
     assert Token.parse("v1:tr:d:7") == TrainingAnswer("d", 7)
     assert Token.parse("v1:tm:m:7:-") == ManageOpen(7)
     assert Token.parse("v1:tr:x:7") is None and Token.parse("v1:tm:e:7:password") is None
+
+
+def test_the_training_card_shows_at_most_eight_choices_two_to_a_row_with_the_rest_under_more() -> None:
+    t = I18n.load(tz=VN).translator("vi")
+    main = manage_choices(t, training())
+    more = manage_choices(t, training(), more=True)
+    assert len(labels(main)) <= 8 and len(labels(more)) <= 8
+    assert all(len(row) <= 2 for row in (*main, *more))
+    assert labels(main)[-1] == "Thêm…" and labels(more)[-1] == "« Quay lại"
+    assert set(labels(main)) & set(labels(more)) == set()
+    assert "🕒 Dời lịch" in labels(main) and "❌ Hủy buổi tập huấn" in labels(more)
 
 
 def test_the_poster_is_a_png_with_or_without_a_link_to_scan() -> None:

@@ -18,6 +18,15 @@ async def setup_people(bot: BotUnderTest):
 
 
 CALENDAR = "Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá"
+FROM_HA = "✉️ Từ <b>Phạm Thu Hà</b> (Cán bộ tổ chức, Hội Khuyến học Quận 10)\n\n"
+"""The line above every broadcast the organiser sends, as recipients see it."""
+
+
+def body(text: str) -> str:
+    """A broadcast as received, without the line naming its sender above it."""
+    return text.split("\n\n", 1)[1] if text.startswith("✉️ ") else text
+
+
 BOLD_TITLE = [{"type": "bold", "offset": 0, "length": len("Lịch tập huấn")}]
 
 
@@ -69,7 +78,7 @@ async def test_an_organiser_previews_then_sends_to_everyone_and_gets_a_report(bo
     replies = await organiser.press("Tất cả")
 
     preview = replies[0]
-    assert preview.text == "<b>Lịch tập huấn</b> tháng 12: thứ Bảy 8h tại Nhà văn hoá"
+    assert preview.text == FROM_HA + "<b>Lịch tập huấn</b> tháng 12: thứ Bảy 8h tại Nhà văn hoá"
     assert preview.buttons == ["✅ Đã nhận"]
     assert "Số người nhận: 4" in texts(replies)
     assert lan.inbox() == []
@@ -80,7 +89,9 @@ async def test_an_organiser_previews_then_sends_to_everyone_and_gets_a_report(bo
 
     for person in (lan, binh, lead5):
         received = person.inbox()
-        assert [r.text for r in received] == ["<b>Lịch tập huấn</b> tháng 12: thứ Bảy 8h tại Nhà văn hoá"]
+        assert [r.text for r in received] == [
+            FROM_HA + "<b>Lịch tập huấn</b> tháng 12: thứ Bảy 8h tại Nhà văn hoá"
+        ]
         assert received[0].buttons == ["✅ Đã nhận"]
     report = report_in(organiser, 1)
     assert "Thông báo #1 đã gửi xong" in report
@@ -97,9 +108,9 @@ async def test_recipients_acknowledge_and_the_organiser_resends_to_the_others(bo
         person.inbox()
 
     await lan.press("Đã nhận")
-    assert "Cảm ơn, đã ghi nhận bạn đã nhận thông báo." in lan.toasts()
+    assert "Cảm ơn, đã ghi nhận anh/chị đã nhận thông báo." in lan.toasts()
     await lan.press("Đã nhận")
-    assert "Bạn đã xác nhận thông báo này rồi." in lan.toasts()
+    assert "Anh/chị đã xác nhận thông báo này rồi." in lan.toasts()
 
     replies = await organiser.press("Ai đã nhận")
     assert "Đã nhận: 1" in texts(replies) and "Nguyễn Thị Lan" in texts(replies)
@@ -125,7 +136,9 @@ async def test_a_ward_lead_reaches_only_their_own_ward(bot: BotUnderTest) -> Non
     await lead5.press("Xác nhận và gửi")
     await drain(bot)
 
-    assert [r.text for r in lan.inbox()] == ["Họp chi hội tối thứ Sáu"]
+    assert [r.text for r in lan.inbox()] == [
+        "✉️ Từ <b>Lê Văn Tâm</b> (Lãnh đạo hội phường, Phường 5)\n\nHọp chi hội tối thứ Sáu"
+    ]
     assert binh.inbox() == [] and organiser.inbox() == []
 
 
@@ -182,14 +195,14 @@ async def test_a_scheduled_broadcast_waits_and_can_be_cancelled(bot: BotUnderTes
     await bot.advance(hours=12)
     assert lan.inbox() == []
     await bot.advance(hours=12)
-    assert [r.text for r in lan.inbox()] == ["Nhắc nộp báo cáo"]
+    assert [r.text for r in lan.inbox()] == [FROM_HA + "Nhắc nộp báo cáo"]
 
     await compose(organiser, "Thông báo thứ hai")
     await organiser.press("Tất cả")
     await organiser.press("Hẹn giờ gửi")
     await organiser.send("mai 8h")
-    replies = await organiser.press("Huỷ thông báo này")
-    assert "Thông báo #2 đã được huỷ" in texts(replies)
+    replies = await organiser.press("Hủy thông báo này")
+    assert "Thông báo #2 đã được hủy" in texts(replies)
     await bot.advance(days=2)
     assert lan.inbox() == []
 
@@ -219,13 +232,13 @@ async def test_blocked_members_are_listed_for_their_ward_lead_to_call(bot: BotUn
 async def test_the_invitees_of_a_seminar_can_be_the_audience(bot: BotUnderTest) -> None:
     organiser, lan, binh, lead5 = await setup_people(bot)
     await compose(organiser)
-    replies = await organiser.press("Khách mời một hội thảo")
+    replies = await organiser.press("Khách mời một tọa đàm")
     assert "Hiện chưa có mục nào để chọn." in organiser.toasts()
     stamp = "2026-12-01T01:00:00+00:00"
     async with bot.services.db.transaction() as conn:
         await conn.execute(
             "INSERT INTO seminars (id, topic, host, starts_at, ends_at, venue, created_by, created_at, "
-            "updated_at) VALUES (7, 'Hội thảo phương pháp học', 'TS. An', ?, ?, 'Hội trường', 1, ?, ?)",
+            "updated_at) VALUES (7, 'Tọa đàm phương pháp học', 'TS. An', ?, ?, 'Hội trường', 1, ?, ?)",
             (stamp, stamp, stamp, stamp),
         )
         await conn.execute(
@@ -233,9 +246,9 @@ async def test_the_invitees_of_a_seminar_can_be_the_audience(bot: BotUnderTest) 
             "VALUES (7, 3, 'pending', ?)",
             (stamp,),
         )
-    replies = await organiser.press("Khách mời một hội thảo")
-    assert "Hội thảo phương pháp học" in replies[-1].buttons
-    replies = await organiser.press("Hội thảo phương pháp học")
+    replies = await organiser.press("Khách mời một tọa đàm")
+    assert "Tọa đàm phương pháp học" in replies[-1].buttons
+    replies = await organiser.press("Tọa đàm phương pháp học")
     assert "Số người nhận: 1" in texts(replies)
     await organiser.press("Xác nhận và gửi")
     await drain(bot)
@@ -264,13 +277,13 @@ async def test_a_photo_with_its_caption_reaches_every_recipient(bot: BotUnderTes
     replies = await organiser.send_photo(photo, caption="Lịch tập huấn tháng 12")
     assert "Ai sẽ nhận thông báo?" in texts(replies)
     replies = await organiser.press("Tất cả")
-    assert replies[0].method == "sendPhoto" and replies[0].text == "Lịch tập huấn tháng 12"
+    assert replies[0].method == "sendPhoto" and replies[0].text == FROM_HA + "Lịch tập huấn tháng 12"
     await organiser.press("Xác nhận và gửi")
     await drain(bot)
 
     for person in (lan, binh, lead5):
         received = person.history()[-1]
-        assert received["caption"] == "Lịch tập huấn tháng 12" and received["file"]["data"] == photo
+        assert body(received["caption"]) == "Lịch tập huấn tháng 12" and received["file"]["data"] == photo
     uploads = [
         c for c in bot.emu.calls(TOKEN, "sendPhoto", ok=True) if not isinstance(c.params.get("photo"), str)
     ]
@@ -286,7 +299,7 @@ async def test_organisers_and_ward_leads_have_a_broadcast_button_cadres_do_not(b
     replies = await organiser.send("📣 Gửi thông báo")
     assert "Hãy gửi nội dung cần thông báo" in texts(replies)
     replies = await organiser.send("/cancel")
-    assert "Đã huỷ: chưa gửi cho ai." in texts(replies)
+    assert "Đã hủy: chưa gửi cho ai." in texts(replies)
 
 
 async def test_a_scheduled_broadcast_is_not_sent_if_its_sender_lost_the_right_meanwhile(

@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.core.models import Role
 from bot.emulator import BotApiEmulator, FakeUser
 from tests.test_broadcasts_delivery import RUNTIME_PROCESS
+from tests.test_broadcasts_dialog import body
 from tests.test_faults_kill import WARD, integrity, query, seed, until
 
 TOKEN = "424242:KILL-broadcast-token-abcdef"
@@ -134,7 +135,7 @@ async def test_killed_right_after_confirming_a_broadcast_sends_it_once_after_the
             await bot.stop()
 
         for chat_id in CADRES:
-            assert received(emu, chat_id) == [TEXT], chat_id
+            assert [body(text) for text in received(emu, chat_id)] == [TEXT], chat_id
     assert query(database, "SELECT COUNT(*) FROM broadcasts") == [(1,)]
     assert query(
         database, "SELECT status, COUNT(*) FROM outbox WHERE batch = 'broadcast:1' GROUP BY status"

@@ -9,10 +9,10 @@ from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, active_member, texts
 from tests.proof_helpers import forge_press
 from tests.test_broadcasts_delivery import add_members
-from tests.test_broadcasts_dialog import compose, drain, setup_people
+from tests.test_broadcasts_dialog import body, compose, drain, setup_people
 
 REFUSAL = "Chỉ cán bộ tổ chức, quản trị viên và lãnh đạo hội phường mới xem được danh sách thông báo."
-NOT_YOURS = "Xin lỗi, bạn chỉ xem và quản lý được các thông báo do chính mình gửi."
+NOT_YOURS = "Xin lỗi, anh/chị chỉ xem và quản lý được các thông báo do chính mình gửi."
 
 
 async def send_now(person, text: str, audience_button: str = "Tất cả") -> None:
@@ -56,7 +56,7 @@ async def test_an_organiser_sees_scheduled_ones_on_top_and_what_reached_whom(bot
     assert "Gửi tới: Tất cả" in listing
     assert "“Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá”" in listing
     assert "“Nhắc nộp báo cáo &amp; danh sách hội viên mới”" in listing
-    assert replies[-1].buttons == ["✖ Huỷ #2", "📊 Báo cáo #1"]
+    assert replies[-1].buttons == ["✖ Hủy #2", "📊 Báo cáo #1"]
 
     replies = await organiser.press("Báo cáo #1")
     report = texts(replies)
@@ -78,13 +78,13 @@ async def test_a_long_history_is_shown_five_at_a_time(bot: BotUnderTest) -> None
 
     replies = await organiser.send("/broadcasts")
     assert "trang 1/2" in texts(replies)
-    assert [b for b in replies[-1].buttons if "Huỷ" in b] == [f"✖ Huỷ #{n}" for n in range(1, 6)]
+    assert [b for b in replies[-1].buttons if "Hủy" in b] == [f"✖ Hủy #{n}" for n in range(1, 6)]
     assert "Trang sau ▶" in replies[-1].buttons and "◀ Trang trước" not in replies[-1].buttons
 
     replies = await organiser.press("Trang sau")
     assert replies[-1].method == "editMessageText" and "trang 2/2" in texts(replies)
     assert "“Thông báo số 7”" in texts(replies) and "“Thông báo số 5”" not in texts(replies)
-    assert replies[-1].buttons == ["✖ Huỷ #6", "✖ Huỷ #7", "◀ Trang trước"]
+    assert replies[-1].buttons == ["✖ Hủy #6", "✖ Hủy #7", "◀ Trang trước"]
 
     replies = await organiser.press("Trang trước")
     assert "trang 1/2" in texts(replies)
@@ -95,28 +95,28 @@ async def test_an_organiser_cancels_a_scheduled_broadcast_and_it_never_goes_out(
     await schedule(organiser, "Nhắc nộp báo cáo")
     await organiser.send("/broadcasts")
 
-    replies = await organiser.press("Huỷ #1")
-    assert "Bạn có chắc muốn huỷ thông báo #1?" in texts(replies)
+    replies = await organiser.press("Hủy #1")
+    assert "Anh/chị có chắc muốn hủy thông báo #1?" in texts(replies)
     assert "Thứ Ba, 24/11/2026 08:00 tới Tất cả" in texts(replies)
     replies = await organiser.press("Không, giữ lại")
     assert "Không có gì thay đổi" in texts(replies)
     assert await status_of(bot, 1) is BroadcastStatus.SCHEDULED
 
     await organiser.send("/broadcasts")
-    await organiser.press("Huỷ #1")
-    replies = await organiser.press("Có, huỷ thông báo")
-    assert "Thông báo #1 đã được huỷ" in texts(replies)
+    await organiser.press("Hủy #1")
+    replies = await organiser.press("Có, hủy thông báo")
+    assert "Thông báo #1 đã được hủy" in texts(replies)
     assert await status_of(bot, 1) is BroadcastStatus.CANCELLED
 
     await bot.advance(days=2)
     assert lan.inbox() == [] and binh.inbox() == [] and lead5.inbox() == []
     replies = await organiser.send("/broadcasts")
-    assert "#1</b> · đã huỷ (dự kiến gửi lúc Thứ Ba, 24/11/2026 08:00)" in texts(replies)
+    assert "#1</b> · đã hủy (dự kiến gửi lúc Thứ Ba, 24/11/2026 08:00)" in texts(replies)
     assert replies[-1].buttons == []
 
     before = await audit_count(bot)
-    await organiser.press("Huỷ #1")  # the button on the list shown before cancelling
-    assert "Thông báo #1 đã được huỷ trước khi gửi, không cần làm gì thêm." in organiser.toasts()
+    await organiser.press("Hủy #1")  # the button on the list shown before cancelling
+    assert "Thông báo #1 đã được hủy trước khi gửi, không cần làm gì thêm." in organiser.toasts()
     assert await audit_count(bot) == before
 
 
@@ -136,20 +136,20 @@ async def test_after_cancelling_the_list_above_shows_it_cancelled_without_its_ca
     await schedule(organiser, "Nhắc nộp báo cáo")
     await schedule(organiser, "Họp ban chấp hành", when="mai 10h")
     listing = (await organiser.send("/broadcasts"))[-1]
-    assert listing.buttons == ["✖ Huỷ #1", "✖ Huỷ #2"]
+    assert listing.buttons == ["✖ Hủy #1", "✖ Hủy #2"]
 
-    await organiser.press("Huỷ #1", message_id=listing.message_id)
+    await organiser.press("Hủy #1", message_id=listing.message_id)
     await organiser.press("Không, giữ lại")
-    assert labels(shown(organiser, listing.message_id)) == ["✖ Huỷ #1", "✖ Huỷ #2"]
+    assert labels(shown(organiser, listing.message_id)) == ["✖ Hủy #1", "✖ Hủy #2"]
 
-    await organiser.press("Huỷ #1", message_id=listing.message_id)
-    replies = await organiser.press("Có, huỷ thông báo")
+    await organiser.press("Hủy #1", message_id=listing.message_id)
+    replies = await organiser.press("Có, hủy thông báo")
 
-    assert "Thông báo #1 đã được huỷ" in texts(replies)
+    assert "Thông báo #1 đã được hủy" in texts(replies)
     now_listed = shown(organiser, listing.message_id)
-    assert "#1 · đã huỷ (dự kiến gửi lúc Thứ Ba, 24/11/2026 08:00)" in now_listed["text"]
+    assert "#1 · đã hủy (dự kiến gửi lúc Thứ Ba, 24/11/2026 08:00)" in now_listed["text"]
     assert "#2 · hẹn gửi lúc Thứ Ba, 24/11/2026 10:00" in now_listed["text"]
-    assert labels(now_listed) == ["✖ Huỷ #2"]
+    assert labels(now_listed) == ["✖ Hủy #2"]
 
 
 async def test_the_list_on_a_later_page_stays_on_that_page_after_cancelling(bot: BotUnderTest) -> None:
@@ -165,12 +165,12 @@ async def test_the_list_on_a_later_page_stays_on_that_page_after_cancelling(bot:
     listing = (await organiser.send("/broadcasts"))[-1]
     await organiser.press("Trang sau", message_id=listing.message_id)
 
-    await organiser.press("Huỷ #7", message_id=listing.message_id)
-    await organiser.press("Có, huỷ thông báo")
+    await organiser.press("Hủy #7", message_id=listing.message_id)
+    await organiser.press("Có, hủy thông báo")
 
     now_listed = shown(organiser, listing.message_id)
-    assert "trang 2/2" in now_listed["text"] and "#7 · đã huỷ" in now_listed["text"]
-    assert labels(now_listed) == ["✖ Huỷ #6", "◀ Trang trước"]
+    assert "trang 2/2" in now_listed["text"] and "#7 · đã hủy" in now_listed["text"]
+    assert labels(now_listed) == ["✖ Hủy #6", "◀ Trang trước"]
 
 
 async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_nothing(
@@ -179,14 +179,14 @@ async def test_a_cancel_button_pressed_after_the_broadcast_went_out_changes_noth
     organiser, lan, _binh, _lead5 = await setup_people(bot)
     await schedule(organiser, "Nhắc nộp báo cáo")
     await organiser.send("/broadcasts")
-    await organiser.press("Huỷ #1")
+    await organiser.press("Hủy #1")
 
     await bot.advance(days=1)
     await drain(bot)
-    assert [r.text for r in lan.inbox()] == ["Nhắc nộp báo cáo"]
+    assert [body(r.text) for r in lan.inbox()] == ["Nhắc nộp báo cáo"]
     before = await audit_count(bot)
 
-    await organiser.press("Có, huỷ thông báo")
+    await organiser.press("Có, hủy thông báo")
 
     assert "Rất tiếc, đã quá muộn: thông báo #1 đã được gửi đi rồi." in organiser.toasts()
     assert await status_of(bot, 1) is BroadcastStatus.DONE
@@ -207,7 +207,7 @@ async def test_a_ward_lead_sees_only_the_broadcasts_they_sent(bot: BotUnderTest)
     listing = texts(replies)
     assert "#3</b> · hẹn gửi lúc" in listing and "Gửi tới: Tất cả – Phường 5" in listing
     assert "#1</b>" not in listing and "#2</b>" not in listing
-    assert replies[-1].buttons == ["✖ Huỷ #3"]
+    assert replies[-1].buttons == ["✖ Hủy #3"]
 
     replies = await organiser.send("/broadcasts")
     assert all(f"#{n}</b>" in texts(replies) for n in (1, 2, 3))
@@ -257,7 +257,7 @@ async def test_organisers_and_ward_leads_have_a_list_button_in_their_menu(bot: B
     assert "📋 Danh sách thông báo" in organiser.menu() and "📋 Danh sách thông báo" in lead5.menu()
     assert "📋 Danh sách thông báo" not in lan.menu()
     replies = await organiser.send("📋 Danh sách thông báo")
-    assert "Chưa có thông báo nào. Để gửi thông báo, bạn dùng lệnh /broadcast." in texts(replies)
+    assert "Chưa có thông báo nào. Để gửi thông báo, anh/chị dùng lệnh /broadcast." in texts(replies)
 
 
 async def still_sending_to(bot: BotUnderTest, broadcast_id: int, person) -> None:

@@ -143,6 +143,6 @@ async def test_only_a_recipients_own_acknowledgement_is_recorded(bot: BotUnderTe
     leads = [r for r in ROLES if r in ("ward_lead", "lead_other_ward")]
     assert acked == len(leads)
     for role in ROLES:
-        expected = "Cảm ơn, đã ghi nhận bạn đã nhận thông báo." if role in leads else None
+        expected = "Cảm ơn, đã ghi nhận anh/chị đã nhận thông báo." if role in leads else None
         toasts = people[role].toasts()
         assert (expected in toasts) if expected else all("Cảm ơn" not in x for x in toasts), role

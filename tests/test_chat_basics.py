@@ -17,7 +17,7 @@ async def test_help_lists_only_what_the_members_role_may_do(bot: BotUnderTest) -
     admin = await bot.member(4002, "Võ Văn Tám", Role.ADMIN)
     cadre_help = texts(await cadre.send("/help"))
     admin_help = texts(await admin.send("/help"))
-    assert "/me — Thông tin của bạn" in cadre_help
+    assert "/me — Thông tin của anh/chị" in cadre_help
     assert "/role" not in cadre_help and "/pending" not in cadre_help
     assert "/role — Đổi vai trò của thành viên (quản trị)" in admin_help
     assert "/pending" in admin_help and "/invite" in admin_help

@@ -93,7 +93,7 @@ async def test_the_bot_process_onboards_a_stranger_and_refuses_organiser_actions
         approve = request["reply_markup"]["inline_keyboard"][0][0]
         mark = emulator.mark(TOKEN)
         await emulator.press_button(TOKEN, ADMIN, request["message_id"], approve["callback_data"])
-        assert "Đăng ký của bạn đã được duyệt" in await said(emulator, STRANGER.id, mark)
+        assert "Đăng ký của anh/chị đã được duyệt" in await said(emulator, STRANGER.id, mark)
 
         mark = emulator.mark(TOKEN)
         await emulator.send_text(TOKEN, STRANGER, "/invite")

@@ -26,7 +26,7 @@ async def test_a_ward_lead_invites_to_a_chapter_and_the_invited_person_only_type
     token = link_text.split("start=inv_")[1].split()[0]
     newcomer = bot.person(2002, "Bình")
     replies = await newcomer.send(f"/start inv_{token}")
-    assert "Bạn được mời tham gia <b>Chi hội Khu phố 3</b>." in texts(replies)
+    assert "Anh/chị được mời tham gia <b>Chi hội Khu phố 3</b>." in texts(replies)
     await newcomer.send("Lê Văn Bình")
     await newcomer.send("Bỏ qua")
     assert "Yêu cầu gia nhập mới" in texts(lead.inbox())
@@ -83,7 +83,7 @@ async def test_pending_lists_the_requests_a_lead_may_decide(bot: BotUnderTest) -
     listing = texts(await lead.send("/pending"))
     assert "Đỗ Thị Năm" in listing and "Đỗ Văn Sáu" not in listing
     await lead.press("Duyệt")
-    assert "Đăng ký của bạn đã được duyệt" in texts(bot.person(2001, "Người").inbox())
+    assert "Đăng ký của anh/chị đã được duyệt" in texts(bot.person(2001, "Người").inbox())
 
 
 async def test_on_a_channel_without_links_the_invitation_is_a_code_to_send_the_bot(bot: BotUnderTest) -> None:
@@ -113,7 +113,9 @@ async def test_on_a_channel_without_links_the_invitation_is_a_code_to_send_the_b
     assert "Lời mời vào <b>Chi hội Khu phố 3</b> (Phường 5)" in invitation.text
     code = invitation.text.split("<code>/start ")[1].split("</code>")[0]
     newcomer = bot.person(2002, "Bình")
-    assert "Bạn được mời tham gia <b>Chi hội Khu phố 3</b>." in texts(await newcomer.send(f"/start {code}"))
+    assert "Anh/chị được mời tham gia <b>Chi hội Khu phố 3</b>." in texts(
+        await newcomer.send(f"/start {code}")
+    )
 
 
 def test_buttons_sent_before_the_upgrade_keep_their_meaning() -> None:

@@ -123,7 +123,7 @@ async def test_the_read_back_mentions_an_existing_report_and_a_photo_is_kept(bot
     await lan.send("45")
     await lan.press("Bỏ qua")
     replies = await lan.send("không có ảnh")
-    assert "Xin gửi ảnh chụp danh sách giấy, hoặc bấm Bỏ qua." in texts(replies)
+    assert "Xin gửi ảnh chụp danh sách giấy, hoặc chọn Bỏ qua." in texts(replies)
     replies = await lan.send_photo(b"\xff\xd8\xff\xe0" + b"0" * 200)
     assert "Ảnh danh sách giấy: đã đính kèm." in texts(replies)
     await lan.press("Xác nhận")
@@ -138,10 +138,10 @@ async def test_the_read_back_mentions_an_existing_report_and_a_photo_is_kept(bot
 async def test_a_ward_lead_files_on_behalf_of_a_chapter_of_their_ward(bot: BotUnderTest) -> None:
     lead = await bot.member(3001, "Trần Văn Minh", Role.WARD_LEAD, ward="Phường 5")
     replies = await lead.send("/report")
-    assert "Bạn báo cáo cho chi hội nào?" in texts(replies)
+    assert "Anh/chị báo cáo cho chi hội nào?" in texts(replies)
     assert not any("Phường 6" in b for b in replies[-1].buttons)
     replies = await lead.press("Chi hội Khu phố 3")
-    assert "Bạn đang gửi thay cho chi hội; việc này được ghi lại." in texts(replies)
+    assert "Anh/chị đang gửi thay cho chi hội; việc này được ghi lại." in texts(replies)
     await lead.send("2")
     await lead.send("30")
     await lead.press("Bỏ qua")
@@ -174,7 +174,7 @@ async def test_a_cadre_cannot_file_for_another_chapter_even_with_its_reminder_bu
 
     replies = await lan.press_data(message_id, data, in_chat_of=binh)
 
-    assert "Bạn chỉ được gửi báo cáo cho chi hội của mình." in texts(replies + binh.inbox())
+    assert "Anh/chị chỉ được gửi báo cáo cho chi hội của mình." in texts(replies + binh.inbox())
     other = await chapter_id(bot, "Phường 6", "Chi hội Khu phố 1")
     assert await bot.services.reports.report(other, "2026-11") is None
 

@@ -174,7 +174,7 @@ async def test_a_lead_nudges_a_missing_chapter_now_from_the_overview(bot: BotUnd
     assert "❌ Chi hội Khu phố 3: chưa báo cáo" in texts(replies)
     await lead.press("Nhắc Chi hội Khu phố 3")
     assert "Đã gửi lời nhắc tới 1 cán bộ của Chi hội Khu phố 3." in lead.toasts()
-    assert "Trần Văn Minh nhắc bạn" in texts(binh.inbox())
+    assert "Trần Văn Minh nhắc anh/chị" in texts(binh.inbox())
     await lead.press("Nhắc Chi hội Khu phố 3")
     assert "Chi hội Khu phố 3 đã được nhắc trong giờ này rồi." in lead.toasts()
     assert binh.inbox() == []

@@ -99,12 +99,12 @@ async def test_after_the_seminar_only_those_who_checked_in_are_asked_for_feedbac
     await lan.send(f"/checkin {code}")
 
     await move_to(bot, STARTS + timedelta(hours=3))
-    question = [r for r in lan.inbox() if "Buổi tọa đàm có ích cho bạn đến mức nào?" in r.text]
+    question = [r for r in lan.inbox() if "Buổi tọa đàm có ích cho anh/chị đến mức nào?" in r.text]
     assert len(question) == 1 and question[0].buttons == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
     assert not any("có ích" in r.text for r in minh.inbox())  # said yes, but did not come
 
     replies = await lan.press("4 ⭐")
-    assert "Cảm ơn ý kiến của bạn: 4/5." in texts(replies)
+    assert "Cảm ơn ý kiến của anh/chị: 4/5." in texts(replies)
     member = await active_member(bot.services, 5003)
     assert member is not None and member.role is Role.WARD_LEAD
     assert await bot.services.seminars.feedback(seminar_id) == {member.id: 4}

@@ -37,7 +37,7 @@ async def test_a_file_over_10_mb_or_a_photo_is_refused_and_the_dialog_waits(bot:
     replies = await upload(bot, organiser, b"%PDF" + b"0" * (10 * 1024 * 1024))
     assert "Tệp này quá lớn (tối đa 10 MB)" in texts(replies)
     replies = await organiser.send_photo(b"\x89PNG chuong trinh")
-    assert "Xin vui lòng gửi tài liệu dưới dạng tệp, hoặc bấm Bỏ qua." in texts(replies)
+    assert "Xin vui lòng gửi tài liệu dưới dạng tệp, hoặc chọn Bỏ qua." in texts(replies)
     replies = await upload(bot, organiser, b"%PDF-1.4 chuong trinh")
     assert "Tài liệu kèm theo: chuong-trinh.pdf" in texts(replies)
     await organiser.press("Tạo và gửi giấy mời")

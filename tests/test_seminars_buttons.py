@@ -46,6 +46,6 @@ async def test_an_invitation_button_sent_before_the_upgrade_still_answers(bot: B
     seminar_id = await create_seminar(bot, organiser)
     minh.inbox()
     replies = await forge_press(bot, minh, f"v1:semr:{seminar_id}:y")
-    assert "Bạn sẽ tham dự «Xây dựng xã hội học tập ở khu phố»" in texts(replies)
+    assert "Anh/chị sẽ tham dự «Xây dựng xã hội học tập ở khu phố»" in texts(replies)
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
     assert answers["Trần Văn Minh"] is Rsvp.YES

@@ -111,7 +111,7 @@ async def test_invitees_answer_and_can_change_their_mind_until_the_start(bot: Bo
     seminar_id = await create_seminar(bot, organiser)
 
     replies = await minh.press("Tham dự")
-    assert "Bạn sẽ tham dự «Xây dựng xã hội học tập ở khu phố»" in texts(replies)
+    assert "Anh/chị sẽ tham dự «Xây dựng xã hội học tập ở khu phố»" in texts(replies)
     await hoa.press("Không tham dự")
     await minh.press("Không tham dự")
     await minh.press("Tham dự")
@@ -137,13 +137,15 @@ async def test_an_invitee_sends_a_replacement_who_then_gets_the_invitation(bot: 
     minh.inbox()
 
     replies = await minh.press("Cử người thay")
-    assert "Ai sẽ đi thay bạn?" in texts(replies)
+    assert "Ai sẽ đi thay anh/chị?" in texts(replies)
     await minh.send("bao chau")
     replies = await minh.press("Ngô Bảo Châu")
-    assert "Ngô Bảo Châu sẽ nhận giấy mời dự «Xây dựng xã hội học tập ở khu phố» thay bạn." in texts(replies)
+    assert "Ngô Bảo Châu sẽ nhận giấy mời dự «Xây dựng xã hội học tập ở khu phố» thay anh/chị." in texts(
+        replies
+    )
 
     invitation = chau.inbox()
-    assert "Trần Văn Minh nhờ bạn đi dự thay." in texts(invitation)
+    assert "Trần Văn Minh nhờ anh/chị đi dự thay." in texts(invitation)
     await chau.press("Tham dự")
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
     assert answers["Trần Văn Minh"] is Rsvp.DELEGATED and answers["Ngô Bảo Châu"] is Rsvp.YES
@@ -156,7 +158,7 @@ async def test_someone_not_invited_cannot_answer_with_a_forwarded_button(bot: Bo
 
     await chau.press_data(message_id, data, in_chat_of=minh)
 
-    assert "Bạn không có trong danh sách được mời của buổi tọa đàm này." in minh.toasts()
+    assert "Anh/chị không có trong danh sách được mời của buổi tọa đàm này." in minh.toasts()
     assert await bot.services.seminars.invitee(seminar_id, 9999) is None
 
 
@@ -291,13 +293,13 @@ async def test_an_invitee_finds_their_invitations_and_changes_the_answer_there(b
     await minh.press("Tham dự")
 
     replies = await minh.send("/my_seminars")
-    assert "Xây dựng xã hội học tập ở khu phố" in texts(replies) and "Bạn đã trả lời: tham dự." in texts(
+    assert "Xây dựng xã hội học tập ở khu phố" in texts(replies) and "Anh/chị đã trả lời: tham dự." in texts(
         replies
     )
     await minh.press("Không tham dự", message_id=replies[-1].message_id)
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
     assert answers["Trần Văn Minh"] is Rsvp.NO
-    assert "Bạn chưa có giấy mời tọa đàm nào sắp tới." in texts(await chau.send("/my_seminars"))
+    assert "Anh/chị chưa có giấy mời tọa đàm nào sắp tới." in texts(await chau.send("/my_seminars"))
 
 
 async def test_each_invitee_reads_the_invitation_in_their_own_language(bot: BotUnderTest) -> None:

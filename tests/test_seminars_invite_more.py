@@ -47,7 +47,7 @@ async def test_an_organiser_adds_phuong_3_and_only_its_people_get_the_invitation
     invitation = chau.inbox()
     assert INVITATION in texts(invitation) and "Xây dựng xã hội học tập ở khu phố" in texts(invitation)
     assert invitation[-1].buttons == ANSWER_BUTTONS
-    assert "Bạn sẽ tham dự" in texts(await chau.press("Tham dự"))
+    assert "Anh/chị sẽ tham dự" in texts(await chau.press("Tham dự"))
     assert minh.inbox() == [] and hoa.inbox() == [] and lan.inbox() == []
     answers = {i.full_name: i.rsvp for i in await bot.services.seminars.invitees(seminar_id)}
     assert answers == {

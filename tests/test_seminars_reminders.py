@@ -82,7 +82,7 @@ async def test_each_invitee_gets_each_reminder_exactly_once_across_restarts(bot:
     assert len(sent(bot, lan, "sendDocument", "Nhắc lịch")) == 0
     assert [c.params["text"][:20] for c in sent(bot, hoa, "sendMessage")] == [
         "<b>Giấy mời dự tọa đ",
-        "Đã ghi nhận: bạn khô",
+        "Đã ghi nhận: anh/chị",
     ]  # invitation, her own answer
     assert len(sent(bot, hoa, "sendDocument", "Nhắc lịch")) == 0
     assert len(sent(bot, organiser, "sendMessage", "Phản hồi cho buổi tọa đàm ngày mai")) == 1
@@ -167,18 +167,18 @@ async def test_a_cancelled_seminar_tells_everyone_and_sends_no_more_reminders(bo
     assert sent(bot, minh, "sendDocument", "Nhắc lịch") == []
     assert minh.inbox() == [] and lan.inbox() == []
     await minh.press("Không tham dự")
-    assert "Buổi tọa đàm này đã bị hủy, bạn không cần trả lời nữa." in minh.toasts()
+    assert "Buổi tọa đàm này đã bị hủy, anh/chị không cần trả lời nữa." in minh.toasts()
 
 
 async def test_attendees_are_asked_one_feedback_question_after_the_seminar(bot: BotUnderTest) -> None:
     _organiser, minh, hoa, _lan, seminar_id = await setup(bot)
     await move_to(bot, STARTS + timedelta(hours=3))
-    question = [r for r in minh.inbox() if "Buổi tọa đàm có ích cho bạn đến mức nào?" in r.text]
+    question = [r for r in minh.inbox() if "Buổi tọa đàm có ích cho anh/chị đến mức nào?" in r.text]
     assert len(question) == 1 and question[0].buttons == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
     assert not any("có ích" in r.text for r in hoa.inbox())
 
     replies = await minh.press("5 ⭐")
-    assert "Cảm ơn ý kiến của bạn: 5/5." in texts(replies)
+    assert "Cảm ơn ý kiến của anh/chị: 5/5." in texts(replies)
     member = await active_member(bot.services, 5001)
     assert member is not None
     assert await bot.services.seminars.feedback(seminar_id) == {member.id: 5}

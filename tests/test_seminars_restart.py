@@ -126,15 +126,17 @@ async def test_a_restart_while_a_replacement_is_named_continues_the_handover(bot
     seminar_id = await create_seminar(bot, organiser)
     minh.inbox()
 
-    assert "Ai sẽ đi thay bạn?" in texts(await minh.press("Cử người thay"))
+    assert "Ai sẽ đi thay anh/chị?" in texts(await minh.press("Cử người thay"))
     await bot.restart()
     replies = await minh.send("bao chau")
     assert replies[-1].buttons == ["Ngô Bảo Châu"]
     await bot.restart()
     replies = await minh.press("Ngô Bảo Châu")
-    assert "Ngô Bảo Châu sẽ nhận giấy mời dự «Xây dựng xã hội học tập ở khu phố» thay bạn." in texts(replies)
+    assert "Ngô Bảo Châu sẽ nhận giấy mời dự «Xây dựng xã hội học tập ở khu phố» thay anh/chị." in texts(
+        replies
+    )
 
-    assert "Trần Văn Minh nhờ bạn đi dự thay." in texts(chau.inbox())
+    assert "Trần Văn Minh nhờ anh/chị đi dự thay." in texts(chau.inbox())
     await bot.restart()
     await bot.settle()
     assert received(bot, chau, INVITATION) == 1
@@ -227,7 +229,7 @@ async def test_notices_survive_a_crash_right_after_each_action_that_causes_them(
     await hoa.send("vo van tam")
     await bot.crash_right_after(lambda: hoa.press("Võ Văn Tâm"))
     await bot.settle()
-    assert received(bot, tam, "Lê Thị Hoa nhờ bạn đi dự thay.") == 1
+    assert received(bot, tam, "Lê Thị Hoa nhờ anh/chị đi dự thay.") == 1
 
     await organiser.send("/seminars")
     await organiser.press("Dời lịch")

@@ -65,7 +65,7 @@ def files_in(person: Person, kind: str) -> list[bytes]:
 
 def overview(xlsx: bytes) -> dict[str, object]:
     book = load_workbook(io.BytesIO(xlsx))
-    assert book.sheetnames == ["Tổng quan", "Phường", "Chi hội", "Chưa báo cáo", "Tập huấn", "Hội thảo"]
+    assert book.sheetnames == ["Tổng quan", "Phường", "Chi hội", "Chưa báo cáo", "Tập huấn", "Tọa đàm"]
     return {row[0]: row[1] for row in book["Tổng quan"].iter_rows(min_row=2, values_only=True)}
 
 

@@ -146,6 +146,10 @@ class TranscriptChannel:
 
     async def deliver(self, message: QueuedMessage, blobs: BlobLoader) -> str | None:
         reply = message.reply
+        if message.replaces_message_id is not None and reply.attachment is None:
+            card = CardRef(self.name, message.chat_id, message.replaces_message_id)
+            await self.update_card(card, reply)
+            return message.replaces_message_id
         if reply.attachment is not None and reply.attachment.blob_id is not None:
             stored = await blobs(reply.attachment.blob_id)
             if stored is not None:

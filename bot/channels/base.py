@@ -83,7 +83,8 @@ class Channel(Protocol):
         """Stop receiving; nothing is handled afterwards."""
 
     async def deliver(self, message: QueuedMessage, blobs: BlobLoader) -> str | None:
-        """Send one queued message; its id on the channel, or a DeliveryError."""
+        """Send one queued message; its id on the channel, or a DeliveryError. A message with
+        `replaces_message_id` is shown in place of that message where the channel can edit, else sent."""
 
     async def post_card(self, chat_id: str, reply: Reply) -> CardRef | None:
         """Post a message now, to be updated later; None if it could not be posted."""

@@ -9,7 +9,7 @@ sender's report where no live card shows it, the ward leads' lists of whom to ca
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
@@ -27,6 +27,9 @@ MAX_SCHEDULE_AHEAD = timedelta(days=60)
 EVENTS_SINCE = timedelta(days=30)
 """Seminars and trainings to choose an audience from: those that started at most this long ago."""
 TASK_KIND = "broadcast_send"
+ACKS_KIND = "broadcast_acks"
+ACKS_CARD_INTERVAL_S = 10
+"""The sender's card shows new acknowledgements at most this long after they come (one edit per interval)."""
 PROGRESS_INTERVAL_S = 2.0
 PROGRESS_STEP = 0.1
 PROGRESS_MIN_GAP_S = 1.0
@@ -240,6 +243,15 @@ def tasks_prefix(broadcast_id: int) -> str:
     return f"broadcast:{broadcast_id}:"
 
 
+def acks_task(broadcast: Broadcast, now: datetime) -> SendTask:
+    """Redraw the sender's card with the acknowledgements so far: one task per broadcast and interval, due at
+    the interval's end, so every acknowledgement of the interval is shown by one edit."""
+    bucket = int(now.timestamp()) // ACKS_CARD_INTERVAL_S + 1
+    due_at = datetime.fromtimestamp(bucket * ACKS_CARD_INTERVAL_S, tz=now.tzinfo)
+    ids = sorted({broadcast.id, broadcast.root})
+    return SendTask(f"broadcast-acks:{broadcast.id}:{bucket}", ACKS_KIND, due_at, {"broadcast_ids": ids})
+
+
 def send_task(broadcast_id: int, due_at: datetime, report_to: ReportTo | None) -> SendTask:
     payload: dict[str, Any] = {"broadcast_id": broadcast_id}
     if report_to is not None:
@@ -261,6 +273,11 @@ def report_target(sender: Recipient | None, payload: dict[str, Any]) -> tuple[st
 def broadcast_id_of(batch: str) -> int | None:
     prefix, _, rest = batch.partition(":")
     return int(rest) if prefix == "broadcast" and rest.isdigit() else None
+
+
+def with_header(content: Content, header: str) -> Content:
+    """The content with a line above it (the sender, as recipients see it)."""
+    return replace(content, text=f"{header}\n\n{content.text}") if header else content
 
 
 def check_content(content: Content) -> Result:
@@ -399,6 +416,8 @@ class Clock(Protocol):
 
 
 ChoicesFor = Callable[[Broadcast, AudienceMember], Choices]
+HeaderFor = Callable[[Broadcast, AudienceMember], str]
+"""The line above a broadcast naming its sender, in the recipient's language."""
 """The choices under one recipient's copy (the "Đã nhận" acknowledgement, in their language)."""
 FollowUpsFor = Callable[[Broadcast, DeliveryReport], Awaitable[Sequence[FollowUp]]]
 """What the end of a broadcast causes: messages to queue with marking it done."""
@@ -408,6 +427,12 @@ class MemberLookup(AudienceResolver, Protocol):
     async def get(self, member_id: int) -> Member | None: ...
 
 
+class TaskPlanner(Protocol):
+    async def plan(
+        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None, *, now: datetime
+    ) -> None: ...
+
+
 @dataclass
 class BroadcastService:
     """Compose, schedule, send, acknowledge and re-send broadcasts, checking who may do it."""
@@ -415,6 +440,8 @@ class BroadcastService:
     store: BroadcastStore
     clock: Clock
     members: MemberLookup
+    tasks: TaskPlanner | None = None
+    """Plans the redraw of the sender's card after an acknowledgement (in the acknowledging transaction)."""
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """A broadcast as it stands (for its send task and its progress; no permission is implied)."""
@@ -504,8 +531,11 @@ class BroadcastService:
         )
         return Outcome(Result.OK, broadcast)
 
-    async def launch(self, broadcast_id: int, choices_for: ChoicesFor) -> Outcome:
-        """Resolve the audience now (fresh) and queue one message per reachable recipient, once."""
+    async def launch(
+        self, broadcast_id: int, choices_for: ChoicesFor, header_for: HeaderFor | None = None
+    ) -> Outcome:
+        """Resolve the audience now (fresh) and queue one message per reachable recipient, once, each under
+        the line naming its sender (`header_for`)."""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
             return Outcome(Result.NOT_FOUND)
@@ -518,7 +548,13 @@ class BroadcastService:
             return Outcome(Result.DENIED, await self.store.get(broadcast.id))
         people = await self.members.audience_members(audience, include_blocked=True)
         deliveries = [
-            Delivery(p.member_id, p.chat_id, broadcast.content, choices_for(broadcast, p), p.channel)
+            Delivery(
+                p.member_id,
+                p.chat_id,
+                with_header(broadcast.content, header_for(broadcast, p) if header_for else ""),
+                choices_for(broadcast, p),
+                p.channel,
+            )
             for p in people
             if not p.blocked
         ]
@@ -560,8 +596,20 @@ class BroadcastService:
             return Outcome(Result.NOT_FOUND)
         if not await self.store.was_recipient(broadcast_id, member.id):
             return Outcome(Result.DENIED, broadcast)
-        added = await self.store.ack(broadcast, member.id, now=self.clock.now())
+        now = self.clock.now()
+        added = await self.store.ack(broadcast, member.id, now=now)
+        if added and self.tasks is not None:
+            task = acks_task(broadcast, now)
+            await self.tasks.plan(task.key, task.kind, task.due_at, task.payload, now=now)
         return Outcome(Result.OK if added else Result.ALREADY_DONE, broadcast)
+
+    async def report(self, broadcast_id: int) -> Finished | None:
+        """A finished broadcast with its report as it stands now (acknowledgements keep coming); None before
+        it is done."""
+        broadcast = await self.store.get(broadcast_id)
+        if broadcast is None or broadcast.status is not BroadcastStatus.DONE:
+            return None
+        return Finished(broadcast, await delivery_report(self.store, broadcast))
 
     async def acknowledgements(self, member: Member | None, broadcast_id: int) -> Acknowledgements:
         """Who acknowledged the broadcast (or its original) and who has not yet."""

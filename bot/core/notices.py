@@ -27,13 +27,24 @@ class OutgoingMessage:
     reply: Reply
     channel: str = "telegram"
     not_before: datetime | None = None
+    replaces: str | None = None
+    """The dedupe key of an earlier message this one takes the place of (edited where the channel can; not
+    sent at all when that message never went)."""
 
     @classmethod
     def to(
-        cls, recipient: Recipient, dedupe_key: str, reply: Reply, *, not_before: datetime | None = None
+        cls,
+        recipient: Recipient,
+        dedupe_key: str,
+        reply: Reply,
+        *,
+        not_before: datetime | None = None,
+        replaces: str | None = None,
     ) -> OutgoingMessage:
         """A message for a member, on the channel their `Recipient` names."""
-        return cls(dedupe_key, recipient.member_id, recipient.chat_id, reply, recipient.channel, not_before)
+        return cls(
+            dedupe_key, recipient.member_id, recipient.chat_id, reply, recipient.channel, not_before, replaces
+        )
 
     @property
     def kind(self) -> str:

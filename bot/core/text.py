@@ -33,3 +33,15 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
 def clean_name(text: str) -> str:
     """NFC-normalise and collapse spaces in a person's or place's name."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters for a button or a list: cut between words, never inside one,
+    and marked with '…' (a single word longer than the limit is the only one cut)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:·-–") + "…"

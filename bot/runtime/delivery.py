@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -163,8 +164,15 @@ class DeliveryWorker:
                 self._chats = {k: v for k, v in self._chats.items() if v.locked()}
 
     async def _deliver(self, channel: Channel, row: QueuedMessage) -> None:
-        """Send one row and record the outcome."""
+        """Send one row and record the outcome; a replacement finds the message it replaces first."""
         outbox, now = self._services.outbox, self._services.clock.now()
+        if row.replaces is not None:
+            replaced = await outbox.replaced(row.replaces)
+            if replaced is None or replaced[0] != "sent" or replaced[1] is None:
+                await outbox.skip(row.id, "nothing to replace")
+                await self._notify(row.batch)
+                return
+            row = replace(row, replaces_message_id=replaced[1])
         try:
             message_id = await channel.deliver(row, outbox.blob)
         except RateLimited as exc:

@@ -24,6 +24,7 @@ from bot.core.attendance.rules import MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, 
 from bot.core.attendance.service import MAX_LATE_THRESHOLD_MINUTES
 from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
+from bot.core.text import shorten
 from bot.i18n import N_, Translator
 from bot.views.attendance.poster import checkin_poster
 from bot.views.attendance.texts import (
@@ -43,6 +44,10 @@ from handlers.attendance.common import ManageOpen, queue_demoted, queue_promoted
 from handlers.when_step import typed_start
 
 MAX_SEARCH_RESULTS = 8
+PICKER_LABEL = 40
+"""Characters a one-to-a-row choice shows on a phone without being cut."""
+SESSION_TITLE = 26
+"""A session's title in the session picker, before its date."""
 MAX_PICKED = 10
 PNG = "image/png"
 FIELD_PROMPTS = {
@@ -140,36 +145,69 @@ class MoveRetyped(Token):
     arg: Literal["-"] = "-"
 
 
-def manage_choices(t: Translator, training: Training) -> Choices:
-    """The organiser's choices; a seminar's check-in session is changed through its seminar, so only the
-    check-in choices."""
+@token("tm:p")
+class ManagePage(Token):
+    """'More…' / '« Back' under the card: which page of the organiser's choices to show."""
+
+    training_id: int
+    page: Literal["-", "m"]
+
+
+def manage_choices(t: Translator, training: Training, *, more: bool = False) -> Choices:
+    """The organiser's choices, at most 8 on a page, two to a row so they fit a phone: the day-of-session
+    ones first, the rarer edits on the 'More…' page. A seminar's check-in session is changed through its
+    seminar, so only the check-in choices."""
     tid = training.id
-    check_in = rows(
+    if training.for_seminar:
+        return rows(
+            [
+                Choice(t.gettext("👥 Live view"), LiveView(tid)),
+                Choice(t.gettext("📷 QR code"), QrPoster(tid)),
+            ],
+            [
+                Choice(t.gettext("✍️ Check someone in"), FindPerson(tid, "ci")),
+                Choice(t.gettext("🙋 Mark excused"), FindPerson(tid, "ex")),
+            ],
+            [Choice(t.gettext("📊 Excel list"), ExportList(tid))],
+        )
+    if more:
+        return rows(
+            [
+                Choice(t.gettext("✏️ Title"), EditField(tid, "title")),
+                Choice(t.gettext("✏️ Venue"), EditField(tid, "venue")),
+            ],
+            [
+                Choice(t.gettext("✏️ Description"), EditField(tid, "description")),
+                Choice(t.gettext("✏️ Seats"), EditField(tid, "capacity")),
+            ],
+            [
+                Choice(t.gettext("⏰ Late after"), EditField(tid, "late")),
+                Choice(t.gettext("❌ Cancel the session"), CancelSession(tid)),
+            ],
+            [Choice(t.gettext("« Back"), ManagePage(tid, "-"))],
+        )
+    return rows(
         [Choice(t.gettext("👥 Live view"), LiveView(tid)), Choice(t.gettext("📷 QR code"), QrPoster(tid))],
         [
             Choice(t.gettext("✍️ Check someone in"), FindPerson(tid, "ci")),
             Choice(t.gettext("🙋 Mark excused"), FindPerson(tid, "ex")),
         ],
-        [Choice(t.gettext("📊 Excel list"), ExportList(tid))],
-    )
-    if training.for_seminar:
-        return check_in
-    return check_in + rows(
         [
-            Choice(t.gettext("✏️ Title"), EditField(tid, "title")),
-            Choice(t.gettext("✏️ Venue"), EditField(tid, "venue")),
-            Choice(t.gettext("✏️ Description"), EditField(tid, "description")),
-        ],
-        [
-            Choice(t.gettext("✏️ Seats"), EditField(tid, "capacity")),
-            Choice(t.gettext("⏰ Late after"), EditField(tid, "late")),
-            Choice(t.gettext("🕒 Reschedule"), EditField(tid, "when")),
-        ],
-        [
+            Choice(t.gettext("📊 Excel list"), ExportList(tid)),
             Choice(t.gettext("➕ Invite more"), invite_more.STEP.start_token(tid)),
-            Choice(t.gettext("❌ Cancel the session"), CancelSession(tid)),
+        ],
+        [
+            Choice(t.gettext("🕒 Reschedule"), EditField(tid, "when")),
+            Choice(t.gettext("More…"), ManagePage(tid, "m")),
         ],
     )
+
+
+async def page_pressed(turn: Turn, press: ManagePage) -> None:
+    """'More…' / '« Back': the other page of choices under the same card."""
+    training = await managed(turn, press.training_id)
+    if training is not None:
+        turn.edit_choices(manage_choices(turn.t, training, more=press.page == "m"))
 
 
 async def managed(turn: Turn, training_id: int) -> Training | None:
@@ -565,7 +603,7 @@ async def search(turn: Turn, text: str) -> None:
         chosen: Token = (
             CheckInPerson(tid, person.id) if data["field"] == "ci" else ExcusePerson(tid, person.id)
         )
-        choices.append(Choice(label[:60], chosen))
+        choices.append(Choice(shorten(label, PICKER_LABEL), chosen))
     prompt = t.gettext("Who is checking in?") if data["field"] == "ci" else t.gettext("Who is excused?")
     turn.reply(prompt, choices=grid(choices, 1))
 
@@ -595,7 +633,7 @@ async def pick_session(turn: Turn, choose: type[LiveView] | type[QrPoster]) -> T
         t.gettext("Which session?"),
         choices=grid(
             [
-                Choice(f"{s.title[:40]} · {t.date(s.starts_at)}", choose(s.id))
+                Choice(f"{shorten(s.title, SESSION_TITLE)} · {t.date(s.starts_at)}", choose(s.id))
                 for s in candidates[:MAX_PICKED]
             ],
             1,
@@ -622,6 +660,7 @@ def register(router: Router) -> None:
     router.command("checkin_qr", qr_command)
     router.command("attendance", live_command)
     router.choice(ManageOpen, show_manage)
+    router.choice(ManagePage, page_pressed)
     router.choice(LiveView, live_pressed)
     router.choice(QrPoster, qr_pressed)
     router.choice(ExportList, export_pressed)

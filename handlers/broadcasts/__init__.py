@@ -33,7 +33,7 @@ from bot.core.models import Role
 from bot.core.parsing import ParseError, ParseReason, parse_datetime
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.i18n import N_, Translator
-from bot.views.broadcasts.texts import KIND_LABELS, snippet
+from bot.views.broadcasts.texts import KIND_LABELS, sender_line, snippet
 from handlers.audience_picker import chapter_options, role_options, toggles, ward_options
 from handlers.broadcasts import history, sending
 
@@ -344,7 +344,12 @@ async def show_preview(turn: Turn, audience: Audience) -> None:
         )
         return
     turn.goto("confirm", audience=(preview.audience or audience).to_json())
-    turn.reply(data["text"], choices=sending.ack_choices(t, 0), attachment=await _attachment(turn, data))
+    name, role, unit = await sending.sender_of(turn.services, turn.member.id if turn.member else None)
+    turn.reply(
+        f"{sender_line(t, name, role, unit)}\n\n{data['text']}",
+        choices=sending.ack_choices(t, 0),
+        attachment=await _attachment(turn, data),
+    )
     summary = t.gettext("⬆ This is how the message will look.\nRecipients: {count}").format(
         count=t.number(len(preview.reachable))
     )

@@ -26,6 +26,7 @@ from bot.conversation.router import Router
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.broadcasts import (
+    ACKS_KIND,
     PROGRESS_INTERVAL_S,
     TASK_KIND,
     AudienceMember,
@@ -36,6 +37,7 @@ from bot.core.broadcasts import (
     DeliveryReport,
     Finished,
     FollowUp,
+    HeaderFor,
     ReportTo,
     Result,
     broadcast_id_of,
@@ -52,6 +54,7 @@ from bot.views.broadcasts.texts import (
     not_sent_text,
     preparing_text,
     progress_text,
+    sender_line,
 )
 
 if TYPE_CHECKING:
@@ -96,6 +99,28 @@ def ack_choices_for(i18n: I18n) -> ChoicesFor:
     return choices
 
 
+async def sender_of(services: Services, member_id: int | None) -> tuple[str, Role | None, str]:
+    """(name, role, unit) of a broadcast's sender: a ward lead's or cadre's ward, else the association."""
+    member = await services.members.get(member_id) if member_id is not None else None
+    unit = services.settings.association_name
+    if member is None:
+        return "", None, unit
+    if member.role in (Role.WARD_LEAD, Role.CADRE) and member.ward_id is not None:
+        ward = (await services.members.profile(member)).ward
+        unit = ward.name if ward is not None else unit
+    return member.full_name, member.role, unit
+
+
+async def header_for(services: Services, sender_id: int) -> HeaderFor:
+    """Each recipient's line naming the sender, in their language."""
+    name, role, unit = await sender_of(services, sender_id)
+
+    def header(broadcast: Broadcast, person: AudienceMember) -> str:
+        return sender_line(services.i18n.translator(person.locale), name, role, unit) if name else ""
+
+    return header
+
+
 def manage_choices(t: Translator, broadcast_id: int) -> Choices:
     return rows(
         [Choice(t.gettext("👀 Who acknowledged"), ManageReport("w", broadcast_id))],
@@ -134,7 +159,9 @@ async def launch(rt: Runtime, broadcast_id: int, payload: dict | None = None) ->
         card = await rt.post_card(*target, Reply(preparing_text(t, broadcast.id)))
         if card is not None:
             await services.broadcasts.set_report_card(broadcast.id, card.chat_id, card.message_id)
-    outcome = await services.broadcasts.launch(broadcast.id, ack_choices_for(services.i18n))
+    outcome = await services.broadcasts.launch(
+        broadcast.id, ack_choices_for(services.i18n), await header_for(services, broadcast.created_by)
+    )
     if outcome.result is Result.DENIED and card is not None:
         await rt.update_card(card, Reply(not_sent_text(t, broadcast.id)))
     if outcome.result is not Result.OK:
@@ -300,8 +327,9 @@ def _messages(recipient: Recipient, key: str, replies: list[Reply]) -> list[Outg
     ]
 
 
-async def _finalise(rt: Runtime, finished: Finished) -> None:
-    """The final report on the sender's card; what does not fit goes in the messages after it."""
+async def _finalise(rt: Runtime, finished: Finished, *, first_only: bool = False) -> None:
+    """The final report on the sender's card; what does not fit goes in the messages after it (already
+    posted when `first_only`)."""
     broadcast, services = finished.broadcast, rt.services
     sender = await services.notices.recipient(broadcast.created_by)
     card = _card(broadcast, sender)
@@ -314,7 +342,7 @@ async def _finalise(rt: Runtime, finished: Finished) -> None:
         manage_choices(t, broadcast.id),
     )
     await rt.update_card(card, replies[0])
-    for reply in replies[1:]:
+    for reply in [] if first_only else replies[1:]:
         if await rt.post_card(card.channel, card.chat_id, reply) is None:
             logger.warning("could not post the rest of the report of broadcast %s", broadcast.id)
             return
@@ -326,6 +354,15 @@ async def resume(rt: Runtime) -> None:
     rt.delivery.on_progress("broadcast:", partial(progress.on_outcome, rt))
     for broadcast in await rt.services.broadcasts.sending():
         await progress.on_outcome(rt, broadcast.batch)
+
+
+async def redraw_acks(rt: Runtime, task: Task) -> None:
+    """Acknowledgements came in: the sender's card of each finished broadcast they count for shows the new
+    count (a channel that cannot edit keeps its final report as it was sent)."""
+    for broadcast_id in task.payload.get("broadcast_ids", []):
+        finished = await rt.services.broadcasts.report(int(broadcast_id))
+        if finished is not None:
+            await _finalise(rt, finished, first_only=True)
 
 
 # presses by recipients and senders
@@ -379,4 +416,5 @@ def register(router: Router) -> None:
     router.choice(Acknowledge, acknowledged)
     router.choice(ManageReport, manage)
     router.task(TASK_KIND, run_send)
+    router.task(ACKS_KIND, redraw_acks)
     router.on_startup(resume)

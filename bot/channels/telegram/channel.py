@@ -371,8 +371,13 @@ class TelegramChannel:
                 logger.info("could not update a message: %s", exc.message)
 
     async def deliver(self, message: QueuedMessage, blobs: BlobLoader) -> str | None:
-        """Send a queued row (the delivery worker has paced it); Telegram errors become neutral ones."""
+        """Send a queued row (the delivery worker has paced it); Telegram errors become neutral ones. A row
+        that replaces an earlier message edits it (a new message when it can no longer be edited)."""
         try:
+            if message.replaces_message_id is not None and message.reply.attachment is None:
+                edited = await self._replace(message.chat_id, message.replaces_message_id, message.reply)
+                if edited is not None:
+                    return edited
             sent = await self._send(message.chat_id, message.reply, paced=False, blobs=blobs)
         except RetryAfter as exc:
             raise RateLimited(_seconds(exc.retry_after)) from exc
@@ -383,6 +388,24 @@ class TelegramChannel:
         except (TimedOut, NetworkError) as exc:
             raise TransientFailure(str(exc)) from exc
         return str(sent.message_id)
+
+    async def _replace(self, chat_id: str, message_id: str, reply: Reply) -> str | None:
+        """Edit an earlier message to show `reply`; None when it cannot be edited any more."""
+        try:
+            await self._call(
+                self.app.bot.edit_message_text,
+                markup.split(reply.text, TEXT_LIMIT)[0],
+                chat_id=chat_id,
+                message_id=int(message_id),
+                reply_markup=inline_markup(reply),
+                paced=False,
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return message_id
+            logger.info("could not edit message %s (%s): sending a new one", message_id, exc.message)
+            return None
+        return message_id
 
     async def post_card(self, chat_id: str, reply: Reply) -> CardRef | None:
         try:

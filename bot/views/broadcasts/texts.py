@@ -15,6 +15,7 @@ from bot.conversation.markup import esc
 from bot.core.audience import Audience
 from bot.core.broadcasts import AudienceKind, Broadcast, DeliveryLine, DeliveryReport, kind_of
 from bot.core.models import Role
+from bot.core.text import shorten
 from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 
@@ -52,10 +53,16 @@ def describe_audience(
     return esc(text)
 
 
+def sender_line(t: Translator, name: str, role: Role | None, unit: str) -> str:
+    """Above a broadcast as recipients see it: who sent it and from which unit (escaped)."""
+    return t.gettext("✉️ From <b>{name}</b> ({role}, {unit})").format(
+        name=esc(name), role=role_label(t, role), unit=esc(unit)
+    )
+
+
 def snippet(markup_text: str, limit: int = 30) -> str:
     """The start of a broadcast's text as plain text (tags dropped, entities decoded), for a label or list."""
-    plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup_text)).split())
-    return plain[:limit] + ("…" if len(plain) > limit else "")
+    return shorten(html.unescape(re.sub(r"<[^>]+>", "", markup_text)), limit + 1)
 
 
 def preparing_text(t: Translator, broadcast_id: int) -> str:
