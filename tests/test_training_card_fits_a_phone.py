@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.attendance import Audience, TrainingDraft
+from bot.core.attendance import TrainingDraft
+from bot.core.audience import EVERYONE
 from bot.core.models import Role
 from bot.core.text import shorten
 from tests.harness import VN, BotUnderTest, Person, active_member
@@ -24,7 +25,7 @@ async def two_sessions(bot: BotUnderTest) -> Person:
     for day, title in ((25, LONG_TITLE), (26, "Tọa đàm cuối năm")):
         starts = datetime(2026, 11, day, 8, 0, tzinfo=VN)
         draft = TrainingDraft(
-            title, starts, starts + timedelta(hours=3), "Hội trường UBND Phường 1", Audience()
+            title, starts, starts + timedelta(hours=3), "Hội trường UBND Phường 1", EVERYONE
         )
         assert (await bot.services.attendance.create(member, draft)).training is not None
     return organiser

@@ -163,7 +163,7 @@ async def launch(rt: Runtime, broadcast_id: int, payload: dict | None = None) ->
         broadcast.id, ack_choices_for(services.i18n), await header_for(services, broadcast.created_by)
     )
     if outcome.result is Result.DENIED and card is not None:
-        await rt.update_card(card, Reply(not_sent_text(t, broadcast.id)))
+        await rt.update_card(card, Reply(not_sent_text(t, broadcast.id)), final=True)
     if outcome.result is not Result.OK:
         return outcome.result
     await progress_of(rt).on_outcome(rt, broadcast.batch)
@@ -341,7 +341,9 @@ async def _finalise(rt: Runtime, finished: Finished, *, first_only: bool = False
         rt.channel_info(card.channel).text_limit,
         manage_choices(t, broadcast.id),
     )
-    await rt.update_card(card, replies[0])
+    # The report's first appearance is the card's final state (a channel that cannot edit sends it then);
+    # later redraws only refresh the acknowledgement count where the card can be edited.
+    await rt.update_card(card, replies[0], final=not first_only)
     for reply in [] if first_only else replies[1:]:
         if await rt.post_card(card.channel, card.chat_id, reply) is None:
             logger.warning("could not post the rest of the report of broadcast %s", broadcast.id)
