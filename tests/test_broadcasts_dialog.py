@@ -219,7 +219,7 @@ async def test_blocked_members_are_listed_for_their_ward_lead_to_call(bot: BotUn
     await drain(bot)
 
     report = report_in(organiser, 1)
-    assert "Không liên lạc được (đã chặn bot): 1" in report
+    assert "Không liên lạc được (đã chặn bot hoặc chưa từng nhắn cho bot): 1" in report
     assert "Nguyễn Thị Lan – Phường 5 – +84903123456" in report
     assert "Nguyễn Thị Lan" in texts(lead5.inbox())
 
