@@ -44,6 +44,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     ran = [r for r in reporter.stats.get("passed", []) if "[postgresql" in r.nodeid]
     skipped = [r for r in reporter.stats.get("skipped", []) if SKIPPED in str(r.longrepr)]
+    reporter.ensure_newline()
     if skipped:
         reporter.write_line(f"{SKIPPED}: {len(skipped)} storage tests ran on SQLite only.", yellow=True)
     elif ran:
