@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.summary.weeks import parse_schedule
@@ -47,6 +48,8 @@ class Settings:
     bot_token: str | None
     api_url: str = DEFAULT_API_URL
     database_path: Path = DEFAULT_DATABASE_PATH
+    database_url: str | None = None
+    """`postgresql://…` (DATABASE_URL): store everything in PostgreSQL instead of the SQLite file."""
     admin_ids: frozenset[int | str] = frozenset()
     """Telegram user ids, and 'zalo:<id>' for Zalo accounts."""
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
@@ -97,7 +100,22 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """What must never appear in a log or an error report."""
-        return tuple(s for s in (self.bot_token, self.zalo_token, self.zalo_webhook_secret) if s)
+        password = urlsplit(self.database_url).password if self.database_url else None
+        return tuple(s for s in (self.bot_token, self.zalo_token, self.zalo_webhook_secret, password) if s)
+
+    @property
+    def database(self) -> str | Path:
+        """What `Database.open` opens: the PostgreSQL URL when DATABASE_URL is set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database for messages (a URL without its password)."""
+        if self.database_url is None:
+            return str(self.database_path)
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or ""
+        return f"{parts.scheme}://{parts.username + '@' if parts.username else ''}{host}{parts.path}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
@@ -194,6 +212,16 @@ class Settings:
                     f"DATABASE_PATH {db_path} is a directory; give a file path.",
                 )
             )
+        database_url = env.get("DATABASE_URL", "").strip() or None
+        if database_url is not None and not database_url.startswith(("postgresql://", "postgres://")):
+            problems.append(
+                problem(
+                    "DATABASE_URL phải bắt đầu bằng postgresql:// (để trống thì dùng tệp SQLite "
+                    "DATABASE_PATH).",
+                    "DATABASE_URL must start with postgresql:// (leave it empty for the SQLite file "
+                    "DATABASE_PATH).",
+                )
+            )
         name = env.get("ASSOCIATION_NAME", "").strip() or DEFAULT_ASSOCIATION_NAME
         summary_schedule = env.get("SUMMARY_SCHEDULE", "").strip() or "MON 07:00"
         if parse_schedule(summary_schedule) is None:
@@ -219,6 +247,7 @@ class Settings:
             bot_token=token,
             api_url=api_url,
             database_path=db_path,
+            database_url=database_url,
             admin_ids=admin_ids,
             timezone=timezone if timezone is not None else ZoneInfo(DEFAULT_TIMEZONE),
             association_name=name,

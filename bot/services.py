@@ -63,7 +63,7 @@ class Services:
         cls, settings: Settings, clock: Clock, *, db: Database | None = None, i18n: I18n | None = None
     ) -> Services:
         """Open the database (migrating it) and wire every service."""
-        db = db or await Database.open(settings.database_path)
+        db = db or await Database.open(settings.database)
         org = SqliteOrg(db)
         outbox = SqliteOutbox(db)
         member_store = SqliteMembers(db)

@@ -318,8 +318,8 @@ class SqliteAttendance:
         """After a new start or late threshold: check-ins strictly after `late_from` are late."""
         async with self._db.connection() as conn:
             await conn.execute(
-                "UPDATE training_attendance SET late = (checked_in_at > ?) WHERE training_id = ? "
-                "AND checked_in_at IS NOT NULL",
+                "UPDATE training_attendance SET late = CASE WHEN checked_in_at > ? THEN 1 ELSE 0 END "
+                "WHERE training_id = ? AND checked_in_at IS NOT NULL",
                 (to_db_time(late_from), training_id),
             )
 

@@ -44,7 +44,7 @@ def _group(group: Group, params: list[object]) -> str:
         places.append(_in("m.chapter_id", group.chapter_ids, params))
     if places:
         parts.append("(" + " OR ".join(places) + ")")
-    return "(" + " AND ".join(parts) + ")" if parts else "1"
+    return "(" + " AND ".join(parts) + ")" if parts else "(1 = 1)"
 
 
 def condition(audience: Audience) -> tuple[str, list[object]] | None:

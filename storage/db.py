@@ -1,5 +1,8 @@
 """One aiosqlite connection per process: PRAGMAs, a lock, explicit transactions.
 
+`Database.open("postgresql://…")` opens the PostgreSQL back-end instead (storage/postgres.py), with the same
+interface and the same SQL (translated in storage/dialect.py).
+
 Transactions nest: inside `transaction()`, the same task's `transaction()` becomes a savepoint and
 `connection()` joins it, so a conversation turn can wrap every use case it calls in one transaction
 (the action, its audit lines, its outbox messages and tasks, and the dialog state commit together).
@@ -56,6 +59,7 @@ class _Open:
 
     db: Database
     task: asyncio.Task[object] | None
+    conn: Any = None
     depth: int = 0
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
@@ -82,10 +86,14 @@ def changed(topic: str) -> None:
 class Database:
     """The bot's single SQLite connection; every use goes through its lock."""
 
+    kind = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self.target = str(path)
+        """Where the data is, for messages (a file path, or a URL without its password)."""
         self._listeners: dict[str, list[Callable[[], None]]] = {}
 
     def listen(self, topic: str, callback: Callable[[], None]) -> None:
@@ -120,9 +128,17 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
-        """Open (creating folders), apply PRAGMAs and, by default, the migrations."""
+        """Open (creating folders), apply PRAGMAs and, by default, the migrations.
+
+        A `postgresql://` URL opens the PostgreSQL back-end instead.
+        """
+        from storage.dialect import is_postgres_url
         from storage.migrate import apply_migrations
 
+        if is_postgres_url(path):
+            from storage.postgres import PostgresDatabase
+
+            return await PostgresDatabase.open_url(str(path), migrate=migrate)
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,22 +173,11 @@ class Database:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception; nested in the same task, a savepoint."""
         open_tx = self._held()
         if open_tx is not None:
-            open_tx.depth += 1
-            name = f"sp{open_tx.depth}"
-            await self._conn.execute(f"SAVEPOINT {name}")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute(f"ROLLBACK TO {name}")
-                await self._conn.execute(f"RELEASE {name}")
-                raise
-            else:
-                await self._conn.execute(f"RELEASE {name}")
-            finally:
-                open_tx.depth -= 1
+            async with self._savepoint(open_tx) as conn:
+                yield conn
             return
         async with self._lock:
-            open_tx = _Open(self, asyncio.current_task())
+            open_tx = _Open(self, asyncio.current_task(), self._conn)
             token = _OPEN.set(open_tx)
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
@@ -185,6 +190,28 @@ class Database:
                     await self._conn.commit()
             finally:
                 _OPEN.reset(token)
+        self._committed(open_tx)
+
+    @asynccontextmanager
+    async def _savepoint(self, open_tx: _Open) -> AsyncIterator[Any]:
+        """A nested `transaction()`: a savepoint on the held connection."""
+        conn = open_tx.conn
+        open_tx.depth += 1
+        name = f"sp{open_tx.depth}"
+        await conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            await conn.execute(f"ROLLBACK TO {name}")
+            await conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            await conn.execute(f"RELEASE {name}")
+        finally:
+            open_tx.depth -= 1
+
+    @staticmethod
+    def _committed(open_tx: _Open) -> None:
         for callback in open_tx.after_commit:
             try:
                 callback()
@@ -215,6 +242,22 @@ class Database:
         """First column of the first row, or None."""
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
+
+    async def schema_version(self) -> int:
+        """The schema version the migrations brought the database to."""
+        return int(await self.fetch_value("PRAGMA user_version"))
+
+    async def set_schema_version(self, conn: Any, version: int) -> None:
+        """Record the schema version, inside the migration's transaction."""
+        await conn.execute(f"PRAGMA user_version = {version:d}")
+
+    def migration_statement(self, statement: str) -> str | None:
+        """A migration statement as this back-end runs it (None: it does not apply here)."""
+        return statement
+
+    async def integrity_check(self) -> str:
+        """'ok', or what the engine found wrong with the stored data."""
+        return str(await self.fetch_value("PRAGMA integrity_check"))
 
     async def backup_to(self, target: str | Path) -> None:
         """Online, consistent copy with SQLite's backup API (safe while the bot runs)."""

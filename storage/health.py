@@ -69,5 +69,5 @@ async def task_state(db: Database, now: datetime, *, grace: timedelta = timedelt
 async def schema_state(db: Database) -> SchemaState:
     """The schema version against the code's, and SQLite's integrity check."""
     migrations = available_migrations()
-    integrity = str(await db.fetch_value("PRAGMA integrity_check"))
+    integrity = await db.integrity_check()
     return SchemaState(await current_version(db), migrations[-1].version if migrations else 0, integrity)

@@ -1,4 +1,4 @@
-"""Forward-only numbered migrations tracked by PRAGMA user_version."""
+"""Forward-only numbered migrations tracked by PRAGMA user_version (on PostgreSQL, table schema_version)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def available_migrations() -> list[Migration]:
 
 async def current_version(db: Database) -> int:
     """The schema version stored in the database file."""
-    return int(await db.fetch_value("PRAGMA user_version"))
+    return await db.schema_version()
 
 
 async def apply_migrations(db: Database, *, target: int | None = None) -> list[str]:
@@ -52,7 +52,7 @@ async def apply_migrations(db: Database, *, target: int | None = None) -> list[s
     version = await current_version(db)
     if version > latest:
         raise UnsupportedDatabaseVersion(
-            f"database {db.path} is at schema version {version}, newer than this bot knows ({latest}); "
+            f"database {db.target} is at schema version {version}, newer than this bot knows ({latest}); "
             "upgrade the bot instead of downgrading the data."
         )
     applied = []
@@ -60,14 +60,16 @@ async def apply_migrations(db: Database, *, target: int | None = None) -> list[s
         if migration.version <= version or (target is not None and migration.version > target):
             continue
         async with db.transaction() as conn:
-            for statement in _statements(migration.sql):
-                await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {migration.version:d}")
+            for statement in statements(migration.sql):
+                translated = db.migration_statement(statement)
+                if translated is not None:
+                    await conn.execute(translated)
+            await db.set_schema_version(conn, migration.version)
         applied.append(migration.name)
     return applied
 
 
-def _statements(sql: str) -> list[str]:
+def statements(sql: str) -> list[str]:
     """Split a migration script into statements (no semicolons inside our literals)."""
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -1,7 +1,9 @@
-"""Shared fixtures: a migrated database on a temporary file, and the running bot."""
+"""Shared fixtures: a migrated database (on a temporary SQLite file, and on PostgreSQL when TEST_DATABASE_URL
+names a server), and the running bot."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,19 +12,46 @@ from hypothesis import HealthCheck, settings
 
 from storage.db import Database
 from tests.harness import BotUnderTest
+from tests.postgres import SKIPPED, fresh_schema, server_url
 
 # The machines are shared and noisy: property tests judge behaviour, never speed.
 settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("project")
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "test.db")
-    try:
-        yield database
-    finally:
-        await database.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database on each back-end: every storage test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        database = await Database.open(tmp_path / "test.db")
+        try:
+            yield database
+        finally:
+            await database.close()
+        return
+    async with fresh_schema(server_url()) as url:
+        database = await Database.open(url)
+        try:
+            yield database
+        finally:
+            await database.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With TEST_REQUIRE_POSTGRESQL set (CI), a run whose PostgreSQL half was skipped fails."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or hasattr(session.config, "workerinput"):
+        return
+    ran = [r for r in reporter.stats.get("passed", []) if "[postgresql" in r.nodeid]
+    skipped = [r for r in reporter.stats.get("skipped", []) if SKIPPED in str(r.longrepr)]
+    reporter.ensure_newline()
+    if skipped:
+        reporter.write_line(f"{SKIPPED}: {len(skipped)} storage tests ran on SQLite only.", yellow=True)
+    elif ran:
+        reporter.write_line(f"PostgreSQL: {len(ran)} storage tests passed on PostgreSQL too.")
+    if os.environ.get("TEST_REQUIRE_POSTGRESQL") and (skipped or not ran) and session.exitstatus == 0:
+        reporter.write_line("TEST_REQUIRE_POSTGRESQL is set but the PostgreSQL half did not run.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_configure(config: pytest.Config) -> None:

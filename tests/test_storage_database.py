@@ -20,6 +20,7 @@ from storage.migrate import (
 NOW = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # SQLite's own PRAGMAs, backup, planner
 async def test_the_database_runs_in_wal_mode_with_foreign_keys_on(db: Database) -> None:
     assert await db.fetch_value("PRAGMA journal_mode") == "wal"
     assert await db.fetch_value("PRAGMA foreign_keys") == 1
@@ -100,6 +101,7 @@ def test_times_are_stored_in_utc_and_naive_times_are_refused() -> None:
         to_db_time(datetime(2026, 11, 27, 8, 30))
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # SQLite's own PRAGMAs, backup, planner
 async def test_backup_is_a_consistent_copy_while_writes_continue(db: Database, tmp_path: Path) -> None:
     async with db.transaction() as conn:
         await conn.execute(

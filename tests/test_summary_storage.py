@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.conversation.replies import Reply
 from bot.core.notices import OutgoingMessage
 from bot.core.summary import PeriodInfo, compute_summary, parse_week_key
@@ -187,6 +189,7 @@ async def test_facts_and_numbers_from_the_feature_tables(db: Database) -> None:
     assert (ward2.faq.asked, ward2.faq.low_confidence) == (1, 1)
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # SQLite's own PRAGMAs, backup, planner
 async def test_the_window_queries_use_indexes(db: Database) -> None:
     plans = {}
     for name, sql in (

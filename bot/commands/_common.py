@@ -18,5 +18,8 @@ def settings_or_exit(*, require_token: bool) -> Settings:
         raise SystemExit(2) from exc
 
 
-def database_path(override: str | None, settings: Settings) -> Path:
-    return Path(override) if override else settings.database_path
+def database_path(override: str | None, settings: Settings) -> str | Path:
+    """The database a command works on: --database (a file or a postgresql:// URL), else the configured."""
+    if override:
+        return override if override.startswith(("postgresql://", "postgres://")) else Path(override)
+    return settings.database

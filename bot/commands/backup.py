@@ -21,6 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(require_token=False)
     source = database_path(args.database, settings)
+    if not isinstance(source, Path):
+        print("The database is in PostgreSQL (DATABASE_URL): back it up with pg_dump.", file=sys.stderr)
+        return 1
     if not source.is_file():
         print(f"No database at {source}.", file=sys.stderr)
         return 1

@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
             "internet). — No TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN: starting the local sandbox instead."
         )
         return sandbox.run(sandbox.default_args())
+    import psycopg
+    import psycopg_pool
+
     from bot import logs
     from bot.channels.base import ApiUnreachable, TokenRejected
     from bot.runtime.serve import run as serve
@@ -57,8 +60,14 @@ def run(args: argparse.Namespace) -> int:
     except UnsupportedDatabaseVersion:
         return fail(
             EXIT_DATABASE,
-            f"Cơ sở dữ liệu {settings.database_path} do phiên bản bot mới hơn ghi: hãy cài bản bot mới hơn.",
-            f"The database {settings.database_path} was written by a newer bot: deploy the newer bot.",
+            f"Cơ sở dữ liệu {settings.database_label} do phiên bản bot mới hơn ghi: hãy cài bản bot mới hơn.",
+            f"The database {settings.database_label} was written by a newer bot: deploy the newer bot.",
+        )
+    except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+        return fail(
+            EXIT_DATABASE,
+            f"Không dùng được cơ sở dữ liệu {settings.database_label} ({exc}): kiểm tra DATABASE_URL.",
+            f"Cannot use the database {settings.database_label} ({exc}): check DATABASE_URL.",
         )
     except (sqlite3.Error, PermissionError, IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
         return fail(

@@ -38,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(require_token=False)
     source = database_path(args.database, settings)
-    if not source.is_file():
+    if isinstance(source, Path) and not source.is_file():
         print(f"No database at {source}.", file=sys.stderr)
         return 1
     return asyncio.run(_summary(args, settings, source))
@@ -49,7 +49,7 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-async def _summary(args: argparse.Namespace, settings, source: Path) -> int:
+async def _summary(args: argparse.Namespace, settings, source: Path | str) -> int:
     services = await Services.create(settings, SystemClock(), db=await Database.open(source))
     try:
         service = services.summary

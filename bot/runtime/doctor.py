@@ -102,29 +102,30 @@ async def database_findings(settings: Settings) -> list[Finding]:
 
     path = settings.database_path
     findings: list[Finding] = []
-    if not path.exists():
-        return [
-            Finding(
-                Level.PROBLEM,
-                f"Chưa có cơ sở dữ liệu ở {path}",
-                f"No database at {path}",
-                "kiểm tra DATABASE_PATH nếu đã có dữ liệu; nếu không, tạo nó: python -m bot migrate",
-                "check DATABASE_PATH if the data is elsewhere; else create it: python -m bot migrate",
+    if settings.database_url is None:  # a PostgreSQL server is checked by connecting to it
+        if not path.exists():
+            return [
+                Finding(
+                    Level.PROBLEM,
+                    f"Chưa có cơ sở dữ liệu ở {path}",
+                    f"No database at {path}",
+                    "kiểm tra DATABASE_PATH nếu đã có dữ liệu; nếu không, tạo nó: python -m bot migrate",
+                    "check DATABASE_PATH if the data is elsewhere; else create it: python -m bot migrate",
+                )
+            ]
+        free = shutil.disk_usage(path.parent).free
+        if free < LOW_DISK_BYTES:
+            findings.append(
+                Finding(
+                    Level.PROBLEM,
+                    f"Ổ đĩa chỉ còn {free // (1024 * 1024)} MiB trống",
+                    f"Only {free // (1024 * 1024)} MiB free on the database's disk",
+                    "giải phóng dung lượng hoặc chuyển DATABASE_PATH sang ổ khác",
+                    "free some space or move DATABASE_PATH to another volume",
+                )
             )
-        ]
-    free = shutil.disk_usage(path.parent).free
-    if free < LOW_DISK_BYTES:
-        findings.append(
-            Finding(
-                Level.PROBLEM,
-                f"Ổ đĩa chỉ còn {free // (1024 * 1024)} MiB trống",
-                f"Only {free // (1024 * 1024)} MiB free on the database's disk",
-                "giải phóng dung lượng hoặc chuyển DATABASE_PATH sang ổ khác",
-                "free some space or move DATABASE_PATH to another volume",
-            )
-        )
     try:
-        db = await Database.open(path, migrate=False)
+        db = await Database.open(settings.database, migrate=False)
     except Exception as exc:
         return [*findings, _cannot_use(exc)]
     try:

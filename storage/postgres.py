@@ -1,0 +1,302 @@
+"""The PostgreSQL back-end: `Database`'s interface over psycopg 3 and its async connection pool.
+
+Storage modules keep their SQLite SQL; `PgConnection` translates each statement (storage/dialect.py) and
+answers like aiosqlite (cursors with `rowcount`, `lastrowid`, `fetchall`; rows readable by column name).
+
+Writers are serialised as on SQLite: a transaction (or a `connection()` block) holds one advisory lock, the
+way SQLite's `BEGIN IMMEDIATE` admits one writer at a time, across processes too; reads (`fetch_*` outside a
+transaction) run on any pooled connection without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
+import psycopg
+from psycopg.adapt import Dumper
+from psycopg_pool import AsyncConnectionPool
+
+from storage import dialect
+from storage.db import _OPEN, _USING, Database, _Open
+
+logger = logging.getLogger(__name__)
+
+WRITER_LOCK = 0x6B68_6462  # 'khdb': the advisory lock key every writer holds
+POOL_MIN, POOL_MAX = 1, 8
+
+
+class Row:
+    """A result row that reads like sqlite3.Row: by position, by column name (any case), `keys()`."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, values: Sequence[Any], index: dict[str, int]) -> None:
+        self._values = tuple(values)
+        self._index = index
+
+    def __getitem__(self, key: int | str | slice) -> Any:
+        if isinstance(key, str):
+            try:
+                return self._values[self._index[key.lower()]]
+            except KeyError:
+                raise IndexError(f"No item with that key: {key!r}") from None
+        return self._values[key]
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and self._values == other._values and self._index == other._index
+
+    def __hash__(self) -> int:
+        return hash(self._values)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(zip(self._index, self._values, strict=False))!r})"
+
+
+def _row_factory(cursor: Any) -> Callable[[Sequence[Any]], Row]:
+    index: dict[str, int] = {}
+    for i, column in enumerate(cursor.description or ()):
+        index.setdefault(column.name.lower(), i)
+    return lambda values: Row(values, index)
+
+
+class _Untyped(Dumper):
+    """Send Python ints and bools as untyped text, so the server types them from their place in the query
+    (as SQLite would: an id compared with a TEXT column, a flag stored in an INTEGER column)."""
+
+    oid = 0
+
+    def dump(self, obj: Any) -> bytes:
+        return str(int(obj)).encode()
+
+
+class PgCursor:
+    """The finished result of one statement, read like an aiosqlite cursor."""
+
+    def __init__(self, rows: list[Row], rowcount: int, lastrowid: int | None) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    async def fetchone(self) -> Row | None:
+        return self._rows.pop(0) if self._rows else None
+
+    async def fetchall(self) -> list[Row]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    async def close(self) -> None:
+        self._rows = []
+
+    def __aiter__(self) -> AsyncIterator[Row]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[Row]:
+        while self._rows:
+            yield self._rows.pop(0)
+
+    async def __aenter__(self) -> PgCursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+class PgConnection:
+    """One pooled connection, offering the part of aiosqlite.Connection the storage modules use."""
+
+    def __init__(self, raw: psycopg.AsyncConnection[Any], id_columns: dict[str, str]) -> None:
+        self.raw = raw
+        self._id_columns = id_columns
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> PgCursor:
+        text = dialect.query(sql)
+        id_column = dialect.returning_id(sql, self._id_columns)
+        if id_column is not None:
+            text += f" RETURNING {id_column}"
+        async with self.raw.cursor() as cur:
+            try:
+                await cur.execute(text, dialect.named(params))
+            except psycopg.IntegrityError as exc:
+                raise _integrity_error(exc) from exc
+            rows: list[Row] = await cur.fetchall() if cur.description else []
+            rowcount = cur.rowcount
+        if id_column is not None:
+            return PgCursor([], rowcount, rows[0][0] if rows else None)
+        return PgCursor(rows, rowcount, None)
+
+    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> PgCursor:
+        batch = [tuple(p) for p in params]
+        if not batch:
+            return PgCursor([], 0, None)
+        async with self.raw.cursor() as cur:
+            try:
+                await cur.executemany(dialect.query(sql), [dialect.named(p) for p in batch])
+            except psycopg.IntegrityError as exc:
+                raise _integrity_error(exc) from exc
+            return PgCursor([], cur.rowcount, None)
+
+    async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return await (await self.execute(sql, params)).fetchall()
+
+    async def execute_insert(self, sql: str, params: Iterable[Any] = ()) -> tuple[int] | None:
+        cur = await self.execute(sql, params)
+        return None if cur.lastrowid is None else (cur.lastrowid,)
+
+
+def _integrity_error(exc: psycopg.IntegrityError) -> sqlite3.IntegrityError:
+    """A constraint the data broke, raised as on SQLite (callers handle one exception type)."""
+    return sqlite3.IntegrityError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password (for messages and logs)."""
+    return re.sub(r"^(\w+://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
+    conn.row_factory = cast(Any, _row_factory)
+    conn.adapters.register_dumper(int, _Untyped)
+    conn.adapters.register_dumper(bool, _Untyped)
+
+
+async def _reset(conn: psycopg.AsyncConnection[Any]) -> None:
+    """Back to the pool: no writer lock may stay held by an interrupted block."""
+    await conn.execute("SELECT pg_advisory_unlock_all()")
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL through a pool of connections; the same interface and SQL as the SQLite `Database`."""
+
+    kind = "postgresql"
+
+    def __init__(self, pool: AsyncConnectionPool[Any], url: str, id_columns: dict[str, str]) -> None:
+        self._pool = pool
+        self._lock = asyncio.Lock()
+        self.url = url
+        self.path = Path("postgresql")
+        self.target = _redacted(url)
+        self._id_columns = id_columns
+        self._listeners = {}
+
+    @classmethod
+    async def open_url(cls, url: str, *, migrate: bool = True) -> PostgresDatabase:
+        """Connect (the pool), create the dialect's helpers and, by default, apply the migrations."""
+        from storage.migrate import apply_migrations, available_migrations, statements
+
+        id_columns: dict[str, str] = {}
+        for migration in available_migrations():
+            for statement in statements(migration.sql):
+                key = dialect.integer_key(statement)
+                if key is not None:
+                    id_columns[key[0]] = key[1]
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            url,
+            min_size=POOL_MIN,
+            max_size=POOL_MAX,
+            kwargs={"autocommit": True},
+            configure=_configure,
+            reset=_reset,
+            open=False,
+            name="khuyenhoc",
+        )
+        await pool.open(wait=True, timeout=10)
+        db = cls(pool, url, id_columns)
+        try:
+            async with db.transaction() as conn:
+                for statement in dialect.PRELUDE:
+                    await conn.execute(statement)
+            if migrate:
+                await apply_migrations(db)
+        except BaseException:
+            await pool.close()
+            raise
+        return db
+
+    def _wrap(self, raw: psycopg.AsyncConnection[Any]) -> aiosqlite.Connection:
+        # PgConnection answers the calls the storage modules make on an aiosqlite connection.
+        return cast(aiosqlite.Connection, PgConnection(raw, self._id_columns))
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A connection holding the writer lock (autocommit statements), or the task's transaction."""
+        open_tx = self._held()
+        if open_tx is not None:
+            yield open_tx.conn
+            return
+        async with self._lock, self._pool.connection() as raw:
+            await raw.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK,))
+            token = _USING.set(self)
+            try:
+                yield self._wrap(raw)
+            finally:
+                _USING.reset(token)
+                await raw.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN … COMMIT under the writer lock, rolled back on any exception; nested, a savepoint."""
+        open_tx = self._held()
+        if open_tx is not None:
+            async with self._savepoint(open_tx) as conn:
+                yield conn
+            return
+        async with self._lock, self._pool.connection() as raw:
+            open_tx = _Open(self, asyncio.current_task(), self._wrap(raw))
+            token = _OPEN.set(open_tx)
+            try:
+                await raw.execute("BEGIN")
+                await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+                try:
+                    yield open_tx.conn
+                except BaseException:
+                    await raw.execute("ROLLBACK")
+                    raise
+                else:
+                    await raw.execute("COMMIT")
+            finally:
+                _OPEN.reset(token)
+        self._committed(open_tx)
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        """Run a read query and return every row (outside a transaction, without the writer lock)."""
+        open_tx = self._held()
+        if open_tx is not None:
+            return list(await open_tx.conn.execute_fetchall(sql, tuple(params)))
+        async with self._pool.connection() as raw:
+            return await PgConnection(raw, self._id_columns).execute_fetchall(sql, tuple(params))
+
+    async def schema_version(self) -> int:
+        return int(await self.fetch_value("SELECT version FROM schema_version"))
+
+    async def set_schema_version(self, conn: Any, version: int) -> None:
+        await conn.execute("UPDATE schema_version SET version = ?", (version,))
+
+    def migration_statement(self, statement: str) -> str | None:
+        return dialect.ddl(statement)
+
+    async def integrity_check(self) -> str:
+        await self.fetch_value("SELECT 1")
+        return "ok"
+
+    async def backup_to(self, target: str | Path) -> None:
+        raise RuntimeError("back up a PostgreSQL database with pg_dump")
+
+    async def close(self) -> None:
+        await self._pool.close()
