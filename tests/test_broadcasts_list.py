@@ -294,9 +294,14 @@ async def test_a_report_opened_while_still_sending_shows_who_was_reached_so_far(
 
     report = texts(replies)
     assert report.startswith("📤 <b>Đang gửi: 3 / 4</b> (75%) – thông báo #1")
-    assert "Đã gửi: 1 / 4\nGửi lỗi: 1\nKhông liên lạc được (đã chặn bot hoặc chưa từng nhắn cho bot): 1" in report
+    assert (
+        "Đã gửi: 1 / 4\nGửi lỗi: 1\nKhông liên lạc được (đã chặn bot hoặc chưa từng nhắn cho bot): 1"
+        in report
+    )
     assert "<b>Không gửi được:</b>\n• Nguyễn Thị Lan – Phường 5" in report
-    assert "<b>Xin gọi điện cho những người bot không liên lạc được:</b>\n• Trần Văn Bình – Phường 6" in report
+    assert (
+        "<b>Xin gọi điện cho những người bot không liên lạc được:</b>\n• Trần Văn Bình – Phường 6" in report
+    )
     assert replies[-1].buttons == []
 
 
