@@ -89,7 +89,8 @@ async def test_the_chair_receives_message_chart_and_workbook_on_monday_at_seven(
     replies = summaries(chair)
     assert [r.method for r in replies] == ["sendMessage", "sendPhoto", "sendDocument"]
     message = replies[0].text
-    assert "Tóm tắt tuần 2026-W48" in message and "(23/11/2026 – 29/11/2026)" in message
+    assert "Tóm tắt tuần 23/11–29/11" in message and "(23/11/2026 – 29/11/2026)" in message
+    assert "2026-W" not in message
     assert "Tuần qua: <b>9</b> (+8 so với tuần trước đó); từ đầu kỳ đến nay: 10." in message
     assert "• Phường 1: 5 (+5)" in message and "• Phường 2: 4 (+3)" in message
     assert "Đã báo cáo: <b>4/79</b> chi hội (5%)" in message
@@ -98,7 +99,7 @@ async def test_the_chair_receives_message_chart_and_workbook_on_monday_at_seven(
     assert png.startswith(b"\x89PNG")
     [xlsx] = files_in(chair, "document")
     numbers = overview(xlsx)
-    assert numbers["Tuần"] == "2026-W48"
+    assert numbers["Tuần"] == "tuần 23/11–29/11"
     assert (
         numbers["Hội viên mới tuần qua"],
         numbers["Hội viên mới tuần trước đó"],
@@ -128,7 +129,7 @@ async def test_never_twice_for_the_same_week_and_late_once_after_downtime(bot: B
     await bot.advance(hours=1)
     assert summaries(chair) == []
     await bot.advance(days=7)  # the next Monday brings the next week, once
-    assert "Tóm tắt tuần 2026-W49" in texts(summaries(chair))
+    assert "Tóm tắt tuần 30/11–06/12" in texts(summaries(chair))
 
 
 async def test_ward_leads_who_subscribe_get_their_ward_and_admins_can_opt_out(bot: BotUnderTest) -> None:
@@ -144,7 +145,7 @@ async def test_ward_leads_who_subscribe_get_their_ward_and_admins_can_opt_out(bo
     assert summaries(chair) == [] and summaries(cadre) == []
     replies = summaries(lead)
     message = replies[0].text
-    assert "Tóm tắt tuần 2026-W48 — Phường 2" in message
+    assert "Tóm tắt tuần 23/11–29/11 — Phường 2" in message
     assert "Tuần qua: <b>4</b> (+3 so với tuần trước đó)" in message
     assert "Phường 1" not in message
     numbers = overview(files_in(lead, "document")[0])
@@ -171,7 +172,7 @@ async def test_summary_on_demand_with_a_choice_of_week(bot: BotUnderTest) -> Non
     assert "Tuần qua: <b>9</b>" in texts(replies)
     await organiser.press("Các tuần trước nữa")
     replies = await organiser.press("tuần 16/11–22/11")
-    assert "Tóm tắt tuần 2026-W47" in texts(replies)
+    assert "Tóm tắt tuần 16/11–22/11" in texts(replies)
     assert "Tuần qua: <b>1</b>" in texts(replies)
     assert "2026-W46" in texts(await organiser.send("/summary 2026-W46"))
     assert "Tôi chưa hiểu tuần" in texts(await organiser.send("/summary 2026-W60"))
@@ -198,15 +199,15 @@ async def test_drill_down_by_reply_or_button(bot: BotUnderTest) -> None:
         return await chair._act(inject)
 
     details = texts(await reply("phuong 2"))
-    assert "Tóm tắt tuần 2026-W49 — Phường 2" in details  # typed: this week so far
+    assert "Tóm tắt tuần 30/11–06/12 — Phường 2" in details  # typed: this week so far
     assert "không tìm thấy phường" in texts(await reply("phường 99"))
     first_button = chair.all_buttons()[0]
     details = texts(await chair.press(first_button))
-    assert f"Tóm tắt tuần 2026-W48 — {first_button}</b>" in details
+    assert f"Tóm tắt tuần 23/11–29/11 — {first_button}</b>" in details
     details = texts(await reply("P1"))
-    assert "Tóm tắt tuần 2026-W49 — Phường 1" in details
+    assert "Tóm tắt tuần 30/11–06/12 — Phường 1" in details
     details = texts(await chair.send("Phường 2"))
-    assert "Tóm tắt tuần 2026-W49 — Phường 2" in details
+    assert "Tóm tắt tuần 30/11–06/12 — Phường 2" in details
 
 
 async def test_questions_mentioning_a_ward_are_left_to_the_faq(bot: BotUnderTest) -> None:
@@ -218,7 +219,8 @@ async def test_questions_mentioning_a_ward_are_left_to_the_faq(bot: BotUnderTest
 async def test_ward_leads_cannot_open_another_ward(bot: BotUnderTest) -> None:
     lead = await bot.member(9002, "Lê Văn Nam", Role.WARD_LEAD, ward="Phường 2")
     await seed_reports(bot)
-    assert "Tóm tắt tuần 2026-W47 — Phường 2" in texts(await lead.send("/summary 2026-W47"))
+    assert "Tóm tắt tuần 16/11–22/11 — Phường 2" in texts(await lead.send("/summary 2026-W47"))
+    assert "Tóm tắt tuần 16/11–22/11 — Phường 2" in texts(await lead.send("/summary 18/11"))
     assert "chỉ xem được bản tóm tắt của phường mình" in texts(await lead.send("phường 1"))
 
 
@@ -243,7 +245,7 @@ async def test_command_line_prints_the_same_text_and_writes_the_files(
     )
     assert await command._summary(args, bot.settings, path) == 0
     out = capsys.readouterr().out
-    assert "Tóm tắt tuần 2026-W48 (23/11/2026 – 29/11/2026)" in out
+    assert "Tóm tắt tuần 23/11–29/11 (23/11/2026 – 29/11/2026)" in out
     assert "Tuần qua: 9 (+8 so với tuần trước đó); từ đầu kỳ đến nay: 10." in out
     assert overview(args.xlsx.read_bytes())["Hội viên mới tuần qua"] == 9
     assert args.png.read_bytes().startswith(b"\x89PNG")
@@ -261,7 +263,7 @@ async def test_the_delivery_time_is_configurable(bot: BotUnderTest) -> None:
     await bot.advance(days=1, hours=1, minutes=29)
     assert summaries(chair) == []
     await bot.advance(minutes=1)
-    assert "Tóm tắt tuần 2026-W48" in texts(summaries(chair))
+    assert "Tóm tắt tuần 23/11–29/11" in texts(summaries(chair))
 
 
 async def test_a_week_with_nothing_at_all_is_one_line(bot: BotUnderTest) -> None:
@@ -270,7 +272,7 @@ async def test_a_week_with_nothing_at_all_is_one_line(bot: BotUnderTest) -> None
         "/summary 2026-W46"
     )  # before this month's reporting deadline, nothing happened
     one_line = (
-        "📊 <b>Tóm tắt tuần 2026-W46</b> (09/11/2026 – 15/11/2026)\nTuần này không có gì mới cần báo cáo."
+        "📊 <b>Tóm tắt tuần 09/11–15/11</b> (09/11/2026 – 15/11/2026)\nTuần này không có gì mới cần báo cáo."
     )
     assert [(r.method, r.text) for r in replies] == [("sendMessage", one_line)]
 
@@ -285,7 +287,7 @@ async def test_after_a_long_outage_only_the_latest_week_goes_out(bot: BotUnderTe
     await bot.settle()  # ...which the next scheduler tick sends
     received = summaries(chair)
     assert next(r.text for r in received if r.method == "sendMessage").startswith(
-        "📊 <b>Tóm tắt tuần 2026-W49</b>"
+        "📊 <b>Tóm tắt tuần 30/11–06/12</b>"
     )
     assert "2026-W48" not in texts(received)
 
@@ -298,7 +300,7 @@ async def test_ward_choices_keep_their_wire_form_so_last_weeks_buttons_still_wor
     ward_id = next(w.id for w in await bot.services.org.wards() if w.name == name)
     message_id, data = chair.find_button(name)
     assert data == f"v1:sumw:2026-W48:{ward_id}"  # as sent before the channel-neutral layer
-    assert f"Tóm tắt tuần 2026-W48 — {name}</b>" in texts(await chair.press_data(message_id, data))
+    assert f"Tóm tắt tuần 23/11–29/11 — {name}</b>" in texts(await chair.press_data(message_id, data))
     assert await forge_press(bot, chair, "v1:sumw:2026-W4x:1", message_id=message_id) == []
     assert chair.toasts()[-1] == "Nút này không còn hiệu lực."
 
@@ -310,7 +312,7 @@ async def test_a_ward_named_after_the_word_phuong_opens_its_details_for_those_wh
     await bot.services.org.import_rows(parse_org_csv(csv).rows, now=bot.clock.now())
     chair = await bot.member(9001, "Trần Thị Hoa", Role.ADMIN)
     cadre = await bot.member(9003, "Phạm Thu", Role.CADRE, ward="Phường 2")
-    assert "Tóm tắt tuần 2026-W48 — Phường Tân Định" in texts(await chair.send("phường Tân Định"))
+    assert "Tóm tắt tuần 23/11–29/11 — Phường Tân Định" in texts(await chair.send("phường Tân Định"))
     assert "Tóm tắt" not in texts(await chair.send("phường Tân Định họp ở đâu"))
     assert "Tóm tắt" not in texts(await chair.send("phường Tân Phú"))
     assert "Tóm tắt" not in texts(await cadre.send("phường Tân Định"))

@@ -10,8 +10,10 @@ from bot.conversation.markup import esc
 from bot.conversation.replies import Attachment
 from bot.conversation.router import CommandSpec, Router
 from bot.conversation.turn import Turn
+from bot.core.parsing import ParseError
+from bot.core.parsing.dates import parse_date
 from bot.core.permissions import Action
-from bot.core.summary import TASK_KIND, Outcome, Week, WeeklySummary, parse_week_key
+from bot.core.summary import TASK_KIND, Outcome, Week, WeeklySummary, parse_week_key, week_of_day
 from bot.core.text import fold
 from bot.i18n import N_
 from bot.views.summary.chart import PNG, chart_filename, chart_png, chart_rows
@@ -57,14 +59,19 @@ def deny(turn: Turn) -> None:
 
 
 async def summary_command(turn: Turn) -> None:
-    """/summary: choose a week; /summary 2026-W48 goes straight to that week."""
+    """/summary: choose a week; /summary 30/11 (a day of it, or 2026-W48) goes straight to that week."""
     t, service = turn.t, turn.services.summary
     arg = " ".join(turn.args).strip()
     if arg:
         week = parse_week_key(arg, service.tz)
+        if week is None:
+            day = parse_date(arg, now=turn.now, tz=service.tz, allow_past=True)
+            week = None if isinstance(day, ParseError) else week_of_day(day, service.tz)
         if week is None or week.start > turn.now:
             turn.reply(
-                t.gettext("I could not read that week. Write it like 2026-W48, or send /summary and choose.")
+                t.gettext(
+                    "I could not read that week. Write a day of it, like 30/11, or send /summary and choose."
+                )
             )
             return
         await show_week(turn, week)

@@ -7,14 +7,14 @@ import io
 from bot.core.summary import WeeklySummary
 from bot.core.text import natural_key
 from bot.i18n import Translator
-from bot.views.summary.text import week_label
+from bot.views.summary.text import file_week, week_label
 
 MAX_BARS = 12
 PNG = "image/png"
 
 
 def chart_filename(summary: WeeklySummary) -> str:
-    return f"tom-tat-{summary.week.key}.png"
+    return f"tom-tat-{file_week(summary)}.png"
 
 
 def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:

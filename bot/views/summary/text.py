@@ -32,14 +32,20 @@ def week_label(t: Translator, week: Week) -> str:
     )
 
 
+def file_week(summary: WeeklySummary) -> str:
+    """The week in a file name: 'tuan-30-11-den-06-12-2026' (people see it when they save the file)."""
+    week = summary.week
+    return f"tuan-{week.monday:%d-%m}-den-{week.sunday:%d-%m-%Y}"
+
+
 def heading(t: Translator, summary: WeeklySummary) -> str:
     week, scope = summary.week, summary.ward_name
-    dates = {"week": esc(week.key), "start": t.date(week.monday), "end": t.date(week.sunday)}
+    dates = {"week": week_label(t, week), "start": t.date(week.monday), "end": t.date(week.sunday)}
     if scope:
-        return t.gettext("📊 <b>Weekly summary {week} — {ward}</b> ({start} – {end})").format(
+        return t.gettext("📊 <b>Summary of the {week} — {ward}</b> ({start} – {end})").format(
             ward=esc(scope), **dates
         )
-    return t.gettext("📊 <b>Weekly summary {week}</b> ({start} – {end})").format(**dates)
+    return t.gettext("📊 <b>Summary of the {week}</b> ({start} – {end})").format(**dates)
 
 
 def render_summary(t: Translator, summary: WeeklySummary) -> str:

@@ -10,13 +10,14 @@ from datetime import date, datetime
 
 from bot.core.summary import WeeklySummary
 from bot.i18n import Translator
+from bot.views.summary.text import file_week, week_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def workbook_filename(summary: WeeklySummary) -> str:
     suffix = f"-phuong-{summary.ward_id}" if summary.ward_id is not None else ""
-    return f"tom-tat-{summary.week.key}{suffix}.xlsx"
+    return f"tom-tat-{file_week(summary)}{suffix}.xlsx"
 
 
 def _local(t: Translator, when: datetime | None) -> datetime | None:
@@ -46,7 +47,7 @@ def _cell(ws, value: object) -> object:
 def overview_rows(t: Translator, summary: WeeklySummary) -> list[tuple[str, object]]:
     """(label, value) pairs of the overview sheet; the message shows the same values."""
     rows: list[tuple[str, object]] = [
-        (t.gettext("Week"), summary.week.key),
+        (t.gettext("Week"), week_label(t, summary.week)),
         (t.gettext("From"), summary.week.monday),
         (t.gettext("To"), summary.week.sunday),
         (t.gettext("Ward"), summary.ward_name or t.gettext("Whole district")),
