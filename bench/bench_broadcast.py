@@ -20,6 +20,7 @@ import tempfile
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,8 +40,11 @@ FIRST_CHAT = 100_000
 warnings.filterwarnings("ignore", message=".*per_message=False.*")
 
 
-async def add_members(db: Database, count: int) -> list[int]:
-    """`count` active cadres spread over the chapters, chat id = user id."""
+async def add_members(
+    db: Database, count: int, *, channel: str = "telegram", account: Callable[[int], str] | None = None
+) -> list[int]:
+    """`count` active cadres spread over the chapters, on `channel` (their preferred one); their chat ids
+    are FIRST_CHAT + n, written on the channel as `account(chat)` (default: the number itself)."""
     now = to_db_time(datetime.now(UTC))
     chapters = [
         (r["id"], r["ward_id"]) for r in await db.fetch_all("SELECT id, ward_id FROM chapters ORDER BY id")
@@ -51,14 +55,15 @@ async def add_members(db: Database, count: int) -> list[int]:
             chapter_id, ward_id = chapters[n % len(chapters)]
             cur = await conn.execute(
                 "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
-                "created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', ?, ?)",
-                (f"Hội viên {n:04d}", f"hoi vien {n:04d}", ward_id, chapter_id, now, now),
+                "channel, created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', ?, ?, ?)",
+                (f"Hội viên {n:04d}", f"hoi vien {n:04d}", ward_id, chapter_id, channel, now, now),
             )
             chat = FIRST_CHAT + n
+            external = account(chat) if account is not None else str(chat)
             await conn.execute(
                 "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
-                "VALUES (?, 'telegram', ?, ?, ?)",
-                (cur.lastrowid, str(chat), str(chat), now),
+                "VALUES (?, ?, ?, ?, ?)",
+                (cur.lastrowid, channel, external, external, now),
             )
             chats.append(chat)
     return chats

@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp
 
+from bench.bench_broadcast import add_members
 from bot.core.broadcasts import Audience, AudienceKind, Content, ReportTo, Result
 from bot.core.models import Role
 from bot.emulator.zalo import ZaloEmulator, ZaloUser
-from storage.db import Database, to_db_time
 from tests.harness import ZALO_TOKEN, BotUnderTest, zalo_id
 
 RESULTS = ROOT / "bench" / "results" / "zalo.json"
@@ -99,38 +98,14 @@ async def telegram_updates(users: int) -> float:
             return users / (time.perf_counter() - started)
 
 
-async def add_members(db: Database, count: int) -> list[str]:
-    """`count` active Zalo cadres spread over the chapters."""
-    now = to_db_time(datetime.now(UTC))
-    chapters = [
-        (r["id"], r["ward_id"]) for r in await db.fetch_all("SELECT id, ward_id FROM chapters ORDER BY id")
-    ]
-    chats = []
-    async with db.transaction() as conn:
-        for n in range(count):
-            chapter_id, ward_id = chapters[n % len(chapters)]
-            cur = await conn.execute(
-                "INSERT INTO members (full_name, name_key, status, role, ward_id, chapter_id, locale, "
-                "channel, created_at, updated_at) VALUES (?, ?, 'active', 'cadre', ?, ?, 'vi', 'zalo', ?, ?)",
-                (f"Hội viên {n:04d}", f"hoi vien {n:04d}", ward_id, chapter_id, now, now),
-            )
-            chat = zalo_id(FIRST + n)
-            await conn.execute(
-                "INSERT INTO channel_accounts (member_id, channel, external_id, chat_id, created_at) "
-                "VALUES (?, 'zalo', ?, ?, ?)",
-                (cur.lastrowid, chat, chat, now),
-            )
-            chats.append(chat)
-    return chats
-
-
 async def broadcast(members: int, rate: float) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         async with BotUnderTest.running(Path(tmp), channel="zalo", zalo_send_rate=rate) as bot:
             assert bot.zalo is not None
             await bot.member(1, "Phạm Thu Hà", Role.ORGANISER, ward="Phường 1")
             organiser = await bot.services.member_store.find_by_account("zalo", zalo_id(1))
-            chats = await add_members(bot.services.db, members)
+            numbers = await add_members(bot.services.db, members, channel="zalo", account=zalo_id)
+            chats = [zalo_id(n) for n in numbers]
             for chat in chats:
                 bot.zalo.add_user(ZALO_TOKEN, ZaloUser(chat, "Hội viên"))
             bot.zalo.configure(rate_limit_per_s=rate * 1.2)

@@ -10,13 +10,18 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
 
 from bot.config import Settings
 from bot.sandbox.runner import Sandbox, SandboxOptions
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -65,11 +70,10 @@ async def test_the_sandbox_has_demo_people_in_every_role_and_the_sample_district
     assert not (sandbox.options.database_path.parent / "production.db").exists()
 
 
-@pytest.mark.skipif(
-    not shutil.which(CHROMIUM) and not os.environ.get("CI"), reason="chromium is not installed"
-)
-async def test_a_newcomer_registers_in_the_browser(sandbox: Sandbox) -> None:
-    from playwright.async_api import async_playwright, expect
+@asynccontextmanager
+async def phone_page(sandbox: Sandbox) -> AsyncIterator[Page]:
+    """The sandbox's page in headless Chromium at a phone's size."""
+    from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -77,18 +81,28 @@ async def test_a_newcomer_registers_in_the_browser(sandbox: Sandbox) -> None:
             page = await browser.new_page(viewport={"width": 360, "height": 740}, locale="vi-VN")
             page.set_default_timeout(15_000)
             await page.goto(sandbox.url)
-            await page.fill("#search", "người mới 1")
-            await page.get_by_role("listitem").filter(has_text="Người mới 1").click()
-            await page.fill("#text", "/start")
-            await page.press("#text", "Enter")
-            greeting = page.locator(".row.bot").filter(has_text="Xin chào!")
-            await expect(greeting).to_be_visible()
-            await greeting.get_by_role("button", name="Phường 10", exact=True).click()
-            await expect(page.locator(".row.bot").filter(has_text="Bây giờ hãy chọn chi hội")).to_be_visible()
-            await page.get_by_role("button", name="Chi hội Khu phố 2").click()
-            await expect(page.locator(".row.bot").filter(has_text="Vui lòng gõ họ và tên")).to_be_visible()
+            yield page
         finally:
             await browser.close()
+
+
+@pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not os.environ.get("CI"), reason="chromium is not installed"
+)
+async def test_a_newcomer_registers_in_the_browser(sandbox: Sandbox) -> None:
+    from playwright.async_api import expect
+
+    async with phone_page(sandbox) as page:
+        await page.fill("#search", "người mới 1")
+        await page.get_by_role("listitem").filter(has_text="Người mới 1").click()
+        await page.fill("#text", "/start")
+        await page.press("#text", "Enter")
+        greeting = page.locator(".row.bot").filter(has_text="Xin chào!")
+        await expect(greeting).to_be_visible()
+        await greeting.get_by_role("button", name="Phường 10", exact=True).click()
+        await expect(page.locator(".row.bot").filter(has_text="Bây giờ hãy chọn chi hội")).to_be_visible()
+        await page.get_by_role("button", name="Chi hội Khu phố 2").click()
+        await expect(page.locator(".row.bot").filter(has_text="Vui lòng gõ họ và tên")).to_be_visible()
 
 
 async def sandbox_api(sandbox: Sandbox, path: str, body: dict | None = None) -> dict:
@@ -136,45 +150,38 @@ async def test_the_sandbox_switches_to_zalo_where_lists_are_typed_and_files_are_
     not shutil.which(CHROMIUM) and not os.environ.get("CI"), reason="chromium is not installed"
 )
 async def test_the_page_is_readable_by_older_eyes_and_shows_zalo_on_a_switch(sandbox: Sandbox) -> None:
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740}, locale="vi-VN")
-            page.set_default_timeout(15_000)
-            await page.goto(sandbox.url)
-            await page.fill("#search", "người mới 2")
-            await page.get_by_role("listitem").filter(has_text="Người mới 2").click()
-            await page.fill("#text", "/start")
-            await page.press("#text", "Enter")
-            await expect(page.locator("#pending")).to_have_text("Bot đang trả lời…")
-            greeting = page.locator(".row.bot").filter(has_text="Xin chào!")
-            await expect(greeting).to_be_visible()
-            await expect(page.locator("#pending")).to_be_hidden()
-            size = "el => parseFloat(getComputedStyle(el).fontSize)"
-            assert await greeting.locator(".text").evaluate(size) >= 17
-            button = greeting.get_by_role("button", name="Phường 10", exact=True)
-            assert await button.evaluate(size) >= 16
-            assert (await button.bounding_box() or {"height": 0})["height"] >= 44
+    async with phone_page(sandbox) as page:
+        await page.fill("#search", "người mới 2")
+        await page.get_by_role("listitem").filter(has_text="Người mới 2").click()
+        await page.fill("#text", "/start")
+        await page.press("#text", "Enter")
+        await expect(page.locator("#pending")).to_have_text("Bot đang trả lời…")
+        greeting = page.locator(".row.bot").filter(has_text="Xin chào!")
+        await expect(greeting).to_be_visible()
+        await expect(page.locator("#pending")).to_be_hidden()
+        size = "el => parseFloat(getComputedStyle(el).fontSize)"
+        assert await greeting.locator(".text").evaluate(size) >= 17
+        button = greeting.get_by_role("button", name="Phường 10", exact=True)
+        assert await button.evaluate(size) >= 16
+        assert (await button.bounding_box() or {"height": 0})["height"] >= 44
 
-            await page.press("#text", "Shift+Enter")
-            await page.type("#text", "hai dòng")
-            assert "\n" in await page.input_value("#text")
-            await page.fill("#text", "")
+        await page.press("#text", "Shift+Enter")
+        await page.type("#text", "hai dòng")
+        assert "\n" in await page.input_value("#text")
+        await page.fill("#text", "")
 
-            await page.get_by_test_id("channel-switch").click()
-            await expect(page.get_by_test_id("channel-switch")).to_have_text("Zalo ⇄")
-            await expect(page.locator(".messages")).to_contain_text("Chưa có tin nhắn")
-            await page.fill("#text", "/start")
-            await page.press("#text", "Enter")
-            listed = page.locator(".row.bot").filter(has_text="1. Phường 1")
-            await expect(listed).to_be_visible()
-            await expect(page.locator(".row.bot button")).to_have_count(0)
-            await page.get_by_test_id("channel-switch").click()
-            await expect(page.locator(".row.bot").filter(has_text="Xin chào!")).to_be_visible()
-        finally:
-            await browser.close()
+        await page.get_by_test_id("channel-switch").click()
+        await expect(page.get_by_test_id("channel-switch")).to_have_text("Zalo ⇄")
+        await expect(page.locator(".messages")).to_contain_text("Chưa có tin nhắn")
+        await page.fill("#text", "/start")
+        await page.press("#text", "Enter")
+        listed = page.locator(".row.bot").filter(has_text="1. Phường 1")
+        await expect(listed).to_be_visible()
+        await expect(page.locator(".row.bot button")).to_have_count(0)
+        await page.get_by_test_id("channel-switch").click()
+        await expect(page.locator(".row.bot").filter(has_text="Xin chào!")).to_be_visible()
 
 
 async def test_reset_starts_afresh_with_the_clock_too(tmp_path: Path) -> None:
