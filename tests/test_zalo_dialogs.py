@@ -269,3 +269,19 @@ def test_a_pagers_next_page_is_listed_last_as_zero_and_chosen_by_typing_zero() -
 @token("zt:more")
 class PageMore(Token):
     pass
+
+
+async def test_a_number_typed_after_a_notice_replaced_the_list_gets_the_current_list_not_an_action(
+    bot: BotUnderTest,
+) -> None:
+    binh = await bot.member(4002, "Phạm Văn Bình", Role.CADRE, ward="Phường 6", chapter="Chi hội Khu phố 1")
+    lead = await bot.member(3002, "Võ Thị Mai", Role.WARD_LEAD, ward="Phường 6")
+    replies = await binh.send("/language")
+    assert "2. English" in texts(replies)
+    await lead.send("/reports")
+    await lead.press("Nhắc Chi hội Khu phố 1")  # a reminder with its own list reaches Bình meanwhile
+    assert any("nhắc" in r.text for r in binh.inbox())
+    replies = await binh.send("2")
+    assert "Danh sách này đã cũ" in texts(replies) and "Báo cáo ngay" in texts(replies)
+    member = await bot.services.member_store.find_by_account("zalo", zalo_id(4002))
+    assert member is not None and member.locale == "vi"  # "2" did not switch to English
