@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp
 
 from bot.core.audience import Audience
-from bot.core.broadcasts import Content, ReportTo, Result
+from bot.core.broadcasts.service import Content, ReportTo, Result
 from bot.core.models import Role
 from bot.emulator import BotApiEmulator
 from storage.db import Database, to_db_time

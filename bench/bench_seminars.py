@@ -33,8 +33,8 @@ from bot.config import Settings
 from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.org import parse_org_csv
-from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import REMINDER
+from bot.core.seminars.models import REMINDER
+from bot.core.seminars.service import SeminarDraft
 from bot.core.text import fold
 from bot.services import Services
 from handlers.seminars.jobs import remind

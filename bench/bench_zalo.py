@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 import aiohttp
 
 from bench.bench_broadcast import add_members
-from bot.core.broadcasts import Audience, AudienceKind, Content, ReportTo, Result
+from bot.core.audience import Audience
+from bot.core.broadcasts.service import Content, ReportTo, Result
 from bot.core.models import Role
 from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from tests.harness import ZALO_TOKEN, BotUnderTest, zalo_id
@@ -114,7 +115,7 @@ async def broadcast(members: int, rate: float) -> dict:
             created = await bot.services.broadcasts.create(
                 organiser,
                 Content("<b>Lịch tập huấn tháng 12</b>: thứ Bảy 8h tại Nhà văn hoá"),
-                Audience(AudienceKind.ROLES, roles=(Role.CADRE,)),
+                Audience.of(roles=(Role.CADRE,)),
                 report_to=ReportTo("zalo", zalo_id(1)),
             )
             assert created.result is Result.OK and created.broadcast is not None, created.result

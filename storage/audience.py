@@ -4,7 +4,7 @@ their account on their preferred channel (the one they last wrote from)."""
 from __future__ import annotations
 
 from bot.core.audience import Audience, AudienceMember, EventKind, Group
-from bot.core.broadcasts import batch_name
+from bot.core.broadcasts.service import batch_name
 from storage.db import Database
 
 _PEOPLE = (

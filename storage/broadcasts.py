@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.conversation.replies import Attachment, Choices, Reply
-from bot.core.broadcasts import (
+from bot.core.broadcasts.service import (
     Audience,
     AudienceKind,
     Broadcast,
@@ -132,7 +132,7 @@ class SqliteBroadcasts:
     async def history(
         self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None, offset: int, limit: int
     ) -> list[Broadcast]:
-        """One page in bot.core.broadcast_history.history_order: scheduled first (soonest on top), then
+        """One page in bot.core.broadcasts.history.history_order: scheduled first (soonest on top), then
         newest."""
         where, params = _history_filter(statuses, created_by)
         rows = await self._db.fetch_all(

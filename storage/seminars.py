@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.core.seminars import (
+from bot.core.seminars.models import (
     ANNOUNCE,
     Audience,
     Invitee,
@@ -85,7 +85,7 @@ async def _cancel_pending(conn: aiosqlite.Connection, prefix: str, *, keep_invit
 
 
 class SqliteSeminars:
-    """The seminar store used by `bot.core.seminar_service.SeminarService`."""
+    """The seminar store used by `bot.core.seminars.service.SeminarService`."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

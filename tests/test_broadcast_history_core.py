@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.core.broadcast_history import (
+from bot.core.broadcasts.history import (
     BroadcastHistory,
     Scope,
     history_order,
@@ -14,7 +14,7 @@ from bot.core.broadcast_history import (
     page_window,
     phones_visible_to,
 )
-from bot.core.broadcasts import (
+from bot.core.broadcasts.service import (
     AudienceKind,
     Broadcast,
     BroadcastStatus,

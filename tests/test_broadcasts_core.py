@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.audience import Audience
-from bot.core.broadcasts import (
+from bot.core.broadcasts.service import (
     AudienceKind,
     Broadcast,
     BroadcastStatus,

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.broadcasts import AudienceKind, Content, Result, audience_of
+from bot.core.broadcasts.service import AudienceKind, Content, Result, audience_of
 from bot.core.models import Role
 from bot.core.org import parse_org_csv
 from bot.emulator import BotApiEmulator
@@ -170,7 +170,7 @@ async def _queue_broadcast(db: Database) -> int:
     """What pressing Confirm does, without the bot running: the broadcast and its outbox rows."""
     from bot.clock import SystemClock
     from bot.conversation.replies import Choice, rows
-    from bot.core.broadcasts import BroadcastService
+    from bot.core.broadcasts.service import BroadcastService
     from handlers.broadcasts.sending import Acknowledge
     from storage.broadcasts import SqliteBroadcasts
     from storage.members import SqliteMembers

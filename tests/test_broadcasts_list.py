@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.broadcasts import AudienceKind, BroadcastStatus, Content, audience_of
+from bot.core.broadcasts.service import AudienceKind, BroadcastStatus, Content, audience_of
 from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, active_member, texts
 from tests.proof_helpers import forge_press

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.broadcasts import AudienceKind, Content, audience_of
+from bot.core.broadcasts.service import AudienceKind, Content, audience_of
 from bot.core.models import Role
 from tests.harness import BotUnderTest, active_member, texts
 from tests.proof_helpers import ROLES, apologies, cast, forge_press

@@ -3,7 +3,7 @@ right after a broadcast was confirmed sends it afterwards, to everyone, once."""
 
 from __future__ import annotations
 
-from bot.core.broadcasts import TASK_KIND, BroadcastStatus, task_key
+from bot.core.broadcasts.service import TASK_KIND, BroadcastStatus, task_key
 from bot.core.models import Role
 from tests.harness import TOKEN, BotUnderTest, texts
 from tests.test_broadcasts_delivery import add_members

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.core.audience import Audience
-from bot.core.broadcasts import AudienceKind, BroadcastStatus, Content, Delivery, audience_of
+from bot.core.broadcasts.service import AudienceKind, BroadcastStatus, Content, Delivery, audience_of
 from bot.core.models import Role
 from storage.audience import audience_members
 from storage.broadcasts import SqliteBroadcasts
@@ -204,7 +204,7 @@ async def test_the_sandbox_demo_seeds_one_past_broadcast_with_acknowledgements(t
 
 
 async def test_the_history_pages_in_the_cores_order_with_delivered_counts(db: Database) -> None:
-    from bot.core.broadcast_history import LISTED, history_order
+    from bot.core.broadcasts.history import LISTED, history_order
 
     ids = await seed(db)
     store = SqliteBroadcasts(db)

@@ -21,7 +21,7 @@ from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.reports.schedule import current_period
 from bot.core.reports.service import ReportValues
-from bot.core.seminars import REMINDER, PlannedTask, Seminar, SeminarStatus, reminder_key
+from bot.core.seminars.models import REMINDER, PlannedTask, Seminar, SeminarStatus, reminder_key
 from bot.core.summary import summary_week
 from bot.emulator import BotApiEmulator
 from bot.runtime.delivery import MAX_IN_FLIGHT

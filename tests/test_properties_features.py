@@ -63,7 +63,7 @@ def test_any_report_deadline_text_gives_a_day_and_time_or_none(text: str, kind: 
 @example("0m")
 @example("1d,1d,1d,1d,1d,1d")
 def test_any_seminar_reminder_text_gives_offsets_in_range_or_none(text: str) -> None:
-    seminars = pytest.importorskip("bot.core.seminars")
+    seminars = pytest.importorskip("bot.core.seminars.models")
     offsets = seminars.parse_offsets(text)
     if offsets is not None:
         assert 0 < len(offsets) <= seminars.MAX_OFFSETS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.core.broadcasts import AudienceKind
+from bot.core.broadcasts.service import AudienceKind
 from bot.core.models import Role
 from bot.core.summary.weeks import week_of
 from tests.harness import BotUnderTest, Person, active_member, texts

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.core.seminar_feedback import SHOWN_AFTER_END, feedback_shown, summarise_feedback
-from bot.core.seminars import Seminar, SeminarStatus
+from bot.core.seminars.feedback import SHOWN_AFTER_END, feedback_shown, summarise_feedback
+from bot.core.seminars.models import Seminar, SeminarStatus
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 STARTS = datetime(2026, 11, 27, 8, 0, tzinfo=VN)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.tokens import Token
-from bot.core.seminars import Rsvp
+from bot.core.seminars.models import Rsvp
 from handlers.seminars.choices import (
     Answer,
     Cancel,

@@ -11,7 +11,7 @@ import pytest
 from bot.core.audience import Audience
 from bot.core.ical import CalendarEvent, escape_text, event_ics, fold_line
 from bot.core.models import Role
-from bot.core.seminars import (
+from bot.core.seminars.models import (
     DEFAULT_OFFSETS,
     FEEDBACK,
     REMINDER,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.models import Role
-from bot.core.seminars import Rsvp
+from bot.core.seminars.models import Rsvp
 from tests.harness import VN, BotUnderTest, Person, texts
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.models import Role
-from bot.core.seminars import Rsvp
+from bot.core.seminars.models import Rsvp
 from tests.harness import BotUnderTest, Person, texts
 from tests.proof_helpers import forge_press
 from tests.test_seminars_dialog import create_seminar, people

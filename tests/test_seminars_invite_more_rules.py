@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.audience import EVERYONE, Audience
 from bot.core.models import Role
-from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import (
+from bot.core.seminars.models import (
     Announcement,
     RsvpOutcome,
     Seminar,
@@ -18,6 +17,7 @@ from bot.core.seminars import (
     invitation_key,
     newly_invited,
 )
+from bot.core.seminars.service import SeminarDraft
 from tests.harness import BotUnderTest, active_member
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

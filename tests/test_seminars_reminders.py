@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.core.audience import Audience
 from bot.core.models import Role
-from bot.core.seminar_service import SeminarDraft
+from bot.core.seminars.service import SeminarDraft
 from tests.harness import TOKEN, VN, BotUnderTest, Person, active_member, texts
 
 STARTS = datetime(2026, 11, 27, 8, 0, tzinfo=VN)  # the harness clock starts on Monday 23/11 09:00

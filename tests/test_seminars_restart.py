@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 
 from bot.core.models import Role
-from bot.core.seminars import Rsvp
+from bot.core.seminars.models import Rsvp
 from tests.harness import TOKEN, VN, BotUnderTest, Person, TranscriptPerson, ZaloPerson, texts
 from tests.proof_helpers import forge_press
 from tests.test_seminars_dialog import create_seminar, people

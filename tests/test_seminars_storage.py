@@ -14,8 +14,8 @@ from bot.clock import AdjustableClock
 from bot.core.audience import Audience
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.org import OrgRow
-from bot.core.seminar_service import SeminarDraft, SeminarService
-from bot.core.seminars import Rsvp, RsvpOutcome, SeminarStatus
+from bot.core.seminars.models import Rsvp, RsvpOutcome, SeminarStatus
+from bot.core.seminars.service import SeminarDraft, SeminarService
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.audience import Audience
-from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import DEFAULT_DURATION, check_times
+from bot.core.seminars.models import DEFAULT_DURATION, check_times
+from bot.core.seminars.service import SeminarDraft
 from bot.core.when import (
     WhenProblem,
     end_on_start_day,

@@ -37,9 +37,6 @@ def run(args: argparse.Namespace) -> int:
             "internet). — No TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN: starting the local sandbox instead."
         )
         return sandbox.run(sandbox.default_args())
-    import psycopg
-    import psycopg_pool
-
     from bot import logs
     from bot.channels.base import ApiUnreachable, TokenRejected
     from bot.runtime.serve import run as serve
@@ -47,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
 
     logs.configure(settings.log_level, settings.log_format, secrets=settings.secrets)
     fail = functools.partial(_fail, json_log=settings.log_format == "json")
+    postgres_errors: tuple[type[Exception], ...] = ()
+    if settings.database_url:  # psycopg costs ~10 MiB: imported only for a PostgreSQL database
+        import psycopg
+        import psycopg_pool
+
+        postgres_errors = (psycopg.Error, psycopg_pool.PoolTimeout)
     try:
         serve(settings)
     except TokenRejected as exc:
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             f"Cơ sở dữ liệu {settings.database_label} do phiên bản bot mới hơn ghi: hãy cài bản bot mới hơn.",
             f"The database {settings.database_label} was written by a newer bot: deploy the newer bot.",
         )
-    except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+    except postgres_errors as exc:
         return fail(
             EXIT_DATABASE,
             f"Không dùng được cơ sở dữ liệu {settings.database_label} ({exc}): kiểm tra DATABASE_URL.",

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.audience import EVERYONE
-from bot.core.broadcasts import BroadcastStatus, Content, Delivery
+from bot.core.broadcasts.service import BroadcastStatus, Content, Delivery
 from bot.core.models import Role
 
 DEMO_TITLE = "<b>Lịch tập huấn sắp tới</b>"

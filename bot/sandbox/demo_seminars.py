@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core.audience import Audience
 from bot.core.models import Role
-from bot.core.seminars import (
+from bot.core.seminars.models import (
     DEFAULT_DURATION,
     Announcement,
     Rsvp,

@@ -4,8 +4,8 @@ Steps: "text" (the message, or a photo/document with its caption) → "attachmen
 → "audience" (a kind, then wards / chapters / roles to tick, or the seminar, training or earlier broadcast)
 → "confirm" (the preview exactly as recipients will see it, with the number of recipients) → sent now, or
 "time" (when to send it). Where the person stands is kept in the database: a restart in the middle continues
-there. Confirming records the broadcast and plans its send task in the same transaction (bot.core.broadcasts);
-the task does the sending (handlers/broadcasts/sending.py).
+there. Confirming records the broadcast and plans its send task in the same transaction
+(bot.core.broadcasts.service); the task does the sending (handlers/broadcasts/sending.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.conversation.router import CommandSpec, MenuEntry, Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.audience import Audience
-from bot.core.broadcasts import (
+from bot.core.broadcasts.service import (
     MAX_CAPTION,
     MAX_TEXT,
     AudienceKind,

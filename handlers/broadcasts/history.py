@@ -13,8 +13,8 @@ from bot.conversation.replies import Choice, Choices, rows
 from bot.conversation.router import CommandSpec, MenuEntry, Router
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
-from bot.core.broadcast_history import HistoryPage, Listed
-from bot.core.broadcasts import Broadcast, BroadcastStatus, Result
+from bot.core.broadcasts.history import HistoryPage, Listed
+from bot.core.broadcasts.service import Broadcast, BroadcastStatus, Result
 from bot.core.permissions import Action, can
 from bot.i18n import N_, Translator
 from bot.views.broadcasts.texts import describe_audience, final_text, sending_report_text, snippet

@@ -1,11 +1,11 @@
 """Broadcast delivery: the send task, the sender's live progress card, the final report, the ward leads' lists
 of whom to call, "✅ Đã nhận" acknowledgements and the buttons under the report.
 
-Confirming plans the send task in the confirming turn's transaction (bot.core.broadcasts); the task posts the
-sender's card, then queues one message per recipient, once. A delivery listener follows each broadcast's
-outcomes and edits the card (throttled); when the last message has an outcome the broadcast is marked done
-together with the messages that causes, then the card shows the final report (split over further messages
-when it does not fit in one).
+Confirming plans the send task in the confirming turn's transaction (bot.core.broadcasts.service); the task
+posts the sender's card, then queues one message per recipient, once. A delivery listener follows each
+broadcast's outcomes and edits the card (throttled); when the last message has an outcome the broadcast is
+marked done together with the messages that causes, then the card shows the final report (split over further
+messages when it does not fit in one).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bot.conversation.replies import Choice, Choices, Reply, rows
 from bot.conversation.router import Router
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
-from bot.core.broadcasts import (
+from bot.core.broadcasts.service import (
     ACKS_KIND,
     PROGRESS_INTERVAL_S,
     TASK_KIND,

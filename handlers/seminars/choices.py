@@ -11,7 +11,7 @@ from typing import Literal
 
 from bot.conversation.replies import Choice, Choices, grid, rows
 from bot.conversation.tokens import Token, token
-from bot.core.seminars import Seminar
+from bot.core.seminars.models import Seminar
 from bot.i18n import Translator
 
 RATINGS = (1, 2, 3, 4, 5)

@@ -22,8 +22,7 @@ from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.parsing import ParseError, limit_text
 from bot.core.permissions import Action, can
-from bot.core.seminar_service import SeminarDraft
-from bot.core.seminars import (
+from bot.core.seminars.models import (
     DEFAULT_DURATION,
     MAX_AGENDA,
     MAX_ATTACHMENT_BYTES,
@@ -31,6 +30,7 @@ from bot.core.seminars import (
     MAX_VENUE,
     RsvpOutcome,
 )
+from bot.core.seminars.service import SeminarDraft
 from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 from bot.views.seminars import texts

@@ -11,7 +11,7 @@ from bot.conversation.replies import Choices
 from bot.conversation.turn import Turn
 from bot.core.audience import Audience
 from bot.core.permissions import Action
-from bot.core.seminars import Rsvp, RsvpOutcome, Seminar
+from bot.core.seminars.models import Rsvp, RsvpOutcome, Seminar
 from bot.i18n import N_, Translator
 from bot.views.seminars import texts
 from handlers.invite_more_step import InviteMoreStep

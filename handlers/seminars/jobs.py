@@ -15,7 +15,7 @@ from bot.conversation.replies import Attachment, Reply
 from bot.conversation.router import Router
 from bot.core.models import Recipient
 from bot.core.notices import OutgoingMessage
-from bot.core.seminars import (
+from bot.core.seminars.models import (
     ANNOUNCE,
     FEEDBACK,
     REMINDER,

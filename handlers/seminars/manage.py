@@ -12,7 +12,7 @@ from bot.conversation.router import Router, Step
 from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome
 from bot.core.permissions import Action, can
-from bot.core.seminars import Rsvp, RsvpOutcome, parse_offsets
+from bot.core.seminars.models import Rsvp, RsvpOutcome, parse_offsets
 from bot.core.text import fold
 from bot.i18n import N_
 from bot.views.attendance.texts import card

@@ -9,7 +9,7 @@ from bot.conversation.markup import esc
 from bot.conversation.replies import Choice, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.turn import Turn
-from bot.core.seminars import Rsvp, RsvpOutcome
+from bot.core.seminars.models import Rsvp, RsvpOutcome
 from bot.i18n import N_
 from bot.views.seminars import texts
 from handlers.seminars.choices import Answer, Rating, Replacement, answer_choices

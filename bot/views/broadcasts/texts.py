@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.conversation.markup import esc
 from bot.core.audience import Audience
-from bot.core.broadcasts import AudienceKind, Broadcast, DeliveryLine, DeliveryReport, kind_of
+from bot.core.broadcasts.service import AudienceKind, Broadcast, DeliveryLine, DeliveryReport, kind_of
 from bot.core.models import Role
 from bot.core.text import shorten
 from bot.i18n import N_, Translator

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.ical import CalendarEvent, event_ics
-from bot.core.seminars import Seminar
+from bot.core.seminars.models import Seminar
 
 ICS_FILENAME = "toa-dam.ics"
 ICS_MIME = "text/calendar"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.conversation.markup import esc, split
-from bot.core.seminar_feedback import FeedbackSummary
-from bot.core.seminars import Invitee, RsvpCounts, RsvpOutcome, Seminar, count_rsvps
+from bot.core.seminars.feedback import FeedbackSummary
+from bot.core.seminars.models import Invitee, RsvpCounts, RsvpOutcome, Seminar, count_rsvps
 from bot.core.text import natural_key
 from bot.i18n import Translator
 

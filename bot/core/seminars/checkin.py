@@ -12,8 +12,8 @@ from bot.core.audience import NOBODY
 from bot.core.models import Member
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock
-from bot.core.seminar_service import SeminarResult, SeminarService
-from bot.core.seminars import Rsvp, RsvpOutcome
+from bot.core.seminars.models import Rsvp, RsvpOutcome
+from bot.core.seminars.service import SeminarResult, SeminarService
 
 
 class SeminarCheckInStore(Protocol):

@@ -11,8 +11,8 @@ from bot.core.audience import Audience, AudienceResolver
 from bot.core.models import Member, Recipient
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore
-from bot.core.seminar_feedback import SHOWN_AFTER_END, FeedbackSummary, feedback_shown, summarise_feedback
-from bot.core.seminars import (
+from bot.core.seminars.feedback import SHOWN_AFTER_END, FeedbackSummary, feedback_shown, summarise_feedback
+from bot.core.seminars.models import (
     DEFAULT_DURATION,
     DEFAULT_OFFSETS,
     FEEDBACK_AFTER_END,

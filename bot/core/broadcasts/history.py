@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.broadcasts import (
+from bot.core.broadcasts.service import (
     Broadcast,
     BroadcastStatus,
     DeliveryLine,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.core.seminars import Seminar
+from bot.core.seminars.models import Seminar
 
 RATINGS = (5, 4, 3, 2, 1)
 """Best first, as the organiser reads the distribution."""
