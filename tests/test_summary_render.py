@@ -101,7 +101,8 @@ def test_no_chart_without_new_members() -> None:
 def test_english_and_changes() -> None:
     t = I18N.translator("en")
     text = render_summary(t, compute_summary(city(wards=5, chapters=20)))
-    assert "Weekly summary 2026-W48" in text and "Still missing" in text
+    assert "Summary of the week 23/11–29/11" in text and "Still missing" in text
+    assert "2026-W" not in text
     assert (signed(t, 3), signed(t, -2), signed(t, 0)) == ("+3", "−2", "±0")
 
 

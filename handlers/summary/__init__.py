@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 
 from bot.conversation.inputs import Text
 from bot.conversation.markup import esc
@@ -66,7 +67,12 @@ async def summary_command(turn: Turn) -> None:
         week = parse_week_key(arg, service.tz)
         if week is None:
             day = parse_date(arg, now=turn.now, tz=service.tz, allow_past=True)
-            week = None if isinstance(day, ParseError) else week_of_day(day, service.tz)
+            if not isinstance(day, ParseError):
+                if (
+                    day > turn.now.astimezone(service.tz).date()
+                ):  # "18/11" means the last one, not next year's
+                    day = day - (date(day.year, 1, 1) - date(day.year - 1, 1, 1))
+                week = week_of_day(day, service.tz)
         if week is None or week.start > turn.now:
             turn.reply(
                 t.gettext(
