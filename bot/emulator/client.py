@@ -8,8 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-import aiohttp
-
+from bot.emulator.common import ControlClient
 from bot.emulator.state import FakeUser
 
 
@@ -21,46 +20,14 @@ def _user(user: FakeUser | dict) -> dict:
     return asdict(user) if isinstance(user, FakeUser) else user
 
 
-class EmulatorClient:
-    """Drive an emulator over HTTP: ``async with EmulatorClient("http://127.0.0.1:8081") as c: ...``."""
+class EmulatorClient(ControlClient):
+    """Drive an emulator over HTTP: ``async with EmulatorClient("http://127.0.0.1:8081") as c: ...``.
 
-    def __init__(self, origin: str, *, session: aiohttp.ClientSession | None = None) -> None:
-        self.origin = origin.rstrip("/")
-        self._session = session
-        self._own_session = session is None
+    ``history`` answers {"version", "messages", "toasts", "reply_keyboard"}; files carry a download_path.
+    """
 
-    async def __aenter__(self) -> EmulatorClient:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def _request(
-        self, verb: str, path: str, *, json_body: Any = None, params: dict | None = None
-    ) -> Any:
-        if self._session is None:
-            await self.__aenter__()
-        clean = {
-            k: str(v).lower() if isinstance(v, bool) else str(v)
-            for k, v in (params or {}).items()
-            if v is not None
-        }
-        async with self._session.request(verb, self.origin + path, json=json_body, params=clean) as response:
-            if response.content_type != "application/json":
-                raise EmulatorControlError(f"{response.status}: {await response.text()}")
-            payload = await response.json()
-            if response.status == 408:
-                raise TimeoutError(payload.get("error"))
-            if response.status >= 400:
-                raise EmulatorControlError(f"{response.status}: {payload.get('error')}")
-            return payload
+    prefix = "/_emu"
+    error = EmulatorControlError
 
     # --- user-side actions ----------------------------------------------------------------------
 
@@ -119,77 +86,15 @@ class EmulatorClient:
 
     # --- inspection -----------------------------------------------------------------------------
 
-    async def calls(
-        self,
-        token: str,
-        *,
-        method: str | None = None,
-        chat_id: int | None = None,
-        since: int = 0,
-        ok: bool | None = None,
-    ) -> list[dict]:
-        """Recorded calls as dicts (index, method, params, ok, result, error_code, description, time,
-        chat_id)."""
-        params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok}
-        return (await self._request("GET", f"/_emu/{token}/calls", params=params))["calls"]
-
-    async def wait_for(
-        self,
-        token: str,
-        *,
-        method: str | None = None,
-        chat_id: int | None = None,
-        count: int = 1,
-        since: int = 0,
-        ok: bool | None = None,
-        timeout: float = 10,
-    ) -> list[dict]:
-        """Long-poll until `count` matching calls exist at or after index `since`; TimeoutError otherwise."""
-        params = {
-            "method": method,
-            "chat_id": chat_id,
-            "since": since,
-            "ok": ok,
-            "count": count,
-            "timeout": timeout,
-        }
-        return (await self._request("GET", f"/_emu/{token}/calls", params=params))["calls"]
-
-    async def mark(self, token: str) -> int:
-        """Index of the next call (use as `since`)."""
-        return (await self._request("GET", f"/_emu/{token}/calls", params={"since": 1 << 62}))["next"]
-
-    async def history(
-        self, token: str, chat_id: int, *, since: int | None = None, timeout: float = 25
-    ) -> dict:
-        """{"version", "messages", "toasts", "reply_keyboard"}; files carry a download_path.
-
-        With `since` (a version), waits until the chat changes past it or `timeout` passes.
-        """
-        params = {"chat_id": chat_id, "since": since, "timeout": timeout if since is not None else None}
-        return await self._request("GET", f"/_emu/{token}/history", params=params)
-
-    async def state(self, token: str) -> dict:
-        return await self._request("GET", f"/_emu/{token}/state")
-
     async def commands(self, token: str, *, scope: dict | None = None, language_code: str = "") -> list[dict]:
         params = {"scope": json.dumps(scope) if scope else None, "language_code": language_code}
         return (await self._request("GET", f"/_emu/{token}/commands", params=params))["commands"]
-
-    async def wait_polling(self, token: str, timeout: float = 10) -> None:
-        await self._request("GET", f"/_emu/{token}/wait_polling", params={"timeout": timeout})
 
     # --- control --------------------------------------------------------------------------------
 
     async def inject_fault(self, token: str, method: str, **fault: Any) -> None:
         """Same keywords as BotApiEmulator.inject_fault (count, chat_id, error_code, description, ...)."""
         await self._request("POST", f"/_emu/{token}/faults", json_body={"method": method, **fault})
-
-    async def configure(self, **settings: Any) -> dict:
-        return await self._request("POST", "/_emu/config", json_body=settings)
-
-    async def reset(self) -> None:
-        await self._request("POST", "/_emu/reset")
 
     async def clock_now(self) -> datetime:
         return datetime.fromisoformat((await self._request("GET", "/_emu/clock"))["now"])

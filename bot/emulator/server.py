@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import json
 import mimetypes
 import secrets
@@ -15,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.emulator.common import LoopbackServer
 from bot.emulator.control import add_control_routes
 from bot.emulator.html import detect_entities
 from bot.emulator.methods import Methods, document_object, photo_sizes, sniff_mime
@@ -80,7 +80,7 @@ def error_payload(error: ApiError) -> dict:
     return payload
 
 
-class BotApiEmulator:
+class BotApiEmulator(LoopbackServer):
     """An aiohttp server on 127.0.0.1 that speaks the part of the Bot API the bot uses.
 
     Routes: ``/bot<token>/<method>`` (the API), ``/file/bot<token>/<path>`` (downloads) and
@@ -99,10 +99,7 @@ class BotApiEmulator:
         strict_chats: bool = False,
         limits: RateLimits | None = None,
     ) -> None:
-        if not _is_loopback(host):
-            raise ValueError(f"the emulator only binds loopback addresses, not {host!r}")
-        self.host = host
-        self.port = port
+        super().__init__(host, port, client_max_size=60 * 1024 * 1024)
         self.clock: Clock = clock or SystemClock()
         self.config = EmulatorConfig(
             rate_limits=rate_limits,
@@ -113,21 +110,11 @@ class BotApiEmulator:
         self._states: dict[str, BotState] = {}
         self._methods = Methods(self).table()
         self._file_counter = 0
-        self._runner: web.AppRunner | None = None
-        self.app = web.Application(client_max_size=60 * 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         add_control_routes(self.app, self)
 
     # --- lifecycle --------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        """Start serving; `port` is filled in when 0 was asked for."""
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         """Stop serving; parked long polls (the bot's and the sandbox page's) end at once."""
@@ -136,24 +123,7 @@ class BotApiEmulator:
             state.pulse_updates()
             for chat in state.chats.values():
                 chat.touch()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> BotApiEmulator:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @property
-    def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.origin}/bot"
+        await super().stop()
 
     @property
     def base_file_url(self) -> str:
@@ -590,15 +560,6 @@ def _describe_uploads(params: dict) -> dict:
         else value
         for key, value in params.items()
     }
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 async def _read_params(request: web.Request) -> dict:

@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.emulator.common import VersionedChat
 from bot.emulator.ratelimit import RateLimits, TokenBucket
 
 TOKEN_RE = re.compile(r"^(\d{1,20}):[A-Za-z0-9_-]{1,100}$")
@@ -125,21 +126,20 @@ class CallbackRecord:
     answered: bool = False
 
 
-class ChatState:
+class ChatState(VersionedChat):
     """One chat: its Telegram object, its messages (both sides) and what the user sees."""
 
     def __init__(self, chat: dict, *, known: bool) -> None:
+        super().__init__()
         self.chat = chat
         self.known = known
         self.blocked = False
         self.messages: dict[int, StoredMessage] = {}
         self.next_message_id = 1
-        self.version = 0
         self.toasts: list[dict] = []
         self.reply_keyboard: dict | None = None
         self.action: str | None = None  # the bot's last sendChatAction, until it sends a message
         self.bucket: TokenBucket | None = None
-        self._changed = asyncio.Event()
 
     @property
     def is_private(self) -> bool:
@@ -149,21 +149,6 @@ class ChatState:
         message_id = self.next_message_id
         self.next_message_id += 1
         return message_id
-
-    def touch(self) -> None:
-        """Record a visible change and wake whoever waits for one."""
-        self.version += 1
-        changed, self._changed = self._changed, asyncio.Event()
-        changed.set()
-
-    async def wait_change(self, since: int, timeout: float) -> int:
-        try:
-            async with asyncio.timeout(timeout):
-                while self.version <= since:
-                    await self._changed.wait()
-        except TimeoutError:
-            pass
-        return self.version
 
 
 class _CallWaiter:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 
+from bot.emulator.common import argument_parser, serve
 from bot.emulator.zalo.server import ZaloEmulator
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot.emulator.zalo", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8082)
+    parser = argument_parser("python -m bot.emulator.zalo", __doc__, 8082)
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every call but getUpdates")
     parser.add_argument("--rate-limit", type=float, default=0.0, help="calls per second before 429 (0: none)")
     parser.add_argument(
@@ -30,16 +27,7 @@ async def _serve(args: argparse.Namespace) -> None:
         rate_limit_per_s=args.rate_limit,
         strict_params=args.strict_params,
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    async with emulator:
-        print(
-            f"Zalo Bot Platform emulator on {emulator.origin} (ZALO_API_URL={emulator.base_url})", flush=True
-        )
-        await stop.wait()
+    await serve(emulator, "Zalo Bot Platform emulator on {origin} (ZALO_API_URL={base_url})")
 
 
 def main(argv: list[str] | None = None) -> None:

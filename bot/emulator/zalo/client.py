@@ -6,8 +6,7 @@ import base64
 from dataclasses import asdict
 from typing import Any
 
-import aiohttp
-
+from bot.emulator.common import ControlClient
 from bot.emulator.zalo.state import ZaloUser
 
 
@@ -19,47 +18,11 @@ def _user(user: ZaloUser | dict) -> dict:
     return asdict(user) if isinstance(user, ZaloUser) else user
 
 
-class ZaloEmulatorClient:
+class ZaloEmulatorClient(ControlClient):
     """Drive a Zalo emulator over HTTP: ``async with ZaloEmulatorClient("http://127.0.0.1:8082") as c:``."""
 
-    def __init__(self, origin: str, *, session: aiohttp.ClientSession | None = None) -> None:
-        self.origin = origin.rstrip("/")
-        self._session = session
-        self._own_session = session is None
-
-    async def __aenter__(self) -> ZaloEmulatorClient:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None), trust_env=False)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def _request(
-        self, verb: str, path: str, *, json_body: Any = None, params: dict | None = None
-    ) -> Any:
-        if self._session is None:
-            await self.__aenter__()
-        assert self._session is not None
-        clean = {
-            k: str(v).lower() if isinstance(v, bool) else str(v)
-            for k, v in (params or {}).items()
-            if v is not None
-        }
-        async with self._session.request(verb, self.origin + path, json=json_body, params=clean) as response:
-            if response.content_type != "application/json":
-                raise ZaloEmulatorControlError(f"{response.status}: {await response.text()}")
-            payload = await response.json()
-            if response.status == 408:
-                raise TimeoutError(payload.get("error"))
-            if response.status >= 400:
-                raise ZaloEmulatorControlError(f"{response.status}: {payload.get('error')}")
-            return payload
+    prefix = "/_zalo"
+    error = ZaloEmulatorControlError
 
     # --- user-side actions ----------------------------------------------------------------------
 
@@ -123,51 +86,8 @@ class ZaloEmulatorClient:
 
     # --- inspection -----------------------------------------------------------------------------
 
-    async def calls(
-        self,
-        token: str,
-        *,
-        method: str | None = None,
-        chat_id: str | None = None,
-        since: int = 0,
-        ok: bool | None = None,
-    ) -> list[dict]:
-        params = {"method": method, "chat_id": chat_id, "since": since, "ok": ok}
-        return (await self._request("GET", f"/_zalo/{token}/calls", params=params))["calls"]
-
-    async def wait_for(
-        self,
-        token: str,
-        *,
-        method: str | None = None,
-        chat_id: str | None = None,
-        count: int = 1,
-        since: int = 0,
-        ok: bool | None = None,
-        timeout: float = 10,
-    ) -> list[dict]:
-        """Long-poll until `count` matching calls exist at or after index `since`; TimeoutError otherwise."""
-        params = {
-            "method": method,
-            "chat_id": chat_id,
-            "since": since,
-            "ok": ok,
-            "count": count,
-            "timeout": timeout,
-        }
-        return (await self._request("GET", f"/_zalo/{token}/calls", params=params))["calls"]
-
-    async def mark(self, token: str) -> int:
-        return (await self._request("GET", f"/_zalo/{token}/calls", params={"since": 1 << 62}))["next"]
-
     async def sent(self, token: str, chat_id: str) -> list[dict]:
         return (await self._request("GET", f"/_zalo/{token}/sent", params={"chat_id": chat_id}))["messages"]
-
-    async def history(
-        self, token: str, chat_id: str, *, since: int | None = None, timeout: float = 25
-    ) -> dict:
-        params = {"chat_id": chat_id, "since": since, "timeout": timeout if since is not None else None}
-        return await self._request("GET", f"/_zalo/{token}/history", params=params)
 
     async def deliveries(
         self, token: str, *, since: int = 0, count: int = 0, ok: bool | None = None, timeout: float = 10
@@ -175,19 +95,7 @@ class ZaloEmulatorClient:
         params = {"since": since, "count": count or None, "ok": ok, "timeout": timeout if count else None}
         return (await self._request("GET", f"/_zalo/{token}/deliveries", params=params))["deliveries"]
 
-    async def wait_polling(self, token: str, timeout: float = 10) -> None:
-        await self._request("GET", f"/_zalo/{token}/wait_polling", params={"timeout": timeout})
-
-    async def state(self, token: str) -> dict:
-        return await self._request("GET", f"/_zalo/{token}/state")
-
     # --- settings -------------------------------------------------------------------------------
-
-    async def configure(self, **settings: Any) -> dict:
-        return await self._request("POST", "/_zalo/config", json_body=settings)
 
     async def config(self) -> dict:
         return await self._request("GET", "/_zalo/config")
-
-    async def reset(self) -> None:
-        await self._request("POST", "/_zalo/reset")

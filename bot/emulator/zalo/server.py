@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import json
 import struct
 import time
@@ -16,6 +15,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.emulator.common import LoopbackServer, bytes_as_size, call_counts, is_loopback
 from bot.emulator.ratelimit import TokenBucket
 from bot.emulator.zalo.control import add_control_routes
 from bot.emulator.zalo.methods import NO_RESULT, ZaloMethods
@@ -57,31 +57,16 @@ _MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"
 
 def _json_response(payload: dict, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.Response(
-        body=json.dumps(payload, ensure_ascii=False, default=_json_default).encode(),
+        body=json.dumps(payload, ensure_ascii=False, default=bytes_as_size).encode(),
         status=status,
         content_type=_JSON,
         headers=headers,
     )
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        return f"<{len(value)} bytes>"
-    return str(value)
-
-
 def _error_response(error: ZaloApiError) -> web.Response:
     payload = {"ok": False, "error_code": error.code, "description": error.description}
     return _json_response(payload, error.code, error.headers or None)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def tiny_png(width: int = 4, height: int = 4, rgb: tuple[int, int, int] = (240, 200, 40)) -> bytes:
@@ -100,13 +85,15 @@ def tiny_png(width: int = 4, height: int = 4, rgb: tuple[int, int, int] = (240, 
     )
 
 
-class ZaloEmulator:
+class ZaloEmulator(LoopbackServer):
     """An aiohttp server on 127.0.0.1 that speaks the Zalo Bot Platform API as its public docs describe it.
 
     Routes: ``/bot<token>/<method>`` (the API; GET or POST; query, form, multipart or JSON parameters),
     ``/_zalo/media/<name>`` (pictures users "send") and ``/_zalo/...`` (the control API, see
     ``bot.emulator.zalo.control``). Extra routes (a sandbox page) can be added to ``app`` before ``start()``.
     """
+
+    handler_cancellation = True  # a long poll whose connection drops takes no update
 
     def __init__(
         self,
@@ -117,10 +104,7 @@ class ZaloEmulator:
         config: ZaloEmulatorConfig | None = None,
         **settings: Any,
     ) -> None:
-        if not is_loopback(host):
-            raise ValueError(f"the emulator only binds loopback addresses, not {host!r}")
-        self.host = host
-        self.port = port
+        super().__init__(host, port, client_max_size=30 * 1024 * 1024)
         self.clock: Clock = clock or SystemClock()
         self.config = config or ZaloEmulatorConfig()
         if settings:
@@ -128,24 +112,12 @@ class ZaloEmulator:
         self._states: dict[str, ZaloBotState] = {}
         self._methods = ZaloMethods(self).table()
         self.media: dict[str, bytes] = {}
-        self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
-        self.app = web.Application(client_max_size=30 * 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/_zalo/media/{name}", self._handle_media)
         add_control_routes(self.app, self)
 
     # --- lifecycle ------------------------------------------------------------------------------
-
-    async def start(self) -> None:
-        """Start serving; `port` is filled in when 0 was asked for."""
-        self._runner = web.AppRunner(
-            self.app, access_log=None, shutdown_timeout=0.5, handle_signals=False, handler_cancellation=True
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
         """Stop serving: parked long polls end at once, webhook pushes stop."""
@@ -160,25 +132,7 @@ class ZaloEmulator:
         if self._http is not None:
             await self._http.close()
             self._http = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> ZaloEmulator:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @property
-    def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        """What ZALO_API_URL should be: the token and then ``/<method>`` are appended."""
-        return f"{self.origin}/bot"
+        await super().stop()
 
     @property
     def http(self) -> aiohttp.ClientSession:
@@ -612,12 +566,7 @@ class ZaloEmulator:
 
     def summary(self, token: str) -> dict:
         state = self.bot_state(token)
-        per_method: dict[str, int] = {}
-        errors: dict[str, int] = {}
-        for call in state.calls:
-            per_method[call.method] = per_method.get(call.method, 0) + 1
-            if call.error_code:
-                errors[str(call.error_code)] = errors.get(str(call.error_code), 0) + 1
+        per_method, errors = call_counts(state.calls)
         return {
             "pending_updates": len(state.updates),
             "polling": state.parked > 0,

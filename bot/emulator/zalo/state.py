@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.emulator.common import VersionedChat
 from bot.emulator.ratelimit import TokenBucket
 
 # The docs show tokens as `12345689:abc-xyz`; real ones have an 18-digit id and a long secret.
@@ -187,29 +188,14 @@ class ZaloEmulatorConfig:
     bot_account_name: str = "bot.KhuyenHocTest"
 
 
-class ZaloChat:
+class ZaloChat(VersionedChat):
     """One private chat: the user, every message both ways, and the bot's last chat action."""
 
     def __init__(self, user: ZaloUser) -> None:
+        super().__init__()
         self.user = user
         self.messages: list[dict] = []
         self.action: str | None = None
-        self.version = 0
-        self._changed = asyncio.Event()
-
-    def touch(self) -> None:
-        self.version += 1
-        changed, self._changed = self._changed, asyncio.Event()
-        changed.set()
-
-    async def wait_change(self, since: int, timeout: float) -> int:
-        try:
-            async with asyncio.timeout(timeout):
-                while self.version <= since:
-                    await self._changed.wait()
-        except TimeoutError:
-            pass
-        return self.version
 
 
 @dataclass
