@@ -68,9 +68,7 @@ async def summary_command(turn: Turn) -> None:
         if week is None:
             day = parse_date(arg, now=turn.now, tz=service.tz, allow_past=True)
             if not isinstance(day, ParseError):
-                if (
-                    day > turn.now.astimezone(service.tz).date()
-                ):  # "18/11" means the last one, not next year's
+                if day > turn.now.astimezone(service.tz).date():  # "18/11": the last one, not the next
                     day = day - (date(day.year, 1, 1) - date(day.year - 1, 1, 1))
                 week = week_of_day(day, service.tz)
         if week is None or week.start > turn.now:
