@@ -800,6 +800,8 @@ class FaqMatcher:
                     credit.append(token_credit)
                     focus_weights.append(weight)
                     asked[token] = None
+        if not any(token in self._vocabulary_set for token in tokens):
+            return []  # no word the knowledge base uses ("tin nhắn 1", "ok"): nothing can score
         now = _NOW.search(fold(question)) is not None
         told = " ".join(piece for piece, _ in context)
         types = _question_types(self._normaliser.text(question))
