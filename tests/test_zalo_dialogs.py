@@ -6,6 +6,7 @@ files are short-lived signed links, and a message holds at most 2,000 characters
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -98,7 +99,10 @@ async def test_the_report_workbook_is_a_signed_link_that_works_and_refuses_tampe
             assert response.status == 200
             assert (await response.read())[:2] == b"PK"  # an .xlsx is a zip file
         async with http.get(link.replace("/files/", "/files/x")) as response:
-            assert response.status in (403, 404)
+            assert response.status == 403
+        bot.clock.advance(timedelta(hours=25))  # links last 24 hours
+        async with http.get(link) as response:
+            assert response.status == 404 and "expired" in await response.text()
     calls = bot.zalo.calls(ZALO_TOKEN)  # type: ignore[union-attr]
     assert {c.method for c in calls} <= {
         "getMe",

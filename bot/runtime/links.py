@@ -2,7 +2,7 @@
 
 A link is `<PUBLIC_BASE_URL>/files/<blob id>.<expiry>.<signature>/<file name>`: the signature is an
 HMAC-SHA256 of the blob id and the expiry under a key derived from the bot's secrets, so a changed id or
-expiry is refused (403) and an expired link is gone (410). Links last LINK_LIFETIME (24 hours).
+expiry is refused (403) and an expired link is not found (404). Links last LINK_LIFETIME (24 hours).
 """
 
 from __future__ import annotations

@@ -63,14 +63,14 @@ class WebServer:
             self._runner = None
 
     async def file(self, request: web.Request) -> web.StreamResponse:
-        """A signed download link: the file, or 403 (tampered) / 410 (expired) / 404 (gone)."""
+        """A signed download link: the file, or 403 (tampered) / 404 (expired, or the file is gone)."""
         if self.links is None or not self.runtime.started:
             raise web.HTTPNotFound()
         checked = self.links.check(request.match_info["token"], now=self.runtime.clock.now())
         if checked == "forged":
             raise web.HTTPForbidden(text="This link is not valid.")
         if checked == "expired":
-            raise web.HTTPGone(text="This link has expired. Please ask the bot again.")
+            raise web.HTTPNotFound(text="This link has expired. Please ask the bot again.")
         stored = await self.runtime.services.outbox.blob(int(checked))
         if stored is None:
             raise web.HTTPNotFound()
