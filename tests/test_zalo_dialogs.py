@@ -289,3 +289,12 @@ async def test_a_number_typed_after_a_notice_replaced_the_list_gets_the_current_
     assert "Danh sách này đã cũ" in texts(replies) and "Báo cáo ngay" in texts(replies)
     member = await bot.services.member_store.find_by_account("zalo", zalo_id(4002))
     assert member is not None and member.locale == "vi"  # "2" did not switch to English
+
+
+async def test_a_question_without_diacritics_is_answered_in_plain_text(bot: BotUnderTest) -> None:
+    lan = bot.person(7009, "Lan")
+    replies = await lan.send("thong tu 44 co bao nhieu tieu chi")
+    answer = texts(replies)
+    assert "15 tiêu chí" in answer
+    assert "<b>" not in answer and "&amp;" not in answer and "</" not in answer
+    assert all(len(r.text) <= 2000 for r in replies)
