@@ -200,6 +200,7 @@ async def test_drill_down_by_reply_or_button(bot: BotUnderTest) -> None:
 
     details = texts(await reply("phuong 2"))
     assert "Tóm tắt tuần 30/11–06/12 — Phường 2" in details  # typed: this week so far
+    assert "Tuần này đến nay:" in details and "Tuần qua:" not in details
     assert "không tìm thấy phường" in texts(await reply("phường 99"))
     first_button = chair.all_buttons()[0]
     details = texts(await chair.press(first_button))

@@ -68,11 +68,17 @@ def _new_members(t: Translator, summary: WeeklySummary) -> str:
     nm = summary.new_members
     if nm is None:
         return ""
+    counts = {"count": t.number(nm.this_week), "change": signed(t, nm.change), "period": t.number(nm.period)}
+    in_progress = summary.as_of < summary.week.next().start
     lines = [
         t.gettext("👥 <b>New members</b>"),
         t.gettext(
+            "This week so far: <b>{count}</b> ({change} on last week); period to date: {period}."
+        ).format(**counts)
+        if in_progress
+        else t.gettext(
             "Last week: <b>{count}</b> ({change} on the week before); period to date: {period}."
-        ).format(count=t.number(nm.this_week), change=signed(t, nm.change), period=t.number(nm.period)),
+        ).format(**counts),
     ]
     if summary.ward_id is None:
         active = [w for w in summary.wards if w.new_this_week or w.new_previous_week]
