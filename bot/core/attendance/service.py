@@ -226,19 +226,13 @@ class AttendanceService:
             mine = await self._store.registration(training.id, member.id)
             if not (see_all or training.audience.includes(member) or mine is not None):
                 continue
-            counts = await self._store.counts(training.id)
-            views.append(
-                TrainingView(
-                    training,
-                    mine.status if mine else None,
-                    counts.get(RegistrationStatus.REGISTERED, 0),
-                    counts.get(RegistrationStatus.WAITLISTED, 0),
-                )
-            )
+            views.append(await self._view(training, mine))
         return views
 
     async def view(self, member: Member, training: Training) -> TrainingView:
-        mine = await self._store.registration(training.id, member.id)
+        return await self._view(training, await self._store.registration(training.id, member.id))
+
+    async def _view(self, training: Training, mine: Registration | None) -> TrainingView:
         counts = await self._store.counts(training.id)
         return TrainingView(
             training,
@@ -250,14 +244,10 @@ class AttendanceService:
     async def register(self, member: Member | None, training_id: int) -> RegistrationResult:
         """'Đăng ký': a seat while seats remain, else the waiting list; invited members only, before the
         start."""
-        training = await self._store.training(training_id)
-        if training is None:
-            return RegistrationResult(Outcome.NOT_FOUND)
-        if not can(member, Action.ATTEND_TRAINING):
-            return RegistrationResult(Outcome.DENIED, training)
-        assert member is not None
-        if training.cancelled:
-            return RegistrationResult(Outcome.CANCELLED, training)
+        found = await self._answerable(member, training_id)
+        if not isinstance(found, tuple):
+            return found
+        member, training = found
         if self._clock.now() >= training.starts_at:
             return RegistrationResult(Outcome.STARTED, training)
         if not training.audience.includes(member) and not can(member, Action.MANAGE_TRAINING):
@@ -267,14 +257,10 @@ class AttendanceService:
 
     async def decline(self, member: Member | None, training_id: int) -> RegistrationResult:
         """'Không tham dự': frees the seat, and the first on the waiting list moves up."""
-        training = await self._store.training(training_id)
-        if training is None:
-            return RegistrationResult(Outcome.NOT_FOUND)
-        if not can(member, Action.ATTEND_TRAINING):
-            return RegistrationResult(Outcome.DENIED, training)
-        assert member is not None
-        if training.cancelled:
-            return RegistrationResult(Outcome.CANCELLED, training)
+        found = await self._answerable(member, training_id)
+        if not isinstance(found, tuple):
+            return found
+        member, training = found
         if self._clock.now() >= training.ends_at:
             return RegistrationResult(Outcome.CLOSED, training)
         previous, promoted = await self._store.decline(training.id, member.id, now=self._clock.now())
@@ -502,6 +488,20 @@ class AttendanceService:
         if not can(actor, Action.MANAGE_TRAINING):
             return None
         return await self._invitees.search(fold(query), limit=limit)
+
+    async def _answerable(
+        self, member: Member | None, training_id: int
+    ) -> tuple[Member, Training] | RegistrationResult:
+        """The cadre and the session they answer, or the refusal: NOT_FOUND, DENIED, then CANCELLED."""
+        training = await self._store.training(training_id)
+        if training is None:
+            return RegistrationResult(Outcome.NOT_FOUND)
+        if not can(member, Action.ATTEND_TRAINING):
+            return RegistrationResult(Outcome.DENIED, training)
+        assert member is not None
+        if training.cancelled:
+            return RegistrationResult(Outcome.CANCELLED, training)
+        return member, training
 
     async def _managed(
         self,
