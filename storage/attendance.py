@@ -79,6 +79,17 @@ async def _fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple) -> lis
     return list(rows)
 
 
+async def _status(conn: aiosqlite.Connection, training_id: int, member_id: int) -> RegistrationStatus | None:
+    """A member's registration status for a session, read in the caller's transaction."""
+    cur = await conn.execute(
+        "SELECT status FROM training_registrations WHERE training_id = ? AND member_id = ?",
+        (training_id, member_id),
+    )
+    row = await cur.fetchone()
+    await cur.close()
+    return RegistrationStatus(row["status"]) if row else None
+
+
 async def _audit(
     conn: aiosqlite.Connection,
     action: str,
@@ -349,14 +360,9 @@ class SqliteAttendance:
     ) -> tuple[RegistrationStatus, bool]:
         """A seat or a waiting-list place, decided and written in one transaction; (status, changed)."""
         async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "SELECT status FROM training_registrations WHERE training_id = ? AND member_id = ?",
-                (training_id, member_id),
-            )
-            row = await cur.fetchone()
-            await cur.close()
-            if row is not None and row["status"] in ("registered", "waitlisted"):
-                return RegistrationStatus(row["status"]), False
+            previous = await _status(conn, training_id, member_id)
+            if previous in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED):
+                return previous, False
             capacity, taken = await self._seats(conn, training_id)
             status = place_for(capacity, taken)
             await conn.execute(
@@ -373,13 +379,7 @@ class SqliteAttendance:
     ) -> tuple[RegistrationStatus | None, list[int]]:
         """Not coming: (previous status, members promoted from the waiting list)."""
         async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "SELECT status FROM training_registrations WHERE training_id = ? AND member_id = ?",
-                (training_id, member_id),
-            )
-            row = await cur.fetchone()
-            await cur.close()
-            previous = RegistrationStatus(row["status"]) if row else None
+            previous = await _status(conn, training_id, member_id)
             if previous in (RegistrationStatus.DECLINED, RegistrationStatus.WITHDRAWN):
                 return previous, []
             new = RegistrationStatus.DECLINED if previous is None else RegistrationStatus.WITHDRAWN
