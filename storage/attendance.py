@@ -79,6 +79,38 @@ async def _fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple) -> lis
     return list(rows)
 
 
+async def _status(conn: aiosqlite.Connection, training_id: int, member_id: int) -> RegistrationStatus | None:
+    """A member's registration status for a session, read in the caller's transaction."""
+    cur = await conn.execute(
+        "SELECT status FROM training_registrations WHERE training_id = ? AND member_id = ?",
+        (training_id, member_id),
+    )
+    row = await cur.fetchone()
+    await cur.close()
+    return RegistrationStatus(row["status"]) if row else None
+
+
+async def _audit(
+    conn: aiosqlite.Connection,
+    action: str,
+    training_id: object,
+    *,
+    actor_id: int | None,
+    at: datetime,
+    details: dict[str, object],
+) -> None:
+    """One audit row about a training, in the caller's transaction."""
+    await audit.record(
+        conn,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        entity="training",
+        entity_id=training_id,
+        details=details,
+    )
+
+
 class SqliteAttendance:
     """Every change that has to be exact (seats, check-ins) happens inside one transaction."""
 
@@ -106,13 +138,12 @@ class SqliteAttendance:
             )
             training_id = cur.lastrowid
             assert training_id is not None
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "create_training",
+                training_id,
                 actor_id=created_by,
-                action="create_training",
-                entity="training",
-                entity_id=training_id,
+                at=now,
                 details={"title": draft.title},
             )
         training = await self.training(training_id)
@@ -209,13 +240,12 @@ class SqliteAttendance:
                     ),
                 )
                 training_id = cur.lastrowid
-                await audit.record(
+                await _audit(
                     conn,
-                    at=now,
+                    "open_seminar_checkin",
+                    training_id,
                     actor_id=created_by,
-                    action="open_seminar_checkin",
-                    entity="training",
-                    entity_id=training_id,
+                    at=now,
                     details={"seminar_id": seminar_id},
                 )
             await conn.executemany(
@@ -257,13 +287,12 @@ class SqliteAttendance:
             if "capacity" in changes:
                 demoted = await self._demote(conn, training_id, now)
                 promoted = await self._promote(conn, training_id, now)
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "update_training",
+                training_id,
                 actor_id=actor_id,
-                action="update_training",
-                entity="training",
-                entity_id=training_id,
+                at=now,
                 details={k: str(v) for k, v in values.items()},
             )
         training = await self.training(training_id)
@@ -279,15 +308,7 @@ class SqliteAttendance:
             )
             if cur.rowcount != 1:
                 return False
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor_id,
-                action="cancel_training",
-                entity="training",
-                entity_id=training_id,
-                details={},
-            )
+            await _audit(conn, "cancel_training", training_id, actor_id=actor_id, at=now, details={})
         return True
 
     async def widen_audience(
@@ -303,13 +324,12 @@ class SqliteAttendance:
             )
             if cur.rowcount != 1:
                 return None
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "widen_audience",
+                training_id,
                 actor_id=actor_id,
-                action="widen_audience",
-                entity="training",
-                entity_id=training_id,
+                at=now,
                 details={"audience": audience.to_json()},
             )
         return await self.training(training_id)
@@ -340,14 +360,9 @@ class SqliteAttendance:
     ) -> tuple[RegistrationStatus, bool]:
         """A seat or a waiting-list place, decided and written in one transaction; (status, changed)."""
         async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "SELECT status FROM training_registrations WHERE training_id = ? AND member_id = ?",
-                (training_id, member_id),
-            )
-            row = await cur.fetchone()
-            await cur.close()
-            if row is not None and row["status"] in ("registered", "waitlisted"):
-                return RegistrationStatus(row["status"]), False
+            previous = await _status(conn, training_id, member_id)
+            if previous in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED):
+                return previous, False
             capacity, taken = await self._seats(conn, training_id)
             status = place_for(capacity, taken)
             await conn.execute(
@@ -364,13 +379,7 @@ class SqliteAttendance:
     ) -> tuple[RegistrationStatus | None, list[int]]:
         """Not coming: (previous status, members promoted from the waiting list)."""
         async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "SELECT status FROM training_registrations WHERE training_id = ? AND member_id = ?",
-                (training_id, member_id),
-            )
-            row = await cur.fetchone()
-            await cur.close()
-            previous = RegistrationStatus(row["status"]) if row else None
+            previous = await _status(conn, training_id, member_id)
             if previous in (RegistrationStatus.DECLINED, RegistrationStatus.WITHDRAWN):
                 return previous, []
             new = RegistrationStatus.DECLINED if previous is None else RegistrationStatus.WITHDRAWN
@@ -477,15 +486,7 @@ class SqliteAttendance:
                 "INSERT INTO training_codes (code, training_id, created_by, created_at) VALUES (?, ?, ?, ?)",
                 (code, training_id, actor_id, to_db_time(now)),
             )
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor_id,
-                action="checkin_code",
-                entity="training",
-                entity_id=training_id,
-                details={},
-            )
+            await _audit(conn, "checkin_code", training_id, actor_id=actor_id, at=now, details={})
 
     async def code(self, code: str) -> tuple[Training, bool] | None:
         """The session a code belongs to and whether the code was retired, in one query."""
@@ -519,13 +520,12 @@ class SqliteAttendance:
             async with self._db.transaction() as conn:
                 rows = await conn.execute_fetchall(_CHECK_IN, params)
                 if rows:
-                    await audit.record(
+                    await _audit(
                         conn,
-                        at=at,
+                        "manual_check_in",
+                        training_id,
                         actor_id=recorded_by,
-                        action="manual_check_in",
-                        entity="training",
-                        entity_id=training_id,
+                        at=at,
                         details={"member_id": member_id},
                     )
         else:
@@ -546,13 +546,12 @@ class SqliteAttendance:
             )
             if cur.rowcount != 1:
                 return False
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "undo_check_in",
+                training_id,
                 actor_id=actor_id,
-                action="undo_check_in",
-                entity="training",
-                entity_id=training_id,
+                at=now,
                 details={"member_id": member_id},
             )
         return True
@@ -568,14 +567,8 @@ class SqliteAttendance:
             )
             if cur.rowcount != 1:
                 return False
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor_id,
-                action="excuse",
-                entity="training",
-                entity_id=training_id,
-                details={"member_id": member_id},
+            await _audit(
+                conn, "excuse", training_id, actor_id=actor_id, at=now, details={"member_id": member_id}
             )
         return True
 

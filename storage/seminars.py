@@ -84,6 +84,21 @@ async def _cancel_pending(conn: aiosqlite.Connection, prefix: str, *, keep_invit
     await conn.execute(sql, params)
 
 
+async def _audit(
+    conn: aiosqlite.Connection,
+    action: str,
+    seminar_id: object,
+    *,
+    actor_id: int | None,
+    at: datetime,
+    details: dict[str, object],
+) -> None:
+    """One audit row about a seminar, in the caller's transaction."""
+    await audit.record(
+        conn, at=at, actor_id=actor_id, action=action, entity="seminar", entity_id=seminar_id, details=details
+    )
+
+
 class SqliteSeminars:
     """The seminar store used by `bot.core.seminars.service.SeminarService`."""
 
@@ -128,13 +143,12 @@ class SqliteSeminars:
                 [(seminar_id, member_id, stamp) for member_id in member_ids],
             )
             await _plan_all(conn, tasks_for(replace(seminar, id=seminar_id)), now)
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "create_seminar",
+                seminar_id,
                 actor_id=seminar.created_by,
-                action="create_seminar",
-                entity="seminar",
-                entity_id=seminar_id,
+                at=now,
                 details={"invitees": len(member_ids), "starts_at": to_db_time(seminar.starts_at)},
             )
         return seminar_id
@@ -196,15 +210,7 @@ class SqliteSeminars:
                 "WHERE seminar_id = ? AND member_id = ?",
                 (rsvp.value, to_db_time(now), seminar_id, member_id),
             )
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=member_id,
-                action="rsvp",
-                entity="seminar",
-                entity_id=seminar_id,
-                details={"rsvp": rsvp.value},
-            )
+            await _audit(conn, "rsvp", seminar_id, actor_id=member_id, at=now, details={"rsvp": rsvp.value})
 
     async def delegate(
         self, seminar_id: int, member_id: int, replacement_id: int, task: PlannedTask, *, now: datetime
@@ -225,13 +231,12 @@ class SqliteSeminars:
                 (seminar_id, replacement_id, stamp, member_id),
             )
             await _plan_all(conn, [task], now)
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "delegate",
+                seminar_id,
                 actor_id=member_id,
-                action="delegate",
-                entity="seminar",
-                entity_id=seminar_id,
+                at=now,
                 details={"replacement": replacement_id},
             )
 
@@ -258,13 +263,12 @@ class SqliteSeminars:
                 [(seminar.id, member_id, stamp) for member_id in member_ids],
             )
             await _plan_all(conn, tasks, now)
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "invite_more_seminar",
+                seminar.id,
                 actor_id=actor_id,
-                action="invite_more_seminar",
-                entity="seminar",
-                entity_id=seminar.id,
+                at=now,
                 details={"invitees": len(member_ids)},
             )
 
@@ -285,13 +289,12 @@ class SqliteSeminars:
             )
             await _cancel_pending(conn, f"seminar:{seminar.id}:v", keep_invitations=True)
             await _plan_all(conn, tasks, now)
-            await audit.record(
+            await _audit(
                 conn,
-                at=now,
+                "reschedule_seminar",
+                seminar.id,
                 actor_id=actor_id,
-                action="reschedule_seminar",
-                entity="seminar",
-                entity_id=seminar.id,
+                at=now,
                 details={"starts_at": to_db_time(seminar.starts_at)},
             )
 
@@ -303,15 +306,7 @@ class SqliteSeminars:
             )
             await _cancel_pending(conn, seminar.task_prefix)
             await _plan_all(conn, [task], now)
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor_id,
-                action="cancel_seminar",
-                entity="seminar",
-                entity_id=seminar.id,
-                details={},
-            )
+            await _audit(conn, "cancel_seminar", seminar.id, actor_id=actor_id, at=now, details={})
 
     async def record_nudge(self, seminar: Seminar, task: PlannedTask, *, now: datetime) -> None:
         async with self._db.transaction() as conn:

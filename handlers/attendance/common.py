@@ -79,37 +79,40 @@ async def tell(
     return await services.notices.queue(batch, messages)
 
 
-async def queue_invitations(turn: Turn, training: Training, member_ids: Iterable[int]) -> int:
-    """The invitation with the register choices; one per person per session, however often it is asked for."""
+async def _tell_with_answers(
+    turn: Turn,
+    training: Training,
+    member_ids: Iterable[int],
+    *,
+    event: str,
+    key: str,
+    text: Callable[[Translator, Training], str],
+) -> int:
+    """A notice about the session that carries its register choices (batch `training:<id>:<event>`)."""
     return await tell(
         turn,
         member_ids,
-        batch=f"training:{training.id}:invite",
-        key=f"training:{training.id}:invite",
-        text=lambda t: invitation_text(t, training),
+        batch=f"training:{training.id}:{event}",
+        key=key,
+        text=lambda t: text(t, training),
         choices=lambda t: answer_choices(t, training),
+    )
+
+
+async def queue_invitations(turn: Turn, training: Training, member_ids: Iterable[int]) -> int:
+    """The invitation with the register choices; one per person per session, however often it is asked for."""
+    return await _tell_with_answers(
+        turn, training, member_ids, event="invite", key=f"training:{training.id}:invite", text=invitation_text
     )
 
 
 async def queue_promoted(turn: Turn, training: Training, member_ids: Iterable[int], *, cause: str) -> int:
     """People moved up from the waiting list are told they now have a seat (`cause` names the event)."""
-    return await tell(
-        turn,
-        member_ids,
-        batch=f"training:{training.id}:promoted",
-        key=f"training:{training.id}:promoted:{cause}",
-        text=lambda t: promoted_text(t, training),
-        choices=lambda t: answer_choices(t, training),
-    )
+    key = f"training:{training.id}:promoted:{cause}"
+    return await _tell_with_answers(turn, training, member_ids, event="promoted", key=key, text=promoted_text)
 
 
 async def queue_demoted(turn: Turn, training: Training, member_ids: Iterable[int], *, cause: str) -> int:
     """People moved back to the waiting list when the seats were cut are told, and kept first in line."""
-    return await tell(
-        turn,
-        member_ids,
-        batch=f"training:{training.id}:demoted",
-        key=f"training:{training.id}:demoted:{cause}",
-        text=lambda t: demoted_text(t, training),
-        choices=lambda t: answer_choices(t, training),
-    )
+    key = f"training:{training.id}:demoted:{cause}"
+    return await _tell_with_answers(turn, training, member_ids, event="demoted", key=key, text=demoted_text)

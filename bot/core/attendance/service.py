@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.core.attendance.models import (
     Attendance,
@@ -158,6 +159,9 @@ class TrainingView:
         return self.training.capacity is not None and self.registered >= self.training.capacity
 
 
+_Result = TypeVar("_Result", TrainingResult, CodeResult, CheckInResult)
+
+
 def check_draft(draft: TrainingDraft, now: datetime) -> bool:
     """A session that can be saved: in the future, a sane length, a sane capacity, someone invited."""
     return (
@@ -222,19 +226,13 @@ class AttendanceService:
             mine = await self._store.registration(training.id, member.id)
             if not (see_all or training.audience.includes(member) or mine is not None):
                 continue
-            counts = await self._store.counts(training.id)
-            views.append(
-                TrainingView(
-                    training,
-                    mine.status if mine else None,
-                    counts.get(RegistrationStatus.REGISTERED, 0),
-                    counts.get(RegistrationStatus.WAITLISTED, 0),
-                )
-            )
+            views.append(await self._view(training, mine))
         return views
 
     async def view(self, member: Member, training: Training) -> TrainingView:
-        mine = await self._store.registration(training.id, member.id)
+        return await self._view(training, await self._store.registration(training.id, member.id))
+
+    async def _view(self, training: Training, mine: Registration | None) -> TrainingView:
         counts = await self._store.counts(training.id)
         return TrainingView(
             training,
@@ -246,14 +244,10 @@ class AttendanceService:
     async def register(self, member: Member | None, training_id: int) -> RegistrationResult:
         """'Đăng ký': a seat while seats remain, else the waiting list; invited members only, before the
         start."""
-        training = await self._store.training(training_id)
-        if training is None:
-            return RegistrationResult(Outcome.NOT_FOUND)
-        if not can(member, Action.ATTEND_TRAINING):
-            return RegistrationResult(Outcome.DENIED, training)
-        assert member is not None
-        if training.cancelled:
-            return RegistrationResult(Outcome.CANCELLED, training)
+        found = await self._answerable(member, training_id)
+        if not isinstance(found, tuple):
+            return found
+        member, training = found
         if self._clock.now() >= training.starts_at:
             return RegistrationResult(Outcome.STARTED, training)
         if not training.audience.includes(member) and not can(member, Action.MANAGE_TRAINING):
@@ -263,14 +257,10 @@ class AttendanceService:
 
     async def decline(self, member: Member | None, training_id: int) -> RegistrationResult:
         """'Không tham dự': frees the seat, and the first on the waiting list moves up."""
-        training = await self._store.training(training_id)
-        if training is None:
-            return RegistrationResult(Outcome.NOT_FOUND)
-        if not can(member, Action.ATTEND_TRAINING):
-            return RegistrationResult(Outcome.DENIED, training)
-        assert member is not None
-        if training.cancelled:
-            return RegistrationResult(Outcome.CANCELLED, training)
+        found = await self._answerable(member, training_id)
+        if not isinstance(found, tuple):
+            return found
+        member, training = found
         if self._clock.now() >= training.ends_at:
             return RegistrationResult(Outcome.CLOSED, training)
         previous, promoted = await self._store.decline(training.id, member.id, now=self._clock.now())
@@ -281,14 +271,10 @@ class AttendanceService:
 
     async def update(self, actor: Member | None, training_id: int, **changes: object) -> TrainingResult:
         """Edit or reschedule; everyone registered or waiting is to be told (`notify`)."""
-        if not can(actor, Action.MANAGE_TRAINING):
-            return TrainingResult(Outcome.DENIED)
-        assert actor is not None
-        training = await self._store.training(training_id)
-        if training is None:
-            return TrainingResult(Outcome.NOT_FOUND)
-        if training.cancelled:
-            return TrainingResult(Outcome.CANCELLED, training)
+        found = await self._managed(actor, training_id, TrainingResult, live=True)
+        if not isinstance(found, tuple):
+            return found
+        actor, training = found
         if training.for_seminar and set(changes) != {"late_after_minutes"}:
             return TrainingResult(Outcome.INVALID, training)  # it follows its seminar
         if set(changes) - EDITABLE_FIELDS or not changes:
@@ -312,12 +298,10 @@ class AttendanceService:
 
     async def cancel(self, actor: Member | None, training_id: int) -> TrainingResult:
         """Cancel a session; everyone registered or waiting is to be told."""
-        if not can(actor, Action.MANAGE_TRAINING):
-            return TrainingResult(Outcome.DENIED)
-        assert actor is not None
-        training = await self._store.training(training_id)
-        if training is None:
-            return TrainingResult(Outcome.NOT_FOUND)
+        found = await self._managed(actor, training_id, TrainingResult)
+        if not isinstance(found, tuple):
+            return found
+        actor, training = found
         if training.for_seminar:
             return TrainingResult(Outcome.INVALID, training)  # cancel the seminar instead
         if not await self._store.cancel_training(training.id, now=self._clock.now(), actor_id=actor.id):
@@ -335,11 +319,10 @@ class AttendanceService:
 
     async def invitable(self, actor: Member | None, training_id: int) -> TrainingResult:
         """Whether more people may be invited to a session now (OK with the session, or why not)."""
-        if not can(actor, Action.MANAGE_TRAINING):
-            return TrainingResult(Outcome.DENIED)
-        training = await self._store.training(training_id)
-        if training is None:
-            return TrainingResult(Outcome.NOT_FOUND)
+        found = await self._managed(actor, training_id, TrainingResult)
+        if not isinstance(found, tuple):
+            return found
+        actor, training = found
         if training.for_seminar:
             return TrainingResult(Outcome.INVALID, training)  # it follows its seminar
         if training.cancelled:
@@ -390,14 +373,10 @@ class AttendanceService:
         self, actor: Member | None, training_id: int, *, rotate: bool = False
     ) -> CodeResult:
         """The session's current check-in code (made on first use); `rotate` retires the old one."""
-        if not can(actor, Action.MANAGE_TRAINING):
-            return CodeResult(Outcome.DENIED)
-        assert actor is not None
-        training = await self._store.training(training_id)
-        if training is None:
-            return CodeResult(Outcome.NOT_FOUND)
-        if training.cancelled:
-            return CodeResult(Outcome.CANCELLED, training)
+        found = await self._managed(actor, training_id, CodeResult, live=True)
+        if not isinstance(found, tuple):
+            return found
+        actor, training = found
         if window_state(training, self._clock.now()) is WindowState.CLOSED:
             return CodeResult(Outcome.CLOSED, training)
         code = None if rotate else await self._store.active_code(training.id)
@@ -452,14 +431,10 @@ class AttendanceService:
 
     async def manual_check_in(self, actor: Member | None, training_id: int, member_id: int) -> CheckInResult:
         """An organiser checks in a cadre without a phone (from the opening of check-in on)."""
-        if not can(actor, Action.MANAGE_TRAINING):
-            return CheckInResult(Outcome.DENIED)
-        assert actor is not None
-        training = await self._store.training(training_id)
-        if training is None:
-            return CheckInResult(Outcome.NOT_FOUND)
-        if training.cancelled:
-            return CheckInResult(Outcome.CANCELLED, training)
+        found = await self._managed(actor, training_id, CheckInResult, live=True)
+        if not isinstance(found, tuple):
+            return found
+        actor, training = found
         now = self._clock.now()
         if window_state(training, now) is WindowState.TOO_EARLY:
             return CheckInResult(Outcome.TOO_EARLY, training)
@@ -468,12 +443,10 @@ class AttendanceService:
         return await self._record(training, member_id, now, CheckInMethod.MANUAL, actor.id)
 
     async def undo_check_in(self, actor: Member | None, training_id: int, member_id: int) -> CheckInResult:
-        if not can(actor, Action.MANAGE_TRAINING):
-            return CheckInResult(Outcome.DENIED)
-        assert actor is not None
-        training = await self._store.training(training_id)
-        if training is None:
-            return CheckInResult(Outcome.NOT_FOUND)
+        found = await self._managed(actor, training_id, CheckInResult)
+        if not isinstance(found, tuple):
+            return found
+        actor, training = found
         if not await self._store.undo_check_in(
             training.id, member_id, actor_id=actor.id, now=self._clock.now()
         ):
@@ -482,12 +455,10 @@ class AttendanceService:
 
     async def excuse(self, actor: Member | None, training_id: int, member_id: int) -> CheckInResult:
         """Mark someone excused (they told the organisers they cannot come)."""
-        if not can(actor, Action.MANAGE_TRAINING):
-            return CheckInResult(Outcome.DENIED)
-        assert actor is not None
-        training = await self._store.training(training_id)
-        if training is None:
-            return CheckInResult(Outcome.NOT_FOUND)
+        found = await self._managed(actor, training_id, CheckInResult)
+        if not isinstance(found, tuple):
+            return found
+        actor, training = found
         if not await self._store.is_member(member_id):
             return CheckInResult(Outcome.NOT_FOUND, training)
         previous = await self._store.attendance(training.id, member_id)
@@ -517,6 +488,40 @@ class AttendanceService:
         if not can(actor, Action.MANAGE_TRAINING):
             return None
         return await self._invitees.search(fold(query), limit=limit)
+
+    async def _answerable(
+        self, member: Member | None, training_id: int
+    ) -> tuple[Member, Training] | RegistrationResult:
+        """The cadre and the session they answer, or the refusal: NOT_FOUND, DENIED, then CANCELLED."""
+        training = await self._store.training(training_id)
+        if training is None:
+            return RegistrationResult(Outcome.NOT_FOUND)
+        if not can(member, Action.ATTEND_TRAINING):
+            return RegistrationResult(Outcome.DENIED, training)
+        assert member is not None
+        if training.cancelled:
+            return RegistrationResult(Outcome.CANCELLED, training)
+        return member, training
+
+    async def _managed(
+        self,
+        actor: Member | None,
+        training_id: int,
+        result: Callable[[Outcome, Training | None], _Result],
+        *,
+        live: bool = False,
+    ) -> tuple[Member, Training] | _Result:
+        """The organiser and the session they act on, or the refusal as `result`: DENIED, NOT_FOUND, then
+        (when `live`) CANCELLED."""
+        if not can(actor, Action.MANAGE_TRAINING):
+            return result(Outcome.DENIED, None)
+        assert actor is not None
+        training = await self._store.training(training_id)
+        if training is None:
+            return result(Outcome.NOT_FOUND, None)
+        if live and training.cancelled:
+            return result(Outcome.CANCELLED, training)
+        return actor, training
 
     async def _record(
         self, training: Training, member_id: int, at: datetime, method: CheckInMethod, recorded_by: int | None
