@@ -199,13 +199,15 @@ class ZaloChannel:
             update = parse_update(await request.json())
         except ValueError:
             raise web.HTTPBadRequest() from None
+        if update is not None and not self.runtime.started:
+            raise web.HTTPServiceUnavailable()  # starting or stopping: Zalo delivers it again
         if update is not None:
             committed = asyncio.Event()
             task = self.receive(update, committed)
             waiter = asyncio.ensure_future(committed.wait())
             await asyncio.wait((task, waiter), return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
-            if task.done() and task.exception() is not None:
+            if task.done() and (task.cancelled() or task.exception() is not None):
                 raise web.HTTPInternalServerError()  # not recorded: Zalo delivers it again
         return web.json_response({"ok": True})
 
