@@ -15,16 +15,13 @@ from bot.core.members import LINK_CODE_LIFETIME, Outcome
 from bot.core.models import MemberStatus
 from bot.core.permissions import Action, can
 from bot.i18n import N_, SUPPORTED_LOCALES
-from bot.views.labels import LANGUAGE_NAMES, role_label, status_label
+from bot.views.labels import CHANNEL_NAMES, LANGUAGE_NAMES, role_label, status_label
 
 HELP_LABEL = N_("❔ Help")
 PROFILE_LABEL = N_("👤 My profile")
 FALLBACK_ORDER = 1000
 BARE_NUMBER_ORDER = 890
 """A number typed alone is an answer to a list or a question, never an FAQ question (FAQ is at 900)."""
-
-
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
 @token("lang")

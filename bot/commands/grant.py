@@ -15,11 +15,11 @@ from bot.clock import SystemClock
 from bot.commands._common import database_path, settings_or_exit
 from bot.core.members import MemberService
 from bot.core.models import Role
+from bot.views.labels import CHANNEL_NAMES
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 _ACCOUNT_SHAPE = {"telegram": re.compile(r"^\d{1,20}$"), "zalo": re.compile(r"^[0-9A-Za-z_-]{1,64}$")}
 
 

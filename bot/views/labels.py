@@ -19,6 +19,8 @@ STATUS_LABELS = {
     MemberStatus.INACTIVE: N_("inactive"),
 }
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+"""The apps the bot runs on, by channel name, as people call them."""
 WEEKDAY_NAMES = {
     1: N_("Monday"),
     2: N_("Tuesday"),

@@ -48,7 +48,7 @@ from bot.conversation.replies import Attachment, Output, Reply
 from bot.conversation.turn import Turn
 from bot.core.models import Member
 from bot.core.pacing import Pacer
-from bot.i18n import SUPPORTED_LOCALES, Translator
+from bot.i18n import N_, SUPPORTED_LOCALES, Translator
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -66,6 +66,9 @@ POLL_TIMEOUT = 30
 RETRY_PAUSE = (1, 2, 4, 8, 15, 30, 60)
 """Seconds to pause sending after consecutive "Quota exceeded" answers (Zalo gives no retry hint)."""
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
+NO_LINK = N_(
+    "(This file cannot be sent on Zalo yet: the bot has no public address. Please tell the organisers.)"
+)
 
 
 class ZaloChannel:
@@ -244,9 +247,10 @@ class ZaloChannel:
                 messages = hooks.rendered.messages
             else:
                 messages = hooks.direct(outputs)
+            t = hooks.t or self.runtime.i18n.translator(None)
             for message in messages:
                 try:
-                    await self._send(update.chat_id, message, paced=True)
+                    await self._answer(update.chat_id, message, t)
                 except Exception:
                     logger.exception("could not answer a Zalo message")
                     break
@@ -255,8 +259,25 @@ class ZaloChannel:
 
     # sending
 
+    async def _answer(self, chat_id: str, message: Message, t: Translator) -> str:
+        """A direct answer: paced, and "Quota exceeded" waited out (a few times) instead of dropping it."""
+        for attempt in range(len(RETRY_PAUSE)):
+            try:
+                return await self._send(chat_id, message, paced=True, t=t)
+            except ZaloRateLimited as exc:
+                if attempt == len(RETRY_PAUSE) - 1:
+                    raise
+                await asyncio.sleep(exc.retry_after or RETRY_PAUSE[attempt])
+        raise AssertionError("unreachable")
+
     async def _send(
-        self, chat_id: str, message: Message, *, paced: bool, blobs: BlobLoader | None = None
+        self,
+        chat_id: str,
+        message: Message,
+        *,
+        paced: bool,
+        t: Translator,
+        blobs: BlobLoader | None = None,
     ) -> str:
         if paced:
             while (wait := self.pacer.overall_wait(time.monotonic())) > 0:  # noqa: ASYNC110 - a token bucket
@@ -270,7 +291,7 @@ class ZaloChannel:
         text = message.text
         if message.document is not None:
             url = await self._link(message.document, blobs)
-            text = f"{text}\n{url}" if url else f"{text}\n{self._no_link_text(chat_id)}"
+            text = f"{text}\n{url or t.gettext(NO_LINK)}"
         sent = await self.client.send_message(chat_id, text)
         return sent.message_id
 
@@ -290,9 +311,6 @@ class ZaloChannel:
             )
         return web.links.url(blob_id, attachment.filename or "file", now=services.clock.now())
 
-    def _no_link_text(self, chat_id: str) -> str:
-        return "(Tệp này chưa gửi được qua Zalo — This file cannot be sent on Zalo yet)"
-
     async def deliver(self, message: QueuedMessage, blobs: BlobLoader) -> str | None:
         """A queued message: rendered in the recipient's language, its list remembered, then sent."""
         services = self.runtime.services
@@ -304,7 +322,7 @@ class ZaloChannel:
         last = None
         try:
             for part in rendered.messages:
-                last = await self._send(message.chat_id, part, paced=False, blobs=blobs)
+                last = await self._send(message.chat_id, part, paced=False, t=t, blobs=blobs)
         except ZaloRateLimited as exc:
             pause = exc.retry_after or RETRY_PAUSE[self._backoff]
             self._backoff = min(self._backoff + 1, len(RETRY_PAUSE) - 1)
@@ -344,7 +362,7 @@ class ZaloChannel:
         last = ""
         try:
             for part in rendered.messages:
-                last = await self._send(chat_id, part, paced=True)
+                last = await self._answer(chat_id, part, t)
         except Exception:
             logger.warning("could not post a message to a Zalo chat")
             return None
