@@ -22,7 +22,7 @@ from bot.core.summary import (
     parse_week_key,
 )
 from bot.i18n import I18n
-from bot.views.summary.chart import chart_rows, render_chart
+from bot.views.summary.chart import chart_rows, others_note, render_chart
 from bot.views.summary.text import chart_caption, render_summary, signed, week_label, workbook_caption
 from bot.views.summary.workbook import render_workbook
 
@@ -116,7 +116,9 @@ def test_delivery_messages_text_then_chart_then_workbook_with_stable_dedupe_keys
     recipient = Recipient(7, "1007", "vi", "Hoa")
     chart = Attachment("tom-tat-2026-W48.png", "image/png", image=True, blob_id=11)
     workbook = Attachment("tom-tat-2026-W48.xlsx", "application/octet-stream", blob_id=12)
-    messages = summary_messages(t, compute_summary(city()), chair, recipient, (chart, workbook))
+    # On a channel with short messages the text comes in two parts; the ward choices go under the last.
+    files = (chart, workbook)
+    messages = summary_messages(t, compute_summary(city()), chair, recipient, files, limit=1000)
     assert [(m.kind, m.dedupe_key) for m in messages] == [
         ("text", "summary:2026-W48:to:7:text:0"),
         ("text", "summary:2026-W48:to:7:text:1"),
@@ -137,3 +139,45 @@ def test_weeks_are_named_by_their_dates_in_the_chart_and_file_captions_never_as_
     assert week_label(t, summary.week) == f"tuần {monday}–{sunday}"
     for caption in (chart_caption(t, summary), workbook_caption(t, summary)):
         assert f"tuần {monday}–{sunday}" in caption and "-W" not in caption
+
+
+def test_a_city_of_168_wards_names_the_wards_missing_most_and_fits_one_message() -> None:
+    """Hồ Chí Minh City's 168 wards: no chapter names ward by ward, but the wards missing the most reports,
+    worst first, with how many; the other wards counted; every missing chapter in the workbook."""
+    t = I18N.translator("vi")
+    summary = compute_summary(city(wards=168))
+    text = render_summary(t, summary)
+    assert len(split(text, MAX_MESSAGE)) == 1
+    missing = summary.reporting.missing_by_ward
+    section = text.split("Còn thiếu")[1].split("\n\n")[0]
+    named = [line for line in section.splitlines() if line.endswith(" chi hội")]
+    counts = [int(line.rsplit(": ", 1)[1].split()[0]) for line in named]
+    assert len(named) == 25 and counts == sorted(counts, reverse=True)
+    assert counts[0] == max(len(names) for _, names in missing)
+    assert f"• … và {len(missing) - 25} phường khác (xem tệp Excel)" in section
+    assert "Khu phố" not in section
+    book = load_workbook(io.BytesIO(render_workbook(t, summary)))
+    assert len(list(book["Chưa báo cáo"].iter_rows(min_row=2))) == summary.reporting.missing
+    assert len(list(book["Phường"].iter_rows(min_row=2))) == 168
+
+
+def test_a_district_still_names_its_missing_chapters_ward_by_ward() -> None:
+    text = render_summary(I18N.translator("vi"), compute_summary(city(wards=15, chapters=79)))
+    section = text.split("Còn thiếu")[1].split("\n\n")[0]
+    assert "• Phường 2: Chi hội Khu phố 1, Chi hội Khu phố 16" in section
+    assert "phường khác" not in section
+
+
+def test_the_chart_draws_the_wards_with_most_new_members_and_sums_the_others_in_a_note() -> None:
+    """At city scale the other wards' sum would dwarf a dozen bars: it is a line under the chart instead."""
+    t = I18N.translator("vi")
+    summary = compute_summary(city(wards=168))
+    *bars, (label, this_week, before) = chart_rows(summary)
+    active = [w for w in summary.wards if w.new_this_week or w.new_previous_week]
+    assert len(bars) == 11 and label == "…"
+    assert others_note(t, summary) == (
+        f"{len(active) - 11} phường khác cộng lại: {t.number(this_week)} (tuần trước đó: {t.number(before)})"
+        "\nSố liệu từng phường có trong tệp Excel."
+    )
+    assert this_week + sum(row[1] for row in bars) == summary.new_members.this_week
+    assert others_note(t, compute_summary(city(wards=5, chapters=20))) is None

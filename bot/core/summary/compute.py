@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from bot.core.summary.inputs import ChapterInfo, Event, ReportFact, SummaryInputs, WardInfo
 from bot.core.summary.model import (
@@ -67,11 +67,10 @@ def _chapter_lines(
                 current[fact.chapter_id] = fact
         if fact.filed_at is not None and inputs.week.contains(fact.filed_at):
             this_week[fact.chapter_id] += fact.new_members
-    deadline = inputs.period.deadline
+    deadline = inputs.period.deadline.astimezone(UTC) if inputs.period.deadline else None
+    ward_keys = {w.id: natural_key(w.name) for w in wards.values()}
     lines = []
-    for chapter in sorted(
-        chapters, key=lambda c: (natural_key(wards[c.ward_id].name), natural_key(c.name), c.id)
-    ):
+    for chapter in sorted(chapters, key=lambda c: (ward_keys[c.ward_id], natural_key(c.name), c.id)):
         ward = wards[chapter.ward_id]
         report = current.get(chapter.id)
         reported = report is not None

@@ -19,7 +19,7 @@ def chart_filename(summary: WeeklySummary) -> str:
 
 def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:
     """(ward, last week, week before) for the wards with the most new members; the rest folded into one
-    row."""
+    row ("…"), which the chart shows as a note under the bars."""
     rows = [
         (w.name, w.new_this_week, w.new_previous_week)
         for w in summary.wards
@@ -30,6 +30,23 @@ def chart_rows(summary: WeeklySummary) -> list[tuple[str, int, int]]:
         rest = rows[MAX_BARS - 1 :]
         rows = rows[: MAX_BARS - 1] + [("…", sum(r[1] for r in rest), sum(r[2] for r in rest))]
     return rows
+
+
+def others_note(t: Translator, summary: WeeklySummary) -> str | None:
+    """The wards beyond the bars, summed in a line under the chart (None when every ward has its bar): as a
+    bar, a city's 150 other wards would dwarf the dozen above them."""
+    rows = chart_rows(summary)
+    if not rows or rows[-1][0] != "…":
+        return None
+    _, this_week, before = rows[-1]
+    others = sum(1 for w in summary.wards if w.new_this_week or w.new_previous_week) - (len(rows) - 1)
+    return (
+        t.gettext("{count} other wards together: {this_week} ({before} the week before)").format(
+            count=t.number(others), this_week=t.number(this_week), before=t.number(before)
+        )
+        + "\n"
+        + t.gettext("Every ward is in the workbook.")
+    )
 
 
 def render_chart(t: Translator, summary: WeeklySummary) -> bytes | None:
@@ -46,7 +63,9 @@ def render_chart(t: Translator, summary: WeeklySummary) -> bytes | None:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    labels = [name if name != "…" else t.gettext("Other wards") for name, _, _ in rows][::-1]
+    if rows[-1][0] == "…":
+        rows.pop()
+    labels = [name for name, _, _ in rows][::-1]
     this_week = [r[1] for r in rows][::-1]
     previous = [r[2] for r in rows][::-1]
     height = 2.0 + 0.6 * len(rows)
@@ -75,6 +94,17 @@ def render_chart(t: Translator, summary: WeeklySummary) -> bytes | None:
     axes.tick_params(axis="x", labelsize=10)
     axes.set_title(t.gettext("New members by ward"), fontsize=14, loc="left")
     axes.legend(loc="upper center", bbox_to_anchor=(0.45, -0.08), ncol=2, fontsize=10, frameon=False)
+    note = others_note(t, summary)
+    if note is not None:
+        axes.annotate(
+            note,
+            xy=(0.45, -0.16),
+            xycoords="axes fraction",
+            ha="center",
+            va="top",
+            fontsize=10,
+            color="#555555",
+        )
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
     axes.margins(x=0.15)

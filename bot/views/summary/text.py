@@ -115,18 +115,34 @@ def _reporting(t: Translator, summary: WeeklySummary) -> str:
         lines.append(t.gettext("Excused: {count}.").format(count=t.number(rep.excused)))
     if rep.missing:
         lines.append(t.gettext("Still missing ({count}):").format(count=t.number(rep.missing)))
-        for ward, names in rep.missing_by_ward[:MAX_MISSING_WARDS]:
+        lines += _missing_lines(t, rep.missing_by_ward)
+    return "\n".join(lines)
+
+
+def _missing_lines(t: Translator, by_ward: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    """Each ward with its missing chapters' names, when the wards fit (a district); otherwise (a city) the
+    wards missing the most, worst first, with how many each: every chapter is in the workbook."""
+    if len(by_ward) <= MAX_MISSING_WARDS:
+        lines = []
+        for ward, names in by_ward:
             shown = ", ".join(esc(n) for n in names[:MAX_MISSING_NAMES])
             if len(names) > MAX_MISSING_NAMES:
                 shown += t.gettext(" and {count} more").format(count=t.number(len(names) - MAX_MISSING_NAMES))
             lines.append(t.gettext("• {ward}: {chapters}").format(ward=esc(ward), chapters=shown))
-        if len(rep.missing_by_ward) > MAX_MISSING_WARDS:
-            lines.append(
-                t.gettext("• … and {count} more wards (see the workbook)").format(
-                    count=t.number(len(rep.missing_by_ward) - MAX_MISSING_WARDS)
-                )
-            )
-    return "\n".join(lines)
+        return lines
+    worst = sorted(by_ward, key=lambda item: -len(item[1]))[:MAX_MISSING_WARDS]
+    lines = [
+        t.ngettext("• {ward}: {count} chapter", "• {ward}: {count} chapters", len(names)).format(
+            ward=esc(ward), count=t.number(len(names))
+        )
+        for ward, names in worst
+    ]
+    lines.append(
+        t.gettext("• … and {count} more wards (see the workbook)").format(
+            count=t.number(len(by_ward) - MAX_MISSING_WARDS)
+        )
+    )
+    return lines
 
 
 def _trainings(t: Translator, summary: WeeklySummary) -> str:
