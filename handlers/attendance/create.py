@@ -19,20 +19,13 @@ from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome, TrainingDraft
 from bot.core.attendance.rules import DEFAULT_LENGTH, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
-from bot.core.audience import NOBODY
+from bot.core.audience import Audience
 from bot.core.parsing import ParseError, limit_text, parse_count
 from bot.core.permissions import Action, can
 from bot.i18n import N_
 from bot.views.attendance.texts import card
 from handlers.attendance.common import manage_open_choice, queue_invitations
-from handlers.audience_picker import (
-    as_choices,
-    audience_text,
-    kind_lines,
-    new_selection,
-    pick,
-    selected_audience,
-)
+from handlers.audience_picker import AudienceStep, Offer, Pick, asking, audience_text
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(
@@ -44,11 +37,8 @@ TRAINING_NEW = Dialog(
 
 
 @token("tn:a")
-class AudiencePress(Token):
-    """The audience picker: 'a' everyone / a list / done, 'tw'/'tr'/'tc' toggles, 'cw' a ward's chapters."""
-
-    action: Literal["a", "tw", "tr", "tc", "cw"]
-    value: str
+class AudiencePress(Pick):
+    """The audience picker's choices (handlers/audience_picker.py)."""
 
 
 @token("tn:skip")
@@ -61,10 +51,6 @@ class SkipPress(Token):
 @token("tn:r")
 class ReviewPress(Token):
     answer: Literal["save", "x"]
-
-
-def audience_token(action: str, value: object) -> Token:
-    return AudiencePress(action, str(value))  # type: ignore[arg-type]  # checked by the picker
 
 
 async def start(turn: Turn) -> None:
@@ -113,41 +99,28 @@ async def venue_received(turn: Turn) -> None:
     if isinstance(venue, ParseError):
         turn.reply(t.gettext("Please type a venue of at most {max} characters.").format(max=MAX_VENUE))
         return
-    turn.goto("audience", venue=venue, audience=new_selection())
-    turn.reply(t.gettext("Who is invited?"), choices=as_choices(kind_lines(t, audience_token)))
+    turn.update(venue=venue)
+    await AUDIENCE.ask(turn)
 
 
-async def audience_pressed(turn: Turn, press: AudiencePress) -> None:
-    """Everyone, or wards / roles / chapters ticked one by one, then Done."""
+async def audience_chosen(turn: Turn, audience: Audience) -> None:
     t = turn.t
-    if press.action == "a" and press.value in ("all", "done"):
-        await audience_finished(turn, everyone=press.value == "all")
-        return
-    selection = turn.data["audience"]
-    lines = await pick(turn, selection, press.action, press.value, audience_token, invited=NOBODY)
-    if not isinstance(lines, list):
-        turn.stale()
-        return
-    turn.update(audience=selection)
-    turn.edit(t.gettext("Tap to select or unselect, then press Done."), choices=as_choices(lines))
-
-
-async def audience_finished(turn: Turn, *, everyone: bool) -> None:
-    t = turn.t
-    selection = {"all": True} if everyone else turn.data["audience"]
-    audience = selected_audience(selection)
-    if audience.empty:
-        turn.toast(t.gettext("Choose at least one, or press Everyone."), alert=True)
-        return
-    if everyone:
-        turn.edit(t.gettext("Invited: everyone."))
-    else:
-        turn.edit(t.gettext("Invited: {audience}").format(audience=await audience_text(turn, t, audience)))
-    turn.goto("capacity", audience=selection)
+    turn.edit(t.gettext("Invited: {audience}").format(audience=await audience_text(turn, t, audience)))
+    turn.goto("capacity", audience=audience.to_dict())
     turn.reply(
         t.gettext("How many seats are there? Type a number, or press Skip if there is no limit."),
         choices=rows([Choice(t.gettext("Skip"), SkipPress("capacity"))]),
     )
+
+
+AUDIENCE = AudienceStep(
+    TRAINING_NEW,
+    "audience",
+    AudiencePress,
+    (Offer.EVERYONE, Offer.WARDS, Offer.ROLES, Offer.CHAPTERS),
+    question=asking(N_("Who is invited?")),
+    then=audience_chosen,
+)
 
 
 async def capacity_typed(turn: Turn) -> None:
@@ -205,7 +178,7 @@ def to_draft(data: dict) -> TrainingDraft:
         datetime.fromisoformat(data["starts_at"]),
         datetime.fromisoformat(data["ends_at"]),
         data["venue"],
-        selected_audience(data["audience"]),
+        Audience.from_json(data["audience"], legacy="training"),
         data.get("capacity"),
         data.get("description"),
     )
@@ -294,6 +267,6 @@ def register(router: Router) -> None:
             "review": Step(text=use_the_buttons),
         },
     )
-    router.choice(AudiencePress, audience_pressed, dialog=TRAINING_NEW, steps=("audience",))
+    AUDIENCE.attach(router)
     router.choice(SkipPress, skipped, dialog=TRAINING_NEW, steps=("capacity", "description"))
     router.choice(ReviewPress, review_pressed, dialog=TRAINING_NEW, steps=("review",))

@@ -8,6 +8,7 @@ the same invitation as at creation, queued in the turn that widens the audience.
 from __future__ import annotations
 
 from bot.conversation.markup import esc
+from bot.conversation.tokens import token
 from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome
 from bot.core.audience import Audience
@@ -15,11 +16,13 @@ from bot.core.permissions import Action
 from bot.i18n import N_, Translator
 from bot.views.attendance.texts import card, outcome_text
 from handlers.attendance.common import queue_invitations
-from handlers.audience_picker import audience_text
+from handlers.audience_picker import EventPick, audience_text
 from handlers.invite_more_step import InviteMoreStep
 
-KIND = "ti"
-"""Its choices: 'v1:ti:<action>:<training id>:<value>' (the card's '➕ Invite more' is 'v1:ti:s:<id>:-')."""
+
+@token("ti")
+class InvitePress(EventPick):
+    """'v1:ti:<action>:<training id>:<value>' (the card's '➕ Invite more' is 'v1:ti:s:<id>:-')."""
 
 
 def refusal(t: Translator, outcome: Outcome) -> str:
@@ -97,7 +100,7 @@ async def confirmed(turn: Turn, training_id: int, added: Audience) -> None:
 
 
 STEP = InviteMoreStep(
-    kind=KIND,
+    token=InvitePress,
     action=Action.MANAGE_TRAINING,
     denied=lambda turn: outcome_text(turn.t, Outcome.DENIED),
     begin=begin,

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from bot.conversation.markup import esc
 from bot.conversation.replies import Choices
+from bot.conversation.tokens import token
 from bot.conversation.turn import Turn
 from bot.core.audience import Audience
 from bot.core.permissions import Action
 from bot.core.seminars.models import Rsvp, RsvpOutcome, Seminar
 from bot.i18n import N_, Translator
 from bot.views.seminars import texts
+from handlers.audience_picker import EventPick
 from handlers.invite_more_step import InviteMoreStep
 from handlers.seminars.choices import organiser_choices
 
-KIND = "semi"
+
+@token("semi")
+class InvitePress(EventPick):
+    """'v1:semi:<action>:<seminar id>:<value>' (the card's '➕ Invite more' is 'v1:semi:s:<id>:-')."""
 
 
 def refusal(turn: Turn, outcome: RsvpOutcome, seminar: Seminar | None) -> str:
@@ -75,7 +80,7 @@ async def confirmed(turn: Turn, seminar_id: int, added: Audience) -> None:
 
 
 STEP = InviteMoreStep(
-    kind=KIND,
+    token=InvitePress,
     action=Action.MANAGE_SEMINARS,
     denied=lambda turn: refusal(turn, RsvpOutcome.DENIED, None),
     begin=begin,
