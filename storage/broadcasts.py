@@ -20,11 +20,11 @@ from bot.core.broadcasts.service import (
     Delivery,
     DeliveryLine,
     FollowUp,
-    SendTask,
     batch_name,
     tasks_prefix,
 )
 from bot.core.notices import OutgoingMessage
+from bot.core.tasks import PlannedTask
 from storage import audit
 from storage.db import Database, db_time, from_db_time, to_db_time
 from storage.outbox import enqueue_in, save_blob_in
@@ -83,7 +83,7 @@ class SqliteBroadcasts:
         scheduled_at: datetime | None,
         root_id: int | None,
         now: datetime,
-        task: Callable[[int], SendTask] | None = None,
+        task: Callable[[int], PlannedTask] | None = None,
     ) -> Broadcast:
         """Record a broadcast (audited) and plan its send task, in one transaction."""
         async with self._db.transaction() as conn:

@@ -14,13 +14,13 @@ from bot.core.seminars.models import (
     ANNOUNCE,
     Audience,
     Invitee,
-    PlannedTask,
     Rsvp,
     Seminar,
     SeminarStatus,
     offsets_from_seconds,
     offsets_to_seconds,
 )
+from bot.core.tasks import PlannedTask
 from storage import audit
 from storage.db import Database, from_db_time, to_db_time
 from storage.outbox import save_blob_in

@@ -185,7 +185,7 @@ async def audience_text(turn: Turn, audience: Audience) -> str:
     if audience.member_ids:
         people = {
             r.member_id: r.full_name
-            for r in await turn.services.notices.recipients(member_ids=audience.member_ids)
+            for r in await turn.services.notices.recipients(Audience.of(member_ids=audience.member_ids))
         }
         lines.append(
             t.gettext("Named people: {names}").format(
