@@ -30,11 +30,9 @@ class InviteMoreStep:
     action: Action
     denied: Callable[[Turn], str]
     """The refusal shown to someone who may not manage the event."""
-    begin: Callable[[Turn, int], Awaitable[str | None]]
-    """Checks the event can take more people; the opening text, or None after answering the refusal."""
-    invited: Callable[[Turn, int], Awaitable[Audience | None]]
-    """Who is invited now (the wards, roles and chapters invited whole are ticked from the start); None when
-    the event is gone."""
+    begin: Callable[[Turn, int], Awaitable[tuple[str, Audience] | None]]
+    """Checks the event can take more people: the opening text and who is invited now (the wards, roles and
+    chapters invited whole are ticked from the start), or None after answering the refusal."""
     confirm: Callable[[Turn, int, Audience], Awaitable[None]]
     """Invites the added groups and edits the dialog's message with the outcome."""
     review_note: str
@@ -51,7 +49,7 @@ class InviteMoreStep:
             (Offer.EVERYONE, Offer.WARDS, Offer.ROLES, Offer.CHAPTERS),
             question=self.opening,
             then=self.review,
-            invited=lambda turn: self.invited(turn, turn.data["event_id"]),
+            invited=self.invited,
         )
         object.__setattr__(self, "dialog", dialog)
         object.__setattr__(self, "picker", picker)
@@ -85,14 +83,18 @@ class InviteMoreStep:
 
     async def start(self, turn: Turn, event_id: int) -> None:
         """The opening text with the kinds of people that can be added."""
-        opening = await self.begin(turn, event_id)
-        if opening is None:
+        begun = await self.begin(turn, event_id)
+        if begun is None:
             return
-        turn.begin(self.dialog, "pick", event_id=event_id, opening=opening)
+        opening, invited = begun
+        turn.begin(self.dialog, "pick", event_id=event_id, opening=opening, invited=invited.to_dict())
         await self.picker.ask(turn)
 
     async def opening(self, turn: Turn, _added: Audience) -> str:
         return str(turn.data["opening"])
+
+    async def invited(self, turn: Turn) -> Audience:
+        return Audience.from_json(turn.data["invited"], legacy="training")
 
     async def review(self, turn: Turn, added: Audience) -> None:
         """Read the addition back before anyone is invited."""

@@ -20,12 +20,13 @@ from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome, TrainingDraft
 from bot.core.attendance.rules import DEFAULT_LENGTH, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
 from bot.core.audience import Audience
-from bot.core.parsing import ParseError, limit_text, parse_count
+from bot.core.parsing import ParseError, parse_count
 from bot.core.permissions import Action, can
 from bot.i18n import N_
 from bot.views.attendance.texts import card
 from handlers.attendance.common import manage_open_choice, queue_invitations
 from handlers.audience_picker import AudienceStep, Offer, Pick, asking, audience_text
+from handlers.free_text import typed_text
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(
@@ -69,10 +70,8 @@ async def start(turn: Turn) -> None:
 
 
 async def title_received(turn: Turn) -> None:
-    t = turn.t
-    title = limit_text(turn.text, MAX_TITLE)
-    if isinstance(title, ParseError):
-        turn.reply(t.gettext("Please type a title of at most {max} characters.").format(max=MAX_TITLE))
+    title = typed_text(turn, MAX_TITLE, N_("Please type a title of at most {limit} characters."))
+    if title is None:
         return
     turn.update(title=title)
     await WHEN.ask(turn)
@@ -94,10 +93,8 @@ WHEN = WhenStep(
 
 
 async def venue_received(turn: Turn) -> None:
-    t = turn.t
-    venue = limit_text(turn.text, MAX_VENUE)
-    if isinstance(venue, ParseError):
-        turn.reply(t.gettext("Please type a venue of at most {max} characters.").format(max=MAX_VENUE))
+    venue = typed_text(turn, MAX_VENUE, N_("Please type a venue of at most {limit} characters."))
+    if venue is None:
         return
     turn.update(venue=venue)
     await AUDIENCE.ask(turn)
@@ -147,14 +144,9 @@ def ask_description(turn: Turn) -> None:
 
 
 async def description_typed(turn: Turn) -> None:
-    t = turn.t
-    text = limit_text(turn.text, MAX_DESCRIPTION)
-    if isinstance(text, ParseError):
-        turn.reply(
-            t.gettext("Please keep the description under {max} characters, or press Skip.").format(
-                max=MAX_DESCRIPTION
-            )
-        )
+    refusal = N_("Please keep the description under {limit} characters, or press Skip.")
+    text = typed_text(turn, MAX_DESCRIPTION, refusal)
+    if text is None:
         return
     turn.update(description=text)
     await review(turn)

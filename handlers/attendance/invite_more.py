@@ -40,7 +40,7 @@ def refusal(t: Translator, outcome: Outcome) -> str:
     return texts.get(outcome) or outcome_text(t, outcome)
 
 
-async def begin(turn: Turn, training_id: int) -> str | None:
+async def begin(turn: Turn, training_id: int) -> tuple[str, Audience] | None:
     """Who is invited now, or None after refusing (ended, started, cancelled, already open to everyone)."""
     t = turn.t
     check = await turn.services.attendance.invitable(turn.member, training_id)
@@ -54,7 +54,7 @@ async def begin(turn: Turn, training_id: int) -> str | None:
         turn.toast(refusal(t, check.outcome), alert=True)
         return None
     training = check.training
-    return (
+    opening = (
         t.gettext("<b>Invite more people: {title}</b>").format(title=esc(training.title))
         + "\n"
         + t.gettext("Invited now: {audience}").format(
@@ -66,11 +66,7 @@ async def begin(turn: Turn, training_id: int) -> str | None:
             "already invited is removed, and everyone registered keeps their place."
         )
     )
-
-
-async def invited(turn: Turn, training_id: int) -> Audience | None:
-    training = await turn.services.attendance.get(training_id)
-    return training.audience if training else None
+    return opening, training.audience
 
 
 async def confirmed(turn: Turn, training_id: int, added: Audience) -> None:
@@ -104,7 +100,6 @@ STEP = InviteMoreStep(
     action=Action.MANAGE_TRAINING,
     denied=lambda turn: outcome_text(turn.t, Outcome.DENIED),
     begin=begin,
-    invited=invited,
     confirm=confirmed,
     review_note=N_("Those newly included will receive the invitation with the register buttons."),
 )

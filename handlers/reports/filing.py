@@ -16,12 +16,13 @@ from bot.conversation.replies import Choice, grid, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
-from bot.core.parsing import ParseError, ParseReason, limit_text, parse_count
+from bot.core.parsing import ParseError, ParseReason, parse_count
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.reports import FileOutcome, FileResult, ReportValues, Target
 from bot.core.reports.rules import MAX_COUNT, MAX_NOTE
 from bot.i18n import N_, Translator
 from bot.views.reports.texts import WARNING_TEXTS, period_label
+from handlers.free_text import typed_text
 
 MENU_LABEL = N_("📝 New-member report")
 REPORT = Dialog(
@@ -195,13 +196,9 @@ async def total_received(turn: Turn) -> None:
 
 
 async def note_received(turn: Turn) -> None:
-    note = limit_text(turn.text, MAX_NOTE)
-    if isinstance(note, ParseError):
-        turn.reply(
-            turn.t.gettext(
-                "The note is too long (at most {max} characters). Please shorten it, or press Skip."
-            ).format(max=MAX_NOTE)
-        )
+    refusal = N_("The note is too long (at most {limit} characters). Please shorten it, or press Skip.")
+    note = typed_text(turn, MAX_NOTE, refusal)
+    if note is None:
         return
     turn.update(note=note or None)
     ask_photo(turn)

@@ -20,7 +20,6 @@ from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.audience import Audience
 from bot.core.models import Member, Role
-from bot.core.parsing import ParseError, limit_text
 from bot.core.permissions import Action, can
 from bot.core.seminars.models import (
     DEFAULT_DURATION,
@@ -35,6 +34,7 @@ from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 from bot.views.seminars import texts
 from handlers.audience_picker import AudienceStep, Offer, Pick, toggles, ward_options
+from handlers.free_text import typed_text
 from handlers.when_step import WhenStep
 
 NEW = Dialog(
@@ -95,9 +95,8 @@ async def start(turn: Turn) -> None:
 
 async def topic_received(turn: Turn) -> None:
     t = turn.t
-    topic = limit_text(turn.text, MAX_TOPIC)
-    if isinstance(topic, ParseError):
-        turn.reply(t.gettext("Please type the topic in at most {limit} characters.").format(limit=MAX_TOPIC))
+    topic = typed_text(turn, MAX_TOPIC, N_("Please type the topic in at most {limit} characters."))
+    if topic is None:
         return
     turn.goto("host", topic=topic)
     turn.reply(
@@ -156,10 +155,8 @@ WHEN = WhenStep(
 
 
 async def venue_received(turn: Turn) -> None:
-    t = turn.t
-    venue = limit_text(turn.text, MAX_VENUE)
-    if isinstance(venue, ParseError):
-        turn.reply(t.gettext("Please type the venue in at most {limit} characters.").format(limit=MAX_VENUE))
+    venue = typed_text(turn, MAX_VENUE, N_("Please type the venue in at most {limit} characters."))
+    if venue is None:
         return
     turn.update(venue=venue)
     await AUDIENCE.ask(turn)
@@ -231,11 +228,8 @@ AUDIENCE = AudienceStep(
 
 
 async def agenda_received(turn: Turn) -> None:
-    agenda = limit_text(turn.text, MAX_AGENDA)
-    if isinstance(agenda, ParseError):
-        turn.reply(
-            turn.t.gettext("Please keep the agenda under {limit} characters.").format(limit=MAX_AGENDA)
-        )
+    agenda = typed_text(turn, MAX_AGENDA, N_("Please keep the agenda under {limit} characters."))
+    if agenda is None:
         return
     turn.update(agenda=agenda)
     ask_attachment(turn)

@@ -29,7 +29,7 @@ def refusal(turn: Turn, outcome: RsvpOutcome, seminar: Seminar | None) -> str:
     return texts.invite_more_refusal(turn.t, outcome, seminar, turn.now)
 
 
-async def begin(turn: Turn, seminar_id: int) -> str | None:
+async def begin(turn: Turn, seminar_id: int) -> tuple[str, Audience] | None:
     """How many are invited now, or None after refusing (cancelled, started, over)."""
     t = turn.t
     check = await turn.services.seminars.invitable(turn.member, seminar_id)
@@ -41,7 +41,7 @@ async def begin(turn: Turn, seminar_id: int) -> str | None:
         return None
     seminar = check.seminar
     invited = len(await turn.services.seminars.invitees(seminar.id))
-    return (
+    opening = (
         t.gettext("<b>Invite more people: {topic}</b>").format(topic=esc(seminar.topic))
         + "\n"
         + t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
@@ -53,11 +53,7 @@ async def begin(turn: Turn, seminar_id: int) -> str | None:
             "or invited twice, and their answers stay as they are."
         )
     )
-
-
-async def invited_groups(turn: Turn, seminar_id: int) -> Audience | None:
-    seminar = await turn.services.seminars.get(seminar_id)
-    return seminar.audience if seminar else None
+    return opening, seminar.audience
 
 
 async def confirmed(turn: Turn, seminar_id: int, added: Audience) -> None:
@@ -84,7 +80,6 @@ STEP = InviteMoreStep(
     action=Action.MANAGE_SEMINARS,
     denied=lambda turn: refusal(turn, RsvpOutcome.DENIED, None),
     begin=begin,
-    invited=invited_groups,
     confirm=confirmed,
     review_note=N_("Those not invited yet will receive the seminar's invitation with the answer buttons."),
 )
