@@ -26,7 +26,7 @@ from bot.i18n import N_
 from bot.views.attendance.texts import card
 from handlers.attendance.common import manage_open_choice, queue_invitations
 from handlers.audience_picker import AudienceStep, Offer, Pick, asking, audience_text
-from handlers.free_text import typed_text
+from handlers.free_text import text_step
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(
@@ -69,14 +69,6 @@ async def start(turn: Turn) -> None:
     )
 
 
-async def title_received(turn: Turn) -> None:
-    title = typed_text(turn, MAX_TITLE, N_("Please type a title of at most {limit} characters."))
-    if title is None:
-        return
-    turn.update(title=title)
-    await WHEN.ask(turn)
-
-
 async def ask_venue(turn: Turn) -> None:
     turn.goto("venue")
     turn.reply(turn.t.gettext("Where? Type the venue (for example: Hội trường UBND Phường 1)."))
@@ -90,14 +82,6 @@ WHEN = WhenStep(
     usual_length=DEFAULT_LENGTH,
     then=ask_venue,
 )
-
-
-async def venue_received(turn: Turn) -> None:
-    venue = typed_text(turn, MAX_VENUE, N_("Please type a venue of at most {limit} characters."))
-    if venue is None:
-        return
-    turn.update(venue=venue)
-    await AUDIENCE.ask(turn)
 
 
 async def audience_chosen(turn: Turn, audience: Audience) -> None:
@@ -141,15 +125,6 @@ def ask_description(turn: Turn) -> None:
         t.gettext("Add a short description (programme, what to bring), or press Skip."),
         choices=rows([Choice(t.gettext("Skip"), SkipPress("description"))]),
     )
-
-
-async def description_typed(turn: Turn) -> None:
-    refusal = N_("Please keep the description under {limit} characters, or press Skip.")
-    text = typed_text(turn, MAX_DESCRIPTION, refusal)
-    if text is None:
-        return
-    turn.update(description=text)
-    await review(turn)
 
 
 async def skipped(turn: Turn, press: SkipPress) -> None:
@@ -251,11 +226,20 @@ def register(router: Router) -> None:
     router.dialog(
         TRAINING_NEW,
         {
-            "title": Step(text=title_received),
-            "venue": Step(text=venue_received),
+            "title": text_step(
+                "title", MAX_TITLE, N_("Please type a title of at most {limit} characters."), WHEN.ask
+            ),
+            "venue": text_step(
+                "venue", MAX_VENUE, N_("Please type a venue of at most {limit} characters."), AUDIENCE.ask
+            ),
             "audience": Step(text=use_the_buttons),
             "capacity": Step(text=capacity_typed),
-            "description": Step(text=description_typed),
+            "description": text_step(
+                "description",
+                MAX_DESCRIPTION,
+                N_("Please keep the description under {limit} characters, or press Skip."),
+                review,
+            ),
             "review": Step(text=use_the_buttons),
         },
     )

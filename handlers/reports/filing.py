@@ -22,7 +22,7 @@ from bot.core.reports import FileOutcome, FileResult, ReportValues, Target
 from bot.core.reports.rules import MAX_COUNT, MAX_NOTE
 from bot.i18n import N_, Translator
 from bot.views.reports.texts import WARNING_TEXTS, period_label
-from handlers.free_text import typed_text
+from handlers.free_text import text_step
 
 MENU_LABEL = N_("📝 New-member report")
 REPORT = Dialog(
@@ -195,27 +195,18 @@ async def total_received(turn: Turn) -> None:
     )
 
 
-async def note_received(turn: Turn) -> None:
-    refusal = N_("The note is too long (at most {limit} characters). Please shorten it, or press Skip.")
-    note = typed_text(turn, MAX_NOTE, refusal)
-    if note is None:
-        return
-    turn.update(note=note or None)
-    ask_photo(turn)
-
-
 async def skipped(turn: Turn, token: ReportSkip) -> None:
     if turn.step != token.what:
         turn.stale()
         return
     turn.clear_choices()
     if token.what == "note":
-        ask_photo(turn)
+        await ask_photo(turn)
     else:
         await read_back(turn)
 
 
-def ask_photo(turn: Turn) -> None:
+async def ask_photo(turn: Turn) -> None:
     turn.goto("photo")
     turn.reply(
         turn.t.gettext("You may send a photo of the paper list (optional), or press Skip."),
@@ -332,7 +323,12 @@ def register(router: Router) -> None:
             "choose": Step(text=use_the_buttons),
             "new": Step(text=new_received),
             "total": Step(text=total_received),
-            "note": Step(text=note_received),
+            "note": text_step(
+                "note",
+                MAX_NOTE,
+                N_("The note is too long (at most {limit} characters). Please shorten it, or press Skip."),
+                ask_photo,
+            ),
             "photo": Step(file=photo_received, text=not_a_photo),
             "confirm": Step(text=use_the_buttons),
         },

@@ -34,7 +34,7 @@ from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 from bot.views.seminars import texts
 from handlers.audience_picker import AudienceStep, Offer, Pick, toggles, ward_options
-from handlers.free_text import typed_text
+from handlers.free_text import text_step
 from handlers.when_step import WhenStep
 
 NEW = Dialog(
@@ -93,12 +93,9 @@ async def start(turn: Turn) -> None:
     )
 
 
-async def topic_received(turn: Turn) -> None:
+async def ask_host(turn: Turn) -> None:
     t = turn.t
-    topic = typed_text(turn, MAX_TOPIC, N_("Please type the topic in at most {limit} characters."))
-    if topic is None:
-        return
-    turn.goto("host", topic=topic)
+    turn.goto("host")
     turn.reply(
         t.gettext("Which ward or wards host the seminar? Tap each host ward, then «Done»."),
         choices=await host_choices(turn),
@@ -152,14 +149,6 @@ WHEN = WhenStep(
     usual_length=DEFAULT_DURATION,
     then=after_when,
 )
-
-
-async def venue_received(turn: Turn) -> None:
-    venue = typed_text(turn, MAX_VENUE, N_("Please type the venue in at most {limit} characters."))
-    if venue is None:
-        return
-    turn.update(venue=venue)
-    await AUDIENCE.ask(turn)
 
 
 async def audience_text(turn: Turn, audience: Audience) -> str:
@@ -227,26 +216,18 @@ AUDIENCE = AudienceStep(
 )
 
 
-async def agenda_received(turn: Turn) -> None:
-    agenda = typed_text(turn, MAX_AGENDA, N_("Please keep the agenda under {limit} characters."))
-    if agenda is None:
-        return
-    turn.update(agenda=agenda)
-    ask_attachment(turn)
-
-
 async def skipped(turn: Turn, press: Skip) -> None:
     if turn.step != press.what:
         turn.stale()
         return
     turn.clear_choices()
     if press.what == "agenda":
-        ask_attachment(turn)
+        await ask_attachment(turn)
     else:
         await ask_confirm(turn)
 
 
-def ask_attachment(turn: Turn) -> None:
+async def ask_attachment(turn: Turn) -> None:
     t = turn.t
     turn.goto("attachment")
     turn.reply(
@@ -377,11 +358,17 @@ def register(router: Router) -> None:
     router.dialog(
         NEW,
         {
-            "topic": Step(text=topic_received),
+            "topic": text_step(
+                "topic", MAX_TOPIC, N_("Please type the topic in at most {limit} characters."), ask_host
+            ),
             "host": Step(text=use_the_buttons),
-            "venue": Step(text=venue_received),
+            "venue": text_step(
+                "venue", MAX_VENUE, N_("Please type the venue in at most {limit} characters."), AUDIENCE.ask
+            ),
             "audience": Step(text=use_the_buttons),
-            "agenda": Step(text=agenda_received),
+            "agenda": text_step(
+                "agenda", MAX_AGENDA, N_("Please keep the agenda under {limit} characters."), ask_attachment
+            ),
             "attachment": Step(file=attachment_received, text=attachment_expected),
             "confirm": Step(text=use_the_buttons),
         },
