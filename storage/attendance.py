@@ -90,25 +90,8 @@ async def _status(conn: aiosqlite.Connection, training_id: int, member_id: int) 
     return RegistrationStatus(row["status"]) if row else None
 
 
-async def _audit(
-    conn: aiosqlite.Connection,
-    action: str,
-    training_id: object,
-    *,
-    actor_id: int | None,
-    at: datetime,
-    details: dict[str, object],
-) -> None:
-    """One audit row about a training, in the caller's transaction."""
-    await audit.record(
-        conn,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        entity="training",
-        entity_id=training_id,
-        details=details,
-    )
+_audit = audit.Trail("training").record
+"""One audit row about a training, in the caller's transaction."""
 
 
 class SqliteAttendance:

@@ -22,6 +22,17 @@ _ACCOUNT = "a.channel = COALESCE(?, m.channel, 'telegram')"
 """The account to reach a member on: the channel asked for, else the member's preferred one."""
 
 
+async def full_names(db: Database, member_ids: Iterable[int]) -> dict[int, str]:
+    """The full name of each of these members (whatever their status), by id."""
+    wanted = sorted(set(member_ids))
+    if not wanted:
+        return {}
+    rows = await db.fetch_all(
+        f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(wanted))})", wanted
+    )
+    return {r["id"]: r["full_name"] for r in rows}
+
+
 def _member(row: sqlite3.Row) -> Member:
     return Member(
         id=row["id"],

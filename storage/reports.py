@@ -12,6 +12,7 @@ from bot.core.parsing import PeriodKind
 from bot.core.reports import PastReport, ReportConfig, ReportValues, StoredReport
 from storage.audit import record
 from storage.db import Database, db_time, from_db_time, to_db_time
+from storage.members import full_names
 
 ENTITY = "chapter_report"
 _COLUMNS = (
@@ -264,10 +265,4 @@ class SqliteReports:
         return found
 
     async def filer_names(self, member_ids: Sequence[int]) -> dict[int, str]:
-        if not member_ids:
-            return {}
-        ids = list(set(member_ids))
-        rows = await self._db.fetch_all(
-            f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(ids))})", ids
-        )
-        return {r["id"]: r["full_name"] for r in rows}
+        return await full_names(self._db, member_ids)

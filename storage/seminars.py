@@ -84,19 +84,8 @@ async def _cancel_pending(conn: aiosqlite.Connection, prefix: str, *, keep_invit
     await conn.execute(sql, params)
 
 
-async def _audit(
-    conn: aiosqlite.Connection,
-    action: str,
-    seminar_id: object,
-    *,
-    actor_id: int | None,
-    at: datetime,
-    details: dict[str, object],
-) -> None:
-    """One audit row about a seminar, in the caller's transaction."""
-    await audit.record(
-        conn, at=at, actor_id=actor_id, action=action, entity="seminar", entity_id=seminar_id, details=details
-    )
+_audit = audit.Trail("seminar").record
+"""One audit row about a seminar, in the caller's transaction."""
 
 
 class SqliteSeminars:
