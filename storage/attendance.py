@@ -23,7 +23,7 @@ from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.text import natural_key
 from storage import audit
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Store, from_db_time, to_db_time
 
 _TRAINING_COLUMNS = (
     "id, title, starts_at, ends_at, venue, description, capacity, audience, status, "
@@ -94,11 +94,8 @@ _audit = audit.Trail("training").record
 """One audit row about a training, in the caller's transaction."""
 
 
-class SqliteAttendance:
+class SqliteAttendance(Store):
     """Every change that has to be exact (seats, check-ins) happens inside one transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def create_training(self, draft: TrainingDraft, *, created_by: int, now: datetime) -> Training:
         async with self._db.transaction() as conn:

@@ -26,7 +26,7 @@ from bot.core.broadcasts.service import (
 from bot.core.notices import OutgoingMessage
 from bot.core.tasks import PlannedTask
 from storage import audit
-from storage.db import Database, db_time, from_db_time, to_db_time
+from storage.db import Store, db_time, from_db_time, to_db_time
 from storage.members import full_names
 from storage.outbox import enqueue_in, save_blob_in
 from storage.tasks import plan_in
@@ -66,11 +66,8 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
     )
 
 
-class SqliteBroadcasts:
+class SqliteBroadcasts(Store):
     """Storage of broadcasts, their audiences and acknowledgements."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def create(
         self,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.core.faq.model import FaqAnswer
 from bot.core.faq.questions import AskedQuestion, FaqCounts, QuestionStatus
-from storage.db import Database, db_time, from_db_time, to_db_time
+from storage.db import Store, db_time, from_db_time, to_db_time
 
 _COLUMNS = (
     "id, member_id, text, kind, entry_id, score, status, asked_at, sent_at, answer, answered_by, "
@@ -33,11 +33,8 @@ def _question(row: sqlite3.Row) -> AskedQuestion:
     )
 
 
-class SqliteFaqQuestions:
+class SqliteFaqQuestions(Store):
     """Questions asked in free text, what the bot made of them, and the organisers' answers."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def add(self, member_id: int | None, text: str, verdict: FaqAnswer, *, now: datetime) -> int:
         return await self._db.insert(

@@ -22,7 +22,7 @@ from bot.core.seminars.models import (
 )
 from bot.core.tasks import PlannedTask
 from storage import audit
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Store, from_db_time, to_db_time
 from storage.outbox import save_blob_in
 from storage.tasks import plan_in
 
@@ -88,11 +88,8 @@ _audit = audit.Trail("seminar").record
 """One audit row about a seminar, in the caller's transaction."""
 
 
-class SqliteSeminars:
+class SqliteSeminars(Store):
     """The seminar store used by `bot.core.seminars.service.SeminarService`."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def create(
         self,
