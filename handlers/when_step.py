@@ -345,6 +345,18 @@ class WhenStep:
         await self.then(turn)
 
 
+def ask_to_move(turn: Turn, when: datetime, question: str, yes: Token, retype: Token) -> None:
+    """A new start typed to move a session or a seminar, read back (`question`: a msgid with `{when}`)
+    before anyone is told: ✅ Yes, move it / ✏️ Type it again."""
+    t = turn.t
+    turn.reply(
+        t.gettext(question).format(when=t.datetime(when)),
+        choices=rows(
+            [Choice(t.gettext("✅ Yes, move it"), yes), Choice(t.gettext("✏️ Type it again"), retype)]
+        ),
+    )
+
+
 async def _pressed(turn: Turn, token: Token) -> None:
     """A calendar, time, yes/retype or skip choice: handled by the WhenStep of the person's dialog, if any."""
     step = WhenStep._by_dialog.get(turn.state.dialog) if turn.state else None

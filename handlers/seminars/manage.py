@@ -29,7 +29,7 @@ from handlers.seminars.choices import (
     RescheduleYes,
 )
 from handlers.seminars.invite_more import card_choices
-from handlers.when_step import typed_start
+from handlers.when_step import ask_to_move, typed_start
 
 MOVE = Dialog(
     "seminar_move",
@@ -153,23 +153,14 @@ async def move_pressed(turn: Turn, press: Reschedule) -> None:
 
 async def move_when_received(turn: Turn) -> None:
     """The new start, typed: refused politely, or read back before anyone is told."""
-    t, seminar_id = turn.t, turn.data["seminar_id"]
+    seminar_id = turn.data["seminar_id"]
     when = typed_start(turn, turn.text)
     if isinstance(when, str):
         turn.reply(when)
         return
     turn.goto("confirm", starts_at=when.isoformat())
-    turn.reply(
-        t.gettext("Move the seminar to <b>{when}</b>? Every invitee will be told.").format(
-            when=t.datetime(when)
-        ),
-        choices=rows(
-            [
-                Choice(t.gettext("✅ Yes, move it"), RescheduleYes(seminar_id)),
-                Choice(t.gettext("✏️ Type again"), RescheduleRetype(seminar_id)),
-            ]
-        ),
-    )
+    question = N_("Move the seminar to <b>{when}</b>? Every invitee will be told.")
+    ask_to_move(turn, when, question, RescheduleYes(seminar_id), RescheduleRetype(seminar_id))
 
 
 async def move_retyped(turn: Turn, press: RescheduleRetype) -> None:
