@@ -5,8 +5,7 @@ The organiser types the start ("15/12 8h30", "thứ Sáu 14h") or picks a day an
 ("Thứ Hai, 15/12/2026 08:30 — đúng không?") with ✅ / ✏️; then it asks the end ("10h30", or Skip to keep the
 usual length). A dialog plugs the step in with its own step names and what comes next:
 
-    WHEN = WhenStep(DIALOG, asking="when", confirming="when_ok", ending="when_end",
-                    usual_length=timedelta(hours=3), then=ask_venue)
+    WHEN = WhenStep(DIALOG, usual_length=timedelta(hours=3), then=ask_venue)
     WHEN.attach(router)                     # in the feature's register()
     await WHEN.ask(turn)                    # from the step before
 
@@ -118,12 +117,13 @@ class WhenStep:
     """Start (typed or picked), read back, then end, inside one dialog."""
 
     dialog: Dialog
-    asking: str
-    confirming: str
-    ending: str
     usual_length: timedelta
     then: Next
     """Asks the dialog's next question once the end is known (and moves the dialog on)."""
+    asking: str = "when"
+    confirming: str = "when_ok"
+    ending: str = "when_end"
+    """The dialog's steps: the start asked, the start read back, the end asked."""
 
     _by_dialog: ClassVar[dict[str, WhenStep]] = {}
 

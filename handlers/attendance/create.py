@@ -26,7 +26,7 @@ from bot.i18n import N_
 from bot.views.attendance.texts import card
 from handlers.attendance.common import manage_open_choice, queue_invitations
 from handlers.audience_picker import AudienceStep, Offer, Pick, asking, audience_text
-from handlers.free_text import text_step
+from handlers.text_steps import skipping, text_step
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(
@@ -74,14 +74,7 @@ async def ask_venue(turn: Turn) -> None:
     turn.reply(turn.t.gettext("Where? Type the venue (for example: Hội trường UBND Phường 1)."))
 
 
-WHEN = WhenStep(
-    TRAINING_NEW,
-    asking="when",
-    confirming="when_ok",
-    ending="when_end",
-    usual_length=DEFAULT_LENGTH,
-    then=ask_venue,
-)
+WHEN = WhenStep(TRAINING_NEW, usual_length=DEFAULT_LENGTH, then=ask_venue)
 
 
 async def audience_chosen(turn: Turn, audience: Audience) -> None:
@@ -115,28 +108,16 @@ async def capacity_typed(turn: Turn) -> None:
         )
         return
     turn.update(capacity=count)
-    ask_description(turn)
+    await ask_description(turn)
 
 
-def ask_description(turn: Turn) -> None:
+async def ask_description(turn: Turn) -> None:
     t = turn.t
     turn.goto("description")
     turn.reply(
         t.gettext("Add a short description (programme, what to bring), or press Skip."),
         choices=rows([Choice(t.gettext("Skip"), SkipPress("description"))]),
     )
-
-
-async def skipped(turn: Turn, press: SkipPress) -> None:
-    if turn.step != press.what:
-        turn.stale()
-        return
-    if press.what == "capacity":
-        turn.update(capacity=None)
-        ask_description(turn)
-    else:
-        turn.update(description=None)
-        await review(turn)
 
 
 def to_draft(data: dict) -> TrainingDraft:
@@ -244,5 +225,6 @@ def register(router: Router) -> None:
         },
     )
     AUDIENCE.attach(router)
+    skipped = skipping({"capacity": ask_description, "description": review})
     router.choice(SkipPress, skipped, dialog=TRAINING_NEW, steps=("capacity", "description"))
     router.choice(ReviewPress, review_pressed, dialog=TRAINING_NEW, steps=("review",))

@@ -22,7 +22,7 @@ from bot.core.reports import FileOutcome, FileResult, ReportValues, Target
 from bot.core.reports.rules import MAX_COUNT, MAX_NOTE
 from bot.i18n import N_, Translator
 from bot.views.reports.texts import WARNING_TEXTS, period_label
-from handlers.free_text import text_step
+from handlers.text_steps import skipping, text_step
 
 MENU_LABEL = N_("📝 New-member report")
 REPORT = Dialog(
@@ -195,17 +195,6 @@ async def total_received(turn: Turn) -> None:
     )
 
 
-async def skipped(turn: Turn, token: ReportSkip) -> None:
-    if turn.step != token.what:
-        turn.stale()
-        return
-    turn.clear_choices()
-    if token.what == "note":
-        await ask_photo(turn)
-    else:
-        await read_back(turn)
-
-
 async def ask_photo(turn: Turn) -> None:
     turn.goto("photo")
     turn.reply(
@@ -315,6 +304,7 @@ def register(router: Router) -> None:
     router.choice(ReportStart, start_from_reminder)
     router.choice(ReportWard, ward_chosen, dialog=REPORT, steps=("choose",))
     router.choice(ReportChapter, chapter_chosen, dialog=REPORT, steps=("choose",))
+    skipped = skipping({"note": ask_photo, "photo": read_back})
     router.choice(ReportSkip, skipped, dialog=REPORT, steps=("note", "photo"))
     router.choice(ReportAnswer, answered, dialog=REPORT, steps=("confirm",))
     router.dialog(

@@ -34,7 +34,7 @@ from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 from bot.views.seminars import texts
 from handlers.audience_picker import AudienceStep, Offer, Pick, toggles, ward_options
-from handlers.free_text import text_step
+from handlers.text_steps import skipping, text_step
 from handlers.when_step import WhenStep
 
 NEW = Dialog(
@@ -141,14 +141,7 @@ async def after_when(turn: Turn) -> None:
     turn.reply(turn.t.gettext("Where will it take place? Type the venue."))
 
 
-WHEN = WhenStep(
-    NEW,
-    asking="when",
-    confirming="when_ok",
-    ending="when_end",
-    usual_length=DEFAULT_DURATION,
-    then=after_when,
-)
+WHEN = WhenStep(NEW, usual_length=DEFAULT_DURATION, then=after_when)
 
 
 async def audience_text(turn: Turn, audience: Audience) -> str:
@@ -214,17 +207,6 @@ AUDIENCE = AudienceStep(
     naming="audience_name",
     search=find_members,
 )
-
-
-async def skipped(turn: Turn, press: Skip) -> None:
-    if turn.step != press.what:
-        turn.stale()
-        return
-    turn.clear_choices()
-    if press.what == "agenda":
-        await ask_attachment(turn)
-    else:
-        await ask_confirm(turn)
 
 
 async def ask_attachment(turn: Turn) -> None:
@@ -352,6 +334,7 @@ def register(router: Router) -> None:
     router.choice(HostWard, host_pressed, dialog=NEW, steps=("host",))
     router.choice(HostDone, host_done, dialog=NEW, steps=("host",))
     AUDIENCE.attach(router)
+    skipped = skipping({"agenda": ask_attachment, "attachment": ask_confirm})
     router.choice(Skip, skipped, dialog=NEW, steps=("agenda", "attachment"))
     router.choice(Confirm, confirmed, dialog=NEW, steps=("confirm",))
     WHEN.attach(router)

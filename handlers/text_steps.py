@@ -1,9 +1,10 @@
-"""Free text typed in a dialog step (a title, a venue, an agenda, a note): cleaned, kept within a limit and
-stored in the dialog's data before the dialog goes on."""
+"""Dialog steps that take typed text (a title, a venue, an agenda, a note: cleaned, kept within a limit and
+stored in the dialog's data before the dialog goes on), and the Skip of optional steps."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from bot.conversation.router import Step
 from bot.conversation.turn import Turn
@@ -32,3 +33,17 @@ def text_step(key: str, limit: int, refusal: str, then: Next) -> Step:
             await then(turn)
 
     return Step(text=received)
+
+
+def skipping(nexts: Mapping[str, Next]) -> Callable[[Turn, Any], Awaitable[None]]:
+    """The Skip choice under optional steps (its token's `what` names the step): the step stays unanswered
+    and `nexts[step]` asks the next question; stale when the dialog has moved on."""
+
+    async def skipped(turn: Turn, press: Any) -> None:
+        if turn.step != press.what:
+            turn.stale()
+            return
+        turn.clear_choices()
+        await nexts[press.what](turn)
+
+    return skipped
