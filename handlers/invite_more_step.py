@@ -14,12 +14,23 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.conversation.dialogs import Dialog
+from bot.conversation.markup import esc
 from bot.conversation.replies import Choice, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.turn import Turn
 from bot.core.audience import Audience
 from bot.core.permissions import Action, can
 from handlers.audience_picker import AudienceStep, EventPick, Offer, audience_text
+
+
+@dataclass(frozen=True)
+class Invitable:
+    """An event that can take more people: its name, who is invited now (a line of text) and as an
+    audience (the wards, roles and chapters invited whole are ticked from the start)."""
+
+    name: str
+    invited_now: str
+    audience: Audience
 
 
 @dataclass(frozen=True)
@@ -30,9 +41,10 @@ class InviteMoreStep:
     action: Action
     denied: Callable[[Turn], str]
     """The refusal shown to someone who may not manage the event."""
-    begin: Callable[[Turn, int], Awaitable[tuple[str, Audience] | None]]
-    """Checks the event can take more people: the opening text and who is invited now (the wards, roles and
-    chapters invited whole are ticked from the start), or None after answering the refusal."""
+    begin: Callable[[Turn, int], Awaitable[Invitable | None]]
+    """Checks the event can take more people; None after answering the refusal."""
+    rules: str
+    """A msgid: what inviting more does to those already invited (shown when the dialog opens)."""
     confirm: Callable[[Turn, int, Audience], Awaitable[None]]
     """Invites the added groups and edits the dialog's message with the outcome."""
     review_note: str
@@ -83,11 +95,16 @@ class InviteMoreStep:
 
     async def start(self, turn: Turn, event_id: int) -> None:
         """The opening text with the kinds of people that can be added."""
-        begun = await self.begin(turn, event_id)
-        if begun is None:
+        event = await self.begin(turn, event_id)
+        if event is None:
             return
-        opening, invited = begun
-        turn.begin(self.dialog, "pick", event_id=event_id, opening=opening, invited=invited.to_dict())
+        t = turn.t
+        opening = (
+            t.gettext("<b>Invite more people: {name}</b>").format(name=esc(event.name))
+            + f"\n{event.invited_now}\n\n"
+            + t.gettext(self.rules)
+        )
+        turn.begin(self.dialog, "pick", event_id=event_id, opening=opening, invited=event.audience.to_dict())
         await self.picker.ask(turn)
 
     async def opening(self, turn: Turn, _added: Audience) -> str:

@@ -7,7 +7,6 @@ the same invitation as at creation, queued in the turn that widens the audience.
 
 from __future__ import annotations
 
-from bot.conversation.markup import esc
 from bot.conversation.tokens import token
 from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome
@@ -17,7 +16,7 @@ from bot.i18n import N_, Translator
 from bot.views.attendance.texts import card, outcome_text
 from handlers.attendance.common import queue_invitations
 from handlers.audience_picker import EventPick, audience_text
-from handlers.invite_more_step import InviteMoreStep
+from handlers.invite_more_step import Invitable, InviteMoreStep
 
 
 @token("ti")
@@ -40,7 +39,7 @@ def refusal(t: Translator, outcome: Outcome) -> str:
     return texts.get(outcome) or outcome_text(t, outcome)
 
 
-async def begin(turn: Turn, training_id: int) -> tuple[str, Audience] | None:
+async def begin(turn: Turn, training_id: int) -> Invitable | None:
     """Who is invited now, or None after refusing (ended, started, cancelled, already open to everyone)."""
     t = turn.t
     check = await turn.services.attendance.invitable(turn.member, training_id)
@@ -54,19 +53,10 @@ async def begin(turn: Turn, training_id: int) -> tuple[str, Audience] | None:
         turn.toast(refusal(t, check.outcome), alert=True)
         return None
     training = check.training
-    opening = (
-        t.gettext("<b>Invite more people: {title}</b>").format(title=esc(training.title))
-        + "\n"
-        + t.gettext("Invited now: {audience}").format(
-            audience=await audience_text(turn, t, training.audience)
-        )
-        + "\n\n"
-        + t.gettext(
-            "Choose the wards, chapters or roles to add. The list can only grow: nobody "
-            "already invited is removed, and everyone registered keeps their place."
-        )
+    invited_now = t.gettext("Invited now: {audience}").format(
+        audience=await audience_text(turn, t, training.audience)
     )
-    return opening, training.audience
+    return Invitable(training.title, invited_now, training.audience)
 
 
 async def confirmed(turn: Turn, training_id: int, added: Audience) -> None:
@@ -100,6 +90,10 @@ STEP = InviteMoreStep(
     action=Action.MANAGE_TRAINING,
     denied=lambda turn: outcome_text(turn.t, Outcome.DENIED),
     begin=begin,
+    rules=N_(
+        "Choose the wards, chapters or roles to add. The list can only grow: nobody already invited is "
+        "removed, and everyone registered keeps their place."
+    ),
     confirm=confirmed,
     review_note=N_("Those newly included will receive the invitation with the register buttons."),
 )

@@ -6,7 +6,6 @@ with the confirming turn) and the later reminders.
 
 from __future__ import annotations
 
-from bot.conversation.markup import esc
 from bot.conversation.replies import Choices
 from bot.conversation.tokens import token
 from bot.conversation.turn import Turn
@@ -16,7 +15,7 @@ from bot.core.seminars.models import Rsvp, RsvpOutcome, Seminar
 from bot.i18n import N_, Translator
 from bot.views.seminars import texts
 from handlers.audience_picker import EventPick
-from handlers.invite_more_step import InviteMoreStep
+from handlers.invite_more_step import Invitable, InviteMoreStep
 from handlers.seminars.choices import organiser_choices
 
 
@@ -29,7 +28,7 @@ def refusal(turn: Turn, outcome: RsvpOutcome, seminar: Seminar | None) -> str:
     return texts.invite_more_refusal(turn.t, outcome, seminar, turn.now)
 
 
-async def begin(turn: Turn, seminar_id: int) -> tuple[str, Audience] | None:
+async def begin(turn: Turn, seminar_id: int) -> Invitable | None:
     """How many are invited now, or None after refusing (cancelled, started, over)."""
     t = turn.t
     check = await turn.services.seminars.invitable(turn.member, seminar_id)
@@ -41,19 +40,10 @@ async def begin(turn: Turn, seminar_id: int) -> tuple[str, Audience] | None:
         return None
     seminar = check.seminar
     invited = len(await turn.services.seminars.invitees(seminar.id))
-    opening = (
-        t.gettext("<b>Invite more people: {topic}</b>").format(topic=esc(seminar.topic))
-        + "\n"
-        + t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
-            count=t.number(invited)
-        )
-        + "\n\n"
-        + t.gettext(
-            "Choose the wards, chapters or roles to add. Nobody already invited is removed "
-            "or invited twice, and their answers stay as they are."
-        )
+    invited_now = t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
+        count=t.number(invited)
     )
-    return opening, seminar.audience
+    return Invitable(seminar.topic, invited_now, seminar.audience)
 
 
 async def confirmed(turn: Turn, seminar_id: int, added: Audience) -> None:
@@ -80,6 +70,10 @@ STEP = InviteMoreStep(
     action=Action.MANAGE_SEMINARS,
     denied=lambda turn: refusal(turn, RsvpOutcome.DENIED, None),
     begin=begin,
+    rules=N_(
+        "Choose the wards, chapters or roles to add. Nobody already invited is removed or invited twice, "
+        "and their answers stay as they are."
+    ),
     confirm=confirmed,
     review_note=N_("Those not invited yet will receive the seminar's invitation with the answer buttons."),
 )
