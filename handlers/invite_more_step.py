@@ -41,8 +41,9 @@ class InviteMoreStep:
     action: Action
     denied: Callable[[Turn], str]
     """The refusal shown to someone who may not manage the event."""
-    begin: Callable[[Turn, int], Awaitable[Invitable | None]]
-    """Checks the event can take more people; None after answering the refusal."""
+    begin: Callable[[Turn, int], Awaitable[Invitable | str | None]]
+    """Checks the event can take more people: the event, or why not (a refusal, shown as an alert), or
+    None when the event is gone."""
     rules: str
     """A msgid: what inviting more does to those already invited (shown when the dialog opens)."""
     confirm: Callable[[Turn, int, Audience], Awaitable[None]]
@@ -96,7 +97,11 @@ class InviteMoreStep:
     async def start(self, turn: Turn, event_id: int) -> None:
         """The opening text with the kinds of people that can be added."""
         event = await self.begin(turn, event_id)
-        if event is None:
+        if not isinstance(event, Invitable):
+            if event is None:
+                turn.stale()
+            else:
+                turn.toast(event, alert=True)
             return
         t = turn.t
         opening = (

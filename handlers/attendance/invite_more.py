@@ -39,19 +39,16 @@ def refusal(t: Translator, outcome: Outcome) -> str:
     return texts.get(outcome) or outcome_text(t, outcome)
 
 
-async def begin(turn: Turn, training_id: int) -> Invitable | None:
-    """Who is invited now, or None after refusing (ended, started, cancelled, already open to everyone)."""
+async def begin(turn: Turn, training_id: int) -> Invitable | str | None:
+    """Who is invited now, or why nobody more can be (ended, started, cancelled, already open to everyone)."""
     t = turn.t
     check = await turn.services.attendance.invitable(turn.member, training_id)
     if check.outcome is Outcome.NOT_FOUND:
-        turn.stale()
         return None
     if check.outcome is Outcome.ALREADY_DONE:
-        turn.toast(t.gettext("This session is already open to everyone."), alert=True)
-        return None
+        return t.gettext("This session is already open to everyone.")
     if check.outcome is not Outcome.OK or check.training is None:
-        turn.toast(refusal(t, check.outcome), alert=True)
-        return None
+        return refusal(t, check.outcome)
     training = check.training
     invited_now = t.gettext("Invited now: {audience}").format(
         audience=await audience_text(turn, t, training.audience)

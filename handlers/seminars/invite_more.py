@@ -28,16 +28,14 @@ def refusal(turn: Turn, outcome: RsvpOutcome, seminar: Seminar | None) -> str:
     return texts.invite_more_refusal(turn.t, outcome, seminar, turn.now)
 
 
-async def begin(turn: Turn, seminar_id: int) -> Invitable | None:
-    """How many are invited now, or None after refusing (cancelled, started, over)."""
+async def begin(turn: Turn, seminar_id: int) -> Invitable | str | None:
+    """How many are invited now, or why nobody more can be (cancelled, started, over)."""
     t = turn.t
     check = await turn.services.seminars.invitable(turn.member, seminar_id)
     if check.outcome is RsvpOutcome.NOT_FOUND:
-        turn.stale()
         return None
     if check.outcome is not RsvpOutcome.OK or check.seminar is None:
-        turn.toast(refusal(turn, check.outcome, check.seminar), alert=True)
-        return None
+        return refusal(turn, check.outcome, check.seminar)
     seminar = check.seminar
     invited = len(await turn.services.seminars.invitees(seminar.id))
     invited_now = t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
