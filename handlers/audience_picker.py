@@ -238,9 +238,9 @@ class AudienceStep:
             return
         if press.action == "a":
             await self.opened(turn, press.value)
-        elif press.action in TOGGLES:
+        elif press.action in TOGGLES and self.offered(turn, Offer(TOGGLES[press.action])):
             await self.toggled(turn, TOGGLES[press.action], press.value)
-        elif press.action == "cw":
+        elif press.action == "cw" and self.offered(turn, Offer.CHAPTERS):
             await self.show_chapters(turn, as_id(press.value))
         elif press.action == "e":
             await self.event_picked(turn, as_id(press.value))
