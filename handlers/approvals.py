@@ -328,13 +328,18 @@ async def start_role_change(turn: Turn) -> None:
     turn.reply(t.gettext("Whose role do you want to change?"), choices=choices)
 
 
-async def role_member_chosen(turn: Turn, choice: RoleMember) -> None:
-    t = turn.t
-    target = (
-        await turn.services.members.get(choice.member_id) if can(turn.member, Action.CHANGE_ROLE) else None
-    )
+async def role_target(turn: Turn, member_id: int) -> Member | None:
+    """The member whose role an admin is changing; None (after the polite answer) for anyone else."""
+    target = await turn.services.members.get(member_id) if can(turn.member, Action.CHANGE_ROLE) else None
     if target is None:
         turn.stale()
+    return target
+
+
+async def role_member_chosen(turn: Turn, choice: RoleMember) -> None:
+    t = turn.t
+    target = await role_target(turn, choice.member_id)
+    if target is None:
         return
     choices = grid([Choice(role_label(t, r), RoleSet(target.id, r)) for r in Role], 2)
     turn.edit(t.gettext("New role for {name}:").format(name=esc(target.full_name)), choices=choices)
@@ -342,11 +347,8 @@ async def role_member_chosen(turn: Turn, choice: RoleMember) -> None:
 
 async def role_chosen(turn: Turn, choice: RoleSet) -> None:
     t = turn.t
-    target = (
-        await turn.services.members.get(choice.member_id) if can(turn.member, Action.CHANGE_ROLE) else None
-    )
+    target = await role_target(turn, choice.member_id)
     if target is None:
-        turn.stale()
         return
     decision = await turn.services.members.change_role(turn.member, choice.member_id, choice.role)
     messages = {

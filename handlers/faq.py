@@ -17,6 +17,7 @@ from bot.conversation.replies import Choice, Choices, Reply, rows
 from bot.conversation.router import CommandSpec, MenuEntry, Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.audience import Audience
 from bot.core.faq import FaqAnswer, FaqEntry, KnowledgeBaseError, to_html
 from bot.core.faq.questions import AskedQuestion, Outcome
 from bot.core.models import Role
@@ -193,7 +194,7 @@ async def notify_organisers(turn: Turn, question: AskedQuestion) -> None:
     notices = turn.services.notices
     asker = await notices.recipient(question.member_id) if question.member_id else None
     messages = []
-    for organiser in await notices.recipients(roles=[Role.ORGANISER, Role.ADMIN]):
+    for organiser in await notices.recipients(Audience.of(roles=[Role.ORGANISER, Role.ADMIN])):
         t = turn.services.i18n.translator(organiser.locale)
         text = t.gettext("❓ <b>Question from {name}</b>\n{question}").format(
             name=esc(asker.full_name if asker else "?"), question=esc(question.text)

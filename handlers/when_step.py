@@ -3,16 +3,17 @@ start, read-back, end.
 
 The organiser types the start ("15/12 8h30", "thứ Sáu 14h") or picks a day and a time; the bot reads it back
 ("Thứ Hai, 15/12/2026 08:30 — đúng không?") with ✅ / ✏️; then it asks the end ("10h30", or Skip to keep the
-usual length). A dialog plugs the step in with its own step names and what comes next:
+usual length). A dialog plugs the step in (as its steps "when", "when_ok" and "when_end") with what comes
+next:
 
-    WHEN = WhenStep(DIALOG, asking="when", confirming="when_ok", ending="when_end",
-                    usual_length=timedelta(hours=3), then=ask_venue)
+    WHEN = WhenStep(DIALOG, usual_length=timedelta(hours=3), then=ask_venue)
     WHEN.attach(router)                     # in the feature's register()
     await WHEN.ask(turn)                    # from the step before
 
 The dialog data receives "starts_at" and "ends_at" as ISO strings. The rules (what is a usable start or end)
 are bot.core.when's; this module parses, calls and renders. The choices (month, day, time, yes, retype, skip)
-are one set of tokens for every dialog: a press goes to the WhenStep of the dialog the person is in.
+are one set of tokens for every dialog: a press goes to the WhenStep of the dialog the person is in. The
+reschedule dialogs share the read-back of a new start (`ask_to_move`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from bot.i18n import N_, Translator
 
 TIME_CHOICES = ("07:30", "08:00", "08:30", "13:30", "14:00", "19:00")
 START, END, DAY, CONFIRMED = "starts_at", "ends_at", "picked_day", "start_confirmed"
+ASKING, CONFIRMING, ENDING = "when", "when_ok", "when_end"
+"""The steps it adds to a dialog: the start asked, the start read back, the end asked."""
 
 REFUSALS = {
     ParseReason.PAST.value: N_(
@@ -118,9 +121,6 @@ class WhenStep:
     """Start (typed or picked), read back, then end, inside one dialog."""
 
     dialog: Dialog
-    asking: str
-    confirming: str
-    ending: str
     usual_length: timedelta
     then: Next
     """Asks the dialog's next question once the end is known (and moves the dialog on)."""
@@ -133,9 +133,9 @@ class WhenStep:
         router.dialog(
             self.dialog,
             {
-                self.asking: Step(text=self.typed),
-                self.confirming: Step(text=self.retyped),
-                self.ending: Step(text=self.end_typed),
+                ASKING: Step(text=self.typed),
+                CONFIRMING: Step(text=self.retyped),
+                ENDING: Step(text=self.end_typed),
             },
         )
         if WhenDay not in router.choices:
@@ -148,7 +148,7 @@ class WhenStep:
     async def ask(self, turn: Turn, *, again: bool = False) -> None:
         """Ask for the start (a new message), with the day picker of the current month."""
         t = turn.t
-        turn.goto(self.asking, **{START: None, END: None, DAY: None, CONFIRMED: None})
+        turn.goto(ASKING, **{START: None, END: None, DAY: None, CONFIRMED: None})
         today = self.today(turn)
         question = (
             t.gettext("Please type the date and time again, or pick a day:")
@@ -206,10 +206,10 @@ class WhenStep:
         t = turn.t
         problem = start_problem(when, turn.now)
         if problem is not None:
-            turn.goto(self.asking)
+            turn.goto(ASKING)
             turn.reply(refusal(t, problem.value))
             return
-        turn.goto(self.confirming, **{START: when.isoformat()})
+        turn.goto(CONFIRMING, **{START: when.isoformat()})
         turn.reply(
             t.gettext("I understood: <b>{when}</b>. Is that right?").format(when=t.datetime(when)),
             choices=rows(
@@ -245,7 +245,7 @@ class WhenStep:
             month = datetime.strptime(value, "%Y%m").date()
         except ValueError:
             return False
-        if turn.step != self.asking or (not pickable_day(month, today) and month > today):
+        if turn.step != ASKING or (not pickable_day(month, today) and month > today):
             return False
         turn.edit_choices(self.calendar(turn.t, max(month, today.replace(day=1)), today))
         return True
@@ -256,9 +256,9 @@ class WhenStep:
             day = datetime.strptime(value, "%Y%m%d").date()
         except ValueError:
             return False
-        if not pickable_day(day, self.today(turn)) or data.get(CONFIRMED) or turn.step == self.ending:
+        if not pickable_day(day, self.today(turn)) or data.get(CONFIRMED) or turn.step == ENDING:
             return False
-        turn.goto(self.asking, **{DAY: day.isoformat(), START: None})
+        turn.goto(ASKING, **{DAY: day.isoformat(), START: None})
         choices = grid([Choice(c, WhenTime(c.replace(":", ""))) for c in TIME_CHOICES], 3)
         turn.edit(
             t.gettext("{day}: at what time? Choose below or type it (for example 8h or 13g30).").format(
@@ -295,7 +295,7 @@ class WhenStep:
             turn.reply(refusal(t, WhenProblem.PAST.value))
             await self.ask(turn)
             return True
-        turn.goto(self.ending, **{CONFIRMED: True})
+        turn.goto(ENDING, **{CONFIRMED: True})
         turn.edit(t.gettext("Start: <b>{when}</b>").format(when=t.datetime(starts)))
         turn.reply(
             t.gettext(
@@ -334,7 +334,7 @@ class WhenStep:
         await self.finish(turn, ends)
 
     async def end_skipped(self, turn: Turn, data: dict) -> bool:
-        if turn.step != self.ending or data.get(END):
+        if turn.step != ENDING or data.get(END):
             return False
         turn.clear_choices()
         await self.finish(turn, datetime.fromisoformat(data[START]) + self.usual_length)
@@ -345,10 +345,22 @@ class WhenStep:
         await self.then(turn)
 
 
+def ask_to_move(turn: Turn, when: datetime, question: str, yes: Token, retype: Token) -> None:
+    """A new start typed to move a session or a seminar, read back (`question`: a msgid with `{when}`)
+    before anyone is told: ✅ Yes, move it / ✏️ Type it again."""
+    t = turn.t
+    turn.reply(
+        t.gettext(question).format(when=t.datetime(when)),
+        choices=rows(
+            [Choice(t.gettext("✅ Yes, move it"), yes), Choice(t.gettext("✏️ Type it again"), retype)]
+        ),
+    )
+
+
 async def _pressed(turn: Turn, token: Token) -> None:
     """A calendar, time, yes/retype or skip choice: handled by the WhenStep of the person's dialog, if any."""
     step = WhenStep._by_dialog.get(turn.state.dialog) if turn.state else None
-    if step is None or turn.step not in (step.asking, step.confirming, step.ending):
+    if step is None or turn.step not in (ASKING, CONFIRMING, ENDING):
         turn.stale()
         return
     if not await step.pressed(turn, token):

@@ -23,7 +23,7 @@ from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.text import natural_key
 from storage import audit
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Store, from_db_time, to_db_time
 
 _TRAINING_COLUMNS = (
     "id, title, starts_at, ends_at, venue, description, capacity, audience, status, "
@@ -90,32 +90,39 @@ async def _status(conn: aiosqlite.Connection, training_id: int, member_id: int) 
     return RegistrationStatus(row["status"]) if row else None
 
 
-async def _audit(
-    conn: aiosqlite.Connection,
-    action: str,
-    training_id: object,
-    *,
-    actor_id: int | None,
-    at: datetime,
-    details: dict[str, object],
-) -> None:
-    """One audit row about a training, in the caller's transaction."""
-    await audit.record(
+_audit = audit.Trail("training").record
+"""One audit row about a training, in the caller's transaction."""
+
+
+async def _in_line(conn: aiosqlite.Connection, training_id: int, status: RegistrationStatus) -> list[int]:
+    """The members with this registration status, first registered first."""
+    rows = await _fetch_all(
         conn,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        entity="training",
-        entity_id=training_id,
-        details=details,
+        "SELECT member_id FROM training_registrations WHERE training_id = ? AND status = ? "
+        "ORDER BY registered_at, rowid",
+        (training_id, status.value),
     )
+    return [r["member_id"] for r in rows]
 
 
-class SqliteAttendance:
+async def _move(
+    conn: aiosqlite.Connection,
+    training_id: int,
+    member_ids: list[int],
+    status: RegistrationStatus,
+    now: datetime,
+) -> list[int]:
+    """Give these registrations a new status (promoted, or back on the waiting list); returns the members."""
+    await conn.executemany(
+        "UPDATE training_registrations SET status = ?, updated_at = ? "
+        "WHERE training_id = ? AND member_id = ?",
+        [(status.value, to_db_time(now), training_id, member_id) for member_id in member_ids],
+    )
+    return member_ids
+
+
+class SqliteAttendance(Store):
     """Every change that has to be exact (seats, check-ins) happens inside one transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def create_training(self, draft: TrainingDraft, *, created_by: int, now: datetime) -> Training:
         async with self._db.transaction() as conn:
@@ -408,44 +415,20 @@ class SqliteAttendance:
 
     async def _demote(self, conn: aiosqlite.Connection, training_id: int, now: datetime) -> list[int]:
         capacity, _ = await self._seats(conn, training_id)
-        registered = await _fetch_all(
-            conn,
-            "SELECT member_id FROM training_registrations WHERE training_id = ? "
-            "AND status = 'registered' ORDER BY registered_at, rowid",
-            (training_id,),
-        )
         checked_in = await _fetch_all(
             conn,
             "SELECT member_id FROM training_attendance WHERE training_id = ? AND checked_in_at IS NOT NULL",
             (training_id,),
         )
-        chosen = demotions(
-            capacity, [r["member_id"] for r in registered], {r["member_id"] for r in checked_in}
-        )
-        for member_id in chosen:
-            await conn.execute(
-                "UPDATE training_registrations SET status = 'waitlisted', updated_at = ? "
-                "WHERE training_id = ? AND member_id = ?",
-                (to_db_time(now), training_id, member_id),
-            )
-        return chosen
+        registered = await _in_line(conn, training_id, RegistrationStatus.REGISTERED)
+        chosen = demotions(capacity, registered, {r["member_id"] for r in checked_in})
+        return await _move(conn, training_id, chosen, RegistrationStatus.WAITLISTED, now)
 
     async def _promote(self, conn: aiosqlite.Connection, training_id: int, now: datetime) -> list[int]:
         capacity, taken = await self._seats(conn, training_id)
-        waiting = await _fetch_all(
-            conn,
-            "SELECT member_id FROM training_registrations WHERE training_id = ? AND "
-            "status = 'waitlisted' ORDER BY registered_at, rowid",
-            (training_id,),
-        )
-        chosen = promotions(capacity, taken, [r["member_id"] for r in waiting])
-        for member_id in chosen:
-            await conn.execute(
-                "UPDATE training_registrations SET status = 'registered', updated_at = ? "
-                "WHERE training_id = ? AND member_id = ?",
-                (to_db_time(now), training_id, member_id),
-            )
-        return chosen
+        waiting = await _in_line(conn, training_id, RegistrationStatus.WAITLISTED)
+        chosen = promotions(capacity, taken, waiting)
+        return await _move(conn, training_id, chosen, RegistrationStatus.REGISTERED, now)
 
     async def is_member(self, member_id: int) -> bool:
         """Whether `member_id` names a member (a forged button may carry any number)."""

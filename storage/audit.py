@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,34 @@ async def record(
             json.dumps(details or {}, ensure_ascii=False, default=str),
         ),
     )
+
+
+@dataclass(frozen=True)
+class Trail:
+    """The audit rows about one kind of entity ("training", "seminar")."""
+
+    entity: str
+
+    async def record(
+        self,
+        conn: aiosqlite.Connection,
+        action: str,
+        entity_id: object,
+        *,
+        actor_id: int | None,
+        at: datetime,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """One row about one of them, in the caller's transaction."""
+        await record(
+            conn,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            entity=self.entity,
+            entity_id=entity_id,
+            details=details,
+        )
 
 
 async def history(db: Database, entity: str, entity_id: object) -> list[dict[str, Any]]:

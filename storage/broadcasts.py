@@ -20,13 +20,14 @@ from bot.core.broadcasts.service import (
     Delivery,
     DeliveryLine,
     FollowUp,
-    SendTask,
     batch_name,
     tasks_prefix,
 )
 from bot.core.notices import OutgoingMessage
+from bot.core.tasks import PlannedTask
 from storage import audit
-from storage.db import Database, db_time, from_db_time, to_db_time
+from storage.db import Store, db_time, from_db_time, to_db_time
+from storage.members import full_names
 from storage.outbox import enqueue_in, save_blob_in
 from storage.tasks import plan_in
 
@@ -47,15 +48,13 @@ _EVENTS = {
 
 
 def _broadcast(row: sqlite3.Row) -> Broadcast:
-    created = from_db_time(row["created_at"])
-    assert created is not None
     return Broadcast(
         id=row["id"],
         created_by=row["created_by"],
         content=Content(row["text"], row["kind"], row["blob_id"]),
         audience=Audience.from_json(row["audience"], legacy="broadcast"),
         status=BroadcastStatus(row["status"]),
-        created_at=created,
+        created_at=db_time(row["created_at"]),
         root_id=row["root_id"],
         scheduled_at=from_db_time(row["scheduled_at"]),
         sent_at=from_db_time(row["sent_at"]),
@@ -67,11 +66,8 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
     )
 
 
-class SqliteBroadcasts:
+class SqliteBroadcasts(Store):
     """Storage of broadcasts, their audiences and acknowledgements."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def create(
         self,
@@ -83,7 +79,7 @@ class SqliteBroadcasts:
         scheduled_at: datetime | None,
         root_id: int | None,
         now: datetime,
-        task: Callable[[int], SendTask] | None = None,
+        task: Callable[[int], PlannedTask] | None = None,
     ) -> Broadcast:
         """Record a broadcast (audited) and plan its send task, in one transaction."""
         async with self._db.transaction() as conn:
@@ -158,13 +154,7 @@ class SqliteBroadcasts:
 
     async def sender_names(self, member_ids: list[int]) -> dict[int, str]:
         """The full name of each of these members (the senders shown in the list)."""
-        if not member_ids:
-            return {}
-        wanted = sorted(set(member_ids))
-        rows = await self._db.fetch_all(
-            f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(wanted))})", wanted
-        )
-        return {r["id"]: r["full_name"] for r in rows}
+        return await full_names(self._db, member_ids)
 
     async def recent(
         self, *, statuses: tuple[BroadcastStatus, ...], created_by: int | None = None, limit: int = 10

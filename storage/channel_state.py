@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Store, from_db_time, to_db_time
 
 KEEP_HANDLED = timedelta(days=7)
 
@@ -20,11 +20,8 @@ class ChoiceList:
     contested: bool
 
 
-class SqliteChannelState:
+class SqliteChannelState(Store):
     """Numbered lists and handled updates; every write joins the caller's transaction when there is one."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def current_list(self, member_id: int, channel: str) -> ChoiceList | None:
         row = await self._db.fetch_one(

@@ -170,27 +170,40 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception; nested in the same task, a savepoint."""
+        """BEGIN … COMMIT on the writer's connection (`_writer`, `_begin`, `_end`: SQLite's BEGIN IMMEDIATE,
+        PostgreSQL's advisory lock), rolled back on any exception; nested in the same task, a savepoint."""
         open_tx = self._held()
         if open_tx is not None:
             async with self._savepoint(open_tx) as conn:
                 yield conn
             return
-        async with self._lock:
-            open_tx = _Open(self, asyncio.current_task(), self._conn)
+        async with self._writer() as (raw, conn):
+            open_tx = _Open(self, asyncio.current_task(), conn)
             token = _OPEN.set(open_tx)
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                await self._begin(raw)
                 try:
-                    yield self._conn
+                    yield conn
                 except BaseException:
-                    await self._conn.rollback()
+                    await self._end(raw, commit=False)
                     raise
                 else:
-                    await self._conn.commit()
+                    await self._end(raw, commit=True)
             finally:
                 _OPEN.reset(token)
         self._committed(open_tx)
+
+    @asynccontextmanager
+    async def _writer(self) -> AsyncIterator[tuple[Any, aiosqlite.Connection]]:
+        """The writer's lock and connection for one transaction: (the back-end's own, the storage's view)."""
+        async with self._lock:
+            yield self._conn, self._conn
+
+    async def _begin(self, raw: Any) -> None:
+        await raw.execute("BEGIN IMMEDIATE")
+
+    async def _end(self, raw: Any, *, commit: bool) -> None:
+        await (raw.commit() if commit else raw.rollback())
 
     @asynccontextmanager
     async def _savepoint(self, open_tx: _Open) -> AsyncIterator[Any]:
@@ -273,3 +286,10 @@ class Database:
     async def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         await self._conn.close()
+
+
+class Store:
+    """Base of the stores (SqliteMembers, SqliteSeminars, …): each reads and writes through one `Database`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db

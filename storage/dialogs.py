@@ -6,14 +6,11 @@ import json
 from datetime import datetime
 
 from bot.conversation.dialogs import DialogState
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Store, from_db_time, to_db_time
 
 
-class SqliteDialogs:
+class SqliteDialogs(Store):
     """Read and write dialog state; writes join the turn's transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def get(self, member_id: int, channel: str) -> DialogState | None:
         row = await self._db.fetch_one(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.core.faq.model import FaqAnswer
 from bot.core.faq.questions import AskedQuestion, FaqCounts, QuestionStatus
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Store, db_time, from_db_time, to_db_time
 
 _COLUMNS = (
     "id, member_id, text, kind, entry_id, score, status, asked_at, sent_at, answer, answered_by, "
@@ -16,8 +16,6 @@ _COLUMNS = (
 
 
 def _question(row: sqlite3.Row) -> AskedQuestion:
-    asked = from_db_time(row["asked_at"])
-    assert asked is not None
     return AskedQuestion(
         id=row["id"],
         member_id=row["member_id"],
@@ -26,7 +24,7 @@ def _question(row: sqlite3.Row) -> AskedQuestion:
         entry_id=row["entry_id"],
         score=row["score"],
         status=QuestionStatus(row["status"]),
-        asked_at=asked,
+        asked_at=db_time(row["asked_at"]),
         sent_at=from_db_time(row["sent_at"]),
         answer=row["answer"],
         answered_by=row["answered_by"],
@@ -35,11 +33,8 @@ def _question(row: sqlite3.Row) -> AskedQuestion:
     )
 
 
-class SqliteFaqQuestions:
+class SqliteFaqQuestions(Store):
     """Questions asked in free text, what the bot made of them, and the organisers' answers."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def add(self, member_id: int | None, text: str, verdict: FaqAnswer, *, now: datetime) -> int:
         return await self._db.insert(
@@ -93,11 +88,11 @@ class SqliteFaqQuestions:
         window = (to_db_time(since), to_db_time(until))
         row = await self._db.fetch_one(
             "SELECT COUNT(*) AS asked, "
-            "COALESCE(SUM(kind = 'answer'), 0) AS by_bot, "
-            "COALESCE(SUM(kind = 'suggest'), 0) AS low, "
+            "COALESCE(SUM(kind = 'answer'), 0) AS answered_by_bot, "
+            "COALESCE(SUM(kind = 'suggest'), 0) AS low_confidence, "
             "COALESCE(SUM(kind IN ('none', 'unconfirmed')), 0) AS unanswered, "
-            "COALESCE(SUM(sent_at IS NOT NULL), 0) AS sent, "
-            "COALESCE(SUM(status = 'answered'), 0) AS by_organisers "
+            "COALESCE(SUM(sent_at IS NOT NULL), 0) AS sent_to_organisers, "
+            "COALESCE(SUM(status = 'answered'), 0) AS answered_by_organisers "
             "FROM faq_questions WHERE asked_at >= ? AND asked_at < ?",
             window,
         )
@@ -107,12 +102,4 @@ class SqliteFaqQuestions:
             (window[1], window[1]),
         )
         assert row is not None
-        return FaqCounts(
-            asked=row["asked"],
-            answered_by_bot=row["by_bot"],
-            low_confidence=row["low"],
-            unanswered=row["unanswered"],
-            sent_to_organisers=row["sent"],
-            answered_by_organisers=row["by_organisers"],
-            waiting=int(waiting),
-        )
+        return FaqCounts(**dict(row), waiting=int(waiting))

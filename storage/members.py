@@ -12,7 +12,7 @@ from bot.core.models import Member, MemberStatus, Recipient, Role
 from bot.core.text import fold
 from storage import audit
 from storage.audience import audience_members
-from storage.db import Database, db_time, from_db_time, to_db_time
+from storage.db import Database, Store, db_time, from_db_time, to_db_time
 
 _MEMBER_COLUMNS = (
     "m.id, m.full_name, m.status, m.role, m.ward_id, m.chapter_id, m.phone, m.locale, m.requested_at, "
@@ -20,6 +20,17 @@ _MEMBER_COLUMNS = (
 )
 _ACCOUNT = "a.channel = COALESCE(?, m.channel, 'telegram')"
 """The account to reach a member on: the channel asked for, else the member's preferred one."""
+
+
+async def full_names(db: Database, member_ids: Iterable[int]) -> dict[int, str]:
+    """The full name of each of these members (whatever their status), by id."""
+    wanted = sorted(set(member_ids))
+    if not wanted:
+        return {}
+    rows = await db.fetch_all(
+        f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(wanted))})", wanted
+    )
+    return {r["id"]: r["full_name"] for r in rows}
 
 
 def _member(row: sqlite3.Row) -> Member:
@@ -46,11 +57,11 @@ class Invite:
     revoked: bool
 
 
-class SqliteMembers:
+class SqliteMembers(Store):
     """Member records; every change that matters is audited in the same transaction."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
         self._fresh_accounts: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     async def get(self, member_id: int) -> Member | None:

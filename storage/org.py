@@ -9,7 +9,7 @@ from bot.core.models import Chapter, Ward
 from bot.core.org import OrgRow
 from bot.core.text import fold, natural_key
 from storage import audit
-from storage.db import Database, to_db_time
+from storage.db import Store, to_db_time
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,8 @@ class ImportReport:
         return any((self.wards_added, self.chapters_added, self.reactivated, self.deactivated))
 
 
-class SqliteOrg:
+class SqliteOrg(Store):
     """Reads and imports the organisation."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def import_rows(
         self, rows: tuple[OrgRow, ...], *, now: datetime, actor_id: int | None = None

@@ -25,7 +25,7 @@ from psycopg.adapt import Dumper
 from psycopg_pool import AsyncConnectionPool
 
 from storage import dialect
-from storage.db import _OPEN, _USING, Database, _Open
+from storage.db import _USING, Database
 
 logger = logging.getLogger(__name__)
 
@@ -250,29 +250,17 @@ class PostgresDatabase(Database):
                 await raw.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN … COMMIT under the writer lock, rolled back on any exception; nested, a savepoint."""
-        open_tx = self._held()
-        if open_tx is not None:
-            async with self._savepoint(open_tx) as conn:
-                yield conn
-            return
+    async def _writer(self) -> AsyncIterator[tuple[Any, aiosqlite.Connection]]:
+        """A pooled connection under the process's lock (the transaction takes the writer lock)."""
         async with self._lock, self._pool.connection() as raw:
-            open_tx = _Open(self, asyncio.current_task(), self._wrap(raw))
-            token = _OPEN.set(open_tx)
-            try:
-                await raw.execute("BEGIN")
-                await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
-                try:
-                    yield open_tx.conn
-                except BaseException:
-                    await raw.execute("ROLLBACK")
-                    raise
-                else:
-                    await raw.execute("COMMIT")
-            finally:
-                _OPEN.reset(token)
-        self._committed(open_tx)
+            yield raw, self._wrap(raw)
+
+    async def _begin(self, raw: Any) -> None:
+        await raw.execute("BEGIN")
+        await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+
+    async def _end(self, raw: Any, *, commit: bool) -> None:
+        await raw.execute("COMMIT" if commit else "ROLLBACK")
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """Run a read query and return every row (outside a transaction, without the writer lock)."""

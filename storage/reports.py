@@ -11,7 +11,8 @@ from typing import Any
 from bot.core.parsing import PeriodKind
 from bot.core.reports import PastReport, ReportConfig, ReportValues, StoredReport
 from storage.audit import record
-from storage.db import Database, db_time, from_db_time, to_db_time
+from storage.db import Store, db_time, from_db_time, to_db_time
+from storage.members import full_names
 
 ENTITY = "chapter_report"
 _COLUMNS = (
@@ -47,11 +48,8 @@ def _values(report: StoredReport | None) -> dict[str, Any] | None:
     }
 
 
-class SqliteReports:
+class SqliteReports(Store):
     """The ReportStore of the core, on the bot's database."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def config(self) -> ReportConfig:
         row = await self._db.fetch_one(
@@ -264,10 +262,4 @@ class SqliteReports:
         return found
 
     async def filer_names(self, member_ids: Sequence[int]) -> dict[int, str]:
-        if not member_ids:
-            return {}
-        ids = list(set(member_ids))
-        rows = await self._db.fetch_all(
-            f"SELECT id, full_name FROM members WHERE id IN ({', '.join('?' * len(ids))})", ids
-        )
-        return {r["id"]: r["full_name"] for r in rows}
+        return await full_names(self._db, member_ids)

@@ -14,15 +14,15 @@ from bot.core.seminars.models import (
     ANNOUNCE,
     Audience,
     Invitee,
-    PlannedTask,
     Rsvp,
     Seminar,
     SeminarStatus,
     offsets_from_seconds,
     offsets_to_seconds,
 )
+from bot.core.tasks import PlannedTask
 from storage import audit
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Store, from_db_time, to_db_time
 from storage.outbox import save_blob_in
 from storage.tasks import plan_in
 
@@ -84,26 +84,12 @@ async def _cancel_pending(conn: aiosqlite.Connection, prefix: str, *, keep_invit
     await conn.execute(sql, params)
 
 
-async def _audit(
-    conn: aiosqlite.Connection,
-    action: str,
-    seminar_id: object,
-    *,
-    actor_id: int | None,
-    at: datetime,
-    details: dict[str, object],
-) -> None:
-    """One audit row about a seminar, in the caller's transaction."""
-    await audit.record(
-        conn, at=at, actor_id=actor_id, action=action, entity="seminar", entity_id=seminar_id, details=details
-    )
+_audit = audit.Trail("seminar").record
+"""One audit row about a seminar, in the caller's transaction."""
 
 
-class SqliteSeminars:
+class SqliteSeminars(Store):
     """The seminar store used by `bot.core.seminars.service.SeminarService`."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def create(
         self,

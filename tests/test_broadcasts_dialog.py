@@ -145,12 +145,12 @@ async def test_a_ward_lead_reaches_only_their_own_ward(bot: BotUnderTest) -> Non
 async def test_a_ward_lead_chooses_among_their_own_wards_chapters(bot: BotUnderTest) -> None:
     organiser, lan, binh, lead5 = await setup_people(bot)
     await compose(lead5, "Họp")
-    await lead5.press("Theo chi hội")
+    await lead5.press("Một số chi hội")
     ward5 = next(w.id for w in await bot.services.org.wards() if w.name == "Phường 5")
     chapters = [c.name for c in await bot.services.org.chapters(ward5)]
     assert [b for b in lead5.all_buttons() if b.startswith("Chi hội")] == chapters
     await lead5.press("Chi hội Khu phố 2")
-    replies = await lead5.press("Tiếp tục")
+    replies = await lead5.press("Xong")
     assert "Số người nhận: 1" in texts(replies)
 
 
@@ -169,9 +169,9 @@ async def test_an_organiser_sends_a_document_to_chosen_roles(bot: BotUnderTest) 
     await bot.emu.send_document(TOKEN, organiser.user, pdf, "lich-thang-12.pdf")
     await bot.channel.wait_processed(bot.emu.bot_state(TOKEN).next_update_id - 1)
     await drain(bot)
-    await organiser.press("Theo vai trò")
+    await organiser.press("Một số chức danh")
     await organiser.press("Lãnh đạo hội phường")
-    replies = await organiser.press("Tiếp tục")
+    replies = await organiser.press("Xong")
     assert "Số người nhận: 1" in texts(replies)
     await organiser.press("Xác nhận và gửi")
     await drain(bot)

@@ -103,9 +103,9 @@ async def test_killed_right_after_confirming_a_broadcast_sends_it_once_after_the
             await say(emu, organiser, "/broadcast")
             await say(emu, organiser, TEXT)
             await press(emu, organiser, "v1:bcc:na", answer="editMessageText")
-            await press(emu, organiser, "v1:bcc:k:roles", answer="editMessageText")
-            await press(emu, organiser, "v1:bcc:t:cadre", answer="editMessageText")
-            await press(emu, organiser, "v1:bcc:ok")
+            await press(emu, organiser, "v1:bcc:a:r", answer="editMessageText")
+            await press(emu, organiser, "v1:bcc:tr:cadre", answer="editMessageText")
+            await press(emu, organiser, "v1:bcc:a:done")
             await until(lambda: "Số người nhận: 12" in received(emu, ORGANISER)[-1])
             emu.inject_fault(
                 TOKEN, "sendMessage", chat_id=ORGANISER, delay=30

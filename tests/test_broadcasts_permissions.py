@@ -24,8 +24,8 @@ SHAPES = (
 REAL = (
     "v1:bcc:go",
     "v1:bcc:later",
-    "v1:bcc:k:all",
-    "v1:bcc:t:cadre",
+    "v1:bcc:a:all",
+    "v1:bcc:tr:cadre",
     "v1:bcc:e:1",
     "v1:bcx:1",
     "v1:bcm:w:2",

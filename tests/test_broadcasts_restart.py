@@ -51,11 +51,11 @@ async def test_a_restart_at_every_step_of_broadcast_loses_nothing_and_doubles_no
     assert "Ai sẽ nhận thông báo?" in texts(replies)
 
     await bot.restart()
-    await organiser.press("Theo vai trò")
+    await organiser.press("Một số chức danh")
     await bot.restart()
     await organiser.press("Cán bộ chi hội")
     await bot.restart()
-    replies = await organiser.press("Tiếp tục")
+    replies = await organiser.press("Xong")
     assert body(replies[0].text) == "<b>Lịch tập huấn</b> tháng 12: thứ Bảy 8h tại Nhà văn hoá"
     assert "Số người nhận: 2" in texts(replies)
 

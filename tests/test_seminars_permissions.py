@@ -43,7 +43,7 @@ async def test_well_formed_seminar_choices_pressed_by_anyone_without_the_action_
             f"v1:semo:{action}:{seminar_id}" for action in ("n", "ci", "m", "mo", "mr", "x", "xx")
         ]
         + [f"v1:semi:{action}:{seminar_id}:all" for action in ("s", "a", "ok")]
-        + ["v1:semn:h:1", "v1:semn:hd", "v1:semn:ar:cadre", "v1:semn:a:done", "v1:semn:c:ok"]
+        + ["v1:semn:h:1", "v1:semn:hd", "v1:semn:tr:cadre", "v1:semn:a:done", "v1:semn:c:ok"]
         + ["v1:when:d:20261127", "v1:when:t:0800", "v1:when:a:yes", "v1:when:a:skip"],
         Action.ANSWER_SEMINARS: [
             f"v1:semr:{seminar_id}:y",

@@ -225,9 +225,9 @@ async def test_a_broadcast_reaches_each_member_once_on_the_app_they_use(bot: Bot
     await organiser.send("/broadcast")
     await organiser.send("Họp chi hội thứ Bảy 8h")
     await organiser.press("Không đính kèm")
-    await organiser.press("Theo vai trò")
+    await organiser.press("Một số chức danh")
     await organiser.press("Cán bộ chi hội")
-    await organiser.press("Tiếp tục")
+    await organiser.press("Xong")
     await organiser.press("Xác nhận và gửi")
     await bot.settle()
     assert sum("Họp chi hội thứ Bảy 8h" in r.text for r in on_telegram.inbox()) == 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
+from bot.core.audience import Audience
 from bot.core.models import Chapter, Member, MemberStatus, Recipient, Role, Ward
 from bot.core.parsing import ParseError, parse_person_name, parse_phone
 from bot.core.permissions import Action, Reach, can, reach_of
@@ -171,11 +172,11 @@ class MemberService:
 
     async def approvers_for(self, ward_id: int) -> list[Recipient]:
         """Who decides on a join request in this ward: its ward leads, organisers and admins."""
-        leads = await self._store.recipients(roles=[Role.WARD_LEAD], ward_ids=[ward_id])
-        district = await self._store.recipients(roles=[Role.ORGANISER, Role.ADMIN])
+        leads = await self._store.audience_members(Audience.of(roles=[Role.WARD_LEAD], ward_ids=[ward_id]))
+        district = await self._store.audience_members(Audience.of(roles=[Role.ORGANISER, Role.ADMIN]))
         seen: dict[int, Recipient] = {}
-        for recipient in leads + district:
-            seen.setdefault(recipient.member_id, recipient)
+        for person in leads + district:
+            seen.setdefault(person.member_id, person.recipient)
         return list(seen.values())
 
     async def join_request(self, member: Member, *, with_approvers: bool = False) -> JoinRequest:

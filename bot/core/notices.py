@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.conversation.replies import Reply
-from bot.core.models import Recipient, Role
+from bot.core.audience import Audience
+from bot.core.models import Recipient
 from bot.core.ports import Clock, MemberStore
 
 
@@ -66,18 +67,9 @@ class NoticeService:
         """Queue messages (each dedupe key once); returns how many were new."""
         return await self._outbox.enqueue(batch, list(messages), now=self._clock.now())
 
-    async def recipients(
-        self,
-        *,
-        member_ids: Iterable[int] | None = None,
-        roles: Iterable[Role] | None = None,
-        ward_ids: Iterable[int] | None = None,
-        chapter_ids: Iterable[int] | None = None,
-    ) -> list[Recipient]:
-        """Active, reachable members matching every given filter."""
-        return await self._members.recipients(
-            member_ids=member_ids, roles=roles, ward_ids=ward_ids, chapter_ids=chapter_ids
-        )
+    async def recipients(self, audience: Audience) -> list[Recipient]:
+        """The active, reachable members of an audience (bot.core.audience), by name."""
+        return [m.recipient for m in await self._members.audience_members(audience)]
 
     async def recipient(self, member_id: int) -> Recipient | None:
         """How to reach one member (whatever their status)."""

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.core.models import Chapter, Member, MemberStatus, Recipient, Role, Ward
+from bot.core.audience import AudienceResolver
+from bot.core.models import Chapter, Member, MemberStatus, Recipient, Ward
 
 
 class OrgStore(Protocol):
@@ -18,7 +19,7 @@ class OrgStore(Protocol):
     async def chapter(self, chapter_id: int) -> Chapter | None: ...
 
 
-class MemberStore(Protocol):
+class MemberStore(AudienceResolver, Protocol):
     async def get(self, member_id: int) -> Member | None: ...
     async def find_by_account(self, channel: str, external_id: str) -> Member | None: ...
     async def create_visitor(
@@ -41,16 +42,6 @@ class MemberStore(Protocol):
         self, member_id: int, *, approve: bool, actor_id: int, now: datetime
     ) -> bool: ...
     async def decided_by(self, member_id: int) -> Member | None: ...
-    async def recipients(
-        self,
-        *,
-        member_ids: Iterable[int] | None = None,
-        roles: Iterable[Role] | None = None,
-        ward_ids: Iterable[int] | None = None,
-        chapter_ids: Iterable[int] | None = None,
-        channel: str | None = None,
-        include_blocked: bool = False,
-    ) -> list[Recipient]: ...
     async def recipient(self, member_id: int, channel: str | None = None) -> Recipient | None: ...
     async def set_channel(self, member_id: int, channel: str) -> None: ...
     async def save_link_code(

@@ -8,11 +8,18 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Task:
-    """Something planned for later: its key (identity), kind (which handler), when, and what it needs."""
+class PlannedTask:
+    """Something to do later: its key (identity: planning it twice moves it rather than doubles it), kind
+    (which handler), when, and what it needs."""
 
     key: str
     kind: str
     due_at: datetime
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Task(PlannedTask):
+    """A planned task as the scheduler finds it, with the runs that failed so far."""
+
     attempts: int

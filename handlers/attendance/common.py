@@ -15,6 +15,7 @@ from bot.conversation.replies import Choice, Choices, Reply, rows
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.attendance import Training
+from bot.core.audience import Audience
 from bot.core.notices import OutgoingMessage
 from bot.i18n import Translator
 from bot.views.attendance.texts import (
@@ -72,7 +73,7 @@ async def tell(
         return 0
     services = turn.services
     messages = []
-    for recipient in await services.notices.recipients(member_ids=ids):
+    for recipient in await services.notices.recipients(Audience.of(member_ids=ids)):
         t = services.i18n.translator(recipient.locale)
         reply = Reply(text(t), choices(t) if choices else ())
         messages.append(OutgoingMessage.to(recipient, f"{key}:to:{recipient.member_id}", reply))

@@ -19,20 +19,14 @@ from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome, TrainingDraft
 from bot.core.attendance.rules import DEFAULT_LENGTH, MAX_CAPACITY, MAX_DESCRIPTION, MAX_TITLE, MAX_VENUE
-from bot.core.audience import NOBODY
-from bot.core.parsing import ParseError, limit_text, parse_count
+from bot.core.audience import Audience
+from bot.core.parsing import ParseError, parse_count
 from bot.core.permissions import Action, can
 from bot.i18n import N_
 from bot.views.attendance.texts import card
 from handlers.attendance.common import manage_open_choice, queue_invitations
-from handlers.audience_picker import (
-    as_choices,
-    audience_text,
-    kind_lines,
-    new_selection,
-    pick,
-    selected_audience,
-)
+from handlers.audience_picker import AudienceStep, Offer, Pick, asking, audience_text
+from handlers.text_steps import skipping, text_step
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(
@@ -44,11 +38,8 @@ TRAINING_NEW = Dialog(
 
 
 @token("tn:a")
-class AudiencePress(Token):
-    """The audience picker: 'a' everyone / a list / done, 'tw'/'tr'/'tc' toggles, 'cw' a ward's chapters."""
-
-    action: Literal["a", "tw", "tr", "tc", "cw"]
-    value: str
+class AudiencePress(Pick):
+    """The audience picker's choices (handlers/audience_picker.py)."""
 
 
 @token("tn:skip")
@@ -61,10 +52,6 @@ class SkipPress(Token):
 @token("tn:r")
 class ReviewPress(Token):
     answer: Literal["save", "x"]
-
-
-def audience_token(action: str, value: object) -> Token:
-    return AudiencePress(action, str(value))  # type: ignore[arg-type]  # checked by the picker
 
 
 async def start(turn: Turn) -> None:
@@ -82,72 +69,32 @@ async def start(turn: Turn) -> None:
     )
 
 
-async def title_received(turn: Turn) -> None:
-    t = turn.t
-    title = limit_text(turn.text, MAX_TITLE)
-    if isinstance(title, ParseError):
-        turn.reply(t.gettext("Please type a title of at most {max} characters.").format(max=MAX_TITLE))
-        return
-    turn.update(title=title)
-    await WHEN.ask(turn)
-
-
 async def ask_venue(turn: Turn) -> None:
     turn.goto("venue")
     turn.reply(turn.t.gettext("Where? Type the venue (for example: Hội trường UBND Phường 1)."))
 
 
-WHEN = WhenStep(
-    TRAINING_NEW,
-    asking="when",
-    confirming="when_ok",
-    ending="when_end",
-    usual_length=DEFAULT_LENGTH,
-    then=ask_venue,
-)
+WHEN = WhenStep(TRAINING_NEW, usual_length=DEFAULT_LENGTH, then=ask_venue)
 
 
-async def venue_received(turn: Turn) -> None:
+async def audience_chosen(turn: Turn, audience: Audience) -> None:
     t = turn.t
-    venue = limit_text(turn.text, MAX_VENUE)
-    if isinstance(venue, ParseError):
-        turn.reply(t.gettext("Please type a venue of at most {max} characters.").format(max=MAX_VENUE))
-        return
-    turn.goto("audience", venue=venue, audience=new_selection())
-    turn.reply(t.gettext("Who is invited?"), choices=as_choices(kind_lines(t, audience_token)))
-
-
-async def audience_pressed(turn: Turn, press: AudiencePress) -> None:
-    """Everyone, or wards / roles / chapters ticked one by one, then Done."""
-    t = turn.t
-    if press.action == "a" and press.value in ("all", "done"):
-        await audience_finished(turn, everyone=press.value == "all")
-        return
-    selection = turn.data["audience"]
-    lines = await pick(turn, selection, press.action, press.value, audience_token, invited=NOBODY)
-    if not isinstance(lines, list):
-        turn.stale()
-        return
-    turn.update(audience=selection)
-    turn.edit(t.gettext("Tap to select or unselect, then press Done."), choices=as_choices(lines))
-
-
-async def audience_finished(turn: Turn, *, everyone: bool) -> None:
-    t = turn.t
-    selection = {"all": True} if everyone else turn.data["audience"]
-    audience = selected_audience(selection)
-    if audience.empty:
-        turn.toast(t.gettext("Choose at least one, or press Everyone."), alert=True)
-        return
-    if everyone:
-        turn.edit(t.gettext("Invited: everyone."))
-    else:
-        turn.edit(t.gettext("Invited: {audience}").format(audience=await audience_text(turn, t, audience)))
-    turn.goto("capacity", audience=selection)
+    turn.edit(t.gettext("Invited: {audience}").format(audience=await audience_text(turn, t, audience)))
+    turn.goto("capacity", audience=audience.to_dict())
     turn.reply(
         t.gettext("How many seats are there? Type a number, or press Skip if there is no limit."),
         choices=rows([Choice(t.gettext("Skip"), SkipPress("capacity"))]),
     )
+
+
+AUDIENCE = AudienceStep(
+    TRAINING_NEW,
+    "audience",
+    AudiencePress,
+    (Offer.EVERYONE, Offer.WARDS, Offer.ROLES, Offer.CHAPTERS),
+    question=asking(N_("Who is invited?")),
+    then=audience_chosen,
+)
 
 
 async def capacity_typed(turn: Turn) -> None:
@@ -161,10 +108,10 @@ async def capacity_typed(turn: Turn) -> None:
         )
         return
     turn.update(capacity=count)
-    ask_description(turn)
+    await ask_description(turn)
 
 
-def ask_description(turn: Turn) -> None:
+async def ask_description(turn: Turn) -> None:
     t = turn.t
     turn.goto("description")
     turn.reply(
@@ -173,39 +120,13 @@ def ask_description(turn: Turn) -> None:
     )
 
 
-async def description_typed(turn: Turn) -> None:
-    t = turn.t
-    text = limit_text(turn.text, MAX_DESCRIPTION)
-    if isinstance(text, ParseError):
-        turn.reply(
-            t.gettext("Please keep the description under {max} characters, or press Skip.").format(
-                max=MAX_DESCRIPTION
-            )
-        )
-        return
-    turn.update(description=text)
-    await review(turn)
-
-
-async def skipped(turn: Turn, press: SkipPress) -> None:
-    if turn.step != press.what:
-        turn.stale()
-        return
-    if press.what == "capacity":
-        turn.update(capacity=None)
-        ask_description(turn)
-    else:
-        turn.update(description=None)
-        await review(turn)
-
-
 def to_draft(data: dict) -> TrainingDraft:
     return TrainingDraft(
         data["title"],
         datetime.fromisoformat(data["starts_at"]),
         datetime.fromisoformat(data["ends_at"]),
         data["venue"],
-        selected_audience(data["audience"]),
+        Audience.from_json(data["audience"], legacy="training"),
         data.get("capacity"),
         data.get("description"),
     )
@@ -286,14 +207,24 @@ def register(router: Router) -> None:
     router.dialog(
         TRAINING_NEW,
         {
-            "title": Step(text=title_received),
-            "venue": Step(text=venue_received),
+            "title": text_step(
+                "title", MAX_TITLE, N_("Please type a title of at most {limit} characters."), WHEN.ask
+            ),
+            "venue": text_step(
+                "venue", MAX_VENUE, N_("Please type a venue of at most {limit} characters."), AUDIENCE.ask
+            ),
             "audience": Step(text=use_the_buttons),
             "capacity": Step(text=capacity_typed),
-            "description": Step(text=description_typed),
+            "description": text_step(
+                "description",
+                MAX_DESCRIPTION,
+                N_("Please keep the description under {limit} characters, or press Skip."),
+                review,
+            ),
             "review": Step(text=use_the_buttons),
         },
     )
-    router.choice(AudiencePress, audience_pressed, dialog=TRAINING_NEW, steps=("audience",))
+    AUDIENCE.attach(router)
+    skipped = skipping({"capacity": ask_description, "description": review})
     router.choice(SkipPress, skipped, dialog=TRAINING_NEW, steps=("capacity", "description"))
     router.choice(ReviewPress, review_pressed, dialog=TRAINING_NEW, steps=("review",))

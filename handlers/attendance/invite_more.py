@@ -7,7 +7,7 @@ the same invitation as at creation, queued in the turn that widens the audience.
 
 from __future__ import annotations
 
-from bot.conversation.markup import esc
+from bot.conversation.tokens import token
 from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome
 from bot.core.audience import Audience
@@ -15,11 +15,13 @@ from bot.core.permissions import Action
 from bot.i18n import N_, Translator
 from bot.views.attendance.texts import card, outcome_text
 from handlers.attendance.common import queue_invitations
-from handlers.audience_picker import audience_text
-from handlers.invite_more_step import InviteMoreStep
+from handlers.audience_picker import EventPick, audience_text
+from handlers.invite_more_step import Invitable, InviteMoreStep
 
-KIND = "ti"
-"""Its choices: 'v1:ti:<action>:<training id>:<value>' (the card's '➕ Invite more' is 'v1:ti:s:<id>:-')."""
+
+@token("ti")
+class InvitePress(EventPick):
+    """'v1:ti:<action>:<training id>:<value>' (the card's '➕ Invite more' is 'v1:ti:s:<id>:-')."""
 
 
 def refusal(t: Translator, outcome: Outcome) -> str:
@@ -37,37 +39,21 @@ def refusal(t: Translator, outcome: Outcome) -> str:
     return texts.get(outcome) or outcome_text(t, outcome)
 
 
-async def begin(turn: Turn, training_id: int) -> str | None:
-    """Who is invited now, or None after refusing (ended, started, cancelled, already open to everyone)."""
+async def begin(turn: Turn, training_id: int) -> Invitable | str | None:
+    """Who is invited now, or why nobody more can be (ended, started, cancelled, already open to everyone)."""
     t = turn.t
     check = await turn.services.attendance.invitable(turn.member, training_id)
     if check.outcome is Outcome.NOT_FOUND:
-        turn.stale()
         return None
     if check.outcome is Outcome.ALREADY_DONE:
-        turn.toast(t.gettext("This session is already open to everyone."), alert=True)
-        return None
+        return t.gettext("This session is already open to everyone.")
     if check.outcome is not Outcome.OK or check.training is None:
-        turn.toast(refusal(t, check.outcome), alert=True)
-        return None
+        return refusal(t, check.outcome)
     training = check.training
-    return (
-        t.gettext("<b>Invite more people: {title}</b>").format(title=esc(training.title))
-        + "\n"
-        + t.gettext("Invited now: {audience}").format(
-            audience=await audience_text(turn, t, training.audience)
-        )
-        + "\n\n"
-        + t.gettext(
-            "Choose the wards, chapters or roles to add. The list can only grow: nobody "
-            "already invited is removed, and everyone registered keeps their place."
-        )
+    invited_now = t.gettext("Invited now: {audience}").format(
+        audience=await audience_text(turn, t, training.audience)
     )
-
-
-async def invited(turn: Turn, training_id: int) -> Audience | None:
-    training = await turn.services.attendance.get(training_id)
-    return training.audience if training else None
+    return Invitable(training.title, invited_now, training.audience)
 
 
 async def confirmed(turn: Turn, training_id: int, added: Audience) -> None:
@@ -97,11 +83,14 @@ async def confirmed(turn: Turn, training_id: int, added: Audience) -> None:
 
 
 STEP = InviteMoreStep(
-    kind=KIND,
+    token=InvitePress,
     action=Action.MANAGE_TRAINING,
     denied=lambda turn: outcome_text(turn.t, Outcome.DENIED),
     begin=begin,
-    invited=invited,
+    rules=N_(
+        "Choose the wards, chapters or roles to add. The list can only grow: nobody already invited is "
+        "removed, and everyone registered keeps their place."
+    ),
     confirm=confirmed,
     review_note=N_("Those newly included will receive the invitation with the register buttons."),
 )

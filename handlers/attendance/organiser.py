@@ -41,7 +41,7 @@ from bot.views.attendance.texts import (
 from bot.views.attendance.workbook import XLSX, attendance_workbook, workbook_name
 from handlers.attendance import invite_more
 from handlers.attendance.common import ManageOpen, queue_demoted, queue_promoted, tell
-from handlers.when_step import typed_start
+from handlers.when_step import ask_to_move, typed_start
 
 MAX_SEARCH_RESULTS = 8
 PICKER_LABEL = 40
@@ -484,17 +484,8 @@ async def value_received(turn: Turn) -> None:
             return
         turn.goto("confirm_when", when=when.isoformat())
         tid = data["training_id"]
-        turn.reply(
-            t.gettext("Move the session to <b>{when}</b>? Everyone registered will be told.").format(
-                when=t.datetime(when)
-            ),
-            choices=rows(
-                [
-                    Choice(t.gettext("✅ Yes, move it"), MoveConfirmed(tid)),
-                    Choice(t.gettext("✏️ Type it again"), MoveRetyped(tid)),
-                ]
-            ),
-        )
+        question = N_("Move the session to <b>{when}</b>? Everyone registered will be told.")
+        ask_to_move(turn, when, question, MoveConfirmed(tid), MoveRetyped(tid))
         return
     value = parse_field(field, text)
     if value is None:

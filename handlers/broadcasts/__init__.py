@@ -1,11 +1,12 @@
 """/broadcast: compose a message (text, optional photo or document), choose the audience, preview, confirm.
 
 Steps: "text" (the message, or a photo/document with its caption) → "attachment" (a file, or no attachment)
-→ "audience" (a kind, then wards / chapters / roles to tick, or the seminar, training or earlier broadcast)
-→ "confirm" (the preview exactly as recipients will see it, with the number of recipients) → sent now, or
-"time" (when to send it). Where the person stands is kept in the database: a restart in the middle continues
-there. Confirming records the broadcast and plans its send task in the same transaction
-(bot.core.broadcasts.service); the task does the sending (handlers/broadcasts/sending.py).
+→ "audience" (the audience picker: everyone, or wards / chapters / roles to tick, or the people of a
+seminar, a training or an earlier broadcast) → "confirm" (the preview exactly as recipients will see it,
+with the number of recipients) → sent now, or "time" (when to send it). Where the person stands is kept in
+the database: a restart in the middle continues there. Confirming records the broadcast and plans its send
+task in the same transaction (bot.core.broadcasts.service); the task does the sending
+(handlers/broadcasts/sending.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import timedelta
 from bot.conversation.dialogs import Dialog
 from bot.conversation.inputs import SharedFile, Text
 from bot.conversation.markup import esc
-from bot.conversation.replies import Attachment, Choice, Choices, grid, rows
+from bot.conversation.replies import Attachment, Choice, Choices, rows
 from bot.conversation.router import CommandSpec, MenuEntry, Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
@@ -27,14 +28,12 @@ from bot.core.broadcasts.service import (
     Content,
     ReportTo,
     Result,
-    audience_of,
 )
-from bot.core.models import Role
 from bot.core.parsing import ParseError, ParseReason, parse_datetime
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.i18n import N_, Translator
-from bot.views.broadcasts.texts import KIND_LABELS, sender_line, snippet
-from handlers.audience_picker import chapter_options, role_options, toggles, ward_options
+from bot.views.broadcasts.texts import sender_line, snippet
+from handlers.audience_picker import AudienceStep, Offer, Pick, asking
 from handlers.broadcasts import history, sending
 
 COMMAND = CommandSpec(
@@ -66,35 +65,9 @@ class CancelDraft(Token):
     pass
 
 
-@token("bcc:k")
-class PickKind(Token):
-    kind: AudienceKind
-
-
-@token("bcc:cw")
-class PickWard(Token):
-    """The ward whose chapters to choose from."""
-
-    ward_id: int
-
-
-@token("bcc:t")
-class Toggle(Token):
-    """Tick or untick a ward, a chapter (their id) or a role (its value)."""
-
-    key: str
-
-
-@token("bcc:ok")
-class Continue(Token):
-    pass
-
-
-@token("bcc:e")
-class PickEvent(Token):
-    """The seminar, training or earlier broadcast whose people are the audience."""
-
-    event_id: int
+@token("bcc")
+class AudiencePress(Pick):
+    """The audience picker's choices (handlers/audience_picker.py)."""
 
 
 @token("bcc:go")
@@ -175,8 +148,8 @@ async def file_received(turn: Turn) -> None:
         turn.end()
         turn.reply(t.gettext("Only organisers, district admins and ward leads can send broadcasts."))
         return
-    turn.goto("audience", text=text, kind=kind, blob_id=blob_id)
-    ask_audience(turn)
+    turn.update(text=text, kind=kind, blob_id=blob_id)
+    await AUDIENCE.ask(turn)
 
 
 async def _fetch(turn: Turn, event: SharedFile) -> bytes | None:
@@ -185,12 +158,7 @@ async def _fetch(turn: Turn, event: SharedFile) -> bytes | None:
 
 
 async def no_attachment(turn: Turn, _press: NoAttachment) -> None:
-    turn.goto("audience")
-    ask_audience(turn, edit=True)
-
-
-def _ward_only(turn: Turn) -> bool:
-    return reach_of(turn.member, Action.SEND_BROADCAST) is Reach.OWN_WARD
+    await AUDIENCE.ask(turn, edit=True)
 
 
 def _cancel_line(t: Translator) -> list[Choice]:
@@ -200,132 +168,22 @@ def _cancel_line(t: Translator) -> list[Choice]:
 # choosing who receives it
 
 
-def ask_audience(turn: Turn, *, edit: bool = False) -> None:
-    """Everyone (a ward lead: everyone in their ward), by ward, chapter or role, or an event's people."""
-    t, ward_only = turn.t, _ward_only(turn)
-    kinds = [k for k in AudienceKind if not (k is AudienceKind.WARDS and ward_only)]
-    labels = [
-        Choice(
-            t.gettext("Everyone in my ward")
-            if k is AudienceKind.ALL and ward_only
-            else t.gettext(KIND_LABELS[k]),
-            PickKind(k),
-        )
-        for k in kinds
-    ]
-    choices = (*grid(labels, 2), tuple(_cancel_line(t)))
-    text = t.gettext("Who should receive it?")
-    if edit:
-        turn.edit(text, choices=choices)
-    else:
-        turn.reply(text, choices=choices)
+def ward_only(turn: Turn) -> int | None:
+    """The ward a ward lead's broadcasts stay in; None for those who may write to everyone."""
+    if reach_of(turn.member, Action.SEND_BROADCAST) is not Reach.OWN_WARD or turn.member is None:
+        return None
+    return turn.member.ward_id
 
 
-async def kind_chosen(turn: Turn, press: PickKind) -> None:
-    kind = press.kind
-    if kind is AudienceKind.WARDS and _ward_only(turn):
-        turn.stale()
-        return
-    turn.update(audience_kind=kind.value, selected=[], ward_id=None)
-    if kind is AudienceKind.ALL:
-        await show_preview(turn, audience_of(AudienceKind.ALL))
-        return
-    if kind is AudienceKind.CHAPTERS and not _ward_only(turn):
-        wards = toggles(await ward_options(turn), (), PickWard, per_row=3)
-        turn.edit(turn.t.gettext("Chapters of which ward?"), choices=rows(*wards, _cancel_line(turn.t)))
-        return
-    if kind is AudienceKind.CHAPTERS:
-        turn.update(ward_id=turn.member.ward_id if turn.member else None)
-    await show_options(turn)
-
-
-async def ward_chosen(turn: Turn, press: PickWard) -> None:
-    if turn.data.get("audience_kind") != AudienceKind.CHAPTERS.value or _ward_only(turn):
-        turn.stale()
-        return
-    turn.update(ward_id=press.ward_id)
-    await show_options(turn)
-
-
-async def toggled(turn: Turn, press: Toggle) -> None:
-    if turn.data.get("audience_kind") not in (AudienceKind.WARDS, AudienceKind.CHAPTERS, AudienceKind.ROLES):
-        turn.stale()
-        return
-    selected: list[str] = list(turn.data.get("selected", []))
-    if press.key in selected:
-        selected.remove(press.key)
-    else:
-        selected.append(press.key)
-    turn.update(selected=selected)
-    await show_options(turn)
-
-
-async def continued(turn: Turn, _press: Continue) -> None:
-    if not turn.data.get("audience_kind"):
-        turn.stale()
-        return
-    if not turn.data.get("selected"):
-        turn.toast(turn.t.gettext("Choose at least one."), alert=True)
-        return
-    await show_preview(turn, _audience_from(turn.data))
-
-
-async def event_chosen(turn: Turn, press: PickEvent) -> None:
-    raw = turn.data.get("audience_kind")
-    if raw not in (AudienceKind.SEMINAR, AudienceKind.TRAINING, AudienceKind.UNACKED):
-        turn.stale()
-        return
-    await show_preview(turn, audience_of(AudienceKind(raw), (press.event_id,)))
-
-
-def _audience_from(data: dict) -> Audience:
-    """The ticked choices; anything that is not a role or an id is ignored."""
-    kind = AudienceKind(data["audience_kind"])
-    if kind is AudienceKind.ROLES:
-        return audience_of(kind, roles=(Role(r) for r in data["selected"] if r in {x.value for x in Role}))
-    return audience_of(kind, (int(i) for i in data["selected"] if i.isdigit() and len(i) < 12))
-
-
-async def show_options(turn: Turn) -> None:
-    """The choices for the audience kind in the draft, with ✅ on the ticked ones."""
-    t, data = turn.t, turn.data
-    kind = AudienceKind(data["audience_kind"])
-    selected = set(data.get("selected", []))
-    options: list[tuple[object, str]]
-    if kind is AudienceKind.WARDS:
-        options = list(await ward_options(turn))
-    elif kind is AudienceKind.CHAPTERS:
-        options = list(await chapter_options(turn, data.get("ward_id")))
-    elif kind is AudienceKind.ROLES:
-        options = list(role_options(t))
-    else:
-        await show_events(turn, kind)
-        return
-    lines = toggles(
-        [(str(key), label) for key, label in options],
-        selected,
-        Toggle,
-        per_row=1 if kind is AudienceKind.CHAPTERS else 3,
-    )
-    choices = rows(*lines, [Choice(t.gettext("Continue ➡"), Continue())], _cancel_line(t))
-    turn.edit(t.gettext("Choose one or more, then press Continue."), choices=choices)
-
-
-async def show_events(turn: Turn, kind: AudienceKind) -> None:
+async def events(turn: Turn, offer: Offer) -> list[tuple[int, str]]:
     """Seminars, trainings, or the earlier broadcasts whose non-acknowledgers to write to."""
     t, broadcasts = turn.t, turn.services.broadcasts
-    if kind is AudienceKind.UNACKED:
-        events = [
+    if offer is Offer.UNACKED:
+        return [
             (b.root, f"#{b.id} {t.date(b.sent_at or b.created_at)} {snippet(b.content.text)}")
             for b in await broadcasts.acknowledgeable(turn.member)
         ]
-    else:
-        events = await broadcasts.events(turn.member, kind)
-    if not events:
-        turn.toast(t.gettext("There is nothing to choose from yet."), alert=True)
-        return
-    lines = [[Choice(title[:60], PickEvent(event_id))] for event_id, title in events]
-    turn.edit(t.gettext("Which one?"), choices=rows(*lines, _cancel_line(t)))
+    return await broadcasts.events(turn.member, AudienceKind(offer.value))
 
 
 # preview and confirmation
@@ -473,6 +331,19 @@ async def cancel_scheduled(turn: Turn, press: CancelScheduled) -> None:
     turn.edit(t.gettext("✖ Broadcast #{id} is cancelled; nothing was sent.").format(id=press.broadcast_id))
 
 
+AUDIENCE = AudienceStep(
+    BROADCAST,
+    "audience",
+    AudiencePress,
+    (Offer.EVERYONE, Offer.WARDS, Offer.CHAPTERS, Offer.ROLES, Offer.SEMINAR, Offer.TRAINING, Offer.UNACKED),
+    question=asking(N_("Who should receive it?")),
+    then=show_preview,
+    events=events,
+    confined=ward_only,
+    footer=_cancel_line,
+)
+
+
 # leaving the dialog
 
 
@@ -507,11 +378,7 @@ def register(router: Router) -> None:
     )
     router.choice(NoAttachment, no_attachment, dialog=BROADCAST, steps=("attachment",))
     router.choice(CancelDraft, cancel_pressed, dialog=BROADCAST, steps=EDITING)
-    router.choice(PickKind, kind_chosen, dialog=BROADCAST, steps=("audience",))
-    router.choice(PickWard, ward_chosen, dialog=BROADCAST, steps=("audience",))
-    router.choice(Toggle, toggled, dialog=BROADCAST, steps=("audience",))
-    router.choice(Continue, continued, dialog=BROADCAST, steps=("audience",))
-    router.choice(PickEvent, event_chosen, dialog=BROADCAST, steps=("audience",))
+    AUDIENCE.attach(router)
     router.choice(SendNow, send_now, dialog=BROADCAST, steps=("confirm",))
     router.choice(SendLater, send_later, dialog=BROADCAST, steps=("confirm",))
     router.choice(CancelScheduled, cancel_scheduled)

@@ -25,6 +25,7 @@ from bot.conversation.replies import Choice, Choices, Reply, rows
 from bot.conversation.router import Router
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.audience import Audience
 from bot.core.broadcasts.service import (
     ACKS_KIND,
     PROGRESS_INTERVAL_S,
@@ -309,7 +310,9 @@ async def _lead_messages(
     services = rt.services
     messages = []
     for ward_id, lines in by_ward.items():
-        for lead in await services.notices.recipients(roles=[Role.WARD_LEAD], ward_ids=[ward_id]):
+        for lead in await services.notices.recipients(
+            Audience.of(roles=[Role.WARD_LEAD], ward_ids=[ward_id])
+        ):
             if lead.member_id == broadcast.created_by:
                 continue
             t = services.i18n.translator(lead.locale)

@@ -16,12 +16,13 @@ from bot.conversation.replies import Choice, grid, rows
 from bot.conversation.router import Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
-from bot.core.parsing import ParseError, ParseReason, limit_text, parse_count
+from bot.core.parsing import ParseError, ParseReason, parse_count
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.reports import FileOutcome, FileResult, ReportValues, Target
 from bot.core.reports.rules import MAX_COUNT, MAX_NOTE
 from bot.i18n import N_, Translator
 from bot.views.reports.texts import WARNING_TEXTS, period_label
+from handlers.text_steps import skipping, text_step
 
 MENU_LABEL = N_("📝 New-member report")
 REPORT = Dialog(
@@ -194,31 +195,7 @@ async def total_received(turn: Turn) -> None:
     )
 
 
-async def note_received(turn: Turn) -> None:
-    note = limit_text(turn.text, MAX_NOTE)
-    if isinstance(note, ParseError):
-        turn.reply(
-            turn.t.gettext(
-                "The note is too long (at most {max} characters). Please shorten it, or press Skip."
-            ).format(max=MAX_NOTE)
-        )
-        return
-    turn.update(note=note or None)
-    ask_photo(turn)
-
-
-async def skipped(turn: Turn, token: ReportSkip) -> None:
-    if turn.step != token.what:
-        turn.stale()
-        return
-    turn.clear_choices()
-    if token.what == "note":
-        ask_photo(turn)
-    else:
-        await read_back(turn)
-
-
-def ask_photo(turn: Turn) -> None:
+async def ask_photo(turn: Turn) -> None:
     turn.goto("photo")
     turn.reply(
         turn.t.gettext("You may send a photo of the paper list (optional), or press Skip."),
@@ -327,6 +304,7 @@ def register(router: Router) -> None:
     router.choice(ReportStart, start_from_reminder)
     router.choice(ReportWard, ward_chosen, dialog=REPORT, steps=("choose",))
     router.choice(ReportChapter, chapter_chosen, dialog=REPORT, steps=("choose",))
+    skipped = skipping({"note": ask_photo, "photo": read_back})
     router.choice(ReportSkip, skipped, dialog=REPORT, steps=("note", "photo"))
     router.choice(ReportAnswer, answered, dialog=REPORT, steps=("confirm",))
     router.dialog(
@@ -335,7 +313,12 @@ def register(router: Router) -> None:
             "choose": Step(text=use_the_buttons),
             "new": Step(text=new_received),
             "total": Step(text=total_received),
-            "note": Step(text=note_received),
+            "note": text_step(
+                "note",
+                MAX_NOTE,
+                N_("The note is too long (at most {limit} characters). Please shorten it, or press Skip."),
+                ask_photo,
+            ),
             "photo": Step(file=photo_received, text=not_a_photo),
             "confirm": Step(text=use_the_buttons),
         },

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.conversation.markup import esc, split
 from bot.conversation.replies import Reply, rows
 from bot.conversation.router import Router
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.notices import OutgoingMessage
 from bot.core.reports import TASK_KIND, ChapterRow, Rung, Step
@@ -42,7 +43,7 @@ async def run_rung(rt: Runtime, task: Task) -> None:
 
 async def chapter_reminders(services: Services, task: Task, rung: Rung) -> list[OutgoingMessage]:
     names = {c.chapter_id: c.chapter_name for c in rung.missing}
-    cadres = await services.notices.recipients(roles=[Role.CADRE], chapter_ids=list(names))
+    cadres = await services.notices.recipients(Audience.of(roles=[Role.CADRE], chapter_ids=names))
     messages = []
     for cadre in cadres:
         t = services.i18n.translator(cadre.locale)
@@ -76,7 +77,7 @@ def _by_ward(missing: tuple[ChapterRow, ...]) -> dict[int, list[ChapterRow]]:
 
 async def ward_escalations(services: Services, task: Task, rung: Rung) -> list[OutgoingMessage]:
     grouped = _by_ward(rung.missing)
-    leads = await services.notices.recipients(roles=[Role.WARD_LEAD], ward_ids=list(grouped))
+    leads = await services.notices.recipients(Audience.of(roles=[Role.WARD_LEAD], ward_ids=grouped))
     messages = []
     for lead in leads:
         t = services.i18n.translator(lead.locale)
@@ -99,7 +100,7 @@ async def ward_escalations(services: Services, task: Task, rung: Rung) -> list[O
 
 async def district_escalations(services: Services, task: Task, rung: Rung) -> list[OutgoingMessage]:
     grouped = _by_ward(rung.missing)
-    office = await services.notices.recipients(roles=[Role.ORGANISER, Role.ADMIN])
+    office = await services.notices.recipients(Audience.of(roles=[Role.ORGANISER, Role.ADMIN]))
     messages = []
     for person in office:
         t = services.i18n.translator(person.locale)

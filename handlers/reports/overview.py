@@ -9,6 +9,7 @@ from bot.conversation.replies import Choice, Choices, Reply, grid, rows
 from bot.conversation.router import Router
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
+from bot.core.audience import Audience
 from bot.core.models import Role
 from bot.core.notices import OutgoingMessage
 from bot.core.permissions import Action, Reach, can, reach_of
@@ -149,7 +150,7 @@ async def remind(turn: Turn, chapter_id: int, rp: ReportingPeriod) -> None:
             alert=True,
         )
         return
-    cadres = await services.notices.recipients(roles=[Role.CADRE], chapter_ids=[chapter_id])
+    cadres = await services.notices.recipients(Audience.of(roles=[Role.CADRE], chapter_ids=[chapter_id]))
     if not cadres:
         turn.toast(
             t.gettext("Nobody from {chapter} uses the bot yet; please call them.").format(

@@ -19,8 +19,7 @@ from bot.conversation.router import Router, Step
 from bot.conversation.tokens import Token, token
 from bot.conversation.turn import Turn
 from bot.core.audience import Audience
-from bot.core.models import Role
-from bot.core.parsing import ParseError, limit_text
+from bot.core.models import Member, Role
 from bot.core.permissions import Action, can
 from bot.core.seminars.models import (
     DEFAULT_DURATION,
@@ -34,7 +33,8 @@ from bot.core.seminars.service import SeminarDraft
 from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 from bot.views.seminars import texts
-from handlers.audience_picker import chapter_options, role_options, toggles, ward_options
+from handlers.audience_picker import AudienceStep, Offer, Pick, toggles, ward_options
+from handlers.text_steps import skipping, text_step
 from handlers.when_step import WhenStep
 
 NEW = Dialog(
@@ -48,8 +48,6 @@ NEW = Dialog(
 )
 MAX_SEARCH_RESULTS = 8
 AUDIENCE_ROLES = (Role.WARD_LEAD, Role.CADRE, Role.ORGANISER)
-AUDIENCE_STEPS = ("audience", "audience_name")
-TICK = "✓ "
 
 
 @token("semn:h")
@@ -64,38 +62,9 @@ class HostDone(Token):
     pass
 
 
-@token("semn:ar")
-class AudienceRole(Token):
-    role: Role
-
-
-@token("semn:aw")
-class AudienceWard(Token):
-    ward_id: int
-
-
-@token("semn:at")
-class AudienceChapter(Token):
-    chapter_id: int
-
-
-@token("semn:am")
-class AudienceMember(Token):
-    member_id: int
-
-
-@token("semn:ac")
-class ChaptersOf(Token):
-    """The chapters of one ward, to tick."""
-
-    ward_id: int
-
-
-@token("semn:a")
-class AudienceMove(Token):
-    """wards: which ward's chapters; name: add a person by name; back: the audience again; done: go on."""
-
-    to: Literal["wards", "name", "back", "done"]
+@token("semn")
+class AudiencePress(Pick):
+    """The audience picker's choices (handlers/audience_picker.py)."""
 
 
 @token("semn:skip")
@@ -124,13 +93,9 @@ async def start(turn: Turn) -> None:
     )
 
 
-async def topic_received(turn: Turn) -> None:
+async def ask_host(turn: Turn) -> None:
     t = turn.t
-    topic = limit_text(turn.text, MAX_TOPIC)
-    if isinstance(topic, ParseError):
-        turn.reply(t.gettext("Please type the topic in at most {limit} characters.").format(limit=MAX_TOPIC))
-        return
-    turn.goto("host", topic=topic)
+    turn.goto("host")
     turn.reply(
         t.gettext("Which ward or wards host the seminar? Tap each host ward, then «Done»."),
         choices=await host_choices(turn),
@@ -140,7 +105,7 @@ async def topic_received(turn: Turn) -> None:
 async def host_choices(turn: Turn) -> Choices:
     chosen = set(turn.data["host_ward_ids"])
     return rows(
-        *toggles(await ward_options(turn), chosen, HostWard, per_row=3, tick=TICK),
+        *toggles(await ward_options(turn), chosen, HostWard, per_row=3),
         [Choice(turn.t.gettext("Done »"), HostDone())],
     )
 
@@ -176,27 +141,11 @@ async def after_when(turn: Turn) -> None:
     turn.reply(turn.t.gettext("Where will it take place? Type the venue."))
 
 
-WHEN = WhenStep(
-    NEW,
-    asking="when",
-    confirming="when_ok",
-    ending="when_end",
-    usual_length=DEFAULT_DURATION,
-    then=after_when,
-)
-
-
-async def venue_received(turn: Turn) -> None:
-    t = turn.t
-    venue = limit_text(turn.text, MAX_VENUE)
-    if isinstance(venue, ParseError):
-        turn.reply(t.gettext("Please type the venue in at most {limit} characters.").format(limit=MAX_VENUE))
-        return
-    turn.goto("audience", venue=venue)
-    await show_audience(turn, new_message=True)
+WHEN = WhenStep(NEW, usual_length=DEFAULT_DURATION, then=after_when)
 
 
 async def audience_text(turn: Turn, audience: Audience) -> str:
+    """Who is invited so far: the roles, chapters and people named, and how many that makes."""
     t, org = turn.t, turn.services.org
     invited = await turn.services.seminars.audience_members(audience)
     lines = [
@@ -215,7 +164,7 @@ async def audience_text(turn: Turn, audience: Audience) -> str:
     if audience.member_ids:
         people = {
             r.member_id: r.full_name
-            for r in await turn.services.notices.recipients(member_ids=audience.member_ids)
+            for r in await turn.services.notices.recipients(Audience.of(member_ids=audience.member_ids))
         }
         lines.append(
             t.gettext("Named people: {names}").format(
@@ -226,158 +175,41 @@ async def audience_text(turn: Turn, audience: Audience) -> str:
     return "\n".join(lines)
 
 
-async def audience_choices(turn: Turn, audience: Audience) -> Choices:
-    """The shared picker's role and ward toggles (people with those roles in those wards), then chapters,
-    a person by name, and Done."""
+async def audience_chosen(turn: Turn, audience: Audience) -> None:
     t = turn.t
-    roles = toggles(role_options(t, AUDIENCE_ROLES), audience.roles, AudienceRole, per_row=2, tick=TICK)
-    wards = toggles(await ward_options(turn), audience.ward_ids, AudienceWard, per_row=3, tick=TICK)
-    return rows(
-        *roles,
-        *wards,
-        [
-            Choice(t.gettext("🏘 Add chapters"), AudienceMove("wards")),
-            Choice(t.gettext("👤 Add a person by name"), AudienceMove("name")),
-        ],
-        [Choice(t.gettext("Done »"), AudienceMove("done"))],
-    )
-
-
-async def show_audience(turn: Turn, *, new_message: bool = False) -> None:
-    audience = audience_of(turn.data)
-    text, choices = await audience_text(turn, audience), await audience_choices(turn, audience)
-    if new_message:
-        turn.reply(text, choices=choices)
-    else:
-        turn.edit(text, choices=choices)
-
-
-async def chapter_choices(turn: Turn, ward_id: int) -> Choices:
-    chosen = audience_of(turn.data).chapter_ids
-    return rows(
-        *toggles(await chapter_options(turn, ward_id), chosen, AudienceChapter, per_row=2, tick=TICK),
-        [Choice(turn.t.gettext("« Back"), AudienceMove("back"))],
-    )
-
-
-async def toggle(turn: Turn, kind: str, value: object) -> None:
-    turn.goto("audience", audience=audience_of(turn.data).toggled(kind, value).to_dict())
-
-
-async def role_pressed(turn: Turn, press: AudienceRole) -> None:
-    if press.role not in AUDIENCE_ROLES:
-        turn.stale()
-        return
-    await toggle(turn, "role", press.role)
-    await show_audience(turn)
-
-
-async def ward_pressed(turn: Turn, press: AudienceWard) -> None:
-    if await turn.services.org.ward(press.ward_id) is None:
-        turn.stale()
-        return
-    await toggle(turn, "ward", press.ward_id)
-    await show_audience(turn)
-
-
-async def chapters_of_pressed(turn: Turn, press: ChaptersOf) -> None:
-    turn.edit(
-        turn.t.gettext("Tap the chapters to invite, then «Back»."),
-        choices=await chapter_choices(turn, press.ward_id),
-    )
-
-
-async def chapter_pressed(turn: Turn, press: AudienceChapter) -> None:
-    chapter = await turn.services.org.chapter(press.chapter_id)
-    if chapter is None:
-        turn.stale()
-        return
-    await toggle(turn, "chapter", chapter.id)
-    turn.edit_choices(await chapter_choices(turn, chapter.ward_id))
-
-
-async def member_pressed(turn: Turn, press: AudienceMember) -> None:
-    if await turn.services.notices.recipient(press.member_id) is None:
-        turn.stale()
-        return
-    await toggle(turn, "member", press.member_id)
-    await show_audience(turn, new_message=True)
-
-
-async def audience_moved(turn: Turn, press: AudienceMove) -> None:
-    t = turn.t
-    if press.to == "wards":
-        turn.edit(
-            t.gettext("Chapters of which ward?"),
-            choices=rows(*toggles(await ward_options(turn), (), ChaptersOf, per_row=3)),
-        )
-    elif press.to == "name":
-        turn.goto("audience_name")
-        turn.reply(t.gettext("Type part of the person's name (accents optional)."))
-    elif press.to == "back":
-        await show_audience(turn)
-    else:
-        await audience_done(turn)
-
-
-async def audience_done(turn: Turn) -> None:
-    t, audience = turn.t, audience_of(turn.data)
-    if audience.empty or not await turn.services.seminars.audience_members(audience):
+    if not await turn.services.seminars.audience_members(audience):
         turn.toast(
             t.gettext("Nobody is invited yet. Please choose at least one group or person."), alert=True
         )
         return
     turn.edit(await audience_text(turn, audience))
-    turn.goto("agenda")
+    turn.goto("agenda", audience=audience.to_dict())
     turn.reply(
         t.gettext("Type the agenda (one item per line), or press Skip."),
         choices=rows([Choice(t.gettext("Skip"), Skip("agenda"))]),
     )
 
 
-async def audience_name_received(turn: Turn) -> None:
-    t = turn.t
-    found = await turn.services.seminars.find_members(turn.member, turn.text, limit=MAX_SEARCH_RESULTS)
-    if found is None:
-        turn.reply(t.gettext("Please type between 2 and 80 letters of the name."))
-        return
-    if not found:
-        turn.reply(
-            t.gettext("No active member matches «{query}». Type another part of the name.").format(
-                query=esc(turn.text)
-            )
-        )
-        return
-    turn.goto("audience")
-    turn.reply(
-        t.gettext("Tap the person to invite:"),
-        choices=rows(*([Choice(m.full_name, AudienceMember(m.id))] for m in found)),
-    )
+async def find_members(turn: Turn, text: str) -> list[Member] | None:
+    return await turn.services.seminars.find_members(turn.member, text, limit=MAX_SEARCH_RESULTS)
 
 
-async def agenda_received(turn: Turn) -> None:
-    agenda = limit_text(turn.text, MAX_AGENDA)
-    if isinstance(agenda, ParseError):
-        turn.reply(
-            turn.t.gettext("Please keep the agenda under {limit} characters.").format(limit=MAX_AGENDA)
-        )
-        return
-    turn.update(agenda=agenda)
-    ask_attachment(turn)
+AUDIENCE = AudienceStep(
+    NEW,
+    "audience",
+    AudiencePress,
+    (Offer.ROLES, Offer.WARDS, Offer.CHAPTERS, Offer.PEOPLE),
+    question=audience_text,
+    then=audience_chosen,
+    inline=(Offer.ROLES, Offer.WARDS),
+    together=True,
+    roles=AUDIENCE_ROLES,
+    naming="audience_name",
+    search=find_members,
+)
 
 
-async def skipped(turn: Turn, press: Skip) -> None:
-    if turn.step != press.what:
-        turn.stale()
-        return
-    turn.clear_choices()
-    if press.what == "agenda":
-        ask_attachment(turn)
-    else:
-        await ask_confirm(turn)
-
-
-def ask_attachment(turn: Turn) -> None:
+async def ask_attachment(turn: Turn) -> None:
     t = turn.t
     turn.goto("attachment")
     turn.reply(
@@ -501,24 +333,25 @@ def register(router: Router) -> None:
     router.command("seminar_new", start)
     router.choice(HostWard, host_pressed, dialog=NEW, steps=("host",))
     router.choice(HostDone, host_done, dialog=NEW, steps=("host",))
-    router.choice(AudienceRole, role_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
-    router.choice(AudienceWard, ward_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
-    router.choice(AudienceChapter, chapter_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
-    router.choice(AudienceMember, member_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
-    router.choice(ChaptersOf, chapters_of_pressed, dialog=NEW, steps=AUDIENCE_STEPS)
-    router.choice(AudienceMove, audience_moved, dialog=NEW, steps=AUDIENCE_STEPS)
+    AUDIENCE.attach(router)
+    skipped = skipping({"agenda": ask_attachment, "attachment": ask_confirm})
     router.choice(Skip, skipped, dialog=NEW, steps=("agenda", "attachment"))
     router.choice(Confirm, confirmed, dialog=NEW, steps=("confirm",))
     WHEN.attach(router)
     router.dialog(
         NEW,
         {
-            "topic": Step(text=topic_received),
+            "topic": text_step(
+                "topic", MAX_TOPIC, N_("Please type the topic in at most {limit} characters."), ask_host
+            ),
             "host": Step(text=use_the_buttons),
-            "venue": Step(text=venue_received),
+            "venue": text_step(
+                "venue", MAX_VENUE, N_("Please type the venue in at most {limit} characters."), AUDIENCE.ask
+            ),
             "audience": Step(text=use_the_buttons),
-            "audience_name": Step(text=audience_name_received),
-            "agenda": Step(text=agenda_received),
+            "agenda": text_step(
+                "agenda", MAX_AGENDA, N_("Please keep the agenda under {limit} characters."), ask_attachment
+            ),
             "attachment": Step(file=attachment_received, text=attachment_expected),
             "confirm": Step(text=use_the_buttons),
         },

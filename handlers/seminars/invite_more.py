@@ -6,53 +6,42 @@ with the confirming turn) and the later reminders.
 
 from __future__ import annotations
 
-from bot.conversation.markup import esc
 from bot.conversation.replies import Choices
+from bot.conversation.tokens import token
 from bot.conversation.turn import Turn
 from bot.core.audience import Audience
 from bot.core.permissions import Action
 from bot.core.seminars.models import Rsvp, RsvpOutcome, Seminar
 from bot.i18n import N_, Translator
 from bot.views.seminars import texts
-from handlers.invite_more_step import InviteMoreStep
+from handlers.audience_picker import EventPick
+from handlers.invite_more_step import Invitable, InviteMoreStep
 from handlers.seminars.choices import organiser_choices
 
-KIND = "semi"
+
+@token("semi")
+class InvitePress(EventPick):
+    """'v1:semi:<action>:<seminar id>:<value>' (the card's '➕ Invite more' is 'v1:semi:s:<id>:-')."""
 
 
 def refusal(turn: Turn, outcome: RsvpOutcome, seminar: Seminar | None) -> str:
     return texts.invite_more_refusal(turn.t, outcome, seminar, turn.now)
 
 
-async def begin(turn: Turn, seminar_id: int) -> str | None:
-    """How many are invited now, or None after refusing (cancelled, started, over)."""
+async def begin(turn: Turn, seminar_id: int) -> Invitable | str | None:
+    """How many are invited now, or why nobody more can be (cancelled, started, over)."""
     t = turn.t
     check = await turn.services.seminars.invitable(turn.member, seminar_id)
     if check.outcome is RsvpOutcome.NOT_FOUND:
-        turn.stale()
         return None
     if check.outcome is not RsvpOutcome.OK or check.seminar is None:
-        turn.toast(refusal(turn, check.outcome, check.seminar), alert=True)
-        return None
+        return refusal(turn, check.outcome, check.seminar)
     seminar = check.seminar
     invited = len(await turn.services.seminars.invitees(seminar.id))
-    return (
-        t.gettext("<b>Invite more people: {topic}</b>").format(topic=esc(seminar.topic))
-        + "\n"
-        + t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
-            count=t.number(invited)
-        )
-        + "\n\n"
-        + t.gettext(
-            "Choose the wards, chapters or roles to add. Nobody already invited is removed "
-            "or invited twice, and their answers stay as they are."
-        )
+    invited_now = t.ngettext("Invited now: {count} person.", "Invited now: {count} people.", invited).format(
+        count=t.number(invited)
     )
-
-
-async def invited_groups(turn: Turn, seminar_id: int) -> Audience | None:
-    seminar = await turn.services.seminars.get(seminar_id)
-    return seminar.audience if seminar else None
+    return Invitable(seminar.topic, invited_now, seminar.audience)
 
 
 async def confirmed(turn: Turn, seminar_id: int, added: Audience) -> None:
@@ -75,11 +64,14 @@ async def confirmed(turn: Turn, seminar_id: int, added: Audience) -> None:
 
 
 STEP = InviteMoreStep(
-    kind=KIND,
+    token=InvitePress,
     action=Action.MANAGE_SEMINARS,
     denied=lambda turn: refusal(turn, RsvpOutcome.DENIED, None),
     begin=begin,
-    invited=invited_groups,
+    rules=N_(
+        "Choose the wards, chapters or roles to add. Nobody already invited is removed or invited twice, "
+        "and their answers stay as they are."
+    ),
     confirm=confirmed,
     review_note=N_("Those not invited yet will receive the seminar's invitation with the answer buttons."),
 )

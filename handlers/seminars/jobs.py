@@ -8,11 +8,13 @@ key, so a task that runs again (after a crash between its work and being marked 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.conversation.replies import Attachment, Reply
 from bot.conversation.router import Router
+from bot.core.audience import Audience
 from bot.core.models import Recipient
 from bot.core.notices import OutgoingMessage
 from bot.core.seminars.models import (
@@ -47,8 +49,8 @@ def batch(seminar: Seminar) -> str:
     return f"seminar:{seminar.id}"
 
 
-async def _recipients(services: Services, member_ids: list[int]) -> list[Recipient]:
-    return await services.notices.recipients(member_ids=member_ids) if member_ids else []
+async def _recipients(services: Services, member_ids: Iterable[int]) -> list[Recipient]:
+    return await services.notices.recipients(Audience.of(member_ids=member_ids))
 
 
 def _audience_for(what: Announcement, invitees: list[Invitee], to: int | None) -> list[Invitee]:
@@ -97,7 +99,7 @@ async def announce(rt: Runtime, task: Task) -> None:
         else None
     )
     messages: list[OutgoingMessage] = []
-    for recipient in await _recipients(services, list(concerned)):
+    for recipient in await _recipients(services, concerned):
         t = services.i18n.translator(recipient.locale)
         invitee = concerned[recipient.member_id]
         choices = () if what is Announcement.CANCELLED else answer_choices(t, seminar.id)
@@ -140,7 +142,7 @@ async def remind(rt: Runtime, task: Task) -> None:
     }
     calendar = Attachment(ICS_FILENAME, ICS_MIME, data=calendar_file(seminar, now))
     messages: list[OutgoingMessage] = []
-    for recipient in await _recipients(services, list(invitees)):
+    for recipient in await _recipients(services, invitees):
         t = services.i18n.translator(recipient.locale)
         key = f"{task.key}:to:{recipient.member_id}"
         if invitees[recipient.member_id].rsvp is Rsvp.YES:

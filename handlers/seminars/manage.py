@@ -12,7 +12,7 @@ from bot.conversation.router import Router, Step
 from bot.conversation.turn import Turn
 from bot.core.attendance import Outcome
 from bot.core.permissions import Action, can
-from bot.core.seminars.models import Rsvp, RsvpOutcome, parse_offsets
+from bot.core.seminars.models import Rsvp, RsvpOutcome, Seminar, parse_offsets
 from bot.core.text import fold
 from bot.i18n import N_
 from bot.views.attendance.texts import card
@@ -29,7 +29,7 @@ from handlers.seminars.choices import (
     RescheduleYes,
 )
 from handlers.seminars.invite_more import card_choices
-from handlers.when_step import typed_start
+from handlers.when_step import ask_to_move, typed_start
 
 MOVE = Dialog(
     "seminar_move",
@@ -127,12 +127,21 @@ async def checkin_pressed(turn: Turn, press: CheckIn) -> None:
     )
 
 
+async def pressed_on(turn: Turn, seminar_id: int, *, managing: bool = False) -> Seminar | None:
+    """The seminar a choice is about; None (after the polite answer) when it is gone, or, `managing`, when
+    the person may not manage seminars."""
+    seminar = await turn.services.seminars.get(seminar_id)
+    if seminar is None or (managing and not can(turn.member, Action.MANAGE_SEMINARS)):
+        turn.stale()
+        return None
+    return seminar
+
+
 async def move_pressed(turn: Turn, press: Reschedule) -> None:
     """🕒 Reschedule: ask for the new date and time."""
     t = turn.t
-    seminar = await turn.services.seminars.get(press.seminar_id)
-    if seminar is None or not can(turn.member, Action.MANAGE_SEMINARS):
-        turn.stale()
+    seminar = await pressed_on(turn, press.seminar_id, managing=True)
+    if seminar is None:
         return
     turn.begin(MOVE, "when", seminar_id=seminar.id)
     turn.reply(
@@ -144,23 +153,14 @@ async def move_pressed(turn: Turn, press: Reschedule) -> None:
 
 async def move_when_received(turn: Turn) -> None:
     """The new start, typed: refused politely, or read back before anyone is told."""
-    t, seminar_id = turn.t, turn.data["seminar_id"]
+    seminar_id = turn.data["seminar_id"]
     when = typed_start(turn, turn.text)
     if isinstance(when, str):
         turn.reply(when)
         return
     turn.goto("confirm", starts_at=when.isoformat())
-    turn.reply(
-        t.gettext("Move the seminar to <b>{when}</b>? Every invitee will be told.").format(
-            when=t.datetime(when)
-        ),
-        choices=rows(
-            [
-                Choice(t.gettext("✅ Yes, move it"), RescheduleYes(seminar_id)),
-                Choice(t.gettext("✏️ Type again"), RescheduleRetype(seminar_id)),
-            ]
-        ),
-    )
+    question = N_("Move the seminar to <b>{when}</b>? Every invitee will be told.")
+    ask_to_move(turn, when, question, RescheduleYes(seminar_id), RescheduleRetype(seminar_id))
 
 
 async def move_retyped(turn: Turn, press: RescheduleRetype) -> None:
@@ -196,9 +196,8 @@ async def move_confirmed(turn: Turn, press: RescheduleYes) -> None:
 async def cancel_pressed(turn: Turn, press: Cancel) -> None:
     """✖ Cancel the seminar: ask once more."""
     t = turn.t
-    seminar = await turn.services.seminars.get(press.seminar_id)
+    seminar = await pressed_on(turn, press.seminar_id)
     if seminar is None:
-        turn.stale()
         return
     if not can(turn.member, Action.MANAGE_SEMINARS):
         turn.toast(texts.manage_refusal(t, RsvpOutcome.DENIED), alert=True)
@@ -217,18 +216,15 @@ async def cancel_pressed(turn: Turn, press: Cancel) -> None:
 
 
 async def cancel_kept(turn: Turn, press: CancelKeep) -> None:
-    if await turn.services.seminars.get(press.seminar_id) is None:
-        turn.stale()
-        return
-    turn.edit(turn.t.gettext("The seminar stays as planned."))
+    if await pressed_on(turn, press.seminar_id) is not None:
+        turn.edit(turn.t.gettext("The seminar stays as planned."))
 
 
 async def cancel_confirmed(turn: Turn, press: CancelYes) -> None:
     """Call it off: every invitee is told and its check-in closes (with this turn)."""
     t = turn.t
-    seminar = await turn.services.seminars.get(press.seminar_id)
+    seminar = await pressed_on(turn, press.seminar_id)
     if seminar is None:
-        turn.stale()
         return
     result = await turn.services.seminar_checkin.cancel(turn.member, seminar.id)
     if result.outcome is not RsvpOutcome.OK:

@@ -12,6 +12,7 @@ from bot.conversation.turn import Turn
 from bot.core.seminars.models import Rsvp, RsvpOutcome
 from bot.i18n import N_
 from bot.views.seminars import texts
+from handlers.audience_picker import found_people
 from handlers.seminars.choices import Answer, Rating, Replacement, answer_choices
 
 DELEGATE = Dialog(
@@ -66,18 +67,13 @@ async def replacement_name_received(turn: Turn) -> None:
     """The name typed: the members it matches (not the invitee), each a choice."""
     t, seminar_id = turn.t, turn.data["seminar_id"]
     member_id = turn.member.id if turn.member else None
-    found = await turn.services.seminars.find_members(
-        turn.member, turn.text, limit=MAX_SEARCH_RESULTS, excluding=member_id
+    found = await found_people(
+        turn,
+        await turn.services.seminars.find_members(
+            turn.member, turn.text, limit=MAX_SEARCH_RESULTS, excluding=member_id
+        ),
     )
     if found is None:
-        turn.reply(t.gettext("Please type between 2 and 80 letters of the name."))
-        return
-    if not found:
-        turn.reply(
-            t.gettext("No active member matches «{query}». Type another part of the name.").format(
-                query=esc(turn.text)
-            )
-        )
         return
     turn.end()
     turn.reply(

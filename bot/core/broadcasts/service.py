@@ -20,6 +20,7 @@ from bot.core.audience import EVERYONE, Audience, AudienceMember, AudienceResolv
 from bot.core.models import Member, Recipient, Role
 from bot.core.notices import OutgoingMessage
 from bot.core.permissions import Action, Reach, can, reach_of
+from bot.core.tasks import PlannedTask
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -155,16 +156,6 @@ class ReportTo:
 
 
 @dataclass(frozen=True)
-class SendTask:
-    """The durable task that sends a broadcast, planned with it (its key makes planning it idempotent)."""
-
-    key: str
-    kind: str
-    due_at: datetime
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class Finished:
     """A broadcast whose every message has an outcome, and its report."""
 
@@ -243,20 +234,20 @@ def tasks_prefix(broadcast_id: int) -> str:
     return f"broadcast:{broadcast_id}:"
 
 
-def acks_task(broadcast: Broadcast, now: datetime) -> SendTask:
+def acks_task(broadcast: Broadcast, now: datetime) -> PlannedTask:
     """Redraw the sender's card with the acknowledgements so far: one task per broadcast and interval, due at
     the interval's end, so every acknowledgement of the interval is shown by one edit."""
     bucket = int(now.timestamp()) // ACKS_CARD_INTERVAL_S + 1
     due_at = datetime.fromtimestamp(bucket * ACKS_CARD_INTERVAL_S, tz=now.tzinfo)
     ids = sorted({broadcast.id, broadcast.root})
-    return SendTask(f"broadcast-acks:{broadcast.id}:{bucket}", ACKS_KIND, due_at, {"broadcast_ids": ids})
+    return PlannedTask(f"broadcast-acks:{broadcast.id}:{bucket}", ACKS_KIND, due_at, {"broadcast_ids": ids})
 
 
-def send_task(broadcast_id: int, due_at: datetime, report_to: ReportTo | None) -> SendTask:
+def send_task(broadcast_id: int, due_at: datetime, report_to: ReportTo | None) -> PlannedTask:
     payload: dict[str, Any] = {"broadcast_id": broadcast_id}
     if report_to is not None:
         payload.update(report_channel=report_to.channel, report_chat_id=report_to.chat_id)
-    return SendTask(task_key(broadcast_id), TASK_KIND, due_at, payload)
+    return PlannedTask(task_key(broadcast_id), TASK_KIND, due_at, payload)
 
 
 def report_target(sender: Recipient | None, payload: dict[str, Any]) -> tuple[str, str] | None:
@@ -384,7 +375,7 @@ class BroadcastStore(ReportSource, Protocol):
         scheduled_at: datetime | None,
         root_id: int | None,
         now: datetime,
-        task: Callable[[int], SendTask] | None = None,
+        task: Callable[[int], PlannedTask] | None = None,
     ) -> Broadcast: ...
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
     async def recent(

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.audience import Audience
+from bot.core.tasks import PlannedTask
 from bot.core.when import end_problem, start_problem
 
 DEFAULT_OFFSETS: tuple[timedelta, ...] = (timedelta(days=3), timedelta(days=1), timedelta(hours=2))
@@ -98,16 +99,6 @@ class Invitee:
     responded_at: datetime | None = None
     delegate_of: int | None = None
     delegated_to: int | None = None
-
-
-@dataclass(frozen=True)
-class PlannedTask:
-    """A durable task to plan: the key is its identity, so planning twice moves rather than doubles."""
-
-    key: str
-    kind: str
-    due_at: datetime
-    payload: dict[str, Any]
 
 
 def invitation_key(seminar_id: int, version: int, member_id: int) -> str:

@@ -19,7 +19,6 @@ from bot.core.seminars.models import (
     MAX_ATTACHMENT_BYTES,
     Announcement,
     Invitee,
-    PlannedTask,
     Rsvp,
     RsvpOutcome,
     Seminar,
@@ -33,6 +32,7 @@ from bot.core.seminars.models import (
     newly_invited,
     plan_tasks,
 )
+from bot.core.tasks import PlannedTask
 from bot.core.text import fold
 
 MIN_SEARCH, MAX_SEARCH = 2, 80
