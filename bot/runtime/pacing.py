@@ -1,11 +1,16 @@
 """A channel's pace shared by every replica: the overall rate and the pauses come from the database.
 
 When the database is shared (PostgreSQL, several replicas) the runtime gives each channel a `SharedPacer` in
-place of its own `Pacer`. The channel and the delivery worker call it as before; the per-chat pace stays in
-the process (a chat's messages are sent by one replica at a time), while the overall rate and "retry after"
-pauses are the channel's bucket in storage/rate.py. Tokens are taken a tenth of a second's worth at a time,
-in the background, when a send waits for one; a token left unused for a second is given up, so a replica
-never saves up a burst of its own.
+place of its own `Pacer`. The channel and the delivery worker call it as before. The overall rate and "retry
+after" pauses are the channel's bucket in storage/rate.py: tokens are taken a tenth of a second's worth at a
+time, in the background, when a send waits for one; a token left unused for a second is given up, so a
+replica never saves up a burst of its own (a replica's tokens in hand when another one is told to pause, at
+most a tenth of a second's worth, may still go out).
+
+The per-chat pace stays in each process. A chat's messages go out one at a time, in order, across replicas
+(storage/outbox.py), but a replica does not know how recently another one wrote to that chat: a chat with a
+backlog may be written to faster than one process would, and the platform's "retry after" then pauses the
+channel for every replica.
 """
 
 from __future__ import annotations
