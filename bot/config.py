@@ -5,15 +5,17 @@ Every problem is said in Vietnamese, then in English, and all of them at once: `
 
 from __future__ import annotations
 
+import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.summary.weeks import parse_schedule
+from storage.leases import DEFAULT_LEASE_SECONDS
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_API_URL = "https://bot-api.zaloplatforms.com/bot"
@@ -23,6 +25,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_PORT = 8080
 DEFAULT_ZALO_SEND_RATE = 8.0
 DEFAULT_STARTUP_RETRY_SECONDS = 300
+_REPLICA_RE = re.compile(r"^[A-Za-z0-9_.:@-]{1,100}$")
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 _ZALO_TOKEN_RE = re.compile(r"^[0-9]{1,30}:[A-Za-z0-9_\-]{8,200}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_\-]{8,256}$")
@@ -76,6 +79,11 @@ class Settings:
     port: int = DEFAULT_PORT
     startup_retry_seconds: int = DEFAULT_STARTUP_RETRY_SECONDS
     """How long an unreachable API is retried at start (with capped exponential back-off) before giving up."""
+    replica_id: str | None = None
+    """This replica's name in the claims it makes (REPLICA_ID); None: host name and process id."""
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    """How long a claim on a message or task holds unless renewed: a dead replica's work is taken over after
+    this (LEASE_SECONDS; only with a shared database)."""
 
     @property
     def file_url(self) -> str:
@@ -203,7 +211,30 @@ class Settings:
             "STARTUP_RETRY_SECONDS",
             problems,
         )
-        send_rate = _parse_rate(env.get("ZALO_SEND_RATE", "").strip(), problems)
+        send_rate = _parse_number(
+            env.get("ZALO_SEND_RATE", "").strip(),
+            DEFAULT_ZALO_SEND_RATE,
+            lambda rate: 0 < rate <= 1000,
+            "ZALO_SEND_RATE phải là số tin mỗi giây, lớn hơn 0, nhận được {raw}.",
+            "ZALO_SEND_RATE must be messages per second, above 0, got {raw}.",
+            problems,
+        )
+        replica_id = env.get("REPLICA_ID", "").strip() or None
+        if replica_id is not None and not _REPLICA_RE.match(replica_id):
+            problems.append(
+                problem(
+                    "REPLICA_ID chỉ gồm chữ, số và . _ : @ - (tối đa 100 ký tự).",
+                    "REPLICA_ID may hold only letters, digits and . _ : @ - (at most 100).",
+                )
+            )
+        lease = _parse_number(
+            env.get("LEASE_SECONDS", "").strip(),
+            DEFAULT_LEASE_SECONDS,
+            lambda seconds: 5 <= seconds <= 3600,
+            "LEASE_SECONDS phải là số giây từ 5 đến 3600, nhận được {raw}.",
+            "LEASE_SECONDS must be seconds between 5 and 3600, got {raw}.",
+            problems,
+        )
         db_path = Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH)
         if db_path.exists() and db_path.is_dir():
             problems.append(
@@ -263,6 +294,8 @@ class Settings:
             public_base_url=public.rstrip("/") if public else None,
             port=port if port is not None else DEFAULT_PORT,
             startup_retry_seconds=retry if retry is not None else DEFAULT_STARTUP_RETRY_SECONDS,
+            replica_id=replica_id,
+            lease_seconds=lease,
         )
 
     def with_changes(self, **changes: object) -> Settings:
@@ -295,22 +328,20 @@ def _parse_int(raw: str, name: str, problems: list[str]) -> int | None:
         return None
 
 
-def _parse_rate(raw: str, problems: list[str]) -> float:
+def _parse_number(
+    raw: str, default: float, valid: Callable[[float], bool], vi: str, en: str, problems: list[str]
+) -> float:
+    """A number from the environment, or `default` when unset; `vi`/`en` say what is wrong with `{raw}`."""
     if not raw:
-        return DEFAULT_ZALO_SEND_RATE
+        return default
     try:
-        rate = float(raw)
+        value = float(raw)
     except ValueError:
-        rate = 0.0
-    if not 0 < rate <= 1000:
-        problems.append(
-            problem(
-                f"ZALO_SEND_RATE phải là số tin mỗi giây, lớn hơn 0, nhận được {raw!r}.",
-                f"ZALO_SEND_RATE must be messages per second, above 0, got {raw!r}.",
-            )
-        )
-        return DEFAULT_ZALO_SEND_RATE
-    return rate
+        value = math.nan  # valid() is False for it
+    if not valid(value):
+        problems.append(problem(vi.format(raw=repr(raw)), en.format(raw=repr(raw))))
+        return default
+    return value
 
 
 def _parse_ids(raw: str, problems: list[str]) -> frozenset[int | str]:

@@ -24,6 +24,7 @@ from storage.channel_state import SqliteChannelState
 from storage.db import Database
 from storage.dialogs import SqliteDialogs
 from storage.faq import SqliteFaqQuestions
+from storage.leases import Lease, this_process
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
 from storage.outbox import SqliteOutbox
@@ -64,8 +65,10 @@ class Services:
     ) -> Services:
         """Open the database (migrating it) and wire every service."""
         db = db or await Database.open(settings.database)
+        lease = Lease(settings.replica_id or this_process(), settings.lease_seconds)
         org = SqliteOrg(db)
-        outbox = SqliteOutbox(db)
+        outbox = SqliteOutbox(db, lease)
+        tasks = SqliteTasks(db, lease)
         member_store = SqliteMembers(db)
         members = MemberService(
             member_store, org, clock, bootstrap_admins=frozenset(str(i) for i in settings.admin_ids)
@@ -73,7 +76,7 @@ class Services:
         attendance_store = SqliteAttendance(db)
         seminars = SeminarService(SqliteSeminars(db), member_store, clock)
         broadcast_store = SqliteBroadcasts(db)
-        broadcasts = BroadcastService(broadcast_store, clock, member_store, SqliteTasks(db))
+        broadcasts = BroadcastService(broadcast_store, clock, member_store, tasks)
         return cls(
             settings=settings,
             db=db,
@@ -82,13 +85,13 @@ class Services:
             org=org,
             member_store=member_store,
             members=members,
-            tasks=SqliteTasks(db),
+            tasks=tasks,
             outbox=outbox,
             dialogs=SqliteDialogs(db),
             channel_state=SqliteChannelState(db),
             notices=NoticeService(outbox, member_store, clock),
             attendance=AttendanceService(attendance_store, clock, member_store),
-            reports=ReportService(SqliteReports(db), org, SqliteTasks(db), clock, tz=settings.timezone),
+            reports=ReportService(SqliteReports(db), org, tasks, clock, tz=settings.timezone),
             seminars=seminars,
             seminar_checkin=SeminarCheckInService(attendance_store, seminars, clock),
             broadcasts=broadcasts,

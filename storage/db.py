@@ -87,6 +87,9 @@ class Database:
     """The bot's single SQLite connection; every use goes through its lock."""
 
     kind = "sqlite"
+    shared = False
+    """Whether several processes (replicas) may use this database at once: PostgreSQL's is, an embedded
+    SQLite file belongs to one process. Claims hold leases against other replicas only when it is."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
@@ -240,6 +243,20 @@ class Database:
             row = await conn.execute_insert(sql, tuple(params))
         assert row is not None
         return int(row[0])
+
+    async def atomic(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        """Run one statement that is consistent on its own (a claim, a counter) and return its RETURNING rows.
+
+        On PostgreSQL it runs without the writer lock: the row locks it takes are all it needs, so claims and
+        the send-rate bucket never wait behind a conversation's transaction.
+        """
+        async with self.connection() as conn:
+            return list(await conn.execute_fetchall(sql, tuple(params)))
+
+    def skip_locked(self, select: str) -> str:
+        """A SELECT that claims rows: on PostgreSQL it locks them and skips rows another replica is claiming
+        (storage/dialect.py); SQLite admits one writer at a time, so there it is unchanged."""
+        return select
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""

@@ -13,6 +13,9 @@ through `query` and every migration statement through `ddl`. What differs, and h
 - DDL: `INTEGER PRIMARY KEY` becomes an identity column, `REAL` double precision, `BLOB` bytea, foreign keys
   are DEFERRABLE (so `migrate-db` can copy tables in any order);
 - `SUM(<condition>)` counts the rows where it holds: PRELUDE defines `sum(boolean)`;
+- SQLite's scalar `min(a, b, …)` and `max(a, b, …)` (two or more arguments) are `LEAST` and `GREATEST`;
+- claiming rows: `skip_locked` adds `FOR UPDATE SKIP LOCKED` to a SELECT (SQLite has one writer at a time and
+  no row locks, so there the SELECT stays as it is);
 - `json_object`/`json_extract(col, '$.key')` (migration 0009 only) become `json_build_object`/`->`;
 - `PRAGMA user_version` is the one-row table `schema_version`; other PRAGMAs do not apply.
 """
@@ -70,12 +73,18 @@ def _code_and_literals(sql: str) -> list[tuple[bool, str]]:
     return pieces
 
 
+def _masked(sql: str) -> str:
+    """The SQL with its literals and quoted names blanked out (same length: positions still match)."""
+    return "".join(text if is_code else " " * len(text) for is_code, text in _code_and_literals(sql))
+
+
 _PLACEHOLDER = re.compile(r"\?(\d*)")
 _LIKE = re.compile(r"\bLIKE\b", re.IGNORECASE)
 _OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _JSON_EXTRACT = re.compile(r"json_extract\((\w+),\s*'\$\.(\w+)'\)", re.IGNORECASE)
+_MIN_MAX = re.compile(r"\b(min|max)\s*\(", re.IGNORECASE)
 
 
 @lru_cache(maxsize=2048)
@@ -99,10 +108,34 @@ def query(sql: str) -> str:
         else:
             text = text.replace("%", "%%")
         out.append(text)
-    translated = "".join(out)
+    translated = _scalar_min_max("".join(out))
     if ignore:
         translated = _before_returning(translated, " ON CONFLICT DO NOTHING")
     return translated
+
+
+def skip_locked(select: str) -> str:
+    """A SELECT that locks the rows it returns and passes over rows another transaction has locked."""
+    return f"{select} FOR UPDATE SKIP LOCKED"
+
+
+def _scalar_min_max(sql: str) -> str:
+    """`min(a, b)`/`max(a, b)` as `LEAST`/`GREATEST`; with one argument they are aggregates and stay."""
+    code = _masked(sql)
+    out, last = [], 0
+    for match in _MIN_MAX.finditer(code):
+        depth, index, several = 1, match.end(), False
+        while index < len(code) and depth:
+            char = code[index]
+            depth += (char == "(") - (char == ")")
+            several = several or (char == "," and depth == 1)
+            index += 1
+        if several:
+            out.append(sql[last : match.start()])
+            out.append("LEAST(" if match.group(1).lower() == "min" else "GREATEST(")
+            last = match.end()
+    out.append(sql[last:])
+    return "".join(out)
 
 
 def named(params: Iterable[Any]) -> dict[str, Any]:
@@ -111,7 +144,7 @@ def named(params: Iterable[Any]) -> dict[str, Any]:
 
 
 def _before_returning(sql: str, clause: str) -> str:
-    code = "".join(text if is_code else " " * len(text) for is_code, text in _code_and_literals(sql))
+    code = _masked(sql)
     found = _RETURNING.search(code)
     if found is None:
         return sql.rstrip() + clause
@@ -123,7 +156,7 @@ def returning_id(sql: str, id_columns: dict[str, str]) -> str | None:
     match = _INSERT_INTO.match(sql)
     if match is None:
         return None
-    code = "".join(text if is_code else " " for is_code, text in _code_and_literals(sql))
+    code = _masked(sql)
     if _RETURNING.search(code):
         return None
     return id_columns.get(match.group(1).lower())
@@ -144,7 +177,7 @@ def integer_key(statement: str) -> tuple[str, str] | None:
     table = _CREATE_TABLE.match(statement)
     if table is None:
         return None
-    code = "".join(text if is_code else " " * len(text) for is_code, text in _code_and_literals(statement))
+    code = _masked(statement)
     key = _INTEGER_KEY.search(code)
     return (table.group(1).lower(), key.group(1).lower()) if key else None
 

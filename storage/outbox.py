@@ -7,7 +7,7 @@ channel's adapter renders it when it is sent. Attachments are stored once in `bl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -17,8 +17,24 @@ import aiosqlite
 from bot.conversation.replies import Attachment, Reply
 from bot.core.notices import OutgoingMessage
 from storage.db import Database, changed, from_db_time, to_db_time
+from storage.leases import Lease
 
 MAX_ATTEMPTS = 4
+_HELD = "status = 'sending' AND (claimed_by IS NULL OR claimed_by = ?)"
+"""A row this replica holds (a row set 'sending' before claims had holders counts as anyone's)."""
+_READY_SHARED = (
+    "((o.status = 'queued' AND o.not_before <= ?1) "
+    "OR (o.status = 'sending' AND COALESCE(o.lease_until, '') <= ?1))"
+)
+"""A row `o` ready to claim on a shared database: queued and due, or left 'sending' by a replica whose lease
+ran out (?1: now)."""
+_CHAT_BUSY = (
+    "EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.chat_id = o.chat_id AND p.id <> o.id "
+    "AND ((p.status = 'sending' AND p.lease_until > ?1) OR (p.id < o.id AND (p.status = 'sending' "
+    "OR (p.status = 'queued' AND (p.not_before <= ?1 OR p.error IS NOT NULL))))))"
+)
+"""Row `o` must wait: a replica is sending another row of its chat, or an earlier row of the chat is still to
+go (due, or tried and waiting to be tried again; a row planned for later does not hold the chat back)."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +70,23 @@ class BatchProgress:
 
 
 class SqliteOutbox:
-    """Durable queue operations; the worker claims rows, sends, then records the outcome."""
+    """Durable queue operations; the worker claims rows, sends, then records the outcome.
 
-    def __init__(self, db: Database) -> None:
+    A claim marks rows 'sending' for this replica (`Lease`) until its lease runs out. On a shared database
+    (PostgreSQL, several replicas) a replica claims queued rows and 'sending' rows whose lease ran out (their
+    replica died), skipping rows another replica is claiming; and only a chat's earliest row while none of its
+    rows is in flight, so a chat's messages go out one at a time, in the order they were queued, across
+    replicas (a row waiting to be tried again holds its chat's later rows back).
+
+    Outcomes: 'sent' is recorded whoever sends (the message went out); any other outcome only by the replica
+    holding the claim, so a replica whose lease ran out cannot re-queue or fail a row another replica has
+    taken over or sent. A message is never lost; at most the rows in flight when a replica died are sent
+    twice (sent, but not yet recorded as sent).
+    """
+
+    def __init__(self, db: Database, lease: Lease | None = None) -> None:
         self._db = db
+        self._lease = lease or Lease()
 
     async def enqueue(self, batch: str, messages: Iterable[OutgoingMessage], *, now: datetime) -> int:
         """Queue messages in one transaction; already-queued dedupe keys are skipped."""
@@ -73,30 +102,42 @@ class SqliteOutbox:
         return (row["filename"], row["mime_type"], bytes(row["data"])) if row else None
 
     async def requeue_in_flight(self) -> int:
-        """After a crash: rows that were being sent go back to the queue (at most these may duplicate)."""
-        async with self._db.connection() as conn:
-            cur = await conn.execute("UPDATE outbox SET status = 'queued' WHERE status = 'sending'")
-            return cur.rowcount
+        """At start: rows an earlier life of this process was sending go back to the queue (at most these may
+        duplicate). Embedded (SQLite) that is every 'sending' row; on a shared database only this replica's,
+        as other replicas may be sending theirs (a dead replica's rows are claimed again once their lease
+        runs out)."""
+        sql = (
+            "UPDATE outbox SET status = 'queued', claimed_by = NULL, lease_until = NULL "
+            "WHERE status = 'sending'"
+        )
+        if self._db.shared:
+            rows = await self._db.atomic(sql + " AND claimed_by = ? RETURNING id", (self._lease.holder,))
+        else:
+            rows = await self._db.atomic(sql + " RETURNING id")
+        return len(rows)
 
     async def claim(self, now: datetime, limit: int, channels: Sequence[str]) -> list[QueuedMessage]:
-        """Mark up to `limit` ready rows of these channels as sending (committed); oldest first."""
+        """Claim up to `limit` ready rows of these channels for this replica (committed); oldest first."""
         if not channels:
             return []
-        async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "SELECT id, batch, member_id, channel, chat_id, kind, text, content, blob_id, attempts, "
-                "replaces FROM outbox "
-                f"WHERE status = 'queued' AND not_before <= ? "
-                f"AND channel IN ({', '.join('?' * len(channels))}) "
-                "ORDER BY not_before, id LIMIT ?",
-                (to_db_time(now), *channels, limit),
+        marks = ", ".join(f"?{n}" for n in range(5, 5 + len(channels)))
+        if self._db.shared:
+            select = (
+                f"SELECT o.id FROM outbox o WHERE o.channel IN ({marks}) AND {_READY_SHARED} "
+                f"AND NOT {_CHAT_BUSY} ORDER BY o.not_before, o.id LIMIT ?4"
             )
-            rows = await cur.fetchall()
-            if rows:
-                ids = [r["id"] for r in rows]
-                await conn.execute(
-                    f"UPDATE outbox SET status = 'sending' WHERE id IN ({', '.join('?' * len(ids))})", ids
-                )
+        else:
+            select = (
+                "SELECT id FROM outbox WHERE status = 'queued' AND not_before <= ?1 "
+                f"AND channel IN ({marks}) ORDER BY not_before, id LIMIT ?4"
+            )
+        rows = await self._db.atomic(
+            "UPDATE outbox SET status = 'sending', claimed_by = ?2, lease_until = ?3 "
+            f"WHERE id IN ({self._db.skip_locked(select)}) RETURNING id, batch, member_id, channel, chat_id, "
+            "kind, text, content, blob_id, attempts, replaces, not_before",
+            (to_db_time(now), self._lease.holder, self._lease.until(now), limit, *channels),
+        )
+        rows.sort(key=lambda r: (r["not_before"], r["id"]))
         return [
             QueuedMessage(
                 r["id"],
@@ -111,12 +152,23 @@ class SqliteOutbox:
             for r in rows
         ]
 
+    async def renew(self, row_ids: Collection[int], *, now: datetime) -> int:
+        """Extend the lease of rows this replica still holds (it is still working on them); how many."""
+        if not row_ids:
+            return 0
+        rows = await self._db.atomic(
+            f"UPDATE outbox SET lease_until = ? WHERE {_HELD} "
+            f"AND id IN ({', '.join('?' * len(row_ids))}) RETURNING id",
+            (self._lease.until(now), self._lease.holder, *row_ids),
+        )
+        return len(rows)
+
     async def mark_sent(self, row_id: int, *, message_id: int | str | None, now: datetime) -> None:
-        async with self._db.connection() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, error = NULL WHERE id = ?",
-                (to_db_time(now), message_id, row_id),
-            )
+        """The message went out: recorded whoever holds the claim now (it must not be sent again)."""
+        await self._db.atomic(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, error = NULL WHERE id = ?",
+            (to_db_time(now), message_id, row_id),
+        )
 
     async def replaced(self, dedupe_key: str) -> tuple[str, str | None] | None:
         """(status, message id on its channel) of the message a replacement takes the place of; None if it
@@ -136,38 +188,45 @@ class SqliteOutbox:
             return None
         return row[0], None if row[1] is None else str(row[1])
 
-    async def skip(self, row_id: int, reason: str) -> None:
-        """Nothing to send for this row (the message it replaces never went)."""
-        async with self._db.connection() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'cancelled', error = ? WHERE id = ?", (reason[:300], row_id)
-            )
+    async def skip(self, row_id: int, reason: str) -> bool:
+        """Nothing to send for this row (the message it replaces never went); False: not this replica's."""
+        return await self._finish(row_id, "cancelled", reason)
 
-    async def mark_unreachable(self, row_id: int, error: str) -> None:
-        async with self._db.connection() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'unreachable', error = ? WHERE id = ?", (error[:300], row_id)
-            )
+    async def mark_unreachable(self, row_id: int, error: str) -> bool:
+        return await self._finish(row_id, "unreachable", error)
 
-    async def retry_later(self, row_id: int, *, at: datetime, error: str, count_attempt: bool = True) -> str:
-        """Put a row back in the queue for later, or fail it after MAX_ATTEMPTS; return its new status."""
-        async with self._db.connection() as conn:
-            cur = await conn.execute(
-                "UPDATE outbox SET attempts = attempts + ?, error = ?, not_before = ?, "
-                "status = CASE WHEN attempts + ? >= ? THEN 'failed' ELSE 'queued' END "
-                "WHERE id = ? RETURNING status",
-                (int(count_attempt), error[:300], to_db_time(at), int(count_attempt), MAX_ATTEMPTS, row_id),
-            )
-            row = await cur.fetchone()
-            await cur.close()
-            return row[0] if row else "failed"
-
-    async def fail(self, row_id: int, error: str) -> None:
+    async def fail(self, row_id: int, error: str) -> bool:
         """Give up on a row (the Bot API refused it for good)."""
-        async with self._db.connection() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?", (error[:300], row_id)
-            )
+        return await self._finish(row_id, "failed", error)
+
+    async def _finish(self, row_id: int, status: str, error: str) -> bool:
+        """Record an outcome other than 'sent' on a row this replica holds; False if it holds it no more."""
+        rows = await self._db.atomic(
+            f"UPDATE outbox SET status = ?, error = ? WHERE id = ? AND {_HELD} RETURNING id",
+            (status, error[:300], row_id, self._lease.holder),
+        )
+        return bool(rows)
+
+    async def retry_later(
+        self, row_id: int, *, at: datetime, error: str, count_attempt: bool = True
+    ) -> str | None:
+        """Put a row this replica holds back in the queue for later, or fail it after MAX_ATTEMPTS; its new
+        status, or None when this replica no longer holds it (another one took it over or sent it)."""
+        rows = await self._db.atomic(
+            "UPDATE outbox SET attempts = attempts + ?, error = ?, not_before = ?, "
+            "status = CASE WHEN attempts + ? >= ? THEN 'failed' ELSE 'queued' END "
+            f"WHERE id = ? AND {_HELD} RETURNING status",
+            (
+                int(count_attempt),
+                error[:300],
+                to_db_time(at),
+                int(count_attempt),
+                MAX_ATTEMPTS,
+                row_id,
+                self._lease.holder,
+            ),
+        )
+        return str(rows[0][0]) if rows else None
 
     async def cancel_batch(self, batch: str) -> int:
         async with self._db.connection() as conn:

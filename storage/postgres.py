@@ -185,6 +185,7 @@ class PostgresDatabase(Database):
     """PostgreSQL through a pool of connections; the same interface and SQL as the SQLite `Database`."""
 
     kind = "postgresql"
+    shared = True
 
     def __init__(self, pool: AsyncConnectionPool[Any], url: str, id_columns: dict[str, str]) -> None:
         self._pool = pool
@@ -269,6 +270,14 @@ class PostgresDatabase(Database):
             return list(await open_tx.conn.execute_fetchall(sql, tuple(params)))
         async with self._pool.connection() as raw:
             return await PgConnection(raw, self._id_columns).execute_fetchall(sql, tuple(params))
+
+    async def atomic(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        """One self-consistent statement, in its own transaction, without the writer lock (see `Database`):
+        on an autocommit pooled connection, as a read."""
+        return await self.fetch_all(sql, params)
+
+    def skip_locked(self, select: str) -> str:
+        return dialect.skip_locked(select)
 
     async def schema_version(self) -> int:
         return int(await self.fetch_value("SELECT version FROM schema_version"))

@@ -22,6 +22,7 @@ def test_defaults_are_vietnamese_and_point_at_telegram() -> None:
     assert settings.admin_ids == frozenset()
     assert settings.http_client == "lean"
     assert settings.concurrent_updates == 16
+    assert (settings.replica_id, settings.lease_seconds) == (None, 60.0)  # None: host name and process id
 
 
 def test_every_variable_is_read() -> None:
@@ -37,8 +38,11 @@ def test_every_variable_is_read() -> None:
             "LOG_LEVEL": "debug",
             "SUMMARY_SCHEDULE": "TUE 08:30",
             "TELEGRAM_HTTP_CLIENT": " STOCK ",
+            "REPLICA_ID": "bot-2",
+            "LEASE_SECONDS": "30",
         }
     )
+    assert (settings.replica_id, settings.lease_seconds) == ("bot-2", 30.0)
     assert settings.summary_schedule == "TUE 08:30"
     assert settings.http_client == "stock"
     assert settings.api_url == "http://127.0.0.1:8081/bot"
@@ -91,6 +95,8 @@ def test_every_problem_is_listed_at_once() -> None:
                 "LOG_LEVEL": "LOUD",
                 "SUMMARY_SCHEDULE": "someday",
                 "TELEGRAM_HTTP_CLIENT": "curl",
+                "REPLICA_ID": "bot 2",
+                "LEASE_SECONDS": "1",
             }
         )
     message = str(error.value)
@@ -102,6 +108,8 @@ def test_every_problem_is_listed_at_once() -> None:
         "LOG_LEVEL",
         "SUMMARY_SCHEDULE",
         "TELEGRAM_HTTP_CLIENT must be one of lean, stock",
+        "REPLICA_ID may hold only",
+        "LEASE_SECONDS must be seconds between 5 and 3600",
     ):
         assert fragment in message
 

@@ -53,9 +53,7 @@ class Pacer:
 
     def take(self, chat_id: str | int, now: float) -> None:
         """Record a send to this chat now (call only when both waits are 0)."""
-        self._refill(now)
-        assert self._tokens is not None
-        self._tokens -= 1
+        self.take_overall(now)
         key = str(chat_id)
         self._chats[key] = (self._chat_tokens(key, now) - 1, now)
         if len(self._chats) > 10_000:
@@ -91,3 +89,11 @@ class Pacer:
         if now > self._stamp:
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
+
+
+def token_times(count: int, tokens_after: float, stamp: float, rate: float) -> list[float]:
+    """When each of `count` tokens taken from a bucket (refilled at `rate` a second) may be used: at `stamp`
+    while the bucket held it, then one every 1/rate (`tokens_after`, the level the take left, may be negative:
+    the bucket lends tokens it will have)."""
+    before = tokens_after + count
+    return [stamp + max(0.0, n - before) / rate for n in range(1, count + 1)]

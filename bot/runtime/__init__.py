@@ -33,12 +33,15 @@ from bot.logs import bind, redact
 from bot.runtime.delivery import DeliveryWorker
 from bot.runtime.describe import describe
 from bot.runtime.links import FileLinks
+from bot.runtime.pacing import SharedPacer
 from bot.runtime.scheduler import Scheduler
+from storage.rate import SendRateBucket
 
 if TYPE_CHECKING:
     from bot.channels.base import CardRef, Channel
     from bot.runtime.web import WebServer
     from bot.services import Services
+    from storage.db import Database
 
 logger = logging.getLogger("bot.errors")
 OPS_TRACE_LIMIT = 3500
@@ -113,8 +116,10 @@ class Runtime:
             db.listen("tasks", self.scheduler.wake)
             for hook in self.router.startup_hooks:
                 await hook(self)
+            if db.shared:
+                self._share_pacing(db)
             await self.delivery.start()
-            self.scheduler.start(self.settings.tick_seconds)
+            await self.scheduler.start(self.settings.tick_seconds)
             if self.settings.needs_web_server and self.web is None:
                 self.web = self.make_web_server()
             if self.web is not None:
@@ -124,6 +129,13 @@ class Runtime:
         except BaseException:
             await self.stop()  # a failed start leaves no worker or database thread keeping the process alive
             raise
+
+    def _share_pacing(self, db: Database) -> None:
+        """Several replicas share the database: each channel's rate and pauses are shared through it."""
+        bucket = SendRateBucket(db)
+        for channel in self.channels.values():
+            local = channel.pacer.local if isinstance(channel.pacer, SharedPacer) else channel.pacer
+            channel.pacer = SharedPacer(channel.name, local, bucket)
 
     async def start_channels(self) -> None:
         """Start each channel; an unreachable API is tried again with capped exponential back-off (one log
@@ -195,6 +207,9 @@ class Runtime:
         await self.delivery.stop()
         if self.web is not None:
             await self.web.stop()
+        for channel in self.channels.values():
+            if isinstance(channel.pacer, SharedPacer):
+                await channel.pacer.close()
         services, self._services = self._services, None
         if services is not None:
             await services.close()

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.channels.base import Channel, RateLimited, Rejected, TransientFailure, Unreachable
+from bot.runtime.leases import LeaseKeeper
 from storage.outbox import QueuedMessage
 
 if TYPE_CHECKING:
@@ -28,10 +29,13 @@ IDLE_WAIT_SECONDS = 1.0
 class DeliveryWorker:
     """One background task per process: claim queued rows, send them paced, record each outcome.
 
-    Rows are marked 'sending' (committed) before the send, so after a crash only those in flight can be sent
-    twice; `requeue_in_flight` puts them back at start. Each channel paces its own sends (`Channel.pacer`:
-    overall rate, per chat) and up to MAX_IN_FLIGHT sends run at once, so a slow round trip does not cap the
-    rate. A rate-limit answer pauses that channel for its `retry_after` and puts the row back in the queue.
+    Rows are claimed (marked 'sending' for this replica, committed) before the send, so after a crash only
+    those in flight can be sent twice; `requeue_in_flight` puts them back at start. With several replicas over
+    a shared database each claim holds a lease, renewed while the row is held here; a dead replica's rows are
+    claimed by another once their lease runs out (storage/outbox.py). Each channel paces its own sends
+    (`Channel.pacer`: overall rate, per chat; the rate shared by the replicas, bot/runtime/pacing.py) and up
+    to MAX_IN_FLIGHT sends run at once, so a slow round trip does not cap the rate. A rate-limit answer pauses
+    that channel for its `retry_after` and puts the row back in the queue.
     """
 
     def __init__(self, runtime: Runtime) -> None:
@@ -44,6 +48,8 @@ class DeliveryWorker:
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._stopping = False
         self._chats: dict[tuple[str, str], asyncio.Lock] = {}
+        self._held: LeaseKeeper[int] = LeaseKeeper("outbox")
+        """The claimed rows not yet recorded (their leases are renewed while they are here)."""
 
     @property
     def _services(self):  # noqa: ANN202 - the runtime's Services
@@ -59,6 +65,7 @@ class DeliveryWorker:
         requeued = await self._services.outbox.requeue_in_flight()
         if requeued:
             logger.warning("requeued %d outbox rows that were in flight when the bot stopped", requeued)
+        self._held.start(self._services.outbox.renew, self._services)
         self._task = asyncio.create_task(self._run(), name="delivery-worker")
 
     async def stop(self) -> None:
@@ -72,6 +79,7 @@ class DeliveryWorker:
             self._task = None
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await self._held.stop()
 
     def wake(self) -> None:
         """New rows were queued (or the clock moved): look at the queue now."""
@@ -107,6 +115,7 @@ class DeliveryWorker:
                         await self._wake.wait()
                 continue
             self._idle.clear()
+            self._held.hold([row.id for row in claimed])
             for index, row in enumerate(claimed):
                 try:
                     await self._dispatch(row)
@@ -119,6 +128,7 @@ class DeliveryWorker:
         now = self._services.clock.now()
         for row in rows:
             await self._services.outbox.retry_later(row.id, at=now, error="released", count_attempt=False)
+            self._held.release(row.id)
 
     async def _idle_wait(self) -> float:
         """Sleep until the next row falls due (a retry, a pause), at most IDLE_WAIT_SECONDS."""
@@ -142,6 +152,7 @@ class DeliveryWorker:
                 error="paced",
                 count_attempt=False,
             )
+            self._held.release(row.id)
             return
         while (wait := pacer.overall_wait(time.monotonic())) > 0:  # noqa: ASYNC110 - a token bucket
             await asyncio.sleep(wait)
@@ -159,6 +170,7 @@ class DeliveryWorker:
             async with lock:
                 await self._deliver(channel, row)
         finally:
+            self._held.release(row.id)
             self._slots.release()
             if len(self._chats) > 10_000:
                 self._chats = {k: v for k, v in self._chats.items() if v.locked()}
