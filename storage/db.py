@@ -87,6 +87,9 @@ class Database:
     """The bot's single SQLite connection; every use goes through its lock."""
 
     kind = "sqlite"
+    skip_locked = ""
+    """What a claiming SELECT appends so that concurrent claimers pass over the rows another one is taking
+    (PostgreSQL's `FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time and needs nothing)."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
@@ -99,6 +102,10 @@ class Database:
     def listen(self, topic: str, callback: Callable[[], None]) -> None:
         """Call `callback()` whenever committed changes bring new work on `topic` (see `changed`)."""
         self._listeners.setdefault(topic, []).append(callback)
+
+    async def publish(self, conn: Any, topic: str) -> None:
+        """Tell the other processes sharing the database that `topic` has new work, once `conn`'s transaction
+        commits (their `listen` callbacks run). SQLite serves one process: there is nobody to tell."""
 
     def notify(self, topic: str) -> None:
         for callback in self._listeners.get(topic, ()):
