@@ -10,9 +10,10 @@ Telegram-only bot on long polling opens no port. `PUBLIC_BASE_URL` is the public
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -25,6 +26,30 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def require_secret(request: web.Request, header: str, expected: str | None, platform: str) -> None:
+    """A webhook request must carry the secret in `header` (compared in constant time), else 403."""
+    given = request.headers.get(header, "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        logger.warning("a %s webhook request without the right secret was refused", platform)
+        raise web.HTTPForbidden()
+
+
+async def accept_update(
+    runtime: Runtime, channel: str, update_key: str, chat_key: str, payload: dict[str, Any]
+) -> web.Response:
+    """Record a webhook's update in the inbox and answer 200 once it has committed (or was recorded
+    before); 503 while the bot starts or stops or when the database does not take it: the platform
+    delivers it again."""
+    if not runtime.started:
+        raise web.HTTPServiceUnavailable()
+    try:
+        await runtime.inbox.record(channel, update_key, chat_key, payload)
+    except Exception:
+        logger.exception("could not record a %s update: answering 503", channel)
+        raise web.HTTPServiceUnavailable() from None
+    return web.json_response({"ok": True})
 
 
 class WebServer:

@@ -12,7 +12,6 @@ after" from Telegram pauses it.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,7 @@ from bot.channels.base import (
     TokenRejected,
     TransientFailure,
     Unreachable,
+    WebhookRefused,
 )
 from bot.channels.telegram.inputs import CHANNEL, to_input
 from bot.channels.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, inline_markup, reply_markup
@@ -228,18 +228,19 @@ class TelegramChannel:
         assert url and secret and web is not None
         web.add_hook(self.name, self.webhook, path=urlsplit(url).path)
         self.runtime.inbox.serve(self.name, self.process_recorded)
-        await self.app.bot.set_webhook(url, allowed_updates=ALLOWED_UPDATES, secret_token=secret)
+        try:
+            await self.app.bot.set_webhook(url, allowed_updates=ALLOWED_UPDATES, secret_token=secret)
+        except BadRequest as exc:
+            raise WebhookRefused("Telegram", "TELEGRAM_WEBHOOK_URL", exc.message) from None
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Telegram's push: 403 without the secret, 400 for what is not an Update, 503 when it could not be
         recorded (Telegram delivers it again), else 200 once it is in the inbox (or was already)."""
         from aiohttp import web
 
-        given = request.headers.get(SECRET_HEADER, "")
-        expected = self.settings.telegram_webhook_secret or ""
-        if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-            logger.warning("a Telegram webhook request without the right secret was refused")
-            raise web.HTTPForbidden()
+        from bot.runtime.web import accept_update, require_secret
+
+        require_secret(request, SECRET_HEADER, self.settings.telegram_webhook_secret, "Telegram")
         try:
             data = await request.json()
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
@@ -248,14 +249,7 @@ class TelegramChannel:
         except Exception:
             logger.warning("a Telegram webhook request that is not an update was refused")
             raise web.HTTPBadRequest() from None
-        if not self.runtime.started:
-            raise web.HTTPServiceUnavailable()  # starting or stopping: Telegram delivers it again
-        try:
-            await self.runtime.inbox.record(self.name, str(update.update_id), chat_key(update), data)
-        except Exception:
-            logger.exception("could not record Telegram update %s: answering 503", update.update_id)
-            raise web.HTTPServiceUnavailable() from None
-        return web.json_response({"ok": True})
+        return await accept_update(self.runtime, self.name, str(update.update_id), chat_key(update), data)
 
     async def process_recorded(self, payload: dict[str, Any], receipt: Receipt) -> None:
         """A recorded update's turn (marked handled in its transaction), then the answer."""

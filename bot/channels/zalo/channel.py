@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import hmac
 import json
 import logging
 import time
@@ -31,6 +30,7 @@ from bot.channels.base import (
     TokenRejected,
     TransientFailure,
     Unreachable,
+    WebhookRefused,
 )
 from bot.channels.zalo.client import (
     ZaloApiError,
@@ -144,7 +144,10 @@ class ZaloChannel:
             path = web.add_hook(CHANNEL, self.webhook)
             self.runtime.inbox.serve(CHANNEL, self.process_recorded)
             url = self.settings.public_base_url.rstrip("/") + "/" + path
-            await self.client.set_webhook(url, self.settings.zalo_webhook_secret or "")
+            try:
+                await self.client.set_webhook(url, self.settings.zalo_webhook_secret or "")
+            except ZaloBadRequest as exc:
+                raise WebhookRefused("Zalo", "PUBLIC_BASE_URL", exc.description) from None
             return
         with contextlib.suppress(ZaloApiError):
             await self.client.delete_webhook()
@@ -199,25 +202,16 @@ class ZaloChannel:
         again)."""
         from aiohttp import web
 
-        given = request.headers.get(SECRET_HEADER, "")
-        expected = self.settings.zalo_webhook_secret or ""
-        if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-            logger.warning("a Zalo webhook request without the right secret was refused")
-            raise web.HTTPForbidden()
+        from bot.runtime.web import accept_update, require_secret
+
+        require_secret(request, SECRET_HEADER, self.settings.zalo_webhook_secret, "Zalo")
         try:
             update = parse_update(await request.json())
         except ValueError:
             raise web.HTTPBadRequest() from None
         if update is None:
             return web.json_response({"ok": True})
-        if not self.runtime.started:
-            raise web.HTTPServiceUnavailable()
-        try:
-            await self.runtime.inbox.record(CHANNEL, update_key(update), update.chat_id, update.raw)
-        except Exception:
-            logger.exception("could not record a Zalo update: answering 503")
-            raise web.HTTPServiceUnavailable() from None
-        return web.json_response({"ok": True})
+        return await accept_update(self.runtime, CHANNEL, update_key(update), update.chat_id, update.raw)
 
     async def process_recorded(self, payload: dict[str, Any], receipt: Receipt) -> None:
         """A recorded update, handled like a polled one (its turn marks it handled in the inbox)."""
