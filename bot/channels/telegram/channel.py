@@ -273,6 +273,8 @@ class TelegramChannel:
         if inp is None or not self.runtime.started:
             return
         outputs = await self.runtime.handle(inp, receipt=receipt)
+        if receipt is not None and receipt.state == "failed":
+            return  # tried again later: a press is answered then
         await self._render(update, inp, outputs)
 
     async def _render(self, update: Update, inp: Input, outputs: list[Output]) -> None:
