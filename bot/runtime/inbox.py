@@ -59,7 +59,7 @@ class Receipt:
     def __init__(self, inbox: Inbox, row: InboxRow) -> None:
         self._inbox = inbox
         self.row = row
-        self.state: Literal["open", "done", "failed"] = "open"
+        self.state: Literal["open", "done", "retrying", "parked"] = "open"
 
     async def settle(self) -> None:
         """Inside the turn's transaction: the update is handled once that commits."""
@@ -78,7 +78,7 @@ class Receipt:
         except Exception:
             logger.exception("could not record the failure of update %s; its lease will run out", self.row.id)
             again = True
-        self.state = "failed"
+        self.state = "retrying" if again else "parked"
         return again
 
 

@@ -273,7 +273,7 @@ class TelegramChannel:
         if inp is None or not self.runtime.started:
             return
         outputs = await self.runtime.handle(inp, receipt=receipt)
-        if receipt is not None and receipt.state == "failed":
+        if receipt is not None and receipt.state == "retrying":
             return  # tried again later: a press is answered then
         await self._render(update, inp, outputs)
 
