@@ -29,6 +29,7 @@ _REPLICA_RE = re.compile(r"^[A-Za-z0-9_.:@-]{1,100}$")
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{10,100}$")
 _ZALO_TOKEN_RE = re.compile(r"^[0-9]{1,30}:[A-Za-z0-9_\-]{8,200}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_\-]{8,256}$")
+_TELEGRAM_SECRET_RE = re.compile(r"^[A-Za-z0-9_\-]{1,256}$")
 _URL_RE = re.compile(r"^https?://[^\s/]+")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS = ("text", "json")
@@ -69,6 +70,11 @@ class Settings:
     """python-telegram-bot's httpx client over 'lean', the bot's keep-alive pool (bot/channels/http.py), or
     over 'stock', httpx's own pool (about 1 ms more CPU per Bot API call at 16 chats at once;
     bench/README.md)."""
+    telegram_webhook_url: str | None = None
+    """The public URL Telegram POSTs updates to (TELEGRAM_WEBHOOK_URL): webhook mode instead of long polling,
+    served on PORT at the URL's path."""
+    telegram_webhook_secret: str | None = None
+    """What Telegram sends in X-Telegram-Bot-Api-Secret-Token with every update (required in webhook mode)."""
     zalo_token: str | None = None
     zalo_api_url: str = DEFAULT_ZALO_API_URL
     zalo_webhook_secret: str | None = None
@@ -101,15 +107,28 @@ class Settings:
         )
 
     @property
+    def telegram_webhook_mode(self) -> bool:
+        """Telegram pushes updates to TELEGRAM_WEBHOOK_URL instead of being long-polled."""
+        return bool(self.bot_token and self.telegram_webhook_url)
+
+    @property
     def needs_web_server(self) -> bool:
         """A webhook or download links need the bot's own web server."""
-        return bool(self.zalo_token and (self.zalo_webhook_secret or self.public_base_url))
+        zalo = self.zalo_token and (self.zalo_webhook_secret or self.public_base_url)
+        return bool(zalo or self.telegram_webhook_mode)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """What must never appear in a log or an error report."""
         password = urlsplit(self.database_url).password if self.database_url else None
-        return tuple(s for s in (self.bot_token, self.zalo_token, self.zalo_webhook_secret, password) if s)
+        candidates = (
+            self.bot_token,
+            self.telegram_webhook_secret,
+            self.zalo_token,
+            self.zalo_webhook_secret,
+            password,
+        )
+        return tuple(s for s in candidates if s)
 
     @property
     def database(self) -> str | Path:
@@ -169,6 +188,7 @@ class Settings:
                     f"PUBLIC_BASE_URL must be an http(s) URL, got {public!r}.",
                 )
             )
+        telegram_hook, telegram_secret = _telegram_webhook(env, problems)
         secret = env.get("ZALO_WEBHOOK_SECRET", "").strip() or None
         if secret is not None and not _SECRET_RE.match(secret):
             problems.append(
@@ -287,6 +307,8 @@ class Settings:
             ops_chat_id=ops_chat_id,
             summary_schedule=summary_schedule,
             http_client=http_client,
+            telegram_webhook_url=telegram_hook,
+            telegram_webhook_secret=telegram_secret,
             zalo_token=zalo_token,
             zalo_api_url=zalo_api_url,
             zalo_webhook_secret=secret,
@@ -313,6 +335,47 @@ def _url(env: Mapping[str, str], name: str, default: str, problems: list[str]) -
             )
         )
     return value
+
+
+def _telegram_webhook(env: Mapping[str, str], problems: list[str]) -> tuple[str | None, str | None]:
+    """TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET: both or neither (long polling)."""
+    url = env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None
+    secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
+    if url is not None and (not _URL_RE.match(url) or urlsplit(url).path.strip("/") == ""):
+        problems.append(
+            problem(
+                f"TELEGRAM_WEBHOOK_URL phải là địa chỉ https có đường dẫn, ví dụ "
+                f"https://bot.example.org/telegram/webhook; nhận được {url!r}.",
+                f"TELEGRAM_WEBHOOK_URL must be an https URL with a path, such as "
+                f"https://bot.example.org/telegram/webhook; got {url!r}.",
+            )
+        )
+    if url is not None and secret is None:
+        problems.append(
+            problem(
+                "Chế độ webhook của Telegram (TELEGRAM_WEBHOOK_URL) cần TELEGRAM_WEBHOOK_SECRET: một chuỗi "
+                "bí mật để bot nhận ra các yêu cầu thật sự đến từ Telegram.",
+                "Telegram's webhook mode (TELEGRAM_WEBHOOK_URL) needs TELEGRAM_WEBHOOK_SECRET, a secret by "
+                "which the bot knows a request really comes from Telegram.",
+            )
+        )
+    if secret is not None and not _TELEGRAM_SECRET_RE.match(secret):
+        problems.append(
+            problem(
+                "TELEGRAM_WEBHOOK_SECRET phải dài 1–256 ký tự, chỉ gồm chữ, số, '_' và '-'.",
+                "TELEGRAM_WEBHOOK_SECRET must be 1–256 letters, digits, '_' or '-'.",
+            )
+        )
+    if secret is not None and url is None:
+        problems.append(
+            problem(
+                "Đã đặt TELEGRAM_WEBHOOK_SECRET nhưng chưa đặt TELEGRAM_WEBHOOK_URL: đặt cả hai để dùng "
+                "webhook, hoặc bỏ cả hai để bot tự hỏi Telegram (long polling).",
+                "TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not: set both for the webhook, "
+                "or neither for long polling.",
+            )
+        )
+    return (url.rstrip("/") if url else None), secret
 
 
 def _parse_int(raw: str, name: str, problems: list[str]) -> int | None:

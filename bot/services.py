@@ -24,6 +24,7 @@ from storage.channel_state import SqliteChannelState
 from storage.db import Database
 from storage.dialogs import SqliteDialogs
 from storage.faq import SqliteFaqQuestions
+from storage.inbox import SqliteInbox
 from storage.leases import Lease, this_process
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
@@ -49,6 +50,7 @@ class Services:
     outbox: SqliteOutbox
     dialogs: SqliteDialogs
     channel_state: SqliteChannelState
+    inbox: SqliteInbox
     notices: NoticeService
     attendance: AttendanceService
     reports: ReportService
@@ -89,6 +91,7 @@ class Services:
             outbox=outbox,
             dialogs=SqliteDialogs(db),
             channel_state=SqliteChannelState(db),
+            inbox=SqliteInbox(db),
             notices=NoticeService(outbox, member_store, clock),
             attendance=AttendanceService(attendance_store, clock, member_store),
             reports=ReportService(SqliteReports(db), org, tasks, clock, tz=settings.timezone),

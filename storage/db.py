@@ -103,6 +103,10 @@ class Database:
         """Call `callback()` whenever committed changes bring new work on `topic` (see `changed`)."""
         self._listeners.setdefault(topic, []).append(callback)
 
+    async def publish(self, conn: Any, topic: str) -> None:
+        """Tell the other processes sharing the database that `topic` has new work, once `conn`'s transaction
+        commits (their `listen` callbacks run). SQLite serves one process: there is nobody to tell."""
+
     def notify(self, topic: str) -> None:
         for callback in self._listeners.get(topic, ()):
             try:

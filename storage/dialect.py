@@ -8,6 +8,7 @@ through `query` and every migration statement through `ddl`. What differs, and h
 - `INSERT OR IGNORE INTO …` becomes `INSERT INTO … ON CONFLICT DO NOTHING`;
 - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case; text columns use the "C" collation, so both
   compare and sort text by code point);
+- `IS NOT ?` (SQLite's NULL-safe "differs") becomes `IS DISTINCT FROM`, `IS ?` `IS NOT DISTINCT FROM`;
 - `cursor.lastrowid`: an INSERT into a table with an `INTEGER PRIMARY KEY` gets `RETURNING <that column>`;
 - `rowid`: tables without an `INTEGER PRIMARY KEY` get an identity column named `rowid` (insertion order);
 - DDL: `INTEGER PRIMARY KEY` becomes an identity column, `REAL` double precision, `BLOB` bytea, foreign keys
@@ -80,6 +81,7 @@ def _masked(sql: str) -> str:
 
 _PLACEHOLDER = re.compile(r"\?(\d*)")
 _LIKE = re.compile(r"\bLIKE\b", re.IGNORECASE)
+_IS_VALUE = re.compile(r"\bIS\s+(NOT\s+)?(?=\?)", re.IGNORECASE)
 _OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
@@ -104,6 +106,7 @@ def query(sql: str) -> str:
         if is_code:
             text, found = _OR_IGNORE.subn("INSERT INTO", text)
             ignore = ignore or bool(found)
+            text = _IS_VALUE.sub(_distinct, text)
             text = _PLACEHOLDER.sub(placeholder, _LIKE.sub("ILIKE", text.replace("%", "%%")))
         else:
             text = text.replace("%", "%%")
@@ -136,6 +139,10 @@ def _scalar_min_max(sql: str) -> str:
             last = match.end()
     out.append(sql[last:])
     return "".join(out)
+
+
+def _distinct(match: re.Match[str]) -> str:
+    return "IS DISTINCT FROM " if match.group(1) else "IS NOT DISTINCT FROM "
 
 
 def named(params: Iterable[Any]) -> dict[str, Any]:

@@ -6,11 +6,16 @@ answers like aiosqlite (cursors with `rowcount`, `lastrowid`, `fetchall`; rows r
 Writers are serialised as on SQLite: a transaction (or a `connection()` block) holds one advisory lock, the
 way SQLite's `BEGIN IMMEDIATE` admits one writer at a time, across processes too; reads (`fetch_*` outside a
 transaction) run on any pooled connection without waiting.
+
+Processes sharing the database wake each other with LISTEN/NOTIFY: `publish(conn, topic)` sends a NOTIFY with
+the transaction, and one connection per process LISTENs for every topic someone `listen`s to (reconnecting
+after a failure, and then waking every listener, since notifications may have been missed meanwhile).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
@@ -21,6 +26,7 @@ from typing import Any, cast
 
 import aiosqlite
 import psycopg
+from psycopg import sql
 from psycopg.adapt import Dumper
 from psycopg_pool import AsyncConnectionPool
 
@@ -31,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 WRITER_LOCK = 0x6B68_6462  # 'khdb': the advisory lock key every writer holds
 POOL_MIN, POOL_MAX = 1, 8
+NOTIFY_PREFIX = "khuyenhoc_"
+LISTEN_RETRY_MAX = 30.0
 
 
 class Row:
@@ -195,6 +203,7 @@ class PostgresDatabase(Database):
         self.target = _redacted(url)
         self._id_columns = id_columns
         self._listeners = {}
+        self._listening: asyncio.Task[None] | None = None
 
     @classmethod
     async def open_url(cls, url: str, *, migrate: bool = True) -> PostgresDatabase:
@@ -229,6 +238,34 @@ class PostgresDatabase(Database):
             await pool.close()
             raise
         return db
+
+    async def publish(self, conn: Any, topic: str) -> None:
+        await conn.execute("SELECT pg_notify(?, '')", (NOTIFY_PREFIX + topic,))
+
+    def listen(self, topic: str, callback: Callable[[], None]) -> None:
+        """`callback()` on new work on `topic`, published by this process or by any other one."""
+        super().listen(topic, callback)
+        if self._listening is not None:
+            self._listening.cancel()  # listen again, for every topic
+        self._listening = asyncio.get_running_loop().create_task(self._listen(), name="postgres-listen")
+
+    async def _listen(self) -> None:
+        pause = 1.0
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as conn:
+                    for topic in self._listeners:
+                        await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(NOTIFY_PREFIX + topic)))
+                    for topic in list(self._listeners):
+                        self.notify(topic)  # what was published before (or while reconnecting)
+                    pause = 1.0
+                    async for notice in conn.notifies():
+                        if notice.channel.startswith(NOTIFY_PREFIX):
+                            self.notify(notice.channel[len(NOTIFY_PREFIX) :])
+            except psycopg.Error as exc:
+                logger.warning("listening for other replicas failed (%s); again in %.0f s", exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, LISTEN_RETRY_MAX)
 
     def _wrap(self, raw: psycopg.AsyncConnection[Any]) -> aiosqlite.Connection:
         # PgConnection answers the calls the storage modules make on an aiosqlite connection.
@@ -296,4 +333,9 @@ class PostgresDatabase(Database):
         raise RuntimeError("back up a PostgreSQL database with pg_dump")
 
     async def close(self) -> None:
+        if self._listening is not None:
+            self._listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listening
+            self._listening = None
         await self._pool.close()

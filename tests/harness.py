@@ -3,7 +3,8 @@
 On the "telegram" channel the real program talks over real HTTP to the local Bot API emulator, on "zalo" to
 the local Zalo Bot Platform emulator (a press is typing the choice's number); on the "transcript" channel the
 same flows run in process and each chat is a list of messages (tests/transcript.py). A test module runs on
-several channels with `pytestmark = pytest.mark.channels("transcript", "telegram", "zalo")`.
+several channels with `pytestmark = pytest.mark.channels("transcript", "telegram", "zalo")`;
+"telegram-webhook" is Telegram receiving through its webhook (and the inbox) instead of long polling.
 
 async with BotUnderTest.running(tmp_path) as bot:
     lan = bot.person(1001, "Lan")
@@ -118,6 +119,9 @@ class BotUnderTest:
     ) -> AsyncIterator[BotUnderTest]:
         """The bot started on `channel`; the organisation imported unless org=False."""
         clock = AdjustableClock(start or datetime(2026, 11, 23, 9, 0, tzinfo=VN))
+        if "telegram-webhook" in channel.split("+"):
+            channel = channel.replace("telegram-webhook", "telegram")
+            kwargs = {**telegram_webhook(), **kwargs}
         async with AsyncExitStack() as stack:
             names = channel.split("+")
             emu = (
@@ -164,7 +168,7 @@ class BotUnderTest:
             self.channel = TelegramChannel(self.runtime, self.settings, poll_timeout=1)
             self.runtime.add_channel(self.channel)
         await self.runtime.start()
-        if "telegram" in names:
+        if "telegram" in names and not self.settings.telegram_webhook_mode:
             await self.emu.wait_polling(TOKEN)
         if self.zalo is not None and not self.settings.zalo_webhook_secret:
             await self.zalo.wait_polling(ZALO_TOKEN)
@@ -192,8 +196,8 @@ class BotUnderTest:
         runtime.delivery.wake = runtime.scheduler.wake = lambda: None  # type: ignore[method-assign]
         handle = runtime.handle
 
-        async def handle_then_die(inp, hooks=None):  # noqa: ANN001, ANN202
-            await handle(inp, hooks)
+        async def handle_then_die(inp, hooks=None, **options):  # noqa: ANN001, ANN003, ANN202
+            await handle(inp, hooks, **options)
             return []  # the process is gone: none of the turn's replies goes out
 
         runtime.handle = handle_then_die  # type: ignore[method-assign]
@@ -408,6 +412,16 @@ def plain(replies: list[Reply]) -> str:
 async def active_member(services: Services, user_id: int, channel: str = "telegram") -> Member | None:
     account = zalo_id(user_id) if channel == "zalo" else str(user_id)
     return await services.member_store.find_by_account(channel, account)
+
+
+def telegram_webhook(secret: str = "s3cret-telegram-hook") -> dict[str, object]:
+    """Settings for Telegram's webhook mode, served on a free local port (the emulator pushes there)."""
+    port = free_port()
+    return {
+        "port": port,
+        "telegram_webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
+        "telegram_webhook_secret": secret,
+    }
 
 
 def free_port() -> int:

@@ -116,3 +116,43 @@ def test_every_problem_is_listed_at_once() -> None:
 
 def test_the_sandbox_may_run_without_a_token() -> None:
     assert Settings.from_env({}, require_token=False).bot_token is None
+
+
+def test_telegram_webhook_mode_needs_a_secret_and_a_url_with_a_path() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook/",
+            "TELEGRAM_WEBHOOK_SECRET": "a-Secret_1",
+        }
+    )
+    assert settings.telegram_webhook_mode and settings.needs_web_server
+    assert settings.telegram_webhook_url == "https://bot.example.org/telegram/webhook"
+    assert "a-Secret_1" in settings.secrets
+    polling = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert not polling.telegram_webhook_mode and not polling.needs_web_server
+    for env, vi, en in (
+        (
+            {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook"},
+            "cần TELEGRAM_WEBHOOK_SECRET",
+            "(TELEGRAM_WEBHOOK_URL) needs TELEGRAM_WEBHOOK_SECRET",
+        ),
+        (
+            {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook", "TELEGRAM_WEBHOOK_SECRET": "bí mật"},
+            "TELEGRAM_WEBHOOK_SECRET phải dài 1–256 ký tự",
+            "TELEGRAM_WEBHOOK_SECRET must be 1–256 letters, digits, '_' or '-'",
+        ),
+        (
+            {"TELEGRAM_WEBHOOK_SECRET": "abc"},
+            "chưa đặt TELEGRAM_WEBHOOK_URL",
+            "TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not",
+        ),
+        (
+            {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org", "TELEGRAM_WEBHOOK_SECRET": "abc"},
+            "TELEGRAM_WEBHOOK_URL phải là địa chỉ https có đường dẫn",
+            "TELEGRAM_WEBHOOK_URL must be an https URL with a path",
+        ),
+    ):
+        with pytest.raises(ConfigError) as error:
+            Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **env})
+        assert vi in str(error.value) and en in str(error.value)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
 from bot.emulator import BotApiEmulator
 from bot.emulator.zalo import ZaloEmulator
@@ -207,3 +208,29 @@ async def test_zalo_webhook_mode_without_a_public_address_is_a_configuration_pro
     _, fix = problem(result, "Configuration is invalid")
     assert "fix the environment variables below" in fix
     assert "Zalo's webhook mode (ZALO_WEBHOOK_SECRET) needs PUBLIC_BASE_URL" in result.stdout
+
+
+async def test_telegram_webhook_mode_is_checked_against_the_webhook_telegram_has(
+    env: dict[str, str], telegram: BotApiEmulator
+) -> None:
+    await migrated(env)
+    url = "https://bot.example.org/telegram/webhook"
+    env.update(TELEGRAM_WEBHOOK_URL=url, TELEGRAM_WEBHOOK_SECRET="hook-secret-1")
+
+    result = await run_bot(env, "doctor")
+    assert result.code == 0, result.output
+    assert f"⚠️ Webhook của Telegram chưa trỏ tới {url} — Telegram's webhook does not point at {url} yet" in (
+        result.stdout
+    )
+
+    async with Bot(TELEGRAM_TOKEN, base_url=telegram.base_url) as bot:
+        await bot.set_webhook(url, secret_token="hook-secret-1")  # what the bot does when it starts
+    result = await run_bot(env, "doctor")
+    assert f"✅ Telegram gửi tin tới webhook {url} — Telegram posts to {url}" in result.stdout
+    assert "hook-secret-1" not in result.output
+
+    env["TELEGRAM_WEBHOOK_URL"] = "http://bot.example.org/telegram/webhook"
+    result = await run_bot(env, "doctor")
+    assert_unhealthy(result)
+    _, fix = problem(result, "Telegram only posts to https webhooks")
+    assert "TLS" in fix

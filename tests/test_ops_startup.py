@@ -2,7 +2,7 @@
 
 | code | meaning                                                    |
 |------|------------------------------------------------------------|
-| 2    | the configuration is invalid                               |
+| 2    | the configuration is invalid, or the webhook address is refused |
 | 3    | a platform rejected the bot's token                        |
 | 4    | the database cannot be written, or is newer than the code  |
 | 5    | an API stayed unreachable for STARTUP_RETRY_SECONDS        |
@@ -69,6 +69,30 @@ async def test_an_invalid_configuration_lists_each_problem_in_both_languages_and
         at = next(i for i, line in enumerate(lines) if vi in line)
         assert en in lines[at + 1], lines
     assert "not-a-token" not in result.output
+
+
+async def test_a_webhook_address_telegram_refuses_says_which_variable_to_fix_and_exits_2(
+    telegram: BotApiEmulator, tmp_path: Path
+) -> None:
+    env = base_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
+        TELEGRAM_API_URL=telegram.base_url,
+        TELEGRAM_WEBHOOK_URL="http://bot.example.org/telegram/webhook",  # Telegram wants https
+        TELEGRAM_WEBHOOK_SECRET="hook-secret-1",
+        PORT=str(free_port()),
+    )
+
+    result = await run_bot(env)
+
+    assert_explained(
+        result,
+        2,
+        "Nền tảng từ chối địa chỉ webhook",
+        "The platform refused the webhook (Telegram: Bad webhook: an https url must be provided",
+    )
+    assert "check TELEGRAM_WEBHOOK_URL" in result.last_lines(1)[0]
+    assert "hook-secret-1" not in result.output
 
 
 async def test_a_token_telegram_rejects_exits_3_without_retrying(

@@ -20,6 +20,13 @@ def test_queries_keep_their_sqlite_text_and_get_postgresql_placeholders() -> Non
     assert dialect.named(["a", 7]) == {"p1": "a", "p2": 7}
 
 
+def test_sqlites_null_safe_comparisons_with_a_value_become_is_distinct_from() -> None:
+    assert dialect.query("UPDATE t SET a = ? WHERE b IS NOT ? OR c IS ?3 OR d IS NOT NULL") == (
+        "UPDATE t SET a = %(p1)s WHERE b IS DISTINCT FROM %(p2)s OR c IS NOT DISTINCT FROM %(p3)s "
+        "OR d IS NOT NULL"
+    )
+
+
 def test_insert_or_ignore_becomes_on_conflict_do_nothing_before_returning() -> None:
     assert dialect.query("INSERT OR IGNORE INTO t (a) VALUES (?)") == (
         "INSERT INTO t (a) VALUES (%(p1)s) ON CONFLICT DO NOTHING"

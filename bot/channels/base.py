@@ -57,6 +57,15 @@ class ApiUnreachable(Exception):
     """The platform's API could not be reached (the network, a proxy, an outage)."""
 
 
+class WebhookRefused(Exception):
+    """The platform refused the webhook the settings name (its address, or its secret)."""
+
+    def __init__(self, channel: str, setting: str, reason: str) -> None:
+        super().__init__(f"{channel}: {reason}")
+        self.setting = setting
+        """The variable to fix."""
+
+
 @dataclass(frozen=True)
 class CardRef:
     """A message a channel posted and may update later."""

@@ -8,7 +8,7 @@ import os
 
 from bot.config import load_dotenv_if_present
 
-SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET")
+SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_WEBHOOK_SECRET")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

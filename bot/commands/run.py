@@ -1,8 +1,9 @@
 """`python -m bot run`: the configured channels (Telegram, Zalo or both) until SIGINT/SIGTERM (the default).
 
 Start-up failures end the program with one short message in Vietnamese and English and a distinct exit code:
-2 configuration invalid, 3 a token rejected, 4 the database not writable or newer than the code, 5 an API that
-stayed unreachable for STARTUP_RETRY_SECONDS; anything else is logged (secrets masked) and ends with 1.
+2 configuration invalid (or a webhook address the platform refuses), 3 a token rejected, 4 the database not
+writable or newer than the code, 5 an API that stayed unreachable for STARTUP_RETRY_SECONDS; anything else is
+logged (secrets masked) and ends with 1.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from bot.commands._common import settings_or_exit
 
 EXIT_UNEXPECTED = 1
+EXIT_CONFIG = 2
 EXIT_TOKEN_REJECTED = 3
 EXIT_DATABASE = 4
 EXIT_UNREACHABLE = 5
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return sandbox.run(sandbox.default_args())
     from bot import logs
-    from bot.channels.base import ApiUnreachable, TokenRejected
+    from bot.channels.base import ApiUnreachable, TokenRejected, WebhookRefused
     from bot.runtime.serve import run as serve
     from storage.migrate import UnsupportedDatabaseVersion
 
@@ -59,6 +61,12 @@ def run(args: argparse.Namespace) -> int:
             f"Manager).",
             f"The bot's token was rejected ({exc}). Get the token again (Telegram: @BotFather; Zalo: Zalo "
             f"Bot Manager).",
+        )
+    except WebhookRefused as exc:
+        return fail(
+            EXIT_CONFIG,
+            f"Nền tảng từ chối địa chỉ webhook ({exc}): kiểm tra {exc.setting} (https, địa chỉ công khai).",
+            f"The platform refused the webhook ({exc}): check {exc.setting} (https, a public address).",
         )
     except UnsupportedDatabaseVersion:
         return fail(

@@ -1,5 +1,6 @@
-"""What the Telegram and the Zalo emulators share: serving on loopback, a chat's version, the control API's
-JSON helpers and common routes, the control client's requests and waiters, and the command line."""
+"""What the Telegram and the Zalo emulators share: serving on loopback, a chat's version, pushing updates to
+a bot's webhook, the control API's JSON helpers and common routes, the control client's requests and waiters,
+and the command line."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ import functools
 import ipaddress
 import json
 import signal
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -46,6 +51,7 @@ class LoopbackServer:
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
+        self._http: aiohttp.ClientSession | None = None
         self.app = web.Application(client_max_size=client_max_size)
 
     async def start(self) -> None:
@@ -60,10 +66,20 @@ class LoopbackServer:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving (and close the emulator's own HTTP client)."""
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def http_client(self, timeout_s: float) -> aiohttp.ClientSession:
+        """The emulator's own HTTP client (webhook pushes, fetches): no proxies, closed when it stops."""
+        if self._http is None:
+            timeout = aiohttp.ClientTimeout(total=timeout_s)
+            self._http = aiohttp.ClientSession(timeout=timeout, trust_env=False)
+        return self._http
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -122,6 +138,218 @@ def call_counts(calls: Iterable[_RecordedCall]) -> tuple[dict[str, int], dict[st
         if call.error_code:
             errors[str(call.error_code)] = errors.get(str(call.error_code), 0) + 1
     return per_method, errors
+
+
+class Waiter:
+    """Someone waiting until `count` items (calls, webhook pushes) match `predicate`."""
+
+    __slots__ = ("count", "future", "matched", "predicate")
+
+    def __init__(
+        self, predicate: Callable[[Any], bool], count: int, matched: list, future: asyncio.Future
+    ) -> None:
+        self.predicate = predicate
+        self.count = count
+        self.matched = matched
+        self.future = future
+
+
+def feed(waiters: list[Waiter], item: Any) -> None:
+    """A new item: wake the waiters it completes."""
+    for waiter in list(waiters):
+        if waiter.future.done():
+            waiters.remove(waiter)
+            continue
+        if waiter.predicate(item):
+            waiter.matched.append(item)
+            if len(waiter.matched) >= waiter.count:
+                waiter.future.set_result(list(waiter.matched))
+                waiters.remove(waiter)
+
+
+async def wait_matching(
+    waiters: list[Waiter],
+    existing: list,
+    predicate: Callable[[Any], bool],
+    count: int,
+    timeout: float,
+    what: str,
+) -> list:
+    """Wait until `count` items of `existing` (and items fed later) match `predicate`."""
+    matched = [item for item in existing if predicate(item)]
+    if len(matched) >= count:
+        return matched
+    future = asyncio.get_running_loop().create_future()
+    waiters.append(Waiter(predicate, count, matched, future))
+    try:
+        return await asyncio.wait_for(future, timeout)
+    except TimeoutError:
+        raise TimeoutError(f"waited {timeout}s for {count} {what}; matched {len(matched)}") from None
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Webhook:
+    """Where a bot asked its updates to be POSTed, and the secret every push carries in a header."""
+
+    url: str
+    secret_token: str
+
+
+@dataclass
+class WebhookDelivery:
+    """One attempt to POST an update to the bot's webhook."""
+
+    index: int
+    url: str
+    update: dict
+    attempt: int
+    secret_header: str | None
+    status: int | None
+    ok: bool
+    error: str | None
+    time: float
+
+    def to_json(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def reachable_url(url: str, public_origins: dict[str, str]) -> str | None:
+    """What an emulator may fetch for `url`: itself on loopback, mapped if a public origin, else None."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    mapped = public_origins.get(origin)
+    if mapped is not None:
+        return mapped + url[len(origin) :]
+    if parts.hostname and is_loopback(parts.hostname):
+        return url
+    return None
+
+
+@dataclass(frozen=True)
+class PushPolicy:
+    """How a platform pushes: tries per update, the pause after a failed one, where it may reach."""
+
+    attempts: int
+    retry_s: float
+    public_origins: dict[str, str]
+
+
+class WebhookPusher:
+    """One bot's webhook and the pushing of its queued updates there, in order and one at a time.
+
+    The head of the queue is POSTed with the secret in `header`; it leaves the queue once the bot answers
+    2xx, or after `attempts` tries (each failure waits `retry_s` and is kept as `last_error`), as the
+    platforms do. Deleting the webhook leaves the rest queued for getUpdates. `body` turns a queued item into
+    the POSTed JSON, `update_of` into the update recorded with each attempt.
+    """
+
+    def __init__(
+        self,
+        header: str,
+        *,
+        body: Callable[[Any], Any],
+        update_of: Callable[[Any], dict] = lambda item: item,
+    ) -> None:
+        self.header = header
+        self._body = body
+        self._update_of = update_of
+        self.webhook: Webhook | None = None
+        self.deliveries: list[WebhookDelivery] = []
+        self.waiters: list[Waiter] = []
+        self.last_error: tuple[float, str] | None = None
+        """(Unix time, what went wrong) of the latest failed push."""
+        self._task: asyncio.Task[None] | None = None
+
+    def kick(self, queue: deque, http: aiohttp.ClientSession, policy: PushPolicy) -> None:
+        """Start pushing `queue` to the webhook, unless a push is already under way."""
+        if self.webhook is None or not queue:
+            return
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._push(queue, http, policy))
+
+    def cancel(self) -> None:
+        """Stop pushing (at once; a push in flight is abandoned)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def stop(self) -> None:
+        """Stop pushing and wait until the push in flight has ended."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def _push(self, queue: deque, http: aiohttp.ClientSession, policy: PushPolicy) -> None:
+        while self.webhook is not None and queue:
+            item = queue[0]
+            if not await self._deliver(item, http, policy):
+                return
+            if queue and queue[0] is item:
+                queue.popleft()
+
+    async def _deliver(self, item: Any, http: aiohttp.ClientSession, policy: PushPolicy) -> bool:
+        """Push one item: True once done with (delivered or given up), False if the webhook went away."""
+        body = json.dumps(self._body(item), ensure_ascii=False).encode()
+        attempts = max(1, policy.attempts)
+        for attempt in range(1, attempts + 1):
+            hook = self.webhook
+            if hook is None:
+                return False
+            target = reachable_url(hook.url, policy.public_origins)
+            status: int | None = None
+            error: str | None = None
+            if target is None:
+                error = "not delivered: the emulator only reaches loopback (map the origin: public_origins)"
+            else:
+                try:
+                    headers = {"Content-Type": "application/json"}
+                    if hook.secret_token:
+                        headers[self.header] = hook.secret_token
+                    async with http.post(target, data=body, headers=headers) as response:
+                        status = response.status
+                        await response.read()
+                except (aiohttp.ClientError, TimeoutError) as failure:
+                    error = f"{type(failure).__name__}: {failure}"
+            ok = status is not None and 200 <= status < 300
+            self._record(
+                WebhookDelivery(
+                    index=len(self.deliveries),
+                    url=hook.url,
+                    update=self._update_of(item),
+                    attempt=attempt,
+                    secret_header=hook.secret_token,
+                    status=status,
+                    ok=ok,
+                    error=error,
+                    time=time.monotonic(),
+                )
+            )
+            if ok:
+                return True
+            self.last_error = (time.time(), error or f"Wrong response from the webhook: {status}")
+            if attempt < attempts:
+                await asyncio.sleep(policy.retry_s)
+        return True
+
+    def _record(self, delivery: WebhookDelivery) -> None:
+        self.deliveries.append(delivery)
+        feed(self.waiters, delivery)
+
+    async def wait_deliveries(
+        self, *, count: int = 1, since: int = 0, ok: bool | None = None, timeout: float = 10
+    ) -> list[WebhookDelivery]:
+        """Wait until `count` push attempts (successful ones with ok=True) exist at or after `since`."""
+
+        def match(delivery: WebhookDelivery) -> bool:
+            return ok is None or delivery.ok == ok
+
+        existing = self.deliveries[since:]
+        return await wait_matching(self.waiters, existing, match, count, timeout, "webhook push(es)")
 
 
 # --- the control API -----------------------------------------------------------------------------

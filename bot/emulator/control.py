@@ -138,6 +138,8 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
                 "calls_per_method": per_method,
                 "errors_per_code": errors,
                 "chats": len(state.chats),
+                "webhook": emu.webhook(token),
+                "deliveries": len(state.pusher.deliveries),
             }
         )
 

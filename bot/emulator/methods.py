@@ -7,9 +7,20 @@ import mimetypes
 import re
 import struct
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from bot.emulator.common import is_loopback
 from bot.emulator.html import HtmlParseError, detect_entities, merge_entities, parse_html
-from bot.emulator.state import ApiError, BotState, ChatState, StoredFile, StoredMessage, normalize_chat_id
+from bot.emulator.state import (
+    SECRET_TOKEN_RE,
+    ApiError,
+    BotState,
+    ChatState,
+    StoredFile,
+    StoredMessage,
+    TelegramWebhook,
+    normalize_chat_id,
+)
 
 if TYPE_CHECKING:
     from bot.emulator.server import BotApiEmulator
@@ -25,6 +36,10 @@ NOT_MODIFIED = (
 )
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 
 
 def bad_request(detail: str) -> ApiError:
@@ -153,8 +168,8 @@ class Methods:
     def table(self) -> dict[str, tuple[str, Any]]:
         """Lower-cased method name → (canonical name, implementation)."""
         names = [
-            "getMe", "logOut", "close", "deleteWebhook", "getWebhookInfo", "getUpdates", "sendMessage",
-            "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "deleteMessage",
+            "getMe", "logOut", "close", "setWebhook", "deleteWebhook", "getWebhookInfo", "getUpdates",
+            "sendMessage", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "deleteMessage",
             "answerCallbackQuery", "sendDocument", "sendPhoto", "getFile", "setMyCommands",
             "getMyCommands", "deleteMyCommands", "sendChatAction", "setChatMenuButton",
             "getChatMenuButton", "copyMessage", "forwardMessage", "setMyDescription",
@@ -269,13 +284,54 @@ class Methods:
     setMyShortDescription = logOut
     setMyName = logOut
 
+    def setWebhook(self, state: BotState, params: dict) -> bool:
+        """Push updates to `url` from now on (an empty url removes the webhook); getUpdates answers 409."""
+        url = str(params.get("url") or "")
+        if not url:
+            return self.deleteWebhook(state, params)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise bad_request("bad webhook: invalid webhook URL specified")
+        if parts.scheme != "https" and not is_loopback(parts.hostname):
+            # Telegram requires HTTPS; plain HTTP is allowed on loopback for tests only.
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not SECRET_TOKEN_RE.match(str(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        allowed = params.get("allowed_updates")
+        if params.get("drop_pending_updates"):
+            state.updates.clear()
+        state.pusher.webhook = TelegramWebhook(
+            url,
+            str(secret or ""),
+            allowed_updates=list(allowed) if isinstance(allowed, list) else None,
+            max_connections=int(params.get("max_connections") or 40),
+        )
+        state.pulse_updates()  # a parked long poll ends (with 409)
+        self.emu.kick_webhook(state)
+        return True
+
     def deleteWebhook(self, state: BotState, params: dict) -> bool:
         if params.get("drop_pending_updates"):
             state.updates.clear()
+        state.pusher.webhook = None
         return True
 
     def getWebhookInfo(self, state: BotState, params: dict) -> dict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(state.updates)}
+        hook = state.pusher.webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(state.updates),
+        }
+        if isinstance(hook, TelegramWebhook):
+            info["max_connections"] = hook.max_connections
+            if hook.allowed_updates is not None:
+                info["allowed_updates"] = hook.allowed_updates
+        if state.pusher.last_error is not None:
+            when, message = state.pusher.last_error
+            info["last_error_date"], info["last_error_message"] = int(when), message
+        return info
 
     async def getUpdates(self, state: BotState, params: dict) -> list[dict]:
         try:
@@ -284,12 +340,16 @@ class Methods:
             timeout = max(0.0, float(params.get("timeout") or 0))
         except (TypeError, ValueError):
             raise bad_request("invalid getUpdates parameters") from None
+        if state.pusher.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         state.confirm(offset)
         state.generation += 1
         generation = state.generation
         state.pulse_updates()  # wakes an older parked poll so that it ends with 409
         if not state.updates and timeout > 0:
             await state.wait_for_update(generation, timeout)
+        if state.pusher.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         if state.generation != generation:
             raise ApiError(409, CONFLICT)
         updates = state.updates

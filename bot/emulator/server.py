@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.common import LoopbackServer
+from bot.emulator.common import LoopbackServer, PushPolicy, WebhookDelivery
 from bot.emulator.control import add_control_routes
 from bot.emulator.html import detect_entities
 from bot.emulator.methods import Methods, document_object, photo_sizes, sniff_mime
@@ -121,6 +121,7 @@ class BotApiEmulator(LoopbackServer):
         for state in self._states.values():
             state.generation += 1
             state.pulse_updates()
+            await state.pusher.stop()
             for chat in state.chats.values():
                 chat.touch()
         await super().stop()
@@ -138,9 +139,15 @@ class BotApiEmulator(LoopbackServer):
         latency_ms: float | None = None,
         strict_chats: bool | None = None,
         callback_ttl_s: float | None = None,
+        webhook_attempts: int | None = None,
+        webhook_retry_s: float | None = None,
         **limits: float,
     ) -> EmulatorConfig:
         """Change settings at run time; `limits` are RateLimits fields (global_per_s, private_burst, ...)."""
+        if webhook_attempts is not None:
+            self.config.webhook_attempts = int(webhook_attempts)
+        if webhook_retry_s is not None:
+            self.config.webhook_retry_s = float(webhook_retry_s)
         if rate_limits is not None:
             self.config.rate_limits = bool(rate_limits)
         if latency_ms is not None:
@@ -171,7 +178,14 @@ class BotApiEmulator(LoopbackServer):
         state = self._states.get(token)
         if state is None:
             state = self._states[token] = BotState(token)
+            state.on_push = lambda: self.kick_webhook(state)
         return state
+
+    def kick_webhook(self, state: BotState) -> None:
+        """Push queued updates to the bot's webhook (if it set one), unless a push is under way."""
+        config = self.config
+        policy = PushPolicy(config.webhook_attempts, config.webhook_retry_s, {})
+        state.pusher.kick(state.updates, self.http_client(config.webhook_timeout_s), policy)
 
     def now_ts(self) -> int:
         return int(self.clock.now().timestamp())
@@ -473,6 +487,22 @@ class BotApiEmulator(LoopbackServer):
 
     def pending_updates(self, token: str) -> int:
         return len(self.bot_state(token).updates)
+
+    def webhook(self, token: str) -> dict | None:
+        """The webhook the bot set ({url, secret_token}), or None while it polls."""
+        hook = self.bot_state(token).pusher.webhook
+        return {"url": hook.url, "secret_token": hook.secret_token} if hook else None
+
+    def deliveries(self, token: str, since: int = 0) -> list[WebhookDelivery]:
+        """Every attempt to push an update to the webhook, oldest first."""
+        return self.bot_state(token).pusher.deliveries[since:]
+
+    async def wait_deliveries(
+        self, token: str, *, count: int = 1, since: int = 0, ok: bool | None = None, timeout: float = 10
+    ) -> list[WebhookDelivery]:
+        """Wait until `count` webhook attempts (successful ones with ok=True) exist at or after `since`."""
+        pusher = self.bot_state(token).pusher
+        return await pusher.wait_deliveries(count=count, since=since, ok=ok, timeout=timeout)
 
     def chat_history(self, token: str, chat_id: int | str) -> list[dict]:
         """Messages of a chat in order, both sides; bot messages reflect later edits.

@@ -6,14 +6,17 @@ import asyncio
 import re
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.common import VersionedChat
+from bot.emulator.common import VersionedChat, Webhook, WebhookPusher
 from bot.emulator.ratelimit import RateLimits, TokenBucket
 
 TOKEN_RE = re.compile(r"^(\d{1,20}):[A-Za-z0-9_-]{1,100}$")
 
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 TEST_BOT_USERNAME = "khuyenhoc_test_bot"
 TEST_BOT_NAME = "Khuyến học (thử nghiệm)"
 
@@ -91,6 +94,14 @@ class Fault:
     retry_after: int | None = None
     drop: bool = False
     delay: float = 0.0
+
+
+@dataclass
+class TelegramWebhook(Webhook):
+    """setWebhook's settings (the emulator pushes one update at a time, whatever `max_connections` says)."""
+
+    allowed_updates: list[str] | None = None
+    max_connections: int = 40
 
 
 @dataclass
@@ -200,9 +211,14 @@ class BotState:
         self.parked: set[int] = set()
         self._update_event = asyncio.Event()
         self._poll_event = asyncio.Event()
+        self.pusher = _pusher()
+        self.on_push: Callable[[], None] | None = None
+        """Called with every new update (the emulator pushes it to the webhook, if one is set)."""
         self.clear()
 
     def clear(self) -> None:
+        self.pusher.cancel()
+        self.pusher = _pusher()
         self.updates: deque[tuple[int, dict]] = deque()
         self.next_update_id = 1
         self.chats: dict[int | str, ChatState] = {}
@@ -230,6 +246,8 @@ class BotState:
         self.next_update_id += 1
         self.updates.append((update_id, {"update_id": update_id, kind: payload}))
         self.pulse_updates()
+        if self.on_push is not None:
+            self.on_push()
         return update_id
 
     def pulse_updates(self) -> None:
@@ -345,6 +363,11 @@ class BotState:
         return None
 
 
+def _pusher() -> WebhookPusher:
+    """Telegram POSTs the Update itself, with the secret (if the bot set one) in its header."""
+    return WebhookPusher(SECRET_HEADER, body=lambda item: item[1], update_of=lambda item: item[1])
+
+
 @dataclass
 class EmulatorConfig:
     """Settings that can be changed at run time."""
@@ -354,3 +377,7 @@ class EmulatorConfig:
     strict_chats: bool = False
     callback_ttl_s: float = 900.0
     limits: RateLimits = field(default_factory=RateLimits)
+    webhook_attempts: int = 3
+    """Tries per update before the emulator gives up on it (Telegram gives up "after a reasonable amount")."""
+    webhook_retry_s: float = 0.2
+    webhook_timeout_s: float = 10.0

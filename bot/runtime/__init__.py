@@ -8,7 +8,8 @@
 
 Channels hand every input to `handle()`: one turn runs in one database transaction (the member lookup, the
 flow's use cases with their audit lines, outbox messages and tasks, and the dialog state) and returns the
-replies for the channel to send once it has committed.
+replies for the channel to send once it has committed. In webhook mode the input comes from the inbox
+(`bot/runtime/inbox.py`) with a receipt, and the inbox row is marked handled in that same transaction.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot.i18n import I18n
 from bot.logs import bind, redact
 from bot.runtime.delivery import DeliveryWorker
 from bot.runtime.describe import describe
+from bot.runtime.inbox import Inbox, Receipt
 from bot.runtime.links import FileLinks
 from bot.runtime.pacing import SharedPacer
 from bot.runtime.scheduler import Scheduler
@@ -85,7 +87,9 @@ class Runtime:
         self._background: set[asyncio.Task[object]] = set()
         self.delivery = DeliveryWorker(self)
         self.scheduler = Scheduler(self)
+        self.inbox = Inbox(self)
         self._services: Services | None = None
+        self._receiving = False
 
     @property
     def services(self) -> Services:
@@ -96,6 +100,11 @@ class Runtime:
     @property
     def started(self) -> bool:
         return self._services is not None
+
+    @property
+    def receiving(self) -> bool:
+        """Every channel has started receiving (and the runtime is not stopping)."""
+        return self._receiving
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
@@ -126,6 +135,8 @@ class Runtime:
                 await self.web.start()
             if receive:
                 await self.start_channels()
+                await self.inbox.start()
+                self._receiving = True
         except BaseException:
             await self.stop()  # a failed start leaves no worker or database thread keeping the process alive
             raise
@@ -197,7 +208,9 @@ class Runtime:
         return WebServer(self, host=host, port=settings.port, links=links)
 
     async def stop(self) -> None:
-        """Stop receiving, let sends in flight finish, close the database."""
+        """Stop receiving, let turns and sends in flight finish, close the database."""
+        self._receiving = False
+        await self.inbox.stop()
         for channel in self.channels.values():
             try:
                 await channel.stop()
@@ -223,16 +236,23 @@ class Runtime:
         self.scheduler.wake()
         self.delivery.wake()
 
-    async def handle(self, inp: Input, hooks: TurnHooks | None = None) -> list[Output]:
-        """Run one turn for this input, in one transaction; the replies to send once it has committed."""
-        with bind(update=f"{inp.channel}:{inp.id or '-'}"):
-            return await self._handle(inp, hooks)
+    async def handle(
+        self, inp: Input, hooks: TurnHooks | None = None, *, receipt: Receipt | None = None
+    ) -> list[Output]:
+        """Run one turn for this input, in one transaction; the replies to send once it has committed.
 
-    async def _handle(self, inp: Input, hooks: TurnHooks | None) -> list[Output]:
+        With the `receipt` of an inbox row, the row is marked handled in the turn's transaction, and a turn
+        that fails is tried again later (no apology until the inbox gives up on it)."""
+        with bind(update=f"{inp.channel}:{inp.id or '-'}"):
+            return await self._handle(inp, hooks, receipt)
+
+    async def _handle(self, inp: Input, hooks: TurnHooks | None, receipt: Receipt | None) -> list[Output]:
         services = self.services
         turn: Turn | None = None
         try:
             async with services.db.transaction():
+                if receipt is not None:
+                    await receipt.settle()
                 sender = inp.sender
                 member = await services.members.identify(
                     sender.channel,
@@ -263,6 +283,8 @@ class Runtime:
                     await hooks.finish(turn)
         except Exception as error:
             logger.exception("unhandled error while handling %s", describe(inp))
+            if receipt is not None and await receipt.retry_later(error):
+                return []
             await self.report_error(describe(inp), error)
             member = turn.member if turn is not None else None
             return [self.apology(member)]

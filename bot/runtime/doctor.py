@@ -99,6 +99,7 @@ async def diagnose(
 async def database_findings(settings: Settings) -> list[Finding]:
     from storage.db import Database
     from storage.health import queue_state, schema_state, task_state
+    from storage.inbox import SqliteInbox
 
     path = settings.database_path
     findings: list[Finding] = []
@@ -140,6 +141,7 @@ async def database_findings(settings: Settings) -> list[Finding]:
         if schema.version == schema.latest:
             findings += queue_findings(await queue_state(db, now), now)
             findings += task_findings(await task_state(db, now))
+            findings += inbox_findings(await SqliteInbox(db).state())
     finally:
         await db.close()
     return findings
@@ -252,6 +254,21 @@ def task_findings(state) -> list[Finding]:  # noqa: ANN001 - storage.health.Task
             )
         )
     return findings
+
+
+def inbox_findings(state) -> list[Finding]:  # noqa: ANN001 - storage.inbox.InboxState
+    """Webhook updates the bot gave up on after repeated errors (none when it receives by polling)."""
+    if not state.parked:
+        return []
+    return [
+        Finding(
+            Level.WARN,
+            f"{state.parked} tin nhắn đến đã bị bỏ qua sau nhiều lần xử lý lỗi",
+            f"{state.parked} incoming update(s) were parked after repeated errors",
+            "xem nhật ký (log, tìm 'gave up') để biết lý do",
+            "read the log (look for 'gave up') for the reasons",
+        )
+    ]
 
 
 def _when(moment: datetime) -> str:

@@ -1,5 +1,8 @@
 """The bot's own web server on PORT: channel webhooks, signed download links and the health endpoint.
 
+A webhook is served at the path its channel asks for (`<channel>/webhook` unless configured); until every
+channel has started, a POST to a path not served yet answers 503, so the platform delivers it again.
+
 Started only when something needs it (a webhook, or files to link for a channel that cannot send files), so a
 Telegram-only bot on long polling opens no port. `PUBLIC_BASE_URL` is the public address of this server's root
 (a proxy in front maps every path unchanged); the bot never fetches its own public address.
@@ -7,9 +10,10 @@ Telegram-only bot on long polling opens no port. `PUBLIC_BASE_URL` is the public
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -24,6 +28,30 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def require_secret(request: web.Request, header: str, expected: str | None, platform: str) -> None:
+    """A webhook request must carry the secret in `header` (compared in constant time), else 403."""
+    given = request.headers.get(header, "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        logger.warning("a %s webhook request without the right secret was refused", platform)
+        raise web.HTTPForbidden()
+
+
+async def accept_update(
+    runtime: Runtime, channel: str, update_key: str, chat_key: str, payload: dict[str, Any]
+) -> web.Response:
+    """Record a webhook's update in the inbox and answer 200 once it has committed (or was recorded
+    before); 503 while the bot starts or stops or when the database does not take it: the platform
+    delivers it again."""
+    if not runtime.started:
+        raise web.HTTPServiceUnavailable()
+    try:
+        await runtime.inbox.record(channel, update_key, chat_key, payload)
+    except Exception:
+        logger.exception("could not record a %s update: answering 503", channel)
+        raise web.HTTPServiceUnavailable() from None
+    return web.json_response({"ok": True})
+
+
 class WebServer:
     def __init__(self, runtime: Runtime, *, host: str, port: int, links: FileLinks | None) -> None:
         self.runtime = runtime
@@ -32,18 +60,23 @@ class WebServer:
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self.health)
         self.app.router.add_get("/files/{token}/{name}", self.file)
-        self.app.router.add_post("/{channel}/webhook", self.hook)
+        self.app.router.add_post("/{path:.+}", self.hook)
         self._hooks: dict[str, Handler] = {}
         self._runner: web.AppRunner | None = None
 
-    def add_hook(self, channel: str, handler: Handler) -> str:
-        """Serve a channel's webhook (channels start after the server); its path under PUBLIC_BASE_URL."""
-        self._hooks[channel] = handler
-        return f"{channel}/webhook"
+    def add_hook(self, channel: str, handler: Handler, *, path: str | None = None) -> str:
+        """Serve a channel's webhook (channels start after the server) at `path`, by default
+        `<channel>/webhook`; the path under PUBLIC_BASE_URL."""
+        path = (path or f"{channel}/webhook").strip("/")
+        self._hooks[path] = handler
+        return path
 
     async def hook(self, request: web.Request) -> web.StreamResponse:
-        handler = self._hooks.get(request.match_info["channel"])
+        path = request.match_info["path"].strip("/")
+        handler = self._hooks.get(path)
         if handler is None:
+            if not self.runtime.receiving:
+                raise web.HTTPServiceUnavailable()  # starting: the platform delivers it again
             raise web.HTTPNotFound()
         return await handler(request)
 
@@ -94,15 +127,20 @@ class WebServer:
         now = self.runtime.clock.now()
         try:
             queue = await queue_state(self.runtime.services.db, now)
+            inbox = await self.runtime.services.inbox.state()
         except Exception:
             logger.exception("health check: the database did not answer")
             return web.json_response({"status": "database unavailable"}, status=503)
         oldest = (now - queue.oldest_unsent_at).total_seconds() if queue.oldest_unsent_at else 0.0
+        waiting = self.runtime.inbox.now() - inbox.oldest_pending_at if inbox.oldest_pending_at else None
         return web.json_response(
             {
                 "status": "ok",
                 "database": "ok",
                 "queue_depth": queue.pending,
                 "oldest_unsent_seconds": round(oldest),
+                "inbox_waiting": inbox.pending + inbox.processing,
+                "inbox_oldest_seconds": round(waiting.total_seconds()) if waiting else 0,
+                "inbox_parked": inbox.parked,
             }
         )

@@ -1,9 +1,12 @@
 """Telegram as one channel at the edge: python-telegram-bot receives updates and talks to the Bot API.
 
-Every update becomes a neutral `Input` for `Runtime.handle()`; the turn's replies come back neutral and are
-rendered here (inline buttons, reply keyboards, documents, edits of the pressed message). Queued outbox rows
-are sent by `deliver()`. One pacer (`bot.core.pacing.Pacer`) paces everything this channel sends, replies and
-deliveries alike, and a "retry after" from Telegram pauses it.
+Updates arrive by long polling, or, with TELEGRAM_WEBHOOK_URL, at the bot's web server: each is checked (the
+secret header, a well-formed Update) and recorded in the inbox before Telegram is answered 200, then handled
+by whichever replica claims it (bot/runtime/inbox.py). Every update becomes a neutral `Input` for
+`Runtime.handle()`; the turn's replies come back neutral and are rendered here (inline buttons, reply
+keyboards, documents, edits of the pressed message). Queued outbox rows are sent by `deliver()`. One pacer
+(`bot.core.pacing.Pacer`) paces everything this channel sends, replies and deliveries alike, and a "retry
+after" from Telegram pauses it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, InputFile, Message, Update
 from telegram.constants import ParseMode
@@ -36,11 +40,12 @@ from bot.channels.base import (
     TokenRejected,
     TransientFailure,
     Unreachable,
+    WebhookRefused,
 )
 from bot.channels.telegram.inputs import CHANNEL, to_input
 from bot.channels.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, inline_markup, reply_markup
 from bot.channels.telegram.request import telegram_requests
-from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.channels.telegram.updates import PerChatUpdateProcessor, chat_key
 from bot.config import Settings
 from bot.conversation import markup
 from bot.conversation.inputs import Input
@@ -50,7 +55,10 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.runtime.describe import describe
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from bot.runtime import Runtime
+    from bot.runtime.inbox import Receipt
     from storage.outbox import QueuedMessage
 
 logger = logging.getLogger(__name__)
@@ -58,10 +66,11 @@ errors = logging.getLogger("bot.errors")
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 MAX_RETRIES = 2
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class TelegramChannel:
-    """The Telegram adapter: receive (long polling), render replies, deliver queued messages."""
+    """The Telegram adapter: receive (long polling or webhook), render replies, deliver queued messages."""
 
     name = CHANNEL
     text_limit = TEXT_LIMIT
@@ -131,10 +140,17 @@ class TelegramChannel:
         data = bytes(await found.download_as_bytearray())
         return data if len(data) <= max_bytes else None
 
+    @property
+    def webhook_mode(self) -> bool:
+        return self.settings.telegram_webhook_mode
+
     async def start(self) -> None:
-        """getMe, the command menu, then long polling; a refused token or an unreachable API is said so."""
+        """getMe, the command menu, then the webhook or long polling; a refused token or an unreachable API
+        is said so."""
         try:
             await self.app.initialize()
+            if self.webhook_mode:
+                await self._serve_webhook()
         except InvalidToken:
             raise TokenRejected("Telegram rejected the bot token") from None
         except NetworkError as exc:
@@ -143,6 +159,8 @@ class TelegramChannel:
             await self.set_commands()
         except Exception:
             logger.exception("could not register the bot's commands")
+        if self.webhook_mode:
+            return
         await self.app.start()
         await self.app.updater.start_polling(
             allowed_updates=ALLOWED_UPDATES,
@@ -202,11 +220,61 @@ class TelegramChannel:
 
     # receiving
 
+    async def _serve_webhook(self) -> None:
+        """Serve the webhook at TELEGRAM_WEBHOOK_URL's path, hand recorded updates to `process_recorded`,
+        and tell Telegram (setWebhook: every replica sets the same)."""
+        url, secret = self.settings.telegram_webhook_url, self.settings.telegram_webhook_secret
+        web = self.runtime.web
+        assert url and secret and web is not None
+        web.add_hook(self.name, self.webhook, path=urlsplit(url).path)
+        self.runtime.inbox.serve(self.name, self.process_recorded)
+        try:
+            await self.app.bot.set_webhook(url, allowed_updates=ALLOWED_UPDATES, secret_token=secret)
+        except BadRequest as exc:
+            raise WebhookRefused("Telegram", "TELEGRAM_WEBHOOK_URL", exc.message) from None
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Telegram's push: 403 without the secret, 400 for what is not an Update, 503 when it could not be
+        recorded (Telegram delivers it again), else 200 once it is in the inbox (or was already)."""
+        from aiohttp import web
+
+        from bot.runtime.web import accept_update, require_secret
+
+        require_secret(request, SECRET_HEADER, self.settings.telegram_webhook_secret, "Telegram")
+        try:
+            data = await request.json()
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an Update")
+            update = Update.de_json(data, self.app.bot)
+        except Exception:
+            logger.warning("a Telegram webhook request that is not an update was refused")
+            raise web.HTTPBadRequest() from None
+        return await accept_update(self.runtime, self.name, str(update.update_id), chat_key(update), data)
+
+    async def process_recorded(self, payload: dict[str, Any], receipt: Receipt) -> None:
+        """A recorded update's turn (marked handled in its transaction), then the answer."""
+        update = Update.de_json(payload, self.app.bot)
+        try:
+            await self._turn(update, receipt)
+        except Exception as error:
+            if receipt.state != "done":
+                raise  # the turn did not commit: the inbox tries again
+            await self._answer_failed(update, error)
+        finally:
+            processor = self.app.update_processor
+            if isinstance(processor, PerChatUpdateProcessor):
+                processor.mark_done(update)
+
     async def _on_update(self, update: Update, _ctx: CallbackContext) -> None:
+        await self._turn(update)
+
+    async def _turn(self, update: Update, receipt: Receipt | None = None) -> None:
         inp = to_input(update)
         if inp is None or not self.runtime.started:
             return
-        outputs = await self.runtime.handle(inp)
+        outputs = await self.runtime.handle(inp, receipt=receipt)
+        if receipt is not None and receipt.state == "retrying":
+            return  # tried again later: a press is answered then
         await self._render(update, inp, outputs)
 
     async def _render(self, update: Update, inp: Input, outputs: list[Output]) -> None:
@@ -432,8 +500,10 @@ class TelegramChannel:
             logger.warning("could not update message %s: %s", card.message_id, exc)
 
     async def _on_error(self, update: object, ctx: CallbackContext) -> None:
+        await self._answer_failed(update, ctx.error)
+
+    async def _answer_failed(self, update: object, error: BaseException | None) -> None:
         """Answering failed after the turn committed: log it (ids only), tell the operators, apologise."""
-        error = ctx.error
         if isinstance(error, Forbidden):
             logger.info("a reply could not be delivered: the person blocked the bot")
             return

@@ -44,14 +44,7 @@ async def check(settings: Settings) -> list[Finding]:
             f"Telegram: token accepted (@{bot.username})",
         )
     ]
-    if info.url:
-        findings.append(
-            Finding(
-                Level.WARN,
-                "Telegram đang đặt webhook; khi chạy kiểu long polling bot sẽ gỡ nó",
-                "A Telegram webhook is set; the bot removes it when it starts long polling",
-            )
-        )
+    findings += _webhook_findings(settings, info.url)
     if info.last_error_message:
         findings.append(
             Finding(
@@ -69,5 +62,46 @@ async def check(settings: Settings) -> list[Finding]:
                 "khởi động bot",
                 "start the bot",
             )
+        )
+    return findings
+
+
+def _webhook_findings(settings: Settings, current: str) -> list[Finding]:
+    """The webhook as the settings want it: TELEGRAM_WEBHOOK_URL (https) in webhook mode, none polling."""
+    wanted = settings.telegram_webhook_url
+    if wanted is None:
+        if not current:
+            return []
+        return [
+            Finding(
+                Level.WARN,
+                "Telegram đang đặt webhook; khi chạy kiểu long polling bot sẽ gỡ nó",
+                "A Telegram webhook is set; the bot removes it when it starts long polling",
+            )
+        ]
+    findings = []
+    if not wanted.startswith("https://"):
+        findings.append(
+            Finding(
+                Level.PROBLEM,
+                "Telegram chỉ gửi tới webhook https: TELEGRAM_WEBHOOK_URL bắt đầu bằng http://",
+                "Telegram only posts to https webhooks: TELEGRAM_WEBHOOK_URL starts with http://",
+                "đặt bot sau một proxy có chứng chỉ TLS và dùng địa chỉ https của nó",
+                "put the bot behind a proxy with a TLS certificate and use its https address",
+            )
+        )
+    if current != wanted:
+        findings.append(
+            Finding(
+                Level.WARN,
+                f"Webhook của Telegram chưa trỏ tới {wanted}",
+                f"Telegram's webhook does not point at {wanted} yet",
+                "bot đặt webhook khi khởi động; nếu vẫn thế, kiểm tra TELEGRAM_WEBHOOK_URL và proxy",
+                "the bot sets it at start; if this stays, check TELEGRAM_WEBHOOK_URL and the proxy",
+            )
+        )
+    else:
+        findings.append(
+            Finding(Level.OK, f"Telegram gửi tin tới webhook {wanted}", f"Telegram posts to {wanted}")
         )
     return findings

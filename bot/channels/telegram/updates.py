@@ -40,7 +40,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if not self._users[key]:
                 del self._users[key]
                 del self._locks[key]
-            self._mark_done(update)
+            self.mark_done(update)
 
     # A bounded wait is this helper's contract (callers rely on the default, no outer asyncio.timeout).
     async def wait_processed(self, update_id: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
@@ -50,7 +50,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         future = self._waiters.setdefault(update_id, asyncio.get_running_loop().create_future())
         await asyncio.wait_for(asyncio.shield(future), timeout)
 
-    def _mark_done(self, update: object) -> None:
+    def mark_done(self, update: object) -> None:
+        """The update has been handled (here, or by the channel's webhook path): wake its waiters."""
         if not isinstance(update, Update):
             return
         self._done.add(update.update_id)
@@ -67,10 +68,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to free."""
 
 
+def chat_key(update: Update) -> str:
+    """Whose updates are handled one at a time, in order: the chat's (else the user's, else its own)."""
+    if update.effective_chat is not None:
+        return f"chat:{update.effective_chat.id}"
+    if update.effective_user is not None:
+        return f"user:{update.effective_user.id}"
+    return f"update:{update.update_id}"
+
+
 def _chat_key(update: object) -> object:
-    if isinstance(update, Update):
-        if update.effective_chat is not None:
-            return ("chat", update.effective_chat.id)
-        if update.effective_user is not None:
-            return ("user", update.effective_user.id)
-    return ("other", id(update))
+    return chat_key(update) if isinstance(update, Update) else ("other", id(update))

@@ -1,23 +1,25 @@
 """Zalo as a channel: receive by long polling or webhook, answer in plain text with numbered lists.
 
-Every update becomes a neutral input for `Runtime.handle()`. Inside the turn's transaction the channel
-records the update as handled (Zalo's updates carry no offset: a re-delivered one is dropped) and reads and
-stores the person's current numbered list (`choice_lists`), so after a restart a typed "2" still means what it
-meant. Replies are rendered by `render.py`; files go out as signed links under PUBLIC_BASE_URL, images by URL.
-One pacer paces everything sent (Zalo's limits are unpublished: ZALO_SEND_RATE), and "Quota exceeded" (429)
-pauses it with a growing back-off.
+A webhook update is recorded in the inbox before Zalo is answered 200, then handled by whichever replica
+claims it (bot/runtime/inbox.py). Every update becomes a neutral input for `Runtime.handle()`. Inside the
+turn's transaction the channel records the update as handled (Zalo's updates carry no offset: a re-delivered
+one is dropped) and reads and stores the person's current numbered list (`choice_lists`), so after a restart
+a typed "2" still means what it meant. Replies are rendered by `render.py`; files go out as signed links
+under PUBLIC_BASE_URL, images by URL. One pacer paces everything sent (Zalo's limits are unpublished:
+ZALO_SEND_RATE), and "Quota exceeded" (429) pauses it with a growing back-off.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
+import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.channels.base import (
     ApiUnreachable,
@@ -28,6 +30,7 @@ from bot.channels.base import (
     TokenRejected,
     TransientFailure,
     Unreachable,
+    WebhookRefused,
 )
 from bot.channels.zalo.client import (
     ZaloApiError,
@@ -55,6 +58,7 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
     from bot.runtime import Runtime
+    from bot.runtime.inbox import Receipt
     from storage.outbox import QueuedMessage
 
 logger = logging.getLogger(__name__)
@@ -138,8 +142,12 @@ class ZaloChannel:
             web = self.runtime.web
             assert web is not None and self.settings.public_base_url
             path = web.add_hook(CHANNEL, self.webhook)
+            self.runtime.inbox.serve(CHANNEL, self.process_recorded)
             url = self.settings.public_base_url.rstrip("/") + "/" + path
-            await self.client.set_webhook(url, self.settings.zalo_webhook_secret or "")
+            try:
+                await self.client.set_webhook(url, self.settings.zalo_webhook_secret or "")
+            except ZaloBadRequest as exc:
+                raise WebhookRefused("Zalo", "PUBLIC_BASE_URL", exc.description) from None
             return
         with contextlib.suppress(ZaloApiError):
             await self.client.delete_webhook()
@@ -189,58 +197,54 @@ class ZaloChannel:
                 self.receive(update)
 
     async def webhook(self, request: web.Request) -> web.Response:
-        """Zalo's push: refused without the secret header; otherwise 200 once its turn has committed (the
-        update is recorded as handled, with everything it caused); the replies follow, in order per chat."""
+        """Zalo's push: refused without the secret header; 200 once the update is in the inbox (or was
+        already), 503 when it could not be recorded or the bot is starting or stopping (Zalo delivers it
+        again)."""
         from aiohttp import web
 
-        given = request.headers.get(SECRET_HEADER, "")
-        expected = self.settings.zalo_webhook_secret or ""
-        if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-            logger.warning("a Zalo webhook request without the right secret was refused")
-            raise web.HTTPForbidden()
+        from bot.runtime.web import accept_update, require_secret
+
+        require_secret(request, SECRET_HEADER, self.settings.zalo_webhook_secret, "Zalo")
         try:
             update = parse_update(await request.json())
         except ValueError:
             raise web.HTTPBadRequest() from None
-        if update is not None and not self.runtime.started:
-            raise web.HTTPServiceUnavailable()  # starting or stopping: Zalo delivers it again
-        if update is not None:
-            committed = asyncio.Event()
-            task = self.receive(update, committed)
-            waiter = asyncio.ensure_future(committed.wait())
-            await asyncio.wait((task, waiter), return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            if task.done() and (task.cancelled() or task.exception() is not None):
-                raise web.HTTPInternalServerError()  # not recorded: Zalo delivers it again
-        return web.json_response({"ok": True})
+        if update is None:
+            return web.json_response({"ok": True})
+        return await accept_update(self.runtime, CHANNEL, update_key(update), update.chat_id, update.raw)
 
-    def receive(self, update: ZaloUpdate, committed: asyncio.Event | None = None) -> asyncio.Task[None]:
-        task = asyncio.create_task(self.handle_update(update, committed), name=f"zalo-{update.message_id}")
+    async def process_recorded(self, payload: dict[str, Any], receipt: Receipt) -> None:
+        """A recorded update, handled like a polled one (its turn marks it handled in the inbox)."""
+        update = parse_update(payload)
+        if update is not None:
+            await self.handle_update(update, receipt)
+
+    def receive(self, update: ZaloUpdate) -> asyncio.Task[None]:
+        task = asyncio.create_task(self.handle_update(update), name=f"zalo-{update.message_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def handle_update(self, update: ZaloUpdate, committed: asyncio.Event | None = None) -> None:
-        """One update, after the chat's earlier ones; at most `concurrent_updates` chats at once.
-        `committed` is set once its turn has committed (before the replies go out)."""
+    async def handle_update(self, update: ZaloUpdate, receipt: Receipt | None = None) -> None:
+        """One update, after the chat's earlier ones; at most `concurrent_updates` chats at once. With the
+        `receipt` of its inbox row, that row is marked handled in the turn's transaction."""
         try:
             if not update.sender_is_bot and self.runtime.started:
-                await self._handle(update, committed)
+                await self._handle(update, receipt)
         finally:
             async with self._handled_changed:
                 self.handled += 1
                 self._handled_changed.notify_all()
 
-    async def _handle(self, update: ZaloUpdate, committed: asyncio.Event | None) -> None:
+    async def _handle(self, update: ZaloUpdate, receipt: Receipt | None) -> None:
         lock = self._locks.setdefault(update.chat_id, asyncio.Lock())
         async with lock, self._slots:
             hooks = _Turn(self, update)
             sender = Sender(
                 CHANNEL, update.sender_id, update.chat_id, update.display_name or "", None, update.is_private
             )
-            outputs = await self.runtime.handle(Input(sender, Unsupported(), update.message_id), hooks)
-            if committed is not None:
-                committed.set()
+            inp = Input(sender, Unsupported(), update.message_id)
+            outputs = await self.runtime.handle(inp, hooks, receipt=receipt)
             if not outputs:
                 messages = []
             elif hooks.rendered is not None:
@@ -389,7 +393,7 @@ class _Turn:
     async def prepare(self, inp: Input, member: Member) -> Input | Reply | None:
         runtime = self.channel.runtime
         state = runtime.services.channel_state
-        if not await state.first_time(CHANNEL, "|".join(self.update.key), now=runtime.clock.now()):
+        if not await state.first_time(CHANNEL, update_key(self.update), now=runtime.clock.now()):
             logger.info("a Zalo update was delivered again; it was handled already")
             return None
         self.member = member
@@ -440,6 +444,15 @@ class _Turn:
     def direct(self, outputs: list[Output]) -> list[Message]:
         """Replies made outside a turn's flow (an apology after an error)."""
         return render(outputs, self.t or self.channel.runtime.i18n.translator(None)).messages
+
+
+def update_key(update: ZaloUpdate) -> str:
+    """What identifies an update delivered again: its event and message id (as `handled_updates` keeps
+    them), or a hash of its content when it has no message id (Zalo's updates carry no update id)."""
+    if update.message_id:
+        return "|".join(update.key)
+    content = json.dumps(update.raw, ensure_ascii=False, sort_keys=True).encode()
+    return "sha256:" + hashlib.sha256(content).hexdigest()
 
 
 def _item_json(item: ListItem) -> dict[str, str]:

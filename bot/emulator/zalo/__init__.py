@@ -42,14 +42,15 @@ From another process: ``python -m bot.emulator.zalo --port 8082`` and
 ``bot.emulator.zalo.client.ZaloEmulatorClient`` (routes listed in ``bot.emulator.zalo.control``).
 """
 
-from bot.emulator.zalo.server import SECRET_HEADER, ZaloEmulator
+from bot.emulator.common import WebhookDelivery
+from bot.emulator.zalo.server import ZaloEmulator
 from bot.emulator.zalo.state import (
     IMAGE_EVENT,
+    SECRET_HEADER,
     STICKER_EVENT,
     TEXT_EVENT,
     TEXT_LIMIT,
     UNSUPPORTED_EVENT,
-    WebhookDelivery,
     ZaloCall,
     ZaloEmulatorConfig,
     ZaloEmulatorError,

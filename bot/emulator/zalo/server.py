@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import struct
 import time
 import zlib
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.common import LoopbackServer, bytes_as_size, call_counts, is_loopback
+from bot.emulator.common import (
+    LoopbackServer,
+    PushPolicy,
+    WebhookDelivery,
+    bytes_as_size,
+    call_counts,
+    is_loopback,
+    reachable_url,
+    wait_matching,
+)
 from bot.emulator.ratelimit import TokenBucket
 from bot.emulator.zalo.control import add_control_routes
 from bot.emulator.zalo.methods import NO_RESULT, ZaloMethods
@@ -26,7 +33,6 @@ from bot.emulator.zalo.state import (
     TEXT_EVENT,
     TOKEN_RE,
     UNSUPPORTED_EVENT,
-    WebhookDelivery,
     ZaloApiError,
     ZaloBotState,
     ZaloCall,
@@ -36,10 +42,8 @@ from bot.emulator.zalo.state import (
     ZaloFault,
     ZaloUser,
     hex_id,
-    wait_matching,
 )
 
-SECRET_HEADER = "X-Bot-Api-Secret-Token"
 _JSON = "application/json"
 _FAULT_DESCRIPTIONS = {
     400: "Bad Request",
@@ -112,7 +116,6 @@ class ZaloEmulator(LoopbackServer):
         self._states: dict[str, ZaloBotState] = {}
         self._methods = ZaloMethods(self).table()
         self.media: dict[str, bytes] = {}
-        self._http: aiohttp.ClientSession | None = None
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/_zalo/media/{name}", self._handle_media)
         add_control_routes(self.app, self)
@@ -124,24 +127,13 @@ class ZaloEmulator(LoopbackServer):
         for state in self._states.values():
             state.generation += 1
             state.pulse_updates()
-            if state.webhook_task is not None:
-                state.webhook_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await state.webhook_task
-                state.webhook_task = None
-        if self._http is not None:
-            await self._http.close()
-            self._http = None
+            await state.pusher.stop()
         await super().stop()
 
     @property
     def http(self) -> aiohttp.ClientSession:
         """The emulator's own HTTP client (webhook pushes, photo fetches); loopback only, no proxies."""
-        if self._http is None:
-            self._http = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.config.webhook_timeout_s), trust_env=False
-            )
-        return self._http
+        return self.http_client(self.config.webhook_timeout_s)
 
     # --- configuration --------------------------------------------------------------------------
 
@@ -173,9 +165,6 @@ class ZaloEmulator(LoopbackServer):
     def reset(self) -> None:
         """Forget every chat, update, call, delivery, fault and webhook of every bot (settings stay)."""
         for state in self._states.values():
-            if state.webhook_task is not None:
-                state.webhook_task.cancel()
-                state.webhook_task = None
             state.clear()
         self.media.clear()
 
@@ -196,14 +185,7 @@ class ZaloEmulator(LoopbackServer):
 
     def reachable_url(self, url: str) -> str | None:
         """What the emulator may fetch for `url`: itself on loopback, mapped if a public origin, else None."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        mapped = self.config.public_origins.get(origin)
-        if mapped is not None:
-            return mapped + url[len(origin) :]
-        if parts.hostname and is_loopback(parts.hostname):
-            return url
-        return None
+        return reachable_url(url, self.config.public_origins)
 
     # --- HTTP: the API ---------------------------------------------------------------------------
 
@@ -300,56 +282,9 @@ class ZaloEmulator(LoopbackServer):
 
     def kick_webhook(self, state: ZaloBotState) -> None:
         """Start pushing queued updates to the webhook, unless a push is already under way."""
-        if state.webhook is None or not state.updates:
-            return
-        if state.webhook_task is None or state.webhook_task.done():
-            state.webhook_task = asyncio.get_running_loop().create_task(self._push_updates(state))
-
-    async def _push_updates(self, state: ZaloBotState) -> None:
-        while state.webhook is not None and state.updates:
-            await self._deliver(state, state.updates.popleft())
-
-    async def _deliver(self, state: ZaloBotState, update: dict) -> None:
-        """POST one update, in order, retrying `webhook_attempts` times; then it is given up (recorded)."""
-        attempts = max(1, self.config.webhook_attempts)
-        body = json.dumps({"ok": True, "result": update}, ensure_ascii=False).encode()
-        for attempt in range(1, attempts + 1):
-            hook = state.webhook
-            if hook is None:  # deleted meanwhile: back to the queue for getUpdates
-                state.updates.appendleft(update)
-                state.pulse_updates()
-                return
-            target = self.reachable_url(hook.url)
-            status: int | None = None
-            error: str | None = None
-            if target is None:
-                error = "not delivered: the emulator only reaches loopback (map the origin: public_origins)"
-            else:
-                try:
-                    headers = {SECRET_HEADER: hook.secret_token, "Content-Type": _JSON}
-                    async with self.http.post(target, data=body, headers=headers) as response:
-                        status = response.status
-                        await response.read()
-                except (aiohttp.ClientError, TimeoutError) as failure:
-                    error = f"{type(failure).__name__}: {failure}"
-            ok = status is not None and 200 <= status < 300
-            state.record_delivery(
-                WebhookDelivery(
-                    index=len(state.deliveries),
-                    url=hook.url,
-                    update=update,
-                    attempt=attempt,
-                    secret_header=hook.secret_token,
-                    status=status,
-                    ok=ok,
-                    error=error,
-                    time=time.monotonic(),
-                )
-            )
-            if ok:
-                return
-            if attempt < attempts:
-                await asyncio.sleep(self.config.webhook_retry_s)
+        config = self.config
+        policy = PushPolicy(config.webhook_attempts, config.webhook_retry_s, config.public_origins)
+        state.pusher.kick(state.updates, self.http, policy)
 
     # --- user-side actions ----------------------------------------------------------------------
 
@@ -528,15 +463,8 @@ class ZaloEmulator(LoopbackServer):
         self, token: str, *, count: int = 1, since: int = 0, ok: bool | None = None, timeout: float = 10
     ) -> list[WebhookDelivery]:
         """Wait until `count` webhook attempts (successful ones with ok=True) exist at or after `since`."""
-        state = self.bot_state(token)
-
-        def match(delivery: WebhookDelivery) -> bool:
-            return ok is None or delivery.ok == ok
-
-        existing = state.deliveries[since:]
-        return await wait_matching(
-            state.delivery_waiters, existing, match, count, timeout, "webhook push(es)"
-        )
+        pusher = self.bot_state(token).pusher
+        return await pusher.wait_deliveries(count=count, since=since, ok=ok, timeout=timeout)
 
     def chat_history(self, token: str, chat_id: str) -> list[dict]:
         """Every message of a chat in order, both sides; bot photos carry `photo_fetch` with the bytes."""

@@ -14,7 +14,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.common import VersionedChat
+from bot.emulator.common import (
+    VersionedChat,
+    Waiter,
+    Webhook,
+    WebhookDelivery,
+    WebhookPusher,
+    feed,
+)
 from bot.emulator.ratelimit import TokenBucket
 
 # The docs show tokens as `12345689:abc-xyz`; real ones have an 18-digit id and a long secret.
@@ -22,6 +29,7 @@ TOKEN_RE = re.compile(r"^(\d{1,24}):([A-Za-z0-9_-]{1,256})$")
 TEXT_LIMIT = 2000
 SECRET_MIN, SECRET_MAX = 8, 256
 HEX_ID_LENGTH = 20
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
 TEXT_EVENT = "message.text.received"
 IMAGE_EVENT = "message.image.received"
@@ -118,24 +126,6 @@ class ZaloCall:
 
 
 @dataclass
-class WebhookDelivery:
-    """One attempt to POST an update to the bot's webhook."""
-
-    index: int
-    url: str
-    update: dict
-    attempt: int
-    secret_header: str | None
-    status: int | None
-    ok: bool
-    error: str | None
-    time: float
-
-    def to_json(self) -> dict:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass
 class ZaloFault:
     """The next `count` calls of `method` (None: every method but getUpdates) misbehave."""
 
@@ -198,22 +188,6 @@ class ZaloChat(VersionedChat):
         self.action: str | None = None
 
 
-@dataclass
-class Webhook:
-    url: str
-    secret_token: str
-
-
-class _Waiter:
-    __slots__ = ("count", "future", "matched", "predicate")
-
-    def __init__(self, predicate, count: int, matched: list, future: asyncio.Future) -> None:
-        self.predicate = predicate
-        self.count = count
-        self.matched = matched
-        self.future = future
-
-
 class ZaloBotState:
     """Everything the emulator holds for one bot token."""
 
@@ -227,7 +201,7 @@ class ZaloBotState:
         self.parked = 0
         self._update_event = asyncio.Event()
         self._poll_event = asyncio.Event()
-        self.webhook_task: asyncio.Task | None = None
+        self.pusher = _pusher()
         self.clear()
 
     def clear(self) -> None:
@@ -236,16 +210,27 @@ class ZaloBotState:
         self.chats: dict[str, ZaloChat] = {}
         self.calls: list[ZaloCall] = []
         self.polls = 0
-        self.call_waiters: list[_Waiter] = []
-        self.delivery_waiters: list[_Waiter] = []
-        self.webhook: Webhook | None = None
+        self.call_waiters: list[Waiter] = []
+        self.pusher.cancel()
+        self.pusher = _pusher()
         self.webhook_updated_at = 0
-        self.deliveries: list[WebhookDelivery] = []
         self.faults: list[ZaloFault] = []
         self.bucket: TokenBucket | None = None
         self.revoked = False
         self.generation += 1
         self.pulse_updates()
+
+    @property
+    def webhook(self) -> Webhook | None:
+        return self.pusher.webhook
+
+    @webhook.setter
+    def webhook(self, hook: Webhook | None) -> None:
+        self.pusher.webhook = hook
+
+    @property
+    def deliveries(self) -> list[WebhookDelivery]:
+        return self.pusher.deliveries
 
     # --- updates and long polls -------------------------------------------------------------
 
@@ -290,11 +275,7 @@ class ZaloBotState:
 
     def record(self, call: ZaloCall) -> None:
         self.calls.append(call)
-        _feed(self.call_waiters, call)
-
-    def record_delivery(self, delivery: WebhookDelivery) -> None:
-        self.deliveries.append(delivery)
-        _feed(self.delivery_waiters, delivery)
+        feed(self.call_waiters, call)
 
     def take_fault(self, method: str, chat_id: Any) -> ZaloFault | None:
         for fault in self.faults:
@@ -312,31 +293,9 @@ class ZaloBotState:
         return None
 
 
-def _feed(waiters: list[_Waiter], item: Any) -> None:
-    for waiter in list(waiters):
-        if waiter.future.done():
-            waiters.remove(waiter)
-            continue
-        if waiter.predicate(item):
-            waiter.matched.append(item)
-            if len(waiter.matched) >= waiter.count:
-                waiter.future.set_result(list(waiter.matched))
-                waiters.remove(waiter)
-
-
-async def wait_matching(
-    waiters: list[_Waiter], existing: list, predicate, count: int, timeout: float, what: str
-) -> list:
-    """Wait until `count` items of `existing` (and items fed later) match `predicate`."""
-    matched = [item for item in existing if predicate(item)]
-    if len(matched) >= count:
-        return matched
-    future = asyncio.get_running_loop().create_future()
-    waiters.append(_Waiter(predicate, count, matched, future))
-    try:
-        return await asyncio.wait_for(future, timeout)
-    except TimeoutError:
-        raise TimeoutError(f"waited {timeout}s for {count} {what}; matched {len(matched)}") from None
+def _pusher() -> WebhookPusher:
+    """Zalo POSTs ``{"ok": true, "result": update}`` with its secret header."""
+    return WebhookPusher(SECRET_HEADER, body=lambda update: {"ok": True, "result": update})
 
 
 def now_monotonic() -> float:
