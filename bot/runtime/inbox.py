@@ -99,7 +99,7 @@ class Inbox:
         self.poll_seconds = poll_seconds
         self.retry_pause = RETRY_PAUSE
         self.replica = f"{runtime.settings.replica_id or this_process()}:{uuid.uuid4().hex[:8]}"
-        """REPLICA_ID and a suffix of this run: updates a replica gave back at stop are never its own again."""
+        """REPLICA_ID and a suffix for this run (updates given back at stop are never its own again)."""
         self._consumers: dict[str, Consumer] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
