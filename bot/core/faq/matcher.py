@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
+from bot.core.faq.dated import YearNames
 from bot.core.faq.documents import (
     ARTICLE,
     GENERIC_WORDS,
@@ -238,6 +239,7 @@ class FaqMatcher:
         self.kb = kb
         self._texts = core_texts if core_texts is not None else texts.load_texts()
         self._documents = DocumentIndex(kb.documents)
+        self._year_names = YearNames(kb.documents)
         self._abbreviations = frozenset(fold(k) for k in kb.abbreviations)
         self._outside = (
             re.compile(r"\b(?:" + "|".join(re.escape(p) for p in kb.outside) + r")\b") if kb.outside else None
@@ -400,7 +402,7 @@ class FaqMatcher:
         talk = small_talk(text)
         if talk is not None:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
-        text = without_greeting(text)
+        text = self._year_names.rewrite(without_greeting(text))
         # A long message that tells a story: its asking clauses are the question, the story is context.
         focused = focus.split(text)
         question_part, story = focused if focused is not None else (text, ())
@@ -1141,6 +1143,10 @@ class FaqMatcher:
         return None
 
 
+_KIND_ABBREVIATIONS = frozenset(("tt", "qd", "nd", "nq", "cv", "ct", "vbhn"))
+"""A kind typed before a number written with its kind again ("QĐ 89/QĐ-TTg")."""
+
+
 def _is_subject(folded: str, reference: Reference) -> bool:
     """Whether the question is about the document it names, not about something else named before it.
 
@@ -1149,7 +1155,7 @@ def _is_subject(folded: str, reference: Reference) -> bool:
     do in the Circular 44 process": something else comes first; the question is about that.
     """
     before = re.findall(r"[a-z]+|\d+", folded[: reference.start])
-    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES for w in before)
+    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES or w in _KIND_ABBREVIATIONS for w in before)
 
 
 def _is_dropped_letter(token: str, candidate: str) -> bool:
