@@ -190,7 +190,7 @@ _PREFIXED = re.compile(
     r"\s*(?:so|no\.?|number)?\s*(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?(?:\s*[/-]\s*[a-z&]+\d*)*"
 )
 _SUFFIXED = re.compile(
-    r"\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
+    r"(?<![/\d])\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
 )
 # "theo TT25, ai ký …", "under Circular 25": the document frames the question; it is not what is asked about.
 _FRAME = re.compile(r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$")
@@ -297,7 +297,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "in_force",
         _any(
-            rf"\b(?:co\s+)?hieu\s*luc\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
+            rf"\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
+            r"\bhieu\s*luc\s+thi\s+hanh\s*$",
             r"\b(?:ngay|khi|luc)\s+(?:nao|may)?\s*(?:co\s+)?hieu\s*luc\b",
             r"\b(?:ngay|thoi\s+diem)\s+(?:co\s+)?hieu\s*luc\b",
             r"\btake[sn]?\s+effect\b",

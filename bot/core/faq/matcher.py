@@ -118,6 +118,14 @@ _NOW = re.compile(
 )
 
 
+# "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
+_ARTICLE_ASKED = re.compile(
+    r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
+    r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
+)
+_CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều nào": what it holds
+_CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
+
 # What kind of answer a question wants, from its question words (folded, after the normaliser's rewriting):
 # its contents, who, when, where, how many, how, whether. A phrasing asking for another kind fits less.
 _QUESTION_TYPES = (
@@ -611,6 +619,10 @@ class FaqMatcher:
         if self._scope.foreign(folded):
             # "Thông tư 44/2014 của Bộ Tài chính", "Luật Cán bộ, công chức": not what the FAQ covers.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        if _ARTICLE_ASKED.search(folded) and not _CONTENTS_ASKED.search(folded):
+            cited = self._by_article(folded, answer_language, context)
+            if cited is not None:
+                return cited
         references = self._documents.references(folded)
         from_record = self._from_record(question, folded, references, answer_language)
         if from_record is not None:
@@ -621,6 +633,21 @@ class FaqMatcher:
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         return self._retrieve(question, answer_language, exclude, context)
+
+    def _by_article(self, folded: str, answer_language: str, context: focus.Context) -> FaqAnswer | None:
+        """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what the
+        rest of the question asks, answered by a record or an entry whose source cites the article; None when
+        none does (the question is then read as it is)."""
+        rest = " ".join(_ARTICLE_ASKED.sub(" ", folded).split())
+        found = self._from_record(rest, rest, self._documents.references(rest), answer_language)
+        if found is not None:
+            return found if found.entry is not None and _CITES_ARTICLE.search(found.entry.source) else None
+        ranked = self.rank(rest, limit=1, context=context)
+        if not ranked or ranked[0][1] < self.answer_threshold or not _CITES_ARTICLE.search(ranked[0][0].source):
+            return None
+        entry, score = ranked[0]
+        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
+        return FaqAnswer(entry.confirmed, entry, score, (), kind, answer_language)
 
     def _retrieve(
         self, question: str, answer_language: str, exclude: str | None = None, context: focus.Context = ()
@@ -656,7 +683,7 @@ class FaqMatcher:
         unnamed = folded
         for named in sorted(references, key=lambda r: -r.start):
             unnamed = f"{unnamed[: named.start]} {unnamed[named.end :]}"
-        fields = _detect_fields(unnamed)
+        fields = _detect_fields(self._normaliser.abbreviated(unnamed))
         reference = subjects[0]
         if "about" in fields and not _is_subject(folded, reference):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee

@@ -224,6 +224,12 @@ class Normaliser:
         """Words (folded) that the normaliser rewrites or drops: abbreviations, synonym keys, stop words."""
         return set(self._abbrev) | set(self._synonyms) | STOP_WORDS
 
+    def abbreviated(self, folded: str) -> str:
+        """Folded text with its abbreviations written out ("ngay bh" → "ngay ban hanh"), nothing else changed."""
+        if self._abbrev_re is None:
+            return folded
+        return self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], folded)
+
     def text(self, raw: str) -> str:
         """Folded text with documents canonical ("tt44"), abbreviations expanded, punctuation removed."""
         lowered = unicodedata.normalize("NFC", raw).lower()
