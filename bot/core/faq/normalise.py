@@ -39,7 +39,7 @@ STOP_WORDS = VI_STOP_WORDS | EN_STOP_WORDS
 CHAT_SYLLABLES = words(
     """
     e em chi anh chu ad oi vay ha nha nhe ti xiu nghe noi minh ne nhi chau ong ba bac di co ak hen nhen
-    luon dum ho coi xem biet oke ok okay da vang ngu hoi ta ua nghen nhen
+    luon dum ho coi xem biet oke ok okay da vang ngu hoi ta ua nghen nhen tui
     """
 )
 # Two-syllable words (folded) with a syllable that is a stop word when alone ("để" / "đề án", "cần" / "căn
@@ -57,8 +57,10 @@ ACCENTED_STOP_WORDS = words(
     hỏi muốn chào đang cảm ơn mình em anh chị bạn ạ nhé nhá vậy giúp dùm giùm làm xin
     dạ dợ ủa hả hở nè á hen nhen nghen nhỉ chớ hông hổng hem khum
     đó này ấy kia nó
+    thiệt thật ổng bả tụi
     """
-)  # the second line: southern chat particles; the last points back at something said before: "tiêu chí đó"
+)  # the second line: southern chat particles; the third points back at something said before ("tiêu chí đó");
+# the last: "really", "he/she", "we" in southern chat
 # "là nhiêu", "tối đa nhiêu": "nhiêu" typed alone (with its marks) is "bao nhiêu".
 _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
 
