@@ -287,7 +287,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "signer",
         _any(
-            r"\b(?:ai|nguoi\s+nao|who)\s+(?:da\s+)?(?:ky|signed|sign)\b",
+            # not "ai ký quyết định công nhận" (the signer of another paper), "who signs off" (approves)
+            r"\b(?:ai|nguoi\s+nao|who)\s+(?:da\s+)?(?:ky|signed|sign)\b"
+            r"(?!\s+(?:quyet\s+dinh|qd|giay|bang|to\s+trinh|bien\s+ban|cong\s+nhan|off))",
             r"\bnguoi\s+ky\b",
             r"\bsigned\s+by\b",
             r"\bsigner\b",
