@@ -158,8 +158,9 @@ def _phrase_pattern(
     table = {(_stem_words(fold(k)) if stemmed else fold(k)): fold(v) for k, v in phrases.items() if fold(k)}
     for key, value in english_keys.items():
         read = " ".join(_stem_words(english.prepare(fold(key), always_english=True)).split())
-        # A key left with stop words only ("kind of" → "of") would rewrite every "of".
-        if any(w not in STOP_WORDS for w in read.split()):
+        # A key left with stop words only ("kind of" → "of") would rewrite every "of", and one left with a
+        # particle ("go up" → "up") every "send up", "wrap up".
+        if any(w not in STOP_WORDS for w in read.split()) and len(read) > 2:
             table.setdefault(read, fold(value))
     if not table:
         return None, {}
