@@ -118,6 +118,20 @@ _NOW = re.compile(
 )
 
 
+# "thông tư 44 hay 25", "TT44 or TT25" (folded): a choice between two circulars.
+_CHOICE = re.compile(
+    r"\b(?:tt|thong\s*tu|circular)\s*(?P<a>\d{1,4})(?:\s*/\s*\d{4})?\s+(?:hay(?:\s+la)?|hoac|or)\s+"
+    r"(?:(?:tt|thong\s*tu|circular)\s*)?(?P<b>\d{1,4})\b"
+)
+# What makes a choice between two circulars a question of which applies ("dùng", "theo", "chấm").
+_APPLYING = re.compile(
+    r"\b(?:dung|ap\s+dung|theo|xai|lam|cham|danh\s+gia|hieu\s+luc|follow|use|apply|applies|in\s+force)\b"
+)
+# "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
+_STILL_FOLLOWING = re.compile(
+    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,4}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)\s*$"
+)
+_YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
 _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
@@ -624,6 +638,9 @@ class FaqMatcher:
             if cited is not None:
                 return cited
         references = self._documents.references(folded)
+        still = self._still_applies(folded, references, answer_language)
+        if still is not None:
+            return still
         from_record = self._from_record(question, folded, references, answer_language)
         if from_record is not None:
             return from_record
@@ -633,6 +650,41 @@ class FaqMatcher:
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         return self._retrieve(question, answer_language, exclude, context)
+
+    def _still_applies(
+        self, folded: str, references: list[Reference], answer_language: str
+    ) -> FaqAnswer | None:
+        """ "dùng thông tư 44 hay 25", "Hội mình vẫn tự chấm theo TT44 thì có sai không": which of two documents
+        applies, or whether one may still be followed, is the status of the repealed one (which names what
+        replaced it). None for any other question."""
+        repealed = [r for r in references if r.record is not None and r.record.repealed]
+        if len({r.ref for r in repealed}) != 1:
+            return None
+        reference = repealed[0]
+        record = reference.record
+        assert record is not None
+        choice = _CHOICE.search(folded)
+        successor = self._documents.get(record.repealed_by)
+        named = {f"tt{int(n)}" for n in choice.group("a", "b")} if choice is not None else set()
+        chosen = (
+            successor is not None
+            and reference.ref in named
+            and bool(named & set(successor.refs))
+            and _APPLYING.search(folded) is not None
+        )
+        followed = _STILL_FOLLOWING.search(folded[: reference.start]) is not None and _YES_NO.search(
+            folded[reference.end :]
+        )
+        if not (chosen or followed):
+            return None
+        curated = record.entries.get("status")
+        entry = self.kb.entry(curated) if curated else self._record_entry(record, ["status"])
+        if entry is None:
+            return None
+        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
+        return FaqAnswer(
+            entry.confirmed, entry, 1.0, (), kind, answer_language, document=record.id, fields=("status",)
+        )
 
     def _by_article(self, folded: str, answer_language: str, context: focus.Context) -> FaqAnswer | None:
         """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what the
