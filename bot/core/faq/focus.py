@@ -55,6 +55,7 @@ _LEADING_OPENER = re.compile(
     r"^\s*(?:vay\s+(?:thi|cho|ad|nen|con)|vay|the\s+thi|rot\s+cuoc|tom\s+lai|nhu\s+vay)\b"
 )
 # Sentence and clause ends; a full stop only before a space ("TP.HCM", "1.005097" stay whole).
+_SENTENCE_END = re.compile(r"[!?;\n.]")
 _CLAUSE_END = re.compile(r"[!?;:\n]+|\.+(?=\s|$)|,|\s[-–]\s")
 # Question markers (folded). A clause-final "không/chưa" asks ("… được không"); inside a story it negates
 # ("không ai chỉ"), so it only counts at the end of a clause.
@@ -118,6 +119,7 @@ class Clause(NamedTuple):
     weak: bool = False
     premise: bool = False
     before_opener: bool = False  # told before "cho em hỏi", "could you tell me": the story, whatever it says
+    sentence: int = 0  # which sentence of the message it is in
 
     @property
     def story(self) -> bool:
@@ -133,15 +135,19 @@ class Clause(NamedTuple):
 def clauses(raw: str) -> list[Clause]:
     """The message cut into clauses, each marked asking or not (see the module docstring)."""
     text = unicodedata.normalize("NFC", raw)
-    pieces: list[tuple[str, bool]] = []  # (text, ends with "?")
+    pieces: list[tuple[str, bool, int]] = []  # (text, ends with "?", sentence)
     last = 0
+    sentence = 0
     for match in _CLAUSE_END.finditer(text):
-        pieces.append((text[last : match.start()], "?" in match.group(0)))
+        pieces.append((text[last : match.start()], "?" in match.group(0), sentence))
         last = match.end()
-    pieces.append((text[last:], False))
+        sentence += _SENTENCE_END.search(match.group(0)) is not None
+    pieces.append((text[last:], False, sentence))
     found: list[Clause] = []
-    parts = [part for text_piece in pieces for part in _premises(*text_piece)]
-    for piece, question_mark, premise in parts:
+    parts = [
+        (*part, number) for text_piece, mark, number in pieces for part in _premises(text_piece, mark)
+    ]
+    for piece, question_mark, premise, number in parts:
         folded = fold(piece)
         if not _WORD.search(folded):
             continue
@@ -153,18 +159,26 @@ def clauses(raw: str) -> list[Clause]:
                 start = len(piece) - len(piece.lstrip())
                 before, after = piece[: start + opener.start()], piece[start + opener.end() :]
                 if _WORD.search(fold(before)):
-                    found.append(Clause(before, *_asks(fold(before), False)))
+                    found.append(Clause(before, *_asks(fold(before), False), sentence=number))
                 if _WORD.search(fold(after)):
                     # What came before the turn to the question is its story.
                     found = [c._replace(before_opener=True) for c in found]
-                    found.append(Clause(after, True, premise=premise))
+                    found.append(Clause(after, True, premise=premise, sentence=number))
                 continue
         if premise:
-            found.append(Clause(piece, False, premise=True))
+            found.append(Clause(piece, False, premise=True, sentence=number))
         else:
-            found.append(Clause(piece, *_asks(folded, question_mark)))
+            found.append(Clause(piece, *_asks(folded, question_mark), sentence=number))
     if any(c.asks and not c.weak for c in found):
-        found = [Clause(c.text, False) if c.weak else c for c in found]
+        found = [Clause(c.text, False, sentence=c.sentence) if c.weak else c for c in found]
+    # A clause that neither asks nor tells of the person, in a sentence where nothing asks ("Năm rồi người
+    # nói TT44 người nói thông tư mới. Giờ còn xài TT44 không?"), is what the question starts from: a premise.
+    asking = {c.sentence for c in found if c.asks}
+    if asking:
+        found = [
+            c._replace(premise=True) if not c.asks and not c.story and c.sentence not in asking else c
+            for c in found
+        ]
     return found
 
 
