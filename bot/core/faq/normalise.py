@@ -61,6 +61,11 @@ ACCENTED_STOP_WORDS = words(
     """
 )  # the second line: southern chat particles; the third points back at something said before ("tiêu chí đó");
 # the last: "really", "he/she", "we" in southern chat
+# "… hông con?", "… vậy con": a clause-final "con" after a particle calls the person spoken to (folded, it is
+# also "còn", so only there).
+_VOCATIVE = re.compile(
+    r"\b(vay|ha|hong|hem|nhe|nha|a|ta|di|nhi|ne|chua|ko|k|hok|roi|duoc|khong|nghen|nhen)\s+con(?=\s*(?:[?!.,]|$))"
+)
 # "là nhiêu", "tối đa nhiêu": "nhiêu" typed alone (with its marks) is "bao nhiêu".
 _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
 
@@ -241,6 +246,7 @@ class Normaliser:
         lowered = _BARE_NHIEU.sub("bao nhiêu", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
+        text = _VOCATIVE.sub(r"\1", text)
         text = _WORD.sub(lambda m: self._respell(m.group(0)), text)
         text = english.prepare(text)
         text = _NOW_GIO.sub(r"\1hien nay", text)
