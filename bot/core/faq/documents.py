@@ -185,6 +185,7 @@ _KINDS = (
     ("cv", r"cong\s*van|official\s*letter|dispatch|cv"),
     ("ct", r"chi\s*thi|directive|ct"),
 )
+_KIND_BEFORE = {kind: re.compile(rf"\b(?:{names})\s*(?:so\s*)?$") for kind, names in _KINDS}
 _PREFIXED = re.compile(
     r"\b(?P<kind>" + "|".join(f"(?P<{k}>{w})" for k, w in _KINDS) + r")"
     r"\s*(?:so|no\.?|number)?\s*(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?(?:\s*[/-]\s*[a-z&]+\d*)*"
@@ -248,7 +249,12 @@ class DocumentIndex:
                 number = int(match.group("number"))
                 year = int(match.group("year")) if match.group("year") else None
                 ref = f"{kind}{number}"
-                add(self._record(ref, year), ref, year, match.start(), match.end())
+                start = match.start()
+                if pattern is _SUFFIXED:
+                    # "Quyết định 09/2008/QĐ-BGDĐT", "QĐ 281/QĐ-TTg": the kind typed before the number too
+                    before = _KIND_BEFORE[kind].search(folded[:start])
+                    start = before.start() if before is not None else start
+                add(self._record(ref, year), ref, year, start, match.end())
         for pattern, record_id in self._names:
             for match in pattern.finditer(folded):
                 record = self._by_id[record_id]

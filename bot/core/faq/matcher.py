@@ -99,6 +99,7 @@ _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision
 _KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
 _KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
 _OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
+_UNNAMED_DOCUMENT_FACTOR = 0.95  # the entry is asked about no document, the question names one that others are
 _UNKNOWN_PENALTY = 0.5  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
@@ -739,6 +740,8 @@ class FaqMatcher:
         reference = subjects[0]
         if "about" in fields and not _is_subject(folded, reference):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
+        if {"signer", "signed"} & set(fields) and _OTHER_PAPER.search(unnamed):
+            return None  # "hồi TT44 quyết định đó do ai ký": the recognition decision, not the circular
         if not fields:
             return None
         record = reference.record
@@ -1081,6 +1084,13 @@ class FaqMatcher:
         if documents:
             for entry in self._entries_about_other_documents(documents):
                 best[entry] *= _OTHER_TOPIC_DOCUMENT_FACTOR
+            named = set(documents)
+            if any(names & named for names in self._entry_documents):
+                # "Đơn vị học tập theo TT22 … loại tốt": an entry asked about TT22 before one asked about no
+                # document at all.
+                for entry, names in enumerate(self._entry_documents):
+                    if not names:
+                        best[entry] *= _UNNAMED_DOCUMENT_FACTOR
         return best
 
     def _entries_about_other_documents(self, documents: list[str]) -> list[int]:
@@ -1222,10 +1232,12 @@ class FaqMatcher:
         return None
 
 
-_KIND_ABBREVIATIONS = frozenset(("tt", "qd", "nd", "nq", "cv", "ct", "vbhn"))
-"""A kind typed before a number written with its kind again ("QĐ 89/QĐ-TTg")."""
-
-
+# Papers a procedure produces, named besides the document asked about: who signs or dates them is not the
+# document's signer or date (folded).
+_OTHER_PAPER = re.compile(
+    r"\b(?:quyet\s+dinh|qd|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan|to\s+trinh|bien\s+ban|"
+    r"certificate|recognition\s+decision)\b"
+)
 def _is_subject(folded: str, reference: Reference) -> bool:
     """Whether the question is about the document it names, not about something else named before it.
 
@@ -1234,7 +1246,7 @@ def _is_subject(folded: str, reference: Reference) -> bool:
     do in the Circular 44 process": something else comes first; the question is about that.
     """
     before = re.findall(r"[a-z]+|\d+", folded[: reference.start])
-    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES or w in _KIND_ABBREVIATIONS for w in before)
+    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES for w in before)
 
 
 def _is_dropped_letter(token: str, candidate: str) -> bool:
