@@ -738,7 +738,7 @@ class FaqMatcher:
             unnamed = f"{unnamed[: named.start]} {unnamed[named.end :]}"
         fields = _detect_fields(self._normaliser.abbreviated(unnamed))
         reference = subjects[0]
-        if "about" in fields and not _is_subject(folded, reference):
+        if "about" in fields and not _is_subject(folded, reference, self._abbreviations):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
         if {"signer", "signed"} & set(fields) and _OTHER_PAPER.search(unnamed):
             return None  # "hồi TT44 quyết định đó do ai ký": the recognition decision, not the circular
@@ -1238,7 +1238,7 @@ _OTHER_PAPER = re.compile(
     r"\b(?:quyet\s+dinh|qd|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan|to\s+trinh|bien\s+ban|"
     r"certificate|recognition\s+decision)\b"
 )
-def _is_subject(folded: str, reference: Reference) -> bool:
+def _is_subject(folded: str, reference: Reference, abbreviations: frozenset[str] = frozenset()) -> bool:
     """Whether the question is about the document it names, not about something else named before it.
 
     "TT44 quy định gì", "What does Circular 44 cover": the document comes first (after question words and
@@ -1246,7 +1246,7 @@ def _is_subject(folded: str, reference: Reference) -> bool:
     do in the Circular 44 process": something else comes first; the question is about that.
     """
     before = re.findall(r"[a-z]+|\d+", folded[: reference.start])
-    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES for w in before)
+    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES or w in abbreviations for w in before)
 
 
 def _is_dropped_letter(token: str, candidate: str) -> bool:
