@@ -35,12 +35,12 @@ PREMISE_WEIGHT = 0.5
 Context = tuple[tuple[str, float], ...]
 """Text around a question, each piece with the weight its words count for."""
 
-# Openers after which the message asks (folded). "cho hỏi" alone is also "cho Hội" (khuyến học): it needs a
-# person between, or no "khuyen" after it.
+# Openers after which the message asks (folded). "cho hỏi" alone is also "cho Hội" (khuyến học), "cho hội
+# viên / hội đồng / hội nghị": it needs a person between, or no such word after it.
 _PERSON = r"(?:e|em|toi|minh|chau|con|chu|co|bac|anh|chi|tui|tao|ad|t)"
 _OPENER = re.compile(
     r"\b(?:"
-    rf"cho\s+(?:{_PERSON}\s+)?hoi(?:\s+(?:chut|ti|xiu|nhanh|ngu|thu|them|lai|la|luon))*(?!\s+khuyen)"
+    rf"cho\s+(?:{_PERSON}\s+)?hoi(?:\s+(?:chut|ti|xiu|nhanh|ngu|thu|them|lai|la|luon))*(?!\s+(?:khuyen|vien|dong|nghi|thao|truong|phi))"
     rf"|(?:{_PERSON}\s+)?(?:muon|xin|can)\s+(?:hoi|biet)"
     r"|hoi\s+(?:ngu|nhanh|chut|ti|xiu|thu|them)(?:\s+(?:chut|ti|xiu|nha|nhe|ad))*"
     r"|khong\s+biet(?!\s+(?:chu|doc|lam|dung))"

@@ -392,7 +392,8 @@ class FaqMatcher:
             record.id: frozenset(self._normaliser.tokens(" ".join(self._record_texts(record))))
             for record in kb.documents
         }
-        self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS)))
+        # (and the words themselves: "nội dung" keeps its stop-word syllable "nội" as a word of its own)
+        self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS))) | GENERIC_WORDS
         # The ministries and laws the knowledge base speaks of: a question naming another one is not for it.
         kb_texts = [
             t
