@@ -3,9 +3,10 @@
 People who do not remember a document's number name it by its year. When exactly one record of that kind
 carries that year, and whatever the question says the document is about ("the 2014 circular *on learning
 communities*") is what the record says, the name is rewritten to the document's number ("Circular 44/2014")
-before anything else reads the question, so records, references and retrieval all see the document. Two
-records of a kind and year ("the 2025 circular": TT 10, 11 and 26/2025), or a subject the record does not
-speak of ("the 2020 circular on continuing education centres"), leave the question as it was.
+before anything else reads the question, so records, references and retrieval all see the document. Of several
+records of a kind and year ("the 2025 circular": TT 10, 11 and 26/2025) the one the subject describes best is
+meant ("the 2025 circular covering continuing education"); no subject, a tie, or a subject the record does not
+speak of ("the 2020 circular on continuing education centres") leave the question as it was.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ _AFTER = re.compile(
     rf"|hoi\s+nam)\s+)?{_YEAR}"
 )
 # What the question says the document is about: "… on learning communities", "… về cộng đồng học tập".
-_SUBJECT = re.compile(r"^\s*(?:on|about|regarding|for|ve|quy\s+dinh\s+ve)\s+(?P<subject>[^,.;:?!]+)")
+_SUBJECT = re.compile(
+    r"^\s*(?:that\s+|which\s+)?(?:on|about|regarding|for|covers?|covering|regulates?|regulating|deals?\s+with"
+    r"|ve|quy\s+dinh\s+ve|ve\s+viec)\s+(?P<subject>[^,.;:?!]+)"
+)
 _SUBJECT_STOP = frozenset(
     "the a an of and in on for to at by at level levels cap viec cac nhung va cua o ve".split()
 )
@@ -62,7 +66,7 @@ class YearNames:
                 match = re.fullmatch(r"([a-z]+)(\d+)", ref)
                 if match is not None:
                     found.setdefault((match.group(1), record.year), []).append((record, match.group(2)))
-        self._unique = {key: pairs[0] for key, pairs in found.items() if len(pairs) == 1}
+        self._found = found
 
     def rewrite(self, text: str) -> str:
         """`text` with "the 2014 circular" → "Circular 44/2014", "thông tư năm 2023" → "Thông tư 25/2023"."""
@@ -76,8 +80,8 @@ class YearNames:
                     continue
                 kind = next(k for k in _KINDS if match.group(k))
                 year = int(match.group("year"))
-                found = self._unique.get((kind, year))
-                if found is None or not self._fits(found[0], folded[match.end() :]):
+                found = self._meant(self._found.get((kind, year), []), folded[match.end() :])
+                if found is None:
                     continue
                 english = pattern is _ENGLISH_BEFORE or not _is_vietnamese_kind(match.group("kind"))
                 word = (_ENGLISH_KIND if english else _VIETNAMESE_KIND).get(kind, _VIETNAMESE_KIND[kind])
@@ -87,18 +91,31 @@ class YearNames:
         return text
 
     @staticmethod
-    def _fits(record: DocumentRecord, after: str) -> bool:
-        """Whether the subject the question gives the document (if any) is one its record speaks of."""
+    def _meant(
+        candidates: list[tuple[DocumentRecord, str]], after: str
+    ) -> tuple[DocumentRecord, str] | None:
+        """The one record (and number) of a kind and year that the question means, given what follows its name:
+        the only one, if the subject (when given) fits it; else the one that fits the subject best."""
         match = _SUBJECT.match(after)
-        if match is None:
-            return True
-        words = [w for w in re.findall(r"[a-z]+", match.group("subject")) if w not in _SUBJECT_STOP]
+        words = (
+            [w for w in re.findall(r"[a-z]+", match.group("subject")) if w not in _SUBJECT_STOP]
+            if match is not None
+            else []
+        )
         if not words:
-            return True
-        known = record.words()
-        stems = {w.rstrip("s") for w in known}
-        told = sum(1 for w in words if w in known or w.rstrip("s") in stems)
-        return told * 2 >= len(words)
+            return candidates[0] if len(candidates) == 1 else None
+        scored = sorted(((_told(record, words), n) for n, (record, _) in enumerate(candidates)), reverse=True)
+        best, index = scored[0]
+        if best * 2 < len(words) or (len(scored) > 1 and scored[1][0] == best):
+            return None
+        return candidates[index]
+
+
+def _told(record: DocumentRecord, words: list[str]) -> int:
+    """How many of the subject's words the record's texts use (plurals read as singulars)."""
+    known = record.words()
+    stems = {w.rstrip("s") for w in known}
+    return sum(1 for w in words if w in known or w.rstrip("s") in stems)
 
 
 def _is_vietnamese_kind(kind: str) -> bool:

@@ -96,7 +96,8 @@ _LAW_EN = re.compile(r"\blaw\s+on\s+(?:the\s+)?(?P<after>[a-z]+)|\b(?P<before>[a
 _NOT_A_NAME = words(
     """
     thi la co khong ko gi nao so ve nay do dinh quy moi cu hien hanh the which what this that a an of by
-    under new old current any its our your their relevant applicable same
+    under new old current any its our your their relevant applicable same procedure admin administrative postal
+    zip area access qr
     """
 )
 
