@@ -12,14 +12,15 @@ speak of ("the 2020 circular on continuing education centres") leave the questio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.core.faq.documents import DocumentRecord
 from bot.core.text import fold
 
-# Kind words (folded) by the kind of reference they make; "rules" and "regulations" are circulars.
+# Kind words (folded) by the kind of reference they make; "rules" are circulars ("regulation" is also the
+# Quy chế of QĐ 09/2008, so it names no kind).
 _KINDS = {
-    "tt": r"circulars?|thong\s*tu|rules?|regulations?",
+    "tt": r"circulars?|thong\s*tu|rules?",
     "qd": r"decisions?|quyet\s*dinh",
     "nd": r"decrees?|nghi\s*dinh",
     "nq": r"resolutions?|nghi\s*quyet",
@@ -40,9 +41,6 @@ _SUBJECT = re.compile(
     r"^\s*(?:that\s+|which\s+)?(?:on|about|regarding|for|covers?|covering|regulates?|regulating|deals?\s+with"
     r"|ve|quy\s+dinh\s+ve|ve\s+viec)\s+(?P<subject>[^,.;:?!]+)"
 )
-_SUBJECT_STOP = frozenset(
-    "the a an of and in on for to at by at level levels cap viec cac nhung va cua o ve".split()
-)
 _ENGLISH_KIND = {"tt": "Circular", "qd": "Decision", "nd": "Decree", "nq": "Resolution", "cv": "Letter"}
 _VIETNAMESE_KIND = {
     "tt": "Thông tư",
@@ -55,9 +53,13 @@ _VIETNAMESE_KIND = {
 
 
 class YearNames:
-    """Rewrites documents named by kind and year to their numbers, where the knowledge base has one match."""
+    """Rewrites documents named by kind and year to their numbers, where the knowledge base has one match.
 
-    def __init__(self, records: Iterable[DocumentRecord]) -> None:
+    `tokens` reads a text the way the matcher does (so "decentralisation" meets "phân cấp").
+    """
+
+    def __init__(self, records: Iterable[DocumentRecord], tokens: Callable[[str], list[str]]) -> None:
+        self._tokens = tokens
         found: dict[tuple[str, int], list[tuple[DocumentRecord, str]]] = {}
         for record in records:
             if record.year is None:
@@ -67,6 +69,29 @@ class YearNames:
                 if match is not None:
                     found.setdefault((match.group(1), record.year), []).append((record, match.group(2)))
         self._found = found
+        self._words = {
+            record.id: frozenset(tokens(" ".join((record.name, record.name_en, record.about, record.about_en))))
+            for pairs in found.values()
+            for record, _ in pairs
+        }
+
+    def unknown(self, text: str) -> bool:
+        """Whether `text` names a circular, decision … by its year that the knowledge base has no record of
+        ("thông tư năm 2019"), or one whose only record of that year is about something else ("the 2020 circular
+        on continuing education centres"): not a question for it."""
+        folded = fold(text)
+        for pattern in (_ENGLISH_BEFORE, _AFTER):
+            for match in pattern.finditer(folded):
+                if match.group("kind").startswith("rule"):
+                    continue  # "the current rules of 2024": a way of speaking, not a document's name
+                kind = next(k for k in _KINDS if match.group(k))
+                candidates = self._found.get((kind, int(match.group("year"))), [])
+                after = folded[match.end() :]
+                if not candidates:
+                    return True
+                if len(candidates) == 1 and _SUBJECT.match(after) and self._meant(candidates, after) is None:
+                    return True
+        return False
 
     def rewrite(self, text: str) -> str:
         """`text` with "the 2014 circular" → "Circular 44/2014", "thông tư năm 2023" → "Thông tư 25/2023"."""
@@ -90,32 +115,23 @@ class YearNames:
             text = f"{text[:start]}{name}{text[end:]}"
         return text
 
-    @staticmethod
     def _meant(
-        candidates: list[tuple[DocumentRecord, str]], after: str
+        self, candidates: list[tuple[DocumentRecord, str]], after: str
     ) -> tuple[DocumentRecord, str] | None:
         """The one record (and number) of a kind and year that the question means, given what follows its name:
         the only one, if the subject (when given) fits it; else the one that fits the subject best."""
         match = _SUBJECT.match(after)
-        words = (
-            [w for w in re.findall(r"[a-z]+", match.group("subject")) if w not in _SUBJECT_STOP]
-            if match is not None
-            else []
-        )
+        words = set(self._tokens(match.group("subject"))) if match is not None else set()
         if not words:
             return candidates[0] if len(candidates) == 1 else None
-        scored = sorted(((_told(record, words), n) for n, (record, _) in enumerate(candidates)), reverse=True)
+        scored = sorted(
+            ((len(words & self._words[record.id]), n) for n, (record, _) in enumerate(candidates)), reverse=True
+        )
         best, index = scored[0]
         if best * 2 < len(words) or (len(scored) > 1 and scored[1][0] == best):
             return None
         return candidates[index]
 
-
-def _told(record: DocumentRecord, words: list[str]) -> int:
-    """How many of the subject's words the record's texts use (plurals read as singulars)."""
-    known = record.words()
-    stems = {w.rstrip("s") for w in known}
-    return sum(1 for w in words if w in known or w.rstrip("s") in stems)
 
 
 def _is_vietnamese_kind(kind: str) -> bool:

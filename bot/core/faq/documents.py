@@ -442,6 +442,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhat\b.*\b(?:covers|regulates|says|governs|deals\s+with|is\s+about)\b",
             r"\bwhat\b.*\babout\b",
             r"^(?:is|was|are)\s+(?:it\s+)?.*\b(?:only\s+|just\s+|all\s+)?about\b",
+            r"\bwhich\b.*\b(?:covers?|regulates?|deals?\s+with|governs?)\b",
             r"\bwhat\s+did\b.*\b(?:cover|regulate|say|do)\b",
             r"\bla\s+ve\b",
             # "nói về việc gì", "về chuyện gì", "công bố cái gì", "nói gì": what it is about

@@ -262,7 +262,6 @@ class FaqMatcher:
         self.kb = kb
         self._texts = core_texts if core_texts is not None else texts.load_texts()
         self._documents = DocumentIndex(kb.documents)
-        self._year_names = YearNames(kb.documents)
         self._abbreviations = frozenset(fold(k) for k in kb.abbreviations)
         self._outside = (
             re.compile(r"\b(?:" + "|".join(re.escape(p) for p in kb.outside) + r")\b") if kb.outside else None
@@ -270,6 +269,7 @@ class FaqMatcher:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self._normaliser = Normaliser(kb.abbreviations, kb.synonyms, kb.english)
+        self._year_names = YearNames(kb.documents, self._normaliser.tokens)
         # Two-syllable words of the knowledge base's own (formal) texts: what protects "tiêu chí" from the
         # chat word "chị" when a message's pronouns and chat syllables are dropped.
         formal = [t for e in kb.entries for t in (to_plain(e.answer), to_plain(e.more), e.source)]
@@ -426,7 +426,10 @@ class FaqMatcher:
         talk = small_talk(text)
         if talk is not None:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
-        text = self._year_names.rewrite(without_greeting(text))
+        text = without_greeting(text)
+        if self._year_names.unknown(text):
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        text = self._year_names.rewrite(text)
         # A long message that tells a story: its asking clauses are the question, the story is context.
         focused = focus.split(text)
         question_part, story = focused if focused is not None else (text, ())
