@@ -61,10 +61,10 @@ ACCENTED_STOP_WORDS = words(
     """
 )  # the second line: southern chat particles; the third points back at something said before ("tiêu chí đó");
 # the last: "really", "he/she", "we" in southern chat
-# "… hông con?", "… vậy con": a clause-final "con" after a particle calls the person spoken to (folded, it is
-# also "còn", so only there).
+# "… hông con?", "… hả bây": a clause-final "con" / "bây" after a particle calls the person spoken to (folded,
+# they are also "còn", "bay", so only there).
 _VOCATIVE = re.compile(
-    r"\b(vay|ha|hong|hem|nhe|nha|a|ta|di|nhi|ne|chua|ko|k|hok|roi|duoc|khong|nghen|nhen)\s+con(?=\s*(?:[?!.,]|$))"
+    r"\b(vay|ha|hong|hem|nhe|nha|a|ta|di|nhi|ne|chua|ko|k|hok|roi|duoc|khong|nghen|nhen)\s+(?:con|bay)(?=\s*(?:[?!.,]|$))"
 )
 # "là nhiêu", "tối đa nhiêu": "nhiêu" typed alone (with its marks) is "bao nhiêu".
 _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
