@@ -22,6 +22,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from bot.core.faq.messages import TAG_QUESTION
 from bot.core.faq.smalltalk import is_chatter
 from bot.core.text import fold
 
@@ -169,6 +170,11 @@ def clauses(raw: str) -> list[Clause]:
             found.append(Clause(piece, False, premise=True, sentence=number))
         else:
             found.append(Clause(piece, *_asks(folded, question_mark), sentence=number))
+    # "…, đúng không": a tag asks to confirm the clause before it; that clause is the question.
+    for n in range(len(found) - 1, 0, -1):
+        if TAG_QUESTION.match(" ".join(_WORD.findall(fold(found[n].text)))):
+            before = found[n - 1]
+            found[n - 1 : n + 1] = [before._replace(text=f"{before.text}, {found[n].text}", asks=True, weak=False)]
     if any(c.asks and not c.weak for c in found):
         found = [Clause(c.text, False, sentence=c.sentence) if c.weak else c for c in found]
     # A clause that neither asks nor tells of the person, in a sentence where nothing asks ("Năm rồi người

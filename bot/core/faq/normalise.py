@@ -63,8 +63,11 @@ ACCENTED_STOP_WORDS = words(
 # the last: "really", "he/she", "we" in southern chat
 # "… hông con?", "… hả bây": a clause-final "con" / "bây" after a particle calls the person spoken to (folded,
 # they are also "còn", "bay", so only there).
-_VOCATIVE = re.compile(
-    r"\b(vay|ha|hong|hem|nhe|nha|a|ta|di|nhi|ne|chua|ko|k|hok|roi|duoc|khong|nghen|nhen)\s+(?:con|bay)(?=\s*(?:[?!.,]|$))"
+_PARTICLES = "vay|ha|hong|hem|nhe|nha|a|ta|di|nhi|ne|chua|ko|k|hok|roi|duoc|khong|nghen|nhen"
+_VOCATIVE = re.compile(rf"\b({_PARTICLES})\s+(?:con|bay)(?=\s*(?:[?!.,]|$))")
+# The same typed with marks, read before the particles themselves are dropped ("… hả bây?").
+_VOCATIVE_MARKED = re.compile(
+    r"(?<!\w)(vậy|hả|hông|hem|nhé|nha|à|ạ|ta|đi|nhỉ|nè|chưa|rồi|được|không|nghen|nhen|hen)\s+(?:con|bây)(?=\s*(?:[?!.,]|$))"
 )
 # "là nhiêu", "tối đa nhiêu": "nhiêu" typed alone (with its marks) is "bao nhiêu".
 _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
@@ -244,6 +247,7 @@ class Normaliser:
         if self._filler_re is not None:
             lowered = self._filler_re.sub(" ", lowered)
         lowered = _BARE_NHIEU.sub("bao nhiêu", lowered)
+        lowered = _VOCATIVE_MARKED.sub(r"\1", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
         text = _VOCATIVE.sub(r"\1", text)
