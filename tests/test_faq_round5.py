@@ -1,6 +1,7 @@
-"""Issue #17, round 5: development set E (tests/data/faq_dev_e.yaml, written from the fact sheet alone by a writer
-who never saw the knowledge base; scored like the eval sets): documents named by their year, the article that
-says something, which document applies, administrative shorthand, office holders, small talk in chat words."""
+"""Issue #17, round 5: development set E (tests/data/faq_dev_e.yaml, written from the fact sheet alone by a
+writer who never saw the knowledge base; scored like the eval sets): documents named by their year, the
+article that says something, which document applies, administrative shorthand, office holders, small talk in
+chat words."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def test_a_document_named_by_its_year_is_the_one_its_record_describes(matcher, q
 
 
 @pytest.mark.parametrize(
-    "question", ["What does the 2020 circular on continuing education centres say?", "thông tư năm 2019 quy định gì"]
+    "question",
+    ["What does the 2020 circular on continuing education centres say?", "thông tư năm 2019 quy định gì"],
 )
 def test_a_document_named_by_a_year_no_record_has_is_declined(matcher, question):
     assert matcher.ask(question).kind == "none"
@@ -66,7 +68,10 @@ def test_which_article_is_answered_by_the_entry_whose_source_cites_it(matcher):
 
 @pytest.mark.parametrize(
     "question",
-    ["năm nay xã chấm theo thông tư 44 hay thông tư 25", "phường tôi vẫn đánh giá theo TT44 thì có được không"],
+    [
+        "năm nay xã chấm theo thông tư 44 hay thông tư 25",
+        "phường tôi vẫn đánh giá theo TT44 thì có được không",
+    ],
 )
 def test_which_of_two_circulars_applies_is_the_status_of_the_repealed_one(matcher, question):
     result = matcher.ask(question)
@@ -103,7 +108,11 @@ def test_shorthand_and_more_ways_to_ask_a_documents_field(matcher, question, doc
 
 @pytest.mark.parametrize(
     "question",
-    ["Bộ trưởng Bộ Giáo dục bây giờ là ai", "ông thủ tướng tên gì", "Who is the current chairman of the association?"],
+    [
+        "Bộ trưởng Bộ Giáo dục bây giờ là ai",
+        "ông thủ tướng tên gì",
+        "Who is the current chairman of the association?",
+    ],
 )
 def test_a_question_about_who_holds_an_office_is_declined(matcher, question):
     assert asks_office_holder(fold(question))
@@ -117,7 +126,11 @@ def test_what_an_office_does_is_not_asking_who_holds_it():
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("em là người thật hay máy vậy", "who"), ("chúc bot ngủ ngon nha", "goodbye"), ("alo có ai hông", "who")],
+    [
+        ("em là người thật hay máy vậy", "who"),
+        ("chúc bot ngủ ngon nha", "goodbye"),
+        ("alo có ai hông", "who"),
+    ],
 )
 def test_small_talk_in_chat_words(text, kind):
     assert small_talk(text) == kind

@@ -70,15 +70,17 @@ class YearNames:
                     found.setdefault((match.group(1), record.year), []).append((record, match.group(2)))
         self._found = found
         self._words = {
-            record.id: frozenset(tokens(" ".join((record.name, record.name_en, record.about, record.about_en))))
+            record.id: frozenset(
+                tokens(" ".join((record.name, record.name_en, record.about, record.about_en)))
+            )
             for pairs in found.values()
             for record, _ in pairs
         }
 
     def unknown(self, text: str) -> bool:
         """Whether `text` names a circular, decision … by its year that the knowledge base has no record of
-        ("thông tư năm 2019"), or one whose only record of that year is about something else ("the 2020 circular
-        on continuing education centres"): not a question for it."""
+        ("thông tư năm 2019"), or one whose only record of that year is about something else ("the 2020
+        circular on continuing education centres"): not a question for it."""
         folded = fold(text)
         for pattern in (_ENGLISH_BEFORE, _AFTER):
             for match in pattern.finditer(folded):
@@ -118,20 +120,20 @@ class YearNames:
     def _meant(
         self, candidates: list[tuple[DocumentRecord, str]], after: str
     ) -> tuple[DocumentRecord, str] | None:
-        """The one record (and number) of a kind and year that the question means, given what follows its name:
-        the only one, if the subject (when given) fits it; else the one that fits the subject best."""
+        """The one record (and number) of a kind and year the question means, given what follows its name: the
+        only one, if the subject (when given) fits it; else the one that fits the subject best."""
         match = _SUBJECT.match(after)
         words = set(self._tokens(match.group("subject"))) if match is not None else set()
         if not words:
             return candidates[0] if len(candidates) == 1 else None
         scored = sorted(
-            ((len(words & self._words[record.id]), n) for n, (record, _) in enumerate(candidates)), reverse=True
+            ((len(words & self._words[record.id]), n) for n, (record, _) in enumerate(candidates)),
+            reverse=True,
         )
         best, index = scored[0]
         if best * 2 < len(words) or (len(scored) > 1 and scored[1][0] == best):
             return None
         return candidates[index]
-
 
 
 def _is_vietnamese_kind(kind: str) -> bool:

@@ -145,9 +145,7 @@ def clauses(raw: str) -> list[Clause]:
         sentence += _SENTENCE_END.search(match.group(0)) is not None
     pieces.append((text[last:], False, sentence))
     found: list[Clause] = []
-    parts = [
-        (*part, number) for text_piece, mark, number in pieces for part in _premises(text_piece, mark)
-    ]
+    parts = [(*part, number) for text_piece, mark, number in pieces for part in _premises(text_piece, mark)]
     for piece, question_mark, premise, number in parts:
         folded = fold(piece)
         if not _WORD.search(folded):
@@ -173,8 +171,10 @@ def clauses(raw: str) -> list[Clause]:
     # "…, đúng không": a tag asks to confirm the clause before it; that clause is the question.
     for n in range(len(found) - 1, 0, -1):
         if TAG_QUESTION.match(" ".join(_WORD.findall(fold(found[n].text)))):
-            before = found[n - 1]
-            found[n - 1 : n + 1] = [before._replace(text=f"{before.text}, {found[n].text}", asks=True, weak=False)]
+            stated = found[n - 1]
+            found[n - 1 : n + 1] = [
+                stated._replace(text=f"{stated.text}, {found[n].text}", asks=True, weak=False)
+            ]
     if any(c.asks and not c.weak for c in found):
         found = [Clause(c.text, False, sentence=c.sentence) if c.weak else c for c in found]
     # A clause that neither asks nor tells of the person, in a sentence where nothing asks ("Năm rồi người

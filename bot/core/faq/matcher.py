@@ -99,7 +99,9 @@ _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision
 _KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
 _KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
 _OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
-_UNNAMED_DOCUMENT_FACTOR = 0.95  # the entry is asked about no document, the question names one that others are
+_UNNAMED_DOCUMENT_FACTOR = (
+    0.95  # the entry is asked about no document, the question names one that others are
+)
 _UNKNOWN_PENALTY = 0.5  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
@@ -659,9 +661,9 @@ class FaqMatcher:
     def _still_applies(
         self, folded: str, references: list[Reference], answer_language: str
     ) -> FaqAnswer | None:
-        """ "dùng thông tư 44 hay 25", "Hội mình vẫn tự chấm theo TT44 thì có sai không": which of two documents
-        applies, or whether one may still be followed, is the status of the repealed one (which names what
-        replaced it). None for any other question."""
+        """ "dùng thông tư 44 hay 25", "Hội mình vẫn tự chấm theo TT44 thì có sai không": which of two
+        documents applies, or whether one may still be followed, is the status of the repealed one (which
+        names what replaced it). None for any other question."""
         repealed = [r for r in references if r.record is not None and r.record.repealed]
         if len({r.ref for r in repealed}) != 1:
             return None
@@ -692,15 +694,19 @@ class FaqMatcher:
         )
 
     def _by_article(self, folded: str, answer_language: str, context: focus.Context) -> FaqAnswer | None:
-        """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what the
-        rest of the question asks, answered by a record or an entry whose source cites the article; None when
-        none does (the question is then read as it is)."""
+        """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what
+        the rest of the question asks, answered by a record or an entry whose source cites the article; None
+        when none does (the question is then read as it is)."""
         rest = " ".join(_ARTICLE_ASKED.sub(" ", folded).split())
         found = self._from_record(rest, rest, self._documents.references(rest), answer_language)
         if found is not None:
             return found if found.entry is not None and _CITES_ARTICLE.search(found.entry.source) else None
         ranked = self.rank(rest, limit=1, context=context)
-        if not ranked or ranked[0][1] < self.answer_threshold or not _CITES_ARTICLE.search(ranked[0][0].source):
+        if (
+            not ranked
+            or ranked[0][1] < self.answer_threshold
+            or not _CITES_ARTICLE.search(ranked[0][0].source)
+        ):
             return None
         entry, score = ranked[0]
         kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
@@ -1242,6 +1248,8 @@ _OTHER_PAPER = re.compile(
     r"\b(?:quyet\s+dinh|qd|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan|to\s+trinh|bien\s+ban|"
     r"certificate|recognition\s+decision)\b"
 )
+
+
 def _is_subject(folded: str, reference: Reference, abbreviations: frozenset[str] = frozenset()) -> bool:
     """Whether the question is about the document it names, not about something else named before it.
 
@@ -1250,7 +1258,9 @@ def _is_subject(folded: str, reference: Reference, abbreviations: frozenset[str]
     do in the Circular 44 process": something else comes first; the question is about that.
     """
     before = re.findall(r"[a-z]+|\d+", folded[: reference.start])
-    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES or w in abbreviations for w in before)
+    return all(
+        w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES or w in abbreviations for w in before
+    )
 
 
 def _is_dropped_letter(token: str, candidate: str) -> bool:

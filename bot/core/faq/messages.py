@@ -40,7 +40,8 @@ _MARKER = re.compile(
     r"what|whats|who|when|where|which|how|why|is|are|does|do|did|can)\b|\?"
 )
 _MIN_WORDS = 3
-# A tag after a statement ("…, đúng không", "…, phải không ạ", "…, right?") asks to confirm it: no second question.
+# A tag after a statement ("…, đúng không", "…, phải không ạ", "…, right?") asks to confirm it: no second
+# question.
 TAG_QUESTION = re.compile(
     r"^(?:(?:co\s+)?(?:dung|phai|that|thiet)\s+(?:khong|ko|k|hong|hok|chua)(?:\s+(?:a|ad|vay|ha|nhi|ban))*"
     r"|(?:is\s+(?:that|it)\s+)?(?:right|correct|true)|isn\s*t\s+it)\s*\??$"

@@ -236,7 +236,8 @@ class Normaliser:
         return set(self._abbrev) | set(self._synonyms) | STOP_WORDS
 
     def abbreviated(self, folded: str) -> str:
-        """Folded text with its abbreviations written out ("ngay bh" → "ngay ban hanh"), nothing else changed."""
+        """Folded text with its abbreviations written out ("ngay bh" → "ngay ban hanh"), nothing else
+        changed."""
         if self._abbrev_re is None:
             return folded
         return self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], folded)

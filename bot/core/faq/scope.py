@@ -96,8 +96,8 @@ _LAW_EN = re.compile(r"\blaw\s+on\s+(?:the\s+)?(?P<after>[a-z]+)|\b(?P<before>[a
 _NOT_A_NAME = words(
     """
     thi la co khong ko gi nao so ve nay do dinh quy moi cu hien hanh the which what this that a an of by
-    under new old current any its our your their relevant applicable same procedure admin administrative postal
-    zip area access qr
+    under new old current any its our your their relevant applicable same procedure admin administrative
+    postal zip area access qr
     """
 )
 
@@ -109,7 +109,9 @@ _HIGH_OFFICE = (
     r"|general\s+secretary"
 )
 _OFFICE = rf"{_HIGH_OFFICE}|chu\s+tich|giam\s+doc\s+so|chair(?:man|woman|person)?|president|director"
-_IDENTITY = r"\bla\s+ai\b|\bai\s+la\b|\bten\s+(?:la\s+)?gi\b|\bten\s+la\b|\bho\s+ten\b|\bwho\s+(?:is|s)\b|\bname\b"
+_IDENTITY = (
+    r"\bla\s+ai\b|\bai\s+la\b|\bten\s+(?:la\s+)?gi\b|\bten\s+la\b|\bho\s+ten\b|\bwho\s+(?:is|s)\b|\bname\b"
+)
 _NOW_OR_PERSON = r"\b(?:hien\s+nay|hien\s+tai|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b"
 _HIGH = re.compile(rf"\b(?:{_HIGH_OFFICE})\b")
 _ANY_OFFICE = re.compile(rf"\b(?:{_OFFICE})\b")
