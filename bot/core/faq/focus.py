@@ -105,6 +105,10 @@ _PREMISE_END = re.compile(r"(?<=\broi)\s+(?=thi\b)|(?<=\bxong)\s+(?=thi\b)")
 # words).
 _ANAPHOR = re.compile(r"(?<!\w)(?:đó|này|ấy|nó|kia|it|this|that|these|those|they|them)(?!\w)")
 _WORD = re.compile(r"\w+")
+# A year or a numbered document in a clause (folded).
+_ANCHOR = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b(?:tt|qd|nd|thong\s+tu|quyet\s+dinh|nghi\s+dinh|circular|decision)\s*\d"
+)
 
 
 class Clause(NamedTuple):
@@ -213,6 +217,11 @@ def _premises(piece: str, question_mark: bool) -> list[tuple[str, bool, bool]]:
     ]
 
 
+def _anchors_story(clause: Clause) -> bool:
+    """Whether a story clause (not the person's introduction) names a year or a document."""
+    return clause.story and not _introduces(clause.text) and _ANCHOR.search(fold(clause.text)) is not None
+
+
 def _introduces(text: str) -> bool:
     """Whether a clause is the person introducing themselves ("em là cán bộ văn hóa phường …")."""
     return _INTRODUCTION.search(" ".join(_WORD.findall(fold(text)))) is not None
@@ -244,6 +253,9 @@ def split(raw: str) -> tuple[str, Context] | None:
         return None
     # Greetings, thanks, apologies and requests to help ("nhờ bot xem giúp") say nothing about the question.
     found = [c for c in clauses(raw) if not is_chatter(c.text)]
+    # A story clause that names a year or a document ("tui đọc báo thấy mục tiêu đến 2025 …") tells what
+    # the question is about: a premise.
+    found = [c._replace(premise=True) if _anchors_story(c) else c for c in found]
     if not any(c.asks for c in found):
         return None
     question = [c.text.strip(" ,") for c in found if not c.story and not c.premise]
