@@ -185,12 +185,13 @@ _KINDS = (
     ("cv", r"cong\s*van|official\s*letter|dispatch|cv"),
     ("ct", r"chi\s*thi|directive|ct"),
 )
+_KIND_BEFORE = {kind: re.compile(rf"\b(?:{names})\s*(?:so\s*)?$") for kind, names in _KINDS}
 _PREFIXED = re.compile(
     r"\b(?P<kind>" + "|".join(f"(?P<{k}>{w})" for k, w in _KINDS) + r")"
     r"\s*(?:so|no\.?|number)?\s*(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?(?:\s*[/-]\s*[a-z&]+\d*)*"
 )
 _SUFFIXED = re.compile(
-    r"\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
+    r"(?<![/\d])\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
 )
 # "theo TT25, ai ký …", "under Circular 25": the document frames the question; it is not what is asked about.
 _FRAME = re.compile(r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$")
@@ -248,7 +249,12 @@ class DocumentIndex:
                 number = int(match.group("number"))
                 year = int(match.group("year")) if match.group("year") else None
                 ref = f"{kind}{number}"
-                add(self._record(ref, year), ref, year, match.start(), match.end())
+                start = match.start()
+                if pattern is _SUFFIXED:
+                    # "Quyết định 09/2008/QĐ-BGDĐT", "QĐ 281/QĐ-TTg": the kind typed before the number too
+                    before = _KIND_BEFORE[kind].search(folded[:start])
+                    start = before.start() if before is not None else start
+                add(self._record(ref, year), ref, year, start, match.end())
         for pattern, record_id in self._names:
             for match in pattern.finditer(folded):
                 record = self._by_id[record_id]
@@ -287,7 +293,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "signer",
         _any(
-            r"\b(?:ai|nguoi\s+nao|who)\s+(?:da\s+)?(?:ky|signed|sign)\b",
+            # not "ai ký quyết định công nhận" (the signer of another paper), "who signs off" (approves)
+            r"\b(?:ai|nguoi\s+nao|who)\s+(?:da\s+)?(?:ky|signed|sign)\b"
+            r"(?!\s+(?:quyet\s+dinh|qd|giay|bang|to\s+trinh|bien\s+ban|cong\s+nhan|off))",
             r"\bnguoi\s+ky\b",
             r"\bsigned\s+by\b",
             r"\bsigner\b",
@@ -297,7 +305,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "in_force",
         _any(
-            rf"\b(?:co\s+)?hieu\s*luc\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
+            rf"\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
+            r"\bhieu\s*luc\s+thi\s+hanh\s*$",
             r"\b(?:ngay|khi|luc)\s+(?:nao|may)?\s*(?:co\s+)?hieu\s*luc\b",
             r"\b(?:ngay|thoi\s+diem)\s+(?:co\s+)?hieu\s*luc\b",
             r"\btake[sn]?\s+effect\b",
@@ -375,6 +384,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bdua\s+(?:tren|vao|theo)\b",
             r"\b(?:theo|tren\s+co\s+so)\s+de\s+nghi\s+cua\b",
             r"\bproposed\s+by\b",
+            # "do vụ nào đề nghị soạn thảo", "who drafted it": whose proposal it was drafted at
+            r"\b(?:de\s+nghi|chu\s+tri)\s+soan\s+thao\b",
+            r"\b(?:vu|cuc|co\s+quan|don\s+vi)\s+nao\b.*\b(?:de\s+nghi|soan)\b",
+            r"\bwho\s+(?:drafted|proposed)\b",
             r"\b(?:at|on)\s+the\s+proposal\s+of\b",
             r"\bbased\s+on\b",
             r"\bon\s+the\s+basis\b",
@@ -392,6 +405,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bcua\s+(?:co\s+quan|bo)\s+nao\b",  # "của bộ giáo dục" states the issuer; "của bộ nào" asks it
             r"\bwhich\s+(?:ministry|body|agency|authority|office|organisation|organization)\b",
             r"\bwho\s+(?:issued|adopted|made)\b",
+            r"\b(?:who|which\s+\w+|what\s+\w+)\s+(?:put|puts|brought|brings)\s+(?:it\s+)?out\b",
             r"\bissued\s+by\s+whom\b",
             r"\bissuer\b",
         ),
@@ -405,6 +419,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bco\s+tu\s+(?:khi\s+nao|bao\s*gio|luc\s+nao|hoi\s+nao|nam\s+nao)\b",
             r"\bnam\s+nao\b(?!\s+cung)",
             r"\bwhen\b.*\b(?:issued|signed|adopted|published|dated|promulgated|passed|enacted)\b",
+            r"\bwhen\b.*\b(?:come|came|put|brought)\s+out\b",
             rf"\b(?:duoc\s+)?thong\s+qua\s+(?:vao\s+)?(?:{_WHEN})",
             r"\b(?:issue|signing)\s+date\b",
             r"\bdate\s+of\s+(?:issue|signing)\b",
@@ -426,8 +441,16 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhat\s+does\b.*\b(?:cover|regulate|say|do|govern|deal)\b",
             r"\bwhat\b.*\b(?:covers|regulates|says|governs|deals\s+with|is\s+about)\b",
             r"\bwhat\b.*\babout\b",
+            r"^(?:is|was|are)\s+(?:it\s+)?.*\b(?:only\s+|just\s+|all\s+)?about\b",
+            r"\bwhich\b.*\b(?:covers?|regulates?|deals?\s+with|governs?)\b",
             r"\bwhat\s+did\b.*\b(?:cover|regulate|say|do)\b",
             r"\bla\s+ve\b",
+            # "nói về việc gì", "về chuyện gì", "công bố cái gì", "nói gì": what it is about
+            r"\b(?:noi|ve|cong\s+bo|ban\s+hanh|la)\s+(?:ve\s+)?(?:viec|chuyen|van\s+de|cai)\s+(?:gi|nao)\b",
+            r"\b(?:noi|cong\s+bo)\s+gi\b",
+            # "áp dụng cho giai đoạn nào", "for what period": the period is part of what a decision is about
+            r"\b(?:giai\s+doan|thoi\s+ky)\s+nao\b",
+            r"\b(?:what|which)\s+(?:period|years)\b",
             # "phê duyệt đề án gì", "ban hành quy chế gì": what a decision approves or issues
             r"\b(?:phe\s+duyet|ban\s+hanh|quy\s+dinh|de\s+ra|noi)\s+(?:de\s+an|chuong\s+trinh|ke\s+hoach|quy\s+che"
             r"|chuyen|van\s+de|muc\s+tieu)\s+(?:gi|nao)\b",
@@ -453,9 +476,12 @@ GENERIC_WORDS = words(
     says circular decision decree resolution letter directive law official it its this that ministry body
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
-    started begin began outdated phe duyet an chuyen soan drafted don vi
+    started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
+    out brought proposed
     """
 )
+# Issuers that are one person's office: what they issue, that office signs.
+_ISSUED_BY_A_PERSON = re.compile(r"(?:thu\s+tuong|bo\s+truong|chu\s+tich)\b")
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.
 ARTICLE = re.compile(r"\b(?:dieu|khoan|article|art|clause)\s*\d+")
 
@@ -483,6 +509,8 @@ def detect_fields(folded: str) -> list[str]:
         found.remove("issuer")  # "do ai ký ban hành": who signed
     if "status" in found and "repealed_by" in found:
         found.remove("status")
+    if "number" in found and {"amended_by", "repealed_by", "replaces"} & set(found):
+        found.remove("number")  # "được sửa đổi bởi thông tư số mấy": the other document's number
     if len(found) > 1 and "about" in found:
         found.remove("about")  # "TT44 ban hành ngày nào, là gì": the specific field
     return [f for f in FIELDS if f in found]
@@ -526,9 +554,14 @@ def answer_fields(
                 template = t.SIGNED_YEAR if re.fullmatch(r"\d{4}", record.signed) else t.SIGNED
                 sentences.append(texts[template].format(name=name, date=record.signed))
         elif asked == "signer":
-            if not record.signer:
+            if record.signer:
+                sentences.append(texts[t.SIGNER].format(name=name, signer=record.text("signer", locale)))
+            elif _ISSUED_BY_A_PERSON.match(fold(record.issuer)) and "issuer" not in fields:
+                # "QĐ 387/QĐ-TTg ai ký": a decision of the Prime Minister is signed by that office; a
+                # ministry's or the Government's document names no signer here, so it is declined
+                sentences.append(texts[t.ISSUER].format(name=name, issuer=record.text("issuer", locale)))
+            else:
                 return None
-            sentences.append(texts[t.SIGNER].format(name=name, signer=record.text("signer", locale)))
         elif asked == "issuer":
             if not record.issuer:
                 return None

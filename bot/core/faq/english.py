@@ -41,7 +41,8 @@ ENGLISH_ONLY_STOP_WORDS = words(
     be been being am let lets like want wanted know knew known just also really actually anyway
     some one ones thing things stuff someone somebody anyone here there then yet ok okay hi hello hey
     thanks thank cheer cheers regards sir madam dear please could would should might may must shall
-    will can wonder wondering quick question questions
+    will can wonder wondering quick question questions anything something nothing everything whole
+    supposed suppose expected
     """
 )
 # Other English words questions use, that a slip may hit ("wree" → "were", "ussed" → "used").

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from bot.core.faq.messages import TAG_QUESTION
 from bot.core.faq.smalltalk import is_chatter
 from bot.core.text import fold
 
@@ -35,12 +36,12 @@ PREMISE_WEIGHT = 0.5
 Context = tuple[tuple[str, float], ...]
 """Text around a question, each piece with the weight its words count for."""
 
-# Openers after which the message asks (folded). "cho hỏi" alone is also "cho Hội" (khuyến học): it needs a
-# person between, or no "khuyen" after it.
+# Openers after which the message asks (folded). "cho hỏi" alone is also "cho Hội" (khuyến học), "cho hội
+# viên / hội đồng / hội nghị": it needs a person between, or no such word after it.
 _PERSON = r"(?:e|em|toi|minh|chau|con|chu|co|bac|anh|chi|tui|tao|ad|t)"
 _OPENER = re.compile(
     r"\b(?:"
-    rf"cho\s+(?:{_PERSON}\s+)?hoi(?:\s+(?:chut|ti|xiu|nhanh|ngu|thu|them|lai|la|luon))*(?!\s+khuyen)"
+    rf"cho\s+(?:{_PERSON}\s+)?hoi(?:\s+(?:chut|ti|xiu|nhanh|ngu|thu|them|lai|la|luon))*(?!\s+(?:khuyen|vien|dong|nghi|thao|truong|phi))"
     rf"|(?:{_PERSON}\s+)?(?:muon|xin|can)\s+(?:hoi|biet)"
     r"|hoi\s+(?:ngu|nhanh|chut|ti|xiu|thu|them)(?:\s+(?:chut|ti|xiu|nha|nhe|ad))*"
     r"|khong\s+biet(?!\s+(?:chu|doc|lam|dung))"
@@ -55,6 +56,7 @@ _LEADING_OPENER = re.compile(
     r"^\s*(?:vay\s+(?:thi|cho|ad|nen|con)|vay|the\s+thi|rot\s+cuoc|tom\s+lai|nhu\s+vay)\b"
 )
 # Sentence and clause ends; a full stop only before a space ("TP.HCM", "1.005097" stay whole).
+_SENTENCE_END = re.compile(r"[!?;\n.]")
 _CLAUSE_END = re.compile(r"[!?;:\n]+|\.+(?=\s|$)|,|\s[-–]\s")
 # Question markers (folded). A clause-final "không/chưa" asks ("… được không"); inside a story it negates
 # ("không ai chỉ"), so it only counts at the end of a clause.
@@ -103,6 +105,10 @@ _PREMISE_END = re.compile(r"(?<=\broi)\s+(?=thi\b)|(?<=\bxong)\s+(?=thi\b)")
 # words).
 _ANAPHOR = re.compile(r"(?<!\w)(?:đó|này|ấy|nó|kia|it|this|that|these|those|they|them)(?!\w)")
 _WORD = re.compile(r"\w+")
+# A year or a numbered document in a clause (folded).
+_ANCHOR = re.compile(
+    r"\b(?:19|20)\d{2}\b|\b(?:tt|qd|nd|thong\s+tu|quyet\s+dinh|nghi\s+dinh|circular|decision)\s*\d"
+)
 
 
 class Clause(NamedTuple):
@@ -118,6 +124,7 @@ class Clause(NamedTuple):
     weak: bool = False
     premise: bool = False
     before_opener: bool = False  # told before "cho em hỏi", "could you tell me": the story, whatever it says
+    sentence: int = 0  # which sentence of the message it is in
 
     @property
     def story(self) -> bool:
@@ -133,15 +140,17 @@ class Clause(NamedTuple):
 def clauses(raw: str) -> list[Clause]:
     """The message cut into clauses, each marked asking or not (see the module docstring)."""
     text = unicodedata.normalize("NFC", raw)
-    pieces: list[tuple[str, bool]] = []  # (text, ends with "?")
+    pieces: list[tuple[str, bool, int]] = []  # (text, ends with "?", sentence)
     last = 0
+    sentence = 0
     for match in _CLAUSE_END.finditer(text):
-        pieces.append((text[last : match.start()], "?" in match.group(0)))
+        pieces.append((text[last : match.start()], "?" in match.group(0), sentence))
         last = match.end()
-    pieces.append((text[last:], False))
+        sentence += _SENTENCE_END.search(match.group(0)) is not None
+    pieces.append((text[last:], False, sentence))
     found: list[Clause] = []
-    parts = [part for text_piece in pieces for part in _premises(*text_piece)]
-    for piece, question_mark, premise in parts:
+    parts = [(*part, number) for text_piece, mark, number in pieces for part in _premises(text_piece, mark)]
+    for piece, question_mark, premise, number in parts:
         folded = fold(piece)
         if not _WORD.search(folded):
             continue
@@ -153,18 +162,33 @@ def clauses(raw: str) -> list[Clause]:
                 start = len(piece) - len(piece.lstrip())
                 before, after = piece[: start + opener.start()], piece[start + opener.end() :]
                 if _WORD.search(fold(before)):
-                    found.append(Clause(before, *_asks(fold(before), False)))
+                    found.append(Clause(before, *_asks(fold(before), False), sentence=number))
                 if _WORD.search(fold(after)):
                     # What came before the turn to the question is its story.
                     found = [c._replace(before_opener=True) for c in found]
-                    found.append(Clause(after, True, premise=premise))
+                    found.append(Clause(after, True, premise=premise, sentence=number))
                 continue
         if premise:
-            found.append(Clause(piece, False, premise=True))
+            found.append(Clause(piece, False, premise=True, sentence=number))
         else:
-            found.append(Clause(piece, *_asks(folded, question_mark)))
+            found.append(Clause(piece, *_asks(folded, question_mark), sentence=number))
+    # "…, đúng không": a tag asks to confirm the clause before it; that clause is the question.
+    for n in range(len(found) - 1, 0, -1):
+        if TAG_QUESTION.match(" ".join(_WORD.findall(fold(found[n].text)))):
+            stated = found[n - 1]
+            found[n - 1 : n + 1] = [
+                stated._replace(text=f"{stated.text}, {found[n].text}", asks=True, weak=False)
+            ]
     if any(c.asks and not c.weak for c in found):
-        found = [Clause(c.text, False) if c.weak else c for c in found]
+        found = [Clause(c.text, False, sentence=c.sentence) if c.weak else c for c in found]
+    # A clause that neither asks nor tells of the person, in a sentence where nothing asks ("Năm rồi người
+    # nói TT44 người nói thông tư mới. Giờ còn xài TT44 không?"), is what the question starts from: a premise.
+    asking = {c.sentence for c in found if c.asks}
+    if asking:
+        found = [
+            c._replace(premise=True) if not c.asks and not c.story and c.sentence not in asking else c
+            for c in found
+        ]
     return found
 
 
@@ -191,6 +215,11 @@ def _premises(piece: str, question_mark: bool) -> list[tuple[str, bool, bool]]:
         (piece[b:e], question_mark and e == len(piece), e != len(piece))
         for b, e in zip(begins, ends, strict=True)
     ]
+
+
+def _anchors_story(clause: Clause) -> bool:
+    """Whether a story clause (not the person's introduction) names a year or a document."""
+    return clause.story and not _introduces(clause.text) and _ANCHOR.search(fold(clause.text)) is not None
 
 
 def _introduces(text: str) -> bool:
@@ -224,6 +253,9 @@ def split(raw: str) -> tuple[str, Context] | None:
         return None
     # Greetings, thanks, apologies and requests to help ("nhờ bot xem giúp") say nothing about the question.
     found = [c for c in clauses(raw) if not is_chatter(c.text)]
+    # A story clause that names a year or a document ("tui đọc báo thấy mục tiêu đến 2025 …") tells what
+    # the question is about: a premise.
+    found = [c._replace(premise=True) if _anchors_story(c) else c for c in found]
     if not any(c.asks for c in found):
         return None
     question = [c.text.strip(" ,") for c in found if not c.story and not c.premise]

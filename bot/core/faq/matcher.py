@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
+from bot.core.faq.dated import YearNames
 from bot.core.faq.documents import (
     ARTICLE,
     GENERIC_WORDS,
@@ -98,6 +99,9 @@ _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision
 _KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
 _KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
 _OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
+_UNNAMED_DOCUMENT_FACTOR = (
+    0.95  # the entry is asked about no document, the question names one that others are
+)
 _UNKNOWN_PENALTY = 0.5  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
@@ -116,6 +120,28 @@ _NOW = re.compile(
     r"|now|currently|current|nowadays|these\s+days|this\s+year|today|at\s+present)\b|(?:^|,\s*)gio\b"
 )
 
+
+# "thông tư 44 hay 25", "TT44 or TT25" (folded): a choice between two circulars.
+_CHOICE = re.compile(
+    r"\b(?:tt|thong\s*tu|circular)\s*(?P<a>\d{1,4})(?:\s*/\s*\d{4})?\s+(?:hay(?:\s+la)?|hoac|or)\s+"
+    r"(?:(?:tt|thong\s*tu|circular)\s*)?(?P<b>\d{1,4})\b"
+)
+# What makes a choice between two circulars a question of which applies ("dùng", "theo", "chấm").
+_APPLYING = re.compile(
+    r"\b(?:dung|ap\s+dung|theo|xai|lam|cham|danh\s+gia|hieu\s+luc|follow|use|apply|applies|in\s+force)\b"
+)
+# "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
+_STILL_FOLLOWING = re.compile(
+    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,4}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)\s*$"
+)
+_YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
+# "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
+_ARTICLE_ASKED = re.compile(
+    r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
+    r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
+)
+_CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều nào": what it holds
+_CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
 
 # What kind of answer a question wants, from its question words (folded, after the normaliser's rewriting):
 # its contents, who, when, where, how many, how, whether. A phrasing asking for another kind fits less.
@@ -245,6 +271,7 @@ class FaqMatcher:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self._normaliser = Normaliser(kb.abbreviations, kb.synonyms, kb.english)
+        self._year_names = YearNames(kb.documents, self._normaliser.tokens)
         # Two-syllable words of the knowledge base's own (formal) texts: what protects "tiêu chí" from the
         # chat word "chị" when a message's pronouns and chat syllables are dropped.
         formal = [t for e in kb.entries for t in (to_plain(e.answer), to_plain(e.more), e.source)]
@@ -367,7 +394,8 @@ class FaqMatcher:
             record.id: frozenset(self._normaliser.tokens(" ".join(self._record_texts(record))))
             for record in kb.documents
         }
-        self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS)))
+        # (and the words themselves: "nội dung" keeps its stop-word syllable "nội" as a word of its own)
+        self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS))) | GENERIC_WORDS
         # The ministries and laws the knowledge base speaks of: a question naming another one is not for it.
         kb_texts = [
             t
@@ -401,6 +429,9 @@ class FaqMatcher:
         if talk is not None:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
         text = without_greeting(text)
+        if self._year_names.unknown(text):
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        text = self._year_names.rewrite(text)
         # A long message that tells a story: its asking clauses are the question, the story is context.
         focused = focus.split(text)
         question_part, story = focused if focused is not None else (text, ())
@@ -609,7 +640,14 @@ class FaqMatcher:
         if self._scope.foreign(folded):
             # "Thông tư 44/2014 của Bộ Tài chính", "Luật Cán bộ, công chức": not what the FAQ covers.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        if _ARTICLE_ASKED.search(folded) and not _CONTENTS_ASKED.search(folded):
+            cited = self._by_article(folded, answer_language, context)
+            if cited is not None:
+                return cited
         references = self._documents.references(folded)
+        still = self._still_applies(folded, references, answer_language)
+        if still is not None:
+            return still
         from_record = self._from_record(question, folded, references, answer_language)
         if from_record is not None:
             return from_record
@@ -619,6 +657,60 @@ class FaqMatcher:
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         return self._retrieve(question, answer_language, exclude, context)
+
+    def _still_applies(
+        self, folded: str, references: list[Reference], answer_language: str
+    ) -> FaqAnswer | None:
+        """ "dùng thông tư 44 hay 25", "Hội mình vẫn tự chấm theo TT44 thì có sai không": which of two
+        documents applies, or whether one may still be followed, is the status of the repealed one (which
+        names what replaced it). None for any other question."""
+        repealed = [r for r in references if r.record is not None and r.record.repealed]
+        if len({r.ref for r in repealed}) != 1:
+            return None
+        reference = repealed[0]
+        record = reference.record
+        assert record is not None
+        choice = _CHOICE.search(folded)
+        successor = self._documents.get(record.repealed_by)
+        named = {f"tt{int(n)}" for n in choice.group("a", "b")} if choice is not None else set()
+        chosen = (
+            successor is not None
+            and reference.ref in named
+            and bool(named & set(successor.refs))
+            and _APPLYING.search(folded) is not None
+        )
+        followed = _STILL_FOLLOWING.search(folded[: reference.start]) is not None and _YES_NO.search(
+            folded[reference.end :]
+        )
+        if not (chosen or followed):
+            return None
+        curated = record.entries.get("status")
+        entry = self.kb.entry(curated) if curated else self._record_entry(record, ["status"])
+        if entry is None:
+            return None
+        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
+        return FaqAnswer(
+            entry.confirmed, entry, 1.0, (), kind, answer_language, document=record.id, fields=("status",)
+        )
+
+    def _by_article(self, folded: str, answer_language: str, context: focus.Context) -> FaqAnswer | None:
+        """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what
+        the rest of the question asks, answered by a record or an entry whose source cites the article; None
+        when none does (the question is then read as it is)."""
+        rest = " ".join(_ARTICLE_ASKED.sub(" ", folded).split())
+        found = self._from_record(rest, rest, self._documents.references(rest), answer_language)
+        if found is not None:
+            return found if found.entry is not None and _CITES_ARTICLE.search(found.entry.source) else None
+        ranked = self.rank(rest, limit=1, context=context)
+        if (
+            not ranked
+            or ranked[0][1] < self.answer_threshold
+            or not _CITES_ARTICLE.search(ranked[0][0].source)
+        ):
+            return None
+        entry, score = ranked[0]
+        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
+        return FaqAnswer(entry.confirmed, entry, score, (), kind, answer_language)
 
     def _retrieve(
         self, question: str, answer_language: str, exclude: str | None = None, context: focus.Context = ()
@@ -654,10 +746,12 @@ class FaqMatcher:
         unnamed = folded
         for named in sorted(references, key=lambda r: -r.start):
             unnamed = f"{unnamed[: named.start]} {unnamed[named.end :]}"
-        fields = _detect_fields(unnamed)
+        fields = _detect_fields(self._normaliser.abbreviated(unnamed))
         reference = subjects[0]
-        if "about" in fields and not _is_subject(folded, reference):
+        if "about" in fields and not _is_subject(folded, reference, self._abbreviations):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
+        if {"signer", "signed"} & set(fields) and _OTHER_PAPER.search(unnamed):
+            return None  # "hồi TT44 quyết định đó do ai ký": the recognition decision, not the circular
         if not fields:
             return None
         record = reference.record
@@ -1000,6 +1094,13 @@ class FaqMatcher:
         if documents:
             for entry in self._entries_about_other_documents(documents):
                 best[entry] *= _OTHER_TOPIC_DOCUMENT_FACTOR
+            named = set(documents)
+            if any(names & named for names in self._entry_documents):
+                # "Đơn vị học tập theo TT22 … loại tốt": an entry asked about TT22 before one asked about no
+                # document at all.
+                for entry, names in enumerate(self._entry_documents):
+                    if not names:
+                        best[entry] *= _UNNAMED_DOCUMENT_FACTOR
         return best
 
     def _entries_about_other_documents(self, documents: list[str]) -> list[int]:
@@ -1141,7 +1242,15 @@ class FaqMatcher:
         return None
 
 
-def _is_subject(folded: str, reference: Reference) -> bool:
+# Papers a procedure produces, named besides the document asked about: who signs or dates them is not the
+# document's signer or date (folded).
+_OTHER_PAPER = re.compile(
+    r"\b(?:quyet\s+dinh|qd|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan|to\s+trinh|bien\s+ban|"
+    r"certificate|recognition\s+decision)\b"
+)
+
+
+def _is_subject(folded: str, reference: Reference, abbreviations: frozenset[str] = frozenset()) -> bool:
     """Whether the question is about the document it names, not about something else named before it.
 
     "TT44 quy định gì", "What does Circular 44 cover": the document comes first (after question words and
@@ -1149,7 +1258,9 @@ def _is_subject(folded: str, reference: Reference) -> bool:
     do in the Circular 44 process": something else comes first; the question is about that.
     """
     before = re.findall(r"[a-z]+|\d+", folded[: reference.start])
-    return all(w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES for w in before)
+    return all(
+        w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES or w in abbreviations for w in before
+    )
 
 
 def _is_dropped_letter(token: str, candidate: str) -> bool:

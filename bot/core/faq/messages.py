@@ -40,6 +40,12 @@ _MARKER = re.compile(
     r"what|whats|who|when|where|which|how|why|is|are|does|do|did|can)\b|\?"
 )
 _MIN_WORDS = 3
+# A tag after a statement ("…, đúng không", "…, phải không ạ", "…, right?") asks to confirm it: no second
+# question.
+TAG_QUESTION = re.compile(
+    r"^(?:(?:co\s+)?(?:dung|phai|that|thiet)\s+(?:khong|ko|k|hong|hok|chua)(?:\s+(?:a|ad|vay|ha|nhi|ban))*"
+    r"|(?:is\s+(?:that|it)\s+)?(?:right|correct|true)|isn\s*t\s+it)\s*\??$"
+)
 
 
 def split_questions(text: str) -> list[str]:
@@ -64,6 +70,7 @@ def question_splits(text: str, limit: int = 3) -> list[list[str]]:
             and len(right.split()) >= _MIN_WORDS - 1
             and _MARKER.search(left_folded + ("?" if match.group(0).startswith("?") else ""))
             and _MARKER.search(right_folded)
+            and not TAG_QUESTION.match(right_folded.strip(" ,;?"))
         ):
             found.append([left.strip(" ,;?") + "?", right.strip(" ,;")])
             if len(found) == limit:

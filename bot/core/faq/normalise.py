@@ -39,7 +39,7 @@ STOP_WORDS = VI_STOP_WORDS | EN_STOP_WORDS
 CHAT_SYLLABLES = words(
     """
     e em chi anh chu ad oi vay ha nha nhe ti xiu nghe noi minh ne nhi chau ong ba bac di co ak hen nhen
-    luon dum ho coi xem biet oke ok okay da vang ngu hoi ta ua nghen nhen
+    luon dum ho coi xem biet oke ok okay da vang ngu hoi ta ua nghen nhen tui
     """
 )
 # Two-syllable words (folded) with a syllable that is a stop word when alone ("để" / "đề án", "cần" / "căn
@@ -57,8 +57,18 @@ ACCENTED_STOP_WORDS = words(
     hỏi muốn chào đang cảm ơn mình em anh chị bạn ạ nhé nhá vậy giúp dùm giùm làm xin
     dạ dợ ủa hả hở nè á hen nhen nghen nhỉ chớ hông hổng hem khum
     đó này ấy kia nó
+    thiệt thật ổng bả tụi
     """
-)  # the second line: southern chat particles; the last points back at something said before: "tiêu chí đó"
+)  # the second line: southern chat particles; the third points back at something said before ("tiêu chí đó");
+# the last: "really", "he/she", "we" in southern chat
+# "… hông con?", "… hả bây": a clause-final "con" / "bây" after a particle calls the person spoken to (folded,
+# they are also "còn", "bay", so only there).
+_PARTICLES = "vay|ha|hong|hem|nhe|nha|a|ta|di|nhi|ne|chua|ko|k|hok|roi|duoc|khong|nghen|nhen"
+_VOCATIVE = re.compile(rf"\b({_PARTICLES})\s+(?:con|bay)(?=\s*(?:[?!.,]|$))")
+# The same typed with marks, read before the particles themselves are dropped ("… hả bây?").
+_VOCATIVE_MARKED = re.compile(
+    r"(?<!\w)(vậy|hả|hông|hem|nhé|nha|à|ạ|ta|đi|nhỉ|nè|chưa|rồi|được|không|nghen|nhen|hen)\s+(?:con|bây)(?=\s*(?:[?!.,]|$))"
+)
 # "là nhiêu", "tối đa nhiêu": "nhiêu" typed alone (with its marks) is "bao nhiêu".
 _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
 
@@ -156,8 +166,9 @@ def _phrase_pattern(
     table = {(_stem_words(fold(k)) if stemmed else fold(k)): fold(v) for k, v in phrases.items() if fold(k)}
     for key, value in english_keys.items():
         read = " ".join(_stem_words(english.prepare(fold(key), always_english=True)).split())
-        # A key left with stop words only ("kind of" → "of") would rewrite every "of".
-        if any(w not in STOP_WORDS for w in read.split()):
+        # A key left with stop words only ("kind of" → "of") would rewrite every "of", and one left with a
+        # particle ("go up" → "up") every "send up", "wrap up".
+        if any(w not in STOP_WORDS for w in read.split()) and len(read) > 2:
             table.setdefault(read, fold(value))
     if not table:
         return None, {}
@@ -224,14 +235,23 @@ class Normaliser:
         """Words (folded) that the normaliser rewrites or drops: abbreviations, synonym keys, stop words."""
         return set(self._abbrev) | set(self._synonyms) | STOP_WORDS
 
+    def abbreviated(self, folded: str) -> str:
+        """Folded text with its abbreviations written out ("ngay bh" → "ngay ban hanh"), nothing else
+        changed."""
+        if self._abbrev_re is None:
+            return folded
+        return self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], folded)
+
     def text(self, raw: str) -> str:
         """Folded text with documents canonical ("tt44"), abbreviations expanded, punctuation removed."""
         lowered = unicodedata.normalize("NFC", raw).lower()
         if self._filler_re is not None:
             lowered = self._filler_re.sub(" ", lowered)
         lowered = _BARE_NHIEU.sub("bao nhiêu", lowered)
+        lowered = _VOCATIVE_MARKED.sub(r"\1", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
+        text = _VOCATIVE.sub(r"\1", text)
         text = _WORD.sub(lambda m: self._respell(m.group(0)), text)
         text = english.prepare(text)
         text = _NOW_GIO.sub(r"\1hien nay", text)

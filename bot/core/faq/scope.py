@@ -1,5 +1,7 @@
 """What a question names that the knowledge base does not cover: another ministry ("Bộ Tài chính", "Ministry
-of Health", "TT 44/2014/TT-BTC") or another law ("Luật Cán bộ, công chức", "Labour Code").
+of Health", "TT 44/2014/TT-BTC"), another law ("Luật Cán bộ, công chức", "Labour Code"), or the person who
+holds an office ("Bộ trưởng Bộ GD hiện nay là ai", "ông bộ trưởng ký TT44 tên gì"): the knowledge base speaks
+of offices, never of the people in them.
 
 Such a question is declined before any similarity: its other words ("thông tư", "quy định", "tiêu chí") are
 the knowledge base's words too, and would find an entry about something else. What counts as covered is read
@@ -94,9 +96,34 @@ _LAW_EN = re.compile(r"\blaw\s+on\s+(?:the\s+)?(?P<after>[a-z]+)|\b(?P<before>[a
 _NOT_A_NAME = words(
     """
     thi la co khong ko gi nao so ve nay do dinh quy moi cu hien hanh the which what this that a an of by
-    under new old current any its our your their relevant applicable same
+    under new old current any its our your their relevant applicable same procedure admin administrative
+    postal zip area access qr
     """
 )
+
+
+# Offices whose holder is a public figure, and offices that hold no one in particular until "now" or "ông/bà"
+# says a person is meant ("chủ tịch UBND huyện là ai" asks who decides, "chủ tịch hội hiện nay là ai" a name).
+_HIGH_OFFICE = (
+    r"bo\s+truong|thu\s+truong|thu\s+tuong|chu\s+tich\s+nuoc|tong\s+bi\s+thu|bi\s+thu|minister|prime\s+minister"
+    r"|general\s+secretary"
+)
+_OFFICE = rf"{_HIGH_OFFICE}|chu\s+tich|giam\s+doc\s+so|chair(?:man|woman|person)?|president|director"
+_IDENTITY = (
+    r"\bla\s+ai\b|\bai\s+la\b|\bten\s+(?:la\s+)?gi\b|\bten\s+la\b|\bho\s+ten\b|\bwho\s+(?:is|s)\b|\bname\b"
+)
+_NOW_OR_PERSON = r"\b(?:hien\s+nay|hien\s+tai|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b"
+_HIGH = re.compile(rf"\b(?:{_HIGH_OFFICE})\b")
+_ANY_OFFICE = re.compile(rf"\b(?:{_OFFICE})\b")
+_IDENTITY_ASKED = re.compile(_IDENTITY)
+_PERSON_MEANT = re.compile(_NOW_OR_PERSON)
+
+
+def asks_office_holder(folded: str) -> bool:
+    """Whether the question asks who holds an office (a name), not what the office does."""
+    if not _IDENTITY_ASKED.search(folded) or not _ANY_OFFICE.search(folded):
+        return False
+    return bool(_HIGH.search(folded) or _PERSON_MEANT.search(folded))
 
 
 def _ministries(folded: str) -> set[str]:
@@ -133,5 +160,8 @@ class Scope:
         self._laws = frozenset(laws)
 
     def foreign(self, folded: str) -> bool:
-        """Whether the question (folded) names a ministry or a law the knowledge base never speaks of."""
-        return bool(_ministries(folded) - self._ministries or _laws(folded) - self._laws)
+        """Whether the question (folded) names a ministry or a law the knowledge base never speaks of, or asks
+        who holds an office."""
+        return bool(
+            _ministries(folded) - self._ministries or _laws(folded) - self._laws or asks_office_holder(folded)
+        )

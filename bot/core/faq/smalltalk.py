@@ -46,6 +46,20 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "co ai khong",
             "co ai do khong",
             "ban la nguoi hay may",
+            "nguoi hay may",
+            "nguoi that hay may",
+            "nguoi hay bot",
+            "nguoi that hay bot",
+            "may hay nguoi",
+            "bot hay nguoi",
+            "co phai nguoi that khong",
+            "co phai may khong",
+            "are you a robot",
+            "are you real",
+            "are you a person",
+            "are you a human",
+            "is this a bot",
+            "am i talking to a bot",
             "gioi thieu ve ban",
         ),
     ),
@@ -189,7 +203,7 @@ _FILLER = words(
     you all there everyone again for your help that helps helped great good nice have day team really
     thanks yeah yes sir madam dear friend! please thoi lai sau nhe later now duoc
     giup hieu hay tot vui qua co ai khong the biet gi cho con chau cac tui bac co chu di ve khuyen hoc hoi
-    oi alo do nghen nhen ne a ha hen roi
+    oi alo do nghen nhen ne a ha hen roi la chuc
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
@@ -199,6 +213,9 @@ _REQUEST = words(
     """
 )
 _WORD = re.compile(r"[a-z0-9]+")
+# Ways to type "không" and "thật" in chat ("có ai hông", "người thiệt hay máy"), read as the word itself.
+_SPELLINGS = {"hong": "khong", "ko": "khong", "k": "khong", "hok": "khong", "khum": "khong", "hem": "khong"}
+_SPELLINGS |= {"thiet": "that", "thiec": "that"}
 
 
 def _compiled() -> list[tuple[str, re.Pattern[str]]]:
@@ -226,7 +243,7 @@ def small_talk(text: str) -> SmallTalk | None:
     words = _WORD.findall(folded)
     if not words or len(words) > _MAX_WORDS:
         return None
-    spoken = " ".join(words)
+    spoken = " ".join(_SPELLINGS.get(w, w) for w in words)
     found: list[str] = []
     rest = spoken
     for kind, pattern in _KINDS:
