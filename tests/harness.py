@@ -148,7 +148,8 @@ class BotUnderTest:
         channel: str = "telegram",
         **kwargs: object,
     ) -> AsyncIterator[BotUnderTest]:
-        """The bot started on `channel`; the organisation imported unless org=False."""
+        """The bot started on `channel`; the organisation imported unless org=False (the database is a copy of
+        one migrated, and given the organisation at `start`, once per process: tests/migrated.py)."""
         start = start or datetime(2026, 11, 23, 9, 0, tzinfo=VN)
         clock = AdjustableClock(start)
         if "telegram-webhook" in channel.split("+"):
