@@ -28,9 +28,9 @@ from storage.db import Database
 from tests.ops_process import BotProcess, base_env, free_port
 from tests.postgres import fresh_schema, schema_of_own_role, server_url
 from tests.test_broadcasts_dialog import body
+from tests.test_broadcasts_kill import TOKEN, press, received, write_to_cadres
 from tests.test_faults_kill import WARD, seed
 
-TOKEN = "515151:REPLICAS-process-token-abc"
 SECRET = "replicas-process-secret"
 LEASE_SECONDS = 5
 LATENCY_MS = 100
@@ -145,44 +145,74 @@ async def cluster(
                     (tmp_path / f"{name}.log").write_text(finished.output)
 
 
-def texts(emu: BotApiEmulator, chat_id: int) -> list[str]:
-    return [c.params.get("text", "") for c in emu.calls(TOKEN, "sendMessage", chat_id, ok=True)]
+async def start_broadcast(emu: BotApiEmulator) -> None:
+    """The organiser sends a broadcast to every cadre; returns once a fifth of them have it."""
+    organiser = FakeUser(ORGANISER, "Hà")
+    await write_to_cadres(emu, organiser, BROADCAST)
+    await until(lambda: f"Số người nhận: {len(CADRES)}" in received(emu, ORGANISER)[-1], what="the summary")
+    emu.configure(latency_ms=LATENCY_MS)  # so that sends are on their way when something breaks
+    await press(emu, organiser, "v1:bcc:go", answer="editMessageText")
+    await until(lambda: sum(broadcasts_received(emu).values()) >= 60, what="the broadcast to start")
 
 
-async def say(emu: BotApiEmulator, user: FakeUser, text: str) -> None:
-    mark = emu.mark(TOKEN)
-    await emu.send_text(TOKEN, user, text)
-    await emu.wait_for(TOKEN, chat_id=user.id, since=mark, timeout=60)
+@dataclass(frozen=True)
+class Outcome:
+    """Once everything settled: the updates Telegram pushed and those it was answered 200 for, the inbox
+    rows (update id, status), the messages not sent."""
+
+    pushed: set[int]
+    accepted: set[int]
+    recorded: list[tuple[int, str]]
+    unsent: int
+
+    def assert_each_update_recorded_once_and_handled(self) -> None:
+        assert self.pushed == self.accepted, "Telegram gave up on none"
+        assert sorted(update for update, _ in self.recorded) == sorted(self.pushed)
+        assert {status for _, status in self.recorded} == {"done"}
 
 
-async def press(emu: BotApiEmulator, user: FakeUser, data: str, *, answer: str = "sendMessage") -> None:
-    message = next(
-        m for m in reversed(emu.chat_history(TOKEN, user.id)) if data in str(m.get("reply_markup"))
+async def settle(group: Cluster, talkers: list[int], answers: int) -> Outcome:
+    """Wait until the broadcast is over and reported, every update handled and `answers` answers sent."""
+    emu = group.emu
+    await until(
+        lambda: group.value("SELECT COUNT(*) FROM broadcasts WHERE status = 'done'"),
+        timeout=300,
+        what="the broadcast to be done",
     )
-    mark = emu.mark(TOKEN)
-    await emu.press_button(TOKEN, user, message["message_id"], data)
-    await emu.wait_for(TOKEN, method=answer, chat_id=user.id, since=mark, timeout=60)
+
+    async def settled() -> bool:
+        left = await group.value("SELECT COUNT(*) FROM inbox WHERE status <> 'done'")
+        sent = sum(len(answered_steps(emu, user_id)) for user_id in talkers)
+        return left == 0 and not emu.bot_state(TOKEN).updates and sent >= answers
+
+    await until(settled, timeout=300, what="every update to be handled and answered")
+    await until(lambda: final_report(emu), what="the organiser's report")
+    return Outcome(
+        pushed={d.update["update_id"] for d in emu.deliveries(TOKEN)},
+        accepted={d.update["update_id"] for d in emu.deliveries(TOKEN) if d.ok},
+        recorded=[
+            (int(r[0]), r[1]) for r in await group.db.fetch_all("SELECT update_key, status FROM inbox")
+        ],
+        unsent=await group.value("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'"),
+    )
 
 
-async def prepare_broadcast(emu: BotApiEmulator, organiser: FakeUser) -> None:
-    """The organiser writes a broadcast to every cadre, up to the last confirmation."""
-    await say(emu, organiser, "/broadcast")
-    await say(emu, organiser, BROADCAST)
-    await press(emu, organiser, "v1:bcc:na", answer="editMessageText")
-    await press(emu, organiser, "v1:bcc:a:r", answer="editMessageText")
-    await press(emu, organiser, "v1:bcc:tr:cadre", answer="editMessageText")
-    await press(emu, organiser, "v1:bcc:a:done")
-    await until(lambda: f"Số người nhận: {len(CADRES)}" in texts(emu, ORGANISER)[-1], what="the confirmation")
+def assert_every_cadre_got_the_broadcast(emu: BotApiEmulator, in_flight: set[int]) -> None:
+    """Once each, twice at most where it was on its way when things broke; and the organiser's report."""
+    got = broadcasts_received(emu)
+    assert min(got.values()) == 1, [c for c, n in got.items() if n == 0]
+    assert max(got.values()) <= 2 and {c for c, n in got.items() if n > 1} <= in_flight
+    assert f"Đã gửi: {len(CADRES)} / {len(CADRES)}" in final_report(emu)
 
 
 def broadcasts_received(emu: BotApiEmulator) -> Counter[int]:
     """How many times each cadre got the broadcast."""
-    return Counter({c: sum(body(t) == BROADCAST for t in texts(emu, c)) for c in CADRES})
+    return Counter({c: sum(body(t) == BROADCAST for t in received(emu, c)) for c in CADRES})
 
 
 def answered_steps(emu: BotApiEmulator, user_id: int) -> list[int]:
     """Which steps of the script the member's answers answer, in the order they arrived."""
-    return [step for text in texts(emu, user_id) for step, answer in enumerate(ANSWERS) if answer in text]
+    return [step for text in received(emu, user_id) for step, answer in enumerate(ANSWERS) if answer in text]
 
 
 def final_report(emu: BotApiEmulator) -> str:
@@ -221,12 +251,8 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_only_what_i
         fresh_schema(server_url()) as url,
         cluster(tmp_path, ["r1", "r2", "r3"], url) as group,
     ):
-        emu = group.emu
-        organiser = FakeUser(ORGANISER, "Hà")
-        await prepare_broadcast(emu, organiser)
-        emu.configure(latency_ms=LATENCY_MS)  # so that sends are on their way when r2 dies
-        await press(emu, organiser, "v1:bcc:go", answer="editMessageText")
-        await until(lambda: sum(broadcasts_received(emu).values()) >= 60, what="the broadcast to start")
+        emu, r2 = group.emu, group.replicas["r2"]
+        await start_broadcast(emu)
         await talk(emu, TALKERS[:30])
 
         async def held_by_r2() -> tuple[list[int], list[int], list[dict]]:
@@ -247,77 +273,53 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_only_what_i
                 [json.loads(r[0])["message"] for r in answering],
             )
 
+        held: tuple[list[int], list[int], list[dict]] = ([], [], [])
+
         async def caught_busy() -> bool:
-            """Freeze r2; True when it is caught both sending the broadcast and handling an update."""
+            """Freeze r2 (what it sent the database lands meanwhile); True when it is caught both sending
+            the broadcast and handling an update."""
+            nonlocal held
             r2.send_signal(signal.SIGSTOP)
-            sending, handling, _ = await held_by_r2()
-            if sending and handling:
+            await asyncio.sleep(0.2)
+            held = await held_by_r2()
+            if held[0] and held[1]:
                 return True
             r2.send_signal(signal.SIGCONT)
             await asyncio.sleep(0.05)
             return False
 
-        r2 = group.replicas["r2"]
         try:
             await until(caught_busy, what="r2 to be both sending the broadcast and handling updates")
-            in_flight, handling, answering = await held_by_r2()
+            in_flight, handling, answering = held
             in_flight_chats = await chats_sending(group.db, "r2")
         finally:
             await r2.kill()
         received_at_kill = sum(broadcasts_received(emu).values())
         await talk(emu, TALKERS[30:])  # the balancer sends them to the survivors
 
-        await until(
-            lambda: group.value("SELECT COUNT(*) FROM broadcasts WHERE status = 'done'"),
-            timeout=300,
-            what="the broadcast to be done",
-        )
-
-        async def settled() -> bool:
-            left = await group.value("SELECT COUNT(*) FROM inbox WHERE status <> 'done'")
-            answers = sum(len(answered_steps(emu, user_id)) for user_id in TALKERS)
-            return left == 0 and not emu.bot_state(TOKEN).updates and answers >= expected_answers
-
-        expected_answers = len(TALKERS) * len(SCRIPT) - len(answering)
-        await until(settled, timeout=300, what="every update to be handled and answered")
-        await until(lambda: final_report(emu), what="the organiser's report")
-
-        pushed = {d.update["update_id"] for d in emu.deliveries(TOKEN)}
-        accepted = {d.update["update_id"] for d in emu.deliveries(TOKEN) if d.ok}
-        recorded = await group.db.fetch_all("SELECT update_key, status FROM inbox")
-        unsent = await group.value("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
+        outcome = await settle(group, TALKERS, len(TALKERS) * len(SCRIPT) - len(answering))
         taken_over = await claims(group.db, "outbox", in_flight)
         handled_after = await claims(group.db, "inbox", handling)
 
-    received = broadcasts_received(emu)
-    doubled = sum(n - 1 for n in received.values())
+    got = broadcasts_received(emu)
     print(
         f"killed r2 with {len(in_flight)} messages in flight, {len(handling)} updates being handled and "
         f"{len(answering)} being answered, after {received_at_kill} of {len(CADRES)} broadcasts: "
-        f"{sum(n == 0 for n in received.values())} lost, {doubled} doubled; "
+        f"{sum(n == 0 for n in got.values())} lost, {sum(n - 1 for n in got.values())} doubled; "
         f"{len(TALKERS) * len(SCRIPT) - sum(len(answered_steps(emu, u)) for u in TALKERS)} answers lost"
     )
     assert 0 < received_at_kill < len(CADRES), "the kill came in the middle of the broadcast"
-    # every update Telegram pushed was taken (none given up), recorded once and handled
-    assert pushed == accepted
-    assert sorted(int(key) for key, _ in recorded) == sorted(pushed)
-    assert {status for _, status in recorded} == {"done"}
+    outcome.assert_each_update_recorded_once_and_handled()
     # each person's answers arrived in the order they wrote; only an answer r2 was sending when it died may
-    # be missing (the person's step was done and saved; they ask again)
-    lost_allowed = {
-        (m["chat"]["id"], SCRIPT.index(m["text"])) for m in answering if m["chat"]["id"] in TALKERS
-    }
+    # be missing (what the person did was saved; they ask again)
+    may_miss = {(m["chat"]["id"], SCRIPT.index(m["text"])) for m in answering if m["chat"]["id"] in TALKERS}
     for user_id in TALKERS:
         steps = answered_steps(emu, user_id)
         assert steps == sorted(set(steps)), (user_id, steps)
-        assert {(user_id, step) for step in range(len(SCRIPT))} - {
-            (user_id, s) for s in steps
-        } <= lost_allowed
-    # every cadre got the broadcast; only what r2 had in flight may have arrived twice
-    assert min(received.values()) == 1, [c for c, n in received.items() if n == 0]
-    assert max(received.values()) <= 2 and {c for c, n in received.items() if n > 1} <= in_flight_chats
-    assert unsent == 0
-    assert f"Đã gửi: {len(CADRES)} / {len(CADRES)}" in final_report(emu)
+        assert {(user_id, step) for step in range(len(SCRIPT)) if step not in steps} <= may_miss
+    # every cadre got the broadcast, and only what r2 had in flight may have arrived twice
+    assert_every_cadre_got_the_broadcast(emu, in_flight_chats)
+    assert outcome.unsent == 0
     # what r2 held was taken over by the survivors once its lease ran out
     assert in_flight and handling
     assert taken_over <= {("r1", "sent"), ("r3", "sent")}
@@ -333,11 +335,7 @@ async def test_the_database_going_away_mid_run_loses_nothing_and_the_replicas_ca
     ):
         emu = group.emu
         emu.configure(webhook_attempts=100_000, webhook_retry_s=0.5)  # Telegram keeps trying for hours
-        organiser = FakeUser(ORGANISER, "Hà")
-        await prepare_broadcast(emu, organiser)
-        emu.configure(latency_ms=LATENCY_MS)
-        await press(emu, organiser, "v1:bcc:go", answer="editMessageText")
-        await until(lambda: sum(broadcasts_received(emu).values()) >= 60, what="the broadcast to start")
+        await start_broadcast(emu)
         await talk(emu, TALKERS[:15])
 
         ended = await owner.shut_out()
@@ -354,47 +352,26 @@ async def test_the_database_going_away_mid_run_loses_nothing_and_the_replicas_ca
         refused = pushes[next(n for n, d in enumerate(pushes) if d.status == 503) :]  # after one on its way
         await owner.let_in()
 
-        await until(
-            lambda: group.value("SELECT COUNT(*) FROM broadcasts WHERE status = 'done'"),
-            timeout=300,
-            what="the broadcast to be done",
-        )
-
-        async def settled() -> bool:
-            left = await group.value("SELECT COUNT(*) FROM inbox WHERE status <> 'done'")
-            answers = sum(len(answered_steps(emu, user_id)) for user_id in TALKERS[:30])
-            return left == 0 and not emu.bot_state(TOKEN).updates and answers == 30 * len(SCRIPT)
-
-        await until(settled, timeout=300, what="every update to be handled and answered")
-        await until(lambda: final_report(emu), what="the organiser's report")
+        outcome = await settle(group, TALKERS[:30], 30 * len(SCRIPT))
         health_when_back = [await health(int(r.env["PORT"])) for r in group.replicas.values()]
-        pushed = {d.update["update_id"] for d in emu.deliveries(TOKEN)}
-        accepted = {d.update["update_id"] for d in emu.deliveries(TOKEN) if d.ok}
-        recorded = await group.db.fetch_all("SELECT update_key, status FROM inbox")
-        unsent = await group.value("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
 
-    received = broadcasts_received(emu)
-    doubled = sum(n - 1 for n in received.values())
+    got = broadcasts_received(emu)
     print(
         f"the database went away after {received_when_away} of {len(CADRES)} broadcasts, with "
         f"{len(in_flight)} in flight; {ended} sessions ended, {len(refused)} webhook pushes refused "
-        f"meanwhile; {sum(n == 0 for n in received.values())} lost, {doubled} doubled"
+        f"meanwhile; {sum(n == 0 for n in got.values())} lost, {sum(n - 1 for n in got.values())} doubled"
     )
     assert ended >= 2 and 0 < received_when_away < len(CADRES)
-    # while it was away no update was acknowledged: Telegram was told to deliver them again
+    # while it was away no update was acknowledged (Telegram delivers them again) and /healthz said so
     assert refused and not any(d.ok for d in refused)
     assert [(status, body["status"]) for status, body in health_when_away] == [
         (503, "database unavailable")
     ] * 2
+    # once it was back the replicas were healthy, every update was recorded once, handled and answered in
+    # order, every cadre got the broadcast and only what was on its way when it went away may have come twice
     assert [status for status, _ in health_when_back] == [200, 200]
-    # once it was back every update was taken, recorded once and handled, and answered in order
-    assert pushed == accepted
-    assert sorted(int(key) for key, _ in recorded) == sorted(pushed)
-    assert {status for _, status in recorded} == {"done"}
+    outcome.assert_each_update_recorded_once_and_handled()
     for user_id in TALKERS[:30]:
         assert answered_steps(emu, user_id) == list(range(len(SCRIPT))), user_id
-    # every cadre got the broadcast; only what was on its way when the database went away may come twice
-    assert min(received.values()) == 1, [c for c, n in received.items() if n == 0]
-    assert max(received.values()) <= 2 and {c for c, n in received.items() if n > 1} <= in_flight
-    assert unsent == 0
-    assert f"Đã gửi: {len(CADRES)} / {len(CADRES)}" in final_report(emu)
+    assert_every_cadre_got_the_broadcast(emu, in_flight)
+    assert outcome.unsent == 0

@@ -8,8 +8,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from functools import partial
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.channels.base import Channel, RateLimited, Rejected, TransientFailure, Unreachable
@@ -126,7 +126,7 @@ class DeliveryWorker:
                     await asyncio.shield(self._release(claimed[index:]))
                     raise
                 except Exception:
-                    logger.exception("could not send outbox row %s; it is tried again after its lease", row.id)
+                    logger.exception("could not send outbox row %s; tried again after its lease", row.id)
                     self._held.release(row.id)
 
     async def _release(self, rows: list[QueuedMessage]) -> None:

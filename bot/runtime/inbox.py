@@ -9,10 +9,10 @@ Every replica runs this processor: woken at once by its own webhook, by the othe
 none in progress (storage/inbox.py) and hands each to its channel, which runs the turn with a `Receipt`: the
 row is marked done inside the turn's own transaction, so a crash before the commit handles it again and a
 crash after it does not; the chat's next update waits until the turn's answers have been sent, so they
-arrive in order (a crash while they are sent loses what was not sent yet). A claim holds for LEASE_SECONDS and is renewed while its turn runs, so a replica that
-died leaves its updates to the others once that has passed. A turn that fails is tried again after a pause, up
-to MAX_ATTEMPTS times, then the update is parked with its error (logged, and counted on /healthz). Handled rows
-are pruned after KEEP_DONE.
+arrive in order (a crash while they are sent loses what was not sent yet). A claim holds for LEASE_SECONDS
+and is renewed while its turn runs, so a replica that died leaves its updates to the others once that has
+passed. A turn that fails is tried again after a pause, up to MAX_ATTEMPTS times, then the update is parked
+with its error (logged, and counted on /healthz). Handled rows are pruned after KEEP_DONE.
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ class Inbox:
         try:
             await self.store.answered(row.id, self.replica)
         except Exception:
-            logger.warning("could not mark update %s answered; its chat waits for the lease to run out", row.id)
+            logger.warning("could not mark update %s answered; its chat waits for its lease to end", row.id)
         self.wake()
 
     async def failed(self, row: InboxRow, error: str) -> bool:
