@@ -130,6 +130,8 @@ class BotProcess:
 
     kind 'ours' runs the real bot with Telegram's send-rate ceiling lifted (bench/our_bot.py), 'ours-limited'
     runs `python -m bot run` exactly as deployed, 'echo' runs the bare PTB echo bot (bench/echo_bot.py).
+    `env` adds to the environment (DATABASE_URL, a webhook); with TELEGRAM_WEBHOOK_URL the bot is started once
+    its own webhook answers (`webhook_ready`) instead of once its long poll is parked.
     """
 
     def __init__(
@@ -141,10 +143,12 @@ class BotProcess:
         database: Path | None = None,
         workdir: Path | None = None,
         log_level: str = "WARNING",
+        token: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.emulator = emulator
         self.kind = kind
-        self.token = new_token()
+        self.token = token or new_token()
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="bench-"))
         self.database = self.workdir / "bot.db"
         if database is not None:
@@ -163,6 +167,7 @@ class BotProcess:
             TELEGRAM_API_URL=emulator.base_url,
             DATABASE_PATH=str(self.database),
             LOG_LEVEL=log_level,
+            **(env or {}),
         )
         self._proc: subprocess.Popen | None = None
         self._log = None
@@ -174,17 +179,21 @@ class BotProcess:
         return self._proc.pid
 
     async def start(self, timeout: float = 30) -> float:
-        """Spawn the process and wait until its long poll is parked; returns the startup time in seconds."""
+        """Spawn the process and wait until its long poll is parked (or its webhook answers); returns the
+        startup time in seconds."""
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         began = time.monotonic()
         self._proc = subprocess.Popen(
             self._args, cwd=self.workdir, env=self._env, stdout=self._log, stderr=subprocess.STDOUT
         )
         try:
-            await self.emulator.client.wait_polling(self.token, timeout=timeout)
+            if "TELEGRAM_WEBHOOK_URL" in self._env:
+                await webhook_ready(int(self._env["PORT"]), self._proc, timeout)
+            else:
+                await self.emulator.client.wait_polling(self.token, timeout=timeout)
         except Exception as exc:
             self.kill()
-            raise RuntimeError(f"{self.kind} bot did not start polling:\n{self.log_tail()}") from exc
+            raise RuntimeError(f"{self.kind} bot did not start receiving:\n{self.log_tail()}") from exc
         self.started_s = time.monotonic() - began
         return self.started_s
 
@@ -226,6 +235,25 @@ class BotProcess:
     def cleanup(self) -> None:
         self.kill()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+async def webhook_ready(port: int, proc: subprocess.Popen, timeout: float) -> None:
+    """Until the bot on `port` serves its Telegram webhook: a push without the secret is refused (403)
+    rather than answered 503 (starting) or not at all."""
+    import aiohttp
+
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession(trust_env=False) as http:
+        while True:
+            try:
+                async with http.post(f"http://127.0.0.1:{port}/telegram/webhook", json={}) as answer:
+                    if answer.status == 403:
+                        return
+            except aiohttp.ClientError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise TimeoutError("the bot's webhook did not answer")
+            await asyncio.sleep(0.1)
 
 
 # --- load --------------------------------------------------------------------------------------------
@@ -281,8 +309,9 @@ def percentile(values: list[float], q: float) -> float:
 # --- organisation and members for the bot's real database ---------------------------------------------
 
 
-async def seed_database(path: Path, members: list[tuple[int, str, str]]) -> None:
-    """A migrated database with the sample organisation and active members (user_id, full name, role)."""
+async def seed_database(path: Path | str, members: list[tuple[int, str, str]]) -> None:
+    """A migrated database (a SQLite file, or a `postgresql://` URL) with the sample organisation and active
+    members (user_id, full name, role)."""
     from bot.core.models import MemberStatus, Role
     from bot.core.org import parse_org_csv
     from storage.db import Database

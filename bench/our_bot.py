@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -18,9 +19,24 @@ from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 UNLIMITED = 1_000_000
 
 
+def lift_writer_lock() -> None:
+    """Diagnostic only (bench_replicas): PostgreSQL transactions without the writer lock, to measure what
+    serialising every transaction across replicas costs. Unsafe for real use: the storage code relies on
+    the lock."""
+    from storage.postgres import PostgresDatabase
+
+    async def begin(self: PostgresDatabase, raw: Any) -> None:
+        await raw.execute("BEGIN")
+
+    PostgresDatabase._begin = begin  # type: ignore[method-assign]
+
+
 def main() -> int:
-    """`python bench/our_bot.py [--concurrency N] [--http CLIENT]`: update slots, HTTP client."""
+    """`python bench/our_bot.py [--concurrency N] [--http CLIENT] [--no-writer-lock]`: update slots, HTTP
+    client, PostgreSQL transactions without the writer lock (a diagnostic)."""
     TelegramChannel.send_rate = UNLIMITED
+    if "--no-writer-lock" in sys.argv:
+        lift_writer_lock()
     changes: dict[str, object] = {}
     if "--concurrency" in sys.argv:
         changes["concurrent_updates"] = int(sys.argv[sys.argv.index("--concurrency") + 1])

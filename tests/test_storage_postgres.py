@@ -120,3 +120,43 @@ async def test_a_writer_in_another_schema_of_the_same_database_is_not_waited_for
         finally:
             await first.close()
             await second.close()
+
+
+async def test_a_writer_holds_back_the_replicas_of_its_own_schema_and_no_other_deployment() -> None:
+    """Advisory locks belong to the whole database: the writer lock is the schema's, so a bot over another
+    schema of the same database (another deployment, another test) writes while this one's replicas wait."""
+    server = server_url()
+    async with fresh_schema(server) as url, fresh_schema(server) as elsewhere:
+        replica = await Database.open(url)
+        other_replica = await Database.open(url, migrate=False)
+        other_deployment = await Database.open(elsewhere)
+        schema = await replica.fetch_value("SELECT current_schema()")
+
+        async def add_ward(db: Database, name: str) -> None:
+            async with db.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO wards (name, name_key, created_at) VALUES (?, ?, ?)", (name, name, "x")
+                )
+
+        async def replicas_waiting() -> int:
+            return await other_deployment.fetch_value(
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                "AND objid::bigint = (hashtext(?)::bigint & 4294967295)",
+                (schema,),
+            )
+
+        try:
+            async with replica.transaction():
+                async with asyncio.timeout(10):
+                    await add_ward(other_deployment, "Phường Bến Thành")
+                queued = asyncio.create_task(add_ward(other_replica, "Phường 1"))
+                async with asyncio.timeout(10):
+                    while not await replicas_waiting():
+                        await asyncio.sleep(0.01)
+                assert not queued.done()
+            await queued
+            assert await other_deployment.fetch_value("SELECT COUNT(*) FROM wards") == 1
+            assert await replica.fetch_value("SELECT COUNT(*) FROM wards") == 1
+        finally:
+            for db in (replica, other_replica, other_deployment):
+                await db.close()

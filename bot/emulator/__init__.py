@@ -13,9 +13,10 @@ In a test::
         [reply] = await emu.wait_for(TOKEN, method="sendMessage", chat_id=1, since=mark)
 
 With ``setWebhook(url, secret_token)`` (HTTPS, or plain HTTP on loopback) updates are POSTed to the bot
-instead, one at a time in order, with the ``X-Telegram-Bot-Api-Secret-Token`` header; an answer other than 2xx
-is tried again (``webhook_attempts``, ``webhook_retry_s``) and reported by getWebhookInfo, and getUpdates
-answers 409 until deleteWebhook. ``emu.deliveries(token)`` lists every push.
+instead, with the ``X-Telegram-Bot-Api-Secret-Token`` header: up to ``max_connections`` (default 40) at
+once, each chat's one at a time, in order, as Telegram does; an answer other than 2xx is tried again
+(``webhook_attempts``, ``webhook_retry_s``; the chat's later updates wait) and reported by getWebhookInfo,
+and getUpdates answers 409 until deleteWebhook. ``emu.deliveries(token)`` lists every push.
 
 From another process: ``python -m bot.emulator --port 8081`` and ``bot.emulator.client.EmulatorClient``.
 """

@@ -9,11 +9,12 @@ import asyncio
 import contextlib
 import functools
 import ipaddress
+import itertools
 import json
 import signal
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self
 from urllib.parse import urlsplit
@@ -230,20 +231,25 @@ def reachable_url(url: str, public_origins: dict[str, str]) -> str | None:
 
 @dataclass(frozen=True)
 class PushPolicy:
-    """How a platform pushes: tries per update, the pause after a failed one, where it may reach."""
+    """How a platform pushes: tries per update, the pause after a failed one, where it may reach, and how
+    many pushes may be under way at once (each chat's one at a time)."""
 
     attempts: int
     retry_s: float
     public_origins: dict[str, str]
+    connections: int = 1
 
 
 class WebhookPusher:
-    """One bot's webhook and the pushing of its queued updates there, in order and one at a time.
+    """One bot's webhook and the pushing of its queued updates there: each chat's in order, one at a time.
 
-    The head of the queue is POSTed with the secret in `header`; it leaves the queue once the bot answers
-    2xx, or after `attempts` tries (each failure waits `retry_s` and is kept as `last_error`), as the
-    platforms do. Deleting the webhook leaves the rest queued for getUpdates. `body` turns a queued item into
-    the POSTed JSON, `update_of` into the update recorded with each attempt.
+    As Telegram's Bot API server does, up to `PushPolicy.connections` updates are POSTed at once, each the
+    oldest queued update of a chat with none under way (`chat_of`; None: an update that waits for no other),
+    looking no further than the first 2 × connections queued updates; with one connection every update waits
+    for the one before it. An update is POSTed with the secret in `header`; it leaves the queue once the bot
+    answers 2xx, or after `attempts` tries (each failure waits `retry_s`, its chat waiting meanwhile, and is
+    kept as `last_error`). Deleting the webhook leaves the rest queued for getUpdates. `body` turns a queued
+    item into the POSTed JSON, `update_of` into the update recorded with each attempt.
     """
 
     def __init__(
@@ -252,45 +258,84 @@ class WebhookPusher:
         *,
         body: Callable[[Any], Any],
         update_of: Callable[[Any], dict] = lambda item: item,
+        chat_of: Callable[[Any], Hashable | None] = lambda item: None,
     ) -> None:
         self.header = header
         self._body = body
         self._update_of = update_of
+        self._chat_of = chat_of
         self.webhook: Webhook | None = None
         self.deliveries: list[WebhookDelivery] = []
         self.waiters: list[Waiter] = []
         self.last_error: tuple[float, str] | None = None
         """(Unix time, what went wrong) of the latest failed push."""
         self._task: asyncio.Task[None] | None = None
+        self._policy = PushPolicy(1, 0.0, {})
+        self._changed = asyncio.Event()
 
     def kick(self, queue: deque, http: aiohttp.ClientSession, policy: PushPolicy) -> None:
-        """Start pushing `queue` to the webhook, unless a push is already under way."""
+        """Push `queue` to the webhook (a push under way takes the new updates in as well)."""
         if self.webhook is None or not queue:
             return
+        self._policy = policy
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._push(queue, http, policy))
+            self._task = asyncio.get_running_loop().create_task(self._push(queue, http))
+        else:
+            self._changed.set()
 
     def cancel(self) -> None:
-        """Stop pushing (at once; a push in flight is abandoned)."""
+        """Stop pushing (at once; pushes in flight are abandoned)."""
         if self._task is not None:
             self._task.cancel()
             self._task = None
 
     async def stop(self) -> None:
-        """Stop pushing and wait until the push in flight has ended."""
+        """Stop pushing and wait until the pushes in flight have ended."""
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    async def _push(self, queue: deque, http: aiohttp.ClientSession, policy: PushPolicy) -> None:
-        while self.webhook is not None and queue:
-            item = queue[0]
-            if not await self._deliver(item, http, policy):
-                return
-            if queue and queue[0] is item:
-                queue.popleft()
+    async def _push(self, queue: deque, http: aiohttp.ClientSession) -> None:
+        flying: dict[int, Hashable] = {}
+        """The queued items being pushed (by identity), and their chats."""
+        async with asyncio.TaskGroup() as pushes:
+            while self.webhook is not None and queue:
+                self._changed.clear()
+                for item, chat in self._ready(queue, flying):
+                    flying[id(item)] = chat
+                    pushes.create_task(self._push_one(item, queue, http, flying))
+                await self._changed.wait()
+
+    def _ready(self, queue: deque, flying: dict[int, Hashable]) -> list[tuple[Any, Hashable]]:
+        """Queued items to push now, oldest first: each the oldest of its chat, none of whose is in flight."""
+        connections = max(1, self._policy.connections)
+        free = connections - len(flying)
+        waiting = set(flying.values())
+        ready: list[tuple[Any, Hashable]] = []
+        for item in itertools.islice(queue, 2 * connections):
+            if len(ready) >= free:
+                break
+            if id(item) in flying:
+                continue
+            chat = self._chat_of(item)
+            key: Hashable = ("chat", chat) if chat is not None else ("update", id(item))
+            if key not in waiting:
+                ready.append((item, key))
+            waiting.add(key)
+        return ready
+
+    async def _push_one(self, item: Any, queue: deque, http: aiohttp.ClientSession, flying: dict) -> None:
+        try:
+            if await self._deliver(item, http, self._policy):
+                for index, queued in enumerate(queue):
+                    if queued is item:
+                        del queue[index]
+                        break
+        finally:
+            del flying[id(item)]
+            self._changed.set()
 
     async def _deliver(self, item: Any, http: aiohttp.ClientSession, policy: PushPolicy) -> bool:
         """Push one item: True once done with (delivered or given up), False if the webhook went away."""

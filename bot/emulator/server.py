@@ -32,6 +32,7 @@ from bot.emulator.state import (
     Fault,
     StoredFile,
     StoredMessage,
+    TelegramWebhook,
     call_matches,
     normalize_chat_id,
 )
@@ -182,9 +183,11 @@ class BotApiEmulator(LoopbackServer):
         return state
 
     def kick_webhook(self, state: BotState) -> None:
-        """Push queued updates to the bot's webhook (if it set one), unless a push is under way."""
+        """Push queued updates to the bot's webhook (if it set one), `max_connections` at once."""
         config = self.config
-        policy = PushPolicy(config.webhook_attempts, config.webhook_retry_s, {})
+        hook = state.pusher.webhook
+        connections = hook.max_connections if isinstance(hook, TelegramWebhook) else 1
+        policy = PushPolicy(config.webhook_attempts, config.webhook_retry_s, {}, connections)
         state.pusher.kick(state.updates, self.http_client(config.webhook_timeout_s), policy)
 
     def now_ts(self) -> int:

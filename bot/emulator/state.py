@@ -98,7 +98,7 @@ class Fault:
 
 @dataclass
 class TelegramWebhook(Webhook):
-    """setWebhook's settings (the emulator pushes one update at a time, whatever `max_connections` says)."""
+    """setWebhook's settings: up to `max_connections` pushes at once, each chat's one at a time."""
 
     allowed_updates: list[str] | None = None
     max_connections: int = 40
@@ -364,8 +364,24 @@ class BotState:
 
 
 def _pusher() -> WebhookPusher:
-    """Telegram POSTs the Update itself, with the secret (if the bot set one) in its header."""
-    return WebhookPusher(SECRET_HEADER, body=lambda item: item[1], update_of=lambda item: item[1])
+    """Telegram POSTs the Update itself, with the secret (if the bot set one) in its header; a chat's updates
+    wait for each other, other chats' do not."""
+    return WebhookPusher(
+        SECRET_HEADER, body=lambda item: item[1], update_of=lambda item: item[1], chat_of=update_chat
+    )
+
+
+def update_chat(item: tuple[int, dict]) -> int | str | None:
+    """The chat a queued update belongs to (its message's, or the presser's for a callback query)."""
+    update = item[1]
+    for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        if kind in update:
+            return update[kind].get("chat", {}).get("id")
+    for kind in update:
+        sender = update[kind].get("from") if isinstance(update[kind], dict) else None
+        if isinstance(sender, dict):
+            return sender.get("id")
+    return None
 
 
 @dataclass
