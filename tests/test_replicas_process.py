@@ -24,6 +24,7 @@ import aiohttp
 from bot.core.models import Role
 from bot.emulator import BotApiEmulator, FakeUser
 from bot.emulator.balancer import Balancer
+from bot.runtime.delivery import CLAIM_SIZE
 from storage.db import Database
 from tests.ops_process import BotProcess, base_env, free_port
 from tests.postgres import fresh_schema, schema_of_own_role, server_url
@@ -373,5 +374,10 @@ async def test_the_database_going_away_mid_run_loses_nothing_and_the_replicas_ca
     outcome.assert_each_update_recorded_once_and_handled()
     for user_id in TALKERS[:30]:
         assert answered_steps(emu, user_id) == list(range(len(SCRIPT))), user_id
-    assert_every_cadre_got_the_broadcast(emu, in_flight)
+    # Every cadre got it; twice at most what the replicas had claimed when it went away. The rows read as
+    # 'sending' right after the cut-off do not name all of those (a send whose outcome could not be written
+    # is tried again), so the bound is what two replicas can hold: a claimed batch each.
+    assert min(got.values()) == 1 and max(got.values()) <= 2
+    assert sum(n - 1 for n in got.values()) <= len(in_flight) + 2 * CLAIM_SIZE
+    assert f"Đã gửi: {len(CADRES)} / {len(CADRES)}" in final_report(emu)
     assert outcome.unsent == 0
