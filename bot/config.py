@@ -88,8 +88,8 @@ class Settings:
     replica_id: str | None = None
     """This replica's name in the claims it makes (REPLICA_ID); None: host name and process id."""
     lease_seconds: float = DEFAULT_LEASE_SECONDS
-    """How long a claim on a message or task holds unless renewed: a dead replica's work is taken over after
-    this (LEASE_SECONDS; only with a shared database)."""
+    """How long a claim on a message, task or webhook update holds unless renewed: a dead replica's work is
+    taken over after this (LEASE_SECONDS; only with a shared database)."""
 
     @property
     def file_url(self) -> str:

@@ -26,6 +26,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.faq import FaqMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
 BLIND_SET = ROOT / "eval" / "faq_blind_2026_12.yaml"
@@ -119,12 +123,14 @@ def score(items: list[dict], answer: Answerer, setting: str | None = None) -> Sc
     return result
 
 
-def bot_answerer(kb_dir: Path | None = None) -> Answerer:
-    """The packaged FAQ, answering as `python -m bot ask` does."""
+def bot_answerer(kb_dir: Path | None = None, matcher: FaqMatcher | None = None) -> Answerer:
+    """The packaged FAQ (or the knowledge base in `kb_dir`), answering as `python -m bot ask` does; `matcher`:
+    one already built (the tests share one)."""
     from bot.commands import ask
     from bot.core.faq import FaqMatcher, KnowledgeBase
 
-    matcher = FaqMatcher(KnowledgeBase.load(kb_dir))
+    if matcher is None:
+        matcher = FaqMatcher(KnowledgeBase.load(kb_dir))
     translators = {locale: ask.load_translations(locale) for locale in ("vi", "en")}
 
     def answer(question: str, locale: str) -> tuple[str, str]:

@@ -1,9 +1,11 @@
 """The inbox: updates a channel's webhook accepted, kept until one replica has handled them (migration 0014).
 
 Each chat's updates are handled one at a time in the order they were recorded: only the oldest unfinished
-row of a chat can be claimed, so the next one waits until it is done or parked. A claim holds a lease; a
-replica that dies leaves its rows to be claimed again once the lease has run out, and `done` (run inside the
-turn's own transaction) refuses a row that another replica has taken over meanwhile.
+row of a chat can be claimed, so the next one waits until it is done and answered, or parked. A claim holds a
+lease; a replica that dies leaves its rows to be claimed again once the lease has run out, and `done` (run
+inside the turn's own transaction) refuses a row that another replica has taken over meanwhile. A done row
+keeps its lease while the turn's answers go out (`answered` ends it), so a chat's answers arrive in order
+whichever replicas handle its updates; if the replica dies meanwhile, the chat goes on once the lease ran out.
 """
 
 from __future__ import annotations
@@ -86,9 +88,12 @@ class SqliteInbox:
                     "OR (i.status = 'processing' AND i.lease_until < ?)) "
                     "AND NOT EXISTS (SELECT 1 FROM inbox AS e WHERE e.channel = i.channel "
                     "AND e.chat_key = i.chat_key AND e.status IN ('pending', 'processing') AND e.id < i.id) "
+                    "AND NOT EXISTS (SELECT 1 FROM inbox AS a WHERE a.channel = i.channel "
+                    "AND a.chat_key = i.chat_key AND a.status = 'done' AND a.lease_until IS NOT NULL "
+                    "AND a.lease_until >= ? AND a.id < i.id) "
                     "ORDER BY i.id LIMIT ?"
                 ),
-                (*channels, stamp, stamp, limit),
+                (*channels, stamp, stamp, stamp, limit),
             )
             ids = [int(r["id"]) for r in rows]
             if not ids:
@@ -106,17 +111,38 @@ class SqliteInbox:
         ]
         return sorted(found, key=lambda row: row.id)
 
+    async def renew(self, replica: str, row_ids: Sequence[int], *, now: datetime, lease: timedelta) -> int:
+        """Extend the lease of rows this replica is still handling; how many it still holds."""
+        if not row_ids:
+            return 0
+        marks = ", ".join("?" for _ in row_ids)
+        rows = await self._db.atomic(
+            "UPDATE inbox SET lease_until = ? WHERE claimed_by = ? AND lease_until IS NOT NULL "
+            f"AND status IN ('processing', 'done') AND id IN ({marks}) RETURNING id",
+            (to_db_time(now + lease), replica, *row_ids),
+        )
+        return len(rows)
+
     async def done(self, row_id: int, replica: str, *, now: datetime) -> None:
         """The update has been handled: in the caller's transaction (the turn's), so it commits with the
-        turn's effects. `ClaimLost` when another replica has taken the row over."""
+        turn's effects; its lease holds the chat's next update back until `answered`. `ClaimLost` when
+        another replica has taken the row over."""
         async with self._db.connection() as conn:
             cursor = await conn.execute(
-                "UPDATE inbox SET status = 'done', done_at = ?, lease_until = NULL, last_error = NULL "
+                "UPDATE inbox SET status = 'done', done_at = ?, last_error = NULL "
                 "WHERE id = ? AND claimed_by = ? AND status = 'processing'",
                 (to_db_time(now), row_id, replica),
             )
         if cursor.rowcount != 1:
             raise ClaimLost(f"inbox row {row_id} is no longer claimed by {replica}")
+
+    async def answered(self, row_id: int, replica: str) -> None:
+        """The turn's answers have gone out: the chat's next update may be claimed."""
+        await self._db.atomic(
+            "UPDATE inbox SET lease_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'done' "
+            "RETURNING id",
+            (row_id, replica),
+        )
 
     async def failed(
         self, row_id: int, replica: str, error: str, *, retry_at: datetime | None, now: datetime

@@ -60,6 +60,8 @@ async def apply_migrations(db: Database, *, target: int | None = None) -> list[s
         if migration.version <= version or (target is not None and migration.version > target):
             continue
         async with db.transaction() as conn:
+            if await current_version(db) >= migration.version:
+                continue  # another replica, starting at the same time, applied it meanwhile
             for statement in statements(migration.sql):
                 translated = db.migration_statement(statement)
                 if translated is not None:

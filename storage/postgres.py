@@ -5,13 +5,16 @@ answers like aiosqlite (cursors with `rowcount`, `lastrowid`, `fetchall`; rows r
 
 Writers are serialised as on SQLite: a transaction (or a `connection()` block) holds one advisory lock, the
 way SQLite's `BEGIN IMMEDIATE` admits one writer at a time, across processes too; reads (`fetch_*` outside a
-transaction) run on any pooled connection without waiting. Advisory locks belong to the whole database, so
-the lock is named after the schema (the first of `search_path`): the replicas of one deployment take turns,
-while a deployment (or a test) in another schema of the same database does not wait for them.
+transaction) run on any pooled connection without waiting. The lock is the schema's (WRITER_LOCK and a hash
+of the schema's name), so bots or tests in other schemas of the same database never wait for it.
 
 Processes sharing the database wake each other with LISTEN/NOTIFY: `publish(conn, topic)` sends a NOTIFY with
 the transaction, and one connection per process LISTENs for every topic someone `listen`s to (reconnecting
 after a failure, and then waking every listener, since notifications may have been missed meanwhile).
+
+When the server restarts or drops the connections, the pool checks each connection as it hands it out (a
+round trip) and replaces the broken ones, reconnecting with back-off; meanwhile callers wait for a connection
+(up to the pool's timeout) or fail, and the loops that call them try again.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ from storage.db import _USING, Database
 
 logger = logging.getLogger(__name__)
 
-WRITER_LOCK = 0x6B68_6462
-"""'khdb': the first half of the advisory lock every writer holds; the second is the schema's hashtext."""
+WRITER_LOCK = 0x6B68_6462  # 'khdb': with the schema's hash, the advisory lock key every writer holds
+_SCHEMA_KEY = "hashtext(current_schema())"
 POOL_MIN, POOL_MAX = 1, 8
 NOTIFY_PREFIX = "khuyenhoc_"
 LISTEN_RETRY_MAX = 30.0
@@ -207,8 +210,6 @@ class PostgresDatabase(Database):
         self._id_columns = id_columns
         self._listeners = {}
         self._listening: asyncio.Task[None] | None = None
-        self._schema_key = 0
-        """The second half of the writer lock: which schema's writers take turns."""
 
     @classmethod
     async def open_url(cls, url: str, *, migrate: bool = True) -> PostgresDatabase:
@@ -227,6 +228,7 @@ class PostgresDatabase(Database):
             max_size=POOL_MAX,
             kwargs={"autocommit": True},
             configure=_configure,
+            check=AsyncConnectionPool.check_connection,
             reset=_reset,
             open=False,
             name="khuyenhoc",
@@ -234,7 +236,6 @@ class PostgresDatabase(Database):
         await pool.open(wait=True, timeout=10)
         db = cls(pool, url, id_columns)
         try:
-            db._schema_key = int(await db.fetch_value("SELECT hashtext(COALESCE(current_schema(), ''))"))
             async with db.transaction() as conn:
                 for statement in dialect.PRELUDE:
                     await conn.execute(statement)
@@ -285,13 +286,13 @@ class PostgresDatabase(Database):
             yield open_tx.conn
             return
         async with self._lock, self._pool.connection() as raw:
-            await raw.execute("SELECT pg_advisory_lock(%s, %s)", (WRITER_LOCK, self._schema_key))
+            await raw.execute(f"SELECT pg_advisory_lock(%s, {_SCHEMA_KEY})", (WRITER_LOCK,))
             token = _USING.set(self)
             try:
                 yield self._wrap(raw)
             finally:
                 _USING.reset(token)
-                await raw.execute("SELECT pg_advisory_unlock(%s, %s)", (WRITER_LOCK, self._schema_key))
+                await raw.execute(f"SELECT pg_advisory_unlock(%s, {_SCHEMA_KEY})", (WRITER_LOCK,))
 
     @asynccontextmanager
     async def _writer(self) -> AsyncIterator[tuple[Any, aiosqlite.Connection]]:
@@ -301,7 +302,7 @@ class PostgresDatabase(Database):
 
     async def _begin(self, raw: Any) -> None:
         await raw.execute("BEGIN")
-        await raw.execute("SELECT pg_advisory_xact_lock(%s, %s)", (WRITER_LOCK, self._schema_key))
+        await raw.execute(f"SELECT pg_advisory_xact_lock(%s, {_SCHEMA_KEY})", (WRITER_LOCK,))
 
     async def _end(self, raw: Any, *, commit: bool) -> None:
         await raw.execute("COMMIT" if commit else "ROLLBACK")

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from storage.db import Database
 from tests.harness import BotUnderTest
+from tests.migrated import migrated_copy
 from tests.postgres import SKIPPED, fresh_schema, server_url
 
 # The machines are shared and noisy: property tests judge behaviour, never speed.
@@ -19,10 +20,31 @@ settings.register_profile("project", deadline=None, suppress_health_check=[Healt
 settings.load_profile("project")
 
 
+def _share_one_tls_context() -> None:
+    """Every httpx client the bot makes (each Zalo channel, ~200 in a run) loads the CA bundle into a new TLS
+    context, ~30 ms of CPU each; the tests only speak plain HTTP to loopback emulators, so the clients made
+    with the default verification share one context, built the same way."""
+    import httpx._transports.default as transports
+
+    create = transports.create_ssl_context
+    shared = create()
+
+    def create_or_share(verify: object = True, cert: object = None, trust_env: bool = True) -> object:
+        if verify is True and cert is None and trust_env:
+            return shared
+        return create(verify=verify, cert=cert, trust_env=trust_env)
+
+    transports.create_ssl_context = create_or_share
+
+
+_share_one_tls_context()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated database on each back-end: every storage test runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
+        await migrated_copy(tmp_path / "test.db")
         database = await Database.open(tmp_path / "test.db")
         try:
             yield database
@@ -58,6 +80,34 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "channels(*names): run the module's `bot` tests on each named channel (default: telegram)"
     )
+
+
+LONGEST_FIRST = (
+    "test_faults_kill_jobs",
+    "test_broadcasts_delivery",
+    "test_faults_kill",
+    "test_ops_secrets",
+    "test_zalo_process",
+    "test_faq_build",
+    "test_sandbox",
+    "test_e2e_process",
+    "test_broadcasts_kill",
+    "test_http_transport",
+    "test_ops_startup",
+    "test_ops_logs",
+    "test_ops_doctor",
+    "test_faults_api",
+    "test_commands_ask",
+    "test_permission_matrix",
+)
+"""Modules with tests of 5 s or more (`--durations`: real processes, real pacing), run first so that the
+parallel workers (`-n`) share them out and finish together instead of one waiting for the other's last long
+test. Only the order depends on this list."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

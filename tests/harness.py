@@ -38,10 +38,12 @@ from bot.conversation.router import Router
 from bot.conversation.tokens import Token
 from bot.core.models import Member, MemberStatus, Role
 from bot.core.org import parse_org_csv
+from bot.core.pacing import Pacer
 from bot.emulator import BotApiEmulator, FakeUser
 from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.services import Services
+from tests.migrated import migrated_copy
 from tests.transcript import TranscriptChannel
 
 TOKEN = "123456:TEST-khuyenhoc-token"
@@ -72,6 +74,35 @@ class Reply:
 
     def __contains__(self, fragment: str) -> bool:
         return fragment in self.text
+
+
+@dataclass
+class PaceWhenLimited(Pacer):
+    """A channel's pacer that keeps the platform's overall pace only while the emulator enforces rate limits.
+
+    At Telegram's 28 messages a second (Zalo's 8) a test of hundreds of turns would mostly wait; the tests of
+    pacing turn the emulator's limits on (`emu.configure(rate_limits=True)`, Zalo's `rate_limit_per_s`), and
+    from then on the bot keeps the real pace. Each chat's interval and a 'retry after' pause always apply.
+    """
+
+    limited: Callable[[], bool] = lambda: True
+
+    @classmethod
+    def of(cls, pacer: Pacer, limited: Callable[[], bool]) -> PaceWhenLimited:
+        return cls(
+            rate=pacer.rate,
+            burst=pacer.burst,
+            private_interval=pacer.private_interval,
+            group_interval=pacer.group_interval,
+            chat_burst=pacer.chat_burst,
+            limited=limited,
+        )
+
+    def overall_wait(self, now: float) -> float:
+        if not self.limited():
+            self._refill(now)
+            self._tokens = self.burst  # a full bucket: only a pause makes the channel wait
+        return super().overall_wait(now)
 
 
 class BotUnderTest:
@@ -117,8 +148,10 @@ class BotUnderTest:
         channel: str = "telegram",
         **kwargs: object,
     ) -> AsyncIterator[BotUnderTest]:
-        """The bot started on `channel`; the organisation imported unless org=False."""
-        clock = AdjustableClock(start or datetime(2026, 11, 23, 9, 0, tzinfo=VN))
+        """The bot started on `channel`; the organisation imported unless org=False (the database is a copy of
+        one migrated, and given the organisation at `start`, once per process: tests/migrated.py)."""
+        start = start or datetime(2026, 11, 23, 9, 0, tzinfo=VN)
+        clock = AdjustableClock(start)
         if "telegram-webhook" in channel.split("+"):
             channel = channel.replace("telegram-webhook", "telegram")
             kwargs = {**telegram_webhook(), **kwargs}
@@ -140,9 +173,12 @@ class BotUnderTest:
                 }
             harness = cls(emu, tmp_path / "bot.db", clock, channel=channel, **kwargs)  # type: ignore[arg-type]
             harness.zalo = zalo
+            imported = harness.settings.database_url is None and await migrated_copy(
+                harness.settings.database_path, org=(SAMPLE_ORG, start) if org else None
+            )
             await harness.start()
             try:
-                if org:
+                if org and not imported:
                     await harness.import_org()
                 yield harness
             finally:
@@ -162,10 +198,17 @@ class BotUnderTest:
             self.runtime.add_channel(self.channel)
         if "zalo" in names:
             self.channel = ZaloChannel(self.runtime, self.settings)
+            zalo = self.zalo
+            assert zalo is not None
+            self.channel.pacer = PaceWhenLimited.of(
+                self.channel.pacer, lambda: zalo.config.rate_limit_per_s > 0
+            )
             self.runtime.add_channel(self.channel)
             self._zalo_updates = 0
         if "telegram" in names:
             self.channel = TelegramChannel(self.runtime, self.settings, poll_timeout=1)
+            emu = self.emu
+            self.channel.pacer = PaceWhenLimited.of(self.channel.pacer, lambda: emu.config.rate_limits)
             self.runtime.add_channel(self.channel)
         await self.runtime.start()
         if "telegram" in names and not self.settings.telegram_webhook_mode:

@@ -115,6 +115,18 @@ class BotProcess:
             self._process.send_signal(signal.SIGTERM)
         return await self.finished(timeout)
 
+    def send_signal(self, signum: int) -> None:
+        """SIGSTOP freezes the process where it stands, SIGCONT lets it go on."""
+        assert self._process is not None
+        self._process.send_signal(signum)
+
+    async def kill(self) -> Finished:
+        """kill -9: the process ends at once, without any clean-up; then what it wrote."""
+        if self.running:
+            assert self._process is not None
+            self._process.kill()
+        return await self.finished()
+
 
 async def _drain(stream: asyncio.StreamReader, into: bytearray) -> None:
     while chunk := await stream.read(65536):

@@ -88,6 +88,16 @@ async def press(
     await emu.wait_for(TOKEN, method=answer, chat_id=user.id, since=mark, timeout=30)
 
 
+async def write_to_cadres(emu: BotApiEmulator, organiser: FakeUser, text: str) -> None:
+    """The organiser writes a broadcast to every cadre, up to the summary before it is sent."""
+    await say(emu, organiser, "/broadcast")
+    await say(emu, organiser, text)
+    await press(emu, organiser, "v1:bcc:na", answer="editMessageText")
+    await press(emu, organiser, "v1:bcc:a:r", answer="editMessageText")
+    await press(emu, organiser, "v1:bcc:tr:cadre", answer="editMessageText")
+    await press(emu, organiser, "v1:bcc:a:done")
+
+
 async def test_killed_right_after_confirming_a_broadcast_sends_it_once_after_the_restart(
     tmp_path: Path,
 ) -> None:
@@ -100,12 +110,7 @@ async def test_killed_right_after_confirming_a_broadcast_sends_it_once_after_the
         bot = BotProcess(emu, database)
         await bot.start()
         try:
-            await say(emu, organiser, "/broadcast")
-            await say(emu, organiser, TEXT)
-            await press(emu, organiser, "v1:bcc:na", answer="editMessageText")
-            await press(emu, organiser, "v1:bcc:a:r", answer="editMessageText")
-            await press(emu, organiser, "v1:bcc:tr:cadre", answer="editMessageText")
-            await press(emu, organiser, "v1:bcc:a:done")
+            await write_to_cadres(emu, organiser, TEXT)
             await until(lambda: "Số người nhận: 12" in received(emu, ORGANISER)[-1])
             emu.inject_fault(
                 TOKEN, "sendMessage", chat_id=ORGANISER, delay=30

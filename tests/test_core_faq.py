@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.faq import FaqMatcher, KnowledgeBase, KnowledgeBaseError, packaged_directory, to_html, to_plain
+from tests.faq_packaged import packaged_matcher
 
 # Every section of the fact sheet (shared/knowledge/thong-tu-44-facts.md) must be covered by an entry.
 FACT_SHEET_SECTIONS = [
@@ -72,8 +73,8 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> FaqMatcher:
-    return FaqMatcher(kb)
+def matcher() -> FaqMatcher:
+    return packaged_matcher()
 
 
 # --- the knowledge base ---------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.faq import FaqMatcher, KnowledgeBase, to_plain
+from bot.core.faq import FaqMatcher, to_plain
 from bot.core.faq.glossary import spell_out
+from tests.faq_packaged import packaged_matcher
 
 DATA = Path(__file__).parent / "data"
 QUESTION_SETS = [DATA / "faq_dev.yaml", DATA / "faq_dev2.yaml", *sorted(DATA.glob("faq_blind*.yaml"))]
@@ -25,7 +26,7 @@ def dev_set() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def matcher() -> FaqMatcher:
-    return FaqMatcher(KnowledgeBase.load())
+    return packaged_matcher()
 
 
 def _acceptable(item: dict) -> list[str]:

@@ -14,6 +14,7 @@ from bot.core.faq.documents import detect_fields
 from bot.core.faq.english import prepare, stem
 from bot.core.faq.normalise import Normaliser
 from bot.core.text import fold
+from tests.faq_packaged import packaged_matcher
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +23,8 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="module")
-def matcher(kb) -> FaqMatcher:
-    return FaqMatcher(kb)
+def matcher() -> FaqMatcher:
+    return packaged_matcher()
 
 
 @pytest.fixture(scope="module")

@@ -7,23 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.faq import FaqMatcher, KnowledgeBase
+from bot.core.faq import FaqMatcher
 from bot.core.faq.documents import detect_fields
 from bot.core.faq.smalltalk import small_talk
 from bot.core.text import fold
 from eval.run import Scores, bot_answerer, load_items, score
+from tests.faq_packaged import packaged_matcher
 
 DEV3 = Path(__file__).parent / "data" / "faq_dev3.yaml"
 
 
 @pytest.fixture(scope="module")
 def matcher() -> FaqMatcher:
-    return FaqMatcher(KnowledgeBase.load())
+    return packaged_matcher()
 
 
 @pytest.fixture(scope="module")
 def dev3() -> Scores:
-    return score(load_items(DEV3), bot_answerer())
+    return score(load_items(DEV3), bot_answerer(matcher=packaged_matcher()))
 
 
 def _misses(scores: Scores) -> str:

@@ -7,21 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.faq import FaqMatcher, KnowledgeBase, focus
+from bot.core.faq import FaqMatcher, focus
 from bot.core.faq.smalltalk import is_chatter, small_talk
 from eval.run import Scores, bot_answerer, load_items, score
+from tests.faq_packaged import packaged_matcher
 
 DEV4 = Path(__file__).parent / "data" / "faq_dev4.yaml"
 
 
 @pytest.fixture(scope="module")
 def matcher() -> FaqMatcher:
-    return FaqMatcher(KnowledgeBase.load())
+    return packaged_matcher()
 
 
 @pytest.fixture(scope="module")
 def dev4() -> Scores:
-    return score(load_items(DEV4), bot_answerer())
+    return score(load_items(DEV4), bot_answerer(matcher=packaged_matcher()))
 
 
 def _misses(scores: Scores) -> str:

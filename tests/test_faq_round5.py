@@ -9,24 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.faq import FaqMatcher, KnowledgeBase
+from bot.core.faq import FaqMatcher
 from bot.core.faq.messages import question_splits
 from bot.core.faq.scope import asks_office_holder
 from bot.core.faq.smalltalk import small_talk
 from bot.core.text import fold
 from eval.run import Scores, bot_answerer, load_items, score
+from tests.faq_packaged import packaged_matcher
 
 DEV_E = Path(__file__).parent / "data" / "faq_dev_e.yaml"
 
 
 @pytest.fixture(scope="module")
 def matcher() -> FaqMatcher:
-    return FaqMatcher(KnowledgeBase.load())
+    return packaged_matcher()
 
 
 @pytest.fixture(scope="module")
 def dev_e() -> Scores:
-    return score(load_items(DEV_E), bot_answerer())
+    return score(load_items(DEV_E), bot_answerer(matcher=packaged_matcher()))
 
 
 def _misses(scores: Scores) -> str:

@@ -17,6 +17,7 @@ from bot.core.faq.render import render
 from bot.core.faq.smalltalk import small_talk
 from bot.core.text import fold
 from bot.i18n import I18n
+from tests.faq_packaged import packaged_matcher
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,8 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="module")
-def matcher(kb) -> FaqMatcher:
-    return FaqMatcher(kb)
+def matcher() -> FaqMatcher:
+    return packaged_matcher()
 
 
 @pytest.fixture(scope="module")

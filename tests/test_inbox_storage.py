@@ -47,7 +47,23 @@ async def test_only_the_oldest_unfinished_update_of_each_chat_is_handed_out(db: 
 
     async with db.transaction():
         await inbox.done(first[0].id, "a", now=T0)
+    assert await claim(inbox, "b") == [], "and until its answers have gone out"
+    await inbox.answered(first[0].id, "a")
     assert await claim(inbox, "b") == payloads(3)
+
+
+async def test_a_chat_whose_answers_a_dead_replica_was_sending_goes_on_after_the_lease(db: Database) -> None:
+    inbox = SqliteInbox(db)
+    await record(inbox, "1", "chat:7")
+    await record(inbox, "2", "chat:7")
+    [row] = await inbox.claim("dead", TELEGRAM, limit=10, now=T0, lease=LEASE)
+    async with db.transaction():
+        await inbox.done(row.id, "dead", now=T0)
+    assert await inbox.renew("dead", [row.id], now=T0 + LEASE / 2, lease=LEASE) == 1
+
+    assert await claim(inbox, "alive", T0 + LEASE) == [], "its lease was renewed while it answered"
+    assert await claim(inbox, "alive", T0 + LEASE * 2) == payloads(2)
+    assert (await inbox.state()).processing == 1
 
 
 async def test_a_turn_that_rolls_back_leaves_its_update_to_be_handled_again(db: Database) -> None:
@@ -141,6 +157,7 @@ async def test_replicas_claiming_at_once_never_take_the_same_update(db: Database
                     taken[name].append(row.id)
                     async with inboxes[name]._db.transaction():
                         await inboxes[name].done(row.id, name, now=T0)
+                    await inboxes[name].answered(row.id, name)
                 await asyncio.sleep(0)
 
         await asyncio.gather(work("a"), work("b"))

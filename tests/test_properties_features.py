@@ -13,14 +13,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tests.faq_packaged import packaged_matcher
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 typed = st.text(st.characters(blacklist_categories=("Cs",)), max_size=120)
 
 
 @cache
 def faq_matcher():
-    faq = pytest.importorskip("bot.core.faq")
-    return faq.FaqMatcher(faq.KnowledgeBase.load())
+    return packaged_matcher()
 
 
 @given(typed)

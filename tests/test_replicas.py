@@ -282,4 +282,5 @@ async def test_three_replicas_send_each_message_and_run_each_task_once_keeping_e
 
 async def test_one_process_on_sqlite_keeps_its_own_pacer(bot: BotUnderTest) -> None:
     assert not bot.services.db.shared
-    assert type(bot.runtime.channels["telegram"].pacer) is Pacer  # type: ignore[union-attr]
+    pacer = bot.runtime.channels["telegram"].pacer  # type: ignore[union-attr]
+    assert isinstance(pacer, Pacer) and not isinstance(pacer, SharedPacer)

@@ -94,6 +94,34 @@ async def test_writers_take_turns_as_on_sqlite_while_reads_go_on() -> None:
             await db.close()
 
 
+async def test_replicas_starting_at_once_apply_each_migration_once() -> None:
+    async with fresh_schema(server_url()) as url:
+        replicas = [await Database.open(url, migrate=False) for _ in range(3)]
+        try:
+            applied = await asyncio.gather(*(apply_migrations(db) for db in replicas))
+            assert sorted(name for names in applied for name in names) == sorted(
+                m.name for m in available_migrations()
+            )
+            assert await current_version(replicas[0]) == len(available_migrations())
+        finally:
+            for db in replicas:
+                await db.close()
+
+
+async def test_a_writer_in_another_schema_of_the_same_database_is_not_waited_for() -> None:
+    async with fresh_schema(server_url()) as one, fresh_schema(server_url()) as other:
+        first, second = await Database.open(one), await Database.open(other)
+        try:
+            async with first.transaction() as conn:
+                await conn.execute("UPDATE schema_version SET version = version")
+                async with asyncio.timeout(10):
+                    async with second.transaction() as conn2:
+                        await conn2.execute("UPDATE schema_version SET version = version")
+        finally:
+            await first.close()
+            await second.close()
+
+
 async def test_a_writer_holds_back_the_replicas_of_its_own_schema_and_no_other_deployment() -> None:
     """Advisory locks belong to the whole database: the writer lock is the schema's, so a bot over another
     schema of the same database (another deployment, another test) writes while this one's replicas wait."""

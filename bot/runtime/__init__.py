@@ -37,6 +37,7 @@ from bot.runtime.inbox import Inbox, Receipt
 from bot.runtime.links import FileLinks
 from bot.runtime.pacing import SharedPacer
 from bot.runtime.scheduler import Scheduler
+from storage.inbox import ClaimLost
 from storage.rate import SendRateBucket
 
 if TYPE_CHECKING:
@@ -282,7 +283,10 @@ class Runtime:
                 if hooks is not None:
                     await hooks.finish(turn)
         except Exception as error:
-            logger.exception("unhandled error while handling %s", describe(inp))
+            if isinstance(error, ClaimLost):
+                logger.warning("%s was taken over by another replica: its claim ran out", describe(inp))
+            else:
+                logger.exception("unhandled error while handling %s", describe(inp))
             if receipt is not None and await receipt.retry_later(error):
                 return []
             await self.report_error(describe(inp), error)

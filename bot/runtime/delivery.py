@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.channels.base import Channel, RateLimited, Rejected, TransientFailure, Unreachable
@@ -24,6 +25,8 @@ ProgressListener = Callable[[str], Awaitable[None]]
 CLAIM_SIZE = 20
 MAX_IN_FLIGHT = 8
 IDLE_WAIT_SECONDS = 1.0
+RECORD_RETRY_SECONDS = 0.5
+RECORD_RETRY_MAX_SECONDS = 5.0
 
 
 class DeliveryWorker:
@@ -122,6 +125,9 @@ class DeliveryWorker:
                 except asyncio.CancelledError:
                     await asyncio.shield(self._release(claimed[index:]))
                     raise
+                except Exception:
+                    logger.exception("could not send outbox row %s; tried again after its lease", row.id)
+                    self._held.release(row.id)
 
     async def _release(self, rows: list[QueuedMessage]) -> None:
         """Claimed rows that were not sent go back to the queue (graceful stop)."""
@@ -169,6 +175,8 @@ class DeliveryWorker:
         try:
             async with lock:
                 await self._deliver(channel, row)
+        except Exception:
+            logger.exception("could not send outbox row %s; it is tried again after its lease", row.id)
         finally:
             self._held.release(row.id)
             self._slots.release()
@@ -185,6 +193,7 @@ class DeliveryWorker:
                 await self._notify(row.batch)
                 return
             row = replace(row, replaces_message_id=replaced[1])
+        outcome: Callable[[], Awaitable[object]]
         try:
             message_id = await channel.deliver(row, outbox.blob)
         except RateLimited as exc:
@@ -192,25 +201,44 @@ class DeliveryWorker:
             logger.warning(
                 "%s asked to slow down: pausing its deliveries for %.1f s", row.channel, exc.retry_after
             )
-            await outbox.retry_later(
-                row.id, at=now + timedelta(seconds=exc.retry_after), error=exc.reason, count_attempt=False
-            )
+            later = now + timedelta(seconds=exc.retry_after)
+            outcome = partial(outbox.retry_later, row.id, at=later, error=exc.reason, count_attempt=False)
         except Unreachable as exc:
-            await outbox.mark_unreachable(row.id, exc.reason)
-            if row.member_id is not None:
-                await self._services.members.mark_unreachable(row.member_id, row.channel)
+            outcome = partial(self._unreachable, row, exc.reason)
         except Rejected as exc:
             logger.warning("outbox row %s refused by %s: %s", row.id, row.channel, exc.reason)
-            await outbox.fail(row.id, exc.reason)
+            outcome = partial(outbox.fail, row.id, exc.reason)
         except TransientFailure as exc:
             backoff = timedelta(seconds=min(300, 2 ** (row.attempts + 1)))
-            await outbox.retry_later(row.id, at=now + backoff, error=exc.reason)
+            outcome = partial(outbox.retry_later, row.id, at=now + backoff, error=exc.reason)
         except Exception as exc:
             logger.exception("outbox row %s failed unexpectedly", row.id)
-            await outbox.retry_later(row.id, at=now + timedelta(seconds=30), error=repr(exc))
+            outcome = partial(outbox.retry_later, row.id, at=now + timedelta(seconds=30), error=repr(exc))
         else:
-            await outbox.mark_sent(row.id, message_id=message_id, now=self._services.clock.now())
+            outcome = partial(outbox.mark_sent, row.id, message_id=message_id, now=self._services.clock.now())
+        await self._record(row, outcome)
         await self._notify(row.batch)
+
+    async def _unreachable(self, row: QueuedMessage, reason: str) -> None:
+        await self._services.outbox.mark_unreachable(row.id, reason)
+        if row.member_id is not None:
+            await self._services.members.mark_unreachable(row.member_id, row.channel)
+
+    async def _record(self, row: QueuedMessage, outcome: Callable[[], Awaitable[object]]) -> None:
+        """Record a send's outcome. While the database is away it is tried again (the row stays held) for
+        up to a lease, unless the worker is stopping: a message that went out is then not sent again."""
+        deadline = time.monotonic() + self._services.settings.lease_seconds
+        pause = RECORD_RETRY_SECONDS
+        while True:
+            try:
+                await outcome()
+                return
+            except Exception:
+                if self._stopping or time.monotonic() + pause > deadline:
+                    raise
+                logger.warning("could not record the outcome of outbox row %s; trying again", row.id)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RECORD_RETRY_MAX_SECONDS)
 
     async def _notify(self, batch: str) -> None:
         for prefix, listener in self._listeners:

@@ -8,8 +8,11 @@ Every replica runs this processor: woken at once by its own webhook, by the othe
 (PostgreSQL's LISTEN/NOTIFY) and by a short poll, it claims the oldest unfinished update of chats that have
 none in progress (storage/inbox.py) and hands each to its channel, which runs the turn with a `Receipt`: the
 row is marked done inside the turn's own transaction, so a crash before the commit handles it again and a
-crash after it does not. A turn that fails is tried again after a pause, up to MAX_ATTEMPTS times, then the
-update is parked with its error (logged, and counted on /healthz). Handled rows are pruned after KEEP_DONE.
+crash after it does not; the chat's next update waits until the turn's answers have been sent, so they
+arrive in order (a crash while they are sent loses what was not sent yet). A claim holds for LEASE_SECONDS
+and is renewed while its turn runs, so a replica that died leaves its updates to the others once that has
+passed. A turn that fails is tried again after a pause, up to MAX_ATTEMPTS times, then the update is parked
+with its error (logged, and counted on /healthz). Handled rows are pruned after KEEP_DONE.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.clock import Clock, SystemClock
+from bot.runtime.leases import LeaseKeeper
 from storage.db import Database
 from storage.inbox import TOPIC, InboxRow, SqliteInbox
 from storage.leases import this_process
@@ -39,8 +43,6 @@ MAX_ATTEMPTS = 3
 """Tries of one update before it is parked (a replica that died while handling it counts as one)."""
 RETRY_PAUSE = timedelta(seconds=2)
 """Before the second try; doubled before each further one."""
-LEASE = timedelta(minutes=2)
-"""How long a claim holds: a replica that died leaves its updates to the others after this."""
 POLL_SECONDS = 1.0
 """Look at the inbox at least this often (updates left by a dead replica; a missed notification)."""
 RECORD_TIMEOUT_SECONDS = 10.0
@@ -89,13 +91,15 @@ class Inbox:
         runtime: Runtime,
         *,
         clock: Clock | None = None,
-        lease: timedelta = LEASE,
+        lease: timedelta | None = None,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self._runtime = runtime
         self._clock = clock or SystemClock()
         """Real time, not the bot's: leases are about processes (the sandbox moves the bot's clock)."""
-        self.lease = lease
+        self.lease = lease or timedelta(seconds=runtime.settings.lease_seconds)
+        """How long a claim holds unless renewed (LEASE_SECONDS): a replica that died leaves its updates to
+        the others after this."""
         self.poll_seconds = poll_seconds
         self.retry_pause = RETRY_PAUSE
         self.replica = f"{runtime.settings.replica_id or this_process()}:{uuid.uuid4().hex[:8]}"
@@ -104,6 +108,8 @@ class Inbox:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._held: LeaseKeeper[int] = LeaseKeeper("inbox")
+        """The claimed updates whose turns have not finished (their leases are renewed while they run)."""
         self._pruned_at = float("-inf")
 
     @property
@@ -135,6 +141,7 @@ class Inbox:
         if not self._consumers or self._task is not None:
             return
         self._runtime.services.db.listen(TOPIC, self.wake)
+        self._held.start(self._renew, self._runtime.services)
         self._task = asyncio.create_task(self._run(), name="inbox")
 
     async def stop(self) -> None:
@@ -147,6 +154,7 @@ class Inbox:
             await task
         if self._running:
             await asyncio.gather(*self._running, return_exceptions=True)
+        await self._held.stop()
         try:
             released = await self.store.release(self.replica)
         except Exception:
@@ -185,6 +193,7 @@ class Inbox:
             if row.attempts > MAX_ATTEMPTS:
                 await self.failed(row, "the replicas handling it stopped before finishing")
                 continue
+            self._held.hold([row.id])
             task = asyncio.create_task(self._process(row), name=f"inbox-{row.id}")
             self._running.add(task)
             task.add_done_callback(self._finished)
@@ -192,6 +201,10 @@ class Inbox:
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._running.discard(task)
         self.wake()
+
+    async def _renew(self, row_ids: list[int], *, now: datetime) -> int:
+        """The leases of the updates being handled here, renewed on real time (not the bot's `now`)."""
+        return await self.store.renew(self.replica, row_ids, now=self.now(), lease=self.lease)
 
     async def _process(self, row: InboxRow) -> None:
         receipt = Receipt(self, row)
@@ -206,6 +219,18 @@ class Inbox:
                 await receipt.retry_later(error)
             else:
                 logger.exception("%s update %s failed after its turn", row.channel, row.id)
+        finally:
+            if receipt.state == "done":
+                await self._answered(row)
+            self._held.release(row.id)
+
+    async def _answered(self, row: InboxRow) -> None:
+        """The turn's answers went out (or failed): the chat's next update may go to any replica now."""
+        try:
+            await self.store.answered(row.id, self.replica)
+        except Exception:
+            logger.warning("could not mark update %s answered; its chat waits for its lease to end", row.id)
+        self.wake()
 
     async def failed(self, row: InboxRow, error: str) -> bool:
         """Record a failed try: pending again after a pause (True), or parked after MAX_ATTEMPTS (False).

@@ -91,6 +91,8 @@ class Scheduler:
                 for task in due:
                     try:
                         ran += await self._run(task, now)
+                    except Exception:  # the database went away: the task is due again after its lease
+                        logger.exception("could not record how task %s went", task.key)
                     finally:
                         self._held.release(task.key)
                 if len(due) < BATCH:

@@ -10,6 +10,7 @@ Telegram-only bot on long polling opens no port. `PUBLIC_BASE_URL` is the public
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HEALTH_TIMEOUT_SECONDS = 5.0
+"""/healthz answers 503 when the database has not answered by then (a health check gives up soon)."""
 
 
 def require_secret(request: web.Request, header: str, expected: str | None, platform: str) -> None:
@@ -126,10 +129,11 @@ class WebServer:
             return web.json_response({"status": "starting"}, status=503)
         now = self.runtime.clock.now()
         try:
-            queue = await queue_state(self.runtime.services.db, now)
-            inbox = await self.runtime.services.inbox.state()
-        except Exception:
-            logger.exception("health check: the database did not answer")
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                queue = await queue_state(self.runtime.services.db, now)
+                inbox = await self.runtime.services.inbox.state()
+        except Exception as exc:
+            logger.warning("health check: the database did not answer (%s)", type(exc).__name__)
             return web.json_response({"status": "database unavailable"}, status=503)
         oldest = (now - queue.oldest_unsent_at).total_seconds() if queue.oldest_unsent_at else 0.0
         waiting = self.runtime.inbox.now() - inbox.oldest_pending_at if inbox.oldest_pending_at else None
