@@ -144,12 +144,16 @@ class ReplicaSet:
         return seconds
 
     def errors(self) -> int:
-        return sum(
-            1
-            for bot in self.bots
+        """ERROR and Traceback lines in the replicas' logs (each printed, to be looked at)."""
+        found = [
+            f"  replica r{n}: {line}"
+            for n, bot in enumerate(self.bots)
             for line in bot.log_path.read_text(errors="replace").splitlines()
             if " ERROR " in line or line.startswith("Traceback")
-        )
+        ]
+        for line in found:
+            print(line, file=sys.stderr)
+        return len(found)
 
     async def stop(self) -> None:
         for bot in self.bots:
@@ -271,18 +275,20 @@ class Sample:
     waiting: int
 
 
-HOLDERS = ("record", "claim", "turn")
+HOLDERS = ("record", "claim", "turn", "commit")
 
 
 def holder_kind(query: str) -> str:
-    """The transaction holding the writer lock, from the last statement its connection ran: the webhook's
-    record, the inbox claim, or a turn (anything else: a turn marks its row done, then runs its queries)."""
-    if "INSERT INTO inbox" in query or "pg_notify" in query:
+    """What the writer lock's holder was doing, from the last statement its connection ran: the webhook's
+    record of an update, the inbox claim, a turn's statements (it marks its row done, then runs its queries),
+    or the start or end of any of them (BEGIN, taking the lock, COMMIT with its WAL flush)."""
+    text = query.strip()
+    if "INSERT INTO inbox" in text or "pg_notify" in text:
         return "record"
-    if "FROM inbox AS i" in query:
+    if "FROM inbox AS i" in text or "SET status = 'processing'" in text:
         return "claim"
-    if "pg_advisory" in query or query.strip().upper() == "BEGIN":
-        return "starting"
+    if text.upper() in ("BEGIN", "COMMIT", "ROLLBACK") or "pg_advisory" in text:
+        return "commit"
     return "turn"
 
 
@@ -318,6 +324,16 @@ class Usage:
             "machine_busy_pct": 100 * (busy - self._machine[0]) / max(1, total - self._machine[1]),
             **self.backends.lock_metrics(),
         }
+
+
+USAGE_UNITS = {
+    "cpu_per_update": "ms",
+    "postgres_cpu_per_update": "ms",
+    "emulator_cpu_per_update": "ms",
+    "balancer_cpu_per_update": "ms",
+    "replica_cpu_pct": "% of a core, each",
+    "machine_busy_pct": "% of 2 cores",
+}
 
 
 def per_unit(usage: dict[str, float], units: int) -> dict[str, float]:
@@ -448,20 +464,16 @@ async def run_turns(server: str, quick: bool, reps: int) -> dict:
         params={"updates": users * per_user, "users": users, "latency_ms": LATENCY_MS, "reps": reps},
     )
     results.units.update(
+        USAGE_UNITS,
         throughput="upd/s",
         p50="ms",
         p99="ms",
-        cpu_per_update="ms",
-        postgres_cpu_per_update="ms",
-        emulator_cpu_per_update="ms",
-        balancer_cpu_per_update="ms",
-        replica_cpu_pct="% of a core, each",
-        machine_busy_pct="% of 2 cores",
         lock_held_pct="% of run",
         lock_ms_per_update="ms",
         lock_by_record_pct="% of run",
         lock_by_claim_pct="% of run",
         lock_by_turn_pct="% of run",
+        lock_by_commit_pct="% of run",
         lock_held_in_python_pct="% of run",
         turns_max_share_pct="%",
         startup_s="s",
@@ -649,14 +661,9 @@ async def run_broadcast(server: str, quick: bool, members: int, baseline_members
         card_edits_per_s="/s",
         confirm_to_last_s="s",
         start_delay_s="s",
-        cpu_per_update="ms",
-        postgres_cpu_per_update="ms",
-        emulator_cpu_per_update="ms",
-        balancer_cpu_per_update="ms",
-        replica_cpu_pct="% of a core, each",
-        machine_busy_pct="% of 2 cores",
         max_share_pct="%",
     )
+    results.units.update(USAGE_UNITS)
     async with EmulatorProcess(rate_limits=True) as emu:
         for label, count, n in ((ONE, 1, baseline_members), (THREE, 3, members)):
             metrics = await broadcast_once(emu, server, count, n)
