@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from rapidfuzz.distance import OSA
+
 from bot.core.faq.words import words
 from bot.core.text import fold
 
@@ -274,6 +276,57 @@ class DocumentIndex:
         return candidates[0] if len(candidates) == 1 else None
 
 
+# --- slips in a document's kind and in field words ------------------------------------------------
+
+# Two-syllable words typed with a slip in one syllable ("ngị định 142", "hiệu lựt", "ban hàn"), folded: a
+# document's kind before its number, and the field words of a question that names a document.
+_KIND_WORDS = ("thong tu", "quyet dinh", "nghi dinh", "nghi quyet", "chi thi")
+_FIELD_WORDS = ("hieu luc", "ban hanh")
+_RAW_WORD = re.compile(r"\w+")
+_NOT_SLIPS = frozenset({"thu"})  # "tiêu chí thứ 8": an ordinal, not "chỉ thị 8"
+
+
+def _slip_of(first: str, second: str, pairs: Iterable[str]) -> str | None:
+    """The pair `first second` (folded) is a slip of, one edit in one syllable, the other exact."""
+    for pair in pairs:
+        a, b = pair.split()
+        if (first, second) == (a, b):
+            return None
+        if second in _NOT_SLIPS or first in _NOT_SLIPS:
+            continue
+        if first == a and len(second) >= 2 and OSA.distance(second, b) == 1:
+            return pair
+        if second == b and len(first) >= 2 and OSA.distance(first, a) == 1:
+            return pair
+    return None
+
+
+def mend_slips(text: str) -> str:
+    """`text` with a slip in a document's kind ("ngị định 142/2025") or, when it names a document, in a field
+    word ("TT25 có hiệu lựt từ ngày nào", "ban hàn") put right (those two words then lose their diacritics)."""
+    spans = [(m.start(), m.end(), fold(m.group())) for m in _RAW_WORD.finditer(text)]
+    mended: list[tuple[int, int, str]] = []
+    for i in range(len(spans) - 1):
+        (start, _, first), (_, end, second) = spans[i], spans[i + 1]
+        following = spans[i + 2][2] if i + 2 < len(spans) else ""
+        pair = _slip_of(first, second, _KIND_WORDS) if following[:1].isdigit() else None
+        if pair is not None:
+            mended.append((start, end, pair))
+    for start, end, pair in reversed(mended):
+        text = f"{text[:start]}{pair}{text[end:]}"
+    if not _PREFIXED.search(fold(text)) and not _SUFFIXED.search(fold(text)):
+        return text
+    spans = [(m.start(), m.end(), fold(m.group())) for m in _RAW_WORD.finditer(text)]
+    mended = []
+    for i in range(len(spans) - 1):
+        pair = _slip_of(spans[i][2], spans[i + 1][2], _FIELD_WORDS)
+        if pair is not None and not (mended and mended[-1][1] > spans[i][0]):
+            mended.append((spans[i][0], spans[i + 1][1], pair))
+    for start, end, pair in reversed(mended):
+        text = f"{text[:start]}{pair}{text[end:]}"
+    return text
+
+
 # --- the field asked ------------------------------------------------------------------------------
 
 
@@ -305,7 +358,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "in_force",
         _any(
-            rf"\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
+            rf"(?<!het )(?<!mat )\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
             r"\bhieu\s*luc\s+thi\s+hanh\s*$",
             r"\b(?:ngay|khi|luc)\s+(?:nao|may)?\s*(?:co\s+)?hieu\s*luc\b",
             r"\b(?:ngay|thoi\s+diem)\s+(?:co\s+)?hieu\s*luc\b",
@@ -313,7 +366,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\btook\s+effect\b",
             r"\bin\s+force\s+(?:from|since|on)\b",
             r"\beffective\s+(?:date|from|since)\b",
-            r"\b(?:entry|come|came)\s+into\s+force\b",
+            r"\b(?:entry|come|came|comes|coming|go|goes|went)\s+into\s+(?:force|effect)\b",
             r"\bwhen\b.*\b(?:effective|in\s+force)\b",
             rf"\b(?:bat\s+dau\s+)?ap\s+dung\s+(?:tu\s+)?(?:{_WHEN})",
             r"\bappl(?:y|ies|ied)\s+(?:from|since)\b",
@@ -331,7 +384,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhich\b.*\breplaced\b",
             r"\brepealed\s+by\b",
             r"\bsuperseded\b",
-            rf"\b(?:het\s+hieu\s+luc|bai\s+bo|bo)\s+(?:tu\s+)?(?:{_WHEN})",
+            rf"\b(?:het\s+hieu\s+luc|mat\s+hieu\s+luc|bai\s+bo|bo)\s+(?:tu\s+)?(?:{_WHEN})",
             r"\bwhen\b.*\b(?:repealed|abolished|replaced|expired?)\b",
             r"\bnhu\s+nao\b.*\bbai\s+bo\b",
         ),
@@ -480,6 +533,8 @@ GENERIC_WORDS = words(
     out brought proposed
     """
 )
+# Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").
+ISSUE_WORD = re.compile(r"\b(?:ban\s+hanh|ky|ra\s+doi|issued?|signed|adopted|published|promulgated)\b")
 # Issuers that are one person's office: what they issue, that office signs.
 _ISSUED_BY_A_PERSON = re.compile(r"(?:thu\s+tuong|bo\s+truong|chu\s+tich)\b")
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.
@@ -505,6 +560,8 @@ def detect_fields(folded: str) -> list[str]:
             else:
                 del spans[general]
     found = list(spans)
+    if "signed" in found and "in_force" in found and not ISSUE_WORD.search(text):
+        found.remove("signed")  # "on what date did it come into effect": one date, the date in force
     if "signer" in found and "issuer" in found:
         found.remove("issuer")  # "do ai ký ban hành": who signed
     if "status" in found and "repealed_by" in found:

@@ -50,12 +50,15 @@ from bot.core.faq import focus, language, texts
 from bot.core.faq.dated import YearNames
 from bot.core.faq.documents import (
     ARTICLE,
+    FIELDS,
     GENERIC_WORDS,
+    ISSUE_WORD,
     DocumentIndex,
     DocumentRecord,
     Reference,
     answer_fields,
     card,
+    mend_slips,
 )
 from bot.core.faq.documents import detect_fields as _detect_fields
 from bot.core.faq.glossary import spell_out
@@ -107,6 +110,8 @@ _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
 _SURFACE_SIMILARITY = 80
 _SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
+# Chat syllables that never carry a topic ("cho hỏi xíu, TT25 đó là bộ nào ra vậy ta"), folded.
+_CHAT = frozenset("xiu ti ta ua nghen nhen hen ne nhi ak oke ok okay vang ha nha nhe oi ad ca ho".split())
 _DOCUMENT = re.compile(r"^(?:(?:tt|qd|nd|nq|cv|ct)\d+|\d{6,})$")  # circulars, decisions … and procedure codes
 # "X với Y khác nhau chỗ nào", "what is the difference between X and Y" (folded)
 _COMPARISON = re.compile(
@@ -141,6 +146,11 @@ _ARTICLE_ASKED = re.compile(
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
 _CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều nào": what it holds
+# "văn bản mới thay cho TT44 …", "the circular that replaced Circular 44 …" right before the document (folded).
+_SUCCESSOR_OF = re.compile(
+    r"\b(?:moi\s+|de\s+)?thay(?:\s+the)?(?:\s+cho)?\s*$|\b(?:that|which)\s+(?:replaced|superseded)\s*$"
+    r"|\breplac(?:ing|ement\s+(?:of|for))\s*$|\bsuccessor\s+(?:to|of)\s*$"
+)
 _CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
 
 # What kind of answer a question wants, from its question words (folded, after the normaliser's rewriting):
@@ -419,7 +429,7 @@ class FaqMatcher:
         document's record (or a decline when the record lacks the field); two questions in one message →
         both answered (`parts`); otherwise the best entry: answer, unconfirmed, suggest or none.
         """
-        text = " ".join(question.split())
+        text = mend_slips(" ".join(question.split()))
         if not is_question(text):
             return FaqAnswer(False, None, 0.0, (), "none", "en" if locale.startswith("en") else "vi")
         spoken = language.detect(text, self._abbreviations)
@@ -442,6 +452,8 @@ class FaqMatcher:
             named = [r for r in self._documents.references(told) if r.subject]
             if len({r.ref for r in named}) == 1:
                 frame = told[named[0].start : named[0].end]
+                if _SUCCESSOR_OF.search(told[: named[0].start]):
+                    frame = f"van ban moi thay {frame}"  # "bộ tiêu chí mới thay QĐ 448 số mấy, ngày nào"
         if self._scope.foreign(fold(question_part)):
             # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
@@ -740,13 +752,27 @@ class FaqMatcher:
         asks about recognition, not about TT44's signer).
         """
         subjects = [r for r in references if r.subject]
+        successor_of = [r for r in subjects if _SUCCESSOR_OF.search(folded[: r.start])]
+        replacing = False
+        if len(subjects) == 2 and successor_of == subjects[1:]:
+            # "thông tư mới thay cho TT44 ra đời hồi nào": the new circular, named with what it replaced
+            first, replaced = subjects
+            if first.record is not None and replaced.record and replaced.record.repealed_by == first.record.id:
+                subjects, successor_of, replacing = [first], [], True
         if len({r.ref for r in subjects}) != 1 or ARTICLE.search(folded):
             return None
-        # The field is asked outside the document's name ("Hiến pháp sửa đổi 2025" asks no amendment).
+        # The field is asked outside the document's name ("Hiến pháp sửa đổi 2025" asks no amendment) and
+        # outside "the one that replaced" it.
         unnamed = folded
         for named in sorted(references, key=lambda r: -r.start):
-            unnamed = f"{unnamed[: named.start]} {unnamed[named.end :]}"
+            before = unnamed[: named.start]
+            if named in successor_of:
+                before = _SUCCESSOR_OF.sub(" ", before)
+            unnamed = f"{before} {unnamed[named.end :]}"
         fields = _detect_fields(self._normaliser.abbreviated(unnamed))
+        if replacing and "signed" in fields and not ISSUE_WORD.search(unnamed):
+            # "TT25 thay TT44 từ năm nào": since when it applies
+            fields = [f for f in FIELDS if f in {*fields, "in_force"} - {"signed"}]
         reference = subjects[0]
         if "about" in fields and not _is_subject(folded, reference, self._abbreviations):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
@@ -757,6 +783,15 @@ class FaqMatcher:
         record = reference.record
         if not self._explained(folded, references, record):
             return None
+        if record is not None and successor_of:
+            # "văn bản thay TT44 có hiệu lực từ ngày nào": a field of the document that replaced it; when that
+            # one is not known, what is known of the old one's status
+            asked = [f for f in fields if f not in ("status", "repealed_by", "replaces")]
+            successor = self._documents.get(record.repealed_by)
+            if asked and successor is not None:
+                record, fields = successor, asked
+            elif asked:
+                fields = ["status"]
         if record is None:
             if reference.ref in self._cited_refs:
                 return None
@@ -823,6 +858,7 @@ class FaqMatcher:
             and w not in known
             and not (w.isdigit() and record is not None and record.year == int(w))
             and w not in self._abbreviations
+            and w not in _CHAT
         ]
         if len(unexplained) <= 1 and not any(w.isdigit() for w in unexplained):
             return True

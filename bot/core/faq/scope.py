@@ -110,7 +110,10 @@ _HIGH_OFFICE = (
 )
 _OFFICE = rf"{_HIGH_OFFICE}|chu\s+tich|giam\s+doc\s+so|chair(?:man|woman|person)?|president|director"
 _IDENTITY = (
-    r"\bla\s+ai\b|\bai\s+la\b|\bten\s+(?:la\s+)?gi\b|\bten\s+la\b|\bho\s+ten\b|\bwho\s+(?:is|s)\b|\bname\b"
+    r"\bla\s+ai\b|\bai\s+(?:dang\s+|hien\s+)?(?:la|giu|lam)\b|\bten\s+(?:day\s+du\s+)?(?:la\s+)?gi\b|\bten\s+la\b"
+    r"|\bho\s+ten\b|\bwho\s+(?:is|s)\b|\bname\b"
+    # "Bộ trưởng nào ký …", "which minister signed": a person, not the office
+    rf"|\b(?:{_HIGH_OFFICE})\s+nao\b|\bwhich\s+(?:minister|deputy\s+minister)\b"
 )
 _NOW_OR_PERSON = r"\b(?:hien\s+nay|hien\s+tai|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b"
 _HIGH = re.compile(rf"\b(?:{_HIGH_OFFICE})\b")
