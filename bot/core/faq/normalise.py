@@ -94,8 +94,13 @@ _DOC_SUFFIX = re.compile(r"\b(\d{1,4})(?:\s*/\s*\d{4})?\s*[/-]\s*(tt|qd|nd|nq|ct
 _NOW_GIO = re.compile(
     r"(^\s*|[,.;:!?]\s*|\b(?:vay|thi|ma|con|roi|nhung)\s+)gio\b(?!\s+(?:lam|giac|hanh|mo|dong|nao|may|chieu|sang))"
 )
+# "Quận 10 giờ còn không", "giờ đã bị bỏ", "giờ thuộc phường nào": "giờ" before a state is "now" (folded).
+_NOW_GIO_BEFORE = re.compile(r"(?<!bay )\bgio(?=\s+(?:con|da|bi|thuoc|ra\s+sao|the\s+nao|sao)\b)")
 # Administrative procedure codes: "1.005097" → "1005097", one word
 _PROCEDURE_CODE = re.compile(r"\b(\d{1,2})\.(\d{6})\b")
+# "P.12", "Q.10", "P12", "q 10" → "phuong 12", "quan 10" (folded)
+_WARD_OR_DISTRICT = re.compile(r"\b([pq])(?:\s*\.\s*|\s?)(\d{1,2})\b")
+_PLACE_KINDS = {"p": "phuong", "q": "quan"}
 # "ngày 28 tháng 2" → "28/2"
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
 _WORD = re.compile(r"[a-z]+")
@@ -252,9 +257,11 @@ class Normaliser:
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
         text = _VOCATIVE.sub(r"\1", text)
+        text = _WARD_OR_DISTRICT.sub(lambda m: f"{_PLACE_KINDS[m.group(1)]} {m.group(2)}", text)
         text = _WORD.sub(lambda m: self._respell(m.group(0)), text)
         text = english.prepare(text)
         text = _NOW_GIO.sub(r"\1hien nay", text)
+        text = _NOW_GIO_BEFORE.sub("hien nay", text)
         text = _fix_kind_typos(text)
         for kind, pattern in _DOC_PREFIX:
             text = pattern.sub(partial(_prefixed_doc_token, kind), text)
