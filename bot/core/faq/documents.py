@@ -196,7 +196,11 @@ _SUFFIXED = re.compile(
     r"(?<![/\d])\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
 )
 # "theo TT25, ai ký …", "under Circular 25": the document frames the question; it is not what is asked about.
-_FRAME = re.compile(r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$")
+_FRAME = re.compile(
+    r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$"
+    # "CV 9961 liên quan gì tới QĐ 448": the second document is what the first is related to
+    r"|\blien\s+quan\s+(?:gi\s+|the\s+nao\s+|ra\s+sao\s+)?(?:toi|den|voi)\s*$|\brelated\s+to\s*$"
+)
 
 
 class Reference(NamedTuple):
@@ -283,6 +287,8 @@ class DocumentIndex:
 _KIND_WORDS = ("thong tu", "quyet dinh", "nghi dinh", "nghi quyet", "chi thi")
 _FIELD_WORDS = ("hieu luc", "ban hanh")
 _RAW_WORD = re.compile(r"\w+")
+# "Đ25", "Đ. 5", "Đ mấy": an article (not "100đ", a price)
+_ARTICLE_SHORT = re.compile(r"(?<!\w)[đĐ]\.?\s?(?=\d{1,3}\b)|(?<!\w)[đĐ]\s+(?=(?:mấy|nào|số)\b)")
 _NOT_SLIPS = frozenset({"thu"})  # "tiêu chí thứ 8": an ordinal, not "chỉ thị 8"
 
 
@@ -303,7 +309,9 @@ def _slip_of(first: str, second: str, pairs: Iterable[str]) -> str | None:
 
 def mend_slips(text: str) -> str:
     """`text` with a slip in a document's kind ("ngị định 142/2025") or, when it names a document, in a field
-    word ("TT25 có hiệu lựt từ ngày nào", "ban hàn") put right (those two words then lose their diacritics)."""
+    word ("TT25 có hiệu lựt từ ngày nào", "ban hàn") put right (those two words then lose their diacritics);
+    an article typed "Đ25", "Đ.5", "Đ mấy" written "Điều"."""
+    text = _ARTICLE_SHORT.sub("Điều ", text)
     spans = [(m.start(), m.end(), fold(m.group())) for m in _RAW_WORD.finditer(text)]
     mended: list[tuple[int, int, str]] = []
     for i in range(len(spans) - 1):
@@ -456,6 +464,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:co\s+quan|don\s+vi|noi)\s+ban\s+hanh\b",
             r"\bcua\s+ai\b",
             r"\bcua\s+(?:co\s+quan|bo)\s+nao\b",  # "của bộ giáo dục" states the issuer; "của bộ nào" asks it
+            r"\bcua\s+(?:tinh|thanh\s+pho|dia\s+phuong|hoi|to\s+chuc)\s+nao\b",  # "là của tỉnh nào"
+            r"\b(?:tinh|thanh\s+pho|dia\s+phuong)\s+nao\s+(?:da\s+)?(?:ban\s+hanh|ra)\b",
+            r"\bwhich\s+(?:province|city)\b",
             r"\bwhich\s+(?:ministry|body|agency|authority|office|organisation|organization)\b",
             r"\bwho\s+(?:issued|adopted|made)\b",
             r"\b(?:who|which\s+\w+|what\s+\w+)\s+(?:put|puts|brought|brings)\s+(?:it\s+)?out\b",
@@ -501,6 +512,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             # "nói về việc gì", "về chuyện gì", "công bố cái gì", "nói gì": what it is about
             r"\b(?:noi|ve|cong\s+bo|ban\s+hanh|la)\s+(?:ve\s+)?(?:viec|chuyen|van\s+de|cai)\s+(?:gi|nao)\b",
             r"\b(?:noi|cong\s+bo)\s+gi\b",
+            # "liên quan gì tới QĐ 448", "có liên quan thế nào": what it is, as the record tells it
+            r"\blien\s+quan\s+(?:gi|the\s+nao|ra\s+sao|nhu\s+the\s+nao)\b",
+            r"\bhow\s+is\b.*\brelated\b",
             # "áp dụng cho giai đoạn nào", "for what period": the period is part of what a decision is about
             r"\b(?:giai\s+doan|thoi\s+ky)\s+nao\b",
             r"\b(?:what|which)\s+(?:period|years)\b",
@@ -530,7 +544,7 @@ GENERIC_WORDS = words(
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
-    out brought proposed
+    out brought proposed lien quan toi den related how tinh province city
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").
