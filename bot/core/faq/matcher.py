@@ -146,6 +146,13 @@ _ARTICLE_ASKED = re.compile(
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
 _CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều nào": what it holds
+# "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
+_QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
+# "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives (folded)
+_DETAILS = re.compile(
+    r"\b(?:cu\s+the|chi\s+tiet|nhung\s+gi|nhung\s+(?:noi\s+dung|dieu)\s+nao|gom|liet\s+ke|details?|specific\w*"
+    r"|list)\b"
+)
 # "văn bản mới thay cho TT44 …", "the circular that replaced Circular 44 …" right before the document (folded).
 _SUCCESSOR_OF = re.compile(
     r"\b(?:moi\s+|de\s+)?thay(?:\s+the)?(?:\s+cho)?\s*$|\b(?:that|which)\s+(?:replaced|superseded)\s*$"
@@ -668,7 +675,41 @@ class FaqMatcher:
         if any(r.record is None and r.ref not in self._cited_refs for r in references):
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
-        return self._retrieve(question, answer_language, exclude, context)
+        found = self._retrieve(question, answer_language, exclude, context)
+        if found.kind == "none":
+            return self._told_by_record(folded, references, answer_language) or found
+        return found
+
+    def _told_by_record(
+        self, folded: str, references: list[Reference], answer_language: str
+    ) -> FaqAnswer | None:
+        """ "TT 26/2025 chuyển thẩm quyền từ cấp huyện về cho ai": a question about one document that no entry
+        answers, but whose every word the document's record explains, is answered with what the document is.
+        """
+        subjects = {r.ref: r for r in references if r.subject}
+        if len(subjects) != 1 or ARTICLE.search(folded):
+            return None
+        record = next(iter(subjects.values())).record
+        if record is None or not record.about or _QUANTITY.search(folded) or _DETAILS.search(folded):
+            return None
+        text = folded
+        for reference in sorted(references, key=lambda r: -r.start):
+            text = text[: reference.start] + " " + text[reference.end :]
+        content = [
+            w
+            for w in re.findall(r"[a-z]+", text)
+            if w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT and w not in self._abbreviations
+        ]
+        known = self._documents.words(record)
+        if len(content) < 2 or any(w not in known for w in content):
+            return None
+        entry = self._record_entry(record, ["about"])
+        if entry is None:
+            return None
+        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
+        return FaqAnswer(
+            entry.confirmed, entry, 1.0, (), kind, answer_language, document=record.id, fields=("about",)
+        )
 
     def _still_applies(
         self, folded: str, references: list[Reference], answer_language: str
