@@ -146,6 +146,7 @@ _ARTICLE_ASKED = re.compile(
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
 _CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều nào": what it holds
+_BEGIN = re.compile(r"\bbat\s+dau\b")
 # "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
 # "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives (folded)
@@ -678,7 +679,23 @@ class FaqMatcher:
         found = self._retrieve(question, answer_language, exclude, context)
         if found.kind == "none":
             return self._told_by_record(folded, references, answer_language) or found
+        if _DETAILS.search(folded) and self._details_elsewhere(found, references):
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         return found
+
+    def _details_elsewhere(self, found: FaqAnswer, references: list[Reference]) -> bool:
+        """Whether `found` answers a request for one known document's details ("NĐ 143/2025 quy định cụ thể
+        những gì") with an entry not asked about that document: a nearby entry, not the details asked."""
+        subjects = {r.ref: r.record for r in references if r.subject}
+        if len(subjects) != 1:
+            return False
+        record = next(iter(subjects.values()))
+        entries = [found.entry] if found.entry is not None else list(found.suggestions)
+        return record is not None and not any(
+            set(record.refs) & self._entry_documents[self._entry_index[e.id]]
+            for e in entries
+            if e.id in self._entry_index
+        )
 
     def _told_by_record(
         self, folded: str, references: list[Reference], answer_language: str
@@ -889,6 +906,7 @@ class FaqMatcher:
         text = folded
         for reference in sorted(references, key=lambda r: -r.start):
             text = text[: reference.start] + " " + text[reference.end :]
+        text = _BEGIN.sub(" ", text)  # "bắt đầu áp dụng từ khi nào": when it applies
         known = self._documents.words(record) if record is not None else frozenset()
         words = re.findall(r"[a-z]+|\d+", text)
         unexplained = [

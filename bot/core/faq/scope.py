@@ -115,7 +115,9 @@ _IDENTITY = (
     # "Bộ trưởng nào ký …", "which minister signed": a person, not the office
     rf"|\b(?:{_HIGH_OFFICE})\s+nao\b|\bwhich\s+(?:minister|deputy\s+minister)\b"
 )
-_NOW_OR_PERSON = r"\b(?:hien\s+nay|hien\s+tai|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b"
+_NOW_OR_PERSON = (
+    r"\b(?:hien\s+nay|hien\s+tai|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b|\bai\s+(?:dang|hien)\b"
+)
 _HIGH = re.compile(rf"\b(?:{_HIGH_OFFICE})\b")
 _ANY_OFFICE = re.compile(rf"\b(?:{_OFFICE})\b")
 _IDENTITY_ASKED = re.compile(_IDENTITY)

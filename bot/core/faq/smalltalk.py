@@ -209,6 +209,8 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "chuc ngay moi vui ve",
             "buoi sang tot lanh",
             "ngay moi tot lanh",
+            "ngay tot lanh",
+            "ngay vui ve",
             "have a nice day",
             "have a good day",
         ),
@@ -222,7 +224,7 @@ _FILLER = words(
     you all there everyone again for your help that helps helped great good nice have day team really
     thanks yeah yes sir madam dear friend! please thoi lai sau nhe later now duoc
     giup hieu hay tot vui qua co ai khong the biet gi cho con chau cac tui bac co chu di ve khuyen hoc hoi
-    oi alo do nghen nhen ne a ha hen roi la chuc
+    oi alo do nghen nhen ne a ha hen roi la chuc mot
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
