@@ -366,7 +366,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "in_force",
         _any(
-            rf"(?<!het )(?<!mat )\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*(?:{_WHEN})",
+            # not "hết / mất hiệu lực từ ngày nào" (when it was repealed)
+            rf"(?<!het )(?<!mat )\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*"
+            rf"(?:{_WHEN})",
             r"\bhieu\s*luc\s+thi\s+hanh\s*$",
             r"\b(?:ngay|khi|luc)\s+(?:nao|may)?\s*(?:co\s+)?hieu\s*luc\b",
             r"\b(?:ngay|thoi\s+diem)\s+(?:co\s+)?hieu\s*luc\b",

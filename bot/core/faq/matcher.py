@@ -68,6 +68,7 @@ from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms
 from bot.core.faq.scope import Scope
 from bot.core.faq.smalltalk import small_talk, without_greeting
+from bot.core.faq.words import words
 from bot.core.text import fold
 
 ANSWER_THRESHOLD = 0.42
@@ -111,7 +112,7 @@ _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too of
 _SURFACE_SIMILARITY = 80
 _SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
 # Chat syllables that never carry a topic ("cho hỏi xíu, TT25 đó là bộ nào ra vậy ta"), folded.
-_CHAT = frozenset("xiu ti ta ua nghen nhen hen ne nhi ak oke ok okay vang ha nha nhe oi ad ca ho".split())
+_CHAT = words("xiu ti ta ua nghen nhen hen ne nhi ak oke ok okay vang ha nha nhe oi ad ca ho")
 _DOCUMENT = re.compile(r"^(?:(?:tt|qd|nd|nq|cv|ct)\d+|\d{6,})$")  # circulars, decisions … and procedure codes
 # "X với Y khác nhau chỗ nào", "what is the difference between X and Y" (folded)
 _COMPARISON = re.compile(
@@ -149,12 +150,12 @@ _CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều n
 _BEGIN = re.compile(r"\bbat\s+dau\b")
 # "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
-# "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives (folded)
+# "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives
 _DETAILS = re.compile(
     r"\b(?:cu\s+the|chi\s+tiet|nhung\s+gi|nhung\s+(?:noi\s+dung|dieu)\s+nao|gom|liet\s+ke|details?|specific\w*"
     r"|list)\b"
 )
-# "văn bản mới thay cho TT44 …", "the circular that replaced Circular 44 …" right before the document (folded).
+# "văn bản mới thay cho TT44 …", "the circular that replaced Circular 44 …" right before the document
 _SUCCESSOR_OF = re.compile(
     r"\b(?:moi\s+|de\s+)?thay(?:\s+the)?(?:\s+cho)?\s*$|\b(?:that|which)\s+(?:replaced|superseded)\s*$"
     r"|\breplac(?:ing|ement\s+(?:of|for))\s*$|\bsuccessor\s+(?:to|of)\s*$"
@@ -715,7 +716,10 @@ class FaqMatcher:
         content = [
             w
             for w in re.findall(r"[a-z]+", text)
-            if w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT and w not in self._abbreviations
+            if w not in GENERIC_WORDS
+            and w not in STOP_WORDS
+            and w not in _CHAT
+            and w not in self._abbreviations
         ]
         known = self._documents.words(record)
         if len(content) < 2 or any(w not in known for w in content):
@@ -815,7 +819,8 @@ class FaqMatcher:
         if len(subjects) == 2 and successor_of == subjects[1:]:
             # "thông tư mới thay cho TT44 ra đời hồi nào": the new circular, named with what it replaced
             first, replaced = subjects
-            if first.record is not None and replaced.record and replaced.record.repealed_by == first.record.id:
+            replaced_by = replaced.record.repealed_by if replaced.record is not None else ""
+            if first.record is not None and first.record.id == replaced_by:
                 subjects, successor_of, replacing = [first], [], True
         if len({r.ref for r in subjects}) != 1 or ARTICLE.search(folded):
             return None
