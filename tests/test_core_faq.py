@@ -236,7 +236,9 @@ def test_abbreviations_typos_and_run_together_words_are_understood(matcher):
 def test_misspelt_abbreviations_english_words_and_document_names_are_understood(matcher):
     assert matcher.ask("ai thanh lap tthtdc").entry.id == "tthtcd-establish"
     assert matcher.ask("is circular 44 still vlaid").entry.id == "tt44-status"
-    assert matcher.ask("nghhi dinh 142 noi gi ve giao duc").entry.id == "reform-2025-decrees"
+    # the misspelt kind still names the decree: answered from its record (or the entry on the 2025 decrees)
+    decree = matcher.ask("nghhi dinh 142 noi gi ve giao duc")
+    assert decree.document == "nd142-2025" or decree.entry.id == "reform-2025-decrees"
     assert matcher.ask("what is dcision 448").entry.id == "qd448-identity"
 
 
