@@ -218,3 +218,31 @@ def test_what_an_office_does_is_still_answered():
 )
 def test_personal_contacts_and_other_fields_procedures_are_declined(matcher, question):
     assert matcher.ask(question, "en" if question.startswith("How") else "vi").kind == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nộp hồ sơ CĐHT qua mạng được không",
+        "gửi hồ sơ qua bưu điện được hông",
+        "có cần lên tận nơi nộp hồ sơ không",
+    ],
+)
+def test_ways_to_send_a_file_in_everyday_words(matcher, question):
+    result = matcher.ask(question)
+    assert result.kind == "answer" and result.entry.id == "tt25-submission"
+
+
+def test_one_field_of_two_documents_is_answered_from_each_record(matcher):
+    result = matcher.ask("Ngày ký của QĐ 89 và QĐ 281 lần lượt là ngày nào?")
+    assert [part.document for part in result.parts] == ["qd89", "qd281"]
+    assert "20/02/2014" in result.text()
+
+
+def test_one_field_of_two_documents_is_declined_unless_both_records_hold_it(matcher):
+    assert not matcher.ask("TT44 và TT25 lần lượt có hiệu lực từ ngày nào").parts
+
+
+def test_the_titles_a_decision_sets_up_are_what_it_is_about(matcher):
+    result = matcher.ask("QĐ 387 có thêm danh hiệu gì")
+    assert result.document == "qd387" and "Công dân học tập" in result.text()

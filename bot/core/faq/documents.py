@@ -514,6 +514,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             # "nói về việc gì", "về chuyện gì", "công bố cái gì", "nói gì": what it is about
             r"\b(?:noi|ve|cong\s+bo|ban\s+hanh|la)\s+(?:ve\s+)?(?:viec|chuyen|van\s+de|cai)\s+(?:gi|nao)\b",
             r"\b(?:noi|cong\s+bo)\s+gi\b",
+            # "QĐ 448 đặt ra những danh hiệu gì", "có thêm danh hiệu mới nào": the titles a decision sets up
+            r"\b(?:dat\s+ra|quy\s+dinh|co|them|ban\s+hanh)\s+(?:nhung\s+|cac\s+|them\s+)?danh\s+hieu(?:\s+moi)?"
+            r"\s+(?:gi|nao)\b",
             # "liên quan gì tới QĐ 448", "có liên quan thế nào": what it is, as the record tells it
             r"\blien\s+quan\s+(?:gi|the\s+nao|ra\s+sao|nhu\s+the\s+nao)\b",
             r"\bhow\s+is\b.*\brelated\b",
@@ -546,7 +549,7 @@ GENERIC_WORDS = words(
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
-    out brought proposed lien quan toi den related how tinh province city
+    out brought proposed lien quan toi den related how tinh province city danh hieu moi them
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").

@@ -148,6 +148,9 @@ _ARTICLE_ASKED = re.compile(
 )
 _CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều nào": what it holds
 _BEGIN = re.compile(r"\bbat\s+dau\b")
+# "QĐ 09/2008 và TT 40/2010 lần lượt ban hành ngày nào", "both": the same field of each (folded)
+_EACH = re.compile(r"\b(?:va|voi|and|lan\s+luot|moi\s+van\s+ban|each|both|respectively)\b")
+_FIELDS_OF_EACH = frozenset({"signed", "in_force", "issuer", "signer", "number"})
 # "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
 # "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives
@@ -672,6 +675,9 @@ class FaqMatcher:
         from_record = self._from_record(question, folded, references, answer_language)
         if from_record is not None:
             return from_record
+        each = self._field_of_each(folded, references, answer_language)
+        if each is not None:
+            return each
         if self._outside is not None and self._outside.search(" ".join(re.findall(r"\w+", folded))):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         if any(r.record is None and r.ref not in self._cited_refs for r in references):
@@ -696,6 +702,42 @@ class FaqMatcher:
             set(record.refs) & self._entry_documents[self._entry_index[e.id]]
             for e in entries
             if e.id in self._entry_index
+        )
+
+    def _field_of_each(
+        self, folded: str, references: list[Reference], answer_language: str
+    ) -> FaqAnswer | None:
+        """ "Ngày ban hành QĐ 09/2008 và TT 40/2010 lần lượt là ngày nào": one field of two documents, each
+        answered from its own record; None unless both records hold it."""
+        named = list({r.ref: r for r in references if r.subject}.values())
+        if len(named) != 2 or ARTICLE.search(folded) or not _EACH.search(folded):
+            return None
+        unnamed = folded
+        for reference in sorted(references, key=lambda r: -r.start):
+            unnamed = f"{unnamed[: reference.start]} {unnamed[reference.end :]}"
+        fields = _detect_fields(self._normaliser.abbreviated(unnamed))
+        if len(fields) != 1 or fields[0] not in _FIELDS_OF_EACH:
+            return None
+        parts = []
+        for reference in named:
+            record = reference.record
+            entry = self._record_entry(record, fields) if record is not None else None
+            if record is None or entry is None or not entry.confirmed:
+                return None
+            asked = tuple(fields)
+            parts.append(
+                FaqAnswer(True, entry, 1.0, (), "answer", answer_language, document=record.id, fields=asked)
+            )
+        first, second = parts
+        assert first.entry is not None and second.entry is not None
+        return FaqAnswer(
+            True,
+            self._combined_entry(first.entry, second.entry),
+            1.0,
+            (),
+            "answer",
+            answer_language,
+            parts=(first, second),
         )
 
     def _told_by_record(
