@@ -678,7 +678,8 @@ class ControlClient:
 
 
 def argument_parser(prog: str, description: str | None, port: int) -> argparse.ArgumentParser:
-    """A parser with --host (loopback) and --port; the emulator adds its own settings."""
+    """A parser with --host (loopback) and --port; the emulator adds its own settings (see
+    `run_command_line`)."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=port)
@@ -695,3 +696,18 @@ async def serve(emulator: LoopbackServer, banner: str) -> None:
     async with emulator:
         print(banner.format(origin=emulator.origin, base_url=emulator.base_url), flush=True)
         await stop.wait()
+
+
+def run_command_line(
+    emulator: Callable[..., LoopbackServer],
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    banner: str,
+) -> None:
+    """Serve `emulator(**options)` until SIGINT or SIGTERM: each option's dest is one of its keywords."""
+    options = vars(parser.parse_args(argv))
+
+    async def run() -> None:
+        await serve(emulator(**options), banner)
+
+    asyncio.run(run())

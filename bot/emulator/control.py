@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.emulator.base import Fault
 from bot.emulator.common import ControlRoutes, call_counts, json_fail
-from bot.emulator.state import EmulatorError, FakeUser, Fault
+from bot.emulator.state import EmulatorError, FakeUser
 
 if TYPE_CHECKING:
     from bot.emulator.server import BotApiEmulator

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.emulator.base import Fault
 from bot.emulator.common import ControlRoutes, bytes_as_size, json_fail, ok_param
-from bot.emulator.zalo.state import ZaloEmulatorError, ZaloFault, ZaloUser
+from bot.emulator.zalo.state import ZaloEmulatorError, ZaloUser
 
 if TYPE_CHECKING:
     from bot.emulator.zalo.server import ZaloEmulator
@@ -120,7 +121,7 @@ def add_control_routes(app: web.Application, emu: ZaloEmulator) -> None:
         )
         return routes.ok({"faults": len(emu.bot_state(request.match_info["token"]).faults)})
 
-    routes.add_faults(ZaloFault.__dataclass_fields__)
+    routes.add_faults(Fault.__dataclass_fields__)
 
     @routes.post("/_zalo/{token}/revoke")
     async def revoke(request: web.Request) -> web.Response:
