@@ -132,18 +132,17 @@ class BotApiEmulator(EmulatorServer):
         **limits: float,
     ) -> EmulatorConfig:
         """Change settings at run time; `limits` are RateLimits fields (global_per_s, private_burst, ...)."""
-        if webhook_attempts is not None:
-            self.config.webhook_attempts = int(webhook_attempts)
-        if webhook_retry_s is not None:
-            self.config.webhook_retry_s = float(webhook_retry_s)
-        if rate_limits is not None:
-            self.config.rate_limits = bool(rate_limits)
-        if latency_ms is not None:
-            self.config.latency_ms = float(latency_ms)
-        if strict_chats is not None:
-            self.config.strict_chats = bool(strict_chats)
-        if callback_ttl_s is not None:
-            self.config.callback_ttl_s = float(callback_ttl_s)
+        settings = {
+            "rate_limits": rate_limits,
+            "latency_ms": latency_ms,
+            "strict_chats": strict_chats,
+            "callback_ttl_s": callback_ttl_s,
+            "webhook_attempts": webhook_attempts,
+            "webhook_retry_s": webhook_retry_s,
+        }
+        for key, value in settings.items():
+            if value is not None:  # as the field's type: bool, int or float
+                setattr(self.config, key, type(getattr(self.config, key))(value))
         for key, value in limits.items():
             if not hasattr(self.config.limits, key):
                 raise TypeError(f"unknown setting {key!r}")
