@@ -12,12 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.attendance.models import Audience
-from bot.core.models import Member, Recipient
+from bot.core.models import Chapter, Member, Recipient, Ward
 from bot.core.notices import OutgoingMessage
 from bot.core.summary import (
     BroadcastCounts,
     BroadcastFact,
-    ChapterInfo,
     Event,
     FaqCounts,
     PeriodInfo,
@@ -25,7 +24,6 @@ from bot.core.summary import (
     SeminarCounts,
     SummaryInputs,
     TrainingCounts,
-    WardInfo,
     Week,
 )
 from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
@@ -65,13 +63,13 @@ class SqliteSummary:
         self._db = db
         self._members = SqliteMembers(db)
 
-    async def wards(self) -> list[WardInfo]:
+    async def wards(self) -> list[Ward]:
         rows = await self._db.fetch_all("SELECT id, name, active FROM wards ORDER BY id")
-        return [WardInfo(r["id"], r["name"], bool(r["active"])) for r in rows]
+        return [Ward(r["id"], r["name"], bool(r["active"])) for r in rows]
 
-    async def chapters(self) -> list[ChapterInfo]:
-        rows = await self._db.fetch_all("SELECT id, ward_id, name, active FROM chapters ORDER BY id")
-        return [ChapterInfo(r["id"], r["ward_id"], r["name"], bool(r["active"])) for r in rows]
+    async def chapters(self) -> list[Chapter]:
+        rows = await self._db.fetch_all("SELECT id, ward_id, name, kind, active FROM chapters ORDER BY id")
+        return [Chapter(r["id"], r["ward_id"], r["name"], r["kind"], bool(r["active"])) for r in rows]
 
     async def inputs(self, week: Week, *, as_of: datetime, period: PeriodInfo) -> SummaryInputs:
         """Every section's facts for `week`, as they stood at `as_of`."""
