@@ -159,16 +159,16 @@ class SqliteOutbox(Blobs):
             for r in rows
         ]
 
-    async def renew(self, row_ids: Collection[int], *, now: datetime) -> int:
-        """Extend the lease of rows this replica still holds (it is still working on them); how many."""
+    async def renew(self, row_ids: Collection[int], *, now: datetime) -> list[int]:
+        """Extend the lease of rows this replica still holds (it is still working on them); their ids."""
         if not row_ids:
-            return 0
+            return []
         rows = await self._db.atomic(
             f"UPDATE outbox SET lease_until = ? WHERE {_HELD} "
             f"AND id IN ({', '.join('?' * len(row_ids))}) RETURNING id",
             (self._lease.until(now), self._lease.holder, *row_ids),
         )
-        return len(rows)
+        return [int(r[0]) for r in rows]
 
     async def mark_sent(self, row_id: int, *, message_id: int | str | None, now: datetime) -> None:
         """The message went out: recorded whoever holds the claim now (it must not be sent again)."""

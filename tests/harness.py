@@ -44,6 +44,7 @@ from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.services import Services
 from tests.migrated import migrated_copy
+from tests.ports import free_port
 from tests.transcript import TranscriptChannel
 
 TOKEN = "123456:TEST-khuyenhoc-token"
@@ -468,15 +469,6 @@ def telegram_webhook(secret: str = "s3cret-telegram-hook") -> dict[str, object]:
         "telegram_webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
         "telegram_webhook_secret": secret,
     }
-
-
-def free_port() -> int:
-    """A loopback port free right now (the bot's web server binds it next)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def zalo_id(user_id: int) -> str:
