@@ -319,6 +319,48 @@ async def test_a_replica_whose_claim_came_back_after_its_lease_sends_only_what_i
     assert {chat: [m.text for m in log.messages] for chat, log in chats.items()} == {"501": ["Tin 0"]}
 
 
+async def test_a_replica_whose_task_claim_came_back_after_its_lease_runs_only_what_is_still_its_own(
+    shared_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for reminders and other scheduled tasks: a task another replica claimed while this one's
+    claim was late is run by that replica alone; the rest are renewed, then run once."""
+    clock = AdjustableClock(NOW)
+    settings = Settings(
+        bot_token=None, database_url=shared_url, database_path=tmp_path / "bot.db", replica_id="stalled"
+    )
+    router = Router()
+    ran: list[str] = []
+
+    async def remind(runtime: Runtime, task: Task) -> None:
+        ran.append(task.key)
+
+    router.task("remind", remind)
+    bot = Runtime(settings, clock=clock, i18n=I18n.load(), router=router)
+
+    async with AsyncExitStack() as stack:
+        (db,) = await replicas(stack, shared_url, 1)
+        other = SqliteTasks(db, Lease("other"))
+        taken_over: list[str] = []
+
+        async def stalled_claim(now: datetime, limit: int = 100) -> list[Task]:
+            tasks = await claim(now, limit)
+            if tasks and not taken_over:
+                clock.advance(timedelta(seconds=settings.lease_seconds))
+                taken_over.extend(t.key for t in await other.claim(clock.now(), 1))
+            return tasks
+
+        stack.push_async_callback(bot.stop)
+        await bot.start(receive=False)
+        claim = bot.services.tasks.claim
+        monkeypatch.setattr(bot.services.tasks, "claim", stalled_claim)
+        for key in ("seminar:1:remind", "seminar:2:remind"):
+            await other.plan(key, "remind", NOW, now=NOW)
+        await bot.scheduler.run_due()
+
+    assert taken_over == ["seminar:1:remind"]
+    assert ran == ["seminar:2:remind"]
+
+
 async def test_one_process_on_sqlite_keeps_its_own_pacer(bot: BotUnderTest) -> None:
     assert not bot.services.db.shared
     pacer = bot.runtime.channels["telegram"].pacer  # type: ignore[union-attr]
