@@ -64,16 +64,16 @@ class SqliteTasks:
         rows.sort(key=lambda r: (r["due_at"], r["key"]))
         return [_task(r) for r in rows]
 
-    async def renew(self, keys: Collection[str], *, now: datetime) -> int:
-        """Extend the lease of tasks this replica is still running; how many it still holds."""
+    async def renew(self, keys: Collection[str], *, now: datetime) -> list[str]:
+        """Extend the lease of tasks this replica is still running; the keys it still holds."""
         if not keys:
-            return 0
+            return []
         rows = await self._db.atomic(
             "UPDATE scheduled_tasks SET lease_until = ? WHERE status = 'pending' AND claimed_by = ? "
             f"AND key IN ({', '.join('?' * len(keys))}) RETURNING key",
             (self._lease.until(now), self._lease.holder, *keys),
         )
-        return len(rows)
+        return [str(r[0]) for r in rows]
 
     async def release_claims(self) -> int:
         """At start: tasks an earlier life of this process was running are due again at once. Embedded

@@ -44,12 +44,16 @@ from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.services import Services
 from tests.migrated import migrated_copy
+from tests.ports import free_port
 from tests.transcript import TranscriptChannel
 
 TOKEN = "123456:TEST-khuyenhoc-token"
 ZALO_TOKEN = "1459232241454765289:Zt3st-khuyenhoc_token"
 SHORT_HOLD = 3.0
 """Messages held back this briefly (a chat's pace) are waited for by `settle()`; later ones are the future."""
+HANDLED_WITHIN = 30.0
+"""How long a person's action may take to be handled before the test fails (a bound, not a pause: an FAQ
+rebuild in a child process takes ~2 s on a quiet machine, several times that on a loaded CI machine)."""
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SAMPLE_ORG = Path(__file__).resolve().parent.parent / "bot" / "data" / "sample_org.csv"
 REPLY_METHODS = (
@@ -419,7 +423,7 @@ class Person:
         await inject()
         update_id = self.bot.emu.bot_state(TOKEN).next_update_id - 1
         assert self.bot.channel is not None
-        await self.bot.channel.wait_processed(update_id)
+        await self.bot.channel.wait_processed(update_id, HANDLED_WITHIN)
         await self.bot.settle()
         return self.inbox()
 
@@ -465,15 +469,6 @@ def telegram_webhook(secret: str = "s3cret-telegram-hook") -> dict[str, object]:
         "telegram_webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
         "telegram_webhook_secret": secret,
     }
-
-
-def free_port() -> int:
-    """A loopback port free right now (the bot's web server binds it next)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def zalo_id(user_id: int) -> str:
@@ -652,7 +647,7 @@ class ZaloPerson(Person):
         assert self.bot.runtime is not None
         channel = self.bot.runtime.channels["zalo"]
         assert isinstance(channel, ZaloChannel)
-        await channel.wait_handled(self.bot._zalo_updates)
+        await channel.wait_handled(self.bot._zalo_updates, HANDLED_WITHIN)
         await self.bot.settle()
         return self.inbox()
 

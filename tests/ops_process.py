@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_TOKEN = "7654321:OpsTelegramSecretPart-AbCdEfGh1234"
@@ -27,12 +28,6 @@ def base_env(tmp_path: Path, **variables: str) -> dict[str, str]:
         "DATABASE_PATH": str(tmp_path / "bot.db"),
         **variables,
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def closed_url(path: str = "/bot") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -235,10 +236,28 @@ def test_the_live_view_counts_and_groups_by_ward() -> None:
     assert [r.member_id for r in second.excused] == [4]
 
 
+def typed_ways(code: str) -> list[str]:
+    """A code as people type it: as shown, in lower case, capitalised by the phone, with a dash or a space."""
+    spaced = f" {code[:3]} {code[3:].lower()} "
+    return [code, code.lower(), code.capitalize(), f"{code[:3]}-{code[3:]}", spaced]
+
+
 def test_every_generated_code_typed_alone_is_read_as_a_check_in_attempt() -> None:
-    codes = [new_code() for _ in range(500)]
-    assert all(looks_like_code(code) for code in codes if not code.isdecimal())
-    assert all(looks_like_code(code.lower()) for code in codes if any(ch.isdigit() for ch in code))
+    rng = random.Random(20261215)
+    codes = [new_code(rng.choice) for _ in range(2000)]
+    assert all(looks_like_code(typed) for code in codes for typed in typed_ways(code))
+
+
+@pytest.mark.parametrize("code", ["A34679", "34679A", "3AAAAA", "AAAAA3", "Y9Y9Y9", "KTW4KD"])
+def test_a_code_with_one_letter_or_one_digit_is_read_as_a_check_in_attempt(code: str) -> None:
+    assert all(looks_like_code(typed) for typed in typed_ways(code))
+
+
+@pytest.mark.parametrize("drawn", ["346797", "KTWXKD"])
+def test_no_code_is_digits_alone_or_letters_alone(drawn: str) -> None:
+    """Digits alone read as a number and letters typed in lower case as a word: such draws are drawn again."""
+    script = iter(drawn + "KTW4KD")
+    assert new_code(lambda _alphabet: next(script)) == "KTW4KD"
 
 
 @pytest.mark.parametrize(

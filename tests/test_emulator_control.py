@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from bot.clock import AdjustableClock
 from bot.emulator import BotApiEmulator
 from bot.emulator.client import EmulatorClient, EmulatorControlError
 from tests.emulator_fixtures import LAN, MINH, TOKEN, application_builder, running_bot
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,14 +123,8 @@ async def test_commands_are_visible_over_http(emulator_with_clock):
         assert await client.commands(TOKEN) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def test_the_cli_serves_a_standalone_emulator():
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.emulator", "--port", str(port), "--rate-limits", "--latency-ms", "1"],
         cwd=ROOT,

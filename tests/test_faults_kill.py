@@ -86,6 +86,8 @@ class BotProcess:
             "PYTHONPATH": str(REPO),
             "LOG_LEVEL": "WARNING",
         }
+        state = self.emu.bot_state(TOKEN)
+        polls = state.generation  # a long poll a killed process left parked does not count
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             cwd=self.database.parent,
@@ -93,7 +95,7 @@ class BotProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        await self.emu.wait_polling(TOKEN, timeout=60)
+        await until(lambda: state.generation > polls and state.is_polling(), timeout=60)
 
     def kill(self) -> None:
         assert self.proc is not None
@@ -211,25 +213,21 @@ async def test_killed_in_the_middle_of_an_approval(tmp_path: Path) -> None:
         await until(lambda: any("Nguyễn Thị Lan" in t for t in sent_texts(emu, lead.id)))
         request = next(m for m in emu.chat_history(TOKEN, lead.id) if m.get("reply_markup"))
         approve = request["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-        emu.inject_fault(TOKEN, "editMessageText", delay=20)  # the bot hangs right after deciding
+        emu.inject_fault(TOKEN, "editMessageText", delay=20, drop=True)  # the bot hangs right after deciding
 
         await emu.press_button(TOKEN, lead, request["message_id"], approve)
-        await until(
-            lambda: (
-                query(
-                    bot.database,
-                    "SELECT status FROM members WHERE id = (SELECT member_id FROM "
-                    "channel_accounts WHERE external_id = '9301')",
-                )
-                == [("active",)]
-            )
+        await until(lambda: not emu.bot_state(TOKEN).faults)  # the edit hangs: the decision is saved
+        status = query(
+            bot.database,
+            "SELECT status FROM members WHERE id = (SELECT member_id FROM "
+            "channel_accounts WHERE external_id = '9301')",
         )
+        assert status == [("active",)]
         bot.kill()
 
         assert integrity(bot.database) == "ok"
         approvals = query(bot.database, "SELECT COUNT(*) FROM audit_log WHERE action = 'approve'")
         assert approvals == [(1,)]
-        emu.bot_state(TOKEN).faults.clear()
         await bot.start()
         mark = emu.mark(TOKEN)
         await emu.press_button(TOKEN, lead, request["message_id"], approve)
@@ -263,21 +261,26 @@ async def test_killed_while_confirming_a_report(tmp_path: Path) -> None:
         await say("150")
         await press("v1:repc:skip:note")
         await press("v1:repc:skip:photo")
-        emu.inject_fault(TOKEN, "sendMessage", chat_id=cadre.id, delay=20)  # "saved" never reaches the cadre
+        # "Saved" never reaches the cadre: the call hangs, then its connection drops unanswered (a call only
+        # delayed would still be carried out after its delay, reaching the cadre at a time of its own).
+        emu.inject_fault(TOKEN, "sendMessage", chat_id=cadre.id, delay=20, drop=True)
         confirm = next(
             m
             for m in reversed(emu.chat_history(TOKEN, cadre.id))
             if "v1:repc:a:ok" in str(m.get("reply_markup"))
         )
         await emu.press_button(TOKEN, cadre, confirm["message_id"], "v1:repc:a:ok")
-        await until(lambda: query(bot.database, "SELECT COUNT(*) FROM chapter_reports") == [(1,)])
+        # The report is saved, then "saved" is sent: kill once that call hangs (the emulator took the fault;
+        # killed earlier, the call could still be in the emulator's socket, and be served once faults clear).
+        await until(lambda: not emu.bot_state(TOKEN).faults)
+        assert query(bot.database, "SELECT COUNT(*) FROM chapter_reports") == [(1,)]
         bot.kill()
 
         assert integrity(bot.database) == "ok"
-        emu.bot_state(TOKEN).faults.clear()
         await bot.start()
         await say("/report")  # the cadre, never told, tries again: the saved report is there to correct
-        assert "12" in sent_texts(emu, cadre.id)[-1]
+        assert "Đã báo cáo: 12 hội viên mới, tổng 150." in sent_texts(emu, cadre.id)[-1]
+        assert not any("Đã lưu báo cáo" in text for text in sent_texts(emu, cadre.id))
         await bot.stop()
 
     assert query(bot.database, "SELECT new_members, total_members FROM chapter_reports") == [(12, 150)]

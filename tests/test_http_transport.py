@@ -33,6 +33,7 @@ from bot.channels.telegram.request import telegram_requests
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, FakeUser
 from bot.runtime import Runtime
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token-for-http"
@@ -97,13 +98,9 @@ async def test_a_dropped_connection_is_a_network_error_and_the_next_call_goes_th
 
 
 async def test_a_refused_connection_is_a_network_error() -> None:
-    probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
-    port = probe.sockets[0].getsockname()[1]
-    probe.close()
-    await probe.wait_closed()
     async with lean() as request:
         with pytest.raises(NetworkError) as error:
-            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
+            await request.post(f"http://127.0.0.1:{free_port()}/bot{TOKEN}/getMe")
     assert not isinstance(error.value, TimedOut)
 
 

@@ -280,6 +280,87 @@ async def test_three_replicas_send_each_message_and_run_each_task_once_keeping_e
     assert got == {str(500 + chat): [f"Tin {n}" for n in range(6)] for chat in range(20)}
 
 
+async def test_a_replica_whose_claim_came_back_after_its_lease_sends_only_what_is_still_its_own(
+    shared_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim's leases run from the clock read before it. When the claim comes back a lease later (the
+    process stalled; here the clock moves meanwhile), a row another replica claimed in between is left to it
+    and the others are renewed before they are sent: each message goes out once."""
+    clock = AdjustableClock(NOW)
+    settings = Settings(
+        bot_token=None, database_url=shared_url, database_path=tmp_path / "bot.db", replica_id="stalled"
+    )
+    bot = Runtime(settings, clock=clock, i18n=I18n.load(), router=Router())
+    bot.add_channel(TranscriptChannel(bot))
+    chats = bot.channels["transcript"].chats  # type: ignore[attr-defined]
+
+    async with AsyncExitStack() as stack:
+        (db,) = await replicas(stack, shared_url, 1)
+        other = SqliteOutbox(db, Lease("other"))
+        taken_over: list[str] = []
+
+        async def stalled_claim(now: datetime, limit: int, channels: tuple[str, ...]) -> list:
+            rows = await claim(now, limit, channels)
+            if rows and not taken_over:
+                clock.advance(timedelta(seconds=settings.lease_seconds))
+                taken_over.extend(m.chat_id for m in await other.claim(clock.now(), 1, channels))
+            return rows
+
+        stack.push_async_callback(bot.stop)
+        await bot.start(receive=False)
+        claim = bot.services.outbox.claim
+        monkeypatch.setattr(bot.services.outbox, "claim", stalled_claim)
+        await other.enqueue("notice", messages(2, 1), now=clock.now())
+        bot.wake()
+        await until(lambda: db.fetch_value("SELECT status = 'sent' FROM outbox WHERE chat_id = '501'"))
+        await bot.delivery.wait_idle()
+
+    assert taken_over == ["500"]
+    assert {chat: [m.text for m in log.messages] for chat, log in chats.items()} == {"501": ["Tin 0"]}
+
+
+async def test_a_replica_whose_task_claim_came_back_after_its_lease_runs_only_what_is_still_its_own(
+    shared_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for reminders and other scheduled tasks: a task another replica claimed while this one's
+    claim was late is run by that replica alone; the rest are renewed, then run once."""
+    clock = AdjustableClock(NOW)
+    settings = Settings(
+        bot_token=None, database_url=shared_url, database_path=tmp_path / "bot.db", replica_id="stalled"
+    )
+    router = Router()
+    ran: list[str] = []
+
+    async def remind(runtime: Runtime, task: Task) -> None:
+        ran.append(task.key)
+
+    router.task("remind", remind)
+    bot = Runtime(settings, clock=clock, i18n=I18n.load(), router=router)
+
+    async with AsyncExitStack() as stack:
+        (db,) = await replicas(stack, shared_url, 1)
+        other = SqliteTasks(db, Lease("other"))
+        taken_over: list[str] = []
+
+        async def stalled_claim(now: datetime, limit: int = 100) -> list[Task]:
+            tasks = await claim(now, limit)
+            if tasks and not taken_over:
+                clock.advance(timedelta(seconds=settings.lease_seconds))
+                taken_over.extend(t.key for t in await other.claim(clock.now(), 1))
+            return tasks
+
+        stack.push_async_callback(bot.stop)
+        await bot.start(receive=False)
+        claim = bot.services.tasks.claim
+        monkeypatch.setattr(bot.services.tasks, "claim", stalled_claim)
+        for key in ("seminar:1:remind", "seminar:2:remind"):
+            await other.plan(key, "remind", NOW, now=NOW)
+        await bot.scheduler.run_due()
+
+    assert taken_over == ["seminar:1:remind"]
+    assert ran == ["seminar:2:remind"]
+
+
 async def test_one_process_on_sqlite_keeps_its_own_pacer(bot: BotUnderTest) -> None:
     assert not bot.services.db.shared
     pacer = bot.runtime.channels["telegram"].pacer  # type: ignore[union-attr]

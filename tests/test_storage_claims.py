@@ -89,7 +89,7 @@ async def test_a_due_task_is_claimed_once_and_completed_only_by_its_holder(db: D
     assert await b.claim(NOW, 10) == []
     assert not await b.complete("seminar:1:remind", now=NOW)
     assert not await b.fail_attempt("seminar:1:remind", "x", retry_at=NOW)
-    assert await a.renew(["seminar:1:remind", "seminar:2:remind"], now=NOW) == 1
+    assert await a.renew(["seminar:1:remind", "seminar:2:remind"], now=NOW) == ["seminar:1:remind"]
     assert await a.complete("seminar:1:remind", now=NOW)
     assert (await a.get("seminar:1:remind") or {})["status"] == "done"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -37,6 +36,7 @@ from bot.channels.zalo.client import (
     zalo_length,
 )
 from bot.emulator.zalo import SECRET_HEADER, ZaloEmulator, ZaloUser
+from tests.ports import free_port
 from tests.zalo_fixtures import HEX20, LAN, MINH, TOKEN, PictureServer, WebhookReceiver, zalo
 
 __all__ = ["zalo"]
@@ -47,12 +47,6 @@ SECRET_PART = TOKEN.split(":", 1)[1]
 async def client(zalo: ZaloEmulator) -> AsyncIterator[ZaloClient]:
     async with ZaloClient(TOKEN, api_url=zalo.base_url, timeout=5) as c:
         yield c
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- calls and results -----------------------------------------------------------------------------

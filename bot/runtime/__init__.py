@@ -41,6 +41,8 @@ from storage.inbox import ClaimLost
 from storage.rate import SendRateBucket
 
 if TYPE_CHECKING:
+    import socket
+
     from bot.channels.base import CardRef, Channel
     from bot.runtime.web import WebServer
     from bot.services import Services
@@ -198,15 +200,21 @@ class Runtime:
             self._background.add(task)
             task.add_done_callback(self._background.discard)
 
-    def make_web_server(self, *, host: str = "0.0.0.0") -> WebServer:  # noqa: S104 - behind the host's proxy
-        """The bot's web server: download links need PUBLIC_BASE_URL (the public address of its root)."""
+    def make_web_server(
+        self,
+        *,
+        host: str = "0.0.0.0",  # noqa: S104 - behind the host's proxy
+        sock: socket.socket | None = None,
+    ) -> WebServer:
+        """The bot's web server: download links need PUBLIC_BASE_URL (the public address of its root); on
+        `sock` (bound already) instead of host and PORT when given."""
         from bot.runtime.web import WebServer  # aiohttp costs ~10 MiB: only when a web server is needed
 
         settings = self.settings
         links = None
         if settings.public_base_url:
             links = FileLinks(settings.public_base_url, FileLinks.key_from(*settings.secrets))
-        return WebServer(self, host=host, port=settings.port, links=links)
+        return WebServer(self, host=host, port=settings.port, links=links, sock=sock)
 
     async def stop(self) -> None:
         """Stop receiving, let turns and sends in flight finish, close the database."""

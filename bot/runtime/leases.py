@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
-Renew = Callable[..., Awaitable[int]]
+Renew = Callable[..., Awaitable[object]]
 """A store's `renew(keys, *, now)`: extend the leases of the claims this replica still holds."""
 
 

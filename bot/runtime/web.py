@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import socket
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -56,9 +57,21 @@ async def accept_update(
 
 
 class WebServer:
-    def __init__(self, runtime: Runtime, *, host: str, port: int, links: FileLinks | None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        host: str,
+        port: int,
+        links: FileLinks | None,
+        sock: socket.socket | None = None,
+    ) -> None:
+        """`sock`: a socket already bound (its port chosen by the system), served instead of host:port."""
         self.runtime = runtime
         self.host, self.port = host, port
+        self._sock = sock
+        if sock is not None:
+            self.host, self.port = sock.getsockname()[:2]
         self.links = links
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_get("/healthz", self.health)
@@ -86,7 +99,11 @@ class WebServer:
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site: web.BaseSite
+        if self._sock is not None:
+            site = web.SockSite(self._runner, self._sock)
+        else:
+            site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         if self.port == 0:
             sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import signal
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -82,7 +83,8 @@ class Sandbox:
         fresh = not self.options.database_path.exists()
         await self.emu.start()
         await self.zalo.start()
-        port = _free_port()
+        listener = _listener()
+        port = listener.getsockname()[1]
         self.settings = self.settings.with_changes(
             api_url=self.emu.base_url,
             zalo_api_url=self.zalo.base_url,
@@ -90,7 +92,7 @@ class Sandbox:
             public_base_url=f"http://127.0.0.1:{port}/",
         )
         runtime = Runtime(self.settings, clock=self.clock)
-        runtime.web = runtime.make_web_server(host="127.0.0.1")
+        runtime.web = runtime.make_web_server(sock=listener)
         self.channel = TelegramChannel(runtime, self.settings)
         zalo_channel = ZaloChannel(runtime, self.settings)
         runtime.add_channel(self.channel)
@@ -204,13 +206,12 @@ async def serve(options: SandboxOptions, base: Settings) -> None:
         await sandbox.stop()
 
 
-def _free_port() -> int:
-    """A loopback port for the bot's own web server (download links, Zalo's images)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _listener() -> socket.socket:
+    """The socket of the bot's own web server (download links, Zalo's images), on a loopback port the
+    system chose: bound now, its port goes into the settings and nothing takes it before the server starts."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 def _clock_file(database_path: Path) -> Path:

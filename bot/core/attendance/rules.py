@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -80,9 +80,16 @@ def newly_invited(
     return [m for m in dict.fromkeys(after) if m not in old and m not in answered and m != organiser]
 
 
-def new_code() -> str:
-    """A short code that is easy to read aloud and to type (no 0/O, 1/I/L, 2/Z, 5/S, 8/B)."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    """A short code that is easy to read aloud and to type (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+
+    It holds a letter and a digit, so typed alone in any case it is read as a code (`looks_like_code`), never
+    as a number or a word. `choice` picks each character (a seeded one in tests).
+    """
+    while True:
+        code = "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if any(ch.isdigit() for ch in code) and not code.isdigit():
+            return code
 
 
 def plausible_code(code: str) -> bool:
