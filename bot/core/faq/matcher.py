@@ -716,9 +716,8 @@ class FaqMatcher:
             entry = self._record_entry(record, fields) if record is not None else None
             if record is None or entry is None or not entry.confirmed:
                 return None
-            asked = tuple(fields)
             parts.append(
-                FaqAnswer(True, entry, 1.0, (), "answer", answer_language, document=record.id, fields=asked)
+                FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=tuple(fields))
             )
         first, second = parts
         assert first.entry is not None and second.entry is not None
@@ -761,10 +760,7 @@ class FaqMatcher:
         entry = self._record_entry(record, ["about"])
         if entry is None:
             return None
-        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
-        return FaqAnswer(
-            entry.confirmed, entry, 1.0, (), kind, answer_language, document=record.id, fields=("about",)
-        )
+        return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=("about",))
 
     def _still_applies(
         self, folded: str, references: list[Reference], answer_language: str
