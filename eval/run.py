@@ -8,7 +8,8 @@
 What is scored is the text `python -m bot ask` prints (answer, source line, notes), not the entry id:
 - in scope (items with `facts`): correct when the bot answers (kind "answer" or "unconfirmed") and the text
   contains at least one string of every `facts` group and none of `must_not_contain`;
-- out of scope (`out_of_scope: true`): correct when declined (kind "none": no answer, no suggestions);
+- out of scope (`out_of_scope: true`): correct when declined (kind "none": no answer, no suggestions); the
+  report also counts, apart, those answered "no confirmed information on this point" (kind "unconfirmed");
 - small talk (`small_talk: true`): correct when the result is small talk (kind "small_talk");
 - wrong-document answers: answered texts that contain a `must_not_contain` string (another document's date
   or number stated for the one asked) – the target is 0.
@@ -57,6 +58,8 @@ class Scores:
     out_of_scope: tuple[int, int] = (0, 0)
     small_talk: tuple[int, int] = (0, 0)
     wrong_document: int = 0
+    out_of_scope_unconfirmed: int = 0
+    """Out-of-scope questions not declined outright but answered "no confirmed information" (unconfirmed)."""
     kinds: dict[str, int] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
 
@@ -96,6 +99,7 @@ def score(items: list[dict], answer: Answerer, setting: str | None = None) -> Sc
             bucket = "out"
             if kind != "none":
                 why = "not declined"
+                result.out_of_scope_unconfirmed += kind == "unconfirmed"
         else:
             bucket = "in"
             forbidden = [s for s in item.get("must_not_contain", []) if str(s) in text]
@@ -144,12 +148,14 @@ def report(scores: Scores) -> str:
     def pct(pair: tuple[int, int]) -> str:
         return f"{Scores.rate(pair):6.1%} ({pair[0]}/{pair[1]})"
 
+    declined, out_of_scope = scores.out_of_scope
     lines = [f"{'category':<16} {'correct':>18}"]
     lines += [f"{c:<16} {pct(p):>18}" for c, p in scores.per_category.items()]
     lines += [
         "",
         f"in scope, right facts    {pct(scores.in_scope)}",
         f"out of scope, declined   {pct(scores.out_of_scope)}",
+        f"  … or said unconfirmed  {pct((declined + scores.out_of_scope_unconfirmed, out_of_scope))}",
         f"small talk recognised    {pct(scores.small_talk)}",
         f"wrong-document answers   {scores.wrong_document}",
         f"result kinds             {dict(sorted(scores.kinds.items()))}",
