@@ -43,6 +43,7 @@ from bot.emulator import BotApiEmulator, FakeUser
 from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.services import Services
+from tests.backend import ON_POSTGRESQL, fresh_schema_url
 from tests.migrated import migrated_copy
 from tests.transcript import TranscriptChannel
 
@@ -106,7 +107,8 @@ class PaceWhenLimited(Pacer):
 
 
 class BotUnderTest:
-    """Owns a database file, the runtime and its channel (with the Bot API emulator on "telegram")."""
+    """Owns a database (a file, or a PostgreSQL schema), the runtime and its channel (with the Bot API
+    emulator on "telegram")."""
 
     def __init__(
         self,
@@ -149,7 +151,8 @@ class BotUnderTest:
         **kwargs: object,
     ) -> AsyncIterator[BotUnderTest]:
         """The bot started on `channel`; the organisation imported unless org=False (the database is a copy of
-        one migrated, and given the organisation at `start`, once per process: tests/migrated.py)."""
+        one migrated, and given the organisation at `start`, once per process: tests/migrated.py; with
+        TEST_BACKEND=postgresql a fresh schema, migrated and given the organisation at start)."""
         start = start or datetime(2026, 11, 23, 9, 0, tzinfo=VN)
         clock = AdjustableClock(start)
         if "telegram-webhook" in channel.split("+"):
@@ -171,6 +174,8 @@ class BotUnderTest:
                     "public_base_url": f"http://127.0.0.1:{port}/",
                     **kwargs,
                 }
+            if ON_POSTGRESQL and "database_url" not in kwargs:
+                kwargs = {**kwargs, "database_url": fresh_schema_url()}
             harness = cls(emu, tmp_path / "bot.db", clock, channel=channel, **kwargs)  # type: ignore[arg-type]
             harness.zalo = zalo
             imported = harness.settings.database_url is None and await migrated_copy(
