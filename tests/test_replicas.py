@@ -31,6 +31,7 @@ from storage.leases import Lease
 from storage.outbox import SqliteOutbox
 from storage.rate import SendRateBucket
 from storage.tasks import SqliteTasks
+from tests.backend import sqlite_only
 from tests.harness import BotUnderTest
 from tests.postgres import fresh_schema, server_url
 from tests.transcript import TranscriptChannel
@@ -280,6 +281,7 @@ async def test_three_replicas_send_each_message_and_run_each_task_once_keeping_e
     assert got == {str(500 + chat): [f"Tin {n}" for n in range(6)] for chat in range(20)}
 
 
+@sqlite_only("the pacer of a bot on a SQLite file (on PostgreSQL it is the shared one, tested above)")
 async def test_one_process_on_sqlite_keeps_its_own_pacer(bot: BotUnderTest) -> None:
     assert not bot.services.db.shared
     pacer = bot.runtime.channels["telegram"].pacer  # type: ignore[union-attr]
