@@ -20,7 +20,6 @@ import psycopg
 import pytest
 
 from storage import dialect
-from storage.postgres import _Untyped
 from tests.postgres import server_url
 
 BACKEND = os.environ.get("TEST_BACKEND", "").strip() or "sqlite"
@@ -96,6 +95,8 @@ def query(target: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[tu
     if isinstance(target, Path):
         with contextlib.closing(sqlite3.connect(target)) as conn, conn:
             return conn.execute(sql, params).fetchall()
+    from storage.postgres import _Untyped  # the pool's module, only when PostgreSQL is used
+
     with psycopg.connect(target, autocommit=True) as pg:
         pg.adapters.register_dumper(int, _Untyped)
         pg.adapters.register_dumper(bool, _Untyped)
