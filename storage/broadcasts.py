@@ -28,7 +28,7 @@ from bot.core.tasks import PlannedTask
 from storage import audit
 from storage.db import Store, db_time, from_db_time, to_db_time
 from storage.members import full_names
-from storage.outbox import enqueue_in, save_blob_in
+from storage.outbox import Blobs, enqueue_in
 from storage.tasks import plan_in
 
 _COLUMNS = (
@@ -66,7 +66,7 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
     )
 
 
-class SqliteBroadcasts(Store):
+class SqliteBroadcasts(Blobs, Store):
     """Storage of broadcasts, their audiences and acknowledgements."""
 
     async def create(
@@ -298,15 +298,6 @@ class SqliteBroadcasts(Store):
             (batch_name(broadcast_id),),
         )
         return (int(row["total"]), int(row["waiting"])) if row else (0, 0)
-
-    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
-        """Keep an attachment (a broadcast's photo or document) once; messages refer to it by id."""
-        async with self._db.transaction() as conn:
-            return await save_blob_in(conn, filename, mime_type, data, now=now)
-
-    async def blob(self, blob_id: int) -> tuple[str, str, bytes] | None:
-        row = await self._db.fetch_one("SELECT filename, mime_type, data FROM blobs WHERE id = ?", (blob_id,))
-        return (row["filename"], row["mime_type"], bytes(row["data"])) if row else None
 
     async def ack(self, broadcast: Broadcast, member_id: int, *, now: datetime) -> bool:
         """Record an acknowledgement for the broadcast and its original; True if it is new."""

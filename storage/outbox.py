@@ -69,7 +69,22 @@ class BatchProgress:
         return self.counts.get(status, 0)
 
 
-class SqliteOutbox:
+class Blobs:
+    """Files kept once in `blobs` (attachments, exports); messages refer to them by id."""
+
+    _db: Database
+
+    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
+        async with self._db.connection() as conn:
+            return await save_blob_in(conn, filename, mime_type, data, now=now)
+
+    async def blob(self, blob_id: int) -> tuple[str, str, bytes] | None:
+        """(file name, content type, bytes) of a stored file, or None."""
+        row = await self._db.fetch_one("SELECT filename, mime_type, data FROM blobs WHERE id = ?", (blob_id,))
+        return (row["filename"], row["mime_type"], bytes(row["data"])) if row else None
+
+
+class SqliteOutbox(Blobs):
     """Durable queue operations; the worker claims rows, sends, then records the outcome.
 
     A claim marks rows 'sending' for this replica (`Lease`) until its lease runs out. On a shared database
@@ -92,14 +107,6 @@ class SqliteOutbox:
         """Queue messages in one transaction; already-queued dedupe keys are skipped."""
         async with self._db.transaction() as conn:
             return await enqueue_in(conn, batch, messages, now=now)
-
-    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
-        async with self._db.connection() as conn:
-            return await save_blob_in(conn, filename, mime_type, data, now=now)
-
-    async def blob(self, blob_id: int) -> tuple[str, str, bytes] | None:
-        row = await self._db.fetch_one("SELECT filename, mime_type, data FROM blobs WHERE id = ?", (blob_id,))
-        return (row["filename"], row["mime_type"], bytes(row["data"])) if row else None
 
     async def requeue_in_flight(self) -> int:
         """At start: rows an earlier life of this process was sending go back to the queue (at most these may

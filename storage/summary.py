@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.core.attendance.models import Audience
-from bot.core.models import Member, Recipient
+from bot.core.models import Chapter, Member, Recipient, Ward
 from bot.core.notices import OutgoingMessage
 from bot.core.summary import (
     BroadcastCounts,
     BroadcastFact,
-    ChapterInfo,
     Event,
     FaqCounts,
     PeriodInfo,
@@ -25,7 +24,6 @@ from bot.core.summary import (
     SeminarCounts,
     SummaryInputs,
     TrainingCounts,
-    WardInfo,
     Week,
 )
 from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
@@ -65,13 +63,13 @@ class SqliteSummary:
         self._db = db
         self._members = SqliteMembers(db)
 
-    async def wards(self) -> list[WardInfo]:
+    async def wards(self) -> list[Ward]:
         rows = await self._db.fetch_all("SELECT id, name, active FROM wards ORDER BY id")
-        return [WardInfo(r["id"], r["name"], bool(r["active"])) for r in rows]
+        return [Ward(r["id"], r["name"], bool(r["active"])) for r in rows]
 
-    async def chapters(self) -> list[ChapterInfo]:
-        rows = await self._db.fetch_all("SELECT id, ward_id, name, active FROM chapters ORDER BY id")
-        return [ChapterInfo(r["id"], r["ward_id"], r["name"], bool(r["active"])) for r in rows]
+    async def chapters(self) -> list[Chapter]:
+        rows = await self._db.fetch_all("SELECT id, ward_id, name, kind, active FROM chapters ORDER BY id")
+        return [Chapter(r["id"], r["ward_id"], r["name"], r["kind"], bool(r["active"])) for r in rows]
 
     async def inputs(self, week: Week, *, as_of: datetime, period: PeriodInfo) -> SummaryInputs:
         """Every section's facts for `week`, as they stood at `as_of`."""
@@ -138,21 +136,19 @@ class SqliteSummary:
             )
             for r in rows
         )
-        totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
-        for r in await self._db.fetch_all(
-            "SELECT r.training_id, m.ward_id, COUNT(*) AS n FROM training_registrations r "
+        registered = (
+            "SELECT r.training_id AS event, m.ward_id, COUNT(*) AS n FROM training_registrations r "
             "LEFT JOIN members m ON m.id = r.member_id "
             f"WHERE r.status = 'registered' AND r.training_id IN ({_TRAININGS}) GROUP BY 1, 2",
             window,
-        ):
-            totals[(r["training_id"], r["ward_id"])][0] += r["n"]
-        for r in await self._db.fetch_all(
-            "SELECT a.training_id, m.ward_id, COUNT(*) AS n FROM training_attendance a "
+        )
+        attended = (
+            "SELECT a.training_id AS event, m.ward_id, COUNT(*) AS n FROM training_attendance a "
             "LEFT JOIN members m ON m.id = a.member_id "
             f"WHERE a.checked_in_at IS NOT NULL AND a.training_id IN ({_TRAININGS}) GROUP BY 1, 2",
             window,
-        ):
-            totals[(r["training_id"], r["ward_id"])][1] += r["n"]
+        )
+        totals = await self._two_counts(registered, attended)
         counts = tuple(TrainingCounts(tid, ward, reg, att) for (tid, ward), (reg, att) in totals.items())
         return events, counts
 
@@ -195,22 +191,33 @@ class SqliteSummary:
         if not facts:
             return facts, ()
         ids = [b.id for b in facts]
-        totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
         batches = [f"broadcast:{i}" for i in ids]
-        for r in await self._db.fetch_all(
-            "SELECT o.batch, m.ward_id, COUNT(*) AS n FROM outbox o LEFT JOIN members m ON m.id = "
+        delivered = (
+            "SELECT o.batch AS event, m.ward_id, COUNT(*) AS n FROM outbox o LEFT JOIN members m ON m.id = "
             f"o.member_id WHERE o.batch IN ({_in(batches)}) AND o.status = 'sent' GROUP BY 1, 2",
             batches,
-        ):
-            totals[(int(r["batch"].split(":", 1)[1]), r["ward_id"])][0] += r["n"]
-        for r in await self._db.fetch_all(
-            "SELECT a.broadcast_id, m.ward_id, COUNT(*) AS n FROM broadcast_acks a "
+        )
+        acked = (
+            "SELECT a.broadcast_id AS event, m.ward_id, COUNT(*) AS n FROM broadcast_acks a "
             "LEFT JOIN members m ON m.id = a.member_id "
             f"WHERE a.broadcast_id IN ({_in(ids)}) GROUP BY 1, 2",
             ids,
-        ):
-            totals[(r["broadcast_id"], r["ward_id"])][1] += r["n"]
+        )
+        totals = await self._two_counts(delivered, acked)
         return facts, tuple(BroadcastCounts(bid, ward, d, a) for (bid, ward), (d, a) in totals.items())
+
+    async def _two_counts(
+        self, first: tuple[str, Sequence[Any]], second: tuple[str, Sequence[Any]]
+    ) -> dict[tuple[int, int | None], list[int]]:
+        """Two counts per event and ward: each query's rows are (event, ward_id, n); an event is its id or its
+        outbox batch ("broadcast:<id>")."""
+        totals: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
+        for column, (sql, params) in enumerate((first, second)):
+            for r in await self._db.fetch_all(sql, params):
+                event = r["event"]
+                event_id = int(event.split(":", 1)[1]) if isinstance(event, str) else event
+                totals[(event_id, r["ward_id"])][column] += r["n"]
+        return totals
 
     async def _faq(self, week: Week, as_of: datetime) -> tuple[tuple[FaqCounts, ...], int]:
         """Questions asked in the week by ward (what the bot made of them, how many were sent on to the

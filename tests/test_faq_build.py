@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
 import shutil
 import subprocess
 import sys
@@ -55,7 +56,23 @@ def test_a_restart_with_the_same_knowledge_reuses_the_build_and_a_change_builds_
 
 @pytest.fixture(scope="module")
 def here() -> FaqMatcher:
-    return FaqMatcher(KnowledgeBase.load())
+    """Built the way the bot builds in its own process when the child cannot run."""
+    return build._build_here(None, ())
+
+
+@pytest.fixture
+def builds_here(here: FaqMatcher, monkeypatch: pytest.MonkeyPatch) -> list[Path | None]:
+    """Records each build in the bot's own process and hands back a copy of `here`, built that very way,
+    instead of spending ~1.5 s of CPU on each identical build."""
+    calls: list[Path | None] = []
+
+    def build_here(directory: Path | None, extra: object) -> FaqMatcher:
+        calls.append(directory)
+        copy: FaqMatcher = pickle.loads(pickle.dumps(here))
+        return copy
+
+    monkeypatch.setattr(build, "_build_here", build_here)
+    return calls
 
 
 @pytest.fixture(scope="module")
@@ -114,25 +131,31 @@ def test_organisers_added_entries_are_part_of_the_build(tmp_path):
     assert matcher.ask("phong hop hoi khuyen hoc phuong o dau").entry.id == "ward-meeting-room"
 
 
-def test_when_the_child_process_cannot_run_the_bot_builds_in_its_own_process(monkeypatch, caplog):
+def test_when_the_child_process_cannot_run_the_bot_builds_in_its_own_process(
+    monkeypatch, caplog, builds_here
+):
     monkeypatch.setattr(
         build, "_command", lambda directory, extra: [sys.executable, "-c", "raise SystemExit(3)"]
     )
     with caplog.at_level(logging.WARNING, logger="bot.core.faq.build"):
         matcher = build_matcher()
         also = asyncio.run(build_matcher_async())
+    assert builds_here == [None, None]
     assert matcher.ask("thong tu 44 co may tieu chi").kind == "answer"
     assert also.ask("thong tu 44 co may tieu chi").kind == "answer"
     assert "exited with 3" in caplog.text
 
 
-def test_when_no_python_can_be_started_the_bot_builds_in_its_own_process(monkeypatch, tmp_path):
+def test_when_no_python_can_be_started_the_bot_builds_in_its_own_process(monkeypatch, tmp_path, builds_here):
     monkeypatch.setattr(build, "_command", lambda directory, extra: [str(tmp_path / "no-such-python")])
     assert build_matcher().ask("thong tu 44 co may tieu chi").kind == "answer"
     assert asyncio.run(build_matcher_async()).ask("thong tu 44 co may tieu chi").kind == "answer"
+    assert builds_here == [None, None]
 
 
-def test_a_build_process_that_hangs_is_stopped_and_the_bot_builds_in_its_own_process(monkeypatch, caplog):
+def test_a_build_process_that_hangs_is_stopped_and_the_bot_builds_in_its_own_process(
+    monkeypatch, caplog, builds_here
+):
     monkeypatch.setattr(build, "_TIMEOUT_S", 0.5)
     monkeypatch.setattr(
         build, "_command", lambda directory, extra: [sys.executable, "-c", "import time; time.sleep(30)"]
@@ -140,4 +163,5 @@ def test_a_build_process_that_hangs_is_stopped_and_the_bot_builds_in_its_own_pro
     with caplog.at_level(logging.WARNING, logger="bot.core.faq.build"):
         assert build_matcher().ask("thong tu 44 co may tieu chi").kind == "answer"
         assert asyncio.run(build_matcher_async()).ask("thong tu 44 co may tieu chi").kind == "answer"
+    assert builds_here == [None, None]
     assert "took over 0.5 s" in caplog.text

@@ -7,11 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.models import Member, MemberStatus, Role
+from bot.core.models import Chapter, Member, MemberStatus, Role, Ward
 from bot.core.summary import (
     BroadcastCounts,
     BroadcastFact,
-    ChapterInfo,
     Event,
     FaqCounts,
     PeriodInfo,
@@ -20,7 +19,6 @@ from bot.core.summary import (
     SeminarCounts,
     SummaryInputs,
     TrainingCounts,
-    WardInfo,
     compute_summary,
     match_ward,
     parse_schedule,
@@ -32,15 +30,15 @@ from bot.core.summary import (
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 W48 = parse_week_key("2026-W48", VN)  # Monday 23/11/2026 – Sunday 29/11/2026
-WARDS = (WardInfo(1, "Phường 1"), WardInfo(2, "Phường 2"), WardInfo(10, "Phường 10"))
+WARDS = (Ward(1, "Phường 1"), Ward(2, "Phường 2"), Ward(10, "Phường 10"))
 CHAPTERS = (
-    ChapterInfo(11, 1, "Khu phố 1"),
-    ChapterInfo(12, 1, "Khu phố 2"),
-    ChapterInfo(13, 1, "Khu phố 3"),
-    ChapterInfo(21, 2, "Khu phố 1"),
-    ChapterInfo(22, 2, "Trường THCS (tên mới)"),
-    ChapterInfo(23, 2, "Khu phố cũ", active=False),
-    ChapterInfo(101, 10, "Khu phố 1"),
+    Chapter(11, 1, "Khu phố 1"),
+    Chapter(12, 1, "Khu phố 2"),
+    Chapter(13, 1, "Khu phố 3"),
+    Chapter(21, 2, "Khu phố 1"),
+    Chapter(22, 2, "Trường THCS (tên mới)"),
+    Chapter(23, 2, "Khu phố cũ", active=False),
+    Chapter(101, 10, "Khu phố 1"),
 )
 END_OF_W48 = datetime(2026, 11, 30, 0, 0, tzinfo=VN)
 
@@ -160,7 +158,7 @@ class TestReporting:
         assert (rep.expected, rep.reported, rep.excused) == (6, 1, 0)
 
     def test_inactive_ward_chapters_are_not_expected(self) -> None:
-        wards = (WardInfo(1, "Phường 1"), WardInfo(2, "Phường 2", active=False), WardInfo(10, "Phường 10"))
+        wards = (Ward(1, "Phường 1"), Ward(2, "Phường 2", active=False), Ward(10, "Phường 10"))
         rep = compute_summary(inputs(wards=wards, reports=(ReportFact(11, "2026-11", 1, vn(20)),))).reporting
         assert rep.expected == 4
         assert [ward for ward, _ in rep.missing_by_ward] == ["Phường 1", "Phường 10"]
@@ -306,7 +304,7 @@ class TestAudienceAndWards:
         ],
     )
     def test_ward_names_as_typed(self, text: str, expected: int | None) -> None:
-        wards = [WardInfo(5, "Phường 5"), WardInfo(15, "Phường 15"), WardInfo(7, "Phường Tân Định")]
+        wards = [Ward(5, "Phường 5"), Ward(15, "Phường 15"), Ward(7, "Phường Tân Định")]
         found = match_ward(text, wards)
         assert (found.id if found else None) == expected
 

@@ -12,12 +12,11 @@ from openpyxl import load_workbook
 from bot.channels.telegram.render import TEXT_LIMIT as MAX_MESSAGE
 from bot.conversation.markup import split
 from bot.conversation.replies import Attachment
+from bot.core.models import Chapter, Ward
 from bot.core.summary import (
-    ChapterInfo,
     PeriodInfo,
     ReportFact,
     SummaryInputs,
-    WardInfo,
     compute_summary,
     parse_week_key,
 )
@@ -42,8 +41,8 @@ def city(wards: int = 300, chapters: int = 2000) -> SummaryInputs:
         week=W48,
         as_of=W48.end,
         period=PeriodInfo("2026-11", datetime(2026, 11, 25, 20, tzinfo=VN)),
-        wards=tuple(WardInfo(w, f"Phường {w}") for w in range(1, wards + 1)),
-        chapters=tuple(ChapterInfo(c, 1 + c % wards, f"Chi hội Khu phố {c}") for c in range(1, chapters + 1)),
+        wards=tuple(Ward(w, f"Phường {w}") for w in range(1, wards + 1)),
+        chapters=tuple(Chapter(c, 1 + c % wards, f"Chi hội Khu phố {c}") for c in range(1, chapters + 1)),
         reports=reports,
         trainings=(),
         seminars=(),
@@ -92,7 +91,7 @@ def test_the_chart_shows_at_most_twelve_bars_with_the_rest_folded() -> None:
 
 def test_no_chart_without_new_members() -> None:
     summary = compute_summary(
-        SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11"), wards=(WardInfo(1, "Phường 1"),))
+        SummaryInputs(week=W48, as_of=W48.end, period=PeriodInfo("2026-11"), wards=(Ward(1, "Phường 1"),))
     )
     assert chart_rows(summary) == []
     assert render_chart(I18N.translator("vi"), summary) is None

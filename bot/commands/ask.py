@@ -18,7 +18,8 @@ import json
 import sys
 from pathlib import Path
 
-from bot.core.faq import FaqAnswer, FaqMatcher, KnowledgeBase, KnowledgeBaseError, to_plain
+from bot.core.faq import FaqAnswer, KnowledgeBaseError, to_plain
+from bot.core.faq.build import build_matcher
 from bot.core.faq.render import render
 from bot.i18n import I18n, Translator
 
@@ -41,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Answer the question(s); 0 on success, 2 on a bad knowledge base or missing question."""
     try:
-        matcher = FaqMatcher(KnowledgeBase.load(args.kb))
+        matcher = build_matcher(args.kb)
     except KnowledgeBaseError as exc:
         print(exc, file=sys.stderr)
         return 2

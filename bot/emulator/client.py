@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from bot.emulator.common import ControlClient
+from bot.emulator.common import ControlClient, user_json
 from bot.emulator.state import FakeUser
 
 
 class EmulatorControlError(RuntimeError):
     """The control API answered with an error."""
-
-
-def _user(user: FakeUser | dict) -> dict:
-    return asdict(user) if isinstance(user, FakeUser) else user
 
 
 class EmulatorClient(ControlClient):
@@ -34,13 +29,8 @@ class EmulatorClient(ControlClient):
     async def send_text(
         self, token: str, user: FakeUser | dict, text: str, *, chat_id: int | None = None
     ) -> dict:
-        body = {"user": _user(user), "text": text, "chat_id": chat_id}
+        body = {"user": user_json(user), "text": text, "chat_id": chat_id}
         return (await self._request("POST", f"/_emu/{token}/send_text", json_body=body))["message"]
-
-    async def send_texts(self, token: str, items: list[tuple[FakeUser | dict, str]]) -> dict:
-        """Inject many texts in one request; returns {"message_ids", "time" (server monotonic)}."""
-        body = {"items": [{"user": _user(u), "text": t} for u, t in items]}
-        return await self._request("POST", f"/_emu/{token}/send_texts", json_body=body)
 
     async def press_button(
         self,
@@ -52,7 +42,7 @@ class EmulatorClient(ControlClient):
         chat_id: int | None = None,
     ) -> str:
         body = {
-            "user": _user(user),
+            "user": user_json(user),
             "message_id": message_id,
             "callback_data": callback_data,
             "chat_id": chat_id,
@@ -62,21 +52,18 @@ class EmulatorClient(ControlClient):
         ]
 
     async def share_contact(self, token: str, user: FakeUser | dict, phone_number: str) -> dict:
-        body = {"user": _user(user), "phone_number": phone_number}
+        body = {"user": user_json(user), "phone_number": phone_number}
         return (await self._request("POST", f"/_emu/{token}/share_contact", json_body=body))["message"]
 
     async def send_photo(
         self, token: str, user: FakeUser | dict, data: bytes, caption: str | None = None
     ) -> dict:
-        body = {"user": _user(user), "data_base64": base64.b64encode(data).decode(), "caption": caption}
+        body = {"user": user_json(user), "data_base64": base64.b64encode(data).decode(), "caption": caption}
         return (await self._request("POST", f"/_emu/{token}/send_photo", json_body=body))["message"]
 
     async def send_document(self, token: str, user: FakeUser | dict, data: bytes, filename: str) -> dict:
-        body = {"user": _user(user), "data_base64": base64.b64encode(data).decode(), "filename": filename}
+        body = {"user": user_json(user), "data_base64": base64.b64encode(data).decode(), "filename": filename}
         return (await self._request("POST", f"/_emu/{token}/send_document", json_body=body))["message"]
-
-    async def add_user(self, token: str, user: FakeUser | dict) -> None:
-        await self._request("POST", f"/_emu/{token}/add_user", json_body={"user": _user(user)})
 
     async def block(self, token: str, chat_id: int) -> None:
         await self._request("POST", f"/_emu/{token}/block", json_body={"chat_id": chat_id})

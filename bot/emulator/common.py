@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import ipaddress
 import itertools
@@ -450,8 +451,8 @@ def ok_param(request: web.Request) -> bool | None:
 class ControlRoutes(web.RouteTableDef):
     """An emulator's control routes under `prefix`, with the answers and routes both emulators share.
 
-    `default` turns values JSON cannot hold into JSON; a body that is not a JSON object raises `refuse`;
-    `not_found` errors answer 404 (`guarded`).
+    `user` reads a request's ``user`` object; `default` turns values JSON cannot hold into JSON; a body that
+    is not a JSON object raises `refuse`; `not_found` errors answer 404 (`guarded`).
     """
 
     def __init__(
@@ -459,6 +460,7 @@ class ControlRoutes(web.RouteTableDef):
         emu: Any,
         prefix: str,
         *,
+        user: Callable[[dict], Any],
         default: Callable[[Any], Any] = str,
         refuse: Callable[[str], Exception] = ValueError,
         not_found: tuple[type[Exception], ...] = (),
@@ -466,6 +468,7 @@ class ControlRoutes(web.RouteTableDef):
         super().__init__()
         self.emu = emu
         self.prefix = prefix
+        self._user = user
         self._default = default
         self._refuse = refuse
         self._not_found = not_found
@@ -475,6 +478,10 @@ class ControlRoutes(web.RouteTableDef):
 
     async def body(self, request: web.Request) -> dict:
         return await json_object(request, self._refuse)
+
+    def user(self, data: dict) -> Any:
+        """The user a request's body names (``{"user": {...}}``)."""
+        return self._user(data["user"])
 
     def mount(self, app: web.Application) -> None:
         """Add the routes to the emulator's application, each behind `guarded`."""
@@ -490,6 +497,18 @@ class ControlRoutes(web.RouteTableDef):
             timeout = float(request.query.get("timeout") or 25)
             await self.emu.wait_chat_change(token, chat_id, int(request.query["since"]), timeout)
         return token, chat_id
+
+    def add_send_texts(self, message_id: Callable[[dict], Any], now: Callable[[], Any]) -> None:
+        """POST {prefix}/{token}/send_texts {items: [{user, text}]}: many users write at once →
+        {message_ids, time} (`now`: the emulator's clock)."""
+        emu = self.emu
+
+        @self.post(f"{self.prefix}/{{token}}/send_texts")
+        async def send_texts(request: web.Request) -> web.Response:
+            data = await self.body(request)
+            items = [(self.user(item), str(item["text"])) for item in data["items"]]
+            sent = await emu.send_texts(request.match_info["token"], items)
+            return self.ok({"message_ids": [message_id(each) for each in sent], "time": now()})
 
     def add_calls(self) -> None:
         """GET {prefix}/{token}/calls?method&chat_id&ok&since[&count&timeout]: recorded calls (waits with
@@ -561,6 +580,11 @@ class ControlRoutes(web.RouteTableDef):
 # --- the control client --------------------------------------------------------------------------
 
 
+def user_json(user: Any) -> dict:
+    """A user for the control API: an emulator's user object (a dataclass) as its fields, a dict as is."""
+    return user if isinstance(user, dict) else dataclasses.asdict(user)
+
+
 class ControlClient:
     """Drive an emulator's control API (under `prefix`) over HTTP from another process."""
 
@@ -606,6 +630,17 @@ class ControlClient:
             if response.status >= 400:
                 raise self.error(f"{response.status}: {payload.get('error')}")
             return payload
+
+    # --- user-side actions ----------------------------------------------------------------------
+
+    async def send_texts(self, token: str, items: list[tuple[Any, str]]) -> dict:
+        """Inject many texts in one request (users as the emulator's user objects or their JSON); returns
+        {"message_ids", "time" (the emulator's clock)}."""
+        body = {"items": [{"user": user_json(user), "text": text} for user, text in items]}
+        return await self._request("POST", f"{self.prefix}/{token}/send_texts", json_body=body)
+
+    async def add_user(self, token: str, user: Any) -> None:
+        await self._request("POST", f"{self.prefix}/{token}/add_user", json_body={"user": user_json(user)})
 
     # --- inspection -----------------------------------------------------------------------------
 
@@ -678,7 +713,8 @@ class ControlClient:
 
 
 def argument_parser(prog: str, description: str | None, port: int) -> argparse.ArgumentParser:
-    """A parser with --host (loopback) and --port; the emulator adds its own settings."""
+    """A parser with --host (loopback) and --port; the emulator adds its own settings (see
+    `run_command_line`)."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=port)
@@ -695,3 +731,18 @@ async def serve(emulator: LoopbackServer, banner: str) -> None:
     async with emulator:
         print(banner.format(origin=emulator.origin, base_url=emulator.base_url), flush=True)
         await stop.wait()
+
+
+def run_command_line(
+    emulator: Callable[..., LoopbackServer],
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    banner: str,
+) -> None:
+    """Serve `emulator(**options)` until SIGINT or SIGTERM: each option's dest is one of its keywords."""
+    options = vars(parser.parse_args(argv))
+
+    async def run() -> None:
+        await serve(emulator(**options), banner)
+
+    asyncio.run(run())

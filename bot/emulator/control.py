@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.emulator.base import Fault
 from bot.emulator.common import ControlRoutes, call_counts, json_fail
-from bot.emulator.state import EmulatorError, FakeUser, Fault
+from bot.emulator.state import EmulatorError, FakeUser
 
 if TYPE_CHECKING:
     from bot.emulator.server import BotApiEmulator
@@ -30,11 +31,11 @@ def history_json(emu: BotApiEmulator, token: str, chat_id: int | str) -> list[di
 
 def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
     """Mount /_emu/... on the emulator's application."""
-    routes = ControlRoutes(emu, "/_emu", refuse=lambda text: web.HTTPBadRequest(text=text))
+    routes = ControlRoutes(
+        emu, "/_emu", user=FakeUser.from_json, refuse=lambda text: web.HTTPBadRequest(text=text)
+    )
     body = routes.body
-
-    def user_of(data: dict) -> FakeUser:
-        return FakeUser.from_json(data["user"])
+    user_of = routes.user
 
     @routes.post("/_emu/{token}/send_text")
     async def send_text(request: web.Request) -> web.Response:
@@ -44,12 +45,7 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
         )
         return routes.ok({"message": message})
 
-    @routes.post("/_emu/{token}/send_texts")
-    async def send_texts(request: web.Request) -> web.Response:
-        data = await body(request)
-        items = [(FakeUser.from_json(item["user"]), str(item["text"])) for item in data["items"]]
-        messages = await emu.send_texts(request.match_info["token"], items)
-        return routes.ok({"message_ids": [m["message_id"] for m in messages], "time": emu.monotonic()})
+    routes.add_send_texts(lambda message: message["message_id"], emu.monotonic)
 
     @routes.post("/_emu/{token}/press_button")
     async def press_button(request: web.Request) -> web.Response:

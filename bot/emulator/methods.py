@@ -400,30 +400,43 @@ class Methods:
         chat.touch()
         return data
 
-    def editMessageText(self, state: BotState, params: dict) -> dict:
+    def editable(self, state: BotState, params: dict) -> tuple[ChatState, StoredMessage]:
+        """The bot's own message that an edit names."""
         chat, message = self.stored(state, params, action="edit")
         if not message.from_bot:
             raise bad_request("message can't be edited")
-        if "text" not in message.data:
-            raise bad_request("there is no text in the message to edit")
-        text, entities = format_text(params, "text", "entities", TEXT_LIMIT, required=True)
-        markup = validate_markup(params.get("reply_markup"))
-        return self._edit(chat, message, {"text": text, "entities": entities}, markup)
+        return chat, message
+
+    def editMessageText(self, state: BotState, params: dict) -> dict:
+        chat, message = self.editable(state, params)
+        field = ("text", "entities", TEXT_LIMIT)
+        return self._edit_text(chat, message, params, "text" in message.data, field, required=True)
 
     def editMessageCaption(self, state: BotState, params: dict) -> dict:
-        chat, message = self.stored(state, params, action="edit")
-        if not message.from_bot:
-            raise bad_request("message can't be edited")
-        if message.file is None:
-            raise bad_request("there is no caption in the message to edit")
-        caption, entities = format_text(params, "caption", "caption_entities", CAPTION_LIMIT, required=False)
+        chat, message = self.editable(state, params)
+        field = ("caption", "caption_entities", CAPTION_LIMIT)
+        return self._edit_text(chat, message, params, message.file is not None, field, required=False)
+
+    def _edit_text(
+        self,
+        chat: ChatState,
+        message: StoredMessage,
+        params: dict,
+        present: bool,
+        field: tuple[str, str, int],
+        *,
+        required: bool,
+    ) -> dict:
+        """A new text or caption (`field`: its key, its entities' key, its limit) if the message has one."""
+        key, entities_key, limit = field
+        if not present:
+            raise bad_request(f"there is no {key} in the message to edit")
+        text, entities = format_text(params, key, entities_key, limit, required=required)
         markup = validate_markup(params.get("reply_markup"))
-        return self._edit(chat, message, {"caption": caption, "caption_entities": entities}, markup)
+        return self._edit(chat, message, {key: text, entities_key: entities}, markup)
 
     def editMessageReplyMarkup(self, state: BotState, params: dict) -> dict:
-        chat, message = self.stored(state, params, action="edit")
-        if not message.from_bot:
-            raise bad_request("message can't be edited")
+        chat, message = self.editable(state, params)
         return self._edit(chat, message, {}, validate_markup(params.get("reply_markup")))
 
     def deleteMessage(self, state: BotState, params: dict) -> bool:

@@ -8,13 +8,13 @@ import json
 import mimetypes
 import secrets
 import time
-from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.common import LoopbackServer, PushPolicy, WebhookDelivery
+from bot.emulator.base import EmulatorServer, Fault, api_response, fault_dropped
+from bot.emulator.common import PushPolicy
 from bot.emulator.control import add_control_routes
 from bot.emulator.html import detect_entities
 from bot.emulator.methods import Methods, document_object, photo_sizes, sniff_mime
@@ -23,17 +23,14 @@ from bot.emulator.state import (
     TOKEN_RE,
     ApiError,
     BotState,
-    Call,
     CallbackRecord,
     ChatState,
     EmulatorConfig,
     EmulatorError,
     FakeUser,
-    Fault,
     StoredFile,
     StoredMessage,
     TelegramWebhook,
-    call_matches,
     normalize_chat_id,
 )
 
@@ -46,7 +43,6 @@ TEXT_KEYS = frozenset(
         "parse_mode", "language_code", "secret_token",
     }
 )  # fmt: skip
-_JSON = "application/json"
 _FAULT_DESCRIPTIONS = {
     400: "Bad Request: injected fault",
     401: "Unauthorized",
@@ -59,11 +55,7 @@ _FAULT_DESCRIPTIONS = {
 
 
 def _json_response(payload: dict, status: int = 200) -> web.Response:
-    return web.Response(
-        body=json.dumps(payload, ensure_ascii=False, default=_json_default).encode(),
-        status=status,
-        content_type=_JSON,
-    )
+    return api_response(payload, status, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:
@@ -81,7 +73,7 @@ def error_payload(error: ApiError) -> dict:
     return payload
 
 
-class BotApiEmulator(LoopbackServer):
+class BotApiEmulator(EmulatorServer):
     """An aiohttp server on 127.0.0.1 that speaks the part of the Bot API the bot uses.
 
     Routes: ``/bot<token>/<method>`` (the API), ``/file/bot<token>/<path>`` (downloads) and
@@ -108,28 +100,23 @@ class BotApiEmulator(LoopbackServer):
             strict_chats=strict_chats,
             limits=limits or RateLimits(),
         )
-        self._states: dict[str, BotState] = {}
         self._methods = Methods(self).table()
         self._file_counter = 0
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         add_control_routes(self.app, self)
 
-    # --- lifecycle --------------------------------------------------------------------------
-
-    async def stop(self) -> None:
-        """Stop serving; parked long polls (the bot's and the sandbox page's) end at once."""
-        for state in self._states.values():
-            state.generation += 1
-            state.pulse_updates()
-            await state.pusher.stop()
-            for chat in state.chats.values():
-                chat.touch()
-        await super().stop()
-
     @property
     def base_file_url(self) -> str:
         return f"{self.origin}/file/bot"
+
+    @staticmethod
+    def parse_param(key: str, value: Any) -> Any:
+        """A query or form value: JSON where it looks like JSON ("123", "true"), except under TEXT_KEYS."""
+        if isinstance(value, str) and key not in TEXT_KEYS and value and value[0] in '{["-0123456789tfn':
+            with contextlib.suppress(ValueError):
+                return json.loads(value)
+        return value
 
     # --- configuration ----------------------------------------------------------------------
 
@@ -145,18 +132,17 @@ class BotApiEmulator(LoopbackServer):
         **limits: float,
     ) -> EmulatorConfig:
         """Change settings at run time; `limits` are RateLimits fields (global_per_s, private_burst, ...)."""
-        if webhook_attempts is not None:
-            self.config.webhook_attempts = int(webhook_attempts)
-        if webhook_retry_s is not None:
-            self.config.webhook_retry_s = float(webhook_retry_s)
-        if rate_limits is not None:
-            self.config.rate_limits = bool(rate_limits)
-        if latency_ms is not None:
-            self.config.latency_ms = float(latency_ms)
-        if strict_chats is not None:
-            self.config.strict_chats = bool(strict_chats)
-        if callback_ttl_s is not None:
-            self.config.callback_ttl_s = float(callback_ttl_s)
+        settings = {
+            "rate_limits": rate_limits,
+            "latency_ms": latency_ms,
+            "strict_chats": strict_chats,
+            "callback_ttl_s": callback_ttl_s,
+            "webhook_attempts": webhook_attempts,
+            "webhook_retry_s": webhook_retry_s,
+        }
+        for key, value in settings.items():
+            if value is not None:  # as the field's type: bool, int or float
+                setattr(self.config, key, type(getattr(self.config, key))(value))
         for key, value in limits.items():
             if not hasattr(self.config.limits, key):
                 raise TypeError(f"unknown setting {key!r}")
@@ -168,19 +154,23 @@ class BotApiEmulator(LoopbackServer):
                     chat.bucket = None
         return self.config
 
-    def reset(self) -> None:
-        """Forget every chat, update, call, file and fault of every bot (settings stay)."""
-        for state in self._states.values():
-            state.clear()
-
     # --- state access -----------------------------------------------------------------------
 
-    def bot_state(self, token: str) -> BotState:
-        state = self._states.get(token)
-        if state is None:
-            state = self._states[token] = BotState(token)
-            state.on_push = lambda: self.kick_webhook(state)
+    def new_state(self, token: str) -> BotState:
+        state = BotState(token)
+        state.on_push = lambda: self.kick_webhook(state)
         return state
+
+    def bot_state(self, token: str) -> BotState:
+        state: BotState = super().bot_state(token)
+        return state
+
+    def chat_key(self, chat_id: int | str | None) -> int | str | None:
+        return normalize_chat_id(chat_id)
+
+    def chat(self, token: str, chat_id: int | str) -> ChatState | None:
+        chat: ChatState | None = super().chat(token, chat_id)
+        return chat
 
     def kick_webhook(self, state: BotState) -> None:
         """Push queued updates to the bot's webhook (if it set one), `max_connections` at once."""
@@ -241,25 +231,20 @@ class BotApiEmulator(LoopbackServer):
         name, implementation = entry
         state = self.bot_state(token)
         try:
-            params = await _read_params(request)
+            params, recorded = await self.call_params(request)
         except ValueError:
             return _json_response(error_payload(ApiError(400, "Bad Request: can't parse request")), 400)
         polling = name == "getUpdates"
-        recorded = _describe_uploads(params) if request.content_type == "multipart/form-data" else params
-        if state.faults:
-            fault = state.take_fault(name, params.get("chat_id"))
-            if fault is not None:
-                if fault.delay:
-                    await asyncio.sleep(fault.delay)
-                if fault.drop:
-                    if request.transport is not None:
-                        request.transport.abort()
-                    return web.Response(status=500)
-                if fault.error_code:
-                    error = _fault_error(fault)
-                    if not polling:
-                        state.record(name, recorded, False, None, error)
-                    return _json_response(error_payload(error), error.code)
+        fault = state.take_fault(name, params.get("chat_id")) if state.faults else None
+        if fault is not None:
+            dropped = await fault_dropped(request, fault)
+            if dropped is not None:
+                return dropped
+            if fault.error_code:
+                error = _fault_error(fault)
+                if not polling:
+                    state.record_call(name, recorded, False, None, error)
+                return _json_response(error_payload(error), error.code)
         if self.config.latency_ms and not polling:
             await asyncio.sleep(self.config.latency_ms / 1000)
         try:
@@ -271,10 +256,10 @@ class BotApiEmulator(LoopbackServer):
                 raise ApiError(400, f"Bad Request: invalid parameters ({malformed})") from None
         except ApiError as error:
             if not polling:
-                state.record(name, recorded, False, None, error)
+                state.record_call(name, recorded, False, None, error)
             return _json_response(error_payload(error), error.code)
         if not polling:
-            state.record(name, recorded, True, result, None)
+            state.record_call(name, recorded, True, result, None)
         return _json_response({"ok": True, "result": result})
 
     def check_rate(self, state: BotState, chat: ChatState) -> None:
@@ -342,10 +327,6 @@ class BotApiEmulator(LoopbackServer):
         if entities:
             content["entities"] = entities
         return self._user_message(token, user, chat_id, content)
-
-    async def send_texts(self, token: str, messages: Iterable[tuple[FakeUser, str]]) -> list[dict]:
-        """Many users' texts at once (for load tests); returns the Messages."""
-        return [await self.send_text(token, user, text) for user, text in messages]
 
     async def press_button(
         self,
@@ -416,96 +397,7 @@ class BotApiEmulator(LoopbackServer):
         state = self.bot_state(token)
         self.ensure_chat(state, normalize_chat_id(chat_id)).blocked = False
 
-    def inject_fault(
-        self,
-        token: str,
-        method: str,
-        *,
-        count: int = 1,
-        chat_id: int | str | None = None,
-        error_code: int | None = None,
-        description: str | None = None,
-        retry_after: int | None = None,
-        drop: bool = False,
-        delay: float = 0.0,
-    ) -> None:
-        """Make the next `count` calls of `method` fail (error_code), drop the connection, or be delayed."""
-        if error_code is None and not drop and not delay:
-            raise ValueError("a fault needs error_code, drop or delay")
-        self.bot_state(token).faults.append(
-            Fault(method.lower(), count, chat_id, error_code, description, retry_after, drop, delay)
-        )
-
     # --- inspection -------------------------------------------------------------------------
-
-    def calls(
-        self,
-        token: str,
-        method: str | None = None,
-        chat_id: int | str | None = None,
-        *,
-        ok: bool | None = None,
-    ) -> list[Call]:
-        """The bot's recorded calls (all but getUpdates), oldest first, optionally filtered."""
-        lowered = method.lower() if method else None
-        key = normalize_chat_id(chat_id)
-        return [c for c in self.bot_state(token).calls if call_matches(c, lowered, key, ok)]
-
-    def mark(self, token: str) -> int:
-        """The index the next recorded call will get; pass it as `since` to wait_for."""
-        return len(self.bot_state(token).calls)
-
-    async def wait_for(
-        self,
-        token: str,
-        *,
-        chat_id: int | str | None = None,
-        method: str | None = None,
-        count: int = 1,
-        since: float | None = None,
-        ok: bool | None = None,
-        timeout: float = 10,
-    ) -> list[Call]:
-        """Wait until `count` matching calls exist after `since` (call index or monotonic time)."""
-        state = self.bot_state(token)
-        lowered = method.lower() if method else None
-        key = normalize_chat_id(chat_id)
-        start = state.start_index(since)
-        matched = [c for c in state.calls[start:] if call_matches(c, lowered, key, ok)]
-        if len(matched) >= count:
-            return matched
-        future = state.add_waiter(lowered, key, ok, count, matched)
-        try:
-            return await asyncio.wait_for(future, timeout)
-        except TimeoutError:
-            seen = ", ".join(f"{c.method}→{c.chat_id}" for c in state.calls[start:][-10:])
-            raise TimeoutError(
-                f"waited {timeout}s for {count} {method or 'any'} call(s) to chat {chat_id}; "
-                f"matched {len(matched)}; last calls: {seen or 'none'}"
-            ) from None
-
-    async def wait_polling(self, token: str, timeout: float = 10) -> None:
-        """Wait until the bot has a long poll parked (it is up and listening)."""
-        await self.bot_state(token).wait_polling(timeout)
-
-    def pending_updates(self, token: str) -> int:
-        return len(self.bot_state(token).updates)
-
-    def webhook(self, token: str) -> dict | None:
-        """The webhook the bot set ({url, secret_token}), or None while it polls."""
-        hook = self.bot_state(token).pusher.webhook
-        return {"url": hook.url, "secret_token": hook.secret_token} if hook else None
-
-    def deliveries(self, token: str, since: int = 0) -> list[WebhookDelivery]:
-        """Every attempt to push an update to the webhook, oldest first."""
-        return self.bot_state(token).pusher.deliveries[since:]
-
-    async def wait_deliveries(
-        self, token: str, *, count: int = 1, since: int = 0, ok: bool | None = None, timeout: float = 10
-    ) -> list[WebhookDelivery]:
-        """Wait until `count` webhook attempts (successful ones with ok=True) exist at or after `since`."""
-        pusher = self.bot_state(token).pusher
-        return await pusher.wait_deliveries(count=count, since=since, ok=ok, timeout=timeout)
 
     def chat_history(self, token: str, chat_id: int | str) -> list[dict]:
         """Messages of a chat in order, both sides; bot messages reflect later edits.
@@ -513,7 +405,7 @@ class BotApiEmulator(LoopbackServer):
         Each is the Telegram Message dict plus ``from_bot`` and, for documents and photos,
         ``file`` = {file_id, file_name, mime_type, file_size, file_path, data: bytes}.
         """
-        chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
+        chat = self.chat(token, chat_id)
         if chat is None:
             return []
         history = []
@@ -526,22 +418,13 @@ class BotApiEmulator(LoopbackServer):
 
     def toasts(self, token: str, chat_id: int | str) -> list[dict]:
         """answerCallbackQuery texts shown to the user in this chat, oldest first."""
-        chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
+        chat = self.chat(token, chat_id)
         return list(chat.toasts) if chat else []
 
     def reply_keyboard(self, token: str, chat_id: int | str) -> dict | None:
         """The ReplyKeyboardMarkup the user currently sees in this chat, if any."""
-        chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
+        chat = self.chat(token, chat_id)
         return chat.reply_keyboard if chat else None
-
-    def chat_action(self, token: str, chat_id: int | str) -> str | None:
-        """The chat action ("typing", "upload_document", ...) the bot showed since its last message."""
-        chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
-        return chat.action if chat else None
-
-    def chat_version(self, token: str, chat_id: int | str) -> int:
-        chat = self.bot_state(token).chats.get(normalize_chat_id(chat_id))
-        return chat.version if chat else 0
 
     async def wait_chat_change(self, token: str, chat_id: int | str, since: int, timeout: float = 25) -> int:
         """Wait until the chat's version passes `since` (or time is up); return the version."""
@@ -583,35 +466,3 @@ def _chat_object(chat_id: int | str, user: FakeUser | None) -> dict:
     if isinstance(chat_id, int):
         return {"id": chat_id, "type": "group", "title": f"Group {chat_id}"}
     raise ApiError(400, "Bad Request: chat not found")
-
-
-def _describe_uploads(params: dict) -> dict:
-    """Params as recorded: uploaded files become {filename, content_type}, not open file objects."""
-    return {
-        key: {"filename": value.filename, "content_type": value.content_type}
-        if hasattr(value, "file")
-        else value
-        for key, value in params.items()
-    }
-
-
-async def _read_params(request: web.Request) -> dict:
-    params: dict[str, Any] = {}
-    raw: dict[str, Any] = dict(request.query) if request.query_string else {}
-    if request.body_exists:
-        content_type = request.content_type
-        if content_type == _JSON:
-            body = await request.json()
-            if not isinstance(body, dict):
-                raise ValueError("JSON body must be an object")
-            params.update(body)
-        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            raw.update(await request.post())
-    for key, value in raw.items():
-        if isinstance(value, str) and key not in TEXT_KEYS and value:
-            first = value[0]
-            if first in '{["-0123456789tfn':
-                with contextlib.suppress(ValueError):
-                    value = json.loads(value)
-        params[key] = value
-    return params

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.emulator.base import Call, EmulatedBot
 from bot.emulator.common import VersionedChat, Webhook, WebhookPusher
 from bot.emulator.ratelimit import RateLimits, TokenBucket
 
@@ -62,38 +63,6 @@ class FakeUser:
             username=data.get("username"),
             language_code=data.get("language_code", "vi"),
         )
-
-
-@dataclass
-class Call:
-    """One Bot API call the bot made, as recorded by the emulator."""
-
-    index: int
-    method: str
-    params: dict
-    ok: bool
-    result: Any
-    error_code: int | None
-    description: str | None
-    time: float
-    chat_id: int | str | None
-
-    def to_json(self) -> dict:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass
-class Fault:
-    """The next `count` calls of `method` (optionally to one chat) misbehave."""
-
-    method: str
-    count: int = 1
-    chat_id: int | str | None = None
-    error_code: int | None = None
-    description: str | None = None
-    retry_after: int | None = None
-    drop: bool = False
-    delay: float = 0.0
 
 
 @dataclass
@@ -162,26 +131,6 @@ class ChatState(VersionedChat):
         return message_id
 
 
-class _CallWaiter:
-    __slots__ = ("chat_id", "count", "future", "matched", "method", "ok")
-
-    def __init__(self, method, chat_id, ok, count, matched, future) -> None:
-        self.method = method
-        self.chat_id = chat_id
-        self.ok = ok
-        self.count = count
-        self.matched = matched
-        self.future = future
-
-
-def call_matches(call: Call, method: str | None, chat_id: int | str | None, ok: bool | None) -> bool:
-    return (
-        (method is None or call.method.lower() == method)
-        and (chat_id is None or call.chat_id == chat_id)
-        and (ok is None or call.ok == ok)
-    )
-
-
 def normalize_chat_id(value: Any) -> int | str | None:
     """Chat ids arrive as ints, digit strings or '@username'."""
     if value is None or value == "":
@@ -197,20 +146,19 @@ def normalize_chat_id(value: Any) -> int | str | None:
         return text
 
 
-class BotState:
-    """Everything the emulator holds for one bot token."""
+class BotState(EmulatedBot):
+    """Everything the emulator holds for one bot token. `generation` stays monotonic across resets: orphaned
+    long polls must stay detectable."""
+
+    method_key = staticmethod(str.lower)
 
     def __init__(self, token: str) -> None:
         match = TOKEN_RE.match(token)
         if not match:
             raise ValueError("malformed bot token")
-        self.token = token
+        super().__init__(token)
         self.bot_id = int(match.group(1))
         self.username = TEST_BOT_USERNAME
-        self.generation = 0  # monotonic across resets: orphaned long polls must stay detectable
-        self.parked: set[int] = set()
-        self._update_event = asyncio.Event()
-        self._poll_event = asyncio.Event()
         self.pusher = _pusher()
         self.on_push: Callable[[], None] | None = None
         """Called with every new update (the emulator pushes it to the webhook, if one is set)."""
@@ -228,9 +176,7 @@ class BotState:
         self.files_by_path: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.menu_buttons: dict[int | str | None, dict] = {}
-        self.calls: list[Call] = []
-        self.waiters: list[_CallWaiter] = []
-        self.faults: list[Fault] = []
+        self.clear_calls()
         self.global_bucket: TokenBucket | None = None
         self.pulse_updates()
 
@@ -250,10 +196,6 @@ class BotState:
             self.on_push()
         return update_id
 
-    def pulse_updates(self) -> None:
-        event, self._update_event = self._update_event, asyncio.Event()
-        event.set()
-
     def confirm(self, offset: int) -> None:
         updates = self.updates
         if offset < 0:
@@ -265,102 +207,37 @@ class BotState:
 
     async def wait_for_update(self, generation: int, timeout: float) -> None:
         """Park a long poll until an update arrives, a newer poll supersedes it, or time is up."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        self.parked.add(generation)
-        self._pulse_polls()
-        try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        with self.parked_poll(generation):
             while not self.updates and self.generation == generation:
-                remaining = deadline - loop.time()
-                if remaining <= 0:
+                if not await self.next_pulse(deadline):
                     return
-                try:
-                    async with asyncio.timeout(remaining):
-                        await self._update_event.wait()
-                except TimeoutError:
-                    return
-        finally:
-            self.parked.discard(generation)
-            self._pulse_polls()
-
-    def _pulse_polls(self) -> None:
-        event, self._poll_event = self._poll_event, asyncio.Event()
-        event.set()
 
     def is_polling(self) -> bool:
         return self.generation in self.parked
 
-    async def wait_polling(self, timeout: float) -> None:
-        async with asyncio.timeout(timeout):
-            while not self.is_polling():
-                await self._poll_event.wait()
-
     # --- calls ------------------------------------------------------------------------------
 
-    def record(self, method: str, params: dict, ok: bool, result: Any, error: ApiError | None) -> None:
+    def record_call(self, method: str, params: dict, ok: bool, result: Any, error: ApiError | None) -> None:
         chat_id = params.get("chat_id")
         if chat_id is not None and not isinstance(chat_id, int):
             try:
                 chat_id = normalize_chat_id(chat_id)
             except ApiError:
                 chat_id = None
-        call = Call(
-            index=len(self.calls),
-            method=method,
-            params=params,
-            ok=ok,
-            result=result,
-            error_code=error.code if error else None,
-            description=error.description if error else None,
-            time=time.monotonic(),
-            chat_id=chat_id,
+        self.record(
+            Call(
+                index=len(self.calls),
+                method=method,
+                params=params,
+                ok=ok,
+                result=result,
+                error_code=error.code if error else None,
+                description=error.description if error else None,
+                time=time.monotonic(),
+                chat_id=chat_id,
+            )
         )
-        self.calls.append(call)
-        if self.waiters:
-            self._feed_waiters(call)
-
-    def _feed_waiters(self, call: Call) -> None:
-        remaining = []
-        for waiter in self.waiters:
-            if waiter.future.done():
-                continue
-            if call_matches(call, waiter.method, waiter.chat_id, waiter.ok):
-                waiter.matched.append(call)
-                if len(waiter.matched) >= waiter.count:
-                    waiter.future.set_result(waiter.matched)
-                    continue
-            remaining.append(waiter)
-        self.waiters = remaining
-
-    def start_index(self, since: float | None) -> int:
-        if since is None:
-            return 0
-        if isinstance(since, int):
-            return max(0, since)
-        for call in self.calls:  # a monotonic timestamp
-            if call.time >= since:
-                return call.index
-        return len(self.calls)
-
-    def add_waiter(self, method, chat_id, ok, count, matched) -> asyncio.Future:
-        future = asyncio.get_running_loop().create_future()
-        self.waiters.append(_CallWaiter(method, chat_id, ok, count, matched, future))
-        return future
-
-    # --- faults -----------------------------------------------------------------------------
-
-    def take_fault(self, method: str, chat_id: Any) -> Fault | None:
-        lowered = method.lower()
-        for fault in self.faults:
-            if fault.method != lowered:
-                continue
-            if fault.chat_id is not None and str(fault.chat_id) != str(chat_id):
-                continue
-            fault.count -= 1
-            if fault.count <= 0:
-                self.faults.remove(fault)
-            return fault
-        return None
 
 
 def _pusher() -> WebhookPusher:

@@ -45,6 +45,62 @@ ICONS = {Level.OK: "✅", Level.WARN: "⚠️", Level.PROBLEM: "❌"}
 ChannelCheck = Callable[[Settings], Awaitable[list[Finding]]]
 
 
+# --- what a channel's check finds, worded alike for Telegram and Zalo ----------------------------------
+
+
+def token_rejected(platform: str, where: tuple[str, str], variable: str) -> list[Finding]:
+    """The platform refused the token: get it again `where` (vi, en) and set `variable`."""
+    return [
+        Finding(
+            Level.PROBLEM,
+            f"{platform} từ chối token của bot",
+            f"{platform} rejected the bot token",
+            f"lấy lại token {where[0]} và đặt vào {variable}",
+            f"get the token again {where[1]} and set {variable}",
+        )
+    ]
+
+
+def api_unreachable(api: tuple[str, str], detail: str, variable: str) -> list[Finding]:
+    """The `api` (vi, en) could not be reached: check the network and `variable`."""
+    return [
+        Finding(
+            Level.PROBLEM,
+            f"Không kết nối được {api[0]} ({detail})",
+            f"Cannot reach {api[1]} ({detail})",
+            f"kiểm tra mạng, tường lửa và {variable}",
+            f"check the network, the firewall and {variable}",
+        )
+    ]
+
+
+def api_error(platform: str, error: Exception) -> list[Finding]:
+    return [Finding(Level.PROBLEM, f"{platform} báo lỗi: {error}", f"{platform} answered an error: {error}")]
+
+
+def token_accepted(platform: str, name: str) -> Finding:
+    return Finding(Level.OK, f"{platform}: token hợp lệ ({name})", f"{platform}: token accepted ({name})")
+
+
+def webhook_while_polling(platform: str) -> Finding:
+    return Finding(
+        Level.WARN,
+        f"{platform} đang đặt webhook; khi chạy kiểu long polling bot sẽ gỡ nó",
+        f"A {platform} webhook is set; the bot removes it when it starts long polling",
+    )
+
+
+def webhook_elsewhere(platform: str, wanted: str, variable: str) -> Finding:
+    """The platform's webhook does not point at `wanted` (made of `variable`) yet."""
+    return Finding(
+        Level.WARN,
+        f"Webhook của {platform} chưa trỏ tới {wanted}",
+        f"{platform}'s webhook does not point at {wanted} yet",
+        f"bot đặt webhook khi khởi động; nếu vẫn thế, kiểm tra {variable} và proxy",
+        f"the bot sets it at start; if this stays, check {variable} and the proxy",
+    )
+
+
 def render(findings: list[Finding]) -> str:
     """The report as text: one finding per line (Vietnamese — English), the fix indented below."""
     lines = []
@@ -291,52 +347,18 @@ async def zalo_check(settings: Settings) -> list[Finding]:
             me = await client.get_me()
             hook = await client.get_webhook_info()
     except (ZaloUnauthorized, ZaloNotFound):
-        return [
-            Finding(
-                Level.PROBLEM,
-                "Zalo từ chối token của bot",
-                "Zalo rejected the bot token",
-                "lấy lại token trong Zalo Bot Manager và đặt vào ZALO_BOT_TOKEN",
-                "get the token again in Zalo Bot Manager and set ZALO_BOT_TOKEN",
-            )
-        ]
+        return token_rejected("Zalo", ("trong Zalo Bot Manager", "in Zalo Bot Manager"), "ZALO_BOT_TOKEN")
     except ZaloTransientError as exc:
-        return [
-            Finding(
-                Level.PROBLEM,
-                f"Không kết nối được API của Zalo ({type(exc).__name__})",
-                f"Cannot reach Zalo's Bot API ({type(exc).__name__})",
-                "kiểm tra mạng, tường lửa và ZALO_API_URL",
-                "check the network, the firewall and ZALO_API_URL",
-            )
-        ]
+        return api_unreachable(("API của Zalo", "Zalo's Bot API"), type(exc).__name__, "ZALO_API_URL")
     except ZaloError as exc:
-        return [Finding(Level.PROBLEM, f"Zalo báo lỗi: {exc}", f"Zalo answered an error: {exc}")]
-    findings = [
-        Finding(
-            Level.OK, f"Zalo: token hợp lệ ({me.account_name})", f"Zalo: token accepted ({me.account_name})"
-        )
-    ]
+        return api_error("Zalo", exc)
+    findings = [token_accepted("Zalo", me.account_name)]
     if settings.zalo_webhook_secret and settings.public_base_url:
         expected = settings.public_base_url.rstrip("/") + "/zalo/webhook"
         if hook.url != expected:
-            findings.append(
-                Finding(
-                    Level.WARN,
-                    f"Webhook của Zalo chưa trỏ tới {expected}",
-                    f"Zalo's webhook does not point at {expected} yet",
-                    "bot đặt webhook khi khởi động; nếu vẫn thế, kiểm tra PUBLIC_BASE_URL và proxy",
-                    "the bot sets it at start; if this stays, check PUBLIC_BASE_URL and the proxy",
-                )
-            )
+            findings.append(webhook_elsewhere("Zalo", expected, "PUBLIC_BASE_URL"))
     elif hook.url:
-        findings.append(
-            Finding(
-                Level.WARN,
-                "Zalo đang đặt webhook; khi chạy kiểu long polling bot sẽ gỡ nó",
-                "A Zalo webhook is set; the bot removes it when it starts long polling",
-            )
-        )
+        findings.append(webhook_while_polling("Zalo"))
     if not settings.public_base_url:
         findings.append(
             Finding(

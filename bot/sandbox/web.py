@@ -332,32 +332,15 @@ class SandboxWeb:
         return web.json_response(clock_view(self.clock.now()))
 
 
-def add_sandbox_routes(
-    app: web.Application,
-    emu: BotApiEmulator,
-    *,
-    token: str,
-    people: People,
-    clock: AdjustableClock,
-    on_clock_moved: Callable[[], Awaitable[None]] | None = None,
-    zalo: ZaloEmulator | None = None,
-    zalo_token: str = "",
-) -> SandboxWeb:
-    """Mount the chat page at / and its JSON API under /sandbox/api/ on the emulator's application.
+def add_sandbox_routes(app: web.Application, emu: BotApiEmulator, **options: Any) -> SandboxWeb:
+    """Mount the chat page at / and its JSON API under /sandbox/api/ on the emulator's application;
+    `options` are SandboxWeb's (token, people, clock, on_clock_moved, zalo, zalo_token).
 
     `people()` returns dicts {"user_id", "name", "role", "group"} (optionally "phone"); after the
     clock moves, `on_clock_moved()` lets the bot run what fell due. With `zalo`, `?channel=zalo` on the chat
     endpoints acts as the same person on Zalo.
     """
-    sandbox = SandboxWeb(
-        emu,
-        token=token,
-        people=people,
-        clock=clock,
-        on_clock_moved=on_clock_moved,
-        zalo=zalo,
-        zalo_token=zalo_token,
-    )
+    sandbox = SandboxWeb(emu, **options)
     app.router.add_get("/", sandbox.index)
     app.router.add_static("/sandbox/static", STATIC_DIR)
     app.router.add_get("/sandbox/api/people", sandbox.list_people)

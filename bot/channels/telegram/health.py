@@ -6,7 +6,16 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import Settings
-from bot.runtime.doctor import Finding, Level
+from bot.runtime.doctor import (
+    Finding,
+    Level,
+    api_error,
+    api_unreachable,
+    token_accepted,
+    token_rejected,
+    webhook_elsewhere,
+    webhook_while_polling,
+)
 
 
 async def check(settings: Settings) -> list[Finding]:
@@ -16,34 +25,12 @@ async def check(settings: Settings) -> list[Finding]:
         async with bot:
             info = await bot.get_webhook_info()
     except InvalidToken:
-        return [
-            Finding(
-                Level.PROBLEM,
-                "Telegram từ chối token của bot",
-                "Telegram rejected the bot token",
-                "lấy lại token từ @BotFather và đặt vào TELEGRAM_BOT_TOKEN",
-                "get the token again from @BotFather and set TELEGRAM_BOT_TOKEN",
-            )
-        ]
+        return token_rejected("Telegram", ("từ @BotFather", "from @BotFather"), "TELEGRAM_BOT_TOKEN")
     except NetworkError as exc:
-        return [
-            Finding(
-                Level.PROBLEM,
-                f"Không kết nối được Bot API của Telegram ({exc})",
-                f"Cannot reach Telegram's Bot API ({exc})",
-                "kiểm tra mạng, tường lửa và TELEGRAM_API_URL",
-                "check the network, the firewall and TELEGRAM_API_URL",
-            )
-        ]
+        return api_unreachable(("Bot API của Telegram", "Telegram's Bot API"), str(exc), "TELEGRAM_API_URL")
     except TelegramError as exc:
-        return [Finding(Level.PROBLEM, f"Telegram báo lỗi: {exc}", f"Telegram answered an error: {exc}")]
-    findings = [
-        Finding(
-            Level.OK,
-            f"Telegram: token hợp lệ (@{bot.username})",
-            f"Telegram: token accepted (@{bot.username})",
-        )
-    ]
+        return api_error("Telegram", exc)
+    findings = [token_accepted("Telegram", f"@{bot.username}")]
     findings += _webhook_findings(settings, info.url)
     if info.last_error_message:
         findings.append(
@@ -70,15 +57,7 @@ def _webhook_findings(settings: Settings, current: str) -> list[Finding]:
     """The webhook as the settings want it: TELEGRAM_WEBHOOK_URL (https) in webhook mode, none polling."""
     wanted = settings.telegram_webhook_url
     if wanted is None:
-        if not current:
-            return []
-        return [
-            Finding(
-                Level.WARN,
-                "Telegram đang đặt webhook; khi chạy kiểu long polling bot sẽ gỡ nó",
-                "A Telegram webhook is set; the bot removes it when it starts long polling",
-            )
-        ]
+        return [webhook_while_polling("Telegram")] if current else []
     findings = []
     if not wanted.startswith("https://"):
         findings.append(
@@ -91,15 +70,7 @@ def _webhook_findings(settings: Settings, current: str) -> list[Finding]:
             )
         )
     if current != wanted:
-        findings.append(
-            Finding(
-                Level.WARN,
-                f"Webhook của Telegram chưa trỏ tới {wanted}",
-                f"Telegram's webhook does not point at {wanted} yet",
-                "bot đặt webhook khi khởi động; nếu vẫn thế, kiểm tra TELEGRAM_WEBHOOK_URL và proxy",
-                "the bot sets it at start; if this stays, check TELEGRAM_WEBHOOK_URL and the proxy",
-            )
-        )
+        findings.append(webhook_elsewhere("Telegram", wanted, "TELEGRAM_WEBHOOK_URL"))
     else:
         findings.append(
             Finding(Level.OK, f"Telegram gửi tin tới webhook {wanted}", f"Telegram posts to {wanted}")

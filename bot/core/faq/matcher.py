@@ -555,16 +555,8 @@ class FaqMatcher:
             record = self._documents.get(first.document)
             entry = self._record_entry(record, fields) if record is not None else None
             if record is not None and entry is not None:
-                kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
-                return FaqAnswer(
-                    entry.confirmed,
-                    entry,
-                    1.0,
-                    (),
-                    kind,
-                    answer_language,
-                    document=record.id,
-                    fields=tuple(fields),
+                return FaqAnswer.of_entry(
+                    entry, 1.0, answer_language, document=record.id, fields=tuple(fields)
                 )
         if second.entry is None and first.entry is not None:
             retry = self._ask_one(
@@ -579,7 +571,7 @@ class FaqMatcher:
         if first.entry.id == second.entry.id:
             return first if whole.entry is None or first.score >= whole.score else None
         kinds = {first.kind, second.kind}
-        kind = "unconfirmed" if "unconfirmed" in kinds else "answer"
+        kind: AnswerKind = "unconfirmed" if "unconfirmed" in kinds else "answer"
         entry = self._combined_entry(first.entry, second.entry)
         return FaqAnswer(
             answered=kind == "answer",
@@ -688,10 +680,7 @@ class FaqMatcher:
         entry = self.kb.entry(curated) if curated else self._record_entry(record, ["status"])
         if entry is None:
             return None
-        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
-        return FaqAnswer(
-            entry.confirmed, entry, 1.0, (), kind, answer_language, document=record.id, fields=("status",)
-        )
+        return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=("status",))
 
     def _by_article(self, folded: str, answer_language: str, context: focus.Context) -> FaqAnswer | None:
         """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what
@@ -709,8 +698,7 @@ class FaqMatcher:
         ):
             return None
         entry, score = ranked[0]
-        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
-        return FaqAnswer(entry.confirmed, entry, score, (), kind, answer_language)
+        return FaqAnswer.of_entry(entry, score, answer_language)
 
     def _retrieve(
         self, question: str, answer_language: str, exclude: str | None = None, context: focus.Context = ()
@@ -724,8 +712,7 @@ class FaqMatcher:
             return FaqAnswer(False, None, score, (), "none", answer_language)
         best, score = ranked[0]
         if score >= self.answer_threshold:
-            kind: AnswerKind = "answer" if best.confirmed else "unconfirmed"
-            return FaqAnswer(best.confirmed, best, score, (), kind, answer_language)
+            return FaqAnswer.of_entry(best, score, answer_language)
         floor = max(self.suggest_threshold * 0.8, score - 0.2)
         suggestions = tuple(entry for entry, s in ranked if s >= floor)
         return FaqAnswer(False, None, score, suggestions, "suggest", answer_language)
@@ -765,17 +752,8 @@ class FaqMatcher:
             record.entries.get("status") if fields[0] == "repealed_by" else None
         )
         if len(fields) == 1 and curated:
-            curated_entry = self.kb.entry(curated)
-            kind: AnswerKind = "answer" if curated_entry.confirmed else "unconfirmed"
-            return FaqAnswer(
-                curated_entry.confirmed,
-                curated_entry,
-                1.0,
-                (),
-                kind,
-                answer_language,
-                document=record.id,
-                fields=tuple(fields),
+            return FaqAnswer.of_entry(
+                self.kb.entry(curated), 1.0, answer_language, document=record.id, fields=tuple(fields)
             )
         entry = self._record_entry(record, fields)
         if entry is None:
@@ -788,24 +766,13 @@ class FaqMatcher:
             ]
             if about and about[0][1] >= self.answer_threshold:
                 best, score = about[0]
-                kind = "answer" if best.confirmed else "unconfirmed"
-                return FaqAnswer(
-                    best.confirmed,
-                    best,
-                    score,
-                    (),
-                    kind,
-                    answer_language,
-                    document=record.id,
-                    fields=tuple(fields),
+                return FaqAnswer.of_entry(
+                    best, score, answer_language, document=record.id, fields=tuple(fields)
                 )
             return FaqAnswer(
                 False, None, 0.0, (), "none", answer_language, document=record.id, fields=tuple(fields)
             )
-        kind = "answer" if entry.confirmed else "unconfirmed"
-        return FaqAnswer(
-            entry.confirmed, entry, 1.0, (), kind, answer_language, document=record.id, fields=tuple(fields)
-        )
+        return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=tuple(fields))
 
     def _explained(self, folded: str, references: list[Reference], record: DocumentRecord | None) -> bool:
         """Whether every word of the question is the document, a field word, chat, or the record's own

@@ -100,6 +100,20 @@ class FaqAnswer:
     document: str | None = None
     fields: tuple[str, ...] = ()
 
+    @classmethod
+    def of_entry(
+        cls,
+        entry: FaqEntry,
+        score: float,
+        language: str,
+        *,
+        document: str | None = None,
+        fields: tuple[str, ...] = (),
+    ) -> FaqAnswer:
+        """A confident answer with `entry`: "answer" when the entry is confirmed, else "unconfirmed"."""
+        kind: AnswerKind = "answer" if entry.confirmed else "unconfirmed"
+        return cls(entry.confirmed, entry, score, (), kind, language, document=document, fields=fields)
+
     @property
     def more(self) -> bool:
         """A longer version of the answer can be offered ("Xem thêm" / "See more")."""

@@ -4,7 +4,6 @@ from bot.core.summary.compute import compute_summary, natural_key
 from bot.core.summary.inputs import (
     BroadcastCounts,
     BroadcastFact,
-    ChapterInfo,
     Event,
     FaqCounts,
     PeriodInfo,
@@ -12,7 +11,6 @@ from bot.core.summary.inputs import (
     SeminarCounts,
     SummaryInputs,
     TrainingCounts,
-    WardInfo,
 )
 from bot.core.summary.model import (
     Broadcasts,
@@ -55,7 +53,6 @@ __all__ = [
     "BroadcastCounts",
     "BroadcastFact",
     "Broadcasts",
-    "ChapterInfo",
     "ChapterLine",
     "Event",
     "FaqCounts",
@@ -74,7 +71,6 @@ __all__ = [
     "SummaryStore",
     "TrainingCounts",
     "TrainingLine",
-    "WardInfo",
     "WardLine",
     "Week",
     "WeeklySummary",

@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, timedelta
 
-from bot.core.summary.inputs import ChapterInfo, Event, ReportFact, SummaryInputs, WardInfo
+from bot.core.models import Chapter, Ward
+from bot.core.summary.inputs import Event, ReportFact, SummaryInputs
 from bot.core.summary.model import (
     Broadcasts,
     ChapterLine,
@@ -54,7 +55,7 @@ def compute_summary(inputs: SummaryInputs, *, ward_id: int | None = None) -> Wee
 
 
 def _chapter_lines(
-    inputs: SummaryInputs, wards: dict[int, WardInfo], chapters: list[ChapterInfo]
+    inputs: SummaryInputs, wards: dict[int, Ward], chapters: list[Chapter]
 ) -> list[ChapterLine]:
     current: dict[int, ReportFact] = {}
     excused: set[int] = set()
@@ -108,7 +109,7 @@ def _previous_week_by_ward(inputs: SummaryInputs) -> dict[int, int]:
 
 
 def _ward_lines(
-    wards: dict[int, WardInfo], chapters: list[ChapterLine], previous_week: dict[int, int]
+    wards: dict[int, Ward], chapters: list[ChapterLine], previous_week: dict[int, int]
 ) -> list[WardLine]:
     by_ward: dict[int, list[ChapterLine]] = defaultdict(list)
     for line in chapters:

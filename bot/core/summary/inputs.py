@@ -9,24 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.models import Chapter, Ward
 from bot.core.summary.weeks import Week
-
-
-@dataclass(frozen=True)
-class WardInfo:
-    id: int
-    name: str
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class ChapterInfo:
-    """A chapter as it is named now (renames show the new name; reports follow its id)."""
-
-    id: int
-    ward_id: int
-    name: str
-    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,8 +104,9 @@ class SummaryInputs:
     week: Week
     as_of: datetime
     period: PeriodInfo
-    wards: tuple[WardInfo, ...] = ()
-    chapters: tuple[ChapterInfo, ...] = ()
+    wards: tuple[Ward, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    """The wards and chapters as they are named now (renames show the new name; reports follow the id)."""
     reports: tuple[ReportFact, ...] = ()
     trainings: tuple[Event, ...] = ()
     training_counts: tuple[TrainingCounts, ...] = ()

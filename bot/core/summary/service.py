@@ -17,13 +17,13 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.conversation.replies import Attachment
-from bot.core.models import Member, Recipient, Role
+from bot.core.models import Member, Recipient, Role, Ward
 from bot.core.notices import OutgoingMessage
 from bot.core.parsing import PeriodKind, period_containing
 from bot.core.permissions import Action, Reach, can, reach_of
 from bot.core.ports import Clock
 from bot.core.summary.compute import compute_summary
-from bot.core.summary.inputs import PeriodInfo, SummaryInputs, WardInfo
+from bot.core.summary.inputs import PeriodInfo, SummaryInputs
 from bot.core.summary.model import WeeklySummary
 from bot.core.summary.weeks import Schedule, Week, parse_week_key, summary_week, week_of
 from bot.core.text import fold
@@ -35,7 +35,7 @@ _WARD_WORD = re.compile(r"^(?:phuong|p\.?|xa|x\.?|ward)\s*(?P<rest>\S.*)$")
 
 class SummaryStore(Protocol):
     async def inputs(self, week: Week, *, as_of: datetime, period: PeriodInfo) -> SummaryInputs: ...
-    async def wards(self) -> list[WardInfo]: ...
+    async def wards(self) -> list[Ward]: ...
     async def subscriptions(self) -> dict[int, bool]: ...
     async def set_subscription(self, member_id: int, subscribed: bool, *, now: datetime) -> None: ...
     async def deliver(
@@ -100,7 +100,7 @@ def summary_audience(members: list[Member], subscriptions: dict[int, bool]) -> l
     return audience
 
 
-def match_ward(text: str, wards: list[WardInfo]) -> WardInfo | None:
+def match_ward(text: str, wards: list[Ward]) -> Ward | None:
     """The ward meant by 'phường 5', 'phuong 5', 'P5' or its full name (accents and case ignored)."""
     wanted = " ".join(fold(text).split())
     if not wanted:
@@ -181,7 +181,7 @@ class SummaryService:
             return SummaryResult(Outcome.NOT_FOUND)
         return SummaryResult(Outcome.OK, compute_summary(inputs, ward_id=ward_id))
 
-    async def find_ward(self, text: str) -> WardInfo | None:
+    async def find_ward(self, text: str) -> Ward | None:
         return match_ward(text, await self._store.wards())
 
     async def is_subscribed(self, member: Member) -> bool:

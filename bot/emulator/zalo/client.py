@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict
 from typing import Any
 
-from bot.emulator.common import ControlClient
+from bot.emulator.common import ControlClient, user_json
 from bot.emulator.zalo.state import ZaloUser
 
 
 class ZaloEmulatorControlError(RuntimeError):
     """The control API answered with an error."""
-
-
-def _user(user: ZaloUser | dict) -> dict:
-    return asdict(user) if isinstance(user, ZaloUser) else user
 
 
 class ZaloEmulatorClient(ControlClient):
@@ -27,12 +22,8 @@ class ZaloEmulatorClient(ControlClient):
     # --- user-side actions ----------------------------------------------------------------------
 
     async def send_text(self, token: str, user: ZaloUser | dict, text: str) -> dict:
-        body = {"user": _user(user), "text": text}
+        body = {"user": user_json(user), "text": text}
         return (await self._request("POST", f"/_zalo/{token}/send_text", json_body=body))["update"]
-
-    async def send_texts(self, token: str, items: list[tuple[ZaloUser | dict, str]]) -> dict:
-        body = {"items": [{"user": _user(u), "text": t} for u, t in items]}
-        return await self._request("POST", f"/_zalo/{token}/send_texts", json_body=body)
 
     async def send_image(
         self,
@@ -44,7 +35,7 @@ class ZaloEmulatorClient(ControlClient):
         caption: str | None = None,
     ) -> dict:
         body = {
-            "user": _user(user),
+            "user": user_json(user),
             "data_base64": base64.b64encode(data).decode() if data is not None else None,
             "url": url,
             "caption": caption,
@@ -52,19 +43,16 @@ class ZaloEmulatorClient(ControlClient):
         return (await self._request("POST", f"/_zalo/{token}/send_image", json_body=body))["update"]
 
     async def send_sticker(self, token: str, user: ZaloUser | dict, sticker: str | None = None) -> dict:
-        body = {"user": _user(user), "sticker": sticker}
+        body = {"user": user_json(user), "sticker": sticker}
         return (await self._request("POST", f"/_zalo/{token}/send_sticker", json_body=body))["update"]
 
     async def send_unsupported(self, token: str, user: ZaloUser | dict) -> dict:
-        body = {"user": _user(user)}
+        body = {"user": user_json(user)}
         return (await self._request("POST", f"/_zalo/{token}/send_unsupported", json_body=body))["update"]
 
     async def redeliver(self, token: str, message_id: str | None = None) -> dict:
         body = {"message_id": message_id}
         return (await self._request("POST", f"/_zalo/{token}/redeliver", json_body=body))["update"]
-
-    async def add_user(self, token: str, user: ZaloUser | dict) -> None:
-        await self._request("POST", f"/_zalo/{token}/add_user", json_body={"user": _user(user)})
 
     async def forget_user(self, token: str, chat_id: str) -> None:
         await self._request("POST", f"/_zalo/{token}/forget_user", json_body={"chat_id": chat_id})

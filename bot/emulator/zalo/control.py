@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.emulator.base import Fault
 from bot.emulator.common import ControlRoutes, bytes_as_size, json_fail, ok_param
-from bot.emulator.zalo.state import ZaloEmulatorError, ZaloFault, ZaloUser
+from bot.emulator.zalo.state import ZaloEmulatorError, ZaloUser
 
 if TYPE_CHECKING:
     from bot.emulator.zalo.server import ZaloEmulator
@@ -48,11 +49,11 @@ def message_json(message: dict) -> dict:
 
 def add_control_routes(app: web.Application, emu: ZaloEmulator) -> None:
     """Mount /_zalo/... on the emulator's application."""
-    routes = ControlRoutes(emu, "/_zalo", default=bytes_as_size, not_found=(ZaloEmulatorError,))
+    routes = ControlRoutes(
+        emu, "/_zalo", user=ZaloUser.from_json, default=bytes_as_size, not_found=(ZaloEmulatorError,)
+    )
     body = routes.body
-
-    def user_of(data: dict) -> ZaloUser:
-        return ZaloUser.from_json(data["user"])
+    user_of = routes.user
 
     @routes.post("/_zalo/{token}/send_text")
     async def send_text(request: web.Request) -> web.Response:
@@ -60,12 +61,7 @@ def add_control_routes(app: web.Application, emu: ZaloEmulator) -> None:
         update = await emu.send_text(request.match_info["token"], user_of(data), str(data["text"]))
         return routes.ok({"update": update})
 
-    @routes.post("/_zalo/{token}/send_texts")
-    async def send_texts(request: web.Request) -> web.Response:
-        data = await body(request)
-        items = [(ZaloUser.from_json(item["user"]), str(item["text"])) for item in data["items"]]
-        updates = await emu.send_texts(request.match_info["token"], items)
-        return routes.ok({"message_ids": [u["message"]["message_id"] for u in updates], "time": emu.now_ms()})
+    routes.add_send_texts(lambda update: update["message"]["message_id"], emu.now_ms)
 
     @routes.post("/_zalo/{token}/send_image")
     async def send_image(request: web.Request) -> web.Response:
@@ -120,7 +116,7 @@ def add_control_routes(app: web.Application, emu: ZaloEmulator) -> None:
         )
         return routes.ok({"faults": len(emu.bot_state(request.match_info["token"]).faults)})
 
-    routes.add_faults(ZaloFault.__dataclass_fields__)
+    routes.add_faults(Fault.__dataclass_fields__)
 
     @routes.post("/_zalo/{token}/revoke")
     async def revoke(request: web.Request) -> web.Response:

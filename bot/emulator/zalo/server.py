@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import struct
 import time
 import zlib
@@ -13,16 +12,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.common import (
-    LoopbackServer,
-    PushPolicy,
-    WebhookDelivery,
-    bytes_as_size,
-    call_counts,
-    is_loopback,
-    reachable_url,
-    wait_matching,
-)
+from bot.emulator.base import EmulatorServer, Fault, api_response, fault_dropped
+from bot.emulator.common import PushPolicy, bytes_as_size, call_counts, is_loopback, reachable_url
 from bot.emulator.ratelimit import TokenBucket
 from bot.emulator.zalo.control import add_control_routes
 from bot.emulator.zalo.methods import NO_RESULT, ZaloMethods
@@ -39,12 +30,10 @@ from bot.emulator.zalo.state import (
     ZaloChat,
     ZaloEmulatorConfig,
     ZaloEmulatorError,
-    ZaloFault,
     ZaloUser,
     hex_id,
 )
 
-_JSON = "application/json"
 _FAULT_DESCRIPTIONS = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -60,12 +49,7 @@ _MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"
 
 
 def _json_response(payload: dict, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(
-        body=json.dumps(payload, ensure_ascii=False, default=bytes_as_size).encode(),
-        status=status,
-        content_type=_JSON,
-        headers=headers,
-    )
+    return api_response(payload, status, default=bytes_as_size, headers=headers)
 
 
 def _error_response(error: ZaloApiError) -> web.Response:
@@ -89,7 +73,7 @@ def tiny_png(width: int = 4, height: int = 4, rgb: tuple[int, int, int] = (240, 
     )
 
 
-class ZaloEmulator(LoopbackServer):
+class ZaloEmulator(EmulatorServer):
     """An aiohttp server on 127.0.0.1 that speaks the Zalo Bot Platform API as its public docs describe it.
 
     Routes: ``/bot<token>/<method>`` (the API; GET or POST; query, form, multipart or JSON parameters),
@@ -98,6 +82,7 @@ class ZaloEmulator(LoopbackServer):
     """
 
     handler_cancellation = True  # a long poll whose connection drops takes no update
+    null_body = True
 
     def __init__(
         self,
@@ -113,22 +98,11 @@ class ZaloEmulator(LoopbackServer):
         self.config = config or ZaloEmulatorConfig()
         if settings:
             self.configure(**settings)
-        self._states: dict[str, ZaloBotState] = {}
         self._methods = ZaloMethods(self).table()
         self.media: dict[str, bytes] = {}
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/_zalo/media/{name}", self._handle_media)
         add_control_routes(self.app, self)
-
-    # --- lifecycle ------------------------------------------------------------------------------
-
-    async def stop(self) -> None:
-        """Stop serving: parked long polls end at once, webhook pushes stop."""
-        for state in self._states.values():
-            state.generation += 1
-            state.pulse_updates()
-            await state.pusher.stop()
-        await super().stop()
 
     @property
     def http(self) -> aiohttp.ClientSession:
@@ -155,7 +129,7 @@ class ZaloEmulator(LoopbackServer):
                 value = {str(k).rstrip("/"): str(v).rstrip("/") for k, v in dict(value).items()}
             setattr(self.config, key, value)
         if "rate_limit_per_s" in settings:
-            for state in getattr(self, "_states", {}).values():
+            for state in self._states.values():
                 state.bucket = None
         return self.config
 
@@ -164,17 +138,20 @@ class ZaloEmulator(LoopbackServer):
 
     def reset(self) -> None:
         """Forget every chat, update, call, delivery, fault and webhook of every bot (settings stay)."""
-        for state in self._states.values():
-            state.clear()
+        super().reset()
         self.media.clear()
 
     # --- helpers --------------------------------------------------------------------------------
 
+    def new_state(self, token: str) -> ZaloBotState:
+        return ZaloBotState(token)
+
     def bot_state(self, token: str) -> ZaloBotState:
-        state = self._states.get(token)
-        if state is None:
-            state = self._states[token] = ZaloBotState(token)
+        state: ZaloBotState = super().bot_state(token)
         return state
+
+    def chat_key(self, chat_id: str | None) -> str | None:
+        return None if chat_id is None else str(chat_id)
 
     def now_ms(self) -> int:
         return int(self.clock.now().timestamp() * 1000)
@@ -198,28 +175,23 @@ class ZaloEmulator(LoopbackServer):
         if state.revoked:
             return _error_response(ZaloApiError(401, "Unauthorized"))
         try:
-            params = await _read_params(request)
+            params, recorded = await self.call_params(request)
         except ValueError:
             return _error_response(ZaloApiError(400, "Bad Request: cannot parse the request body"))
         polling = name == "getUpdates"
         chat_id = params.get("chat_id")
-        recorded = {k: _describe(v) for k, v in params.items()}
         implementation = self._methods.get(name)
         ignored = sorted(set(params) - METHOD_PARAMS[name]) if implementation else []
         try:
             if implementation is None:
                 raise ZaloApiError(*self.config.unknown_method)
-            if state.faults:
-                fault = state.take_fault(name, chat_id)
-                if fault is not None:
-                    if fault.delay:
-                        await asyncio.sleep(fault.delay)
-                    if fault.drop:
-                        if request.transport is not None:
-                            request.transport.abort()
-                        return web.Response(status=500)
-                    if fault.error_code:
-                        raise _fault_error(fault)
+            fault = state.take_fault(name, chat_id) if state.faults else None
+            if fault is not None:
+                dropped = await fault_dropped(request, fault)
+                if dropped is not None:
+                    return dropped
+                if fault.error_code:
+                    raise _fault_error(fault)
             if not polling:
                 self._check_rate(state)
             if self.config.latency_ms:  # the network's round trip, long polls included
@@ -330,10 +302,6 @@ class ZaloEmulator(LoopbackServer):
         """The user sends a text (message.text.received). Returns the update."""
         return self._user_message(token, user, TEXT_EVENT, {"text": text})
 
-    async def send_texts(self, token: str, items: list[tuple[ZaloUser, str]]) -> list[dict]:
-        """Many users' texts at once (load tests); returns the updates."""
-        return [await self.send_text(token, user, text) for user, text in items]
-
     async def send_image(
         self,
         token: str,
@@ -380,25 +348,6 @@ class ZaloEmulator(LoopbackServer):
 
     # --- faults and limits ----------------------------------------------------------------------
 
-    def inject_fault(
-        self,
-        token: str,
-        method: str | None = None,
-        *,
-        count: int = 1,
-        chat_id: str | None = None,
-        error_code: int | None = None,
-        description: str | None = None,
-        retry_after: int | None = None,
-        drop: bool = False,
-        delay: float = 0.0,
-    ) -> None:
-        """The next `count` calls of `method` (None: any but getUpdates) fail, drop the connection or wait."""
-        if error_code is None and not drop and not delay:
-            raise ValueError("a fault needs error_code, drop or delay")
-        fault = ZaloFault(method, count, chat_id, error_code, description, retry_after, drop, delay)
-        self.bot_state(token).faults.append(fault)
-
     def quota_exceeded(
         self, token: str, count: int = 1, *, method: str | None = None, retry_after: int | None = None
     ) -> None:
@@ -417,76 +366,18 @@ class ZaloEmulator(LoopbackServer):
 
     # --- inspection -----------------------------------------------------------------------------
 
-    def calls(
-        self, token: str, method: str | None = None, chat_id: str | None = None, *, ok: bool | None = None
-    ) -> list[ZaloCall]:
-        """The bot's recorded calls (all but getUpdates), oldest first, optionally filtered."""
-        match = _call_filter(method, chat_id, ok)
-        return [call for call in self.bot_state(token).calls if match(call)]
-
-    def mark(self, token: str) -> int:
-        """The index the next recorded call will get; pass it as `since` to wait_for."""
-        return len(self.bot_state(token).calls)
-
-    async def wait_for(
-        self,
-        token: str,
-        *,
-        method: str | None = None,
-        chat_id: str | None = None,
-        count: int = 1,
-        since: int = 0,
-        ok: bool | None = None,
-        timeout: float = 10,
-    ) -> list[ZaloCall]:
-        """Wait until `count` matching calls exist at or after index `since`."""
-        state = self.bot_state(token)
-        match = _call_filter(method, chat_id, ok)
-        what = f"{method or 'any'} call(s) to chat {chat_id}"
-        return await wait_matching(state.call_waiters, state.calls[since:], match, count, timeout, what)
-
-    async def wait_polling(self, token: str, timeout: float = 10) -> None:
-        """Wait until the bot has a getUpdates parked (it is up and listening)."""
-        await self.bot_state(token).wait_polling(timeout)
-
-    def pending_updates(self, token: str) -> int:
-        return len(self.bot_state(token).updates)
-
-    def webhook(self, token: str) -> dict | None:
-        hook = self.bot_state(token).webhook
-        return {"url": hook.url, "secret_token": hook.secret_token} if hook else None
-
-    def deliveries(self, token: str, since: int = 0) -> list[WebhookDelivery]:
-        return self.bot_state(token).deliveries[since:]
-
-    async def wait_deliveries(
-        self, token: str, *, count: int = 1, since: int = 0, ok: bool | None = None, timeout: float = 10
-    ) -> list[WebhookDelivery]:
-        """Wait until `count` webhook attempts (successful ones with ok=True) exist at or after `since`."""
-        pusher = self.bot_state(token).pusher
-        return await pusher.wait_deliveries(count=count, since=since, ok=ok, timeout=timeout)
-
     def chat_history(self, token: str, chat_id: str) -> list[dict]:
         """Every message of a chat in order, both sides; bot photos carry `photo_fetch` with the bytes."""
-        chat = self.bot_state(token).chats.get(str(chat_id))
+        chat = self.chat(token, chat_id)
         return [dict(message) for message in chat.messages] if chat else []
 
     def sent(self, token: str, chat_id: str) -> list[dict]:
         """What the bot sent to a chat (accepted calls only), oldest first."""
         return [m for m in self.chat_history(token, chat_id) if m["from_bot"]]
 
-    def chat_action(self, token: str, chat_id: str) -> str | None:
-        """The chat action the bot showed since its last message."""
-        chat = self.bot_state(token).chats.get(str(chat_id))
-        return chat.action if chat else None
-
-    def chat_version(self, token: str, chat_id: str) -> int:
-        chat = self.bot_state(token).chats.get(str(chat_id))
-        return chat.version if chat else 0
-
     async def wait_chat_change(self, token: str, chat_id: str, since: int, timeout: float = 25) -> int:
         """Wait until the chat's version passes `since` (or time is up); return the version."""
-        chat = self.bot_state(token).chats.get(str(chat_id))
+        chat = self.chat(token, chat_id)
         if chat is None:
             await asyncio.sleep(min(timeout, 0.5))
             return 0
@@ -497,7 +388,7 @@ class ZaloEmulator(LoopbackServer):
         per_method, errors = call_counts(state.calls)
         return {
             "pending_updates": len(state.updates),
-            "polling": state.parked > 0,
+            "polling": state.is_polling(),
             "polls": state.polls,
             "calls": len(state.calls),
             "calls_per_method": per_method,
@@ -508,47 +399,7 @@ class ZaloEmulator(LoopbackServer):
         }
 
 
-def _call_filter(method: str | None, chat_id: str | None, ok: bool | None):
-    chat = None if chat_id is None else str(chat_id)
-
-    def match(call: ZaloCall) -> bool:
-        return (
-            (method is None or call.method == method)
-            and (chat is None or call.chat_id == chat)
-            and (ok is None or call.ok == ok)
-        )
-
-    return match
-
-
-def _fault_error(fault: ZaloFault) -> ZaloApiError:
+def _fault_error(fault: Fault) -> ZaloApiError:
     code = fault.error_code or 500
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else None
     return ZaloApiError(code, fault.description or _FAULT_DESCRIPTIONS.get(code, "Injected fault"), headers)
-
-
-def _describe(value: Any) -> Any:
-    """A parameter as recorded: an uploaded file becomes {filename, content_type}."""
-    if hasattr(value, "file"):
-        return {"filename": value.filename, "content_type": value.content_type}
-    return value
-
-
-async def _read_params(request: web.Request) -> dict:
-    """Query string, then the body (JSON object, form or multipart); values stay as sent."""
-    params: dict[str, Any] = dict(request.query) if request.query_string else {}
-    if request.body_exists:
-        content_type = request.content_type
-        if content_type == _JSON:
-            try:
-                body = await request.json()
-            except json.JSONDecodeError as error:
-                raise ValueError("invalid JSON") from error
-            if body is None:
-                body = {}
-            if not isinstance(body, dict):
-                raise ValueError("JSON body must be an object")
-            params.update(body)
-        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            params.update(await request.post())
-    return params

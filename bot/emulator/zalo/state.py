@@ -12,16 +12,9 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
 
-from bot.emulator.common import (
-    VersionedChat,
-    Waiter,
-    Webhook,
-    WebhookDelivery,
-    WebhookPusher,
-    feed,
-)
+from bot.emulator.base import Call, EmulatedBot
+from bot.emulator.common import VersionedChat, Webhook, WebhookDelivery, WebhookPusher
 from bot.emulator.ratelimit import TokenBucket
 
 # The docs show tokens as `12345689:abc-xyz`; real ones have an 18-digit id and a long secret.
@@ -105,38 +98,12 @@ class ZaloUser:
 
 
 @dataclass
-class ZaloCall:
-    """One API call the bot made (getUpdates excepted), as recorded by the emulator."""
+class ZaloCall(Call):
+    """One API call the bot made (getUpdates excepted), as recorded by the emulator; `chat_id` is a string."""
 
-    index: int
-    method: str
-    params: dict
-    ok: bool
-    result: Any
-    error_code: int | None
-    description: str | None
-    time: float
-    chat_id: str | None
     ignored: list[str] = field(default_factory=list)
     """Parameters the docs do not list for this method (reply_markup, parse_mode, ...): ignored."""
     http_method: str = "POST"
-
-    def to_json(self) -> dict:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass
-class ZaloFault:
-    """The next `count` calls of `method` (None: every method but getUpdates) misbehave."""
-
-    method: str | None = None
-    count: int = 1
-    chat_id: str | None = None
-    error_code: int | None = None
-    description: str | None = None
-    retry_after: int | None = None
-    drop: bool = False
-    delay: float = 0.0
 
 
 @dataclass
@@ -188,19 +155,16 @@ class ZaloChat(VersionedChat):
         self.action: str | None = None
 
 
-class ZaloBotState:
-    """Everything the emulator holds for one bot token."""
+class ZaloBotState(EmulatedBot):
+    """Everything the emulator holds for one bot token; `generation` is bumped on stop and reset so that
+    parked polls end."""
 
     def __init__(self, token: str) -> None:
         match = TOKEN_RE.match(token)
         if not match:
             raise ValueError("malformed bot token")
-        self.token = token
+        super().__init__(token)
         self.bot_id = match.group(1)
-        self.generation = 0  # bumped on stop/reset so parked polls end
-        self.parked = 0
-        self._update_event = asyncio.Event()
-        self._poll_event = asyncio.Event()
         self.pusher = _pusher()
         self.clear()
 
@@ -208,13 +172,11 @@ class ZaloBotState:
         self.updates: deque[dict] = deque()  # waiting for getUpdates or the webhook
         self.produced: list[dict] = []  # every update ever made, for re-delivery
         self.chats: dict[str, ZaloChat] = {}
-        self.calls: list[ZaloCall] = []
+        self.clear_calls()
         self.polls = 0
-        self.call_waiters: list[Waiter] = []
         self.pusher.cancel()
         self.pusher = _pusher()
         self.webhook_updated_at = 0
-        self.faults: list[ZaloFault] = []
         self.bucket: TokenBucket | None = None
         self.revoked = False
         self.generation += 1
@@ -234,63 +196,17 @@ class ZaloBotState:
 
     # --- updates and long polls -------------------------------------------------------------
 
-    def pulse_updates(self) -> None:
-        event, self._update_event = self._update_event, asyncio.Event()
-        event.set()
-
-    def _pulse_polls(self) -> None:
-        event, self._poll_event = self._poll_event, asyncio.Event()
-        event.set()
-
     async def next_update(self, timeout: float) -> dict | None:
         """Park a long poll until an update can be taken, a webhook is set, or time is up."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = asyncio.get_running_loop().time() + timeout
         generation = self.generation
-        self.parked += 1
-        self._pulse_polls()
-        try:
+        with self.parked_poll(generation):
             while self.generation == generation and self.webhook is None:
                 if self.updates:
                     return self.updates.popleft()
-                remaining = deadline - loop.time()
-                if remaining <= 0:
-                    return None
-                try:
-                    async with asyncio.timeout(remaining):
-                        await self._update_event.wait()
-                except TimeoutError:
+                if not await self.next_pulse(deadline):
                     return None
             return None
-        finally:
-            self.parked -= 1
-            self._pulse_polls()
-
-    async def wait_polling(self, timeout: float) -> None:
-        async with asyncio.timeout(timeout):
-            while not self.parked:
-                await self._poll_event.wait()
-
-    # --- calls and deliveries ---------------------------------------------------------------
-
-    def record(self, call: ZaloCall) -> None:
-        self.calls.append(call)
-        feed(self.call_waiters, call)
-
-    def take_fault(self, method: str, chat_id: Any) -> ZaloFault | None:
-        for fault in self.faults:
-            if fault.method is None:
-                if method == "getUpdates":
-                    continue
-            elif fault.method != method:
-                continue
-            if fault.chat_id is not None and str(fault.chat_id) != str(chat_id):
-                continue
-            fault.count -= 1
-            if fault.count <= 0:
-                self.faults.remove(fault)
-            return fault
-        return None
 
 
 def _pusher() -> WebhookPusher:
