@@ -270,7 +270,9 @@ async def test_killed_while_confirming_a_report(tmp_path: Path) -> None:
         assert integrity(bot.database) == "ok"
         emu.bot_state(TOKEN).faults.clear()
         await bot.start()
-        await say("/report")  # the cadre, never told, tries again: the saved report is there to correct
+        waiting = "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
+        await until(lambda: query(bot.database, waiting) == [(0,)])  # what was in flight goes out first
+        await say("/report")  # the cadre tries again: the saved report is there to correct
         assert "12" in sent_texts(emu, cadre.id)[-1]
         await bot.stop()
 
