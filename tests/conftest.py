@@ -1,16 +1,17 @@
 """Shared fixtures: a migrated database (on a temporary SQLite file, and on PostgreSQL when TEST_DATABASE_URL
-names a server), and the running bot."""
+names a server), and the running bot (with TEST_BACKEND=postgresql on PostgreSQL: tests/backend.py)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from storage.db import Database
+from tests.backend import BACKEND, ON_POSTGRESQL, check_configuration, drop_made
 from tests.harness import BotUnderTest
 from tests.migrated import migrated_copy
 from tests.postgres import SKIPPED, fresh_schema, server_url
@@ -71,12 +72,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter.write_line(f"{SKIPPED}: {len(skipped)} storage tests ran on SQLite only.", yellow=True)
     elif ran:
         reporter.write_line(f"PostgreSQL: {len(ran)} storage tests passed on PostgreSQL too.")
+    if ON_POSTGRESQL:
+        sqlite_only = [r for r in reporter.stats.get("skipped", []) if "SQLite only:" in str(r.longrepr)]
+        reporter.write_line(
+            f"TEST_BACKEND={BACKEND}: every bot ran on PostgreSQL;"
+            f" {len(sqlite_only)} tests about SQLite files skipped."
+        )
     if os.environ.get("TEST_REQUIRE_POSTGRESQL") and (skipped or not ran) and session.exitstatus == 0:
         reporter.write_line("TEST_REQUIRE_POSTGRESQL is set but the PostgreSQL half did not run.", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    problem = check_configuration()
+    if problem is not None:
+        raise pytest.UsageError(problem)
     config.addinivalue_line(
         "markers", "channels(*names): run the module's `bot` tests on each named channel (default: telegram)"
     )
@@ -114,6 +124,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("channels")
     if marker is not None and "bot" in metafunc.fixturenames:
         metafunc.parametrize("bot", marker.args, indirect=True, ids=[f"on-{name}" for name in marker.args])
+
+
+if ON_POSTGRESQL:
+
+    @pytest.fixture(autouse=True)
+    def _drop_schemas_after() -> Iterator[None]:
+        """The schemas the test's bots used are dropped after it (its fixtures, the bots, are gone)."""
+        yield
+        drop_made()
 
 
 @pytest.fixture

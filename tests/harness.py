@@ -43,6 +43,7 @@ from bot.emulator import BotApiEmulator, FakeUser
 from bot.emulator.zalo import ZaloEmulator, ZaloUser
 from bot.runtime import Runtime
 from bot.services import Services
+from tests.backend import ON_POSTGRESQL, fresh_schema_url
 from tests.migrated import migrated_copy
 from tests.ports import free_port
 from tests.transcript import TranscriptChannel
@@ -110,7 +111,8 @@ class PaceWhenLimited(Pacer):
 
 
 class BotUnderTest:
-    """Owns a database file, the runtime and its channel (with the Bot API emulator on "telegram")."""
+    """Owns a database (a file, or a PostgreSQL schema), the runtime and its channel (with the Bot API
+    emulator on "telegram")."""
 
     def __init__(
         self,
@@ -153,7 +155,8 @@ class BotUnderTest:
         **kwargs: object,
     ) -> AsyncIterator[BotUnderTest]:
         """The bot started on `channel`; the organisation imported unless org=False (the database is a copy of
-        one migrated, and given the organisation at `start`, once per process: tests/migrated.py)."""
+        one migrated, and given the organisation at `start`, once per process: tests/migrated.py; with
+        TEST_BACKEND=postgresql a fresh schema, migrated and given the organisation at start)."""
         start = start or datetime(2026, 11, 23, 9, 0, tzinfo=VN)
         clock = AdjustableClock(start)
         if "telegram-webhook" in channel.split("+"):
@@ -175,6 +178,8 @@ class BotUnderTest:
                     "public_base_url": f"http://127.0.0.1:{port}/",
                     **kwargs,
                 }
+            if ON_POSTGRESQL and "database_url" not in kwargs:
+                kwargs = {**kwargs, "database_url": fresh_schema_url()}
             harness = cls(emu, tmp_path / "bot.db", clock, channel=channel, **kwargs)  # type: ignore[arg-type]
             harness.zalo = zalo
             imported = harness.settings.database_url is None and await migrated_copy(

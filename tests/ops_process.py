@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.db import Database
+from tests.backend import bot_database, database_env
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,15 +21,33 @@ OPS_CHAT = -100777
 
 
 def base_env(tmp_path: Path, **variables: str) -> dict[str, str]:
-    """A clean environment: only what the test gives, the database in `tmp_path`."""
+    """A clean environment: only what the test gives, the database in `tmp_path` (with TEST_BACKEND=postgresql
+    a fresh PostgreSQL schema: tests/backend.py)."""
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(ROOT),
         "PTB_TIMEDELTA": "1",
         "NO_PROXY": "127.0.0.1,localhost",
-        "DATABASE_PATH": str(tmp_path / "bot.db"),
+        **database_env(bot_database(tmp_path), tmp_path),
         **variables,
     }
+
+
+def env_database(env: dict[str, str]) -> Path | str:
+    """The database `env` points a bot process at: the PostgreSQL URL, or the SQLite file."""
+    return env.get("DATABASE_URL") or Path(env["DATABASE_PATH"])
+
+
+async def schema_version(env: dict[str, str], *, set_to: int | None = None) -> int:
+    """The schema version of the database `env` points at (set to `set_to` first, if given)."""
+    db = await Database.open(env_database(env), migrate=False)
+    try:
+        if set_to is not None:
+            async with db.transaction() as conn:
+                await db.set_schema_version(conn, set_to)
+        return await db.schema_version()
+    finally:
+        await db.close()
 
 
 def closed_url(path: str = "/bot") -> str:

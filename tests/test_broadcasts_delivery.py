@@ -17,6 +17,7 @@ from bot.core.models import Role
 from bot.core.org import parse_org_csv
 from bot.emulator import BotApiEmulator
 from storage.db import Database, to_db_time
+from tests.backend import bot_database, database_env
 from tests.harness import SAMPLE_ORG, TOKEN, BotUnderTest
 from tests.test_broadcasts_dialog import compose, drain, report_in
 
@@ -112,7 +113,7 @@ async def test_a_429_pauses_sending_and_the_message_still_arrives(bot: BotUnderT
 
 
 async def test_a_bot_killed_mid_broadcast_resumes_and_loses_nobody(tmp_path: Path) -> None:
-    database_path = tmp_path / "bot.db"
+    database_path = bot_database(tmp_path)
     db = await Database.open(database_path)
     try:
         from storage.org import SqliteOrg
@@ -130,7 +131,8 @@ async def test_a_bot_killed_mid_broadcast_resumes_and_loses_nobody(tmp_path: Pat
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": emu.base_url,
-            "DATABASE_PATH": str(database_path),
+            **database_env(database_path, tmp_path),
+            "REPLICA_ID": "bot",  # the second process is the first one restarted
             "PTB_TIMEDELTA": "1",
             "NO_PROXY": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
@@ -231,7 +233,7 @@ def _start_bot(env: dict, tmp_path: Path, name: str) -> subprocess.Popen:
         )
 
 
-async def _wait_until_done(database_path: Path, batch: str, timeout: float = 90) -> None:
+async def _wait_until_done(database_path: Path | str, batch: str, timeout: float = 90) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         db = await Database.open(database_path, migrate=False)

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from bot.core.models import Role
 from bot.emulator import BotApiEmulator, FakeUser
+from tests.backend import bot_database, database_env, integrity, query
 from tests.test_broadcasts_delivery import RUNTIME_PROCESS
 from tests.test_broadcasts_dialog import body
-from tests.test_faults_kill import WARD, integrity, query, seed, until
+from tests.test_faults_kill import WARD, seed, until
 
 TOKEN = "424242:KILL-broadcast-token-abcdef"
 REPO = Path(__file__).resolve().parent.parent
@@ -28,8 +29,10 @@ TEXT = "Lịch tập huấn tháng 12: thứ Bảy 8h tại Nhà văn hoá"
 
 
 class BotProcess:
-    def __init__(self, emu: BotApiEmulator, database: Path) -> None:
-        self.emu, self.database = emu, database
+    """The bot's runtime in a process of its own, restarted under the same REPLICA_ID."""
+
+    def __init__(self, emu: BotApiEmulator, database: Path | str, folder: Path) -> None:
+        self.emu, self.database, self.folder = emu, database, folder
         self.proc: subprocess.Popen | None = None
 
     async def start(self) -> None:
@@ -37,13 +40,14 @@ class BotProcess:
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": self.emu.base_url,
-            "DATABASE_PATH": str(self.database),
+            **database_env(self.database, self.folder),
+            "REPLICA_ID": "bot",
             "PTB_TIMEDELTA": "1",
             "NO_PROXY": "127.0.0.1,localhost",
             "PYTHONPATH": str(REPO),
             "LOG_LEVEL": "WARNING",
         }
-        self.proc = spawn(env, self.database.parent)
+        self.proc = spawn(env, self.folder)
         await self.emu.wait_polling(TOKEN, timeout=60)
 
     def kill(self) -> None:
@@ -103,11 +107,11 @@ async def test_killed_right_after_confirming_a_broadcast_sends_it_once_after_the
 ) -> None:
     people = [(ORGANISER, "Phạm Thu Hà", Role.ORGANISER, None)]
     people += [(c, f"Cán Bộ Số {n}", Role.CADRE, WARD) for n, c in enumerate(CADRES)]
-    database = tmp_path / "bot.db"
+    database = bot_database(tmp_path)
     await seed(database, people)
     organiser = FakeUser(ORGANISER, "Hà")
     async with BotApiEmulator() as emu:
-        bot = BotProcess(emu, database)
+        bot = BotProcess(emu, database, tmp_path)
         await bot.start()
         try:
             await write_to_cadres(emu, organiser, TEXT)

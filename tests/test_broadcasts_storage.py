@@ -162,6 +162,30 @@ async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_ori
     )
 
 
+async def test_the_report_card_is_kept_with_its_message_id_on_either_channel(db: Database) -> None:
+    ids = await seed(db)
+    store = SqliteBroadcasts(db)
+    made = [
+        await store.create(
+            created_by=ids["ha"],
+            content=Content(text),
+            audience=audience_of(AudienceKind.ALL),
+            status=BroadcastStatus.DRAFT,
+            scheduled_at=None,
+            root_id=None,
+            now=NOW,
+        )
+        for text in ("Telegram", "Zalo")
+    ]
+    await store.set_report_message(made[0].id, "4001", "812")
+    await store.set_report_message(made[1].id, "00000000000000000fa1", "49e66f1ffd4e191a571e")
+    cards = [await store.get(b.id) for b in made]
+    assert [(c.report_chat_id, c.report_message_id) for c in cards if c is not None] == [
+        ("4001", "812"),
+        ("00000000000000000fa1", "49e66f1ffd4e191a571e"),
+    ]
+
+
 async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None:
     ids = await seed(db)
     store = SqliteBroadcasts(db)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import BotApiEmulator, FakeUser
+from tests.backend import bot_database, database_env, query
 from tests.harness import SAMPLE_ORG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ async def test_the_bot_process_onboards_a_stranger_and_refuses_organiser_actions
         "NO_PROXY": "127.0.0.1,localhost",
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": emulator.base_url,
-        "DATABASE_PATH": str(tmp_path / "prod.db"),
+        **database_env(database := bot_database(tmp_path, "prod.db"), tmp_path),
         "LOG_LEVEL": "INFO",
     }
     assert cli("import-org", str(SAMPLE_ORG), env=env).returncode == 0
@@ -101,15 +101,14 @@ async def test_the_bot_process_onboards_a_stranger_and_refuses_organiser_actions
             emulator, STRANGER.id, mark
         )
 
-        backup = tmp_path / "backup.db"
-        result = await asyncio.to_thread(cli, "backup", str(backup), env=env)
-        assert result.returncode == 0, result.stderr
-        with sqlite3.connect(backup) as copy:
-            assert copy.execute(
-                "SELECT status FROM members WHERE full_name = 'Nguyễn Thị Lan'"
-            ).fetchone() == ("active",)
-        with sqlite3.connect(tmp_path / "prod.db") as live:
-            assert live.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        status = "SELECT status FROM members WHERE full_name = 'Nguyễn Thị Lan'"
+        assert query(database, status) == [("active",)]
+        if isinstance(database, Path):  # the SQLite file, in WAL mode, is backed up online, consistently
+            backup = tmp_path / "backup.db"
+            result = await asyncio.to_thread(cli, "backup", str(backup), env=env)
+            assert result.returncode == 0, result.stderr
+            assert query(backup, status) == [("active",)]
+            assert query(database, "PRAGMA journal_mode") == [("wal",)]
     finally:
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)

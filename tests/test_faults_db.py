@@ -1,6 +1,7 @@
 """The database refusing a write — locked by another program, or full — in the middle of a dialog.
 
-The person gets the apology, nothing half-written stays behind, and the bot keeps running.
+The person gets the apology, nothing half-written stays behind, and the bot keeps running. Both faults are
+SQLite's: PostgreSQL's own (the server going away) are in tests/test_replicas_process.py.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bot.core.models import MemberStatus, Role
+from tests.backend import sqlite_only
 from tests.harness import BotUnderTest, Person, active_member, texts
 from tests.proof_helpers import WARD
 
+pytestmark = sqlite_only("another program's lock on the file (busy_timeout) and a full file (max_page_count)")
 APOLOGY = "Xin lỗi, hệ thống gặp sự cố"
 
 

@@ -1,8 +1,8 @@
 """kill -9 of the real bot process in the middle of work, then a restart against the same database.
 
 The bot runs as `python -m bot run` in its own process against an emulator in this process. After the
-crash: `PRAGMA integrity_check` passes, nothing confirmed to a user is lost, and nothing is sent twice
-beyond the messages the delivery worker had in flight (at most MAX_IN_FLIGHT).
+crash: the database is intact (SQLite's `PRAGMA integrity_check`), nothing confirmed to a user is lost, and
+nothing is sent twice beyond the messages the delivery worker had in flight (at most MAX_IN_FLIGHT).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from bot.runtime.delivery import MAX_IN_FLIGHT
 from storage.db import Database
 from storage.members import SqliteMembers
 from storage.org import SqliteOrg
+from tests.backend import bot_database, database_env, integrity, query
 from tests.harness import SAMPLE_ORG
 
 TOKEN = "424242:KILL-test-token-abcdef"
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 WARD = "Phường 5"
 
 
-async def seed(path: Path, people: list[tuple[int, str, Role, str | None]]) -> None:
+async def seed(path: Path | str, people: list[tuple[int, str, Role, str | None]]) -> None:
     """The sample organisation and active members (user id, name, role, ward name or None)."""
     now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     db = await Database.open(path)
@@ -68,11 +68,13 @@ async def seed(path: Path, people: list[tuple[int, str, Role, str | None]]) -> N
 
 
 class BotProcess:
-    """`python -m bot run` against the emulator, with the given database file."""
+    """`python -m bot run` against the emulator, on `database`, in `folder`; restarted under the same
+    REPLICA_ID (as a single deployment is): what the killed process had claimed is taken back at once."""
 
-    def __init__(self, emu: BotApiEmulator, database: Path) -> None:
+    def __init__(self, emu: BotApiEmulator, database: Path | str, folder: Path) -> None:
         self.emu = emu
         self.database = database
+        self.folder = folder
         self.proc: subprocess.Popen | None = None
 
     async def start(self) -> None:
@@ -80,7 +82,8 @@ class BotProcess:
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": self.emu.base_url,
-            "DATABASE_PATH": str(self.database),
+            **database_env(self.database, self.folder),
+            "REPLICA_ID": "bot",
             "PTB_TIMEDELTA": "1",
             "NO_PROXY": "127.0.0.1,localhost",
             "PYTHONPATH": str(REPO),
@@ -90,7 +93,7 @@ class BotProcess:
         polls = state.generation  # a long poll a killed process left parked does not count
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
-            cwd=self.database.parent,
+            cwd=self.folder,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -115,24 +118,15 @@ class BotProcess:
 async def running(
     tmp_path: Path, people: list[tuple[int, str, Role, str | None]]
 ) -> AsyncIterator[tuple[BotApiEmulator, BotProcess]]:
-    database = tmp_path / "bot.db"
+    database = bot_database(tmp_path)
     await seed(database, people)
     async with BotApiEmulator() as emu:
-        bot = BotProcess(emu, database)
+        bot = BotProcess(emu, database, tmp_path)
         await bot.start()
         try:
             yield emu, bot
         finally:
             await bot.stop()
-
-
-def query(database: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(database) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-def integrity(database: Path) -> str:
-    return query(database, "PRAGMA integrity_check")[0][0]
 
 
 async def until(condition, timeout: float = 30) -> None:
@@ -278,6 +272,8 @@ async def test_killed_while_confirming_a_report(tmp_path: Path) -> None:
 
         assert integrity(bot.database) == "ok"
         await bot.start()
+        waiting = "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')"
+        await until(lambda: query(bot.database, waiting) == [(0,)])  # what was in flight goes out first
         await say("/report")  # the cadre, never told, tries again: the saved report is there to correct
         assert "Đã báo cáo: 12 hội viên mới, tổng 150." in sent_texts(emu, cadre.id)[-1]
         assert not any("Đã lưu báo cáo" in text for text in sent_texts(emu, cadre.id))

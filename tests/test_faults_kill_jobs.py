@@ -2,9 +2,9 @@
 
 Two durable jobs of the bot fan out to many people: a seminar reminder run and the Monday summary. The bot
 runs as `python -m bot run` in its own process against an emulator in this process, with Telegram's flood
-limits on, so a run takes seconds; it is killed once the first messages are out. After the restart: `PRAGMA
-integrity_check` passes, everyone still gets what the run owed them, and nothing is sent twice beyond the
-messages the delivery worker had in flight (at most MAX_IN_FLIGHT).
+limits on, so a run takes seconds; it is killed once the first messages are out. After the restart: the
+database is intact (SQLite's `PRAGMA integrity_check`), everyone still gets what the run owed them, and
+nothing is sent twice beyond the messages the delivery worker had in flight (at most MAX_IN_FLIGHT).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from storage.reports import SqliteReports
 from storage.seminars import SqliteSeminars
 from storage.summary import SqliteSummary
 from storage.tasks import SqliteTasks
-from tests.test_faults_kill import TOKEN, BotProcess, integrity, query, seed, until
+from tests.backend import bot_database, integrity, query
+from tests.test_faults_kill import TOKEN, BotProcess, seed, until
 
 INVITEES = [(9500 + n, f"Cán Bộ Chi Hội {n}", Role.CADRE, None) for n in range(240)]
 ORGANISER = (9499, "Phạm Thu Hà", Role.ORGANISER, None)
@@ -39,7 +40,7 @@ REMINDED = "Xin trả lời giấy mời"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-async def seed_seminar_with_reminder_due(path: Path) -> None:
+async def seed_seminar_with_reminder_due(path: Path | str) -> None:
     """A seminar in two days, every cadre invited and none answered yet; its '3 days before' reminder is
     due."""
     now = datetime.now(UTC)
@@ -89,11 +90,11 @@ def reminders(emu: BotApiEmulator, chat_id: int) -> int:
 
 
 async def test_killed_in_the_middle_of_a_seminar_reminder_run(tmp_path: Path) -> None:
-    database = tmp_path / "bot.db"
+    database = bot_database(tmp_path)
     await seed(database, [ORGANISER, *INVITEES])
     await seed_seminar_with_reminder_due(database)
     async with BotApiEmulator(rate_limits=True) as emu:
-        bot = BotProcess(emu, database)
+        bot = BotProcess(emu, database, tmp_path)
         await bot.start()
         try:
             await emu.wait_for(TOKEN, method="sendMessage", count=40, timeout=30)
@@ -128,7 +129,7 @@ ADDRESSEES = [(9800 + n, f"Quản Trị {n}", Role.ADMIN, None) for n in range(6
 ]
 
 
-async def seed_last_week(path: Path) -> str:
+async def seed_last_week(path: Path | str) -> str:
     """Reports filed last week by a chapter of every ward, the ward leads subscribed to the summary, and the
     summary of last week due now (the schedule says Monday 00:00, so it is late whatever today is)."""
     now = datetime.now(UTC)
@@ -177,11 +178,11 @@ async def test_killed_in_the_middle_of_the_weekly_summary_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SUMMARY_SCHEDULE", "MON 00:00")
-    database = tmp_path / "bot.db"
+    database = bot_database(tmp_path)
     await seed(database, ADDRESSEES)
     week = await seed_last_week(database)
     async with BotApiEmulator(rate_limits=True) as emu:
-        bot = BotProcess(emu, database)
+        bot = BotProcess(emu, database, tmp_path)
         await bot.start()
         try:
             await emu.wait_for(TOKEN, method="sendMessage", ok=True, count=3, timeout=30)

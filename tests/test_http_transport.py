@@ -33,6 +33,7 @@ from bot.channels.telegram.request import telegram_requests
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, FakeUser
 from bot.runtime import Runtime
+from tests.backend import bot_database, database_env
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -396,7 +397,7 @@ async def test_the_running_bot_never_logs_its_token_at_info(emulator: BotApiEmul
         "NO_PROXY": "127.0.0.1,localhost",
         "TELEGRAM_BOT_TOKEN": token,
         "TELEGRAM_API_URL": emulator.base_url,
-        "DATABASE_PATH": str(tmp_path / "bot.db"),
+        **database_env(bot_database(tmp_path), tmp_path),
         "LOG_LEVEL": "INFO",
     }
     process = subprocess.Popen(

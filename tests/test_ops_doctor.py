@@ -6,7 +6,6 @@ problem makes the exit code 1. The doctor changes nothing and prints no secret.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,17 @@ from bot.emulator import BotApiEmulator
 from bot.emulator.zalo import ZaloEmulator
 from storage.db import Database
 from storage.migrate import apply_migrations
-from tests.ops_process import TELEGRAM_TOKEN, WEBHOOK_SECRET, ZALO_TOKEN, Finished, base_env, run_bot
+from tests.backend import query, sqlite_only
+from tests.ops_process import (
+    TELEGRAM_TOKEN,
+    WEBHOOK_SECRET,
+    ZALO_TOKEN,
+    Finished,
+    base_env,
+    env_database,
+    run_bot,
+    schema_version,
+)
 
 
 @pytest.fixture
@@ -46,11 +55,11 @@ def env(telegram: BotApiEmulator, zalo: ZaloEmulator, tmp_path: Path) -> dict[st
     )
 
 
-async def migrated(env: dict[str, str]) -> Path:
+async def migrated(env: dict[str, str]) -> Path | str:
     """The database as `python -m bot migrate` leaves it."""
     result = await run_bot(env, "migrate")
     assert result.code == 0, result.stderr
-    return Path(env["DATABASE_PATH"])
+    return env_database(env)
 
 
 def problem(result: Finished, en: str) -> tuple[str, str]:
@@ -73,12 +82,12 @@ def assert_unhealthy(result: Finished) -> None:
 
 async def test_a_healthy_deployment_reports_every_check_and_exits_0(env: dict[str, str]) -> None:
     due = datetime(2031, 1, 6, 0, 0, tzinfo=UTC)
-    with sqlite3.connect(await migrated(env)) as conn:
-        conn.execute(
-            "INSERT INTO scheduled_tasks (key, kind, due_at, created_at) VALUES ('summary:ops', "
-            "'weekly_summary', ?, ?)",
-            (due.isoformat(), datetime.now(UTC).isoformat(timespec="seconds")),
-        )
+    query(
+        await migrated(env),
+        "INSERT INTO scheduled_tasks (key, kind, due_at, created_at) VALUES ('summary:ops', "
+        "'weekly_summary', ?, ?)",
+        (due.isoformat(), datetime.now(UTC).isoformat(timespec="seconds")),
+    )
 
     result = await run_bot(env, "doctor")
 
@@ -125,6 +134,7 @@ async def test_a_token_zalo_rejects_is_a_problem_with_the_way_to_fix_it(
     assert "Telegram: token accepted" in result.stdout
 
 
+@sqlite_only("a database file that does not exist")
 async def test_a_missing_database_says_to_check_the_path_or_create_it(env: dict[str, str]) -> None:
     result = await run_bot(env, "doctor")
 
@@ -134,6 +144,7 @@ async def test_a_missing_database_says_to_check_the_path_or_create_it(env: dict[
     assert not Path(env["DATABASE_PATH"]).exists()
 
 
+@sqlite_only("a file that is not a SQLite database")
 async def test_a_database_that_cannot_be_opened_says_to_check_the_path_and_permissions(
     env: dict[str, str],
 ) -> None:
@@ -147,7 +158,7 @@ async def test_a_database_that_cannot_be_opened_says_to_check_the_path_and_permi
 
 
 async def test_pending_migrations_say_to_back_up_and_migrate(env: dict[str, str]) -> None:
-    db = await Database.open(env["DATABASE_PATH"], migrate=False)
+    db = await Database.open(env_database(env), migrate=False)
     try:
         await apply_migrations(db, target=3)
     finally:
@@ -158,13 +169,12 @@ async def test_pending_migrations_say_to_back_up_and_migrate(env: dict[str, str]
     assert_unhealthy(result)
     _, fix = problem(result, "database migration(s) pending")
     assert "python -m bot backup" in fix and "python -m bot migrate" in fix
-    with sqlite3.connect(env["DATABASE_PATH"]) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (3,)  # the doctor changed nothing
+    assert await schema_version(env) == 3  # the doctor changed nothing
 
 
 async def test_a_database_newer_than_the_code_says_to_deploy_the_newer_bot(env: dict[str, str]) -> None:
-    with sqlite3.connect(await migrated(env)) as conn:
-        conn.execute("PRAGMA user_version = 9999")
+    await migrated(env)
+    await schema_version(env, set_to=9999)
 
     result = await run_bot(env, "doctor")
 
@@ -175,16 +185,17 @@ async def test_a_database_newer_than_the_code_says_to_deploy_the_newer_bot(env: 
 
 async def test_messages_waiting_too_long_and_failed_sends_are_problems(env: dict[str, str]) -> None:
     now = datetime.now(UTC)
-    with sqlite3.connect(await migrated(env)) as conn:
-        for key, status, due in (
-            ("late", "queued", now - timedelta(hours=1)),
-            ("failed", "failed", now - timedelta(hours=2)),
-        ):
-            conn.execute(
-                "INSERT INTO outbox (batch, dedupe_key, chat_id, kind, text, status, not_before, created_at) "
-                "VALUES ('ops', ?, '42', 'text', 'hello', ?, ?, ?)",
-                (key, status, due.isoformat(timespec="seconds"), due.isoformat(timespec="seconds")),
-            )
+    database = await migrated(env)
+    for key, status, due in (
+        ("late", "queued", now - timedelta(hours=1)),
+        ("failed", "failed", now - timedelta(hours=2)),
+    ):
+        query(
+            database,
+            "INSERT INTO outbox (batch, dedupe_key, chat_id, kind, text, status, not_before, created_at) "
+            "VALUES ('ops', ?, '42', 'text', 'hello', ?, ?, ?)",
+            (key, status, due.isoformat(timespec="seconds"), due.isoformat(timespec="seconds")),
+        )
 
     result = await run_bot(env, "doctor")
 

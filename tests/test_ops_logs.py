@@ -11,7 +11,6 @@ import asyncio
 import io
 import json
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +19,9 @@ import pytest
 
 from bot import logs
 from bot.emulator import BotApiEmulator, FakeUser
+from tests.backend import missing_table, query
 from tests.harness import SAMPLE_ORG
-from tests.ops_process import TELEGRAM_TOKEN, BotProcess, base_env, run_bot
+from tests.ops_process import TELEGRAM_TOKEN, BotProcess, base_env, env_database, run_bot
 
 LAN = FakeUser(id=6101, first_name="Lan", last_name="Nguyễn")
 FULL_NAME = "Nguyễn Thị Lan Hương"
@@ -91,9 +91,9 @@ async def test_json_logs_are_one_object_a_line_with_the_update_and_no_names_or_p
         await say(telegram, FULL_NAME)
         await until(lambda: "số điện thoại" in last_text(telegram))
         await telegram.share_contact(TELEGRAM_TOKEN, LAN, PHONE)
-        with sqlite3.connect(env["DATABASE_PATH"]) as db:
-            await until(lambda: db.execute("SELECT phone FROM members WHERE phone IS NOT NULL").fetchall())
-            db.execute("DROP TABLE dialog_states")  # the next turn fails while it is being handled
+        database = env_database(env)
+        await until(lambda: query(database, "SELECT phone FROM members WHERE phone IS NOT NULL"))
+        query(database, "DROP TABLE dialog_states")  # the next turn fails while it is being handled
         await say(telegram, "/help")
     finally:
         result = await bot.stop()
@@ -106,7 +106,7 @@ async def test_json_logs_are_one_object_a_line_with_the_update_and_no_names_or_p
         assert datetime.fromisoformat(record["time"]).utcoffset().total_seconds() == 0
     [crash] = [r for r in logged if r["logger"] == "bot.errors" and r["level"] == "ERROR"]
     assert crash["update"].startswith("telegram:")
-    assert "no such table: dialog_states" in crash["exception"]
+    assert missing_table("dialog_states") in crash["exception"]
     assert any(r["message"].startswith("the bot is running") for r in logged)
     for record in logged:
         for personal in (FULL_NAME, PHONE, "Nguyễn"):

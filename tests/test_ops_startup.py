@@ -13,7 +13,6 @@ An API that cannot be reached at start is tried again with growing pauses, one l
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from bot.emulator.zalo import ZaloEmulator
+from tests.backend import sqlite_only
 from tests.ops_process import (
     TELEGRAM_TOKEN,
     ZALO_TOKEN,
@@ -30,6 +30,7 @@ from tests.ops_process import (
     closed_url,
     free_port,
     run_bot,
+    schema_version,
 )
 
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịỉĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -119,6 +120,7 @@ async def test_a_token_zalo_rejects_exits_3(tmp_path: Path) -> None:
     assert "Zalo rejected the bot token" in result.last_lines(1)[0]
 
 
+@sqlite_only("a database file that cannot be written")
 @pytest.mark.parametrize(
     "make_path",
     [
@@ -143,14 +145,12 @@ async def test_a_database_written_by_a_newer_bot_exits_4_and_is_left_alone(
     telegram: BotApiEmulator, tmp_path: Path
 ) -> None:
     env = base_env(tmp_path, TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_API_URL=telegram.base_url)
-    with sqlite3.connect(env["DATABASE_PATH"]) as db:
-        db.execute("PRAGMA user_version = 9999")
+    await schema_version(env, set_to=9999)
 
     result = await run_bot(env)
 
     assert_explained(result, 4, "do phiên bản bot mới hơn ghi", "was written by a newer bot")
-    with sqlite3.connect(env["DATABASE_PATH"]) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (9999,)
+    assert await schema_version(env) == 9999
     assert telegram.calls(TELEGRAM_TOKEN) == []
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.core.org import parse_org_csv
 from storage.db import Database
 from storage.org import SqliteOrg
+from tests.backend import bot_database, database_env, query
 from tests.harness import SAMPLE_ORG
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
@@ -86,32 +87,31 @@ async def test_a_removed_chapter_is_marked_inactive_and_keeps_its_members(db: Da
     assert await db.fetch_value("SELECT chapter_id FROM members WHERE full_name = 'Lan'") == old.id
 
 
-def run_cli(*args: str, env_db: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env_db: Path | str, folder: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(env_db), "PYTHONPATH": str(ROOT)},
+        env={"PATH": "/usr/bin:/bin", **database_env(env_db, folder), "PYTHONPATH": str(ROOT)},
     )
 
 
 def test_import_org_on_the_command_line_loads_the_sample(tmp_path: Path) -> None:
-    result = run_cli("import-org", str(SAMPLE_ORG), env_db=tmp_path / "cli.db")
+    result = run_cli("import-org", str(SAMPLE_ORG), env_db=bot_database(tmp_path, "cli.db"), folder=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Now active: 15 wards, 79 chapters." in result.stdout
 
 
 def test_a_broken_file_is_refused_with_line_numbers_and_the_database_is_unchanged(tmp_path: Path) -> None:
-    database = tmp_path / "cli.db"
-    assert run_cli("import-org", str(SAMPLE_ORG), env_db=database).returncode == 0
+    database = bot_database(tmp_path, "cli.db")
+    assert run_cli("import-org", str(SAMPLE_ORG), env_db=database, folder=tmp_path).returncode == 0
     broken = tmp_path / "broken.csv"
     broken.write_text("ward,chapter\nPhường 16,Chi hội Mới\nPhường 17,\n", encoding="utf-8")
-    result = run_cli("import-org", str(broken), env_db=database)
+    result = run_cli("import-org", str(broken), env_db=database, folder=tmp_path)
     assert result.returncode == 1
     assert "line 3: the chapter is empty" in result.stderr
     assert "nothing changed" in result.stderr
-    with __import__("sqlite3").connect(database) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM chapters WHERE active = 1").fetchone()[0] == 79
-        assert conn.execute("SELECT COUNT(*) FROM wards").fetchone()[0] == 15
+    assert query(database, "SELECT COUNT(*) FROM chapters WHERE active = 1") == [(79,)]
+    assert query(database, "SELECT COUNT(*) FROM wards") == [(15,)]

@@ -31,6 +31,7 @@ from storage.leases import Lease
 from storage.outbox import SqliteOutbox
 from storage.rate import SendRateBucket
 from storage.tasks import SqliteTasks
+from tests.backend import sqlite_only
 from tests.harness import BotUnderTest
 from tests.postgres import fresh_schema, server_url
 from tests.transcript import TranscriptChannel
@@ -354,13 +355,15 @@ async def test_a_replica_whose_task_claim_came_back_after_its_lease_runs_only_wh
         claim = bot.services.tasks.claim
         monkeypatch.setattr(bot.services.tasks, "claim", stalled_claim)
         for key in ("seminar:1:remind", "seminar:2:remind"):
-            await other.plan(key, "remind", NOW, now=NOW)
+            await other.plan(key, "remind", NOW + timedelta(minutes=1), now=NOW)
+        clock.advance(timedelta(minutes=1))
         await bot.scheduler.run_due()
 
     assert taken_over == ["seminar:1:remind"]
     assert ran == ["seminar:2:remind"]
 
 
+@sqlite_only("the pacer of a bot on a SQLite file (on PostgreSQL it is the shared one, tested above)")
 async def test_one_process_on_sqlite_keeps_its_own_pacer(bot: BotUnderTest) -> None:
     assert not bot.services.db.shared
     pacer = bot.runtime.channels["telegram"].pacer  # type: ignore[union-attr]

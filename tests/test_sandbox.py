@@ -19,6 +19,7 @@ import pytest
 
 from bot.config import Settings
 from bot.sandbox.runner import Sandbox, SandboxOptions
+from tests.backend import bot_database, database_env, untouched
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -37,12 +38,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def production(tmp_path: Path) -> Settings:
+    """The deployment's settings, with its database (on the tests' back-end), which the sandbox never uses."""
+    database = bot_database(tmp_path, "production.db")
+    if isinstance(database, Path):
+        return Settings(bot_token=None, database_path=database)
+    return Settings(bot_token=None, database_path=tmp_path / "production.db", database_url=database)
+
+
 @pytest.fixture
 async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    running = Sandbox(
-        SandboxOptions(port=0, database_path=tmp_path / "sandbox.db"),
-        Settings(bot_token=None, database_path=tmp_path / "production.db"),
-    )
+    running = Sandbox(SandboxOptions(port=0, database_path=tmp_path / "sandbox.db"), production(tmp_path))
     await running.start()
     try:
         yield running
@@ -67,6 +73,7 @@ async def test_the_sandbox_has_demo_people_in_every_role_and_the_sample_district
     assert len(people) >= 30
     assert any(p["group"] == "Lãnh đạo hội phường · Phường 15" for p in people)
     assert await sandbox.runtime.services.org.counts() == (15, 79)
+    assert sandbox.runtime.services.db.target == str(sandbox.options.database_path)
     assert not (sandbox.options.database_path.parent / "production.db").exists()
 
 
@@ -188,7 +195,7 @@ async def test_reset_starts_afresh_with_the_clock_too(tmp_path: Path) -> None:
     from datetime import timedelta
 
     options = SandboxOptions(port=0, database_path=tmp_path / "sandbox.db")
-    base = Settings(bot_token=None, database_path=tmp_path / "production.db")
+    base = production(tmp_path)
     first = Sandbox(options, base)
     await first.start()
     first.clock.advance(timedelta(days=30))
@@ -206,7 +213,7 @@ async def test_the_run_command_without_a_token_starts_the_sandbox(tmp_path: Path
         "PYTHONPATH": str(ROOT),
         "SANDBOX_PORT": "0",
         "SANDBOX_DATABASE": str(tmp_path / "sandbox.db"),
-        "DATABASE_PATH": str(tmp_path / "production.db"),
+        **database_env(production_database := bot_database(tmp_path, "production.db"), tmp_path),
         "NO_PROXY": "127.0.0.1,localhost",
     }
     process = await asyncio.create_subprocess_exec(
@@ -232,7 +239,7 @@ async def test_the_run_command_without_a_token_starts_the_sandbox(tmp_path: Path
         await asyncio.wait_for(process.wait(), 20)
     assert process.returncode == 0
     assert (tmp_path / "sandbox.db").exists()
-    assert not (tmp_path / "production.db").exists()
+    assert untouched(production_database)
 
 
 def test_the_sandbox_refuses_the_production_database(tmp_path: Path) -> None:

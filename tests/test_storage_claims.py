@@ -65,7 +65,19 @@ async def test_only_the_replica_holding_a_message_records_a_failure_but_anyone_r
     assert await db.fetch_value("SELECT status FROM outbox") == "sending"
     await a.mark_sent(first.id, message_id=77, now=NOW)
     assert await b.retry_later(first.id, at=NOW, error="timeout") is None
-    assert tuple(await db.fetch_one("SELECT status, message_id FROM outbox")) == ("sent", 77)
+    assert tuple(await db.fetch_one("SELECT status, message_id FROM outbox")) == ("sent", "77")
+
+
+async def test_a_sent_messages_id_on_its_channel_is_kept_as_text_zalos_hexadecimal_ones_too(
+    db: Database,
+) -> None:
+    outbox = SqliteOutbox(db, A)
+    await queue(outbox, "501", "00000000000000000fa1")
+    telegram, zalo = await outbox.claim(NOW, 10, ("telegram",))
+    await outbox.mark_sent(telegram.id, message_id=77, now=NOW)
+    await outbox.mark_sent(zalo.id, message_id="49e66f1ffd4e191a571e", now=NOW)
+    assert await outbox.replaced("m:0") == ("sent", "77")
+    assert await outbox.replaced("m:1") == ("sent", "49e66f1ffd4e191a571e")
 
 
 async def test_a_restart_requeues_what_this_process_was_sending(db: Database) -> None:

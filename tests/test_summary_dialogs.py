@@ -233,25 +233,25 @@ async def test_command_line_prints_the_same_text_and_writes_the_files(
     from bot.commands import summary as command
 
     await seed_reports(bot)
-    path = bot.settings.database_path
+    database = bot.settings.database
     await bot.stop()
-    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("DATABASE_PATH", str(bot.settings.database_path))
     args = argparse.Namespace(
         week="2026-W48",
         ward=None,
         xlsx=tmp_path / "s.xlsx",
         png=tmp_path / "s.png",
         locale="vi",
-        database=str(path),
+        database=str(database),
     )
-    assert await command._summary(args, bot.settings, path) == 0
+    assert await command._summary(args, bot.settings, database) == 0
     out = capsys.readouterr().out
     assert "Tóm tắt tuần 23/11–29/11 (23/11/2026 – 29/11/2026)" in out
     assert "Tuần qua: 9 (+8 so với tuần trước đó); từ đầu kỳ đến nay: 10." in out
     assert overview(args.xlsx.read_bytes())["Hội viên mới tuần qua"] == 9
     assert args.png.read_bytes().startswith(b"\x89PNG")
     args.week = "2026-W99"
-    assert await command._summary(args, bot.settings, path) == 2
+    assert await command._summary(args, bot.settings, database) == 2
 
 
 async def test_the_delivery_time_is_configurable(bot: BotUnderTest) -> None:

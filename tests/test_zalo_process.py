@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from bot.emulator.zalo import ZaloEmulator, ZaloUser
+from tests.backend import bot_database, database_env
 from tests.harness import SAMPLE_ORG, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +99,7 @@ async def test_a_zalo_only_person_registers_reports_across_a_kill_and_the_organi
         "ZALO_API_URL": zalo.base_url,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}/",
         "PORT": str(port),
-        "DATABASE_PATH": str(tmp_path / "prod.db"),
+        **database_env(bot_database(tmp_path, "prod.db"), tmp_path),
     }
     assert cli("import-org", str(SAMPLE_ORG), env=env).returncode == 0
     granted = cli("grant", f"zalo:{ORGANISER.id}", "organiser", env=env)

@@ -60,6 +60,7 @@ class Sandbox:
             zalo_token=SANDBOX_ZALO_TOKEN,
             zalo_webhook_secret=None,
             database_path=options.database_path,
+            database_url=None,  # its own SQLite file, never the deployment's PostgreSQL database
             tick_seconds=5.0,
         )
         self.runtime: Runtime | None = None
