@@ -393,7 +393,7 @@ async def test_a_notice_whose_delivery_failed_is_sent_later_once(
     assert tried == [str(lan.chat_id)] and lan.inbox() == []
 
     await bot.restart()  # a fresh channel: deliveries work again
-    await bot.advance(minutes=5)  # the retry falls due (the clock runs: a slow machine may have tried more often)
+    await bot.advance(minutes=5)  # the retry falls due (the clock runs: a slow machine tried more often)
     assert count(lan.inbox(), "Buổi tập huấn đã bị hủy") == 1
     await bot.advance(minutes=10)
     assert lan.inbox() == []
