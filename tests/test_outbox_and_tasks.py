@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+import pytest
 
 from bot.conversation.replies import Reply
 from bot.core.models import Role
@@ -54,6 +57,33 @@ async def test_messages_in_flight_when_the_bot_stopped_are_sent_after_the_restar
     await bot.restart()
     await bot.settle()
     assert [r.text for r in cadre.inbox()] == ["Nhắc lịch"]
+
+
+async def test_a_message_queued_while_the_worker_looks_at_an_empty_queue_goes_out_at_once(
+    bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wake that comes while the delivery worker is reading the queue is not lost: the worker looks again
+    instead of going idle (it used to wait up to a second, and `settle()` did not see the message)."""
+    cadre = await bot.member(6001, "Cán Bộ An", Role.CADRE, ward="Phường 2")
+    services, delivery = bot.services, bot.runtime.delivery
+    await bot.settle()
+    claim = services.outbox.claim
+    queued: list[int] = []
+
+    async def claim_while_a_row_is_queued(now, limit, channels):  # noqa: ANN001, ANN202
+        rows = await claim(now, limit, channels)
+        if not rows and not queued:
+            message = OutgoingMessage("test:3:a", None, str(cadre.chat_id), Reply("Họp chi hội"))
+            queued.append(await services.outbox.enqueue("test:3", [message], now=bot.clock.now()))
+            delivery.wake()
+        return rows
+
+    monkeypatch.setattr(services.outbox, "claim", claim_while_a_row_is_queued)
+    delivery.wake()
+    await asyncio.sleep(0)
+    await delivery.wait_idle()
+    assert queued == [1]
+    assert [r.text for r in cadre.inbox()] == ["Họp chi hội"]
 
 
 async def test_a_task_runs_once_when_due_even_across_a_restart(bot: BotUnderTest) -> None:

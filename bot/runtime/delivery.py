@@ -99,6 +99,7 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         while not self._stopping:
+            self._wake.clear()  # before the claim: a wake while it runs (a row queued, time moved) is kept
             try:
                 now = self._services.clock.now()
                 claimed = await self._services.outbox.claim(now, CLAIM_SIZE, tuple(self._channels))
@@ -110,7 +111,8 @@ class DeliveryWorker:
                 if self._in_flight:
                     await asyncio.wait(set(self._in_flight))
                     continue
-                self._wake.clear()
+                if self._wake.is_set():  # woken while claiming: what woke it may be ready now
+                    continue
                 self._idle.set()
                 wait = await self._idle_wait()
                 with contextlib.suppress(TimeoutError):
