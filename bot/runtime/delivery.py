@@ -8,12 +8,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.channels.base import Channel, RateLimited, Rejected, TransientFailure, Unreachable
-from bot.runtime.leases import LeaseKeeper
+from bot.runtime.leases import LeaseKeeper, still_held
 from storage.outbox import QueuedMessage
 
 if TYPE_CHECKING:
@@ -103,7 +103,9 @@ class DeliveryWorker:
             try:
                 now = self._services.clock.now()
                 claimed = await self._services.outbox.claim(now, CLAIM_SIZE, tuple(self._channels))
-                claimed = await self._still_held(claimed, now)
+                claimed = await still_held(
+                    claimed, lambda row: row.id, self._services.outbox.renew, self._services, now
+                )
             except Exception:
                 logger.exception("could not read the outbox")
                 claimed = []
@@ -130,20 +132,6 @@ class DeliveryWorker:
                 except Exception:
                     logger.exception("could not send outbox row %s; tried again after its lease", row.id)
                     self._held.release(row.id)
-
-    async def _still_held(self, rows: list[QueuedMessage], claimed_at: datetime) -> list[QueuedMessage]:
-        """The claimed rows this replica may send. A claim's leases run from the time read before it; when it
-        took a third of a lease or more to come back (the process stalled, the database was slow, the clock
-        moved), they may have run out already and another replica may claim the rows again: they are renewed
-        first, and only those still this replica's are kept (a shared database only)."""
-        clock, every = self._services.clock, self._services.settings.lease_seconds / 3
-        if not self._services.db.shared:
-            return rows
-        while rows and (clock.now() - claimed_at).total_seconds() >= every:
-            claimed_at = clock.now()
-            kept = set(await self._services.outbox.renew([row.id for row in rows], now=claimed_at))
-            rows = [row for row in rows if row.id in kept]
-        return rows
 
     async def _release(self, rows: list[QueuedMessage]) -> None:
         """Claimed rows that were not sent go back to the queue (graceful stop)."""

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection, Hashable
+from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.clock import Clock
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 K = TypeVar("K", bound=Hashable)
 Renew = Callable[..., Awaitable[object]]
@@ -62,3 +65,24 @@ class LeaseKeeper(Generic[K]):
                     await renew(list(self.held), now=clock.now())
             except Exception:
                 logger.exception("could not renew the leases of the %s claims this replica holds", self._what)
+
+
+async def still_held(
+    claimed: list[T],
+    key: Callable[[T], Hashable],
+    renew: Callable[..., Awaitable[Collection[Hashable]]],
+    services: Services,
+    claimed_at: datetime,
+) -> list[T]:
+    """The claimed items this replica may act on. A claim's leases run from the time read before it; when it
+    took a third of a lease or more to come back (a stalled process, a slow database, a moved clock),
+    they may have run out already and another replica may claim them again: they are renewed first (`renew`
+    returns the keys still this replica's), and only those are kept (a shared database only)."""
+    clock, every = services.clock, services.settings.lease_seconds / 3
+    if not services.db.shared:
+        return claimed
+    while claimed and (clock.now() - claimed_at).total_seconds() >= every:
+        claimed_at = clock.now()
+        kept = set(await renew([key(item) for item in claimed], now=claimed_at))
+        claimed = [item for item in claimed if key(item) in kept]
+    return claimed

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.tasks import Task
 from bot.logs import bind
-from bot.runtime.leases import LeaseKeeper
+from bot.runtime.leases import LeaseKeeper, still_held
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -87,7 +87,7 @@ class Scheduler:
                     break
                 if not due:
                     break
-                due = await self._still_held(due, now)
+                due = await still_held(due, lambda task: task.key, services.tasks.renew, services, now)
                 self._held.hold([task.key for task in due])
                 for task in due:
                     try:
@@ -101,21 +101,6 @@ class Scheduler:
         if ran:
             self._runtime.delivery.wake()
         return ran
-
-    async def _still_held(self, tasks: list[Task], claimed_at: datetime) -> list[Task]:
-        """The claimed tasks this replica may run. A claim's leases run from the time read before it; when it
-        took a third of a lease or more to come back (the process stalled, the database was slow, the clock
-        moved), they may have run out already and another replica may claim the tasks again: they are renewed
-        first, and only those still this replica's are kept (a shared database only)."""
-        services = self._runtime.services
-        every = services.settings.lease_seconds / 3
-        if not services.db.shared:
-            return tasks
-        while tasks and (services.clock.now() - claimed_at).total_seconds() >= every:
-            claimed_at = services.clock.now()
-            kept = set(await services.tasks.renew([task.key for task in tasks], now=claimed_at))
-            tasks = [task for task in tasks if task.key in kept]
-        return tasks
 
     async def _run(self, task: Task, now: datetime) -> int:
         """Run one claimed task and record how it went: 1 if it ran, 0 if it failed."""
