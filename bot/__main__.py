@@ -31,8 +31,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    first = argv[0].replace("-", "_") if argv and not argv[0].startswith("-") else "run" if not argv else None
-    parser = build_parser(first if first in command_modules() else None)
+    name = (argv[0] if argv else "run").replace("-", "_")  # an option such as --help names no module
+    parser = build_parser(name if name in command_modules() else None)
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run"])
