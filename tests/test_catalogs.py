@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+import bot.i18n as i18n
 from bot.i18n import SUPPORTED_LOCALES, CatalogError, I18n, read_catalogs
 from bot.i18n_tools import extract, problems
 
@@ -47,3 +49,27 @@ def test_numbers_and_dates_are_formatted_the_vietnamese_way() -> None:
     assert t.datetime(when) == "Thứ Ba, 15/12/2026 08:30"
     assert t.number(1234567) == "1.234.567"
     assert t.percent(0.875) == "88%"
+
+
+def test_a_restart_reuses_the_compiled_catalogs_and_a_changed_text_compiles_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    locales_dir = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALES_DIR, locales_dir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    compiled: list[str] = []
+    compile_now = i18n.read_catalogs
+    monkeypatch.setattr(i18n, "read_catalogs", lambda d, loc: compiled.append(loc) or compile_now(d, loc))
+
+    def start_afresh() -> str:
+        i18n._COMPILED.clear()  # what a new process starts with
+        return I18n.load(locales_dir).translator("vi").gettext("Skip")
+
+    assert start_afresh() == "Bỏ qua"
+    assert start_afresh() == "Bỏ qua"
+    assert sorted(compiled) == sorted(SUPPORTED_LOCALES)
+
+    po = next(p for p in locales_dir.glob("vi/LC_MESSAGES/*.po") if 'msgstr "Bỏ qua"' in p.read_text("utf-8"))
+    po.write_text(po.read_text("utf-8").replace('msgstr "Bỏ qua"', 'msgstr "Thôi"'), encoding="utf-8")
+    assert start_afresh() == "Thôi"
+    assert sorted(compiled) == sorted([*SUPPORTED_LOCALES, "vi"])

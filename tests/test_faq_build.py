@@ -80,13 +80,17 @@ def from_child() -> FaqMatcher:
     return build_matcher()
 
 
-def test_the_matcher_from_the_child_process_ranks_every_dev_question_exactly_as_one_built_here(
+def test_the_matcher_from_the_child_process_ranks_the_dev_questions_exactly_as_one_built_here(
     here, from_child
 ):
+    # Every fourth question of every file, so a quarter of each category: ranking all 1,700 twice took
+    # ~14 s of CPU, the suite's largest single cost.
     questions = [
-        q["q"] for p in sorted(DATA.glob("faq_*.yaml")) for q in yaml.safe_load(p.read_text())["questions"]
+        q["q"]
+        for p in sorted(DATA.glob("faq_*.yaml"))
+        for q in yaml.safe_load(p.read_text())["questions"][::4]
     ]
-    assert len(questions) > 500
+    assert len(questions) > 400
     assert [e.id for e in from_child.kb.entries] == [e.id for e in here.kb.entries]
     for question in questions:
         ours = [(e.id, s) for e, s in from_child.rank(question)]

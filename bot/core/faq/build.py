@@ -16,18 +16,16 @@ the same knowledge base and code skips the ~2 s build; any change to either buil
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import logging
 import os
 import pickle
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import bot
+from bot import cache
 from bot.core.faq.loading import KnowledgeBase, KnowledgeBaseError
 from bot.core.faq.matcher import FaqMatcher
 
@@ -41,8 +39,8 @@ def build_matcher(directory: Path | None = None, extra_files: Sequence[Path] = (
 
     Raises KnowledgeBaseError, listing every problem, when the files are malformed.
     """
-    cache = _cache_file(directory, extra_files)
-    cached = _cached(cache)
+    kept = _cache_file(directory, extra_files)
+    cached = _cached(kept)
     if cached is not None:
         return cached
     try:
@@ -52,13 +50,13 @@ def build_matcher(directory: Path | None = None, extra_files: Sequence[Path] = (
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.warning("FAQ build process failed (%s); building in the bot's process", exc)
         return _build_here(directory, extra_files)
-    return _result(done.returncode, done.stdout, done.stderr, directory, extra_files, cache)
+    return _result(done.returncode, done.stdout, done.stderr, directory, extra_files, kept)
 
 
 async def build_matcher_async(directory: Path | None = None, extra_files: Sequence[Path] = ()) -> FaqMatcher:
     """`build_matcher` without blocking the event loop (for a reload while the bot serves)."""
-    cache = _cache_file(directory, extra_files)
-    cached = _cached(cache)
+    kept = _cache_file(directory, extra_files)
+    cached = _cached(kept)
     if cached is not None:
         return cached
     try:
@@ -79,7 +77,7 @@ async def build_matcher_async(directory: Path | None = None, extra_files: Sequen
         log.warning("FAQ build process took over %s s; building in the bot's process", _TIMEOUT_S)
         return _build_here(directory, extra_files)
     assert process.returncode is not None
-    return _result(process.returncode, stdout, stderr, directory, extra_files, cache)
+    return _result(process.returncode, stdout, stderr, directory, extra_files, kept)
 
 
 def _command(directory: Path | None, extra_files: Sequence[Path]) -> list[str]:
@@ -102,15 +100,15 @@ def _result(
     stderr: bytes,
     directory: Path | None,
     extra_files: Sequence[Path],
-    cache: Path | None = None,
+    kept: Path | None = None,
 ) -> FaqMatcher:
     if returncode == 0:
         kind, value = pickle.loads(stdout)  # written by our own child process: trusted
         if kind == "invalid":
             raise KnowledgeBaseError(value)
         matcher: FaqMatcher = value
-        if cache is not None:
-            _store(cache, stdout)
+        if kept is not None:
+            cache.keep(kept, stdout)
         return matcher
     tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
     log.warning("FAQ build process exited with %s (%s); building in the bot's process", returncode, tail)
@@ -119,43 +117,22 @@ def _result(
 
 def _cache_file(directory: Path | None, extra_files: Sequence[Path]) -> Path | None:
     """Where a build of exactly this code and these knowledge files is kept; None when it cannot be."""
-    try:
-        digest = hashlib.sha256(sys.version.encode())
-        core = Path(__file__).resolve().parent.parent
-        knowledge = directory or Path(bot.__file__).resolve().parent / "knowledge" / "faq"
-        files = sorted(core.rglob("*.py")) + sorted(knowledge.rglob("*.yaml")) + list(extra_files)
-        for path in files:
-            digest.update(str(path.name).encode() + b"\0")
-            digest.update(path.read_bytes() if path.exists() else b"-")
-        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "khuyenhoc-bot"
-        return root / f"faq-{digest.hexdigest()[:32]}.pickle"
-    except OSError:
-        return None
+    core = Path(__file__).resolve().parent.parent
+    knowledge = directory or Path(bot.__file__).resolve().parent / "knowledge" / "faq"
+    files = sorted(core.rglob("*.py")) + sorted(knowledge.rglob("*.yaml")) + list(extra_files)
+    return cache.kept_file("faq", files, ".pickle", salt=sys.version.encode())
 
 
-def _cached(cache: Path | None) -> FaqMatcher | None:
+def _cached(path: Path | None) -> FaqMatcher | None:
     """A kept build (only from a file of this user's own, in a folder only they can write)."""
-    if cache is None:
+    data = cache.read_kept(path)
+    if data is None:
         return None
     try:
-        stat = cache.stat()
-        if stat.st_uid != os.getuid() or cache.parent.stat().st_mode & 0o022:
-            return None
-        kind, value = pickle.loads(cache.read_bytes())  # written by our own build: trusted
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
+        kind, value = pickle.loads(data)  # written by our own build: trusted
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
         return None
     return value if kind == "ok" and isinstance(value, FaqMatcher) else None
-
-
-def _store(cache: Path, data: bytes) -> None:
-    """Keep a build (atomically; a cache that cannot be written is simply not kept)."""
-    with contextlib.suppress(OSError):
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for old in cache.parent.glob("faq-*.pickle"):
-            old.unlink(missing_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache.parent, delete=False, suffix=".tmp") as handle:
-            handle.write(data)
-        os.replace(handle.name, cache)
 
 
 def _build_here(directory: Path | None, extra_files: Sequence[Path]) -> FaqMatcher:
