@@ -38,6 +38,7 @@ import itertools
 import math
 import re
 import sys
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Sequence
@@ -338,7 +339,14 @@ class FaqMatcher:
         self._texts = core_texts if core_texts is not None else texts.load_texts()
         self._documents = DocumentIndex(kb.documents)
         self._abbreviations = frozenset(fold(k) for k in kb.abbreviations)
+        # Phrases marking a question as outside the FAQ, as written and folded: a question typed with its
+        # marks is read as written ("cơ sở do phường" is no "sổ đỏ"), one typed without them folded.
         self._outside = (
+            re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in kb.outside) + r")\b")
+            if kb.outside
+            else None
+        )
+        self._outside_marked = (
             re.compile(r"\b(?:" + "|".join(re.escape(p) for p in kb.outside) + r")\b") if kb.outside else None
         )
         self.answer_threshold = answer_threshold
@@ -737,7 +745,7 @@ class FaqMatcher:
         each = self._field_of_each(folded, references, answer_language)
         if each is not None:
             return each
-        if self._outside is not None and self._outside.search(" ".join(re.findall(r"\w+", folded))):
+        if self._is_outside(question, folded):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         if any(r.record is None and r.ref not in self._cited_refs for r in references):
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
@@ -748,6 +756,15 @@ class FaqMatcher:
         if _DETAILS.search(folded) and self._details_elsewhere(found, references):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         return found
+
+    def _is_outside(self, question: str, folded: str) -> bool:
+        """Whether the question names something the FAQ never covers (`outside:` in abbreviations.yaml)."""
+        if self._outside is None or self._outside_marked is None:
+            return False
+        lowered = unicodedata.normalize("NFC", question).lower()
+        if fold(lowered) != lowered:  # typed with its marks: read as written
+            return self._outside_marked.search(" ".join(re.findall(r"\w+", lowered))) is not None
+        return self._outside.search(" ".join(re.findall(r"\w+", folded))) is not None
 
     def _details_elsewhere(self, found: FaqAnswer, references: list[Reference]) -> bool:
         """Whether `found` answers a request for one known document's details ("NĐ 143/2025 quy định cụ thể
