@@ -1087,8 +1087,10 @@ class FaqMatcher:
             return []  # no word the knowledge base uses ("tin nhắn 1", "ok"): nothing can score
         told = " ".join(piece for piece, _ in context)
         now = _NOW.search(fold(question)) is not None
-        # "Hồi đó huyện nhận đủ hồ sơ rồi | thì bao lâu …": back then may be told in the premise.
-        past = not now and _PAST.search(fold(f"{question} , {told}")) is not None
+        # "Hồi đó huyện nhận đủ hồ sơ rồi | thì bao lâu …": back then may be told in the premise, but not in
+        # the person's story ("trước đây tôi dạy học, …").
+        premise = " , ".join(piece for piece, weight in context if weight >= focus.PREMISE_WEIGHT)
+        past = not now and _PAST.search(fold(f"{question} , {premise}")) is not None
         normalised = self._normaliser.text(question)
         types = _question_types(normalised)
         values = _asked_values(normalised)
