@@ -44,6 +44,10 @@ _OPENER = re.compile(
     rf"cho\s+(?:{_PERSON}\s+)?hoi(?:\s+(?:chut|ti|xiu|nhanh|ngu|thu|them|lai|la|luon))*(?!\s+(?:khuyen|vien|dong|nghi|thao|truong|phi))"
     rf"|(?:{_PERSON}\s+)?(?:muon|xin|can)\s+(?:hoi|biet)"
     r"|hoi\s+(?:ngu|nhanh|chut|ti|xiu|thu|them)(?:\s+(?:chut|ti|xiu|nha|nhe|ad))*"
+    # A request instead of a question: "nhờ bot cho tôi ngày ban hành …", "bot tra giúp em …", "cho tôi xin".
+    rf"|(?:nho\s+(?:bot\s+|ad\s+|admin\s+)?|(?:bot|ad|admin)\s+)(?:cho|gui|tra|tim|ghi)(?:\s+(?:giup|dum|gium|ho))?"
+    rf"\s+{_PERSON}(?:\s+(?:xin|biet))?"
+    rf"|(?:cho|gui)\s+{_PERSON}\s+xin"
     r"|khong\s+biet(?!\s+(?:chu|doc|lam|dung))"
     r"|(?:could|can|would)\s+you\s+(?:please\s+)?(?:tell|let|explain|help)(?:\s+me)?"
     r"|i\s+(?:would\s+like|want|wanted|need|d\s+like)\s+to\s+(?:know|ask|check)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -11,7 +12,6 @@ from pathlib import Path
 from bot.core.faq.documents import DocumentRecord, parse_documents
 from bot.core.faq.glossary import spell_out
 from bot.core.faq.model import STATUSES, FaqEntry, Topic, markup_problem, to_plain
-from bot.core.text import fold
 
 TOPICS_FILE = "topics.yaml"
 ABBREVIATIONS_FILE = "abbreviations.yaml"
@@ -54,7 +54,7 @@ class KnowledgeBase:
     spelled: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Per locale, abbreviation → what it stands for: spelled out at its first use in every answer."""
     outside: tuple[str, ...] = ()
-    """Folded phrases that mark a question as outside the knowledge base (personal data, …)."""
+    """Phrases (lower case, as written) marking a question as outside the FAQ (personal data, …)."""
     english: Mapping[str, str] = field(default_factory=dict)
     """The English lexicon: English word or phrase → the Vietnamese words the knowledge base uses."""
 
@@ -184,7 +184,7 @@ def _load_tables(
     if not isinstance(outside, list) or not all(isinstance(p, str) and p.strip() for p in outside):
         problems.append(f"{path.name}: 'outside' must be a list of phrases")
         outside = []
-    return tables[0], tables[1], spelled, tuple(fold(p) for p in outside)
+    return tables[0], tables[1], spelled, tuple(unicodedata.normalize("NFC", p).lower() for p in outside)
 
 
 def _load_english(path: Path, problems: list[str]) -> dict[str, str]:

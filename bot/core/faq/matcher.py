@@ -38,6 +38,7 @@ import itertools
 import math
 import re
 import sys
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Sequence
@@ -81,6 +82,10 @@ _BETA2 = 2.0**2  # the question's coverage counts more than the phrasing's
 _LONG_QUESTION = 7  # words; beyond this, beta² falls by _BETA2_STEP per word (down to 1)
 _OTHER_TYPE_FACTOR = 0.85  # a phrasing that asks for another kind of answer (who / when / contents …)
 _REPEALED_NOW_FACTOR = 0.85  # an entry about a repealed document, for a question about what applies now
+_UNHELD_VALUE_FACTOR = 0.5  # an entry whose answer holds no value of the kind asked (a fee, points, a date)
+_SUCCESSOR_PAST_FACTOR = (
+    0.85  # an entry about a repealed document's successor, for a question about back then
+)
 _BETA2_STEP = 0.5
 _ENTRY_LEVEL_FACTOR = 1.1
 _FUZZ_WEIGHT = 0.3
@@ -124,6 +129,11 @@ _COMPARISON_EN = re.compile(r"\bdifferen(?:ce|t)\s+between\s+(?P<a>.+?)\s+and\s+
 _NOW = re.compile(
     r"\b(?:hien\s+nay|hien\s+hanh|hien\s+tai|bay\s+gio|nam\s+nay|hom\s+nay|dang\s+(?:duoc\s+)?ap\s+dung|moi\s+nhat"
     r"|now|currently|current|nowadays|these\s+days|this\s+year|today|at\s+present)\b|(?:^|,\s*)gio\b"
+)
+# A question about back then (folded): "hồi đó", "ngày trước", "trước đây", "lúc trước", "back then".
+_PAST = re.compile(
+    r"\b(?:hoi\s+(?:do|truoc|xua|ay)|ngay\s+(?:truoc|xua)|truoc\s+(?:day|kia)|(?:luc|thoi|dao|khi)\s+truoc"
+    r"|thoi\s+(?:do|ay)|back\s+then|used\s+to|previously|formerly|in\s+the\s+past|at\s+that\s+time)\b"
 )
 
 
@@ -176,6 +186,48 @@ _QUESTION_TYPES = (
     ("duration", re.compile(r"\bbao lau\b")),
     ("how", re.compile(r"\bthe nao\b|\bra sao\b|\bnhu the nao\b|\bcach\b|\bcac buoc\b|\bquy trinh\b")),
 )
+
+# Values a question asks for: what asks for one, what an answer holding one looks like, and how an answer
+# saying it is not known names it (all on folded text): a fee ("có mất phí không", "tốn đồng nào"), points
+# ("tối đa mấy điểm"), a share ("tỷ lệ bao nhiêu phần trăm"), a calendar date ("ngày nào", "ngày mấy"). A
+# confirmed entry whose answer holds none answers something else about the same words ("Tiêu chí 5 … mấy
+# điểm" → what criterion 5 is about); an unconfirmed one that names the value says it is not known.
+_ASKED_VALUES = (
+    (
+        re.compile(r"(?<!kinh )\b(?:le phi|phi)\b"),
+        re.compile(r"\bphi\b|\bfees?\b|\bfree\b|\bcharge\b"),
+        re.compile(r"\bphi\b|\bfees?\b"),
+    ),
+    (
+        re.compile(r"(?<!dia )(?<!dac )(?<!thoi )(?<!quan )\bdiem\b(?! moi)|\bpoints?\b|\bscores?\b"),
+        re.compile(r"\bdiem\b|\bpoints?\b"),
+        re.compile(r"\bdiem\b|\bpoints?\b"),
+    ),
+    (
+        re.compile(r"\bty le\b|\bphan tram\b|%|\bpercent"),
+        re.compile(r"%"),
+        re.compile(r"%|\bty le\b"),
+    ),
+    (
+        re.compile(r"\bngay (?:nao|bao nhieu)\b|\bwhat date\b|\bwhich day\b"),
+        re.compile(r"\b\d{1,2}/\d{1,2}\b"),
+        re.compile(r"\bngay\b|\bdates?\b"),
+    ),
+)
+
+
+def _asked_values(text: str) -> int:
+    """The kinds of value a normalised question asks for, as a bit mask."""
+    return sum(1 << k for k, (asked, _, _) in enumerate(_ASKED_VALUES) if asked.search(text))
+
+
+def _held_values(text: str, confirmed: bool) -> int:
+    """The kinds of value an answer (folded) holds – or, unconfirmed, says are not known – as a bit mask."""
+    return sum(
+        1 << k
+        for k, (_, held, named) in enumerate(_ASKED_VALUES)
+        if (held if confirmed else named).search(text)
+    )
 
 
 def _question_types(text: str) -> int:
@@ -287,7 +339,14 @@ class FaqMatcher:
         self._texts = core_texts if core_texts is not None else texts.load_texts()
         self._documents = DocumentIndex(kb.documents)
         self._abbreviations = frozenset(fold(k) for k in kb.abbreviations)
+        # Phrases marking a question as outside the FAQ, as written and folded: a question typed with its
+        # marks is read as written ("cơ sở do phường" is no "sổ đỏ"), one typed without them folded.
         self._outside = (
+            re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in kb.outside) + r")\b")
+            if kb.outside
+            else None
+        )
+        self._outside_marked = (
             re.compile(r"\b(?:" + "|".join(re.escape(p) for p in kb.outside) + r")\b") if kb.outside else None
         )
         self.answer_threshold = answer_threshold
@@ -301,6 +360,12 @@ class FaqMatcher:
         self._compounds = frozenset(
             f"{a} {b}" for text in formal for a, b in itertools.pairwise(self._normaliser.text(text).split())
         )
+        self._held_values = [
+            _held_values(
+                fold(" ".join((to_plain(e.answer), to_plain(e.answer_en), to_plain(e.more)))), e.confirmed
+            )
+            for e in kb.entries
+        ]
         doc_entry: list[int] = []
         doc_tokens: list[list[str]] = []
         doc_accents: list[dict[str, str]] = []
@@ -405,6 +470,16 @@ class FaqMatcher:
         repealed = {ref for record in kb.documents if record.repealed for ref in record.refs}
         self._entries_about_repealed = frozenset(
             i for i, names in enumerate(self._entry_documents) if names and names <= repealed
+        )
+        # Entries asked about the documents that replaced them (TT25): "back then" is not them.
+        successors = {
+            ref
+            for record in kb.documents
+            if record.replaces and any(r.id == record.replaces and r.repealed for r in kb.documents)
+            for ref in record.refs
+        }
+        self._entries_about_successors = frozenset(
+            i for i, names in enumerate(self._entry_documents) if names and names <= successors
         )
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
@@ -670,7 +745,7 @@ class FaqMatcher:
         each = self._field_of_each(folded, references, answer_language)
         if each is not None:
             return each
-        if self._outside is not None and self._outside.search(" ".join(re.findall(r"\w+", folded))):
+        if self._is_outside(question, folded):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         if any(r.record is None and r.ref not in self._cited_refs for r in references):
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
@@ -681,6 +756,15 @@ class FaqMatcher:
         if _DETAILS.search(folded) and self._details_elsewhere(found, references):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         return found
+
+    def _is_outside(self, question: str, folded: str) -> bool:
+        """Whether the question names something the FAQ never covers (`outside:` in abbreviations.yaml)."""
+        if self._outside is None or self._outside_marked is None:
+            return False
+        lowered = unicodedata.normalize("NFC", question).lower()
+        if fold(lowered) != lowered:  # typed with its marks: read as written
+            return self._outside_marked.search(" ".join(re.findall(r"\w+", lowered))) is not None
+        return self._outside.search(" ".join(re.findall(r"\w+", folded))) is not None
 
     def _details_elsewhere(self, found: FaqAnswer, references: list[Reference]) -> bool:
         """Whether `found` answers a request for one known document's details ("NĐ 143/2025 quy định cụ thể
@@ -1001,10 +1085,18 @@ class FaqMatcher:
                     asked[token] = None
         if not any(token in self._vocabulary_set for token in tokens):
             return []  # no word the knowledge base uses ("tin nhắn 1", "ok"): nothing can score
-        now = _NOW.search(fold(question)) is not None
         told = " ".join(piece for piece, _ in context)
-        types = _question_types(self._normaliser.text(question))
-        return self._rank(tokens, credit, focus_weights, f"{question} {told}", limit, now, types)
+        now = _NOW.search(fold(question)) is not None
+        # "Hồi đó huyện nhận đủ hồ sơ rồi | thì bao lâu …": back then may be told in the premise, but not in
+        # the person's story ("trước đây tôi dạy học, …").
+        premise = " , ".join(piece for piece, weight in context if weight >= focus.PREMISE_WEIGHT)
+        past = not now and _PAST.search(fold(f"{question} , {premise}")) is not None
+        normalised = self._normaliser.text(question)
+        types = _question_types(normalised)
+        values = _asked_values(normalised)
+        return self._rank(
+            tokens, credit, focus_weights, f"{question} {told}", limit, now, types, past, values
+        )
 
     def _rank(
         self,
@@ -1015,9 +1107,12 @@ class FaqMatcher:
         limit: int,
         now: bool = False,
         types: int = 0,
+        past: bool = False,
+        values: int = 0,
     ) -> list[tuple[FaqEntry, float]]:
         """`rank` on the question's tokens, each with its spelling credit and focus weight; `now`: the
-        question asks what applies now ("bây giờ", "năm nay", "currently")."""
+        question asks what applies now ("bây giờ", "năm nay", "currently"); `past`: what applied back then
+        ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`)."""
         weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
         # What a match must cover is the question; the story around it can only add ("…phường em…").
         total = sum(w for t, w in focused.items() if w >= weights[t])
@@ -1036,6 +1131,16 @@ class FaqMatcher:
             # "hồ sơ năm nay gồm gì": what applies now, not what a repealed circular said.
             for entry in self._entries_about_repealed:
                 scores[entry] *= _REPEALED_NOW_FACTOR
+        if past and not documents:
+            # "hồi đó huyện giải quyết trong bao lâu": what the repealed circular said, not its successor.
+            for entry in self._entries_about_successors:
+                scores[entry] *= _SUCCESSOR_PAST_FACTOR
+        if values:
+            # "Tiêu chí 5 được tối đa mấy điểm": an entry that says what criterion 5 is, but gives no points,
+            # answers another question.
+            for entry, held in enumerate(self._held_values):
+                if not values & held:
+                    scores[entry] *= _UNHELD_VALUE_FACTOR
         order = sorted(
             (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
         )

@@ -170,6 +170,11 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "see you later",
             "chao nhe",
             "chao nha",
+            "hen hom khac",
+            "hen hom sau",
+            "hen lan sau",
+            "hen dip khac",
+            "hen khi khac",
         ),
     ),
     (
@@ -211,6 +216,13 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ngay moi tot lanh",
             "ngay tot lanh",
             "ngay vui ve",
+            "ngay moi vui ve",
+            "cuoi tuan vui ve",
+            "buoi toi vui ve",
+            "lam viec vui ve",
+            "nhieu suc khoe",
+            "have a nice weekend",
+            "have a good weekend",
             "have a nice day",
             "have a good day",
         ),
@@ -224,7 +236,7 @@ _FILLER = words(
     you all there everyone again for your help that helps helped great good nice have day team really
     thanks yeah yes sir madam dear friend! please thoi lai sau nhe later now duoc
     giup hieu hay tot vui qua co ai khong the biet gi cho con chau cac tui bac co chu di ve khuyen hoc hoi
-    oi alo do nghen nhen ne a ha hen roi la chuc mot
+    oi alo do nghen nhen ne a ha hen roi la chuc mot tiep
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
