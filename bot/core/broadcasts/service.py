@@ -566,13 +566,20 @@ class BroadcastService:
         """Broadcasts going out now (their progress is followed again after a restart)."""
         return await self.store.recent(statuses=(BroadcastStatus.SENDING,), limit=100)
 
-    async def cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
-        """Cancel a scheduled broadcast before it goes (its send task is cancelled with it)."""
+    async def _managed(self, member: Member | None, broadcast_id: int) -> Broadcast | Outcome:
+        """The broadcast when it exists and this member may manage it; else the outcome saying why not."""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
             return Outcome(Result.NOT_FOUND)
         if not may_manage(member, broadcast):
             return Outcome(Result.DENIED, broadcast)
+        return broadcast
+
+    async def cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
+        """Cancel a scheduled broadcast before it goes (its send task is cancelled with it)."""
+        broadcast = await self._managed(member, broadcast_id)
+        if isinstance(broadcast, Outcome):
+            return broadcast
         if broadcast.status not in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED):
             return Outcome(Result.TOO_LATE, broadcast)
         actor = member.id if member else None
@@ -604,11 +611,9 @@ class BroadcastService:
 
     async def acknowledgements(self, member: Member | None, broadcast_id: int) -> Acknowledgements:
         """Who acknowledged the broadcast (or its original) and who has not yet."""
-        broadcast = await self.store.get(broadcast_id)
-        if broadcast is None:
-            return Acknowledgements(Result.NOT_FOUND)
-        if not may_manage(member, broadcast):
-            return Acknowledgements(Result.DENIED, broadcast)
+        broadcast = await self._managed(member, broadcast_id)
+        if isinstance(broadcast, Outcome):
+            return Acknowledgements(broadcast.result, broadcast.broadcast)
         acks = await self.store.acks(broadcast.root)
         acked_ids = {a[0] for a in acks}
         waiting = tuple(
@@ -622,11 +627,9 @@ class BroadcastService:
         self, member: Member | None, broadcast_id: int, *, report_to: ReportTo | None = None
     ) -> Outcome:
         """A new broadcast, same content, to the original's recipients who have not acknowledged; sent now."""
-        broadcast = await self.store.get(broadcast_id)
-        if broadcast is None:
-            return Outcome(Result.NOT_FOUND)
-        if not may_manage(member, broadcast):
-            return Outcome(Result.DENIED, broadcast)
+        broadcast = await self._managed(member, broadcast_id)
+        if isinstance(broadcast, Outcome):
+            return broadcast
         audience = Audience.of_event(EventKind.UNACKED, broadcast.root).within(broadcast.audience.ward_id)
         return await self.create(
             member, broadcast.content, audience, root_id=broadcast.root, report_to=report_to
