@@ -366,16 +366,7 @@ async def delivery_report(source: ReportSource, broadcast: Broadcast) -> Deliver
 
 class BroadcastStore(ReportSource, Protocol):
     async def create(
-        self,
-        *,
-        created_by: int,
-        content: Content,
-        audience: Audience,
-        status: BroadcastStatus,
-        scheduled_at: datetime | None,
-        root_id: int | None,
-        now: datetime,
-        task: Callable[[int], PlannedTask] | None = None,
+        self, broadcast: Broadcast, *, task: Callable[[int], PlannedTask] | None = None
     ) -> Broadcast: ...
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
     async def recent(
@@ -511,13 +502,7 @@ class BroadcastService:
                 return Outcome(Result.TOO_FAR)
         status = BroadcastStatus.SCHEDULED if scheduled_at else BroadcastStatus.DRAFT
         broadcast = await self.store.create(
-            created_by=member.id,
-            content=content,
-            audience=preview.audience,
-            status=status,
-            scheduled_at=scheduled_at,
-            root_id=root_id,
-            now=now,
+            Broadcast(0, member.id, content, preview.audience, status, now, root_id, scheduled_at),
             task=partial(send_task, due_at=scheduled_at or now, report_to=report_to),
         )
         return Outcome(Result.OK, broadcast)
