@@ -77,10 +77,8 @@ class DeliveryWorker:
         self._stopping = True
         if self._task is not None:
             self._wake.set()
-            await cancel_and_wait(self._task)
-            self._task = None
-        if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await cancel_and_wait(self._task, self._in_flight)
+        self._task = None
         await self._held.stop()
 
     def wake(self) -> None:

@@ -150,9 +150,7 @@ class Inbox:
         task, self._task = self._task, None
         if task is None:
             return
-        await cancel_and_wait(task)
-        if self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+        await cancel_and_wait(task, self._running)
         await self._held.stop()
         try:
             released = await self.store.release(self.replica)

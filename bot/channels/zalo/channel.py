@@ -155,10 +155,8 @@ class ZaloChannel:
         self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._poller)
+        await cancel_and_wait(self._poller, self._tasks)
         self._poller = None
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.client.aclose()
 
     def _vocabulary(self) -> Vocabulary:
