@@ -29,7 +29,7 @@ from bot.core.summary import (
 from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
 from storage.db import Database, db_time, from_db_time, to_db_time
 from storage.members import SqliteMembers
-from storage.outbox import enqueue_in, save_blob_in
+from storage.outbox import Blobs, enqueue_in
 from storage.tasks import plan_in
 
 UNANSWERED_KINDS = ("none", "unconfirmed")
@@ -55,7 +55,7 @@ def _in(values: Iterable[object]) -> str:
     return ", ".join("?" * len(list(values)))
 
 
-class SqliteSummary:
+class SqliteSummary(Blobs):
     """Reads the other features' tables; writes its own two tables, and the delivery's tasks, queued
     messages and their files."""
 
@@ -314,8 +314,3 @@ class SqliteSummary:
             (len(prefix), prefix),
         )
         return [(r["key"], json.loads(r["payload"])) for r in rows]
-
-    async def save_file(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
-        """Store a file once; queued messages refer to it by id."""
-        async with self._db.connection() as conn:
-            return await save_blob_in(conn, filename, mime_type, data, now=now)

@@ -81,8 +81,8 @@ class SeminarStore(Protocol):
     async def set_default_offsets(
         self, offsets: tuple[timedelta, ...], *, actor_id: int, now: datetime
     ) -> None: ...
-    async def save_attachment(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
-    async def attachment(self, blob_id: int) -> tuple[str, str] | None: ...
+    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
+    async def blob_info(self, blob_id: int) -> tuple[str, str] | None: ...
 
 
 class SeminarMembers(MemberStore, AudienceResolver, Protocol):
@@ -165,13 +165,13 @@ class SeminarService:
         organiser may not create seminars or the file is empty or too large."""
         if not can(actor, Action.MANAGE_SEMINARS) or not data or len(data) > MAX_ATTACHMENT_BYTES:
             return None
-        return await self._store.save_attachment(filename, mime_type, data, now=self._clock.now())
+        return await self._store.save_blob(filename, mime_type, data, now=self._clock.now())
 
     async def attachment(self, seminar: Seminar) -> tuple[str, str] | None:
         """The file name and type of the seminar's document, if it has one."""
         if seminar.attachment_blob_id is None:
             return None
-        return await self._store.attachment(seminar.attachment_blob_id)
+        return await self._store.blob_info(seminar.attachment_blob_id)
 
     async def create(self, actor: Member | None, draft: SeminarDraft) -> SeminarResult:
         """Save the seminar and its invitees, plan its reminders and the invitations, in one transaction."""

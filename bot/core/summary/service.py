@@ -55,7 +55,7 @@ class SummaryStore(Protocol):
         self, key: str, kind: str, due_at: datetime, payload: dict[str, Any], *, now: datetime
     ) -> None: ...
     async def pending_tasks(self, prefix: str) -> list[tuple[str, dict[str, Any]]]: ...
-    async def save_file(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
+    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
 
 
 class Outcome(StrEnum):
@@ -216,7 +216,7 @@ class SummaryService:
     async def keep_file(self, attachment: Attachment) -> Attachment:
         """Store a file that many addressees' messages share, once; the attachment then refers to it."""
         data = await attachment.content()
-        blob_id = await self._store.save_file(
+        blob_id = await self._store.save_blob(
             attachment.filename, attachment.mime_type, data, now=self._clock.now()
         )
         return replace(attachment, data=b"", render=None, blob_id=blob_id)
