@@ -19,7 +19,13 @@ class OrgStore(Protocol):
     async def chapter(self, chapter_id: int) -> Chapter | None: ...
 
 
-class MemberStore(AudienceResolver, Protocol):
+class MemberSearch(Protocol):
+    async def search(
+        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
+    ) -> list[Member]: ...
+
+
+class MemberStore(AudienceResolver, MemberSearch, Protocol):
     async def get(self, member_id: int) -> Member | None: ...
     async def find_by_account(self, channel: str, external_id: str) -> Member | None: ...
     async def create_visitor(
@@ -52,9 +58,6 @@ class MemberStore(AudienceResolver, Protocol):
         self, from_member: int, to_member: int, channel: str, *, now: datetime, actor_id: int
     ) -> None: ...
     async def channels_of(self, member_id: int) -> list[str]: ...
-    async def search(
-        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
-    ) -> list[Member]: ...
     async def list_members(
         self,
         *,

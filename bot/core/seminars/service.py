@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.audience import Audience, AudienceResolver
+from bot.core.audience import Audience
 from bot.core.models import Member, Recipient
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore
@@ -85,14 +85,6 @@ class SeminarStore(Protocol):
     async def blob_info(self, blob_id: int) -> tuple[str, str] | None: ...
 
 
-class SeminarMembers(MemberStore, AudienceResolver, Protocol):
-    """The members a seminar reaches, and finding one by name (invite by name, send a replacement)."""
-
-    async def search(
-        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
-    ) -> list[Member]: ...
-
-
 @dataclass(frozen=True)
 class SeminarDraft:
     """What the organiser typed, already parsed and checked by the dialog."""
@@ -123,7 +115,7 @@ class SeminarResult:
 class SeminarService:
     """Create, reschedule, cancel and nudge (organisers); answer, delegate and rate (invitees)."""
 
-    def __init__(self, store: SeminarStore, members: SeminarMembers, clock: Clock) -> None:
+    def __init__(self, store: SeminarStore, members: MemberStore, clock: Clock) -> None:
         self._store, self._members, self._clock = store, members, clock
 
     async def reminder_offsets(self) -> tuple[timedelta, ...]:
