@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.clock import Clock as Clock  # re-exported: the clock the core asks for
 from bot.core.audience import AudienceResolver
 from bot.core.models import Chapter, Member, MemberStatus, Recipient, Ward
 
@@ -71,7 +72,3 @@ class MemberStore(AudienceResolver, MemberSearch, Protocol):
     async def invite(self, token: str) -> Any: ...
     async def mark_blocked(self, member_id: int, channel: str, *, now: datetime) -> None: ...
     async def external_id(self, member_id: int, channel: str = "telegram") -> str | None: ...
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...

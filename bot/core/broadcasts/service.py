@@ -20,7 +20,8 @@ from bot.core.audience import EVERYONE, Audience, AudienceMember, AudienceResolv
 from bot.core.models import Member, Recipient, Role
 from bot.core.notices import OutgoingMessage
 from bot.core.permissions import Action, Reach, can, reach_of
-from bot.core.tasks import PlannedTask
+from bot.core.ports import Clock
+from bot.core.tasks import PlannedTask, TaskPlanner
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -393,10 +394,6 @@ class BroadcastStore(ReportSource, Protocol):
     async def recipients_of(self, broadcast_id: int) -> list[tuple[int, str]]: ...
 
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
 ChoicesFor = Callable[[Broadcast, AudienceMember], Choices]
 HeaderFor = Callable[[Broadcast, AudienceMember], str]
 """The line above a broadcast naming its sender, in the recipient's language."""
@@ -407,12 +404,6 @@ FollowUpsFor = Callable[[Broadcast, DeliveryReport], Awaitable[Sequence[FollowUp
 
 class MemberLookup(AudienceResolver, Protocol):
     async def get(self, member_id: int) -> Member | None: ...
-
-
-class TaskPlanner(Protocol):
-    async def plan(
-        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None, *, now: datetime
-    ) -> None: ...
 
 
 @dataclass
