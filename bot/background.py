@@ -1,9 +1,10 @@
-"""Background asyncio tasks (pollers, workers, listeners): stopping one."""
+"""Background asyncio tasks (pollers, workers, listeners) and the processes that run them: stopping."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Collection
 from typing import Any
 
@@ -19,3 +20,13 @@ async def cancel_and_wait(
             await task
     if in_flight:
         await asyncio.gather(*in_flight, return_exceptions=True)
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event that SIGINT or SIGTERM sets (on platforms where the running loop can handle them)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
