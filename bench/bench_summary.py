@@ -36,6 +36,7 @@ from bot.views.summary.text import render_summary
 from bot.views.summary.workbook import render_workbook
 from storage.db import Database
 from storage.summary import SqliteSummary
+from storage.tasks import SqliteTasks
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=VN)
@@ -307,6 +308,7 @@ async def main() -> int:
             await conn.execute("ANALYZE")
         service = SummaryService(
             store,
+            SqliteTasks(db),
             FixedClock(),
             VN,
             period_source=lambda when: PeriodInfo(

@@ -100,7 +100,7 @@ class Services:
             broadcasts=broadcasts,
             broadcast_history=BroadcastHistory(broadcast_store, broadcasts),
             faq=FaqService(SqliteFaqQuestions(db), clock, added_path=faq_added_path(settings)),
-            summary=SummaryService(SqliteSummary(db), clock, settings.timezone),
+            summary=SummaryService(SqliteSummary(db), tasks, clock, settings.timezone),
         )
 
     async def close(self) -> None:

@@ -1,5 +1,6 @@
 """Dialog steps that take typed text (a title, a venue, an agenda, a note: cleaned, kept within a limit and
-stored in the dialog's data before the dialog goes on), and the Skip of optional steps."""
+stored in the dialog's data before the dialog goes on), the Skip of optional steps, and the answer to text
+typed where buttons are expected."""
 
 from __future__ import annotations
 
@@ -47,3 +48,8 @@ def skipping(nexts: Mapping[str, Next]) -> Callable[[Turn, Any], Awaitable[None]
         await nexts[press.what](turn)
 
     return skipped
+
+
+async def use_the_buttons(turn: Turn) -> None:
+    """Text typed while the step waits for a press."""
+    turn.reply(turn.t.gettext("Please use the buttons above, or send /cancel to stop."))

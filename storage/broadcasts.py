@@ -70,31 +70,24 @@ class SqliteBroadcasts(Blobs, Store):
     """Storage of broadcasts, their audiences and acknowledgements."""
 
     async def create(
-        self,
-        *,
-        created_by: int,
-        content: Content,
-        audience: Audience,
-        status: BroadcastStatus,
-        scheduled_at: datetime | None,
-        root_id: int | None,
-        now: datetime,
-        task: Callable[[int], PlannedTask] | None = None,
+        self, broadcast: Broadcast, *, task: Callable[[int], PlannedTask] | None = None
     ) -> Broadcast:
-        """Record a broadcast (audited) and plan its send task, in one transaction."""
+        """Record a new broadcast (its `id` unused, `created_at` now), audited, and plan `task(id)`, in one
+        transaction."""
+        now, content = broadcast.created_at, broadcast.content
         async with self._db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO broadcasts (created_by, text, kind, blob_id, audience, root_id, status, "
                 "scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    created_by,
+                    broadcast.created_by,
                     content.text,
                     content.kind,
                     content.blob_id,
-                    audience.to_json(),
-                    root_id,
-                    status.value,
-                    to_db_time(scheduled_at) if scheduled_at else None,
+                    broadcast.audience.to_json(),
+                    broadcast.root_id,
+                    broadcast.status.value,
+                    to_db_time(broadcast.scheduled_at) if broadcast.scheduled_at else None,
                     to_db_time(now),
                 ),
             )
@@ -103,11 +96,11 @@ class SqliteBroadcasts(Blobs, Store):
             await audit.record(
                 conn,
                 at=now,
-                actor_id=created_by,
+                actor_id=broadcast.created_by,
                 action="create_broadcast",
                 entity="broadcast",
                 entity_id=broadcast_id,
-                details={"audience": audience.to_json(), "status": status.value},
+                details={"audience": broadcast.audience.to_json(), "status": broadcast.status.value},
             )
             if task is not None:
                 planned = task(broadcast_id)

@@ -162,6 +162,16 @@ class Database:
             raise
         return db
 
+    @classmethod
+    @asynccontextmanager
+    async def opened(cls, path: str | Path, *, migrate: bool = True) -> AsyncIterator[Database]:
+        """`open()` for one piece of work (a command, a check): closed again when the block ends."""
+        db = await cls.open(path, migrate=migrate)
+        try:
+            yield db
+        finally:
+            await db.close()
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection, for reads and single-statement writes (autocommit, or the task's transaction)."""

@@ -83,6 +83,11 @@ class Blobs:
         row = await self._db.fetch_one("SELECT filename, mime_type, data FROM blobs WHERE id = ?", (blob_id,))
         return (row["filename"], row["mime_type"], bytes(row["data"])) if row else None
 
+    async def blob_info(self, blob_id: int) -> tuple[str, str] | None:
+        """(file name, content type) of a stored file, without reading its bytes; or None."""
+        row = await self._db.fetch_one("SELECT filename, mime_type FROM blobs WHERE id = ?", (blob_id,))
+        return (row["filename"], row["mime_type"]) if row else None
+
 
 class SqliteOutbox(Blobs):
     """Durable queue operations; the worker claims rows, sends, then records the outcome.

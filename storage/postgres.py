@@ -20,7 +20,6 @@ round trip) and replaces the broken ones, reconnecting with back-off; meanwhile 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import sqlite3
@@ -35,6 +34,7 @@ from psycopg import sql
 from psycopg.adapt import Dumper
 from psycopg_pool import AsyncConnectionPool
 
+from bot.background import cancel_and_wait
 from storage import dialect
 from storage.db import _USING, Database
 
@@ -340,9 +340,6 @@ class PostgresDatabase(Database):
         raise RuntimeError("back up a PostgreSQL database with pg_dump")
 
     async def close(self) -> None:
-        if self._listening is not None:
-            self._listening.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listening
-            self._listening = None
+        await cancel_and_wait(self._listening)
+        self._listening = None
         await self._pool.close()

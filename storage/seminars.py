@@ -23,7 +23,7 @@ from bot.core.seminars.models import (
 from bot.core.tasks import PlannedTask
 from storage import audit
 from storage.db import Store, from_db_time, to_db_time
-from storage.outbox import save_blob_in
+from storage.outbox import Blobs
 from storage.tasks import plan_in
 
 _COLUMNS = (
@@ -88,7 +88,7 @@ _audit = audit.Trail("seminar").record
 """One audit row about a seminar, in the caller's transaction."""
 
 
-class SqliteSeminars(Store):
+class SqliteSeminars(Blobs, Store):
     """The seminar store used by `bot.core.seminars.service.SeminarService`."""
 
     async def create(
@@ -364,13 +364,3 @@ class SqliteSeminars(Store):
                 entity_id=OFFSETS_KEY,
                 details={"offsets": offsets_to_seconds(offsets)},
             )
-
-    async def save_attachment(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
-        """Store a seminar's document once (in the caller's transaction); invitations refer to it by id."""
-        async with self._db.connection() as conn:
-            return await save_blob_in(conn, filename, mime_type, data, now=now)
-
-    async def attachment(self, blob_id: int) -> tuple[str, str] | None:
-        """A stored document's file name and type."""
-        row = await self._db.fetch_one("SELECT filename, mime_type FROM blobs WHERE id = ?", (blob_id,))
-        return (row["filename"], row["mime_type"]) if row else None

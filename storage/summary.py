@@ -5,7 +5,6 @@ Counts are grouped by the member's ward in SQL; only small, already-aggregated r
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -29,8 +28,7 @@ from bot.core.summary import (
 from bot.core.summary.compute import SEMINAR_HORIZON, TRAINING_HORIZON
 from storage.db import Database, db_time, from_db_time, to_db_time
 from storage.members import SqliteMembers
-from storage.outbox import enqueue_in, save_blob_in
-from storage.tasks import plan_in
+from storage.outbox import Blobs, enqueue_in
 
 UNANSWERED_KINDS = ("none", "unconfirmed")
 LOW_CONFIDENCE_KINDS = ("suggest",)
@@ -55,9 +53,9 @@ def _in(values: Iterable[object]) -> str:
     return ", ".join("?" * len(list(values)))
 
 
-class SqliteSummary:
-    """Reads the other features' tables; writes its own two tables, and the delivery's tasks, queued
-    messages and their files."""
+class SqliteSummary(Blobs):
+    """Reads the other features' tables; writes its own two tables, and the delivery's queued messages and
+    their files (its tasks are planned with SqliteTasks)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -299,23 +297,3 @@ class SqliteSummary:
 
     async def recipient(self, member_id: int) -> Recipient | None:
         return await self._members.recipient(member_id)
-
-    async def plan_task(
-        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any], *, now: datetime
-    ) -> None:
-        async with self._db.connection() as conn:
-            await plan_in(conn, key, kind, due_at, payload, now=now)
-
-    async def pending_tasks(self, prefix: str) -> list[tuple[str, dict[str, Any]]]:
-        """(key, payload) of the pending tasks whose key starts with `prefix`."""
-        rows = await self._db.fetch_all(
-            "SELECT key, payload FROM scheduled_tasks WHERE status = 'pending' AND substr(key, 1, ?) = ? "
-            "ORDER BY due_at, key",
-            (len(prefix), prefix),
-        )
-        return [(r["key"], json.loads(r["payload"])) for r in rows]
-
-    async def save_file(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int:
-        """Store a file once; queued messages refer to it by id."""
-        async with self._db.connection() as conn:
-            return await save_blob_in(conn, filename, mime_type, data, now=now)

@@ -61,11 +61,8 @@ async def _columns(db: Database, table: str) -> list[str]:
 
 async def _seeded() -> dict[str, int]:
     """Rows the migrations themselves insert (a freshly migrated database is still empty)."""
-    fresh = await Database.open(":memory:")
-    try:
+    async with Database.opened(":memory:") as fresh:
         return {t: int(await fresh.fetch_value(f"SELECT COUNT(*) FROM {t}")) for t in await _tables(fresh)}
-    finally:
-        await fresh.close()
 
 
 async def copy_to_postgres(source: Database, target: Database) -> list[TableCopy]:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.core.audience import Audience
-from bot.core.broadcasts.service import AudienceKind, BroadcastStatus, Content, Delivery, audience_of
+from bot.core.broadcasts.service import (
+    AudienceKind,
+    Broadcast,
+    BroadcastStatus,
+    Content,
+    Delivery,
+    audience_of,
+)
 from bot.core.models import Role
 from storage.audience import audience_members
 from storage.broadcasts import SqliteBroadcasts
@@ -122,13 +129,7 @@ async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_ori
     ids = await seed(db)
     store, outbox = SqliteBroadcasts(db), SqliteOutbox(db)
     first = await store.create(
-        created_by=ids["ha"],
-        content=Content("Lịch"),
-        audience=audience_of(AudienceKind.ALL),
-        status=BroadcastStatus.DRAFT,
-        scheduled_at=None,
-        root_id=None,
-        now=NOW,
+        Broadcast(0, ids["ha"], Content("Lịch"), audience_of(AudienceKind.ALL), BroadcastStatus.DRAFT, NOW)
     )
     deliveries = [
         Delivery(ids[k], str(500 + n), first.content, None) for n, k in enumerate(("ha", "tam", "lan"), 1)
@@ -146,13 +147,7 @@ async def test_a_broadcast_is_queued_once_and_acknowledgements_count_for_its_ori
     assert await names(db, unacked) == ["Phạm Thu Hà", "Lê Văn Tâm"]
 
     again = await store.create(
-        created_by=ids["ha"],
-        content=first.content,
-        audience=unacked,
-        status=BroadcastStatus.DRAFT,
-        scheduled_at=None,
-        root_id=first.id,
-        now=NOW,
+        Broadcast(0, ids["ha"], first.content, unacked, BroadcastStatus.DRAFT, NOW, root_id=first.id)
     )
     await store.start_sending(again.id, [Delivery(ids["tam"], "502", first.content, None)], [], now=NOW)
     assert await store.ack(again, ids["tam"], now=NOW)
@@ -167,13 +162,7 @@ async def test_the_report_card_is_kept_with_its_message_id_on_either_channel(db:
     store = SqliteBroadcasts(db)
     made = [
         await store.create(
-            created_by=ids["ha"],
-            content=Content(text),
-            audience=audience_of(AudienceKind.ALL),
-            status=BroadcastStatus.DRAFT,
-            scheduled_at=None,
-            root_id=None,
-            now=NOW,
+            Broadcast(0, ids["ha"], Content(text), audience_of(AudienceKind.ALL), BroadcastStatus.DRAFT, NOW)
         )
         for text in ("Telegram", "Zalo")
     ]
@@ -190,13 +179,15 @@ async def test_only_a_scheduled_broadcast_can_be_cancelled(db: Database) -> None
     ids = await seed(db)
     store = SqliteBroadcasts(db)
     later = await store.create(
-        created_by=ids["ha"],
-        content=Content("Sau"),
-        audience=audience_of(AudienceKind.ALL),
-        status=BroadcastStatus.SCHEDULED,
-        scheduled_at=NOW + timedelta(days=1),
-        root_id=None,
-        now=NOW,
+        Broadcast(
+            0,
+            ids["ha"],
+            Content("Sau"),
+            audience_of(AudienceKind.ALL),
+            BroadcastStatus.SCHEDULED,
+            NOW,
+            scheduled_at=NOW + timedelta(days=1),
+        )
     )
     assert await store.cancel(later.id, now=NOW)
     assert not await store.start_sending(later.id, [], [], now=NOW)
@@ -247,13 +238,15 @@ async def test_the_history_pages_in_the_cores_order_with_delivered_counts(db: Da
         when = NOW + timedelta(hours=hours)
         scheduled = when if status in ("scheduled", "cancelled") else None
         created = await store.create(
-            created_by=ids[by],
-            content=Content(f"Số {n}"),
-            audience=audience_of(AudienceKind.ALL),
-            status=BroadcastStatus.SCHEDULED,
-            scheduled_at=scheduled,
-            root_id=None,
-            now=NOW + timedelta(minutes=n),
+            Broadcast(
+                0,
+                ids[by],
+                Content(f"Số {n}"),
+                audience_of(AudienceKind.ALL),
+                BroadcastStatus.SCHEDULED,
+                NOW + timedelta(minutes=n),
+                scheduled_at=scheduled,
+            )
         )
         if status == "sending":
             await store.start_sending(

@@ -34,16 +34,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _backup(source: Path, target: Path) -> int:
-    db = await Database.open(source, migrate=False)
-    try:
+    async with Database.opened(source, migrate=False) as db:
         await db.backup_to(target)
-    finally:
-        await db.close()
-    copy = await Database.open(target, migrate=False)
-    try:
+    async with Database.opened(target, migrate=False) as copy:
         check = await copy.fetch_value("PRAGMA integrity_check")
-    finally:
-        await copy.close()
     if check != "ok":
         print(f"The copy at {target} failed the integrity check: {check}", file=sys.stderr)
         return 1

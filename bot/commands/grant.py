@@ -59,11 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _grant(path: Path, channel: str, external_id: str, role: Role) -> int:
-    db = await Database.open(path)
-    try:
+    async with Database.opened(path) as db:
         service = MemberService(SqliteMembers(db), SqliteOrg(db), SystemClock())
         member = await service.grant(external_id, role, channel=channel)
-    finally:
-        await db.close()
     print(f"{CHANNEL_NAMES[channel]} user {external_id} (member #{member.id}) is now an active {role.value}.")
     return 0

@@ -40,13 +40,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _import(path: Path, rows: tuple) -> int:
-    db = await Database.open(path)
-    try:
+    async with Database.opened(path) as db:
         org = SqliteOrg(db)
         report = await org.import_rows(rows, now=SystemClock().now())
         wards, chapters = await org.counts()
-    finally:
-        await db.close()
     print(
         f"Imported: {report.wards_added} wards and {report.chapters_added} chapters added, "
         f"{report.reactivated} reactivated, {report.deactivated} marked inactive. "

@@ -22,12 +22,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _migrate(path) -> int:
-    db = await Database.open(path, migrate=False)
-    try:
+    async with Database.opened(path, migrate=False) as db:
         applied = await apply_migrations(db)
         version = await current_version(db)
-    finally:
-        await db.close()
     print(
         f"Applied {len(applied)} migration(s){': ' + ', '.join(applied) if applied else ''}. "
         f"Schema version {version}."

@@ -36,19 +36,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _migrate_db(source_path: Path, url: str) -> int:
-    source = await Database.open(source_path, migrate=False)
-    try:
-        target = await Database.open(url, migrate=False)
+    async with (
+        Database.opened(source_path, migrate=False) as source,
+        Database.opened(url, migrate=False) as target,
+    ):
         try:
             await apply_migrations(target)
             copied = await copy_to_postgres(source, target)
         except TransferRefused as exc:
             print(f"Nothing copied: {exc}.", file=sys.stderr)
             return 1
-        finally:
-            await target.close()
-    finally:
-        await source.close()
     for table in copied:
         print(f"{table.table:<28} {table.rows:>8} rows  sha256 {table.checksum[:16]}  ok")
     total = sum(t.rows for t in copied)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.clock import Clock as Clock  # re-exported: the clock the core asks for
 from bot.core.audience import AudienceResolver
 from bot.core.models import Chapter, Member, MemberStatus, Recipient, Ward
 
@@ -19,7 +20,13 @@ class OrgStore(Protocol):
     async def chapter(self, chapter_id: int) -> Chapter | None: ...
 
 
-class MemberStore(AudienceResolver, Protocol):
+class MemberSearch(Protocol):
+    async def search(
+        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
+    ) -> list[Member]: ...
+
+
+class MemberStore(AudienceResolver, MemberSearch, Protocol):
     async def get(self, member_id: int) -> Member | None: ...
     async def find_by_account(self, channel: str, external_id: str) -> Member | None: ...
     async def create_visitor(
@@ -52,9 +59,6 @@ class MemberStore(AudienceResolver, Protocol):
         self, from_member: int, to_member: int, channel: str, *, now: datetime, actor_id: int
     ) -> None: ...
     async def channels_of(self, member_id: int) -> list[str]: ...
-    async def search(
-        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
-    ) -> list[Member]: ...
     async def list_members(
         self,
         *,
@@ -68,7 +72,3 @@ class MemberStore(AudienceResolver, Protocol):
     async def invite(self, token: str) -> Any: ...
     async def mark_blocked(self, member_id: int, channel: str, *, now: datetime) -> None: ...
     async def external_id(self, member_id: int, channel: str = "telegram") -> str | None: ...
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -23,3 +23,11 @@ class Task(PlannedTask):
     """A planned task as the scheduler finds it, with the runs that failed so far."""
 
     attempts: int
+
+
+class TaskPlanner(Protocol):
+    """Plans a task (storage/tasks.py): the same key planned again moves it."""
+
+    async def plan(
+        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None, *, now: datetime
+    ) -> None: ...

@@ -12,7 +12,6 @@ import functools
 import ipaddress
 import itertools
 import json
-import signal
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Iterable
@@ -22,6 +21,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
+
+from bot.background import stop_on_signals
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -723,11 +724,7 @@ def argument_parser(prog: str, description: str | None, port: int) -> argparse.A
 
 async def serve(emulator: LoopbackServer, banner: str) -> None:
     """Serve until SIGINT or SIGTERM; `banner` (with {origin} and {base_url}) is printed once serving."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     async with emulator:
         print(banner.format(origin=emulator.origin, base_url=emulator.base_url), flush=True)
         await stop.wait()

@@ -12,6 +12,7 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
+from bot.background import cancel_and_wait
 from bot.channels.base import Channel, RateLimited, Rejected, TransientFailure, Unreachable
 from bot.runtime.leases import LeaseKeeper, still_held
 from storage.outbox import QueuedMessage
@@ -75,13 +76,9 @@ class DeliveryWorker:
         """Stop claiming, let the sends in flight finish and be recorded."""
         self._stopping = True
         if self._task is not None:
-            self._task.cancel()
             self._wake.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await cancel_and_wait(self._task, self._in_flight)
+        self._task = None
         await self._held.stop()
 
     def wake(self) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from bot.background import cancel_and_wait
 from bot.clock import Clock, SystemClock
 from bot.runtime.leases import LeaseKeeper
 from storage.db import Database
@@ -149,11 +150,7 @@ class Inbox:
         task, self._task = self._task, None
         if task is None:
             return
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        if self._running:
-            await asyncio.gather(*self._running, return_exceptions=True)
+        await cancel_and_wait(task, self._running)
         await self._held.stop()
         try:
             released = await self.store.release(self.replica)

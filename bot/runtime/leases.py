@@ -7,12 +7,12 @@ process) nothing else claims, and a restart takes every claim back at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection, Hashable
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from bot.background import cancel_and_wait
 from bot.clock import Clock
 
 if TYPE_CHECKING:
@@ -52,10 +52,7 @@ class LeaseKeeper(Generic[K]):
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
 
     async def _run(self, renew: Renew, clock: Clock, every: float) -> None:
         while True:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 
+from bot.background import stop_on_signals
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime import Runtime
@@ -30,11 +29,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
 
 async def serve(runtime: Runtime) -> None:
     """Start, wait for a stop signal, stop gracefully (sends in flight finish, the database closes)."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     await runtime.start()
     logger.info("the bot is running (%s)", ", ".join(runtime.channels) or "no channel")
     try:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.audience import EVERYONE
-from bot.core.broadcasts.service import BroadcastStatus, Content, Delivery
+from bot.core.broadcasts.service import Broadcast, BroadcastStatus, Content, Delivery
 from bot.core.models import Role
 
 DEMO_TITLE = "<b>Lịch tập huấn sắp tới</b>"
@@ -46,13 +46,9 @@ async def seed(services, now: datetime) -> None:
     sent_at = now - timedelta(days=3)
     text = demo_text(sent_at)
     broadcast = await store.create(
-        created_by=sender.id,
-        content=Content(text),
-        audience=EVERYONE,
-        status=BroadcastStatus.DRAFT,
-        scheduled_at=None,
-        root_id=None,
-        now=sent_at - timedelta(minutes=5),
+        Broadcast(
+            0, sender.id, Content(text), EVERYONE, BroadcastStatus.DRAFT, sent_at - timedelta(minutes=5)
+        )
     )
     recipients = await services.member_store.recipients()
     markup = {"inline_keyboard": [[{"text": "✅ Đã nhận", "callback_data": f"v1:bca:{broadcast.id}"}]]}

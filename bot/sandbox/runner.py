@@ -8,16 +8,15 @@ download links, images for Zalo) listens on another loopback port.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
-import signal
 import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.background import stop_on_signals
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.zalo.channel import ZaloChannel
 from bot.clock import AdjustableClock
@@ -196,11 +195,7 @@ async def serve(options: SandboxOptions, base: Settings) -> None:
     print(
         f"Sandbox ready: open {sandbox.url} (database {options.database_path}). Ctrl+C to stop.", flush=True
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         await stop.wait()
     finally:

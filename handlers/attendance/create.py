@@ -26,7 +26,7 @@ from bot.i18n import N_
 from bot.views.attendance.texts import card
 from handlers.attendance.common import manage_open_choice, queue_invitations
 from handlers.audience_picker import AudienceStep, Offer, Pick, asking, audience_text
-from handlers.text_steps import skipping, text_step
+from handlers.text_steps import skipping, text_step, use_the_buttons
 from handlers.when_step import WhenStep
 
 TRAINING_NEW = Dialog(
@@ -195,10 +195,6 @@ async def review_pressed(turn: Turn, press: ReviewPress) -> None:
         + card(t, training),
         choices=rows([manage_open_choice(t, training)]),
     )
-
-
-async def use_the_buttons(turn: Turn) -> None:
-    turn.reply(turn.t.gettext("Please use the buttons above, or send /cancel to stop."))
 
 
 def register(router: Router) -> None:

@@ -34,7 +34,7 @@ from bot.i18n import N_, Translator
 from bot.views.labels import role_label
 from bot.views.seminars import texts
 from handlers.audience_picker import AudienceStep, Offer, Pick, toggles, ward_options
-from handlers.text_steps import skipping, text_step
+from handlers.text_steps import skipping, text_step, use_the_buttons
 from handlers.when_step import WhenStep
 
 NEW = Dialog(
@@ -322,11 +322,6 @@ async def confirmed(turn: Turn, press: Confirm) -> None:
         + "\n\n"
         + texts.details(t, result.seminar)
     )
-
-
-async def use_the_buttons(turn: Turn) -> None:
-    """Text while buttons are expected."""
-    turn.reply(turn.t.gettext("Please use the buttons above, or send /cancel to stop."))
 
 
 def register(router: Router) -> None:

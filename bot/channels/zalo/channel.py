@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.background import cancel_and_wait
 from bot.channels.base import (
     ApiUnreachable,
     BlobLoader,
@@ -154,13 +155,8 @@ class ZaloChannel:
         self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def stop(self) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-            self._poller = None
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_and_wait(self._poller, self._tasks)
+        self._poller = None
         await self.client.aclose()
 
     def _vocabulary(self) -> Vocabulary:

@@ -30,7 +30,7 @@ from bot.core.audience import Audience, AudienceResolver
 from bot.core.models import Member
 from bot.core.parsing import normalise_code
 from bot.core.permissions import Action, can
-from bot.core.ports import Clock
+from bot.core.ports import Clock, MemberSearch
 from bot.core.text import fold
 from bot.core.when import end_problem, start_problem
 
@@ -103,12 +103,8 @@ class AttendanceStore(Protocol):
     async def take_pending(self, member_id: int) -> list[tuple[int, datetime, CheckInMethod]]: ...
 
 
-class Invitees(AudienceResolver, Protocol):
+class Invitees(AudienceResolver, MemberSearch, Protocol):
     """Active members: reachable ones in an audience, or by name (the member store)."""
-
-    async def search(
-        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
-    ) -> list[Member]: ...
 
 
 @dataclass(frozen=True)

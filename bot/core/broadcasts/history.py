@@ -171,13 +171,9 @@ class BroadcastHistory:
 
     async def report(self, member: Member | None, broadcast_id: int) -> ReportView:
         """The delivery report of a broadcast the member may see, phones only where they may see them."""
-        broadcast = await self.store.get(broadcast_id)
-        if broadcast is None:
-            return ReportView(Result.NOT_FOUND)
-        if not may_view(member, broadcast):
-            return ReportView(Result.DENIED, broadcast)
-        if broadcast.status not in LISTED:
-            return ReportView(Result.NOT_FOUND)
+        broadcast = await self._listed(member, broadcast_id)
+        if isinstance(broadcast, Outcome):
+            return ReportView(broadcast.result, broadcast.broadcast)
         if broadcast.status not in REPORTED:
             return ReportView(Result.NOT_AVAILABLE, broadcast)
         report = await delivery_report(self.store, broadcast)
@@ -186,13 +182,9 @@ class BroadcastHistory:
     async def check_cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
         """May this member cancel this broadcast now? (Asked before "are you sure?"; cancelling checks
         again.)"""
-        broadcast = await self.store.get(broadcast_id)
-        if broadcast is None:
-            return Outcome(Result.NOT_FOUND)
-        if not may_view(member, broadcast) or not may_manage(member, broadcast):
-            return Outcome(Result.DENIED, broadcast)
-        if broadcast.status not in LISTED:
-            return Outcome(Result.NOT_FOUND)
+        broadcast = await self._listed(member, broadcast_id, manage=True)
+        if isinstance(broadcast, Outcome):
+            return broadcast
         if broadcast.status is not BroadcastStatus.SCHEDULED:
             return Outcome(Result.TOO_LATE, broadcast)
         return Outcome(Result.OK, broadcast)
@@ -203,3 +195,16 @@ class BroadcastHistory:
         if checked.result is not Result.OK:
             return checked
         return await self.canceller.cancel(member, broadcast_id)
+
+    async def _listed(
+        self, member: Member | None, broadcast_id: int, *, manage: bool = False
+    ) -> Broadcast | Outcome:
+        """A broadcast of the list that this member may see (and with `manage`, manage); else why not."""
+        broadcast = await self.store.get(broadcast_id)
+        if broadcast is None:
+            return Outcome(Result.NOT_FOUND)
+        if not may_view(member, broadcast) or (manage and not may_manage(member, broadcast)):
+            return Outcome(Result.DENIED, broadcast)
+        if broadcast.status not in LISTED:
+            return Outcome(Result.NOT_FOUND)
+        return broadcast

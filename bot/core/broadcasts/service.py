@@ -20,7 +20,8 @@ from bot.core.audience import EVERYONE, Audience, AudienceMember, AudienceResolv
 from bot.core.models import Member, Recipient, Role
 from bot.core.notices import OutgoingMessage
 from bot.core.permissions import Action, Reach, can, reach_of
-from bot.core.tasks import PlannedTask
+from bot.core.ports import Clock
+from bot.core.tasks import PlannedTask, TaskPlanner
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -366,16 +367,7 @@ async def delivery_report(source: ReportSource, broadcast: Broadcast) -> Deliver
 
 class BroadcastStore(ReportSource, Protocol):
     async def create(
-        self,
-        *,
-        created_by: int,
-        content: Content,
-        audience: Audience,
-        status: BroadcastStatus,
-        scheduled_at: datetime | None,
-        root_id: int | None,
-        now: datetime,
-        task: Callable[[int], PlannedTask] | None = None,
+        self, broadcast: Broadcast, *, task: Callable[[int], PlannedTask] | None = None
     ) -> Broadcast: ...
     async def get(self, broadcast_id: int) -> Broadcast | None: ...
     async def recent(
@@ -402,10 +394,6 @@ class BroadcastStore(ReportSource, Protocol):
     async def recipients_of(self, broadcast_id: int) -> list[tuple[int, str]]: ...
 
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
 ChoicesFor = Callable[[Broadcast, AudienceMember], Choices]
 HeaderFor = Callable[[Broadcast, AudienceMember], str]
 """The line above a broadcast naming its sender, in the recipient's language."""
@@ -416,12 +404,6 @@ FollowUpsFor = Callable[[Broadcast, DeliveryReport], Awaitable[Sequence[FollowUp
 
 class MemberLookup(AudienceResolver, Protocol):
     async def get(self, member_id: int) -> Member | None: ...
-
-
-class TaskPlanner(Protocol):
-    async def plan(
-        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None, *, now: datetime
-    ) -> None: ...
 
 
 @dataclass
@@ -511,13 +493,7 @@ class BroadcastService:
                 return Outcome(Result.TOO_FAR)
         status = BroadcastStatus.SCHEDULED if scheduled_at else BroadcastStatus.DRAFT
         broadcast = await self.store.create(
-            created_by=member.id,
-            content=content,
-            audience=preview.audience,
-            status=status,
-            scheduled_at=scheduled_at,
-            root_id=root_id,
-            now=now,
+            Broadcast(0, member.id, content, preview.audience, status, now, root_id, scheduled_at),
             task=partial(send_task, due_at=scheduled_at or now, report_to=report_to),
         )
         return Outcome(Result.OK, broadcast)
@@ -566,13 +542,20 @@ class BroadcastService:
         """Broadcasts going out now (their progress is followed again after a restart)."""
         return await self.store.recent(statuses=(BroadcastStatus.SENDING,), limit=100)
 
-    async def cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
-        """Cancel a scheduled broadcast before it goes (its send task is cancelled with it)."""
+    async def _managed(self, member: Member | None, broadcast_id: int) -> Broadcast | Outcome:
+        """The broadcast when it exists and this member may manage it; else the outcome saying why not."""
         broadcast = await self.store.get(broadcast_id)
         if broadcast is None:
             return Outcome(Result.NOT_FOUND)
         if not may_manage(member, broadcast):
             return Outcome(Result.DENIED, broadcast)
+        return broadcast
+
+    async def cancel(self, member: Member | None, broadcast_id: int) -> Outcome:
+        """Cancel a scheduled broadcast before it goes (its send task is cancelled with it)."""
+        broadcast = await self._managed(member, broadcast_id)
+        if isinstance(broadcast, Outcome):
+            return broadcast
         if broadcast.status not in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED):
             return Outcome(Result.TOO_LATE, broadcast)
         actor = member.id if member else None
@@ -604,11 +587,9 @@ class BroadcastService:
 
     async def acknowledgements(self, member: Member | None, broadcast_id: int) -> Acknowledgements:
         """Who acknowledged the broadcast (or its original) and who has not yet."""
-        broadcast = await self.store.get(broadcast_id)
-        if broadcast is None:
-            return Acknowledgements(Result.NOT_FOUND)
-        if not may_manage(member, broadcast):
-            return Acknowledgements(Result.DENIED, broadcast)
+        broadcast = await self._managed(member, broadcast_id)
+        if isinstance(broadcast, Outcome):
+            return Acknowledgements(broadcast.result, broadcast.broadcast)
         acks = await self.store.acks(broadcast.root)
         acked_ids = {a[0] for a in acks}
         waiting = tuple(
@@ -622,11 +603,9 @@ class BroadcastService:
         self, member: Member | None, broadcast_id: int, *, report_to: ReportTo | None = None
     ) -> Outcome:
         """A new broadcast, same content, to the original's recipients who have not acknowledged; sent now."""
-        broadcast = await self.store.get(broadcast_id)
-        if broadcast is None:
-            return Outcome(Result.NOT_FOUND)
-        if not may_manage(member, broadcast):
-            return Outcome(Result.DENIED, broadcast)
+        broadcast = await self._managed(member, broadcast_id)
+        if isinstance(broadcast, Outcome):
+            return broadcast
         audience = Audience.of_event(EventKind.UNACKED, broadcast.root).within(broadcast.audience.ward_id)
         return await self.create(
             member, broadcast.content, audience, root_id=broadcast.root, report_to=report_to

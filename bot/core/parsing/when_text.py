@@ -127,29 +127,30 @@ def _ordered(match: re.Match[str], order: str) -> tuple[int, int | None, int | N
     return day, month, year
 
 
-def _extract_weekday(text: str) -> tuple[int | None | ParseError, str]:
-    matches = list(_WEEKDAY.finditer(text))
+def _only_match(pattern: re.Pattern[str], text: str) -> tuple[re.Match[str] | None | ParseError, str]:
+    """The pattern's one match and the text without it; AMBIGUOUS (text untouched) when it matches twice."""
+    matches = list(pattern.finditer(text))
     if len(matches) > 1:
         return ParseError(ParseReason.AMBIGUOUS), text
-    if not matches:
-        return None, text
-    match = matches[0]
+    return (matches[0] if matches else None), pattern.sub(" ", text)
+
+
+def _extract_weekday(text: str) -> tuple[int | None | ParseError, str]:
+    match, text = _only_match(_WEEKDAY, text)
+    if not isinstance(match, re.Match):
+        return match, text
     if match["word"]:
-        weekday = _WEEKDAY_WORDS[match["word"]]
-    elif match["sunday"]:
-        weekday = 6
-    else:
-        weekday = int(match["num"] or match["short"]) - 2
-    return weekday, _WEEKDAY.sub(" ", text)
+        return _WEEKDAY_WORDS[match["word"]], text
+    if match["sunday"]:
+        return 6, text
+    return int(match["num"] or match["short"]) - 2, text
 
 
 def _extract_relative_day(text: str) -> tuple[int | None | ParseError, str]:
-    matches = list(_RELATIVE_DAY.finditer(text))
-    if len(matches) > 1:
-        return ParseError(ParseReason.AMBIGUOUS), text
-    if not matches:
-        return None, text
-    return _RELATIVE_OFFSETS[matches[0].lastgroup or "today"], _RELATIVE_DAY.sub(" ", text)
+    match, text = _only_match(_RELATIVE_DAY, text)
+    if not isinstance(match, re.Match):
+        return match, text
+    return _RELATIVE_OFFSETS[match.lastgroup or "today"], text
 
 
 def _extract_time(text: str) -> tuple[TimeParts | None | ParseError, str]:

@@ -28,6 +28,7 @@ from bot.core.reports.schedule import (
     step_still_makes_sense,
     task_key,
 )
+from bot.core.tasks import TaskPlanner
 
 HISTORY_LENGTH = 6
 TASK_KIND = "report_ladder"
@@ -81,10 +82,7 @@ class ReportStore(Protocol):
     async def filer_names(self, member_ids: Sequence[int]) -> dict[int, str]: ...
 
 
-class TaskPlanner(Protocol):
-    async def plan(
-        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any] | None = None, *, now: datetime
-    ) -> None: ...
+class ReportTasks(TaskPlanner, Protocol):
     async def cancel_prefix(self, prefix: str) -> int: ...
 
 
@@ -150,7 +148,7 @@ class ReportService:
     """Everything adapters may ask about chapter reports."""
 
     def __init__(
-        self, store: ReportStore, org: OrgStore, tasks: TaskPlanner, clock: Clock, tz: ZoneInfo = VN_TZ
+        self, store: ReportStore, org: OrgStore, tasks: ReportTasks, clock: Clock, tz: ZoneInfo = VN_TZ
     ) -> None:
         self._store, self._org, self._tasks, self._clock, self._tz = store, org, tasks, clock, tz
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.audience import Audience, AudienceResolver
+from bot.core.audience import Audience
 from bot.core.models import Member, Recipient
 from bot.core.permissions import Action, can
 from bot.core.ports import Clock, MemberStore
@@ -81,16 +81,8 @@ class SeminarStore(Protocol):
     async def set_default_offsets(
         self, offsets: tuple[timedelta, ...], *, actor_id: int, now: datetime
     ) -> None: ...
-    async def save_attachment(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
-    async def attachment(self, blob_id: int) -> tuple[str, str] | None: ...
-
-
-class SeminarMembers(MemberStore, AudienceResolver, Protocol):
-    """The members a seminar reaches, and finding one by name (invite by name, send a replacement)."""
-
-    async def search(
-        self, query_key: str, *, ward_id: int | None = None, limit: int = 10
-    ) -> list[Member]: ...
+    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
+    async def blob_info(self, blob_id: int) -> tuple[str, str] | None: ...
 
 
 @dataclass(frozen=True)
@@ -123,7 +115,7 @@ class SeminarResult:
 class SeminarService:
     """Create, reschedule, cancel and nudge (organisers); answer, delegate and rate (invitees)."""
 
-    def __init__(self, store: SeminarStore, members: SeminarMembers, clock: Clock) -> None:
+    def __init__(self, store: SeminarStore, members: MemberStore, clock: Clock) -> None:
         self._store, self._members, self._clock = store, members, clock
 
     async def reminder_offsets(self) -> tuple[timedelta, ...]:
@@ -165,13 +157,13 @@ class SeminarService:
         organiser may not create seminars or the file is empty or too large."""
         if not can(actor, Action.MANAGE_SEMINARS) or not data or len(data) > MAX_ATTACHMENT_BYTES:
             return None
-        return await self._store.save_attachment(filename, mime_type, data, now=self._clock.now())
+        return await self._store.save_blob(filename, mime_type, data, now=self._clock.now())
 
     async def attachment(self, seminar: Seminar) -> tuple[str, str] | None:
         """The file name and type of the seminar's document, if it has one."""
         if seminar.attachment_blob_id is None:
             return None
-        return await self._store.attachment(seminar.attachment_blob_id)
+        return await self._store.blob_info(seminar.attachment_blob_id)
 
     async def create(self, actor: Member | None, draft: SeminarDraft) -> SeminarResult:
         """Save the seminar and its invitees, plan its reminders and the invitations, in one transaction."""

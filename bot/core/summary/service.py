@@ -26,6 +26,7 @@ from bot.core.summary.compute import compute_summary
 from bot.core.summary.inputs import PeriodInfo, SummaryInputs
 from bot.core.summary.model import WeeklySummary
 from bot.core.summary.weeks import Schedule, Week, parse_week_key, summary_week, week_of
+from bot.core.tasks import Task, TaskPlanner
 from bot.core.text import fold
 
 TASK_KIND = "weekly_summary"
@@ -51,11 +52,11 @@ class SummaryStore(Protocol):
     async def summary_message_week(self, chat_id: str, message_id: int) -> str | None: ...
     async def members(self) -> list[Member]: ...
     async def recipient(self, member_id: int) -> Recipient | None: ...
-    async def plan_task(
-        self, key: str, kind: str, due_at: datetime, payload: dict[str, Any], *, now: datetime
-    ) -> None: ...
-    async def pending_tasks(self, prefix: str) -> list[tuple[str, dict[str, Any]]]: ...
-    async def save_file(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
+    async def save_blob(self, filename: str, mime_type: str, data: bytes, *, now: datetime) -> int: ...
+
+
+class SummaryTasks(TaskPlanner, Protocol):
+    async def pending(self, prefix: str = "") -> list[Task]: ...
 
 
 class Outcome(StrEnum):
@@ -125,9 +126,14 @@ class SummaryService:
     """Builds summaries for people (permissions checked here) and for the scheduler and CLI."""
 
     def __init__(
-        self, store: SummaryStore, clock: Clock, tz: ZoneInfo, period_source: PeriodSource | None = None
+        self,
+        store: SummaryStore,
+        tasks: SummaryTasks,
+        clock: Clock,
+        tz: ZoneInfo,
+        period_source: PeriodSource | None = None,
     ) -> None:
-        self._store, self._clock, self.tz = store, clock, tz
+        self._store, self._tasks, self._clock, self.tz = store, tasks, clock, tz
         self.period_source = period_source
 
     def week_of(self, when: datetime) -> Week:
@@ -216,7 +222,7 @@ class SummaryService:
     async def keep_file(self, attachment: Attachment) -> Attachment:
         """Store a file that many addressees' messages share, once; the attachment then refers to it."""
         data = await attachment.content()
-        blob_id = await self._store.save_file(
+        blob_id = await self._store.save_blob(
             attachment.filename, attachment.mime_type, data, now=self._clock.now()
         )
         return replace(attachment, data=b"", render=None, blob_id=blob_id)
@@ -235,13 +241,13 @@ class SummaryService:
         """At start: keep the pending week's task at the configured time (it runs at once if the bot was down
         at the time), or plan the next delivery when none is pending (a fresh install sends nothing old)."""
         now = self._clock.now()
-        pending = await self._store.pending_tasks(TASK_PREFIX)
+        pending = await self._tasks.pending(TASK_PREFIX)
         if pending:
-            for key, payload in pending:
-                week = parse_week_key(str(payload.get("week", "")), self.tz)
+            for task in pending:
+                week = parse_week_key(str(task.payload.get("week", "")), self.tz)
                 if week is not None:
-                    await self._store.plan_task(
-                        key, TASK_KIND, schedule.due(week), {"week": week.key}, now=now
+                    await self._tasks.plan(
+                        task.key, TASK_KIND, schedule.due(week), {"week": week.key}, now=now
                     )
             return
         week = summary_week(now, self.tz)
@@ -251,7 +257,7 @@ class SummaryService:
 
     async def plan_delivery(self, week: Week, schedule: Schedule) -> None:
         """Plan the delivery of this week's summary at the configured time (idempotent)."""
-        await self._store.plan_task(
+        await self._tasks.plan(
             task_key(week), TASK_KIND, schedule.due(week), {"week": week.key}, now=self._clock.now()
         )
 
