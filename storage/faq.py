@@ -1,13 +1,18 @@
-"""The FAQ question log and the organisers' queue in SQLite."""
+"""The FAQ question log, the organisers' queue and the entries they added from the chat."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 
-from bot.core.faq.model import FaqAnswer
+from bot.core.faq.additions import entry_of_record, entry_record
+from bot.core.faq.model import FaqAnswer, FaqEntry
 from bot.core.faq.questions import AskedQuestion, FaqCounts, QuestionStatus
 from storage.db import Store, db_time, from_db_time, to_db_time
+
+TOPIC = "faq"
+"""What a replica listens to for entries another one added."""
 
 _COLUMNS = (
     "id, member_id, text, kind, entry_id, score, status, asked_at, sent_at, answer, answered_by, "
@@ -78,11 +83,26 @@ class SqliteFaqQuestions(Store):
             )
             return cursor.rowcount == 1
 
-    async def set_added_entry(self, question_id: int, entry_id: str) -> None:
+    async def add_entry(self, question_id: int, entry: FaqEntry, *, now: datetime) -> bool:
+        """Keep `entry`, made of the question's answer, and mark the question as added, in one transaction;
+        False (nothing changed) when the question has an entry already. The replicas are told to reload."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE faq_questions SET added_entry_id = ? WHERE id = ?", (entry_id, question_id)
+            cursor = await conn.execute(
+                "UPDATE faq_questions SET added_entry_id = ? WHERE id = ? AND added_entry_id IS NULL",
+                (entry.id, question_id),
             )
+            if cursor.rowcount != 1:
+                return False
+            await conn.execute(
+                "INSERT INTO faq_added_entries (id, question_id, record, added_at) VALUES (?, ?, ?, ?)",
+                (entry.id, question_id, json.dumps(entry_record(entry), ensure_ascii=False), to_db_time(now)),
+            )
+            await self._db.publish(conn, TOPIC)
+        return True
+
+    async def added_entries(self) -> list[FaqEntry]:
+        rows = await self._db.fetch_all("SELECT record FROM faq_added_entries ORDER BY added_at, id")
+        return [entry_of_record(json.loads(row["record"])) for row in rows]
 
     async def counts(self, since: datetime, until: datetime) -> FaqCounts:
         window = (to_db_time(since), to_db_time(until))

@@ -336,7 +336,7 @@ def test_scores_are_between_0_and_1(matcher):
 
 
 def test_an_organisers_answer_becomes_an_entry_the_bot_then_answers_with(tmp_path, kb):
-    from bot.core.faq.additions import added_entry, append_entry
+    from bot.core.faq.additions import added_entry, write_entries
 
     added = tmp_path / "data" / "added.yaml"
     first = added_entry(
@@ -345,14 +345,14 @@ def test_an_organisers_answer_becomes_an_entry_the_bot_then_answers_with(tmp_pat
         source="Trả lời của ban tổ chức, 27/11/2026",
         existing=[e.id for e in kb.entries],
     )
-    append_entry(added, first)
     second = added_entry(
         "Phòng họp của Hội Khuyến học phường ở đâu?",
         "Đã chuyển sang tầng 3.",
         source="Ban tổ chức",
         existing=[e.id for e in kb.entries] + [first.id],
     )
-    append_entry(added, second)
+    added.parent.mkdir(parents=True)
+    write_entries(added, [first, second])
     assert first.id == "added-phong-hop-cua-hoi-khuyen-hoc"
     assert second.id == "added-phong-hop-cua-hoi-khuyen-hoc-2"
 

@@ -20,13 +20,14 @@ from bot.clock import AdjustableClock
 from bot.config import Settings
 from bot.conversation.replies import Reply
 from bot.conversation.router import Router
+from bot.core.faq.questions import FaqService
 from bot.core.notices import OutgoingMessage
 from bot.core.pacing import Pacer, token_times
 from bot.core.tasks import Task
 from bot.i18n import I18n
 from bot.runtime import Runtime
 from bot.runtime.pacing import SharedPacer
-from storage.db import Database
+from storage.db import Database, to_db_time
 from storage.leases import Lease
 from storage.outbox import SqliteOutbox
 from storage.rate import SendRateBucket
@@ -361,6 +362,48 @@ async def test_a_replica_whose_task_claim_came_back_after_its_lease_runs_only_wh
 
     assert taken_over == ["seminar:1:remind"]
     assert ran == ["seminar:2:remind"]
+
+
+async def test_an_faq_entry_an_organiser_adds_on_one_replica_is_answered_by_every_replica(
+    shared_url: str, tmp_path: Path
+) -> None:
+    i18n, clock = I18n.load(), AdjustableClock(NOW)
+    settings = [
+        Settings(bot_token=None, database_url=shared_url, database_path=tmp_path / f"r{n}" / "bot.db")
+        for n in range(2)
+    ]
+    bots = [Runtime(s, clock=clock, i18n=i18n, router=Router()) for s in settings]
+    question = "Phòng họp của Hội Khuyến học phường ở đâu?"
+    async with AsyncExitStack() as stack:
+        for bot in bots:
+            stack.push_async_callback(bot.stop)
+            await bot.start()
+        here, there = (bot.services.faq for bot in bots)
+        organiser_id = await bots[0].services.db.insert(
+            "INSERT INTO members (full_name, name_key, status, role, locale, created_at, updated_at) "
+            "VALUES ('Trần Thị Lan', 'tran thi lan', 'active', 'organiser', 'vi', ?, ?)",
+            (to_db_time(NOW), to_db_time(NOW)),
+        )
+        organiser = await bots[0].services.member_store.get(organiser_id)
+        assert (await there.ask(organiser, question))[0].kind != "answer"
+        _, question_id = await here.ask(organiser, question)
+        assert question_id is not None
+        await here.answer(organiser, question_id, "Ở tầng 2, trụ sở UBND phường.")
+
+        added = await here.add_to_knowledge_base(organiser, question_id, source="Ban tổ chức")
+
+        assert added.entry is not None
+        await until(lambda: _answers(there, question, added.entry.id))  # told by PostgreSQL
+        restarted = Runtime(settings[1], clock=clock, i18n=i18n, router=Router())
+        stack.push_async_callback(restarted.stop)
+        await restarted.start()
+        assert await _answers(restarted.services.faq, question, added.entry.id)
+    assert not (tmp_path / "r0" / "faq").exists()  # nothing kept beside one replica's database
+
+
+async def _answers(faq: FaqService, question: str, entry_id: str) -> bool:
+    verdict = faq.matcher.ask(question, "vi")
+    return verdict.kind == "answer" and verdict.entry is not None and verdict.entry.id == entry_id
 
 
 @sqlite_only("the pacer of a bot on a SQLite file (on PostgreSQL it is the shared one, tested above)")

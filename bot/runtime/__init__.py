@@ -37,6 +37,7 @@ from bot.runtime.inbox import Inbox, Receipt
 from bot.runtime.links import FileLinks
 from bot.runtime.pacing import SharedPacer
 from bot.runtime.scheduler import Scheduler
+from storage import faq
 from storage.inbox import ClaimLost
 from storage.rate import SendRateBucket
 
@@ -126,6 +127,8 @@ class Runtime:
             db = self._services.db
             db.listen("outbox", self.delivery.wake)
             db.listen("tasks", self.scheduler.wake)
+            db.listen(faq.TOPIC, self._faq_added)
+            await self._services.faq.catch_up()
             for hook in self.router.startup_hooks:
                 await hook(self)
             if db.shared:
@@ -199,6 +202,19 @@ class Runtime:
             )
             self._background.add(task)
             task.add_done_callback(self._background.discard)
+
+    def _faq_added(self) -> None:
+        """A replica sharing the database added an FAQ entry from the chat: answer with it here too."""
+
+        async def catch_up() -> None:
+            try:
+                await self.services.faq.catch_up()
+            except Exception:
+                logger.exception("could not load the FAQ entries added in the database")
+
+        task = asyncio.get_running_loop().create_task(catch_up())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def make_web_server(
         self,

@@ -1,10 +1,12 @@
-"""Turning an organiser's answer into a new knowledge-base entry (appended to an `added.yaml` file)."""
+"""Turning an organiser's answer into a new knowledge-base entry (kept in the database: storage/faq.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from bot.core.faq.model import FaqEntry
 from bot.core.text import fold
@@ -41,9 +43,9 @@ def added_entry(
     )
 
 
-def append_entry(path: Path, entry: FaqEntry) -> None:
-    """Append `entry` to the YAML entries file at `path` (created with its header when missing)."""
-    record = {
+def entry_record(entry: FaqEntry) -> dict[str, object]:
+    """`entry` as the knowledge base's files write one (what the database keeps of an added entry)."""
+    return {
         "id": entry.id,
         "topic": entry.topic,
         "status": entry.status,
@@ -52,18 +54,22 @@ def append_entry(path: Path, entry: FaqEntry) -> None:
         "answer_en": entry.answer_en,
         "source": entry.source,
     }
-    import yaml  # imported when used: only an organiser adding an entry needs it
 
-    block = yaml.safe_dump([record], allow_unicode=True, sort_keys=False, width=100)
-    indented = "".join(f"  {line}" if line.strip() else line for line in block.splitlines(keepends=True))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or not path.read_text(encoding="utf-8").strip():
-        header = (
-            "# Entries added from the chat (/questions → add to FAQ). Edit freely; same format as the "
-            "others.\n"
-        )
-        path.write_text(header + "entries:\n" + indented, encoding="utf-8")
-        return
-    existing = path.read_text(encoding="utf-8")
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(("" if existing.endswith("\n") else "\n") + indented)
+
+def entry_of_record(record: dict[str, Any]) -> FaqEntry:
+    """The entry `entry_record` wrote."""
+    return FaqEntry(
+        id=record["id"],
+        topic=record["topic"],
+        questions=tuple(record["questions"]),
+        answer=record["answer"],
+        answer_en=record["answer_en"],
+        source=record["source"],
+        status=record["status"],
+    )
+
+
+def write_entries(path: Path, entries: Iterable[FaqEntry]) -> None:
+    """An entries file for the knowledge base's build (JSON, which YAML reads: the bot never loads yaml)."""
+    document = {"entries": [entry_record(entry) for entry in entries]}
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -9,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from bot.core.faq.additions import added_entry, append_entry
+from bot.core.faq.additions import added_entry, write_entries
 from bot.core.faq.build import build_matcher, build_matcher_async
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.matcher import FaqMatcher
@@ -79,7 +83,8 @@ class QuestionStore(Protocol):
     async def mark_sent(self, question_id: int, *, now: datetime) -> bool: ...
     async def waiting(self, limit: int) -> list[AskedQuestion]: ...
     async def answer(self, question_id: int, text: str, by: int, *, now: datetime) -> bool: ...
-    async def set_added_entry(self, question_id: int, entry_id: str) -> None: ...
+    async def add_entry(self, question_id: int, entry: FaqEntry, *, now: datetime) -> bool: ...
+    async def added_entries(self) -> list[FaqEntry]: ...
     async def counts(self, since: datetime, until: datetime) -> FaqCounts: ...
 
 
@@ -98,11 +103,15 @@ class FaqService:
         self._store = store
         self._clock = clock
         self.added_path = added_path
+        """Entries written by hand beside the database (those added from the chat are in the database)."""
         self._kb_dir = kb_dir
         if kb_dir is None and not added_path.exists():
             self.matcher = _packaged()
         else:
             self.matcher = build_matcher(kb_dir, [added_path])
+        self._in_database: tuple[FaqEntry, ...] = ()
+        self._loading = asyncio.Lock()
+        self._scratch: Path | None = None
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -110,9 +119,35 @@ class FaqService:
         return self.matcher.kb
 
     async def reload(self) -> KnowledgeBase:
-        """Re-read the YAML files; KnowledgeBaseError (naming file and entry) leaves the old ones in use."""
-        self.matcher = await build_matcher_async(self._kb_dir, [self.added_path])
+        """Re-read the files and the entries added in the database; KnowledgeBaseError (naming file and
+        entry) leaves the old ones in use."""
+        async with self._loading:
+            return await self._load(tuple(await self._store.added_entries()))
+
+    async def catch_up(self) -> None:
+        """Answer with the entries added in the database, when they are not those in use (at start, and when
+        another replica sharing the database added one)."""
+        async with self._loading:
+            entries = tuple(await self._store.added_entries())
+            if entries != self._in_database:
+                await self._load(entries)
+
+    async def _load(self, entries: tuple[FaqEntry, ...]) -> KnowledgeBase:
+        files = [self.added_path]
+        if entries:
+            files.append(self._database_file(entries))
+        self.matcher = await build_matcher_async(self._kb_dir, files)
+        self._in_database = entries
         return self.matcher.kb
+
+    def _database_file(self, entries: tuple[FaqEntry, ...]) -> Path:
+        """The database's added entries as a file for the build, in a folder of this service's own."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="khuyenhoc-faq-"))
+            weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        path = self._scratch / "added-in-database.yaml"
+        write_entries(path, entries)
+        return path
 
     async def ask(self, member: Member | None, text: str) -> tuple[FaqAnswer, int | None]:
         """The bot's verdict on a question, logged for the queue and the weekly counts.
@@ -171,7 +206,8 @@ class FaqService:
     async def add_to_knowledge_base(
         self, member: Member | None, question_id: int, *, source: str
     ) -> QuestionResult:
-        """Turn an answered question into a knowledge-base entry (appended to added.yaml) and reload."""
+        """Turn an answered question into a knowledge-base entry, kept in the database (every replica sharing
+        it reloads), and answer with it from now on."""
         if not can(member, Action.ANSWER_FAQ):
             return QuestionResult(Outcome.DENIED)
         question = await self._store.get(question_id)
@@ -182,9 +218,9 @@ class FaqService:
         entry = added_entry(
             question.text, question.answer, source=source, existing=[e.id for e in self.kb.entries]
         )
-        append_entry(self.added_path, entry)
+        if not await self._store.add_entry(question_id, entry, now=self._clock.now()):
+            return QuestionResult(Outcome.ALREADY_DONE, await self._store.get(question_id))
         await self.reload()
-        await self._store.set_added_entry(question_id, entry.id)
         return QuestionResult(Outcome.OK, await self._store.get(question_id), entry)
 
     async def counts(self, since: datetime, until: datetime) -> FaqCounts:
