@@ -364,6 +364,43 @@ async def test_a_replica_whose_task_claim_came_back_after_its_lease_runs_only_wh
     assert ran == ["seminar:2:remind"]
 
 
+async def test_a_replica_told_of_due_tasks_while_it_starts_runs_each_of_them_once(
+    shared_url: str, tmp_path: Path
+) -> None:
+    runs: Counter[str] = Counter()
+
+    async def remind(runtime: Runtime, task: Task) -> None:
+        await asyncio.sleep(0.05)
+        runs[task.key] += 1
+
+    router = Router()
+    router.task("remind", remind)
+    settings = Settings(bot_token=None, database_url=shared_url, database_path=tmp_path / "bot.db")
+    bot = Runtime(settings, clock=AdjustableClock(NOW), i18n=I18n.load(), router=router)
+    start_scheduler = bot.scheduler.start
+
+    async def notified_while_starting(tick_seconds: float) -> None:
+        bot.scheduler.wake()  # another replica planned a task: PostgreSQL tells this one, not started yet
+        await asyncio.sleep(0.1)
+        await start_scheduler(tick_seconds)
+
+    bot.scheduler.start = notified_while_starting  # type: ignore[method-assign]
+    async with AsyncExitStack() as stack:
+        (db,) = await replicas(stack, shared_url, 1)
+        for n in range(5):
+            await SqliteTasks(db).plan(f"remind:{n}", "remind", NOW, now=NOW)
+        stack.push_async_callback(bot.stop)
+        await bot.start()
+        await until(lambda: _none_pending(db))
+        await bot.scheduler.run_due()
+
+    assert runs == {f"remind:{n}": 1 for n in range(5)}
+
+
+async def _none_pending(db: Database) -> bool:
+    return await db.fetch_value("SELECT COUNT(*) FROM scheduled_tasks WHERE status = 'pending'") == 0
+
+
 async def test_an_faq_entry_an_organiser_adds_on_one_replica_is_answered_by_every_replica(
     shared_url: str, tmp_path: Path
 ) -> None:

@@ -69,7 +69,11 @@ class Scheduler:
         await self._held.stop()
 
     def wake(self) -> None:
-        """Look for due tasks now (unless a run is already waiting to start)."""
+        """Look for due tasks now (unless a run is already waiting to start). Not before `start` has taken
+        back the old claims: a notice from another replica while this one starts would have it claim tasks
+        that `start` then released, and run them again."""
+        if self._apscheduler is None:
+            return
         if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self.run_due(), name="scheduler-run")
 
