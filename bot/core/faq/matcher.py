@@ -199,8 +199,16 @@ _ASKED_VALUES = (
         re.compile(r"\bphi\b|\bfees?\b"),
     ),
     (
-        re.compile(r"(?<!dia )(?<!dac )(?<!thoi )(?<!quan )\bdiem\b(?! moi)|\bpoints?\b|\bscores?\b"),
-        re.compile(r"\bdiem\b|\bpoints?\b"),
+        # a number of points asked ("tối đa mấy điểm", "bao nhiêu điểm thì đạt", "điểm tối đa"), not a way of
+        # scoring ("chấm điểm thế nào", "phiếu cho điểm")
+        re.compile(
+            r"\b(?:bao\s+nhieu|toi\s+da|tong(?:\s+cong)?)\s+(?:\w+\s+){0,2}?(?:diem|points?|scores?)\b"
+            r"|\b(?:diem|points?|scores?)\s+(?:toi\s+da|bao\s+nhieu|dat|la\s+bao\s+nhieu)\b"
+            r"|\b(?:maximum|max|total|pass(?:ing)?)\s+(?:scores?|points?|marks?)\b"
+        ),
+        # points held are a number of them ("tối đa 30 điểm", "thang 100 điểm", "85/70/50 điểm"); an answer
+        # that only says points are not known ("điểm tối đa từng tiêu chí chưa xác minh") holds none
+        re.compile(r"\d\s*(?:diem|points?)\b|\b(?:diem|points?)\s+(?:toi\s+da\s+)?\d"),
         re.compile(r"\bdiem\b|\bpoints?\b"),
     ),
     (
@@ -214,6 +222,24 @@ _ASKED_VALUES = (
         re.compile(r"\bngay\b|\bdates?\b"),
     ),
 )
+
+
+# "tiêu chí 3", "tiêu chí số 2", "tiêu chí 1, 2, 3", "tiêu chí 9 đến 15" (normalised: "criterion 5" and "thứ
+# ba" are already "tieu chi 5", "3"): the criteria a question or a phrasing names by number.
+_CRITERION_NUMBERS = re.compile(r"\btieu chi (?:so |thu )?(\d{1,2}(?:(?: va| den|,)? \d{1,2})*)\b")
+
+
+def _criteria(text: str) -> frozenset[int]:
+    """The criterion numbers a normalised text names ("tieu chi 9 den 15" is 9 to 15)."""
+    found: set[int] = set()
+    for match in _CRITERION_NUMBERS.finditer(text):
+        spec = match.group(1)
+        numbers = [int(n) for n in re.findall(r"\d+", spec)]
+        if " den " in spec and len(numbers) == 2 and numbers[0] < numbers[1]:
+            found.update(range(numbers[0], numbers[1] + 1))
+        else:
+            found.update(numbers)
+    return frozenset(found)
 
 
 def _asked_values(text: str) -> int:
@@ -364,6 +390,15 @@ class FaqMatcher:
             _held_values(
                 fold(" ".join((to_plain(e.answer), to_plain(e.answer_en), to_plain(e.more)))), e.confirmed
             )
+            for e in kb.entries
+        ]
+        # The criteria a confirmed entry is asked about by number ("Tiêu chí 7 và 8 của TT44 là gì?"): a
+        # question about another criterion by number is not for it. An unconfirmed entry may say that the
+        # criteria are not known from the one it names on ("tiêu chí 3 trở đi …"): it is never ruled out.
+        self._entry_criteria = [
+            frozenset().union(*(_criteria(self._normaliser.text(q)) for q in e.questions))
+            if e.confirmed
+            else frozenset()
             for e in kb.entries
         ]
         doc_entry: list[int] = []
@@ -1094,8 +1129,9 @@ class FaqMatcher:
         normalised = self._normaliser.text(question)
         types = _question_types(normalised)
         values = _asked_values(normalised)
+        criteria = _criteria(normalised)
         return self._rank(
-            tokens, credit, focus_weights, f"{question} {told}", limit, now, types, past, values
+            tokens, credit, focus_weights, f"{question} {told}", limit, now, types, past, values, criteria
         )
 
     def _rank(
@@ -1109,10 +1145,12 @@ class FaqMatcher:
         types: int = 0,
         past: bool = False,
         values: int = 0,
+        criteria: frozenset[int] = frozenset(),
     ) -> list[tuple[FaqEntry, float]]:
         """`rank` on the question's tokens, each with its spelling credit and focus weight; `now`: the
         question asks what applies now ("bây giờ", "năm nay", "currently"); `past`: what applied back then
-        ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`)."""
+        ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`);
+        `criteria`: the criteria it names by number."""
         weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
         # What a match must cover is the question; the story around it can only add ("…phường em…").
         total = sum(w for t, w in focused.items() if w >= weights[t])
@@ -1140,6 +1178,12 @@ class FaqMatcher:
             # answers another question.
             for entry, held in enumerate(self._held_values):
                 if not values & held:
+                    scores[entry] *= _UNHELD_VALUE_FACTOR
+        if criteria:
+            # "Tiêu chí 3 của TT25 gồm những chỉ tiêu nào": the entry asked about criteria 1 and 2 answers
+            # another question.
+            for entry, named in enumerate(self._entry_criteria):
+                if named and not criteria & named:
                     scores[entry] *= _UNHELD_VALUE_FACTOR
         order = sorted(
             (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
