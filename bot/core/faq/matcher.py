@@ -148,7 +148,7 @@ _APPLYING = re.compile(
 )
 # "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
 _STILL_FOLLOWING = re.compile(
-    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,4}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)\s*$"
+    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,6}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)\s*$"
 )
 _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
@@ -174,6 +174,13 @@ _SUCCESSOR_OF = re.compile(
     r"|\breplac(?:ing|ement\s+(?:of|for))\s*$|\bsuccessor\s+(?:to|of)\s*$"
 )
 _CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
+# "thông tư đó", "văn bản này", "that circular" (lower case, typed with or without marks; unaccented "do" is
+# also "by"): the document a long message's story named.
+_DOCUMENT_ANAPHOR = re.compile(
+    r"(?<!\w)(?:thông tư|thong tu|văn bản|van ban|quyết định|quyet dinh|nghị định|nghi dinh|cái"
+    r"|circular|decision|document)\s+(?:đó|ấy|này|kia|nói trên|ay|nay|noi tren)(?!\w)"
+    r"|\b(?:that|this|the\s+same)\s+(?:circular|decision|document)\b"
+)
 
 # What kind of answer a question wants, from its question words (folded, after the normaliser's rewriting):
 # its contents, who, when, where, how many, how, whether. A phrasing asking for another kind fits less.
@@ -576,6 +583,12 @@ class FaqMatcher:
                 frame = told[named[0].start : named[0].end]
                 if _SUCCESSOR_OF.search(told[: named[0].start]):
                     frame = f"van ban moi thay {frame}"  # "bộ tiêu chí mới thay QĐ 448 số mấy, ngày nào"
+            mentioned = self._documents.references(told)
+            if len({r.ref for r in mentioned}) == 1 and _DOCUMENT_ANAPHOR.search(question_part.lower()):
+                # "…theo Thông tư 44. Có người bảo thông tư đó hết hạn rồi, có đúng không": that one.
+                named_text = told[mentioned[0].start : mentioned[0].end]
+                question_part = _DOCUMENT_ANAPHOR.sub(named_text, question_part.lower(), count=1)
+                frame = ""
         if self._scope.foreign(fold(question_part)):
             # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
