@@ -148,7 +148,8 @@ _APPLYING = re.compile(
 )
 # "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
 _STILL_FOLLOWING = re.compile(
-    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,6}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)\s*$"
+    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,6}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)"
+    r"(?:\s+(?:bo\s+tieu\s+chi|tieu\s+chi|quy\s+dinh|huong\s+dan|mau))?(?:\s+(?:cua|of))?\s*$"
 )
 _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
@@ -996,8 +997,10 @@ class FaqMatcher:
         reference = subjects[0]
         if "about" in fields and not _is_subject(folded, reference, self._abbreviations):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
-        if {"signer", "signed"} & set(fields) and _OTHER_PAPER.search(unnamed):
-            return None  # "hồi TT44 quyết định đó do ai ký": the recognition decision, not the circular
+        if {"signer", "signed", "issuer"} & set(fields) and _OTHER_PAPER.search(unnamed):
+            # "hồi TT44 quyết định đó do ai ký", "QĐ 448 quy định cấp nào ra quyết định công nhận …": the
+            # recognition decision, not the document
+            return None
         if not fields:
             return None
         record = reference.record
