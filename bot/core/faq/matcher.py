@@ -148,7 +148,8 @@ _APPLYING = re.compile(
 )
 # "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
 _STILL_FOLLOWING = re.compile(
-    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,4}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)\s*$"
+    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,6}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)"
+    r"(?:\s+(?:bo\s+tieu\s+chi|tieu\s+chi|quy\s+dinh|huong\s+dan|mau))?(?:\s+(?:cua|of))?\s*$"
 )
 _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
@@ -174,6 +175,13 @@ _SUCCESSOR_OF = re.compile(
     r"|\breplac(?:ing|ement\s+(?:of|for))\s*$|\bsuccessor\s+(?:to|of)\s*$"
 )
 _CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
+# "thông tư đó", "văn bản này", "that circular" (lower case, typed with or without marks; unaccented "do" is
+# also "by"): the document a long message's story named.
+_DOCUMENT_ANAPHOR = re.compile(
+    r"(?<!\w)(?:thông tư|thong tu|văn bản|van ban|quyết định|quyet dinh|nghị định|nghi dinh|cái"
+    r"|circular|decision|document)\s+(?:đó|ấy|này|kia|nói trên|ay|nay|noi tren)(?!\w)"
+    r"|\b(?:that|this|the\s+same)\s+(?:circular|decision|document)\b"
+)
 
 # What kind of answer a question wants, from its question words (folded, after the normaliser's rewriting):
 # its contents, who, when, where, how many, how, whether. A phrasing asking for another kind fits less.
@@ -199,8 +207,16 @@ _ASKED_VALUES = (
         re.compile(r"\bphi\b|\bfees?\b"),
     ),
     (
-        re.compile(r"(?<!dia )(?<!dac )(?<!thoi )(?<!quan )\bdiem\b(?! moi)|\bpoints?\b|\bscores?\b"),
-        re.compile(r"\bdiem\b|\bpoints?\b"),
+        # a number of points asked ("tối đa mấy điểm", "bao nhiêu điểm thì đạt", "điểm tối đa"), not a way of
+        # scoring ("chấm điểm thế nào", "phiếu cho điểm")
+        re.compile(
+            r"\b(?:bao\s+nhieu|toi\s+da|tong(?:\s+cong)?)\s+(?:\w+\s+){0,2}?(?:diem|points?|scores?)\b"
+            r"|\b(?:diem|points?|scores?)\s+(?:toi\s+da|bao\s+nhieu|dat|la\s+bao\s+nhieu)\b"
+            r"|\b(?:maximum|max|total|pass(?:ing)?)\s+(?:scores?|points?|marks?)\b"
+        ),
+        # points held are a number of them ("tối đa 30 điểm", "thang 100 điểm", "85/70/50 điểm"); an answer
+        # that only says points are not known ("điểm tối đa từng tiêu chí chưa xác minh") holds none
+        re.compile(r"\d\s*(?:diem|points?)\b|\b(?:diem|points?)\s+(?:toi\s+da\s+)?\d"),
         re.compile(r"\bdiem\b|\bpoints?\b"),
     ),
     (
@@ -214,6 +230,24 @@ _ASKED_VALUES = (
         re.compile(r"\bngay\b|\bdates?\b"),
     ),
 )
+
+
+# "tiêu chí 3", "tiêu chí số 2", "tiêu chí 1, 2, 3", "tiêu chí 9 đến 15" (normalised: "criterion 5" and "thứ
+# ba" are already "tieu chi 5", "3"): the criteria a question or a phrasing names by number.
+_CRITERION_NUMBERS = re.compile(r"\btieu chi (?:so |thu )?(\d{1,2}(?:(?: va| den|,)? \d{1,2})*)\b")
+
+
+def _criteria(text: str) -> frozenset[int]:
+    """The criterion numbers a normalised text names ("tieu chi 9 den 15" is 9 to 15)."""
+    found: set[int] = set()
+    for match in _CRITERION_NUMBERS.finditer(text):
+        spec = match.group(1)
+        numbers = [int(n) for n in re.findall(r"\d+", spec)]
+        if " den " in spec and len(numbers) == 2 and numbers[0] < numbers[1]:
+            found.update(range(numbers[0], numbers[1] + 1))
+        else:
+            found.update(numbers)
+    return frozenset(found)
 
 
 def _asked_values(text: str) -> int:
@@ -364,6 +398,15 @@ class FaqMatcher:
             _held_values(
                 fold(" ".join((to_plain(e.answer), to_plain(e.answer_en), to_plain(e.more)))), e.confirmed
             )
+            for e in kb.entries
+        ]
+        # The criteria a confirmed entry is asked about by number ("Tiêu chí 7 và 8 của TT44 là gì?"): a
+        # question about another criterion by number is not for it. An unconfirmed entry may say that the
+        # criteria are not known from the one it names on ("tiêu chí 3 trở đi …"): it is never ruled out.
+        self._entry_criteria = [
+            frozenset().union(*(_criteria(self._normaliser.text(q)) for q in e.questions))
+            if e.confirmed
+            else frozenset()
             for e in kb.entries
         ]
         doc_entry: list[int] = []
@@ -541,6 +584,12 @@ class FaqMatcher:
                 frame = told[named[0].start : named[0].end]
                 if _SUCCESSOR_OF.search(told[: named[0].start]):
                     frame = f"van ban moi thay {frame}"  # "bộ tiêu chí mới thay QĐ 448 số mấy, ngày nào"
+            mentioned = self._documents.references(told)
+            if len({r.ref for r in mentioned}) == 1 and _DOCUMENT_ANAPHOR.search(question_part.lower()):
+                # "…theo Thông tư 44. Có người bảo thông tư đó hết hạn rồi, có đúng không": that one.
+                named_text = told[mentioned[0].start : mentioned[0].end]
+                question_part = _DOCUMENT_ANAPHOR.sub(named_text, question_part.lower(), count=1)
+                frame = ""
         if self._scope.foreign(fold(question_part)):
             # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
@@ -948,8 +997,10 @@ class FaqMatcher:
         reference = subjects[0]
         if "about" in fields and not _is_subject(folded, reference, self._abbreviations):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
-        if {"signer", "signed"} & set(fields) and _OTHER_PAPER.search(unnamed):
-            return None  # "hồi TT44 quyết định đó do ai ký": the recognition decision, not the circular
+        if {"signer", "signed", "issuer"} & set(fields) and _OTHER_PAPER.search(unnamed):
+            # "hồi TT44 quyết định đó do ai ký", "QĐ 448 quy định cấp nào ra quyết định công nhận …": the
+            # recognition decision, not the document
+            return None
         if not fields:
             return None
         record = reference.record
@@ -1094,8 +1145,9 @@ class FaqMatcher:
         normalised = self._normaliser.text(question)
         types = _question_types(normalised)
         values = _asked_values(normalised)
+        criteria = _criteria(normalised)
         return self._rank(
-            tokens, credit, focus_weights, f"{question} {told}", limit, now, types, past, values
+            tokens, credit, focus_weights, f"{question} {told}", limit, now, types, past, values, criteria
         )
 
     def _rank(
@@ -1109,10 +1161,12 @@ class FaqMatcher:
         types: int = 0,
         past: bool = False,
         values: int = 0,
+        criteria: frozenset[int] = frozenset(),
     ) -> list[tuple[FaqEntry, float]]:
         """`rank` on the question's tokens, each with its spelling credit and focus weight; `now`: the
         question asks what applies now ("bây giờ", "năm nay", "currently"); `past`: what applied back then
-        ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`)."""
+        ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`);
+        `criteria`: the criteria it names by number."""
         weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
         # What a match must cover is the question; the story around it can only add ("…phường em…").
         total = sum(w for t, w in focused.items() if w >= weights[t])
@@ -1140,6 +1194,12 @@ class FaqMatcher:
             # answers another question.
             for entry, held in enumerate(self._held_values):
                 if not values & held:
+                    scores[entry] *= _UNHELD_VALUE_FACTOR
+        if criteria:
+            # "Tiêu chí 3 của TT25 gồm những chỉ tiêu nào": the entry asked about criteria 1 and 2 answers
+            # another question.
+            for entry, named in enumerate(self._entry_criteria):
+                if named and not criteria & named:
                     scores[entry] *= _UNHELD_VALUE_FACTOR
         order = sorted(
             (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
