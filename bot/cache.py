@@ -41,13 +41,29 @@ def read_kept(path: Path | None) -> bytes | None:
         return None
 
 
+KEPT_PER_KIND = 4
+"""How many files of a kind are kept: the packaged FAQ's build stays beside those with added entries."""
+
+
 def keep(path: Path, data: bytes) -> None:
-    """Keep `data` at `path` (atomically), in place of the older files of its kind."""
+    """Keep `data` at `path` (atomically); of the older files of its kind, only the most recent few stay."""
     kind = path.name.rsplit("-", 1)[0]
     with contextlib.suppress(OSError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for old in path.parent.glob(f"{kind}-*{path.suffix}"):
+        older = sorted(
+            (p for p in path.parent.glob(f"{kind}-*{path.suffix}") if p != path),
+            key=_modified,
+            reverse=True,
+        )
+        for old in older[KEPT_PER_KIND - 1 :]:
             old.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
             handle.write(data)
         os.replace(handle.name, path)
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import pickle
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot import cache
 from bot.core.faq import FaqMatcher, KnowledgeBase, KnowledgeBaseError, build, packaged_directory
 from bot.core.faq.build import build_matcher, build_matcher_async
 
@@ -169,3 +171,17 @@ def test_a_build_process_that_hangs_is_stopped_and_the_bot_builds_in_its_own_pro
         assert asyncio.run(build_matcher_async()).ask("thong tu 44 co may tieu chi").kind == "answer"
     assert builds_here == [None, None]
     assert "took over 0.5 s" in caplog.text
+
+
+def test_the_last_few_builds_are_kept_so_one_with_added_entries_does_not_push_out_the_packaged_one(
+    own_cache: Path,
+) -> None:
+    builds = [cache.kept_file("faq", [], ".pickle", salt=bytes([n])) for n in range(6)]
+    for n, path in enumerate(builds):
+        assert path is not None
+        cache.keep(path, b"build %d" % n)
+        os.utime(path, (1_000_000 + n, 1_000_000 + n))  # in the order written, whatever the clock's grain
+
+    kept = sorted((own_cache / "khuyenhoc-bot").glob("faq-*.pickle"))
+    assert kept == sorted(builds[-cache.KEPT_PER_KIND :])
+    assert cache.read_kept(builds[-1]) == b"build 5"
