@@ -310,6 +310,7 @@ async def test_a_replica_whose_claim_came_back_after_its_lease_sends_only_what_i
 
         stack.push_async_callback(bot.stop)
         await bot.start(receive=False)
+        await bot.delivery.wait_idle()  # its first look at the outbox is over: every claim from now stalls
         claim = bot.services.outbox.claim
         monkeypatch.setattr(bot.services.outbox, "claim", stalled_claim)
         await other.enqueue("notice", messages(2, 1), now=clock.now())
