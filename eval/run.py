@@ -67,6 +67,14 @@ class Scores:
     def rate(pair: tuple[int, int]) -> float:
         return pair[0] / pair[1] if pair[1] else 1.0
 
+    def listed_misses(self, *categories: str) -> str:
+        """The misses (of these categories, or all), one a line: an assertion's message."""
+        return "\n".join(
+            f"[{m.category}] {m.q!r}: {m.kind}, {m.why}"
+            for m in self.misses
+            if not categories or m.category in categories
+        )
+
 
 def load_items(path: Path = BLIND_SET) -> list[dict]:
     import yaml

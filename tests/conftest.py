@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from bot.core.faq import FaqMatcher
 from storage.db import Database
 from tests.backend import BACKEND, ON_POSTGRESQL, check_configuration, drop_made
+from tests.faq_packaged import packaged_matcher
 from tests.harness import BotUnderTest
 from tests.migrated import migrated_copy
 from tests.postgres import SKIPPED, fresh_schema, server_url
@@ -142,3 +144,9 @@ async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[B
     channel = getattr(request, "param", "telegram")
     async with BotUnderTest.running(tmp_path, channel=channel) as harness:
         yield harness
+
+
+@pytest.fixture(scope="module")
+def matcher() -> FaqMatcher:
+    """The packaged FAQ's matcher, one copy a module (tests/faq_packaged.py)."""
+    return packaged_matcher()

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bot.core.faq import FaqMatcher, KnowledgeBase, KnowledgeBaseError, packaged_directory, to_html, to_plain
-from tests.faq_packaged import packaged_matcher
 
 # Every section of the fact sheet (shared/knowledge/thong-tu-44-facts.md) must be covered by an entry.
 FACT_SHEET_SECTIONS = [
@@ -70,11 +69,6 @@ REQUIRED_TOPICS = {"criteria", "scoring", "procedure", "dossier", "centres", "mo
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
     return KnowledgeBase.load()
-
-
-@pytest.fixture(scope="module")
-def matcher() -> FaqMatcher:
-    return packaged_matcher()
 
 
 # --- the knowledge base ---------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import yaml
 
 from bot.core.faq import FaqMatcher, to_plain
 from bot.core.faq.glossary import spell_out
-from tests.faq_packaged import packaged_matcher
 
 DATA = Path(__file__).parent / "data"
 QUESTION_SETS = [DATA / "faq_dev.yaml", DATA / "faq_dev2.yaml", *sorted(DATA.glob("faq_blind*.yaml"))]
@@ -22,11 +21,6 @@ def dev_set() -> list[dict]:
     return [
         q for path in QUESTION_SETS for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
     ]
-
-
-@pytest.fixture(scope="module")
-def matcher() -> FaqMatcher:
-    return packaged_matcher()
 
 
 def _acceptable(item: dict) -> list[str]:

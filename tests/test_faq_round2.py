@@ -14,17 +14,11 @@ from bot.core.faq.documents import detect_fields
 from bot.core.faq.english import prepare, stem
 from bot.core.faq.normalise import Normaliser
 from bot.core.text import fold
-from tests.faq_packaged import packaged_matcher
 
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
     return KnowledgeBase.load()
-
-
-@pytest.fixture(scope="module")
-def matcher() -> FaqMatcher:
-    return packaged_matcher()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.core.faq import FaqMatcher, KnowledgeBase, to_plain
+from bot.core.faq import KnowledgeBase, to_plain
 from bot.core.faq.documents import DocumentIndex, detect_fields
 from bot.core.faq.glossary import spell_out
 from bot.core.faq.language import detect
@@ -17,17 +17,11 @@ from bot.core.faq.render import render
 from bot.core.faq.smalltalk import small_talk
 from bot.core.text import fold
 from bot.i18n import I18n
-from tests.faq_packaged import packaged_matcher
 
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
     return KnowledgeBase.load()
-
-
-@pytest.fixture(scope="module")
-def matcher() -> FaqMatcher:
-    return packaged_matcher()
 
 
 @pytest.fixture(scope="module")
