@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from bot.clock import AdjustableClock
+from bot.config import Settings
+from bot.conversation.router import Router
 from bot.core.faq import FaqAnswer
-from bot.core.faq.additions import added_entry
+from bot.core.faq.additions import added_entry, write_entries
 from bot.core.faq.questions import QuestionStatus
+from bot.i18n import I18n
+from bot.runtime import Runtime
+from bot.services import faq_added_path
+from storage.db import Database
 from storage.faq import SqliteFaqQuestions
 
 MONDAY = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -50,3 +60,26 @@ async def test_an_entry_added_from_an_answer_is_kept_once_with_the_question_mark
 
     assert await store.added_entries() == [entry]
     assert (await store.get(question_id)).added_entry_id == entry.id
+
+
+async def test_an_added_entry_the_hand_written_file_contradicts_is_logged_and_the_bot_still_starts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(bot_token=None, database_path=tmp_path / "bot.db")
+    entry = added_entry("Phòng họp ở đâu?", "Ở tầng 2.", source="Ban tổ chức", existing=[])
+    hand_written = faq_added_path(settings)
+    hand_written.parent.mkdir(parents=True)
+    write_entries(hand_written, [entry])  # an admin copied it into the file, with the same id
+    db = await Database.open(settings.database_path)
+    store = SqliteFaqQuestions(db)
+    question_id = await store.add(None, "Phòng họp ở đâu?", verdict("none", 0.1), now=MONDAY)
+    await store.add_entry(question_id, entry, now=MONDAY)
+    await db.close()
+
+    bot = Runtime(settings, clock=AdjustableClock(MONDAY), i18n=I18n.load(), router=Router())
+    await bot.start(receive=False)
+    try:
+        assert "could not load the FAQ entries added in the database" in caplog.text
+        assert bot.services.faq.kb.entry(entry.id).answer == "Ở tầng 2."
+    finally:
+        await bot.stop()

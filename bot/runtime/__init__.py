@@ -128,7 +128,7 @@ class Runtime:
             db.listen("outbox", self.delivery.wake)
             db.listen("tasks", self.scheduler.wake)
             db.listen(faq.TOPIC, self._faq_added)
-            await self._services.faq.catch_up()
+            await self._faq_catch_up()
             for hook in self.router.startup_hooks:
                 await hook(self)
             if db.shared:
@@ -203,16 +203,17 @@ class Runtime:
             self._background.add(task)
             task.add_done_callback(self._background.discard)
 
+    async def _faq_catch_up(self) -> None:
+        """Answer with the FAQ entries added in the database too; a problem with them is logged and the bot
+        goes on with the knowledge base it has (it must not stop the bot: only the database holds them)."""
+        try:
+            await self.services.faq.catch_up()
+        except Exception:
+            logger.exception("could not load the FAQ entries added in the database")
+
     def _faq_added(self) -> None:
         """A replica sharing the database added an FAQ entry from the chat: answer with it here too."""
-
-        async def catch_up() -> None:
-            try:
-                await self.services.faq.catch_up()
-            except Exception:
-                logger.exception("could not load the FAQ entries added in the database")
-
-        task = asyncio.get_running_loop().create_task(catch_up())
+        task = asyncio.get_running_loop().create_task(self._faq_catch_up())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
