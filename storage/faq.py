@@ -6,7 +6,7 @@ import json
 import sqlite3
 from datetime import datetime
 
-from bot.core.faq.additions import entry_of_record, entry_record
+from bot.core.faq.additions import EntryIdTaken, entry_of_record, entry_record
 from bot.core.faq.model import FaqAnswer, FaqEntry
 from bot.core.faq.questions import AskedQuestion, FaqCounts, QuestionStatus
 from storage.db import Store, db_time, from_db_time, to_db_time
@@ -85,7 +85,8 @@ class SqliteFaqQuestions(Store):
 
     async def add_entry(self, question_id: int, entry: FaqEntry, *, now: datetime) -> bool:
         """Keep `entry`, made of the question's answer, and mark the question as added, in one transaction;
-        False (nothing changed) when the question has an entry already. The replicas are told to reload."""
+        False (nothing changed) when the question has an entry already, EntryIdTaken (nothing changed) when
+        another entry has its id. The replicas are told to reload."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE faq_questions SET added_entry_id = ? WHERE id = ? AND added_entry_id IS NULL",
@@ -93,10 +94,13 @@ class SqliteFaqQuestions(Store):
             )
             if cursor.rowcount != 1:
                 return False
-            await conn.execute(
-                "INSERT INTO faq_added_entries (id, question_id, record, added_at) VALUES (?, ?, ?, ?)",
+            cursor = await conn.execute(
+                "INSERT INTO faq_added_entries (id, question_id, record, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO NOTHING",
                 (entry.id, question_id, json.dumps(entry_record(entry), ensure_ascii=False), to_db_time(now)),
             )
+            if cursor.rowcount != 1:
+                raise EntryIdTaken(entry.id)  # the transaction is rolled back: the question stays unmarked
             await self._db.publish(conn, TOPIC)
         return True
 

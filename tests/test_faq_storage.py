@@ -11,13 +11,14 @@ from bot.clock import AdjustableClock
 from bot.config import Settings
 from bot.conversation.router import Router
 from bot.core.faq import FaqAnswer
-from bot.core.faq.additions import added_entry, write_entries
-from bot.core.faq.questions import QuestionStatus
+from bot.core.faq.additions import EntryIdTaken, added_entry, write_entries
+from bot.core.faq.questions import FaqService, Outcome, QuestionStatus
 from bot.i18n import I18n
 from bot.runtime import Runtime
 from bot.services import faq_added_path
-from storage.db import Database
+from storage.db import Database, to_db_time
 from storage.faq import SqliteFaqQuestions
+from storage.members import SqliteMembers
 
 MONDAY = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
@@ -83,3 +84,42 @@ async def test_an_added_entry_the_hand_written_file_contradicts_is_logged_and_th
         assert bot.services.faq.kb.entry(entry.id).answer == "Ở tầng 2."
     finally:
         await bot.stop()
+
+
+async def test_an_entry_whose_id_another_took_meanwhile_changes_nothing_and_says_so(db):
+    store = SqliteFaqQuestions(db)
+    first, second = [await store.add(None, "Phòng họp ở đâu?", verdict("none"), now=MONDAY) for _ in range(2)]
+    entry = added_entry("Phòng họp ở đâu?", "Ở tầng 2.", source="Ban tổ chức", existing=[])
+    assert await store.add_entry(first, entry, now=MONDAY)
+
+    with pytest.raises(EntryIdTaken):
+        await store.add_entry(second, entry, now=MONDAY)
+    assert (await store.get(second)).added_entry_id is None
+    assert await store.added_entries() == [entry]
+
+
+async def test_two_organisers_adding_the_same_words_on_two_replicas_get_two_entries(db, tmp_path):
+    store = SqliteFaqQuestions(db)
+    organiser_id = await db.insert(
+        "INSERT INTO members (full_name, name_key, status, role, locale, created_at, updated_at) "
+        "VALUES ('Trần Thị Lan', 'tran thi lan', 'active', 'organiser', 'vi', ?, ?)",
+        (to_db_time(MONDAY), to_db_time(MONDAY)),
+    )
+    organiser = await SqliteMembers(db).get(organiser_id)
+    faq = FaqService(store, AdjustableClock(MONDAY), added_path=tmp_path / "added.yaml")
+    here, there = [
+        await store.add(None, "Phòng họp Hội ở đâu?", verdict("none"), now=MONDAY) for _ in range(2)
+    ]
+    for question_id, answer in ((here, "Ở tầng 2."), (there, "Tầng 2, phòng A.")):
+        await faq.answer(organiser, question_id, answer)
+    taken = added_entry("Phòng họp Hội ở đâu?", "Ở tầng 2.", source="Ban tổ chức", existing=[])
+    assert await store.add_entry(
+        here, taken, now=MONDAY
+    )  # by the other replica, which this one has not heard of
+
+    added = await faq.add_to_knowledge_base(organiser, there, source="Ban tổ chức")
+
+    assert added.outcome is Outcome.OK and added.entry is not None
+    assert added.entry.id == f"{taken.id}-2"
+    assert [e.id for e in await store.added_entries()] == [taken.id, added.entry.id]
+    assert faq.kb.entry(added.entry.id).answer == "Tầng 2, phòng A."

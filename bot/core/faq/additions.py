@@ -12,6 +12,12 @@ from bot.core.faq.model import FaqEntry
 from bot.core.text import fold
 
 ADDED_TOPIC = "general"
+
+
+class EntryIdTaken(Exception):
+    """Another entry was given the same id meanwhile (another replica added one from the same words)."""
+
+
 _SLUG_WORDS = 6
 _MAX_BASE = 36  # ids are at most 40 characters, leaving room for "-NN"
 

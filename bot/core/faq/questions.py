@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from bot.core.faq.additions import added_entry, write_entries
+from bot.core.faq.additions import EntryIdTaken, added_entry, write_entries
 from bot.core.faq.build import build_matcher, build_matcher_async
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.matcher import FaqMatcher
@@ -83,7 +83,10 @@ class QuestionStore(Protocol):
     async def mark_sent(self, question_id: int, *, now: datetime) -> bool: ...
     async def waiting(self, limit: int) -> list[AskedQuestion]: ...
     async def answer(self, question_id: int, text: str, by: int, *, now: datetime) -> bool: ...
-    async def add_entry(self, question_id: int, entry: FaqEntry, *, now: datetime) -> bool: ...
+    async def add_entry(self, question_id: int, entry: FaqEntry, *, now: datetime) -> bool:
+        """False when the question has an entry already; EntryIdTaken when another entry has its id."""
+        ...
+
     async def added_entries(self) -> list[FaqEntry]: ...
     async def counts(self, since: datetime, until: datetime) -> FaqCounts: ...
 
@@ -215,10 +218,16 @@ class FaqService:
             return QuestionResult(Outcome.NOT_FOUND, question)
         if question.added_entry_id is not None:
             return QuestionResult(Outcome.ALREADY_DONE, question)
-        entry = added_entry(
-            question.text, question.answer, source=source, existing=[e.id for e in self.kb.entries]
-        )
-        if not await self._store.add_entry(question_id, entry, now=self._clock.now()):
+        taken = [e.id for e in self.kb.entries]
+        while True:
+            entry = added_entry(question.text, question.answer, source=source, existing=taken)
+            try:
+                added = await self._store.add_entry(question_id, entry, now=self._clock.now())
+            except EntryIdTaken:
+                taken.append(entry.id)
+                continue
+            break
+        if not added:
             return QuestionResult(Outcome.ALREADY_DONE, await self._store.get(question_id))
         await self.reload()
         return QuestionResult(Outcome.OK, await self._store.get(question_id), entry)
