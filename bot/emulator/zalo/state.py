@@ -9,7 +9,6 @@ import asyncio
 import hashlib
 import re
 import secrets
-import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -212,7 +211,3 @@ class ZaloBotState(EmulatedBot):
 def _pusher() -> WebhookPusher:
     """Zalo POSTs ``{"ok": true, "result": update}`` with its secret header."""
     return WebhookPusher(SECRET_HEADER, body=lambda update: {"ok": True, "result": update})
-
-
-def now_monotonic() -> float:
-    return time.monotonic()
