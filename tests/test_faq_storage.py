@@ -13,6 +13,7 @@ from bot.conversation.router import Router
 from bot.core.faq import FaqAnswer
 from bot.core.faq.additions import EntryIdTaken, added_entry, write_entries
 from bot.core.faq.questions import FaqService, Outcome, QuestionStatus
+from bot.core.models import Member
 from bot.i18n import I18n
 from bot.runtime import Runtime
 from bot.services import faq_added_path
@@ -21,6 +22,18 @@ from storage.faq import SqliteFaqQuestions
 from storage.members import SqliteMembers
 
 MONDAY = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+async def an_organiser(db: Database, *, now: datetime) -> Member:
+    """An active organiser, who may answer the queue and add entries."""
+    organiser_id = await db.insert(
+        "INSERT INTO members (full_name, name_key, status, role, locale, created_at, updated_at) "
+        "VALUES ('Trần Thị Lan', 'tran thi lan', 'active', 'organiser', 'vi', ?, ?)",
+        (to_db_time(now), to_db_time(now)),
+    )
+    organiser = await SqliteMembers(db).get(organiser_id)
+    assert organiser is not None
+    return organiser
 
 
 def verdict(kind: str, score: float = 0.5) -> FaqAnswer:
@@ -71,11 +84,10 @@ async def test_an_added_entry_the_hand_written_file_contradicts_is_logged_and_th
     hand_written = faq_added_path(settings)
     hand_written.parent.mkdir(parents=True)
     write_entries(hand_written, [entry])  # an admin copied it into the file, with the same id
-    db = await Database.open(settings.database_path)
-    store = SqliteFaqQuestions(db)
-    question_id = await store.add(None, "Phòng họp ở đâu?", verdict("none", 0.1), now=MONDAY)
-    await store.add_entry(question_id, entry, now=MONDAY)
-    await db.close()
+    async with Database.opened(settings.database_path) as db:
+        store = SqliteFaqQuestions(db)
+        question_id = await store.add(None, "Phòng họp ở đâu?", verdict("none", 0.1), now=MONDAY)
+        await store.add_entry(question_id, entry, now=MONDAY)
 
     bot = Runtime(settings, clock=AdjustableClock(MONDAY), i18n=I18n.load(), router=Router())
     await bot.start(receive=False)
@@ -100,12 +112,7 @@ async def test_an_entry_whose_id_another_took_meanwhile_changes_nothing_and_says
 
 async def test_two_organisers_adding_the_same_words_on_two_replicas_get_two_entries(db, tmp_path):
     store = SqliteFaqQuestions(db)
-    organiser_id = await db.insert(
-        "INSERT INTO members (full_name, name_key, status, role, locale, created_at, updated_at) "
-        "VALUES ('Trần Thị Lan', 'tran thi lan', 'active', 'organiser', 'vi', ?, ?)",
-        (to_db_time(MONDAY), to_db_time(MONDAY)),
-    )
-    organiser = await SqliteMembers(db).get(organiser_id)
+    organiser = await an_organiser(db, now=MONDAY)
     faq = FaqService(store, AdjustableClock(MONDAY), added_path=tmp_path / "added.yaml")
     here, there = [
         await store.add(None, "Phòng họp Hội ở đâu?", verdict("none"), now=MONDAY) for _ in range(2)

@@ -27,7 +27,7 @@ from bot.core.tasks import Task
 from bot.i18n import I18n
 from bot.runtime import Runtime
 from bot.runtime.pacing import SharedPacer
-from storage.db import Database, to_db_time
+from storage.db import Database
 from storage.leases import Lease
 from storage.outbox import SqliteOutbox
 from storage.rate import SendRateBucket
@@ -35,6 +35,7 @@ from storage.tasks import SqliteTasks
 from tests.backend import sqlite_only
 from tests.harness import BotUnderTest
 from tests.postgres import fresh_schema, server_url
+from tests.test_faq_storage import an_organiser
 from tests.transcript import TranscriptChannel
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -417,12 +418,7 @@ async def test_an_faq_entry_an_organiser_adds_on_one_replica_is_answered_by_ever
             stack.push_async_callback(bot.stop)
             await bot.start()
         here, there = (bot.services.faq for bot in bots)
-        organiser_id = await bots[0].services.db.insert(
-            "INSERT INTO members (full_name, name_key, status, role, locale, created_at, updated_at) "
-            "VALUES ('Trần Thị Lan', 'tran thi lan', 'active', 'organiser', 'vi', ?, ?)",
-            (to_db_time(NOW), to_db_time(NOW)),
-        )
-        organiser = await bots[0].services.member_store.get(organiser_id)
+        organiser = await an_organiser(bots[0].services.db, now=NOW)
         assert (await there.ask(organiser, question))[0].kind != "answer"
         _, question_id = await here.ask(organiser, question)
         assert question_id is not None

@@ -493,7 +493,16 @@ class BroadcastService:
                 return Outcome(Result.TOO_FAR)
         status = BroadcastStatus.SCHEDULED if scheduled_at else BroadcastStatus.DRAFT
         broadcast = await self.store.create(
-            Broadcast(0, member.id, content, preview.audience, status, now, root_id, scheduled_at),
+            Broadcast(
+                id=0,  # given by the store
+                created_by=member.id,
+                content=content,
+                audience=preview.audience,
+                status=status,
+                created_at=now,
+                root_id=root_id,
+                scheduled_at=scheduled_at,
+            ),
             task=partial(send_task, due_at=scheduled_at or now, report_to=report_to),
         )
         return Outcome(Result.OK, broadcast)
