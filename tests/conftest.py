@@ -3,8 +3,9 @@ names a server), and the running bot (with TEST_BACKEND=postgresql on PostgreSQL
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -113,14 +114,45 @@ LONGEST_FIRST = (
     "test_commands_ask",
     "test_permission_matrix",
 )
-"""Modules with tests of 5 s or more (`--durations`: real processes, real pacing), run first so that the
-parallel workers (`-n`) share them out and finish together instead of one waiting for the other's last long
-test. Only the order depends on this list."""
+"""Modules with tests of 5 s or more (`--durations`: real processes, real pacing), longest first. Their
+tests are dealt out one by one to the heads of the parallel workers' shares (`dealt`): the workers run them
+side by side from the start and finish together, instead of one worker running them all in a row while the
+others wait for it at the end. Only the order depends on this list."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers > 1:
+        items[:] = dealt(items, workers, lambda item: item.path.stem in rank)
+
+
+def dealt(
+    items: list[pytest.Item], workers: int, is_long: Callable[[pytest.Item], bool]
+) -> list[pytest.Item]:
+    """`items` reordered for `--dist worksteal`, which gives each of the `workers` in turn the next contiguous
+    share of the list (len // workers of what is left) and lets a worker that runs out take the end of
+    another's. The long tests are dealt round the shares in turn and spread over the first two thirds of each,
+    longest first, between the other tests: most of a long test's time is waiting (a process starting, a pause
+    of the API, the real pace), and the workers' short tests fill the cores meanwhile."""
+    long_items = [item for item in items if is_long(item)]
+    rest = iter(item for item in items if not is_long(item))
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for n in range(workers):
+        size = left // (workers - n)
+        left -= size
+        mine = long_items[n::workers]
+        gap = max(1, (2 * size // 3) // max(1, len(mine)))
+        share: list[pytest.Item] = []
+        for item in mine:
+            share.append(item)
+            share.extend(itertools.islice(rest, gap - 1))
+        share.extend(itertools.islice(rest, max(0, size - len(share))))
+        ordered.extend(share)
+    ordered.extend(rest)
+    return ordered
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
