@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.core.faq import english
 from bot.core.faq.language import is_vietnamese_syllable
@@ -123,12 +123,17 @@ _KIND_SIMILARITY = 80
 
 def _fix_kind_typos(text: str) -> str:
     """'thng tu 44', 'nghhi dinh 142', 'Circlar 44' → the kind words spelt right, so the number is a
-    document."""
+    document. Two real syllables more than one letter away are words of their own, not a slip ("công nhận 3
+    năm", "quy định 10 ngày", "chỉ tiêu 2"); "quyet din 10" is still a slip."""
 
     def closest(match: re.Match[str], choices: tuple[str, ...]) -> str:
         typed = match.group(1)
         if typed in choices:
             return typed
+        real = " " in typed and all(is_vietnamese_syllable(w) for w in typed.split())
+        if real:
+            near = [c for c in choices if Levenshtein.distance(typed, c) <= 1]
+            return near[0] if near else typed
         best = process.extractOne(typed, choices, scorer=fuzz.ratio, score_cutoff=_KIND_SIMILARITY)
         return best[0] if best else typed
 
