@@ -444,7 +444,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         "basis",
         _any(
             r"\bcan\s+cu\b",
-            r"\bdua\s+(?:tren|vao|theo)\b",
+            # "dựa trên mấy tiêu chí", "based on how many criteria" ask a count, not the basis
+            r"\bdua\s+(?:tren|vao|theo)\b(?!\s+(?:bao\s+nhieu|may)\b)",
             r"\b(?:theo|tren\s+co\s+so)\s+de\s+nghi\s+cua\b",
             r"\bproposed\s+by\b",
             # "do vụ nào đề nghị soạn thảo", "who drafted it": whose proposal it was drafted at
@@ -452,7 +453,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:vu|cuc|co\s+quan|don\s+vi)\s+nao\b.*\b(?:de\s+nghi|soan)\b",
             r"\bwho\s+(?:drafted|proposed)\b",
             r"\b(?:at|on)\s+the\s+proposal\s+of\b",
-            r"\bbased\s+on\b",
+            r"\bbased\s+on\b(?!\s+how\s+many\b)",
             r"\bon\s+the\s+basis\b",
             r"\bgrounds?\b",
         ),
