@@ -175,6 +175,7 @@ _SUCCESSOR_OF = re.compile(
     r"|\breplac(?:ing|ement\s+(?:of|for))\s*$|\bsuccessor\s+(?:to|of)\s*$"
 )
 _CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
+_ARTICLE_RUNNER_UP = 0.1  # how far behind the best match an entry citing the article asked may be
 # "thông tư đó", "văn bản này", "that circular" (lower case, typed with or without marks; unaccented "do" is
 # also "by"): the document a long message's story named.
 _DOCUMENT_ANAPHOR = re.compile(
@@ -935,14 +936,19 @@ class FaqMatcher:
         found = self._from_record(rest, rest, self._documents.references(rest), answer_language)
         if found is not None:
             return found if found.entry is not None and _CITES_ARTICLE.search(found.entry.source) else None
-        ranked = self.rank(rest, limit=1, context=context)
-        if (
-            not ranked
-            or ranked[0][1] < self.answer_threshold
-            or not _CITES_ARTICLE.search(ranked[0][0].source)
-        ):
+        # Only an entry citing an article can say which one: a close runner-up that cites one beats a best
+        # match that does not ("which article lists the criteria": the criteria, not the dossier's article).
+        ranked = self.rank(rest, limit=3, context=context)
+        citing = [
+            (entry, score)
+            for entry, score in ranked
+            if score >= self.answer_threshold
+            and score >= ranked[0][1] - _ARTICLE_RUNNER_UP
+            and _CITES_ARTICLE.search(entry.source)
+        ]
+        if not citing:
             return None
-        entry, score = ranked[0]
+        entry, score = citing[0]
         return FaqAnswer.of_entry(entry, score, answer_language)
 
     def _retrieve(
