@@ -433,6 +433,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         "number",
         _any(
             r"(?<!co )\bso\s+(?:hieu|may|bao\s+nhieu|gi)\b",  # "cơ sở gì" is not "số gì"
+            r"\bco\s+so\s+hieu\b(?!\s+qua)",  # "có số hiệu đầy đủ", not "cơ sở hiệu quả"
             r"\b(?:luat|thong\s+tu|quyet\s+dinh)\s+so\s+(?:may|bao\s+nhieu)\b",
             r"\bwhat\s+(?:is\s+)?(?:the\s+)?number\b",
             r"\bwhich\s+number\b",
