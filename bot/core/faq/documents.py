@@ -543,7 +543,7 @@ GENERIC_WORDS = words(
     chua het bi bai bo thay the boi bang so quy dinh ve noi ra de hom dung ap xai su gia tri roi da nhu
     nguoi ke vao tinh cua hay nua sao ha vay a ah oi nhe nha ad bot cho hoi em anh chi minh toi chau xin
     thong quyet nghi cong thi luat phap hop nhat dua tren can cu linh vuc phan cap lam ten chinh thuc day
-    du full name entry dang hien hanh muon xet biet
+    du full name entry dang hien hanh muon xet biet ghi
     what when who which is was were the of an does did has have by on in from since still valid force
     effect took take takes taken came come into issued signed adopted published dated date number numbered
     replaced repealed replace repeal amended amend based basis about cover covers regulate regulates say
