@@ -83,6 +83,7 @@ _LONG_QUESTION = 7  # words; beyond this, beta² falls by _BETA2_STEP per word (
 _OTHER_TYPE_FACTOR = 0.85  # a phrasing that asks for another kind of answer (who / when / contents …)
 _REPEALED_NOW_FACTOR = 0.85  # an entry about a repealed document, for a question about what applies now
 _UNHELD_VALUE_FACTOR = 0.5  # an entry whose answer holds no value of the kind asked (a fee, points, a date)
+_CITED_ARTICLE_FACTOR = 1.15  # an entry whose source cites the article asked ("Điều 23 của TT25 …")
 _SUCCESSOR_PAST_FACTOR = (
     0.85  # an entry about a repealed document's successor, for a question about back then
 )
@@ -236,6 +237,17 @@ _ASKED_VALUES = (
 # "tiêu chí 3", "tiêu chí số 2", "tiêu chí 1, 2, 3", "tiêu chí 9 đến 15" (normalised: "criterion 5" and "thứ
 # ba" are already "tieu chi 5", "3"): the criteria a question or a phrasing names by number.
 _CRITERION_NUMBERS = re.compile(r"\btieu chi (?:so |thu )?(\d{1,2}(?:(?: va| den|,)? \d{1,2})*)\b")
+
+
+# "Điều 23 của TT25 giao cho ai", "Article 5": an article a normalised question names by number.
+_ARTICLE_NUMBER = re.compile(r"\b(?:dieu|article) (\d{1,3})\b")
+# "TT25/2023/TT-BGDĐT, Điều 15, Điều 23", "Điều 20–24": the articles a source cites (as written).
+_SOURCE_ARTICLE = re.compile(r"\b(?:Điều|Article)\s*(\d{1,3})(?:\s*[–-]\s*(\d{1,3}))?\b")
+
+
+def _articles(text: str) -> frozenset[int]:
+    """The article numbers a normalised question names."""
+    return frozenset(int(n) for n in _ARTICLE_NUMBER.findall(text))
 
 
 def _criteria(text: str) -> frozenset[int]:
@@ -408,6 +420,18 @@ class FaqMatcher:
             frozenset().union(*(_criteria(self._normaliser.text(q)) for q in e.questions))
             if e.confirmed
             else frozenset()
+            for e in kb.entries
+        ]
+        # The articles each entry's source cites, with the documents they are of ("TT25/2023, Điều 23; NĐ 142"
+        # cites article 23 of TT25): a question naming that article of that document is asked of it.
+        self._entry_articles = [
+            frozenset(
+                (r.ref, n)
+                for part in e.source.split(";")
+                for r in self._documents.references(fold(part))[:1]
+                for first, last in _SOURCE_ARTICLE.findall(part)
+                for n in range(int(first), int(last or first) + 1)
+            )
             for e in kb.entries
         ]
         doc_entry: list[int] = []
@@ -1152,9 +1176,20 @@ class FaqMatcher:
         types = _question_types(normalised)
         values = _asked_values(normalised)
         criteria = _criteria(normalised)
-        return self._rank(
-            tokens, credit, focus_weights, f"{question} {told}", limit, now, types, past, values, criteria
+        ranked = self._rank(
+            tokens,
+            credit,
+            focus_weights,
+            f"{question} {told}",
+            limit,
+            now,
+            types,
+            past,
+            values,
+            criteria,
+            _articles(normalised),
         )
+        return ranked
 
     def _rank(
         self,
@@ -1168,11 +1203,12 @@ class FaqMatcher:
         past: bool = False,
         values: int = 0,
         criteria: frozenset[int] = frozenset(),
+        articles: frozenset[int] = frozenset(),
     ) -> list[tuple[FaqEntry, float]]:
         """`rank` on the question's tokens, each with its spelling credit and focus weight; `now`: the
         question asks what applies now ("bây giờ", "năm nay", "currently"); `past`: what applied back then
         ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`);
-        `criteria`: the criteria it names by number."""
+        `criteria`: the criteria it names by number; `articles`: the articles it names by number."""
         weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
         # What a match must cover is the question; the story around it can only add ("…phường em…").
         total = sum(w for t, w in focused.items() if w >= weights[t])
@@ -1207,6 +1243,11 @@ class FaqMatcher:
             for entry, named in enumerate(self._entry_criteria):
                 if named and not criteria & named:
                     scores[entry] *= _UNHELD_VALUE_FACTOR
+        if articles:
+            # "Điều 23 của TT25 giao trách nhiệm cho ai": the entry whose source cites that article of it.
+            for entry, cited in enumerate(self._entry_articles):
+                if any(n in articles and (not documents or ref in documents) for ref, n in cited):
+                    scores[entry] *= _CITED_ARTICLE_FACTOR
         order = sorted(
             (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
         )
