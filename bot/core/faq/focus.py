@@ -33,6 +33,10 @@ STORY_WEIGHT = 0.1
 PREMISE_WEIGHT = 0.5
 """A word of the premise a question starts from ("phường em được công nhận rồi | thì năm nay …")."""
 
+_BARE_QUESTION = LONG_MESSAGE
+"""Typed words of a question that, like a short message, is too bare to be read without the story around it
+("…gửi báo cáo sơ kết về Bộ…, hạn gửi là trước ngày nào"): its story then counts as a premise."""
+
 Context = tuple[tuple[str, float], ...]
 """Text around a question, each piece with the weight its words count for."""
 
@@ -267,7 +271,8 @@ def split(raw: str) -> tuple[str, Context] | None:
     story = ", ".join(c.text.strip(" ,") for c in found if c.story and not _introduces(c.text))
     premise = ", ".join(c.text.strip(" ,") for c in found if c.premise)
     # "tập huấn đó vào ngày nào", "when did it take effect": the question points back into its story.
-    told = PREMISE_WEIGHT if points_back(" ".join(question)) else STORY_WEIGHT
+    asked = " ".join(question)
+    told = PREMISE_WEIGHT if points_back(asked) or len(asked.split()) <= _BARE_QUESTION else STORY_WEIGHT
     if told == STORY_WEIGHT:
         story = ", ".join(c.text.strip(" ,") for c in found if c.story)
         introduction = ""
