@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.faq import to_plain
+from bot.core.faq import focus, to_plain
 from eval.run import bot_answerer, load_items, score
 from tests.faq_packaged import packaged_matcher
 
@@ -19,7 +19,7 @@ SET_I = ROOT / "eval" / "faq_blind_2026_12_i.yaml"
 
 def test_development_set_i_stays_where_round_9_left_it():
     dev_i = score(load_items(DEV_I), bot_answerer(matcher=packaged_matcher()))
-    assert dev_i.in_scope[0] >= 14, dev_i.listed_misses()
+    assert dev_i.in_scope[0] >= 15, dev_i.listed_misses()
     assert dev_i.out_of_scope[0] == dev_i.out_of_scope[1], dev_i.listed_misses()
     assert dev_i.wrong_document == 0, dev_i.listed_misses()
 
@@ -28,7 +28,7 @@ def test_set_i_stays_where_round_9_left_it():
     items = load_items(SET_I)
     assert len(items) == 307, "the frozen set must not change"
     set_i = score(items, bot_answerer(matcher=packaged_matcher()))
-    assert set_i.in_scope[0] >= 206, set_i.listed_misses()
+    assert set_i.in_scope[0] >= 212, set_i.listed_misses()
     assert set_i.out_of_scope[0] >= 46, set_i.listed_misses("out_of_scope")
     assert set_i.small_talk[0] == set_i.small_talk[1]
     assert set_i.wrong_document == 0, set_i.listed_misses()
@@ -73,3 +73,37 @@ def test_which_article_is_answered_by_an_entry_that_cites_one(matcher):
     result = matcher.ask("In which article does Circular 44 list its criteria?", "en")
     assert result.kind == "answer" and result.entry is not None
     assert "Điều 3" in result.entry.source
+
+
+def test_an_article_named_by_number_is_asked_of_the_entry_citing_it(matcher):
+    result = matcher.ask("thông tư 25 điều 23 giao trách nhiệm cho những ai")
+    assert result.kind == "answer" and result.entry is not None
+    assert "23" in result.entry.source or "20–24" in result.entry.source
+
+
+def test_the_full_number_of_a_decision_is_answered_from_its_record(matcher):
+    result = matcher.ask("QĐ 448 của hội có số hiệu đầy đủ là gì vậy")
+    assert result.document == "qd448" and "number" in result.fields
+    assert "448/QĐ-KHVN" in to_plain(result.text())
+
+
+def test_a_question_no_longer_than_a_short_message_leans_on_its_story():
+    question, context = focus.split(
+        "chị ơi em mới về phường, chị làm trước nghỉ hưu rồi, cho em hỏi hồ sơ đề nghị công nhận gồm những gì"
+    )
+    assert question == "hồ sơ đề nghị công nhận gồm những gì"
+    assert context[0][1] == focus.PREMISE_WEIGHT
+
+
+def test_a_bare_question_after_a_story_is_read_with_the_story(matcher):
+    result = matcher.ask(
+        "Năm nay tôi được phân công theo dõi gia đình học tập, dòng họ học tập ở Sở. Cuối năm phải gửi báo "
+        "cáo sơ kết các mô hình đó về Bộ và Trung ương Hội. Xin hỏi hạn chót là ngày nào?"
+    )
+    assert result.kind == "answer"
+    assert "15/12" in to_plain(result.text())
+
+
+def test_the_new_rules_are_tt25(matcher):
+    result = matcher.ask("theo văn bản mới thì ai chủ trì đánh giá cộng đồng học tập cấp xã")
+    assert "Phòng" in to_plain(result.text())
