@@ -1176,7 +1176,7 @@ class FaqMatcher:
         types = _question_types(normalised)
         values = _asked_values(normalised)
         criteria = _criteria(normalised)
-        ranked = self._rank(
+        return self._rank(
             tokens,
             credit,
             focus_weights,
@@ -1189,7 +1189,6 @@ class FaqMatcher:
             criteria,
             _articles(normalised),
         )
-        return ranked
 
     def _rank(
         self,
