@@ -115,9 +115,9 @@ LONGEST_FIRST = (
     "test_permission_matrix",
 )
 """Modules with tests of 5 s or more (`--durations`: real processes, real pacing), longest first. Their
-tests are dealt out one by one to the heads of the parallel workers' shares (`dealt`): the workers run them
-side by side from the start and finish together, instead of one worker running them all in a row while the
-others wait for it at the end. Only the order depends on this list."""
+tests are dealt round the parallel workers' shares, early in each (`dealt`): the workers run them side by side
+and finish together, instead of one worker running them all in a row while the others wait for it at the end.
+Only the order depends on this list."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
