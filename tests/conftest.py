@@ -7,6 +7,7 @@ import itertools
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -95,6 +96,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+T = TypeVar("T")
+
 LONGEST_FIRST = (
     "test_replicas_process",
     "test_faults_kill_jobs",
@@ -128,9 +131,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         items[:] = dealt(items, workers, lambda item: item.path.stem in rank)
 
 
-def dealt(
-    items: list[pytest.Item], workers: int, is_long: Callable[[pytest.Item], bool]
-) -> list[pytest.Item]:
+def dealt(items: list[T], workers: int, is_long: Callable[[T], bool]) -> list[T]:
     """`items` reordered for `--dist worksteal`, which gives each of the `workers` in turn the next contiguous
     share of the list (len // workers of what is left) and lets a worker that runs out take the end of
     another's. The long tests are dealt round the shares in turn and spread over the first two thirds of each,
@@ -138,14 +139,14 @@ def dealt(
     of the API, the real pace), and the workers' short tests fill the cores meanwhile."""
     long_items = [item for item in items if is_long(item)]
     rest = iter(item for item in items if not is_long(item))
-    ordered: list[pytest.Item] = []
+    ordered: list[T] = []
     left = len(items)
     for n in range(workers):
         size = left // (workers - n)
         left -= size
         mine = long_items[n::workers]
         gap = max(1, (2 * size // 3) // max(1, len(mine)))
-        share: list[pytest.Item] = []
+        share: list[T] = []
         for item in mine:
             share.append(item)
             share.extend(itertools.islice(rest, gap - 1))

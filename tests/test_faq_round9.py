@@ -89,9 +89,19 @@ def test_which_article_is_answered_by_an_entry_that_cites_one(matcher):
 
 
 def test_an_article_named_by_number_is_asked_of_the_entry_citing_it(matcher):
+    def score(question: str) -> float:
+        return next(s for e, s in matcher.rank(question, limit=5) if e.id == "tt25-responsibilities")
+
     result = matcher.ask("thông tư 25 điều 23 giao trách nhiệm cho những ai")
     assert result.kind == "answer" and result.entry is not None
-    assert "23" in result.entry.source or "20–24" in result.entry.source
+    assert result.entry.id == "tt25-responsibilities" and "Điều 20–24" in result.entry.source
+    # The entry citing articles 20–24 of TT25 counts for more when article 23 is asked than article 7 …
+    assert score("thông tư 25 điều 23 giao trách nhiệm cho những ai") > score(
+        "thông tư 25 điều 7 giao trách nhiệm cho những ai"
+    )
+    # … and article 23 of another circular is not its article.
+    other = matcher.ask("thông tư 44 điều 23 giao trách nhiệm cho những ai")
+    assert other.entry is None or other.entry.id != "tt25-responsibilities"
 
 
 def test_the_full_number_of_a_decision_is_answered_from_its_record(matcher):
