@@ -25,7 +25,7 @@ def lift_writer_lock() -> None:
     the lock."""
     from storage.postgres import PostgresDatabase
 
-    async def begin(self: PostgresDatabase, raw: Any) -> None:
+    async def begin(self: PostgresDatabase, raw: Any, *, reads_first: bool) -> None:
         await raw.execute("BEGIN")
 
     PostgresDatabase._begin = begin  # type: ignore[method-assign]

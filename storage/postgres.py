@@ -300,7 +300,8 @@ class PostgresDatabase(Database):
         async with self._lock, self._pool.connection() as raw:
             yield raw, self._wrap(raw)
 
-    async def _begin(self, raw: Any) -> None:
+    async def _begin(self, raw: Any, *, reads_first: bool) -> None:
+        """BEGIN at once whatever `reads_first` says: the advisory lock serialises writers across replicas."""
         await raw.execute("BEGIN")
         await raw.execute(f"SELECT pg_advisory_xact_lock(%s, {_SCHEMA_KEY})", (WRITER_LOCK,))
 

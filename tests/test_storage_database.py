@@ -16,6 +16,7 @@ from storage.migrate import (
     available_migrations,
     current_version,
 )
+from tests.migrated import migrated_copy
 
 NOW = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
 
@@ -121,3 +122,73 @@ async def test_backup_is_a_consistent_copy_while_writes_continue(db: Database, t
         assert await current_version(copy) == len(available_migrations())
     finally:
         await copy.close()
+
+
+def _try_to_write(path: Path) -> str:
+    """What another process trying to write at this moment would meet: 'free' or 'locked'."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return "free"
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return "locked"
+    finally:
+        other.close()
+
+
+WARD = "INSERT INTO wards (name, name_key, created_at) VALUES (?, ?, ?)"
+
+
+async def test_a_turn_that_only_reads_leaves_the_database_free_and_one_that_writes_holds_it_to_commit(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.db"
+    await migrated_copy(path)
+    async with Database.opened(path) as db:
+        async with db.transaction(reads_first=True) as conn:
+            await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
+            assert _try_to_write(path) == "free"
+            await conn.execute(WARD, ("Phường 1", "phuong 1", to_db_time(NOW)))
+            assert _try_to_write(path) == "locked"
+        assert _try_to_write(path) == "free"
+        assert await db.fetch_value("SELECT COUNT(*) FROM wards") == 1
+
+
+async def test_a_turn_that_fails_after_writing_leaves_nothing_behind(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    await migrated_copy(path)
+    async with Database.opened(path) as db:
+        with pytest.raises(RuntimeError):
+            async with db.transaction(reads_first=True) as conn:
+                await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
+                await conn.execute(WARD, ("Phường 1", "phuong 1", to_db_time(NOW)))
+                async with db.connection() as same:
+                    await same.execute(WARD, ("Phường 2", "phuong 2", to_db_time(NOW)))
+                raise RuntimeError("disk trouble")
+        assert await db.fetch_value("SELECT COUNT(*) FROM wards") == 0
+
+
+async def test_a_step_that_reads_then_writes_inside_a_turn_holds_the_database_from_its_first_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.db"
+    await migrated_copy(path)
+    async with Database.opened(path) as db:
+        async with db.transaction(reads_first=True):
+            async with db.transaction() as conn:
+                await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
+                assert _try_to_write(path) == "locked"
+            assert _try_to_write(path) == "locked"
+        assert _try_to_write(path) == "free"
+
+
+async def test_a_transaction_holds_the_database_from_its_start_unless_it_is_a_turn(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    await migrated_copy(path)
+    async with Database.opened(path) as db:
+        async with db.transaction() as conn:
+            assert _try_to_write(path) == "locked"
+            await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
+        assert _try_to_write(path) == "free"

@@ -276,7 +276,7 @@ class Runtime:
         services = self.services
         turn: Turn | None = None
         try:
-            async with services.db.transaction():
+            async with services.db.transaction(reads_first=True):
                 if receipt is not None:
                     await receipt.settle()
                 sender = inp.sender
