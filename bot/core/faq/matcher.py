@@ -1150,7 +1150,8 @@ class FaqMatcher:
         `context`: the text around the question in a long message (its story, its premise), each piece with
         the weight its words count for (see `focus`).
         """
-        tokens, credit = self._correct(self._normaliser.tokens(question, self._compounds))
+        normalised = self._normaliser.text(question)
+        tokens, credit = self._correct(self._normaliser.tokens_of_text(normalised, self._compounds))
         if not tokens:
             return []
         focus_weights = [1.0] * len(tokens)
@@ -1172,7 +1173,6 @@ class FaqMatcher:
         # the person's story ("trước đây tôi dạy học, …").
         premise = " , ".join(piece for piece, weight in context if weight >= focus.PREMISE_WEIGHT)
         past = not now and _PAST.search(fold(f"{question} , {premise}")) is not None
-        normalised = self._normaliser.text(question)
         types = _question_types(normalised)
         values = _asked_values(normalised)
         criteria = _criteria(normalised)

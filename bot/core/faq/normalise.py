@@ -288,7 +288,11 @@ class Normaliser:
         next to them ("tiêu chí", "chủ trì", "biết chữ"): a light word segmentation that uses the
         knowledge base's own vocabulary.
         """
-        words = self.text(raw).split()
+        return self.tokens_of_text(self.text(raw), compounds)
+
+    def tokens_of_text(self, text: str, compounds: frozenset[str] = frozenset()) -> list[str]:
+        """`tokens` of a text `text()` has already normalised."""
+        words = text.split()
         if compounds:
             words = [
                 w for i, w in enumerate(words) if w not in CHAT_SYLLABLES or _in_compound(words, i, compounds)
