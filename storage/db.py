@@ -217,12 +217,18 @@ class Database:
         if open_tx is not None:
             yield open_tx.conn
             return
-        async with self._lock:
+        async with self._autocommit() as conn:
             token = _USING.set(self)
             try:
-                yield self._conn
+                yield conn
             finally:
                 _USING.reset(token)
+
+    @asynccontextmanager
+    async def _autocommit(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The lock and connection for statements outside a transaction (each commits on its own)."""
+        async with self._lock:
+            yield self._conn
 
     @asynccontextmanager
     async def transaction(self, *, reads_first: bool = False) -> AsyncIterator[aiosqlite.Connection]:

@@ -36,7 +36,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot.background import cancel_and_wait
 from storage import dialect
-from storage.db import _USING, Database
+from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -279,19 +279,13 @@ class PostgresDatabase(Database):
         return cast(aiosqlite.Connection, PgConnection(raw, self._id_columns))
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A connection holding the writer lock (autocommit statements), or the task's transaction."""
-        open_tx = self._held()
-        if open_tx is not None:
-            yield open_tx.conn
-            return
+    async def _autocommit(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A pooled connection holding the writer lock, for autocommit statements."""
         async with self._lock, self._pool.connection() as raw:
             await raw.execute(f"SELECT pg_advisory_lock(%s, {_SCHEMA_KEY})", (WRITER_LOCK,))
-            token = _USING.set(self)
             try:
                 yield self._wrap(raw)
             finally:
-                _USING.reset(token)
                 await raw.execute(f"SELECT pg_advisory_unlock(%s, {_SCHEMA_KEY})", (WRITER_LOCK,))
 
     @asynccontextmanager
