@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,16 +125,24 @@ async def test_backup_is_a_consistent_copy_while_writes_continue(db: Database, t
         await copy.close()
 
 
-def _try_to_write(path: Path) -> str:
-    """What another process trying to write at this moment would meet: 'free' or 'locked'."""
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+@pytest.fixture
+async def sqlite_file(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated SQLite file, open, that another process could also write to."""
+    await migrated_copy(tmp_path / "bot.db")
+    async with Database.opened(tmp_path / "bot.db") as db:
+        yield db
+
+
+def _another_process_may_write(db: Database) -> bool:
+    """Whether another process trying to write now would get the database (False: it is locked)."""
+    other = sqlite3.connect(db.path, timeout=0, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")
         other.execute("ROLLBACK")
-        return "free"
+        return True
     except sqlite3.OperationalError as error:
         assert "locked" in str(error)
-        return "locked"
+        return False
     finally:
         other.close()
 
@@ -142,53 +151,45 @@ WARD = "INSERT INTO wards (name, name_key, created_at) VALUES (?, ?, ?)"
 
 
 async def test_a_turn_that_only_reads_leaves_the_database_free_and_one_that_writes_holds_it_to_commit(
-    tmp_path: Path,
+    sqlite_file: Database,
 ) -> None:
-    path = tmp_path / "bot.db"
-    await migrated_copy(path)
-    async with Database.opened(path) as db:
+    db = sqlite_file
+    async with db.transaction(reads_first=True) as conn:
+        await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
+        assert _another_process_may_write(db)
+        await conn.execute(WARD, ("Phường 1", "phuong 1", to_db_time(NOW)))
+        assert not _another_process_may_write(db)
+    assert _another_process_may_write(db)
+    assert await db.fetch_value("SELECT COUNT(*) FROM wards") == 1
+
+
+async def test_a_turn_that_fails_after_writing_leaves_nothing_behind(sqlite_file: Database) -> None:
+    db = sqlite_file
+    with pytest.raises(RuntimeError):
         async with db.transaction(reads_first=True) as conn:
             await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
-            assert _try_to_write(path) == "free"
             await conn.execute(WARD, ("Phường 1", "phuong 1", to_db_time(NOW)))
-            assert _try_to_write(path) == "locked"
-        assert _try_to_write(path) == "free"
-        assert await db.fetch_value("SELECT COUNT(*) FROM wards") == 1
-
-
-async def test_a_turn_that_fails_after_writing_leaves_nothing_behind(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
-    await migrated_copy(path)
-    async with Database.opened(path) as db:
-        with pytest.raises(RuntimeError):
-            async with db.transaction(reads_first=True) as conn:
-                await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
-                await conn.execute(WARD, ("Phường 1", "phuong 1", to_db_time(NOW)))
-                async with db.connection() as same:
-                    await same.execute(WARD, ("Phường 2", "phuong 2", to_db_time(NOW)))
-                raise RuntimeError("disk trouble")
-        assert await db.fetch_value("SELECT COUNT(*) FROM wards") == 0
+            async with db.connection() as same:
+                await same.execute(WARD, ("Phường 2", "phuong 2", to_db_time(NOW)))
+            raise RuntimeError("disk trouble")
+    assert await db.fetch_value("SELECT COUNT(*) FROM wards") == 0
 
 
 async def test_a_step_that_reads_then_writes_inside_a_turn_holds_the_database_from_its_first_read(
-    tmp_path: Path,
+    sqlite_file: Database,
 ) -> None:
-    path = tmp_path / "bot.db"
-    await migrated_copy(path)
-    async with Database.opened(path) as db:
-        async with db.transaction(reads_first=True):
-            async with db.transaction() as conn:
-                await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
-                assert _try_to_write(path) == "locked"
-            assert _try_to_write(path) == "locked"
-        assert _try_to_write(path) == "free"
-
-
-async def test_a_transaction_holds_the_database_from_its_start_unless_it_is_a_turn(tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
-    await migrated_copy(path)
-    async with Database.opened(path) as db:
+    db = sqlite_file
+    async with db.transaction(reads_first=True):
         async with db.transaction() as conn:
-            assert _try_to_write(path) == "locked"
             await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
-        assert _try_to_write(path) == "free"
+            assert not _another_process_may_write(db)
+        assert not _another_process_may_write(db)
+    assert _another_process_may_write(db)
+
+
+async def test_any_other_transaction_holds_the_database_from_its_start(sqlite_file: Database) -> None:
+    db = sqlite_file
+    async with db.transaction() as conn:
+        assert not _another_process_may_write(db)
+        await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
+    assert _another_process_may_write(db)
