@@ -96,7 +96,7 @@ async def _run(quick: bool, reps: int) -> dict:
 
         await interleaved(results, configs, reps, measure, idle_s=2.0)
     ratio = results.ratio("our bot (mixed, real DB) / bare echo", OURS, BASELINE, "throughput")
-    results.target("mixed workload vs bare echo, throughput", ratio["median"], ">=", 0.7, "×")
+    results.target("mixed workload vs bare echo, throughput", ratio["median"], ">=", 0.8, "×")
     for label in http_candidates(emu, template):
         results.ratio(f"{label} / bare echo", label, BASELINE, "throughput")
     idle = results.median(OURS, "rss_idle")
