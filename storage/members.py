@@ -14,7 +14,7 @@ from storage import audit
 from storage.audience import audience_members
 from storage.db import Database, Store, db_time, from_db_time, to_db_time
 
-_MEMBER_COLUMNS = (
+MEMBER_COLUMNS = (
     "m.id, m.full_name, m.status, m.role, m.ward_id, m.chapter_id, m.phone, m.locale, m.requested_at, "
     "m.channel"
 )
@@ -33,7 +33,7 @@ async def full_names(db: Database, member_ids: Iterable[int]) -> dict[int, str]:
     return {r["id"]: r["full_name"] for r in rows}
 
 
-def _member(row: sqlite3.Row) -> Member:
+def member_from(row: sqlite3.Row) -> Member:
     return Member(
         id=row["id"],
         full_name=row["full_name"],
@@ -65,18 +65,16 @@ class SqliteMembers(Store):
         self._fresh_accounts: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     async def get(self, member_id: int) -> Member | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.id = ?", (member_id,)
-        )
-        return _member(row) if row else None
+        row = await self._db.fetch_one(f"SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = ?", (member_id,))
+        return member_from(row) if row else None
 
     async def find_by_account(self, channel: str, external_id: str) -> Member | None:
         row = await self._db.fetch_one(
-            f"SELECT {_MEMBER_COLUMNS} FROM members m JOIN channel_accounts a ON a.member_id = m.id "
+            f"SELECT {MEMBER_COLUMNS} FROM members m JOIN channel_accounts a ON a.member_id = m.id "
             "WHERE a.channel = ? AND a.external_id = ?",
             (channel, external_id),
         )
-        return _member(row) if row else None
+        return member_from(row) if row else None
 
     async def create_visitor(
         self,
@@ -312,7 +310,7 @@ class SqliteMembers(Store):
         """Members by place and status, ordered by name."""
         status_values = [s.value for s in statuses]
         sql = (
-            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status IN "
+            f"SELECT {MEMBER_COLUMNS} FROM members m WHERE m.status IN "
             f"({', '.join('?' * len(status_values))})"
         )
         params: list[object] = list(status_values)
@@ -322,12 +320,12 @@ class SqliteMembers(Store):
         if chapter_id is not None:
             sql += " AND m.chapter_id = ?"
             params.append(chapter_id)
-        return [_member(r) for r in await self._db.fetch_all(sql + " ORDER BY m.name_key, m.id", params)]
+        return [member_from(r) for r in await self._db.fetch_all(sql + " ORDER BY m.name_key, m.id", params)]
 
     async def search(self, query_key: str, *, ward_id: int | None = None, limit: int = 10) -> list[Member]:
         """Active members whose folded name contains the folded query."""
         sql = (
-            f"SELECT {_MEMBER_COLUMNS} FROM members m WHERE m.status = 'active' AND m.name_key LIKE ? "
+            f"SELECT {MEMBER_COLUMNS} FROM members m WHERE m.status = 'active' AND m.name_key LIKE ? "
             "ESCAPE '\\'"
         )
         like = "%" + query_key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -336,7 +334,7 @@ class SqliteMembers(Store):
             sql += " AND m.ward_id = ?"
             params.append(ward_id)
         rows = await self._db.fetch_all(sql + " ORDER BY m.name_key LIMIT ?", (*params, limit))
-        return [_member(r) for r in rows]
+        return [member_from(r) for r in rows]
 
     async def save_link_code(self, member_id: int, channel: str, code: str, *, expires_at: datetime) -> None:
         """The member's one live linking code (a new one replaces the old)."""
@@ -469,11 +467,11 @@ class SqliteMembers(Store):
     async def accounts(self, channel: str = "telegram") -> list[tuple[Member, str]]:
         """Every member with an account on the channel, with its external id."""
         rows = await self._db.fetch_all(
-            f"SELECT {_MEMBER_COLUMNS}, a.external_id FROM members m JOIN channel_accounts a ON a.member_id "
+            f"SELECT {MEMBER_COLUMNS}, a.external_id FROM members m JOIN channel_accounts a ON a.member_id "
             "= m.id AND a.channel = ? ORDER BY m.name_key",
             (channel,),
         )
-        return [(_member(r), r["external_id"]) for r in rows]
+        return [(member_from(r), r["external_id"]) for r in rows]
 
     async def count_by_status(self) -> dict[str, int]:
         rows = await self._db.fetch_all("SELECT status, COUNT(*) AS n FROM members GROUP BY status")

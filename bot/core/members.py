@@ -90,7 +90,24 @@ class MemberService:
 
         Accounts listed in ADMIN_IDS become active district admins on first contact.
         """
-        member = await self._store.find_by_account(channel, external_id)
+        found = await self._store.find_by_account(channel, external_id)
+        return await self.welcome(
+            found, channel, external_id, chat_id=chat_id, display_name=display_name, username=username
+        )
+
+    async def welcome(
+        self,
+        found: Member | None,
+        channel: str,
+        external_id: str,
+        *,
+        chat_id: str,
+        display_name: str,
+        username: str | None = None,
+    ) -> Member:
+        """`identify` for an account already looked up in this transaction: `found` is its member (None when
+        nobody has the account yet). A turn looks the member up with their dialog state, in one query."""
+        member = found
         if member is None:
             member = await self._store.create_visitor(
                 channel=channel,

@@ -280,7 +280,9 @@ class Runtime:
                 if receipt is not None:
                     await receipt.settle()
                 sender = inp.sender
-                member = await services.members.identify(
+                seated = await services.dialogs.with_member(sender.channel, sender.account_id)
+                member = await services.members.welcome(
+                    seated[0] if seated is not None else None,
                     sender.channel,
                     sender.account_id,
                     chat_id=sender.chat_id if sender.private else sender.account_id,
@@ -292,7 +294,11 @@ class Runtime:
                     if not isinstance(prepared, Input):
                         return [prepared] if prepared is not None else []
                     inp = prepared
-                state = await services.dialogs.get(member.id, inp.channel)
+                state = (
+                    seated[1]
+                    if seated is not None and inp.channel == sender.channel
+                    else await services.dialogs.get(member.id, inp.channel)
+                )
                 turn = Turn(
                     input=inp,
                     member=member,
