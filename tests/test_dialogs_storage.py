@@ -13,14 +13,8 @@ NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 
 
 async def _visitor(db: Database, channel: str, external_id: str) -> int:
-    member = await SqliteMembers(db).create_visitor(
-        channel=channel,
-        external_id=external_id,
-        chat_id=external_id,
-        display_name="Cô Lan",
-        username=None,
-        now=NOW,
-    )
+    account = {"channel": channel, "external_id": external_id, "chat_id": external_id}
+    member = await SqliteMembers(db).create_visitor(**account, display_name="Cô Lan", username=None, now=NOW)
     return member.id
 
 
