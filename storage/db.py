@@ -237,9 +237,10 @@ class Database:
 
         `reads_first` (a conversation's turn): on SQLite, BEGIN goes out with the first write or nested
         `transaction()`, and a transaction that only read sends neither BEGIN nor COMMIT. Every statement is a
-        trip to aiosqlite's thread (about 70 µs of CPU): /help, /me or a list make two fewer. The reads before
-        the first write see this process's data as it stands (its lock is held throughout) but not another
-        process's lock: a read that a write depends on across processes belongs in a nested `transaction()`.
+        trip to aiosqlite's thread (about 90 µs of CPU): /help, /me or a list make two fewer. Nothing else in
+        this process reads or writes before the first write (the lock is held throughout), but another process
+        (`python -m bot grant`) may commit in between: a read that a write depends on, where another process
+        could change it, belongs in a nested `transaction()`, which begins at once.
         """
         open_tx = self._held()
         if open_tx is not None:

@@ -34,7 +34,7 @@ class SqliteDialogs(Store):
         )
         if row is None:
             return None
-        return member_from(row), _state(row) if row["dialog"] is not None else None
+        return member_from(row), (_state(row) if row["dialog"] is not None else None)
 
     async def save(self, member_id: int, channel: str, state: DialogState | None, *, now: datetime) -> None:
         """Store the person's new place (None: no dialog)."""
