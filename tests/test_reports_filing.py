@@ -249,3 +249,35 @@ async def test_an_unusually_large_count_is_confirmed_before_it_is_saved(bot: Bot
     await lan.press("Đúng")
     report = await bot.services.reports.report(chapter, "2026-11")
     assert report is not None and report.new_members == 500
+
+
+async def test_a_restart_at_every_step_of_the_report_continues_where_the_cadre_stood_and_files_it_once(
+    bot: BotUnderTest,
+) -> None:
+    lan = await bot.member(4001, "Nguyễn Thị Lan", Role.CADRE, ward="Phường 5", chapter="Chi hội Khu phố 2")
+    await lan.send("/report")
+    await bot.restart()
+    assert "tổng cộng bao nhiêu hội viên" in texts(await lan.send("3"))
+    await bot.restart()
+    assert "ghi chú" in texts(await lan.send("45"))
+    await bot.restart()
+    await lan.send("Hai người chuyển từ phường khác về")
+    await bot.restart()
+    replies = await lan.press("Bỏ qua")
+    assert "Chi hội Khu phố 2, tháng 11/2026: 3 hội viên mới, tổng 45 — đúng không?" in texts(replies)
+    assert "Ghi chú: Hai người chuyển từ phường khác về" in texts(replies)
+    await bot.restart()
+    assert "✅ Đã lưu báo cáo. Xin cảm ơn!" in texts(await lan.press("Xác nhận"))
+    await bot.restart()
+
+    report = await bot.services.reports.report(
+        await chapter_id(bot, "Phường 5", "Chi hội Khu phố 2"), "2026-11"
+    )
+    assert report is not None
+    assert (report.new_members, report.total_members, report.note) == (
+        3,
+        45,
+        "Hai người chuyển từ phường khác về",
+    )
+    changes = await history(bot.services.db, "chapter_report", report.id)
+    assert [c["action"] for c in changes] == ["report_filed"]
