@@ -193,3 +193,21 @@ async def test_any_other_transaction_holds_the_database_from_its_start(sqlite_fi
         assert not _another_process_may_write(db)
         await conn.execute_fetchall("SELECT COUNT(*) FROM wards")
     assert _another_process_may_write(db)
+
+
+async def test_a_turn_reads_what_is_committed_until_it_writes_and_then_its_own_writes_too(
+    sqlite_file: Database,
+) -> None:
+    db = sqlite_file
+    wards = "SELECT COUNT(*) FROM wards"
+    async with db.transaction(reads_first=True) as conn:
+        assert await db.fetch_value(wards) == 0
+        other = sqlite3.connect(db.path)
+        other.execute(WARD, ("Phường 1", "phuong 1", to_db_time(NOW)))
+        other.commit()
+        other.close()
+        assert await db.fetch_value(wards) == 1
+        await conn.execute(WARD, ("Phường 2", "phuong 2", to_db_time(NOW)))
+        assert await db.fetch_value(wards) == 2
+        assert [tuple(r) for r in await conn.execute_fetchall(wards)] == [(2,)]
+    assert await db.fetch_value(wards) == 2
