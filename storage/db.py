@@ -145,7 +145,8 @@ class _BeginOnWrite:
 
 
 class Database:
-    """The bot's single SQLite connection; every use goes through its lock."""
+    """The bot's SQLite connection, every use of it through its lock, and the reader a turn uses until it
+    writes (`_open_reader`)."""
 
     kind = "sqlite"
     shared = False
