@@ -93,11 +93,12 @@ def changed(topic: str) -> None:
 
 def _open_reader(path: Path) -> sqlite3.Connection:
     """The read-only connection a turn reads through before its first write, on the event loop's thread (see
-    the module's docstring). In WAL mode it sees every committed change at once and never blocks the
-    writer."""
+    the module's docstring). In WAL mode it sees every committed change at once, never blocks the writer, and
+    waits for a lock only while a connection recovers the WAL after a crash, which the bot's own connection
+    does when it opens the file, before the reader exists: its short busy timeout keeps the loop free."""
     reader = sqlite3.connect(path, isolation_level=None)
     reader.row_factory = sqlite3.Row
-    reader.execute("PRAGMA busy_timeout = 5000")
+    reader.execute("PRAGMA busy_timeout = 1000")
     reader.execute("PRAGMA query_only = ON")
     return reader
 
