@@ -1,4 +1,4 @@
-"""One aiosqlite connection per process: PRAGMAs, a lock, explicit transactions.
+"""One aiosqlite connection per process, and a reader beside it: PRAGMAs, a lock, explicit transactions.
 
 Beside it, one plain sqlite3 connection that only reads, on the event loop's own thread: a conversation turn's
 reads before its first write go there (`transaction(reads_first=True)`). aiosqlite runs each statement on its
@@ -91,6 +91,10 @@ def changed(topic: str) -> None:
         using.notify(topic)
 
 
+def _is_select(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
+
+
 def _open_reader(path: Path) -> sqlite3.Connection:
     """The read-only connection a turn reads through before its first write, on the event loop's thread (see
     the module's docstring). In WAL mode it sees every committed change at once, never blocks the writer, and
@@ -119,7 +123,7 @@ class _BeginOnWrite:
             self.begun = True
 
     async def _before(self, sql: str) -> None:
-        if not self.begun and sql.lstrip()[:6].upper() != "SELECT":
+        if not self.begun and not _is_select(sql):
             await self.begin()
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
@@ -131,7 +135,7 @@ class _BeginOnWrite:
         return await self._conn.executemany(sql, params)
 
     async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> Iterable[sqlite3.Row]:
-        if not self.begun and self._reader is not None and sql.lstrip()[:6].upper() == "SELECT":
+        if not self.begun and self._reader is not None and _is_select(sql):
             return self._reader.execute(sql, tuple(params)).fetchall()
         await self._before(sql)
         return await self._conn.execute_fetchall(sql, params)
