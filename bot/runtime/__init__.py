@@ -281,8 +281,9 @@ class Runtime:
                     await receipt.settle()
                 sender = inp.sender
                 seated = await services.dialogs.with_member(sender.channel, sender.account_id)
+                found, found_state = seated if seated is not None else (None, None)
                 member = await services.members.welcome(
-                    seated[0] if seated is not None else None,
+                    found,
                     sender.channel,
                     sender.account_id,
                     chat_id=sender.chat_id if sender.private else sender.account_id,
@@ -295,8 +296,8 @@ class Runtime:
                         return [prepared] if prepared is not None else []
                     inp = prepared
                 state = (
-                    seated[1]
-                    if seated is not None and inp.channel == sender.channel
+                    found_state
+                    if found is not None and inp.channel == sender.channel
                     else await services.dialogs.get(member.id, inp.channel)
                 )
                 turn = Turn(
