@@ -279,7 +279,7 @@ def test_questions_outside_the_knowledge_base_are_declined(matcher, question):
 
 
 def test_a_weak_match_offers_at_most_three_suggestions_instead_of_an_answer(kb):
-    cautious = FaqMatcher(kb, answer_threshold=0.99, suggest_threshold=0.3)
+    cautious = FaqMatcher(kb, answer_threshold=0.99, suggest_threshold=0.3, subject_threshold=0.99)
     result = cautious.ask("hội khuyến học chủ trì đánh giá theo thông tư 44 không")
     assert result.kind == "suggest"
     assert result.entry is None and not result.answered

@@ -114,7 +114,9 @@ async def test_a_weak_match_offers_suggestions_as_buttons_and_pressing_one_answe
 
     lan, _ = await people(bot)
     faq = bot.services.faq
-    faq.matcher = FaqMatcher(faq.kb, answer_threshold=0.99, suggest_threshold=0.3)  # every match is weak
+    faq.matcher = FaqMatcher(
+        faq.kb, answer_threshold=0.99, suggest_threshold=0.3, subject_threshold=0.99
+    )  # every match is weak
     replies = await lan.send("hội khuyến học chủ trì đánh giá theo thông tư 44 không")
     assert "Có phải anh/chị muốn hỏi…" in texts(replies)
     suggestions = [b for b in lan.all_buttons() if b != "📨 Gửi câu hỏi cho cán bộ phụ trách"]

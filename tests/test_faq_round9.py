@@ -15,7 +15,6 @@ from tests.faq_packaged import packaged_matcher
 ROOT = Path(__file__).parent.parent
 DEV_I = ROOT / "tests" / "data" / "faq_dev_i.yaml"
 SET_I = ROOT / "eval" / "faq_blind_2026_12_i.yaml"
-SET_J = ROOT / "eval" / "faq_blind_2026_12_j.yaml"
 
 
 def test_development_set_i_stays_where_round_9_left_it():
@@ -33,18 +32,6 @@ def test_set_i_stays_where_round_9_left_it():
     assert set_i.out_of_scope[0] >= 46, set_i.listed_misses("out_of_scope")
     assert set_i.small_talk[0] == set_i.small_talk[1]
     assert set_i.wrong_document == 0, set_i.listed_misses()
-
-
-def test_set_j_a_blind_set_nobody_here_has_read_keeps_its_score_and_no_wrong_document():
-    """Set J is scored, never read: a later change that loses its answers or states another document's date
-    shows here (the failure lists nothing but counts, so that its misses stay unread)."""
-    items = load_items(SET_J)
-    assert len(items) == 306, "the frozen set must not change"
-    set_j = score(items, bot_answerer(matcher=packaged_matcher()))
-    assert set_j.in_scope[0] >= 186, f"in scope {set_j.in_scope}"
-    assert set_j.out_of_scope[0] >= 46, f"declined {set_j.out_of_scope}"
-    assert set_j.small_talk[0] == set_j.small_talk[1], f"small talk {set_j.small_talk}"
-    assert set_j.wrong_document == 0, f"{set_j.wrong_document} answers state another document's date"
 
 
 @pytest.mark.parametrize(

@@ -379,6 +379,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:entry|come|came|comes|coming|go|goes|went)\s+into\s+(?:force|effect)\b",
             r"\bwhen\b.*\b(?:effective|in\s+force)\b",
             rf"\b(?:bat\s+dau\s+)?ap\s+dung\s+(?:tu\s+)?(?:{_WHEN})",
+            # "vẫn làm theo TT44, phải chuyển sang TT25 từ ngày nào": from when the new one applies
+            rf"\b(?:chuyen|doi)\s+(?:sang|qua)\b.*\btu\s+(?:{_WHEN})",
             r"\bappl(?:y|ies|ied)\s+(?:from|since)\b",
             r"\b(?:start|begin|began|started)\s+(?:to\s+)?apply\b",
         ),
@@ -417,6 +419,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bcon\s+(?:ap\s+dung|dung|xai|su\s+dung|gia\s+tri)\b",
             r"\b(?:dang|con\s+dang|van\s+dang|van\s+con)\s+(?:duoc\s+)?(?:ap\s+dung|dung|xai|su\s+dung|thuc\s+hien)\b",
             r"\bbi\s+bai\s+bo\s+(?:chua|roi)\b",
+            r"\b(?:bi|da\s+bi|da\s+duoc|duoc)\s+thay(?:\s+the)?\s+(?:chua|roi|khong|ko)\b",
             r"\bbai\s+bo\s+chua\b",
             r"\bhet\s+han\b",
             r"\bout\s+of\s+date\b",
@@ -464,7 +467,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         _any(
             r"\b(?:co\s+quan|bo|don\s+vi|cap)\s+nao\s+(?:da\s+)?(?:ban\s+hanh|ra|lam)\b",
             r"\b(?:ai|do\s+ai|cua\s+ai)\s+(?:ban\s+hanh|ra)\b",
-            r"\bdo\s+ai\b",
+            # not "CĐHT cấp tỉnh do ai quyết định công nhận" (who recognises, under the document)
+            r"\bdo\s+ai\b(?!\s+(?:quyet\s+dinh|q\w*\s+dinh|cong\s+nhan|danh\s+gia|xet|cap|phe\s+duyet|kiem\s+tra))",
             r"\b(?:co\s+quan|don\s+vi|noi)\s+ban\s+hanh\b",
             r"\bcua\s+ai\b",
             r"\bcua\s+(?:co\s+quan|bo)\s+nao\b",  # "của bộ giáo dục" states the issuer; "của bộ nào" asks it
@@ -672,6 +676,9 @@ def answer_fields(
             if record.amended_by:
                 others = ", ".join(other(d) for d in record.amended_by)
                 sentences.append(texts[t.AMENDED_BY].format(name=name, other=others))
+            elif record.amends and record.about:
+                # what it changes, in the record's words ("sửa đổi, bổ sung Quy chế … (kèm QĐ 09/2008)")
+                sentences.append(texts[t.ABOUT].format(name=name, about=record.text("about", locale)))
             elif record.amends:
                 others = ", ".join(other(d) for d in record.amends)
                 sentences.append(texts[t.AMENDS].format(name=name, other=others))

@@ -132,6 +132,20 @@ def asks_office_holder(folded: str) -> bool:
     return bool(_HIGH.search(folded) or _PERSON_MEANT.search(folded))
 
 
+# The learning-society terms the knowledge base is about, folded, with their abbreviations and English names.
+_SUBJECT = re.compile(
+    r"\b(?:cdht|cong\s+dong\s+hoc\s+tap|tthtcd|trung\s+tam\s+hoc\s+tap\s+cong\s+dong|xhht|xa\s+hoi\s+hoc\s+tap"
+    r"|gdht|gia\s+dinh\s+hoc\s+tap|dhht|dong\s+ho\s+hoc\s+tap|dvht|don\s+vi\s+hoc\s+tap"
+    r"|learning\s+(?:communit|famil|clan|unit|societ)\w*|community\s+learning)\b"
+)
+
+
+def names_subject(folded: str) -> bool:
+    """Whether the question (folded) names a learning-society term: a community of learning, a community
+    learning centre, a learning family, clan or unit, the learning society."""
+    return _SUBJECT.search(folded) is not None
+
+
 def _ministries(folded: str) -> set[str]:
     found: set[str] = set()
     for match in _MINISTRY.finditer(folded):

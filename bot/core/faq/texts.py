@@ -40,6 +40,7 @@ ABOUT_ISSUED = N_("{name} ({issuer}, {date}): {about}.")
 REPEALED_NOTE = N_("⚠️ {name} has no longer been in force since {date}; {other} applies now.")
 UNKNOWN_OTHER = N_("a newer document (its number is not confirmed)")
 PART = N_("{n}. {answer}")
+SPELLED = N_("{short} stands for {full}.")
 
 ALL = (
     SIGNED,
@@ -66,6 +67,7 @@ ALL = (
     REPEALED_NOTE,
     UNKNOWN_OTHER,
     PART,
+    SPELLED,
 )
 
 Texts = Mapping[str, Mapping[str, str]]
