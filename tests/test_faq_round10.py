@@ -97,3 +97,27 @@ def test_reward_money_and_a_places_results_are_declined(matcher, question):
 def test_the_field_asked_is_read_from_the_whole_question(matcher, question, expected, not_expected):
     text = matcher.ask(question).text()
     assert expected in text and not_expected not in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("số hiệu của thông tư thay TT44", "25/2023/TT-BGDĐT"),
+        ("QĐ 1315 số hiệu đầy đủ là gì", "1315/QĐ-TTg"),
+    ],
+)
+def test_a_documents_full_number_is_the_one_its_name_carries(matcher, question, number):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and number in found.text()
+
+
+def test_which_criterion_by_number_is_not_the_documents_number(matcher):
+    assert "số hiệu" not in matcher.ask("ban chỉ đạo XHHT nằm ở tiêu chí số mấy của TT44").text()
+
+
+def test_a_decision_pointed_back_to_is_not_the_circular_the_story_named(matcher):
+    found = matcher.ask(
+        "Tôi soạn báo cáo về Thông tư 44. Bộ ra thông tư đó dựa trên một quyết định của Thủ tướng năm 2013. "
+        "Cho tôi hỏi số hiệu quyết định đó?"
+    )
+    assert "44/2014/TT-BGDĐT có số hiệu" not in found.text()

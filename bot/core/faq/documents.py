@@ -435,7 +435,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "number",
         _any(
-            r"(?<!co )\bso\s+(?:hieu|may|bao\s+nhieu|gi)\b",  # "cơ sở gì" is not "số gì"
+            # "cơ sở gì" is not "số gì"; "tiêu chí / điều / bước số mấy" asks which one, not the document's
+            r"(?<!co )(?<!tc )(?<!chi )(?<!tieu )(?<!dieu )(?<!muc )(?<!buoc )(?<!khoan )(?<!phuong )"
+            r"\bso\s+(?:hieu|may|bao\s+nhieu|gi)\b",
             r"\bco\s+so\s+hieu\b(?!\s+qua)",  # "có số hiệu đầy đủ", not "cơ sở hiệu quả"
             r"\b(?:luat|thong\s+tu|quyet\s+dinh)\s+so\s+(?:may|bao\s+nhieu)\b",
             r"\bwhat\s+(?:is\s+)?(?:the\s+)?number\b",
@@ -601,6 +603,10 @@ def detect_fields(folded: str) -> list[str]:
 # --- answers from a record ------------------------------------------------------------------------
 
 
+# An official number in a document's name: "25/2023/TT-BGDĐT", "1315/QĐ-TTg".
+_OFFICIAL_NUMBER = re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]+(?:-[A-Za-zĐđ0-9]+)+")
+
+
 class FieldAnswer(NamedTuple):
     """A record's answer to some fields, in one language; `confirmed` is False when a field is unverified."""
 
@@ -685,9 +691,12 @@ def answer_fields(
             else:
                 return None
         elif asked == "number":
-            if not record.number:
+            # the number is the record's own, or the official one its name carries ("…25/2023/TT-BGDĐT")
+            numbered = _OFFICIAL_NUMBER.search(record.name)
+            number = record.number or (numbered.group(0) if numbered else "")
+            if not number:
                 return None
-            sentences.append(texts[t.NUMBER].format(name=name, number=record.number))
+            sentences.append(texts[t.NUMBER].format(name=name, number=number))
         elif asked == "basis":
             if not record.basis:
                 return None

@@ -172,6 +172,22 @@ _FIELDS_OF_EACH = frozenset({"signed", "in_force", "issuer", "signer", "number"}
 # "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
 # "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives
+# "quyết định đó", "thông tư này", "that decision": a document pointed back to by its kind.
+_KINDS = {
+    "quyetdinh": "qd",
+    "thongtu": "tt",
+    "nghidinh": "nd",
+    "nghiquyet": "nq",
+    "congvan": "cv",
+    "decision": "qd",
+    "circular": "tt",
+    "decree": "nd",
+    "resolution": "nq",
+}
+_KIND_POINTED = re.compile(
+    r"\b(quyet\s+dinh|thong\s+tu|nghi\s+dinh|nghi\s+quyet|cong\s+van|decision|circular|decree|resolution)"
+    r"\s+(?:do|nay|kia|ay)\b|\b(?:that|this)\s+(decision|circular|decree|resolution)\b"
+)
 # "GĐHT, DHHT là viết tắt của gì", "what does TTHTCĐ stand for": what the letters stand for.
 _SPELLING_ASKED = re.compile(r"\bviet\s+tat\b|\bstands?\s+for\b|\babbreviat\w*")
 _DETAILS = re.compile(
@@ -633,11 +649,15 @@ class FaqMatcher:
                 if _SUCCESSOR_OF.search(told[: named[0].start]):
                     frame = f"van ban moi thay {frame}"  # "bộ tiêu chí mới thay QĐ 448 số mấy, ngày nào"
             mentioned = self._documents.references(told)
-            if len({r.ref for r in mentioned}) == 1 and _DOCUMENT_ANAPHOR.search(question_part.lower()):
-                # "…theo Thông tư 44. Có người bảo thông tư đó hết hạn rồi, có đúng không": that one.
-                named_text = told[mentioned[0].start : mentioned[0].end]
-                question_part = _DOCUMENT_ANAPHOR.sub(named_text, question_part.lower(), count=1)
-                frame = ""
+            pointed = _DOCUMENT_ANAPHOR.search(question_part.lower())
+            if len({r.ref for r in mentioned}) == 1 and pointed:
+                if _points_elsewhere(fold(pointed.group(0)), mentioned[0].record):
+                    frame = ""  # "…Thông tư 44… một quyết định năm 2013…, số hiệu quyết định đó": not TT44
+                else:
+                    # "…theo Thông tư 44. Có người bảo thông tư đó hết hạn rồi, có đúng không": that one.
+                    named_text = told[mentioned[0].start : mentioned[0].end]
+                    question_part = _DOCUMENT_ANAPHOR.sub(named_text, question_part.lower(), count=1)
+                    frame = ""
         if self._scope.foreign(fold(question_part)):
             # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
@@ -1127,6 +1147,8 @@ class FaqMatcher:
         record = reference.record
         if not self._explained(folded, references, record):
             return None
+        if _points_elsewhere(unnamed, record):
+            return None  # "TT44 … số hiệu quyết định đó": another document
         if record is not None and successor_of:
             # "văn bản thay TT44 có hiệu lực từ ngày nào": a field of the document that replaced it; when that
             # one is not known, what is known of the old one's status
@@ -1655,6 +1677,17 @@ _OTHER_PAPER = re.compile(
     r"\b(?:quyet\s+dinh|qd|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan|to\s+trinh|bien\s+ban|"
     r"certificate|recognition\s+decision)\b"
 )
+
+
+def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:
+    """Whether `folded` points back to a document of another kind than `record` ("quyết định đó" when the
+    record is a circular)."""
+    pointed = _KIND_POINTED.search(folded)
+    if pointed is None or record is None or not record.refs:
+        return False
+    kind = re.match(r"[a-z]+", record.refs[0])
+    pointed_kind = _KINDS[(pointed.group(1) or pointed.group(2)).replace(" ", "")]
+    return kind is not None and pointed_kind != kind.group(0)
 
 
 def _is_subject(folded: str, reference: Reference, abbreviations: frozenset[str] = frozenset()) -> bool:
