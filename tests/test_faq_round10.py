@@ -121,3 +121,11 @@ def test_a_decision_pointed_back_to_is_not_the_circular_the_story_named(matcher)
         "Cho tôi hỏi số hiệu quyết định đó?"
     )
     assert "44/2014/TT-BGDĐT có số hiệu" not in found.text()
+
+
+def test_a_request_to_be_told_turns_a_long_message_to_its_question(matcher):
+    found = matcher.ask(
+        "Chi hội tôi sắp họp tổng kết, anh chủ tịch dặn ghi căn cứ là Quyết định 1315 của Thủ tướng "
+        "mà tôi chưa đọc văn bản đó. Nhờ mọi người cho biết quyết định 1315/QĐ-TTg nói về việc gì?"
+    )
+    assert found.document == "qd1315" and "thi đua" in found.text()

@@ -52,6 +52,10 @@ _OPENER = re.compile(
     rf"|(?:nho\s+(?:bot\s+|ad\s+|admin\s+)?|(?:bot|ad|admin)\s+)(?:cho|gui|tra|tim|ghi)(?:\s+(?:giup|dum|gium|ho))?"
     rf"\s+{_PERSON}(?:\s+(?:xin|biet))?"
     rf"|(?:cho|gui)\s+{_PERSON}\s+xin"
+    # "nhờ mọi người cho biết", "xin cho biết", "cho tôi biết", "please let me know": a request to be told
+    rf"|(?:(?:nho|xin)\s+(?:(?:moi\s+nguoi|cac\s+ban|ban|bot|ad|admin|cac\s+anh\s+chi|{_PERSON})\s+)?)?cho\s+"
+    rf"(?:{_PERSON}\s+)?biet"
+    r"|please\s+let\s+me\s+know"
     r"|khong\s+biet(?!\s+(?:chu|doc|lam|dung))"
     r"|(?:could|can|would)\s+you\s+(?:please\s+)?(?:tell|let|explain|help)(?:\s+me)?"
     r"|i\s+(?:would\s+like|want|wanted|need|d\s+like)\s+to\s+(?:know|ask|check)"
