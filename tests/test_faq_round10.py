@@ -129,3 +129,11 @@ def test_a_request_to_be_told_turns_a_long_message_to_its_question(matcher):
         "mà tôi chưa đọc văn bản đó. Nhờ mọi người cho biết quyết định 1315/QĐ-TTg nói về việc gì?"
     )
     assert found.document == "qd1315" and "thi đua" in found.text()
+
+
+def test_the_subject_named_in_the_story_counts_for_the_question_after_it(matcher):
+    story = "Chi hội tôi đang vận động bà con làm Gia đình học tập. "
+    question = "Nhóm người lớn thì mỗi năm phải học mấy nội dung?"
+    found = matcher.ask(story + question)
+    assert found.kind == "answer" and found.entry is not None and found.entry.id == "learning-family-criteria"
+    assert matcher.ask("Chi hội tôi đang vận động bà con. " + question).kind != "answer"

@@ -1073,7 +1073,10 @@ class FaqMatcher:
         if exclude is not None:
             ranked = [(e, s) for e, s in ranked if e.id != exclude]
         ranked = ranked[:MAX_SUGGESTIONS]
-        answer_at = self._answer_threshold(fold(question), ranked[0][0] if ranked else None)
+        # The subject may be named in the story around the question ("…bên TT44 có một tiêu chí về cán bộ đi
+        # học, cụ thể là gì").
+        asked = " , ".join((question, *(piece for piece, _ in context)))
+        answer_at = self._answer_threshold(fold(asked), ranked[0][0] if ranked else None)
         if not ranked or ranked[0][1] < min(self.suggest_threshold, answer_at):
             score = ranked[0][1] if ranked else 0.0
             return FaqAnswer(False, None, score, (), "none", answer_language)
