@@ -137,3 +137,15 @@ def test_the_subject_named_in_the_story_counts_for_the_question_after_it(matcher
     found = matcher.ask(story + question)
     assert found.kind == "answer" and found.entry is not None and found.entry.id == "learning-family-criteria"
     assert matcher.ask("Chi hội tôi đang vận động bà con. " + question).kind != "answer"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("xếp loại CĐHT theo TT44 bao lâu thì làm 1 lần", "tt44-annual-timeline"),
+        ("CĐHT theo TT25 mấy năm mới xét lại một lần", "tt25-validity"),
+    ],
+)
+def test_how_often_is_read_whatever_stands_between_its_words(matcher, question, entry):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == entry

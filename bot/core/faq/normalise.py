@@ -103,6 +103,8 @@ _WARD_OR_DISTRICT = re.compile(r"\b([pq])(?:\s*\.\s*|\s?)(\d{1,2})\b")
 _PLACE_KINDS = {"p": "phuong", "q": "quan"}
 # "ngày 28 tháng 2" → "28/2"
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
+# "bao lâu thì làm 1 lần", "mấy năm mới xét một lần": how often, whatever stands between (folded).
+_HOW_OFTEN = re.compile(r"\b(bao\s+lau|may\s+nam)\s+(?:[a-z]+\s+){0,3}?(?:1|mot)\s+lan\b")
 _WORD = re.compile(r"[a-z]+")
 _DOUBLED = re.compile(r"([a-z])\1")
 _MIN_RESPELL = 4  # shorter words are too easily another word
@@ -276,6 +278,7 @@ class Normaliser:
         # English words stemmed first: "districts", "recognised" meet the synonyms of "district", "recognise".
         text = _stem_words(text)
         text = _drop_kind_echo(text)
+        text = _HOW_OFTEN.sub(r"\1 mot lan", text)
         if self._synonym_re is not None:
             text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
