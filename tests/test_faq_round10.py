@@ -78,9 +78,13 @@ def test_one_abbreviation_with_an_entry_of_its_own_gets_that_entry(matcher):
     [
         "xã đạt CĐHT được thưởng bao nhiêu tiền",
         "năm ngoái có mấy phường đạt gia đình học tập",
+        "nhà riêng ông chủ tịch phường ở chỗ nào",
+        "giáo viên xin nghỉ phép mấy ngày thì ai duyệt",
+        "How many days of sick leave can a commune official take?",
+        "thủ tục kết nạp đảng viên gồm những bước nào",
     ],
 )
-def test_reward_money_and_a_places_results_are_declined(matcher, question):
+def test_rewards_results_homes_leave_and_party_affairs_are_declined(matcher, question):
     assert matcher.ask(question).kind == "none"
 
 
@@ -149,3 +153,7 @@ def test_the_subject_named_in_the_story_counts_for_the_question_after_it(matcher
 def test_how_often_is_read_whatever_stands_between_its_words(matcher, question, entry):
     found = matcher.ask(question)
     assert found.entry is not None and found.entry.id == entry
+
+
+def test_a_message_half_about_something_else_is_not_answered_by_its_other_half(matcher):
+    assert matcher.ask("mua vé xe buýt tháng ở đâu, giá bao nhiêu?").kind == "none"

@@ -787,6 +787,9 @@ class FaqMatcher:
                 second = retry
         if first.entry is None or second.entry is None:
             if whole.entry is None and (first.entry is not None or second.entry is not None):
+                unanswered = parts[1] if first.entry is not None else parts[0]
+                if not story and self._speaks_of_else(unanswered):
+                    return None  # "mua bảo hiểm y tế ở đâu, giá bao nhiêu": not a question of ours
                 return first if first.entry is not None else second
             return None
         if first.entry.id == second.entry.id:
@@ -803,6 +806,16 @@ class FaqMatcher:
             language=answer_language,
             parts=(first, second),
         )
+
+    def _speaks_of_else(self, text: str) -> bool:
+        """Whether `text` uses two or more words the knowledge base never does ("mua bảo hiểm y tế"): it is
+        about something else. (One such word is often a typo or the person's own word.)"""
+        unknown = [
+            t
+            for t in self._normaliser.tokens(text)
+            if t not in self._vocabulary_set and t not in STOP_WORDS and t not in CHAT_SYLLABLES
+        ]
+        return len(unknown) >= 2
 
     def _combined_entry(self, first: FaqEntry, second: FaqEntry) -> FaqEntry:
         """One entry holding both answers, numbered, with both sources."""
