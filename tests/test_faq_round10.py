@@ -157,3 +157,14 @@ def test_how_often_is_read_whatever_stands_between_its_words(matcher, question, 
 
 def test_a_message_half_about_something_else_is_not_answered_by_its_other_half(matcher):
     assert matcher.ask("mua vé xe buýt tháng ở đâu, giá bao nhiêu?").kind == "none"
+
+
+def test_still_followed_asks_the_status_of_a_document_an_entry_tells(matcher):
+    found = matcher.ask("gia đình học tập bây giờ còn xét theo QĐ 448 không")
+    assert found.document == "qd448" and found.fields == ("status",)
+    assert "2016–2020" in found.text()
+
+
+def test_is_circular_44_still_followed_says_how_communities_are_recognised_now(matcher):
+    text = matcher.ask("năm nay phường còn chấm điểm 15 tiêu chí như TT44 không").text()
+    assert "12/02/2024" in text and "mức độ 1" in text, text

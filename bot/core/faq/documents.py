@@ -417,6 +417,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:con|het|da\s+het|co\s+con|dang\s+co|co)\s+hieu\s*luc\s+(?:khong|ko|k|chua|nua|ha|a)\b",
             r"\b(?:con|het|da\s+het)\s+hieu\s*luc\b",
             r"\bcon\s+(?:ap\s+dung|dung|xai|su\s+dung|gia\s+tri)\b",
+            # "còn xét / chấm / làm theo QĐ 448 không": still followed
+            r"\bcon\s+(?:duoc\s+)?(?:xet|cham|lam|danh\s+gia|cong\s+nhan)\s+theo\b",
             r"\b(?:dang|con\s+dang|van\s+dang|van\s+con)\s+(?:duoc\s+)?(?:ap\s+dung|dung|xai|su\s+dung|thuc\s+hien)\b",
             r"\bbi\s+bai\s+bo\s+(?:chua|roi)\b",
             r"\b(?:bi|da\s+bi|da\s+duoc|duoc)\s+thay(?:\s+the)?\s+(?:chua|roi|khong|ko)\b",

@@ -1029,8 +1029,13 @@ class FaqMatcher:
     ) -> FaqAnswer | None:
         """ "dùng thông tư 44 hay 25", "Hội mình vẫn tự chấm theo TT44 thì có sai không": which of two
         documents applies, or whether one may still be followed, is the status of the repealed one (which
-        names what replaced it). None for any other question."""
-        repealed = [r for r in references if r.record is not None and r.record.repealed]
+        names what replaced it), or of one whose status an entry tells ("còn xét theo QĐ 448 không"). None
+        for any other question."""
+        repealed = [
+            r
+            for r in references
+            if r.record is not None and (r.record.repealed or "status" in r.record.entries)
+        ]
         if len({r.ref for r in repealed}) != 1:
             return None
         reference = repealed[0]
