@@ -12,7 +12,6 @@ from tests.faq_packaged import packaged_matcher
 
 ROOT = Path(__file__).parent.parent
 SET_J = ROOT / "eval" / "faq_blind_2026_12_j.yaml"
-SET_K = ROOT / "eval" / "faq_blind_2026_12_k.yaml"
 
 
 def test_set_j_stays_where_round_10_left_it():
@@ -174,15 +173,3 @@ def test_still_followed_asks_the_status_of_a_document_an_entry_tells(matcher):
 def test_is_circular_44_still_followed_says_how_communities_are_recognised_now(matcher):
     text = matcher.ask("năm nay phường còn chấm điểm 15 tiêu chí như TT44 không").text()
     assert "12/02/2024" in text and "mức độ 1" in text, text
-
-
-def test_set_k_a_blind_set_nobody_here_has_read_keeps_its_score_and_no_wrong_document():
-    """Set K is scored, never read: a later change that loses its answers or states another document's date
-    shows here (the failure lists nothing but counts, so that its misses stay unread)."""
-    items = load_items(SET_K)
-    assert len(items) == 306, "the frozen set must not change"
-    set_k = score(items, bot_answerer(matcher=packaged_matcher()))
-    assert set_k.in_scope[0] >= 210, f"in scope {set_k.in_scope}"
-    assert set_k.out_of_scope[0] >= 45, f"declined {set_k.out_of_scope}"
-    assert set_k.small_talk[0] >= 11, f"small talk {set_k.small_talk}"
-    assert set_k.wrong_document == 0, f"{set_k.wrong_document} answers state another document's date"

@@ -188,6 +188,12 @@ _KIND_POINTED = re.compile(
     r"\b(quyet\s+dinh|thong\s+tu|nghi\s+dinh|nghi\s+quyet|cong\s+van|decision|circular|decree|resolution)"
     r"\s+(?:do|nay|kia|ay)\b|\b(?:that|this)\s+(decision|circular|decree|resolution)\b"
 )
+# "CĐHT là gì", "HKH nghĩa là gì", "what does TTHC mean": the meaning of a name asked, as the abbreviation
+# entries answer it.
+_MEANING_ASKED = re.compile(
+    r"\bviet\s+tat\b|\bnghia\s+(?:la\s+)?(?:gi|sao)\b|\bla\s+(?:chu\s+|cai\s+)?gi\b|\bla\s+(?:cai\s+)?chi\b"
+    r"|\bstands?\s+for\b|\bmeans?\b|\bmeaning\b|\babbreviat\w*|\bwhat\s+(?:is|are|s)\b|\bla\s+sao\b"
+)
 # "GĐHT, DHHT là viết tắt của gì", "what does TTHTCĐ stand for": what the letters stand for.
 _SPELLING_ASKED = re.compile(r"\bviet\s+tat\b|\bstands?\s+for\b|\babbreviat\w*")
 _DETAILS = re.compile(
@@ -1075,7 +1081,7 @@ class FaqMatcher:
         citing = [
             (entry, score)
             for entry, score in ranked
-            if score >= self.answer_threshold
+            if score >= self._answer_threshold(folded, entry)
             and score >= ranked[0][1] - _ARTICLE_RUNNER_UP
             and _CITES_ARTICLE.search(entry.source)
         ]
@@ -1090,6 +1096,9 @@ class FaqMatcher:
         ranked = self.rank(question, limit=MAX_SUGGESTIONS + 1, context=context)
         if exclude is not None:
             ranked = [(e, s) for e, s in ranked if e.id != exclude]
+        if not _MEANING_ASKED.search(fold(question)):
+            # "HKHVN thành lập năm nào", "TTHC mã 1.005097 là TTHC gì": the abbreviations only share letters
+            ranked = [(e, s) for e, s in ranked if "abbrev" not in e.sections]
         ranked = ranked[:MAX_SUGGESTIONS]
         # The subject may be named in the story around the question ("…bên TT44 có một tiêu chí về cán bộ đi
         # học, cụ thể là gì").

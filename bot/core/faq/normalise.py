@@ -74,7 +74,8 @@ _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
 
 _DOC_KINDS = (
     ("tt", r"thong\s*tu|circular|tt"),
-    ("qd", r"quyet\s*dinh|decision|qd"),
+    # "Đề án 387": the scheme a decision approves, named by the decision's number (never "đề án 2012–2020")
+    ("qd", r"quyet\s*dinh|decision|qd|de\s+an(?=\s*(?:so\s*)?(?!(?:19|20)\d\d\b)\d)"),
     ("nd", r"nghi\s*dinh|decree|nd"),
     ("nq", r"nghi\s*quyet|resolution|nq"),
     ("cv", r"cong\s*van|official\s*letter|letter|cv"),
@@ -103,6 +104,24 @@ _WARD_OR_DISTRICT = re.compile(r"\b([pq])(?:\s*\.\s*|\s?)(\d{1,2})\b")
 _PLACE_KINDS = {"p": "phuong", "q": "quan"}
 # "ngày 28 tháng 2" → "28/2"
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s*thang\s*(\d{1,2})\b")
+# "công nhận năm 2024 thì năm 2025 có phải đánh giá lại": the year after another named is "năm sau" (folded).
+_YEAR = re.compile(r"\b(nam|year|in) (20\d\d)\b")
+
+
+def _next_year_is_next(text: str) -> str:
+    """A year one after a year named before it, read as the next year: "năm sau", "next year"."""
+    years: set[int] = set()
+
+    def relative(match: re.Match[str]) -> str:
+        year = int(match.group(2))
+        if year - 1 in years:
+            return "next year" if match.group(1) in ("year", "in") else "nam sau"
+        years.add(year)
+        return match.group(0)
+
+    return _YEAR.sub(relative, text)
+
+
 # "bao lâu thì làm 1 lần", "mấy năm mới xét một lần": how often, whatever stands between (folded).
 _HOW_OFTEN = re.compile(r"\b(bao\s+lau|may\s+nam)\s+(?:[a-z]+\s+){0,3}?(?:1|mot)\s+lan\b")
 _WORD = re.compile(r"[a-z]+")
@@ -130,8 +149,8 @@ def _fix_kind_typos(text: str) -> str:
 
     def closest(match: re.Match[str], choices: tuple[str, ...]) -> str:
         typed = match.group(1)
-        if typed in choices:
-            return typed
+        if typed in choices or typed.endswith(" thu"):
+            return typed  # "tiêu chí thứ 8": an ordinal, not Chỉ thị 8
         real = " " in typed and all(is_vietnamese_syllable(w) for w in typed.split())
         if real:
             near = [c for c in choices if Levenshtein.distance(typed, c) <= 1]
@@ -279,6 +298,7 @@ class Normaliser:
         text = _stem_words(text)
         text = _drop_kind_echo(text)
         text = _HOW_OFTEN.sub(r"\1 mot lan", text)
+        text = _next_year_is_next(text)
         if self._synonym_re is not None:
             text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()

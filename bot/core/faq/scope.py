@@ -116,7 +116,7 @@ _IDENTITY = (
     rf"|\b(?:{_HIGH_OFFICE})\s+nao\b|\bwhich\s+(?:minister|deputy\s+minister)\b"
 )
 _NOW_OR_PERSON = (
-    r"\b(?:hien\s+nay|hien\s+tai|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b"
+    r"\b(?:hien\s+nay|hien\s+tai|hien\s+gio|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b"
     r"|\bai\s+(?:dang|hien)\b"  # "ai đang làm chủ tịch …"
 )
 _HIGH = re.compile(rf"\b(?:{_HIGH_OFFICE})\b")
