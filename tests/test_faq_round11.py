@@ -18,8 +18,8 @@ def test_set_k_stays_where_round_11_left_it():
     items = load_items(SET_K)
     assert len(items) == 306, "the frozen set must not change"
     set_k = score(items, bot_answerer(matcher=packaged_matcher()))
-    assert set_k.in_scope[0] >= 215, set_k.listed_misses()
-    assert set_k.out_of_scope[0] >= 47, set_k.listed_misses("out_of_scope")
+    assert set_k.in_scope[0] >= 216, set_k.listed_misses()
+    assert set_k.out_of_scope[0] >= 48, set_k.listed_misses("out_of_scope")
     assert set_k.small_talk[0] == set_k.small_talk[1]
     assert set_k.wrong_document == 0, set_k.listed_misses()
 
@@ -79,3 +79,19 @@ def test_a_scheme_named_by_its_decisions_number_is_that_decision(matcher):
     found = matcher.ask("de an 387 muc tieu den 2025 la bao nhieu phan tram")
     assert found.entry is not None and found.entry.id == "targets-2025"
     assert matcher._normaliser.text("đề án 2012-2020") == "de an 2012 2020"
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        ("thủ tục xếp loại CĐHT theo TT44 được giải quyết trong mấy ngày làm việc", "vi"),
+        ("How many working days did the district take to settle a Circular 44 file?", "en"),
+    ],
+)
+def test_the_procedures_processing_time(matcher, question, locale):
+    found = matcher.ask(question, locale)
+    assert found.entry is not None and found.entry.id == "tt44-admin-procedure"
+
+
+def test_another_ministrys_cultural_titles_are_declined(matcher):
+    assert matcher.ask("điều kiện công nhận gia đình văn hóa năm nay").kind == "none"
