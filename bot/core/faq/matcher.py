@@ -171,7 +171,6 @@ _EACH = re.compile(r"\b(?:va|voi|and|lan\s+luot|moi\s+van\s+ban|each|both|respec
 _FIELDS_OF_EACH = frozenset({"signed", "in_force", "issuer", "signer", "number"})
 # "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
-# "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives
 # "quyết định đó", "thông tư này", "that decision": a document pointed back to by its kind.
 _KINDS = {
     "quyetdinh": "qd",
@@ -196,6 +195,7 @@ _MEANING_ASKED = re.compile(
 )
 # "GĐHT, DHHT là viết tắt của gì", "what does TTHTCĐ stand for": what the letters stand for.
 _SPELLING_ASKED = re.compile(r"\bviet\s+tat\b|\bstands?\s+for\b|\babbreviat\w*")
+# "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives
 _DETAILS = re.compile(
     r"\b(?:cu\s+the|chi\s+tiet|nhung\s+gi|nhung\s+(?:noi\s+dung|dieu)\s+nao|gom|liet\s+ke|details?|specific\w*"
     r"|list)\b"
