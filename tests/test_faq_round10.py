@@ -68,6 +68,11 @@ def test_what_abbreviations_stand_for_is_answered_for_each_one_asked(matcher, qu
     assert found.entry is not None and found.entry.source
 
 
+def test_abbreviations_are_spelled_out_in_the_order_they_were_asked(matcher):
+    text = matcher.ask("What do BCĐ and GDTX stand for?", "en").text()
+    assert text.index("BCĐ") < text.index("GDTX"), text
+
+
 def test_one_abbreviation_with_an_entry_of_its_own_gets_that_entry(matcher):
     found = matcher.ask("TTHTCĐ viết tắt của chữ gì")
     assert found.entry is not None and found.entry.id == "abbrev-tthtcd"

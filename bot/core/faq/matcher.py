@@ -926,7 +926,7 @@ class FaqMatcher:
                 template.format(
                     short=f"<b>{short}</b>", full=f"<b>{table.get(short) or self.kb.spelled['vi'][short]}</b>"
                 )
-                for short in sorted(asked, key=folded.find)
+                for short in sorted(asked, key=lambda short: folded.find(fold(short)))
             )
 
         source = next(iter(self._spelling_entries.values()), None)
