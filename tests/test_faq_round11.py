@@ -108,3 +108,30 @@ def test_set_l_a_blind_set_nobody_here_has_read_keeps_its_score_and_no_wrong_doc
     assert set_l.out_of_scope[0] >= 46, f"declined {set_l.out_of_scope}"
     assert set_l.small_talk[0] >= 8, f"small talk {set_l.small_talk}"
     assert set_l.wrong_document == 0, f"{set_l.wrong_document} answers state another document's date"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("bot ơi", "greeting"),
+        ("ê bot", "greeting"),
+        ("chúc mừng năm mới", "greeting"),
+        ("xin chào, tôi là cán bộ mới", "greeting"),
+        ("ai tạo ra bot này", "who"),
+        ("who made you", "who"),
+        ("giúp", "help"),
+        ("tôi có thể hỏi gì", "help"),
+        ("thank u", "thanks"),
+        ("ok bot", "thanks"),
+        ("vâng ạ", "thanks"),
+        ("bot giỏi quá", "thanks"),
+    ],
+)
+def test_calls_acknowledgements_and_wishes_are_small_talk(matcher, message, kind):
+    found = matcher.ask(message)
+    assert found.kind == "small_talk" and found.small_talk == kind
+
+
+@pytest.mark.parametrize("message", ["tỷ giá đô la hôm nay", "ok vậy TT44 còn hiệu lực không"])
+def test_a_message_with_more_than_small_talk_is_not_small_talk(matcher, message):
+    assert matcher.ask(message).kind != "small_talk"

@@ -69,6 +69,12 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "is this a bot",
             "am i talking to a bot",
             "gioi thieu ve ban",
+            "ai tao ra bot",
+            "ai tao ra ban",
+            "ai lam ra bot",
+            "who made you",
+            "who created you",
+            "who built you",
         ),
     ),
     (
@@ -125,6 +131,11 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "giup duoc gi cho",
             "biet gi ve",
             "biet nhung gi ve",
+            "giup",
+            "co the hoi gi",
+            "co the hoi nhung gi",
+            "how does this bot work",
+            "how does it work",
         ),
     ),
     (
@@ -154,6 +165,17 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "da cam on",
             "xin cam on",
             "cam on nhieu lam",
+            "thank u",
+            "thanks u",
+            # an acknowledgement or praise: answered like thanks
+            "ok",
+            "oke",
+            "okay",
+            "vang",
+            "da vang",
+            "hay qua",
+            "tuyet voi",
+            "gioi qua",
         ),
     ),
     (
@@ -228,6 +250,13 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "have a good weekend",
             "have a nice day",
             "have a good day",
+            "bot oi",
+            "ad oi",
+            "admin oi",
+            "ban oi",
+            "e bot",
+            "happy new year",
+            "chuc mung nam moi",
         ),
     ),
 )
@@ -239,7 +268,7 @@ _FILLER = words(
     you all there everyone again for your help that helps helped great good nice have day team really
     thanks yeah yes sir madam dear friend! please thoi lai sau nhe later now duoc
     giup hieu hay tot vui qua co ai khong the biet gi cho con chau cac tui bac co chu di ve khuyen hoc hoi
-    oi alo do nghen nhen ne a ha hen roi la chuc mot tiep
+    oi alo do nghen nhen ne a ha hen roi la chuc mot tiep moi vao nhom can bo
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
