@@ -47,10 +47,10 @@ def test_naming_the_subject_lowers_the_bar_only_for_questions_that_name_it(match
     assert type(matcher)(matcher.kb, subject_threshold=0.99, **strict).ask(naming).kind == "none"
 
 
-def test_an_entry_about_another_document_does_not_answer_a_document_only_a_record_knows(matcher):
-    # "QĐ 281" has a record and no entry of its own: an entry about QĐ 387 may not answer it at a low score
-    found = matcher.ask("qđ 281 ở vùng khó khăn chỉ tiêu ra sao")
-    assert found.entry is None or "387" not in found.text()
+def test_an_entry_about_another_document_does_not_answer_at_the_lower_bar(matcher):
+    # TT44's procedure entry scores 0.36 here: enough for a question on TT44, not for one on TT 26/2025
+    found = matcher.ask("TT 26/2025 chuyển tq từ huyện về CT UBND xã hả")
+    assert found.kind == "none" or "26/2025" in found.text(), found.text()
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,8 @@ def test_a_documents_full_number_is_the_one_its_name_carries(matcher, question, 
 
 
 def test_which_criterion_by_number_is_not_the_documents_number(matcher):
-    assert "số hiệu" not in matcher.ask("ban chỉ đạo XHHT nằm ở tiêu chí số mấy của TT44").text()
+    found = matcher.ask("BCĐ XHHT nằm ở tc số mấy của thông tư 44")
+    assert "number" not in found.fields and found.entry is not None, found.text()
 
 
 def test_a_decision_pointed_back_to_is_not_the_circular_the_story_named(matcher):
@@ -134,7 +135,7 @@ def test_a_decision_pointed_back_to_is_not_the_circular_the_story_named(matcher)
         "Tôi soạn báo cáo về Thông tư 44. Bộ ra thông tư đó dựa trên một quyết định của Thủ tướng năm 2013. "
         "Cho tôi hỏi số hiệu quyết định đó?"
     )
-    assert "44/2014/TT-BGDĐT có số hiệu" not in found.text()
+    assert "number" not in found.fields, found.text()
 
 
 def test_a_request_to_be_told_turns_a_long_message_to_its_question(matcher):

@@ -66,7 +66,7 @@ from bot.core.faq.glossary import spell_out
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.messages import is_question, question_splits
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
-from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms
+from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms, pointed_kind
 from bot.core.faq.scope import Scope, names_subject
 from bot.core.faq.smalltalk import small_talk, without_greeting
 from bot.core.faq.words import words
@@ -171,22 +171,6 @@ _EACH = re.compile(r"\b(?:va|voi|and|lan\s+luot|moi\s+van\s+ban|each|both|respec
 _FIELDS_OF_EACH = frozenset({"signed", "in_force", "issuer", "signer", "number"})
 # "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
-# "quyết định đó", "thông tư này", "that decision": a document pointed back to by its kind.
-_KINDS = {
-    "quyetdinh": "qd",
-    "thongtu": "tt",
-    "nghidinh": "nd",
-    "nghiquyet": "nq",
-    "congvan": "cv",
-    "decision": "qd",
-    "circular": "tt",
-    "decree": "nd",
-    "resolution": "nq",
-}
-_KIND_POINTED = re.compile(
-    r"\b(quyet\s+dinh|thong\s+tu|nghi\s+dinh|nghi\s+quyet|cong\s+van|decision|circular|decree|resolution)"
-    r"\s+(?:do|nay|kia|ay)\b|\b(?:that|this)\s+(decision|circular|decree|resolution)\b"
-)
 # "CĐHT là gì", "HKH nghĩa là gì", "what does TTHC mean": the meaning of a name asked, as the abbreviation
 # entries answer it.
 _MEANING_ASKED = re.compile(
@@ -1712,12 +1696,10 @@ _OTHER_PAPER = re.compile(
 def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:
     """Whether `folded` points back to a document of another kind than `record` ("quyết định đó" when the
     record is a circular)."""
-    pointed = _KIND_POINTED.search(folded)
+    pointed = pointed_kind(folded)
     if pointed is None or record is None or not record.refs:
         return False
-    kind = re.match(r"[a-z]+", record.refs[0])
-    pointed_kind = _KINDS[(pointed.group(1) or pointed.group(2)).replace(" ", "")]
-    return kind is not None and pointed_kind != kind.group(0)
+    return not record.refs[0].startswith(pointed)
 
 
 def _is_subject(folded: str, reference: Reference, abbreviations: frozenset[str] = frozenset()) -> bool:

@@ -89,6 +89,18 @@ _DOC_PREFIX = [
     )
     for kind, names in _DOC_KINDS
 ]
+# "quyết định đó", "thông tư này", "that decision": a document pointed back to by its kind (folded).
+_POINTED_KINDS = [
+    (kind, re.compile(rf"\b(?:{names})\s+(?:do|nay|kia|ay)\b|\b(?:that|this)\s+(?:{names})\b"))
+    for kind, names in _DOC_KINDS
+]
+
+
+def pointed_kind(folded: str) -> str | None:
+    """The kind of document `folded` points back to ("quyết định đó" → "qd"), as document tokens write it."""
+    return next((kind for kind, pattern in _POINTED_KINDS if pattern.search(folded)), None)
+
+
 # "448/QĐ-KHVN", "142/2025/NĐ-CP", "04-CT/TU" → "qd448", "nd142", "ct4"
 _DOC_SUFFIX = re.compile(r"\b(\d{1,4})(?:\s*/\s*\d{4})?\s*[/-]\s*(tt|qd|nd|nq|ct|cv)\b[\w&/-]*")
 # "giờ" opening a clause is "now" ("giờ nộp hồ sơ ở đâu", "…, vậy giờ còn …"), not an hour ("giờ làm việc").
