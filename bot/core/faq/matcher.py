@@ -277,9 +277,16 @@ def _criteria(text: str) -> frozenset[int]:
     return frozenset(found)
 
 
-def _asked_values(text: str) -> int:
-    """The kinds of value a normalised question asks for, as a bit mask."""
-    return sum(1 << k for k, (asked, _, _) in enumerate(_ASKED_VALUES) if asked.search(text))
+# "điểm" that is a pilot or a place, not points ("chọn mấy xã làm điểm", "thí điểm", "địa điểm"; folded).
+_NOT_POINTS = re.compile(r"\b(?:lam|chi\s+dao|thi|dia|xa|don\s+vi)\s+diem\b|\bpilot")
+
+
+def _asked_values(text: str, folded: str = "") -> int:
+    """The kinds of value a normalised question (`folded`: as typed) asks for, as a bit mask."""
+    mask = sum(1 << k for k, (asked, _, _) in enumerate(_ASKED_VALUES) if asked.search(text))
+    if _NOT_POINTS.search(folded):
+        mask &= ~(1 << 1)
+    return mask
 
 
 def _held_values(text: str, confirmed: bool) -> int:
@@ -553,6 +560,7 @@ class FaqMatcher:
         )
         # Entries asked about repealed documents only (TT44, TT22/2020): "what applies now" is not them.
         repealed = {ref for record in kb.documents if record.repealed for ref in record.refs}
+        self._repealed_refs = frozenset(repealed)
         self._entries_about_repealed = frozenset(
             i for i, names in enumerate(self._entry_documents) if names and names <= repealed
         )
@@ -1283,10 +1291,14 @@ class FaqMatcher:
             return []
         focus_weights = [1.0] * len(tokens)
         asked = dict.fromkeys(tokens)
+        now = _NOW.search(fold(question)) is not None
         for piece, weight in context:
             told_tokens, told_credit = self._correct(self._normaliser.tokens(piece, self._compounds))
             for token, token_credit in zip(told_tokens, told_credit, strict=True):
-                # Words the knowledge base never uses are the teller's life ("volunteer", "wife"): no help.
+                # Words the knowledge base never uses are the teller's life ("volunteer", "wife"): no help;
+                # nor is a repealed circular the story names, when the question asks what applies now.
+                if now and token in self._repealed_refs:
+                    continue
                 if token not in asked and token in self._vocabulary_set:
                     tokens.append(token)
                     credit.append(token_credit)
@@ -1295,13 +1307,12 @@ class FaqMatcher:
         if not any(token in self._vocabulary_set for token in tokens):
             return []  # no word the knowledge base uses ("tin nhắn 1", "ok"): nothing can score
         told = " ".join(piece for piece, _ in context)
-        now = _NOW.search(fold(question)) is not None
         # "Hồi đó huyện nhận đủ hồ sơ rồi | thì bao lâu …": back then may be told in the premise, but not in
         # the person's story ("trước đây tôi dạy học, …").
         premise = " , ".join(piece for piece, weight in context if weight >= focus.PREMISE_WEIGHT)
         past = not now and _PAST.search(fold(f"{question} , {premise}")) is not None
         types = _question_types(normalised)
-        values = _asked_values(normalised)
+        values = _asked_values(normalised, fold(question))
         criteria = _criteria(normalised)
         return self._rank(
             tokens,
@@ -1349,11 +1360,13 @@ class FaqMatcher:
             max(p, min(s, p + _SPREAD_LEAD)) * c
             for p, s, c in zip(phrasing_best, spread, coverage, strict=True)
         ]
-        if now and not documents:
+        # A document the story names ("hồi làm theo TT44 …") does not make "bây giờ" a question about it.
+        asked_documents = [t for t, f in zip(tokens, focus_weights, strict=True) if f == 1.0 and _DOCUMENT.match(t)]
+        if now and not asked_documents:
             # "hồ sơ năm nay gồm gì": what applies now, not what a repealed circular said.
             for entry in self._entries_about_repealed:
                 scores[entry] *= _REPEALED_NOW_FACTOR
-        if past and not documents:
+        if past and not asked_documents:
             # "hồi đó huyện giải quyết trong bao lâu": what the repealed circular said, not its successor.
             for entry in self._entries_about_successors:
                 scores[entry] *= _SUCCESSOR_PAST_FACTOR
@@ -1372,8 +1385,12 @@ class FaqMatcher:
         if articles:
             # "Điều 23 của TT25 giao trách nhiệm cho ai": the entry whose source cites that article of it.
             for entry, cited in enumerate(self._entry_articles):
-                if any(n in articles and (not documents or ref in documents) for ref, n in cited):
+                of_asked = [n for ref, n in cited if not documents or ref in documents]
+                if any(n in articles for n in of_asked):
                     scores[entry] *= _CITED_ARTICLE_FACTOR
+                elif of_asked:
+                    # "Điều 43 NĐ 46/2017 quy định gì": the entry on its Article 42 answers another question.
+                    scores[entry] *= _UNHELD_VALUE_FACTOR
         order = sorted(
             (i for i, s in enumerate(scores) if s > 0), key=lambda i: (-scores[i], -phrasing_best[i], i)
         )

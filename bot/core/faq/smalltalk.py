@@ -75,6 +75,17 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "who made you",
             "who created you",
             "who built you",
+            "ai dang tra loi",
+            "tra loi tu dong",
+            "may tra loi tu dong",
+            "may tra loi",
+            "nguoi hay la may",
+            "la nguoi hay may",
+            "co ai truc",
+            "ai dang truc",
+            "co ai online",
+            "con thuc khong",
+            "co o day khong",
         ),
     ),
     (
@@ -136,6 +147,8 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "co the hoi nhung gi",
             "how does this bot work",
             "how does it work",
+            "hoi gi duoc",
+            "cach dung bot",
         ),
     ),
     (
@@ -176,6 +189,14 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "hay qua",
             "tuyet voi",
             "gioi qua",
+            "gioi ghe",
+            "hay lam",
+            "tuyet",
+            "hieu roi",
+            "ro roi",
+            "got it",
+            "helpful",
+            "useful",
         ),
     ),
     (
@@ -200,6 +221,7 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "hen lan sau",
             "hen dip khac",
             "hen khi khac",
+            "see you tomorrow",
         ),
     ),
     (
@@ -257,6 +279,10 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "e bot",
             "happy new year",
             "chuc mung nam moi",
+            "how are you",
+            "khoe khong",
+            "lam quen",
+            "lam viec hieu qua",
         ),
     ),
 )
@@ -269,6 +295,8 @@ _FILLER = words(
     thanks yeah yes sir madam dear friend! please thoi lai sau nhe later now duoc
     giup hieu hay tot vui qua co ai khong the biet gi cho con chau cac tui bac co chu di ve khuyen hoc hoi
     oi alo do nghen nhen ne a ha hen roi la chuc mot tiep moi vao nhom can bo
+    khac bua mai day de bao lai voi di hop tra loi ro hieu khoe quen vui duoc truc online thuc ghe tuyet
+    was is it the really information tomorrow today how are got useful helpful ngay o may
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
