@@ -118,6 +118,10 @@ _OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decis
 _UNNAMED_DOCUMENT_FACTOR = (
     0.95  # the entry is asked about no document, the question names one that others are
 )
+_FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25, …")
+# Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
+# which often name what is asked about).
+_FRAMING = re.compile(r"(?:^|\s)(?:theo|under|according\s+to|can\s+cu(?:\s+vao)?)\s*$")
 _UNKNOWN_PENALTY = 0.5  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
@@ -156,7 +160,8 @@ _APPLYING = re.compile(
 # "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
 _STILL_FOLLOWING = re.compile(
     r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,6}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)"
-    r"(?:\s+(?:bo\s+tieu\s+chi|tieu\s+chi|quy\s+dinh|huong\s+dan|mau))?(?:\s+(?:cua|of))?\s*$"
+    r"(?:\s+(?:bo\s+tieu\s+chi|tieu\s+chi|quy\s+dinh|huong\s+dan|mau|(?:cac\s+)?buoc|quy\s+trinh|thu\s+tuc"
+    r"|cach\s+lam))?(?:\s+(?:cua|of))?\s*$"
 )
 _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
@@ -666,12 +671,25 @@ class FaqMatcher:
             if spelled is not None:
                 return spelled
         whole = self._ask_one(question_part, answer_language, context=story, frame=frame)
+        if (
+            whole.kind == "none"
+            and any(weight < focus.PREMISE_WEIGHT for _, weight in story)
+            and not self._speaks_of_else(question_part, 1)
+        ):
+            # "…chị bảo giữ 3 năm, anh bảo năm nào cũng làm lại… ai đúng, giải thích giùm": a question that
+            # says nothing alone asks about what was told.
+            told = tuple((piece, max(weight, focus.PREMISE_WEIGHT)) for piece, weight in story)
+            retold = self._ask_one(question_part, answer_language, context=told, frame=frame)
+            if retold.kind != "none":
+                whole = retold
         if focused is not None:
             whole = self._ask_clauses(question_part, whole, answer_language, story) or whole
         if _COMPARISON.search(folded) or _COMPARISON_EN.search(folded):
             # A comparison is one question, whatever "và" / "and" joins.
             compared = self._compare(question_part, whole, answer_language)
             return compared if compared is not None else whole
+        if whole.parts:
+            return whole  # already one answer per document asked about ("QĐ 281 và QĐ 387 …")
         # Two questions in one: of the ways to cut the message, the one whose weaker answer is surest.
         best: FaqAnswer | None = None
         for parts in question_splits(question_part):
@@ -777,6 +795,8 @@ class FaqMatcher:
                 return FaqAnswer.of_entry(
                     entry, 1.0, answer_language, document=record.id, fields=tuple(fields)
                 )
+        if second.entry is None and first.entry is not None and self._answered_in(first.entry, parts[1]):
+            return first  # "TTHTCĐ lập ra để làm gì, dành cho ai": the first answer says it ("mọi người")
         if second.entry is None and first.entry is not None:
             retry = self._ask_one(
                 f"{parts[1]} {parts[0]}", answer_language, exclude=first.entry.id, context=story
@@ -790,51 +810,67 @@ class FaqMatcher:
                     return None  # "mua bảo hiểm y tế ở đâu, giá bao nhiêu": not a question of ours
                 return first if first.entry is not None else second
             return None
-        if first.entry.id == second.entry.id:
-            return first if whole.entry is None or first.score >= whole.score else None
-        kinds = {first.kind, second.kind}
+        # A part that is itself two answers ("…ký ngày nào? có cùng ngày với TT11 không": both dates) is
+        # flattened, and an answer already given is not repeated.
+        answers = list(
+            {a.entry.id: a for part in (first, second) for a in (part.parts or (part,)) if a.entry}.values()
+        )
+        if len(answers) == 1:
+            return answers[0] if whole.entry is None or answers[0].score >= whole.score else None
+        kinds = {a.kind for a in answers}
         kind: AnswerKind = "unconfirmed" if "unconfirmed" in kinds else "answer"
-        entry = self._combined_entry(first.entry, second.entry)
+        entry = self._combined_entry(*(a.entry for a in answers if a.entry is not None))
         return FaqAnswer(
             answered=kind == "answer",
             entry=entry,
-            score=min(first.score, second.score),
+            score=min(a.score for a in answers),
             suggestions=(),
             kind=kind,
             language=answer_language,
-            parts=(first, second),
+            parts=tuple(answers),
         )
 
-    def _speaks_of_else(self, text: str) -> bool:
-        """Whether `text` uses two or more words the knowledge base never does ("mua bảo hiểm y tế"): it is
-        about something else. (One such word is often a typo or the person's own word.)"""
+    def _answered_in(self, entry: FaqEntry, text: str) -> bool:
+        """Whether every word `text` asks about (beyond generic words) is a word of `entry`'s answer."""
+        asked = [t for t in self._normaliser.tokens(text) if t not in self._generic_tokens]
+        if not asked:
+            return True
+        answer = set(self._normaliser.tokens(f"{to_plain(entry.answer)} {to_plain(entry.answer_en)}"))
+        return all(t in answer for t in asked)
+
+    def _speaks_of_else(self, text: str, words: int = 2) -> bool:
+        """Whether `text` uses `words` or more words the knowledge base never does ("mua bảo hiểm y tế"): it
+        is about something else. (One such word is often a typo or the person's own word.)"""
         unknown = [
             t
             for t in self._normaliser.tokens(text)
             if t not in self._vocabulary_set and t not in STOP_WORDS and t not in CHAT_SYLLABLES
         ]
-        return len(unknown) >= 2
+        return len(unknown) >= words
 
-    def _combined_entry(self, first: FaqEntry, second: FaqEntry) -> FaqEntry:
-        """One entry holding both answers, numbered, with both sources."""
+    def _combined_entry(self, *entries: FaqEntry) -> FaqEntry:
+        """One entry holding every answer, numbered, with every source."""
 
-        def both(locale: str) -> str:
+        def joined(locale: str) -> str:
             template = self._texts[locale][texts.PART]
             return "\n\n".join(
-                template.format(n=n, answer=e.answer_for(locale)) for n, e in ((1, first), (2, second))
+                template.format(n=n, answer=e.answer_for(locale)) for n, e in enumerate(entries, 1)
             )
 
+        sources = [e.source for e in entries]
         source = (
-            first.source if first.source == second.source else f"(1) {first.source} · (2) {second.source}"
+            sources[0]
+            if len(set(sources)) == 1
+            else " · ".join(f"({n}) {text}" for n, text in enumerate(sources, 1))
         )
         return FaqEntry(
-            id=f"{first.id}+{second.id}"[:80],
-            topic=first.topic,
-            questions=(first.title, second.title),
-            answer=both("vi"),
-            answer_en=both("en"),
+            id="+".join(e.id for e in entries)[:80],
+            topic=entries[0].topic,
+            questions=tuple(e.title for e in entries),
+            answer=joined("vi"),
+            answer_en=joined("en"),
             source=source,
-            status="confirmed" if first.confirmed and second.confirmed else "unconfirmed",
+            status="confirmed" if all(e.confirmed for e in entries) else "unconfirmed",
         )
 
     def _ask_one(
@@ -879,7 +915,9 @@ class FaqMatcher:
         from_record = self._from_record(question, folded, references, answer_language)
         if from_record is not None:
             return from_record
-        each = self._field_of_each(folded, references, answer_language)
+        each = self._field_of_each(folded, references, answer_language) or self._question_of_each(
+            folded, references, answer_language
+        )
         if each is not None:
             return each
         if self._is_outside(question, folded):
@@ -989,6 +1027,45 @@ class FaqMatcher:
             "answer",
             answer_language,
             parts=(first, second),
+        )
+
+    def _question_of_each(
+        self, folded: str, references: list[Reference], answer_language: str
+    ) -> FaqAnswer | None:
+        """ "QĐ 281 và QĐ 387 đặt mục tiêu bao nhiêu % …": one question about two documents named side by
+        side, asked of each; None unless each is answered by its own entry about that document."""
+        named = sorted({r.ref: r for r in references if r.subject}.values(), key=lambda r: r.start)
+        if len(named) != 2 or ARTICLE.search(folded):
+            return None
+        first, second = named
+        if _detect_fields(self._normaliser.abbreviated(folded[: first.start] + folded[second.end :])):
+            return None  # a field of each document: their records answer it, or nobody does
+        if not re.fullmatch(r"\s*(?:va|voi|and|,|hoac|or)\s*", folded[first.end : second.start]):
+            return None
+        before, after = folded[: first.start], folded[second.end :]
+        parts = []
+        for reference in named:
+            found = self._retrieve(f"{before}{folded[reference.start : reference.end]}{after}", answer_language)
+            entry = found.entry
+            if (
+                found.kind not in ("answer", "unconfirmed")
+                or entry is None
+                or reference.ref not in self._entry_documents[self._entry_index[entry.id]]
+            ):
+                return None
+            parts.append(found)
+        if parts[0].entry is parts[1].entry:
+            return None
+        assert parts[0].entry is not None and parts[1].entry is not None
+        kind: AnswerKind = "unconfirmed" if "unconfirmed" in (parts[0].kind, parts[1].kind) else "answer"
+        return FaqAnswer(
+            kind == "answer",
+            self._combined_entry(parts[0].entry, parts[1].entry),
+            min(p.score for p in parts),
+            (),
+            kind,
+            answer_language,
+            parts=tuple(parts),
         )
 
     def _told_by_record(
@@ -1290,6 +1367,15 @@ class FaqMatcher:
         if not tokens:
             return []
         focus_weights = [1.0] * len(tokens)
+        # "Theo QĐ 09/2008, TTHTCĐ phối hợp …": a document named as the frame, not as what is asked about,
+        # counts for less (it still rules out entries about other documents).
+        named = self._documents.references(fold(question))
+        framed = {r.ref for r in named if _FRAMING.search(fold(question)[: r.start])}
+        framed -= {r.ref for r in named if r.subject}
+        if any(token not in framed for token in tokens):
+            for i, token in enumerate(tokens):
+                if token in framed:
+                    focus_weights[i] = _FRAME_WEIGHT
         asked = dict.fromkeys(tokens)
         now = _NOW.search(fold(question)) is not None
         for piece, weight in context:
@@ -1361,7 +1447,9 @@ class FaqMatcher:
             for p, s, c in zip(phrasing_best, spread, coverage, strict=True)
         ]
         # A document the story names ("hồi làm theo TT44 …") does not make "bây giờ" a question about it.
-        asked_documents = [t for t, f in zip(tokens, focus_weights, strict=True) if f == 1.0 and _DOCUMENT.match(t)]
+        asked_documents = [
+            t for t, f in zip(tokens, focus_weights, strict=True) if f >= _FRAME_WEIGHT and _DOCUMENT.match(t)
+        ]
         if now and not asked_documents:
             # "hồ sơ năm nay gồm gì": what applies now, not what a repealed circular said.
             for entry in self._entries_about_repealed:

@@ -222,6 +222,9 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "hen dip khac",
             "hen khi khac",
             "see you tomorrow",
+            "di ngu",
+            "di ngu day",
+            "di nghi",
         ),
     ),
     (
@@ -309,6 +312,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Ways to type "không" and "thật" in chat ("có ai hông", "người thiệt hay máy"), read as the word itself.
 _SPELLINGS = {"hong": "khong", "ko": "khong", "k": "khong", "hok": "khong", "khum": "khong", "hem": "khong"}
 _SPELLINGS |= {"thiet": "that", "thiec": "that"}
+_SPELLINGS |= {"dzay": "vay", "zay": "vay", "dza": "va", "dzo": "vo"}  # "vậy" as it is often typed
 
 
 def _compiled() -> list[tuple[str, re.Pattern[str]]]:
