@@ -678,8 +678,8 @@ class FaqMatcher:
         ):
             # "…chị bảo giữ 3 năm, anh bảo năm nào cũng làm lại… ai đúng, giải thích giùm": a question that
             # says nothing alone asks about what was told.
-            told = tuple((piece, max(weight, focus.PREMISE_WEIGHT)) for piece, weight in story)
-            retold = self._ask_one(question_part, answer_language, context=told, frame=frame)
+            premised = tuple((piece, max(weight, focus.PREMISE_WEIGHT)) for piece, weight in story)
+            retold = self._ask_one(question_part, answer_language, context=premised, frame=frame)
             if retold.kind != "none":
                 whole = retold
         if focused is not None:
@@ -1045,7 +1045,8 @@ class FaqMatcher:
         before, after = folded[: first.start], folded[second.end :]
         parts = []
         for reference in named:
-            found = self._retrieve(f"{before}{folded[reference.start : reference.end]}{after}", answer_language)
+            asked = f"{before}{folded[reference.start : reference.end]}{after}"
+            found = self._retrieve(asked, answer_language)
             entry = found.entry
             if (
                 found.kind not in ("answer", "unconfirmed")
