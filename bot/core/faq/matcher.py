@@ -114,7 +114,7 @@ _MAX_CITING_ENTRIES = 3
 _OTHER_DOCUMENT_FACTOR = 0.6  # the phrasing names a different circular/decision than the question
 _KEY_POWER = 2.0  # rarer words weigh more in the key-word coverage
 _KEY_PENALTY = 0.2  # the most an entry loses for explaining none of the question's key words
-_OTHER_TOPIC_DOCUMENT_FACTOR = 0.85  # the entry is about another circular/decision than the question's
+_OTHER_TOPIC_DOCUMENT_FACTOR = 0.65  # the entry is about another circular/decision than the question's
 _UNNAMED_DOCUMENT_FACTOR = (
     0.95  # the entry is asked about no document, the question names one that others are
 )
@@ -169,6 +169,12 @@ _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
+# "từ điều nào đến điều nào", "from which article to which": a span of articles asked (folded); and a span
+# an answer gives ("Điều 5–9").
+_SPAN_ASKED = re.compile(
+    r"\b(?:tu|from)\s+(?:dieu|article)\s+(?:nao|may|so\s+may|which)\s+(?:den|toi|to)\s+(?:dieu|article)\b"
+)
+_ARTICLE_SPAN = re.compile(r"\b(?:Điều|Article)\s*\d+\s*[–-]\s*\d+")
 _CONTENTS_ASKED = re.compile(r"\bnhung\s+dieu\b")  # "TT25 có những điều nào": what it holds
 _BEGIN = re.compile(r"\bbat\s+dau\b")
 # "QĐ 09/2008 và TT 40/2010 lần lượt ban hành ngày nào", "both": the same field of each (folded)
@@ -1084,13 +1090,11 @@ class FaqMatcher:
         text = folded
         for reference in sorted(references, key=lambda r: -r.start):
             text = text[: reference.start] + " " + text[reference.end :]
+        # Abbreviations count as the words they stand for ("cổng DVCQG" is "cổng dịch vụ công quốc gia").
         content = [
             w
-            for w in re.findall(r"[a-z]+", text)
-            if w not in GENERIC_WORDS
-            and w not in STOP_WORDS
-            and w not in _CHAT
-            and w not in self._abbreviations
+            for w in re.findall(r"[a-z]+", self._normaliser.abbreviated(text))
+            if w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT
         ]
         known = self._documents.words(record)
         if len(content) < 2 or any(w not in known for w in content):
@@ -1145,6 +1149,13 @@ class FaqMatcher:
         found = self._from_record(rest, rest, self._documents.references(rest), answer_language)
         if found is not None:
             return found if found.entry is not None and _CITES_ARTICLE.search(found.entry.source) else None
+        if _SPAN_ASKED.search(folded):
+            # "phần cấp xã của TT25 từ điều nào tới điều nào": an entry that gives a span of articles.
+            for entry, score in self.rank(rest, limit=MAX_SUGGESTIONS, context=context):
+                if score >= self._answer_threshold(folded, entry) and _ARTICLE_SPAN.search(
+                    entry.answer_for(answer_language)
+                ):
+                    return FaqAnswer.of_entry(entry, score, answer_language)
         # Only an entry citing an article can say which one: a close runner-up that cites one beats a best
         # match that does not ("which article lists the criteria": the criteria, not the dossier's article).
         ranked = self.rank(rest, limit=3, context=context)
@@ -1196,7 +1207,8 @@ class FaqMatcher:
         index = self._entry_index.get(best.id)
         about = self._entry_documents[index] if index is not None else frozenset()
         asked = {r.ref for r in references if r.subject}
-        if asked and about and not about & asked:
+        if asked and not about & asked and (about or asked & self._documents_with_entries):
+            # an entry about other documents, or about none when entries about the one asked exist
             return self.answer_threshold
         named = {r.ref for r in references}
         if named - self._documents_with_entries and not about & named:

@@ -23,7 +23,7 @@ VI_STOP_WORDS = words(
     """
     la cua khong chua thi va cho nhung cac nhu nay ay voi duoc bi ve theo trong tai den ma nhe a ah ha
     nhi vay oi roi hay hoac toi xin giup vui ad admin bot cai nua nao sao gi ak u uh dum ne nha noi can
-    the de phai e chao
+    the de phai e chao ca
     """
 )
 EN_STOP_WORDS = words(
