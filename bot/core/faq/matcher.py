@@ -118,6 +118,14 @@ _OTHER_TOPIC_DOCUMENT_FACTOR = 0.65  # the entry is about another circular/decis
 _UNNAMED_DOCUMENT_FACTOR = (
     0.95  # the entry is asked about no document, the question names one that others are
 )
+_OTHER_LEVEL_FACTOR = 0.85  # a phrasing whose body acts at another level ("hội khuyến học huyện" for "… cấp xã")
+# The level a body named in a normalised text acts at ("hội khuyến học cấp xã", "ủy ban nhân dân quận"); a
+# level as the object ("cộng đồng học tập cấp xã") says nothing of who acts.
+_ACTOR_LEVEL = re.compile(
+    r"\b(?:hoi khuyen hoc|uy ban nhan dan|ubnd|phong giao duc(?: va dao tao)?)\s+(?:cap\s+)?"
+    r"(xa|phuong|thi tran|huyen|quan|tinh|thanh pho)\b"
+)
+_LEVEL_BITS = {"xa": 1, "phuong": 1, "thi tran": 1, "huyen": 2, "quan": 2, "tinh": 4, "thanh pho": 4}
 _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25, …")
 # Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
 # which often name what is asked about).
@@ -309,6 +317,11 @@ def _held_values(text: str, confirmed: bool) -> int:
     )
 
 
+def _actor_levels(text: str) -> int:
+    """The levels the bodies a normalised text names act at, as a bit mask (0: it names none)."""
+    return sum({_LEVEL_BITS[level] for level in _ACTOR_LEVEL.findall(text)})
+
+
 def _question_types(text: str) -> int:
     """The kinds of answer a normalised question wants, as a bit mask (0: it does not say)."""
     return sum(1 << k for k, (_, pattern) in enumerate(_QUESTION_TYPES) if pattern.search(text))
@@ -472,6 +485,7 @@ class FaqMatcher:
         doc_tokens: list[list[str]] = []
         doc_accents: list[dict[str, str]] = []
         doc_types: list[int] = []
+        doc_levels: list[int] = []
         for index, entry in enumerate(kb.entries):
             for question in entry.questions:
                 tokens = self._normaliser.tokens(question, self._compounds)
@@ -480,6 +494,7 @@ class FaqMatcher:
                     doc_tokens.append(tokens)
                     doc_accents.append(accent_forms(question))
                     doc_types.append(_question_types(self._normaliser.text(question)))
+                    doc_levels.append(_actor_levels(self._normaliser.text(question)))
         # A document only an answer or two mention ("QĐ 89", "NĐ 143/2025") is a question of its own:
         # a one-word phrasing makes "QĐ 89 là gì?" find the entries that cite it.
         asked = {t for tokens in doc_tokens for t in tokens}
@@ -495,6 +510,7 @@ class FaqMatcher:
                     doc_tokens.append([token])
                     doc_accents.append({})
                     doc_types.append(0)
+                    doc_levels.append(0)
         doc_terms = [set(_terms(tokens)) for tokens in doc_tokens]
         df: Counter[str] = Counter()
         for terms in doc_terms:
@@ -548,6 +564,7 @@ class FaqMatcher:
 
         self._doc_entry = array("H", doc_entry)
         self._doc_types = array("B", doc_types)
+        self._doc_levels = array("B", doc_levels)
         self._doc_weight = array("d", (sum(self._idf[t] for t in terms) for terms in doc_terms))
         self._doc_texts = [" ".join(tokens) for tokens in doc_tokens]
         self._postings = _PostingIndex(phrased, {}, accents)
@@ -1425,6 +1442,7 @@ class FaqMatcher:
             values,
             criteria,
             _articles(normalised),
+            _actor_levels(normalised),
         )
 
     def _rank(
@@ -1440,11 +1458,13 @@ class FaqMatcher:
         values: int = 0,
         criteria: frozenset[int] = frozenset(),
         articles: frozenset[int] = frozenset(),
+        levels: int = 0,
     ) -> list[tuple[FaqEntry, float]]:
         """`rank` on the question's tokens, each with its spelling credit and focus weight; `now`: the
         question asks what applies now ("bây giờ", "năm nay", "currently"); `past`: what applied back then
         ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`);
-        `criteria`: the criteria it names by number; `articles`: the articles it names by number."""
+        `criteria`: the criteria it names by number; `articles`: the articles it names by number; `levels`:
+        the levels the bodies it names act at (`_actor_levels`)."""
         weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
         # What a match must cover is the question; the story around it can only add ("…phường em…").
         total = sum(w for t, w in focused.items() if w >= weights[t])
@@ -1452,7 +1472,9 @@ class FaqMatcher:
         documents = [t for t in tokens if _DOCUMENT.match(t)]
         size = sum(1 for f in focus_weights if f == 1.0)
         # A phrasing's precision counts what the question mentions; a word only the story mentions, less.
-        phrasing_best = self._score_phrasings(tokens, size, focused, credited, total, typed, documents, types)
+        phrasing_best = self._score_phrasings(
+            tokens, size, focused, credited, total, typed, documents, types, levels
+        )
         spread = self._score_entries(focused, credited, total, typed, documents)
         coverage = self._key_coverage(tokens, [c * f for c, f in zip(credit, focus_weights, strict=True)])
         scores = [
@@ -1624,6 +1646,7 @@ class FaqMatcher:
         typed: dict[str, str],
         documents: list[str],
         types: int = 0,
+        levels: int = 0,
     ) -> list[float]:
         """Best phrasing score per entry: F-measure of question coverage and phrasing coverage.
 
@@ -1650,6 +1673,8 @@ class FaqMatcher:
                 score *= _OTHER_DOCUMENT_FACTOR
             if types and self._doc_types[doc] and not types & self._doc_types[doc]:
                 score *= _OTHER_TYPE_FACTOR  # "hồ sơ gồm gì" is not "các bước … trước khi gửi hồ sơ"
+            if levels and self._doc_levels[doc] and not levels & self._doc_levels[doc]:
+                score *= _OTHER_LEVEL_FACTOR
             entry = self._doc_entry[doc]
             best[entry] = max(best[entry], score)
         if documents:
