@@ -118,7 +118,7 @@ _OTHER_TOPIC_DOCUMENT_FACTOR = 0.65  # the entry is about another circular/decis
 _UNNAMED_DOCUMENT_FACTOR = (
     0.95  # the entry is asked about no document, the question names one that others are
 )
-_OTHER_LEVEL_FACTOR = 0.85  # a phrasing whose body acts at another level ("hội khuyến học huyện" for "… cấp xã")
+_OTHER_LEVEL_FACTOR = 0.85  # a phrasing whose body acts at another level ("HKH huyện" for "… cấp xã")
 # The level a body named in a normalised text acts at ("hội khuyến học cấp xã", "ủy ban nhân dân quận"); a
 # level as the object ("cộng đồng học tập cấp xã") says nothing of who acts.
 _ACTOR_LEVEL = re.compile(
