@@ -713,6 +713,8 @@ class FaqMatcher:
             return compared if compared is not None else whole
         if whole.parts:
             return whole  # already one answer per document asked about ("QĐ 281 và QĐ 387 …")
+        if whole.kind == "none" and self._is_outside(question_part, folded):
+            return whole  # "TTHTCĐ phường mình có mở lớp tiếng Anh không, học phí bao nhiêu": not ours
         # Two questions in one: of the ways to cut the message, the one whose weaker answer is surest.
         best: FaqAnswer | None = None
         for parts in question_splits(question_part):
