@@ -126,6 +126,12 @@ _ACTOR_LEVEL = re.compile(
     r"(xa|phuong|thi tran|huyen|quan|tinh|thanh pho)\b"
 )
 _LEVEL_BITS = {"xa": 1, "phuong": 1, "thi tran": 1, "huyen": 2, "quan": 2, "tinh": 4, "thanh pho": 4}
+# The time of the 2025 reform as a frame (normalised): "sau cải cách 2025", "sau khi sáp nhập năm 2025", "từ
+# 1/7/2025", "since July 2025".
+_REFORM_TIME = re.compile(
+    r"\b(?:sau|tu)\s+(?:khi\s+|the\s+)?(?:(?:cai cach|sap xep|sap nhap)\s+)?(?:(?:nam|thang)\s+)?"
+    r"(?:1\s+7\s+|7\s+)?2025(?:\s+(?:cai cach|sap xep|sap nhap))?\b"
+)
 _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25, …")
 # Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
 # which often name what is asked about).
@@ -1404,6 +1410,9 @@ class FaqMatcher:
         named = self._documents.references(fold(question))
         framed = {r.ref for r in named if _FRAMING.search(fold(question)[: r.start])}
         framed -= {r.ref for r in named if r.subject}
+        # "sau cải cách 2025", "từ 1/7/2025", "after the 2025 reform": when, not what, is asked there.
+        for match in _REFORM_TIME.finditer(normalised):
+            framed.update(match.group(0).split())
         if any(token not in framed for token in tokens):
             for i, token in enumerate(tokens):
                 if token in framed:
