@@ -132,6 +132,11 @@ _REFORM_TIME = re.compile(
     r"\b(?:sau|tu)\s+(?:khi\s+|the\s+)?(?:(?:cai cach|sap xep|sap nhap)\s+)?(?:(?:nam|thang)\s+)?"
     r"(?:1\s+7\s+|7\s+)?2025(?:\s+(?:cai cach|sap xep|sap nhap))?\b"
 )
+# "theo quy định hiện nay", "under the current rules" (normalised): the rules in force as a frame.
+_RULES_FRAME = re.compile(
+    r"\btheo\s+(?:the\s+)?(?:(?:hien nay|hien hanh|moi)\s+)?(?:quy dinh|quy che|luat)(?:\s+quy che)?"
+    r"(?:\s+(?:hien nay|hien hanh|moi))?\b"
+)
 _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25, …")
 # Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
 # which often name what is asked about).
@@ -1411,7 +1416,7 @@ class FaqMatcher:
         framed = {r.ref for r in named if _FRAMING.search(fold(question)[: r.start])}
         framed -= {r.ref for r in named if r.subject}
         # "sau cải cách 2025", "từ 1/7/2025", "after the 2025 reform": when, not what, is asked there.
-        for match in _REFORM_TIME.finditer(normalised):
+        for match in (*_REFORM_TIME.finditer(normalised), *_RULES_FRAME.finditer(normalised)):
             framed.update(match.group(0).split())
         if any(token not in framed for token in tokens):
             for i, token in enumerate(tokens):
