@@ -1227,12 +1227,12 @@ class FaqMatcher:
 
     def _answer_threshold(self, folded: str, best: FaqEntry | None) -> float:
         """The score at which `best` answers the question: SUBJECT_THRESHOLD when the question names what
-        the knowledge base is about (a document it holds a record of, "TT44", "QĐ 448", or a learning-society
-        term, "CĐHT", "gia đình học tập"), unless `best` is an entry about other documents than the one the
+        the knowledge base is about (a document it holds a record of, "TT44", "QĐ 448", a learning-society
+        term, "CĐHT", "gia đình học tập", or back then, "hồi đó", when the repealed circulars applied), unless `best` is an entry about other documents than the one the
         question asks about, or than one only a record knows ("TT26/2025 chuyển thẩm quyền…" is no question
         for an entry on TT44's procedure)."""
         references = [r for r in self._documents.references(folded) if r.record is not None]
-        if best is None or not (references or names_subject(folded)):
+        if best is None or not (references or names_subject(folded) or _PAST.search(folded)):
             return self.answer_threshold
         index = self._entry_index.get(best.id)
         about = self._entry_documents[index] if index is not None else frozenset()
