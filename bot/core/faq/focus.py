@@ -123,6 +123,14 @@ _ANCHOR = re.compile(
 )
 
 
+# A clause that states what the person needs, lacks or forgot (folded): in a message that asks nowhere, the
+# question ("tôi cần ghi số hiệu", "còn thiếu công văn …", "mà quên mất tên").
+_NEED = re.compile(
+    r"\b(?:can\s+(?:ghi|biet|tim|nam|xem|so|ngay|ten)|chua\s+(?:co|ro|biet|nam)|quen\s+mat|khong\s+nho|con\s+thieu"
+    r"|muon\s+(?:biet|nam|hoi)|i\s+need|need\s+to\s+know|forgot|missing)\b"
+)
+
+
 class Clause(NamedTuple):
     """A piece of a message and whether it asks (plainly, or only by a weak marker such as "mấy năm").
 
@@ -269,7 +277,14 @@ def split(raw: str) -> tuple[str, Context] | None:
     # the question is about: a premise.
     found = [c._replace(premise=True) if _anchors_story(c) else c for c in found]
     if not any(c.asks for c in found):
-        return None
+        # "… Tôi cần ghi số hiệu và ngày ký vào báo cáo. Nhờ bot cho biết.": what the person says they need,
+        # lack or forgot is what they ask.
+        found = [
+            c._replace(asks=True, premise=False, before_opener=False) if _NEED.search(fold(c.text)) else c
+            for c in found
+        ]
+        if not any(c.asks for c in found):
+            return None
     question = [c.text.strip(" ,") for c in found if not c.story and not c.premise]
     introduction = ", ".join(c.text.strip(" ,") for c in found if c.story and _introduces(c.text))
     story = ", ".join(c.text.strip(" ,") for c in found if c.story and not _introduces(c.text))
