@@ -1228,9 +1228,10 @@ class FaqMatcher:
     def _answer_threshold(self, folded: str, best: FaqEntry | None) -> float:
         """The score at which `best` answers the question: SUBJECT_THRESHOLD when the question names what
         the knowledge base is about (a document it holds a record of, "TT44", "QĐ 448", a learning-society
-        term, "CĐHT", "gia đình học tập", or back then, "hồi đó", when the repealed circulars applied), unless `best` is an entry about other documents than the one the
-        question asks about, or than one only a record knows ("TT26/2025 chuyển thẩm quyền…" is no question
-        for an entry on TT44's procedure)."""
+        term, "CĐHT", "gia đình học tập", or back then, "hồi đó", when the repealed circulars applied),
+        unless `best` is an entry about other documents than the one the question asks about, or than one
+        only a record knows ("TT26/2025 chuyển thẩm quyền…" is no question for an entry on TT44's
+        procedure)."""
         references = [r for r in self._documents.references(folded) if r.record is not None]
         if best is None or not (references or names_subject(folded) or _PAST.search(folded)):
             return self.answer_threshold
