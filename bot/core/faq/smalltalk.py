@@ -86,6 +86,21 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "co ai online",
             "con thuc khong",
             "co o day khong",
+            "co ai o do khong",
+            "anybody there",
+            "somebody there",
+            "nguoi that",
+            "ten la gi",
+            "lap ra bot",
+            "lap ra cai bot",
+            "bot cua ai",
+            "ai lam bot",
+            "tro ly ao",
+            "who are you exactly",
+            "real person",
+            "a real person",
+            "hieu tieng viet",
+            "understand vietnamese",
         ),
     ),
     (
@@ -149,6 +164,18 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "how does it work",
             "hoi gi duoc",
             "cach dung bot",
+            "nhung cau gi",
+            "cau hoi gi",
+            "hoi nhu the nao",
+            "hoi the nao",
+            "hoi bot nhu the nao",
+            "hoi bot the nao",
+            "su dung bot",
+            "dung bot",
+            "lam sao de dung",
+            "kind of questions",
+            "what questions",
+            "how do i use this",
         ),
     ),
     (
@@ -197,6 +224,8 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "got it",
             "helpful",
             "useful",
+            "you re great",
+            "da ro",
         ),
     ),
     (
@@ -235,6 +264,7 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "chao bot",
             "chao ad",
             "chao admin",
+            "kinh chao",
             "chao em",
             "chao anh",
             "chao chi",
@@ -300,6 +330,8 @@ _FILLER = words(
     oi alo do nghen nhen ne a ha hen roi la chuc mot tiep moi vao nhom can bo
     khac bua mai day de bao lai voi di hop tra loi ro hieu khoe quen vui duoc truc online thuc ghe tuyet
     was is it the really information tomorrow today how are got useful helpful ngay o may
+    nen nhu sao lam de dung su cai nay ban quan tri kinh ra cua ao re great exactly this
+    gium dum giup phai what can i ask questions kind
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
