@@ -200,6 +200,9 @@ _FRAME = re.compile(
     r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$"
     # "CV 9961 liên quan gì tới QĐ 448": the second document is what the first is related to
     r"|\blien\s+quan\s+(?:gi\s+|the\s+nao\s+|ra\s+sao\s+)?(?:toi|den|voi)\s*$|\brelated\s+to\s*$"
+    # "CV 9961 mà QĐ 448 viện dẫn", "… làm căn cứ cho QĐ 448", "một căn cứ của QĐ 448": the document it is cited by
+    r"|\b(?:cv|cong\s+van|qd|quyet\s+dinh|tt|thong\s+tu|nd|nghi\s+dinh)\b.*\bma\s*$"
+    r"|\bcan\s+cu\s+(?:cho|cua)\s*$|\bcited\s+(?:by|in)\s*$"
 )
 
 
@@ -551,7 +554,7 @@ GENERIC_WORDS = words(
     chua het bi bai bo thay the boi bang so quy dinh ve noi ra de hom dung ap xai su gia tri roi da nhu
     nguoi ke vao tinh cua hay nua sao ha vay a ah oi nhe nha ad bot cho hoi em anh chi minh toi chau xin
     thong quyet nghi cong thi luat phap hop nhat dua tren can cu linh vuc phan cap lam ten chinh thuc day
-    du full name entry dang hien hanh muon xet biet ghi
+    du full name entry dang hien hanh muon xet biet ghi vien dan trich dung lam cited
     what when who which is was were the of an does did has have by on in from since still valid force
     effect took take takes taken came come into issued signed adopted published dated date number numbered
     replaced repealed replace repeal amended amend based basis about cover covers regulate regulates say

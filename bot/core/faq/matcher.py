@@ -190,6 +190,8 @@ _ARTICLE_ASKED = re.compile(
 )
 # "từ điều nào đến điều nào", "from which article to which": a span of articles asked (folded); and a span
 # an answer gives ("Điều 5–9").
+# What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
+_CITED_BY = re.compile(r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:cho|cua)\s*$")
 _SPAN_ASKED = re.compile(
     r"\b(?:tu|from)\s+(?:dieu|article)\s+(?:nao|may|so\s+may|which)\s+(?:den|toi|to)\s+(?:dieu|article)\b"
 )
@@ -1273,6 +1275,8 @@ class FaqMatcher:
             before = unnamed[: named.start]
             if named in successor_of:
                 before = _SUCCESSOR_OF.sub(" ", before)
+            elif not named.subject:
+                before = _CITED_BY.sub(" ", before)  # "… làm căn cứ cho QĐ 448": no basis asked
             unnamed = f"{before} {unnamed[named.end :]}"
         fields = _detect_fields(self._normaliser.abbreviated(unnamed))
         if replacing and "signed" in fields and not ISSUE_WORD.search(unnamed):
