@@ -200,7 +200,7 @@ _FRAME = re.compile(
     r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$"
     # "CV 9961 liên quan gì tới QĐ 448": the second document is what the first is related to
     r"|\blien\s+quan\s+(?:gi\s+|the\s+nao\s+|ra\s+sao\s+)?(?:toi|den|voi)\s*$|\brelated\s+to\s*$"
-    # "CV 9961 mà QĐ 448 viện dẫn", "… làm căn cứ cho QĐ 448", "một căn cứ của QĐ 448": the document it is cited by
+    # "CV 9961 mà QĐ 448 viện dẫn", "… làm căn cứ cho QĐ 448": the second document is what cites the first
     r"|\b(?:cv|cong\s+van|qd|quyet\s+dinh|tt|thong\s+tu|nd|nghi\s+dinh)\b.*\bma\s*$"
     r"|\bcan\s+cu\s+(?:cho|cua)\s*$|\bcited\s+(?:by|in)\s*$"
 )
