@@ -184,6 +184,13 @@ _STILL_FOLLOWING = re.compile(
 )
 _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
+# "… năm nay em trích TT44 làm căn cứ … được không": a document used now (folded, right before its name).
+_USING = re.compile(r"\b(?:dung|ap\s+dung|trich|dan|lay|xai|su\s+dung|use|apply|cite)\s*$")
+# "TT44 giờ còn chấm được không", "… còn xài được nữa hông": still used, asked after the name (folded).
+_STILL_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,4}?(?:con|van)\s+(?:duoc\s+)?(?:dung|ap\s+dung|cham|danh\s+gia|xai|lam\s+theo|su\s+dung"
+    r"|trich|dan|hieu\s+luc)\b(?:\s+\w+){0,3}?\s+(?:khong|ko|k|hong|hok|chua)\b"
+)
 _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
@@ -1162,9 +1169,13 @@ class FaqMatcher:
             and bool(named & set(successor.refs))
             and _APPLYING.search(folded) is not None
         )
-        followed = _STILL_FOLLOWING.search(folded[: reference.start]) is not None and _YES_NO.search(
-            folded[reference.end :]
-        )
+        before, after = folded[: reference.start], folded[reference.end :]
+        followed = (
+            _STILL_FOLLOWING.search(before) is not None
+            or (_NOW.search(folded) is not None and _USING.search(before) is not None)
+        ) and _YES_NO.search(after)
+        # "bộ tiêu chí TT44 giờ còn chấm được không": whether it may still be used, asked after its name
+        followed = followed or _STILL_AFTER.match(after) is not None
         if not (chosen or followed):
             return None
         curated = record.entries.get("status")
