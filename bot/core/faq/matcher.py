@@ -1173,7 +1173,7 @@ class FaqMatcher:
         followed = (
             _STILL_FOLLOWING.search(before) is not None
             or (_NOW.search(folded) is not None and _USING.search(before) is not None)
-        ) and _YES_NO.search(after)
+        ) and _YES_NO.search(after) is not None
         # "bộ tiêu chí TT44 giờ còn chấm được không": whether it may still be used, asked after its name
         followed = followed or _STILL_AFTER.match(after) is not None
         if not (chosen or followed):
