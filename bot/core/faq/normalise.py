@@ -255,10 +255,14 @@ class Normaliser:
         )
         self._spelled = tuple(sorted(w for w in spelled if len(w) >= 3))
         self._spelled_set = frozenset(self._spelled)
+        # In a Vietnamese message a slip is read against abbreviations only ("trug tâm" is no "true").
+        abbreviated = {w for key in abbreviations for w in _WORD.findall(fold(key))}
+        self._abbreviation_spelled = tuple(sorted(w for w in abbreviated if len(w) >= 3))
 
-    def _respell(self, word: str) -> str:
+    def _respell(self, word: str, vietnamese: bool = False) -> str:
         """A slip in an English word or an abbreviation put right ("criteia" → "criteria", "manny" → "many",
-        "hsoo" → "hso"); Vietnamese syllables and words it knows stay as they are."""
+        "hsoo" → "hso"); Vietnamese syllables and words it knows stay as they are. In a `vietnamese`
+        message only abbreviations are candidates."""
         if len(word) < _MIN_RESPELL or word in self._spelled_set or is_vietnamese_syllable(word):
             return word
         single = _DOUBLED.sub(r"\1", word)
@@ -267,7 +271,11 @@ class Normaliser:
         limit = 1 if len(word) < _RESPELL_TWO_EDITS else 2
         candidate: str  # one of self._spelled; rapidfuzz's overloads type it Any
         for candidate, _, _ in process.extract(
-            word, self._spelled, scorer=OSA.distance, score_cutoff=limit, limit=4
+            word,
+            self._abbreviation_spelled if vietnamese else self._spelled,
+            scorer=OSA.distance,
+            score_cutoff=limit,
+            limit=4,
         ):
             # A slip rarely changes the first letter, but may swap the first two ("waht", "paply").
             if candidate[0] == word[0] or candidate[:2] == word[1::-1]:
@@ -296,7 +304,11 @@ class Normaliser:
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
         text = _VOCATIVE.sub(r"\1", text)
         text = _WARD_OR_DISTRICT.sub(lambda m: f"{_PLACE_KINDS[m.group(1)]} {m.group(2)}", text)
-        text = _WORD.sub(lambda m: self._respell(m.group(0)), text)
+        syllables = _WORD.findall(text)
+        vietnamese = fold(lowered) != lowered or sum(map(is_vietnamese_syllable, syllables)) >= 0.7 * len(
+            syllables
+        )
+        text = _WORD.sub(lambda m: self._respell(m.group(0), vietnamese), text)
         text = english.prepare(text)
         text = _NOW_GIO.sub(r"\1hien nay", text)
         text = _NOW_GIO_BEFORE.sub("hien nay", text)
