@@ -141,6 +141,7 @@ _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25
 # Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
 # which often name what is asked about).
 _FRAMING = re.compile(r"(?:^|\s)(?:theo|under|according\s+to|can\s+cu(?:\s+vao)?)\s*$")
+_CITED_DOCUMENT_FACTOR = 1.05  # an entry whose source cites the document the question names
 _UNKNOWN_PENALTY = 0.5  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
@@ -491,6 +492,11 @@ class FaqMatcher:
         ]
         # The articles each entry's source cites, with the documents they are of ("TT25/2023, Điều 23; NĐ 142"
         # cites article 23 of TT25): a question naming that article of that document is asked of it.
+        # The documents each entry's source cites ("NĐ 142/2025/NĐ-CP; NĐ 46/2017/NĐ-CP Điều 43").
+        self._entry_sources = [
+            frozenset(r.ref for part in e.source.split(";") for r in self._documents.references(fold(part)))
+            for e in kb.entries
+        ]
         self._entry_articles = [
             frozenset(
                 (r.ref, n)
@@ -1537,6 +1543,12 @@ class FaqMatcher:
             for entry, named in enumerate(self._entry_criteria):
                 if named and not criteria & named:
                     scores[entry] *= _UNHELD_VALUE_FACTOR
+        if documents:
+            # "NĐ 142/2025 giao cho Chủ tịch UBND xã quyền gì với TTHTCĐ": an entry whose source is that decree.
+            asked = set(documents)
+            for entry, cited in enumerate(self._entry_sources):
+                if cited & asked:
+                    scores[entry] *= _CITED_DOCUMENT_FACTOR
         if articles:
             # "Điều 23 của TT25 giao trách nhiệm cho ai": the entry whose source cites that article of it.
             for entry, cited in enumerate(self._entry_articles):
