@@ -164,7 +164,8 @@ _NOW = re.compile(
 # A question about back then (folded): "hồi đó", "ngày trước", "trước đây", "lúc trước", "back then".
 _PAST = re.compile(
     r"\b(?:hoi\s+(?:do|truoc|xua|ay)|ngay\s+(?:truoc|xua)|truoc\s+(?:day|kia)|(?:luc|thoi|dao|khi)\s+truoc"
-    r"|thoi\s+(?:do|ay)|back\s+then|used\s+to|previously|formerly|in\s+the\s+past|at\s+that\s+time)\b"
+    r"|thoi\s+(?:do|ay)|back\s+then|used\s+to|previously|formerly|in\s+the\s+past|at\s+that\s+time"
+    r"|hoi\s+(?:nam\s+)?(?:19|20)\d{2})\b"  # "hồi 2016", "hồi năm 2018": back in a year
 )
 
 
@@ -198,6 +199,8 @@ _ARTICLE_ASKED = re.compile(
 )
 # "từ điều nào đến điều nào", "from which article to which": a span of articles asked (folded); and a span
 # an answer gives ("Điều 5–9").
+# A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
+_PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal)s?\b")
 # What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
 _CITED_BY = re.compile(r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:cho|cua)\s*$")
 _SPAN_ASKED = re.compile(
@@ -1302,6 +1305,8 @@ class FaqMatcher:
         reference = subjects[0]
         if "about" in fields and not _is_subject(folded, reference, self._abbreviations):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
+        if "about" in fields and _PURPOSE.search(unnamed):
+            fields.remove("about")  # "mục đích của việc đánh giá theo TT25 là gì": its purpose, an entry's
         if {"signer", "signed", "issuer"} & set(fields) and _OTHER_PAPER.search(unnamed):
             # "hồi TT44 quyết định đó do ai ký", "QĐ 448 quy định cấp nào ra quyết định công nhận …": the
             # recognition decision, not the document
