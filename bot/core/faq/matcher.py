@@ -1549,10 +1549,10 @@ class FaqMatcher:
                 if named and not criteria & named:
                     scores[entry] *= _UNHELD_VALUE_FACTOR
         if documents:
-            # "NĐ 142/2025 giao cho Chủ tịch UBND xã quyền gì với TTHTCĐ": an entry whose source is that decree.
+            # "NĐ 142/2025 giao cho Chủ tịch UBND xã quyền gì": an entry whose source cites that decree
             asked = set(documents)
-            for entry, cited in enumerate(self._entry_sources):
-                if cited & asked:
+            for entry, sources in enumerate(self._entry_sources):
+                if sources & asked:
                     scores[entry] *= _CITED_DOCUMENT_FACTOR
         if articles:
             # "Điều 23 của TT25 giao trách nhiệm cho ai": the entry whose source cites that article of it.
