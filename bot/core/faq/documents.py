@@ -528,7 +528,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:noi|ve|cong\s+bo|ban\s+hanh|la)\s+(?:ve\s+)?(?:viec|chuyen|van\s+de|cai)\s+(?:gi|nao)\b",
             r"\b(?:noi|cong\s+bo)\s+gi\b",
             # "QĐ 448 đặt ra những danh hiệu gì", "có thêm danh hiệu mới nào": the titles a decision sets up
-            r"\b(?:dat\s+ra|quy\s+dinh|co|them|ban\s+hanh)\s+(?:nhung\s+|cac\s+|them\s+)?danh\s+hieu(?:\s+moi)?"
+            r"\b(?:dat\s+ra|quy\s+dinh|co|them|ban\s+hanh|cho)\s+(?:nhung\s+|cac\s+|them\s+)?danh\s+hieu(?:\s+moi)?"
             r"\s+(?:gi|nao)\b",
             # "liên quan gì tới QĐ 448", "có liên quan thế nào": what it is, as the record tells it
             r"\blien\s+quan\s+(?:gi|the\s+nao|ra\s+sao|nhu\s+the\s+nao)\b",
@@ -701,7 +701,10 @@ def answer_fields(
             number = record.number or (numbered.group(0) if numbered else "")
             if not number:
                 return None
-            sentences.append(texts[t.NUMBER].format(name=name, number=number))
+            if ", " in number:  # "448/QĐ-KHVN, 448/QĐ-HKH": one decision written two ways
+                sentences.append(texts[t.NUMBERS].format(name=name, numbers=number))
+            else:
+                sentences.append(texts[t.NUMBER].format(name=name, number=number))
         elif asked == "basis":
             if not record.basis:
                 return None

@@ -34,6 +34,7 @@ REPLACES = N_("{name} replaced {other}.")
 AMENDED_BY = N_("{name} was amended by {other}.")
 AMENDS = N_("{name} amends {other}.")
 NUMBER = N_("{name} has the number {number}.")
+NUMBERS = N_("{name} is written with either number, {numbers}: both are the same document.")
 BASIS = N_("{name} was issued on the basis of {basis}.")
 ABOUT = N_("{name}: {about}.")
 ABOUT_ISSUED = N_("{name} ({issuer}, {date}): {about}.")
@@ -61,6 +62,7 @@ ALL = (
     AMENDED_BY,
     AMENDS,
     NUMBER,
+    NUMBERS,
     BASIS,
     ABOUT,
     ABOUT_ISSUED,
