@@ -436,7 +436,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bthe\s+one\s+in\s+force\b",
         ),
     ),
-    ("amended_by", _any(r"\bsua\s+doi\b", r"\bsua\s+boi\b", r"\bamended\b", r"\bamends?\b")),
+    (
+        "amended_by",
+        _any(r"\bsua\s+doi\b", r"\bsua\s+(?:boi|bang)\b", r"\bduoc\s+sua\b", r"\bamended\b", r"\bamends?\b"),
+    ),
     (
         "number",
         _any(
@@ -554,7 +557,7 @@ GENERIC_WORDS = words(
     chua het bi bai bo thay the boi bang so quy dinh ve noi ra de hom dung ap xai su gia tri roi da nhu
     nguoi ke vao tinh cua hay nua sao ha vay a ah oi nhe nha ad bot cho hoi em anh chi minh toi chau xin
     thong quyet nghi cong thi luat phap hop nhat dua tren can cu linh vuc phan cap lam ten chinh thuc day
-    du full name entry dang hien hanh muon xet biet ghi vien dan trich dung lam cited
+    du full name entry dang hien hanh muon xet biet ghi vien dan trich dung lam cited lay
     what when who which is was were the of an does did has have by on in from since still valid force
     effect took take takes taken came come into issued signed adopted published dated date number numbered
     replaced repealed replace repeal amended amend based basis about cover covers regulate regulates say

@@ -190,7 +190,7 @@ _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed
 _USING = re.compile(r"\b(?:dung|ap\s+dung|trich|dan|lay|xai|su\s+dung|use|apply|cite)\s*$")
 # "TT44 giờ còn chấm được không", "… còn xài được nữa hông": still used, asked after the name (folded).
 _STILL_AFTER = re.compile(
-    r"^\s*(?:\w+\s+){0,4}?(?:con|van)\s+(?:duoc\s+)?(?:dung|ap\s+dung|cham|danh\s+gia|xai|lam\s+theo|su\s+dung"
+    r"^\s*(?:\w+\s+){0,4}?(?:con|van)\s+(?:duoc\s+)?(?:dung|ap\s+dung|cham|danh\s+gia|xai|lam|su\s+dung"
     r"|trich|dan|hieu\s+luc)\b(?:\s+\w+){0,3}?\s+(?:khong|ko|k|hong|hok|chua)\b"
 )
 _ARTICLE_ASKED = re.compile(
@@ -834,7 +834,11 @@ class FaqMatcher:
                 second_text = f"theo {document}, {parts[1]}"
         second = self._ask_one(second_text, answer_language, context=story)
         if second.entry is None and second_text != parts[1]:
-            second = self._ask_one(parts[1], answer_language, context=story)
+            bare = self._ask_one(parts[1], answer_language, context=story)
+            about = self._entry_documents[self._entry_index[bare.entry.id]] if bare.entry else frozenset()
+            # "QĐ 09/2008 ký ngày nào, sau đó được sửa bằng …": never an answer about another document
+            if not about or named[0].ref in about:
+                second = bare
         if (
             first.document is not None
             and first.document == second.document

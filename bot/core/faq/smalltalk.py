@@ -99,6 +99,8 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "who are you exactly",
             "real person",
             "a real person",
+            "a bot or a real person",
+            "bot or a real person",
             "hieu tieng viet",
             "understand vietnamese",
         ),
@@ -225,6 +227,8 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "helpful",
             "useful",
             "you re great",
+            "de thuong",
+            "lam phien",
             "da ro",
         ),
     ),
@@ -331,7 +335,7 @@ _FILLER = words(
     khac bua mai day de bao lai voi di hop tra loi ro hieu khoe quen vui duoc truc online thuc ghe tuyet
     was is it the really information tomorrow today how are got useful helpful ngay o may
     nen nhu sao lam de dung su cai nay ban quan tri kinh ra cua ao re great exactly this
-    gium dum giup phai what can i ask questions kind
+    gium dum giup phai what can i ask questions kind ghe hihi hehe or evening nhieu
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
