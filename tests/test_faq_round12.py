@@ -55,7 +55,11 @@ def test_a_cadres_small_talk_gets_a_friendly_reply(matcher, message, kind):
 
 @pytest.mark.parametrize(
     "message",
-    ["cảm ơn, cho hỏi hồ sơ TT25 gồm những gì", "ai lập ra hội khuyến học", "chào bot, mai trời có mưa không"],
+    [
+        "cảm ơn, cho hỏi hồ sơ TT25 gồm những gì",
+        "ai lập ra hội khuyến học",
+        "chào bot, mai trời có mưa không",
+    ],
 )
 def test_small_talk_words_around_a_question_leave_it_a_question(matcher, message):
     assert matcher.ask(message).kind != "small_talk"
@@ -182,7 +186,7 @@ def test_the_time_of_the_reform_and_the_rules_in_force_are_frames(matcher, quest
 
 
 def test_back_then_names_the_time_of_the_repealed_circular(matcher):
-    found = matcher.ask("Hồi đó huyện nhận đủ hồ sơ của xã rồi thì tổng cộng bao lâu mới ra quyết định công nhận?")
+    found = matcher.ask("Hồi đó huyện nhận đủ hồ sơ của xã rồi thì tổng cộng bao lâu mới có quyết định công nhận?")
     assert found.kind == "answer" and "15 ngày làm việc" in found.text()
 
 
