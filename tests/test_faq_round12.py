@@ -186,7 +186,7 @@ def test_the_time_of_the_reform_and_the_rules_in_force_are_frames(matcher, quest
 
 
 def test_back_then_names_the_time_of_the_repealed_circular(matcher):
-    found = matcher.ask("Hồi đó huyện nhận đủ hồ sơ của xã rồi thì tổng cộng bao lâu mới có quyết định công nhận?")
+    found = matcher.ask("Hồi đó huyện nhận đủ hồ sơ rồi thì tổng cộng bao lâu mới có quyết định công nhận?")
     assert found.kind == "answer" and "15 ngày làm việc" in found.text()
 
 
