@@ -242,3 +242,15 @@ def test_what_amended_a_decision_and_a_second_question_without_its_document(matc
 
 def test_a_document_in_force_with_no_date_is_still_applied(matcher):
     assert "vẫn đang được áp dụng" in matcher.ask("QĐ 09/2008 bây giờ còn áp dụng không").text()
+
+
+def test_set_p_a_blind_set_nobody_here_has_read_keeps_its_score_and_no_wrong_document():
+    """Set P is scored, never read: a later change that loses its answers or states another document's date
+    shows here (the failure lists nothing but counts, so that its misses stay unread)."""
+    items = load_items(ROOT / "eval" / "faq_blind_2026_12_p.yaml")
+    assert len(items) == 306, "the frozen set must not change"
+    set_p = score(items, bot_answerer(matcher=packaged_matcher()))
+    assert set_p.in_scope[0] >= 207, f"in scope {set_p.in_scope}"
+    assert set_p.out_of_scope[0] >= 45, f"declined {set_p.out_of_scope}"
+    assert set_p.small_talk[0] >= 10, f"small talk {set_p.small_talk}"
+    assert set_p.wrong_document == 0, f"{set_p.wrong_document} answers state another document's date"
