@@ -138,9 +138,10 @@ def test_the_procedure_says_how_many_steps_it_has(matcher):
     assert "5 bước" in matcher.ask("quy trình đánh giá theo TT44 có tổng cộng mấy bước").text()
 
 
-def test_an_entry_about_another_decision_does_not_outrank_the_one_asked(matcher):
-    found = matcher.ask("Quyết định 387 phấn đấu đến 2025 bao nhiêu phần trăm cộng đồng đạt danh hiệu CĐHT")
-    assert found.entry is not None and found.entry.id == "targets-2025"
+def test_the_entry_citing_the_circular_asked_outranks_entries_about_another(matcher):
+    # both weights are needed here: the entry on TT44's grades weighs less, TT22's scale (cited) a little more
+    found = matcher.ask("thông tư 22/2020 xếp loại trung bình từ mấy điểm")
+    assert found.entry is not None and found.entry.id == "tt22-learning-unit-scale"
 
 
 def test_a_span_of_articles_is_answered_by_an_entry_that_gives_one(matcher):
@@ -169,8 +170,8 @@ def test_a_record_asked_about_with_an_abbreviation_of_its_own_words(matcher):
 
 
 def test_the_association_of_the_level_asked_acts_in_the_answer(matcher):
-    found = matcher.ask("HKH cấp xã theo TT44 làm gì trong đánh giá, xếp loại CĐHT")
-    assert found.entry is not None and found.entry.id != "tt44-procedure-district", found.entry
+    found = matcher.ask("hội khuyến học cấp xã làm gì trong quy trình tt44")
+    assert found.entry is not None and found.entry.id == "tt44-procedure-commune"
 
 
 @pytest.mark.parametrize(
