@@ -155,6 +155,7 @@ def test_a_span_of_articles_is_answered_by_an_entry_that_gives_one(matcher):
         ("QT ĐG, XL theo TT44", "quy trinh danh gia xep loai theo tt44"),
         ("HKH làm gì ở B1", "hoi khuyen hoc gi o buoc 1"),
         ("trug tâm hoc tap", "trug tam hoc tap"),
+        ("How manny criteria does Thông tư 44 have?", "bao nhieu tieu chi tt44"),
     ],
 )
 def test_chat_shorthand_is_read_and_no_vietnamese_slip_becomes_english(matcher, typed, read):

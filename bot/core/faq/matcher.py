@@ -197,12 +197,12 @@ _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
-# "từ điều nào đến điều nào", "from which article to which": a span of articles asked (folded); and a span
-# an answer gives ("Điều 5–9").
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal)s?\b")
 # What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
 _CITED_BY = re.compile(r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:cho|cua)\s*$")
+# "từ điều nào đến điều nào", "from which article to which": a span of articles asked (folded); and a span
+# an answer gives ("Điều 5–9").
 _SPAN_ASKED = re.compile(
     r"\b(?:tu|from)\s+(?:dieu|article)\s+(?:nao|may|so\s+may|which)\s+(?:den|toi|to)\s+(?:dieu|article)\b"
 )

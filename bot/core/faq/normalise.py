@@ -304,10 +304,9 @@ class Normaliser:
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
         text = _VOCATIVE.sub(r"\1", text)
         text = _WARD_OR_DISTRICT.sub(lambda m: f"{_PLACE_KINDS[m.group(1)]} {m.group(2)}", text)
+        # Vietnamese when most words are Vietnamese syllables (an English question may name "Thông tư 44")
         syllables = _WORD.findall(text)
-        vietnamese = fold(lowered) != lowered or sum(map(is_vietnamese_syllable, syllables)) >= 0.7 * len(
-            syllables
-        )
+        vietnamese = sum(map(is_vietnamese_syllable, syllables)) >= 0.7 * len(syllables)
         text = _WORD.sub(lambda m: self._respell(m.group(0), vietnamese), text)
         text = english.prepare(text)
         text = _NOW_GIO.sub(r"\1hien nay", text)
