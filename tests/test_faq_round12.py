@@ -256,3 +256,15 @@ def test_set_p_a_blind_set_nobody_here_has_read_keeps_its_score_and_no_wrong_doc
     assert set_p.out_of_scope[0] >= 45, f"declined {set_p.out_of_scope}"
     assert set_p.small_talk[0] >= 10, f"small talk {set_p.small_talk}"
     assert set_p.wrong_document == 0, f"{set_p.wrong_document} answers state another document's date"
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("Thông tư 44 năm 2021 của Bộ GD&ĐT quy định về cái gì", False),
+        ("Thông tư 44 năm 2014 của Bộ GD&ĐT quy định về cái gì", True),
+        ("thông tư 44 năm 2016 của hội tập huấn ở đâu", True),
+    ],
+)
+def test_a_circular_with_the_same_number_from_another_year_is_another_document(matcher, question, answered):
+    assert (matcher.ask(question).kind == "answer") is answered

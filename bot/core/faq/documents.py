@@ -195,6 +195,9 @@ _PREFIXED = re.compile(
 _SUFFIXED = re.compile(
     r"(?<![/\d])\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
 )
+# "… 44 năm 2021 của Bộ GD&ĐT", "… 44 năm 2014 do Bộ ban hành": the year a document was issued, said after its
+# number and followed by its issuer (a year alone may be when something else happened: "năm 2016 tập huấn").
+_ISSUED_YEAR = re.compile(r"\s+nam\s+((?:19|20)\d{2})\s+(?:cua|do)\s+(?:bo|thu\s+tuong|chinh\s+phu|ubnd)\b")
 # "theo TT25, ai ký …", "under Circular 25": the document frames the question; it is not what is asked about.
 _FRAME = re.compile(
     r"\b(?:theo|under|according\s+to|in|trong|tai|per|can\s+cu(?:\s+vao)?)\s*$"
@@ -257,6 +260,8 @@ class DocumentIndex:
                     kind = next(k for k, _w in _KINDS if match.group(k))
                 number = int(match.group("number"))
                 year = int(match.group("year")) if match.group("year") else None
+                if year is None and (issued := _ISSUED_YEAR.match(folded, match.end())) is not None:
+                    year = int(issued.group(1))  # "Thông tư 44 năm 2021 của Bộ …": that year's circular
                 ref = f"{kind}{number}"
                 start = match.start()
                 if pattern is _SUFFIXED:
@@ -275,6 +280,16 @@ class DocumentIndex:
                     match.end(),
                 )
         return sorted(found, key=lambda r: r.start)
+
+    def of_another_year(self, reference: Reference) -> bool:
+        """Whether `reference` names a year none of the records with its number has ("TT44 năm 2021"): another
+        document with the same number."""
+        records = self._by_ref.get(reference.ref, [])
+        return (
+            reference.year is not None
+            and bool(records)
+            and all(r.year is not None and r.year != reference.year for r in records)
+        )
 
     def _record(self, ref: str, year: int | None) -> DocumentRecord | None:
         candidates = self._by_ref.get(ref, [])

@@ -980,7 +980,10 @@ class FaqMatcher:
             return each
         if self._is_outside(question, folded):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
-        if any(r.record is None and r.ref not in self._cited_refs for r in references):
+        if any(
+            (r.record is None and r.ref not in self._cited_refs) or self._documents.of_another_year(r)
+            for r in references
+        ):
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         found = self._retrieve(question, answer_language, exclude, context)
