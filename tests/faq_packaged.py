@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pickle
 from functools import cache
+from pathlib import Path
 
 from bot.core.faq import FaqMatcher
 from bot.core.faq.build import build_matcher
+from eval.run import Scores, bot_answerer, load_items, score
+
+_EVAL = Path(__file__).parent.parent / "eval"
 
 
 @cache
@@ -20,3 +24,10 @@ def packaged_matcher() -> FaqMatcher:
     caller's own: ~20 ms of CPU instead of a ~1 s build."""
     matcher: FaqMatcher = pickle.loads(_pickled())  # our own build: trusted
     return matcher
+
+
+def scored_blind_set(name: str) -> Scores:
+    """The packaged FAQ's scores on the frozen set `eval/faq_blind_2026_12_<name>.yaml`, checked whole."""
+    items = load_items(_EVAL / f"faq_blind_2026_12_{name}.yaml")
+    assert len(items) == 306, "the frozen set must not change"
+    return score(items, bot_answerer(matcher=packaged_matcher()))

@@ -3,21 +3,13 @@ and set J's floor (a tuned-on set from this round on)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from eval.run import bot_answerer, load_items, score
-from tests.faq_packaged import packaged_matcher
-
-ROOT = Path(__file__).parent.parent
-SET_J = ROOT / "eval" / "faq_blind_2026_12_j.yaml"
+from tests.faq_packaged import scored_blind_set
 
 
 def test_set_j_stays_where_round_10_left_it():
-    items = load_items(SET_J)
-    assert len(items) == 306, "the frozen set must not change"
-    set_j = score(items, bot_answerer(matcher=packaged_matcher()))
+    set_j = scored_blind_set("j")
     assert set_j.in_scope[0] >= 215, set_j.listed_misses()
     assert set_j.out_of_scope[0] >= 48, set_j.listed_misses("out_of_scope")
     assert set_j.small_talk[0] == set_j.small_talk[1]

@@ -3,22 +3,13 @@ and set K's floor (a tuned-on set from this round on)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from eval.run import bot_answerer, load_items, score
-from tests.faq_packaged import packaged_matcher
-
-ROOT = Path(__file__).parent.parent
-SET_K = ROOT / "eval" / "faq_blind_2026_12_k.yaml"
-SET_L = ROOT / "eval" / "faq_blind_2026_12_l.yaml"
+from tests.faq_packaged import scored_blind_set
 
 
 def test_set_k_stays_where_round_11_left_it():
-    items = load_items(SET_K)
-    assert len(items) == 306, "the frozen set must not change"
-    set_k = score(items, bot_answerer(matcher=packaged_matcher()))
+    set_k = scored_blind_set("k")
     assert set_k.in_scope[0] >= 216, set_k.listed_misses()
     assert set_k.out_of_scope[0] >= 48, set_k.listed_misses("out_of_scope")
     assert set_k.small_talk[0] == set_k.small_talk[1]
@@ -96,18 +87,6 @@ def test_the_procedures_processing_time(matcher, question, locale):
 
 def test_another_ministrys_cultural_titles_are_declined(matcher):
     assert matcher.ask("điều kiện công nhận gia đình văn hóa năm nay").kind == "none"
-
-
-def test_set_l_a_blind_set_nobody_here_has_read_keeps_its_score_and_no_wrong_document():
-    """Set L is scored, never read: a later change that loses its answers or states another document's date
-    shows here (the failure lists nothing but counts, so that its misses stay unread)."""
-    items = load_items(SET_L)
-    assert len(items) == 306, "the frozen set must not change"
-    set_l = score(items, bot_answerer(matcher=packaged_matcher()))
-    assert set_l.in_scope[0] >= 211, f"in scope {set_l.in_scope}"
-    assert set_l.out_of_scope[0] >= 46, f"declined {set_l.out_of_scope}"
-    assert set_l.small_talk[0] >= 9, f"small talk {set_l.small_talk}"
-    assert set_l.wrong_document == 0, f"{set_l.wrong_document} answers state another document's date"
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,9 @@ one by one in our own phrasings, and the floors of those sets (tuned on from thi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from eval.run import bot_answerer, load_items, score
-from tests.faq_packaged import packaged_matcher
-
-ROOT = Path(__file__).parent.parent
+from tests.faq_packaged import scored_blind_set
 
 
 @pytest.mark.parametrize(
@@ -18,9 +13,7 @@ ROOT = Path(__file__).parent.parent
     [("l", 222, 48, 12), ("m", 224, 46, 12), ("n", 224, 46, 12), ("o", 209, 44, 12)],
 )
 def test_the_sets_read_in_round_12_stay_where_it_left_them(name, in_scope, declined, small_talk):
-    items = load_items(ROOT / "eval" / f"faq_blind_2026_12_{name}.yaml")
-    assert len(items) == 306, "the frozen set must not change"
-    found = score(items, bot_answerer(matcher=packaged_matcher()))
+    found = scored_blind_set(name)
     assert found.in_scope[0] >= in_scope, found.listed_misses()
     assert found.out_of_scope[0] >= declined, found.listed_misses("out_of_scope", "unverified")
     assert found.small_talk[0] >= small_talk, found.listed_misses("small_talk")
@@ -71,6 +64,11 @@ def test_now_in_the_question_outweighs_a_repealed_circular_in_the_story(matcher)
         "nhận mức độ 1 rồi. Hiện nay kết quả công nhận có giá trị mấy năm?"
     )
     assert found.entry is not None and found.entry.id == "tt25-validity"
+
+
+def test_a_question_that_says_little_alone_asks_about_what_was_told_before_it(matcher):
+    found = matcher.ask("tôi ở phường chứ đâu phải xã, vậy TT44 có tính cả phường không")
+    assert found.entry is not None and found.entry.id == "tt44-scope"
 
 
 def test_a_commune_chosen_as_a_pilot_asks_no_points(matcher):
@@ -249,9 +247,7 @@ def test_a_document_in_force_with_no_date_is_still_applied(matcher):
 def test_set_p_a_blind_set_nobody_here_has_read_keeps_its_score_and_no_wrong_document():
     """Set P is scored, never read: a later change that loses its answers or states another document's date
     shows here (the failure lists nothing but counts, so that its misses stay unread)."""
-    items = load_items(ROOT / "eval" / "faq_blind_2026_12_p.yaml")
-    assert len(items) == 306, "the frozen set must not change"
-    set_p = score(items, bot_answerer(matcher=packaged_matcher()))
+    set_p = scored_blind_set("p")
     assert set_p.in_scope[0] >= 207, f"in scope {set_p.in_scope}"
     assert set_p.out_of_scope[0] >= 45, f"declined {set_p.out_of_scope}"
     assert set_p.small_talk[0] >= 10, f"small talk {set_p.small_talk}"

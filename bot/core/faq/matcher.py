@@ -164,8 +164,7 @@ _NOW = re.compile(
 # A question about back then (folded): "hồi đó", "ngày trước", "trước đây", "lúc trước", "back then".
 _PAST = re.compile(
     r"\b(?:hoi\s+(?:do|truoc|xua|ay)|ngay\s+(?:truoc|xua)|truoc\s+(?:day|kia)|(?:luc|thoi|dao|khi)\s+truoc"
-    r"|thoi\s+(?:do|ay)|back\s+then|used\s+to|previously|formerly|in\s+the\s+past|at\s+that\s+time"
-    r"|hoi\s+(?:nam\s+)?(?:19|20)\d{2})\b"  # "hồi 2016", "hồi năm 2018": back in a year
+    r"|thoi\s+(?:do|ay)|back\s+then|used\s+to|previously|formerly|in\s+the\s+past|at\s+that\s+time)\b"
 )
 
 
