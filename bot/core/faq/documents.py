@@ -206,6 +206,8 @@ _FRAME = re.compile(
     # "CV 9961 mà QĐ 448 viện dẫn", "… làm căn cứ cho QĐ 448": the second document is what cites the first
     r"|\b(?:cv|cong\s+van|qd|quyet\s+dinh|tt|thong\s+tu|nd|nghi\s+dinh)\b.*\bma\s*$"
     r"|\bcan\s+cu\s+(?:cho|cua)\s*$|\bcited\s+(?:by|in)\s*$"
+    # "Công văn 2102 về thực hiện Chỉ thị 04": the second document is what the first carries out
+    r"|\b(?:ve|de)\s+(?:viec\s+)?(?:thuc\s+hien|trien\s+khai)\s*$"
 )
 
 
@@ -416,6 +418,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bsuperseded\b",
             rf"\b(?:het\s+hieu\s+luc|mat\s+hieu\s+luc|bai\s+bo|bo)\s+(?:tu\s+)?(?:{_WHEN})",
             r"\bwhen\b.*\b(?:repealed|abolished|replaced|expired?)\b",
+            # "TT44 chết hồi nào", "hết xài từ bao giờ": when a document died, as cadres say it
+            rf"\b(?:chet|het\s+xai|het\s+dung|bi\s+khai\s+tu|khai\s+tu)\s+(?:tu\s+)?(?:{_WHEN})",
             r"\bnhu\s+nao\b.*\bbai\s+bo\b",
         ),
     ),
@@ -442,6 +446,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:bi|da\s+bi|da\s+duoc|duoc)\s+thay(?:\s+the)?\s+(?:chua|roi|khong|ko)\b",
             r"\bbai\s+bo\s+chua\b",
             r"\bhet\s+han\b",
+            r"\b(?:chet|het\s+xai|het\s+dung|khai\s+tu)\s+(?:roi|chua|ha|hay\s+chua|that\s+khong)\b",
             r"\bout\s+of\s+date\b",
             r"\boutdated\b",
             r"\b(?:is|are)\b.*\bexpired\s*\??$",
@@ -495,7 +500,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             # not "CĐHT cấp tỉnh do ai quyết định công nhận" (who recognises, under the document)
             r"\bdo\s+ai\b(?!\s+(?:quyet\s+dinh|q\w*\s+dinh|cong\s+nhan|danh\s+gia|xet|cap|phe\s+duyet|kiem\s+tra))",
             r"\b(?:co\s+quan|don\s+vi|noi)\s+ban\s+hanh\b",
-            r"\bcua\s+ai\b",
+            r"(?<!y kien )\bcua\s+ai\b",  # not "truyền đạt ý kiến của ai": whose opinion it conveys
             r"\bcua\s+(?:co\s+quan|bo)\s+nao\b",  # "của bộ giáo dục" states the issuer; "của bộ nào" asks it
             r"\bcua\s+(?:tinh|thanh\s+pho|dia\s+phuong|hoi|to\s+chuc)\s+nao\b",  # "là của tỉnh nào"
             r"\b(?:tinh|thanh\s+pho|dia\s+phuong)\s+nao\s+(?:da\s+)?(?:ban\s+hanh|ra)\b",
@@ -561,6 +566,11 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhat\b.*\bchange[sd]?\b",
             r"\b(?:thay\s+doi|sua)\s+(?:nhung\s+)?(?:gi|cai\s+gi|dieu\s+gi)\b",
             r"\blam\s+gi\b",
+            # "CV 6782 hướng dẫn việc gì", "VBHN 03 hợp nhất luật nào", "công văn 2102 để thực hiện văn bản
+            # nào", "truyền đạt ý kiến của ai": what a document does, as its record tells it
+            r"\b(?:huong\s+dan|hop\s+nhat|trien\s+khai|thuc\s+hien|truyen\s+dat|cu\s+the\s+hoa)\s+(?:ve\s+)?"
+            r"(?:viec\s+|chuyen\s+|van\s+de\s+|luat\s+|van\s+ban\s+|chu\s+truong\s+|y\s+kien\s+(?:cua\s+)?)?"
+            r"(?:gi|nao|ai)\b",
         ),
     ),
 )
@@ -580,7 +590,8 @@ GENERIC_WORDS = words(
     please tell me effective expired abolished superseded whats and va voi cung nhung one today use used
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
-    out brought proposed lien quan toi den related how tinh province city danh hieu moi them
+    out brought proposed lien quan toi den related how tinh province city danh hieu moi them chet khai tu
+    troi
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").
@@ -589,6 +600,22 @@ ISSUE_WORD = re.compile(r"\b(?:ban\s+hanh|ky|ra\s+doi|issued?|signed|adopted|pub
 _ISSUED_BY_A_PERSON = re.compile(r"(?:thu\s+tuong|bo\s+truong|chu\s+tich)\b")
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.
 ARTICLE = re.compile(r"\b(?:dieu|khoan|article|art|clause)\s*\d+")
+
+
+# Words joining two questions about one document ("ký ngày nào và để thực hiện văn bản nào").
+_JOINED = re.compile(r"\b(?:va|voi|con|and|also)\b")
+
+
+def _asked_apart(text: str, spans: Mapping[str, list[tuple[int, int]]], field: str) -> bool:
+    """Whether `field` is asked as a question of its own, joined to another field's by "và", "còn", "and"."""
+    others = [span for name, found in spans.items() if name != field for span in found]
+    for start, end in spans[field]:
+        for other_start, other_end in others:
+            if other_end <= start and _JOINED.search(text, other_end, start):
+                return True
+            if end <= other_start and _JOINED.search(text, end, other_start):
+                return True
+    return False
 
 
 def detect_fields(folded: str) -> list[str]:
@@ -618,8 +645,8 @@ def detect_fields(folded: str) -> list[str]:
         found.remove("status")
     if "number" in found and {"amended_by", "repealed_by", "replaces"} & set(found):
         found.remove("number")  # "được sửa đổi bởi thông tư số mấy": the other document's number
-    if len(found) > 1 and "about" in found:
-        found.remove("about")  # "TT44 ban hành ngày nào, là gì": the specific field
+    if len(found) > 1 and "about" in found and not _asked_apart(text, spans, "about"):
+        found.remove("about")  # "TT44 ban hành ngày nào là gì": the specific field
     return [f for f in FIELDS if f in found]
 
 
@@ -731,9 +758,15 @@ def answer_fields(
             if not record.about:
                 return None
             about = record.text("about", locale)
-            if record.issuer and record.signed and record.signed != UNCONFIRMED:
+            if (
+                record.issuer
+                and record.signed
+                and record.signed != UNCONFIRMED
+                and not {"signed", "issuer"} & set(fields)
+            ):
+                template = t.ABOUT_ISSUED_YEAR if re.fullmatch(r"\d{4}", record.signed) else t.ABOUT_ISSUED
                 sentences.append(
-                    texts[t.ABOUT_ISSUED].format(
+                    texts[template].format(
                         name=name, issuer=record.text("issuer", locale), date=record.signed, about=about
                     )
                 )

@@ -49,6 +49,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
 from bot.core.faq.dated import YearNames
+from bot.core.faq.described import DescribedDocuments, asked_kind, asks_which
 from bot.core.faq.documents import (
     ARTICLE,
     FIELDS,
@@ -69,6 +70,7 @@ from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms, pointed_kind
 from bot.core.faq.scope import Scope, names_subject
 from bot.core.faq.smalltalk import small_talk, without_greeting
+from bot.core.faq.telex import untelex
 from bot.core.faq.words import words
 from bot.core.text import fold
 
@@ -142,6 +144,9 @@ _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25
 # which often name what is asked about).
 _FRAMING = re.compile(r"(?:^|\s)(?:theo|under|according\s+to|can\s+cu(?:\s+vao)?)\s*$")
 _CITED_DOCUMENT_FACTOR = 1.05  # an entry whose source cites the document the question names
+# A question describes the document it names when it holds at least this many of the record's own words for
+# each word the record does not explain ("QĐ 281 về đẩy mạnh phong trào học tập suốt đời").
+_DESCRIBED_SHARE = 2
 _UNKNOWN_PENALTY = 0.5  # the most a question of only unknown words loses
 _SINGLE_WORD_FACTOR = 0.7
 _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too often other words
@@ -160,6 +165,8 @@ _COMPARISON_EN = re.compile(r"\bdifferen(?:ce|t)\s+between\s+(?P<a>.+?)\s+and\s+
 _NOW = re.compile(
     r"\b(?:hien\s+nay|hien\s+hanh|hien\s+tai|bay\s+gio|nam\s+nay|hom\s+nay|dang\s+(?:duoc\s+)?ap\s+dung|moi\s+nhat"
     r"|now|currently|current|nowadays|these\s+days|this\s+year|today|at\s+present)\b|(?:^|,\s*)gio\b"
+    # "đợt tháng 12 này", "đợt này", "kỳ này": the round now due
+    r"|\b(?:dot|ky|lan)\s+(?:\w+\s+){0,2}?nay\b"
 )
 # A question about back then (folded): "hồi đó", "ngày trước", "trước đây", "lúc trước", "back then".
 _PAST = re.compile(
@@ -186,7 +193,13 @@ _STILL_FOLLOWING = re.compile(
 _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
 # "… năm nay em trích TT44 làm căn cứ … được không": a document used now (folded, right before its name).
-_USING = re.compile(r"\b(?:dung|ap\s+dung|trich|dan|lay|xai|su\s+dung|use|apply|cite)\s*$")
+_USING = re.compile(
+    r"\b(?:dung|ap\s+dung|trich|dan|lay|xai|su\s+dung|use|apply|cite|lam|lam\s+theo|follow)"
+    # "làm y chang quy trình TT44", "dùng mẫu của TT44": the way of a document
+    r"(?:\s+(?:y\s+chang|y\s+nhu|y\s+het|giong|nhu))?"
+    r"(?:\s+(?:quy\s+trinh|mau|bo\s+tieu\s+chi|tieu\s+chi|thu\s+tuc|huong\s+dan|cach\s+lam|phieu|ho\s+so))?"
+    r"(?:\s+(?:cua|theo|of))?\s*$"
+)
 # "TT44 giờ còn chấm được không", "… còn xài được nữa hông": still used, asked after the name (folded).
 _STILL_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,4}?(?:con|van)\s+(?:duoc\s+)?(?:dung|ap\s+dung|cham|danh\s+gia|xai|lam|su\s+dung"
@@ -200,6 +213,12 @@ _ARTICLE_ASKED = re.compile(
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal)s?\b")
 # What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
 _CITED_BY = re.compile(r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:cho|cua)\s*$")
+# "CV 9961 mà QĐ 448 lấy làm căn cứ", "… mà TT44 viện dẫn": what the citing document does to the one asked
+# about
+_CITING = re.compile(
+    r"^\s*(?:da\s+|co\s+)?(?:lay\s+lam\s+can\s+cu|lam\s+can\s+cu|can\s+cu\s+vao|vien\s+dan|dan\s+chieu|trich\s+dan"
+    r"|nhac\s+(?:toi|den))\b"
+)
 # "từ điều nào đến điều nào", "from which article to which": a span of articles asked (folded); and a span
 # an answer gives ("Điều 5–9").
 _SPAN_ASKED = re.compile(
@@ -212,6 +231,10 @@ _BEGIN = re.compile(r"\bbat\s+dau\b")
 _EACH = re.compile(r"\b(?:va|voi|and|lan\s+luot|moi\s+van\s+ban|each|both|respectively)\b")
 _FIELDS_OF_EACH = frozenset({"signed", "in_force", "issuer", "signer", "number"})
 # "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
+# Where a question about a document goes on to another clause (folded).
+_CLAUSE_BREAK = re.compile(r"[,;?]|\s(?:va|con|and)\s")
+# The words a clause asks with (folded).
+_QUESTION_WORD = re.compile(r"\b(?:ai|gi|nao|may|sao|the nao|ra sao|who|what|which|how)\b")
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
 # "CĐHT là gì", "HKH nghĩa là gì", "what does TTHC mean": the meaning of a name asked, as the abbreviation
 # entries answer it.
@@ -251,6 +274,14 @@ _QUESTION_TYPES = (
     ("quantity", re.compile(r"\bbao nhieu\b")),
     ("duration", re.compile(r"\bbao lau\b")),
     ("how", re.compile(r"\bthe nao\b|\bra sao\b|\bnhu the nao\b|\bcach\b|\bcac buoc\b|\bquy trinh\b")),
+    # what something is or says ("tiêu chí 1, 2, 3 nói về gì", "TT44 là gì"), not how many of them there are
+    (
+        "what",
+        re.compile(
+            r"\bla gi\b|\b(?:noi|quy dinh|danh gia|de cap) (?:ve )?(?:gi|cai gi|nhung gi)\b|\bve gi\b"
+            r"|^what\b(?! (?:date|day|year|time)\b)"
+        ),
+    ),
 )
 
 # Values a question asks for: what asks for one, what an answer holding one looks like, and how an answer
@@ -276,6 +307,14 @@ _ASKED_VALUES = (
         # that only says points are not known ("điểm tối đa từng tiêu chí chưa xác minh") holds none
         re.compile(r"\d\s*(?:diem|points?)\b|\b(?:diem|points?)\s+(?:toi\s+da\s+)?\d"),
         re.compile(r"\bdiem\b|\bpoints?\b"),
+    ),
+    (
+        # an amount of money ("hỗ trợ bao nhiêu tiền một tháng"): an answer holding one names a sum
+        re.compile(
+            r"\b(?:bao nhieu|may) tien\b|\btien\b.*\bbao nhieu\b|\bbao nhieu\b.*\btien\b|\bhow much money\b"
+        ),
+        re.compile(r"\d[\d.,]*\s*(?:dong|vnd|trieu|nghin)\b"),
+        re.compile(r"\btien\b|\bkinh phi\b|\bmoney\b|\bfunds?\b"),
     ),
     (
         re.compile(r"\bty le\b|\bphan tram\b|%|\bpercent"),
@@ -632,6 +671,7 @@ class FaqMatcher:
         )
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
+        self._known_words = self._vocabulary_set | self._abbreviations
         self._surface_words = sorted(
             {w for w in self._normaliser.surface_words() if " " not in w and w not in self._vocabulary_set}
         )
@@ -654,6 +694,9 @@ class FaqMatcher:
                 if len(named) == 1:
                     self._spelling_entries[named[0]] = entry
         self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS))) | GENERIC_WORDS
+        self._described = DescribedDocuments(
+            kb.documents, self._normaliser, self._compounds, self._generic_tokens
+        )
         # The ministries and laws the knowledge base speaks of: a question naming another one is not for it.
         kb_texts = [
             t
@@ -677,7 +720,7 @@ class FaqMatcher:
         document's record (or a decline when the record lacks the field); two questions in one message →
         both answered (`parts`); otherwise the best entry: answer, unconfirmed, suggest or none.
         """
-        text = mend_slips(" ".join(question.split()))
+        text = mend_slips(untelex(" ".join(question.split()), self._known_words, self._is_vietnamese))
         if not is_question(text):
             return FaqAnswer(False, None, 0.0, (), "none", "en" if locale.startswith("en") else "vi")
         spoken = language.detect(text, self._abbreviations)
@@ -743,6 +786,9 @@ class FaqMatcher:
             return whole  # already one answer per document asked about ("QĐ 281 và QĐ 387 …")
         if whole.kind == "none" and self._is_outside(question_part, folded):
             return whole  # "TTHTCĐ phường mình có mở lớp tiếng Anh không, học phí bao nhiêu": not ours
+        if whole.document is not None and whole.fields == ("about",) and asks_which(folded):
+            # "công văn nào hướng dẫn đánh giá Gia đình học tập, Cộng đồng học tập": one question
+            return whole
         # Two questions in one: of the ways to cut the message, the one whose weaker answer is surest.
         best: FaqAnswer | None = None
         for parts in question_splits(question_part):
@@ -750,6 +796,9 @@ class FaqMatcher:
             if combined is not None and (best is None or combined.score > best.score):
                 best = combined
         return best if best is not None else whole
+
+    def _is_vietnamese(self, text: str) -> bool:
+        return language.detect(text, self._abbreviations) == "vi"
 
     def _ask_clauses(
         self, question: str, whole: FaqAnswer, answer_language: str, story: focus.Context
@@ -834,7 +883,7 @@ class FaqMatcher:
         second = self._ask_one(second_text, answer_language, context=story)
         if second.entry is None and second_text != parts[1]:
             bare = self._ask_one(parts[1], answer_language, context=story)
-            about = self._entry_documents[self._entry_index[bare.entry.id]] if bare.entry else frozenset()
+            about = self._documents_of(bare)
             # "QĐ 09/2008 ký ngày nào, sau đó được sửa bằng …": never an answer about another document
             if not about or named[0].ref in about:
                 second = bare
@@ -872,6 +921,15 @@ class FaqMatcher:
         answers = list(
             {a.entry.id: a for part in (first, second) for a in (part.parts or (part,)) if a.entry}.values()
         )
+        # "CV 6782 ra ngày nào | bảo Sở phối hợp với ai" read again whole: its date once, not twice
+        answers = [
+            a
+            for a in answers
+            if not any(
+                b is not a and a.document and b.document == a.document and set(a.fields) < set(b.fields)
+                for b in answers
+            )
+        ]
         if len(answers) == 1:
             return answers[0] if whole.entry is None or answers[0].score >= whole.score else None
         kinds = {a.kind for a in answers}
@@ -986,6 +1044,14 @@ class FaqMatcher:
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         found = self._retrieve(question, answer_language, exclude, context)
+        described = self._described_document(folded, references, answer_language)
+        if described is not None and (
+            found.kind in ("none", "suggest")
+            or not (any(r.subject for r in references) or self._names(found, described, asked_kind(folded)))
+        ):
+            # an entry that never names the document asked for does not answer "which one"; one asked about a
+            # document the question names ("văn bản nào thay TT44") is kept
+            return described
         if found.kind == "none":
             return self._told_by_record(folded, references, answer_language) or found
         if _DETAILS.search(folded) and self._details_elsewhere(found, references):
@@ -1127,6 +1193,42 @@ class FaqMatcher:
             kind,
             answer_language,
             parts=tuple(parts),
+        )
+
+    def _described_document(
+        self, folded: str, references: list[Reference], answer_language: str
+    ) -> FaqAnswer | None:
+        """ "Giai đoạn 2021–2030 … triển khai theo quyết định nào": the document a question asks for by
+        describing it, with what it is; None when no record clearly fits the description."""
+        named = [r.record.id for r in references if r.record is not None]
+        record = self._described.find(folded, named, now=_NOW.search(folded) is not None)
+        if record is None:
+            return None
+        entry = self._record_entry(record, ["about"])
+        if entry is None:
+            return None
+        return FaqAnswer.of_entry(
+            entry, self.answer_threshold, answer_language, document=record.id, fields=("about",)
+        )
+
+    def _documents_of(self, found: FaqAnswer) -> frozenset[str]:
+        """The documents (refs) an answer is about: its record's, or its entry's."""
+        record = self._documents.get(found.document or "")
+        if record is not None:
+            return frozenset(record.refs)
+        index = self._entry_index.get(found.entry.id) if found.entry is not None else None
+        return self._entry_documents[index] if index is not None else frozenset()
+
+    def _names(self, found: FaqAnswer, described: FaqAnswer, kind: str | None) -> bool:
+        """Whether the answer `found` names the document `described` answers with, or one of the `kind` asked
+        for ("theo thông tư nào" answered with the status of TT44, which names TT25)."""
+        record = self._documents.get(described.document or "")
+        if record is None or found.entry is None:
+            return False
+        said = fold(f"{found.entry.answer} {found.entry.answer_en}")
+        return any(
+            r.record is record or (kind is not None and r.ref.startswith(kind))
+            for r in self._documents.references(said)
         )
 
     def _told_by_record(
@@ -1301,9 +1403,11 @@ class FaqMatcher:
             before = unnamed[: named.start]
             if named in successor_of:
                 before = _SUCCESSOR_OF.sub(" ", before)
-            elif not named.subject:
+            after = unnamed[named.end :]
+            if not named.subject:
                 before = _CITED_BY.sub(" ", before)  # "… làm căn cứ cho QĐ 448": no basis asked
-            unnamed = f"{before} {unnamed[named.end :]}"
+                after = _CITING.sub(" ", after)  # "… mà QĐ 448 lấy làm căn cứ": no basis asked either
+            unnamed = f"{before} {after}"
         fields = _detect_fields(self._normaliser.abbreviated(unnamed))
         if replacing and "signed" in fields and not ISSUE_WORD.search(unnamed):
             # "TT25 thay TT44 từ năm nào": since when it applies
@@ -1322,6 +1426,8 @@ class FaqMatcher:
         record = reference.record
         if not self._explained(folded, references, record):
             return None
+        if record is not None and "about" not in fields and self._asks_what_it_says(unnamed, record):
+            fields.append("about")  # "CV 6782 ra ngày nào, bảo Sở phối hợp với ai": what it says, too
         if _points_elsewhere(unnamed, record):
             return None  # "TT44 … số hiệu quyết định đó": another document
         if record is not None and successor_of:
@@ -1363,6 +1469,25 @@ class FaqMatcher:
             )
         return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=tuple(fields))
 
+    def _asks_what_it_says(self, unnamed: str, record: DocumentRecord) -> bool:
+        """Whether a clause of the question that asks no field of its own asks what the record says of the
+        document ("…, bảo Sở phối hợp với ai để đánh giá"): a question word, and words of the record's
+        "about" for all it says."""
+        if not record.about:
+            return False
+        about = set(re.findall(r"[a-z0-9]+", fold(f"{record.about} {record.about_en}")))
+        for clause in _CLAUSE_BREAK.split(unnamed):
+            if not _QUESTION_WORD.search(clause) or _detect_fields(self._normaliser.abbreviated(clause)):
+                continue
+            content = [
+                w
+                for w in re.findall(r"[a-z]+", self._normaliser.abbreviated(clause))
+                if w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT
+            ]
+            if content and all(w in about for w in content):
+                return True
+        return False
+
     def _explained(self, folded: str, references: list[Reference], record: DocumentRecord | None) -> bool:
         """Whether every word of the question is the document, a field word, chat, or the record's own
         words."""
@@ -1386,6 +1511,13 @@ class FaqMatcher:
             return True
         if record is None:
             return False
+        # "QĐ 281 về đẩy mạnh phong trào học tập suốt đời ban hành ngày nào": the question describes the
+        # document in words of its own, most of them the record's
+        described = {w for w in words if w in known and w not in GENERIC_WORDS and w not in STOP_WORDS}
+        if len(unexplained) * _DESCRIBED_SHARE <= len(described) and not any(
+            w.isdigit() for w in unexplained
+        ):
+            return True
         # Read as the matcher reads it ("Association for Promoting Education" is "hội khuyến học"), the
         # question may still say only what the record says.
         generic = self._generic_tokens

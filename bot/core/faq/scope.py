@@ -97,7 +97,7 @@ _NOT_A_NAME = words(
     """
     thi la co khong ko gi nao so ve nay do dinh quy moi cu hien hanh the which what this that a an of by
     under new old current any its our your their relevant applicable same procedure admin administrative
-    postal zip area access qr xep bao noi ghi cho bat yeu chia phan duoc
+    postal zip area access qr xep bao noi ghi cho bat yeu chia phan duoc j ji k
     """
 )
 

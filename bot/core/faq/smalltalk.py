@@ -117,6 +117,26 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "giup minh",
             "tro giup",
             "huong dan su dung",
+            "huong dan cach dung",
+            "cach su dung",
+            "cach dung",
+            "dung the nao",
+            "dung nhu the nao",
+            "how do i use",
+            "how to use",
+            # asking leave to ask: "cho mình hỏi chút được không", "hỏi xíu nha", "can I ask something"
+            "cho hoi chut",
+            "cho hoi xiu",
+            "cho hoi ti",
+            "cho hoi cai",
+            "hoi chut",
+            "hoi xiu",
+            "hoi ti",
+            "hoi cai nay",
+            "can i ask",
+            "may i ask",
+            "can i ask you something",
+            "can i ask a question",
             "huong dan",
             "lam duoc gi",
             "lam duoc nhung gi",
@@ -348,7 +368,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Ways to type "không" and "thật" in chat ("có ai hông", "người thiệt hay máy"), read as the word itself.
 _SPELLINGS = {"hong": "khong", "ko": "khong", "k": "khong", "hok": "khong", "khum": "khong", "hem": "khong"}
 _SPELLINGS |= {"thiet": "that", "thiec": "that"}
-_SPELLINGS |= {"dzay": "vay", "zay": "vay", "dza": "va", "dzo": "vo"}  # "vậy" as it is often typed
+# "vậy", "vào", "được", "gì" as they are often typed
+_SPELLINGS |= {"dzay": "vay", "zay": "vay", "dza": "va", "dzo": "vao", "vo": "vao"}
+_SPELLINGS |= {"dc": "duoc", "dk": "duoc", "j": "gi", "ntn": "nhu the nao"}
 
 
 def _compiled() -> list[tuple[str, re.Pattern[str]]]:

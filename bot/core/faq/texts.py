@@ -38,6 +38,7 @@ NUMBERS = N_("{name} is written with either number, {numbers}: both are the same
 BASIS = N_("{name} was issued on the basis of {basis}.")
 ABOUT = N_("{name}: {about}.")
 ABOUT_ISSUED = N_("{name} ({issuer}, {date}): {about}.")
+ABOUT_ISSUED_YEAR = N_("{name} ({issuer}, in {date}): {about}.")
 REPEALED_NOTE = N_("⚠️ {name} has no longer been in force since {date}; {other} applies now.")
 UNKNOWN_OTHER = N_("a newer document (its number is not confirmed)")
 PART = N_("{n}. {answer}")
@@ -66,6 +67,7 @@ ALL = (
     BASIS,
     ABOUT,
     ABOUT_ISSUED,
+    ABOUT_ISSUED_YEAR,
     REPEALED_NOTE,
     UNKNOWN_OTHER,
     PART,

@@ -1,0 +1,159 @@
+"""Which document a question describes without naming it.
+
+"Giai đoạn 2021–2030 phong trào học tập suốt đời trong gia đình, dòng họ … triển khai theo quyết định nào?",
+"Nghị quyết nào của Ủy ban Thường vụ Quốc hội sắp xếp các phường của TP.HCM?": the question asks which
+document, and describes it in words of the document's record (its name, what it is about, who issued it). The
+record whose words cover most of the description – weighted by how few records share each word, syllables and
+their pairs – is the answer, when it covers enough of it and clearly more than any other record.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from bot.core.faq.documents import DocumentRecord
+from bot.core.faq.normalise import Normaliser
+
+# "quyết định nào", "thông tư số mấy", "văn bản gì", "which circular": the question asks for a document
+# (folded, punctuation removed). The kind asked, when given, narrows the records.
+_ASKS_WHICH = re.compile(
+    r"\b(?P<kind>van ban|thong tu|quyet dinh|nghi dinh|nghi quyet|chi thi|cong van|tt|qd|nd|nq)\s+"
+    r"(?:nao|gi|so may|so bao nhieu|so gi|so hieu (?:gi|nao|may|bao nhieu))\b"
+    r"|\b(?:which|what)\s+"
+    r"(?P<kind_en>document|circular|decision|decree|resolution|directive|official letter)\b"
+    # "Nghị quyết của UBTVQH năm 2025 về sắp xếp phường … mang số hiệu gì": the kind first, its number last
+    r"|\b(?P<kind_far>van ban|thong tu|quyet dinh|nghi dinh|nghi quyet|chi thi|cong van)\b.*"
+    r"\b(?:mang|co|la)\s+so\s+(?:hieu\s+)?(?:gi|nao|may|bao nhieu)\s*$"
+)
+_KIND_REFS = {
+    "thong tu": "tt",
+    "tt": "tt",
+    "circular": "tt",
+    "quyet dinh": "qd",
+    "qd": "qd",
+    "decision": "qd",
+    "nghi dinh": "nd",
+    "nd": "nd",
+    "decree": "nd",
+    "nghi quyet": "nq",
+    "nq": "nq",
+    "resolution": "nq",
+    "chi thi": "ct",
+    "directive": "ct",
+    "cong van": "cv",
+    "official letter": "cv",
+}
+MIN_COVER = 0.6  # the share of the description (by weight) the record's words must hold
+MIN_LEAD = 0.2  # how much more of it than the next record
+
+
+def asks_which(folded: str) -> bool:
+    """Whether a folded question asks which document ("… theo quyết định nào")."""
+    return _ASKS_WHICH.search(_plain(folded)) is not None
+
+
+def asked_kind(folded: str) -> str | None:
+    """The kind of document a folded question asks for ("tt" for "theo thông tư nào"), None for any."""
+    asked = _ASKS_WHICH.search(_plain(folded))
+    if asked is None:
+        return None
+    return _KIND_REFS.get(asked.group("kind") or asked.group("kind_en") or asked.group("kind_far") or "")
+
+
+# What a record says a document is not ("… – không áp dụng cho Cộng đồng học tập cấp xã") describes it not.
+_NOT_FOR = re.compile(r"[;,–-]?\s*(?:không áp dụng cho|not for)\b[^;–]*", re.IGNORECASE)
+
+
+def _plain(folded: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+class DescribedDocuments:
+    """The records, as descriptions a question may match.
+
+    Texts are read as the matcher reads them (`normaliser` with the knowledge base's `compounds`); `generic`
+    are the tokens that say nothing of a document ("văn bản", "ban hành", "nào").
+    """
+
+    def __init__(
+        self,
+        records: Iterable[DocumentRecord],
+        normaliser: Normaliser,
+        compounds: frozenset[str],
+        generic: frozenset[str],
+    ) -> None:
+        self._normaliser = normaliser
+        self._compounds = compounds
+        self._generic = generic
+        self._records = list(records)
+        self._words = {
+            record.id: self._terms(
+                " , ".join(
+                    [
+                        _NOT_FOR.sub(" ", getattr(record, f"{key}{suffix}"))
+                        for key in ("name", "about", "issuer")
+                        for suffix in ("", "_en")
+                    ]
+                    + [f"năm {year}" for year in re.findall(r"\b(?:19|20)\d\d\b", record.signed)]
+                )
+            )
+            for record in self._records
+        }
+        counts = Counter(term for terms in self._words.values() for term in terms)
+        total = len(self._records)
+        self._weight = {term: math.log((total + 1) / (count + 0.5)) for term, count in counts.items()}
+
+    def _terms(self, text: str) -> frozenset[str]:
+        """Content syllables and the pairs of neighbouring syllables, not both generic."""
+        found = self._normaliser.tokens(text, self._compounds)
+        pairs = (
+            f"{a}_{b}"
+            for a, b in itertools.pairwise(found)
+            if not (a in self._generic and b in self._generic)
+        )
+        return frozenset([*(t for t in found if t not in self._generic), *pairs])
+
+    def find(self, folded: str, named: Iterable[str] = (), now: bool = False) -> DocumentRecord | None:
+        """The record `folded` asks for by describing it, or None.
+
+        `named`: ids of documents the question names (the one asked for is another: "mục tiêu QĐ 281 hết hạn,
+        giờ theo quyết định nào"); `now`: the question asks what applies now (a repealed one is no answer).
+        """
+        text = _plain(folded)
+        asked = _ASKS_WHICH.search(text)
+        if asked is None:
+            return None
+        kind = _KIND_REFS.get(asked.group("kind") or asked.group("kind_en") or asked.group("kind_far") or "")
+        if asked.group("kind_far"):
+            asking = re.search(r"\b(?:mang|co|la)\s+so\b", text[asked.start() :])
+            assert asking is not None
+            description = self._terms(text[asked.end("kind_far") : asked.start() + asking.start()])
+        else:
+            description = self._terms(f"{text[: asked.start()]} , {text[asked.end() :]}")
+        if any(term not in self._weight and "_" not in term and len(term) > 2 for term in description):
+            return None  # "thông tư nào quy định chuẩn nghề nghiệp giáo viên": a word no record has
+        # (a pair of words no record has spans a phrase boundary; a letter or two is part of an abbreviation)
+        total = sum(self._weight.get(term, 0.0) for term in description)
+        if not total:
+            return None
+        excluded = set(named) | ({r.id for r in self._records if r.repealed} if now else set())
+        scored = sorted(
+            (
+                (sum(self._weight[term] for term in description & self._words[record.id]) / total, record.id)
+                for record in self._records
+                if record.id not in excluded
+                and (kind is None or any(ref.startswith(kind) for ref in record.refs))
+            ),
+            reverse=True,
+        )
+        if not scored:
+            return None
+        best, best_id = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best < MIN_COVER or best - runner_up < MIN_LEAD:
+            return None
+        return next(r for r in self._records if r.id == best_id)

@@ -1,0 +1,194 @@
+"""Issue #17, round 13: what failed on set Q when its misses were read, and on the sets read before it,
+asserted one category at a time in our own phrasings; the floors of the sets read so far and of those nobody
+here has read (sets P and R, checked by counts only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.faq import FaqMatcher
+from bot.core.faq.model import to_plain
+from bot.core.faq.telex import untelex
+from tests.faq_packaged import scored_blind_set
+
+
+def _vietnamese(text: str) -> bool:
+    return True
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("tt25 cos hieeuj luwcj tuwf ngayf naof", "tt25 co hieu luc tu ngay nao"),
+        ("ddieeuf maays", "dieu may"),
+        ("taajp huaans", "tap huan"),
+        ("nguwowif lowns", "nguoi lon"),
+    ],
+)
+def test_telex_keys_left_in_the_words_are_dropped(typed, meant):
+    assert untelex(typed, frozenset(), _vietnamese) == meant
+
+
+def test_words_the_knowledge_base_knows_and_english_messages_are_left_as_typed(matcher: FaqMatcher):
+    assert untelex("cdht gdtx hs", frozenset({"cdht", "gdtx", "hs"}), _vietnamese) == "cdht gdtx hs"
+    assert matcher.ask("hi bot, how are you?").small_talk == "greeting"
+    assert matcher.ask("Who is the current chairman of the association?").kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "field"),
+    [
+        ("tt25 cos hieeuj luwcj tuwf ngayf naof", "tt25", "in_force"),
+        ("thoong tuw 44 bij baix bor chuwa", "tt44", "status"),
+        ("quyeets ddinhj 387 kys ngayf naof", "qd387", "signed"),
+    ],
+)
+def test_a_question_typed_with_the_keyboards_vietnamese_off_is_answered_in_vietnamese(
+    matcher: FaqMatcher, question, document, field
+):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and found.language == "vi"
+    assert found.document == document and field in found.fields
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "said"),
+    [
+        ("Công văn 1092 hướng dẫn việc gì?", "cv1092", "Gia đình học tập"),
+        ("Văn bản hợp nhất 03 là luật j", "vbhn3", "Luật Khiếu nại"),
+        ("CV 9961 truyền đạt ý kiến của ai", "cv9961", "Phó Thủ tướng"),
+    ],
+)
+def test_what_a_document_does_is_what_its_record_says_it_is_about(
+    matcher: FaqMatcher, question, document, said
+):
+    found = matcher.ask(question)
+    assert found.document == document and found.fields == ("about",)
+    assert said in to_plain(found.text())
+
+
+def test_a_year_alone_is_said_as_a_year(matcher: FaqMatcher):
+    text = to_plain(matcher.ask("Văn bản hợp nhất 03/VBHN-VPQH là hợp nhất luật nào").text())
+    assert "năm 2021" in text and "ngày 2021" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("Quyết định 1373 về xây dựng xã hội học tập ký ngày nào", "qd1373"),
+        ("Công văn 9961 mà Quyết định 448 viện dẫn do cơ quan nào ban hành?", "cv9961"),
+        ("Công văn 2102 về thực hiện Chỉ thị 04 do ai ban hành?", "cv2102"),
+    ],
+)
+def test_a_document_described_or_citing_another_is_still_the_one_asked_about(
+    matcher: FaqMatcher, question, document
+):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and found.document == document
+
+
+def test_two_questions_about_one_document_give_its_date_once_and_what_it_says(matcher: FaqMatcher):
+    found = matcher.ask("CV 6782 ký ngày nào, Sở phối hợp với hội nào để đánh giá?")
+    text = to_plain(found.text())
+    assert found.document == "cv6782" and set(found.fields) == {"signed", "about"}
+    assert text.count("29/12/2015") == 1 and "Hội Khuyến học" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Quyết định nào phát động phong trào thi đua xây dựng xã hội học tập 2023-2030?", "1315/QĐ-TTg"),
+        ("Chỉ thị nào của Thành ủy về khuyến học, khuyến tài, xây dựng thành phố học tập?", "04-CT/TU"),
+        ("Năm 2015 Bộ có công văn nào về đánh giá Dòng họ học tập, Gia đình học tập?", "6782/BGDĐT-GDTX"),
+    ],
+)
+def test_which_document_is_asked_by_describing_it(matcher: FaqMatcher, question, named):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and named in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Thông tư nào quy định chuẩn nghề nghiệp giáo viên?",
+        "Văn bản nào quy định về tuyển sinh lớp 10?",
+    ],
+)
+def test_a_document_described_with_words_no_record_has_is_not_guessed(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "none"
+
+
+def test_what_applies_now_is_never_a_repealed_document_described_by_what_it_leaves_out(matcher: FaqMatcher):
+    text = to_plain(matcher.ask("năm nay xã đánh giá cộng đồng học tập theo thông tư nào").text())
+    assert "25/2023" in text and "22/2020" not in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "TT44 bị bãi bỏ chưa",
+        "thông tư 44 chết chưa",
+        "TT44 còn hiệu lực không",
+        "Has Circular 44 been repealed?",
+    ],
+)
+def test_whether_a_repealed_circular_applies_is_answered_without_a_yes_or_no_that_could_contradict(
+    matcher: FaqMatcher, question
+):
+    text = to_plain(matcher.ask(question).text())
+    assert "12/02/2024" in text
+    assert not text.startswith(("Không", "Có", "No", "Yes"))
+
+
+def test_following_a_repealed_procedure_this_round_is_told_it_is_repealed(matcher: FaqMatcher):
+    found = matcher.ask("kỳ này em tính làm giống quy trình TT44 có được không")
+    assert found.document == "tt44" and "12/02/2024" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("cho em hỏi xíu được không ạ", "help"),
+        ("bot làm đc gì", "help"),
+        ("chỉ em cách dùng bot với", "help"),
+    ],
+)
+def test_asking_leave_to_ask_or_how_to_use_the_bot_is_small_talk(matcher: FaqMatcher, message, kind):
+    assert matcher.ask(message).small_talk == kind
+
+
+def test_an_amount_of_money_is_not_answered_by_an_entry_holding_none(matcher: FaqMatcher):
+    assert matcher.ask("học xóa mù chữ có được hỗ trợ bao nhiêu tiền").kind == "none"
+
+
+def test_how_many_criteria_is_not_what_some_criteria_are(matcher: FaqMatcher):
+    text = to_plain(matcher.ask("thông tư 44 quy định bao nhiêu tiêu chí").text())
+    assert "15 tiêu chí" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "in_scope", "declined", "small_talk"),
+    [("l", 223, 48, 12), ("m", 224, 46, 12), ("n", 226, 46, 12), ("o", 214, 44, 12), ("q", 215, 48, 12)],
+)
+def test_the_sets_read_so_far_stay_where_round_13_left_them(name, in_scope, declined, small_talk):
+    found = scored_blind_set(name)
+    assert found.in_scope[0] >= in_scope, found.listed_misses()
+    assert found.out_of_scope[0] >= declined, found.listed_misses("out_of_scope", "unverified")
+    assert found.small_talk[0] >= small_talk, found.listed_misses("small_talk")
+    assert found.wrong_document == 0, found.listed_misses()
+
+
+@pytest.mark.parametrize(
+    ("name", "in_scope", "declined", "small_talk"),
+    [("p", 207, 45, 11), ("r", 211, 45, 8)],
+)
+def test_the_sets_nobody_here_has_read_keep_their_scores_and_no_wrong_document(
+    name, in_scope, declined, small_talk
+):
+    """Sets P and R are scored, never read: a change that loses their answers or states another document's
+    date shows here (the failure lists nothing but counts, so that their misses stay unread)."""
+    found = scored_blind_set(name)
+    assert found.in_scope[0] >= in_scope, f"in scope {found.in_scope}"
+    assert found.out_of_scope[0] >= declined, f"declined {found.out_of_scope}"
+    assert found.small_talk[0] >= small_talk, f"small talk {found.small_talk}"
+    assert found.wrong_document == 0, f"{found.wrong_document} answers state another document's date"
