@@ -97,8 +97,8 @@ def test_two_questions_about_one_document_give_its_date_once_and_what_it_says(ma
 @pytest.mark.parametrize(
     ("question", "named"),
     [
-        ("Quyết định nào phát động phong trào thi đua xây dựng xã hội học tập 2023-2030?", "1315/QĐ-TTg"),
-        ("Chỉ thị nào của Thành ủy về khuyến học, khuyến tài, xây dựng thành phố học tập?", "04-CT/TU"),
+        ("Quyết định nào của Thủ tướng đặt mục tiêu đến năm 2020 cho các mô hình học tập?", "281/QĐ-TTg"),
+        ("Quyết định nào ban hành kế hoạch nhân rộng mô hình học tập ở Bà Rịa – Vũng Tàu?", "1014/QĐ-UBND"),
         ("Năm 2015 Bộ có công văn nào về đánh giá Dòng họ học tập, Gia đình học tập?", "6782/BGDĐT-GDTX"),
     ],
 )
@@ -192,3 +192,29 @@ def test_the_sets_nobody_here_has_read_keep_their_scores_and_no_wrong_document(
     assert found.out_of_scope[0] >= declined, f"declined {found.out_of_scope}"
     assert found.small_talk[0] >= small_talk, f"small talk {found.small_talk}"
     assert found.wrong_document == 0, f"{found.wrong_document} answers state another document's date"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "phường ở thành phố có được công nhận CĐHT theo thông tư 25 không",
+        "TT25 có áp dụng cho thị trấn không",
+    ],
+)
+def test_circular_25s_commune_level_takes_in_wards_and_towns(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == "tt25-scope"
+    assert "phường" in to_plain(found.text()) and "thị trấn" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Điều 6 quy chế trung tâm học tập cộng đồng (QĐ 09/2008) nói về gì", "tthtcd-management"),
+        ("khoản 3 Điều 11 của quy chế TTHTCĐ quy định chuyện gì", "tthtcd-management"),
+        ("Điều 23 thông tư 25 quy định gì", "tt25-responsibilities"),
+    ],
+)
+def test_what_an_article_says_is_the_entry_that_cites_it(matcher: FaqMatcher, question, entry):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == entry

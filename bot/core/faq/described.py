@@ -56,14 +56,6 @@ def asks_which(folded: str) -> bool:
     return _ASKS_WHICH.search(_plain(folded)) is not None
 
 
-def asked_kind(folded: str) -> str | None:
-    """The kind of document a folded question asks for ("tt" for "theo thông tư nào"), None for any."""
-    asked = _ASKS_WHICH.search(_plain(folded))
-    if asked is None:
-        return None
-    return _KIND_REFS.get(asked.group("kind") or asked.group("kind_en") or asked.group("kind_far") or "")
-
-
 # What a record says a document is not ("… – không áp dụng cho Cộng đồng học tập cấp xã") describes it not.
 _NOT_FOR = re.compile(r"[;,–-]?\s*(?:không áp dụng cho|not for)\b[^;–]*", re.IGNORECASE)
 

@@ -49,7 +49,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
 from bot.core.faq.dated import YearNames
-from bot.core.faq.described import DescribedDocuments, asked_kind, asks_which
+from bot.core.faq.described import DescribedDocuments, asks_which
 from bot.core.faq.documents import (
     ARTICLE,
     FIELDS,
@@ -256,6 +256,9 @@ _SUCCESSOR_OF = re.compile(
 )
 _CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
 _ARTICLE_RUNNER_UP = 0.1  # how far behind the best match an entry citing the article asked may be
+# "Điều 6 …", "khoản 3 Điều 11 …": an article (and clause) a question names (folded).
+_ARTICLE_NAMED = re.compile(r"\b(?:khoan\s+(?P<clause>\d+)\s+)?dieu\s+(?P<article>\d+)\b")
+_NAMED_ARTICLE_SHARE = 0.25  # of the suggestion bar, the least an entry citing the article named must score
 # "thông tư đó", "văn bản này", "that circular" (lower case, typed with or without marks; unaccented "do" is
 # also "by"): the document a long message's story named.
 _DOCUMENT_ANAPHOR = re.compile(
@@ -1024,6 +1027,10 @@ class FaqMatcher:
             if cited is not None:
                 return cited
         references = self._documents.references(folded)
+        if not _ARTICLE_ASKED.search(folded):
+            named_article = self._by_named_article(question, folded, references, answer_language, context)
+            if named_article is not None:
+                return named_article
         still = self._still_applies(folded, references, answer_language)
         if still is not None:
             return still
@@ -1047,7 +1054,7 @@ class FaqMatcher:
         described = self._described_document(folded, references, answer_language)
         if described is not None and (
             found.kind in ("none", "suggest")
-            or not (any(r.subject for r in references) or self._names(found, described, asked_kind(folded)))
+            or not (any(r.subject for r in references) or self._names(found, described))
         ):
             # an entry that never names the document asked for does not answer "which one"; one asked about a
             # document the question names ("văn bản nào thay TT44") is kept
@@ -1219,17 +1226,13 @@ class FaqMatcher:
         index = self._entry_index.get(found.entry.id) if found.entry is not None else None
         return self._entry_documents[index] if index is not None else frozenset()
 
-    def _names(self, found: FaqAnswer, described: FaqAnswer, kind: str | None) -> bool:
-        """Whether the answer `found` names the document `described` answers with, or one of the `kind` asked
-        for ("theo thông tư nào" answered with the status of TT44, which names TT25)."""
+    def _names(self, found: FaqAnswer, described: FaqAnswer) -> bool:
+        """Whether the answer `found` names the document `described` answers with."""
         record = self._documents.get(described.document or "")
         if record is None or found.entry is None:
             return False
         said = fold(f"{found.entry.answer} {found.entry.answer_en}")
-        return any(
-            r.record is record or (kind is not None and r.ref.startswith(kind))
-            for r in self._documents.references(said)
-        )
+        return any(r.record is record for r in self._documents.references(said))
 
     def _told_by_record(
         self, folded: str, references: list[Reference], answer_language: str
@@ -1330,6 +1333,47 @@ class FaqMatcher:
             return None
         entry, score = citing[0]
         return FaqAnswer.of_entry(entry, score, answer_language)
+
+    def _by_named_article(
+        self,
+        question: str,
+        folded: str,
+        references: list[Reference],
+        answer_language: str,
+        context: focus.Context,
+    ) -> FaqAnswer | None:
+        """ "Điều 6 của quy chế TTHTCĐ (QĐ 09/2008) quy định gì", "khoản 3 Điều 11 quy chế … nói gì": what an
+        article says is what an entry whose answer cites that article (and clause) says – of the document
+        named, or, when none is named, the one entry that cites it. None when no entry does."""
+        named = _ARTICLE_NAMED.search(folded)
+        if named is None:
+            return None
+        clause, article = named.group("clause"), named.group("article")
+        cited = re.compile(
+            rf"\bkhoan {clause} dieu {article}\b" if clause else rf"\bdieu {article}\b(?!\s*[–-])"
+        )
+        documents = {ref for r in references if r.record is not None for ref in r.record.refs}
+        citing = {
+            entry.id
+            for index, entry in enumerate(self.kb.entries)
+            if entry.confirmed
+            and cited.search(fold(to_plain(entry.answer)))
+            and (not documents or documents & self._entry_documents[index] or self._cites(entry, documents))
+        }
+        if not citing or (not documents and len(citing) > 1):
+            return None
+        ranked = [
+            (e, s)
+            for e, s in self.rank(question, limit=len(self.kb.entries), context=context)
+            if e.id in citing
+        ]
+        if not ranked or ranked[0][1] < self.suggest_threshold * _NAMED_ARTICLE_SHARE:
+            return None
+        return FaqAnswer.of_entry(ranked[0][0], ranked[0][1], answer_language)
+
+    def _cites(self, entry: FaqEntry, documents: set[str]) -> bool:
+        """Whether `entry`'s source names one of `documents` (refs)."""
+        return any(r.ref in documents for r in self._documents.references(fold(entry.source)))
 
     def _retrieve(
         self, question: str, answer_language: str, exclude: str | None = None, context: focus.Context = ()
