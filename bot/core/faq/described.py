@@ -47,8 +47,16 @@ _KIND_REFS = {
     "cong van": "cv",
     "official letter": "cv",
 }
+# A kind of document named without its number ("cái thông tư chấm CĐHT hồi 2014", "công văn năm 2015 của Bộ").
+_KIND_NAMED = re.compile(
+    r"\b(?:thong tu|quyet dinh|nghi dinh|nghi quyet|chi thi|cong van|circular|decision|decree|resolution"
+    r"|directive|official letter)\b"
+)
 MIN_COVER = 0.6  # the share of the description (by weight) the record's words must hold
 MIN_LEAD = 0.2  # how much more of it than the next record
+# A document a question describes to ask one of its fields ("cái thông tư … hồi 2014 ký ngày nào") may be told
+# among more of the asker's words than one asked for by "which one".
+DESCRIBED_COVER = 0.5
 
 
 def asks_which(folded: str) -> bool:
@@ -68,7 +76,8 @@ class DescribedDocuments:
     """The records, as descriptions a question may match.
 
     Texts are read as the matcher reads them (`normaliser` with the knowledge base's `compounds`); `generic`
-    are the tokens that say nothing of a document ("văn bản", "ban hành", "nào").
+    are the tokens that say nothing of a document ("văn bản", "ban hành", "nào"); `vocabulary` the words the
+    knowledge base uses.
     """
 
     def __init__(
@@ -77,10 +86,12 @@ class DescribedDocuments:
         normaliser: Normaliser,
         compounds: frozenset[str],
         generic: frozenset[str],
+        vocabulary: frozenset[str] = frozenset(),
     ) -> None:
         self._normaliser = normaliser
         self._compounds = compounds
         self._generic = generic
+        self._vocabulary = vocabulary
         self._records = list(records)
         self._words = {
             record.id: self._terms(
@@ -110,7 +121,7 @@ class DescribedDocuments:
         return frozenset([*(t for t in found if t not in self._generic), *pairs])
 
     def find(self, folded: str, named: Iterable[str] = (), now: bool = False) -> DocumentRecord | None:
-        """The record `folded` asks for by describing it, or None.
+        """The record `folded` asks for by describing it ("… theo quyết định nào"), or None.
 
         `named`: ids of documents the question names (the one asked for is another: "mục tiêu QĐ 281 hết hạn,
         giờ theo quyết định nào"); `now`: the question asks what applies now (a repealed one is no answer).
@@ -123,16 +134,39 @@ class DescribedDocuments:
         if asked.group("kind_far"):
             asking = re.search(r"\b(?:mang|co|la)\s+so\b", text[asked.start() :])
             assert asking is not None
-            description = self._terms(text[asked.end("kind_far") : asked.start() + asking.start()])
+            description = text[asked.end("kind_far") : asked.start() + asking.start()]
         else:
-            description = self._terms(f"{text[: asked.start()]} , {text[asked.end() :]}")
-        if any(term not in self._weight and "_" not in term and len(term) > 2 for term in description):
-            return None  # "thông tư nào quy định chuẩn nghề nghiệp giáo viên": a word no record has
-        # (a pair of words no record has spans a phrase boundary; a letter or two is part of an abbreviation)
+            description = f"{text[: asked.start()]} , {text[asked.end() :]}"
+        excluded = set(named) | ({r.id for r in self._records if r.repealed} if now else set())
+        return self._best(self._terms(description), kind, excluded)
+
+    def described(self, folded: str) -> DocumentRecord | None:
+        """The one record a question that names no document describes as the document it asks about ("cái
+        thông tư chấm cộng đồng học tap hồi 2014 ký ngày nào", "công văn năm 2015 của Bộ … số mấy"): a kind
+        of document, then what it is about, in the record's words. None when no record clearly fits."""
+        text = _plain(folded)
+        kind_named = _KIND_NAMED.search(text)
+        if kind_named is None:
+            return None
+        kind = _KIND_REFS.get(kind_named.group(0))
+        description = f"{text[: kind_named.start()]} , {text[kind_named.end() :]}"
+        return self._best(self._terms(description), kind, set(), DESCRIBED_COVER)
+
+    def _best(
+        self, description: frozenset[str], kind: str | None, excluded: set[str], cover: float = MIN_COVER
+    ) -> DocumentRecord | None:
+        """The record of `kind` whose words cover most of `description` – enough of it, and clearly more than
+        the next one – or None."""
+        if any(
+            term not in self._weight and "_" not in term and len(term) > 2 and term in self._vocabulary
+            for term in description
+        ):
+            return None  # "thông tư nào quy định chuẩn nghề nghiệp giáo viên": a word of ours no record has
+        # (a word the knowledge base never uses is the asker's chat; a pair of words no record has spans a
+        # phrase boundary; a letter or two is part of an abbreviation)
         total = sum(self._weight.get(term, 0.0) for term in description)
         if not total:
             return None
-        excluded = set(named) | ({r.id for r in self._records if r.repealed} if now else set())
         scored = sorted(
             (
                 (sum(self._weight[term] for term in description & self._words[record.id]) / total, record.id)
@@ -146,6 +180,6 @@ class DescribedDocuments:
             return None
         best, best_id = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if best < MIN_COVER or best - runner_up < MIN_LEAD:
+        if best < cover or best - runner_up < MIN_LEAD:
             return None
         return next(r for r in self._records if r.id == best_id)

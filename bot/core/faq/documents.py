@@ -472,6 +472,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhich\s+number\b",
             r"\bnumbered\b",
             r"\bfull\s+number\b",
+            # "Bot nhớ số hông", "cần trích số công văn đó": the number of the document told about
+            r"\b(?:nho|biet|xin|trich|ghi)\s+(?:cai\s+)?so\b(?!\s+(?:luong|nguoi|tien|lieu|diem))",
+            r"\bso\s+(?:cua\s+)?(?:cong\s+van|thong\s+tu|quyet\s+dinh|nghi\s+dinh|nghi\s+quyet|chi\s+thi)\b",
         ),
     ),
     (
@@ -591,7 +594,7 @@ GENERIC_WORDS = words(
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
     out brought proposed lien quan toi den related how tinh province city danh hieu moi them chet khai tu
-    troi
+    troi quick summary summarise summarize brief briefly short pls plz
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").

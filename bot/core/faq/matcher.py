@@ -698,8 +698,9 @@ class FaqMatcher:
                     self._spelling_entries[named[0]] = entry
         self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS))) | GENERIC_WORDS
         self._described = DescribedDocuments(
-            kb.documents, self._normaliser, self._compounds, self._generic_tokens
+            kb.documents, self._normaliser, self._compounds, self._generic_tokens, self._vocabulary_set
         )
+
         # The ministries and laws the knowledge base speaks of: a question naming another one is not for it.
         kb_texts = [
             t
@@ -781,6 +782,10 @@ class FaqMatcher:
                 whole = retold
         if focused is not None:
             whole = self._ask_clauses(question_part, whole, answer_language, story) or whole
+        if story and whole.document is None and not self._documents.references(fold(text)):
+            # "…Năm 2015 Bộ có ra công văn hướng dẫn … Bot nhớ số hông?": the story describes the document
+            told = fold(" , ".join(piece for piece, _ in story))
+            whole = self._field_of_described(folded, answer_language, told) or whole
         if _COMPARISON.search(folded) or _COMPARISON_EN.search(folded):
             # A comparison is one question, whatever "và" / "and" joins.
             compared = self._compare(question_part, whole, answer_language)
@@ -1050,6 +1055,10 @@ class FaqMatcher:
         ):
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        if not references:
+            described_field = self._field_of_described(folded, answer_language)
+            if described_field is not None:
+                return described_field
         found = self._retrieve(question, answer_language, exclude, context)
         described = self._described_document(folded, references, answer_language)
         if described is not None and (
@@ -1225,6 +1234,29 @@ class FaqMatcher:
             return frozenset(record.refs)
         index = self._entry_index.get(found.entry.id) if found.entry is not None else None
         return self._entry_documents[index] if index is not None else frozenset()
+
+    def _field_of_described(self, folded: str, answer_language: str, told: str = "") -> FaqAnswer | None:
+        """ "cái thông tư chấm cộng đồng học tập hồi 2014 ký ngày nào", "công văn năm 2015 của Bộ hướng dẫn
+        công nhận gia đình học tập số mấy": a field of the document the question describes instead of naming
+        it, from its record; None when it asks no field, or no record clearly fits the description. `told`:
+        the story of a long message, where the document may be described ("…, bot nhớ số hông")."""
+        # what a document is, not whether it applies: "thông tư đang áp dụng" describes the one in force
+        fields = [f for f in _detect_fields(self._normaliser.abbreviated(folded)) if f in _IDENTITY_FIELDS]
+        if not fields:
+            return None
+        described = f"{told} , {folded}" if told else folded
+        if {"signer", "signed", "issuer"} & set(fields) and _RECOGNITION_PAPER.search(described):
+            return None  # "quyết định công nhận CĐHT do ai ký": the recognition, not a document of ours
+        record = self._described.described(described)
+        if record is None:
+            return None
+        # "công văn đó số mấy": its name with its number, and what it is
+        entry = self._record_entry(record, ["about"] if fields == ["number"] else fields)
+        if entry is None:
+            return None
+        return FaqAnswer.of_entry(
+            entry, self.answer_threshold, answer_language, document=record.id, fields=tuple(fields)
+        )
 
     def _names(self, found: FaqAnswer, described: FaqAnswer) -> bool:
         """Whether the answer `found` names the document `described` answers with."""
@@ -2061,6 +2093,13 @@ class FaqMatcher:
 
 # Papers a procedure produces, named besides the document asked about: who signs or dates them is not the
 # document's signer or date (folded).
+# The fields that say which document it is, asked of one a question describes instead of naming.
+_IDENTITY_FIELDS = frozenset({"signed", "number", "issuer", "signer", "in_force", "basis", "about"})
+# Papers a recognition produces, not documents of the knowledge base ("quyết định công nhận", "giấy khen").
+_RECOGNITION_PAPER = re.compile(
+    r"\b(?:quyet\s+dinh\s+cong\s+nhan|qd\s+cong\s+nhan|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan"
+    r"|to\s+trinh|bien\s+ban|certificate|recognition\s+decision)\b"
+)
 _OTHER_PAPER = re.compile(
     r"\b(?:quyet\s+dinh|qd|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan|to\s+trinh|bien\s+ban|"
     r"certificate|recognition\s+decision)\b"
@@ -2083,7 +2122,7 @@ def _is_subject(folded: str, reference: Reference, abbreviations: frozenset[str]
     chat) or right before the verb. "UBND xã làm gì trong quy trình TT44", "What did the commune association
     do in the Circular 44 process": something else comes first; the question is about that.
     """
-    before = re.findall(r"[a-z]+|\d+", folded[: reference.start])
+    before = re.findall(r"[a-z]{2,}|\d+", folded[: reference.start])  # not the "s" of "what's"
     return all(
         w in GENERIC_WORDS or w in STOP_WORDS or w in CHAT_SYLLABLES or w in abbreviations for w in before
     )

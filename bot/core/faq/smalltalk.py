@@ -257,6 +257,14 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "tam biet",
             "hen gap lai",
+            # leaving for something else: "thôi tui đi nấu cơm", "đi ngủ đây"
+            "di nau com",
+            "di an com",
+            "di ngu",
+            "di nghi",
+            "di lam",
+            "di hop",
+            "di cho",
             "bye",
             "bye bye",
             "goodbye",
@@ -356,6 +364,7 @@ _FILLER = words(
     was is it the really information tomorrow today how are got useful helpful ngay o may
     nen nhu sao lam de dung su cai nay ban quan tri kinh ra cua ao re great exactly this
     gium dum giup phai what can i ask questions kind ghe hihi hehe or evening nhieu
+    huu ich troi nau com an ngu nghi tam
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
