@@ -269,3 +269,13 @@ def test_an_english_question_with_whats_and_chat_after_it_is_about_the_document(
 )
 def test_leaving_for_something_else_is_a_goodbye_and_useful_is_thanks(matcher: FaqMatcher, message, kind):
     assert matcher.ask(message).small_talk == kind
+
+
+def test_still_scoring_by_the_old_circulars_criteria_is_told_it_is_repealed(matcher: FaqMatcher):
+    found = matcher.ask("phường mình còn chấm theo 15 tiêu chí của thông tư 44 được không")
+    assert found.document == "tt44" and "12/02/2024" in to_plain(found.text())
+
+
+def test_when_district_10_ended_is_answered(matcher: FaqMatcher):
+    text = to_plain(matcher.ask("quận 10 hết tồn tại từ ngày nào vậy").text())
+    assert "01/7/2025" in text
