@@ -279,3 +279,16 @@ def test_still_scoring_by_the_old_circulars_criteria_is_told_it_is_repealed(matc
 def test_when_district_10_ended_is_answered(matcher: FaqMatcher):
     text = to_plain(matcher.ask("quận 10 hết tồn tại từ ngày nào vậy").text())
     assert "01/7/2025" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hàn Quốc với Singapore làm xã hội học tập ra sao?",
+        "How do other countries run learning communities?",
+        "Tuần lễ hưởng ứng học tập suốt đời năm nay chủ đề năm nay là gì?",
+        "Ngày Sách và Văn hóa đọc là ngày mấy?",
+    ],
+)
+def test_other_countries_and_this_years_events_are_not_ours_to_answer(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "none"
