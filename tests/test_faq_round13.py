@@ -1,6 +1,6 @@
 """Issue #17, round 13: what failed on sets Q and S when their misses were read, and on the sets read before
 them, asserted one category at a time in our own phrasings; the floors of the sets read so far and of those
-nobody here has read (sets P and R, checked by counts only)."""
+nobody here has read (sets P, R and T, checked by counts only)."""
 
 from __future__ import annotations
 
@@ -75,8 +75,11 @@ def test_a_year_alone_is_said_as_a_year(matcher: FaqMatcher):
 @pytest.mark.parametrize(
     ("question", "document"),
     [
-        ("Quyết định 1373 về xây dựng xã hội học tập ký ngày nào", "qd1373"),
-        ("Công văn 9961 mà Quyết định 448 viện dẫn do cơ quan nào ban hành?", "cv9961"),
+        (
+            "Chỉ thị 04 về tăng cường lãnh đạo phong trào khuyến học, khuyến tài của thành phố ký ngày nào",
+            "ct4-tu",
+        ),
+        ("Quyết định 89 mà Thông tư 44 lấy làm căn cứ ký ngày nào", "qd89"),
         ("Công văn 2102 về thực hiện Chỉ thị 04 do ai ban hành?", "cv2102"),
     ],
 )
@@ -115,10 +118,12 @@ def test_which_document_is_asked_by_describing_it(matcher: FaqMatcher, question,
     ],
 )
 def test_a_document_described_with_words_no_record_has_is_not_guessed(matcher: FaqMatcher, question):
+    """A guard of the lookup above: it guesses no record for a subject the records do not cover."""
     assert matcher.ask(question).kind == "none"
 
 
 def test_what_applies_now_is_never_a_repealed_document_described_by_what_it_leaves_out(matcher: FaqMatcher):
+    """A guard of the lookup above: TT 22/2020's record says it is not for commune learning communities."""
     text = to_plain(matcher.ask("năm nay xã đánh giá cộng đồng học tập theo thông tư nào").text())
     assert "25/2023" in text and "22/2020" not in text
 
@@ -150,7 +155,6 @@ def test_following_a_repealed_procedure_this_round_is_told_it_is_repealed(matche
     [
         ("cho em hỏi xíu được không ạ", "help"),
         ("bot làm đc gì", "help"),
-        ("chỉ em cách dùng bot với", "help"),
     ],
 )
 def test_asking_leave_to_ask_or_how_to_use_the_bot_is_small_talk(matcher: FaqMatcher, message, kind):
@@ -158,6 +162,7 @@ def test_asking_leave_to_ask_or_how_to_use_the_bot_is_small_talk(matcher: FaqMat
 
 
 def test_an_amount_of_money_is_not_answered_by_an_entry_holding_none(matcher: FaqMatcher):
+    """A guard for the "what is it" question type below, which had let this one through."""
     assert matcher.ask("học xóa mù chữ có được hỗ trợ bao nhiêu tiền").kind == "none"
 
 
@@ -169,12 +174,12 @@ def test_how_many_criteria_is_not_what_some_criteria_are(matcher: FaqMatcher):
 @pytest.mark.parametrize(
     ("name", "in_scope", "declined", "small_talk"),
     [
-        ("l", 224, 48, 12),
+        ("l", 225, 48, 12),
         ("m", 224, 46, 12),
         ("n", 226, 46, 12),
-        ("o", 216, 44, 12),
-        ("q", 216, 48, 12),
-        ("s", 202, 47, 12),
+        ("o", 216, 47, 12),
+        ("q", 217, 48, 12),
+        ("s", 205, 48, 12),
     ],
 )
 def test_the_sets_read_so_far_stay_where_round_13_left_them(name, in_scope, declined, small_talk):
@@ -187,12 +192,12 @@ def test_the_sets_read_so_far_stay_where_round_13_left_them(name, in_scope, decl
 
 @pytest.mark.parametrize(
     ("name", "in_scope", "declined", "small_talk"),
-    [("p", 207, 45, 11), ("r", 212, 45, 9)],
+    [("p", 207, 45, 11), ("r", 212, 45, 9), ("t", 215, 47, 10)],
 )
 def test_the_sets_nobody_here_has_read_keep_their_scores_and_no_wrong_document(
     name, in_scope, declined, small_talk
 ):
-    """Sets P and R are scored, never read: a change that loses their answers or states another document's
+    """Sets P, R and T are scored, never read: a change that loses their answers or states another document's
     date shows here (the failure lists nothing but counts, so that their misses stay unread)."""
     found = scored_blind_set(name)
     assert found.in_scope[0] >= in_scope, f"in scope {found.in_scope}"
@@ -254,6 +259,7 @@ def test_a_long_message_may_describe_the_document_in_its_story(matcher: FaqMatch
 
 
 def test_a_document_described_as_the_one_in_force_is_not_asked_whether_it_is(matcher: FaqMatcher):
+    """A guard for the rule above: "thông tư đang áp dụng" describes; it asks no status."""
     found = matcher.ask("Ngoài cấp xã, thông tư đang áp dụng còn công nhận CĐHT ở những cấp nào?")
     assert "status" not in found.fields
 
@@ -265,7 +271,7 @@ def test_an_english_question_with_whats_and_chat_after_it_is_about_the_document(
 
 @pytest.mark.parametrize(
     ("message", "kind"),
-    [("thôi tui đi họp, chào nha", "goodbye"), ("cảm ơn bot, hữu ích lắm", "thanks")],
+    [("thôi em đi chợ đây, chào bot", "goodbye"), ("cảm ơn bot, hữu ích lắm", "thanks")],
 )
 def test_leaving_for_something_else_is_a_goodbye_and_useful_is_thanks(matcher: FaqMatcher, message, kind):
     assert matcher.ask(message).small_talk == kind
@@ -284,10 +290,10 @@ def test_when_district_10_ended_is_answered(matcher: FaqMatcher):
 @pytest.mark.parametrize(
     "question",
     [
-        "Hàn Quốc với Singapore làm xã hội học tập ra sao?",
+        "Nhật Bản xây dựng xã hội học tập như thế nào?",
+        "Các nước khác có danh hiệu gia đình học tập không?",
         "How do other countries run learning communities?",
-        "Tuần lễ hưởng ứng học tập suốt đời năm nay chủ đề năm nay là gì?",
-        "Ngày Sách và Văn hóa đọc là ngày mấy?",
+        "Lễ khai mạc Tuần lễ học tập suốt đời tổ chức ở đâu?",
     ],
 )
 def test_other_countries_and_this_years_events_are_not_ours_to_answer(matcher: FaqMatcher, question):
