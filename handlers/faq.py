@@ -98,8 +98,8 @@ def answer_choice(t: Translator, question_id: int) -> Choices:
     return rows([Choice(t.gettext("✍️ Answer"), AnswerQuestion(question_id))])
 
 
-def entry_choices(entries: tuple[FaqEntry, ...]) -> list[list[Choice]]:
-    return [[Choice(_label(e.title), FaqEntryChoice(e.id))] for e in entries]
+def entry_choices(entries: tuple[FaqEntry, ...], locale: str) -> list[list[Choice]]:
+    return [[Choice(_label(e.title_for(locale)), FaqEntryChoice(e.id))] for e in entries]
 
 
 def render_verdict(t: Translator, verdict: FaqAnswer, question_id: int | None) -> tuple[str, Choices]:
@@ -113,7 +113,7 @@ def render_verdict(t: Translator, verdict: FaqAnswer, question_id: int | None) -
         return f"{render_entry(t, verdict.entry)}\n\n{note}", rows(send_choice(t, question_id))
     if verdict.suggestions:
         return t.gettext("Did you mean…"), rows(
-            *entry_choices(verdict.suggestions), send_choice(t, question_id)
+            *entry_choices(verdict.suggestions, verdict.language), send_choice(t, question_id)
         )
     text = t.gettext("Sorry, there is no answer to this question yet. I can send it to the organisers.")
     return text, rows(send_choice(t, question_id))
@@ -160,7 +160,7 @@ async def topic_chosen(turn: Turn, choice: FaqTopic) -> None:
         t.gettext("<b>{topic}</b>: choose a question.").format(
             topic=esc(kb.topic(choice.topic_id).title_for(t.locale))
         ),
-        choices=rows(*entry_choices(entries), [Choice(t.gettext("⬅️ All topics"), FaqHome())]),
+        choices=rows(*entry_choices(entries, t.locale), [Choice(t.gettext("⬅️ All topics"), FaqHome())]),
     )
 
 

@@ -298,3 +298,13 @@ def test_when_district_10_ended_is_answered(matcher: FaqMatcher):
 )
 def test_other_countries_and_this_years_events_are_not_ours_to_answer(matcher: FaqMatcher, question):
     assert matcher.ask(question).kind == "none"
+
+
+def test_an_english_question_is_offered_suggestions_titled_in_english(matcher: FaqMatcher):
+    from bot.commands import ask
+    from bot.core.faq import FaqAnswer
+
+    entries = (matcher.kb.entry("district10-merger"), matcher.kb.entry("tt25-scope"))
+    offered = FaqAnswer(False, None, 0.4, entries, "suggest", "en")
+    text = ask.render_text(offered, ask.load_translations("en"))
+    assert "What happened to District 10 wards?" in text and "Quận" not in text and "phường" not in text

@@ -55,6 +55,14 @@ class FaqEntry:
         """The entry's first question: its label on buttons and in lists."""
         return self.questions[0]
 
+    def title_for(self, locale: str) -> str:
+        """The label in `locale`: for English, the first of its questions written in English, if any."""
+        if not locale.startswith("en"):
+            return self.title
+        from bot.core.faq import language
+
+        return next((q for q in self.questions if language.detect(q) == "en"), self.title)
+
     def answer_for(self, locale: str) -> str:
         """The answer in `locale` ("en" → English, anything else → Vietnamese), in light markup."""
         return self.answer_en if locale.startswith("en") else self.answer

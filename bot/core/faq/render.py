@@ -29,5 +29,6 @@ def render(result: FaqAnswer, gettext: Gettext, *, long: bool = False) -> str:
             )
         return "\n\n".join(parts)
     if result.suggestions:
-        return "\n".join([_("Did you mean…")] + [f"• {entry.title}" for entry in result.suggestions])
+        titles = [f"• {entry.title_for(result.language)}" for entry in result.suggestions]
+        return "\n".join([_("Did you mean…"), *titles])
     return _("Sorry, there is no answer to this question yet. I can send it to the organisers.")
