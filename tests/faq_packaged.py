@@ -31,3 +31,10 @@ def scored_blind_set(name: str) -> Scores:
     items = load_items(_EVAL / f"faq_blind_2026_12_{name}.yaml")
     assert len(items) == 306, "the frozen set must not change"
     return score(items, bot_answerer(matcher=packaged_matcher()))
+
+
+def scored_english_set() -> Scores:
+    """The packaged FAQ's scores on the frozen English set `eval/faq_english_2026_12_u.yaml`, whole."""
+    items = load_items(_EVAL / "faq_english_2026_12_u.yaml")
+    assert len(items) == 100, "the frozen set must not change"
+    return score(items, bot_answerer(matcher=packaged_matcher()))

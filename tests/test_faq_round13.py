@@ -9,7 +9,7 @@ import pytest
 from bot.core.faq import FaqMatcher
 from bot.core.faq.model import to_plain
 from bot.core.faq.telex import untelex
-from tests.faq_packaged import scored_blind_set
+from tests.faq_packaged import scored_blind_set, scored_english_set
 
 
 def _vietnamese(text: str) -> bool:
@@ -308,3 +308,20 @@ def test_an_english_question_is_offered_suggestions_titled_in_english(matcher: F
     offered = FaqAnswer(False, None, 0.4, entries, "suggest", "en")
     text = ask.render_text(offered, ask.load_translations("en"))
     assert "What happened to District 10 wards?" in text and "Quận" not in text and "phường" not in text
+
+
+def test_an_english_question_with_chat_about_the_asker_is_still_about_the_document(matcher: FaqMatcher):
+    found = matcher.ask("what is Circular 25/2023 actually about? im new to the association", "en")
+    assert found.document == "tt25" and found.fields == ("about",)
+
+
+def test_a_decisions_target_is_its_targets_entry_not_what_the_decision_is(matcher: FaqMatcher):
+    found = matcher.ask("What is Decision 387's target for learning clans?", "en")
+    assert found.entry is not None and "65%" in to_plain(found.text())
+
+
+def test_the_english_set_read_this_round_stays_where_it_left_it():
+    found = scored_english_set()
+    assert found.in_scope[0] >= 71, found.listed_misses()
+    assert found.out_of_scope[0] == 20, found.listed_misses("out_of_scope")
+    assert found.wrong_document == 0, found.listed_misses()

@@ -212,7 +212,7 @@ _ARTICLE_ASKED = re.compile(
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
-_PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal)s?\b")
+_PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal|target)s?\b")
 # What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
 _CITED_BY = re.compile(r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:cho|cua)\s*$")
 # "CV 9961 mà QĐ 448 lấy làm căn cứ", "… mà TT44 viện dẫn": what the citing document does to the one asked
