@@ -2,9 +2,11 @@
 
 "Giai đoạn 2021–2030 phong trào học tập suốt đời trong gia đình, dòng họ … triển khai theo quyết định nào?",
 "Nghị quyết nào của Ủy ban Thường vụ Quốc hội sắp xếp các phường của TP.HCM?": the question asks which
-document, and describes it in words of the document's record (its name, what it is about, who issued it). The
-record whose words cover most of the description – weighted by how few records share each word, syllables and
-their pairs – is the answer, when it covers enough of it and clearly more than any other record.
+document (`find`), or asks a field of one it describes instead of naming it ("cái thông tư chấm cộng đồng học
+tập hồi 2014 ký ngày nào": `described`), in words of the document's record (its name, what it is about, who
+issued it, the year it was signed). The record whose words cover most of the description – weighted by how few
+records share each word, syllables and their pairs – is the one, when it covers enough of it and clearly more
+than any other record.
 """
 
 from __future__ import annotations
@@ -59,13 +61,13 @@ MIN_LEAD = 0.2  # how much more of it than the next record
 DESCRIBED_COVER = 0.5
 
 
+# What a record says a document is not ("… – không áp dụng cho Cộng đồng học tập cấp xã") describes it not.
+_NOT_FOR = re.compile(r"[;,–-]?\s*(?:không áp dụng cho|not for)\b[^;–]*", re.IGNORECASE)
+
+
 def asks_which(folded: str) -> bool:
     """Whether a folded question asks which document ("… theo quyết định nào")."""
     return _ASKS_WHICH.search(_plain(folded)) is not None
-
-
-# What a record says a document is not ("… – không áp dụng cho Cộng đồng học tập cấp xã") describes it not.
-_NOT_FOR = re.compile(r"[;,–-]?\s*(?:không áp dụng cho|not for)\b[^;–]*", re.IGNORECASE)
 
 
 def _plain(folded: str) -> str:
@@ -142,7 +144,7 @@ class DescribedDocuments:
 
     def described(self, folded: str) -> DocumentRecord | None:
         """The one record a question that names no document describes as the document it asks about ("cái
-        thông tư chấm cộng đồng học tap hồi 2014 ký ngày nào", "công văn năm 2015 của Bộ … số mấy"): a kind
+        thông tư chấm cộng đồng học tập hồi 2014 ký ngày nào", "công văn năm 2015 của Bộ … số mấy"): a kind
         of document, then what it is about, in the record's words. None when no record clearly fits."""
         text = _plain(folded)
         kind_named = _KIND_NAMED.search(text)

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.faq import language
+
 STATUSES = ("confirmed", "unconfirmed")
 AnswerKind = Literal["answer", "suggest", "unconfirmed", "none", "small_talk"]
 SmallTalk = Literal["greeting", "thanks", "who", "help", "goodbye"]
@@ -59,8 +61,6 @@ class FaqEntry:
         """The label in `locale`: for English, the first of its questions written in English, if any."""
         if not locale.startswith("en"):
             return self.title
-        from bot.core.faq import language
-
         return next((q for q in self.questions if language.detect(q) == "en"), self.title)
 
     def answer_for(self, locale: str) -> str:

@@ -48,7 +48,7 @@ def untelex(text: str, known: Container[str], is_vietnamese: Callable[[str], boo
         if lower in known:
             return word
         bare = _without_keys(lower)
-        if bare == lower or len(bare) < 1 or not is_vietnamese_syllable(bare):
+        if bare == lower or not is_vietnamese_syllable(bare):
             return word
         # "dd", a doubled vowel or a hook key: Telex for sure; a tone key alone only where no syllable ends so
         keyed = bare != _INNER_TONE_KEY.sub("", _TONE_KEYS.sub("", lower))
