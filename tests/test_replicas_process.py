@@ -255,6 +255,9 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_only_what_i
         emu, r2 = group.emu, group.replicas["r2"]
         await start_broadcast(emu)
         await talk(emu, TALKERS[:30])
+        # some write later, a few at a time while r2 is looked at, should it have caught up meanwhile; the
+        # last six only once r2 is dead
+        later = list(TALKERS[30:39])
 
         async def held_by_r2() -> tuple[list[int], list[int], list[dict]]:
             """r2's claims: messages it is sending, updates it is handling, updates whose answers it sends."""
@@ -286,6 +289,8 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_only_what_i
             if held[0] and held[1]:
                 return True
             r2.send_signal(signal.SIGCONT)
+            if not held[1] and later:
+                await talk(emu, [later.pop(0) for _ in range(min(3, len(later)))])
             await asyncio.sleep(0.05)
             return False
 
@@ -296,7 +301,7 @@ async def test_a_replica_killed_under_load_loses_nothing_and_doubles_only_what_i
         finally:
             await r2.kill()
         received_at_kill = sum(broadcasts_received(emu).values())
-        await talk(emu, TALKERS[30:])  # the balancer sends them to the survivors
+        await talk(emu, [*later, *TALKERS[39:]])  # the balancer sends them to the survivors
 
         outcome = await settle(group, TALKERS, len(TALKERS) * len(SCRIPT) - len(answering))
         taken_over = await claims(group.db, "outbox", in_flight)
