@@ -193,7 +193,6 @@ _STILL_FOLLOWING = re.compile(
     r"|cach\s+lam))?(?:\s+(?:cua|of))?\s*$"
 )
 _YES_NO = re.compile(r"\b(?:khong|ko|k|hok|hong|chua|sai|nua|not|ok|okay|allowed|right|wrong)\b")
-# "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
 # "… năm nay em trích TT44 làm căn cứ … được không": a document used now (folded, right before its name).
 _USING = re.compile(
     r"\b(?:dung|ap\s+dung|trich|dan|lay|xai|su\s+dung|use|apply|cite|lam|lam\s+theo|follow)"
@@ -207,6 +206,7 @@ _STILL_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,4}?(?:con|van)\s+(?:duoc\s+)?(?:dung|ap\s+dung|cham|danh\s+gia|xai|lam|su\s+dung"
     r"|trich|dan|hieu\s+luc)\b(?:\s+\w+){0,3}?\s+(?:khong|ko|k|hong|hok|chua)\b"
 )
+# "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
 _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
@@ -232,11 +232,11 @@ _BEGIN = re.compile(r"\bbat\s+dau\b")
 # "QĐ 09/2008 và TT 40/2010 lần lượt ban hành ngày nào", "both": the same field of each (folded)
 _EACH = re.compile(r"\b(?:va|voi|and|lan\s+luot|moi\s+van\s+ban|each|both|respectively)\b")
 _FIELDS_OF_EACH = frozenset({"signed", "in_force", "issuer", "signer", "number"})
-# "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 # Where a question about a document goes on to another clause (folded).
 _CLAUSE_BREAK = re.compile(r"[,;?]|\s(?:va|con|and)\s")
 # The words a clause asks with (folded).
 _QUESTION_WORD = re.compile(r"\b(?:ai|gi|nao|may|sao|the nao|ra sao|who|what|which|how)\b")
+# "bao nhiêu", "mấy", "how many": a count, which a record's description never gives (folded)
 _QUANTITY = re.compile(r"\b(?:bao\s+nhieu|may|how\s+many|how\s+much)\b")
 # "CĐHT là gì", "HKH nghĩa là gì", "what does TTHC mean": the meaning of a name asked, as the abbreviation
 # entries answer it.
@@ -536,13 +536,13 @@ class FaqMatcher:
             else frozenset()
             for e in kb.entries
         ]
-        # The articles each entry's source cites, with the documents they are of ("TT25/2023, Điều 23; NĐ 142"
-        # cites article 23 of TT25): a question naming that article of that document is asked of it.
         # The documents each entry's source cites ("NĐ 142/2025/NĐ-CP; NĐ 46/2017/NĐ-CP Điều 43").
         self._entry_sources = [
             frozenset(r.ref for part in e.source.split(";") for r in self._documents.references(fold(part)))
             for e in kb.entries
         ]
+        # The articles each entry's source cites, with the documents they are of ("TT25/2023, Điều 23; NĐ 142"
+        # cites article 23 of TT25): a question naming that article of that document is asked of it.
         self._entry_articles = [
             frozenset(
                 (r.ref, n)
@@ -1392,7 +1392,7 @@ class FaqMatcher:
             for index, entry in enumerate(self.kb.entries)
             if entry.confirmed
             and cited.search(fold(to_plain(entry.answer)))
-            and (not documents or documents & self._entry_documents[index] or self._cites(entry, documents))
+            and (not documents or documents & (self._entry_documents[index] | self._entry_sources[index]))
         }
         if not citing or (not documents and len(citing) > 1):
             return None
@@ -1404,10 +1404,6 @@ class FaqMatcher:
         if not ranked or ranked[0][1] < self.suggest_threshold * _NAMED_ARTICLE_SHARE:
             return None
         return FaqAnswer.of_entry(ranked[0][0], ranked[0][1], answer_language)
-
-    def _cites(self, entry: FaqEntry, documents: set[str]) -> bool:
-        """Whether `entry`'s source names one of `documents` (refs)."""
-        return any(r.ref in documents for r in self._documents.references(fold(entry.source)))
 
     def _retrieve(
         self, question: str, answer_language: str, exclude: str | None = None, context: focus.Context = ()
@@ -2093,19 +2089,24 @@ class FaqMatcher:
         return None
 
 
-# Papers a procedure produces, named besides the document asked about: who signs or dates them is not the
-# document's signer or date (folded).
 # The fields that say which document it is, asked of one a question describes instead of naming.
 _IDENTITY_FIELDS = frozenset({"signed", "number", "issuer", "signer", "in_force", "basis", "about"})
-# Papers a recognition produces, not documents of the knowledge base ("quyết định công nhận", "giấy khen").
-_RECOGNITION_PAPER = re.compile(
-    r"\b(?:quyet\s+dinh\s+cong\s+nhan|qd\s+cong\s+nhan|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan"
-    r"|to\s+trinh|bien\s+ban|certificate|recognition\s+decision)\b"
+# Papers a procedure produces, named besides the document asked about: who signs or dates them is not the
+# document's signer or date (folded). Next to a document named, any "quyết định" is such a paper; in a
+# question that describes the document instead, only the recognition decision is.
+_PAPERS = "|".join(
+    (
+        r"giay\s+chung\s+nhan",
+        r"giay\s+khen",
+        r"bang\s+cong\s+nhan",
+        r"to\s+trinh",
+        r"bien\s+ban",
+        r"certificate",
+        r"recognition\s+decision",
+    )
 )
-_OTHER_PAPER = re.compile(
-    r"\b(?:quyet\s+dinh|qd|giay\s+chung\s+nhan|giay\s+khen|bang\s+cong\s+nhan|to\s+trinh|bien\s+ban|"
-    r"certificate|recognition\s+decision)\b"
-)
+_OTHER_PAPER = re.compile(rf"\b(?:quyet\s+dinh|qd|{_PAPERS})\b")
+_RECOGNITION_PAPER = re.compile(rf"\b(?:(?:quyet\s+dinh|qd)\s+cong\s+nhan|{_PAPERS})\b")
 
 
 def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:
