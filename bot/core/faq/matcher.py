@@ -96,6 +96,8 @@ _SUCCESSOR_PAST_FACTOR = (
     0.85  # an entry about a repealed document's successor, for a question about back then
 )
 _BETA2_STEP = 0.5
+_REFORM_SECTION = "reform-2025"  # fact-sheet sections on the 2025 reform
+_UNCONFIRMED_SECTION = "faq-unconfirmed"
 _ENTRY_LEVEL_FACTOR = 1.1
 _FUZZ_WEIGHT = 0.3
 _FUZZ_MIN_LEXICAL = 0.2
@@ -205,6 +207,12 @@ _USING = re.compile(
 _STILL_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,4}?(?:con|van)\s+(?:duoc\s+)?(?:dung|ap\s+dung|cham|danh\s+gia|xai|lam|su\s+dung"
     r"|trich|dan|hieu\s+luc)\b(?:\s+\w+){0,3}?\s+(?:khong|ko|k|hong|hok|chua)\b"
+)
+# "giờ tải về dùng được không", "năm nay xài lại được hông": whether something told may be used now (folded).
+_REUSE_ASKED = re.compile(
+    r"\b(?:dung|xai|ap\s+dung|su\s+dung|lam\s+theo|cham\s+theo|use|apply)\s+(?:(?:lai|tiep|nua)\s+)?"
+    r"(?:duoc|dc|dk)\s+(?:(?:nua|khong)\s+)?(?:khong|ko|k|hong|hok|chua|nua)\b"
+    r"|\b(?:can|could|may)\s+(?:we|i)\s+(?:still\s+)?(?:use|apply|follow)\b"
 )
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
 _ARTICLE_ASKED = re.compile(
@@ -674,6 +682,15 @@ class FaqMatcher:
         self._entries_about_successors = frozenset(
             i for i, names in enumerate(self._entry_documents) if names and names <= successors
         )
+        # Entries on what the 2025 reform changed (who recognises now, the merged wards): "back then", or a
+        # question asked about a repealed circular, is not them.
+        self._entries_after_reform = frozenset(
+            i
+            for i, entry in enumerate(kb.entries)
+            if entry.sections
+            and all(s.startswith(_REFORM_SECTION) or s == _UNCONFIRMED_SECTION for s in entry.sections)
+            and any(s.startswith(_REFORM_SECTION) for s in entry.sections)
+        )
         self._vocabulary = sorted({t for t in self._idf if "_" not in t})
         self._vocabulary_set = frozenset(self._vocabulary)
         self._known_words = self._vocabulary_set | self._abbreviations
@@ -770,6 +787,9 @@ class FaqMatcher:
             spelled = self._spelled(folded, answer_language)
             if spelled is not None:
                 return spelled
+        reused = self._reused(question_part, story, answer_language) if story else None
+        if reused is not None:
+            return reused
         whole = self._ask_one(question_part, answer_language, context=story, frame=frame)
         if (
             whole.kind == "none"
@@ -1330,13 +1350,36 @@ class FaqMatcher:
         ) and _YES_NO.search(after) is not None
         # "bộ tiêu chí TT44 giờ còn chấm được không": whether it may still be used, asked after its name
         followed = followed or _STILL_AFTER.match(after) is not None
+        # "có mẫu báo cáo theo TT44 từ mấy năm trước, giờ lấy ra dùng tiếp được không": used now, asked later
+        followed = followed or (_NOW.search(after) is not None and _REUSE_ASKED.search(after) is not None)
         if not (chosen or followed):
             return None
+        return self._status_of(record, answer_language)
+
+    def _status_of(self, record: DocumentRecord, answer_language: str) -> FaqAnswer | None:
+        """Whether `record`'s document is in force, and what replaced it: its curated entry or its record."""
         curated = record.entries.get("status")
         entry = self.kb.entry(curated) if curated else self._record_entry(record, ["status"])
         if entry is None:
             return None
         return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=("status",))
+
+    def _reused(self, question: str, story: focus.Context, answer_language: str) -> FaqAnswer | None:
+        """ "Tui có bộ hồ sơ mẫu của thông tư 44 hồi 2019. Năm nay xài lại được hông": a story that names one
+        repealed document, and a question that names none but asks whether it may be used now, asks the
+        document's status. None otherwise."""
+        folded = fold(question)
+        if not _REUSE_ASKED.search(folded) or self._documents.references(folded):
+            return None
+        told = fold(" , ".join(piece for piece, _ in story))
+        repealed = {
+            r.record.id: r.record
+            for r in self._documents.references(told)
+            if r.record is not None and r.record.repealed
+        }
+        if len(repealed) != 1:
+            return None
+        return self._status_of(next(iter(repealed.values())), answer_language)
 
     def _by_article(self, folded: str, answer_language: str, context: focus.Context) -> FaqAnswer | None:
         """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what
@@ -1746,7 +1789,11 @@ class FaqMatcher:
                 scores[entry] *= _REPEALED_NOW_FACTOR
         if past and not asked_documents:
             # "hồi đó huyện giải quyết trong bao lâu": what the repealed circular said, not its successor.
-            for entry in self._entries_about_successors:
+            for entry in self._entries_about_successors | self._entries_after_reform:
+                scores[entry] *= _SUCCESSOR_PAST_FACTOR
+        elif not now and asked_documents and set(asked_documents) <= self._repealed_refs:
+            # "ai ký quyết định công nhận theo TT44": what that circular said, not who recognises since 2025.
+            for entry in self._entries_after_reform:
                 scores[entry] *= _SUCCESSOR_PAST_FACTOR
         if values:
             # "Tiêu chí 5 được tối đa mấy điểm": an entry that says what criterion 5 is, but gives no points,

@@ -3,7 +3,8 @@
 Telex spells a marked letter with extra keys: "dd" for "đ", "aa", "ee", "oo" for "â", "ê", "ô", "w" after a
 vowel for "ă", "ơ", "ư", and a tone key (s, f, r, x, j; z clears) at the end of the syllable. When the input
 method is off, those keys stay in the text. The matcher reads folded text (no marks), so a leaked word only
-needs its keys taken out: "tuwf" → "tu", "ddinh" → "dinh", "quyeets" → "quyet", "taajp" → "tap".
+needs its keys taken out: "tuwf" → "tu", "ddinh" → "dinh", "quyeets" → "quyet", "taajp" → "tap". A letter
+typed twice at a word's end ("ngayy nao") is dropped the same way.
 
 Our own code rather than an input-method library (bogo, last released 2014): we do not rebuild the marked
 letters, only drop the keys, which takes a few patterns, and a word is changed only when what is left is a
@@ -24,11 +25,14 @@ _INNER_TONE_KEY = re.compile(r"(?<=[aeiouy])[sfrxj](?=(?:ch|ng|nh|c|m|n|p|t)$)")
 _D_KEY = re.compile(r"^dd")
 _HAT_KEY = re.compile(r"([aeo])\1")  # "aa" → "â", "ee" → "ê", "oo" → "ô"
 _HOOK_KEY = re.compile(r"(?<=[aeiouy])w")  # "aw" → "ă", "ow" → "ơ", "uw" → "ư", "uow" → "ươ"
+# a key held down at the end of a word ("ngayy", "baoo"); no syllable ends in a doubled letter ("ưu" folds
+# to "uu", so not "u")
+_DOUBLED_END = re.compile(r"([a-tv-z])\1+$")
 
 
 def _without_keys(word: str) -> str:
     """`word` (lower case) with the Telex keys dropped."""
-    bare = _D_KEY.sub("d", word)
+    bare = _D_KEY.sub("d", _DOUBLED_END.sub(r"\1", word))
     bare = _HOOK_KEY.sub("", bare)
     bare = _HAT_KEY.sub(r"\1", bare)
     return _INNER_TONE_KEY.sub("", _TONE_KEYS.sub("", bare))
