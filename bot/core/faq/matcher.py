@@ -802,6 +802,11 @@ class FaqMatcher:
             retold = self._ask_one(question_part, answer_language, context=premised, frame=frame)
             if retold.kind != "none":
                 whole = retold
+        if whole.kind == "none" and story and not self._has_content(question_part):
+            # "…bên TT44 có một tiêu chí về cán bộ đi học, cụ thể là gì ta": a question with no word of its
+            # own asks about what was told – the whole message is the question.
+            question_part, story, focused = text, (), None
+            whole = self._ask_one(text, answer_language)
         if focused is not None:
             whole = self._ask_clauses(question_part, whole, answer_language, story) or whole
         if story and whole.document is None and not self._documents.references(fold(text)):
@@ -826,6 +831,12 @@ class FaqMatcher:
             if combined is not None and (best is None or combined.score > best.score):
                 best = combined
         return best if best is not None else whole
+
+    def _has_content(self, text: str) -> bool:
+        """Whether `text` has a word the knowledge base uses, chat aside ("cụ thể là gì ta": none)."""
+        return any(
+            t in self._vocabulary_set and t not in CHAT_SYLLABLES for t in self._normaliser.tokens(text)
+        )
 
     def _is_vietnamese(self, text: str) -> bool:
         return language.detect(text, self._abbreviations) == "vi"
