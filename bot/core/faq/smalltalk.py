@@ -103,6 +103,10 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "bot or a real person",
             "hieu tieng viet",
             "understand vietnamese",
+            # asking what the bot is like: "bot có thông minh không"
+            "co thong minh khong",
+            "thong minh khong",
+            "are you smart",
         ),
     ),
     (
@@ -198,6 +202,20 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "kind of questions",
             "what questions",
             "how do i use this",
+            # lost or starting out: "tui không hiểu", "bot nói gì vậy", "mình mới dùng lần đầu", "bắt đầu"
+            "khong hieu",
+            "chua hieu",
+            "noi gi vay",
+            "noi gi",
+            "biet nhung gi",
+            "biet gi",
+            "bat dau",
+            "start",
+            "lan dau",
+            "moi dung",
+            "sos",
+            "i don t understand",
+            "don t understand",
         ),
     ),
     (
@@ -286,6 +304,10 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "di ngu",
             "di ngu day",
             "di nghi",
+            "thoi nha",
+            "thoi nhe",
+            "vay thoi",
+            "thoi chao",
         ),
     ),
     (
@@ -348,6 +370,15 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "khoe khong",
             "lam quen",
             "lam viec hieu qua",
+            # asking after the bot as people do: "hôm nay bạn thế nào", "ăn cơm chưa"
+            "ban the nao",
+            "bot the nao",
+            "the nao roi",
+            "an com chua",
+            "khoe chu",
+            "nice to meet you",
+            "vui duoc gap",
+            "vui duoc lam quen",
         ),
     ),
 )
