@@ -550,6 +550,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhich\b.*\b(?:covers?|regulates?|deals?\s+with|governs?)\b",
             r"\bwhat\s+did\b.*\b(?:cover|regulate|say|do)\b",
             r"\bla\s+ve\b",
+            # "bot biết gì về TT44", "cho tui biết về QĐ 448", "kể về …", "tell me about Circular 44"
+            r"\b(?:biet|ke|gioi\s+thieu|tim\s+hieu)\s+(?:gi\s+|chut\s+|so\s+qua\s+|qua\s+)?ve\b",
+            r"\b(?:tell|know)\s+(?:me\s+|us\s+)?(?:anything\s+|something\s+|more\s+)?about\b",
             # "nói về việc gì", "về chuyện gì", "công bố cái gì", "nói gì": what it is about
             r"\b(?:noi|ve|cong\s+bo|ban\s+hanh|la)\s+(?:ve\s+)?(?:viec|chuyen|van\s+de|cai)\s+(?:gi|nao)\b",
             r"\b(?:noi|cong\s+bo)\s+gi\b",
