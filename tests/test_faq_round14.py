@@ -1,0 +1,169 @@
+"""Issue #17, round 14: what failed on set W when its misses were read, and on the sets read before it,
+asserted one category at a time in our own phrasings; the floors of the sets read so far and of those nobody
+here has read (sets P, R, T, V and X, checked by counts only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.faq import FaqMatcher
+from bot.core.faq.model import to_plain
+from bot.core.faq.telex import untelex
+from tests.faq_packaged import scored_blind_set, scored_english_set
+
+
+def test_back_then_who_signed_is_the_old_circulars_signer_not_who_recognises_since_2025(matcher: FaqMatcher):
+    found = matcher.ask("Hồi trước ai ký quyết định công nhận cộng đồng học tập cho phường?")
+    assert found.kind == "answer" and found.entry is not None and found.entry.id == "tt44-result"
+    assert "Chủ tịch Ủy ban nhân dân cấp huyện" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Tui có bộ hồ sơ mẫu của thông tư 44 hồi 2019. Năm nay xài lại được hông bot?",
+        "Phường có mẫu báo cáo theo TT44 từ mấy năm trước, giờ lấy ra dùng tiếp được không?",
+    ],
+)
+def test_old_papers_of_a_repealed_circular_used_again_now_are_told_it_is_repealed(
+    matcher: FaqMatcher, message
+):
+    found = matcher.ask(message)
+    assert found.document == "tt44" and found.fields == ("status",)
+    assert "12/02/2024" in to_plain(found.text())
+
+
+def test_a_key_held_down_at_the_end_of_a_word_is_read_as_typed_once(matcher: FaqMatcher):
+    assert untelex("bi bai bo ngayy naoo", frozenset(), lambda _: True) == "bi bai bo ngay nao"
+    assert untelex("cuu tro", frozenset(), lambda _: True) == "cuu tro"  # "cứu": "ưu" folds to "uu"
+    found = matcher.ask("thong tu 22/2020 bi bai bo ngayy nao")
+    assert found.document == "tt22-2020" and "26/01/2024" in to_plain(found.text())
+
+
+def test_how_long_a_recognition_lasts_asked_in_everyday_words(matcher: FaqMatcher):
+    found = matcher.ask("nghe đồn công nhận xong là xài được mấy năm lận?")
+    assert found.kind == "answer" and found.entry is not None and found.entry.id == "tt25-validity"
+
+
+def test_waiting_for_the_district_after_sending_the_file_is_its_time_limit(matcher: FaqMatcher):
+    found = matcher.ask("nộp hồ sơ lên quận xong phải chờ bao lâu mới có quyết định?")
+    assert found.kind == "answer" and "15 ngày làm việc" in to_plain(found.text())
+
+
+def test_under_circular_25_the_answer_says_who_leads_and_who_cooperates(matcher: FaqMatcher):
+    text = to_plain(matcher.kb.entry("tt25-authority").answer_for("vi"))
+    assert "chủ trì" in text and "Hội Khuyến học huyện phối hợp" in text
+    assert "cooperating" in to_plain(matcher.kb.entry("tt25-authority").answer_for("en"))
+
+
+def test_english_answers_name_the_office_in_full(matcher: FaqMatcher):
+    found = matcher.ask("Who signed the recognition decision under Circular 44?", "en")
+    assert "chairperson of the district People's Committee" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "Nghe nói TT44 có một tiêu chí về cán bộ xã đi học, cụ thể là gì ta?",
+            "tt44-criteria-lifelong-learning",
+        ),
+        (
+            "Chi hội mình nghe nói bên TT44 có tiêu chí về vệ sinh môi trường, cụ thể là sao?",
+            "tt44-criteria-community",
+        ),
+    ],
+)
+def test_a_question_with_no_word_of_its_own_asks_about_what_the_message_told(
+    matcher: FaqMatcher, message, entry
+):
+    found = matcher.ask(message)
+    assert found.kind == "answer" and found.entry is not None and found.entry.id == entry
+
+
+def test_a_question_with_no_word_of_its_own_still_points_at_the_document_named_before(matcher: FaqMatcher):
+    found = matcher.ask("Chị mới vô Hội. Nghe mọi người nhắc hoài cái QĐ 448, nó là cái gì vậy em?")
+    assert found.document == "qd448" and found.fields == ("about",)
+
+
+@pytest.mark.parametrize(
+    ("message", "document"),
+    [("bot biết gì về thông tư 44", "tt44"), ("Tell me about Circular 25", "tt25")],
+)
+def test_asking_what_the_bot_knows_about_a_document_is_what_it_is(matcher: FaqMatcher, message, document):
+    found = matcher.ask(message)
+    assert found.document == document and found.fields == ("about",)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("hôm nay bạn thế nào", "greeting"),
+        ("ăn cơm chưa bot", "greeting"),
+        ("nice to meet you", "greeting"),
+        ("tui không hiểu", "help"),
+        ("bắt đầu", "help"),
+        ("mình mới dùng lần đầu", "help"),
+        ("bot có thông minh không", "who"),
+        ("thôi nha", "goodbye"),
+    ],
+)
+def test_asking_after_the_bot_being_lost_or_leaving_is_small_talk(matcher: FaqMatcher, message, kind):
+    assert matcher.ask(message).small_talk == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["tôi không hiểu tiêu chí 3 của TT44 nói gì", "đánh giá CĐHT bắt đầu từ tháng mấy", "TT44 là gì"],
+)
+def test_those_words_inside_a_real_question_leave_it_a_question(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "answer"
+
+
+@pytest.mark.parametrize(
+    ("name", "in_scope", "declined", "small_talk"),
+    [
+        ("l", 225, 48, 12),
+        ("m", 224, 46, 12),
+        ("n", 226, 46, 12),
+        ("o", 218, 47, 12),
+        ("q", 219, 48, 12),
+        ("s", 207, 48, 12),
+        ("w", 216, 48, 12),
+    ],
+)
+def test_the_sets_read_so_far_stay_where_round_14_left_them(name, in_scope, declined, small_talk):
+    found = scored_blind_set(name)
+    assert found.in_scope[0] >= in_scope, found.listed_misses()
+    assert found.out_of_scope[0] >= declined, found.listed_misses("out_of_scope", "unverified")
+    assert found.small_talk[0] >= small_talk, found.listed_misses("small_talk")
+    assert found.wrong_document == 0, found.listed_misses()
+
+
+@pytest.mark.parametrize(
+    ("name", "in_scope", "declined", "small_talk"),
+    [
+        ("p", 209, 45, 11),
+        ("r", 212, 45, 9),
+        ("t", 216, 47, 10),
+        ("v", 221, 47, 12),
+        ("x", 213, 46, 12),
+    ],
+)
+def test_the_sets_nobody_here_has_read_keep_their_scores_and_no_wrong_document(
+    name, in_scope, declined, small_talk
+):
+    """Sets P, R, T, V and X are scored, never read: a change that loses their answers or states another
+    document's date shows here (the failure lists nothing but counts, so that their misses stay unread)."""
+    found = scored_blind_set(name)
+    assert found.in_scope[0] >= in_scope, f"in scope {found.in_scope}"
+    assert found.out_of_scope[0] >= declined, f"declined {found.out_of_scope}"
+    assert found.small_talk[0] >= small_talk, f"small talk {found.small_talk}"
+    assert found.wrong_document == 0, f"{found.wrong_document} answers state another document's date"
+
+
+def test_the_english_set_stays_where_round_14_left_it():
+    found = scored_english_set()
+    assert found.in_scope[0] >= 72, found.listed_misses()
+    assert found.out_of_scope[0] == 20, found.listed_misses("out_of_scope")
+    assert found.wrong_document == 0, found.listed_misses()
