@@ -33,6 +33,15 @@ def test_old_papers_of_a_repealed_circular_used_again_now_are_told_it_is_repeale
     assert "12/02/2024" in to_plain(found.text())
 
 
+def test_still_scoring_each_criterion_by_the_old_circular_this_year_is_told_it_is_repealed(
+    matcher: FaqMatcher,
+):
+    found = matcher.ask(
+        "Năm nay chi hội còn chấm phiếu tự đánh giá từng tiêu chí cho điểm theo TT44 được nữa không?"
+    )
+    assert found.document == "tt44" and found.fields == ("status",)
+
+
 def test_a_key_held_down_at_the_end_of_a_word_is_read_as_typed_once(matcher: FaqMatcher):
     assert untelex("bi bai bo ngayy naoo", frozenset(), lambda _: True) == "bi bai bo ngay nao"
     assert untelex("cuu tro", frozenset(), lambda _: True) == "cuu tro"  # "cứu": "ưu" folds to "uu"

@@ -188,7 +188,7 @@ _APPLYING = re.compile(
 )
 # "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
 _STILL_FOLLOWING = re.compile(
-    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,6}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)"
+    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,10}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)"
     # "còn chấm theo 15 tiêu chí của TT44": the number of criteria it had
     r"(?:\s+\d+)?"
     r"(?:\s+(?:bo\s+tieu\s+chi|tieu\s+chi|quy\s+dinh|huong\s+dan|mau|(?:cac\s+)?buoc|quy\s+trinh|thu\s+tuc"
