@@ -47,7 +47,7 @@ CHAT_SYLLABLES = words(
 STOP_WORD_COMPOUNDS = words(
     """
     de_an de_nghi de_cap de_xuat can_cu can_bo giai_the doan_the cu_the the_thao the_che ve_sinh bao_ve
-    tai_chinh tai_lieu tai_tro noi_dung noi_vu nhu_cau cai_cach thi_dua thi_tran thi_hanh thuc_thi
+    tai_chinh tai_lieu tai_tro noi_dung noi_vu nhu_cau cai_cach thi_dua thi_tran thi_hanh thuc_thi thi_diem
     """
 )
 # Chat words dropped only when typed with their diacritics: unaccented they collide with topic words
