@@ -65,6 +65,33 @@ def test_under_circular_25_the_answer_says_who_leads_and_who_cooperates(matcher:
     assert "cooperating" in to_plain(matcher.kb.entry("tt25-authority").answer_for("en"))
 
 
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        ("tt44-procedure-commune", "đề nghị UBND cấp huyện"),
+        ("tt44-procedure-commune", "Hội Khuyến học cấp huyện chủ trì kiểm tra"),
+        ("tt44-procedure-district", "Hội Khuyến học cấp huyện chủ trì, phối hợp"),
+        ("tt44-admin-procedure", "cơ quan có thẩm quyền"),
+        ("tt44-dossier", "gửi UBND cấp huyện"),
+    ],
+)
+def test_the_old_procedure_is_told_in_the_fact_sheets_words(matcher: FaqMatcher, entry, said):
+    assert said in matcher.kb.entry(entry).answer_for("vi")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hội Khuyến học thành phố hồi trước phối hợp với ai để chỉ đạo điểm việc chấm cộng đồng học tập?",
+        "Sở GD&ĐT thành phố cùng ai chỉ đạo điểm đánh giá CĐHT cấp xã hồi TT44?",
+        "ở thành phố ai chỉ đạo điểm chấm cđht cấp xã vậy",
+    ],
+)
+def test_directing_a_pilot_is_not_scoring_points(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and found.entry is not None and found.entry.id == "tt44-rollout"
+
+
 def test_english_answers_name_the_office_in_full(matcher: FaqMatcher):
     found = matcher.ask("Who signed the recognition decision under Circular 44?", "en")
     assert "chairperson of the district People's Committee" in to_plain(found.text())
