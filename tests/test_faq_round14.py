@@ -80,6 +80,10 @@ def test_the_old_procedure_is_told_in_the_fact_sheets_words(matcher: FaqMatcher,
     assert said in matcher.kb.entry(entry).answer_for("vi")
 
 
+def test_kh_is_how_cadres_shorten_a_plan(matcher: FaqMatcher):
+    assert matcher._normaliser.text("HKH xã lập KH tự KT") == "hoi khuyen hoc xa lap ke hoach tu kiem tra"
+
+
 def test_the_learning_unit_scale_names_its_last_grade_too(matcher: FaqMatcher):
     assert "còn lại Chưa đạt" in matcher.kb.entry("tt22-learning-unit-scale").answer_for("vi")
 
