@@ -74,9 +74,10 @@ def test_under_circular_25_the_answer_says_who_leads_and_who_cooperates(matcher:
         ("tt44-procedure-district", "Hội Khuyến học cấp huyện chủ trì, phối hợp"),
         ("tt44-admin-procedure", "cơ quan có thẩm quyền"),
         ("tt44-dossier", "gửi UBND cấp huyện (nộp trực tiếp tại bộ phận một cửa)"),
+        ("tt25-dossier", "gửi <b>trước 28/02</b> năm sau, nộp trực tiếp, trực tuyến"),
     ],
 )
-def test_the_old_procedure_is_told_in_the_fact_sheets_words(matcher: FaqMatcher, entry, said):
+def test_the_procedure_is_told_in_the_fact_sheets_words(matcher: FaqMatcher, entry, said):
     assert said in matcher.kb.entry(entry).answer_for("vi")
 
 
