@@ -1,7 +1,7 @@
 """Issue #17, round 14: what failed on set W when its misses were read, and on the sets read before it,
 asserted one category at a time in our own phrasings; the floors of the sets read so far (set X among them:
 a few of its misses were seen by mistake at the end of the round) and of those nobody here has read (sets P,
-R, T and V, checked by counts only)."""
+R, T, V, Y and Z, checked by counts only)."""
 
 from __future__ import annotations
 
@@ -166,18 +166,18 @@ def test_those_words_inside_a_real_question_leave_it_a_question(matcher: FaqMatc
     assert matcher.ask(question).kind == "answer"
 
 
-# The floors are one question below the scores at the end of round 14 (L 227, M 224, N 226, O 220, Q 220,
-# S 211, W 218, X 214; P 210, R 212, T 216, V 221): twice in the round a whole-corpus scoring run gave one set
-# one answer less than every run of that set alone, which never came back with a fixed hash seed; one question
-# of slack keeps that from failing a build without letting a category slip.
+# The floors are one question below the scores at the end of round 14 (L 228, M 224, N 226, O 220, Q 221,
+# S 211, W 218, X 214; P 210, R 213, T 216, V 221, Y 216, Z 215): twice in the round a whole-corpus scoring
+# run gave one set one answer less than every run of that set alone, which never came back with a fixed hash
+# seed; one question of slack keeps that from failing a build without letting a category slip.
 @pytest.mark.parametrize(
     ("name", "in_scope", "declined", "small_talk"),
     [
-        ("l", 226, 48, 12),
+        ("l", 227, 48, 12),
         ("m", 223, 46, 12),
         ("n", 225, 46, 12),
         ("o", 219, 47, 12),
-        ("q", 219, 48, 12),
+        ("q", 220, 48, 12),
         ("s", 210, 48, 12),
         ("w", 217, 48, 12),
         ("x", 213, 46, 12),
@@ -195,15 +195,17 @@ def test_the_sets_read_so_far_stay_where_round_14_left_them(name, in_scope, decl
     ("name", "in_scope", "declined", "small_talk"),
     [
         ("p", 209, 45, 11),
-        ("r", 211, 45, 9),
+        ("r", 212, 45, 9),
         ("t", 215, 47, 10),
         ("v", 220, 47, 12),
+        ("y", 215, 49, 11),
+        ("z", 214, 48, 10),
     ],
 )
 def test_the_sets_nobody_here_has_read_keep_their_scores_and_no_wrong_document(
     name, in_scope, declined, small_talk
 ):
-    """Sets P, R, T and V are scored, never read: a change that loses their answers or states another
+    """Sets P, R, T, V, Y and Z are scored, never read: a change that loses their answers or states another
     document's date shows here (the failure lists nothing but counts, so that their misses stay unread)."""
     found = scored_blind_set(name)
     assert found.in_scope[0] >= in_scope, f"in scope {found.in_scope}"
