@@ -43,6 +43,18 @@ def test_still_scoring_each_criterion_by_the_old_circular_this_year_is_told_it_i
     assert found.document == "tt44" and found.fields == ("status",)
 
 
+def test_which_circular_recognition_follows_this_year_is_the_one_in_force_not_an_unconfirmed_who(
+    matcher: FaqMatcher,
+):
+    found = matcher.ask("năm nay xét công nhận theo thông tư nào")
+    assert found.kind == "answer" and found.document == "tt25"
+
+
+def test_which_text_gave_the_power_after_the_2025_reform_stays_unconfirmed(matcher: FaqMatcher):
+    found = matcher.ask("Sau 1/7/2025 văn bản nào giao thẩm quyền công nhận CĐHT cho xã?")
+    assert found.kind == "unconfirmed" and found.document is None
+
+
 def test_a_key_held_down_at_the_end_of_a_word_is_read_as_typed_once(matcher: FaqMatcher):
     assert untelex("bi bai bo ngayy naoo", frozenset(), lambda _: True) == "bi bai bo ngay nao"
     assert untelex("cuu tro", frozenset(), lambda _: True) == "cuu tro"  # "cứu": "ưu" folds to "uu"

@@ -214,6 +214,12 @@ _REUSE_ASKED = re.compile(
     r"(?:duoc|dc|dk)\s+(?:(?:nua|khong)\s+)?(?:khong|ko|k|hong|hok|chua|nua)\b"
     r"|\b(?:can|could|may)\s+(?:we|i)\s+(?:still\s+)?(?:use|apply|follow)\b"
 )
+# What the 2025 reform changed, asked about (folded): "sau 1/7/2025", "sau sáp nhập", "bỏ cấp huyện", "giao
+# lại thẩm quyền" – which document says that is not known, whatever circular is in force.
+_AFTER_REFORM = re.compile(
+    r"\b2025\b|\bsap nhap\b|\bcai cach\b|\b(?:bo|khong con)\s+(?:cap\s+)?(?:huyen|quan)\b|\btham quyen\b"
+    r"|\breform\b|\bmerg"
+)
 # "điều nào / điều mấy quy định …", "which article": the article that says something (folded).
 _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
@@ -1097,9 +1103,11 @@ class FaqMatcher:
         if described is not None and (
             found.kind in ("none", "suggest")
             or not (any(r.subject for r in references) or self._names(found, described))
+            or (found.kind == "unconfirmed" and not references and not _AFTER_REFORM.search(folded))
         ):
             # an entry that never names the document asked for does not answer "which one"; one asked about a
-            # document the question names ("văn bản nào thay TT44") is kept
+            # document the question names ("văn bản nào thay TT44") is kept; "năm nay xét công nhận theo thông
+            # tư nào" is the circular in force, not the unconfirmed "who recognises since 2025" that cites it
             return described
         if found.kind == "none":
             return self._told_by_record(folded, references, answer_language) or found
