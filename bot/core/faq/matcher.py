@@ -812,6 +812,7 @@ class FaqMatcher:
             # "…bên TT44 có một tiêu chí về cán bộ đi học, cụ thể là gì ta": a question with no word of its
             # own asks about what was told – the whole message is the question.
             question_part, story, focused = text, (), None
+            folded = fold(question_part)
             whole = self._ask_one(text, answer_language)
         if focused is not None:
             whole = self._ask_clauses(question_part, whole, answer_language, story) or whole
