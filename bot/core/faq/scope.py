@@ -1,7 +1,8 @@
 """What a question names that the knowledge base does not cover: another ministry ("Bộ Tài chính", "Ministry
 of Health", "TT 44/2014/TT-BTC"), another law ("Luật Cán bộ, công chức", "Labour Code"), or the person who
 holds an office ("Bộ trưởng Bộ GD hiện nay là ai", "ông bộ trưởng ký TT44 tên gì"): the knowledge base speaks
-of offices, never of the people in them.
+of offices, never of the people in them; or how a named place fared ("phường 12 năm 2019 được xếp loại gì"):
+it holds the rules, never anyone's results.
 
 Such a question is declined before any similarity: its other words ("thông tư", "quy định", "tiêu chí") are
 the knowledge base's words too, and would find an entry about something else. What counts as covered is read
@@ -132,6 +133,37 @@ def asks_office_holder(folded: str) -> bool:
     return bool(_HIGH.search(folded) or _PERSON_MEANT.search(folded))
 
 
+# A named place: "phường 12", "Quận 10", "Hà Nội", "tỉnh Lai Châu" (folded).
+_PLACE = re.compile(
+    r"\b(?:phuong|quan|xa|huyen|tinh|thi\s+tran)\s+\d+\b"
+    r"|\b(?:ha\s+noi|da\s+nang|hai\s+phong|can\s+tho|hue|tp\.?\s?hcm|sai\s+gon|thanh\s+pho\s+ho\s+chi\s+minh)\b"
+    r"|\b(?:tinh|huyen|thanh\s+pho|tp)\s+(?!ho\s+chi\s+minh|hcm)[a-z]+"
+)
+# How a place fared: "có được công nhận … không", "xếp loại … loại gì", "bao nhiêu xã … đạt".
+_RESULT_ASKED = re.compile(
+    r"\b(?:co\s+)?(?:duoc|dat)\s+(?:cong\s+nhan|xep\s+loai)\b[^,.;?!]{0,40}?"
+    r"\b(?:khong|chua|ko|k|hong|hok|hem)\s*(?:vay|ta|a|ha|nhi|nhe|nha|ban|bot|ad)?\s*[?.!]?\s*$"
+    r"|\bxep\s+loai\b[^,.;?!]{0,40}?\b(?:loai|muc)\s+(?:gi|nao|may)\b"
+    r"|\b(?:dat|duoc)\s+(?:loai|muc(?:\s+do)?)\s+(?:gi|nao|may)\b"
+    r"|\b(?:bao\s+nhieu|may)\s+(?:xa|phuong|thi\s+tran|don\s+vi|gia\s+dinh|dong\s+ho)\b[^?]{0,40}"
+    r"\b(?:dat|duoc\s+cong\s+nhan|duoc\s+xep\s+loai)\b"
+)
+# What makes such a sentence a question about the rules ("phường 12 muốn được công nhận thì cần gì").
+_RULES_ASKED = re.compile(
+    r"\b(?:muon|neu|can|phai|lam\s+sao|the\s+nao|bao\s+lau|khi\s+nao|dieu\s+kien|tieu\s+chi|ho\s+so"
+    r"|muc\s+tieu|chi\s+tieu|phan\s+dau|theo)\b"
+)
+
+
+def asks_local_result(folded: str) -> bool:
+    """Whether a sentence of the question asks how a named place fared ("năm 2019 phường 12 được xếp loại
+    gì", "Hà Nội có bao nhiêu xã đạt mức độ 2"): the knowledge base holds the rules, not anyone's results."""
+    return any(
+        _PLACE.search(sentence) and _RESULT_ASKED.search(sentence) and not _RULES_ASKED.search(sentence)
+        for sentence in re.split(r"(?<=[?.!])\s+", folded)
+    )
+
+
 # The learning-society terms the knowledge base is about, folded, with their abbreviations and English names.
 _SUBJECT = re.compile(
     r"\b(?:cdht|cong\s+dong\s+hoc\s+tap|tthtcd|trung\s+tam\s+hoc\s+tap\s+cong\s+dong|xhht|xa\s+hoi\s+hoc\s+tap"
@@ -180,8 +212,11 @@ class Scope:
         self._laws = frozenset(laws)
 
     def foreign(self, folded: str) -> bool:
-        """Whether the question (folded) names a ministry or a law the knowledge base never speaks of, or asks
-        who holds an office."""
+        """Whether the question (folded) names a ministry or a law the knowledge base never speaks of, asks
+        who holds an office, or asks how a named place fared."""
         return bool(
-            _ministries(folded) - self._ministries or _laws(folded) - self._laws or asks_office_holder(folded)
+            _ministries(folded) - self._ministries
+            or _laws(folded) - self._laws
+            or asks_office_holder(folded)
+            or asks_local_result(folded)
         )

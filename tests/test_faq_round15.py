@@ -1,0 +1,45 @@
+"""Issue #17, round 15: what failed on the sets read so far, asserted one category at a time in our own
+phrasings."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.faq import FaqMatcher
+from bot.core.faq.model import to_plain
+
+
+def test_how_many_criteria_the_old_circular_had_names_them_too(matcher: FaqMatcher):
+    found = matcher.ask("TT44 chấm cộng đồng học tập bằng mấy tiêu chí vậy?")
+    said = to_plain(found.text())
+    assert found.kind == "answer" and "15 tiêu chí" in said
+    assert all(name in said for name in ("giảm hộ nghèo", "bình đẳng giới", "an ninh trật tự"))
+
+
+def test_a_circular_in_force_is_said_to_apply_now(matcher: FaqMatcher):
+    found = matcher.ask("TT25/2023 bây giờ còn hiệu lực không?")
+    assert found.document == "tt25"
+    assert "đang có hiệu lực và đang áp dụng" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Phường 14 hồi năm 2018 xếp loại cộng đồng học tập được loại mấy vậy?",
+        "Năm ngoái Quận 3 có bao nhiêu phường được công nhận cộng đồng học tập?",
+        "Đà Nẵng năm 2024 có xã nào đạt mức độ 2 không, được công nhận chưa?",
+    ],
+)
+def test_how_a_named_place_fared_is_declined_the_bot_knows_rules_not_results(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Phường 14 muốn được công nhận mức độ 2 thì cần những gì?",
+        "Phường 12 năm 2023 được xếp loại theo TT44, sang năm 2024 thì đánh giá theo văn bản nào?",
+    ],
+)
+def test_a_named_place_asking_about_the_rules_is_answered(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "answer"
