@@ -43,3 +43,24 @@ def test_how_a_named_place_fared_is_declined_the_bot_knows_rules_not_results(mat
 )
 def test_a_named_place_asking_about_the_rules_is_answered(matcher: FaqMatcher, question):
     assert matcher.ask(question).kind == "answer"
+
+
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("Hồi năm 2017 phường chấm cộng đồng học tập theo văn bản nào vậy?", "Thông tư 44/2014"),
+        ("năm 2021 xếp loại cộng đồng học tập theo thông tư nào", "Thông tư 44/2014"),
+        ("Đến năm 2025 thì công nhận cộng đồng học tập theo thông tư nào?", "Thông tư 25/2023"),
+    ],
+)
+def test_which_document_applied_in_a_year_is_the_one_in_force_that_year(
+    matcher: FaqMatcher, question, document
+):
+    found = matcher.ask(question)
+    first_sentence = to_plain(found.text()).split(". ")[0]
+    assert found.kind == "answer" and document in first_sentence
+
+
+def test_a_year_that_is_part_of_a_documents_number_is_no_year_it_applied_in(matcher: FaqMatcher):
+    found = matcher.ask("van ban nao thay cho thong tu 44 nam 2014")
+    assert "25/2023" in to_plain(found.text())

@@ -54,6 +54,14 @@ _KIND_NAMED = re.compile(
     r"\b(?:thong tu|quyet dinh|nghi dinh|nghi quyet|chi thi|cong van|circular|decision|decree|resolution"
     r"|directive|official letter)\b"
 )
+# "Năm 2016 các xã đánh giá CĐHT theo văn bản nào", "sang đợt đánh giá năm 2024 thì theo văn bản nào": the
+# year the document applied in, not one it was signed in ("thông tư năm 2014", "văn bản năm 2016 của Thành ủy"
+# – a year right after a kind of document or its number describes it). Folded, punctuation removed.
+_APPLIED_IN = re.compile(
+    r"(?<!thong tu )(?<!quyet dinh )(?<!nghi dinh )(?<!nghi quyet )(?<!chi thi )(?<!cong van )(?<!van ban )"
+    r"(?<!\d )"
+    r"\b(?:(?:vao|trong|tu|den|cho|dot|ky)\s+)?(?:danh gia\s+)?nam\s+(?P<year>(?:19|20)\d\d)\b"
+)
 MIN_COVER = 0.6  # the share of the description (by weight) the record's words must hold
 MIN_LEAD = 0.2  # how much more of it than the next record
 # A document a question describes to ask one of its fields ("cái thông tư … hồi 2014 ký ngày nào") may be told
@@ -68,6 +76,25 @@ _NOT_FOR = re.compile(r"[;,–-]?\s*(?:không áp dụng cho|not for)\b[^;–]*"
 def asks_which(folded: str) -> bool:
     """Whether a folded question asks which document ("… theo quyết định nào")."""
     return _ASKS_WHICH.search(_plain(folded)) is not None
+
+
+def asks_which_in_year(folded: str) -> bool:
+    """Whether a folded question asks which document applied in a year ("năm 2016 … theo văn bản nào")."""
+    text = _plain(folded)
+    return _ASKS_WHICH.search(text) is not None and _APPLIED_IN.search(text) is not None
+
+
+def _applied_in(record: DocumentRecord, year: int) -> bool:
+    """Whether `record`'s document is known to have applied in `year`: in force (or, its start unknown,
+    signed) by then, and not repealed before its end."""
+    started = _year_of(record.in_force) or _year_of(record.signed)
+    ended = _year_of(record.repealed)
+    return started is not None and started <= year and (ended is None or ended > year)
+
+
+def _year_of(date: str) -> int | None:
+    found = re.search(r"\b(?:19|20)\d\d\b", date)
+    return int(found.group(0)) if found else None
 
 
 def _plain(folded: str) -> str:
@@ -140,7 +167,19 @@ class DescribedDocuments:
         else:
             description = f"{text[: asked.start()]} , {text[asked.end() :]}"
         excluded = set(named) | ({r.id for r in self._records if r.repealed} if now else set())
-        return self._best(self._terms(description), kind, excluded)
+        # the year nearest the question word is when the document applied
+        years = [m for m in _APPLIED_IN.finditer(description) if m.start() < len(text[: asked.start()]) + 3]
+        years = years[-1:] or list(_APPLIED_IN.finditer(description))[:1]
+        if not years or now:
+            return self._best(self._terms(description), kind, excluded)
+        year = int(years[0].group("year"))
+        excluded |= {r.id for r in self._records if not _applied_in(r, year)}
+        terms = self._terms(description[: years[0].start()] + " , " + description[years[0].end() :])
+        # of several documents the description fits as well, the rules that changed over the years (one
+        # replaced by another) are what a year asks after, not a decision publishing a procedure
+        return self._best(terms, kind, excluded) or self._best(
+            terms, kind, excluded | {r.id for r in self._records if not (r.replaces or r.repealed_by)}
+        )
 
     def described(self, folded: str) -> DocumentRecord | None:
         """The one record a question that names no document describes as the document it asks about ("cái

@@ -49,7 +49,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
 from bot.core.faq.dated import YearNames
-from bot.core.faq.described import DescribedDocuments, asks_which
+from bot.core.faq.described import DescribedDocuments, asks_which, asks_which_in_year
 from bot.core.faq.documents import (
     ARTICLE,
     FIELDS,
@@ -1105,10 +1105,12 @@ class FaqMatcher:
             found.kind in ("none", "suggest")
             or not (any(r.subject for r in references) or self._names(found, described))
             or (found.kind == "unconfirmed" and not references and not _AFTER_REFORM.search(folded))
+            or asks_which_in_year(folded)
         ):
             # an entry that never names the document asked for does not answer "which one"; one asked about a
             # document the question names ("văn bản nào thay TT44") is kept; "năm nay xét công nhận theo thông
-            # tư nào" is the circular in force, not the unconfirmed "who recognises since 2025" that cites it
+            # tư nào" is the circular in force, not the unconfirmed "who recognises since 2025" that cites it;
+            # "năm 2019 xếp loại theo thông tư nào" is the one in force that year, not an entry naming it
             return described
         if found.kind == "none":
             return self._told_by_record(folded, references, answer_language) or found
