@@ -64,3 +64,8 @@ def test_which_document_applied_in_a_year_is_the_one_in_force_that_year(
 def test_a_year_that_is_part_of_a_documents_number_is_no_year_it_applied_in(matcher: FaqMatcher):
     found = matcher.ask("van ban nao thay cho thong tu 44 nam 2014")
     assert "25/2023" in to_plain(found.text())
+
+
+def test_a_later_year_after_a_story_about_the_old_circular_is_told_what_replaced_it(matcher: FaqMatcher):
+    found = matcher.ask("Phường tui năm 2022 chấm theo TT44 rồi, qua đợt đánh giá năm 2025 theo văn bản nào?")
+    assert found.kind == "answer" and found.document == "tt25"

@@ -173,6 +173,11 @@ class DescribedDocuments:
         if not years or now:
             return self._best(self._terms(description), kind, excluded)
         year = int(years[0].group("year"))
+        # "năm 2023 xếp loại theo TT44, sang năm 2024 thì theo văn bản nào": what replaced (or came before)
+        # the document named, that applied that year
+        related = [r for r in self._related(named) if r.id not in named and _applied_in(r, year)]
+        if len(related) == 1:
+            return related[0]
         excluded |= {r.id for r in self._records if not _applied_in(r, year)}
         terms = self._terms(description[: years[0].start()] + " , " + description[years[0].end() :])
         # of several documents the description fits as well, the rules that changed over the years (one
@@ -180,6 +185,19 @@ class DescribedDocuments:
         return self._best(terms, kind, excluded) or self._best(
             terms, kind, excluded | {r.id for r in self._records if not (r.replaces or r.repealed_by)}
         )
+
+    def _related(self, ids: Iterable[str]) -> list[DocumentRecord]:
+        """The records that replaced, or were replaced by, the records `ids`, and theirs in turn."""
+        by_id = {r.id: r for r in self._records}
+        seen: dict[str, DocumentRecord] = {}
+        todo = [by_id[i] for i in ids if i in by_id]
+        while todo:
+            record = todo.pop()
+            if record.id in seen:
+                continue
+            seen[record.id] = record
+            todo += [by_id[i] for i in (record.repealed_by, record.replaces) if i in by_id]
+        return list(seen.values())
 
     def described(self, folded: str) -> DocumentRecord | None:
         """The one record a question that names no document describes as the document it asks about ("cái

@@ -1100,7 +1100,11 @@ class FaqMatcher:
             if described_field is not None:
                 return described_field
         found = self._retrieve(question, answer_language, exclude, context)
-        described = self._described_document(folded, references, answer_language)
+        # "Phường tôi năm 2023 xếp loại theo TT44, | sang năm 2024 thì theo văn bản nào": the story's document
+        # is named too (not the answer, and the one whose successor may be)
+        told = fold(" , ".join(piece for piece, _ in context)) if context and not references else ""
+        told_references = self._documents.references(told) if told else []
+        described = self._described_document(folded, [*references, *told_references], answer_language)
         if described is not None and (
             found.kind in ("none", "suggest")
             or not (any(r.subject for r in references) or self._names(found, described))
