@@ -69,3 +69,13 @@ def test_a_year_that_is_part_of_a_documents_number_is_no_year_it_applied_in(matc
 def test_a_later_year_after_a_story_about_the_old_circular_is_told_what_replaced_it(matcher: FaqMatcher):
     found = matcher.ask("Phường tui năm 2022 chấm theo TT44 rồi, qua đợt đánh giá năm 2025 theo văn bản nào?")
     assert found.kind == "answer" and found.document == "tt25"
+
+
+def test_chat_about_what_folks_say_is_not_read_as_the_question(matcher: FaqMatcher):
+    told = "nghe người ta nói lung tung quá trời"
+    assert matcher._normaliser.tokens(told, matcher._compounds) == []
+
+
+def test_a_criterion_asked_among_southern_chat_is_answered(matcher: FaqMatcher):
+    found = matcher.ask("Bộ tiêu chí TT44 có cái nào về sức khỏe hông, nghe người ta nói lung tung quá trời")
+    assert found.kind == "answer" and "sức khỏe cộng đồng" in to_plain(found.text())
