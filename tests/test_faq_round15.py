@@ -79,3 +79,9 @@ def test_chat_about_what_folks_say_is_not_read_as_the_question(matcher: FaqMatch
 def test_a_criterion_asked_among_southern_chat_is_answered(matcher: FaqMatcher):
     found = matcher.ask("Bộ tiêu chí TT44 có cái nào về sức khỏe hông, nghe người ta nói lung tung quá trời")
     assert found.kind == "answer" and "sức khỏe cộng đồng" in to_plain(found.text())
+
+
+def test_who_issued_a_named_document_does_not_pull_towards_another_entry_on_that_issuer(matcher: FaqMatcher):
+    found = matcher.ask("QĐ 448 của Hội Khuyến học Việt Nam nói tới những danh hiệu nào?")
+    said = to_plain(found.text())
+    assert found.kind == "answer" and "Dòng họ học tập" in said and "Gia đình học tập" in said

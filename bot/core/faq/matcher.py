@@ -34,6 +34,7 @@ tests/data/faq_blind*.yaml (see bot/knowledge/faq/README.md), never on eval/'s f
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -1705,6 +1706,12 @@ class FaqMatcher:
             ),
         )
 
+    @functools.lru_cache(maxsize=64)  # noqa: B019 – a few issuers, and the matcher lives as long as the bot
+    def _issuer(self, issuer: str) -> tuple[str, tuple[str, ...]]:
+        """An issuer's name as a question is normalised, and its tokens."""
+        normalised = self._normaliser.text(issuer)
+        return normalised, tuple(self._normaliser.tokens_of_text(normalised, self._compounds))
+
     def rank(
         self, question: str, limit: int = 5, context: focus.Context = ()
     ) -> list[tuple[FaqEntry, float]]:
@@ -1726,6 +1733,12 @@ class FaqMatcher:
         # "sau cải cách 2025", "từ 1/7/2025", "after the 2025 reform": when, not what, is asked there.
         for match in (*_REFORM_TIME.finditer(normalised), *_RULES_FRAME.finditer(normalised)):
             framed.update(match.group(0).split())
+        # "QĐ 448 của Hội Khuyến học Việt Nam nói về …": who issued a document named says nothing more of it
+        for reference in named:
+            if reference.record is not None and reference.record.issuer:
+                issuer, issuer_tokens = self._issuer(reference.record.issuer)
+                if f" {issuer} " in f" {normalised} ":
+                    framed.update(issuer_tokens)
         if any(token not in framed for token in tokens):
             for i, token in enumerate(tokens):
                 if token in framed:
