@@ -85,3 +85,16 @@ def test_who_issued_a_named_document_does_not_pull_towards_another_entry_on_that
     found = matcher.ask("QĐ 448 của Hội Khuyến học Việt Nam nói tới những danh hiệu nào?")
     said = to_plain(found.text())
     assert found.kind == "answer" and "Dòng họ học tập" in said and "Gia đình học tập" in said
+
+
+def test_which_law_a_consolidated_text_consolidates_is_what_it_is(matcher: FaqMatcher):
+    found = matcher.ask("VBHN số 03/VBHN-VPQH là của luật gì vậy?")
+    assert found.document == "vbhn3" and "Luật Khiếu nại" in to_plain(found.text())
+
+
+@pytest.mark.parametrize("question", ["TT25 Bộ ký bữa nào dzậy?", "thong tu 25 ky ngayy naoo"])
+def test_the_day_signed_asked_in_southern_words_or_with_a_key_held_down_is_the_date(
+    matcher: FaqMatcher, question
+):
+    found = matcher.ask(question)
+    assert found.document == "tt25" and "27/12/2023" in to_plain(found.text())

@@ -364,7 +364,7 @@ def _any(*alternatives: str) -> str:
 
 
 _WHEN = _any(
-    r"(?:ngay|nam|thang|khi|luc|hom|hoi|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
+    r"(?:ngay|nam|thang|khi|luc|hom|bua|hoi|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
     r"bao\s*gio",
     r"when",
     r"(?:what|which)\s+(?:date|year)",
@@ -577,6 +577,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:huong\s+dan|hop\s+nhat|trien\s+khai|thuc\s+hien|truyen\s+dat|cu\s+the\s+hoa)\s+(?:ve\s+)?"
             r"(?:viec\s+|chuyen\s+|van\s+de\s+|luat\s+|van\s+ban\s+|chu\s+truong\s+|y\s+kien\s+(?:cua\s+)?)?"
             r"(?:gi|nao|ai)\b",
+            # "VBHN 03 là văn bản hợp nhất của luật nào", "… là của luật gì": the law it consolidates
+            r"\b(?:hop\s+nhat|vbhn|la)\s+(?:cua\s+)?luat\s+(?:gi|nao)\b",
         ),
     ),
 )

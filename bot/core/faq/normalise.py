@@ -138,6 +138,15 @@ def _next_year_is_next(text: str) -> str:
 _HOW_OFTEN = re.compile(r"\b(bao\s+lau|may\s+nam)\s+(?:[a-z]+\s+){0,3}?(?:1|mot)\s+lan\b")
 _WORD = re.compile(r"[a-z]+")
 _DOUBLED = re.compile(r"([a-z])\1")
+_DOUBLED_END = re.compile(r"([a-tv-z])\1+$")  # "ưu" folds to "uu", so not "u"
+
+
+def _undoubled(word: str) -> str:
+    """`word` without a letter held down at its end ("ngayy" → "ngay"), when that leaves a syllable."""
+    single = _DOUBLED_END.sub(r"\1", word)
+    return single if len(word) > 3 and single != word and is_vietnamese_syllable(single) else word
+
+
 _MIN_RESPELL = 4  # shorter words are too easily another word
 _RESPELL_TWO_EDITS = 8  # words at least this long may be two edits off
 # "QĐ 448 là quyết định gì": the kind word only repeats what the number already says.
@@ -287,8 +296,9 @@ class Normaliser:
         return set(self._abbrev) | set(self._synonyms) | STOP_WORDS
 
     def abbreviated(self, folded: str) -> str:
-        """Folded text with its abbreviations written out ("ngay bh" → "ngay ban hanh"), nothing else
-        changed."""
+        """Folded text with its abbreviations written out ("ngay bh" → "ngay ban hanh") and a key held down
+        at a word's end dropped ("ky ngayy nao"), nothing else changed."""
+        folded = _WORD.sub(lambda m: _undoubled(m.group(0)), folded)
         if self._abbrev_re is None:
             return folded
         return self._abbrev_re.sub(lambda m: self._abbrev[m.group(0)], folded)
