@@ -98,3 +98,8 @@ def test_the_day_signed_asked_in_southern_words_or_with_a_key_held_down_is_the_d
 ):
     found = matcher.ask(question)
     assert found.document == "tt25" and "27/12/2023" in to_plain(found.text())
+
+
+def test_which_document_a_residential_groups_title_follows_is_the_associations_decision(matcher: FaqMatcher):
+    found = matcher.ask("Danh hiệu cộng đồng học tập của tổ dân phố xét theo TT25 hay văn bản nào?")
+    assert found.document == "qd448"

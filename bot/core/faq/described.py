@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from bot.core.faq.documents import DocumentRecord
 from bot.core.faq.normalise import Normaliser
+from bot.core.text import fold
 
 # "quyết định nào", "thông tư số mấy", "văn bản gì", "which circular": the question asks for a document
 # (folded, punctuation removed). The kind asked, when given, narrows the records.
@@ -95,6 +96,21 @@ def _applied_in(record: DocumentRecord, year: int) -> bool:
 def _year_of(date: str) -> int | None:
     found = re.search(r"\b(?:19|20)\d\d\b", date)
     return int(found.group(0)) if found else None
+
+
+def _cites(record: DocumentRecord, other: DocumentRecord) -> bool:
+    """Whether `record` says it is about something under `other` ("… (Quyết định 448)")."""
+    about = fold(record.about)
+    for ref in other.refs:
+        split = _REF.fullmatch(ref)
+        words = _REF_WORDS.get(split["kind"], "") if split is not None else ""
+        if split is not None and words and re.search(rf"\b{words}\s+{split['number']}\b", about):
+            return True
+    return False
+
+
+_REF = re.compile(r"(?P<kind>[a-z]+)(?P<number>\d+)")
+_REF_WORDS = {"tt": "thong tu", "qd": "quyet dinh", "nd": "nghi dinh", "nq": "nghi quyet", "cv": "cong van"}
 
 
 def _plain(folded: str) -> str:
@@ -223,12 +239,15 @@ class DescribedDocuments:
             return None  # "thông tư nào quy định chuẩn nghề nghiệp giáo viên": a word of ours no record has
         # (a word the knowledge base never uses is the asker's chat; a pair of words no record has spans a
         # phrase boundary; a letter or two is part of an abbreviation)
-        total = sum(self._weight.get(term, 0.0) for term in description)
+        total = math.fsum(self._weight.get(term, 0.0) for term in description)
         if not total:
             return None
         scored = sorted(
             (
-                (sum(self._weight[term] for term in description & self._words[record.id]) / total, record.id)
+                (
+                    math.fsum(self._weight[term] for term in description & self._words[record.id]) / total,
+                    record.id,
+                )
                 for record in self._records
                 if record.id not in excluded
                 and (kind is None or any(ref.startswith(kind) for ref in record.refs))
@@ -239,6 +258,19 @@ class DescribedDocuments:
             return None
         best, best_id = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if best < cover or best - runner_up < MIN_LEAD:
+        if best < cover:
             return None
+        if best - runner_up < MIN_LEAD:
+            # "Công văn 6782 … theo bộ tiêu chí của Hội (Quyết định 448)": of documents the description fits
+            # as well, the one the other is written under
+            return self._cited_by_the_other(best, scored)
         return next(r for r in self._records if r.id == best_id)
+
+    def _cited_by_the_other(self, best: float, scored: list[tuple[float, str]]) -> DocumentRecord | None:
+        """Of two records of the best score, the one the other cites in what it is about; else None."""
+        by_id = {r.id: r for r in self._records}
+        top = [i for score, i in scored if score == best]
+        if len(top) != 2:
+            return None
+        cited = [i for i in top if any(_cites(by_id[other], by_id[i]) for other in top if other != i)]
+        return by_id[cited[0]] if len(cited) == 1 else None
