@@ -103,3 +103,8 @@ def test_the_day_signed_asked_in_southern_words_or_with_a_key_held_down_is_the_d
 def test_which_document_a_residential_groups_title_follows_is_the_associations_decision(matcher: FaqMatcher):
     found = matcher.ask("Danh hiệu cộng đồng học tập của tổ dân phố xét theo TT25 hay văn bản nào?")
     assert found.document == "qd448"
+
+
+def test_the_provision_on_a_circulars_effect_is_its_article_on_effect(matcher: FaqMatcher):
+    found = matcher.ask("Cho hỏi điều khoản về hiệu lực của TT25/2023 nằm ở điều mấy?")
+    assert "Điều 25" in to_plain(found.text())

@@ -226,6 +226,8 @@ _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
+# "điều khoản (về)", "quy định về", "the provision on": the provision that says something (folded).
+_PROVISION = re.compile(r"\b(?:dieu\s+khoan|the\s+provisions?)(?:\s+(?:ve|on|about))?\b")
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal|target)s?\b")
 # What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
@@ -1412,7 +1414,8 @@ class FaqMatcher:
         """ "TT44 điều mấy quy định các tiêu chí", "Which article of Circular 44 lists the criteria?": what
         the rest of the question asks, answered by a record or an entry whose source cites the article; None
         when none does (the question is then read as it is)."""
-        rest = " ".join(_ARTICLE_ASKED.sub(" ", folded).split())
+        # "điều khoản về hiệu lực của TT25 là điều mấy": the provision on its effect is what is asked
+        rest = " ".join(_PROVISION.sub(" ", _ARTICLE_ASKED.sub(" ", folded)).split())
         found = self._from_record(rest, rest, self._documents.references(rest), answer_language)
         if found is not None:
             return found if found.entry is not None and _CITES_ARTICLE.search(found.entry.source) else None
