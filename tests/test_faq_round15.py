@@ -108,3 +108,8 @@ def test_which_document_a_residential_groups_title_follows_is_the_associations_d
 def test_the_provision_on_a_circulars_effect_is_its_article_on_effect(matcher: FaqMatcher):
     found = matcher.ask("Cho hỏi điều khoản về hiệu lực của TT25/2023 nằm ở điều mấy?")
     assert "Điều 25" in to_plain(found.text())
+
+
+def test_a_learning_familys_primary_pupils_need_only_meet_requirements_in_conduct(matcher: FaqMatcher):
+    found = matcher.ask("Xét gia đình học tập thì cháu học tiểu học hạnh kiểm phải đạt mức nào?")
+    assert found.kind == "answer" and "đạt yêu cầu" in to_plain(found.text())
