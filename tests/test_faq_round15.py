@@ -113,3 +113,11 @@ def test_the_provision_on_a_circulars_effect_is_its_article_on_effect(matcher: F
 def test_a_learning_familys_primary_pupils_need_only_meet_requirements_in_conduct(matcher: FaqMatcher):
     found = matcher.ask("Xét gia đình học tập thì cháu học tiểu học hạnh kiểm phải đạt mức nào?")
     assert found.kind == "answer" and "đạt yêu cầu" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question", ["TT44 tiêu chí số 11 với số 13 là gì vậy?", "tiêu chí 11 và tiêu chí 13 của TT44 nói về gì"]
+)
+def test_two_criteria_asked_by_number_are_both_named(matcher: FaqMatcher, question):
+    said = to_plain(matcher.ask(question).text())
+    assert "giảm hộ nghèo" in said and "vệ sinh" in said

@@ -353,7 +353,9 @@ _ASKED_VALUES = (
 
 # "tiêu chí 3", "tiêu chí số 2", "tiêu chí 1, 2, 3", "tiêu chí 9 đến 15" (normalised: "criterion 5" and "thứ
 # ba" are already "tieu chi 5", "3"): the criteria a question or a phrasing names by number.
-_CRITERION_NUMBERS = re.compile(r"\btieu chi (?:so |thu )?(\d{1,2}(?:(?: va| den|,)? \d{1,2})*)\b")
+_CRITERION_NUMBERS = re.compile(
+    r"\btieu chi (?:so |thu )?(\d{1,2}(?:(?: va| voi| den|,)?(?: tieu chi)?(?: so| thu)? \d{1,2})*)\b"
+)
 
 
 # "Điều 23 của TT25 giao cho ai", "Article 5": an article a normalised question names by number.
@@ -365,6 +367,11 @@ _SOURCE_ARTICLE = re.compile(r"\b(?:Điều|Article)\s*(\d{1,3})(?:\s*[–-]\s*(
 def _articles(text: str) -> frozenset[int]:
     """The article numbers a normalised question names."""
     return frozenset(int(n) for n in _ARTICLE_NUMBER.findall(text))
+
+
+def _criteria_unnumbered(match: re.Match[str]) -> str:
+    """A mention of several criteria by number, without the numbers ("tiêu chí 10 và 12" → "tiêu chí")."""
+    return "tieu chi" if len(re.findall(r"\d+", match.group(1))) > 1 else match.group(0)
 
 
 def _criteria(text: str) -> frozenset[int]:
@@ -1724,7 +1731,10 @@ class FaqMatcher:
         the weight its words count for (see `focus`).
         """
         normalised = self._normaliser.text(question)
-        tokens, credit = self._correct(self._normaliser.tokens_of_text(normalised, self._compounds))
+        # "tiêu chí số 10 với số 12": several numbers pick the entries that name those criteria (below); no
+        # phrasing holds them all
+        worded = _CRITERION_NUMBERS.sub(_criteria_unnumbered, normalised)
+        tokens, credit = self._correct(self._normaliser.tokens_of_text(worded, self._compounds))
         if not tokens:
             return []
         focus_weights = [1.0] * len(tokens)
@@ -1849,6 +1859,9 @@ class FaqMatcher:
             for entry, named in enumerate(self._entry_criteria):
                 if named and not criteria & named:
                     scores[entry] *= _UNHELD_VALUE_FACTOR
+                elif named and criteria <= named:
+                    # "tiêu chí thứ 8 nói về gì": the entry on criteria 7–8 before the list of all fifteen
+                    scores[entry] *= _CITED_ARTICLE_FACTOR
         if documents:
             # "NĐ 142/2025 giao cho Chủ tịch UBND xã quyền gì": an entry whose source cites that decree
             asked = set(documents)
