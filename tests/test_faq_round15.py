@@ -121,3 +121,8 @@ def test_a_learning_familys_primary_pupils_need_only_meet_requirements_in_conduc
 def test_two_criteria_asked_by_number_are_both_named(matcher: FaqMatcher, question):
     said = to_plain(matcher.ask(question).text())
     assert "giảm hộ nghèo" in said and "vệ sinh" in said
+
+
+def test_which_resolution_rearranged_the_wards_is_found_whatever_else_says_lai(matcher: FaqMatcher):
+    found = matcher.ask("Nghị quyết nào sắp xếp lại các phường của thành phố năm 2025 vậy?")
+    assert found.document == "nq1685"

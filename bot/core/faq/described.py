@@ -186,9 +186,12 @@ class DescribedDocuments:
         # the year nearest the question word is when the document applied
         years = [m for m in _APPLIED_IN.finditer(description) if m.start() < len(text[: asked.start()]) + 3]
         years = years[-1:] or list(_APPLIED_IN.finditer(description))[:1]
+        described = self._best(self._terms(description), kind, excluded)
         if not years or now:
-            return self._best(self._terms(description), kind, excluded)
+            return described
         year = int(years[0].group("year"))
+        if described is not None and _applied_in(described, year):
+            return described  # "nghị quyết nào sắp xếp các phường năm 2025": the year describes it too
         # "năm 2023 xếp loại theo TT44, sang năm 2024 thì theo văn bản nào": what replaced (or came before)
         # the document named, that applied that year
         related = [r for r in self._related(named) if r.id not in named and _applied_in(r, year)]

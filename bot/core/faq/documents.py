@@ -599,7 +599,7 @@ GENERIC_WORDS = words(
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
     out brought proposed lien quan toi den related how tinh province city danh hieu moi them chet khai tu
-    troi quick summary summarise summarize brief briefly short pls plz actually exactly just im new
+    troi quick summary summarise summarize brief briefly short pls plz actually exactly just im new lai
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").
