@@ -126,3 +126,50 @@ def test_two_criteria_asked_by_number_are_both_named(matcher: FaqMatcher, questi
 def test_which_resolution_rearranged_the_wards_is_found_whatever_else_says_lai(matcher: FaqMatcher):
     found = matcher.ask("Nghị quyết nào sắp xếp lại các phường của thành phố năm 2025 vậy?")
     assert found.document == "nq1685"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("dạ", "ack"),
+        ("👍", "ack"),
+        ("hihi", "ack"),
+        ("test", "ack"),
+        ("chờ chút nha", "ack"),
+        ("xin lỗi, tôi gõ nhầm", "apology"),
+        ("sorry, my mistake", "apology"),
+        ("bot trả lời sai rồi", "complaint"),
+        ("không đúng ý tôi hỏi", "complaint"),
+        ("that answer is wrong", "complaint"),
+        ("tôi không biết hỏi gì", "help"),
+        ("cho xin cái menu", "help"),
+        ("ai làm ra con bot này vậy", "who"),
+        ("bái bai nha", "goodbye"),
+    ],
+)
+def test_a_nod_an_apology_or_a_complaint_gets_a_kind_word_not_the_decline(matcher: FaqMatcher, message, kind):
+    found = matcher.ask(message)
+    assert found.kind == "small_talk" and found.small_talk == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("ack", "anh/chị cứ nhắn câu hỏi"),
+        ("apology", "không sao"),
+        ("complaint", "Xin lỗi anh/chị vì câu trả lời chưa đúng ý"),
+    ],
+)
+def test_each_new_kind_of_small_talk_is_answered_in_vietnamese_by_default(kind, said):
+    from bot.commands import ask
+    from bot.core.faq.texts import small_talk_text
+
+    assert said in small_talk_text(kind, ask.load_translations("vi").gettext)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["xin lỗi, TT44 còn hiệu lực không?", "dạ cho hỏi TT25 ký ngày nào", "ok, vậy QĐ 448 ký ngày nào?"],
+)
+def test_a_question_after_an_apology_or_a_nod_is_still_answered(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "answer"

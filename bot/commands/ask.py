@@ -7,8 +7,9 @@ python -m bot ask --more "QĐ 387 ký ngày nào"  # the long version ("Xem thê
 
 Each JSON line has `answered`, `answer` (the text as printed), `entry`, `score` and `suggestions`, plus
 `kind` (answer, unconfirmed, suggest, none, small_talk), `language` (the answer's: vi or en), `small_talk`
-(greeting, thanks, who, help, goodbye or null), `more` (a long version exists), `document` (the record an
-answer was built from, or null) and `parts` (for two questions in one message: entry, kind and score of each).
+(greeting, thanks, who, help, goodbye, complaint, apology, ack or null), `more` (a long version exists),
+`document` (the record an answer was built from, or null) and `parts` (for two questions in one message:
+entry, kind and score of each).
 """
 
 from __future__ import annotations

@@ -760,14 +760,15 @@ class FaqMatcher:
         both answered (`parts`); otherwise the best entry: answer, unconfirmed, suggest or none.
         """
         text = mend_slips(untelex(" ".join(question.split()), self._known_words, self._is_vietnamese))
-        if not is_question(text):
-            return FaqAnswer(False, None, 0.0, (), "none", "en" if locale.startswith("en") else "vi")
         spoken = language.detect(text, self._abbreviations)
         # The person's setting, unless the question is clearly English.
         answer_language = "en" if spoken == "en" or locale.startswith("en") else "vi"
-        talk = small_talk(text)
+        # "👍", "dạ": small talk before anything reads it as a question; "test" before Telex reads "tét"
+        talk = small_talk(question) or small_talk(text)
         if talk is not None:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
+        if not is_question(text):
+            return FaqAnswer(False, None, 0.0, (), "none", "en" if locale.startswith("en") else "vi")
         text = without_greeting(text)
         if self._year_names.unknown(text):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)

@@ -11,7 +11,7 @@ from bot.core.faq import language
 
 STATUSES = ("confirmed", "unconfirmed")
 AnswerKind = Literal["answer", "suggest", "unconfirmed", "none", "small_talk"]
-SmallTalk = Literal["greeting", "thanks", "who", "help", "goodbye"]
+SmallTalk = Literal["greeting", "thanks", "who", "help", "goodbye", "complaint", "apology", "ack"]
 
 _TAG = re.compile(r"</?(?:b|i)>")
 

@@ -7,6 +7,7 @@ lực không" is a question (the greeting is dropped before matching).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.core.faq.model import SmallTalk
 from bot.core.faq.words import words
@@ -17,6 +18,14 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "who",
         (
+            "ai lam ra",
+            "ai tao ra",
+            "co phai nguoi",
+            "phai nguoi khong",
+            "what s your name",
+            "who made this",
+            "who built this",
+            "who created this",
             "ban la ai",
             "bot la ai",
             "em la ai",
@@ -112,6 +121,23 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "help",
         (
+            "xai cai nay sao",
+            "dung cai nay sao",
+            "xai cai nay the nao",
+            "menu",
+            "xai sao",
+            "dung sao",
+            "xai the nao",
+            "dung the nao",
+            "go gi",
+            "phai go gi",
+            "khong biet hoi gi",
+            "khong biet hoi cai gi",
+            "biet hoi gi",
+            "don t know what to ask",
+            "do not know what to ask",
+            "what should i ask",
+            "what can i ask",
             "giup toi voi",
             "giup em voi",
             "giup minh voi",
@@ -221,6 +247,12 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "thanks",
         (
+            "gioi qua",
+            "gioi ghe",
+            "thong minh qua",
+            "thong minh du",
+            "bot gioi",
+            "bot thong minh",
             "cam on",
             "cam ong",
             "cam on nhieu",
@@ -273,6 +305,14 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "goodbye",
         (
+            "bai bai",
+            "bye bye",
+            "pp",
+            "nghi nha",
+            "nghi nhe",
+            "noi chuyen sau",
+            "mai noi chuyen tiep",
+            "noi chuyen tiep sau",
             "tam biet",
             "hen gap lai",
             # leaving for something else: "thôi tui đi nấu cơm", "đi ngủ đây"
@@ -313,6 +353,9 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "greeting",
         (
+            "moi tai app",
+            "moi vao nhom",
+            "moi vao",
             "xin chao",
             "chao ban",
             "chao bot",
@@ -381,6 +424,96 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "vui duoc lam quen",
         ),
     ),
+    (
+        "complaint",
+        (
+            # the last answer did not help: "bot trả lời sai rồi", "không đúng ý tôi hỏi", "chán quá"
+            "tra loi sai",
+            "tra loi khong dung",
+            "tra loi lung tung",
+            "tra loi cham",
+            "tra loi gi ma",
+            "khong dung y",
+            "khong dung cai toi hoi",
+            "khong hieu gi het",
+            "khong hieu gi het tron",
+            "bot ngu",
+            "ngu qua",
+            "chan qua",
+            "chan qua di",
+            "bot cham",
+            "cham qua",
+            "vo dung",
+            "answer is wrong",
+            "wrong answer",
+            "that is wrong",
+            "thats wrong",
+            "that s wrong",
+            "not what i asked",
+            "not helpful",
+            "useless",
+            "boring",
+            "so boring",
+        ),
+    ),
+    (
+        "apology",
+        (
+            # the person apologises: "xin lỗi, tôi gõ nhầm", "sorry, my mistake"
+            "xin loi",
+            "sorry",
+            "go nham",
+            "go lon",
+            "bam nham",
+            "bam lon",
+            "noi hoi nang",
+            "my mistake",
+            "my bad",
+            "excuse me",
+        ),
+    ),
+    (
+        "ack",
+        (
+            # an acknowledgement, a laugh, a test or a pause: "dạ", "được rồi", "hihi", "test", "chờ chút"
+            "da",
+            "u",
+            "uh",
+            "um",
+            "uhm",
+            "ok",
+            "oke",
+            "okay",
+            "okie",
+            "vang",
+            "duoc roi",
+            "vay ha",
+            "vay a",
+            "the a",
+            "the ha",
+            "biet roi",
+            "hieu roi",
+            "hihi",
+            "haha",
+            "hehe",
+            "hic",
+            "kkk",
+            "lol",
+            "test",
+            "testing",
+            "thu coi",
+            "thu xem",
+            "co chay khong",
+            "cho chut",
+            "doi chut",
+            "suy nghi chut",
+            "suy nghi",
+            "i see",
+            "got it",
+            "alright",
+            "all right",
+        ),
+    ),
 )
 # Words that may surround small talk without making it a question (folded).
 _FILLER = words(
@@ -396,6 +529,7 @@ _FILLER = words(
     nen nhu sao lam de dung su cai nay ban quan tri kinh ra cua ao re great exactly this
     gium dum giup phai what can i ask questions kind ghe hihi hehe or evening nhieu
     huu ich troi nau com an ngu nghi tam
+    xin ta het tron luon
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
@@ -405,12 +539,13 @@ _REQUEST = words(
     """
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_HELD = re.compile(r"([a-z])\1{2,}$")  # a key held down at a word's end
 # Ways to type "không" and "thật" in chat ("có ai hông", "người thiệt hay máy"), read as the word itself.
 _SPELLINGS = {"hong": "khong", "ko": "khong", "k": "khong", "hok": "khong", "khum": "khong", "hem": "khong"}
 _SPELLINGS |= {"thiet": "that", "thiec": "that"}
 # "vậy", "vào", "được", "gì" as they are often typed
 _SPELLINGS |= {"dzay": "vay", "zay": "vay", "dza": "va", "dzo": "vao", "vo": "vao"}
-_SPELLINGS |= {"dc": "duoc", "dk": "duoc", "j": "gi", "ntn": "nhu the nao"}
+_SPELLINGS |= {"dc": "duoc", "dk": "duoc", "j": "gi", "ntn": "nhu the nao", "z": "vay", "r": "roi"}
 
 
 def _compiled() -> list[tuple[str, re.Pattern[str]]]:
@@ -426,17 +561,36 @@ def _compiled() -> list[tuple[str, re.Pattern[str]]]:
 _KINDS = _compiled()
 _MAX_WORDS = 12
 # "chào, giúp tôi với": the request matters more than the greeting; "cảm ơn, tạm biệt": the goodbye.
-_PRECEDENCE: tuple[SmallTalk, ...] = ("who", "help", "thanks", "goodbye", "greeting")
+_PRECEDENCE: tuple[SmallTalk, ...] = (
+    "who",
+    "help",
+    "complaint",
+    "apology",
+    "thanks",
+    "goodbye",
+    "greeting",
+    "ack",
+)
+
+
+def _held_down(word: str) -> str:
+    """`word` without a key held down at its end ("ơiii" → "ơi"); a laugh stays one ("kkk")."""
+    single = _HELD.sub(r"\1", word)
+    return single if len(single) > 1 else word
 
 
 def small_talk(text: str) -> SmallTalk | None:
-    """The kind of small talk `text` is ("greeting", "thanks", "who", "help", "goodbye"), or None.
+    """The kind of small talk `text` is ("greeting", "thanks", "who", "help", "goodbye", "complaint",
+    "apology", "ack"), or None.
 
     None when the message says anything beyond small talk and chat words.
     """
     folded = fold(text)
-    words = _WORD.findall(folded)
-    if not words or len(words) > _MAX_WORDS:
+    words = [_held_down(w) for w in _WORD.findall(folded)]
+    if not words:
+        # "👍", "😊", "🙏🙏": a sign, not a question
+        return "ack" if any(unicodedata.category(c) == "So" for c in text) else None
+    if len(words) > _MAX_WORDS:
         return None
     spoken = " ".join(_SPELLINGS.get(w, w) for w in words)
     found: list[str] = []

@@ -118,6 +118,12 @@ SMALL_TALK = {
         "“When was Decision 387 signed?”. Or choose a topic from the menu."
     ),
     "goodbye": N_("Goodbye! Come back any time."),
+    "complaint": N_(
+        "Sorry the answer did not help. Try asking in other words – name the circular or decision, for "
+        "example – or choose a topic from the menu; a question I cannot answer can go to the organisers."
+    ),
+    "apology": N_("No problem at all! Just type your question again."),
+    "ack": N_("All right. Whenever you need, just type your question about learning communities."),
 }
 
 
