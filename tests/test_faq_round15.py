@@ -173,3 +173,11 @@ def test_each_new_kind_of_small_talk_is_answered_in_vietnamese_by_default(kind, 
 )
 def test_a_question_after_an_apology_or_a_nod_is_still_answered(matcher: FaqMatcher, question):
     assert matcher.ask(question).kind == "answer"
+
+
+@pytest.mark.parametrize(
+    "question", ["QĐ 448 dùng cho những năm nào vậy?", "quyet dinh 448 ap dung tu nam nao toi nam nao"]
+)
+def test_the_years_a_decision_covers_are_its_period_not_the_day_it_was_signed(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and "2016–2020" in to_plain(found.text())

@@ -363,6 +363,13 @@ def _any(*alternatives: str) -> str:
     return "|".join(f"(?:{a})" for a in alternatives)
 
 
+# "áp dụng cho giai đoạn năm nào đến năm nào", "ban hành để áp dụng cho những năm nào", "từ năm nào tới năm
+# nào": the period a document covers (what it is about), not the date it was issued (folded).
+_PERIOD_ASKED = (
+    r"\b(?:giai\s+doan|thoi\s+ky)\s+(?:tu\s+)?(?:nam\s+)?nao(?:\s+(?:den|toi)\s+(?:nam\s+)?nao)?\b"
+    r"|\b(?:ap\s+dung|dung|xai)\s+(?:cho\s+|trong\s+)?(?:nhung\s+|cac\s+)?nam\s+nao\b"
+    r"|\btu\s+nam\s+nao\s+(?:den|toi)\s+nam\s+nao\b"
+)
 _WHEN = _any(
     r"(?:ngay|nam|thang|khi|luc|hom|bua|hoi|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
     r"bao\s*gio",
@@ -564,6 +571,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bhow\s+is\b.*\brelated\b",
             # "áp dụng cho giai đoạn nào", "for what period": the period is part of what a decision is about
             r"\b(?:giai\s+doan|thoi\s+ky)\s+nao\b",
+            _PERIOD_ASKED,
             r"\b(?:what|which)\s+(?:period|years)\b",
             # "phê duyệt đề án gì", "ban hành quy chế gì": what a decision approves or issues
             r"\b(?:phe\s+duyet|ban\s+hanh|quy\s+dinh|de\s+ra|noi)\s+(?:de\s+an|chuong\s+trinh|ke\s+hoach|quy\s+che"
@@ -610,6 +618,7 @@ _ISSUED_BY_A_PERSON = re.compile(r"(?:thu\s+tuong|bo\s+truong|chu\s+tich)\b")
 ARTICLE = re.compile(r"\b(?:dieu|khoan|article|art|clause)\s*\d+")
 
 
+_PERIOD = re.compile(_PERIOD_ASKED)
 # Words joining two questions about one document ("ký ngày nào và để thực hiện văn bản nào").
 _JOINED = re.compile(r"\b(?:va|voi|con|and|also)\b")
 
@@ -637,6 +646,7 @@ def detect_fields(folded: str) -> list[str]:
     # A date or status word that belongs to a more specific field ("hiệu lực từ ngày nào" is not the date
     # issued; "hết hiệu lực từ khi nào" is when it was repealed) does not count on its own.
     specific = [span for name in ("in_force", "repealed_by", "replaces") for span in spans.get(name, [])]
+    specific += [m.span() for m in _PERIOD.finditer(text)]  # "áp dụng cho những năm nào": its period
     for general in ("signed", "status"):
         if general in spans:
             left = [sp for sp in spans[general] if not any(sp[0] < e and s < sp[1] for s, e in specific)]
