@@ -1860,7 +1860,9 @@ class FaqMatcher:
             for entry, named in enumerate(self._entry_criteria):
                 if named and not criteria & named:
                     scores[entry] *= _UNHELD_VALUE_FACTOR
-
+                elif named and criteria <= named:
+                    # "tiêu chí thứ 8 nói về gì": the entry on criteria 7–8 before the list of all fifteen
+                    scores[entry] *= _CITED_ARTICLE_FACTOR
         if documents:
             # "NĐ 142/2025 giao cho Chủ tịch UBND xã quyền gì": an entry whose source cites that decree
             asked = set(documents)
