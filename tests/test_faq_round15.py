@@ -181,3 +181,15 @@ def test_a_question_after_an_apology_or_a_nod_is_still_answered(matcher: FaqMatc
 def test_the_years_a_decision_covers_are_its_period_not_the_day_it_was_signed(matcher: FaqMatcher, question):
     found = matcher.ask(question)
     assert found.kind == "answer" and "2016–2020" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "message", ["Máy tính bị chậm, sửa thế nào?", "Máy in ở phường bị kẹt giấy, sửa sao?"]
+)
+def test_a_bare_half_question_after_an_everyday_matter_is_declined(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind == "none"
+
+
+def test_a_bare_half_question_after_a_named_document_is_still_answered(matcher: FaqMatcher):
+    found = matcher.ask("Người ta nói thông tư 25 ra cuối năm 2023 phải hông, ngày mấy vậy?")
+    assert found.kind == "answer" and "27/12/2023" in to_plain(found.text())

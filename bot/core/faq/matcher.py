@@ -850,6 +850,12 @@ class FaqMatcher:
                 best = combined
         return best if best is not None else whole
 
+    def _names_our_subject(self, text: str) -> bool:
+        """Whether `text` names what the knowledge base is about: a document it knows, a learning-society
+        term, or back then, when the repealed circulars applied."""
+        folded = fold(text)
+        return bool(self._documents.references(folded) or names_subject(folded) or _PAST.search(folded))
+
     def _has_content(self, text: str) -> bool:
         """Whether `text` has a word the knowledge base uses, chat aside ("cụ thể là gì ta": none)."""
         return any(
@@ -971,8 +977,12 @@ class FaqMatcher:
         if first.entry is None or second.entry is None:
             if whole.entry is None and (first.entry is not None or second.entry is not None):
                 unanswered = parts[1] if first.entry is not None else parts[0]
+                answered = parts[0] if first.entry is not None else parts[1]
                 if not story and self._speaks_of_else(unanswered):
                     return None  # "mua bảo hiểm y tế ở đâu, giá bao nhiêu": not a question of ours
+                whole_text = f"{answered} , {unanswered}"
+                if not story and self._is_vietnamese(whole_text) and not self._names_our_subject(whole_text):
+                    return None  # "điện thoại bị đơ màn hình, làm sao sửa": the bare half leans on the other
                 return first if first.entry is not None else second
             return None
         # A part that is itself two answers ("…ký ngày nào? có cùng ngày với TT11 không": both dates) is
