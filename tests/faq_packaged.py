@@ -38,3 +38,11 @@ def scored_english_set() -> Scores:
     items = load_items(_EVAL / "faq_english_2026_12_u.yaml")
     assert len(items) == 100, "the frozen set must not change"
     return score(items, bot_answerer(matcher=packaged_matcher()))
+
+
+def scored_talk_set() -> Scores:
+    """The packaged FAQ's scores on the frozen set `eval/faq_talk_2026_12.yaml` (small talk and questions
+    from outside the subject), whole."""
+    items = load_items(_EVAL / "faq_talk_2026_12.yaml")
+    assert len(items) == 240, "the frozen set must not change"
+    return score(items, bot_answerer(matcher=packaged_matcher()))

@@ -1,7 +1,5 @@
 """Issue #17, round 14: what failed on set W when its misses were read, and on the sets read before it,
-asserted one category at a time in our own phrasings; the floors of the sets read so far (set X among them:
-a few of its misses were seen by mistake at the end of the round) and of those nobody here has read (sets P,
-R, T, V, Y and Z, checked by counts only)."""
+asserted one category at a time in our own phrasings. The frozen sets' floors moved to test_faq_round15."""
 
 from __future__ import annotations
 
@@ -10,7 +8,7 @@ import pytest
 from bot.core.faq import FaqMatcher
 from bot.core.faq.model import to_plain
 from bot.core.faq.telex import untelex
-from tests.faq_packaged import scored_blind_set, scored_english_set
+from tests.faq_packaged import scored_english_set
 
 
 def test_back_then_who_signed_is_the_old_circulars_signer_not_who_recognises_since_2025(matcher: FaqMatcher):
@@ -176,48 +174,6 @@ def test_asking_after_the_bot_being_lost_or_leaving_is_small_talk(matcher: FaqMa
 )
 def test_those_words_inside_a_real_question_leave_it_a_question(matcher: FaqMatcher, question):
     assert matcher.ask(question).kind == "answer"
-
-
-# The floors are one question below the scores at the end of round 14 (L 228, M 224, N 226, O 220, Q 221,
-# S 211, W 218, X 214; P 210, R 213, T 216, V 221, Y 216, Z 215): twice in the round a whole-corpus scoring
-# run gave one set one answer less than every run of that set alone, which never came back with a fixed hash
-# seed; one question of slack keeps that from failing a build without letting a category slip.
-@pytest.mark.parametrize(
-    ("name", "in_scope", "declined", "small_talk", "read"),
-    [
-        ("l", 227, 48, 12, True),
-        ("m", 223, 46, 12, True),
-        ("n", 225, 46, 12, True),
-        ("o", 219, 47, 12, True),
-        ("q", 220, 48, 12, True),
-        ("s", 210, 48, 12, True),
-        ("w", 217, 48, 12, True),
-        ("x", 213, 46, 12, True),
-        ("p", 209, 45, 11, False),
-        ("r", 212, 45, 9, False),
-        ("t", 215, 47, 10, False),
-        ("v", 220, 47, 12, False),
-        ("y", 215, 49, 11, False),
-        ("z", 214, 48, 10, False),
-    ],
-)
-def test_every_frozen_set_keeps_its_scores_and_no_wrong_document(name, in_scope, declined, small_talk, read):
-    """A change that loses answers, declines or small talk, or states another document's date, shows here. A
-    set nobody here has read (P, R, T, V, Y, Z) fails with counts only, so that its misses stay unread."""
-    found = scored_blind_set(name)
-
-    def why(*categories: str) -> str:
-        if read:
-            return found.listed_misses(*categories)
-        return (
-            f"in scope {found.in_scope}, declined {found.out_of_scope}, small talk {found.small_talk}, "
-            f"{found.wrong_document} answers stating another document's date"
-        )
-
-    assert found.in_scope[0] >= in_scope, why()
-    assert found.out_of_scope[0] >= declined, why("out_of_scope", "unverified")
-    assert found.small_talk[0] >= small_talk, why("small_talk")
-    assert found.wrong_document == 0, why()
 
 
 def test_the_english_set_stays_where_round_14_left_it():
