@@ -35,6 +35,7 @@ from bot.runtime.delivery import DeliveryWorker
 from bot.runtime.describe import describe
 from bot.runtime.inbox import Inbox, Receipt
 from bot.runtime.links import FileLinks
+from bot.runtime.memory import release_free_memory
 from bot.runtime.pacing import SharedPacer
 from bot.runtime.scheduler import Scheduler
 from storage import faq
@@ -143,6 +144,7 @@ class Runtime:
                 await self.start_channels()
                 await self.inbox.start()
                 self._receiving = True
+            release_free_memory()  # what start-up allocated and freed goes back to the system
         except BaseException:
             await self.stop()  # a failed start leaves no worker or database thread keeping the process alive
             raise
