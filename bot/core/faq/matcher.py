@@ -34,7 +34,6 @@ tests/data/faq_blind*.yaml (see bot/knowledge/faq/README.md), never on eval/'s f
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
@@ -226,7 +225,7 @@ _ARTICLE_ASKED = re.compile(
     r"\b(?:(?:o|tai|la|tu|toi|den)\s+)?(?:cac\s+)?dieu\s+(?:nao|may|so\s+may|so\s+nao|bao\s+nhieu)\b"
     r"|\b(?:in\s+)?(?:which|what)\s+articles?(?:\s+of)?\b"
 )
-# "điều khoản (về)", "quy định về", "the provision on": the provision that says something (folded).
+# "điều khoản (về)", "the provision on": the provision that says something (folded).
 _PROVISION = re.compile(r"\b(?:dieu\s+khoan|the\s+provisions?)(?:\s+(?:ve|on|about))?\b")
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal|target)s?\b")
@@ -534,6 +533,7 @@ class FaqMatcher:
             re.compile(r"\b(?:" + "|".join(re.escape(p) for p in kb.outside) + r")\b") if kb.outside else None
         )
         self.answer_threshold = answer_threshold
+        self._issuers: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.suggest_threshold = suggest_threshold
         self.subject_threshold = subject_threshold
         self._normaliser = Normaliser(kb.abbreviations, kb.synonyms, kb.english)
@@ -1727,11 +1727,14 @@ class FaqMatcher:
             ),
         )
 
-    @functools.lru_cache(maxsize=64)  # noqa: B019 – a few issuers, and the matcher lives as long as the bot
     def _issuer(self, issuer: str) -> tuple[str, tuple[str, ...]]:
-        """An issuer's name as a question is normalised, and its tokens."""
-        normalised = self._normaliser.text(issuer)
-        return normalised, tuple(self._normaliser.tokens_of_text(normalised, self._compounds))
+        """An issuer's name as a question is normalised, and its tokens (kept: a few issuers)."""
+        found = self._issuers.get(issuer)
+        if found is None:
+            normalised = self._normaliser.text(issuer)
+            found = normalised, tuple(self._normaliser.tokens_of_text(normalised, self._compounds))
+            self._issuers[issuer] = found
+        return found
 
     def rank(
         self, question: str, limit: int = 5, context: focus.Context = ()
