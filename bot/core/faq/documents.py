@@ -370,6 +370,7 @@ _PERIOD_ASKED = (
     r"|\b(?:ap\s+dung|dung|xai)\s+(?:cho\s+|trong\s+)?(?:nhung\s+|cac\s+)?nam\s+nao\b"
     r"|\btu\s+nam\s+nao\s+(?:den|toi)\s+nam\s+nao\b"
 )
+_PERIOD = re.compile(_PERIOD_ASKED)
 _WHEN = _any(
     r"(?:ngay|nam|thang|khi|luc|hom|bua|hoi|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
     r"bao\s*gio",
@@ -617,8 +618,6 @@ _ISSUED_BY_A_PERSON = re.compile(r"(?:thu\s+tuong|bo\s+truong|chu\s+tich)\b")
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.
 ARTICLE = re.compile(r"\b(?:dieu|khoan|article|art|clause)\s*\d+")
 
-
-_PERIOD = re.compile(_PERIOD_ASKED)
 # Words joining two questions about one document ("ký ngày nào và để thực hiện văn bản nào").
 _JOINED = re.compile(r"\b(?:va|voi|con|and|also)\b")
 

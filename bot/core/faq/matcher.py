@@ -851,10 +851,14 @@ class FaqMatcher:
         return best if best is not None else whole
 
     def _names_our_subject(self, text: str) -> bool:
-        """Whether `text` names what the knowledge base is about: a document it knows, a learning-society
-        term, or back then, when the repealed circulars applied."""
+        """Whether `text` names what the knowledge base is about: a document it holds a record of, a
+        learning-society term, or back then, when the repealed circulars applied."""
         folded = fold(text)
-        return bool(self._documents.references(folded) or names_subject(folded) or _PAST.search(folded))
+        return (
+            any(r.record is not None for r in self._documents.references(folded))
+            or names_subject(folded)
+            or _PAST.search(folded) is not None
+        )
 
     def _has_content(self, text: str) -> bool:
         """Whether `text` has a word the knowledge base uses, chat aside ("cụ thể là gì ta": none)."""
@@ -1527,9 +1531,9 @@ class FaqMatcher:
         unless `best` is an entry about other documents than the one the question asks about, or than one
         only a record knows ("TT26/2025 chuyển thẩm quyền…" is no question for an entry on TT44's
         procedure)."""
-        references = [r for r in self._documents.references(folded) if r.record is not None]
-        if best is None or not (references or names_subject(folded) or _PAST.search(folded)):
+        if best is None or not self._names_our_subject(folded):
             return self.answer_threshold
+        references = [r for r in self._documents.references(folded) if r.record is not None]
         index = self._entry_index.get(best.id)
         about = self._entry_documents[index] if index is not None else frozenset()
         asked = {r.ref for r in references if r.subject}

@@ -12,6 +12,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.core.faq import english
 from bot.core.faq.language import is_vietnamese_syllable
+from bot.core.faq.telex import without_held_key
 from bot.core.faq.words import words
 from bot.core.text import fold
 
@@ -138,12 +139,11 @@ def _next_year_is_next(text: str) -> str:
 _HOW_OFTEN = re.compile(r"\b(bao\s+lau|may\s+nam)\s+(?:[a-z]+\s+){0,3}?(?:1|mot)\s+lan\b")
 _WORD = re.compile(r"[a-z]+")
 _DOUBLED = re.compile(r"([a-z])\1")
-_DOUBLED_END = re.compile(r"([a-tv-z])\1+$")  # "ưu" folds to "uu", so not "u"
 
 
 def _undoubled(word: str) -> str:
     """`word` without a letter held down at its end ("ngayy" → "ngay"), when that leaves a syllable."""
-    single = _DOUBLED_END.sub(r"\1", word)
+    single = without_held_key(word)
     return single if len(word) > 3 and single != word and is_vietnamese_syllable(single) else word
 
 

@@ -137,7 +137,7 @@ def asks_office_holder(folded: str) -> bool:
 _PLACE = re.compile(
     r"\b(?:phuong|quan|xa|huyen|tinh|thi\s+tran)\s+\d+\b"
     r"|\b(?:ha\s+noi|da\s+nang|hai\s+phong|can\s+tho|hue|tp\.?\s?hcm|sai\s+gon|thanh\s+pho\s+ho\s+chi\s+minh)\b"
-    r"|\b(?:tinh|huyen|thanh\s+pho|tp)\s+(?!ho\s+chi\s+minh|hcm)[a-z]+"
+    r"|\b(?:tinh|huyen|thanh\s+pho|tp)\s+[a-z]+"
 )
 # How a place fared: "có được công nhận … không", "xếp loại … loại gì", "bao nhiêu xã … đạt".
 _RESULT_ASKED = re.compile(

@@ -539,7 +539,9 @@ _REQUEST = words(
     """
 )
 _WORD = re.compile(r"[a-z0-9]+")
-_HELD = re.compile(r"([a-z])\1{2,}$")  # a key held down at a word's end
+# a key held down at a word's end: three times or more, as English words end in a doubled letter ("see",
+# "all"), which telex.without_held_key would cut
+_HELD = re.compile(r"([a-z])\1{2,}$")
 # Ways to type "không" and "thật" in chat ("có ai hông", "người thiệt hay máy"), read as the word itself.
 _SPELLINGS = {"hong": "khong", "ko": "khong", "k": "khong", "hok": "khong", "khum": "khong", "hem": "khong"}
 _SPELLINGS |= {"thiet": "that", "thiec": "that"}

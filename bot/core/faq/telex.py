@@ -30,9 +30,14 @@ _HOOK_KEY = re.compile(r"(?<=[aeiouy])w")  # "aw" → "ă", "ow" → "ơ", "uw" 
 _DOUBLED_END = re.compile(r"([a-tv-z])\1+$")
 
 
+def without_held_key(word: str) -> str:
+    """`word` (folded) without a key held down at its end ("ngayy" → "ngay")."""
+    return _DOUBLED_END.sub(r"\1", word)
+
+
 def _without_keys(word: str) -> str:
     """`word` (lower case) with the Telex keys dropped."""
-    bare = _D_KEY.sub("d", _DOUBLED_END.sub(r"\1", word))
+    bare = _D_KEY.sub("d", without_held_key(word))
     bare = _HOOK_KEY.sub("", bare)
     bare = _HAT_KEY.sub(r"\1", bare)
     return _INNER_TONE_KEY.sub("", _TONE_KEYS.sub("", bare))
