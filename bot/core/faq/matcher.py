@@ -145,6 +145,11 @@ _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25
 # Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
 # which often name what is asked about).
 _FRAMING = re.compile(r"(?:^|\s)(?:theo|under|according\s+to|can\s+cu(?:\s+vao)?)\s*$")
+# "… như TT44", "giống hồi TT44", "like under Circular 44" (folded, just before a document named): the
+# document the question compares with.
+_COMPARED = re.compile(
+    r"(?:^|\s)(?:nhu|giong(?:\s+nhu)?|so\s+voi|like|as\s+(?:in|under))\s+(?:(?:hoi|thoi|luc|theo)\s+)?$"
+)
 _CITED_DOCUMENT_FACTOR = 1.05  # an entry whose source cites the document the question names
 # A question describes the document it names when it holds at least this many of the record's own words for
 # each word the record does not explain ("QĐ 281 về đẩy mạnh phong trào học tập suốt đời").
@@ -1760,6 +1765,10 @@ class FaqMatcher:
         # counts for less (it still rules out entries about other documents).
         named = self._documents.references(fold(question))
         framed = {r.ref for r in named if _FRAMING.search(fold(question)[: r.start])}
+        now = _NOW.search(fold(question)) is not None
+        # "giờ có phải năm nào cũng đánh giá như TT44 không": asked about now, the circular compared with is
+        # not what is asked about.
+        compared = frozenset(r.ref for r in named if now and _COMPARED.search(fold(question)[: r.start]))
         framed -= {r.ref for r in named if r.subject}
         # "sau cải cách 2025", "từ 1/7/2025", "after the 2025 reform": when, not what, is asked there.
         for match in (*_REFORM_TIME.finditer(normalised), *_RULES_FRAME.finditer(normalised)):
@@ -1775,7 +1784,6 @@ class FaqMatcher:
                 if token in framed:
                     focus_weights[i] = _FRAME_WEIGHT
         asked = dict.fromkeys(tokens)
-        now = _NOW.search(fold(question)) is not None
         for piece, weight in context:
             told_tokens, told_credit = self._correct(self._normaliser.tokens(piece, self._compounds))
             for token, token_credit in zip(told_tokens, told_credit, strict=True):
@@ -1811,6 +1819,7 @@ class FaqMatcher:
             criteria,
             _articles(normalised),
             _actor_levels(normalised),
+            compared,
         )
 
     def _rank(
@@ -1827,17 +1836,18 @@ class FaqMatcher:
         criteria: frozenset[int] = frozenset(),
         articles: frozenset[int] = frozenset(),
         levels: int = 0,
+        compared: frozenset[str] = frozenset(),
     ) -> list[tuple[FaqEntry, float]]:
         """`rank` on the question's tokens, each with its spelling credit and focus weight; `now`: the
         question asks what applies now ("bây giờ", "năm nay", "currently"); `past`: what applied back then
         ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`);
         `criteria`: the criteria it names by number; `articles`: the articles it names by number; `levels`:
-        the levels the bodies it names act at (`_actor_levels`)."""
+        the levels the bodies it names act at (`_actor_levels`); `compared`: the documents it compares with."""
         weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
         # What a match must cover is the question; the story around it can only add ("…phường em…").
         total = sum(w for t, w in focused.items() if w >= weights[t])
         typed = accent_forms(raw)
-        documents = [t for t in tokens if _DOCUMENT.match(t)]
+        documents = [t for t in tokens if _DOCUMENT.match(t) and t not in compared]
         size = sum(1 for f in focus_weights if f == 1.0)
         # A phrasing's precision counts what the question mentions; a word only the story mentions, less.
         phrasing_best = self._score_phrasings(
@@ -1851,7 +1861,9 @@ class FaqMatcher:
         ]
         # A document the story names ("hồi làm theo TT44 …") does not make "bây giờ" a question about it.
         asked_documents = [
-            t for t, f in zip(tokens, focus_weights, strict=True) if f >= _FRAME_WEIGHT and _DOCUMENT.match(t)
+            t
+            for t, f in zip(tokens, focus_weights, strict=True)
+            if f >= _FRAME_WEIGHT and _DOCUMENT.match(t) and t not in compared
         ]
         if now and not asked_documents:
             # "hồ sơ năm nay gồm gì": what applies now, not what a repealed circular said.
