@@ -1842,7 +1842,8 @@ class FaqMatcher:
         question asks what applies now ("bây giờ", "năm nay", "currently"); `past`: what applied back then
         ("hồi đó", "ngày trước", "back then"); `values`: the kinds of value it asks for (`_ASKED_VALUES`);
         `criteria`: the criteria it names by number; `articles`: the articles it names by number; `levels`:
-        the levels the bodies it names act at (`_actor_levels`); `compared`: the documents it compares with."""
+        the levels the bodies it names act at (`_actor_levels`); `compared`: the documents it compares
+        with."""
         weights, credited, focused = self._query_weights(tokens, credit, focus_weights)
         # What a match must cover is the question; the story around it can only add ("…phường em…").
         total = sum(w for t, w in focused.items() if w >= weights[t])
