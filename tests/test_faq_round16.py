@@ -24,3 +24,13 @@ def test_asked_about_now_the_old_circular_compared_with_is_not_what_is_asked(mat
 def test_asked_about_the_old_circular_itself_it_is_still_answered(matcher: FaqMatcher):
     found = matcher.ask("Hồi TT44 năm nào cũng phải đánh giá lại hả?")
     assert found.kind == "answer" and "hằng năm" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["tốt 85 khá 70 là của TT44 hả", "hồi đó TT44 chấm 85 điểm là tốt, 70 là khá phải không"],
+)
+def test_the_learning_unit_scale_taken_for_the_old_circulars_is_set_right(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    said = to_plain(found.text())
+    assert found.kind == "unconfirmed" and "TT 22/2020" in said and "không phải" in said
