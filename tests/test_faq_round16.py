@@ -34,3 +34,23 @@ def test_the_learning_unit_scale_taken_for_the_old_circulars_is_set_right(matche
     found = matcher.ask(question)
     said = to_plain(found.text())
     assert found.kind == "unconfirmed" and "TT 22/2020" in said and "không phải" in said
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bộ tiêu chí gia đình học tập có những nhóm nào vậy?",
+        "bo tieu chi gdht cua qd448 gom nhung nhom nao",
+    ],
+)
+def test_a_learning_familys_criteria_are_its_four_groups_not_whether_new_ones_came(
+    matcher: FaqMatcher, question
+):
+    found = matcher.ask(question)
+    said = to_plain(found.text())
+    assert found.kind == "answer" and "trẻ em" in said and "người lớn" in said
+
+
+def test_or_another_document_offers_an_alternative_it_compares_nothing(matcher: FaqMatcher):
+    found = matcher.ask("Tổ dân phố được công nhận cộng đồng học tập là theo TT44 luôn hả hay văn bản khác?")
+    assert found.parts == () and "448" in to_plain(found.text())

@@ -164,10 +164,21 @@ _CHAT = words("xiu ti ta ua nghen nhen hen ne nhi ak oke ok okay vang ha nha nhe
 _DOCUMENT = re.compile(r"^(?:(?:tt|qd|nd|nq|cv|ct)\d+|\d{6,})$")  # circulars, decisions … and procedure codes
 # "X với Y khác nhau chỗ nào", "what is the difference between X and Y" (folded)
 _COMPARISON = re.compile(
-    r"^(?P<a>.+?)\s+(?:voi|va|hay|vs|versus|so voi)\s+(?P<b>.+?)\s+"
-    r"(?:khac nhau|khac biet|khac gi|giong nhau|khac)\b"
+    r"^(?P<a>.+?)\s+(?P<join>voi|va|hay|vs|versus|so voi)\s+(?P<b>.+?)\s+"
+    r"(?P<how>khac nhau|khac biet|khac gi|giong nhau|khac)\b"
 )
 _COMPARISON_EN = re.compile(r"\bdifferen(?:ce|t)\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*\??$")
+
+
+def _comparison(folded: str) -> re.Match[str] | None:
+    """The two things a question (folded) compares ("TT44 với TT25 khác gì"), or None; "theo TT44 hay văn bản
+    khác" offers another, it compares nothing."""
+    match = _COMPARISON.search(folded)
+    if match is not None and not (match.group("join") == "hay" and match.group("how") == "khac"):
+        return match
+    return _COMPARISON_EN.search(folded)
+
+
 # A question about what applies now (folded): "bây giờ", "hiện nay", "năm nay", "giờ nộp …", "currently".
 _NOW = re.compile(
     r"\b(?:hien\s+nay|hien\s+hanh|hien\s+tai|bay\s+gio|nam\s+nay|hom\s+nay|dang\s+(?:duoc\s+)?ap\s+dung|moi\s+nhat"
@@ -684,7 +695,7 @@ class FaqMatcher:
         self._comparing_entries = frozenset(
             entry.id
             for entry in kb.entries
-            if any(_COMPARISON.search(fold(q)) or _COMPARISON_EN.search(fold(q)) for q in entry.questions)
+            if any(_comparison(fold(q)) for q in entry.questions)
             or any(w in fold(" ".join(entry.questions)) for w in ("so sanh", "khac biet", "difference"))
         )
         # Entries asked about repealed documents only (TT44, TT22/2020): "what applies now" is not them.
@@ -836,7 +847,7 @@ class FaqMatcher:
             # "…Năm 2015 Bộ có ra công văn hướng dẫn … Bot nhớ số hông?": the story describes the document
             told = fold(" , ".join(piece for piece, _ in story))
             whole = self._field_of_described(folded, answer_language, told) or whole
-        if _COMPARISON.search(folded) or _COMPARISON_EN.search(folded):
+        if _comparison(folded):
             # A comparison is one question, whatever "và" / "and" joins.
             compared = self._compare(question_part, whole, answer_language)
             return compared if compared is not None else whole
@@ -903,7 +914,7 @@ class FaqMatcher:
         khác nhau thế nào"), or either of the two is not known.
         """
         folded = fold(question)
-        match = _COMPARISON.search(folded) or _COMPARISON_EN.search(folded)
+        match = _comparison(folded)
         if match is None:
             return None
         sides = [match.group("a").strip(" ,?"), match.group("b").strip(" ,?")]
@@ -1202,16 +1213,17 @@ class FaqMatcher:
 
     def _details_elsewhere(self, found: FaqAnswer, references: list[Reference]) -> bool:
         """Whether `found` answers a request for one known document's details ("NĐ 143/2025 quy định cụ thể
-        những gì") with an entry not asked about that document: a nearby entry, not the details asked."""
+        những gì") with an entry neither asked about that document nor drawn from it: a nearby entry, not the
+        details asked ("bộ tiêu chí GĐHT của QĐ 448 gồm những nhóm nào" is the entry drawn from QĐ 448)."""
         subjects = {r.ref: r.record for r in references if r.subject}
         if len(subjects) != 1:
             return False
         record = next(iter(subjects.values()))
         entries = [found.entry] if found.entry is not None else list(found.suggestions)
         return record is not None and not any(
-            set(record.refs) & self._entry_documents[self._entry_index[e.id]]
+            set(record.refs) & (self._entry_documents[index] | self._entry_sources[index])
             for e in entries
-            if e.id in self._entry_index
+            if (index := self._entry_index.get(e.id)) is not None
         )
 
     def _field_of_each(
