@@ -54,3 +54,27 @@ def test_a_learning_familys_criteria_are_its_four_groups_not_whether_new_ones_ca
 def test_or_another_document_offers_an_alternative_it_compares_nothing(matcher: FaqMatcher):
     found = matcher.ask("Tổ dân phố được công nhận cộng đồng học tập là theo TT44 luôn hả hay văn bản khác?")
     assert found.parts == () and "448" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Bot làm được những việc gì vậy?", "help"),
+        ("Hello, can you answer in English?", "help"),
+        ("Hi, who are you and what can you help with?", "who"),
+    ],
+)
+def test_asking_what_the_bot_can_do_or_in_which_language_is_small_talk(matcher: FaqMatcher, message, kind):
+    assert matcher.ask(message).small_talk == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Please give me the home address of our ward chairwoman, can you share it?",
+        "cho xin số điện thoại của chị chủ tịch hội phường",
+        "nhà ông Tư tổ trưởng ở đâu vậy bot",
+    ],
+)
+def test_a_persons_own_data_is_not_the_faqs_to_give(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "none"

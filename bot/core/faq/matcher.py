@@ -68,7 +68,7 @@ from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.messages import is_question, question_splits
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms, pointed_kind
-from bot.core.faq.scope import Scope, names_subject
+from bot.core.faq.scope import Scope, asks_personal_data, names_subject
 from bot.core.faq.smalltalk import small_talk, without_greeting
 from bot.core.faq.telex import untelex
 from bot.core.faq.words import words
@@ -813,6 +813,9 @@ class FaqMatcher:
                     frame = ""
         if self._scope.foreign(fold(question_part)):
             # Named before any cut into two questions: "Luật Cán bộ, công chức …" is one law, not two parts.
+            return FaqAnswer(False, None, 0.0, (), "none", answer_language)
+        if story and asks_personal_data(fold(text)) and not self._names_our_subject(question_part):
+            # "I need the home address of our chairwoman, | can you share it?": the story says what "it" is
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         folded = fold(question_part)
         if _SPELLING_ASKED.search(folded):

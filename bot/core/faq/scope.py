@@ -2,7 +2,7 @@
 of Health", "TT 44/2014/TT-BTC"), another law ("Luật Cán bộ, công chức", "Labour Code"), or the person who
 holds an office ("Bộ trưởng Bộ GD hiện nay là ai", "ông bộ trưởng ký TT44 tên gì"): the knowledge base speaks
 of offices, never of the people in them; or how a named place fared ("phường 12 năm 2019 được xếp loại gì"):
-it holds the rules, never anyone's results.
+it holds the rules, never anyone's results; or a person's own data ("số điện thoại của chị chủ tịch").
 
 Such a question is declined before any similarity: its other words ("thông tư", "quy định", "tiêu chí") are
 the knowledge base's words too, and would find an entry about something else. What counts as covered is read
@@ -164,6 +164,21 @@ def asks_local_result(folded: str) -> bool:
     )
 
 
+# A person's own data: "địa chỉ nhà chị chủ tịch", "số điện thoại của …", "nhà ông Ba ở đâu", "home address",
+# "phone number" (folded): the knowledge base holds no one's.
+_PERSONAL = re.compile(
+    r"\b(?:dia\s+chi\s+(?:nha|rieng|email|nha\s+rieng)|so\s+(?:dien\s+thoai|dt|phone|zalo)|sdt|email\s+cua"
+    r"|zalo\s+cua|facebook\s+cua|cccd|cmnd|can\s+cuoc|ngay\s+sinh"
+    r"|home\s+address|phone\s+number|mobile\s+number|email\s+address|date\s+of\s+birth)\b"
+    r"|\bnha\s+(?:ong|ba|anh|chi|co|chu|bac)\s+\w+(?:\s+\w+)?\s+o\s+dau\b"
+)
+
+
+def asks_personal_data(folded: str) -> bool:
+    """Whether the question (folded) asks for a person's own data: an address, a phone number, an email."""
+    return _PERSONAL.search(folded) is not None
+
+
 # The learning-society terms the knowledge base is about, folded, with their abbreviations and English names.
 _SUBJECT = re.compile(
     r"\b(?:cdht|cong\s+dong\s+hoc\s+tap|tthtcd|trung\s+tam\s+hoc\s+tap\s+cong\s+dong|xhht|xa\s+hoi\s+hoc\s+tap"
@@ -213,10 +228,11 @@ class Scope:
 
     def foreign(self, folded: str) -> bool:
         """Whether the question (folded) names a ministry or a law the knowledge base never speaks of, asks
-        who holds an office, or asks how a named place fared."""
+        who holds an office, how a named place fared or a person's own data."""
         return bool(
             _ministries(folded) - self._ministries
             or _laws(folded) - self._laws
             or asks_office_holder(folded)
             or asks_local_result(folded)
+            or asks_personal_data(folded)
         )

@@ -170,6 +170,18 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "huong dan",
             "lam duoc gi",
             "lam duoc nhung gi",
+            "lam duoc nhung viec gi",
+            "lam duoc viec gi",
+            "lam nhung viec gi",
+            "giup duoc viec gi",
+            "giup duoc nhung viec gi",
+            # the language it answers in: "can you answer in English?", "bot nói tiếng Anh được không"
+            "answer in english",
+            "reply in english",
+            "speak english",
+            "tra loi bang tieng anh",
+            "tra loi tieng anh",
+            "noi tieng anh",
             "lam nhung gi",
             "biet lam nhung gi",
             "giup duoc nhung gi",
@@ -529,7 +541,7 @@ _FILLER = words(
     nen nhu sao lam de dung su cai nay ban quan tri kinh ra cua ao re great exactly this
     gium dum giup phai what can i ask questions kind ghe hihi hehe or evening nhieu
     huu ich troi nau com an ngu nghi tam
-    xin ta het tron luon
+    xin ta het tron luon and va with
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
