@@ -78,3 +78,13 @@ def test_asking_what_the_bot_can_do_or_in_which_language_is_small_talk(matcher: 
 )
 def test_a_persons_own_data_is_not_the_faqs_to_give(matcher: FaqMatcher, question):
     assert matcher.ask(question).kind == "none"
+
+
+def test_the_day_a_circular_began_to_apply_is_its_date_in_force_not_the_day_signed(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("Ngày Thông tư 25 bắt đầu có hiệu lực là ngày nào vậy?").text())
+    assert "12/02/2024" in said and "27/12/2023" not in said
+
+
+def test_the_day_a_circular_lost_effect_is_when_it_was_repealed(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("Thông tư 44 hết hiệu lực là ngày nào?").text())
+    assert "12/02/2024" in said and "12/12/2014" not in said

@@ -395,8 +395,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         "in_force",
         _any(
             # not "hết / mất hiệu lực từ ngày nào" (when it was repealed)
-            rf"(?<!het )(?<!mat )\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?\s+(?:tu|ke\s+tu|vao|tinh\s+tu)?\s*"
-            rf"(?:{_WHEN})",
+            rf"(?<!het )(?<!mat )\b(?:co\s+)?hieu\s*luc(?:\s+thi\s+hanh)?"
+            rf"\s+(?:tu|ke\s+tu|vao|tinh\s+tu|la)?\s*(?:{_WHEN})",
+            # "ngày TT25 bắt đầu có hiệu lực là ngày nào": when it started to apply
+            r"\bbat\s+dau\s+(?:co\s+)?hieu\s*luc\b",
             r"\bhieu\s*luc\s+thi\s+hanh\s*$",
             r"\b(?:ngay|khi|luc)\s+(?:nao|may)?\s*(?:co\s+)?hieu\s*luc\b",
             r"\b(?:ngay|thoi\s+diem)\s+(?:co\s+)?hieu\s*luc\b",
@@ -424,7 +426,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bwhich\b.*\breplaced\b",
             r"\brepealed\s+by\b",
             r"\bsuperseded\b",
-            rf"\b(?:het\s+hieu\s+luc|mat\s+hieu\s+luc|bai\s+bo|bo)\s+(?:tu\s+)?(?:{_WHEN})",
+            rf"\b(?:het\s+hieu\s+luc|mat\s+hieu\s+luc|bai\s+bo|bo)\s+(?:tu\s+|la\s+)?(?:{_WHEN})",
             r"\bwhen\b.*\b(?:repealed|abolished|replaced|expired?)\b",
             # "TT44 chết hồi nào", "hết xài từ bao giờ": when a document died, as cadres say it
             rf"\b(?:chet|het\s+xai|het\s+dung|bi\s+khai\s+tu|khai\s+tu)\s+(?:tu\s+)?(?:{_WHEN})",
