@@ -88,3 +88,13 @@ def test_the_day_a_circular_began_to_apply_is_its_date_in_force_not_the_day_sign
 def test_the_day_a_circular_lost_effect_is_when_it_was_repealed(matcher: FaqMatcher):
     said = to_plain(matcher.ask("Thông tư 44 hết hiệu lực là ngày nào?").text())
     assert "12/02/2024" in said and "12/12/2014" not in said
+
+
+def test_what_a_circular_says_on_one_point_is_the_entry_on_that_point(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("Thông tư 44 có quy định gì về cộng đồng học tập cấp huyện không?").text())
+    assert "chỉ điều chỉnh" in said and "cấp xã" in said
+
+
+def test_what_a_circular_is_about_in_general_is_still_its_record(matcher: FaqMatcher):
+    found = matcher.ask("Thông tư 44 quy định về cái gì vậy?")
+    assert found.kind == "answer" and "xếp loại" in to_plain(found.text())

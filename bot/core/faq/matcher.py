@@ -89,6 +89,7 @@ MAX_SUGGESTIONS = 3
 _BETA2 = 2.0**2  # the question's coverage counts more than the phrasing's
 _LONG_QUESTION = 7  # words; beyond this, beta² falls by _BETA2_STEP per word (down to 1)
 _OTHER_TYPE_FACTOR = 0.85  # a phrasing that asks for another kind of answer (who / when / contents …)
+_POINT_ASKED = 0.9  # an entry this sure answers a document's point asked, not what the document is about
 _REPEALED_NOW_FACTOR = 0.85  # an entry about a repealed document, for a question about what applies now
 _UNHELD_VALUE_FACTOR = 0.5  # an entry whose answer holds no value of the kind asked (a fee, points, a date)
 _CITED_ARTICLE_FACTOR = 1.15  # an entry whose source cites the article asked ("Điều 23 của TT25 …")
@@ -1632,6 +1633,17 @@ class FaqMatcher:
             if reference.ref in self._cited_refs:
                 return None
             return FaqAnswer(False, None, 0.0, (), "none", answer_language, fields=tuple(fields))
+        if fields == ["about"]:
+            # "TT44 có quy định gì về CĐHT cấp tỉnh không": an entry on this very point of that document,
+            # asked almost in these words, before what the document is about in general
+            ranked = self.rank(question, limit=1)
+            if (
+                ranked
+                and ranked[0][0].confirmed
+                and ranked[0][1] >= _POINT_ASKED
+                and reference.ref in self._entry_documents[self._entry_index[ranked[0][0].id]]
+            ):
+                return FaqAnswer.of_entry(ranked[0][0], ranked[0][1], answer_language)
         curated = record.entries.get(fields[0]) or (
             record.entries.get("status") if fields[0] == "repealed_by" else None
         )
