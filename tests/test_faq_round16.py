@@ -7,6 +7,7 @@ import pytest
 
 from bot.core.faq import FaqMatcher
 from bot.core.faq.model import to_plain
+from bot.core.faq.telex import untelex
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,10 @@ def test_what_a_circular_says_on_one_point_is_the_entry_on_that_point(matcher: F
 def test_what_a_circular_is_about_in_general_is_still_its_record(matcher: FaqMatcher):
     found = matcher.ask("Thông tư 44 quy định về cái gì vậy?")
     assert found.kind == "answer" and "xếp loại" in to_plain(found.text())
+
+
+def test_an_english_word_in_a_vietnamese_question_is_not_read_as_telex(matcher: FaqMatcher):
+    assert untelex("list ra giup minh", frozenset(), lambda _: True) == "list ra giup minh"
+    assert untelex("post leen nhom", frozenset(), lambda _: True) == "post len nhom"
+    said = to_plain(matcher.ask("15 tieu chi cua tt44 la gi, list ra giup minh voi").text())
+    assert "phổ cập" in said and "an ninh trật tự" in said

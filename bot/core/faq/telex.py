@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Container
 
 from bot.core.faq.language import is_vietnamese_syllable
+from bot.core.faq.words import words
 
 _WORD = re.compile(r"(?<![\w/&.-])[a-z]{2,}(?![\w/&-])", re.IGNORECASE)
 _TONE_KEYS = re.compile(r"(?<=[a-z])[sfrxjz]+$")
@@ -28,6 +29,10 @@ _HOOK_KEY = re.compile(r"(?<=[aeiouy])w")  # "aw" → "ă", "ow" → "ơ", "uw" 
 # a key held down at the end of a word ("ngayy", "baoo"); no syllable ends in a doubled letter ("ưu" folds
 # to "uu", so not "u")
 _DOUBLED_END = re.compile(r"([a-tv-z])\1+$")
+
+
+# English words cadres mix into Vietnamese ("list ra giúp mình", "post lên nhóm") that read as Telex ("lít").
+_LOAN_WORDS = words("list post test text next best just must first last fast host cost lost past gmail email")
 
 
 def without_held_key(word: str) -> str:
@@ -54,7 +59,7 @@ def untelex(text: str, known: Container[str], is_vietnamese: Callable[[str], boo
     def mended(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        if lower in known:
+        if lower in known or lower in _LOAN_WORDS:
             return word
         bare = _without_keys(lower)
         if bare == lower or not is_vietnamese_syllable(bare):
