@@ -106,3 +106,8 @@ def test_an_english_word_in_a_vietnamese_question_is_not_read_as_telex(matcher: 
     assert untelex("post leen nhom", frozenset(), lambda _: True) == "post len nhom"
     said = to_plain(matcher.ask("15 tieu chi cua tt44 la gi, list ra giup minh voi").text())
     assert "phổ cập" in said and "an ninh trật tự" in said
+
+
+def test_how_many_days_asks_a_length_of_time_not_a_count_of_criteria(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("hồi TT44 huyện giải quyết hồ sơ xếp loại tổng cộng bao nhiêu ngày?").text())
+    assert "15 ngày làm việc" in said

@@ -360,6 +360,16 @@ _ASKED_VALUES = (
         re.compile(r"%|\bty le\b"),
     ),
     (
+        # a length of time ("tổng cộng bao nhiêu ngày", "mấy năm", "how many working days"): an answer holding
+        # one counts days, months or years
+        re.compile(
+            r"\b(?:bao nhieu|may)\s+(?:ngay|thang|nam)\b(?!\s+(?:nao|gi))"
+            r"|\bhow many\s+(?:\w+\s+)?(?:days|months|years)\b"
+        ),
+        re.compile(r"\b\d+\s*(?:ngay|thang|nam|days?|months?|years?)\b"),
+        re.compile(r"\bthoi (?:han|gian)\b|\bngay lam viec\b|\btime limit\b|\bdeadline\b"),
+    ),
+    (
         re.compile(r"\bngay (?:nao|bao nhieu)\b|\bwhat date\b|\bwhich day\b"),
         re.compile(r"\b\d{1,2}/\d{1,2}\b"),
         re.compile(r"\bngay\b|\bdates?\b"),
