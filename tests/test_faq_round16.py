@@ -111,3 +111,8 @@ def test_an_english_word_in_a_vietnamese_question_is_not_read_as_telex(matcher: 
 def test_how_many_days_asks_a_length_of_time_not_a_count_of_criteria(matcher: FaqMatcher):
     said = to_plain(matcher.ask("hồi TT44 huyện giải quyết hồ sơ xếp loại tổng cộng bao nhiêu ngày?").text())
     assert "15 ngày làm việc" in said
+
+
+def test_whether_the_old_circular_also_rated_districts_and_provinces_is_its_scope(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("thông tư 44 có chấm cấp huyện, cấp tỉnh không hay chỉ cấp xã").text())
+    assert "chỉ điều chỉnh" in said and "không quy định cấp huyện, tỉnh" in said
