@@ -116,3 +116,16 @@ def test_how_many_days_asks_a_length_of_time_not_a_count_of_criteria(matcher: Fa
 def test_whether_the_old_circular_also_rated_districts_and_provinces_is_its_scope(matcher: FaqMatcher):
     said = to_plain(matcher.ask("thông tư 44 có chấm cấp huyện, cấp tỉnh không hay chỉ cấp xã").text())
     assert "chỉ điều chỉnh" in said and "không quy định cấp huyện, tỉnh" in said
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What happened to District 10 in Ho Chi Minh City after July 1, 2025?",
+        "Is District 10 still there after the 2025 local government reform?",
+        "What happened to the wards of District 10 in July 2025?",
+    ],
+)
+def test_when_the_reform_came_frames_a_question_about_district_10(matcher: FaqMatcher, question):
+    found = matcher.ask(question, "en")
+    assert found.kind == "answer" and "1685" in to_plain(found.text())

@@ -134,8 +134,9 @@ _LEVEL_BITS = {"xa": 1, "phuong": 1, "thi tran": 1, "huyen": 2, "quan": 2, "tinh
 # The time of the 2025 reform as a frame (normalised): "sau cải cách 2025", "sau khi sáp nhập năm 2025", "từ
 # 1/7/2025", "since July 2025".
 _REFORM_TIME = re.compile(
-    r"\b(?:sau|tu)\s+(?:khi\s+|the\s+)?(?:(?:cai cach|sap xep|sap nhap)\s+)?(?:(?:nam|thang)\s+)?"
-    r"(?:1\s+7\s+|7\s+)?2025(?:\s+(?:cai cach|sap xep|sap nhap))?\b"
+    r"\b(?:sau|tu|in|trong|vao)\s+(?:khi\s+|the\s+)?(?:(?:cai cach|sap xep|sap nhap)\s+)?"
+    r"(?:(?:nam|thang)\s+)?(?:1\s+7\s+|7\s+1\s+|7\s+)?2025"
+    r"(?:\s+(?:chinh quyen\s+)?(?:dia phuong\s+)?(?:cai cach|sap xep|sap nhap))?\b"
 )
 # "theo quy định hiện nay", "under the current rules" (normalised): the rules in force as a frame.
 _RULES_FRAME = re.compile(
