@@ -132,7 +132,7 @@ _ACTOR_LEVEL = re.compile(
 )
 _LEVEL_BITS = {"xa": 1, "phuong": 1, "thi tran": 1, "huyen": 2, "quan": 2, "tinh": 4, "thanh pho": 4}
 # The time of the 2025 reform as a frame (normalised): "sau cải cách 2025", "sau khi sáp nhập năm 2025", "từ
-# 1/7/2025", "since July 2025".
+# 1/7/2025", "since July 2025", "in July 2025", "after the 2025 local government reform".
 _REFORM_TIME = re.compile(
     r"\b(?:sau|tu|in|trong|vao)\s+(?:khi\s+|the\s+)?(?:(?:cai cach|sap xep|sap nhap)\s+)?"
     r"(?:(?:nam|thang)\s+)?(?:1\s+7\s+|7\s+1\s+|7\s+)?2025"
