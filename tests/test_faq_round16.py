@@ -129,3 +129,30 @@ def test_whether_the_old_circular_also_rated_districts_and_provinces_is_its_scop
 def test_when_the_reform_came_frames_a_question_about_district_10(matcher: FaqMatcher, question):
     found = matcher.ask(question, "en")
     assert found.kind == "answer" and "1685" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Alo alo, bot có nghe rõ không?", "who"),
+        ("Dạ chào bot, tui là chi hội trưởng khu phố 3, mới vào nhóm, xin phép làm quen nha", "greeting"),
+        ("Cảm ơn bot nhiều nha, chúc cả nhà sức khỏe", "thanks"),
+        ("Hello, I'm a retired teacher from Ward 14, thank you", "thanks"),
+    ],
+)
+def test_someone_introducing_themselves_or_checking_the_line_gets_a_kind_word(
+    matcher: FaqMatcher, message, kind
+):
+    assert matcher.ask(message).small_talk == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Chào bot, tôi là cán bộ phường 12, muốn hỏi hồ sơ công nhận, cảm ơn",
+        "Chào bot, tui là cán bộ mới, hồ sơ CĐHT gồm những gì",
+        "Dạ chào bot, em là cán bộ phường, TT44 còn hiệu lực không ạ",
+    ],
+)
+def test_an_introduction_before_a_question_leaves_the_question_asked(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind != "small_talk"

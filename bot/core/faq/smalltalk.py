@@ -60,6 +60,9 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "con o do khong",
             "dang o do khong",
             "are you there",
+            "nghe ro khong",
+            "nghe khong",
+            "can you hear me",
             "anyone there",
             "is anyone there",
             "ban la nguoi hay may",
@@ -541,7 +544,7 @@ _FILLER = words(
     nen nhu sao lam de dung su cai nay ban quan tri kinh ra cua ao re great exactly this
     gium dum giup phai what can i ask questions kind ghe hihi hehe or evening nhieu
     huu ich troi nau com an ngu nghi tam
-    xin ta het tron luon and va with
+    xin ta het tron luon and va with phep
     """
 )
 # Words of apologies and requests to help, around a question in a longer message (folded).
@@ -574,6 +577,19 @@ def _compiled() -> list[tuple[str, re.Pattern[str]]]:
 
 _KINDS = _compiled()
 _MAX_WORDS = 12
+_MAX_CLAUSED_WORDS = 40
+_CLAUSE = re.compile(r"[,.;!?\n]+")
+# A clause in which the person introduces themselves or wishes well, asking nothing (folded): "tôi là cán bộ
+# khuyến học phường", "tui năm nay 72 tuổi rồi", "I'm a volunteer from Ward 12", "chúc mọi người sức khỏe".
+_INTRODUCTION = re.compile(
+    r"^(?:(?:da|thua|va)\s+)*(?:(?:toi|tui|em|minh|con|chau|bac|co|chu)\s+(?:la|ten|nam\s+nay|moi|o|lam|dang)"
+    r"|i\W*(?:am|m)\b|my\s+name\s+is|chuc)\b"
+    r"(?!.*\b(?:gi|nao|sao|bao\s+nhieu|khong|ko|chua|ai|dau|what|which|how|when|where|why|who)\s*$)"
+    r"(?!.*\b(?:tt|qd|nd|nq|cv|thong\s+tu|quyet\s+dinh|nghi\s+dinh)\s*\d)"
+    # nor asks in other words: "tôi là cán bộ phường, muốn hỏi về hồ sơ"
+    r"(?!.*\b(?:muon|nho|thac\s+mac|tim\s+hieu|biet|hoi\s+(?:ve|thu)|(?:can|xin|cho)\s+(?:\w+\s+)?hoi"
+    r"|ask|want|need|know)\b)"
+)
 # "chào, giúp tôi với": the request matters more than the greeting; "cảm ơn, tạm biệt": the goodbye.
 _PRECEDENCE: tuple[SmallTalk, ...] = (
     "who",
@@ -597,7 +613,8 @@ def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk `text` is ("greeting", "thanks", "who", "help", "goodbye", "complaint",
     "apology", "ack"), or None.
 
-    None when the message says anything beyond small talk and chat words.
+    None when the message says anything beyond small talk and chat words; a longer message may also be small
+    talk told clause by clause ("Tôi là hiệu trưởng nghỉ hưu, mới vào Hội, xin phép làm quen với bot").
     """
     folded = fold(text)
     words = [_held_down(w) for w in _WORD.findall(folded)]
@@ -605,7 +622,29 @@ def small_talk(text: str) -> SmallTalk | None:
         # "👍", "😊", "🙏🙏": a sign, not a question
         return "ack" if any(unicodedata.category(c) == "So" for c in text) else None
     if len(words) > _MAX_WORDS:
+        return _told_in_clauses(folded)
+    return _phrased(words) or _told_in_clauses(folded)
+
+
+def _told_in_clauses(folded: str) -> SmallTalk | None:
+    """The small talk of a message whose every clause is small talk, the person introducing themselves, a
+    wish or chat words ("dạ chào bot, tôi là cán bộ khuyến học phường, mới vào nhóm"); None otherwise."""
+    clauses = [c for c in _CLAUSE.split(folded) if _WORD.search(c)]
+    if len(clauses) < 2 or len(_WORD.findall(folded)) > _MAX_CLAUSED_WORDS:
         return None
+    kinds: list[SmallTalk] = []
+    for clause in clauses:
+        words = [_held_down(w) for w in _WORD.findall(clause)]
+        kind = _phrased(words) if len(words) <= _MAX_WORDS else None
+        if kind is not None:
+            kinds.append(kind)
+        elif not (_INTRODUCTION.match(clause.strip()) or all(w in _FILLER or w in _REQUEST for w in words)):
+            return None
+    return next((kind for kind in _PRECEDENCE if kind in kinds), None)
+
+
+def _phrased(words: list[str]) -> SmallTalk | None:
+    """The kind of small talk a short message's words are, or None."""
     spoken = " ".join(_SPELLINGS.get(w, w) for w in words)
     found: list[str] = []
     rest = spoken
