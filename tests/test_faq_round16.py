@@ -156,3 +156,15 @@ def test_someone_introducing_themselves_or_checking_the_line_gets_a_kind_word(
 )
 def test_an_introduction_before_a_question_leaves_the_question_asked(matcher: FaqMatcher, message):
     assert matcher.ask(message).kind != "small_talk"
+
+
+def test_under_the_circular_in_force_frames_the_question_it_is_not_what_is_asked(matcher: FaqMatcher):
+    said = to_plain(
+        matcher.ask("Xã được công nhận CĐHT theo văn bản đang áp dụng thì được bảo lưu trong bao lâu?").text()
+    )
+    assert "bảo lưu 3 năm" in said
+
+
+def test_nd_followed_by_how_asks_what_a_document_says_not_a_decree(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("Công văn 6782 ban hành ngày nào? nd ntn vậy?").text())
+    assert "29/12/2015" in said and "Gia đình học tập" in said
