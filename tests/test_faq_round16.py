@@ -168,3 +168,12 @@ def test_under_the_circular_in_force_frames_the_question_it_is_not_what_is_asked
 def test_nd_followed_by_how_asks_what_a_document_says_not_a_decree(matcher: FaqMatcher):
     said = to_plain(matcher.ask("Công văn 6782 ban hành ngày nào? nd ntn vậy?").text())
     assert "29/12/2015" in said and "Gia đình học tập" in said
+
+
+def test_two_syllables_typed_together_with_a_telex_key_are_read_without_it(matcher: FaqMatcher):
+    assert (
+        untelex("thong tu 44 hieulucj tu ngay nao", frozenset(), lambda _: True)
+        == "thong tu 44 hieuluc tu ngay nao"
+    )
+    said = to_plain(matcher.ask("thongtu 25 co hieulucj tu ngay nao").text())
+    assert "12/02/2024" in said and "27/12/2023" not in said

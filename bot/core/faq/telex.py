@@ -48,6 +48,14 @@ def _without_keys(word: str) -> str:
     return _INNER_TONE_KEY.sub("", _TONE_KEYS.sub("", bare))
 
 
+def _two_syllables(word: str) -> bool:
+    """Whether `word` is two Vietnamese syllables typed together ("hieuluc" in "hieulucj")."""
+    return any(
+        is_vietnamese_syllable(word[:cut]) and is_vietnamese_syllable(word[cut:])
+        for cut in range(2, len(word) - 1)
+    )
+
+
 def untelex(text: str, known: Container[str], is_vietnamese: Callable[[str], bool]) -> str:
     """`text` with its leaked Telex keys dropped, word by word (folded, the words it changes lose nothing the
     matcher reads); as it is unless that makes it clearly Vietnamese ("how are you" is no "ho are you").
@@ -62,7 +70,7 @@ def untelex(text: str, known: Container[str], is_vietnamese: Callable[[str], boo
         if lower in known or lower in _LOAN_WORDS:
             return word
         bare = _without_keys(lower)
-        if bare == lower or not is_vietnamese_syllable(bare):
+        if bare == lower or not (is_vietnamese_syllable(bare) or _two_syllables(bare)):
             return word
         # "dd", a doubled vowel or a hook key: Telex for sure; a tone key alone only where no syllable ends so
         keyed = bare != _INNER_TONE_KEY.sub("", _TONE_KEYS.sub("", lower))
