@@ -368,7 +368,9 @@ _ASKED_VALUES = (
             r"|\bhow many\s+(?:\w+\s+)?(?:days|months|years)\b"
         ),
         re.compile(r"\b\d+\s*(?:ngay|thang|nam|days?|months?|years?)\b"),
-        re.compile(r"\bthoi (?:han|gian)\b|\bngay lam viec\b|\btime limit\b|\bdeadline\b"),
+        re.compile(
+            r"\bthoi (?:han|gian)\b|\bngay lam viec\b|\bbao luu\b|\btime limit\b|\bdeadline\b|\bkept\b"
+        ),
     ),
     (
         re.compile(r"\bngay (?:nao|bao nhieu)\b|\bwhat date\b|\bwhich day\b"),
