@@ -177,3 +177,16 @@ def test_two_syllables_typed_together_with_a_telex_key_are_read_without_it(match
     )
     said = to_plain(matcher.ask("thongtu 25 co hieulucj tu ngay nao").text())
     assert "12/02/2024" in said and "27/12/2023" not in said
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("tc1 của TT44 nói về cái gì", "lãnh đạo"),
+        ("thông tư 25 ký ngày nhiêu vậy", "27/12/2023"),
+        ("phường 12 quận 10 giờ nhập đâu rồi", "1685"),
+    ],
+)
+def test_shorthand_and_southern_words_cadres_type(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and said in to_plain(found.text())
