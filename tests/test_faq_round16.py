@@ -190,3 +190,8 @@ def test_two_syllables_typed_together_with_a_telex_key_are_read_without_it(match
 def test_shorthand_and_southern_words_cadres_type(matcher: FaqMatcher, question, said):
     found = matcher.ask(question)
     assert found.kind == "answer" and said in to_plain(found.text())
+
+
+def test_what_the_person_will_do_with_the_answer_is_not_part_of_the_question(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("thông tư 25 ký ngày nào vậy, tui ghi vô sổ tay").text())
+    assert "27/12/2023" in said

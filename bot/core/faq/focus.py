@@ -262,6 +262,28 @@ def _asks(folded: str, question_mark: bool) -> tuple[bool, bool]:
     return False, False
 
 
+# A clause telling what the person will do with the answer (folded): "…, tui ghi vô sổ", "…, để tui coi phường
+# mình tới đâu", "…, tui cần ghi vô báo cáo", "…, to put in my report".
+_PURPOSE = re.compile(
+    rf"^(?:de\s+)?(?:{_PERSON}\s+)?(?:can\s+|muon\s+|se\s+|con\s+)?"
+    r"(?:ghi|chep|dien|viet|bao\s+cao|coi|xem|noi|ke|day|tra\s+loi|in|dem|mang|so\s+sanh|doi\s+chieu)\b"
+    r"|^(?:to|so\s+i\s+can)\s+(?:put|write|note|add|tell|check|report)\b"
+)
+
+
+def without_purpose(text: str) -> str:
+    """`text` without a last clause that tells what the person will do with the answer ("tt25 ra ngày nào,
+    tui ghi vô sổ"), when what is left asks and the clause asks nothing and names no year or document."""
+    cut = max(text.rfind(","), text.rfind(". "))
+    if cut <= 0:
+        return text
+    last, rest = fold(text[cut + 1 :]).strip(" .!"), text[:cut]
+    words = " ".join(_WORD.findall(last))
+    if not _PURPOSE.match(words) or _asks(words, "?" in last)[0] or _ANCHOR.search(words):
+        return text
+    return rest if any(c.asks for c in clauses(rest)) else text
+
+
 def split(raw: str) -> tuple[str, Context] | None:
     """(question, context) of a long message that asks in some clauses and tells a story in others, else None.
 

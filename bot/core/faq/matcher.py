@@ -799,7 +799,7 @@ class FaqMatcher:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
         if not is_question(text):
             return FaqAnswer(False, None, 0.0, (), "none", "en" if locale.startswith("en") else "vi")
-        text = without_greeting(text)
+        text = focus.without_purpose(without_greeting(text))
         if self._year_names.unknown(text):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         text = self._year_names.rewrite(text)
