@@ -195,3 +195,16 @@ def test_shorthand_and_southern_words_cadres_type(matcher: FaqMatcher, question,
 def test_what_the_person_will_do_with_the_answer_is_not_part_of_the_question(matcher: FaqMatcher):
     said = to_plain(matcher.ask("thông tư 25 ký ngày nào vậy, tui ghi vô sổ tay").text())
     assert "27/12/2023" in said
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Thông tư 25 đặt ra để làm chi vậy bot?", "nhằm"),
+        ("hồ sơ gởi lên huyện hồi TT44 gồm mấy thứ", "tờ trình"),
+        ("chấm TT44 có cần mc không", "minh chứng"),
+    ],
+)
+def test_more_southern_words_and_shorthand(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and said in to_plain(found.text())
