@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.faq import FaqMatcher
+from bot.core.faq.documents import detect_fields
 from bot.core.faq.model import to_plain
 from bot.core.faq.telex import untelex
 
@@ -208,3 +209,12 @@ def test_what_the_person_will_do_with_the_answer_is_not_part_of_the_question(mat
 def test_more_southern_words_and_shorthand(matcher: FaqMatcher, question, said):
     found = matcher.ask(question)
     assert found.kind == "answer" and said in to_plain(found.text())
+
+
+def test_the_year_a_decisions_targets_run_to_is_not_the_day_it_was_signed(matcher: FaqMatcher):
+    said = to_plain(matcher.ask("QĐ 281 mục tiêu đến năm nào vậy?").text())
+    assert "2020" in said and "được ban hành ngày" not in said
+
+
+def test_what_replaced_a_circular_asked_as_cai_gi_thay_is_its_successor():
+    assert detect_fields("cai gi thay tt22 2020 vay") == ["repealed_by"]

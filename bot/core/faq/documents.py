@@ -369,6 +369,8 @@ _PERIOD_ASKED = (
     r"\b(?:giai\s+doan|thoi\s+ky)\s+(?:tu\s+)?(?:nam\s+)?nao(?:\s+(?:den|toi)\s+(?:nam\s+)?nao)?\b"
     r"|\b(?:ap\s+dung|dung|xai)\s+(?:cho\s+|trong\s+)?(?:nhung\s+|cac\s+)?nam\s+nao\b"
     r"|\btu\s+nam\s+nao\s+(?:den|toi)\s+nam\s+nao\b"
+    # "QĐ 281 mục tiêu tới năm nào": the years its targets run to
+    r"|\b(?:muc\s+tieu|chi\s+tieu)\s+(?:\w+\s+){0,3}?(?:den|toi)\s+nam\s+nao\b"
 )
 _PERIOD = re.compile(_PERIOD_ASKED)
 _WHEN = _any(
@@ -420,6 +422,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         _any(
             r"\b(?:bi\s+)?(?:thay(?:\s+the)?|bai\s+bo)\s+(?:boi|bang)\b",
             r"\b(?:van\s+ban|thong\s+tu|quyet\s+dinh|cai)\s+nao\s+(?:da\s+)?(?:thay|bai\s+bo)\b",
+            r"\b(?:cai\s+)?gi\s+(?:da\s+)?thay(?:\s+the)?\s*(?:cho\s+)?(?=\S)",
             r"\bthay\s+bang\s+(?:gi|cai\s+gi|van\s+ban\s+nao)\b",
             r"\breplaced\s+(?:by|with)\b",
             r"\bwhat\s+replaced\b",
