@@ -218,3 +218,8 @@ def test_the_year_a_decisions_targets_run_to_is_not_the_day_it_was_signed(matche
 
 def test_what_replaced_a_circular_asked_as_cai_gi_thay_is_its_successor():
     assert detect_fields("cai gi thay tt22 2020 vay") == ["repealed_by"]
+
+
+def test_an_article_named_with_its_decree_is_the_entry_whose_source_cites_it(matcher: FaqMatcher):
+    found = matcher.ask("NĐ 46/2017 điều 43 nói về cái gì")
+    assert found.kind == "answer" and found.entry is not None and found.entry.id == "tthtcd-establish"

@@ -1516,6 +1516,17 @@ class FaqMatcher:
             rf"\bkhoan {clause} dieu {article}\b" if clause else rf"\bdieu {article}\b(?!\s*[–-])"
         )
         documents = {ref for r in references if r.record is not None for ref in r.record.refs}
+        # "NĐ 46/2017 Điều 43 quy định gì": the one entry whose source cites that article of the document
+        sourced = {
+            entry.id
+            for index, entry in enumerate(self.kb.entries)
+            if entry.confirmed
+            and not clause
+            and any((ref, int(article)) in self._entry_articles[index] for ref in documents)
+        }
+        if len(sourced) == 1:
+            entry = self.kb.entry(next(iter(sourced)))
+            return FaqAnswer.of_entry(entry, self.answer_threshold, answer_language)
         citing = {
             entry.id
             for index, entry in enumerate(self.kb.entries)
