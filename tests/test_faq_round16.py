@@ -223,3 +223,22 @@ def test_what_replaced_a_circular_asked_as_cai_gi_thay_is_its_successor():
 def test_an_article_named_with_its_decree_is_the_entry_whose_source_cites_it(matcher: FaqMatcher):
     found = matcher.ask("NĐ 46/2017 điều 43 nói về cái gì")
     assert found.kind == "answer" and found.entry is not None and found.entry.id == "tthtcd-establish"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("387 đặt mục tiêu cộng đồng học tập bao nhiêu phần trăm", "65%"),
+        ("448 gồm những danh hiệu gì", "Dòng họ học tập"),
+    ],
+)
+def test_a_decisions_number_typed_alone_names_that_decision(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and said in to_plain(found.text())
+
+
+def test_a_number_after_a_ward_a_kind_or_before_a_count_is_no_decision(matcher: FaqMatcher):
+    index = matcher._documents
+    assert index.with_kinds("phường 448 có 281 hộ") == "phường 448 có 281 hộ"
+    assert index.with_kinds("QĐ 448 và công văn 6782") == "QĐ 448 và công văn 6782"
+    assert index.with_kinds("theo 448 thì sao") == "theo QĐ 448 thì sao"

@@ -211,6 +211,22 @@ _FRAME = re.compile(
 )
 
 
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_KIND_TYPED = {"qd": "QĐ", "cv": "CV", "nq": "NQ", "nd": "NĐ"}
+# A number typed alone ("theo 448", "387 đặt chỉ tiêu"), not part of another number, code or date, nor a count
+# ("100 điểm", "448 người").
+_BARE_NUMBER = re.compile(
+    r"(?<![\w/.,-])(\d{3,4})(?![\w/.,%-]|\s*(?:%|diem|ngay|nguoi|thang|phan|xa|phuong|don|gia|dong|ho\b))"
+)
+# Words before a number that make it something else: a ward, district, article, clause, count or code.
+_NOT_A_DOCUMENT = re.compile(
+    r"\b(?:phuong|quan|huyen|dieu|khoan|muc|so|ma|tieu\s+chi|bac|lop|nam|ngay|thang|khu\s+pho|to"
+    # nor one whose kind is typed already ("QĐ 448", "Công văn 9961")
+    r"|qd|quyet\s+dinh|cv|cong\s+van|nq|nghi\s+quyet|nd|nghi\s+dinh|tt|thong\s+tu|chi\s+thi|de\s+an"
+    r"|van\s+ban|decision|decree|resolution|letter|circular|no)\s*$"
+)
+
+
 class Reference(NamedTuple):
     """A document named in a question: its record (None when unknown), canonical ref, and whether the
     question is about it (not just framed by it: "theo TT25, …")."""
@@ -236,12 +252,33 @@ class DocumentIndex:
         self._names = [(re.compile(rf"\b{re.escape(n)}\b"), i) for n, i in names]
         self._by_id = {r.id: r for r in self.records}
         self._words = {r.id: r.words() for r in self.records}
+        # "theo 448 thì …", "387 đặt chỉ tiêu …": a decision's, letter's or resolution's number typed alone
+        by_number: dict[str, set[str]] = {}
+        for record in self.records:
+            for ref in record.refs:
+                split = re.fullmatch(r"(qd|cv|nq|nd)(\d{3,4})", ref)
+                if split is not None and not _YEAR_LIKE.fullmatch(split.group(2)):
+                    by_number.setdefault(split.group(2), set()).add(ref)
+        self._bare = {number: next(iter(refs)) for number, refs in by_number.items() if len(refs) == 1}
 
     def get(self, document_id: str) -> DocumentRecord | None:
         return self._by_id.get(document_id)
 
     def words(self, record: DocumentRecord) -> frozenset[str]:
         return self._words[record.id]
+
+    def with_kinds(self, text: str) -> str:
+        """`text` with the kind typed before a known document's number typed alone ("theo 448" → "theo QĐ
+        448"), so that it reads as that document everywhere."""
+        folded = fold(text)
+        if len(folded) != len(text):
+            return text
+        for match in reversed(list(_BARE_NUMBER.finditer(folded))):
+            ref = self._bare.get(match.group(1))
+            if ref is not None and not _NOT_A_DOCUMENT.search(folded[: match.start()]):
+                kind = _KIND_TYPED[re.sub(r"\d", "", ref)]
+                text = f"{text[: match.start()]}{kind} {text[match.start() :]}"
+        return text
 
     def references(self, folded: str) -> list[Reference]:
         """Every document named in `folded` (folded text, punctuation kept), in order."""

@@ -790,6 +790,7 @@ class FaqMatcher:
         both answered (`parts`); otherwise the best entry: answer, unconfirmed, suggest or none.
         """
         text = mend_slips(untelex(" ".join(question.split()), self._known_words, self._is_vietnamese))
+        text = self._documents.with_kinds(text)
         spoken = language.detect(text, self._abbreviations)
         # The person's setting, unless the question is clearly English.
         answer_language = "en" if spoken == "en" or locale.startswith("en") else "vi"
