@@ -140,8 +140,10 @@ _REFORM_TIME = re.compile(
 )
 # "theo quy định hiện nay", "under the current rules" (normalised): the rules in force as a frame.
 _RULES_FRAME = re.compile(
-    r"\btheo\s+(?:the\s+)?(?:(?:hien nay|hien hanh|moi)\s+)?(?:quy dinh|quy che|luat|van ban)(?:\s+quy che)?"
-    r"(?:\s+(?:hien nay|hien hanh|moi nhat|moi|(?:dang\s+)?(?:duoc\s+)?ap dung))?\b"
+    r"\btheo\s+(?:the\s+)?(?:(?:hien nay|hien hanh|moi)\s+)?(?:quy dinh|quy che|luat)(?:\s+quy che)?"
+    r"(?:\s+(?:hien nay|hien hanh|moi))?\b"
+    # "theo văn bản đang áp dụng": the document in force as a frame – not "theo văn bản nào", which asks it
+    r"|\btheo\s+van ban\s+(?:hien nay|hien hanh|moi nhat|moi|(?:dang\s+)?(?:duoc\s+)?ap dung)\b"
 )
 _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25, …")
 # Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
