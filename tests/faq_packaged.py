@@ -33,6 +33,14 @@ def scored_blind_set(name: str) -> Scores:
     return score(items, bot_answerer(matcher=packaged_matcher()))
 
 
+def scored_dev_set(name: str) -> Scores:
+    """The packaged FAQ's scores on the frozen set `eval/faq_dev_2026_12_<name>.yaml` (written to find the
+    hardest styles' misses and read to tune on), checked whole."""
+    items = load_items(_EVAL / f"faq_dev_2026_12_{name}.yaml")
+    assert len(items) == 306, "the frozen set must not change"
+    return score(items, bot_answerer(matcher=packaged_matcher()))
+
+
 def scored_english_set() -> Scores:
     """The packaged FAQ's scores on the frozen English set `eval/faq_english_2026_12_u.yaml`, whole."""
     items = load_items(_EVAL / "faq_english_2026_12_u.yaml")

@@ -1,6 +1,5 @@
 """Issue #17, round 15: what failed on the sets read so far (AD, AE, AF and the small-talk set among them),
-asserted one category at a time in our own phrasings; the floors of every frozen set of rounds 12–15, read or
-not (sets nobody here has read – P, R, T, V, Y, Z, AA, AB, AC – fail with counts only)."""
+asserted one category at a time in our own phrasings. The frozen sets' floors moved to test_faq_round16."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import pytest
 
 from bot.core.faq import FaqMatcher
 from bot.core.faq.model import to_plain
-from tests.faq_packaged import scored_blind_set, scored_talk_set
 
 
 def test_how_many_criteria_the_old_circular_had_names_them_too(matcher: FaqMatcher):
@@ -195,60 +193,3 @@ def test_a_bare_half_question_after_an_everyday_matter_is_declined(matcher: FaqM
 def test_a_bare_half_question_after_a_named_document_is_still_answered(matcher: FaqMatcher):
     found = matcher.ask("Người ta nói thông tư 25 ra cuối năm 2023 phải hông, ngày mấy vậy?")
     assert found.kind == "answer" and "27/12/2023" in to_plain(found.text())
-
-
-# The floors are one question below the scores at the end of round 15 (L 229, M 224, N 225, O 221, Q 223,
-# S 212, W 219, X 216, AD 219, AE 218, AF 219; P 211, R 214, T 215, V 221, Y 217, Z 216, AA 219, AB 218,
-# AC 216): a whole-corpus scoring run has now and then given one set one answer less than every run of that
-# set alone (seen again in round 15, never with a fixed hash seed); one question of slack keeps that from
-# failing a build without letting a category slip.
-@pytest.mark.parametrize(
-    ("name", "in_scope", "declined", "small_talk", "read"),
-    [
-        ("l", 228, 48, 12, True),
-        ("m", 223, 47, 12, True),
-        ("n", 224, 47, 12, True),
-        ("o", 220, 48, 12, True),
-        ("q", 222, 48, 12, True),
-        ("s", 211, 48, 12, True),
-        ("w", 218, 48, 12, True),
-        ("x", 215, 46, 12, True),
-        ("ad", 218, 47, 10, True),
-        ("ae", 217, 48, 12, True),
-        ("af", 218, 46, 12, True),
-        ("p", 210, 45, 11, False),
-        ("r", 213, 45, 9, False),
-        ("t", 214, 47, 10, False),
-        ("v", 220, 47, 12, False),
-        ("y", 216, 49, 11, False),
-        ("z", 215, 48, 10, False),
-        ("aa", 218, 47, 12, False),
-        ("ab", 217, 46, 12, False),
-        ("ac", 215, 48, 11, False),
-    ],
-)
-def test_every_frozen_set_keeps_its_scores_and_no_wrong_document(name, in_scope, declined, small_talk, read):
-    """A change that loses answers, declines or small talk, or states another document's date, shows here. A
-    set nobody here has read fails with counts only, so that its misses stay unread."""
-    found = scored_blind_set(name)
-
-    def why(*categories: str) -> str:
-        if read:
-            return found.listed_misses(*categories)
-        return (
-            f"in scope {found.in_scope}, declined {found.out_of_scope}, small talk {found.small_talk}, "
-            f"{found.wrong_document} answers stating another document's date"
-        )
-
-    assert found.in_scope[0] >= in_scope, why()
-    assert found.out_of_scope[0] >= declined, why("out_of_scope", "unverified")
-    assert found.small_talk[0] >= small_talk, why("small_talk")
-    assert found.wrong_document == 0, why()
-
-
-def test_small_talk_and_everyday_questions_keep_their_answers():
-    """The 240 messages of the small-talk set: 160 small talk (150 recognised; the ten missed are long
-    rambling greetings), 80 questions from outside the subject (79 declined)."""
-    found = scored_talk_set()
-    assert found.small_talk[0] >= 149, found.listed_misses("small_talk")
-    assert found.out_of_scope[0] >= 79, found.listed_misses("out_of_scope")
