@@ -323,3 +323,9 @@ def test_small_talk_and_everyday_questions_keep_their_answers():
     found = scored_talk_set()
     assert found.small_talk[0] >= 151, found.listed_misses("small_talk")
     assert found.out_of_scope[0] >= 80, found.listed_misses("out_of_scope")
+
+
+def test_a_number_after_a_misspelt_kind_is_left_to_the_spelling_mender(matcher: FaqMatcher):
+    assert matcher._documents.with_kinds("what is dcision 448") == "what is dcision 448"
+    found = matcher.ask("what is dcision 448")
+    assert found.entry is not None and found.entry.id == "qd448-identity"

@@ -218,12 +218,11 @@ _KIND_TYPED = {"qd": "QĐ", "cv": "CV", "nq": "NQ", "nd": "NĐ"}
 _BARE_NUMBER = re.compile(
     r"(?<![\w/.,-])(\d{3,4})(?![\w/.,%-]|\s*(?:%|diem|ngay|nguoi|thang|phan|xa|phuong|don|gia|dong|ho\b))"
 )
-# Words before a number that make it something else: a ward, district, article, clause, count or code.
-_NOT_A_DOCUMENT = re.compile(
-    r"\b(?:phuong|quan|huyen|dieu|khoan|muc|so|ma|tieu\s+chi|bac|lop|nam|ngay|thang|khu\s+pho|to"
-    # nor one whose kind is typed already ("QĐ 448", "Công văn 9961")
-    r"|qd|quyet\s+dinh|cv|cong\s+van|nq|nghi\s+quyet|nd|nghi\s+dinh|tt|thong\s+tu|chi\s+thi|de\s+an"
-    r"|van\s+ban|decision|decree|resolution|letter|circular|no)\s*$"
+# What may come just before such a number (folded): the start, a mark, or a word that leads to a document
+# ("theo 448", "bộ tiêu chí 448", "của 281") – never a word that may be a kind misspelt ("dcision 448").
+_BEFORE_A_DOCUMENT = re.compile(
+    r"(?:^|[^\w\s]|\b(?:theo|cua|ve|voi|va|hay|la|nhu|so\s+voi|tieu\s+chi|chi\s+tieu|muc\s+tieu|under|of|and|or))"
+    r"\s*$"
 )
 
 
@@ -275,7 +274,7 @@ class DocumentIndex:
             return text
         for match in reversed(list(_BARE_NUMBER.finditer(folded))):
             ref = self._bare.get(match.group(1))
-            if ref is not None and not _NOT_A_DOCUMENT.search(folded[: match.start()]):
+            if ref is not None and _BEFORE_A_DOCUMENT.search(folded[: match.start()]):
                 kind = _KIND_TYPED[re.sub(r"\d", "", ref)]
                 text = f"{text[: match.start()]}{kind} {text[match.start() :]}"
         return text
