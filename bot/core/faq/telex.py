@@ -8,7 +8,8 @@ typed twice at a word's end ("ngayy nao") is dropped the same way.
 
 Our own code rather than an input-method library (bogo, last released 2014): we do not rebuild the marked
 letters, only drop the keys, which takes a few patterns, and a word is changed only when what is left is a
-Vietnamese syllable and the word itself is not one the knowledge base knows.
+Vietnamese syllable (or two typed together: "hieulucj") and the word itself is neither one the knowledge base
+knows nor an English word cadres mix in ("list ra").
 """
 
 from __future__ import annotations
