@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.faq import FaqMatcher
-from bot.core.faq.documents import detect_fields
+from bot.core.faq import FaqMatcher, KnowledgeBase
+from bot.core.faq.documents import DocumentIndex, detect_fields
 from bot.core.faq.model import to_plain
 from bot.core.faq.telex import untelex
 from tests.faq_packaged import scored_blind_set, scored_dev_set, scored_talk_set
@@ -188,6 +188,9 @@ def test_two_syllables_typed_together_with_a_telex_key_are_read_without_it(match
         ("tc1 của TT44 nói về cái gì", "lãnh đạo"),
         ("thông tư 25 ký ngày nhiêu vậy", "27/12/2023"),
         ("phường 12 quận 10 giờ nhập đâu rồi", "1685"),
+        ("Thông tư 25 đặt ra để làm chi vậy bot?", "nhằm"),
+        ("hồ sơ gởi lên huyện hồi TT44 gồm mấy thứ", "tờ trình"),
+        ("chấm TT44 có cần mc không", "minh chứng"),
     ],
 )
 def test_shorthand_and_southern_words_cadres_type(matcher: FaqMatcher, question, said):
@@ -198,19 +201,6 @@ def test_shorthand_and_southern_words_cadres_type(matcher: FaqMatcher, question,
 def test_what_the_person_will_do_with_the_answer_is_not_part_of_the_question(matcher: FaqMatcher):
     said = to_plain(matcher.ask("thông tư 25 ký ngày nào vậy, tui ghi vô sổ tay").text())
     assert "27/12/2023" in said
-
-
-@pytest.mark.parametrize(
-    ("question", "said"),
-    [
-        ("Thông tư 25 đặt ra để làm chi vậy bot?", "nhằm"),
-        ("hồ sơ gởi lên huyện hồi TT44 gồm mấy thứ", "tờ trình"),
-        ("chấm TT44 có cần mc không", "minh chứng"),
-    ],
-)
-def test_more_southern_words_and_shorthand(matcher: FaqMatcher, question, said):
-    found = matcher.ask(question)
-    assert found.kind == "answer" and said in to_plain(found.text())
 
 
 def test_the_year_a_decisions_targets_run_to_is_not_the_day_it_was_signed(matcher: FaqMatcher):
@@ -239,11 +229,22 @@ def test_a_decisions_number_typed_alone_names_that_decision(matcher: FaqMatcher,
     assert found.kind == "answer" and said in to_plain(found.text())
 
 
-def test_a_number_after_a_ward_a_kind_or_before_a_count_is_no_decision(matcher: FaqMatcher):
-    index = matcher._documents
-    assert index.with_kinds("phường 448 có 281 hộ") == "phường 448 có 281 hộ"
-    assert index.with_kinds("QĐ 448 và công văn 6782") == "QĐ 448 và công văn 6782"
-    assert index.with_kinds("theo 448 thì sao") == "theo QĐ 448 thì sao"
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("theo 448 thì sao", "theo QĐ 448 thì sao"),
+        ("phường 448 có 281 hộ", "phường 448 có 281 hộ"),
+        ("QĐ 448 và công văn 6782", "QĐ 448 và công văn 6782"),
+        ("what is dcision 448", "what is dcision 448"),
+    ],
+)
+def test_a_number_after_a_ward_a_kind_or_a_misspelt_kind_or_before_a_count_is_no_decision(typed, read):
+    assert DocumentIndex(KnowledgeBase.load().documents).with_kinds(typed) == read
+
+
+def test_a_number_after_a_misspelt_kind_is_left_to_the_spelling_mender(matcher: FaqMatcher):
+    found = matcher.ask("what is dcision 448")
+    assert found.entry is not None and found.entry.id == "qd448-identity"
 
 
 # The floors are one question below the in-scope scores at the end of round 16, and at its declines, small
@@ -323,9 +324,3 @@ def test_small_talk_and_everyday_questions_keep_their_answers():
     found = scored_talk_set()
     assert found.small_talk[0] >= 151, found.listed_misses("small_talk")
     assert found.out_of_scope[0] >= 80, found.listed_misses("out_of_scope")
-
-
-def test_a_number_after_a_misspelt_kind_is_left_to_the_spelling_mender(matcher: FaqMatcher):
-    assert matcher._documents.with_kinds("what is dcision 448") == "what is dcision 448"
-    found = matcher.ask("what is dcision 448")
-    assert found.entry is not None and found.entry.id == "qd448-identity"
