@@ -145,6 +145,7 @@ _RULES_FRAME = re.compile(
     # "theo văn bản đang áp dụng": the document in force as a frame – not "theo văn bản nào", which asks it
     r"|\btheo\s+van ban\s+(?:hien nay|hien hanh|moi nhat|moi|(?:dang\s+)?(?:duoc\s+)?ap dung)\b"
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _FRAME_WEIGHT = 0.7  # a document named as the frame of the question ("theo TT25, …")
 # Words naming a document as the frame: "Theo QĐ 09/2008, …", "… under Circular 25" (folded; not "trong"/"in",
 # which often name what is asked about).
@@ -208,7 +209,9 @@ _APPLYING = re.compile(
 )
 # "vẫn tự chấm theo", "còn làm theo", "tiếp tục áp dụng" right before the document, and a yes/no after it.
 _STILL_FOLLOWING = re.compile(
-    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,10}?(?:theo|dung|ap\s+dung|xai|su\s+dung|follow|use|apply)"
+    r"\b(?:van|con|tiep\s+tuc)\s+(?:\w+\s+){0,10}?(?:theo|dung|ap\s+dung|xai|su\s+dung|lay|trich|dan"
+    # "vẫn nộp hồ sơ ghi căn cứ Thông tư 44": cited as the basis
+    r"|(?:ghi\s+)?can\s+cu(?:\s+vao)?|follow|use|apply)"
     # "còn chấm theo 15 tiêu chí của TT44": the number of criteria it had
     r"(?:\s+\d+)?"
     r"(?:\s+(?:bo\s+tieu\s+chi|tieu\s+chi|quy\s+dinh|huong\s+dan|mau|(?:cac\s+)?buoc|quy\s+trinh|thu\s+tuc"
@@ -220,7 +223,8 @@ _USING = re.compile(
     r"\b(?:dung|ap\s+dung|trich|dan|lay|xai|su\s+dung|use|apply|cite|lam|lam\s+theo|follow)"
     # "làm y chang quy trình TT44", "dùng mẫu của TT44": the way of a document
     r"(?:\s+(?:y\s+chang|y\s+nhu|y\s+het|giong|nhu))?"
-    r"(?:\s+(?:quy\s+trinh|mau|bo\s+tieu\s+chi|tieu\s+chi|thu\s+tuc|huong\s+dan|cach\s+lam|phieu|ho\s+so))?"
+    r"(?:\s+(?:quy\s+trinh|mau(?:\s+bieu)?|bieu\s+mau|bo\s+tieu\s+chi|tieu\s+chi|thu\s+tuc|huong\s+dan"
+    r"|cach\s+lam|phieu|ho\s+so))?"
     r"(?:\s+(?:cua|theo|of))?\s*$"
 )
 # "TT44 giờ còn chấm được không", "… còn xài được nữa hông": still used, asked after the name (folded).
@@ -1432,9 +1436,11 @@ class FaqMatcher:
             and _APPLYING.search(folded) is not None
         )
         before, after = folded[: reference.start], folded[reference.end :]
+        # "năm 2025 phường lấy mẫu của TT44 ra làm tiếp được không": a year after its repeal is a time it no
+        # longer applies, as "bây giờ" is
+        now = _NOW.search(folded) is not None or _after_repeal(folded, record)
         followed = (
-            _STILL_FOLLOWING.search(before) is not None
-            or (_NOW.search(folded) is not None and _USING.search(before) is not None)
+            _STILL_FOLLOWING.search(before) is not None or (now and _USING.search(before) is not None)
         ) and _YES_NO.search(after) is not None
         # "bộ tiêu chí TT44 giờ còn chấm được không": whether it may still be used, asked after its name
         followed = followed or _STILL_AFTER.match(after) is not None
@@ -2294,6 +2300,14 @@ _PAPERS = "|".join(
 )
 _OTHER_PAPER = re.compile(rf"\b(?:quyet\s+dinh|qd|{_PAPERS})\b")
 _RECOGNITION_PAPER = re.compile(rf"\b(?:(?:quyet\s+dinh|qd)\s+cong\s+nhan|{_PAPERS})\b")
+
+
+def _after_repeal(folded: str, record: DocumentRecord) -> bool:
+    """Whether `folded` names a year after the one `record`'s document was repealed in ("năm 2025" for TT44)."""
+    repealed = _YEAR.search(record.repealed)
+    return repealed is not None and any(
+        int(year) > int(repealed.group(0)) for year in _YEAR.findall(folded)
+    )
 
 
 def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:

@@ -1,0 +1,26 @@
+"""Issue #17, round 17: what failed on the sets read so far, asserted one category at a time in our own
+phrasings; the floors of every frozen set of rounds 12–17, read or not (sets nobody here has read – P, R, T,
+V, Y, Z, AA, AB, AC, AG, AJ, AK, AL, AO, AP, AQ, AR – fail with counts only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.faq import FaqMatcher
+from bot.core.faq.model import to_plain
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Sang 2025 xã em vẫn ghi căn cứ Thông tư 44 trong tờ trình thì có được không?",
+        "tui còn lấy tt44 ra chấm điểm cho phường thì có sai hông",
+        "Năm 2026 phường lấy biểu mẫu của TT44 ra dùng tiếp được không?",
+        "năm 2025 mà tổ mình lấy mẫu của thông tư 44 ra làm có được hông",
+    ],
+)
+def test_following_the_old_circular_after_its_repeal_is_answered_with_its_status(
+    matcher: FaqMatcher, question
+):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == "tt44-status", to_plain(found.text())
