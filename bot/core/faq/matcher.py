@@ -2303,11 +2303,9 @@ _RECOGNITION_PAPER = re.compile(rf"\b(?:(?:quyet\s+dinh|qd)\s+cong\s+nhan|{_PAPE
 
 
 def _after_repeal(folded: str, record: DocumentRecord) -> bool:
-    """Whether `folded` names a year after the one `record`'s document was repealed in ("năm 2025" for TT44)."""
+    """Whether `folded` names a year after the one `record`'s document was repealed in (2025 for TT44)."""
     repealed = _YEAR.search(record.repealed)
-    return repealed is not None and any(
-        int(year) > int(repealed.group(0)) for year in _YEAR.findall(folded)
-    )
+    return repealed is not None and any(int(year) > int(repealed.group(0)) for year in _YEAR.findall(folded))
 
 
 def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:
