@@ -24,3 +24,15 @@ def test_following_the_old_circular_after_its_repeal_is_answered_with_its_status
 ):
     found = matcher.ask(question)
     assert found.entry is not None and found.entry.id == "tt44-status", to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("TT44 có tiêu chí cho TDP không", "tổ dân phố"),
+        ("QC TTHTCĐ có nói chỉ đạo cm nv không", "chuyên môn"),
+    ],
+)
+def test_more_administrative_shorthand_cadres_type(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert found.kind in ("answer", "unconfirmed") and said in to_plain(found.text()), to_plain(found.text())
