@@ -36,3 +36,19 @@ def test_following_the_old_circular_after_its_repeal_is_answered_with_its_status
 def test_more_administrative_shorthand_cadres_type(matcher: FaqMatcher, question, said):
     found = matcher.ask(question)
     assert found.kind in ("answer", "unconfirmed") and said in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("mỗi tiêu chí của TT25 chia nhỏ ra thành những gì", "tt25-criteria-level1"),
+        ("kết quả xếp loại có dán thông báo cho dân biết không", "tt44-result"),
+        ("hồi trước ai xuống kiểm tra phường theo TT44", "tt44-procedure-district"),
+        ("trung tâm học tập cộng đồng mở ra để làm gì", "tthtcd-functions"),
+    ],
+)
+def test_everyday_words_for_what_something_is_made_of_made_known_inspected_or_for(
+    matcher: FaqMatcher, question, entry
+):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == entry, to_plain(found.text())
