@@ -52,3 +52,15 @@ def test_everyday_words_for_what_something_is_made_of_made_known_inspected_or_fo
 ):
     found = matcher.ask(question)
     assert found.entry is not None and found.entry.id == entry, to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hồi TT44 phường gửi hồ sơ lên quận gồm những giấy gì",
+        "theo thông tư 44 xã gửi lên huyện có những giấy nào",
+    ],
+)
+def test_the_papers_a_ward_sent_up_are_the_dossier_not_the_steps(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == "tt44-dossier", to_plain(found.text())
