@@ -64,3 +64,27 @@ def test_everyday_words_for_what_something_is_made_of_made_known_inspected_or_fo
 def test_the_papers_a_ward_sent_up_are_the_dossier_not_the_steps(matcher: FaqMatcher, question):
     found = matcher.ask(question)
     assert found.entry is not None and found.entry.id == "tt44-dossier", to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tui nhớ TT44 ra cuối năm 2014 phải hông, ngày nhiêu vậy",
+        "tôi nhớ thông tư 44 ra năm 2014 mà quên ngày nhiêu",
+    ],
+)
+def test_ngay_nhieu_asks_a_date_not_a_count(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and "12/12/2014" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "TT44 là Bộ tự ra hay có bàn với Hội Khuyến học không",
+        "thông tư 44 Bộ tự làm hay có bàn bạc với Hội Khuyến học",
+    ],
+)
+def test_the_ministry_on_its_own_is_not_a_repeal_and_consulting_is_agreeing(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and "thống nhất với Hội Khuyến học Việt Nam" in to_plain(found.text())

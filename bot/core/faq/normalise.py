@@ -72,6 +72,8 @@ _VOCATIVE_MARKED = re.compile(
 )
 # "là nhiêu", "tối đa nhiêu": "nhiêu" typed alone (with its marks) is "bao nhiêu".
 _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
+# "ngày nhiêu", "ngày bao nhiêu": a date asked ("ngày nào"), never a count – that is "bao nhiêu ngày".
+_DAY_ASKED = re.compile(r"(?<!\w)ngày\s+(?:bao\s+)?nhiêu(?!\w)")
 
 _DOC_KINDS = (
     ("tt", r"thong\s*tu|circular|tt"),
@@ -308,7 +310,7 @@ class Normaliser:
         lowered = unicodedata.normalize("NFC", raw).lower()
         if self._filler_re is not None:
             lowered = self._filler_re.sub(" ", lowered)
-        lowered = _BARE_NHIEU.sub("bao nhiêu", lowered)
+        lowered = _BARE_NHIEU.sub("bao nhiêu", _DAY_ASKED.sub("ngày nào", lowered))
         lowered = _VOCATIVE_MARKED.sub(r"\1", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
