@@ -88,3 +88,16 @@ def test_ngay_nhieu_asks_a_date_not_a_count(matcher: FaqMatcher, question):
 def test_the_ministry_on_its_own_is_not_a_repeal_and_consulting_is_agreeing(matcher: FaqMatcher, question):
     found = matcher.ask(question)
     assert found.kind == "answer" and "thống nhất với Hội Khuyến học Việt Nam" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("bc tđg theo TT25 gồm những gì", "tt25-dossier"),
+        ("ai lập bc tđg", "tt25-dossier"),
+        ("TTg đặt mục tiêu đv học tập bn %", "targets-2025"),
+    ],
+)
+def test_the_shorthand_of_reports_inspections_and_levels_cadres_type(matcher: FaqMatcher, question, entry):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == entry, to_plain(found.text())
