@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.faq import FaqMatcher
+from bot.core.faq import FaqMatcher, KnowledgeBase
 from bot.core.faq.model import to_plain
+from bot.core.faq.normalise import Normaliser
 
 
 @pytest.mark.parametrize(
@@ -101,3 +102,32 @@ def test_the_ministry_on_its_own_is_not_a_repeal_and_consulting_is_agreeing(matc
 def test_the_shorthand_of_reports_inspections_and_levels_cadres_type(matcher: FaqMatcher, question, entry):
     found = matcher.ask(question)
     assert found.entry is not None and found.entry.id == entry, to_plain(found.text())
+
+
+def test_a_clause_that_starts_with_may_chau_is_a_story_not_an_english_question(matcher: FaqMatcher):
+    found = matcher.ask(
+        "Chi hội giao tôi làm báo cáo tự đánh giá theo thông tư mới. Mấy anh chị trong ban thì đi vắng hết. "
+        "Cho tôi hỏi tiêu chí 1 cấp xã ở mức độ 1 gồm những nội dung gì?"
+    )
+    assert found.entry is not None and found.entry.id == "tt25-criteria-level1", to_plain(found.text())
+
+
+def test_dieu_may_asks_which_article(matcher: FaqMatcher):
+    found = matcher.ask("mấy cái tiêu chí của TT44 nằm ở điều mấy vậy hen, để tui lật ra coi")
+    assert found.kind == "answer" and "Điều 3" in to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("QĐ 387/QĐ-TTg của TTg", "qd387 cua thu tuong"),
+        (
+            "Văn bản hợp nhất 10/VBHN-BGDĐT do BGDĐT ban hành",
+            "van ban hop nhat 10 vbhn bgddt do bo giao duc va dao tao ban hanh",
+        ),
+        ("PCGD-XMC là gì", "pho cap giao duc xoa mu chu la gi"),
+    ],
+)
+def test_the_issuer_inside_a_documents_number_is_not_spelled_out_but_alone_or_joined_it_is(typed, read):
+    kb = KnowledgeBase.load()
+    assert Normaliser(kb.abbreviations, kb.synonyms, kb.english).text(typed) == read

@@ -74,7 +74,9 @@ _CLAUSE_END = re.compile(r"[!?;:\n]+|\.+(?=\s|$)|,|\s[-–]\s")
 # ("không ai chỉ"), so it only counts at the end of a clause.
 _MARKER = re.compile(
     r"\b(?:gi|j|nao(?!\s+cung)|ai(?!\s+cung)|bao\s+nhieu|bn|bao\s+lau|bao\s+gio|khi\s+nao|the\s+nao|ntn|"
-    r"ra\s+sao|o\s+dau|di\s+dau|dau\s+(?:a|ad|vay|nhi|ha)|sao|phai\s+khong|co\s+phai|hay\s+khong|hay\s+chua)\b"
+    r"ra\s+sao|o\s+dau|di\s+dau|dau\s+(?:a|ad|vay|nhi|ha)|sao|phai\s+khong|co\s+phai|hay\s+khong|hay\s+chua"
+    # "điều mấy", "ngày mấy", "số mấy": "mấy" after what it counts asks which one
+    r"|(?:dieu|tieu\s+chi|ngay|thang|so|buoc|muc|lop|khoan|bac|cap|loai)\s+may)\b"
 )
 # "mấy năm", "mấy người": a question, or "a few years" in a story; it counts only where no clause asks
 # plainly.
@@ -88,8 +90,12 @@ _NOT_ASKING = re.compile(
     r"khong\s+biet\s+(?:chu|doc))\b"
 )
 _ENGLISH_ASKING = re.compile(
-    r"^(?:what|whats|who|whom|whose|when|where|which|how|why|is|are|was|were|do|does|did|can|could|should|"
-    r"would|will|may|must|has|have|had)\b"
+    r"^(?:what|whats|who|whom|whose|when|where|which|how|why|is|are|was|were|does|did|could|should|"
+    r"would|must|has)\b"
+    # "do", "can", "may", "will", "have", "had" fold like Vietnamese syllables ("Mấy cháu …", "Do phường …",
+    # "Cần …"): English only before who or what they ask about
+    r"|^(?:do|can|may|will|have|had)\s+(?:i|we|you|they|he|she|it|the|a|an|this|that|these|those|our|my|your"
+    r"|there|someone|anyone|people|communes?|wards?|districts?)\b"
 )
 # English questions asked inside a sentence: "she wants to know how many criteria …", "tell me which …".
 _ENGLISH_INDIRECT = re.compile(

@@ -208,6 +208,11 @@ def _prefixed_doc_token(kind: str, match: re.Match[str]) -> str:
     return _doc_token(kind, match.group(1))
 
 
+# Not inside a document's number ("QĐ-TTg", "TT-BGDĐT", "VBHN-BGDĐT": the issuer is part of the number), but
+# between abbreviations joined by a hyphen ("PCGD-XMC"). Folded text.
+_NOT_IN_NUMBER = "".join(f"(?<!{kind}-)" for kind in ("qd", "tt", "nd", "nq", "ct", "cv", "vbhn"))
+
+
 def _phrase_pattern(
     phrases: Mapping[str, str], stemmed: bool = True, english_keys: Mapping[str, str] = {}
 ) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -228,7 +233,7 @@ def _phrase_pattern(
         return None, {}
     keys = sorted(table, key=len, reverse=True)
     alternatives = "|".join(re.escape(k) for k in keys)
-    return re.compile(rf"(?<![\w&/])(?:{alternatives})(?![\w&/])"), table
+    return re.compile(rf"(?<![\w&/]){_NOT_IN_NUMBER}(?:{alternatives})(?![\w&/])"), table
 
 
 class Normaliser:
