@@ -131,3 +131,15 @@ def test_dieu_may_asks_which_article(matcher: FaqMatcher):
 def test_the_issuer_inside_a_documents_number_is_not_spelled_out_but_alone_or_joined_it_is(typed, read):
     kb = KnowledgeBase.load()
     assert Normaliser(kb.abbreviations, kb.synonyms, kb.english).text(typed) == read
+
+
+@pytest.mark.parametrize("message", ["Xin chào Hội Khuyến học quận 10", "cảm ơn chi hội khu phố 3 nha"])
+def test_a_greeting_or_thanks_to_a_named_body_is_small_talk(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind == "small_talk"
+
+
+@pytest.mark.parametrize(
+    "message", ["chào Hội, quận 10 còn không", "xin chào, hội khuyến học quận 10 có mấy chi hội"]
+)
+def test_a_question_after_greeting_a_body_is_not_small_talk(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind != "small_talk"

@@ -547,6 +547,16 @@ _FILLER = words(
     xin ta het tron luon and va with phep
     """
 )
+# Whom a greeting, thanks or goodbye is addressed to (folded): "Xin chào Hội Khuyến học quận 10", "cảm ơn
+# chi hội khu phố 3"; with the numbers of wards and districts.
+_ADDRESSEE = words(
+    """
+    hoi khuyen hoc quan phuong xa huyen tinh thanh pho khu to dan chi ban chap hanh hcm tp q p ho minh
+    """
+)
+_ADDRESSED: frozenset[SmallTalk] = frozenset({"greeting", "thanks", "goodbye"})
+# What may close a greeting to someone: particles, never a word that asks ("còn không", "có mấy").
+_CLOSING = words("a ah ak nha nhe oi a ha nhieu lam qua ca")
 # Words of apologies and requests to help, around a question in a longer message (folded).
 _REQUEST = words(
     """
@@ -654,12 +664,27 @@ def _phrased(words: list[str]) -> SmallTalk | None:
             rest = pattern.sub(" ", rest)
     if not found:
         return None
-    if any(w not in _FILLER for w in rest.split()):
+    if any(w not in _FILLER for w in rest.split()) and not _addressed(spoken, found):
         return None
     for kind in _PRECEDENCE:
         if kind in found:
             return kind
     return None
+
+
+def _addressed(spoken: str, found: list[str]) -> bool:
+    """Whether `spoken` is a greeting, thanks or goodbye to someone named right after it ("xin chào Hội
+    Khuyến học quận 10", "cảm ơn chi hội khu phố 3 nha"), closed by particles only."""
+    if not set(found) <= _ADDRESSED:
+        return False
+    opening = next((p.match(spoken) for kind, p in _KINDS if kind in found and p.match(spoken)), None)
+    if opening is None:
+        return False
+    rest = spoken[opening.end() :].split()
+    named = 0
+    while named < len(rest) and (rest[named] in _ADDRESSEE or rest[named].isdigit()):
+        named += 1
+    return named > 0 and all(w in _CLOSING for w in rest[named:])
 
 
 def is_chatter(text: str) -> bool:
