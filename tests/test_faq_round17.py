@@ -143,3 +143,9 @@ def test_a_greeting_or_thanks_to_a_named_body_is_small_talk(matcher: FaqMatcher,
 )
 def test_a_question_after_greeting_a_body_is_not_small_talk(matcher: FaqMatcher, message):
     assert matcher.ask(message).kind != "small_talk"
+
+
+@pytest.mark.parametrize("message", ["test 123", "alo alo 1 2 3"])
+def test_a_tester_counting_is_small_talk_in_vietnamese(matcher: FaqMatcher, message):
+    found = matcher.ask(message)
+    assert found.kind == "small_talk" and found.language == "vi"

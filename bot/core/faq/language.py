@@ -21,7 +21,7 @@ _ENGLISH_ALSO_SYLLABLE = words(
 _VIETNAMESE_MARKERS = words(
     """
     la gi khong ko nao ai bao nhieu may duoc cua cho hoi voi nhung cac thi va theo ve sao the nay ak vay
-    oi
+    oi alo
     """
 )
 _WORD = re.compile(r"[a-zA-Z]+(?:'[a-z]+)?")

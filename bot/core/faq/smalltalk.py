@@ -516,6 +516,9 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "lol",
             "test",
             "testing",
+            # the count a tester types after it: "test 123", "alo alo 1 2 3"
+            "123",
+            "1 2 3",
             "thu coi",
             "thu xem",
             "co chay khong",
