@@ -149,3 +149,22 @@ def test_a_question_after_greeting_a_body_is_not_small_talk(matcher: FaqMatcher,
 def test_a_tester_counting_is_small_talk_in_vietnamese(matcher: FaqMatcher, message):
     found = matcher.ask(message)
     assert found.kind == "small_talk" and found.language == "vi"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tiêm vắc xin cho ông bà ở đâu, có tốn tiền không",
+        "quy trình xét tặng Nhà giáo Nhân dân gồm mấy bước",
+        "thông tư về dạy thêm học thêm quy định sao",
+        "học thạc sĩ online thì bằng có được công nhận không",
+        "nhà bên cạnh xây lấn đất thì khiếu nại ở đâu",
+    ],
+)
+def test_health_care_teachers_titles_degrees_and_land_are_declined(matcher: FaqMatcher, question):
+    assert matcher.ask(question).kind == "none"
+
+
+def test_a_neighbour_in_the_story_is_no_land_dispute(matcher: FaqMatcher):
+    found = matcher.ask("Bà hàng xóm hỏi tui tiêu chí bình đẳng giới trong TT44 là sao")
+    assert found.kind == "answer" and "bình đẳng giới" in to_plain(found.text())
