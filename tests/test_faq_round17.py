@@ -168,3 +168,13 @@ def test_health_care_teachers_titles_degrees_and_land_are_declined(matcher: FaqM
 def test_a_neighbour_in_the_story_is_no_land_dispute(matcher: FaqMatcher):
     found = matcher.ask("Bà hàng xóm hỏi tui tiêu chí bình đẳng giới trong TT44 là sao")
     assert found.kind == "answer" and "bình đẳng giới" in to_plain(found.text())
+
+
+@pytest.mark.parametrize("question", ["TT22 loại khá từ bao nhiêu điểm", "thang điểm TT22 tối đa mấy điểm"])
+def test_the_points_of_the_learning_units_circular_are_its_100_point_scale(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.entry is not None and found.entry.id == "tt22-learning-unit-scale", to_plain(found.text())
+
+
+def test_the_points_of_the_old_circular_are_still_not_confirmed(matcher: FaqMatcher):
+    assert matcher.ask("TT44 loại khá bao nhiêu điểm").kind == "unconfirmed"
