@@ -178,3 +178,9 @@ def test_the_points_of_the_learning_units_circular_are_its_100_point_scale(match
 
 def test_the_points_of_the_old_circular_are_still_not_confirmed(matcher: FaqMatcher):
     assert matcher.ask("TT44 loại khá bao nhiêu điểm").kind == "unconfirmed"
+
+
+@pytest.mark.parametrize("question", ["cái gì thay QĐ 281", "QĐ 281 mục tiêu tới năm nào, giờ theo cái nào"])
+def test_the_period_after_decision_281_is_named_without_another_documents_date(matcher: FaqMatcher, question):
+    said = to_plain(matcher.ask(question).text())
+    assert "QĐ 387" in said and "2020" in said and "25/3/2022" not in said
