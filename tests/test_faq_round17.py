@@ -184,3 +184,16 @@ def test_the_points_of_the_old_circular_are_still_not_confirmed(matcher: FaqMatc
 def test_the_period_after_decision_281_is_named_without_another_documents_date(matcher: FaqMatcher, question):
     said = to_plain(matcher.ask(question).text())
     assert "QĐ 387" in said and "2020" in said and "25/3/2022" not in said
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did Circular 44 stop being in force?",
+        "On which exact date did TT44 lose its legal effect?",
+        "Which date did Circular 44 cease to apply?",
+    ],
+)
+def test_when_a_circular_stopped_applying_is_when_it_was_repealed(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.kind == "answer" and "12/02/2024" in to_plain(found.text()), to_plain(found.text())

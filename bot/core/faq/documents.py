@@ -445,7 +445,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bin\s+force\s+(?:from|since|on)\b",
             r"\beffective\s+(?:date|from|since)\b",
             r"\b(?:entry|come|came|comes|coming|go|goes|went)\s+into\s+(?:force|effect)\b",
-            r"\bwhen\b.*\b(?:effective|in\s+force)\b",
+            r"\bwhen\b(?!.*\b(?:stop|stopped|stops|cease|ceased|ceases|no\s+longer)\b).*\b(?:effective|in\s+force)\b",
             rf"\b(?:bat\s+dau\s+)?ap\s+dung\s+(?:tu\s+)?(?:{_WHEN})",
             # "vẫn làm theo TT44, phải chuyển sang TT25 từ ngày nào": from when the new one applies
             rf"\b(?:chuyen|doi)\s+(?:sang|qua)\b.*\btu\s+(?:{_WHEN})",
@@ -467,6 +467,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bsuperseded\b",
             rf"\b(?:het\s+hieu\s+luc|mat\s+hieu\s+luc|bai\s+bo|bo)\s+(?:tu\s+|la\s+)?(?:{_WHEN})",
             r"\bwhen\b.*\b(?:repealed|abolished|replaced|expired?)\b",
+            # "on which date did Circular 44 stop having legal effect", "cease to apply", "lose its force"
+            r"\b(?:stop|stopped|stops|cease|ceased|ceases)\s+(?:to\s+)?(?:be(?:ing)?\s+in\s+force|be(?:ing)?\s+valid"
+            r"|hav(?:e|ing)\s+(?:legal\s+)?effect|apply|applying)\b",
+            r"\b(?:lose|lost|loses)\s+(?:its\s+)?(?:legal\s+)?(?:effect|force|validity)\b",
             # "TT44 chết hồi nào", "hết xài từ bao giờ": when a document died, as cadres say it
             rf"\b(?:chet|het\s+xai|het\s+dung|bi\s+khai\s+tu|khai\s+tu)\s+(?:tu\s+)?(?:{_WHEN})",
             r"\bnhu\s+nao\b.*\bbai\s+bo\b",
@@ -695,8 +699,10 @@ def detect_fields(folded: str) -> list[str]:
             else:
                 del spans[general]
     found = list(spans)
-    if "signed" in found and "in_force" in found and not ISSUE_WORD.search(text):
-        found.remove("signed")  # "on what date did it come into effect": one date, the date in force
+    if "signed" in found and {"in_force", "repealed_by"} & set(found) and not ISSUE_WORD.search(text):
+        # "on what date did it come into effect", "which date did it stop having effect": one date, not the
+        # date signed
+        found.remove("signed")
     if "signer" in found and "issuer" in found:
         found.remove("issuer")  # "do ai ký ban hành": who signed
     if "status" in found and "repealed_by" in found:

@@ -42,7 +42,7 @@ ENGLISH_ONLY_STOP_WORDS = words(
     some one ones thing things stuff someone somebody anyone here there then yet ok okay hi hello hey
     thanks thank cheer cheers regards sir madam dear please could would should might may must shall
     will can wonder wondering quick question questions anything something nothing everything whole
-    supposed suppose expected
+    supposed suppose expected exact exactly precise precisely
     """
 )
 # Other English words questions use, that a slip may hit ("wree" → "were", "ussed" → "used").
