@@ -197,3 +197,15 @@ def test_the_period_after_decision_281_is_named_without_another_documents_date(m
 def test_when_a_circular_stopped_applying_is_when_it_was_repealed(matcher: FaqMatcher, question):
     found = matcher.ask(question)
     assert found.kind == "answer" and "12/02/2024" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Ok cảm ơn, để tui hỏi lại anh chủ tịch rồi tính", "cảm ơn bot, thôi em xem lại rồi báo sau nha"],
+)
+def test_thanks_and_what_the_person_will_do_next_is_small_talk(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind == "small_talk"
+
+
+def test_thanks_and_a_question_is_still_a_question(matcher: FaqMatcher):
+    assert matcher.ask("cảm ơn, tui hỏi lại là hồ sơ TT25 gồm những gì").kind == "answer"

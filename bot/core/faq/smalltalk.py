@@ -603,6 +603,13 @@ _INTRODUCTION = re.compile(
     r"(?!.*\b(?:muon|nho|thac\s+mac|tim\s+hieu|biet|hoi\s+(?:ve|thu)|(?:can|xin|cho)\s+(?:\w+\s+)?hoi"
     r"|ask|want|need|know)\b)"
 )
+# A clause in which the person says what they will do next, asking nothing (folded): "để tui hỏi lại chị chủ
+# tịch hội rồi tính", "thôi em xem lại rồi báo sau".
+_LEAVE_TAKING = re.compile(
+    r"^(?:(?:ok|oke|okay|vay|thoi|da|de)\s+)*(?:tui|toi|em|minh|chau|con|bac|co|chu)\s+"
+    r"(?:(?:se|di|ve)\s+)?(?:hoi\s+lai|hoi|xem\s+lai|xem|coi\s+lai|coi|tinh|ban\s+lai|bao\s+lai|trao\s+doi)\b"
+    r"(?!.*\b(?:gi|nao|sao|bao\s+nhieu|khong|ko|chua|ai|dau)\s*$)"
+)
 # "chào, giúp tôi với": the request matters more than the greeting; "cảm ơn, tạm biệt": the goodbye.
 _PRECEDENCE: tuple[SmallTalk, ...] = (
     "who",
@@ -651,7 +658,11 @@ def _told_in_clauses(folded: str) -> SmallTalk | None:
         kind = _phrased(words) if len(words) <= _MAX_WORDS else None
         if kind is not None:
             kinds.append(kind)
-        elif not (_INTRODUCTION.match(clause.strip()) or all(w in _FILLER or w in _REQUEST for w in words)):
+        elif not (
+            _INTRODUCTION.match(clause.strip())
+            or _LEAVE_TAKING.match(clause.strip())
+            or all(w in _FILLER or w in _REQUEST for w in words)
+        ):
             return None
     return next((kind for kind in _PRECEDENCE if kind in kinds), None)
 
