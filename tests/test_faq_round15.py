@@ -1,5 +1,5 @@
 """Issue #17, round 15: what failed on the sets read so far (AD, AE, AF and the small-talk set among them),
-asserted one category at a time in our own phrasings. The frozen sets' floors moved to test_faq_round16."""
+asserted one category at a time in our own phrasings. The frozen sets' floors are in test_faq_round17."""
 
 from __future__ import annotations
 
