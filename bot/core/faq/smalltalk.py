@@ -559,7 +559,7 @@ _ADDRESSEE = words(
 )
 _ADDRESSED: frozenset[SmallTalk] = frozenset({"greeting", "thanks", "goodbye"})
 # What may close a greeting to someone: particles, never a word that asks ("còn không", "có mấy").
-_CLOSING = words("a ah ak nha nhe oi a ha nhieu lam qua ca")
+_CLOSING = words("a ah ak nha nhe oi ha nhieu lam qua ca")
 # Words of apologies and requests to help, around a question in a longer message (folded).
 _REQUEST = words(
     """
@@ -691,7 +691,7 @@ def _addressed(spoken: str, found: list[str]) -> bool:
     Khuyến học quận 10", "cảm ơn chi hội khu phố 3 nha"), closed by particles only."""
     if not set(found) <= _ADDRESSED:
         return False
-    opening = next((p.match(spoken) for kind, p in _KINDS if kind in found and p.match(spoken)), None)
+    opening = next((m for kind, p in _KINDS if kind in found and (m := p.match(spoken))), None)
     if opening is None:
         return False
     rest = spoken[opening.end() :].split()
