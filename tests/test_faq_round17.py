@@ -213,8 +213,8 @@ def test_thanks_and_a_question_is_still_a_question(matcher: FaqMatcher):
 
 
 # The floors are one question below the in-scope scores at the end of round 17, and at its declines, small
-# talk and wrong-document counts (L 229, M 225, N 225, O 224, Q 224, S 215, W 220, X 220, AD 223, AE 221,
-# AF 222, AH 218, AI 227; P 211, R 214, T 213, V 220, Y 216, Z 217, AA 219, AB 218, AC 218, AG 219, AJ 212,
+# talk and wrong-document counts (L 229, M 225, N 225, O 224, Q 224, S 215, W 221, X 220, AD 223, AE 221,
+# AF 222, AH 219, AI 227; P 211, R 214, T 213, V 220, Y 216, Z 217, AA 219, AB 218, AC 218, AG 219, AJ 212,
 # AK 213, AL 210, AO 214, AP 224, AQ 221, AR 227). T and AJ each lost an answer this round (eval/README.md,
 # round 17): their floors went down with them. One question of slack keeps the rare whole-corpus scoring
 # difference from failing a build.
@@ -227,12 +227,12 @@ def test_thanks_and_a_question_is_still_a_question(matcher: FaqMatcher):
         ("o", 223, 48, 12, True),
         ("q", 223, 48, 12, True),
         ("s", 214, 48, 12, True),
-        ("w", 219, 48, 12, True),
+        ("w", 220, 48, 12, True),
         ("x", 219, 48, 12, True),
         ("ad", 222, 48, 12, True),
         ("ae", 220, 48, 12, True),
         ("af", 221, 48, 12, True),
-        ("ah", 217, 48, 12, True),
+        ("ah", 218, 48, 12, True),
         ("ai", 226, 48, 12, True),
         ("p", 210, 45, 11, False),
         ("r", 213, 45, 11, False),
@@ -293,3 +293,15 @@ def test_small_talk_and_everyday_questions_keep_their_answers():
     found = scored_talk_set()
     assert found.small_talk[0] >= 153, found.listed_misses("small_talk")
     assert found.out_of_scope[0] >= 80, found.listed_misses("out_of_scope")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hồi 2016 ở thành phố ai chỉ đạo làm điểm đánh giá CĐHT cấp xã",
+        "Who piloted the learning community rating in HCMC?",
+    ],
+)
+def test_who_ran_the_citys_pilot_is_the_rollout_of_the_old_circular(matcher: FaqMatcher, question):
+    found = matcher.ask(question)
+    assert found.entry is not None and "tt44-rollout" in found.entry.id, to_plain(found.text())
