@@ -88,12 +88,13 @@ def asks_which_in_year(folded: str) -> bool:
 def _applied_in(record: DocumentRecord, year: int) -> bool:
     """Whether `record`'s document is known to have applied in `year`: in force (or, its start unknown,
     signed) by then, and not repealed before its end."""
-    started = _year_of(record.in_force) or _year_of(record.signed)
-    ended = _year_of(record.repealed)
+    started = year_of(record.in_force) or year_of(record.signed)
+    ended = year_of(record.repealed)
     return started is not None and started <= year and (ended is None or ended > year)
 
 
-def _year_of(date: str) -> int | None:
+def year_of(date: str) -> int | None:
+    """The year in a record's date ("12/02/2024" → 2024), or None when it holds none ("unconfirmed")."""
     found = re.search(r"\b(?:19|20)\d\d\b", date)
     return int(found.group(0)) if found else None
 

@@ -49,7 +49,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
 from bot.core.faq.dated import YearNames
-from bot.core.faq.described import DescribedDocuments, asks_which, asks_which_in_year
+from bot.core.faq.described import DescribedDocuments, asks_which, asks_which_in_year, year_of
 from bot.core.faq.documents import (
     ARTICLE,
     FIELDS,
@@ -2304,8 +2304,8 @@ _RECOGNITION_PAPER = re.compile(rf"\b(?:(?:quyet\s+dinh|qd)\s+cong\s+nhan|{_PAPE
 
 def _after_repeal(folded: str, record: DocumentRecord) -> bool:
     """Whether `folded` names a year after the one `record`'s document was repealed in (2025 for TT44)."""
-    repealed = _YEAR.search(record.repealed)
-    return repealed is not None and any(int(year) > int(repealed.group(0)) for year in _YEAR.findall(folded))
+    repealed = year_of(record.repealed)
+    return repealed is not None and any(int(year) > repealed for year in _YEAR.findall(folded))
 
 
 def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:
