@@ -180,9 +180,9 @@ def parse_documents(data: object, filename: str, problems: list[str]) -> tuple[D
 
 _KINDS = (
     ("vbhn", r"van\s*ban\s*hop\s*nhat|consolidated\s+text|vbhn"),
-    ("tt", r"thong\s*tu|circular|tt"),
-    ("qd", r"quyet\s*dinh|decision|qd"),
-    ("nd", r"nghi\s*dinh|decree|nd"),
+    ("tt", r"thong\s*tu|circular|ttu|tt"),  # "ttư 44": the short form typed with its hook
+    ("qd", r"quyet\s*dinh|decision|qdinh|qd"),
+    ("nd", r"nghi\s*dinh|decree|ndinh|nd"),
     ("nq", r"nghi\s*quyet|resolution|nq"),
     ("cv", r"cong\s*van|official\s*letter|dispatch|cv"),
     ("ct", r"chi\s*thi|directive|ct"),
@@ -205,7 +205,7 @@ _FRAME = re.compile(
     r"|\blien\s+quan\s+(?:gi\s+|the\s+nao\s+|ra\s+sao\s+)?(?:toi|den|voi)\s*$|\brelated\s+to\s*$"
     # "CV 9961 mà QĐ 448 viện dẫn", "… làm căn cứ cho QĐ 448": the second document is what cites the first
     r"|\b(?:cv|cong\s+van|qd|quyet\s+dinh|tt|thong\s+tu|nd|nghi\s+dinh)\b.*\bma\s*$"
-    r"|\bcan\s+cu\s+(?:cho|cua)\s*$|\bcited\s+(?:by|in)\s*$"
+    r"|\bcan\s+cu\s+(?:chinh\s+)?(?:cho|cua|de\s+(?:ban\s+hanh|ra|soan(?:\s+thao)?))\s*$|\bcited\s+(?:by|in)\s*$"
     # "Công văn 2102 về thực hiện Chỉ thị 04": the second document is what the first carries out
     r"|\b(?:ve|de)\s+(?:viec\s+)?(?:thuc\s+hien|trien\s+khai)\s*$"
 )
@@ -251,6 +251,7 @@ class DocumentIndex:
         self._names = [(re.compile(rf"\b{re.escape(n)}\b"), i) for n, i in names]
         self._by_id = {r.id: r for r in self.records}
         self._words = {r.id: r.words() for r in self.records}
+        self._linked: dict[str, frozenset[str]] = {}
         # "theo 448 thì …", "387 đặt chỉ tiêu …": a decision's, letter's or resolution's number typed alone
         by_number: dict[str, set[str]] = {}
         for record in self.records:
@@ -265,6 +266,15 @@ class DocumentIndex:
 
     def words(self, record: DocumentRecord) -> frozenset[str]:
         return self._words[record.id]
+
+    def linked_words(self, record: DocumentRecord) -> frozenset[str]:
+        """The words of the documents `record` says it serves or carries out ("một căn cứ để … ban hành
+        Quyết định 448"): a question may describe a letter by the decision it led to."""
+        if record.id not in self._linked:
+            linked = {r.record.id for r in self.references(fold(record.about)) if r.record is not None}
+            linked.discard(record.id)
+            self._linked[record.id] = frozenset().union(*(self._words[i] for i in linked))
+        return self._linked[record.id]
 
     def with_kinds(self, text: str) -> str:
         """`text` with the kind typed before a known document's number typed alone ("theo 448" → "theo QĐ
@@ -411,6 +421,9 @@ _PERIOD_ASKED = (
 _PERIOD = re.compile(_PERIOD_ASKED)
 _WHEN = _any(
     r"(?:ngay|nam|thang|khi|luc|hom|bua|hoi|thoi\s+diem|thoi\s+gian)\s*(?:nao|may|bao\s*nhieu)",
+    # "có ngày tháng nào", "ngày tháng năm nào", "có ngày là bao nhiêu": the date, as people write it
+    r"ngay\s+thang(?:\s+nam)?\s*(?:nao|may|bao\s*nhieu)",
+    r"ngay\s+(?:la|vao)\s+(?:ngay\s+)?(?:nao|may|bao\s*nhieu)",
     r"bao\s*gio",
     r"when",
     r"(?:what|which)\s+(?:date|year)",
@@ -421,9 +434,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         "signer",
         _any(
             # not "ai ký quyết định công nhận" (the signer of another paper), "who signs off" (approves)
-            r"\b(?:ai|nguoi\s+nao|who)\s+(?:da\s+)?(?:ky|signed|sign)\b"
+            r"\b(?:ai|nguoi\s+nao|who)\s+(?:da\s+)?(?:k[iy]|signed|sign)\b"
             r"(?!\s+(?:quyet\s+dinh|qd|giay|bang|to\s+trinh|bien\s+ban|cong\s+nhan|off))",
-            r"\bnguoi\s+ky\b",
+            r"\bnguoi\s+k[iy]\b",  # "kí" is the other spelling of "ký"
             r"\bsigned\s+by\b",
             r"\bsigner\b",
             r"\bsignatory\b",
@@ -571,9 +584,11 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "signed",
         _any(
-            rf"\b(?:ban\s+hanh|ky|ra|de|duoc\s+ky|ky\s+ban\s+hanh|ra\s+doi)\s+(?:vao\s+|tu\s+)?(?:{_WHEN})",
-            r"\b(?<!viet )(?:ngay|nam)\s+(?:ban\s+hanh|ky|ra)\b",
+            rf"\b(?:ban\s+hanh|k[iy]|ra|de|duoc\s+k[iy]|k[iy]\s+ban\s+hanh|ra\s+doi)\s+(?:vao\s+|tu\s+)?(?:{_WHEN})",
+            r"\b(?<!viet )(?:ngay|nam)\s+(?:ban\s+hanh|k[iy]|ra)\b",
             r"\bngay\s+(?:nao|may|bao\s*nhieu)\b",
+            r"\bngay\s+thang(?:\s+nam)?\s+(?:nao|may|bao\s*nhieu)\b",
+            r"\bngay\s+(?:la|vao)\s+(?:ngay\s+)?(?:nao|may|bao\s*nhieu)\b",
             r"\bco\s+tu\s+(?:khi\s+nao|bao\s*gio|luc\s+nao|hoi\s+nao|nam\s+nao)\b",
             r"\bnam\s+nao\b(?!\s+cung)",
             r"\bwhen\b.*\b(?:issued|signed|adopted|published|dated|promulgated|passed|enacted)\b",
@@ -640,7 +655,7 @@ _FIELDS = tuple((name, re.compile(pattern)) for name, pattern in _FIELD_PATTERNS
 # Words a question about a document's field uses besides the document and the field (folded).
 GENERIC_WORDS = words(
     """
-    van ban hanh ky ngay nam thang nao may gi cai la do ai duoc co hieu luc tu khi bao gio con khong ko k
+    van ban hanh ky ki ngay nam thang nao may gi cai la do ai duoc co hieu luc tu khi bao gio con khong ko k
     chua het bi bai bo thay the boi bang so quy dinh ve noi ra de hom dung ap xai su gia tri roi da nhu
     nguoi ke vao tinh cua hay nua sao ha vay a ah oi nhe nha ad bot cho hoi em anh chi minh toi chau xin
     thong quyet nghi cong thi luat phap hop nhat dua tren can cu linh vuc phan cap lam ten chinh thuc day
@@ -653,11 +668,11 @@ GENERIC_WORDS = words(
     thu tuc ma passed enacted hoi han qua doi sua change changed changes year apply applies applied start
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
     out brought proposed lien quan toi den related how tinh province city danh hieu moi them chet khai tu
-    troi quick summary summarise summarize brief briefly short pls plz actually exactly just im new lai
+    troi quick summary summarise summarize brief briefly short pls plz actually exactly just im new lai mang
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").
-ISSUE_WORD = re.compile(r"\b(?:ban\s+hanh|ky|ra\s+doi|issued?|signed|adopted|published|promulgated)\b")
+ISSUE_WORD = re.compile(r"\b(?:ban\s+hanh|k[iy]|ra\s+doi|issued?|signed|adopted|published|promulgated)\b")
 # Issuers that are one person's office: what they issue, that office signs.
 _ISSUED_BY_A_PERSON = re.compile(r"(?:thu\s+tuong|bo\s+truong|chu\s+tich)\b")
 # "Điều 42 Nghị định 46/2017 …": a question about an article of a document is not about the document's record.

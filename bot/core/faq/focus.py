@@ -98,10 +98,12 @@ _ENGLISH_ASKING = re.compile(
     r"|there|someone|anyone|people|communes?|wards?|districts?)\b"
 )
 # English questions asked inside a sentence: "she wants to know how many criteria …", "tell me which …".
+_ENGLISH_HOW = re.compile(r"\bhow\s+(?:many|much|long|often|do|does|did|can|to)\b")
+# "… and I'd like to know whether …": asks, but only weakly beside a question put plainly ("Is TT44 still in
+# force? … I'd like to know whether we should still use it" restates it in a story)
 _ENGLISH_INDIRECT = re.compile(
-    r"\bhow\s+(?:many|much|long|often|do|does|did|can|to)\b|\b(?:know|tell\s+(?:me|us)|ask|asking|wonder|"
-    r"wondering|explain|check|sure|clear|understand|find\s+out)\s+(?:\w+\s+)?(?:what|which|who|whom|when|where|"
-    r"whether|if|why|how)\b"
+    r"\b(?:know|tell\s+(?:me|us)|ask|asking|wonder|wondering|explain|check|sure|clear|understand|find\s+out)"
+    r"\s+(?:\w+\s+)?(?:what|which|who|whom|when|where|whether|if|why|how)\b"
 )
 # Words that make a clause part of a story rather than of the question: the person speaking or spoken to, time
 # in the past, greetings and thanks ("phường em năm ngoái…", "hồi đó tụi tôi…", "I'm a volunteer…").
@@ -258,8 +260,10 @@ def _asks(folded: str, question_mark: bool) -> tuple[bool, bool]:
     if question_mark:
         return True, False
     words = " ".join(_WORD.findall(folded))
-    if _ENGLISH_ASKING.match(words) or _ENGLISH_INDIRECT.search(words):
+    if _ENGLISH_ASKING.match(words) or _ENGLISH_HOW.search(words):
         return True, False
+    if _ENGLISH_INDIRECT.search(words):
+        return True, True
     spoken = _NOT_ASKING.sub(" ", words)
     if _MARKER.search(spoken) or _FINAL_NEGATION.search(spoken):
         return True, False

@@ -254,11 +254,19 @@ _PROVISION = re.compile(r"\b(?:dieu\s+khoan|the\s+provisions?)(?:\s+(?:ve|on|abo
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal|target)s?\b")
 # What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
-_CITED_BY = re.compile(r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:cho|cua)\s*$")
+# "áp dụng tới năm nào", "có hiệu lực đến bao giờ", "until when": how long a document applies (folded)
+_UNTIL_ASKED = re.compile(
+    r"\b(?:ap\s+dung|dung|xai|hieu\s+luc|keo\s+dai|thuc\s+hien)\s+(?:den|toi)\s+(?:nam\s+|khi\s+|luc\s+)?"
+    r"(?:nao|may|bao\s+gio)\b|\buntil\s+when\b|\b(?:valid|appl(?:y|ies)|in\s+force)\s+until\s+(?:when|which)\b"
+)
+_CITED_BY = re.compile(
+    r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:chinh\s+)?(?:cho|cua|de\s+(?:ban\s+hanh|ra|soan(?:\s+thao)?))\s*$"
+)
 # "CV 9961 mà QĐ 448 lấy làm căn cứ", "… mà TT44 viện dẫn": what the citing document does to the one asked
 # about
 _CITING = re.compile(
-    r"^\s*(?:da\s+|co\s+)?(?:lay\s+lam\s+can\s+cu|lam\s+can\s+cu|can\s+cu\s+vao|vien\s+dan|dan\s+chieu|trich\s+dan"
+    r"^\s*(?:da\s+|co\s+)?(?:(?:lay|dan|dung)\s+lam\s+can\s+cu|lam\s+can\s+cu|can\s+cu\s+vao|vien\s+dan|dan\s+chieu"
+    r"|trich\s+dan"
     r"|nhac\s+(?:toi|den))\b"
 )
 # "từ điều nào đến điều nào", "from which article to which": a span of articles asked (folded); and a span
@@ -299,6 +307,8 @@ _SUCCESSOR_OF = re.compile(
 _CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
 _ARTICLE_RUNNER_UP = 0.1  # how far behind the best match an entry citing the article asked may be
 # "Điều 6 …", "khoản 3 Điều 11 …": an article (and clause) a question names (folded).
+# "Điều 20-Điều 24", "điều 5 đến 9": a span of articles named (folded)
+_ARTICLE_SPAN_NAMED = re.compile(r"\bdieu\s+(\d+)\s*(?:[–-]|den|toi|to)\s*(?:dieu\s+)?(\d+)\b")
 _ARTICLE_NAMED = re.compile(r"\b(?:khoan\s+(?P<clause>\d+)\s+)?dieu\s+(?P<article>\d+)\b")
 _NAMED_ARTICLE_SHARE = 0.25  # of the suggestion bar, the least an entry citing the article named must score
 # "thông tư đó", "văn bản này", "that circular" (lower case, typed with or without marks; unaccented "do" is
@@ -1525,12 +1535,17 @@ class FaqMatcher:
             rf"\bkhoan {clause} dieu {article}\b" if clause else rf"\bdieu {article}\b(?!\s*[–-])"
         )
         documents = {ref for r in references if r.record is not None for ref in r.record.refs}
+        span = _ARTICLE_SPAN_NAMED.search(folded)
+        if span is not None and documents:
+            # "TT25 Điều 20 – Điều 24 nói về gì": the entry that gives that span of the document's articles
+            cited = re.compile(rf"(?<![\d/]){span.group(1)}\s*[–-]\s*{span.group(2)}(?![\d/])")
         # "NĐ 46/2017 Điều 43 quy định gì": the one entry whose source cites that article of the document
         sourced = {
             entry.id
             for index, entry in enumerate(self.kb.entries)
             if entry.confirmed
             and not clause
+            and span is None
             and any((ref, int(article)) in self._entry_articles[index] for ref in documents)
         }
         if len(sourced) == 1:
@@ -1632,6 +1647,10 @@ class FaqMatcher:
                 after = _CITING.sub(" ", after)  # "… mà QĐ 448 lấy làm căn cứ": no basis asked either
             unnamed = f"{before} {after}"
         fields = _detect_fields(self._normaliser.abbreviated(unnamed))
+        if _UNTIL_ASKED.search(unnamed) and subjects[0].record is not None:
+            # "QĐ 448 áp dụng tới năm nào": the end of its period, or the day it was repealed – not its date
+            until = "repealed_by" if subjects[0].record.repealed else "about"
+            fields = [f for f in FIELDS if f in {*fields, until} - {"signed", "in_force"}]
         if replacing and "signed" in fields and not ISSUE_WORD.search(unnamed):
             # "TT25 thay TT44 từ năm nào": since when it applies
             fields = [f for f in FIELDS if f in {*fields, "in_force"} - {"signed"}]
@@ -1730,7 +1749,10 @@ class FaqMatcher:
             text = text[: reference.start] + " " + text[reference.end :]
         text = _BEGIN.sub(" ", text)  # "bắt đầu áp dụng từ khi nào": when it applies
         known = self._documents.words(record) if record is not None else frozenset()
-        words = re.findall(r"[a-z]+|\d+", text)
+        # "Theo Công văn 6782 của Bộ GD&ĐT, QĐ 448 …": who issued another document named is no question
+        issuers = [r.record for r in references if r.record is not None and r.record is not record]
+        known = known.union(*(re.findall(r"[a-z]+", fold(r.issuer)) for r in issuers))
+        words = re.findall(r"[a-z]+(?:&[a-z]+)?|\d+", text)  # "gd&dt" is one abbreviation
         unexplained = [
             w
             for w in words
@@ -1751,6 +1773,11 @@ class FaqMatcher:
         if len(unexplained) * _DESCRIBED_SHARE <= len(described) and not any(
             w.isdigit() for w in unexplained
         ):
+            return True
+        linked = self._documents.linked_words(record)
+        if described and unexplained and all(w in linked and not w.isdigit() for w in unexplained):
+            # "CV 9961 truyền đạt ý kiến Phó Thủ tướng về bộ tiêu chí mô hình học tập": described by the
+            # decision it was a basis for
             return True
         # Read as the matcher reads it ("Association for Promoting Education" is "hội khuyến học"), the
         # question may still say only what the record says.

@@ -74,12 +74,15 @@ _VOCATIVE_MARKED = re.compile(
 _BARE_NHIEU = re.compile(r"(?<!bao )(?<!\w)nhiêu(?!\w)")
 # "ngày nhiêu", "ngày bao nhiêu": a date asked ("ngày nào"), never a count – that is "bao nhiêu ngày".
 _DAY_ASKED = re.compile(r"(?<!\w)ngày\s+(?:bao\s+)?nhiêu(?!\w)")
+# "gộp với mấy phường nào", "mấy tiêu chí nào": which ones, not how many (typed with its marks: "may" is also
+# "lucky")
+_WHICH_ONES = re.compile(r"(?<!\w)mấy(?=(?:\s+\w+){1,2}\s+nào(?!\w))")
 
 _DOC_KINDS = (
-    ("tt", r"thong\s*tu|circular|tt"),
+    ("tt", r"thong\s*tu|circular|ttu|tt"),  # "ttư 44": the short form typed with its hook
     # "Đề án 387": the scheme a decision approves, named by the decision's number (never "đề án 2012–2020")
-    ("qd", r"quyet\s*dinh|decision|qd|de\s+an(?=\s*(?:so\s*)?(?!(?:19|20)\d\d\b)\d)"),
-    ("nd", r"nghi\s*dinh|decree|nd"),
+    ("qd", r"quyet\s*dinh|decision|qdinh|qd|de\s+an(?=\s*(?:so\s*)?(?!(?:19|20)\d\d\b)\d)"),
+    ("nd", r"nghi\s*dinh|decree|ndinh|nd"),
     ("nq", r"nghi\s*quyet|resolution|nq"),
     ("cv", r"cong\s*van|official\s*letter|letter|cv"),
     ("ct", r"chi\s*thi|directive"),
@@ -146,7 +149,7 @@ _DOUBLED = re.compile(r"([a-z])\1")
 def _undoubled(word: str) -> str:
     """`word` without a letter held down at its end ("ngayy" → "ngay"), when that leaves a syllable."""
     single = without_held_key(word)
-    return single if len(word) > 3 and single != word and is_vietnamese_syllable(single) else word
+    return single if len(word) >= 3 and single != word and is_vietnamese_syllable(single) else word
 
 
 _MIN_RESPELL = 4  # shorter words are too easily another word
@@ -316,6 +319,7 @@ class Normaliser:
         if self._filler_re is not None:
             lowered = self._filler_re.sub(" ", lowered)
         lowered = _BARE_NHIEU.sub("bao nhiêu", _DAY_ASKED.sub("ngày nào", lowered))
+        lowered = _WHICH_ONES.sub("những", lowered)
         lowered = _VOCATIVE_MARKED.sub(r"\1", lowered)
         kept = [w for w in re.split(r"(\s+)", lowered) if w.strip(" ,.?!") not in ACCENTED_STOP_WORDS]
         text = _PROCEDURE_CODE.sub(r"\1\2", _DAY_MONTH.sub(r"\1/\2", fold("".join(kept))))
@@ -324,6 +328,10 @@ class Normaliser:
         # Vietnamese when most words are Vietnamese syllables (an English question may name "Thông tư 44")
         syllables = _WORD.findall(text)
         vietnamese = sum(map(is_vietnamese_syllable, syllables)) >= 0.7 * len(syllables)
+        if vietnamese:  # "ai kýý", "bộ nàoo": a key held down at a word's end
+            text = _WORD.sub(
+                lambda m: m.group(0) if m.group(0) in self._spelled_set else _undoubled(m.group(0)), text
+            )
         text = _WORD.sub(lambda m: self._respell(m.group(0), vietnamese), text)
         text = english.prepare(text)
         text = _NOW_GIO.sub(r"\1hien nay", text)

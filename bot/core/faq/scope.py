@@ -121,14 +121,21 @@ _NOW_OR_PERSON = (
     r"|\bai\s+(?:dang|hien)\b"  # "ai đang làm chủ tịch …"
 )
 _HIGH = re.compile(rf"\b(?:{_HIGH_OFFICE})\b")
+_SIGNER_ASKED = re.compile(r"\bnguoi\s+k[iy]\b")
+_NAME_ASKED = re.compile(
+    rf"\bten\b|\bho\s+ten\b|\bname\b|\b(?:{_HIGH_OFFICE})\s+nao\b|\bong\s+nao\b|\bba\s+nao\b"
+)
 _ANY_OFFICE = re.compile(rf"\b(?:{_OFFICE})\b")
 _IDENTITY_ASKED = re.compile(_IDENTITY)
 _PERSON_MEANT = re.compile(_NOW_OR_PERSON)
 
 
 def asks_office_holder(folded: str) -> bool:
-    """Whether the question asks who holds an office (a name), not what the office does."""
+    """Whether the question asks who holds an office (a name), not what the office does; "người ký TT25 là
+    ai, bộ trưởng hay thứ trưởng" asks which office signed."""
     if not _IDENTITY_ASKED.search(folded) or not _ANY_OFFICE.search(folded):
+        return False
+    if _SIGNER_ASKED.search(folded) and not _NAME_ASKED.search(folded):
         return False
     return bool(_HIGH.search(folded) or _PERSON_MEANT.search(folded))
 
