@@ -105,3 +105,33 @@ def test_may_before_a_noun_and_nao_asks_which_ones(matcher: FaqMatcher):
     """ "mấy phường nào" is "những phường nào", not "how many"."""
     found = matcher.ask("phường 14 cũ bị gộp chung với mấy phường nào vậy")
     assert found.entry is not None and found.entry.id == "district10-merger", to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("cái quyết định công bố thủ tục xếp loại hồi TT44 số hiệu là gì", "qd645"),
+        ("cái đề án xây dựng xã hội học tập 2012-2020 mà TT44 dựa vô là quyết định số mấy", "qd89"),
+    ],
+)
+def test_the_number_of_a_decision_described_beside_a_circular_is_the_decisions(
+    matcher: FaqMatcher, question, document
+):
+    """The circular named only dates or grounds the decision asked about: never the circular's own number."""
+    found = matcher.ask(question)
+    assert found.document == document, to_plain(found.text())
+
+
+def test_a_decision_of_another_kind_asked_by_which_is_still_the_basis(matcher: FaqMatcher):
+    found = matcher.ask("TT44 căn cứ quyết định nào của Thủ tướng")
+    assert found.document == "tt44" and "89/QĐ-TTg" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question", ["UBND P ký j trong hs TT25 v", "TC 3 TT44 chấm j", "CV 9961/VPCP-KGVX ngay bn"]
+)
+def test_vietnamese_chat_shorthand_is_answered_in_vietnamese(matcher: FaqMatcher, question):
+    """ "j", "v", "bn", "p" are no English words, a marked word is one word, and an issuer code is no
+    language."""
+    found = matcher.ask(question)
+    assert found.kind == "answer" and found.language == "vi", to_plain(found.text())

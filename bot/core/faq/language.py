@@ -24,7 +24,12 @@ _VIETNAMESE_MARKERS = words(
     oi alo
     """
 )
-_WORD = re.compile(r"[a-zA-Z]+(?:'[a-z]+)?")
+# Shorthand cadres type in Vietnamese chat, none of it a syllable: "ký j" (gì), "v" (vậy), "k" (không), "dc"
+# (được), "bn" (bao nhiêu), "hs" (hồ sơ), "p." (phường).
+_VIETNAMESE_SHORTHAND = words("j v k e r d dc bn hs cx mk ntn trc ns nt p q x tg gq lv tb")
+# An official number's issuer code ("9961/VPCP-KGVX", "25/2023/TT-BGDĐT") is no language.
+_OFFICIAL_NUMBER = re.compile(r"\b\d+(?:/\d+)?[/-][^\W_][\w/&-]*")
+_WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
 _DIACRITIC = re.compile(r"[^\x00-\x7f]")
 
 
@@ -39,7 +44,7 @@ def detect(text: str, known_abbreviations: frozenset[str] = frozenset()) -> str 
     when it cannot be a Vietnamese syllable (abbreviations like "cdht", "tt44" count for neither), and for
     Vietnamese when it is a Vietnamese function word; English needs at least two words and a clear majority.
     """
-    normalised = unicodedata.normalize("NFC", text)
+    normalised = _OFFICIAL_NUMBER.sub(" ", unicodedata.normalize("NFC", text))
     letters = [ch for ch in normalised if ch.isalpha()]
     if not letters:
         return None
@@ -51,7 +56,9 @@ def detect(text: str, known_abbreviations: frozenset[str] = frozenset()) -> str 
         word = word.split("'")[0]
         if word in known_abbreviations:
             continue
-        if word in _VIETNAMESE_MARKERS:
+        if _DIACRITIC.search(word):
+            vietnamese += 0.5  # "chấm": a marked word, whole (not "ch" and "m"), as a syllable counts
+        elif word in _VIETNAMESE_MARKERS or word in _VIETNAMESE_SHORTHAND:
             vietnamese += 1
         elif word in _ENGLISH_ALSO_SYLLABLE:
             english += 0.5

@@ -1672,6 +1672,10 @@ class FaqMatcher:
             fields.append("about")  # "CV 6782 ra ngày nào, bảo Sở phối hợp với ai": what it says, too
         if _points_elsewhere(unnamed, record):
             return None  # "TT44 … số hiệu quyết định đó": another document
+        if set(fields) <= _DATE_OR_NUMBER and _describes_another_kind(unnamed, record):
+            # "cái quyết định công bố thủ tục … hồi TT44 là số mấy", "đề án … mà TT44 dựa vô là quyết định số
+            # mấy": a document of another kind, described; the one named only dates or grounds it
+            return self._field_of_described(unnamed, answer_language)
         if record is not None and successor_of:
             # "văn bản thay TT44 có hiệu lực từ ngày nào": a field of the document that replaced it; when that
             # one is not known, what is known of the old one's status
@@ -2333,6 +2337,25 @@ def _after_repeal(folded: str, record: DocumentRecord) -> bool:
     """Whether `folded` names a year after the one `record`'s document was repealed in (2025 for TT44)."""
     repealed = year_of(record.repealed)
     return repealed is not None and any(int(year) > repealed for year in _YEAR.findall(folded))
+
+
+# A document's kind written as a word, with no number after it and not asking which one ("cái quyết định công
+# bố …", "đề án", not "quyết định nào") (folded)
+_NOT_NAMED = r"\b(?!\s*(?:so\s*)?\d)(?!\s+(?:nao|gi)\b)"
+_KIND_WORD = re.compile(
+    rf"\b(?P<qd>quyet\s+dinh|de\s+an){_NOT_NAMED}|\b(?P<tt>thong\s+tu){_NOT_NAMED}"
+    rf"|\b(?P<nd>nghi\s+dinh){_NOT_NAMED}|\b(?P<cv>cong\s+van){_NOT_NAMED}|\b(?P<ct>chi\s+thi){_NOT_NAMED}"
+)
+_DATE_OR_NUMBER = frozenset({"signed", "number", "issuer", "signer", "in_force"})
+
+
+def _describes_another_kind(unnamed: str, record: DocumentRecord | None) -> bool:
+    """Whether `unnamed` (the question without its named documents) speaks of a document of another kind than
+    `record` – only that kind, and not pointing back ("quyết định đó": see _points_elsewhere)."""
+    if record is None or not record.refs:
+        return False
+    kinds = {m.lastgroup for m in _KIND_WORD.finditer(unnamed)}
+    return len(kinds) == 1 and not record.refs[0].startswith(next(iter(kinds)) or "")
 
 
 def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:
