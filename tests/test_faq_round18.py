@@ -135,3 +135,10 @@ def test_vietnamese_chat_shorthand_is_answered_in_vietnamese(matcher: FaqMatcher
     language."""
     found = matcher.ask(question)
     assert found.kind == "answer" and found.language == "vi", to_plain(found.text())
+
+
+def test_who_self_assesses_under_the_new_circular_names_the_communes_committee(matcher: FaqMatcher):
+    found = matcher.ask(
+        "Chị phó chủ tịch bảo năm nay phường tự làm. Theo TT25 thì ai tự đánh giá cộng đồng học tập?"
+    )
+    assert "Ủy ban nhân dân cấp xã" in to_plain(found.text()), to_plain(found.text())
