@@ -142,3 +142,10 @@ def test_who_self_assesses_under_the_new_circular_names_the_communes_committee(m
         "Chị phó chủ tịch bảo năm nay phường tự làm. Theo TT25 thì ai tự đánh giá cộng đồng học tập?"
     )
     assert "Ủy ban nhân dân cấp xã" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_between_says_nothing_of_which_document_is_described(matcher: FaqMatcher):
+    found = matcher.ask(
+        "nghị định nào phân định thẩm quyền quản lý nhà nước về giáo dục giữa 2 cấp chính quyền địa phương"
+    )
+    assert found.document == "nd142-2025", to_plain(found.text())
