@@ -149,3 +149,8 @@ def test_between_says_nothing_of_which_document_is_described(matcher: FaqMatcher
         "nghị định nào phân định thẩm quyền quản lý nhà nước về giáo dục giữa 2 cấp chính quyền địa phương"
     )
     assert found.document == "nd142-2025", to_plain(found.text())
+
+
+def test_dh_is_a_title(matcher: FaqMatcher):
+    found = matcher.ask("QĐ 448 đặt ra mấy dh, gồm dh gì")
+    assert "Dòng họ học tập" in to_plain(found.text()), to_plain(found.text())
