@@ -253,12 +253,12 @@ _ARTICLE_ASKED = re.compile(
 _PROVISION = re.compile(r"\b(?:dieu\s+khoan|the\s+provisions?)(?:\s+(?:ve|on|about))?\b")
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal|target)s?\b")
-# What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
 # "áp dụng tới năm nào", "có hiệu lực đến bao giờ", "until when": how long a document applies (folded)
 _UNTIL_ASKED = re.compile(
     r"\b(?:ap\s+dung|dung|xai|hieu\s+luc|keo\s+dai|thuc\s+hien)\s+(?:den|toi)\s+(?:nam\s+|khi\s+|luc\s+)?"
     r"(?:nao|may|bao\s+gio)\b|\buntil\s+when\b|\b(?:valid|appl(?:y|ies)|in\s+force)\s+until\s+(?:when|which)\b"
 )
+# What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
 _CITED_BY = re.compile(
     r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:chinh\s+)?(?:cho|cua|de\s+(?:ban\s+hanh|ra|soan(?:\s+thao)?))\s*$"
 )
@@ -306,9 +306,9 @@ _SUCCESSOR_OF = re.compile(
 )
 _CITES_ARTICLE = re.compile(r"\b(?:Điều|Article|Art\.?)\s*\d")
 _ARTICLE_RUNNER_UP = 0.1  # how far behind the best match an entry citing the article asked may be
-# "Điều 6 …", "khoản 3 Điều 11 …": an article (and clause) a question names (folded).
 # "Điều 20-Điều 24", "điều 5 đến 9": a span of articles named (folded)
 _ARTICLE_SPAN_NAMED = re.compile(r"\bdieu\s+(\d+)\s*(?:[–-]|den|toi|to)\s*(?:dieu\s+)?(\d+)\b")
+# "Điều 6 …", "khoản 3 Điều 11 …": an article (and clause) a question names (folded).
 _ARTICLE_NAMED = re.compile(r"\b(?:khoan\s+(?P<clause>\d+)\s+)?dieu\s+(?P<article>\d+)\b")
 _NAMED_ARTICLE_SHARE = 0.25  # of the suggestion bar, the least an entry citing the article named must score
 # "thông tư đó", "văn bản này", "that circular" (lower case, typed with or without marks; unaccented "do" is
@@ -2350,8 +2350,8 @@ _DATE_OR_NUMBER = frozenset({"signed", "number", "issuer", "signer", "in_force"}
 
 
 def _describes_another_kind(unnamed: str, record: DocumentRecord | None) -> bool:
-    """Whether `unnamed` (the question without its named documents) speaks of a document of another kind than
-    `record` – only that kind, and not pointing back ("quyết định đó": see _points_elsewhere)."""
+    """Whether `unnamed` (the question without its named documents) speaks of a document of one other kind
+    than `record`, by its kind word alone (one pointed back to, "quyết định đó", is _points_elsewhere's)."""
     if record is None or not record.refs:
         return False
     kinds = {m.lastgroup for m in _KIND_WORD.finditer(unnamed)}
