@@ -251,7 +251,6 @@ class DocumentIndex:
         self._names = [(re.compile(rf"\b{re.escape(n)}\b"), i) for n, i in names]
         self._by_id = {r.id: r for r in self.records}
         self._words = {r.id: r.words() for r in self.records}
-        self._linked: dict[str, frozenset[str]] = {}
         # "theo 448 thì …", "387 đặt chỉ tiêu …": a decision's, letter's or resolution's number typed alone
         by_number: dict[str, set[str]] = {}
         for record in self.records:
@@ -260,6 +259,9 @@ class DocumentIndex:
                 if split is not None and not _YEAR_LIKE.fullmatch(split.group(2)):
                     by_number.setdefault(split.group(2), set()).add(ref)
         self._bare = {number: next(iter(refs)) for number, refs in by_number.items() if len(refs) == 1}
+        # the words of the documents each record says it serves or carries out ("một căn cứ để … ban hành
+        # Quyết định 448"): a question may describe a letter by the decision it led to
+        self._linked = {r.id: self._words_of_named(r) for r in self.records}
 
     def get(self, document_id: str) -> DocumentRecord | None:
         return self._by_id.get(document_id)
@@ -268,13 +270,13 @@ class DocumentIndex:
         return self._words[record.id]
 
     def linked_words(self, record: DocumentRecord) -> frozenset[str]:
-        """The words of the documents `record` says it serves or carries out ("một căn cứ để … ban hành
-        Quyết định 448"): a question may describe a letter by the decision it led to."""
-        if record.id not in self._linked:
-            linked = {r.record.id for r in self.references(fold(record.about)) if r.record is not None}
-            linked.discard(record.id)
-            self._linked[record.id] = frozenset().union(*(self._words[i] for i in linked))
+        """The words of the documents `record` names in what it is about (see __init__)."""
         return self._linked[record.id]
+
+    def _words_of_named(self, record: DocumentRecord) -> frozenset[str]:
+        named = {r.record.id for r in self.references(fold(record.about)) if r.record is not None}
+        named.discard(record.id)
+        return frozenset().union(*(self._words[i] for i in named))
 
     def with_kinds(self, text: str) -> str:
         """`text` with the kind typed before a known document's number typed alone ("theo 448" → "theo QĐ

@@ -110,21 +110,19 @@ _HIGH_OFFICE = (
     r"|general\s+secretary"
 )
 _OFFICE = rf"{_HIGH_OFFICE}|chu\s+tich|giam\s+doc\s+so|chair(?:man|woman|person)?|president|director"
-_IDENTITY = (
-    r"\bla\s+ai\b|\bai\s+(?:dang\s+|hien\s+)?(?:la|giu|lam)\b|\bten\s+(?:day\s+du\s+)?(?:la\s+)?gi\b|\bten\s+la\b"
-    r"|\bho\s+ten\b|\bwho\s+(?:is|s)\b|\bname\b"
-    # "Bộ trưởng nào ký …", "which minister signed": a person, not the office
+# A person's name asked: "tên là gì", "họ tên", "Bộ trưởng nào ký …", "which minister signed" (not the office)
+_NAME = (
+    r"\bten\s+(?:day\s+du\s+)?(?:la\s+)?gi\b|\bten\s+la\b|\bho\s+ten\b|\bname\b"
     rf"|\b(?:{_HIGH_OFFICE})\s+nao\b|\bwhich\s+(?:minister|deputy\s+minister)\b"
 )
+_IDENTITY = rf"\bla\s+ai\b|\bai\s+(?:dang\s+|hien\s+)?(?:la|giu|lam)\b|\bwho\s+(?:is|s)\b|{_NAME}"
 _NOW_OR_PERSON = (
     r"\b(?:hien\s+nay|hien\s+tai|hien\s+gio|duong\s+nhiem|bay\s+gio|current|currently|now|ong|ba)\b"
     r"|\bai\s+(?:dang|hien)\b"  # "ai đang làm chủ tịch …"
 )
 _HIGH = re.compile(rf"\b(?:{_HIGH_OFFICE})\b")
 _SIGNER_ASKED = re.compile(r"\bnguoi\s+k[iy]\b")
-_NAME_ASKED = re.compile(
-    rf"\bten\b|\bho\s+ten\b|\bname\b|\b(?:{_HIGH_OFFICE})\s+nao\b|\bong\s+nao\b|\bba\s+nao\b"
-)
+_NAME_ASKED = re.compile(_NAME)
 _ANY_OFFICE = re.compile(rf"\b(?:{_OFFICE})\b")
 _IDENTITY_ASKED = re.compile(_IDENTITY)
 _PERSON_MEANT = re.compile(_NOW_OR_PERSON)
