@@ -41,7 +41,7 @@ import sys
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -262,10 +262,10 @@ _UNTIL_ASKED = re.compile(
 _CITED_BY = re.compile(
     r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:chinh\s+)?(?:cho|cua|de\s+(?:ban\s+hanh|ra|soan(?:\s+thao)?))\s*$"
 )
-# "CV 9961 mà QĐ 448 lấy làm căn cứ", "… mà TT44 viện dẫn": what the citing document does to the one asked
+# "CV 9961 mà QĐ 448 (lấy làm) căn cứ", "… mà TT44 viện dẫn": what the citing document does to the one asked
 # about
 _CITING = re.compile(
-    r"^\s*(?:da\s+|co\s+)?(?:(?:lay|dan|dung)\s+lam\s+can\s+cu|lam\s+can\s+cu|can\s+cu\s+vao|vien\s+dan|dan\s+chieu"
+    r"^\s*(?:da\s+|co\s+)?(?:(?:lay|dan|dung)\s+lam\s+can\s+cu|lam\s+can\s+cu|can\s+cu(?:\s+vao)?|vien\s+dan|dan\s+chieu"
     r"|trich\s+dan"
     r"|nhac\s+(?:toi|den))\b"
 )
@@ -777,7 +777,10 @@ class FaqMatcher:
                 named = self._spelled_in(fold(entry.title))
                 if len(named) == 1:
                     self._spelling_entries[named[0]] = entry
-        self._generic_tokens = frozenset(self._normaliser.tokens(" ".join(GENERIC_WORDS))) | GENERIC_WORDS
+        # Each word read alone: words joined in a set's order would meet as phrases by chance ("may" next to
+        # "ngay"), and what is generic would change with the hash seed, from one start of the bot to the next.
+        generic = (token for word in GENERIC_WORDS for token in self._normaliser.tokens(word))
+        self._generic_tokens = frozenset(generic) | GENERIC_WORDS
         self._described = DescribedDocuments(
             kb.documents, self._normaliser, self._compounds, self._generic_tokens, self._vocabulary_set
         )
@@ -1170,9 +1173,13 @@ class FaqMatcher:
         ):
             # A document the knowledge base knows nothing about: whatever is asked about it, not from here.
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
-        if not references:
-            described_field = self._field_of_described(folded, answer_language)
-            if described_field is not None:
+        if not any(r.subject or not _cites(folded, r) for r in references):
+            # "số công văn của VPCP … trong phần căn cứ của QĐ 448": a document described, beside the one
+            # named only as what cites it (not "theo QĐ 09/2008, quy chế …": the one named is asked about)
+            described_field = self._field_of_described(_unnamed(folded, references), answer_language)
+            if described_field is not None and described_field.document not in {
+                r.record.id for r in references if r.record is not None
+            }:
                 return described_field
         found = self._retrieve(question, answer_language, exclude, context)
         # "Phường tôi năm 2023 xếp loại theo TT44, | sang năm 2024 thì theo văn bản nào": the story's document
@@ -1636,16 +1643,7 @@ class FaqMatcher:
             return None
         # The field is asked outside the document's name ("Hiến pháp sửa đổi 2025" asks no amendment) and
         # outside "the one that replaced" it.
-        unnamed = folded
-        for named in sorted(references, key=lambda r: -r.start):
-            before = unnamed[: named.start]
-            if named in successor_of:
-                before = _SUCCESSOR_OF.sub(" ", before)
-            after = unnamed[named.end :]
-            if not named.subject:
-                before = _CITED_BY.sub(" ", before)  # "… làm căn cứ cho QĐ 448": no basis asked
-                after = _CITING.sub(" ", after)  # "… mà QĐ 448 lấy làm căn cứ": no basis asked either
-            unnamed = f"{before} {after}"
+        unnamed = _unnamed(folded, references, successor_of)
         fields = _detect_fields(self._normaliser.abbreviated(unnamed))
         if _UNTIL_ASKED.search(unnamed) and subjects[0].record is not None:
             # "QĐ 448 áp dụng tới năm nào": the end of its period, or the day it was repealed – not its date
@@ -2331,6 +2329,28 @@ _PAPERS = "|".join(
 )
 _OTHER_PAPER = re.compile(rf"\b(?:quyet\s+dinh|qd|{_PAPERS})\b")
 _RECOGNITION_PAPER = re.compile(rf"\b(?:(?:quyet\s+dinh|qd)\s+cong\s+nhan|{_PAPERS})\b")
+
+
+def _cites(folded: str, reference: Reference) -> bool:
+    """Whether `folded` names `reference` as what cites the document asked about ("… làm căn cứ cho QĐ 448",
+    "… mà QĐ 448 lấy làm căn cứ")."""
+    return bool(_CITED_BY.search(folded[: reference.start]) or _CITING.match(folded[reference.end :]))
+
+
+def _unnamed(folded: str, references: list[Reference], successor_of: Iterable[Reference] = ()) -> str:
+    """`folded` without the documents it names, nor what they are to the one asked about ("… làm căn cứ cho
+    QĐ 448", "… mà QĐ 448 lấy làm căn cứ", "văn bản thay …"): what is asked outside their names."""
+    unnamed = folded
+    for named in sorted(references, key=lambda r: -r.start):
+        before = unnamed[: named.start]
+        if named in successor_of:
+            before = _SUCCESSOR_OF.sub(" ", before)
+        after = unnamed[named.end :]
+        if not named.subject:
+            before = _CITED_BY.sub(" ", before)  # "… làm căn cứ cho QĐ 448": no basis asked
+            after = _CITING.sub(" ", after)  # "… mà QĐ 448 lấy làm căn cứ": no basis asked either
+        unnamed = f"{before} {after}"
+    return unnamed
 
 
 def _after_repeal(folded: str, record: DocumentRecord) -> bool:
