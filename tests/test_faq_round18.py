@@ -177,7 +177,7 @@ def test_dh_is_a_title(matcher: FaqMatcher):
         ("n", 224, 47, 12, True),
         ("o", 223, 48, 12, True),
         ("q", 223, 48, 12, True),
-        ("s", 215, 48, 12, True),
+        ("s", 215, 47, 12, True),
         ("w", 220, 48, 12, True),
         ("x", 219, 48, 12, True),
         ("ad", 224, 48, 12, True),

@@ -62,3 +62,58 @@ def test_the_letter_a_decision_cites_is_answered_as_that_letter(matcher: FaqMatc
 def test_a_document_named_as_the_frame_is_still_what_is_asked_about(matcher: FaqMatcher):
     found = matcher.ask("TTHC theo TT44 được Bộ công bố ở quyết định số mấy, ngày nào?")
     assert "645" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("trung tâm học tập cộng đồng có được tự lo tài chính và thiết bị riêng không", "tài chính"),
+        ("TTHTCĐ có làm công tác phòng chống tệ nạn xã hội không", "tệ nạn"),
+        ("theo NĐ 142 chủ tịch xã có quyền giải thể TTHTCĐ không", "giải thể"),
+        ("danh hiệu Đơn vị học tập của QĐ 448 dành cho những nơi nào", "trường học"),
+    ],
+)
+def test_what_an_entry_holds_is_found_by_what_it_says(matcher: FaqMatcher, question, said):
+    """A centre's duties (its finances, fighting social evils), the commune chair's powers under Decree 142,
+    the places a learning unit is for: asked in the words of the fact, the entry that states it answers."""
+    found = matcher.ask(question)
+    assert found.kind == "answer" and said in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("tiu chí số 9 của TT44 nói về gì", "Tiêu chí 9"),
+        ("tiu chí 7 tt44 đánh giá kết quả học tập của ai", "7"),
+    ],
+)
+def test_a_slip_before_a_syllable_that_reads_as_chat_is_mended(matcher: FaqMatcher, question, said):
+    """ "tiu chí": "chí" folds like "chị", a word of chat; the slip before it is still read as "tiêu"."""
+    found = matcher.ask(question)
+    assert found.kind == "answer" and said in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "bn là ai v",
+        "thanks bro",
+        "Bạn giúp được tôi những việc gì?",
+        "Chào con, cô là chi hội trưởng khu phố 2, mới tập xài điện thoại, con có đó không?",
+    ],
+)
+def test_small_talk_as_people_type_it(matcher: FaqMatcher, message):
+    """ "bn" and "v" typed for "bạn" and "vậy"; whom the bot can help, named between; a newcomer to phones."""
+    assert matcher.ask(message).kind == "small_talk"
+
+
+def test_a_question_after_saying_one_is_new_is_still_a_question(matcher: FaqMatcher):
+    assert matcher.ask("mới vào nhóm, TT44 còn hiệu lực ko").kind == "answer"
+
+
+def test_whose_results_a_criterion_assesses_is_no_question_of_who_issued_the_circular(matcher: FaqMatcher):
+    """ "của ai" asks the issuer only right after the document ("TT44 là của ai"); after a criterion's
+    words it asks whose results – that criterion."""
+    found = matcher.ask("tiêu chí 7 thông tư 44 chấm kết quả học tập của ai")
+    assert "tiêu chí 7" in to_plain(found.text()), to_plain(found.text())
+    assert matcher.ask("TT44 là của ai").fields == ("issuer",)

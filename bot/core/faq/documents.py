@@ -571,7 +571,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             # not "CĐHT cấp tỉnh do ai quyết định công nhận" (who recognises, under the document)
             r"\bdo\s+ai\b(?!\s+(?:quyet\s+dinh|q\w*\s+dinh|cong\s+nhan|danh\s+gia|xet|cap|phe\s+duyet|kiem\s+tra))",
             r"\b(?:co\s+quan|don\s+vi|noi)\s+ban\s+hanh\b",
-            r"(?<!y kien )\bcua\s+ai\b",  # not "truyền đạt ý kiến của ai": whose opinion it conveys
+            # "TT44 (là) của ai", "văn bản này của ai"; not "kết quả học tập của ai", "ý kiến của ai": whose
+            # results, whose opinion
+            r"(?:^|\b(?:la|nay|do|ay|van\s+ban|thong\s+tu|quyet\s+dinh|nghi\s+dinh|cong\s+van|chi\s+thi))"
+            r"\s*cua\s+ai\b",
             r"\bcua\s+(?:co\s+quan|bo)\s+nao\b",  # "của bộ giáo dục" states the issuer; "của bộ nào" asks it
             r"\bcua\s+(?:tinh|thanh\s+pho|dia\s+phuong|hoi|to\s+chuc)\s+nao\b",  # "là của tỉnh nào"
             r"\b(?:tinh|thanh\s+pho|dia\s+phuong)\s+nao\s+(?:da\s+)?(?:ban\s+hanh|ra)\b",

@@ -92,6 +92,7 @@ _OTHER_TYPE_FACTOR = 0.85  # a phrasing that asks for another kind of answer (wh
 _POINT_ASKED = 0.9  # an entry this sure answers a document's point asked, not what the document is about
 _REPEALED_NOW_FACTOR = 0.85  # an entry about a repealed document, for a question about what applies now
 _UNHELD_VALUE_FACTOR = 0.5  # an entry whose answer holds no value of the kind asked (a fee, points, a date)
+_UNNAMED_CRITERION_FACTOR = 0.8  # an entry naming no criterion, for a question naming one
 _CITED_ARTICLE_FACTOR = 1.15  # an entry whose source cites the article asked ("Điều 23 của TT25 …")
 _SUCCESSOR_PAST_FACTOR = (
     0.85  # an entry about a repealed document's successor, for a question about back then
@@ -1842,7 +1843,7 @@ class FaqMatcher:
         `context`: the text around the question in a long message (its story, its premise), each piece with
         the weight its words count for (see `focus`).
         """
-        normalised = self._normaliser.text(question)
+        normalised = self._mend_before_chat(self._normaliser.text(question))
         # "tiêu chí số 10 với số 12": several numbers pick the entries that name those criteria (below); no
         # phrasing holds them all
         worded = _CRITERION_NUMBERS.sub(_criteria_unnumbered, normalised)
@@ -1982,6 +1983,10 @@ class FaqMatcher:
                 elif named and criteria <= named:
                     # "tiêu chí thứ 8 nói về gì": the entry on criteria 7–8 before the list of all fifteen
                     scores[entry] *= _CITED_ARTICLE_FACTOR
+                elif not named and not values and self.kb.entries[entry].confirmed:
+                    # "tiêu chí 7 TT44 đánh giá kết quả học tập của ai": that criterion, not complaints about
+                    # results
+                    scores[entry] *= _UNNAMED_CRITERION_FACTOR
         if documents:
             # "NĐ 142/2025 giao cho Chủ tịch UBND xã quyền gì": an entry whose source cites that decree
             asked = set(documents)
@@ -2228,6 +2233,15 @@ class FaqMatcher:
             fixed.extend(words)
             credit.extend([share] * len(words))
         return fixed, credit
+
+    def _mend_before_chat(self, text: str) -> str:
+        """`text` with a slip mended in a word whose second syllable reads as chat ("tiu chí" → "tieu chi":
+        "chí" folds like "chị", which would be dropped, leaving "tiu" nothing to be read against)."""
+        words = text.split()
+        for i, word in enumerate(words[:-1]):
+            if words[i + 1] in CHAT_SYLLABLES and len(word) >= 3 and word not in self._vocabulary_set:
+                words[i] = self._in_context(words[: i + 2], i) or word
+        return " ".join(words)
 
     def _in_context(self, tokens: list[str], i: int) -> str | None:
         """The word a slip stands for, told by its neighbour: one letter off a word that makes a two-syllable

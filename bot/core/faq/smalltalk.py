@@ -178,6 +178,10 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "lam nhung viec gi",
             "giup duoc viec gi",
             "giup duoc nhung viec gi",
+            # "bạn giúp được tôi những việc gì": whom it helps, between
+            "giup duoc toi",
+            "giup duoc minh",
+            "giup duoc em",
             # the language it answers in: "can you answer in English?", "bot nói tiếng Anh được không"
             "answer in english",
             "reply in english",
@@ -548,6 +552,7 @@ _FILLER = words(
     gium dum giup phai what can i ask questions kind ghe hihi hehe or evening nhieu
     huu ich troi nau com an ngu nghi tam
     xin ta het tron luon and va with phep
+    bro sis nhung viec
     """
 )
 # Whom a greeting, thanks or goodbye is addressed to (folded): "Xin chào Hội Khuyến học quận 10", "cảm ơn
@@ -576,6 +581,8 @@ _SPELLINGS |= {"thiet": "that", "thiec": "that"}
 # "vậy", "vào", "được", "gì" as they are often typed
 _SPELLINGS |= {"dzay": "vay", "zay": "vay", "dza": "va", "dzo": "vao", "vo": "vao"}
 _SPELLINGS |= {"dc": "duoc", "dk": "duoc", "j": "gi", "ntn": "nhu the nao", "z": "vay", "r": "roi"}
+# "bạn" and "vậy" as they are often typed ("bn là ai v")
+_SPELLINGS |= {"bn": "ban", "b": "ban", "v": "vay"}
 
 
 def _compiled() -> list[tuple[str, re.Pattern[str]]]:
@@ -596,7 +603,9 @@ _CLAUSE = re.compile(r"[,.;!?\n]+")
 # khuyến học phường", "tui năm nay 72 tuổi rồi", "I'm a volunteer from Ward 12", "chúc mọi người sức khỏe".
 _INTRODUCTION = re.compile(
     r"^(?:(?:da|thua|va)\s+)*(?:(?:toi|tui|em|minh|con|chau|bac|co|chu)\s+(?:la|ten|nam\s+nay|moi|o|lam|dang)"
-    r"|i\W*(?:am|m)\b|my\s+name\s+is|chuc)\b"
+    r"|i\W*(?:am|m)\b|my\s+name\s+is|chuc"
+    # "mới tập xài cái điện thoại này", "mới vào nhóm": new to it
+    r"|moi\s+(?:tap|vao|biet|dung|xai|tham\s+gia))\b"
     r"(?!.*\b(?:gi|nao|sao|bao\s+nhieu|khong|ko|chua|ai|dau|what|which|how|when|where|why|who)\s*$)"
     r"(?!.*\b(?:tt|qd|nd|nq|cv|thong\s+tu|quyet\s+dinh|nghi\s+dinh)\s*\d)"
     # nor asks in other words: "tôi là cán bộ phường, muốn hỏi về hồ sơ"
