@@ -117,3 +117,31 @@ def test_whose_results_a_criterion_assesses_is_no_question_of_who_issued_the_cir
     found = matcher.ask("tiêu chí 7 thông tư 44 chấm kết quả học tập của ai")
     assert "tiêu chí 7" in to_plain(found.text()), to_plain(found.text())
     assert matcher.ask("TT44 là của ai").fields == ("issuer",)
+
+
+def test_when_a_document_is_asked_about_does_not_describe_it(matcher: FaqMatcher):
+    """ "sau cải cách 2025" says when; the words after it describe the circular (TT 11/2025)."""
+    for question in (
+        "từ sau cải cách 2025, giáo dục thường xuyên và trung tâm học tập cộng đồng được phân cấp theo"
+        " thông tư nào",
+        "sau cải cách năm 2025 thì phân cấp giáo dục thường xuyên làm theo thông tư nào",
+    ):
+        found = matcher.ask(question)
+        assert "11/2025" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Luật Giáo dục năm nào coi trung tâm học tập cộng đồng là cơ sở giáo dục thường xuyên",
+        "luật giáo dục năm mấy là căn cứ để xếp TTHTCĐ vào giáo dục thường xuyên",
+    ],
+)
+def test_the_year_of_a_law_its_name_carries(matcher: FaqMatcher, question):
+    """The law's date is not known, its year is; "là căn cứ để …" says what it grounds, not asks its basis."""
+    found = matcher.ask(question)
+    assert found.kind == "answer" and "2019" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_a_day_asked_is_not_answered_with_a_year(matcher: FaqMatcher):
+    assert matcher.ask("NĐ 143/2025 ký ngày nào").kind == "none"

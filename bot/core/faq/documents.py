@@ -548,7 +548,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "basis",
         _any(
-            r"\bcan\s+cu\b",
+            # not "X là căn cứ để …": X is the ground of something else
+            r"(?<!\bla )\bcan\s+cu\b",
             # "dựa trên mấy tiêu chí", "based on how many criteria" ask a count, not the basis
             r"\bdua\s+(?:tren|vao|theo)\b(?!\s+(?:bao\s+nhieu|may)\b)",
             r"\b(?:theo|tren\s+co\s+so)\s+de\s+nghi\s+cua\b",
@@ -750,9 +751,16 @@ class FieldAnswer(NamedTuple):
 
 
 def answer_fields(
-    index: DocumentIndex, record: DocumentRecord, fields: Iterable[str], texts: Mapping[str, str], locale: str
+    index: DocumentIndex,
+    record: DocumentRecord,
+    fields: Iterable[str],
+    texts: Mapping[str, str],
+    locale: str,
+    year_asked: bool = False,
 ) -> FieldAnswer | None:
-    """The sentences answering `fields` of `record` in `locale`, or None when the record lacks any of them."""
+    """The sentences answering `fields` of `record` in `locale`, or None when the record lacks any of them.
+    `year_asked`: the question asks the year it was issued in, which its name or number may carry ("Luật
+    Giáo dục năm nào …", "NĐ 46/2017 ra năm nào") when its date is not known."""
     from bot.core.faq import texts as t
 
     name = f"<b>{record.text('name', locale)}</b>"
@@ -768,9 +776,11 @@ def answer_fields(
 
     for asked in fields:
         if asked == "signed":
-            if not record.signed:
+            if not record.signed and year_asked and record.year is not None:
+                sentences.append(texts[t.SIGNED_YEAR].format(name=name, date=record.year))
+            elif not record.signed:
                 return None
-            if record.signed == UNCONFIRMED:
+            elif record.signed == UNCONFIRMED:
                 confirmed = False
                 sentences.append(texts[t.SIGNED_UNCONFIRMED].format(name=name))
             else:

@@ -259,6 +259,8 @@ _UNTIL_ASKED = re.compile(
     r"\b(?:ap\s+dung|dung|xai|hieu\s+luc|keo\s+dai|thuc\s+hien)\s+(?:den|toi)\s+(?:nam\s+|khi\s+|luc\s+)?"
     r"(?:nao|may|bao\s+gio)\b|\buntil\s+when\b|\b(?:valid|appl(?:y|ies)|in\s+force)\s+until\s+(?:when|which)\b"
 )
+# "năm nào", "năm mấy", "which year": the year asked, not the day (folded)
+_YEAR_ASKED = re.compile(r"\bnam\s+(?:nao|may|bao\s*nhieu)\b|\b(?:which|what)\s+year\b")
 # What a document is to the one named next ("… làm căn cứ cho QĐ 448", "một căn cứ của …"; folded).
 _CITED_BY = re.compile(
     r"\b(?:(?:lam|mot)\s+)?can\s+cu\s+(?:chinh\s+)?(?:cho|cua|de\s+(?:ban\s+hanh|ra|soan(?:\s+thao)?))\s*$"
@@ -1349,7 +1351,9 @@ class FaqMatcher:
         """ "Giai đoạn 2021–2030 … triển khai theo quyết định nào": the document a question asks for by
         describing it, with what it is; None when no record clearly fits the description."""
         named = [r.record.id for r in references if r.record is not None]
-        record = self._described.find(folded, named, now=_NOW.search(folded) is not None)
+        # "sau cải cách 2025, phân cấp về GDTX theo thông tư nào": when it is asked about, not what it is
+        untimed = _REFORM_TIME.sub(" ", " ".join(re.sub(r"[^\w\s]", " ", folded).split()))
+        record = self._described.find(untimed, named, now=_NOW.search(folded) is not None)
         if record is None:
             return None
         entry = self._record_entry(record, ["about"])
@@ -1706,7 +1710,7 @@ class FaqMatcher:
             return FaqAnswer.of_entry(
                 self.kb.entry(curated), 1.0, answer_language, document=record.id, fields=tuple(fields)
             )
-        entry = self._record_entry(record, fields)
+        entry = self._record_entry(record, fields, _YEAR_ASKED.search(unnamed) is not None)
         if entry is None:
             # The record does not hold it; an entry asked about this very document may ("NĐ 46/2017 còn áp
             # dụng không": its Article 42 was repealed). Never an entry about another document.
@@ -1800,10 +1804,13 @@ class FaqMatcher:
         keys = ("name", "about", "issuer", "signer", "basis")
         return [getattr(record, f"{k}{s}") for k in keys for s in ("", "_en")] + list(record.names)
 
-    def _record_entry(self, record: DocumentRecord, fields: list[str]) -> FaqEntry | None:
-        """An entry written from the record: the fields asked, in both languages, with the record's source."""
+    def _record_entry(
+        self, record: DocumentRecord, fields: list[str], year_asked: bool = False
+    ) -> FaqEntry | None:
+        """An entry written from the record: the fields asked, in both languages, with the record's source
+        (`year_asked`: see `answer_fields`)."""
         answers = {
-            locale: answer_fields(self._documents, record, fields, self._texts[locale], locale)
+            locale: answer_fields(self._documents, record, fields, self._texts[locale], locale, year_asked)
             for locale in ("vi", "en")
         }
         if answers["vi"] is None or answers["en"] is None:
