@@ -145,3 +145,16 @@ def test_the_year_of_a_law_its_name_carries(matcher: FaqMatcher, question):
 
 def test_a_day_asked_is_not_answered_with_a_year(matcher: FaqMatcher):
     assert matcher.ask("NĐ 143/2025 ký ngày nào").kind == "none"
+
+
+def test_what_a_decree_is_about_is_its_record_not_an_entry_that_names_it_in_passing(matcher: FaqMatcher):
+    """ "NĐ 143 quy định về vấn đề gì" asks no point of its own: the decree's record says what it is."""
+    for question in ("nghị định 143 quy định những gì", "NĐ 143 là quy định về cái gì vậy"):
+        found = matcher.ask(question)
+        said = to_plain(found.text())
+        assert found.document == "nd143-2025" and "phân quyền" in said, said
+
+
+def test_a_point_of_a_document_asked_in_an_entrys_words_is_still_that_entry(matcher: FaqMatcher):
+    found = matcher.ask("Luật Giáo dục 2019 giao cho TTHTCĐ làm những chương trình nào")
+    assert "xóa mù chữ" in to_plain(found.text()), to_plain(found.text())

@@ -1666,9 +1666,18 @@ class FaqMatcher:
             # "hồi TT44 quyết định đó do ai ký", "QĐ 448 quy định cấp nào ra quyết định công nhận …": the
             # recognition decision, not the document
             return None
+        record = reference.record
+        if (
+            not fields
+            and record is not None
+            and not record.entry
+            and reference.ref not in self._documents_with_entries
+            and self._asks_what_it_says(unnamed, record)
+        ):
+            # "TT26/2025 chuyển thẩm quyền từ cấp nào về cho ai": what a document no entry is about says
+            fields = ["about"]
         if not fields:
             return None
-        record = reference.record
         if not self._explained(folded, references, record):
             return None
         if record is not None and "about" not in fields and self._asks_what_it_says(unnamed, record):
@@ -1695,7 +1704,7 @@ class FaqMatcher:
         if fields == ["about"]:
             # "TT44 có quy định gì về CĐHT cấp tỉnh không": an entry on this very point of that document,
             # asked almost in these words, before what the document is about in general
-            ranked = self.rank(question, limit=1)
+            ranked = self.rank(question, limit=1) if self._asks_a_point(unnamed) else []
             if (
                 ranked
                 and ranked[0][0].confirmed
@@ -1728,6 +1737,14 @@ class FaqMatcher:
                 False, None, 0.0, (), "none", answer_language, document=record.id, fields=tuple(fields)
             )
         return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=tuple(fields))
+
+    def _asks_a_point(self, unnamed: str) -> bool:
+        """Whether the question, outside the documents it names, has a word of its own: a point asked ("TT44
+        có quy định gì về CĐHT cấp tỉnh"), not what a document is about ("NĐ 143 quy định về vấn đề gì")."""
+        return any(
+            w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT
+            for w in re.findall(r"[a-z]+", self._normaliser.abbreviated(unnamed))
+        )
 
     def _asks_what_it_says(self, unnamed: str, record: DocumentRecord) -> bool:
         """Whether a clause of the question that asks no field of its own asks what the record says of the
