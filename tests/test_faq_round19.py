@@ -158,3 +158,10 @@ def test_what_a_decree_is_about_is_its_record_not_an_entry_that_names_it_in_pass
 def test_a_point_of_a_document_asked_in_an_entrys_words_is_still_that_entry(matcher: FaqMatcher):
     found = matcher.ask("Luật Giáo dục 2019 giao cho TTHTCĐ làm những chương trình nào")
     assert "xóa mù chữ" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_the_name_of_a_project_is_a_title_not_a_persons_name(matcher: FaqMatcher):
+    """ "đề án đó tên gì" beside "Thủ tướng" asks the project's title, not who holds the office."""
+    found = matcher.ask("TT44 dựa trên quyết định nào của Thủ tướng, đề án đó tên gì")
+    assert "xã hội học tập" in to_plain(found.text()), to_plain(found.text())
+    assert matcher.ask("bộ trưởng ký TT25 tên gì").kind == "none"

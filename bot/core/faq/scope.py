@@ -128,9 +128,17 @@ _IDENTITY_ASKED = re.compile(_IDENTITY)
 _PERSON_MEANT = re.compile(_NOW_OR_PERSON)
 
 
+# The name of a thing asked: "đề án đó tên gì", "thủ tục có tên đầy đủ là gì" – a title, not a person's name
+_THING_NAMED = re.compile(
+    r"\b(?:de\s+an|van\s+ban|quyet\s+dinh|thong\s+tu|nghi\s+dinh|chuong\s+trinh|thu\s+tuc|danh\s+hieu|luat"
+    r"|cong\s+van|chi\s+thi|bo\s+tieu\s+chi)(?:\s+(?:do|nay|ay|kia))?\s+(?:co\s+)?ten\s+(?:day\s+du\s+)?(?:la\s+)?gi\b"
+)
+
+
 def asks_office_holder(folded: str) -> bool:
     """Whether the question asks who holds an office (a name), not what the office does; "người ký TT25 là
-    ai, bộ trưởng hay thứ trưởng" asks which office signed."""
+    ai, bộ trưởng hay thứ trưởng" asks which office signed; "đề án đó tên gì" asks a title."""
+    folded = _THING_NAMED.sub(" ", folded)
     if not _IDENTITY_ASKED.search(folded) or not _ANY_OFFICE.search(folded):
         return False
     if _SIGNER_ASKED.search(folded) and not _NAME_ASKED.search(folded):
