@@ -165,3 +165,13 @@ def test_the_name_of_a_project_is_a_title_not_a_persons_name(matcher: FaqMatcher
     found = matcher.ask("TT44 dựa trên quyết định nào của Thủ tướng, đề án đó tên gì")
     assert "xã hội học tập" in to_plain(found.text()), to_plain(found.text())
     assert matcher.ask("bộ trưởng ký TT25 tên gì").kind == "none"
+
+
+def test_abbreviations_the_story_names_are_the_ones_asked_to_spell_out(matcher: FaqMatcher):
+    found = matcher.ask(
+        "I joined our ward's study promotion group last month. In every meeting people write GDTX and CĐHT"
+        " and I never dared to ask. What do these two mean?",
+        "en",
+    )
+    said = to_plain(found.text())
+    assert "continuing education" in said and "learning community" in said, said

@@ -295,6 +295,10 @@ _MEANING_ASKED = re.compile(
     r"\bviet\s+tat\b|\bnghia\s+(?:la\s+)?(?:gi|sao)\b|\bla\s+(?:chu\s+|cai\s+)?gi\b|\bla\s+(?:cai\s+)?chi\b"
     r"|\bstands?\s+for\b|\bmeans?\b|\bmeaning\b|\babbreviat\w*|\bwhat\s+(?:is|are|s)\b|\bla\s+sao\b"
 )
+# "these two", "them", "mấy chữ đó", "hai cái đó": what the story named, pointed back to (folded)
+_POINTED_BACK = re.compile(
+    r"\b(?:these|those|they|them|both)\b|\b(?:chu|cai|tu)\s+(?:do|nay|ay)\b|\bhai\s+(?:chu|cai|tu)\b"
+)
 # "GĐHT, DHHT là viết tắt của gì", "what does TTHTCĐ stand for": what the letters stand for.
 _SPELLING_ASKED = re.compile(r"\bviet\s+tat\b|\bstands?\s+for\b|\babbreviat\w*")
 # "quy định cụ thể những gì", "liệt kê", "in detail": details, which a record's description never gives
@@ -858,6 +862,12 @@ class FaqMatcher:
         if _SPELLING_ASKED.search(folded):
             # "What do BCĐ and GDTX stand for?": one question, however many abbreviations it lists.
             spelled = self._spelled(folded, answer_language)
+            if spelled is not None:
+                return spelled
+        pointed_back = _POINTED_BACK.search(folded) is not None
+        if story and pointed_back and _MEANING_ASKED.search(folded) and not self._spelled_in(folded):
+            # "…people keep writing TTHTCĐ and CĐHT… What do these two mean?": the ones the story names
+            spelled = self._spelled(fold(text), answer_language)
             if spelled is not None:
                 return spelled
         reused = self._reused(question_part, story, answer_language) if story else None
