@@ -175,3 +175,21 @@ def test_abbreviations_the_story_names_are_the_ones_asked_to_spell_out(matcher: 
     )
     said = to_plain(found.text())
     assert "continuing education" in said and "learning community" in said, said
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "TT25 công nhận CĐHT cấp xã phải xong trc ngày nào",
+        "TT25 hạn chót ngày nào",
+        "TT25 nộp hồ sơ trc ngày nào",
+    ],
+)
+def test_a_deadline_under_a_document_is_not_its_own_date(matcher: FaqMatcher, question):
+    said = to_plain(matcher.ask(question).text())
+    assert "27/12/2023" not in said and "31/3" in said, said
+
+
+def test_details_of_a_document_no_entry_is_about_are_still_declined(matcher: FaqMatcher):
+    question = "QĐ 24/2020 của Bình Dương quy định cụ thể những gì về trung tâm văn hóa thể thao học tập"
+    assert matcher.ask(question).kind == "none"

@@ -701,6 +701,12 @@ def _asked_apart(text: str, spans: Mapping[str, list[tuple[int, int]]], field: s
     return False
 
 
+# "(phải xong) trước ngày nào", "hạn chót ngày mấy": a deadline the document sets, not its own date (folded)
+_DEADLINE = re.compile(
+    r"\b(?:truoc|trc|cham\s+nhat|han\s+chot|han|deadline)\s+(?:la\s+)?ngay\s+(?:nao|may)\b"
+)
+
+
 def detect_fields(folded: str) -> list[str]:
     """The fields a question asks about a document, in FIELDS order ("signed", "status", …)."""
     text = " ".join(re.sub(r"[^\w\s/]", " ", folded).split())
@@ -713,6 +719,7 @@ def detect_fields(folded: str) -> list[str]:
     # issued; "hết hiệu lực từ khi nào" is when it was repealed) does not count on its own.
     specific = [span for name in ("in_force", "repealed_by", "replaces") for span in spans.get(name, [])]
     specific += [m.span() for m in _PERIOD.finditer(text)]  # "áp dụng cho những năm nào": its period
+    specific += [m.span() for m in _DEADLINE.finditer(text)]  # "xong trước ngày nào": a deadline it sets
     for general in ("signed", "status"):
         if general in spans:
             left = [sp for sp in spans[general] if not any(sp[0] < e and s < sp[1] for s, e in specific)]

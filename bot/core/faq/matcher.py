@@ -1682,6 +1682,7 @@ class FaqMatcher:
             and record is not None
             and not record.entry
             and reference.ref not in self._documents_with_entries
+            and not _DETAILS.search(unnamed)
             and self._asks_what_it_says(unnamed, record)
         ):
             # "TT26/2025 chuyển thẩm quyền từ cấp nào về cho ai": what a document no entry is about says
