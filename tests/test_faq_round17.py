@@ -1,5 +1,5 @@
 """Issue #17, round 17: what failed on the sets read so far, asserted one category at a time in our own
-phrasings (the floors of every frozen set moved to tests/test_faq_round18.py)."""
+phrasings (the floors of every frozen set are in tests/test_faq_round19.py)."""
 
 from __future__ import annotations
 
