@@ -196,6 +196,12 @@ def test_details_of_a_document_no_entry_is_about_are_still_declined(matcher: Faq
     assert matcher.ask(question).kind == "none"
 
 
+def test_a_document_named_as_a_guess_is_not_what_is_asked(matcher: FaqMatcher):
+    """ "… căn cứ TT44 hay văn bản khác": which document governs the titles of a neighbourhood – QĐ 448."""
+    found = matcher.ask("Xét Dòng họ học tập ở tổ dân phố thì căn cứ TT44 hay văn bản khác")
+    assert found.document == "qd448", to_plain(found.text())
+
+
 # The floors are the scores at the end of round 19 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly, with no question of slack: the bot now answers the same
 # whatever the hash seed (the first test above); that was the "rare whole-corpus scoring difference" the

@@ -26,6 +26,9 @@ from bot.core.text import fold
 _ASKS_WHICH = re.compile(
     r"\b(?P<kind>van ban|thong tu|quyet dinh|nghi dinh|nghi quyet|chi thi|cong van|tt|qd|nd|nq)\s+"
     r"(?:nao|gi|so may|so bao nhieu|so gi|so hieu (?:gi|nao|may|bao nhieu))\b"
+    # "… theo TT44 hay văn bản khác": the one named is a guess; which one is asked
+    r"|\bhay\s+(?:la\s+)?(?:phai\s+)?(?:theo\s+|can\s+cu\s+)?"
+    r"(?P<kind_other>van ban|thong tu|quyet dinh)\s+khac\b"
     r"|\b(?:which|what)\s+"
     r"(?P<kind_en>document|circular|decision|decree|resolution|directive|official letter)\b"
     # "Nghị quyết của UBTVQH năm 2025 về sắp xếp phường … mang số hiệu gì": the kind first, its number last
@@ -72,6 +75,13 @@ DESCRIBED_COVER = 0.5
 
 # What a record says a document is not ("… – không áp dụng cho Cộng đồng học tập cấp xã") describes it not.
 _NOT_FOR = re.compile(r"[;,–-]?\s*(?:không áp dụng cho|not for)\b[^;–]*", re.IGNORECASE)
+
+
+def asks_another(folded: str) -> bool:
+    """Whether a folded question asks for another document than the one it names ("… theo TT44 hay văn bản
+    khác")."""
+    asked = _ASKS_WHICH.search(_plain(folded))
+    return asked is not None and asked.group("kind_other") is not None
 
 
 def asks_which(folded: str) -> bool:
@@ -176,7 +186,13 @@ class DescribedDocuments:
         asked = _ASKS_WHICH.search(text)
         if asked is None:
             return None
-        kind = _KIND_REFS.get(asked.group("kind") or asked.group("kind_en") or asked.group("kind_far") or "")
+        kind = _KIND_REFS.get(
+            asked.group("kind")
+            or asked.group("kind_en")
+            or asked.group("kind_far")
+            or asked.group("kind_other")
+            or ""
+        )
         if asked.group("kind_far"):
             asking = re.search(r"\b(?:mang|co|la)\s+so\b", text[asked.start() :])
             assert asking is not None

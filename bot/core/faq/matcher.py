@@ -49,7 +49,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
 from bot.core.faq.dated import YearNames
-from bot.core.faq.described import DescribedDocuments, asks_which, asks_which_in_year, year_of
+from bot.core.faq.described import DescribedDocuments, asks_another, asks_which, asks_which_in_year, year_of
 from bot.core.faq.documents import (
     ARTICLE,
     FIELDS,
@@ -1361,8 +1361,13 @@ class FaqMatcher:
         """ "Giai đoạn 2021–2030 … triển khai theo quyết định nào": the document a question asks for by
         describing it, with what it is; None when no record clearly fits the description."""
         named = [r.record.id for r in references if r.record is not None]
-        # "sau cải cách 2025, phân cấp về GDTX theo thông tư nào": when it is asked about, not what it is
-        untimed = _REFORM_TIME.sub(" ", " ".join(re.sub(r"[^\w\s]", " ", folded).split()))
+        # "sau cải cách 2025, phân cấp về GDTX theo thông tư nào": when it is asked about, not what it is;
+        # "… theo TT44 hay văn bản khác": a document named as a guess does not describe the one asked
+        unnamed = folded
+        if asks_another(folded):
+            for reference in sorted(references, key=lambda r: -r.start):
+                unnamed = f"{unnamed[: reference.start]} {unnamed[reference.end :]}"
+        untimed = _REFORM_TIME.sub(" ", " ".join(re.sub(r"[^\w\s]", " ", unnamed).split()))
         record = self._described.find(untimed, named, now=_NOW.search(folded) is not None)
         if record is None:
             return None
