@@ -202,6 +202,12 @@ def test_a_document_named_as_a_guess_is_not_what_is_asked(matcher: FaqMatcher):
     assert found.document == "qd448", to_plain(found.text())
 
 
+def test_what_follows_a_decision_whose_period_ended_is_the_next_one_from_the_same_issuer(matcher: FaqMatcher):
+    """QĐ 387 and QĐ 448 both fit "mô hình học tập"; after the Prime Minister's QĐ 281, his QĐ 387."""
+    found = matcher.ask("QĐ 281 hết hạn rồi thì giờ các mô hình học tập theo quyết định nào")
+    assert found.document == "qd387", to_plain(found.text())
+
+
 # The floors are the scores at the end of round 19 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly, with no question of slack: the bot now answers the same
 # whatever the hash seed (the first test above); that was the "rare whole-corpus scoring difference" the

@@ -204,6 +204,14 @@ class DescribedDocuments:
         years = [m for m in _APPLIED_IN.finditer(description) if m.start() < len(text[: asked.start()]) + 3]
         years = years[-1:] or list(_APPLIED_IN.finditer(description))[:1]
         described = self._best(self._terms(description), kind, excluded)
+        if described is None and named:
+            # "QĐ 281 hết giai đoạn rồi, giờ theo quyết định nào": of the records that fit as well (QĐ 387 of
+            # the Prime Minister, QĐ 448 of the association), the one from the same issuer as the one named (a
+            # repealed one named has its successor in its record)
+            issuers = {r.issuer for r in self._records if r.id in set(named) and r.issuer and not r.repealed}
+            others = {r.id for r in self._records if r.issuer not in issuers}
+            if issuers:
+                described = self._best(self._terms(description), kind, excluded | others)
         if not years or now:
             return described
         year = int(years[0].group("year"))
