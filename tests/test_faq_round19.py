@@ -208,6 +208,13 @@ def test_what_follows_a_decision_whose_period_ended_is_the_next_one_from_the_sam
     assert found.document == "qd387", to_plain(found.text())
 
 
+def test_a_circular_called_by_its_number_after_theo(matcher: FaqMatcher):
+    """ "theo 44 thì …" is Thông tư 44; "theo 15 tiêu chí" is a count."""
+    found = matcher.ask("theo 44 thì phòng giáo dục huyện có chủ trì không")
+    assert "Thông tư 44" in to_plain(found.text()) and found.kind == "answer", to_plain(found.text())
+    assert "TT" not in matcher._documents.with_kinds("xếp loại theo 15 tiêu chí")
+
+
 # The floors are the scores at the end of round 19 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly, with no question of slack: the bot now answers the same
 # whatever the hash seed (the first test above); that was the "rare whole-corpus scoring difference" the

@@ -226,6 +226,13 @@ _BEFORE_A_DOCUMENT = re.compile(
 )
 
 
+# "theo 44 thì …", "theo 25, xã …": a two-digit number right after "theo", closed by a mark or a particle –
+# not a count ("theo 15 tiêu chí") (folded)
+_BARE_CIRCULAR = re.compile(
+    r"\btheo\s+(\d{2})(?=\s*(?:[,.?!;:]|$)|\s+(?:thi|la|co|hay|va|con|nua|ma|thoi|nhe|a|ha)\b)"
+)
+
+
 class Reference(NamedTuple):
     """A document named in a question: its record (None when unknown), canonical ref, and whether the
     question is about it (not just framed by it: "theo TT25, …")."""
@@ -259,6 +266,15 @@ class DocumentIndex:
                 if split is not None and not _YEAR_LIKE.fullmatch(split.group(2)):
                     by_number.setdefault(split.group(2), set()).add(ref)
         self._bare = {number: next(iter(refs)) for number, refs in by_number.items() if len(refs) == 1}
+        # "theo 44 thì …", "làm theo 25": a circular's number typed alone right after "theo"
+        circulars: dict[str, set[str]] = {}
+        for record in self.records:
+            for ref in record.refs:
+                if (split := re.fullmatch(r"tt(\d{2})", ref)) is not None:
+                    circulars.setdefault(split.group(1), set()).add(ref)
+        self._bare_circulars = {
+            number: next(iter(refs)) for number, refs in circulars.items() if len(refs) == 1
+        }
         # the words of the documents each record says it serves or carries out ("một căn cứ để … ban hành
         # Quyết định 448"): a question may describe a letter by the decision it led to
         self._linked = {r.id: self._words_of_named(r) for r in self.records}
@@ -284,11 +300,16 @@ class DocumentIndex:
         folded = fold(text)
         if len(folded) != len(text):
             return text
-        for match in reversed(list(_BARE_NUMBER.finditer(folded))):
+        typed: list[tuple[int, str]] = []
+        for match in _BARE_NUMBER.finditer(folded):
             ref = self._bare.get(match.group(1))
             if ref is not None and _BEFORE_A_DOCUMENT.search(folded[: match.start()]):
-                kind = _KIND_TYPED[re.sub(r"\d", "", ref)]
-                text = f"{text[: match.start()]}{kind} {text[match.start() :]}"
+                typed.append((match.start(), _KIND_TYPED[re.sub(r"\d", "", ref)]))
+        for match in _BARE_CIRCULAR.finditer(folded):
+            if match.group(1) in self._bare_circulars:
+                typed.append((match.start(1), "TT"))
+        for start, kind in sorted(typed, reverse=True):
+            text = f"{text[:start]}{kind} {text[start:]}"
         return text
 
     def references(self, folded: str) -> list[Reference]:
