@@ -208,9 +208,10 @@ class DescribedDocuments:
             # "QĐ 281 hết giai đoạn rồi, giờ theo quyết định nào": of the records that fit as well (QĐ 387 of
             # the Prime Minister, QĐ 448 of the association), the one from the same issuer as the one named (a
             # repealed one named has its successor in its record)
-            issuers = {r.issuer for r in self._records if r.id in set(named) and r.issuer and not r.repealed}
-            others = {r.id for r in self._records if r.issuer not in issuers}
+            named_ids = set(named)
+            issuers = {r.issuer for r in self._records if r.id in named_ids and r.issuer and not r.repealed}
             if issuers:
+                others = {r.id for r in self._records if r.issuer not in issuers}
                 described = self._best(self._terms(description), kind, excluded | others)
         if not years or now:
             return described
