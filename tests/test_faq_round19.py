@@ -215,6 +215,18 @@ def test_a_circular_called_by_its_number_after_theo(matcher: FaqMatcher):
     assert "TT" not in matcher._documents.with_kinds("xếp loại theo 15 tiêu chí")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "448/QĐ-KHVN và 448/QĐ-HKH là hai văn bản khác nhau hả",
+        "QĐ 448/QĐ-HKH với QĐ 448/QĐ-KHVN là cùng một QĐ à",
+    ],
+)
+def test_the_two_numbers_of_one_decision_are_one_document(matcher: FaqMatcher, question):
+    said = to_plain(matcher.ask(question).text())
+    assert "cùng một văn bản" in said, said
+
+
 # The floors are the scores at the end of round 19 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly, with no question of slack: the bot now answers the same
 # whatever the hash seed (the first test above); that was the "rare whole-corpus scoring difference" the

@@ -564,6 +564,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             # "Bot nhớ số hông", "cần trích số công văn đó": the number of the document told about
             r"\b(?:nho|biet|xin|trich|ghi)\s+(?:cai\s+)?so\b(?!\s+(?:luong|nguoi|tien|lieu|diem))",
             r"\bso\s+(?:cua\s+)?(?:cong\s+van|thong\s+tu|quyet\s+dinh|nghi\s+dinh|nghi\s+quyet|chi\s+thi)\b",
+            # "448/QĐ-KHVN với 448/QĐ-HKH có phải cùng 1 QĐ", "… 2 QĐ khác nhau": its numbers, one document
+            r"\bcung\s+(?:1|mot)\s+(?:van\s+ban|vb|qd|quyet\s+dinh|thong\s+tu|tt|cong\s+van|cv)\b",
+            r"\b(?:2|hai)\s+(?:van\s+ban|vb|qd|quyet\s+dinh|thong\s+tu|tt|cong\s+van|cv)\s+khac\s+nhau\b",
+            r"\b(?:the\s+)?same\s+(?:document|decision|circular)\b",
         ),
     ),
     (
