@@ -227,6 +227,12 @@ def test_the_two_numbers_of_one_decision_are_one_document(matcher: FaqMatcher, q
     assert "cùng một văn bản" in said, said
 
 
+def test_the_learning_models_listed_in_shorthand(matcher: FaqMatcher):
+    """ "HT suốt đời trong GĐ, DH, CĐ": lifelong learning in families, clans, communities (QĐ 387)."""
+    found = matcher.ask("QĐ 387 về HT suốt đời trong GĐ, DH, CĐ ký ngày mấy")
+    assert "25/3/2022" in to_plain(found.text()), to_plain(found.text())
+
+
 # The floors are the scores at the end of round 19 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly, with no question of slack: the bot now answers the same
 # whatever the hash seed (the first test above); that was the "rare whole-corpus scoring difference" the
