@@ -233,6 +233,13 @@ def test_the_learning_models_listed_in_shorthand(matcher: FaqMatcher):
     assert "25/3/2022" in to_plain(found.text()), to_plain(found.text())
 
 
+def test_where_the_dossier_went_before_the_reform_is_said_with_how_it_is_filed(matcher: FaqMatcher):
+    said = to_plain(
+        matcher.ask("trước cải cách, hồ sơ đề nghị công nhận CĐHT cấp xã năm 2024 gửi cơ quan nào").text()
+    )
+    assert "Phòng Giáo dục và Đào tạo" in said and "01/7/2025" in said, said
+
+
 # The floors are the scores at the end of round 19 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly, with no question of slack: the bot now answers the same
 # whatever the hash seed (the first test above); that was the "rare whole-corpus scoring difference" the
