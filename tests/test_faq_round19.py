@@ -260,7 +260,7 @@ def test_where_the_dossier_went_before_the_reform_is_said_with_how_it_is_filed(m
         ("ad", 225, 48, 12, True),
         ("ae", 224, 48, 12, True),
         ("af", 223, 48, 12, True),
-        ("ah", 219, 48, 12, True),
+        ("ah", 220, 48, 12, True),
         ("ai", 227, 48, 12, True),
         ("ag", 223, 48, 11, True),
         ("aj", 217, 48, 11, True),
