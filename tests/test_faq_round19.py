@@ -30,7 +30,8 @@ print(json.dumps([found.kind, found.document]))
 def test_the_same_question_gets_the_same_answer_after_a_restart():
     """Python seeds its string hashes anew in every process: what the matcher builds must not depend on the
     order a set of words happens to come in (the words that say nothing of a document were read joined in
-    that order, so "mấy" met its neighbours as a phrase in some starts and not in others)."""
+    that order, so "mấy" met its neighbours as a phrase in some starts and not in others). The question is
+    the one of set S (read) where the two answers were seen."""
     answers = []
     for seed in ("100", "101"):
         run = subprocess.run(
