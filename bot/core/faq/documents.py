@@ -258,26 +258,24 @@ class DocumentIndex:
         self._names = [(re.compile(rf"\b{re.escape(n)}\b"), i) for n, i in names]
         self._by_id = {r.id: r for r in self.records}
         self._words = {r.id: r.words() for r in self.records}
-        # "theo 448 thì …", "387 đặt chỉ tiêu …": a decision's, letter's or resolution's number typed alone
-        by_number: dict[str, set[str]] = {}
-        for record in self.records:
-            for ref in record.refs:
-                split = re.fullmatch(r"(qd|cv|nq|nd)(\d{3,4})", ref)
-                if split is not None and not _YEAR_LIKE.fullmatch(split.group(2)):
-                    by_number.setdefault(split.group(2), set()).add(ref)
-        self._bare = {number: next(iter(refs)) for number, refs in by_number.items() if len(refs) == 1}
-        # "theo 44 thì …", "làm theo 25": a circular's number typed alone right after "theo"
-        circulars: dict[str, set[str]] = {}
-        for record in self.records:
-            for ref in record.refs:
-                if (split := re.fullmatch(r"tt(\d{2})", ref)) is not None:
-                    circulars.setdefault(split.group(1), set()).add(ref)
-        self._bare_circulars = {
-            number: next(iter(refs)) for number, refs in circulars.items() if len(refs) == 1
-        }
+        # "theo 448 thì …", "387 đặt chỉ tiêu …": a decision's, letter's or resolution's number typed alone;
+        # "theo 44 thì …", "làm theo 25": a circular's, right after "theo"
+        self._bare = self._one_per_number(r"(qd|cv|nq|nd)(\d{3,4})")
+        self._bare_circulars = self._one_per_number(r"(tt)(\d{2})")
         # the words of the documents each record says it serves or carries out ("một căn cứ để … ban hành
         # Quyết định 448"): a question may describe a letter by the decision it led to
         self._linked = {r.id: self._words_of_named(r) for r in self.records}
+
+    def _one_per_number(self, ref_pattern: str) -> dict[str, str]:
+        """Number → ref, for the refs matching `ref_pattern` (kind, number) whose number no other such ref
+        has and is not a year."""
+        by_number: dict[str, set[str]] = {}
+        for record in self.records:
+            for ref in record.refs:
+                split = re.fullmatch(ref_pattern, ref)
+                if split is not None and not _YEAR_LIKE.fullmatch(split.group(2)):
+                    by_number.setdefault(split.group(2), set()).add(ref)
+        return {number: next(iter(refs)) for number, refs in by_number.items() if len(refs) == 1}
 
     def get(self, document_id: str) -> DocumentRecord | None:
         return self._by_id.get(document_id)

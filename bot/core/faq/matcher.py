@@ -295,7 +295,9 @@ _MEANING_ASKED = re.compile(
     r"\bviet\s+tat\b|\bnghia\s+(?:la\s+)?(?:gi|sao)\b|\bla\s+(?:chu\s+|cai\s+)?gi\b|\bla\s+(?:cai\s+)?chi\b"
     r"|\bstands?\s+for\b|\bmeans?\b|\bmeaning\b|\babbreviat\w*|\bwhat\s+(?:is|are|s)\b|\bla\s+sao\b"
 )
-# "these two", "them", "mấy chữ đó", "hai cái đó": what the story named, pointed back to (folded)
+# "these two", "them", "mấy chữ đó", "hai cái đó": letters the story named, pointed back to (folded).
+# Narrower than focus.points_back on purpose: "đó", "it", "this" alone point back at a document or a fact
+# more often than at letters (with points_back, two unread-set answers were lost).
 _POINTED_BACK = re.compile(
     r"\b(?:these|those|they|them|both)\b|\b(?:chu|cai|tu)\s+(?:do|nay|ay)\b|\bhai\s+(?:chu|cai|tu)\b"
 )
@@ -1363,10 +1365,7 @@ class FaqMatcher:
         named = [r.record.id for r in references if r.record is not None]
         # "sau cải cách 2025, phân cấp về GDTX theo thông tư nào": when it is asked about, not what it is;
         # "… theo TT44 hay văn bản khác": a document named as a guess does not describe the one asked
-        unnamed = folded
-        if asks_another(folded):
-            for reference in sorted(references, key=lambda r: -r.start):
-                unnamed = f"{unnamed[: reference.start]} {unnamed[reference.end :]}"
+        unnamed = _unnamed(folded, references) if asks_another(folded) else folded
         untimed = _REFORM_TIME.sub(" ", " ".join(re.sub(r"[^\w\s]", " ", unnamed).split()))
         record = self._described.find(untimed, named, now=_NOW.search(folded) is not None)
         if record is None:
@@ -1757,10 +1756,15 @@ class FaqMatcher:
     def _asks_a_point(self, unnamed: str) -> bool:
         """Whether the question, outside the documents it names, has a word of its own: a point asked ("TT44
         có quy định gì về CĐHT cấp tỉnh"), not what a document is about ("NĐ 143 quy định về vấn đề gì")."""
-        return any(
-            w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT
-            for w in re.findall(r"[a-z]+", self._normaliser.abbreviated(unnamed))
-        )
+        return bool(self._content_words(unnamed))
+
+    def _content_words(self, text: str) -> list[str]:
+        """The words of `text` (abbreviations written out) that are not generic, stop words or chat."""
+        return [
+            w
+            for w in re.findall(r"[a-z]+", self._normaliser.abbreviated(text))
+            if w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT
+        ]
 
     def _asks_what_it_says(self, unnamed: str, record: DocumentRecord) -> bool:
         """Whether a clause of the question that asks no field of its own asks what the record says of the
@@ -1772,11 +1776,7 @@ class FaqMatcher:
         for clause in _CLAUSE_BREAK.split(unnamed):
             if not _QUESTION_WORD.search(clause) or _detect_fields(self._normaliser.abbreviated(clause)):
                 continue
-            content = [
-                w
-                for w in re.findall(r"[a-z]+", self._normaliser.abbreviated(clause))
-                if w not in GENERIC_WORDS and w not in STOP_WORDS and w not in _CHAT
-            ]
+            content = self._content_words(clause)
             if content and all(w in about for w in content):
                 return True
         return False

@@ -111,8 +111,9 @@ _HIGH_OFFICE = (
 )
 _OFFICE = rf"{_HIGH_OFFICE}|chu\s+tich|giam\s+doc\s+so|chair(?:man|woman|person)?|president|director"
 # A person's name asked: "tên là gì", "họ tên", "Bộ trưởng nào ký …", "which minister signed" (not the office)
+_WHAT_NAME = r"\bten\s+(?:day\s+du\s+)?(?:la\s+)?gi\b"  # "tên gì", "tên đầy đủ là gì"
 _NAME = (
-    r"\bten\s+(?:day\s+du\s+)?(?:la\s+)?gi\b|\bten\s+la\b|\bho\s+ten\b|\bname\b"
+    rf"{_WHAT_NAME}|\bten\s+la\b|\bho\s+ten\b|\bname\b"
     rf"|\b(?:{_HIGH_OFFICE})\s+nao\b|\bwhich\s+(?:minister|deputy\s+minister)\b"
 )
 _IDENTITY = rf"\bla\s+ai\b|\bai\s+(?:dang\s+|hien\s+)?(?:la|giu|lam)\b|\bwho\s+(?:is|s)\b|{_NAME}"
@@ -131,7 +132,7 @@ _PERSON_MEANT = re.compile(_NOW_OR_PERSON)
 # The name of a thing asked: "đề án đó tên gì", "thủ tục có tên đầy đủ là gì" – a title, not a person's name
 _THING_NAMED = re.compile(
     r"\b(?:de\s+an|van\s+ban|quyet\s+dinh|thong\s+tu|nghi\s+dinh|chuong\s+trinh|thu\s+tuc|danh\s+hieu|luat"
-    r"|cong\s+van|chi\s+thi|bo\s+tieu\s+chi)(?:\s+(?:do|nay|ay|kia))?\s+(?:co\s+)?ten\s+(?:day\s+du\s+)?(?:la\s+)?gi\b"
+    rf"|cong\s+van|chi\s+thi|bo\s+tieu\s+chi)(?:\s+(?:do|nay|ay|kia))?\s+(?:co\s+)?{_WHAT_NAME}"
 )
 
 
