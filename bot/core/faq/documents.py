@@ -36,13 +36,17 @@ FIELDS = (
     "number",
     "basis",
     "about",
+    "articles",
 )
 _TEXT_FIELDS = ("name", "about", "issuer", "signer", "basis")
+# Texts that are not words describing the document: where its parts sit ("Điều 5–9: cấp xã; …").
+_LAYOUT_FIELDS = ("articles", "articles_en")
 _PLAIN_FIELDS = ("signed", "in_force", "repealed", "repealed_by", "replaces", "number", "source", "entry")
 _KNOWN_KEYS = (
     {"id", "refs", "names", "year", "amended_by", "amends", "entries", "note"}
     | set(_PLAIN_FIELDS)
     | {f"{k}{s}" for k in _TEXT_FIELDS for s in ("", "_en")}
+    | set(_LAYOUT_FIELDS)
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
 _REF = re.compile(r"^(tt|qd|nd|nq|cv|ct|vbhn)\d+$")
@@ -68,6 +72,8 @@ class DocumentRecord:
     signer_en: str = ""
     basis: str = ""
     basis_en: str = ""
+    articles: str = ""  # its layout: which articles hold which part
+    articles_en: str = ""
     signed: str = ""
     in_force: str = ""
     repealed: str = ""
@@ -139,7 +145,7 @@ def parse_documents(data: object, filename: str, problems: list[str]) -> tuple[D
         year = item.get("year")
         if year is not None and not isinstance(year, int):
             found.append("'year' must be a number")
-        for key in (*_PLAIN_FIELDS, *(f"{k}{s}" for k in _TEXT_FIELDS for s in ("", "_en"))):
+        for key in (*_PLAIN_FIELDS, *_LAYOUT_FIELDS, *(f"{k}{s}" for k in _TEXT_FIELDS for s in ("", "_en"))):
             if key in item and not isinstance(item[key], (str, int)):
                 found.append(f"'{key}' must be text")
         if not found and not _ID.match(item["id"]):
@@ -163,6 +169,7 @@ def parse_documents(data: object, filename: str, problems: list[str]) -> tuple[D
                 **{k: text(k) for k in ("name", "name_en", "source")},
                 **{f"{k}{s}": text(f"{k}{s}") for k in _TEXT_FIELDS[1:] for s in ("", "_en")},
                 **{k: text(k) for k in _PLAIN_FIELDS if k not in ("source",)},
+                **{k: text(k) for k in _LAYOUT_FIELDS},
                 amended_by=tuple(item.get("amended_by", [])),
                 amends=tuple(item.get("amends", [])),
                 entries=dict(entries),
@@ -194,6 +201,11 @@ _PREFIXED = re.compile(
 )
 _SUFFIXED = re.compile(
     r"(?<![/\d])\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
+)
+# "số 1092/UBND-VX", "6782/BGDĐT-GDTX": an official letter's number, its issuer and unit after it (folded);
+# the other kinds write theirs ("448/QĐ-KHVN", "25/2023/TT-BGDĐT")
+_LETTER = re.compile(
+    r"(?<![/\d])\b(?P<number>\d{1,5})\s*/\s*(?!(?:vbhn|tt|qd|nd|nq|ct|cv)\b)[a-z&]{2,10}-[a-z&]+\d*\b"
 )
 # "… 44 năm 2021 của Bộ GD&ĐT", "… 44 năm 2014 do Bộ ban hành": the year a document was issued, said after its
 # number and followed by its issuer (a year alone may be when something else happened: "năm 2016 tập huấn").
@@ -322,13 +334,13 @@ class DocumentIndex:
             subject = _FRAME.search(folded[:start]) is None
             found.append(Reference(record, ref, year, start, end, subject))
 
-        for pattern, _ in ((_SUFFIXED, 0), (_PREFIXED, 1)):
+        for pattern in (_SUFFIXED, _PREFIXED, _LETTER):
             for match in pattern.finditer(folded):
-                kind = match.group("kind")
+                kind = "cv" if pattern is _LETTER else match.group("kind")
                 if pattern is _PREFIXED:
                     kind = next(k for k, _w in _KINDS if match.group(k))
                 number = int(match.group("number"))
-                year = int(match.group("year")) if match.group("year") else None
+                year = int(match.group("year")) if pattern is not _LETTER and match.group("year") else None
                 if year is None and (issued := _ISSUED_YEAR.match(folded, match.end())) is not None:
                     year = int(issued.group(1))  # "Thông tư 44 năm 2021 của Bộ …": that year's circular
                 ref = f"{kind}{number}"
@@ -875,6 +887,10 @@ def answer_fields(
                 sentences.append(texts[t.NUMBERS].format(name=name, numbers=number))
             else:
                 sentences.append(texts[t.NUMBER].format(name=name, number=number))
+        elif asked == "articles":
+            if not record.articles:
+                return None
+            sentences.append(texts[t.ARTICLES].format(name=name, articles=record.text("articles", locale)))
         elif asked == "basis":
             if not record.basis:
                 return None
@@ -933,7 +949,8 @@ def _status(
 def card(index: DocumentIndex, record: DocumentRecord, texts: Mapping[str, str], locale: str) -> str:
     """Everything the record holds, as sentences: the long version ("Xem thêm") of a document answer."""
     parts: list[str] = []
-    for asked in ("about", "signer", "in_force", "status", "replaces", "amended_by", "basis", "number"):
+    shown = ("about", "signer", "in_force", "status", "replaces", "amended_by", "basis", "number", "articles")
+    for asked in shown:
         answer = answer_fields(index, record, [asked], texts, locale)
         if answer is not None:
             text = answer.text.split("⚠️")[0].strip()

@@ -69,7 +69,8 @@ _LEADING_OPENER = re.compile(
 )
 # Sentence and clause ends; a full stop only before a space ("TP.HCM", "1.005097" stay whole).
 _SENTENCE_END = re.compile(r"[!?;\n.]")
-_CLAUSE_END = re.compile(r"[!?;:\n]+|\.+(?=\s|$)|,|\s[-–]\s")
+# A period ends a clause, not one after the letter of "xã/p." (phường).
+_CLAUSE_END = re.compile(r"[!?;:\n]+|(?<!/[pPqQxX])\.+(?=\s|$)|,|\s[-–]\s")
 # Question markers (folded). A clause-final "không/chưa" asks ("… được không"); inside a story it negates
 # ("không ai chỉ"), so it only counts at the end of a clause.
 _MARKER = re.compile(
@@ -85,6 +86,9 @@ _FINAL_NEGATION = re.compile(
     r"\b(?:khong|ko|k|hok|hong|chua|hem|nua\s+khong|duoc\s+khong|dau)"
     r"(?:\s+(?:a|ah|ak|ad|vay|nhi|ha|nhe|nha|ta|chi|anh|em|ban|admin|oi|chu|bac|co|vay\s+a|a\s+ad|ad\s+oi|ban\s+oi))*\s*$"
 )
+# "trang đầu", "lúc đầu", "đóng dấu", "thi đậu": a last word folded to "dau" that, as written, is not "đâu"
+# (where).
+_NOT_WHERE = re.compile(r"\b(?:đầu|dầu|dấu|đấu|đậu|đẩu|dâu)(?:\W+\w+){0,3}\W*$", re.IGNORECASE)
 _NOT_ASKING = re.compile(
     r"\b(?:(?:khong|chang|cha|chua)\s+(?:co\s+)?(?:ai|gi|j)|chua\s+(?:\w+\s+){0,3}bao\s+gio|"
     r"khong\s+biet\s+(?:chu|doc))\b"
@@ -190,7 +194,7 @@ def clauses(raw: str) -> list[Clause]:
                 start = len(piece) - len(piece.lstrip())
                 before, after = piece[: start + opener.start()], piece[start + opener.end() :]
                 if _WORD.search(fold(before)):
-                    found.append(Clause(before, *_asks(fold(before), False), sentence=number))
+                    found.append(Clause(before, *_asks(fold(before), False, before), sentence=number))
                 if _WORD.search(fold(after)):
                     # What came before the turn to the question is its story.
                     found = [c._replace(before_opener=True) for c in found]
@@ -199,7 +203,7 @@ def clauses(raw: str) -> list[Clause]:
         if premise:
             found.append(Clause(piece, False, premise=True, sentence=number))
         else:
-            found.append(Clause(piece, *_asks(folded, question_mark), sentence=number))
+            found.append(Clause(piece, *_asks(folded, question_mark, piece), sentence=number))
     # "…, đúng không": a tag asks to confirm the clause before it; that clause is the question.
     for n in range(len(found) - 1, 0, -1):
         if TAG_QUESTION.match(" ".join(_WORD.findall(fold(found[n].text)))):
@@ -255,8 +259,8 @@ def _introduces(text: str) -> bool:
     return _INTRODUCTION.search(" ".join(_WORD.findall(fold(text)))) is not None
 
 
-def _asks(folded: str, question_mark: bool) -> tuple[bool, bool]:
-    """(asks, only weakly) for one clause."""
+def _asks(folded: str, question_mark: bool, raw: str = "") -> tuple[bool, bool]:
+    """(asks, only weakly) for one clause; `raw`: the clause as written, to tell "đâu" from "đầu"."""
     if question_mark:
         return True, False
     words = " ".join(_WORD.findall(folded))
@@ -265,7 +269,10 @@ def _asks(folded: str, question_mark: bool) -> tuple[bool, bool]:
     if _ENGLISH_INDIRECT.search(words):
         return True, True
     spoken = _NOT_ASKING.sub(" ", words)
-    if _MARKER.search(spoken) or _FINAL_NEGATION.search(spoken):
+    final = _FINAL_NEGATION.search(spoken)
+    if final is not None and final.group(0).startswith("dau") and _NOT_WHERE.search(raw):
+        final = None  # "… bị rách mất trang đầu": the first page, not "where"
+    if _MARKER.search(spoken) or final is not None:
         return True, False
     if _WEAK_MARKER.search(spoken):
         return True, True
@@ -281,15 +288,26 @@ _PURPOSE = re.compile(
 )
 
 
+# "… nói về chuyện gì để tôi ghi biên bản cho đúng": the purpose told without a mark before it (folded)
+_PURPOSE_UNMARKED = re.compile(
+    rf"\s(?=de\s+{_PERSON}\s+(?:con\s+|can\s+|se\s+)?(?:ghi|chep|dien|viet|bao\s+cao)\b)"
+)
+
+
 def without_purpose(text: str) -> str:
     """`text` without a last clause that tells what the person will do with the answer ("tt25 ra ngày nào,
     tui ghi vô sổ"), when what is left asks and the clause asks nothing and names no year or document."""
     cut = max(text.rfind(","), text.rfind(". "))
+    folded = fold(text)
+    unmarked = list(_PURPOSE_UNMARKED.finditer(folded)) if len(folded) == len(text) else []
+    marked = not (unmarked and unmarked[-1].start() > cut)
+    if not marked:
+        cut = unmarked[-1].start()  # the sentence's "?" is the question's, not the purpose's
     if cut <= 0:
         return text
     last, rest = fold(text[cut + 1 :]).strip(" .!"), text[:cut]
     words = " ".join(_WORD.findall(last))
-    if not _PURPOSE.match(words) or _asks(words, "?" in last)[0] or _ANCHOR.search(words):
+    if not _PURPOSE.match(words) or _asks(words, marked and "?" in last)[0] or _ANCHOR.search(words):
         return text
     return rest if any(c.asks for c in clauses(rest)) else text
 

@@ -323,9 +323,11 @@ _NAMED_ARTICLE_SHARE = 0.25  # of the suggestion bar, the least an entry citing 
 # "thông tư đó", "văn bản này", "that circular" (lower case, typed with or without marks; unaccented "do" is
 # also "by"): the document a long message's story named.
 _DOCUMENT_ANAPHOR = re.compile(
-    r"(?<!\w)(?:thông tư|thong tu|văn bản|van ban|quyết định|quyet dinh|nghị định|nghi dinh|cái"
-    r"|circular|decision|document)\s+(?:đó|ấy|này|kia|nói trên|ay|nay|noi tren)(?!\w)"
-    r"|\b(?:that|this|the\s+same)\s+(?:circular|decision|document)\b"
+    r"(?<!\w)(?:thông tư|thong tu|văn bản|van ban|quyết định|quyet dinh|nghị định|nghi dinh|công văn"
+    r"|cong van|chỉ thị|chi thi|nghị quyết|nghi quyet|cái|circular|decision|document|decree|letter|directive"
+    r"|resolution)"
+    r"\s+(?:đó|ấy|này|kia|nói trên|ay|nay|noi tren)(?!\w)"
+    r"|\b(?:that|this|the\s+same)\s+(?:circular|decision|document|decree|letter|directive|resolution)\b"
 )
 
 # What kind of answer a question wants, from its question words (folded, after the normaliser's rewriting):
@@ -1160,6 +1162,10 @@ class FaqMatcher:
             spelled = self._spelled(folded, answer_language)
             if spelled is not None:
                 return spelled
+        if _ARTICLE_ASKED.search(folded):
+            layout = self._layout(folded, answer_language)
+            if layout is not None:
+                return layout
         if _ARTICLE_ASKED.search(folded) and not _CONTENTS_ASKED.search(folded):
             cited = self._by_article(folded, answer_language, context)
             if cited is not None:
@@ -1541,6 +1547,33 @@ class FaqMatcher:
             return None
         entry, score = citing[0]
         return FaqAnswer.of_entry(entry, score, answer_language)
+
+    def _layout(self, folded: str, answer_language: str) -> FaqAnswer | None:
+        """ "phần cấp xã của TT25 từ điều nào tới điều nào", "TT25: cấp tỉnh nằm ở Đ mấy": where a part sits
+        in the one document named, from its record's layout – when the question names nothing but parts the
+        layout lists ("TT25 tiêu chí 1 ở điều mấy" is the entry on that criterion)."""
+        references = self._documents.references(folded)
+        records = {r.record.id: r.record for r in references if r.record is not None}
+        if len(records) != 1 or len(records) != len({r.ref for r in references}):
+            return None
+        record = next(iter(records.values()))
+        if not record.articles:
+            return None
+        layout = set(re.findall(r"[a-z0-9]+", fold(f"{record.articles} {record.articles_en}")))
+        asked = self._normaliser.abbreviated(_ARTICLE_ASKED.sub(" ", _unnamed(folded, references)))
+        if set(_detect_fields(asked)) - {"about"}:
+            return None  # "TT25 hiệu lực từ ngày nào, ở điều mấy": its date too
+        words = [  # "xã/p.": a letter abbreviates
+            w for w in re.findall(r"[a-z]+", asked) if len(w) > 1 and w not in STOP_WORDS and w not in _CHAT
+        ]
+        if not any(w in layout for w in words):
+            return None
+        if any(w not in layout and w not in GENERIC_WORDS for w in words):
+            return None
+        entry = self._record_entry(record, ["articles"])
+        if entry is None:
+            return None
+        return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=("articles",))
 
     def _by_named_article(
         self,

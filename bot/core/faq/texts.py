@@ -36,6 +36,7 @@ AMENDS = N_("{name} amends {other}.")
 NUMBER = N_("{name} has the number {number}.")
 NUMBERS = N_("{name} is written with either number, {numbers}: both are the same document.")
 BASIS = N_("{name} was issued on the basis of {basis}.")
+ARTICLES = N_("The layout of {name}: {articles}.")
 ABOUT = N_("{name}: {about}.")
 ABOUT_ISSUED = N_("{name} ({issuer}, {date}): {about}.")
 ABOUT_ISSUED_YEAR = N_("{name} ({issuer}, in {date}): {about}.")
@@ -65,6 +66,7 @@ ALL = (
     NUMBER,
     NUMBERS,
     BASIS,
+    ARTICLES,
     ABOUT,
     ABOUT_ISSUED,
     ABOUT_ISSUED_YEAR,

@@ -1,0 +1,76 @@
+"""Issue #17, round 20: what failed on the sets read this round (AW, AX, AY, AZ), asserted one category at a
+time in our own phrasings."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.faq import FaqMatcher, focus
+from bot.core.faq.model import to_plain
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("TT25 phần cấp huyện nằm từ điều nào đến điều nào", "Điều 10–14 cấp huyện"),
+        ("thông tư 25 cấp tỉnh ở điều mấy vậy", "Điều 15–19 cấp tỉnh"),
+        ("Thông tư 25 phần nói về CĐHT cấp xã/p. nằm ở những điều nào", "Điều 5–9"),
+        ("Which articles of Circular 25 are about the province level?", "Articles 15–19 province level"),
+    ],
+)
+def test_where_a_part_of_a_circular_sits_is_its_layout(matcher: FaqMatcher, question, part):
+    """Which articles hold the commune, district or province part of TT25 is the circular's layout, from its
+    record – not the entry on the commune criteria (Articles 6 and 7), which shares the most words."""
+    found = matcher.ask(question)
+    assert found.document == "tt25" and part in to_plain(found.text()), to_plain(found.text())
+
+
+def test_the_article_of_one_criterion_is_still_that_criterions_entry(matcher: FaqMatcher):
+    found = matcher.ask("TT25 tiêu chí 1 mức độ 1 nằm ở điều mấy")
+    assert "Điều 6" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_an_administrative_unit_in_shorthand(matcher: FaqMatcher):
+    """ "đvhc" is "đơn vị hành chính", not a slip of "dvc" (dịch vụ công)."""
+    found = matcher.ask("Q10 giờ còn là đvhc hông")
+    assert "Quận 10 không còn" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("số 6782/BGDĐT-GDTX ký ngày nào", "29/12/2015"),
+        # the story names the letter by its number alone; the question points back at it
+        (
+            "Tui còn giữ công văn của thành phố số 1092/UBND-VX mà bị ướt mất trang đầu. Cho hỏi công văn"
+            " đó ra ngày nào vậy?",
+            "15/3/2016",
+        ),
+    ],
+)
+def test_an_official_letter_is_known_by_its_number_and_issuer(matcher: FaqMatcher, question, said):
+    """A letter's number is written with its issuer and unit after it ("1092/UBND-VX"), no kind before it."""
+    found = matcher.ask(question)
+    assert said in to_plain(found.text()), to_plain(found.text())
+
+
+def test_the_first_page_is_no_question_of_where():
+    """ "mất trang đầu" folds like "đâu" (where): as written, it tells; "gửi về đâu" asks."""
+    told, asked = focus.clauses("Tui giữ bản Chỉ thị 04-CT/TU mà rách mất trang đầu. Chỉ thị đó ra ngày nào")
+    assert not told.asks and asked.asks
+    assert focus.clauses("hồ sơ gửi về đâu")[0].asks
+
+
+def test_a_directive_the_story_names_is_the_one_pointed_back_at(matcher: FaqMatcher):
+    found = matcher.ask(
+        "Tui còn giữ bản photo Chỉ thị 04-CT/TU mà bị rách mất trang đầu. Chỉ thị đó ban hành ngày nào và nói"
+        " về chuyện gì vậy?"
+    )
+    text = to_plain(found.text())
+    assert "08/4/2016" in text and "khuyến học" in text, text
+
+
+def test_what_the_person_will_do_with_the_answer_asks_nothing_even_without_a_comma(matcher: FaqMatcher):
+    found = matcher.ask("QĐ 448 ban hành ngày nào và nói về chuyện gì để em ghi vô sổ")
+    text = to_plain(found.text())
+    assert "01/12/2015" in text and "Gia đình học tập" in text, text
