@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.faq import FaqMatcher, focus
+from bot.core.faq import FaqMatcher, focus, spoken
 from bot.core.faq.model import to_plain
 
 
@@ -74,3 +74,45 @@ def test_what_the_person_will_do_with_the_answer_asks_nothing_even_without_a_com
     found = matcher.ask("QĐ 448 ban hành ngày nào và nói về chuyện gì để em ghi vô sổ")
     text = to_plain(found.text())
     assert "01/12/2015" in text and "Gia đình học tập" in text, text
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("thông tư bốn mươi bốn còn xài không", "thông tư 44 còn xài không"),
+        ("mục tiêu tới năm hai không hai lăm", "mục tiêu tới năm 2025"),
+        ("năm hai nghìn không trăm mười bốn", "năm 2014"),
+        ("thong tu hai muoi lam", "thong tu 25"),
+        ("mười lăm tiêu chí", "15 tiêu chí"),
+        # words that only look like numbers stay words
+        ("ba năm", "ba năm"),
+        ("hai mươi sau đó", "20 sau đó"),
+        ("ba làm ở phường", "ba làm ở phường"),
+    ],
+)
+def test_numbers_said_to_voice_typing_are_read_as_digits(said, written):
+    assert spoken.in_digits(said) == written
+
+
+def test_a_circular_named_by_voice_is_that_circular(matcher: FaqMatcher):
+    found = matcher.ask("thông tư hai mươi lăm ký ngày nào")
+    assert "27/12/2023" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "v" is "vậy": the second question asks TT25's signer, not the signer of a recognition decision
+        ("TT25 bh ngày nào, ai ký v?", "do Bộ trưởng Bộ Giáo dục và Đào tạo ký"),
+        ("TT 11/2025 thuộc lĩnh vực nào", "Thông tư 11/2025/TT-BGDĐT (Bộ Giáo dục và Đào tạo"),
+        ("TT-25 còn hiệu lực không", "đang có hiệu lực"),
+    ],
+)
+def test_a_document_asked_about_in_shorthand(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert said in to_plain(found.text()), to_plain(found.text())
+
+
+def test_a_deadline_asked_with_bn_is_not_the_circulars_date(matcher: FaqMatcher):
+    found = matcher.ask("hs TT25 nộp trc ngày bn")
+    assert "28/02" in to_plain(found.text()), to_plain(found.text())

@@ -197,7 +197,7 @@ _KINDS = (
 _KIND_BEFORE = {kind: re.compile(rf"\b(?:{names})\s*(?:so\s*)?$") for kind, names in _KINDS}
 _PREFIXED = re.compile(
     r"\b(?P<kind>" + "|".join(f"(?P<{k}>{w})" for k, w in _KINDS) + r")"
-    r"\s*(?:so|no\.?|number)?\s*(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?(?:\s*[/-]\s*[a-z&]+\d*)*"
+    r"(?:\s*-)?\s*(?:so|no\.?|number)?\s*(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?(?:\s*[/-]\s*[a-z&]+\d*)*"
 )
 _SUFFIXED = re.compile(
     r"(?<![/\d])\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
@@ -650,6 +650,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:quy\s+dinh|noi|ban\s+hanh|phan\s+cap|de\s+cap|lam)\s+(?:ve\s+)?(?:gi|cai\s+gi|van\s+de\s+gi"
             r"|nhung\s+gi|dieu\s+gi|linh\s+vuc\s+(?:gi|nao)|gi\s+vay)\b",
             r"\b(?:ve|about)\s+(?:cai\s+)?(?:gi|what)\b",
+            r"\b(?:ve|thuoc)\s+(?:linh\s+vuc|mang|nganh)\s+(?:gi|nao)\b",  # "là vb về mảng nào"
             r"\bnoi\s+dung\b",
             r"\bwhat\s+(?:is|was|are)\b",
             r"\bwhat\s+does\b.*\b(?:cover|regulate|say|do|govern|deal)\b",
@@ -738,7 +739,7 @@ def _asked_apart(text: str, spans: Mapping[str, list[tuple[int, int]]], field: s
 
 # "(phải xong) trước ngày nào", "hạn chót ngày mấy": a deadline the document sets, not its own date (folded)
 _DEADLINE = re.compile(
-    r"\b(?:truoc|trc|cham\s+nhat|han\s+chot|han|deadline)\s+(?:la\s+)?ngay\s+(?:nao|may)\b"
+    r"\b(?:truoc|trc|cham\s+nhat|han\s+chot|han|deadline)\s+(?:la\s+)?ngay\s+(?:nao|may|bao\s*nhieu|bn)\b"
 )
 
 

@@ -70,6 +70,7 @@ from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms, pointed_kind
 from bot.core.faq.scope import Scope, asks_personal_data, names_subject
 from bot.core.faq.smalltalk import small_talk, without_greeting
+from bot.core.faq.spoken import in_digits
 from bot.core.faq.telex import untelex
 from bot.core.faq.words import words
 from bot.core.text import fold
@@ -820,7 +821,7 @@ class FaqMatcher:
         both answered (`parts`); otherwise the best entry: answer, unconfirmed, suggest or none.
         """
         text = mend_slips(untelex(" ".join(question.split()), self._known_words, self._is_vietnamese))
-        text = self._documents.with_kinds(text)
+        text = self._documents.with_kinds(in_digits(text))
         spoken = language.detect(text, self._abbreviations)
         # The person's setting, unless the question is clearly English.
         answer_language = "en" if spoken == "en" or locale.startswith("en") else "vi"
