@@ -116,3 +116,31 @@ def test_a_document_asked_about_in_shorthand(matcher: FaqMatcher, question, said
 def test_a_deadline_asked_with_bn_is_not_the_circulars_date(matcher: FaqMatcher):
     found = matcher.ask("hs TT25 nộp trc ngày bn")
     assert "28/02" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("mục đích ban hành thông tư 44 là gì", "Mục đích"),
+        ("Why was Circular 44 issued?", "Aim"),
+        ("Thông tư 25 ra đời nhằm mục đích gì", "cơ hội học tập công bằng"),
+    ],
+)
+def test_why_a_circular_was_issued_is_the_entry_on_its_aims(matcher: FaqMatcher, question, said):
+    """Its aims, not its record's one-line subject nor the date "ban hành" asks elsewhere."""
+    found = matcher.ask(question)
+    assert said in to_plain(found.text()), to_plain(found.text())
+
+
+def test_what_a_decision_is_for_when_no_entry_says_why_is_what_it_is_about(matcher: FaqMatcher):
+    found = matcher.ask("QĐ 645 dùng để làm gì")
+    assert "công bố thủ tục hành chính" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_a_question_someone_else_asked_is_the_question(matcher: FaqMatcher):
+    """ "Tụi nó hỏi …", "người ta hỏi là …": what follows is the question passed on, not the story."""
+    found = matcher.ask(
+        "Tui mới nhận dạy lớp bồi dưỡng hội viên. Tụi nó hỏi hồi đó Bộ ra TT44 để làm gì, chấm điểm xếp loại"
+        " xã phường thì được cái gì. Tui muốn nói cho gọn. Bot giúp với."
+    )
+    assert "học tập suốt đời" in to_plain(found.text()), to_plain(found.text())

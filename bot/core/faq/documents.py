@@ -37,6 +37,7 @@ FIELDS = (
     "basis",
     "about",
     "articles",
+    "purpose",
 )
 _TEXT_FIELDS = ("name", "about", "issuer", "signer", "basis")
 # Texts that are not words describing the document: where its parts sit ("Điều 5–9: cấp xã; …").
@@ -692,6 +693,19 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:hop\s+nhat|vbhn|la)\s+(?:cua\s+)?luat\s+(?:gi|nao)\b",
         ),
     ),
+    (
+        # "TT44 ra để làm gì", "mục đích ban hành thông tư này", "có ích gì": why the document was issued –
+        # answered only by the entry that says it (`entries: {purpose: …}`); "mục tiêu" is a target, not this
+        "purpose",
+        _any(
+            r"\b(?:muc\s+dich|y\s+nghia|tac\s+dung)\b",
+            r"\bde\s+(?:lam\s+gi|lam\s+chi|chi|mam\s+gi)\b",
+            r"\bnham\s+(?:muc\s+dich\s+)?(?:gi|chi)\b",
+            r"\bco\s+ich\s+(?:gi|loi\s+gi)\b",
+            r"\b(?:purpose|aim)\b",
+            r"\bwhy\b.*\b(?:issued|adopted|introduced|made|brought\s+in)\b",
+        ),
+    ),
 )
 _FIELDS = tuple((name, re.compile(pattern)) for name, pattern in _FIELD_PATTERNS)
 # Words a question about a document's field uses besides the document and the field (folded).
@@ -774,8 +788,9 @@ def detect_fields(folded: str) -> list[str]:
         found.remove("status")
     if "number" in found and {"amended_by", "repealed_by", "replaces"} & set(found):
         found.remove("number")  # "được sửa đổi bởi thông tư số mấy": the other document's number
-    if len(found) > 1 and "about" in found and not _asked_apart(text, spans, "about"):
-        found.remove("about")  # "TT44 ban hành ngày nào là gì": the specific field
+    if len(set(found) - {"purpose"}) > 1 and "about" in found and not _asked_apart(text, spans, "about"):
+        found.remove("about")  # "TT44 ban hành ngày nào là gì": the specific field (a purpose the record
+        # may not have an entry for: "QĐ 645 dùng để làm gì" is then what it is about)
     return [f for f in FIELDS if f in found]
 
 
@@ -888,6 +903,8 @@ def answer_fields(
                 sentences.append(texts[t.NUMBERS].format(name=name, numbers=number))
             else:
                 sentences.append(texts[t.NUMBER].format(name=name, number=number))
+        elif asked == "purpose":
+            return None  # why a document was issued is an entry's (`entries: {purpose: …}`)
         elif asked == "articles":
             if not record.articles:
                 return None

@@ -255,6 +255,10 @@ _ARTICLE_ASKED = re.compile(
 _PROVISION = re.compile(r"\b(?:dieu\s+khoan|the\s+provisions?)(?:\s+(?:ve|on|about))?\b")
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal|target)s?\b")
+# The words that ask why a document was issued (folded), explained by the entry on its aims.
+_PURPOSE_WORDS = re.compile(
+    r"\b(?:muc\s+dich|y\s+nghia|tac\s+dung|nham|co\s+ich|loi\s+ich|purpose|aim|why)\b"
+)
 # "áp dụng tới năm nào", "có hiệu lực đến bao giờ", "until when": how long a document applies (folded)
 _UNTIL_ASKED = re.compile(
     r"\b(?:ap\s+dung|dung|xai|hieu\s+luc|keo\s+dai|thuc\s+hien)\s+(?:den|toi)\s+(?:nam\s+|khi\s+|luc\s+)?"
@@ -1708,7 +1712,9 @@ class FaqMatcher:
         reference = subjects[0]
         if "about" in fields and not _is_subject(folded, reference, self._abbreviations):
             fields.remove("about")  # "UBND xã làm gì trong quy trình TT44": asks about the committee
-        if "about" in fields and _PURPOSE.search(unnamed):
+        if "purpose" in fields and (reference.record is None or "purpose" not in reference.record.entries):
+            fields.remove("purpose")  # an entry on that document's aims, if any, answers by retrieval
+        if "about" in fields and ("purpose" in fields or _PURPOSE.search(unnamed)):
             fields.remove("about")  # "mục đích của việc đánh giá theo TT25 là gì": its purpose, an entry's
         if {"signer", "signed", "issuer"} & set(fields) and _OTHER_PAPER.search(unnamed):
             # "hồi TT44 quyết định đó do ai ký", "QĐ 448 quy định cấp nào ra quyết định công nhận …": the
@@ -1727,7 +1733,8 @@ class FaqMatcher:
             fields = ["about"]
         if not fields:
             return None
-        if not self._explained(folded, references, record):
+        said = _PURPOSE_WORDS.sub(lambda m: " " * len(m.group()), folded) if "purpose" in fields else folded
+        if not self._explained(said, references, record):
             return None
         if record is not None and "about" not in fields and self._asks_what_it_says(unnamed, record):
             fields.append("about")  # "CV 6782 ra ngày nào, bảo Sở phối hợp với ai": what it says, too
