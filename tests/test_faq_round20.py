@@ -144,3 +144,20 @@ def test_a_question_someone_else_asked_is_the_question(matcher: FaqMatcher):
         " xã phường thì được cái gì. Tui muốn nói cho gọn. Bot giúp với."
     )
     assert "học tập suốt đời" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_a_wish_for_the_afternoon_is_small_talk(matcher: FaqMatcher):
+    assert matcher.ask("chúc chị buổi chiều vui vẻ nha").kind == "small_talk"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "đang xài là …" describes the law in use; it does not ask whether it is
+        ("luật khiếu nại đang xài là luật số bao nhiêu", "02/2011/QH13"),
+        ("CT 04 là CT gì vậy", "khuyến học, khuyến tài"),
+    ],
+)
+def test_a_document_asked_what_it_is_in_its_own_shorthand(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert said in to_plain(found.text()), to_plain(found.text())

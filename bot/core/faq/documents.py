@@ -450,7 +450,7 @@ _PERIOD_ASKED = (
     r"|\b(?:ap\s+dung|dung|xai)\s+(?:cho\s+|trong\s+)?(?:nhung\s+|cac\s+)?nam\s+nao\b"
     r"|\btu\s+nam\s+nao\s+(?:den|toi)\s+nam\s+nao\b"
     # "QĐ 281 mục tiêu tới năm nào": the years its targets run to
-    r"|\b(?:muc\s+tieu|chi\s+tieu)\s+(?:\w+\s+){0,3}?(?:den|toi)\s+nam\s+nao\b"
+    r"|\b(?:muc\s+tieu|chi\s+tieu)\s+(?:\w+\s+){0,6}?(?:den|toi)\s+nam\s+nao\b"
 )
 _PERIOD = re.compile(_PERIOD_ASKED)
 _WHEN = _any(
@@ -541,7 +541,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\bcon\s+(?:ap\s+dung|dung|xai|su\s+dung|gia\s+tri)\b",
             # "còn xét / chấm / làm theo QĐ 448 không": still followed
             r"\bcon\s+(?:duoc\s+)?(?:xet|cham|lam|danh\s+gia|cong\s+nhan)\s+theo\b",
-            r"\b(?:dang|con\s+dang|van\s+dang|van\s+con)\s+(?:duoc\s+)?(?:ap\s+dung|dung|xai|su\s+dung|thuc\s+hien)\b",
+            # not "luật … đang dùng là luật số mấy": the one in use, described
+            r"\b(?:dang|con\s+dang|van\s+dang|van\s+con)\s+(?:duoc\s+)?(?:ap\s+dung|dung|xai|su\s+dung|thuc\s+hien)\b"
+            r"(?!\s+(?:la|hien\s+nay\s+la)\b)",
             r"\bbi\s+bai\s+bo\s+(?:chua|roi)\b",
             r"\b(?:bi|da\s+bi|da\s+duoc|duoc)\s+thay(?:\s+the)?\s+(?:chua|roi|khong|ko)\b",
             r"\bbai\s+bo\s+chua\b",
@@ -647,7 +649,7 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         "about",
         _any(
             r"\bla\s+(?:gi|van\s+ban\s+gi|thong\s+tu\s+gi|quyet\s+dinh\s+gi|cai\s+gi|nghi\s+dinh\s+gi|cong\s+van\s+gi"
-            r"|luat\s+gi|thu\s+tuc\s+gi)\b",
+            r"|luat\s+gi|thu\s+tuc\s+gi|nghi\s+quyet\s+gi|chi\s+thi\s+gi|(?:tt|qd|nd|nq|cv|ct|vb)\s+gi)\b",
             r"\b(?:quy\s+dinh|noi|ban\s+hanh|phan\s+cap|de\s+cap|lam)\s+(?:ve\s+)?(?:gi|cai\s+gi|van\s+de\s+gi"
             r"|nhung\s+gi|dieu\s+gi|linh\s+vuc\s+(?:gi|nao)|gi\s+vay)\b",
             r"\b(?:ve|about)\s+(?:cai\s+)?(?:gi|what)\b",
