@@ -161,3 +161,14 @@ def test_a_wish_for_the_afternoon_is_small_talk(matcher: FaqMatcher):
 def test_a_document_asked_what_it_is_in_its_own_shorthand(matcher: FaqMatcher, question, said):
     found = matcher.ask(question)
     assert said in to_plain(found.text()), to_plain(found.text())
+
+
+def test_who_the_person_is_and_a_request_to_sum_up_are_not_the_question():
+    """ "cô ơi con là …" introduces the person (as "em là …" does); "tóm tắt giúp con mấy ý chính" asks for
+    nothing of its own."""
+    question, told = focus.split(
+        "cô ơi con là thư ký chi hội khu phố 2, con đang soạn bài nói cho buổi họp tổ dân phố tuần sau, con"
+        " muốn nhắc là theo thông tư 25 tiêu chí 2 mức độ 1 gồm những gì, cô tóm tắt giúp con mấy ý chính với"
+    )
+    assert "tiêu chí 2" in question, (question, told)
+    assert "thư ký" not in question and "tóm tắt" not in question, (question, told)

@@ -126,6 +126,7 @@ _INTRODUCTION = re.compile(
     rf"^(?:(?:da|thua|xin\s+chao|chao\s+\w+)\s+)?{_PERSON}\s+(?:la|lam|dang|moi|nam\s+nay|o|hien|vua|tu|\d+\s+tuoi)\b"
     r"|^(?:i\s+am|im|my\s+name)\b"
 )
+_CALLED_THEN_INTRODUCED = re.compile(rf"\w+\s+oi\s+{_PERSON}\s+(?:la|lam|dang|moi|o|hien|vua)\b")
 # Where a premise ends and its question begins: "… rồi thì …", "… xong thì …" (folded; cut before "thì").
 _PREMISE_END = re.compile(r"(?<=\broi)\s+(?=thi\b)|(?<=\bxong)\s+(?=thi\b)")
 # Words pointing back at something told before (typed with their marks: unaccented "do", "nay" are other
@@ -167,7 +168,10 @@ class Clause(NamedTuple):
             not self.asks
             and not self.premise
             and (
-                self.before_opener or _NARRATIVE.search(" ".join(_WORD.findall(fold(self.text)))) is not None
+                self.before_opener
+                or _NARRATIVE.search(" ".join(_WORD.findall(fold(self.text)))) is not None
+                # "cô ơi con là cán bộ văn hóa phường": "con", "cô" are other words too, not narrative alone
+                or _CALLED_THEN_INTRODUCED.match(" ".join(_WORD.findall(fold(self.text)))) is not None
             )
         )
 

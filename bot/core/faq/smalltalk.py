@@ -571,7 +571,7 @@ _CLOSING = words("a ah ak nha nhe oi ha nhieu lam qua ca")
 # Words of apologies and requests to help, around a question in a longer message (folded).
 _REQUEST = words(
     """
-    nho xem coi giup dum gium tra loi mong vui long lam on truoc xin phien sorry excuse
+    nho xem coi giup dum gium tra loi mong vui long lam on truoc xin phien sorry excuse tom tat y chinh
     """
 )
 _WORD = re.compile(r"[a-z0-9]+")
