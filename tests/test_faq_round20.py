@@ -172,3 +172,17 @@ def test_who_the_person_is_and_a_request_to_sum_up_are_not_the_question():
     )
     assert "tiêu chí 2" in question, (question, told)
     assert "thư ký" not in question and "tóm tắt" not in question, (question, told)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # the law's own words: "giáo dục tiếp tục sau khi biết chữ"
+        ("TTHTCĐ có lo giáo dục tiếp tục sau khi biết chữ không", "sau khi biết chữ"),
+        # a yes-or-no question is answered with the power it asks about
+        ("chủ tịch UBND phường có được quyết định sáp nhập TTHTCĐ không", "có thẩm quyền"),
+    ],
+)
+def test_a_centres_duties_and_who_decides_on_it_in_the_laws_words(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert said in to_plain(found.text()), to_plain(found.text())
