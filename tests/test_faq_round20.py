@@ -186,3 +186,13 @@ def test_who_the_person_is_and_a_request_to_sum_up_are_not_the_question():
 def test_a_centres_duties_and_who_decides_on_it_in_the_laws_words(matcher: FaqMatcher, question, said):
     found = matcher.ask(question)
     assert said in to_plain(found.text()), to_plain(found.text())
+
+
+def test_the_new_circular_the_story_moves_to_weighs_as_much_as_the_old_one():
+    """ "giờ đổi qua thông tư mới": like a circular named by number, what the question is asked under – not
+    the person's own story, which counts for little."""
+    _, told = focus.split(
+        "hồi trước làm theo TT44 thì hồ sơ nộp lên quận, giờ đổi qua thông tư mới em không biết hồ sơ gồm"
+        " giấy tờ gì, số liệu tính từ đâu tới đâu, nộp trước ngày mấy"
+    )
+    assert all(weight == focus.PREMISE_WEIGHT for text, weight in told if "thông tư mới" in text), told

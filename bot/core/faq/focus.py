@@ -136,6 +136,7 @@ _WORD = re.compile(r"\w+")
 # A year or a numbered document in a clause (folded).
 _ANCHOR = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:tt|qd|nd|thong\s+tu|quyet\s+dinh|nghi\s+dinh|circular|decision)\s*\d"
+    r"|\b(?:thong\s+tu|quy\s+dinh|van\s+ban)\s+moi\b"  # "giờ đổi qua thông tư mới": the one in force
 )
 
 
