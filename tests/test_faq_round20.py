@@ -196,3 +196,9 @@ def test_the_new_circular_the_story_moves_to_weighs_as_much_as_the_old_one():
         " giấy tờ gì, số liệu tính từ đâu tới đâu, nộp trước ngày mấy"
     )
     assert all(weight == focus.PREMISE_WEIGHT for text, weight in told if "thông tư mới" in text), told
+
+
+def test_the_ways_a_dossier_is_filed_asked_as_forms(matcher: FaqMatcher):
+    """ "bằng những hình thức nào" asks how it is filed (in person, online, by post), not what it holds."""
+    found = matcher.ask("hồ sơ đề nghị công nhận cộng đồng học tập gửi lên bằng những hình thức nào vậy")
+    assert "trực tuyến" in to_plain(found.text()), to_plain(found.text())
