@@ -202,3 +202,20 @@ def test_the_ways_a_dossier_is_filed_asked_as_forms(matcher: FaqMatcher):
     """ "bằng những hình thức nào" asks how it is filed (in person, online, by post), not what it holds."""
     found = matcher.ask("hồ sơ đề nghị công nhận cộng đồng học tập gửi lên bằng những hình thức nào vậy")
     assert "trực tuyến" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_a_party_directive_has_its_number_in_its_own_form(matcher: FaqMatcher):
+    """ "04-CT/TU": a number, the kind, then the issuer – the record's name carries it."""
+    found = matcher.ask("Chỉ thị 04 của Thành ủy số hiệu đầy đủ là gì")
+    assert "có số hiệu 04-CT/TU" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_xin_cho_toi_asks_for_what_follows(matcher: FaqMatcher):
+    """ "Xin cho tôi số hiệu …" is a request to be told, like "cho tôi xin"; the story describes the
+    directive it points back at."""
+    found = matcher.ask(
+        "Chào bot, tôi đang soạn bài cho bản tin phường. Năm 2016 Thành ủy có một chỉ thị về khuyến học,"
+        " khuyến tài, xây dựng thành phố học tập. Xin cho tôi số hiệu và ngày ký của chỉ thị đó."
+    )
+    text = to_plain(found.text())
+    assert "04-CT/TU" in text and "08/4/2016" in text, text

@@ -799,8 +799,8 @@ def detect_fields(folded: str) -> list[str]:
 # --- answers from a record ------------------------------------------------------------------------
 
 
-# An official number in a document's name: "25/2023/TT-BGDĐT", "1315/QĐ-TTg".
-_OFFICIAL_NUMBER = re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]+(?:-[A-Za-zĐđ0-9]+)+")
+# An official number in a document's name: "25/2023/TT-BGDĐT", "1315/QĐ-TTg"; a Party document's "04-CT/TU".
+_OFFICIAL_NUMBER = re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]+(?:-[A-Za-zĐđ0-9]+)+|\b\d+-[A-ZĐ]+/[A-ZĐ]+\b")
 
 
 class FieldAnswer(NamedTuple):

@@ -54,7 +54,7 @@ _OPENER = re.compile(
     # A request instead of a question: "nhờ bot cho tôi ngày ban hành …", "bot tra giúp em …", "cho tôi xin".
     rf"|(?:nho\s+(?:bot\s+|ad\s+|admin\s+)?|(?:bot|ad|admin)\s+)(?:cho|gui|tra|tim|ghi)(?:\s+(?:giup|dum|gium|ho))?"
     rf"\s+{_PERSON}(?:\s+(?:xin|biet))?"
-    rf"|(?:cho|gui)\s+{_PERSON}\s+xin"
+    rf"|(?:cho|gui)\s+{_PERSON}\s+xin|xin\s+(?:cho|gui)\s+{_PERSON}\b(?!\s+(?:hoi|biet))"
     # "nhờ mọi người cho biết", "xin cho biết", "cho tôi biết", "please let me know": a request to be told
     rf"|(?:(?:nho|xin)\s+(?:(?:moi\s+nguoi|cac\s+ban|ban|bot|ad|admin|cac\s+anh\s+chi|{_PERSON})\s+)?)?cho\s+"
     rf"(?:{_PERSON}\s+)?biet"
