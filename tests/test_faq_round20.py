@@ -223,6 +223,12 @@ def test_xin_cho_toi_asks_for_what_follows(matcher: FaqMatcher):
     assert "04-CT/TU" in text and "08/4/2016" in text, text
 
 
+def test_recognition_levels_in_english_are_the_levels_not_the_tiers_of_government(matcher: FaqMatcher):
+    """ "recognition levels" is "mức độ công nhận" (level 1, level 2), not "cấp" (commune, district)."""
+    found = matcher.ask("What recognition levels are there for a ward learning community under Circular 25?")
+    assert "level 1" in to_plain(found.text()), to_plain(found.text())
+
+
 # The floors are the scores at the end of round 20 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly: the bot answers the same whatever the hash seed
 # (tests/test_faq_round19.py).
