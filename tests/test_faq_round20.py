@@ -84,12 +84,14 @@ def test_what_the_person_will_do_with_the_answer_asks_nothing_even_without_a_com
         ("thông tư bốn mươi bốn còn xài không", "thông tư 44 còn xài không"),
         ("mục tiêu tới năm hai không hai lăm", "mục tiêu tới năm 2025"),
         ("năm hai nghìn không trăm mười bốn", "năm 2014"),
+        ("năm hai ngàn không trăm mười bốn", "năm 2014"),
         ("thong tu hai muoi lam", "thong tu 25"),
         ("mười lăm tiêu chí", "15 tiêu chí"),
         # words that only look like numbers stay words
         ("ba năm", "ba năm"),
         ("hai mươi sau đó", "20 sau đó"),
         ("ba làm ở phường", "ba làm ở phường"),
+        ("tiêu chí hai, không một ai biết", "tiêu chí hai, không một ai biết"),
     ],
 )
 def test_numbers_said_to_voice_typing_are_read_as_digits(said, written):

@@ -52,6 +52,7 @@ _SPELLINGS = {
     "tram": {"trăm"},
 }
 _WORD = re.compile(r"\w+")
+_SAID_TOGETHER = re.compile(r"\w+(?:\s+\w+)*")
 
 
 def _number_word(raw: str, marked: bool) -> str:
@@ -102,7 +103,7 @@ def in_digits(text: str) -> str:
     marked = fold(text) != text.lower()
     spans = [(m.start(), m.end(), _number_word(m.group(), marked)) for m in _WORD.finditer(text)]
     words = [w for _, _, w in spans]
-    if "muoi" not in words and "lam" not in words and "khong" not in words and "nghin" not in words:
+    if not {"muoi", "lam", "khong", "nghin", "ngan"} & set(words):
         return text
     found: list[tuple[int, int, str]] = []
     i = 0
@@ -112,7 +113,11 @@ def in_digits(text: str) -> str:
             i += 1
             continue
         value, used = number
-        found.append((spans[i][0], spans[i + used - 1][1], str(value)))
+        start, end = spans[i][0], spans[i + used - 1][1]
+        if not _SAID_TOGETHER.fullmatch(text[start:end]):
+            i += 1  # "tiêu chí hai, không một …": words a mark keeps apart are no number
+            continue
+        found.append((start, end, str(value)))
         i += used
     for start, end, digits in reversed(found):
         text = f"{text[:start]}{digits}{text[end:]}"
