@@ -259,7 +259,7 @@ def test_recognition_levels_in_english_are_the_levels_not_the_tiers_of_governmen
         ("as", 215, 48, 10, True),
         ("at", 218, 48, 12, True),
         ("au", 223, 48, 12, True),
-        ("av", 225, 48, 12, True),
+        ("av", 226, 48, 12, True),
         ("aw", 223, 48, 12, True),
         ("ax", 224, 48, 12, True),
         ("ay", 225, 48, 12, True),

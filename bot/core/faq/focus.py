@@ -48,7 +48,7 @@ _OPENER = re.compile(
     rf"cho\s+(?:{_PERSON}\s+)?hoi(?:\s+(?:chut|ti|xiu|nhanh|ngu|thu|them|lai|la|luon))*(?!\s+(?:khuyen|vien|dong|nghi|thao|truong|phi))"
     rf"|(?:{_PERSON}\s+)?(?:muon|xin|can)\s+(?:hoi|biet)"
     r"|hoi\s+(?:ngu|nhanh|chut|ti|xiu|thu|them)(?:\s+(?:chut|ti|xiu|nha|nhe|ad))*"
-    # "tụi nó hỏi …", "bà con hỏi là …": a question someone else asked, passed on
+    # "tụi nó hỏi …", "người ta hỏi là …": a question someone else asked, passed on
     r"|(?:tui\s+no|chung\s+no|bon\s+no|nguoi\s+ta|may\s+ban(?:\s+tre)?|may\s+dua(?:\s+nho)?)\s+(?:co\s+)?hoi"
     r"(?:\s+(?:tui|toi|em|minh|chau|con))?(?:\s+(?:la|rang))?(?!\s+(?:thi|roi|hoai|mai|di|lai|han|nua))"
     # A request instead of a question: "nhờ bot cho tôi ngày ban hành …", "bot tra giúp em …", "cho tôi xin".

@@ -1168,11 +1168,10 @@ class FaqMatcher:
             if spelled is not None:
                 return spelled
         if _ARTICLE_ASKED.search(folded):
-            layout = self._layout(folded, answer_language)
-            if layout is not None:
-                return layout
-        if _ARTICLE_ASKED.search(folded) and not _CONTENTS_ASKED.search(folded):
-            cited = self._by_article(folded, answer_language, context)
+            # "phần cấp xã của TT25 ở những điều nào": the layout, even where "những điều" asks what it holds
+            cited = self._layout(folded, answer_language)
+            if cited is None and not _CONTENTS_ASKED.search(folded):
+                cited = self._by_article(folded, answer_language, context)
             if cited is not None:
                 return cited
         references = self._documents.references(folded)
