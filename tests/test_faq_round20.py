@@ -231,6 +231,30 @@ def test_recognition_levels_in_english_are_the_levels_not_the_tiers_of_governmen
     assert "level 1" in to_plain(found.text()), to_plain(found.text())
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Chào bot nha, chú là tổ trưởng tổ dân phố 5, nghe tụi nhỏ nói có bot nên vô chào một tiếng, có gì"
+        " chú hỏi sau",
+        "Hello, just stopping by to say hello to the new bot, have a nice day",
+        "nay rảnh ghé chào bot thôi, hổng có hỏi gì đâu nha",
+    ],
+)
+def test_a_long_visit_only_to_say_hello_is_small_talk(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind == "small_talk"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "vô chào một tiếng, cho hỏi thông tư 44 còn hiệu lực không",  # a question of ours after the hello
+        "ghé chào một tiếng, cho hỏi giá vàng hôm nay bao nhiêu",  # a question, not ours: declined
+    ],
+)
+def test_a_hello_that_goes_on_to_ask_is_a_question(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind != "small_talk"
+
+
 # The floors are the scores at the end of round 20 (in scope, declined, small talk; no answer stating
 # another document's date). They hold exactly: the bot answers the same whatever the hash seed
 # (tests/test_faq_round19.py).
@@ -318,8 +342,9 @@ def test_the_dev_sets_of_the_hardest_styles_keep_their_scores(name, in_scope, wr
 
 
 def test_small_talk_and_everyday_questions_keep_their_answers():
-    """The 240 messages of the small-talk set: 160 small talk (154 recognised; the six missed are long
-    rambling greetings), 80 questions from outside the subject (all declined)."""
+    """The 240 messages of the small-talk set: 160 small talk (159 recognised; the one missed is a long
+    greeting that tries the bot out, "bấm bấm vô đây thử coi có ai nói chuyện không"), 80 questions from
+    outside the subject (all declined)."""
     found = scored_talk_set()
-    assert found.small_talk[0] >= 154, found.listed_misses("small_talk")
+    assert found.small_talk[0] >= 159, found.listed_misses("small_talk")
     assert found.out_of_scope[0] >= 80, found.listed_misses("out_of_scope")

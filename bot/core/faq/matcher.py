@@ -69,7 +69,7 @@ from bot.core.faq.messages import is_question, question_splits
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms, pointed_kind
 from bot.core.faq.scope import Scope, asks_personal_data, names_subject
-from bot.core.faq.smalltalk import small_talk, without_greeting
+from bot.core.faq.smalltalk import just_saying_hello, small_talk, without_greeting
 from bot.core.faq.spoken import in_digits
 from bot.core.faq.telex import untelex
 from bot.core.faq.words import words
@@ -831,6 +831,8 @@ class FaqMatcher:
         answer_language = "en" if spoken == "en" or locale.startswith("en") else "vi"
         # "👍", "dạ": small talk before anything reads it as a question; "test" before Telex reads "tét"
         talk = small_talk(question) or small_talk(text)
+        if talk is None and just_saying_hello(text) and not self._names_our_subject(text):
+            talk = "greeting"  # "…, nghe nói có bot này nên vô chào một tiếng, từ từ có gì tôi hỏi sau nha"
         if talk is not None:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
         if not is_question(text):

@@ -658,6 +658,27 @@ def small_talk(text: str) -> SmallTalk | None:
     return _phrased(words) or _told_in_clauses(folded)
 
 
+# A visit only to say hello, however long the message around it (folded): "vô chào một tiếng", "ghé chào
+# thôi", "có hỏi gì đâu", "từ từ có gì tôi hỏi sau", "just dropping by to say hello".
+_JUST_SAYING_HELLO = re.compile(
+    r"\b(?:(?:vo|vao|ghe|qua)\s+(?:day\s+)?chao"
+    r"|chao\s+(?:bot\s+|em\s+|ad\s+|ban\s+|moi\s+nguoi\s+)?(?:mot\s+tieng|mot\s+cai|cai\s+da|thoi)"
+    r"|(?:co|khong|ko|hong)\s+(?:co\s+)?hoi\s+gi\s+(?:dau|het)|co\s+gi\s+(?:\w+\s+)?hoi\s+sau"
+    r"|(?:dropping|stopping|popping)\s+by|say\s+hello|(?:just|only)\s+(?:saying|wanted\s+to\s+say)\s+hi)\b"
+)
+
+
+# "…, cho hỏi giá vàng hôm nay": a question after all
+_ASKS_AFTER_ALL = re.compile(r"\b(?:cho\s+(?:\w+\s+)?hoi|muon\s+hoi|xin\s+hoi|hoi\s+(?:chut|xiu|ti|nhanh))\b")
+
+
+def just_saying_hello(text: str) -> bool:
+    """Whether a message, however long, only comes to say hello ("… nên vô chào một tiếng, từ từ có gì tôi hỏi
+    sau nha") and asks nothing after all; the caller checks it names nothing the knowledge base is about."""
+    spoken = " ".join(_WORD.findall(fold(text)))
+    return _JUST_SAYING_HELLO.search(spoken) is not None and _ASKS_AFTER_ALL.search(spoken) is None
+
+
 def _told_in_clauses(folded: str) -> SmallTalk | None:
     """The small talk of a message whose every clause is small talk, the person introducing themselves, a
     wish or chat words ("dạ chào bot, tôi là cán bộ khuyến học phường, mới vào nhóm"); None otherwise."""
