@@ -3,10 +3,10 @@ lăm"), written in digits before a question is read.
 
 The packages on the index (vietnam-number, GPL-3.0; vn-numberwords) turn a string that *is* a number into its
 value; what is needed here is to find the few words inside a sentence that are one, where "năm" is both five
-and year and "lăm"/"làm", "sáu"/"sau" fold alike. Only three forms are read: tens with "mươi" ("bốn mươi bốn",
-"hai mươi lăm"), the teens with "mười" ("mười lăm"), and years said digit by digit or in thousands ("hai không
-hai lăm", "hai nghìn không trăm mười bốn"); "ba năm" (three years) and "hai tiêu chí" stay words, and a table
-of ten digits does the rest.
+and year and "lăm"/"làm", "sáu"/"sau" fold alike. Only three forms are read: tens with "mươi" or "lăm" ("bốn
+mươi bốn", "hai mươi lăm", "hai lăm"), the teens with "mười" ("mười lăm"), and years said digit by digit or in
+thousands ("hai không hai lăm", "hai nghìn không trăm mười bốn"); "ba năm" (three years) and "hai tiêu chí"
+stay words, and a table of ten digits does the rest.
 """
 
 from __future__ import annotations
