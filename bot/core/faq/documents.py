@@ -196,17 +196,18 @@ _KINDS = (
     ("ct", r"chi\s*thi|directive|ct"),
 )
 _KIND_BEFORE = {kind: re.compile(rf"\b(?:{names})\s*(?:so\s*)?$") for kind, names in _KINDS}
+_KIND_CODES = "|".join(kind for kind, _ in _KINDS)  # "vbhn|tt|qd|…": the kinds written after a number
 _PREFIXED = re.compile(
     r"\b(?P<kind>" + "|".join(f"(?P<{k}>{w})" for k, w in _KINDS) + r")"
     r"(?:\s*-)?\s*(?:so|no\.?|number)?\s*(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?(?:\s*[/-]\s*[a-z&]+\d*)*"
 )
 _SUFFIXED = re.compile(
-    r"(?<![/\d])\b(?P<number>\d{1,4})(?:\s*/\s*(?P<year>\d{4}))?\s*[/-]\s*(?P<kind>vbhn|tt|qd|nd|nq|ct|cv)\b(?:[/-][a-z&]+\d*)*"
+    rf"(?<![/\d])\b(?P<number>\d{{1,4}})(?:\s*/\s*(?P<year>\d{{4}}))?\s*[/-]\s*(?P<kind>{_KIND_CODES})\b(?:[/-][a-z&]+\d*)*"
 )
 # "số 1092/UBND-VX", "6782/BGDĐT-GDTX": an official letter's number, its issuer and unit after it (folded);
 # the other kinds write theirs ("448/QĐ-KHVN", "25/2023/TT-BGDĐT")
 _LETTER = re.compile(
-    r"(?<![/\d])\b(?P<number>\d{1,5})\s*/\s*(?!(?:vbhn|tt|qd|nd|nq|ct|cv)\b)[a-z&]{2,10}-[a-z&]+\d*\b"
+    rf"(?<![/\d])\b(?P<number>\d{{1,5}})\s*/\s*(?!(?:{_KIND_CODES})\b)[a-z&]{{2,10}}-[a-z&]+\d*\b"
 )
 # "… 44 năm 2021 của Bộ GD&ĐT", "… 44 năm 2014 do Bộ ban hành": the year a document was issued, said after its
 # number and followed by its issuer (a year alone may be when something else happened: "năm 2016 tập huấn").
@@ -462,6 +463,18 @@ _WHEN = _any(
     r"when",
     r"(?:what|which)\s+(?:date|year)",
 )
+# "TT44 ra để làm gì", "mục đích ban hành thông tư này", "có ích gì", "why was it issued": why a document was
+# issued (folded); "mục tiêu" is a target, not this.
+PURPOSE_ASKED = re.compile(
+    _any(
+        r"\b(?:muc\s+dich|y\s+nghia|tac\s+dung)\b",
+        r"\bde\s+(?:lam\s+gi|lam\s+chi|chi|mam\s+gi)\b",
+        r"\bnham\s+(?:muc\s+dich\s+)?(?:gi|chi)\b",
+        r"\bco\s+ich\s+(?:gi|loi\s+gi)\b",
+        r"\b(?:purpose|aim)\b",
+        r"\bwhy\b.*\b(?:issued|adopted|introduced|made|brought\s+in)\b",
+    )
+)
 # Every field's phrasings, one alternative a line (folded text: no diacritics, punctuation removed).
 _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
@@ -695,19 +708,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             r"\b(?:hop\s+nhat|vbhn|la)\s+(?:cua\s+)?luat\s+(?:gi|nao)\b",
         ),
     ),
-    (
-        # "TT44 ra để làm gì", "mục đích ban hành thông tư này", "có ích gì": why the document was issued –
-        # answered only by the entry that says it (`entries: {purpose: …}`); "mục tiêu" is a target, not this
-        "purpose",
-        _any(
-            r"\b(?:muc\s+dich|y\s+nghia|tac\s+dung)\b",
-            r"\bde\s+(?:lam\s+gi|lam\s+chi|chi|mam\s+gi)\b",
-            r"\bnham\s+(?:muc\s+dich\s+)?(?:gi|chi)\b",
-            r"\bco\s+ich\s+(?:gi|loi\s+gi)\b",
-            r"\b(?:purpose|aim)\b",
-            r"\bwhy\b.*\b(?:issued|adopted|introduced|made|brought\s+in)\b",
-        ),
-    ),
+    # why the document was issued: answered only by the entry that says it (`entries: {purpose: …}`)
+    ("purpose", PURPOSE_ASKED.pattern),
 )
 _FIELDS = tuple((name, re.compile(pattern)) for name, pattern in _FIELD_PATTERNS)
 # Words a question about a document's field uses besides the document and the field (folded).

@@ -126,7 +126,7 @@ _INTRODUCTION = re.compile(
     rf"^(?:(?:da|thua|xin\s+chao|chao\s+\w+)\s+)?{_PERSON}\s+(?:la|lam|dang|moi|nam\s+nay|o|hien|vua|tu|\d+\s+tuoi)\b"
     r"|^(?:i\s+am|im|my\s+name)\b"
 )
-_CALLED_THEN_INTRODUCED = re.compile(rf"\w+\s+oi\s+{_PERSON}\s+(?:la|lam|dang|moi|o|hien|vua)\b")
+_CALLED = re.compile(r"\w+\s+oi\s+")  # "cô ơi …": the person called before the clause (folded)
 # Where a premise ends and its question begins: "… rồi thì …", "… xong thì …" (folded; cut before "thì").
 _PREMISE_END = re.compile(r"(?<=\broi)\s+(?=thi\b)|(?<=\bxong)\s+(?=thi\b)")
 # Words pointing back at something told before (typed with their marks: unaccented "do", "nay" are other
@@ -172,7 +172,7 @@ class Clause(NamedTuple):
                 self.before_opener
                 or _NARRATIVE.search(" ".join(_WORD.findall(fold(self.text)))) is not None
                 # "cô ơi con là cán bộ văn hóa phường": "con", "cô" are other words too, not narrative alone
-                or _CALLED_THEN_INTRODUCED.match(" ".join(_WORD.findall(fold(self.text)))) is not None
+                or _introduces_when_called(self.text)
             )
         )
 
@@ -260,6 +260,13 @@ def _premises(piece: str, question_mark: bool) -> list[tuple[str, bool, bool]]:
 def _anchors_story(clause: Clause) -> bool:
     """Whether a story clause (not the person's introduction) names a year or a document."""
     return clause.story and not _introduces(clause.text) and _ANCHOR.search(fold(clause.text)) is not None
+
+
+def _introduces_when_called(text: str) -> bool:
+    """Whether a clause calls someone, then introduces the person ("cô ơi con là cán bộ …")."""
+    spoken = " ".join(_WORD.findall(fold(text)))
+    called = _CALLED.match(spoken)
+    return called is not None and _introduces(spoken[called.end() :])
 
 
 def _introduces(text: str) -> bool:

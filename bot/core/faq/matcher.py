@@ -55,6 +55,7 @@ from bot.core.faq.documents import (
     FIELDS,
     GENERIC_WORDS,
     ISSUE_WORD,
+    PURPOSE_ASKED,
     DocumentIndex,
     DocumentRecord,
     Reference,
@@ -255,10 +256,6 @@ _ARTICLE_ASKED = re.compile(
 _PROVISION = re.compile(r"\b(?:dieu\s+khoan|the\s+provisions?)(?:\s+(?:ve|on|about))?\b")
 # A purpose or aim asked (folded): what an entry explains, not what the record says the document is about.
 _PURPOSE = re.compile(r"\b(?:muc\s+dich|muc\s+tieu|y\s+nghia|purpose|aim|objective|goal|target)s?\b")
-# The words that ask why a document was issued (folded), explained by the entry on its aims.
-_PURPOSE_WORDS = re.compile(
-    r"\b(?:muc\s+dich|y\s+nghia|tac\s+dung|nham|co\s+ich|loi\s+ich|purpose|aim|why)\b"
-)
 # "áp dụng tới năm nào", "có hiệu lực đến bao giờ", "until when": how long a document applies (folded)
 _UNTIL_ASKED = re.compile(
     r"\b(?:ap\s+dung|dung|xai|hieu\s+luc|keo\s+dai|thuc\s+hien)\s+(?:den|toi)\s+(?:nam\s+|khi\s+|luc\s+)?"
@@ -1734,7 +1731,8 @@ class FaqMatcher:
             fields = ["about"]
         if not fields:
             return None
-        said = _PURPOSE_WORDS.sub(lambda m: " " * len(m.group()), folded) if "purpose" in fields else folded
+        # the words asking why it was issued are explained by the entry on its aims
+        said = PURPOSE_ASKED.sub(lambda m: " " * len(m.group()), folded) if "purpose" in fields else folded
         if not self._explained(said, references, record):
             return None
         if record is not None and "about" not in fields and self._asks_what_it_says(unnamed, record):

@@ -29,8 +29,7 @@ _DIGITS = {
     "chin": 9,
 }
 # After "mươi" / "mười": "mốt" (1), "tư" (4), "lăm" (5) are units too.
-_UNITS = {**_DIGITS, "lam": 5, "tu": 4}
-_UNITS.pop("khong")
+_UNITS = {**{word: n for word, n in _DIGITS.items() if n}, "lam": 5, "tu": 4}
 # The spellings that are these numbers ("làm", "sau", "tạm" fold alike but are not); unmarked typing is taken
 # as meant.
 _SPELLINGS = {
