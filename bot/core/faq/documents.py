@@ -219,6 +219,8 @@ _FRAME = re.compile(
     r"|\blien\s+quan\s+(?:gi\s+|the\s+nao\s+|ra\s+sao\s+)?(?:toi|den|voi)\s*$|\brelated\s+to\s*$"
     # "CV 9961 mà QĐ 448 viện dẫn", "… làm căn cứ cho QĐ 448": the second document is what cites the first
     r"|\b(?:cv|cong\s+van|qd|quyet\s+dinh|tt|thong\s+tu|nd|nghi\s+dinh)\b.*\bma\s*$"
+    # "QĐ 645 mà người ta hay nhắc cùng TT44": the second document is what the first is spoken of with
+    r"|\b(?:cv|cong\s+van|qd|quyet\s+dinh|tt|thong\s+tu|nd|nghi\s+dinh)\b.*\bma(?:\s+\w+){0,5}\s+(?:cung|voi|kem)\s*$"
     r"|\bcan\s+cu\s+(?:chinh\s+)?(?:cho|cua|de\s+(?:ban\s+hanh|ra|soan(?:\s+thao)?))\s*$|\bcited\s+(?:by|in)\s*$"
     # "Công văn 2102 về thực hiện Chỉ thị 04": the second document is what the first carries out
     r"|\b(?:ve|de)\s+(?:viec\s+)?(?:thuc\s+hien|trien\s+khai)\s*$"
@@ -475,6 +477,21 @@ PURPOSE_ASKED = re.compile(
         r"\bwhy\b.*\b(?:issued|adopted|introduced|made|brought\s+in)\b",
     )
 )
+# "448/QĐ-KHVN, 448/QĐ-HKH … là 2 qđ khác nhau hay 1", "thật ra là mấy quyết định": whether numbers written
+# differently are one document (folded)
+SAME_DOCUMENT_ASKED = re.compile(
+    _any(
+        r"\bmot\s+hay\s+(?:hai|ba|nhieu|khac)\b",
+        r"\b(?:hai|ba|2|3)\s+(?:\w+\s+){0,2}khac\s+nhau\b",
+        r"\bkhac\s+nhau\s+(?:hay|khong|ko|k|ha|hong|chang)\b",
+        r"\b(?:la|phai)\s+cung\s+mot\b",
+        r"\bmay\s+(?:quyet\s+dinh|van\s+ban|thong\s+tu|qd|vb|tt)\b",
+        r"\bthe\s+same\b",
+        r"\b(?:different|how\s+many)\s+(?:documents|decisions|circulars)\b",
+    )
+)
+# Who may issue a document, as a question names them to choose between (folded)
+_ISSUERS = r"(?:bo|hoi|so|ubnd|uy\s+ban|thu\s+tuong|chinh\s+phu|thanh\s+uy|quoc\s+hoi)"
 # Every field's phrasings, one alternative a line (folded text: no diacritics, punctuation removed).
 _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
@@ -619,6 +636,10 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         "issuer",
         _any(
             r"\b(?:co\s+quan|bo|don\s+vi|cap)\s+nao\s+(?:da\s+)?(?:ban\s+hanh|ra|lam)\b",
+            r"\b(?:co\s+quan|don\s+vi)\s+nao\s+(?:cua|o|tai|thuoc)\s+(?:\w+\s+){1,5}?(?:da\s+)?ban\s+hanh\b",
+            # "của Bộ ra hay của Hội ra", "Bộ ban hành hay Hội ban hành": which of two issuers
+            rf"\b(?:cua|do)\s+{_ISSUERS}\b(?:\s+\w+){{0,3}}?\s+hay\s+(?:la\s+)?(?:cua|do)\s+{_ISSUERS}\b",
+            rf"\b{_ISSUERS}\s+(?:ban\s+hanh|ra)\s+hay\s+(?:la\s+)?{_ISSUERS}\s+(?:ban\s+hanh|ra)\b",
             r"\b(?:ai|do\s+ai|cua\s+ai)\s+(?:ban\s+hanh|ra)\b",
             # not "CĐHT cấp tỉnh do ai quyết định công nhận" (who recognises, under the document)
             r"\bdo\s+ai\b(?!\s+(?:quyet\s+dinh|q\w*\s+dinh|cong\s+nhan|danh\s+gia|xet|cap|phe\s+duyet|kiem\s+tra))",

@@ -56,6 +56,7 @@ from bot.core.faq.documents import (
     GENERIC_WORDS,
     ISSUE_WORD,
     PURPOSE_ASKED,
+    SAME_DOCUMENT_ASKED,
     DocumentIndex,
     DocumentRecord,
     Reference,
@@ -838,6 +839,9 @@ class FaqMatcher:
         if self._year_names.unknown(text):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         text = self._year_names.rewrite(text)
+        numbers = self._one_under_numbers(fold(text), answer_language)
+        if numbers is not None:
+            return numbers
         # A long message that tells a story: its asking clauses are the question, the story is context.
         focused = focus.split(text)
         question_part, story = focused if focused is not None else (text, ())
@@ -1424,6 +1428,26 @@ class FaqMatcher:
             return False
         said = fold(f"{found.entry.answer} {found.entry.answer_en}")
         return any(r.record is record for r in self._documents.references(said))
+
+    def _one_under_numbers(self, folded: str, answer_language: str) -> FaqAnswer | None:
+        """ "vb ghi 448/QĐ-KHVN, Bộ lại ghi 448/QĐ-HKH, vậy là 2 qđ khác nhau hay 1": one document written
+        under several numbers, asked whether they are one, is its number – which says they are one document.
+        None for any other message."""
+        if not SAME_DOCUMENT_ASKED.search(folded):
+            return None
+        if set(_detect_fields(self._normaliser.abbreviated(folded))) - {"number", "about"}:
+            return None  # "… hai quyết định khác nhau …, ban hành ngày nào": the date
+        references = self._documents.references(folded)
+        typed = (folded[r.start : r.end] for r in references)
+        written = {"".join(number.split()) for number in typed if "/" in number}
+        records = {r.record.id: r.record for r in references if r.record is not None}
+        if len(written) < 2 or len(records) != 1 or any(r.record is None for r in references):
+            return None
+        record = next(iter(records.values()))
+        entry = self._record_entry(record, ["number"])
+        if entry is None:
+            return None
+        return FaqAnswer.of_entry(entry, 1.0, answer_language, document=record.id, fields=("number",))
 
     def _told_by_record(
         self, folded: str, references: list[Reference], answer_language: str

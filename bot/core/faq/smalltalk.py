@@ -135,6 +135,21 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "go gi",
             "phai go gi",
             "khong biet hoi gi",
+            # asking to be shown: "chỉ tui với", "chỉ giùm cô"
+            "chi tui voi",
+            "chi giup",
+            "chi gium",
+            "chi dum",
+            "chi voi",
+            # not knowing where to begin: "tôi không biết nên bắt đầu hỏi từ đâu", "where do I start"
+            "khong biet nen bat dau hoi tu dau",
+            "khong biet bat dau hoi tu dau",
+            "khong biet nen hoi tu dau",
+            "khong biet hoi tu dau",
+            "bat dau hoi tu dau",
+            "nen bat dau tu dau",
+            "where do i start",
+            "where should i start",
             "khong biet hoi cai gi",
             "biet hoi gi",
             "don t know what to ask",
@@ -556,6 +571,8 @@ _FILLER = words(
     huu ich troi nau com an ngu nghi tam
     xin ta het tron luon and va with phep
     bro sis nhung viec
+    patience kindness
+    bay cung ua ong ba dua met ray gioi nhanh nong xai
     """
 )
 # Whom a greeting, thanks or goodbye is addressed to (folded): "Xin chào Hội Khuyến học quận 10", "cảm ơn
@@ -621,6 +638,17 @@ _LEAVE_TAKING = re.compile(
     r"^(?:(?:ok|oke|okay|vay|thoi|da|de)\s+)*(?:tui|toi|em|minh|chau|con|bac|co|chu)\s+"
     r"(?:(?:se|di|ve)\s+)?(?:hoi\s+lai|hoi|xem\s+lai|xem|coi\s+lai|coi|tinh|ban\s+lai|bao\s+lai|trao\s+doi)\b"
     r"(?!.*\b(?:gi|nao|sao|bao\s+nhieu|khong|ko|chua|ai|dau)\s*$)"
+)
+# A clause that only remarks, asking nothing (folded): typing without marks ("cô mới tập xài điện thoại nên gõ
+# không dấu"), sympathy asked for ("cháu thông cảm nhé"), praise ("thông tin hữu ích lắm"), a wish.
+_REMARK = re.compile(
+    r"^(?:\w+\s+){0,10}?go\s+(?:khong|ko|k)\s+(?:co\s+)?dau(?:\s+(?:nhe|nha|a|ha|duoc))*$"
+    r"|^(?:\w+\s+){0,3}thong\s+cam(?:\s+(?:\w+\s+)?(?:nhe|nha|a|giup|gium|dum|cho|nhieu))*$"
+    r"|^(?:\w+\s+){0,2}(?:thong\s+tin|cau\s+tra\s+loi|bot)\s+(?:rat\s+|qua\s+|that\s+)?"
+    r"(?:huu\s+ich|bo\s+ich|hay|chi\s+tiet|de\s+hieu|ro\s+rang)(?:\s+(?:lam|qua|that|ghe|nha|nhe|a))*$"
+    # the rest of a wish: "(chúc cháu năm mới an khang), thịnh vượng"
+    r"|^(?:(?:va|luon|that|nhieu)\s+)*(?:(?:an\s+khang|thinh\s+vuong|suc\s+khoe|binh\s+an|hanh\s+phuc|may\s+man"
+    r"|thanh\s+cong|van\s+su\s+nhu\s+y|nhu\s+y|doi\s+dao|vui\s+ve)(?:\s+(?:va|nhe|nha|a))*\s*)+$"
 )
 # "chào, giúp tôi với": the request matters more than the greeting; "cảm ơn, tạm biệt": the goodbye.
 _PRECEDENCE: tuple[SmallTalk, ...] = (
@@ -694,6 +722,7 @@ def _told_in_clauses(folded: str) -> SmallTalk | None:
         elif not (
             _INTRODUCTION.match(clause.strip())
             or _LEAVE_TAKING.match(clause.strip())
+            or _REMARK.match(" ".join(words))
             or all(w in _FILLER or w in _REQUEST for w in words)
         ):
             return None
@@ -744,10 +773,12 @@ def is_chatter(text: str) -> bool:
 
 
 def without_greeting(text: str) -> str:
-    """`text` without a leading greeting or thanks ("chào ad, …" → "…"), to match the question after it."""
+    """`text` without a leading greeting, salutation or thanks ("chào ad, …", "Kính chào. …", "Thưa cô, …"
+    → "…"), to match the question after it."""
     folded = fold(text)
     match = re.match(
-        r"^\s*(?:(?:xin\s+)?chao|hello|hi|hey|alo|dear|cam\s+on|thanks?|thank\s+you)\b[^,.!?]{0,25}?[,.!?:]\s*",
+        r"^\s*(?:(?:xin\s+|kinh\s+)?chao|kinh\s+gui|(?:da\s+|kinh\s+)?thua|hello|hi|hey|alo|dear|cam\s+on|thanks?"
+        r"|thank\s+you)\b[^,.!?]{0,25}?[,.!?:]\s*",
         folded,
     )
     if match is None or len(folded) != len(text):

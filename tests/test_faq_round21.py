@@ -1,0 +1,121 @@
+"""Issue #17, round 21: what failed on the sets read this round (BA, BB, BC, BD), asserted one category at a
+time in our own phrasings; the floors of every frozen set of rounds 12–21, read or not (sets nobody here has
+read fail with counts only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.faq import FaqMatcher
+from bot.core.faq.model import to_plain
+from bot.core.faq.smalltalk import small_talk, without_greeting
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("Thưa, Quyết định 645 nói về việc gì?", "Quyết định 645 nói về việc gì?"),
+        ("Thưa cô, TT25 ký ngày nào", "TT25 ký ngày nào"),
+        ("Kính chào. QĐ 09/2008 ban hành cái gì", "QĐ 09/2008 ban hành cái gì"),
+        ("Kính gửi Hội, TT44 còn hiệu lực không", "TT44 còn hiệu lực không"),
+        ("Dạ thưa anh, QĐ 448 của ai", "QĐ 448 của ai"),
+    ],
+)
+def test_a_salutation_before_the_question_is_not_the_question(message, question):
+    """The polite openings older cadres write ("Thưa …,", "Kính chào.", "Kính gửi …,") go with the
+    greetings."""
+    assert without_greeting(message) == question
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Thưa cháu, Quyết định 09/2008/QĐ-BGDĐT ban hành cái gì vậy?", "Quy chế tổ chức và hoạt động"),
+        ("Kính chào. Quyết định 645 là quyết định về việc gì ạ?", "công bố thủ tục hành chính"),
+    ],
+)
+def test_a_politely_opened_question_about_a_document_is_answered_from_its_record(
+    matcher: FaqMatcher, question, said
+):
+    found = matcher.ask(question)
+    assert said in to_plain(found.text()), to_plain(found.text())
+
+
+def test_a_document_spoken_of_together_with_another_is_not_the_one_asked(matcher: FaqMatcher):
+    """ "QĐ 645 mà mọi người hay nhắc cùng TT44 là gì": the question is about QĐ 645; TT44 only keeps it
+    company."""
+    found = matcher.ask("QĐ 645 mà mọi người hay nhắc cùng với TT44 là quyết định về việc gì")
+    assert found.document == "qd645", to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Trong tủ có bản ghi 448/QĐ-KHVN, bản khác ghi 448/QĐ-HKH, vậy là một hay hai quyết định?",
+        "448/QĐ-HKH với 448/QĐ-KHVN khác nhau hay không",
+        "Sếp hỏi 448/QĐ-KHVN và 448/QĐ-HKHVN là mấy quyết định",
+        "Are 448/QĐ-KHVN and 448/QĐ-HKH the same decision?",
+    ],
+)
+def test_one_document_written_under_several_numbers_is_one_document(matcher: FaqMatcher, question):
+    """Its number field says so: the numbers written differently are one and the same document."""
+    found = matcher.ask(question)
+    text = to_plain(found.text())
+    assert found.document == "qd448" and ("cùng một văn bản" in text or "same document" in text), text
+
+
+def test_a_date_asked_beside_the_numbers_is_still_the_date(matcher: FaqMatcher):
+    found = matcher.ask(
+        "Có bản ghi 448/QĐ-KHVN, có bản ghi 448/QĐ-HKH, chị trong hội nói là hai quyết định khác nhau. Quyết"
+        " định 448 ban hành ngày nào?"
+    )
+    assert "01/12/2015" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Giúp cô với, cô không biết nên bắt đầu hỏi từ đâu", "help"),
+        ("Tui hổng biết xài cái này, chỉ tui với", "help"),
+        ("Cô cảm ơn con. Chúc con năm mới an khang, thịnh vượng", "thanks"),
+        ("Thanks a lot for your patience, bye!", "thanks"),
+        ("Chào con, cô mới tập dùng điện thoại nên gõ không dấu, con thông cảm nhé", "greeting"),
+        ("chao con, co moi tap dung dien thoai nen go khong dau, con thong cam nhe", "greeting"),
+        ("Cảm ơn bot nha, thông tin rất hữu ích", "thanks"),
+        ("Cám ơn bây nhiều nghen", "thanks"),
+        ("Cảm ơn mấy ổng mấy bả nhiều nghen", "thanks"),
+        ("Ủa alo, có ai hông dị?", "who"),
+        ("Chào cưng, khỏe hông?", "greeting"),
+    ],
+)
+def test_chat_in_the_ways_older_and_southern_cadres_write_is_small_talk(message, kind):
+    """Thanks with a New Year's wish, an apology for typing without marks, praise, and the Southern words
+    around them ("bây", "nghen", "dị", "ổng", "bả"): small talk, not a question to decline."""
+    assert small_talk(message) == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "chào bot, gõ không dấu được không",
+        "cảm ơn, thông tin ở đâu",
+        "văn bản này còn dùng được không",
+        "Chúc mừng năm mới, TT44 còn hiệu lực không",
+    ],
+)
+def test_a_remark_that_asks_is_still_a_question(message):
+    assert small_talk(message) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("QĐ 448 là của Bộ ra hay của Hội ra vậy", "Hội Khuyến học Việt Nam"),
+        ("TT44 do Bộ ban hành hay Hội ban hành", "Bộ Giáo dục và Đào tạo"),
+        ("Chỉ thị 04-CT/TU do cơ quan nào của thành phố ban hành", "Thành ủy"),
+    ],
+)
+def test_who_issued_a_document_asked_as_a_choice_or_with_a_place(matcher: FaqMatcher, question, said):
+    """ "Của Bộ hay của Hội", "cơ quan nào của TP.HCM ban hành": the issuer from the document's record."""
+    found = matcher.ask(question)
+    assert "issuer" in found.fields and said in to_plain(found.text()), to_plain(found.text())
