@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.faq import FaqMatcher
+from bot.core.faq.messages import without_guess
 from bot.core.faq.model import to_plain
 from bot.core.faq.smalltalk import small_talk, without_greeting
 
@@ -119,3 +120,37 @@ def test_who_issued_a_document_asked_as_a_choice_or_with_a_place(matcher: FaqMat
     """ "Của Bộ hay của Hội", "cơ quan nào của TP.HCM ban hành": the issuer from the document's record."""
     found = matcher.ask(question)
     assert "issuer" in found.fields and said in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("Tờ trình đó ai ký vậy cô, ông chủ tịch xã hả?", "Tờ trình đó ai ký vậy cô?"),
+        ("TT44 thay bằng văn bản nào, TT25 phải không", "TT44 thay bằng văn bản nào?"),
+        # a second question of its own stays: it guesses no answer to "where"
+        ("Hồ sơ nộp ở đâu, nộp online được hả", "Hồ sơ nộp ở đâu, nộp online được hả"),
+    ],
+)
+def test_a_guess_after_who_or_which_is_offered_to_be_confirmed(message, question):
+    assert without_guess(message) == question
+
+
+def test_who_signed_with_a_guess_is_not_who_holds_an_office(matcher: FaqMatcher):
+    """ "…ai ký vậy con, ông chủ tịch phường hả?": read whole, the guess made it ask who the ward chairman is
+    (a person's office), or cut in two, a second question about the chairman."""
+    found = matcher.ask("Cái tờ trình xin huyện về kiểm tra hồi đó ai ký vậy cháu, ông chủ tịch phường hả?")
+    assert not found.parts and "ký tờ trình" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_still_used_as_a_ground_asks_whether_it_applies(matcher: FaqMatcher):
+    """ "còn được dùng làm căn cứ không": whether the regulation still applies, not what it is based on (which
+    its record does not hold)."""
+    found = matcher.ask("Quy chế ban hành kèm QĐ 09/2008 nay còn được dùng làm căn cứ không")
+    assert "basis" not in found.fields and "hiện hành" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_two_criteria_asked_together_are_the_entry_on_those_two(matcher: FaqMatcher):
+    """A phrasing asks about criteria 7 and 8 together: their numbers are kept to find it."""
+    found = matcher.ask("tiêu chí 7 với tiêu chí 8 của TT44 nói về chuyện học của ai")
+    text = to_plain(found.text())
+    assert "cán bộ, công chức" in text and "người lao động" in text, text

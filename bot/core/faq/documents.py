@@ -616,8 +616,9 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "basis",
         _any(
-            # not "X là căn cứ để …": X is the ground of something else
-            r"(?<!\bla )\bcan\s+cu\b",
+            # not "X là căn cứ để …": X is the ground of something else; nor "còn được dùng làm căn cứ không":
+            # whether it still applies
+            r"(?<!\bla )(?<!\bdung lam )\bcan\s+cu\b",
             # "dựa trên mấy tiêu chí", "based on how many criteria" ask a count, not the basis
             r"\bdua\s+(?:tren|vao|theo)\b(?!\s+(?:bao\s+nhieu|may)\b)",
             r"\b(?:theo|tren\s+co\s+so)\s+de\s+nghi\s+cua\b",

@@ -67,7 +67,7 @@ from bot.core.faq.documents import (
 from bot.core.faq.documents import detect_fields as _detect_fields
 from bot.core.faq.glossary import spell_out
 from bot.core.faq.loading import KnowledgeBase
-from bot.core.faq.messages import is_question, question_splits
+from bot.core.faq.messages import is_question, question_splits, without_guess
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms, pointed_kind
 from bot.core.faq.scope import Scope, asks_personal_data, names_subject
@@ -620,6 +620,13 @@ class FaqMatcher:
             else frozenset()
             for e in kb.entries
         ]
+        # The sets of several criteria a phrasing asks about together ("Tiêu chí 7 và 8 của TT44 là gì?").
+        self._phrased_criteria = frozenset(
+            found
+            for e in kb.entries
+            for q in e.questions
+            if len(found := _criteria(self._normaliser.text(q))) > 1
+        )
         # The documents each entry's source cites ("NĐ 142/2025/NĐ-CP; NĐ 46/2017/NĐ-CP Điều 43").
         self._entry_sources = [
             frozenset(r.ref for part in e.source.split(";") for r in self._documents.references(fold(part)))
@@ -835,7 +842,7 @@ class FaqMatcher:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
         if not is_question(text):
             return FaqAnswer(False, None, 0.0, (), "none", "en" if locale.startswith("en") else "vi")
-        text = focus.without_purpose(without_greeting(text))
+        text = without_guess(focus.without_purpose(without_greeting(text)))
         if self._year_names.unknown(text):
             return FaqAnswer(False, None, 0.0, (), "none", answer_language)
         text = self._year_names.rewrite(text)
@@ -1949,8 +1956,10 @@ class FaqMatcher:
         """
         normalised = self._mend_before_chat(self._normaliser.text(question))
         # "tiêu chí số 10 với số 12": several numbers pick the entries that name those criteria (below); no
-        # phrasing holds them all
-        worded = _CRITERION_NUMBERS.sub(_criteria_unnumbered, normalised)
+        # phrasing holds them all – unless a phrasing asks those very ones ("tiêu chí 7 và 8 …")
+        worded = normalised
+        if _criteria(normalised) not in self._phrased_criteria:
+            worded = _CRITERION_NUMBERS.sub(_criteria_unnumbered, normalised)
         tokens, credit = self._correct(self._normaliser.tokens_of_text(worded, self._compounds))
         if not tokens:
             return []

@@ -47,6 +47,28 @@ TAG_QUESTION = re.compile(
     r"|(?:is\s+(?:that|it)\s+)?(?:right|correct|true)|isn\s*t\s+it)\s*\??$"
 )
 
+# "…ai ký vậy con, | ông chủ tịch phường hả?", "…theo văn bản nào, TT25 phải không": a guess at the answer to
+# "who" or "which", offered to be confirmed – no second question (folded).
+_ASKS_WHO_OR_WHICH = re.compile(r"\b(?:ai|nao|who|which)\b")
+_GUESS = re.compile(
+    r"^(?!.*\b(?:ai|gi|nao|sao|bao\s*nhieu|may|dau|khi|chua)\b)(?:\w+\s+){0,6}?"
+    r"(?:ha|ho|phai\s+(?:khong|ko|k|hong|hok)|dung\s+(?:khong|ko|k|hong|hok))(?:\s+(?:a|ad|vay|con|chau|ban|em))*$"
+)
+
+
+def without_guess(text: str) -> str:
+    """`text` without a guess at its answer after it ("…ai ký vậy con, ông chủ tịch phường hả?" → "…ai ký vậy
+    con"): the guess names no more than what is asked, and read as asking it would ask who holds an office."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    cut = max(folded.rfind(","), folded.rstrip(" ?").rfind("?"))
+    if cut <= 0:
+        return text
+    if not _ASKS_WHO_OR_WHICH.search(folded[:cut]) or not _GUESS.match(folded[cut + 1 :].strip(" ,;?")):
+        return text
+    return text[:cut].rstrip(" ,;") + "?"
+
 
 def split_questions(text: str) -> list[str]:
     """The questions in a message: two when it joins two questions ("hồ sơ gồm những gì, và nộp trước ngày
