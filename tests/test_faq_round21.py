@@ -154,3 +154,19 @@ def test_two_criteria_asked_together_are_the_entry_on_those_two(matcher: FaqMatc
     found = matcher.ask("tiêu chí 7 với tiêu chí 8 của TT44 nói về chuyện học của ai")
     text = to_plain(found.text())
     assert "cán bộ, công chức" in text and "người lao động" in text, text
+
+
+def test_who_is_in_charge_in_english_keeps_the_charge(matcher: FaqMatcher):
+    """ "who is in charge of" reads as "ai chủ trì" (who leads), not only "ai" (who): the commune's steps,
+    not what Circular 44 covered."""
+    found = matcher.ask("Under Circular 44, who is in charge of the self-assessment at ward level?", "en")
+    assert "Study Promotion Association drew up a self-check plan" in to_plain(found.text())
+
+
+def test_a_remark_in_brackets_describes_no_document(matcher: FaqMatcher):
+    """ "năm 2023 (trước khi có văn bản mới) theo văn bản nào": the year asks the circular in force then;
+    the words in brackets do not describe another document."""
+    found = matcher.ask(
+        "Chấm cộng đồng học tập năm 2023 (trước khi có văn bản mới hiệu lực) thì theo văn bản nào"
+    )
+    assert found.document == "tt44", to_plain(found.text())

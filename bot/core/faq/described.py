@@ -77,6 +77,15 @@ DESCRIBED_COVER = 0.5
 _NOT_FOR = re.compile(r"[;,–-]?\s*(?:không áp dụng cho|not for)\b[^;–]*", re.IGNORECASE)
 
 
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
+def without_asides(text: str) -> str:
+    """`text` without its remarks in brackets: "năm 2023 (trước khi có văn bản mới hiệu lực) theo văn bản nào"
+    describes no document by the aside."""
+    return _ASIDE.sub(" ", text)
+
+
 def asks_another(folded: str) -> bool:
     """Whether a folded question asks for another document than the one it names ("… theo TT44 hay văn bản
     khác")."""

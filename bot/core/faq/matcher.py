@@ -49,7 +49,14 @@ from rapidfuzz.distance import OSA
 
 from bot.core.faq import focus, language, texts
 from bot.core.faq.dated import YearNames
-from bot.core.faq.described import DescribedDocuments, asks_another, asks_which, asks_which_in_year, year_of
+from bot.core.faq.described import (
+    DescribedDocuments,
+    asks_another,
+    asks_which,
+    asks_which_in_year,
+    without_asides,
+    year_of,
+)
 from bot.core.faq.documents import (
     ARTICLE,
     FIELDS,
@@ -1386,7 +1393,7 @@ class FaqMatcher:
         # "sau cải cách 2025, phân cấp về GDTX theo thông tư nào": when it is asked about, not what it is;
         # "… theo TT44 hay văn bản khác": a document named as a guess does not describe the one asked
         unnamed = _unnamed(folded, references) if asks_another(folded) else folded
-        untimed = _REFORM_TIME.sub(" ", " ".join(re.sub(r"[^\w\s]", " ", unnamed).split()))
+        untimed = _REFORM_TIME.sub(" ", " ".join(re.sub(r"[^\w\s]", " ", without_asides(unnamed)).split()))
         record = self._described.find(untimed, named, now=_NOW.search(folded) is not None)
         if record is None:
             return None
