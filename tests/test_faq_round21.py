@@ -9,6 +9,7 @@ import pytest
 from bot.core.faq import FaqMatcher
 from bot.core.faq.messages import without_guess
 from bot.core.faq.model import to_plain
+from bot.core.faq.normalise import pointed_kind
 from bot.core.faq.smalltalk import small_talk, without_greeting
 
 
@@ -170,3 +171,44 @@ def test_a_remark_in_brackets_describes_no_document(matcher: FaqMatcher):
         "Chấm cộng đồng học tập năm 2023 (trước khi có văn bản mới hiệu lực) thì theo văn bản nào"
     )
     assert found.document == "tt44", to_plain(found.text())
+
+
+def test_a_document_set_aside_is_not_the_one_asked(matcher: FaqMatcher):
+    """ "Ngoài QĐ 89 ra, QĐ 448 còn căn cứ vào …": QĐ 89 is set aside; the basis asked is QĐ 448's."""
+    found = matcher.ask("Ngoài QĐ 89 năm 2013 ra thì QĐ 448 còn căn cứ vào quyết định nào nữa?")
+    assert "281" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the story names three decisions and describes a letter; the question points back at the letter
+        "Cô đọc phần căn cứ của QĐ 448 thấy ghi QĐ 89, QĐ 281 của Thủ tướng. Còn một công văn của Văn"
+        " phòng Chính phủ truyền đạt ý kiến Phó Thủ tướng thì cô không nhớ số. Con cho cô xin số của công văn"
+        " VPCP đó nha.",
+        # "quyết định này" in the story is QĐ 448; the letter is described after it
+        "Chi hội làm bản tin về Quyết định 448. Bài viết nói quyết định này dựa trên ý kiến Phó Thủ tướng ở"
+        " một công văn của Văn phòng Chính phủ, mà quên ghi số. Công văn đó số mấy, ký ngày nào?",
+        # one run-on message, no full stop between the story and the question
+        "em làm bài giới thiệu quyết định 448, phần căn cứ có một công văn của văn phòng chính phủ truyền đạt"
+        " ý kiến phó thủ tướng mà em quên số, bot nhắc giúp em số công văn đó",
+    ],
+)
+def test_a_letter_the_story_describes_beside_the_documents_it_names(matcher: FaqMatcher, message):
+    """The document pointed back at ("công văn đó") is of a kind the story names none of: the one the story
+    describes (CV 9961 of the Government Office), not QĐ 448."""
+    found = matcher.ask(message)
+    assert found.document == "cv9961" and "9961" in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("cong van vpcp do", "cv"),
+        ("thong tu moi nay", "tt"),
+        ("van ban gi do", None),
+        ("cong van nao do", None),
+    ],
+)
+def test_a_document_pointed_back_at_with_a_word_of_its_own(said, kind):
+    assert pointed_kind(said) == kind

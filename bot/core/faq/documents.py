@@ -224,6 +224,8 @@ _FRAME = re.compile(
     r"|\bcan\s+cu\s+(?:chinh\s+)?(?:cho|cua|de\s+(?:ban\s+hanh|ra|soan(?:\s+thao)?))\s*$|\bcited\s+(?:by|in)\s*$"
     # "Công văn 2102 về thực hiện Chỉ thị 04": the second document is what the first carries out
     r"|\b(?:ve|de)\s+(?:viec\s+)?(?:thuc\s+hien|trien\s+khai)\s*$"
+    # "ngoài QĐ 89 ra, QĐ 448 còn căn cứ vào …": a document set aside is not what is asked about
+    r"|\b(?:ngoai|besides|apart\s+from|other\s+than)\s*$"
 )
 
 

@@ -76,7 +76,14 @@ from bot.core.faq.glossary import spell_out
 from bot.core.faq.loading import KnowledgeBase
 from bot.core.faq.messages import is_question, question_splits, without_guess
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
-from bot.core.faq.normalise import CHAT_SYLLABLES, STOP_WORDS, Normaliser, accent_forms, pointed_kind
+from bot.core.faq.normalise import (
+    CHAT_SYLLABLES,
+    STOP_WORDS,
+    Normaliser,
+    accent_forms,
+    kind_spoken_at,
+    pointed_kind,
+)
 from bot.core.faq.scope import Scope, asks_personal_data, names_subject
 from bot.core.faq.smalltalk import just_saying_hello, small_talk, without_greeting
 from bot.core.faq.spoken import in_digits
@@ -923,6 +930,17 @@ class FaqMatcher:
             # "…Năm 2015 Bộ có ra công văn hướng dẫn … Bot nhớ số hông?": the story describes the document
             told = fold(" , ".join(piece for piece, _ in story))
             whole = self._field_of_described(folded, answer_language, told) or whole
+        elif whole.document is None:
+            # "…căn cứ vào QĐ 89, QĐ 281 và một công văn của VPCP…, cho em xin số của công văn VPCP đó": the
+            # story describes a letter beside the decisions it names
+            pieces = [piece for piece, _ in story]
+            asked = folded
+            if not story:  # one run-on message: its last clause asks, the ones before tell
+                *pieces, last = re.split(r"[,.;:!?]+(?=\s)", question_part)
+                asked = fold(last)
+            found = self._pointed_back_described(asked, pieces, answer_language)
+            if found is not None:
+                return found  # one document pointed back at: every field asked is of that one
         if _comparison(folded):
             # A comparison is one question, whatever "và" / "and" joins.
             compared = self._compare(question_part, whole, answer_language)
@@ -941,6 +959,22 @@ class FaqMatcher:
             if combined is not None and (best is None or combined.score > best.score):
                 best = combined
         return best if best is not None else whole
+
+    def _pointed_back_described(self, folded: str, told: list[str], answer_language: str) -> FaqAnswer | None:
+        """ "…một công văn của Văn phòng Chính phủ…, công văn đó số mấy": a field of the document of the kind
+        the question points back at, which the pieces `told` describe but name no document of; None
+        otherwise."""
+        pointed = pointed_kind(folded)
+        if pointed is None or not told or self._documents.references(folded):
+            return None
+        if any(r.ref.startswith(pointed) for r in self._documents.references(fold(" , ".join(told)))):
+            return None
+        # the clauses that speak of a document of that kind describe it, from that word on ("quyết định này
+        # căn cứ vào ý kiến … ở | một công văn của Văn phòng Chính phủ")
+        clauses = (c for piece in told for c in re.split(r"[,.;:!?]", fold(piece)))
+        pieces = [c[at:] for c in clauses if (at := kind_spoken_at(c, pointed)) is not None]
+        described = " , ".join(_unnamed(p, self._documents.references(p)) for p in pieces)
+        return self._field_of_described(folded, answer_language, described) if described else None
 
     def _names_our_subject(self, text: str) -> bool:
         """Whether `text` names what the knowledge base is about: a document it holds a record of, a

@@ -95,11 +95,28 @@ _DOC_PREFIX = [
     )
     for kind, names in _DOC_KINDS
 ]
-# "quyết định đó", "thông tư này", "that decision": a document pointed back to by its kind (folded).
+# "quyết định đó", "thông tư này", "công văn VPCP đó", "that decision": a document pointed back to by its
+# kind, perhaps with one word of its own between (not "văn bản gì đó": some document) (folded).
 _POINTED_KINDS = [
-    (kind, re.compile(rf"\b(?:{names})\s+(?:do|nay|kia|ay)\b|\b(?:that|this)\s+(?:{names})\b"))
+    (
+        kind,
+        re.compile(
+            rf"\b(?:{names})(?:\s+(?!gi\b|nao\b|do\b)[a-z]{{2,8}})?\s+(?:do|nay|kia|ay)\b"
+            rf"|\b(?:that|this)\s+(?:{names})\b"
+        ),
+    )
     for kind, names in _DOC_KINDS
 ]
+
+
+_KIND_SPOKEN = {kind: re.compile(rf"\b(?:{names})\b") for kind, names in _DOC_KINDS}
+
+
+def kind_spoken_at(folded: str, kind: str) -> int | None:
+    """Where `folded` first speaks of a document of `kind` ("qd", "cv", …) by the word for it ("một công văn
+    …"), or None."""
+    found = _KIND_SPOKEN[kind].search(folded)
+    return found.start() if found else None
 
 
 def pointed_kind(folded: str) -> str | None:
