@@ -212,3 +212,31 @@ def test_a_letter_the_story_describes_beside_the_documents_it_names(matcher: Faq
 )
 def test_a_document_pointed_back_at_with_a_word_of_its_own(said, kind):
     assert pointed_kind(said) == kind
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Chào con nghen, bữa nay trời nóng quá hen", "greeting"),
+        ("Chào cả nhà, hổm rày tui bệnh nằm nhà, giờ mới khỏe lại chút", "greeting"),
+        ("Cảm ơn con nhiều, hôm nay cô đi họp chi hội về mệt ghê", "thanks"),
+        ("Thôi tui đi nghen, hổm rày mệt quá", "goodbye"),
+    ],
+)
+def test_a_greeting_with_a_remark_that_asks_nothing_is_small_talk(matcher: FaqMatcher, message, kind):
+    """A greeting, thanks or goodbye told with news of the day, asking nothing: answered as small talk, not
+    declined as a question the bot cannot answer."""
+    found = matcher.ask(message)
+    assert found.kind == "small_talk" and found.small_talk == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "chào bot, cho tôi hỏi giá vàng",  # a request
+        "Chào con, TT44 hết hiệu lực rồi hen",  # names our subject: a question to answer
+        "chào bot, hôm nay trời mưa không",  # asks
+    ],
+)
+def test_a_greeting_with_a_request_or_a_question_is_not_small_talk(matcher: FaqMatcher, message):
+    assert matcher.ask(message).kind != "small_talk"

@@ -74,7 +74,7 @@ from bot.core.faq.documents import (
 from bot.core.faq.documents import detect_fields as _detect_fields
 from bot.core.faq.glossary import spell_out
 from bot.core.faq.loading import KnowledgeBase
-from bot.core.faq.messages import is_question, question_splits, without_guess
+from bot.core.faq.messages import asks, is_question, question_splits, without_guess
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import (
     CHAT_SYLLABLES,
@@ -85,7 +85,7 @@ from bot.core.faq.normalise import (
     pointed_kind,
 )
 from bot.core.faq.scope import Scope, asks_personal_data, names_subject
-from bot.core.faq.smalltalk import just_saying_hello, small_talk, without_greeting
+from bot.core.faq.smalltalk import just_saying_hello, small_talk, small_talk_within, without_greeting
 from bot.core.faq.spoken import in_digits
 from bot.core.faq.telex import untelex
 from bot.core.faq.words import words
@@ -852,6 +852,8 @@ class FaqMatcher:
         talk = small_talk(question) or small_talk(text)
         if talk is None and just_saying_hello(text) and not self._names_our_subject(text):
             talk = "greeting"  # "…, nghe nói có bot này nên vô chào một tiếng, từ từ có gì tôi hỏi sau nha"
+        if talk is None and not asks(text) and not self._names_our_subject(text):
+            talk = small_talk_within(text)  # "Chào con nghen, bữa nay trời nóng quá": greets, asks nothing
         if talk is not None:
             return FaqAnswer(False, None, 1.0, (), "small_talk", answer_language, small_talk=talk)
         if not is_question(text):

@@ -70,6 +70,19 @@ def without_guess(text: str) -> str:
     return text[:cut].rstrip(" ,;") + "?"
 
 
+# "cho hỏi", "giúp tôi tra …", "tell me", "please": a request, which asks as a question does (folded)
+_REQUEST = re.compile(
+    r"\b(?:hoi|biet|xin|giup|gium|dum|nho|tra|tim|chi|cho\s+(?:toi|tui|minh|em|con|chau)\s+\w+|hay|tell|show"
+    r"|please|pls|plz|help|explain|need|want|muon|can)\b"
+)
+
+
+def asks(text: str) -> bool:
+    """Whether `text` asks or requests anything: a question mark, a question word or a request."""
+    folded = fold(text)
+    return _MARKER.search(folded) is not None or _REQUEST.search(folded) is not None
+
+
 def split_questions(text: str) -> list[str]:
     """The questions in a message: two when it joins two questions ("hồ sơ gồm những gì, và nộp trước ngày
     nào"), else the message itself. Each part must ask something (a question word) and have a few words."""

@@ -349,6 +349,14 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "noi chuyen tiep sau",
             "tam biet",
             "hen gap lai",
+            # "thôi tui đi nghen": off, for now
+            "thoi tui di",
+            "thoi toi di",
+            "thoi em di",
+            "thoi minh di",
+            "thoi con di",
+            "thoi co di",
+            "thoi chau di",
             # leaving for something else: "thôi tui đi nấu cơm", "đi ngủ đây"
             "di nau com",
             "di an com",
@@ -705,6 +713,18 @@ def just_saying_hello(text: str) -> bool:
     sau nha") and asks nothing after all; the caller checks it names nothing the knowledge base is about."""
     spoken = " ".join(_WORD.findall(fold(text)))
     return _JUST_SAYING_HELLO.search(spoken) is not None and _ASKS_AFTER_ALL.search(spoken) is None
+
+
+def small_talk_within(text: str) -> SmallTalk | None:
+    """The small talk among a message's clauses ("Chào con nghen, | bữa nay trời nóng quá hen": a greeting
+    with a remark), for a message the caller found to ask nothing; None when no clause is small talk."""
+    kinds = [
+        kind
+        for clause in _CLAUSE.split(fold(text))
+        if 0 < len(words := [_held_down(w) for w in _WORD.findall(clause)]) <= _MAX_WORDS
+        and (kind := _phrased(words)) is not None
+    ]
+    return next((kind for kind in _PRECEDENCE if kind in kinds), None)
 
 
 def _told_in_clauses(folded: str) -> SmallTalk | None:
