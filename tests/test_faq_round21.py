@@ -240,3 +240,18 @@ def test_a_greeting_with_a_remark_that_asks_nothing_is_small_talk(matcher: FaqMa
 )
 def test_a_greeting_with_a_request_or_a_question_is_not_small_talk(matcher: FaqMatcher, message):
     assert matcher.ask(message).kind != "small_talk"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # a letter's kind with a key struck twice
+        ("cônng văn 6782 ra ngày nào", "29/12/2015"),
+        # "bn lâu" is "bao lâu" (how long), not "bao nhiêu" (how many)
+        ("xã đạt m1 bn lâu sau mới xin lên m2", "12 tháng"),
+        ("theo TT44 đgiá CĐHT bn lâu một lần", "hằng năm"),
+    ],
+)
+def test_shorthand_and_slips_in_the_words_that_carry_the_question(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert said in to_plain(found.text()), to_plain(found.text())

@@ -389,7 +389,7 @@ class DocumentIndex:
 
 # Two-syllable words typed with a slip in one syllable ("ngị định 142", "hiệu lựt", "ban hàn"), folded: a
 # document's kind before its number, and the field words of a question that names a document.
-_KIND_WORDS = ("thong tu", "quyet dinh", "nghi dinh", "nghi quyet", "chi thi")
+_KIND_WORDS = ("thong tu", "quyet dinh", "nghi dinh", "nghi quyet", "chi thi", "cong van")
 _FIELD_WORDS = ("hieu luc", "ban hanh")
 _RAW_WORD = re.compile(r"\w+")
 # "Đ25", "Đ. 5", "Đ mấy": an article (not "100đ", a price)
