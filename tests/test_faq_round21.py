@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.faq import FaqMatcher
+from bot.core.faq.documents import mend_slips
 from bot.core.faq.messages import without_guess
 from bot.core.faq.model import to_plain
 from bot.core.faq.normalise import pointed_kind
@@ -255,3 +256,26 @@ def test_a_greeting_with_a_request_or_a_question_is_not_small_talk(matcher: FaqM
 def test_shorthand_and_slips_in_the_words_that_carry_the_question(matcher: FaqMatcher, question, said):
     found = matcher.ask(question)
     assert said in to_plain(found.text()), to_plain(found.text())
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        # "x" after a body is its commune
+        ("HKH x làm gì", "hoi khuyen hoc cap xa"),
+        ("ct ubnd x ký gì", "chu tich uy ban nhan dan cap xa"),
+        # "gđ nào" asks a period; "gđ" alone may be "gia đình"
+        ("áp dụng cho gđ nào", "giai doan nao"),
+    ],
+)
+def test_shorthand_for_the_commune_and_a_period(matcher: FaqMatcher, typed, read):
+    assert read in matcher._normaliser.text(typed)
+
+
+def test_a_period_asked_in_shorthand_is_the_decisions_period(matcher: FaqMatcher):
+    found = matcher.ask("QĐ 387 áp dụng cho gđ nào")
+    assert found.document == "qd387" and "2021–2030" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_an_article_typed_d_dot_is_an_article():
+    assert mend_slips("TT25: đ. nào quy định hiệu lực") == "TT25: Điều nào quy định hiệu lực"

@@ -392,8 +392,8 @@ class DocumentIndex:
 _KIND_WORDS = ("thong tu", "quyet dinh", "nghi dinh", "nghi quyet", "chi thi", "cong van")
 _FIELD_WORDS = ("hieu luc", "ban hanh")
 _RAW_WORD = re.compile(r"\w+")
-# "Đ25", "Đ. 5", "Đ mấy": an article (not "100đ", a price)
-_ARTICLE_SHORT = re.compile(r"(?<!\w)[đĐ]\.?\s?(?=\d{1,3}\b)|(?<!\w)[đĐ]\s+(?=(?:mấy|nào|số)\b)")
+# "Đ25", "Đ. 5", "Đ mấy", "đ. nào": an article (not "100đ", a price)
+_ARTICLE_SHORT = re.compile(r"(?<!\w)[đĐ]\.?\s?(?=\d{1,3}\b)|(?<!\w)[đĐ]\.?\s+(?=(?:mấy|nào|số)\b)")
 _NOT_SLIPS = frozenset({"thu"})  # "tiêu chí thứ 8": an ordinal, not "chỉ thị 8"
 
 
