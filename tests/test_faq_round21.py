@@ -279,3 +279,24 @@ def test_a_period_asked_in_shorthand_is_the_decisions_period(matcher: FaqMatcher
 
 def test_an_article_typed_d_dot_is_an_article():
     assert mend_slips("TT25: đ. nào quy định hiệu lực") == "TT25: Điều nào quy định hiệu lực"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "nó" is the document named; "bổ sung" goes with "sửa đổi"
+        ("QĐ 09/2008 nói về gì, và văn bản nào sửa đổi bổ sung nó?", "40/2010"),
+        # what the regulation it issues is about, and what amended it
+        ("QĐ 09/2008 ban hành quy chế về cơ sở nào, và thông tư nào sửa đổi quy chế đó", "trung tâm học tập"),
+    ],
+)
+def test_two_fields_of_one_document_with_it_pointed_back_at(matcher: FaqMatcher, question, said):
+    found = matcher.ask(question)
+    assert set(found.fields) == {"about", "amended_by"} and said in to_plain(found.text())
+
+
+def test_numbers_listed_after_one_kind_are_of_that_kind(matcher: FaqMatcher):
+    """ "Thông tư 10/2025 và 11/2025": both are circulars."""
+    found = matcher.ask("Thông tư 10/2025 với 11/2025 ký ngày nào")
+    text = to_plain(found.text())
+    assert "Thông tư 10/2025" in text and "Thông tư 11/2025" in text and "12/6/2025" in text, text

@@ -251,6 +251,14 @@ _BARE_CIRCULAR = re.compile(
 )
 
 
+# "Thông tư 10/2025 và 11/2025", "QĐ 89/2013, 281/2014": numbers with years listed after one kind (folded)
+_LISTED = re.compile(
+    r"\b(?P<kind>thong\s+tu|quyet\s+dinh|nghi\s+dinh|nghi\s+quyet|cong\s+van|chi\s+thi|tt|qd|nd|nq|cv)"
+    r"\s*(?:so\s+)?\d{1,4}/\d{4}(?:/[a-z&]+(?:-[a-z&]+)*)?\s*(?:,|\s(?:va|hoac|voi|hay|and|or))\s*"
+    r"(?P<number>\d{1,4}/\d{4})\b"
+)
+
+
 class Reference(NamedTuple):
     """A document named in a question: its record (None when unknown), canonical ref, and whether the
     question is about it (not just framed by it: "theo TT25, …")."""
@@ -326,6 +334,10 @@ class DocumentIndex:
                 typed.append((match.start(1), "TT"))
         for start, kind in sorted(typed, reverse=True):
             text = f"{text[:start]}{kind} {text[start:]}"
+        # "Thông tư 10/2025 và 11/2025": the second number listed after the first is of its kind
+        while (listed := _LISTED.search(fold(text))) is not None:
+            kind = text[listed.start("kind") : listed.end("kind")]
+            text = f"{text[: listed.start('number')]}{kind} {text[listed.start('number') :]}"
         return text
 
     def references(self, folded: str) -> list[Reference]:
@@ -719,6 +731,8 @@ _FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
             # "phê duyệt đề án gì", "ban hành quy chế gì": what a decision approves or issues
             r"\b(?:phe\s+duyet|ban\s+hanh|quy\s+dinh|de\s+ra|noi)\s+(?:de\s+an|chuong\s+trinh|ke\s+hoach|quy\s+che"
             r"|chuyen|van\s+de|muc\s+tieu)\s+(?:gi|nao)\b",
+            # "ban hành quy chế về loại cơ sở nào": what the regulation it issues is about
+            r"\b(?:quy\s+che|quy\s+dinh)\s+ve\s+(?:\w+\s+){1,3}?(?:gi|nao)\b",
             r"\bwhat\s+s\b",
             r"\bwhat\b.*\bchange[sd]?\b",
             r"\b(?:thay\s+doi|sua)\s+(?:nhung\s+)?(?:gi|cai\s+gi|dieu\s+gi)\b",
@@ -753,7 +767,7 @@ GENERIC_WORDS = words(
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
     out brought proposed lien quan toi den related how tinh province city danh hieu moi them chet khai tu
     troi quick summary summarise summarize brief briefly short pls plz actually exactly just im new lai mang
-    giua between
+    giua between sung supplement supplemented no
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").
