@@ -222,6 +222,10 @@ def test_a_document_pointed_back_at_with_a_word_of_its_own(said, kind):
         ("Chào cả nhà, hổm rày tui bệnh nằm nhà, giờ mới khỏe lại chút", "greeting"),
         ("Cảm ơn con nhiều, hôm nay cô đi họp chi hội về mệt ghê", "thanks"),
         ("Thôi tui đi nghen, hổm rày mệt quá", "goodbye"),
+        # "mấy đứa nhỏ", "bữa nào rảnh", "cảm ơn nhiều": question words that ask nothing where they stand
+        ("Chào bot nghen, tui là Sáu ở phường 14 nè, nghe mấy đứa nhỏ nói có bot nên vô coi", "greeting"),
+        ("Tui cảm ơn nhiều lắm nha, bữa nào rảnh ghé chi hội uống ly cà phê", "thanks"),
+        ("Dạ cảm ơn cháu nhiều, bác hiểu rồi, để bác về nói lại với mấy anh chị trong chi hội", "thanks"),
     ],
 )
 def test_a_greeting_with_a_remark_that_asks_nothing_is_small_talk(matcher: FaqMatcher, message, kind):
@@ -237,6 +241,9 @@ def test_a_greeting_with_a_remark_that_asks_nothing_is_small_talk(matcher: FaqMa
         "chào bot, cho tôi hỏi giá vàng",  # a request
         "Chào con, TT44 hết hiệu lực rồi hen",  # names our subject: a question to answer
         "chào bot, hôm nay trời mưa không",  # asks
+        "chào bot, nhờ bot tra giá vàng",  # a request
+        "Ê bot, kể chuyện cười cho tui nghe đi",  # a request
+        "cảm ơn, mai mấy giờ họp",  # asks
     ],
 )
 def test_a_greeting_with_a_request_or_a_question_is_not_small_talk(matcher: FaqMatcher, message):

@@ -70,17 +70,26 @@ def without_guess(text: str) -> str:
     return text[:cut].rstrip(" ,;") + "?"
 
 
-# "cho hỏi", "giúp tôi tra …", "tell me", "please": a request, which asks as a question does (folded)
+# "cho hỏi", "nhờ tra giúp", "tell me", "please": a request, which asks as a question does (folded)
 _REQUEST = re.compile(
-    r"\b(?:hoi|biet|xin|giup|gium|dum|nho|tra|tim|chi|cho\s+(?:toi|tui|minh|em|con|chau)\s+\w+|hay|tell|show"
-    r"|please|pls|plz|help|explain|need|want|muon|can)\b"
+    r"\b(?:cho\s+(?:\w+\s+)?(?:hoi|biet|xin)|muon\s+(?:hoi|biet)|xin\s+(?:hoi|cho)|tra\s+(?:giup|gium|dum)"
+    r"|nho\s+(?:\w+\s+)?(?:tra|xem|coi|giup|gium|dum|chi|hoi|tim)|cho\s+(?:\w+\s+)?(?:nghe|xem|coi)"
+    r"|tell|show|please|pls|plz|explain|can\s+you|could\s+you)\b"
+)
+# A Vietnamese question word near a clause's end ("… còn hiệu lực không", "… nộp ở đâu vậy"), an English one
+# at its start; "mấy đứa nhỏ chỉ cô", "bữa nào rảnh tui hỏi tiếp" ask nothing (folded).
+_ASKING_CLAUSE = re.compile(
+    r"\b(?:gi|j|nao|ai|bao\s*nhieu|bn|may|khong|ko|k|hok|hong|chua|sao|ntn|dau)(?:\s+\w+){0,2}\s*$"
+    r"|^\s*(?:what|whats|who|when|where|which|how|why|is|are|does|do|did|can)\b"
 )
 
 
 def asks(text: str) -> bool:
-    """Whether `text` asks or requests anything: a question mark, a question word or a request."""
+    """Whether `text` asks or requests anything: a question mark, a clause that ends asking, a request."""
     folded = fold(text)
-    return _MARKER.search(folded) is not None or _REQUEST.search(folded) is not None
+    if "?" in folded or _REQUEST.search(folded):
+        return True
+    return any(_ASKING_CLAUSE.search(clause) for clause in re.split(r"[,.;:!\n]+", folded))
 
 
 def split_questions(text: str) -> list[str]:
