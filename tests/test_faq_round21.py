@@ -307,3 +307,19 @@ def test_numbers_listed_after_one_kind_are_of_that_kind(matcher: FaqMatcher):
     found = matcher.ask("Thông tư 10/2025 với 11/2025 ký ngày nào")
     text = to_plain(found.text())
     assert "Thông tư 10/2025" in text and "Thông tư 11/2025" in text and "12/6/2025" in text, text
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Trung tâm học tập cộng đồng thì ai cũng vô học được hả", "vi"),
+        ("TTHTCĐ ai được vô học vậy", "vi"),
+        ("mục đích của trung tâm học tập cộng đồng là gì", "vi"),
+        ("What is the main purpose of a community learning centre?", "en"),
+    ],
+)
+def test_whom_a_learning_centre_serves_and_what_it_is_for(matcher: FaqMatcher, question, language):
+    """Who may come to learn, and what a centre is for: people of every age learning for life – not the
+    purpose of TT25's assessment, nor who may set a centre up."""
+    text = to_plain(matcher.ask(question, language).text())
+    assert "mọi lứa tuổi" in text or "of all ages" in text, text
