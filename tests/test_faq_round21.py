@@ -323,3 +323,25 @@ def test_whom_a_learning_centre_serves_and_what_it_is_for(matcher: FaqMatcher, q
     purpose of TT25's assessment, nor who may set a centre up."""
     text = to_plain(matcher.ask(question, language).text())
     assert "mọi lứa tuổi" in text or "of all ages" in text, text
+
+
+def test_a_field_asked_usually_of_the_document_the_story_names(matcher: FaqMatcher):
+    """ "…QĐ 448 … mấy văn bản ghi ngày khác… Vậy ngày thường được ghi là ngày nào": "thường" (usually) asks
+    nothing of its own; the date is QĐ 448's."""
+    found = matcher.ask(
+        "Tôi thấy có bản ghi Quyết định 448 ngày 10/11/2015, bản khác lại ghi ngày khác. Vậy ngày thường được"
+        " các văn bản chính thức ghi là ngày nào?"
+    )
+    assert found.document == "qd448" and "01/12/2015" in to_plain(found.text()), to_plain(found.text())
+
+
+def test_a_question_about_the_decision_the_story_describes(matcher: FaqMatcher):
+    """The story describes a decision without naming it ("một đề án của Thủ tướng đặt chỉ tiêu đến năm 2020");
+    the question points back at it ("quyết định kia") and asks what it says: answered as if it named QĐ 281,
+    not with the targets of the decision that followed it."""
+    found = matcher.ask(
+        "Trường cô từng được khen Đơn vị học tập. Cô nhớ có một đề án của Thủ tướng đặt chỉ tiêu đến năm 2020"
+        " cho cơ quan, trường học. Theo quyết định kia thì chỉ tiêu đó là bao nhiêu phần trăm?"
+    )
+    text = to_plain(found.text())
+    assert "281" in text and "50%" in text, text

@@ -767,7 +767,7 @@ GENERIC_WORDS = words(
     started begin began outdated phe duyet an chuyen soan drafted don vi thao viec bo giai doan period put
     out brought proposed lien quan toi den related how tinh province city danh hieu moi them chet khai tu
     troi quick summary summarise summarize brief briefly short pls plz actually exactly just im new lai mang
-    giua between sung supplement supplemented no
+    giua between sung supplement supplemented no thuong usually
     """
 )
 # Words that ask the date issued itself, beside a date in force ("ban hành ngày nào, hiệu lực từ khi nào").

@@ -183,6 +183,15 @@ _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too of
 _SURFACE_SIMILARITY = 80
 _SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
 # Chat syllables that never carry a topic ("cho hỏi xíu, TT25 đó là bộ nào ra vậy ta"), folded.
+# The word for each kind of document, as a question says it (folded)
+_KIND_SAID = {
+    "tt": "thong tu",
+    "qd": "quyet dinh",
+    "nd": "nghi dinh",
+    "nq": "nghi quyet",
+    "cv": "cong van",
+    "ct": "chi thi",
+}
 _CHAT = words("xiu ti ta ua nghen nhen hen ne nhi ak oke ok okay vang ha nha nhe oi ad ca ho")
 _DOCUMENT = re.compile(r"^(?:(?:tt|qd|nd|nq|cv|ct)\d+|\d{6,})$")  # circulars, decisions … and procedure codes
 # "X với Y khác nhau chỗ nào", "what is the difference between X and Y" (folded)
@@ -931,7 +940,20 @@ class FaqMatcher:
         if story and whole.document is None and not self._documents.references(fold(text)):
             # "…Năm 2015 Bộ có ra công văn hướng dẫn … Bot nhớ số hông?": the story describes the document
             told = fold(" , ".join(piece for piece, _ in story))
-            whole = self._field_of_described(folded, answer_language, told) or whole
+            described = self._field_of_described(folded, answer_language, told)
+            kind_pointed = pointed_kind(folded)
+            if (
+                described is None
+                and kind_pointed is not None
+                and not _detect_fields(self._normaliser.abbreviated(folded))
+            ):
+                # "…một đề án của Thủ tướng đặt chỉ tiêu đến năm 2020… Theo quyết định kia thì chỉ tiêu là bao
+                # nhiêu": a question about the document of that kind the story describes, as if it named it
+                kind = _KIND_SAID[kind_pointed]
+                clauses = [c for piece, _ in reversed(story) for c in re.split(r"[,.;:!?]", fold(piece))]
+                tellings = [f"{kind} , {clause}" for clause in clauses if clause.strip()]
+                described = self._about_described(question_part, tellings, answer_language)
+            whole = described or whole
         elif whole.document is None:
             # "…căn cứ vào QĐ 89, QĐ 281 và một công văn của VPCP…, cho em xin số của công văn VPCP đó": the
             # story describes a letter beside the decisions it names
@@ -961,6 +983,19 @@ class FaqMatcher:
             if combined is not None and (best is None or combined.score > best.score):
                 best = combined
         return best if best is not None else whole
+
+    def _about_described(self, question: str, tellings: list[str], answer_language: str) -> FaqAnswer | None:
+        """The answer to `question` framed by the document described by the first of `tellings` (folded
+        clauses of the story, nearest first) to describe one, when drawn from that document; else None."""
+        record = next((r for t in tellings if (r := self._described.described(t)) is not None), None)
+        if record is None:
+            return None
+        framed = self._ask_one(f"theo {record.name}, {question}", answer_language)
+        index = self._entry_index.get(framed.entry.id) if framed.entry is not None else None
+        if index is None or framed.kind not in ("answer", "unconfirmed"):
+            return None
+        drawn = self._entry_documents[index] | self._entry_sources[index]
+        return framed if set(record.refs) & drawn else None
 
     def _pointed_back_described(self, folded: str, told: list[str], answer_language: str) -> FaqAnswer | None:
         """ "…một công văn của Văn phòng Chính phủ…, công văn đó số mấy": a field of the document of the kind
