@@ -1,6 +1,5 @@
 """Issue #17, round 20: what failed on the sets read this round (AW, AX, AY, AZ), asserted one category at a
-time in our own phrasings; the floors of every frozen set of rounds 12–20, read or not (sets nobody here has
-read fail with counts only)."""
+time in our own phrasings (the floors of every frozen set are in tests/test_faq_round21.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import pytest
 
 from bot.core.faq import FaqMatcher, focus, spoken
 from bot.core.faq.model import to_plain
-from tests.faq_packaged import scored_blind_set, scored_dev_set, scored_talk_set
 
 
 @pytest.mark.parametrize(
@@ -253,98 +251,3 @@ def test_a_long_visit_only_to_say_hello_is_small_talk(matcher: FaqMatcher, messa
 )
 def test_a_hello_that_goes_on_to_ask_is_a_question(matcher: FaqMatcher, message):
     assert matcher.ask(message).kind != "small_talk"
-
-
-# The floors are the scores at the end of round 20 (in scope, declined, small talk; no answer stating
-# another document's date). They hold exactly: the bot answers the same whatever the hash seed
-# (tests/test_faq_round19.py).
-# Sets nobody here has read (P, R, T, V, Y, Z, AA, AB, AC, AO–AR, BA–BD) fail with counts only. Set B and the
-# older sets keep their floors in their own rounds' files.
-@pytest.mark.parametrize(
-    ("name", "in_scope", "declined", "small_talk", "read"),
-    [
-        ("l", 229, 48, 12, True),
-        ("m", 226, 47, 12, True),
-        ("n", 226, 47, 12, True),
-        ("o", 224, 48, 12, True),
-        ("q", 224, 48, 12, True),
-        ("s", 217, 47, 12, True),
-        ("w", 222, 48, 12, True),
-        ("x", 221, 48, 12, True),
-        ("ad", 226, 48, 12, True),
-        ("ae", 224, 48, 12, True),
-        ("af", 224, 48, 12, True),
-        ("ah", 220, 48, 12, True),
-        ("ai", 227, 48, 12, True),
-        ("ag", 224, 48, 11, True),
-        ("aj", 217, 48, 11, True),
-        ("ak", 221, 48, 10, True),
-        ("al", 220, 48, 12, True),
-        ("as", 215, 48, 10, True),
-        ("at", 218, 48, 12, True),
-        ("au", 223, 48, 12, True),
-        ("av", 226, 48, 12, True),
-        ("aw", 223, 48, 12, True),
-        ("ax", 224, 48, 12, True),
-        ("ay", 225, 48, 12, True),
-        ("az", 223, 48, 12, True),
-        ("p", 213, 45, 11, False),
-        ("r", 215, 46, 11, False),
-        ("t", 215, 47, 11, False),
-        ("v", 219, 48, 12, False),
-        ("y", 220, 49, 12, False),
-        ("z", 219, 48, 10, False),
-        ("aa", 222, 47, 12, False),
-        ("ab", 223, 46, 12, False),
-        ("ac", 220, 48, 11, False),
-        ("ao", 215, 47, 10, False),
-        ("ap", 225, 48, 12, False),
-        ("aq", 221, 48, 12, False),
-        ("ar", 227, 46, 12, False),
-        ("ba", 207, 47, 8, False),
-        ("bb", 223, 48, 12, False),
-        ("bc", 218, 46, 11, False),
-        ("bd", 219, 48, 12, False),
-    ],
-)
-def test_every_frozen_set_keeps_its_scores_and_no_wrong_document(name, in_scope, declined, small_talk, read):
-    """A change that loses answers, declines or small talk, or states another document's date, shows here. A
-    set nobody here has read fails with counts only, so that its misses stay unread."""
-    found = scored_blind_set(name)
-
-    def why(*categories: str) -> str:
-        if read:
-            return found.listed_misses(*categories)
-        return (
-            f"in scope {found.in_scope}, declined {found.out_of_scope}, small talk {found.small_talk}, "
-            f"{found.wrong_document} answers stating another document's date"
-        )
-
-    assert found.in_scope[0] >= in_scope, why()
-    assert found.out_of_scope[0] >= declined, why("out_of_scope", "unverified")
-    assert found.small_talk[0] >= small_talk, why("small_talk")
-    assert found.wrong_document == 0, why()
-
-
-@pytest.mark.parametrize(
-    ("name", "in_scope", "wrong_document"),
-    # AM: one long message asking a city letter's number is answered with QĐ 448 and the city's letters
-    # together, one of them dated – counted as another document's date (eval/README.md, round 16).
-    [("am", 265, 1), ("an", 260, 0)],
-)
-def test_the_dev_sets_of_the_hardest_styles_keep_their_scores(name, in_scope, wrong_document):
-    """300 questions each in the styles unseen writers trip the bot on most (colloquial, shorthand, which
-    document applies, neighbouring documents, long messages), 6 from outside the subject."""
-    found = scored_dev_set(name)
-    assert found.in_scope[0] >= in_scope, found.listed_misses()
-    assert found.out_of_scope[0] == found.out_of_scope[1], found.listed_misses("out_of_scope")
-    assert found.wrong_document <= wrong_document, found.listed_misses()
-
-
-def test_small_talk_and_everyday_questions_keep_their_answers():
-    """The 240 messages of the small-talk set: 160 small talk (159 recognised; the one missed is a long
-    greeting that tries the bot out, "bấm bấm vô đây thử coi có ai nói chuyện không"), 80 questions from
-    outside the subject (all declined)."""
-    found = scored_talk_set()
-    assert found.small_talk[0] >= 159, found.listed_misses("small_talk")
-    assert found.out_of_scope[0] >= 80, found.listed_misses("out_of_scope")
