@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from bot.core.faq.documents import DocumentRecord
-from bot.core.faq.normalise import Normaliser
+from bot.core.faq.normalise import KIND_SAID, Normaliser
 from bot.core.text import fold
 
 # "quyết định nào", "thông tư số mấy", "văn bản gì", "which circular": the question asks for a document
@@ -130,7 +130,7 @@ def _cites(record: DocumentRecord, other: DocumentRecord) -> bool:
 
 
 _REF = re.compile(r"(?P<kind>[a-z]+)(?P<number>\d+)")
-_REF_WORDS = {"tt": "thong tu", "qd": "quyet dinh", "nd": "nghi dinh", "nq": "nghi quyet", "cv": "cong van"}
+_REF_WORDS = {kind: said for kind, said in KIND_SAID.items() if kind != "ct"}
 
 
 def _plain(folded: str) -> str:

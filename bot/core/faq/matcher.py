@@ -78,6 +78,7 @@ from bot.core.faq.messages import asks, is_question, question_splits, without_gu
 from bot.core.faq.model import AnswerKind, FaqAnswer, FaqEntry, to_plain
 from bot.core.faq.normalise import (
     CHAT_SYLLABLES,
+    KIND_SAID,
     STOP_WORDS,
     Normaliser,
     accent_forms,
@@ -183,15 +184,6 @@ _MIN_SURFACE_LEN = 5  # shorter slips of abbreviations and chat words are too of
 _SURFACE_SIMILARITY = 80
 _SURFACE_CREDIT = 0.85  # a slip of a word the normaliser rewrites
 # Chat syllables that never carry a topic ("cho hỏi xíu, TT25 đó là bộ nào ra vậy ta"), folded.
-# The word for each kind of document, as a question says it (folded)
-_KIND_SAID = {
-    "tt": "thong tu",
-    "qd": "quyet dinh",
-    "nd": "nghi dinh",
-    "nq": "nghi quyet",
-    "cv": "cong van",
-    "ct": "chi thi",
-}
 _CHAT = words("xiu ti ta ua nghen nhen hen ne nhi ak oke ok okay vang ha nha nhe oi ad ca ho")
 _DOCUMENT = re.compile(r"^(?:(?:tt|qd|nd|nq|cv|ct)\d+|\d{6,})$")  # circulars, decisions … and procedure codes
 # "X với Y khác nhau chỗ nào", "what is the difference between X and Y" (folded)
@@ -949,7 +941,7 @@ class FaqMatcher:
             ):
                 # "…một đề án của Thủ tướng đặt chỉ tiêu đến năm 2020… Theo quyết định kia thì chỉ tiêu là bao
                 # nhiêu": a question about the document of that kind the story describes, as if it named it
-                kind = _KIND_SAID[kind_pointed]
+                kind = KIND_SAID[kind_pointed]
                 clauses = [c for piece, _ in reversed(story) for c in re.split(r"[,.;:!?]", fold(piece))]
                 tellings = [f"{kind} , {clause}" for clause in clauses if clause.strip()]
                 described = self._about_described(question_part, tellings, answer_language)

@@ -171,8 +171,17 @@ def _undoubled(word: str) -> str:
 
 _MIN_RESPELL = 4  # shorter words are too easily another word
 _RESPELL_TWO_EDITS = 8  # words at least this long may be two edits off
-# "QĐ 448 là quyết định gì": the kind word only repeats what the number already says.
-_KIND_WORDS = {"qd": "quyet dinh", "nd": "nghi dinh", "nq": "nghi quyet", "cv": "cong van", "ct": "chi thi"}
+# The word for each kind of document, as a question says it (folded)
+KIND_SAID = {
+    "tt": "thong tu",
+    "qd": "quyet dinh",
+    "nd": "nghi dinh",
+    "nq": "nghi quyet",
+    "cv": "cong van",
+    "ct": "chi thi",
+}
+# "QĐ 448 là quyết định gì": the kind word only repeats what the number already says ("thông tư" is kept).
+_KIND_WORDS = {kind: said for kind, said in KIND_SAID.items() if kind != "tt"}
 _DOC_TOKEN = re.compile(r"\b(tt|qd|nd|nq|cv|ct)\d+\b")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
