@@ -942,7 +942,7 @@ class FaqMatcher:
                 # "…một đề án của Thủ tướng đặt chỉ tiêu đến năm 2020… Theo quyết định kia thì chỉ tiêu là bao
                 # nhiêu": a question about the document of that kind the story describes, as if it named it
                 kind = KIND_SAID[kind_pointed]
-                clauses = [c for piece, _ in reversed(story) for c in re.split(r"[,.;:!?]", fold(piece))]
+                clauses = _clauses_of(piece for piece, _ in reversed(story))
                 tellings = [f"{kind} , {clause}" for clause in clauses if clause.strip()]
                 described = self._about_described(question_part, tellings, answer_language)
             whole = described or whole
@@ -1000,8 +1000,7 @@ class FaqMatcher:
             return None
         # the clauses that speak of a document of that kind describe it, from that word on ("quyết định này
         # căn cứ vào ý kiến … ở | một công văn của Văn phòng Chính phủ")
-        clauses = (c for piece in told for c in re.split(r"[,.;:!?]", fold(piece)))
-        pieces = [c[at:] for c in clauses if (at := kind_spoken_at(c, pointed)) is not None]
+        pieces = [c[at:] for c in _clauses_of(told) if (at := kind_spoken_at(c, pointed)) is not None]
         described = " , ".join(_unnamed(p, self._documents.references(p)) for p in pieces)
         return self._field_of_described(folded, answer_language, described) if described else None
 
@@ -2573,6 +2572,11 @@ def _describes_another_kind(unnamed: str, record: DocumentRecord | None) -> bool
         return False
     kinds = {m.lastgroup for m in _KIND_WORD.finditer(unnamed)}
     return len(kinds) == 1 and not record.refs[0].startswith(next(iter(kinds)) or "")
+
+
+def _clauses_of(pieces: Iterable[str]) -> list[str]:
+    """The clauses of the pieces of a story, folded, in order."""
+    return [clause for piece in pieces for clause in re.split(r"[,.;:!?]", fold(piece))]
 
 
 def _points_elsewhere(folded: str, record: DocumentRecord | None) -> bool:

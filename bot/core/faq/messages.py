@@ -34,11 +34,13 @@ def is_question(text: str) -> bool:
 _JOINS = re.compile(
     r"\?\s*(?=\S)|;\s*|,\s*(?:(?:va|con|and|also|plus|roi|voi lai|them nua)\s+)?|\s+(?:va|and)\s+"
 )
-_MARKER = re.compile(
-    r"\b(?:gi|j|nao|ai|bao nhieu|bn|may|khong|ko|k|hok|chua|sao|the nao|ntn|khi nao|dau|bao lau|bao gio|"
-    r"ra sao|"
-    r"what|whats|who|when|where|which|how|why|is|are|does|do|did|can)\b|\?"
+# The words that ask, in Vietnamese (folded) and in English
+_ASKING_VI = (
+    r"gi|j|nao|ai|bao\s*nhieu|bn|may|khong|ko|k|hok|chua|sao|the\s+nao|ntn|khi\s+nao|dau|bao\s+lau|bao\s+gio"
+    r"|ra\s+sao"
 )
+_ASKING_EN = r"what|whats|who|when|where|which|how|why|is|are|does|do|did|can"
+_MARKER = re.compile(rf"\b(?:{_ASKING_VI}|{_ASKING_EN})\b|\?")
 _MIN_WORDS = 3
 # A tag after a statement ("…, đúng không", "…, phải không ạ", "…, right?") asks to confirm it: no second
 # question.
@@ -78,10 +80,7 @@ _REQUEST = re.compile(
 )
 # A Vietnamese question word near a clause's end ("… còn hiệu lực không", "… nộp ở đâu vậy"), an English one
 # at its start; "mấy đứa nhỏ chỉ cô", "bữa nào rảnh tui hỏi tiếp" ask nothing (folded).
-_ASKING_CLAUSE = re.compile(
-    r"\b(?:gi|j|nao|ai|bao\s*nhieu|bn|may|khong|ko|k|hok|hong|chua|sao|ntn|dau)(?:\s+\w+){0,2}\s*$"
-    r"|^\s*(?:what|whats|who|when|where|which|how|why|is|are|does|do|did|can)\b"
-)
+_ASKING_CLAUSE = re.compile(rf"\b(?:{_ASKING_VI}|hong)(?:\s+\w+){{0,2}}\s*$|^\s*(?:{_ASKING_EN})\b")
 
 
 def asks(text: str) -> bool:

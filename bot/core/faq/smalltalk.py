@@ -671,6 +671,11 @@ _PRECEDENCE: tuple[SmallTalk, ...] = (
 )
 
 
+def _first_by_precedence(kinds: list[SmallTalk] | list[str]) -> SmallTalk | None:
+    """Of the kinds of small talk found, the one that answers the message (see _PRECEDENCE)."""
+    return next((kind for kind in _PRECEDENCE if kind in kinds), None)
+
+
 def _held_down(word: str) -> str:
     """`word` without a key held down at its end ("ơiii" → "ơi"); a laugh stays one ("kkk")."""
     single = _HELD.sub(r"\1", word)
@@ -724,7 +729,7 @@ def small_talk_within(text: str) -> SmallTalk | None:
         if 0 < len(words := [_held_down(w) for w in _WORD.findall(clause)]) <= _MAX_WORDS
         and (kind := _phrased(words)) is not None
     ]
-    return next((kind for kind in _PRECEDENCE if kind in kinds), None)
+    return _first_by_precedence(kinds)
 
 
 def _told_in_clauses(folded: str) -> SmallTalk | None:
@@ -746,7 +751,7 @@ def _told_in_clauses(folded: str) -> SmallTalk | None:
             or all(w in _FILLER or w in _REQUEST for w in words)
         ):
             return None
-    return next((kind for kind in _PRECEDENCE if kind in kinds), None)
+    return _first_by_precedence(kinds)
 
 
 def _phrased(words: list[str]) -> SmallTalk | None:
@@ -762,10 +767,7 @@ def _phrased(words: list[str]) -> SmallTalk | None:
         return None
     if any(w not in _FILLER for w in rest.split()) and not _addressed(spoken, found):
         return None
-    for kind in _PRECEDENCE:
-        if kind in found:
-            return kind
-    return None
+    return _first_by_precedence(found)
 
 
 def _addressed(spoken: str, found: list[str]) -> bool:
